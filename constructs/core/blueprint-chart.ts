@@ -1,0 +1,73 @@
+import { ApiObject, Chart, ChartProps, DependencyGraph } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Problems } from './errors';
+import { Annotations, CLUSTER_SCOPED_KINDS, Labels, MANAGED_BY, ownerOf, setOwner } from './metadata';
+import { NameRule, nameIssue } from './names';
+
+/** Props of a `BlueprintChart`. */
+export interface BlueprintChartProps extends Omit<ChartProps, 'namespace'> {
+  /**
+   * Who owns the objects of this chart, stamped as the
+   * `cluster-blueprints.io/owner` annotation on every object (a construct such
+   * as `TeamNamespace` may name a closer owner for its own objects).
+   */
+  readonly owner: string;
+  /** `app.kubernetes.io/part-of` on every object. @default - not set */
+  readonly partOf?: string;
+}
+
+/**
+ * A cdk8s `Chart` that finishes every object the way the library promises:
+ * `managed-by`/`part-of` labels and an owner annotation on each, and no
+ * `metadata.namespace` on cluster-scoped kinds. It takes no chart namespace on
+ * purpose: our constructs set `metadata.namespace` explicitly on every
+ * namespaced object instead of relying on cdk8s stamping one (which it would
+ * also stamp on Namespaces and PriorityClasses).
+ */
+export class BlueprintChart extends Chart {
+  public readonly owner: string;
+
+  constructor(scope: Construct, id: string, props: BlueprintChartProps) {
+    const labels: Record<string, string> = { [Labels.MANAGED_BY]: MANAGED_BY, ...props.labels };
+    if (props.partOf) labels[Labels.PART_OF] = props.partOf;
+    super(scope, id, { ...props, labels });
+    const problems = new Problems(this, 'BlueprintChart');
+    const ownerIssue = nameIssue(NameRule.LABEL_VALUE, 'owner', props.owner);
+    if (ownerIssue || !props.owner) problems.add(ownerIssue ?? { code: 'NAME_INVALID', field: 'owner', value: props.owner, message: 'must not be empty', fix: "name the owning team, e.g. 'payments'" });
+    if (props.partOf !== undefined) {
+      const issue = nameIssue(NameRule.LABEL_VALUE, 'partOf', props.partOf);
+      if (issue) problems.add(issue);
+    }
+    problems.throwIfAny();
+    this.owner = props.owner;
+    setOwner(this, props.owner);
+  }
+
+  public toJson(): any[] {
+    stampOwners(this);
+    return super.toJson().map(finishObject);
+  }
+}
+
+/** The API objects a chart renders, in cdk8s' dependency order. */
+export function chartApiObjects(chart: Chart): ApiObject[] {
+  return new DependencyGraph(chart.node).topology()
+    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+}
+
+/** Adds the owner annotation to every object of `chart` whose tree declares an owner. */
+export function stampOwners(chart: Chart): void {
+  for (const obj of chartApiObjects(chart)) {
+    const owner = ownerOf(obj);
+    if (owner) obj.metadata.addAnnotation(Annotations.OWNER, owner);
+  }
+}
+
+/** Last touches on a rendered object: cluster-scoped kinds lose any namespace. */
+export function finishObject(json: any): any {
+  if (json?.metadata && CLUSTER_SCOPED_KINDS.has(json.kind) && 'namespace' in json.metadata) {
+    const { namespace: _dropped, ...metadata } = json.metadata;
+    return { ...json, metadata };
+  }
+  return json;
+}

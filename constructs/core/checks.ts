@@ -1,0 +1,54 @@
+import { IConstruct } from 'constructs';
+import { BlueprintIssue, IssueInput, formatIssue } from './errors';
+
+/*
+ * Synth-time checks (STYLE.md §7, third moment): whole-tree invariants such as
+ * "the namespace's workloads fit its quota". Each check returns typed issues.
+ * They are also registered with `node.addValidation`, so a plain `app.synth()`
+ * or `cdk8s synth` fails on them too (as cdk8s' joined string).
+ */
+
+/** A synth-time check: returns the issues it finds, empty when all is well. */
+export type Check = () => readonly IssueInput[];
+
+interface Registered { readonly constructName: string; readonly check: Check }
+
+const registry = new WeakMap<IConstruct, Registered[]>();
+let suppressed = 0;
+
+function run(scope: IConstruct, entry: Registered): BlueprintIssue[] {
+  return entry.check().map((i) => ({ ...i, path: i.path ?? scope.node.path, construct: i.construct ?? entry.constructName }));
+}
+
+/** Registers a synth-time check on `scope`. */
+export function addCheck(scope: IConstruct, constructName: string, check: Check): void {
+  const entry = { constructName, check };
+  const list = registry.get(scope);
+  if (list) list.push(entry); else registry.set(scope, [entry]);
+  scope.node.addValidation({
+    validate: () => (suppressed > 0 ? [] : run(scope, entry).map(formatIssue)),
+  });
+}
+
+/** Runs every check registered under `root`, in tree order, and returns all issues. */
+export function collectIssues(root: IConstruct): BlueprintIssue[] {
+  const issues: BlueprintIssue[] = [];
+  for (const c of root.node.findAll()) {
+    for (const entry of registry.get(c) ?? []) issues.push(...run(c, entry));
+  }
+  return issues;
+}
+
+/**
+ * Runs `fn` with our checks muted inside cdk8s' own validation pass, for callers
+ * that have just run `collectIssues` themselves (running them twice would double
+ * the synth time of large apps).
+ */
+export function withChecksAlreadyRun<T>(fn: () => T): T {
+  suppressed++;
+  try {
+    return fn();
+  } finally {
+    suppressed--;
+  }
+}

@@ -1,0 +1,136 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * One thing that is wrong, with everything needed to fix it.
+ *
+ * `code` is stable: tests and tooling match on it, never on the prose.
+ */
+export interface BlueprintIssue {
+  /** Stable machine-readable code, e.g. `QUANTITY_INVALID`. */
+  readonly code: string;
+  /** Construct path (`prod/payments/api`), or `''` outside a construct tree. */
+  readonly path: string;
+  /** The construct type that raised it, e.g. `TeamNamespace`. */
+  readonly construct?: string;
+  /** The offending prop or field, e.g. `quota.requestsCpu`. */
+  readonly field: string;
+  /** The value received. */
+  readonly value?: unknown;
+  /** What is wrong, in one sentence. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value && typeof (value as { toString?: unknown }).toString === 'function'
+    && (value as object).toString !== Object.prototype.toString) {
+    return String(value);
+  }
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/** Renders one issue the way STYLE.md §6 shows it. */
+export function formatIssue(issue: BlueprintIssue): string {
+  const where = issue.path ? `[${issue.path}] ` : '';
+  const who = issue.construct ? `${issue.construct}: ` : '';
+  const got = 'value' in issue ? `, got ${show(issue.value)}` : '';
+  return `${where}${who}${issue.code} '${issue.field}' ${issue.message}${got} — ${issue.fix}`;
+}
+
+/**
+ * The one error type of the library. It carries every issue found at once
+ * (`issues`); `code`, `path`, `field`, `value` and `fix` mirror the first issue
+ * so that the common single-issue case reads naturally.
+ */
+export class BlueprintError extends Error {
+  public readonly issues: readonly BlueprintIssue[];
+  public readonly code: string;
+  public readonly path: string;
+  public readonly field: string;
+  public readonly value: unknown;
+  public readonly fix: string;
+
+  constructor(issues: BlueprintIssue | readonly BlueprintIssue[]) {
+    const list = Array.isArray(issues) ? [...issues] as BlueprintIssue[] : [issues as BlueprintIssue];
+    if (list.length === 0) throw new Error('BlueprintError needs at least one issue');
+    const header = list.length === 1 ? '' : `${list.length} problems:\n  `;
+    super(header + list.map(formatIssue).join('\n  '));
+    this.name = 'BlueprintError';
+    this.issues = list;
+    const first = list[0];
+    this.code = first.code;
+    this.path = first.path;
+    this.field = first.field;
+    this.value = first.value;
+    this.fix = first.fix;
+  }
+
+  /** Every distinct code among the issues, in order of first appearance. */
+  public get codes(): string[] {
+    return [...new Set(this.issues.map((i) => i.code))];
+  }
+}
+
+/** An issue before it knows where it happened. */
+export type IssueInput = Omit<BlueprintIssue, 'path' | 'construct'> & { readonly path?: string; readonly construct?: string };
+
+/**
+ * Collects the failures of one construct so that all of them are reported
+ * together (STYLE.md §6), then throws once.
+ */
+export class Problems {
+  private readonly found: BlueprintIssue[] = [];
+
+  constructor(private readonly scope: IConstruct | undefined, private readonly constructName: string) {}
+
+  /** Records an issue. */
+  public add(issue: IssueInput): void {
+    this.found.push({
+      ...issue,
+      construct: issue.construct ?? this.constructName,
+      path: issue.path ?? this.scope?.node.path ?? '',
+    });
+  }
+
+  /** Records an issue when `failed` is true. Returns `!failed`, so callers can skip dependent checks. */
+  public check(failed: boolean, issue: IssueInput): boolean {
+    if (failed) this.add(issue);
+    return !failed;
+  }
+
+  /**
+   * Runs `fn`; a `BlueprintError` it throws is recorded (re-pathed to this
+   * construct and field) instead of escaping. Returns `fn`'s result or `undefined`.
+   */
+  public attempt<T>(field: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof BlueprintError)) throw e;
+      for (const issue of e.issues) this.add({ ...issue, field, path: undefined, construct: undefined });
+      return undefined;
+    }
+  }
+
+  public get issues(): readonly BlueprintIssue[] {
+    return this.found;
+  }
+
+  public get empty(): boolean {
+    return this.found.length === 0;
+  }
+
+  /** Throws one `BlueprintError` holding every recorded issue, if any. */
+  public throwIfAny(): void {
+    if (this.found.length > 0) throw new BlueprintError(this.found);
+  }
+}

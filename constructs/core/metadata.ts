@@ -1,0 +1,75 @@
+import { IConstruct } from 'constructs';
+
+/** The standard labels every object carries. @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/ */
+export const Labels = {
+  NAME: 'app.kubernetes.io/name',
+  INSTANCE: 'app.kubernetes.io/instance',
+  VERSION: 'app.kubernetes.io/version',
+  COMPONENT: 'app.kubernetes.io/component',
+  PART_OF: 'app.kubernetes.io/part-of',
+  MANAGED_BY: 'app.kubernetes.io/managed-by',
+} as const;
+
+/** Annotations and labels of our own. */
+export const Annotations = {
+  /** Who pays for and answers for the object (PRACTICES §15: find and clean up idle resources). */
+  OWNER: 'cluster-blueprints.io/owner',
+  /** Hash of the configuration a pod template refers to, so config changes roll the pods. */
+  CONFIG_HASH: 'cluster-blueprints.io/config-hash',
+  /** The object holds data: a deploy tool must keep it on delete (Pulumi `retainOnDelete`/`protect`). */
+  RETAIN: 'cluster-blueprints.io/retain',
+} as const;
+
+/** The `managed-by` value stamped on every object. */
+export const MANAGED_BY = 'cluster-blueprints';
+
+/** Kinds that live outside namespaces: they must never carry `metadata.namespace`. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'PriorityClass', 'StorageClass', 'CSIDriver', 'CSINode',
+  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'IngressClass', 'RuntimeClass',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'VolumeAttachment',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'FlowSchema', 'PriorityLevelConfiguration',
+]);
+
+/** Labels describing one component of an application. */
+export interface ComponentLabelsOptions {
+  /** `app.kubernetes.io/name`: what it is, e.g. `mysql`. */
+  readonly name: string;
+  /** `app.kubernetes.io/instance`: which one, e.g. `orders-db`. @default - same as `name` */
+  readonly instance?: string;
+  /** `app.kubernetes.io/component`, e.g. `database`. @default - none */
+  readonly component?: string;
+  /** `app.kubernetes.io/part-of`, e.g. `shop`. @default - none */
+  readonly partOf?: string;
+  /** `app.kubernetes.io/version`. @default - none */
+  readonly version?: string;
+}
+
+/** The `app.kubernetes.io/*` labels for a component, with `managed-by` set. */
+export function componentLabels(options: ComponentLabelsOptions): Record<string, string> {
+  const labels: Record<string, string> = {
+    [Labels.NAME]: options.name,
+    [Labels.INSTANCE]: options.instance ?? options.name,
+    [Labels.MANAGED_BY]: MANAGED_BY,
+  };
+  if (options.component) labels[Labels.COMPONENT] = options.component;
+  if (options.partOf) labels[Labels.PART_OF] = options.partOf;
+  if (options.version) labels[Labels.VERSION] = options.version;
+  return labels;
+}
+
+const owners = new WeakMap<IConstruct, string>();
+
+/** Declares who owns everything under `scope` (nearest declaration wins). */
+export function setOwner(scope: IConstruct, owner: string): void {
+  owners.set(scope, owner);
+}
+
+/** The owner declared on `scope` or its nearest ancestor, if any. */
+export function ownerOf(scope: IConstruct): string | undefined {
+  for (const s of [...scope.node.scopes].reverse()) {
+    const owner = owners.get(s);
+    if (owner !== undefined) return owner;
+  }
+  return undefined;
+}

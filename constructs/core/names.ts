@@ -1,0 +1,78 @@
+import { BlueprintError, IssueInput } from './errors';
+
+/*
+ * Name rules of the API server.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+ */
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Which name rule applies. */
+export enum NameRule {
+  /** RFC 1123 label: most object names (Namespace, ConfigMap, Deployment…). ≤ 63 chars. */
+  DNS1123_LABEL = 'DNS-1123 label',
+  /** RFC 1123 subdomain: dotted names (PriorityClass, StorageClass, Secret…). ≤ 253 chars. */
+  DNS1123_SUBDOMAIN = 'DNS-1123 subdomain',
+  /** RFC 1035 label: Service names (must start with a letter). ≤ 63 chars. */
+  DNS1035_LABEL = 'DNS-1035 label',
+  /** A label value: ≤ 63 chars of `[A-Za-z0-9_.-]`, alphanumeric at both ends, or empty. */
+  LABEL_VALUE = 'label value',
+  /** A label or annotation key: optional DNS subdomain prefix, `/`, name ≤ 63 chars. */
+  LABEL_KEY = 'label key',
+}
+
+export function isDns1123Label(s: string): boolean {
+  return s.length <= 63 && DNS1123_LABEL.test(s);
+}
+
+export function isDns1123Subdomain(s: string): boolean {
+  return s.length > 0 && s.length <= 253 && s.split('.').every((part) => DNS1123_LABEL.test(part));
+}
+
+export function isDns1035Label(s: string): boolean {
+  return s.length <= 63 && DNS1035_LABEL.test(s);
+}
+
+export function isLabelValue(s: string): boolean {
+  return s.length <= 63 && LABEL_VALUE.test(s);
+}
+
+export function isLabelKey(s: string): boolean {
+  const slash = s.lastIndexOf('/');
+  const prefix = slash >= 0 ? s.slice(0, slash) : undefined;
+  const name = slash >= 0 ? s.slice(slash + 1) : s;
+  if (prefix !== undefined && !isDns1123Subdomain(prefix)) return false;
+  return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+const CHECKS: Record<NameRule, (s: string) => boolean> = {
+  [NameRule.DNS1123_LABEL]: isDns1123Label,
+  [NameRule.DNS1123_SUBDOMAIN]: isDns1123Subdomain,
+  [NameRule.DNS1035_LABEL]: isDns1035Label,
+  [NameRule.LABEL_VALUE]: isLabelValue,
+  [NameRule.LABEL_KEY]: isLabelKey,
+};
+
+const HINTS: Record<NameRule, string> = {
+  [NameRule.DNS1123_LABEL]: "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+  [NameRule.DNS1123_SUBDOMAIN]: "use at most 253 characters of dot-separated DNS-1123 labels, e.g. 'high-priority'",
+  [NameRule.DNS1035_LABEL]: "use at most 63 lower-case letters, digits and '-', starting with a letter (Service names are DNS-1035)",
+  [NameRule.LABEL_VALUE]: "use at most 63 characters of letters, digits, '-', '_' and '.', starting and ending alphanumeric",
+  [NameRule.LABEL_KEY]: "use an optional DNS subdomain prefix and '/', then a name of at most 63 characters, e.g. 'example.com/team'",
+};
+
+/** The issue for `value` breaking `rule`, or `undefined` when it is fine. */
+export function nameIssue(rule: NameRule, field: string, value: unknown): IssueInput | undefined {
+  if (typeof value === 'string' && CHECKS[rule](value)) return undefined;
+  return { code: 'NAME_INVALID', field, value, message: `is not a valid ${rule}`, fix: HINTS[rule] };
+}
+
+/** Throws `NAME_INVALID` unless `value` satisfies `rule`. */
+export function assertName(rule: NameRule, field: string, value: unknown): string {
+  const issue = nameIssue(rule, field, value);
+  if (issue) throw new BlueprintError({ path: '', ...issue });
+  return value as string;
+}

@@ -1,0 +1,214 @@
+import { BlueprintError } from './errors';
+
+/*
+ * Exact Kubernetes resource quantities.
+ *
+ * Every value is held as an integer count of nano-units (1e-9 of a core or of a
+ * byte) in a bigint, so sums and products never drift (0.1 + 0.2 CPU is exactly
+ * 300m). The grammar is the API server's:
+ *   <quantity> ::= <signedNumber><suffix>
+ *   <suffix>   ::= Ki | Mi | Gi | Ti | Pi | Ei | n | u | m | "" | k | M | G | T | P | E | e<int> | E<int>
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+ *
+ * Written by hand: no maintained npm library parses quantities exactly
+ * (kubernetes-models validates only the string pattern).
+ */
+
+const NANO = 1_000_000_000n;
+const BINARY: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
+const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const PATTERN = /^\+?(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|[numkMGTPE]?)$/;
+/** The API server stores quantities in an int64 of milli-units at most; cap at 2^63 base units. */
+const MAX_NANOS = (1n << 63n) * NANO;
+
+/** What a quantity measures; decides formatting and which quantities may be added. */
+export type QuantityUnit = 'cpu' | 'bytes';
+
+/** Where a parse happens, for the error it raises. */
+export interface ParseContext {
+  /** The field being parsed, e.g. `resources.cpu`. @default 'quantity' */
+  readonly field?: string;
+}
+
+function invalid(value: unknown, ctx: ParseContext | undefined, message: string, fix: string): BlueprintError {
+  return new BlueprintError({ code: 'QUANTITY_INVALID', path: '', field: ctx?.field ?? 'quantity', value, message, fix });
+}
+
+function pow10(n: number): bigint {
+  return 10n ** BigInt(n);
+}
+
+/** Parses a quantity string into nano-units. Throws `QUANTITY_INVALID`. */
+export function parseNanos(input: unknown, unit: QuantityUnit, ctx?: ParseContext): bigint {
+  const example = unit === 'cpu' ? "'200m', '0.5' or '2'" : "'512Mi', '1.5Gi' or '1G'";
+  let text: string;
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) throw invalid(input, ctx, 'is not a finite number', `use a quantity such as ${example}`);
+    text = String(input);
+  } else if (typeof input === 'string') {
+    text = input.trim();
+  } else {
+    throw invalid(input, ctx, 'must be a quantity string or number', `use a quantity such as ${example}`);
+  }
+  if (text.startsWith('-')) throw invalid(input, ctx, 'must not be negative', `use a quantity such as ${example}`);
+  const m = PATTERN.exec(text);
+  if (!m) throw invalid(input, ctx, 'is not a Kubernetes quantity', `use a quantity such as ${example}`);
+  const [, number, suffix] = m;
+  const [whole, frac = ''] = number.split('.');
+  const mantissa = BigInt((whole || '0') + frac);
+  let num = mantissa * NANO;
+  let den = pow10(frac.length);
+  if (suffix in BINARY) {
+    num *= BINARY[suffix];
+  } else {
+    const exp = suffix in DECIMAL ? DECIMAL[suffix] : Number(suffix.slice(1));
+    if (exp > 18 || exp < -9) throw invalid(input, ctx, `has exponent ${exp}, outside the range the API server stores`, `use a quantity such as ${example}`);
+    if (exp >= 0) num *= pow10(exp); else den *= pow10(-exp);
+  }
+  if (num % den !== 0n) throw invalid(input, ctx, 'is more precise than 1n (one nano-unit)', 'round it to at most nine decimal places');
+  const nanos = num / den;
+  if (nanos > MAX_NANOS) throw invalid(input, ctx, 'is larger than 2^63', `use a realistic quantity such as ${example}`);
+  if (unit === 'bytes' && nanos % NANO !== 0n) {
+    throw invalid(input, ctx, 'is not a whole number of bytes', "use whole bytes, e.g. '512Mi' rather than '0.5'");
+  }
+  return nanos;
+}
+
+function formatBytes(bytes: bigint): string {
+  if (bytes === 0n) return '0';
+  for (const suffix of ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki']) {
+    if (bytes % BINARY[suffix] === 0n) return `${bytes / BINARY[suffix]}${suffix}`;
+  }
+  for (const suffix of ['E', 'P', 'T', 'G', 'M', 'k']) {
+    const f = pow10(DECIMAL[suffix]);
+    if (bytes % f === 0n) return `${bytes / f}${suffix}`;
+  }
+  return bytes.toString();
+}
+
+function formatCpu(nanos: bigint): string {
+  if (nanos % NANO === 0n) return (nanos / NANO).toString();
+  if (nanos % 1_000_000n === 0n) return `${nanos / 1_000_000n}m`;
+  return `${nanos}n`;
+}
+
+/** Shared exact arithmetic. Subclasses differ by unit, so a CPU can never be added to a memory. */
+export abstract class Quantity {
+  protected constructor(
+    /** Exact value in nano-units (1e-9 core or byte). */
+    public readonly nanos: bigint,
+  ) {}
+
+  protected abstract make(nanos: bigint): this;
+  public abstract get unit(): QuantityUnit;
+
+  public plus(other: this): this {
+    return this.make(this.nanos + other.nanos);
+  }
+
+  /** Multiplies by a non-negative integer (replicas, pod counts). */
+  public times(factor: number): this {
+    if (!Number.isSafeInteger(factor) || factor < 0) {
+      throw new BlueprintError({ code: 'QUANTITY_INVALID', path: '', field: 'factor', value: factor, message: 'must be a non-negative integer', fix: 'multiply by a replica or pod count' });
+    }
+    return this.make(this.nanos * BigInt(factor));
+  }
+
+  /** Negative, zero or positive, like `Array.prototype.sort` expects. */
+  public compare(other: this): number {
+    return this.nanos < other.nanos ? -1 : this.nanos > other.nanos ? 1 : 0;
+  }
+
+  public equals(other: this): boolean { return this.nanos === other.nanos; }
+  public lt(other: this): boolean { return this.nanos < other.nanos; }
+  public lte(other: this): boolean { return this.nanos <= other.nanos; }
+  public gt(other: this): boolean { return this.nanos > other.nanos; }
+  public gte(other: this): boolean { return this.nanos >= other.nanos; }
+  public get isZero(): boolean { return this.nanos === 0n; }
+
+  /** `this / other` as an approximate number, for reports (ratios, utilisation). */
+  public ratioTo(other: this): number {
+    if (other.nanos === 0n) return Number.POSITIVE_INFINITY;
+    return Number((this.nanos * 1_000_000n) / other.nanos) / 1_000_000;
+  }
+
+  /** Canonical Kubernetes form. */
+  public toString(): string {
+    return this.unit === 'cpu' ? formatCpu(this.nanos) : formatBytes(this.nanos / NANO);
+  }
+
+  public toJSON(): string {
+    return this.toString();
+  }
+
+  /** True when `limit / request` is above `ratio` (exactly; for `maxLimitRequestRatio`). */
+  public static ratioExceeds<Q extends Quantity>(limit: Q, request: Q, ratio: Cpu | number): boolean {
+    const r = typeof ratio === 'number' ? Cpu.parse(ratio, { field: 'ratio' }).nanos : ratio.nanos;
+    return limit.nanos * NANO > r * request.nanos;
+  }
+}
+
+/** Something a CPU prop accepts: a `Cpu`, or a quantity such as `'200m'` or `0.5`. */
+export type CpuInput = Cpu | string | number;
+/** Something a memory prop accepts: a `Memory`, or a quantity such as `'512Mi'`. */
+export type MemoryInput = Memory | string;
+/** Something a storage prop accepts: a `Storage`, or a quantity such as `'8Gi'`. */
+export type StorageInput = Storage | string;
+
+/** CPU, in cores. `Cpu.parse('200m')`, `Cpu.millis(200)`, `Cpu.cores(2)`. */
+export class Cpu extends Quantity {
+  public static parse(value: unknown, ctx?: ParseContext): Cpu {
+    return new Cpu(parseNanos(value, 'cpu', ctx));
+  }
+  public static of(value: CpuInput, ctx?: ParseContext): Cpu {
+    return value instanceof Cpu ? value : Cpu.parse(value, ctx);
+  }
+  public static millis(millicores: number): Cpu {
+    return Cpu.parse(`${millicores}m`, { field: 'millicores' });
+  }
+  public static cores(cores: number): Cpu {
+    return Cpu.parse(cores, { field: 'cores' });
+  }
+  public static readonly ZERO = new Cpu(0n);
+  public readonly kind = 'cpu' as const;
+  protected make(nanos: bigint): this { return new Cpu(nanos) as this; }
+  public get unit(): QuantityUnit { return 'cpu'; }
+  /** Millicores, rounded up (what the scheduler accounts). */
+  public get millicores(): number {
+    return Number((this.nanos + 999_999n) / 1_000_000n);
+  }
+}
+
+abstract class ByteQuantity extends Quantity {
+  public get unit(): QuantityUnit { return 'bytes'; }
+  public get bytes(): bigint { return this.nanos / NANO; }
+}
+
+/** Memory, in bytes. `Memory.parse('512Mi')`, `Memory.mebibytes(512)`. */
+export class Memory extends ByteQuantity {
+  public static parse(value: unknown, ctx?: ParseContext): Memory {
+    return new Memory(parseNanos(value, 'bytes', ctx));
+  }
+  public static of(value: MemoryInput, ctx?: ParseContext): Memory {
+    return value instanceof Memory ? value : Memory.parse(value, ctx);
+  }
+  public static mebibytes(n: number): Memory { return Memory.parse(`${n}Mi`, { field: 'mebibytes' }); }
+  public static gibibytes(n: number): Memory { return Memory.parse(`${n}Gi`, { field: 'gibibytes' }); }
+  public static readonly ZERO = new Memory(0n);
+  public readonly kind = 'memory' as const;
+  protected make(nanos: bigint): this { return new Memory(nanos) as this; }
+}
+
+/** Storage (claims, quotas), in bytes. Distinct from `Memory` so the two never mix. */
+export class Storage extends ByteQuantity {
+  public static parse(value: unknown, ctx?: ParseContext): Storage {
+    return new Storage(parseNanos(value, 'bytes', ctx));
+  }
+  public static of(value: StorageInput, ctx?: ParseContext): Storage {
+    return value instanceof Storage ? value : Storage.parse(value, ctx);
+  }
+  public static gibibytes(n: number): Storage { return Storage.parse(`${n}Gi`, { field: 'gibibytes' }); }
+  public static readonly ZERO = new Storage(0n);
+  public readonly kind = 'storage' as const;
+  protected make(nanos: bigint): this { return new Storage(nanos) as this; }
+}

@@ -1,0 +1,3 @@
+export * from './resource-quota';
+export * from './limit-range';
+export * from './team-namespace';

@@ -1,0 +1,214 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { IssueInput, Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
+import { Cpu, Quantity, Storage, StorageInput } from '../core/quantity';
+
+/** Per-container bounds and defaults. @see https://kubernetes.io/docs/concepts/policy/limit-range/ */
+export interface ContainerLimitsProps {
+  /** Limit given to a container that sets none (`default`). @default - `max` when set (Kubernetes' rule), else none */
+  readonly default?: ComputeResources;
+  /** Request given to a container that sets none (`defaultRequest`). @default - `default`, else `min` (Kubernetes' rule) */
+  readonly defaultRequest?: ComputeResources;
+  /** Smallest request a container may have. @default - no minimum */
+  readonly min?: ComputeResources;
+  /** Largest limit a container may have. @default - no maximum */
+  readonly max?: ComputeResources;
+  /** Largest limit ÷ request a container may have, per resource; ≥ 1. @default - no bound */
+  readonly maxLimitRequestRatio?: { readonly cpu?: number; readonly memory?: number };
+}
+
+/** Bounds on claim sizes. */
+export interface ClaimLimitsProps {
+  /** Smallest claim. @default - no minimum */
+  readonly min?: StorageInput;
+  /** Largest claim. @default - no maximum */
+  readonly max?: StorageInput;
+}
+
+/** Props of a `LimitRange`. */
+export interface LimitRangeProps {
+  /** Namespace it governs. */
+  readonly namespace: string;
+  /** Object name. @default 'limits' */
+  readonly name?: string;
+  /** Container bounds and defaults. @default - none */
+  readonly container?: ContainerLimitsProps;
+  /** PersistentVolumeClaim bounds. @default - none */
+  readonly persistentVolumeClaim?: ClaimLimitsProps;
+}
+
+/** What the LimitRanger gives a container that sets nothing, after Kubernetes' defaulting. */
+export interface EffectiveDefaults {
+  readonly requests: ResolvedCompute;
+  readonly limits: ResolvedCompute;
+}
+
+/** A container's own resources, parsed. */
+export interface ContainerResources {
+  readonly requests?: ResolvedCompute;
+  readonly limits?: ResolvedCompute;
+}
+
+type Resource = 'cpu' | 'memory';
+const RESOURCES: readonly Resource[] = ['cpu', 'memory'];
+
+/**
+ * A LimitRange (cdk8s-plus-28 has none) that also knows what it does: it models
+ * Kubernetes' defaulting so other constructs can tell, at synth time, what a
+ * container in the namespace really gets.
+ *
+ * @example
+ * const lr = new LimitRange(chart, 'Limits', { namespace: 'payments',
+ *   container: { max: { cpu: '2', memory: '4Gi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } } });
+ * lr.defaults.limits.cpu?.toString(); // '2' — no `default`, so the limit defaults to `max`
+ */
+export class LimitRange extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly min: ResolvedCompute;
+  public readonly max: ResolvedCompute;
+  public readonly maxLimitRequestRatio: { readonly cpu?: number; readonly memory?: number };
+  /** What a container that sets nothing gets, with Kubernetes' defaulting applied. */
+  public readonly defaults: EffectiveDefaults;
+  public readonly claimMin?: Storage;
+  public readonly claimMax?: Storage;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: LimitRangeProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'LimitRange');
+    this.name = props.name ?? 'limits';
+    this.namespace = props.namespace;
+    for (const [field, value] of [['name', this.name], ['namespace', this.namespace]] as const) {
+      const issue = nameIssue(NameRule.DNS1123_LABEL, field, value);
+      if (issue) problems.add(issue);
+    }
+    const c = props.container ?? {};
+    const declared = {
+      default: resolveCompute(problems, 'container.default', c.default),
+      defaultRequest: resolveCompute(problems, 'container.defaultRequest', c.defaultRequest),
+      min: resolveCompute(problems, 'container.min', c.min),
+      max: resolveCompute(problems, 'container.max', c.max),
+    };
+    this.min = declared.min;
+    this.max = declared.max;
+    this.maxLimitRequestRatio = { ...c.maxLimitRequestRatio };
+    this.defaults = applyDefaulting(declared);
+
+    for (const r of RESOURCES) {
+      // min ≤ defaultRequest ≤ default ≤ max, on the values Kubernetes will use.
+      const chain: [string, Quantity | undefined][] = [
+        ['min', declared.min[r]], ['defaultRequest', this.defaults.requests[r]], ['default', this.defaults.limits[r]], ['max', declared.max[r]],
+      ];
+      const present = chain.filter((e): e is [string, Quantity] => e[1] !== undefined);
+      for (let i = 0; i < present.length; i++) {
+        for (let j = i + 1; j < present.length; j++) {
+          const [lowName, low] = present[i];
+          const [highName, high] = present[j];
+          if (low.gt(high as never)) {
+            problems.add({ code: 'LIMITRANGE_ORDER', field: `container.${lowName}.${r}`, value: low.toString(), message: `is above ${highName}.${r} (${high})`, fix: 'keep min ≤ defaultRequest ≤ default ≤ max' });
+          }
+        }
+      }
+      const ratio = c.maxLimitRequestRatio?.[r];
+      if (ratio !== undefined) {
+        if (!problems.check(!Number.isFinite(ratio) || ratio < 1, { code: 'LIMITRANGE_RATIO', field: `container.maxLimitRequestRatio.${r}`, value: ratio, message: 'must be a number ≥ 1 (a limit is never below its request)', fix: 'use 1 for requests = limits, or a larger ratio' })) continue;
+        const req = this.defaults.requests[r];
+        const lim = this.defaults.limits[r];
+        if (req && lim && Quantity.ratioExceeds(lim as Quantity, req as Quantity, ratio)) {
+          problems.add({ code: 'LIMITRANGE_RATIO', field: `container.maxLimitRequestRatio.${r}`, value: ratio, message: `is below the defaults' own ratio (${lim} / ${req})`, fix: 'raise the ratio or bring default and defaultRequest closer' });
+        }
+      }
+    }
+    const pvc = props.persistentVolumeClaim;
+    this.claimMin = pvc?.min === undefined ? undefined : problems.attempt('persistentVolumeClaim.min', () => Storage.of(pvc.min!, { field: 'persistentVolumeClaim.min' }));
+    this.claimMax = pvc?.max === undefined ? undefined : problems.attempt('persistentVolumeClaim.max', () => Storage.of(pvc.max!, { field: 'persistentVolumeClaim.max' }));
+    if (this.claimMin && this.claimMax && this.claimMin.gt(this.claimMax)) {
+      problems.add({ code: 'LIMITRANGE_ORDER', field: 'persistentVolumeClaim.min', value: this.claimMin.toString(), message: `is above persistentVolumeClaim.max (${this.claimMax})`, fix: 'keep min ≤ max' });
+    }
+    problems.throwIfAny();
+
+    const limits: k8s.LimitRangeItem[] = [];
+    const q = (r: ResolvedCompute) => {
+      const m = computeToManifest(r);
+      return m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) : undefined;
+    };
+    if (props.container) {
+      const ratio = Object.fromEntries(Object.entries(this.maxLimitRequestRatio).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(Cpu.parse(v).toString())]));
+      limits.push({
+        type: 'Container',
+        default: q(declared.default), defaultRequest: q(declared.defaultRequest), min: q(declared.min), max: q(declared.max),
+        maxLimitRequestRatio: Object.keys(ratio).length ? ratio : undefined,
+      });
+    }
+    if (this.claimMin || this.claimMax) {
+      limits.push({
+        type: 'PersistentVolumeClaim',
+        min: this.claimMin ? { storage: k8s.Quantity.fromString(this.claimMin.toString()) } : undefined,
+        max: this.claimMax ? { storage: k8s.Quantity.fromString(this.claimMax.toString()) } : undefined,
+      });
+    }
+    this.apiObject = new k8s.KubeLimitRange(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: 'limit-range', instance: this.namespace, component: 'governance' }) },
+      spec: { limits },
+    });
+  }
+
+  /**
+   * What a container ends up with in this namespace: the API server first
+   * copies a set limit into a missing request, then the LimitRanger fills what
+   * is still missing from `defaultRequest` and `default`.
+   */
+  public resolve(own: ContainerResources = {}): Required<ContainerResources> {
+    const requests: { cpu?: any; memory?: any } = {};
+    const limits: { cpu?: any; memory?: any } = {};
+    for (const r of RESOURCES) {
+      const lim = own.limits?.[r] ?? this.defaults.limits[r];
+      const req = own.requests?.[r] ?? own.limits?.[r] ?? this.defaults.requests[r];
+      if (req) requests[r] = req;
+      if (lim) limits[r] = lim;
+    }
+    return { requests, limits };
+  }
+
+  /** Issues for a container whose resolved resources break this range (for synth-time checks). */
+  public violations(resolved: ContainerResources, field: string): IssueInput[] {
+    const out: IssueInput[] = [];
+    const where = `LimitRange ${this.namespace}/${this.name}`;
+    for (const r of RESOURCES) {
+      const req = resolved.requests?.[r] as Quantity | undefined;
+      const lim = resolved.limits?.[r] as Quantity | undefined;
+      const min = this.min[r] as Quantity | undefined;
+      const max = this.max[r] as Quantity | undefined;
+      if (min && req && req.lt(min as never)) out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.requests.${r}`, value: req.toString(), message: `is below the minimum ${min} of ${where}`, fix: `request at least ${min}` });
+      if (min && !req) out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.requests.${r}`, value: undefined, message: `is unset but ${where} requires at least ${min}`, fix: `request at least ${min}` });
+      if (max && lim && lim.gt(max as never)) out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.limits.${r}`, value: lim.toString(), message: `is above the maximum ${max} of ${where}`, fix: `limit it to at most ${max}` });
+      if (max && !lim) out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.limits.${r}`, value: undefined, message: `is unset but ${where} caps it at ${max}`, fix: `set a limit of at most ${max}` });
+      const ratio = this.maxLimitRequestRatio[r];
+      if (ratio !== undefined && req && lim && Quantity.ratioExceeds(lim, req, ratio)) {
+        out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.limits.${r}`, value: `${lim}/${req}`, message: `has a limit/request ratio above ${ratio} allowed by ${where}`, fix: 'raise the request or lower the limit' });
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Kubernetes' defaulting of a LimitRangeItem (pkg/apis/core/v1/defaults.go):
+ * no `default` → `max`; no `defaultRequest` → `default`, else `min`.
+ */
+export function applyDefaulting(d: { default: ResolvedCompute; defaultRequest: ResolvedCompute; min: ResolvedCompute; max: ResolvedCompute }): EffectiveDefaults {
+  const limits: { cpu?: any; memory?: any } = {};
+  const requests: { cpu?: any; memory?: any } = {};
+  for (const r of RESOURCES) {
+    const lim = d.default[r] ?? d.max[r];
+    const req = d.defaultRequest[r] ?? lim ?? d.min[r];
+    if (lim) limits[r] = lim;
+    if (req) requests[r] = req;
+  }
+  return { requests, limits };
+}

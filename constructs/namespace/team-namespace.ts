@@ -1,0 +1,248 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Problems } from '../core/errors';
+import { Annotations, componentLabels, setOwner } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+import { Cpu, Memory, Quantity } from '../core/quantity';
+import { ContainerLimitsProps, EffectiveDefaults, LimitRange } from './limit-range';
+import { QuotaLimits, QuotaPreset, ResourceQuota } from './resource-quota';
+
+/** Pod Security Standard levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
+export enum PodSecurityLevel {
+  PRIVILEGED = 'privileged',
+  BASELINE = 'baseline',
+  RESTRICTED = 'restricted',
+}
+
+/** Pod Security Admission labels of the namespace. */
+export interface PodSecurityProps {
+  /** Level enforced (violating pods are rejected). @default PodSecurityLevel.RESTRICTED */
+  readonly enforce?: PodSecurityLevel;
+  /** Level audited (violations logged). @default - same as `enforce` */
+  readonly audit?: PodSecurityLevel;
+  /** Level warned about (violations shown to the client). @default - same as `enforce` */
+  readonly warn?: PodSecurityLevel;
+  /**
+   * Policy version, pinned so a cluster upgrade never tightens the policy under running teams.
+   * @default 'v1.28'
+   */
+  readonly version?: string;
+}
+
+/** Groups bound to the built-in ClusterRoles inside the namespace. */
+export interface TeamAccessProps {
+  /** Groups bound to `view` (read-only). @default - none */
+  readonly view?: readonly string[];
+  /** Groups bound to `edit` (read/write workloads, no RBAC). @default - none */
+  readonly edit?: readonly string[];
+  /** Groups bound to `admin` (everything in the namespace, incl. RoleBindings). @default - none */
+  readonly admin?: readonly string[];
+}
+
+/** Props of a `TeamNamespace`. */
+export interface TeamNamespaceProps {
+  /** Namespace name (DNS-1123 label). @default - the construct id */
+  readonly name?: string;
+  /** Owner annotation on every object of the team. @default - the namespace name */
+  readonly owner?: string;
+  /** Quota: a preset or explicit limits. @default QuotaPreset.SMALL */
+  readonly quota?: QuotaPreset | QuotaLimits;
+  /**
+   * Per-container bounds and defaults.
+   * @default - defaultRequest 100m/128Mi, default 500m/512Mi, min 10m/16Mi, max = the
+   *   quota's limits capped at 4 CPU / 8Gi
+   */
+  readonly containerLimits?: ContainerLimitsProps;
+  /** Pod Security Admission. @default - `restricted` enforced, audited and warned, version v1.28 */
+  readonly podSecurity?: PodSecurityProps;
+  /** Who may do what. @default - no bindings */
+  readonly access?: TeamAccessProps;
+  /**
+   * Marks the namespace as holding data (`cluster-blueprints.io/retain`), so a
+   * deploy tool never deletes it with everything inside (PRACTICES §1).
+   * @default false
+   */
+  readonly holdsData?: boolean;
+  /** Extra labels on the Namespace object. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const DEFAULTS = {
+  podSecurityVersion: 'v1.28',
+  defaultRequest: { cpu: '100m', memory: '128Mi' },
+  defaultLimit: { cpu: '500m', memory: '512Mi' },
+  min: { cpu: '10m', memory: '16Mi' },
+  maxCap: { cpu: '4', memory: '8Gi' },
+  serviceAccountName: 'workload',
+  dnsNamespace: 'kube-system',
+} as const;
+
+/**
+ * A governed tenant namespace (PRACTICES §1): Namespace, ResourceQuota,
+ * LimitRange, default-deny NetworkPolicies (ingress and egress) with DNS to
+ * kube-dns allowed, Pod Security Admission labels, RoleBindings of groups to
+ * the built-in ClusterRoles, and a ServiceAccount without an API token.
+ *
+ * @example
+ * const team = new TeamNamespace(chart, 'payments', { quota: QuotaPreset.MEDIUM, access: { edit: ['payments-devs'] } });
+ * team.dnsSuffix; // 'payments.svc.cluster.local'
+ */
+export class TeamNamespace extends Construct {
+  public readonly name: string;
+  public readonly owner: string;
+  /** `<ns>.svc.cluster.local`: append to a Service name for its cluster DNS name. */
+  public readonly dnsSuffix: string;
+  public readonly quota: ResourceQuota;
+  public readonly limitRange: LimitRange;
+  /** What a container that sets no resources gets here. */
+  public readonly limitDefaults: EffectiveDefaults;
+  public readonly podSecurity: Required<PodSecurityProps>;
+  /** The ServiceAccount workloads use (token not mounted). */
+  public readonly serviceAccountName: string;
+  public readonly holdsData: boolean;
+  public readonly namespaceObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
+    super(scope, id);
+    const problems = new Problems(this, 'TeamNamespace');
+    this.name = props.name ?? id;
+    this.owner = props.owner ?? this.name;
+    this.dnsSuffix = `${this.name}.svc.cluster.local`;
+    this.holdsData = props.holdsData ?? false;
+    const nameProblem = nameIssue(NameRule.DNS1123_LABEL, 'name', this.name);
+    if (nameProblem) problems.add(nameProblem);
+    const ownerProblem = nameIssue(NameRule.LABEL_VALUE, 'owner', this.owner);
+    if (ownerProblem) problems.add(ownerProblem);
+    for (const [k, v] of Object.entries(props.labels ?? {})) {
+      const keyIssue = nameIssue(NameRule.LABEL_KEY, `labels.${k}`, k);
+      const valueIssue = nameIssue(NameRule.LABEL_VALUE, `labels.${k}`, v);
+      if (keyIssue) problems.add(keyIssue);
+      if (valueIssue) problems.add(valueIssue);
+    }
+    this.podSecurity = {
+      enforce: props.podSecurity?.enforce ?? PodSecurityLevel.RESTRICTED,
+      audit: props.podSecurity?.audit ?? props.podSecurity?.enforce ?? PodSecurityLevel.RESTRICTED,
+      warn: props.podSecurity?.warn ?? props.podSecurity?.enforce ?? PodSecurityLevel.RESTRICTED,
+      version: props.podSecurity?.version ?? DEFAULTS.podSecurityVersion,
+    };
+    problems.check(!/^(v1\.\d+|latest)$/.test(this.podSecurity.version), {
+      code: 'PSA_VERSION_INVALID', field: 'podSecurity.version', value: this.podSecurity.version,
+      message: "is not a Pod Security version", fix: "pin a version such as 'v1.28'",
+    });
+    for (const [role, groups] of Object.entries(props.access ?? {})) {
+      for (const g of groups as string[]) {
+        problems.check(typeof g !== 'string' || g.trim() === '', { code: 'ACCESS_GROUP_INVALID', field: `access.${role}`, value: g, message: 'is not a group name', fix: 'name the identity-provider group, e.g. "payments-devs"' });
+      }
+    }
+    problems.throwIfAny();
+    setOwner(this, this.owner);
+
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: {
+          ...props.labels,
+          ...componentLabels({ name: 'team-namespace', instance: this.name, component: 'namespace' }),
+          'pod-security.kubernetes.io/enforce': this.podSecurity.enforce,
+          'pod-security.kubernetes.io/enforce-version': this.podSecurity.version,
+          'pod-security.kubernetes.io/audit': this.podSecurity.audit,
+          'pod-security.kubernetes.io/audit-version': this.podSecurity.version,
+          'pod-security.kubernetes.io/warn': this.podSecurity.warn,
+          'pod-security.kubernetes.io/warn-version': this.podSecurity.version,
+        },
+        annotations: this.holdsData ? { [Annotations.RETAIN]: 'true' } : undefined,
+      },
+    });
+
+    this.quota = new ResourceQuota(this, 'Quota', { namespace: this.name, limits: props.quota ?? QuotaPreset.SMALL });
+    this.limitRange = new LimitRange(this, 'Limits', { namespace: this.name, container: props.containerLimits ?? this.defaultContainerLimits() });
+    this.limitDefaults = this.limitRange.defaults;
+    this.checkQuotaAgreesWithLimits();
+
+    const labels = componentLabels({ name: 'team-namespace', instance: this.name, component: 'network-policy' });
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny-all', namespace: this.name, labels },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: { name: 'allow-dns', namespace: this.name, labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': DEFAULTS.dnsNamespace } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          }],
+          ports: [
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+          ],
+        }],
+      },
+    });
+
+    this.serviceAccountName = DEFAULTS.serviceAccountName;
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, namespace: this.name, labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'identity' }) },
+      automountServiceAccountToken: false,
+    });
+
+    for (const role of ['view', 'edit', 'admin'] as const) {
+      const groups = props.access?.[role] ?? [];
+      if (groups.length === 0) continue;
+      new k8s.KubeRoleBinding(this, `${role.charAt(0).toUpperCase()}${role.slice(1)}Binding`, {
+        metadata: { name: `team-${role}`, namespace: this.name, labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'access' }) },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: groups.map((g) => ({ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: g })),
+      });
+    }
+  }
+
+  /** `<service>.<ns>.svc.cluster.local`. */
+  public dnsNameOf(serviceName: string): string {
+    return `${serviceName}.${this.dnsSuffix}`;
+  }
+
+  private defaultContainerLimits(): ContainerLimitsProps {
+    // max = the quota's limits, capped, so one container can never take the whole
+    // namespace by default; default and defaultRequest shrink to fit a tiny quota.
+    const h = this.quota.hard;
+    const min = <Q extends Quantity>(a: Q, b: Q | undefined): Q => (b && b.lt(a) ? b : a);
+    const maxCpu = min(Cpu.parse(DEFAULTS.maxCap.cpu), h.limitsCpu);
+    const maxMemory = min(Memory.parse(DEFAULTS.maxCap.memory), h.limitsMemory);
+    const defCpu = min(Cpu.parse(DEFAULTS.defaultLimit.cpu), maxCpu);
+    const defMemory = min(Memory.parse(DEFAULTS.defaultLimit.memory), maxMemory);
+    return {
+      min: DEFAULTS.min,
+      max: { cpu: maxCpu, memory: maxMemory },
+      default: { cpu: defCpu, memory: defMemory },
+      defaultRequest: {
+        cpu: min(min(Cpu.parse(DEFAULTS.defaultRequest.cpu), defCpu), h.requestsCpu),
+        memory: min(min(Memory.parse(DEFAULTS.defaultRequest.memory), defMemory), h.requestsMemory),
+      },
+    };
+  }
+
+  private checkQuotaAgreesWithLimits(): void {
+    const problems = new Problems(this, 'TeamNamespace');
+    const h = this.quota.hard;
+    const lr = this.limitRange;
+    const pairs = [
+      ['cpu', lr.max.cpu, h.limitsCpu, 'limitsCpu', 'max'],
+      ['memory', lr.max.memory, h.limitsMemory, 'limitsMemory', 'max'],
+      ['cpu', lr.defaults.limits.cpu, h.limitsCpu, 'limitsCpu', 'default'],
+      ['memory', lr.defaults.limits.memory, h.limitsMemory, 'limitsMemory', 'default'],
+      ['cpu', lr.defaults.requests.cpu, h.requestsCpu, 'requestsCpu', 'defaultRequest'],
+      ['memory', lr.defaults.requests.memory, h.requestsMemory, 'requestsMemory', 'defaultRequest'],
+    ] as const;
+    for (const [r, value, ceiling, quotaField, lrField] of pairs) {
+      if (value && ceiling && (value as Quantity).gt(ceiling as never)) {
+        problems.add({ code: 'QUOTA_LIMITRANGE_CONFLICT', field: `containerLimits.${lrField}.${r}`, value: value.toString(), message: `is above the namespace quota ${quotaField} (${ceiling}): one such container could never be admitted`, fix: `lower containerLimits.${lrField}.${r} or raise quota.${quotaField}` });
+      }
+    }
+    problems.throwIfAny();
+  }
+}
+

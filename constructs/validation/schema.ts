@@ -1,0 +1,141 @@
+import * as k8sModels from '@kubernetes/client-node';
+import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
+
+/*
+ * Schema check of synthesized objects.
+ *
+ * Two well-kept libraries, each for what it does well:
+ *  - kubernetes-models (Kubernetes 1.33 OpenAPI, compiled AJV validators):
+ *    types, required fields, enums and patterns. Its schemas allow unknown
+ *    properties, like the OpenAPI spec itself.
+ *  - @kubernetes/client-node's generated models carry the exact property list
+ *    of every type (`attributeTypeMap`); walking an object against them finds
+ *    unknown and misspelled fields (what `kubectl --validate=strict` rejects).
+ */
+
+/** How serious a finding is. */
+export type Severity = 'error' | 'warning';
+
+/** One thing wrong with one object. */
+export interface Finding {
+  /** Stable rule id, e.g. `SCHEMA_UNKNOWN_FIELD`. */
+  readonly rule: string;
+  readonly severity: Severity;
+  /** `Kind/namespace/name` (or `Kind/name` when cluster-scoped). */
+  readonly object: string;
+  /** JSON pointer to the field, e.g. `/spec/template/spec/containers/0/imagePullPolicyy`. */
+  readonly pointer: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+type Validator = (data: unknown) => void;
+
+const modelCache = new Map<string, Validator | null>();
+
+function modelValidator(apiVersion: string, kind: string): Validator | null {
+  const key = `${apiVersion}/${kind}`;
+  if (modelCache.has(key)) return modelCache.get(key)!;
+  let result: Validator | null = null;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const group = require(`kubernetes-models/${apiVersion}`);
+    const Model = group[kind];
+    if (Model) result = (data) => new Model(data).validate();
+  } catch {
+    result = null;
+  }
+  modelCache.set(key, result);
+  return result;
+}
+
+interface Attribute { readonly baseName: string; readonly type: string }
+type ModelClass = { getAttributeTypeMap(): Attribute[] };
+const models = k8sModels as unknown as Record<string, ModelClass | undefined>;
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The client-node model name for a kind, e.g. `apps/v1 Deployment` → `V1Deployment`. */
+function rootModelName(apiVersion: string, kind: string): string | undefined {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
+  const groupPrefix = group.split('.')[0].split('-').map(capitalize).join('');
+  return [`${capitalize(version)}${kind}`, `${groupPrefix}${capitalize(version)}${kind}`].find((n) => models[n]);
+}
+
+function unknownFields(type: string, value: unknown, pointer: string, out: string[]): void {
+  if (value === null || value === undefined) return;
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array) {
+    if (Array.isArray(value)) value.forEach((v, i) => unknownFields(array[1], v, `${pointer}/${i}`, out));
+    return;
+  }
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map) {
+    if (typeof value === 'object') for (const [k, v] of Object.entries(value as object)) unknownFields(map[1], v, `${pointer}/${k}`, out);
+    return;
+  }
+  const model = models[type];
+  if (!model || typeof model.getAttributeTypeMap !== 'function' || typeof value !== 'object' || Array.isArray(value)) return;
+  const attrs = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
+  for (const [k, v] of Object.entries(value as object)) {
+    const t = attrs.get(k);
+    if (t === undefined) out.push(`${pointer}/${k}`);
+    else unknownFields(t, v, `${pointer}/${k}`, out);
+  }
+}
+
+/** `Kind/namespace/name` for messages. */
+export function objectId(obj: any): string {
+  const ns = obj?.metadata?.namespace;
+  return [obj?.kind ?? '?', ...(ns ? [ns] : []), obj?.metadata?.name ?? '?'].join('/');
+}
+
+/**
+ * Validates synthesized objects against the Kubernetes API schemas, rejecting
+ * unknown or misspelled fields, and checks scope: cluster-scoped kinds carry no
+ * namespace, namespaced kinds carry an explicit one. Returns findings; an empty
+ * list means every object is valid.
+ */
+export function validateManifests(objects: readonly unknown[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const raw of objects) {
+    const obj = raw as any;
+    const id = objectId(obj);
+    const add = (rule: string, pointer: string, message: string, fix: string, severity: Severity = 'error') =>
+      findings.push({ rule, severity, object: id, pointer, message, fix });
+    if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+      add('SCHEMA_NOT_KUBERNETES', '', 'is not a Kubernetes object (no apiVersion/kind)', 'give every document an apiVersion, kind and metadata');
+      continue;
+    }
+    const validate = modelValidator(obj.apiVersion, obj.kind);
+    if (!validate) {
+      add('SCHEMA_UNKNOWN_KIND', '', `has no known schema for ${obj.apiVersion} ${obj.kind}`, 'check apiVersion and kind, or register the CRD schema', 'warning');
+      continue;
+    }
+    try {
+      validate(obj);
+    } catch (e: any) {
+      const errors: any[] = Array.isArray(e?.errors) ? e.errors : [{ instancePath: '', message: String(e?.message ?? e) }];
+      for (const err of errors) {
+        add('SCHEMA_INVALID', err.instancePath ?? '', `${err.message ?? 'is invalid'}${err.params ? ` ${JSON.stringify(err.params)}` : ''}`, 'correct the field to match the Kubernetes API reference');
+      }
+    }
+    const modelName = rootModelName(obj.apiVersion, obj.kind);
+    if (modelName) {
+      const unknown: string[] = [];
+      unknownFields(modelName, obj, '', unknown);
+      for (const pointer of unknown) {
+        add('SCHEMA_UNKNOWN_FIELD', pointer, 'is not a field of the Kubernetes API (unknown or misspelled)', 'remove it or fix its spelling');
+      }
+    }
+    const namespace = obj.metadata?.namespace;
+    if (CLUSTER_SCOPED_KINDS.has(obj.kind)) {
+      if (namespace !== undefined) add('SCOPE_NAMESPACE_ON_CLUSTER_OBJECT', '/metadata/namespace', `is set on cluster-scoped ${obj.kind}`, 'remove metadata.namespace');
+    } else if (!namespace) {
+      add('SCOPE_NAMESPACE_MISSING', '/metadata/namespace', `is missing on namespaced ${obj.kind}`, 'set metadata.namespace explicitly instead of relying on the current context');
+    }
+  }
+  return findings;
+}

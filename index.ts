@@ -1,0 +1,2 @@
+// The public API of cluster-blueprints: what other projects import.
+export * from './constructs';
