@@ -1,0 +1,33 @@
+import { ApiObject, App, Testing } from 'cdk8s';
+import { Annotations, BlueprintChart, Labels, MANAGED_BY, setOwner } from '../../constructs';
+import { expectCode, find, render } from '../helpers';
+
+describe('BlueprintChart', () => {
+  test('stamps managed-by, part-of and the nearest owner on every object', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'platform', partOf: 'shop' });
+    new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'x' } });
+    const group = new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'x' } });
+    setOwner(group, 'team-b');
+    const objects = render(app);
+    expect(find(objects, 'ConfigMap', 'a').metadata.annotations[Annotations.OWNER]).toBe('platform');
+    expect(find(objects, 'ConfigMap', 'b').metadata.annotations[Annotations.OWNER]).toBe('team-b');
+    expect(find(objects, 'ConfigMap', 'a').metadata.labels).toMatchObject({ [Labels.MANAGED_BY]: MANAGED_BY, [Labels.PART_OF]: 'shop' });
+  });
+
+  test('cluster-scoped objects lose a namespace cdk8s would stamp (also through chart.toJson and Testing.synth)', () => {
+    const app = Testing.app();
+    const chart = new BlueprintChart(app, 'c', { owner: 'platform' });
+    (chart as any).namespace = 'oops'; // what a chart namespace would do
+    new ApiObject(chart, 'pc', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high', namespace: 'oops' }, value: 1000 } as any);
+    const [pc] = Testing.synth(chart);
+    expect(pc.metadata.namespace).toBeUndefined();
+    expect(pc.metadata.annotations[Annotations.OWNER]).toBe('platform');
+  });
+
+  test('an invalid owner is a NAME_INVALID error', () => {
+    expectCode(() => new BlueprintChart(new App(), 'c', { owner: 'Not A Label!' }), 'NAME_INVALID');
+    expectCode(() => new BlueprintChart(new App(), 'c', { owner: '' }), 'NAME_INVALID');
+    expectCode(() => new BlueprintChart(new App(), 'c', { owner: 'ok', partOf: '-bad-' }), 'NAME_INVALID');
+  });
+});

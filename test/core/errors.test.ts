@@ -1,0 +1,52 @@
+import { Construct } from 'constructs';
+import { BlueprintError, Problems, formatIssue } from '../../constructs';
+import { testChart } from '../helpers';
+
+describe('BlueprintError', () => {
+  test('carries code, path, field, value and fix, and renders them in the message', () => {
+    const err = new BlueprintError({ code: 'X_BAD', path: 'prod/payments/api', construct: 'WebService', field: 'replicas', value: 0, message: 'must be between 1 and 50', fix: 'set replicas' });
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('BlueprintError');
+    expect([err.code, err.path, err.field, err.value, err.fix]).toEqual(['X_BAD', 'prod/payments/api', 'replicas', 0, 'set replicas']);
+    expect(err.message).toBe("[prod/payments/api] WebService: X_BAD 'replicas' must be between 1 and 50, got 0 — set replicas");
+  });
+
+  test('holds every issue and lists each distinct code once', () => {
+    const a = { code: 'A', path: '', field: 'f', message: 'm', fix: 'x' };
+    const err = new BlueprintError([a, { ...a, code: 'B' }, { ...a, field: 'g' }]);
+    expect(err.issues).toHaveLength(3);
+    expect(err.codes).toEqual(['A', 'B']);
+    expect(err.message).toContain('3 problems');
+  });
+
+  test('refuses to be built empty', () => {
+    expect(() => new BlueprintError([])).toThrow();
+  });
+
+  test('formatIssue omits the value when none was given', () => {
+    expect(formatIssue({ code: 'C', path: '', field: 'f', message: 'is missing', fix: 'add it' })).toBe("C 'f' is missing — add it");
+  });
+});
+
+describe('Problems', () => {
+  test('collects all failures of a construct, paths them, and throws once', () => {
+    const { chart } = testChart();
+    const scope = new Construct(chart, 'thing');
+    const p = new Problems(scope, 'Thing');
+    expect(p.check(true, { code: 'ONE', field: 'a', message: 'm', fix: 'f' })).toBe(false);
+    expect(p.check(false, { code: 'NEVER', field: 'b', message: 'm', fix: 'f' })).toBe(true);
+    p.attempt('c', () => { throw new BlueprintError({ code: 'TWO', path: '', field: 'inner', message: 'm', fix: 'f' }); });
+    expect(p.attempt('d', () => 42)).toBe(42);
+    let thrown: BlueprintError | undefined;
+    try { p.throwIfAny(); } catch (e) { thrown = e as BlueprintError; }
+    expect(thrown?.codes).toEqual(['ONE', 'TWO']);
+    expect(thrown?.issues.map((i) => [i.path, i.construct, i.field])).toEqual([['test/thing', 'Thing', 'a'], ['test/thing', 'Thing', 'c']]);
+  });
+
+  test('lets other errors escape (a bug is not a user error)', () => {
+    const p = new Problems(undefined, 'Thing');
+    expect(() => p.attempt('x', () => { throw new TypeError('boom'); })).toThrow(TypeError);
+    expect(p.empty).toBe(true);
+    expect(() => p.throwIfAny()).not.toThrow();
+  });
+});

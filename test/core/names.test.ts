@@ -1,0 +1,50 @@
+import * as fc from 'fast-check';
+import { NameRule, assertName, isDns1035Label, isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from '../../constructs';
+import { expectCode } from '../helpers';
+
+describe('name rules', () => {
+  test('DNS-1123 label', () => {
+    expect(isDns1123Label('payments')).toBe(true);
+    expect(isDns1123Label('1st-team')).toBe(true);
+    expect(isDns1123Label('a'.repeat(63))).toBe(true);
+    for (const bad of ['Payments', '-a', 'a-', 'a_b', 'a.b', '', 'a'.repeat(64)]) expect(isDns1123Label(bad)).toBe(false);
+  });
+
+  test('DNS-1123 subdomain', () => {
+    expect(isDns1123Subdomain('high-priority')).toBe(true);
+    expect(isDns1123Subdomain('fast.ssd.example.com')).toBe(true);
+    for (const bad of ['', 'a..b', '.a', 'A.b', `${'a'.repeat(63)}.`.repeat(4) + 'a']) expect(isDns1123Subdomain(bad)).toBe(false);
+  });
+
+  test('DNS-1035 label (Service names start with a letter)', () => {
+    expect(isDns1035Label('web')).toBe(true);
+    expect(isDns1035Label('1web')).toBe(false);
+    expect(isDns1035Label('web-')).toBe(false);
+  });
+
+  test('label values and keys', () => {
+    expect(isLabelValue('')).toBe(true);
+    expect(isLabelValue('v1.2_rc-1')).toBe(true);
+    expect(isLabelValue('-x')).toBe(false);
+    expect(isLabelValue('a'.repeat(64))).toBe(false);
+    expect(isLabelKey('app.kubernetes.io/name')).toBe(true);
+    expect(isLabelKey('team')).toBe(true);
+    expect(isLabelKey('Bad_Prefix/name')).toBe(false);
+    expect(isLabelKey('example.com/')).toBe(false);
+  });
+
+  test('assertName raises NAME_INVALID with the rule and a fix', () => {
+    const issue = expectCode(() => assertName(NameRule.DNS1035_LABEL, 'serviceName', '9lives'), 'NAME_INVALID');
+    expect(issue.message).toContain('DNS-1035');
+    expect(issue.value).toBe('9lives');
+    expect(assertName(NameRule.DNS1123_LABEL, 'name', 'ok')).toBe('ok');
+  });
+
+  test('property: generated DNS-1123 labels are accepted, upper-case variants rejected', () => {
+    const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    fc.assert(fc.property(label, (s) => {
+      expect(isDns1123Label(s)).toBe(true);
+      if (/[a-z]/.test(s)) expect(isDns1123Label(s.toUpperCase())).toBe(false);
+    }));
+  });
+});

@@ -1,0 +1,54 @@
+import { App, Chart } from 'cdk8s';
+import { BlueprintChart, BlueprintError, renderApp, validateManifests } from '../constructs';
+
+/** A fresh app with one BlueprintChart owned by `test`. */
+export function testChart(id = 'test'): { app: App; chart: BlueprintChart } {
+  const app = new App();
+  const chart = new BlueprintChart(app, id, { owner: 'test' });
+  return { app, chart };
+}
+
+/** Renders the app through the library's own synth path (checks + schema) and returns every object. */
+export function render(app: App): any[] {
+  return renderApp(app).flatMap((r) => r.objects);
+}
+
+/** Renders `chart` only, after asserting the whole app is schema-valid. */
+export function renderChart(chart: Chart): any[] {
+  const objects = renderApp(chart.node.root as App).filter((r) => r.chart === chart).flatMap((r) => r.objects);
+  const findings = validateManifests(objects);
+  expect(findings).toEqual([]);
+  return objects;
+}
+
+/** The one object of `kind` named `name` (never by array index: STYLE.md §13). */
+export function find(objects: readonly any[], kind: string, name: string): any {
+  const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
+  if (hits.length !== 1) throw new Error(`expected one ${kind}/${name}, found ${hits.length} among ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  return hits[0];
+}
+
+export function ofKind(objects: readonly any[], kind: string): any[] {
+  return objects.filter((o) => o.kind === kind);
+}
+
+/** Runs `fn`, expects a BlueprintError, and returns it. */
+export function catchBlueprintError(fn: () => unknown): BlueprintError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof BlueprintError) return e;
+    throw new Error(`expected a BlueprintError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+  throw new Error('expected a BlueprintError, but nothing was thrown');
+}
+
+/** Expects `fn` to fail with a BlueprintError carrying `code`; returns the matching issue. */
+export function expectCode(fn: () => unknown, code: string) {
+  const err = catchBlueprintError(fn);
+  const issue = err.issues.find((i) => i.code === code);
+  if (!issue) throw new Error(`expected code ${code}, got ${err.codes.join(', ')}:\n${err.message}`);
+  expect(issue.fix.length).toBeGreaterThan(0);
+  expect(issue.field.length).toBeGreaterThan(0);
+  return issue;
+}
