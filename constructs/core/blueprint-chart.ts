@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { Problems } from './errors';
 import { Annotations, CLUSTER_SCOPED_KINDS, Labels, MANAGED_BY, ownerOf, setOwner } from './metadata';
 import { NameRule, nameIssue } from './names';
+import { setClusterFacts } from './cluster-facts';
+import { ComputeResources, resolveCompute } from './resources';
 
 /** Props of a `BlueprintChart`. */
 export interface BlueprintChartProps extends Omit<ChartProps, 'namespace'> {
@@ -14,6 +16,12 @@ export interface BlueprintChartProps extends Omit<ChartProps, 'namespace'> {
   readonly owner: string;
   /** `app.kubernetes.io/part-of` on every object. @default - not set */
   readonly partOf?: string;
+  /**
+   * Allocatable CPU and memory of one node of the target cluster. When set, a
+   * pod whose requests fit no node is a synth-time error (`NODE_TOO_SMALL`).
+   * @default - unknown: the check is skipped
+   */
+  readonly nodeAllocatable?: ComputeResources;
 }
 
 /**
@@ -38,7 +46,9 @@ export class BlueprintChart extends Chart {
       const issue = nameIssue(NameRule.LABEL_VALUE, 'partOf', props.partOf);
       if (issue) problems.add(issue);
     }
+    const nodeAllocatable = resolveCompute(problems, 'nodeAllocatable', props.nodeAllocatable);
     problems.throwIfAny();
+    if (props.nodeAllocatable) setClusterFacts(this, { nodeAllocatable });
     this.owner = props.owner;
     setOwner(this, props.owner);
   }

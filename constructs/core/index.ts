@@ -5,3 +5,4 @@ export * from './metadata';
 export * from './resources';
 export * from './checks';
 export * from './blueprint-chart';
+export * from './cluster-facts';

@@ -1,6 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { addCheck } from '../core/checks';
+import { IssueInput } from '../core/errors';
+import { ResolvedCompute } from '../core/resources';
 import { Problems } from '../core/errors';
 import { Annotations, componentLabels, setOwner } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
@@ -68,6 +71,21 @@ export interface TeamNamespaceProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** Per-pod resource use, after the namespace's LimitRange filled the gaps. */
+export interface PodResources {
+  readonly requests: ResolvedCompute;
+  readonly limits: ResolvedCompute;
+}
+
+/** Something that counts against a namespace's quota (every workload). */
+export interface IQuotaConsumer extends IConstruct {
+  readonly name: string;
+  /** Most pods it can run at once (replicas or HPA max, plus rollout surge). */
+  readonly maxPods: number;
+  /** Requests and limits of one pod. */
+  podResources(): PodResources;
+}
+
 const DEFAULTS = {
   podSecurityVersion: 'v1.28',
   defaultRequest: { cpu: '100m', memory: '128Mi' },
@@ -102,6 +120,7 @@ export class TeamNamespace extends Construct {
   public readonly serviceAccountName: string;
   public readonly holdsData: boolean;
   public readonly namespaceObject: ApiObject;
+  private readonly consumers: IQuotaConsumer[] = [];
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
     super(scope, id);
@@ -159,6 +178,7 @@ export class TeamNamespace extends Construct {
     this.limitRange = new LimitRange(this, 'Limits', { namespace: this.name, container: props.containerLimits ?? this.defaultContainerLimits() });
     this.limitDefaults = this.limitRange.defaults;
     this.checkQuotaAgreesWithLimits();
+    addCheck(this, 'TeamNamespace', () => this.checkQuotaFits());
 
     const labels = componentLabels({ name: 'team-namespace', instance: this.name, component: 'network-policy' });
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
@@ -198,6 +218,56 @@ export class TeamNamespace extends Construct {
         subjects: groups.map((g) => ({ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: g })),
       });
     }
+  }
+
+  /** Counts a workload against this namespace's quota (workloads call it themselves). */
+  public addQuotaConsumer(consumer: IQuotaConsumer): void {
+    this.consumers.push(consumer);
+  }
+
+  /** Workloads counted against the quota. */
+  public get quotaConsumers(): readonly IQuotaConsumer[] {
+    return this.consumers;
+  }
+
+  /**
+   * The namespace's peak use: for every workload, one pod's requests and
+   * limits × its most pods (HPA max plus surge).
+   */
+  public peakUsage(): { pods: number; requests: { cpu: Cpu; memory: Memory }; limits: { cpu: Cpu; memory: Memory } } {
+    let pods = 0;
+    const requests = { cpu: Cpu.ZERO, memory: Memory.ZERO };
+    const limits = { cpu: Cpu.ZERO, memory: Memory.ZERO };
+    for (const c of this.consumers) {
+      const per = c.podResources();
+      pods += c.maxPods;
+      if (per.requests.cpu) requests.cpu = requests.cpu.plus(per.requests.cpu.times(c.maxPods));
+      if (per.requests.memory) requests.memory = requests.memory.plus(per.requests.memory.times(c.maxPods));
+      if (per.limits.cpu) limits.cpu = limits.cpu.plus(per.limits.cpu.times(c.maxPods));
+      if (per.limits.memory) limits.memory = limits.memory.plus(per.limits.memory.times(c.maxPods));
+    }
+    return { pods, requests, limits };
+  }
+
+  private checkQuotaFits(): IssueInput[] {
+    if (this.consumers.length === 0) return [];
+    const out: IssueInput[] = [];
+    const use = this.peakUsage();
+    const h = this.quota.hard;
+    const list = () => this.consumers.map((c) => `${c.name}×${c.maxPods}`).join(', ');
+    if (h.pods !== undefined && use.pods > h.pods) {
+      out.push({ code: 'QUOTA_PODS_EXCEEDED', field: 'quota.pods', value: use.pods, message: `pods at peak (${list()}) exceed the quota of ${h.pods}`, fix: `raise quota.pods to at least ${use.pods}, or lower replicas/maxReplicas/maxSurge` });
+    }
+    const pairs: [string, Cpu | Memory, Cpu | Memory | undefined][] = [
+      ['requestsCpu', use.requests.cpu, h.requestsCpu], ['requestsMemory', use.requests.memory, h.requestsMemory],
+      ['limitsCpu', use.limits.cpu, h.limitsCpu], ['limitsMemory', use.limits.memory, h.limitsMemory],
+    ];
+    for (const [field, used, quota] of pairs) {
+      if (quota && used.gt(quota as never)) {
+        out.push({ code: 'QUOTA_EXCEEDED', field: `quota.${field}`, value: used.toString(), message: `at peak (${list()}) is above the quota of ${quota}: the last pods of a rollout or scale-up would be refused`, fix: `raise quota.${field} to at least ${used}, or shrink the workloads` });
+      }
+    }
+    return out;
   }
 
   /** `<service>.<ns>.svc.cluster.local`. */

@@ -1,0 +1,50 @@
+import type { IEnvVarSource } from 'kubernetes-models/v1';
+import { ConfigMap } from './config-map';
+import { SecretRef } from './secret-ref';
+
+/** Pod fields the Downward API exposes as env. @see https://kubernetes.io/docs/concepts/workloads/pods/downward-api/ */
+export enum PodField {
+  NAME = 'metadata.name',
+  NAMESPACE = 'metadata.namespace',
+  UID = 'metadata.uid',
+  NODE_NAME = 'spec.nodeName',
+  SERVICE_ACCOUNT = 'spec.serviceAccountName',
+  POD_IP = 'status.podIP',
+  HOST_IP = 'status.hostIP',
+}
+
+/** Container resources the Downward API exposes. */
+export enum ResourceField {
+  REQUESTS_CPU = 'requests.cpu',
+  LIMITS_CPU = 'limits.cpu',
+  REQUESTS_MEMORY = 'requests.memory',
+  LIMITS_MEMORY = 'limits.memory',
+}
+
+/** The value of an environment variable. */
+export class EnvValue {
+  /** A literal. Names that look secret (PASSWORD, TOKEN, …) are refused with a literal. */
+  public static literal(value: string): EnvValue {
+    return new EnvValue(value, undefined);
+  }
+  public static fromConfigMap(configMap: ConfigMap, key: string): EnvValue {
+    return new EnvValue(undefined, { configMapKeyRef: { name: configMap.name, key } }, configMap);
+  }
+  public static fromSecret(secret: SecretRef, key: string): EnvValue {
+    return new EnvValue(undefined, { secretKeyRef: { name: secret.name, key } }, undefined, secret);
+  }
+  /** A pod field (Downward API). */
+  public static fromField(field: PodField): EnvValue {
+    return new EnvValue(undefined, { fieldRef: { fieldPath: field } });
+  }
+  /** A resource of a container (Downward API); `divisor` such as `'1m'` or `'1Mi'`. */
+  public static fromResource(resource: ResourceField, options: { containerName?: string; divisor?: string } = {}): EnvValue {
+    return new EnvValue(undefined, { resourceFieldRef: { resource, ...(options.containerName ? { containerName: options.containerName } : {}), ...(options.divisor ? { divisor: options.divisor } : {}) } });
+  }
+  private constructor(
+    public readonly value: string | undefined,
+    public readonly valueFrom: IEnvVarSource | undefined,
+    public readonly configMap?: ConfigMap,
+    public readonly secret?: SecretRef,
+  ) {}
+}

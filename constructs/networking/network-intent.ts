@@ -1,0 +1,110 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import type { INetworkPolicyPeer, INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1';
+import { BlueprintError } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+
+/** A port on the wire. */
+export interface NetworkPort {
+  readonly port: number | string;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** Something with pods that network intents can open paths to or from. */
+export interface INetworkEndpoint extends IConstruct {
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels selecting its pods. */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** The ports its pods listen on (what callers are allowed to reach). */
+  readonly listenPorts: readonly NetworkPort[];
+}
+
+function isEndpoint(x: unknown): x is INetworkEndpoint {
+  return typeof x === 'object' && x !== null && 'podSelector' in x && 'listenPorts' in x && 'namespace' in x;
+}
+
+/** The other end of a network path. */
+export class Peer {
+  /** Pods of another workload (in any namespace). */
+  public static workload(endpoint: INetworkEndpoint): Peer {
+    return new Peer(endpoint.name, { podSelector: { matchLabels: { ...endpoint.podSelector } }, namespaceSelector: nsSelector(endpoint.namespace) }, endpoint.listenPorts, endpoint);
+  }
+  /** Every pod of a namespace. */
+  public static namespace(name: string): Peer {
+    return new Peer(`ns-${name}`, { namespaceSelector: nsSelector(name) }, []);
+  }
+  /** An ingress controller's pods, by its namespace (and optionally pod labels). */
+  public static ingressController(namespace = 'ingress-nginx', podLabels?: Readonly<Record<string, string>>): Peer {
+    return new Peer(`ingress-${namespace}`, { namespaceSelector: nsSelector(namespace), ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}) }, []);
+  }
+  /** Addresses outside the cluster, on these ports. */
+  public static cidr(cidr: string, ports: readonly NetworkPort[] = [], except: readonly string[] = []): Peer {
+    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
+      throw new BlueprintError({ code: 'INTENT_INVALID', path: '', field: 'cidr', value: cidr, message: 'is not a CIDR block', fix: "use e.g. '10.20.0.0/16' or '203.0.113.7/32'" });
+    }
+    return new Peer(`cidr-${cidr.replace(/[^0-9a-f]+/gi, '-').replace(/-+$/, '')}`, { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } }, ports);
+  }
+  private constructor(
+    /** A name-safe label for object names. */
+    public readonly label: string,
+    public readonly spec: INetworkPolicyPeer,
+    /** Ports on the peer, used when it is the destination. */
+    public readonly ports: readonly NetworkPort[],
+    public readonly endpoint?: INetworkEndpoint,
+  ) {}
+}
+
+function nsSelector(namespace: string) {
+  return { matchLabels: { 'kubernetes.io/metadata.name': namespace } };
+}
+
+function portsJson(ports: readonly NetworkPort[]): INetworkPolicyPort[] | undefined {
+  return ports.length ? ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port })) : undefined;
+}
+
+function policyName(a: string, dir: string, b: string): string {
+  const name = `allow-${a}-${dir}-${b}`;
+  return name.length <= 253 ? name : name.slice(0, 253);
+}
+
+function addPolicy(owner: INetworkEndpoint, id: string, name: string, spec: Record<string, unknown>): ApiObject {
+  if (owner.node.tryFindChild(id)) {
+    throw new BlueprintError({ code: 'INTENT_DUPLICATE', path: owner.node.path, field: 'peer', value: id, message: 'is already allowed', fix: 'declare each path once' });
+  }
+  return new ApiObject(owner as unknown as Construct, id, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: owner.namespace, labels: componentLabels({ name: owner.name, component: 'network-policy' }) },
+    spec: { podSelector: { matchLabels: { ...owner.podSelector } }, ...spec },
+  });
+}
+
+/** What an intent created: the policies, one at each end that is ours. */
+export interface IntentResult {
+  readonly policies: readonly ApiObject[];
+}
+
+/**
+ * Opens `peer → target` (ingress on the target, and egress on the peer when
+ * the peer is one of our workloads): exactly the policies that path needs in
+ * default-deny namespaces.
+ */
+export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
+  const peer = isEndpoint(from) ? Peer.workload(from) : from;
+  const reach = ports ?? target.listenPorts;
+  const policies = [addPolicy(target, `AllowFrom-${peer.label}`, policyName(target.name, 'from', peer.label), { policyTypes: ['Ingress'], ingress: [{ from: [peer.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] })];
+  if (peer.endpoint) {
+    const toTarget = Peer.workload(target);
+    policies.push(addPolicy(peer.endpoint, `AllowTo-${target.name}`, policyName(peer.endpoint.name, 'to', target.name), { policyTypes: ['Egress'], egress: [{ to: [toTarget.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] }));
+  }
+  return { policies };
+}
+
+/** Opens `source → peer` (egress on the source, and ingress on the peer when it is one of our workloads). */
+export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
+  if (isEndpoint(to)) return allowInto(to, source, ports);
+  const reach = ports ?? to.ports;
+  return { policies: [addPolicy(source, `AllowTo-${to.label}`, policyName(source.name, 'to', to.label), { policyTypes: ['Egress'], egress: [{ to: [to.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] })] };
+}

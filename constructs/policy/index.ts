@@ -1,0 +1,3 @@
+export * from './pod-disruption-budget';
+export * from './priority-class';
+export * from './autoscaling';

@@ -1,0 +1,99 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IssueInput, Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+
+/** A count (`2`) or a percentage (`'50%'`) of pods. */
+export type PodCount = number | `${number}%`;
+
+/** Props of a `PodDisruptionBudget`. Give `minAvailable` or `maxUnavailable`, not both. */
+export interface PodDisruptionBudgetProps {
+  readonly namespace: string;
+  /** Object name. */
+  readonly name: string;
+  /** Labels of the pods it protects. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Pods that must stay up during voluntary disruptions. @default - not set */
+  readonly minAvailable?: PodCount;
+  /** Pods that may be down during voluntary disruptions. @default 1 (when `minAvailable` is not set) */
+  readonly maxUnavailable?: PodCount;
+  /**
+   * Let drains evict pods that are not Ready even when the budget is spent, so
+   * a crash-looping replica never blocks node maintenance.
+   * @default true (`unhealthyPodEvictionPolicy: AlwaysAllow`)
+   */
+  readonly evictUnhealthyPods?: boolean;
+}
+
+function isValidCount(v: unknown): v is PodCount {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0;
+  return typeof v === 'string' && /^(100|[1-9]?\d)%$/.test(v);
+}
+
+/** Pods a budget keeps up out of `replicas` (percentages round up, as the disruption controller does). */
+function keptUp(budget: { minAvailable?: PodCount; maxUnavailable?: PodCount }, replicas: number): number {
+  const resolve = (c: PodCount, roundUp: boolean) => (typeof c === 'number' ? c : (roundUp ? Math.ceil : Math.floor)((Number(c.slice(0, -1)) / 100) * replicas));
+  if (budget.minAvailable !== undefined) return resolve(budget.minAvailable, true);
+  return replicas - resolve(budget.maxUnavailable ?? 1, true);
+}
+
+/**
+ * A PodDisruptionBudget (cdk8s-plus-28 has none): how many pods of a workload
+ * voluntary disruptions (node drains) may take down at once.
+ * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+ */
+export class PodDisruptionBudget extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly minAvailable?: PodCount;
+  public readonly maxUnavailable?: PodCount;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: PodDisruptionBudgetProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'PodDisruptionBudget');
+    this.name = props.name;
+    this.namespace = props.namespace;
+    for (const [field, value] of [['name', props.name], ['namespace', props.namespace]] as const) {
+      const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value);
+      if (issue) problems.add(issue);
+    }
+    problems.check(props.minAvailable !== undefined && props.maxUnavailable !== undefined, {
+      code: 'PDB_INVALID', field: 'minAvailable', value: props.minAvailable, message: 'and maxUnavailable are both set; Kubernetes accepts only one', fix: 'keep maxUnavailable (it follows scaling) or minAvailable, not both',
+    });
+    for (const field of ['minAvailable', 'maxUnavailable'] as const) {
+      const v = props[field];
+      if (v !== undefined) problems.check(!isValidCount(v), { code: 'PDB_INVALID', field, value: v, message: 'must be a non-negative integer or a percentage like "50%"', fix: 'use e.g. 1 or "25%"' });
+    }
+    problems.check(Object.keys(props.selector).length === 0, { code: 'PDB_INVALID', field: 'selector', value: props.selector, message: 'is empty and would match every pod of the namespace', fix: "select the workload's pod labels" });
+    problems.throwIfAny();
+    this.minAvailable = props.minAvailable;
+    this.maxUnavailable = props.minAvailable === undefined ? (props.maxUnavailable ?? 1) : undefined;
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'disruption-budget' }) },
+      spec: {
+        selector: { matchLabels: { ...props.selector } },
+        ...(this.minAvailable !== undefined ? { minAvailable: this.minAvailable } : { maxUnavailable: this.maxUnavailable }),
+        ...((props.evictUnhealthyPods ?? true) ? { unhealthyPodEvictionPolicy: 'AlwaysAllow' } : {}),
+      },
+    });
+  }
+
+  /**
+   * The issue when this budget can never allow an eviction for a workload
+   * whose smallest replica count is `minReplicas` (a node drain would hang).
+   */
+  public evictionIssue(minReplicas: number, field = 'disruptionBudget'): IssueInput | undefined {
+    const up = keptUp(this, minReplicas);
+    if (up < minReplicas) return undefined;
+    const setting = this.minAvailable !== undefined ? `minAvailable ${this.minAvailable}` : `maxUnavailable ${this.maxUnavailable}`;
+    return {
+      code: 'PDB_BLOCKS_EVICTION', field, value: setting,
+      message: `keeps ${up} of ${minReplicas} pod(s) up, so no eviction is ever allowed and node drains hang`,
+      fix: minReplicas === 1 ? 'use maxUnavailable: 1 for a single replica (or run 2+ replicas)' : `allow at least one disruption: minAvailable ≤ ${minReplicas - 1} or maxUnavailable ≥ 1`,
+    };
+  }
+}

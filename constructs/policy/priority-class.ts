@@ -1,0 +1,62 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+
+/** What a pod of this priority may do to lower-priority pods. */
+export enum PreemptionPolicy {
+  PREEMPT_LOWER_PRIORITY = 'PreemptLowerPriority',
+  NEVER = 'Never',
+}
+
+/** Props of a `PriorityClass`. */
+export interface PriorityClassProps {
+  /** Object name (DNS-1123 subdomain, not starting with `system-`). @default - the construct id */
+  readonly name?: string;
+  /** Priority; higher schedules first and may preempt. User classes are at most 1,000,000,000. */
+  readonly value: number;
+  /** Make this the priority of pods that name none. Only one class in a cluster may. @default false */
+  readonly globalDefault?: boolean;
+  /** @default PreemptionPolicy.PREEMPT_LOWER_PRIORITY */
+  readonly preemptionPolicy?: PreemptionPolicy;
+  /** What it is for. @default - none */
+  readonly description?: string;
+}
+
+/**
+ * A PriorityClass (cluster-scoped). Workloads take the object, not its name.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+ */
+export class PriorityClass extends Construct {
+  /** The built-in class for node agents that must run on every node. */
+  public static readonly SYSTEM_NODE_CRITICAL = 'system-node-critical';
+  /** The built-in class for cluster add-ons. */
+  public static readonly SYSTEM_CLUSTER_CRITICAL = 'system-cluster-critical';
+
+  public readonly name: string;
+  public readonly value: number;
+
+  constructor(scope: Construct, id: string, props: PriorityClassProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'PriorityClass');
+    this.name = props.name ?? id;
+    this.value = props.value;
+    const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name);
+    if (issue) problems.add(issue);
+    problems.check(this.name.startsWith('system-'), { code: 'PRIORITY_INVALID', field: 'name', value: this.name, message: "uses the reserved 'system-' prefix", fix: 'choose another name; refer to the built-in classes with PriorityClass.SYSTEM_*' });
+    problems.check(!Number.isSafeInteger(props.value) || props.value < -2_147_483_648 || props.value > 1_000_000_000, {
+      code: 'PRIORITY_INVALID', field: 'value', value: props.value, message: 'must be an integer ≤ 1,000,000,000 (higher values are reserved for system classes)', fix: 'use e.g. 1000 for high, 0 for default, -10 for batch',
+    });
+    problems.throwIfAny();
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: this.name, labels: componentLabels({ name: this.name, component: 'priority' }) },
+      value: props.value,
+      globalDefault: props.globalDefault ?? false,
+      preemptionPolicy: props.preemptionPolicy ?? PreemptionPolicy.PREEMPT_LOWER_PRIORITY,
+      ...(props.description ? { description: props.description } : {}),
+    });
+  }
+}

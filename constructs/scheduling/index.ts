@@ -1,0 +1,2 @@
+export * from './node-labels';
+export * from './placement';

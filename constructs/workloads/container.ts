@@ -1,0 +1,315 @@
+import { Duration } from 'cdk8s';
+import type { IContainer, IEnvVar, IEnvFromSource, IProbe, ILifecycleHandler } from 'kubernetes-models/v1';
+import { ConfigMap } from '../config/config-map';
+import { EnvValue } from '../config/env';
+import { SecretRef } from '../config/secret-ref';
+import { Volume } from '../config/volume';
+import { IssueInput, Problems } from '../core/errors';
+import { NameRule, nameIssue } from '../core/names';
+import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
+
+/** Named resource sizes (requests → limits). Explicit quantities are always possible instead. */
+export class ResourcePreset {
+  /** 50m/64Mi → 200m/128Mi: sidecars and tiny helpers. */
+  public static readonly MICRO = new ResourcePreset('micro', { cpu: '50m', memory: '64Mi' }, { cpu: '200m', memory: '128Mi' });
+  /** 100m/128Mi → 500m/256Mi. */
+  public static readonly SMALL = new ResourcePreset('small', { cpu: '100m', memory: '128Mi' }, { cpu: '500m', memory: '256Mi' });
+  /** 250m/512Mi → 1/1Gi. */
+  public static readonly MEDIUM = new ResourcePreset('medium', { cpu: '250m', memory: '512Mi' }, { cpu: '1', memory: '1Gi' });
+  /** 1/2Gi → 2/4Gi. */
+  public static readonly LARGE = new ResourcePreset('large', { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' });
+  private constructor(public readonly name: string, public readonly requests: ComputeResources, public readonly limits: ComputeResources) {}
+}
+
+/** Explicit requests and limits. */
+export interface ResourcesProps {
+  /** What the scheduler reserves. @default - limits (Kubernetes copies a set limit into a missing request) */
+  readonly requests?: ComputeResources;
+  /** The ceiling: CPU above it is throttled, memory above it is OOM-killed. @default - none */
+  readonly limits?: ComputeResources;
+}
+
+/** Quality-of-service class, a typed choice. @see https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/ */
+export enum Qos {
+  /** requests = limits for CPU and memory on every container: evicted last. Enforced. */
+  GUARANTEED = 'Guaranteed',
+  /** Some requests set: the usual choice. */
+  BURSTABLE = 'Burstable',
+  /** Nothing set: evicted first. Only by explicit opt-in. */
+  BEST_EFFORT = 'BestEffort',
+}
+
+/** A named container port. */
+export interface ContainerPort {
+  /** IANA-style name (≤ 15 chars, e.g. `http`), used by Services and probes. */
+  readonly name: string;
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** The five probe timings. @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/ */
+export interface ProbeTiming {
+  /** ≈ the P99 start-up time when there is no startup probe. @default 0 */
+  readonly initialDelaySeconds?: number;
+  /** @default 10 */
+  readonly periodSeconds?: number;
+  /** @default 1 */
+  readonly timeoutSeconds?: number;
+  /** Must be 1 for liveness and startup. @default 1 */
+  readonly successThreshold?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** A health check: HTTP (2xx–3xx is success), TCP connect, or a command. */
+export class Probe {
+  public static http(path: string, port: string | number, timing: ProbeTiming = {}): Probe {
+    return new Probe({ httpGet: { path, port } }, port, timing);
+  }
+  public static tcp(port: string | number, timing: ProbeTiming = {}): Probe {
+    return new Probe({ tcpSocket: { port } }, port, timing);
+  }
+  public static exec(command: readonly string[], timing: ProbeTiming = {}): Probe {
+    return new Probe({ exec: { command: [...command] } }, undefined, timing);
+  }
+  private constructor(private readonly handler: ILifecycleHandler, public readonly port: string | number | undefined, public readonly timing: ProbeTiming) {}
+
+  /** Identity of the check itself, ignoring timing (liveness must differ from readiness). */
+  public get checkKey(): string {
+    return JSON.stringify(this.handler);
+  }
+
+  public toJson(): IProbe {
+    return { ...this.handler, ...this.timing } as IProbe;
+  }
+
+  public issues(field: string, kind: 'readiness' | 'liveness' | 'startup'): IssueInput[] {
+    const out: IssueInput[] = [];
+    const t = this.timing;
+    const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
+    for (const k of positive) {
+      const v = t[k];
+      if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) out.push({ code: 'PROBE_INVALID', field: `${field}.${k}`, value: v, message: 'must be an integer ≥ 1', fix: 'use whole seconds or counts' });
+    }
+    if (t.initialDelaySeconds !== undefined && (!Number.isSafeInteger(t.initialDelaySeconds) || t.initialDelaySeconds < 0)) {
+      out.push({ code: 'PROBE_INVALID', field: `${field}.initialDelaySeconds`, value: t.initialDelaySeconds, message: 'must be an integer ≥ 0', fix: 'use whole seconds' });
+    }
+    if (kind !== 'readiness' && t.successThreshold !== undefined && t.successThreshold !== 1) {
+      out.push({ code: 'PROBE_INVALID', field: `${field}.successThreshold`, value: t.successThreshold, message: `must be 1 for a ${kind} probe`, fix: 'remove successThreshold' });
+    }
+    if (t.timeoutSeconds !== undefined && t.periodSeconds !== undefined && t.timeoutSeconds > t.periodSeconds) {
+      out.push({ code: 'PROBE_INVALID', field: `${field}.timeoutSeconds`, value: t.timeoutSeconds, message: `is longer than periodSeconds (${t.periodSeconds})`, fix: 'keep timeoutSeconds ≤ periodSeconds' });
+    }
+    return out;
+  }
+}
+
+/** A lifecycle hook (`postStart`, `preStop`). */
+export class Hook {
+  /** Waits, so endpoints and load balancers stop sending traffic before SIGTERM. Uses the image's `sleep`. */
+  public static sleep(duration: Duration): Hook {
+    return new Hook({ exec: { command: ['sleep', String(duration.toSeconds())] } }, duration.toSeconds());
+  }
+  public static exec(command: readonly string[], expectedSeconds = 0): Hook {
+    return new Hook({ exec: { command: [...command] } }, expectedSeconds);
+  }
+  public static http(path: string, port: string | number, expectedSeconds = 0): Hook {
+    return new Hook({ httpGet: { path, port } }, expectedSeconds);
+  }
+  private constructor(public readonly handler: ILifecycleHandler, /** How long the hook takes, for the grace-period check. */ public readonly seconds: number) {}
+}
+
+/** Mounts a volume into a container. */
+export interface VolumeMount {
+  readonly volume: Volume;
+  readonly path: string;
+  /** @default - true for ConfigMaps, Secrets and Downward API, false otherwise */
+  readonly readOnly?: boolean;
+  /** Mount one entry only (e.g. one file of a ConfigMap). @default - the whole volume */
+  readonly subPath?: string;
+}
+
+/** One container. */
+export interface ContainerProps {
+  /** Container name. @default - the workload name for the main container */
+  readonly name?: string;
+  /** Image with a pinned tag or digest (`nginx:1.27`, `app@sha256:…`); `latest` is refused. */
+  readonly image: string;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - the image's cmd */
+  readonly args?: readonly string[];
+  /** @default - the image's */
+  readonly workingDir?: string;
+  /** Named ports. @default - none */
+  readonly ports?: readonly ContainerPort[];
+  /** Environment: literals (not for secret-looking names) or references. @default - none */
+  readonly env?: Readonly<Record<string, string | EnvValue>>;
+  /** Every key of these ConfigMaps/Secrets as env. @default - none */
+  readonly envFrom?: readonly (ConfigMap | SecretRef)[];
+  /**
+   * A preset or explicit quantities.
+   * @default - the namespace's LimitRange defaults (counted as such), else ResourcePreset.SMALL
+   */
+  readonly resources?: ResourcePreset | ResourcesProps;
+  /** Removes the pod from Service endpoints while failing. @default - none (WebService: TCP on the first port) */
+  readonly readiness?: Probe;
+  /** Restarts the container while failing. Must not be the same check as readiness. @default - none */
+  readonly liveness?: Probe;
+  /** Holds the other probes until start-up finished. @default - none */
+  readonly startup?: Probe;
+  /** @default - none */
+  readonly postStart?: Hook;
+  /** @default - none (WebService: sleep 5 s) */
+  readonly preStop?: Hook;
+  /** Volume mounts. @default - none */
+  readonly mounts?: readonly VolumeMount[];
+  /** Env names allowed to carry a literal although they look secret. @default - none */
+  readonly allowPlaintextEnv?: readonly string[];
+}
+
+/** A container after validation, with what checks need. */
+export interface ResolvedContainer {
+  readonly name: string;
+  readonly props: ContainerProps;
+  readonly ports: readonly ContainerPort[];
+  /** Resources the container sets itself (undefined: left to the LimitRange). */
+  readonly own: { readonly requests?: ResolvedCompute; readonly limits?: ResolvedCompute } | undefined;
+  readonly configMaps: readonly ConfigMap[];
+  readonly secrets: readonly SecretRef[];
+  readonly volumes: readonly Volume[];
+}
+
+const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|^key$|[-_]key$)/i;
+const PINNED_IMAGE = /^[^\s]+(@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,127})$/;
+
+/** Validates a container's props and resolves its resources. */
+export function resolveContainer(problems: Problems, field: string, name: string, props: ContainerProps, qos: Qos, fallback: ResourcePreset | undefined): ResolvedContainer {
+  const n = nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name);
+  if (n) problems.add(n);
+  const lastSegment = props.image?.split('/').pop() ?? '';
+  if (typeof props.image !== 'string' || !PINNED_IMAGE.test(props.image) || /:latest$/.test(lastSegment) || !/[:@]/.test(lastSegment)) {
+    problems.add({ code: 'IMAGE_UNPINNED', field: `${field}.image`, value: props.image, message: 'has no pinned tag or digest', fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')" });
+  }
+  const seen = new Set<string>();
+  for (const [i, p] of (props.ports ?? []).entries()) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || p.name.length > 15 || !/[a-z]/.test(p.name)) problems.add({ code: 'PORT_INVALID', field: `${field}.ports[${i}].name`, value: p.name, message: 'is not an IANA service name (≤ 15 lower-case letters, digits, dashes)', fix: "name it e.g. 'http' or 'metrics'" });
+    if (!Number.isSafeInteger(p.port) || p.port < 1 || p.port > 65535) problems.add({ code: 'PORT_INVALID', field: `${field}.ports[${i}].port`, value: p.port, message: 'must be 1–65535', fix: 'use the port the process listens on' });
+    if (seen.has(p.name)) problems.add({ code: 'PORT_INVALID', field: `${field}.ports[${i}].name`, value: p.name, message: 'is declared twice', fix: 'give each port its own name' });
+    seen.add(p.name);
+  }
+  const allowed = new Set(props.allowPlaintextEnv ?? []);
+  const configMaps = new Set<ConfigMap>();
+  const secrets = new Set<SecretRef>();
+  for (const [key, value] of Object.entries(props.env ?? {})) {
+    const literal = typeof value === 'string' ? value : value.value;
+    if (literal !== undefined && SECRET_NAME.test(key) && !allowed.has(key)) {
+      problems.add({ code: 'PLAINTEXT_SECRET', field: `${field}.env.${key}`, value: '<redacted>', message: 'looks secret but has a literal value that would be written into the YAML', fix: `use EnvValue.fromSecret(SecretRef.fromName('…'), '${key.toLowerCase()}'), or list '${key}' in allowPlaintextEnv if it is not secret` });
+    }
+    if (typeof value !== 'string') {
+      if (value.configMap) configMaps.add(value.configMap);
+      if (value.secret) secrets.add(value.secret);
+    }
+  }
+  for (const source of props.envFrom ?? []) {
+    if (source instanceof ConfigMap) configMaps.add(source); else secrets.add(source);
+  }
+  const volumes = new Set<Volume>();
+  for (const m of props.mounts ?? []) {
+    volumes.add(m.volume);
+    if (m.volume.configMap) configMaps.add(m.volume.configMap);
+    if (m.volume.secret) secrets.add(m.volume.secret);
+  }
+  for (const [kind, probe] of [['readiness', props.readiness], ['liveness', props.liveness], ['startup', props.startup]] as const) {
+    if (probe) for (const issue of probe.issues(`${field}.${kind}`, kind)) problems.add(issue);
+  }
+
+  let own: ResolvedContainer['own'];
+  const r = props.resources;
+  if (qos === Qos.BEST_EFFORT) {
+    problems.check(r !== undefined, { code: 'QOS_MISMATCH', field: `${field}.resources`, value: r instanceof ResourcePreset ? r.name : r, message: 'is set, but qos is BestEffort (nothing set)', fix: 'remove resources, or choose Qos.BURSTABLE' });
+    own = undefined;
+  } else {
+    const preset = r instanceof ResourcePreset ? r : r === undefined ? fallback : undefined;
+    const explicit: ResourcesProps | undefined = preset ? { requests: preset.requests, limits: preset.limits } : (r as ResourcesProps | undefined);
+    if (explicit) {
+      const requests = resolveCompute(problems, `${field}.resources.requests`, explicit.requests);
+      const limits = resolveCompute(problems, `${field}.resources.limits`, explicit.limits);
+      for (const res of ['cpu', 'memory'] as const) {
+        const req = requests[res];
+        const lim = limits[res];
+        if (req && lim && req.gt(lim as never)) problems.add({ code: 'RESOURCES_REQUEST_ABOVE_LIMIT', field: `${field}.resources.requests.${res}`, value: req.toString(), message: `is above the limit (${lim})`, fix: 'lower the request or raise the limit' });
+      }
+      if (qos === Qos.GUARANTEED) {
+        // Guaranteed: requests = limits. A preset's limits become its requests; one side mirrors the other.
+        const g: { cpu?: any; memory?: any } = {};
+        for (const res of ['cpu', 'memory'] as const) {
+          const req = preset ? undefined : requests[res];
+          const lim = limits[res];
+          if (req && lim && !req.equals(lim as never)) problems.add({ code: 'QOS_MISMATCH', field: `${field}.resources.requests.${res}`, value: req.toString(), message: `differs from the limit (${lim}), so the pod would not be Guaranteed`, fix: 'set requests equal to limits, or choose Qos.BURSTABLE' });
+          const v = lim ?? req;
+          if (!v) problems.add({ code: 'QOS_MISMATCH', field: `${field}.resources.limits.${res}`, value: undefined, message: 'is unset; Guaranteed needs CPU and memory on every container', fix: `set resources.limits.${res}` });
+          else g[res] = v;
+        }
+        own = { requests: g, limits: g };
+      } else {
+        own = { requests, limits };
+      }
+    } else if (qos === Qos.GUARANTEED) {
+      problems.add({ code: 'QOS_MISMATCH', field: `${field}.resources`, value: undefined, message: 'is unset; Guaranteed needs CPU and memory on every container', fix: 'set resources (a preset or explicit limits)' });
+    }
+  }
+  return { name, props, ports: props.ports ?? [], own, configMaps: [...configMaps], secrets: [...secrets], volumes: [...volumes] };
+}
+
+function envToJson(env: ContainerProps['env']): IEnvVar[] | undefined {
+  const entries = Object.entries(env ?? {});
+  if (entries.length === 0) return undefined;
+  return entries.map(([name, v]) => (typeof v === 'string' ? { name, value: v } : v.value !== undefined ? { name, value: v.value } : { name, valueFrom: v.valueFrom }));
+}
+
+/** The restricted-profile container security context (PRACTICES §13). */
+export const RESTRICTED_CONTAINER_SECURITY = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+} as const;
+
+/** Renders a resolved container. `extraMounts` are the workload's scratch paths. */
+export function containerToJson(c: ResolvedContainer, extraMounts: readonly VolumeMount[], restartPolicy?: 'Always'): IContainer {
+  const p = c.props;
+  const mounts = [...extraMounts, ...(p.mounts ?? [])];
+  const envFrom: IEnvFromSource[] = (p.envFrom ?? []).map((s) => (s instanceof ConfigMap ? { configMapRef: { name: s.name } } : { secretRef: { name: s.name } }));
+  const requests = c.own?.requests ? computeToManifest(c.own.requests) : undefined;
+  const limits = c.own?.limits ? computeToManifest(c.own.limits) : undefined;
+  const lifecycle = p.postStart || p.preStop ? { ...(p.postStart ? { postStart: p.postStart.handler } : {}), ...(p.preStop ? { preStop: p.preStop.handler } : {}) } : undefined;
+  const json: IContainer = {
+    name: c.name,
+    image: p.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(p.command ? { command: [...p.command] } : {}),
+    ...(p.args ? { args: [...p.args] } : {}),
+    ...(p.workingDir ? { workingDir: p.workingDir } : {}),
+    ...(c.ports.length ? { ports: c.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) } : {}),
+    ...(envToJson(p.env) ? { env: envToJson(p.env) } : {}),
+    ...(envFrom.length ? { envFrom } : {}),
+    ...(requests || limits ? { resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } } : {}),
+    ...(p.readiness ? { readinessProbe: p.readiness.toJson() } : {}),
+    ...(p.liveness ? { livenessProbe: p.liveness.toJson() } : {}),
+    ...(p.startup ? { startupProbe: p.startup.toJson() } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
+    ...(mounts.length ? {
+      volumeMounts: mounts.map((m) => ({
+        name: m.volume.name, mountPath: m.path,
+        ...((m.readOnly ?? (m.volume.configMap !== undefined || m.volume.secret !== undefined)) ? { readOnly: true } : {}),
+        ...(m.subPath ? { subPath: m.subPath } : {}),
+      })),
+    } : {}),
+    ...(restartPolicy ? { restartPolicy } : {}),
+    securityContext: { ...RESTRICTED_CONTAINER_SECURITY, capabilities: { drop: ['ALL'] } },
+  };
+  return json;
+}

@@ -1,0 +1,152 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { addCheck } from '../core/checks';
+import { IssueInput, Problems } from '../core/errors';
+import { AutoscalingProps, ResolvedAutoscaling, createAutoscaler, resolveAutoscaling } from '../policy/autoscaling';
+import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
+import { Color, Release } from './release';
+import { Workload, WorkloadProps } from './workload';
+
+/** Props shared by Deployment-based workloads (WebService, Worker). */
+export interface DeploymentWorkloadProps extends WorkloadProps {
+  /** Fixed replica count; not with `autoscaling`. @default 2 */
+  readonly replicas?: number;
+  /** Horizontal autoscaling; the Deployment's `replicas` is then omitted. @default - fixed replicas */
+  readonly autoscaling?: AutoscalingProps;
+  /**
+   * Disruption budget; `false` for none.
+   * @default { maxUnavailable: 1 }
+   */
+  readonly disruptionBudget?: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false;
+  /** How new versions roll out. @default Release.rolling() — maxUnavailable 0, maxSurge 25% */
+  readonly release?: Release;
+}
+
+interface Track {
+  readonly deploymentName: string;
+  readonly labels: Record<string, string>;
+  readonly replicas: number | undefined;
+  readonly maxReplicas: number;
+  readonly image?: string;
+  readonly primary: boolean;
+}
+
+const TRACK_LABEL = 'cluster-blueprints.io/release-track';
+const COLOR_LABEL = 'cluster-blueprints.io/release-color';
+
+/** Deployment + optional HPA + PDB, with release strategies. */
+export abstract class DeploymentWorkload extends Workload {
+  /** The Deployment that serves (for canary: the stable one; for blue/green: the active colour). */
+  public readonly deployment: ApiObject;
+  /** Every Deployment of the workload (two for canary and blue/green). */
+  public readonly deployments: readonly ApiObject[];
+  public readonly autoscaler?: ApiObject;
+  public readonly disruptionBudget?: PodDisruptionBudget;
+  public readonly release: Release;
+  /** Fixed replicas, or undefined when autoscaled. */
+  public readonly replicas?: number;
+  public readonly autoscaling?: ResolvedAutoscaling;
+  /** Labels the Service selects (for blue/green: the active colour only). */
+  public readonly serviceSelector: Readonly<Record<string, string>>;
+  private readonly tracks: Track[];
+
+  protected constructor(scope: Construct, id: string, props: DeploymentWorkloadProps, typeName: string, component: string) {
+    super(scope, id, props, typeName, component);
+    const problems = new Problems(this, typeName);
+    this.release = props.release ?? Release.rolling();
+    for (const issue of this.release.issues()) problems.add(issue);
+    if (props.autoscaling) {
+      problems.check(props.replicas !== undefined, { code: 'REPLICAS_INVALID', field: 'replicas', value: props.replicas, message: 'is set together with autoscaling, which owns the replica count', fix: 'remove replicas and set autoscaling.minReplicas' });
+      const { resolved, issues } = resolveAutoscaling(props.autoscaling);
+      issues.forEach((i) => problems.add(i));
+      this.autoscaling = resolved;
+    } else {
+      this.replicas = props.replicas ?? 2;
+      problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1 || this.replicas > 1000, { code: 'REPLICAS_INVALID', field: 'replicas', value: this.replicas, message: 'must be an integer from 1 to 1000', fix: 'use 2 or more for availability (1 where a dev cluster allows)' });
+    }
+    problems.throwIfAny();
+
+    this.tracks = this.planTracks();
+    this.serviceSelector = this.release.kind === 'blue-green' ? { ...this.podSelector, [COLOR_LABEL]: this.release.options.active } : this.podSelector;
+    const deployments = this.tracks.map((t) => this.createDeployment(t));
+    this.deployments = deployments;
+    this.deployment = deployments[this.tracks.findIndex((t) => t.primary)];
+    if (this.autoscaling) {
+      const primary = this.tracks.find((t) => t.primary)!;
+      this.autoscaler = createAutoscaler(this, 'Autoscaler', { name: primary.deploymentName, namespace: this.namespace, labels: this.objectLabels }, this.autoscaling);
+    }
+    if (props.disruptionBudget !== false) {
+      this.disruptionBudget = new PodDisruptionBudget(this, 'DisruptionBudget', {
+        namespace: this.namespace, name: this.name, selector: this.podSelector,
+        minAvailable: props.disruptionBudget?.minAvailable, maxUnavailable: props.disruptionBudget?.maxUnavailable,
+      });
+    }
+    addCheck(this, typeName, () => this.checkScaling());
+  }
+
+  public get minReplicas(): number {
+    return this.tracks.reduce((n, t) => n + (t.replicas ?? this.autoscaling!.minReplicas), 0);
+  }
+
+  public get maxPods(): number {
+    return this.tracks.reduce((n, t) => n + t.maxReplicas + this.release.surge(t.maxReplicas), 0);
+  }
+
+  private planTracks(): Track[] {
+    const top = this.autoscaling?.maxReplicas ?? this.replicas!;
+    const main = { replicas: this.replicas, maxReplicas: top };
+    const r = this.release;
+    if (r.kind === 'canary') {
+      return [
+        { deploymentName: this.name, labels: { [TRACK_LABEL]: 'stable' }, ...main, primary: true },
+        { deploymentName: `${this.name}-canary`, labels: { [TRACK_LABEL]: 'canary' }, replicas: r.options.replicas, maxReplicas: r.options.replicas, image: r.options.image, primary: false },
+      ];
+    }
+    if (r.kind === 'blue-green') {
+      const idle = r.options.idleReplicas ?? (r.options.idleImage ? (this.replicas ?? this.autoscaling!.minReplicas) : 0);
+      return [Color.BLUE, Color.GREEN].map((c) => (c === r.options.active
+        ? { deploymentName: `${this.name}-${c}`, labels: { [COLOR_LABEL]: c }, ...main, primary: true }
+        : { deploymentName: `${this.name}-${c}`, labels: { [COLOR_LABEL]: c }, replicas: idle, maxReplicas: idle, image: r.options.idleImage, primary: false }));
+    }
+    return [{ deploymentName: this.name, labels: {}, ...main, primary: true }];
+  }
+
+  private createDeployment(t: Track): ApiObject {
+    const id = t.deploymentName === this.name ? 'Deployment' : `Deployment-${t.deploymentName.slice(this.name.length + 1)}`;
+    const strategy = this.release.kind === 'recreate'
+      ? { type: 'Recreate' }
+      : { type: 'RollingUpdate', rollingUpdate: this.release.kind === 'rolling' ? { maxSurge: this.release.options.maxSurge, maxUnavailable: this.release.options.maxUnavailable } : { maxSurge: '25%', maxUnavailable: 0 } };
+    const autoscaled = t.primary && this.autoscaling !== undefined;
+    return new ApiObject(this, id, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: t.deploymentName, namespace: this.namespace, labels: { ...this.objectLabels, ...t.labels } },
+      spec: {
+        ...(autoscaled ? {} : { replicas: t.replicas }),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...this.podSelector, ...t.labels } },
+        strategy,
+        template: Lazy.any({ produce: () => this.podTemplate(t.maxReplicas, t.labels, { image: t.image }) }),
+      },
+    });
+  }
+
+  private checkScaling(): IssueInput[] {
+    const out: IssueInput[] = [];
+    const pdbIssue = this.disruptionBudget?.evictionIssue(this.minReplicas);
+    if (pdbIssue) out.push(pdbIssue);
+    const a = this.autoscaling;
+    if (a) {
+      for (const [metric, res] of [[a.cpuUtilization, 'cpu'], [a.memoryUtilization, 'memory']] as const) {
+        if (metric === undefined) continue;
+        for (const c of this.containers) {
+          const eff = this.team ? this.team.limitRange.resolve(c.own ?? {}) : { requests: c.own?.requests ?? {} };
+          if (!eff.requests[res]) {
+            out.push({ code: 'HPA_REQUEST_MISSING', field: `autoscaling.${res}Utilization`, value: metric, message: `needs a ${res} request on every container, but '${c.name}' has none: utilization is a share of the request`, fix: `set resources.requests.${res} on '${c.name}' or drop the ${res} metric` });
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

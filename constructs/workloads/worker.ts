@@ -1,0 +1,16 @@
+import { Construct } from 'constructs';
+import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
+
+/** Props of a `Worker`. */
+export interface WorkerProps extends DeploymentWorkloadProps {}
+
+/**
+ * A Deployment without a Service (queue consumers, background processors),
+ * with the same defaults as `WebService`: restricted security, spread,
+ * disruption budget, optional autoscaling.
+ */
+export class Worker extends DeploymentWorkload {
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id, props, 'Worker', 'worker');
+  }
+}

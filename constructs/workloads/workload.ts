@@ -1,0 +1,290 @@
+import { createHash } from 'crypto';
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IContainer, IPodTemplateSpec } from 'kubernetes-models/v1';
+import { ConfigMap } from '../config/config-map';
+import { SecretRef } from '../config/secret-ref';
+import { Volume } from '../config/volume';
+import { addCheck } from '../core/checks';
+import { clusterFactsOf } from '../core/cluster-facts';
+import { IssueInput, Problems } from '../core/errors';
+import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+import { Cpu, Memory } from '../core/quantity';
+import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
+import { INetworkEndpoint, IntentResult, NetworkPort, Peer, allowInto, allowOutOf } from '../networking/network-intent';
+import { PriorityClass } from '../policy/priority-class';
+import { PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
+import { ContainerProps, Qos, ResolvedContainer, ResourcePreset, VolumeMount, containerToJson, resolveContainer } from './container';
+
+/** Props every workload shares; the main container's props sit at the top level. */
+export interface WorkloadProps extends ContainerProps {
+  /** The namespace: a `TeamNamespace` (quota, LimitRange and checks apply) or a name. */
+  readonly namespace: TeamNamespace | string;
+  /** Object name. @default - the construct id */
+  readonly name?: string;
+  /** QoS class. @default Qos.BURSTABLE */
+  readonly qos?: Qos;
+  /** Run to completion, in order, before the app containers. @default - none */
+  readonly initContainers?: readonly ContainerProps[];
+  /** More app containers sharing the pod's network and volumes. @default - none */
+  readonly sidecars?: readonly ContainerProps[];
+  /**
+   * Writable scratch paths, each an `emptyDir` (the root filesystem is read-only).
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: readonly string[];
+  /** Scheduling. @default - spread across zones and hosts when 2+ replicas */
+  readonly placement?: PlacementProps;
+  /** Priority, as an object. @default - the cluster default */
+  readonly priorityClass?: PriorityClass;
+  /** SIGTERM → SIGKILL time. @default Duration.seconds(30) */
+  readonly terminationGracePeriod?: Duration;
+  /** Time the app needs after SIGTERM to finish in-flight work; preStop + this must fit the grace period. @default Duration.seconds(0) */
+  readonly drainTime?: Duration;
+  /** UID (and GID, fsGroup) the pod runs as; must not be 0. @default 10001 */
+  readonly runAsUser?: number;
+  /** `app.kubernetes.io/component`. @default - by workload type */
+  readonly component?: string;
+  /** `app.kubernetes.io/version`. @default - not set */
+  readonly version?: string;
+}
+
+const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
+
+/**
+ * Shared base of every pod-running construct: containers, restricted security
+ * context, scratch volumes, config hash, placement, intents and the checks
+ * that need the whole tree. Subclass it for new pod-running constructs.
+ */
+export abstract class Workload extends Construct implements INetworkEndpoint, IQuotaConsumer {
+  public readonly name: string;
+  public readonly namespace: string;
+  /** The TeamNamespace, when the workload was given one. */
+  public readonly team?: TeamNamespace;
+  public readonly qos: Qos;
+  /** Labels selecting this workload's pods (stable: changing them replaces the workload). */
+  public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly terminationGracePeriodSeconds: number;
+  protected readonly props: WorkloadProps;
+  protected readonly containers: ResolvedContainer[] = [];
+  protected readonly initContainers: ResolvedContainer[] = [];
+  protected readonly typeName: string;
+  private readonly labels: Record<string, string>;
+
+  protected constructor(scope: Construct, id: string, props: WorkloadProps, typeName: string, component: string) {
+    super(scope, id);
+    this.typeName = typeName;
+    this.props = props;
+    const problems = new Problems(this, typeName);
+    this.name = props.name ?? id;
+    this.team = props.namespace instanceof TeamNamespace ? props.namespace : undefined;
+    this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
+    this.qos = props.qos ?? Qos.BURSTABLE;
+    const nameProblem = nameIssue(NameRule.DNS1123_LABEL, 'name', this.name);
+    if (nameProblem) problems.add(nameProblem);
+    const nsProblem = nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace);
+    if (nsProblem) problems.add(nsProblem);
+    this.podSelector = { [Labels.NAME]: this.name, [Labels.INSTANCE]: this.name };
+    this.labels = componentLabels({ name: this.name, component: props.component ?? component, ...(props.version ? { version: props.version } : {}) });
+    const grace = props.terminationGracePeriod?.toSeconds() ?? DEFAULTS.grace;
+    problems.check(!Number.isSafeInteger(grace) || grace < 0, { code: 'GRACE_INVALID', field: 'terminationGracePeriod', value: grace, message: 'must be whole seconds ≥ 0', fix: 'use Duration.seconds(n)' });
+    this.terminationGracePeriodSeconds = grace;
+    const uid = props.runAsUser ?? DEFAULTS.runAsUser;
+    problems.check(!Number.isSafeInteger(uid) || uid < 1, { code: 'SECURITY_INVALID', field: 'runAsUser', value: uid, message: 'must be a non-root UID (≥ 1): the restricted profile forbids root', fix: 'use e.g. 10001' });
+    for (const issue of placementIssues(props.placement ?? {})) problems.add(issue);
+    this.resolveInto(problems, this.containers, 'container', this.name, this.mainContainerProps(props));
+    props.sidecars?.forEach((s, i) => this.resolveInto(problems, this.containers, `sidecars[${i}]`, s.name ?? `sidecar-${i}`, s));
+    props.initContainers?.forEach((s, i) => this.resolveInto(problems, this.initContainers, `initContainers[${i}]`, s.name ?? `init-${i}`, s));
+    problems.throwIfAny();
+    if (this.team) setOwner(this, this.team.owner);
+    this.team?.addQuotaConsumer(this);
+    addCheck(this, typeName, () => this.checkPods());
+  }
+
+  /** The main container's props; subclasses add their defaults (e.g. a readiness probe). */
+  protected mainContainerProps(props: WorkloadProps): ContainerProps {
+    return props;
+  }
+
+  /** Most pods at once, for the quota (replicas or HPA max, plus surge). */
+  public abstract get maxPods(): number;
+  /** Fewest pods when healthy (replicas or HPA min), for disruption budgets. */
+  public abstract get minReplicas(): number;
+
+  /** Adds a helper container sharing the pod (logs shipper, proxy…). @returns its name */
+  public addSidecar(props: ContainerProps): string {
+    return this.addContainer(props, 'sidecar', this.containers);
+  }
+  /** Adds an adapter: a sidecar that reformats the app's output (logs, metrics) for the outside. */
+  public addAdapter(props: ContainerProps): string {
+    return this.addContainer(props, 'adapter', this.containers);
+  }
+  /** Adds an ambassador: a sidecar proxying the app's calls to the outside world. */
+  public addAmbassador(props: ContainerProps): string {
+    return this.addContainer(props, 'ambassador', this.containers);
+  }
+  /** Adds an init container (runs to completion, in order, before the app). */
+  public addInitContainer(props: ContainerProps): string {
+    return this.addContainer(props, 'init', this.initContainers);
+  }
+
+  /** Opens the path `peer → this` (and the peer's egress when it is one of ours). */
+  public allowFrom(peer: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
+    return allowInto(this, peer, ports);
+  }
+  /** Opens the path `this → peer` (and the peer's ingress when it is one of ours). */
+  public allowTo(peer: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
+    return allowOutOf(this, peer, ports);
+  }
+
+  /** Ports the app containers listen on. */
+  public get listenPorts(): NetworkPort[] {
+    return this.containers.flatMap((c) => c.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })));
+  }
+
+  /** Requests and limits of one pod, counting LimitRange defaults for what containers leave unset. */
+  public podResources(): PodResources {
+    const effective = (c: ResolvedContainer) => (this.team ? this.team.limitRange.resolve(c.own ?? {}) : { requests: c.own?.requests ?? {}, limits: c.own?.limits ?? {} });
+    const sum = (list: ResolvedContainer[], side: 'requests' | 'limits') => {
+      let cpu = Cpu.ZERO;
+      let memory = Memory.ZERO;
+      for (const c of list) {
+        const r = effective(c)[side];
+        if (r.cpu) cpu = cpu.plus(r.cpu as Cpu);
+        if (r.memory) memory = memory.plus(r.memory as Memory);
+      }
+      return { cpu, memory };
+    };
+    // A pod reserves max(sum of app containers, largest init container).
+    const pod = (side: 'requests' | 'limits') => {
+      const apps = sum(this.containers, side);
+      let cpu = apps.cpu;
+      let memory = apps.memory;
+      for (const i of this.initContainers) {
+        const r = effective(i)[side];
+        if (r.cpu && (r.cpu as Cpu).gt(cpu)) cpu = r.cpu as Cpu;
+        if (r.memory && (r.memory as Memory).gt(memory)) memory = r.memory as Memory;
+      }
+      return { cpu, memory };
+    };
+    return { requests: pod('requests'), limits: pod('limits') };
+  }
+
+  /** The pod template, with restricted security, scratch volumes and the config hash. */
+  protected podTemplate(maxReplicas: number, extraLabels: Record<string, string> = {}, overrides: { image?: string; restartPolicy?: 'Always' | 'OnFailure' | 'Never' } = {}): IPodTemplateSpec {
+    const scratch = (this.props.writablePaths ?? DEFAULTS.writablePaths).map((p, i): VolumeMount => ({ volume: Volume.emptyDir(i === 0 ? 'tmp' : `scratch-${i}`), path: p }));
+    const all = [...this.initContainers, ...this.containers];
+    const volumes = new Map<string, Volume>();
+    for (const v of [...scratch.map((m) => m.volume), ...all.flatMap((c) => c.volumes)]) volumes.set(v.name, v);
+    const toJson = (c: ResolvedContainer, i: number): IContainer => {
+      const json = containerToJson(c, scratch);
+      return i === 0 && overrides.image && c === this.containers[0] ? { ...json, image: overrides.image } : json;
+    };
+    const hash = this.configHash();
+    const uid = this.props.runAsUser ?? DEFAULTS.runAsUser;
+    return {
+      metadata: {
+        labels: { ...this.labels, ...this.podSelector, ...extraLabels },
+        ...(hash ? { annotations: { [Annotations.CONFIG_HASH]: hash } } : {}),
+      },
+      spec: {
+        automountServiceAccountToken: false,
+        ...(this.team ? { serviceAccountName: this.team.serviceAccountName } : {}),
+        enableServiceLinks: false,
+        securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
+        terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+        ...(this.props.priorityClass ? { priorityClassName: this.props.priorityClass.name } : {}),
+        ...(overrides.restartPolicy ? { restartPolicy: overrides.restartPolicy } : {}),
+        ...(this.initContainers.length ? { initContainers: this.initContainers.map((c) => containerToJson(c, scratch)) } : {}),
+        containers: this.containers.map(toJson),
+        volumes: [...volumes.values()].map((v) => v.toJson()),
+        ...renderPlacement(this.props.placement ?? {}, { ...this.podSelector, ...extraLabels }, maxReplicas),
+      },
+    };
+  }
+
+  /** Common labels of the workload's objects. */
+  protected get objectLabels(): Record<string, string> {
+    return this.labels;
+  }
+
+  private configHash(): string | undefined {
+    const configMaps = new Set<ConfigMap>();
+    const secrets = new Set<SecretRef>();
+    for (const c of [...this.initContainers, ...this.containers]) {
+      c.configMaps.forEach((x) => configMaps.add(x));
+      c.secrets.forEach((x) => secrets.add(x));
+    }
+    if (configMaps.size === 0 && secrets.size === 0) return undefined;
+    const h = createHash('sha256');
+    for (const cm of [...configMaps].sort((a, b) => a.name.localeCompare(b.name))) h.update(`cm:${cm.name}:${cm.contentHash}\n`);
+    for (const s of [...secrets].sort((a, b) => a.name.localeCompare(b.name))) h.update(`secret:${s.name}:${s.version}\n`);
+    return h.digest('hex').slice(0, 16);
+  }
+
+  private addContainer(props: ContainerProps, role: string, into: ResolvedContainer[]): string {
+    const problems = new Problems(this, this.typeName);
+    const name = props.name ?? `${role}-${into.length}`;
+    if ([...this.containers, ...this.initContainers].some((c) => c.name === name)) {
+      problems.add({ code: 'CONTAINER_DUPLICATE', field: `${role}.name`, value: name, message: 'is already a container of this pod', fix: 'give each container its own name' });
+    }
+    this.resolveInto(problems, into, role, name, props);
+    problems.throwIfAny();
+    return name;
+  }
+
+  private resolveInto(problems: Problems, into: ResolvedContainer[], field: string, name: string, props: ContainerProps): void {
+    const fallback = this.team ? undefined : ResourcePreset.SMALL;
+    into.push(resolveContainer(problems, field, name, props, this.qos, fallback));
+  }
+
+  /** Checks that need the finished pod (containers added after construction included). */
+  private checkPods(): IssueInput[] {
+    const out: IssueInput[] = [];
+    for (const [i, c] of [...this.containers, ...this.initContainers].entries()) {
+      const field = i === 0 ? 'container' : `containers.${c.name}`;
+      const declared = new Map(c.ports.map((p) => [p.name, p.port]));
+      const numbers = new Set(c.ports.map((p) => p.port));
+      for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+        const probe = c.props[kind];
+        if (probe?.port === undefined) continue;
+        const ok = typeof probe.port === 'string' ? declared.has(probe.port) : numbers.has(probe.port);
+        if (!ok) out.push({ code: 'PORT_UNRESOLVED', field: `${field}.${kind}.port`, value: probe.port, message: `is not a port declared by container '${c.name}' (${[...declared.keys()].join(', ') || 'none'})`, fix: 'probe a declared port, by name or number, or declare it in ports' });
+      }
+      if (c.props.liveness && c.props.readiness && c.props.liveness.checkKey === c.props.readiness.checkKey) {
+        out.push({ code: 'PROBE_SAME_CHECK', field: `${field}.liveness`, value: c.props.liveness.checkKey, message: 'is the same check as readiness: a slow dependency would restart healthy pods instead of just taking them out of rotation', fix: "give liveness its own cheap check (e.g. '/livez'), or drop it" });
+      }
+      const preStop = c.props.preStop?.seconds ?? 0;
+      const drain = this.props.drainTime?.toSeconds() ?? 0;
+      if (preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {
+        out.push({ code: 'PRESTOP_EXCEEDS_GRACE', field: `${field}.preStop`, value: `${preStop}s + ${drain}s drain`, message: `does not end before terminationGracePeriodSeconds (${this.terminationGracePeriodSeconds}s): the grace period runs in parallel, so the app is SIGKILLed mid-drain`, fix: `raise terminationGracePeriod above ${preStop + drain}s or shorten preStop/drainTime` });
+      }
+      if (this.team && c.own !== undefined) {
+        out.push(...this.team.limitRange.violations(this.team.limitRange.resolve(c.own), field));
+      } else if (this.team) {
+        out.push(...this.team.limitRange.violations(this.team.limitRange.resolve({}), field));
+      }
+      if (this.team) {
+        const eff = this.team.limitRange.resolve(c.own ?? {});
+        const hard = this.team.quota.hard;
+        const need: [string, unknown, unknown][] = [['requests.cpu', hard.requestsCpu, eff.requests.cpu], ['requests.memory', hard.requestsMemory, eff.requests.memory], ['limits.cpu', hard.limitsCpu, eff.limits.cpu], ['limits.memory', hard.limitsMemory, eff.limits.memory]];
+        for (const [key, quota, value] of need) {
+          if (quota && !value) out.push({ code: 'QUOTA_RESOURCES_MISSING', field: `${field}.resources.${key}`, value: undefined, message: `is unset, but namespace ${this.namespace} has a ${key} quota: the API server would reject the pod`, fix: `set resources.${key.replace('.', '.')} or give the LimitRange a default` });
+        }
+      }
+    }
+    const node = clusterFactsOf(this).nodeAllocatable;
+    if (node) {
+      const pod = this.podResources().requests;
+      for (const r of ['cpu', 'memory'] as const) {
+        const need = pod[r] as Cpu | Memory | undefined;
+        const have = node[r] as Cpu | Memory | undefined;
+        if (need && have && need.gt(have as never)) {
+          out.push({ code: 'NODE_TOO_SMALL', field: `resources.requests.${r}`, value: need.toString(), message: `per pod is more than a node can allocate (${have}): the pod would stay Pending forever`, fix: `request at most ${have} per pod, or use bigger nodes` });
+        }
+      }
+    }
+    return out;
+  }
+}
