@@ -1,5 +1,7 @@
-import { App } from 'cdk8s';
-import { BlueprintChart, BlueprintError, QuotaLimits, QuotaPreset, TeamAccessProps, TeamNamespace } from '../constructs';
+import { App, Duration } from 'cdk8s';
+import {
+  BlueprintChart, BlueprintError, ComputeResources, Peer, Probe, QuotaLimits, QuotaPreset, ResourcePreset, TeamAccessProps, TeamNamespace, WebService, Worker,
+} from '../constructs';
 
 /** One team of an environment. */
 export interface TeamConfig {
@@ -13,10 +15,18 @@ export interface TeamConfig {
 export interface EnvironmentConfig {
   readonly name: string;
   readonly teams: readonly TeamConfig[];
+  /** Replicas of fixed-size services. */
+  readonly replicas: number;
+  /** HPA ceiling of autoscaled services. */
+  readonly maxReplicas: number;
+  /** Allocatable CPU/memory of one node, when known. */
+  readonly nodeAllocatable?: ComputeResources;
 }
 
 export const dev: EnvironmentConfig = {
   name: 'dev',
+  replicas: 1,
+  maxReplicas: 4,
   teams: [
     { name: 'payments', quota: QuotaPreset.SMALL, access: { edit: ['payments-devs'], view: ['sre'] } },
     { name: 'catalog', quota: QuotaPreset.SMALL, access: { edit: ['catalog-devs'], view: ['sre'] } },
@@ -37,9 +47,31 @@ export function environment(name: string): EnvironmentConfig {
 /** Builds the cdk8s app of one environment: one chart per team. */
 export function buildEnvironment(config: EnvironmentConfig, outdir?: string): App {
   const app = new App({ outdir });
+  const teams = new Map<string, TeamNamespace>();
   for (const team of config.teams) {
-    const chart = new BlueprintChart(app, `team-${team.name}`, { owner: team.name, partOf: `platform-${config.name}` });
-    new TeamNamespace(chart, team.name, { quota: team.quota, access: team.access, holdsData: team.holdsData });
+    const chart = new BlueprintChart(app, `team-${team.name}`, { owner: team.name, partOf: `platform-${config.name}`, nodeAllocatable: config.nodeAllocatable });
+    teams.set(team.name, new TeamNamespace(chart, team.name, { quota: team.quota, access: team.access, holdsData: team.holdsData }));
+  }
+  const payments = teams.get('payments');
+  const catalog = teams.get('catalog');
+  if (payments && catalog) {
+    // An autoscaled API and a fixed-size storefront calling it across namespaces.
+    const api = new WebService(payments, 'api', {
+      namespace: payments, image: 'ghcr.io/acme/payments-api:2.3.1', ports: [{ name: 'http', port: 8080 }],
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: config.maxReplicas, cpuUtilization: 70 },
+      readiness: Probe.http('/readyz', 'http'), liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
+      terminationGracePeriod: Duration.seconds(30),
+    });
+    const shop = new WebService(catalog, 'storefront', {
+      namespace: catalog, image: 'ghcr.io/acme/storefront:5.0.4', ports: [{ name: 'http', port: 3000 }],
+      resources: ResourcePreset.SMALL, replicas: config.replicas,
+      readiness: Probe.http('/healthz', 'http'),
+    });
+    const sync = new Worker(catalog, 'indexer', { namespace: catalog, image: 'ghcr.io/acme/indexer:1.9.0', replicas: 1, resources: ResourcePreset.MICRO });
+    api.allowFrom(shop);
+    shop.allowFrom(Peer.ingressController('ingress-nginx'));
+    sync.allowTo(api);
   }
   return app;
 }

@@ -41,8 +41,8 @@ export function resolveAutoscaling(p: AutoscalingProps): { resolved: ResolvedAut
   return {
     resolved: {
       minReplicas: min, maxReplicas: p.maxReplicas, cpuUtilization: cpu, memoryUtilization: p.memoryUtilization,
-      scaleUpStabilizationSeconds: p.scaleUpStabilization?.toSeconds() ?? 0,
-      scaleDownStabilizationSeconds: p.scaleDownStabilization?.toSeconds() ?? 300,
+      scaleUpStabilizationSeconds: Math.ceil((p.scaleUpStabilization?.toMilliseconds() ?? 0) / 1000),
+      scaleDownStabilizationSeconds: Math.ceil((p.scaleDownStabilization?.toMilliseconds() ?? 300_000) / 1000),
     },
     issues,
   };

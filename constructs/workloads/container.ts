@@ -109,7 +109,8 @@ export class Probe {
 export class Hook {
   /** Waits, so endpoints and load balancers stop sending traffic before SIGTERM. Uses the image's `sleep`. */
   public static sleep(duration: Duration): Hook {
-    return new Hook({ exec: { command: ['sleep', String(duration.toSeconds())] } }, duration.toSeconds());
+    const seconds = Math.ceil(duration.toMilliseconds() / 1000);
+    return new Hook({ exec: { command: ['sleep', String(seconds)] } }, seconds);
   }
   public static exec(command: readonly string[], expectedSeconds = 0): Hook {
     return new Hook({ exec: { command: [...command] } }, expectedSeconds);

@@ -87,7 +87,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     if (nsProblem) problems.add(nsProblem);
     this.podSelector = { [Labels.NAME]: this.name, [Labels.INSTANCE]: this.name };
     this.labels = componentLabels({ name: this.name, component: props.component ?? component, ...(props.version ? { version: props.version } : {}) });
-    const grace = props.terminationGracePeriod?.toSeconds() ?? DEFAULTS.grace;
+    const grace = props.terminationGracePeriod ? props.terminationGracePeriod.toMilliseconds() / 1000 : DEFAULTS.grace;
     problems.check(!Number.isSafeInteger(grace) || grace < 0, { code: 'GRACE_INVALID', field: 'terminationGracePeriod', value: grace, message: 'must be whole seconds ≥ 0', fix: 'use Duration.seconds(n)' });
     this.terminationGracePeriodSeconds = grace;
     const uid = props.runAsUser ?? DEFAULTS.runAsUser;
@@ -256,7 +256,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         out.push({ code: 'PROBE_SAME_CHECK', field: `${field}.liveness`, value: c.props.liveness.checkKey, message: 'is the same check as readiness: a slow dependency would restart healthy pods instead of just taking them out of rotation', fix: "give liveness its own cheap check (e.g. '/livez'), or drop it" });
       }
       const preStop = c.props.preStop?.seconds ?? 0;
-      const drain = this.props.drainTime?.toSeconds() ?? 0;
+      const drain = (this.props.drainTime?.toMilliseconds() ?? 0) / 1000;
       if (preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {
         out.push({ code: 'PRESTOP_EXCEEDS_GRACE', field: `${field}.preStop`, value: `${preStop}s + ${drain}s drain`, message: `does not end before terminationGracePeriodSeconds (${this.terminationGracePeriodSeconds}s): the grace period runs in parallel, so the app is SIGKILLed mid-drain`, fix: `raise terminationGracePeriod above ${preStop + drain}s or shorten preStop/drainTime` });
       }

@@ -23,6 +23,39 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
   });
 });
 
+describe('dev workloads', () => {
+  const objects = renderApp(buildEnvironment(environment('dev'))).flatMap((r) => r.objects);
+  const deployments = ofKind(objects, 'Deployment');
+
+  test('has autoscaled and fixed-size WebServices, each with a PDB and a Service', () => {
+    const autoscaled = deployments.filter((d) => d.spec.replicas === undefined);
+    const fixed = deployments.filter((d) => d.spec.replicas !== undefined);
+    expect(autoscaled.length).toBeGreaterThanOrEqual(1);
+    expect(fixed.length).toBeGreaterThanOrEqual(1);
+    for (const d of autoscaled) expect(ofKind(objects, 'HorizontalPodAutoscaler').some((h) => h.spec.scaleTargetRef.name === d.metadata.name)).toBe(true);
+    for (const d of deployments) {
+      expect(ofKind(objects, 'PodDisruptionBudget').some((p) => p.metadata.namespace === d.metadata.namespace && Object.entries(p.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v))).toBe(true);
+    }
+  });
+
+  test('every pod runs the restricted profile with probes where it serves', () => {
+    for (const d of deployments) {
+      const pod = d.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        if (c.ports) expect(c.readinessProbe).toBeDefined();
+      }
+    }
+  });
+
+  test('services that can run 2+ replicas spread across zones and hosts', () => {
+    const api = deployments.find((d) => d.metadata.name === 'api');
+    expect(api.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+  });
+});
+
 test('ENVIRONMENT_UNKNOWN names the known environments', () => {
   const issue = expectCode(() => environment('qa'), 'ENVIRONMENT_UNKNOWN');
   expect(issue.fix).toContain('dev');

@@ -1,0 +1,48 @@
+import { App } from 'cdk8s';
+import { BlueprintChart, PodDisruptionBudget, PreemptionPolicy, PriorityClass } from '../../constructs';
+import { expectCode, find, renderChart, testChart } from '../helpers';
+
+describe('PodDisruptionBudget', () => {
+  test('defaults: maxUnavailable 1 and unhealthy pods evictable', () => {
+    const { chart } = testChart();
+    new PodDisruptionBudget(chart, 'pdb', { namespace: 'n', name: 'web', selector: { app: 'web' } });
+    const pdb = find(renderChart(chart), 'PodDisruptionBudget', 'web');
+    expect(pdb.spec).toEqual({ selector: { matchLabels: { app: 'web' } }, maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(pdb).toMatchSnapshot();
+  });
+
+  test('minAvailable, and the eviction rule', () => {
+    const { chart } = testChart();
+    const pdb = new PodDisruptionBudget(chart, 'pdb', { namespace: 'n', name: 'rg', selector: { app: 'rg' }, minAvailable: 2, evictUnhealthyPods: false });
+    expect(find(renderChart(chart), 'PodDisruptionBudget', 'rg').spec).toEqual({ selector: { matchLabels: { app: 'rg' } }, minAvailable: 2 });
+    expect(pdb.evictionIssue(3)).toBeUndefined();
+    expect(pdb.evictionIssue(2)?.code).toBe('PDB_BLOCKS_EVICTION');
+    const pct = new PodDisruptionBudget(chart, 'pct', { namespace: 'n', name: 'p', selector: { app: 'p' }, maxUnavailable: '10%' });
+    expect(pct.evictionIssue(5)).toBeUndefined(); // 10% of 5 rounds up to 1 pod
+  });
+
+  test('PDB_INVALID: both set, bad counts, empty selector', () => {
+    const { chart } = testChart();
+    expectCode(() => new PodDisruptionBudget(chart, 'a', { namespace: 'n', name: 'a', selector: { a: 'b' }, minAvailable: 1, maxUnavailable: 1 }), 'PDB_INVALID');
+    expectCode(() => new PodDisruptionBudget(chart, 'b', { namespace: 'n', name: 'b', selector: { a: 'b' }, minAvailable: '150%' as any }), 'PDB_INVALID');
+    expectCode(() => new PodDisruptionBudget(chart, 'c', { namespace: 'n', name: 'c', selector: {} }), 'PDB_INVALID');
+  });
+});
+
+describe('PriorityClass', () => {
+  test('is cluster-scoped and carries its policy', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'cluster', { owner: 'platform' });
+    new PriorityClass(chart, 'high-priority', { value: 100000, description: 'user-facing', preemptionPolicy: PreemptionPolicy.NEVER });
+    const pc = find(renderChart(chart), 'PriorityClass', 'high-priority');
+    expect(pc.metadata.namespace).toBeUndefined();
+    expect(pc).toMatchObject({ value: 100000, globalDefault: false, preemptionPolicy: 'Never', description: 'user-facing' });
+  });
+
+  test('PRIORITY_INVALID: reserved prefix and value range', () => {
+    const { chart } = testChart();
+    expectCode(() => new PriorityClass(chart, 'system-mine', { value: 1 }), 'PRIORITY_INVALID');
+    expectCode(() => new PriorityClass(chart, 'huge', { value: 2_000_000_000 }), 'PRIORITY_INVALID');
+    expectCode(() => new PriorityClass(chart, 'frac', { value: 1.5 }), 'PRIORITY_INVALID');
+  });
+});

@@ -1,0 +1,416 @@
+import { App, Duration } from 'cdk8s';
+import * as fc from 'fast-check';
+import {
+  BlueprintChart, BlueprintError, Color, ConfigMap, EnvValue, Hook, NodeLabels, NodeRequirement, Peer, PodField, PriorityClass, Probe, Qos,
+  QuotaPreset, Release, ResourcePreset, SecretRef, TaintEffect, TeamNamespace, Toleration, Volume, WebService, Worker, renderApp, validateManifests,
+} from '../../constructs';
+import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart } from '../helpers';
+
+function setup(quota = QuotaPreset.MEDIUM) {
+  const { app, chart } = testChart();
+  const team = new TeamNamespace(chart, 'shop', { quota });
+  return { app, chart, team };
+}
+
+const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
+
+describe('WebService', () => {
+  test('defaults snapshot', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'web', { namespace: team, ...web });
+    expect(renderChart(chart).filter((o) => o.metadata.namespace === 'shop' && o.metadata.name === 'web')).toMatchSnapshot();
+  });
+
+  test('all props snapshot', () => {
+    const { chart, team } = setup(QuotaPreset.LARGE);
+    const cm = new ConfigMap(chart, 'web-config', { namespace: 'shop', data: { MODE: 'prod' }, files: { 'app.yaml': 'feature: on\n' } });
+    const high = new PriorityClass(chart, 'high', { value: 1000 });
+    new WebService(chart, 'web', {
+      namespace: team, ...web, name: 'storefront', version: '1.4.2', component: 'frontend',
+      servicePorts: [{ name: 'http', port: 80, targetPort: 'http' }], sessionAffinity: true,
+      autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 60, memoryUtilization: 80, scaleDownStabilization: Duration.minutes(10) },
+      disruptionBudget: { minAvailable: 2 }, release: Release.rolling({ maxSurge: 2, maxUnavailable: 0 }),
+      qos: Qos.GUARANTEED, resources: { limits: { cpu: '500m', memory: '512Mi' } },
+      readiness: Probe.http('/readyz', 'http', { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 2, successThreshold: 2, failureThreshold: 3 }),
+      liveness: Probe.http('/livez', 'http', { periodSeconds: 10, failureThreshold: 6 }),
+      startup: Probe.tcp(8080, { periodSeconds: 2, failureThreshold: 30 }),
+      preStop: Hook.sleep(Duration.seconds(10)), postStart: Hook.exec(['/bin/warm-cache']),
+      terminationGracePeriod: Duration.seconds(45), drainTime: Duration.seconds(20),
+      env: { MODE: EnvValue.fromConfigMap(cm, 'MODE'), POD_NAME: EnvValue.fromField(PodField.NAME), API_TOKEN: EnvValue.fromSecret(SecretRef.fromName('web-secrets'), 'token') },
+      mounts: [{ volume: Volume.fromConfigMap(cm), path: '/etc/web' }, { volume: Volume.downwardApi('podinfo'), path: '/etc/podinfo' }],
+      writablePaths: ['/tmp', '/var/cache/web'], runAsUser: 20000, priorityClass: high,
+      placement: {
+        nodeSelector: { [NodeLabels.OS]: 'linux' },
+        requiredNodeAffinity: [NodeRequirement.in(NodeLabels.ARCH, ['amd64', 'arm64'])],
+        preferredNodeAffinity: [{ weight: 80, requirements: [NodeRequirement.in(NodeLabels.INSTANCE_TYPE, ['m6i.large'])] }],
+        podAntiAffinity: [{ labels: { 'app.kubernetes.io/name': 'storefront' }, topologyKey: NodeLabels.HOSTNAME, weight: 100 }],
+        podAffinity: [{ labels: { 'app.kubernetes.io/name': 'cache' }, topologyKey: NodeLabels.ZONE }],
+        tolerations: [Toleration.equal('dedicated', 'web', TaintEffect.NO_SCHEDULE), Toleration.exists('node.kubernetes.io/unreachable', TaintEffect.NO_EXECUTE, 60)],
+        spread: { strict: true },
+      },
+    });
+    const objects = renderChart(chart);
+    expect(objects.filter((o) => o.metadata.name === 'storefront')).toMatchSnapshot();
+  });
+
+  test('sub-parts stay reachable and serviceDnsName is typed', () => {
+    const { chart, team } = setup();
+    const svc = new WebService(chart, 'web', { namespace: team, ...web, autoscaling: { maxReplicas: 5 } });
+    expect(svc.deployment.kind).toBe('Deployment');
+    expect(svc.service.kind).toBe('Service');
+    expect(svc.autoscaler?.kind).toBe('HorizontalPodAutoscaler');
+    expect(svc.disruptionBudget?.maxUnavailable).toBe(1);
+    expect(svc.serviceDnsName).toBe('web.shop.svc.cluster.local');
+  });
+
+  test('autoscaled: replicas omitted, HPA v2 with stabilization; fixed: replicas set', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'auto', { namespace: team, ...web, autoscaling: { maxReplicas: 6 } });
+    new WebService(chart, 'fixed', { namespace: team, ...web, replicas: 3 });
+    const objects = renderChart(chart);
+    expect(find(objects, 'Deployment', 'auto').spec.replicas).toBeUndefined();
+    expect(find(objects, 'Deployment', 'fixed').spec.replicas).toBe(3);
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'auto');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.minReplicas).toBe(2);
+    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
+  });
+
+  test('restricted security context, no token, /tmp emptyDir, IfNotPresent, zero-downtime rollout, preStop', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'web', { namespace: team, ...web });
+    const d = find(renderChart(chart), 'Deployment', 'web');
+    const pod = d.spec.template.spec;
+    const c = pod.containers[0];
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.imagePullPolicy).toBe('IfNotPresent');
+    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: {} });
+    expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+    expect(c.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+    expect(c.readinessProbe.tcpSocket.port).toBe('http');
+    expect(c.resources).toBeUndefined(); // left to the LimitRange, and counted with its defaults
+  });
+
+  test('topology spread only when it can have 2+ replicas', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'one', { namespace: team, ...web, replicas: 1 });
+    new WebService(chart, 'two', { namespace: team, ...web, replicas: 2 });
+    const objects = renderChart(chart);
+    expect(find(objects, 'Deployment', 'one').spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    expect(find(objects, 'Deployment', 'two').spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([NodeLabels.ZONE, NodeLabels.HOSTNAME]);
+  });
+
+  test('a config change rolls the pods (content hash in the template)', () => {
+    const hashFor = (content: string) => {
+      const { chart, team } = setup();
+      const cm = new ConfigMap(chart, 'conf', { namespace: 'shop', files: { 'reverseproxy.conf': content } });
+      new WebService(chart, 'web', { namespace: team, ...web, mounts: [{ volume: Volume.fromConfigMap(cm), path: '/etc/nginx/conf.d' }] });
+      return find(renderChart(chart), 'Deployment', 'web').spec.template.metadata.annotations['cluster-blueprints.io/config-hash'];
+    };
+    expect(hashFor('a')).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashFor('a')).toBe(hashFor('a'));
+    expect(hashFor('a')).not.toBe(hashFor('b'));
+  });
+
+  test('QoS Guaranteed mirrors limits into requests; BestEffort only by opt-in', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'g', { namespace: team, ...web, qos: Qos.GUARANTEED, resources: ResourcePreset.SMALL });
+    new WebService(chart, 'be', { namespace: 'plain', ...web, qos: Qos.BEST_EFFORT });
+    const objects = renderApp(chart.node.root as App).flatMap((r) => r.objects);
+    const g = find(objects, 'Deployment', 'g').spec.template.spec.containers[0].resources;
+    expect(g.requests).toEqual(g.limits);
+    expect(find(objects, 'Deployment', 'be').spec.template.spec.containers[0].resources).toBeUndefined();
+  });
+
+  test('outside a TeamNamespace, containers get ResourcePreset.SMALL', () => {
+    const { app, chart } = testChart();
+    new WebService(chart, 'web', { namespace: 'plain', ...web });
+    const c = find(renderApp(app).flatMap((r) => r.objects), 'Deployment', 'web').spec.template.spec.containers[0];
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+  });
+
+  test('canary: two Deployments behind one Service selector, weighted by replicas', () => {
+    const { chart, team } = setup();
+    const svc = new WebService(chart, 'web', { namespace: team, ...web, replicas: 4, release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0', replicas: 1 }) });
+    const objects = renderChart(chart);
+    const stable = find(objects, 'Deployment', 'web');
+    const canary = find(objects, 'Deployment', 'web-canary');
+    expect(canary.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.5.0');
+    expect(stable.spec.template.spec.containers[0].image).toBe(web.image);
+    const selector = find(objects, 'Service', 'web').spec.selector;
+    for (const d of [stable, canary]) expect(d.spec.template.metadata.labels).toMatchObject(selector);
+    expect(stable.spec.selector.matchLabels).not.toEqual(canary.spec.selector.matchLabels);
+    expect(svc.minReplicas).toBe(5);
+  });
+
+  test('blue/green: the Service selects the active colour only', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'web', { namespace: team, ...web, release: Release.blueGreen({ active: Color.GREEN, idleImage: 'ghcr.io/acme/web:1.3.0' }) });
+    const objects = renderChart(chart);
+    expect(find(objects, 'Service', 'web').spec.selector['cluster-blueprints.io/release-color']).toBe('green');
+    expect(find(objects, 'Deployment', 'web-blue').spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.3.0');
+    expect(find(objects, 'Deployment', 'web-green').spec.template.spec.containers[0].image).toBe(web.image);
+  });
+
+  test('recreate strategy has no surge', () => {
+    const { chart, team } = setup();
+    const svc = new WebService(chart, 'web', { namespace: team, ...web, replicas: 3, release: Release.recreate() });
+    expect(find(renderChart(chart), 'Deployment', 'web').spec.strategy).toEqual({ type: 'Recreate' });
+    expect(svc.maxPods).toBe(3);
+  });
+
+  test('sidecar, adapter, ambassador and init containers share the pod volumes', () => {
+    const { chart, team } = setup();
+    const logs = Volume.emptyDir('logs');
+    const svc = new WebService(chart, 'web', { namespace: team, ...web, mounts: [{ volume: logs, path: '/var/log/app' }] });
+    svc.addSidecar({ name: 'shipper', image: 'fluent/fluent-bit:3.1.4', mounts: [{ volume: logs, path: '/logs', readOnly: true }], resources: ResourcePreset.MICRO });
+    svc.addAdapter({ name: 'exporter', image: 'prom/statsd-exporter:v0.27.1', ports: [{ name: 'metrics', port: 9102 }] });
+    svc.addAmbassador({ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2' });
+    svc.addInitContainer({ name: 'render', image: 'busybox:1.36', command: ['sh', '-c', 'echo ok'] });
+    const pod = find(renderChart(chart), 'Deployment', 'web').spec.template.spec;
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['web', 'shipper', 'exporter', 'proxy']);
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['render']);
+    expect(pod.volumes.filter((v: any) => v.name === 'logs')).toHaveLength(1);
+    expect(() => svc.addSidecar({ name: 'shipper', image: 'x:1' })).toThrow(BlueprintError);
+    expectCode(() => svc.addSidecar({ name: 'shipper', image: 'x:1' }), 'CONTAINER_DUPLICATE');
+  });
+
+  test('network intents open exactly the declared paths, on both ends', () => {
+    const { chart, team } = setup();
+    const other = new TeamNamespace(chart, 'ops', { quota: QuotaPreset.SMALL });
+    const api = new WebService(chart, 'api', { namespace: team, ...web });
+    const front = new WebService(chart, 'front', { namespace: other, ...web });
+    const worker = new Worker(chart, 'jobs', { namespace: team, image: 'ghcr.io/acme/jobs:2.0.0' });
+    const r = api.allowFrom(front);
+    expect(r.policies).toHaveLength(2);
+    api.allowFrom(Peer.ingressController('ingress-nginx'));
+    worker.allowTo(Peer.cidr('10.20.0.0/16', [{ port: 5432 }]));
+    const objects = renderChart(chart);
+    const ingress = find(objects, 'NetworkPolicy', 'allow-api-from-front');
+    expect(ingress.metadata.namespace).toBe('shop');
+    expect(ingress.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('ops');
+    expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
+    const egress = find(objects, 'NetworkPolicy', 'allow-front-to-api');
+    expect(egress.metadata.namespace).toBe('ops');
+    expect(egress.spec.policyTypes).toEqual(['Egress']);
+    expect(find(objects, 'NetworkPolicy', 'allow-jobs-to-cidr-10-20-0-0-16').spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] });
+    expect(ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-') && p.metadata.name !== 'allow-dns')).toHaveLength(4);
+    expectCode(() => api.allowFrom(front), 'INTENT_DUPLICATE');
+    expectCode(() => Peer.cidr('not-a-cidr'), 'INTENT_INVALID');
+  });
+});
+
+describe('WebService errors', () => {
+  const build = (props: any, quota: any = QuotaPreset.MEDIUM, chartProps: any = {}) => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'o', ...chartProps });
+    const team = new TeamNamespace(chart, 'shop', { quota });
+    const svc = new WebService(chart, 'web', { namespace: team, ...web, ...props });
+    return { app, svc, render: () => renderApp(app) };
+  };
+
+  test('IMAGE_UNPINNED', () => {
+    for (const image of ['nginx', 'nginx:latest', 'registry:5000/app', '']) expectCode(() => build({ image }), 'IMAGE_UNPINNED');
+    expect(() => build({ image: 'registry:5000/app:1.0' })).not.toThrow();
+    expect(() => build({ image: `app@sha256:${'a'.repeat(64)}` })).not.toThrow();
+  });
+
+  test('PLAINTEXT_SECRET, unless explicitly allowed; the value is never echoed', () => {
+    const issue = expectCode(() => build({ env: { DB_PASSWORD: 'hunter2' } }), 'PLAINTEXT_SECRET');
+    expect(JSON.stringify(issue)).not.toContain('hunter2');
+    expectCode(() => build({ env: { STRIPE_API_KEY: EnvValue.literal('sk_live') } }), 'PLAINTEXT_SECRET');
+    expect(() => build({ env: { TOKEN_TTL: '3600' }, allowPlaintextEnv: ['TOKEN_TTL'] })).not.toThrow();
+  });
+
+  test('PORT_INVALID: no ports, bad name, out of range, duplicate', () => {
+    expectCode(() => build({ ports: [] }), 'PORT_INVALID');
+    expectCode(() => build({ ports: [{ name: 'HTTP_PORT', port: 80 }] }), 'PORT_INVALID');
+    expectCode(() => build({ ports: [{ name: 'http', port: 70000 }] }), 'PORT_INVALID');
+    expectCode(() => build({ ports: [{ name: 'http', port: 80 }, { name: 'http', port: 81 }] }), 'PORT_INVALID');
+  });
+
+  test('REPLICAS_INVALID and HPA_INVALID', () => {
+    expectCode(() => build({ replicas: 0 }), 'REPLICAS_INVALID');
+    expectCode(() => build({ replicas: 2, autoscaling: { maxReplicas: 4 } }), 'REPLICAS_INVALID');
+    expectCode(() => build({ autoscaling: { minReplicas: 5, maxReplicas: 3 } }), 'HPA_INVALID');
+    expectCode(() => build({ autoscaling: { maxReplicas: 3, cpuUtilization: 0 } }), 'HPA_INVALID');
+  });
+
+  test('STRATEGY_INVALID', () => {
+    expectCode(() => build({ release: Release.rolling({ maxSurge: 0, maxUnavailable: 0 }) }), 'STRATEGY_INVALID');
+    expectCode(() => build({ release: Release.canary({ image: 'a:1', replicas: 0 }) }), 'STRATEGY_INVALID');
+  });
+
+  test('PROBE_INVALID', () => {
+    expectCode(() => build({ liveness: Probe.http('/livez', 'http', { successThreshold: 2 }) }), 'PROBE_INVALID');
+    expectCode(() => build({ readiness: Probe.http('/readyz', 'http', { periodSeconds: 0 }) }), 'PROBE_INVALID');
+    expectCode(() => build({ readiness: Probe.http('/readyz', 'http', { periodSeconds: 2, timeoutSeconds: 5 }) }), 'PROBE_INVALID');
+  });
+
+  test('QOS_MISMATCH and RESOURCES_REQUEST_ABOVE_LIMIT', () => {
+    expectCode(() => build({ qos: Qos.GUARANTEED, resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '200m', memory: '1Gi' } } }), 'QOS_MISMATCH');
+    expectCode(() => build({ qos: Qos.GUARANTEED }), 'QOS_MISMATCH');
+    expectCode(() => build({ qos: Qos.BEST_EFFORT, resources: ResourcePreset.SMALL }), 'QOS_MISMATCH');
+    expectCode(() => build({ resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }), 'RESOURCES_REQUEST_ABOVE_LIMIT');
+  });
+
+  test('PLACEMENT_INVALID', () => {
+    expectCode(() => build({ placement: { preferredNodeAffinity: [{ weight: 0, requirements: [] }] } }), 'PLACEMENT_INVALID');
+    expectCode(() => build({ placement: { tolerations: [Toleration.equal('a', 'b', TaintEffect.NO_SCHEDULE, 30)] } }), 'PLACEMENT_INVALID');
+    expectCode(() => build({ placement: { spread: { maxSkew: 0 } } }), 'PLACEMENT_INVALID');
+  });
+
+  test('SECURITY_INVALID and GRACE_INVALID', () => {
+    expectCode(() => build({ runAsUser: 0 }), 'SECURITY_INVALID');
+    expectCode(() => build({ terminationGracePeriod: Duration.millis(1500) }), 'GRACE_INVALID');
+  });
+
+  test('the Service name must be a DNS-1035 label', () => {
+    const issue = expectCode(() => build({ name: '1web' }), 'NAME_INVALID');
+    expect(issue.message).toContain('Service');
+  });
+
+  describe('cross-resource checks at synth time', () => {
+    test('QUOTA_EXCEEDED: requests × (HPA max + surge) must fit the quota', () => {
+      const { render } = build({ resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } }, autoscaling: { maxReplicas: 8 } }, QuotaPreset.SMALL);
+      const err = catchBlueprintError(render);
+      expect(err.codes).toContain('QUOTA_EXCEEDED');
+      // 8 + 25% surge (2) = 10 pods × 500m = 5 CPU > 2
+      expect(err.issues.find((i) => i.field === 'quota.requestsCpu')?.value).toBe('5');
+      expect(err.issues[0].path).toBe('c/shop');
+    });
+
+    test('QUOTA_PODS_EXCEEDED counts surge pods', () => {
+      // 16 + ceil(25% of 16) = 20 pods fits the small preset's 20 exactly; 17 + 5 = 22 does not.
+      expect(() => build({ replicas: 16, resources: ResourcePreset.MICRO }, { ...QuotaPreset.SMALL.limits, limitsCpu: '8' }).render()).not.toThrow();
+      const issue = catchBlueprintError(build({ replicas: 17, resources: ResourcePreset.MICRO }, { ...QuotaPreset.SMALL.limits, limitsCpu: '8' }).render).issues.find((i) => i.code === 'QUOTA_PODS_EXCEEDED');
+      expect(issue?.value).toBe(22);
+    });
+
+    test('containers without resources are counted with the LimitRange defaults', () => {
+      const app = new App();
+      const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+      const team = new TeamNamespace(chart, 'shop', { quota: { requestsCpu: '1', limitsCpu: '2', requestsMemory: '4Gi', limitsMemory: '8Gi', pods: 50 } });
+      new WebService(chart, 'web', { namespace: team, ...web, replicas: 8 });
+      // 8 + 2 surge = 10 pods × 100m default request = 1 CPU: fits exactly; limits 10 × 500m = 5 > 2
+      const err = catchBlueprintError(() => renderApp(app));
+      expect(err.issues.map((i) => i.field)).toEqual(['quota.limitsCpu']);
+      expect(team.peakUsage().requests.cpu.toString()).toBe('1');
+    });
+
+    test('LIMITRANGE_VIOLATION', () => {
+      const { render } = build({ resources: { requests: { cpu: '5m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } } });
+      expect(catchBlueprintError(render).codes).toContain('LIMITRANGE_VIOLATION');
+    });
+
+    test('QUOTA_RESOURCES_MISSING when the LimitRange gives no default', () => {
+      const app = new App();
+      const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+      const team = new TeamNamespace(chart, 'shop', { containerLimits: { min: { cpu: '10m' } } });
+      new WebService(chart, 'web', { namespace: team, ...web, resources: { requests: { cpu: '100m' } } });
+      expect(catchBlueprintError(() => renderApp(app)).codes).toContain('QUOTA_RESOURCES_MISSING');
+    });
+
+    test('PDB_BLOCKS_EVICTION', () => {
+      expect(catchBlueprintError(build({ replicas: 2, disruptionBudget: { minAvailable: 2 } }).render).codes).toEqual(['PDB_BLOCKS_EVICTION']);
+      expect(catchBlueprintError(build({ autoscaling: { minReplicas: 3, maxReplicas: 6 }, disruptionBudget: { minAvailable: '100%' } }).render).codes).toEqual(['PDB_BLOCKS_EVICTION']);
+      expect(catchBlueprintError(build({ disruptionBudget: { maxUnavailable: 0 } }).render).codes).toEqual(['PDB_BLOCKS_EVICTION']);
+      expect(() => build({ replicas: 3, disruptionBudget: { minAvailable: 2 } }).render()).not.toThrow();
+    });
+
+    test('HPA_REQUEST_MISSING', () => {
+      const { app, chart } = testChart();
+      new WebService(chart, 'web', { namespace: 'plain', ...web, resources: { limits: { memory: '256Mi' } }, qos: Qos.BURSTABLE, autoscaling: { maxReplicas: 4, cpuUtilization: 50 } });
+      expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['HPA_REQUEST_MISSING']);
+    });
+
+    test('PORT_UNRESOLVED: probe ports and Service targetPorts', () => {
+      expect(catchBlueprintError(build({ liveness: Probe.http('/livez', 'admin') }).render).codes).toEqual(['PORT_UNRESOLVED']);
+      expect(catchBlueprintError(build({ readiness: Probe.tcp(9999) }).render).codes).toEqual(['PORT_UNRESOLVED']);
+      expect(catchBlueprintError(build({ servicePorts: [{ name: 'web', port: 80, targetPort: 'www' }] }).render).codes).toEqual(['PORT_UNRESOLVED']);
+    });
+
+    test('PROBE_SAME_CHECK', () => {
+      const p = Probe.http('/health', 'http');
+      expect(catchBlueprintError(build({ readiness: p, liveness: Probe.http('/health', 'http', { periodSeconds: 20 }) }).render).codes).toEqual(['PROBE_SAME_CHECK']);
+    });
+
+    test('PRESTOP_EXCEEDS_GRACE', () => {
+      expect(catchBlueprintError(build({ preStop: Hook.sleep(Duration.seconds(30)) }).render).codes).toEqual(['PRESTOP_EXCEEDS_GRACE']);
+      expect(catchBlueprintError(build({ drainTime: Duration.seconds(25) }).render).codes).toEqual(['PRESTOP_EXCEEDS_GRACE']);
+    });
+
+    test('NODE_TOO_SMALL when the environment declares its node size', () => {
+      const { render } = build({ resources: { requests: { cpu: '3', memory: '1Gi' }, limits: { cpu: '3', memory: '1Gi' } }, replicas: 1 }, QuotaPreset.LARGE, { nodeAllocatable: { cpu: '1900m', memory: '7Gi' } });
+      const err = catchBlueprintError(render);
+      expect(err.codes).toContain('NODE_TOO_SMALL');
+    });
+
+    test('all failures of a synth are reported together', () => {
+      const { app, chart } = testChart();
+      new WebService(chart, 'a', { namespace: 'plain', ...web, liveness: Probe.http('/x', 'nope') });
+      new WebService(chart, 'b', { namespace: 'plain', ...web, preStop: Hook.sleep(Duration.seconds(40)) });
+      expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['PORT_UNRESOLVED', 'PRESTOP_EXCEEDS_GRACE']);
+    });
+  });
+});
+
+describe('WebService properties', () => {
+  const valid = fc.record({
+    replicas: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+    hpaMax: fc.option(fc.integer({ min: 2, max: 6 }), { nil: undefined }),
+    cpuMillis: fc.integer({ min: 10, max: 400 }),
+    memMi: fc.integer({ min: 16, max: 512 }),
+    burst: fc.integer({ min: 1, max: 3 }),
+    port: fc.integer({ min: 1024, max: 65535 }),
+    qos: fc.constantFrom(Qos.BURSTABLE, Qos.GUARANTEED),
+    pdb: fc.constantFrom<any>(undefined, false, { maxUnavailable: 1 }, { maxUnavailable: '50%' }),
+    release: fc.constantFrom('rolling', 'recreate', 'canary'),
+  });
+
+  test('random valid props in a large namespace give schema-valid output that passes every check', () => {
+    fc.assert(fc.property(valid, (p) => {
+      const app = new App();
+      const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+      const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.LARGE });
+      const cpu = `${p.cpuMillis}m`;
+      const mem = `${p.memMi}Mi`;
+      new WebService(chart, 'web', {
+        namespace: team, image: 'app:1.0.0', ports: [{ name: 'http', port: p.port }], qos: p.qos,
+        resources: p.qos === Qos.GUARANTEED ? { limits: { cpu, memory: mem } } : { requests: { cpu, memory: mem }, limits: { cpu: `${p.cpuMillis * p.burst}m`, memory: mem } },
+        ...(p.hpaMax ? { autoscaling: { minReplicas: 2, maxReplicas: p.hpaMax } } : { replicas: p.replicas }),
+        disruptionBudget: p.pdb,
+        release: p.release === 'recreate' ? Release.recreate() : p.release === 'canary' ? Release.canary({ image: 'app:1.1.0' }) : Release.rolling(),
+      });
+      const objects = renderApp(app).flatMap((r) => r.objects);
+      expect(validateManifests(objects)).toEqual([]);
+      for (const d of ofKind(objects, 'Deployment')) {
+        const svc = find(objects, 'Service', 'web');
+        expect(d.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+      }
+    }), { numRuns: 60 });
+  });
+
+  const invalid = fc.oneof(
+    fc.record({ image: fc.constantFrom('nginx', 'nginx:latest', 'a b:1') }),
+    fc.record({ replicas: fc.oneof(fc.integer({ max: 0 }), fc.constant(1.5), fc.integer({ min: 1001, max: 5000 })) }),
+    fc.record({ ports: fc.constant([{ name: 'http', port: 0 }]) }),
+    fc.record({ env: fc.record({ DB_PASSWORD: fc.string({ minLength: 1 }) }) }),
+    fc.record({ resources: fc.record({ requests: fc.record({ cpu: fc.constantFrom('abc', '-1', '1.5.3') }) }) }),
+    fc.record({ autoscaling: fc.record({ minReplicas: fc.integer({ min: 5, max: 10 }), maxReplicas: fc.integer({ min: 1, max: 4 }) }) }),
+    fc.record({ disruptionBudget: fc.constant({ minAvailable: 1, maxUnavailable: 1 }) }),
+    fc.record({ runAsUser: fc.integer({ min: -5, max: 0 }) }),
+  );
+
+  test('random invalid props always raise a BlueprintError', () => {
+    fc.assert(fc.property(invalid, (p) => {
+      const app = new App();
+      const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+      expect(() => new WebService(chart, 'web', { namespace: 'shop', ...web, ...p } as any)).toThrow(BlueprintError);
+    }), { numRuns: 100 });
+  });
+});
