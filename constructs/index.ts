@@ -3,6 +3,7 @@ export * from './namespace';
 export * from './scheduling';
 export * from './policy';
 export * from './config';
+export * from './storage';
 export * from './networking';
 export * from './workloads';
 export * from './validation';

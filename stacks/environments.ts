@@ -1,6 +1,7 @@
 import { App, Duration } from 'cdk8s';
 import {
-  BlueprintChart, BlueprintError, ComputeResources, Peer, Probe, QuotaLimits, QuotaPreset, ResourcePreset, TeamAccessProps, TeamNamespace, WebService, Worker,
+  BatchJob, BlueprintChart, BlueprintError, ComputeResources, EnvValue, ExternalService, JobPattern, NodeAgent, Peer, PodSecurityLevel, PodSecurityProps, Probe,
+  QuotaLimits, QuotaPreset, ResourcePreset, ScheduledJob, SecretRef, StatefulService, TeamAccessProps, TeamNamespace, WebService, Worker,
 } from '../constructs';
 
 /** One team of an environment. */
@@ -9,6 +10,7 @@ export interface TeamConfig {
   readonly quota: QuotaPreset | QuotaLimits;
   readonly access?: TeamAccessProps;
   readonly holdsData?: boolean;
+  readonly podSecurity?: PodSecurityProps;
 }
 
 /** Everything that differs between environments. */
@@ -21,15 +23,20 @@ export interface EnvironmentConfig {
   readonly maxReplicas: number;
   /** Allocatable CPU/memory of one node, when known. */
   readonly nodeAllocatable?: ComputeResources;
+  /** Nodes in the cluster (node agents run one pod on each). */
+  readonly expectedNodes: number;
 }
 
 export const dev: EnvironmentConfig = {
   name: 'dev',
   replicas: 1,
   maxReplicas: 4,
+  expectedNodes: 3,
   teams: [
-    { name: 'payments', quota: QuotaPreset.SMALL, access: { edit: ['payments-devs'], view: ['sre'] } },
+    { name: 'payments', quota: QuotaPreset.SMALL, access: { edit: ['payments-devs'], view: ['sre'] }, holdsData: true },
     { name: 'catalog', quota: QuotaPreset.SMALL, access: { edit: ['catalog-devs'], view: ['sre'] } },
+    // Node agents need hostPath, which only the privileged level admits: they get a namespace of their own.
+    { name: 'node-agents', quota: QuotaPreset.SMALL, access: { admin: ['sre'] }, podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED } },
   ],
 };
 
@@ -50,7 +57,7 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
   const teams = new Map<string, TeamNamespace>();
   for (const team of config.teams) {
     const chart = new BlueprintChart(app, `team-${team.name}`, { owner: team.name, partOf: `platform-${config.name}`, nodeAllocatable: config.nodeAllocatable });
-    teams.set(team.name, new TeamNamespace(chart, team.name, { quota: team.quota, access: team.access, holdsData: team.holdsData }));
+    teams.set(team.name, new TeamNamespace(chart, team.name, { quota: team.quota, access: team.access, holdsData: team.holdsData, podSecurity: team.podSecurity }));
   }
   const payments = teams.get('payments');
   const catalog = teams.get('catalog');
@@ -72,6 +79,28 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
     api.allowFrom(shop);
     shop.allowFrom(Peer.ingressController('ingress-nginx'));
     sync.allowTo(api);
+
+    // State and the outside world: a ledger database, two external mappings, batch work.
+    const ledger = new StatefulService(payments, 'ledger', {
+      namespace: payments, image: 'postgres:16.4', replicas: config.replicas, ports: [{ name: 'pg', port: 5432 }],
+      resources: ResourcePreset.SMALL, writablePaths: ['/tmp', '/var/run/postgresql'],
+      env: { PGDATA: '/var/lib/postgresql/data/pgdata', POSTGRES_PASSWORD: EnvValue.fromSecret(SecretRef.fromName('ledger-credentials'), 'password') },
+      claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
+    });
+    api.allowTo(ledger);
+    const psp = ExternalService.fromHostName(payments, 'card-processor', { namespace: payments.name, hostName: 'api.processor.example.com', ports: [{ name: 'https', port: 443 }] });
+    psp.allowFrom(api);
+    const mainframe = ExternalService.fromAddresses(catalog, 'inventory-mainframe', { namespace: catalog.name, addresses: ['203.0.113.20'], ports: [{ name: 'db2', port: 50000, targetPort: 50001 }] });
+    mainframe.allowFrom(sync);
+    new BatchJob(catalog, 'reindex', { namespace: catalog, image: 'ghcr.io/acme/indexer:1.9.0', args: ['--full'], resources: ResourcePreset.MICRO, pattern: JobPattern.fixedCompletions(3, 1) });
+    new ScheduledJob(payments, 'settlement', { namespace: payments, image: 'ghcr.io/acme/settlement:0.8.0', schedule: '0 2 * * *', timeZone: 'Etc/UTC', resources: ResourcePreset.MICRO });
+  }
+  const agents = teams.get('node-agents');
+  if (agents) {
+    new NodeAgent(agents, 'log-shipper', {
+      namespace: agents, image: 'fluent/fluent-bit:3.1.4', resources: ResourcePreset.MICRO, tolerateControlPlane: true,
+      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }], expectedNodes: config.expectedNodes,
+    });
   }
   return app;
 }

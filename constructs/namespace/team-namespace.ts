@@ -7,8 +7,8 @@ import { ResolvedCompute } from '../core/resources';
 import { Problems } from '../core/errors';
 import { Annotations, componentLabels, setOwner } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
-import { Cpu, Memory, Quantity } from '../core/quantity';
-import { ContainerLimitsProps, EffectiveDefaults, LimitRange } from './limit-range';
+import { Cpu, Memory, Quantity, Storage } from '../core/quantity';
+import { ClaimLimitsProps, ContainerLimitsProps, EffectiveDefaults, LimitRange } from './limit-range';
 import { QuotaLimits, QuotaPreset, ResourceQuota } from './resource-quota';
 
 /** Pod Security Standard levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
@@ -57,6 +57,8 @@ export interface TeamNamespaceProps {
    *   quota's limits capped at 4 CPU / 8Gi
    */
   readonly containerLimits?: ContainerLimitsProps;
+  /** Smallest and largest PersistentVolumeClaim. @default - no bounds */
+  readonly claimLimits?: ClaimLimitsProps;
   /** Pod Security Admission. @default - `restricted` enforced, audited and warned, version v1.28 */
   readonly podSecurity?: PodSecurityProps;
   /** Who may do what. @default - no bindings */
@@ -84,6 +86,8 @@ export interface IQuotaConsumer extends IConstruct {
   readonly maxPods: number;
   /** Requests and limits of one pod. */
   podResources(): PodResources;
+  /** Claims it creates, for `persistentvolumeclaims` and `requests.storage`. */
+  claimUsage?(): { count: number; storage: Storage };
 }
 
 const DEFAULTS = {
@@ -175,7 +179,7 @@ export class TeamNamespace extends Construct {
     });
 
     this.quota = new ResourceQuota(this, 'Quota', { namespace: this.name, limits: props.quota ?? QuotaPreset.SMALL });
-    this.limitRange = new LimitRange(this, 'Limits', { namespace: this.name, container: props.containerLimits ?? this.defaultContainerLimits() });
+    this.limitRange = new LimitRange(this, 'Limits', { namespace: this.name, container: props.containerLimits ?? this.defaultContainerLimits(), persistentVolumeClaim: props.claimLimits });
     this.limitDefaults = this.limitRange.defaults;
     this.checkQuotaAgreesWithLimits();
     addCheck(this, 'TeamNamespace', () => this.checkQuotaFits());
@@ -262,6 +266,18 @@ export class TeamNamespace extends Construct {
       ['requestsCpu', use.requests.cpu, h.requestsCpu], ['requestsMemory', use.requests.memory, h.requestsMemory],
       ['limitsCpu', use.limits.cpu, h.limitsCpu], ['limitsMemory', use.limits.memory, h.limitsMemory],
     ];
+    let claims = 0;
+    let storage = Storage.ZERO;
+    for (const c of this.consumers) {
+      const u = c.claimUsage?.();
+      if (u) { claims += u.count; storage = storage.plus(u.storage); }
+    }
+    if (h.persistentVolumeClaims !== undefined && claims > h.persistentVolumeClaims) {
+      out.push({ code: 'QUOTA_CLAIMS_EXCEEDED', field: 'quota.persistentVolumeClaims', value: claims, message: `claims (one per pod per template) exceed the quota of ${h.persistentVolumeClaims}`, fix: `raise quota.persistentVolumeClaims to at least ${claims}` });
+    }
+    if (h.requestsStorage && storage.gt(h.requestsStorage)) {
+      out.push({ code: 'QUOTA_CLAIMS_EXCEEDED', field: 'quota.requestsStorage', value: storage.toString(), message: `requested by claims is above the quota of ${h.requestsStorage}`, fix: `raise quota.requestsStorage to at least ${storage}, or shrink the claims` });
+    }
     for (const [field, used, quota] of pairs) {
       if (quota && used.gt(quota as never)) {
         out.push({ code: 'QUOTA_EXCEEDED', field: `quota.${field}`, value: used.toString(), message: `at peak (${list()}) is above the quota of ${quota}: the last pods of a rollout or scale-up would be refused`, fix: `raise quota.${field} to at least ${used}, or shrink the workloads` });

@@ -1,1 +1,3 @@
 export * from './network-intent';
+export * from './external-service';
+export * from './ip-address';

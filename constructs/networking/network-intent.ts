@@ -46,6 +46,11 @@ export class Peer {
     }
     return new Peer(`cidr-${cidr.replace(/[^0-9a-f]+/gi, '-').replace(/-+$/, '')}`, { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } }, ports);
   }
+  /** A named outside service at several CIDR blocks (see `ExternalService.allowFrom`). */
+  public static external(name: string, cidrs: readonly string[], ports: readonly NetworkPort[]): Peer {
+    const [first, ...rest] = cidrs.map((c) => Peer.cidr(c));
+    return new Peer(`ext-${name}`, first.spec, ports, undefined, rest.map((p) => p.spec));
+  }
   private constructor(
     /** A name-safe label for object names. */
     public readonly label: string,
@@ -53,7 +58,13 @@ export class Peer {
     /** Ports on the peer, used when it is the destination. */
     public readonly ports: readonly NetworkPort[],
     public readonly endpoint?: INetworkEndpoint,
+    private readonly more: readonly INetworkPolicyPeer[] = [],
   ) {}
+
+  /** Every peer entry (one per CIDR block for external services). */
+  public get specs(): INetworkPolicyPeer[] {
+    return [this.spec, ...this.more];
+  }
 }
 
 function nsSelector(namespace: string) {
@@ -94,7 +105,7 @@ export interface IntentResult {
 export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
   const peer = isEndpoint(from) ? Peer.workload(from) : from;
   const reach = ports ?? target.listenPorts;
-  const policies = [addPolicy(target, `AllowFrom-${peer.label}`, policyName(target.name, 'from', peer.label), { policyTypes: ['Ingress'], ingress: [{ from: [peer.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] })];
+  const policies = [addPolicy(target, `AllowFrom-${peer.label}`, policyName(target.name, 'from', peer.label), { policyTypes: ['Ingress'], ingress: [{ from: peer.specs, ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] })];
   if (peer.endpoint) {
     const toTarget = Peer.workload(target);
     policies.push(addPolicy(peer.endpoint, `AllowTo-${target.name}`, policyName(peer.endpoint.name, 'to', target.name), { policyTypes: ['Egress'], egress: [{ to: [toTarget.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] }));
@@ -106,5 +117,5 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
 export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
   if (isEndpoint(to)) return allowInto(to, source, ports);
   const reach = ports ?? to.ports;
-  return { policies: [addPolicy(source, `AllowTo-${to.label}`, policyName(source.name, 'to', to.label), { policyTypes: ['Egress'], egress: [{ to: [to.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] })] };
+  return { policies: [addPolicy(source, `AllowTo-${to.label}`, policyName(source.name, 'to', to.label), { policyTypes: ['Egress'], egress: [{ to: to.specs, ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] })] };
 }

@@ -4,3 +4,8 @@ export * from './workload';
 export * from './deployment-workload';
 export * from './web-service';
 export * from './worker';
+export * from './stateful-service';
+export * from './cron-schedule';
+export * from './batch-job';
+export * from './scheduled-job';
+export * from './node-agent';

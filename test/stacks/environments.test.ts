@@ -18,7 +18,10 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
       expect(ofKind(inNs, 'ResourceQuota')).toHaveLength(1);
       expect(ofKind(inNs, 'LimitRange')).toHaveLength(1);
       expect(ofKind(inNs, 'NetworkPolicy').some((p) => JSON.stringify(p.spec) === JSON.stringify({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }))).toBe(true);
-      expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+      // Restricted everywhere, except where a node agent needs hostPath (still audited and warned as restricted).
+      const hasHostPath = objects.some((o) => o.metadata.namespace === n && JSON.stringify(o).includes('"hostPath"'));
+      expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe(hasHostPath ? 'privileged' : 'restricted');
+      expect(ns.metadata.labels['pod-security.kubernetes.io/audit']).toBe('restricted');
     }
   });
 });
@@ -53,6 +56,24 @@ describe('dev workloads', () => {
   test('services that can run 2+ replicas spread across zones and hosts', () => {
     const api = deployments.find((d) => d.metadata.name === 'api');
     expect(api.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+  });
+});
+
+describe('dev state, external mappings and batch', () => {
+  const objects = renderApp(buildEnvironment(environment('dev'))).flatMap((r) => r.objects);
+
+  test('holds each kind of object', () => {
+    for (const kind of ['StatefulSet', 'EndpointSlice', 'Job', 'CronJob', 'DaemonSet']) expect(ofKind(objects, kind).length).toBeGreaterThanOrEqual(1);
+    expect(ofKind(objects, 'Service').some((s) => s.spec.type === 'ExternalName')).toBe(true);
+  });
+
+  test('every StatefulSet points at a headless Service that selects its pods, and every claim is retained', () => {
+    for (const sts of ofKind(objects, 'StatefulSet')) {
+      const svc = objects.find((o) => o.kind === 'Service' && o.metadata.namespace === sts.metadata.namespace && o.metadata.name === sts.spec.serviceName);
+      expect(svc.spec.clusterIP).toBe('None');
+      expect(sts.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+      if (sts.spec.volumeClaimTemplates) expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    }
   });
 });
 

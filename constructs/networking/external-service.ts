@@ -1,0 +1,138 @@
+import { isIP } from 'net';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
+import { INetworkEndpoint, IntentResult, NetworkPort, Peer, allowOutOf } from './network-intent';
+import { ipFamily, unusableAddressReason } from './ip-address';
+
+/** A port of an external service. */
+export interface ExternalPort {
+  readonly name: string;
+  /** Port apps in the cluster use. */
+  readonly port: number;
+  /** Port on the outside target. Only `fromAddresses` can remap. @default - `port` */
+  readonly targetPort?: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Common props. */
+export interface ExternalServiceBaseProps {
+  readonly namespace: string;
+  /** Service name (DNS-1035): the cluster-local name apps use. @default - the construct id */
+  readonly name?: string;
+  readonly ports: readonly ExternalPort[];
+}
+
+export interface ExternalHostNameProps extends ExternalServiceBaseProps {
+  /** DNS name of the target, e.g. `orders.abc123.eu-west-1.rds.amazonaws.com`. */
+  readonly hostName: string;
+}
+
+export interface ExternalAddressesProps extends ExternalServiceBaseProps {
+  /** Fixed IP addresses of the target. */
+  readonly addresses: readonly string[];
+}
+
+/**
+ * Something outside the cluster, reachable by a cluster-local name
+ * (`<name>.<ns>.svc.cluster.local`). Two typed variants (PRACTICES §6):
+ * an `ExternalName` Service (a CNAME) for a DNS name, or a selector-less
+ * Service with an EndpointSlice for fixed addresses.
+ */
+export class ExternalService extends Construct {
+  /** A CNAME to `hostName`. The port cannot be remapped (DNS has no ports). */
+  public static fromHostName(scope: Construct, id: string, props: ExternalHostNameProps): ExternalService {
+    return new ExternalService(scope, id, props, 'hostname');
+  }
+  /** A selector-less Service plus an EndpointSlice with `addresses`; ports may be remapped. */
+  public static fromAddresses(scope: Construct, id: string, props: ExternalAddressesProps): ExternalService {
+    return new ExternalService(scope, id, props, 'addresses');
+  }
+
+  public readonly name: string;
+  public readonly namespace: string;
+  /** `<name>.<ns>.svc.cluster.local`: what apps in the cluster connect to. */
+  public readonly dnsName: string;
+  public readonly service: ApiObject;
+  public readonly endpointSlices: readonly ApiObject[];
+  public readonly hostName?: string;
+  public readonly addresses: readonly string[];
+  private readonly ports: readonly ExternalPort[];
+
+  private constructor(scope: Construct, id: string, props: ExternalHostNameProps | ExternalAddressesProps, kind: 'hostname' | 'addresses') {
+    super(scope, id);
+    const problems = new Problems(this, 'ExternalService');
+    this.name = props.name ?? id;
+    this.namespace = props.namespace;
+    this.ports = props.ports;
+    for (const issue of [nameIssue(NameRule.DNS1035_LABEL, 'name', this.name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace)]) if (issue) problems.add(issue);
+    problems.check(props.ports.length === 0, { code: 'EXTERNAL_PORT_INVALID', field: 'ports', value: [], message: 'is empty', fix: "declare the port apps use, e.g. { name: 'mysql', port: 3306 }" });
+    for (const [i, p] of props.ports.entries()) {
+      for (const [f, v] of [['port', p.port], ['targetPort', p.targetPort]] as const) {
+        if (v !== undefined && (!Number.isSafeInteger(v) || v < 1 || v > 65535)) problems.add({ code: 'EXTERNAL_PORT_INVALID', field: `ports[${i}].${f}`, value: v, message: 'must be 1–65535', fix: 'use a real port number' });
+      }
+    }
+    const labels = componentLabels({ name: this.name, component: 'external-service' });
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+    if (kind === 'hostname') {
+      const host = (props as ExternalHostNameProps).hostName;
+      if (isIP(host)) {
+        problems.add({ code: 'EXTERNAL_HOST_IS_IP', field: 'hostName', value: host, message: 'is an IP address; an ExternalName Service is a DNS CNAME and needs a name', fix: 'use ExternalService.fromAddresses() for fixed IP addresses' });
+      } else if (!isDns1123Subdomain(String(host ?? '').toLowerCase().replace(/\.$/, ''))) {
+        problems.add({ code: 'EXTERNAL_HOST_INVALID', field: 'hostName', value: host, message: 'is not a DNS name', fix: "use the provider's host name, e.g. 'orders.abc123.eu-west-1.rds.amazonaws.com'" });
+      }
+      for (const [i, p] of props.ports.entries()) {
+        problems.check(p.targetPort !== undefined && p.targetPort !== p.port, { code: 'EXTERNAL_PORT_REMAP', field: `ports[${i}].targetPort`, value: p.targetPort, message: `differs from port ${p.port}, but a CNAME only renames the host: clients connect to the same port on the target`, fix: 'use the target port as port, or use fromAddresses() (which can remap)' });
+      }
+      problems.throwIfAny();
+      this.hostName = host.toLowerCase().replace(/\.$/, '');
+      this.addresses = [];
+      this.service = new ApiObject(this, 'Resource', {
+        apiVersion: 'v1', kind: 'Service', metadata,
+        spec: { type: 'ExternalName', externalName: this.hostName, ports: props.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP' })) },
+      });
+      this.endpointSlices = [];
+    } else {
+      const addresses = (props as ExternalAddressesProps).addresses;
+      problems.check(addresses.length === 0, { code: 'EXTERNAL_ADDRESS_INVALID', field: 'addresses', value: [], message: 'is empty', fix: 'list the IP addresses of the target' });
+      for (const [i, a] of addresses.entries()) {
+        const reason = unusableAddressReason(a);
+        if (reason) problems.add({ code: 'EXTERNAL_ADDRESS_INVALID', field: `addresses[${i}]`, value: a, message: reason, fix: 'use the routable address of the outside service' });
+      }
+      problems.throwIfAny();
+      this.addresses = [...addresses];
+      this.service = new ApiObject(this, 'Resource', {
+        apiVersion: 'v1', kind: 'Service', metadata,
+        spec: { type: 'ClusterIP', ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })) },
+      });
+      const families = [...new Set(addresses.map(ipFamily))];
+      this.endpointSlices = families.map((family) => new ApiObject(this, `Endpoints-${family}`, {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: `${this.name}-${family.toLowerCase()}`, namespace: this.namespace,
+          labels: { ...labels, 'kubernetes.io/service-name': this.name, 'endpointslice.kubernetes.io/managed-by': 'cluster-blueprints' },
+        },
+        addressType: family,
+        endpoints: addresses.filter((a) => ipFamily(a) === family).map((a) => ({ addresses: [a], conditions: { ready: true } })),
+        ports: props.ports.map((p) => ({ name: p.name, port: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })),
+      }));
+    }
+    this.dnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
+  }
+
+  /**
+   * Opens the egress path from `workload` to this service in a default-deny
+   * namespace. For addresses: exactly those IPs on the target ports. For a
+   * host name the IPs are unknown at synth time (and may change), so the rule
+   * is wider: any address, on the target port only.
+   */
+  public allowFrom(workload: INetworkEndpoint): IntentResult {
+    const ports: NetworkPort[] = this.ports.map((p) => ({ port: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' }));
+    const cidrs = this.hostName ? ['0.0.0.0/0', '::/0'] : this.addresses.map((a) => `${a}/${ipFamily(a) === 'IPv4' ? 32 : 128}`);
+    return allowOutOf(workload, Peer.external(this.name, cidrs, ports), ports);
+  }
+}

@@ -1,0 +1,77 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+import { NodeLabels } from '../scheduling/node-labels';
+
+/** What happens to a volume when its claim is deleted. */
+export enum ReclaimPolicy {
+  /** Keep the volume and its data (for data that matters). */
+  RETAIN = 'Retain',
+  DELETE = 'Delete',
+}
+
+/** When a volume is provisioned. */
+export enum VolumeBindingMode {
+  /** Provision in the zone the pod lands in (avoids unschedulable pods in multi-zone clusters). */
+  WAIT_FOR_FIRST_CONSUMER = 'WaitForFirstConsumer',
+  IMMEDIATE = 'Immediate',
+}
+
+/** Props of a `StorageClass`. */
+export interface StorageClassProps {
+  /** Object name. @default - the construct id */
+  readonly name?: string;
+  /** CSI driver or provisioner, e.g. `ebs.csi.aws.com`. */
+  readonly provisioner: string;
+  /** Driver parameters, e.g. `{ type: 'gp3' }`. @default - none */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** @default ReclaimPolicy.RETAIN — data outlives its claim */
+  readonly reclaimPolicy?: ReclaimPolicy;
+  /** @default VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER */
+  readonly volumeBindingMode?: VolumeBindingMode;
+  /** Allow growing claims in place. @default true */
+  readonly allowVolumeExpansion?: boolean;
+  /** Zones volumes may be created in. @default - any */
+  readonly zones?: readonly string[];
+  /** Make it the cluster default. @default false */
+  readonly isDefault?: boolean;
+}
+
+/**
+ * A StorageClass (cluster-scoped): how claims get volumes. Retains data by
+ * default and binds where the pod is scheduled.
+ * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
+ */
+export class StorageClass extends Construct {
+  public readonly name: string;
+  public readonly reclaimPolicy: ReclaimPolicy;
+
+  constructor(scope: Construct, id: string, props: StorageClassProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'StorageClass');
+    this.name = props.name ?? id;
+    this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
+    const n = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name);
+    if (n) problems.add(n);
+    problems.check(!props.provisioner || !/^[a-zA-Z0-9]([-a-zA-Z0-9./]*[a-zA-Z0-9])?$/.test(props.provisioner), { code: 'STORAGE_INVALID', field: 'provisioner', value: props.provisioner, message: 'is not a provisioner name', fix: "use the CSI driver's name, e.g. 'ebs.csi.aws.com'" });
+    problems.check(props.zones !== undefined && props.zones.length === 0, { code: 'STORAGE_INVALID', field: 'zones', value: props.zones, message: 'is empty: no volume could ever be created', fix: 'list at least one zone, or leave zones unset' });
+    problems.throwIfAny();
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: {
+        name: this.name,
+        labels: componentLabels({ name: this.name, component: 'storage' }),
+        ...(props.isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}),
+      },
+      provisioner: props.provisioner,
+      ...(props.parameters ? { parameters: { ...props.parameters } } : {}),
+      reclaimPolicy: this.reclaimPolicy,
+      volumeBindingMode: props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+      allowVolumeExpansion: props.allowVolumeExpansion ?? true,
+      ...(props.zones ? { allowedTopologies: [{ matchLabelExpressions: [{ key: NodeLabels.ZONE, values: [...props.zones] }] }] } : {}),
+    });
+  }
+}

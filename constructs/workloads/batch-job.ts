@@ -1,0 +1,107 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IJobSpec } from 'kubernetes-models/batch/v1';
+import { IssueInput, Problems } from '../core/errors';
+import { Workload, WorkloadProps } from './workload';
+
+/** Restart policy of job pods (`Always` is not allowed for jobs). */
+export enum JobRestartPolicy {
+  /** A failed pod is replaced by a new one (counted against backoffLimit). */
+  NEVER = 'Never',
+  /** The failed container restarts in the same pod. */
+  ON_FAILURE = 'OnFailure',
+}
+
+/** The three job patterns (PRACTICES §10), as a typed choice. */
+export class JobPattern {
+  /** One pod, run to completion. */
+  public static single(): JobPattern {
+    return new JobPattern('single', 1, 1);
+  }
+  /** `completions` successful pods in all, `parallelism` at a time. */
+  public static fixedCompletions(completions: number, parallelism = 1): JobPattern {
+    return new JobPattern('fixed', completions, parallelism);
+  }
+  /** `parallelism` workers draining a queue; done when one succeeds and all exit (no `completions`). */
+  public static workQueue(parallelism: number): JobPattern {
+    return new JobPattern('queue', undefined, parallelism);
+  }
+  private constructor(public readonly kind: 'single' | 'fixed' | 'queue', public readonly completions: number | undefined, public readonly parallelism: number) {}
+
+  public issues(): IssueInput[] {
+    const out: IssueInput[] = [];
+    const int = (v: number | undefined, lo: number) => v === undefined || (Number.isSafeInteger(v) && v >= lo);
+    if (!int(this.completions, 1)) out.push({ code: 'JOB_INVALID', field: 'pattern.completions', value: this.completions, message: 'must be an integer ≥ 1', fix: 'count the pods that must succeed' });
+    if (!int(this.parallelism, 1)) out.push({ code: 'JOB_INVALID', field: 'pattern.parallelism', value: this.parallelism, message: 'must be an integer ≥ 1', fix: 'run at least one pod at a time' });
+    if (this.kind === 'queue' && this.parallelism < 2) out.push({ code: 'JOB_INVALID', field: 'pattern.parallelism', value: this.parallelism, message: 'must be > 1 for a work queue', fix: 'use JobPattern.single() for one pod' });
+    if (this.kind === 'fixed' && this.completions !== undefined && this.parallelism > this.completions) out.push({ code: 'JOB_INVALID', field: 'pattern.parallelism', value: this.parallelism, message: `is above completions (${this.completions}); the extra pods would never start`, fix: 'keep parallelism ≤ completions' });
+    return out;
+  }
+}
+
+/** Props shared by `BatchJob` and `ScheduledJob`. */
+export interface JobProps extends WorkloadProps {
+  /** @default JobPattern.single() */
+  readonly pattern?: JobPattern;
+  /** Retries before the job fails. @default 3 */
+  readonly backoffLimit?: number;
+  /** Kill the job after this long. @default - no deadline */
+  readonly activeDeadline?: Duration;
+  /** Delete the finished job (and its pods) after this long. @default Duration.days(1) */
+  readonly ttlAfterFinished?: Duration;
+  /** @default JobRestartPolicy.NEVER */
+  readonly restartPolicy?: JobRestartPolicy;
+}
+
+/** Validates job props and renders the Job spec; shared with ScheduledJob. */
+export function jobSpec(w: Workload & { podTemplateFor(restart: JobRestartPolicy, parallelism: number): unknown }, props: JobProps, problems: Problems): () => IJobSpec {
+  const pattern = props.pattern ?? JobPattern.single();
+  pattern.issues().forEach((i) => problems.add(i));
+  const backoffLimit = props.backoffLimit ?? 3;
+  problems.check(!Number.isSafeInteger(backoffLimit) || backoffLimit < 0, { code: 'JOB_INVALID', field: 'backoffLimit', value: backoffLimit, message: 'must be an integer ≥ 0', fix: 'use e.g. 3' });
+  const seconds = (d: Duration | undefined) => (d === undefined ? undefined : Math.ceil(d.toMilliseconds() / 1000));
+  const deadline = seconds(props.activeDeadline);
+  problems.check(deadline !== undefined && deadline < 1, { code: 'JOB_INVALID', field: 'activeDeadline', value: deadline, message: 'must be at least 1 second', fix: 'give the job time to run' });
+  const restart = props.restartPolicy ?? JobRestartPolicy.NEVER;
+  problems.check(!Object.values(JobRestartPolicy).includes(restart), { code: 'JOB_INVALID', field: 'restartPolicy', value: restart, message: 'must be Never or OnFailure for a job', fix: 'use JobRestartPolicy.NEVER or JobRestartPolicy.ON_FAILURE' });
+  return () => ({
+    ...(pattern.completions !== undefined ? { completions: pattern.completions } : {}),
+    parallelism: pattern.parallelism,
+    ...(pattern.kind === 'fixed' ? { completionMode: 'NonIndexed' } : {}),
+    backoffLimit,
+    ...(deadline !== undefined ? { activeDeadlineSeconds: deadline } : {}),
+    ttlSecondsAfterFinished: seconds(props.ttlAfterFinished) ?? 86400,
+    template: w.podTemplateFor(restart, pattern.parallelism) as never,
+  });
+}
+
+/**
+ * A Job: single pod, fixed completion count, or work queue, with retries,
+ * deadline and clean-up after it finishes.
+ */
+export class BatchJob extends Workload {
+  public readonly job: ApiObject;
+  public readonly pattern: JobPattern;
+
+  constructor(scope: Construct, id: string, props: JobProps) {
+    super(scope, id, props, 'BatchJob', 'batch');
+    const problems = new Problems(this, 'BatchJob');
+    this.pattern = props.pattern ?? JobPattern.single();
+    const spec = jobSpec(this, props, problems);
+    problems.throwIfAny();
+    this.job = new ApiObject(this, 'Resource', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+      spec: Lazy.any({ produce: spec }),
+    });
+  }
+
+  public get maxPods(): number { return this.pattern.parallelism; }
+  public get minReplicas(): number { return 0; }
+
+  /** @internal */
+  public podTemplateFor(restart: JobRestartPolicy, parallelism: number) {
+    return this.podTemplate(parallelism, {}, { restartPolicy: restart });
+  }
+}

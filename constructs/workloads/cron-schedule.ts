@@ -1,0 +1,94 @@
+import { BlueprintError, IssueInput } from '../core/errors';
+
+/*
+ * Cron schedules as the CronJob controller parses them (robfig/cron's
+ * standard parser): five fields, `*`/`?`, lists, ranges, steps, month and day
+ * names, and the @-macros. Written by hand because the npm cron libraries
+ * accept a different language (a seconds field, `L`, `W`, `#`) that the
+ * API server would reject.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
+ */
+
+interface FieldSpec { readonly name: string; readonly min: number; readonly max: number; readonly names?: readonly string[] }
+
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'day of week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
+];
+
+/** The macros the controller accepts. */
+export const CRON_MACROS: ReadonlySet<string> = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+
+function value(text: string, f: FieldSpec): number | string {
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    return n >= f.min && n <= f.max ? n : `${text} is outside ${f.min}–${f.max} for ${f.name}`;
+  }
+  const i = f.names?.indexOf(text.toUpperCase()) ?? -1;
+  if (i >= 0) return f.min + i;
+  return `'${text}' is not a ${f.name}${f.names ? ` (numbers or ${f.names[0]}–${f.names[f.names.length - 1]})` : ''}`;
+}
+
+function fieldError(part: string, f: FieldSpec): string | undefined {
+  for (const item of part.split(',')) {
+    if (item === '') return `an empty list item in ${f.name}`;
+    const [range, step, extra] = item.split('/');
+    if (extra !== undefined) return `'${item}' has two steps`;
+    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) return `step '${step}' in ${f.name} must be a positive integer`;
+    if (range === '*' || range === '?') continue;
+    const [lo, hi, more] = range.split('-');
+    if (more !== undefined) return `'${range}' is not a range`;
+    const a = value(lo, f);
+    if (typeof a === 'string') return a;
+    if (hi !== undefined) {
+      const b = value(hi, f);
+      if (typeof b === 'string') return b;
+      if (b < a) return `range ${range} in ${f.name} runs backwards`;
+    }
+  }
+  return undefined;
+}
+
+/** Why `schedule` is not a valid CronJob schedule, or undefined when it is. */
+export function cronScheduleError(schedule: unknown): string | undefined {
+  if (typeof schedule !== 'string' || schedule.trim() === '') return 'is empty';
+  const s = schedule.trim();
+  if (/^(CRON_)?TZ=/.test(s)) return 'sets a time zone inside the schedule, which the API server rejects';
+  if (s.startsWith('@')) return CRON_MACROS.has(s.toLowerCase()) ? undefined : `'${s}' is not a supported macro`;
+  const parts = s.split(/\s+/);
+  if (parts.length !== 5) return `has ${parts.length} fields, not 5 (minute hour day-of-month month day-of-week)`;
+  for (const [i, part] of parts.entries()) {
+    const err = fieldError(part, FIELDS[i]);
+    if (err) return err;
+  }
+  return undefined;
+}
+
+/** The issue for an invalid schedule. */
+export function cronScheduleIssue(schedule: unknown, field = 'schedule'): IssueInput | undefined {
+  const err = cronScheduleError(schedule);
+  return err ? { code: 'SCHEDULE_INVALID', field, value: schedule, message: `is not a valid cron schedule: ${err}`, fix: "use five fields such as '*/3 * * * *' or '0 4 * * MON-FRI', or a macro like '@hourly'" } : undefined;
+}
+
+/** Why `zone` is not an IANA time zone the API server accepts, or undefined. */
+export function timeZoneError(zone: unknown): string | undefined {
+  if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return 'is not an IANA time zone name';
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    // Go's LoadLocation is case-sensitive; Intl is not.
+    if (resolved.toLowerCase() === zone.toLowerCase() && resolved !== zone) return `is spelled '${resolved}' in the time zone database`;
+    return undefined;
+  } catch {
+    return 'is not in the IANA time zone database';
+  }
+}
+
+/** Validates a schedule, throwing `SCHEDULE_INVALID`. */
+export function assertCronSchedule(schedule: string): string {
+  const issue = cronScheduleIssue(schedule);
+  if (issue) throw new BlueprintError({ path: '', ...issue });
+  return schedule;
+}

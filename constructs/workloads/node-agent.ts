@@ -1,0 +1,94 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Volume } from '../config/volume';
+import { addCheck } from '../core/checks';
+import { IssueInput, Problems } from '../core/errors';
+import { PodSecurityLevel } from '../namespace/team-namespace';
+import { PodCount } from '../policy/pod-disruption-budget';
+import { ControlPlaneTaints } from '../scheduling/node-labels';
+import { TaintEffect, Toleration } from '../scheduling/placement';
+import { ContainerProps } from './container';
+import { Workload, WorkloadProps } from './workload';
+
+/** A directory of the node mounted into the agent. */
+export interface HostPathMount {
+  /** Volume name. */
+  readonly name: string;
+  /** Path on the node, e.g. `/var/log`. */
+  readonly hostPath: string;
+  /** Path in the container. @default - same as hostPath */
+  readonly mountPath?: string;
+  /** @default true */
+  readonly readOnly?: boolean;
+}
+
+/** Props of a `NodeAgent`. */
+export interface NodeAgentProps extends WorkloadProps {
+  /** Also run on control-plane nodes. @default false */
+  readonly tolerateControlPlane?: boolean;
+  /** Nodes updated at once during a rollout. @default 1 */
+  readonly maxUnavailable?: PodCount;
+  /** Use the built-in `system-node-critical` priority (evicted last). @default false */
+  readonly systemNodeCritical?: boolean;
+  /**
+   * Node directories to mount. Only when explicitly requested, and only in a
+   * namespace whose Pod Security level allows hostPath (privileged).
+   * @default - none
+   */
+  readonly hostPaths?: readonly HostPathMount[];
+  /** Nodes to count against the namespace quota (one pod each). @default 3 */
+  readonly expectedNodes?: number;
+}
+
+/** A DaemonSet for node agents (log shippers, metrics agents): one pod per node. */
+export class NodeAgent extends Workload {
+  public readonly daemonSet: ApiObject;
+  private readonly expectedNodes: number;
+  private readonly hostPaths: readonly HostPathMount[];
+
+  constructor(scope: Construct, id: string, props: NodeAgentProps) {
+    const hostVolumes = (props.hostPaths ?? []).map((h) => ({ volume: Volume.hostPath(h.name, h.hostPath), path: h.mountPath ?? h.hostPath, readOnly: h.readOnly ?? true }));
+    const tolerations = [...(props.placement?.tolerations ?? []), ...(props.tolerateControlPlane ? [Toleration.exists(ControlPlaneTaints.CONTROL_PLANE, TaintEffect.NO_SCHEDULE)] : [])];
+    const main: ContainerProps = { ...props, mounts: [...(props.mounts ?? []), ...hostVolumes] };
+    super(scope, id, { ...props, ...main, placement: { ...props.placement, tolerations, spread: false } }, 'NodeAgent', 'node-agent');
+    const problems = new Problems(this, 'NodeAgent');
+    this.expectedNodes = props.expectedNodes ?? 3;
+    this.hostPaths = props.hostPaths ?? [];
+    problems.check(!Number.isSafeInteger(this.expectedNodes) || this.expectedNodes < 1, { code: 'REPLICAS_INVALID', field: 'expectedNodes', value: this.expectedNodes, message: 'must be an integer ≥ 1', fix: 'give the node count of the cluster' });
+    for (const [i, h] of this.hostPaths.entries()) {
+      problems.check(!h.hostPath?.startsWith('/'), { code: 'HOSTPATH_INVALID', field: `hostPaths[${i}].hostPath`, value: h.hostPath, message: 'must be an absolute path', fix: "use e.g. '/var/log'" });
+    }
+    problems.throwIfAny();
+    const priority = props.systemNodeCritical ? 'system-node-critical' : props.priorityClass?.name;
+    this.daemonSet = new ApiObject(this, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+      spec: {
+        selector: { matchLabels: { ...this.podSelector } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: props.maxUnavailable ?? 1 } },
+        revisionHistoryLimit: 5,
+        template: Lazy.any({
+          produce: () => {
+            const t = this.podTemplate(1);
+            return { ...t, spec: { ...t.spec, ...(priority ? { priorityClassName: priority } : {}) } };
+          },
+        }),
+      },
+    });
+    addCheck(this, 'NodeAgent', () => this.checkHostPaths());
+  }
+
+  public get maxPods(): number { return this.expectedNodes; }
+  public get minReplicas(): number { return this.expectedNodes; }
+
+  private checkHostPaths(): IssueInput[] {
+    const level = this.team?.podSecurity.enforce;
+    if (this.hostPaths.length === 0 || level === undefined || level === PodSecurityLevel.PRIVILEGED) return [];
+    return [{
+      code: 'HOSTPATH_FORBIDDEN', field: 'hostPaths', value: this.hostPaths.map((h) => h.hostPath),
+      message: `are not allowed in namespace ${this.namespace}, which enforces Pod Security '${level}' (only 'privileged' admits hostPath volumes)`,
+      fix: `run NodeAgent ${this.name} in a namespace with podSecurity.enforce PRIVILEGED (e.g. a dedicated 'node-agents' namespace), or drop hostPaths`,
+    }];
+  }
+}

@@ -1,0 +1,93 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Problems } from '../core/errors';
+import { JobPattern, JobProps, JobRestartPolicy, jobSpec } from './batch-job';
+import { cronScheduleIssue, timeZoneError } from './cron-schedule';
+import { Workload } from './workload';
+
+/** What happens when a run is due while the previous one still runs. */
+export enum ConcurrencyPolicy {
+  /** Skip the new run (jobs need not be idempotent against overlap). */
+  FORBID = 'Forbid',
+  /** Stop the old run and start the new one. */
+  REPLACE = 'Replace',
+  /** Run both. */
+  ALLOW = 'Allow',
+}
+
+/** Props of a `ScheduledJob`. */
+export interface ScheduledJobProps extends JobProps {
+  /** Cron schedule, e.g. `'*\/3 * * * *'` or `'@hourly'`. */
+  readonly schedule: string;
+  /** IANA time zone of the schedule. @default - the controller's (usually UTC) */
+  readonly timeZone?: string;
+  /** @default ConcurrencyPolicy.FORBID */
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
+  /** A missed run still starts if at most this late. @default - no deadline */
+  readonly startingDeadline?: Duration;
+  /** @default 3 */
+  readonly successfulJobsHistoryLimit?: number;
+  /** @default 1 */
+  readonly failedJobsHistoryLimit?: number;
+  /** @default false */
+  readonly suspend?: boolean;
+}
+
+/**
+ * A CronJob with a validated schedule and time zone, overlapping runs
+ * forbidden by default, and bounded history.
+ */
+export class ScheduledJob extends Workload {
+  public readonly cronJob: ApiObject;
+  public readonly pattern: JobPattern;
+  public readonly concurrencyPolicy: ConcurrencyPolicy;
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id, props, 'ScheduledJob', 'cron');
+    const problems = new Problems(this, 'ScheduledJob');
+    // The controller names jobs <name>-<11 digit time>: the name leaves room for it.
+    problems.check(this.name.length > 52, { code: 'NAME_INVALID', field: 'name', value: this.name, message: 'is longer than 52 characters (the controller appends an 11-character suffix to name each job)', fix: 'shorten the name' });
+    const schedule = cronScheduleIssue(props.schedule);
+    if (schedule) problems.add(schedule);
+    if (props.timeZone !== undefined) {
+      const tz = timeZoneError(props.timeZone);
+      if (tz) problems.add({ code: 'TIMEZONE_INVALID', field: 'timeZone', value: props.timeZone, message: tz, fix: "use an IANA name such as 'Europe/Berlin' or 'Etc/UTC'" });
+    }
+    for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
+      const v = props[f];
+      if (v !== undefined) problems.check(!Number.isSafeInteger(v) || v < 0, { code: 'JOB_INVALID', field: f, value: v, message: 'must be an integer ≥ 0', fix: 'keep a few for debugging, e.g. 3' });
+    }
+    const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
+    problems.check(deadline !== undefined && deadline < 10, { code: 'JOB_INVALID', field: 'startingDeadline', value: deadline, message: 'is under 10 seconds; the controller checks every 10 s and would skip every run', fix: 'use at least Duration.seconds(10)' });
+    this.pattern = props.pattern ?? JobPattern.single();
+    this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
+    const spec = jobSpec(this, props, problems);
+    problems.throwIfAny();
+    this.cronJob = new ApiObject(this, 'Resource', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+      spec: {
+        schedule: props.schedule.trim(),
+        ...(props.timeZone ? { timeZone: props.timeZone } : {}),
+        concurrencyPolicy: this.concurrencyPolicy,
+        ...(deadline !== undefined ? { startingDeadlineSeconds: deadline } : {}),
+        successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
+        failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 1,
+        suspend: props.suspend ?? false,
+        jobTemplate: { metadata: { labels: this.objectLabels }, spec: Lazy.any({ produce: spec }) },
+      },
+    });
+  }
+
+  /** With `Allow`, two runs may overlap: counted as two for the quota. */
+  public get maxPods(): number {
+    return this.pattern.parallelism * (this.concurrencyPolicy === ConcurrencyPolicy.ALLOW ? 2 : 1);
+  }
+  public get minReplicas(): number { return 0; }
+
+  /** @internal */
+  public podTemplateFor(restart: JobRestartPolicy, parallelism: number) {
+    return this.podTemplate(parallelism, {}, { restartPolicy: restart });
+  }
+}

@@ -1,0 +1,246 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { addCheck } from '../core/checks';
+import { IssueInput, Problems } from '../core/errors';
+import { Annotations } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+import { Storage, StorageInput } from '../core/quantity';
+import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
+import { NodeLabels } from '../scheduling/node-labels';
+import { StorageClass } from '../storage/storage-class';
+import { Qos, ResourcePreset } from './container';
+import { Workload, WorkloadProps } from './workload';
+
+/** How pods start and stop. */
+export enum PodManagementPolicy {
+  /** One at a time, in order (`name-0` first): what clustered databases expect. */
+  ORDERED_READY = 'OrderedReady',
+  /** All at once. */
+  PARALLEL = 'Parallel',
+}
+
+/** Access modes of a claim. */
+export enum AccessMode {
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
+  READ_ONLY_MANY = 'ReadOnlyMany',
+  READ_WRITE_MANY = 'ReadWriteMany',
+}
+
+/** A per-pod volume claim (`volumeClaimTemplates`, which cdk8s-plus-28 lacks). */
+export interface ClaimTemplate {
+  /** Claim and volume name, e.g. `data`. */
+  readonly name: string;
+  /** Where the main container mounts it. */
+  readonly mountPath: string;
+  readonly size: StorageInput;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClass?: StorageClass;
+  /** @default [AccessMode.READ_WRITE_ONCE] */
+  readonly accessModes?: readonly AccessMode[];
+}
+
+/** What happens to claims. @default both Retain */
+export interface ClaimRetention {
+  /** When the StatefulSet is deleted. @default 'Retain' */
+  readonly whenDeleted?: 'Retain' | 'Delete';
+  /** When it is scaled down. @default 'Retain' */
+  readonly whenScaled?: 'Retain' | 'Delete';
+}
+
+/** Props of a `StatefulService`. */
+export interface StatefulServiceProps extends WorkloadProps {
+  /** Pods; 1 makes it a singleton (at most one pod, drains still allowed). @default 1 */
+  readonly replicas?: number;
+  /** Per-pod claims. @default - none */
+  readonly claims?: readonly ClaimTemplate[];
+  /** @default PodManagementPolicy.ORDERED_READY */
+  readonly podManagementPolicy?: PodManagementPolicy;
+  /** Only pods with an ordinal ≥ partition are updated (staged rollouts). @default 0 */
+  readonly partition?: number;
+  /** @default - Retain on delete and on scale-down (data is never deleted by a manifest change) */
+  readonly claimRetention?: ClaimRetention;
+  /** Also create a ClusterIP Service `<name>-client` for clients that do not need a given pod. @default false */
+  readonly clientService?: boolean;
+  /** @default { maxUnavailable: 1 } */
+  readonly disruptionBudget?: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false;
+}
+
+/**
+ * A StatefulSet with its headless Service, created together, `serviceName`
+ * always pointing at it; stable identities (`podDnsName(i)`), per-pod claims
+ * retained by default, ordered start, partitioned updates, Guaranteed QoS and
+ * spread across hosts.
+ *
+ * @example
+ * const cassandra = new StatefulService(chart, 'cassandra', { namespace: data, image: 'cassandra:4.1.5', replicas: 3,
+ *   ports: [{ name: 'cql', port: 9042 }], claims: [{ name: 'data', mountPath: '/var/lib/cassandra', size: '8Gi' }] });
+ * cassandra.peerDnsNames().join(','); // seeds
+ */
+export class StatefulService extends Workload {
+  public readonly statefulSet: ApiObject;
+  /** The headless Service (`clusterIP: None`) that gives each pod its DNS name. */
+  public readonly headlessService: ApiObject;
+  public readonly clientService?: ApiObject;
+  public readonly disruptionBudget?: PodDisruptionBudget;
+  public readonly replicas: number;
+  public readonly claims: readonly (ClaimTemplate & { readonly storage: Storage })[];
+
+  constructor(scope: Construct, id: string, props: StatefulServiceProps) {
+    // Databases default to Guaranteed QoS (evicted last), sized MEDIUM unless told otherwise.
+    super(scope, id, { ...props, qos: props.qos ?? Qos.GUARANTEED, resources: props.resources ?? (props.qos === undefined ? ResourcePreset.MEDIUM : undefined) }, 'StatefulService', 'database');
+    const problems = new Problems(this, 'StatefulService');
+    this.replicas = props.replicas ?? 1;
+    problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1 || this.replicas > 1000, { code: 'REPLICAS_INVALID', field: 'replicas', value: this.replicas, message: 'must be an integer from 1 to 1000', fix: 'use 1 for a singleton, 3 for a quorum' });
+    const partition = props.partition ?? 0;
+    problems.check(!Number.isSafeInteger(partition) || partition < 0 || partition > this.replicas, { code: 'STRATEGY_INVALID', field: 'partition', value: partition, message: `must be an integer from 0 to replicas (${this.replicas})`, fix: 'use 0 to update every pod' });
+    const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
+    if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the headless Service)` });
+    const claims: (ClaimTemplate & { storage: Storage })[] = [];
+    const claimNames = new Set<string>();
+    for (const [i, c] of (props.claims ?? []).entries()) {
+      const n = nameIssue(NameRule.DNS1123_LABEL, `claims[${i}].name`, c.name);
+      if (n) problems.add(n);
+      problems.check(claimNames.has(c.name), { code: 'CLAIM_INVALID', field: `claims[${i}].name`, value: c.name, message: 'is used twice', fix: 'give each claim its own name' });
+      claimNames.add(c.name);
+      problems.check(!c.mountPath?.startsWith('/'), { code: 'CLAIM_INVALID', field: `claims[${i}].mountPath`, value: c.mountPath, message: 'must be an absolute path', fix: "use e.g. '/var/lib/data'" });
+      const storage = problems.attempt(`claims[${i}].size`, () => Storage.of(c.size, { field: `claims[${i}].size` }));
+      if (storage) {
+        problems.check(storage.isZero, { code: 'CLAIM_INVALID', field: `claims[${i}].size`, value: c.size, message: 'is zero', fix: "request a real size such as '8Gi'" });
+        claims.push({ ...c, storage });
+      }
+    }
+    problems.throwIfAny();
+    this.claims = claims;
+
+    this.headlessService = new ApiObject(this, 'HeadlessService', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+      spec: {
+        clusterIP: 'None',
+        publishNotReadyAddresses: true,
+        selector: { ...this.podSelector },
+        ports: this.containers[0].ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? 'TCP' })),
+      },
+    });
+    if (props.clientService) {
+      this.clientService = new ApiObject(this, 'ClientService', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: `${this.name}-client`, namespace: this.namespace, labels: this.objectLabels },
+        spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports: this.containers[0].ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? 'TCP' })) },
+      });
+    }
+    const retention = { whenDeleted: props.claimRetention?.whenDeleted ?? 'Retain', whenScaled: props.claimRetention?.whenScaled ?? 'Retain' };
+    const retained = retention.whenDeleted === 'Retain' && retention.whenScaled === 'Retain';
+    this.statefulSet = new ApiObject(this, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: {
+        name: this.name, namespace: this.namespace, labels: this.objectLabels,
+        ...(claims.length && retained ? { annotations: { [Annotations.RETAIN]: 'true' } } : {}),
+      },
+      spec: {
+        serviceName: this.name,
+        replicas: this.replicas,
+        podManagementPolicy: props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY,
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition } },
+        persistentVolumeClaimRetentionPolicy: retention,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...this.podSelector } },
+        template: Lazy.any({ produce: () => this.statefulTemplate() }),
+        ...(claims.length ? {
+          volumeClaimTemplates: claims.map((c) => ({
+            metadata: { name: c.name, labels: { ...this.podSelector } },
+            spec: {
+              accessModes: [...(c.accessModes ?? [AccessMode.READ_WRITE_ONCE])],
+              ...(c.storageClass ? { storageClassName: c.storageClass.name } : {}),
+              resources: { requests: { storage: c.storage.toString() } },
+            },
+          })),
+        } : {}),
+      },
+    });
+    if (props.disruptionBudget !== false) {
+      this.disruptionBudget = new PodDisruptionBudget(this, 'DisruptionBudget', {
+        namespace: this.namespace, name: this.name, selector: this.podSelector,
+        minAvailable: props.disruptionBudget?.minAvailable, maxUnavailable: props.disruptionBudget?.maxUnavailable,
+      });
+    }
+    addCheck(this, 'StatefulService', () => this.checkStateful());
+  }
+
+  public get maxPods(): number {
+    return this.replicas;
+  }
+
+  public get minReplicas(): number {
+    return this.replicas;
+  }
+
+  /** Claims this workload creates (one per pod per template), for the namespace quota. */
+  public claimUsage(): { count: number; storage: Storage } {
+    return {
+      count: this.claims.length * this.replicas,
+      storage: this.claims.reduce((s, c) => s.plus(c.storage.times(this.replicas)), Storage.ZERO),
+    };
+  }
+
+  /** `name-i`. */
+  public podName(ordinal: number): string {
+    this.checkOrdinal(ordinal);
+    return `${this.name}-${ordinal}`;
+  }
+
+  /** `name-i.name.ns.svc.cluster.local`: the stable DNS name of pod i. */
+  public podDnsName(ordinal: number): string {
+    return `${this.podName(ordinal)}.${this.name}.${this.namespace}.svc.cluster.local`;
+  }
+
+  /** Every pod's DNS name, in ordinal order (e.g. Cassandra seeds, etcd peers). */
+  public peerDnsNames(): string[] {
+    return Array.from({ length: this.replicas }, (_, i) => this.podDnsName(i));
+  }
+
+  /** The headless Service's DNS name (resolves to every pod). */
+  public get serviceDnsName(): string {
+    return `${this.name}.${this.namespace}.svc.cluster.local`;
+  }
+
+  private checkOrdinal(ordinal: number): void {
+    if (!Number.isSafeInteger(ordinal) || ordinal < 0 || ordinal >= this.replicas) {
+      const p = new Problems(this, 'StatefulService');
+      p.add({ code: 'ORDINAL_INVALID', field: 'ordinal', value: ordinal, message: `is not a pod of this StatefulSet (0–${this.replicas - 1})`, fix: 'use an ordinal below replicas' });
+      p.throwIfAny();
+    }
+  }
+
+  private statefulTemplate() {
+    const t = this.podTemplate(this.replicas);
+    const spec = t.spec!;
+    const containers = spec.containers.map((c, i) => (i === 0 && this.claims.length
+      ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), ...this.claims.map((cl) => ({ name: cl.name, mountPath: cl.mountPath }))] }
+      : c));
+    // Replicas of a data store never share a host when avoidable.
+    const antiAffinity = this.replicas >= 2 && !this.props.placement?.podAntiAffinity ? {
+      affinity: {
+        ...spec.affinity,
+        podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { ...this.podSelector } }, topologyKey: NodeLabels.HOSTNAME } }] },
+      },
+    } : {};
+    return { ...t, spec: { ...spec, containers, ...antiAffinity } };
+  }
+
+  private checkStateful(): IssueInput[] {
+    const out: IssueInput[] = [];
+    const pdb = this.disruptionBudget?.evictionIssue(this.replicas);
+    if (pdb) out.push(pdb);
+    const lr = this.team?.limitRange;
+    for (const [i, c] of this.claims.entries()) {
+      if (lr?.claimMin && c.storage.lt(lr.claimMin)) out.push({ code: 'LIMITRANGE_VIOLATION', field: `claims[${i}].size`, value: c.storage.toString(), message: `is below the namespace's claim minimum ${lr.claimMin}`, fix: `request at least ${lr.claimMin}` });
+      if (lr?.claimMax && c.storage.gt(lr.claimMax)) out.push({ code: 'LIMITRANGE_VIOLATION', field: `claims[${i}].size`, value: c.storage.toString(), message: `is above the namespace's claim maximum ${lr.claimMax}`, fix: `request at most ${lr.claimMax}` });
+    }
+    return out;
+  }
+}

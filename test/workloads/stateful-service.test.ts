@@ -1,0 +1,130 @@
+import { App } from 'cdk8s';
+import * as fc from 'fast-check';
+import { AccessMode, BlueprintChart, BlueprintError, PodManagementPolicy, QuotaPreset, ResourcePreset, StatefulService, StorageClass, TeamNamespace, renderApp, validateManifests } from '../../constructs';
+import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+
+function cassandra(props: any = {}, quota: any = QuotaPreset.LARGE) {
+  const { app, chart } = testChart();
+  const team = new TeamNamespace(chart, 'data', { quota, holdsData: true });
+  const ssd = new StorageClass(chart, 'fast-ssd', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } });
+  const db = new StatefulService(chart, 'cassandra', {
+    namespace: team, image: 'cassandra:4.1.5', replicas: 3, ports: [{ name: 'cql', port: 9042 }, { name: 'intra', port: 7000 }],
+    claims: [{ name: 'data', mountPath: '/var/lib/cassandra', size: '8Gi', storageClass: ssd }], ...props,
+  });
+  return { app, chart, team, db };
+}
+
+describe('StatefulService', () => {
+  test('defaults snapshot', () => {
+    const { chart } = testChart();
+    new StatefulService(chart, 'db', { namespace: 'data', image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] });
+    expect(renderChart(chart)).toMatchSnapshot();
+  });
+
+  test('all props snapshot', () => {
+    const { chart } = cassandra({ podManagementPolicy: PodManagementPolicy.PARALLEL, partition: 1, clientService: true, claimRetention: { whenDeleted: 'Retain', whenScaled: 'Delete' }, disruptionBudget: { minAvailable: 2 } });
+    expect(renderChart(chart).filter((o) => o.metadata.name?.startsWith('cassandra'))).toMatchSnapshot();
+  });
+
+  test('StatefulSet and headless Service are created together and match', () => {
+    const { chart } = cassandra();
+    const objects = renderChart(chart);
+    const sts = find(objects, 'StatefulSet', 'cassandra');
+    const svc = find(objects, 'Service', 'cassandra');
+    expect(sts.spec.serviceName).toBe(svc.metadata.name);
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.publishNotReadyAddresses).toBe(true);
+    expect(sts.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+    expect(svc.spec.ports.map((p: any) => p.name)).toEqual(['cql', 'intra']);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+    expect(sts.metadata.annotations['cluster-blueprints.io/retain']).toBe('true');
+    const claim = sts.spec.volumeClaimTemplates[0];
+    expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '8Gi' } } });
+    const c = sts.spec.template.spec.containers[0];
+    expect(c.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/cassandra' });
+    expect(c.resources.requests).toEqual(c.resources.limits); // Guaranteed by default
+    expect(sts.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
+    expect(find(objects, 'PodDisruptionBudget', 'cassandra').spec.maxUnavailable).toBe(1);
+  });
+
+  test('stable identities: podName, podDnsName, peerDnsNames', () => {
+    const { db } = cassandra();
+    expect(db.podName(0)).toBe('cassandra-0');
+    expect(db.podDnsName(0)).toBe('cassandra-0.cassandra.data.svc.cluster.local');
+    expect(db.peerDnsNames()).toHaveLength(3);
+    expect(db.serviceDnsName).toBe('cassandra.data.svc.cluster.local');
+    expectCode(() => db.podDnsName(3), 'ORDINAL_INVALID');
+  });
+
+  test('singleton: one replica whose budget still lets drains proceed', () => {
+    const { app, chart } = testChart();
+    const db = new StatefulService(chart, 'mysql', { namespace: 'data', image: 'mysql:8.4.2', ports: [{ name: 'mysql', port: 3306 }] });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    expect(db.replicas).toBe(1);
+    expect(find(objects, 'PodDisruptionBudget', 'mysql').spec.maxUnavailable).toBe(1);
+  });
+
+  test('StorageClass: cluster-scoped, Retain and WaitForFirstConsumer by default, zones', () => {
+    const { chart } = testChart();
+    new StorageClass(chart, 'zonal', { provisioner: 'pd.csi.storage.gke.io', zones: ['europe-west1-b'], isDefault: true });
+    const sc = find(renderChart(chart), 'StorageClass', 'zonal');
+    expect(sc.metadata.namespace).toBeUndefined();
+    expect(sc).toMatchObject({ reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true });
+    expect(sc.allowedTopologies[0].matchLabelExpressions[0]).toEqual({ key: 'topology.kubernetes.io/zone', values: ['europe-west1-b'] });
+    expectCode(() => new StorageClass(chart, 'bad', { provisioner: '' }), 'STORAGE_INVALID');
+    expectCode(() => new StorageClass(chart, 'nozones', { provisioner: 'x.y', zones: [] }), 'STORAGE_INVALID');
+  });
+
+  test('errors: REPLICAS_INVALID, STRATEGY_INVALID (partition), CLAIM_INVALID', () => {
+    expectCode(() => cassandra({ replicas: 0 }), 'REPLICAS_INVALID');
+    expectCode(() => cassandra({ partition: 4 }), 'STRATEGY_INVALID');
+    expectCode(() => cassandra({ claims: [{ name: 'data', mountPath: 'relative', size: '1Gi' }] }), 'CLAIM_INVALID');
+    expectCode(() => cassandra({ claims: [{ name: 'd', mountPath: '/a', size: '1Gi' }, { name: 'd', mountPath: '/b', size: '1Gi' }] }), 'CLAIM_INVALID');
+    expectCode(() => cassandra({ claims: [{ name: 'd', mountPath: '/a', size: '0' }] }), 'CLAIM_INVALID');
+    expectCode(() => cassandra({ claims: [{ name: 'd', mountPath: '/a', size: 'lots' }] }), 'QUANTITY_INVALID');
+  });
+
+  test('QUOTA_CLAIMS_EXCEEDED: claims per pod count against the namespace', () => {
+    const { app } = cassandra({ claims: [{ name: 'data', mountPath: '/d', size: '20Gi' }] }, { ...QuotaPreset.MEDIUM.limits, requestsStorage: '50Gi', persistentVolumeClaims: 2 });
+    const err = catchBlueprintError(() => renderApp(app));
+    expect(err.issues.filter((i) => i.code === 'QUOTA_CLAIMS_EXCEEDED').map((i) => i.field)).toEqual(['quota.persistentVolumeClaims', 'quota.requestsStorage']);
+  });
+
+  test('claims outside the namespace LimitRange bounds are LIMITRANGE_VIOLATION', () => {
+    const { app, chart } = testChart();
+    const t2 = new TeamNamespace(chart, 'small', { quota: QuotaPreset.LARGE, claimLimits: { min: '1Gi', max: '1Gi' } });
+    new StatefulService(chart, 'db', { namespace: t2, image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }], claims: [{ name: 'data', mountPath: '/d', size: '2Gi' }] });
+    expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['LIMITRANGE_VIOLATION']);
+  });
+
+  test('property: random valid props are schema-valid and the headless Service always selects the pods', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 64 }), fc.constantFrom(...Object.values(PodManagementPolicy)),
+      fc.constantFrom(AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_ONCE_POD), fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/),
+      (replicas, gi, policy, mode, name) => {
+        const app = new App();
+        const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+        const team = new TeamNamespace(chart, 'data', { quota: QuotaPreset.LARGE });
+        new StatefulService(chart, 'db', { namespace: team, name, image: 'redis:7.4.0', replicas, podManagementPolicy: policy, resources: ResourcePreset.SMALL, ports: [{ name: 'redis', port: 6379 }], claims: [{ name: 'data', mountPath: '/data', size: `${gi}Gi`, accessModes: [mode] }] });
+        const objects = renderApp(app).flatMap((r) => r.objects);
+        expect(validateManifests(objects)).toEqual([]);
+        const sts = find(objects, 'StatefulSet', name);
+        const svc = find(objects, 'Service', sts.spec.serviceName);
+        expect(svc.spec.clusterIP).toBe('None');
+        expect(sts.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+      }), { numRuns: 40 });
+  });
+
+  test('invalid props always raise a BlueprintError', () => {
+    fc.assert(fc.property(fc.oneof(
+      fc.record({ replicas: fc.integer({ min: -5, max: 0 }) }),
+      fc.record({ partition: fc.integer({ min: 4, max: 100 }) }),
+      fc.record({ claims: fc.constant([{ name: 'Bad_Name', mountPath: '/x', size: '1Gi' }]) }),
+      fc.record({ image: fc.constant('cassandra') }),
+    ), (p) => {
+      expect(() => cassandra(p)).toThrow(BlueprintError);
+    }), { numRuns: 40 });
+  });
+});
