@@ -1,7 +1,7 @@
 import { App, Duration } from 'cdk8s';
 import {
   BatchJob, BlueprintChart, BlueprintError, ComputeResources, EnvValue, ExternalService, JobPattern, NodeAgent, Peer, PodSecurityLevel, PodSecurityProps, Probe,
-  QuotaLimits, QuotaPreset, ResourcePreset, ScheduledJob, SecretRef, StatefulService, TeamAccessProps, TeamNamespace, WebService, Worker,
+  QuotaLimits, QuotaPreset, ResourcePreset, ScheduledJob, SecretRef, StatefulService, TeamAccessProps, TeamNamespace, VerticalAutoscaler, WebService, Worker,
 } from '../constructs';
 
 /** One team of an environment. */
@@ -88,6 +88,7 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
       claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
     });
     api.allowTo(ledger);
+    new VerticalAutoscaler(payments, 'ledger-vpa', { target: ledger });
     const psp = ExternalService.fromHostName(payments, 'card-processor', { namespace: payments.name, hostName: 'api.processor.example.com', ports: [{ name: 'https', port: 443 }] });
     psp.allowFrom(api);
     const mainframe = ExternalService.fromAddresses(catalog, 'inventory-mainframe', { namespace: catalog.name, addresses: ['203.0.113.20'], ports: [{ name: 'db2', port: 50000, targetPort: 50001 }] });

@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as k8sModels from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 
 /*
@@ -86,6 +89,60 @@ function unknownFields(type: string, value: unknown, pointer: string, out: strin
   }
 }
 
+/*
+ * Custom resources: their CRD's openAPIV3Schema is walked directly (types,
+ * enums, required and unknown fields) — the subset of JSON Schema structural
+ * CRD schemas use. The CRDs this package ships (crds/*.yaml) are registered
+ * on first use; `registerCrd` adds more.
+ */
+const crdSchemas = new Map<string, any>();
+let shippedLoaded = false;
+
+/** Registers a CustomResourceDefinition so its objects are schema-checked. */
+export function registerCrd(crd: any): void {
+  for (const v of crd?.spec?.versions ?? []) {
+    if (v.schema?.openAPIV3Schema) crdSchemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
+  }
+}
+
+function loadShippedCrds(): void {
+  if (shippedLoaded) return;
+  shippedLoaded = true;
+  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    const crds = path.join(dir, 'crds');
+    if (!fs.existsSync(crds)) continue;
+    for (const f of fs.readdirSync(crds).filter((x) => x.endsWith('.yaml'))) {
+      for (const doc of parseAllDocuments(fs.readFileSync(path.join(crds, f), 'utf8'))) registerCrd(doc.toJS());
+    }
+    return;
+  }
+}
+
+function walkSchema(schema: any, value: unknown, pointer: string, out: { pointer: string; message: string; unknown: boolean }[]): void {
+  if (value === undefined || value === null || !schema) return;
+  if (schema['x-kubernetes-int-or-string'] || schema.anyOf) {
+    if (typeof value !== 'string' && !Number.isInteger(value)) out.push({ pointer, message: 'must be an integer or a string', unknown: false });
+    return;
+  }
+  const type = schema.type;
+  const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+  if (type && !(type === actual || (type === 'number' && actual === 'integer'))) {
+    out.push({ pointer, message: `must be ${type}, is ${actual}`, unknown: false });
+    return;
+  }
+  if (schema.enum && !schema.enum.includes(value)) out.push({ pointer, message: `must be one of ${schema.enum.join(', ')}`, unknown: false });
+  if (type === 'array') (value as unknown[]).forEach((v, i) => walkSchema(schema.items, v, `${pointer}/${i}`, out));
+  if (type === 'object' && typeof value === 'object') {
+    for (const r of schema.required ?? []) if (!(r in (value as object))) out.push({ pointer: `${pointer}/${r}`, message: 'is required', unknown: false });
+    if (pointer === '/metadata' || schema['x-kubernetes-preserve-unknown-fields']) return;
+    for (const [k, v] of Object.entries(value as object)) {
+      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      if (sub) walkSchema(sub, v, `${pointer}/${k}`, out);
+      else if (schema.properties) out.push({ pointer: `${pointer}/${k}`, message: 'is not a field of the CRD schema (unknown or misspelled)', unknown: true });
+    }
+  }
+}
+
 /** `Kind/namespace/name` for messages. */
 export function objectId(obj: any): string {
   const ns = obj?.metadata?.namespace;
@@ -109,13 +166,22 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
       add('SCHEMA_NOT_KUBERNETES', '', 'is not a Kubernetes object (no apiVersion/kind)', 'give every document an apiVersion, kind and metadata');
       continue;
     }
+    loadShippedCrds();
+    const crd = crdSchemas.get(`${obj.apiVersion}/${obj.kind}`);
+    if (crd) {
+      const problems: { pointer: string; message: string; unknown: boolean }[] = [];
+      walkSchema(crd, obj, '', problems);
+      for (const p of problems) {
+        add(p.unknown ? 'SCHEMA_UNKNOWN_FIELD' : 'SCHEMA_INVALID', p.pointer, p.message, p.unknown ? 'remove it or fix its spelling' : 'correct the field to match the CRD');
+      }
+    }
     const validate = modelValidator(obj.apiVersion, obj.kind);
-    if (!validate) {
+    if (!validate && !crd) {
       add('SCHEMA_UNKNOWN_KIND', '', `has no known schema for ${obj.apiVersion} ${obj.kind}`, 'check apiVersion and kind, or register the CRD schema', 'warning');
       continue;
     }
     try {
-      validate(obj);
+      validate?.(obj);
     } catch (e: any) {
       const errors: any[] = Array.isArray(e?.errors) ? e.errors : [{ instancePath: '', message: String(e?.message ?? e) }];
       for (const err of errors) {

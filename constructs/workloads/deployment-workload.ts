@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
+import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { AutoscalingProps, ResolvedAutoscaling, createAutoscaler, resolveAutoscaling } from '../policy/autoscaling';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { Color, Release } from './release';
@@ -35,7 +36,7 @@ const TRACK_LABEL = 'cluster-blueprints.io/release-track';
 const COLOR_LABEL = 'cluster-blueprints.io/release-color';
 
 /** Deployment + optional HPA + PDB, with release strategies. */
-export abstract class DeploymentWorkload extends Workload {
+export abstract class DeploymentWorkload extends Workload implements IVerticallyScalable {
   /** The Deployment that serves (for canary: the stable one; for blue/green: the active colour). */
   public readonly deployment: ApiObject;
   /** Every Deployment of the workload (two for canary and blue/green). */
@@ -82,6 +83,15 @@ export abstract class DeploymentWorkload extends Workload {
       });
     }
     addCheck(this, typeName, () => this.checkScaling());
+  }
+
+  public get scaleTarget() {
+    return { apiVersion: 'apps/v1', kind: 'Deployment', name: this.tracks.find((t) => t.primary)!.deploymentName };
+  }
+
+  public get horizontalResourceMetrics(): string[] {
+    const a = this.autoscaling;
+    return a ? [...(a.cpuUtilization !== undefined ? ['cpu'] : []), ...(a.memoryUtilization !== undefined ? ['memory'] : [])] : [];
   }
 
   public get minReplicas(): number {

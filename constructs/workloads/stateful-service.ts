@@ -7,6 +7,7 @@ import { NameRule, nameIssue } from '../core/names';
 import { Storage, StorageInput } from '../core/quantity';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { NodeLabels } from '../scheduling/node-labels';
+import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
 import { Qos, ResourcePreset } from './container';
 import { Workload, WorkloadProps } from './workload';
@@ -77,7 +78,7 @@ export interface StatefulServiceProps extends WorkloadProps {
  *   ports: [{ name: 'cql', port: 9042 }], claims: [{ name: 'data', mountPath: '/var/lib/cassandra', size: '8Gi' }] });
  * cassandra.peerDnsNames().join(','); // seeds
  */
-export class StatefulService extends Workload {
+export class StatefulService extends Workload implements IVerticallyScalable {
   public readonly statefulSet: ApiObject;
   /** The headless Service (`clusterIP: None`) that gives each pod its DNS name. */
   public readonly headlessService: ApiObject;
@@ -173,6 +174,15 @@ export class StatefulService extends Workload {
 
   public get maxPods(): number {
     return this.replicas;
+  }
+
+  public get scaleTarget() {
+    return { apiVersion: 'apps/v1', kind: 'StatefulSet', name: this.name };
+  }
+
+  /** StatefulServices are not horizontally autoscaled. */
+  public get horizontalResourceMetrics(): string[] {
+    return [];
   }
 
   public get minReplicas(): number {

@@ -1,0 +1,95 @@
+import { Construct, IConstruct } from 'constructs';
+import {
+  VerticalPodAutoscaler, VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMaxAllowed as MaxAllowed,
+  VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed as MinAllowed, VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
+} from '../../imports/autoscaling.k8s.io';
+import { addCheck } from '../core/checks';
+import { IssueInput, Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { ComputeResources, ResolvedCompute, resolveCompute } from '../core/resources';
+
+/** How the VPA applies its recommendations. */
+export enum VpaUpdateMode {
+  /** Recommend only (read them with `kubectl describe vpa`): the safe start. */
+  OFF = 'Off',
+  /** Set requests when pods are created. */
+  INITIAL = 'Initial',
+  /** Evict pods to apply new requests. */
+  RECREATE = 'Recreate',
+  /** Currently the same as Recreate. */
+  AUTO = 'Auto',
+}
+
+/** A workload a VPA can target. */
+export interface IVerticallyScalable extends IConstruct {
+  readonly name: string;
+  readonly namespace: string;
+  /** The controller object, e.g. `apps/v1 Deployment web`. */
+  readonly scaleTarget: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  /** Resource metrics an HPA scales it on (`cpu`, `memory`), if any. */
+  readonly horizontalResourceMetrics: readonly string[];
+}
+
+/** Props of a `VerticalAutoscaler`. */
+export interface VerticalAutoscalerProps {
+  readonly target: IVerticallyScalable;
+  /** @default VpaUpdateMode.OFF — recommendation mode */
+  readonly updateMode?: VpaUpdateMode;
+  /** Never recommend less. @default - no floor */
+  readonly minAllowed?: ComputeResources;
+  /** Never recommend more. @default - no ceiling */
+  readonly maxAllowed?: ComputeResources;
+}
+
+function quantities<T>(r: ResolvedCompute, make: (v: string) => T): Record<string, T> | undefined {
+  const out: Record<string, T> = {};
+  if (r.cpu) out.cpu = make(r.cpu.toString());
+  if (r.memory) out.memory = make(r.memory.toString());
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * A VerticalPodAutoscaler (`autoscaling.k8s.io/v1`, typed from its CRD by
+ * `cdk8s import`), in recommendation mode by default. Requires the VPA
+ * components in the cluster.
+ */
+export class VerticalAutoscaler extends Construct {
+  public readonly updateMode: VpaUpdateMode;
+  public readonly apiObject: VerticalPodAutoscaler;
+
+  constructor(scope: Construct, id: string, props: VerticalAutoscalerProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'VerticalAutoscaler');
+    this.updateMode = props.updateMode ?? VpaUpdateMode.OFF;
+    const min = resolveCompute(problems, 'minAllowed', props.minAllowed);
+    const max = resolveCompute(problems, 'maxAllowed', props.maxAllowed);
+    for (const r of ['cpu', 'memory'] as const) {
+      const lo = min[r];
+      const hi = max[r];
+      if (lo && hi && lo.gt(hi as never)) problems.add({ code: 'VPA_INVALID', field: `minAllowed.${r}`, value: lo.toString(), message: `is above maxAllowed.${r} (${hi})`, fix: 'keep minAllowed ≤ maxAllowed' });
+    }
+    problems.throwIfAny();
+    const t = props.target;
+    const minAllowed = quantities(min, MinAllowed.fromString);
+    const maxAllowed = quantities(max, MaxAllowed.fromString);
+    const policy = { containerName: '*', ...(minAllowed ? { minAllowed } : {}), ...(maxAllowed ? { maxAllowed } : {}) };
+    this.apiObject = new VerticalPodAutoscaler(this, 'Resource', {
+      metadata: { name: t.name, namespace: t.namespace, labels: componentLabels({ name: t.name, component: 'vertical-autoscaler' }) },
+      spec: {
+        targetRef: { ...t.scaleTarget },
+        updatePolicy: { updateMode: this.updateMode as unknown as VerticalPodAutoscalerSpecUpdatePolicyUpdateMode },
+        ...(policy.minAllowed || policy.maxAllowed ? { resourcePolicy: { containerPolicies: [policy] } } : {}),
+      },
+    });
+    addCheck(this, 'VerticalAutoscaler', () => this.checkConflict(t));
+  }
+
+  private checkConflict(t: IVerticallyScalable): IssueInput[] {
+    if (this.updateMode === VpaUpdateMode.OFF || t.horizontalResourceMetrics.length === 0) return [];
+    return [{
+      code: 'VPA_HPA_CONFLICT', field: 'updateMode', value: this.updateMode,
+      message: `changes the requests of ${t.name}, which an HPA scales on ${t.horizontalResourceMetrics.join('/')} utilization (a share of those requests): the two fight`,
+      fix: 'keep the VPA in VpaUpdateMode.OFF (recommendations only), or scale the HPA on a custom metric',
+    }];
+  }
+}
