@@ -1,46 +1,70 @@
 import { App, Duration } from 'cdk8s';
 import {
-  BatchJob, BlueprintChart, BlueprintError, ComputeResources, EnvValue, ExternalService, JobPattern, NodeAgent, Peer, PodSecurityLevel, PodSecurityProps, Probe,
+  Cassandra, ClusterPlatform, ExternalDatabase, HelloworldDb, HpaExample, RandomGenerator, ReverseProxy,
+} from '../blueprints';
+import {
+  BatchJob, BlueprintChart, BlueprintError, ComputeResources, EnvValue, ExternalService, JobPattern, NodeAgent, PodSecurityLevel, Probe,
   QuotaLimits, QuotaPreset, ResourcePreset, ScheduledJob, SecretRef, StatefulService, TeamAccessProps, TeamNamespace, VerticalAutoscaler, WebService, Worker,
 } from '../constructs';
 
-/** One team of an environment. */
-export interface TeamConfig {
+/** A Secret the deploy tool creates from its secret store: Secret key → stack config key. */
+export interface SecretSpec {
+  readonly namespace: string;
   readonly name: string;
-  readonly quota: QuotaPreset | QuotaLimits;
-  readonly access?: TeamAccessProps;
-  readonly holdsData?: boolean;
-  readonly podSecurity?: PodSecurityProps;
+  readonly keys: Readonly<Record<string, string>>;
 }
 
 /** Everything that differs between environments. */
 export interface EnvironmentConfig {
   readonly name: string;
-  readonly teams: readonly TeamConfig[];
-  /** Replicas of fixed-size services. */
+  /** Replicas of fixed-size services (1 where a dev cluster allows). */
   readonly replicas: number;
   /** HPA ceiling of autoscaled services. */
   readonly maxReplicas: number;
+  /** Quota of the application teams. */
+  readonly teamQuota: QuotaPreset | QuotaLimits;
+  /** Quota of the scenario namespaces. */
+  readonly scenarioQuota: QuotaPreset | QuotaLimits;
   /** Allocatable CPU/memory of one node, when known. */
   readonly nodeAllocatable?: ComputeResources;
   /** Nodes in the cluster (node agents run one pod on each). */
   readonly expectedNodes: number;
+  readonly zones?: readonly string[];
+  readonly host: string;
+  readonly monitoringTargets: number;
+  readonly monitoringReplicas: number;
+  readonly cassandraReplicas: number;
+  readonly access: Readonly<Record<string, TeamAccessProps>>;
 }
 
+const access = { payments: { edit: ['payments-devs'], view: ['sre'] }, catalog: { edit: ['catalog-devs'], view: ['sre'] } };
+
 export const dev: EnvironmentConfig = {
-  name: 'dev',
-  replicas: 1,
-  maxReplicas: 4,
-  expectedNodes: 3,
-  teams: [
-    { name: 'payments', quota: QuotaPreset.SMALL, access: { edit: ['payments-devs'], view: ['sre'] }, holdsData: true },
-    { name: 'catalog', quota: QuotaPreset.SMALL, access: { edit: ['catalog-devs'], view: ['sre'] } },
-    // Node agents need hostPath, which only the privileged level admits: they get a namespace of their own.
-    { name: 'node-agents', quota: QuotaPreset.SMALL, access: { admin: ['sre'] }, podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED } },
-  ],
+  name: 'dev', replicas: 1, maxReplicas: 4, teamQuota: QuotaPreset.SMALL, scenarioQuota: QuotaPreset.MEDIUM,
+  expectedNodes: 3, host: 'dev.shop.example.com', monitoringTargets: 50, monitoringReplicas: 1, cassandraReplicas: 3, access,
 };
 
-export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev };
+export const staging: EnvironmentConfig = {
+  name: 'staging', replicas: 2, maxReplicas: 6, teamQuota: QuotaPreset.MEDIUM, scenarioQuota: QuotaPreset.MEDIUM,
+  expectedNodes: 4, host: 'staging.shop.example.com', monitoringTargets: 200, monitoringReplicas: 1, cassandraReplicas: 3, access,
+  nodeAllocatable: { cpu: '3920m', memory: '14Gi' },
+};
+
+export const prod: EnvironmentConfig = {
+  name: 'prod', replicas: 3, maxReplicas: 20, teamQuota: QuotaPreset.LARGE, scenarioQuota: QuotaPreset.LARGE,
+  expectedNodes: 9, host: 'shop.example.com', monitoringTargets: 1700, monitoringReplicas: 2, cassandraReplicas: 3,
+  zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], nodeAllocatable: { cpu: '7910m', memory: '29Gi' },
+  access: { payments: { edit: ['payments-devs'], view: ['sre', 'auditors'] }, catalog: { edit: ['catalog-devs'], view: ['sre', 'auditors'] } },
+};
+
+export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev, staging, prod };
+
+/** The Secrets every environment expects the deploy tool to create (their values never reach dist/). */
+export const SECRETS: readonly SecretSpec[] = [
+  { namespace: 'payments', name: 'ledger-credentials', keys: { password: 'ledgerPassword' } },
+  { namespace: 'helloworld-db', name: 'helloworld-db-credentials', keys: { 'root-password': 'mysqlRootPassword', password: 'mysqlPassword' } },
+  { namespace: 'external-database', name: 'external-database-credentials', keys: { 'url-credentials': 'mongoCredentials' } },
+];
 
 /** Looks up an environment by name; unknown names fail with the list of known ones. */
 export function environment(name: string): EnvironmentConfig {
@@ -51,57 +75,84 @@ export function environment(name: string): EnvironmentConfig {
   return env;
 }
 
-/** Builds the cdk8s app of one environment: one chart per team. */
+/**
+ * Builds the cdk8s app of one environment: the platform (cluster, monitoring,
+ * one chart per team), the teams' applications, node agents, and one chart
+ * per scenario of the notes.
+ */
 export function buildEnvironment(config: EnvironmentConfig, outdir?: string): App {
   const app = new App({ outdir });
-  const teams = new Map<string, TeamNamespace>();
-  for (const team of config.teams) {
-    const chart = new BlueprintChart(app, `team-${team.name}`, { owner: team.name, partOf: `platform-${config.name}`, nodeAllocatable: config.nodeAllocatable });
-    teams.set(team.name, new TeamNamespace(chart, team.name, { quota: team.quota, access: team.access, holdsData: team.holdsData, podSecurity: team.podSecurity }));
-  }
-  const payments = teams.get('payments');
-  const catalog = teams.get('catalog');
-  if (payments && catalog) {
-    // An autoscaled API and a fixed-size storefront calling it across namespaces.
-    const api = new WebService(payments, 'api', {
-      namespace: payments, image: 'ghcr.io/acme/payments-api:2.3.1', ports: [{ name: 'http', port: 8080 }],
-      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
-      autoscaling: { minReplicas: 2, maxReplicas: config.maxReplicas, cpuUtilization: 70 },
-      readiness: Probe.http('/readyz', 'http'), liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
-      terminationGracePeriod: Duration.seconds(30),
-    });
-    const shop = new WebService(catalog, 'storefront', {
-      namespace: catalog, image: 'ghcr.io/acme/storefront:5.0.4', ports: [{ name: 'http', port: 3000 }],
-      resources: ResourcePreset.SMALL, replicas: config.replicas,
-      readiness: Probe.http('/healthz', 'http'),
-    });
-    const sync = new Worker(catalog, 'indexer', { namespace: catalog, image: 'ghcr.io/acme/indexer:1.9.0', replicas: 1, resources: ResourcePreset.MICRO });
-    api.allowFrom(shop);
-    shop.allowFrom(Peer.ingressController('ingress-nginx'));
-    sync.allowTo(api);
+  const platform = new ClusterPlatform(app, 'platform', {
+    environment: config.name, nodeAllocatable: config.nodeAllocatable, zones: config.zones, host: config.host,
+    monitoringTargets: config.monitoringTargets, monitoringReplicas: config.monitoringReplicas,
+    teams: [
+      { name: 'payments', quota: config.teamQuota, access: config.access.payments, holdsData: true },
+      { name: 'catalog', quota: config.teamQuota, access: config.access.catalog },
+    ],
+  });
+  const payments = platform.team('payments');
+  const catalog = platform.team('catalog');
+  const spreadStrictly = config.zones !== undefined;
 
-    // State and the outside world: a ledger database, two external mappings, batch work.
-    const ledger = new StatefulService(payments, 'ledger', {
-      namespace: payments, image: 'postgres:16.4', replicas: config.replicas, ports: [{ name: 'pg', port: 5432 }],
-      resources: ResourcePreset.SMALL, writablePaths: ['/tmp', '/var/run/postgresql'],
-      env: { PGDATA: '/var/lib/postgresql/data/pgdata', POSTGRES_PASSWORD: EnvValue.fromSecret(SecretRef.fromName('ledger-credentials'), 'password') },
-      claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
-    });
-    api.allowTo(ledger);
-    new VerticalAutoscaler(payments, 'ledger-vpa', { target: ledger });
-    const psp = ExternalService.fromHostName(payments, 'card-processor', { namespace: payments.name, hostName: 'api.processor.example.com', ports: [{ name: 'https', port: 443 }] });
-    psp.allowFrom(api);
-    const mainframe = ExternalService.fromAddresses(catalog, 'inventory-mainframe', { namespace: catalog.name, addresses: ['203.0.113.20'], ports: [{ name: 'db2', port: 50000, targetPort: 50001 }] });
-    mainframe.allowFrom(sync);
-    new BatchJob(catalog, 'reindex', { namespace: catalog, image: 'ghcr.io/acme/indexer:1.9.0', args: ['--full'], resources: ResourcePreset.MICRO, pattern: JobPattern.fixedCompletions(3, 1) });
-    new ScheduledJob(payments, 'settlement', { namespace: payments, image: 'ghcr.io/acme/settlement:0.8.0', schedule: '0 2 * * *', timeZone: 'Etc/UTC', resources: ResourcePreset.MICRO });
-  }
-  const agents = teams.get('node-agents');
-  if (agents) {
-    new NodeAgent(agents, 'log-shipper', {
-      namespace: agents, image: 'fluent/fluent-bit:3.1.4', resources: ResourcePreset.MICRO, tolerateControlPlane: true,
-      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }], expectedNodes: config.expectedNodes,
-    });
-  }
+  // An autoscaled API and a fixed-size storefront calling it across namespaces.
+  const api = new WebService(payments, 'api', {
+    namespace: payments, image: 'ghcr.io/acme/payments-api:2.3.1', ports: [{ name: 'http', port: 8080 }],
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
+    autoscaling: { minReplicas: 2, maxReplicas: config.maxReplicas, cpuUtilization: 70 },
+    readiness: Probe.http('/readyz', 'http'), liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
+    terminationGracePeriod: Duration.seconds(30), priorityClass: platform.priorities.high,
+    placement: { spread: { strict: spreadStrictly } },
+  });
+  const shop = new WebService(catalog, 'storefront', {
+    namespace: catalog, image: 'ghcr.io/acme/storefront:5.0.4', ports: [{ name: 'http', port: 3000 }],
+    resources: ResourcePreset.SMALL, replicas: config.replicas, readiness: Probe.http('/healthz', 'http'), priorityClass: platform.priorities.high,
+    placement: { spread: { strict: spreadStrictly } },
+  });
+  const indexer = new Worker(catalog, 'indexer', { namespace: catalog, image: 'ghcr.io/acme/indexer:1.9.0', replicas: 1, resources: ResourcePreset.MICRO });
+  api.allowFrom(shop);
+  indexer.allowTo(api);
+  platform.route({ path: '/product', backend: shop });
+
+  // State and the outside world: a ledger database, two external mappings, batch work.
+  const ledger = new StatefulService(payments, 'ledger', {
+    namespace: payments, image: 'postgres:16.4', replicas: 1, ports: [{ name: 'pg', port: 5432 }],
+    resources: ResourcePreset.SMALL, writablePaths: ['/tmp', '/var/run/postgresql'],
+    env: { PGDATA: '/var/lib/postgresql/data/pgdata', POSTGRES_PASSWORD: EnvValue.fromSecret(SecretRef.fromName('ledger-credentials'), 'password') },
+    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi', storageClass: platform.storage.data }],
+  });
+  api.allowTo(ledger);
+  new VerticalAutoscaler(payments, 'ledger-vpa', { target: ledger });
+  const processor = ExternalService.fromHostName(payments, 'card-processor', { namespace: payments.name, hostName: 'api.processor.example.com', ports: [{ name: 'https', port: 443 }] });
+  processor.allowFrom(api);
+  const mainframe = ExternalService.fromAddresses(catalog, 'inventory-mainframe', { namespace: catalog.name, addresses: ['203.0.113.20'], ports: [{ name: 'db2', port: 50000, targetPort: 50001 }] });
+  mainframe.allowFrom(indexer);
+  new BatchJob(catalog, 'reindex', { namespace: catalog, image: 'ghcr.io/acme/indexer:1.9.0', args: ['--full'], resources: ResourcePreset.MICRO, pattern: JobPattern.fixedCompletions(3, 1), priorityClass: platform.priorities.batch });
+  new ScheduledJob(payments, 'settlement', { namespace: payments, image: 'ghcr.io/acme/settlement:0.8.0', schedule: '0 2 * * *', timeZone: 'Etc/UTC', resources: ResourcePreset.MICRO, priorityClass: platform.priorities.batch });
+
+  // Node agents need hostPath, which only the privileged level admits: a namespace of their own.
+  const agentsChart = new BlueprintChart(app, 'node-agents', { owner: 'platform', partOf: `platform-${config.name}`, nodeAllocatable: config.nodeAllocatable });
+  const agents = new TeamNamespace(agentsChart, 'node-agents', { quota: QuotaPreset.SMALL, access: { admin: ['sre'] }, podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED } });
+  new NodeAgent(agents, 'log-shipper', {
+    namespace: agents, image: 'fluent/fluent-bit:3.1.4', resources: ResourcePreset.MICRO, tolerateControlPlane: true,
+    hostPaths: [{ name: 'varlog', hostPath: '/var/log' }], expectedNodes: config.expectedNodes,
+  });
+
+  // The scenarios of the notes, each in its own governed namespace.
+  const scenario = (name: string, holdsData = false) => {
+    const chart = new BlueprintChart(app, `scenario-${name}`, { owner: name, partOf: `platform-${config.name}`, nodeAllocatable: config.nodeAllocatable });
+    return new TeamNamespace(chart, name, { quota: config.scenarioQuota, holdsData });
+  };
+  const helloNs = scenario('helloworld-db', true);
+  new HelloworldDb(helloNs, 'HelloworldDb', { namespace: helloNs, replicas: 3, storageClass: platform.storage.data });
+  const proxyNs = scenario('reverse-proxy');
+  new ReverseProxy(proxyNs, 'ReverseProxy', { namespace: proxyNs, replicas: Math.max(config.replicas, 2) });
+  const cassandraNs = scenario('cassandra', true);
+  new Cassandra(cassandraNs, 'Cassandra', { namespace: cassandraNs, replicas: config.cassandraReplicas, storageClass: platform.storage.data });
+  const hpaNs = scenario('hpa-example');
+  new HpaExample(hpaNs, 'HpaExample', { namespace: hpaNs, maxReplicas: 10 });
+  const externalNs = scenario('external-database');
+  new ExternalDatabase(externalNs, 'ExternalDatabase', { namespace: externalNs, hostName: 'cluster0.abcde.mongodb.net' });
+  const randomNs = scenario('random-generator', true);
+  new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs });
   return app;
 }

@@ -35,6 +35,10 @@ export class Peer {
   public static namespace(name: string): Peer {
     return new Peer(`ns-${name}`, { namespaceSelector: nsSelector(name) }, []);
   }
+  /** Every pod of every namespace (e.g. Prometheus scraping). */
+  public static allNamespaces(): Peer {
+    return new Peer('all-namespaces', { namespaceSelector: {} }, []);
+  }
   /** An ingress controller's pods, by its namespace (and optionally pod labels). */
   public static ingressController(namespace = 'ingress-nginx', podLabels?: Readonly<Record<string, string>>): Peer {
     return new Peer(`ingress-${namespace}`, { namespaceSelector: nsSelector(namespace), ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}) }, []);

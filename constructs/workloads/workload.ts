@@ -3,6 +3,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IContainer, IPodTemplateSpec } from 'kubernetes-models/v1';
 import { ConfigMap } from '../config/config-map';
+import { EnvValue } from '../config/env';
 import { SecretRef } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { addCheck } from '../core/checks';
@@ -48,6 +49,14 @@ export interface WorkloadProps extends ContainerProps {
   readonly component?: string;
   /** `app.kubernetes.io/version`. @default - not set */
   readonly version?: string;
+  /** ServiceAccount the pods run as. @default - the TeamNamespace's token-less `workload` account, else the namespace default */
+  readonly serviceAccountName?: string;
+  /**
+   * Mount the ServiceAccount's API token. Only for pods that call the
+   * Kubernetes API (controllers, the descheduler, Prometheus discovery).
+   * @default false
+   */
+  readonly mountServiceAccountToken?: boolean;
 }
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
@@ -129,6 +138,19 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return this.addContainer(props, 'init', this.initContainers);
   }
 
+  /**
+   * Adds environment variables to the main container, for values known only
+   * once the workload exists (e.g. Cassandra seeds from `peerDnsNames()`).
+   */
+  public addEnv(vars: Readonly<Record<string, string | EnvValue>>): void {
+    const problems = new Problems(this, this.typeName);
+    const main = this.containers[0];
+    const props = { ...main.props, env: { ...main.props.env, ...vars } };
+    const resolved = resolveContainer(problems, 'container', main.name, props, this.qos, this.team ? undefined : ResourcePreset.SMALL);
+    problems.throwIfAny();
+    this.containers[0] = resolved;
+  }
+
   /** Opens the path `peer → this` (and the peer's egress when it is one of ours). */
   public allowFrom(peer: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
     return allowInto(this, peer, ports);
@@ -189,8 +211,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         ...(hash ? { annotations: { [Annotations.CONFIG_HASH]: hash } } : {}),
       },
       spec: {
-        automountServiceAccountToken: false,
-        ...(this.team ? { serviceAccountName: this.team.serviceAccountName } : {}),
+        automountServiceAccountToken: this.props.mountServiceAccountToken ?? false,
+        ...(this.props.serviceAccountName ?? this.team ? { serviceAccountName: this.props.serviceAccountName ?? this.team!.serviceAccountName } : {}),
         enableServiceLinks: false,
         securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
         terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,

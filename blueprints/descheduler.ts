@@ -1,0 +1,75 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { ConfigMap, Peer, ResourcePreset, ScheduledJob, TeamNamespace, Volume, componentLabels } from '../constructs';
+
+/** Props of `Descheduler`. */
+export interface DeschedulerProps {
+  readonly namespace: TeamNamespace;
+  /** @default '*\/15 * * * *' */
+  readonly schedule?: string;
+  /** Nodes below this % of requests are under-used (LowNodeUtilization). @default 20 */
+  readonly underusedPercent?: number;
+  /** Nodes above this % are over-used. @default 70 */
+  readonly overusedPercent?: number;
+  /** @default 'registry.k8s.io/descheduler/descheduler:v0.31.0' */
+  readonly image?: string;
+}
+
+/**
+ * The descheduler as a CronJob (PRACTICES §10, 004): rebalances pods across
+ * nodes, with the cluster-wide RBAC it needs and its policy in a ConfigMap.
+ * It evicts through the Eviction API, so disruption budgets are honoured.
+ */
+export class Descheduler extends Construct {
+  public readonly job: ScheduledJob;
+
+  constructor(scope: Construct, id: string, props: DeschedulerProps) {
+    super(scope, id);
+    const ns = props.namespace.name;
+    const labels = componentLabels({ name: 'descheduler', component: 'descheduler' });
+    const policy = new ConfigMap(this, 'Policy', {
+      namespace: ns, name: 'descheduler-policy',
+      files: {
+        'policy.yaml': stringify({
+          apiVersion: 'descheduler/v1alpha2', kind: 'DeschedulerPolicy',
+          profiles: [{
+            name: 'default',
+            pluginConfig: [
+              { name: 'DefaultEvictor', args: { evictLocalStoragePods: false, ignorePvcPods: true } },
+              { name: 'RemoveDuplicates' },
+              { name: 'RemovePodsViolatingTopologySpreadConstraint' },
+              { name: 'LowNodeUtilization', args: { thresholds: { cpu: props.underusedPercent ?? 20, memory: props.underusedPercent ?? 20, pods: 20 }, targetThresholds: { cpu: props.overusedPercent ?? 70, memory: props.overusedPercent ?? 70, pods: 70 } } },
+            ],
+            plugins: { balance: { enabled: ['RemoveDuplicates', 'RemovePodsViolatingTopologySpreadConstraint', 'LowNodeUtilization'] } },
+          }],
+        }),
+      },
+    });
+    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'descheduler', namespace: ns, labels }, automountServiceAccountToken: false });
+    new ApiObject(this, 'ClusterRole', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'descheduler', labels },
+      rules: [
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'update'] },
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
+        { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+        { apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+    new ApiObject(this, 'ClusterRoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'descheduler', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'descheduler' },
+      subjects: [{ kind: 'ServiceAccount', name: 'descheduler', namespace: ns }],
+    });
+    this.job = new ScheduledJob(this, 'Job', {
+      namespace: props.namespace, name: 'descheduler', image: props.image ?? 'registry.k8s.io/descheduler/descheduler:v0.31.0',
+      schedule: props.schedule ?? '*/15 * * * *', args: ['--policy-config-file', '/policy/policy.yaml', '--v', '3'],
+      resources: ResourcePreset.SMALL, serviceAccountName: 'descheduler', mountServiceAccountToken: true,
+      mounts: [{ volume: Volume.fromConfigMap(policy), path: '/policy' }],
+    });
+    this.job.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));
+  }
+}

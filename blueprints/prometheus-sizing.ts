@@ -1,0 +1,57 @@
+import { Duration } from 'cdk8s';
+import { BlueprintError, Storage } from '../constructs';
+
+/** Inputs of the Prometheus storage rule of thumb (PRACTICES §14). */
+export interface PrometheusSizingInput {
+  /** Scrape targets. */
+  readonly targets: number;
+  /** Active series per target. */
+  readonly seriesPerTarget: number;
+  /** Scrape interval. */
+  readonly scrapeInterval: Duration;
+  /** How long samples are kept. */
+  readonly retention: Duration;
+  /** Bytes per sample after compression. @default 1.5 */
+  readonly bytesPerSample?: number;
+  /** Extra room for the WAL, compaction and growth, as a fraction. @default 0.3 */
+  readonly headroom?: number;
+}
+
+/** The sizing, with its intermediate figures for reports. */
+export interface PrometheusSizing {
+  readonly samplesPerSecond: number;
+  readonly bytesPerHour: number;
+  /** Samples × retention × bytes per sample, before headroom. */
+  readonly dataBytes: number;
+  /** The claim to request: data plus headroom, rounded up to whole GiB. */
+  readonly claim: Storage;
+  /** `--storage.tsdb.retention.size`: 90% of the claim, so Prometheus prunes before the disk fills. */
+  readonly retentionSize: string;
+}
+
+/**
+ * samples/s = targets × series per target ÷ scrape interval; bytes = samples/s
+ * × retention × 1.5 B; plus headroom. (000: 1700 × 700 ÷ 15 s ≈ 79,000
+ * samples/s ≈ 0.43 GB/hour.)
+ */
+export function prometheusStorage(input: PrometheusSizingInput): PrometheusSizing {
+  const interval = input.scrapeInterval.toSeconds();
+  const retention = input.retention.toSeconds();
+  const bps = input.bytesPerSample ?? 1.5;
+  const headroom = input.headroom ?? 0.3;
+  const bad = (field: string, value: unknown) => new BlueprintError({ code: 'SIZING_INVALID', path: '', field, value, message: 'must be a positive number', fix: 'give the sizing real inputs' });
+  for (const [field, value] of [['targets', input.targets], ['seriesPerTarget', input.seriesPerTarget], ['scrapeInterval', interval], ['retention', retention], ['bytesPerSample', bps]] as const) {
+    if (!(Number.isFinite(value) && value > 0)) throw bad(field, value);
+  }
+  if (!(headroom >= 0)) throw bad('headroom', headroom);
+  const samplesPerSecond = (input.targets * input.seriesPerTarget) / interval;
+  const dataBytes = samplesPerSecond * retention * bps;
+  const gib = Math.max(1, Math.ceil((dataBytes * (1 + headroom)) / 2 ** 30));
+  return {
+    samplesPerSecond,
+    bytesPerHour: samplesPerSecond * 3600 * bps,
+    dataBytes,
+    claim: Storage.gibibytes(gib),
+    retentionSize: `${Math.floor(gib * 0.9 * 1024)}MB`,
+  };
+}

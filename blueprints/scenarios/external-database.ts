@@ -1,0 +1,40 @@
+import { Construct } from 'constructs';
+import { EnvValue, ExternalService, Probe, ResourcePreset, SecretRef, TeamNamespace, WebService } from '../../constructs';
+
+/** Props of `ExternalDatabase`. */
+export interface ExternalDatabaseProps {
+  readonly namespace: TeamNamespace;
+  /** DNS name of the managed database (MongoDB Atlas, RDS…). */
+  readonly hostName: string;
+  /** @default 27017 (MongoDB) */
+  readonly port?: number;
+  /** @default 'ghcr.io/acme/orders:2.1.0' */
+  readonly appImage?: string;
+  /** Secret with key `url-credentials`. @default 'external-database-credentials' */
+  readonly credentials?: SecretRef;
+}
+
+/**
+ * An app reaching a database outside the cluster (000 "Mapping External
+ * Services"): an ExternalName Service `database` so the app connects to a
+ * cluster-local name, and the egress path opened in the default-deny namespace.
+ */
+export class ExternalDatabase extends Construct {
+  public readonly database: ExternalService;
+  public readonly app: WebService;
+
+  constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
+    super(scope, id);
+    const port = props.port ?? 27017;
+    this.database = ExternalService.fromHostName(this, 'Database', { namespace: props.namespace.name, name: 'database', hostName: props.hostName, ports: [{ name: 'db', port }] });
+    this.app = new WebService(this, 'App', {
+      namespace: props.namespace, name: 'orders', image: props.appImage ?? 'ghcr.io/acme/orders:2.1.0', replicas: 2,
+      ports: [{ name: 'http', port: 8080 }], resources: ResourcePreset.SMALL, readiness: Probe.http('/readyz', 'http'),
+      env: {
+        DATABASE_HOST: this.database.dnsName, DATABASE_PORT: String(port),
+        DATABASE_CREDENTIALS: EnvValue.fromSecret(props.credentials ?? SecretRef.fromName('external-database-credentials'), 'url-credentials'),
+      },
+    });
+    this.database.allowFrom(this.app);
+  }
+}

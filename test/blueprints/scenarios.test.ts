@@ -1,0 +1,170 @@
+import { Duration } from 'cdk8s';
+import {
+  Cassandra, ClusterPlatform, ExternalDatabase, HelloworldDb, HpaExample, Monitoring, RandomGenerator, ReverseProxy, REVERSE_PROXY_CONF, prometheusStorage,
+} from '../../blueprints';
+import { QuotaPreset, TeamNamespace, WebService, renderApp } from '../../constructs';
+import { catchBlueprintError, expectCode, find, ofKind, testChart } from '../helpers';
+
+function inNamespace(name: string, quota = QuotaPreset.MEDIUM) {
+  const { app, chart } = testChart();
+  const ns = new TeamNamespace(chart, name, { quota });
+  return { app, chart, ns, objects: () => renderApp(app).flatMap((r) => r.objects) };
+}
+
+const container = (o: any, i = 0) => (o.spec.template ?? o.spec.jobTemplate.spec.template).spec.containers[i];
+const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+describe('HelloworldDb', () => {
+  test('MySQL with Secret-referenced credentials, 3 web replicas on 3000, MYSQL_HOST = the database Service', () => {
+    const s = inNamespace('helloworld-db');
+    new HelloworldDb(s.chart, 'h', { namespace: s.ns });
+    const objects = s.objects();
+    const db = find(objects, 'StatefulSet', 'database-service');
+    expect(container(db).image).toBe('mysql:8.4.2');
+    expect(env(container(db)).MYSQL_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'helloworld-db-credentials', key: 'root-password' } });
+    expect(find(objects, 'Service', 'database-service').spec.ports[0].port).toBe(3306);
+    const web = find(objects, 'Deployment', 'helloworld-db');
+    expect(web.spec.replicas).toBe(3);
+    expect(container(web).ports[0]).toEqual({ name: 'nodejs-port', containerPort: 3000, protocol: 'TCP' });
+    expect(env(container(web)).MYSQL_HOST).toBe('database-service');
+    expect(JSON.stringify(objects)).not.toMatch(/"kind":"Secret"/);
+  });
+});
+
+describe('ReverseProxy', () => {
+  test('nginx in front of the app, reverseproxy.conf mounted from a ConfigMap into /etc/nginx/conf.d', () => {
+    const s = inNamespace('reverse-proxy');
+    new ReverseProxy(s.chart, 'r', { namespace: s.ns });
+    const objects = s.objects();
+    expect(find(objects, 'ConfigMap', 'nginx-config').data['reverseproxy.conf']).toBe(REVERSE_PROXY_CONF);
+    const pod = find(objects, 'Deployment', 'reverse-proxy').spec.template.spec;
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['reverse-proxy', 'k8s-demo']);
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'nginx-config', mountPath: '/etc/nginx/conf.d', readOnly: true });
+    expect(find(objects, 'Service', 'reverse-proxy').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+  });
+});
+
+describe('Cassandra', () => {
+  test('3 replicas, headless Service, 8Gi claims, seeds from peerDnsNames()', () => {
+    const s = inNamespace('cassandra');
+    const c = new Cassandra(s.chart, 'c', { namespace: s.ns });
+    const objects = s.objects();
+    const sts = find(objects, 'StatefulSet', 'cassandra');
+    expect(sts.spec.replicas).toBe(3);
+    expect(find(objects, 'Service', 'cassandra').spec.clusterIP).toBe('None');
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('8Gi');
+    expect(find(objects, 'StorageClass', 'cassandra-gp2').parameters).toEqual({ type: 'gp2' });
+    expect(env(container(sts)).CASSANDRA_SEEDS).toBe('cassandra-0.cassandra.cassandra.svc.cluster.local,cassandra-1.cassandra.cassandra.svc.cluster.local');
+    expect(c.seeds).toBe(c.cluster.peerDnsNames().slice(0, 2).join(','));
+  });
+});
+
+describe('HpaExample', () => {
+  test('200m request, HPA 50% CPU, 1–10 replicas', () => {
+    const s = inNamespace('hpa-example');
+    new HpaExample(s.chart, 'h', { namespace: s.ns });
+    const objects = s.objects();
+    expect(container(find(objects, 'Deployment', 'hpa-example')).resources.requests.cpu).toBe('200m');
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'hpa-example');
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([1, 10]);
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(50);
+  });
+});
+
+describe('ExternalDatabase', () => {
+  test('the app reaches MongoDB through an ExternalName Service and an opened egress path', () => {
+    const s = inNamespace('external-database');
+    new ExternalDatabase(s.chart, 'e', { namespace: s.ns, hostName: 'cluster0.abcde.mongodb.net' });
+    const objects = s.objects();
+    expect(find(objects, 'Service', 'database').spec.externalName).toBe('cluster0.abcde.mongodb.net');
+    expect(env(container(find(objects, 'Deployment', 'orders'))).DATABASE_HOST).toBe('database.external-database.svc.cluster.local');
+    expect(find(objects, 'NetworkPolicy', 'allow-orders-to-ext-database').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 27017 }]);
+  });
+});
+
+describe('RandomGenerator', () => {
+  test('Job, CronJob every 3 minutes, PDB minAvailable 2, StatefulSet rg with a 10Mi logs claim, Downward API, init container', () => {
+    const s = inNamespace('random-generator');
+    new RandomGenerator(s.chart, 'r', { namespace: s.ns });
+    const objects = s.objects();
+    expect(ofKind(objects, 'Job')).toHaveLength(1);
+    expect(find(objects, 'CronJob', 'random-generator-cron').spec.schedule).toBe('*/3 * * * *');
+    expect(find(objects, 'PodDisruptionBudget', 'random-generator').spec.minAvailable).toBe(2);
+    const rg = find(objects, 'StatefulSet', 'rg');
+    expect(rg.spec.volumeClaimTemplates[0].metadata.name).toBe('logs');
+    expect(rg.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Mi');
+    const pod = find(objects, 'Deployment', 'random-generator').spec.template.spec;
+    expect(env(pod.containers[0]).POD_IP).toEqual({ fieldRef: { fieldPath: 'status.podIP' } });
+    expect(pod.volumes.find((v: any) => v.name === 'pod-info').downwardAPI).toBeDefined();
+    expect(pod.initContainers[0].name).toBe('init-config');
+  });
+});
+
+describe('Monitoring', () => {
+  test('the sizing rule of thumb (000: 1700 targets × 700 series / 15 s ≈ 0.43 GB/hour)', () => {
+    const s = prometheusStorage({ targets: 1700, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.hours(1), headroom: 0 });
+    expect(Math.round(s.samplesPerSecond)).toBe(79333);
+    expect(s.bytesPerHour / 1e9).toBeCloseTo(0.428, 2);
+    expect(s.claim.toString()).toBe('1Gi');
+    const twoWeeks = prometheusStorage({ targets: 1700, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(15) });
+    // 79,333 × 1,296,000 s × 1.5 B × 1.3 = 200.5 GB = 186.7 GiB → 187Gi
+    expect(twoWeeks.claim.toString()).toBe('187Gi');
+  });
+
+  test('SIZING_INVALID', () => {
+    expectCode(() => prometheusStorage({ targets: 0, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1) }), 'SIZING_INVALID');
+    expectCode(() => prometheusStorage({ targets: 10, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1), headroom: -1 }), 'SIZING_INVALID');
+  });
+
+  test('Prometheus StatefulService with scrape config, recording rules, retention flags and a sized claim', () => {
+    const s = inNamespace('monitoring', QuotaPreset.LARGE);
+    const m = new Monitoring(s.chart, 'm', { namespace: s.ns, targets: 1700, scrapeInterval: Duration.seconds(15), federate: ['prometheus.eu.example.com:9090'] });
+    const objects = s.objects();
+    const sts = find(objects, 'StatefulSet', 'prometheus');
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(m.sizing.claim.toString());
+    expect(container(sts).args).toContain('--storage.tsdb.retention.time=360h');
+    const cm = find(objects, 'ConfigMap', 'prometheus-config');
+    expect(cm.data['prometheus.yml']).toContain('job_name: federate');
+    expect(cm.data['rules.yml']).toContain('namespace:container_cpu_usage_seconds:sum_rate');
+    expect(find(objects, 'ClusterRole', 'prometheus-monitoring').metadata.namespace).toBeUndefined();
+  });
+});
+
+describe('ClusterPlatform', () => {
+  test('teams, priorities, storage classes, monitoring, descheduler and routes', () => {
+    const { app } = testChart();
+    const p = new ClusterPlatform(app, 'platform', { environment: 'test', host: 'shop.example.com', teams: [{ name: 'users' }, { name: 'products' }] });
+    const users = new WebService(p.team('users'), 'users', { namespace: p.team('users'), image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    const products = new WebService(p.team('products'), 'products', { namespace: p.team('products'), image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    p.route({ path: '/user', backend: users });
+    p.route({ path: '/product', backend: products });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    expect(ofKind(objects, 'PriorityClass').map((x) => x.metadata.name).sort()).toEqual(['batch', 'high', 'platform-critical', 'standard']);
+    expect(ofKind(objects, 'StorageClass').map((x) => x.reclaimPolicy).sort()).toEqual(['Delete', 'Retain']);
+    const ing = objects.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'users');
+    expect(ing.spec.ingressClassName).toBe('nginx');
+    expect(ing.spec.tls[0]).toEqual({ hosts: ['shop.example.com'], secretName: 'public-tls' });
+    expect(ing.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('shop.example.com');
+    expect(ing.spec.rules[0].http.paths[0]).toEqual({ path: '/user', pathType: 'Prefix', backend: { service: { name: 'users', port: { name: 'http' } } } });
+    expect(find(objects, 'NetworkPolicy', 'allow-users-from-ingress-ingress-nginx').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('ingress-nginx');
+    const cron = find(objects, 'CronJob', 'descheduler');
+    expect(container(cron).args).toContain('/policy/policy.yaml');
+    expect(cron.spec.jobTemplate.spec.template.spec.automountServiceAccountToken).toBe(true);
+    expect(find(objects, 'ClusterRoleBinding', 'descheduler').subjects[0]).toEqual({ kind: 'ServiceAccount', name: 'descheduler', namespace: 'descheduler' });
+  });
+
+  test('TEAM_UNKNOWN and INGRESS_INVALID', () => {
+    const { app } = testChart();
+    const p = new ClusterPlatform(app, 'platform', { environment: 'test', teams: [{ name: 'users' }] });
+    expectCode(() => p.team('nobody'), 'TEAM_UNKNOWN');
+    const svc = new WebService(p.team('users'), 'users', { namespace: p.team('users'), image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    expectCode(() => p.route({ path: '/user', backend: svc }), 'INGRESS_INVALID');
+    const q = new ClusterPlatform(new (require('cdk8s').App)(), 'p2', { environment: 't', host: 'shop.example.com', teams: [{ name: 'users' }] });
+    const svc2 = new WebService(q.team('users'), 'users', { namespace: q.team('users'), image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    expectCode(() => q.route({ path: 'user', backend: svc2 }), 'INGRESS_INVALID');
+    q.route({ path: '/user', backend: svc2 });
+    expectCode(() => q.route({ path: '/user', backend: svc2 }), 'INGRESS_INVALID');
+    expectCode(() => q.route({ path: '/x', backend: svc2, port: 'grpc' }), 'INGRESS_INVALID');
+    void catchBlueprintError;
+  });
+});
