@@ -52,7 +52,7 @@ export const staging: EnvironmentConfig = {
 
 export const prod: EnvironmentConfig = {
   name: 'prod', replicas: 3, maxReplicas: 20, teamQuota: QuotaPreset.LARGE, scenarioQuota: QuotaPreset.LARGE,
-  expectedNodes: 9, host: 'shop.example.com', monitoringTargets: 1700, monitoringReplicas: 2, cassandraReplicas: 3,
+  expectedNodes: 6, host: 'shop.example.com', monitoringTargets: 1700, monitoringReplicas: 2, cassandraReplicas: 3,
   zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], nodeAllocatable: { cpu: '7910m', memory: '29Gi' },
   access: { payments: { edit: ['payments-devs'], view: ['sre', 'auditors'] }, catalog: { edit: ['catalog-devs'], view: ['sre', 'auditors'] } },
 };

@@ -1,2 +1,3 @@
 export * from './schema';
 export * from './synthesize';
+export * from './report';

@@ -9,7 +9,7 @@ import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { NodeLabels } from '../scheduling/node-labels';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
-import { Qos, ResourcePreset } from './container';
+import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
 import { Workload, WorkloadProps } from './workload';
 
 /** How pods start and stop. */
@@ -170,6 +170,12 @@ export class StatefulService extends Workload implements IVerticallyScalable {
       });
     }
     addCheck(this, 'StatefulService', () => this.checkStateful());
+  }
+
+  /** Readiness defaults to a TCP check of the first port, as for WebService. */
+  protected mainContainerProps(props: StatefulServiceProps): ContainerProps {
+    const first = props.ports?.[0];
+    return { ...props, readiness: props.readiness ?? (first ? Probe.tcp(first.name, { periodSeconds: 5 }) : undefined) };
   }
 
   public get maxPods(): number {
