@@ -1,37 +1,89 @@
 /*
- * Keeps the README's examples true: each `docs/examples/<name>.ts` builds an
- * app; its code and the YAML it really synthesizes replace the block between
- * `<!-- example:<name> -->` and `<!-- /example:<name> -->` in README.md.
- *   npm run docs          rewrite README.md
- *   (test/readme.test.ts fails when README.md is stale)
+ * Keeps the README's examples true: each `docs/examples/<file>.ts` builds an
+ * app; its code and an excerpt of the YAML it really synthesizes replace the
+ * block between `<!-- example:<name> -->` and `<!-- /example:<name> -->` in
+ * README.md. `npm run docs` rewrites README.md and docs/diagrams/prod.svg;
+ * test/readme.test.ts fails when README.md is stale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { renderApp } from '../constructs';
+import { renderApp, renderSvg, toDot } from '../constructs';
 
 const root = path.join(__dirname, '..');
 
-/** Which kinds to show, so the README stays a readable length. */
-const SHOW: Record<string, readonly string[] | undefined> = {
-  'team-namespace': ['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy'],
+interface Excerpt {
+  /** Example file (docs/examples/<file>.ts). */
+  readonly file: string;
+  /** Objects to show, as `Kind` or `Kind/name`. */
+  readonly show: readonly string[];
+  /** Drop labels and annotations (noted under the block). @default true */
+  readonly elide?: boolean;
+}
+
+/** Which objects each README block shows, so the README stays readable. */
+export const EXCERPTS: Record<string, Excerpt> = {
+  'team-namespace': { file: 'team-namespace', show: ['Namespace', 'ResourceQuota'] },
+  'team-namespace-full': { file: 'team-namespace', show: ['LimitRange', 'NetworkPolicy', 'RoleBinding/team-edit', 'ServiceAccount'] },
+  'web-service': { file: 'web-service', show: ['Deployment/api', 'Service/api', 'HorizontalPodAutoscaler/api', 'PodDisruptionBudget/api'] },
+  'stateful-service': { file: 'stateful-service', show: ['StatefulSet/cassandra', 'Service/cassandra', 'StorageClass'] },
+  'external-service': { file: 'external-service', show: ['Service/orders-db', 'Service/legacy-db', 'EndpointSlice', 'NetworkPolicy/allow-orders-to-ext-legacy-db'] },
+  jobs: { file: 'jobs', show: ['Job', 'CronJob', 'DaemonSet'] },
+  'cluster-platform': { file: 'cluster-platform', show: ['PriorityClass/high', 'StorageClass/data', 'Ingress', 'CronJob/descheduler'] },
+  scenarios: { file: 'scenarios', show: ['Deployment/helloworld-db', 'HorizontalPodAutoscaler/hpa-example'] },
 };
 
+/** Drops the labels and annotation every object carries (app.kubernetes.io/*, owner), keeping the rest. */
+function elide(value: any): any {
+  if (Array.isArray(value)) return value.map(elide);
+  if (!value || typeof value !== 'object') return value;
+  const out: any = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'metadata' && v && typeof v === 'object') {
+      const m: any = { ...(v as object) };
+      const labels = Object.fromEntries(Object.entries(m.labels ?? {}).filter(([l]) => !l.startsWith('app.kubernetes.io/')));
+      const annotations = Object.fromEntries(Object.entries(m.annotations ?? {}).filter(([a]) => a !== 'cluster-blueprints.io/owner'));
+      delete m.labels;
+      delete m.annotations;
+      out[k] = { ...(Object.keys(annotations).length ? { annotations } : {}), ...(Object.keys(labels).length ? { labels } : {}), ...m };
+    } else {
+      out[k] = elide(v);
+    }
+  }
+  return out;
+}
+
 export function exampleBlock(name: string): string {
-  const file = path.join(root, 'docs', 'examples', `${name}.ts`);
+  const e = EXCERPTS[name];
+  if (!e) throw new Error(`README has an example block '${name}' that docs/render-examples.ts does not know`);
+  const file = path.join(root, 'docs', 'examples', `${e.file}.ts`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { build } = require(file);
-  const objects = renderApp(build()).flatMap((r) => r.objects).filter((o) => !SHOW[name] || SHOW[name]!.includes(o.kind));
+  const all = renderApp(build()).flatMap((r) => r.objects);
+  const picked = e.show.flatMap((s) => all.filter((o) => (s.includes('/') ? `${o.kind}/${o.metadata.name}` === s : o.kind === s)));
+  const objects = (e.elide ?? true) ? picked.map(elide) : picked;
   const code = fs.readFileSync(file, 'utf8').replace("'../../index'", "'cluster-blueprints'").trim();
-  return [`<!-- example:${name} -->`, '```ts', code, '```', '', 'produces (excerpt, from the real output):', '', '```yaml', Yaml.stringify(...objects).trim(), '```', `<!-- /example:${name} -->`].join('\n');
+  return [
+    `<!-- example:${name} -->`, '```ts', code, '```', '',
+    `produces (${e.show.join(', ')} of the ${all.length} objects; the app.kubernetes.io labels and owner annotation every object carries are elided):`, '',
+    '```yaml', Yaml.stringify(...objects).trim(), '```', `<!-- /example:${name} -->`,
+  ].join('\n');
 }
 
 export function renderReadme(readme: string): string {
   return readme.replace(/<!-- example:([a-z0-9-]+) -->[\s\S]*?<!-- \/example:\1 -->/g, (_m, name: string) => exampleBlock(name));
 }
 
-if (require.main === module) {
+async function main(): Promise<void> {
   const file = path.join(root, 'README.md');
   fs.writeFileSync(file, renderReadme(fs.readFileSync(file, 'utf8')));
-  console.log('README.md examples regenerated');
+  // The prod diagram shown in the README, from the real prod environment.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildEnvironment, environment } = require('../stacks/environments');
+  const objects = renderApp(buildEnvironment(environment('prod'))).flatMap((r: any) => r.objects);
+  fs.mkdirSync(path.join(root, 'docs', 'diagrams'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'docs', 'diagrams', 'prod.svg'), await renderSvg(toDot(objects, 'prod environment')));
+  console.log('README.md examples and docs/diagrams/prod.svg regenerated');
 }
+
+if (require.main === module) void main();

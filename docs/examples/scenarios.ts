@@ -1,0 +1,14 @@
+import { App, Duration } from 'cdk8s';
+import { BlueprintChart, HelloworldDb, HpaExample, QuotaPreset, TeamNamespace, prometheusStorage } from '../../index';
+
+export function build(): App {
+  const app = new App();
+  const chart = new BlueprintChart(app, 'scenarios', { owner: 'demo' });
+  const hello = new TeamNamespace(chart, 'helloworld-db');
+  new HelloworldDb(chart, 'HelloworldDb', { namespace: hello });
+  const hpa = new TeamNamespace(chart, 'hpa-example', { quota: QuotaPreset.MEDIUM });
+  new HpaExample(chart, 'HpaExample', { namespace: hpa });
+  // The notes' rule of thumb: 1700 targets × 700 series / 15 s × 1.5 B ≈ 0.43 GB/hour.
+  prometheusStorage({ targets: 1700, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(15) }).claim.toString(); // '187Gi'
+  return app;
+}
