@@ -76,3 +76,15 @@ export function assertName(rule: NameRule, field: string, value: unknown): strin
   if (issue) throw new BlueprintError({ path: '', ...issue });
   return value as string;
 }
+
+/** Env var names that look like they hold a secret (PASSWORD, API_KEY, TOKEN…). */
+export const SECRET_ENV_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|^key$|[-_]key$)/i;
+
+const PINNED_IMAGE = /^[^\s]+(@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,127})$/;
+
+/** True when `image` names a tag other than `latest`, or a digest. */
+export function isPinnedImage(image: unknown): boolean {
+  if (typeof image !== 'string' || !PINNED_IMAGE.test(image)) return false;
+  const last = image.split('/').pop() ?? '';
+  return /[:@]/.test(last) && !/:latest$/.test(last);
+}

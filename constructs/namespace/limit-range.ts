@@ -5,7 +5,7 @@ import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
-import { Cpu, Quantity, Storage, StorageInput } from '../core/quantity';
+import { Cpu, Memory, Quantity, Storage, StorageInput } from '../core/quantity';
 
 /** Per-container bounds and defaults. @see https://kubernetes.io/docs/concepts/policy/limit-range/ */
 export interface ContainerLimitsProps {
@@ -164,15 +164,7 @@ export class LimitRange extends Construct {
    * is still missing from `defaultRequest` and `default`.
    */
   public resolve(own: ContainerResources = {}): Required<ContainerResources> {
-    const requests: { cpu?: any; memory?: any } = {};
-    const limits: { cpu?: any; memory?: any } = {};
-    for (const r of RESOURCES) {
-      const lim = own.limits?.[r] ?? this.defaults.limits[r];
-      const req = own.requests?.[r] ?? own.limits?.[r] ?? this.defaults.requests[r];
-      if (req) requests[r] = req;
-      if (lim) limits[r] = lim;
-    }
-    return { requests, limits };
+    return resolveContainerResources(own, this.defaults);
   }
 
   /** Issues for a container whose resolved resources break this range (for synth-time checks). */
@@ -195,6 +187,32 @@ export class LimitRange extends Construct {
     }
     return out;
   }
+}
+
+/**
+ * What a container gets in a namespace with these defaults: the API server
+ * copies a set limit into a missing request, then the LimitRanger fills what
+ * is still missing. Shared by `LimitRange.resolve` and the capacity report.
+ */
+export function resolveContainerResources(own: ContainerResources, defaults: EffectiveDefaults): Required<ContainerResources> {
+  const requests: { cpu?: any; memory?: any } = {};
+  const limits: { cpu?: any; memory?: any } = {};
+  for (const r of RESOURCES) {
+    const lim = own.limits?.[r] ?? defaults.limits[r];
+    const req = own.requests?.[r] ?? own.limits?.[r] ?? defaults.requests[r];
+    if (req) requests[r] = req;
+    if (lim) limits[r] = lim;
+  }
+  return { requests, limits };
+}
+
+/** Parses the `Container` item of a LimitRange manifest and applies Kubernetes' defaulting. */
+export function defaultsFromManifest(item: any): EffectiveDefaults {
+  const parse = (m: any): ResolvedCompute => ({
+    ...(m?.cpu !== undefined ? { cpu: Cpu.parse(String(m.cpu)) } : {}),
+    ...(m?.memory !== undefined ? { memory: Memory.parse(String(m.memory)) } : {}),
+  });
+  return applyDefaulting({ default: parse(item?.default), defaultRequest: parse(item?.defaultRequest), min: parse(item?.min), max: parse(item?.max) });
 }
 
 /**

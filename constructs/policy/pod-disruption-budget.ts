@@ -31,11 +31,15 @@ function isValidCount(v: unknown): v is PodCount {
   return typeof v === 'string' && /^(100|[1-9]?\d)%$/.test(v);
 }
 
-/** Pods a budget keeps up out of `replicas` (percentages round up, as the disruption controller does). */
+/** A count or percentage of `total` pods as a number; percentages round up (as the disruption and deployment controllers do for these fields). */
+export function resolvePodCount(count: PodCount | string, total: number): number {
+  return typeof count === 'number' ? count : Math.ceil((Number(String(count).replace('%', '')) / 100) * total);
+}
+
+/** Pods a budget keeps up out of `replicas`. */
 function keptUp(budget: { minAvailable?: PodCount; maxUnavailable?: PodCount }, replicas: number): number {
-  const resolve = (c: PodCount, roundUp: boolean) => (typeof c === 'number' ? c : (roundUp ? Math.ceil : Math.floor)((Number(c.slice(0, -1)) / 100) * replicas));
-  if (budget.minAvailable !== undefined) return resolve(budget.minAvailable, true);
-  return replicas - resolve(budget.maxUnavailable ?? 1, true);
+  if (budget.minAvailable !== undefined) return resolvePodCount(budget.minAvailable, replicas);
+  return replicas - resolvePodCount(budget.maxUnavailable ?? 1, replicas);
 }
 
 /**

@@ -53,8 +53,25 @@ export interface JobProps extends WorkloadProps {
   readonly restartPolicy?: JobRestartPolicy;
 }
 
-/** Validates job props and renders the Job spec; shared with ScheduledJob. */
-export function jobSpec(w: Workload & { podTemplateFor(restart: JobRestartPolicy, parallelism: number): unknown }, props: JobProps, problems: Problems): () => IJobSpec {
+/** What BatchJob and ScheduledJob share: a pattern and a job spec. */
+export abstract class JobWorkload extends Workload {
+  public readonly pattern: JobPattern;
+
+  protected constructor(scope: Construct, id: string, props: JobProps, typeName: string, component: string) {
+    super(scope, id, props, typeName, component);
+    this.pattern = props.pattern ?? JobPattern.single();
+  }
+
+  public get maxPods(): number { return this.pattern.parallelism; }
+  public get minReplicas(): number { return 0; }
+
+  /** Validates the job props (into `problems`) and returns the producer of the Job spec. */
+  protected jobSpec(props: JobProps, problems: Problems): () => IJobSpec {
+    return jobSpec(props, problems, (restart, parallelism) => this.podTemplate(parallelism, {}, { restartPolicy: restart }));
+  }
+}
+
+function jobSpec(props: JobProps, problems: Problems, template: (restart: JobRestartPolicy, parallelism: number) => unknown): () => IJobSpec {
   const pattern = props.pattern ?? JobPattern.single();
   pattern.issues().forEach((i) => problems.add(i));
   const backoffLimit = props.backoffLimit ?? 3;
@@ -71,7 +88,7 @@ export function jobSpec(w: Workload & { podTemplateFor(restart: JobRestartPolicy
     backoffLimit,
     ...(deadline !== undefined ? { activeDeadlineSeconds: deadline } : {}),
     ttlSecondsAfterFinished: seconds(props.ttlAfterFinished) ?? 86400,
-    template: w.podTemplateFor(restart, pattern.parallelism) as never,
+    template: template(restart, pattern.parallelism) as never,
   });
 }
 
@@ -79,15 +96,13 @@ export function jobSpec(w: Workload & { podTemplateFor(restart: JobRestartPolicy
  * A Job: single pod, fixed completion count, or work queue, with retries,
  * deadline and clean-up after it finishes.
  */
-export class BatchJob extends Workload {
+export class BatchJob extends JobWorkload {
   public readonly job: ApiObject;
-  public readonly pattern: JobPattern;
 
   constructor(scope: Construct, id: string, props: JobProps) {
     super(scope, id, props, 'BatchJob', 'batch');
     const problems = new Problems(this, 'BatchJob');
-    this.pattern = props.pattern ?? JobPattern.single();
-    const spec = jobSpec(this, props, problems);
+    const spec = this.jobSpec(props, problems);
     problems.throwIfAny();
     this.job = new ApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
@@ -95,13 +110,5 @@ export class BatchJob extends Workload {
       metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
       spec: Lazy.any({ produce: spec }),
     });
-  }
-
-  public get maxPods(): number { return this.pattern.parallelism; }
-  public get minReplicas(): number { return 0; }
-
-  /** @internal */
-  public podTemplateFor(restart: JobRestartPolicy, parallelism: number) {
-    return this.podTemplate(parallelism, {}, { restartPolicy: restart });
   }
 }

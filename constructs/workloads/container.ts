@@ -5,7 +5,7 @@ import { EnvValue } from '../config/env';
 import { SecretRef } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, SECRET_ENV_NAME, isPinnedImage, nameIssue } from '../core/names';
 import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 
 /** Named resource sizes (requests → limits). Explicit quantities are always possible instead. */
@@ -182,15 +182,12 @@ export interface ResolvedContainer {
   readonly volumes: readonly Volume[];
 }
 
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|^key$|[-_]key$)/i;
-const PINNED_IMAGE = /^[^\s]+(@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,127})$/;
 
 /** Validates a container's props and resolves its resources. */
 export function resolveContainer(problems: Problems, field: string, name: string, props: ContainerProps, qos: Qos, fallback: ResourcePreset | undefined): ResolvedContainer {
   const n = nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name);
   if (n) problems.add(n);
-  const lastSegment = props.image?.split('/').pop() ?? '';
-  if (typeof props.image !== 'string' || !PINNED_IMAGE.test(props.image) || /:latest$/.test(lastSegment) || !/[:@]/.test(lastSegment)) {
+  if (!isPinnedImage(props.image)) {
     problems.add({ code: 'IMAGE_UNPINNED', field: `${field}.image`, value: props.image, message: 'has no pinned tag or digest', fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')" });
   }
   const seen = new Set<string>();
@@ -205,7 +202,7 @@ export function resolveContainer(problems: Problems, field: string, name: string
   const secrets = new Set<SecretRef>();
   for (const [key, value] of Object.entries(props.env ?? {})) {
     const literal = typeof value === 'string' ? value : value.value;
-    if (literal !== undefined && SECRET_NAME.test(key) && !allowed.has(key)) {
+    if (literal !== undefined && SECRET_ENV_NAME.test(key) && !allowed.has(key)) {
       problems.add({ code: 'PLAINTEXT_SECRET', field: `${field}.env.${key}`, value: '<redacted>', message: 'looks secret but has a literal value that would be written into the YAML', fix: `use EnvValue.fromSecret(SecretRef.fromName('…'), '${key.toLowerCase()}'), or list '${key}' in allowPlaintextEnv if it is not secret` });
     }
     if (typeof value !== 'string') {

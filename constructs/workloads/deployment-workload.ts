@@ -76,12 +76,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
       const primary = this.tracks.find((t) => t.primary)!;
       this.autoscaler = createAutoscaler(this, 'Autoscaler', { name: primary.deploymentName, namespace: this.namespace, labels: this.objectLabels }, this.autoscaling);
     }
-    if (props.disruptionBudget !== false) {
-      this.disruptionBudget = new PodDisruptionBudget(this, 'DisruptionBudget', {
-        namespace: this.namespace, name: this.name, selector: this.podSelector,
-        minAvailable: props.disruptionBudget?.minAvailable, maxUnavailable: props.disruptionBudget?.maxUnavailable,
-      });
-    }
+    this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
     addCheck(this, typeName, () => this.checkScaling());
   }
 
@@ -150,8 +145,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
       for (const [metric, res] of [[a.cpuUtilization, 'cpu'], [a.memoryUtilization, 'memory']] as const) {
         if (metric === undefined) continue;
         for (const c of this.containers) {
-          const eff = this.team ? this.team.limitRange.resolve(c.own ?? {}) : { requests: c.own?.requests ?? {} };
-          if (!eff.requests[res]) {
+          if (!this.effectiveResources(c).requests[res]) {
             out.push({ code: 'HPA_REQUEST_MISSING', field: `autoscaling.${res}Utilization`, value: metric, message: `needs a ${res} request on every container, but '${c.name}' has none: utilization is a share of the request`, fix: `set resources.requests.${res} on '${c.name}' or drop the ${res} metric` });
           }
         }

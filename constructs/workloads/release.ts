@@ -1,5 +1,5 @@
 import { IssueInput } from '../core/errors';
-import { PodCount } from '../policy/pod-disruption-budget';
+import { PodCount, resolvePodCount } from '../policy/pod-disruption-budget';
 
 /** Blue/green colours. */
 export enum Color {
@@ -40,8 +40,7 @@ export class Release {
   /** Extra pods a rollout of `replicas` pods may add. */
   public surge(replicas: number): number {
     if (this.kind !== 'rolling' && this.kind !== 'canary') return 0;
-    const s: PodCount = this.kind === 'rolling' ? this.options.maxSurge : '25%';
-    return typeof s === 'number' ? s : Math.ceil((Number(s.slice(0, -1)) / 100) * replicas);
+    return resolvePodCount(this.kind === 'rolling' ? this.options.maxSurge : '25%', replicas);
   }
 
   public issues(): IssueInput[] {

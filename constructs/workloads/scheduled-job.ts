@@ -1,9 +1,8 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
-import { JobPattern, JobProps, JobRestartPolicy, jobSpec } from './batch-job';
+import { JobProps, JobWorkload } from './batch-job';
 import { cronScheduleIssue, timeZoneError } from './cron-schedule';
-import { Workload } from './workload';
 
 /** What happens when a run is due while the previous one still runs. */
 export enum ConcurrencyPolicy {
@@ -37,9 +36,8 @@ export interface ScheduledJobProps extends JobProps {
  * A CronJob with a validated schedule and time zone, overlapping runs
  * forbidden by default, and bounded history.
  */
-export class ScheduledJob extends Workload {
+export class ScheduledJob extends JobWorkload {
   public readonly cronJob: ApiObject;
-  public readonly pattern: JobPattern;
   public readonly concurrencyPolicy: ConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
@@ -59,9 +57,8 @@ export class ScheduledJob extends Workload {
     }
     const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
     problems.check(deadline !== undefined && deadline < 10, { code: 'JOB_INVALID', field: 'startingDeadline', value: deadline, message: 'is under 10 seconds; the controller checks every 10 s and would skip every run', fix: 'use at least Duration.seconds(10)' });
-    this.pattern = props.pattern ?? JobPattern.single();
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
-    const spec = jobSpec(this, props, problems);
+    const spec = this.jobSpec(props, problems);
     problems.throwIfAny();
     this.cronJob = new ApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
@@ -81,13 +78,7 @@ export class ScheduledJob extends Workload {
   }
 
   /** With `Allow`, two runs may overlap: counted as two for the quota. */
-  public get maxPods(): number {
+  public override get maxPods(): number {
     return this.pattern.parallelism * (this.concurrencyPolicy === ConcurrencyPolicy.ALLOW ? 2 : 1);
-  }
-  public get minReplicas(): number { return 0; }
-
-  /** @internal */
-  public podTemplateFor(restart: JobRestartPolicy, parallelism: number) {
-    return this.podTemplate(parallelism, {}, { restartPolicy: restart });
   }
 }

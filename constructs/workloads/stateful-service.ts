@@ -114,6 +114,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     problems.throwIfAny();
     this.claims = claims;
 
+    const ports = this.containers[0].ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? 'TCP' }));
     this.headlessService = new ApiObject(this, 'HeadlessService', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -122,7 +123,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         clusterIP: 'None',
         publishNotReadyAddresses: true,
         selector: { ...this.podSelector },
-        ports: this.containers[0].ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? 'TCP' })),
+        ports,
       },
     });
     if (props.clientService) {
@@ -130,7 +131,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name: `${this.name}-client`, namespace: this.namespace, labels: this.objectLabels },
-        spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports: this.containers[0].ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? 'TCP' })) },
+        spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports },
       });
     }
     const retention = { whenDeleted: props.claimRetention?.whenDeleted ?? 'Retain', whenScaled: props.claimRetention?.whenScaled ?? 'Retain' };
@@ -163,12 +164,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         } : {}),
       },
     });
-    if (props.disruptionBudget !== false) {
-      this.disruptionBudget = new PodDisruptionBudget(this, 'DisruptionBudget', {
-        namespace: this.namespace, name: this.name, selector: this.podSelector,
-        minAvailable: props.disruptionBudget?.minAvailable, maxUnavailable: props.disruptionBudget?.maxUnavailable,
-      });
-    }
+    this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
     addCheck(this, 'StatefulService', () => this.checkStateful());
   }
 

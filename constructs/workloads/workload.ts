@@ -14,6 +14,7 @@ import { NameRule, nameIssue } from '../core/names';
 import { Cpu, Memory } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, allowInto, allowOutOf } from '../networking/network-intent';
+import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
 import { ContainerProps, Qos, ResolvedContainer, ResourcePreset, VolumeMount, containerToJson, resolveContainer } from './container';
@@ -167,7 +168,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
 
   /** Requests and limits of one pod, counting LimitRange defaults for what containers leave unset. */
   public podResources(): PodResources {
-    const effective = (c: ResolvedContainer) => (this.team ? this.team.limitRange.resolve(c.own ?? {}) : { requests: c.own?.requests ?? {}, limits: c.own?.limits ?? {} });
+    const effective = (c: ResolvedContainer) => this.effectiveResources(c);
     const sum = (list: ResolvedContainer[], side: 'requests' | 'limits') => {
       let cpu = Cpu.ZERO;
       let memory = Memory.ZERO;
@@ -191,6 +192,20 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       return { cpu, memory };
     };
     return { requests: pod('requests'), limits: pod('limits') };
+  }
+
+  /** The PodDisruptionBudget of the workload's pods (`maxUnavailable: 1` unless told otherwise), or none for `false`. */
+  protected createDisruptionBudget(budget: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false | undefined): PodDisruptionBudget | undefined {
+    if (budget === false) return undefined;
+    return new PodDisruptionBudget(this, 'DisruptionBudget', {
+      namespace: this.namespace, name: this.name, selector: this.podSelector,
+      minAvailable: budget?.minAvailable, maxUnavailable: budget?.maxUnavailable,
+    });
+  }
+
+  /** What a container really gets: its own resources, gaps filled by the namespace's LimitRange. */
+  protected effectiveResources(c: ResolvedContainer): PodResources {
+    return this.team ? this.team.limitRange.resolve(c.own ?? {}) : { requests: c.own?.requests ?? {}, limits: c.own?.limits ?? {} };
   }
 
   /** The pod template, with restricted security, scratch volumes and the config hash. */
@@ -282,17 +297,13 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       if (preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {
         out.push({ code: 'PRESTOP_EXCEEDS_GRACE', field: `${field}.preStop`, value: `${preStop}s + ${drain}s drain`, message: `does not end before terminationGracePeriodSeconds (${this.terminationGracePeriodSeconds}s): the grace period runs in parallel, so the app is SIGKILLed mid-drain`, fix: `raise terminationGracePeriod above ${preStop + drain}s or shorten preStop/drainTime` });
       }
-      if (this.team && c.own !== undefined) {
-        out.push(...this.team.limitRange.violations(this.team.limitRange.resolve(c.own), field));
-      } else if (this.team) {
-        out.push(...this.team.limitRange.violations(this.team.limitRange.resolve({}), field));
-      }
       if (this.team) {
-        const eff = this.team.limitRange.resolve(c.own ?? {});
+        const eff = this.effectiveResources(c);
+        out.push(...this.team.limitRange.violations(eff, field));
         const hard = this.team.quota.hard;
         const need: [string, unknown, unknown][] = [['requests.cpu', hard.requestsCpu, eff.requests.cpu], ['requests.memory', hard.requestsMemory, eff.requests.memory], ['limits.cpu', hard.limitsCpu, eff.limits.cpu], ['limits.memory', hard.limitsMemory, eff.limits.memory]];
         for (const [key, quota, value] of need) {
-          if (quota && !value) out.push({ code: 'QUOTA_RESOURCES_MISSING', field: `${field}.resources.${key}`, value: undefined, message: `is unset, but namespace ${this.namespace} has a ${key} quota: the API server would reject the pod`, fix: `set resources.${key.replace('.', '.')} or give the LimitRange a default` });
+          if (quota && !value) out.push({ code: 'QUOTA_RESOURCES_MISSING', field: `${field}.resources.${key}`, value: undefined, message: `is unset, but namespace ${this.namespace} has a ${key} quota: the API server would reject the pod`, fix: `set resources.${key} or give the LimitRange a default` });
         }
       }
     }

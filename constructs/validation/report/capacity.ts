@@ -1,6 +1,8 @@
 import { Cpu, Memory } from '../../core/quantity';
 import { ComputeResources, ResolvedCompute, resolveCompute } from '../../core/resources';
 import { Problems } from '../../core/errors';
+import { resolvePodCount } from '../../policy/pod-disruption-budget';
+import { defaultsFromManifest, resolveContainerResources } from '../../namespace/limit-range';
 import { ManifestIndex } from './rules';
 import { podTemplateOf } from './manifests';
 
@@ -37,15 +39,18 @@ const add = (a: Sum, b: Sum, times = 1): Sum => ({ cpu: a.cpu.plus(b.cpu.times(t
 
 /** One pod's requests and limits, filling gaps from the namespace LimitRange the way the API server would. */
 function podResources(index: ManifestIndex, spec: any, ns: string | undefined): { requests: Sum; limits: Sum } {
-  const lr = index.ofKind('LimitRange').filter((l) => l.metadata.namespace === ns).flatMap((l) => l.spec?.limits ?? []).find((l: any) => l.type === 'Container') ?? {};
-  const defLimit = (r: string) => lr.default?.[r] ?? lr.max?.[r];
-  const defRequest = (r: string) => lr.defaultRequest?.[r] ?? defLimit(r) ?? lr.min?.[r];
+  const item = index.ofKind('LimitRange').filter((l) => l.metadata.namespace === ns).flatMap((l) => l.spec?.limits ?? []).find((l: any) => l.type === 'Container');
+  const defaults = defaultsFromManifest(item);
   const one = (c: any) => {
-    const req = (r: string) => c.resources?.requests?.[r] ?? c.resources?.limits?.[r] ?? defRequest(r);
-    const lim = (r: string) => c.resources?.limits?.[r] ?? defLimit(r);
-    const q = (v: any, P: typeof Cpu | typeof Memory) => (v === undefined ? P.ZERO : P.parse(String(v)));
-    return { requests: { cpu: q(req('cpu'), Cpu) as Cpu, memory: q(req('memory'), Memory) as Memory }, limits: { cpu: q(lim('cpu'), Cpu) as Cpu, memory: q(lim('memory'), Memory) as Memory } };
+    const own = (side: 'requests' | 'limits') => ({
+      ...(c.resources?.[side]?.cpu !== undefined ? { cpu: Cpu.parse(String(c.resources[side].cpu)) } : {}),
+      ...(c.resources?.[side]?.memory !== undefined ? { memory: Memory.parse(String(c.resources[side].memory)) } : {}),
+    });
+    const r = resolveContainerResources({ requests: own('requests'), limits: own('limits') }, defaults);
+    const sum = (x: any): Sum => ({ cpu: (x.cpu as Cpu) ?? Cpu.ZERO, memory: (x.memory as Memory) ?? Memory.ZERO });
+    return { requests: sum(r.requests), limits: sum(r.limits) };
   };
+  // A pod reserves max(sum of app containers, largest init container).
   const apps = (spec.containers ?? []).map(one).reduce((s: any, c: any) => ({ requests: add(s.requests, c.requests), limits: add(s.limits, c.limits) }), { requests: zero(), limits: zero() });
   for (const c of (spec.initContainers ?? []).map(one)) {
     for (const side of ['requests', 'limits'] as const) {
@@ -58,8 +63,7 @@ function podResources(index: ManifestIndex, spec: any, ns: string | undefined): 
 
 function surge(o: any, replicas: number): number {
   if (o.kind !== 'Deployment' || o.spec?.strategy?.type === 'Recreate') return 0;
-  const s = o.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%';
-  return typeof s === 'number' ? s : Math.ceil((Number(String(s).replace('%', '')) / 100) * replicas);
+  return resolvePodCount(o.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%', replicas);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { SECRET_ENV_NAME, isPinnedImage } from '../../core/names';
 import { objectId, Finding, Severity } from '../schema';
 import { PodTemplateRef, podTemplates, selects } from './manifests';
 
@@ -45,7 +46,6 @@ export interface Rule {
   check(index: ManifestIndex): [any, string, string][];
 }
 
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|^key$|[-_]key$)/i;
 const containersOf = (t: PodTemplateRef) => [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])];
 const replicasOf = (index: ManifestIndex, o: any): { min: number; max: number; hpa?: any } => {
   const hpa = index.ofKind('HorizontalPodAutoscaler').find((h) => h.metadata.namespace === o.metadata.namespace && h.spec.scaleTargetRef?.kind === o.kind && h.spec.scaleTargetRef?.name === o.metadata.name);
@@ -79,10 +79,7 @@ export const RULES: readonly Rule[] = [
     id: 'REL_IMAGE_TAG', severity: 'error', category: 'reliability',
     description: 'Images are pinned to a tag or digest, never `latest`.',
     fix: "pin a version, e.g. 'nginx:1.27.2' or a digest",
-    check: (ix) => each(ix.templates, (t) => containersOf(t).filter((c: any) => {
-      const last = String(c.image ?? '').split('/').pop() ?? '';
-      return !/[:@]/.test(last) || /:latest$/.test(last);
-    }).map((c: any) => [t.owner, '/image', `container '${c.name}' uses unpinned image '${c.image}'`])),
+    check: (ix) => each(ix.templates, (t) => containersOf(t).filter((c: any) => !isPinnedImage(c.image)).map((c: any) => [t.owner, '/image', `container '${c.name}' uses unpinned image '${c.image}'`])),
   },
   {
     id: 'REL_READINESS', severity: 'warning', category: 'reliability',
@@ -215,7 +212,7 @@ export const RULES: readonly Rule[] = [
     id: 'SEC_PLAINTEXT_SECRET', severity: 'error', category: 'security',
     description: 'No secret-looking environment variable has a literal value.',
     fix: 'read it from a Secret (valueFrom.secretKeyRef)',
-    check: (ix) => each(ix.templates, (t) => containersOf(t).flatMap((c: any) => (c.env ?? []).filter((e: any) => e.value !== undefined && SECRET_NAME.test(e.name))
+    check: (ix) => each(ix.templates, (t) => containersOf(t).flatMap((c: any) => (c.env ?? []).filter((e: any) => e.value !== undefined && SECRET_ENV_NAME.test(e.name))
       .map((e: any) => [t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`] as [any, string, string]))),
   },
   {
