@@ -12,6 +12,7 @@ export interface PlatformTeam {
   readonly name: string;
   /** @default QuotaPreset.SMALL */
   readonly quota?: QuotaPreset | QuotaLimits;
+  /** Groups bound to view/edit/admin. @default - no bindings */
   readonly access?: TeamAccessProps;
   /** @default false */
   readonly holdsData?: boolean;
@@ -21,6 +22,7 @@ export interface PlatformTeam {
 export interface PlatformRoute {
   readonly path: string;
   readonly backend: IRoutable;
+  /** Service port name. @default - the backend's first port */
   readonly port?: string;
 }
 

@@ -18,6 +18,7 @@ export interface HelloworldDbProps {
   readonly credentials?: SecretRef;
   /** @default '10Gi' */
   readonly storage?: string;
+  /** @default - the cluster's default StorageClass */
   readonly storageClass?: StorageClass;
 }
 
