@@ -1,5 +1,5 @@
 import { ENVIRONMENTS, buildEnvironment, environment } from '../../stacks/environments';
-import { renderApp, validateManifests } from '../../constructs';
+import { checkManifests, renderApp, validateManifests } from '../../constructs';
 import { expectCode, ofKind } from '../helpers';
 
 describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
@@ -7,6 +7,13 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
 
   test('every object is schema-valid', () => {
     expect(validateManifests(objects)).toEqual([]);
+  });
+
+  test('the best-practice report finds no error and no warning, and capacity fits', () => {
+    const env = environment(name);
+    const report = checkManifests(objects, { nodeAllocatable: env.nodeAllocatable, nodes: env.expectedNodes });
+    expect(report.findings).toEqual([]);
+    expect(report.capacity.warnings).toEqual([]);
   });
 
   test('every team namespace is governed: quota, LimitRange, default deny, PSA labels', () => {
