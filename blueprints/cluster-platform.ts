@@ -1,8 +1,7 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   BlueprintChart, BlueprintError, ComputeResources, IRoutable, IngressRoutes, PodSecurityLevel, PreemptionPolicy, PriorityClass, QuotaLimits, QuotaPreset,
-  ReclaimPolicy, StorageClass, TeamAccessProps, TeamNamespace, componentLabels,
+  ReclaimPolicy, StorageClass, TeamAccessProps, TeamNamespace,
 } from '../constructs';
 import { Descheduler } from './descheduler';
 import { Monitoring } from './monitoring';
@@ -95,12 +94,7 @@ export class ClusterPlatform extends Construct {
     for (const t of props.teams) {
       const c = chart(`team-${t.name}`, t.name);
       const ns = new TeamNamespace(c, t.name, { quota: t.quota ?? QuotaPreset.SMALL, access: t.access, holdsData: t.holdsData, podSecurity: { enforce: PodSecurityLevel.RESTRICTED } });
-      // Prometheus scrapes every team.
-      new ApiObject(ns, 'AllowMonitoring', {
-        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-        metadata: { name: 'allow-from-monitoring', namespace: t.name, labels: componentLabels({ name: 'team-namespace', instance: t.name, component: 'network-policy' }) },
-        spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoringNs.name } } }] }] },
-      });
+      ns.allowFromNamespace(monitoringNs.name); // Prometheus scrapes every team
       teams.set(t.name, ns);
       teamCharts.set(t.name, c);
     }

@@ -140,7 +140,9 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
   // The scenarios of the notes, each in its own governed namespace.
   const scenario = (name: string, holdsData = false) => {
     const chart = new BlueprintChart(app, `scenario-${name}`, { owner: name, partOf: `platform-${config.name}`, nodeAllocatable: config.nodeAllocatable });
-    return new TeamNamespace(chart, name, { quota: config.scenarioQuota, holdsData });
+    const ns = new TeamNamespace(chart, name, { quota: config.scenarioQuota, holdsData });
+    ns.allowFromNamespace('monitoring');
+    return ns;
   };
   const helloNs = scenario('helloworld-db', true);
   new HelloworldDb(helloNs, 'HelloworldDb', { namespace: helloNs, replicas: 3, storageClass: platform.storage.data });

@@ -224,6 +224,23 @@ export class TeamNamespace extends Construct {
     }
   }
 
+  /**
+   * Lets every pod of namespace `from` reach every pod here (e.g. Prometheus
+   * scraping from `monitoring`), on all ports. Returns the NetworkPolicy.
+   */
+  public allowFromNamespace(from: string): ApiObject {
+    const id = `AllowFrom-${from}`;
+    const problems = new Problems(this, 'TeamNamespace');
+    problems.check(this.node.tryFindChild(id) !== undefined, { code: 'INTENT_DUPLICATE', field: 'from', value: from, message: 'is already allowed', fix: 'declare each path once' });
+    const n = nameIssue(NameRule.DNS1123_LABEL, 'from', from);
+    if (n) problems.add(n);
+    problems.throwIfAny();
+    return new k8s.KubeNetworkPolicy(this, id, {
+      metadata: { name: `allow-from-${from}`, namespace: this.name, labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'network-policy' }) },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': from } } }] }] },
+    });
+  }
+
   /** Counts a workload against this namespace's quota (workloads call it themselves). */
   public addQuotaConsumer(consumer: IQuotaConsumer): void {
     this.consumers.push(consumer);

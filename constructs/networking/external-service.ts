@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
-import { INetworkEndpoint, IntentResult, NetworkPort, Peer, allowOutOf } from './network-intent';
+import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
 import { ipFamily, unusableAddressReason } from './ip-address';
 
 /** A port of an external service. */
@@ -14,8 +14,8 @@ export interface ExternalPort {
   readonly port: number;
   /** Port on the outside target. Only `fromAddresses` can remap. @default - `port` */
   readonly targetPort?: number;
-  /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP';
+  /** @default Protocol.TCP */
+  readonly protocol?: Protocol;
 }
 
 /** Common props. */
@@ -92,7 +92,7 @@ export class ExternalService extends Construct {
       this.addresses = [];
       this.service = new ApiObject(this, 'Resource', {
         apiVersion: 'v1', kind: 'Service', metadata,
-        spec: { type: 'ExternalName', externalName: this.hostName, ports: props.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP' })) },
+        spec: { type: 'ExternalName', externalName: this.hostName, ports: props.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? Protocol.TCP })) },
       });
       this.endpointSlices = [];
     } else {
@@ -106,7 +106,7 @@ export class ExternalService extends Construct {
       this.addresses = [...addresses];
       this.service = new ApiObject(this, 'Resource', {
         apiVersion: 'v1', kind: 'Service', metadata,
-        spec: { type: 'ClusterIP', ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })) },
+        spec: { type: 'ClusterIP', ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP })) },
       });
       const families = [...new Set(addresses.map(ipFamily))];
       this.endpointSlices = families.map((family) => new ApiObject(this, `Endpoints-${family}`, {
@@ -118,7 +118,7 @@ export class ExternalService extends Construct {
         },
         addressType: family,
         endpoints: addresses.filter((a) => ipFamily(a) === family).map((a) => ({ addresses: [a], conditions: { ready: true } })),
-        ports: props.ports.map((p) => ({ name: p.name, port: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })),
+        ports: props.ports.map((p) => ({ name: p.name, port: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP })),
       }));
     }
     this.dnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
@@ -131,7 +131,7 @@ export class ExternalService extends Construct {
    * is wider: any address, on the target port only.
    */
   public allowFrom(workload: INetworkEndpoint): IntentResult {
-    const ports: NetworkPort[] = this.ports.map((p) => ({ port: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' }));
+    const ports: NetworkPort[] = this.ports.map((p) => ({ port: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP }));
     const cidrs = this.hostName ? ['0.0.0.0/0', '::/0'] : this.addresses.map((a) => `${a}/${ipFamily(a) === 'IPv4' ? 32 : 128}`);
     return allowOutOf(workload, Peer.external(this.name, cidrs, ports), ports);
   }

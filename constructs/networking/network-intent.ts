@@ -4,11 +4,18 @@ import type { INetworkPolicyPeer, INetworkPolicyPort } from 'kubernetes-models/n
 import { BlueprintError } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 
+/** Transport protocols. */
+export enum Protocol {
+  TCP = 'TCP',
+  UDP = 'UDP',
+  SCTP = 'SCTP',
+}
+
 /** A port on the wire. */
 export interface NetworkPort {
   readonly port: number | string;
-  /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** @default Protocol.TCP */
+  readonly protocol?: Protocol;
 }
 
 /** Something with pods that network intents can open paths to or from. */
@@ -76,7 +83,7 @@ function nsSelector(namespace: string) {
 }
 
 function portsJson(ports: readonly NetworkPort[]): INetworkPolicyPort[] | undefined {
-  return ports.length ? ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port })) : undefined;
+  return ports.length ? ports.map((p) => ({ protocol: p.protocol ?? Protocol.TCP, port: p.port })) : undefined;
 }
 
 function policyName(a: string, dir: string, b: string): string {

@@ -5,6 +5,7 @@ import { EnvValue } from '../config/env';
 import { SecretRef } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
+import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, isPinnedImage, nameIssue } from '../core/names';
 import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 
@@ -44,8 +45,8 @@ export interface ContainerPort {
   /** IANA-style name (≤ 15 chars, e.g. `http`), used by Services and probes. */
   readonly name: string;
   readonly port: number;
-  /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** @default Protocol.TCP */
+  readonly protocol?: Protocol;
 }
 
 /** The five probe timings. @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/ */
@@ -291,7 +292,7 @@ export function containerToJson(c: ResolvedContainer, extraMounts: readonly Volu
     ...(p.command ? { command: [...p.command] } : {}),
     ...(p.args ? { args: [...p.args] } : {}),
     ...(p.workingDir ? { workingDir: p.workingDir } : {}),
-    ...(c.ports.length ? { ports: c.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? 'TCP' })) } : {}),
+    ...(c.ports.length ? { ports: c.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? Protocol.TCP })) } : {}),
     ...(envToJson(p.env) ? { env: envToJson(p.env) } : {}),
     ...(envFrom.length ? { envFrom } : {}),
     ...(requests || limits ? { resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } } : {}),

@@ -7,6 +7,7 @@ import { NameRule, nameIssue } from '../core/names';
 import { Storage, StorageInput } from '../core/quantity';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { NodeLabels } from '../scheduling/node-labels';
+import { Protocol } from '../networking/network-intent';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
 import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
@@ -41,12 +42,18 @@ export interface ClaimTemplate {
   readonly accessModes?: readonly AccessMode[];
 }
 
-/** What happens to claims. @default both Retain */
+/** Keep or delete a pod's claims. */
+export enum ClaimRetentionPolicy {
+  RETAIN = 'Retain',
+  DELETE = 'Delete',
+}
+
+/** What happens to claims. */
 export interface ClaimRetention {
-  /** When the StatefulSet is deleted. @default 'Retain' */
-  readonly whenDeleted?: 'Retain' | 'Delete';
-  /** When it is scaled down. @default 'Retain' */
-  readonly whenScaled?: 'Retain' | 'Delete';
+  /** When the StatefulSet is deleted. @default ClaimRetentionPolicy.RETAIN */
+  readonly whenDeleted?: ClaimRetentionPolicy;
+  /** When it is scaled down. @default ClaimRetentionPolicy.RETAIN */
+  readonly whenScaled?: ClaimRetentionPolicy;
 }
 
 /** Props of a `StatefulService`. */
@@ -114,7 +121,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     problems.throwIfAny();
     this.claims = claims;
 
-    const ports = this.containers[0].ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? 'TCP' }));
+    const ports = this.containers[0].ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? Protocol.TCP }));
     this.headlessService = new ApiObject(this, 'HeadlessService', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -134,8 +141,8 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports },
       });
     }
-    const retention = { whenDeleted: props.claimRetention?.whenDeleted ?? 'Retain', whenScaled: props.claimRetention?.whenScaled ?? 'Retain' };
-    const retained = retention.whenDeleted === 'Retain' && retention.whenScaled === 'Retain';
+    const retention = { whenDeleted: props.claimRetention?.whenDeleted ?? ClaimRetentionPolicy.RETAIN, whenScaled: props.claimRetention?.whenScaled ?? ClaimRetentionPolicy.RETAIN };
+    const retained = retention.whenDeleted === ClaimRetentionPolicy.RETAIN && retention.whenScaled === ClaimRetentionPolicy.RETAIN;
     this.statefulSet = new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { NameRule, nameIssue } from '../core/names';
+import { Protocol } from '../networking/network-intent';
 import { ContainerProps, Hook, Probe } from './container';
 import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 
@@ -51,7 +52,7 @@ export class WebService extends DeploymentWorkload {
     this.servicePorts = props.servicePorts ?? ports.map((p) => ({ name: p.name, port: p.port }));
     problems.throwIfAny();
     this.serviceDnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
-    const protocolOf = new Map(ports.map((p) => [p.name, p.protocol ?? 'TCP']));
+    const protocolOf = new Map(ports.map((p) => [p.name, p.protocol ?? Protocol.TCP]));
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -59,7 +60,7 @@ export class WebService extends DeploymentWorkload {
       spec: {
         type: 'ClusterIP',
         selector: { ...this.serviceSelector },
-        ports: this.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.name, protocol: protocolOf.get(p.targetPort ?? p.name) ?? 'TCP' })),
+        ports: this.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.name, protocol: protocolOf.get(p.targetPort ?? p.name) ?? Protocol.TCP })),
         ...(props.sessionAffinity ? { sessionAffinity: 'ClientIP' } : {}),
       },
     });

@@ -13,7 +13,7 @@ import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata
 import { NameRule, nameIssue } from '../core/names';
 import { Cpu, Memory } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
-import { INetworkEndpoint, IntentResult, NetworkPort, Peer, allowInto, allowOutOf } from '../networking/network-intent';
+import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
@@ -163,7 +163,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
 
   /** Ports the app containers listen on. */
   public get listenPorts(): NetworkPort[] {
-    return this.containers.flatMap((c) => c.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })));
+    return this.containers.flatMap((c) => c.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? Protocol.TCP })));
   }
 
   /** Requests and limits of one pod, counting LimitRange defaults for what containers leave unset. */

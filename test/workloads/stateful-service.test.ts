@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
-import { AccessMode, BlueprintChart, BlueprintError, PodManagementPolicy, QuotaPreset, ResourcePreset, StatefulService, StorageClass, TeamNamespace, renderApp, validateManifests } from '../../constructs';
+import { AccessMode, BlueprintChart, ClaimRetentionPolicy, BlueprintError, PodManagementPolicy, QuotaPreset, ResourcePreset, StatefulService, StorageClass, TeamNamespace, renderApp, validateManifests } from '../../constructs';
 import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 function cassandra(props: any = {}, quota: any = QuotaPreset.LARGE) {
@@ -22,7 +22,7 @@ describe('StatefulService', () => {
   });
 
   test('all props snapshot', () => {
-    const { chart } = cassandra({ podManagementPolicy: PodManagementPolicy.PARALLEL, partition: 1, clientService: true, claimRetention: { whenDeleted: 'Retain', whenScaled: 'Delete' }, disruptionBudget: { minAvailable: 2 } });
+    const { chart } = cassandra({ podManagementPolicy: PodManagementPolicy.PARALLEL, partition: 1, clientService: true, claimRetention: { whenDeleted: ClaimRetentionPolicy.RETAIN, whenScaled: ClaimRetentionPolicy.DELETE }, disruptionBudget: { minAvailable: 2 } });
     expect(renderChart(chart).filter((o) => o.metadata.name?.startsWith('cassandra'))).toMatchSnapshot();
   });
 
