@@ -1,7 +1,6 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { ConfigMap, Peer, ResourcePreset, ScheduledJob, TeamNamespace, Volume, componentLabels } from '../constructs';
+import { ConfigMap, Peer, ResourcePreset, ScheduledJob, ServiceAccount, TeamNamespace, Volume } from '../constructs';
 
 /** Props of `Descheduler`. */
 export interface DeschedulerProps {
@@ -27,7 +26,6 @@ export class Descheduler extends Construct {
   constructor(scope: Construct, id: string, props: DeschedulerProps) {
     super(scope, id);
     const ns = props.namespace.name;
-    const labels = componentLabels({ name: 'descheduler', component: 'descheduler' });
     const policy = new ConfigMap(this, 'Policy', {
       namespace: ns, name: 'descheduler-policy',
       files: {
@@ -46,28 +44,20 @@ export class Descheduler extends Construct {
         }),
       },
     });
-    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'descheduler', namespace: ns, labels }, automountServiceAccountToken: false });
-    new ApiObject(this, 'ClusterRole', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'descheduler', labels },
-      rules: [
-        { apiGroups: [''], resources: ['events'], verbs: ['create', 'update'] },
-        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] },
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
-        { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
-        { apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list', 'watch'] },
-      ],
-    });
-    new ApiObject(this, 'ClusterRoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'descheduler', labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'descheduler' },
-      subjects: [{ kind: 'ServiceAccount', name: 'descheduler', namespace: ns }],
-    });
+    const account = new ServiceAccount(this, 'ServiceAccount', { namespace: ns, name: 'descheduler' });
+    account.grantClusterWide([
+      { apiGroups: [''], resources: ['events'], verbs: ['create', 'update'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
+      { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+      { apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list', 'watch'] },
+    ]);
     this.job = new ScheduledJob(this, 'Job', {
       namespace: props.namespace, name: 'descheduler', image: props.image ?? 'registry.k8s.io/descheduler/descheduler:v0.31.0',
       schedule: props.schedule ?? '*/15 * * * *', args: ['--policy-config-file', '/policy/policy.yaml', '--v', '3'],
-      resources: ResourcePreset.SMALL, serviceAccountName: 'descheduler', mountServiceAccountToken: true,
+      resources: ResourcePreset.SMALL, serviceAccount: account, mountServiceAccountToken: true,
       mounts: [{ volume: Volume.fromConfigMap(policy), path: '/policy' }],
     });
     this.job.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));

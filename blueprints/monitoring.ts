@@ -1,8 +1,8 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import {
-  ConfigMap, Peer, Probe, ResourcesProps, StatefulService, StorageClass, TeamNamespace, Volume, componentLabels,
+  ConfigMap, Peer, Probe, ResourcesProps, ServiceAccount, StatefulService, StorageClass, TeamNamespace, Volume,
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 
@@ -90,21 +90,11 @@ export class Monitoring extends Construct {
         'rules.yml': stringify({ groups: [{ name: 'recording', rules: [...(props.recordingRules ?? DEFAULTS.rules)] }] }),
       },
     });
-    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'prometheus', namespace: ns.name, labels: componentLabels({ name: 'prometheus', component: 'monitoring' }) }, automountServiceAccountToken: false });
-    new ApiObject(this, 'ClusterRole', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole',
-      metadata: { name: `prometheus-${ns.name}`, labels: componentLabels({ name: 'prometheus', component: 'monitoring' }) },
-      rules: [
-        { apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-      ],
-    });
-    new ApiObject(this, 'ClusterRoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding',
-      metadata: { name: `prometheus-${ns.name}`, labels: componentLabels({ name: 'prometheus', component: 'monitoring' }) },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `prometheus-${ns.name}` },
-      subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: ns.name }],
-    });
+    const account = new ServiceAccount(this, 'ServiceAccount', { namespace: ns.name, name: 'prometheus' });
+    account.grantClusterWide([
+      { apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+    ]);
     this.prometheus = new StatefulService(this, 'Prometheus', {
       namespace: ns, name: 'prometheus', image: props.image ?? DEFAULTS.image, replicas: props.replicas ?? 1,
       ports: [{ name: 'web', port: 9090 }],
@@ -117,7 +107,7 @@ export class Monitoring extends Construct {
       readiness: Probe.http('/-/ready', 'web'), liveness: Probe.http('/-/healthy', 'web', { periodSeconds: 20 }),
       mounts: [{ volume: Volume.fromConfigMap(this.config), path: '/etc/prometheus' }],
       claims: [{ name: 'data', mountPath: '/prometheus', size: this.sizing.claim, storageClass: props.storageClass }],
-      serviceAccountName: 'prometheus', mountServiceAccountToken: true,
+      serviceAccount: account, mountServiceAccountToken: true,
     });
     // Scrape every namespace; the API server for discovery.
     this.prometheus.allowTo(Peer.allNamespaces());

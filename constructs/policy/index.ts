@@ -2,3 +2,4 @@ export * from './pod-disruption-budget';
 export * from './priority-class';
 export * from './autoscaling';
 export * from './vertical-autoscaler';
+export * from './service-account';

@@ -16,6 +16,7 @@ import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-n
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
+import { ServiceAccount } from '../policy/service-account';
 import { PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
 import { ContainerProps, Qos, ResolvedContainer, ResourcePreset, VolumeMount, containerToJson, resolveContainer } from './container';
 
@@ -51,7 +52,7 @@ export interface WorkloadProps extends ContainerProps {
   /** `app.kubernetes.io/version`. @default - not set */
   readonly version?: string;
   /** ServiceAccount the pods run as. @default - the TeamNamespace's token-less `workload` account, else the namespace default */
-  readonly serviceAccountName?: string;
+  readonly serviceAccount?: ServiceAccount;
   /**
    * Mount the ServiceAccount's API token. Only for pods that call the
    * Kubernetes API (controllers, the descheduler, Prometheus discovery).
@@ -101,6 +102,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     problems.check(!Number.isSafeInteger(grace) || grace < 0, { code: 'GRACE_INVALID', field: 'terminationGracePeriod', value: grace, message: 'must be whole seconds ≥ 0', fix: 'use Duration.seconds(n)' });
     this.terminationGracePeriodSeconds = grace;
     const uid = props.runAsUser ?? DEFAULTS.runAsUser;
+    problems.check(props.serviceAccount !== undefined && props.serviceAccount.namespace !== this.namespace, { code: 'SERVICE_ACCOUNT_INVALID', field: 'serviceAccount', value: props.serviceAccount ? `${props.serviceAccount.namespace}/${props.serviceAccount.name}` : undefined, message: `is in another namespace than the workload (${this.namespace})`, fix: 'create the ServiceAccount in the workload\'s namespace' });
     problems.check(!Number.isSafeInteger(uid) || uid < 1, { code: 'SECURITY_INVALID', field: 'runAsUser', value: uid, message: 'must be a non-root UID (≥ 1): the restricted profile forbids root', fix: 'use e.g. 10001' });
     for (const issue of placementIssues(props.placement ?? {})) problems.add(issue);
     this.resolveInto(problems, this.containers, 'container', this.name, this.mainContainerProps(props));
@@ -227,7 +229,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       },
       spec: {
         automountServiceAccountToken: this.props.mountServiceAccountToken ?? false,
-        ...(this.props.serviceAccountName ?? this.team ? { serviceAccountName: this.props.serviceAccountName ?? this.team!.serviceAccountName } : {}),
+        ...(this.props.serviceAccount ?? this.team ? { serviceAccountName: this.props.serviceAccount?.name ?? this.team!.serviceAccountName } : {}),
         enableServiceLinks: false,
         securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
         terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,

@@ -126,7 +126,8 @@ describe('Monitoring', () => {
     const cm = find(objects, 'ConfigMap', 'prometheus-config');
     expect(cm.data['prometheus.yml']).toContain('job_name: federate');
     expect(cm.data['rules.yml']).toContain('namespace:container_cpu_usage_seconds:sum_rate');
-    expect(find(objects, 'ClusterRole', 'prometheus-monitoring').metadata.namespace).toBeUndefined();
+    expect(find(objects, 'ClusterRole', 'monitoring-prometheus-1').metadata.namespace).toBeUndefined();
+    expect(find(objects, 'ClusterRoleBinding', 'monitoring-prometheus-1').subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }]);
   });
 });
 
@@ -150,7 +151,7 @@ describe('ClusterPlatform', () => {
     const cron = find(objects, 'CronJob', 'descheduler');
     expect(container(cron).args).toContain('/policy/policy.yaml');
     expect(cron.spec.jobTemplate.spec.template.spec.automountServiceAccountToken).toBe(true);
-    expect(find(objects, 'ClusterRoleBinding', 'descheduler').subjects[0]).toEqual({ kind: 'ServiceAccount', name: 'descheduler', namespace: 'descheduler' });
+    expect(find(objects, 'ClusterRoleBinding', 'descheduler-descheduler-1').subjects[0]).toEqual({ kind: 'ServiceAccount', name: 'descheduler', namespace: 'descheduler' });
   });
 
   test('TEAM_UNKNOWN and INGRESS_INVALID', () => {

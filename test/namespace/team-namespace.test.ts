@@ -82,6 +82,16 @@ describe('TeamNamespace', () => {
     expect(err.issues.map((i) => i.field)).toEqual(['labels.bad key!', 'labels.good']);
   });
 
+  test('allowFromNamespace opens ingress from one namespace, once', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop');
+    team.allowFromNamespace('monitoring');
+    const np = find(renderChart(chart), 'NetworkPolicy', 'allow-from-monitoring');
+    expect(np.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('monitoring');
+    expectCode(() => team.allowFromNamespace('monitoring'), 'INTENT_DUPLICATE');
+    expectCode(() => team.allowFromNamespace('Not_A_Namespace'), 'NAME_INVALID');
+  });
+
   test('holdsData marks the namespace for the deploy tool', () => {
     const { chart } = testChart();
     new TeamNamespace(chart, 'db', { holdsData: true });

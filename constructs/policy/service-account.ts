@@ -1,0 +1,87 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+
+/** One RBAC rule: verbs on resources of API groups, all named (no `*`). */
+export interface PolicyRule {
+  /** `''` is the core group. */
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  /** Restrict to these object names. @default - all objects of the resources */
+  readonly resourceNames?: readonly string[];
+}
+
+/** Props of a `ServiceAccount`. */
+export interface ServiceAccountProps {
+  readonly namespace: string;
+  /** Object name. @default - the construct id */
+  readonly name?: string;
+}
+
+/**
+ * A ServiceAccount whose token is not mounted unless a workload asks for it,
+ * with least-privilege grants: `grant()` (Role + RoleBinding in its own
+ * namespace) and `grantClusterWide()` (ClusterRole + ClusterRoleBinding).
+ * Rules must name their verbs, resources and groups; `cluster-admin` cannot be
+ * bound through it (PRACTICES §13).
+ */
+export class ServiceAccount extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  private grants = 0;
+
+  constructor(scope: Construct, id: string, props: ServiceAccountProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'ServiceAccount');
+    this.name = props.name ?? id;
+    this.namespace = props.namespace;
+    for (const [field, value] of [['name', this.name], ['namespace', this.namespace]] as const) {
+      const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value);
+      if (issue) problems.add(issue);
+    }
+    problems.throwIfAny();
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'v1', kind: 'ServiceAccount',
+      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'identity' }) },
+      automountServiceAccountToken: false,
+    });
+  }
+
+  /** Grants `rules` in the account's own namespace (Role + RoleBinding). */
+  public grant(rules: readonly PolicyRule[]): ApiObject {
+    return this.bind('Role', 'RoleBinding', rules);
+  }
+
+  /** Grants `rules` across the cluster (ClusterRole + ClusterRoleBinding); for controllers that need it. */
+  public grantClusterWide(rules: readonly PolicyRule[]): ApiObject {
+    return this.bind('ClusterRole', 'ClusterRoleBinding', rules);
+  }
+
+  private bind(roleKind: 'Role' | 'ClusterRole', bindingKind: 'RoleBinding' | 'ClusterRoleBinding', rules: readonly PolicyRule[]): ApiObject {
+    const problems = new Problems(this, 'ServiceAccount');
+    problems.check(rules.length === 0, { code: 'RBAC_INVALID', field: 'rules', value: [], message: 'is empty', fix: 'grant what the workload needs, e.g. get/list/watch on pods' });
+    rules.forEach((r, i) => {
+      for (const k of ['apiGroups', 'resources', 'verbs'] as const) {
+        problems.check(r[k].includes('*'), { code: 'RBAC_INVALID', field: `rules[${i}].${k}`, value: r[k], message: "contains '*', which grants everything present and future", fix: `list the ${k} the workload needs` });
+        problems.check(r[k].length === 0, { code: 'RBAC_INVALID', field: `rules[${i}].${k}`, value: r[k], message: 'is empty', fix: `list the ${k} the rule applies to` });
+      }
+    });
+    problems.throwIfAny();
+    const n = ++this.grants;
+    const name = roleKind === 'Role' ? `${this.name}-${n}` : `${this.namespace}-${this.name}-${n}`;
+    const labels = componentLabels({ name: this.name, component: 'access' });
+    const ns = roleKind === 'Role' ? { namespace: this.namespace } : {};
+    new ApiObject(this, `${roleKind}${n}`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: roleKind, metadata: { name, ...ns, labels },
+      rules: rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs], ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}) })),
+    });
+    return new ApiObject(this, `${bindingKind}${n}`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: bindingKind, metadata: { name, ...ns, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    });
+  }
+}
