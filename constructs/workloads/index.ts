@@ -9,3 +9,4 @@ export * from './cron-schedule';
 export * from './batch-job';
 export * from './scheduled-job';
 export * from './node-agent';
+export * from './pod-preset';

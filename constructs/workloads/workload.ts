@@ -146,10 +146,23 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    * once the workload exists (e.g. Cassandra seeds from `peerDnsNames()`).
    */
   public addEnv(vars: Readonly<Record<string, string | EnvValue>>): void {
+    this.updateMain((p) => ({ ...p, env: { ...p.env, ...vars } }));
+  }
+
+  /** Mounts more volumes into the main container (the volumes join the pod). */
+  public addMounts(mounts: readonly VolumeMount[]): void {
+    this.updateMain((p) => ({ ...p, mounts: [...(p.mounts ?? []), ...mounts] }));
+  }
+
+  /** Labels of the pods (selector labels included). */
+  public get podLabels(): Readonly<Record<string, string>> {
+    return { ...this.labels, ...this.podSelector };
+  }
+
+  private updateMain(change: (p: ContainerProps) => ContainerProps): void {
     const problems = new Problems(this, this.typeName);
     const main = this.containers[0];
-    const props = { ...main.props, env: { ...main.props.env, ...vars } };
-    const resolved = resolveContainer(problems, 'container', main.name, props, this.qos, this.team ? undefined : ResourcePreset.SMALL);
+    const resolved = resolveContainer(problems, 'container', main.name, change(main.props), this.qos, this.team ? undefined : ResourcePreset.SMALL);
     problems.throwIfAny();
     this.containers[0] = resolved;
   }

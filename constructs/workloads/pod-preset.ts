@@ -1,0 +1,32 @@
+import { IConstruct } from 'constructs';
+import { EnvValue } from '../config/env';
+import { VolumeMount } from './container';
+import { Workload } from './workload';
+
+/** What a preset injects. */
+export interface PodPresetProps {
+  /** Only pods carrying all these labels. @default - every workload under the scope */
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  /** Env added to the main container. @default - none */
+  readonly env?: Readonly<Record<string, string | EnvValue>>;
+  /** Mounts added to the main container. @default - none */
+  readonly mounts?: readonly VolumeMount[];
+}
+
+/**
+ * PodPreset was removed from Kubernetes (003 used it to inject env and
+ * volumes into every pod matching a selector); this does the same at synth
+ * time, so the result is visible in the YAML and checked like everything else.
+ */
+export class PodPreset {
+  /** Applies the preset to every matching workload under `scope`; returns the workloads it changed. */
+  public static apply(scope: IConstruct, props: PodPresetProps): Workload[] {
+    const matched = scope.node.findAll().filter((c): c is Workload => c instanceof Workload)
+      .filter((w) => Object.entries(props.matchLabels ?? {}).every(([k, v]) => w.podLabels[k] === v));
+    for (const w of matched) {
+      if (props.env) w.addEnv(props.env);
+      if (props.mounts?.length) w.addMounts(props.mounts);
+    }
+    return matched;
+  }
+}
