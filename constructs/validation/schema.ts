@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as k8sModels from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import k8sFields from './k8s-fields.json';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 
 /*
@@ -11,9 +11,10 @@ import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
  *  - kubernetes-models (Kubernetes 1.33 OpenAPI, compiled AJV validators):
  *    types, required fields, enums and patterns. Its schemas allow unknown
  *    properties, like the OpenAPI spec itself.
- *  - @kubernetes/client-node's generated models carry the exact property list
- *    of every type (`attributeTypeMap`); walking an object against them finds
- *    unknown and misspelled fields (what `kubectl --validate=strict` rejects).
+ *  - k8s-fields.json, the exact property list of every type (generated from
+ *    @kubernetes/client-node's models by scripts/gen-k8s-fields.ts); walking an
+ *    object against it finds unknown and misspelled fields (what
+ *    `kubectl --validate=strict` rejects).
  */
 
 /** How serious a finding is. */
@@ -52,9 +53,7 @@ function modelValidator(apiVersion: string, kind: string): Validator | null {
   return result;
 }
 
-interface Attribute { readonly baseName: string; readonly type: string }
-type ModelClass = { getAttributeTypeMap(): Attribute[] };
-const models = k8sModels as unknown as Record<string, ModelClass | undefined>;
+const models: Record<string, Record<string, string> | undefined> = k8sFields;
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -79,11 +78,10 @@ function unknownFields(type: string, value: unknown, pointer: string, out: strin
     if (typeof value === 'object') for (const [k, v] of Object.entries(value as object)) unknownFields(map[1], v, `${pointer}/${k}`, out);
     return;
   }
-  const model = models[type];
-  if (!model || typeof model.getAttributeTypeMap !== 'function' || typeof value !== 'object' || Array.isArray(value)) return;
-  const attrs = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
+  const fields = models[type];
+  if (!fields || typeof value !== 'object' || Array.isArray(value)) return;
   for (const [k, v] of Object.entries(value as object)) {
-    const t = attrs.get(k);
+    const t = Object.prototype.hasOwnProperty.call(fields, k) ? fields[k] : undefined;
     if (t === undefined) out.push(`${pointer}/${k}`);
     else unknownFields(t, v, `${pointer}/${k}`, out);
   }
