@@ -57,7 +57,6 @@ export function exampleBlock(name: string): string {
   const e = EXCERPTS[name];
   if (!e) throw new Error(`README has an example block '${name}' that docs/render-examples.ts does not know`);
   const file = path.join(root, 'docs', 'examples', `${e.file}.ts`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { build } = require(file);
   const all = renderApp(build()).flatMap((r) => r.objects);
   const picked = e.show.flatMap((s) => all.filter((o) => (s.includes('/') ? `${o.kind}/${o.metadata.name}` === s : o.kind === s)));
@@ -78,7 +77,6 @@ async function main(): Promise<void> {
   const file = path.join(root, 'README.md');
   fs.writeFileSync(file, renderReadme(fs.readFileSync(file, 'utf8')));
   // The prod diagram shown in the README, from the real prod environment.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildEnvironment, environment } = require('../stacks/environments');
   const objects = renderApp(buildEnvironment(environment('prod'))).flatMap((r: any) => r.objects);
   fs.mkdirSync(path.join(root, 'docs', 'diagrams'), { recursive: true });

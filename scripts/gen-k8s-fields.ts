@@ -12,7 +12,6 @@ import * as path from 'path';
 export const FIELDS_FILE = path.join(__dirname, '..', 'constructs', 'validation', 'k8s-fields.json');
 
 export function generateFields(): Record<string, Record<string, string>> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const models = require('@kubernetes/client-node') as Record<string, { getAttributeTypeMap?: () => { baseName: string; type: string }[] }>;
   const out: Record<string, Record<string, string>> = {};
   for (const name of Object.keys(models).sort()) {

@@ -43,7 +43,6 @@ function modelValidator(apiVersion: string, kind: string): Validator | null {
   let result: Validator | null = null;
   try {
     // One kind's module, not its whole API group: loads a fraction of the validators.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Model = require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
     if (Model) result = (data) => new Model(data).validate();
   } catch {

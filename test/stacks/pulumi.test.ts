@@ -30,7 +30,6 @@ function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
 }
 
 // Loaded after the mocks, as the Pulumi docs require.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { deployEnvironment, resourceClass } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
 
 describe('Pulumi program (mocks)', () => {

@@ -86,7 +86,6 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
 
 /** Renders DOT to SVG with Graphviz compiled to WebAssembly (@viz-js/viz). */
 export async function renderSvg(dot: string): Promise<string> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { instance } = require('@viz-js/viz') as typeof import('@viz-js/viz');
   const viz = await instance();
   return viz.renderString(dot, { format: 'svg' });
