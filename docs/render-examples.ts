@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { renderApp, renderSvg, toDot } from '../constructs';
+import { BlueprintError, renderApp, renderSvg, toDot } from '../constructs';
 
 const root = path.join(__dirname, '..');
 
@@ -69,8 +69,26 @@ export function exampleBlock(name: string): string {
   ].join('\n');
 }
 
+/** The code of a failing example and the BlueprintError it really raises. */
+export function errorBlock(name: string): string {
+  const file = path.join(root, 'docs', 'examples', `${name}.ts`);
+  const { build } = require(file);
+  let message = '';
+  try {
+    renderApp(build());
+  } catch (e) {
+    if (!(e instanceof BlueprintError)) throw e;
+    message = e.message;
+  }
+  if (!message) throw new Error(`docs/examples/${name}.ts was expected to fail`);
+  const code = fs.readFileSync(file, 'utf8').replace("'../../index'", "'cluster-blueprints'").trim();
+  return [`<!-- error:${name} -->`, '```ts', code, '```', '', 'fails, before anything is written, with:', '', '```', message, '```', `<!-- /error:${name} -->`].join('\n');
+}
+
 export function renderReadme(readme: string): string {
-  return readme.replace(/<!-- example:([a-z0-9-]+) -->[\s\S]*?<!-- \/example:\1 -->/g, (_m, name: string) => exampleBlock(name));
+  return readme
+    .replace(/<!-- example:([a-z0-9-]+) -->[\s\S]*?<!-- \/example:\1 -->/g, (_m, name: string) => exampleBlock(name))
+    .replace(/<!-- error:([a-z0-9-]+) -->[\s\S]*?<!-- \/error:\1 -->/g, (_m, name: string) => errorBlock(name));
 }
 
 async function main(): Promise<void> {
