@@ -41,6 +41,21 @@ export function resourceName(obj: any): string {
   return `${obj.kind.toLowerCase()}-${ns ? `${ns}-` : ''}${obj.metadata.name}`;
 }
 
+/** Names of Secrets an object reads (env, envFrom, volumes), wherever they sit in it. */
+export function referencedSecrets(obj: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (v: any) => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (!v || typeof v !== 'object') return;
+    if (v.secretKeyRef?.name) found.add(v.secretKeyRef.name);
+    if (v.secretRef?.name) found.add(v.secretRef.name);
+    if (v.secret?.secretName) found.add(v.secret.secretName);
+    Object.values(v).forEach(walk);
+  };
+  walk(obj);
+  return [...found].sort();
+}
+
 class ChartComponent extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super('cluster-blueprints:index:Chart', name, {}, opts);
@@ -74,13 +89,14 @@ export function deployEnvironment(): Deployment {
 
   const namespaces = new Map<string, pulumi.CustomResource>();
   const objects: Registration[] = [];
-  for (const { chart, object } of all) {
+  const register = (chart: string, object: any, extraDeps: pulumi.Resource[] = []) => {
     const ns = object.metadata.namespace as string | undefined;
     const holdsData = object.metadata.annotations?.[Annotations.RETAIN] === 'true';
+    const dependsOn = [...(ns && namespaces.has(ns) ? [namespaces.get(ns)!] : []), ...extraDeps];
     const options: pulumi.CustomResourceOptions = {
       provider,
       parent: charts.get(chart),
-      ...(ns && namespaces.has(ns) ? { dependsOn: [namespaces.get(ns)!] } : {}),
+      ...(dependsOn.length ? { dependsOn } : {}),
       // Deleting a namespace deletes everything in it; a StatefulSet's claims hold data.
       ...(holdsData ? { retainOnDelete: true, protect: true } : {}),
     };
@@ -88,13 +104,25 @@ export function deployEnvironment(): Deployment {
     const resource = Cls ? new Cls(resourceName(object), object, options) : new k8s.apiextensions.CustomResource(resourceName(object), object, options);
     if (object.kind === 'Namespace') namespaces.set(object.metadata.name, resource);
     objects.push({ object, resource, options });
-  }
+  };
+  for (const { chart, object } of all.filter((x) => x.object.kind === 'Namespace')) register(chart, object);
 
-  const secrets = SECRETS.filter((s) => namespaces.has(s.namespace)).map((s) => new k8s.core.v1.Secret(`secret-${s.namespace}-${s.name}`, {
-    metadata: { name: s.name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': 'cluster-blueprints' } },
-    type: 'Opaque',
-    stringData: Object.fromEntries(Object.entries(s.keys).map(([k, configKey]) => [k, config.requireSecret(configKey)])),
-  }, { provider, dependsOn: [namespaces.get(s.namespace)!], additionalSecretOutputs: ['data', 'stringData'] }));
+  // Secrets next, so the workloads that read them wait for them.
+  const secretsByName = new Map<string, k8s.core.v1.Secret>();
+  const secrets = SECRETS.filter((s) => namespaces.has(s.namespace)).map((s) => {
+    const secret = new k8s.core.v1.Secret(`secret-${s.namespace}-${s.name}`, {
+      metadata: { name: s.name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': 'cluster-blueprints' } },
+      type: 'Opaque',
+      stringData: Object.fromEntries(Object.entries(s.keys).map(([k, configKey]) => [k, config.requireSecret(configKey)])),
+    }, { provider, dependsOn: [namespaces.get(s.namespace)!], additionalSecretOutputs: ['data', 'stringData'] });
+    secretsByName.set(`${s.namespace}/${s.name}`, secret);
+    return secret;
+  });
+  for (const { chart, object } of all.filter((x) => x.object.kind !== 'Namespace')) {
+    const ns = object.metadata.namespace;
+    const deps = referencedSecrets(object).map((n) => secretsByName.get(`${ns}/${n}`)).filter((x): x is k8s.core.v1.Secret => x !== undefined);
+    register(chart, object, deps);
+  }
 
   return { env: env.name, provider, charts, objects, secrets };
 }

@@ -30,7 +30,7 @@ function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
 }
 
 // Loaded after the mocks, as the Pulumi docs require.
-const { deployEnvironment, resourceClass } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
+const { deployEnvironment, referencedSecrets, resourceClass } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
 
 describe('Pulumi program (mocks)', () => {
   let deployment: ReturnType<typeof deployEnvironment>;
@@ -58,7 +58,7 @@ describe('Pulumi program (mocks)', () => {
     const lastNamespace = kinds.lastIndexOf('Namespace');
     expect(kinds.slice(0, lastNamespace + 1).every((k) => k === 'Namespace')).toBe(true);
     for (const o of deployment.objects.filter((x) => x.object.metadata.namespace)) {
-      expect(o.options.dependsOn).toHaveLength(1);
+      expect((o.options.dependsOn as pulumi.Resource[]).length).toBeGreaterThanOrEqual(1);
     }
   });
 
@@ -89,6 +89,13 @@ describe('Pulumi program (mocks)', () => {
     for (const s of deployment.secrets) expect(await (s.stringData as any).isSecret).toBe(true);
     const manifests = JSON.stringify(renderApp(buildEnvironment(environment('dev'))).flatMap((r) => r.objects));
     for (const v of Object.values(SECRET_VALUES)) expect(manifests).not.toContain(v);
+  });
+
+  test('workloads that read a managed Secret wait for it', () => {
+    const ledger = deployment.objects.find((o) => o.object.kind === 'StatefulSet' && o.object.metadata.name === 'ledger')!;
+    const secret = deployment.secrets.find((s) => (s as any).__name === 'secret-payments-ledger-credentials');
+    expect(ledger.options.dependsOn).toContain(secret);
+    expect(referencedSecrets(ledger.object)).toEqual(['ledger-credentials']);
   });
 
   test('resourceClass maps groups to @pulumi/kubernetes modules, and CRDs to CustomResource', () => {
