@@ -65,9 +65,9 @@ export function chartApiObjects(chart: Chart): ApiObject[] {
     .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
 }
 
-/** Adds the owner annotation to every object of `chart` whose tree declares an owner. */
-export function stampOwners(chart: Chart): void {
-  for (const obj of chartApiObjects(chart)) {
+/** Adds the owner annotation to every object of `chart` (or the given ones) whose tree declares an owner. */
+export function stampOwners(chart: Chart, objects: readonly ApiObject[] = chartApiObjects(chart)): void {
+  for (const obj of objects) {
     const owner = ownerOf(obj);
     if (owner) obj.metadata.addAnnotation(Annotations.OWNER, owner);
   }

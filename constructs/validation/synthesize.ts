@@ -46,8 +46,8 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[
     throw new BlueprintError({ code: 'CDK8S_VALIDATION', path: app.node.path, field: 'app', message: `failed cdk8s validation: ${(e as Error).message}`, fix: 'fix the construct named in the message' });
   }
   const rendered = charts.map((chart) => {
-    stampOwners(chart);
     const apiObjects = chartApiObjects(chart);
+    stampOwners(chart, apiObjects);
     return { chart, name: Names.toDnsLabel(chart), objects: apiObjects.map((o) => finishObject(o.toJson())), paths: apiObjects.map((o) => o.node.path) };
   });
   if (options.schemaCheck ?? true) {
