@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Names, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Names, Yaml } from 'cdk8s';
 import { chartApiObjects, finishObject, stampOwners } from '../core/blueprint-chart';
 import { collectIssues, withChecksAlreadyRun } from '../core/checks';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
@@ -38,17 +38,21 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[
   if (issues.length > 0) throw new BlueprintError(issues);
   const charts = app.charts;
   if (charts.length === 0) return [];
+  // Owners first: the annotation must be on the objects before they serialize.
+  for (const chart of charts) stampOwners(chart, chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart));
+  let first: any[];
   try {
-    // Resolves dependencies and runs cdk8s validations for the whole app, once.
-    withChecksAlreadyRun(() => App._synthChart(charts[0]));
+    // Resolves dependencies and runs cdk8s validations for the whole app, once,
+    // and serializes the first chart (whose objects we keep).
+    first = withChecksAlreadyRun(() => App._synthChart(charts[0]));
   } catch (e) {
     if (e instanceof BlueprintError) throw e;
     throw new BlueprintError({ code: 'CDK8S_VALIDATION', path: app.node.path, field: 'app', message: `failed cdk8s validation: ${(e as Error).message}`, fix: 'fix the construct named in the message' });
   }
-  const rendered = charts.map((chart) => {
+  const rendered = charts.map((chart, i) => {
     const apiObjects = chartApiObjects(chart);
-    stampOwners(chart, apiObjects);
-    return { chart, name: Names.toDnsLabel(chart), objects: apiObjects.map((o) => finishObject(o.toJson())), paths: apiObjects.map((o) => o.node.path) };
+    const json = i === 0 ? first : apiObjects.map((o) => o.toJson());
+    return { chart, name: Names.toDnsLabel(chart), objects: json.map(finishObject), paths: apiObjects.map((o) => o.node.path) };
   });
   if (options.schemaCheck ?? true) {
     const schemaIssues: BlueprintIssue[] = [];
