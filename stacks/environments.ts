@@ -25,10 +25,11 @@ export interface EnvironmentConfig {
   readonly teamQuota: QuotaPreset | QuotaLimits;
   /** Quota of the scenario namespaces. */
   readonly scenarioQuota: QuotaPreset | QuotaLimits;
-  /** Allocatable CPU/memory of one node, when known. */
+  /** Allocatable CPU/memory of one node. @default - unknown: NODE_TOO_SMALL and the node plan are skipped */
   readonly nodeAllocatable?: ComputeResources;
   /** Nodes in the cluster (node agents run one pod on each). */
   readonly expectedNodes: number;
+  /** Zones storage may be created in; set, it also makes spreading strict. @default - any zone, spread ScheduleAnyway */
   readonly zones?: readonly string[];
   readonly host: string;
   readonly monitoringTargets: number;

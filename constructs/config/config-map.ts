@@ -51,8 +51,7 @@ export class ConfigMap extends Construct {
     const problems = new Problems(this, 'ConfigMap');
     this.name = props.name ?? id;
     this.namespace = props.namespace;
-    const n = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name);
-    if (n) problems.add(n);
+    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
     const data: Record<string, string> = { ...props.data };
     for (const [key, source] of Object.entries(props.files ?? {})) {
       if (key in data) {

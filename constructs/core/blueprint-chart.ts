@@ -43,8 +43,7 @@ export class BlueprintChart extends Chart {
     const ownerIssue = nameIssue(NameRule.LABEL_VALUE, 'owner', props.owner);
     if (ownerIssue || !props.owner) problems.add(ownerIssue ?? { code: 'NAME_INVALID', field: 'owner', value: props.owner, message: 'must not be empty', fix: "name the owning team, e.g. 'payments'" });
     if (props.partOf !== undefined) {
-      const issue = nameIssue(NameRule.LABEL_VALUE, 'partOf', props.partOf);
-      if (issue) problems.add(issue);
+      problems.addAll(nameIssue(NameRule.LABEL_VALUE, 'partOf', props.partOf));
     }
     const nodeAllocatable = resolveCompute(problems, 'nodeAllocatable', props.nodeAllocatable);
     problems.throwIfAny();

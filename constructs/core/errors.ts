@@ -101,6 +101,11 @@ export class Problems {
     });
   }
 
+  /** Records every issue given; `undefined` entries (checks that passed) are skipped. */
+  public addAll(...issues: (IssueInput | undefined)[]): void {
+    for (const issue of issues) if (issue) this.add(issue);
+  }
+
   /** Records an issue when `failed` is true. Returns `!failed`, so callers can skip dependent checks. */
   public check(failed: boolean, issue: IssueInput): boolean {
     if (failed) this.add(issue);

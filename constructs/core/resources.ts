@@ -30,3 +30,11 @@ export function computeToManifest(r: ResolvedCompute): Record<string, string> | 
   if (r.memory) out.memory = r.memory.toString();
   return Object.keys(out).length > 0 ? out : undefined;
 }
+
+/** `{ cpu: '200m', memory: '256Mi' }` from a manifest, parsed (the inverse of `computeToManifest`). */
+export function computeFromManifest(m: { readonly cpu?: unknown; readonly memory?: unknown } | undefined): ResolvedCompute {
+  return {
+    ...(m?.cpu !== undefined ? { cpu: Cpu.parse(String(m.cpu)) } : {}),
+    ...(m?.memory !== undefined ? { memory: Memory.parse(String(m.memory)) } : {}),
+  };
+}

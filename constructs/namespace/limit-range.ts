@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
-import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
-import { Cpu, Memory, Quantity, Storage, StorageInput } from '../core/quantity';
+import { ComputeResources, ResolvedCompute, computeFromManifest, computeToManifest, resolveCompute } from '../core/resources';
+import { Cpu, Quantity, Storage, StorageInput } from '../core/quantity';
 
 /** Per-container bounds and defaults. @see https://kubernetes.io/docs/concepts/policy/limit-range/ */
 export interface ContainerLimitsProps {
@@ -49,7 +49,9 @@ export interface EffectiveDefaults {
 
 /** A container's own resources, parsed. */
 export interface ContainerResources {
+  /** @default - none set */
   readonly requests?: ResolvedCompute;
+  /** @default - none set */
   readonly limits?: ResolvedCompute;
 }
 
@@ -84,8 +86,7 @@ export class LimitRange extends Construct {
     this.name = props.name ?? 'limits';
     this.namespace = props.namespace;
     for (const [field, value] of [['name', this.name], ['namespace', this.namespace]] as const) {
-      const issue = nameIssue(NameRule.DNS1123_LABEL, field, value);
-      if (issue) problems.add(issue);
+      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, value));
     }
     const c = props.container ?? {};
     const declared = {
@@ -208,11 +209,7 @@ export function resolveContainerResources(own: ContainerResources, defaults: Eff
 
 /** Parses the `Container` item of a LimitRange manifest and applies Kubernetes' defaulting. */
 export function defaultsFromManifest(item: any): EffectiveDefaults {
-  const parse = (m: any): ResolvedCompute => ({
-    ...(m?.cpu !== undefined ? { cpu: Cpu.parse(String(m.cpu)) } : {}),
-    ...(m?.memory !== undefined ? { memory: Memory.parse(String(m.memory)) } : {}),
-  });
-  return applyDefaulting({ default: parse(item?.default), defaultRequest: parse(item?.defaultRequest), min: parse(item?.min), max: parse(item?.max) });
+  return applyDefaulting({ default: computeFromManifest(item?.default), defaultRequest: computeFromManifest(item?.defaultRequest), min: computeFromManifest(item?.min), max: computeFromManifest(item?.max) });
 }
 
 /**

@@ -150,8 +150,7 @@ export class ResourceQuota extends Construct {
     this.name = props.name ?? 'quota';
     this.namespace = props.namespace;
     for (const [field, value] of [['name', this.name], ['namespace', this.namespace]] as const) {
-      const issue = nameIssue(NameRule.DNS1123_LABEL, field, value);
-      if (issue) problems.add(issue);
+      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, value));
     }
     this.hard = resolveQuota(problems, 'limits', props.limits ?? QuotaPreset.SMALL);
     problems.throwIfAny();

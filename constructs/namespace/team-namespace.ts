@@ -132,15 +132,10 @@ export class TeamNamespace extends Construct {
     this.owner = props.owner ?? this.name;
     this.dnsSuffix = `${this.name}.svc.cluster.local`;
     this.holdsData = props.holdsData ?? false;
-    const nameProblem = nameIssue(NameRule.DNS1123_LABEL, 'name', this.name);
-    if (nameProblem) problems.add(nameProblem);
-    const ownerProblem = nameIssue(NameRule.LABEL_VALUE, 'owner', this.owner);
-    if (ownerProblem) problems.add(ownerProblem);
+    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'name', this.name));
+    problems.addAll(nameIssue(NameRule.LABEL_VALUE, 'owner', this.owner));
     for (const [k, v] of Object.entries(props.labels ?? {})) {
-      const keyIssue = nameIssue(NameRule.LABEL_KEY, `labels.${k}`, k);
-      const valueIssue = nameIssue(NameRule.LABEL_VALUE, `labels.${k}`, v);
-      if (keyIssue) problems.add(keyIssue);
-      if (valueIssue) problems.add(valueIssue);
+      problems.addAll(nameIssue(NameRule.LABEL_KEY, `labels.${k}`, k), nameIssue(NameRule.LABEL_VALUE, `labels.${k}`, v));
     }
     this.podSecurity = {
       enforce: props.podSecurity?.enforce ?? PodSecurityLevel.RESTRICTED,
@@ -231,8 +226,7 @@ export class TeamNamespace extends Construct {
     const id = `AllowFrom-${from}`;
     const problems = new Problems(this, 'TeamNamespace');
     problems.check(this.node.tryFindChild(id) !== undefined, { code: 'INTENT_DUPLICATE', field: 'from', value: from, message: 'is already allowed', fix: 'declare each path once' });
-    const n = nameIssue(NameRule.DNS1123_LABEL, 'from', from);
-    if (n) problems.add(n);
+    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'from', from));
     problems.throwIfAny();
     return new k8s.KubeNetworkPolicy(this, id, {
       metadata: { name: `allow-from-${from}`, namespace: this.name, labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'network-policy' }) },
@@ -243,11 +237,6 @@ export class TeamNamespace extends Construct {
   /** Counts a workload against this namespace's quota (workloads call it themselves). */
   public addQuotaConsumer(consumer: IQuotaConsumer): void {
     this.consumers.push(consumer);
-  }
-
-  /** Workloads counted against the quota. */
-  public get quotaConsumers(): readonly IQuotaConsumer[] {
-    return this.consumers;
   }
 
   /**

@@ -68,7 +68,7 @@ export class ExternalService extends Construct {
     this.name = props.name ?? id;
     this.namespace = props.namespace;
     this.ports = props.ports;
-    for (const issue of [nameIssue(NameRule.DNS1035_LABEL, 'name', this.name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace)]) if (issue) problems.add(issue);
+    problems.addAll(nameIssue(NameRule.DNS1035_LABEL, 'name', this.name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
     problems.check(props.ports.length === 0, { code: 'EXTERNAL_PORT_INVALID', field: 'ports', value: [], message: 'is empty', fix: "declare the port apps use, e.g. { name: 'mysql', port: 3306 }" });
     for (const [i, p] of props.ports.entries()) {
       for (const [f, v] of [['port', p.port], ['targetPort', p.targetPort]] as const) {

@@ -58,8 +58,7 @@ export class IngressRoutes extends Construct {
     this.name = props.name ?? id;
     this.host = props.host;
     this.namespace = props.namespace;
-    const n = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name);
-    if (n) problems.add(n);
+    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
     problems.check(!isDns1123Subdomain(props.host) || !props.host.includes('.'), { code: 'INGRESS_INVALID', field: 'host', value: props.host, message: 'is not a fully qualified host name', fix: "use e.g. 'shop.example.com'" });
     problems.throwIfAny();
     const tls = props.tlsSecretName ?? `${this.name}-tls`;

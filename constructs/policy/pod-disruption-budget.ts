@@ -60,8 +60,7 @@ export class PodDisruptionBudget extends Construct {
     this.name = props.name;
     this.namespace = props.namespace;
     for (const [field, value] of [['name', props.name], ['namespace', props.namespace]] as const) {
-      const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value);
-      if (issue) problems.add(issue);
+      problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value));
     }
     problems.check(props.minAvailable !== undefined && props.maxUnavailable !== undefined, {
       code: 'PDB_INVALID', field: 'minAvailable', value: props.minAvailable, message: 'and maxUnavailable are both set; Kubernetes accepts only one', fix: 'keep maxUnavailable (it follows scaling) or minAvailable, not both',

@@ -39,8 +39,7 @@ export class ServiceAccount extends Construct {
     this.name = props.name ?? id;
     this.namespace = props.namespace;
     for (const [field, value] of [['name', this.name], ['namespace', this.namespace]] as const) {
-      const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value);
-      if (issue) problems.add(issue);
+      problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value));
     }
     problems.throwIfAny();
     new ApiObject(this, 'Resource', {

@@ -186,8 +186,7 @@ export interface ResolvedContainer {
 
 /** Validates a container's props and resolves its resources. */
 export function resolveContainer(problems: Problems, field: string, name: string, props: ContainerProps, qos: Qos, fallback: ResourcePreset | undefined): ResolvedContainer {
-  const n = nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name);
-  if (n) problems.add(n);
+  problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name));
   if (!isPinnedImage(props.image)) {
     problems.add({ code: 'IMAGE_UNPINNED', field: `${field}.image`, value: props.image, message: 'has no pinned tag or digest', fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')" });
   }
@@ -268,14 +267,10 @@ function envToJson(env: ContainerProps['env']): IEnvVar[] | undefined {
   return entries.map(([name, v]) => (typeof v === 'string' ? { name, value: v } : v.value !== undefined ? { name, value: v.value } : { name, valueFrom: v.valueFrom }));
 }
 
-/** The restricted-profile container security context (PRACTICES §13). */
-export const RESTRICTED_CONTAINER_SECURITY = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ['ALL'] },
-} as const;
+/** The restricted-profile container security context (PRACTICES §13), a fresh object each call. */
+export function restrictedContainerSecurity() {
+  return { runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+}
 
 /** Renders a resolved container. `extraMounts` are the workload's scratch paths. */
 export function containerToJson(c: ResolvedContainer, extraMounts: readonly VolumeMount[], restartPolicy?: 'Always'): IContainer {
@@ -308,7 +303,7 @@ export function containerToJson(c: ResolvedContainer, extraMounts: readonly Volu
       })),
     } : {}),
     ...(restartPolicy ? { restartPolicy } : {}),
-    securityContext: { ...RESTRICTED_CONTAINER_SECURITY, capabilities: { drop: ['ALL'] } },
+    securityContext: restrictedContainerSecurity(),
   };
   return json;
 }

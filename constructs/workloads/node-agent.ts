@@ -5,6 +5,7 @@ import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { PodSecurityLevel } from '../namespace/team-namespace';
 import { PodCount } from '../policy/pod-disruption-budget';
+import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
 import { TaintEffect, Toleration } from '../scheduling/placement';
 import { ContainerProps } from './container';
@@ -59,7 +60,6 @@ export class NodeAgent extends Workload {
       problems.check(!h.hostPath?.startsWith('/'), { code: 'HOSTPATH_INVALID', field: `hostPaths[${i}].hostPath`, value: h.hostPath, message: 'must be an absolute path', fix: "use e.g. '/var/log'" });
     }
     problems.throwIfAny();
-    const priority = props.systemNodeCritical ? 'system-node-critical' : props.priorityClass?.name;
     this.daemonSet = new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
@@ -68,15 +68,14 @@ export class NodeAgent extends Workload {
         selector: { matchLabels: { ...this.podSelector } },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: props.maxUnavailable ?? 1 } },
         revisionHistoryLimit: 5,
-        template: Lazy.any({
-          produce: () => {
-            const t = this.podTemplate(1);
-            return { ...t, spec: { ...t.spec, ...(priority ? { priorityClassName: priority } : {}) } };
-          },
-        }),
+        template: Lazy.any({ produce: () => this.podTemplate(1) }),
       },
     });
     addCheck(this, 'NodeAgent', () => this.checkHostPaths());
+  }
+
+  protected get priorityClassName(): string | undefined {
+    return (this.props as NodeAgentProps).systemNodeCritical ? PriorityClass.SYSTEM_NODE_CRITICAL : super.priorityClassName;
   }
 
   public get maxPods(): number { return this.expectedNodes; }

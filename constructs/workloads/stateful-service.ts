@@ -107,8 +107,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     const claims: (ClaimTemplate & { storage: Storage })[] = [];
     const claimNames = new Set<string>();
     for (const [i, c] of (props.claims ?? []).entries()) {
-      const n = nameIssue(NameRule.DNS1123_LABEL, `claims[${i}].name`, c.name);
-      if (n) problems.add(n);
+      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `claims[${i}].name`, c.name));
       problems.check(claimNames.has(c.name), { code: 'CLAIM_INVALID', field: `claims[${i}].name`, value: c.name, message: 'is used twice', fix: 'give each claim its own name' });
       claimNames.add(c.name);
       problems.check(!c.mountPath?.startsWith('/'), { code: 'CLAIM_INVALID', field: `claims[${i}].mountPath`, value: c.mountPath, message: 'must be an absolute path', fix: "use e.g. '/var/lib/data'" });

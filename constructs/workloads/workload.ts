@@ -92,10 +92,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     this.team = props.namespace instanceof TeamNamespace ? props.namespace : undefined;
     this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
     this.qos = props.qos ?? Qos.BURSTABLE;
-    const nameProblem = nameIssue(NameRule.DNS1123_LABEL, 'name', this.name);
-    if (nameProblem) problems.add(nameProblem);
-    const nsProblem = nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace);
-    if (nsProblem) problems.add(nsProblem);
+    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'name', this.name));
+    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
     this.podSelector = { [Labels.NAME]: this.name, [Labels.INSTANCE]: this.name };
     this.labels = componentLabels({ name: this.name, component: props.component ?? component, ...(props.version ? { version: props.version } : {}) });
     const grace = props.terminationGracePeriod ? props.terminationGracePeriod.toMilliseconds() / 1000 : DEFAULTS.grace;
@@ -246,7 +244,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         enableServiceLinks: false,
         securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
         terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-        ...(this.props.priorityClass ? { priorityClassName: this.props.priorityClass.name } : {}),
+        ...(this.priorityClassName ? { priorityClassName: this.priorityClassName } : {}),
         ...(overrides.restartPolicy ? { restartPolicy: overrides.restartPolicy } : {}),
         ...(this.initContainers.length ? { initContainers: this.initContainers.map((c) => containerToJson(c, scratch)) } : {}),
         containers: this.containers.map(toJson),
@@ -254,6 +252,11 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         ...renderPlacement(this.props.placement ?? {}, { ...this.podSelector, ...extraLabels }, maxReplicas),
       },
     };
+  }
+
+  /** The pods' priority class; subclasses may name a built-in one. */
+  protected get priorityClassName(): string | undefined {
+    return this.props.priorityClass?.name;
   }
 
   /** Common labels of the workload's objects. */

@@ -37,10 +37,11 @@ describe('Problems', () => {
     expect(p.check(false, { code: 'NEVER', field: 'b', message: 'm', fix: 'f' })).toBe(true);
     p.attempt('c', () => { throw new BlueprintError({ code: 'TWO', path: '', field: 'inner', message: 'm', fix: 'f' }); });
     expect(p.attempt('d', () => 42)).toBe(42);
+    p.addAll(undefined, { code: 'THREE', field: 'e', message: 'm', fix: 'f' }, undefined);
     let thrown: BlueprintError | undefined;
     try { p.throwIfAny(); } catch (e) { thrown = e as BlueprintError; }
-    expect(thrown?.codes).toEqual(['ONE', 'TWO']);
-    expect(thrown?.issues.map((i) => [i.path, i.construct, i.field])).toEqual([['test/thing', 'Thing', 'a'], ['test/thing', 'Thing', 'c']]);
+    expect(thrown?.codes).toEqual(['ONE', 'TWO', 'THREE']);
+    expect(thrown?.issues.map((i) => [i.path, i.construct, i.field])).toEqual([['test/thing', 'Thing', 'a'], ['test/thing', 'Thing', 'c'], ['test/thing', 'Thing', 'e']]);
   });
 
   test('lets other errors escape (a bug is not a user error)', () => {

@@ -1,5 +1,5 @@
 import { Cpu, LimitRange, Memory, applyDefaulting } from '../../constructs';
-import { expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 describe('LimitRange', () => {
   test('defaults snapshot', () => {
@@ -75,8 +75,7 @@ describe('LimitRange', () => {
 
   test('reports every failure at once, and bad quantities as QUANTITY_INVALID on the prop', () => {
     const { chart } = testChart();
-    const err = expectCode(() => new LimitRange(chart, 'L', { namespace: 'Team', container: { max: { cpu: 'lots' } } }), 'QUANTITY_INVALID');
-    expect(err.field).toBe('container.max.cpu');
-    expect(err.path).toBe('test/L');
+    const err = catchBlueprintError(() => new LimitRange(chart, 'L', { namespace: 'Team', container: { max: { cpu: 'lots' } } }));
+    expect(err.issues.map((i) => [i.code, i.field, i.path])).toEqual([['NAME_INVALID', 'namespace', 'test/L'], ['QUANTITY_INVALID', 'container.max.cpu', 'test/L']]);
   });
 });

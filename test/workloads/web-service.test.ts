@@ -145,6 +145,8 @@ describe('WebService', () => {
     for (const d of [stable, canary]) expect(d.spec.template.metadata.labels).toMatchObject(selector);
     expect(stable.spec.selector.matchLabels).not.toEqual(canary.spec.selector.matchLabels);
     expect(svc.minReplicas).toBe(5);
+    expect(svc.deployments.map((d) => d.name)).toEqual(['web', 'web-canary']);
+    expect(svc.deployment).toBe(svc.deployments[0]);
   });
 
   test('blue/green: the Service selects the active colour only', () => {

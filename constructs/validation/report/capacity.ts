@@ -1,5 +1,5 @@
 import { Cpu, Memory } from '../../core/quantity';
-import { ComputeResources, ResolvedCompute, resolveCompute } from '../../core/resources';
+import { ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute } from '../../core/resources';
 import { Problems } from '../../core/errors';
 import { resolvePodCount } from '../../policy/pod-disruption-budget';
 import { defaultsFromManifest, resolveContainerResources } from '../../namespace/limit-range';
@@ -42,11 +42,7 @@ function podResources(index: ManifestIndex, spec: any, ns: string | undefined): 
   const item = index.ofKind('LimitRange').filter((l) => l.metadata.namespace === ns).flatMap((l) => l.spec?.limits ?? []).find((l: any) => l.type === 'Container');
   const defaults = defaultsFromManifest(item);
   const one = (c: any) => {
-    const own = (side: 'requests' | 'limits') => ({
-      ...(c.resources?.[side]?.cpu !== undefined ? { cpu: Cpu.parse(String(c.resources[side].cpu)) } : {}),
-      ...(c.resources?.[side]?.memory !== undefined ? { memory: Memory.parse(String(c.resources[side].memory)) } : {}),
-    });
-    const r = resolveContainerResources({ requests: own('requests'), limits: own('limits') }, defaults);
+    const r = resolveContainerResources({ requests: computeFromManifest(c.resources?.requests), limits: computeFromManifest(c.resources?.limits) }, defaults);
     const sum = (x: any): Sum => ({ cpu: (x.cpu as Cpu) ?? Cpu.ZERO, memory: (x.memory as Memory) ?? Memory.ZERO });
     return { requests: sum(r.requests), limits: sum(r.limits) };
   };
@@ -94,7 +90,7 @@ export function capacityReport(objects: readonly any[], options: { nodeAllocatab
       min = 0;
       max = (spec?.parallelism ?? 1) * (o.kind === 'CronJob' && o.spec?.concurrencyPolicy === 'Allow' ? 2 : 1);
     } else {
-      const hpa = index.ofKind('HorizontalPodAutoscaler').find((h) => h.metadata.namespace === ns && h.spec?.scaleTargetRef?.name === o.metadata.name && h.spec?.scaleTargetRef?.kind === o.kind);
+      const hpa = index.hpaFor(o);
       min = hpa ? hpa.spec.minReplicas ?? 1 : o.spec?.replicas ?? 1;
       const top = hpa ? hpa.spec.maxReplicas : min;
       max = top + surge(o, top);

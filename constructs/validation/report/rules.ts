@@ -13,9 +13,17 @@ import { PodTemplateRef, podTemplates, selects } from './manifests';
 export class ManifestIndex {
   public readonly templates: PodTemplateRef[];
   private readonly byKey = new Map<string, any>();
+  private readonly hpaByTarget = new Map<string, any>();
   constructor(public readonly objects: readonly any[]) {
-    for (const o of objects) this.byKey.set(this.key(o.kind, o.metadata?.namespace, o.metadata?.name), o);
+    for (const o of objects) {
+      this.byKey.set(this.key(o.kind, o.metadata?.namespace, o.metadata?.name), o);
+      if (o.kind === 'HorizontalPodAutoscaler') this.hpaByTarget.set(this.key(o.spec?.scaleTargetRef?.kind, o.metadata?.namespace, o.spec?.scaleTargetRef?.name), o);
+    }
     this.templates = podTemplates(objects);
+  }
+  /** The HPA scaling `o`, if any. */
+  public hpaFor(o: any): any | undefined {
+    return this.hpaByTarget.get(this.key(o.kind, o.metadata?.namespace, o.metadata?.name));
   }
   public key(kind: string, ns: string | undefined, name: string | undefined): string {
     return `${kind}/${ns ?? ''}/${name ?? ''}`;
@@ -48,7 +56,7 @@ export interface Rule {
 
 const containersOf = (t: PodTemplateRef) => [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])];
 const replicasOf = (index: ManifestIndex, o: any): { min: number; max: number; hpa?: any } => {
-  const hpa = index.ofKind('HorizontalPodAutoscaler').find((h) => h.metadata.namespace === o.metadata.namespace && h.spec.scaleTargetRef?.kind === o.kind && h.spec.scaleTargetRef?.name === o.metadata.name);
+  const hpa = index.hpaFor(o);
   if (hpa) return { min: hpa.spec.minReplicas ?? 1, max: hpa.spec.maxReplicas, hpa };
   const r = o.spec?.replicas ?? 1;
   return { min: r, max: r };
