@@ -6,4 +6,6 @@ export * from './config';
 export * from './storage';
 export * from './networking';
 export * from './workloads';
-export * from './validation';
+export * from './render';
+export * from './rules';
+export * from './reports';

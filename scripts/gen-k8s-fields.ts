@@ -1,15 +1,15 @@
 /*
- * Generates constructs/validation/k8s-fields.json: the exact field list of
+ * Generates constructs/rules/k8s-fields.json: the exact field list of
  * every Kubernetes API type (JSON name → type name), taken from the models of
  * @kubernetes/client-node (a devDependency). The schema check walks objects
  * against it to find unknown and misspelled fields. Shipping the data instead
  * of the client keeps `request` and friends out of our runtime dependencies.
- *   npm run gen:fields        (test/validation/k8s-fields.test.ts fails when stale)
+ *   npm run gen:fields        (test/rules/k8s-fields.test.ts fails when stale)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const FIELDS_FILE = path.join(__dirname, '..', 'constructs', 'validation', 'k8s-fields.json');
+export const FIELDS_FILE = path.join(__dirname, '..', 'constructs', 'rules', 'k8s-fields.json');
 
 export function generateFields(): Record<string, Record<string, string>> {
   const models = require('@kubernetes/client-node') as Record<string, { getAttributeTypeMap?: () => { baseName: string; type: string }[] }>;

@@ -1,10 +1,10 @@
-import { Cpu, Memory } from '../../core/quantity';
-import { ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute } from '../../core/resources';
-import { Problems } from '../../core/errors';
-import { resolvePodCount } from '../../policy/pod-disruption-budget';
-import { defaultsFromManifest, resolveContainerResources } from '../../namespace/limit-range';
-import { ManifestIndex } from './rules';
-import { podTemplateOf } from './manifests';
+import { Cpu, Memory } from '../core/quantity';
+import { ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute } from '../core/resources';
+import { Problems } from '../core/errors';
+import { resolvePodCount } from '../policy/pod-disruption-budget';
+import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
+import { ManifestIndex } from '../rules/rules';
+import { podTemplateOf } from '../rules/manifests';
 
 /** One namespace's peak use against its quota. */
 export interface NamespaceCapacity {

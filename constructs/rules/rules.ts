@@ -1,5 +1,5 @@
-import { SECRET_ENV_NAME, isPinnedImage } from '../../core/names';
-import { objectId, Finding, Severity } from '../schema';
+import { SECRET_ENV_NAME, isPinnedImage } from '../core/names';
+import { objectId, Finding, Severity } from './schema';
 import { PodTemplateRef, podTemplates, selects } from './manifests';
 
 /*

@@ -1,4 +1,4 @@
-import { podTemplateOf, selects } from './manifests';
+import { podTemplateOf, selects } from '../rules/manifests';
 
 /*
  * A Graphviz (DOT) picture of an environment: namespaces as clusters,

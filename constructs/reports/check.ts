@@ -1,8 +1,8 @@
-import { ComputeResources } from '../../core/resources';
-import { Finding, validateManifests } from '../schema';
+import { ComputeResources } from '../core/resources';
+import { Finding, validateManifests } from '../rules/schema';
 import { CapacityReport, capacityReport } from './capacity';
-import { FileError, loadManifestDir } from './manifests';
-import { Rule, runRules } from './rules';
+import { FileError, loadManifestDir } from '../rules/manifests';
+import { Rule, runRules } from '../rules/rules';
 
 /** The grade of a set of manifests. */
 export interface CheckReport {

@@ -4,7 +4,7 @@ import { ApiObject, App, Chart, Names, Yaml } from 'cdk8s';
 import { chartApiObjects, finishObject, stampOwners } from '../core/blueprint-chart';
 import { collectIssues, withChecksAlreadyRun } from '../core/checks';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
-import { Finding, validateManifests } from './schema';
+import { Finding, validateManifests } from '../rules/schema';
 
 /** One chart, rendered. */
 export interface RenderedChart {
