@@ -1,7 +1,19 @@
 import { Construct } from 'constructs';
 import {
-  BlueprintChart, BlueprintError, ComputeResources, IRoutable, IngressRoutes, PodSecurityLevel, PreemptionPolicy, PriorityClass, QuotaLimits, QuotaPreset,
-  ReclaimPolicy, StorageClass, TeamAccessProps, TeamNamespace,
+  BlueprintChart,
+  BlueprintError,
+  ComputeResources,
+  IRoutable,
+  IngressRoutes,
+  PodSecurityLevel,
+  PreemptionPolicy,
+  PriorityClass,
+  QuotaLimits,
+  QuotaPreset,
+  ReclaimPolicy,
+  StorageClass,
+  TeamAccessProps,
+  TeamNamespace,
 } from '../constructs';
 import { Descheduler } from './descheduler';
 import { Monitoring } from './monitoring';
@@ -58,7 +70,12 @@ export class ClusterPlatform extends Construct {
   public readonly clusterChart: BlueprintChart;
   public readonly teams: ReadonlyMap<string, TeamNamespace>;
   public readonly teamCharts: ReadonlyMap<string, BlueprintChart>;
-  public readonly priorities: { readonly critical: PriorityClass; readonly high: PriorityClass; readonly standard: PriorityClass; readonly batch: PriorityClass };
+  public readonly priorities: {
+    readonly critical: PriorityClass;
+    readonly high: PriorityClass;
+    readonly standard: PriorityClass;
+    readonly batch: PriorityClass;
+  };
   public readonly storage: { readonly data: StorageClass; readonly scratch: StorageClass };
   public readonly monitoring: Monitoring;
   public readonly descheduler: Descheduler;
@@ -68,32 +85,66 @@ export class ClusterPlatform extends Construct {
   constructor(scope: Construct, id: string, props: ClusterPlatformProps) {
     super(scope, id);
     this.props = props;
-    const chart = (name: string, owner: string) => new BlueprintChart(scope, name, { owner, partOf: `platform-${props.environment}`, nodeAllocatable: props.nodeAllocatable });
+    const chart = (name: string, owner: string) =>
+      new BlueprintChart(scope, name, { owner, partOf: `platform-${props.environment}`, nodeAllocatable: props.nodeAllocatable });
     this.clusterChart = chart('cluster', 'platform');
     this.priorities = {
-      critical: new PriorityClass(this.clusterChart, 'platform-critical', { value: 100_000, description: 'Platform services: monitoring, ingress.' }),
+      critical: new PriorityClass(this.clusterChart, 'platform-critical', {
+        value: 100_000,
+        description: 'Platform services: monitoring, ingress.',
+      }),
       high: new PriorityClass(this.clusterChart, 'high', { value: 10_000, description: 'User-facing services.' }),
       standard: new PriorityClass(this.clusterChart, 'standard', { value: 1_000, globalDefault: true, description: 'Everything else.' }),
-      batch: new PriorityClass(this.clusterChart, 'batch', { value: 100, preemptionPolicy: PreemptionPolicy.NEVER, description: 'Batch work that never preempts.' }),
+      batch: new PriorityClass(this.clusterChart, 'batch', {
+        value: 100,
+        preemptionPolicy: PreemptionPolicy.NEVER,
+        description: 'Batch work that never preempts.',
+      }),
     };
     const provisioner = props.provisioner ?? 'ebs.csi.aws.com';
     this.storage = {
-      data: new StorageClass(this.clusterChart, 'data', { provisioner, parameters: { type: 'gp3' }, reclaimPolicy: ReclaimPolicy.RETAIN, zones: props.zones }),
-      scratch: new StorageClass(this.clusterChart, 'scratch', { provisioner, parameters: { type: 'gp3' }, reclaimPolicy: ReclaimPolicy.DELETE, zones: props.zones }),
+      data: new StorageClass(this.clusterChart, 'data', {
+        provisioner,
+        parameters: { type: 'gp3' },
+        reclaimPolicy: ReclaimPolicy.RETAIN,
+        zones: props.zones,
+      }),
+      scratch: new StorageClass(this.clusterChart, 'scratch', {
+        provisioner,
+        parameters: { type: 'gp3' },
+        reclaimPolicy: ReclaimPolicy.DELETE,
+        zones: props.zones,
+      }),
     };
 
     const monitoringChart = chart('monitoring', 'platform');
-    const monitoringNs = new TeamNamespace(monitoringChart, 'monitoring', { quota: QuotaPreset.MEDIUM, holdsData: true, access: { admin: ['platform'] } });
-    this.monitoring = new Monitoring(monitoringChart, 'Monitoring', {
-      namespace: monitoringNs, targets: props.monitoringTargets ?? 200, replicas: props.monitoringReplicas, storageClass: this.storage.data, federate: props.federate,
+    const monitoringNs = new TeamNamespace(monitoringChart, 'monitoring', {
+      quota: QuotaPreset.MEDIUM,
+      holdsData: true,
+      access: { admin: ['platform'] },
     });
-    this.descheduler = new Descheduler(monitoringChart, 'Descheduler', { namespace: new TeamNamespace(monitoringChart, 'descheduler', { quota: QuotaPreset.SMALL }), schedule: props.deschedulerSchedule });
+    this.monitoring = new Monitoring(monitoringChart, 'Monitoring', {
+      namespace: monitoringNs,
+      targets: props.monitoringTargets ?? 200,
+      replicas: props.monitoringReplicas,
+      storageClass: this.storage.data,
+      federate: props.federate,
+    });
+    this.descheduler = new Descheduler(monitoringChart, 'Descheduler', {
+      namespace: new TeamNamespace(monitoringChart, 'descheduler', { quota: QuotaPreset.SMALL }),
+      schedule: props.deschedulerSchedule,
+    });
 
     const teams = new Map<string, TeamNamespace>();
     const teamCharts = new Map<string, BlueprintChart>();
     for (const t of props.teams) {
       const c = chart(`team-${t.name}`, t.name);
-      const ns = new TeamNamespace(c, t.name, { quota: t.quota ?? QuotaPreset.SMALL, access: t.access, holdsData: t.holdsData, podSecurity: { enforce: PodSecurityLevel.RESTRICTED } });
+      const ns = new TeamNamespace(c, t.name, {
+        quota: t.quota ?? QuotaPreset.SMALL,
+        access: t.access,
+        holdsData: t.holdsData,
+        podSecurity: { enforce: PodSecurityLevel.RESTRICTED },
+      });
       ns.allowFromNamespace(monitoringNs.name); // Prometheus scrapes every team
       teams.set(t.name, ns);
       teamCharts.set(t.name, c);
@@ -105,7 +156,16 @@ export class ClusterPlatform extends Construct {
   /** A team's namespace; unknown names fail with the list of teams. */
   public team(name: string): TeamNamespace {
     const t = this.teams.get(name);
-    if (!t) throw new BlueprintError({ code: 'TEAM_UNKNOWN', path: this.node.path, construct: 'ClusterPlatform', field: 'team', value: name, message: 'is not a team of this platform', fix: `use one of ${[...this.teams.keys()].join(', ')}` });
+    if (!t)
+      throw new BlueprintError({
+        code: 'TEAM_UNKNOWN',
+        path: this.node.path,
+        construct: 'ClusterPlatform',
+        field: 'team',
+        value: name,
+        message: 'is not a team of this platform',
+        fix: `use one of ${[...this.teams.keys()].join(', ')}`,
+      });
     return t;
   }
 
@@ -113,11 +173,23 @@ export class ClusterPlatform extends Construct {
   public route(route: PlatformRoute): IngressRoutes {
     const ns = route.backend.namespace;
     if (!this.props.host) {
-      throw new BlueprintError({ code: 'INGRESS_INVALID', path: this.node.path, construct: 'ClusterPlatform', field: 'host', value: undefined, message: 'is not set, so there is nothing to route from', fix: 'set host on the platform' });
+      throw new BlueprintError({
+        code: 'INGRESS_INVALID',
+        path: this.node.path,
+        construct: 'ClusterPlatform',
+        field: 'host',
+        value: undefined,
+        message: 'is not set, so there is nothing to route from',
+        fix: 'set host on the platform',
+      });
     }
     let ingress = this.ingresses.get(ns);
     if (!ingress) {
-      ingress = new IngressRoutes(this.teamCharts.get(ns) ?? this.clusterChart, `ingress-${ns}`, { namespace: ns, name: 'public', host: this.props.host });
+      ingress = new IngressRoutes(this.teamCharts.get(ns) ?? this.clusterChart, `ingress-${ns}`, {
+        namespace: ns,
+        name: 'public',
+        host: this.props.host,
+      });
       this.ingresses.set(ns, ingress);
     }
     ingress.addRoute(route);

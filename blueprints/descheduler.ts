@@ -27,20 +27,30 @@ export class Descheduler extends Construct {
     super(scope, id);
     const ns = props.namespace.name;
     const policy = new ConfigMap(this, 'Policy', {
-      namespace: ns, name: 'descheduler-policy',
+      namespace: ns,
+      name: 'descheduler-policy',
       files: {
         'policy.yaml': stringify({
-          apiVersion: 'descheduler/v1alpha2', kind: 'DeschedulerPolicy',
-          profiles: [{
-            name: 'default',
-            pluginConfig: [
-              { name: 'DefaultEvictor', args: { evictLocalStoragePods: false, ignorePvcPods: true } },
-              { name: 'RemoveDuplicates' },
-              { name: 'RemovePodsViolatingTopologySpreadConstraint' },
-              { name: 'LowNodeUtilization', args: { thresholds: { cpu: props.underusedPercent ?? 20, memory: props.underusedPercent ?? 20, pods: 20 }, targetThresholds: { cpu: props.overusedPercent ?? 70, memory: props.overusedPercent ?? 70, pods: 70 } } },
-            ],
-            plugins: { balance: { enabled: ['RemoveDuplicates', 'RemovePodsViolatingTopologySpreadConstraint', 'LowNodeUtilization'] } },
-          }],
+          apiVersion: 'descheduler/v1alpha2',
+          kind: 'DeschedulerPolicy',
+          profiles: [
+            {
+              name: 'default',
+              pluginConfig: [
+                { name: 'DefaultEvictor', args: { evictLocalStoragePods: false, ignorePvcPods: true } },
+                { name: 'RemoveDuplicates' },
+                { name: 'RemovePodsViolatingTopologySpreadConstraint' },
+                {
+                  name: 'LowNodeUtilization',
+                  args: {
+                    thresholds: { cpu: props.underusedPercent ?? 20, memory: props.underusedPercent ?? 20, pods: 20 },
+                    targetThresholds: { cpu: props.overusedPercent ?? 70, memory: props.overusedPercent ?? 70, pods: 70 },
+                  },
+                },
+              ],
+              plugins: { balance: { enabled: ['RemoveDuplicates', 'RemovePodsViolatingTopologySpreadConstraint', 'LowNodeUtilization'] } },
+            },
+          ],
         }),
       },
     });
@@ -55,9 +65,14 @@ export class Descheduler extends Construct {
       { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list', 'watch'] },
     ]);
     this.job = new ScheduledJob(this, 'Job', {
-      namespace: props.namespace, name: 'descheduler', image: props.image ?? 'registry.k8s.io/descheduler/descheduler:v0.31.0',
-      schedule: props.schedule ?? '*/15 * * * *', args: ['--policy-config-file', '/policy/policy.yaml', '--v', '3'],
-      resources: ResourcePreset.SMALL, serviceAccount: account, mountServiceAccountToken: true,
+      namespace: props.namespace,
+      name: 'descheduler',
+      image: props.image ?? 'registry.k8s.io/descheduler/descheduler:v0.31.0',
+      schedule: props.schedule ?? '*/15 * * * *',
+      args: ['--policy-config-file', '/policy/policy.yaml', '--v', '3'],
+      resources: ResourcePreset.SMALL,
+      serviceAccount: account,
+      mountServiceAccountToken: true,
       mounts: [{ volume: Volume.fromConfigMap(policy), path: '/policy' }],
     });
     this.job.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));

@@ -2,7 +2,15 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import {
-  ConfigMap, Peer, Probe, ResourcesProps, ServiceAccount, StatefulService, StorageClass, TeamNamespace, Volume,
+  ConfigMap,
+  Peer,
+  Probe,
+  ResourcesProps,
+  ServiceAccount,
+  StatefulService,
+  StorageClass,
+  TeamNamespace,
+  Volume,
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 
@@ -45,8 +53,14 @@ const DEFAULTS = {
   scrapeInterval: Duration.seconds(30),
   retention: Duration.days(15),
   rules: [
-    { record: 'namespace:container_cpu_usage_seconds:sum_rate', expr: 'sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=""}[5m]))' },
-    { record: 'namespace:container_memory_working_set_bytes:sum', expr: 'sum by (namespace) (container_memory_working_set_bytes{container!=""})' },
+    {
+      record: 'namespace:container_cpu_usage_seconds:sum_rate',
+      expr: 'sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=""}[5m]))',
+    },
+    {
+      record: 'namespace:container_memory_working_set_bytes:sum',
+      expr: 'sum by (namespace) (container_memory_working_set_bytes{container!=""})',
+    },
   ],
 } as const;
 
@@ -65,7 +79,12 @@ export class Monitoring extends Construct {
     const ns = props.namespace;
     const scrapeInterval = props.scrapeInterval ?? DEFAULTS.scrapeInterval;
     const retention = props.retention ?? DEFAULTS.retention;
-    this.sizing = prometheusStorage({ targets: props.targets, seriesPerTarget: props.seriesPerTarget ?? DEFAULTS.seriesPerTarget, scrapeInterval, retention });
+    this.sizing = prometheusStorage({
+      targets: props.targets,
+      seriesPerTarget: props.seriesPerTarget ?? DEFAULTS.seriesPerTarget,
+      scrapeInterval,
+      retention,
+    });
     const interval = `${scrapeInterval.toSeconds()}s`;
     const scrapeConfigs: unknown[] = [
       {
@@ -77,16 +96,27 @@ export class Monitoring extends Construct {
           { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
         ],
       },
-      ...(props.federate?.length ? [{
-        job_name: 'federate', honor_labels: true, metrics_path: '/federate',
-        params: { 'match[]': ['{__name__=~"namespace:.*"}'] },
-        static_configs: [{ targets: [...props.federate] }],
-      }] : []),
+      ...(props.federate?.length
+        ? [
+            {
+              job_name: 'federate',
+              honor_labels: true,
+              metrics_path: '/federate',
+              params: { 'match[]': ['{__name__=~"namespace:.*"}'] },
+              static_configs: [{ targets: [...props.federate] }],
+            },
+          ]
+        : []),
     ];
     this.config = new ConfigMap(this, 'Config', {
-      namespace: ns.name, name: 'prometheus-config',
+      namespace: ns.name,
+      name: 'prometheus-config',
       files: {
-        'prometheus.yml': stringify({ global: { scrape_interval: interval, evaluation_interval: interval }, rule_files: ['/etc/prometheus/rules.yml'], scrape_configs: scrapeConfigs }),
+        'prometheus.yml': stringify({
+          global: { scrape_interval: interval, evaluation_interval: interval },
+          rule_files: ['/etc/prometheus/rules.yml'],
+          scrape_configs: scrapeConfigs,
+        }),
         'rules.yml': stringify({ groups: [{ name: 'recording', rules: [...(props.recordingRules ?? DEFAULTS.rules)] }] }),
       },
     });
@@ -96,22 +126,28 @@ export class Monitoring extends Construct {
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
     ]);
     this.prometheus = new StatefulService(this, 'Prometheus', {
-      namespace: ns, name: 'prometheus', image: props.image ?? DEFAULTS.image, replicas: props.replicas ?? 1,
+      namespace: ns,
+      name: 'prometheus',
+      image: props.image ?? DEFAULTS.image,
+      replicas: props.replicas ?? 1,
       ports: [{ name: 'web', port: 9090 }],
       args: [
-        '--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus',
-        `--storage.tsdb.retention.time=${Math.round(retention.toMilliseconds() / 3_600_000)}h`, `--storage.tsdb.retention.size=${this.sizing.retentionSize}`,
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+        `--storage.tsdb.retention.time=${Math.round(retention.toMilliseconds() / 3_600_000)}h`,
+        `--storage.tsdb.retention.size=${this.sizing.retentionSize}`,
         '--web.enable-lifecycle',
       ],
       resources: props.resources ?? { limits: { cpu: '500m', memory: '2Gi' } },
-      readiness: Probe.http('/-/ready', 'web'), liveness: Probe.http('/-/healthy', 'web', { periodSeconds: 20 }),
+      readiness: Probe.http('/-/ready', 'web'),
+      liveness: Probe.http('/-/healthy', 'web', { periodSeconds: 20 }),
       mounts: [{ volume: Volume.fromConfigMap(this.config), path: '/etc/prometheus' }],
       claims: [{ name: 'data', mountPath: '/prometheus', size: this.sizing.claim, storageClass: props.storageClass }],
-      serviceAccount: account, mountServiceAccountToken: true,
+      serviceAccount: account,
+      mountServiceAccountToken: true,
     });
     // Scrape every namespace; the API server for discovery.
     this.prometheus.allowTo(Peer.allNamespaces());
     this.prometheus.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));
   }
 }
-

@@ -39,8 +39,22 @@ export function prometheusStorage(input: PrometheusSizingInput): PrometheusSizin
   const retention = input.retention.toSeconds();
   const bps = input.bytesPerSample ?? 1.5;
   const headroom = input.headroom ?? 0.3;
-  const bad = (field: string, value: unknown) => new BlueprintError({ code: 'SIZING_INVALID', path: '', field, value, message: 'must be a positive number', fix: 'give the sizing real inputs' });
-  for (const [field, value] of [['targets', input.targets], ['seriesPerTarget', input.seriesPerTarget], ['scrapeInterval', interval], ['retention', retention], ['bytesPerSample', bps]] as const) {
+  const bad = (field: string, value: unknown) =>
+    new BlueprintError({
+      code: 'SIZING_INVALID',
+      path: '',
+      field,
+      value,
+      message: 'must be a positive number',
+      fix: 'give the sizing real inputs',
+    });
+  for (const [field, value] of [
+    ['targets', input.targets],
+    ['seriesPerTarget', input.seriesPerTarget],
+    ['scrapeInterval', interval],
+    ['retention', retention],
+    ['bytesPerSample', bps],
+  ] as const) {
     if (!(Number.isFinite(value) && value > 0)) throw bad(field, value);
   }
   if (!(headroom >= 0)) throw bad('headroom', headroom);

@@ -32,7 +32,11 @@ Options:
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
 `;
 
-interface Args { command?: string; dir?: string; flags: Record<string, string | boolean> }
+interface Args {
+  command?: string;
+  dir?: string;
+  flags: Record<string, string | boolean>;
+}
 
 export function parseArgs(argv: readonly string[]): Args {
   const flags: Record<string, string | boolean> = {};
@@ -47,19 +51,38 @@ export function parseArgs(argv: readonly string[]): Args {
 }
 
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err`. */
-export async function run(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   const { command, dir, flags } = parseArgs(argv);
-  if (flags.help || flags.h) { out(USAGE); return 0; }
-  if (!command || !['check', 'diagram', 'capacity'].includes(command) || !dir) { err(USAGE); return 2; }
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) { err(`cluster-blueprints: ${dir} is not a directory\n`); return 2; }
-  const node = flags['node-cpu'] || flags['node-memory'] ? { cpu: String(flags['node-cpu'] || ''), memory: String(flags['node-memory'] || '') } : undefined;
+  if (flags.help || flags.h) {
+    out(USAGE);
+    return 0;
+  }
+  if (!command || !['check', 'diagram', 'capacity'].includes(command) || !dir) {
+    err(USAGE);
+    return 2;
+  }
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    err(`cluster-blueprints: ${dir} is not a directory\n`);
+    return 2;
+  }
+  const node =
+    flags['node-cpu'] || flags['node-memory']
+      ? { cpu: String(flags['node-cpu'] || ''), memory: String(flags['node-memory'] || '') }
+      : undefined;
   const nodes = flags.nodes ? Number(flags.nodes) : undefined;
   try {
     if (command === 'diagram') {
       const { objects, errors } = loadManifestDir(dir);
       for (const e of errors) err(`${e.file}: ${e.rule} ${e.message}\n`);
       const target = String(flags.out || `${dir.replace(/\/+$/, '')}.svg`);
-      const dot = toDot(objects.map((o) => o.object), path.basename(dir));
+      const dot = toDot(
+        objects.map((o) => o.object),
+        path.basename(dir),
+      );
       fs.writeFileSync(target.replace(/\.svg$/, '.dot'), dot);
       fs.writeFileSync(target, await renderSvg(dot));
       out(`diagram: ${target} (${objects.length} objects)\n`);
@@ -68,17 +91,26 @@ export async function run(argv: readonly string[], out: (s: string) => void = (s
     const report = checkDirectory(dir, { nodeAllocatable: node, nodes });
     if (flags['capacity-out']) fs.writeFileSync(String(flags['capacity-out']), `${JSON.stringify(report.capacity, null, 2)}\n`);
     if (command === 'capacity') {
-      out(flags.json ? `${JSON.stringify(report.capacity, null, 2)}\n` : `${formatReport({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }, dir)}\n`);
+      out(
+        flags.json
+          ? `${JSON.stringify(report.capacity, null, 2)}\n`
+          : `${formatReport({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }, dir)}\n`,
+      );
       return 0;
     }
     out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, dir)}\n`);
     return report.errors > 0 ? 1 : 0;
   } catch (e) {
-    if (e instanceof BlueprintError) { err(`${e.message}\n`); return 2; }
+    if (e instanceof BlueprintError) {
+      err(`${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
 }
 
 if (require.main === module) {
-  run(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -27,7 +27,10 @@ export const EXCERPTS: Record<string, Excerpt> = {
   'team-namespace-full': { file: 'team-namespace', show: ['LimitRange', 'NetworkPolicy', 'RoleBinding/team-edit', 'ServiceAccount'] },
   'web-service': { file: 'web-service', show: ['Deployment/api', 'Service/api', 'HorizontalPodAutoscaler/api', 'PodDisruptionBudget/api'] },
   'stateful-service': { file: 'stateful-service', show: ['StatefulSet/cassandra', 'Service/cassandra', 'StorageClass'] },
-  'external-service': { file: 'external-service', show: ['Service/orders-db', 'Service/legacy-db', 'EndpointSlice', 'NetworkPolicy/allow-orders-to-ext-legacy-db'] },
+  'external-service': {
+    file: 'external-service',
+    show: ['Service/orders-db', 'Service/legacy-db', 'EndpointSlice', 'NetworkPolicy/allow-orders-to-ext-legacy-db'],
+  },
   jobs: { file: 'jobs', show: ['Job', 'CronJob', 'DaemonSet'] },
   'cluster-platform': { file: 'cluster-platform', show: ['PriorityClass/high', 'StorageClass/data', 'Ingress', 'CronJob/descheduler'] },
   scenarios: { file: 'scenarios', show: ['Deployment/helloworld-db', 'HorizontalPodAutoscaler/hpa-example'] },
@@ -63,9 +66,17 @@ export function exampleBlock(name: string): string {
   const objects = (e.elide ?? true) ? picked.map(elide) : picked;
   const code = fs.readFileSync(file, 'utf8').replace("'../../index'", "'cluster-blueprints'").trim();
   return [
-    `<!-- example:${name} -->`, '```ts', code, '```', '',
-    `produces (${e.show.join(', ')} of the ${all.length} objects; the app.kubernetes.io labels and owner annotation every object carries are elided):`, '',
-    '```yaml', Yaml.stringify(...objects).trim(), '```', `<!-- /example:${name} -->`,
+    `<!-- example:${name} -->`,
+    '```ts',
+    code,
+    '```',
+    '',
+    `produces (${e.show.join(', ')} of the ${all.length} objects; the app.kubernetes.io labels and owner annotation every object carries are elided):`,
+    '',
+    '```yaml',
+    Yaml.stringify(...objects).trim(),
+    '```',
+    `<!-- /example:${name} -->`,
   ].join('\n');
 }
 
@@ -82,7 +93,19 @@ export function errorBlock(name: string): string {
   }
   if (!message) throw new Error(`docs/examples/${name}.ts was expected to fail`);
   const code = fs.readFileSync(file, 'utf8').replace("'../../index'", "'cluster-blueprints'").trim();
-  return [`<!-- error:${name} -->`, '```ts', code, '```', '', 'fails, before anything is written, with:', '', '```', message, '```', `<!-- /error:${name} -->`].join('\n');
+  return [
+    `<!-- error:${name} -->`,
+    '```ts',
+    code,
+    '```',
+    '',
+    'fails, before anything is written, with:',
+    '',
+    '```',
+    message,
+    '```',
+    `<!-- /error:${name} -->`,
+  ].join('\n');
 }
 
 export function renderReadme(readme: string): string {

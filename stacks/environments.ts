@@ -1,10 +1,27 @@
 import { App, Duration } from 'cdk8s';
+import { Cassandra, ClusterPlatform, ExternalDatabase, HelloworldDb, HpaExample, RandomGenerator, ReverseProxy } from '../blueprints';
 import {
-  Cassandra, ClusterPlatform, ExternalDatabase, HelloworldDb, HpaExample, RandomGenerator, ReverseProxy,
-} from '../blueprints';
-import {
-  BatchJob, BlueprintChart, BlueprintError, ComputeResources, EnvValue, ExternalService, JobPattern, NodeAgent, PodSecurityLevel, Probe,
-  QuotaLimits, QuotaPreset, ResourcePreset, ScheduledJob, SecretRef, StatefulService, TeamAccessProps, TeamNamespace, VerticalAutoscaler, WebService, Worker,
+  BatchJob,
+  BlueprintChart,
+  BlueprintError,
+  ComputeResources,
+  EnvValue,
+  ExternalService,
+  JobPattern,
+  NodeAgent,
+  PodSecurityLevel,
+  Probe,
+  QuotaLimits,
+  QuotaPreset,
+  ResourcePreset,
+  ScheduledJob,
+  SecretRef,
+  StatefulService,
+  TeamAccessProps,
+  TeamNamespace,
+  VerticalAutoscaler,
+  WebService,
+  Worker,
 } from '../constructs';
 
 /** A Secret the deploy tool creates from its secret store: Secret key → stack config key. */
@@ -41,21 +58,51 @@ export interface EnvironmentConfig {
 const access = { payments: { edit: ['payments-devs'], view: ['sre'] }, catalog: { edit: ['catalog-devs'], view: ['sre'] } };
 
 export const dev: EnvironmentConfig = {
-  name: 'dev', replicas: 1, maxReplicas: 4, teamQuota: QuotaPreset.SMALL, scenarioQuota: QuotaPreset.MEDIUM,
-  expectedNodes: 3, host: 'dev.shop.example.com', monitoringTargets: 50, monitoringReplicas: 1, cassandraReplicas: 3, access,
+  name: 'dev',
+  replicas: 1,
+  maxReplicas: 4,
+  teamQuota: QuotaPreset.SMALL,
+  scenarioQuota: QuotaPreset.MEDIUM,
+  expectedNodes: 3,
+  host: 'dev.shop.example.com',
+  monitoringTargets: 50,
+  monitoringReplicas: 1,
+  cassandraReplicas: 3,
+  access,
 };
 
 export const staging: EnvironmentConfig = {
-  name: 'staging', replicas: 2, maxReplicas: 6, teamQuota: QuotaPreset.MEDIUM, scenarioQuota: QuotaPreset.MEDIUM,
-  expectedNodes: 4, host: 'staging.shop.example.com', monitoringTargets: 200, monitoringReplicas: 1, cassandraReplicas: 3, access,
+  name: 'staging',
+  replicas: 2,
+  maxReplicas: 6,
+  teamQuota: QuotaPreset.MEDIUM,
+  scenarioQuota: QuotaPreset.MEDIUM,
+  expectedNodes: 4,
+  host: 'staging.shop.example.com',
+  monitoringTargets: 200,
+  monitoringReplicas: 1,
+  cassandraReplicas: 3,
+  access,
   nodeAllocatable: { cpu: '3920m', memory: '14Gi' },
 };
 
 export const prod: EnvironmentConfig = {
-  name: 'prod', replicas: 3, maxReplicas: 20, teamQuota: QuotaPreset.LARGE, scenarioQuota: QuotaPreset.LARGE,
-  expectedNodes: 6, host: 'shop.example.com', monitoringTargets: 1700, monitoringReplicas: 2, cassandraReplicas: 3,
-  zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], nodeAllocatable: { cpu: '7910m', memory: '29Gi' },
-  access: { payments: { edit: ['payments-devs'], view: ['sre', 'auditors'] }, catalog: { edit: ['catalog-devs'], view: ['sre', 'auditors'] } },
+  name: 'prod',
+  replicas: 3,
+  maxReplicas: 20,
+  teamQuota: QuotaPreset.LARGE,
+  scenarioQuota: QuotaPreset.LARGE,
+  expectedNodes: 6,
+  host: 'shop.example.com',
+  monitoringTargets: 1700,
+  monitoringReplicas: 2,
+  cassandraReplicas: 3,
+  zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+  nodeAllocatable: { cpu: '7910m', memory: '29Gi' },
+  access: {
+    payments: { edit: ['payments-devs'], view: ['sre', 'auditors'] },
+    catalog: { edit: ['catalog-devs'], view: ['sre', 'auditors'] },
+  },
 };
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev, staging, prod };
@@ -63,7 +110,11 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev, 
 /** The Secrets every environment expects the deploy tool to create (their values never reach dist/). */
 export const SECRETS: readonly SecretSpec[] = [
   { namespace: 'payments', name: 'ledger-credentials', keys: { password: 'ledgerPassword' } },
-  { namespace: 'helloworld-db', name: 'helloworld-db-credentials', keys: { 'root-password': 'mysqlRootPassword', password: 'mysqlPassword' } },
+  {
+    namespace: 'helloworld-db',
+    name: 'helloworld-db-credentials',
+    keys: { 'root-password': 'mysqlRootPassword', password: 'mysqlPassword' },
+  },
   { namespace: 'external-database', name: 'external-database-credentials', keys: { 'url-credentials': 'mongoCredentials' } },
 ];
 
@@ -71,7 +122,14 @@ export const SECRETS: readonly SecretSpec[] = [
 export function environment(name: string): EnvironmentConfig {
   const env = ENVIRONMENTS[name];
   if (!env) {
-    throw new BlueprintError({ code: 'ENVIRONMENT_UNKNOWN', path: '', field: 'env', value: name, message: 'is not a known environment', fix: `use one of ${Object.keys(ENVIRONMENTS).join(', ')}` });
+    throw new BlueprintError({
+      code: 'ENVIRONMENT_UNKNOWN',
+      path: '',
+      field: 'env',
+      value: name,
+      message: 'is not a known environment',
+      fix: `use one of ${Object.keys(ENVIRONMENTS).join(', ')}`,
+    });
   }
   return env;
 }
@@ -84,8 +142,12 @@ export function environment(name: string): EnvironmentConfig {
 export function buildEnvironment(config: EnvironmentConfig, outdir?: string): App {
   const app = new App({ outdir });
   const platform = new ClusterPlatform(app, 'platform', {
-    environment: config.name, nodeAllocatable: config.nodeAllocatable, zones: config.zones, host: config.host,
-    monitoringTargets: config.monitoringTargets, monitoringReplicas: config.monitoringReplicas,
+    environment: config.name,
+    nodeAllocatable: config.nodeAllocatable,
+    zones: config.zones,
+    host: config.host,
+    monitoringTargets: config.monitoringTargets,
+    monitoringReplicas: config.monitoringReplicas,
     teams: [
       { name: 'payments', quota: config.teamQuota, access: config.access.payments, holdsData: true },
       { name: 'catalog', quota: config.teamQuota, access: config.access.catalog },
@@ -97,50 +159,109 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
 
   // An autoscaled API and a fixed-size storefront calling it across namespaces.
   const api = new WebService(payments, 'api', {
-    namespace: payments, image: 'ghcr.io/acme/payments-api:2.3.1', ports: [{ name: 'http', port: 8080 }],
+    namespace: payments,
+    image: 'ghcr.io/acme/payments-api:2.3.1',
+    ports: [{ name: 'http', port: 8080 }],
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
     autoscaling: { minReplicas: 2, maxReplicas: config.maxReplicas, cpuUtilization: 70 },
-    readiness: Probe.http('/readyz', 'http'), liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
-    terminationGracePeriod: Duration.seconds(30), priorityClass: platform.priorities.high,
+    readiness: Probe.http('/readyz', 'http'),
+    liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
+    terminationGracePeriod: Duration.seconds(30),
+    priorityClass: platform.priorities.high,
     placement: { spread: { strict: spreadStrictly } },
   });
   const shop = new WebService(catalog, 'storefront', {
-    namespace: catalog, image: 'ghcr.io/acme/storefront:5.0.4', ports: [{ name: 'http', port: 3000 }],
-    resources: ResourcePreset.SMALL, replicas: config.replicas, readiness: Probe.http('/healthz', 'http'), priorityClass: platform.priorities.high,
+    namespace: catalog,
+    image: 'ghcr.io/acme/storefront:5.0.4',
+    ports: [{ name: 'http', port: 3000 }],
+    resources: ResourcePreset.SMALL,
+    replicas: config.replicas,
+    readiness: Probe.http('/healthz', 'http'),
+    priorityClass: platform.priorities.high,
     placement: { spread: { strict: spreadStrictly } },
   });
-  const indexer = new Worker(catalog, 'indexer', { namespace: catalog, image: 'ghcr.io/acme/indexer:1.9.0', replicas: 1, resources: ResourcePreset.MICRO });
+  const indexer = new Worker(catalog, 'indexer', {
+    namespace: catalog,
+    image: 'ghcr.io/acme/indexer:1.9.0',
+    replicas: 1,
+    resources: ResourcePreset.MICRO,
+  });
   api.allowFrom(shop);
   indexer.allowTo(api);
   platform.route({ path: '/product', backend: shop });
 
   // State and the outside world: a ledger database, two external mappings, batch work.
   const ledger = new StatefulService(payments, 'ledger', {
-    namespace: payments, image: 'postgres:16.4', replicas: 1, ports: [{ name: 'pg', port: 5432 }],
-    resources: ResourcePreset.SMALL, writablePaths: ['/tmp', '/var/run/postgresql'],
-    env: { PGDATA: '/var/lib/postgresql/data/pgdata', POSTGRES_PASSWORD: EnvValue.fromSecret(SecretRef.fromName('ledger-credentials'), 'password') },
+    namespace: payments,
+    image: 'postgres:16.4',
+    replicas: 1,
+    ports: [{ name: 'pg', port: 5432 }],
+    resources: ResourcePreset.SMALL,
+    writablePaths: ['/tmp', '/var/run/postgresql'],
+    env: {
+      PGDATA: '/var/lib/postgresql/data/pgdata',
+      POSTGRES_PASSWORD: EnvValue.fromSecret(SecretRef.fromName('ledger-credentials'), 'password'),
+    },
     claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi', storageClass: platform.storage.data }],
   });
   api.allowTo(ledger);
   new VerticalAutoscaler(payments, 'ledger-vpa', { target: ledger });
-  const processor = ExternalService.fromHostName(payments, 'card-processor', { namespace: payments.name, hostName: 'api.processor.example.com', ports: [{ name: 'https', port: 443 }] });
+  const processor = ExternalService.fromHostName(payments, 'card-processor', {
+    namespace: payments.name,
+    hostName: 'api.processor.example.com',
+    ports: [{ name: 'https', port: 443 }],
+  });
   processor.allowFrom(api);
-  const mainframe = ExternalService.fromAddresses(catalog, 'inventory-mainframe', { namespace: catalog.name, addresses: ['203.0.113.20'], ports: [{ name: 'db2', port: 50000, targetPort: 50001 }] });
+  const mainframe = ExternalService.fromAddresses(catalog, 'inventory-mainframe', {
+    namespace: catalog.name,
+    addresses: ['203.0.113.20'],
+    ports: [{ name: 'db2', port: 50000, targetPort: 50001 }],
+  });
   mainframe.allowFrom(indexer);
-  new BatchJob(catalog, 'reindex', { namespace: catalog, image: 'ghcr.io/acme/indexer:1.9.0', args: ['--full'], resources: ResourcePreset.MICRO, pattern: JobPattern.fixedCompletions(3, 1), priorityClass: platform.priorities.batch });
-  new ScheduledJob(payments, 'settlement', { namespace: payments, image: 'ghcr.io/acme/settlement:0.8.0', schedule: '0 2 * * *', timeZone: 'Etc/UTC', resources: ResourcePreset.MICRO, priorityClass: platform.priorities.batch });
+  new BatchJob(catalog, 'reindex', {
+    namespace: catalog,
+    image: 'ghcr.io/acme/indexer:1.9.0',
+    args: ['--full'],
+    resources: ResourcePreset.MICRO,
+    pattern: JobPattern.fixedCompletions(3, 1),
+    priorityClass: platform.priorities.batch,
+  });
+  new ScheduledJob(payments, 'settlement', {
+    namespace: payments,
+    image: 'ghcr.io/acme/settlement:0.8.0',
+    schedule: '0 2 * * *',
+    timeZone: 'Etc/UTC',
+    resources: ResourcePreset.MICRO,
+    priorityClass: platform.priorities.batch,
+  });
 
   // Node agents need hostPath, which only the privileged level admits: a namespace of their own.
-  const agentsChart = new BlueprintChart(app, 'node-agents', { owner: 'platform', partOf: `platform-${config.name}`, nodeAllocatable: config.nodeAllocatable });
-  const agents = new TeamNamespace(agentsChart, 'node-agents', { quota: QuotaPreset.SMALL, access: { admin: ['sre'] }, podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED } });
+  const agentsChart = new BlueprintChart(app, 'node-agents', {
+    owner: 'platform',
+    partOf: `platform-${config.name}`,
+    nodeAllocatable: config.nodeAllocatable,
+  });
+  const agents = new TeamNamespace(agentsChart, 'node-agents', {
+    quota: QuotaPreset.SMALL,
+    access: { admin: ['sre'] },
+    podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED },
+  });
   new NodeAgent(agents, 'log-shipper', {
-    namespace: agents, image: 'fluent/fluent-bit:3.1.4', resources: ResourcePreset.MICRO, tolerateControlPlane: true,
-    hostPaths: [{ name: 'varlog', hostPath: '/var/log' }], expectedNodes: config.expectedNodes,
+    namespace: agents,
+    image: 'fluent/fluent-bit:3.1.4',
+    resources: ResourcePreset.MICRO,
+    tolerateControlPlane: true,
+    hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+    expectedNodes: config.expectedNodes,
   });
 
   // The scenarios of the notes, each in its own governed namespace.
   const scenario = (name: string, holdsData = false) => {
-    const chart = new BlueprintChart(app, `scenario-${name}`, { owner: name, partOf: `platform-${config.name}`, nodeAllocatable: config.nodeAllocatable });
+    const chart = new BlueprintChart(app, `scenario-${name}`, {
+      owner: name,
+      partOf: `platform-${config.name}`,
+      nodeAllocatable: config.nodeAllocatable,
+    });
     const ns = new TeamNamespace(chart, name, { quota: config.scenarioQuota, holdsData });
     ns.allowFromNamespace('monitoring');
     return ns;
@@ -150,7 +271,11 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
   const proxyNs = scenario('reverse-proxy');
   new ReverseProxy(proxyNs, 'ReverseProxy', { namespace: proxyNs, replicas: Math.max(config.replicas, 2) });
   const cassandraNs = scenario('cassandra', true);
-  new Cassandra(cassandraNs, 'Cassandra', { namespace: cassandraNs, replicas: config.cassandraReplicas, storageClass: platform.storage.data });
+  new Cassandra(cassandraNs, 'Cassandra', {
+    namespace: cassandraNs,
+    replicas: config.cassandraReplicas,
+    storageClass: platform.storage.data,
+  });
   const hpaNs = scenario('hpa-example');
   new HpaExample(hpaNs, 'HpaExample', { namespace: hpaNs, maxReplicas: 10 });
   const externalNs = scenario('external-database');

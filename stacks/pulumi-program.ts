@@ -27,10 +27,17 @@ export interface Deployment {
 }
 
 /** The @pulumi/kubernetes class of a kind, or undefined for custom resources. */
-export function resourceClass(apiVersion: string, kind: string): (new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource) | undefined {
+export function resourceClass(
+  apiVersion: string,
+  kind: string,
+): (new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource) | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
   if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined;
-  if (group.endsWith('.k8s.io') && !['rbac.authorization', 'networking', 'scheduling', 'storage', 'discovery', 'apiextensions'].some((g) => group === `${g}.k8s.io`)) return undefined;
+  if (
+    group.endsWith('.k8s.io') &&
+    !['rbac.authorization', 'networking', 'scheduling', 'storage', 'discovery', 'apiextensions'].some((g) => group === `${g}.k8s.io`)
+  )
+    return undefined;
   const mod = (k8s as any)[group === 'core' ? 'core' : group.split('.')[0]];
   return mod?.[version]?.[kind];
 }
@@ -45,7 +52,10 @@ export function resourceName(obj: any): string {
 export function referencedSecrets(obj: unknown): string[] {
   const found = new Set<string>();
   const walk = (v: any) => {
-    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (!v || typeof v !== 'object') return;
     if (v.secretKeyRef?.name) found.add(v.secretKeyRef.name);
     if (v.secretRef?.name) found.add(v.secretRef.name);
@@ -70,7 +80,9 @@ export function deployEnvironment(): Deployment {
   // Every Secret value must be in the stack config before anything is registered.
   const missing = SECRETS.flatMap((s) => Object.values(s.keys)).filter((key) => config.getSecret(key) === undefined);
   if (missing.length > 0) {
-    throw new pulumi.RunError(`Missing required secret configuration: ${missing.join(', ')}. Set each with: pulumi config set --secret <key> <value>`);
+    throw new pulumi.RunError(
+      `Missing required secret configuration: ${missing.join(', ')}. Set each with: pulumi config set --secret <key> <value>`,
+    );
   }
   // Render and validate first: bad input never reaches the cluster.
   const rendered = renderApp(buildEnvironment(env));
@@ -84,7 +96,8 @@ export function deployEnvironment(): Deployment {
   for (const r of rendered) charts.set(r.name, new ChartComponent(r.name, { provider }));
 
   const all = rendered.flatMap((r) => r.objects.map((object) => ({ chart: r.name, object })));
-  const rank = (o: any) => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : CLUSTER_SCOPED_KINDS.has(o.kind) ? 2 : 3);
+  const rank = (o: any) =>
+    o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : CLUSTER_SCOPED_KINDS.has(o.kind) ? 2 : 3;
   all.sort((a, b) => rank(a.object) - rank(b.object));
 
   const namespaces = new Map<string, pulumi.CustomResource>();
@@ -101,7 +114,9 @@ export function deployEnvironment(): Deployment {
       ...(holdsData ? { retainOnDelete: true, protect: true } : {}),
     };
     const Cls = resourceClass(object.apiVersion, object.kind);
-    const resource = Cls ? new Cls(resourceName(object), object, options) : new k8s.apiextensions.CustomResource(resourceName(object), object, options);
+    const resource = Cls
+      ? new Cls(resourceName(object), object, options)
+      : new k8s.apiextensions.CustomResource(resourceName(object), object, options);
     if (object.kind === 'Namespace') namespaces.set(object.metadata.name, resource);
     objects.push({ object, resource, options });
   };
@@ -110,17 +125,23 @@ export function deployEnvironment(): Deployment {
   // Secrets next, so the workloads that read them wait for them.
   const secretsByName = new Map<string, k8s.core.v1.Secret>();
   const secrets = SECRETS.filter((s) => namespaces.has(s.namespace)).map((s) => {
-    const secret = new k8s.core.v1.Secret(`secret-${s.namespace}-${s.name}`, {
-      metadata: { name: s.name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': 'cluster-blueprints' } },
-      type: 'Opaque',
-      stringData: Object.fromEntries(Object.entries(s.keys).map(([k, configKey]) => [k, config.requireSecret(configKey)])),
-    }, { provider, dependsOn: [namespaces.get(s.namespace)!], additionalSecretOutputs: ['data', 'stringData'] });
+    const secret = new k8s.core.v1.Secret(
+      `secret-${s.namespace}-${s.name}`,
+      {
+        metadata: { name: s.name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': 'cluster-blueprints' } },
+        type: 'Opaque',
+        stringData: Object.fromEntries(Object.entries(s.keys).map(([k, configKey]) => [k, config.requireSecret(configKey)])),
+      },
+      { provider, dependsOn: [namespaces.get(s.namespace)!], additionalSecretOutputs: ['data', 'stringData'] },
+    );
     secretsByName.set(`${s.namespace}/${s.name}`, secret);
     return secret;
   });
   for (const { chart, object } of all.filter((x) => x.object.kind !== 'Namespace')) {
     const ns = object.metadata.namespace;
-    const deps = referencedSecrets(object).map((n) => secretsByName.get(`${ns}/${n}`)).filter((x): x is k8s.core.v1.Secret => x !== undefined);
+    const deps = referencedSecrets(object)
+      .map((n) => secretsByName.get(`${ns}/${n}`))
+      .filter((x): x is k8s.core.v1.Secret => x !== undefined);
     register(chart, object, deps);
   }
 

@@ -21,7 +21,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const dir = path.join(root, name);
     synthesize(buildEnvironment(env), { outdir: dir });
     if (mode === 'diagram') {
-      const dot = toDot(loadManifestDir(dir).objects.map((o) => o.object), `${name} environment`);
+      const dot = toDot(
+        loadManifestDir(dir).objects.map((o) => o.object),
+        `${name} environment`,
+      );
       fs.mkdirSync(path.join(root, 'diagrams'), { recursive: true });
       fs.writeFileSync(path.join(root, 'diagrams', `${name}.dot`), dot);
       fs.writeFileSync(path.join(root, 'diagrams', `${name}.svg`), await renderSvg(dot));
@@ -33,8 +36,19 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`${formatReport(report, `${name} (${dir})`)}\n`);
     if (report.errors > 0 || report.warnings > 0 || report.capacity.warnings.length > 0) failed++;
   }
-  if (mode !== 'diagram') console.log(failed ? `${failed} environment(s) with findings` : `all ${names.length} environment(s) pass with zero errors and zero warnings`);
+  if (mode !== 'diagram')
+    console.log(
+      failed ? `${failed} environment(s) with findings` : `all ${names.length} environment(s) pass with zero errors and zero warnings`,
+    );
   return failed ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error(e.message ?? e); process.exitCode = 1; });
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(e.message ?? e);
+    process.exitCode = 1;
+  },
+);

@@ -14,12 +14,18 @@ function files(dir: string, ext: string): string[] {
 }
 
 const root = path.join(__dirname, '..');
-const source = ['constructs', 'blueprints', 'stacks'].filter((d) => fs.existsSync(path.join(root, d))).flatMap((d) => files(path.join(root, d), '.ts'));
+const source = ['constructs', 'blueprints', 'stacks']
+  .filter((d) => fs.existsSync(path.join(root, d)))
+  .flatMap((d) => files(path.join(root, d), '.ts'));
 const codes = new Set<string>();
 for (const f of source) {
-  for (const m of fs.readFileSync(f, 'utf8').matchAll(/(?:code|rule): '([A-Z][A-Z0-9_]+)'|add\('([A-Z][A-Z0-9_]+)'/g)) codes.add(m[1] ?? m[2]);
+  for (const m of fs.readFileSync(f, 'utf8').matchAll(/(?:code|rule): '([A-Z][A-Z0-9_]+)'|add\('([A-Z][A-Z0-9_]+)'/g))
+    codes.add(m[1] ?? m[2]);
 }
-const tests = files(__dirname, '.test.ts').filter((f) => f !== __filename).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+const tests = files(__dirname, '.test.ts')
+  .filter((f) => f !== __filename)
+  .map((f) => fs.readFileSync(f, 'utf8'))
+  .join('\n');
 
 test('the scan finds the codes', () => {
   expect(codes.size).toBeGreaterThan(10);

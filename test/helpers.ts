@@ -15,7 +15,9 @@ export function render(app: App): any[] {
 
 /** Renders `chart` only, after asserting the whole app is schema-valid. */
 export function renderChart(chart: Chart): any[] {
-  const objects = renderApp(chart.node.root as App).filter((r) => r.chart === chart).flatMap((r) => r.objects);
+  const objects = renderApp(chart.node.root as App)
+    .filter((r) => r.chart === chart)
+    .flatMap((r) => r.objects);
   const findings = validateManifests(objects);
   expect(findings).toEqual([]);
   return objects;
@@ -24,7 +26,10 @@ export function renderChart(chart: Chart): any[] {
 /** The one object of `kind` named `name` (never by array index: STYLE.md §13). */
 export function find(objects: readonly any[], kind: string, name: string): any {
   const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
-  if (hits.length !== 1) throw new Error(`expected one ${kind}/${name}, found ${hits.length} among ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  if (hits.length !== 1)
+    throw new Error(
+      `expected one ${kind}/${name}, found ${hits.length} among ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`,
+    );
   return hits[0];
 }
 

@@ -26,23 +26,45 @@ export class Cassandra extends Construct {
 
   constructor(scope: Construct, id: string, props: CassandraProps) {
     super(scope, id);
-    this.storageClass = props.storageClass ?? new StorageClass(this, 'Storage', { name: 'cassandra-gp2', provisioner: 'kubernetes.io/aws-ebs', parameters: { type: 'gp2' } });
+    this.storageClass =
+      props.storageClass ??
+      new StorageClass(this, 'Storage', { name: 'cassandra-gp2', provisioner: 'kubernetes.io/aws-ebs', parameters: { type: 'gp2' } });
     const replicas = props.replicas ?? 3;
     this.cluster = new StatefulService(this, 'Cluster', {
-      namespace: props.namespace, name: 'cassandra', image: props.image ?? 'cassandra:4.1.5', replicas,
-      ports: [{ name: 'intra-node', port: 7000 }, { name: 'tls-intra-node', port: 7001 }, { name: 'jmx', port: 7199 }, { name: 'cql', port: 9042 }],
+      namespace: props.namespace,
+      name: 'cassandra',
+      image: props.image ?? 'cassandra:4.1.5',
+      replicas,
+      ports: [
+        { name: 'intra-node', port: 7000 },
+        { name: 'tls-intra-node', port: 7001 },
+        { name: 'jmx', port: 7199 },
+        { name: 'cql', port: 9042 },
+      ],
       resources: { limits: { cpu: '500m', memory: '1Gi' } },
       env: {
-        MAX_HEAP_SIZE: '512M', HEAP_NEWSIZE: '100M', CASSANDRA_CLUSTER_NAME: 'K8Demo', CASSANDRA_DC: 'DC1-K8Demo', CASSANDRA_RACK: 'Rack1-K8Demo',
+        MAX_HEAP_SIZE: '512M',
+        HEAP_NEWSIZE: '100M',
+        CASSANDRA_CLUSTER_NAME: 'K8Demo',
+        CASSANDRA_DC: 'DC1-K8Demo',
+        CASSANDRA_RACK: 'Rack1-K8Demo',
         POD_IP: EnvValue.fromField(PodField.POD_IP),
       },
-      readiness: Probe.exec(['/bin/bash', '-c', 'nodetool status | grep -E "^UN\\s+${POD_IP}"'], { initialDelaySeconds: 15, timeoutSeconds: 5 }),
+      readiness: Probe.exec(['/bin/bash', '-c', 'nodetool status | grep -E "^UN\\s+${POD_IP}"'], {
+        initialDelaySeconds: 15,
+        timeoutSeconds: 5,
+      }),
       liveness: Probe.tcp('cql', { initialDelaySeconds: 60, periodSeconds: 20 }),
       writablePaths: ['/tmp', '/etc/cassandra', '/var/log/cassandra'],
       claims: [{ name: 'cassandra-data', mountPath: '/var/lib/cassandra', size: props.storage ?? '8Gi', storageClass: this.storageClass }],
     });
     // Seeds from the stable identities: the first two pods (or one, for a single node).
-    this.cluster.addInitContainer({ name: 'wait-dns', image: 'busybox:1.36', command: ['sh', '-c', `until nslookup ${this.cluster.serviceDnsName}; do sleep 2; done`], resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } } });
+    this.cluster.addInitContainer({
+      name: 'wait-dns',
+      image: 'busybox:1.36',
+      command: ['sh', '-c', `until nslookup ${this.cluster.serviceDnsName}; do sleep 2; done`],
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } },
+    });
     this.seeds = this.cluster.peerDnsNames().slice(0, Math.min(2, replicas)).join(',');
     this.cluster.addEnv({ CASSANDRA_SEEDS: this.seeds });
   }

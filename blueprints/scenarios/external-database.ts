@@ -26,13 +26,27 @@ export class ExternalDatabase extends Construct {
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
     super(scope, id);
     const port = props.port ?? 27017;
-    this.database = ExternalService.fromHostName(this, 'Database', { namespace: props.namespace.name, name: 'database', hostName: props.hostName, ports: [{ name: 'db', port }] });
+    this.database = ExternalService.fromHostName(this, 'Database', {
+      namespace: props.namespace.name,
+      name: 'database',
+      hostName: props.hostName,
+      ports: [{ name: 'db', port }],
+    });
     this.app = new WebService(this, 'App', {
-      namespace: props.namespace, name: 'orders', image: props.appImage ?? 'ghcr.io/acme/orders:2.1.0', replicas: 2,
-      ports: [{ name: 'http', port: 8080 }], resources: ResourcePreset.SMALL, readiness: Probe.http('/readyz', 'http'),
+      namespace: props.namespace,
+      name: 'orders',
+      image: props.appImage ?? 'ghcr.io/acme/orders:2.1.0',
+      replicas: 2,
+      ports: [{ name: 'http', port: 8080 }],
+      resources: ResourcePreset.SMALL,
+      readiness: Probe.http('/readyz', 'http'),
       env: {
-        DATABASE_HOST: this.database.dnsName, DATABASE_PORT: String(port),
-        DATABASE_CREDENTIALS: EnvValue.fromSecret(props.credentials ?? SecretRef.fromName('external-database-credentials'), 'url-credentials'),
+        DATABASE_HOST: this.database.dnsName,
+        DATABASE_PORT: String(port),
+        DATABASE_CREDENTIALS: EnvValue.fromSecret(
+          props.credentials ?? SecretRef.fromName('external-database-credentials'),
+          'url-credentials',
+        ),
       },
     });
     this.database.allowFrom(this.app);

@@ -1,5 +1,15 @@
 import { Construct } from 'constructs';
-import { EnvValue, Probe, Qos, ResourcePreset, SecretRef, StatefulService, StorageClass, TeamNamespace, WebService } from '../../constructs';
+import {
+  EnvValue,
+  Probe,
+  Qos,
+  ResourcePreset,
+  SecretRef,
+  StatefulService,
+  StorageClass,
+  TeamNamespace,
+  WebService,
+} from '../../constructs';
 
 /** Props of `HelloworldDb`. */
 export interface HelloworldDbProps {
@@ -36,23 +46,35 @@ export class HelloworldDb extends Construct {
     const ns = props.namespace;
     const secret = props.credentials ?? SecretRef.fromName('helloworld-db-credentials');
     this.database = new StatefulService(this, 'Database', {
-      namespace: ns, name: 'database-service', image: props.mysqlImage ?? 'mysql:8.4.2',
-      ports: [{ name: 'mysql', port: 3306 }], qos: Qos.GUARANTEED, resources: { limits: { cpu: '500m', memory: '1Gi' } },
+      namespace: ns,
+      name: 'database-service',
+      image: props.mysqlImage ?? 'mysql:8.4.2',
+      ports: [{ name: 'mysql', port: 3306 }],
+      qos: Qos.GUARANTEED,
+      resources: { limits: { cpu: '500m', memory: '1Gi' } },
       env: {
         MYSQL_ROOT_PASSWORD: EnvValue.fromSecret(secret, 'root-password'),
         MYSQL_PASSWORD: EnvValue.fromSecret(secret, 'password'),
-        MYSQL_USER: 'helloworld', MYSQL_DATABASE: 'helloworld',
+        MYSQL_USER: 'helloworld',
+        MYSQL_DATABASE: 'helloworld',
       },
-      readiness: Probe.tcp('mysql', { periodSeconds: 5 }), liveness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'], { periodSeconds: 20, timeoutSeconds: 5 }),
+      readiness: Probe.tcp('mysql', { periodSeconds: 5 }),
+      liveness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'], { periodSeconds: 20, timeoutSeconds: 5 }),
       writablePaths: ['/tmp', '/var/run/mysqld'],
       claims: [{ name: 'data', mountPath: '/var/lib/mysql', size: props.storage ?? '10Gi', storageClass: props.storageClass }],
     });
     this.web = new WebService(this, 'Web', {
-      namespace: ns, name: 'helloworld-db', image: props.webImage ?? 'wardviaene/k8s-demo:1.0.0', replicas: props.replicas ?? 3,
-      ports: [{ name: 'nodejs-port', port: 3000 }], resources: ResourcePreset.SMALL,
+      namespace: ns,
+      name: 'helloworld-db',
+      image: props.webImage ?? 'wardviaene/k8s-demo:1.0.0',
+      replicas: props.replicas ?? 3,
+      ports: [{ name: 'nodejs-port', port: 3000 }],
+      resources: ResourcePreset.SMALL,
       command: ['node', 'index-db.js'],
       env: {
-        MYSQL_HOST: this.database.name, MYSQL_USER: 'helloworld', MYSQL_DATABASE: 'helloworld',
+        MYSQL_HOST: this.database.name,
+        MYSQL_USER: 'helloworld',
+        MYSQL_DATABASE: 'helloworld',
         MYSQL_PASSWORD: EnvValue.fromSecret(secret, 'password'),
       },
       readiness: Probe.http('/', 'nodejs-port'),

@@ -23,7 +23,9 @@ export class HpaExample extends Construct {
   constructor(scope: Construct, id: string, props: HpaExampleProps) {
     super(scope, id);
     this.service = new WebService(this, 'Service', {
-      namespace: props.namespace, name: 'hpa-example', image: props.image ?? 'registry.k8s.io/hpa-example:1.0',
+      namespace: props.namespace,
+      name: 'hpa-example',
+      image: props.image ?? 'registry.k8s.io/hpa-example:1.0',
       ports: [{ name: 'http', port: 80 }],
       resources: { requests: { cpu: '200m', memory: '64Mi' }, limits: { cpu: '400m', memory: '128Mi' } },
       autoscaling: { minReplicas: 1, maxReplicas: props.maxReplicas ?? 10, cpuUtilization: 50 },

@@ -1,6 +1,17 @@
 import { Construct } from 'constructs';
 import {
-  BatchJob, EnvValue, JobPattern, PodField, Probe, ResourcePreset, ResourceField, ScheduledJob, StatefulService, TeamNamespace, Volume, WebService,
+  BatchJob,
+  EnvValue,
+  JobPattern,
+  PodField,
+  Probe,
+  ResourcePreset,
+  ResourceField,
+  ScheduledJob,
+  StatefulService,
+  TeamNamespace,
+  Volume,
+  WebService,
 } from '../../constructs';
 
 /** Props of `RandomGenerator`. */
@@ -29,28 +40,57 @@ export class RandomGenerator extends Construct {
     const ns = props.namespace;
     const image = props.image ?? 'k8spatterns/random-generator:1.0';
     const batch = { namespace: ns, image, resources: ResourcePreset.MICRO } as const;
-    this.job = new BatchJob(this, 'Job', { ...batch, name: 'random-generator-job', command: ['java', '-cp', '/', 'RandomRunner', '/numbers.txt', '10000'], pattern: JobPattern.fixedCompletions(5, 2) });
-    this.cron = new ScheduledJob(this, 'CronJob', { ...batch, name: 'random-generator-cron', schedule: '*/3 * * * *', command: ['java', '-cp', '/', 'RandomRunner', '/numbers.txt', '10000'] });
+    this.job = new BatchJob(this, 'Job', {
+      ...batch,
+      name: 'random-generator-job',
+      command: ['java', '-cp', '/', 'RandomRunner', '/numbers.txt', '10000'],
+      pattern: JobPattern.fixedCompletions(5, 2),
+    });
+    this.cron = new ScheduledJob(this, 'CronJob', {
+      ...batch,
+      name: 'random-generator-cron',
+      schedule: '*/3 * * * *',
+      command: ['java', '-cp', '/', 'RandomRunner', '/numbers.txt', '10000'],
+    });
     const config = Volume.emptyDir('config-directory');
     const podinfo = Volume.downwardApi('pod-info');
     this.service = new WebService(this, 'Service', {
-      namespace: ns, name: 'random-generator', image, replicas: props.replicas ?? 3, ports: [{ name: 'http', port: 8080 }],
-      resources: ResourcePreset.SMALL, disruptionBudget: { minAvailable: 2 },
-      readiness: Probe.http('/actuator/health/readiness', 'http'), liveness: Probe.http('/actuator/health/liveness', 'http', { periodSeconds: 20 }),
+      namespace: ns,
+      name: 'random-generator',
+      image,
+      replicas: props.replicas ?? 3,
+      ports: [{ name: 'http', port: 8080 }],
+      resources: ResourcePreset.SMALL,
+      disruptionBudget: { minAvailable: 2 },
+      readiness: Probe.http('/actuator/health/readiness', 'http'),
+      liveness: Probe.http('/actuator/health/liveness', 'http', { periodSeconds: 20 }),
       env: {
         PATTERN: 'Downward API',
-        POD_IP: EnvValue.fromField(PodField.POD_IP), NODE_NAME: EnvValue.fromField(PodField.NODE_NAME),
+        POD_IP: EnvValue.fromField(PodField.POD_IP),
+        NODE_NAME: EnvValue.fromField(PodField.NODE_NAME),
         MEMORY_LIMIT: EnvValue.fromResource(ResourceField.LIMITS_MEMORY, { divisor: '1Mi' }),
       },
-      mounts: [{ volume: podinfo, path: '/pod-info' }, { volume: config, path: '/config', readOnly: true }],
-      initContainers: [{
-        name: 'init-config', image: 'busybox:1.36', resources: ResourcePreset.MICRO,
-        command: ['sh', '-c', 'echo "pattern=Init Container\nlog.level=info" > /config/app.properties'],
-        mounts: [{ volume: config, path: '/config' }],
-      }],
+      mounts: [
+        { volume: podinfo, path: '/pod-info' },
+        { volume: config, path: '/config', readOnly: true },
+      ],
+      initContainers: [
+        {
+          name: 'init-config',
+          image: 'busybox:1.36',
+          resources: ResourcePreset.MICRO,
+          command: ['sh', '-c', 'echo "pattern=Init Container\nlog.level=info" > /config/app.properties'],
+          mounts: [{ volume: config, path: '/config' }],
+        },
+      ],
     });
     this.stateful = new StatefulService(this, 'Stateful', {
-      namespace: ns, name: 'rg', image, replicas: 2, ports: [{ name: 'http', port: 8080 }], resources: ResourcePreset.SMALL,
+      namespace: ns,
+      name: 'rg',
+      image,
+      replicas: 2,
+      ports: [{ name: 'http', port: 8080 }],
+      resources: ResourcePreset.SMALL,
       env: { LOG_FILE: '/opt/logs/random.log' },
       claims: [{ name: 'logs', mountPath: '/opt/logs', size: '10Mi' }],
     });

@@ -38,11 +38,20 @@ export class ReverseProxy extends Construct {
   constructor(scope: Construct, id: string, props: ReverseProxyProps) {
     super(scope, id);
     const ns = props.namespace;
-    this.config = new ConfigMap(this, 'Config', { namespace: ns.name, name: 'nginx-config', files: { 'reverseproxy.conf': REVERSE_PROXY_CONF } });
+    this.config = new ConfigMap(this, 'Config', {
+      namespace: ns.name,
+      name: 'nginx-config',
+      files: { 'reverseproxy.conf': REVERSE_PROXY_CONF },
+    });
     this.service = new WebService(this, 'Service', {
-      namespace: ns, name: 'reverse-proxy', image: props.nginxImage ?? 'nginxinc/nginx-unprivileged:1.27.2', replicas: props.replicas ?? 2,
-      ports: [{ name: 'http', port: 8080 }], servicePorts: [{ name: 'http', port: 80, targetPort: 'http' }],
-      resources: ResourcePreset.MICRO, readiness: Probe.http('/', 'http'),
+      namespace: ns,
+      name: 'reverse-proxy',
+      image: props.nginxImage ?? 'nginxinc/nginx-unprivileged:1.27.2',
+      replicas: props.replicas ?? 2,
+      ports: [{ name: 'http', port: 8080 }],
+      servicePorts: [{ name: 'http', port: 80, targetPort: 'http' }],
+      resources: ResourcePreset.MICRO,
+      readiness: Probe.http('/', 'http'),
       mounts: [{ volume: Volume.fromConfigMap(this.config), path: '/etc/nginx/conf.d' }],
       writablePaths: ['/tmp', '/var/cache/nginx'],
       sidecars: [{ name: 'k8s-demo', image: props.appImage ?? 'wardviaene/k8s-demo:1.0.0', resources: ResourcePreset.SMALL }],

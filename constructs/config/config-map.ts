@@ -55,21 +55,39 @@ export class ConfigMap extends Construct {
     const data: Record<string, string> = { ...props.data };
     for (const [key, source] of Object.entries(props.files ?? {})) {
       if (key in data) {
-        problems.add({ code: 'CONFIG_KEY_DUPLICATE', field: `files.${key}`, value: key, message: 'is both a literal and a file', fix: 'rename one of them' });
+        problems.add({
+          code: 'CONFIG_KEY_DUPLICATE',
+          field: `files.${key}`,
+          value: key,
+          message: 'is both a literal and a file',
+          fix: 'rename one of them',
+        });
         continue;
       }
       if (source instanceof ConfigFile) {
         try {
           data[key] = fs.readFileSync(path.resolve(source.path), 'utf8');
         } catch (e) {
-          problems.add({ code: 'CONFIG_FILE_UNREADABLE', field: `files.${key}`, value: source.path, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, fix: 'check the path; it is relative to the directory synth runs in' });
+          problems.add({
+            code: 'CONFIG_FILE_UNREADABLE',
+            field: `files.${key}`,
+            value: source.path,
+            message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+            fix: 'check the path; it is relative to the directory synth runs in',
+          });
         }
       } else {
         data[key] = source;
       }
     }
     for (const key of Object.keys(data)) {
-      problems.check(!KEY.test(key) || key.length > 253, { code: 'CONFIG_KEY_INVALID', field: `data.${key}`, value: key, message: "is not a valid ConfigMap key", fix: "use letters, digits, '-', '_' and '.'" });
+      problems.check(!KEY.test(key) || key.length > 253, {
+        code: 'CONFIG_KEY_INVALID',
+        field: `data.${key}`,
+        value: key,
+        message: 'is not a valid ConfigMap key',
+        fix: "use letters, digits, '-', '_' and '.'",
+      });
     }
     problems.throwIfAny();
     this.data = data;

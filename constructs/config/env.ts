@@ -39,7 +39,13 @@ export class EnvValue {
   }
   /** A resource of a container (Downward API); `divisor` such as `'1m'` or `'1Mi'`. */
   public static fromResource(resource: ResourceField, options: { containerName?: string; divisor?: string } = {}): EnvValue {
-    return new EnvValue(undefined, { resourceFieldRef: { resource, ...(options.containerName ? { containerName: options.containerName } : {}), ...(options.divisor ? { divisor: options.divisor } : {}) } });
+    return new EnvValue(undefined, {
+      resourceFieldRef: {
+        resource,
+        ...(options.containerName ? { containerName: options.containerName } : {}),
+        ...(options.divisor ? { divisor: options.divisor } : {}),
+      },
+    });
   }
   private constructor(
     public readonly value: string | undefined,

@@ -17,5 +17,8 @@ export class SecretRef {
     if (issue) throw new BlueprintError({ path: '', ...issue });
     return new SecretRef(name, version);
   }
-  private constructor(public readonly name: string, public readonly version: string) {}
+  private constructor(
+    public readonly name: string,
+    public readonly version: string,
+  ) {}
 }

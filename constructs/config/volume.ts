@@ -8,7 +8,12 @@ import { PodField } from './env';
 export class Volume {
   /** Scratch space that lives as long as the pod. */
   public static emptyDir(name: string, options: { sizeLimit?: MemoryInput; memory?: boolean } = {}): Volume {
-    return new Volume(name, { emptyDir: { ...(options.memory ? { medium: 'Memory' } : {}), ...(options.sizeLimit ? { sizeLimit: Memory.of(options.sizeLimit).toString() } : {}) } });
+    return new Volume(name, {
+      emptyDir: {
+        ...(options.memory ? { medium: 'Memory' } : {}),
+        ...(options.sizeLimit ? { sizeLimit: Memory.of(options.sizeLimit).toString() } : {}),
+      },
+    });
   }
   /** A ConfigMap's entries as files (e.g. `reverseproxy.conf` in `/etc/nginx/conf.d`). */
   public static fromConfigMap(configMap: ConfigMap, name = configMap.name): Volume {
@@ -19,8 +24,16 @@ export class Volume {
     return new Volume(name, { secret: { secretName: secret.name, defaultMode: 0o400 } }, undefined, secret);
   }
   /** Pod labels and annotations (and other fields) as files (Downward API). */
-  public static downwardApi(name: string, files: Readonly<Record<string, PodField | 'metadata.labels' | 'metadata.annotations'>> = { labels: 'metadata.labels', annotations: 'metadata.annotations' }): Volume {
-    return new Volume(name, { downwardAPI: { items: Object.entries(files).map(([p, fieldPath]) => ({ path: p, fieldRef: { fieldPath } })) } });
+  public static downwardApi(
+    name: string,
+    files: Readonly<Record<string, PodField | 'metadata.labels' | 'metadata.annotations'>> = {
+      labels: 'metadata.labels',
+      annotations: 'metadata.annotations',
+    },
+  ): Volume {
+    return new Volume(name, {
+      downwardAPI: { items: Object.entries(files).map(([p, fieldPath]) => ({ path: p, fieldRef: { fieldPath } })) },
+    });
   }
   /** A directory of the node. Only where the namespace's Pod Security level allows it. */
   public static hostPath(name: string, hostPath: string, type: 'Directory' | 'DirectoryOrCreate' | 'File' | '' = 'Directory'): Volume {

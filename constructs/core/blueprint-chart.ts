@@ -41,7 +41,16 @@ export class BlueprintChart extends Chart {
     super(scope, id, { ...props, labels });
     const problems = new Problems(this, 'BlueprintChart');
     const ownerIssue = nameIssue(NameRule.LABEL_VALUE, 'owner', props.owner);
-    if (ownerIssue || !props.owner) problems.add(ownerIssue ?? { code: 'NAME_INVALID', field: 'owner', value: props.owner, message: 'must not be empty', fix: "name the owning team, e.g. 'payments'" });
+    if (ownerIssue || !props.owner)
+      problems.add(
+        ownerIssue ?? {
+          code: 'NAME_INVALID',
+          field: 'owner',
+          value: props.owner,
+          message: 'must not be empty',
+          fix: "name the owning team, e.g. 'payments'",
+        },
+      );
     if (props.partOf !== undefined) {
       problems.addAll(nameIssue(NameRule.LABEL_VALUE, 'partOf', props.partOf));
     }
@@ -60,8 +69,7 @@ export class BlueprintChart extends Chart {
 
 /** The API objects a chart renders, in cdk8s' dependency order. */
 export function chartApiObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+  return new DependencyGraph(chart.node).topology().filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
 }
 
 /** Adds the owner annotation to every object of `chart` (or the given ones) whose tree declares an owner. */

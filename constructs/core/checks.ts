@@ -11,7 +11,10 @@ import { BlueprintIssue, IssueInput, formatIssue } from './errors';
 /** A synth-time check: returns the issues it finds, empty when all is well. */
 export type Check = () => readonly IssueInput[];
 
-interface Registered { readonly constructName: string; readonly check: Check }
+interface Registered {
+  readonly constructName: string;
+  readonly check: Check;
+}
 
 const registry = new WeakMap<IConstruct, Registered[]>();
 let suppressed = 0;
@@ -24,7 +27,8 @@ function run(scope: IConstruct, entry: Registered): BlueprintIssue[] {
 export function addCheck(scope: IConstruct, constructName: string, check: Check): void {
   const entry = { constructName, check };
   const list = registry.get(scope);
-  if (list) list.push(entry); else registry.set(scope, [entry]);
+  if (list) list.push(entry);
+  else registry.set(scope, [entry]);
   scope.node.addValidation({
     validate: () => (suppressed > 0 ? [] : run(scope, entry).map(formatIssue)),
   });

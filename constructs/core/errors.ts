@@ -26,8 +26,11 @@ function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value && typeof (value as { toString?: unknown }).toString === 'function'
-    && (value as object).toString !== Object.prototype.toString) {
+  if (
+    value &&
+    typeof (value as { toString?: unknown }).toString === 'function' &&
+    (value as object).toString !== Object.prototype.toString
+  ) {
     return String(value);
   }
   try {
@@ -60,7 +63,7 @@ export class BlueprintError extends Error {
   public readonly fix: string;
 
   constructor(issues: BlueprintIssue | readonly BlueprintIssue[]) {
-    const list = Array.isArray(issues) ? [...issues] as BlueprintIssue[] : [issues as BlueprintIssue];
+    const list = Array.isArray(issues) ? ([...issues] as BlueprintIssue[]) : [issues as BlueprintIssue];
     if (list.length === 0) throw new Error('BlueprintError needs at least one issue');
     const header = list.length === 1 ? '' : `${list.length} problems:\n  `;
     super(header + list.map(formatIssue).join('\n  '));
@@ -90,7 +93,10 @@ export type IssueInput = Omit<BlueprintIssue, 'path' | 'construct'> & { readonly
 export class Problems {
   private readonly found: BlueprintIssue[] = [];
 
-  constructor(private readonly scope: IConstruct | undefined, private readonly constructName: string) {}
+  constructor(
+    private readonly scope: IConstruct | undefined,
+    private readonly constructName: string,
+  ) {}
 
   /** Records an issue. */
   public add(issue: IssueInput): void {

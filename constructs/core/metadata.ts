@@ -25,10 +25,26 @@ export const MANAGED_BY = 'cluster-blueprints';
 
 /** Kinds that live outside namespaces: they must never carry `metadata.namespace`. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'PriorityClass', 'StorageClass', 'CSIDriver', 'CSINode',
-  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'IngressClass', 'RuntimeClass',
-  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'VolumeAttachment',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'FlowSchema', 'PriorityLevelConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'PriorityClass',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'IngressClass',
+  'RuntimeClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'VolumeAttachment',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
 ]);
 
 /** Labels describing one component of an application. */

@@ -62,8 +62,10 @@ export function parseNanos(input: unknown, unit: QuantityUnit, ctx?: ParseContex
     num *= BINARY[suffix];
   } else {
     const exp = suffix in DECIMAL ? DECIMAL[suffix] : Number(suffix.slice(1));
-    if (exp > 18 || exp < -9) throw invalid(input, ctx, `has exponent ${exp}, outside the range the API server stores`, `use a quantity such as ${example}`);
-    if (exp >= 0) num *= pow10(exp); else den *= pow10(-exp);
+    if (exp > 18 || exp < -9)
+      throw invalid(input, ctx, `has exponent ${exp}, outside the range the API server stores`, `use a quantity such as ${example}`);
+    if (exp >= 0) num *= pow10(exp);
+    else den *= pow10(-exp);
   }
   if (num % den !== 0n) throw invalid(input, ctx, 'is more precise than 1n (one nano-unit)', 'round it to at most nine decimal places');
   const nanos = num / den;
@@ -109,7 +111,14 @@ export abstract class Quantity {
   /** Multiplies by a non-negative integer (replicas, pod counts). */
   public times(factor: number): this {
     if (!Number.isSafeInteger(factor) || factor < 0) {
-      throw new BlueprintError({ code: 'QUANTITY_INVALID', path: '', field: 'factor', value: factor, message: 'must be a non-negative integer', fix: 'multiply by a replica or pod count' });
+      throw new BlueprintError({
+        code: 'QUANTITY_INVALID',
+        path: '',
+        field: 'factor',
+        value: factor,
+        message: 'must be a non-negative integer',
+        fix: 'multiply by a replica or pod count',
+      });
     }
     return this.make(this.nanos * BigInt(factor));
   }
@@ -119,12 +128,24 @@ export abstract class Quantity {
     return this.nanos < other.nanos ? -1 : this.nanos > other.nanos ? 1 : 0;
   }
 
-  public equals(other: this): boolean { return this.nanos === other.nanos; }
-  public lt(other: this): boolean { return this.nanos < other.nanos; }
-  public lte(other: this): boolean { return this.nanos <= other.nanos; }
-  public gt(other: this): boolean { return this.nanos > other.nanos; }
-  public gte(other: this): boolean { return this.nanos >= other.nanos; }
-  public get isZero(): boolean { return this.nanos === 0n; }
+  public equals(other: this): boolean {
+    return this.nanos === other.nanos;
+  }
+  public lt(other: this): boolean {
+    return this.nanos < other.nanos;
+  }
+  public lte(other: this): boolean {
+    return this.nanos <= other.nanos;
+  }
+  public gt(other: this): boolean {
+    return this.nanos > other.nanos;
+  }
+  public gte(other: this): boolean {
+    return this.nanos >= other.nanos;
+  }
+  public get isZero(): boolean {
+    return this.nanos === 0n;
+  }
 
   /** `this / other` as an approximate number, for reports (ratios, utilisation). */
   public ratioTo(other: this): number {
@@ -171,8 +192,12 @@ export class Cpu extends Quantity {
   }
   public static readonly ZERO = new Cpu(0n);
   public readonly kind = 'cpu' as const;
-  protected make(nanos: bigint): this { return new Cpu(nanos) as this; }
-  public get unit(): QuantityUnit { return 'cpu'; }
+  protected make(nanos: bigint): this {
+    return new Cpu(nanos) as this;
+  }
+  public get unit(): QuantityUnit {
+    return 'cpu';
+  }
   /** Millicores, rounded up (what the scheduler accounts). */
   public get millicores(): number {
     return Number((this.nanos + 999_999n) / 1_000_000n);
@@ -180,8 +205,12 @@ export class Cpu extends Quantity {
 }
 
 abstract class ByteQuantity extends Quantity {
-  public get unit(): QuantityUnit { return 'bytes'; }
-  public get bytes(): bigint { return this.nanos / NANO; }
+  public get unit(): QuantityUnit {
+    return 'bytes';
+  }
+  public get bytes(): bigint {
+    return this.nanos / NANO;
+  }
 }
 
 /** Memory, in bytes. `Memory.parse('512Mi')`, `Memory.mebibytes(512)`. */
@@ -192,11 +221,17 @@ export class Memory extends ByteQuantity {
   public static of(value: MemoryInput, ctx?: ParseContext): Memory {
     return value instanceof Memory ? value : Memory.parse(value, ctx);
   }
-  public static mebibytes(n: number): Memory { return Memory.parse(`${n}Mi`, { field: 'mebibytes' }); }
-  public static gibibytes(n: number): Memory { return Memory.parse(`${n}Gi`, { field: 'gibibytes' }); }
+  public static mebibytes(n: number): Memory {
+    return Memory.parse(`${n}Mi`, { field: 'mebibytes' });
+  }
+  public static gibibytes(n: number): Memory {
+    return Memory.parse(`${n}Gi`, { field: 'gibibytes' });
+  }
   public static readonly ZERO = new Memory(0n);
   public readonly kind = 'memory' as const;
-  protected make(nanos: bigint): this { return new Memory(nanos) as this; }
+  protected make(nanos: bigint): this {
+    return new Memory(nanos) as this;
+  }
 }
 
 /** Storage (claims, quotas), in bytes. Distinct from `Memory` so the two never mix. */
@@ -207,8 +242,12 @@ export class Storage extends ByteQuantity {
   public static of(value: StorageInput, ctx?: ParseContext): Storage {
     return value instanceof Storage ? value : Storage.parse(value, ctx);
   }
-  public static gibibytes(n: number): Storage { return Storage.parse(`${n}Gi`, { field: 'gibibytes' }); }
+  public static gibibytes(n: number): Storage {
+    return Storage.parse(`${n}Gi`, { field: 'gibibytes' });
+  }
   public static readonly ZERO = new Storage(0n);
   public readonly kind = 'storage' as const;
-  protected make(nanos: bigint): this { return new Storage(nanos) as this; }
+  protected make(nanos: bigint): this {
+    return new Storage(nanos) as this;
+  }
 }

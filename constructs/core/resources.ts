@@ -19,7 +19,10 @@ export interface ResolvedCompute {
 export function resolveCompute(problems: Problems, field: string, input: ComputeResources | undefined): ResolvedCompute {
   if (!input) return {};
   const cpu = input.cpu === undefined ? undefined : problems.attempt(`${field}.cpu`, () => Cpu.of(input.cpu!, { field: `${field}.cpu` }));
-  const memory = input.memory === undefined ? undefined : problems.attempt(`${field}.memory`, () => Memory.of(input.memory!, { field: `${field}.memory` }));
+  const memory =
+    input.memory === undefined
+      ? undefined
+      : problems.attempt(`${field}.memory`, () => Memory.of(input.memory!, { field: `${field}.memory` }));
   return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
 }
 

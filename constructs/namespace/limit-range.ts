@@ -85,7 +85,10 @@ export class LimitRange extends Construct {
     const problems = new Problems(this, 'LimitRange');
     this.name = props.name ?? 'limits';
     this.namespace = props.namespace;
-    for (const [field, value] of [['name', this.name], ['namespace', this.namespace]] as const) {
+    for (const [field, value] of [
+      ['name', this.name],
+      ['namespace', this.namespace],
+    ] as const) {
       problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, value));
     }
     const c = props.container ?? {};
@@ -103,7 +106,10 @@ export class LimitRange extends Construct {
     for (const r of RESOURCES) {
       // min ≤ defaultRequest ≤ default ≤ max, on the values Kubernetes will use.
       const chain: [string, Quantity | undefined][] = [
-        ['min', declared.min[r]], ['defaultRequest', this.defaults.requests[r]], ['default', this.defaults.limits[r]], ['max', declared.max[r]],
+        ['min', declared.min[r]],
+        ['defaultRequest', this.defaults.requests[r]],
+        ['default', this.defaults.limits[r]],
+        ['max', declared.max[r]],
       ];
       const present = chain.filter((e): e is [string, Quantity] => e[1] !== undefined);
       for (let i = 0; i < present.length; i++) {
@@ -111,25 +117,58 @@ export class LimitRange extends Construct {
           const [lowName, low] = present[i];
           const [highName, high] = present[j];
           if (low.gt(high as never)) {
-            problems.add({ code: 'LIMITRANGE_ORDER', field: `container.${lowName}.${r}`, value: low.toString(), message: `is above ${highName}.${r} (${high})`, fix: 'keep min ≤ defaultRequest ≤ default ≤ max' });
+            problems.add({
+              code: 'LIMITRANGE_ORDER',
+              field: `container.${lowName}.${r}`,
+              value: low.toString(),
+              message: `is above ${highName}.${r} (${high})`,
+              fix: 'keep min ≤ defaultRequest ≤ default ≤ max',
+            });
           }
         }
       }
       const ratio = c.maxLimitRequestRatio?.[r];
       if (ratio !== undefined) {
-        if (!problems.check(!Number.isFinite(ratio) || ratio < 1, { code: 'LIMITRANGE_RATIO', field: `container.maxLimitRequestRatio.${r}`, value: ratio, message: 'must be a number ≥ 1 (a limit is never below its request)', fix: 'use 1 for requests = limits, or a larger ratio' })) continue;
+        if (
+          !problems.check(!Number.isFinite(ratio) || ratio < 1, {
+            code: 'LIMITRANGE_RATIO',
+            field: `container.maxLimitRequestRatio.${r}`,
+            value: ratio,
+            message: 'must be a number ≥ 1 (a limit is never below its request)',
+            fix: 'use 1 for requests = limits, or a larger ratio',
+          })
+        )
+          continue;
         const req = this.defaults.requests[r];
         const lim = this.defaults.limits[r];
         if (req && lim && Quantity.ratioExceeds(lim as Quantity, req as Quantity, ratio)) {
-          problems.add({ code: 'LIMITRANGE_RATIO', field: `container.maxLimitRequestRatio.${r}`, value: ratio, message: `is below the defaults' own ratio (${lim} / ${req})`, fix: 'raise the ratio or bring default and defaultRequest closer' });
+          problems.add({
+            code: 'LIMITRANGE_RATIO',
+            field: `container.maxLimitRequestRatio.${r}`,
+            value: ratio,
+            message: `is below the defaults' own ratio (${lim} / ${req})`,
+            fix: 'raise the ratio or bring default and defaultRequest closer',
+          });
         }
       }
     }
     const pvc = props.persistentVolumeClaim;
-    this.claimMin = pvc?.min === undefined ? undefined : problems.attempt('persistentVolumeClaim.min', () => Storage.of(pvc.min!, { field: 'persistentVolumeClaim.min' }));
-    this.claimMax = pvc?.max === undefined ? undefined : problems.attempt('persistentVolumeClaim.max', () => Storage.of(pvc.max!, { field: 'persistentVolumeClaim.max' }));
+    this.claimMin =
+      pvc?.min === undefined
+        ? undefined
+        : problems.attempt('persistentVolumeClaim.min', () => Storage.of(pvc.min!, { field: 'persistentVolumeClaim.min' }));
+    this.claimMax =
+      pvc?.max === undefined
+        ? undefined
+        : problems.attempt('persistentVolumeClaim.max', () => Storage.of(pvc.max!, { field: 'persistentVolumeClaim.max' }));
     if (this.claimMin && this.claimMax && this.claimMin.gt(this.claimMax)) {
-      problems.add({ code: 'LIMITRANGE_ORDER', field: 'persistentVolumeClaim.min', value: this.claimMin.toString(), message: `is above persistentVolumeClaim.max (${this.claimMax})`, fix: 'keep min ≤ max' });
+      problems.add({
+        code: 'LIMITRANGE_ORDER',
+        field: 'persistentVolumeClaim.min',
+        value: this.claimMin.toString(),
+        message: `is above persistentVolumeClaim.max (${this.claimMax})`,
+        fix: 'keep min ≤ max',
+      });
     }
     problems.throwIfAny();
 
@@ -139,10 +178,17 @@ export class LimitRange extends Construct {
       return m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) : undefined;
     };
     if (props.container) {
-      const ratio = Object.fromEntries(Object.entries(this.maxLimitRequestRatio).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(Cpu.parse(v).toString())]));
+      const ratio = Object.fromEntries(
+        Object.entries(this.maxLimitRequestRatio)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, k8s.Quantity.fromString(Cpu.parse(v).toString())]),
+      );
       limits.push({
         type: 'Container',
-        default: q(declared.default), defaultRequest: q(declared.defaultRequest), min: q(declared.min), max: q(declared.max),
+        default: q(declared.default),
+        defaultRequest: q(declared.defaultRequest),
+        min: q(declared.min),
+        max: q(declared.max),
         maxLimitRequestRatio: Object.keys(ratio).length ? ratio : undefined,
       });
     }
@@ -154,7 +200,11 @@ export class LimitRange extends Construct {
       });
     }
     this.apiObject = new k8s.KubeLimitRange(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: 'limit-range', instance: this.namespace, component: 'governance' }) },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: componentLabels({ name: 'limit-range', instance: this.namespace, component: 'governance' }),
+      },
       spec: { limits },
     });
   }
@@ -177,13 +227,47 @@ export class LimitRange extends Construct {
       const lim = resolved.limits?.[r] as Quantity | undefined;
       const min = this.min[r] as Quantity | undefined;
       const max = this.max[r] as Quantity | undefined;
-      if (min && req && req.lt(min as never)) out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.requests.${r}`, value: req.toString(), message: `is below the minimum ${min} of ${where}`, fix: `request at least ${min}` });
-      if (min && !req) out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.requests.${r}`, value: undefined, message: `is unset but ${where} requires at least ${min}`, fix: `request at least ${min}` });
-      if (max && lim && lim.gt(max as never)) out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.limits.${r}`, value: lim.toString(), message: `is above the maximum ${max} of ${where}`, fix: `limit it to at most ${max}` });
-      if (max && !lim) out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.limits.${r}`, value: undefined, message: `is unset but ${where} caps it at ${max}`, fix: `set a limit of at most ${max}` });
+      if (min && req && req.lt(min as never))
+        out.push({
+          code: 'LIMITRANGE_VIOLATION',
+          field: `${field}.requests.${r}`,
+          value: req.toString(),
+          message: `is below the minimum ${min} of ${where}`,
+          fix: `request at least ${min}`,
+        });
+      if (min && !req)
+        out.push({
+          code: 'LIMITRANGE_VIOLATION',
+          field: `${field}.requests.${r}`,
+          value: undefined,
+          message: `is unset but ${where} requires at least ${min}`,
+          fix: `request at least ${min}`,
+        });
+      if (max && lim && lim.gt(max as never))
+        out.push({
+          code: 'LIMITRANGE_VIOLATION',
+          field: `${field}.limits.${r}`,
+          value: lim.toString(),
+          message: `is above the maximum ${max} of ${where}`,
+          fix: `limit it to at most ${max}`,
+        });
+      if (max && !lim)
+        out.push({
+          code: 'LIMITRANGE_VIOLATION',
+          field: `${field}.limits.${r}`,
+          value: undefined,
+          message: `is unset but ${where} caps it at ${max}`,
+          fix: `set a limit of at most ${max}`,
+        });
       const ratio = this.maxLimitRequestRatio[r];
       if (ratio !== undefined && req && lim && Quantity.ratioExceeds(lim, req, ratio)) {
-        out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.limits.${r}`, value: `${lim}/${req}`, message: `has a limit/request ratio above ${ratio} allowed by ${where}`, fix: 'raise the request or lower the limit' });
+        out.push({
+          code: 'LIMITRANGE_VIOLATION',
+          field: `${field}.limits.${r}`,
+          value: `${lim}/${req}`,
+          message: `has a limit/request ratio above ${ratio} allowed by ${where}`,
+          fix: 'raise the request or lower the limit',
+        });
       }
     }
     return out;
@@ -209,14 +293,24 @@ export function resolveContainerResources(own: ContainerResources, defaults: Eff
 
 /** Parses the `Container` item of a LimitRange manifest and applies Kubernetes' defaulting. */
 export function defaultsFromManifest(item: any): EffectiveDefaults {
-  return applyDefaulting({ default: computeFromManifest(item?.default), defaultRequest: computeFromManifest(item?.defaultRequest), min: computeFromManifest(item?.min), max: computeFromManifest(item?.max) });
+  return applyDefaulting({
+    default: computeFromManifest(item?.default),
+    defaultRequest: computeFromManifest(item?.defaultRequest),
+    min: computeFromManifest(item?.min),
+    max: computeFromManifest(item?.max),
+  });
 }
 
 /**
  * Kubernetes' defaulting of a LimitRangeItem (pkg/apis/core/v1/defaults.go):
  * no `default` → `max`; no `defaultRequest` → `default`, else `min`.
  */
-export function applyDefaulting(d: { default: ResolvedCompute; defaultRequest: ResolvedCompute; min: ResolvedCompute; max: ResolvedCompute }): EffectiveDefaults {
+export function applyDefaulting(d: {
+  default: ResolvedCompute;
+  defaultRequest: ResolvedCompute;
+  min: ResolvedCompute;
+  max: ResolvedCompute;
+}): EffectiveDefaults {
   const limits: { cpu?: any; memory?: any } = {};
   const requests: { cpu?: any; memory?: any } = {};
   for (const r of RESOURCES) {

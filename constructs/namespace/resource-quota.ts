@@ -37,21 +37,48 @@ export interface QuotaLimits {
 export class QuotaPreset {
   /** 2 CPU / 4Gi requested, 4 CPU / 8Gi limits, 20 pods, 5 claims of 50Gi in all. */
   public static readonly SMALL = new QuotaPreset('small', {
-    requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', pods: 20,
-    services: 10, servicesLoadBalancers: 0, servicesNodePorts: 0, persistentVolumeClaims: 5, requestsStorage: '50Gi',
+    requestsCpu: '2',
+    requestsMemory: '4Gi',
+    limitsCpu: '4',
+    limitsMemory: '8Gi',
+    pods: 20,
+    services: 10,
+    servicesLoadBalancers: 0,
+    servicesNodePorts: 0,
+    persistentVolumeClaims: 5,
+    requestsStorage: '50Gi',
   });
   /** 8 CPU / 16Gi requested, 16 CPU / 32Gi limits, 60 pods, 20 claims of 500Gi in all. */
   public static readonly MEDIUM = new QuotaPreset('medium', {
-    requestsCpu: '8', requestsMemory: '16Gi', limitsCpu: '16', limitsMemory: '32Gi', pods: 60,
-    services: 30, servicesLoadBalancers: 1, servicesNodePorts: 0, persistentVolumeClaims: 20, requestsStorage: '500Gi',
+    requestsCpu: '8',
+    requestsMemory: '16Gi',
+    limitsCpu: '16',
+    limitsMemory: '32Gi',
+    pods: 60,
+    services: 30,
+    servicesLoadBalancers: 1,
+    servicesNodePorts: 0,
+    persistentVolumeClaims: 20,
+    requestsStorage: '500Gi',
   });
   /** 32 CPU / 64Gi requested, 64 CPU / 128Gi limits, 200 pods, 50 claims of 2Ti in all. */
   public static readonly LARGE = new QuotaPreset('large', {
-    requestsCpu: '32', requestsMemory: '64Gi', limitsCpu: '64', limitsMemory: '128Gi', pods: 200,
-    services: 100, servicesLoadBalancers: 2, servicesNodePorts: 0, persistentVolumeClaims: 50, requestsStorage: '2Ti',
+    requestsCpu: '32',
+    requestsMemory: '64Gi',
+    limitsCpu: '64',
+    limitsMemory: '128Gi',
+    pods: 200,
+    services: 100,
+    servicesLoadBalancers: 2,
+    servicesNodePorts: 0,
+    persistentVolumeClaims: 50,
+    requestsStorage: '2Ti',
   });
 
-  private constructor(public readonly name: string, public readonly limits: QuotaLimits) {}
+  private constructor(
+    public readonly name: string,
+    public readonly limits: QuotaLimits,
+  ) {}
 }
 
 /** Parsed hard limits. */
@@ -90,9 +117,16 @@ export interface ResourceQuotaProps {
 
 const COUNTS = ['pods', 'services', 'servicesLoadBalancers', 'servicesNodePorts', 'persistentVolumeClaims'] as const;
 const HARD_KEYS: Record<keyof QuotaLimits, string> = {
-  requestsCpu: 'requests.cpu', requestsMemory: 'requests.memory', limitsCpu: 'limits.cpu', limitsMemory: 'limits.memory',
-  pods: 'pods', services: 'services', servicesLoadBalancers: 'services.loadbalancers', servicesNodePorts: 'services.nodeports',
-  persistentVolumeClaims: 'persistentvolumeclaims', requestsStorage: 'requests.storage',
+  requestsCpu: 'requests.cpu',
+  requestsMemory: 'requests.memory',
+  limitsCpu: 'limits.cpu',
+  limitsMemory: 'limits.memory',
+  pods: 'pods',
+  services: 'services',
+  servicesLoadBalancers: 'services.loadbalancers',
+  servicesNodePorts: 'services.nodeports',
+  persistentVolumeClaims: 'persistentvolumeclaims',
+  requestsStorage: 'requests.storage',
 };
 
 /** Parses and checks quota limits; records every bad value in `problems`. */
@@ -101,20 +135,48 @@ export function resolveQuota(problems: Problems, field: string, input: QuotaPres
   const q = <T>(key: keyof QuotaLimits, parse: (v: any, ctx: { field: string }) => T): T | undefined =>
     limits[key] === undefined ? undefined : problems.attempt(`${field}.${key}`, () => parse(limits[key], { field: `${field}.${key}` }));
   const resolved: Record<string, unknown> = {
-    requestsCpu: q('requestsCpu', Cpu.of), requestsMemory: q('requestsMemory', Memory.of),
-    limitsCpu: q('limitsCpu', Cpu.of), limitsMemory: q('limitsMemory', Memory.of), requestsStorage: q('requestsStorage', Storage.of),
+    requestsCpu: q('requestsCpu', Cpu.of),
+    requestsMemory: q('requestsMemory', Memory.of),
+    limitsCpu: q('limitsCpu', Cpu.of),
+    limitsMemory: q('limitsMemory', Memory.of),
+    requestsStorage: q('requestsStorage', Storage.of),
   };
   for (const key of COUNTS) {
     const v = limits[key];
     if (v === undefined) continue;
-    if (problems.check(!Number.isSafeInteger(v) || v < 0, { code: 'QUOTA_COUNT_INVALID', field: `${field}.${key}`, value: v, message: 'must be a non-negative integer', fix: 'give a whole count, or leave it unset for no limit' })) resolved[key] = v;
+    if (
+      problems.check(!Number.isSafeInteger(v) || v < 0, {
+        code: 'QUOTA_COUNT_INVALID',
+        field: `${field}.${key}`,
+        value: v,
+        message: 'must be a non-negative integer',
+        fix: 'give a whole count, or leave it unset for no limit',
+      })
+    )
+      resolved[key] = v;
   }
-  if (limits.pods === 0) problems.add({ code: 'QUOTA_COUNT_INVALID', field: `${field}.pods`, value: 0, message: 'allows no pod at all', fix: 'allow at least one pod' });
+  if (limits.pods === 0)
+    problems.add({
+      code: 'QUOTA_COUNT_INVALID',
+      field: `${field}.pods`,
+      value: 0,
+      message: 'allows no pod at all',
+      fix: 'allow at least one pod',
+    });
   const r = resolved as ResolvedQuota;
-  const pairs: [string, { lte(o: any): boolean } | undefined, unknown][] = [['Cpu', r.requestsCpu, r.limitsCpu], ['Memory', r.requestsMemory, r.limitsMemory]];
+  const pairs: [string, { lte(o: any): boolean } | undefined, unknown][] = [
+    ['Cpu', r.requestsCpu, r.limitsCpu],
+    ['Memory', r.requestsMemory, r.limitsMemory],
+  ];
   for (const [what, req, lim] of pairs) {
     if (req && lim && !req.lte(lim)) {
-      problems.add({ code: 'QUOTA_REQUESTS_ABOVE_LIMITS', field: `${field}.requests${what}`, value: String(req), message: `is above limits${what} (${lim})`, fix: `lower requests${what} or raise limits${what}: requests can never exceed limits` });
+      problems.add({
+        code: 'QUOTA_REQUESTS_ABOVE_LIMITS',
+        field: `${field}.requests${what}`,
+        value: String(req),
+        message: `is above limits${what} (${lim})`,
+        fix: `lower requests${what} or raise limits${what}: requests can never exceed limits`,
+      });
     }
   }
   return r;
@@ -149,13 +211,20 @@ export class ResourceQuota extends Construct {
     const problems = new Problems(this, 'ResourceQuota');
     this.name = props.name ?? 'quota';
     this.namespace = props.namespace;
-    for (const [field, value] of [['name', this.name], ['namespace', this.namespace]] as const) {
+    for (const [field, value] of [
+      ['name', this.name],
+      ['namespace', this.namespace],
+    ] as const) {
       problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, value));
     }
     this.hard = resolveQuota(problems, 'limits', props.limits ?? QuotaPreset.SMALL);
     problems.throwIfAny();
     this.apiObject = new k8s.KubeResourceQuota(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: 'resource-quota', instance: this.namespace, component: 'governance' }) },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: componentLabels({ name: 'resource-quota', instance: this.namespace, component: 'governance' }),
+      },
       spec: { hard: quotaToHard(this.hard), ...(props.scopes?.length ? { scopes: [...props.scopes] } : {}) },
     });
   }

@@ -144,12 +144,21 @@ export class TeamNamespace extends Construct {
       version: props.podSecurity?.version ?? DEFAULTS.podSecurityVersion,
     };
     problems.check(!/^(v1\.\d+|latest)$/.test(this.podSecurity.version), {
-      code: 'PSA_VERSION_INVALID', field: 'podSecurity.version', value: this.podSecurity.version,
-      message: "is not a Pod Security version", fix: "pin a version such as 'v1.28'",
+      code: 'PSA_VERSION_INVALID',
+      field: 'podSecurity.version',
+      value: this.podSecurity.version,
+      message: 'is not a Pod Security version',
+      fix: "pin a version such as 'v1.28'",
     });
     for (const [role, groups] of Object.entries(props.access ?? {})) {
       for (const g of groups as string[]) {
-        problems.check(typeof g !== 'string' || g.trim() === '', { code: 'ACCESS_GROUP_INVALID', field: `access.${role}`, value: g, message: 'is not a group name', fix: 'name the identity-provider group, e.g. "payments-devs"' });
+        problems.check(typeof g !== 'string' || g.trim() === '', {
+          code: 'ACCESS_GROUP_INVALID',
+          field: `access.${role}`,
+          value: g,
+          message: 'is not a group name',
+          fix: 'name the identity-provider group, e.g. "payments-devs"',
+        });
       }
     }
     problems.throwIfAny();
@@ -173,7 +182,11 @@ export class TeamNamespace extends Construct {
     });
 
     this.quota = new ResourceQuota(this, 'Quota', { namespace: this.name, limits: props.quota ?? QuotaPreset.SMALL });
-    this.limitRange = new LimitRange(this, 'Limits', { namespace: this.name, container: props.containerLimits ?? this.defaultContainerLimits(), persistentVolumeClaim: props.claimLimits });
+    this.limitRange = new LimitRange(this, 'Limits', {
+      namespace: this.name,
+      container: props.containerLimits ?? this.defaultContainerLimits(),
+      persistentVolumeClaim: props.claimLimits,
+    });
     this.limitDefaults = this.limitRange.defaults;
     this.checkQuotaAgreesWithLimits();
     addCheck(this, 'TeamNamespace', () => this.checkQuotaFits());
@@ -188,22 +201,30 @@ export class TeamNamespace extends Construct {
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{
-          to: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': DEFAULTS.dnsNamespace } },
-            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-          }],
-          ports: [
-            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
-          ],
-        }],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': DEFAULTS.dnsNamespace } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+              { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+            ],
+          },
+        ],
       },
     });
 
     this.serviceAccountName = DEFAULTS.serviceAccountName;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.serviceAccountName, namespace: this.name, labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'identity' }) },
+      metadata: {
+        name: this.serviceAccountName,
+        namespace: this.name,
+        labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'identity' }),
+      },
       automountServiceAccountToken: false,
     });
 
@@ -211,7 +232,11 @@ export class TeamNamespace extends Construct {
       const groups = props.access?.[role] ?? [];
       if (groups.length === 0) continue;
       new k8s.KubeRoleBinding(this, `${role.charAt(0).toUpperCase()}${role.slice(1)}Binding`, {
-        metadata: { name: `team-${role}`, namespace: this.name, labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'access' }) },
+        metadata: {
+          name: `team-${role}`,
+          namespace: this.name,
+          labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'access' }),
+        },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
         subjects: groups.map((g) => ({ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: g })),
       });
@@ -225,12 +250,26 @@ export class TeamNamespace extends Construct {
   public allowFromNamespace(from: string): ApiObject {
     const id = `AllowFrom-${from}`;
     const problems = new Problems(this, 'TeamNamespace');
-    problems.check(this.node.tryFindChild(id) !== undefined, { code: 'INTENT_DUPLICATE', field: 'from', value: from, message: 'is already allowed', fix: 'declare each path once' });
+    problems.check(this.node.tryFindChild(id) !== undefined, {
+      code: 'INTENT_DUPLICATE',
+      field: 'from',
+      value: from,
+      message: 'is already allowed',
+      fix: 'declare each path once',
+    });
     problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'from', from));
     problems.throwIfAny();
     return new k8s.KubeNetworkPolicy(this, id, {
-      metadata: { name: `allow-from-${from}`, namespace: this.name, labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'network-policy' }) },
-      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': from } } }] }] },
+      metadata: {
+        name: `allow-from-${from}`,
+        namespace: this.name,
+        labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'network-policy' }),
+      },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': from } } }] }],
+      },
     });
   }
 
@@ -265,27 +304,56 @@ export class TeamNamespace extends Construct {
     const h = this.quota.hard;
     const list = () => this.consumers.map((c) => `${c.name}×${c.maxPods}`).join(', ');
     if (h.pods !== undefined && use.pods > h.pods) {
-      out.push({ code: 'QUOTA_PODS_EXCEEDED', field: 'quota.pods', value: use.pods, message: `pods at peak (${list()}) exceed the quota of ${h.pods}`, fix: `raise quota.pods to at least ${use.pods}, or lower replicas/maxReplicas/maxSurge` });
+      out.push({
+        code: 'QUOTA_PODS_EXCEEDED',
+        field: 'quota.pods',
+        value: use.pods,
+        message: `pods at peak (${list()}) exceed the quota of ${h.pods}`,
+        fix: `raise quota.pods to at least ${use.pods}, or lower replicas/maxReplicas/maxSurge`,
+      });
     }
     const pairs: [string, Cpu | Memory, Cpu | Memory | undefined][] = [
-      ['requestsCpu', use.requests.cpu, h.requestsCpu], ['requestsMemory', use.requests.memory, h.requestsMemory],
-      ['limitsCpu', use.limits.cpu, h.limitsCpu], ['limitsMemory', use.limits.memory, h.limitsMemory],
+      ['requestsCpu', use.requests.cpu, h.requestsCpu],
+      ['requestsMemory', use.requests.memory, h.requestsMemory],
+      ['limitsCpu', use.limits.cpu, h.limitsCpu],
+      ['limitsMemory', use.limits.memory, h.limitsMemory],
     ];
     let claims = 0;
     let storage = Storage.ZERO;
     for (const c of this.consumers) {
       const u = c.claimUsage?.();
-      if (u) { claims += u.count; storage = storage.plus(u.storage); }
+      if (u) {
+        claims += u.count;
+        storage = storage.plus(u.storage);
+      }
     }
     if (h.persistentVolumeClaims !== undefined && claims > h.persistentVolumeClaims) {
-      out.push({ code: 'QUOTA_CLAIMS_EXCEEDED', field: 'quota.persistentVolumeClaims', value: claims, message: `claims (one per pod per template) exceed the quota of ${h.persistentVolumeClaims}`, fix: `raise quota.persistentVolumeClaims to at least ${claims}` });
+      out.push({
+        code: 'QUOTA_CLAIMS_EXCEEDED',
+        field: 'quota.persistentVolumeClaims',
+        value: claims,
+        message: `claims (one per pod per template) exceed the quota of ${h.persistentVolumeClaims}`,
+        fix: `raise quota.persistentVolumeClaims to at least ${claims}`,
+      });
     }
     if (h.requestsStorage && storage.gt(h.requestsStorage)) {
-      out.push({ code: 'QUOTA_CLAIMS_EXCEEDED', field: 'quota.requestsStorage', value: storage.toString(), message: `requested by claims is above the quota of ${h.requestsStorage}`, fix: `raise quota.requestsStorage to at least ${storage}, or shrink the claims` });
+      out.push({
+        code: 'QUOTA_CLAIMS_EXCEEDED',
+        field: 'quota.requestsStorage',
+        value: storage.toString(),
+        message: `requested by claims is above the quota of ${h.requestsStorage}`,
+        fix: `raise quota.requestsStorage to at least ${storage}, or shrink the claims`,
+      });
     }
     for (const [field, used, quota] of pairs) {
       if (quota && used.gt(quota as never)) {
-        out.push({ code: 'QUOTA_EXCEEDED', field: `quota.${field}`, value: used.toString(), message: `at peak (${list()}) is above the quota of ${quota}: the last pods of a rollout or scale-up would be refused`, fix: `raise quota.${field} to at least ${used}, or shrink the workloads` });
+        out.push({
+          code: 'QUOTA_EXCEEDED',
+          field: `quota.${field}`,
+          value: used.toString(),
+          message: `at peak (${list()}) is above the quota of ${quota}: the last pods of a rollout or scale-up would be refused`,
+          fix: `raise quota.${field} to at least ${used}, or shrink the workloads`,
+        });
       }
     }
     return out;
@@ -330,10 +398,15 @@ export class TeamNamespace extends Construct {
     ] as const;
     for (const [r, value, ceiling, quotaField, lrField] of pairs) {
       if (value && ceiling && (value as Quantity).gt(ceiling as never)) {
-        problems.add({ code: 'QUOTA_LIMITRANGE_CONFLICT', field: `containerLimits.${lrField}.${r}`, value: value.toString(), message: `is above the namespace quota ${quotaField} (${ceiling}): one such container could never be admitted`, fix: `lower containerLimits.${lrField}.${r} or raise quota.${quotaField}` });
+        problems.add({
+          code: 'QUOTA_LIMITRANGE_CONFLICT',
+          field: `containerLimits.${lrField}.${r}`,
+          value: value.toString(),
+          message: `is above the namespace quota ${quotaField} (${ceiling}): one such container could never be admitted`,
+          fix: `lower containerLimits.${lrField}.${r} or raise quota.${quotaField}`,
+        });
       }
     }
     problems.throwIfAny();
   }
 }
-

@@ -69,10 +69,26 @@ export class ExternalService extends Construct {
     this.namespace = props.namespace;
     this.ports = props.ports;
     problems.addAll(nameIssue(NameRule.DNS1035_LABEL, 'name', this.name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
-    problems.check(props.ports.length === 0, { code: 'EXTERNAL_PORT_INVALID', field: 'ports', value: [], message: 'is empty', fix: "declare the port apps use, e.g. { name: 'mysql', port: 3306 }" });
+    problems.check(props.ports.length === 0, {
+      code: 'EXTERNAL_PORT_INVALID',
+      field: 'ports',
+      value: [],
+      message: 'is empty',
+      fix: "declare the port apps use, e.g. { name: 'mysql', port: 3306 }",
+    });
     for (const [i, p] of props.ports.entries()) {
-      for (const [f, v] of [['port', p.port], ['targetPort', p.targetPort]] as const) {
-        if (v !== undefined && (!Number.isSafeInteger(v) || v < 1 || v > 65535)) problems.add({ code: 'EXTERNAL_PORT_INVALID', field: `ports[${i}].${f}`, value: v, message: 'must be 1–65535', fix: 'use a real port number' });
+      for (const [f, v] of [
+        ['port', p.port],
+        ['targetPort', p.targetPort],
+      ] as const) {
+        if (v !== undefined && (!Number.isSafeInteger(v) || v < 1 || v > 65535))
+          problems.add({
+            code: 'EXTERNAL_PORT_INVALID',
+            field: `ports[${i}].${f}`,
+            value: v,
+            message: 'must be 1–65535',
+            fix: 'use a real port number',
+          });
       }
     }
     const labels = componentLabels({ name: this.name, component: 'external-service' });
@@ -80,46 +96,107 @@ export class ExternalService extends Construct {
     if (kind === 'hostname') {
       const host = (props as ExternalHostNameProps).hostName;
       if (isIP(host)) {
-        problems.add({ code: 'EXTERNAL_HOST_IS_IP', field: 'hostName', value: host, message: 'is an IP address; an ExternalName Service is a DNS CNAME and needs a name', fix: 'use ExternalService.fromAddresses() for fixed IP addresses' });
-      } else if (!isDns1123Subdomain(String(host ?? '').toLowerCase().replace(/\.$/, ''))) {
-        problems.add({ code: 'EXTERNAL_HOST_INVALID', field: 'hostName', value: host, message: 'is not a DNS name', fix: "use the provider's host name, e.g. 'orders.abc123.eu-west-1.rds.amazonaws.com'" });
+        problems.add({
+          code: 'EXTERNAL_HOST_IS_IP',
+          field: 'hostName',
+          value: host,
+          message: 'is an IP address; an ExternalName Service is a DNS CNAME and needs a name',
+          fix: 'use ExternalService.fromAddresses() for fixed IP addresses',
+        });
+      } else if (
+        !isDns1123Subdomain(
+          String(host ?? '')
+            .toLowerCase()
+            .replace(/\.$/, ''),
+        )
+      ) {
+        problems.add({
+          code: 'EXTERNAL_HOST_INVALID',
+          field: 'hostName',
+          value: host,
+          message: 'is not a DNS name',
+          fix: "use the provider's host name, e.g. 'orders.abc123.eu-west-1.rds.amazonaws.com'",
+        });
       }
       for (const [i, p] of props.ports.entries()) {
-        problems.check(p.targetPort !== undefined && p.targetPort !== p.port, { code: 'EXTERNAL_PORT_REMAP', field: `ports[${i}].targetPort`, value: p.targetPort, message: `differs from port ${p.port}, but a CNAME only renames the host: clients connect to the same port on the target`, fix: 'use the target port as port, or use fromAddresses() (which can remap)' });
+        problems.check(p.targetPort !== undefined && p.targetPort !== p.port, {
+          code: 'EXTERNAL_PORT_REMAP',
+          field: `ports[${i}].targetPort`,
+          value: p.targetPort,
+          message: `differs from port ${p.port}, but a CNAME only renames the host: clients connect to the same port on the target`,
+          fix: 'use the target port as port, or use fromAddresses() (which can remap)',
+        });
       }
       problems.throwIfAny();
       this.hostName = host.toLowerCase().replace(/\.$/, '');
       this.addresses = [];
       this.service = new ApiObject(this, 'Resource', {
-        apiVersion: 'v1', kind: 'Service', metadata,
-        spec: { type: 'ExternalName', externalName: this.hostName, ports: props.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? Protocol.TCP })) },
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata,
+        spec: {
+          type: 'ExternalName',
+          externalName: this.hostName,
+          ports: props.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? Protocol.TCP })),
+        },
       });
       this.endpointSlices = [];
     } else {
       const addresses = (props as ExternalAddressesProps).addresses;
-      problems.check(addresses.length === 0, { code: 'EXTERNAL_ADDRESS_INVALID', field: 'addresses', value: [], message: 'is empty', fix: 'list the IP addresses of the target' });
+      problems.check(addresses.length === 0, {
+        code: 'EXTERNAL_ADDRESS_INVALID',
+        field: 'addresses',
+        value: [],
+        message: 'is empty',
+        fix: 'list the IP addresses of the target',
+      });
       for (const [i, a] of addresses.entries()) {
         const reason = unusableAddressReason(a);
-        if (reason) problems.add({ code: 'EXTERNAL_ADDRESS_INVALID', field: `addresses[${i}]`, value: a, message: reason, fix: 'use the routable address of the outside service' });
+        if (reason)
+          problems.add({
+            code: 'EXTERNAL_ADDRESS_INVALID',
+            field: `addresses[${i}]`,
+            value: a,
+            message: reason,
+            fix: 'use the routable address of the outside service',
+          });
       }
       problems.throwIfAny();
       this.addresses = [...addresses];
       this.service = new ApiObject(this, 'Resource', {
-        apiVersion: 'v1', kind: 'Service', metadata,
-        spec: { type: 'ClusterIP', ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP })) },
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata,
+        spec: {
+          type: 'ClusterIP',
+          ports: props.ports.map((p) => ({
+            name: p.name,
+            port: p.port,
+            targetPort: p.targetPort ?? p.port,
+            protocol: p.protocol ?? Protocol.TCP,
+          })),
+        },
       });
       const families = [...new Set(addresses.map(ipFamily))];
-      this.endpointSlices = families.map((family) => new ApiObject(this, `Endpoints-${family}`, {
-        apiVersion: 'discovery.k8s.io/v1',
-        kind: 'EndpointSlice',
-        metadata: {
-          name: `${this.name}-${family.toLowerCase()}`, namespace: this.namespace,
-          labels: { ...labels, 'kubernetes.io/service-name': this.name, 'endpointslice.kubernetes.io/managed-by': 'cluster-blueprints' },
-        },
-        addressType: family,
-        endpoints: addresses.filter((a) => ipFamily(a) === family).map((a) => ({ addresses: [a], conditions: { ready: true } })),
-        ports: props.ports.map((p) => ({ name: p.name, port: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP })),
-      }));
+      this.endpointSlices = families.map(
+        (family) =>
+          new ApiObject(this, `Endpoints-${family}`, {
+            apiVersion: 'discovery.k8s.io/v1',
+            kind: 'EndpointSlice',
+            metadata: {
+              name: `${this.name}-${family.toLowerCase()}`,
+              namespace: this.namespace,
+              labels: {
+                ...labels,
+                'kubernetes.io/service-name': this.name,
+                'endpointslice.kubernetes.io/managed-by': 'cluster-blueprints',
+              },
+            },
+            addressType: family,
+            endpoints: addresses.filter((a) => ipFamily(a) === family).map((a) => ({ addresses: [a], conditions: { ready: true } })),
+            ports: props.ports.map((p) => ({ name: p.name, port: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP })),
+          }),
+      );
     }
     this.dnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
   }

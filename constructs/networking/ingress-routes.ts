@@ -59,45 +59,83 @@ export class IngressRoutes extends Construct {
     this.host = props.host;
     this.namespace = props.namespace;
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
-    problems.check(!isDns1123Subdomain(props.host) || !props.host.includes('.'), { code: 'INGRESS_INVALID', field: 'host', value: props.host, message: 'is not a fully qualified host name', fix: "use e.g. 'shop.example.com'" });
+    problems.check(!isDns1123Subdomain(props.host) || !props.host.includes('.'), {
+      code: 'INGRESS_INVALID',
+      field: 'host',
+      value: props.host,
+      message: 'is not a fully qualified host name',
+      fix: "use e.g. 'shop.example.com'",
+    });
     problems.throwIfAny();
     const tls = props.tlsSecretName ?? `${this.name}-tls`;
     this.ingress = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: {
-        name: this.name, namespace: props.namespace, labels: componentLabels({ name: this.name, component: 'ingress' }),
+        name: this.name,
+        namespace: props.namespace,
+        labels: componentLabels({ name: this.name, component: 'ingress' }),
         ...((props.externalDns ?? true) ? { annotations: { 'external-dns.alpha.kubernetes.io/hostname': props.host } } : {}),
       },
       spec: {
         ingressClassName: props.ingressClassName ?? 'nginx',
         tls: [{ hosts: [props.host], secretName: tls }],
-        rules: [{
-          host: props.host,
-          http: {
-            paths: Lazy.any({
-              produce: () => this.routes.map((r) => ({
-                path: r.path, pathType: 'Prefix',
-                backend: { service: { name: r.backend.name, port: { name: r.port ?? r.backend.servicePorts[0].name } } },
-              })),
-            }),
+        rules: [
+          {
+            host: props.host,
+            http: {
+              paths: Lazy.any({
+                produce: () =>
+                  this.routes.map((r) => ({
+                    path: r.path,
+                    pathType: 'Prefix',
+                    backend: { service: { name: r.backend.name, port: { name: r.port ?? r.backend.servicePorts[0].name } } },
+                  })),
+              }),
+            },
           },
-        }],
+        ],
       },
     });
     this.controller = Peer.ingressController(props.controllerNamespace ?? 'ingress-nginx');
     for (const r of props.routes ?? []) this.addRoute(r);
-    addCheck(this, 'IngressRoutes', () => (this.routes.length ? [] : [{ code: 'INGRESS_INVALID', field: 'routes', value: [], message: 'is empty', fix: 'route at least one path' }]));
+    addCheck(this, 'IngressRoutes', () =>
+      this.routes.length
+        ? []
+        : [{ code: 'INGRESS_INVALID', field: 'routes', value: [], message: 'is empty', fix: 'route at least one path' }],
+    );
   }
 
   /** Routes `path` to a backend, and opens the path from the ingress controller to it. */
   public addRoute(r: Route): void {
     const problems = new Problems(this, 'IngressRoutes');
     const f = `routes[${this.routes.length}]`;
-    problems.check(!r.path.startsWith('/'), { code: 'INGRESS_INVALID', field: `${f}.path`, value: r.path, message: "must start with '/'", fix: "use e.g. '/user'" });
-    problems.check(this.routes.some((x) => x.path === r.path), { code: 'INGRESS_INVALID', field: `${f}.path`, value: r.path, message: 'is routed twice', fix: 'route each path once' });
-    problems.check(r.backend.namespace !== this.namespace, { code: 'INGRESS_INVALID', field: `${f}.backend`, value: `${r.backend.namespace}/${r.backend.name}`, message: `is in another namespace than the Ingress (${this.namespace}); an Ingress can only route to Services of its own namespace`, fix: 'create one IngressRoutes per namespace' });
-    if (r.port !== undefined) problems.check(!r.backend.servicePorts.some((p) => p.name === r.port), { code: 'INGRESS_INVALID', field: `${f}.port`, value: r.port, message: `is not a port of Service ${r.backend.name}`, fix: `use one of ${r.backend.servicePorts.map((p) => p.name).join(', ')}` });
+    problems.check(!r.path.startsWith('/'), {
+      code: 'INGRESS_INVALID',
+      field: `${f}.path`,
+      value: r.path,
+      message: "must start with '/'",
+      fix: "use e.g. '/user'",
+    });
+    problems.check(
+      this.routes.some((x) => x.path === r.path),
+      { code: 'INGRESS_INVALID', field: `${f}.path`, value: r.path, message: 'is routed twice', fix: 'route each path once' },
+    );
+    problems.check(r.backend.namespace !== this.namespace, {
+      code: 'INGRESS_INVALID',
+      field: `${f}.backend`,
+      value: `${r.backend.namespace}/${r.backend.name}`,
+      message: `is in another namespace than the Ingress (${this.namespace}); an Ingress can only route to Services of its own namespace`,
+      fix: 'create one IngressRoutes per namespace',
+    });
+    if (r.port !== undefined)
+      problems.check(!r.backend.servicePorts.some((p) => p.name === r.port), {
+        code: 'INGRESS_INVALID',
+        field: `${f}.port`,
+        value: r.port,
+        message: `is not a port of Service ${r.backend.name}`,
+        fix: `use one of ${r.backend.servicePorts.map((p) => p.name).join(', ')}`,
+      });
     problems.throwIfAny();
     this.routes.push(r);
     if (!r.backend.node.tryFindChild(`AllowFrom-${this.controller.label}`)) allowInto(r.backend, this.controller);

@@ -36,7 +36,12 @@ function isEndpoint(x: unknown): x is INetworkEndpoint {
 export class Peer {
   /** Pods of another workload (in any namespace). */
   public static workload(endpoint: INetworkEndpoint): Peer {
-    return new Peer(endpoint.name, { podSelector: { matchLabels: { ...endpoint.podSelector } }, namespaceSelector: nsSelector(endpoint.namespace) }, endpoint.listenPorts, endpoint);
+    return new Peer(
+      endpoint.name,
+      { podSelector: { matchLabels: { ...endpoint.podSelector } }, namespaceSelector: nsSelector(endpoint.namespace) },
+      endpoint.listenPorts,
+      endpoint,
+    );
   }
   /** Every pod of a namespace. */
   public static namespace(name: string): Peer {
@@ -48,19 +53,40 @@ export class Peer {
   }
   /** An ingress controller's pods, by its namespace (and optionally pod labels). */
   public static ingressController(namespace = 'ingress-nginx', podLabels?: Readonly<Record<string, string>>): Peer {
-    return new Peer(`ingress-${namespace}`, { namespaceSelector: nsSelector(namespace), ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}) }, []);
+    return new Peer(
+      `ingress-${namespace}`,
+      { namespaceSelector: nsSelector(namespace), ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}) },
+      [],
+    );
   }
   /** Addresses outside the cluster, on these ports. */
   public static cidr(cidr: string, ports: readonly NetworkPort[] = [], except: readonly string[] = []): Peer {
     if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
-      throw new BlueprintError({ code: 'INTENT_INVALID', path: '', field: 'cidr', value: cidr, message: 'is not a CIDR block', fix: "use e.g. '10.20.0.0/16' or '203.0.113.7/32'" });
+      throw new BlueprintError({
+        code: 'INTENT_INVALID',
+        path: '',
+        field: 'cidr',
+        value: cidr,
+        message: 'is not a CIDR block',
+        fix: "use e.g. '10.20.0.0/16' or '203.0.113.7/32'",
+      });
     }
-    return new Peer(`cidr-${cidr.replace(/[^0-9a-f]+/gi, '-').replace(/-+$/, '')}`, { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } }, ports);
+    return new Peer(
+      `cidr-${cidr.replace(/[^0-9a-f]+/gi, '-').replace(/-+$/, '')}`,
+      { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } },
+      ports,
+    );
   }
   /** A named outside service at several CIDR blocks (see `ExternalService.allowFrom`). */
   public static external(name: string, cidrs: readonly string[], ports: readonly NetworkPort[]): Peer {
     const [first, ...rest] = cidrs.map((c) => Peer.cidr(c));
-    return new Peer(`ext-${name}`, first.spec, ports, undefined, rest.map((p) => p.spec));
+    return new Peer(
+      `ext-${name}`,
+      first.spec,
+      ports,
+      undefined,
+      rest.map((p) => p.spec),
+    );
   }
   private constructor(
     /** A name-safe label for object names. */
@@ -93,7 +119,14 @@ function policyName(a: string, dir: string, b: string): string {
 
 function addPolicy(owner: INetworkEndpoint, id: string, name: string, spec: Record<string, unknown>): ApiObject {
   if (owner.node.tryFindChild(id)) {
-    throw new BlueprintError({ code: 'INTENT_DUPLICATE', path: owner.node.path, field: 'peer', value: id, message: 'is already allowed', fix: 'declare each path once' });
+    throw new BlueprintError({
+      code: 'INTENT_DUPLICATE',
+      path: owner.node.path,
+      field: 'peer',
+      value: id,
+      message: 'is already allowed',
+      fix: 'declare each path once',
+    });
   }
   return new ApiObject(owner as unknown as Construct, id, {
     apiVersion: 'networking.k8s.io/v1',
@@ -116,10 +149,20 @@ export interface IntentResult {
 export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
   const peer = isEndpoint(from) ? Peer.workload(from) : from;
   const reach = ports ?? target.listenPorts;
-  const policies = [addPolicy(target, `AllowFrom-${peer.label}`, policyName(target.name, 'from', peer.label), { policyTypes: ['Ingress'], ingress: [{ from: peer.specs, ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] })];
+  const policies = [
+    addPolicy(target, `AllowFrom-${peer.label}`, policyName(target.name, 'from', peer.label), {
+      policyTypes: ['Ingress'],
+      ingress: [{ from: peer.specs, ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }],
+    }),
+  ];
   if (peer.endpoint) {
     const toTarget = Peer.workload(target);
-    policies.push(addPolicy(peer.endpoint, `AllowTo-${target.name}`, policyName(peer.endpoint.name, 'to', target.name), { policyTypes: ['Egress'], egress: [{ to: [toTarget.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] }));
+    policies.push(
+      addPolicy(peer.endpoint, `AllowTo-${target.name}`, policyName(peer.endpoint.name, 'to', target.name), {
+        policyTypes: ['Egress'],
+        egress: [{ to: [toTarget.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }],
+      }),
+    );
   }
   return { policies };
 }
@@ -128,5 +171,12 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
 export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
   if (isEndpoint(to)) return allowInto(to, source, ports);
   const reach = ports ?? to.ports;
-  return { policies: [addPolicy(source, `AllowTo-${to.label}`, policyName(source.name, 'to', to.label), { policyTypes: ['Egress'], egress: [{ to: to.specs, ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }] })] };
+  return {
+    policies: [
+      addPolicy(source, `AllowTo-${to.label}`, policyName(source.name, 'to', to.label), {
+        policyTypes: ['Egress'],
+        egress: [{ to: to.specs, ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }],
+      }),
+    ],
+  };
 }

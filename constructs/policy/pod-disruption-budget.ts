@@ -59,24 +59,48 @@ export class PodDisruptionBudget extends Construct {
     const problems = new Problems(this, 'PodDisruptionBudget');
     this.name = props.name;
     this.namespace = props.namespace;
-    for (const [field, value] of [['name', props.name], ['namespace', props.namespace]] as const) {
+    for (const [field, value] of [
+      ['name', props.name],
+      ['namespace', props.namespace],
+    ] as const) {
       problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value));
     }
     problems.check(props.minAvailable !== undefined && props.maxUnavailable !== undefined, {
-      code: 'PDB_INVALID', field: 'minAvailable', value: props.minAvailable, message: 'and maxUnavailable are both set; Kubernetes accepts only one', fix: 'keep maxUnavailable (it follows scaling) or minAvailable, not both',
+      code: 'PDB_INVALID',
+      field: 'minAvailable',
+      value: props.minAvailable,
+      message: 'and maxUnavailable are both set; Kubernetes accepts only one',
+      fix: 'keep maxUnavailable (it follows scaling) or minAvailable, not both',
     });
     for (const field of ['minAvailable', 'maxUnavailable'] as const) {
       const v = props[field];
-      if (v !== undefined) problems.check(!isValidCount(v), { code: 'PDB_INVALID', field, value: v, message: 'must be a non-negative integer or a percentage like "50%"', fix: 'use e.g. 1 or "25%"' });
+      if (v !== undefined)
+        problems.check(!isValidCount(v), {
+          code: 'PDB_INVALID',
+          field,
+          value: v,
+          message: 'must be a non-negative integer or a percentage like "50%"',
+          fix: 'use e.g. 1 or "25%"',
+        });
     }
-    problems.check(Object.keys(props.selector).length === 0, { code: 'PDB_INVALID', field: 'selector', value: props.selector, message: 'is empty and would match every pod of the namespace', fix: "select the workload's pod labels" });
+    problems.check(Object.keys(props.selector).length === 0, {
+      code: 'PDB_INVALID',
+      field: 'selector',
+      value: props.selector,
+      message: 'is empty and would match every pod of the namespace',
+      fix: "select the workload's pod labels",
+    });
     problems.throwIfAny();
     this.minAvailable = props.minAvailable;
     this.maxUnavailable = props.minAvailable === undefined ? (props.maxUnavailable ?? 1) : undefined;
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
-      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'disruption-budget' }) },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: componentLabels({ name: this.name, component: 'disruption-budget' }),
+      },
       spec: {
         selector: { matchLabels: { ...props.selector } },
         ...(this.minAvailable !== undefined ? { minAvailable: this.minAvailable } : { maxUnavailable: this.maxUnavailable }),
@@ -94,9 +118,14 @@ export class PodDisruptionBudget extends Construct {
     if (up < minReplicas) return undefined;
     const setting = this.minAvailable !== undefined ? `minAvailable ${this.minAvailable}` : `maxUnavailable ${this.maxUnavailable}`;
     return {
-      code: 'PDB_BLOCKS_EVICTION', field, value: setting,
+      code: 'PDB_BLOCKS_EVICTION',
+      field,
+      value: setting,
       message: `keeps ${up} of ${minReplicas} pod(s) up, so no eviction is ever allowed and node drains hang`,
-      fix: minReplicas === 1 ? 'use maxUnavailable: 1 for a single replica (or run 2+ replicas)' : `allow at least one disruption: minAvailable ≤ ${minReplicas - 1} or maxUnavailable ≥ 1`,
+      fix:
+        minReplicas === 1
+          ? 'use maxUnavailable: 1 for a single replica (or run 2+ replicas)'
+          : `allow at least one disruption: minAvailable ≤ ${minReplicas - 1} or maxUnavailable ≥ 1`,
     };
   }
 }

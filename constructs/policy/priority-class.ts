@@ -43,9 +43,19 @@ export class PriorityClass extends Construct {
     this.name = props.name ?? id;
     this.value = props.value;
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
-    problems.check(this.name.startsWith('system-'), { code: 'PRIORITY_INVALID', field: 'name', value: this.name, message: "uses the reserved 'system-' prefix", fix: 'choose another name; refer to the built-in classes with PriorityClass.SYSTEM_*' });
+    problems.check(this.name.startsWith('system-'), {
+      code: 'PRIORITY_INVALID',
+      field: 'name',
+      value: this.name,
+      message: "uses the reserved 'system-' prefix",
+      fix: 'choose another name; refer to the built-in classes with PriorityClass.SYSTEM_*',
+    });
     problems.check(!Number.isSafeInteger(props.value) || props.value < -2_147_483_648 || props.value > 1_000_000_000, {
-      code: 'PRIORITY_INVALID', field: 'value', value: props.value, message: 'must be an integer ≤ 1,000,000,000 (higher values are reserved for system classes)', fix: 'use e.g. 1000 for high, 0 for default, -10 for batch',
+      code: 'PRIORITY_INVALID',
+      field: 'value',
+      value: props.value,
+      message: 'must be an integer ≤ 1,000,000,000 (higher values are reserved for system classes)',
+      fix: 'use e.g. 1000 for high, 0 for default, -10 for batch',
     });
     problems.throwIfAny();
     new ApiObject(this, 'Resource', {

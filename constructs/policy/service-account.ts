@@ -38,12 +38,16 @@ export class ServiceAccount extends Construct {
     const problems = new Problems(this, 'ServiceAccount');
     this.name = props.name ?? id;
     this.namespace = props.namespace;
-    for (const [field, value] of [['name', this.name], ['namespace', this.namespace]] as const) {
+    for (const [field, value] of [
+      ['name', this.name],
+      ['namespace', this.namespace],
+    ] as const) {
       problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value));
     }
     problems.throwIfAny();
     new ApiObject(this, 'Resource', {
-      apiVersion: 'v1', kind: 'ServiceAccount',
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
       metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'identity' }) },
       automountServiceAccountToken: false,
     });
@@ -59,13 +63,35 @@ export class ServiceAccount extends Construct {
     return this.bind('ClusterRole', 'ClusterRoleBinding', rules);
   }
 
-  private bind(roleKind: 'Role' | 'ClusterRole', bindingKind: 'RoleBinding' | 'ClusterRoleBinding', rules: readonly PolicyRule[]): ApiObject {
+  private bind(
+    roleKind: 'Role' | 'ClusterRole',
+    bindingKind: 'RoleBinding' | 'ClusterRoleBinding',
+    rules: readonly PolicyRule[],
+  ): ApiObject {
     const problems = new Problems(this, 'ServiceAccount');
-    problems.check(rules.length === 0, { code: 'RBAC_INVALID', field: 'rules', value: [], message: 'is empty', fix: 'grant what the workload needs, e.g. get/list/watch on pods' });
+    problems.check(rules.length === 0, {
+      code: 'RBAC_INVALID',
+      field: 'rules',
+      value: [],
+      message: 'is empty',
+      fix: 'grant what the workload needs, e.g. get/list/watch on pods',
+    });
     rules.forEach((r, i) => {
       for (const k of ['apiGroups', 'resources', 'verbs'] as const) {
-        problems.check(r[k].includes('*'), { code: 'RBAC_INVALID', field: `rules[${i}].${k}`, value: r[k], message: "contains '*', which grants everything present and future", fix: `list the ${k} the workload needs` });
-        problems.check(r[k].length === 0, { code: 'RBAC_INVALID', field: `rules[${i}].${k}`, value: r[k], message: 'is empty', fix: `list the ${k} the rule applies to` });
+        problems.check(r[k].includes('*'), {
+          code: 'RBAC_INVALID',
+          field: `rules[${i}].${k}`,
+          value: r[k],
+          message: "contains '*', which grants everything present and future",
+          fix: `list the ${k} the workload needs`,
+        });
+        problems.check(r[k].length === 0, {
+          code: 'RBAC_INVALID',
+          field: `rules[${i}].${k}`,
+          value: r[k],
+          message: 'is empty',
+          fix: `list the ${k} the rule applies to`,
+        });
       }
     });
     problems.throwIfAny();
@@ -74,11 +100,20 @@ export class ServiceAccount extends Construct {
     const labels = componentLabels({ name: this.name, component: 'access' });
     const ns = roleKind === 'Role' ? { namespace: this.namespace } : {};
     new ApiObject(this, `${roleKind}${n}`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: roleKind, metadata: { name, ...ns, labels },
-      rules: rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs], ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}) })),
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: roleKind,
+      metadata: { name, ...ns, labels },
+      rules: rules.map((r) => ({
+        apiGroups: [...r.apiGroups],
+        resources: [...r.resources],
+        verbs: [...r.verbs],
+        ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
+      })),
     });
     return new ApiObject(this, `${bindingKind}${n}`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: bindingKind, metadata: { name, ...ns, labels },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: bindingKind,
+      metadata: { name, ...ns, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
     });

@@ -1,7 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
 import {
-  VerticalPodAutoscaler, VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMaxAllowed as MaxAllowed,
-  VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed as MinAllowed, VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
+  VerticalPodAutoscaler,
+  VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMaxAllowed as MaxAllowed,
+  VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed as MinAllowed,
+  VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/autoscaling.k8s.io';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
@@ -66,7 +68,14 @@ export class VerticalAutoscaler extends Construct {
     for (const r of ['cpu', 'memory'] as const) {
       const lo = min[r];
       const hi = max[r];
-      if (lo && hi && lo.gt(hi as never)) problems.add({ code: 'VPA_INVALID', field: `minAllowed.${r}`, value: lo.toString(), message: `is above maxAllowed.${r} (${hi})`, fix: 'keep minAllowed ≤ maxAllowed' });
+      if (lo && hi && lo.gt(hi as never))
+        problems.add({
+          code: 'VPA_INVALID',
+          field: `minAllowed.${r}`,
+          value: lo.toString(),
+          message: `is above maxAllowed.${r} (${hi})`,
+          fix: 'keep minAllowed ≤ maxAllowed',
+        });
     }
     problems.throwIfAny();
     const t = props.target;
@@ -86,10 +95,14 @@ export class VerticalAutoscaler extends Construct {
 
   private checkConflict(t: IVerticallyScalable): IssueInput[] {
     if (this.updateMode === VpaUpdateMode.OFF || t.horizontalResourceMetrics.length === 0) return [];
-    return [{
-      code: 'VPA_HPA_CONFLICT', field: 'updateMode', value: this.updateMode,
-      message: `changes the requests of ${t.name}, which an HPA scales on ${t.horizontalResourceMetrics.join('/')} utilization (a share of those requests): the two fight`,
-      fix: 'keep the VPA in VpaUpdateMode.OFF (recommendations only), or scale the HPA on a custom metric',
-    }];
+    return [
+      {
+        code: 'VPA_HPA_CONFLICT',
+        field: 'updateMode',
+        value: this.updateMode,
+        message: `changes the requests of ${t.name}, which an HPA scales on ${t.horizontalResourceMetrics.join('/')} utilization (a share of those requests): the two fight`,
+        fix: 'keep the VPA in VpaUpdateMode.OFF (recommendations only), or scale the HPA on a custom metric',
+      },
+    ];
   }
 }

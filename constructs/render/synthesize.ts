@@ -39,7 +39,11 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[
   const charts = app.charts;
   if (charts.length === 0) return [];
   // Owners first: the annotation must be on the objects before they serialize.
-  for (const chart of charts) stampOwners(chart, chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart));
+  for (const chart of charts)
+    stampOwners(
+      chart,
+      chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart),
+    );
   let first: any[];
   try {
     // Resolves dependencies and runs cdk8s validations for the whole app, once,
@@ -47,7 +51,13 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[
     first = withChecksAlreadyRun(() => App._synthChart(charts[0]));
   } catch (e) {
     if (e instanceof BlueprintError) throw e;
-    throw new BlueprintError({ code: 'CDK8S_VALIDATION', path: app.node.path, field: 'app', message: `failed cdk8s validation: ${(e as Error).message}`, fix: 'fix the construct named in the message' });
+    throw new BlueprintError({
+      code: 'CDK8S_VALIDATION',
+      path: app.node.path,
+      field: 'app',
+      message: `failed cdk8s validation: ${(e as Error).message}`,
+      fix: 'fix the construct named in the message',
+    });
   }
   const rendered = charts.map((chart, i) => {
     const apiObjects = chartApiObjects(chart);

@@ -11,8 +11,14 @@ export interface NamespaceCapacity {
   readonly namespace: string;
   /** Pods at the HPA minimum / at the HPA maximum plus rollout surge. */
   readonly pods: { readonly min: number; readonly max: number; readonly quota?: number };
-  readonly requests: { readonly cpu: { min: string; max: string; quota?: string }; readonly memory: { min: string; max: string; quota?: string } };
-  readonly limits: { readonly cpu: { min: string; max: string; quota?: string }; readonly memory: { min: string; max: string; quota?: string } };
+  readonly requests: {
+    readonly cpu: { min: string; max: string; quota?: string };
+    readonly memory: { min: string; max: string; quota?: string };
+  };
+  readonly limits: {
+    readonly cpu: { min: string; max: string; quota?: string };
+    readonly memory: { min: string; max: string; quota?: string };
+  };
 }
 
 /** Node sizing for a declared node size (PRACTICES §15). */
@@ -33,21 +39,36 @@ export interface CapacityReport {
   readonly warnings: readonly string[];
 }
 
-interface Sum { cpu: Cpu; memory: Memory }
+interface Sum {
+  cpu: Cpu;
+  memory: Memory;
+}
 const zero = (): Sum => ({ cpu: Cpu.ZERO, memory: Memory.ZERO });
 const add = (a: Sum, b: Sum, times = 1): Sum => ({ cpu: a.cpu.plus(b.cpu.times(times)), memory: a.memory.plus(b.memory.times(times)) });
 
 /** One pod's requests and limits, filling gaps from the namespace LimitRange the way the API server would. */
 function podResources(index: ManifestIndex, spec: any, ns: string | undefined): { requests: Sum; limits: Sum } {
-  const item = index.ofKind('LimitRange').filter((l) => l.metadata.namespace === ns).flatMap((l) => l.spec?.limits ?? []).find((l: any) => l.type === 'Container');
+  const item = index
+    .ofKind('LimitRange')
+    .filter((l) => l.metadata.namespace === ns)
+    .flatMap((l) => l.spec?.limits ?? [])
+    .find((l: any) => l.type === 'Container');
   const defaults = defaultsFromManifest(item);
   const one = (c: any) => {
-    const r = resolveContainerResources({ requests: computeFromManifest(c.resources?.requests), limits: computeFromManifest(c.resources?.limits) }, defaults);
+    const r = resolveContainerResources(
+      { requests: computeFromManifest(c.resources?.requests), limits: computeFromManifest(c.resources?.limits) },
+      defaults,
+    );
     const sum = (x: any): Sum => ({ cpu: (x.cpu as Cpu) ?? Cpu.ZERO, memory: (x.memory as Memory) ?? Memory.ZERO });
     return { requests: sum(r.requests), limits: sum(r.limits) };
   };
   // A pod reserves max(sum of app containers, largest init container).
-  const apps = (spec.containers ?? []).map(one).reduce((s: any, c: any) => ({ requests: add(s.requests, c.requests), limits: add(s.limits, c.limits) }), { requests: zero(), limits: zero() });
+  const apps = (spec.containers ?? [])
+    .map(one)
+    .reduce((s: any, c: any) => ({ requests: add(s.requests, c.requests), limits: add(s.limits, c.limits) }), {
+      requests: zero(),
+      limits: zero(),
+    });
   for (const c of (spec.initContainers ?? []).map(one)) {
     for (const side of ['requests', 'limits'] as const) {
       if (c[side].cpu.gt(apps[side].cpu)) apps[side].cpu = c[side].cpu;
@@ -68,7 +89,10 @@ function surge(o: any, replicas: number): number {
  * node count with room to lose the largest node, and warnings when fewer than
  * 5 pods fit a node or fixed per-node overhead exceeds 10%.
  */
-export function capacityReport(objects: readonly any[], options: { nodeAllocatable?: ComputeResources; nodes?: number } = {}): CapacityReport {
+export function capacityReport(
+  objects: readonly any[],
+  options: { nodeAllocatable?: ComputeResources; nodes?: number } = {},
+): CapacityReport {
   const index = new ManifestIndex(objects.filter((o) => o?.kind));
   const perNs = new Map<string, { podsMin: number; podsMax: number; reqMin: Sum; reqMax: Sum; limMin: Sum; limMax: Sum }>();
   let daemon = zero();
@@ -91,36 +115,49 @@ export function capacityReport(objects: readonly any[], options: { nodeAllocatab
       max = (spec?.parallelism ?? 1) * (o.kind === 'CronJob' && o.spec?.concurrencyPolicy === 'Allow' ? 2 : 1);
     } else {
       const hpa = index.hpaFor(o);
-      min = hpa ? hpa.spec.minReplicas ?? 1 : o.spec?.replicas ?? 1;
+      min = hpa ? (hpa.spec.minReplicas ?? 1) : (o.spec?.replicas ?? 1);
       const top = hpa ? hpa.spec.maxReplicas : min;
       max = top + surge(o, top);
     }
     const e = perNs.get(ns) ?? { podsMin: 0, podsMax: 0, reqMin: zero(), reqMax: zero(), limMin: zero(), limMax: zero() };
-    e.podsMin += min; e.podsMax += max;
-    e.reqMin = add(e.reqMin, pod.requests, min); e.reqMax = add(e.reqMax, pod.requests, max);
-    e.limMin = add(e.limMin, pod.limits, min); e.limMax = add(e.limMax, pod.limits, max);
+    e.podsMin += min;
+    e.podsMax += max;
+    e.reqMin = add(e.reqMin, pod.requests, min);
+    e.reqMax = add(e.reqMax, pod.requests, max);
+    e.limMin = add(e.limMin, pod.limits, min);
+    e.limMax = add(e.limMax, pod.limits, max);
     perNs.set(ns, e);
   }
   const warnings: string[] = [];
-  const namespaces: NamespaceCapacity[] = [...perNs.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([ns, e]) => {
-    const hard = index.ofKind('ResourceQuota').find((q) => q.metadata.namespace === ns)?.spec?.hard ?? {};
-    const quota = (k: string) => (hard[k] === undefined ? undefined : String(hard[k]));
-    const check = (label: string, used: Cpu | Memory, k: string) => {
-      const q = quota(k);
-      if (q !== undefined && used.gt((used instanceof Cpu ? Cpu.parse(q) : Memory.parse(q)) as never)) warnings.push(`${ns}: ${label} at peak (${used}) exceeds the quota ${k}=${q}`);
-    };
-    check('requested CPU', e.reqMax.cpu, 'requests.cpu');
-    check('requested memory', e.reqMax.memory, 'requests.memory');
-    check('CPU limits', e.limMax.cpu, 'limits.cpu');
-    check('memory limits', e.limMax.memory, 'limits.memory');
-    if (hard.pods !== undefined && e.podsMax > Number(hard.pods)) warnings.push(`${ns}: ${e.podsMax} pods at peak exceed the quota pods=${hard.pods}`);
-    return {
-      namespace: ns,
-      pods: { min: e.podsMin, max: e.podsMax, ...(hard.pods !== undefined ? { quota: Number(hard.pods) } : {}) },
-      requests: { cpu: { min: `${e.reqMin.cpu}`, max: `${e.reqMax.cpu}`, quota: quota('requests.cpu') }, memory: { min: `${e.reqMin.memory}`, max: `${e.reqMax.memory}`, quota: quota('requests.memory') } },
-      limits: { cpu: { min: `${e.limMin.cpu}`, max: `${e.limMax.cpu}`, quota: quota('limits.cpu') }, memory: { min: `${e.limMin.memory}`, max: `${e.limMax.memory}`, quota: quota('limits.memory') } },
-    };
-  });
+  const namespaces: NamespaceCapacity[] = [...perNs.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([ns, e]) => {
+      const hard = index.ofKind('ResourceQuota').find((q) => q.metadata.namespace === ns)?.spec?.hard ?? {};
+      const quota = (k: string) => (hard[k] === undefined ? undefined : String(hard[k]));
+      const check = (label: string, used: Cpu | Memory, k: string) => {
+        const q = quota(k);
+        if (q !== undefined && used.gt((used instanceof Cpu ? Cpu.parse(q) : Memory.parse(q)) as never))
+          warnings.push(`${ns}: ${label} at peak (${used}) exceeds the quota ${k}=${q}`);
+      };
+      check('requested CPU', e.reqMax.cpu, 'requests.cpu');
+      check('requested memory', e.reqMax.memory, 'requests.memory');
+      check('CPU limits', e.limMax.cpu, 'limits.cpu');
+      check('memory limits', e.limMax.memory, 'limits.memory');
+      if (hard.pods !== undefined && e.podsMax > Number(hard.pods))
+        warnings.push(`${ns}: ${e.podsMax} pods at peak exceed the quota pods=${hard.pods}`);
+      return {
+        namespace: ns,
+        pods: { min: e.podsMin, max: e.podsMax, ...(hard.pods !== undefined ? { quota: Number(hard.pods) } : {}) },
+        requests: {
+          cpu: { min: `${e.reqMin.cpu}`, max: `${e.reqMax.cpu}`, quota: quota('requests.cpu') },
+          memory: { min: `${e.reqMin.memory}`, max: `${e.reqMax.memory}`, quota: quota('requests.memory') },
+        },
+        limits: {
+          cpu: { min: `${e.limMin.cpu}`, max: `${e.limMax.cpu}`, quota: quota('limits.cpu') },
+          memory: { min: `${e.limMin.memory}`, max: `${e.limMax.memory}`, quota: quota('limits.memory') },
+        },
+      };
+    });
   const totalReq = [...perNs.values()].reduce((s, e) => add(s, e.reqMax), zero());
   const podsMax = [...perNs.values()].reduce((n, e) => n + e.podsMax, 0);
   let nodes: NodePlan | undefined;
@@ -132,14 +169,35 @@ export function capacityReport(objects: readonly any[], options: { nodeAllocatab
     const memory = alloc.memory as Memory;
     // DaemonSet pods run on every node: what is left per node serves the rest.
     const usable = { cpu: cpu.nanos - daemon.cpu.nanos, memory: memory.nanos - daemon.memory.nanos };
-    const rest = { cpu: totalReq.cpu.nanos - daemon.cpu.nanos * BigInt(options.nodes ?? 1), memory: totalReq.memory.nanos - daemon.memory.nanos * BigInt(options.nodes ?? 1) };
+    const rest = {
+      cpu: totalReq.cpu.nanos - daemon.cpu.nanos * BigInt(options.nodes ?? 1),
+      memory: totalReq.memory.nanos - daemon.memory.nanos * BigInt(options.nodes ?? 1),
+    };
     const need = (a: bigint, b: bigint) => (b <= 0n ? Infinity : Number((a + b - 1n) / b));
-    const count = Math.max(need(rest.cpu > 0n ? rest.cpu : 0n, usable.cpu), need(rest.memory > 0n ? rest.memory : 0n, usable.memory), 1) + 1;
-    const fits = Math.min(largest.cpu.isZero ? Infinity : Number(usable.cpu / largest.cpu.nanos), largest.memory.isZero ? Infinity : Number(usable.memory / largest.memory.nanos));
+    const count =
+      Math.max(need(rest.cpu > 0n ? rest.cpu : 0n, usable.cpu), need(rest.memory > 0n ? rest.memory : 0n, usable.memory), 1) + 1;
+    const fits = Math.min(
+      largest.cpu.isZero ? Infinity : Number(usable.cpu / largest.cpu.nanos),
+      largest.memory.isZero ? Infinity : Number(usable.memory / largest.memory.nanos),
+    );
     const overhead = Math.max(daemon.cpu.ratioTo(cpu), daemon.memory.ratioTo(memory)) * 100;
-    nodes = { allocatable: { cpu: cpu.toString(), memory: memory.toString() }, nodes: count, podsPerNode: Number.isFinite(fits) ? fits : 0, fixedOverheadPercent: Math.round(overhead * 10) / 10 };
-    if (Number.isFinite(fits) && fits < 5) warnings.push(`only ${fits} pod(s) of the largest request (${largest.cpu} CPU / ${largest.memory}) fit a node: use bigger nodes (PRACTICES §15: at least 5)`);
-    if (overhead > 10) warnings.push(`fixed per-node overhead (DaemonSets) is ${nodes.fixedOverheadPercent}% of a node: above 10%, use bigger nodes`);
+    nodes = {
+      allocatable: { cpu: cpu.toString(), memory: memory.toString() },
+      nodes: count,
+      podsPerNode: Number.isFinite(fits) ? fits : 0,
+      fixedOverheadPercent: Math.round(overhead * 10) / 10,
+    };
+    if (Number.isFinite(fits) && fits < 5)
+      warnings.push(
+        `only ${fits} pod(s) of the largest request (${largest.cpu} CPU / ${largest.memory}) fit a node: use bigger nodes (PRACTICES §15: at least 5)`,
+      );
+    if (overhead > 10)
+      warnings.push(`fixed per-node overhead (DaemonSets) is ${nodes.fixedOverheadPercent}% of a node: above 10%, use bigger nodes`);
   }
-  return { namespaces, total: { requests: { cpu: totalReq.cpu.toString(), memory: totalReq.memory.toString() }, podsMax }, nodes, warnings };
+  return {
+    namespaces,
+    total: { requests: { cpu: totalReq.cpu.toString(), memory: totalReq.memory.toString() }, podsMax },
+    nodes,
+    warnings,
+  };
 }

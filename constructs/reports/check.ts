@@ -25,14 +25,22 @@ export interface CheckOptions {
 }
 
 /** Grades objects: schema, then every best-practice rule, then capacity. */
-export function checkManifests(objects: readonly unknown[], options: CheckOptions = {}, files?: readonly string[], fileErrors: readonly FileError[] = []): CheckReport {
+export function checkManifests(
+  objects: readonly unknown[],
+  options: CheckOptions = {},
+  files?: readonly string[],
+  fileErrors: readonly FileError[] = [],
+): CheckReport {
   const findings: (Finding & { file?: string })[] = [];
   objects.forEach((o, i) => findings.push(...validateManifests([o]).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) }))));
   const kube = objects.filter((o: any) => o && typeof o === 'object' && typeof o.kind === 'string' && typeof o.apiVersion === 'string');
   findings.push(...runRules(kube, options.rules));
   const errors = findings.filter((f) => f.severity === 'error').length + fileErrors.length;
   return {
-    findings, fileErrors, objectCount: objects.length, errors,
+    findings,
+    fileErrors,
+    objectCount: objects.length,
+    errors,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     capacity: capacityReport(kube, { nodeAllocatable: options.nodeAllocatable, nodes: options.nodes }),
   };
@@ -41,7 +49,12 @@ export function checkManifests(objects: readonly unknown[], options: CheckOption
 /** Grades every YAML file under `dir`; unreadable, non-YAML and broken files are reported per file and the rest still graded. */
 export function checkDirectory(dir: string, options: CheckOptions = {}): CheckReport {
   const { objects, errors } = loadManifestDir(dir);
-  return checkManifests(objects.map((o) => o.object), options, objects.map((o) => o.file), errors);
+  return checkManifests(
+    objects.map((o) => o.object),
+    options,
+    objects.map((o) => o.file),
+    errors,
+  );
 }
 
 /** A plain-text table for CI logs (no colours, one line per finding). */
@@ -54,15 +67,31 @@ export function formatReport(report: CheckReport, title = 'manifests'): string {
   lines.push(`${title}: ${report.objectCount} objects, ${report.errors} error(s), ${report.warnings} warning(s)`);
   if (rows.length) {
     const widths = [0, 1, 2, 3].map((i) => Math.min(48, Math.max(...rows.map((r) => r[i].length))));
-    for (const r of rows) lines.push(`  ${r.slice(0, 4).map((c, i) => c.padEnd(widths[i])).join('  ')}  ${r[4]}`);
+    for (const r of rows)
+      lines.push(
+        `  ${r
+          .slice(0, 4)
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')}  ${r[4]}`,
+      );
   }
   const c = report.capacity;
-  lines.push('', `capacity (peak = HPA max + rollout surge): ${c.total.podsMax} pods, ${c.total.requests.cpu} CPU, ${c.total.requests.memory} requested`);
-  lines.push(`  ${'namespace'.padEnd(22)}${'pods min/max/quota'.padEnd(22)}${'req cpu min/max/quota'.padEnd(26)}${'req mem min/max/quota'.padEnd(28)}lim cpu max/quota`);
+  lines.push(
+    '',
+    `capacity (peak = HPA max + rollout surge): ${c.total.podsMax} pods, ${c.total.requests.cpu} CPU, ${c.total.requests.memory} requested`,
+  );
+  lines.push(
+    `  ${'namespace'.padEnd(22)}${'pods min/max/quota'.padEnd(22)}${'req cpu min/max/quota'.padEnd(26)}${'req mem min/max/quota'.padEnd(28)}lim cpu max/quota`,
+  );
   for (const n of c.namespaces) {
-    lines.push(`  ${n.namespace.padEnd(22)}${`${n.pods.min}/${n.pods.max}/${n.pods.quota ?? '-'}`.padEnd(22)}${`${n.requests.cpu.min}/${n.requests.cpu.max}/${n.requests.cpu.quota ?? '-'}`.padEnd(26)}${`${n.requests.memory.min}/${n.requests.memory.max}/${n.requests.memory.quota ?? '-'}`.padEnd(28)}${n.limits.cpu.max}/${n.limits.cpu.quota ?? '-'}`);
+    lines.push(
+      `  ${n.namespace.padEnd(22)}${`${n.pods.min}/${n.pods.max}/${n.pods.quota ?? '-'}`.padEnd(22)}${`${n.requests.cpu.min}/${n.requests.cpu.max}/${n.requests.cpu.quota ?? '-'}`.padEnd(26)}${`${n.requests.memory.min}/${n.requests.memory.max}/${n.requests.memory.quota ?? '-'}`.padEnd(28)}${n.limits.cpu.max}/${n.limits.cpu.quota ?? '-'}`,
+    );
   }
-  if (c.nodes) lines.push(`  nodes of ${c.nodes.allocatable.cpu} CPU / ${c.nodes.allocatable.memory}: ${c.nodes.nodes} (incl. one spare to lose the largest), ${c.nodes.podsPerNode} of the largest pod per node, fixed overhead ${c.nodes.fixedOverheadPercent}%`);
+  if (c.nodes)
+    lines.push(
+      `  nodes of ${c.nodes.allocatable.cpu} CPU / ${c.nodes.allocatable.memory}: ${c.nodes.nodes} (incl. one spare to lose the largest), ${c.nodes.podsPerNode} of the largest pod per node, fixed overhead ${c.nodes.fixedOverheadPercent}%`,
+    );
   for (const w of c.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }

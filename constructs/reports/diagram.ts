@@ -13,20 +13,44 @@ const id = (o: any) => q(`${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?
 
 /** DOT source for `objects`. */
 export function toDot(objects: readonly any[], title = 'cluster'): string {
-  const lines = [`digraph ${q(title)} {`, '  rankdir=LR; compound=true; fontname="Helvetica"; node [fontname="Helvetica", fontsize=10, style=filled, fillcolor=white]; edge [fontname="Helvetica", fontsize=8];', `  label=${q(title)}; labelloc=t;`];
+  const lines = [
+    `digraph ${q(title)} {`,
+    '  rankdir=LR; compound=true; fontname="Helvetica"; node [fontname="Helvetica", fontsize=10, style=filled, fillcolor=white]; edge [fontname="Helvetica", fontsize=8];',
+    `  label=${q(title)}; labelloc=t;`,
+  ];
   const kube = objects.filter((o) => o?.kind && o?.metadata?.name);
   const namespaces = [...new Set(kube.map((o) => o.metadata.namespace).filter(Boolean))].sort() as string[];
-  const shapes: Record<string, string> = { Deployment: 'box', StatefulSet: 'box3d', DaemonSet: 'component', Job: 'cds', CronJob: 'cds', Service: 'ellipse', Ingress: 'house', HorizontalPodAutoscaler: 'note', PodDisruptionBudget: 'note' };
+  const shapes: Record<string, string> = {
+    Deployment: 'box',
+    StatefulSet: 'box3d',
+    DaemonSet: 'component',
+    Job: 'cds',
+    CronJob: 'cds',
+    Service: 'ellipse',
+    Ingress: 'house',
+    HorizontalPodAutoscaler: 'note',
+    PodDisruptionBudget: 'note',
+  };
   for (const ns of namespaces) {
     lines.push(`  subgraph ${q(`cluster_${ns}`)} {`, `    label=${q(ns)}; style=rounded; color=gray60;`);
     for (const o of kube.filter((x) => x.metadata.namespace === ns)) {
-      if (WORKLOADS.has(o.kind)) lines.push(`    ${id(o)} [label=${q(`${o.metadata.name}\n${o.kind}`)}, shape=${shapes[o.kind]}, fillcolor="#dbeafe"];`);
+      if (WORKLOADS.has(o.kind))
+        lines.push(`    ${id(o)} [label=${q(`${o.metadata.name}\n${o.kind}`)}, shape=${shapes[o.kind]}, fillcolor="#dbeafe"];`);
       else if (o.kind === 'Service') {
         const ext = o.spec?.type === 'ExternalName' || !o.spec?.selector;
-        lines.push(`    ${id(o)} [label=${q(`${o.metadata.name}\nService${ext ? ' (external)' : o.spec?.clusterIP === 'None' ? ' (headless)' : ''}`)}, shape=ellipse, fillcolor=${ext ? '"#fde68a"' : '"#dcfce7"'}];`);
-      } else if (o.kind === 'Ingress') lines.push(`    ${id(o)} [label=${q(`${o.spec?.rules?.[0]?.host ?? o.metadata.name}\nIngress`)}, shape=house, fillcolor="#fce7f3"];`);
-      else if (o.kind === 'HorizontalPodAutoscaler') lines.push(`    ${id(o)} [label=${q(`HPA ${o.spec.minReplicas ?? 1}–${o.spec.maxReplicas}`)}, shape=note, fillcolor="#f3f4f6"];`);
-      else if (o.kind === 'PodDisruptionBudget') lines.push(`    ${id(o)} [label=${q(`PDB ${o.spec.minAvailable !== undefined ? `min ${o.spec.minAvailable}` : `maxUnavail ${o.spec.maxUnavailable}`}`)}, shape=note, fillcolor="#f3f4f6"];`);
+        lines.push(
+          `    ${id(o)} [label=${q(`${o.metadata.name}\nService${ext ? ' (external)' : o.spec?.clusterIP === 'None' ? ' (headless)' : ''}`)}, shape=ellipse, fillcolor=${ext ? '"#fde68a"' : '"#dcfce7"'}];`,
+        );
+      } else if (o.kind === 'Ingress')
+        lines.push(
+          `    ${id(o)} [label=${q(`${o.spec?.rules?.[0]?.host ?? o.metadata.name}\nIngress`)}, shape=house, fillcolor="#fce7f3"];`,
+        );
+      else if (o.kind === 'HorizontalPodAutoscaler')
+        lines.push(`    ${id(o)} [label=${q(`HPA ${o.spec.minReplicas ?? 1}–${o.spec.maxReplicas}`)}, shape=note, fillcolor="#f3f4f6"];`);
+      else if (o.kind === 'PodDisruptionBudget')
+        lines.push(
+          `    ${id(o)} [label=${q(`PDB ${o.spec.minAvailable !== undefined ? `min ${o.spec.minAvailable}` : `maxUnavail ${o.spec.maxUnavailable}`}`)}, shape=note, fillcolor="#f3f4f6"];`,
+        );
     }
     lines.push('  }');
   }
@@ -34,26 +58,48 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
   const edges = new Set<string>();
   const edge = (a: string, b: string, attrs: string) => edges.add(`  ${a} -> ${b} [${attrs}];`);
   for (const s of kube.filter((o) => o.kind === 'Service')) {
-    for (const t of templates.filter((t) => t.o.metadata.namespace === s.metadata.namespace && s.spec?.selector && selects(s.spec.selector, t.labels))) edge(id(s), id(t.o), 'color=gray40');
+    for (const t of templates.filter(
+      (t) => t.o.metadata.namespace === s.metadata.namespace && s.spec?.selector && selects(s.spec.selector, t.labels),
+    ))
+      edge(id(s), id(t.o), 'color=gray40');
     if (!s.spec?.selector && s.spec?.type !== 'ExternalName') {
-      for (const slice of kube.filter((o) => o.kind === 'EndpointSlice' && o.metadata.namespace === s.metadata.namespace && o.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name)) {
-        for (const a of (slice.endpoints ?? []).flatMap((e: any) => e.addresses ?? [])) edges.add(`  ${id(s)} -> ${q(`ip:${a}`)} [style=dashed];\n  ${q(`ip:${a}`)} [label=${q(a)}, shape=cylinder, fillcolor="#fef3c7"];`);
+      for (const slice of kube.filter(
+        (o) =>
+          o.kind === 'EndpointSlice' &&
+          o.metadata.namespace === s.metadata.namespace &&
+          o.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name,
+      )) {
+        for (const a of (slice.endpoints ?? []).flatMap((e: any) => e.addresses ?? []))
+          edges.add(
+            `  ${id(s)} -> ${q(`ip:${a}`)} [style=dashed];\n  ${q(`ip:${a}`)} [label=${q(a)}, shape=cylinder, fillcolor="#fef3c7"];`,
+          );
       }
     }
-    if (s.spec?.type === 'ExternalName') edges.add(`  ${id(s)} -> ${q(`ext:${s.spec.externalName}`)} [style=dashed];\n  ${q(`ext:${s.spec.externalName}`)} [label=${q(s.spec.externalName)}, shape=cylinder, fillcolor="#fef3c7"];`);
+    if (s.spec?.type === 'ExternalName')
+      edges.add(
+        `  ${id(s)} -> ${q(`ext:${s.spec.externalName}`)} [style=dashed];\n  ${q(`ext:${s.spec.externalName}`)} [label=${q(s.spec.externalName)}, shape=cylinder, fillcolor="#fef3c7"];`,
+      );
   }
   for (const i of kube.filter((o) => o.kind === 'Ingress')) {
     for (const p of i.spec?.rules?.flatMap((r: any) => r.http?.paths ?? []) ?? []) {
-      const svc = kube.find((o) => o.kind === 'Service' && o.metadata.namespace === i.metadata.namespace && o.metadata.name === p.backend?.service?.name);
+      const svc = kube.find(
+        (o) => o.kind === 'Service' && o.metadata.namespace === i.metadata.namespace && o.metadata.name === p.backend?.service?.name,
+      );
       if (svc) edge(id(i), id(svc), `label=${q(p.path)}`);
     }
   }
   for (const h of kube.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
-    const t = kube.find((o) => o.kind === h.spec?.scaleTargetRef?.kind && o.metadata.namespace === h.metadata.namespace && o.metadata.name === h.spec?.scaleTargetRef?.name);
+    const t = kube.find(
+      (o) =>
+        o.kind === h.spec?.scaleTargetRef?.kind &&
+        o.metadata.namespace === h.metadata.namespace &&
+        o.metadata.name === h.spec?.scaleTargetRef?.name,
+    );
     if (t) edge(id(h), id(t), 'style=dotted, arrowhead=none');
   }
   for (const p of kube.filter((o) => o.kind === 'PodDisruptionBudget')) {
-    for (const t of templates.filter((t) => t.o.metadata.namespace === p.metadata.namespace && selects(p.spec?.selector, t.labels))) edge(id(p), id(t.o), 'style=dotted, arrowhead=none');
+    for (const t of templates.filter((t) => t.o.metadata.namespace === p.metadata.namespace && selects(p.spec?.selector, t.labels)))
+      edge(id(p), id(t.o), 'style=dotted, arrowhead=none');
   }
   // Allowed paths: egress rules of policies that select specific pods, to the pods or blocks they allow.
   for (const np of kube.filter((o) => o.kind === 'NetworkPolicy' && Object.keys(o.spec?.podSelector?.matchLabels ?? {}).length)) {
@@ -66,7 +112,9 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
           continue;
         }
         const ns = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] ?? np.metadata.namespace;
-        const targets = peer.ipBlock ? [] : templates.filter((t) => t.o.metadata.namespace === ns && (!peer.podSelector || selects(peer.podSelector, t.labels)));
+        const targets = peer.ipBlock
+          ? []
+          : templates.filter((t) => t.o.metadata.namespace === ns && (!peer.podSelector || selects(peer.podSelector, t.labels)));
         const label = (rule.ports ?? []).map((p: any) => p.port).join(',');
         for (const f of from) {
           if (peer.ipBlock) {

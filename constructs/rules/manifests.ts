@@ -27,7 +27,10 @@ export function loadManifestDir(dir: string): { objects: LoadedObject[]; errors:
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, entry.name);
       const rel = path.relative(dir, p);
-      if (entry.isDirectory()) { walk(p); continue; }
+      if (entry.isDirectory()) {
+        walk(p);
+        continue;
+      }
       if (!/\.ya?ml$/i.test(entry.name)) {
         errors.push({ file: rel, rule: 'FILE_NOT_YAML', message: 'is not a YAML file (.yaml or .yml); it was skipped' });
         continue;
@@ -64,7 +67,11 @@ export interface PodTemplateRef {
 /** The pod template of a workload object, if it has one. */
 export function podTemplateOf(o: any): { metadata?: any; spec?: any } | undefined {
   switch (o?.kind) {
-    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job':
       return o.spec?.template;
     case 'CronJob':
       return o.spec?.jobTemplate?.spec?.template;

@@ -118,7 +118,8 @@ function loadShippedCrds(): void {
 function walkSchema(schema: any, value: unknown, pointer: string, out: { pointer: string; message: string; unknown: boolean }[]): void {
   if (value === undefined || value === null || !schema) return;
   if (schema['x-kubernetes-int-or-string'] || schema.anyOf) {
-    if (typeof value !== 'string' && !Number.isInteger(value)) out.push({ pointer, message: 'must be an integer or a string', unknown: false });
+    if (typeof value !== 'string' && !Number.isInteger(value))
+      out.push({ pointer, message: 'must be an integer or a string', unknown: false });
     return;
   }
   const type = schema.type;
@@ -127,15 +128,18 @@ function walkSchema(schema: any, value: unknown, pointer: string, out: { pointer
     out.push({ pointer, message: `must be ${type}, is ${actual}`, unknown: false });
     return;
   }
-  if (schema.enum && !schema.enum.includes(value)) out.push({ pointer, message: `must be one of ${schema.enum.join(', ')}`, unknown: false });
+  if (schema.enum && !schema.enum.includes(value))
+    out.push({ pointer, message: `must be one of ${schema.enum.join(', ')}`, unknown: false });
   if (type === 'array') (value as unknown[]).forEach((v, i) => walkSchema(schema.items, v, `${pointer}/${i}`, out));
   if (type === 'object' && typeof value === 'object') {
-    for (const r of schema.required ?? []) if (!(r in (value as object))) out.push({ pointer: `${pointer}/${r}`, message: 'is required', unknown: false });
+    for (const r of schema.required ?? [])
+      if (!(r in (value as object))) out.push({ pointer: `${pointer}/${r}`, message: 'is required', unknown: false });
     if (pointer === '/metadata' || schema['x-kubernetes-preserve-unknown-fields']) return;
     for (const [k, v] of Object.entries(value as object)) {
       const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
       if (sub) walkSchema(sub, v, `${pointer}/${k}`, out);
-      else if (schema.properties) out.push({ pointer: `${pointer}/${k}`, message: 'is not a field of the CRD schema (unknown or misspelled)', unknown: true });
+      else if (schema.properties)
+        out.push({ pointer: `${pointer}/${k}`, message: 'is not a field of the CRD schema (unknown or misspelled)', unknown: true });
     }
   }
 }
@@ -160,7 +164,12 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
     const add = (rule: string, pointer: string, message: string, fix: string, severity: Severity = 'error') =>
       findings.push({ rule, severity, object: id, pointer, message, fix });
     if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
-      add('SCHEMA_NOT_KUBERNETES', '', 'is not a Kubernetes object (no apiVersion/kind)', 'give every document an apiVersion, kind and metadata');
+      add(
+        'SCHEMA_NOT_KUBERNETES',
+        '',
+        'is not a Kubernetes object (no apiVersion/kind)',
+        'give every document an apiVersion, kind and metadata',
+      );
       continue;
     }
     loadShippedCrds();
@@ -169,12 +178,23 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
       const problems: { pointer: string; message: string; unknown: boolean }[] = [];
       walkSchema(crd, obj, '', problems);
       for (const p of problems) {
-        add(p.unknown ? 'SCHEMA_UNKNOWN_FIELD' : 'SCHEMA_INVALID', p.pointer, p.message, p.unknown ? 'remove it or fix its spelling' : 'correct the field to match the CRD');
+        add(
+          p.unknown ? 'SCHEMA_UNKNOWN_FIELD' : 'SCHEMA_INVALID',
+          p.pointer,
+          p.message,
+          p.unknown ? 'remove it or fix its spelling' : 'correct the field to match the CRD',
+        );
       }
     }
     const validate = modelValidator(obj.apiVersion, obj.kind);
     if (!validate && !crd) {
-      add('SCHEMA_UNKNOWN_KIND', '', `has no known schema for ${obj.apiVersion} ${obj.kind}`, 'check apiVersion and kind, or register the CRD schema', 'warning');
+      add(
+        'SCHEMA_UNKNOWN_KIND',
+        '',
+        `has no known schema for ${obj.apiVersion} ${obj.kind}`,
+        'check apiVersion and kind, or register the CRD schema',
+        'warning',
+      );
       continue;
     }
     try {
@@ -182,7 +202,12 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
     } catch (e: any) {
       const errors: any[] = Array.isArray(e?.errors) ? e.errors : [{ instancePath: '', message: String(e?.message ?? e) }];
       for (const err of errors) {
-        add('SCHEMA_INVALID', err.instancePath ?? '', `${err.message ?? 'is invalid'}${err.params ? ` ${JSON.stringify(err.params)}` : ''}`, 'correct the field to match the Kubernetes API reference');
+        add(
+          'SCHEMA_INVALID',
+          err.instancePath ?? '',
+          `${err.message ?? 'is invalid'}${err.params ? ` ${JSON.stringify(err.params)}` : ''}`,
+          'correct the field to match the Kubernetes API reference',
+        );
       }
     }
     const modelName = rootModelName(obj.apiVersion, obj.kind);
@@ -190,14 +215,30 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
       const unknown: string[] = [];
       unknownFields(modelName, obj, '', unknown);
       for (const pointer of unknown) {
-        add('SCHEMA_UNKNOWN_FIELD', pointer, 'is not a field of the Kubernetes API (unknown or misspelled)', 'remove it or fix its spelling');
+        add(
+          'SCHEMA_UNKNOWN_FIELD',
+          pointer,
+          'is not a field of the Kubernetes API (unknown or misspelled)',
+          'remove it or fix its spelling',
+        );
       }
     }
     const namespace = obj.metadata?.namespace;
     if (CLUSTER_SCOPED_KINDS.has(obj.kind)) {
-      if (namespace !== undefined) add('SCOPE_NAMESPACE_ON_CLUSTER_OBJECT', '/metadata/namespace', `is set on cluster-scoped ${obj.kind}`, 'remove metadata.namespace');
+      if (namespace !== undefined)
+        add(
+          'SCOPE_NAMESPACE_ON_CLUSTER_OBJECT',
+          '/metadata/namespace',
+          `is set on cluster-scoped ${obj.kind}`,
+          'remove metadata.namespace',
+        );
     } else if (!namespace) {
-      add('SCOPE_NAMESPACE_MISSING', '/metadata/namespace', `is missing on namespaced ${obj.kind}`, 'set metadata.namespace explicitly instead of relying on the current context');
+      add(
+        'SCOPE_NAMESPACE_MISSING',
+        '/metadata/namespace',
+        `is missing on namespaced ${obj.kind}`,
+        'set metadata.namespace explicitly instead of relying on the current context',
+      );
     }
   }
   return findings;

@@ -26,13 +26,31 @@ export class Toleration {
     const out: IssueInput[] = [];
     const s = this.spec;
     if (s.tolerationSeconds !== undefined && s.effect !== TaintEffect.NO_EXECUTE) {
-      out.push({ code: 'PLACEMENT_INVALID', field: `${field}.tolerationSeconds`, value: s.tolerationSeconds, message: 'only applies to the NoExecute effect', fix: 'use TaintEffect.NO_EXECUTE or drop tolerationSeconds' });
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: `${field}.tolerationSeconds`,
+        value: s.tolerationSeconds,
+        message: 'only applies to the NoExecute effect',
+        fix: 'use TaintEffect.NO_EXECUTE or drop tolerationSeconds',
+      });
     }
     if (s.tolerationSeconds !== undefined && (!Number.isSafeInteger(s.tolerationSeconds) || s.tolerationSeconds < 0)) {
-      out.push({ code: 'PLACEMENT_INVALID', field: `${field}.tolerationSeconds`, value: s.tolerationSeconds, message: 'must be a non-negative integer', fix: 'give whole seconds' });
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: `${field}.tolerationSeconds`,
+        value: s.tolerationSeconds,
+        message: 'must be a non-negative integer',
+        fix: 'give whole seconds',
+      });
     }
     if (s.operator === 'Equal' && !s.key) {
-      out.push({ code: 'PLACEMENT_INVALID', field: `${field}.key`, value: s.key, message: 'is required with operator Equal', fix: 'name the taint key, or use Toleration.exists() to tolerate everything' });
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: `${field}.key`,
+        value: s.key,
+        message: 'is required with operator Equal',
+        fix: 'name the taint key, or use Toleration.exists() to tolerate everything',
+      });
     }
     return out;
   }
@@ -40,12 +58,24 @@ export class Toleration {
 
 /** A requirement on node labels, for node affinity. */
 export class NodeRequirement {
-  public static in(key: string, values: readonly string[]): NodeRequirement { return new NodeRequirement({ key, operator: 'In', values: [...values] }); }
-  public static notIn(key: string, values: readonly string[]): NodeRequirement { return new NodeRequirement({ key, operator: 'NotIn', values: [...values] }); }
-  public static exists(key: string): NodeRequirement { return new NodeRequirement({ key, operator: 'Exists' }); }
-  public static doesNotExist(key: string): NodeRequirement { return new NodeRequirement({ key, operator: 'DoesNotExist' }); }
-  public static gt(key: string, value: number): NodeRequirement { return new NodeRequirement({ key, operator: 'Gt', values: [String(value)] }); }
-  public static lt(key: string, value: number): NodeRequirement { return new NodeRequirement({ key, operator: 'Lt', values: [String(value)] }); }
+  public static in(key: string, values: readonly string[]): NodeRequirement {
+    return new NodeRequirement({ key, operator: 'In', values: [...values] });
+  }
+  public static notIn(key: string, values: readonly string[]): NodeRequirement {
+    return new NodeRequirement({ key, operator: 'NotIn', values: [...values] });
+  }
+  public static exists(key: string): NodeRequirement {
+    return new NodeRequirement({ key, operator: 'Exists' });
+  }
+  public static doesNotExist(key: string): NodeRequirement {
+    return new NodeRequirement({ key, operator: 'DoesNotExist' });
+  }
+  public static gt(key: string, value: number): NodeRequirement {
+    return new NodeRequirement({ key, operator: 'Gt', values: [String(value)] });
+  }
+  public static lt(key: string, value: number): NodeRequirement {
+    return new NodeRequirement({ key, operator: 'Lt', values: [String(value)] });
+  }
   private constructor(public readonly spec: INodeSelectorRequirement) {}
 }
 
@@ -114,7 +144,11 @@ export interface PlacementSpec {
 }
 
 function podTerm(rule: PodAffinityRule): IPodAffinityTerm {
-  return { labelSelector: { matchLabels: { ...rule.labels } }, topologyKey: rule.topologyKey, ...(rule.namespaces ? { namespaces: [...rule.namespaces] } : {}) };
+  return {
+    labelSelector: { matchLabels: { ...rule.labels } },
+    topologyKey: rule.topologyKey,
+    ...(rule.namespaces ? { namespaces: [...rule.namespaces] } : {}),
+  };
 }
 
 function podAffinity(rules: readonly PodAffinityRule[] | undefined) {
@@ -131,18 +165,38 @@ function podAffinity(rules: readonly PodAffinityRule[] | undefined) {
 export function placementIssues(p: PlacementProps, field = 'placement'): IssueInput[] {
   const out: IssueInput[] = [];
   const weight = (w: number, f: string) => {
-    if (!Number.isSafeInteger(w) || w < 1 || w > 100) out.push({ code: 'PLACEMENT_INVALID', field: f, value: w, message: 'must be an integer from 1 to 100', fix: 'weigh preferences from 1 (slight) to 100 (strong)' });
+    if (!Number.isSafeInteger(w) || w < 1 || w > 100)
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: f,
+        value: w,
+        message: 'must be an integer from 1 to 100',
+        fix: 'weigh preferences from 1 (slight) to 100 (strong)',
+      });
   };
   p.preferredNodeAffinity?.forEach((a, i) => weight(a.weight, `${field}.preferredNodeAffinity[${i}].weight`));
   for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
     p[kind]?.forEach((r, i) => {
       if (r.weight !== undefined) weight(r.weight, `${field}.${kind}[${i}].weight`);
-      if (!r.topologyKey) out.push({ code: 'PLACEMENT_INVALID', field: `${field}.${kind}[${i}].topologyKey`, value: r.topologyKey, message: 'is required', fix: 'use NodeLabels.HOSTNAME or NodeLabels.ZONE' });
+      if (!r.topologyKey)
+        out.push({
+          code: 'PLACEMENT_INVALID',
+          field: `${field}.${kind}[${i}].topologyKey`,
+          value: r.topologyKey,
+          message: 'is required',
+          fix: 'use NodeLabels.HOSTNAME or NodeLabels.ZONE',
+        });
     });
   }
   p.tolerations?.forEach((t, i) => out.push(...t.issues(`${field}.tolerations[${i}]`)));
   if (p.spread && p.spread.maxSkew !== undefined && (!Number.isSafeInteger(p.spread.maxSkew) || p.spread.maxSkew < 1)) {
-    out.push({ code: 'PLACEMENT_INVALID', field: `${field}.spread.maxSkew`, value: p.spread.maxSkew, message: 'must be an integer ≥ 1', fix: 'use 1 for an even spread' });
+    out.push({
+      code: 'PLACEMENT_INVALID',
+      field: `${field}.spread.maxSkew`,
+      value: p.spread.maxSkew,
+      message: 'must be an integer ≥ 1',
+      fix: 'use 1 for an even spread',
+    });
   }
   return out;
 }
@@ -153,8 +207,21 @@ export function placementIssues(p: PlacementProps, field = 'placement'): IssueIn
  */
 export function renderPlacement(p: PlacementProps, selector: Record<string, string>, maxReplicas: number): PlacementSpec {
   const nodeAffinity = {
-    ...(p.requiredNodeAffinity?.length ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: p.requiredNodeAffinity.map((r) => r.spec) }] } } : {}),
-    ...(p.preferredNodeAffinity?.length ? { preferredDuringSchedulingIgnoredDuringExecution: p.preferredNodeAffinity.map((a) => ({ weight: a.weight, preference: { matchExpressions: a.requirements.map((r) => r.spec) } })) } : {}),
+    ...(p.requiredNodeAffinity?.length
+      ? {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: p.requiredNodeAffinity.map((r) => r.spec) }],
+          },
+        }
+      : {}),
+    ...(p.preferredNodeAffinity?.length
+      ? {
+          preferredDuringSchedulingIgnoredDuringExecution: p.preferredNodeAffinity.map((a) => ({
+            weight: a.weight,
+            preference: { matchExpressions: a.requirements.map((r) => r.spec) },
+          })),
+        }
+      : {}),
   };
   const affinity: IAffinity = {
     ...(Object.keys(nodeAffinity).length ? { nodeAffinity } : {}),
@@ -164,7 +231,11 @@ export function renderPlacement(p: PlacementProps, selector: Record<string, stri
   const spread = p.spread === false ? undefined : (p.spread ?? {});
   const constraints: ITopologySpreadConstraint[] = [];
   if (spread && maxReplicas >= 2) {
-    const base = { maxSkew: spread.maxSkew ?? 1, whenUnsatisfiable: spread.strict ? 'DoNotSchedule' as const : 'ScheduleAnyway' as const, labelSelector: { matchLabels: { ...selector } } };
+    const base = {
+      maxSkew: spread.maxSkew ?? 1,
+      whenUnsatisfiable: spread.strict ? ('DoNotSchedule' as const) : ('ScheduleAnyway' as const),
+      labelSelector: { matchLabels: { ...selector } },
+    };
     if (spread.zones ?? true) constraints.push({ ...base, topologyKey: NodeLabels.ZONE });
     if (spread.hosts ?? true) constraints.push({ ...base, topologyKey: NodeLabels.HOSTNAME });
   }

@@ -54,8 +54,20 @@ export class StorageClass extends Construct {
     this.name = props.name ?? id;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
-    problems.check(!props.provisioner || !/^[a-zA-Z0-9]([-a-zA-Z0-9./]*[a-zA-Z0-9])?$/.test(props.provisioner), { code: 'STORAGE_INVALID', field: 'provisioner', value: props.provisioner, message: 'is not a provisioner name', fix: "use the CSI driver's name, e.g. 'ebs.csi.aws.com'" });
-    problems.check(props.zones !== undefined && props.zones.length === 0, { code: 'STORAGE_INVALID', field: 'zones', value: props.zones, message: 'is empty: no volume could ever be created', fix: 'list at least one zone, or leave zones unset' });
+    problems.check(!props.provisioner || !/^[a-zA-Z0-9]([-a-zA-Z0-9./]*[a-zA-Z0-9])?$/.test(props.provisioner), {
+      code: 'STORAGE_INVALID',
+      field: 'provisioner',
+      value: props.provisioner,
+      message: 'is not a provisioner name',
+      fix: "use the CSI driver's name, e.g. 'ebs.csi.aws.com'",
+    });
+    problems.check(props.zones !== undefined && props.zones.length === 0, {
+      code: 'STORAGE_INVALID',
+      field: 'zones',
+      value: props.zones,
+      message: 'is empty: no volume could ever be created',
+      fix: 'list at least one zone, or leave zones unset',
+    });
     problems.throwIfAny();
     new ApiObject(this, 'Resource', {
       apiVersion: 'storage.k8s.io/v1',

@@ -26,15 +26,47 @@ export class JobPattern {
   public static workQueue(parallelism: number): JobPattern {
     return new JobPattern('queue', undefined, parallelism);
   }
-  private constructor(public readonly kind: 'single' | 'fixed' | 'queue', public readonly completions: number | undefined, public readonly parallelism: number) {}
+  private constructor(
+    public readonly kind: 'single' | 'fixed' | 'queue',
+    public readonly completions: number | undefined,
+    public readonly parallelism: number,
+  ) {}
 
   public issues(): IssueInput[] {
     const out: IssueInput[] = [];
     const int = (v: number | undefined, lo: number) => v === undefined || (Number.isSafeInteger(v) && v >= lo);
-    if (!int(this.completions, 1)) out.push({ code: 'JOB_INVALID', field: 'pattern.completions', value: this.completions, message: 'must be an integer ≥ 1', fix: 'count the pods that must succeed' });
-    if (!int(this.parallelism, 1)) out.push({ code: 'JOB_INVALID', field: 'pattern.parallelism', value: this.parallelism, message: 'must be an integer ≥ 1', fix: 'run at least one pod at a time' });
-    if (this.kind === 'queue' && this.parallelism < 2) out.push({ code: 'JOB_INVALID', field: 'pattern.parallelism', value: this.parallelism, message: 'must be > 1 for a work queue', fix: 'use JobPattern.single() for one pod' });
-    if (this.kind === 'fixed' && this.completions !== undefined && this.parallelism > this.completions) out.push({ code: 'JOB_INVALID', field: 'pattern.parallelism', value: this.parallelism, message: `is above completions (${this.completions}); the extra pods would never start`, fix: 'keep parallelism ≤ completions' });
+    if (!int(this.completions, 1))
+      out.push({
+        code: 'JOB_INVALID',
+        field: 'pattern.completions',
+        value: this.completions,
+        message: 'must be an integer ≥ 1',
+        fix: 'count the pods that must succeed',
+      });
+    if (!int(this.parallelism, 1))
+      out.push({
+        code: 'JOB_INVALID',
+        field: 'pattern.parallelism',
+        value: this.parallelism,
+        message: 'must be an integer ≥ 1',
+        fix: 'run at least one pod at a time',
+      });
+    if (this.kind === 'queue' && this.parallelism < 2)
+      out.push({
+        code: 'JOB_INVALID',
+        field: 'pattern.parallelism',
+        value: this.parallelism,
+        message: 'must be > 1 for a work queue',
+        fix: 'use JobPattern.single() for one pod',
+      });
+    if (this.kind === 'fixed' && this.completions !== undefined && this.parallelism > this.completions)
+      out.push({
+        code: 'JOB_INVALID',
+        field: 'pattern.parallelism',
+        value: this.parallelism,
+        message: `is above completions (${this.completions}); the extra pods would never start`,
+        fix: 'keep parallelism ≤ completions',
+      });
     return out;
   }
 }
@@ -62,8 +94,12 @@ export abstract class JobWorkload extends Workload {
     this.pattern = props.pattern ?? JobPattern.single();
   }
 
-  public get maxPods(): number { return this.pattern.parallelism; }
-  public get minReplicas(): number { return 0; }
+  public get maxPods(): number {
+    return this.pattern.parallelism;
+  }
+  public get minReplicas(): number {
+    return 0;
+  }
 
   /** Validates the job props (into `problems`) and returns the producer of the Job spec. */
   protected jobSpec(props: JobProps, problems: Problems): () => IJobSpec {
@@ -71,16 +107,38 @@ export abstract class JobWorkload extends Workload {
   }
 }
 
-function jobSpec(props: JobProps, problems: Problems, template: (restart: JobRestartPolicy, parallelism: number) => unknown): () => IJobSpec {
+function jobSpec(
+  props: JobProps,
+  problems: Problems,
+  template: (restart: JobRestartPolicy, parallelism: number) => unknown,
+): () => IJobSpec {
   const pattern = props.pattern ?? JobPattern.single();
   pattern.issues().forEach((i) => problems.add(i));
   const backoffLimit = props.backoffLimit ?? 3;
-  problems.check(!Number.isSafeInteger(backoffLimit) || backoffLimit < 0, { code: 'JOB_INVALID', field: 'backoffLimit', value: backoffLimit, message: 'must be an integer ≥ 0', fix: 'use e.g. 3' });
+  problems.check(!Number.isSafeInteger(backoffLimit) || backoffLimit < 0, {
+    code: 'JOB_INVALID',
+    field: 'backoffLimit',
+    value: backoffLimit,
+    message: 'must be an integer ≥ 0',
+    fix: 'use e.g. 3',
+  });
   const seconds = (d: Duration | undefined) => (d === undefined ? undefined : Math.ceil(d.toMilliseconds() / 1000));
   const deadline = seconds(props.activeDeadline);
-  problems.check(deadline !== undefined && deadline < 1, { code: 'JOB_INVALID', field: 'activeDeadline', value: deadline, message: 'must be at least 1 second', fix: 'give the job time to run' });
+  problems.check(deadline !== undefined && deadline < 1, {
+    code: 'JOB_INVALID',
+    field: 'activeDeadline',
+    value: deadline,
+    message: 'must be at least 1 second',
+    fix: 'give the job time to run',
+  });
   const restart = props.restartPolicy ?? JobRestartPolicy.NEVER;
-  problems.check(!Object.values(JobRestartPolicy).includes(restart), { code: 'JOB_INVALID', field: 'restartPolicy', value: restart, message: 'must be Never or OnFailure for a job', fix: 'use JobRestartPolicy.NEVER or JobRestartPolicy.ON_FAILURE' });
+  problems.check(!Object.values(JobRestartPolicy).includes(restart), {
+    code: 'JOB_INVALID',
+    field: 'restartPolicy',
+    value: restart,
+    message: 'must be Never or OnFailure for a job',
+    fix: 'use JobRestartPolicy.NEVER or JobRestartPolicy.ON_FAILURE',
+  });
   return () => ({
     ...(pattern.completions !== undefined ? { completions: pattern.completions } : {}),
     parallelism: pattern.parallelism,

@@ -19,7 +19,11 @@ export class ResourcePreset {
   public static readonly MEDIUM = new ResourcePreset('medium', { cpu: '250m', memory: '512Mi' }, { cpu: '1', memory: '1Gi' });
   /** 1/2Gi → 2/4Gi. */
   public static readonly LARGE = new ResourcePreset('large', { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' });
-  private constructor(public readonly name: string, public readonly requests: ComputeResources, public readonly limits: ComputeResources) {}
+  private constructor(
+    public readonly name: string,
+    public readonly requests: ComputeResources,
+    public readonly limits: ComputeResources,
+  ) {}
 }
 
 /** Explicit requests and limits. */
@@ -74,7 +78,11 @@ export class Probe {
   public static exec(command: readonly string[], timing: ProbeTiming = {}): Probe {
     return new Probe({ exec: { command: [...command] } }, undefined, timing);
   }
-  private constructor(private readonly handler: ILifecycleHandler, public readonly port: string | number | undefined, public readonly timing: ProbeTiming) {}
+  private constructor(
+    private readonly handler: ILifecycleHandler,
+    public readonly port: string | number | undefined,
+    public readonly timing: ProbeTiming,
+  ) {}
 
   /** Identity of the check itself, ignoring timing (liveness must differ from readiness). */
   public get checkKey(): string {
@@ -91,16 +99,41 @@ export class Probe {
     const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
     for (const k of positive) {
       const v = t[k];
-      if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) out.push({ code: 'PROBE_INVALID', field: `${field}.${k}`, value: v, message: 'must be an integer ≥ 1', fix: 'use whole seconds or counts' });
+      if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
+        out.push({
+          code: 'PROBE_INVALID',
+          field: `${field}.${k}`,
+          value: v,
+          message: 'must be an integer ≥ 1',
+          fix: 'use whole seconds or counts',
+        });
     }
     if (t.initialDelaySeconds !== undefined && (!Number.isSafeInteger(t.initialDelaySeconds) || t.initialDelaySeconds < 0)) {
-      out.push({ code: 'PROBE_INVALID', field: `${field}.initialDelaySeconds`, value: t.initialDelaySeconds, message: 'must be an integer ≥ 0', fix: 'use whole seconds' });
+      out.push({
+        code: 'PROBE_INVALID',
+        field: `${field}.initialDelaySeconds`,
+        value: t.initialDelaySeconds,
+        message: 'must be an integer ≥ 0',
+        fix: 'use whole seconds',
+      });
     }
     if (kind !== 'readiness' && t.successThreshold !== undefined && t.successThreshold !== 1) {
-      out.push({ code: 'PROBE_INVALID', field: `${field}.successThreshold`, value: t.successThreshold, message: `must be 1 for a ${kind} probe`, fix: 'remove successThreshold' });
+      out.push({
+        code: 'PROBE_INVALID',
+        field: `${field}.successThreshold`,
+        value: t.successThreshold,
+        message: `must be 1 for a ${kind} probe`,
+        fix: 'remove successThreshold',
+      });
     }
     if (t.timeoutSeconds !== undefined && t.periodSeconds !== undefined && t.timeoutSeconds > t.periodSeconds) {
-      out.push({ code: 'PROBE_INVALID', field: `${field}.timeoutSeconds`, value: t.timeoutSeconds, message: `is longer than periodSeconds (${t.periodSeconds})`, fix: 'keep timeoutSeconds ≤ periodSeconds' });
+      out.push({
+        code: 'PROBE_INVALID',
+        field: `${field}.timeoutSeconds`,
+        value: t.timeoutSeconds,
+        message: `is longer than periodSeconds (${t.periodSeconds})`,
+        fix: 'keep timeoutSeconds ≤ periodSeconds',
+      });
     }
     return out;
   }
@@ -119,7 +152,10 @@ export class Hook {
   public static http(path: string, port: string | number, expectedSeconds = 0): Hook {
     return new Hook({ httpGet: { path, port } }, expectedSeconds);
   }
-  private constructor(public readonly handler: ILifecycleHandler, /** How long the hook takes, for the grace-period check. */ public readonly seconds: number) {}
+  private constructor(
+    public readonly handler: ILifecycleHandler,
+    /** How long the hook takes, for the grace-period check. */ public readonly seconds: number,
+  ) {}
 }
 
 /** Mounts a volume into a container. */
@@ -183,18 +219,51 @@ export interface ResolvedContainer {
   readonly volumes: readonly Volume[];
 }
 
-
 /** Validates a container's props and resolves its resources. */
-export function resolveContainer(problems: Problems, field: string, name: string, props: ContainerProps, qos: Qos, fallback: ResourcePreset | undefined): ResolvedContainer {
+export function resolveContainer(
+  problems: Problems,
+  field: string,
+  name: string,
+  props: ContainerProps,
+  qos: Qos,
+  fallback: ResourcePreset | undefined,
+): ResolvedContainer {
   problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name));
   if (!isPinnedImage(props.image)) {
-    problems.add({ code: 'IMAGE_UNPINNED', field: `${field}.image`, value: props.image, message: 'has no pinned tag or digest', fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')" });
+    problems.add({
+      code: 'IMAGE_UNPINNED',
+      field: `${field}.image`,
+      value: props.image,
+      message: 'has no pinned tag or digest',
+      fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')",
+    });
   }
   const seen = new Set<string>();
   for (const [i, p] of (props.ports ?? []).entries()) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || p.name.length > 15 || !/[a-z]/.test(p.name)) problems.add({ code: 'PORT_INVALID', field: `${field}.ports[${i}].name`, value: p.name, message: 'is not an IANA service name (≤ 15 lower-case letters, digits, dashes)', fix: "name it e.g. 'http' or 'metrics'" });
-    if (!Number.isSafeInteger(p.port) || p.port < 1 || p.port > 65535) problems.add({ code: 'PORT_INVALID', field: `${field}.ports[${i}].port`, value: p.port, message: 'must be 1–65535', fix: 'use the port the process listens on' });
-    if (seen.has(p.name)) problems.add({ code: 'PORT_INVALID', field: `${field}.ports[${i}].name`, value: p.name, message: 'is declared twice', fix: 'give each port its own name' });
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || p.name.length > 15 || !/[a-z]/.test(p.name))
+      problems.add({
+        code: 'PORT_INVALID',
+        field: `${field}.ports[${i}].name`,
+        value: p.name,
+        message: 'is not an IANA service name (≤ 15 lower-case letters, digits, dashes)',
+        fix: "name it e.g. 'http' or 'metrics'",
+      });
+    if (!Number.isSafeInteger(p.port) || p.port < 1 || p.port > 65535)
+      problems.add({
+        code: 'PORT_INVALID',
+        field: `${field}.ports[${i}].port`,
+        value: p.port,
+        message: 'must be 1–65535',
+        fix: 'use the port the process listens on',
+      });
+    if (seen.has(p.name))
+      problems.add({
+        code: 'PORT_INVALID',
+        field: `${field}.ports[${i}].name`,
+        value: p.name,
+        message: 'is declared twice',
+        fix: 'give each port its own name',
+      });
     seen.add(p.name);
   }
   const allowed = new Set(props.allowPlaintextEnv ?? []);
@@ -203,7 +272,13 @@ export function resolveContainer(problems: Problems, field: string, name: string
   for (const [key, value] of Object.entries(props.env ?? {})) {
     const literal = typeof value === 'string' ? value : value.value;
     if (literal !== undefined && SECRET_ENV_NAME.test(key) && !allowed.has(key)) {
-      problems.add({ code: 'PLAINTEXT_SECRET', field: `${field}.env.${key}`, value: '<redacted>', message: 'looks secret but has a literal value that would be written into the YAML', fix: `use EnvValue.fromSecret(SecretRef.fromName('…'), '${key.toLowerCase()}'), or list '${key}' in allowPlaintextEnv if it is not secret` });
+      problems.add({
+        code: 'PLAINTEXT_SECRET',
+        field: `${field}.env.${key}`,
+        value: '<redacted>',
+        message: 'looks secret but has a literal value that would be written into the YAML',
+        fix: `use EnvValue.fromSecret(SecretRef.fromName('…'), '${key.toLowerCase()}'), or list '${key}' in allowPlaintextEnv if it is not secret`,
+      });
     }
     if (typeof value !== 'string') {
       if (value.configMap) configMaps.add(value.configMap);
@@ -211,7 +286,8 @@ export function resolveContainer(problems: Problems, field: string, name: string
     }
   }
   for (const source of props.envFrom ?? []) {
-    if (source instanceof ConfigMap) configMaps.add(source); else secrets.add(source);
+    if (source instanceof ConfigMap) configMaps.add(source);
+    else secrets.add(source);
   }
   const volumes = new Set<Volume>();
   for (const m of props.mounts ?? []) {
@@ -219,25 +295,44 @@ export function resolveContainer(problems: Problems, field: string, name: string
     if (m.volume.configMap) configMaps.add(m.volume.configMap);
     if (m.volume.secret) secrets.add(m.volume.secret);
   }
-  for (const [kind, probe] of [['readiness', props.readiness], ['liveness', props.liveness], ['startup', props.startup]] as const) {
+  for (const [kind, probe] of [
+    ['readiness', props.readiness],
+    ['liveness', props.liveness],
+    ['startup', props.startup],
+  ] as const) {
     if (probe) for (const issue of probe.issues(`${field}.${kind}`, kind)) problems.add(issue);
   }
 
   let own: ResolvedContainer['own'];
   const r = props.resources;
   if (qos === Qos.BEST_EFFORT) {
-    problems.check(r !== undefined, { code: 'QOS_MISMATCH', field: `${field}.resources`, value: r instanceof ResourcePreset ? r.name : r, message: 'is set, but qos is BestEffort (nothing set)', fix: 'remove resources, or choose Qos.BURSTABLE' });
+    problems.check(r !== undefined, {
+      code: 'QOS_MISMATCH',
+      field: `${field}.resources`,
+      value: r instanceof ResourcePreset ? r.name : r,
+      message: 'is set, but qos is BestEffort (nothing set)',
+      fix: 'remove resources, or choose Qos.BURSTABLE',
+    });
     own = undefined;
   } else {
     const preset = r instanceof ResourcePreset ? r : r === undefined ? fallback : undefined;
-    const explicit: ResourcesProps | undefined = preset ? { requests: preset.requests, limits: preset.limits } : (r as ResourcesProps | undefined);
+    const explicit: ResourcesProps | undefined = preset
+      ? { requests: preset.requests, limits: preset.limits }
+      : (r as ResourcesProps | undefined);
     if (explicit) {
       const requests = resolveCompute(problems, `${field}.resources.requests`, explicit.requests);
       const limits = resolveCompute(problems, `${field}.resources.limits`, explicit.limits);
       for (const res of ['cpu', 'memory'] as const) {
         const req = requests[res];
         const lim = limits[res];
-        if (req && lim && req.gt(lim as never)) problems.add({ code: 'RESOURCES_REQUEST_ABOVE_LIMIT', field: `${field}.resources.requests.${res}`, value: req.toString(), message: `is above the limit (${lim})`, fix: 'lower the request or raise the limit' });
+        if (req && lim && req.gt(lim as never))
+          problems.add({
+            code: 'RESOURCES_REQUEST_ABOVE_LIMIT',
+            field: `${field}.resources.requests.${res}`,
+            value: req.toString(),
+            message: `is above the limit (${lim})`,
+            fix: 'lower the request or raise the limit',
+          });
       }
       if (qos === Qos.GUARANTEED) {
         // Guaranteed: requests = limits. A preset's limits become its requests; one side mirrors the other.
@@ -245,9 +340,23 @@ export function resolveContainer(problems: Problems, field: string, name: string
         for (const res of ['cpu', 'memory'] as const) {
           const req = preset ? undefined : requests[res];
           const lim = limits[res];
-          if (req && lim && !req.equals(lim as never)) problems.add({ code: 'QOS_MISMATCH', field: `${field}.resources.requests.${res}`, value: req.toString(), message: `differs from the limit (${lim}), so the pod would not be Guaranteed`, fix: 'set requests equal to limits, or choose Qos.BURSTABLE' });
+          if (req && lim && !req.equals(lim as never))
+            problems.add({
+              code: 'QOS_MISMATCH',
+              field: `${field}.resources.requests.${res}`,
+              value: req.toString(),
+              message: `differs from the limit (${lim}), so the pod would not be Guaranteed`,
+              fix: 'set requests equal to limits, or choose Qos.BURSTABLE',
+            });
           const v = lim ?? req;
-          if (!v) problems.add({ code: 'QOS_MISMATCH', field: `${field}.resources.limits.${res}`, value: undefined, message: 'is unset; Guaranteed needs CPU and memory on every container', fix: `set resources.limits.${res}` });
+          if (!v)
+            problems.add({
+              code: 'QOS_MISMATCH',
+              field: `${field}.resources.limits.${res}`,
+              value: undefined,
+              message: 'is unset; Guaranteed needs CPU and memory on every container',
+              fix: `set resources.limits.${res}`,
+            });
           else g[res] = v;
         }
         own = { requests: g, limits: g };
@@ -255,7 +364,13 @@ export function resolveContainer(problems: Problems, field: string, name: string
         own = { requests, limits };
       }
     } else if (qos === Qos.GUARANTEED) {
-      problems.add({ code: 'QOS_MISMATCH', field: `${field}.resources`, value: undefined, message: 'is unset; Guaranteed needs CPU and memory on every container', fix: 'set resources (a preset or explicit limits)' });
+      problems.add({
+        code: 'QOS_MISMATCH',
+        field: `${field}.resources`,
+        value: undefined,
+        message: 'is unset; Guaranteed needs CPU and memory on every container',
+        fix: 'set resources (a preset or explicit limits)',
+      });
     }
   }
   return { name, props, ports: props.ports ?? [], own, configMaps: [...configMaps], secrets: [...secrets], volumes: [...volumes] };
@@ -264,22 +379,35 @@ export function resolveContainer(problems: Problems, field: string, name: string
 function envToJson(env: ContainerProps['env']): IEnvVar[] | undefined {
   const entries = Object.entries(env ?? {});
   if (entries.length === 0) return undefined;
-  return entries.map(([name, v]) => (typeof v === 'string' ? { name, value: v } : v.value !== undefined ? { name, value: v.value } : { name, valueFrom: v.valueFrom }));
+  return entries.map(([name, v]) =>
+    typeof v === 'string' ? { name, value: v } : v.value !== undefined ? { name, value: v.value } : { name, valueFrom: v.valueFrom },
+  );
 }
 
 /** The restricted-profile container security context (PRACTICES §13), a fresh object each call. */
 export function restrictedContainerSecurity() {
-  return { runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+  return {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+  };
 }
 
 /** Renders a resolved container. `extraMounts` are the workload's scratch paths. */
 export function containerToJson(c: ResolvedContainer, extraMounts: readonly VolumeMount[], restartPolicy?: 'Always'): IContainer {
   const p = c.props;
   const mounts = [...extraMounts, ...(p.mounts ?? [])];
-  const envFrom: IEnvFromSource[] = (p.envFrom ?? []).map((s) => (s instanceof ConfigMap ? { configMapRef: { name: s.name } } : { secretRef: { name: s.name } }));
+  const envFrom: IEnvFromSource[] = (p.envFrom ?? []).map((s) =>
+    s instanceof ConfigMap ? { configMapRef: { name: s.name } } : { secretRef: { name: s.name } },
+  );
   const requests = c.own?.requests ? computeToManifest(c.own.requests) : undefined;
   const limits = c.own?.limits ? computeToManifest(c.own.limits) : undefined;
-  const lifecycle = p.postStart || p.preStop ? { ...(p.postStart ? { postStart: p.postStart.handler } : {}), ...(p.preStop ? { preStop: p.preStop.handler } : {}) } : undefined;
+  const lifecycle =
+    p.postStart || p.preStop
+      ? { ...(p.postStart ? { postStart: p.postStart.handler } : {}), ...(p.preStop ? { preStop: p.preStop.handler } : {}) }
+      : undefined;
   const json: IContainer = {
     name: c.name,
     image: p.image,
@@ -287,7 +415,9 @@ export function containerToJson(c: ResolvedContainer, extraMounts: readonly Volu
     ...(p.command ? { command: [...p.command] } : {}),
     ...(p.args ? { args: [...p.args] } : {}),
     ...(p.workingDir ? { workingDir: p.workingDir } : {}),
-    ...(c.ports.length ? { ports: c.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? Protocol.TCP })) } : {}),
+    ...(c.ports.length
+      ? { ports: c.ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol ?? Protocol.TCP })) }
+      : {}),
     ...(envToJson(p.env) ? { env: envToJson(p.env) } : {}),
     ...(envFrom.length ? { envFrom } : {}),
     ...(requests || limits ? { resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } } : {}),
@@ -295,13 +425,16 @@ export function containerToJson(c: ResolvedContainer, extraMounts: readonly Volu
     ...(p.liveness ? { livenessProbe: p.liveness.toJson() } : {}),
     ...(p.startup ? { startupProbe: p.startup.toJson() } : {}),
     ...(lifecycle ? { lifecycle } : {}),
-    ...(mounts.length ? {
-      volumeMounts: mounts.map((m) => ({
-        name: m.volume.name, mountPath: m.path,
-        ...((m.readOnly ?? (m.volume.configMap !== undefined || m.volume.secret !== undefined)) ? { readOnly: true } : {}),
-        ...(m.subPath ? { subPath: m.subPath } : {}),
-      })),
-    } : {}),
+    ...(mounts.length
+      ? {
+          volumeMounts: mounts.map((m) => ({
+            name: m.volume.name,
+            mountPath: m.path,
+            ...((m.readOnly ?? (m.volume.configMap !== undefined || m.volume.secret !== undefined)) ? { readOnly: true } : {}),
+            ...(m.subPath ? { subPath: m.subPath } : {}),
+          })),
+        }
+      : {}),
     ...(restartPolicy ? { restartPolicy } : {}),
     securityContext: restrictedContainerSecurity(),
   };

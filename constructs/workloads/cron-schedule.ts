@@ -9,7 +9,12 @@ import { BlueprintError, IssueInput } from '../core/errors';
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
  */
 
-interface FieldSpec { readonly name: string; readonly min: number; readonly max: number; readonly names?: readonly string[] }
+interface FieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+}
 
 const FIELDS: readonly FieldSpec[] = [
   { name: 'minute', min: 0, max: 59 },
@@ -70,7 +75,15 @@ export function cronScheduleError(schedule: unknown): string | undefined {
 /** The issue for an invalid schedule. */
 export function cronScheduleIssue(schedule: unknown, field = 'schedule'): IssueInput | undefined {
   const err = cronScheduleError(schedule);
-  return err ? { code: 'SCHEDULE_INVALID', field, value: schedule, message: `is not a valid cron schedule: ${err}`, fix: "use five fields such as '*/3 * * * *' or '0 4 * * MON-FRI', or a macro like '@hourly'" } : undefined;
+  return err
+    ? {
+        code: 'SCHEDULE_INVALID',
+        field,
+        value: schedule,
+        message: `is not a valid cron schedule: ${err}`,
+        fix: "use five fields such as '*/3 * * * *' or '0 4 * * MON-FRI', or a macro like '@hourly'",
+      }
+    : undefined;
 }
 
 /** Why `zone` is not an IANA time zone the API server accepts, or undefined. */

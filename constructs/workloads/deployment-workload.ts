@@ -57,24 +57,42 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     this.release = props.release ?? Release.rolling();
     for (const issue of this.release.issues()) problems.add(issue);
     if (props.autoscaling) {
-      problems.check(props.replicas !== undefined, { code: 'REPLICAS_INVALID', field: 'replicas', value: props.replicas, message: 'is set together with autoscaling, which owns the replica count', fix: 'remove replicas and set autoscaling.minReplicas' });
+      problems.check(props.replicas !== undefined, {
+        code: 'REPLICAS_INVALID',
+        field: 'replicas',
+        value: props.replicas,
+        message: 'is set together with autoscaling, which owns the replica count',
+        fix: 'remove replicas and set autoscaling.minReplicas',
+      });
       const { resolved, issues } = resolveAutoscaling(props.autoscaling);
       issues.forEach((i) => problems.add(i));
       this.autoscaling = resolved;
     } else {
       this.replicas = props.replicas ?? 2;
-      problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1 || this.replicas > 1000, { code: 'REPLICAS_INVALID', field: 'replicas', value: this.replicas, message: 'must be an integer from 1 to 1000', fix: 'use 2 or more for availability (1 where a dev cluster allows)' });
+      problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1 || this.replicas > 1000, {
+        code: 'REPLICAS_INVALID',
+        field: 'replicas',
+        value: this.replicas,
+        message: 'must be an integer from 1 to 1000',
+        fix: 'use 2 or more for availability (1 where a dev cluster allows)',
+      });
     }
     problems.throwIfAny();
 
     this.tracks = this.planTracks();
-    this.serviceSelector = this.release.kind === 'blue-green' ? { ...this.podSelector, [COLOR_LABEL]: this.release.options.active } : this.podSelector;
+    this.serviceSelector =
+      this.release.kind === 'blue-green' ? { ...this.podSelector, [COLOR_LABEL]: this.release.options.active } : this.podSelector;
     const deployments = this.tracks.map((t) => this.createDeployment(t));
     this.deployments = deployments;
     this.deployment = deployments[this.tracks.findIndex((t) => t.primary)];
     if (this.autoscaling) {
       const primary = this.tracks.find((t) => t.primary)!;
-      this.autoscaler = createAutoscaler(this, 'Autoscaler', { name: primary.deploymentName, namespace: this.namespace, labels: this.objectLabels }, this.autoscaling);
+      this.autoscaler = createAutoscaler(
+        this,
+        'Autoscaler',
+        { name: primary.deploymentName, namespace: this.namespace, labels: this.objectLabels },
+        this.autoscaling,
+      );
     }
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
     addCheck(this, typeName, () => this.checkScaling());
@@ -104,23 +122,46 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     if (r.kind === 'canary') {
       return [
         { deploymentName: this.name, labels: { [TRACK_LABEL]: 'stable' }, ...main, primary: true },
-        { deploymentName: `${this.name}-canary`, labels: { [TRACK_LABEL]: 'canary' }, replicas: r.options.replicas, maxReplicas: r.options.replicas, image: r.options.image, primary: false },
+        {
+          deploymentName: `${this.name}-canary`,
+          labels: { [TRACK_LABEL]: 'canary' },
+          replicas: r.options.replicas,
+          maxReplicas: r.options.replicas,
+          image: r.options.image,
+          primary: false,
+        },
       ];
     }
     if (r.kind === 'blue-green') {
       const idle = r.options.idleReplicas ?? (r.options.idleImage ? (this.replicas ?? this.autoscaling!.minReplicas) : 0);
-      return [Color.BLUE, Color.GREEN].map((c) => (c === r.options.active
-        ? { deploymentName: `${this.name}-${c}`, labels: { [COLOR_LABEL]: c }, ...main, primary: true }
-        : { deploymentName: `${this.name}-${c}`, labels: { [COLOR_LABEL]: c }, replicas: idle, maxReplicas: idle, image: r.options.idleImage, primary: false }));
+      return [Color.BLUE, Color.GREEN].map((c) =>
+        c === r.options.active
+          ? { deploymentName: `${this.name}-${c}`, labels: { [COLOR_LABEL]: c }, ...main, primary: true }
+          : {
+              deploymentName: `${this.name}-${c}`,
+              labels: { [COLOR_LABEL]: c },
+              replicas: idle,
+              maxReplicas: idle,
+              image: r.options.idleImage,
+              primary: false,
+            },
+      );
     }
     return [{ deploymentName: this.name, labels: {}, ...main, primary: true }];
   }
 
   private createDeployment(t: Track): ApiObject {
     const id = t.deploymentName === this.name ? 'Deployment' : `Deployment-${t.deploymentName.slice(this.name.length + 1)}`;
-    const strategy = this.release.kind === 'recreate'
-      ? { type: 'Recreate' }
-      : { type: 'RollingUpdate', rollingUpdate: this.release.kind === 'rolling' ? { maxSurge: this.release.options.maxSurge, maxUnavailable: this.release.options.maxUnavailable } : { maxSurge: '25%', maxUnavailable: 0 } };
+    const strategy =
+      this.release.kind === 'recreate'
+        ? { type: 'Recreate' }
+        : {
+            type: 'RollingUpdate',
+            rollingUpdate:
+              this.release.kind === 'rolling'
+                ? { maxSurge: this.release.options.maxSurge, maxUnavailable: this.release.options.maxUnavailable }
+                : { maxSurge: '25%', maxUnavailable: 0 },
+          };
     const autoscaled = t.primary && this.autoscaling !== undefined;
     return new ApiObject(this, id, {
       apiVersion: 'apps/v1',
@@ -142,11 +183,20 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     if (pdbIssue) out.push(pdbIssue);
     const a = this.autoscaling;
     if (a) {
-      for (const [metric, res] of [[a.cpuUtilization, 'cpu'], [a.memoryUtilization, 'memory']] as const) {
+      for (const [metric, res] of [
+        [a.cpuUtilization, 'cpu'],
+        [a.memoryUtilization, 'memory'],
+      ] as const) {
         if (metric === undefined) continue;
         for (const c of this.containers) {
           if (!this.effectiveResources(c).requests[res]) {
-            out.push({ code: 'HPA_REQUEST_MISSING', field: `autoscaling.${res}Utilization`, value: metric, message: `needs a ${res} request on every container, but '${c.name}' has none: utilization is a share of the request`, fix: `set resources.requests.${res} on '${c.name}' or drop the ${res} metric` });
+            out.push({
+              code: 'HPA_REQUEST_MISSING',
+              field: `autoscaling.${res}Utilization`,
+              value: metric,
+              message: `needs a ${res} request on every container, but '${c.name}' has none: utilization is a share of the request`,
+              fix: `set resources.requests.${res} on '${c.name}' or drop the ${res} metric`,
+            });
           }
         }
       }

@@ -48,16 +48,35 @@ export class NodeAgent extends Workload {
   private readonly hostPaths: readonly HostPathMount[];
 
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
-    const hostVolumes = (props.hostPaths ?? []).map((h) => ({ volume: Volume.hostPath(h.name, h.hostPath), path: h.mountPath ?? h.hostPath, readOnly: h.readOnly ?? true }));
-    const tolerations = [...(props.placement?.tolerations ?? []), ...(props.tolerateControlPlane ? [Toleration.exists(ControlPlaneTaints.CONTROL_PLANE, TaintEffect.NO_SCHEDULE)] : [])];
+    const hostVolumes = (props.hostPaths ?? []).map((h) => ({
+      volume: Volume.hostPath(h.name, h.hostPath),
+      path: h.mountPath ?? h.hostPath,
+      readOnly: h.readOnly ?? true,
+    }));
+    const tolerations = [
+      ...(props.placement?.tolerations ?? []),
+      ...(props.tolerateControlPlane ? [Toleration.exists(ControlPlaneTaints.CONTROL_PLANE, TaintEffect.NO_SCHEDULE)] : []),
+    ];
     const main: ContainerProps = { ...props, mounts: [...(props.mounts ?? []), ...hostVolumes] };
     super(scope, id, { ...props, ...main, placement: { ...props.placement, tolerations, spread: false } }, 'NodeAgent', 'node-agent');
     const problems = new Problems(this, 'NodeAgent');
     this.expectedNodes = props.expectedNodes ?? 3;
     this.hostPaths = props.hostPaths ?? [];
-    problems.check(!Number.isSafeInteger(this.expectedNodes) || this.expectedNodes < 1, { code: 'REPLICAS_INVALID', field: 'expectedNodes', value: this.expectedNodes, message: 'must be an integer ≥ 1', fix: 'give the node count of the cluster' });
+    problems.check(!Number.isSafeInteger(this.expectedNodes) || this.expectedNodes < 1, {
+      code: 'REPLICAS_INVALID',
+      field: 'expectedNodes',
+      value: this.expectedNodes,
+      message: 'must be an integer ≥ 1',
+      fix: 'give the node count of the cluster',
+    });
     for (const [i, h] of this.hostPaths.entries()) {
-      problems.check(!h.hostPath?.startsWith('/'), { code: 'HOSTPATH_INVALID', field: `hostPaths[${i}].hostPath`, value: h.hostPath, message: 'must be an absolute path', fix: "use e.g. '/var/log'" });
+      problems.check(!h.hostPath?.startsWith('/'), {
+        code: 'HOSTPATH_INVALID',
+        field: `hostPaths[${i}].hostPath`,
+        value: h.hostPath,
+        message: 'must be an absolute path',
+        fix: "use e.g. '/var/log'",
+      });
     }
     problems.throwIfAny();
     this.daemonSet = new ApiObject(this, 'Resource', {
@@ -78,16 +97,24 @@ export class NodeAgent extends Workload {
     return (this.props as NodeAgentProps).systemNodeCritical ? PriorityClass.SYSTEM_NODE_CRITICAL : super.priorityClassName;
   }
 
-  public get maxPods(): number { return this.expectedNodes; }
-  public get minReplicas(): number { return this.expectedNodes; }
+  public get maxPods(): number {
+    return this.expectedNodes;
+  }
+  public get minReplicas(): number {
+    return this.expectedNodes;
+  }
 
   private checkHostPaths(): IssueInput[] {
     const level = this.team?.podSecurity.enforce;
     if (this.hostPaths.length === 0 || level === undefined || level === PodSecurityLevel.PRIVILEGED) return [];
-    return [{
-      code: 'HOSTPATH_FORBIDDEN', field: 'hostPaths', value: this.hostPaths.map((h) => h.hostPath),
-      message: `are not allowed in namespace ${this.namespace}, which enforces Pod Security '${level}' (only 'privileged' admits hostPath volumes)`,
-      fix: `run NodeAgent ${this.name} in a namespace with podSecurity.enforce PRIVILEGED (e.g. a dedicated 'node-agents' namespace), or drop hostPaths`,
-    }];
+    return [
+      {
+        code: 'HOSTPATH_FORBIDDEN',
+        field: 'hostPaths',
+        value: this.hostPaths.map((h) => h.hostPath),
+        message: `are not allowed in namespace ${this.namespace}, which enforces Pod Security '${level}' (only 'privileged' admits hostPath volumes)`,
+        fix: `run NodeAgent ${this.name} in a namespace with podSecurity.enforce PRIVILEGED (e.g. a dedicated 'node-agents' namespace), or drop hostPaths`,
+      },
+    ];
   }
 }

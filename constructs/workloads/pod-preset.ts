@@ -21,7 +21,9 @@ export interface PodPresetProps {
 export class PodPreset {
   /** Applies the preset to every matching workload under `scope`; returns the workloads it changed. */
   public static apply(scope: IConstruct, props: PodPresetProps): Workload[] {
-    const matched = scope.node.findAll().filter((c): c is Workload => c instanceof Workload)
+    const matched = scope.node
+      .findAll()
+      .filter((c): c is Workload => c instanceof Workload)
       .filter((w) => Object.entries(props.matchLabels ?? {}).every(([k, v]) => w.podLabels[k] === v));
     for (const w of matched) {
       if (props.env) w.addEnv(props.env);

@@ -35,7 +35,10 @@ export class Release {
   public static canary(options: { image: string; replicas?: number }): Release {
     return new Release('canary', { replicas: 1, ...options });
   }
-  private constructor(public readonly kind: 'rolling' | 'recreate' | 'blue-green' | 'canary', public readonly options: Record<string, any>) {}
+  private constructor(
+    public readonly kind: 'rolling' | 'recreate' | 'blue-green' | 'canary',
+    public readonly options: Record<string, any>,
+  ) {}
 
   /** Extra pods a rollout of `replicas` pods may add. */
   public surge(replicas: number): number {
@@ -48,13 +51,37 @@ export class Release {
     if (this.kind === 'rolling') {
       const { maxSurge, maxUnavailable } = this.options;
       const zero = (v: PodCount) => v === 0 || v === '0%';
-      for (const [f, v] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
-        if (!(typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 : /^(100|[1-9]?\d)%$/.test(v))) out.push({ code: 'STRATEGY_INVALID', field: `release.${f}`, value: v, message: 'must be a count ≥ 0 or a percentage', fix: "use e.g. 1 or '25%'" });
+      for (const [f, v] of [
+        ['maxSurge', maxSurge],
+        ['maxUnavailable', maxUnavailable],
+      ] as const) {
+        if (!(typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 : /^(100|[1-9]?\d)%$/.test(v)))
+          out.push({
+            code: 'STRATEGY_INVALID',
+            field: `release.${f}`,
+            value: v,
+            message: 'must be a count ≥ 0 or a percentage',
+            fix: "use e.g. 1 or '25%'",
+          });
       }
-      if (zero(maxSurge) && zero(maxUnavailable)) out.push({ code: 'STRATEGY_INVALID', field: 'release.maxSurge', value: maxSurge, message: 'and maxUnavailable are both 0, so a rollout could never make progress', fix: 'allow a surge of at least 1' });
+      if (zero(maxSurge) && zero(maxUnavailable))
+        out.push({
+          code: 'STRATEGY_INVALID',
+          field: 'release.maxSurge',
+          value: maxSurge,
+          message: 'and maxUnavailable are both 0, so a rollout could never make progress',
+          fix: 'allow a surge of at least 1',
+        });
     }
     const count = (f: string, v: unknown, lo: number) => {
-      if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= lo)) out.push({ code: 'STRATEGY_INVALID', field: `release.${f}`, value: v, message: `must be an integer ≥ ${lo}`, fix: 'use a whole replica count' });
+      if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= lo))
+        out.push({
+          code: 'STRATEGY_INVALID',
+          field: `release.${f}`,
+          value: v,
+          message: `must be an integer ≥ ${lo}`,
+          fix: 'use a whole replica count',
+        });
     };
     if (this.kind === 'canary') count('replicas', this.options.replicas, 1);
     if (this.kind === 'blue-green') count('idleReplicas', this.options.idleReplicas, 0);

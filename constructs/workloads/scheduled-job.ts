@@ -44,19 +44,45 @@ export class ScheduledJob extends JobWorkload {
     super(scope, id, props, 'ScheduledJob', 'cron');
     const problems = new Problems(this, 'ScheduledJob');
     // The controller names jobs <name>-<11 digit time>: the name leaves room for it.
-    problems.check(this.name.length > 52, { code: 'NAME_INVALID', field: 'name', value: this.name, message: 'is longer than 52 characters (the controller appends an 11-character suffix to name each job)', fix: 'shorten the name' });
+    problems.check(this.name.length > 52, {
+      code: 'NAME_INVALID',
+      field: 'name',
+      value: this.name,
+      message: 'is longer than 52 characters (the controller appends an 11-character suffix to name each job)',
+      fix: 'shorten the name',
+    });
     const schedule = cronScheduleIssue(props.schedule);
     if (schedule) problems.add(schedule);
     if (props.timeZone !== undefined) {
       const tz = timeZoneError(props.timeZone);
-      if (tz) problems.add({ code: 'TIMEZONE_INVALID', field: 'timeZone', value: props.timeZone, message: tz, fix: "use an IANA name such as 'Europe/Berlin' or 'Etc/UTC'" });
+      if (tz)
+        problems.add({
+          code: 'TIMEZONE_INVALID',
+          field: 'timeZone',
+          value: props.timeZone,
+          message: tz,
+          fix: "use an IANA name such as 'Europe/Berlin' or 'Etc/UTC'",
+        });
     }
     for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
       const v = props[f];
-      if (v !== undefined) problems.check(!Number.isSafeInteger(v) || v < 0, { code: 'JOB_INVALID', field: f, value: v, message: 'must be an integer ≥ 0', fix: 'keep a few for debugging, e.g. 3' });
+      if (v !== undefined)
+        problems.check(!Number.isSafeInteger(v) || v < 0, {
+          code: 'JOB_INVALID',
+          field: f,
+          value: v,
+          message: 'must be an integer ≥ 0',
+          fix: 'keep a few for debugging, e.g. 3',
+        });
     }
     const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
-    problems.check(deadline !== undefined && deadline < 10, { code: 'JOB_INVALID', field: 'startingDeadline', value: deadline, message: 'is under 10 seconds; the controller checks every 10 s and would skip every run', fix: 'use at least Duration.seconds(10)' });
+    problems.check(deadline !== undefined && deadline < 10, {
+      code: 'JOB_INVALID',
+      field: 'startingDeadline',
+      value: deadline,
+      message: 'is under 10 seconds; the controller checks every 10 s and would skip every run',
+      fix: 'use at least Duration.seconds(10)',
+    });
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     const spec = this.jobSpec(props, problems);
     problems.throwIfAny();

@@ -96,31 +96,76 @@ export class StatefulService extends Workload implements IVerticallyScalable {
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
     // Databases default to Guaranteed QoS (evicted last), sized MEDIUM unless told otherwise.
-    super(scope, id, { ...props, qos: props.qos ?? Qos.GUARANTEED, resources: props.resources ?? (props.qos === undefined ? ResourcePreset.MEDIUM : undefined) }, 'StatefulService', 'database');
+    super(
+      scope,
+      id,
+      {
+        ...props,
+        qos: props.qos ?? Qos.GUARANTEED,
+        resources: props.resources ?? (props.qos === undefined ? ResourcePreset.MEDIUM : undefined),
+      },
+      'StatefulService',
+      'database',
+    );
     const problems = new Problems(this, 'StatefulService');
     this.replicas = props.replicas ?? 1;
-    problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1 || this.replicas > 1000, { code: 'REPLICAS_INVALID', field: 'replicas', value: this.replicas, message: 'must be an integer from 1 to 1000', fix: 'use 1 for a singleton, 3 for a quorum' });
+    problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1 || this.replicas > 1000, {
+      code: 'REPLICAS_INVALID',
+      field: 'replicas',
+      value: this.replicas,
+      message: 'must be an integer from 1 to 1000',
+      fix: 'use 1 for a singleton, 3 for a quorum',
+    });
     const partition = props.partition ?? 0;
-    problems.check(!Number.isSafeInteger(partition) || partition < 0 || partition > this.replicas, { code: 'STRATEGY_INVALID', field: 'partition', value: partition, message: `must be an integer from 0 to replicas (${this.replicas})`, fix: 'use 0 to update every pod' });
+    problems.check(!Number.isSafeInteger(partition) || partition < 0 || partition > this.replicas, {
+      code: 'STRATEGY_INVALID',
+      field: 'partition',
+      value: partition,
+      message: `must be an integer from 0 to replicas (${this.replicas})`,
+      fix: 'use 0 to update every pod',
+    });
     const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
     if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the headless Service)` });
     const claims: (ClaimTemplate & { storage: Storage })[] = [];
     const claimNames = new Set<string>();
     for (const [i, c] of (props.claims ?? []).entries()) {
       problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `claims[${i}].name`, c.name));
-      problems.check(claimNames.has(c.name), { code: 'CLAIM_INVALID', field: `claims[${i}].name`, value: c.name, message: 'is used twice', fix: 'give each claim its own name' });
+      problems.check(claimNames.has(c.name), {
+        code: 'CLAIM_INVALID',
+        field: `claims[${i}].name`,
+        value: c.name,
+        message: 'is used twice',
+        fix: 'give each claim its own name',
+      });
       claimNames.add(c.name);
-      problems.check(!c.mountPath?.startsWith('/'), { code: 'CLAIM_INVALID', field: `claims[${i}].mountPath`, value: c.mountPath, message: 'must be an absolute path', fix: "use e.g. '/var/lib/data'" });
+      problems.check(!c.mountPath?.startsWith('/'), {
+        code: 'CLAIM_INVALID',
+        field: `claims[${i}].mountPath`,
+        value: c.mountPath,
+        message: 'must be an absolute path',
+        fix: "use e.g. '/var/lib/data'",
+      });
       const storage = problems.attempt(`claims[${i}].size`, () => Storage.of(c.size, { field: `claims[${i}].size` }));
       if (storage) {
-        problems.check(storage.isZero, { code: 'CLAIM_INVALID', field: `claims[${i}].size`, value: c.size, message: 'is zero', fix: "request a real size such as '8Gi'" });
+        problems.check(storage.isZero, {
+          code: 'CLAIM_INVALID',
+          field: `claims[${i}].size`,
+          value: c.size,
+          message: 'is zero',
+          fix: "request a real size such as '8Gi'",
+        });
         claims.push({ ...c, storage });
       }
     }
     problems.throwIfAny();
     this.claims = claims;
 
-    const ports = this.containers[0].ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? Protocol.TCP }));
+    const ports = this.containers[0].ports.map((p) => ({
+      name: p.name,
+      port: p.port,
+      targetPort: p.name,
+      protocol: p.protocol ?? Protocol.TCP,
+    }));
     this.headlessService = new ApiObject(this, 'HeadlessService', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -140,13 +185,18 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports },
       });
     }
-    const retention = { whenDeleted: props.claimRetention?.whenDeleted ?? ClaimRetentionPolicy.RETAIN, whenScaled: props.claimRetention?.whenScaled ?? ClaimRetentionPolicy.RETAIN };
+    const retention = {
+      whenDeleted: props.claimRetention?.whenDeleted ?? ClaimRetentionPolicy.RETAIN,
+      whenScaled: props.claimRetention?.whenScaled ?? ClaimRetentionPolicy.RETAIN,
+    };
     const retained = retention.whenDeleted === ClaimRetentionPolicy.RETAIN && retention.whenScaled === ClaimRetentionPolicy.RETAIN;
     this.statefulSet = new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: {
-        name: this.name, namespace: this.namespace, labels: this.objectLabels,
+        name: this.name,
+        namespace: this.namespace,
+        labels: this.objectLabels,
         ...(claims.length && retained ? { annotations: { [Annotations.RETAIN]: 'true' } } : {}),
       },
       spec: {
@@ -158,16 +208,18 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...this.podSelector } },
         template: Lazy.any({ produce: () => this.statefulTemplate() }),
-        ...(claims.length ? {
-          volumeClaimTemplates: claims.map((c) => ({
-            metadata: { name: c.name, labels: { ...this.podSelector } },
-            spec: {
-              accessModes: [...(c.accessModes ?? [AccessMode.READ_WRITE_ONCE])],
-              ...(c.storageClass ? { storageClassName: c.storageClass.name } : {}),
-              resources: { requests: { storage: c.storage.toString() } },
-            },
-          })),
-        } : {}),
+        ...(claims.length
+          ? {
+              volumeClaimTemplates: claims.map((c) => ({
+                metadata: { name: c.name, labels: { ...this.podSelector } },
+                spec: {
+                  accessModes: [...(c.accessModes ?? [AccessMode.READ_WRITE_ONCE])],
+                  ...(c.storageClass ? { storageClassName: c.storageClass.name } : {}),
+                  resources: { requests: { storage: c.storage.toString() } },
+                },
+              })),
+            }
+          : {}),
       },
     });
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
@@ -229,7 +281,13 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   private checkOrdinal(ordinal: number): void {
     if (!Number.isSafeInteger(ordinal) || ordinal < 0 || ordinal >= this.replicas) {
       const p = new Problems(this, 'StatefulService');
-      p.add({ code: 'ORDINAL_INVALID', field: 'ordinal', value: ordinal, message: `is not a pod of this StatefulSet (0–${this.replicas - 1})`, fix: 'use an ordinal below replicas' });
+      p.add({
+        code: 'ORDINAL_INVALID',
+        field: 'ordinal',
+        value: ordinal,
+        message: `is not a pod of this StatefulSet (0–${this.replicas - 1})`,
+        fix: 'use an ordinal below replicas',
+      });
       p.throwIfAny();
     }
   }
@@ -237,16 +295,28 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   private statefulTemplate() {
     const t = this.podTemplate(this.replicas);
     const spec = t.spec!;
-    const containers = spec.containers.map((c, i) => (i === 0 && this.claims.length
-      ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), ...this.claims.map((cl) => ({ name: cl.name, mountPath: cl.mountPath }))] }
-      : c));
+    const containers = spec.containers.map((c, i) =>
+      i === 0 && this.claims.length
+        ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), ...this.claims.map((cl) => ({ name: cl.name, mountPath: cl.mountPath }))] }
+        : c,
+    );
     // Replicas of a data store never share a host when avoidable.
-    const antiAffinity = this.replicas >= 2 && !this.props.placement?.podAntiAffinity ? {
-      affinity: {
-        ...spec.affinity,
-        podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { ...this.podSelector } }, topologyKey: NodeLabels.HOSTNAME } }] },
-      },
-    } : {};
+    const antiAffinity =
+      this.replicas >= 2 && !this.props.placement?.podAntiAffinity
+        ? {
+            affinity: {
+              ...spec.affinity,
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    podAffinityTerm: { labelSelector: { matchLabels: { ...this.podSelector } }, topologyKey: NodeLabels.HOSTNAME },
+                  },
+                ],
+              },
+            },
+          }
+        : {};
     return { ...t, spec: { ...spec, containers, ...antiAffinity } };
   }
 
@@ -256,8 +326,22 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     if (pdb) out.push(pdb);
     const lr = this.team?.limitRange;
     for (const [i, c] of this.claims.entries()) {
-      if (lr?.claimMin && c.storage.lt(lr.claimMin)) out.push({ code: 'LIMITRANGE_VIOLATION', field: `claims[${i}].size`, value: c.storage.toString(), message: `is below the namespace's claim minimum ${lr.claimMin}`, fix: `request at least ${lr.claimMin}` });
-      if (lr?.claimMax && c.storage.gt(lr.claimMax)) out.push({ code: 'LIMITRANGE_VIOLATION', field: `claims[${i}].size`, value: c.storage.toString(), message: `is above the namespace's claim maximum ${lr.claimMax}`, fix: `request at most ${lr.claimMax}` });
+      if (lr?.claimMin && c.storage.lt(lr.claimMin))
+        out.push({
+          code: 'LIMITRANGE_VIOLATION',
+          field: `claims[${i}].size`,
+          value: c.storage.toString(),
+          message: `is below the namespace's claim minimum ${lr.claimMin}`,
+          fix: `request at least ${lr.claimMin}`,
+        });
+      if (lr?.claimMax && c.storage.gt(lr.claimMax))
+        out.push({
+          code: 'LIMITRANGE_VIOLATION',
+          field: `claims[${i}].size`,
+          value: c.storage.toString(),
+          message: `is above the namespace's claim maximum ${lr.claimMax}`,
+          fix: `request at most ${lr.claimMax}`,
+        });
     }
     return out;
   }

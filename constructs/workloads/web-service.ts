@@ -48,7 +48,13 @@ export class WebService extends DeploymentWorkload {
     const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
     if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the Service)` });
     const ports = this.containers[0].ports;
-    problems.check(ports.length === 0, { code: 'PORT_INVALID', field: 'ports', value: [], message: 'is empty; a WebService serves on at least one port', fix: "declare e.g. ports: [{ name: 'http', port: 8080 }], or use Worker" });
+    problems.check(ports.length === 0, {
+      code: 'PORT_INVALID',
+      field: 'ports',
+      value: [],
+      message: 'is empty; a WebService serves on at least one port',
+      fix: "declare e.g. ports: [{ name: 'http', port: 8080 }], or use Worker",
+    });
     this.servicePorts = props.servicePorts ?? ports.map((p) => ({ name: p.name, port: p.port }));
     problems.throwIfAny();
     this.serviceDnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
@@ -60,7 +66,12 @@ export class WebService extends DeploymentWorkload {
       spec: {
         type: 'ClusterIP',
         selector: { ...this.serviceSelector },
-        ports: this.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.name, protocol: protocolOf.get(p.targetPort ?? p.name) ?? Protocol.TCP })),
+        ports: this.servicePorts.map((p) => ({
+          name: p.name,
+          port: p.port,
+          targetPort: p.targetPort ?? p.name,
+          protocol: protocolOf.get(p.targetPort ?? p.name) ?? Protocol.TCP,
+        })),
         ...(props.sessionAffinity ? { sessionAffinity: 'ClientIP' } : {}),
       },
     });
@@ -80,6 +91,12 @@ export class WebService extends DeploymentWorkload {
     const declared = new Set(this.containers.flatMap((c) => c.ports.map((p) => p.name)));
     return this.servicePorts
       .filter((p) => !declared.has(p.targetPort ?? p.name))
-      .map((p) => ({ code: 'PORT_UNRESOLVED', field: `servicePorts.${p.name}.targetPort`, value: p.targetPort ?? p.name, message: `is not a declared container port (${[...declared].join(', ')})`, fix: 'target a port a container declares, by name' }));
+      .map((p) => ({
+        code: 'PORT_UNRESOLVED',
+        field: `servicePorts.${p.name}.targetPort`,
+        value: p.targetPort ?? p.name,
+        message: `is not a declared container port (${[...declared].join(', ')})`,
+        fix: 'target a port a container declares, by name',
+      }));
   }
 }

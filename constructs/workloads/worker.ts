@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 
 /** Props of a `Worker`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named props type per construct, ready for Worker-only props
 export interface WorkerProps extends DeploymentWorkloadProps {}
 
 /**

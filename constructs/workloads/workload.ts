@@ -95,17 +95,41 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'name', this.name));
     problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
     this.podSelector = { [Labels.NAME]: this.name, [Labels.INSTANCE]: this.name };
-    this.labels = componentLabels({ name: this.name, component: props.component ?? component, ...(props.version ? { version: props.version } : {}) });
+    this.labels = componentLabels({
+      name: this.name,
+      component: props.component ?? component,
+      ...(props.version ? { version: props.version } : {}),
+    });
     const grace = props.terminationGracePeriod ? props.terminationGracePeriod.toMilliseconds() / 1000 : DEFAULTS.grace;
-    problems.check(!Number.isSafeInteger(grace) || grace < 0, { code: 'GRACE_INVALID', field: 'terminationGracePeriod', value: grace, message: 'must be whole seconds ≥ 0', fix: 'use Duration.seconds(n)' });
+    problems.check(!Number.isSafeInteger(grace) || grace < 0, {
+      code: 'GRACE_INVALID',
+      field: 'terminationGracePeriod',
+      value: grace,
+      message: 'must be whole seconds ≥ 0',
+      fix: 'use Duration.seconds(n)',
+    });
     this.terminationGracePeriodSeconds = grace;
     const uid = props.runAsUser ?? DEFAULTS.runAsUser;
-    problems.check(props.serviceAccount !== undefined && props.serviceAccount.namespace !== this.namespace, { code: 'SERVICE_ACCOUNT_INVALID', field: 'serviceAccount', value: props.serviceAccount ? `${props.serviceAccount.namespace}/${props.serviceAccount.name}` : undefined, message: `is in another namespace than the workload (${this.namespace})`, fix: 'create the ServiceAccount in the workload\'s namespace' });
-    problems.check(!Number.isSafeInteger(uid) || uid < 1, { code: 'SECURITY_INVALID', field: 'runAsUser', value: uid, message: 'must be a non-root UID (≥ 1): the restricted profile forbids root', fix: 'use e.g. 10001' });
+    problems.check(props.serviceAccount !== undefined && props.serviceAccount.namespace !== this.namespace, {
+      code: 'SERVICE_ACCOUNT_INVALID',
+      field: 'serviceAccount',
+      value: props.serviceAccount ? `${props.serviceAccount.namespace}/${props.serviceAccount.name}` : undefined,
+      message: `is in another namespace than the workload (${this.namespace})`,
+      fix: "create the ServiceAccount in the workload's namespace",
+    });
+    problems.check(!Number.isSafeInteger(uid) || uid < 1, {
+      code: 'SECURITY_INVALID',
+      field: 'runAsUser',
+      value: uid,
+      message: 'must be a non-root UID (≥ 1): the restricted profile forbids root',
+      fix: 'use e.g. 10001',
+    });
     for (const issue of placementIssues(props.placement ?? {})) problems.add(issue);
     this.resolveInto(problems, this.containers, 'container', this.name, this.mainContainerProps(props));
     props.sidecars?.forEach((s, i) => this.resolveInto(problems, this.containers, `sidecars[${i}]`, s.name ?? `sidecar-${i}`, s));
-    props.initContainers?.forEach((s, i) => this.resolveInto(problems, this.initContainers, `initContainers[${i}]`, s.name ?? `init-${i}`, s));
+    props.initContainers?.forEach((s, i) =>
+      this.resolveInto(problems, this.initContainers, `initContainers[${i}]`, s.name ?? `init-${i}`, s),
+    );
     problems.throwIfAny();
     if (this.team) setOwner(this, this.team.owner);
     this.team?.addQuotaConsumer(this);
@@ -160,7 +184,14 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   private updateMain(change: (p: ContainerProps) => ContainerProps): void {
     const problems = new Problems(this, this.typeName);
     const main = this.containers[0];
-    const resolved = resolveContainer(problems, 'container', main.name, change(main.props), this.qos, this.team ? undefined : ResourcePreset.SMALL);
+    const resolved = resolveContainer(
+      problems,
+      'container',
+      main.name,
+      change(main.props),
+      this.qos,
+      this.team ? undefined : ResourcePreset.SMALL,
+    );
     problems.throwIfAny();
     this.containers[0] = resolved;
   }
@@ -208,11 +239,16 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   }
 
   /** The PodDisruptionBudget of the workload's pods (`maxUnavailable: 1` unless told otherwise), or none for `false`. */
-  protected createDisruptionBudget(budget: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false | undefined): PodDisruptionBudget | undefined {
+  protected createDisruptionBudget(
+    budget: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false | undefined,
+  ): PodDisruptionBudget | undefined {
     if (budget === false) return undefined;
     return new PodDisruptionBudget(this, 'DisruptionBudget', {
-      namespace: this.namespace, name: this.name, selector: this.podSelector,
-      minAvailable: budget?.minAvailable, maxUnavailable: budget?.maxUnavailable,
+      namespace: this.namespace,
+      name: this.name,
+      selector: this.podSelector,
+      minAvailable: budget?.minAvailable,
+      maxUnavailable: budget?.maxUnavailable,
     });
   }
 
@@ -222,8 +258,15 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   }
 
   /** The pod template, with restricted security, scratch volumes and the config hash. */
-  protected podTemplate(maxReplicas: number, extraLabels: Record<string, string> = {}, overrides: { image?: string; restartPolicy?: 'Always' | 'OnFailure' | 'Never' } = {}): IPodTemplateSpec {
-    const scratch = (this.props.writablePaths ?? DEFAULTS.writablePaths).map((p, i): VolumeMount => ({ volume: Volume.emptyDir(i === 0 ? 'tmp' : `scratch-${i}`), path: p }));
+  protected podTemplate(
+    maxReplicas: number,
+    extraLabels: Record<string, string> = {},
+    overrides: { image?: string; restartPolicy?: 'Always' | 'OnFailure' | 'Never' } = {},
+  ): IPodTemplateSpec {
+    const scratch = (this.props.writablePaths ?? DEFAULTS.writablePaths).map((p, i): VolumeMount => ({
+      volume: Volume.emptyDir(i === 0 ? 'tmp' : `scratch-${i}`),
+      path: p,
+    }));
     const all = [...this.initContainers, ...this.containers];
     const volumes = new Map<string, Volume>();
     for (const v of [...scratch.map((m) => m.volume), ...all.flatMap((c) => c.volumes)]) volumes.set(v.name, v);
@@ -240,7 +283,9 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       },
       spec: {
         automountServiceAccountToken: this.props.mountServiceAccountToken ?? false,
-        ...(this.props.serviceAccount ?? this.team ? { serviceAccountName: this.props.serviceAccount?.name ?? this.team!.serviceAccountName } : {}),
+        ...((this.props.serviceAccount ?? this.team)
+          ? { serviceAccountName: this.props.serviceAccount?.name ?? this.team!.serviceAccountName }
+          : {}),
         enableServiceLinks: false,
         securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
         terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
@@ -282,7 +327,13 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const problems = new Problems(this, this.typeName);
     const name = props.name ?? `${role}-${into.length}`;
     if ([...this.containers, ...this.initContainers].some((c) => c.name === name)) {
-      problems.add({ code: 'CONTAINER_DUPLICATE', field: `${role}.name`, value: name, message: 'is already a container of this pod', fix: 'give each container its own name' });
+      problems.add({
+        code: 'CONTAINER_DUPLICATE',
+        field: `${role}.name`,
+        value: name,
+        message: 'is already a container of this pod',
+        fix: 'give each container its own name',
+      });
     }
     this.resolveInto(problems, into, role, name, props);
     problems.throwIfAny();
@@ -305,23 +356,55 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         const probe = c.props[kind];
         if (probe?.port === undefined) continue;
         const ok = typeof probe.port === 'string' ? declared.has(probe.port) : numbers.has(probe.port);
-        if (!ok) out.push({ code: 'PORT_UNRESOLVED', field: `${field}.${kind}.port`, value: probe.port, message: `is not a port declared by container '${c.name}' (${[...declared.keys()].join(', ') || 'none'})`, fix: 'probe a declared port, by name or number, or declare it in ports' });
+        if (!ok)
+          out.push({
+            code: 'PORT_UNRESOLVED',
+            field: `${field}.${kind}.port`,
+            value: probe.port,
+            message: `is not a port declared by container '${c.name}' (${[...declared.keys()].join(', ') || 'none'})`,
+            fix: 'probe a declared port, by name or number, or declare it in ports',
+          });
       }
       if (c.props.liveness && c.props.readiness && c.props.liveness.checkKey === c.props.readiness.checkKey) {
-        out.push({ code: 'PROBE_SAME_CHECK', field: `${field}.liveness`, value: c.props.liveness.checkKey, message: 'is the same check as readiness: a slow dependency would restart healthy pods instead of just taking them out of rotation', fix: "give liveness its own cheap check (e.g. '/livez'), or drop it" });
+        out.push({
+          code: 'PROBE_SAME_CHECK',
+          field: `${field}.liveness`,
+          value: c.props.liveness.checkKey,
+          message:
+            'is the same check as readiness: a slow dependency would restart healthy pods instead of just taking them out of rotation',
+          fix: "give liveness its own cheap check (e.g. '/livez'), or drop it",
+        });
       }
       const preStop = c.props.preStop?.seconds ?? 0;
       const drain = (this.props.drainTime?.toMilliseconds() ?? 0) / 1000;
       if (preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {
-        out.push({ code: 'PRESTOP_EXCEEDS_GRACE', field: `${field}.preStop`, value: `${preStop}s + ${drain}s drain`, message: `does not end before terminationGracePeriodSeconds (${this.terminationGracePeriodSeconds}s): the grace period runs in parallel, so the app is SIGKILLed mid-drain`, fix: `raise terminationGracePeriod above ${preStop + drain}s or shorten preStop/drainTime` });
+        out.push({
+          code: 'PRESTOP_EXCEEDS_GRACE',
+          field: `${field}.preStop`,
+          value: `${preStop}s + ${drain}s drain`,
+          message: `does not end before terminationGracePeriodSeconds (${this.terminationGracePeriodSeconds}s): the grace period runs in parallel, so the app is SIGKILLed mid-drain`,
+          fix: `raise terminationGracePeriod above ${preStop + drain}s or shorten preStop/drainTime`,
+        });
       }
       if (this.team) {
         const eff = this.effectiveResources(c);
         out.push(...this.team.limitRange.violations(eff, field));
         const hard = this.team.quota.hard;
-        const need: [string, unknown, unknown][] = [['requests.cpu', hard.requestsCpu, eff.requests.cpu], ['requests.memory', hard.requestsMemory, eff.requests.memory], ['limits.cpu', hard.limitsCpu, eff.limits.cpu], ['limits.memory', hard.limitsMemory, eff.limits.memory]];
+        const need: [string, unknown, unknown][] = [
+          ['requests.cpu', hard.requestsCpu, eff.requests.cpu],
+          ['requests.memory', hard.requestsMemory, eff.requests.memory],
+          ['limits.cpu', hard.limitsCpu, eff.limits.cpu],
+          ['limits.memory', hard.limitsMemory, eff.limits.memory],
+        ];
         for (const [key, quota, value] of need) {
-          if (quota && !value) out.push({ code: 'QUOTA_RESOURCES_MISSING', field: `${field}.resources.${key}`, value: undefined, message: `is unset, but namespace ${this.namespace} has a ${key} quota: the API server would reject the pod`, fix: `set resources.${key} or give the LimitRange a default` });
+          if (quota && !value)
+            out.push({
+              code: 'QUOTA_RESOURCES_MISSING',
+              field: `${field}.resources.${key}`,
+              value: undefined,
+              message: `is unset, but namespace ${this.namespace} has a ${key} quota: the API server would reject the pod`,
+              fix: `set resources.${key} or give the LimitRange a default`,
+            });
         }
       }
     }
@@ -332,7 +415,13 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         const need = pod[r] as Cpu | Memory | undefined;
         const have = node[r] as Cpu | Memory | undefined;
         if (need && have && need.gt(have as never)) {
-          out.push({ code: 'NODE_TOO_SMALL', field: `resources.requests.${r}`, value: need.toString(), message: `per pod is more than a node can allocate (${have}): the pod would stay Pending forever`, fix: `request at most ${have} per pod, or use bigger nodes` });
+          out.push({
+            code: 'NODE_TOO_SMALL',
+            field: `resources.requests.${r}`,
+            value: need.toString(),
+            message: `per pod is more than a node can allocate (${have}): the pod would stay Pending forever`,
+            fix: `request at most ${have} per pod, or use bigger nodes`,
+          });
         }
       }
     }

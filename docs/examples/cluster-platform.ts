@@ -4,7 +4,9 @@ import { ClusterPlatform, WebService } from '../../index';
 export function build(): App {
   const app = new App();
   const platform = new ClusterPlatform(app, 'platform', {
-    environment: 'prod', host: 'shop.example.com', monitoringTargets: 1700,
+    environment: 'prod',
+    host: 'shop.example.com',
+    monitoringTargets: 1700,
     teams: [{ name: 'users' }, { name: 'products' }],
   });
   for (const name of ['users', 'products']) {

@@ -10,8 +10,8 @@ export function build(): App {
     image: 'ghcr.io/acme/api:1.4.2',
     ports: [{ name: 'http', port: 8080 }],
     resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-    autoscaling: { maxReplicas: 8 },          // 8 + 25% surge = 10 pods × 500m = 5 CPU
-    liveness: Probe.http('/health', 'admin'),  // no port named 'admin'
+    autoscaling: { maxReplicas: 8 }, // 8 + 25% surge = 10 pods × 500m = 5 CPU
+    liveness: Probe.http('/health', 'admin'), // no port named 'admin'
     preStop: Hook.sleep(Duration.seconds(40)), // longer than the 30 s grace period
   });
   return app;

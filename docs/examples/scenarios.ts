@@ -9,6 +9,11 @@ export function build(): App {
   const hpa = new TeamNamespace(chart, 'hpa-example', { quota: QuotaPreset.MEDIUM });
   new HpaExample(chart, 'HpaExample', { namespace: hpa });
   // The notes' rule of thumb: 1700 targets × 700 series / 15 s × 1.5 B ≈ 0.43 GB/hour.
-  prometheusStorage({ targets: 1700, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(15) }).claim.toString(); // '187Gi'
+  prometheusStorage({
+    targets: 1700,
+    seriesPerTarget: 700,
+    scrapeInterval: Duration.seconds(15),
+    retention: Duration.days(15),
+  }).claim.toString(); // '187Gi'
   return app;
 }

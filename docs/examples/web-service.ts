@@ -14,6 +14,6 @@ export function build(): App {
     readiness: Probe.http('/readyz', 'http'),
     liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
   });
-  api.serviceDnsName; // 'api.shop.svc.cluster.local'
+  console.assert(api.serviceDnsName === 'api.shop.svc.cluster.local');
   return app;
 }

@@ -12,7 +12,13 @@ function podLine(spec: any): string {
   return containers
     .map((c: any) => {
       const r = c.resources ?? {};
-      const res = ['requests', 'limits'].map((side) => Object.entries(r[side] ?? {}).map(([k, v]) => `${k}=${v}`).join(',')).join('/');
+      const res = ['requests', 'limits']
+        .map((side) =>
+          Object.entries(r[side] ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
+        )
+        .join('/');
       const ports = (c.ports ?? []).map((p: any) => `${p.name}:${p.containerPort}`).join(',');
       const probes = [c.readinessProbe && 'R', c.livenessProbe && 'L', c.startupProbe && 'S'].filter(Boolean).join('');
       return `${c.init ? 'init ' : ''}${c.name}=${c.image} [${res}]${ports ? ` ports=${ports}` : ''}${probes ? ` probes=${probes}` : ''}`;
@@ -26,12 +32,21 @@ function keyFields(o: any): string {
   if (s.replicas !== undefined) parts.push(`replicas=${s.replicas}`);
   if (s.minReplicas !== undefined) parts.push(`min=${s.minReplicas} max=${s.maxReplicas}`);
   if (s.schedule) parts.push(`schedule=${s.schedule}`);
-  if (o.kind === 'Service') parts.push(`type=${s.type ?? 'ClusterIP'}${s.clusterIP ? ` clusterIP=${s.clusterIP}` : ''} ports=${(s.ports ?? []).map((p: any) => `${p.name}:${p.port}`).join(',')}`);
+  if (o.kind === 'Service')
+    parts.push(
+      `type=${s.type ?? 'ClusterIP'}${s.clusterIP ? ` clusterIP=${s.clusterIP}` : ''} ports=${(s.ports ?? []).map((p: any) => `${p.name}:${p.port}`).join(',')}`,
+    );
   if (o.kind === 'Namespace') parts.push(`psa=${o.metadata.labels?.['pod-security.kubernetes.io/enforce']}`);
   if (o.kind === 'PersistentVolumeClaim') parts.push(`class=${s.storageClassName} size=${s.resources?.requests?.storage}`);
-  for (const t of s.volumeClaimTemplates ?? []) parts.push(`claim ${t.metadata.name}=${t.spec.storageClassName}:${t.spec.resources?.requests?.storage}`);
+  for (const t of s.volumeClaimTemplates ?? [])
+    parts.push(`claim ${t.metadata.name}=${t.spec.storageClassName}:${t.spec.resources?.requests?.storage}`);
   if (o.kind === 'StorageClass') parts.push(`reclaim=${o.reclaimPolicy}`);
-  if (o.kind === 'ResourceQuota') parts.push(Object.entries(s.hard ?? {}).map(([k, v]) => `${k}=${v}`).join(','));
+  if (o.kind === 'ResourceQuota')
+    parts.push(
+      Object.entries(s.hard ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    );
   const pod = s.template?.spec ?? s.jobTemplate?.spec?.template?.spec;
   if (pod) parts.push(podLine(pod));
   return parts.join(' ');
@@ -41,7 +56,9 @@ describe.each(Object.keys(ENVIRONMENTS))('%s', (env) => {
   test('inventory', () => {
     const rendered = renderApp(buildEnvironment(environment(env)));
     const lines = rendered.flatMap((r) =>
-      r.objects.map((o) => `${r.name}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} ${keyFields(o)}`.trimEnd()),
+      r.objects.map((o) =>
+        `${r.name}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} ${keyFields(o)}`.trimEnd(),
+      ),
     );
     expect(lines.join('\n')).toMatchSnapshot();
   });

@@ -1,6 +1,15 @@
 import { App, Duration } from 'cdk8s';
 import {
-  Cassandra, ClusterPlatform, ExternalDatabase, HelloworldDb, HpaExample, Monitoring, RandomGenerator, ReverseProxy, REVERSE_PROXY_CONF, prometheusStorage,
+  Cassandra,
+  ClusterPlatform,
+  ExternalDatabase,
+  HelloworldDb,
+  HpaExample,
+  Monitoring,
+  RandomGenerator,
+  ReverseProxy,
+  REVERSE_PROXY_CONF,
+  prometheusStorage,
 } from '../../blueprints';
 import { QuotaPreset, TeamNamespace, WebService, renderApp } from '../../constructs';
 import { expectCode, find, ofKind, testChart } from '../helpers';
@@ -54,7 +63,9 @@ describe('Cassandra', () => {
     expect(find(objects, 'Service', 'cassandra').spec.clusterIP).toBe('None');
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('8Gi');
     expect(find(objects, 'StorageClass', 'cassandra-gp2').parameters).toEqual({ type: 'gp2' });
-    expect(env(container(sts)).CASSANDRA_SEEDS).toBe('cassandra-0.cassandra.cassandra.svc.cluster.local,cassandra-1.cassandra.cassandra.svc.cluster.local');
+    expect(env(container(sts)).CASSANDRA_SEEDS).toBe(
+      'cassandra-0.cassandra.cassandra.svc.cluster.local,cassandra-1.cassandra.cassandra.svc.cluster.local',
+    );
     expect(c.seeds).toBe(c.cluster.peerDnsNames().slice(0, 2).join(','));
   });
 });
@@ -102,23 +113,52 @@ describe('RandomGenerator', () => {
 
 describe('Monitoring', () => {
   test('the sizing rule of thumb (000: 1700 targets × 700 series / 15 s ≈ 0.43 GB/hour)', () => {
-    const s = prometheusStorage({ targets: 1700, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.hours(1), headroom: 0 });
+    const s = prometheusStorage({
+      targets: 1700,
+      seriesPerTarget: 700,
+      scrapeInterval: Duration.seconds(15),
+      retention: Duration.hours(1),
+      headroom: 0,
+    });
     expect(Math.round(s.samplesPerSecond)).toBe(79333);
     expect(s.bytesPerHour / 1e9).toBeCloseTo(0.428, 2);
     expect(s.claim.toString()).toBe('1Gi');
-    const twoWeeks = prometheusStorage({ targets: 1700, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(15) });
+    const twoWeeks = prometheusStorage({
+      targets: 1700,
+      seriesPerTarget: 700,
+      scrapeInterval: Duration.seconds(15),
+      retention: Duration.days(15),
+    });
     // 79,333 × 1,296,000 s × 1.5 B × 1.3 = 200.5 GB = 186.7 GiB → 187Gi
     expect(twoWeeks.claim.toString()).toBe('187Gi');
   });
 
   test('SIZING_INVALID', () => {
-    expectCode(() => prometheusStorage({ targets: 0, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1) }), 'SIZING_INVALID');
-    expectCode(() => prometheusStorage({ targets: 10, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1), headroom: -1 }), 'SIZING_INVALID');
+    expectCode(
+      () => prometheusStorage({ targets: 0, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1) }),
+      'SIZING_INVALID',
+    );
+    expectCode(
+      () =>
+        prometheusStorage({
+          targets: 10,
+          seriesPerTarget: 700,
+          scrapeInterval: Duration.seconds(15),
+          retention: Duration.days(1),
+          headroom: -1,
+        }),
+      'SIZING_INVALID',
+    );
   });
 
   test('Prometheus StatefulService with scrape config, recording rules, retention flags and a sized claim', () => {
     const s = inNamespace('monitoring', QuotaPreset.LARGE);
-    const m = new Monitoring(s.chart, 'm', { namespace: s.ns, targets: 1700, scrapeInterval: Duration.seconds(15), federate: ['prometheus.eu.example.com:9090'] });
+    const m = new Monitoring(s.chart, 'm', {
+      namespace: s.ns,
+      targets: 1700,
+      scrapeInterval: Duration.seconds(15),
+      federate: ['prometheus.eu.example.com:9090'],
+    });
     const objects = s.objects();
     const sts = find(objects, 'StatefulSet', 'prometheus');
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(m.sizing.claim.toString());
@@ -127,41 +167,83 @@ describe('Monitoring', () => {
     expect(cm.data['prometheus.yml']).toContain('job_name: federate');
     expect(cm.data['rules.yml']).toContain('namespace:container_cpu_usage_seconds:sum_rate');
     expect(find(objects, 'ClusterRole', 'monitoring-prometheus-1').metadata.namespace).toBeUndefined();
-    expect(find(objects, 'ClusterRoleBinding', 'monitoring-prometheus-1').subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }]);
+    expect(find(objects, 'ClusterRoleBinding', 'monitoring-prometheus-1').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' },
+    ]);
   });
 });
 
 describe('ClusterPlatform', () => {
   test('teams, priorities, storage classes, monitoring, descheduler and routes', () => {
     const { app } = testChart();
-    const p = new ClusterPlatform(app, 'platform', { environment: 'test', host: 'shop.example.com', teams: [{ name: 'users' }, { name: 'products' }] });
-    const users = new WebService(p.team('users'), 'users', { namespace: p.team('users'), image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
-    const products = new WebService(p.team('products'), 'products', { namespace: p.team('products'), image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    const p = new ClusterPlatform(app, 'platform', {
+      environment: 'test',
+      host: 'shop.example.com',
+      teams: [{ name: 'users' }, { name: 'products' }],
+    });
+    const users = new WebService(p.team('users'), 'users', {
+      namespace: p.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    const products = new WebService(p.team('products'), 'products', {
+      namespace: p.team('products'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
     p.route({ path: '/user', backend: users });
     p.route({ path: '/product', backend: products });
     const objects = renderApp(app).flatMap((r) => r.objects);
-    expect(ofKind(objects, 'PriorityClass').map((x) => x.metadata.name).sort()).toEqual(['batch', 'high', 'platform-critical', 'standard']);
-    expect(ofKind(objects, 'StorageClass').map((x) => x.reclaimPolicy).sort()).toEqual(['Delete', 'Retain']);
+    expect(
+      ofKind(objects, 'PriorityClass')
+        .map((x) => x.metadata.name)
+        .sort(),
+    ).toEqual(['batch', 'high', 'platform-critical', 'standard']);
+    expect(
+      ofKind(objects, 'StorageClass')
+        .map((x) => x.reclaimPolicy)
+        .sort(),
+    ).toEqual(['Delete', 'Retain']);
     const ing = objects.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'users');
     expect(ing.spec.ingressClassName).toBe('nginx');
     expect(ing.spec.tls[0]).toEqual({ hosts: ['shop.example.com'], secretName: 'public-tls' });
     expect(ing.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('shop.example.com');
-    expect(ing.spec.rules[0].http.paths[0]).toEqual({ path: '/user', pathType: 'Prefix', backend: { service: { name: 'users', port: { name: 'http' } } } });
-    expect(find(objects, 'NetworkPolicy', 'allow-users-from-ingress-ingress-nginx').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('ingress-nginx');
+    expect(ing.spec.rules[0].http.paths[0]).toEqual({
+      path: '/user',
+      pathType: 'Prefix',
+      backend: { service: { name: 'users', port: { name: 'http' } } },
+    });
+    expect(
+      find(objects, 'NetworkPolicy', 'allow-users-from-ingress-ingress-nginx').spec.ingress[0].from[0].namespaceSelector.matchLabels[
+        'kubernetes.io/metadata.name'
+      ],
+    ).toBe('ingress-nginx');
     const cron = find(objects, 'CronJob', 'descheduler');
     expect(container(cron).args).toContain('/policy/policy.yaml');
     expect(cron.spec.jobTemplate.spec.template.spec.automountServiceAccountToken).toBe(true);
-    expect(find(objects, 'ClusterRoleBinding', 'descheduler-descheduler-1').subjects[0]).toEqual({ kind: 'ServiceAccount', name: 'descheduler', namespace: 'descheduler' });
+    expect(find(objects, 'ClusterRoleBinding', 'descheduler-descheduler-1').subjects[0]).toEqual({
+      kind: 'ServiceAccount',
+      name: 'descheduler',
+      namespace: 'descheduler',
+    });
   });
 
   test('TEAM_UNKNOWN and INGRESS_INVALID', () => {
     const { app } = testChart();
     const p = new ClusterPlatform(app, 'platform', { environment: 'test', teams: [{ name: 'users' }] });
     expectCode(() => p.team('nobody'), 'TEAM_UNKNOWN');
-    const svc = new WebService(p.team('users'), 'users', { namespace: p.team('users'), image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    const svc = new WebService(p.team('users'), 'users', {
+      namespace: p.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
     expectCode(() => p.route({ path: '/user', backend: svc }), 'INGRESS_INVALID');
     const q = new ClusterPlatform(new App(), 'p2', { environment: 't', host: 'shop.example.com', teams: [{ name: 'users' }] });
-    const svc2 = new WebService(q.team('users'), 'users', { namespace: q.team('users'), image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    const svc2 = new WebService(q.team('users'), 'users', {
+      namespace: q.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
     expectCode(() => q.route({ path: 'user', backend: svc2 }), 'INGRESS_INVALID');
     q.route({ path: '/user', backend: svc2 });
     expectCode(() => q.route({ path: '/user', backend: svc2 }), 'INGRESS_INVALID');

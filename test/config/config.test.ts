@@ -9,7 +9,11 @@ describe('ConfigMap', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cm-'));
     fs.writeFileSync(path.join(dir, 'reverseproxy.conf'), 'server { listen 8080; location / { proxy_pass http://127.0.0.1:3000; } }\n');
     const { chart } = testChart();
-    const cm = new ConfigMap(chart, 'nginx-config', { namespace: 'web', data: { LOG_LEVEL: 'info' }, files: { 'reverseproxy.conf': ConfigMap.file(path.join(dir, 'reverseproxy.conf')) } });
+    const cm = new ConfigMap(chart, 'nginx-config', {
+      namespace: 'web',
+      data: { LOG_LEVEL: 'info' },
+      files: { 'reverseproxy.conf': ConfigMap.file(path.join(dir, 'reverseproxy.conf')) },
+    });
     const obj = find(renderChart(chart), 'ConfigMap', 'nginx-config');
     expect(obj.data['reverseproxy.conf']).toContain('proxy_pass');
     expect(obj.data.LOG_LEVEL).toBe('info');
@@ -28,7 +32,10 @@ describe('ConfigMap', () => {
   test('CONFIG_KEY_DUPLICATE, CONFIG_FILE_UNREADABLE, CONFIG_KEY_INVALID', () => {
     const { chart } = testChart();
     expectCode(() => new ConfigMap(chart, 'a', { namespace: 'n', data: { x: '1' }, files: { x: '2' } }), 'CONFIG_KEY_DUPLICATE');
-    expectCode(() => new ConfigMap(chart, 'b', { namespace: 'n', files: { f: ConfigMap.file('/no/such/file.conf') } }), 'CONFIG_FILE_UNREADABLE');
+    expectCode(
+      () => new ConfigMap(chart, 'b', { namespace: 'n', files: { f: ConfigMap.file('/no/such/file.conf') } }),
+      'CONFIG_FILE_UNREADABLE',
+    );
     expectCode(() => new ConfigMap(chart, 'c', { namespace: 'n', data: { 'bad key': '1' } }), 'CONFIG_KEY_INVALID');
   });
 });

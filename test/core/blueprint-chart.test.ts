@@ -19,7 +19,12 @@ describe('BlueprintChart', () => {
     const app = Testing.app();
     const chart = new BlueprintChart(app, 'c', { owner: 'platform' });
     (chart as any).namespace = 'oops'; // what a chart namespace would do
-    new ApiObject(chart, 'pc', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high', namespace: 'oops' }, value: 1000 } as any);
+    new ApiObject(chart, 'pc', {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'high', namespace: 'oops' },
+      value: 1000,
+    } as any);
     const [pc] = Testing.synth(chart);
     expect(pc.metadata.namespace).toBeUndefined();
     expect(pc.metadata.annotations[Annotations.OWNER]).toBe('platform');

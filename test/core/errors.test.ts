@@ -4,7 +4,15 @@ import { testChart } from '../helpers';
 
 describe('BlueprintError', () => {
   test('carries code, path, field, value and fix, and renders them in the message', () => {
-    const err = new BlueprintError({ code: 'X_BAD', path: 'prod/payments/api', construct: 'WebService', field: 'replicas', value: 0, message: 'must be between 1 and 50', fix: 'set replicas' });
+    const err = new BlueprintError({
+      code: 'X_BAD',
+      path: 'prod/payments/api',
+      construct: 'WebService',
+      field: 'replicas',
+      value: 0,
+      message: 'must be between 1 and 50',
+      fix: 'set replicas',
+    });
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('BlueprintError');
     expect([err.code, err.path, err.field, err.value, err.fix]).toEqual(['X_BAD', 'prod/payments/api', 'replicas', 0, 'set replicas']);
@@ -35,18 +43,32 @@ describe('Problems', () => {
     const p = new Problems(scope, 'Thing');
     expect(p.check(true, { code: 'ONE', field: 'a', message: 'm', fix: 'f' })).toBe(false);
     expect(p.check(false, { code: 'NEVER', field: 'b', message: 'm', fix: 'f' })).toBe(true);
-    p.attempt('c', () => { throw new BlueprintError({ code: 'TWO', path: '', field: 'inner', message: 'm', fix: 'f' }); });
+    p.attempt('c', () => {
+      throw new BlueprintError({ code: 'TWO', path: '', field: 'inner', message: 'm', fix: 'f' });
+    });
     expect(p.attempt('d', () => 42)).toBe(42);
     p.addAll(undefined, { code: 'THREE', field: 'e', message: 'm', fix: 'f' }, undefined);
     let thrown: BlueprintError | undefined;
-    try { p.throwIfAny(); } catch (e) { thrown = e as BlueprintError; }
+    try {
+      p.throwIfAny();
+    } catch (e) {
+      thrown = e as BlueprintError;
+    }
     expect(thrown?.codes).toEqual(['ONE', 'TWO', 'THREE']);
-    expect(thrown?.issues.map((i) => [i.path, i.construct, i.field])).toEqual([['test/thing', 'Thing', 'a'], ['test/thing', 'Thing', 'c'], ['test/thing', 'Thing', 'e']]);
+    expect(thrown?.issues.map((i) => [i.path, i.construct, i.field])).toEqual([
+      ['test/thing', 'Thing', 'a'],
+      ['test/thing', 'Thing', 'c'],
+      ['test/thing', 'Thing', 'e'],
+    ]);
   });
 
   test('lets other errors escape (a bug is not a user error)', () => {
     const p = new Problems(undefined, 'Thing');
-    expect(() => p.attempt('x', () => { throw new TypeError('boom'); })).toThrow(TypeError);
+    expect(() =>
+      p.attempt('x', () => {
+        throw new TypeError('boom');
+      }),
+    ).toThrow(TypeError);
     expect(p.empty).toBe(true);
     expect(() => p.throwIfAny()).not.toThrow();
   });

@@ -42,9 +42,11 @@ describe('name rules', () => {
 
   test('property: generated DNS-1123 labels are accepted, upper-case variants rejected', () => {
     const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
-    fc.assert(fc.property(label, (s) => {
-      expect(isDns1123Label(s)).toBe(true);
-      if (/[a-z]/.test(s)) expect(isDns1123Label(s.toUpperCase())).toBe(false);
-    }));
+    fc.assert(
+      fc.property(label, (s) => {
+        expect(isDns1123Label(s)).toBe(true);
+        if (/[a-z]/.test(s)) expect(isDns1123Label(s.toUpperCase())).toBe(false);
+      }),
+    );
   });
 });

@@ -87,55 +87,69 @@ describe('Memory and Storage', () => {
 
 describe('properties', () => {
   const SUFFIXES = ['', 'm', 'k', 'M', 'G', 'Ki', 'Mi', 'Gi'];
-  const cpuText = fc.tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 999 }), fc.constantFrom('', 'm', 'k'))
+  const cpuText = fc
+    .tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 999 }), fc.constantFrom('', 'm', 'k'))
     .map(([w, f, s]) => `${w}.${String(f).padStart(3, '0')}${s}`);
-  const bytesText = fc.tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom(...SUFFIXES.filter((s) => s !== 'm')))
+  const bytesText = fc
+    .tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom(...SUFFIXES.filter((s) => s !== 'm')))
     .map(([n, s]) => `${n}${s}`);
 
   test('format then parse is the identity (CPU)', () => {
-    fc.assert(fc.property(cpuText, (text) => {
-      const q = Cpu.parse(text);
-      expect(Cpu.parse(q.toString()).nanos).toBe(q.nanos);
-      expect(Cpu.parse(q.toString()).toString()).toBe(q.toString());
-    }));
+    fc.assert(
+      fc.property(cpuText, (text) => {
+        const q = Cpu.parse(text);
+        expect(Cpu.parse(q.toString()).nanos).toBe(q.nanos);
+        expect(Cpu.parse(q.toString()).toString()).toBe(q.toString());
+      }),
+    );
   });
 
   test('format then parse is the identity (bytes)', () => {
-    fc.assert(fc.property(bytesText, (text) => {
-      const q = Memory.parse(text);
-      expect(Memory.parse(q.toString()).bytes).toBe(q.bytes);
-    }));
+    fc.assert(
+      fc.property(bytesText, (text) => {
+        const q = Memory.parse(text);
+        expect(Memory.parse(q.toString()).bytes).toBe(q.bytes);
+      }),
+    );
   });
 
   test('sums of millicores are exact', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 50 }), (millis) => {
-      const sum = millis.reduce((acc, m) => acc.plus(Cpu.millis(m)), Cpu.ZERO);
-      expect(sum.millicores).toBe(millis.reduce((a, b) => a + b, 0));
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 50 }), (millis) => {
+        const sum = millis.reduce((acc, m) => acc.plus(Cpu.millis(m)), Cpu.ZERO);
+        expect(sum.millicores).toBe(millis.reduce((a, b) => a + b, 0));
+      }),
+    );
   });
 
   test('times(n) equals n additions', () => {
-    fc.assert(fc.property(bytesText, fc.integer({ min: 0, max: 50 }), (text, n) => {
-      const q = Memory.parse(text);
-      let sum = Memory.ZERO;
-      for (let i = 0; i < n; i++) sum = sum.plus(q);
-      expect(q.times(n).equals(sum)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(bytesText, fc.integer({ min: 0, max: 50 }), (text, n) => {
+        const q = Memory.parse(text);
+        let sum = Memory.ZERO;
+        for (let i = 0; i < n; i++) sum = sum.plus(q);
+        expect(q.times(n).equals(sum)).toBe(true);
+      }),
+    );
   });
 
   test('compare is consistent with nanos', () => {
-    fc.assert(fc.property(cpuText, cpuText, (a, b) => {
-      const qa = Cpu.parse(a);
-      const qb = Cpu.parse(b);
-      expect(Math.sign(qa.compare(qb))).toBe(qa.nanos < qb.nanos ? -1 : qa.nanos > qb.nanos ? 1 : 0);
-    }));
+    fc.assert(
+      fc.property(cpuText, cpuText, (a, b) => {
+        const qa = Cpu.parse(a);
+        const qb = Cpu.parse(b);
+        expect(Math.sign(qa.compare(qb))).toBe(qa.nanos < qb.nanos ? -1 : qa.nanos > qb.nanos ? 1 : 0);
+      }),
+    );
   });
 
   test('garbage never parses: any string with characters outside the grammar fails with a BlueprintError', () => {
-    fc.assert(fc.property(fc.string(), (s) => {
-      fc.pre(!/^\+?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|[numkMGTPE]?)$/.test(s.trim()));
-      expect(() => Cpu.parse(s)).toThrow(BlueprintError);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        fc.pre(!/^\+?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|[numkMGTPE]?)$/.test(s.trim()));
+        expect(() => Cpu.parse(s)).toThrow(BlueprintError);
+      }),
+    );
   });
 
   test('ratioExceeds is exact', () => {

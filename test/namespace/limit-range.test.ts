@@ -4,15 +4,25 @@ import { catchBlueprintError, expectCode, find, renderChart, testChart } from '.
 describe('LimitRange', () => {
   test('defaults snapshot', () => {
     const { chart } = testChart();
-    new LimitRange(chart, 'Limits', { namespace: 'team', container: { default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } } });
+    new LimitRange(chart, 'Limits', {
+      namespace: 'team',
+      container: { default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } },
+    });
     expect(renderChart(chart)).toMatchSnapshot();
   });
 
   test('all props snapshot', () => {
     const { chart } = testChart();
     new LimitRange(chart, 'Limits', {
-      namespace: 'team', name: 'bounds',
-      container: { default: { cpu: '1', memory: '1Gi' }, defaultRequest: { cpu: '250m', memory: '256Mi' }, min: { cpu: '10m', memory: '16Mi' }, max: { cpu: '2', memory: '2Gi' }, maxLimitRequestRatio: { cpu: 8, memory: 4 } },
+      namespace: 'team',
+      name: 'bounds',
+      container: {
+        default: { cpu: '1', memory: '1Gi' },
+        defaultRequest: { cpu: '250m', memory: '256Mi' },
+        min: { cpu: '10m', memory: '16Mi' },
+        max: { cpu: '2', memory: '2Gi' },
+        maxLimitRequestRatio: { cpu: 8, memory: 4 },
+      },
       persistentVolumeClaim: { min: '1Gi', max: '100Gi' },
     });
     const objects = renderChart(chart);
@@ -40,7 +50,10 @@ describe('LimitRange', () => {
 
   test('resolve(): a set limit becomes the missing request before LimitRange defaults apply', () => {
     const { chart } = testChart();
-    const lr = new LimitRange(chart, 'Limits', { namespace: 'team', container: { default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } } });
+    const lr = new LimitRange(chart, 'Limits', {
+      namespace: 'team',
+      container: { default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } },
+    });
     const r = lr.resolve({ limits: { cpu: Cpu.parse('2') } });
     expect(r.requests.cpu?.toString()).toBe('2');
     expect(r.limits.cpu?.toString()).toBe('2');
@@ -51,7 +64,10 @@ describe('LimitRange', () => {
 
   test('violations(): min, max and ratio', () => {
     const { chart } = testChart();
-    const lr = new LimitRange(chart, 'Limits', { namespace: 'team', container: { min: { cpu: '50m' }, max: { cpu: '1' }, maxLimitRequestRatio: { cpu: 2 } } });
+    const lr = new LimitRange(chart, 'Limits', {
+      namespace: 'team',
+      container: { min: { cpu: '50m' }, max: { cpu: '1' }, maxLimitRequestRatio: { cpu: 2 } },
+    });
     expect(lr.violations({ requests: { cpu: Cpu.parse('100m') }, limits: { cpu: Cpu.parse('200m') } }, 'c')).toEqual([]);
     const found = lr.violations({ requests: { cpu: Cpu.parse('10m') }, limits: { cpu: Cpu.parse('2') } }, 'c');
     expect(found.map((f) => f.field)).toEqual(['c.requests.cpu', 'c.limits.cpu', 'c.limits.cpu']);
@@ -61,21 +77,43 @@ describe('LimitRange', () => {
 
   test('LIMITRANGE_ORDER: min ≤ defaultRequest ≤ default ≤ max', () => {
     const { chart } = testChart();
-    const issue = expectCode(() => new LimitRange(chart, 'L', { namespace: 'team', container: { defaultRequest: { cpu: '1' }, default: { cpu: '500m' } } }), 'LIMITRANGE_ORDER');
+    const issue = expectCode(
+      () => new LimitRange(chart, 'L', { namespace: 'team', container: { defaultRequest: { cpu: '1' }, default: { cpu: '500m' } } }),
+      'LIMITRANGE_ORDER',
+    );
     expect(issue.field).toBe('container.defaultRequest.cpu');
-    expectCode(() => new LimitRange(chart, 'L2', { namespace: 'team', container: { min: { memory: '1Gi' }, max: { memory: '512Mi' } } }), 'LIMITRANGE_ORDER');
-    expectCode(() => new LimitRange(chart, 'L3', { namespace: 'team', persistentVolumeClaim: { min: '10Gi', max: '1Gi' } }), 'LIMITRANGE_ORDER');
+    expectCode(
+      () => new LimitRange(chart, 'L2', { namespace: 'team', container: { min: { memory: '1Gi' }, max: { memory: '512Mi' } } }),
+      'LIMITRANGE_ORDER',
+    );
+    expectCode(
+      () => new LimitRange(chart, 'L3', { namespace: 'team', persistentVolumeClaim: { min: '10Gi', max: '1Gi' } }),
+      'LIMITRANGE_ORDER',
+    );
   });
 
   test('LIMITRANGE_RATIO: ratio ≥ 1 and consistent with the defaults', () => {
     const { chart } = testChart();
-    expectCode(() => new LimitRange(chart, 'L', { namespace: 'team', container: { maxLimitRequestRatio: { cpu: 0.5 } } }), 'LIMITRANGE_RATIO');
-    expectCode(() => new LimitRange(chart, 'L2', { namespace: 'team', container: { default: { cpu: '1' }, defaultRequest: { cpu: '100m' }, maxLimitRequestRatio: { cpu: 2 } } }), 'LIMITRANGE_RATIO');
+    expectCode(
+      () => new LimitRange(chart, 'L', { namespace: 'team', container: { maxLimitRequestRatio: { cpu: 0.5 } } }),
+      'LIMITRANGE_RATIO',
+    );
+    expectCode(
+      () =>
+        new LimitRange(chart, 'L2', {
+          namespace: 'team',
+          container: { default: { cpu: '1' }, defaultRequest: { cpu: '100m' }, maxLimitRequestRatio: { cpu: 2 } },
+        }),
+      'LIMITRANGE_RATIO',
+    );
   });
 
   test('reports every failure at once, and bad quantities as QUANTITY_INVALID on the prop', () => {
     const { chart } = testChart();
     const err = catchBlueprintError(() => new LimitRange(chart, 'L', { namespace: 'Team', container: { max: { cpu: 'lots' } } }));
-    expect(err.issues.map((i) => [i.code, i.field, i.path])).toEqual([['NAME_INVALID', 'namespace', 'test/L'], ['QUANTITY_INVALID', 'container.max.cpu', 'test/L']]);
+    expect(err.issues.map((i) => [i.code, i.field, i.path])).toEqual([
+      ['NAME_INVALID', 'namespace', 'test/L'],
+      ['QUANTITY_INVALID', 'container.max.cpu', 'test/L'],
+    ]);
   });
 });

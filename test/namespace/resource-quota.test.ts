@@ -13,16 +13,37 @@ describe('ResourceQuota', () => {
   test('all props snapshot', () => {
     const { chart } = testChart();
     new ResourceQuota(chart, 'Quota', {
-      namespace: 'team', name: 'compute', scopes: [QuotaScope.NOT_BEST_EFFORT],
-      limits: { requestsCpu: '1500m', requestsMemory: '3Gi', limitsCpu: 3, limitsMemory: '6Gi', pods: 12, services: 4, servicesLoadBalancers: 1, servicesNodePorts: 0, persistentVolumeClaims: 2, requestsStorage: '20Gi' },
+      namespace: 'team',
+      name: 'compute',
+      scopes: [QuotaScope.NOT_BEST_EFFORT],
+      limits: {
+        requestsCpu: '1500m',
+        requestsMemory: '3Gi',
+        limitsCpu: 3,
+        limitsMemory: '6Gi',
+        pods: 12,
+        services: 4,
+        servicesLoadBalancers: 1,
+        servicesNodePorts: 0,
+        persistentVolumeClaims: 2,
+        requestsStorage: '20Gi',
+      },
     });
     const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
-    expect(find(objects, 'ResourceQuota', 'compute').spec.hard).toMatchObject({ 'requests.cpu': '1500m', 'limits.cpu': '3', pods: 12, 'services.loadbalancers': 1 });
+    expect(find(objects, 'ResourceQuota', 'compute').spec.hard).toMatchObject({
+      'requests.cpu': '1500m',
+      'limits.cpu': '3',
+      pods: 12,
+      'services.loadbalancers': 1,
+    });
   });
 
   test('presets grow', () => {
-    for (const [a, b] of [[QuotaPreset.SMALL, QuotaPreset.MEDIUM], [QuotaPreset.MEDIUM, QuotaPreset.LARGE]]) {
+    for (const [a, b] of [
+      [QuotaPreset.SMALL, QuotaPreset.MEDIUM],
+      [QuotaPreset.MEDIUM, QuotaPreset.LARGE],
+    ]) {
       expect(b.limits.pods!).toBeGreaterThan(a.limits.pods!);
     }
   });
@@ -36,7 +57,10 @@ describe('ResourceQuota', () => {
 
   test('QUOTA_REQUESTS_ABOVE_LIMITS', () => {
     const { chart } = testChart();
-    const issue = expectCode(() => new ResourceQuota(chart, 'a', { namespace: 'team', limits: { requestsMemory: '2Gi', limitsMemory: '1Gi' } }), 'QUOTA_REQUESTS_ABOVE_LIMITS');
+    const issue = expectCode(
+      () => new ResourceQuota(chart, 'a', { namespace: 'team', limits: { requestsMemory: '2Gi', limitsMemory: '1Gi' } }),
+      'QUOTA_REQUESTS_ABOVE_LIMITS',
+    );
     expect(issue.field).toBe('limits.requestsMemory');
   });
 

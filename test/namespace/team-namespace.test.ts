@@ -1,6 +1,14 @@
 import * as fc from 'fast-check';
 import { App } from 'cdk8s';
-import { BlueprintChart, BlueprintError, PodSecurityLevel, QuotaPreset, TeamNamespace, renderApp, validateManifests } from '../../constructs';
+import {
+  BlueprintChart,
+  BlueprintError,
+  PodSecurityLevel,
+  QuotaPreset,
+  TeamNamespace,
+  renderApp,
+  validateManifests,
+} from '../../constructs';
 import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart } from '../helpers';
 
 describe('TeamNamespace', () => {
@@ -13,11 +21,25 @@ describe('TeamNamespace', () => {
   test('all props snapshot', () => {
     const { chart } = testChart();
     new TeamNamespace(chart, 'Team', {
-      name: 'orders', owner: 'orders-team', quota: QuotaPreset.MEDIUM,
-      containerLimits: { default: { cpu: '1', memory: '1Gi' }, defaultRequest: { cpu: '200m', memory: '256Mi' }, min: { cpu: '50m', memory: '32Mi' }, max: { cpu: '4', memory: '8Gi' }, maxLimitRequestRatio: { cpu: 10 } },
-      podSecurity: { enforce: PodSecurityLevel.BASELINE, audit: PodSecurityLevel.RESTRICTED, warn: PodSecurityLevel.RESTRICTED, version: 'v1.30' },
+      name: 'orders',
+      owner: 'orders-team',
+      quota: QuotaPreset.MEDIUM,
+      containerLimits: {
+        default: { cpu: '1', memory: '1Gi' },
+        defaultRequest: { cpu: '200m', memory: '256Mi' },
+        min: { cpu: '50m', memory: '32Mi' },
+        max: { cpu: '4', memory: '8Gi' },
+        maxLimitRequestRatio: { cpu: 10 },
+      },
+      podSecurity: {
+        enforce: PodSecurityLevel.BASELINE,
+        audit: PodSecurityLevel.RESTRICTED,
+        warn: PodSecurityLevel.RESTRICTED,
+        version: 'v1.30',
+      },
       access: { view: ['sre'], edit: ['orders-devs', 'orders-oncall'], admin: ['orders-leads'] },
-      holdsData: true, labels: { 'example.com/cost-center': 'cc-42' },
+      holdsData: true,
+      labels: { 'example.com/cost-center': 'cc-42' },
     });
     expect(renderChart(chart)).toMatchSnapshot();
   });
@@ -28,12 +50,18 @@ describe('TeamNamespace', () => {
     const objects = renderChart(chart);
     const ns = find(objects, 'Namespace', 'payments');
     expect(ns.metadata.namespace).toBeUndefined();
-    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28' });
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.28',
+    });
     for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe('payments');
     expect(find(objects, 'ResourceQuota', 'quota').spec.hard.pods).toBe(20);
     expect(find(objects, 'NetworkPolicy', 'default-deny-all').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const dns = find(objects, 'NetworkPolicy', 'allow-dns').spec.egress[0];
-    expect(dns.ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    expect(dns.ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
     expect(dns.to[0].podSelector.matchLabels).toEqual({ 'k8s-app': 'kube-dns' });
     expect(find(objects, 'ServiceAccount', 'workload').automountServiceAccountToken).toBe(false);
     const rb = find(objects, 'RoleBinding', 'team-edit');
@@ -55,7 +83,9 @@ describe('TeamNamespace', () => {
 
   test('default limits shrink to fit a tiny quota instead of failing', () => {
     const { chart } = testChart();
-    const team = new TeamNamespace(chart, 'tiny', { quota: { requestsCpu: '50m', limitsCpu: '200m', requestsMemory: '64Mi', limitsMemory: '256Mi', pods: 2 } });
+    const team = new TeamNamespace(chart, 'tiny', {
+      quota: { requestsCpu: '50m', limitsCpu: '200m', requestsMemory: '64Mi', limitsMemory: '256Mi', pods: 2 },
+    });
     expect(team.limitRange.max.cpu?.toString()).toBe('200m');
     expect(team.limitDefaults.limits.cpu?.toString()).toBe('200m');
     expect(team.limitDefaults.requests.cpu?.toString()).toBe('50m');
@@ -65,14 +95,19 @@ describe('TeamNamespace', () => {
 
   test('QUOTA_LIMITRANGE_CONFLICT: a LimitRange max above the quota', () => {
     const { chart } = testChart();
-    const issue = expectCode(() => new TeamNamespace(chart, 'payments', { quota: QuotaPreset.SMALL, containerLimits: { max: { cpu: '8' } } }), 'QUOTA_LIMITRANGE_CONFLICT');
+    const issue = expectCode(
+      () => new TeamNamespace(chart, 'payments', { quota: QuotaPreset.SMALL, containerLimits: { max: { cpu: '8' } } }),
+      'QUOTA_LIMITRANGE_CONFLICT',
+    );
     expect(issue.field).toBe('containerLimits.max.cpu');
     expect(issue.path).toBe('test/payments');
   });
 
   test('PSA_VERSION_INVALID and ACCESS_GROUP_INVALID, reported together with NAME_INVALID', () => {
     const { chart } = testChart();
-    const err = catchBlueprintError(() => new TeamNamespace(chart, 'Bad_Name', { podSecurity: { version: '1.28' }, access: { view: [' '] } }));
+    const err = catchBlueprintError(
+      () => new TeamNamespace(chart, 'Bad_Name', { podSecurity: { version: '1.28' }, access: { view: [' '] } }),
+    );
     expect(err.codes.sort()).toEqual(['ACCESS_GROUP_INVALID', 'NAME_INVALID', 'PSA_VERSION_INVALID']);
   });
 
@@ -104,27 +139,47 @@ describe('TeamNamespace properties', () => {
   const memMi = fc.integer({ min: 256, max: 256 * 1024 });
   const validProps = fc.record({
     name: fc.stringMatching(/^[a-z]([-a-z0-9]{0,20}[a-z0-9])?$/),
-    requestsCpu: cpuMillis, extraCpu: fc.integer({ min: 0, max: 10_000 }),
-    requestsMem: memMi, extraMem: fc.integer({ min: 0, max: 10_000 }),
+    requestsCpu: cpuMillis,
+    extraCpu: fc.integer({ min: 0, max: 10_000 }),
+    requestsMem: memMi,
+    extraMem: fc.integer({ min: 0, max: 10_000 }),
     pods: fc.integer({ min: 1, max: 500 }),
     view: fc.array(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), { maxLength: 3 }),
     enforce: fc.constantFrom(...Object.values(PodSecurityLevel)),
   });
 
   test('random valid props always give schema-valid output with every governance object', () => {
-    fc.assert(fc.property(validProps, (p) => {
-      const app = new App();
-      const chart = new BlueprintChart(app, 'c', { owner: 'prop' });
-      new TeamNamespace(chart, 'team', {
-        name: p.name,
-        quota: { requestsCpu: `${p.requestsCpu}m`, limitsCpu: `${p.requestsCpu + p.extraCpu}m`, requestsMemory: `${p.requestsMem}Mi`, limitsMemory: `${p.requestsMem + p.extraMem}Mi`, pods: p.pods },
-        access: { view: p.view },
-        podSecurity: { enforce: p.enforce },
-      });
-      const objects = renderApp(app).flatMap((r) => r.objects);
-      expect(validateManifests(objects)).toEqual([]);
-      expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', ...(p.view.length ? ['RoleBinding'] : [])]));
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(validProps, (p) => {
+        const app = new App();
+        const chart = new BlueprintChart(app, 'c', { owner: 'prop' });
+        new TeamNamespace(chart, 'team', {
+          name: p.name,
+          quota: {
+            requestsCpu: `${p.requestsCpu}m`,
+            limitsCpu: `${p.requestsCpu + p.extraCpu}m`,
+            requestsMemory: `${p.requestsMem}Mi`,
+            limitsMemory: `${p.requestsMem + p.extraMem}Mi`,
+            pods: p.pods,
+          },
+          access: { view: p.view },
+          podSecurity: { enforce: p.enforce },
+        });
+        const objects = renderApp(app).flatMap((r) => r.objects);
+        expect(validateManifests(objects)).toEqual([]);
+        expect(new Set(objects.map((o) => o.kind))).toEqual(
+          new Set([
+            'Namespace',
+            'ResourceQuota',
+            'LimitRange',
+            'NetworkPolicy',
+            'ServiceAccount',
+            ...(p.view.length ? ['RoleBinding'] : []),
+          ]),
+        );
+      }),
+      { numRuns: 40 },
+    );
   });
 
   const invalidProps = fc.oneof(
@@ -137,10 +192,13 @@ describe('TeamNamespace properties', () => {
   );
 
   test('random invalid props always raise a BlueprintError (never YAML, never a TypeError)', () => {
-    fc.assert(fc.property(invalidProps, (p) => {
-      const app = new App();
-      const chart = new BlueprintChart(app, 'c', { owner: 'prop' });
-      expect(() => new TeamNamespace(chart, 'team', p as any)).toThrow(BlueprintError);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(invalidProps, (p) => {
+        const app = new App();
+        const chart = new BlueprintChart(app, 'c', { owner: 'prop' });
+        expect(() => new TeamNamespace(chart, 'team', p as any)).toThrow(BlueprintError);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

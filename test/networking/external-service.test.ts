@@ -5,16 +5,28 @@ import { expectCode, find, ofKind, renderChart, testChart } from '../helpers';
 describe('ExternalService', () => {
   test('fromHostName: an ExternalName Service (snapshot)', () => {
     const { chart } = testChart();
-    const mongo = ExternalService.fromHostName(chart, 'mongo', { namespace: 'shop', hostName: 'Cluster0.abc12.mongodb.net.', ports: [{ name: 'mongo', port: 27017 }] });
+    const mongo = ExternalService.fromHostName(chart, 'mongo', {
+      namespace: 'shop',
+      hostName: 'Cluster0.abc12.mongodb.net.',
+      ports: [{ name: 'mongo', port: 27017 }],
+    });
     const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
-    expect(find(objects, 'Service', 'mongo').spec).toEqual({ type: 'ExternalName', externalName: 'cluster0.abc12.mongodb.net', ports: [{ name: 'mongo', port: 27017, protocol: 'TCP' }] });
+    expect(find(objects, 'Service', 'mongo').spec).toEqual({
+      type: 'ExternalName',
+      externalName: 'cluster0.abc12.mongodb.net',
+      ports: [{ name: 'mongo', port: 27017, protocol: 'TCP' }],
+    });
     expect(mongo.dnsName).toBe('mongo.shop.svc.cluster.local');
   });
 
   test('fromAddresses: a selector-less Service and an EndpointSlice per family, ports remapped (snapshot)', () => {
     const { chart } = testChart();
-    ExternalService.fromAddresses(chart, 'legacy-db', { namespace: 'shop', addresses: ['203.0.113.10', '203.0.113.11', '2001:db8::10'], ports: [{ name: 'mysql', port: 3306, targetPort: 13306 }] });
+    ExternalService.fromAddresses(chart, 'legacy-db', {
+      namespace: 'shop',
+      addresses: ['203.0.113.10', '203.0.113.11', '2001:db8::10'],
+      ports: [{ name: 'mysql', port: 3306, targetPort: 13306 }],
+    });
     const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
     const svc = find(objects, 'Service', 'legacy-db');
@@ -29,18 +41,38 @@ describe('ExternalService', () => {
 
   test('EXTERNAL_HOST_IS_IP and EXTERNAL_PORT_REMAP explain themselves', () => {
     const { chart } = testChart();
-    const ip = expectCode(() => ExternalService.fromHostName(chart, 'a', { namespace: 'n', hostName: '10.1.2.3', ports: [{ name: 'db', port: 5432 }] }), 'EXTERNAL_HOST_IS_IP');
+    const ip = expectCode(
+      () => ExternalService.fromHostName(chart, 'a', { namespace: 'n', hostName: '10.1.2.3', ports: [{ name: 'db', port: 5432 }] }),
+      'EXTERNAL_HOST_IS_IP',
+    );
     expect(ip.fix).toContain('fromAddresses');
-    const remap = expectCode(() => ExternalService.fromHostName(chart, 'b', { namespace: 'n', hostName: 'db.example.com', ports: [{ name: 'db', port: 5432, targetPort: 15432 }] }), 'EXTERNAL_PORT_REMAP');
+    const remap = expectCode(
+      () =>
+        ExternalService.fromHostName(chart, 'b', {
+          namespace: 'n',
+          hostName: 'db.example.com',
+          ports: [{ name: 'db', port: 5432, targetPort: 15432 }],
+        }),
+      'EXTERNAL_PORT_REMAP',
+    );
     expect(remap.message).toContain('CNAME');
-    expectCode(() => ExternalService.fromHostName(chart, 'c', { namespace: 'n', hostName: 'not a host!', ports: [{ name: 'db', port: 1 }] }), 'EXTERNAL_HOST_INVALID');
-    expectCode(() => ExternalService.fromHostName(chart, 'd', { namespace: 'n', hostName: 'db.example.com', ports: [] }), 'EXTERNAL_PORT_INVALID');
+    expectCode(
+      () => ExternalService.fromHostName(chart, 'c', { namespace: 'n', hostName: 'not a host!', ports: [{ name: 'db', port: 1 }] }),
+      'EXTERNAL_HOST_INVALID',
+    );
+    expectCode(
+      () => ExternalService.fromHostName(chart, 'd', { namespace: 'n', hostName: 'db.example.com', ports: [] }),
+      'EXTERNAL_PORT_INVALID',
+    );
   });
 
   test('EXTERNAL_ADDRESS_INVALID: invalid, loopback, link-local, unspecified', () => {
     const { chart } = testChart();
     for (const [i, a] of ['300.1.1.1', '127.0.0.1', '169.254.169.254', '0.0.0.0', '::1', 'fe80::1', '::', 'db.example.com'].entries()) {
-      expectCode(() => ExternalService.fromAddresses(chart, `x${i}`, { namespace: 'n', addresses: [a], ports: [{ name: 'db', port: 5432 }] }), 'EXTERNAL_ADDRESS_INVALID');
+      expectCode(
+        () => ExternalService.fromAddresses(chart, `x${i}`, { namespace: 'n', addresses: [a], ports: [{ name: 'db', port: 5432 }] }),
+        'EXTERNAL_ADDRESS_INVALID',
+      );
     }
   });
 
@@ -48,32 +80,54 @@ describe('ExternalService', () => {
     const { chart } = testChart();
     const team = new TeamNamespace(chart, 'shop');
     const app = new WebService(chart, 'app', { namespace: team, image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
-    const legacy = ExternalService.fromAddresses(chart, 'legacy-db', { namespace: 'shop', addresses: ['203.0.113.10'], ports: [{ name: 'mysql', port: 3306, targetPort: 13306 }] });
-    const rds = ExternalService.fromHostName(chart, 'orders-db', { namespace: 'shop', hostName: 'orders.abc.eu-west-1.rds.amazonaws.com', ports: [{ name: 'pg', port: 5432 }] });
+    const legacy = ExternalService.fromAddresses(chart, 'legacy-db', {
+      namespace: 'shop',
+      addresses: ['203.0.113.10'],
+      ports: [{ name: 'mysql', port: 3306, targetPort: 13306 }],
+    });
+    const rds = ExternalService.fromHostName(chart, 'orders-db', {
+      namespace: 'shop',
+      hostName: 'orders.abc.eu-west-1.rds.amazonaws.com',
+      ports: [{ name: 'pg', port: 5432 }],
+    });
     legacy.allowFrom(app);
     rds.allowFrom(app);
     const objects = renderChart(chart);
-    expect(find(objects, 'NetworkPolicy', 'allow-app-to-ext-legacy-db').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '203.0.113.10/32' } }], ports: [{ protocol: 'TCP', port: 13306 }] }]);
-    expect(find(objects, 'NetworkPolicy', 'allow-app-to-ext-orders-db').spec.egress[0].to.map((t: any) => t.ipBlock.cidr)).toEqual(['0.0.0.0/0', '::/0']);
+    expect(find(objects, 'NetworkPolicy', 'allow-app-to-ext-legacy-db').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '203.0.113.10/32' } }], ports: [{ protocol: 'TCP', port: 13306 }] },
+    ]);
+    expect(find(objects, 'NetworkPolicy', 'allow-app-to-ext-orders-db').spec.egress[0].to.map((t: any) => t.ipBlock.cidr)).toEqual([
+      '0.0.0.0/0',
+      '::/0',
+    ]);
     expect(ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-app'))).toHaveLength(2);
   });
 
   test('property: public IPv4 addresses are accepted, loopback and link-local never', () => {
     const octet = fc.integer({ min: 0, max: 255 });
-    fc.assert(fc.property(fc.integer({ min: 1, max: 223 }), octet, octet, octet, (a, b, c, d) => {
-      fc.pre(a !== 127 && !(a === 169 && b === 254));
-      expect(unusableAddressReason(`${a}.${b}.${c}.${d}`)).toBeUndefined();
-      expect(unusableAddressReason(`127.${b}.${c}.${d}`)).toMatch(/loopback/);
-      expect(unusableAddressReason(`169.254.${c}.${d}`)).toMatch(/link-local/);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 223 }), octet, octet, octet, (a, b, c, d) => {
+        fc.pre(a !== 127 && !(a === 169 && b === 254));
+        expect(unusableAddressReason(`${a}.${b}.${c}.${d}`)).toBeUndefined();
+        expect(unusableAddressReason(`127.${b}.${c}.${d}`)).toMatch(/loopback/);
+        expect(unusableAddressReason(`169.254.${c}.${d}`)).toMatch(/link-local/);
+      }),
+    );
   });
 
   test('property: host names are accepted by fromHostName, IPs always rejected', () => {
     const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/);
-    fc.assert(fc.property(fc.array(label, { minLength: 2, maxLength: 4 }), fc.ipV4(), (labels, ip) => {
-      const { chart } = testChart();
-      expect(() => ExternalService.fromHostName(chart, 'h', { namespace: 'n', hostName: labels.join('.'), ports: [{ name: 'p', port: 1 }] })).not.toThrow();
-      expect(() => ExternalService.fromHostName(chart, 'i', { namespace: 'n', hostName: ip, ports: [{ name: 'p', port: 1 }] })).toThrow(BlueprintError);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(fc.array(label, { minLength: 2, maxLength: 4 }), fc.ipV4(), (labels, ip) => {
+        const { chart } = testChart();
+        expect(() =>
+          ExternalService.fromHostName(chart, 'h', { namespace: 'n', hostName: labels.join('.'), ports: [{ name: 'p', port: 1 }] }),
+        ).not.toThrow();
+        expect(() => ExternalService.fromHostName(chart, 'i', { namespace: 'n', hostName: ip, ports: [{ name: 'p', port: 1 }] })).toThrow(
+          BlueprintError,
+        );
+      }),
+      { numRuns: 50 },
+    );
   });
 });

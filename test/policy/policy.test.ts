@@ -13,8 +13,17 @@ describe('PodDisruptionBudget', () => {
 
   test('minAvailable, and the eviction rule', () => {
     const { chart } = testChart();
-    const pdb = new PodDisruptionBudget(chart, 'pdb', { namespace: 'n', name: 'rg', selector: { app: 'rg' }, minAvailable: 2, evictUnhealthyPods: false });
-    expect(find(renderChart(chart), 'PodDisruptionBudget', 'rg').spec).toEqual({ selector: { matchLabels: { app: 'rg' } }, minAvailable: 2 });
+    const pdb = new PodDisruptionBudget(chart, 'pdb', {
+      namespace: 'n',
+      name: 'rg',
+      selector: { app: 'rg' },
+      minAvailable: 2,
+      evictUnhealthyPods: false,
+    });
+    expect(find(renderChart(chart), 'PodDisruptionBudget', 'rg').spec).toEqual({
+      selector: { matchLabels: { app: 'rg' } },
+      minAvailable: 2,
+    });
     expect(pdb.evictionIssue(3)).toBeUndefined();
     expect(pdb.evictionIssue(2)?.code).toBe('PDB_BLOCKS_EVICTION');
     const pct = new PodDisruptionBudget(chart, 'pct', { namespace: 'n', name: 'p', selector: { app: 'p' }, maxUnavailable: '10%' });
@@ -23,8 +32,14 @@ describe('PodDisruptionBudget', () => {
 
   test('PDB_INVALID: both set, bad counts, empty selector', () => {
     const { chart } = testChart();
-    expectCode(() => new PodDisruptionBudget(chart, 'a', { namespace: 'n', name: 'a', selector: { a: 'b' }, minAvailable: 1, maxUnavailable: 1 }), 'PDB_INVALID');
-    expectCode(() => new PodDisruptionBudget(chart, 'b', { namespace: 'n', name: 'b', selector: { a: 'b' }, minAvailable: '150%' as any }), 'PDB_INVALID');
+    expectCode(
+      () => new PodDisruptionBudget(chart, 'a', { namespace: 'n', name: 'a', selector: { a: 'b' }, minAvailable: 1, maxUnavailable: 1 }),
+      'PDB_INVALID',
+    );
+    expectCode(
+      () => new PodDisruptionBudget(chart, 'b', { namespace: 'n', name: 'b', selector: { a: 'b' }, minAvailable: '150%' as any }),
+      'PDB_INVALID',
+    );
     expectCode(() => new PodDisruptionBudget(chart, 'c', { namespace: 'n', name: 'c', selector: {} }), 'PDB_INVALID');
   });
 });

@@ -9,8 +9,14 @@ describe('ServiceAccount', () => {
     const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
     expect(find(objects, 'ServiceAccount', 'pod-reader').automountServiceAccountToken).toBe(false);
-    expect(find(objects, 'Role', 'pod-reader-1').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'list'] }]);
-    expect(find(objects, 'RoleBinding', 'pod-reader-1').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader-1' });
+    expect(find(objects, 'Role', 'pod-reader-1').rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'list'] },
+    ]);
+    expect(find(objects, 'RoleBinding', 'pod-reader-1').roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: 'pod-reader-1',
+    });
   });
 
   test('grantClusterWide() makes cluster-scoped objects without a namespace', () => {
@@ -35,6 +41,15 @@ describe('ServiceAccount', () => {
     const sa = new ServiceAccount(chart, 'runner', { namespace: 'ops' });
     new WebService(chart, 'web', { namespace: 'ops', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }], serviceAccount: sa });
     expect(find(renderChart(chart), 'Deployment', 'web').spec.template.spec.serviceAccountName).toBe('runner');
-    expectCode(() => new WebService(chart, 'other', { namespace: 'apps', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }], serviceAccount: sa }), 'SERVICE_ACCOUNT_INVALID');
+    expectCode(
+      () =>
+        new WebService(chart, 'other', {
+          namespace: 'apps',
+          image: 'app:1.0.0',
+          ports: [{ name: 'http', port: 8080 }],
+          serviceAccount: sa,
+        }),
+      'SERVICE_ACCOUNT_INVALID',
+    );
   });
 });

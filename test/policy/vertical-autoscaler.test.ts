@@ -1,4 +1,12 @@
-import { StatefulService, VerticalAutoscaler, VpaUpdateMode, WebService, registerCrd, renderApp, validateManifests } from '../../constructs';
+import {
+  StatefulService,
+  VerticalAutoscaler,
+  VpaUpdateMode,
+  WebService,
+  registerCrd,
+  renderApp,
+  validateManifests,
+} from '../../constructs';
 import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 const web = { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] } as const;
@@ -27,22 +35,38 @@ describe('VerticalAutoscaler', () => {
     const { app, chart } = testChart();
     const db = new StatefulService(chart, 'db', { namespace: 'shop', image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] });
     new VerticalAutoscaler(chart, 'vpa', { target: db, updateMode: VpaUpdateMode.AUTO });
-    expect(find(renderApp(app).flatMap((r) => r.objects), 'VerticalPodAutoscaler', 'db').spec.targetRef.kind).toBe('StatefulSet');
+    expect(
+      find(
+        renderApp(app).flatMap((r) => r.objects),
+        'VerticalPodAutoscaler',
+        'db',
+      ).spec.targetRef.kind,
+    ).toBe('StatefulSet');
   });
 
   test('VPA_INVALID: minAllowed above maxAllowed', () => {
     const { chart } = testChart();
     const svc = new WebService(chart, 'web', web);
-    expectCode(() => new VerticalAutoscaler(chart, 'vpa', { target: svc, minAllowed: { cpu: '2' }, maxAllowed: { cpu: '1' } }), 'VPA_INVALID');
+    expectCode(
+      () => new VerticalAutoscaler(chart, 'vpa', { target: svc, minAllowed: { cpu: '2' }, maxAllowed: { cpu: '1' } }),
+      'VPA_INVALID',
+    );
   });
 });
 
 describe('CRD schema check', () => {
-  const vpa = (spec: any) => ({ apiVersion: 'autoscaling.k8s.io/v1', kind: 'VerticalPodAutoscaler', metadata: { name: 'v', namespace: 'n' }, spec });
+  const vpa = (spec: any) => ({
+    apiVersion: 'autoscaling.k8s.io/v1',
+    kind: 'VerticalPodAutoscaler',
+    metadata: { name: 'v', namespace: 'n' },
+    spec,
+  });
 
   test('shipped CRDs validate types, enums, required and unknown fields', () => {
     expect(validateManifests([vpa({ targetRef: { kind: 'Deployment', name: 'web' }, updatePolicy: { updateMode: 'Off' } })])).toEqual([]);
-    const findings = validateManifests([vpa({ targetRef: { kind: 'Deployment' }, updatePolicy: { updateMode: 'Sometimes', updateMod: 'x' } })]);
+    const findings = validateManifests([
+      vpa({ targetRef: { kind: 'Deployment' }, updatePolicy: { updateMode: 'Sometimes', updateMod: 'x' } }),
+    ]);
     expect(findings.map((f) => [f.rule, f.pointer])).toEqual([
       ['SCHEMA_INVALID', '/spec/targetRef/name'],
       ['SCHEMA_INVALID', '/spec/updatePolicy/updateMode'],
@@ -53,7 +77,28 @@ describe('CRD schema check', () => {
   test('registerCrd adds more kinds', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'n' }, spec: { size: 'big' } };
     expect(validateManifests([widget])[0].rule).toBe('SCHEMA_UNKNOWN_KIND');
-    registerCrd({ spec: { group: 'example.com', names: { kind: 'Widget' }, versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }] } });
+    registerCrd({
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget' },
+        versions: [
+          {
+            name: 'v1',
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  apiVersion: { type: 'string' },
+                  kind: { type: 'string' },
+                  metadata: { type: 'object' },
+                  spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
     expect(validateManifests([widget]).map((f) => f.pointer)).toEqual(['/spec/size']);
   });
 });

@@ -32,7 +32,10 @@ describe('synthesize', () => {
     const chart = new BlueprintChart(app, 'c', { owner: 'x' });
     new TeamNamespace(chart, 'ok');
     const broken = new Construct(chart, 'broken');
-    addCheck(broken, 'Broken', () => [{ code: 'TEST_ONE', field: 'a', message: 'is wrong', fix: 'fix a' }, { code: 'TEST_TWO', field: 'b', message: 'is wrong', fix: 'fix b' }]);
+    addCheck(broken, 'Broken', () => [
+      { code: 'TEST_ONE', field: 'a', message: 'is wrong', fix: 'fix a' },
+      { code: 'TEST_TWO', field: 'b', message: 'is wrong', fix: 'fix b' },
+    ]);
     const err = catchBlueprintError(() => synthesize(app, { outdir }));
     expect(err.codes).toEqual(['TEST_ONE', 'TEST_TWO']);
     expect(err.issues[0].path).toBe('c/broken');

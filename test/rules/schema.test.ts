@@ -1,9 +1,13 @@
 import { validateManifests } from '../../constructs';
 
 const deployment = () => ({
-  apiVersion: 'apps/v1', kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
   metadata: { name: 'web', namespace: 'team' },
-  spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+  },
 });
 
 describe('validateManifests', () => {
@@ -33,7 +37,9 @@ describe('validateManifests', () => {
 
   test('unknown fields inside maps of objects and arrays are found too', () => {
     const np = {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 't' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'x', namespace: 't' },
       spec: { podSelector: {}, egress: [{ to: [{ namespaceSelectr: {} }] }] },
     };
     expect(validateManifests([np]).map((f) => f.pointer)).toEqual(['/spec/egress/0/to/0/namespaceSelectr']);
@@ -46,14 +52,29 @@ describe('validateManifests', () => {
   });
 
   test('SCHEMA_NOT_KUBERNETES and SCHEMA_UNKNOWN_KIND', () => {
-    const findings = validateManifests([{ hello: 'world' }, 'text', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'n' } }]);
-    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['SCHEMA_NOT_KUBERNETES', 'error'], ['SCHEMA_NOT_KUBERNETES', 'error'], ['SCHEMA_UNKNOWN_KIND', 'warning']]);
+    const findings = validateManifests([
+      { hello: 'world' },
+      'text',
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'n' } },
+    ]);
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['SCHEMA_NOT_KUBERNETES', 'error'],
+      ['SCHEMA_NOT_KUBERNETES', 'error'],
+      ['SCHEMA_UNKNOWN_KIND', 'warning'],
+    ]);
   });
 
   test('versioned kinds resolve to their own model (autoscaling/v2 HPA)', () => {
     const hpa: any = {
-      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'n' },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 3, behavior: { scaleDown: { stabilizationWindowSeconds: 300 } } },
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'h', namespace: 'n' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: 1,
+        maxReplicas: 3,
+        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+      },
     };
     expect(validateManifests([hpa])).toEqual([]);
     hpa.spec.targetCPUUtilizationPercentage = 50; // a v1 field, not in v2

@@ -24,7 +24,11 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
       const inNs = objects.filter((o) => o.metadata.namespace === n);
       expect(ofKind(inNs, 'ResourceQuota')).toHaveLength(1);
       expect(ofKind(inNs, 'LimitRange')).toHaveLength(1);
-      expect(ofKind(inNs, 'NetworkPolicy').some((p) => JSON.stringify(p.spec) === JSON.stringify({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }))).toBe(true);
+      expect(
+        ofKind(inNs, 'NetworkPolicy').some(
+          (p) => JSON.stringify(p.spec) === JSON.stringify({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+        ),
+      ).toBe(true);
       // Restricted everywhere, except where a node agent needs hostPath (still audited and warned as restricted).
       const hasHostPath = objects.some((o) => o.metadata.namespace === n && JSON.stringify(o).includes('"hostPath"'));
       expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe(hasHostPath ? 'privileged' : 'restricted');
@@ -42,9 +46,16 @@ describe('dev workloads', () => {
     const fixed = deployments.filter((d) => d.spec.replicas !== undefined);
     expect(autoscaled.length).toBeGreaterThanOrEqual(1);
     expect(fixed.length).toBeGreaterThanOrEqual(1);
-    for (const d of autoscaled) expect(ofKind(objects, 'HorizontalPodAutoscaler').some((h) => h.spec.scaleTargetRef.name === d.metadata.name)).toBe(true);
+    for (const d of autoscaled)
+      expect(ofKind(objects, 'HorizontalPodAutoscaler').some((h) => h.spec.scaleTargetRef.name === d.metadata.name)).toBe(true);
     for (const d of deployments) {
-      expect(ofKind(objects, 'PodDisruptionBudget').some((p) => p.metadata.namespace === d.metadata.namespace && Object.entries(p.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v))).toBe(true);
+      expect(
+        ofKind(objects, 'PodDisruptionBudget').some(
+          (p) =>
+            p.metadata.namespace === d.metadata.namespace &&
+            Object.entries(p.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -54,7 +65,11 @@ describe('dev workloads', () => {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(pod.automountServiceAccountToken).toBe(false);
       for (const c of pod.containers) {
-        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(c.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
         if (c.ports) expect(c.readinessProbe).toBeDefined();
       }
     }
@@ -62,7 +77,10 @@ describe('dev workloads', () => {
 
   test('services that can run 2+ replicas spread across zones and hosts', () => {
     const api = deployments.find((d) => d.metadata.name === 'api');
-    expect(api.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    expect(api.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([
+      'topology.kubernetes.io/zone',
+      'kubernetes.io/hostname',
+    ]);
   });
 });
 
@@ -70,16 +88,20 @@ describe('dev state, external mappings and batch', () => {
   const objects = renderApp(buildEnvironment(environment('dev'))).flatMap((r) => r.objects);
 
   test('holds each kind of object', () => {
-    for (const kind of ['StatefulSet', 'EndpointSlice', 'Job', 'CronJob', 'DaemonSet']) expect(ofKind(objects, kind).length).toBeGreaterThanOrEqual(1);
+    for (const kind of ['StatefulSet', 'EndpointSlice', 'Job', 'CronJob', 'DaemonSet'])
+      expect(ofKind(objects, kind).length).toBeGreaterThanOrEqual(1);
     expect(ofKind(objects, 'Service').some((s) => s.spec.type === 'ExternalName')).toBe(true);
   });
 
   test('every StatefulSet points at a headless Service that selects its pods, and every claim is retained', () => {
     for (const sts of ofKind(objects, 'StatefulSet')) {
-      const svc = objects.find((o) => o.kind === 'Service' && o.metadata.namespace === sts.metadata.namespace && o.metadata.name === sts.spec.serviceName);
+      const svc = objects.find(
+        (o) => o.kind === 'Service' && o.metadata.namespace === sts.metadata.namespace && o.metadata.name === sts.spec.serviceName,
+      );
       expect(svc.spec.clusterIP).toBe('None');
       expect(sts.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
-      if (sts.spec.volumeClaimTemplates) expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+      if (sts.spec.volumeClaimTemplates)
+        expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     }
   });
 });

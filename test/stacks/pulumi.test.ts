@@ -6,31 +6,54 @@ import { renderApp } from '../../constructs';
  * The Pulumi program under pulumi.runtime.setMocks: no CLI, no engine, no cluster.
  * It checks what the program registers, not what a cluster would do with it.
  */
-interface Registered { type: string; name: string; inputs: any }
+interface Registered {
+  type: string;
+  name: string;
+  inputs: any;
+}
 const registered: Registered[] = [];
 
-pulumi.runtime.setMocks({
-  newResource: (args) => {
-    registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-    return { id: `${args.name}-id`, state: args.inputs };
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
   },
-  call: (args) => args.inputs,
-}, 'cluster-blueprints', 'dev', false);
+  'cluster-blueprints',
+  'dev',
+  false,
+);
 
-const SECRET_VALUES: Record<string, string> = { ledgerPassword: 'ledger-s3cret', mysqlRootPassword: 'root-s3cret', mysqlPassword: 'mysql-s3cret', mongoCredentials: 'user:pass' };
+const SECRET_VALUES: Record<string, string> = {
+  ledgerPassword: 'ledger-s3cret',
+  mysqlRootPassword: 'root-s3cret',
+  mysqlPassword: 'mysql-s3cret',
+  mongoCredentials: 'user:pass',
+};
 
 function configure(env: string, secrets: Record<string, string> = SECRET_VALUES) {
   const all: Record<string, string> = { 'cluster-blueprints:env': env, 'cluster-blueprints:context': 'kind-dev' };
   for (const [k, v] of Object.entries(secrets)) all[`cluster-blueprints:${k}`] = v;
-  pulumi.runtime.setAllConfig(all, Object.keys(secrets).map((k) => `cluster-blueprints:${k}`));
+  pulumi.runtime.setAllConfig(
+    all,
+    Object.keys(secrets).map((k) => `cluster-blueprints:${k}`),
+  );
 }
 
 function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+  return new Promise((resolve) =>
+    o.apply((v) => {
+      resolve(v);
+      return v;
+    }),
+  );
 }
 
 // Loaded after the mocks, as the Pulumi docs require.
-const { deployEnvironment, referencedSecrets, resourceClass } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
+const { deployEnvironment, referencedSecrets, resourceClass } =
+  require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
 
 describe('Pulumi program (mocks)', () => {
   let deployment: ReturnType<typeof deployEnvironment>;
@@ -44,13 +67,17 @@ describe('Pulumi program (mocks)', () => {
 
   test('registers every synthesized object exactly once, with its kind as the resource type', () => {
     const expected = renderApp(buildEnvironment(environment('dev'))).flatMap((r) => r.objects);
-    const objects = registered.filter((r) => r.type.startsWith('kubernetes:') && r.type !== 'pulumi:providers:kubernetes' && !r.name.startsWith('secret-'));
+    const objects = registered.filter(
+      (r) => r.type.startsWith('kubernetes:') && r.type !== 'pulumi:providers:kubernetes' && !r.name.startsWith('secret-'),
+    );
     expect(objects).toHaveLength(expected.length);
     expect(new Set(objects.map((r) => r.name)).size).toBe(objects.length);
     const deploymentRes = objects.find((r) => r.name === 'deployment-payments-api')!;
     expect(deploymentRes.type).toBe('kubernetes:apps/v1:Deployment');
     expect(deploymentRes.inputs.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/payments-api:2.3.1');
-    expect(objects.find((r) => r.name === 'verticalpodautoscaler-payments-ledger')!.type).toBe('kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler');
+    expect(objects.find((r) => r.name === 'verticalpodautoscaler-payments-ledger')!.type).toBe(
+      'kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler',
+    );
   });
 
   test('namespaces come first and namespaced objects depend on their namespace', () => {
@@ -64,7 +91,9 @@ describe('Pulumi program (mocks)', () => {
 
   test('objects holding data are retained on delete and protected; the rest are not', () => {
     const retained = deployment.objects.filter((o) => o.options.retainOnDelete);
-    expect(retained.map((o) => `${o.object.kind}/${o.object.metadata.name}`).sort()).toEqual(expect.arrayContaining(['Namespace/payments', 'StatefulSet/ledger', 'StatefulSet/prometheus', 'Namespace/cassandra']));
+    expect(retained.map((o) => `${o.object.kind}/${o.object.metadata.name}`).sort()).toEqual(
+      expect.arrayContaining(['Namespace/payments', 'StatefulSet/ledger', 'StatefulSet/prometheus', 'Namespace/cassandra']),
+    );
     for (const o of retained) expect(o.options.protect).toBe(true);
     expect(deployment.objects.find((o) => o.object.kind === 'Deployment')!.options.retainOnDelete).toBeUndefined();
   });
@@ -76,7 +105,12 @@ describe('Pulumi program (mocks)', () => {
     }
     const provider = registered.find((r) => r.type === 'pulumi:providers:kubernetes')!;
     expect(provider.inputs.context).toBe('kind-dev');
-    expect(registered.filter((r) => r.type === 'cluster-blueprints:index:Chart').map((r) => r.name).sort()).toEqual([...deployment.charts.keys()].sort());
+    expect(
+      registered
+        .filter((r) => r.type === 'cluster-blueprints:index:Chart')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([...deployment.charts.keys()].sort());
   });
 
   test('Secrets come from secret config, are marked secret, and never appear in the manifests', async () => {

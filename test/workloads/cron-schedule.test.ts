@@ -3,14 +3,36 @@ import { assertCronSchedule, cronScheduleError, timeZoneError } from '../../cons
 import { expectCode } from '../helpers';
 
 describe('cron schedules', () => {
-  test.each(['*/3 * * * *', '0 4 * * MON-FRI', '15,45 9-17 * JAN,jul ?', '0 0 1 */2 *', '5 0 * 8 0', '@hourly', '@Daily', '0 22 * * 1-5', '5-50/5 * * * *'])('accepts %p', (s) => {
+  test.each([
+    '*/3 * * * *',
+    '0 4 * * MON-FRI',
+    '15,45 9-17 * JAN,jul ?',
+    '0 0 1 */2 *',
+    '5 0 * 8 0',
+    '@hourly',
+    '@Daily',
+    '0 22 * * 1-5',
+    '5-50/5 * * * *',
+  ])('accepts %p', (s) => {
     expect(cronScheduleError(s)).toBeUndefined();
   });
 
   test.each([
-    ['* * * *', /4 fields/], ['60 * * * *', /outside 0–59/], ['* 24 * * *', /outside 0–23/], ['* * 0 * *', /outside 1–31/], ['* * * 13 *', /outside 1–12/],
-    ['* * * * 7', /outside 0–6/], ['*/0 * * * *', /step/], ['5-1 * * * *', /backwards/], ['* * * FOO *', /not a month/], ['0 0 * * * *', /6 fields/],
-    ['@every 5m', /macro/], ['TZ=UTC 0 * * * *', /time zone/], ['1,,2 * * * *', /empty/], ['', /empty/], ['L * * * *', /not a minute/],
+    ['* * * *', /4 fields/],
+    ['60 * * * *', /outside 0–59/],
+    ['* 24 * * *', /outside 0–23/],
+    ['* * 0 * *', /outside 1–31/],
+    ['* * * 13 *', /outside 1–12/],
+    ['* * * * 7', /outside 0–6/],
+    ['*/0 * * * *', /step/],
+    ['5-1 * * * *', /backwards/],
+    ['* * * FOO *', /not a month/],
+    ['0 0 * * * *', /6 fields/],
+    ['@every 5m', /macro/],
+    ['TZ=UTC 0 * * * *', /time zone/],
+    ['1,,2 * * * *', /empty/],
+    ['', /empty/],
+    ['L * * * *', /not a minute/],
   ])('rejects %p', (s, why) => {
     expect(cronScheduleError(s)).toMatch(why);
   });
@@ -19,17 +41,21 @@ describe('cron schedules', () => {
     expect(expectCode(() => assertCronSchedule('* * *'), 'SCHEDULE_INVALID').value).toBe('* * *');
   });
 
-  const field = (min: number, max: number) => fc.oneof(
-    fc.constant('*'),
-    fc.integer({ min, max }).map(String),
-    fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
-    fc.integer({ min: 1, max: 10 }).map((s) => `*/${s}`),
-    fc.array(fc.integer({ min, max }), { minLength: 1, maxLength: 4 }).map((xs) => xs.join(',')),
-  );
+  const field = (min: number, max: number) =>
+    fc.oneof(
+      fc.constant('*'),
+      fc.integer({ min, max }).map(String),
+      fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+      fc.integer({ min: 1, max: 10 }).map((s) => `*/${s}`),
+      fc.array(fc.integer({ min, max }), { minLength: 1, maxLength: 4 }).map((xs) => xs.join(',')),
+    );
   const valid = fc.tuple(field(0, 59), field(0, 23), field(1, 31), field(1, 12), field(0, 6)).map((f) => f.join(' '));
 
   test('property: generated valid schedules are accepted', () => {
-    fc.assert(fc.property(valid, (s) => expect(cronScheduleError(s)).toBeUndefined()), { numRuns: 300 });
+    fc.assert(
+      fc.property(valid, (s) => expect(cronScheduleError(s)).toBeUndefined()),
+      { numRuns: 300 },
+    );
   });
 
   test('property: mutated schedules are rejected (a field pushed out of range, a field dropped, garbage injected)', () => {
@@ -41,7 +67,10 @@ describe('cron schedules', () => {
       if (how === 'junk') parts[i] = `${parts[i]}#`;
       return parts.join(' ');
     });
-    fc.assert(fc.property(mutate, (s) => expect(cronScheduleError(s)).toBeDefined()), { numRuns: 300 });
+    fc.assert(
+      fc.property(mutate, (s) => expect(cronScheduleError(s)).toBeDefined()),
+      { numRuns: 300 },
+    );
   });
 
   test('time zones are IANA names, case-sensitive', () => {

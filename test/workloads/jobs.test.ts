@@ -1,5 +1,15 @@
 import { Duration } from 'cdk8s';
-import { BatchJob, ConcurrencyPolicy, JobPattern, JobRestartPolicy, NodeAgent, PodSecurityLevel, QuotaPreset, ScheduledJob, TeamNamespace } from '../../constructs';
+import {
+  BatchJob,
+  ConcurrencyPolicy,
+  JobPattern,
+  JobRestartPolicy,
+  NodeAgent,
+  PodSecurityLevel,
+  QuotaPreset,
+  ScheduledJob,
+  TeamNamespace,
+} from '../../constructs';
 import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 import { renderApp } from '../../constructs';
 
@@ -18,7 +28,13 @@ describe('BatchJob', () => {
 
   test('the three patterns', () => {
     const { chart } = testChart();
-    new BatchJob(chart, 'fixed', { namespace: 'n', image, pattern: JobPattern.fixedCompletions(5, 2), restartPolicy: JobRestartPolicy.ON_FAILURE, activeDeadline: Duration.minutes(10) });
+    new BatchJob(chart, 'fixed', {
+      namespace: 'n',
+      image,
+      pattern: JobPattern.fixedCompletions(5, 2),
+      restartPolicy: JobRestartPolicy.ON_FAILURE,
+      activeDeadline: Duration.minutes(10),
+    });
     new BatchJob(chart, 'queue', { namespace: 'n', image, pattern: JobPattern.workQueue(4) });
     const objects = renderChart(chart);
     expect(find(objects, 'Job', 'fixed').spec).toMatchObject({ completions: 5, parallelism: 2, activeDeadlineSeconds: 600 });
@@ -43,12 +59,28 @@ describe('ScheduledJob', () => {
     new ScheduledJob(chart, 'report', { namespace: 'shop', image, schedule: '*/3 * * * *' });
     const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
-    expect(find(objects, 'CronJob', 'report').spec).toMatchObject({ schedule: '*/3 * * * *', concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1, suspend: false });
+    expect(find(objects, 'CronJob', 'report').spec).toMatchObject({
+      schedule: '*/3 * * * *',
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+      suspend: false,
+    });
   });
 
   test('all props', () => {
     const { chart } = testChart();
-    const job = new ScheduledJob(chart, 'nightly', { namespace: 'shop', image, schedule: '0 2 * * *', timeZone: 'Europe/Berlin', concurrencyPolicy: ConcurrencyPolicy.ALLOW, startingDeadline: Duration.minutes(5), successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 5, pattern: JobPattern.fixedCompletions(3, 3) });
+    const job = new ScheduledJob(chart, 'nightly', {
+      namespace: 'shop',
+      image,
+      schedule: '0 2 * * *',
+      timeZone: 'Europe/Berlin',
+      concurrencyPolicy: ConcurrencyPolicy.ALLOW,
+      startingDeadline: Duration.minutes(5),
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 5,
+      pattern: JobPattern.fixedCompletions(3, 3),
+    });
     const cj = find(renderChart(chart), 'CronJob', 'nightly');
     expect(cj.spec).toMatchObject({ timeZone: 'Europe/Berlin', concurrencyPolicy: 'Allow', startingDeadlineSeconds: 300 });
     expect(cj.spec.jobTemplate.spec.completions).toBe(3);
@@ -58,17 +90,32 @@ describe('ScheduledJob', () => {
   test('SCHEDULE_INVALID, TIMEZONE_INVALID, names over 52 characters, JOB_INVALID', () => {
     const { chart } = testChart();
     expectCode(() => new ScheduledJob(chart, 'a', { namespace: 'n', image, schedule: '* * * *' }), 'SCHEDULE_INVALID');
-    expectCode(() => new ScheduledJob(chart, 'b', { namespace: 'n', image, schedule: '@hourly', timeZone: 'Moon/Base' }), 'TIMEZONE_INVALID');
-    expect(expectCode(() => new ScheduledJob(chart, 'c'.repeat(53), { namespace: 'n', image, schedule: '@daily' }), 'NAME_INVALID').message).toContain('52');
-    expectCode(() => new ScheduledJob(chart, 'd', { namespace: 'n', image, schedule: '@daily', startingDeadline: Duration.seconds(5) }), 'JOB_INVALID');
-    expectCode(() => new ScheduledJob(chart, 'e', { namespace: 'n', image, schedule: '@daily', failedJobsHistoryLimit: -1 }), 'JOB_INVALID');
+    expectCode(
+      () => new ScheduledJob(chart, 'b', { namespace: 'n', image, schedule: '@hourly', timeZone: 'Moon/Base' }),
+      'TIMEZONE_INVALID',
+    );
+    expect(
+      expectCode(() => new ScheduledJob(chart, 'c'.repeat(53), { namespace: 'n', image, schedule: '@daily' }), 'NAME_INVALID').message,
+    ).toContain('52');
+    expectCode(
+      () => new ScheduledJob(chart, 'd', { namespace: 'n', image, schedule: '@daily', startingDeadline: Duration.seconds(5) }),
+      'JOB_INVALID',
+    );
+    expectCode(
+      () => new ScheduledJob(chart, 'e', { namespace: 'n', image, schedule: '@daily', failedJobsHistoryLimit: -1 }),
+      'JOB_INVALID',
+    );
   });
 });
 
 describe('NodeAgent', () => {
   test('defaults snapshot: a DaemonSet with rolling maxUnavailable 1 and no host access', () => {
     const { chart } = testChart();
-    new NodeAgent(chart, 'metrics', { namespace: 'monitoring', image: 'prom/node-exporter:v1.8.2', ports: [{ name: 'metrics', port: 9100 }] });
+    new NodeAgent(chart, 'metrics', {
+      namespace: 'monitoring',
+      image: 'prom/node-exporter:v1.8.2',
+      ports: [{ name: 'metrics', port: 9100 }],
+    });
     const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
     const ds = find(objects, 'DaemonSet', 'metrics');
@@ -79,8 +126,18 @@ describe('NodeAgent', () => {
 
   test('control-plane toleration, system-node-critical, hostPath in a privileged namespace', () => {
     const { chart } = testChart();
-    const ns = new TeamNamespace(chart, 'node-agents', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED }, quota: QuotaPreset.MEDIUM });
-    new NodeAgent(chart, 'logs', { namespace: ns, image: 'fluent/fluent-bit:3.1.4', tolerateControlPlane: true, systemNodeCritical: true, hostPaths: [{ name: 'varlog', hostPath: '/var/log' }], maxUnavailable: '10%' });
+    const ns = new TeamNamespace(chart, 'node-agents', {
+      podSecurity: { enforce: PodSecurityLevel.PRIVILEGED },
+      quota: QuotaPreset.MEDIUM,
+    });
+    new NodeAgent(chart, 'logs', {
+      namespace: ns,
+      image: 'fluent/fluent-bit:3.1.4',
+      tolerateControlPlane: true,
+      systemNodeCritical: true,
+      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+      maxUnavailable: '10%',
+    });
     const pod = find(renderChart(chart), 'DaemonSet', 'logs').spec.template.spec;
     expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.priorityClassName).toBe('system-node-critical');
@@ -91,7 +148,11 @@ describe('NodeAgent', () => {
   test('HOSTPATH_FORBIDDEN names both the agent and the namespace', () => {
     const { app, chart } = testChart();
     const ns = new TeamNamespace(chart, 'apps');
-    new NodeAgent(chart, 'logs', { namespace: ns, image: 'fluent/fluent-bit:3.1.4', hostPaths: [{ name: 'varlog', hostPath: '/var/log' }] });
+    new NodeAgent(chart, 'logs', {
+      namespace: ns,
+      image: 'fluent/fluent-bit:3.1.4',
+      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+    });
     const issue = catchBlueprintError(() => renderApp(app)).issues[0];
     expect(issue.code).toBe('HOSTPATH_FORBIDDEN');
     expect(issue.message).toContain('apps');
@@ -100,7 +161,10 @@ describe('NodeAgent', () => {
 
   test('HOSTPATH_INVALID and REPLICAS_INVALID', () => {
     const { chart } = testChart();
-    expectCode(() => new NodeAgent(chart, 'a', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: 'var/log' }] }), 'HOSTPATH_INVALID');
+    expectCode(
+      () => new NodeAgent(chart, 'a', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: 'var/log' }] }),
+      'HOSTPATH_INVALID',
+    );
     expectCode(() => new NodeAgent(chart, 'b', { namespace: 'n', image, expectedNodes: 0 }), 'REPLICAS_INVALID');
   });
 });

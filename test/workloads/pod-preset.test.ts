@@ -7,7 +7,11 @@ describe('PodPreset', () => {
     new WebService(chart, 'web', { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }], component: 'frontend' });
     new Worker(chart, 'jobs', { namespace: 'shop', image: 'jobs:1.0.0' });
     const cache = Volume.emptyDir('cache');
-    const changed = PodPreset.apply(chart, { matchLabels: { 'app.kubernetes.io/component': 'frontend' }, env: { NODE_NAME: EnvValue.fromField(PodField.NODE_NAME), TZ: 'UTC' }, mounts: [{ volume: cache, path: '/cache' }] });
+    const changed = PodPreset.apply(chart, {
+      matchLabels: { 'app.kubernetes.io/component': 'frontend' },
+      env: { NODE_NAME: EnvValue.fromField(PodField.NODE_NAME), TZ: 'UTC' },
+      mounts: [{ volume: cache, path: '/cache' }],
+    });
     expect(changed.map((w) => w.name)).toEqual(['web']);
     const objects = renderChart(chart);
     const web = find(objects, 'Deployment', 'web').spec.template.spec;

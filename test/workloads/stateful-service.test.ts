@@ -1,6 +1,19 @@
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
-import { AccessMode, BlueprintChart, ClaimRetentionPolicy, BlueprintError, PodManagementPolicy, QuotaPreset, ResourcePreset, StatefulService, StorageClass, TeamNamespace, renderApp, validateManifests } from '../../constructs';
+import {
+  AccessMode,
+  BlueprintChart,
+  ClaimRetentionPolicy,
+  BlueprintError,
+  PodManagementPolicy,
+  QuotaPreset,
+  ResourcePreset,
+  StatefulService,
+  StorageClass,
+  TeamNamespace,
+  renderApp,
+  validateManifests,
+} from '../../constructs';
 import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 function cassandra(props: any = {}, quota: any = QuotaPreset.LARGE) {
@@ -8,8 +21,15 @@ function cassandra(props: any = {}, quota: any = QuotaPreset.LARGE) {
   const team = new TeamNamespace(chart, 'data', { quota, holdsData: true });
   const ssd = new StorageClass(chart, 'fast-ssd', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } });
   const db = new StatefulService(chart, 'cassandra', {
-    namespace: team, image: 'cassandra:4.1.5', replicas: 3, ports: [{ name: 'cql', port: 9042 }, { name: 'intra', port: 7000 }],
-    claims: [{ name: 'data', mountPath: '/var/lib/cassandra', size: '8Gi', storageClass: ssd }], ...props,
+    namespace: team,
+    image: 'cassandra:4.1.5',
+    replicas: 3,
+    ports: [
+      { name: 'cql', port: 9042 },
+      { name: 'intra', port: 7000 },
+    ],
+    claims: [{ name: 'data', mountPath: '/var/lib/cassandra', size: '8Gi', storageClass: ssd }],
+    ...props,
   });
   return { app, chart, team, db };
 }
@@ -22,7 +42,13 @@ describe('StatefulService', () => {
   });
 
   test('all props snapshot', () => {
-    const { chart } = cassandra({ podManagementPolicy: PodManagementPolicy.PARALLEL, partition: 1, clientService: true, claimRetention: { whenDeleted: ClaimRetentionPolicy.RETAIN, whenScaled: ClaimRetentionPolicy.DELETE }, disruptionBudget: { minAvailable: 2 } });
+    const { chart } = cassandra({
+      podManagementPolicy: PodManagementPolicy.PARALLEL,
+      partition: 1,
+      clientService: true,
+      claimRetention: { whenDeleted: ClaimRetentionPolicy.RETAIN, whenScaled: ClaimRetentionPolicy.DELETE },
+      disruptionBudget: { minAvailable: 2 },
+    });
     expect(renderChart(chart).filter((o) => o.metadata.name?.startsWith('cassandra'))).toMatchSnapshot();
   });
 
@@ -41,11 +67,17 @@ describe('StatefulService', () => {
     expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
     expect(sts.metadata.annotations['cluster-blueprints.io/retain']).toBe('true');
     const claim = sts.spec.volumeClaimTemplates[0];
-    expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '8Gi' } } });
+    expect(claim.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'fast-ssd',
+      resources: { requests: { storage: '8Gi' } },
+    });
     const c = sts.spec.template.spec.containers[0];
     expect(c.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/cassandra' });
     expect(c.resources.requests).toEqual(c.resources.limits); // Guaranteed by default
-    expect(sts.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
+    expect(
+      sts.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey,
+    ).toBe('kubernetes.io/hostname');
     expect(find(objects, 'PodDisruptionBudget', 'cassandra').spec.maxUnavailable).toBe(1);
   });
 
@@ -81,50 +113,92 @@ describe('StatefulService', () => {
     expectCode(() => cassandra({ replicas: 0 }), 'REPLICAS_INVALID');
     expectCode(() => cassandra({ partition: 4 }), 'STRATEGY_INVALID');
     expectCode(() => cassandra({ claims: [{ name: 'data', mountPath: 'relative', size: '1Gi' }] }), 'CLAIM_INVALID');
-    expectCode(() => cassandra({ claims: [{ name: 'd', mountPath: '/a', size: '1Gi' }, { name: 'd', mountPath: '/b', size: '1Gi' }] }), 'CLAIM_INVALID');
+    expectCode(
+      () =>
+        cassandra({
+          claims: [
+            { name: 'd', mountPath: '/a', size: '1Gi' },
+            { name: 'd', mountPath: '/b', size: '1Gi' },
+          ],
+        }),
+      'CLAIM_INVALID',
+    );
     expectCode(() => cassandra({ claims: [{ name: 'd', mountPath: '/a', size: '0' }] }), 'CLAIM_INVALID');
     expectCode(() => cassandra({ claims: [{ name: 'd', mountPath: '/a', size: 'lots' }] }), 'QUANTITY_INVALID');
   });
 
   test('QUOTA_CLAIMS_EXCEEDED: claims per pod count against the namespace', () => {
-    const { app } = cassandra({ claims: [{ name: 'data', mountPath: '/d', size: '20Gi' }] }, { ...QuotaPreset.MEDIUM.limits, requestsStorage: '50Gi', persistentVolumeClaims: 2 });
+    const { app } = cassandra(
+      { claims: [{ name: 'data', mountPath: '/d', size: '20Gi' }] },
+      { ...QuotaPreset.MEDIUM.limits, requestsStorage: '50Gi', persistentVolumeClaims: 2 },
+    );
     const err = catchBlueprintError(() => renderApp(app));
-    expect(err.issues.filter((i) => i.code === 'QUOTA_CLAIMS_EXCEEDED').map((i) => i.field)).toEqual(['quota.persistentVolumeClaims', 'quota.requestsStorage']);
+    expect(err.issues.filter((i) => i.code === 'QUOTA_CLAIMS_EXCEEDED').map((i) => i.field)).toEqual([
+      'quota.persistentVolumeClaims',
+      'quota.requestsStorage',
+    ]);
   });
 
   test('claims outside the namespace LimitRange bounds are LIMITRANGE_VIOLATION', () => {
     const { app, chart } = testChart();
     const t2 = new TeamNamespace(chart, 'small', { quota: QuotaPreset.LARGE, claimLimits: { min: '1Gi', max: '1Gi' } });
-    new StatefulService(chart, 'db', { namespace: t2, image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }], claims: [{ name: 'data', mountPath: '/d', size: '2Gi' }] });
+    new StatefulService(chart, 'db', {
+      namespace: t2,
+      image: 'postgres:16.4',
+      ports: [{ name: 'pg', port: 5432 }],
+      claims: [{ name: 'data', mountPath: '/d', size: '2Gi' }],
+    });
     expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['LIMITRANGE_VIOLATION']);
   });
 
   test('property: random valid props are schema-valid and the headless Service always selects the pods', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 64 }), fc.constantFrom(...Object.values(PodManagementPolicy)),
-      fc.constantFrom(AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_ONCE_POD), fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/),
-      (replicas, gi, policy, mode, name) => {
-        const app = new App();
-        const chart = new BlueprintChart(app, 'c', { owner: 'o' });
-        const team = new TeamNamespace(chart, 'data', { quota: QuotaPreset.LARGE });
-        new StatefulService(chart, 'db', { namespace: team, name, image: 'redis:7.4.0', replicas, podManagementPolicy: policy, resources: ResourcePreset.SMALL, ports: [{ name: 'redis', port: 6379 }], claims: [{ name: 'data', mountPath: '/data', size: `${gi}Gi`, accessModes: [mode] }] });
-        const objects = renderApp(app).flatMap((r) => r.objects);
-        expect(validateManifests(objects)).toEqual([]);
-        const sts = find(objects, 'StatefulSet', name);
-        const svc = find(objects, 'Service', sts.spec.serviceName);
-        expect(svc.spec.clusterIP).toBe('None');
-        expect(sts.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
-      }), { numRuns: 40 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.constantFrom(...Object.values(PodManagementPolicy)),
+        fc.constantFrom(AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_ONCE_POD),
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/),
+        (replicas, gi, policy, mode, name) => {
+          const app = new App();
+          const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+          const team = new TeamNamespace(chart, 'data', { quota: QuotaPreset.LARGE });
+          new StatefulService(chart, 'db', {
+            namespace: team,
+            name,
+            image: 'redis:7.4.0',
+            replicas,
+            podManagementPolicy: policy,
+            resources: ResourcePreset.SMALL,
+            ports: [{ name: 'redis', port: 6379 }],
+            claims: [{ name: 'data', mountPath: '/data', size: `${gi}Gi`, accessModes: [mode] }],
+          });
+          const objects = renderApp(app).flatMap((r) => r.objects);
+          expect(validateManifests(objects)).toEqual([]);
+          const sts = find(objects, 'StatefulSet', name);
+          const svc = find(objects, 'Service', sts.spec.serviceName);
+          expect(svc.spec.clusterIP).toBe('None');
+          expect(sts.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   test('invalid props always raise a BlueprintError', () => {
-    fc.assert(fc.property(fc.oneof(
-      fc.record({ replicas: fc.integer({ min: -5, max: 0 }) }),
-      fc.record({ partition: fc.integer({ min: 4, max: 100 }) }),
-      fc.record({ claims: fc.constant([{ name: 'Bad_Name', mountPath: '/x', size: '1Gi' }]) }),
-      fc.record({ image: fc.constant('cassandra') }),
-    ), (p) => {
-      expect(() => cassandra(p)).toThrow(BlueprintError);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.record({ replicas: fc.integer({ min: -5, max: 0 }) }),
+          fc.record({ partition: fc.integer({ min: 4, max: 100 }) }),
+          fc.record({ claims: fc.constant([{ name: 'Bad_Name', mountPath: '/x', size: '1Gi' }]) }),
+          fc.record({ image: fc.constant('cassandra') }),
+        ),
+        (p) => {
+          expect(() => cassandra(p)).toThrow(BlueprintError);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

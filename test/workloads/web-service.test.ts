@@ -1,8 +1,31 @@
 import { App, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  BlueprintChart, BlueprintError, Color, ConfigMap, EnvValue, Hook, NodeLabels, NodeRequirement, Peer, PodField, PriorityClass, Probe, Qos,
-  QuotaPreset, Release, ResourcePreset, SecretRef, TaintEffect, TeamNamespace, Toleration, Volume, WebService, Worker, renderApp, validateManifests,
+  BlueprintChart,
+  BlueprintError,
+  Color,
+  ConfigMap,
+  EnvValue,
+  Hook,
+  NodeLabels,
+  NodeRequirement,
+  Peer,
+  PodField,
+  PriorityClass,
+  Probe,
+  Qos,
+  QuotaPreset,
+  Release,
+  ResourcePreset,
+  SecretRef,
+  TaintEffect,
+  TeamNamespace,
+  Toleration,
+  Volume,
+  WebService,
+  Worker,
+  renderApp,
+  validateManifests,
 } from '../../constructs';
 import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart } from '../helpers';
 
@@ -26,26 +49,59 @@ describe('WebService', () => {
     const cm = new ConfigMap(chart, 'web-config', { namespace: 'shop', data: { MODE: 'prod' }, files: { 'app.yaml': 'feature: on\n' } });
     const high = new PriorityClass(chart, 'high', { value: 1000 });
     new WebService(chart, 'web', {
-      namespace: team, ...web, name: 'storefront', version: '1.4.2', component: 'frontend',
-      servicePorts: [{ name: 'http', port: 80, targetPort: 'http' }], sessionAffinity: true,
-      autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 60, memoryUtilization: 80, scaleDownStabilization: Duration.minutes(10) },
-      disruptionBudget: { minAvailable: 2 }, release: Release.rolling({ maxSurge: 2, maxUnavailable: 0 }),
-      qos: Qos.GUARANTEED, resources: { limits: { cpu: '500m', memory: '512Mi' } },
-      readiness: Probe.http('/readyz', 'http', { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 2, successThreshold: 2, failureThreshold: 3 }),
+      namespace: team,
+      ...web,
+      name: 'storefront',
+      version: '1.4.2',
+      component: 'frontend',
+      servicePorts: [{ name: 'http', port: 80, targetPort: 'http' }],
+      sessionAffinity: true,
+      autoscaling: {
+        minReplicas: 3,
+        maxReplicas: 12,
+        cpuUtilization: 60,
+        memoryUtilization: 80,
+        scaleDownStabilization: Duration.minutes(10),
+      },
+      disruptionBudget: { minAvailable: 2 },
+      release: Release.rolling({ maxSurge: 2, maxUnavailable: 0 }),
+      qos: Qos.GUARANTEED,
+      resources: { limits: { cpu: '500m', memory: '512Mi' } },
+      readiness: Probe.http('/readyz', 'http', {
+        initialDelaySeconds: 5,
+        periodSeconds: 5,
+        timeoutSeconds: 2,
+        successThreshold: 2,
+        failureThreshold: 3,
+      }),
       liveness: Probe.http('/livez', 'http', { periodSeconds: 10, failureThreshold: 6 }),
       startup: Probe.tcp(8080, { periodSeconds: 2, failureThreshold: 30 }),
-      preStop: Hook.sleep(Duration.seconds(10)), postStart: Hook.exec(['/bin/warm-cache']),
-      terminationGracePeriod: Duration.seconds(45), drainTime: Duration.seconds(20),
-      env: { MODE: EnvValue.fromConfigMap(cm, 'MODE'), POD_NAME: EnvValue.fromField(PodField.NAME), API_TOKEN: EnvValue.fromSecret(SecretRef.fromName('web-secrets'), 'token') },
-      mounts: [{ volume: Volume.fromConfigMap(cm), path: '/etc/web' }, { volume: Volume.downwardApi('podinfo'), path: '/etc/podinfo' }],
-      writablePaths: ['/tmp', '/var/cache/web'], runAsUser: 20000, priorityClass: high,
+      preStop: Hook.sleep(Duration.seconds(10)),
+      postStart: Hook.exec(['/bin/warm-cache']),
+      terminationGracePeriod: Duration.seconds(45),
+      drainTime: Duration.seconds(20),
+      env: {
+        MODE: EnvValue.fromConfigMap(cm, 'MODE'),
+        POD_NAME: EnvValue.fromField(PodField.NAME),
+        API_TOKEN: EnvValue.fromSecret(SecretRef.fromName('web-secrets'), 'token'),
+      },
+      mounts: [
+        { volume: Volume.fromConfigMap(cm), path: '/etc/web' },
+        { volume: Volume.downwardApi('podinfo'), path: '/etc/podinfo' },
+      ],
+      writablePaths: ['/tmp', '/var/cache/web'],
+      runAsUser: 20000,
+      priorityClass: high,
       placement: {
         nodeSelector: { [NodeLabels.OS]: 'linux' },
         requiredNodeAffinity: [NodeRequirement.in(NodeLabels.ARCH, ['amd64', 'arm64'])],
         preferredNodeAffinity: [{ weight: 80, requirements: [NodeRequirement.in(NodeLabels.INSTANCE_TYPE, ['m6i.large'])] }],
         podAntiAffinity: [{ labels: { 'app.kubernetes.io/name': 'storefront' }, topologyKey: NodeLabels.HOSTNAME, weight: 100 }],
         podAffinity: [{ labels: { 'app.kubernetes.io/name': 'cache' }, topologyKey: NodeLabels.ZONE }],
-        tolerations: [Toleration.equal('dedicated', 'web', TaintEffect.NO_SCHEDULE), Toleration.exists('node.kubernetes.io/unreachable', TaintEffect.NO_EXECUTE, 60)],
+        tolerations: [
+          Toleration.equal('dedicated', 'web', TaintEffect.NO_SCHEDULE),
+          Toleration.exists('node.kubernetes.io/unreachable', TaintEffect.NO_EXECUTE, 60),
+        ],
         spread: { strict: true },
       },
     });
@@ -73,7 +129,9 @@ describe('WebService', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'auto');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.minReplicas).toBe(2);
-    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+    ]);
     expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
   });
 
@@ -85,7 +143,13 @@ describe('WebService', () => {
     const c = pod.containers[0];
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(c.securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).toEqual({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(c.imagePullPolicy).toBe('IfNotPresent');
     expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: {} });
@@ -101,7 +165,10 @@ describe('WebService', () => {
     new WebService(chart, 'two', { namespace: team, ...web, replicas: 2 });
     const objects = renderChart(chart);
     expect(find(objects, 'Deployment', 'one').spec.template.spec.topologySpreadConstraints).toBeUndefined();
-    expect(find(objects, 'Deployment', 'two').spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([NodeLabels.ZONE, NodeLabels.HOSTNAME]);
+    expect(find(objects, 'Deployment', 'two').spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([
+      NodeLabels.ZONE,
+      NodeLabels.HOSTNAME,
+    ]);
   });
 
   test('a config change rolls the pods (content hash in the template)', () => {
@@ -129,13 +196,22 @@ describe('WebService', () => {
   test('outside a TeamNamespace, containers get ResourcePreset.SMALL', () => {
     const { app, chart } = testChart();
     new WebService(chart, 'web', { namespace: 'plain', ...web });
-    const c = find(renderApp(app).flatMap((r) => r.objects), 'Deployment', 'web').spec.template.spec.containers[0];
+    const c = find(
+      renderApp(app).flatMap((r) => r.objects),
+      'Deployment',
+      'web',
+    ).spec.template.spec.containers[0];
     expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
   });
 
   test('canary: two Deployments behind one Service selector, weighted by replicas', () => {
     const { chart, team } = setup();
-    const svc = new WebService(chart, 'web', { namespace: team, ...web, replicas: 4, release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0', replicas: 1 }) });
+    const svc = new WebService(chart, 'web', {
+      namespace: team,
+      ...web,
+      replicas: 4,
+      release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0', replicas: 1 }),
+    });
     const objects = renderChart(chart);
     const stable = find(objects, 'Deployment', 'web');
     const canary = find(objects, 'Deployment', 'web-canary');
@@ -151,7 +227,11 @@ describe('WebService', () => {
 
   test('blue/green: the Service selects the active colour only', () => {
     const { chart, team } = setup();
-    new WebService(chart, 'web', { namespace: team, ...web, release: Release.blueGreen({ active: Color.GREEN, idleImage: 'ghcr.io/acme/web:1.3.0' }) });
+    new WebService(chart, 'web', {
+      namespace: team,
+      ...web,
+      release: Release.blueGreen({ active: Color.GREEN, idleImage: 'ghcr.io/acme/web:1.3.0' }),
+    });
     const objects = renderChart(chart);
     expect(find(objects, 'Service', 'web').spec.selector['cluster-blueprints.io/release-color']).toBe('green');
     expect(find(objects, 'Deployment', 'web-blue').spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.3.0');
@@ -169,7 +249,12 @@ describe('WebService', () => {
     const { chart, team } = setup();
     const logs = Volume.emptyDir('logs');
     const svc = new WebService(chart, 'web', { namespace: team, ...web, mounts: [{ volume: logs, path: '/var/log/app' }] });
-    svc.addSidecar({ name: 'shipper', image: 'fluent/fluent-bit:3.1.4', mounts: [{ volume: logs, path: '/logs', readOnly: true }], resources: ResourcePreset.MICRO });
+    svc.addSidecar({
+      name: 'shipper',
+      image: 'fluent/fluent-bit:3.1.4',
+      mounts: [{ volume: logs, path: '/logs', readOnly: true }],
+      resources: ResourcePreset.MICRO,
+    });
     svc.addAdapter({ name: 'exporter', image: 'prom/statsd-exporter:v0.27.1', ports: [{ name: 'metrics', port: 9102 }] });
     svc.addAmbassador({ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2' });
     svc.addInitContainer({ name: 'render', image: 'busybox:1.36', command: ['sh', '-c', 'echo ok'] });
@@ -199,8 +284,13 @@ describe('WebService', () => {
     const egress = find(objects, 'NetworkPolicy', 'allow-front-to-api');
     expect(egress.metadata.namespace).toBe('ops');
     expect(egress.spec.policyTypes).toEqual(['Egress']);
-    expect(find(objects, 'NetworkPolicy', 'allow-jobs-to-cidr-10-20-0-0-16').spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] });
-    expect(ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-') && p.metadata.name !== 'allow-dns')).toHaveLength(4);
+    expect(find(objects, 'NetworkPolicy', 'allow-jobs-to-cidr-10-20-0-0-16').spec.egress[0]).toEqual({
+      to: [{ ipBlock: { cidr: '10.20.0.0/16' } }],
+      ports: [{ protocol: 'TCP', port: 5432 }],
+    });
+    expect(
+      ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-') && p.metadata.name !== 'allow-dns'),
+    ).toHaveLength(4);
     expectCode(() => api.allowFrom(front), 'INTENT_DUPLICATE');
     expectCode(() => Peer.cidr('not-a-cidr'), 'INTENT_INVALID');
   });
@@ -232,7 +322,16 @@ describe('WebService errors', () => {
     expectCode(() => build({ ports: [] }), 'PORT_INVALID');
     expectCode(() => build({ ports: [{ name: 'HTTP_PORT', port: 80 }] }), 'PORT_INVALID');
     expectCode(() => build({ ports: [{ name: 'http', port: 70000 }] }), 'PORT_INVALID');
-    expectCode(() => build({ ports: [{ name: 'http', port: 80 }, { name: 'http', port: 81 }] }), 'PORT_INVALID');
+    expectCode(
+      () =>
+        build({
+          ports: [
+            { name: 'http', port: 80 },
+            { name: 'http', port: 81 },
+          ],
+        }),
+      'PORT_INVALID',
+    );
   });
 
   test('REPLICAS_INVALID and HPA_INVALID', () => {
@@ -254,7 +353,10 @@ describe('WebService errors', () => {
   });
 
   test('QOS_MISMATCH and RESOURCES_REQUEST_ABOVE_LIMIT', () => {
-    expectCode(() => build({ qos: Qos.GUARANTEED, resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '200m', memory: '1Gi' } } }), 'QOS_MISMATCH');
+    expectCode(
+      () => build({ qos: Qos.GUARANTEED, resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '200m', memory: '1Gi' } } }),
+      'QOS_MISMATCH',
+    );
     expectCode(() => build({ qos: Qos.GUARANTEED }), 'QOS_MISMATCH');
     expectCode(() => build({ qos: Qos.BEST_EFFORT, resources: ResourcePreset.SMALL }), 'QOS_MISMATCH');
     expectCode(() => build({ resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }), 'RESOURCES_REQUEST_ABOVE_LIMIT');
@@ -278,7 +380,13 @@ describe('WebService errors', () => {
 
   describe('cross-resource checks at synth time', () => {
     test('QUOTA_EXCEEDED: requests × (HPA max + surge) must fit the quota', () => {
-      const { render } = build({ resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } }, autoscaling: { maxReplicas: 8 } }, QuotaPreset.SMALL);
+      const { render } = build(
+        {
+          resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+          autoscaling: { maxReplicas: 8 },
+        },
+        QuotaPreset.SMALL,
+      );
       const err = catchBlueprintError(render);
       expect(err.codes).toContain('QUOTA_EXCEEDED');
       // 8 + 25% surge (2) = 10 pods × 500m = 5 CPU > 2
@@ -288,15 +396,21 @@ describe('WebService errors', () => {
 
     test('QUOTA_PODS_EXCEEDED counts surge pods', () => {
       // 16 + ceil(25% of 16) = 20 pods fits the small preset's 20 exactly; 17 + 5 = 22 does not.
-      expect(() => build({ replicas: 16, resources: ResourcePreset.MICRO }, { ...QuotaPreset.SMALL.limits, limitsCpu: '8' }).render()).not.toThrow();
-      const issue = catchBlueprintError(build({ replicas: 17, resources: ResourcePreset.MICRO }, { ...QuotaPreset.SMALL.limits, limitsCpu: '8' }).render).issues.find((i) => i.code === 'QUOTA_PODS_EXCEEDED');
+      expect(() =>
+        build({ replicas: 16, resources: ResourcePreset.MICRO }, { ...QuotaPreset.SMALL.limits, limitsCpu: '8' }).render(),
+      ).not.toThrow();
+      const issue = catchBlueprintError(
+        build({ replicas: 17, resources: ResourcePreset.MICRO }, { ...QuotaPreset.SMALL.limits, limitsCpu: '8' }).render,
+      ).issues.find((i) => i.code === 'QUOTA_PODS_EXCEEDED');
       expect(issue?.value).toBe(22);
     });
 
     test('containers without resources are counted with the LimitRange defaults', () => {
       const app = new App();
       const chart = new BlueprintChart(app, 'c', { owner: 'o' });
-      const team = new TeamNamespace(chart, 'shop', { quota: { requestsCpu: '1', limitsCpu: '2', requestsMemory: '4Gi', limitsMemory: '8Gi', pods: 50 } });
+      const team = new TeamNamespace(chart, 'shop', {
+        quota: { requestsCpu: '1', limitsCpu: '2', requestsMemory: '4Gi', limitsMemory: '8Gi', pods: 50 },
+      });
       new WebService(chart, 'web', { namespace: team, ...web, replicas: 8 });
       // 8 + 2 surge = 10 pods × 100m default request = 1 CPU: fits exactly; limits 10 × 500m = 5 > 2
       const err = catchBlueprintError(() => renderApp(app));
@@ -318,27 +432,42 @@ describe('WebService errors', () => {
     });
 
     test('PDB_BLOCKS_EVICTION', () => {
-      expect(catchBlueprintError(build({ replicas: 2, disruptionBudget: { minAvailable: 2 } }).render).codes).toEqual(['PDB_BLOCKS_EVICTION']);
-      expect(catchBlueprintError(build({ autoscaling: { minReplicas: 3, maxReplicas: 6 }, disruptionBudget: { minAvailable: '100%' } }).render).codes).toEqual(['PDB_BLOCKS_EVICTION']);
+      expect(catchBlueprintError(build({ replicas: 2, disruptionBudget: { minAvailable: 2 } }).render).codes).toEqual([
+        'PDB_BLOCKS_EVICTION',
+      ]);
+      expect(
+        catchBlueprintError(build({ autoscaling: { minReplicas: 3, maxReplicas: 6 }, disruptionBudget: { minAvailable: '100%' } }).render)
+          .codes,
+      ).toEqual(['PDB_BLOCKS_EVICTION']);
       expect(catchBlueprintError(build({ disruptionBudget: { maxUnavailable: 0 } }).render).codes).toEqual(['PDB_BLOCKS_EVICTION']);
       expect(() => build({ replicas: 3, disruptionBudget: { minAvailable: 2 } }).render()).not.toThrow();
     });
 
     test('HPA_REQUEST_MISSING', () => {
       const { app, chart } = testChart();
-      new WebService(chart, 'web', { namespace: 'plain', ...web, resources: { limits: { memory: '256Mi' } }, qos: Qos.BURSTABLE, autoscaling: { maxReplicas: 4, cpuUtilization: 50 } });
+      new WebService(chart, 'web', {
+        namespace: 'plain',
+        ...web,
+        resources: { limits: { memory: '256Mi' } },
+        qos: Qos.BURSTABLE,
+        autoscaling: { maxReplicas: 4, cpuUtilization: 50 },
+      });
       expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['HPA_REQUEST_MISSING']);
     });
 
     test('PORT_UNRESOLVED: probe ports and Service targetPorts', () => {
       expect(catchBlueprintError(build({ liveness: Probe.http('/livez', 'admin') }).render).codes).toEqual(['PORT_UNRESOLVED']);
       expect(catchBlueprintError(build({ readiness: Probe.tcp(9999) }).render).codes).toEqual(['PORT_UNRESOLVED']);
-      expect(catchBlueprintError(build({ servicePorts: [{ name: 'web', port: 80, targetPort: 'www' }] }).render).codes).toEqual(['PORT_UNRESOLVED']);
+      expect(catchBlueprintError(build({ servicePorts: [{ name: 'web', port: 80, targetPort: 'www' }] }).render).codes).toEqual([
+        'PORT_UNRESOLVED',
+      ]);
     });
 
     test('PROBE_SAME_CHECK', () => {
       const p = Probe.http('/health', 'http');
-      expect(catchBlueprintError(build({ readiness: p, liveness: Probe.http('/health', 'http', { periodSeconds: 20 }) }).render).codes).toEqual(['PROBE_SAME_CHECK']);
+      expect(
+        catchBlueprintError(build({ readiness: p, liveness: Probe.http('/health', 'http', { periodSeconds: 20 }) }).render).codes,
+      ).toEqual(['PROBE_SAME_CHECK']);
     });
 
     test('PRESTOP_EXCEEDS_GRACE', () => {
@@ -347,7 +476,11 @@ describe('WebService errors', () => {
     });
 
     test('NODE_TOO_SMALL when the environment declares its node size', () => {
-      const { render } = build({ resources: { requests: { cpu: '3', memory: '1Gi' }, limits: { cpu: '3', memory: '1Gi' } }, replicas: 1 }, QuotaPreset.LARGE, { nodeAllocatable: { cpu: '1900m', memory: '7Gi' } });
+      const { render } = build(
+        { resources: { requests: { cpu: '3', memory: '1Gi' }, limits: { cpu: '3', memory: '1Gi' } }, replicas: 1 },
+        QuotaPreset.LARGE,
+        { nodeAllocatable: { cpu: '1900m', memory: '7Gi' } },
+      );
       const err = catchBlueprintError(render);
       expect(err.codes).toContain('NODE_TOO_SMALL');
     });
@@ -375,26 +508,40 @@ describe('WebService properties', () => {
   });
 
   test('random valid props in a large namespace give schema-valid output that passes every check', () => {
-    fc.assert(fc.property(valid, (p) => {
-      const app = new App();
-      const chart = new BlueprintChart(app, 'c', { owner: 'o' });
-      const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.LARGE });
-      const cpu = `${p.cpuMillis}m`;
-      const mem = `${p.memMi}Mi`;
-      new WebService(chart, 'web', {
-        namespace: team, image: 'app:1.0.0', ports: [{ name: 'http', port: p.port }], qos: p.qos,
-        resources: p.qos === Qos.GUARANTEED ? { limits: { cpu, memory: mem } } : { requests: { cpu, memory: mem }, limits: { cpu: `${p.cpuMillis * p.burst}m`, memory: mem } },
-        ...(p.hpaMax ? { autoscaling: { minReplicas: 2, maxReplicas: p.hpaMax } } : { replicas: p.replicas }),
-        disruptionBudget: p.pdb,
-        release: p.release === 'recreate' ? Release.recreate() : p.release === 'canary' ? Release.canary({ image: 'app:1.1.0' }) : Release.rolling(),
-      });
-      const objects = renderApp(app).flatMap((r) => r.objects);
-      expect(validateManifests(objects)).toEqual([]);
-      for (const d of ofKind(objects, 'Deployment')) {
-        const svc = find(objects, 'Service', 'web');
-        expect(d.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
-      }
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(valid, (p) => {
+        const app = new App();
+        const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+        const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.LARGE });
+        const cpu = `${p.cpuMillis}m`;
+        const mem = `${p.memMi}Mi`;
+        new WebService(chart, 'web', {
+          namespace: team,
+          image: 'app:1.0.0',
+          ports: [{ name: 'http', port: p.port }],
+          qos: p.qos,
+          resources:
+            p.qos === Qos.GUARANTEED
+              ? { limits: { cpu, memory: mem } }
+              : { requests: { cpu, memory: mem }, limits: { cpu: `${p.cpuMillis * p.burst}m`, memory: mem } },
+          ...(p.hpaMax ? { autoscaling: { minReplicas: 2, maxReplicas: p.hpaMax } } : { replicas: p.replicas }),
+          disruptionBudget: p.pdb,
+          release:
+            p.release === 'recreate'
+              ? Release.recreate()
+              : p.release === 'canary'
+                ? Release.canary({ image: 'app:1.1.0' })
+                : Release.rolling(),
+        });
+        const objects = renderApp(app).flatMap((r) => r.objects);
+        expect(validateManifests(objects)).toEqual([]);
+        for (const d of ofKind(objects, 'Deployment')) {
+          const svc = find(objects, 'Service', 'web');
+          expect(d.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   const invalid = fc.oneof(
@@ -409,10 +556,13 @@ describe('WebService properties', () => {
   );
 
   test('random invalid props always raise a BlueprintError', () => {
-    fc.assert(fc.property(invalid, (p) => {
-      const app = new App();
-      const chart = new BlueprintChart(app, 'c', { owner: 'o' });
-      expect(() => new WebService(chart, 'web', { namespace: 'shop', ...web, ...p } as any)).toThrow(BlueprintError);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(invalid, (p) => {
+        const app = new App();
+        const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+        expect(() => new WebService(chart, 'web', { namespace: 'shop', ...web, ...p } as any)).toThrow(BlueprintError);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
