@@ -4,6 +4,7 @@ export * from './scheduling';
 export * from './policy';
 export * from './config';
 export * from './storage';
+export * from './backup';
 export * from './networking';
 export * from './workloads';
 export * from './render';

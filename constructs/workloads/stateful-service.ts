@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { BackupPolicy, BackupSchedule } from '../backup/backup-schedule';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { Annotations } from '../core/metadata';
@@ -255,6 +256,25 @@ export class StatefulService extends Workload implements IVerticallyScalable {
       count: this.claims.length * this.replicas,
       storage: this.claims.reduce((s, c) => s.plus(c.storage.times(this.replicas)), Storage.ZERO),
     };
+  }
+
+  /**
+   * Backs up this workload's namespace (its claims' volumes, Secrets and
+   * config: what a restore needs) with a Velero Schedule named
+   * `<namespace>-<name>`. Call it once per workload.
+   * @returns the BackupSchedule (construct id `Backup`)
+   */
+  public backUp(policy: BackupPolicy = {}): BackupSchedule {
+    const problems = new Problems(this, 'StatefulService');
+    problems.check(this.node.tryFindChild('Backup') !== undefined, {
+      code: 'BACKUP_DUPLICATE',
+      field: 'backUp',
+      value: `${this.namespace}/${this.name}`,
+      message: 'is called twice: the workload already has a backup schedule',
+      fix: 'call backUp() once, with the policy you want',
+    });
+    problems.throwIfAny();
+    return new BackupSchedule(this, 'Backup', { ...policy, name: `${this.namespace}-${this.name}`, namespaces: [this.namespace] });
   }
 
   /** `name-i`. */

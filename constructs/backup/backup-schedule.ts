@@ -1,0 +1,137 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Schedule } from '../../imports/velero.io';
+import { Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, isLabelKey, isLabelValue, nameIssue } from '../core/names';
+import { TeamNamespace } from '../namespace/team-namespace';
+import { cronScheduleIssue } from '../workloads/cron-schedule';
+
+/** How a data holder is backed up: what `StatefulService.backUp()` takes. */
+export interface BackupPolicy {
+  /** When backups run: a five-field cron schedule in UTC (Velero parses it like the CronJob controller). @default '0 3 * * *' */
+  readonly schedule?: string;
+  /**
+   * How long each backup is kept before Velero deletes it (`ttl`); whole minutes, at least one hour.
+   * @default Duration.days(30)
+   */
+  readonly retention?: Duration;
+  /** Only objects carrying these labels (`labelSelector.matchLabels`). @default - every object of the namespaces */
+  readonly selector?: Readonly<Record<string, string>>;
+  /** Snapshot the PersistentVolumes of the backed-up claims (`snapshotVolumes`). @default true */
+  readonly snapshotVolumes?: boolean;
+  /** Copy every pod volume's files instead of snapshotting (`defaultVolumesToFsBackup`), for storage without snapshots. @default false */
+  readonly fileSystemBackup?: boolean;
+  /** BackupStorageLocation to store backups in (`storageLocation`). @default - Velero's default location */
+  readonly storageLocation?: string;
+  /** Namespace Velero runs in; Schedules only work there. @default 'velero' */
+  readonly veleroNamespace?: string;
+}
+
+/** Props of a `BackupSchedule`. @see https://velero.io/docs/main/api-types/schedule/ */
+export interface BackupScheduleProps extends BackupPolicy {
+  /** Namespaces whose objects and volumes are backed up (`includedNamespaces`); at least one. */
+  readonly namespaces: readonly (TeamNamespace | string)[];
+  /** Schedule name. @default - the construct id */
+  readonly name?: string;
+}
+
+const DEFAULTS = { schedule: '0 3 * * *', retentionHours: 30 * 24, veleroNamespace: 'velero' } as const;
+
+/** Velero's `ttl` is a Go duration: `720h0m0s`. */
+function goDuration(minutes: number): string {
+  return `${Math.floor(minutes / 60)}h${minutes % 60}m0s`;
+}
+
+/**
+ * A Velero `Schedule` (velero.io/v1, typed from Velero's CRD through `cdk8s
+ * import`): periodic backups of the objects and volumes of some namespaces,
+ * each kept for `retention`. Data-holding workloads declare one with
+ * `StatefulService.backUp()`.
+ *
+ * @example
+ * new BackupSchedule(chart, 'ledger-backup', { namespaces: [payments], schedule: '0 2 * * *', retention: Duration.days(14) });
+ */
+export class BackupSchedule extends Construct {
+  public readonly name: string;
+  /** The Velero namespace the Schedule lives in. */
+  public readonly namespace: string;
+  /** Namespaces it backs up. */
+  public readonly includedNamespaces: readonly string[];
+  public readonly schedule: string;
+  /** Retention in whole minutes. */
+  public readonly retentionMinutes: number;
+  public readonly apiObject: Schedule;
+
+  constructor(scope: Construct, id: string, props: BackupScheduleProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'BackupSchedule');
+    this.name = props.name ?? id;
+    this.namespace = props.veleroNamespace ?? DEFAULTS.veleroNamespace;
+    this.schedule = props.schedule ?? DEFAULTS.schedule;
+    problems.addAll(
+      nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name),
+      nameIssue(NameRule.DNS1123_LABEL, 'veleroNamespace', this.namespace),
+      cronScheduleIssue(this.schedule),
+      props.storageLocation === undefined ? undefined : nameIssue(NameRule.DNS1123_SUBDOMAIN, 'storageLocation', props.storageLocation),
+    );
+    this.includedNamespaces = props.namespaces.map((n) => (n instanceof TeamNamespace ? n.name : n));
+    problems.check(this.includedNamespaces.length === 0, {
+      code: 'BACKUP_NAMESPACES_INVALID',
+      field: 'namespaces',
+      value: [],
+      message: 'is empty: Velero would back up every namespace of the cluster',
+      fix: 'name the namespaces that hold the data',
+    });
+    this.includedNamespaces.forEach((n, i) => {
+      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `namespaces[${i}]`, n));
+      problems.check(this.includedNamespaces.indexOf(n) !== i, {
+        code: 'BACKUP_NAMESPACES_INVALID',
+        field: `namespaces[${i}]`,
+        value: n,
+        message: 'is listed twice',
+        fix: 'list each namespace once',
+      });
+    });
+    const ms = props.retention?.toMilliseconds() ?? DEFAULTS.retentionHours * 3_600_000;
+    this.retentionMinutes = ms / 60_000;
+    problems.check(!Number.isSafeInteger(this.retentionMinutes) || this.retentionMinutes < 60, {
+      code: 'BACKUP_RETENTION_INVALID',
+      field: 'retention',
+      value: `${ms / 1000}s`,
+      message: 'must be whole minutes and at least one hour: a shorter TTL deletes backups before anyone could restore them',
+      fix: 'use e.g. Duration.days(30)',
+    });
+    for (const [k, v] of Object.entries(props.selector ?? {})) {
+      problems.check(!isLabelKey(k) || !isLabelValue(v), {
+        code: 'BACKUP_SELECTOR_INVALID',
+        field: `selector.${k}`,
+        value: v,
+        message: 'is not a valid label key and value',
+        fix: "select by the workload's labels, e.g. { 'app.kubernetes.io/instance': 'ledger' }",
+      });
+    }
+    problems.throwIfAny();
+
+    this.apiObject = new Schedule(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: componentLabels({ name: this.name, component: 'backup' }),
+      },
+      spec: {
+        schedule: this.schedule,
+        useOwnerReferencesInBackup: false,
+        template: {
+          includedNamespaces: [...this.includedNamespaces],
+          ttl: goDuration(this.retentionMinutes),
+          snapshotVolumes: props.snapshotVolumes ?? true,
+          defaultVolumesToFsBackup: props.fileSystemBackup ?? false,
+          ...(props.storageLocation ? { storageLocation: props.storageLocation } : {}),
+          ...(props.selector ? { labelSelector: { matchLabels: { ...props.selector } } } : {}),
+          metadata: { labels: { 'cluster-blueprints.io/backup-schedule': this.name } },
+        },
+      },
+    });
+  }
+}

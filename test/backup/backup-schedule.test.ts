@@ -1,0 +1,93 @@
+import { Duration } from 'cdk8s';
+import { BackupSchedule, StatefulService, TeamNamespace, validateManifests } from '../../constructs';
+import { expectCode, find, render, testChart } from '../helpers';
+
+function database() {
+  const { app, chart } = testChart();
+  const team = new TeamNamespace(chart, 'payments', { holdsData: true });
+  const db = new StatefulService(chart, 'ledger', {
+    namespace: team,
+    image: 'postgres:16.4',
+    ports: [{ name: 'pg', port: 5432 }],
+    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
+  });
+  return { app, chart, team, db };
+}
+
+describe('BackupSchedule', () => {
+  test('defaults: nightly, kept 30 days, volumes snapshotted, in the velero namespace', () => {
+    const { app, chart, team } = database();
+    new BackupSchedule(chart, 'payments-nightly', { namespaces: [team] });
+    const schedule = find(render(app), 'Schedule', 'payments-nightly');
+    expect(schedule.apiVersion).toBe('velero.io/v1');
+    expect(schedule.metadata.namespace).toBe('velero');
+    expect(schedule.spec).toEqual({
+      schedule: '0 3 * * *',
+      useOwnerReferencesInBackup: false,
+      template: {
+        includedNamespaces: ['payments'],
+        ttl: '720h0m0s',
+        snapshotVolumes: true,
+        defaultVolumesToFsBackup: false,
+        metadata: { labels: { 'cluster-blueprints.io/backup-schedule': 'payments-nightly' } },
+      },
+    });
+  });
+
+  test('StatefulService.backUp() backs up its namespace under <namespace>-<name>', () => {
+    const { app, db } = database();
+    const backup = db.backUp({
+      schedule: '30 1 * * *',
+      retention: Duration.hours(36),
+      storageLocation: 'eu-west',
+      selector: { 'app.kubernetes.io/instance': 'ledger' },
+    });
+    expect(backup.includedNamespaces).toEqual(['payments']);
+    const spec = find(render(app), 'Schedule', 'payments-ledger').spec;
+    expect(spec.schedule).toBe('30 1 * * *');
+    expect(spec.template.ttl).toBe('36h0m0s');
+    expect(spec.template.storageLocation).toBe('eu-west');
+    expect(spec.template.labelSelector).toEqual({ matchLabels: { 'app.kubernetes.io/instance': 'ledger' } });
+  });
+
+  test("the schema check validates Schedules against Velero's CRD", () => {
+    const { app, chart } = database();
+    new BackupSchedule(chart, 'ok', { namespaces: ['payments'] });
+    const schedule = find(render(app), 'Schedule', 'ok');
+    expect(validateManifests([schedule])).toEqual([]);
+    const typo = { ...schedule, spec: { ...schedule.spec, template: { ...schedule.spec.template, tll: '1h' } } };
+    expect(validateManifests([typo]).map((f) => [f.rule, f.pointer])).toEqual([['SCHEMA_UNKNOWN_FIELD', '/spec/template/tll']]);
+    const { template: _dropped, ...noTemplate } = schedule.spec;
+    expect(validateManifests([{ ...schedule, spec: noTemplate }]).map((f) => f.rule)).toEqual(['SCHEMA_INVALID']);
+  });
+
+  test('BACKUP_NAMESPACES_INVALID: none, or one twice', () => {
+    const { chart } = database();
+    expectCode(() => new BackupSchedule(chart, 'none', { namespaces: [] }), 'BACKUP_NAMESPACES_INVALID');
+    expectCode(() => new BackupSchedule(chart, 'twice', { namespaces: ['a', 'a'] }), 'BACKUP_NAMESPACES_INVALID');
+  });
+
+  test('BACKUP_RETENTION_INVALID: under an hour, or not whole minutes', () => {
+    const { chart } = database();
+    expectCode(
+      () => new BackupSchedule(chart, 'short', { namespaces: ['a'], retention: Duration.minutes(30) }),
+      'BACKUP_RETENTION_INVALID',
+    );
+    expectCode(
+      () => new BackupSchedule(chart, 'odd', { namespaces: ['a'], retention: Duration.seconds(3601) }),
+      'BACKUP_RETENTION_INVALID',
+    );
+  });
+
+  test('SCHEDULE_INVALID and BACKUP_SELECTOR_INVALID', () => {
+    const { chart } = database();
+    expectCode(() => new BackupSchedule(chart, 'cron', { namespaces: ['a'], schedule: '0 25 * * *' }), 'SCHEDULE_INVALID');
+    expectCode(() => new BackupSchedule(chart, 'sel', { namespaces: ['a'], selector: { 'bad key!': 'x' } }), 'BACKUP_SELECTOR_INVALID');
+  });
+
+  test('BACKUP_DUPLICATE: backUp() twice on one workload', () => {
+    const { db } = database();
+    db.backUp();
+    expectCode(() => db.backUp(), 'BACKUP_DUPLICATE');
+  });
+});
