@@ -37,6 +37,20 @@ type Validator = (data: unknown) => void;
 
 const modelCache = new Map<string, Validator | null>();
 
+/** A typed model class of the kubernetes-models family (`new Model(data).validate()` throws on invalid data). */
+export interface ValidatingModel {
+  new (data: any): { validate(): void };
+}
+
+/**
+ * Registers the model class of a custom resource from an `@kubernetes-models/*`
+ * package (e.g. Argo CD's Application), so its objects are schema-checked by
+ * the model's compiled validator like built-in kinds.
+ */
+export function registerModel(apiVersion: string, kind: string, Model: ValidatingModel): void {
+  modelCache.set(`${apiVersion}/${kind}`, (data) => new Model(data).validate());
+}
+
 function modelValidator(apiVersion: string, kind: string): Validator | null {
   const key = `${apiVersion}/${kind}`;
   if (modelCache.has(key)) return modelCache.get(key)!;
