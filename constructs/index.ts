@@ -5,6 +5,7 @@ export * from './policy';
 export * from './config';
 export * from './storage';
 export * from './backup';
+export * from './gitops';
 export * from './networking';
 export * from './workloads';
 export * from './render';

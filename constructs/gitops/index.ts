@@ -1,0 +1,2 @@
+export * from './argo-application';
+export * from './sync-annotations';
