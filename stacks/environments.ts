@@ -1,6 +1,8 @@
 import { App, Duration } from 'cdk8s';
 import { Cassandra, ClusterPlatform, ExternalDatabase, HelloworldDb, HpaExample, RandomGenerator, ReverseProxy } from '../blueprints';
 import {
+  ArgoApplication,
+  BackupPolicy,
   BatchJob,
   BlueprintChart,
   BlueprintError,
@@ -53,8 +55,13 @@ export interface EnvironmentConfig {
   readonly monitoringReplicas: number;
   readonly cassandraReplicas: number;
   readonly access: Readonly<Record<string, TeamAccessProps>>;
+  /** Git repository Argo CD syncs the environment from; `path` defaults to `dist/<name>`. */
+  readonly gitops: { readonly repoUrl: string; readonly revision?: string; readonly path?: string };
+  /** Velero backups of every data holder (ledger, MySQL, Cassandra, random-generator's claims). @default - none */
+  readonly backups?: BackupPolicy;
 }
 
+const manifests = 'https://github.com/acme/cluster-manifests.git';
 const access = { payments: { edit: ['payments-devs'], view: ['sre'] }, catalog: { edit: ['catalog-devs'], view: ['sre'] } };
 
 export const dev: EnvironmentConfig = {
@@ -69,6 +76,7 @@ export const dev: EnvironmentConfig = {
   monitoringReplicas: 1,
   cassandraReplicas: 3,
   access,
+  gitops: { repoUrl: manifests },
 };
 
 export const staging: EnvironmentConfig = {
@@ -84,6 +92,7 @@ export const staging: EnvironmentConfig = {
   cassandraReplicas: 3,
   access,
   nodeAllocatable: { cpu: '3920m', memory: '14Gi' },
+  gitops: { repoUrl: manifests },
 };
 
 export const prod: EnvironmentConfig = {
@@ -103,6 +112,9 @@ export const prod: EnvironmentConfig = {
     payments: { edit: ['payments-devs'], view: ['sre', 'auditors'] },
     catalog: { edit: ['catalog-devs'], view: ['sre', 'auditors'] },
   },
+  // Prod syncs from the production branch, promoted by merge; nightly backups kept 30 days.
+  gitops: { repoUrl: manifests, revision: 'production' },
+  backups: { schedule: '0 2 * * *', retention: Duration.days(30) },
 };
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev, staging, prod };
@@ -267,11 +279,11 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
     return ns;
   };
   const helloNs = scenario('helloworld-db', true);
-  new HelloworldDb(helloNs, 'HelloworldDb', { namespace: helloNs, replicas: 3, storageClass: platform.storage.data });
+  const hello = new HelloworldDb(helloNs, 'HelloworldDb', { namespace: helloNs, replicas: 3, storageClass: platform.storage.data });
   const proxyNs = scenario('reverse-proxy');
   new ReverseProxy(proxyNs, 'ReverseProxy', { namespace: proxyNs, replicas: Math.max(config.replicas, 2) });
   const cassandraNs = scenario('cassandra', true);
-  new Cassandra(cassandraNs, 'Cassandra', {
+  const cassandra = new Cassandra(cassandraNs, 'Cassandra', {
     namespace: cassandraNs,
     replicas: config.cassandraReplicas,
     storageClass: platform.storage.data,
@@ -281,6 +293,20 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
   const externalNs = scenario('external-database');
   new ExternalDatabase(externalNs, 'ExternalDatabase', { namespace: externalNs, hostName: 'cluster0.abcde.mongodb.net' });
   const randomNs = scenario('random-generator', true);
-  new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs });
+  const random = new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs });
+
+  if (config.backups) for (const holder of [ledger, hello.database, cassandra.cluster, random.stateful]) holder.backUp(config.backups);
   return app;
+}
+
+/**
+ * Adds the environment's Argo CD Application (chart `argocd`, applied once by
+ * hand; from then on Argo CD syncs the rest of `dist/<env>`), which also marks
+ * every object with its sync wave and data holders with `Prune=false`. Only the
+ * `cdk8s synth` path calls it: under Pulumi, Argo CD would fight Pulumi for the
+ * same objects.
+ */
+export function addGitOps(app: App, config: EnvironmentConfig): ArgoApplication {
+  const chart = new BlueprintChart(app, 'argocd', { owner: 'platform', partOf: `platform-${config.name}` });
+  return new ArgoApplication(chart, config.name, { ...config.gitops, path: config.gitops.path ?? `dist/${config.name}` });
 }
