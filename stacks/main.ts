@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { BlueprintError, synthesize } from '../constructs';
-import { ENVIRONMENTS, buildEnvironment, environment } from './environments';
+import { ENVIRONMENTS, addGitOps, buildEnvironment, environment } from './environments';
 
 function selected(argv: readonly string[]): string[] {
   const i = argv.indexOf('--env');
@@ -16,7 +16,10 @@ function selected(argv: readonly string[]): string[] {
 export function main(argv: readonly string[] = process.argv.slice(2)): void {
   const root = process.env.CDK8S_OUTDIR ?? 'dist';
   for (const name of selected(argv)) {
-    const result = synthesize(buildEnvironment(environment(name)), { outdir: path.join(root, name) });
+    const config = environment(name);
+    const app = buildEnvironment(config);
+    addGitOps(app, config);
+    const result = synthesize(app, { outdir: path.join(root, name) });
     console.log(`${name}: ${result.objectCount} objects in ${result.files.length} files → ${path.relative(process.cwd(), result.outdir)}`);
   }
 }

@@ -15,7 +15,7 @@ describe('npm run synth (stacks/main.ts)', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-main-'));
     const r = synth(['--env', 'staging'], out);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^staging: \d+ objects in 11 files/);
+    expect(r.stdout).toMatch(/^staging: \d+ objects in 12 files/);
     expect(fs.readdirSync(out)).toEqual(['staging']);
     expect(fs.readdirSync(path.join(out, 'staging'))).toContain('team-payments.k8s.yaml');
   });
