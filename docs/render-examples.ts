@@ -34,6 +34,7 @@ export const EXCERPTS: Record<string, Excerpt> = {
   jobs: { file: 'jobs', show: ['Job', 'CronJob', 'DaemonSet'] },
   'cluster-platform': { file: 'cluster-platform', show: ['PriorityClass/high', 'StorageClass/data', 'Ingress', 'CronJob/descheduler'] },
   scenarios: { file: 'scenarios', show: ['Deployment/helloworld-db', 'HorizontalPodAutoscaler/hpa-example'] },
+  gitops: { file: 'gitops', show: ['Application', 'Namespace', 'Schedule'] },
 };
 
 /** Drops the labels and annotation every object carries (app.kubernetes.io/*, owner), keeping the rest. */
