@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import {
   BlueprintChart,
+  ClusterSecretStore,
+  ClusterSecretStoreProps,
   BlueprintError,
   ComputeResources,
   IRoutable,
@@ -57,6 +59,11 @@ export interface ClusterPlatformProps {
   readonly federate?: readonly string[];
   /** @default '*\/15 * * * *' */
   readonly deschedulerSchedule?: string;
+  /**
+   * The External Secrets Operator store the platform's Secrets are read from.
+   * @default - none: the environment names a store that exists in the cluster
+   */
+  readonly secretStore?: ClusterSecretStoreProps;
 }
 
 /**
@@ -79,6 +86,8 @@ export class ClusterPlatform extends Construct {
   public readonly storage: { readonly data: StorageClass; readonly scratch: StorageClass };
   public readonly monitoring: Monitoring;
   public readonly descheduler: Descheduler;
+  /** The ClusterSecretStore, when `secretStore` is set. */
+  public readonly secretStore?: ClusterSecretStore;
   private readonly props: ClusterPlatformProps;
   private readonly ingresses = new Map<string, IngressRoutes>();
 
@@ -101,6 +110,7 @@ export class ClusterPlatform extends Construct {
         description: 'Batch work that never preempts.',
       }),
     };
+    if (props.secretStore) this.secretStore = new ClusterSecretStore(this.clusterChart, 'secret-store', props.secretStore);
     const provisioner = props.provisioner ?? 'ebs.csi.aws.com';
     this.storage = {
       data: new StorageClass(this.clusterChart, 'data', {

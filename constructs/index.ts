@@ -3,6 +3,7 @@ export * from './namespace';
 export * from './scheduling';
 export * from './policy';
 export * from './config';
+export * from './secrets';
 export * from './storage';
 export * from './backup';
 export * from './gitops';

@@ -17,7 +17,8 @@ import {
   QuotaPreset,
   ResourcePreset,
   ScheduledJob,
-  SecretRef,
+  SecretBackend,
+  SecretDeclaration,
   StatefulService,
   TeamAccessProps,
   TeamNamespace,
@@ -59,6 +60,8 @@ export interface EnvironmentConfig {
   readonly gitops: { readonly repoUrl: string; readonly revision?: string; readonly path?: string };
   /** Velero backups of every data holder (ledger, MySQL, Cassandra, random-generator's claims). @default - none */
   readonly backups?: BackupPolicy;
+  /** The External Secrets Operator store (AWS Secrets Manager) every declared Secret is read from. */
+  readonly secretStore: { readonly name: string; readonly awsRegion: string };
 }
 
 const manifests = 'https://github.com/acme/cluster-manifests.git';
@@ -77,6 +80,7 @@ export const dev: EnvironmentConfig = {
   cassandraReplicas: 3,
   access,
   gitops: { repoUrl: manifests },
+  secretStore: { name: 'aws-secrets-manager', awsRegion: 'eu-west-1' },
 };
 
 export const staging: EnvironmentConfig = {
@@ -93,6 +97,7 @@ export const staging: EnvironmentConfig = {
   access,
   nodeAllocatable: { cpu: '3920m', memory: '14Gi' },
   gitops: { repoUrl: manifests },
+  secretStore: { name: 'aws-secrets-manager', awsRegion: 'eu-west-1' },
 };
 
 export const prod: EnvironmentConfig = {
@@ -115,6 +120,7 @@ export const prod: EnvironmentConfig = {
   // Prod syncs from the production branch, promoted by merge; nightly backups kept 30 days.
   gitops: { repoUrl: manifests, revision: 'production' },
   backups: { schedule: '0 2 * * *', retention: Duration.days(30) },
+  secretStore: { name: 'aws-secrets-manager', awsRegion: 'eu-west-1' },
 };
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev, staging, prod };
@@ -153,6 +159,8 @@ export function environment(name: string): EnvironmentConfig {
  */
 export function buildEnvironment(config: EnvironmentConfig, outdir?: string): App {
   const app = new App({ outdir });
+  // Every declared Secret is provided by the External Secrets Operator from the platform's store.
+  SecretBackend.use(app, SecretBackend.externalSecrets({ store: config.secretStore.name }));
   const platform = new ClusterPlatform(app, 'platform', {
     environment: config.name,
     nodeAllocatable: config.nodeAllocatable,
@@ -160,6 +168,7 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
     host: config.host,
     monitoringTargets: config.monitoringTargets,
     monitoringReplicas: config.monitoringReplicas,
+    secretStore: config.secretStore,
     teams: [
       { name: 'payments', quota: config.teamQuota, access: config.access.payments, holdsData: true },
       { name: 'catalog', quota: config.teamQuota, access: config.access.catalog },
@@ -203,6 +212,11 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
   platform.route({ path: '/product', backend: shop });
 
   // State and the outside world: a ledger database, two external mappings, batch work.
+  const ledgerCredentials = new SecretDeclaration(payments, 'ledger-credentials', {
+    namespace: payments,
+    keys: ['password'],
+    configKeys: { password: 'ledgerPassword' },
+  });
   const ledger = new StatefulService(payments, 'ledger', {
     namespace: payments,
     image: 'postgres:16.4',
@@ -212,7 +226,7 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
     writablePaths: ['/tmp', '/var/run/postgresql'],
     env: {
       PGDATA: '/var/lib/postgresql/data/pgdata',
-      POSTGRES_PASSWORD: EnvValue.fromSecret(SecretRef.fromName('ledger-credentials'), 'password'),
+      POSTGRES_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password'),
     },
     claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi', storageClass: platform.storage.data }],
   });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EnvValue, ExternalService, Probe, ResourcePreset, SecretRef, TeamNamespace, WebService } from '../../constructs';
+import { EnvValue, ExternalService, Probe, ResourcePreset, SecretDeclaration, TeamNamespace, WebService } from '../../constructs';
 
 /** Props of `ExternalDatabase`. */
 export interface ExternalDatabaseProps {
@@ -10,8 +10,11 @@ export interface ExternalDatabaseProps {
   readonly port?: number;
   /** @default 'ghcr.io/acme/orders:2.1.0' */
   readonly appImage?: string;
-  /** Secret with key `url-credentials`. @default 'external-database-credentials' */
-  readonly credentials?: SecretRef;
+  /**
+   * Secret with key `url-credentials`.
+   * @default - declared here as `external-database-credentials` (stack config key `mongoCredentials`)
+   */
+  readonly credentials?: SecretDeclaration;
 }
 
 /**
@@ -26,6 +29,14 @@ export class ExternalDatabase extends Construct {
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
     super(scope, id);
     const port = props.port ?? 27017;
+    const credentials =
+      props.credentials ??
+      new SecretDeclaration(this, 'Credentials', {
+        namespace: props.namespace,
+        name: 'external-database-credentials',
+        keys: ['url-credentials'],
+        configKeys: { 'url-credentials': 'mongoCredentials' },
+      });
     this.database = ExternalService.fromHostName(this, 'Database', {
       namespace: props.namespace.name,
       name: 'database',
@@ -43,10 +54,7 @@ export class ExternalDatabase extends Construct {
       env: {
         DATABASE_HOST: this.database.dnsName,
         DATABASE_PORT: String(port),
-        DATABASE_CREDENTIALS: EnvValue.fromSecret(
-          props.credentials ?? SecretRef.fromName('external-database-credentials'),
-          'url-credentials',
-        ),
+        DATABASE_CREDENTIALS: EnvValue.fromSecret(credentials, 'url-credentials'),
       },
     });
     this.database.allowFrom(this.app);

@@ -4,7 +4,7 @@ import {
   Probe,
   Qos,
   ResourcePreset,
-  SecretRef,
+  SecretDeclaration,
   StatefulService,
   StorageClass,
   TeamNamespace,
@@ -24,8 +24,11 @@ export interface HelloworldDbProps {
   readonly webImage?: string;
   /** @default 'mysql:8.4.2' */
   readonly mysqlImage?: string;
-  /** Secret with keys `root-password` and `password`, created by the deploy tool. @default 'helloworld-db-credentials' */
-  readonly credentials?: SecretRef;
+  /**
+   * Secret with keys `root-password` and `password`.
+   * @default - declared here as `helloworld-db-credentials` (stack config keys `mysqlRootPassword`, `mysqlPassword`)
+   */
+  readonly credentials?: SecretDeclaration;
   /** @default '10Gi' */
   readonly storage?: string;
   /** @default - the cluster's default StorageClass */
@@ -44,7 +47,14 @@ export class HelloworldDb extends Construct {
   constructor(scope: Construct, id: string, props: HelloworldDbProps) {
     super(scope, id);
     const ns = props.namespace;
-    const secret = props.credentials ?? SecretRef.fromName('helloworld-db-credentials');
+    const secret =
+      props.credentials ??
+      new SecretDeclaration(this, 'Credentials', {
+        namespace: ns,
+        name: 'helloworld-db-credentials',
+        keys: ['root-password', 'password'],
+        configKeys: { 'root-password': 'mysqlRootPassword', password: 'mysqlPassword' },
+      });
     this.database = new StatefulService(this, 'Database', {
       namespace: ns,
       name: 'database-service',

@@ -1,6 +1,6 @@
 import type { IEnvVarSource } from 'kubernetes-models/v1';
 import { ConfigMap } from './config-map';
-import { SecretRef } from './secret-ref';
+import { SecretSource, requireSecretKey } from './secret-ref';
 
 /** Pod fields the Downward API exposes as env. @see https://kubernetes.io/docs/concepts/workloads/pods/downward-api/ */
 export enum PodField {
@@ -30,7 +30,9 @@ export class EnvValue {
   public static fromConfigMap(configMap: ConfigMap, key: string): EnvValue {
     return new EnvValue(undefined, { configMapKeyRef: { name: configMap.name, key } }, configMap);
   }
-  public static fromSecret(secret: SecretRef, key: string): EnvValue {
+  /** One key of a Secret; with a `SecretDeclaration`, a key it does not declare fails at once (SECRET_KEY_UNDECLARED). */
+  public static fromSecret(secret: SecretSource, key: string): EnvValue {
+    requireSecretKey(secret, key);
     return new EnvValue(undefined, { secretKeyRef: { name: secret.name, key } }, undefined, secret);
   }
   /** A pod field (Downward API). */
@@ -51,6 +53,6 @@ export class EnvValue {
     public readonly value: string | undefined,
     public readonly valueFrom: IEnvVarSource | undefined,
     public readonly configMap?: ConfigMap,
-    public readonly secret?: SecretRef,
+    public readonly secret?: SecretSource,
   ) {}
 }

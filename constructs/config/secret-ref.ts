@@ -1,10 +1,13 @@
 import { BlueprintError } from '../core/errors';
 import { NameRule, nameIssue } from '../core/names';
+import { SecretDeclaration } from '../secrets/secret-declaration';
 
 /**
- * A reference to a Secret managed outside the manifests (by the deploy tool's
- * secret store, e.g. `pulumi config set --secret`, or an operator). The
- * library never writes secret values into YAML (PRACTICES §9).
+ * A reference by name to a Secret that another object of the same output
+ * provides (e.g. the TLS Secret a cert-manager `Certificate` writes). For a
+ * Secret holding credentials, declare it with `SecretDeclaration` instead, so
+ * the environment's backend provides it and its keys are checked. The library
+ * never writes secret values into YAML.
  */
 export class SecretRef {
   /**
@@ -21,4 +24,12 @@ export class SecretRef {
     public readonly name: string,
     public readonly version: string,
   ) {}
+}
+
+/** What a pod can read a Secret through: a declaration (preferred) or a reference by name. */
+export type SecretSource = SecretDeclaration | SecretRef;
+
+/** Fails when `key` is not declared by `secret` (a declaration); a bare reference cannot tell. */
+export function requireSecretKey(secret: SecretSource, key: string, field?: string): void {
+  if (secret instanceof SecretDeclaration) secret.requireKey(key, field);
 }

@@ -1,7 +1,7 @@
 import type { IVolume } from 'kubernetes-models/v1';
 import { MemoryInput, Memory } from '../core/quantity';
 import { ConfigMap } from './config-map';
-import { SecretRef } from './secret-ref';
+import { SecretSource } from './secret-ref';
 import { PodField } from './env';
 
 /** A pod volume. Containers mount it with `{ volume, path }`. */
@@ -20,7 +20,7 @@ export class Volume {
     return new Volume(name, { configMap: { name: configMap.name } }, configMap);
   }
   /** A Secret's entries as files (mode 0400). */
-  public static fromSecret(secret: SecretRef, name = secret.name): Volume {
+  public static fromSecret(secret: SecretSource, name = secret.name): Volume {
     return new Volume(name, { secret: { secretName: secret.name, defaultMode: 0o400 } }, undefined, secret);
   }
   /** Pod labels and annotations (and other fields) as files (Downward API). */
@@ -44,7 +44,7 @@ export class Volume {
     public readonly name: string,
     private readonly source: Omit<IVolume, 'name'>,
     public readonly configMap?: ConfigMap,
-    public readonly secret?: SecretRef,
+    public readonly secret?: SecretSource,
   ) {}
 
   public get isHostPath(): boolean {

@@ -45,6 +45,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'ValidatingAdmissionPolicyBinding',
   'FlowSchema',
   'PriorityLevelConfiguration',
+  'ClusterSecretStore',
+  'ClusterIssuer',
 ]);
 
 /** Labels describing one component of an application. */

@@ -51,13 +51,25 @@ export function registerModel(apiVersion: string, kind: string, Model: Validatin
   modelCache.set(`${apiVersion}/${kind}`, (data) => new Model(data).validate());
 }
 
+/*
+ * Operators' custom resources: typed models compiled from each project's
+ * released CRD schemas (types, required fields, enums), by API group.
+ */
+const MODEL_PACKAGES: Readonly<Record<string, string>> = {
+  'external-secrets.io': '@kubernetes-models/external-secrets',
+  'cert-manager.io': '@kubernetes-models/cert-manager',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+  'autoscaling.k8s.io': '@kubernetes-models/autoscaler',
+};
+
 function modelValidator(apiVersion: string, kind: string): Validator | null {
   const key = `${apiVersion}/${kind}`;
   if (modelCache.has(key)) return modelCache.get(key)!;
   let result: Validator | null = null;
   try {
     // One kind's module, not its whole API group: loads a fraction of the validators.
-    const Model = require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
+    const pkg = MODEL_PACKAGES[apiVersion.split('/')[0]] ?? 'kubernetes-models';
+    const Model = require(`${pkg}/${apiVersion}/${kind}`)[kind];
     if (Model) result = (data) => new Model(data).validate();
   } catch {
     result = null;
@@ -200,7 +212,8 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
         );
       }
     }
-    const validate = modelValidator(obj.apiVersion, obj.kind);
+    // A registered CRD schema already checks everything the model would (and unknown fields): one report per problem.
+    const validate = crd ? null : modelValidator(obj.apiVersion, obj.kind);
     if (!validate && !crd) {
       add(
         'SCHEMA_UNKNOWN_KIND',

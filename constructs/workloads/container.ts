@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import type { IContainer, IEnvVar, IEnvFromSource, IProbe, ILifecycleHandler } from 'kubernetes-models/v1';
 import { ConfigMap } from '../config/config-map';
 import { EnvValue } from '../config/env';
-import { SecretRef } from '../config/secret-ref';
+import { SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
 import { Protocol } from '../networking/network-intent';
@@ -185,7 +185,7 @@ export interface ContainerProps {
   /** Environment: literals (not for secret-looking names) or references. @default - none */
   readonly env?: Readonly<Record<string, string | EnvValue>>;
   /** Every key of these ConfigMaps/Secrets as env. @default - none */
-  readonly envFrom?: readonly (ConfigMap | SecretRef)[];
+  readonly envFrom?: readonly (ConfigMap | SecretSource)[];
   /**
    * A preset or explicit quantities.
    * @default - the namespace's LimitRange defaults (counted as such), else ResourcePreset.SMALL
@@ -215,7 +215,7 @@ export interface ResolvedContainer {
   /** Resources the container sets itself (undefined: left to the LimitRange). */
   readonly own: { readonly requests?: ResolvedCompute; readonly limits?: ResolvedCompute } | undefined;
   readonly configMaps: readonly ConfigMap[];
-  readonly secrets: readonly SecretRef[];
+  readonly secrets: readonly SecretSource[];
   readonly volumes: readonly Volume[];
 }
 
@@ -268,7 +268,7 @@ export function resolveContainer(
   }
   const allowed = new Set(props.allowPlaintextEnv ?? []);
   const configMaps = new Set<ConfigMap>();
-  const secrets = new Set<SecretRef>();
+  const secrets = new Set<SecretSource>();
   for (const [key, value] of Object.entries(props.env ?? {})) {
     const literal = typeof value === 'string' ? value : value.value;
     if (literal !== undefined && SECRET_ENV_NAME.test(key) && !allowed.has(key)) {
@@ -277,7 +277,7 @@ export function resolveContainer(
         field: `${field}.env.${key}`,
         value: '<redacted>',
         message: 'looks secret but has a literal value that would be written into the YAML',
-        fix: `use EnvValue.fromSecret(SecretRef.fromName('…'), '${key.toLowerCase()}'), or list '${key}' in allowPlaintextEnv if it is not secret`,
+        fix: `declare the Secret (new SecretDeclaration(…, { keys: ['${key.toLowerCase()}'] })) and use EnvValue.fromSecret(declaration, '${key.toLowerCase()}'), or list '${key}' in allowPlaintextEnv if it is not secret`,
       });
     }
     if (typeof value !== 'string') {

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import type { IContainer, IPodTemplateSpec } from 'kubernetes-models/v1';
 import { ConfigMap } from '../config/config-map';
 import { EnvValue } from '../config/env';
-import { SecretRef } from '../config/secret-ref';
+import { SecretSource } from '../config/secret-ref';
+import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Volume } from '../config/volume';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
@@ -59,6 +60,8 @@ export interface WorkloadProps extends ContainerProps {
    * @default false
    */
   readonly mountServiceAccountToken?: boolean;
+  /** Secrets of type `kubernetes.io/dockerconfigjson` for pulling private images. @default - none */
+  readonly imagePullSecrets?: readonly SecretSource[];
 }
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
@@ -130,6 +133,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     props.initContainers?.forEach((s, i) =>
       this.resolveInto(problems, this.initContainers, `initContainers[${i}]`, s.name ?? `init-${i}`, s),
     );
+    this.checkSecretNamespaces(problems);
     problems.throwIfAny();
     if (this.team) setOwner(this, this.team.owner);
     this.team?.addQuotaConsumer(this);
@@ -287,6 +291,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
           ? { serviceAccountName: this.props.serviceAccount?.name ?? this.team!.serviceAccountName }
           : {}),
         enableServiceLinks: false,
+        ...(this.props.imagePullSecrets?.length ? { imagePullSecrets: this.props.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
         securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
         terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
         ...(this.priorityClassName ? { priorityClassName: this.priorityClassName } : {}),
@@ -311,7 +316,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
 
   private configHash(): string | undefined {
     const configMaps = new Set<ConfigMap>();
-    const secrets = new Set<SecretRef>();
+    const secrets = new Set<SecretSource>();
     for (const c of [...this.initContainers, ...this.containers]) {
       c.configMaps.forEach((x) => configMaps.add(x));
       c.secrets.forEach((x) => secrets.add(x));
@@ -321,6 +326,26 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     for (const cm of [...configMaps].sort((a, b) => a.name.localeCompare(b.name))) h.update(`cm:${cm.name}:${cm.contentHash}\n`);
     for (const s of [...secrets].sort((a, b) => a.name.localeCompare(b.name))) h.update(`secret:${s.name}:${s.version}\n`);
     return h.digest('hex').slice(0, 16);
+  }
+
+  /** A Secret is read from the pod's own namespace only: a declaration elsewhere provides nothing here. */
+  private checkSecretNamespaces(problems: Problems): void {
+    const sources: [string, SecretSource][] = [
+      ...[...this.containers, ...this.initContainers].flatMap((c) =>
+        c.secrets.map((s): [string, SecretSource] => [`containers.${c.name}`, s]),
+      ),
+      ...(this.props.imagePullSecrets ?? []).map((s, i): [string, SecretSource] => [`imagePullSecrets[${i}]`, s]),
+    ];
+    for (const [field, s] of sources) {
+      if (s instanceof SecretDeclaration && s.namespace !== this.namespace)
+        problems.add({
+          code: 'SECRET_NAMESPACE_MISMATCH',
+          field,
+          value: `${s.namespace}/${s.name}`,
+          message: `is declared in another namespace than the workload (${this.namespace}); a pod can only read Secrets of its own namespace`,
+          fix: `declare the Secret in namespace ${this.namespace}`,
+        });
+    }
   }
 
   private addContainer(props: ContainerProps, role: string, into: ResolvedContainer[]): string {

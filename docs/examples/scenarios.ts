@@ -1,8 +1,10 @@
 import { App, Duration } from 'cdk8s';
-import { BlueprintChart, HelloworldDb, HpaExample, QuotaPreset, TeamNamespace, prometheusStorage } from '../../index';
+import { BlueprintChart, HelloworldDb, HpaExample, QuotaPreset, SecretBackend, TeamNamespace, prometheusStorage } from '../../index';
 
 export function build(): App {
   const app = new App();
+  // The database credentials are declared by HelloworldDb; External Secrets Operator provides them.
+  SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'aws-secrets-manager' }));
   const chart = new BlueprintChart(app, 'scenarios', { owner: 'demo' });
   const hello = new TeamNamespace(chart, 'helloworld-db');
   new HelloworldDb(chart, 'HelloworldDb', { namespace: hello });

@@ -11,11 +11,13 @@ import {
   REVERSE_PROXY_CONF,
   prometheusStorage,
 } from '../../blueprints';
-import { QuotaPreset, TeamNamespace, WebService, renderApp } from '../../constructs';
+import { BlueprintChart, QuotaPreset, SecretBackend, TeamNamespace, WebService, renderApp } from '../../constructs';
 import { expectCode, find, ofKind, testChart } from '../helpers';
 
 function inNamespace(name: string, quota = QuotaPreset.MEDIUM) {
-  const { app, chart } = testChart();
+  const app = new App();
+  SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'test-store' }));
+  const chart = new BlueprintChart(app, 'test', { owner: 'test' });
   const ns = new TeamNamespace(chart, name, { quota });
   return { app, chart, ns, objects: () => renderApp(app).flatMap((r) => r.objects) };
 }

@@ -1,0 +1,71 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ClusterSecretStore as ClusterSecretStoreModel } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ClusterSecretStore';
+import { Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+import { SecretBackend } from './secret-backend';
+
+/** The AWS secret service a store reads. */
+export enum AwsSecretService {
+  SECRETS_MANAGER = 'SecretsManager',
+  PARAMETER_STORE = 'ParameterStore',
+}
+
+/** Props of a `ClusterSecretStore`. */
+export interface ClusterSecretStoreProps {
+  /** Object name. @default - the construct id */
+  readonly name?: string;
+  /** AWS region of the secrets, e.g. `eu-west-1`. */
+  readonly awsRegion: string;
+  /** @default AwsSecretService.SECRETS_MANAGER */
+  readonly service?: AwsSecretService;
+  /**
+   * IAM role the operator assumes to read. @default - the operator's own credentials
+   * (IRSA or Pod Identity on its ServiceAccount)
+   */
+  readonly role?: string;
+}
+
+/**
+ * An External Secrets Operator `ClusterSecretStore` (cluster-scoped) reading
+ * AWS Secrets Manager or Parameter Store; `backend()` is the secret backend
+ * that points every `SecretDeclaration` at it.
+ */
+export class ClusterSecretStore extends Construct {
+  public readonly name: string;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'ClusterSecretStore');
+    this.name = props.name ?? id;
+    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
+    problems.check(!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.awsRegion), {
+      code: 'SECRET_STORE_INVALID',
+      field: 'awsRegion',
+      value: props.awsRegion,
+      message: 'is not an AWS region name',
+      fix: "use e.g. 'eu-west-1'",
+    });
+    problems.throwIfAny();
+    const model = new ClusterSecretStoreModel({
+      metadata: { name: this.name, labels: componentLabels({ name: this.name, component: 'secret-store' }) },
+      spec: {
+        provider: {
+          aws: {
+            service: props.service ?? AwsSecretService.SECRETS_MANAGER,
+            region: props.awsRegion,
+            ...(props.role ? { role: props.role } : {}),
+          },
+        },
+      },
+    });
+    this.apiObject = new ApiObject(this, 'Resource', model.toJSON() as any);
+  }
+
+  /** The External Secrets backend reading from this store. */
+  public backend(): SecretBackend {
+    return SecretBackend.externalSecrets({ store: this.name });
+  }
+}

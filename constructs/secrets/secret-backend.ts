@@ -1,0 +1,62 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { BlueprintError } from '../core/errors';
+import { NameRule, nameIssue } from '../core/names';
+
+/** What materializes declared Secrets. */
+export enum SecretBackendKind {
+  /** External Secrets Operator: one `ExternalSecret` per declaration, read from a `ClusterSecretStore`. */
+  EXTERNAL_SECRETS = 'external-secrets',
+  /** The deploy tool (the Pulumi program) creates each Secret from its encrypted stack config. */
+  DEPLOY_TOOL = 'deploy-tool',
+}
+
+/** Options of `SecretBackend.externalSecrets`. */
+export interface ExternalSecretsBackendOptions {
+  /** Name of the `ClusterSecretStore` every ExternalSecret reads from. */
+  readonly store: string;
+  /** How often the operator re-reads the store. @default Duration.hours(1) */
+  readonly refreshInterval?: Duration;
+}
+
+const CONTEXT_KEY = 'cluster-blueprints:secret-backend';
+
+/**
+ * Who provides the Secrets that workloads declare (`SecretDeclaration`). An
+ * environment picks one for its whole app with `SecretBackend.use(app, …)`;
+ * a declaration may override it.
+ */
+export class SecretBackend {
+  /** External Secrets Operator against the named `ClusterSecretStore`. */
+  public static externalSecrets(options: ExternalSecretsBackendOptions): SecretBackend {
+    const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'store', options.store);
+    if (issue) throw new BlueprintError({ path: '', construct: 'SecretBackend', ...issue });
+    return new SecretBackend(SecretBackendKind.EXTERNAL_SECRETS, options.store, options.refreshInterval ?? Duration.hours(1));
+  }
+
+  /** The deploy tool creates every Secret from `pulumi config set --secret <configKey>` values. */
+  public static deployTool(): SecretBackend {
+    return new SecretBackend(SecretBackendKind.DEPLOY_TOOL, undefined, undefined);
+  }
+
+  /**
+   * Makes `backend` the default of every declaration under `scope`. Call it
+   * on the App (or a chart) before adding children.
+   */
+  public static use(scope: IConstruct, backend: SecretBackend): void {
+    scope.node.setContext(CONTEXT_KEY, backend);
+  }
+
+  /** The backend chosen for `scope`, if any. */
+  public static of(scope: IConstruct): SecretBackend | undefined {
+    const found = scope.node.tryGetContext(CONTEXT_KEY);
+    return found instanceof SecretBackend ? found : undefined;
+  }
+
+  private constructor(
+    public readonly kind: SecretBackendKind,
+    /** The ClusterSecretStore, for EXTERNAL_SECRETS. */
+    public readonly store: string | undefined,
+    public readonly refreshInterval: Duration | undefined,
+  ) {}
+}

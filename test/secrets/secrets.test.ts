@@ -1,0 +1,135 @@
+import { App, Duration } from 'cdk8s';
+import {
+  AwsSecretService,
+  BlueprintChart,
+  ClusterSecretStore,
+  EnvValue,
+  QuotaPreset,
+  SecretBackend,
+  SecretBackendKind,
+  SecretDeclaration,
+  TeamNamespace,
+  Volume,
+  WebService,
+  collectIssues,
+  secretDeclarations,
+  validateManifests,
+} from '../../constructs';
+import { expectCode, find, render } from '../helpers';
+
+function setup(backend: SecretBackend | null = SecretBackend.externalSecrets({ store: 'vault' })) {
+  const app = new App();
+  if (backend) SecretBackend.use(app, backend);
+  const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+  return { app, chart, team };
+}
+
+const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
+
+describe('SecretDeclaration', () => {
+  test('the External Secrets backend renders one ExternalSecret per declaration, against the named store', () => {
+    const { app, team } = setup(SecretBackend.externalSecrets({ store: 'vault', refreshInterval: Duration.minutes(15) }));
+    const creds = new SecretDeclaration(team, 'db-credentials', { namespace: team, keys: ['user', 'password'] });
+    new WebService(team, 'web', { namespace: team, ...web, env: { DB_PASSWORD: EnvValue.fromSecret(creds, 'password') } });
+    const objects = render(app);
+    const es = find(objects, 'ExternalSecret', 'db-credentials');
+    expect(es.apiVersion).toBe('external-secrets.io/v1beta1');
+    expect(es.metadata.namespace).toBe('shop');
+    expect(es.spec).toEqual({
+      refreshInterval: '15m',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+      target: { name: 'db-credentials', creationPolicy: 'Owner' },
+      data: [
+        { secretKey: 'user', remoteRef: { key: 'shop/db-credentials', property: 'user' } },
+        { secretKey: 'password', remoteRef: { key: 'shop/db-credentials', property: 'password' } },
+      ],
+    });
+    expect(validateManifests([es]).filter((f) => f.severity === 'error')).toEqual([]);
+    const env = find(objects, 'Deployment', 'web').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } });
+    expect(JSON.stringify(objects)).not.toMatch(/stringData|"data":\{/);
+  });
+
+  test('the deploy-tool backend renders nothing; secretDeclarations lists every declaration with its config keys', () => {
+    const { app, team } = setup(SecretBackend.deployTool());
+    new SecretDeclaration(team, 'b', { namespace: team, keys: ['api-token'] });
+    new SecretDeclaration(team, 'a', { namespace: 'shop', keys: ['password'], configKeys: { password: 'aPass' }, remoteKey: 'x/y' });
+    expect(render(app).filter((o) => o.kind === 'ExternalSecret')).toEqual([]);
+    expect(secretDeclarations(app)).toEqual([
+      {
+        namespace: 'shop',
+        name: 'a',
+        backend: SecretBackendKind.DEPLOY_TOOL,
+        keys: [{ key: 'password', configKey: 'aPass', remoteKey: 'x/y', property: 'password' }],
+      },
+      {
+        namespace: 'shop',
+        name: 'b',
+        backend: SecretBackendKind.DEPLOY_TOOL,
+        keys: [{ key: 'api-token', configKey: 'bApiToken', remoteKey: 'shop/b', property: 'api-token' }],
+      },
+    ]);
+  });
+
+  test('a declaration may choose its own backend', () => {
+    const { app, team } = setup(SecretBackend.deployTool());
+    new SecretDeclaration(team, 'a', { namespace: team, keys: ['k'], backend: SecretBackend.externalSecrets({ store: 'other' }) });
+    expect(find(render(app), 'ExternalSecret', 'a').spec.secretStoreRef.name).toBe('other');
+  });
+
+  test("reading a key the declaration does not hold fails at once: 'SECRET_KEY_UNDECLARED'", () => {
+    const { team } = setup();
+    const creds = new SecretDeclaration(team, 'creds', { namespace: team, keys: ['password'] });
+    const issue = expectCode(() => EnvValue.fromSecret(creds, 'passwd'), 'SECRET_KEY_UNDECLARED');
+    expect(issue.value).toBe('passwd');
+    expect(issue.fix).toContain('password');
+  });
+
+  test("a declaration of another namespace cannot be read: 'SECRET_NAMESPACE_MISMATCH'", () => {
+    const { team } = setup();
+    const creds = new SecretDeclaration(team, 'creds', { namespace: 'elsewhere', keys: ['password'] });
+    expectCode(
+      () => new WebService(team, 'web', { namespace: team, ...web, mounts: [{ volume: Volume.fromSecret(creds), path: '/creds' }] }),
+      'SECRET_NAMESPACE_MISMATCH',
+    );
+    expectCode(() => new WebService(team, 'web2', { namespace: team, ...web, imagePullSecrets: [creds] }), 'SECRET_NAMESPACE_MISMATCH');
+  });
+
+  test('imagePullSecrets render on the pod', () => {
+    const { app, team } = setup();
+    const pull = new SecretDeclaration(team, 'registry', { namespace: team, keys: ['.dockerconfigjson'] });
+    new WebService(team, 'web', { namespace: team, ...web, imagePullSecrets: [pull] });
+    expect(find(render(app), 'Deployment', 'web').spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry' }]);
+  });
+
+  test("without a backend nothing provides the Secret: 'SECRET_BACKEND_MISSING'", () => {
+    const { app, team } = setup(null);
+    new SecretDeclaration(team, 'creds', { namespace: team, keys: ['password'] });
+    expect(collectIssues(app).map((i) => i.code)).toEqual(['SECRET_BACKEND_MISSING']);
+    expectCode(() => render(app), 'SECRET_BACKEND_MISSING');
+  });
+
+  test("'SECRET_DECLARED_TWICE' and 'SECRET_KEYS_INVALID'", () => {
+    const { app, team } = setup();
+    new SecretDeclaration(team, 'one', { namespace: team, name: 'creds', keys: ['password'] });
+    new SecretDeclaration(team, 'two', { namespace: team, name: 'creds', keys: ['password'] });
+    expect(collectIssues(app).map((i) => i.code)).toEqual(['SECRET_DECLARED_TWICE']);
+    expectCode(() => new SecretDeclaration(team, 'none', { namespace: team, keys: [] }), 'SECRET_KEYS_INVALID');
+    expectCode(() => new SecretDeclaration(team, 'dup', { namespace: team, keys: ['a', 'a'] }), 'SECRET_KEYS_INVALID');
+    expectCode(() => new SecretDeclaration(team, 'cfg', { namespace: team, keys: ['a'], configKeys: { b: 'x' } }), 'SECRET_KEYS_INVALID');
+  });
+});
+
+describe('ClusterSecretStore', () => {
+  test('an AWS store, schema-valid, whose backend points declarations at it', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'cluster', { owner: 'platform' });
+    const store = new ClusterSecretStore(chart, 'aws', { awsRegion: 'eu-west-1', service: AwsSecretService.PARAMETER_STORE });
+    expect(store.backend().store).toBe('aws');
+    const obj = find(render(app), 'ClusterSecretStore', 'aws');
+    expect(obj.metadata.namespace).toBeUndefined();
+    expect(obj.spec).toEqual({ provider: { aws: { service: 'ParameterStore', region: 'eu-west-1' } } });
+    expectCode(() => new ClusterSecretStore(chart, 'bad', { awsRegion: 'europe' }), 'SECRET_STORE_INVALID');
+  });
+});
