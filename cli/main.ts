@@ -43,7 +43,7 @@ export function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '-h' || a === '--help' || a === '--json') flags[a.replace(/^-+/, '')] = true;
+    if (a === '-h' || a === '--help' || a === '--json' || a === '--require-secrets') flags[a.replace(/^-+/, '')] = true;
     else if (a.startsWith('--')) flags[a.slice(2)] = argv[++i] ?? '';
     else positional.push(a);
   }
@@ -88,7 +88,12 @@ export async function run(
       out(`diagram: ${target} (${objects.length} objects)\n`);
       return errors.length ? 1 : 0;
     }
-    const report = checkDirectory(dir, { nodeAllocatable: node, nodes });
+    const context = {
+      secretsMustBeProvided: Boolean(flags['require-secrets']),
+      existingStorageClasses: flags['storage-classes'] ? String(flags['storage-classes']).split(',') : undefined,
+      externalSecrets: flags['provided-secrets'] ? String(flags['provided-secrets']).split(',') : undefined,
+    };
+    const report = checkDirectory(dir, { nodeAllocatable: node, nodes, context });
     if (flags['capacity-out']) fs.writeFileSync(String(flags['capacity-out']), `${JSON.stringify(report.capacity, null, 2)}\n`);
     if (command === 'capacity') {
       out(

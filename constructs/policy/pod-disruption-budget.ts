@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IssueInput, Problems } from '../core/errors';
+import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 
@@ -34,12 +34,6 @@ function isValidCount(v: unknown): v is PodCount {
 /** A count or percentage of `total` pods as a number; percentages round up (as the disruption and deployment controllers do for these fields). */
 export function resolvePodCount(count: PodCount | string, total: number): number {
   return typeof count === 'number' ? count : Math.ceil((Number(String(count).replace('%', '')) / 100) * total);
-}
-
-/** Pods a budget keeps up out of `replicas`. */
-function keptUp(budget: { minAvailable?: PodCount; maxUnavailable?: PodCount }, replicas: number): number {
-  if (budget.minAvailable !== undefined) return resolvePodCount(budget.minAvailable, replicas);
-  return replicas - resolvePodCount(budget.maxUnavailable ?? 1, replicas);
 }
 
 /**
@@ -107,25 +101,5 @@ export class PodDisruptionBudget extends Construct {
         ...((props.evictUnhealthyPods ?? true) ? { unhealthyPodEvictionPolicy: 'AlwaysAllow' } : {}),
       },
     });
-  }
-
-  /**
-   * The issue when this budget can never allow an eviction for a workload
-   * whose smallest replica count is `minReplicas` (a node drain would hang).
-   */
-  public evictionIssue(minReplicas: number, field = 'disruptionBudget'): IssueInput | undefined {
-    const up = keptUp(this, minReplicas);
-    if (up < minReplicas) return undefined;
-    const setting = this.minAvailable !== undefined ? `minAvailable ${this.minAvailable}` : `maxUnavailable ${this.maxUnavailable}`;
-    return {
-      code: 'PDB_BLOCKS_EVICTION',
-      field,
-      value: setting,
-      message: `keeps ${up} of ${minReplicas} pod(s) up, so no eviction is ever allowed and node drains hang`,
-      fix:
-        minReplicas === 1
-          ? 'use maxUnavailable: 1 for a single replica (or run 2+ replicas)'
-          : `allow at least one disruption: minAvailable ≤ ${minReplicas - 1} or maxUnavailable ≥ 1`,
-    };
   }
 }

@@ -5,8 +5,7 @@ import {
   VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed as MinAllowed,
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/autoscaling.k8s.io';
-import { addCheck } from '../core/checks';
-import { IssueInput, Problems } from '../core/errors';
+import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { ComputeResources, ResolvedCompute, resolveCompute } from '../core/resources';
 
@@ -90,19 +89,5 @@ export class VerticalAutoscaler extends Construct {
         ...(policy.minAllowed || policy.maxAllowed ? { resourcePolicy: { containerPolicies: [policy] } } : {}),
       },
     });
-    addCheck(this, 'VerticalAutoscaler', () => this.checkConflict(t));
-  }
-
-  private checkConflict(t: IVerticallyScalable): IssueInput[] {
-    if (this.updateMode === VpaUpdateMode.OFF || t.horizontalResourceMetrics.length === 0) return [];
-    return [
-      {
-        code: 'VPA_HPA_CONFLICT',
-        field: 'updateMode',
-        value: this.updateMode,
-        message: `changes the requests of ${t.name}, which an HPA scales on ${t.horizontalResourceMetrics.join('/')} utilization (a share of those requests): the two fight`,
-        fix: 'keep the VPA in VpaUpdateMode.OFF (recommendations only), or scale the HPA on a custom metric',
-      },
-    ];
   }
 }

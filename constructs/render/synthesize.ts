@@ -5,6 +5,8 @@ import { chartApiObjects, finishObject, stampOwners } from '../core/blueprint-ch
 import { collectIssues, withChecksAlreadyRun } from '../core/checks';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
 import { Finding, validateManifests } from '../rules/schema';
+import { ruleIssues } from '../rules/catalogue';
+import { RuleContext } from '../rules/rule';
 
 /** One chart, rendered. */
 export interface RenderedChart {
@@ -21,6 +23,8 @@ export interface RenderOptions {
    * @default true
    */
   readonly schemaCheck?: boolean;
+  /** Facts the rendered objects cannot show, for the rule catalogue. @default {} */
+  readonly ruleContext?: RuleContext;
 }
 
 /**
@@ -31,13 +35,16 @@ export interface RenderOptions {
  * checks once, cdk8s' own validation once, then serializes each object once.
  *
  * @throws BlueprintError with every issue of every construct, then every
- *   schema error, each group reported whole.
+ *   schema error, then every error of the rule catalogue, all together.
  */
 export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[] {
+  // Construct checks, schema and rules are all reported together: one stage never hides the next.
   const issues = collectIssues(app);
-  if (issues.length > 0) throw new BlueprintError(issues);
   const charts = app.charts;
-  if (charts.length === 0) return [];
+  if (charts.length === 0) {
+    if (issues.length > 0) throw new BlueprintError(issues);
+    return [];
+  }
   // Owners first: the annotation must be on the objects before they serialize.
   for (const chart of charts)
     stampOwners(
@@ -50,14 +57,17 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[
     // and serializes the first chart (whose objects we keep).
     first = withChecksAlreadyRun(() => App._synthChart(charts[0]));
   } catch (e) {
-    if (e instanceof BlueprintError) throw e;
-    throw new BlueprintError({
-      code: 'CDK8S_VALIDATION',
-      path: app.node.path,
-      field: 'app',
-      message: `failed cdk8s validation: ${(e as Error).message}`,
-      fix: 'fix the construct named in the message',
-    });
+    if (e instanceof BlueprintError) throw new BlueprintError([...issues, ...e.issues]);
+    throw new BlueprintError([
+      ...issues,
+      {
+        code: 'CDK8S_VALIDATION',
+        path: app.node.path,
+        field: 'app',
+        message: `failed cdk8s validation: ${(e as Error).message}`,
+        fix: 'fix the construct named in the message',
+      },
+    ]);
   }
   const rendered = charts.map((chart, i) => {
     const apiObjects = chartApiObjects(chart);
@@ -65,14 +75,15 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[
     return { chart, name: Names.toDnsLabel(chart), objects: json.map(finishObject), paths: apiObjects.map((o) => o.node.path) };
   });
   if (options.schemaCheck ?? true) {
-    const schemaIssues: BlueprintIssue[] = [];
     for (const r of rendered) {
       r.objects.forEach((obj, i) => {
-        for (const f of validateManifests([obj]).filter((x) => x.severity === 'error')) schemaIssues.push(findingToIssue(f, r.paths[i]));
+        for (const f of validateManifests([obj]).filter((x) => x.severity === 'error')) issues.push(findingToIssue(f, r.paths[i]));
       });
     }
-    if (schemaIssues.length > 0) throw new BlueprintError(schemaIssues);
   }
+  // The rule catalogue: the same rules `cluster-blueprints check` runs on any YAML.
+  issues.push(...ruleIssues(rendered, options.ruleContext));
+  if (issues.length > 0) throw new BlueprintError(issues);
   return rendered.map(({ chart, name, objects }) => ({ chart, name, objects }));
 }
 

@@ -3,8 +3,7 @@ import { ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute 
 import { Problems } from '../core/errors';
 import { resolvePodCount } from '../policy/pod-disruption-budget';
 import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
-import { ManifestIndex } from '../rules/rules';
-import { podTemplateOf } from '../rules/manifests';
+import { ManifestIndex, podTemplateOf } from '../rules/manifest-index';
 
 /** One namespace's peak use against its quota. */
 export interface NamespaceCapacity {

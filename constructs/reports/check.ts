@@ -2,7 +2,8 @@ import { ComputeResources } from '../core/resources';
 import { Finding, validateManifests } from '../rules/schema';
 import { CapacityReport, capacityReport } from './capacity';
 import { FileError, loadManifestDir } from '../rules/manifests';
-import { Rule, runRules } from '../rules/rules';
+import { runRules } from '../rules/catalogue';
+import { Rule, RuleContext } from '../rules/rule';
 
 /** The grade of a set of manifests. */
 export interface CheckReport {
@@ -22,6 +23,8 @@ export interface CheckOptions {
   readonly nodes?: number;
   /** Rules to run. @default RULES */
   readonly rules?: readonly Rule[];
+  /** Facts the manifests cannot show (existing storage classes, Secrets made elsewhere). @default {} */
+  readonly context?: RuleContext;
 }
 
 /** Grades objects: schema, then every best-practice rule, then capacity. */
@@ -34,7 +37,7 @@ export function checkManifests(
   const findings: (Finding & { file?: string })[] = [];
   objects.forEach((o, i) => findings.push(...validateManifests([o]).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) }))));
   const kube = objects.filter((o: any) => o && typeof o === 'object' && typeof o.kind === 'string' && typeof o.apiVersion === 'string');
-  findings.push(...runRules(kube, options.rules));
+  findings.push(...runRules(kube, { rules: options.rules, context: options.context }));
   const errors = findings.filter((f) => f.severity === 'error').length + fileErrors.length;
   return {
     findings,

@@ -1,4 +1,4 @@
-import { podTemplateOf, selects } from '../rules/manifests';
+import { podTemplateOf, selects } from '../rules/manifest-index';
 
 /*
  * A Graphviz (DOT) picture of an environment: namespaces as clusters,

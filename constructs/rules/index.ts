@@ -1,3 +1,6 @@
 export * from './schema';
 export * from './manifests';
-export * from './rules';
+export * from './manifest-index';
+export * from './rule';
+export * from './catalogue';
+export * from './references';

@@ -1,7 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { addCheck } from '../core/checks';
-import { IssueInput, Problems } from '../core/errors';
+import { Problems } from '../core/errors';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { AutoscalingProps, ResolvedAutoscaling, createAutoscaler, resolveAutoscaling } from '../policy/autoscaling';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
@@ -95,7 +94,6 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
       );
     }
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
-    addCheck(this, typeName, () => this.checkScaling());
   }
 
   public get scaleTarget() {
@@ -175,32 +173,5 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
         template: Lazy.any({ produce: () => this.podTemplate(t.maxReplicas, t.labels, { image: t.image }) }),
       },
     });
-  }
-
-  private checkScaling(): IssueInput[] {
-    const out: IssueInput[] = [];
-    const pdbIssue = this.disruptionBudget?.evictionIssue(this.minReplicas);
-    if (pdbIssue) out.push(pdbIssue);
-    const a = this.autoscaling;
-    if (a) {
-      for (const [metric, res] of [
-        [a.cpuUtilization, 'cpu'],
-        [a.memoryUtilization, 'memory'],
-      ] as const) {
-        if (metric === undefined) continue;
-        for (const c of this.containers) {
-          if (!this.effectiveResources(c).requests[res]) {
-            out.push({
-              code: 'HPA_REQUEST_MISSING',
-              field: `autoscaling.${res}Utilization`,
-              value: metric,
-              message: `needs a ${res} request on every container, but '${c.name}' has none: utilization is a share of the request`,
-              fix: `set resources.requests.${res} on '${c.name}' or drop the ${res} metric`,
-            });
-          }
-        }
-      }
-    }
-    return out;
   }
 }

@@ -342,8 +342,6 @@ export class StatefulService extends Workload implements IVerticallyScalable {
 
   private checkStateful(): IssueInput[] {
     const out: IssueInput[] = [];
-    const pdb = this.disruptionBudget?.evictionIssue(this.replicas);
-    if (pdb) out.push(pdb);
     const lr = this.team?.limitRange;
     for (const [i, c] of this.claims.entries()) {
       if (lr?.claimMin && c.storage.lt(lr.claimMin))

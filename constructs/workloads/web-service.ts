@@ -1,7 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { addCheck } from '../core/checks';
-import { IssueInput, Problems } from '../core/errors';
+import { Problems } from '../core/errors';
 import { NameRule, nameIssue } from '../core/names';
 import { Protocol } from '../networking/network-intent';
 import { ContainerProps, Hook, Probe } from './container';
@@ -75,7 +74,6 @@ export class WebService extends DeploymentWorkload {
         ...(props.sessionAffinity ? { sessionAffinity: 'ClientIP' } : {}),
       },
     });
-    addCheck(this, 'WebService', () => this.checkServicePorts());
   }
 
   protected mainContainerProps(props: WebServiceProps): ContainerProps {
@@ -85,18 +83,5 @@ export class WebService extends DeploymentWorkload {
       readiness: props.readiness ?? (first ? Probe.tcp(first.name, { periodSeconds: 5, failureThreshold: 3 }) : undefined),
       preStop: 'preStop' in props ? props.preStop : Hook.sleep(Duration.seconds(DEFAULTS.preStopSeconds)),
     };
-  }
-
-  private checkServicePorts(): IssueInput[] {
-    const declared = new Set(this.containers.flatMap((c) => c.ports.map((p) => p.name)));
-    return this.servicePorts
-      .filter((p) => !declared.has(p.targetPort ?? p.name))
-      .map((p) => ({
-        code: 'PORT_UNRESOLVED',
-        field: `servicePorts.${p.name}.targetPort`,
-        value: p.targetPort ?? p.name,
-        message: `is not a declared container port (${[...declared].join(', ')})`,
-        fix: 'target a port a container declares, by name',
-      }));
   }
 }

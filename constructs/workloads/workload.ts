@@ -375,31 +375,6 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const out: IssueInput[] = [];
     for (const [i, c] of [...this.containers, ...this.initContainers].entries()) {
       const field = i === 0 ? 'container' : `containers.${c.name}`;
-      const declared = new Map(c.ports.map((p) => [p.name, p.port]));
-      const numbers = new Set(c.ports.map((p) => p.port));
-      for (const kind of ['readiness', 'liveness', 'startup'] as const) {
-        const probe = c.props[kind];
-        if (probe?.port === undefined) continue;
-        const ok = typeof probe.port === 'string' ? declared.has(probe.port) : numbers.has(probe.port);
-        if (!ok)
-          out.push({
-            code: 'PORT_UNRESOLVED',
-            field: `${field}.${kind}.port`,
-            value: probe.port,
-            message: `is not a port declared by container '${c.name}' (${[...declared.keys()].join(', ') || 'none'})`,
-            fix: 'probe a declared port, by name or number, or declare it in ports',
-          });
-      }
-      if (c.props.liveness && c.props.readiness && c.props.liveness.checkKey === c.props.readiness.checkKey) {
-        out.push({
-          code: 'PROBE_SAME_CHECK',
-          field: `${field}.liveness`,
-          value: c.props.liveness.checkKey,
-          message:
-            'is the same check as readiness: a slow dependency would restart healthy pods instead of just taking them out of rotation',
-          fix: "give liveness its own cheap check (e.g. '/livez'), or drop it",
-        });
-      }
       const preStop = c.props.preStop?.seconds ?? 0;
       const drain = (this.props.drainTime?.toMilliseconds() ?? 0) / 1000;
       if (preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {

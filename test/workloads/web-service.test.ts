@@ -489,7 +489,7 @@ describe('WebService errors', () => {
       const { app, chart } = testChart();
       new WebService(chart, 'a', { namespace: 'plain', ...web, liveness: Probe.http('/x', 'nope') });
       new WebService(chart, 'b', { namespace: 'plain', ...web, preStop: Hook.sleep(Duration.seconds(40)) });
-      expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['PORT_UNRESOLVED', 'PRESTOP_EXCEEDS_GRACE']);
+      expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['PRESTOP_EXCEEDS_GRACE', 'PORT_UNRESOLVED']);
     });
   });
 });

@@ -1,0 +1,165 @@
+import { BlueprintIssue } from '../core/errors';
+import { ManifestIndex } from './manifest-index';
+import { GOVERNANCE_RULES } from './governance';
+import { REFERENCE_RULES } from './references';
+import { RELIABILITY_RULES } from './reliability';
+import { Rule, RuleContext, TreeRule, Violation } from './rule';
+import { Finding, objectId } from './schema';
+import { SECURITY_RULES } from './security';
+
+/*
+ * The rule catalogue: every rule the library enforces, defined once.
+ *
+ * To add a family, write `constructs/rules/<family>.ts` exporting a
+ * `readonly Rule[]` and add it to RULES below; the mode-agreement test
+ * (test/rules/catalogue.test.ts) then wants a failing case for each new code.
+ */
+
+/** Rules decided from rendered objects: run at synth, by `npm run check` and by `cluster-blueprints check`. */
+export const RULES: readonly Rule[] = [...RELIABILITY_RULES, ...SECURITY_RULES, ...GOVERNANCE_RULES, ...REFERENCE_RULES];
+
+/** Rules that need the typed construct tree; they run only at synth, in the construct named by `inspects`. */
+export const TREE_RULES: readonly TreeRule[] = [
+  {
+    code: 'PRESTOP_EXCEEDS_GRACE',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['WebService', 'Worker', 'StatefulService'],
+    description: 'preStop time plus the app drain time ends before terminationGracePeriodSeconds.',
+    needs: 'the drainTime prop, which no rendered field carries',
+  },
+  {
+    code: 'NODE_TOO_SMALL',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['WebService', 'Worker', 'StatefulService', 'BatchJob', 'ScheduledJob', 'NodeAgent'],
+    description: "A pod's requests fit the allocatable of the environment's declared node size.",
+    needs:
+      "the environment's node size (BlueprintChart nodeAllocatable); on YAML the capacity report does the same with --node-cpu/--node-memory",
+  },
+  {
+    code: 'LIMITRANGE_VIOLATION',
+    severity: 'error',
+    category: 'governance',
+    inspects: ['WebService', 'Worker', 'StatefulService', 'BatchJob', 'ScheduledJob', 'NodeAgent'],
+    description: "Containers and claims stay within their TeamNamespace's LimitRange min and max.",
+    needs: "the TeamNamespace's typed LimitRange, resolved once with exact quantities",
+  },
+  {
+    code: 'QUOTA_RESOURCES_MISSING',
+    severity: 'error',
+    category: 'governance',
+    inspects: ['WebService', 'Worker', 'StatefulService', 'BatchJob', 'ScheduledJob', 'NodeAgent'],
+    description: 'Under a compute quota every container has requests and limits, its own or the LimitRange defaults.',
+    needs: "the TeamNamespace's typed quota and LimitRange",
+  },
+  ...(['QUOTA_EXCEEDED', 'QUOTA_PODS_EXCEEDED', 'QUOTA_CLAIMS_EXCEEDED'] as const).map((code): TreeRule => ({
+    code,
+    severity: 'error',
+    category: 'governance',
+    inspects: ['TeamNamespace'],
+    description: "The namespace's workloads at peak (HPA maximum plus release surge, per track) fit its ResourceQuota.",
+    needs: "each workload's peak pod count per release track; on YAML the capacity report checks the same totals",
+  })),
+  {
+    code: 'HOSTPATH_FORBIDDEN',
+    severity: 'error',
+    category: 'security',
+    inspects: ['NodeAgent'],
+    description: "A NodeAgent mounts hostPath only in a namespace enforcing Pod Security 'privileged'.",
+    needs: "the team's typed Pod Security level (SEC_HOST_PATH checks the rendered pod spec)",
+  },
+  {
+    code: 'INGRESS_INVALID',
+    severity: 'error',
+    category: 'references',
+    inspects: ['IngressRoutes'],
+    description: 'An IngressRoutes routes at least one path.',
+    needs: 'routes added after construction (addRoute)',
+  },
+];
+
+/** Options of `runRules`. */
+export interface RunRulesOptions {
+  /** Rules to run. @default RULES */
+  readonly rules?: readonly Rule[];
+  /** Facts the output cannot show. @default {} */
+  readonly context?: RuleContext;
+}
+
+/** One rule's verdict on one object. */
+interface Verdict {
+  readonly rule: Rule;
+  readonly violation: Violation;
+}
+
+/** Runs `rules` over an index; a rule that throws on malformed input becomes one RULE_FAILED verdict instead of a crash. */
+type Outcome = Verdict | { readonly failed: Rule; readonly error: unknown };
+function evaluate(index: ManifestIndex, rules: readonly Rule[], context: RuleContext): Outcome[] {
+  return rules.flatMap((rule): Outcome[] => {
+    try {
+      return rule.check(index, context).map((violation) => ({ rule, violation }));
+    } catch (error) {
+      return [{ failed: rule, error }];
+    }
+  });
+}
+
+/**
+ * Runs rules over `objects`, any input: non-objects and type-confused
+ * documents are left out of the index (the schema check reports them).
+ */
+export function runRules(objects: readonly unknown[], options: RunRulesOptions = {}): Finding[] {
+  return evaluate(new ManifestIndex(objects), options.rules ?? RULES, options.context ?? {}).map((r) =>
+    'failed' in r
+      ? {
+          rule: 'RULE_FAILED',
+          severity: 'error',
+          object: '(input)',
+          pointer: '',
+          message: `rule ${r.failed.code} could not read the input: ${(r.error as Error)?.message ?? String(r.error)}`,
+          fix: 'fix the malformed object the schema findings name',
+        }
+      : {
+          rule: r.rule.code,
+          severity: r.rule.severity,
+          object: objectId(r.violation.object),
+          pointer: r.violation.pointer,
+          message: r.violation.message,
+          fix: r.violation.fix ?? r.rule.fix,
+        },
+  );
+}
+
+/**
+ * The synth hook: runs the catalogue over rendered objects and returns each
+ * error as a BlueprintIssue carrying the construct path of the object at
+ * fault (`paths[i]` is the path of `objects[i]`). Warnings do not fail a
+ * synth; `npm run check` reports them.
+ */
+export function ruleIssues(
+  charts: readonly { readonly objects: readonly any[]; readonly paths: readonly string[] }[],
+  context: RuleContext = {},
+): BlueprintIssue[] {
+  const pathOf = new Map<unknown, string>();
+  for (const c of charts) c.objects.forEach((o, i) => pathOf.set(o, c.paths[i]));
+  const errors = RULES.filter((r) => r.severity === 'error');
+  return evaluate(new ManifestIndex(charts.flatMap((c) => c.objects)), errors, context).map((r) =>
+    'failed' in r
+      ? {
+          code: 'RULE_FAILED',
+          path: '',
+          field: '(rules)',
+          message: `rule ${r.failed.code} failed: ${(r.error as Error)?.message ?? String(r.error)}`,
+          fix: 'report this as a bug of cluster-blueprints',
+        }
+      : {
+          code: r.rule.code,
+          path: pathOf.get(r.violation.object) ?? '',
+          construct: objectId(r.violation.object),
+          field: r.violation.pointer || '(object)',
+          message: r.violation.message,
+          fix: r.violation.fix ?? r.rule.fix,
+        },
+  );
+}

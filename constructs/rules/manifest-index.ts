@@ -1,0 +1,195 @@
+import { EffectiveDefaults, defaultsFromManifest } from '../namespace/limit-range';
+
+/*
+ * What every rule sees: the rendered objects, indexed once by kind, by
+ * namespace and by key, so a rule over N objects costs O(N), not O(N²).
+ * Works on plain objects, so the same index serves synth (our own output)
+ * and `cluster-blueprints check` (any YAML).
+ */
+
+/** A pod template found in a workload, with its owner. */
+export interface PodTemplateRef {
+  readonly owner: any;
+  readonly namespace: string | undefined;
+  readonly labels: Record<string, string>;
+  readonly spec: any;
+}
+
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Kinds whose pods come from `spec.template`. */
+const TEMPLATE_OWNERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+
+/** The pod template of a workload object, if it has one (any kind that owns pods, bare Pods and PodTemplates included). */
+export function podTemplateOf(o: any): { metadata?: any; spec?: any } | undefined {
+  if (!isObject(o)) return undefined;
+  let t: unknown;
+  if (TEMPLATE_OWNERS.has(o.kind)) t = o.spec?.template;
+  else if (o.kind === 'CronJob') t = o.spec?.jobTemplate?.spec?.template;
+  else if (o.kind === 'PodTemplate') t = o.template;
+  else if (o.kind === 'Pod') t = { metadata: o.metadata, spec: o.spec };
+  return isObject(t) ? t : undefined;
+}
+
+/** Every pod template among `objects`. */
+export function podTemplates(objects: readonly any[]): PodTemplateRef[] {
+  return objects.flatMap((o) => {
+    const t = podTemplateOf(o);
+    return isObject(t?.spec)
+      ? [{ owner: o, namespace: o.metadata?.namespace, labels: isObject(t.metadata?.labels) ? t.metadata.labels : {}, spec: t.spec }]
+      : [];
+  });
+}
+
+/** Does a label selector (`matchLabels`/`matchExpressions`, or a plain map) select `labels`? An empty or missing selector selects nothing. */
+export function selects(selector: any, labels: Record<string, string>): boolean {
+  if (!isObject(selector)) return false;
+  const structured = 'matchLabels' in selector || 'matchExpressions' in selector;
+  const matchLabels = structured ? selector.matchLabels : selector;
+  for (const [k, v] of Object.entries(isObject(matchLabels) ? matchLabels : {})) if (labels[k] !== v) return false;
+  for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
+    const has = e?.key in labels;
+    const values: unknown[] = Array.isArray(e?.values) ? e.values : [];
+    if (e?.operator === 'In' && !(has && values.includes(labels[e.key]))) return false;
+    if (e?.operator === 'NotIn' && has && values.includes(labels[e.key])) return false;
+    if (e?.operator === 'Exists' && !has) return false;
+    if (e?.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+/** Containers of a pod spec, init containers first; tolerant of malformed input. */
+export function containersOf(spec: any): any[] {
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
+  return [...list(spec?.initContainers), ...list(spec?.containers)];
+}
+
+/** App containers only (no init containers). */
+export function appContainersOf(spec: any): any[] {
+  return Array.isArray(spec?.containers) ? spec.containers.filter(isObject) : [];
+}
+
+/** `arr` if it is an array, else `[]` (foreign YAML can put anything anywhere). */
+export function arr(v: unknown): any[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** Is `o` shaped enough like a Kubernetes object for rules to read (string kind and apiVersion, object metadata)? */
+export function isKubeObject(o: unknown): boolean {
+  return (
+    isObject(o) &&
+    typeof o.kind === 'string' &&
+    typeof o.apiVersion === 'string' &&
+    (o.metadata === undefined || isObject(o.metadata)) &&
+    (o.metadata?.name === undefined || typeof o.metadata.name === 'string') &&
+    (o.metadata?.namespace === undefined || typeof o.metadata.namespace === 'string')
+  );
+}
+
+/** The kinds whose replica count an HPA may own. */
+export const SCALED_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
+
+/** The rendered objects, indexed. */
+export class ManifestIndex {
+  public readonly objects: readonly any[];
+  public readonly templates: PodTemplateRef[];
+  private readonly byKey = new Map<string, any>();
+  private readonly byKind = new Map<string, any[]>();
+  private readonly byNamespace = new Map<string, any[]>();
+  private readonly byNsKind = new Map<string, any[]>();
+  private readonly templatesByNs = new Map<string, PodTemplateRef[]>();
+  private readonly hpaByTarget = new Map<string, any>();
+  private readonly limitDefaults = new Map<string, EffectiveDefaults | undefined>();
+
+  /** Non-objects and type-confused documents are left out (the schema check reports them). */
+  constructor(objects: readonly unknown[]) {
+    this.objects = objects.filter(isKubeObject);
+    for (const o of this.objects) {
+      const ns = o.metadata?.namespace;
+      this.byKey.set(this.key(o.kind, ns, o.metadata?.name), o);
+      push(this.byKind, o.kind, o);
+      if (ns !== undefined) push(this.byNamespace, ns, o);
+      push(this.byNsKind, `${ns ?? ''}/${o.kind}`, o);
+      if (o.kind === 'HorizontalPodAutoscaler' && isObject(o.spec?.scaleTargetRef))
+        this.hpaByTarget.set(this.key(o.spec.scaleTargetRef.kind, ns, o.spec.scaleTargetRef.name), o);
+    }
+    this.templates = podTemplates(this.objects);
+    for (const t of this.templates) push(this.templatesByNs, t.namespace ?? '', t);
+  }
+
+  public key(kind: unknown, ns: unknown, name: unknown): string {
+    return `${String(kind)}/${typeof ns === 'string' ? ns : ''}/${typeof name === 'string' ? name : ''}`;
+  }
+  public get(kind: string, ns: string | undefined, name: unknown): any | undefined {
+    return typeof name === 'string' ? this.byKey.get(this.key(kind, ns, name)) : undefined;
+  }
+  public ofKind(...kinds: string[]): any[] {
+    return kinds.length === 1 ? (this.byKind.get(kinds[0]) ?? []) : kinds.flatMap((k) => this.byKind.get(k) ?? []);
+  }
+  public inNamespace(ns: string | undefined): any[] {
+    return this.byNamespace.get(ns ?? '') ?? [];
+  }
+  /** Pod templates in namespace `ns`. */
+  public templatesIn(ns: string | undefined): PodTemplateRef[] {
+    return this.templatesByNs.get(ns ?? '') ?? [];
+  }
+  /** Pod templates of namespace `ns` whose labels `selector` selects. */
+  public selected(ns: string | undefined, selector: any): PodTemplateRef[] {
+    return this.templatesIn(ns).filter((t) => selects(selector, t.labels));
+  }
+  /** Workloads of `kinds` in `ns` whose pod labels `selector` selects. */
+  public selectedWorkloads(ns: string | undefined, selector: any, kinds = SCALED_KINDS): any[] {
+    return this.selected(ns, selector)
+      .filter((t) => kinds.includes(t.owner.kind))
+      .map((t) => t.owner);
+  }
+  /** The HPA scaling `o`, if any. */
+  public hpaFor(o: any): any | undefined {
+    return this.hpaByTarget.get(this.key(o.kind, o.metadata?.namespace, o.metadata?.name));
+  }
+  /** Replicas of a workload: at the HPA minimum and maximum, or its declared count. */
+  public replicas(o: any): { min: number; max: number; hpa?: any } {
+    const hpa = this.hpaFor(o);
+    if (hpa) {
+      const min = typeof hpa.spec?.minReplicas === 'number' ? hpa.spec.minReplicas : 1;
+      return { min, max: typeof hpa.spec?.maxReplicas === 'number' ? hpa.spec.maxReplicas : min, hpa };
+    }
+    const r = typeof o.spec?.replicas === 'number' ? o.spec.replicas : 1;
+    return { min: r, max: r };
+  }
+  /** Pod Security `enforce` level of a namespace defined in the set, if any. */
+  public psaLevel(ns: string | undefined): string | undefined {
+    return ns ? this.get('Namespace', undefined, ns)?.metadata?.labels?.['pod-security.kubernetes.io/enforce'] : undefined;
+  }
+  /** The container LimitRange item of namespace `ns`, raw. */
+  public containerLimits(ns: string | undefined): any | undefined {
+    return this.ofKindIn('LimitRange', ns)
+      .flatMap((l) => arr(l.spec?.limits))
+      .find((l: any) => l?.type === 'Container');
+  }
+  /** What the API server fills in for a container of namespace `ns` that sets no resources (undefined: no LimitRange item, or unparsable). */
+  public limitRangeDefaults(ns: string | undefined): EffectiveDefaults | undefined {
+    const k = ns ?? '';
+    if (!this.limitDefaults.has(k)) {
+      const item = this.containerLimits(ns);
+      let d: EffectiveDefaults | undefined;
+      try {
+        d = item ? defaultsFromManifest(item) : undefined;
+      } catch {
+        d = undefined;
+      }
+      this.limitDefaults.set(k, d);
+    }
+    return this.limitDefaults.get(k);
+  }
+  /** Objects of `kind` in namespace `ns`. */
+  public ofKindIn(kind: string, ns: string | undefined): any[] {
+    return this.byNsKind.get(`${ns ?? ''}/${kind}`) ?? [];
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

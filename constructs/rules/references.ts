@@ -1,0 +1,239 @@
+import { ManifestIndex, PodTemplateRef, arr, containersOf, selects } from './manifest-index';
+import { Rule, RuleContext, Violation, v } from './rule';
+
+/*
+ * References between objects: whatever an object names (a Service's pods, an
+ * Ingress backend, a pod's ConfigMaps, Secrets, claims and classes) is in the
+ * output, or declared as provided by the cluster or the deploy tool.
+ */
+
+const CERT_MANAGER_ISSUER = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
+
+/** `namespace/name` of every Secret the output provides: Secrets, ExternalSecrets' targets, cert-manager Certificates' secretName. */
+export function providedSecrets(ix: ManifestIndex, context: RuleContext = {}): Set<string> {
+  const out = new Set<string>(context.externalSecrets ?? []);
+  for (const o of ix.objects) {
+    const ns = o.metadata?.namespace;
+    if (o.kind === 'Secret' && o.apiVersion === 'v1') out.add(`${ns}/${o.metadata?.name}`);
+    else if (o.kind === 'ExternalSecret' && o.apiVersion.startsWith('external-secrets.io/'))
+      out.add(`${ns}/${o.spec?.target?.name ?? o.metadata?.name}`);
+    else if (o.kind === 'Certificate' && o.apiVersion.startsWith('cert-manager.io/') && typeof o.spec?.secretName === 'string')
+      out.add(`${ns}/${o.spec.secretName}`);
+    // cert-manager's ingress-shim makes a Certificate for every TLS entry of an Ingress annotated with an issuer.
+    else if (o.kind === 'Ingress' && CERT_MANAGER_ISSUER.some((a) => o.metadata?.annotations?.[a]))
+      for (const tls of arr(o.spec?.tls)) if (typeof tls?.secretName === 'string') out.add(`${ns}/${tls.secretName}`);
+  }
+  return out;
+}
+
+/** Every Secret a pod template needs, with where it is named. */
+function secretsOfTemplate(t: PodTemplateRef): [string, string][] {
+  const out: [string, string][] = [];
+  for (const vol of arr(t.spec.volumes)) {
+    if (vol?.secret?.secretName && !vol.secret.optional) out.push([vol.secret.secretName, '/spec/volumes']);
+    for (const s of arr(vol?.projected?.sources)) if (s?.secret?.name && !s.secret.optional) out.push([s.secret.name, '/spec/volumes']);
+  }
+  for (const c of containersOf(t.spec)) {
+    for (const e of arr(c.env)) {
+      const ref = e?.valueFrom?.secretKeyRef;
+      if (ref?.name && !ref.optional) out.push([ref.name, '/env']);
+    }
+    for (const e of arr(c.envFrom)) if (e?.secretRef?.name && !e.secretRef.optional) out.push([e.secretRef.name, '/envFrom']);
+  }
+  for (const s of arr(t.spec.imagePullSecrets)) if (s?.name) out.push([s.name, '/spec/imagePullSecrets']);
+  return out;
+}
+
+/** Claims rendered by the output (PVCs and StatefulSet claim templates) with the storage class they ask for. */
+function storageClassUses(ix: ManifestIndex): [any, string, string][] {
+  const out: [any, string, string][] = [];
+  for (const p of ix.ofKind('PersistentVolumeClaim'))
+    if (p.spec?.storageClassName) out.push([p, '/spec/storageClassName', p.spec.storageClassName]);
+  for (const s of ix.ofKind('StatefulSet'))
+    arr(s.spec?.volumeClaimTemplates).forEach((c, i) => {
+      if (c?.spec?.storageClassName) out.push([s, `/spec/volumeClaimTemplates/${i}/spec/storageClassName`, c.spec.storageClassName]);
+    });
+  return out;
+}
+
+const selectorSelectsNothing = (ix: ManifestIndex, o: any, selector: any) => ix.selected(o.metadata?.namespace, selector).length === 0;
+
+export const REFERENCE_RULES: readonly Rule[] = [
+  {
+    code: 'REF_SERVICE_SELECTOR',
+    severity: 'error',
+    category: 'references',
+    inspects: ['Service', 'pod templates'],
+    description: "A Service's selector matches pods of some workload in its namespace.",
+    fix: "make the selector match the workload's pod labels",
+    check: (ix) =>
+      ix
+        .ofKind('Service')
+        .filter((s) => s.spec?.selector && selectorSelectsNothing(ix, s, s.spec.selector))
+        .map((s) => v(s, '/spec/selector', 'selects no pods')),
+  },
+  {
+    code: 'REF_SERVICE_ENDPOINTS',
+    severity: 'warning',
+    category: 'references',
+    inspects: ['Service', 'EndpointSlice', 'Endpoints'],
+    description: 'A selector-less Service has an EndpointSlice (or is an ExternalName).',
+    fix: 'add an EndpointSlice labelled kubernetes.io/service-name, or a selector',
+    check: (ix) => {
+      const served = new Set(
+        ix
+          .ofKind('EndpointSlice', 'Endpoints')
+          .flatMap((e) =>
+            [e.metadata?.labels?.['kubernetes.io/service-name'], e.metadata?.name].map((n) => `${e.metadata?.namespace}/${n}`),
+          ),
+      );
+      return ix
+        .ofKind('Service')
+        .filter((s) => !s.spec?.selector && s.spec?.type !== 'ExternalName' && !served.has(`${s.metadata?.namespace}/${s.metadata?.name}`))
+        .map((s) => v(s, '/spec', 'has no selector and no endpoints'));
+    },
+  },
+  {
+    code: 'REF_INGRESS_BACKEND',
+    severity: 'error',
+    category: 'references',
+    inspects: ['Ingress', 'Service'],
+    description: 'Ingress backends are Services (and ports) of the same namespace.',
+    fix: 'route to an existing Service and one of its ports',
+    check: (ix) =>
+      ix.ofKind('Ingress').flatMap((ing) =>
+        arr(ing.spec?.rules).flatMap((r) =>
+          arr(r?.http?.paths).flatMap((p): Violation[] => {
+            const name = p?.backend?.service?.name;
+            if (name === undefined) return [];
+            const svc = ix.get('Service', ing.metadata?.namespace, name);
+            if (!svc) return [v(ing, '/spec/rules', `routes ${p.path} to missing Service ${name}`)];
+            const port = p.backend.service.port;
+            const ok = arr(svc.spec?.ports).some((sp) => (port?.name ? sp?.name === port.name : sp?.port === port?.number));
+            return ok ? [] : [v(ing, '/spec/rules', `routes ${p.path} to a port Service ${name} does not have`)];
+          }),
+        ),
+      ),
+  },
+  {
+    code: 'REF_HPA_TARGET',
+    severity: 'error',
+    category: 'references',
+    inspects: ['HorizontalPodAutoscaler'],
+    description: "An HPA's scaleTargetRef exists.",
+    fix: 'point scaleTargetRef at an existing Deployment or StatefulSet',
+    check: (ix) =>
+      ix
+        .ofKind('HorizontalPodAutoscaler')
+        .filter((h) => !ix.get(h.spec?.scaleTargetRef?.kind, h.metadata?.namespace, h.spec?.scaleTargetRef?.name))
+        .map((h) => v(h, '/spec/scaleTargetRef', `targets missing ${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`)),
+  },
+  {
+    code: 'REF_STATEFULSET_SERVICE',
+    severity: 'error',
+    category: 'references',
+    inspects: ['StatefulSet', 'Service'],
+    description: "A StatefulSet's serviceName is a headless Service selecting its pods.",
+    fix: 'create the headless Service (clusterIP: None) named by serviceName',
+    check: (ix) =>
+      ix
+        .ofKind('StatefulSet')
+        .filter((s) => {
+          const svc = ix.get('Service', s.metadata?.namespace, s.spec?.serviceName);
+          return !svc || svc.spec?.clusterIP !== 'None' || !selects(svc.spec?.selector, s.spec?.template?.metadata?.labels ?? {});
+        })
+        .map((s) => v(s, '/spec/serviceName', `serviceName ${s.spec?.serviceName} is not a headless Service selecting its pods`)),
+  },
+  {
+    code: 'REF_PDB_SELECTOR',
+    severity: 'warning',
+    category: 'references',
+    inspects: ['PodDisruptionBudget', 'pod templates'],
+    description: "A PodDisruptionBudget's selector matches some pods.",
+    fix: "match the workload's pod labels",
+    check: (ix) =>
+      ix
+        .ofKind('PodDisruptionBudget')
+        .filter((p) => selectorSelectsNothing(ix, p, p.spec?.selector))
+        .map((p) => v(p, '/spec/selector', 'protects no pods')),
+  },
+  {
+    code: 'REF_NETPOL_SELECTOR',
+    severity: 'warning',
+    category: 'references',
+    inspects: ['NetworkPolicy', 'pod templates'],
+    description: "A NetworkPolicy's pod selector matches some pods (an empty one matches all).",
+    fix: "match the workload's pod labels",
+    check: (ix) =>
+      ix
+        .ofKind('NetworkPolicy')
+        .filter(
+          (n) =>
+            (Object.keys(n.spec?.podSelector?.matchLabels ?? {}).length > 0 || arr(n.spec?.podSelector?.matchExpressions).length > 0) &&
+            selectorSelectsNothing(ix, n, n.spec.podSelector),
+        )
+        .map((n) => v(n, '/spec/podSelector', 'applies to no pods')),
+  },
+  {
+    code: 'REF_MISSING_OBJECT',
+    severity: 'error',
+    category: 'references',
+    inspects: ['pod templates', 'PersistentVolumeClaim', 'StatefulSet'],
+    description:
+      "Referenced ConfigMaps, PersistentVolumeClaims, ServiceAccounts and PriorityClasses exist in the output; a claim's storage class is a StorageClass of the output or one the environment declares as existing.",
+    fix: 'create the referenced object, fix the name, or declare the storage class as existing in the cluster',
+    check: (ix, context) => {
+      const out: Violation[] = [];
+      for (const t of ix.templates) {
+        const need = (kind: string, ns: string | undefined, name: unknown, where: string) => {
+          if (typeof name === 'string' && name && !ix.get(kind, ns, name)) out.push(v(t.owner, where, `refers to missing ${kind} ${name}`));
+        };
+        for (const vol of arr(t.spec.volumes)) {
+          if (vol?.configMap && !vol.configMap.optional) need('ConfigMap', t.namespace, vol.configMap.name, '/spec/volumes');
+          for (const s of arr(vol?.projected?.sources))
+            if (s?.configMap && !s.configMap.optional) need('ConfigMap', t.namespace, s.configMap.name, '/spec/volumes');
+          if (vol?.persistentVolumeClaim) need('PersistentVolumeClaim', t.namespace, vol.persistentVolumeClaim.claimName, '/spec/volumes');
+        }
+        for (const c of containersOf(t.spec)) {
+          for (const e of arr(c.env))
+            if (e?.valueFrom?.configMapKeyRef && !e.valueFrom.configMapKeyRef.optional)
+              need('ConfigMap', t.namespace, e.valueFrom.configMapKeyRef.name, '/env');
+          for (const e of arr(c.envFrom))
+            if (e?.configMapRef && !e.configMapRef.optional) need('ConfigMap', t.namespace, e.configMapRef.name, '/envFrom');
+        }
+        const sa = t.spec.serviceAccountName ?? t.spec.serviceAccount;
+        if (sa !== 'default') need('ServiceAccount', t.namespace, sa, '/spec/serviceAccountName');
+        const pc = t.spec.priorityClassName;
+        if (typeof pc === 'string' && !pc.startsWith('system-')) need('PriorityClass', undefined, pc, '/spec/priorityClassName');
+      }
+      const existing = new Set(context.existingStorageClasses ?? []);
+      for (const [o, pointer, cls] of storageClassUses(ix))
+        if (!existing.has(cls) && !ix.get('StorageClass', undefined, cls))
+          out.push(v(o, pointer, `asks for StorageClass ${cls}, which neither the output nor the cluster declaration provides`));
+      return out;
+    },
+  },
+  {
+    code: 'SECRET_UNPROVIDED',
+    severity: 'error',
+    category: 'references',
+    inspects: ['pod templates', 'Ingress', 'Secret', 'ExternalSecret', 'Certificate'],
+    description:
+      'A Secret that a pod (env, envFrom, volumes, imagePullSecrets) or an Ingress TLS entry names is provided: by a Secret, an ExternalSecret (external-secrets.io) whose target is that name, a cert-manager Certificate whose secretName is that name, or the deploy tool. Checked when the context asks for it (Secrets made outside the output are common in foreign YAML).',
+    fix: 'declare the Secret (an ExternalSecret or the deploy tool), or fix the name',
+    check: (ix, context) => {
+      if (!context.secretsMustBeProvided) return [];
+      const provided = providedSecrets(ix, context);
+      const missing = (ns: string | undefined, name: string) => !provided.has(`${ns}/${name}`);
+      const out: Violation[] = [];
+      for (const t of ix.templates)
+        for (const [name, where] of secretsOfTemplate(t))
+          if (missing(t.namespace, name)) out.push(v(t.owner, where, `refers to Secret ${name}, which nothing in the output provides`));
+      for (const ing of ix.ofKind('Ingress'))
+        for (const tls of arr(ing.spec?.tls))
+          if (tls?.secretName && missing(ing.metadata?.namespace, tls.secretName))
+            out.push(v(ing, '/spec/tls', `serves TLS from Secret ${tls.secretName}, which nothing in the output provides`));
+      return out;
+    },
+  },
+];

@@ -1,0 +1,272 @@
+import { isPinnedImage } from '../core/names';
+import { resolvePodCount } from '../policy/pod-disruption-budget';
+import { ManifestIndex, PodTemplateRef, SCALED_KINDS, appContainersOf, arr, containersOf } from './manifest-index';
+import { Rule, Violation, v } from './rule';
+
+/*
+ * Reliability: pods that get scheduled, start, serve, scale and survive node
+ * drains. Modelled on kube-score and Polaris.
+ */
+
+const LONG_RUNNING = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
+const scaled = (ix: ManifestIndex) => ix.ofKind(...SCALED_KINDS);
+
+/** The handler part of a probe (what it checks, not how often). */
+function probeHandler(p: any): string {
+  return JSON.stringify([p?.httpGet, p?.tcpSocket, p?.exec, p?.grpc]);
+}
+
+function probePort(p: any): unknown {
+  return p?.httpGet?.port ?? p?.tcpSocket?.port ?? p?.grpc?.port;
+}
+
+/** A request a container gets: its own, its limit (the API server copies it), or the namespace LimitRange's default. */
+function hasRequest(ix: ManifestIndex, t: PodTemplateRef, c: any, r: 'cpu' | 'memory'): boolean {
+  if (c.resources?.requests?.[r] !== undefined || c.resources?.limits?.[r] !== undefined) return true;
+  return ix.limitRangeDefaults(t.namespace)?.requests[r] !== undefined;
+}
+
+export const RELIABILITY_RULES: readonly Rule[] = [
+  {
+    code: 'REL_RESOURCES',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: ['pod templates', 'LimitRange'],
+    description: 'Every container requests CPU and memory and limits memory (or its namespace LimitRange supplies them).',
+    fix: 'set resources.requests.cpu/memory and resources.limits.memory, or give the namespace a LimitRange with defaults',
+    check: (ix) =>
+      ix.templates.flatMap((t) => {
+        const d = ix.limitRangeDefaults(t.namespace);
+        return containersOf(t.spec).flatMap((c, i): Violation[] => {
+          const missing = [
+            ['requests', 'cpu'],
+            ['requests', 'memory'],
+            ['limits', 'memory'],
+          ].filter(([side, r]) => c.resources?.[side]?.[r] === undefined && (d as any)?.[side]?.[r] === undefined);
+          return missing.length
+            ? [v(t.owner, `/containers/${i}/resources`, `container '${c.name}' has no ${missing.map((m) => m.join('.')).join(', ')}`)]
+            : [];
+        });
+      }),
+  },
+  {
+    code: 'IMAGE_UNPINNED',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates'],
+    description: 'Images are pinned to a tag or digest, never `latest` or no tag.',
+    fix: "pin a version, e.g. 'nginx:1.27.2' or a digest",
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec)
+          .filter((c) => !isPinnedImage(c.image))
+          .map((c) => v(t.owner, '/image', `container '${c.name}' uses unpinned image '${c.image}'`)),
+      ),
+  },
+  {
+    code: 'REL_READINESS',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: LONG_RUNNING,
+    description: 'Serving containers of long-running workloads have a readiness probe.',
+    fix: 'add a readiness probe so the pod leaves Service endpoints while it cannot serve',
+    check: (ix) =>
+      ix.templates
+        .filter((t) => LONG_RUNNING.includes(t.owner.kind))
+        .flatMap((t) =>
+          appContainersOf(t.spec)
+            .filter((c) => arr(c.ports).length && !c.readinessProbe)
+            .map((c) => v(t.owner, '/readinessProbe', `container '${c.name}' serves ports but has no readiness probe`)),
+        ),
+  },
+  {
+    code: 'PROBE_SAME_CHECK',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates'],
+    description: 'Liveness and readiness are different checks (timing aside).',
+    fix: "give liveness its own cheap check (e.g. '/livez'), or drop it",
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        appContainersOf(t.spec)
+          .filter((c) => c.livenessProbe && c.readinessProbe && probeHandler(c.livenessProbe) === probeHandler(c.readinessProbe))
+          .map((c) =>
+            v(
+              t.owner,
+              '/livenessProbe',
+              `container '${c.name}' uses the same check for liveness and readiness: a slow dependency would restart healthy pods`,
+            ),
+          ),
+      ),
+  },
+  {
+    code: 'PORT_UNRESOLVED',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates', 'Service'],
+    description:
+      "Probe ports and a Service's named targetPorts are ports the containers declare (a numeric probe port counts when the container declares none).",
+    fix: 'probe or target a port a container declares, by name or number, or declare it in ports',
+    check: (ix) => {
+      const out: Violation[] = [];
+      for (const t of ix.templates) {
+        for (const c of containersOf(t.spec)) {
+          const ports = arr(c.ports);
+          for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+            const port = probePort(c[kind]);
+            if (port === undefined) continue;
+            const ok =
+              typeof port === 'string'
+                ? ports.some((p) => p?.name === port)
+                : ports.length === 0 || ports.some((p) => p?.containerPort === port);
+            if (!ok)
+              out.push(v(t.owner, `/${kind}`, `container '${c.name}' ${kind} targets port ${port}, which the container does not declare`));
+          }
+        }
+      }
+      for (const s of ix.ofKind('Service')) {
+        if (!s.spec?.selector) continue;
+        const pods = ix.selected(s.metadata?.namespace, s.spec.selector);
+        if (!pods.length) continue;
+        const names = new Set(pods.flatMap((t) => appContainersOf(t.spec).flatMap((c) => arr(c.ports).map((p) => p?.name))));
+        for (const p of arr(s.spec.ports))
+          if (typeof p?.targetPort === 'string' && !names.has(p.targetPort))
+            out.push(v(s, '/spec/ports', `targetPort ${p.targetPort} is not a port name the selected pods declare`));
+      }
+      return out;
+    },
+  },
+  {
+    code: 'REL_HPA_REPLICAS',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: [...SCALED_KINDS, 'HorizontalPodAutoscaler'],
+    description: 'A workload owned by an HPA does not set replicas (each apply would reset the scale).',
+    fix: 'remove spec.replicas from the HPA target',
+    check: (ix) =>
+      scaled(ix)
+        .filter((o) => o.spec?.replicas !== undefined && ix.hpaFor(o))
+        .map((o) => v(o, '/spec/replicas', 'sets replicas although an HPA scales it')),
+  },
+  {
+    code: 'REL_PDB_MISSING',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: [...SCALED_KINDS, 'PodDisruptionBudget'],
+    description: 'Replicated workloads have a PodDisruptionBudget.',
+    fix: 'add a PodDisruptionBudget (maxUnavailable: 1) selecting the pods',
+    check: (ix) => {
+      const covered = new Set(
+        ix.ofKind('PodDisruptionBudget').flatMap((p) => ix.selectedWorkloads(p.metadata?.namespace, p.spec?.selector)),
+      );
+      return scaled(ix)
+        .filter((o) => ix.replicas(o).max >= 2 && !covered.has(o))
+        .map((o) => v(o, '', 'runs 2+ replicas without a disruption budget'));
+    },
+  },
+  {
+    code: 'PDB_BLOCKS_EVICTION',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['PodDisruptionBudget', ...SCALED_KINDS, 'HorizontalPodAutoscaler'],
+    description:
+      'A PodDisruptionBudget allows at least one eviction at the smallest replica count (percentages round up, as the disruption controller does), else node drains hang.',
+    fix: 'use maxUnavailable: 1, or minAvailable below the smallest replica count',
+    check: (ix) =>
+      ix.ofKind('PodDisruptionBudget').flatMap((p): Violation[] => {
+        const mu = p.spec?.maxUnavailable;
+        const ma = p.spec?.minAvailable;
+        const targets = ix.selectedWorkloads(p.metadata?.namespace, p.spec?.selector);
+        const min = targets.reduce((n, o) => n + ix.replicas(o).min, 0);
+        if (ma === undefined && mu !== undefined && resolvePodCount(mu, Math.max(min, 1)) === 0)
+          return [v(p, '/spec/maxUnavailable', `maxUnavailable ${mu} allows no disruption at all`)];
+        if (!targets.length || ma === undefined) return [];
+        const up = resolvePodCount(ma, min);
+        return up >= min
+          ? [
+              v(
+                p,
+                '/spec/minAvailable',
+                `minAvailable ${ma} keeps ${up} of ${min} pod(s) up, so no eviction is ever allowed and node drains hang`,
+                min === 1
+                  ? 'use maxUnavailable: 1 for a single replica (or run 2+ replicas)'
+                  : `allow at least one disruption: minAvailable ≤ ${min - 1} or maxUnavailable ≥ 1`,
+              ),
+            ]
+          : [];
+      }),
+  },
+  {
+    code: 'REL_SPREAD',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: SCALED_KINDS,
+    description: 'Replicated workloads spread across hosts (topology spread or pod anti-affinity).',
+    fix: 'add topologySpreadConstraints on kubernetes.io/hostname (and the zone)',
+    check: (ix) =>
+      scaled(ix)
+        .filter(
+          (o) =>
+            ix.replicas(o).max >= 2 &&
+            !arr(o.spec?.template?.spec?.topologySpreadConstraints).length &&
+            !o.spec?.template?.spec?.affinity?.podAntiAffinity,
+        )
+        .map((o) => v(o, '/spec/template/spec', 'runs 2+ replicas with nothing spreading them across hosts')),
+  },
+  {
+    code: 'HPA_REQUEST_MISSING',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['HorizontalPodAutoscaler', ...SCALED_KINDS, 'LimitRange'],
+    description: 'An HPA scaling on CPU or memory utilization targets pods whose every container requests that resource.',
+    fix: 'set the request on every container (utilization is a share of the request), or scale on another metric',
+    check: (ix) =>
+      ix.ofKind('HorizontalPodAutoscaler').flatMap((h) => {
+        const target = ix.get(h.spec?.scaleTargetRef?.kind, h.metadata?.namespace, h.spec?.scaleTargetRef?.name);
+        const t = target && ix.templates.find((x) => x.owner === target);
+        if (!t) return [];
+        const resources = arr(h.spec?.metrics)
+          .filter((m) => m?.type === 'Resource' && m.resource?.target?.type === 'Utilization')
+          .map((m) => m.resource.name)
+          .filter((r): r is 'cpu' | 'memory' => r === 'cpu' || r === 'memory');
+        return resources.flatMap((r) =>
+          appContainersOf(t.spec)
+            .filter((c) => !hasRequest(ix, t, c, r))
+            .map((c) =>
+              v(
+                h,
+                '/spec/metrics',
+                `scales on ${r} utilization, but container '${c.name}' of ${target.kind} ${target.metadata.name} requests no ${r}`,
+              ),
+            ),
+        );
+      }),
+  },
+  {
+    code: 'VPA_HPA_CONFLICT',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['VerticalPodAutoscaler', 'HorizontalPodAutoscaler'],
+    description: 'A VPA that changes requests (any mode but Off) does not target a workload an HPA scales on CPU or memory utilization.',
+    fix: 'keep the VPA in updateMode Off (recommendations only), or scale the HPA on a custom metric',
+    check: (ix) =>
+      ix.ofKind('VerticalPodAutoscaler').flatMap((vpa) => {
+        const mode = vpa.spec?.updatePolicy?.updateMode ?? 'Auto';
+        const ref = vpa.spec?.targetRef;
+        const target = ix.get(ref?.kind, vpa.metadata?.namespace, ref?.name);
+        const hpa = mode !== 'Off' && target ? ix.hpaFor(target) : undefined;
+        const metrics = arr(hpa?.spec?.metrics)
+          .filter((m) => m?.type === 'Resource' && ['cpu', 'memory'].includes(m.resource?.name))
+          .map((m) => m.resource.name);
+        return metrics.length
+          ? [
+              v(
+                vpa,
+                '/spec/updatePolicy/updateMode',
+                `updateMode ${mode} changes the requests of ${ref.name}, which an HPA scales on ${metrics.join('/')} utilization: the two fight`,
+              ),
+            ]
+          : [];
+      }),
+  },
+];

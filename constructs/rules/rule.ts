@@ -1,0 +1,73 @@
+import { ManifestIndex } from './manifest-index';
+import { Severity } from './schema';
+
+/** What a rule is about. */
+export type RuleCategory = 'reliability' | 'security' | 'governance' | 'references' | 'day2';
+
+/** One object a rule finds at fault. */
+export interface Violation {
+  /** The rendered object at fault. */
+  readonly object: any;
+  /** JSON pointer into it, e.g. `/spec/minAvailable` (`''` for the whole object). */
+  readonly pointer: string;
+  /** What is wrong with this object, in one sentence. */
+  readonly message: string;
+  /** A fix more specific than the rule's. @default - the rule's fix */
+  readonly fix?: string;
+}
+
+/** Facts about the target cluster that rendered objects cannot show. */
+export interface RuleContext {
+  /** StorageClasses the cluster already has (claims may use them without the output declaring them). @default - none */
+  readonly existingStorageClasses?: readonly string[];
+  /** Secrets provided outside the output (by the deploy tool), as `namespace/name`. @default - none */
+  readonly externalSecrets?: readonly string[];
+  /**
+   * Require every Secret a pod or Ingress names to be provided (SECRET_UNPROVIDED).
+   * Off for foreign YAML, whose Secrets are usually made by hand.
+   * @default false
+   */
+  readonly secretsMustBeProvided?: boolean;
+}
+
+/**
+ * A rule decided from rendered objects alone. The same function runs at synth
+ * (over our own output, where an `error` fails the build with the construct
+ * path of the object), in `npm run check` and in `cluster-blueprints check` on
+ * any YAML.
+ */
+export interface Rule {
+  /** Stable code: the finding's `rule`, and the BlueprintIssue `code` at synth. */
+  readonly code: string;
+  readonly severity: Severity;
+  readonly category: RuleCategory;
+  /** The kinds it reads (documentation; `'*'` for any). */
+  readonly inspects: readonly string[];
+  /** What holds when it passes. */
+  readonly description: string;
+  /** How to fix a violation. */
+  readonly fix: string;
+  /** Every violation in the set. */
+  check(index: ManifestIndex, context: RuleContext): readonly Violation[];
+}
+
+/**
+ * A rule that needs the typed construct tree (props that never reach the
+ * YAML, such as a drain time), declared here so the catalogue lists every
+ * code; its check runs only at synth, in the construct that owns the props.
+ */
+export interface TreeRule {
+  readonly code: string;
+  readonly severity: 'error';
+  readonly category: RuleCategory;
+  /** The construct types that run it. */
+  readonly inspects: readonly string[];
+  readonly description: string;
+  /** Why rendered objects are not enough. */
+  readonly needs: string;
+}
+
+/** `v(o, '/spec', 'is wrong')`: a violation, tersely. */
+export function v(object: any, pointer: string, message: string, fix?: string): Violation {
+  return fix === undefined ? { object, pointer, message } : { object, pointer, message, fix };
+}

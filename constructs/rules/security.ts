@@ -1,0 +1,243 @@
+import { SECRET_ENV_NAME } from '../core/names';
+import { arr, containersOf } from './manifest-index';
+import { Rule, Violation, v } from './rule';
+
+/*
+ * Security: the Pod Security Standards (baseline and restricted) on the
+ * rendered pod spec, RBAC hygiene and exposure.
+ */
+
+export const SECURITY_RULES: readonly Rule[] = [
+  {
+    code: 'SEC_HOST_NAMESPACES',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'PSS baseline: no hostNetwork, hostPID or hostIPC.',
+    fix: 'remove hostNetwork/hostPID/hostIPC',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        ['hostNetwork', 'hostPID', 'hostIPC']
+          .filter((k) => t.spec[k] === true)
+          .map((k) => v(t.owner, `/spec/${k}`, `shares the node's ${k.slice(4)} namespace`)),
+      ),
+  },
+  {
+    code: 'SEC_PRIVILEGED',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'PSS baseline: no privileged containers.',
+    fix: 'remove securityContext.privileged',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec)
+          .filter((c) => c.securityContext?.privileged === true)
+          .map((c) => v(t.owner, '/securityContext/privileged', `container '${c.name}' is privileged`)),
+      ),
+  },
+  {
+    code: 'SEC_CAPABILITIES',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'PSS restricted: drop ALL capabilities, add at most NET_BIND_SERVICE.',
+    fix: "set securityContext.capabilities: { drop: ['ALL'] }",
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec).flatMap((c) => {
+          const caps = c.securityContext?.capabilities ?? {};
+          const out: Violation[] = [];
+          if (!arr(caps.drop).includes('ALL'))
+            out.push(v(t.owner, '/securityContext/capabilities/drop', `container '${c.name}' does not drop ALL capabilities`));
+          const added = arr(caps.add).filter((x) => x !== 'NET_BIND_SERVICE');
+          if (added.length) out.push(v(t.owner, '/securityContext/capabilities/add', `container '${c.name}' adds ${added.join(', ')}`));
+          return out;
+        }),
+      ),
+  },
+  {
+    code: 'SEC_HOST_PATH',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates', 'Namespace'],
+    description: 'PSS baseline: no hostPath volumes, except in namespaces that enforce the privileged level.',
+    fix: 'use another volume type, or move the node agent to a namespace enforcing privileged',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        arr(t.spec.volumes)
+          .filter((vol) => vol?.hostPath && ix.psaLevel(t.namespace) !== 'privileged')
+          .map((vol) =>
+            v(t.owner, '/spec/volumes', `mounts hostPath ${vol.hostPath.path} in a namespace that does not enforce privileged`),
+          ),
+      ),
+  },
+  {
+    code: 'SEC_HOST_PORTS',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'PSS baseline: no hostPort.',
+    fix: 'expose the port through a Service instead',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec).flatMap((c) =>
+          arr(c.ports)
+            .filter((p) => p?.hostPort)
+            .map((p) => v(t.owner, '/ports', `container '${c.name}' binds hostPort ${p.hostPort}`)),
+        ),
+      ),
+  },
+  {
+    code: 'SEC_RUN_AS_NON_ROOT',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'PSS restricted: runAsNonRoot, never UID 0.',
+    fix: 'set securityContext.runAsNonRoot: true and a non-zero runAsUser',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec)
+          .filter((c) => {
+            const nonRoot = c.securityContext?.runAsNonRoot ?? t.spec.securityContext?.runAsNonRoot;
+            const uid = c.securityContext?.runAsUser ?? t.spec.securityContext?.runAsUser;
+            return nonRoot !== true || uid === 0;
+          })
+          .map((c) => v(t.owner, '/securityContext/runAsNonRoot', `container '${c.name}' may run as root`)),
+      ),
+  },
+  {
+    code: 'SEC_PRIVILEGE_ESCALATION',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'PSS restricted: allowPrivilegeEscalation is false.',
+    fix: 'set securityContext.allowPrivilegeEscalation: false',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec)
+          .filter((c) => c.securityContext?.allowPrivilegeEscalation !== false)
+          .map((c) => v(t.owner, '/securityContext/allowPrivilegeEscalation', `container '${c.name}' may escalate privileges`)),
+      ),
+  },
+  {
+    code: 'SEC_SECCOMP',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'PSS restricted: seccomp profile RuntimeDefault (or Localhost).',
+    fix: 'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec)
+          .filter(
+            (c) =>
+              !['RuntimeDefault', 'Localhost'].includes(
+                c.securityContext?.seccompProfile?.type ?? t.spec.securityContext?.seccompProfile?.type,
+              ),
+          )
+          .map((c) => v(t.owner, '/securityContext/seccompProfile', `container '${c.name}' runs without a seccomp profile`)),
+      ),
+  },
+  {
+    code: 'SEC_READONLY_ROOT',
+    severity: 'warning',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'Containers have a read-only root filesystem (scratch space in emptyDir).',
+    fix: 'set readOnlyRootFilesystem: true and mount an emptyDir where the app writes',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec)
+          .filter((c) => c.securityContext?.readOnlyRootFilesystem !== true)
+          .map((c) => v(t.owner, '/securityContext/readOnlyRootFilesystem', `container '${c.name}' can write its root filesystem`)),
+      ),
+  },
+  {
+    code: 'SEC_SA_TOKEN',
+    severity: 'warning',
+    category: 'security',
+    inspects: ['pod templates', 'RoleBinding', 'ClusterRoleBinding'],
+    description: 'Pods mount an API token only when their ServiceAccount is granted something.',
+    fix: 'set automountServiceAccountToken: false, or bind the ServiceAccount to the role it needs',
+    check: (ix) => {
+      const bound = new Set(
+        ix
+          .ofKind('RoleBinding', 'ClusterRoleBinding')
+          .flatMap((b) => arr(b.subjects))
+          .filter((s) => s?.kind === 'ServiceAccount')
+          .map((s) => `${s.namespace}/${s.name}`),
+      );
+      return ix.templates
+        .filter((t) => t.spec.automountServiceAccountToken !== false)
+        .filter((t) => !bound.has(`${t.namespace}/${t.spec.serviceAccountName ?? 'default'}`))
+        .map((t) =>
+          v(
+            t.owner,
+            '/spec/automountServiceAccountToken',
+            `mounts a token for ServiceAccount '${t.spec.serviceAccountName ?? 'default'}', which has no role`,
+          ),
+        );
+    },
+  },
+  {
+    code: 'SEC_PLAINTEXT_SECRET',
+    severity: 'error',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: 'No secret-looking environment variable has a literal value.',
+    fix: 'read it from a Secret (valueFrom.secretKeyRef)',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containersOf(t.spec).flatMap((c) =>
+          arr(c.env)
+            .filter((e) => e?.value !== undefined && typeof e.name === 'string' && SECRET_ENV_NAME.test(e.name))
+            .map((e) => v(t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`)),
+        ),
+      ),
+  },
+  {
+    code: 'SEC_RBAC_WILDCARD',
+    severity: 'error',
+    category: 'security',
+    inspects: ['Role', 'ClusterRole'],
+    description: "RBAC rules name their verbs, resources and API groups (no '*').",
+    fix: 'list exactly what the role needs',
+    check: (ix) =>
+      ix
+        .ofKind('Role', 'ClusterRole')
+        .flatMap((r) =>
+          arr(r.rules).flatMap((rule, i) =>
+            ['verbs', 'resources', 'apiGroups']
+              .filter((k) => arr(rule?.[k]).includes('*'))
+              .map((k) => v(r, `/rules/${i}/${k}`, `grants '*' ${k}`)),
+          ),
+        ),
+  },
+  {
+    code: 'SEC_CLUSTER_ADMIN',
+    severity: 'error',
+    category: 'security',
+    inspects: ['RoleBinding', 'ClusterRoleBinding'],
+    description: 'Nothing is bound to cluster-admin.',
+    fix: 'bind a least-privilege role instead',
+    check: (ix) =>
+      ix
+        .ofKind('RoleBinding', 'ClusterRoleBinding')
+        .filter((b) => b.roleRef?.name === 'cluster-admin')
+        .map((b) => v(b, '/roleRef', 'binds cluster-admin')),
+  },
+  {
+    code: 'SEC_NODEPORT',
+    severity: 'warning',
+    category: 'security',
+    inspects: ['Service'],
+    description: 'Services are not exposed on every node (NodePort).',
+    fix: 'use ClusterIP behind an Ingress, or a LoadBalancer',
+    check: (ix) =>
+      ix
+        .ofKind('Service')
+        .filter((s) => s.spec?.type === 'NodePort')
+        .map((s) => v(s, '/spec/type', 'opens a port on every node')),
+  },
+];
