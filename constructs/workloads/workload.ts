@@ -7,13 +7,14 @@ import { EnvValue } from '../config/env';
 import { SecretSource } from '../config/secret-ref';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Volume } from '../config/volume';
+import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
 import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { Cpu, Memory } from '../core/quantity';
-import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
+import { IQuotaConsumer, PodResources, PodSecurityLevel, TeamNamespace } from '../namespace/team-namespace';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
@@ -62,9 +63,27 @@ export interface WorkloadProps extends ContainerProps {
   readonly mountServiceAccountToken?: boolean;
   /** Secrets of type `kubernetes.io/dockerconfigjson` for pulling private images. @default - none */
   readonly imagePullSecrets?: readonly SecretSource[];
+  /**
+   * Annotations on the pods (e.g. `prometheus.io/scrape`); keys must be qualified
+   * names, and values that look like credentials are refused.
+   * @default - none
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
+
+/** Volume types the `restricted` Pod Security level admits. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted */
+const RESTRICTED_VOLUME_TYPES: ReadonlySet<string> = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 
 /**
  * Shared base of every pod-running construct: containers, restricted security
@@ -128,6 +147,15 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       fix: 'use e.g. 10001',
     });
     for (const issue of placementIssues(props.placement ?? {})) problems.add(issue);
+    problems.addAll(...annotationIssues('podAnnotations', props.podAnnotations));
+    const pullSecrets = (props.imagePullSecrets ?? []).map((s) => s.name);
+    problems.check(new Set(pullSecrets).size !== pullSecrets.length, {
+      code: 'PULL_SECRET_DUPLICATE',
+      field: 'imagePullSecrets',
+      value: pullSecrets,
+      message: 'names a Secret twice',
+      fix: 'list each registry Secret once',
+    });
     this.resolveInto(problems, this.containers, 'container', this.name, this.mainContainerProps(props));
     props.sidecars?.forEach((s, i) => this.resolveInto(problems, this.containers, `sidecars[${i}]`, s.name ?? `sidecar-${i}`, s));
     props.initContainers?.forEach((s, i) =>
@@ -283,7 +311,9 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return {
       metadata: {
         labels: { ...this.labels, ...this.podSelector, ...extraLabels },
-        ...(hash ? { annotations: { [Annotations.CONFIG_HASH]: hash } } : {}),
+        ...(hash || this.props.podAnnotations
+          ? { annotations: { ...this.props.podAnnotations, ...(hash ? { [Annotations.CONFIG_HASH]: hash } : {}) } }
+          : {}),
       },
       spec: {
         automountServiceAccountToken: this.props.mountServiceAccountToken ?? false,
@@ -406,6 +436,18 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
               fix: `set resources.${key} or give the LimitRange a default`,
             });
         }
+      }
+    }
+    if (this.team?.podSecurity.enforce === PodSecurityLevel.RESTRICTED) {
+      for (const v of [...this.initContainers, ...this.containers].flatMap((c) => c.volumes)) {
+        if (v.isHostPath || RESTRICTED_VOLUME_TYPES.has(v.sourceType)) continue;
+        out.push({
+          code: 'VOLUME_FORBIDDEN',
+          field: `volumes.${v.name}`,
+          value: v.sourceType,
+          message: `is a volume type the restricted Pod Security level of namespace ${this.namespace} rejects`,
+          fix: 'mount it through a PersistentVolume and a claim (Volume.fromClaim), or lower the namespace to baseline',
+        });
       }
     }
     const node = clusterFactsOf(this).nodeAllocatable;

@@ -1,0 +1,78 @@
+import { IssueInput } from './errors';
+import { isLabelKey } from './names';
+
+/*
+ * Annotations users set on pods, Services and Ingresses: keys are qualified
+ * names (the label-key syntax), all of an object's annotations together stay
+ * under the API server's 256 KiB, and nothing that looks like a credential is
+ * written into the YAML (annotations are readable by anyone who can get the
+ * object).
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/#syntax-and-character-set
+ */
+
+/** The API server's limit on the total size of an object's annotations. */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+const SECRET_VALUES: readonly [RegExp, string][] = [
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
+  [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, 'a GitHub token'],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, 'a JSON Web Token'],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, 'a URL with a password'],
+  [/^(Bearer|Basic) [A-Za-z0-9+/=._-]{8,}$/, 'an HTTP credential'],
+];
+/** Keys whose value is the credential itself (not, like `…/auth-secret`, the name of a Secret). */
+const SECRET_KEY = /(^|[/.-])(password|passwd|token|api[-_]?key|private[-_]?key|credentials?)$/i;
+
+/** Why `value` under `key` looks like a credential, or undefined. */
+export function secretLookingAnnotation(key: string, value: string): string | undefined {
+  for (const [pattern, what] of SECRET_VALUES) if (pattern.test(value)) return `holds what looks like ${what}`;
+  if (SECRET_KEY.test(key) && value.trim() !== '') return 'is named like a credential and has a value';
+  return undefined;
+}
+
+/** Issues of a user-given annotation map (`field` is e.g. `podAnnotations`). */
+export function annotationIssues(field: string, annotations: Readonly<Record<string, string>> | undefined): IssueInput[] {
+  const out: IssueInput[] = [];
+  let bytes = 0;
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    if (!isLabelKey(key))
+      out.push({
+        code: 'ANNOTATION_INVALID',
+        field: `${field}.${key}`,
+        value: key,
+        message: 'is not a qualified name ([prefix/]name, name ≤ 63 characters of letters, digits, -, _ and .)',
+        fix: "use e.g. 'prometheus.io/scrape' or 'example.com/owner-team'",
+      });
+    if (typeof value !== 'string') {
+      out.push({
+        code: 'ANNOTATION_INVALID',
+        field: `${field}.${key}`,
+        value,
+        message: 'must be a string',
+        fix: "quote it, e.g. 'true' or '8080'",
+      });
+      continue;
+    }
+    const secret = secretLookingAnnotation(key, value);
+    if (secret)
+      out.push({
+        code: 'ANNOTATION_SECRET',
+        field: `${field}.${key}`,
+        value: '<redacted>',
+        message: `${secret}: annotations are plain text in the YAML and readable by anyone who can read the object`,
+        fix: 'keep the value in a Secret (SecretRef) and annotate with its name, or let the controller read it from there',
+      });
+  }
+  if (bytes > MAX_ANNOTATIONS_BYTES)
+    out.push({
+      code: 'ANNOTATION_INVALID',
+      field,
+      value: `${bytes} bytes`,
+      message: `is larger than the ${MAX_ANNOTATIONS_BYTES} bytes the API server accepts for all of an object's annotations`,
+      fix: 'move large content into a ConfigMap',
+    });
+  return out;
+}
