@@ -78,8 +78,16 @@ export class Probe {
   public static exec(command: readonly string[], timing: ProbeTiming = {}): Probe {
     return new Probe({ exec: { command: [...command] } }, undefined, timing);
   }
+  /**
+   * The gRPC Health Checking Protocol on `port` (a number: the API takes no
+   * named port here), optionally for one `service` of the server.
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-a-grpc-liveness-probe
+   */
+  public static grpc(port: number, timing: ProbeTiming = {}, service?: string): Probe {
+    return new Probe({ grpc: { port, ...(service !== undefined ? { service } : {}) } }, port, timing);
+  }
   private constructor(
-    private readonly handler: ILifecycleHandler,
+    private readonly handler: Pick<IProbe, 'httpGet' | 'tcpSocket' | 'exec' | 'grpc'>,
     public readonly port: string | number | undefined,
     public readonly timing: ProbeTiming,
   ) {}
@@ -96,6 +104,15 @@ export class Probe {
   public issues(field: string, kind: 'readiness' | 'liveness' | 'startup'): IssueInput[] {
     const out: IssueInput[] = [];
     const t = this.timing;
+    const grpc = this.handler.grpc;
+    if (grpc && (!Number.isSafeInteger(grpc.port) || grpc.port < 1 || grpc.port > 65535))
+      out.push({
+        code: 'PROBE_INVALID',
+        field: `${field}.grpc.port`,
+        value: grpc.port,
+        message: 'must be a port number 1–65535 (gRPC probes take no named port)',
+        fix: 'probe the number the gRPC server listens on',
+      });
     const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
     for (const k of positive) {
       const v = t[k];
