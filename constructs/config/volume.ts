@@ -1,4 +1,7 @@
+import { isIP } from 'net';
 import type { IVolume } from 'kubernetes-models/v1';
+import { BlueprintError, IssueInput } from '../core/errors';
+import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
 import { MemoryInput, Memory } from '../core/quantity';
 import { ConfigMap } from './config-map';
 import { SecretSource } from './secret-ref';
@@ -40,6 +43,62 @@ export class Volume {
     return new Volume(name, { hostPath: { path: hostPath, type } });
   }
 
+  /**
+   * An existing PersistentVolumeClaim, by name (e.g. a ReadWriteMany claim shared
+   * by a Deployment's pods). Per-pod claims belong in `StatefulService.claims`.
+   */
+  public static fromClaim(name: string, claimName: string, options: { readOnly?: boolean } = {}): Volume {
+    throwIfInvalid(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'claimName', claimName));
+    return new Volume(name, { persistentVolumeClaim: { claimName, ...(options.readOnly ? { readOnly: true } : {}) } });
+  }
+  /**
+   * An inline (ephemeral) CSI volume of `driver`, e.g. the Secrets Store CSI
+   * driver; allowed by the `restricted` Pod Security level.
+   */
+  public static csi(
+    name: string,
+    driver: string,
+    options: { attributes?: Readonly<Record<string, string>>; readOnly?: boolean; fsType?: string } = {},
+  ): Volume {
+    throwIfInvalid(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'driver', driver));
+    return new Volume(name, {
+      csi: {
+        driver,
+        ...(options.readOnly !== undefined ? { readOnly: options.readOnly } : {}),
+        ...(options.fsType ? { fsType: options.fsType } : {}),
+        ...(options.attributes ? { volumeAttributes: { ...options.attributes } } : {}),
+      },
+    });
+  }
+  /**
+   * An NFS export. The `restricted` Pod Security level forbids NFS volumes
+   * (only `baseline` or `privileged` namespaces admit them): prefer a
+   * PersistentVolume with a claim there.
+   */
+  public static nfs(name: string, server: string, exportPath: string, options: { readOnly?: boolean } = {}): Volume {
+    throwIfInvalid(
+      isIP(server) === 0 && !isDns1123Subdomain(server)
+        ? {
+            code: 'VOLUME_INVALID',
+            field: 'server',
+            value: server,
+            message: 'is not a host name or IP address',
+            fix: "use e.g. 'nfs.example.com'",
+          }
+        : undefined,
+      exportPath.startsWith('/')
+        ? undefined
+        : {
+            code: 'VOLUME_INVALID',
+            field: 'path',
+            value: exportPath,
+            message: 'must be an absolute path',
+            fix: "use e.g. '/exports/shared'",
+          },
+    );
+    return new Volume(name, { nfs: { server, path: exportPath, ...(options.readOnly ? { readOnly: true } : {}) } });
+  }
+
   private constructor(
     public readonly name: string,
     private readonly source: Omit<IVolume, 'name'>,
@@ -51,7 +110,17 @@ export class Volume {
     return this.source.hostPath !== undefined;
   }
 
+  /** The volume source's field name: `emptyDir`, `persistentVolumeClaim`, `nfs`… */
+  public get sourceType(): string {
+    return Object.keys(this.source)[0];
+  }
+
   public toJson(): IVolume {
     return { name: this.name, ...this.source };
   }
+}
+
+function throwIfInvalid(...issues: (IssueInput | undefined)[]): void {
+  const found = issues.filter((i): i is IssueInput => i !== undefined);
+  if (found.length) throw new BlueprintError(found.map((i) => ({ path: '', ...i })));
 }
