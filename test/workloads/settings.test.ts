@@ -1,0 +1,149 @@
+import { PodSecurityLevel, Probe, QuotaPreset, SecretRef, TeamNamespace, Volume, WebService, Worker } from '../../constructs';
+import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+
+/*
+ * The settings users reach for (issue 12): each is typed, validated against
+ * the API's rules, and renders schema-valid YAML.
+ */
+function setup(podSecurity = PodSecurityLevel.RESTRICTED) {
+  const { app, chart } = testChart();
+  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM, podSecurity: { enforce: podSecurity } });
+  return { app, chart, team };
+}
+const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
+
+describe('gRPC probes', () => {
+  test('render the grpc handler with its port and service', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'api', {
+      namespace: team,
+      image: 'ghcr.io/acme/api:1.0.0',
+      ports: [{ name: 'grpc', port: 9090 }],
+      readiness: Probe.grpc(9090, { periodSeconds: 5 }, 'api.v1.Orders'),
+      liveness: Probe.grpc(9090),
+    });
+    const c = find(renderChart(chart), 'Deployment', 'api').spec.template.spec.containers[0];
+    expect(c.readinessProbe).toEqual({ grpc: { port: 9090, service: 'api.v1.Orders' }, periodSeconds: 5 });
+    expect(c.livenessProbe).toEqual({ grpc: { port: 9090 } });
+  });
+
+  test('PROBE_INVALID: a port out of range', () => {
+    const { chart, team } = setup();
+    const issue = expectCode(() => new Worker(chart, 'w', { namespace: team, image: 'a:1', liveness: Probe.grpc(70000) }), 'PROBE_INVALID');
+    expect(issue.field).toBe('container.liveness.grpc.port');
+  });
+
+  test('PORT_UNRESOLVED: a gRPC probe on a port the container does not declare', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'api', { namespace: team, ...web, readiness: Probe.grpc(9090) });
+    expectCode(() => renderChart(chart), 'PORT_UNRESOLVED');
+  });
+});
+
+describe('imagePullSecrets and pod annotations', () => {
+  test('render on the pod template', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'api', {
+      namespace: team,
+      ...web,
+      imagePullSecrets: [SecretRef.fromName('registry-credentials')],
+      podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' },
+    });
+    const t = find(renderChart(chart), 'Deployment', 'api').spec.template;
+    expect(t.spec.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
+    expect(t.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' });
+  });
+
+  test('PULL_SECRET_DUPLICATE', () => {
+    const { chart, team } = setup();
+    const s = SecretRef.fromName('registry');
+    expectCode(() => new Worker(chart, 'w', { namespace: team, image: 'a:1', imagePullSecrets: [s, s] }), 'PULL_SECRET_DUPLICATE');
+  });
+
+  test('ANNOTATION_INVALID: a key that is not a qualified name, or too much data', () => {
+    const { chart, team } = setup();
+    const issue = expectCode(
+      () => new Worker(chart, 'a', { namespace: team, image: 'a:1', podAnnotations: { 'bad key!': 'x' } }),
+      'ANNOTATION_INVALID',
+    );
+    expect(issue.field).toBe('podAnnotations.bad key!');
+    expectCode(
+      () => new Worker(chart, 'b', { namespace: team, image: 'a:1', podAnnotations: { 'example.com/blob': 'x'.repeat(300_000) } }),
+      'ANNOTATION_INVALID',
+    );
+  });
+
+  test.each([
+    ['example.com/signing', '-----BEGIN RSA PRIVATE KEY-----\nMIIE'],
+    ['example.com/aws', 'AKIAABCDEFGHIJKLMNOP'],
+    ['example.com/db', 'postgres://app:hunter2@db:5432/app'],
+    ['example.com/auth', 'Bearer abcdefghijklmnop'],
+    ['example.com/api-token', 'anything'],
+  ])('ANNOTATION_SECRET: %s', (key, value) => {
+    const { chart, team } = setup();
+    const err = catchBlueprintError(() => new Worker(chart, 'w', { namespace: team, image: 'a:1', podAnnotations: { [key]: value } }));
+    expect(err.code).toBe('ANNOTATION_SECRET');
+    expect(err.message).not.toContain(value);
+  });
+
+  test('the name of a Secret is not a secret', () => {
+    const { chart, team } = setup();
+    new Worker(chart, 'w', { namespace: team, image: 'a:1', podAnnotations: { 'nginx.ingress.kubernetes.io/auth-secret': 'basic-auth' } });
+    expect(renderChart(chart).length).toBeGreaterThan(0);
+  });
+});
+
+describe('claim, CSI and NFS volumes on ordinary workloads', () => {
+  test('render as pod volumes, schema-valid', () => {
+    const { chart, team } = setup(PodSecurityLevel.BASELINE);
+    new Worker(chart, 'w', {
+      namespace: team,
+      image: 'a:1',
+      mounts: [
+        { volume: Volume.fromClaim('shared', 'uploads'), path: '/data' },
+        {
+          volume: Volume.csi('secrets', 'secrets-store.csi.k8s.io', { readOnly: true, attributes: { secretProviderClass: 'vault' } }),
+          path: '/mnt/secrets',
+        },
+        { volume: Volume.nfs('archive', 'nfs.example.com', '/exports/archive', { readOnly: true }), path: '/archive', readOnly: true },
+      ],
+    });
+    const spec = find(renderChart(chart), 'Deployment', 'w').spec.template.spec;
+    expect(spec.volumes).toEqual(
+      expect.arrayContaining([
+        { name: 'shared', persistentVolumeClaim: { claimName: 'uploads' } },
+        {
+          name: 'secrets',
+          csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'vault' } },
+        },
+        { name: 'archive', nfs: { server: 'nfs.example.com', path: '/exports/archive', readOnly: true } },
+      ]),
+    );
+  });
+
+  test('VOLUME_INVALID: an NFS server or path the kubelet cannot mount', () => {
+    expectCode(() => Volume.nfs('a', 'not a host', '/x'), 'VOLUME_INVALID');
+    expectCode(() => Volume.nfs('a', '10.0.0.5', 'relative'), 'VOLUME_INVALID');
+    expectCode(() => Volume.fromClaim('a', 'Bad_Claim'), 'NAME_INVALID');
+  });
+
+  test('VOLUME_FORBIDDEN: NFS in a restricted namespace; claims and CSI are admitted', () => {
+    const { chart, team } = setup();
+    new Worker(chart, 'ok', {
+      namespace: team,
+      image: 'a:1',
+      mounts: [
+        { volume: Volume.fromClaim('shared', 'uploads'), path: '/data' },
+        { volume: Volume.csi('secrets', 'secrets-store.csi.k8s.io'), path: '/mnt/secrets' },
+      ],
+    });
+    expect(renderChart(chart).length).toBeGreaterThan(0);
+    new Worker(chart, 'nfs', {
+      namespace: team,
+      image: 'a:1',
+      mounts: [{ volume: Volume.nfs('archive', '10.0.0.5', '/x'), path: '/archive' }],
+    });
+    const issue = expectCode(() => renderChart(chart), 'VOLUME_FORBIDDEN');
+    expect(issue.value).toBe('nfs');
+  });
+});
