@@ -5,7 +5,6 @@ import { addCheck } from '../core/checks';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
-import { registerModel } from '../rules/schema';
 import { annotateForArgoCd } from './sync-annotations';
 
 /** Where an environment's manifests live in Git. */
@@ -42,8 +41,6 @@ const DEFAULTS = {
 } as const;
 
 const REPO_URL = /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+@[^\s/]+\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
-
-registerModel('argoproj.io/v1alpha1', 'Application', Application);
 
 const annotatedApps = new WeakSet<IConstruct>();
 

@@ -37,20 +37,6 @@ type Validator = (data: unknown) => void;
 
 const modelCache = new Map<string, Validator | null>();
 
-/** A typed model class of the kubernetes-models family (`new Model(data).validate()` throws on invalid data). */
-export interface ValidatingModel {
-  new (data: any): { validate(): void };
-}
-
-/**
- * Registers the model class of a custom resource from an `@kubernetes-models/*`
- * package (e.g. Argo CD's Application), so its objects are schema-checked by
- * the model's compiled validator like built-in kinds.
- */
-export function registerModel(apiVersion: string, kind: string, Model: ValidatingModel): void {
-  modelCache.set(`${apiVersion}/${kind}`, (data) => new Model(data).validate());
-}
-
 /*
  * Operators' custom resources: typed models compiled from each project's
  * released CRD schemas (types, required fields, enums), by API group.
@@ -60,6 +46,7 @@ const MODEL_PACKAGES: Readonly<Record<string, string>> = {
   'cert-manager.io': '@kubernetes-models/cert-manager',
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
   'autoscaling.k8s.io': '@kubernetes-models/autoscaler',
+  'argoproj.io': '@kubernetes-models/argo-cd',
 };
 
 function modelValidator(apiVersion: string, kind: string): Validator | null {
