@@ -6,6 +6,7 @@ import { collectIssues, withChecksAlreadyRun } from '../core/checks';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
 import { Finding, validateManifests } from '../rules/schema';
 import { ruleIssues } from '../rules/catalogue';
+import { synthRuleContext } from '../rules/synth-context';
 import { RuleContext } from '../rules/rule';
 
 /** One chart, rendered. */
@@ -82,7 +83,7 @@ export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[
     }
   }
   // The rule catalogue: the same rules `cluster-blueprints check` runs on any YAML.
-  issues.push(...ruleIssues(rendered, options.ruleContext));
+  issues.push(...ruleIssues(rendered, options.ruleContext ?? synthRuleContext(app)));
   if (issues.length > 0) throw new BlueprintError(issues);
   return rendered.map(({ chart, name, objects }) => ({ chart, name, objects }));
 }

@@ -222,17 +222,18 @@ export const REFERENCE_RULES: readonly Rule[] = [
       'A Secret that a pod (env, envFrom, volumes, imagePullSecrets) or an Ingress TLS entry names is provided: by a Secret, an ExternalSecret (external-secrets.io) whose target is that name, a cert-manager Certificate whose secretName is that name, or the deploy tool. Checked when the context asks for it (Secrets made outside the output are common in foreign YAML).',
     fix: 'declare the Secret (an ExternalSecret or the deploy tool), or fix the name',
     check: (ix, context) => {
-      if (!context.secretsMustBeProvided) return [];
+      const tls = context.tlsSecretsMustBeProvided ?? context.secretsMustBeProvided;
+      if (!context.secretsMustBeProvided && !tls) return [];
       const provided = providedSecrets(ix, context);
       const missing = (ns: string | undefined, name: string) => !provided.has(`${ns}/${name}`);
       const out: Violation[] = [];
-      for (const t of ix.templates)
+      for (const t of context.secretsMustBeProvided ? ix.templates : [])
         for (const [name, where] of secretsOfTemplate(t))
           if (missing(t.namespace, name)) out.push(v(t.owner, where, `refers to Secret ${name}, which nothing in the output provides`));
-      for (const ing of ix.ofKind('Ingress'))
-        for (const tls of arr(ing.spec?.tls))
-          if (tls?.secretName && missing(ing.metadata?.namespace, tls.secretName))
-            out.push(v(ing, '/spec/tls', `serves TLS from Secret ${tls.secretName}, which nothing in the output provides`));
+      for (const ing of tls ? ix.ofKind('Ingress') : [])
+        for (const entry of arr(ing.spec?.tls))
+          if (entry?.secretName && missing(ing.metadata?.namespace, entry.secretName))
+            out.push(v(ing, '/spec/tls', `serves TLS from Secret ${entry.secretName}, which nothing in the output provides`));
       return out;
     },
   },

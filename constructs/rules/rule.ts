@@ -23,11 +23,16 @@ export interface RuleContext {
   /** Secrets provided outside the output (by the deploy tool), as `namespace/name`. @default - none */
   readonly externalSecrets?: readonly string[];
   /**
-   * Require every Secret a pod or Ingress names to be provided (SECRET_UNPROVIDED).
+   * Require every Secret a pod names to be provided (SECRET_UNPROVIDED).
    * Off for foreign YAML, whose Secrets are usually made by hand.
    * @default false
    */
   readonly secretsMustBeProvided?: boolean;
+  /**
+   * Require the Secret of every Ingress TLS entry to be provided (SECRET_UNPROVIDED).
+   * @default - as secretsMustBeProvided
+   */
+  readonly tlsSecretsMustBeProvided?: boolean;
 }
 
 /**

@@ -17,7 +17,8 @@ import {
   QuotaPreset,
   Release,
   ResourcePreset,
-  SecretRef,
+  SecretBackend,
+  SecretDeclaration,
   TaintEffect,
   TeamNamespace,
   Toleration,
@@ -48,6 +49,11 @@ describe('WebService', () => {
     const { chart, team } = setup(QuotaPreset.LARGE);
     const cm = new ConfigMap(chart, 'web-config', { namespace: 'shop', data: { MODE: 'prod' }, files: { 'app.yaml': 'feature: on\n' } });
     const high = new PriorityClass(chart, 'high', { value: 1000 });
+    const webSecrets = new SecretDeclaration(chart, 'web-secrets', {
+      namespace: team,
+      keys: ['token'],
+      backend: SecretBackend.deployTool(),
+    });
     new WebService(chart, 'web', {
       namespace: team,
       ...web,
@@ -83,7 +89,7 @@ describe('WebService', () => {
       env: {
         MODE: EnvValue.fromConfigMap(cm, 'MODE'),
         POD_NAME: EnvValue.fromField(PodField.NAME),
-        API_TOKEN: EnvValue.fromSecret(SecretRef.fromName('web-secrets'), 'token'),
+        API_TOKEN: EnvValue.fromSecret(webSecrets, 'token'),
       },
       mounts: [
         { volume: Volume.fromConfigMap(cm), path: '/etc/web' },
