@@ -1,4 +1,17 @@
-import { PodSecurityLevel, Probe, QuotaPreset, SecretRef, TeamNamespace, Volume, WebService, Worker } from '../../constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  PodSecurityLevel,
+  Probe,
+  QuotaPreset,
+  SecretBackend,
+  SecretDeclaration,
+  SecretRef,
+  TeamNamespace,
+  Volume,
+  WebService,
+  Worker,
+} from '../../constructs';
 import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 /*
@@ -11,6 +24,13 @@ function setup(podSecurity = PodSecurityLevel.RESTRICTED) {
   return { app, chart, team };
 }
 const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
+/** The shared claim the volume tests mount: what a pod references must be in the output. */
+function uploadsClaim(scope: Construct): void {
+  new k8s.KubePersistentVolumeClaim(scope, 'uploads', {
+    metadata: { name: 'uploads', namespace: 'shop' },
+    spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: k8s.Quantity.fromString('1Gi') } } },
+  });
+}
 
 describe('gRPC probes', () => {
   test('render the grpc handler with its port and service', () => {
@@ -46,7 +66,13 @@ describe('imagePullSecrets and pod annotations', () => {
     new WebService(chart, 'api', {
       namespace: team,
       ...web,
-      imagePullSecrets: [SecretRef.fromName('registry-credentials')],
+      imagePullSecrets: [
+        new SecretDeclaration(chart, 'registry-credentials', {
+          namespace: team,
+          keys: ['.dockerconfigjson'],
+          backend: SecretBackend.deployTool(),
+        }),
+      ],
       podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' },
     });
     const t = find(renderChart(chart), 'Deployment', 'api').spec.template;
@@ -96,6 +122,7 @@ describe('imagePullSecrets and pod annotations', () => {
 describe('claim, CSI and NFS volumes on ordinary workloads', () => {
   test('render as pod volumes, schema-valid', () => {
     const { chart, team } = setup(PodSecurityLevel.BASELINE);
+    uploadsClaim(chart);
     new Worker(chart, 'w', {
       namespace: team,
       image: 'a:1',
@@ -129,6 +156,7 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
 
   test('VOLUME_FORBIDDEN: NFS in a restricted namespace; claims and CSI are admitted', () => {
     const { chart, team } = setup();
+    uploadsClaim(chart);
     new Worker(chart, 'ok', {
       namespace: team,
       image: 'a:1',
