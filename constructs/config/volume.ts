@@ -7,6 +7,12 @@ import { ConfigMap } from './config-map';
 import { SecretSource } from './secret-ref';
 import { PodField } from './env';
 
+/** A claim a pod can mount (a `PersistentVolumeClaim`). */
+export interface IClaim {
+  readonly name: string;
+  readonly namespace: string;
+}
+
 /** A pod volume. Containers mount it with `{ volume, path }`. */
 export class Volume {
   /** Scratch space that lives as long as the pod. */
@@ -44,12 +50,13 @@ export class Volume {
   }
 
   /**
-   * An existing PersistentVolumeClaim, by name (e.g. a ReadWriteMany claim shared
-   * by a Deployment's pods). Per-pod claims belong in `StatefulService.claims`.
+   * A standalone PersistentVolumeClaim (e.g. a ReadWriteMany claim shared by a
+   * Deployment's pods). Per-pod claims belong in `StatefulService.claims`.
    */
-  public static fromClaim(name: string, claimName: string, options: { readOnly?: boolean } = {}): Volume {
-    throwIfInvalid(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'claimName', claimName));
-    return new Volume(name, { persistentVolumeClaim: { claimName, ...(options.readOnly ? { readOnly: true } : {}) } });
+  public static fromClaim(claim: IClaim, options: { name?: string; readOnly?: boolean } = {}): Volume {
+    return new Volume(options.name ?? claim.name, {
+      persistentVolumeClaim: { claimName: claim.name, ...(options.readOnly ? { readOnly: true } : {}) },
+    });
   }
   /**
    * An inline (ephemeral) CSI volume of `driver`, e.g. the Secrets Store CSI

@@ -1,1 +1,2 @@
 export * from './storage-class';
+export * from './persistent-volume-claim';

@@ -1,6 +1,6 @@
-import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
 import {
+  AccessMode,
+  PersistentVolumeClaim,
   PodSecurityLevel,
   Probe,
   QuotaPreset,
@@ -24,13 +24,6 @@ function setup(podSecurity = PodSecurityLevel.RESTRICTED) {
   return { app, chart, team };
 }
 const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
-/** The shared claim the volume tests mount: what a pod references must be in the output. */
-function uploadsClaim(scope: Construct): void {
-  new k8s.KubePersistentVolumeClaim(scope, 'uploads', {
-    metadata: { name: 'uploads', namespace: 'shop' },
-    spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: k8s.Quantity.fromString('1Gi') } } },
-  });
-}
 
 describe('gRPC probes', () => {
   test('render the grpc handler with its port and service', () => {
@@ -122,12 +115,16 @@ describe('imagePullSecrets and pod annotations', () => {
 describe('claim, CSI and NFS volumes on ordinary workloads', () => {
   test('render as pod volumes, schema-valid', () => {
     const { chart, team } = setup(PodSecurityLevel.BASELINE);
-    uploadsClaim(chart);
+    const uploads = new PersistentVolumeClaim(chart, 'uploads', {
+      namespace: team,
+      size: '10Gi',
+      accessModes: [AccessMode.READ_WRITE_MANY],
+    });
     new Worker(chart, 'w', {
       namespace: team,
       image: 'a:1',
       mounts: [
-        { volume: Volume.fromClaim('shared', 'uploads'), path: '/data' },
+        { volume: Volume.fromClaim(uploads, { name: 'shared' }), path: '/data' },
         {
           volume: Volume.csi('secrets', 'secrets-store.csi.k8s.io', { readOnly: true, attributes: { secretProviderClass: 'vault' } }),
           path: '/mnt/secrets',
@@ -135,7 +132,12 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
         { volume: Volume.nfs('archive', 'nfs.example.com', '/exports/archive', { readOnly: true }), path: '/archive', readOnly: true },
       ],
     });
-    const spec = find(renderChart(chart), 'Deployment', 'w').spec.template.spec;
+    const objects = renderChart(chart);
+    expect(find(objects, 'PersistentVolumeClaim', 'uploads').spec).toEqual({
+      accessModes: ['ReadWriteMany'],
+      resources: { requests: { storage: '10Gi' } },
+    });
+    const spec = find(objects, 'Deployment', 'w').spec.template.spec;
     expect(spec.volumes).toEqual(
       expect.arrayContaining([
         { name: 'shared', persistentVolumeClaim: { claimName: 'uploads' } },
@@ -151,17 +153,31 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
   test('VOLUME_INVALID: an NFS server or path the kubelet cannot mount', () => {
     expectCode(() => Volume.nfs('a', 'not a host', '/x'), 'VOLUME_INVALID');
     expectCode(() => Volume.nfs('a', '10.0.0.5', 'relative'), 'VOLUME_INVALID');
-    expectCode(() => Volume.fromClaim('a', 'Bad_Claim'), 'NAME_INVALID');
+    const { chart } = setup();
+    expectCode(() => new PersistentVolumeClaim(chart, 'Bad_Claim', { namespace: 'shop', size: '1Gi' }), 'NAME_INVALID');
+    expectCode(() => new PersistentVolumeClaim(chart, 'c', { namespace: 'shop', size: '1Gi', accessModes: [] }), 'CLAIM_INVALID');
+  });
+
+  test('standalone claims count against the quota (QUOTA_CLAIMS_EXCEEDED)', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', { quota: { pods: 10, persistentVolumeClaims: 1, requestsStorage: '5Gi' } });
+    new PersistentVolumeClaim(chart, 'a', { namespace: team, size: '4Gi' });
+    new PersistentVolumeClaim(chart, 'b', { namespace: team, size: '4Gi' });
+    const err = catchBlueprintError(() => renderChart(chart));
+    expect(err.issues.filter((i) => i.code === 'QUOTA_CLAIMS_EXCEEDED').map((i) => i.field)).toEqual([
+      'quota.persistentVolumeClaims',
+      'quota.requestsStorage',
+    ]);
   });
 
   test('VOLUME_FORBIDDEN: NFS in a restricted namespace; claims and CSI are admitted', () => {
     const { chart, team } = setup();
-    uploadsClaim(chart);
+    const uploads = new PersistentVolumeClaim(chart, 'uploads', { namespace: team, size: '1Gi' });
     new Worker(chart, 'ok', {
       namespace: team,
       image: 'a:1',
       mounts: [
-        { volume: Volume.fromClaim('shared', 'uploads'), path: '/data' },
+        { volume: Volume.fromClaim(uploads), path: '/data' },
         { volume: Volume.csi('secrets', 'secrets-store.csi.k8s.io'), path: '/mnt/secrets' },
       ],
     });

@@ -1,0 +1,78 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+import { Cpu, Memory, Storage, StorageInput } from '../core/quantity';
+import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
+import { AccessMode } from '../workloads/stateful-service';
+import { StorageClass } from './storage-class';
+
+/** Props of a `PersistentVolumeClaim`. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims */
+export interface PersistentVolumeClaimProps {
+  /** The namespace: a `TeamNamespace` (the claim counts against its quota) or a name. */
+  readonly namespace: TeamNamespace | string;
+  /** Claim name. @default - the construct id */
+  readonly name?: string;
+  /** Storage requested, e.g. `'20Gi'`. */
+  readonly size: StorageInput;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClass?: StorageClass;
+  /** @default [AccessMode.READ_WRITE_ONCE] — one node at a time; share across nodes with READ_WRITE_MANY */
+  readonly accessModes?: readonly AccessMode[];
+}
+
+/**
+ * A standalone PersistentVolumeClaim that ordinary workloads mount with
+ * `Volume.fromClaim(claim)` (per-pod claims belong in `StatefulService.claims`).
+ * It counts against its TeamNamespace's `persistentvolumeclaims` and
+ * `requests.storage` quota, and Argo CD never prunes it.
+ */
+export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly size: Storage;
+  public readonly apiObject: ApiObject;
+  /** A claim runs no pods. */
+  public readonly maxPods = 0;
+
+  constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'PersistentVolumeClaim');
+    this.name = props.name ?? id;
+    this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
+    problems.addAll(
+      nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name),
+      nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace),
+    );
+    const size = problems.attempt('size', () => Storage.of(props.size, { field: 'size' }));
+    const modes = props.accessModes ?? [AccessMode.READ_WRITE_ONCE];
+    problems.check(modes.length === 0, {
+      code: 'CLAIM_INVALID',
+      field: 'accessModes',
+      value: [],
+      message: 'is empty',
+      fix: 'use e.g. [AccessMode.READ_WRITE_ONCE]',
+    });
+    problems.throwIfAny();
+    this.size = size!;
+    if (props.namespace instanceof TeamNamespace) props.namespace.addQuotaConsumer(this);
+    this.apiObject = new k8s.KubePersistentVolumeClaim(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'storage' }) },
+      spec: {
+        accessModes: [...modes],
+        resources: { requests: { storage: k8s.Quantity.fromString(this.size.toString()) } },
+        ...(props.storageClass ? { storageClassName: props.storageClass.name } : {}),
+      },
+    });
+  }
+
+  public podResources(): PodResources {
+    return { requests: { cpu: Cpu.ZERO, memory: Memory.ZERO }, limits: {} };
+  }
+
+  public claimUsage(): { count: number; storage: Storage } {
+    return { count: 1, storage: this.size };
+  }
+}
