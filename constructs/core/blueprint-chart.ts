@@ -5,6 +5,7 @@ import { Annotations, CLUSTER_SCOPED_KINDS, Labels, MANAGED_BY, ownerOf, setOwne
 import { NameRule, nameIssue } from './names';
 import { setClusterFacts } from './cluster-facts';
 import { ComputeResources, resolveCompute } from './resources';
+import { renderedObjectsOf } from '../render/render-app';
 
 /** Props of a `BlueprintChart`. */
 export interface BlueprintChartProps extends Omit<ChartProps, 'namespace'> {
@@ -59,9 +60,21 @@ export class BlueprintChart extends Chart {
     if (props.nodeAllocatable) setClusterFacts(this, { nodeAllocatable });
     this.owner = props.owner;
     setOwner(this, props.owner);
+    // A plain `app.synth()` (the cdk8s habit) runs the same checks as
+    // `synthesize()`: the whole app is rendered and checked once, here, and any
+    // failure is the same typed BlueprintError.
+    this.node.addValidation({
+      validate: () => {
+        renderedObjectsOf(this);
+        return [];
+      },
+    });
   }
 
+  /** This chart's objects, rendered and checked with the whole app (`renderApp`). */
   public toJson(): any[] {
+    const objects = renderedObjectsOf(this);
+    if (objects) return objects;
     stampOwners(this);
     return super.toJson().map(finishObject);
   }

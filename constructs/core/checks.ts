@@ -18,6 +18,8 @@ interface Registered {
 
 const registry = new WeakMap<IConstruct, Registered[]>();
 let suppressed = 0;
+/** Roots whose checks have all run in the current synchronous job (see `markChecksDone`). */
+const checkedRoots = new WeakSet<IConstruct>();
 
 function run(scope: IConstruct, entry: Registered): BlueprintIssue[] {
   return entry.check().map((i) => ({ ...i, path: i.path ?? scope.node.path, construct: i.construct ?? entry.constructName }));
@@ -30,7 +32,7 @@ export function addCheck(scope: IConstruct, constructName: string, check: Check)
   if (list) list.push(entry);
   else registry.set(scope, [entry]);
   scope.node.addValidation({
-    validate: () => (suppressed > 0 ? [] : run(scope, entry).map(formatIssue)),
+    validate: () => (suppressed > 0 || checkedRoots.has(scope.node.root) ? [] : run(scope, entry).map(formatIssue)),
   });
 }
 
@@ -55,4 +57,14 @@ export function withChecksAlreadyRun<T>(fn: () => T): T {
   } finally {
     suppressed--;
   }
+}
+
+/**
+ * Records that every check under `root` has just run (and passed), so that
+ * cdk8s' own validation pass later in the same synchronous job (a plain
+ * `app.synth()`) does not run them again. Forgotten when the job ends.
+ */
+export function markChecksDone(root: IConstruct): void {
+  checkedRoots.add(root);
+  queueMicrotask(() => checkedRoots.delete(root));
 }

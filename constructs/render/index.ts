@@ -1,1 +1,2 @@
+export * from './render-app';
 export * from './synthesize';

@@ -1,0 +1,174 @@
+import { ApiObject, App, Chart, Names } from 'cdk8s';
+import { chartApiObjects, finishObject, stampOwners } from '../core/blueprint-chart';
+import { collectIssues, markChecksDone, withChecksAlreadyRun } from '../core/checks';
+import { BlueprintError, BlueprintIssue } from '../core/errors';
+import { ruleIssues } from '../rules/catalogue';
+import { RuleContext } from '../rules/rule';
+import { synthRuleContext } from '../rules/synth-context';
+import { duplicateObjects } from './duplicate-objects';
+import { schemaStage } from './schema-stage';
+
+/** One chart, rendered. */
+export interface RenderedChart {
+  readonly chart: Chart;
+  /** File name cdk8s would use, without extension (`Names.toDnsLabel(chart)`). */
+  readonly name: string;
+  readonly objects: any[];
+  /** Construct path of the ApiObject behind each entry of `objects` (same order). */
+  readonly constructPaths: readonly string[];
+}
+
+/** Options of `renderApp`. */
+export interface RenderOptions {
+  /**
+   * Check every object against the Kubernetes schemas and fail on any error.
+   * @default true
+   */
+  readonly schemaCheck?: boolean;
+  /** Facts the rendered objects cannot show, for the rule catalogue. @default - read from the app (`synthRuleContext`) */
+  readonly ruleContext?: RuleContext;
+}
+
+/** One rendered object of the app and the construct path of the ApiObject that made it. */
+export interface RenderedObject {
+  readonly object: any;
+  readonly constructPath: string;
+}
+
+/** What a render stage is given besides the objects to judge. */
+export interface StageContext {
+  readonly app: App;
+  readonly options: RenderOptions;
+  /** Every rendered object of the app, for cross-object rules that must see the whole app. */
+  readonly all: readonly RenderedObject[];
+}
+
+/**
+ * A synth-time stage over the rendered objects of the whole app: returns every
+ * issue it finds (with `path` set to the construct path of the object at fault).
+ * A stage is given the objects that no construct check and no earlier stage
+ * has flagged, and its issues about flagged objects are dropped, so one synth
+ * reports every problem once, without cascades.
+ */
+export type RenderStage = (objects: readonly RenderedObject[], context: StageContext) => readonly BlueprintIssue[];
+
+/**
+ * The rule catalogue (the rules `cluster-blueprints check` runs on any YAML).
+ * Its cross-object rules look at every object (a Secret that failed the schema
+ * check still provides its name), and report only the objects that passed.
+ */
+const rulesStage: RenderStage = (_objects, { all, app, options }) =>
+  ruleIssues([{ objects: all.map((o) => o.object), paths: all.map((o) => o.constructPath) }], options.ruleContext ?? synthRuleContext(app));
+
+/**
+ * The stages run after the construct checks, in order. Add a stage here to
+ * run it at every synth (`synthesize`, `renderApp`, and `app.synth()` of a
+ * `BlueprintChart`).
+ */
+const STAGES: readonly RenderStage[] = [duplicateObjects, schemaStage, rulesStage];
+
+const rendering = new WeakSet<App>();
+
+/**
+ * Renders every chart of `app` in one pass and validates it, without writing.
+ *
+ * Unlike `chart.toJson()` per chart in cdk8s (which re-resolves and
+ * re-validates the whole app for every chart), this runs the construct checks
+ * once, cdk8s' own validation once, serializes each object once, then runs each
+ * stage (duplicates, schema, ...) once over all objects.
+ *
+ * @throws BlueprintError with every issue found: construct checks first, then
+ *   each stage's, in stage order.
+ */
+export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[] {
+  rendering.add(app);
+  try {
+    return renderOnce(app, options);
+  } finally {
+    rendering.delete(app);
+  }
+}
+
+function renderOnce(app: App, options: RenderOptions): RenderedChart[] {
+  const issues: BlueprintIssue[] = collectIssues(app);
+  const charts = app.charts;
+  const rendered = charts.length === 0 ? [] : resolveCharts(app, charts, issues);
+  const all = rendered.flatMap((r) => r.objects.map((object, i) => ({ object, constructPath: r.constructPaths[i] })));
+  const flagged = new Set<string>();
+  const flag = (found: readonly BlueprintIssue[]) => found.forEach((i) => i.path && flagged.add(i.path));
+  flag(issues);
+  for (const stage of STAGES) {
+    const passing = all.filter((o) => !isFlagged(o.constructPath, flagged));
+    const found = stage(passing, { app, options, all }).filter((i) => !i.path || !isFlagged(i.path, flagged));
+    issues.push(...found);
+    flag(found);
+  }
+  if (issues.length > 0) throw new BlueprintError(issues);
+  return rendered;
+}
+
+/** Resolves and serializes every chart; a failure to render is added to `issues` (and nothing is returned). */
+function resolveCharts(app: App, charts: Chart[], issues: BlueprintIssue[]): RenderedChart[] {
+  // Owners first: the annotation must be on the objects before they serialize.
+  for (const chart of charts)
+    stampOwners(
+      chart,
+      chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart),
+    );
+  let first: any[];
+  try {
+    // Resolves dependencies and runs cdk8s validations for the whole app, once,
+    // and serializes the first chart (whose objects we keep).
+    first = withChecksAlreadyRun(() => App._synthChart(charts[0]));
+  } catch (e) {
+    if (e instanceof BlueprintError) issues.push(...e.issues);
+    // A construct that failed its checks may not render: its issues already say why.
+    else if (issues.length === 0)
+      issues.push({
+        code: 'CDK8S_VALIDATION',
+        path: app.node.path,
+        field: 'app',
+        message: `failed cdk8s validation: ${(e as Error).message}`,
+        fix: 'fix the construct named in the message',
+      });
+    return [];
+  }
+  return charts.map((chart, i) => {
+    const apiObjects = chartApiObjects(chart);
+    const json = i === 0 ? first : apiObjects.map((o) => o.toJson());
+    return { chart, name: Names.toDnsLabel(chart), objects: json.map(finishObject), constructPaths: apiObjects.map((o) => o.node.path) };
+  });
+}
+
+/** Whether `path` or a construct enclosing it has an issue. */
+function isFlagged(path: string, flagged: ReadonlySet<string>): boolean {
+  if (flagged.size === 0) return false;
+  for (let p = path; p; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) if (flagged.has(p)) return true;
+  return false;
+}
+
+/*
+ * The cdk8s `app.synth()` path: a BlueprintChart validates the whole app once
+ * per synth through `renderApp` (so the same checks run and the same typed
+ * BlueprintError is thrown), and its `toJson()` returns the objects rendered
+ * then. The result is kept until the current synchronous job ends.
+ */
+const renderedForCdk8s = new WeakMap<App, Map<Chart, any[]>>();
+
+/**
+ * The objects of `chart` as `renderApp` renders them, rendering the whole app
+ * once per synchronous job; `undefined` while `renderApp` itself is running.
+ * @throws BlueprintError with every issue of the app
+ */
+export function renderedObjectsOf(chart: Chart): any[] | undefined {
+  const app = App.of(chart) as App;
+  if (rendering.has(app)) return undefined;
+  let byChart = renderedForCdk8s.get(app);
+  if (!byChart) {
+    byChart = new Map(renderApp(app).map((r) => [r.chart, r.objects]));
+    renderedForCdk8s.set(app, byChart);
+    markChecksDone(app);
+    queueMicrotask(() => renderedForCdk8s.delete(app));
+  }
+  return byChart.get(chart);
+}

@@ -1,0 +1,118 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { BlueprintChart, BlueprintError, TeamNamespace, addCheck, renderApp } from '../../constructs';
+import { catchBlueprintError, expectCode } from '../helpers';
+
+function configMap(scope: Construct, id: string, name: string, extra: Record<string, unknown> = {}): ApiObject {
+  return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'team' }, ...extra } as any);
+}
+
+describe('renderApp stages', () => {
+  test('OBJECT_DUPLICATE: the same group, kind, namespace and name in two charts names both construct paths', () => {
+    const app = new App();
+    configMap(new BlueprintChart(app, 'one', { owner: 'a' }), 'cm', 'settings');
+    configMap(new BlueprintChart(app, 'two', { owner: 'b' }), 'cm', 'settings');
+    const issue = expectCode(() => renderApp(app), 'OBJECT_DUPLICATE');
+    expect(issue.path).toBe('two/cm');
+    expect(issue.message).toContain('one/cm');
+    expect(issue.fix).toContain('one/cm');
+    expect(issue.fix).toContain('two/cm');
+  });
+
+  test('two TeamNamespaces of the same name are duplicates', () => {
+    const app = new App();
+    new TeamNamespace(new BlueprintChart(app, 'one', { owner: 'a' }), 'payments');
+    new TeamNamespace(new BlueprintChart(app, 'two', { owner: 'b' }), 'payments');
+    const err = catchBlueprintError(() => renderApp(app));
+    expect(err.codes).toEqual(['OBJECT_DUPLICATE']);
+    expect(err.issues.map((i) => i.path)).toContain('two/payments/Resource');
+  });
+
+  test('same name in another namespace, or another kind, is not a duplicate', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'one', { owner: 'a' });
+    configMap(chart, 'a', 'settings');
+    new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'other' } });
+    new ApiObject(chart, 'c', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'settings', namespace: 'team' } });
+    expect(renderApp(app)[0].objects).toHaveLength(3);
+  });
+
+  test('construct checks, duplicates and schema errors are reported together by one synth', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'x' });
+    addCheck(new Construct(chart, 'broken'), 'Broken', () => [{ code: 'TEST_CHECK', field: 'a', message: 'is wrong', fix: 'fix a' }]);
+    configMap(chart, 'cm1', 'dup');
+    configMap(chart, 'cm2', 'dup');
+    configMap(chart, 'typo', 'typo', { dataa: { a: 'b' } });
+    const err = catchBlueprintError(() => renderApp(app));
+    expect(err.codes).toEqual(['TEST_CHECK', 'OBJECT_DUPLICATE', 'SCHEMA_UNKNOWN_FIELD']);
+    expect(err.issues.map((i) => i.path)).toEqual(['c/broken', 'c/cm2', 'c/typo']);
+  });
+
+  test('a later stage skips the objects of a construct that failed an earlier one', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'x' });
+    const broken = new Construct(chart, 'broken');
+    addCheck(broken, 'Broken', () => [{ code: 'TEST_CHECK', field: 'a', message: 'is wrong', fix: 'fix a' }]);
+    configMap(broken, 'typo', 'typo', { dataa: { a: 'b' } });
+    const err = catchBlueprintError(() => renderApp(app));
+    expect(err.codes).toEqual(['TEST_CHECK']);
+  });
+
+  test('constructPaths name the ApiObject behind each rendered object', () => {
+    const app = new App();
+    configMap(new BlueprintChart(app, 'c', { owner: 'x' }), 'cm', 'cm');
+    const [r] = renderApp(app);
+    expect(r.constructPaths).toEqual(['c/cm']);
+  });
+});
+
+describe('a plain app.synth() of a BlueprintChart runs the same checks', () => {
+  const outdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cb-plain-'));
+
+  test('a schema error is the typed BlueprintError, and nothing is written', () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    configMap(new BlueprintChart(app, 'c', { owner: 'x' }), 'typo', 'typo', { dataa: { a: 'b' } });
+    const err = catchBlueprintError(() => app.synth());
+    expect(err.code).toBe('SCHEMA_UNKNOWN_FIELD');
+    expect(err.path).toBe('c/typo');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('a duplicate across charts fails app.synth() too', () => {
+    const app = new App({ outdir: outdir() });
+    configMap(new BlueprintChart(app, 'one', { owner: 'a' }), 'cm', 'settings');
+    configMap(new BlueprintChart(app, 'two', { owner: 'b' }), 'cm', 'settings');
+    expect(catchBlueprintError(() => app.synth()).codes).toEqual(['OBJECT_DUPLICATE']);
+  });
+
+  test('a construct check fails it with every issue, as a BlueprintError', () => {
+    const app = new App({ outdir: outdir() });
+    const chart = new BlueprintChart(app, 'c', { owner: 'x' });
+    addCheck(new Construct(chart, 'a'), 'A', () => [{ code: 'TEST_A', field: 'a', message: 'is wrong', fix: 'fix a' }]);
+    addCheck(new Construct(chart, 'b'), 'B', () => [{ code: 'TEST_B', field: 'b', message: 'is wrong', fix: 'fix b' }]);
+    const err = catchBlueprintError(() => app.synth());
+    expect(err).toBeInstanceOf(BlueprintError);
+    expect(err.codes).toEqual(['TEST_A', 'TEST_B']);
+  });
+
+  test('a valid app writes what renderApp renders, checks run once', () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const chart = new BlueprintChart(app, 'c', { owner: 'x' });
+    new TeamNamespace(chart, 'payments');
+    let runs = 0;
+    addCheck(new Construct(chart, 'counted'), 'Counted', () => {
+      runs++;
+      return [];
+    });
+    app.synth();
+    expect(runs).toBe(1);
+    expect(fs.readdirSync(dir)).toEqual(['c.k8s.yaml']);
+    expect(chart.toJson().map((o) => o.kind)).toContain('ResourceQuota');
+  });
+});
