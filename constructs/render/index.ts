@@ -1,2 +1,3 @@
 export * from './render-app';
 export * from './synthesize';
+export * from './yaml-emitter';
