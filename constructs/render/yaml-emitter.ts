@@ -121,6 +121,7 @@ function scalar(value: string, indent: string, implicitKey: boolean): string {
   // `<<` is YAML 1.1's merge key; the `yaml` package writes it plain wherever it appears.
   if (value === '<<') return value;
   // Control characters and unpaired surrogates are only safe double-quoted.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(value)) return doubleQuoted(value, indent, implicitKey);
   return plain(value, indent, implicitKey);
 }
