@@ -38,6 +38,34 @@ type Validator = (data: unknown) => void;
 const modelCache = new Map<string, Validator | null>();
 
 /*
+ * kubernetes-models' validators are AJV code compiled when that package was
+ * built. `new Model(data)` deep-copies the object (dropping undefined values,
+ * putting apiVersion and kind first) before validating the copy; an object
+ * that the copy would not change is validated in place, with the same verdict
+ * and none of the copying.
+ */
+function copyWouldChange(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.some(copyWouldChange);
+  if (isPlainObject(value)) for (const k of Object.keys(value)) if (copyWouldChange(value[k])) return true;
+  return false; // anything else is copied by reference
+}
+
+/** The copy's notion of a plain object (the `is-plain-object` package's test, realm-independent). */
+function isPlainObject(o: unknown): o is Record<string, unknown> {
+  if (Object.prototype.toString.call(o) !== '[object Object]') return false;
+  const ctor = (o as any).constructor;
+  if (ctor === undefined) return true;
+  const proto = ctor.prototype;
+  return Object.prototype.toString.call(proto) === '[object Object]' && Object.prototype.hasOwnProperty.call(proto, 'isPrototypeOf');
+}
+
+function inPlace(obj: any): boolean {
+  const keys = Object.keys(obj);
+  return isPlainObject(obj) && keys[0] === 'apiVersion' && keys[1] === 'kind' && !copyWouldChange(obj);
+}
+
+/*
  * Operators' custom resources: typed models compiled from each project's
  * released CRD schemas (types, required fields, enums), by API group.
  */
@@ -57,12 +85,24 @@ function modelValidator(apiVersion: string, kind: string): Validator | null {
     // One kind's module, not its whole API group: loads a fraction of the validators.
     const pkg = MODEL_PACKAGES[apiVersion.split('/')[0]] ?? 'kubernetes-models';
     const Model = require(`${pkg}/${apiVersion}/${kind}`)[kind];
-    if (Model) result = (data) => new Model(data).validate();
+    if (Model) result = (data) => (inPlace(data) ? Model.prototype.validate.call(data) : new Model(data).validate());
   } catch {
     result = null;
   }
   modelCache.set(key, result);
   return result;
+}
+
+/** @internal The errors kubernetes-models' compiled validator of the object's kind reports (`null`: no validator). */
+export function modelErrors(obj: any): { instancePath?: string; message?: string; params?: unknown }[] | null {
+  const validate = modelValidator(obj.apiVersion, obj.kind);
+  if (!validate) return null;
+  try {
+    validate(obj);
+    return [];
+  } catch (e: any) {
+    return Array.isArray(e?.errors) ? e.errors : [{ instancePath: '', message: String(e?.message ?? e) }];
+  }
 }
 
 const models: Record<string, Record<string, string> | undefined> = k8sFields;
@@ -78,25 +118,79 @@ function rootModelName(apiVersion: string, kind: string): string | undefined {
   return [`${capitalize(version)}${kind}`, `${groupPrefix}${capitalize(version)}${kind}`].find((n) => models[n]);
 }
 
-function unknownFields(type: string, value: unknown, pointer: string, out: string[]): void {
-  if (value === null || value === undefined) return;
+/*
+ * The unknown-field walk, compiled once per type of k8s-fields.json into a
+ * closure (no type-string parsing per field at run time). `path` holds the
+ * JSON pointer segments; a pointer string is built only for a finding.
+ */
+type Walk = (value: unknown, path: string[], out: string[]) => void;
+const NOTHING: Walk = () => undefined;
+const walks = new Map<string, Walk>();
+
+function walkOf(type: string): Walk {
+  let walk = walks.get(type);
+  if (walk) return walk;
+  walks.set(type, (v, p, o) => walk!(v, p, o)); // a recursive type refers to itself while being compiled
+  walk = compileWalk(type);
+  walks.set(type, walk);
+  return walk;
+}
+
+function compileWalk(type: string): Walk {
   const array = /^Array<(.+)>$/.exec(type);
   if (array) {
-    if (Array.isArray(value)) value.forEach((v, i) => unknownFields(array[1], v, `${pointer}/${i}`, out));
-    return;
+    const item = walkOf(array[1]);
+    if (item === NOTHING) return NOTHING;
+    return (value, path, out) => {
+      if (!Array.isArray(value)) return;
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === null || value[i] === undefined) continue;
+        path.push(String(i));
+        item(value[i], path, out);
+        path.pop();
+      }
+    };
   }
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
   if (map) {
-    if (typeof value === 'object') for (const [k, v] of Object.entries(value as object)) unknownFields(map[1], v, `${pointer}/${k}`, out);
-    return;
+    const entry = walkOf(map[1]);
+    if (entry === NOTHING) return NOTHING;
+    return (value, path, out) => {
+      if (typeof value !== 'object' || value === null) return;
+      for (const [k, v] of Object.entries(value)) {
+        if (v === null || v === undefined) continue;
+        path.push(k);
+        entry(v, path, out);
+        path.pop();
+      }
+    };
   }
   const fields = models[type];
-  if (!fields || typeof value !== 'object' || Array.isArray(value)) return;
-  for (const [k, v] of Object.entries(value as object)) {
-    const t = Object.prototype.hasOwnProperty.call(fields, k) ? fields[k] : undefined;
-    if (t === undefined) out.push(`${pointer}/${k}`);
-    else unknownFields(t, v, `${pointer}/${k}`, out);
-  }
+  if (!fields) return NOTHING;
+  const byField = new Map(Object.keys(fields).map((k) => [k, walkOf(fields[k])]));
+  return (value, path, out) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      const field = byField.get(k);
+      const v = (value as any)[k];
+      if (field === undefined) out.push(`/${[...path, k].join('/')}`);
+      else if (field !== NOTHING && v !== null && v !== undefined) {
+        path.push(k);
+        field(v, path, out);
+        path.pop();
+      }
+    }
+  };
+}
+
+/** @internal JSON pointers of the fields of `obj` that its kind does not have (`null`: kind unknown to k8s-fields.json). */
+export function unknownFieldPointers(obj: any): string[] | null {
+  const modelName = rootModelName(obj.apiVersion, obj.kind);
+  if (!modelName) return null;
+  const out: string[] = [];
+  if (obj !== null && obj !== undefined) walkOf(modelName)(obj, [], out);
+  return out;
 }
 
 /*
@@ -200,8 +294,8 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
       }
     }
     // A registered CRD schema already checks everything the model would (and unknown fields): one report per problem.
-    const validate = crd ? null : modelValidator(obj.apiVersion, obj.kind);
-    if (!validate && !crd) {
+    const errors = crd ? null : modelErrors(obj);
+    if (!errors && !crd) {
       add(
         'SCHEMA_UNKNOWN_KIND',
         '',
@@ -211,31 +305,16 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
       );
       continue;
     }
-    try {
-      validate?.(obj);
-    } catch (e: any) {
-      const errors: any[] = Array.isArray(e?.errors) ? e.errors : [{ instancePath: '', message: String(e?.message ?? e) }];
-      for (const err of errors) {
-        add(
-          'SCHEMA_INVALID',
-          err.instancePath ?? '',
-          `${err.message ?? 'is invalid'}${err.params ? ` ${JSON.stringify(err.params)}` : ''}`,
-          'correct the field to match the Kubernetes API reference',
-        );
-      }
+    for (const err of errors ?? []) {
+      add(
+        'SCHEMA_INVALID',
+        err.instancePath ?? '',
+        `${err.message ?? 'is invalid'}${err.params ? ` ${JSON.stringify(err.params)}` : ''}`,
+        'correct the field to match the Kubernetes API reference',
+      );
     }
-    const modelName = rootModelName(obj.apiVersion, obj.kind);
-    if (modelName) {
-      const unknown: string[] = [];
-      unknownFields(modelName, obj, '', unknown);
-      for (const pointer of unknown) {
-        add(
-          'SCHEMA_UNKNOWN_FIELD',
-          pointer,
-          'is not a field of the Kubernetes API (unknown or misspelled)',
-          'remove it or fix its spelling',
-        );
-      }
+    for (const pointer of unknownFieldPointers(obj) ?? []) {
+      add('SCHEMA_UNKNOWN_FIELD', pointer, 'is not a field of the Kubernetes API (unknown or misspelled)', 'remove it or fix its spelling');
     }
     const namespace = obj.metadata?.namespace;
     if (CLUSTER_SCOPED_KINDS.has(obj.kind)) {
