@@ -1,18 +1,29 @@
 /*
- * Synth at scale (`npm run bench`): a generated platform of N teams × M
- * services, at about 1,000 and 10,000 objects. For each size, in fresh
- * processes (so peak memory is per run), the median of 3 runs of:
- *   ours   build constructs + our checks + schema validation of every object + write YAML
- *   plus   the same objects with bare cdk8s-plus-28 + L1, written by cdk8s App.synth(), one chart per team
- *   floor  the same plain JSON objects written as YAML by the `yaml` package (nothing else)
- * It prints figures; it asserts nothing.
+ * Synth at scale (`npm run bench`): a generated platform of N teams × 12
+ * services, at about 1,000 and 10,000 objects, written by four contenders
+ * that write the SAME objects (and, but for the JSON floor, the same bytes):
+ *
+ *   library  cluster-blueprints: build the constructs, run every check and
+ *            the schema check of every object, write YAML (synthesize)
+ *   cdk8s    bare cdk8s in one pass: the same JSON as plain ApiObjects, one
+ *            chart per team, toJson once per object, written with cdk8s' Yaml
+ *   yaml     floor: the same JSON written with the `yaml` package (cdk8s' options)
+ *   json     floor: the same JSON written with JSON.stringify
+ *
+ * Each sample is a fresh process (so peak memory is per run); the contenders
+ * take turns in an order that alternates between runs. The floors and cdk8s
+ * start from the rendered JSON, read from a file before their clock starts.
+ * It prints medians, ratios, bytes, the growth exponent from 1k to 10k and
+ * peak memory; it asserts nothing.
+ *   npm run bench                         BENCH_RUNS=N for N samples (default 5)
+ *   node scripts/bundle.js bench/scale.ts
  */
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { stringify } from 'yaml';
 import {
   BlueprintChart,
@@ -29,11 +40,19 @@ import {
 
 const SERVICES_PER_TEAM = 12; // 10 WebServices (HPA + PDB), 1 StatefulService, 1 ExternalService
 const SIZES = [
-  { label: '~1k', teams: 20 },
-  { label: '~10k', teams: 200 },
+  { label: '1k', teams: 20 },
+  { label: '10k', teams: 200 },
 ];
+const CONTENDERS = ['library', 'cdk8s', 'yaml', 'json'] as const;
+type Contender = (typeof CONTENDERS)[number];
+const NAMES: Record<Contender, string> = {
+  library: 'cluster-blueprints (build+check+write)',
+  cdk8s: 'bare cdk8s, one pass (ApiObject+toJson+Yaml)',
+  yaml: 'floor: yaml package',
+  json: 'floor: JSON.stringify',
+};
 
-function buildOurs(teams: number): App {
+function buildPlatform(teams: number): App {
   const app = new App();
   for (let t = 0; t < teams; t++) {
     const chart = new BlueprintChart(app, `team-${t}`, { owner: `team-${t}` });
@@ -64,136 +83,136 @@ function buildOurs(teams: number): App {
   return app;
 }
 
-function buildPlus(teams: number): App {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cb-plus-')) });
-  for (let t = 0; t < teams; t++) {
-    const chart = new Chart(app, `team-${t}`, { namespace: `team-${t}` });
-    new kplus.Namespace(chart, 'ns', { metadata: { name: `team-${t}` } });
-    new kplus.k8s.KubeResourceQuota(chart, 'quota', { spec: { hard: { 'requests.cpu': kplus.k8s.Quantity.fromString('32') } } });
-    new kplus.k8s.KubeLimitRange(chart, 'limits', {
-      spec: { limits: [{ type: 'Container', default: { cpu: kplus.k8s.Quantity.fromString('500m') } }] },
-    });
-    new kplus.NetworkPolicy(chart, 'deny', { selector: kplus.Pods.all(chart, 'all') });
-    new kplus.k8s.KubeNetworkPolicy(chart, 'dns', {
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{ ports: [{ port: kplus.k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] }],
-      },
-    });
-    new kplus.ServiceAccount(chart, 'sa', { automountToken: false });
-    for (let s = 0; s < SERVICES_PER_TEAM - 2; s++) {
-      const d = new kplus.Deployment(chart, `svc-${s}`, {
-        containers: [
-          {
-            image: 'ghcr.io/acme/svc:1.0.0',
-            portNumber: 8080,
-            readiness: kplus.Probe.fromHttpGet('/readyz'),
-            securityContext: { user: 10001 },
-          },
-        ],
-      });
-      d.exposeViaService({ ports: [{ port: 8080 }] });
-      new kplus.HorizontalPodAutoscaler(chart, `svc-${s}-hpa`, {
-        target: d,
-        minReplicas: 2,
-        maxReplicas: 4,
-        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
-        scaleDown: { stabilizationWindow: Duration.minutes(5) },
-      });
-      new kplus.k8s.KubePodDisruptionBudget(chart, `svc-${s}-pdb`, {
-        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'cdk8s.io/metadata.addr': d.node.addr } } },
-      });
-    }
-    const headless = new kplus.Service(chart, 'db-svc', { clusterIP: 'None', ports: [{ port: 5432 }] });
-    const sts = new kplus.StatefulSet(chart, 'db', {
-      service: headless,
-      containers: [{ image: 'postgres:16.4', portNumber: 5432, securityContext: { user: 10001 } }],
-    });
-    new kplus.k8s.KubePodDisruptionBudget(chart, 'db-pdb', {
-      spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'cdk8s.io/metadata.addr': sts.node.addr } } },
-    });
-    new kplus.Service(chart, 'legacy', { ports: [{ port: 5432 }] });
-    new kplus.k8s.KubeEndpointSlice(chart, 'legacy-slice', {
-      addressType: 'IPv4',
-      endpoints: [{ addresses: ['203.0.113.10'] }],
-      ports: [{ port: 5432 }],
-    });
-  }
-  return app;
+interface Sample {
+  readonly ms: number;
+  readonly objects: number;
+  readonly bytes: number;
+  readonly sha1: string;
+  readonly rssMiB: number;
 }
 
-/** One measurement, run in this (child) process. */
-function measure(variant: string, teams: number): { ms: number; objects: number; maxRssMiB: number } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cb-bench-${variant}-`));
+/** What a contender wrote: every file of `dir`, in name order. */
+function written(dir: string): { bytes: number; sha1: string } {
+  const hash = createHash('sha1');
+  let bytes = 0;
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.yaml') || x.endsWith('.json'))
+    .sort()) {
+    const data = fs.readFileSync(path.join(dir, f));
+    bytes += data.length;
+    hash.update(f).update(data);
+  }
+  return { bytes, sha1: hash.digest('hex').slice(0, 12) };
+}
+
+/** One sample, in this (child) process. */
+function measure(contender: Contender, teams: number, charts: string): Sample {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cb-bench-${contender}-`));
   let objects = 0;
-  let start = process.hrtime.bigint();
-  if (variant === 'ours') {
-    objects = synthesize(buildOurs(teams), { outdir }).objectCount;
-  } else if (variant === 'plus') {
-    const app = buildPlus(teams);
-    (app as any).outdir = outdir;
-    app.synth();
-    objects = fs.readdirSync(outdir).reduce((n, f) => n + fs.readFileSync(path.join(outdir, f), 'utf8').split(/^---$/m).length, 0);
+  const input: { name: string; objects: any[] }[] = contender === 'library' ? [] : JSON.parse(fs.readFileSync(charts, 'utf8'));
+  const start = process.hrtime.bigint();
+  if (contender === 'library') {
+    objects = synthesize(buildPlatform(teams), { outdir }).objectCount;
+  } else if (contender === 'cdk8s') {
+    const app = new App();
+    const built = input.map((c) => {
+      const chart = new Chart(app, c.name);
+      return { name: c.name, objects: c.objects.map((o, i) => new ApiObject(chart, `o${i}`, o)) };
+    });
+    for (const c of built) {
+      const json = c.objects.map((o) => o.toJson());
+      objects += json.length;
+      fs.writeFileSync(path.join(outdir, `${c.name}.k8s.yaml`), Yaml.stringify(...json));
+    }
   } else {
-    const charts = renderApp(buildOurs(teams)).map((r) => ({ name: r.name, objects: r.objects }));
-    objects = charts.reduce((n, c) => n + c.objects.length, 0);
-    start = process.hrtime.bigint(); // the floor times the write only
-    for (const c of charts) fs.writeFileSync(path.join(outdir, `${c.name}.k8s.yaml`), c.objects.map((o) => stringify(o)).join('---\n'));
+    for (const c of input) {
+      objects += c.objects.length;
+      const text =
+        contender === 'yaml'
+          ? c.objects.map((o) => stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n')
+          : c.objects.map((o) => JSON.stringify(o)).join('\n');
+      fs.writeFileSync(path.join(outdir, `${c.name}.k8s.${contender === 'yaml' ? 'yaml' : 'json'}`), text);
+    }
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const out = written(outdir);
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { ms, objects, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return { ms, objects, ...out, rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function main(): void {
-  if (process.argv[2] === '--child') {
-    process.stdout.write(JSON.stringify(measure(process.argv[3], Number(process.argv[4]))));
+/** `npm run bench`: the harness (or, with `--child`, one sample). */
+export function run(argv: readonly string[]): void {
+  if (argv[0] === '--child') {
+    process.stdout.write(JSON.stringify(measure(argv[1] as Contender, Number(argv[2]), argv[3])));
     return;
   }
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
-  const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-  const results: Record<string, Record<string, { ms: number; objects: number; maxRssMiB: number }>> = {};
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-'));
+  const results: Record<string, Record<Contender, Sample[]>> = {};
   for (const size of SIZES) {
-    for (const variant of ['ours', 'plus', 'floor']) {
-      const samples = Array.from({ length: runs }, () =>
-        JSON.parse(execFileSync(tsx, [__filename, '--child', variant, String(size.teams)], { encoding: 'utf8', maxBuffer: 1 << 20 })),
-      );
-      results[size.label] = results[size.label] ?? {};
-      results[size.label][variant] = {
-        ms: median(samples.map((s) => s.ms)),
-        objects: samples[0].objects,
-        maxRssMiB: median(samples.map((s) => s.maxRssMiB)),
-      };
+    // The rendered JSON that cdk8s and the floors start from, rendered by the library once, outside their clocks.
+    const charts = path.join(work, `${size.label}.json`);
+    const rendered = renderApp(buildPlatform(size.teams)).map((r) => ({ name: r.name, objects: r.objects }));
+    fs.writeFileSync(charts, JSON.stringify(rendered));
+    results[size.label] = { library: [], cdk8s: [], yaml: [], json: [] };
+    for (let r = 0; r < runs; r++) {
+      const rotated = CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length]);
+      for (const contender of r % 2 ? rotated.reverse() : rotated) {
+        const child = spawnSync(
+          process.execPath,
+          [process.argv[1], 'bench/scale.ts', '--child', contender, String(size.teams), charts], // process.argv[1]: scripts/bundle.js
+          { encoding: 'utf8', maxBuffer: 1 << 20 },
+        );
+        if (child.status !== 0) throw new Error(`${contender} failed: ${child.stderr}`);
+        results[size.label][contender].push(JSON.parse(child.stdout));
+      }
     }
   }
-  const cpu = os.cpus();
-  console.log(`synth at scale — median of ${runs} runs each, ${cpu.length} cores (${cpu[0]?.model.trim()}), Node ${process.version}`);
-  console.log(
-    `${'size'.padEnd(6)}${'variant'.padEnd(42)}${'objects'.padStart(8)}${'wall ms'.padStart(10)}${'µs/object'.padStart(11)}${'peak RSS'.padStart(10)}`,
-  );
-  const names: Record<string, string> = {
-    ours: 'cluster-blueprints (build+check+write)',
-    plus: 'bare cdk8s-plus-28 + App.synth()',
-    floor: 'floor: yaml.stringify of same JSON',
-  };
-  for (const [size, byVariant] of Object.entries(results)) {
-    for (const [variant, r] of Object.entries(byVariant)) {
-      console.log(
-        `${size.padEnd(6)}${names[variant].padEnd(42)}${String(r.objects).padStart(8)}${r.ms.toFixed(0).padStart(10)}${((r.ms * 1000) / r.objects).toFixed(0).padStart(11)}${`${r.maxRssMiB} MiB`.padStart(10)}`,
-      );
-    }
-  }
-  const per = (s: string, v: string) => results[s][v].ms / results[s][v].objects;
-  console.log(
-    `growth (time per object at ~10k ÷ at ~1k): ours ${(per('~10k', 'ours') / per('~1k', 'ours')).toFixed(2)}×, cdk8s-plus ${(per('~10k', 'plus') / per('~1k', 'plus')).toFixed(2)}×`,
-  );
-  console.log(`ours vs bare cdk8s-plus at ~10k: ${(results['~10k'].plus.ms / results['~10k'].ours.ms).toFixed(2)}× faster`);
+  fs.rmSync(work, { recursive: true, force: true });
+  report(results, runs);
 }
 
-main();
+function report(results: Record<string, Record<Contender, Sample[]>>, runs: number): void {
+  const cpu = os.cpus();
+  console.log(
+    `synth at scale: median of ${runs} runs, alternating order; ${cpu.length} cores (${cpu[0]?.model.trim()}), Node ${process.version}`,
+  );
+  console.log(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  const head = `${'size'.padEnd(5)}${'contender'.padEnd(46)}${'objects'.padStart(8)}${'ms'.padStart(8)}${'µs/obj'.padStart(8)}${'× lib'.padStart(7)}${'bytes'.padStart(11)}${'sha1'.padStart(14)}${'peak RSS'.padStart(10)}`;
+  console.log(head);
+  const ms = (size: string, c: Contender) => median(results[size][c].map((s) => s.ms));
+  for (const size of Object.keys(results)) {
+    for (const c of CONTENDERS) {
+      const s = results[size][c][0];
+      const t = ms(size, c);
+      const rss = median(results[size][c].map((x) => x.rssMiB));
+      console.log(
+        `${size.padEnd(5)}${NAMES[c].padEnd(46)}${String(s.objects).padStart(8)}${t.toFixed(0).padStart(8)}${((t * 1000) / s.objects).toFixed(0).padStart(8)}${(t / ms(size, 'library')).toFixed(2).padStart(7)}${String(s.bytes).padStart(11)}${s.sha1.padStart(14)}${`${rss} MiB`.padStart(10)}`,
+      );
+    }
+    const same =
+      results[size].library[0].sha1 === results[size].cdk8s[0].sha1 && results[size].cdk8s[0].sha1 === results[size].yaml[0].sha1;
+    console.log(`${size.padEnd(5)}same bytes from library, cdk8s and yaml: ${same ? 'yes' : 'NO'}`);
+  }
+  const [small, large] = Object.keys(results);
+  const n = (size: string) => results[size].library[0].objects;
+  for (const c of CONTENDERS) {
+    const exponent = Math.log(ms(large, c) / ms(small, c)) / Math.log(n(large) / n(small));
+    console.log(
+      `growth ${NAMES[c]}: time ∝ objects^${exponent.toFixed(2)} (µs/object at ${large} ÷ at ${small}: ${(ms(large, c) / n(large) / (ms(small, c) / n(small))).toFixed(2)})`,
+    );
+  }
+  for (const size of [small, large])
+    console.log(`${size}: bare cdk8s one pass takes ${(ms(size, 'cdk8s') / ms(size, 'library')).toFixed(2)}× the library's time`);
+}
