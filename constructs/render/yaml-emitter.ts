@@ -117,7 +117,25 @@ function map(obj: Record<string, unknown>, indent: string, seen: Set<object>): s
 
 const containsDocumentMarker = (s: string) => /^(%|---|\.\.\.)/m.test(s);
 
+/*
+ * Manifests repeat the same short strings (keys, labels, kinds) thousands of
+ * times: a one-line string with no line that starts like a document marker
+ * is written the same way at any indentation, so it is decided once.
+ */
+const keyCache = new Map<string, string>();
+const valueCache = new Map<string, string>();
+const CACHE_LIMIT = 100_000;
+
 function scalar(value: string, indent: string, implicitKey: boolean): string {
+  const cache = implicitKey ? keyCache : valueCache;
+  const hit = cache.get(value);
+  if (hit !== undefined) return hit;
+  const text = decide(value, indent, implicitKey);
+  if (value.length <= 256 && !value.includes('\n') && !containsDocumentMarker(value) && cache.size < CACHE_LIMIT) cache.set(value, text);
+  return text;
+}
+
+function decide(value: string, indent: string, implicitKey: boolean): string {
   // `<<` is YAML 1.1's merge key; the `yaml` package writes it plain wherever it appears.
   if (value === '<<') return value;
   // Control characters and unpaired surrogates are only safe double-quoted.
