@@ -27,7 +27,9 @@ const TRICKY = [
   ...['[x]', '{x}', 'x,y', '"q"', "'s'", `a'b"c`, '---', '...', '%TAG', '--- x', 'a\n---\nb', 'a\n...\n'],
   ...['', ' ', '\n', '\n\n', ' x', 'x ', 'x\n', 'x\n\n', 'x\n ', '\tx', '\nx', ' \nx', 'a\r\nb', 'line one\n  indented\nthree\n'],
   ...['\u0000', '\u0007', '\u001b', '\u0085', '\u00a0', '\u2028', '\u2029', '\ud800', 'é', '日本', '🙂', '\x7f'],
-  'x\u2028---', 'x\r...', 'x\u2029%y',
+  'x\u2028---',
+  'x\r...',
+  'x\u2029%y',
   'a long line with a newline in it, longer than forty characters\nand more',
   'x'.repeat(1100),
 ];
