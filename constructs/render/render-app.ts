@@ -46,9 +46,10 @@ export interface StageContext {
 /**
  * A synth-time stage over the rendered objects of the whole app: returns every
  * issue it finds (with `path` set to the construct path of the object at fault).
- * A stage is given the objects that no construct check and no earlier stage
- * has flagged, and its issues about flagged objects are dropped, so one synth
- * reports every problem once, without cascades.
+ * A stage is given the objects that no earlier stage has flagged, and its
+ * issues about flagged objects are dropped, so one synth reports every
+ * problem once, without cascades (a schema-invalid object is not judged again
+ * by the rules).
  */
 export type RenderStage = (objects: readonly RenderedObject[], context: StageContext) => readonly BlueprintIssue[];
 
@@ -96,7 +97,7 @@ function renderOnce(app: App, options: RenderOptions): RenderedChart[] {
   const all = rendered.flatMap((r) => r.objects.map((object, i) => ({ object, constructPath: r.constructPaths[i] })));
   const flagged = new Set<string>();
   const flag = (found: readonly BlueprintIssue[]) => found.forEach((i) => i.path && flagged.add(i.path));
-  flag(issues);
+  // Construct checks judge props and whole-tree invariants, not objects: every object still goes to the stages.
   for (const stage of STAGES) {
     const passing = all.filter((o) => !isFlagged(o.constructPath, flagged));
     const found = stage(passing, { app, options, all }).filter((i) => !i.path || !isFlagged(i.path, flagged));

@@ -52,14 +52,20 @@ describe('renderApp stages', () => {
     expect(err.issues.map((i) => i.path)).toEqual(['c/broken', 'c/cm2', 'c/typo']);
   });
 
-  test('a later stage skips the objects of a construct that failed an earlier one', () => {
+  test('a later stage skips the objects an earlier stage flagged; construct checks do not hide their objects', () => {
     const app = new App();
     const chart = new BlueprintChart(app, 'c', { owner: 'x' });
+    configMap(chart, 'first', 'same');
+    configMap(chart, 'second', 'same', { dataa: { a: 'b' } }); // a duplicate, and schema-invalid
     const broken = new Construct(chart, 'broken');
     addCheck(broken, 'Broken', () => [{ code: 'TEST_CHECK', field: 'a', message: 'is wrong', fix: 'fix a' }]);
     configMap(broken, 'typo', 'typo', { dataa: { a: 'b' } });
     const err = catchBlueprintError(() => renderApp(app));
-    expect(err.codes).toEqual(['TEST_CHECK']);
+    expect(err.issues.map((i) => [i.code, i.path])).toEqual([
+      ['TEST_CHECK', 'c/broken'],
+      ['OBJECT_DUPLICATE', 'c/second'],
+      ['SCHEMA_UNKNOWN_FIELD', 'c/broken/typo'],
+    ]);
   });
 
   test('constructPaths name the ApiObject behind each rendered object', () => {
