@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
+import { credentialIssues } from '../core/secret-patterns';
 
 /** Props of a `ConfigMap`. */
 export interface ConfigMapProps {
@@ -22,12 +23,72 @@ export interface ConfigMapProps {
   readonly files?: Readonly<Record<string, string | ConfigFile>>;
 }
 
+/** Where `ConfigMap.file` may read from. */
+export interface ConfigFileOptions {
+  /**
+   * The directory the file must be inside (after resolving symlinks). Files
+   * outside it, special files (FIFOs, devices, sockets) and anything under
+   * `/proc`, `/sys` or `/dev` are refused.
+   * @default - the directory synth runs in (`process.cwd()`)
+   */
+  readonly root?: string;
+}
+
 /** A file read at synth time. */
 export class ConfigFile {
-  constructor(public readonly path: string) {}
+  constructor(
+    public readonly path: string,
+    public readonly root?: string,
+  ) {}
 }
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
+/** The API server's limit on a ConfigMap's data (etcd's object size limit). */
+export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
+const SYSTEM_DIRS = ['/proc', '/sys', '/dev'];
+
+const within = (dir: string, p: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+
+/** Reads a ConfigFile safely: a regular file inside its root, at most the ConfigMap limit. */
+function readConfigFile(file: ConfigFile): { text: string } | { error: string; fix: string } {
+  if (typeof file.path !== 'string' || file.path === '' || file.path.includes('\0'))
+    return { error: 'is not a file path', fix: 'give a path relative to the project directory' };
+  const fix = 'keep config files inside the project directory (or pass ConfigMap.file(path, { root }))';
+  let root: string;
+  let real: string;
+  try {
+    root = fs.realpathSync(path.resolve(file.root ?? process.cwd()));
+    real = fs.realpathSync(path.resolve(root, file.path));
+  } catch (e) {
+    return {
+      error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      fix: 'check the path; it is relative to the directory synth runs in',
+    };
+  }
+  if (SYSTEM_DIRS.some((d) => within(d, real))) return { error: `resolves to ${real}, a system file`, fix };
+  if (!within(root, real)) return { error: `resolves outside ${root}`, fix };
+  const stat = fs.statSync(real);
+  if (!stat.isFile()) return { error: 'is not a regular file (a FIFO, device, socket or directory)', fix: 'point at a regular file' };
+  if (stat.size > CONFIG_MAP_MAX_BYTES)
+    return {
+      error: `is ${stat.size} bytes, over the 1 MiB a ConfigMap can hold`,
+      fix: 'mount large files from a volume or bake them into the image',
+    };
+  let fd: number | undefined;
+  try {
+    // O_NOFOLLOW | O_NONBLOCK: the path was checked above; never block on a file swapped for a FIFO in between.
+    fd = fs.openSync(real, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+    if (!fs.fstatSync(fd).isFile()) return { error: 'is not a regular file', fix: 'point at a regular file' };
+    const buf = Buffer.alloc(CONFIG_MAP_MAX_BYTES + 1);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    if (n > CONFIG_MAP_MAX_BYTES) return { error: 'is over the 1 MiB a ConfigMap can hold', fix: 'mount large files from a volume' };
+    return { text: buf.subarray(0, n).toString('utf8') };
+  } catch (e) {
+    return { error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, fix: 'check the path' };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
 
 /**
  * A ConfigMap from literals and files (e.g. nginx's `reverseproxy.conf`). Its
@@ -35,9 +96,13 @@ const KEY = /^[-._a-zA-Z0-9]+$/;
  * content rolls the pods (PRACTICES §9).
  */
 export class ConfigMap extends Construct {
-  /** Reads `filePath` (relative to the working directory) when the ConfigMap is built. */
-  public static file(filePath: string): ConfigFile {
-    return new ConfigFile(filePath);
+  /**
+   * Reads `filePath` (relative to the working directory) when the ConfigMap is
+   * built. Only regular files inside the project directory (or `options.root`)
+   * are read: `/proc/self/environ`, devices, FIFOs and symlinks leading out are refused.
+   */
+  public static file(filePath: string, options: ConfigFileOptions = {}): ConfigFile {
+    return new ConfigFile(filePath, options.root);
   }
 
   public readonly name: string;
@@ -49,11 +114,45 @@ export class ConfigMap extends Construct {
   constructor(scope: Construct, id: string, props: ConfigMapProps) {
     super(scope, id);
     const problems = new Problems(this, 'ConfigMap');
-    this.name = props.name ?? id;
-    this.namespace = props.namespace;
-    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
-    const data: Record<string, string> = { ...props.data };
-    for (const [key, source] of Object.entries(props.files ?? {})) {
+    const p: Partial<ConfigMapProps> = props !== null && typeof props === 'object' ? props : {};
+    problems.check(p !== props, {
+      code: 'PROPS_INVALID',
+      field: 'props',
+      value: props,
+      message: 'must be an object',
+      fix: 'pass { namespace, data?, files? }',
+    });
+    this.name = p.name ?? id;
+    this.namespace = p.namespace as string;
+    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', p.namespace));
+    const data: Record<string, string> = Object.create(null);
+    const entries = (field: 'data' | 'files'): [string, unknown][] => {
+      const v = p[field];
+      if (v === undefined) return [];
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+        problems.add({
+          code: 'PROPS_INVALID',
+          field,
+          value: v,
+          message: 'must be an object of key → content',
+          fix: `pass ${field}: { 'app.conf': '…' }`,
+        });
+        return [];
+      }
+      return Object.entries(v);
+    };
+    for (const [key, value] of entries('data')) {
+      if (typeof value === 'string') data[key] = value;
+      else
+        problems.add({
+          code: 'CONFIG_VALUE_INVALID',
+          field: `data.${key}`,
+          value,
+          message: 'is not a string',
+          fix: "quote it, e.g. '8080'",
+        });
+    }
+    for (const [key, source] of entries('files')) {
       if (key in data) {
         problems.add({
           code: 'CONFIG_KEY_DUPLICATE',
@@ -65,22 +164,25 @@ export class ConfigMap extends Construct {
         continue;
       }
       if (source instanceof ConfigFile) {
-        try {
-          data[key] = fs.readFileSync(path.resolve(source.path), 'utf8');
-        } catch (e) {
-          problems.add({
-            code: 'CONFIG_FILE_UNREADABLE',
-            field: `files.${key}`,
-            value: source.path,
-            message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-            fix: 'check the path; it is relative to the directory synth runs in',
-          });
-        }
-      } else {
+        const read = readConfigFile(source);
+        if ('text' in read) data[key] = read.text;
+        else
+          problems.add({ code: 'CONFIG_FILE_UNREADABLE', field: `files.${key}`, value: source.path, message: read.error, fix: read.fix });
+      } else if (typeof source === 'string') {
         data[key] = source;
+      } else {
+        problems.add({
+          code: 'CONFIG_VALUE_INVALID',
+          field: `files.${key}`,
+          value: source,
+          message: 'is neither text nor ConfigMap.file(…)',
+          fix: 'pass the content or ConfigMap.file(path)',
+        });
       }
     }
-    for (const key of Object.keys(data)) {
+    let bytes = 0;
+    for (const [key, value] of Object.entries(data)) {
+      bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
       problems.check(!KEY.test(key) || key.length > 253, {
         code: 'CONFIG_KEY_INVALID',
         field: `data.${key}`,
@@ -88,9 +190,18 @@ export class ConfigMap extends Construct {
         message: 'is not a valid ConfigMap key',
         fix: "use letters, digits, '-', '_' and '.'",
       });
+      problems.addAll(...credentialIssues(`data.${key}`, value));
     }
+    problems.check(bytes > CONFIG_MAP_MAX_BYTES, {
+      code: 'CONFIG_TOO_LARGE',
+      field: 'data',
+      value: `${bytes} bytes`,
+      message: 'is over the 1 MiB a ConfigMap can hold',
+      fix: 'split it into several ConfigMaps, or mount large files from a volume',
+    });
     problems.throwIfAny();
-    this.data = data;
+    // Object.fromEntries defines own properties, so a key like '__proto__' stays data.
+    this.data = Object.fromEntries(Object.entries(data));
     const hash = createHash('sha256');
     for (const key of Object.keys(data).sort()) hash.update(`${key}\0${data[key]}\0`);
     this.contentHash = hash.digest('hex').slice(0, 16);
@@ -98,7 +209,7 @@ export class ConfigMap extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'config' }) },
-      data,
+      data: this.data,
     });
   }
 }

@@ -10,6 +10,12 @@ import { ResolvedCompute } from './resources';
 export interface ClusterFacts {
   /** Allocatable CPU and memory of one (the typical) node. */
   readonly nodeAllocatable?: ResolvedCompute;
+  /**
+   * Pod Security level (`privileged`, `baseline`, `restricted`) enforced by
+   * namespaces that exist in the cluster but are not built here, by name.
+   * @default - every such namespace is taken as `restricted`
+   */
+  readonly namespacePodSecurity?: Readonly<Record<string, string>>;
 }
 
 const facts = new WeakMap<IConstruct, ClusterFacts>();

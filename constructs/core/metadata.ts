@@ -1,4 +1,6 @@
+import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
+import { isLabelValue } from './names';
 
 /** The standard labels every object carries. @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/ */
 export const Labels = {
@@ -63,11 +65,25 @@ export interface ComponentLabelsOptions {
   readonly version?: string;
 }
 
+/**
+ * An object name as a label value. Names of kinds whose names may be DNS
+ * subdomains (up to 253 characters: ConfigMap, PriorityClass, StorageClass…)
+ * do not fit a label value (63). Such a name becomes its first 46 characters,
+ * '-' and 16 hex characters of its sha256, so distinct names keep distinct
+ * labels; the full name stays in `metadata.name`. Names that fit are unchanged.
+ */
+export function nameLabelValue(name: string): string {
+  if (typeof name !== 'string' || isLabelValue(name)) return name;
+  const prefix = name.slice(0, 46).replace(/[^A-Za-z0-9]+$/, '');
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return prefix ? `${prefix}-${hash}` : hash;
+}
+
 /** The `app.kubernetes.io/*` labels for a component, with `managed-by` set. */
 export function componentLabels(options: ComponentLabelsOptions): Record<string, string> {
   const labels: Record<string, string> = {
-    [Labels.NAME]: options.name,
-    [Labels.INSTANCE]: options.instance ?? options.name,
+    [Labels.NAME]: nameLabelValue(options.name),
+    [Labels.INSTANCE]: nameLabelValue(options.instance ?? options.name),
     [Labels.MANAGED_BY]: MANAGED_BY,
   };
   if (options.component) labels[Labels.COMPONENT] = options.component;

@@ -101,9 +101,16 @@ export abstract class JobWorkload extends Workload {
     return 0;
   }
 
-  /** Validates the job props (into `problems`) and returns the producer of the Job spec. */
-  protected jobSpec(props: JobProps, problems: Problems): () => IJobSpec {
-    return jobSpec(props, problems, (restart, parallelism) => this.podTemplate(parallelism, {}, { restartPolicy: restart }));
+  protected override validateProps(props: JobProps, problems: Problems): void {
+    super.validateProps(props, problems);
+    jobSpec(props, problems, () => undefined);
+  }
+
+  /** The producer of the Job spec (props were validated by `validateProps`). */
+  protected jobSpec(props: JobProps): () => IJobSpec {
+    return jobSpec(props, new Problems(this, this.typeName), (restart, parallelism) =>
+      this.podTemplate(parallelism, {}, { restartPolicy: restart }),
+    );
   }
 }
 
@@ -159,9 +166,7 @@ export class BatchJob extends JobWorkload {
 
   constructor(scope: Construct, id: string, props: JobProps) {
     super(scope, id, props, 'BatchJob', 'batch');
-    const problems = new Problems(this, 'BatchJob');
-    const spec = this.jobSpec(props, problems);
-    problems.throwIfAny();
+    const spec = this.jobSpec(props);
     this.job = new ApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
       kind: 'Job',

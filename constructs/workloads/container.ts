@@ -8,6 +8,7 @@ import { IssueInput, Problems } from '../core/errors';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, isPinnedImage, nameIssue } from '../core/names';
 import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
+import { credentialIssue, credentialIssues } from '../core/secret-patterns';
 
 /** Named resource sizes (requests → limits). Explicit quantities are always possible instead. */
 export class ResourcePreset {
@@ -297,17 +298,61 @@ export function resolveContainer(
         fix: `declare the Secret (new SecretDeclaration(…, { keys: ['${key.toLowerCase()}'] })) and use EnvValue.fromSecret(declaration, '${key.toLowerCase()}'), or list '${key}' in allowPlaintextEnv if it is not secret`,
       });
     }
+    if (!SECRET_ENV_NAME.test(key) || allowed.has(key)) problems.addAll(credentialIssue(`${field}.env.${key}`, literal));
     if (typeof value !== 'string') {
       if (value.configMap) configMaps.add(value.configMap);
       if (value.secret) secrets.add(value.secret);
     }
+  }
+  // Credentials reach the YAML through any text field, not only env: scan them all.
+  problems.addAll(
+    ...credentialIssues(`${field}.command`, props.command),
+    ...credentialIssues(`${field}.args`, props.args),
+    ...credentialIssues(`${field}.workingDir`, props.workingDir),
+  );
+  for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+    const probe = props[kind];
+    if (probe instanceof Probe) problems.addAll(...credentialIssues(`${field}.${kind}`, probe.toJson()));
+  }
+  for (const kind of ['postStart', 'preStop'] as const) {
+    const hook = props[kind];
+    if (hook instanceof Hook) problems.addAll(...credentialIssues(`${field}.${kind}`, hook.handler));
   }
   for (const source of props.envFrom ?? []) {
     if (source instanceof ConfigMap) configMaps.add(source);
     else secrets.add(source);
   }
   const volumes = new Set<Volume>();
-  for (const m of props.mounts ?? []) {
+  for (const [i, m] of (props.mounts ?? []).entries()) {
+    const at = `${field}.mounts[${i}]`;
+    if (!(m?.volume instanceof Volume)) {
+      problems.add({
+        code: 'MOUNT_INVALID',
+        field: `${at}.volume`,
+        value: m?.volume,
+        message: 'is not a Volume',
+        fix: 'use Volume.emptyDir(…), Volume.fromConfigMap(…) or Volume.fromSecret(…)',
+      });
+      continue;
+    }
+    problems.check(typeof m.path !== 'string' || !m.path.startsWith('/') || m.path.includes(':'), {
+      code: 'MOUNT_INVALID',
+      field: `${at}.path`,
+      value: m.path,
+      message: "must be an absolute path without ':'",
+      fix: "use e.g. '/etc/app'",
+    });
+    problems.check(
+      m.subPath !== undefined &&
+        (typeof m.subPath !== 'string' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..') || m.subPath === ''),
+      {
+        code: 'MOUNT_SUBPATH_INVALID',
+        field: `${at}.subPath`,
+        value: m.subPath,
+        message: "must be a relative path inside the volume, without '..'",
+        fix: "name one entry of the volume, e.g. 'app.conf'",
+      },
+    );
     volumes.add(m.volume);
     if (m.volume.configMap) configMaps.add(m.volume.configMap);
     if (m.volume.secret) secrets.add(m.volume.secret);

@@ -52,31 +52,9 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
 
   protected constructor(scope: Construct, id: string, props: DeploymentWorkloadProps, typeName: string, component: string) {
     super(scope, id, props, typeName, component);
-    const problems = new Problems(this, typeName);
     this.release = props.release ?? Release.rolling();
-    for (const issue of this.release.issues()) problems.add(issue);
-    if (props.autoscaling) {
-      problems.check(props.replicas !== undefined, {
-        code: 'REPLICAS_INVALID',
-        field: 'replicas',
-        value: props.replicas,
-        message: 'is set together with autoscaling, which owns the replica count',
-        fix: 'remove replicas and set autoscaling.minReplicas',
-      });
-      const { resolved, issues } = resolveAutoscaling(props.autoscaling);
-      issues.forEach((i) => problems.add(i));
-      this.autoscaling = resolved;
-    } else {
-      this.replicas = props.replicas ?? 2;
-      problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1 || this.replicas > 1000, {
-        code: 'REPLICAS_INVALID',
-        field: 'replicas',
-        value: this.replicas,
-        message: 'must be an integer from 1 to 1000',
-        fix: 'use 2 or more for availability (1 where a dev cluster allows)',
-      });
-    }
-    problems.throwIfAny();
+    if (props.autoscaling) this.autoscaling = resolveAutoscaling(props.autoscaling).resolved;
+    else this.replicas = props.replicas ?? 2;
 
     this.tracks = this.planTracks();
     this.serviceSelector =
@@ -94,6 +72,31 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
       );
     }
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
+  }
+
+  protected override validateProps(props: DeploymentWorkloadProps, problems: Problems): void {
+    super.validateProps(props, problems);
+    const release = props.release ?? Release.rolling();
+    for (const issue of release.issues()) problems.add(issue);
+    if (props.autoscaling) {
+      problems.check(props.replicas !== undefined, {
+        code: 'REPLICAS_INVALID',
+        field: 'replicas',
+        value: props.replicas,
+        message: 'is set together with autoscaling, which owns the replica count',
+        fix: 'remove replicas and set autoscaling.minReplicas',
+      });
+      resolveAutoscaling(props.autoscaling).issues.forEach((i) => problems.add(i));
+    } else {
+      const replicas = props.replicas ?? 2;
+      problems.check(!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 1000, {
+        code: 'REPLICAS_INVALID',
+        field: 'replicas',
+        value: replicas,
+        message: 'must be an integer from 1 to 1000',
+        fix: 'use 2 or more for availability (1 where a dev cluster allows)',
+      });
+    }
   }
 
   public get scaleTarget() {

@@ -1,9 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Volume } from '../config/volume';
-import { addCheck } from '../core/checks';
-import { IssueInput, Problems } from '../core/errors';
-import { PodSecurityLevel } from '../namespace/team-namespace';
+import { Problems } from '../core/errors';
 import { PodCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
@@ -45,7 +43,6 @@ export interface NodeAgentProps extends WorkloadProps {
 export class NodeAgent extends Workload {
   public readonly daemonSet: ApiObject;
   private readonly expectedNodes: number;
-  private readonly hostPaths: readonly HostPathMount[];
 
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
     const hostVolumes = (props.hostPaths ?? []).map((h) => ({
@@ -59,26 +56,7 @@ export class NodeAgent extends Workload {
     ];
     const main: ContainerProps = { ...props, mounts: [...(props.mounts ?? []), ...hostVolumes] };
     super(scope, id, { ...props, ...main, placement: { ...props.placement, tolerations, spread: false } }, 'NodeAgent', 'node-agent');
-    const problems = new Problems(this, 'NodeAgent');
     this.expectedNodes = props.expectedNodes ?? 3;
-    this.hostPaths = props.hostPaths ?? [];
-    problems.check(!Number.isSafeInteger(this.expectedNodes) || this.expectedNodes < 1, {
-      code: 'REPLICAS_INVALID',
-      field: 'expectedNodes',
-      value: this.expectedNodes,
-      message: 'must be an integer ≥ 1',
-      fix: 'give the node count of the cluster',
-    });
-    for (const [i, h] of this.hostPaths.entries()) {
-      problems.check(!h.hostPath?.startsWith('/'), {
-        code: 'HOSTPATH_INVALID',
-        field: `hostPaths[${i}].hostPath`,
-        value: h.hostPath,
-        message: 'must be an absolute path',
-        fix: "use e.g. '/var/log'",
-      });
-    }
-    problems.throwIfAny();
     this.daemonSet = new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
@@ -90,7 +68,27 @@ export class NodeAgent extends Workload {
         template: Lazy.any({ produce: () => this.podTemplate(1) }),
       },
     });
-    addCheck(this, 'NodeAgent', () => this.checkHostPaths());
+  }
+
+  protected override validateProps(props: NodeAgentProps, problems: Problems): void {
+    super.validateProps(props, problems);
+    const expectedNodes = props.expectedNodes ?? 3;
+    problems.check(!Number.isSafeInteger(expectedNodes) || expectedNodes < 1, {
+      code: 'REPLICAS_INVALID',
+      field: 'expectedNodes',
+      value: expectedNodes,
+      message: 'must be an integer ≥ 1',
+      fix: 'give the node count of the cluster',
+    });
+    for (const [i, h] of (props.hostPaths ?? []).entries()) {
+      problems.check(!h.hostPath?.startsWith('/'), {
+        code: 'HOSTPATH_INVALID',
+        field: `hostPaths[${i}].hostPath`,
+        value: h.hostPath,
+        message: 'must be an absolute path',
+        fix: "use e.g. '/var/log'",
+      });
+    }
   }
 
   protected get priorityClassName(): string | undefined {
@@ -102,19 +100,5 @@ export class NodeAgent extends Workload {
   }
   public get minReplicas(): number {
     return this.expectedNodes;
-  }
-
-  private checkHostPaths(): IssueInput[] {
-    const level = this.team?.podSecurity.enforce;
-    if (this.hostPaths.length === 0 || level === undefined || level === PodSecurityLevel.PRIVILEGED) return [];
-    return [
-      {
-        code: 'HOSTPATH_FORBIDDEN',
-        field: 'hostPaths',
-        value: this.hostPaths.map((h) => h.hostPath),
-        message: `are not allowed in namespace ${this.namespace}, which enforces Pod Security '${level}' (only 'privileged' admits hostPath volumes)`,
-        fix: `run NodeAgent ${this.name} in a namespace with podSecurity.enforce PRIVILEGED (e.g. a dedicated 'node-agents' namespace), or drop hostPaths`,
-      },
-    ];
   }
 }

@@ -42,7 +42,28 @@ export class ScheduledJob extends JobWorkload {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id, props, 'ScheduledJob', 'cron');
-    const problems = new Problems(this, 'ScheduledJob');
+    const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
+    this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
+    const spec = this.jobSpec(props);
+    this.cronJob = new ApiObject(this, 'Resource', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+      spec: {
+        schedule: props.schedule.trim(),
+        ...(props.timeZone ? { timeZone: props.timeZone } : {}),
+        concurrencyPolicy: this.concurrencyPolicy,
+        ...(deadline !== undefined ? { startingDeadlineSeconds: deadline } : {}),
+        successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
+        failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 1,
+        suspend: props.suspend ?? false,
+        jobTemplate: { metadata: { labels: this.objectLabels }, spec: Lazy.any({ produce: spec }) },
+      },
+    });
+  }
+
+  protected override validateProps(props: ScheduledJobProps, problems: Problems): void {
+    super.validateProps(props, problems);
     // The controller names jobs <name>-<11 digit time>: the name leaves room for it.
     problems.check(this.name.length > 52, {
       code: 'NAME_INVALID',
@@ -82,24 +103,6 @@ export class ScheduledJob extends JobWorkload {
       value: deadline,
       message: 'is under 10 seconds; the controller checks every 10 s and would skip every run',
       fix: 'use at least Duration.seconds(10)',
-    });
-    this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
-    const spec = this.jobSpec(props, problems);
-    problems.throwIfAny();
-    this.cronJob = new ApiObject(this, 'Resource', {
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
-      spec: {
-        schedule: props.schedule.trim(),
-        ...(props.timeZone ? { timeZone: props.timeZone } : {}),
-        concurrencyPolicy: this.concurrencyPolicy,
-        ...(deadline !== undefined ? { startingDeadlineSeconds: deadline } : {}),
-        successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
-        failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 1,
-        suspend: props.suspend ?? false,
-        jobTemplate: { metadata: { labels: this.objectLabels }, spec: Lazy.any({ produce: spec }) },
-      },
     });
   }
 

@@ -108,57 +108,8 @@ export class StatefulService extends Workload implements IVerticallyScalable {
       'StatefulService',
       'database',
     );
-    const problems = new Problems(this, 'StatefulService');
     this.replicas = props.replicas ?? 1;
-    problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1 || this.replicas > 1000, {
-      code: 'REPLICAS_INVALID',
-      field: 'replicas',
-      value: this.replicas,
-      message: 'must be an integer from 1 to 1000',
-      fix: 'use 1 for a singleton, 3 for a quorum',
-    });
-    const partition = props.partition ?? 0;
-    problems.check(!Number.isSafeInteger(partition) || partition < 0 || partition > this.replicas, {
-      code: 'STRATEGY_INVALID',
-      field: 'partition',
-      value: partition,
-      message: `must be an integer from 0 to replicas (${this.replicas})`,
-      fix: 'use 0 to update every pod',
-    });
-    const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
-    if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the headless Service)` });
-    const claims: (ClaimTemplate & { storage: Storage })[] = [];
-    const claimNames = new Set<string>();
-    for (const [i, c] of (props.claims ?? []).entries()) {
-      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `claims[${i}].name`, c.name));
-      problems.check(claimNames.has(c.name), {
-        code: 'CLAIM_INVALID',
-        field: `claims[${i}].name`,
-        value: c.name,
-        message: 'is used twice',
-        fix: 'give each claim its own name',
-      });
-      claimNames.add(c.name);
-      problems.check(!c.mountPath?.startsWith('/'), {
-        code: 'CLAIM_INVALID',
-        field: `claims[${i}].mountPath`,
-        value: c.mountPath,
-        message: 'must be an absolute path',
-        fix: "use e.g. '/var/lib/data'",
-      });
-      const storage = problems.attempt(`claims[${i}].size`, () => Storage.of(c.size, { field: `claims[${i}].size` }));
-      if (storage) {
-        problems.check(storage.isZero, {
-          code: 'CLAIM_INVALID',
-          field: `claims[${i}].size`,
-          value: c.size,
-          message: 'is zero',
-          fix: "request a real size such as '8Gi'",
-        });
-        claims.push({ ...c, storage });
-      }
-    }
-    problems.throwIfAny();
+    const claims = (props.claims ?? []).map((c) => ({ ...c, storage: Storage.of(c.size) }));
     this.claims = claims;
 
     const ports = this.containers[0].ports.map((p) => ({
@@ -204,7 +155,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         serviceName: this.name,
         replicas: this.replicas,
         podManagementPolicy: props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY,
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition } },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: props.partition ?? 0 } },
         persistentVolumeClaimRetentionPolicy: retention,
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...this.podSelector } },
@@ -231,6 +182,57 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   protected mainContainerProps(props: StatefulServiceProps): ContainerProps {
     const first = props.ports?.[0];
     return { ...props, readiness: props.readiness ?? (first ? Probe.tcp(first.name, { periodSeconds: 5 }) : undefined) };
+  }
+
+  protected override validateProps(props: StatefulServiceProps, problems: Problems): void {
+    super.validateProps(props, problems);
+    const replicas = props.replicas ?? 1;
+    problems.check(!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 1000, {
+      code: 'REPLICAS_INVALID',
+      field: 'replicas',
+      value: replicas,
+      message: 'must be an integer from 1 to 1000',
+      fix: 'use 1 for a singleton, 3 for a quorum',
+    });
+    const partition = props.partition ?? 0;
+    problems.check(!Number.isSafeInteger(partition) || partition < 0 || partition > replicas, {
+      code: 'STRATEGY_INVALID',
+      field: 'partition',
+      value: partition,
+      message: `must be an integer from 0 to replicas (${replicas})`,
+      fix: 'use 0 to update every pod',
+    });
+    const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
+    if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the headless Service)` });
+    const claimNames = new Set<string>();
+    for (const [i, c] of (props.claims ?? []).entries()) {
+      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `claims[${i}].name`, c.name));
+      problems.check(claimNames.has(c.name), {
+        code: 'CLAIM_INVALID',
+        field: `claims[${i}].name`,
+        value: c.name,
+        message: 'is used twice',
+        fix: 'give each claim its own name',
+      });
+      claimNames.add(c.name);
+      problems.check(!c.mountPath?.startsWith('/'), {
+        code: 'CLAIM_INVALID',
+        field: `claims[${i}].mountPath`,
+        value: c.mountPath,
+        message: 'must be an absolute path',
+        fix: "use e.g. '/var/lib/data'",
+      });
+      const storage = problems.attempt(`claims[${i}].size`, () => Storage.of(c.size, { field: `claims[${i}].size` }));
+      if (storage) {
+        problems.check(storage.isZero, {
+          code: 'CLAIM_INVALID',
+          field: `claims[${i}].size`,
+          value: c.size,
+          message: 'is zero',
+          fix: "request a real size such as '8Gi'",
+        });
+      }
+    }
   }
 
   public get maxPods(): number {

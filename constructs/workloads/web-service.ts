@@ -43,19 +43,8 @@ export class WebService extends DeploymentWorkload {
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id, props, 'WebService', 'web');
-    const problems = new Problems(this, 'WebService');
-    const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
-    if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the Service)` });
     const ports = this.containers[0].ports;
-    problems.check(ports.length === 0, {
-      code: 'PORT_INVALID',
-      field: 'ports',
-      value: [],
-      message: 'is empty; a WebService serves on at least one port',
-      fix: "declare e.g. ports: [{ name: 'http', port: 8080 }], or use Worker",
-    });
     this.servicePorts = props.servicePorts ?? ports.map((p) => ({ name: p.name, port: p.port }));
-    problems.throwIfAny();
     this.serviceDnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
     const protocolOf = new Map(ports.map((p) => [p.name, p.protocol ?? Protocol.TCP]));
     this.service = new ApiObject(this, 'Service', {
@@ -73,6 +62,19 @@ export class WebService extends DeploymentWorkload {
         })),
         ...(props.sessionAffinity ? { sessionAffinity: 'ClientIP' } : {}),
       },
+    });
+  }
+
+  protected override validateProps(props: WebServiceProps, problems: Problems): void {
+    super.validateProps(props, problems);
+    const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
+    if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the Service)` });
+    problems.check(this.containers[0]?.ports.length === 0, {
+      code: 'PORT_INVALID',
+      field: 'ports',
+      value: [],
+      message: 'is empty; a WebService serves on at least one port',
+      fix: "declare e.g. ports: [{ name: 'http', port: 8080 }], or use Worker",
     });
   }
 

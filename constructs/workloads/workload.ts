@@ -19,6 +19,7 @@ import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto,
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ServiceAccount } from '../policy/service-account';
+import { PodSecurityLevelName, podSecurityLevelOf, violationsAbove } from '../rules/pod-security';
 import { PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
 import { ContainerProps, Qos, ResolvedContainer, ResourcePreset, VolumeMount, containerToJson, resolveContainer } from './container';
 
@@ -162,11 +163,43 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       this.resolveInto(problems, this.initContainers, `initContainers[${i}]`, s.name ?? `init-${i}`, s),
     );
     this.checkSecretNamespaces(problems);
+    // Subclasses add their own issues here, so one error reports the base's and theirs together.
+    this.validateProps(props, problems);
     problems.throwIfAny();
     if (this.team) setOwner(this, this.team.owner);
     this.team?.addQuotaConsumer(this);
     addCheck(this, typeName, () => this.checkPods());
+    addCheck(this, typeName, () => this.checkPodSecurity());
   }
+
+  /** The Pod Security level the workload's namespace enforces (a TeamNamespace's, else the environment's, else restricted). */
+  public get podSecurityLevel(): PodSecurityLevelName {
+    if (this.team) return podSecurityLevelOf(this.team.podSecurity.enforce);
+    return podSecurityLevelOf(clusterFactsOf(this).namespacePodSecurity?.[this.namespace]);
+  }
+
+  /** Pod Security, decided on the rendered pod spec: whatever path a volume or setting took, the spec is what admission sees. */
+  private checkPodSecurity(): IssueInput[] {
+    const out = this.checkPodShape();
+    const level = this.podSecurityLevel;
+    if (out.length) return out;
+    return violationsAbove(this.podTemplate(1).spec, level).map((v) => ({
+      code: v.code,
+      field: `spec.template.spec${v.pointer.replace(/\//g, '.')}`,
+      value: v.pointer,
+      message: `${v.message}, which namespace ${this.namespace} (Pod Security '${level}') refuses`,
+      fix: `${v.fix} (${this.typeName} ${this.name})`,
+    }));
+  }
+
+  /**
+   * Validates the subclass's own props into `problems`, before the single throw
+   * of the constructor (a base class's error must not hide a subclass's).
+   * Runs inside the base constructor: use `props`, `this.name`, `this.namespace`
+   * and the resolved containers, never the subclass's own fields. Override and
+   * call `super.validateProps` first.
+   */
+  protected validateProps(_props: WorkloadProps, _problems: Problems): void {}
 
   /** The main container's props; subclasses add their defaults (e.g. a readiness probe). */
   protected mainContainerProps(props: WorkloadProps): ContainerProps {
@@ -295,10 +328,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     extraLabels: Record<string, string> = {},
     overrides: { image?: string; restartPolicy?: 'Always' | 'OnFailure' | 'Never' } = {},
   ): IPodTemplateSpec {
-    const scratch = (this.props.writablePaths ?? DEFAULTS.writablePaths).map((p, i): VolumeMount => ({
-      volume: Volume.emptyDir(i === 0 ? 'tmp' : `scratch-${i}`),
-      path: p,
-    }));
+    const scratch = this.scratchMounts();
     const all = [...this.initContainers, ...this.containers];
     const volumes = new Map<string, Volume>();
     for (const v of [...scratch.map((m) => m.volume), ...all.flatMap((c) => c.volumes)]) volumes.set(v.name, v);
@@ -332,6 +362,14 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         ...renderPlacement(this.props.placement ?? {}, { ...this.podSelector, ...extraLabels }, maxReplicas),
       },
     };
+  }
+
+  /** The emptyDir mounts of `writablePaths`. */
+  private scratchMounts(): VolumeMount[] {
+    return (this.props.writablePaths ?? DEFAULTS.writablePaths).map((p, i): VolumeMount => ({
+      volume: Volume.emptyDir(i === 0 ? 'tmp' : `scratch-${i}`),
+      path: p,
+    }));
   }
 
   /** The pods' priority class; subclasses may name a built-in one. */
@@ -398,6 +436,56 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   private resolveInto(problems: Problems, into: ResolvedContainer[], field: string, name: string, props: ContainerProps): void {
     const fallback = this.team ? undefined : ResourcePreset.SMALL;
     into.push(resolveContainer(problems, field, name, props, this.qos, fallback));
+  }
+
+  /** Limits of the pod spec the API server enforces: unique container names, volumes and mount paths, safe subPaths. */
+  private checkPodShape(): IssueInput[] {
+    const out: IssueInput[] = [];
+    const names = new Set<string>();
+    for (const c of [...this.initContainers, ...this.containers]) {
+      if (names.has(c.name))
+        out.push({
+          code: 'CONTAINER_DUPLICATE',
+          field: 'containers',
+          value: c.name,
+          message: 'names two containers of the pod',
+          fix: 'give each container (sidecars and init containers included) its own name',
+        });
+      names.add(c.name);
+    }
+    const volumes = new Map<string, string>();
+    for (const v of [
+      ...this.scratchMounts().map((m) => m.volume),
+      ...[...this.initContainers, ...this.containers].flatMap((c) => c.volumes),
+    ]) {
+      const json = JSON.stringify(v.toJson());
+      const seen = volumes.get(v.name);
+      if (seen !== undefined && seen !== json)
+        out.push({
+          code: 'VOLUME_DUPLICATE',
+          field: 'mounts',
+          value: v.name,
+          message: 'names two different volumes of the pod (one would be dropped)',
+          fix: 'give each volume its own name, or mount the same Volume object twice',
+        });
+      volumes.set(v.name, json);
+    }
+    const scratch = this.scratchMounts();
+    for (const c of [...this.initContainers, ...this.containers]) {
+      const paths = new Set<string>();
+      for (const m of containerToJson(c, scratch).volumeMounts ?? []) {
+        if (paths.has(m.mountPath))
+          out.push({
+            code: 'MOUNT_PATH_DUPLICATE',
+            field: `containers.${c.name}.mounts`,
+            value: m.mountPath,
+            message: 'is mounted twice in the same container',
+            fix: 'mount each path once (writablePaths count too)',
+          });
+        paths.add(m.mountPath);
+      }
+    }
+    return out;
   }
 
   /** Checks that need the finished pod (containers added after construction included). */

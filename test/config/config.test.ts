@@ -12,7 +12,7 @@ describe('ConfigMap', () => {
     const cm = new ConfigMap(chart, 'nginx-config', {
       namespace: 'web',
       data: { LOG_LEVEL: 'info' },
-      files: { 'reverseproxy.conf': ConfigMap.file(path.join(dir, 'reverseproxy.conf')) },
+      files: { 'reverseproxy.conf': ConfigMap.file('reverseproxy.conf', { root: dir }) },
     });
     const obj = find(renderChart(chart), 'ConfigMap', 'nginx-config');
     expect(obj.data['reverseproxy.conf']).toContain('proxy_pass');

@@ -1,0 +1,248 @@
+/*
+ * The Pod Security Standards, decided on a rendered pod spec against the
+ * level its namespace enforces. Whatever path the props took (a Volume passed
+ * through `mounts`, a security profile, a PodPreset), what counts is what the
+ * pod spec says: the API server's admission plugin judges the same thing.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ (v1.28)
+ *
+ * Works on plain objects of unknown shape (any YAML fed to `check`), so every
+ * access is defensive.
+ */
+
+/** The three levels, most permissive first. */
+export const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
+export type PodSecurityLevelName = (typeof POD_SECURITY_LEVELS)[number];
+
+/** The level a namespace label names; anything unknown counts as `restricted` (the safe side). */
+export function podSecurityLevelOf(label: unknown): PodSecurityLevelName {
+  return label === 'privileged' || label === 'baseline' ? label : 'restricted';
+}
+
+/** One violation: a stable code, where in the pod spec, and what is wrong. */
+export interface PodSecurityViolation {
+  readonly code: string;
+  /** JSON pointer inside the pod spec, e.g. `/containers/0/securityContext/privileged`. */
+  readonly pointer: string;
+  readonly message: string;
+  readonly fix: string;
+  /** The weakest level that admits it. */
+  readonly needs: PodSecurityLevelName;
+}
+
+/** Capabilities the baseline level lets a container add. */
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
+/** Volume types the restricted level admits. */
+export const RESTRICTED_VOLUME_TYPES: ReadonlySet<string> = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
+const obj = (v: unknown): Record<string, any> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as any) : {});
+const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+
+/** Every violation of the Pod Security Standards in `podSpec`, whatever level; filter with `violationsAbove`. */
+export function podSecurityViolations(podSpec: unknown): PodSecurityViolation[] {
+  const spec = obj(podSpec);
+  const out: PodSecurityViolation[] = [];
+  const add = (code: string, needs: PodSecurityLevelName, pointer: string, message: string, fix: string) =>
+    out.push({ code, pointer, message, fix, needs });
+  const podCtx = obj(spec.securityContext);
+  const groups = [
+    ['initContainers', list(spec.initContainers)],
+    ['containers', list(spec.containers)],
+    ['ephemeralContainers', list(spec.ephemeralContainers)],
+  ] as const;
+
+  // ── baseline ──
+  for (const k of ['hostNetwork', 'hostPID', 'hostIPC'])
+    if (spec[k] === true) add('PSS_HOST_NAMESPACES', 'privileged', `/${k}`, `shares the node's ${k.slice(4)} namespace`, `remove ${k}`);
+  for (const [i, v] of list(spec.volumes).entries()) {
+    const vol = obj(v);
+    if (vol.hostPath !== undefined)
+      add(
+        'HOSTPATH_FORBIDDEN',
+        'privileged',
+        `/volumes/${i}/hostPath`,
+        `volume '${str(vol.name)}' mounts the node's ${str(obj(vol.hostPath).path)}`,
+        "use another volume type, or run the pod in a namespace whose Pod Security level is 'privileged' (e.g. a dedicated node-agents namespace)",
+      );
+    const types = Object.keys(vol).filter((k) => k !== 'name');
+    const other = types.filter((t) => !RESTRICTED_VOLUME_TYPES.has(t) && t !== 'hostPath');
+    if (other.length)
+      add(
+        'PSS_VOLUME_TYPE',
+        'baseline',
+        `/volumes/${i}`,
+        `volume '${str(vol.name)}' is of type ${other.join(', ')}, outside the restricted list`,
+        `use one of ${[...RESTRICTED_VOLUME_TYPES].join(', ')}`,
+      );
+  }
+  for (const [i, s] of list(podCtx.sysctls).entries())
+    if (!SAFE_SYSCTLS.has(obj(s).name))
+      add(
+        'PSS_SYSCTL',
+        'privileged',
+        `/securityContext/sysctls/${i}`,
+        `sets unsafe sysctl ${str(obj(s).name)}`,
+        'set only the safe sysctls',
+      );
+  if (obj(podCtx.windowsOptions).hostProcess === true)
+    add(
+      'PSS_PRIVILEGED',
+      'privileged',
+      '/securityContext/windowsOptions/hostProcess',
+      'runs as a Windows host process',
+      'remove hostProcess',
+    );
+  const podSeccomp = obj(podCtx.seccompProfile).type;
+  if (podSeccomp === 'Unconfined')
+    add('PSS_SECCOMP', 'privileged', '/securityContext/seccompProfile', 'disables seccomp', "use seccompProfile type 'RuntimeDefault'");
+  const seLinux = (ctx: Record<string, any>, at: string) => {
+    const se = obj(ctx.seLinuxOptions);
+    const badType = se.type !== undefined && !['', 'container_t', 'container_init_t', 'container_kvm_t'].includes(se.type);
+    if (badType || (se.user !== undefined && se.user !== '') || (se.role !== undefined && se.role !== ''))
+      add('PSS_SELINUX', 'privileged', `${at}/seLinuxOptions`, 'sets a custom SELinux user, role or type', 'remove seLinuxOptions');
+  };
+  seLinux(podCtx, '/securityContext');
+  const podNonRoot = podCtx.runAsNonRoot;
+  const podUid = podCtx.runAsUser;
+  if (podUid === 0)
+    add('PSS_RUN_AS_ROOT', 'baseline', '/securityContext/runAsUser', 'runs as UID 0 (root)', 'run as a non-zero UID, e.g. 10001');
+
+  for (const [group, containers] of groups) {
+    for (const [i, c0] of containers.entries()) {
+      const c = obj(c0);
+      const at = `/${group}/${i}`;
+      const name = str(c.name);
+      const ctx = obj(c.securityContext);
+      if (ctx.privileged === true)
+        add('PSS_PRIVILEGED', 'privileged', `${at}/securityContext/privileged`, `container '${name}' is privileged`, 'remove privileged');
+      if (obj(ctx.windowsOptions).hostProcess === true)
+        add(
+          'PSS_PRIVILEGED',
+          'privileged',
+          `${at}/securityContext/windowsOptions`,
+          `container '${name}' is a host process`,
+          'remove hostProcess',
+        );
+      const caps = obj(ctx.capabilities);
+      const added = list(caps.add).map(str);
+      const beyondBaseline = added.filter((x) => !BASELINE_CAPABILITIES.has(x));
+      if (beyondBaseline.length)
+        add(
+          'PSS_CAPABILITIES',
+          'privileged',
+          `${at}/securityContext/capabilities/add`,
+          `container '${name}' adds ${beyondBaseline.join(', ')}`,
+          'add only capabilities the baseline level allows (restricted: NET_BIND_SERVICE only)',
+        );
+      const beyondRestricted = added.filter((x) => x !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(x));
+      if (beyondRestricted.length)
+        add(
+          'PSS_CAPABILITIES',
+          'baseline',
+          `${at}/securityContext/capabilities/add`,
+          `container '${name}' adds ${beyondRestricted.join(', ')}; restricted allows only NET_BIND_SERVICE`,
+          'drop the capability, or run the pod in a baseline namespace',
+        );
+      if (!list(caps.drop).includes('ALL'))
+        add(
+          'PSS_CAPABILITIES',
+          'baseline',
+          `${at}/securityContext/capabilities/drop`,
+          `container '${name}' does not drop ALL capabilities`,
+          "set capabilities.drop: ['ALL']",
+        );
+      for (const [j, p] of list(c.ports).entries())
+        if (obj(p).hostPort !== undefined && obj(p).hostPort !== 0)
+          add(
+            'PSS_HOST_PORTS',
+            'privileged',
+            `${at}/ports/${j}/hostPort`,
+            `container '${name}' binds a host port`,
+            'expose it through a Service',
+          );
+      if (ctx.procMount !== undefined && ctx.procMount !== 'Default')
+        add('PSS_PROC_MOUNT', 'privileged', `${at}/securityContext/procMount`, `container '${name}' unmasks /proc`, 'remove procMount');
+      seLinux(ctx, `${at}/securityContext`);
+      const seccomp = obj(ctx.seccompProfile).type;
+      if (seccomp === 'Unconfined')
+        add(
+          'PSS_SECCOMP',
+          'privileged',
+          `${at}/securityContext/seccompProfile`,
+          `container '${name}' disables seccomp`,
+          "use 'RuntimeDefault'",
+        );
+      // ── restricted ──
+      if (ctx.allowPrivilegeEscalation !== false)
+        add(
+          'PSS_PRIVILEGE_ESCALATION',
+          'baseline',
+          `${at}/securityContext/allowPrivilegeEscalation`,
+          `container '${name}' may escalate privileges`,
+          'set allowPrivilegeEscalation: false',
+        );
+      const nonRoot = ctx.runAsNonRoot ?? podNonRoot;
+      if (nonRoot !== true)
+        add(
+          'PSS_RUN_AS_ROOT',
+          'baseline',
+          `${at}/securityContext/runAsNonRoot`,
+          `container '${name}' may run as root`,
+          'set runAsNonRoot: true',
+        );
+      if (ctx.runAsUser === 0)
+        add('PSS_RUN_AS_ROOT', 'baseline', `${at}/securityContext/runAsUser`, `container '${name}' runs as UID 0`, 'run as a non-zero UID');
+      if (!['RuntimeDefault', 'Localhost'].includes(seccomp ?? podSeccomp))
+        add(
+          'PSS_SECCOMP',
+          'baseline',
+          `${at}/securityContext/seccompProfile`,
+          `container '${name}' has no RuntimeDefault or Localhost seccomp profile`,
+          "set the pod's seccompProfile type to 'RuntimeDefault'",
+        );
+    }
+  }
+  return out;
+}
+
+const RANK: Record<PodSecurityLevelName, number> = { privileged: 0, baseline: 1, restricted: 2 };
+
+/** The violations a namespace enforcing `level` refuses. */
+export function violationsAbove(podSpec: unknown, level: PodSecurityLevelName): PodSecurityViolation[] {
+  return podSecurityViolations(podSpec).filter((v) => RANK[v.needs] < RANK[level]);
+}

@@ -1,0 +1,95 @@
+import { EnvValue, Hook, NodeAgent, Probe, SecretRef, Volume, WebService, Worker, renderApp } from '../../constructs';
+import { CANARIES } from '../core/secret-patterns.test';
+import { catchBlueprintError, expectCode, testChart } from '../helpers';
+
+const image = 'ghcr.io/acme/app:1.0.0';
+const web = (extra: object) => () => {
+  const { app, chart } = testChart();
+  new WebService(chart, 'web', { namespace: 'apps', image, ports: [{ name: 'http', port: 8080 }], ...extra });
+  return renderApp(app);
+};
+
+describe('no credential reaches the YAML through a container', () => {
+  const vectors = (c: string) => [
+    { env: { LOG_FORMAT: c } },
+    { env: { DATABASE_URL: EnvValue.literal(c) } },
+    { args: ['serve', c] },
+    { command: ['/app', c] },
+    { workingDir: `/srv/${c}` },
+    { readiness: Probe.http(`/ready?token=${c}`, 'http') },
+    { liveness: Probe.exec(['check', c]) },
+    { preStop: Hook.exec(['drain', c]) },
+  ];
+  test('SECRET_IN_OUTPUT for every canary on every path, never echoed', () => {
+    for (const canary of CANARIES)
+      for (const v of vectors(canary)) {
+        const issue = expectCode(web(v), 'SECRET_IN_OUTPUT');
+        expect(issue.path).toBe('test/web');
+        expect(JSON.stringify(catchBlueprintError(web(v)).issues)).not.toContain(canary);
+      }
+  });
+
+  test('references to secrets pass', () => {
+    const secret = SecretRef.fromName('db');
+    expect(() =>
+      web({ env: { DB_PASSWORD: EnvValue.fromSecret(secret, 'password') }, args: ['--dsn=postgres://app:$(DB_PASSWORD)@db/app'] })(),
+    ).not.toThrow();
+  });
+});
+
+describe('pod spec limits', () => {
+  test('MOUNT_INVALID, MOUNT_SUBPATH_INVALID', () => {
+    expectCode(web({ mounts: [{ volume: 'data', path: '/data' }] }), 'MOUNT_INVALID');
+    expectCode(web({ mounts: [{ volume: Volume.emptyDir('d'), path: 'relative' }] }), 'MOUNT_INVALID');
+    for (const subPath of ['../etc', '/abs', 'a/../../b', ''])
+      expectCode(web({ mounts: [{ volume: Volume.emptyDir('d'), path: '/d', subPath }] }), 'MOUNT_SUBPATH_INVALID');
+  });
+
+  test('MOUNT_PATH_DUPLICATE: a mount over a writable path, or twice the same path', () => {
+    expectCode(web({ mounts: [{ volume: Volume.emptyDir('d'), path: '/tmp' }] }), 'MOUNT_PATH_DUPLICATE');
+    const v = Volume.emptyDir('d');
+    expectCode(
+      web({
+        mounts: [
+          { volume: v, path: '/d' },
+          { volume: v, path: '/d' },
+        ],
+      }),
+      'MOUNT_PATH_DUPLICATE',
+    );
+  });
+
+  test('VOLUME_DUPLICATE: two different volumes of one name are refused, not dropped', () => {
+    expectCode(
+      web({
+        mounts: [
+          { volume: Volume.emptyDir('d'), path: '/a' },
+          { volume: Volume.emptyDir('d', { memory: true }), path: '/b' },
+        ],
+      }),
+      'VOLUME_DUPLICATE',
+    );
+    const same = Volume.emptyDir('d');
+    expect(() =>
+      web({ mounts: [{ volume: same, path: '/a' }], sidecars: [{ name: 's', image, mounts: [{ volume: same, path: '/a' }] }] })(),
+    ).not.toThrow();
+  });
+
+  test('CONTAINER_DUPLICATE: a sidecar named like the main container', () => {
+    expectCode(web({ sidecars: [{ name: 'web', image }] }), 'CONTAINER_DUPLICATE');
+  });
+});
+
+describe('errors are collected per construct', () => {
+  test("a base class's error does not hide a subclass's", () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(
+      () => new NodeAgent(chart, 'a', { namespace: 'n', image: 'tool', expectedNodes: 0, hostPaths: [{ name: 'x', hostPath: 'var/log' }] }),
+    );
+    expect(err.codes).toEqual(expect.arrayContaining(['IMAGE_UNPINNED', 'REPLICAS_INVALID', 'HOSTPATH_INVALID']));
+    const err2 = catchBlueprintError(() => new WebService(chart, 'b', { namespace: 'n', image: 'tool', replicas: 0, ports: [] }));
+    expect(err2.codes).toEqual(expect.arrayContaining(['IMAGE_UNPINNED', 'REPLICAS_INVALID', 'PORT_INVALID']));
+    const err3 = catchBlueprintError(() => new Worker(chart, 'c', { namespace: 'n', image: 'tool', replicas: 0 }));
+    expect(err3.codes).toEqual(expect.arrayContaining(['IMAGE_UNPINNED', 'REPLICAS_INVALID']));
+  });
+});
