@@ -33,6 +33,11 @@ export interface RuleContext {
    * @default - as secretsMustBeProvided
    */
   readonly tlsSecretsMustBeProvided?: boolean;
+  /**
+   * Pod Security level enforced by namespaces that are not in the output, by name.
+   * @default - such namespaces are taken as `restricted`
+   */
+  readonly namespacePodSecurity?: Readonly<Record<string, string>>;
 }
 
 /**

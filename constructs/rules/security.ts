@@ -63,10 +63,12 @@ export const SECURITY_RULES: readonly Rule[] = [
     inspects: ['pod templates', 'Namespace'],
     description: 'PSS baseline: no hostPath volumes, except in namespaces that enforce the privileged level.',
     fix: 'use another volume type, or move the node agent to a namespace enforcing privileged',
-    check: (ix) =>
+    check: (ix, context) =>
       ix.templates.flatMap((t) =>
         arr(t.spec.volumes)
-          .filter((vol) => vol?.hostPath && ix.psaLevel(t.namespace) !== 'privileged')
+          .filter(
+            (vol) => vol?.hostPath && (ix.psaLevel(t.namespace) ?? context.namespacePodSecurity?.[t.namespace ?? '']) !== 'privileged',
+          )
           .map((vol) =>
             v(t.owner, '/spec/volumes', `mounts hostPath ${vol.hostPath.path} in a namespace that does not enforce privileged`),
           ),

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { SecretBackendKind } from '../secrets/secret-backend';
 import { secretDeclarations } from '../secrets/secret-declaration';
+import { clusterFactsOf } from '../core/cluster-facts';
 import { RuleContext } from './rule';
 
 /**
@@ -13,6 +14,7 @@ import { RuleContext } from './rule';
 export function synthRuleContext(app: IConstruct): RuleContext {
   return {
     secretsMustBeProvided: true,
+    namespacePodSecurity: Object.assign({}, ...app.node.findAll().map((c) => clusterFactsOf(c).namespacePodSecurity ?? {})),
     tlsSecretsMustBeProvided: false,
     externalSecrets: secretDeclarations(app)
       .filter((d) => d.backend === SecretBackendKind.DEPLOY_TOOL)
