@@ -1,4 +1,5 @@
 import { BlueprintIssue } from '../core/errors';
+import { DAY2_RULES } from './day2';
 import { ManifestIndex } from './manifest-index';
 import { GOVERNANCE_RULES } from './governance';
 import { REFERENCE_RULES } from './references';
@@ -16,7 +17,7 @@ import { SECURITY_RULES } from './security';
  */
 
 /** Rules decided from rendered objects: run at synth, by `npm run check` and by `cluster-blueprints check`. */
-export const RULES: readonly Rule[] = [...RELIABILITY_RULES, ...SECURITY_RULES, ...GOVERNANCE_RULES, ...REFERENCE_RULES];
+export const RULES: readonly Rule[] = [...RELIABILITY_RULES, ...SECURITY_RULES, ...GOVERNANCE_RULES, ...REFERENCE_RULES, ...DAY2_RULES];
 
 /** Rules that need the typed construct tree; they run only at synth, in the construct named by `inspects`. */
 export const TREE_RULES: readonly TreeRule[] = [

@@ -285,6 +285,12 @@ const MUTATIONS = new Map<string, (o: any[]) => void>([
   ],
   ['REF_MISSING_OBJECT', (o) => remove(o, (x) => x.kind === 'ConfigMap')],
   [
+    'BACKUP_MISSING',
+    (o) => {
+      find(o, 'Namespace', 'shop').metadata.labels['cluster-blueprints.io/environment'] = 'production';
+    },
+  ],
+  [
     'SECRET_UNPROVIDED',
     (o) => {
       pod(o).containers[0].env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } }];
@@ -396,6 +402,22 @@ describe('rule details', () => {
     expect(codes(bySecret, { ...need, externalSecrets: ['shop/ing-tls'] }).has('SECRET_UNPROVIDED')).toBe(false);
     const external = mutated('SECRET_UNPROVIDED');
     expect(codes(external, { ...need, externalSecrets: ['shop/db-credentials', 'shop/ing-tls'] }).has('SECRET_UNPROVIDED')).toBe(false);
+  });
+
+  test('BACKUP_MISSING: a Velero Schedule including the namespace covers its data holders', () => {
+    const objects = mutated('BACKUP_MISSING');
+    expect(
+      runRules(objects)
+        .filter((f) => f.rule === 'BACKUP_MISSING')
+        .map((f) => f.object),
+    ).toEqual(['StatefulSet/shop/db']);
+    objects.push({
+      apiVersion: 'velero.io/v1',
+      kind: 'Schedule',
+      metadata: { name: 'shop', namespace: 'velero' },
+      spec: { schedule: '0 2 * * *', template: { includedNamespaces: ['shop'], ttl: '720h0m0s' } },
+    });
+    expect(codes(objects).has('BACKUP_MISSING')).toBe(false);
   });
 
   test('REF_MISSING_OBJECT: a claim storage class must be in the output or declared as existing', () => {
