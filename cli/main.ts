@@ -4,21 +4,40 @@
  *   npx cluster-blueprints check <dir> [--json] [--node-cpu 4 --node-memory 16Gi] [--nodes N] [--capacity-out file.json]
  *   npx cluster-blueprints diagram <dir> [--out file.svg]
  *   npx cluster-blueprints capacity <dir> [--json] [--node-cpu … --node-memory …] [--nodes N]
- * Exit codes: 0 no errors; 1 errors found (check) or a file could not be read; 2 usage error.
+ *   npx cluster-blueprints diff <before> <after> [--json] [--price-cpu N --price-memory-gib N --price-storage-gib N | --prices file.json]
+ * Exit codes: 0 no errors; 1 errors found (check), breaking changes (diff) or a file could not be read; 2 usage error or bad input.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BlueprintError, checkDirectory, formatReport, loadManifestDir, renderSvg, toDot } from '../constructs';
+import {
+  BlueprintError,
+  UnitPrices,
+  checkDirectory,
+  diffManifests,
+  formatDiff,
+  formatReport,
+  loadManifests,
+  renderSvg,
+  toDot,
+} from '../constructs';
 
-export const USAGE = `Usage: cluster-blueprints <command> <dir> [options]
+export const USAGE = `Usage: cluster-blueprints <command> <path> [options]
+
+<path> is one YAML file or a directory (every .yaml/.yml under it, recursively).
 
 Commands:
-  check <dir>      Grade every YAML manifest under <dir>: Kubernetes schema (unknown fields
+  check <path>     Grade every YAML manifest: Kubernetes schema (unknown fields
                    rejected), reliability, Pod Security (baseline + restricted), namespace
                    governance and cross-object references; then the capacity report.
-  diagram <dir>    Write an SVG (and its DOT source) of namespaces, workloads, Services,
+  diagram <path>   Write an SVG (and its DOT source) of namespaces, workloads, Services,
                    ingress routes, HPAs/PDBs, external mappings and allowed network paths.
-  capacity <dir>   Only the capacity report.
+  capacity <path>  Only the capacity report (and the monthly cost per namespace and team
+                   when prices are given or declared).
+  diff <before> <after>
+                   What applying <after> over <before> does: objects added, removed,
+                   changed, and breaking (immutable fields, data holders removed or
+                   renamed, reclaim policies), with the change in requested CPU,
+                   memory and storage and its monthly cost.
 
 Options:
   --json                 Machine-readable output on stdout.
@@ -26,15 +45,27 @@ Options:
   --node-memory <qty>    Allocatable memory of one node (e.g. 14Gi).
   --nodes <n>            Nodes in the cluster (DaemonSet pods), default 1.
   --capacity-out <file>  Also write the capacity report as JSON (check).
-  --out <file.svg>       Diagram output, default <dir>.svg (DOT next to it).
+  --out <file.svg>       Diagram output, default <path>.svg (DOT next to it).
+  --require-secrets      check: every Secret a pod or Ingress names must be provided
+                         (Secret, ExternalSecret target, cert-manager Certificate).
+  --provided-secrets <ns/name,...>   Secrets made outside the manifests.
+  --storage-classes <a,b>            StorageClasses the cluster already has.
+  --max-file-size <bytes>            Larger files are skipped (default 16 MiB).
+  --price-cpu <n>        diff, check, capacity: monthly price of one requested CPU core.
+  --price-memory-gib <n> diff: monthly price of one GiB of requested memory.
+  --price-storage-gib <n> diff: monthly price of one GiB of requested storage.
+  --prices <file.json>   diff, check, capacity: {"cpu": n, "memoryGiB": n, "storageGiB": n}; else the
+                         cluster-blueprints.io/unit-prices annotation of <after>.
   -h, --help             This help.
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+Exit codes: 0 no errors (warnings allowed) / nothing breaking; 1 errors found / something
+breaking; 2 usage error or unusable input.
 `;
 
 interface Args {
   command?: string;
   dir?: string;
+  second?: string;
   flags: Record<string, string | boolean>;
 }
 
@@ -47,7 +78,7 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (a.startsWith('--')) flags[a.slice(2)] = argv[++i] ?? '';
     else positional.push(a);
   }
-  return { command: positional[0], dir: positional[1], flags };
+  return { command: positional[0], dir: positional[1], second: positional[2], flags };
 }
 
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err`. */
@@ -56,62 +87,131 @@ export async function run(
   out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
-  const { command, dir, flags } = parseArgs(argv);
+  const { command, dir, second, flags } = parseArgs(argv);
   if (flags.help || flags.h) {
     out(USAGE);
     return 0;
   }
-  if (!command || !['check', 'diagram', 'capacity'].includes(command) || !dir) {
+  if (!command || !['check', 'diagram', 'capacity', 'diff'].includes(command) || !dir || (command === 'diff' && !second)) {
     err(USAGE);
     return 2;
   }
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    err(`cluster-blueprints: ${dir} is not a directory\n`);
+  for (const p of command === 'diff' ? [dir, second!] : [dir]) {
+    const problem = unusablePath(p);
+    if (problem) {
+      err(`cluster-blueprints: ${p} ${problem}\n`);
+      return 2;
+    }
+  }
+  try {
+    return await dispatch(command, dir, second, flags, out, err);
+  } catch (e) {
+    // Never a stack trace: one line that says what failed.
+    err(
+      `cluster-blueprints: ${e instanceof BlueprintError ? e.message : `could not ${command} ${dir}: ${(e as Error)?.message ?? String(e)}`}\n`,
+    );
     return 2;
+  }
+}
+
+/** Why `p` cannot be checked (missing, or not a regular file or directory), checked without opening it. */
+function unusablePath(p: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    return 'does not exist';
+  }
+  return st.isDirectory() || st.isFile() ? undefined : 'is not a regular file or directory (FIFO, device or socket)';
+}
+
+const list = (v: string | boolean | undefined) => (v ? String(v).split(',').filter(Boolean) : undefined);
+
+function number(flags: Record<string, string | boolean>, name: string): number | undefined {
+  if (flags[name] === undefined) return undefined;
+  const n = Number(flags[name]);
+  if (!Number.isFinite(n) || n < 0)
+    throw new BlueprintError({
+      code: 'CLI_FLAG_INVALID',
+      path: '',
+      field: `--${name}`,
+      value: flags[name],
+      message: 'must be a non-negative number',
+      fix: `e.g. --${name} 20`,
+    });
+  return n;
+}
+
+function prices(flags: Record<string, string | boolean>): UnitPrices | undefined {
+  if (flags.prices) {
+    const p = JSON.parse(fs.readFileSync(String(flags.prices), 'utf8'));
+    return { cpu: Number(p.cpu) || 0, memoryGiB: Number(p.memoryGiB) || 0, storageGiB: Number(p.storageGiB) || 0 };
+  }
+  const [cpu, memoryGiB, storageGiB] = ['price-cpu', 'price-memory-gib', 'price-storage-gib'].map((n) => number(flags, n));
+  return cpu === undefined && memoryGiB === undefined && storageGiB === undefined ? undefined : { cpu, memoryGiB, storageGiB };
+}
+
+async function dispatch(
+  command: string,
+  dir: string,
+  second: string | undefined,
+  flags: Record<string, string | boolean>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const load = { maxFileBytes: number(flags, 'max-file-size') };
+  if (command === 'diff') {
+    const [a, b] = [loadManifests(dir, load), loadManifests(second!, load)];
+    const bad = [
+      ...a.errors.map((e) => ({ ...e, file: `${dir}: ${e.file}` })),
+      ...b.errors.map((e) => ({ ...e, file: `${second}: ${e.file}` })),
+    ];
+    const ignorable = bad.filter((e) => e.rule !== 'FILE_NOT_YAML');
+    for (const e of bad) err(`${e.file}: ${e.rule} ${e.message}\n`);
+    if (ignorable.length) return 2;
+    const report = diffManifests(
+      a.objects.map((o) => o.object),
+      b.objects.map((o) => o.object),
+      prices(flags),
+    );
+    out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDiff(report)}\n`);
+    return report.breaking > 0 ? 1 : 0;
   }
   const node =
     flags['node-cpu'] || flags['node-memory']
       ? { cpu: String(flags['node-cpu'] || ''), memory: String(flags['node-memory'] || '') }
       : undefined;
   const nodes = flags.nodes ? Number(flags.nodes) : undefined;
-  try {
-    if (command === 'diagram') {
-      const { objects, errors } = loadManifestDir(dir);
-      for (const e of errors) err(`${e.file}: ${e.rule} ${e.message}\n`);
-      const target = String(flags.out || `${dir.replace(/\/+$/, '')}.svg`);
-      const dot = toDot(
-        objects.map((o) => o.object),
-        path.basename(dir),
-      );
-      fs.writeFileSync(target.replace(/\.svg$/, '.dot'), dot);
-      fs.writeFileSync(target, await renderSvg(dot));
-      out(`diagram: ${target} (${objects.length} objects)\n`);
-      return errors.length ? 1 : 0;
-    }
-    const context = {
-      secretsMustBeProvided: Boolean(flags['require-secrets']),
-      existingStorageClasses: flags['storage-classes'] ? String(flags['storage-classes']).split(',') : undefined,
-      externalSecrets: flags['provided-secrets'] ? String(flags['provided-secrets']).split(',') : undefined,
-    };
-    const report = checkDirectory(dir, { nodeAllocatable: node, nodes, context });
-    if (flags['capacity-out']) fs.writeFileSync(String(flags['capacity-out']), `${JSON.stringify(report.capacity, null, 2)}\n`);
-    if (command === 'capacity') {
-      out(
-        flags.json
-          ? `${JSON.stringify(report.capacity, null, 2)}\n`
-          : `${formatReport({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }, dir)}\n`,
-      );
-      return 0;
-    }
-    out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, dir)}\n`);
-    return report.errors > 0 ? 1 : 0;
-  } catch (e) {
-    if (e instanceof BlueprintError) {
-      err(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
+  if (command === 'diagram') {
+    const { objects, errors } = loadManifests(dir, load);
+    for (const e of errors) err(`${e.file}: ${e.rule} ${e.message}\n`);
+    const target = String(flags.out || `${dir.replace(/\/+$/, '')}.svg`);
+    const dot = toDot(
+      objects.map((o) => o.object),
+      path.basename(dir),
+    );
+    fs.writeFileSync(target.replace(/\.svg$/, '.dot'), dot);
+    fs.writeFileSync(target, await renderSvg(dot));
+    out(`diagram: ${target} (${objects.length} objects)\n`);
+    return errors.length ? 1 : 0;
   }
+  const context = {
+    secretsMustBeProvided: Boolean(flags['require-secrets']),
+    existingStorageClasses: list(flags['storage-classes']),
+    externalSecrets: list(flags['provided-secrets']),
+  };
+  const report = checkDirectory(dir, { nodeAllocatable: node, nodes, context, prices: prices(flags), ...load });
+  if (flags['capacity-out']) fs.writeFileSync(String(flags['capacity-out']), `${JSON.stringify(report.capacity, null, 2)}\n`);
+  if (command === 'capacity') {
+    out(
+      flags.json
+        ? `${JSON.stringify({ ...report.capacity, ...(report.cost ? { cost: report.cost } : {}) }, null, 2)}\n`
+        : `${formatReport({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }, dir)}\n`,
+    );
+    return 0;
+  }
+  out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, dir)}\n`);
+  return report.errors > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

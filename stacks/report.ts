@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkDirectory, formatReport, loadManifestDir, renderSvg, synthesize, toDot } from '../constructs';
+import { checkDirectory, formatReport, loadManifestDir, renderSvg, synthRuleContext, synthesize, toDot } from '../constructs';
 import { ENVIRONMENTS, buildEnvironment, environment } from './environments';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -19,7 +19,8 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const name of names) {
     const env = environment(name);
     const dir = path.join(root, name);
-    synthesize(buildEnvironment(env), { outdir: dir });
+    const app = buildEnvironment(env);
+    synthesize(app, { outdir: dir });
     if (mode === 'diagram') {
       const dot = toDot(
         loadManifestDir(dir).objects.map((o) => o.object),
@@ -31,7 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(`${name}: ${path.join(root, 'diagrams', `${name}.svg`)}`);
       continue;
     }
-    const report = checkDirectory(dir, { nodeAllocatable: env.nodeAllocatable, nodes: env.expectedNodes });
+    // The same rule context as synth: Secrets declared for the deploy tool count as provided.
+    const report = checkDirectory(dir, { nodeAllocatable: env.nodeAllocatable, nodes: env.expectedNodes, context: synthRuleContext(app) });
     fs.writeFileSync(path.join(root, `${name}.capacity.json`), `${JSON.stringify(report.capacity, null, 2)}\n`);
     console.log(`${formatReport(report, `${name} (${dir})`)}\n`);
     if (report.errors > 0 || report.warnings > 0 || report.capacity.warnings.length > 0) failed++;

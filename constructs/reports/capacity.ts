@@ -3,7 +3,7 @@ import { ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute 
 import { Problems } from '../core/errors';
 import { resolvePodCount } from '../policy/pod-disruption-budget';
 import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
-import { ManifestIndex, podTemplateOf } from '../rules/manifest-index';
+import { ManifestIndex, appContainersOf, arr, podTemplateOf } from '../rules/manifest-index';
 
 /** One namespace's peak use against its quota. */
 export interface NamespaceCapacity {
@@ -47,12 +47,7 @@ const add = (a: Sum, b: Sum, times = 1): Sum => ({ cpu: a.cpu.plus(b.cpu.times(t
 
 /** One pod's requests and limits, filling gaps from the namespace LimitRange the way the API server would. */
 function podResources(index: ManifestIndex, spec: any, ns: string | undefined): { requests: Sum; limits: Sum } {
-  const item = index
-    .ofKind('LimitRange')
-    .filter((l) => l.metadata.namespace === ns)
-    .flatMap((l) => l.spec?.limits ?? [])
-    .find((l: any) => l.type === 'Container');
-  const defaults = defaultsFromManifest(item);
+  const defaults = defaultsFromManifest(index.containerLimits(ns));
   const one = (c: any) => {
     const r = resolveContainerResources(
       { requests: computeFromManifest(c.resources?.requests), limits: computeFromManifest(c.resources?.limits) },
@@ -62,13 +57,15 @@ function podResources(index: ManifestIndex, spec: any, ns: string | undefined): 
     return { requests: sum(r.requests), limits: sum(r.limits) };
   };
   // A pod reserves max(sum of app containers, largest init container).
-  const apps = (spec.containers ?? [])
+  const apps = appContainersOf(spec)
     .map(one)
     .reduce((s: any, c: any) => ({ requests: add(s.requests, c.requests), limits: add(s.limits, c.limits) }), {
       requests: zero(),
       limits: zero(),
     });
-  for (const c of (spec.initContainers ?? []).map(one)) {
+  for (const c of arr(spec.initContainers)
+    .filter((x) => x && typeof x === 'object')
+    .map(one)) {
     for (const side of ['requests', 'limits'] as const) {
       if (c[side].cpu.gt(apps[side].cpu)) apps[side].cpu = c[side].cpu;
       if (c[side].memory.gt(apps[side].memory)) apps[side].memory = c[side].memory;
@@ -100,7 +97,12 @@ export function capacityReport(
     const t = podTemplateOf(o);
     if (!t?.spec || o.kind === 'Pod') continue;
     const ns = o.metadata?.namespace ?? '';
-    const pod = podResources(index, t.spec, ns);
+    let pod: { requests: Sum; limits: Sum };
+    try {
+      pod = podResources(index, t.spec, ns);
+    } catch {
+      continue; // unparsable quantities: the schema check reports them
+    }
     if (pod.requests.cpu.gt(largest.cpu)) largest = { ...largest, cpu: pod.requests.cpu };
     if (pod.requests.memory.gt(largest.memory)) largest = { ...largest, memory: pod.requests.memory };
     let min: number;
@@ -111,12 +113,13 @@ export function capacityReport(
     } else if (o.kind === 'Job' || o.kind === 'CronJob') {
       const spec = o.kind === 'Job' ? o.spec : o.spec?.jobTemplate?.spec;
       min = 0;
-      max = (spec?.parallelism ?? 1) * (o.kind === 'CronJob' && o.spec?.concurrencyPolicy === 'Allow' ? 2 : 1);
+      max =
+        (typeof spec?.parallelism === 'number' ? spec.parallelism : 1) *
+        (o.kind === 'CronJob' && o.spec?.concurrencyPolicy === 'Allow' ? 2 : 1);
     } else {
-      const hpa = index.hpaFor(o);
-      min = hpa ? (hpa.spec.minReplicas ?? 1) : (o.spec?.replicas ?? 1);
-      const top = hpa ? hpa.spec.maxReplicas : min;
-      max = top + surge(o, top);
+      const r = index.replicas(o);
+      min = r.min;
+      max = r.max + surge(o, r.max);
     }
     const e = perNs.get(ns) ?? { podsMin: 0, podsMax: 0, reqMin: zero(), reqMax: zero(), limMin: zero(), limMax: zero() };
     e.podsMin += min;
@@ -131,7 +134,7 @@ export function capacityReport(
   const namespaces: NamespaceCapacity[] = [...perNs.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([ns, e]) => {
-      const hard = index.ofKind('ResourceQuota').find((q) => q.metadata.namespace === ns)?.spec?.hard ?? {};
+      const hard = index.ofKindIn('ResourceQuota', ns)[0]?.spec?.hard ?? {};
       const quota = (k: string) => (hard[k] === undefined ? undefined : String(hard[k]));
       const check = (label: string, used: Cpu | Memory, k: string) => {
         const q = quota(k);
@@ -199,4 +202,16 @@ export function capacityReport(
     nodes,
     warnings,
   };
+}
+
+/** One pod's requests of a workload in plain units (cores, bytes), with its LimitRange defaults applied. */
+export function podRequestsOf(index: ManifestIndex, o: any): { cpu: number; memory: number } | undefined {
+  const t = podTemplateOf(o);
+  if (!t?.spec) return undefined;
+  try {
+    const r = podResources(index, t.spec, o.metadata?.namespace).requests;
+    return { cpu: Number(r.cpu.nanos) / 1e9, memory: Number(r.memory.nanos) / 1e9 };
+  } catch {
+    return undefined; // unparsable quantities: the schema check reports them
+  }
 }

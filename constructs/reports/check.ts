@@ -1,8 +1,10 @@
 import { ComputeResources } from '../core/resources';
 import { Finding, validateManifests } from '../rules/schema';
 import { CapacityReport, capacityReport } from './capacity';
-import { FileError, loadManifestDir } from '../rules/manifests';
+import { CostReport, UnitPrices, costReport } from './cost';
+import { FileError, LoadOptions, loadManifests } from '../rules/manifests';
 import { runRules } from '../rules/catalogue';
+import { isKubeObject } from '../rules/manifest-index';
 import { Rule, RuleContext } from '../rules/rule';
 
 /** The grade of a set of manifests. */
@@ -13,6 +15,8 @@ export interface CheckReport {
   readonly errors: number;
   readonly warnings: number;
   readonly capacity: CapacityReport;
+  /** Monthly cost per namespace and team, when prices are given or declared. */
+  readonly cost?: CostReport;
 }
 
 /** Options of `checkManifests`. */
@@ -25,7 +29,11 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Facts the manifests cannot show (existing storage classes, Secrets made elsewhere). @default {} */
   readonly context?: RuleContext;
+  /** Monthly unit prices for the cost report. @default - the prices the manifests declare (cluster-blueprints.io/unit-prices), else no cost */
+  readonly prices?: UnitPrices;
 }
+
+const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
 
 /** Grades objects: schema, then every best-practice rule, then capacity. */
 export function checkManifests(
@@ -35,9 +43,13 @@ export function checkManifests(
   fileErrors: readonly FileError[] = [],
 ): CheckReport {
   const findings: (Finding & { file?: string })[] = [];
-  objects.forEach((o, i) => findings.push(...validateManifests([o]).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) }))));
-  const kube = objects.filter((o: any) => o && typeof o === 'object' && typeof o.kind === 'string' && typeof o.apiVersion === 'string');
-  findings.push(...runRules(kube, { rules: options.rules, context: options.context }));
+  const fileOf = new Map<unknown, string>();
+  objects.forEach((o, i) => {
+    if (files) fileOf.set(o, files[i]);
+    findings.push(...validateManifests([o]).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) })));
+  });
+  findings.push(...runRules(objects, { rules: options.rules, context: options.context, fileOf: (o) => fileOf.get(o) }));
+  const kube = objects.filter(isKubeObject);
   const errors = findings.filter((f) => f.severity === 'error').length + fileErrors.length;
   return {
     findings,
@@ -46,12 +58,17 @@ export function checkManifests(
     errors,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     capacity: capacityReport(kube, { nodeAllocatable: options.nodeAllocatable, nodes: options.nodes }),
+    ...optional('cost', costReport(kube, options.prices)),
   };
 }
 
-/** Grades every YAML file under `dir`; unreadable, non-YAML and broken files are reported per file and the rest still graded. */
-export function checkDirectory(dir: string, options: CheckOptions = {}): CheckReport {
-  const { objects, errors } = loadManifestDir(dir);
+/**
+ * Grades one YAML file, or every YAML file under a directory; unreadable,
+ * special, oversized, non-YAML and broken files are reported per file and the
+ * rest still graded.
+ */
+export function checkDirectory(target: string, options: CheckOptions & LoadOptions = {}): CheckReport {
+  const { objects, errors } = loadManifests(target, options);
   return checkManifests(
     objects.map((o) => o.object),
     options,
@@ -65,7 +82,7 @@ export function formatReport(report: CheckReport, title = 'manifests'): string {
   const lines: string[] = [];
   const rows = [
     ...report.fileErrors.map((e) => ['error', e.rule, e.file, '', e.message]),
-    ...report.findings.map((f) => [f.severity, f.rule, f.object, f.pointer, `${f.message} — ${f.fix}`]),
+    ...report.findings.map((f) => [f.severity, f.rule, f.file ? `${f.file}: ${f.object}` : f.object, f.pointer, `${f.message} — ${f.fix}`]),
   ];
   lines.push(`${title}: ${report.objectCount} objects, ${report.errors} error(s), ${report.warnings} warning(s)`);
   if (rows.length) {
@@ -96,5 +113,16 @@ export function formatReport(report: CheckReport, title = 'manifests'): string {
       `  nodes of ${c.nodes.allocatable.cpu} CPU / ${c.nodes.allocatable.memory}: ${c.nodes.nodes} (incl. one spare to lose the largest), ${c.nodes.podsPerNode} of the largest pod per node, fixed overhead ${c.nodes.fixedOverheadPercent}%`,
     );
   for (const w of c.warnings) lines.push(`  warning: ${w}`);
+  if (report.cost) {
+    const money = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
+    lines.push('', 'monthly cost (declared replicas / HPA maxima):');
+    for (const [title, rows] of [
+      ['namespace', report.cost.namespaces],
+      ['team', report.cost.teams],
+    ] as const)
+      for (const r of rows)
+        lines.push(`  ${title.padEnd(10)} ${(r.name || '(cluster)').padEnd(24)} ${money(r.declared)} / ${money(r.atHpaMax)}`);
+    lines.push(`  ${'total'.padEnd(35)} ${money(report.cost.total.declared)} / ${money(report.cost.total.atHpaMax)}`);
+  }
   return lines.join('\n');
 }

@@ -86,6 +86,8 @@ export interface RunRulesOptions {
   readonly rules?: readonly Rule[];
   /** Facts the output cannot show. @default {} */
   readonly context?: RuleContext;
+  /** Where an object came from, to name its file in findings. @default - no file */
+  readonly fileOf?: (object: unknown) => string | undefined;
 }
 
 /** One rule's verdict on one object. */
@@ -110,7 +112,11 @@ function evaluate(index: ManifestIndex, rules: readonly Rule[], context: RuleCon
  * Runs rules over `objects`, any input: non-objects and type-confused
  * documents are left out of the index (the schema check reports them).
  */
-export function runRules(objects: readonly unknown[], options: RunRulesOptions = {}): Finding[] {
+export function runRules(objects: readonly unknown[], options: RunRulesOptions = {}): (Finding & { readonly file?: string })[] {
+  const fileOf = (o: unknown) => {
+    const file = options.fileOf?.(o);
+    return file === undefined ? {} : { file };
+  };
   return evaluate(new ManifestIndex(objects), options.rules ?? RULES, options.context ?? {}).map((r) =>
     'failed' in r
       ? {
@@ -128,6 +134,7 @@ export function runRules(objects: readonly unknown[], options: RunRulesOptions =
           pointer: r.violation.pointer,
           message: r.violation.message,
           fix: r.violation.fix ?? r.rule.fix,
+          ...fileOf(r.violation.object),
         },
   );
 }

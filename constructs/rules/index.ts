@@ -5,3 +5,4 @@ export * from './rule';
 export * from './catalogue';
 export * from './references';
 export { ENVIRONMENT_LABEL } from './day2';
+export * from './synth-context';

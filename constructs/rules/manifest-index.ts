@@ -98,6 +98,7 @@ export class ManifestIndex {
   private readonly byNamespace = new Map<string, any[]>();
   private readonly byNsKind = new Map<string, any[]>();
   private readonly templatesByNs = new Map<string, PodTemplateRef[]>();
+  private readonly templatesByLabel = new Map<string, PodTemplateRef[]>();
   private readonly hpaByTarget = new Map<string, any>();
   private readonly limitDefaults = new Map<string, EffectiveDefaults | undefined>();
 
@@ -114,7 +115,10 @@ export class ManifestIndex {
         this.hpaByTarget.set(this.key(o.spec.scaleTargetRef.kind, ns, o.spec.scaleTargetRef.name), o);
     }
     this.templates = podTemplates(this.objects);
-    for (const t of this.templates) push(this.templatesByNs, t.namespace ?? '', t);
+    for (const t of this.templates) {
+      push(this.templatesByNs, t.namespace ?? '', t);
+      for (const [k, val] of Object.entries(t.labels)) push(this.templatesByLabel, `${t.namespace ?? ''}\u0000${k}=${String(val)}`, t);
+    }
   }
 
   public key(kind: unknown, ns: unknown, name: unknown): string {
@@ -135,7 +139,15 @@ export class ManifestIndex {
   }
   /** Pod templates of namespace `ns` whose labels `selector` selects. */
   public selected(ns: string | undefined, selector: any): PodTemplateRef[] {
-    return this.templatesIn(ns).filter((t) => selects(selector, t.labels));
+    // Candidates by the selector's first label, so N Services over N workloads in one namespace stay linear.
+    const labels = isObject(selector)
+      ? 'matchLabels' in selector || 'matchExpressions' in selector
+        ? selector.matchLabels
+        : selector
+      : {};
+    const first = isObject(labels) ? Object.entries(labels)[0] : undefined;
+    const candidates = first ? (this.templatesByLabel.get(`${ns ?? ''}\u0000${first[0]}=${String(first[1])}`) ?? []) : this.templatesIn(ns);
+    return candidates.filter((t) => selects(selector, t.labels));
   }
   /** Workloads of `kinds` in `ns` whose pod labels `selector` selects. */
   public selectedWorkloads(ns: string | undefined, selector: any, kinds = SCALED_KINDS): any[] {

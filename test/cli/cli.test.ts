@@ -1,0 +1,110 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+import { run } from '../../cli/main';
+import { good } from '../rules/fixture';
+
+/*
+ * The CLI survives any directory: every file is checked and named, nothing
+ * blocks or exhausts memory, no stack trace, and the exit code says it all.
+ */
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await run(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
+  return { code, out, err };
+}
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cli-'));
+const json = (r: { out: string }) => JSON.parse(r.out);
+
+describe('cluster-blueprints check on hostile input', () => {
+  test('type-confused YAML (kind: 5, metadata: [], strings for lists) is graded, named and never crashes', async () => {
+    const r = await cli('check', path.join(FIXTURES, 'type-confused.yaml'), '--json');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('');
+    const findings: any[] = json(r).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.file.endsWith('type-confused.yaml'))).toBe(true);
+    expect(findings.map((f) => f.rule)).toContain('SCHEMA_NOT_KUBERNETES');
+    expect(findings.map((f) => f.rule)).not.toContain('RULE_FAILED');
+  });
+
+  test('an alias bomb is refused as broken YAML, naming its file', async () => {
+    const r = await cli('check', path.join(FIXTURES, 'alias-bomb.yaml'), '--json');
+    expect(r.code).toBe(1);
+    expect(json(r).fileErrors).toEqual([
+      expect.objectContaining({ rule: 'FILE_YAML_BROKEN', message: expect.stringContaining('alias bomb') }),
+    ]);
+  });
+
+  test('a ReplicationController owns its pods: its Service selects them, no false positive', async () => {
+    const r = await cli('check', path.join(FIXTURES, 'replication-controller.yaml'), '--json');
+    const rules = json(r).findings.map((f: any) => `${f.rule} ${f.object}`);
+    expect(rules).not.toContain('REF_SERVICE_SELECTOR Service/demo/redis');
+    // and its pod template is graded like any other
+    expect(rules).toContain('SEC_RUN_AS_NON_ROOT ReplicationController/demo/redis');
+  });
+
+  test('every file of a directory is checked; FIFOs, devices, oversized files and symlinks to them are skipped with a message', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'a-good.k8s.yaml'), Yaml.stringify(...good()));
+    fs.copyFileSync(path.join(FIXTURES, 'type-confused.yaml'), path.join(dir, 'b-confused.yaml'));
+    fs.writeFileSync(path.join(dir, 'c-broken.yaml'), 'a: [1, 2\nb: {');
+    fs.writeFileSync(path.join(dir, 'd-big.yaml'), `# ${'x'.repeat(300_000)}\n`);
+    execFileSync('mkfifo', [path.join(dir, 'e-pipe.yaml')]);
+    fs.symlinkSync('/dev/zero', path.join(dir, 'f-zero.yaml'));
+    fs.symlinkSync(path.join(dir, 'e-pipe.yaml'), path.join(dir, 'g-to-pipe.yaml'));
+    const r = await cli('check', dir, '--json', '--max-file-size', '200000');
+    expect(r.code).toBe(1);
+    const report = json(r);
+    expect(report.fileErrors.map((e: any) => [e.file, e.rule])).toEqual([
+      ['c-broken.yaml', 'FILE_YAML_BROKEN'],
+      ['d-big.yaml', 'FILE_SKIPPED'],
+      ['e-pipe.yaml', 'FILE_SKIPPED'],
+      ['f-zero.yaml', 'FILE_SKIPPED'],
+      ['g-to-pipe.yaml', 'FILE_SKIPPED'],
+    ]);
+    expect(report.fileErrors[2].message).toContain('FIFO');
+    expect(report.fileErrors[3].message).toContain('symlink to a character device');
+    expect(new Set(report.findings.map((f: any) => f.file))).toEqual(new Set(['b-confused.yaml']));
+    const text = await cli('check', dir, '--max-file-size', '200000');
+    expect(text.out).toContain('b-confused.yaml: ');
+    expect(text.out).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  test('a single file works as well as a directory; a FIFO given directly is refused without blocking', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'one.yaml');
+    fs.writeFileSync(file, Yaml.stringify(...good()));
+    expect((await cli('check', file)).code).toBe(0);
+    const fifo = path.join(dir, 'pipe.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const r = await cli('check', fifo);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('FIFO');
+  });
+
+  test('v1 List documents are expanded into their items', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'list.yaml'), Yaml.stringify({ apiVersion: 'v1', kind: 'List', items: good() }));
+    const r = await cli('check', dir, '--json');
+    expect(r.code).toBe(0);
+    expect(json(r).objectCount).toBe(good().length);
+  });
+
+  test('CLI_FLAG_INVALID: a bad number is a usage error (exit 2), one line, no stack trace', async () => {
+    const r = await cli('check', FIXTURES, '--max-file-size', 'lots');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('CLI_FLAG_INVALID');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+});
