@@ -1,6 +1,114 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { IMetricSpec } from 'kubernetes-models/autoscaling/v2';
 import { IssueInput } from '../core/errors';
+import { isLabelKey, isLabelValue } from '../core/names';
+
+const QUANTITY = /^\+?(\d+(\.\d*)?|\.\d+)(m|[kMGTPE]i?|[eE]\d+)?$/;
+
+/** A metric target: an absolute value, or an average per pod. */
+export interface MetricTarget {
+  /** Total value across all pods (`target.type: Value`), a quantity such as `'100'` or `'500m'`. */
+  readonly value?: string;
+  /** Value per pod (`target.type: AverageValue`). */
+  readonly averageValue?: string;
+}
+
+/**
+ * A custom or external HPA metric (served by a metrics adapter such as
+ * prometheus-adapter or KEDA): per-pod (`Pods`), of another object (`Object`),
+ * or from outside the cluster (`External`).
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/#autoscaling-on-multiple-metrics-and-custom-metrics
+ */
+export class HpaMetric {
+  /** Average of a per-pod metric, e.g. `HpaMetric.pods('http_requests_per_second', '100')`. */
+  public static pods(name: string, averageValue: string, selector?: Readonly<Record<string, string>>): HpaMetric {
+    return new HpaMetric('Pods', name, { averageValue }, selector);
+  }
+  /** A metric of another object, e.g. an Ingress's requests per second. */
+  public static object(
+    describedObject: { readonly apiVersion: string; readonly kind: string; readonly name: string },
+    name: string,
+    target: MetricTarget,
+  ): HpaMetric {
+    return new HpaMetric('Object', name, target, undefined, describedObject);
+  }
+  /** A metric from outside the cluster, e.g. a queue's length. */
+  public static external(name: string, target: MetricTarget, selector?: Readonly<Record<string, string>>): HpaMetric {
+    return new HpaMetric('External', name, target, selector);
+  }
+  private constructor(
+    public readonly type: 'Pods' | 'Object' | 'External',
+    public readonly name: string,
+    private readonly target: MetricTarget,
+    private readonly selector?: Readonly<Record<string, string>>,
+    private readonly describedObject?: { readonly apiVersion: string; readonly kind: string; readonly name: string },
+  ) {}
+
+  public issues(field: string): IssueInput[] {
+    const out: IssueInput[] = [];
+    const bad = (f: string, value: unknown, message: string, fix: string) =>
+      out.push({ code: 'HPA_METRIC_INVALID', field: `${field}.${f}`, value, message, fix });
+    if (!/^[A-Za-z_:][A-Za-z0-9_:.|-]*$/.test(this.name))
+      bad('name', this.name, 'is not a metric name', "use e.g. 'http_requests_per_second'");
+    const set = [this.target.value, this.target.averageValue].filter((v) => v !== undefined);
+    if (set.length !== 1) bad('target', this.target, 'must set exactly one of value and averageValue', 'choose one target type');
+    if (this.type === 'Pods' && this.target.value !== undefined)
+      bad('target', this.target, 'of a Pods metric can only be an averageValue', 'use averageValue');
+    for (const v of set)
+      if (!QUANTITY.test(String(v)) || Number.parseFloat(String(v)) <= 0)
+        bad('target', v, 'must be a positive quantity', "use e.g. '100' or '500m'");
+    for (const [k, v] of Object.entries(this.selector ?? {}))
+      if (!isLabelKey(k) || !isLabelValue(v)) bad(`selector.${k}`, v, 'is not a valid label key and value', 'select by metric labels');
+    if (this.describedObject && (!this.describedObject.kind || !this.describedObject.name || !this.describedObject.apiVersion))
+      bad(
+        'describedObject',
+        this.describedObject,
+        'needs apiVersion, kind and name',
+        "e.g. { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'shop' }",
+      );
+    return out;
+  }
+
+  public toJson(): IMetricSpec {
+    const target =
+      this.target.value !== undefined
+        ? { type: 'Value', value: this.target.value }
+        : { type: 'AverageValue', averageValue: this.target.averageValue };
+    const metric = { name: this.name, ...(this.selector ? { selector: { matchLabels: { ...this.selector } } } : {}) };
+    if (this.type === 'Pods') return { type: 'Pods', pods: { metric, target } } as IMetricSpec;
+    if (this.type === 'Object')
+      return { type: 'Object', object: { metric, target, describedObject: { ...this.describedObject! } } } as IMetricSpec;
+    return { type: 'External', external: { metric, target } } as IMetricSpec;
+  }
+}
+
+/** How replicas are counted when several policies apply. */
+export enum ScalingSelectPolicy {
+  MAX = 'Max',
+  MIN = 'Min',
+  /** Never scale in this direction. */
+  DISABLED = 'Disabled',
+}
+
+/** One scaling policy: change by `value` pods or percent per `period`. */
+export interface ScalingPolicy {
+  readonly type: 'Pods' | 'Percent';
+  /** > 0. */
+  readonly value: number;
+  /** 1 s – 30 min. */
+  readonly period: Duration;
+}
+
+/** Scaling rules for one direction. @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior */
+export interface ScalingRules {
+  /** 0 – 1 h. @default - scaleUpStabilization / scaleDownStabilization */
+  readonly stabilizationWindow?: Duration;
+  /** @default - up: 100% or 4 pods per 15 s; down: 50% per 60 s */
+  readonly policies?: readonly ScalingPolicy[];
+  /** @default ScalingSelectPolicy.MAX */
+  readonly selectPolicy?: ScalingSelectPolicy;
+}
 
 /** Horizontal autoscaling of a workload. @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/ */
 export interface AutoscalingProps {
@@ -15,6 +123,10 @@ export interface AutoscalingProps {
   readonly scaleUpStabilization?: Duration;
   /** How long load must stay low before scaling down (anti-thrashing). @default Duration.minutes(5) */
   readonly scaleDownStabilization?: Duration;
+  /** Custom and external metrics (Pods, Object, External). @default - none */
+  readonly metrics?: readonly HpaMetric[];
+  /** Scaling policies per direction, within the API's bounds. @default - see ScalingRules */
+  readonly behavior?: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules };
 }
 
 /** Autoscaling with defaults filled. */
@@ -25,6 +137,63 @@ export interface ResolvedAutoscaling {
   readonly memoryUtilization?: number;
   readonly scaleUpStabilizationSeconds: number;
   readonly scaleDownStabilizationSeconds: number;
+  readonly metrics: readonly HpaMetric[];
+  readonly behavior: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules };
+}
+
+const BOUNDS = { windowSeconds: 3600, periodSeconds: 1800 } as const;
+
+function behaviorIssues(p: AutoscalingProps): IssueInput[] {
+  const out: IssueInput[] = [];
+  const seconds = (d: Duration) => d.toMilliseconds() / 1000;
+  const window = (field: string, d: Duration | undefined) => {
+    if (d === undefined) return;
+    const v = seconds(d);
+    if (!Number.isSafeInteger(v) || v < 0 || v > BOUNDS.windowSeconds)
+      out.push({
+        code: 'HPA_BEHAVIOR_INVALID',
+        field,
+        value: `${v}s`,
+        message: `must be whole seconds from 0 to ${BOUNDS.windowSeconds} (the API's bounds)`,
+        fix: 'use at most Duration.hours(1)',
+      });
+  };
+  window('autoscaling.scaleUpStabilization', p.scaleUpStabilization);
+  window('autoscaling.scaleDownStabilization', p.scaleDownStabilization);
+  for (const dir of ['scaleUp', 'scaleDown'] as const) {
+    const rules = p.behavior?.[dir];
+    if (!rules) continue;
+    const f = `autoscaling.behavior.${dir}`;
+    window(`${f}.stabilizationWindow`, rules.stabilizationWindow);
+    if (rules.policies?.length === 0 && rules.selectPolicy !== ScalingSelectPolicy.DISABLED)
+      out.push({
+        code: 'HPA_BEHAVIOR_INVALID',
+        field: `${f}.policies`,
+        value: [],
+        message: 'is empty',
+        fix: 'give a policy, or omit policies for the defaults',
+      });
+    rules.policies?.forEach((pol, i) => {
+      const period = seconds(pol.period);
+      if (!Number.isSafeInteger(period) || period < 1 || period > BOUNDS.periodSeconds)
+        out.push({
+          code: 'HPA_BEHAVIOR_INVALID',
+          field: `${f}.policies[${i}].period`,
+          value: `${period}s`,
+          message: `must be whole seconds from 1 to ${BOUNDS.periodSeconds}`,
+          fix: 'use e.g. Duration.seconds(60)',
+        });
+      if (!Number.isSafeInteger(pol.value) || pol.value <= 0)
+        out.push({
+          code: 'HPA_BEHAVIOR_INVALID',
+          field: `${f}.policies[${i}].value`,
+          value: pol.value,
+          message: 'must be an integer > 0',
+          fix: 'use e.g. 4 (pods) or 50 (percent)',
+        });
+    });
+  }
+  return out;
 }
 
 export function resolveAutoscaling(p: AutoscalingProps): { resolved: ResolvedAutoscaling; issues: IssueInput[] } {
@@ -47,7 +216,9 @@ export function resolveAutoscaling(p: AutoscalingProps): { resolved: ResolvedAut
       message: `must be an integer ≥ minReplicas (${min})`,
       fix: 'raise maxReplicas',
     });
-  const noMetric = p.cpuUtilization === undefined && p.memoryUtilization === undefined;
+  const noMetric = p.cpuUtilization === undefined && p.memoryUtilization === undefined && !p.metrics?.length;
+  issues.push(...behaviorIssues(p));
+  p.metrics?.forEach((m, i) => issues.push(...m.issues(`autoscaling.metrics[${i}]`)));
   const cpu = noMetric ? 70 : p.cpuUtilization;
   for (const [field, v] of [
     ['cpuUtilization', cpu],
@@ -70,6 +241,8 @@ export function resolveAutoscaling(p: AutoscalingProps): { resolved: ResolvedAut
       memoryUtilization: p.memoryUtilization,
       scaleUpStabilizationSeconds: Math.ceil((p.scaleUpStabilization?.toMilliseconds() ?? 0) / 1000),
       scaleDownStabilizationSeconds: Math.ceil((p.scaleDownStabilization?.toMilliseconds() ?? 300_000) / 1000),
+      metrics: p.metrics ?? [],
+      behavior: p.behavior ?? {},
     },
     issues,
   };
@@ -89,6 +262,7 @@ export function createAutoscaler(
     ...(a.memoryUtilization !== undefined
       ? [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: a.memoryUtilization } } }]
       : []),
+    ...a.metrics.map((m) => m.toJson()),
   ];
   return new ApiObject(scope, id, {
     apiVersion: 'autoscaling/v2',
@@ -100,20 +274,26 @@ export function createAutoscaler(
       maxReplicas: a.maxReplicas,
       metrics,
       behavior: {
-        scaleUp: {
-          stabilizationWindowSeconds: a.scaleUpStabilizationSeconds,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 100, periodSeconds: 15 },
-            { type: 'Pods', value: 4, periodSeconds: 15 },
-          ],
-        },
-        scaleDown: {
-          stabilizationWindowSeconds: a.scaleDownStabilizationSeconds,
-          selectPolicy: 'Max',
-          policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
-        },
+        scaleUp: rulesToJson(a.behavior.scaleUp, a.scaleUpStabilizationSeconds, [
+          { type: 'Percent', value: 100, periodSeconds: 15 },
+          { type: 'Pods', value: 4, periodSeconds: 15 },
+        ]),
+        scaleDown: rulesToJson(a.behavior.scaleDown, a.scaleDownStabilizationSeconds, [{ type: 'Percent', value: 50, periodSeconds: 60 }]),
       },
     },
   });
+}
+
+function rulesToJson(
+  rules: ScalingRules | undefined,
+  windowSeconds: number,
+  defaults: { type: string; value: number; periodSeconds: number }[],
+) {
+  return {
+    stabilizationWindowSeconds: rules?.stabilizationWindow ? rules.stabilizationWindow.toMilliseconds() / 1000 : windowSeconds,
+    selectPolicy: rules?.selectPolicy ?? ScalingSelectPolicy.MAX,
+    policies: rules?.policies?.length
+      ? rules.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: p.period.toMilliseconds() / 1000 }))
+      : defaults,
+  };
 }

@@ -1,0 +1,87 @@
+import { Duration } from 'cdk8s';
+import { HpaMetric, QuotaPreset, ScalingSelectPolicy, TeamNamespace, WebService } from '../../constructs';
+import { expectCode, find, renderChart, testChart } from '../helpers';
+
+const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
+function setup() {
+  const { chart } = testChart();
+  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+  return { chart, team };
+}
+
+describe('HPA on custom and external metrics, with behavior', () => {
+  test('Pods, Object and External metrics render next to CPU; behavior overrides the defaults', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'api', {
+      namespace: team,
+      ...web,
+      resources: { requests: { cpu: '100m', memory: '128Mi' } },
+      autoscaling: {
+        maxReplicas: 10,
+        cpuUtilization: 70,
+        metrics: [
+          HpaMetric.pods('http_requests_per_second', '100'),
+          HpaMetric.object({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'shop' }, 'requests_per_second', { value: '2k' }),
+          HpaMetric.external('queue_messages_ready', { averageValue: '30' }, { queue: 'orders' }),
+        ],
+        behavior: {
+          scaleDown: { stabilizationWindow: Duration.minutes(10), policies: [{ type: 'Pods', value: 1, period: Duration.minutes(2) }] },
+          scaleUp: { selectPolicy: ScalingSelectPolicy.MIN },
+        },
+      },
+    });
+    const spec = find(renderChart(chart), 'HorizontalPodAutoscaler', 'api').spec;
+    expect(spec.metrics.map((m: any) => m.type)).toEqual(['Resource', 'Pods', 'Object', 'External']);
+    expect(spec.metrics[1].pods).toEqual({
+      metric: { name: 'http_requests_per_second' },
+      target: { type: 'AverageValue', averageValue: '100' },
+    });
+    expect(spec.metrics[2].object.describedObject).toEqual({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'shop' });
+    expect(spec.metrics[3].external.metric).toEqual({ name: 'queue_messages_ready', selector: { matchLabels: { queue: 'orders' } } });
+    expect(spec.behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 600,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }],
+    });
+    expect(spec.behavior.scaleUp.selectPolicy).toBe('Min');
+  });
+
+  test('custom metrics alone: no CPU metric is added', () => {
+    const { chart, team } = setup();
+    new WebService(chart, 'api', { namespace: team, ...web, autoscaling: { maxReplicas: 4, metrics: [HpaMetric.pods('rps', '10')] } });
+    expect(find(renderChart(chart), 'HorizontalPodAutoscaler', 'api').spec.metrics.map((m: any) => m.type)).toEqual(['Pods']);
+  });
+
+  test.each([
+    ['a 7200 s stabilization window', { scaleDownStabilization: Duration.hours(2) }],
+    ['a window above an hour in behavior', { behavior: { scaleUp: { stabilizationWindow: Duration.seconds(3601) } } }],
+    ['a policy period of 0 s', { behavior: { scaleUp: { policies: [{ type: 'Pods' as const, value: 1, period: Duration.seconds(0) }] } } }],
+    [
+      'a policy period above 30 min',
+      { behavior: { scaleDown: { policies: [{ type: 'Percent' as const, value: 10, period: Duration.minutes(31) }] } } },
+    ],
+    [
+      'a policy value of 0',
+      { behavior: { scaleDown: { policies: [{ type: 'Percent' as const, value: 0, period: Duration.seconds(60) }] } } },
+    ],
+  ])('HPA_BEHAVIOR_INVALID: %s', (_what, extra) => {
+    const { chart, team } = setup();
+    expectCode(
+      () => new WebService(chart, 'api', { namespace: team, ...web, autoscaling: { maxReplicas: 4, ...extra } }),
+      'HPA_BEHAVIOR_INVALID',
+    );
+  });
+
+  test.each([
+    ['an Object metric without a name', HpaMetric.object({ apiVersion: 'v1', kind: 'Service', name: '' }, 'rps', { value: '1' })],
+    ['no target', HpaMetric.external('queue', {})],
+    ['a negative target', HpaMetric.pods('rps', '-5')],
+    ['a bad metric name', HpaMetric.pods('requests per second', '5')],
+  ])('HPA_METRIC_INVALID: %s', (_what, metric) => {
+    const { chart, team } = setup();
+    expectCode(
+      () => new WebService(chart, 'api', { namespace: team, ...web, autoscaling: { maxReplicas: 4, metrics: [metric] } }),
+      'HPA_METRIC_INVALID',
+    );
+  });
+});
