@@ -87,6 +87,8 @@ export interface IQuotaConsumer extends IConstruct {
   podResources(): PodResources;
   /** Claims it creates, for `persistentvolumeclaims` and `requests.storage`. */
   claimUsage?(): { count: number; storage: Storage };
+  /** What its Services count against `services.loadbalancers` and `services.nodeports` (one node port per Service port). */
+  serviceUsage?(): { loadBalancers: number; nodePorts: number };
 }
 
 const DEFAULTS = {
@@ -344,6 +346,20 @@ export class TeamNamespace extends Construct {
         message: `requested by claims is above the quota of ${h.requestsStorage}`,
         fix: `raise quota.requestsStorage to at least ${storage}, or shrink the claims`,
       });
+    }
+    for (const key of ['loadBalancers', 'nodePorts'] as const) {
+      const quotaKey = key === 'loadBalancers' ? 'servicesLoadBalancers' : 'servicesNodePorts';
+      const limit = h[quotaKey];
+      const users = this.consumers.filter((c) => (c.serviceUsage?.()[key] ?? 0) > 0);
+      const used = users.reduce((n, c) => n + c.serviceUsage!()[key], 0);
+      if (limit !== undefined && used > limit)
+        out.push({
+          code: 'QUOTA_SERVICES_EXCEEDED',
+          field: `quota.${quotaKey}`,
+          value: used,
+          message: `used by ${users.map((c) => c.name).join(', ')} ${used > 1 ? 'are' : 'is'} above the quota of ${limit}: the API server would refuse the Service`,
+          fix: `raise quota.${quotaKey} to at least ${used}${key === 'nodePorts' ? ', or set allocateLoadBalancerNodePorts: false where the load balancer routes to pods directly' : ''}`,
+        });
     }
     for (const [field, used, quota] of pairs) {
       if (quota && used.gt(quota as never)) {

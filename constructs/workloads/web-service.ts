@@ -2,7 +2,9 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { NameRule, nameIssue } from '../core/names';
-import { Protocol } from '../networking/network-intent';
+import { isIP } from 'net';
+import { annotationIssues } from '../core/annotations';
+import { Peer, Protocol } from '../networking/network-intent';
 import { ContainerProps, Hook, Probe } from './container';
 import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 
@@ -15,12 +17,43 @@ export interface ServicePort {
   readonly targetPort?: string;
 }
 
+/** How the Service is reached. @see https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types */
+export enum ServiceType {
+  /** Inside the cluster only. */
+  CLUSTER_IP = 'ClusterIP',
+  /** On a port of every node (30000–32767); counts against `services.nodeports`. */
+  NODE_PORT = 'NodePort',
+  /** Through the cloud's load balancer; counts against `services.loadbalancers` (and its node ports against `services.nodeports`). */
+  LOAD_BALANCER = 'LoadBalancer',
+}
+
+/** Where external traffic may be routed. */
+export enum ExternalTrafficPolicy {
+  /** Any node's pods (the client's address is lost to SNAT). */
+  CLUSTER = 'Cluster',
+  /** Only pods on the receiving node: keeps the client's address, no second hop. */
+  LOCAL = 'Local',
+}
+
 /** Props of a `WebService`. */
 export interface WebServiceProps extends DeploymentWorkloadProps {
   /** Service ports. @default - one per container port, same number, targeting it by name */
   readonly servicePorts?: readonly ServicePort[];
   /** Pin a client to one pod (`sessionAffinity: ClientIP`). @default false */
   readonly sessionAffinity?: boolean;
+  /** @default ServiceType.CLUSTER_IP */
+  readonly serviceType?: ServiceType;
+  /** For NodePort and LoadBalancer Services only. @default ExternalTrafficPolicy.CLUSTER (the API's default) */
+  readonly externalTrafficPolicy?: ExternalTrafficPolicy;
+  /** Client CIDRs a LoadBalancer accepts, e.g. `['203.0.113.0/24']`. @default - any address */
+  readonly loadBalancerSourceRanges?: readonly string[];
+  /**
+   * Give a LoadBalancer node ports too (most load balancers need them); they count against `services.nodeports`.
+   * @default true
+   */
+  readonly allocateLoadBalancerNodePorts?: boolean;
+  /** Annotations on the Service (e.g. a cloud load balancer's settings); credentials are refused. @default - none */
+  readonly serviceAnnotations?: Readonly<Record<string, string>>;
 }
 
 const DEFAULTS = { preStopSeconds: 5 } as const;
@@ -40,19 +73,38 @@ export class WebService extends DeploymentWorkload {
   /** `<service>.<namespace>.svc.cluster.local`. */
   public readonly serviceDnsName: string;
   public readonly servicePorts: readonly ServicePort[];
+  public readonly serviceType: ServiceType;
+  /** What the Service uses of the namespace's `services.loadbalancers` and `services.nodeports` quota. */
+  public readonly quotaServices: { readonly loadBalancers: number; readonly nodePorts: number };
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id, props, 'WebService', 'web');
     const ports = this.containers[0].ports;
     this.servicePorts = props.servicePorts ?? ports.map((p) => ({ name: p.name, port: p.port }));
+    this.serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
+    const external = this.serviceType !== ServiceType.CLUSTER_IP;
+    const lb = this.serviceType === ServiceType.LOAD_BALANCER;
+    const allocate = props.allocateLoadBalancerNodePorts ?? true;
+    this.quotaServices = {
+      loadBalancers: lb ? 1 : 0,
+      nodePorts: this.serviceType === ServiceType.NODE_PORT || (lb && allocate) ? this.servicePorts.length : 0,
+    };
     this.serviceDnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
     const protocolOf = new Map(ports.map((p) => [p.name, p.protocol ?? Protocol.TCP]));
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: this.objectLabels,
+        ...(props.serviceAnnotations ? { annotations: { ...props.serviceAnnotations } } : {}),
+      },
       spec: {
-        type: 'ClusterIP',
+        type: this.serviceType,
+        ...(props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
+        ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...props.loadBalancerSourceRanges] } : {}),
+        ...(lb && !allocate ? { allocateLoadBalancerNodePorts: false } : {}),
         selector: { ...this.serviceSelector },
         ports: this.servicePorts.map((p) => ({
           name: p.name,
@@ -63,6 +115,19 @@ export class WebService extends DeploymentWorkload {
         ...(props.sessionAffinity ? { sessionAffinity: 'ClientIP' } : {}),
       },
     });
+    // Default-deny namespaces drop traffic from outside: open the Service's ports to it.
+    // Under the Cluster policy the client's address is SNATed away, so only Local can narrow the peers.
+    if (external) {
+      const ranges =
+        props.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL && props.loadBalancerSourceRanges?.length
+          ? props.loadBalancerSourceRanges
+          : ['0.0.0.0/0', '::/0'];
+      this.allowFrom(Peer.external(`${this.name}-clients`, ranges, []));
+    }
+  }
+
+  public serviceUsage(): { loadBalancers: number; nodePorts: number } {
+    return { ...this.quotaServices };
   }
 
   protected override validateProps(props: WebServiceProps, problems: Problems): void {
@@ -76,6 +141,34 @@ export class WebService extends DeploymentWorkload {
       message: 'is empty; a WebService serves on at least one port',
       fix: "declare e.g. ports: [{ name: 'http', port: 8080 }], or use Worker",
     });
+    const type = props.serviceType ?? ServiceType.CLUSTER_IP;
+    const misplaced = (field: string, set: boolean, allowed: boolean, only: string) =>
+      problems.check(set && !allowed, {
+        code: 'SERVICE_INVALID',
+        field,
+        value: type,
+        message: `applies to ${only} Services only, not ${type}`,
+        fix: `remove ${field}, or set serviceType accordingly`,
+      });
+    const lb = type === ServiceType.LOAD_BALANCER;
+    misplaced(
+      'externalTrafficPolicy',
+      props.externalTrafficPolicy !== undefined,
+      type !== ServiceType.CLUSTER_IP,
+      'NodePort and LoadBalancer',
+    );
+    misplaced('loadBalancerSourceRanges', props.loadBalancerSourceRanges !== undefined, lb, 'LoadBalancer');
+    misplaced('allocateLoadBalancerNodePorts', props.allocateLoadBalancerNodePorts !== undefined, lb, 'LoadBalancer');
+    (props.loadBalancerSourceRanges ?? []).forEach((cidr, i) =>
+      problems.check(!isCidr(cidr), {
+        code: 'SERVICE_INVALID',
+        field: `loadBalancerSourceRanges[${i}]`,
+        value: cidr,
+        message: 'is not a CIDR block',
+        fix: "use e.g. '203.0.113.0/24' or '2001:db8::/32'",
+      }),
+    );
+    problems.addAll(...annotationIssues('serviceAnnotations', props.serviceAnnotations));
   }
 
   protected mainContainerProps(props: WebServiceProps): ContainerProps {
@@ -86,4 +179,10 @@ export class WebService extends DeploymentWorkload {
       preStop: 'preStop' in props ? props.preStop : Hook.sleep(Duration.seconds(DEFAULTS.preStopSeconds)),
     };
   }
+}
+
+function isCidr(s: string): boolean {
+  const [address, prefix, ...rest] = s.split('/');
+  const family = isIP(address ?? '');
+  return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(prefix ?? '') && Number(prefix) <= (family === 4 ? 32 : 128);
 }
