@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -112,7 +113,7 @@ export class ConfigMap extends Construct {
   public readonly contentHash: string;
 
   constructor(scope: Construct, id: string, props: ConfigMapProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'ConfigFile'));
     const problems = new Problems(this, 'ConfigMap');
     const p: Partial<ConfigMapProps> = props !== null && typeof props === 'object' ? props : {};
     problems.check(p !== props, {

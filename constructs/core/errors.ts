@@ -1,4 +1,13 @@
 import { IConstruct } from 'constructs';
+import { credentialIn } from './secret-patterns';
+
+function safeJson(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * One thing that is wrong, with everything needed to fix it.
@@ -100,8 +109,12 @@ export class Problems {
 
   /** Records an issue. */
   public add(issue: IssueInput): void {
+    // An error message ends up in CI logs: a credential given as a value is never echoed.
+    const leaks = (v: unknown) => credentialIn(typeof v === 'string' ? v : safeJson(v)) !== undefined;
     this.found.push({
       ...issue,
+      ...('value' in issue && leaks(issue.value) ? { value: '<redacted>' } : {}),
+      ...(leaks(issue.message) ? { message: 'holds a value that looks like a credential (not shown)' } : {}),
       construct: issue.construct ?? this.constructName,
       path: issue.path ?? this.scope?.node.path ?? '',
     });

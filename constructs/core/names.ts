@@ -88,3 +88,20 @@ export function isPinnedImage(image: unknown): boolean {
   const last = image.split('/').pop() ?? '';
   return /[:@]/.test(last) && !/:latest$/.test(last);
 }
+
+/**
+ * A construct id as given by an untyped caller, checked before the constructs
+ * library sees it (it would throw a TypeError on a non-string, a plain Error on '').
+ */
+export function constructId(id: unknown, construct: string): string {
+  if (typeof id === 'string' && id.length > 0) return id;
+  throw new BlueprintError({
+    code: 'ID_INVALID',
+    path: '',
+    construct,
+    field: 'id',
+    value: id,
+    message: 'is not a non-empty string',
+    fix: "give each construct a string id, e.g. 'api'",
+  });
+}

@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -81,7 +82,7 @@ export class LimitRange extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LimitRangeProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'LimitRange'));
     const problems = new Problems(this, 'LimitRange');
     this.name = props.name ?? 'limits';
     this.namespace = props.namespace;

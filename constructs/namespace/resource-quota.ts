@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -207,7 +208,7 @@ export class ResourceQuota extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ResourceQuotaProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'QuotaPreset'));
     const problems = new Problems(this, 'ResourceQuota');
     this.name = props.name ?? 'quota';
     this.namespace = props.namespace;

@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
@@ -128,7 +129,7 @@ export class TeamNamespace extends Construct {
   private readonly consumers: IQuotaConsumer[] = [];
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
-    super(scope, id);
+    super(scope, constructId(id, 'TeamNamespace'));
     const problems = new Problems(this, 'TeamNamespace');
     this.name = props.name ?? id;
     this.owner = props.owner ?? this.name;
@@ -153,6 +154,16 @@ export class TeamNamespace extends Construct {
       fix: "pin a version such as 'v1.28'",
     });
     for (const [role, groups] of Object.entries(props.access ?? {})) {
+      if (!Array.isArray(groups)) {
+        problems.add({
+          code: 'ACCESS_GROUP_INVALID',
+          field: `access.${role}`,
+          value: groups,
+          message: 'is not a list of groups',
+          fix: "pass e.g. ['payments-devs']",
+        });
+        continue;
+      }
       for (const g of groups as string[]) {
         problems.check(typeof g !== 'string' || g.trim() === '', {
           code: 'ACCESS_GROUP_INVALID',

@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { isIP } from 'net';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -63,7 +64,7 @@ export class ExternalService extends Construct {
   private readonly ports: readonly ExternalPort[];
 
   private constructor(scope: Construct, id: string, props: ExternalHostNameProps | ExternalAddressesProps, kind: 'hostname' | 'addresses') {
-    super(scope, id);
+    super(scope, constructId(id, 'ExternalService'));
     const problems = new Problems(this, 'ExternalService');
     this.name = props.name ?? id;
     this.namespace = props.namespace;

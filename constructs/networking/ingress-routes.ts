@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addCheck } from '../core/checks';
@@ -53,7 +54,7 @@ export class IngressRoutes extends Construct {
   private readonly controller: Peer;
 
   constructor(scope: Construct, id: string, props: IngressRoutesProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'IngressRoutes'));
     const problems = new Problems(this, 'IngressRoutes');
     this.name = props.name ?? id;
     this.host = props.host;

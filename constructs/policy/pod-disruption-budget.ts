@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
@@ -49,7 +50,7 @@ export class PodDisruptionBudget extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PodDisruptionBudgetProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'PodDisruptionBudget'));
     const problems = new Problems(this, 'PodDisruptionBudget');
     this.name = props.name;
     this.namespace = props.namespace;

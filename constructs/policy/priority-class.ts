@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
@@ -38,7 +39,7 @@ export class PriorityClass extends Construct {
   public readonly value: number;
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'PriorityClass'));
     const problems = new Problems(this, 'PriorityClass');
     this.name = props.name ?? id;
     this.value = props.value;

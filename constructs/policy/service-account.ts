@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
@@ -34,7 +35,7 @@ export class ServiceAccount extends Construct {
   private grants = 0;
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'ServiceAccount'));
     const problems = new Problems(this, 'ServiceAccount');
     this.name = props.name ?? id;
     this.namespace = props.namespace;

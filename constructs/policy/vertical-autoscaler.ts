@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { Construct, IConstruct } from 'constructs';
 import {
   VerticalPodAutoscaler,
@@ -59,7 +60,7 @@ export class VerticalAutoscaler extends Construct {
   public readonly apiObject: VerticalPodAutoscaler;
 
   constructor(scope: Construct, id: string, props: VerticalAutoscalerProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'VerticalAutoscaler'));
     const problems = new Problems(this, 'VerticalAutoscaler');
     this.updateMode = props.updateMode ?? VpaUpdateMode.OFF;
     const min = resolveCompute(problems, 'minAllowed', props.minAllowed);

@@ -1,8 +1,10 @@
+import { constructId } from '../core/names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
+import { credentialIssues } from '../core/secret-patterns';
 import { NodeLabels } from '../scheduling/node-labels';
 
 /** What happens to a volume when its claim is deleted. */
@@ -49,7 +51,7 @@ export class StorageClass extends Construct {
   public readonly reclaimPolicy: ReclaimPolicy;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
-    super(scope, id);
+    super(scope, constructId(id, 'StorageClass'));
     const problems = new Problems(this, 'StorageClass');
     this.name = props.name ?? id;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
@@ -61,7 +63,28 @@ export class StorageClass extends Construct {
       message: 'is not a provisioner name',
       fix: "use the CSI driver's name, e.g. 'ebs.csi.aws.com'",
     });
-    problems.check(props.zones !== undefined && props.zones.length === 0, {
+    problems.check(props.zones !== undefined && !Array.isArray(props.zones), {
+      code: 'PROPS_INVALID',
+      field: 'zones',
+      value: props.zones,
+      message: 'must be a list of zone names',
+      fix: "pass e.g. ['eu-west-1a']",
+    });
+    problems.check(
+      props.parameters !== undefined &&
+        (props.parameters === null ||
+          typeof props.parameters !== 'object' ||
+          Object.values(props.parameters).some((x) => typeof x !== 'string')),
+      {
+        code: 'PROPS_INVALID',
+        field: 'parameters',
+        value: props.parameters,
+        message: 'must be an object of string values',
+        fix: "pass e.g. { type: 'gp3' }",
+      },
+    );
+    problems.addAll(...credentialIssues('parameters', props.parameters));
+    problems.check(Array.isArray(props.zones) && props.zones.length === 0, {
       code: 'STORAGE_INVALID',
       field: 'zones',
       value: props.zones,

@@ -247,6 +247,23 @@ export function resolveContainer(
   fallback: ResourcePreset | undefined,
 ): ResolvedContainer {
   problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name));
+  // JavaScript/JSON callers: every list prop must be an array, every map an object, or the container is refused whole.
+  const lists = ['command', 'args', 'ports', 'mounts', 'envFrom', 'allowPlaintextEnv'] as const;
+  const badShape = [
+    ...lists.filter((k) => props?.[k] !== undefined && !Array.isArray(props[k])),
+    ...(props?.env !== undefined && (props.env === null || typeof props.env !== 'object' || Array.isArray(props.env)) ? ['env'] : []),
+  ];
+  if (props === null || typeof props !== 'object' || badShape.length) {
+    for (const k of props === null || typeof props !== 'object' ? ['(container)'] : badShape)
+      problems.add({
+        code: 'PROPS_INVALID',
+        field: `${field}.${k}`,
+        value: props === null || typeof props !== 'object' ? props : (props as any)[k],
+        message: k === 'env' ? 'must be an object of name → value' : 'must be a list',
+        fix: 'pass the documented type',
+      });
+    return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
+  }
   if (!isPinnedImage(props.image)) {
     problems.add({
       code: 'IMAGE_UNPINNED',

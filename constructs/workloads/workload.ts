@@ -1,3 +1,4 @@
+import { constructId } from '../core/names';
 import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -107,7 +108,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   private readonly labels: Record<string, string>;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, typeName: string, component: string) {
-    super(scope, id);
+    super(scope, constructId(id, 'Workload'));
     this.typeName = typeName;
     this.props = props;
     const problems = new Problems(this, typeName);

@@ -78,6 +78,11 @@ describe('pod spec limits', () => {
 });
 
 describe('errors are collected per construct', () => {
+  test('ID_INVALID: a non-string or empty id is a BlueprintError, not a TypeError', () => {
+    const { chart } = testChart();
+    for (const id of [{}, '', 5, null]) expectCode(() => new Worker(chart, id as never, { namespace: 'n', image }), 'ID_INVALID');
+  });
+
   test("a base class's error does not hide a subclass's", () => {
     const { chart } = testChart();
     const err = catchBlueprintError(
