@@ -4,7 +4,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/', 'dist/', 'coverage/', 'imports/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'lib/', 'dist/', 'coverage/', 'temp/', 'imports/', '**/*.js', '**/*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

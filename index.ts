@@ -1,3 +1,152 @@
-// The public API of cluster-blueprints: what other projects import.
-export * from './constructs';
-export * from './blueprints';
+// The public API of cluster-blueprints: what other projects import, and nothing else.
+// Code inside this repository (tests, stacks, cli) imports internals by path.
+// etc/cluster-blueprints.api.md records this surface; after changing it run `npm run api`.
+
+// Errors and quantities
+export { BlueprintError, type BlueprintIssue, type IssueInput } from './constructs/core/errors';
+export {
+  ByteQuantity,
+  Cpu,
+  type CpuInput,
+  Memory,
+  type MemoryInput,
+  type ParseContext,
+  Quantity,
+  type QuantityUnit,
+  Storage,
+  type StorageInput,
+} from './constructs/core/quantity';
+export { type ComputeResources, type ResolvedCompute } from './constructs/core/resources';
+export { BlueprintChart, type BlueprintChartProps } from './constructs/core/blueprint-chart';
+export { type Check, addCheck } from './constructs/core/checks';
+export { type ClusterFacts } from './constructs/core/cluster-facts';
+
+// Namespaces
+export {
+  type ClaimLimitsProps,
+  type ContainerLimitsProps,
+  type ContainerResources,
+  type EffectiveDefaults,
+  LimitRange,
+  type LimitRangeProps,
+} from './constructs/namespace/limit-range';
+export {
+  type QuotaLimits,
+  QuotaPreset,
+  QuotaScope,
+  type ResolvedQuota,
+  ResourceQuota,
+  type ResourceQuotaProps,
+} from './constructs/namespace/resource-quota';
+export {
+  type IQuotaConsumer,
+  type PodResources,
+  PodSecurityLevel,
+  type PodSecurityProps,
+  type TeamAccessProps,
+  TeamNamespace,
+  type TeamNamespaceProps,
+} from './constructs/namespace/team-namespace';
+
+// Scheduling
+export { ControlPlaneTaints, NodeLabels } from './constructs/scheduling/node-labels';
+export {
+  NodeRequirement,
+  type PlacementProps,
+  type PodAffinityRule,
+  type PreferredNodeAffinity,
+  type SpreadProps,
+  TaintEffect,
+  Toleration,
+} from './constructs/scheduling/placement';
+
+// Policy
+export { type AutoscalingProps, type ResolvedAutoscaling } from './constructs/policy/autoscaling';
+export { type PodCount, PodDisruptionBudget, type PodDisruptionBudgetProps } from './constructs/policy/pod-disruption-budget';
+export { PreemptionPolicy, PriorityClass, type PriorityClassProps } from './constructs/policy/priority-class';
+export { type PolicyRule, ServiceAccount, type ServiceAccountProps } from './constructs/policy/service-account';
+export * as vpa from './imports/autoscaling.k8s.io';
+export {
+  type IVerticallyScalable,
+  VerticalAutoscaler,
+  type VerticalAutoscalerProps,
+  VpaUpdateMode,
+} from './constructs/policy/vertical-autoscaler';
+
+// Configuration and storage
+export { ConfigFile, ConfigMap, type ConfigMapProps } from './constructs/config/config-map';
+export { EnvValue, PodField, ResourceField } from './constructs/config/env';
+export { SecretRef } from './constructs/config/secret-ref';
+export { Volume } from './constructs/config/volume';
+export { ReclaimPolicy, StorageClass, type StorageClassProps, VolumeBindingMode } from './constructs/storage/storage-class';
+
+// Networking
+export {
+  type ExternalAddressesProps,
+  type ExternalHostNameProps,
+  type ExternalPort,
+  ExternalService,
+  type ExternalServiceBaseProps,
+} from './constructs/networking/external-service';
+export { type IRoutable, IngressRoutes, type IngressRoutesProps, type Route } from './constructs/networking/ingress-routes';
+export { type INetworkEndpoint, type IntentResult, type NetworkPort, Peer, Protocol } from './constructs/networking/network-intent';
+
+// Workloads
+export {
+  type ContainerPort,
+  type ContainerProps,
+  Hook,
+  Probe,
+  type ProbeTiming,
+  Qos,
+  ResourcePreset,
+  type ResolvedContainer,
+  type ResourcesProps,
+  type VolumeMount,
+} from './constructs/workloads/container';
+export { Color, Release } from './constructs/workloads/release';
+export { Workload, type WorkloadProps } from './constructs/workloads/workload';
+export { DeploymentWorkload, type DeploymentWorkloadProps } from './constructs/workloads/deployment-workload';
+export { type ServicePort, WebService, type WebServiceProps } from './constructs/workloads/web-service';
+export { Worker, type WorkerProps } from './constructs/workloads/worker';
+export {
+  AccessMode,
+  type ClaimRetention,
+  ClaimRetentionPolicy,
+  type ClaimTemplate,
+  PodManagementPolicy,
+  StatefulService,
+  type StatefulServiceProps,
+} from './constructs/workloads/stateful-service';
+export { BatchJob, JobPattern, type JobProps, JobRestartPolicy, JobWorkload } from './constructs/workloads/batch-job';
+export { ConcurrencyPolicy, ScheduledJob, type ScheduledJobProps } from './constructs/workloads/scheduled-job';
+export { type HostPathMount, NodeAgent, type NodeAgentProps } from './constructs/workloads/node-agent';
+export { PodPreset, type PodPresetProps } from './constructs/workloads/pod-preset';
+
+// Rendering, checking and reports
+export {
+  type RenderOptions,
+  type RenderedChart,
+  type SynthesizeOptions,
+  type SynthesizeResult,
+  renderApp,
+  synthesize,
+} from './constructs/render/synthesize';
+export { type Finding, type Severity, validateManifests } from './constructs/rules/schema';
+export { type CheckOptions, type CheckReport, checkDirectory, checkManifests, formatReport } from './constructs/reports/check';
+export { type FileError, type PodTemplateRef } from './constructs/rules/manifests';
+export { type ManifestIndex, type Rule } from './constructs/rules/rules';
+export { type CapacityReport, type NamespaceCapacity, type NodePlan, capacityReport } from './constructs/reports/capacity';
+export { renderSvg, toDot } from './constructs/reports/diagram';
+
+// Blueprints
+export { type PrometheusSizing, type PrometheusSizingInput, prometheusStorage } from './blueprints/prometheus-sizing';
+export { Monitoring, type MonitoringProps, type RecordingRule } from './blueprints/monitoring';
+export { Descheduler, type DeschedulerProps } from './blueprints/descheduler';
+export { ClusterPlatform, type ClusterPlatformProps, type PlatformRoute, type PlatformTeam } from './blueprints/cluster-platform';
+export { HelloworldDb, type HelloworldDbProps } from './blueprints/scenarios/helloworld-db';
+export { ReverseProxy, type ReverseProxyProps } from './blueprints/scenarios/reverse-proxy';
+export { Cassandra, type CassandraProps } from './blueprints/scenarios/cassandra';
+export { HpaExample, type HpaExampleProps } from './blueprints/scenarios/hpa-example';
+export { ExternalDatabase, type ExternalDatabaseProps } from './blueprints/scenarios/external-database';
+export { RandomGenerator, type RandomGeneratorProps } from './blueprints/scenarios/random-generator';

@@ -1,3 +1,4 @@
+// Repository-internal barrel (tests, stacks, cli): the package exports only what ../index.ts names.
 export * from './prometheus-sizing';
 export * from './monitoring';
 export * from './descheduler';

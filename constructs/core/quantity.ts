@@ -204,7 +204,7 @@ export class Cpu extends Quantity {
   }
 }
 
-abstract class ByteQuantity extends Quantity {
+export abstract class ByteQuantity extends Quantity {
   public get unit(): QuantityUnit {
     return 'bytes';
   }
