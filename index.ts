@@ -80,6 +80,12 @@ export { SecretRef } from './constructs/config/secret-ref';
 export { Volume } from './constructs/config/volume';
 export { ReclaimPolicy, StorageClass, type StorageClassProps, VolumeBindingMode } from './constructs/storage/storage-class';
 
+// Backup and GitOps
+export { type BackupPolicy, BackupSchedule, type BackupScheduleProps } from './constructs/backup/backup-schedule';
+export * as velero from './imports/velero.io';
+export { ArgoApplication, type ArgoApplicationProps, type GitOpsSource } from './constructs/gitops/argo-application';
+export { ArgoAnnotations, SyncWave } from './constructs/gitops/sync-annotations';
+
 // Networking
 export {
   type ExternalAddressesProps,
