@@ -76,7 +76,7 @@ export {
 // Configuration and storage
 export { ConfigFile, ConfigMap, type ConfigMapProps } from './constructs/config/config-map';
 export { EnvValue, PodField, ResourceField } from './constructs/config/env';
-export { SecretRef } from './constructs/config/secret-ref';
+export { SecretRef, type SecretSource } from './constructs/config/secret-ref';
 export { Volume } from './constructs/config/volume';
 export { ReclaimPolicy, StorageClass, type StorageClassProps, VolumeBindingMode } from './constructs/storage/storage-class';
 
@@ -85,6 +85,17 @@ export { type BackupPolicy, BackupSchedule, type BackupScheduleProps } from './c
 export * as velero from './imports/velero.io';
 export { ArgoApplication, type ArgoApplicationProps, type GitOpsSource } from './constructs/gitops/argo-application';
 export { ArgoAnnotations, SyncWave } from './constructs/gitops/sync-annotations';
+
+// Secrets: declared where they are used, provided by a backend
+export { SecretBackend, SecretBackendKind, type ExternalSecretsBackendOptions } from './constructs/secrets/secret-backend';
+export {
+  type DeclaredSecret,
+  type DeclaredSecretKey,
+  SecretDeclaration,
+  type SecretDeclarationProps,
+  secretDeclarations,
+} from './constructs/secrets/secret-declaration';
+export { AwsSecretService, ClusterSecretStore, type ClusterSecretStoreProps } from './constructs/secrets/cluster-secret-store';
 
 // Networking
 export {

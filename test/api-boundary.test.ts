@@ -1,42 +1,112 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as api from '../index';
+import * as ts from 'typescript';
 import { entryPoints } from '../scripts/api-report';
 
 /*
- * index.ts is the package's public surface. Internals stay importable by path
- * inside the repository, never through the package. (`npm run api:check` in CI
- * compares the whole surface with etc/cluster-blueprints.api.md.)
+ * index.ts is the package's public surface; the folder barrels (constructs/,
+ * blueprints/) export everything for code inside this repository. Every symbol
+ * of a barrel is either public (named in index.ts, recorded in
+ * etc/cluster-blueprints.api.md, compared by `npm run api:check` in CI) or
+ * listed here as internal, so a new export is a decision, not an accident.
  */
-const INTERNALS = [
-  'withChecksAlreadyRun',
-  'collectIssues',
-  'resolveContainer',
-  'containerToJson',
-  'restrictedContainerSecurity',
+const INTERNAL = new Set([
+  'Annotations',
+  'CLUSTER_SCOPED_KINDS',
+  'CRON_MACROS',
+  'ComponentLabelsOptions',
+  'KEEP_DATA_SYNC_OPTIONS',
+  'Labels',
+  'LoadedObject',
+  'MANAGED_BY',
+  'NameRule',
+  'PlacementSpec',
   'Problems',
-  'formatIssue',
-  'registerCrd',
-  'chartApiObjects',
-  'finishObject',
-  'stampOwners',
-  'setClusterFacts',
-  'nameIssue',
-  'renderPlacement',
-  'createAutoscaler',
+  'REVERSE_PROXY_CONF',
+  'RULES',
+  'SECRET_ENV_NAME',
+  'ValidatingModel',
   'allowInto',
   'allowOutOf',
+  'annotateForArgoCd',
+  'applyDefaulting',
+  'assertCronSchedule',
+  'assertName',
+  'chartApiObjects',
+  'clusterFactsOf',
+  'collectIssues',
+  'componentLabels',
+  'computeFromManifest',
+  'computeToManifest',
+  'containerToJson',
+  'createAutoscaler',
+  'cronScheduleError',
+  'cronScheduleIssue',
+  'defaultsFromManifest',
+  'finishObject',
+  'formatIssue',
+  'holdsData',
+  'ipFamily',
+  'isDns1035Label',
+  'isDns1123Label',
+  'isDns1123Subdomain',
+  'isLabelKey',
+  'isLabelValue',
+  'isPinnedImage',
+  'loadManifestDir',
+  'nameIssue',
+  'objectId',
+  'ownerOf',
+  'parseNanos',
+  'placementIssues',
+  'podTemplateOf',
+  'podTemplates',
+  'quotaToHard',
+  'registerCrd',
+  'registerModel',
+  'renderPlacement',
+  'requireSecretKey',
+  'resolveAutoscaling',
+  'resolveCompute',
+  'resolveContainer',
+  'resolveContainerResources',
+  'resolvePodCount',
+  'resolveQuota',
+  'restrictedContainerSecurity',
   'runRules',
-  'RULES',
-];
+  'selects',
+  'setClusterFacts',
+  'setOwner',
+  'stampOwners',
+  'timeZoneError',
+  'unusableAddressReason',
+  'withChecksAlreadyRun',
+]);
 
-test.each(INTERNALS)('the package does not export the internal %s', (name) => {
-  expect(Object.keys(api)).not.toContain(name);
+const root = path.join(__dirname, '..');
+const program = ts.createProgram(
+  ['index.ts', 'constructs/index.ts', 'blueprints/index.ts'].map((f) => path.join(root, f)),
+  { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true },
+);
+const checker = program.getTypeChecker();
+const exportsOf = (file: string) =>
+  checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(path.join(root, file))!)!).map((s) => s.name);
+const PUBLIC = new Set(exportsOf('index.ts'));
+const BARRELS = new Set([...exportsOf('constructs/index.ts'), ...exportsOf('blueprints/index.ts')]);
+
+test('every symbol the barrels export is classified: public in index.ts, or internal here', () => {
+  const unclassified = [...BARRELS].filter((n) => !PUBLIC.has(n) && !INTERNAL.has(n)).sort();
+  const advice = unclassified.map(
+    (n) => `${n}: public API? name it in index.ts and run \`npm run api\`; helper? add '${n}' to INTERNAL in test/api-boundary.test.ts`,
+  );
+  expect(advice).toEqual([]);
 });
 
-test('the package exports the documented constructs', () => {
+test('no internal symbol is exported by the package', () => {
+  expect([...INTERNAL].filter((n) => PUBLIC.has(n))).toEqual([]);
+  expect(PUBLIC.size).toBeGreaterThan(150);
   for (const name of ['TeamNamespace', 'WebService', 'StatefulService', 'ClusterPlatform', 'BlueprintError', 'synthesize', 'Cpu']) {
-    expect(Object.keys(api)).toContain(name);
+    expect(PUBLIC.has(name)).toBe(true);
   }
 });
 
@@ -49,8 +119,8 @@ test('every typed entry point of package.json gets its own API report', () => {
     ['.', 'cluster-blueprints', 'index.d.ts'],
     ['./pulumi', 'cluster-blueprints-pulumi', 'index.d.ts'],
   ]);
-  const real = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+  const real = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   for (const entry of entryPoints(real)) {
-    expect(fs.existsSync(path.join(__dirname, '..', 'etc', `${entry.reportName}.api.md`))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'etc', `${entry.reportName}.api.md`))).toBe(true);
   }
 });
