@@ -151,8 +151,9 @@ export {
 } from './constructs/render/synthesize';
 export { type Finding, type Severity, validateManifests } from './constructs/rules/schema';
 export { type CheckOptions, type CheckReport, checkDirectory, checkManifests, formatReport } from './constructs/reports/check';
-export { type FileError, type PodTemplateRef } from './constructs/rules/manifests';
-export { type ManifestIndex, type Rule } from './constructs/rules/rules';
+export { type FileError } from './constructs/rules/manifests';
+export { type ManifestIndex, type PodTemplateRef } from './constructs/rules/manifest-index';
+export { type Rule, type RuleCategory, type RuleContext, type Violation } from './constructs/rules/rule';
 export { type CapacityReport, type NamespaceCapacity, type NodePlan, capacityReport } from './constructs/reports/capacity';
 export { renderSvg, toDot } from './constructs/reports/diagram';
 

@@ -11,6 +11,18 @@ import { entryPoints } from '../scripts/api-report';
  * listed here as internal, so a new export is a decision, not an accident.
  */
 const INTERNAL = new Set([
+  'REFERENCE_RULES',
+  'RunRulesOptions',
+  'SCALED_KINDS',
+  'TREE_RULES',
+  'TreeRule',
+  'appContainersOf',
+  'arr',
+  'containersOf',
+  'isKubeObject',
+  'providedSecrets',
+  'ruleIssues',
+  'v',
   'Annotations',
   'CLUSTER_SCOPED_KINDS',
   'CRON_MACROS',
@@ -63,7 +75,7 @@ const INTERNAL = new Set([
   'podTemplates',
   'quotaToHard',
   'registerCrd',
-  'registerModel',
+
   'renderPlacement',
   'requireSecretKey',
   'resolveAutoscaling',
