@@ -77,8 +77,9 @@ export {
 export { ConfigFile, ConfigMap, type ConfigMapProps } from './constructs/config/config-map';
 export { EnvValue, PodField, ResourceField } from './constructs/config/env';
 export { SecretRef, type SecretSource } from './constructs/config/secret-ref';
-export { Volume } from './constructs/config/volume';
+export { type IClaim, Volume } from './constructs/config/volume';
 export { ReclaimPolicy, StorageClass, type StorageClassProps, VolumeBindingMode } from './constructs/storage/storage-class';
+export { PersistentVolumeClaim, type PersistentVolumeClaimProps } from './constructs/storage/persistent-volume-claim';
 
 // Backup and GitOps
 export { type BackupPolicy, BackupSchedule, type BackupScheduleProps } from './constructs/backup/backup-schedule';
