@@ -74,7 +74,7 @@ export {
 } from './constructs/policy/vertical-autoscaler';
 
 // Configuration and storage
-export { ConfigFile, ConfigMap, type ConfigMapProps } from './constructs/config/config-map';
+export { ConfigFile, type ConfigFileOptions, ConfigMap, type ConfigMapProps } from './constructs/config/config-map';
 export { EnvValue, PodField, ResourceField } from './constructs/config/env';
 export { SecretRef, type SecretSource } from './constructs/config/secret-ref';
 export { type IClaim, Volume } from './constructs/config/volume';
@@ -144,15 +144,17 @@ export { PodPreset, type PodPresetProps } from './constructs/workloads/pod-prese
 // Rendering, checking and reports
 export {
   type RenderOptions,
+  type RenderStage,
   type RenderedChart,
-  type SynthesizeOptions,
-  type SynthesizeResult,
+  type RenderedObject,
+  type StageContext,
   renderApp,
-  synthesize,
-} from './constructs/render/synthesize';
+} from './constructs/render/render-app';
+export { type SynthTarget, type SynthesizeOptions, type SynthesizeResult, synthesize, synthesizeAll } from './constructs/render/synthesize';
 export { type Finding, type Severity, validateManifests } from './constructs/rules/schema';
 export { type CheckOptions, type CheckReport, checkDirectory, checkManifests, formatReport } from './constructs/reports/check';
 export { type FileError } from './constructs/rules/manifests';
+export { type PodSecurityLevelName } from './constructs/rules/pod-security';
 export { type ManifestIndex, type PodTemplateRef } from './constructs/rules/manifest-index';
 export { type Rule, type RuleCategory, type RuleContext, type Violation } from './constructs/rules/rule';
 export { type CapacityReport, type NamespaceCapacity, type NodePlan, capacityReport } from './constructs/reports/capacity';

@@ -73,8 +73,17 @@ test('the source tree is found (the layer checks below see real files)', () => {
   expect(EDGES.some((e) => e.from === 'stacks/pulumi-program.ts' && e.to === '@pulumi/kubernetes')).toBe(true);
 });
 
+/*
+ * Known crossings, each with its reason; remove an entry when it is fixed.
+ * BlueprintChart.toJson() (and a plain app.synth()) runs the render pipeline, so
+ * core/ reaches up into render/: a cycle between the two folders.
+ */
+const KNOWN = new Set(['constructs/core/blueprint-chart.ts imports ./constructs/render/render-app']);
+
 test.each(LAYERS.map((l) => [l.rule, l]))('%s', (_rule, layer) => {
-  const wrong = EDGES.filter((e) => layer.files(e.from) && layer.mayNotImport(e.to)).map((e) => `${e.from} imports ${e.to}`);
+  const wrong = EDGES.filter((e) => layer.files(e.from) && layer.mayNotImport(e.to))
+    .map((e) => `${e.from} imports ${e.to}`)
+    .filter((edge) => !KNOWN.has(edge));
   expect(wrong).toEqual([]);
 });
 
