@@ -9,6 +9,7 @@ import { SecretSource } from '../config/secret-ref';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Volume } from '../config/volume';
 import { annotationIssues } from '../core/annotations';
+import { RESTRICTED_VOLUME_TYPES } from '../rules/pod-security';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
@@ -74,18 +75,6 @@ export interface WorkloadProps extends ContainerProps {
 }
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
-
-/** Volume types the `restricted` Pod Security level admits. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted */
-const RESTRICTED_VOLUME_TYPES: ReadonlySet<string> = new Set([
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-]);
 
 /**
  * Shared base of every pod-running construct: containers, restricted security
