@@ -1,0 +1,173 @@
+/*
+ * deployApp: a cdk8s App of these constructs → @pulumi/kubernetes resources.
+ *
+ * It never re-describes an object: it renders and validates the app exactly as
+ * `synthesize()` does, then registers one resource per rendered object, so a
+ * preview diffs per object. It adds what only a deploy tool can: Secrets from
+ * the stack's encrypted config, retain + protect for objects that hold data,
+ * ordering through dependsOn, and the cluster (provider) to deploy to.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { App } from 'cdk8s';
+import { Annotations, MANAGED_BY } from '../constructs/core/metadata';
+import { RenderOptions, renderApp } from '../constructs/render';
+import { referencedSecrets, resourceClass, resourceName } from './resources';
+
+/** A Secret the deploy tool creates: its namespace and name, and for each key the stack config key holding the value. */
+export interface DeploySecret {
+  readonly namespace: string;
+  readonly name: string;
+  /** Secret key → stack config key (set with `pulumi config set --secret <configKey> <value>`). */
+  readonly keys: Readonly<Record<string, string>>;
+}
+
+/** Options of `deployApp`. */
+export interface DeployAppOptions {
+  /**
+   * Stack configuration the secret values (and the default provider's settings) are read from.
+   * @default - `new pulumi.Config()`: the project's own namespace
+   */
+  readonly config?: pulumi.Config;
+  /**
+   * The Kubernetes provider every resource is created with.
+   * @default - a provider named `k8s` from the config keys `kubeconfig` and `context` (both optional), with server-side apply
+   */
+  readonly provider?: k8s.Provider;
+  /**
+   * Secrets the deploy tool creates from secret config before the workloads that read them.
+   * @default - none
+   */
+  readonly secrets?: readonly DeploySecret[];
+  /**
+   * Options of the render and validation pass.
+   * @default - all checks, schema included
+   */
+  readonly render?: RenderOptions;
+}
+
+/** One registered object and the options it got. */
+export interface Registration {
+  readonly object: any;
+  /** The Pulumi resource name (its identity: a new name replaces the object). */
+  readonly name: string;
+  readonly resource: pulumi.CustomResource;
+  readonly options: pulumi.CustomResourceOptions;
+}
+
+/** What `deployApp` registered. */
+export interface Deployment {
+  readonly provider: k8s.Provider;
+  /** One component per chart, keyed by the chart's file name; every object is its chart's child. */
+  readonly charts: ReadonlyMap<string, pulumi.ComponentResource>;
+  /** Every rendered object, in registration order: CRDs, namespaces, then the rest. */
+  readonly objects: readonly Registration[];
+  readonly secrets: readonly k8s.core.v1.Secret[];
+}
+
+/** The component every chart's objects are parented to (its type is part of their URNs: never rename it). */
+class ChartComponent extends pulumi.ComponentResource {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super('cluster-blueprints:index:Chart', name, {}, opts);
+    this.registerOutputs({});
+  }
+}
+
+// The one place the list of deploy-tool Secrets comes from.
+function secretsToCreate(_app: App, options: DeployAppOptions): readonly DeploySecret[] {
+  return options.secrets ?? [];
+}
+
+// CRDs first (their custom resources need them), then namespaces, then everything else.
+function rank(o: any): number {
+  return o.kind === 'CustomResourceDefinition' ? 0 : o.kind === 'Namespace' ? 1 : 2;
+}
+
+/**
+ * Registers every object of `app` with @pulumi/kubernetes, one resource per object.
+ *
+ * - Validates first (the same checks as `synthesize()`): bad input never reaches the cluster.
+ * - Every secret value must be in the stack config, or nothing is registered.
+ * - Objects annotated `cluster-blueprints.io/retain` (namespaces and StatefulSets with data)
+ *   get `retainOnDelete` and `protect`.
+ * - Namespaced objects depend on their Namespace, custom resources on their CRD, and
+ *   workloads on the Secrets they read.
+ *
+ * @example
+ * const app = new App();
+ * const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+ * new TeamNamespace(chart, 'shop');
+ * deployApp(app, { secrets: [{ namespace: 'shop', name: 'db', keys: { password: 'dbPassword' } }] });
+ */
+export function deployApp(app: App, options: DeployAppOptions = {}): Deployment {
+  const config = options.config ?? new pulumi.Config();
+  const declared = secretsToCreate(app, options);
+  const missing = declared.flatMap((s) => Object.values(s.keys)).filter((key) => config.getSecret(key) === undefined);
+  if (missing.length > 0) {
+    throw new pulumi.RunError(
+      `Missing required secret configuration: ${missing.join(', ')}. Set each with: pulumi config set --secret <key> <value>`,
+    );
+  }
+  const rendered = renderApp(app, options.render);
+
+  const provider =
+    options.provider ??
+    new k8s.Provider('k8s', { kubeconfig: config.get('kubeconfig'), context: config.get('context'), enableServerSideApply: true });
+  const charts = new Map<string, pulumi.ComponentResource>();
+  for (const r of rendered) charts.set(r.name, new ChartComponent(r.name, { provider }));
+
+  const all = rendered.flatMap((r) => r.objects.map((object) => ({ chart: r.name, object })));
+  all.sort((a, b) => rank(a.object) - rank(b.object));
+
+  const namespaces = new Map<string, pulumi.Resource>();
+  const crds = new Map<string, pulumi.Resource>(); // `<group>/<kind>` → the CRD defining it
+  const secretsByName = new Map<string, k8s.core.v1.Secret>();
+  const objects: Registration[] = [];
+
+  const register = (chart: string, object: any) => {
+    const ns = object.metadata.namespace as string | undefined;
+    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+    const dependsOn = [
+      ...(crds.has(`${group}/${object.kind}`) ? [crds.get(`${group}/${object.kind}`)!] : []),
+      ...(ns && namespaces.has(ns) ? [namespaces.get(ns)!] : []),
+      ...referencedSecrets(object).flatMap((n) => secretsByName.get(`${ns}/${n}`) ?? []),
+    ];
+    const holdsData = object.metadata.annotations?.[Annotations.RETAIN] === 'true';
+    const options: pulumi.CustomResourceOptions = {
+      provider,
+      parent: charts.get(chart),
+      ...(dependsOn.length ? { dependsOn } : {}),
+      // Deleting a namespace deletes everything in it; a StatefulSet's claims hold data.
+      ...(holdsData ? { retainOnDelete: true, protect: true } : {}),
+    };
+    const name = resourceName(object);
+    const Cls = resourceClass(object.apiVersion, object.kind);
+    const resource = Cls ? new Cls(name, object, options) : new k8s.apiextensions.CustomResource(name, object, options);
+    if (object.kind === 'Namespace') namespaces.set(object.metadata.name, resource);
+    if (object.kind === 'CustomResourceDefinition') crds.set(`${object.spec.group}/${object.spec.names.kind}`, resource);
+    objects.push({ object, name, resource, options });
+  };
+
+  for (const { chart, object } of all.filter((x) => rank(x.object) < 2)) register(chart, object);
+  // Secrets next, so the workloads that read them can depend on them.
+  const secrets = declared.map((s) => {
+    const secret = new k8s.core.v1.Secret(
+      `secret-${s.namespace}-${s.name}`,
+      {
+        metadata: { name: s.name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+        type: 'Opaque',
+        stringData: Object.fromEntries(Object.entries(s.keys).map(([k, configKey]) => [k, config.requireSecret(configKey)])),
+      },
+      {
+        provider,
+        ...(namespaces.has(s.namespace) ? { dependsOn: [namespaces.get(s.namespace)!] } : {}),
+        additionalSecretOutputs: ['data', 'stringData'],
+      },
+    );
+    secretsByName.set(`${s.namespace}/${s.name}`, secret);
+    return secret;
+  });
+  for (const { chart, object } of all.filter((x) => rank(x.object) === 2)) register(chart, object);
+
+  return { provider, charts, objects, secrets };
+}

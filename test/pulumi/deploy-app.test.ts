@@ -1,0 +1,128 @@
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { App, Include } from 'cdk8s';
+import {
+  BlueprintChart,
+  EnvValue,
+  QuotaPreset,
+  SecretRef,
+  StatefulService,
+  TeamNamespace,
+  VerticalAutoscaler,
+  WebService,
+} from '../../constructs';
+import { expectCode } from '../helpers';
+import { recordEngine, secretInputs, settled } from './engine';
+
+/*
+ * deployApp on a small consumer app under mocks: what the engine receives for a
+ * CRD and its custom resource, a Secret, a data holder and a caller's provider.
+ */
+const engine = recordEngine('consumer', 'test');
+const { deployApp, resourceClass, referencedSecrets } = require('../../pulumi') as typeof import('../../pulumi');
+const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+
+function consumerApp(): App {
+  const app = new App();
+  const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+  // The CRD in the same app as its custom resource: the VPA must wait for it.
+  new Include(chart, 'vpa-crd', { url: path.join(__dirname, '..', '..', 'crds', 'vpa-v1.yaml') });
+  const team = new TeamNamespace(chart, 'shop', { holdsData: true });
+  const db = new StatefulService(chart, 'db', {
+    namespace: team,
+    image: 'postgres:16.4',
+    ports: [{ name: 'pg', port: 5432 }],
+    writablePaths: ['/tmp', '/var/run/postgresql'],
+    env: { POSTGRES_PASSWORD: EnvValue.fromSecret(SecretRef.fromName('db-credentials'), 'password') },
+    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],
+  });
+  new VerticalAutoscaler(chart, 'db-vpa', { target: db });
+  new WebService(chart, 'web', { namespace: team, image: 'nginxinc/nginx-unprivileged:1.27.2', ports: [{ name: 'http', port: 8080 }] });
+  return app;
+}
+
+const secrets = [{ namespace: 'shop', name: 'db-credentials', keys: { password: 'dbPassword' } }];
+
+describe('deployApp (mocks)', () => {
+  const byName = (name: string) => engine.find((r) => r.name === name)!;
+  let deployment: ReturnType<typeof deployApp>;
+  beforeAll(async () => {
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw' }, ['consumer:dbPassword']);
+    engine.length = 0;
+    const provider = new k8s.Provider('cluster', { context: 'kind-shop' });
+    deployment = deployApp(consumerApp(), { provider, secrets });
+    await settled();
+  });
+
+  test('the CRD comes first and its custom resource depends on it', () => {
+    const crd = byName('customresourcedefinition-verticalpodautoscalers.autoscaling.k8s.io');
+    expect(crd.type).toBe('kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition');
+    expect(crd.dependsOn).toEqual([]);
+    expect(byName('verticalpodautoscaler-shop-db').dependsOn).toEqual([
+      'customresourcedefinition-verticalpodautoscalers.autoscaling.k8s.io',
+      'namespace-shop',
+    ]);
+  });
+
+  test('the program registers CRDs, then namespaces, then the rest; it reports that order', () => {
+    const kinds = deployment.objects.map((o) => o.object.kind);
+    expect(kinds.slice(0, 2)).toEqual(['CustomResourceDefinition', 'Namespace']);
+    expect(kinds.slice(2)).not.toContain('Namespace');
+  });
+
+  test('a Secret depends on its namespace, and the workload that reads it depends on it', () => {
+    expect(byName('secret-shop-db-credentials').dependsOn).toEqual(['namespace-shop']);
+    expect(byName('statefulset-shop-db').dependsOn).toEqual(['namespace-shop', 'secret-shop-db-credentials']);
+    expect(byName('deployment-shop-web').dependsOn).toEqual(['namespace-shop']);
+    expect(secretInputs(byName('secret-shop-db-credentials'))).toEqual(['stringData']);
+    expect(byName('secret-shop-db-credentials').inputs.stringData.value).toEqual({ password: 'pw' });
+  });
+
+  test("the caller's provider is used for every object; data holders are protected and retained", () => {
+    for (const r of engine.filter((x) => x.custom && x.type.startsWith('kubernetes:'))) expect(r.provider).toBe('cluster');
+    expect(engine.some((r) => r.type === 'pulumi:providers:kubernetes' && r.name === 'k8s')).toBe(false);
+    const protectedNames = engine.filter((r) => r.protect && r.retainOnDelete).map((r) => r.name);
+    expect(protectedNames.sort()).toEqual(['namespace-shop', 'statefulset-shop-db']);
+  });
+});
+
+describe('deployApp: refusals', () => {
+  test('a missing secret value registers nothing', async () => {
+    pulumi.runtime.setAllConfig({}, []);
+    engine.length = 0;
+    expect(() => deployApp(consumerApp(), { secrets })).toThrow(/Missing required secret configuration: dbPassword/);
+    await settled();
+    expect(engine).toHaveLength(0);
+  });
+
+  test('an app that fails a whole-tree check is refused with its code before anything is registered', async () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'bad', { owner: 'x' });
+    const team = new TeamNamespace(chart, 'bad', { quota: QuotaPreset.SMALL });
+    // 40 pods against a quota of 20.
+    new WebService(chart, 'web', { namespace: team, image: 'nginx:1.27', replicas: 40, ports: [{ name: 'http', port: 8080 }] });
+    engine.length = 0;
+    expectCode(() => deployApp(app), 'QUOTA_PODS_EXCEEDED');
+    await settled();
+    expect(engine).toHaveLength(0);
+  });
+});
+
+describe('resource classes and secret references', () => {
+  test('built-in groups map to @pulumi/kubernetes classes; CRDs to CustomResource', () => {
+    expect(resourceClass('v1', 'Namespace')).toBe(k8s.core.v1.Namespace);
+    expect(resourceClass('rbac.authorization.k8s.io/v1', 'ClusterRole')).toBe(k8s.rbac.v1.ClusterRole);
+    expect(resourceClass('discovery.k8s.io/v1', 'EndpointSlice')).toBe(k8s.discovery.v1.EndpointSlice);
+    expect(resourceClass('node.k8s.io/v1', 'RuntimeClass')).toBe(k8s.node.v1.RuntimeClass);
+    expect(resourceClass('autoscaling.k8s.io/v1', 'VerticalPodAutoscaler')).toBeUndefined();
+    expect(resourceClass('external-secrets.io/v1beta1', 'ExternalSecret')).toBeUndefined();
+  });
+
+  test('Secrets are found in env, envFrom, volumes and projected volumes', () => {
+    const pod = {
+      containers: [{ env: [{ valueFrom: { secretKeyRef: { name: 'a', key: 'k' } } }], envFrom: [{ secretRef: { name: 'b' } }] }],
+      volumes: [{ secret: { secretName: 'c' } }, { projected: { sources: [{ secret: { name: 'd' } }] } }],
+    };
+    expect(referencedSecrets(pod)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});

@@ -1,0 +1,92 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/*
+ * Pulumi mocks that also record what the SDK sends the engine for each resource:
+ * the RegisterResource request's protect, retainOnDelete, dependencies, parent,
+ * provider and additionalSecretOutputs. Tests read these rather than the options
+ * objects the program built, so they see what a real `pulumi up` would see.
+ */
+
+/** One RegisterResource request, as the engine would receive it. */
+export interface EngineRegistration {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly custom: boolean;
+  /** Name of the parent resource; '' for the stack. */
+  readonly parent: string;
+  /** Name of the provider resource; '' for the default one. */
+  readonly provider: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** Names of the resources it depends on, sorted. */
+  readonly dependsOn: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  readonly inputs: any;
+}
+
+const nameOfUrn = (urn: string) => (urn ? urn.split('::').pop()! : '');
+// A provider reference is `<urn>::<id>`.
+const nameOfProviderRef = (ref: string) => (ref ? ref.split('::').slice(-2)[0] : '');
+
+/** Installs the recording mocks; returns the (live) list of registrations. */
+export function recordEngine(project: string, stack: string): EngineRegistration[] {
+  const registrations: EngineRegistration[] = [];
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+    call: (args) => args.inputs,
+  };
+  pulumi.runtime.setMocks(mocks, project, stack, false);
+  // Wrap the mock monitor setMocks installed (keeping the features it turned on, secrets among them).
+  const monitor = (pulumi.runtime as any).getMonitor();
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: any) => {
+    registrations.push({
+      type: req.getType(),
+      name: req.getName(),
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      custom: req.getCustom(),
+      parent: nameOfUrn(req.getParent()),
+      provider: nameOfProviderRef(req.getProvider()),
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      dependsOn: (req.getDependenciesList() as string[]).map(nameOfUrn).sort(),
+      additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()].sort(),
+      inputs: req.getObject().toJavaScript(), // raw: secrets keep their envelope
+    });
+    return registerResource(req, callback);
+  };
+  return registrations;
+}
+
+/** Resolves when every registration the program started has reached the (mock) engine. */
+export function settled(): Promise<void> {
+  // Not in the typings, but what `pulumi up` itself awaits before the program exits.
+  return (pulumi.runtime as any).waitForRPCs();
+}
+
+/** Top-level inputs the engine receives as secrets. */
+export function secretInputs(r: EngineRegistration): string[] {
+  return Object.keys(r.inputs ?? {})
+    .filter((k) => r.inputs[k]?.[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig)
+    .sort();
+}
+
+/** One line per resource: identity (URN) and the options that decide what an update does. */
+export function identityLines(registrations: readonly EngineRegistration[]): string[] {
+  return registrations
+    .map((r) => {
+      const urn = r.urn.split('::').slice(2).join('::'); // drop stack and project
+      const flags = [
+        r.parent && `parent=${r.parent}`,
+        r.provider && `provider=${r.provider}`,
+        r.protect && 'protect',
+        r.retainOnDelete && 'retainOnDelete',
+        r.dependsOn.length > 0 && `dependsOn=${r.dependsOn.join(',')}`,
+        secretInputs(r).length > 0 && `secretInputs=${secretInputs(r).join(',')}`,
+        r.additionalSecretOutputs.length > 0 && `secretOutputs=${r.additionalSecretOutputs.join(',')}`,
+      ].filter(Boolean);
+      return `${urn} ${flags.join(' ')}`.trim();
+    })
+    .sort();
+}

@@ -1,0 +1,115 @@
+import * as pulumi from '@pulumi/pulumi';
+import { Annotations, renderApp } from '../../constructs';
+import { ENVIRONMENTS, SECRETS, buildEnvironment } from '../../stacks/environments';
+import { referencedSecrets } from '../../pulumi/resources';
+import { EngineRegistration, identityLines, recordEngine, secretInputs, settled } from '../pulumi/engine';
+
+/*
+ * Pulumi identity of every environment, as the (mock) engine receives it: resource
+ * names and URNs (a new name or parent is a replace — for data holders, data loss),
+ * protect, retainOnDelete, dependsOn, provider, parent and secret outputs.
+ *
+ * Each of these nine mutations of pulumi/deploy-app.ts was made, seen to fail the
+ * tests below (not only the snapshot), and reverted:
+ *   1. drop `protect` from data holders
+ *   2. drop `retainOnDelete` from data holders
+ *   3. register Secrets after the workloads, or drop the namespace from dependsOn,
+ *      so a workload no longer depends on its Secret / Namespace
+ *   4. drop `provider` from the objects' options
+ *   5. drop the secret marking (`requireSecret` → `require`, or no additionalSecretOutputs)
+ *   6. rename a resource (any change to resourceName)
+ *   7. change the parent (no chart component, or another one)
+ *   8. drop the CRD-before-custom-resource dependency (test/pulumi/deploy-app.test.ts)
+ *   9. register a rendered object twice, or skip one
+ */
+const engine = recordEngine('cluster-blueprints', 'identity');
+const { deployEnvironment } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
+
+const secretConfig = [...new Set(SECRETS.flatMap((s) => Object.values(s.keys)))].map((k) => `cluster-blueprints:${k}`);
+
+describe.each(Object.keys(ENVIRONMENTS))('%s under mocks', (env) => {
+  let registered: EngineRegistration[];
+  const byName = new Map<string, EngineRegistration>();
+  // The objects as rendered independently of the program, with the chart each belongs to.
+  const rendered = renderApp(buildEnvironment(ENVIRONMENTS[env])).flatMap((r) => r.objects.map((object) => ({ chart: r.name, object })));
+  const expectedName = (o: any) => `${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ''}${o.metadata.name}`;
+
+  beforeAll(async () => {
+    pulumi.runtime.setAllConfig(
+      { 'cluster-blueprints:env': env, ...Object.fromEntries(secretConfig.map((k) => [k, `value-of-${k}`])) },
+      secretConfig,
+    );
+    engine.length = 0;
+    deployEnvironment();
+    await settled();
+    registered = [...engine];
+    for (const r of registered) byName.set(r.name, r);
+  });
+
+  test('names and options match the reviewed snapshot', () => {
+    expect(identityLines(registered).join('\n')).toMatchSnapshot();
+  });
+
+  test('every rendered object is registered exactly once, under its pinned name, with its kind as type', () => {
+    const objects = registered.filter((r) => r.custom && r.type.startsWith('kubernetes:') && !r.name.startsWith('secret-'));
+    expect(objects.map((r) => r.name).sort()).toEqual(rendered.map(({ object }) => expectedName(object)).sort());
+    for (const { object } of rendered) {
+      const group = object.apiVersion.includes('/') ? object.apiVersion : `core/${object.apiVersion}`;
+      expect(byName.get(expectedName(object))!.type).toBe(`kubernetes:${group}:${object.kind}`);
+    }
+  });
+
+  test('each object is a child of its chart, and every Kubernetes resource uses the stack provider', () => {
+    for (const { chart, object } of rendered) {
+      const r = byName.get(expectedName(object))!;
+      expect(r.parent).toBe(chart);
+      expect(r.urn).toContain(`::cluster-blueprints:index:Chart$kubernetes:`);
+    }
+    for (const r of registered.filter((x) => x.custom && x.type.startsWith('kubernetes:'))) expect(r.provider).toBe('k8s');
+  });
+
+  test('objects holding data are protected and retained on delete; nothing else is', () => {
+    const holders = new Set(
+      rendered
+        .filter(({ object }) => object.metadata.annotations?.[Annotations.RETAIN] === 'true')
+        .map(({ object }) => expectedName(object)),
+    );
+    expect([...holders]).toEqual(expect.arrayContaining(['namespace-payments', 'statefulset-payments-ledger', 'namespace-cassandra']));
+    for (const r of registered) {
+      expect({ name: r.name, protect: r.protect, retainOnDelete: r.retainOnDelete }).toEqual({
+        name: r.name,
+        protect: holders.has(r.name),
+        retainOnDelete: holders.has(r.name),
+      });
+    }
+  });
+
+  test('namespaced objects depend on their Namespace, readers on their Secret, Secrets on their Namespace', () => {
+    for (const { object } of rendered.filter(({ object }) => object.metadata.namespace)) {
+      expect(byName.get(expectedName(object))!.dependsOn).toContain(`namespace-${object.metadata.namespace}`);
+    }
+    expect(byName.get('statefulset-payments-ledger')!.dependsOn).toContain('secret-payments-ledger-credentials');
+    let readers = 0;
+    for (const { object } of rendered) {
+      for (const secret of referencedSecrets(object).filter((n) =>
+        SECRETS.some((s) => s.namespace === object.metadata.namespace && s.name === n),
+      )) {
+        expect(byName.get(expectedName(object))!.dependsOn).toContain(`secret-${object.metadata.namespace}-${secret}`);
+        readers++;
+      }
+    }
+    expect(readers).toBeGreaterThanOrEqual(SECRETS.length);
+    for (const s of SECRETS) {
+      expect(byName.get(`secret-${s.namespace}-${s.name}`)!.dependsOn).toEqual([`namespace-${s.namespace}`]);
+    }
+  });
+
+  test('Secret values are secret in the engine and in the outputs', () => {
+    for (const s of SECRETS) {
+      const r = byName.get(`secret-${s.namespace}-${s.name}`)!;
+      expect(r.type).toBe('kubernetes:core/v1:Secret');
+      expect(secretInputs(r)).toEqual(['stringData']);
+      expect(new Set(r.additionalSecretOutputs)).toEqual(new Set(['data', 'stringData']));
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { App } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { BlueprintChart, QuotaPreset, TeamNamespace, WebService } from '../../constructs';
+import { expectErrorCode, expectNoFindings, findObject, findingsOf, objectsOfKind, synthObjects } from '../../testing';
+
+/* The consumer-facing test helpers (`cluster-blueprints/testing`), on small apps. */
+function shop() {
+  const app = new App();
+  const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.SMALL });
+  new WebService(chart, 'web', {
+    namespace: team,
+    image: 'nginxinc/nginx-unprivileged:1.27.2',
+    ports: [{ name: 'http', port: 8080 }],
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
+  });
+  const other = new BlueprintChart(app, 'other', { owner: 'other-team' });
+  new TeamNamespace(other, 'other');
+  return { app, chart, other };
+}
+
+test('synthObjects renders a chart alone or the whole app', () => {
+  const { app, chart } = shop();
+  const own = synthObjects(chart);
+  expect(own.every((o) => o.metadata.namespace === 'shop' || o.metadata.name === 'shop')).toBe(true);
+  expect(synthObjects(app).length).toBeGreaterThan(own.length);
+});
+
+test('findObject finds by kind, name and namespace, and explains a miss', () => {
+  const objects = synthObjects(shop().app);
+  expect(findObject(objects, { kind: 'Deployment', name: 'web', namespace: 'shop' }).spec.template.spec.containers[0].image).toBe(
+    'nginxinc/nginx-unprivileged:1.27.2',
+  );
+  expect(findObject(objects, { kind: 'ServiceAccount', name: 'workload', namespace: 'other' }).metadata.namespace).toBe('other');
+  // Two ServiceAccounts named workload: without a namespace the query is ambiguous.
+  expect(() => findObject(objects, { kind: 'ServiceAccount', name: 'workload' })).toThrow(/expected one ServiceAccount\/workload, found 2/);
+  expect(() => findObject(objects, { kind: 'Deployment', name: 'api', namespace: 'shop' })).toThrow(/among: .*Deployment\/shop\/web/);
+  expect(objectsOfKind(objects, 'Namespace').map((o) => o.metadata.name)).toEqual(['shop', 'other']);
+});
+
+test('expectNoFindings passes on a clean chart and lists each finding otherwise', () => {
+  const { chart } = shop();
+  expect(findingsOf(chart)).toEqual([]);
+  expect(() => expectNoFindings(chart)).not.toThrow();
+  // A Service whose selector matches no pod is a finding of `check`, not a synth error.
+  const app = new App();
+  const lonely = new BlueprintChart(app, 'lonely', { owner: 'x' });
+  new TeamNamespace(lonely, 'lonely');
+  new k8s.KubeService(lonely, 'orphan', {
+    metadata: { name: 'orphan', namespace: 'lonely' },
+    spec: { selector: { app: 'nothing' }, ports: [{ name: 'http', port: 80 }] },
+  });
+  expect(() => expectNoFindings(lonely)).toThrow(
+    /expected no findings, got 1:\n {2}error REF_SERVICE_SELECTOR Service\/lonely\/orphan\/spec\/selector selects no pods/,
+  );
+});
+
+test('expectErrorCode returns the issue of a failing synth or construction, and fails otherwise', () => {
+  const app = new App();
+  const chart = new BlueprintChart(app, 'bad', { owner: 'x' });
+  const team = new TeamNamespace(chart, 'bad', { quota: QuotaPreset.SMALL });
+  new WebService(chart, 'web', { namespace: team, image: 'nginx:1.27', replicas: 40, ports: [{ name: 'http', port: 8080 }] });
+  expect(expectErrorCode(chart, 'QUOTA_PODS_EXCEEDED').path).toContain('bad');
+  expect(() => expectErrorCode(chart, 'NAME_INVALID')).toThrow(/expected BlueprintError NAME_INVALID, got QUOTA_PODS_EXCEEDED/);
+  expect(() => expectErrorCode(shop().app, 'QUOTA_PODS_EXCEEDED')).toThrow(/nothing failed/);
+  expect(() =>
+    expectErrorCode(() => {
+      throw new TypeError('boom');
+    }, 'X'),
+  ).toThrow(/got TypeError: boom/);
+});

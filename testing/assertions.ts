@@ -1,0 +1,53 @@
+import { AssertionError } from 'assert';
+import { App, Chart } from 'cdk8s';
+import { BlueprintError, BlueprintIssue } from '../constructs/core/errors';
+import { Finding, objectId } from '../constructs/rules/schema';
+import { checkManifests } from '../constructs/reports/check';
+import { renderApp } from '../constructs/render';
+import { synthObjects } from './objects';
+
+/**
+ * The findings of `cluster-blueprints check` (schema and every best-practice rule) on what
+ * `scope` renders. Cross-object rules see the whole app; for a Chart only findings about
+ * its own objects are returned.
+ */
+export function findingsOf(scope: App | Chart): Finding[] {
+  const rendered = renderApp(scope instanceof App ? scope : (scope.node.root as App));
+  const own = new Set(rendered.filter((r) => scope instanceof App || r.chart === scope).flatMap((r) => r.objects.map(objectId)));
+  return checkManifests(rendered.flatMap((r) => r.objects)).findings.filter((f) => own.has(f.object));
+}
+
+/**
+ * Asserts that `scope` renders and that `check` has nothing to say about it: no errors and no warnings.
+ * @throws the BlueprintError of a failing synth, or an AssertionError listing each finding
+ */
+export function expectNoFindings(scope: App | Chart): void {
+  const findings = findingsOf(scope);
+  if (findings.length === 0) return;
+  throw new AssertionError({
+    message: `expected no findings, got ${findings.length}:\n${findings.map((f) => `  ${f.severity} ${f.rule} ${f.object}${f.pointer} ${f.message}`).join('\n')}`,
+  });
+}
+
+/**
+ * Asserts that `action` — a function, or the synthesis of an App/Chart — fails with a
+ * BlueprintError carrying `code`, and returns that issue (path, field, value, fix) for
+ * further assertions.
+ * @throws AssertionError when nothing fails, something other than a BlueprintError is thrown, or the code differs
+ */
+export function expectErrorCode(action: App | Chart | (() => unknown), code: string): BlueprintIssue {
+  try {
+    if (typeof action === 'function') action();
+    else synthObjects(action);
+  } catch (e) {
+    if (!(e instanceof BlueprintError)) {
+      throw new AssertionError({
+        message: `expected BlueprintError ${code}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+      });
+    }
+    const issue = e.issues.find((i) => i.code === code);
+    if (issue) return issue;
+    throw new AssertionError({ message: `expected BlueprintError ${code}, got ${e.codes.join(', ')}:\n${e.message}` });
+  }
+  throw new AssertionError({ message: `expected BlueprintError ${code}, but nothing failed` });
+}

@@ -1,0 +1,58 @@
+import { AssertionError } from 'assert';
+import { App, Chart } from 'cdk8s';
+import { renderApp } from '../constructs/render';
+
+/** Kind, name and (for namespaced objects) namespace of one object. */
+export interface ObjectQuery {
+  readonly kind: string;
+  readonly name: string;
+  /** @default - any namespace (cluster-scoped objects have none) */
+  readonly namespace?: string;
+  /** Group/version, for kinds that exist in several groups. @default - any */
+  readonly apiVersion?: string;
+}
+
+/**
+ * Renders a chart or a whole app to plain objects through the library's own synth path:
+ * every synth-time check and the schema check run, exactly as in `synthesize()`.
+ * A Chart gives its own objects; an App gives every chart's.
+ *
+ * @throws BlueprintError when a check fails
+ */
+export function synthObjects(scope: App | Chart): any[] {
+  const app = scope instanceof App ? scope : (scope.node.root as App);
+  return renderApp(app)
+    .filter((r) => scope instanceof App || r.chart === scope)
+    .flatMap((r) => r.objects);
+}
+
+function describe(o: any): string {
+  return `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
+}
+
+function matches(o: any, q: ObjectQuery): boolean {
+  return (
+    o?.kind === q.kind &&
+    o.metadata?.name === q.name &&
+    (q.namespace === undefined || o.metadata?.namespace === q.namespace) &&
+    (q.apiVersion === undefined || o.apiVersion === q.apiVersion)
+  );
+}
+
+/**
+ * The one object matching `query` (never pick objects by array index: order is not a contract).
+ * @throws AssertionError naming every object present when none or several match
+ */
+export function findObject(objects: readonly any[], query: ObjectQuery): any {
+  const hits = objects.filter((o) => matches(o, query));
+  if (hits.length === 1) return hits[0];
+  const wanted = describe({ kind: query.kind, metadata: { name: query.name, namespace: query.namespace } });
+  throw new AssertionError({
+    message: `expected one ${wanted}, found ${hits.length} among: ${objects.map(describe).join(', ') || '(no objects)'}`,
+  });
+}
+
+/** Every object of `kind`, in render order. */
+export function objectsOfKind(objects: readonly any[], kind: string): any[] {
+  return objects.filter((o) => o?.kind === kind);
+}
