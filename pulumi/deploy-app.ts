@@ -12,6 +12,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { Annotations, MANAGED_BY } from '../constructs/core/metadata';
 import { RenderOptions, renderApp } from '../constructs/render';
+import { SecretBackendKind, secretDeclarations } from '../constructs/secrets';
 import { referencedSecrets, resourceClass, resourceName } from './resources';
 
 /** A Secret the deploy tool creates: its namespace and name, and for each key the stack config key holding the value. */
@@ -34,11 +35,6 @@ export interface DeployAppOptions {
    * @default - a provider named `k8s` from the config keys `kubeconfig` and `context` (both optional), with server-side apply
    */
   readonly provider?: k8s.Provider;
-  /**
-   * Secrets the deploy tool creates from secret config before the workloads that read them.
-   * @default - none
-   */
-  readonly secrets?: readonly DeploySecret[];
   /**
    * Options of the render and validation pass.
    * @default - all checks, schema included
@@ -73,9 +69,11 @@ class ChartComponent extends pulumi.ComponentResource {
   }
 }
 
-// The one place the list of deploy-tool Secrets comes from.
-function secretsToCreate(_app: App, options: DeployAppOptions): readonly DeploySecret[] {
-  return options.secrets ?? [];
+/** The Secrets the deploy tool creates: every `SecretDeclaration` in `app` whose backend is `SecretBackend.deployTool()`. */
+export function deployToolSecrets(app: App): DeploySecret[] {
+  return secretDeclarations(app)
+    .filter((d) => d.backend === SecretBackendKind.DEPLOY_TOOL)
+    .map((d) => ({ namespace: d.namespace, name: d.name, keys: Object.fromEntries(d.keys.map((k) => [k.key, k.configKey])) }));
 }
 
 // CRDs first (their custom resources need them), then namespaces, then everything else.
@@ -87,7 +85,8 @@ function rank(o: any): number {
  * Registers every object of `app` with @pulumi/kubernetes, one resource per object.
  *
  * - Validates first (the same checks as `synthesize()`): bad input never reaches the cluster.
- * - Every secret value must be in the stack config, or nothing is registered.
+ * - Every `SecretDeclaration` with the deploy-tool backend becomes a Secret whose values come
+ *   from secret stack config (`pulumi config set --secret <configKey>`): all must be set, or nothing is registered.
  * - Objects annotated `cluster-blueprints.io/retain` (namespaces and StatefulSets with data)
  *   get `retainOnDelete` and `protect`.
  * - Namespaced objects depend on their Namespace, custom resources on their CRD, and
@@ -95,13 +94,15 @@ function rank(o: any): number {
  *
  * @example
  * const app = new App();
+ * SecretBackend.use(app, SecretBackend.deployTool());
  * const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
- * new TeamNamespace(chart, 'shop');
- * deployApp(app, { secrets: [{ namespace: 'shop', name: 'db', keys: { password: 'dbPassword' } }] });
+ * const team = new TeamNamespace(chart, 'shop');
+ * new SecretDeclaration(chart, 'db', { namespace: team, keys: ['password'], configKeys: { password: 'dbPassword' } });
+ * deployApp(app);
  */
 export function deployApp(app: App, options: DeployAppOptions = {}): Deployment {
   const config = options.config ?? new pulumi.Config();
-  const declared = secretsToCreate(app, options);
+  const declared = deployToolSecrets(app);
   const missing = declared.flatMap((s) => Object.values(s.keys)).filter((key) => config.getSecret(key) === undefined);
   if (missing.length > 0) {
     throw new pulumi.RunError(

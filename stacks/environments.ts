@@ -18,6 +18,7 @@ import {
   ResourcePreset,
   ScheduledJob,
   SecretBackend,
+  SecretBackendKind,
   SecretDeclaration,
   StatefulService,
   TeamAccessProps,
@@ -26,13 +27,6 @@ import {
   WebService,
   Worker,
 } from '../constructs';
-
-/** A Secret the deploy tool creates from its secret store: Secret key → stack config key. */
-export interface SecretSpec {
-  readonly namespace: string;
-  readonly name: string;
-  readonly keys: Readonly<Record<string, string>>;
-}
 
 /** Everything that differs between environments. */
 export interface EnvironmentConfig {
@@ -125,17 +119,6 @@ export const prod: EnvironmentConfig = {
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev, staging, prod };
 
-/** The Secrets every environment expects the deploy tool to create (their values never reach dist/). */
-export const SECRETS: readonly SecretSpec[] = [
-  { namespace: 'payments', name: 'ledger-credentials', keys: { password: 'ledgerPassword' } },
-  {
-    namespace: 'helloworld-db',
-    name: 'helloworld-db-credentials',
-    keys: { 'root-password': 'mysqlRootPassword', password: 'mysqlPassword' },
-  },
-  { namespace: 'external-database', name: 'external-database-credentials', keys: { 'url-credentials': 'mongoCredentials' } },
-];
-
 /** Looks up an environment by name; unknown names fail with the list of known ones. */
 export function environment(name: string): EnvironmentConfig {
   const env = ENVIRONMENTS[name];
@@ -157,10 +140,16 @@ export function environment(name: string): EnvironmentConfig {
  * one chart per team), the teams' applications, node agents, and one chart
  * per scenario of the notes.
  */
-export function buildEnvironment(config: EnvironmentConfig, outdir?: string): App {
+export function buildEnvironment(
+  config: EnvironmentConfig,
+  outdir?: string,
+  secrets: SecretBackendKind = SecretBackendKind.EXTERNAL_SECRETS,
+): App {
   const app = new App({ outdir });
-  // Every declared Secret is provided by the External Secrets Operator from the platform's store.
-  SecretBackend.use(app, SecretBackend.externalSecrets({ store: config.secretStore.name }));
+  // Every declared Secret is provided by the External Secrets Operator from the platform's store,
+  // or, under Pulumi (`secrets` DEPLOY_TOOL), created by the program from secret stack config.
+  const externalSecrets = secrets === SecretBackendKind.EXTERNAL_SECRETS;
+  SecretBackend.use(app, externalSecrets ? SecretBackend.externalSecrets({ store: config.secretStore.name }) : SecretBackend.deployTool());
   const platform = new ClusterPlatform(app, 'platform', {
     environment: config.name,
     nodeAllocatable: config.nodeAllocatable,
@@ -168,7 +157,7 @@ export function buildEnvironment(config: EnvironmentConfig, outdir?: string): Ap
     host: config.host,
     monitoringTargets: config.monitoringTargets,
     monitoringReplicas: config.monitoringReplicas,
-    secretStore: config.secretStore,
+    secretStore: externalSecrets ? config.secretStore : undefined,
     teams: [
       { name: 'payments', quota: config.teamQuota, access: config.access.payments, holdsData: true },
       { name: 'catalog', quota: config.teamQuota, access: config.access.catalog },

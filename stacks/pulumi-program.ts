@@ -2,10 +2,13 @@
  * The Pulumi program of this repository (`pulumi up`): builds the stack's
  * environment and hands it to `deployApp`, the package's `cluster-blueprints/pulumi`
  * entry, exactly as another project would. Nothing here registers a resource itself.
+ * Declared Secrets use the deploy-tool backend here: the program creates them from
+ * secret stack config instead of the External Secrets Operator of the `cdk8s synth` path.
  */
 import { Config } from '@pulumi/pulumi';
 import { Deployment, deployApp } from '../pulumi';
-import { SECRETS, buildEnvironment, environment } from './environments';
+import { SecretBackendKind } from '../constructs';
+import { buildEnvironment, environment } from './environments';
 
 /** What the program registered, and for which environment. */
 export interface EnvironmentDeployment extends Deployment {
@@ -16,5 +19,5 @@ export interface EnvironmentDeployment extends Deployment {
 export function deployEnvironment(): EnvironmentDeployment {
   const config = new Config();
   const env = environment(config.require('env'));
-  return { env: env.name, ...deployApp(buildEnvironment(env), { config, secrets: SECRETS }) };
+  return { env: env.name, ...deployApp(buildEnvironment(env, undefined, SecretBackendKind.DEPLOY_TOOL), { config }) };
 }

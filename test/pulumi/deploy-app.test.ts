@@ -5,7 +5,8 @@ import {
   BlueprintChart,
   EnvValue,
   QuotaPreset,
-  SecretRef,
+  SecretBackend,
+  SecretDeclaration,
   StatefulService,
   TeamNamespace,
   VerticalAutoscaler,
@@ -24,24 +25,28 @@ const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes')
 
 function consumerApp(): App {
   const app = new App();
+  SecretBackend.use(app, SecretBackend.deployTool());
   const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
   // The CRD in the same app as its custom resource: the VPA must wait for it.
   new Include(chart, 'vpa-crd', { url: path.join(__dirname, '..', '..', 'crds', 'vpa-v1.yaml') });
   const team = new TeamNamespace(chart, 'shop', { holdsData: true });
+  const credentials = new SecretDeclaration(chart, 'db-credentials', {
+    namespace: team,
+    keys: ['password'],
+    configKeys: { password: 'dbPassword' },
+  });
   const db = new StatefulService(chart, 'db', {
     namespace: team,
     image: 'postgres:16.4',
     ports: [{ name: 'pg', port: 5432 }],
     writablePaths: ['/tmp', '/var/run/postgresql'],
-    env: { POSTGRES_PASSWORD: EnvValue.fromSecret(SecretRef.fromName('db-credentials'), 'password') },
+    env: { POSTGRES_PASSWORD: EnvValue.fromSecret(credentials, 'password') },
     claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],
   });
   new VerticalAutoscaler(chart, 'db-vpa', { target: db });
   new WebService(chart, 'web', { namespace: team, image: 'nginxinc/nginx-unprivileged:1.27.2', ports: [{ name: 'http', port: 8080 }] });
   return app;
 }
-
-const secrets = [{ namespace: 'shop', name: 'db-credentials', keys: { password: 'dbPassword' } }];
 
 describe('deployApp (mocks)', () => {
   const byName = (name: string) => engine.find((r) => r.name === name)!;
@@ -50,7 +55,7 @@ describe('deployApp (mocks)', () => {
     pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw' }, ['consumer:dbPassword']);
     engine.length = 0;
     const provider = new k8s.Provider('cluster', { context: 'kind-shop' });
-    deployment = deployApp(consumerApp(), { provider, secrets });
+    deployment = deployApp(consumerApp(), { provider });
     await settled();
   });
 
@@ -90,7 +95,7 @@ describe('deployApp: refusals', () => {
   test('a missing secret value registers nothing', async () => {
     pulumi.runtime.setAllConfig({}, []);
     engine.length = 0;
-    expect(() => deployApp(consumerApp(), { secrets })).toThrow(/Missing required secret configuration: dbPassword/);
+    expect(() => deployApp(consumerApp())).toThrow(/Missing required secret configuration: dbPassword/);
     await settled();
     expect(engine).toHaveLength(0);
   });

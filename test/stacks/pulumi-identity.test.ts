@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Annotations, renderApp } from '../../constructs';
-import { ENVIRONMENTS, SECRETS, buildEnvironment } from '../../stacks/environments';
+import { Annotations, SecretBackendKind, renderApp } from '../../constructs';
+import { deployToolSecrets } from '../../pulumi';
+import { ENVIRONMENTS, buildEnvironment } from '../../stacks/environments';
 import { referencedSecrets } from '../../pulumi/resources';
 import { EngineRegistration, identityLines, recordEngine, secretInputs, settled } from '../pulumi/engine';
 
@@ -25,13 +26,17 @@ import { EngineRegistration, identityLines, recordEngine, secretInputs, settled 
 const engine = recordEngine('cluster-blueprints', 'identity');
 const { deployEnvironment } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
 
+// The Secrets the Pulumi path declares (the same in every environment).
+const SECRETS = deployToolSecrets(buildEnvironment(ENVIRONMENTS.dev, undefined, SecretBackendKind.DEPLOY_TOOL));
 const secretConfig = [...new Set(SECRETS.flatMap((s) => Object.values(s.keys)))].map((k) => `cluster-blueprints:${k}`);
 
 describe.each(Object.keys(ENVIRONMENTS))('%s under mocks', (env) => {
   let registered: EngineRegistration[];
   const byName = new Map<string, EngineRegistration>();
   // The objects as rendered independently of the program, with the chart each belongs to.
-  const rendered = renderApp(buildEnvironment(ENVIRONMENTS[env])).flatMap((r) => r.objects.map((object) => ({ chart: r.name, object })));
+  const rendered = renderApp(buildEnvironment(ENVIRONMENTS[env], undefined, SecretBackendKind.DEPLOY_TOOL)).flatMap((r) =>
+    r.objects.map((object) => ({ chart: r.name, object })),
+  );
   const expectedName = (o: any) => `${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ''}${o.metadata.name}`;
 
   beforeAll(async () => {

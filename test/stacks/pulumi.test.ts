@@ -1,5 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
-import { SECRETS } from '../../stacks/environments';
+import { SecretBackendKind } from '../../constructs';
+import { deployToolSecrets } from '../../pulumi';
+import { buildEnvironment, dev } from '../../stacks/environments';
+
+const SECRETS = deployToolSecrets(buildEnvironment(dev, undefined, SecretBackendKind.DEPLOY_TOOL));
 import { recordEngine, settled } from '../pulumi/engine';
 
 /*
@@ -64,7 +68,7 @@ describe('Pulumi program: bad stack configuration', () => {
   test('missing secrets are named, all at once, before anything is registered', async () => {
     configure('dev', { ledgerPassword: 'x' });
     engine.length = 0;
-    expect(() => deployEnvironment()).toThrow(/mysqlRootPassword, mysqlPassword, mongoCredentials/);
+    expect(() => deployEnvironment()).toThrow(/: mongoCredentials, mysqlRootPassword, mysqlPassword\. /);
     await settled();
     expect(engine).toHaveLength(0);
   });
