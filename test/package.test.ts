@@ -5,67 +5,174 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 
 /*
- * The library as another project uses it: `npm pack` (which builds lib/),
- * install the tarball into a fresh consumer project, compile a TypeScript
- * program against the published .d.ts with tsc, run it, read its YAML.
+ * The library as another project uses it (`npm run test:package`, a step of .ci/run; too
+ * slow for `npm test`): `npm pack`, then in a scratch project at the lowest and at the
+ * highest version each peer range allows (among versions in the registry that load on
+ * this Node), install the tarball, write the files of docs/using-from-another-project.md
+ * verbatim, and run that guide: tsc against the published .d.ts, `cdk8s synth`, the
+ * consumer's jest test (cluster-blueprints/testing) and the mocked `pulumi preview`
+ * (cluster-blueprints/pulumi). A project without Pulumi can still require the root entry.
  */
 const root = path.join(__dirname, '..');
-const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const guide = fs.readFileSync(path.join(root, 'docs', 'using-from-another-project.md'), 'utf8');
 
-const program = `
-declare const process: { argv: string[] };
-import { App } from 'cdk8s';
-import { BlueprintChart, QuotaPreset, TeamNamespace, WebService, synthesize } from 'cluster-blueprints';
+function run(cmd: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+  } catch (e: any) {
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
 
-const app = new App();
-const chart = new BlueprintChart(app, 'consumer', { owner: 'consumer-team' });
-const team = new TeamNamespace(chart, 'consumer', { quota: QuotaPreset.SMALL });
-const web = new WebService(chart, 'web', { namespace: team, image: 'nginxinc/nginx-unprivileged:1.27.2', ports: [{ name: 'http', port: 8080 }] });
-const result = synthesize(app, { outdir: process.argv[2] });
-console.log(JSON.stringify({ files: result.files, dns: web.serviceDnsName }));
-`;
+const numeric = (v: string) => v.split('.').map(Number);
+const byVersion = (a: string, b: string) => {
+  const [x, y] = [numeric(a), numeric(b)];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+};
 
-test('the packed library installs, compiles and synthesizes in a separate project', () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-consumer-'));
-  const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const packed = npm(['pack', '--json', '--pack-destination', work], root);
-  const tarball = path.join(work, JSON.parse(packed.slice(packed.indexOf('[')))[0].filename);
-  const consumer = path.join(work, 'consumer');
-  fs.mkdirSync(consumer);
-  fs.writeFileSync(
-    path.join(consumer, 'package.json'),
-    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: { 'cluster-blueprints': `file:${tarball}` } }),
-  );
-  fs.writeFileSync(
-    path.join(consumer, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'commonjs',
-        strict: true,
-        esModuleInterop: true,
-        skipLibCheck: false,
-        types: [],
-        outDir: 'out',
-      },
-      files: ['main.ts'],
-    }),
-  );
-  fs.writeFileSync(path.join(consumer, 'main.ts'), program);
-  npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], consumer);
-  execFileSync(process.execPath, [tsc, '-p', '.'], { cwd: consumer, encoding: 'utf8' });
-  const out = execFileSync(process.execPath, ['out/main.js', path.join(consumer, 'dist')], { cwd: consumer, encoding: 'utf8' });
-  expect(JSON.parse(out)).toEqual({ files: ['consumer.k8s.yaml'], dns: 'web.consumer.svc.cluster.local' });
-  const docs = parseAllDocuments(fs.readFileSync(path.join(consumer, 'dist', 'consumer.k8s.yaml'), 'utf8')).map((d) => d.toJS());
-  expect(docs.map((d) => d.kind)).toEqual(
-    expect.arrayContaining(['Namespace', 'ResourceQuota', 'LimitRange', 'Deployment', 'Service', 'PodDisruptionBudget']),
-  );
-  const deployment = docs.find((d) => d.kind === 'Deployment');
-  expect(deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
-  // Only the library ships: no tests, stacks or sources.
+/** Released versions a range allows (npm resolves the range), oldest first. */
+function versionsOf(name: string, range: string): string[] {
+  const out = JSON.parse(run('npm', ['view', `${name}@${range}`, 'version', '--json', '--prefer-offline'], root));
+  return (Array.isArray(out) ? out : [out]).filter((v: string) => /^\d+\.\d+\.\d+$/.test(v)).sort(byVersion);
+}
+
+/** Whether a version's `engines.node` admits this Node (the forms packages here use: `>=N`, `>= N.x.y`). */
+function loadsHere(name: string, version: string): boolean {
+  const engines = run('npm', ['view', `${name}@${version}`, 'engines.node', '--prefer-offline'], root).trim();
+  const min = /^>=\s*(\d+)/.exec(engines);
+  return !min || Number(min[1]) <= Number(process.versions.node.split('.')[0]);
+}
+
+/** The files of the guide: each code block preceded by `<!-- file: NAME -->`. */
+function guideFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const m of guide.matchAll(/<!-- file: (\S+) -->\n```\w*\n([\s\S]*?)```/g)) files[m[1]] = m[2];
+  return files;
+}
+
+const peers = { ...pkg.peerDependencies } as Record<string, string>;
+let tarball: string;
+let work: string;
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-consumer-'));
+  const packed = run('npm', ['pack', '--json', '--pack-destination', work], root);
+  tarball = path.join(work, JSON.parse(packed.slice(packed.indexOf('[')))[0].filename);
+});
+
+test('the guide names the files the test writes', () => {
+  expect(Object.keys(guideFiles()).sort()).toEqual(['app.test.ts', 'app.ts', 'cdk8s.yaml', 'deploy.ts', 'main.ts', 'preview.ts']);
+});
+
+test('only the library ships: no tests, stacks or TypeScript sources; LICENSE and both subpaths do', () => {
   const listed = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
   expect(
-    listed.some((f) => f.startsWith('package/test/') || f.startsWith('package/stacks/') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))),
-  ).toBe(false);
-  expect(listed).toContain('package/lib/index.d.ts');
-}, 180_000);
+    listed.filter((f) => f.startsWith('package/test/') || f.startsWith('package/stacks/') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))),
+  ).toEqual([]);
+  expect(listed).toEqual(
+    expect.arrayContaining([
+      'package/LICENSE',
+      'package/lib/index.d.ts',
+      'package/lib/pulumi/index.js',
+      'package/lib/pulumi/index.d.ts',
+      'package/lib/testing/index.js',
+      'package/lib/testing/index.d.ts',
+    ]),
+  );
+});
+
+describe.each(['lowest', 'highest'] as const)('at the %s version of every peer', (end) => {
+  let consumer: string;
+  const chosen: Record<string, string> = {};
+
+  beforeAll(() => {
+    for (const [name, range] of Object.entries(peers)) {
+      const versions = versionsOf(name, range);
+      chosen[name] = end === 'lowest' ? versions[0] : [...versions].reverse().find((v) => loadsHere(name, v))!;
+    }
+    consumer = path.join(work, end);
+    fs.mkdirSync(consumer);
+    const dev = pkg.devDependencies;
+    fs.writeFileSync(
+      path.join(consumer, 'package.json'),
+      JSON.stringify({
+        name: 'my-cluster',
+        version: '1.0.0',
+        private: true,
+        dependencies: { 'cluster-blueprints': `file:${tarball}`, ...chosen },
+        devDependencies: {
+          typescript: dev.typescript,
+          '@types/node': dev['@types/node'],
+          'cdk8s-cli': dev['cdk8s-cli'],
+          jest: dev.jest,
+          '@types/jest': dev['@types/jest'],
+        },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: false,
+          outDir: 'out',
+          types: ['node', 'jest'],
+        },
+        include: ['*.ts'],
+      }),
+    );
+    for (const [file, text] of Object.entries(guideFiles())) fs.writeFileSync(path.join(consumer, file), text);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], consumer);
+  }, 600_000);
+
+  test('the chosen versions are the ends of the ranges', () => {
+    for (const [name, range] of Object.entries(peers)) expect(versionsOf(name, range)).toContain(chosen[name]);
+    if (end === 'lowest') expect(chosen.cdk8s).toBe(versionsOf('cdk8s', peers.cdk8s)[0]);
+  });
+
+  test('tsc type-checks the guide against the published declarations', () => {
+    run(process.execPath, [path.join(consumer, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], consumer);
+  }, 120_000);
+
+  test('cdk8s synth writes the checked YAML', () => {
+    run(process.execPath, [path.join(consumer, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], consumer);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(consumer, 'dist', 'shop.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(docs.map((d) => d.kind)).toEqual(expect.arrayContaining(['Namespace', 'Deployment', 'Service', 'ExternalSecret']));
+    expect(JSON.stringify(docs)).not.toContain('postgres://');
+  }, 120_000);
+
+  test("the consumer's jest test passes with cluster-blueprints/testing", () => {
+    const out = run(
+      process.execPath,
+      [path.join(consumer, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--json', '--rootDir', 'out'],
+      consumer,
+    );
+    expect(JSON.parse(out)).toEqual(expect.objectContaining({ success: true, numPassedTests: 2 }));
+  }, 120_000);
+
+  test('the mocked pulumi preview registers one resource per object and the declared Secret', () => {
+    const out = run(process.execPath, ['out/preview.js'], consumer);
+    expect(out).toContain('+ kubernetes:core/v1:Namespace namespace-shop');
+    expect(out).toContain('+ kubernetes:apps/v1:Deployment deployment-shop-web');
+    expect(out).toContain('+ kubernetes:core/v1:Secret secret-shop-db-credentials');
+    expect(out).not.toContain('ExternalSecret');
+  }, 120_000);
+
+  test('without Pulumi installed, the root and testing entries load and the pulumi entry says what is missing', () => {
+    const script = `
+      require('cluster-blueprints'); require('cluster-blueprints/testing');
+      try { require('cluster-blueprints/pulumi'); console.log('loaded'); } catch (e) { console.log(e.code); }`;
+    const pulumiDir = path.join(consumer, 'node_modules', '@pulumi');
+    const hidden = path.join(consumer, 'node_modules', '.pulumi-hidden');
+    fs.renameSync(pulumiDir, hidden);
+    try {
+      expect(run(process.execPath, ['-e', script], consumer).trim()).toBe('MODULE_NOT_FOUND');
+    } finally {
+      fs.renameSync(hidden, pulumiDir);
+    }
+  });
+});
