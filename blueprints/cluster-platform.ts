@@ -67,7 +67,7 @@ export interface ClusterPlatformProps {
 }
 
 /**
- * A multi-team platform (PRACTICES "Concrete scenarios"): governed team
+ * A multi-team platform (the scenarios of the notes): governed team
  * namespaces, priority classes, storage classes, a monitoring stack, the
  * descheduler, and ingress routes added with `route()`. Each part lives in
  * its own chart: `cluster` (cluster-scoped objects), `monitoring`, and

@@ -16,7 +16,7 @@ export interface DeschedulerProps {
 }
 
 /**
- * The descheduler as a CronJob (PRACTICES §10, 004): rebalances pods across
+ * The descheduler as a CronJob (004): rebalances pods across
  * nodes, with the cluster-wide RBAC it needs and its policy in a ConfigMap.
  * It evicts through the Eviction API, so disruption budgets are honoured.
  */

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { BlueprintError, Storage } from '../constructs';
 
-/** Inputs of the Prometheus storage rule of thumb (PRACTICES §14). */
+/** Inputs of the Prometheus storage rule of thumb. */
 export interface PrometheusSizingInput {
   /** Scrape targets. */
   readonly targets: number;

@@ -23,7 +23,7 @@ export function renderChart(chart: Chart): any[] {
   return objects;
 }
 
-/** The one object of `kind` named `name` (never by array index: STYLE.md §13). */
+/** The one object of `kind` named `name` (never by array index: render order is not a contract). */
 export function find(objects: readonly any[], kind: string, name: string): any {
   const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
   if (hits.length !== 1)

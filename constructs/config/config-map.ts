@@ -94,7 +94,7 @@ function readConfigFile(file: ConfigFile): { text: string } | { error: string; f
 /**
  * A ConfigMap from literals and files (e.g. nginx's `reverseproxy.conf`). Its
  * `contentHash` goes into the pod templates that use it, so a change of
- * content rolls the pods (PRACTICES §9).
+ * content rolls the pods.
  */
 export class ConfigMap extends Construct {
   /**

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { BlueprintIssue, IssueInput, formatIssue } from './errors';
 
 /*
- * Synth-time checks (STYLE.md §7, third moment): whole-tree invariants such as
+ * Synth-time checks (the third validation moment, after constructors and add* methods): whole-tree invariants such as
  * "the namespace's workloads fit its quota". Each check returns typed issues.
  * They are also registered with `node.addValidation`, so a plain `app.synth()`
  * or `cdk8s synth` fails on them too (as cdk8s' joined string).

@@ -50,7 +50,7 @@ function show(value: unknown): string {
   }
 }
 
-/** Renders one issue the way STYLE.md §6 shows it. */
+/** Renders one issue as `[path] Construct: field ... — fix`. */
 export function formatIssue(issue: BlueprintIssue): string {
   const where = issue.path ? `[${issue.path}] ` : '';
   const who = issue.construct ? `${issue.construct}: ` : '';
@@ -97,7 +97,7 @@ export type IssueInput = Omit<BlueprintIssue, 'path' | 'construct'> & { readonly
 
 /**
  * Collects the failures of one construct so that all of them are reported
- * together (STYLE.md §6), then throws once.
+ * together, then throws once.
  */
 export class Problems {
   private readonly found: BlueprintIssue[] = [];

@@ -14,7 +14,7 @@ export const Labels = {
 
 /** Annotations and labels of our own. */
 export const Annotations = {
-  /** Who pays for and answers for the object (PRACTICES §15: find and clean up idle resources). */
+  /** Who pays for and answers for the object: so idle resources can be found and cleaned up. */
   OWNER: 'cluster-blueprints.io/owner',
   /** Hash of the configuration a pod template refers to, so config changes roll the pods. */
   CONFIG_HASH: 'cluster-blueprints.io/config-hash',

@@ -65,7 +65,7 @@ export interface TeamNamespaceProps {
   readonly access?: TeamAccessProps;
   /**
    * Marks the namespace as holding data (`cluster-blueprints.io/retain`), so a
-   * deploy tool never deletes it with everything inside (PRACTICES §1).
+   * deploy tool never deletes it with everything inside.
    * @default false
    */
   readonly holdsData?: boolean;
@@ -103,7 +103,7 @@ const DEFAULTS = {
 } as const;
 
 /**
- * A governed tenant namespace (PRACTICES §1): Namespace, ResourceQuota,
+ * A governed tenant namespace: Namespace, ResourceQuota,
  * LimitRange, default-deny NetworkPolicies (ingress and egress) with DNS to
  * kube-dns allowed, Pod Security Admission labels, RoleBindings of groups to
  * the built-in ClusterRoles, and a ServiceAccount without an API token.

@@ -39,7 +39,7 @@ export interface ExternalAddressesProps extends ExternalServiceBaseProps {
 
 /**
  * Something outside the cluster, reachable by a cluster-local name
- * (`<name>.<ns>.svc.cluster.local`). Two typed variants (PRACTICES §6):
+ * (`<name>.<ns>.svc.cluster.local`). Two typed variants:
  * an `ExternalName` Service (a CNAME) for a DNS name, or a selector-less
  * Service with an EndpointSlice for fixed addresses.
  */

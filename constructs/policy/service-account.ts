@@ -27,7 +27,7 @@ export interface ServiceAccountProps {
  * with least-privilege grants: `grant()` (Role + RoleBinding in its own
  * namespace) and `grantClusterWide()` (ClusterRole + ClusterRoleBinding).
  * Rules must name their verbs, resources and groups; `cluster-admin` cannot be
- * bound through it (PRACTICES §13).
+ * bound through it.
  */
 export class ServiceAccount extends Construct {
   public readonly name: string;

@@ -20,7 +20,7 @@ export interface NamespaceCapacity {
   };
 }
 
-/** Node sizing for a declared node size (PRACTICES §15). */
+/** Node sizing for a declared node size. */
 export interface NodePlan {
   readonly allocatable: { readonly cpu: string; readonly memory: string };
   /** Nodes needed for peak requests, plus one so the largest node can be lost. */
@@ -191,7 +191,7 @@ export function capacityReport(
     };
     if (Number.isFinite(fits) && fits < 5)
       warnings.push(
-        `only ${fits} pod(s) of the largest request (${largest.cpu} CPU / ${largest.memory}) fit a node: use bigger nodes (PRACTICES §15: at least 5)`,
+        `only ${fits} pod(s) of the largest request (${largest.cpu} CPU / ${largest.memory}) fit a node: use bigger nodes (at least 5 pods per node keeps fixed overhead low)`,
       );
     if (overhead > 10)
       warnings.push(`fixed per-node overhead (DaemonSets) is ${nodes.fixedOverheadPercent}% of a node: above 10%, use bigger nodes`);

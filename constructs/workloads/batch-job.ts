@@ -12,7 +12,7 @@ export enum JobRestartPolicy {
   ON_FAILURE = 'OnFailure',
 }
 
-/** The three job patterns (PRACTICES §10), as a typed choice. */
+/** The three job patterns, as a typed choice. */
 export class JobPattern {
   /** One pod, run to completion. */
   public static single(): JobPattern {

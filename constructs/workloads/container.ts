@@ -463,7 +463,7 @@ function envToJson(env: ContainerProps['env']): IEnvVar[] | undefined {
   );
 }
 
-/** The restricted-profile container security context (PRACTICES §13), a fresh object each call. */
+/** The restricted-profile container security context, a fresh object each call. */
 export function restrictedContainerSecurity() {
   return {
     runAsNonRoot: true,

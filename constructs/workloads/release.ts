@@ -7,7 +7,7 @@ export enum Color {
   GREEN = 'green',
 }
 
-/** How a new version reaches users. PRACTICES §4. */
+/** How a new version reaches users. */
 export class Release {
   /**
    * Rolling update; the default keeps every replica serving (`maxUnavailable: 0`)

@@ -46,7 +46,7 @@ describe('capacity report', () => {
     expect(shop.requests.cpu.max).toBe('3500m');
     expect(c.nodes?.nodes).toBe(3);
     expect(c.warnings).toEqual([
-      'only 2 pod(s) of the largest request (1 CPU / 1Gi) fit a node: use bigger nodes (PRACTICES §15: at least 5)',
+      'only 2 pod(s) of the largest request (1 CPU / 1Gi) fit a node: use bigger nodes (at least 5 pods per node keeps fixed overhead low)',
     ]);
   });
 
