@@ -34,12 +34,13 @@ describe.each(Object.keys(ENVIRONMENTS))('%s under mocks', (env) => {
   let registered: EngineRegistration[];
   const byName = new Map<string, EngineRegistration>();
   // The objects as rendered independently of the program, with the chart each belongs to.
-  const rendered = renderApp(buildEnvironment(ENVIRONMENTS[env], undefined, SecretBackendKind.DEPLOY_TOOL)).flatMap((r) =>
-    r.objects.map((object) => ({ chart: r.name, object })),
-  );
+  let rendered: { chart: string; object: any }[];
   const expectedName = (o: any) => `${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ''}${o.metadata.name}`;
 
   beforeAll(async () => {
+    rendered = renderApp(buildEnvironment(ENVIRONMENTS[env], undefined, SecretBackendKind.DEPLOY_TOOL)).flatMap((r) =>
+      r.objects.map((object) => ({ chart: r.name, object })),
+    );
     pulumi.runtime.setAllConfig(
       { 'cluster-blueprints:env': env, ...Object.fromEntries(secretConfig.map((k) => [k, `value-of-${k}`])) },
       secretConfig,
