@@ -10,18 +10,21 @@ import { EngineRegistration, identityLines, recordEngine, secretInputs, settled 
  * names and URNs (a new name or parent is a replace — for data holders, data loss),
  * protect, retainOnDelete, dependsOn, provider, parent and secret outputs.
  *
- * Each of these nine mutations of pulumi/deploy-app.ts was made, seen to fail the
- * tests below (not only the snapshot), and reverted:
- *   1. drop `protect` from data holders
- *   2. drop `retainOnDelete` from data holders
- *   3. register Secrets after the workloads, or drop the namespace from dependsOn,
- *      so a workload no longer depends on its Secret / Namespace
- *   4. drop `provider` from the objects' options
- *   5. drop the secret marking (`requireSecret` → `require`, or no additionalSecretOutputs)
- *   6. rename a resource (any change to resourceName)
- *   7. change the parent (no chart component, or another one)
+ * Mutations of pulumi/deploy-app.ts, each made temporarily and run against these tests
+ * (dev) and test/pulumi/deploy-app.test.ts, then reverted:
+ *   1. drop `protect` from data holders                        → fails
+ *   2. drop `retainOnDelete` from data holders                 → fails
+ *   3. register Secrets after the workloads (no Secret dependency),
+ *      or drop the Namespace from dependsOn                     → fails
+ *   4. drop `provider` from the objects and the chart components → see the report;
+ *      from the objects alone it is no change: children inherit their parent's provider
+ *   5. drop the secret marking (`requireSecret` → `require`): no change reaches the
+ *      engine, because @pulumi/kubernetes' Secret marks data/stringData secret itself;
+ *      the snapshot's secretInputs/secretOutputs pin that
+ *   6. rename a resource (StatefulSet names get a suffix)
+ *   7. change the parent (every object under the first chart)
  *   8. drop the CRD-before-custom-resource dependency (test/pulumi/deploy-app.test.ts)
- *   9. register a rendered object twice, or skip one
+ *   9. skip a rendered object, or register one twice
  */
 const engine = recordEngine('cluster-blueprints', 'identity');
 const { deployEnvironment } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
