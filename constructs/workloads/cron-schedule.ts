@@ -3,7 +3,7 @@ import { BlueprintError, IssueInput } from '../core/errors';
 /*
  * Cron schedules as the CronJob controller parses them (robfig/cron's
  * standard parser): five fields, `*`/`?`, lists, ranges, steps, month and day
- * names, and the @-macros. Written by hand because the npm cron libraries
+ * names, the lower-case @-macros and `@every <Go duration>`. Written by hand because the npm cron libraries
  * accept a different language (a seconds field, `L`, `W`, `#`) that the
  * API server would reject.
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
@@ -24,7 +24,7 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'day of week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
 ];
 
-/** The macros the controller accepts. */
+/** The macros the controller accepts; the parser matches them case-sensitively, so `@HOURLY` is refused. */
 export const CRON_MACROS: ReadonlySet<string> = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
 function value(text: string, f: FieldSpec): number | string {
@@ -57,12 +57,24 @@ function fieldError(part: string, f: FieldSpec): string | undefined {
   return undefined;
 }
 
+/** A Go `time.ParseDuration` string: an optional sign, then number+unit pairs, or a bare `0`. */
+const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
+
+function macroError(s: string): string | undefined {
+  if (CRON_MACROS.has(s)) return undefined;
+  if (s.startsWith('@every ')) {
+    return GO_DURATION.test(s.slice('@every '.length)) ? undefined : `'${s}' needs a Go duration after @every, such as '@every 90m'`;
+  }
+  if (CRON_MACROS.has(s.toLowerCase())) return `'${s}' must be written in lower case ('${s.toLowerCase()}')`;
+  return `'${s}' is not a supported macro`;
+}
+
 /** Why `schedule` is not a valid CronJob schedule, or undefined when it is. */
 export function cronScheduleError(schedule: unknown): string | undefined {
   if (typeof schedule !== 'string' || schedule.trim() === '') return 'is empty';
   const s = schedule.trim();
   if (/^(CRON_)?TZ=/.test(s)) return 'sets a time zone inside the schedule, which the API server rejects';
-  if (s.startsWith('@')) return CRON_MACROS.has(s.toLowerCase()) ? undefined : `'${s}' is not a supported macro`;
+  if (s.startsWith('@')) return macroError(s);
   const parts = s.split(/\s+/);
   if (parts.length !== 5) return `has ${parts.length} fields, not 5 (minute hour day-of-month month day-of-week)`;
   for (const [i, part] of parts.entries()) {
@@ -81,7 +93,7 @@ export function cronScheduleIssue(schedule: unknown, field = 'schedule'): IssueI
         field,
         value: schedule,
         message: `is not a valid cron schedule: ${err}`,
-        fix: "use five fields such as '*/3 * * * *' or '0 4 * * MON-FRI', or a macro like '@hourly'",
+        fix: "use five fields such as '*/3 * * * *' or '0 4 * * MON-FRI', or a lower-case macro like '@hourly' or '@every 90m'",
       }
     : undefined;
 }

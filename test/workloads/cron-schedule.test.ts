@@ -10,7 +10,11 @@ describe('cron schedules', () => {
     '0 0 1 */2 *',
     '5 0 * 8 0',
     '@hourly',
-    '@Daily',
+    '@annually',
+    '@midnight',
+    '@every 5m',
+    '@every 1h30m',
+    '@every 1.5h',
     '0 22 * * 1-5',
     '5-50/5 * * * *',
   ])('accepts %p', (s) => {
@@ -28,13 +32,23 @@ describe('cron schedules', () => {
     ['5-1 * * * *', /backwards/],
     ['* * * FOO *', /not a month/],
     ['0 0 * * * *', /6 fields/],
-    ['@every 5m', /macro/],
+    ['@HOURLY', /lower case/],
+    ['@Daily', /lower case/],
+    ['@every', /macro/],
+    ['@every 5', /Go duration/],
+    ['@every 5 minutes', /Go duration/],
+    ['@every5m', /macro/],
+    ['@fortnightly', /not a supported macro/],
     ['TZ=UTC 0 * * * *', /time zone/],
     ['1,,2 * * * *', /empty/],
     ['', /empty/],
     ['L * * * *', /not a minute/],
   ])('rejects %p', (s, why) => {
     expect(cronScheduleError(s)).toMatch(why);
+  });
+
+  test('an upper-case macro raises SCHEDULE_INVALID', () => {
+    expect(expectCode(() => assertCronSchedule('@HOURLY'), 'SCHEDULE_INVALID').message).toMatch(/@hourly/);
   });
 
   test('SCHEDULE_INVALID carries the schedule and a fix', () => {

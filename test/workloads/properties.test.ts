@@ -69,7 +69,7 @@ test('BatchJob and ScheduledJob: invalid props raise a BlueprintError', () => {
     fc.record({ backoffLimit: fc.integer({ min: -10, max: -1 }) }),
     fc.record({ pattern: fc.integer({ min: -3, max: 1 }).map((p) => JobPattern.workQueue(p)) }),
     fc.record({ pattern: fc.integer({ min: 2, max: 9 }).map((c) => JobPattern.fixedCompletions(c, c + 1)) }),
-    fc.record({ schedule: fc.constantFrom('* * * *', '61 * * * *', '@every 1m', '* * * * 8') }),
+    fc.record({ schedule: fc.constantFrom('* * * *', '61 * * * *', '@HOURLY', '@every 5', '* * * * 8') }),
     fc.record({ timeZone: fc.constantFrom('Mars/Base', 'utc', 'GMT+25') }),
     fc.record({ image: fc.constantFrom('tool', 'tool:latest') }),
   );
