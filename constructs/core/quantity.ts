@@ -59,6 +59,14 @@ export function parseNanos(input: unknown, unit: QuantityUnit, ctx?: ParseContex
   let num = mantissa * NANO;
   let den = pow10(frac.length);
   if (suffix in BINARY) {
+    // A binary suffix on a CPU ('500Mi') is a memory amount typed into the wrong field.
+    if (unit === 'cpu')
+      throw invalid(
+        input,
+        ctx,
+        `uses the byte suffix '${suffix}', which means nothing for CPU`,
+        `use cores or millicores such as ${example}`,
+      );
     num *= BINARY[suffix];
   } else {
     const exp = suffix in DECIMAL ? DECIMAL[suffix] : Number(suffix.slice(1));

@@ -44,6 +44,12 @@ describe('Cpu', () => {
     expect(issue.value).toBe(input);
   });
 
+  test.each(['500Mi', '1Gi', '2Ki'])('rejects the byte suffix in CPU %p', (input) => {
+    const issue = expectCode(() => Cpu.parse(input, { field: 'resources.cpu' }), 'QUANTITY_INVALID');
+    expect(issue.message).toMatch(/byte suffix/);
+    expect(issue.fix).toMatch(/200m/);
+  });
+
   test.each([NaN, Infinity, -0.5, null, undefined, {}])('rejects non-quantity %p', (input) => {
     expectCode(() => Cpu.parse(input), 'QUANTITY_INVALID');
   });
