@@ -37,12 +37,15 @@ export class PriorityClass extends Construct {
 
   public readonly name: string;
   public readonly value: number;
+  /** Whether this is the class of pods that name none. */
+  public readonly globalDefault: boolean;
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
     super(scope, constructId(id, 'PriorityClass'));
     const problems = new Problems(this, 'PriorityClass');
     this.name = props.name ?? id;
     this.value = props.value;
+    this.globalDefault = props.globalDefault === true;
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
     problems.check(this.name.startsWith('system-'), {
       code: 'PRIORITY_INVALID',
@@ -57,6 +60,17 @@ export class PriorityClass extends Construct {
       value: props.value,
       message: 'must be an integer ≤ 1,000,000,000 (higher values are reserved for system classes)',
       fix: 'use e.g. 1000 for high, 0 for default, -10 for batch',
+    });
+    // The API server admits only one global default; a second fails the deploy half-way.
+    const otherDefault = this.globalDefault
+      ? this.node.root.node.findAll().find((c): c is PriorityClass => c instanceof PriorityClass && c !== this && c.globalDefault)
+      : undefined;
+    problems.check(otherDefault !== undefined, {
+      code: 'PRIORITY_INVALID',
+      field: 'globalDefault',
+      value: true,
+      message: `is true, but ${otherDefault?.node.path} (PriorityClass '${otherDefault?.name}') is already the global default; a cluster admits only one`,
+      fix: 'keep globalDefault on one PriorityClass and name the others from the workloads that need them',
     });
     problems.throwIfAny();
     new ApiObject(this, 'Resource', {

@@ -58,4 +58,20 @@ describe('PriorityClass', () => {
     expectCode(() => new PriorityClass(chart, 'huge', { value: 2_000_000_000 }), 'PRIORITY_INVALID');
     expectCode(() => new PriorityClass(chart, 'frac', { value: 1.5 }), 'PRIORITY_INVALID');
   });
+
+  test('PRIORITY_INVALID: a second globalDefault class in the app names both paths', () => {
+    const app = new App();
+    const first = new PriorityClass(new BlueprintChart(app, 'one', { owner: 'platform' }), 'default-prio', {
+      value: 10,
+      globalDefault: true,
+    });
+    new PriorityClass(new BlueprintChart(app, 'two', { owner: 'platform' }), 'not-default', { value: 5 });
+    const issue = expectCode(
+      () => new PriorityClass(new BlueprintChart(app, 'three', { owner: 'platform' }), 'also-default', { value: 20, globalDefault: true }),
+      'PRIORITY_INVALID',
+    );
+    expect(issue.field).toBe('globalDefault');
+    expect(issue.path).toContain('three');
+    expect(issue.message).toContain(first.node.path);
+  });
 });
