@@ -70,7 +70,7 @@ const LAYERS: Layer[] = [
 
 test('the source tree is found (the layer checks below see real files)', () => {
   expect(FILES).toEqual(expect.arrayContaining(['constructs/core/errors.ts', 'blueprints/cluster-platform.ts', 'stacks/main.ts']));
-  expect(EDGES.some((e) => e.from === 'stacks/pulumi-program.ts' && e.to === '@pulumi/kubernetes')).toBe(true);
+  expect(EDGES.some((e) => e.from === 'pulumi/deploy-app.ts' && e.to === '@pulumi/kubernetes')).toBe(true);
 });
 
 /*
