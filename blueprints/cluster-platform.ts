@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import {
   BlueprintChart,
+  ClusterIssuer,
+  ClusterIssuerProps,
   ClusterSecretStore,
   ClusterSecretStoreProps,
   BlueprintError,
@@ -64,6 +66,11 @@ export interface ClusterPlatformProps {
    * @default - none: the environment names a store that exists in the cluster
    */
   readonly secretStore?: ClusterSecretStoreProps;
+  /**
+   * The cert-manager ClusterIssuer that issues the ingress certificates.
+   * @default - none: routes' TLS Secrets must come from elsewhere
+   */
+  readonly certificateIssuer?: ClusterIssuerProps;
 }
 
 /**
@@ -88,6 +95,8 @@ export class ClusterPlatform extends Construct {
   public readonly descheduler: Descheduler;
   /** The ClusterSecretStore, when `secretStore` is set. */
   public readonly secretStore?: ClusterSecretStore;
+  /** The ClusterIssuer, when `certificateIssuer` is set. */
+  public readonly issuer?: ClusterIssuer;
   private readonly props: ClusterPlatformProps;
   private readonly ingresses = new Map<string, IngressRoutes>();
 
@@ -110,6 +119,7 @@ export class ClusterPlatform extends Construct {
         description: 'Batch work that never preempts.',
       }),
     };
+    if (props.certificateIssuer) this.issuer = new ClusterIssuer(this.clusterChart, 'issuer', props.certificateIssuer);
     if (props.secretStore) this.secretStore = new ClusterSecretStore(this.clusterChart, 'secret-store', props.secretStore);
     const provisioner = props.provisioner ?? 'ebs.csi.aws.com';
     this.storage = {
@@ -199,6 +209,7 @@ export class ClusterPlatform extends Construct {
         namespace: ns,
         name: 'public',
         host: this.props.host,
+        issuer: this.issuer,
       });
       this.ingresses.set(ns, ingress);
     }

@@ -158,6 +158,7 @@ export function buildEnvironment(
     monitoringTargets: config.monitoringTargets,
     monitoringReplicas: config.monitoringReplicas,
     secretStore: externalSecrets ? config.secretStore : undefined,
+    certificateIssuer: { name: 'letsencrypt', email: 'platform@shop.example.com' },
     teams: [
       { name: 'payments', quota: config.teamQuota, access: config.access.payments, holdsData: true },
       { name: 'catalog', quota: config.teamQuota, access: config.access.catalog },

@@ -1,10 +1,12 @@
 import { constructId } from '../core/names';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import { addCheck } from '../core/checks';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
+import { ClusterIssuer } from './cluster-issuer';
 import { INetworkEndpoint, Peer, allowInto } from './network-intent';
 
 /** A backend an ingress route can send traffic to (a WebService). */
@@ -32,8 +34,14 @@ export interface IngressRoutesProps {
   readonly routes?: readonly Route[];
   /** IngressClass of the controller. @default 'nginx' */
   readonly ingressClassName?: string;
-  /** Secret holding the TLS certificate (e.g. issued by cert-manager). @default - `<name>-tls` */
+  /** Secret holding the TLS certificate. @default - `<name>-tls` */
   readonly tlsSecretName?: string;
+  /**
+   * cert-manager issuer of the certificate: a `Certificate` for the host writes
+   * the TLS Secret and renews it.
+   * @default - none: the TLS Secret must be provided by another object of the output
+   */
+  readonly issuer?: ClusterIssuer;
   /** Namespace of the ingress controller, whose pods get a network path to every backend. @default 'ingress-nginx' */
   readonly controllerNamespace?: string;
   /** Publish the host through external-dns. @default true */
@@ -50,6 +58,10 @@ export class IngressRoutes extends Construct {
   public readonly host: string;
   public readonly namespace: string;
   public readonly ingress: ApiObject;
+  /** Name of the Secret the Ingress reads its certificate from. */
+  public readonly tlsSecretName: string;
+  /** The cert-manager Certificate writing that Secret, when an issuer was given. */
+  public readonly certificate?: ApiObject;
   private readonly routes: Route[] = [];
   private readonly controller: Peer;
 
@@ -69,6 +81,19 @@ export class IngressRoutes extends Construct {
     });
     problems.throwIfAny();
     const tls = props.tlsSecretName ?? `${this.name}-tls`;
+    this.tlsSecretName = tls;
+    if (props.issuer) {
+      const certificate = new Certificate({
+        metadata: { name: tls, namespace: props.namespace, labels: componentLabels({ name: this.name, component: 'certificate' }) },
+        spec: {
+          secretName: tls,
+          dnsNames: [props.host],
+          issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.issuer.name },
+          privateKey: { rotationPolicy: 'Always' },
+        },
+      });
+      this.certificate = new ApiObject(this, 'Certificate', certificate.toJSON() as any);
+    }
     this.ingress = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',

@@ -1,0 +1,71 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ClusterIssuer as ClusterIssuerModel } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
+import { Problems } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import { NameRule, nameIssue } from '../core/names';
+
+/** ACME directories. */
+export enum AcmeServer {
+  LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory',
+  /** Untrusted certificates, generous rate limits: for dev clusters and tests. */
+  LETS_ENCRYPT_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory',
+}
+
+/** Props of a `ClusterIssuer`. */
+export interface ClusterIssuerProps {
+  /** Object name. @default - the construct id */
+  readonly name?: string;
+  /** Contact for expiry notices from the ACME server. */
+  readonly email: string;
+  /** @default AcmeServer.LETS_ENCRYPT */
+  readonly server?: AcmeServer | string;
+  /** IngressClass that serves the HTTP-01 challenge. @default 'nginx' */
+  readonly ingressClassName?: string;
+}
+
+/**
+ * A cert-manager `ClusterIssuer` (cluster-scoped) issuing ACME certificates
+ * with HTTP-01 challenges through the ingress controller. `IngressRoutes`
+ * given this issuer get a `Certificate` that writes their TLS Secret.
+ */
+export class ClusterIssuer extends Construct {
+  public readonly name: string;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
+    super(scope, id);
+    const problems = new Problems(this, 'ClusterIssuer');
+    this.name = props.name ?? id;
+    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
+    problems.check(!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email), {
+      code: 'ISSUER_INVALID',
+      field: 'email',
+      value: props.email,
+      message: 'is not an e-mail address',
+      fix: "use e.g. 'platform@example.com'",
+    });
+    const server = props.server ?? AcmeServer.LETS_ENCRYPT;
+    problems.check(!server.startsWith('https://'), {
+      code: 'ISSUER_INVALID',
+      field: 'server',
+      value: server,
+      message: 'is not an https URL of an ACME directory',
+      fix: 'use AcmeServer.LETS_ENCRYPT or your CA’s directory URL',
+    });
+    problems.throwIfAny();
+    const model = new ClusterIssuerModel({
+      metadata: { name: this.name, labels: componentLabels({ name: this.name, component: 'certificate-issuer' }) },
+      spec: {
+        acme: {
+          email: props.email,
+          server,
+          // The ACME account key: cert-manager creates and keeps it in its own namespace.
+          privateKeySecretRef: { name: `${this.name}-account-key` },
+          solvers: [{ http01: { ingress: { class: props.ingressClassName ?? 'nginx' } } }],
+        },
+      },
+    });
+    this.apiObject = new ApiObject(this, 'Resource', model.toJSON() as any);
+  }
+}
