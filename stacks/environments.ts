@@ -8,6 +8,7 @@ import {
   BlueprintError,
   ComputeResources,
   EnvValue,
+  ServiceType,
   ExternalService,
   JobPattern,
   NodeAgent,
@@ -20,6 +21,7 @@ import {
   SecretBackend,
   SecretBackendKind,
   SecretDeclaration,
+  setClusterFacts,
   StatefulService,
   TeamAccessProps,
   TeamNamespace,
@@ -54,6 +56,8 @@ export interface EnvironmentConfig {
   readonly gitops: { readonly repoUrl: string; readonly revision?: string; readonly path?: string };
   /** Velero backups of every data holder (ledger, MySQL, Cassandra, random-generator's claims). @default - none */
   readonly backups?: BackupPolicy;
+  /** Production: serving workloads keep two pods or more (HA_SINGLE_REPLICA). @default false */
+  readonly production?: boolean;
   /** The External Secrets Operator store (AWS Secrets Manager) every declared Secret is read from. */
   readonly secretStore: { readonly name: string; readonly awsRegion: string };
 }
@@ -105,6 +109,7 @@ export const prod: EnvironmentConfig = {
   monitoringTargets: 1700,
   monitoringReplicas: 2,
   cassandraReplicas: 3,
+  production: true,
   zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
   nodeAllocatable: { cpu: '7910m', memory: '29Gi' },
   access: {
@@ -150,6 +155,10 @@ export function buildEnvironment(
   // or, under Pulumi (`secrets` DEPLOY_TOOL), created by the program from secret stack config.
   const externalSecrets = secrets === SecretBackendKind.EXTERNAL_SECRETS;
   SecretBackend.use(app, externalSecrets ? SecretBackend.externalSecrets({ store: config.secretStore.name }) : SecretBackend.deployTool());
+  // Every claim names a StorageClass of the platform (none is assumed to exist in the cluster), and every container is probed.
+  setClusterFacts(app, { production: config.production ?? false, existingStorageClasses: [], requireProbes: true });
+  // Two pods of everything that serves in production; dev and staging may keep one.
+  const serving = config.production ? Math.max(config.replicas, 2) : config.replicas;
   const platform = new ClusterPlatform(app, 'platform', {
     environment: config.name,
     nodeAllocatable: config.nodeAllocatable,
@@ -188,14 +197,19 @@ export function buildEnvironment(
     resources: ResourcePreset.SMALL,
     replicas: config.replicas,
     readiness: Probe.http('/healthz', 'http'),
+    liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
     priorityClass: platform.priorities.high,
     placement: { spread: { strict: spreadStrictly } },
   });
   const indexer = new Worker(catalog, 'indexer', {
     namespace: catalog,
     image: 'ghcr.io/acme/indexer:1.9.0',
-    replicas: 1,
+    replicas: config.production ? serving : 1,
     resources: ResourcePreset.MICRO,
+    // The indexer answers health checks on its own port; it serves no Service.
+    ports: [{ name: 'health', port: 8081 }],
+    readiness: Probe.http('/readyz', 'health'),
+    liveness: Probe.http('/livez', 'health', { periodSeconds: 20 }),
   });
   api.allowFrom(shop);
   indexer.allowTo(api);
@@ -214,6 +228,10 @@ export function buildEnvironment(
     ports: [{ name: 'pg', port: 5432 }],
     resources: ResourcePreset.SMALL,
     writablePaths: ['/tmp', '/var/run/postgresql'],
+    readiness: Probe.tcp('pg', { periodSeconds: 5 }),
+    liveness: Probe.exec(['pg_isready', '-h', '127.0.0.1', '-p', '5432'], { periodSeconds: 20, timeoutSeconds: 5 }),
+    singletonReason:
+      'Postgres without replication: a second pod would be a second, diverging database; HA needs a replicating operator (e.g. CloudNativePG)',
     env: {
       PGDATA: '/var/lib/postgresql/data/pgdata',
       POSTGRES_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password'),
@@ -265,6 +283,11 @@ export function buildEnvironment(
   new NodeAgent(agents, 'log-shipper', {
     namespace: agents,
     image: 'fluent/fluent-bit:3.1.4',
+    // The image's own command and config, plus its HTTP server (-H) on 2020 for health and metrics.
+    command: ['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/fluent-bit.conf', '-H', '-P', '2020'],
+    ports: [{ name: 'http', port: 2020 }],
+    readiness: Probe.tcp('http', { periodSeconds: 10 }),
+    liveness: Probe.http('/api/v1/uptime', 'http', { periodSeconds: 20 }),
     resources: ResourcePreset.MICRO,
     tolerateControlPlane: true,
     hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
@@ -272,18 +295,25 @@ export function buildEnvironment(
   });
 
   // The scenarios of the notes, each in its own governed namespace.
-  const scenario = (name: string, holdsData = false) => {
+  const scenario = (name: string, holdsData = false, quota: QuotaPreset | QuotaLimits = config.scenarioQuota) => {
     const chart = new BlueprintChart(app, `scenario-${name}`, {
       owner: name,
       partOf: `platform-${config.name}`,
       nodeAllocatable: config.nodeAllocatable,
     });
-    const ns = new TeamNamespace(chart, name, { quota: config.scenarioQuota, holdsData });
+    const ns = new TeamNamespace(chart, name, { quota, holdsData });
     ns.allowFromNamespace('monitoring');
     return ns;
   };
-  const helloNs = scenario('helloworld-db', true);
-  const hello = new HelloworldDb(helloNs, 'HelloworldDb', { namespace: helloNs, replicas: 3, storageClass: platform.storage.data });
+  // helloworld-db is reached through a cloud load balancer as in the notes: one LB, and the node port it allocates.
+  const scenarioLimits = config.scenarioQuota instanceof QuotaPreset ? config.scenarioQuota.limits : config.scenarioQuota;
+  const helloNs = scenario('helloworld-db', true, { ...scenarioLimits, servicesLoadBalancers: 1, servicesNodePorts: 1 });
+  const hello = new HelloworldDb(helloNs, 'HelloworldDb', {
+    namespace: helloNs,
+    replicas: 3,
+    storageClass: platform.storage.data,
+    serviceType: ServiceType.LOAD_BALANCER,
+  });
   const proxyNs = scenario('reverse-proxy');
   new ReverseProxy(proxyNs, 'ReverseProxy', { namespace: proxyNs, replicas: Math.max(config.replicas, 2) });
   const cassandraNs = scenario('cassandra', true);
@@ -293,11 +323,11 @@ export function buildEnvironment(
     storageClass: platform.storage.data,
   });
   const hpaNs = scenario('hpa-example');
-  new HpaExample(hpaNs, 'HpaExample', { namespace: hpaNs, maxReplicas: 10 });
+  new HpaExample(hpaNs, 'HpaExample', { namespace: hpaNs, minReplicas: config.production ? 2 : 1, maxReplicas: 10 });
   const externalNs = scenario('external-database');
   new ExternalDatabase(externalNs, 'ExternalDatabase', { namespace: externalNs, hostName: 'cluster0.abcde.mongodb.net' });
   const randomNs = scenario('random-generator', true);
-  const random = new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs });
+  const random = new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs, storageClass: platform.storage.data });
 
   if (config.backups) for (const holder of [ledger, hello.database, cassandra.cluster, random.stateful]) holder.backUp(config.backups);
   return app;

@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvValue, PodField, Probe, StatefulService, StorageClass, TeamNamespace } from '../../constructs';
+import { EnvValue, PodField, Probe, StatefulService, StorageClass, TeamNamespace, Volume } from '../../constructs';
 
 /** Props of `Cassandra`. */
 export interface CassandraProps {
@@ -14,9 +15,24 @@ export interface CassandraProps {
   readonly image?: string;
 }
 
+/** The image's `cassandra` user (uid and gid 999): it owns /etc/cassandra and the data directories. */
+const CASSANDRA_UID = 999;
+
 /**
  * Cassandra (003 §4-7): a 3-replica StatefulService with its headless Service,
  * an 8Gi claim per pod, and seeds built from the stable pod DNS names.
+ *
+ * What the image needs, from its Dockerfile and docker-entrypoint.sh: the
+ * entrypoint rewrites `/etc/cassandra/cassandra.yaml` in place (`sed -i`, under
+ * `set -e`), so the configuration directory must be writable and keep the
+ * image's files: an init container copies it into a scratch volume mounted over
+ * it. It runs as the image's `cassandra` user (the entrypoint only switches user
+ * when started as root). On SIGTERM Cassandra drains through its shutdown hook
+ * (flushes memtables), which takes longer than 30 s on a loaded node. It
+ * serves CQL on 9042 and gossip on 7000; JMX (7199) listens on localhost only
+ * and 7001 is legacy SSL gossip, so neither is published. It needs no added
+ * capability (IPC_LOCK only lets it lock its heap, which no Pod Security level
+ * below privileged admits).
  */
 export class Cassandra extends Construct {
   public readonly cluster: StatefulService;
@@ -30,17 +46,20 @@ export class Cassandra extends Construct {
       props.storageClass ??
       new StorageClass(this, 'Storage', { name: 'cassandra-gp2', provisioner: 'kubernetes.io/aws-ebs', parameters: { type: 'gp2' } });
     const replicas = props.replicas ?? 3;
+    const image = props.image ?? 'cassandra:4.1.5';
+    const config = Volume.emptyDir('config');
     this.cluster = new StatefulService(this, 'Cluster', {
       namespace: props.namespace,
       name: 'cassandra',
-      image: props.image ?? 'cassandra:4.1.5',
+      image,
       replicas,
       ports: [
         { name: 'intra-node', port: 7000 },
-        { name: 'tls-intra-node', port: 7001 },
-        { name: 'jmx', port: 7199 },
         { name: 'cql', port: 9042 },
       ],
+      runAsUser: CASSANDRA_UID,
+      terminationGracePeriod: Duration.minutes(3),
+      drainTime: Duration.minutes(2),
       resources: { limits: { cpu: '500m', memory: '1Gi' } },
       env: {
         MAX_HEAP_SIZE: '512M',
@@ -55,8 +74,17 @@ export class Cassandra extends Construct {
         timeoutSeconds: 5,
       }),
       liveness: Probe.tcp('cql', { initialDelaySeconds: 60, periodSeconds: 20 }),
-      writablePaths: ['/tmp', '/etc/cassandra', '/var/log/cassandra'],
+      writablePaths: ['/tmp', '/var/log/cassandra'],
+      mounts: [{ volume: config, path: '/etc/cassandra' }],
       claims: [{ name: 'cassandra-data', mountPath: '/var/lib/cassandra', size: props.storage ?? '8Gi', storageClass: this.storageClass }],
+    });
+    // The image's configuration, copied where the entrypoint can rewrite it.
+    this.cluster.addInitContainer({
+      name: 'copy-config',
+      image,
+      command: ['cp', '-a', '/etc/cassandra/.', '/config/'],
+      mounts: [{ volume: config, path: '/config' }],
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
     });
     // Seeds from the stable identities: the first two pods (or one, for a single node).
     this.cluster.addInitContainer({

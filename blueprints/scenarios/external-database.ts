@@ -51,6 +51,7 @@ export class ExternalDatabase extends Construct {
       ports: [{ name: 'http', port: 8080 }],
       resources: ResourcePreset.SMALL,
       readiness: Probe.http('/readyz', 'http'),
+      liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
       env: {
         DATABASE_HOST: this.database.dnsName,
         DATABASE_PORT: String(port),

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import {
   EnvValue,
+  ServiceType,
   Probe,
   Qos,
   ResourcePreset,
@@ -31,8 +32,17 @@ export interface HelloworldDbProps {
   readonly credentials?: SecretDeclaration;
   /** @default '10Gi' */
   readonly storage?: string;
-  /** @default - the cluster's default StorageClass */
-  readonly storageClass?: StorageClass;
+  /** StorageClass of the database claim. */
+  readonly storageClass: StorageClass | string;
+  /** Database pods. @default 1 */
+  readonly databaseReplicas?: number;
+  /**
+   * How the web app is reached from outside the cluster, as in the notes: a
+   * NodePort (minikube) or a LoadBalancer (cloud), counted against the
+   * namespace's `services.nodeports` / `services.loadbalancers` quota.
+   * @default - cluster-internal only
+   */
+  readonly serviceType?: ServiceType;
 }
 
 /**
@@ -68,10 +78,15 @@ export class HelloworldDb extends Construct {
         MYSQL_USER: 'helloworld',
         MYSQL_DATABASE: 'helloworld',
       },
+      replicas: props.databaseReplicas,
       readiness: Probe.tcp('mysql', { periodSeconds: 5 }),
       liveness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'], { periodSeconds: 20, timeoutSeconds: 5 }),
       writablePaths: ['/tmp', '/var/run/mysqld'],
       claims: [{ name: 'data', mountPath: '/var/lib/mysql', size: props.storage ?? '10Gi', storageClass: props.storageClass }],
+      // Clients use a normal ClusterIP Service (ready pods only), not the headless one.
+      clientService: true,
+      singletonReason:
+        'MySQL without replication: a second pod would be a second, diverging database; HA needs a replicating operator (e.g. MySQL InnoDB Cluster)',
     });
     this.web = new WebService(this, 'Web', {
       namespace: ns,
@@ -82,12 +97,14 @@ export class HelloworldDb extends Construct {
       resources: ResourcePreset.SMALL,
       command: ['node', 'index-db.js'],
       env: {
-        MYSQL_HOST: this.database.name,
+        MYSQL_HOST: `${this.database.name}-client`,
         MYSQL_USER: 'helloworld',
         MYSQL_DATABASE: 'helloworld',
         MYSQL_PASSWORD: EnvValue.fromSecret(secret, 'password'),
       },
       readiness: Probe.http('/', 'nodejs-port'),
+      liveness: Probe.tcp('nodejs-port', { periodSeconds: 20 }),
+      serviceType: props.serviceType,
     });
     this.web.allowTo(this.database);
   }

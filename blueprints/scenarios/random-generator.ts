@@ -9,6 +9,7 @@ import {
   ResourceField,
   ScheduledJob,
   StatefulService,
+  StorageClass,
   TeamNamespace,
   Volume,
   WebService,
@@ -21,7 +22,16 @@ export interface RandomGeneratorProps {
   readonly image?: string;
   /** Replicas of the service (PDB minAvailable 2 needs at least 3). @default 3 */
   readonly replicas?: number;
+  /** StorageClass of the `logs` claim. */
+  readonly storageClass: StorageClass | string;
 }
+
+/**
+ * The batch runner: every image build since April 2019 keeps the class at
+ * `/opt/RandomRunner.class`. It appends to its output file, so that file lives
+ * in the writable scratch volume (`/tmp`), not on the read-only root.
+ */
+const RUNNER = ['java', '-cp', '/opt', 'RandomRunner', '/tmp/numbers.txt', '10000'];
 
 /**
  * The random-generator examples of Kubernetes Patterns (002): a batch Job, a
@@ -43,14 +53,14 @@ export class RandomGenerator extends Construct {
     this.job = new BatchJob(this, 'Job', {
       ...batch,
       name: 'random-generator-job',
-      command: ['java', '-cp', '/', 'RandomRunner', '/numbers.txt', '10000'],
+      command: RUNNER,
       pattern: JobPattern.fixedCompletions(5, 2),
     });
     this.cron = new ScheduledJob(this, 'CronJob', {
       ...batch,
       name: 'random-generator-cron',
       schedule: '*/3 * * * *',
-      command: ['java', '-cp', '/', 'RandomRunner', '/numbers.txt', '10000'],
+      command: RUNNER,
     });
     const config = Volume.emptyDir('config-directory');
     const podinfo = Volume.downwardApi('pod-info');
@@ -92,7 +102,9 @@ export class RandomGenerator extends Construct {
       ports: [{ name: 'http', port: 8080 }],
       resources: ResourcePreset.SMALL,
       env: { LOG_FILE: '/opt/logs/random.log' },
-      claims: [{ name: 'logs', mountPath: '/opt/logs', size: '10Mi' }],
+      readiness: Probe.http('/actuator/health/readiness', 'http'),
+      liveness: Probe.http('/actuator/health/liveness', 'http', { periodSeconds: 20 }),
+      claims: [{ name: 'logs', mountPath: '/opt/logs', size: '10Mi', storageClass: props.storageClass }],
     });
   }
 }

@@ -52,9 +52,20 @@ export class ReverseProxy extends Construct {
       servicePorts: [{ name: 'http', port: 80, targetPort: 'http' }],
       resources: ResourcePreset.MICRO,
       readiness: Probe.http('/', 'http'),
+      liveness: Probe.tcp('http', { periodSeconds: 20 }),
       mounts: [{ volume: Volume.fromConfigMap(this.config), path: '/etc/nginx/conf.d' }],
       writablePaths: ['/tmp', '/var/cache/nginx'],
-      sidecars: [{ name: 'k8s-demo', image: props.appImage ?? 'wardviaene/k8s-demo:1.0.0', resources: ResourcePreset.SMALL }],
+      sidecars: [
+        {
+          name: 'k8s-demo',
+          image: props.appImage ?? 'wardviaene/k8s-demo:1.0.0',
+          resources: ResourcePreset.SMALL,
+          // The app listens on 3000 inside the pod; the Service reaches it only through nginx.
+          ports: [{ name: 'app', port: 3000 }],
+          readiness: Probe.http('/', 'app'),
+          liveness: Probe.tcp('app', { periodSeconds: 20 }),
+        },
+      ],
     });
   }
 }

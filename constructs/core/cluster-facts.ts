@@ -16,6 +16,20 @@ export interface ClusterFacts {
    * @default - every such namespace is taken as `restricted`
    */
   readonly namespacePodSecurity?: Readonly<Record<string, string>>;
+  /** A production environment: serving workloads must keep two pods or more. */
+  readonly production?: boolean;
+  /**
+   * Probes are required: readiness on every container that serves a port,
+   * liveness on every long-running one, unless opted out with a reason.
+   */
+  readonly requireProbes?: boolean;
+  /**
+   * StorageClasses that exist in the cluster although the output does not
+   * define them. Declared (even empty), every claim must name a class the
+   * output defines or one of these; undeclared, the cluster is unknown and
+   * claims are not checked.
+   */
+  readonly existingStorageClasses?: readonly string[];
 }
 
 const facts = new WeakMap<IConstruct, ClusterFacts>();
@@ -24,11 +38,12 @@ export function setClusterFacts(scope: IConstruct, value: ClusterFacts): void {
   facts.set(scope, value);
 }
 
-/** The facts declared on `scope` or its nearest ancestor. */
+/** The facts declared on `scope` and its ancestors, each fact from the nearest scope declaring it. */
 export function clusterFactsOf(scope: IConstruct): ClusterFacts {
-  for (const s of [...scope.node.scopes].reverse()) {
+  let merged: ClusterFacts = {};
+  for (const s of scope.node.scopes) {
     const f = facts.get(s);
-    if (f) return f;
+    if (f) merged = { ...merged, ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) };
   }
-  return {};
+  return merged;
 }

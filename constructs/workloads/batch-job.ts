@@ -94,6 +94,11 @@ export abstract class JobWorkload extends Workload {
     this.pattern = props.pattern ?? JobPattern.single();
   }
 
+  /** Jobs run to completion: no liveness required. */
+  protected get longRunning(): boolean {
+    return false;
+  }
+
   public get maxPods(): number {
     return this.pattern.parallelism;
   }

@@ -223,6 +223,21 @@ export interface ContainerProps {
   readonly mounts?: readonly VolumeMount[];
   /** Env names allowed to carry a literal although they look secret. @default - none */
   readonly allowPlaintextEnv?: readonly string[];
+  /**
+   * Go without a probe that would otherwise be required (readiness for a
+   * container that serves a port, liveness for a long-running one), saying why.
+   * The reason lands in the pod annotation `probes.cluster-blueprints.io/<container>`.
+   * @default - none: the probes are required
+   */
+  readonly probeOptOut?: ProbeOptOut;
+}
+
+/** Reasons for going without a probe (each a sentence a reviewer can judge). */
+export interface ProbeOptOut {
+  /** @default - readiness required when the container declares a port */
+  readonly readiness?: string;
+  /** @default - liveness required for a long-running container */
+  readonly liveness?: string;
 }
 
 /** A container after validation, with what checks need. */

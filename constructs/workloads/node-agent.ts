@@ -44,6 +44,11 @@ export class NodeAgent extends Workload {
   public readonly daemonSet: ApiObject;
   private readonly expectedNodes: number;
 
+  /** One pod per node by design: production's two-pod minimum does not apply. */
+  protected get highAvailabilityApplies(): boolean {
+    return false;
+  }
+
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
     const hostVolumes = (props.hostPaths ?? []).map((h) => ({
       volume: Volume.hostPath(h.name, h.hostPath),

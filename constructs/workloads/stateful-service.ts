@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupSchedule } from '../backup/backup-schedule';
 import { addCheck } from '../core/checks';
+import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
 import { Annotations } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
@@ -37,8 +38,12 @@ export interface ClaimTemplate {
   /** Where the main container mounts it. */
   readonly mountPath: string;
   readonly size: StorageInput;
-  /** @default - the cluster's default StorageClass */
-  readonly storageClass?: StorageClass;
+  /**
+   * A StorageClass the output defines, or the name of one the environment
+   * declares as existing (`existingStorageClasses` on the chart). Required:
+   * relying on the cluster's default class is a hidden dependency.
+   */
+  readonly storageClass?: StorageClass | string;
   /** @default [AccessMode.READ_WRITE_ONCE] */
   readonly accessModes?: readonly AccessMode[];
 }
@@ -166,7 +171,9 @@ export class StatefulService extends Workload implements IVerticallyScalable {
                 metadata: { name: c.name, labels: { ...this.podSelector } },
                 spec: {
                   accessModes: [...(c.accessModes ?? [AccessMode.READ_WRITE_ONCE])],
-                  ...(c.storageClass ? { storageClassName: c.storageClass.name } : {}),
+                  ...(c.storageClass
+                    ? { storageClassName: typeof c.storageClass === 'string' ? c.storageClass : c.storageClass.name }
+                    : {}),
                   resources: { requests: { storage: c.storage.toString() } },
                 },
               })),
@@ -176,6 +183,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     });
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
     addCheck(this, 'StatefulService', () => this.checkStateful());
+    addCheck(this, 'StatefulService', () => this.checkStorageClasses());
   }
 
   /** Readiness defaults to a TCP check of the first port, as for WebService. */
@@ -277,6 +285,29 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     });
     problems.throwIfAny();
     return new BackupSchedule(this, 'Backup', { ...policy, name: `${this.namespace}-${this.name}`, namespaces: [this.namespace] });
+  }
+
+  /** Each claim names a class the output defines or the environment declares as existing. */
+  private checkStorageClasses(): IssueInput[] {
+    const declared = clusterFactsOf(this).existingStorageClasses;
+    if (declared === undefined) return [];
+    const existing = declared;
+    return this.claims.flatMap((c, i): IssueInput[] => {
+      if (c.storageClass !== undefined && typeof c.storageClass !== 'string') return [];
+      if (typeof c.storageClass === 'string' && existing.includes(c.storageClass)) return [];
+      return [
+        {
+          code: 'STORAGE_CLASS_UNDECLARED',
+          field: `claims[${i}].storageClass`,
+          value: c.storageClass,
+          message:
+            c.storageClass === undefined
+              ? "is unset: the claim depends on the cluster's default StorageClass, which the output does not provide"
+              : `is not defined by the output nor declared as existing (${existing.join(', ') || 'none declared'})`,
+          fix: 'pass a StorageClass construct, or declare the class in existingStorageClasses of the chart',
+        },
+      ];
+    });
   }
 
   /** `name-i`. */

@@ -72,6 +72,13 @@ export interface WorkloadProps extends ContainerProps {
    * @default - none
    */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Keep a single pod in a production environment, saying why (e.g. a database
+   * without replication, where a second pod would be a second, diverging copy).
+   * The reason lands in the annotation `cluster-blueprints.io/singleton`.
+   * @default - none: in production a serving workload needs two pods or more
+   */
+  readonly singletonReason?: string;
 }
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
@@ -331,8 +338,14 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return {
       metadata: {
         labels: { ...this.labels, ...this.podSelector, ...extraLabels },
-        ...(hash || this.props.podAnnotations
-          ? { annotations: { ...this.props.podAnnotations, ...(hash ? { [Annotations.CONFIG_HASH]: hash } : {}) } }
+        ...(hash || this.props.podAnnotations || this.reasonAnnotations()
+          ? {
+              annotations: {
+                ...this.props.podAnnotations,
+                ...(hash ? { [Annotations.CONFIG_HASH]: hash } : {}),
+                ...this.reasonAnnotations(),
+              },
+            }
           : {}),
       },
       spec: {
@@ -342,7 +355,14 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
           : {}),
         enableServiceLinks: false,
         ...(this.props.imagePullSecrets?.length ? { imagePullSecrets: this.props.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
-        securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: uid,
+          runAsGroup: uid,
+          fsGroup: uid,
+          seccompProfile: { type: 'RuntimeDefault' },
+          ...this.privilegedPortSysctls(),
+        },
         terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
         ...(this.priorityClassName ? { priorityClassName: this.priorityClassName } : {}),
         ...(overrides.restartPolicy ? { restartPolicy: overrides.restartPolicy } : {}),
@@ -360,6 +380,94 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       volume: Volume.emptyDir(i === 0 ? 'tmp' : `scratch-${i}`),
       path: p,
     }));
+  }
+
+  /**
+   * A non-root process without capabilities may bind a port below 1024 when the
+   * pod lowers `net.ipv4.ip_unprivileged_port_start`: a namespaced sysctl of the
+   * safe set, allowed by every Pod Security level (adding NET_BIND_SERVICE would
+   * not help a non-root process, which never gets it as an effective capability).
+   */
+  private privilegedPortSysctls(): { sysctls?: { name: string; value: string }[] } {
+    const low = this.containers.flatMap((c) => c.ports.map((p) => p.port)).filter((p) => p < 1024);
+    return low.length ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(Math.min(...low)) }] } : {};
+  }
+
+  /** Whether production's two-pod minimum applies (not to one-pod-per-node agents). */
+  protected get highAvailabilityApplies(): boolean {
+    return this.longRunning;
+  }
+
+  private highAvailabilityIssues(): IssueInput[] {
+    if (!clusterFactsOf(this).production || !this.highAvailabilityApplies || this.listenPorts.length === 0) return [];
+    const reason = this.props.singletonReason;
+    if (reason !== undefined && reason.trim().length >= 10) return [];
+    if (this.minReplicas >= 2) return [];
+    return [
+      {
+        code: 'HA_SINGLE_REPLICA',
+        field: reason !== undefined ? 'singletonReason' : 'replicas',
+        value: reason !== undefined ? reason : this.minReplicas,
+        message:
+          reason !== undefined
+            ? 'is not a reason (at least a few words)'
+            : 'is below 2 (replicas, or the autoscaler’s minReplicas) in a production environment: one pod is a single point of failure for every drain, crash and rollout',
+        fix: 'keep at least 2 pods in production, or state singletonReason where a second pod cannot work',
+      },
+    ];
+  }
+
+  /** Runs until stopped (so its containers need liveness); jobs run to completion. */
+  protected get longRunning(): boolean {
+    return true;
+  }
+
+  /**
+   * The stated reasons on the pods: `probes.cluster-blueprints.io/<container>` for
+   * probes a container goes without, `cluster-blueprints.io/singleton` for one pod.
+   */
+  private reasonAnnotations(): Record<string, string> | undefined {
+    const out: Record<string, string> = {};
+    if (this.props.singletonReason) out['cluster-blueprints.io/singleton'] = this.props.singletonReason;
+    for (const c of this.containers) {
+      const o = c.props.probeOptOut;
+      const reasons = [o?.readiness ? `readiness: ${o.readiness}` : '', o?.liveness ? `liveness: ${o.liveness}` : ''].filter(Boolean);
+      if (reasons.length) out[`probes.cluster-blueprints.io/${c.name}`] = reasons.join('; ');
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+
+  /** Probes every serving or long-running app container needs, unless it opted out with a reason. */
+  private probeIssues(c: ResolvedContainer, field: string): IssueInput[] {
+    const out: IssueInput[] = [];
+    const o = c.props.probeOptOut;
+    for (const [kind, reason] of Object.entries(o ?? {}))
+      if (reason !== undefined && reason.trim().length < 10)
+        out.push({
+          code: 'PROBE_OPT_OUT_INVALID',
+          field: `${field}.probeOptOut.${kind}`,
+          value: reason,
+          message: 'is not a reason (at least a few words)',
+          fix: "say why the probe cannot work, e.g. 'the image has no shell and serves no health endpoint'",
+        });
+    if (!clusterFactsOf(this).requireProbes) return out;
+    if (c.ports.length > 0 && !c.props.readiness && !o?.readiness)
+      out.push({
+        code: 'PROBE_MISSING',
+        field: `${field}.readiness`,
+        value: undefined,
+        message: `is unset, but container '${c.name}' serves ${c.ports.map((p) => p.name).join(', ')}: traffic would reach it before it can answer`,
+        fix: "set readiness (e.g. Probe.http('/readyz', 'http')), or probeOptOut.readiness with the reason",
+      });
+    if (this.longRunning && !c.props.liveness && !o?.liveness)
+      out.push({
+        code: 'PROBE_MISSING',
+        field: `${field}.liveness`,
+        value: undefined,
+        message: `is unset, but container '${c.name}' runs until stopped: a hung process would never be restarted`,
+        fix: "set liveness with its own cheap check (e.g. Probe.http('/livez', 'http')), or probeOptOut.liveness with the reason",
+      });
+    return out;
   }
 
   /** The pods' priority class; subclasses may name a built-in one. */
@@ -483,6 +591,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const out: IssueInput[] = [];
     for (const [i, c] of [...this.containers, ...this.initContainers].entries()) {
       const field = i === 0 ? 'container' : `containers.${c.name}`;
+      if (i < this.containers.length) out.push(...this.probeIssues(c, field));
       const preStop = c.props.preStop?.seconds ?? 0;
       const drain = (this.props.drainTime?.toMilliseconds() ?? 0) / 1000;
       if (preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {
@@ -528,6 +637,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         });
       }
     }
+    out.push(...this.highAvailabilityIssues());
     const node = clusterFactsOf(this).nodeAllocatable;
     if (node) {
       const pod = this.podResources().requests;

@@ -1,5 +1,14 @@
 import { App, Duration } from 'cdk8s';
-import { BlueprintChart, HelloworldDb, HpaExample, QuotaPreset, SecretBackend, TeamNamespace, prometheusStorage } from '../../index';
+import {
+  BlueprintChart,
+  HelloworldDb,
+  HpaExample,
+  QuotaPreset,
+  SecretBackend,
+  StorageClass,
+  TeamNamespace,
+  prometheusStorage,
+} from '../../index';
 
 export function build(): App {
   const app = new App();
@@ -7,7 +16,8 @@ export function build(): App {
   SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'aws-secrets-manager' }));
   const chart = new BlueprintChart(app, 'scenarios', { owner: 'demo' });
   const hello = new TeamNamespace(chart, 'helloworld-db');
-  new HelloworldDb(chart, 'HelloworldDb', { namespace: hello });
+  const data = new StorageClass(chart, 'data', { provisioner: 'ebs.csi.aws.com' });
+  new HelloworldDb(chart, 'HelloworldDb', { namespace: hello, storageClass: data });
   const hpa = new TeamNamespace(chart, 'hpa-example', { quota: QuotaPreset.MEDIUM });
   new HpaExample(chart, 'HpaExample', { namespace: hpa });
   // The notes' rule of thumb: 1700 targets × 700 series / 15 s × 1.5 B ≈ 0.43 GB/hour.

@@ -11,10 +11,20 @@ import {
   REVERSE_PROXY_CONF,
   prometheusStorage,
 } from '../../blueprints';
-import { BlueprintChart, QuotaPreset, SecretBackend, TeamNamespace, WebService, renderApp } from '../../constructs';
+import {
+  BlueprintChart,
+  ServiceType,
+  QuotaLimits,
+  QuotaPreset,
+  SecretBackend,
+  StorageClass,
+  TeamNamespace,
+  WebService,
+  renderApp,
+} from '../../constructs';
 import { expectCode, find, ofKind, testChart } from '../helpers';
 
-function inNamespace(name: string, quota = QuotaPreset.MEDIUM) {
+function inNamespace(name: string, quota: QuotaPreset | QuotaLimits = QuotaPreset.MEDIUM) {
   const app = new App();
   SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'test-store' }));
   const chart = new BlueprintChart(app, 'test', { owner: 'test' });
@@ -28,7 +38,10 @@ const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.valu
 describe('HelloworldDb', () => {
   test('MySQL with Secret-referenced credentials, 3 web replicas on 3000, MYSQL_HOST = the database Service', () => {
     const s = inNamespace('helloworld-db');
-    new HelloworldDb(s.chart, 'h', { namespace: s.ns });
+    new HelloworldDb(s.chart, 'h', {
+      namespace: s.ns,
+      storageClass: new StorageClass(s.chart, 'data', { provisioner: 'ebs.csi.aws.com' }),
+    });
     const objects = s.objects();
     const db = find(objects, 'StatefulSet', 'database-service');
     expect(container(db).image).toBe('mysql:8.4.2');
@@ -37,8 +50,31 @@ describe('HelloworldDb', () => {
     const web = find(objects, 'Deployment', 'helloworld-db');
     expect(web.spec.replicas).toBe(3);
     expect(container(web).ports[0]).toEqual({ name: 'nodejs-port', containerPort: 3000, protocol: 'TCP' });
-    expect(env(container(web)).MYSQL_HOST).toBe('database-service');
+    // Clients use the ClusterIP Service (ready pods only), not the headless one that publishes not-ready pods.
+    expect(env(container(web)).MYSQL_HOST).toBe('database-service-client');
+    expect(find(objects, 'Service', 'database-service-client').spec.type).toBe('ClusterIP');
+    expect(find(objects, 'Service', 'database-service-client').spec.publishNotReadyAddresses).toBeUndefined();
     expect(JSON.stringify(objects)).not.toMatch(/"kind":"Secret"/);
+    expect(find(objects, 'ExternalSecret', 'helloworld-db-credentials').spec.data.map((d: any) => d.secretKey)).toEqual([
+      'root-password',
+      'password',
+    ]);
+  });
+
+  test('exposed through a LoadBalancer as in the notes, counted against the quota', () => {
+    const s = inNamespace('helloworld-db', QuotaPreset.MEDIUM);
+    const storageClass = new StorageClass(s.chart, 'data', { provisioner: 'ebs.csi.aws.com' });
+    new HelloworldDb(s.chart, 'h', { namespace: s.ns, storageClass, serviceType: ServiceType.LOAD_BALANCER });
+    // MEDIUM allows one load balancer but no node port, and a LoadBalancer allocates one per Service port.
+    const issue = expectCode(() => s.objects(), 'QUOTA_SERVICES_EXCEEDED');
+    expect(issue.field).toBe('quota.servicesNodePorts');
+    const t = inNamespace('helloworld-db', { ...QuotaPreset.MEDIUM.limits, servicesNodePorts: 1 });
+    new HelloworldDb(t.chart, 'h', {
+      namespace: t.ns,
+      storageClass: new StorageClass(t.chart, 'data', { provisioner: 'ebs.csi.aws.com' }),
+      serviceType: ServiceType.NODE_PORT,
+    });
+    expect(find(t.objects(), 'Service', 'helloworld-db').spec.type).toBe('NodePort');
   });
 });
 
@@ -52,6 +88,9 @@ describe('ReverseProxy', () => {
     expect(pod.containers.map((c: any) => c.name)).toEqual(['reverse-proxy', 'k8s-demo']);
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'nginx-config', mountPath: '/etc/nginx/conf.d', readOnly: true });
     expect(find(objects, 'Service', 'reverse-proxy').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+    // The app behind nginx is probed too, and liveness is another check than readiness.
+    expect(pod.containers[1].readinessProbe.httpGet).toEqual({ path: '/', port: 'app' });
+    expect(pod.containers[1].livenessProbe.tcpSocket).toEqual({ port: 'app' });
   });
 });
 
@@ -69,6 +108,17 @@ describe('Cassandra', () => {
       'cassandra-0.cassandra.cassandra.svc.cluster.local,cassandra-1.cassandra.cassandra.svc.cluster.local',
     );
     expect(c.seeds).toBe(c.cluster.peerDnsNames().slice(0, 2).join(','));
+    // What the image needs (docker-entrypoint.sh rewrites cassandra.yaml in place under set -e):
+    const pod = sts.spec.template.spec;
+    const copy = pod.initContainers.find((i: any) => i.name === 'copy-config');
+    expect(copy.image).toBe('cassandra:4.1.5');
+    expect(copy.command).toEqual(['cp', '-a', '/etc/cassandra/.', '/config/']);
+    expect(container(sts).volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/cassandra' });
+    expect(pod.volumes.find((v: any) => v.name === 'config').emptyDir).toEqual({});
+    expect(pod.securityContext.runAsUser).toBe(999);
+    expect(pod.terminationGracePeriodSeconds).toBe(180);
+    expect(container(sts).ports.map((p: any) => p.containerPort)).toEqual([7000, 9042]);
+    expect(find(objects, 'Service', 'cassandra').spec.ports.map((p: any) => p.port)).toEqual([7000, 9042]);
   });
 });
 
@@ -81,6 +131,11 @@ describe('HpaExample', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'hpa-example');
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([1, 10]);
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(50);
+    // Apache as non-root: port 80 through the safe sysctl, pid and lock files in scratch volumes.
+    const pod = find(objects, 'Deployment', 'hpa-example').spec.template.spec;
+    expect(pod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(pod.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    expect(pod.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/run/apache2', '/var/lock/apache2']);
   });
 });
 
@@ -98,7 +153,10 @@ describe('ExternalDatabase', () => {
 describe('RandomGenerator', () => {
   test('Job, CronJob every 3 minutes, PDB minAvailable 2, StatefulSet rg with a 10Mi logs claim, Downward API, init container', () => {
     const s = inNamespace('random-generator');
-    new RandomGenerator(s.chart, 'r', { namespace: s.ns });
+    new RandomGenerator(s.chart, 'r', {
+      namespace: s.ns,
+      storageClass: new StorageClass(s.chart, 'data', { provisioner: 'ebs.csi.aws.com' }),
+    });
     const objects = s.objects();
     expect(ofKind(objects, 'Job')).toHaveLength(1);
     expect(find(objects, 'CronJob', 'random-generator-cron').spec.schedule).toBe('*/3 * * * *');
@@ -110,6 +168,11 @@ describe('RandomGenerator', () => {
     expect(env(pod.containers[0]).POD_IP).toEqual({ fieldRef: { fieldPath: 'status.podIP' } });
     expect(pod.volumes.find((v: any) => v.name === 'pod-info').downwardAPI).toBeDefined();
     expect(pod.initContainers[0].name).toBe('init-config');
+    // The runner class is at /opt; the output goes to the writable scratch volume, not the read-only root.
+    const job = find(objects, 'Job', 'random-generator-job').spec.template.spec;
+    expect(job.containers[0].command).toEqual(['java', '-cp', '/opt', 'RandomRunner', '/tmp/numbers.txt', '10000']);
+    expect(job.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(rg.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('data');
   });
 });
 
