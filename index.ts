@@ -98,6 +98,9 @@ export {
 } from './constructs/secrets/secret-declaration';
 export { AwsSecretService, ClusterSecretStore, type ClusterSecretStoreProps } from './constructs/secrets/cluster-secret-store';
 
+// TLS issued by cert-manager
+export { AcmeServer, ClusterIssuer, type ClusterIssuerProps } from './constructs/networking/cluster-issuer';
+
 // Networking
 export {
   type ExternalAddressesProps,
@@ -113,6 +116,7 @@ export { type INetworkEndpoint, type IntentResult, type NetworkPort, Peer, Proto
 export {
   type ContainerPort,
   type ContainerProps,
+  type ProbeOptOut,
   Hook,
   Probe,
   type ProbeTiming,
