@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import k8sFields from './k8s-fields.json';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
+import { MODEL_LOADERS } from './model-loaders';
 
 /*
  * Schema check of synthesized objects.
@@ -77,6 +78,11 @@ const MODEL_PACKAGES: Readonly<Record<string, string>> = {
   'argoproj.io': '@kubernetes-models/argo-cd',
 };
 
+/** A model's module path, built at run time (a bundler leaves this require alone). */
+function modulePath(pkg: string, apiVersion: string, kind: string): string {
+  return [pkg, apiVersion, kind].join('/');
+}
+
 function modelValidator(apiVersion: string, kind: string): Validator | null {
   const key = `${apiVersion}/${kind}`;
   if (modelCache.has(key)) return modelCache.get(key)!;
@@ -84,7 +90,7 @@ function modelValidator(apiVersion: string, kind: string): Validator | null {
   try {
     // One kind's module, not its whole API group: loads a fraction of the validators.
     const pkg = MODEL_PACKAGES[apiVersion.split('/')[0]] ?? 'kubernetes-models';
-    const Model = require(`${pkg}/${apiVersion}/${kind}`)[kind];
+    const Model = MODEL_LOADERS[key]?.() ?? require(modulePath(pkg, apiVersion, kind))[kind];
     if (Model) result = (data) => (inPlace(data) ? Model.prototype.validate.call(data) : new Model(data).validate());
   } catch {
     result = null;
