@@ -114,8 +114,10 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
   const provider =
     options.provider ??
     new k8s.Provider('k8s', { kubeconfig: config.get('kubeconfig'), context: config.get('context'), enableServerSideApply: true });
+  // The chart components carry no provider: each object names its own, so one that lost it would fall
+  // back to the ambient default cluster instead of silently inheriting the right one from its chart.
   const charts = new Map<string, pulumi.ComponentResource>();
-  for (const r of rendered) charts.set(r.name, new ChartComponent(r.name, { provider }));
+  for (const r of rendered) charts.set(r.name, new ChartComponent(r.name));
 
   const all = rendered.flatMap((r) => r.objects.map((object) => ({ chart: r.name, object })));
   all.sort((a, b) => rank(a.object) - rank(b.object));

@@ -15,9 +15,13 @@ export interface EnvironmentDeployment extends Deployment {
   readonly env: string;
 }
 
-/** Runs the program for the stack's configuration (`env`, optional `kubeconfig`/`context`, secret keys). */
-export function deployEnvironment(): EnvironmentDeployment {
+/**
+ * Runs the program for the stack's configuration (`env`, optional `kubeconfig`/`context`, secret keys).
+ * @param deploy the registration step; tests pass mutated copies of `deployApp` to prove the identity tests catch them
+ * @default deployApp
+ */
+export function deployEnvironment(deploy: typeof deployApp = deployApp): EnvironmentDeployment {
   const config = new Config();
   const env = environment(config.require('env'));
-  return { env: env.name, ...deployApp(buildEnvironment(env, undefined, SecretBackendKind.DEPLOY_TOOL), { config }) };
+  return { env: env.name, ...deploy(buildEnvironment(env, undefined, SecretBackendKind.DEPLOY_TOOL), { config }) };
 }

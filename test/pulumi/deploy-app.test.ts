@@ -1,18 +1,8 @@
-import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { App, Include } from 'cdk8s';
-import {
-  BlueprintChart,
-  EnvValue,
-  QuotaPreset,
-  SecretBackend,
-  SecretDeclaration,
-  StatefulService,
-  TeamNamespace,
-  VerticalAutoscaler,
-  WebService,
-} from '../../constructs';
+import { App } from 'cdk8s';
+import { BlueprintChart, QuotaPreset, TeamNamespace, WebService } from '../../constructs';
 import { expectCode } from '../helpers';
+import { consumerApp } from './consumer-app';
 import { recordEngine, secretInputs, settled } from './engine';
 
 /*
@@ -22,31 +12,6 @@ import { recordEngine, secretInputs, settled } from './engine';
 const engine = recordEngine('consumer', 'test');
 const { deployApp, resourceClass, referencedSecrets } = require('../../pulumi') as typeof import('../../pulumi');
 const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
-
-function consumerApp(): App {
-  const app = new App();
-  SecretBackend.use(app, SecretBackend.deployTool());
-  const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
-  // The CRD in the same app as its custom resource: the VPA must wait for it.
-  new Include(chart, 'vpa-crd', { url: path.join(__dirname, '..', '..', 'crds', 'vpa-v1.yaml') });
-  const team = new TeamNamespace(chart, 'shop', { holdsData: true });
-  const credentials = new SecretDeclaration(chart, 'db-credentials', {
-    namespace: team,
-    keys: ['password'],
-    configKeys: { password: 'dbPassword' },
-  });
-  const db = new StatefulService(chart, 'db', {
-    namespace: team,
-    image: 'postgres:16.4',
-    ports: [{ name: 'pg', port: 5432 }],
-    writablePaths: ['/tmp', '/var/run/postgresql'],
-    env: { POSTGRES_PASSWORD: EnvValue.fromSecret(credentials, 'password') },
-    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],
-  });
-  new VerticalAutoscaler(chart, 'db-vpa', { target: db });
-  new WebService(chart, 'web', { namespace: team, image: 'nginxinc/nginx-unprivileged:1.27.2', ports: [{ name: 'http', port: 8080 }] });
-  return app;
-}
 
 describe('deployApp (mocks)', () => {
   const byName = (name: string) => engine.find((r) => r.name === name)!;

@@ -1,0 +1,40 @@
+import * as path from 'path';
+import { App, Include } from 'cdk8s';
+import {
+  BlueprintChart,
+  EnvValue,
+  SecretBackend,
+  SecretDeclaration,
+  StatefulService,
+  TeamNamespace,
+  VerticalAutoscaler,
+  WebService,
+} from '../../constructs';
+
+/**
+ * A small consumer app: a CRD and its custom resource (the VPA must wait for the CRD),
+ * a Secret from stack config (`dbPassword`), a data holder and a plain web service.
+ */
+export function consumerApp(): App {
+  const app = new App();
+  SecretBackend.use(app, SecretBackend.deployTool());
+  const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+  new Include(chart, 'vpa-crd', { url: path.join(__dirname, '..', '..', 'crds', 'vpa-v1.yaml') });
+  const team = new TeamNamespace(chart, 'shop', { holdsData: true });
+  const credentials = new SecretDeclaration(chart, 'db-credentials', {
+    namespace: team,
+    keys: ['password'],
+    configKeys: { password: 'dbPassword' },
+  });
+  const db = new StatefulService(chart, 'db', {
+    namespace: team,
+    image: 'postgres:16.4',
+    ports: [{ name: 'pg', port: 5432 }],
+    writablePaths: ['/tmp', '/var/run/postgresql'],
+    env: { POSTGRES_PASSWORD: EnvValue.fromSecret(credentials, 'password') },
+    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],
+  });
+  new VerticalAutoscaler(chart, 'db-vpa', { target: db });
+  new WebService(chart, 'web', { namespace: team, image: 'nginxinc/nginx-unprivileged:1.27.2', ports: [{ name: 'http', port: 8080 }] });
+  return app;
+}

@@ -1,0 +1,188 @@
+import * as pulumi from '@pulumi/pulumi';
+import { Annotations, SecretBackendKind, renderApp } from '../../constructs';
+import { DeploySecret, deployToolSecrets } from '../../pulumi';
+import { referencedSecrets } from '../../pulumi/resources';
+import { ENVIRONMENTS, buildEnvironment } from '../../stacks/environments';
+import { EngineRegistration, secretInputs, settled } from './engine';
+
+/*
+ * The identity checks of the Pulumi program, shared by the identity test (which runs
+ * them on the real program) and the mutation test (which runs them on mutated copies
+ * of deployApp and expects each mutation to fail the check named for it).
+ * Each check throws (a jest expectation) when the registrations break it.
+ */
+
+/** What one run of the program sent the (mock) engine, and what it was built from. */
+export interface ProgramRun {
+  readonly registered: readonly EngineRegistration[];
+  readonly byName: ReadonlyMap<string, EngineRegistration>;
+  /** The objects as rendered independently of the program, with the chart each belongs to. */
+  readonly rendered: readonly { chart: string; object: any }[];
+  /** The Secrets the deploy tool creates. */
+  readonly secrets: readonly DeploySecret[];
+  /** Config keys the program read as plain text (Config.get/require and their typed variants). */
+  readonly plaintextReads: readonly string[];
+}
+
+const PLAINTEXT_READS = [
+  'get',
+  'require',
+  'getObject',
+  'requireObject',
+  'getNumber',
+  'requireNumber',
+  'getBoolean',
+  'requireBoolean',
+] as const;
+
+/** Stack config keys (`cluster-blueprints:<key>`) of an app's deploy-tool Secrets. */
+export function secretConfigKeys(secrets: readonly DeploySecret[], project = 'cluster-blueprints'): string[] {
+  return [...new Set(secrets.flatMap((s) => Object.values(s.keys)))].map((k) => `${project}:${k}`);
+}
+
+const renderedCache = new Map<string, Pick<ProgramRun, 'secrets' | 'rendered'>>();
+
+/** An environment rendered independently of the program (once per test file). */
+function renderedEnvironment(env: string): Pick<ProgramRun, 'secrets' | 'rendered'> {
+  if (!renderedCache.has(env)) {
+    const app = buildEnvironment(ENVIRONMENTS[env], undefined, SecretBackendKind.DEPLOY_TOOL);
+    const rendered = renderApp(app).flatMap((r) => r.objects.map((object) => ({ chart: r.name, object })));
+    renderedCache.set(env, { secrets: deployToolSecrets(app), rendered });
+  }
+  return renderedCache.get(env)!;
+}
+
+/**
+ * Runs `program` for environment `env` under the recording mocks of `engine`, with every
+ * secret config key set (as a secret), and records which config keys it read as plain text.
+ */
+export async function runProgram(engine: EngineRegistration[], env: string, program: () => void): Promise<ProgramRun> {
+  const { secrets, rendered } = renderedEnvironment(env);
+  const secretKeys = secretConfigKeys(secrets);
+  pulumi.runtime.setAllConfig(
+    { 'cluster-blueprints:env': env, ...Object.fromEntries(secretKeys.map((k) => [k, `value-of-${k}`])) },
+    secretKeys,
+  );
+  const plaintextReads: string[] = [];
+  const spies = PLAINTEXT_READS.map((method) => {
+    const original = pulumi.Config.prototype[method] as (...args: any[]) => any;
+    return jest.spyOn(pulumi.Config.prototype, method).mockImplementation(function (this: pulumi.Config, key: string, ...rest: any[]) {
+      plaintextReads.push(`${this.name}:${key}`);
+      return original.call(this, key, ...rest);
+    });
+  });
+  engine.length = 0;
+  try {
+    program();
+    await settled();
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
+  const registered = [...engine];
+  return { registered, byName: new Map(registered.map((r) => [r.name, r])), rendered, secrets, plaintextReads };
+}
+
+/** The pinned resource name of a rendered object. */
+export const expectedName = (o: any) =>
+  `${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ''}${o.metadata.name}`;
+
+const kubernetesObjects = (run: ProgramRun) => run.registered.filter((r) => r.custom && r.type.startsWith('kubernetes:'));
+
+/** Each check, by name: what it pins. */
+export const IDENTITY_CHECKS = {
+  /** Every rendered object is registered exactly once, under its pinned name, with its kind as type. */
+  names(run: ProgramRun): void {
+    const objects = kubernetesObjects(run).filter((r) => !r.name.startsWith('secret-'));
+    expect(objects.map((r) => r.name).sort()).toEqual(run.rendered.map(({ object }) => expectedName(object)).sort());
+    for (const { object } of run.rendered) {
+      const group = object.apiVersion.includes('/') ? object.apiVersion : `core/${object.apiVersion}`;
+      expect(run.byName.get(expectedName(object))!.type).toBe(`kubernetes:${group}:${object.kind}`);
+    }
+  },
+
+  /** Each object is a child of its chart's component (the parent is part of the URN). */
+  parents(run: ProgramRun): void {
+    for (const { chart, object } of run.rendered) {
+      const r = run.byName.get(expectedName(object))!;
+      expect({ name: r.name, parent: r.parent }).toEqual({ name: r.name, parent: chart });
+      expect(r.urn).toContain(`::cluster-blueprints:index:Chart$kubernetes:`);
+    }
+  },
+
+  /**
+   * Every Kubernetes resource goes to the stack's provider, named on the resource itself: the chart
+   * components carry none, so a resource without it would reach the engine with the default provider.
+   */
+  provider(run: ProgramRun): void {
+    for (const r of kubernetesObjects(run)) expect({ name: r.name, provider: r.provider }).toEqual({ name: r.name, provider: 'k8s' });
+    for (const r of run.registered.filter((x) => x.type === 'cluster-blueprints:index:Chart')) expect(r.provider).toBe('');
+  },
+
+  /** Objects holding data are protected and retained on delete; nothing else is. */
+  dataHolders(run: ProgramRun): void {
+    const holders = new Set(
+      run.rendered
+        .filter(({ object }) => object.metadata.annotations?.[Annotations.RETAIN] === 'true')
+        .map(({ object }) => expectedName(object)),
+    );
+    expect([...holders]).toEqual(expect.arrayContaining(['namespace-payments', 'statefulset-payments-ledger', 'namespace-cassandra']));
+    for (const r of run.registered) {
+      const want = holders.has(r.name);
+      expect({ name: r.name, protect: r.protect, retainOnDelete: r.retainOnDelete }).toEqual({
+        name: r.name,
+        protect: want,
+        retainOnDelete: want,
+      });
+    }
+  },
+
+  /** Every namespaced object depends on its Namespace. */
+  namespaceOrder(run: ProgramRun): void {
+    const namespaces = new Set(run.rendered.filter(({ object }) => object.kind === 'Namespace').map(({ object }) => object.metadata.name));
+    expect(namespaces.size).toBeGreaterThan(5);
+    for (const { object } of run.rendered.filter(({ object }) => namespaces.has(object.metadata.namespace))) {
+      expect(run.byName.get(expectedName(object))!.dependsOn).toContain(`namespace-${object.metadata.namespace}`);
+    }
+  },
+
+  /** Readers depend on the Secrets they read; Secrets depend on their Namespace only. */
+  secretOrder(run: ProgramRun): void {
+    expect(run.byName.get('statefulset-payments-ledger')!.dependsOn).toContain('secret-payments-ledger-credentials');
+    let readers = 0;
+    for (const { object } of run.rendered) {
+      const ns = object.metadata.namespace;
+      for (const secret of referencedSecrets(object).filter((n) => run.secrets.some((s) => s.namespace === ns && s.name === n))) {
+        expect(run.byName.get(expectedName(object))!.dependsOn).toContain(`secret-${ns}-${secret}`);
+        readers++;
+      }
+    }
+    expect(readers).toBeGreaterThanOrEqual(run.secrets.length);
+    for (const s of run.secrets) expect(run.byName.get(`secret-${s.namespace}-${s.name}`)!.dependsOn).toEqual([`namespace-${s.namespace}`]);
+  },
+
+  /**
+   * Secret values are secret end to end: read from config only as secrets (never as plain text, which
+   * @pulumi/kubernetes' own marking of Secret data would hide from the engine), sent as secret inputs
+   * and kept secret in the outputs.
+   */
+  secretValues(run: ProgramRun): void {
+    expect(run.secrets.length).toBeGreaterThan(0);
+    const secretKeys = new Set(secretConfigKeys(run.secrets));
+    expect(run.plaintextReads.filter((k) => secretKeys.has(k))).toEqual([]);
+    for (const s of run.secrets) {
+      const r = run.byName.get(`secret-${s.namespace}-${s.name}`)!;
+      expect(r.type).toBe('kubernetes:core/v1:Secret');
+      expect(secretInputs(r)).toEqual(['stringData']);
+      expect(new Set(r.additionalSecretOutputs)).toEqual(new Set(['data', 'stringData']));
+    }
+  },
+} as const;
+
+export type IdentityCheck = keyof typeof IDENTITY_CHECKS;
+
+/** A custom resource depends on the CRD of its kind registered in the same program (consumer app: the VPA). */
+export function expectCustomResourcesAfterTheirCrd(registered: readonly EngineRegistration[]): void {
+  const crd = registered.find((r) => r.name === 'customresourcedefinition-verticalpodautoscalers.autoscaling.k8s.io')!;
+  expect(crd.dependsOn).toEqual([]);
+  expect(registered.find((r) => r.name === 'verticalpodautoscaler-shop-db')!.dependsOn).toContain(crd.name);
+}
