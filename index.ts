@@ -126,7 +126,14 @@ export {
   type ResourcesProps,
   type VolumeMount,
 } from './constructs/workloads/container';
-export { Color, Release } from './constructs/workloads/release';
+export {
+  type BlueGreenOptions,
+  type CanaryOptions,
+  Color,
+  Release,
+  type ReleaseOptions,
+  type RollingOptions,
+} from './constructs/workloads/release';
 export { Workload, type WorkloadProps } from './constructs/workloads/workload';
 export { DeploymentWorkload, type DeploymentWorkloadProps } from './constructs/workloads/deployment-workload';
 export { type ServicePort, WebService, type WebServiceProps } from './constructs/workloads/web-service';

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps, DependencyGraph } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from './errors';
-import { Annotations, CLUSTER_SCOPED_KINDS, Labels, MANAGED_BY, ownerOf, setOwner } from './metadata';
+import { Annotations, Labels, MANAGED_BY, ownerOf, setOwner } from './metadata';
 import { NameRule, nameIssue } from './names';
 import { setClusterFacts } from './cluster-facts';
 import { ComputeResources, resolveCompute } from './resources';
@@ -39,7 +39,8 @@ export class BlueprintChart extends Chart {
   constructor(scope: Construct, id: string, props: BlueprintChartProps) {
     const labels: Record<string, string> = { [Labels.MANAGED_BY]: MANAGED_BY, ...props.labels };
     if (props.partOf) labels[Labels.PART_OF] = props.partOf;
-    super(scope, id, { ...props, labels });
+    // `namespace: undefined`: a JavaScript caller's chart namespace would be stamped on cluster-scoped kinds too.
+    super(scope, id, { ...props, namespace: undefined, labels } as ChartProps);
     const problems = new Problems(this, 'BlueprintChart');
     const ownerIssue = nameIssue(NameRule.LABEL_VALUE, 'owner', props.owner);
     if (ownerIssue || !props.owner)
@@ -76,7 +77,7 @@ export class BlueprintChart extends Chart {
     const objects = renderedObjectsOf(this);
     if (objects) return objects;
     stampOwners(this);
-    return super.toJson().map(finishObject);
+    return super.toJson();
   }
 }
 
@@ -91,13 +92,4 @@ export function stampOwners(chart: Chart, objects: readonly ApiObject[] = chartA
     const owner = ownerOf(obj);
     if (owner) obj.metadata.addAnnotation(Annotations.OWNER, owner);
   }
-}
-
-/** Last touches on a rendered object: cluster-scoped kinds lose any namespace. */
-export function finishObject(json: any): any {
-  if (json?.metadata && CLUSTER_SCOPED_KINDS.has(json.kind) && 'namespace' in json.metadata) {
-    const { namespace: _dropped, ...metadata } = json.metadata;
-    return { ...json, metadata };
-  }
-  return json;
 }

@@ -89,6 +89,18 @@ export function isPinnedImage(image: unknown): boolean {
   return /[:@]/.test(last) && !/:latest$/.test(last);
 }
 
+/** IMAGE_UNPINNED for `image` at `field`, or undefined when it is pinned. */
+export function unpinnedImageIssue(field: string, image: unknown): IssueInput | undefined {
+  if (isPinnedImage(image)) return undefined;
+  return {
+    code: 'IMAGE_UNPINNED',
+    field,
+    value: image,
+    message: 'has no pinned tag or digest',
+    fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')",
+  };
+}
+
 /**
  * A construct id as given by an untyped caller, checked before the constructs
  * library sees it (it would throw a TypeError on a non-string, a plain Error on '').

@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, Names } from 'cdk8s';
-import { chartApiObjects, finishObject, stampOwners } from '../core/blueprint-chart';
+import { chartApiObjects, stampOwners } from '../core/blueprint-chart';
 import { collectIssues, markChecksDone, withChecksAlreadyRun } from '../core/checks';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
 import { ruleIssues } from '../rules/catalogue';
@@ -137,7 +137,7 @@ function resolveCharts(app: App, charts: Chart[], issues: BlueprintIssue[]): Ren
   return charts.map((chart, i) => {
     const apiObjects = chartApiObjects(chart);
     const json = i === 0 ? first : apiObjects.map((o) => o.toJson());
-    return { chart, name: Names.toDnsLabel(chart), objects: json.map(finishObject), constructPaths: apiObjects.map((o) => o.node.path) };
+    return { chart, name: Names.toDnsLabel(chart), objects: json, constructPaths: apiObjects.map((o) => o.node.path) };
   });
 }
 

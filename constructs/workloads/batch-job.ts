@@ -1,7 +1,9 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IJobSpec } from 'kubernetes-models/batch/v1';
+import { IJobSpec, Job } from 'kubernetes-models/batch/v1';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, Problems } from '../core/errors';
+import { modelObject } from '../core/model-object';
 import { Workload, WorkloadProps } from './workload';
 
 /** Restart policy of job pods (`Always` is not allowed for jobs). */
@@ -108,7 +110,7 @@ export abstract class JobWorkload extends Workload {
 
   protected override validateProps(props: JobProps, problems: Problems): void {
     super.validateProps(props, problems);
-    jobSpec(props, problems, () => undefined);
+    jobSpec(props, problems, () => ({}));
   }
 
   /** The producer of the Job spec (props were validated by `validateProps`). */
@@ -122,7 +124,7 @@ export abstract class JobWorkload extends Workload {
 function jobSpec(
   props: JobProps,
   problems: Problems,
-  template: (restart: JobRestartPolicy, parallelism: number) => unknown,
+  template: (restart: JobRestartPolicy, parallelism: number) => IPodTemplateSpec,
 ): () => IJobSpec {
   const pattern = props.pattern ?? JobPattern.single();
   pattern.issues().forEach((i) => problems.add(i));
@@ -158,7 +160,7 @@ function jobSpec(
     backoffLimit,
     ...(deadline !== undefined ? { activeDeadlineSeconds: deadline } : {}),
     ttlSecondsAfterFinished: seconds(props.ttlAfterFinished) ?? 86400,
-    template: template(restart, pattern.parallelism) as never,
+    template: template(restart, pattern.parallelism),
   });
 }
 
@@ -172,11 +174,10 @@ export class BatchJob extends JobWorkload {
   constructor(scope: Construct, id: string, props: JobProps) {
     super(scope, id, props, 'BatchJob', 'batch');
     const spec = this.jobSpec(props);
-    this.job = new ApiObject(this, 'Resource', {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
-      spec: Lazy.any({ produce: spec }),
-    });
+    this.job = modelObject(
+      this,
+      'Resource',
+      () => new Job({ metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels }, spec: spec() }),
+    );
   }
 }

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
-import type { IContainer, IEnvVar, IEnvFromSource, IProbe, ILifecycleHandler } from 'kubernetes-models/v1';
+import type { IContainer, IEnvVar, IEnvFromSource, IProbe, ILifecycleHandler, IVolumeMount } from 'kubernetes-models/v1';
 import { ConfigMap } from '../config/config-map';
 import { EnvValue } from '../config/env';
 import { SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
 import { Protocol } from '../networking/network-intent';
-import { NameRule, SECRET_ENV_NAME, isPinnedImage, nameIssue } from '../core/names';
+import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
 import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
 
@@ -279,15 +279,7 @@ export function resolveContainer(
       });
     return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
   }
-  if (!isPinnedImage(props.image)) {
-    problems.add({
-      code: 'IMAGE_UNPINNED',
-      field: `${field}.image`,
-      value: props.image,
-      message: 'has no pinned tag or digest',
-      fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')",
-    });
-  }
+  problems.addAll(unpinnedImageIssue(`${field}.image`, props.image));
   const seen = new Set<string>();
   for (const [i, p] of (props.ports ?? []).entries()) {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || p.name.length > 15 || !/[a-z]/.test(p.name))
@@ -490,7 +482,12 @@ export function restrictedContainerSecurity() {
 }
 
 /** Renders a resolved container. `extraMounts` are the workload's scratch paths. */
-export function containerToJson(c: ResolvedContainer, extraMounts: readonly VolumeMount[], restartPolicy?: 'Always'): IContainer {
+export function containerToJson(
+  c: ResolvedContainer,
+  extraMounts: readonly VolumeMount[],
+  restartPolicy?: 'Always',
+  trailingMounts: readonly IVolumeMount[] = [],
+): IContainer {
   const p = c.props;
   const mounts = [...extraMounts, ...(p.mounts ?? [])];
   const envFrom: IEnvFromSource[] = (p.envFrom ?? []).map((s) =>
@@ -519,14 +516,17 @@ export function containerToJson(c: ResolvedContainer, extraMounts: readonly Volu
     ...(p.liveness ? { livenessProbe: p.liveness.toJson() } : {}),
     ...(p.startup ? { startupProbe: p.startup.toJson() } : {}),
     ...(lifecycle ? { lifecycle } : {}),
-    ...(mounts.length
+    ...(mounts.length || trailingMounts.length
       ? {
-          volumeMounts: mounts.map((m) => ({
-            name: m.volume.name,
-            mountPath: m.path,
-            ...((m.readOnly ?? (m.volume.configMap !== undefined || m.volume.secret !== undefined)) ? { readOnly: true } : {}),
-            ...(m.subPath ? { subPath: m.subPath } : {}),
-          })),
+          volumeMounts: [
+            ...mounts.map((m) => ({
+              name: m.volume.name,
+              mountPath: m.path,
+              ...((m.readOnly ?? (m.volume.configMap !== undefined || m.volume.secret !== undefined)) ? { readOnly: true } : {}),
+              ...(m.subPath ? { subPath: m.subPath } : {}),
+            })),
+            ...trailingMounts,
+          ],
         }
       : {}),
     ...(restartPolicy ? { restartPolicy } : {}),

@@ -1,6 +1,8 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
+import { Deployment, IDeploymentStrategy } from 'kubernetes-models/apps/v1';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
+import { modelObject } from '../core/model-object';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { AutoscalingProps, ResolvedAutoscaling, createAutoscaler, resolveAutoscaling } from '../policy/autoscaling';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
@@ -57,8 +59,8 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     else this.replicas = props.replicas ?? 2;
 
     this.tracks = this.planTracks();
-    this.serviceSelector =
-      this.release.kind === 'blue-green' ? { ...this.podSelector, [COLOR_LABEL]: this.release.options.active } : this.podSelector;
+    const release = this.release.options;
+    this.serviceSelector = release.kind === 'blue-green' ? { ...this.podSelector, [COLOR_LABEL]: release.active } : this.podSelector;
     const deployments = this.tracks.map((t) => this.createDeployment(t));
     this.deployments = deployments;
     this.deployment = deployments[this.tracks.findIndex((t) => t.primary)];
@@ -119,31 +121,31 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
   private planTracks(): Track[] {
     const top = this.autoscaling?.maxReplicas ?? this.replicas!;
     const main = { replicas: this.replicas, maxReplicas: top };
-    const r = this.release;
+    const r = this.release.options;
     if (r.kind === 'canary') {
       return [
         { deploymentName: this.name, labels: { [TRACK_LABEL]: 'stable' }, ...main, primary: true },
         {
           deploymentName: `${this.name}-canary`,
           labels: { [TRACK_LABEL]: 'canary' },
-          replicas: r.options.replicas,
-          maxReplicas: r.options.replicas,
-          image: r.options.image,
+          replicas: r.replicas,
+          maxReplicas: r.replicas,
+          image: r.image,
           primary: false,
         },
       ];
     }
     if (r.kind === 'blue-green') {
-      const idle = r.options.idleReplicas ?? (r.options.idleImage ? (this.replicas ?? this.autoscaling!.minReplicas) : 0);
+      const idle = r.idleReplicas ?? (r.idleImage ? (this.replicas ?? this.autoscaling!.minReplicas) : 0);
       return [Color.BLUE, Color.GREEN].map((c) =>
-        c === r.options.active
+        c === r.active
           ? { deploymentName: `${this.name}-${c}`, labels: { [COLOR_LABEL]: c }, ...main, primary: true }
           : {
               deploymentName: `${this.name}-${c}`,
               labels: { [COLOR_LABEL]: c },
               replicas: idle,
               maxReplicas: idle,
-              image: r.options.idleImage,
+              image: r.idleImage,
               primary: false,
             },
       );
@@ -153,28 +155,30 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
 
   private createDeployment(t: Track): ApiObject {
     const id = t.deploymentName === this.name ? 'Deployment' : `Deployment-${t.deploymentName.slice(this.name.length + 1)}`;
-    const strategy =
-      this.release.kind === 'recreate'
+    const r = this.release.options;
+    const strategy: IDeploymentStrategy =
+      r.kind === 'recreate'
         ? { type: 'Recreate' }
         : {
             type: 'RollingUpdate',
             rollingUpdate:
-              this.release.kind === 'rolling'
-                ? { maxSurge: this.release.options.maxSurge, maxUnavailable: this.release.options.maxUnavailable }
-                : { maxSurge: '25%', maxUnavailable: 0 },
+              r.kind === 'rolling' ? { maxSurge: r.maxSurge, maxUnavailable: r.maxUnavailable } : { maxSurge: '25%', maxUnavailable: 0 },
           };
     const autoscaled = t.primary && this.autoscaling !== undefined;
-    return new ApiObject(this, id, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: t.deploymentName, namespace: this.namespace, labels: { ...this.objectLabels, ...t.labels } },
-      spec: {
-        ...(autoscaled ? {} : { replicas: t.replicas }),
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...this.podSelector, ...t.labels } },
-        strategy,
-        template: Lazy.any({ produce: () => this.podTemplate(t.maxReplicas, t.labels, { image: t.image }) }),
-      },
-    });
+    return modelObject(
+      this,
+      id,
+      () =>
+        new Deployment({
+          metadata: { name: t.deploymentName, namespace: this.namespace, labels: { ...this.objectLabels, ...t.labels } },
+          spec: {
+            ...(autoscaled ? {} : { replicas: t.replicas }),
+            revisionHistoryLimit: 5,
+            selector: { matchLabels: { ...this.podSelector, ...t.labels } },
+            strategy,
+            template: this.podTemplate(t.maxReplicas, t.labels, { image: t.image }),
+          },
+        }),
+    );
   }
 }

@@ -1,7 +1,9 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
+import { DaemonSet } from 'kubernetes-models/apps/v1';
 import { Construct } from 'constructs';
 import { Volume } from '../config/volume';
 import { Problems } from '../core/errors';
+import { modelObject } from '../core/model-object';
 import { PodCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
@@ -62,17 +64,20 @@ export class NodeAgent extends Workload {
     const main: ContainerProps = { ...props, mounts: [...(props.mounts ?? []), ...hostVolumes] };
     super(scope, id, { ...props, ...main, placement: { ...props.placement, tolerations, spread: false } }, 'NodeAgent', 'node-agent');
     this.expectedNodes = props.expectedNodes ?? 3;
-    this.daemonSet = new ApiObject(this, 'Resource', {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
-      spec: {
-        selector: { matchLabels: { ...this.podSelector } },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: props.maxUnavailable ?? 1 } },
-        revisionHistoryLimit: 5,
-        template: Lazy.any({ produce: () => this.podTemplate(1) }),
-      },
-    });
+    this.daemonSet = modelObject(
+      this,
+      'Resource',
+      () =>
+        new DaemonSet({
+          metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+          spec: {
+            selector: { matchLabels: { ...this.podSelector } },
+            updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: props.maxUnavailable ?? 1 } },
+            revisionHistoryLimit: 5,
+            template: this.podTemplate(1),
+          },
+        }),
+    );
   }
 
   protected override validateProps(props: NodeAgentProps, problems: Problems): void {

@@ -1,4 +1,5 @@
 import { IssueInput } from '../core/errors';
+import { unpinnedImageIssue } from '../core/names';
 import { PodCount, resolvePodCount } from '../policy/pod-disruption-budget';
 
 /** Blue/green colours. */
@@ -7,49 +8,86 @@ export enum Color {
   GREEN = 'green',
 }
 
+/** Options of `Release.rolling()`. */
+export interface RollingOptions {
+  /** Extra pods during a rollout. @default '25%' */
+  readonly maxSurge?: PodCount;
+  /** Pods that may be unavailable during a rollout. @default 0 */
+  readonly maxUnavailable?: PodCount;
+}
+
+/** Options of `Release.blueGreen()`. */
+export interface BlueGreenOptions {
+  /** The colour the Service selects. */
+  readonly active: Color;
+  /** Image of the idle colour (the next or previous version). @default - the workload's image */
+  readonly idleImage?: string;
+  /** Replicas of the idle colour. @default - as many as the active colour when `idleImage` is set, else 0 */
+  readonly idleReplicas?: number;
+}
+
+/** Options of `Release.canary()`. */
+export interface CanaryOptions {
+  /** Image of the canary (the new version). */
+  readonly image: string;
+  /** Canary replicas. @default 1 */
+  readonly replicas?: number;
+}
+
+/** A release strategy with its options resolved; `kind` tells which. */
+export type ReleaseOptions =
+  | ({ readonly kind: 'rolling' } & Required<RollingOptions>)
+  | { readonly kind: 'recreate' }
+  | ({ readonly kind: 'blue-green' } & BlueGreenOptions)
+  | ({ readonly kind: 'canary' } & CanaryOptions & { readonly replicas: number });
+
 /** How a new version reaches users. */
 export class Release {
   /**
    * Rolling update; the default keeps every replica serving (`maxUnavailable: 0`)
    * and adds up to 25% surge pods, which count against the quota.
    */
-  public static rolling(options: { maxSurge?: PodCount; maxUnavailable?: PodCount } = {}): Release {
-    return new Release('rolling', { maxSurge: options.maxSurge ?? '25%', maxUnavailable: options.maxUnavailable ?? 0 });
+  public static rolling(options: RollingOptions = {}): Release {
+    return new Release({ kind: 'rolling', maxSurge: options.maxSurge ?? '25%', maxUnavailable: options.maxUnavailable ?? 0 });
   }
   /** Stop every old pod, then start the new ones (downtime; for apps that cannot run two versions). */
   public static recreate(): Release {
-    return new Release('recreate', {});
+    return new Release({ kind: 'recreate' });
   }
   /**
    * Two Deployments, `<name>-blue` and `<name>-green`, behind one Service that
    * selects the `active` colour. The idle colour runs `idleImage` (the next or
    * previous version) with `idleReplicas`, ready to switch to.
    */
-  public static blueGreen(options: { active: Color; idleImage?: string; idleReplicas?: number }): Release {
-    return new Release('blue-green', options);
+  public static blueGreen(options: BlueGreenOptions): Release {
+    return new Release({ ...options, kind: 'blue-green' });
   }
   /**
    * A second Deployment `<name>-canary` with the new `image`, selected by the
    * same Service: traffic splits by replica count (canary / (stable + canary)).
    */
-  public static canary(options: { image: string; replicas?: number }): Release {
-    return new Release('canary', { replicas: 1, ...options });
+  public static canary(options: CanaryOptions): Release {
+    return new Release({ replicas: 1, ...options, kind: 'canary' });
   }
-  private constructor(
-    public readonly kind: 'rolling' | 'recreate' | 'blue-green' | 'canary',
-    public readonly options: Record<string, any>,
-  ) {}
+  private constructor(public readonly options: ReleaseOptions) {}
+
+  /** Which strategy. */
+  public get kind(): ReleaseOptions['kind'] {
+    return this.options.kind;
+  }
 
   /** Extra pods a rollout of `replicas` pods may add. */
   public surge(replicas: number): number {
-    if (this.kind !== 'rolling' && this.kind !== 'canary') return 0;
-    return resolvePodCount(this.kind === 'rolling' ? this.options.maxSurge : '25%', replicas);
+    const o = this.options;
+    if (o.kind !== 'rolling' && o.kind !== 'canary') return 0;
+    return resolvePodCount(o.kind === 'rolling' ? o.maxSurge : '25%', replicas);
   }
 
   public issues(): IssueInput[] {
     const out: IssueInput[] = [];
-    if (this.kind === 'rolling') {
-      const { maxSurge, maxUnavailable } = this.options;
+    const o = this.options;
+    if (o.kind === 'rolling') {
+      const { maxSurge, maxUnavailable } = o;
       const zero = (v: PodCount) => v === 0 || v === '0%';
       for (const [f, v] of [
         ['maxSurge', maxSurge],
@@ -83,8 +121,17 @@ export class Release {
           fix: 'use a whole replica count',
         });
     };
-    if (this.kind === 'canary') count('replicas', this.options.replicas, 1);
-    if (this.kind === 'blue-green') count('idleReplicas', this.options.idleReplicas, 0);
+    // The second track's image is checked like the workload's own: the rule must see every image.
+    if (o.kind === 'canary') {
+      count('replicas', o.replicas, 1);
+      const issue = unpinnedImageIssue('release.image', o.image);
+      if (issue) out.push(issue);
+    }
+    if (o.kind === 'blue-green') {
+      count('idleReplicas', o.idleReplicas, 0);
+      const issue = o.idleImage === undefined ? undefined : unpinnedImageIssue('release.idleImage', o.idleImage);
+      if (issue) out.push(issue);
+    }
     return out;
   }
 }

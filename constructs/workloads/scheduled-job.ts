@@ -1,6 +1,8 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import { CronJob } from 'kubernetes-models/batch/v1';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
+import { modelObject } from '../core/model-object';
 import { JobProps, JobWorkload } from './batch-job';
 import { cronScheduleIssue, timeZoneError } from './cron-schedule';
 
@@ -45,21 +47,24 @@ export class ScheduledJob extends JobWorkload {
     const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     const spec = this.jobSpec(props);
-    this.cronJob = new ApiObject(this, 'Resource', {
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
-      spec: {
-        schedule: props.schedule.trim(),
-        ...(props.timeZone ? { timeZone: props.timeZone } : {}),
-        concurrencyPolicy: this.concurrencyPolicy,
-        ...(deadline !== undefined ? { startingDeadlineSeconds: deadline } : {}),
-        successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
-        failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 1,
-        suspend: props.suspend ?? false,
-        jobTemplate: { metadata: { labels: this.objectLabels }, spec: Lazy.any({ produce: spec }) },
-      },
-    });
+    this.cronJob = modelObject(
+      this,
+      'Resource',
+      () =>
+        new CronJob({
+          metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+          spec: {
+            schedule: props.schedule.trim(),
+            ...(props.timeZone ? { timeZone: props.timeZone } : {}),
+            concurrencyPolicy: this.concurrencyPolicy,
+            ...(deadline !== undefined ? { startingDeadlineSeconds: deadline } : {}),
+            successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
+            failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 1,
+            suspend: props.suspend ?? false,
+            jobTemplate: { metadata: { labels: this.objectLabels }, spec: spec() },
+          },
+        }),
+    );
   }
 
   protected override validateProps(props: ScheduledJobProps, problems: Problems): void {

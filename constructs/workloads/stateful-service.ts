@@ -1,9 +1,12 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
+import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { IServiceSpec, IVolumeMount, Service } from 'kubernetes-models/v1';
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupSchedule } from '../backup/backup-schedule';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
+import { modelObject } from '../core/model-object';
 import { Annotations } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { Storage, StorageInput } from '../core/quantity';
@@ -13,7 +16,7 @@ import { Protocol } from '../networking/network-intent';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
 import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
-import { Workload, WorkloadProps } from './workload';
+import { Workload, WorkloadProps, podSelectorOf } from './workload';
 
 /** How pods start and stop. */
 export enum PodManagementPolicy {
@@ -102,6 +105,9 @@ export class StatefulService extends Workload implements IVerticallyScalable {
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
     // Databases default to Guaranteed QoS (evicted last), sized MEDIUM unless told otherwise.
+    // Replicas of a data store never share a host when avoidable.
+    const name = props.name ?? id;
+    const apart = (props.replicas ?? 1) >= 2 && !props.placement?.podAntiAffinity;
     super(
       scope,
       id,
@@ -109,6 +115,14 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         ...props,
         qos: props.qos ?? Qos.GUARANTEED,
         resources: props.resources ?? (props.qos === undefined ? ResourcePreset.MEDIUM : undefined),
+        ...(apart
+          ? {
+              placement: {
+                ...props.placement,
+                podAntiAffinity: [{ labels: podSelectorOf(name), topologyKey: NodeLabels.HOSTNAME, weight: 100 }],
+              },
+            }
+          : {}),
       },
       'StatefulService',
       'database',
@@ -123,64 +137,58 @@ export class StatefulService extends Workload implements IVerticallyScalable {
       targetPort: p.name,
       protocol: p.protocol ?? Protocol.TCP,
     }));
-    this.headlessService = new ApiObject(this, 'HeadlessService', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
-      spec: {
-        clusterIP: 'None',
-        publishNotReadyAddresses: true,
-        selector: { ...this.podSelector },
-        ports,
-      },
-    });
+    const service = (name: string, spec: IServiceSpec) =>
+      new Service({ metadata: { name, namespace: this.namespace, labels: this.objectLabels }, spec: { ...spec, ports } });
+    this.headlessService = modelObject(this, 'HeadlessService', () =>
+      service(this.name, { clusterIP: 'None', publishNotReadyAddresses: true, selector: { ...this.podSelector } }),
+    );
     if (props.clientService) {
-      this.clientService = new ApiObject(this, 'ClientService', {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: `${this.name}-client`, namespace: this.namespace, labels: this.objectLabels },
-        spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports },
-      });
+      this.clientService = modelObject(this, 'ClientService', () =>
+        service(`${this.name}-client`, { type: 'ClusterIP', selector: { ...this.podSelector } }),
+      );
     }
     const retention = {
       whenDeleted: props.claimRetention?.whenDeleted ?? ClaimRetentionPolicy.RETAIN,
       whenScaled: props.claimRetention?.whenScaled ?? ClaimRetentionPolicy.RETAIN,
     };
     const retained = retention.whenDeleted === ClaimRetentionPolicy.RETAIN && retention.whenScaled === ClaimRetentionPolicy.RETAIN;
-    this.statefulSet = new ApiObject(this, 'Resource', {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: this.objectLabels,
-        ...(claims.length && retained ? { annotations: { [Annotations.RETAIN]: 'true' } } : {}),
-      },
-      spec: {
-        serviceName: this.name,
-        replicas: this.replicas,
-        podManagementPolicy: props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY,
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: props.partition ?? 0 } },
-        persistentVolumeClaimRetentionPolicy: retention,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...this.podSelector } },
-        template: Lazy.any({ produce: () => this.statefulTemplate() }),
-        ...(claims.length
-          ? {
-              volumeClaimTemplates: claims.map((c) => ({
-                metadata: { name: c.name, labels: { ...this.podSelector } },
-                spec: {
-                  accessModes: [...(c.accessModes ?? [AccessMode.READ_WRITE_ONCE])],
-                  ...(c.storageClass
-                    ? { storageClassName: typeof c.storageClass === 'string' ? c.storageClass : c.storageClass.name }
-                    : {}),
-                  resources: { requests: { storage: c.storage.toString() } },
-                },
-              })),
-            }
-          : {}),
-      },
-    });
+    this.statefulSet = modelObject(
+      this,
+      'Resource',
+      () =>
+        new StatefulSet({
+          metadata: {
+            name: this.name,
+            namespace: this.namespace,
+            labels: this.objectLabels,
+            ...(claims.length && retained ? { annotations: { [Annotations.RETAIN]: 'true' } } : {}),
+          },
+          spec: {
+            serviceName: this.name,
+            replicas: this.replicas,
+            podManagementPolicy: props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY,
+            updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: props.partition ?? 0 } },
+            persistentVolumeClaimRetentionPolicy: retention,
+            revisionHistoryLimit: 5,
+            selector: { matchLabels: { ...this.podSelector } },
+            template: this.podTemplate(this.replicas),
+            ...(claims.length
+              ? {
+                  volumeClaimTemplates: claims.map((c) => ({
+                    metadata: { name: c.name, labels: { ...this.podSelector } },
+                    spec: {
+                      accessModes: [...(c.accessModes ?? [AccessMode.READ_WRITE_ONCE])],
+                      ...(c.storageClass
+                        ? { storageClassName: typeof c.storageClass === 'string' ? c.storageClass : c.storageClass.name }
+                        : {}),
+                      resources: { requests: { storage: c.storage.toString() } },
+                    },
+                  })),
+                }
+              : {}),
+          },
+        }),
+    );
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
     addCheck(this, 'StatefulService', () => this.checkStateful());
     addCheck(this, 'StatefulService', () => this.checkStorageClasses());
@@ -345,32 +353,9 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     }
   }
 
-  private statefulTemplate() {
-    const t = this.podTemplate(this.replicas);
-    const spec = t.spec!;
-    const containers = spec.containers.map((c, i) =>
-      i === 0 && this.claims.length
-        ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), ...this.claims.map((cl) => ({ name: cl.name, mountPath: cl.mountPath }))] }
-        : c,
-    );
-    // Replicas of a data store never share a host when avoidable.
-    const antiAffinity =
-      this.replicas >= 2 && !this.props.placement?.podAntiAffinity
-        ? {
-            affinity: {
-              ...spec.affinity,
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    podAffinityTerm: { labelSelector: { matchLabels: { ...this.podSelector } }, topologyKey: NodeLabels.HOSTNAME },
-                  },
-                ],
-              },
-            },
-          }
-        : {};
-    return { ...t, spec: { ...spec, containers, ...antiAffinity } };
+  /** Each claim is mounted into the main container; its volume comes from `volumeClaimTemplates`, not the pod. */
+  protected override mainOnlyMounts(): IVolumeMount[] {
+    return this.claims.map((c) => ({ name: c.name, mountPath: c.mountPath }));
   }
 
   private checkStateful(): IssueInput[] {

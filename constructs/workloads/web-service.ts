@@ -1,6 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Service } from 'kubernetes-models/v1';
 import { Problems } from '../core/errors';
+import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
 import { isIP } from 'net';
 import { annotationIssues } from '../core/annotations';
@@ -91,30 +93,33 @@ export class WebService extends DeploymentWorkload {
     };
     this.serviceDnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
     const protocolOf = new Map(ports.map((p) => [p.name, p.protocol ?? Protocol.TCP]));
-    this.service = new ApiObject(this, 'Service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: this.objectLabels,
-        ...(props.serviceAnnotations ? { annotations: { ...props.serviceAnnotations } } : {}),
-      },
-      spec: {
-        type: this.serviceType,
-        ...(props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
-        ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...props.loadBalancerSourceRanges] } : {}),
-        ...(lb && !allocate ? { allocateLoadBalancerNodePorts: false } : {}),
-        selector: { ...this.serviceSelector },
-        ports: this.servicePorts.map((p) => ({
-          name: p.name,
-          port: p.port,
-          targetPort: p.targetPort ?? p.name,
-          protocol: protocolOf.get(p.targetPort ?? p.name) ?? Protocol.TCP,
-        })),
-        ...(props.sessionAffinity ? { sessionAffinity: 'ClientIP' } : {}),
-      },
-    });
+    this.service = modelObject(
+      this,
+      'Service',
+      () =>
+        new Service({
+          metadata: {
+            name: this.name,
+            namespace: this.namespace,
+            labels: this.objectLabels,
+            ...(props.serviceAnnotations ? { annotations: { ...props.serviceAnnotations } } : {}),
+          },
+          spec: {
+            type: this.serviceType,
+            ...(props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
+            ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...props.loadBalancerSourceRanges] } : {}),
+            ...(lb && !allocate ? { allocateLoadBalancerNodePorts: false } : {}),
+            selector: { ...this.serviceSelector },
+            ports: this.servicePorts.map((p) => ({
+              name: p.name,
+              port: p.port,
+              targetPort: p.targetPort ?? p.name,
+              protocol: protocolOf.get(p.targetPort ?? p.name) ?? Protocol.TCP,
+            })),
+            ...(props.sessionAffinity ? { sessionAffinity: 'ClientIP' } : {}),
+          },
+        }),
+    );
     // Default-deny namespaces drop traffic from outside: open the Service's ports to it.
     // Under the Cluster policy the client's address is SNATed away, so only Local can narrow the peers.
     if (external) {

@@ -2,7 +2,7 @@ import { constructId } from '../core/names';
 import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IContainer, IPodTemplateSpec } from 'kubernetes-models/v1';
+import type { IContainer, IPodTemplateSpec, IVolumeMount } from 'kubernetes-models/v1';
 import { ConfigMap } from '../config/config-map';
 import { EnvValue } from '../config/env';
 import { SecretSource } from '../config/secret-ref';
@@ -81,6 +81,11 @@ export interface WorkloadProps extends ContainerProps {
   readonly singletonReason?: string;
 }
 
+/** The labels selecting the pods of the workload named `name` (stable: changing them replaces the workload). */
+export function podSelectorOf(name: string): Readonly<Record<string, string>> {
+  return { [Labels.NAME]: name, [Labels.INSTANCE]: name };
+}
+
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
 
 /**
@@ -114,7 +119,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     this.qos = props.qos ?? Qos.BURSTABLE;
     problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'name', this.name));
     problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
-    this.podSelector = { [Labels.NAME]: this.name, [Labels.INSTANCE]: this.name };
+    this.podSelector = podSelectorOf(this.name);
     this.labels = componentLabels({
       name: this.name,
       component: props.component ?? component,
@@ -319,6 +324,14 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return this.team ? this.team.limitRange.resolve(c.own ?? {}) : { requests: c.own?.requests ?? {}, limits: c.own?.limits ?? {} };
   }
 
+  /**
+   * Mounts of the main container whose volume is not a pod volume (a
+   * StatefulSet's per-pod claims), after its own mounts.
+   */
+  protected mainOnlyMounts(): IVolumeMount[] {
+    return [];
+  }
+
   /** The pod template, with restricted security, scratch volumes and the config hash. */
   protected podTemplate(
     maxReplicas: number,
@@ -329,10 +342,11 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const all = [...this.initContainers, ...this.containers];
     const volumes = new Map<string, Volume>();
     for (const v of [...scratch.map((m) => m.volume), ...all.flatMap((c) => c.volumes)]) volumes.set(v.name, v);
-    const toJson = (c: ResolvedContainer, i: number): IContainer => {
-      const json = containerToJson(c, scratch);
-      return i === 0 && overrides.image && c === this.containers[0] ? { ...json, image: overrides.image } : json;
-    };
+    // A release track runs its own image: the main container is built with it, not edited after.
+    const [main, ...rest] = this.containers;
+    const containers = [overrides.image ? { ...main, props: { ...main.props, image: overrides.image } } : main, ...rest];
+    const toJson = (c: ResolvedContainer, i: number): IContainer =>
+      containerToJson(c, scratch, undefined, i === 0 ? this.mainOnlyMounts() : []);
     const hash = this.configHash();
     const uid = this.props.runAsUser ?? DEFAULTS.runAsUser;
     return {
@@ -367,7 +381,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         ...(this.priorityClassName ? { priorityClassName: this.priorityClassName } : {}),
         ...(overrides.restartPolicy ? { restartPolicy: overrides.restartPolicy } : {}),
         ...(this.initContainers.length ? { initContainers: this.initContainers.map((c) => containerToJson(c, scratch)) } : {}),
-        containers: this.containers.map(toJson),
+        containers: containers.map(toJson),
         volumes: [...volumes.values()].map((v) => v.toJson()),
         ...renderPlacement(this.props.placement ?? {}, { ...this.podSelector, ...extraLabels }, maxReplicas),
       },
@@ -571,7 +585,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const scratch = this.scratchMounts();
     for (const c of [...this.initContainers, ...this.containers]) {
       const paths = new Set<string>();
-      for (const m of containerToJson(c, scratch).volumeMounts ?? []) {
+      for (const m of containerToJson(c, scratch, undefined, c === this.containers[0] ? this.mainOnlyMounts() : []).volumeMounts ?? []) {
         if (paths.has(m.mountPath))
           out.push({
             code: 'MOUNT_PATH_DUPLICATE',

@@ -15,19 +15,27 @@ describe('BlueprintChart', () => {
     expect(find(objects, 'ConfigMap', 'a').metadata.labels).toMatchObject({ [Labels.MANAGED_BY]: MANAGED_BY, [Labels.PART_OF]: 'shop' });
   });
 
-  test('cluster-scoped objects lose a namespace cdk8s would stamp (also through chart.toJson and Testing.synth)', () => {
+  test('a chart namespace never reaches cluster-scoped objects; an explicit one is a typed error, not edited away', () => {
     const app = Testing.app();
-    const chart = new BlueprintChart(app, 'c', { owner: 'platform' });
-    (chart as any).namespace = 'oops'; // what a chart namespace would do
+    const chart = new BlueprintChart(app, 'c', { owner: 'platform', namespace: 'oops' } as any);
+    expect(chart.namespace).toBeUndefined();
     new ApiObject(chart, 'pc', {
       apiVersion: 'scheduling.k8s.io/v1',
       kind: 'PriorityClass',
-      metadata: { name: 'high', namespace: 'oops' },
+      metadata: { name: 'high' },
       value: 1000,
     } as any);
     const [pc] = Testing.synth(chart);
     expect(pc.metadata.namespace).toBeUndefined();
     expect(pc.metadata.annotations[Annotations.OWNER]).toBe('platform');
+    const chart2 = new BlueprintChart(Testing.app(), 'c', { owner: 'platform' });
+    new ApiObject(chart2, 'pc2', {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'low', namespace: 'oops' },
+      value: 1,
+    } as any);
+    expect(expectCode(() => Testing.synth(chart2), 'SCOPE_NAMESPACE_ON_CLUSTER_OBJECT').path).toBe('c/pc2');
   });
 
   test('an invalid owner is a NAME_INVALID error', () => {

@@ -81,6 +81,11 @@ describe('StatefulService', () => {
     expect(find(objects, 'PodDisruptionBudget', 'cassandra').spec.maxUnavailable).toBe(1);
   });
 
+  test('the claim mounts are part of the built template: a claim over a writable path is MOUNT_PATH_DUPLICATE', () => {
+    const { app } = cassandra({ claims: [{ name: 'data', mountPath: '/tmp', size: '1Gi', storageClass: 'gp3' }] });
+    expect(expectCode(() => renderApp(app), 'MOUNT_PATH_DUPLICATE').value).toBe('/tmp');
+  });
+
   test('stable identities: podName, podDnsName, peerDnsNames', () => {
     const { db } = cassandra();
     expect(db.podName(0)).toBe('cassandra-0');

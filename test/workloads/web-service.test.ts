@@ -229,6 +229,7 @@ describe('WebService', () => {
     expect(svc.minReplicas).toBe(5);
     expect(svc.deployments.map((d) => d.name)).toEqual(['web', 'web-canary']);
     expect(svc.deployment).toBe(svc.deployments[0]);
+    expect(svc.release.options).toEqual({ kind: 'canary', image: 'ghcr.io/acme/web:1.5.0', replicas: 1 });
   });
 
   test('blue/green: the Service selects the active colour only', () => {
@@ -315,6 +316,14 @@ describe('WebService errors', () => {
     for (const image of ['nginx', 'nginx:latest', 'registry:5000/app', '']) expectCode(() => build({ image }), 'IMAGE_UNPINNED');
     expect(() => build({ image: 'registry:5000/app:1.0' })).not.toThrow();
     expect(() => build({ image: `app@sha256:${'a'.repeat(64)}` })).not.toThrow();
+  });
+
+  test('IMAGE_UNPINNED: a release track’s image is judged like the workload’s own', () => {
+    expect(expectCode(() => build({ release: Release.canary({ image: 'nginx' }) }), 'IMAGE_UNPINNED').field).toBe('release.image');
+    expect(
+      expectCode(() => build({ release: Release.blueGreen({ active: Color.BLUE, idleImage: 'nginx:latest' }) }), 'IMAGE_UNPINNED').field,
+    ).toBe('release.idleImage');
+    expect(() => build({ release: Release.canary({ image: 'nginx:1.27.2' }) })).not.toThrow();
   });
 
   test('PLAINTEXT_SECRET, unless explicitly allowed; the value is never echoed', () => {
