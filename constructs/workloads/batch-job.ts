@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IJobSpec, Job } from 'kubernetes-models/batch/v1';
+import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, Problems } from '../core/errors';
 import { modelObject } from '../core/model-object';

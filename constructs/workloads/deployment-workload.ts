@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { Deployment, IDeploymentStrategy } from 'kubernetes-models/apps/v1';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1/DeploymentStrategy';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { modelObject } from '../core/model-object';

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { DaemonSet } from 'kubernetes-models/apps/v1';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Construct } from 'constructs';
 import { Volume } from '../config/volume';
 import { Problems } from '../core/errors';

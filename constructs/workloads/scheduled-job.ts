@@ -1,5 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { CronJob } from 'kubernetes-models/batch/v1';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { modelObject } from '../core/model-object';

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { StatefulSet } from 'kubernetes-models/apps/v1';
-import { IServiceSpec, IVolumeMount, Service } from 'kubernetes-models/v1';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { Service } from 'kubernetes-models/v1/Service';
+import type { IServiceSpec, IVolumeMount } from 'kubernetes-models/v1';
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupSchedule } from '../backup/backup-schedule';
 import { addCheck } from '../core/checks';

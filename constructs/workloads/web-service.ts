@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Service } from 'kubernetes-models/v1';
+import { Service } from 'kubernetes-models/v1/Service';
 import { Problems } from '../core/errors';
 import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
