@@ -54,7 +54,7 @@ export interface EnvironmentConfig {
   readonly access: Readonly<Record<string, TeamAccessProps>>;
   /** Git repository Argo CD syncs the environment from; `path` defaults to `dist/<name>`. */
   readonly gitops: { readonly repoUrl: string; readonly revision?: string; readonly path?: string };
-  /** Velero backups of every data holder (ledger, MySQL, Cassandra, random-generator's claims). @default - none */
+  /** Velero backups of every data holder (ledger, MySQL, Cassandra, random-generator's claims, Prometheus). @default - none */
   readonly backups?: BackupPolicy;
   /** Production: serving workloads keep two pods or more (HA_SINGLE_REPLICA). @default false */
   readonly production?: boolean;
@@ -329,7 +329,10 @@ export function buildEnvironment(
   const randomNs = scenario('random-generator', true);
   const random = new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs, storageClass: platform.storage.data });
 
-  if (config.backups) for (const holder of [ledger, hello.database, cassandra.cluster, random.stateful]) holder.backUp(config.backups);
+  if (config.backups) {
+    const holders = [ledger, hello.database, cassandra.cluster, random.stateful, platform.monitoring.prometheus];
+    for (const holder of holders) holder.backUp(config.backups);
+  }
   return app;
 }
 

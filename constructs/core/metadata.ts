@@ -22,6 +22,13 @@ export const Annotations = {
   RETAIN: 'cluster-blueprints.io/retain',
 } as const;
 
+/**
+ * Label on a Namespace saying which kind of environment it serves. TeamNamespace sets it to
+ * `production` in an environment whose cluster facts say `production: true`; the day-2 rules
+ * ask for backups of data held there.
+ */
+export const ENVIRONMENT_LABEL = 'cluster-blueprints.io/environment';
+
 /** The `managed-by` value stamped on every object. */
 export const MANAGED_BY = 'cluster-blueprints';
 

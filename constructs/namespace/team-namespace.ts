@@ -5,7 +5,8 @@ import { Construct, IConstruct } from 'constructs';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { ResolvedCompute } from '../core/resources';
-import { Annotations, componentLabels, setOwner } from '../core/metadata';
+import { clusterFactsOf } from '../core/cluster-facts';
+import { Annotations, ENVIRONMENT_LABEL, componentLabels, setOwner } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { Cpu, Memory, Quantity, Storage } from '../core/quantity';
 import { ClaimLimitsProps, ContainerLimitsProps, EffectiveDefaults, LimitRange } from './limit-range';
@@ -125,6 +126,8 @@ export class TeamNamespace extends Construct {
   /** The ServiceAccount workloads use (token not mounted). */
   public readonly serviceAccountName: string;
   public readonly holdsData: boolean;
+  /** Serves a production environment (cluster facts `production`): labelled `cluster-blueprints.io/environment: production`. */
+  public readonly production: boolean;
   public readonly namespaceObject: ApiObject;
   private readonly consumers: IQuotaConsumer[] = [];
 
@@ -135,10 +138,18 @@ export class TeamNamespace extends Construct {
     this.owner = props.owner ?? this.name;
     this.dnsSuffix = `${this.name}.svc.cluster.local`;
     this.holdsData = props.holdsData ?? false;
+    this.production = clusterFactsOf(this).production ?? false;
     problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'name', this.name));
     problems.addAll(nameIssue(NameRule.LABEL_VALUE, 'owner', this.owner));
     for (const [k, v] of Object.entries(props.labels ?? {})) {
       problems.addAll(nameIssue(NameRule.LABEL_KEY, `labels.${k}`, k), nameIssue(NameRule.LABEL_VALUE, `labels.${k}`, v));
+      problems.check(k === ENVIRONMENT_LABEL, {
+        code: 'NAMESPACE_LABEL_RESERVED',
+        field: `labels.${k}`,
+        value: v,
+        message: 'is set from the environment: a hand-set value would switch the production checks on or off behind its back',
+        fix: 'remove the label; declare production with setClusterFacts(app, { production: true })',
+      });
     }
     this.podSecurity = {
       enforce: props.podSecurity?.enforce ?? PodSecurityLevel.RESTRICTED,
@@ -183,6 +194,8 @@ export class TeamNamespace extends Construct {
         labels: {
           ...props.labels,
           ...componentLabels({ name: 'team-namespace', instance: this.name, component: 'namespace' }),
+          // Production-ness comes from the environment's cluster facts, never from a hand-set label.
+          ...(this.production ? { [ENVIRONMENT_LABEL]: 'production' } : {}),
           'pod-security.kubernetes.io/enforce': this.podSecurity.enforce,
           'pod-security.kubernetes.io/enforce-version': this.podSecurity.version,
           'pod-security.kubernetes.io/audit': this.podSecurity.audit,

@@ -1,12 +1,10 @@
+import { ENVIRONMENT_LABEL } from '../core/metadata';
 import { ManifestIndex, arr } from './manifest-index';
 import { Rule, v } from './rule';
 
 /*
  * Day-2 safety: what protects data after the first deploy.
  */
-
-/** Label (or annotation) on a Namespace that says which environment it serves; `production` asks for backups. */
-export const ENVIRONMENT_LABEL = 'cluster-blueprints.io/environment';
 
 /** Objects that hold data: PersistentVolumeClaims and StatefulSets with claim templates. */
 export function dataHolders(ix: ManifestIndex): any[] {

@@ -3,10 +3,12 @@ import { App } from 'cdk8s';
 import {
   BlueprintChart,
   BlueprintError,
+  ENVIRONMENT_LABEL,
   PodSecurityLevel,
   QuotaPreset,
   TeamNamespace,
   renderApp,
+  setClusterFacts,
   validateManifests,
 } from '../../constructs';
 import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart } from '../helpers';
@@ -131,6 +133,25 @@ describe('TeamNamespace', () => {
     const { chart } = testChart();
     new TeamNamespace(chart, 'db', { holdsData: true });
     expect(find(renderChart(chart), 'Namespace', 'db').metadata.annotations['cluster-blueprints.io/retain']).toBe('true');
+  });
+
+  test('a production environment (cluster facts) labels its namespaces; elsewhere the label is absent', () => {
+    const { app, chart } = testChart();
+    setClusterFacts(app, { production: true });
+    expect(new TeamNamespace(chart, 'db').production).toBe(true);
+    expect(find(renderChart(chart), 'Namespace', 'db').metadata.labels[ENVIRONMENT_LABEL]).toBe('production');
+    const plain = testChart();
+    new TeamNamespace(plain.chart, 'db');
+    expect(find(renderChart(plain.chart), 'Namespace', 'db').metadata.labels).not.toHaveProperty(ENVIRONMENT_LABEL);
+  });
+
+  test('NAMESPACE_LABEL_RESERVED: the environment label is not set by hand', () => {
+    const { chart } = testChart();
+    const issue = expectCode(
+      () => new TeamNamespace(chart, 'db', { labels: { [ENVIRONMENT_LABEL]: 'production' } }),
+      'NAMESPACE_LABEL_RESERVED',
+    );
+    expect(issue.field).toBe(`labels.${ENVIRONMENT_LABEL}`);
   });
 });
 

@@ -1,5 +1,6 @@
-import { ENVIRONMENTS, buildEnvironment, environment } from '../../stacks/environments';
-import { checkManifests, renderApp, validateManifests } from '../../constructs';
+import { App } from 'cdk8s';
+import { ENVIRONMENTS, buildEnvironment, environment, prod } from '../../stacks/environments';
+import { BackupSchedule, ENVIRONMENT_LABEL, checkManifests, renderApp, validateManifests } from '../../constructs';
 import { expectCode, ofKind } from '../helpers';
 
 describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
@@ -34,6 +35,44 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
       expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe(hasHostPath ? 'privileged' : 'restricted');
       expect(ns.metadata.labels['pod-security.kubernetes.io/audit']).toBe('restricted');
     }
+  });
+});
+
+describe('production-ness and backups', () => {
+  const findings = (app: App) => {
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    return checkManifests(objects, { nodeAllocatable: prod.nodeAllocatable, nodes: prod.expectedNodes }).findings;
+  };
+
+  test('prod labels every namespace production (from its config); dev and staging label none', () => {
+    for (const [name, env] of Object.entries(ENVIRONMENTS)) {
+      const namespaces = ofKind(
+        renderApp(buildEnvironment(env)).flatMap((r) => r.objects),
+        'Namespace',
+      );
+      expect(namespaces.map((n) => [n.metadata.name, n.metadata.labels[ENVIRONMENT_LABEL]])).toEqual(
+        namespaces.map((n) => [n.metadata.name, name === 'prod' ? 'production' : undefined]),
+      );
+    }
+  });
+
+  test('prod backs up every data holder: Cassandra, MySQL, the ledger, random-generator and the Prometheus claim', () => {
+    const app = buildEnvironment(prod);
+    const backedUp = app.node
+      .findAll()
+      .filter((c): c is BackupSchedule => c instanceof BackupSchedule)
+      .flatMap((s) => s.includedNamespaces);
+    expect(backedUp.sort()).toEqual(['cassandra', 'helloworld-db', 'monitoring', 'payments', 'random-generator']);
+    expect(findings(app)).toEqual([]);
+  });
+
+  test.each(['cassandra', 'helloworld-db', 'monitoring'])('prod without the %s backup gets BACKUP_MISSING there only', (ns) => {
+    const app = buildEnvironment(prod);
+    const schedule = app.node.findAll().find((c) => c instanceof BackupSchedule && c.includedNamespaces.includes(ns))!;
+    expect(schedule.node.scope!.node.tryRemoveChild(schedule.node.id)).toBe(true);
+    const missing = findings(app).filter((f) => f.rule === 'BACKUP_MISSING');
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing.map((f) => f.object.split('/')[1])).toEqual(missing.map(() => ns));
   });
 });
 
