@@ -35,11 +35,9 @@ describe.each(Object.keys(ENVIRONMENTS))('GitOps output of %s', (name) => {
   test(name === 'prod' ? 'backs up every data holder' : 'declares no backups', () => {
     const schedules = ofKind(objects, 'Schedule');
     if (name !== 'prod') return expect(schedules).toEqual([]);
-    const claimed = ofKind(objects, 'StatefulSet').filter(
-      (s) => s.spec.volumeClaimTemplates?.length && s.metadata.namespace !== 'monitoring',
-    );
+    const claimed = ofKind(objects, 'StatefulSet').filter((s) => s.spec.volumeClaimTemplates?.length);
     const covered = new Set(schedules.flatMap((s) => s.spec.template.includedNamespaces));
-    expect([...covered].sort()).toEqual(['cassandra', 'helloworld-db', 'payments', 'random-generator']);
+    expect([...covered].sort()).toEqual(['cassandra', 'helloworld-db', 'monitoring', 'payments', 'random-generator']);
     for (const s of claimed) expect(covered).toContain(s.metadata.namespace);
   });
 });
