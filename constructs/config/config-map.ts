@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { constructId } from '../core/shape';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -113,7 +113,7 @@ export class ConfigMap extends Construct {
   public readonly contentHash: string;
 
   constructor(scope: Construct, id: string, props: ConfigMapProps) {
-    super(scope, constructId(id, 'ConfigFile'));
+    super(scope, constructId(scope, id, 'ConfigFile'));
     const problems = new Problems(this, 'ConfigMap');
     const p: Partial<ConfigMapProps> = props !== null && typeof props === 'object' ? props : {};
     problems.check(p !== props, {

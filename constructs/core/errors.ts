@@ -58,6 +58,23 @@ export function formatIssue(issue: BlueprintIssue): string {
   return `${where}${who}${issue.code} '${issue.field}' ${issue.message}${got} — ${issue.fix}`;
 }
 
+const leaks = (v: unknown) => credentialIn(typeof v === 'string' ? v : safeJson(v)) !== undefined;
+
+/**
+ * An issue safe to print: an error message ends up in CI logs, so a value,
+ * field, path or message that looks like a credential is never echoed.
+ */
+function redacted(issue: BlueprintIssue): BlueprintIssue {
+  if (!issue || typeof issue !== 'object') return issue;
+  return {
+    ...issue,
+    ...('value' in issue && leaks(issue.value) ? { value: '<redacted>' } : {}),
+    ...(leaks(issue.message) ? { message: 'holds a value that looks like a credential (not shown)' } : {}),
+    ...(leaks(issue.field) ? { field: '<a field whose name looks like a credential>' } : {}),
+    ...(leaks(issue.path) ? { path: '<a construct whose id looks like a credential>' } : {}),
+  };
+}
+
 /**
  * The one error type of the library. It carries every issue found at once
  * (`issues`); `code`, `path`, `field`, `value` and `fix` mirror the first issue
@@ -72,7 +89,7 @@ export class BlueprintError extends Error {
   public readonly fix: string;
 
   constructor(issues: BlueprintIssue | readonly BlueprintIssue[]) {
-    const list = Array.isArray(issues) ? ([...issues] as BlueprintIssue[]) : [issues as BlueprintIssue];
+    const list = (Array.isArray(issues) ? ([...issues] as BlueprintIssue[]) : [issues as BlueprintIssue]).map(redacted);
     if (list.length === 0) throw new Error('BlueprintError needs at least one issue');
     const header = list.length === 1 ? '' : `${list.length} problems:\n  `;
     super(header + list.map(formatIssue).join('\n  '));
@@ -109,8 +126,7 @@ export class Problems {
 
   /** Records an issue. */
   public add(issue: IssueInput): void {
-    // An error message ends up in CI logs: a credential given as a value is never echoed.
-    const leaks = (v: unknown) => credentialIn(typeof v === 'string' ? v : safeJson(v)) !== undefined;
+    // An error message ends up in CI logs: a credential given as a value is never echoed (BlueprintError redacts the rest).
     this.found.push({
       ...issue,
       ...('value' in issue && leaks(issue.value) ? { value: '<redacted>' } : {}),

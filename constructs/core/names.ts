@@ -70,6 +70,23 @@ export function nameIssue(rule: NameRule, field: string, value: unknown): IssueI
   return { code: 'NAME_INVALID', field, value, message: `is not a valid ${rule}`, fix: HINTS[rule] };
 }
 
+/**
+ * `LABEL_INVALID` unless `value` (when given) is a label value: at most 63
+ * characters of letters, digits, '-', '_' and '.', alphanumeric at both ends.
+ * For props copied into a label (`version`, `component`), which the API server
+ * would refuse on every object that carries them.
+ */
+export function labelValueIssue(field: string, value: unknown): IssueInput | undefined {
+  if (value === undefined || (typeof value === 'string' && isLabelValue(value))) return undefined;
+  return {
+    code: 'LABEL_INVALID',
+    field,
+    value,
+    message: 'is not a valid label value (it is copied into a label of every object of the workload)',
+    fix: HINTS[NameRule.LABEL_VALUE],
+  };
+}
+
 /** Throws `NAME_INVALID` unless `value` satisfies `rule`. */
 export function assertName(rule: NameRule, field: string, value: unknown): string {
   const issue = nameIssue(rule, field, value);
@@ -99,21 +116,4 @@ export function unpinnedImageIssue(field: string, image: unknown): IssueInput | 
     message: 'has no pinned tag or digest',
     fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')",
   };
-}
-
-/**
- * A construct id as given by an untyped caller, checked before the constructs
- * library sees it (it would throw a TypeError on a non-string, a plain Error on '').
- */
-export function constructId(id: unknown, construct: string): string {
-  if (typeof id === 'string' && id.length > 0) return id;
-  throw new BlueprintError({
-    code: 'ID_INVALID',
-    path: '',
-    construct,
-    field: 'id',
-    value: id,
-    message: 'is not a non-empty string',
-    fix: "give each construct a string id, e.g. 'api'",
-  });
 }

@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { constructId } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -82,7 +82,7 @@ export class LimitRange extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LimitRangeProps) {
-    super(scope, constructId(id, 'LimitRange'));
+    super(scope, constructId(scope, id, 'LimitRange'));
     const problems = new Problems(this, 'LimitRange');
     this.name = props.name ?? 'limits';
     this.namespace = props.namespace;

@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { constructId } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -208,7 +208,7 @@ export class ResourceQuota extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ResourceQuotaProps) {
-    super(scope, constructId(id, 'QuotaPreset'));
+    super(scope, constructId(scope, id, 'QuotaPreset'));
     const problems = new Problems(this, 'ResourceQuota');
     this.name = props.name ?? 'quota';
     this.namespace = props.namespace;

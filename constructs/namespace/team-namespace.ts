@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { constructId } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
@@ -132,7 +132,7 @@ export class TeamNamespace extends Construct {
   private readonly consumers: IQuotaConsumer[] = [];
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
-    super(scope, constructId(id, 'TeamNamespace'));
+    super(scope, constructId(scope, id, 'TeamNamespace'));
     const problems = new Problems(this, 'TeamNamespace');
     this.name = props.name ?? id;
     this.owner = props.owner ?? this.name;

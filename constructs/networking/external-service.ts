@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { enter, is } from '../core/shape';
 import { isIP } from 'net';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -37,6 +37,23 @@ export interface ExternalAddressesProps extends ExternalServiceBaseProps {
   readonly addresses: readonly string[];
 }
 
+/** The shape of the props (checked at entry). */
+const EXTERNAL_SERVICE_SHAPE = is.object(
+  {
+    namespace: is.string,
+    name: is.string,
+    ports: is.list(
+      is.object({ name: is.string, port: is.number, targetPort: is.number, protocol: is.oneOf(Object.values(Protocol), 'Protocol') }, [
+        'name',
+        'port',
+      ]),
+    ),
+    hostName: is.string,
+    addresses: is.list(is.string),
+  },
+  ['ports'],
+);
+
 /**
  * Something outside the cluster, reachable by a cluster-local name
  * (`<name>.<ns>.svc.cluster.local`). Two typed variants:
@@ -64,7 +81,8 @@ export class ExternalService extends Construct {
   private readonly ports: readonly ExternalPort[];
 
   private constructor(scope: Construct, id: string, props: ExternalHostNameProps | ExternalAddressesProps, kind: 'hostname' | 'addresses') {
-    super(scope, constructId(id, 'ExternalService'));
+    enter(scope, id, props, 'ExternalService', EXTERNAL_SERVICE_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'ExternalService');
     this.name = props.name ?? id;
     this.namespace = props.namespace;

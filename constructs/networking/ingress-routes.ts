@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { checkShape, enter, is } from '../core/shape';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
@@ -48,6 +48,27 @@ export interface IngressRoutesProps {
   readonly externalDns?: boolean;
 }
 
+const ROUTE_SHAPE = is.object(
+  { path: is.string, backend: is.object({ servicePorts: is.list(is.object({ name: is.string, port: is.number })) }), port: is.string },
+  ['path', 'backend'],
+);
+
+/** The shape of the props (checked at entry). */
+const INGRESS_ROUTES_SHAPE = is.object(
+  {
+    namespace: is.string,
+    name: is.string,
+    host: is.string,
+    routes: is.list(ROUTE_SHAPE),
+    ingressClassName: is.string,
+    tlsSecretName: is.string,
+    issuer: is.instance(ClusterIssuer),
+    controllerNamespace: is.string,
+    externalDns: is.boolean,
+  },
+  ['host'],
+);
+
 /**
  * An Ingress with path-based routing (`/user`, `/product`), TLS, the
  * controller's class, the external-dns hostname annotation, and the network
@@ -66,7 +87,8 @@ export class IngressRoutes extends Construct {
   private readonly controller: Peer;
 
   constructor(scope: Construct, id: string, props: IngressRoutesProps) {
-    super(scope, constructId(id, 'IngressRoutes'));
+    enter(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'IngressRoutes');
     this.name = props.name ?? id;
     this.host = props.host;
@@ -136,6 +158,7 @@ export class IngressRoutes extends Construct {
   public addRoute(r: Route): void {
     const problems = new Problems(this, 'IngressRoutes');
     const f = `routes[${this.routes.length}]`;
+    if (!checkShape(problems, r, ROUTE_SHAPE, f)) problems.throwIfAny();
     problems.check(!r.path.startsWith('/'), {
       code: 'INGRESS_INVALID',
       field: `${f}.path`,

@@ -1,9 +1,9 @@
-import { constructId } from '../core/names';
+import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 
 /** A count (`2`) or a percentage (`'50%'`) of pods. */
 export type PodCount = number | `${number}%`;
@@ -37,6 +37,19 @@ export function resolvePodCount(count: PodCount | string, total: number): number
   return typeof count === 'number' ? count : Math.ceil((Number(String(count).replace('%', '')) / 100) * total);
 }
 
+/** The shape of the props (checked at entry). */
+const PDB_SHAPE = is.object(
+  {
+    namespace: is.string,
+    name: is.string,
+    selector: is.map(is.string),
+    minAvailable: is.any,
+    maxUnavailable: is.any,
+    evictUnhealthyPods: is.boolean,
+  },
+  ['selector'],
+);
+
 /**
  * A PodDisruptionBudget (cdk8s-plus-28 has none): how many pods of a workload
  * voluntary disruptions (node drains) may take down at once.
@@ -50,7 +63,8 @@ export class PodDisruptionBudget extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PodDisruptionBudgetProps) {
-    super(scope, constructId(id, 'PodDisruptionBudget'));
+    enter(scope, id, props, 'PodDisruptionBudget', PDB_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'PodDisruptionBudget');
     this.name = props.name;
     this.namespace = props.namespace;
@@ -76,6 +90,17 @@ export class PodDisruptionBudget extends Construct {
           value: v,
           message: 'must be a non-negative integer or a percentage like "50%"',
           fix: 'use e.g. 1 or "25%"',
+        });
+    }
+    for (const [k, v] of Object.entries(props.selector)) {
+      const bad = !isLabelKey(k) ? 'key' : !isLabelValue(v) ? 'value' : undefined;
+      if (bad)
+        problems.add({
+          code: 'PDB_SELECTOR_INVALID',
+          field: `selector.${k}`,
+          value: bad === 'key' ? k : v,
+          message: `is not a valid label ${bad}: the selector could never match a pod's labels`,
+          fix: "select the workload's pod labels (its podSelector), e.g. { 'app.kubernetes.io/name': 'api' }",
         });
     }
     problems.check(Object.keys(props.selector).length === 0, {

@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
@@ -25,6 +25,15 @@ export interface PriorityClassProps {
   readonly description?: string;
 }
 
+/** The shape of the props (checked at entry). */
+const PRIORITY_CLASS_SHAPE = is.object({
+  name: is.string,
+  value: is.number,
+  globalDefault: is.boolean,
+  preemptionPolicy: is.oneOf(Object.values(PreemptionPolicy), 'PreemptionPolicy'),
+  description: is.string,
+});
+
 /**
  * A PriorityClass (cluster-scoped). Workloads take the object, not its name.
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
@@ -41,7 +50,8 @@ export class PriorityClass extends Construct {
   public readonly globalDefault: boolean;
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
-    super(scope, constructId(id, 'PriorityClass'));
+    enter(scope, id, props, 'PriorityClass', PRIORITY_CLASS_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'PriorityClass');
     this.name = props.name ?? id;
     this.value = props.value;

@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
@@ -22,6 +22,9 @@ export interface ServiceAccountProps {
   readonly name?: string;
 }
 
+/** The shape of the props (checked at entry). */
+const SERVICE_ACCOUNT_SHAPE = is.object({ namespace: is.string, name: is.string });
+
 /**
  * A ServiceAccount whose token is not mounted unless a workload asks for it,
  * with least-privilege grants: `grant()` (Role + RoleBinding in its own
@@ -35,7 +38,8 @@ export class ServiceAccount extends Construct {
   private grants = 0;
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps) {
-    super(scope, constructId(id, 'ServiceAccount'));
+    enter(scope, id, props, 'ServiceAccount', SERVICE_ACCOUNT_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'ServiceAccount');
     this.name = props.name ?? id;
     this.namespace = props.namespace;

@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { enter, is } from '../core/shape';
 import { Construct, IConstruct } from 'constructs';
 import {
   VerticalPodAutoscaler,
@@ -50,6 +50,20 @@ function quantities<T>(r: ResolvedCompute, make: (v: string) => T): Record<strin
   return Object.keys(out).length ? out : undefined;
 }
 
+/** The shape of the props (checked at entry). */
+const VERTICAL_AUTOSCALER_SHAPE = is.object(
+  {
+    target: is.object(
+      { name: is.string, namespace: is.string, scaleTarget: is.object({}), horizontalResourceMetrics: is.list(is.string) },
+      ['name', 'namespace', 'scaleTarget', 'horizontalResourceMetrics'],
+    ),
+    updateMode: is.oneOf(Object.values(VpaUpdateMode), 'VpaUpdateMode'),
+    minAllowed: is.object({ cpu: is.any, memory: is.any }),
+    maxAllowed: is.object({ cpu: is.any, memory: is.any }),
+  },
+  ['target'],
+);
+
 /**
  * A VerticalPodAutoscaler (`autoscaling.k8s.io/v1`, typed from its CRD by
  * `cdk8s import`), in recommendation mode by default. Requires the VPA
@@ -60,7 +74,8 @@ export class VerticalAutoscaler extends Construct {
   public readonly apiObject: VerticalPodAutoscaler;
 
   constructor(scope: Construct, id: string, props: VerticalAutoscalerProps) {
-    super(scope, constructId(id, 'VerticalAutoscaler'));
+    enter(scope, id, props, 'VerticalAutoscaler', VERTICAL_AUTOSCALER_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'VerticalAutoscaler');
     this.updateMode = props.updateMode ?? VpaUpdateMode.OFF;
     const min = resolveCompute(problems, 'minAllowed', props.minAllowed);

@@ -1,4 +1,5 @@
 import { SECRET_ENV_NAME } from '../core/names';
+import { SECRET_FIX, credentialIn } from '../core/secret-patterns';
 import { arr, containersOf } from './manifest-index';
 import { Rule, Violation, v } from './rule';
 
@@ -199,6 +200,22 @@ export const SECURITY_RULES: readonly Rule[] = [
       ),
   },
   {
+    code: 'SECRET_IN_OUTPUT',
+    severity: 'error',
+    category: 'security',
+    inspects: ['every object'],
+    description:
+      'No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential; only the data of a Secret may hold one.',
+    fix: SECRET_FIX,
+    check: (ix) =>
+      ix.objects.flatMap((o) => {
+        const hit = credentialString(o, '', o?.kind === 'Secret');
+        return hit
+          ? [v(o, hit.pointer, `holds a string that looks like ${hit.what} (not shown): it would be readable by anyone who reads the YAML`)]
+          : [];
+      }),
+  },
+  {
     code: 'SEC_RBAC_WILDCARD',
     severity: 'error',
     category: 'security',
@@ -243,3 +260,24 @@ export const SECURITY_RULES: readonly Rule[] = [
         .map((s) => v(s, '/spec/type', 'opens a port on every node')),
   },
 ];
+
+/** The first string of `value` (keys included) that looks like a credential, with its JSON pointer. */
+function credentialString(value: unknown, pointer: string, secret: boolean, depth = 0): { pointer: string; what: string } | undefined {
+  if (typeof value === 'string') {
+    const what = credentialIn(value);
+    return what ? { pointer, what } : undefined;
+  }
+  if (depth > 64 || value === null || typeof value !== 'object') return undefined;
+  const entries: [string, unknown][] = Array.isArray(value) ? value.map((x, i) => [String(i), x]) : Object.entries(value);
+  for (const [k, x] of entries) {
+    const at = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    // A Secret's data is where credentials belong (the library itself never writes one with values).
+    if (secret && depth === 0 && (k === 'data' || k === 'stringData')) continue;
+    // A key that is itself a credential is not echoed in the pointer either.
+    const what = Array.isArray(value) ? undefined : credentialIn(k);
+    if (what) return { pointer: `${pointer}/<redacted>`, what };
+    const found = credentialString(x, at, secret, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}

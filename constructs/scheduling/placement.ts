@@ -1,5 +1,6 @@
 import type { IAffinity, INodeSelectorRequirement, IPodAffinityTerm, IToleration, ITopologySpreadConstraint } from 'kubernetes-models/v1';
 import { IssueInput } from '../core/errors';
+import { is } from '../core/shape';
 import { NodeLabels } from './node-labels';
 
 /** Taint effects. @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/ */
@@ -112,6 +113,21 @@ export interface SpreadProps {
    */
   readonly strict?: boolean;
 }
+
+const POD_AFFINITY = is.list(
+  is.object({ labels: is.map(is.string), topologyKey: is.any, namespaces: is.list(is.string), weight: is.number }, ['labels']),
+);
+
+/** The shape of `PlacementProps`. */
+export const PLACEMENT_SHAPE = is.object({
+  nodeSelector: is.map(is.string),
+  requiredNodeAffinity: is.list(is.instance(NodeRequirement)),
+  preferredNodeAffinity: is.list(is.object({ weight: is.any, requirements: is.list(is.instance(NodeRequirement)) }, ['requirements'])),
+  podAffinity: POD_AFFINITY,
+  podAntiAffinity: POD_AFFINITY,
+  tolerations: is.list(is.instance(Toleration)),
+  spread: is.either(is.oneOf([false], 'false'), is.object({ zones: is.boolean, hosts: is.boolean, maxSkew: is.any, strict: is.boolean })),
+});
 
 /** Where pods go. @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/ */
 export interface PlacementProps {

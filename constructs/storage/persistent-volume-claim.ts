@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { constructId } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -39,7 +39,7 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
   public readonly maxPods = 0;
 
   constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
-    super(scope, constructId(id, 'PersistentVolumeClaim'));
+    super(scope, constructId(scope, id, 'PersistentVolumeClaim'));
     const problems = new Problems(this, 'PersistentVolumeClaim');
     this.name = props.name ?? id;
     this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;

@@ -1,4 +1,4 @@
-import { constructId } from '../core/names';
+import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
@@ -41,6 +41,18 @@ export interface StorageClassProps {
   readonly isDefault?: boolean;
 }
 
+/** The shape of the props (checked at entry). */
+const STORAGE_CLASS_SHAPE = is.object({
+  name: is.string,
+  provisioner: is.string,
+  parameters: is.map(is.string),
+  reclaimPolicy: is.oneOf(Object.values(ReclaimPolicy), 'ReclaimPolicy'),
+  volumeBindingMode: is.oneOf(Object.values(VolumeBindingMode), 'VolumeBindingMode'),
+  allowVolumeExpansion: is.boolean,
+  zones: is.list(is.string),
+  isDefault: is.boolean,
+});
+
 /**
  * A StorageClass (cluster-scoped): how claims get volumes. Retains data by
  * default and binds where the pod is scheduled.
@@ -51,7 +63,8 @@ export class StorageClass extends Construct {
   public readonly reclaimPolicy: ReclaimPolicy;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
-    super(scope, constructId(id, 'StorageClass'));
+    enter(scope, id, props, 'StorageClass', STORAGE_CLASS_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'StorageClass');
     this.name = props.name ?? id;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;

@@ -5,7 +5,8 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, Problems } from '../core/errors';
 import { modelObject } from '../core/model-object';
-import { Workload, WorkloadProps } from './workload';
+import { enter, extend, is } from '../core/shape';
+import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
 
 /** Restart policy of job pods (`Always` is not allowed for jobs). */
 export enum JobRestartPolicy {
@@ -87,6 +88,15 @@ export interface JobProps extends WorkloadProps {
   /** @default JobRestartPolicy.NEVER */
   readonly restartPolicy?: JobRestartPolicy;
 }
+
+/** The shape of `JobProps`. */
+export const JOB_SHAPE = extend(WORKLOAD_SHAPE, {
+  pattern: is.instance(JobPattern),
+  backoffLimit: is.number,
+  activeDeadline: is.instance(Duration),
+  ttlAfterFinished: is.instance(Duration),
+  restartPolicy: is.string,
+});
 
 /** What BatchJob and ScheduledJob share: a pattern and a job spec. */
 export abstract class JobWorkload extends Workload {
@@ -173,7 +183,7 @@ export class BatchJob extends JobWorkload {
   public readonly job: ApiObject;
 
   constructor(scope: Construct, id: string, props: JobProps) {
-    super(scope, id, props, 'BatchJob', 'batch');
+    super(scope, id, enter(scope, id, props, 'BatchJob', JOB_SHAPE), 'BatchJob', 'batch');
     const spec = this.jobSpec(props);
     this.job = modelObject(
       this,

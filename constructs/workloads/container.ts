@@ -2,9 +2,11 @@ import { Duration } from 'cdk8s';
 import type { IContainer, IEnvVar, IEnvFromSource, IProbe, ILifecycleHandler, IVolumeMount } from 'kubernetes-models/v1';
 import { ConfigMap } from '../config/config-map';
 import { EnvValue } from '../config/env';
-import { SecretSource } from '../config/secret-ref';
+import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
+import { checkShape, is } from '../core/shape';
+import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
 import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
@@ -240,6 +242,31 @@ export interface ProbeOptOut {
   readonly liveness?: string;
 }
 
+const COMPUTE = is.object({ cpu: is.any, memory: is.any });
+
+/** The shape of `ContainerProps` (quantities, images and mounts' volumes keep their own typed checks). */
+export const CONTAINER_SHAPE = is.object({
+  name: is.string,
+  image: is.any,
+  command: is.list(is.string),
+  args: is.list(is.string),
+  workingDir: is.string,
+  ports: is.list(
+    is.object({ name: is.string, port: is.number, protocol: is.oneOf(Object.values(Protocol), 'Protocol') }, ['name', 'port']),
+  ),
+  env: is.map(is.either(is.string, is.instance(EnvValue))),
+  envFrom: is.list(is.either(is.instance(ConfigMap), is.instance(SecretDeclaration), is.instance(SecretRef))),
+  resources: is.either(is.instance(ResourcePreset), is.object({ requests: COMPUTE, limits: COMPUTE })),
+  readiness: is.instance(Probe),
+  liveness: is.instance(Probe),
+  startup: is.instance(Probe),
+  postStart: is.instance(Hook),
+  preStop: is.instance(Hook),
+  mounts: is.list(is.object({ volume: is.any, path: is.any, readOnly: is.boolean, subPath: is.any })),
+  allowPlaintextEnv: is.list(is.string),
+  probeOptOut: is.object({ readiness: is.string, liveness: is.string }),
+});
+
 /** A container after validation, with what checks need. */
 export interface ResolvedContainer {
   readonly name: string;
@@ -262,23 +289,9 @@ export function resolveContainer(
   fallback: ResourcePreset | undefined,
 ): ResolvedContainer {
   problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name));
-  // JavaScript/JSON callers: every list prop must be an array, every map an object, or the container is refused whole.
-  const lists = ['command', 'args', 'ports', 'mounts', 'envFrom', 'allowPlaintextEnv'] as const;
-  const badShape = [
-    ...lists.filter((k) => props?.[k] !== undefined && !Array.isArray(props[k])),
-    ...(props?.env !== undefined && (props.env === null || typeof props.env !== 'object' || Array.isArray(props.env)) ? ['env'] : []),
-  ];
-  if (props === null || typeof props !== 'object' || badShape.length) {
-    for (const k of props === null || typeof props !== 'object' ? ['(container)'] : badShape)
-      problems.add({
-        code: 'PROPS_INVALID',
-        field: `${field}.${k}`,
-        value: props === null || typeof props !== 'object' ? props : (props as any)[k],
-        message: k === 'env' ? 'must be an object of name → value' : 'must be a list',
-        fix: 'pass the documented type',
-      });
+  // JavaScript/JSON callers: a container whose props do not fit their shape is refused whole (the checks below rely on the types).
+  if (!checkShape(problems, props, CONTAINER_SHAPE, field))
     return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
-  }
   problems.addAll(unpinnedImageIssue(`${field}.image`, props.image));
   const seen = new Set<string>();
   for (const [i, p] of (props.ports ?? []).entries()) {

@@ -8,7 +8,10 @@ import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { AutoscalingProps, ResolvedAutoscaling, createAutoscaler, resolveAutoscaling } from '../policy/autoscaling';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { Color, Release } from './release';
-import { Workload, WorkloadProps } from './workload';
+import { extend, is } from '../core/shape';
+import { Duration } from 'cdk8s';
+import { HpaMetric } from '../policy/autoscaling';
+import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
 
 /** Props shared by Deployment-based workloads (WebService, Worker). */
 export interface DeploymentWorkloadProps extends WorkloadProps {
@@ -24,6 +27,29 @@ export interface DeploymentWorkloadProps extends WorkloadProps {
   /** How new versions roll out. @default Release.rolling() — maxUnavailable 0, maxSurge 25% */
   readonly release?: Release;
 }
+
+const SCALING_RULES = is.object({
+  stabilizationWindow: is.instance(Duration),
+  policies: is.list(is.object({ type: is.string, value: is.number, period: is.instance(Duration) })),
+  selectPolicy: is.string,
+});
+
+/** The shape of `DeploymentWorkloadProps`. */
+export const DEPLOYMENT_WORKLOAD_SHAPE = extend(WORKLOAD_SHAPE, {
+  replicas: is.number,
+  autoscaling: is.object({
+    minReplicas: is.number,
+    maxReplicas: is.number,
+    cpuUtilization: is.number,
+    memoryUtilization: is.number,
+    scaleUpStabilization: is.instance(Duration),
+    scaleDownStabilization: is.instance(Duration),
+    metrics: is.list(is.instance(HpaMetric)),
+    behavior: is.object({ scaleUp: SCALING_RULES, scaleDown: SCALING_RULES }),
+  }),
+  disruptionBudget: is.either(is.oneOf([false], 'false'), is.object({ minAvailable: is.any, maxUnavailable: is.any })),
+  release: is.instance(Release),
+});
 
 interface Track {
   readonly deploymentName: string;

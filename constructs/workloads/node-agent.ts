@@ -9,7 +9,8 @@ import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
 import { TaintEffect, Toleration } from '../scheduling/placement';
 import { ContainerProps } from './container';
-import { Workload, WorkloadProps } from './workload';
+import { enter, extend, is } from '../core/shape';
+import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
 
 /** A directory of the node mounted into the agent. */
 export interface HostPathMount {
@@ -41,6 +42,14 @@ export interface NodeAgentProps extends WorkloadProps {
   readonly expectedNodes?: number;
 }
 
+const NODE_AGENT_SHAPE = extend(WORKLOAD_SHAPE, {
+  tolerateControlPlane: is.boolean,
+  maxUnavailable: is.any,
+  systemNodeCritical: is.boolean,
+  hostPaths: is.list(is.object({ name: is.any, hostPath: is.any, mountPath: is.string, readOnly: is.boolean })),
+  expectedNodes: is.number,
+});
+
 /** A DaemonSet for node agents (log shippers, metrics agents): one pod per node. */
 export class NodeAgent extends Workload {
   public readonly daemonSet: ApiObject;
@@ -52,6 +61,7 @@ export class NodeAgent extends Workload {
   }
 
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
+    enter(scope, id, props, 'NodeAgent', NODE_AGENT_SHAPE);
     const hostVolumes = (props.hostPaths ?? []).map((h) => ({
       volume: Volume.hostPath(h.name, h.hostPath),
       path: h.mountPath ?? h.hostPath,

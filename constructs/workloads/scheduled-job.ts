@@ -3,7 +3,8 @@ import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { modelObject } from '../core/model-object';
-import { JobProps, JobWorkload } from './batch-job';
+import { enter, extend, is } from '../core/shape';
+import { JOB_SHAPE, JobProps, JobWorkload } from './batch-job';
 import { cronScheduleIssue, timeZoneError } from './cron-schedule';
 
 /** What happens when a run is due while the previous one still runs. */
@@ -34,6 +35,16 @@ export interface ScheduledJobProps extends JobProps {
   readonly suspend?: boolean;
 }
 
+const SCHEDULED_JOB_SHAPE = extend(JOB_SHAPE, {
+  schedule: is.any,
+  timeZone: is.string,
+  concurrencyPolicy: is.oneOf(Object.values(ConcurrencyPolicy), 'ConcurrencyPolicy'),
+  startingDeadline: is.instance(Duration),
+  successfulJobsHistoryLimit: is.number,
+  failedJobsHistoryLimit: is.number,
+  suspend: is.boolean,
+});
+
 /**
  * A CronJob with a validated schedule and time zone, overlapping runs
  * forbidden by default, and bounded history.
@@ -43,7 +54,7 @@ export class ScheduledJob extends JobWorkload {
   public readonly concurrencyPolicy: ConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
-    super(scope, id, props, 'ScheduledJob', 'cron');
+    super(scope, id, enter(scope, id, props, 'ScheduledJob', SCHEDULED_JOB_SHAPE), 'ScheduledJob', 'cron');
     const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     const spec = this.jobSpec(props);

@@ -17,7 +17,8 @@ import { Protocol } from '../networking/network-intent';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
 import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
-import { Workload, WorkloadProps, podSelectorOf } from './workload';
+import { WORKLOAD_SHAPE, Workload, WorkloadProps, podSelectorOf } from './workload';
+import { enter, extend, is } from '../core/shape';
 
 /** How pods start and stop. */
 export enum PodManagementPolicy {
@@ -82,7 +83,39 @@ export interface StatefulServiceProps extends WorkloadProps {
   readonly clientService?: boolean;
   /** @default { maxUnavailable: 1 } */
   readonly disruptionBudget?: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false;
+  /**
+   * Run without persistent storage (no claim, no mounted PersistentVolumeClaim),
+   * saying why: e.g. a cache whose pods only need stable names. The reason lands
+   * in the annotation `cluster-blueprints.io/no-storage` of the StatefulSet.
+   * @default - none: a StatefulService needs a claim or a mounted PersistentVolumeClaim
+   */
+  readonly noStorageReason?: string;
 }
+
+const STATEFUL_SERVICE_SHAPE = extend(WORKLOAD_SHAPE, {
+  replicas: is.number,
+  claims: is.list(
+    is.object(
+      {
+        name: is.string,
+        mountPath: is.string,
+        size: is.any,
+        storageClass: is.either(is.instance(StorageClass), is.string),
+        accessModes: is.list(is.oneOf(Object.values(AccessMode), 'AccessMode')),
+      },
+      ['name', 'mountPath'],
+    ),
+  ),
+  podManagementPolicy: is.oneOf(Object.values(PodManagementPolicy), 'PodManagementPolicy'),
+  partition: is.number,
+  claimRetention: is.object({
+    whenDeleted: is.oneOf(Object.values(ClaimRetentionPolicy), 'ClaimRetentionPolicy'),
+    whenScaled: is.oneOf(Object.values(ClaimRetentionPolicy), 'ClaimRetentionPolicy'),
+  }),
+  clientService: is.boolean,
+  disruptionBudget: is.either(is.oneOf([false], 'false'), is.object({ minAvailable: is.any, maxUnavailable: is.any })),
+  noStorageReason: is.string,
+});
 
 /**
  * A StatefulSet with its headless Service, created together, `serviceName`
@@ -105,6 +138,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   public readonly claims: readonly (ClaimTemplate & { readonly storage: Storage })[];
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
+    enter(scope, id, props, 'StatefulService', STATEFUL_SERVICE_SHAPE);
     // Databases default to Guaranteed QoS (evicted last), sized MEDIUM unless told otherwise.
     // Replicas of a data store never share a host when avoidable.
     const name = props.name ?? id;
@@ -163,6 +197,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
             namespace: this.namespace,
             labels: this.objectLabels,
             ...(claims.length && retained ? { annotations: { [Annotations.RETAIN]: 'true' } } : {}),
+            ...(props.noStorageReason !== undefined ? { annotations: { 'cluster-blueprints.io/no-storage': props.noStorageReason } } : {}),
           },
           spec: {
             serviceName: this.name,
@@ -221,6 +256,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     });
     const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
     if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the headless Service)` });
+    problems.addAll(this.storageIssue(props));
     const claimNames = new Set<string>();
     for (const [i, c] of (props.claims ?? []).entries()) {
       problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `claims[${i}].name`, c.name));
@@ -250,6 +286,37 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         });
       }
     }
+  }
+
+  /**
+   * A StatefulService keeps state: without a claim or a mounted
+   * PersistentVolumeClaim, everything it writes is lost with the pod, which a
+   * Deployment would do with less ceremony. Refused unless a reason is stated.
+   */
+  private storageIssue(props: StatefulServiceProps): IssueInput | undefined {
+    const reason = props.noStorageReason;
+    const persistent =
+      (props.claims ?? []).length > 0 || (props.mounts ?? []).some((m) => m?.volume?.sourceType === 'persistentVolumeClaim');
+    if (persistent && reason === undefined) return undefined;
+    if (persistent)
+      return {
+        code: 'STORAGE_MISSING',
+        field: 'noStorageReason',
+        value: reason,
+        message: 'is set, but the StatefulService has persistent storage',
+        fix: 'remove noStorageReason',
+      };
+    if (reason !== undefined && reason.trim().length >= 10) return undefined;
+    return {
+      code: 'STORAGE_MISSING',
+      field: reason === undefined ? 'claims' : 'noStorageReason',
+      value: reason,
+      message:
+        reason === undefined
+          ? 'is empty and no PersistentVolumeClaim is mounted: the pods would lose their data on every restart'
+          : 'is not a reason (at least a few words)',
+      fix: "add a claim, e.g. claims: [{ name: 'data', mountPath: '/var/lib/data', size: '10Gi', storageClass }], or state noStorageReason (use a Worker or WebService for a stateless app)",
+    };
   }
 
   public get maxPods(): number {

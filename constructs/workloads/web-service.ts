@@ -8,7 +8,8 @@ import { isIP } from 'net';
 import { annotationIssues } from '../core/annotations';
 import { Peer, Protocol } from '../networking/network-intent';
 import { ContainerProps, Hook, Probe } from './container';
-import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
+import { enter, extend, is } from '../core/shape';
+import { DEPLOYMENT_WORKLOAD_SHAPE, DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 
 /** A Service port. */
 export interface ServicePort {
@@ -60,6 +61,16 @@ export interface WebServiceProps extends DeploymentWorkloadProps {
 
 const DEFAULTS = { preStopSeconds: 5 } as const;
 
+const WEB_SERVICE_SHAPE = extend(DEPLOYMENT_WORKLOAD_SHAPE, {
+  servicePorts: is.list(is.object({ name: is.string, port: is.number, targetPort: is.string }, ['name', 'port'])),
+  sessionAffinity: is.boolean,
+  serviceType: is.oneOf(Object.values(ServiceType), 'ServiceType'),
+  externalTrafficPolicy: is.oneOf(Object.values(ExternalTrafficPolicy), 'ExternalTrafficPolicy'),
+  loadBalancerSourceRanges: is.list(is.string),
+  allocateLoadBalancerNodePorts: is.boolean,
+  serviceAnnotations: is.map(is.string),
+});
+
 /**
  * A stateless HTTP(S) service: Deployment + ClusterIP Service + optional HPA +
  * PodDisruptionBudget, with probes, graceful termination, zero-downtime
@@ -80,7 +91,7 @@ export class WebService extends DeploymentWorkload {
   public readonly quotaServices: { readonly loadBalancers: number; readonly nodePorts: number };
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
-    super(scope, id, props, 'WebService', 'web');
+    super(scope, id, enter(scope, id, props, 'WebService', WEB_SERVICE_SHAPE), 'WebService', 'web');
     const ports = this.containers[0].ports;
     this.servicePorts = props.servicePorts ?? ports.map((p) => ({ name: p.name, port: p.port }));
     this.serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;

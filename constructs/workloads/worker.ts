@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
+import { enter } from '../core/shape';
+import { DEPLOYMENT_WORKLOAD_SHAPE, DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 
 /** Props of a `Worker`. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named props type per construct, ready for Worker-only props
@@ -12,6 +13,6 @@ export interface WorkerProps extends DeploymentWorkloadProps {}
  */
 export class Worker extends DeploymentWorkload {
   constructor(scope: Construct, id: string, props: WorkerProps) {
-    super(scope, id, props, 'Worker', 'worker');
+    super(scope, id, enter(scope, id, props, 'Worker', DEPLOYMENT_WORKLOAD_SHAPE), 'Worker', 'worker');
   }
 }

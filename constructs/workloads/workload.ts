@@ -1,11 +1,11 @@
-import { constructId } from '../core/names';
+import { checkShape, constructId, extend, is } from '../core/shape';
 import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IContainer, IPodTemplateSpec, IVolumeMount } from 'kubernetes-models/v1';
 import { ConfigMap } from '../config/config-map';
 import { EnvValue } from '../config/env';
-import { SecretSource } from '../config/secret-ref';
+import { SecretRef, SecretSource } from '../config/secret-ref';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Volume } from '../config/volume';
 import { annotationIssues } from '../core/annotations';
@@ -14,7 +14,7 @@ import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
 import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, labelValueIssue, nameIssue } from '../core/names';
 import { Cpu, Memory } from '../core/quantity';
 import { IQuotaConsumer, PodResources, PodSecurityLevel, TeamNamespace } from '../namespace/team-namespace';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
@@ -22,8 +22,17 @@ import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ServiceAccount } from '../policy/service-account';
 import { PodSecurityLevelName, podSecurityLevelOf, violationsAbove } from '../rules/pod-security';
-import { PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
-import { ContainerProps, Qos, ResolvedContainer, ResourcePreset, VolumeMount, containerToJson, resolveContainer } from './container';
+import { PLACEMENT_SHAPE, PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
+import {
+  CONTAINER_SHAPE,
+  ContainerProps,
+  Qos,
+  ResolvedContainer,
+  ResourcePreset,
+  VolumeMount,
+  containerToJson,
+  resolveContainer,
+} from './container';
 
 /** Props every workload shares; the main container's props sit at the top level. */
 export interface WorkloadProps extends ContainerProps {
@@ -86,6 +95,28 @@ export function podSelectorOf(name: string): Readonly<Record<string, string>> {
   return { [Labels.NAME]: name, [Labels.INSTANCE]: name };
 }
 
+/** The shape of `WorkloadProps` (the main container's props included). */
+export const WORKLOAD_SHAPE = extend(CONTAINER_SHAPE, {
+  namespace: is.either(is.instance(TeamNamespace), is.string),
+  name: is.string,
+  qos: is.oneOf(Object.values(Qos), 'Qos'),
+  initContainers: is.list(CONTAINER_SHAPE),
+  sidecars: is.list(CONTAINER_SHAPE),
+  writablePaths: is.list(is.string),
+  placement: PLACEMENT_SHAPE,
+  priorityClass: is.instance(PriorityClass),
+  terminationGracePeriod: is.instance(Duration),
+  drainTime: is.instance(Duration),
+  runAsUser: is.number,
+  component: is.string,
+  version: is.string,
+  serviceAccount: is.instance(ServiceAccount),
+  mountServiceAccountToken: is.boolean,
+  imagePullSecrets: is.list(is.either(is.instance(SecretDeclaration), is.instance(SecretRef))),
+  podAnnotations: is.map(is.string),
+  singletonReason: is.string,
+});
+
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
 
 /**
@@ -109,10 +140,12 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   private readonly labels: Record<string, string>;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, typeName: string, component: string) {
-    super(scope, constructId(id, 'Workload'));
+    super(scope, constructId(scope, id, 'Workload'));
     this.typeName = typeName;
     this.props = props;
     const problems = new Problems(this, typeName);
+    // Subclasses check their whole shape before construction; this covers a subclass written elsewhere.
+    if (!checkShape(problems, props, WORKLOAD_SHAPE)) problems.throwIfAny();
     this.name = props.name ?? id;
     this.team = props.namespace instanceof TeamNamespace ? props.namespace : undefined;
     this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
@@ -120,6 +153,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'name', this.name));
     problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
     this.podSelector = podSelectorOf(this.name);
+    problems.addAll(labelValueIssue('version', props.version), labelValueIssue('component', props.component));
     this.labels = componentLabels({
       name: this.name,
       component: props.component ?? component,

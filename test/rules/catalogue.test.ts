@@ -191,6 +191,14 @@ const MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'SECRET_IN_OUTPUT',
+    (o) => {
+      // An annotation is text the output carries like any other: a credential there is as readable as in env.
+      const d = find(o, 'Deployment', 'web');
+      d.metadata.annotations = { ...d.metadata.annotations, 'example.com/upstream': ['postgres://app:', 'hunter2x@db:5432/app'].join('') };
+    },
+  ],
+  [
     'SEC_RBAC_WILDCARD',
     (o) => {
       o.push({

@@ -94,7 +94,9 @@ describe('high availability in production', () => {
     const sts = find(render(app), 'StatefulSet', 'db');
     expect(sts.spec.template.metadata.annotations['cluster-blueprints.io/singleton']).toContain('Postgres');
     const bad = env({ production: true });
-    new StatefulService(bad.team, 'db', { namespace: bad.team, image, ports, singletonReason: 'x' });
+    const badClass = new StorageClass(bad.team, 'data', { provisioner: 'ebs.csi.aws.com' });
+    const claims = [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass: badClass }];
+    new StatefulService(bad.team, 'db', { namespace: bad.team, image, ports, claims, singletonReason: 'x' });
     expect(codes(bad.app)).toEqual(['HA_SINGLE_REPLICA singletonReason']);
   });
 });

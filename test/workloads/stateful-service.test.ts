@@ -37,7 +37,13 @@ function cassandra(props: any = {}, quota: any = QuotaPreset.LARGE) {
 describe('StatefulService', () => {
   test('defaults snapshot', () => {
     const { chart } = testChart();
-    new StatefulService(chart, 'db', { namespace: 'data', image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] });
+    const storageClass = new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com' });
+    new StatefulService(chart, 'db', {
+      namespace: 'data',
+      image: 'postgres:16.4',
+      ports: [{ name: 'pg', port: 5432 }],
+      claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi', storageClass }],
+    });
     expect(renderChart(chart)).toMatchSnapshot();
   });
 
@@ -97,7 +103,12 @@ describe('StatefulService', () => {
 
   test('singleton: one replica whose budget still lets drains proceed', () => {
     const { app, chart } = testChart();
-    const db = new StatefulService(chart, 'mysql', { namespace: 'data', image: 'mysql:8.4.2', ports: [{ name: 'mysql', port: 3306 }] });
+    const db = new StatefulService(chart, 'mysql', {
+      namespace: 'data',
+      image: 'mysql:8.4.2',
+      ports: [{ name: 'mysql', port: 3306 }],
+      noStorageReason: 'the test looks at the disruption budget only',
+    });
     const objects = renderApp(app).flatMap((r) => r.objects);
     expect(db.replicas).toBe(1);
     expect(find(objects, 'PodDisruptionBudget', 'mysql').spec.maxUnavailable).toBe(1);

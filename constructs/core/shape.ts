@@ -1,0 +1,207 @@
+import { IConstruct } from 'constructs';
+import { BlueprintError, IssueInput, Problems } from './errors';
+import { credentialIn } from './secret-patterns';
+
+/*
+ * Declarative shapes of props, checked at the entry of every public
+ * constructor and function, so that a value from JavaScript or JSON config
+ * (null, a number where a list belongs, an object where a string belongs)
+ * becomes a typed `PROPS_INVALID` issue instead of a TypeError deep inside.
+ *
+ * A shape says only what type a present value has; whether a value is
+ * required, and its Kubernetes rules (names, ranges, quantities), stay with
+ * the construct's own checks, which run on props that passed the shape.
+ *
+ * Written by hand: the props hold class instances (Volume, Probe, TeamNamespace…)
+ * and need the library's own issue format; a few dozen lines cover it.
+ */
+
+/** What a present value must look like. */
+export interface Shape {
+  /** What the value must be, as a phrase: `a string`, `a list of strings`. */
+  readonly expected: string;
+  /** The issues of `value` (never `undefined` here) at `field`. */
+  readonly issuesOf: (value: unknown, field: string) => IssueInput[];
+}
+
+/** A short, secret-free description of what was received (the value itself only when it is a short scalar). */
+function received(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint')
+    return value;
+  if (typeof value === 'string') return credentialIn(value) ? '<redacted>' : value.length > 64 ? `${value.slice(0, 61)}...` : value;
+  if (Array.isArray(value)) return `(a list of ${value.length})`;
+  if (typeof value === 'function') return '(a function)';
+  if (typeof value === 'symbol') return '(a symbol)';
+  const proto = Object.getPrototypeOf(value);
+  const ctor = proto && typeof proto.constructor === 'function' && proto !== Object.prototype ? proto.constructor.name : '';
+  return ctor ? `(a ${ctor})` : '(an object)';
+}
+
+function invalid(field: string, value: unknown, expected: string): IssueInput {
+  return {
+    code: 'PROPS_INVALID',
+    field: field || 'props',
+    value: received(value),
+    message: `must be ${expected}`,
+    fix: `pass ${expected} (see the prop's documented type)`,
+  };
+}
+
+const join = (field: string, key: string) => (field ? `${field}.${key}` : key);
+
+function primitive(expected: string, test: (v: unknown) => boolean): Shape {
+  return { expected, issuesOf: (v, field) => (test(v) ? [] : [invalid(field, v, expected)]) };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The shape builders. */
+export const is = {
+  /** Anything: left to the construct's own typed checks (quantities, durations). */
+  any: { expected: 'any value', issuesOf: () => [] } as Shape,
+  string: primitive('a string', (v) => typeof v === 'string'),
+  number: primitive('a number', (v) => typeof v === 'number'),
+  boolean: primitive('true or false', (v) => typeof v === 'boolean'),
+
+  /** One of the listed values (an enum). */
+  oneOf<T>(values: readonly T[], name: string): Shape {
+    return primitive(`one of ${name} (${values.map((x) => JSON.stringify(x)).join(', ')})`, (v) => values.includes(v as T));
+  },
+
+  /** An instance of `type` (a class of the library, e.g. Volume). */
+  instance(type: { readonly prototype: object; readonly name: string }, name = type.name): Shape {
+    return primitive(`a ${name}`, (v) => v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v));
+  },
+
+  /** The first of `shapes` that fits. */
+  either(...shapes: Shape[]): Shape {
+    const expected = shapes.map((s) => s.expected).join(' or ');
+    return {
+      expected,
+      issuesOf: (v, field) => (shapes.some((s) => s.issuesOf(v, field).length === 0) ? [] : [invalid(field, v, expected)]),
+    };
+  },
+
+  /** A list whose every item fits `item`. */
+  list(item: Shape): Shape {
+    const expected = `a list of ${item.expected.replace(/^an? /, '')}s`;
+    return {
+      expected,
+      issuesOf: (v, field) =>
+        Array.isArray(v)
+          ? v.flatMap((x, i) => (x === undefined ? [invalid(`${field}[${i}]`, x, item.expected)] : item.issuesOf(x, `${field}[${i}]`)))
+          : [invalid(field, v, expected)],
+    };
+  },
+
+  /** An object of any keys whose every value fits `value`. */
+  map(value: Shape): Shape {
+    const expected = `an object of key → ${value.expected.replace(/^an? /, '')}`;
+    return {
+      expected,
+      issuesOf: (v, field) =>
+        isRecord(v)
+          ? Object.entries(v).flatMap(([k, x]) => (x === undefined ? [] : value.issuesOf(x, join(field, k))))
+          : [invalid(field, v, expected)],
+    };
+  },
+
+  /**
+   * An object with these fields. A field that is `undefined` is left to the
+   * construct (its default, or its own "missing" issue) unless listed in `required`.
+   */
+  object(fields: Readonly<Record<string, Shape>>, required: readonly string[] = []): ObjectShape {
+    const expected = 'an object';
+    return {
+      expected,
+      fields,
+      required,
+      issuesOf: (v, field) => {
+        if (!isRecord(v)) return [invalid(field, v, `an object with ${Object.keys(fields).slice(0, 4).join(', ')}…`)];
+        return Object.entries(fields).flatMap(([k, s]) => {
+          const x = Object.prototype.hasOwnProperty.call(v, k) || k in v ? v[k] : undefined;
+          if (x === undefined) return required.includes(k) ? [invalid(join(field, k), x, s.expected)] : [];
+          return s.issuesOf(x, join(field, k));
+        });
+      },
+    };
+  },
+};
+
+/** An object shape, extensible by subclasses' props. */
+export interface ObjectShape extends Shape {
+  readonly fields: Readonly<Record<string, Shape>>;
+  readonly required: readonly string[];
+}
+
+/** `base` with more fields (a subclass's props). */
+export function extend(base: ObjectShape, fields: Readonly<Record<string, Shape>>, required: readonly string[] = []): ObjectShape {
+  return is.object({ ...base.fields, ...fields }, [...base.required, ...required]);
+}
+
+/**
+ * Records every shape issue of `props` into `problems`; returns whether the
+ * props fit (callers stop there when they do not: the rest of the
+ * constructor relies on the types).
+ */
+export function checkShape(problems: Problems, props: unknown, shape: Shape, field = ''): boolean {
+  const found = shape.issuesOf(props, field);
+  problems.addAll(...found);
+  return found.length === 0;
+}
+
+/** Throws `PROPS_INVALID` with every shape issue of `props` (outside a construct: functions and static factories). */
+export function assertShape(props: unknown, shape: Shape, field: string, construct?: string): void {
+  const found = props === undefined ? [invalid(field, props, shape.expected)] : shape.issuesOf(props, field);
+  if (found.length) throw new BlueprintError(found.map((i) => ({ ...i, path: '', ...(construct ? { construct } : {}) })));
+}
+
+/**
+ * The entry check of a public constructor, run before the construct joins the
+ * tree: the scope, the id (see `constructId`) and every shape issue of `props`,
+ * all reported together in one `BlueprintError`. Returns `props`, typed.
+ */
+export function enter<T>(scope: unknown, id: unknown, props: T, construct: string, shape: Shape): T {
+  let at = isConstruct(scope) ? scope.node.path : '';
+  const issues: IssueInput[] = [];
+  try {
+    const checked = constructId(scope, id, construct);
+    at = at ? `${at}/${checked}` : checked;
+  } catch (e) {
+    if (!(e instanceof BlueprintError)) throw e;
+    issues.push(...e.issues);
+  }
+  issues.push(...(props === undefined || props === null ? [invalid('', props, shape.expected)] : shape.issuesOf(props, '')));
+  if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
+  return props;
+}
+
+/** Ids the constructs library cannot hold: its children live in a plain object. */
+const RESERVED_IDS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * A construct id as given by an untyped caller, checked before the construct
+ * joins the tree: a non-string or empty id, a name of `Object.prototype`
+ * (`__proto__`, `constructor`), an id already used in `scope`, or an id that
+ * looks like a credential (ids become object names) is refused with
+ * `ID_INVALID`, never echoing the value when it looks secret.
+ */
+export function constructId(scope: unknown, id: unknown, construct: string): string {
+  const at = isConstruct(scope) ? scope.node.path : '';
+  const fail = (message: string, fix: string, value: unknown = received(id)): never => {
+    throw new BlueprintError({ code: 'ID_INVALID', path: at, construct, field: 'id', value, message, fix });
+  };
+  if (!isConstruct(scope)) fail('has no scope: the first argument is not a construct', 'pass the chart or construct to add to as scope');
+  if (typeof id !== 'string' || id.length === 0) fail('is not a non-empty string', "give each construct a string id, e.g. 'api'");
+  const text = id as string;
+  if (credentialIn(text))
+    fail('looks like a credential; ids become object names in the YAML', 'use a descriptive id, e.g. "api"', '<redacted>');
+  if (RESERVED_IDS.has(text)) fail('is a reserved word of JavaScript objects', `use another id, e.g. '${construct.toLowerCase()}-1'`);
+  if ((scope as IConstruct).node.tryFindChild(text))
+    fail(`is already used by another construct in ${at || 'the app'}`, 'give each construct in one scope its own id');
+  return text;
+}
+
+function isConstruct(x: unknown): x is IConstruct {
+  return x !== null && typeof x === 'object' && typeof (x as IConstruct).node?.tryFindChild === 'function';
+}

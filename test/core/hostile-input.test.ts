@@ -1,0 +1,204 @@
+import {
+  ExternalService,
+  IngressRoutes,
+  PodDisruptionBudget,
+  PriorityClass,
+  StatefulService,
+  StorageClass,
+  TeamNamespace,
+  Volume,
+  WebService,
+  Worker,
+  RULES,
+  renderApp,
+  runRules,
+} from '../../constructs';
+import { catchBlueprintError, expectCode, find, render, testChart } from '../helpers';
+
+/*
+ * Input that is not typed (JavaScript, JSON config) reaches every public
+ * constructor as a typed BlueprintError, never a TypeError, and never echoes
+ * a credential. The counterexamples the property tests found, kept as cases.
+ */
+const image = 'nginx:1.27.2';
+const j = (...p: string[]) => p.join('');
+const AWS_KEY = j('AKIA', 'Q7CANARYTEST0000');
+
+describe('PROPS_INVALID: every prop is checked against its shape at the entry', () => {
+  test.each([
+    ['a port without a name', { ports: [{ name: null, port: 80 }] }, 'ports[0].name'],
+    ['a port that is a string', { ports: [''] }, 'ports[0]'],
+    ['mounts as an object', { mounts: { volume: 'x' } }, 'mounts'],
+    ['a namespace without a prototype', { namespace: Object.create(null) }, 'namespace'],
+    ['env as a list', { env: ['A=1'] }, 'env'],
+    ['a sidecar that is a number', { sidecars: [5] }, 'sidecars[0]'],
+  ])('%s', (_what, bad, field) => {
+    const { chart } = testChart();
+    const issue = expectCode(() => new Worker(chart, 'w', { namespace: 'team', image, ...bad } as never), 'PROPS_INVALID');
+    expect(issue.field).toBe(field);
+    expect(issue.path).toBe('test/w');
+    expect(issue.construct).toBe('Worker');
+  });
+
+  test('every shape issue of one construct is reported together, and nothing joins the tree', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(
+      () => new WebService(chart, 'web', { namespace: 5, image, ports: {}, servicePorts: 'http', replicas: '2' } as never),
+    );
+    expect(err.issues.map((i) => i.field).sort()).toEqual(['namespace', 'ports', 'replicas', 'servicePorts']);
+    expect(chart.node.tryFindChild('web')).toBeUndefined();
+  });
+
+  test('props that are not an object', () => {
+    const { chart } = testChart();
+    expect(expectCode(() => new Worker(chart, 'w', null as never), 'PROPS_INVALID').field).toBe('props');
+    expect(expectCode(() => new PriorityClass(chart, 'p', undefined as never), 'PROPS_INVALID').field).toBe('props');
+  });
+
+  test('the other families', () => {
+    const { chart } = testChart();
+    expect(
+      expectCode(
+        () => ExternalService.fromAddresses(chart, 'e', { namespace: 'ns', addresses: ['10.0.0.1'], ports: { name: 'x' } } as never),
+        'PROPS_INVALID',
+      ).field,
+    ).toBe('ports');
+    expect(expectCode(() => new IngressRoutes(chart, 'i', { namespace: 'ns', host: [''] } as never), 'PROPS_INVALID').field).toBe('host');
+    expect(expectCode(() => new PriorityClass(chart, 'p', { name: true, value: 1 } as never), 'PROPS_INVALID').field).toBe('name');
+    expect(expectCode(() => new StorageClass(chart, 's', { provisioner: Object.create(null) } as never), 'PROPS_INVALID').field).toBe(
+      'provisioner',
+    );
+    const team = new TeamNamespace(chart, 'team', {});
+    const web = new WebService(chart, 'web', { namespace: team, image, ports: [{ name: 'http', port: 8080 }] });
+    const ing = new IngressRoutes(chart, 'ing', { namespace: 'team', host: 'shop.example.com' });
+    expect(expectCode(() => ing.addRoute({ path: ['/'], backend: web } as never), 'PROPS_INVALID').field).toBe('routes[0].path');
+  });
+
+  test('a credential given where a name belongs is not echoed', () => {
+    const { chart } = testChart();
+    const keyed = catchBlueprintError(() => new Worker(chart, 'k', { namespace: 'team', image, env: { [AWS_KEY]: 5 } } as never));
+    expect(keyed.message + JSON.stringify(keyed.issues)).not.toContain('Q7CANARY');
+    const err = catchBlueprintError(
+      () => new Worker(chart, 'w', { namespace: 'team', image, ports: [{ name: AWS_KEY, port: 'x' }] } as never),
+    );
+    expect(err.message).not.toContain('Q7CANARY');
+    expect(JSON.stringify(err.issues)).not.toContain('Q7CANARY');
+  });
+});
+
+describe('ID_INVALID', () => {
+  test.each([['__proto__'], ['constructor'], ['toString']])('%s, a name of every JavaScript object', (id) => {
+    const { chart } = testChart();
+    expectCode(() => new Worker(chart, id, { namespace: 'team', image }), 'ID_INVALID');
+    expectCode(() => new TeamNamespace(chart, id, {}), 'ID_INVALID');
+  });
+
+  test('an id used twice in one scope', () => {
+    const { chart } = testChart();
+    new Worker(chart, 'w', { namespace: 'team', image });
+    expect(expectCode(() => new Worker(chart, 'w', { namespace: 'team', image }), 'ID_INVALID').message).toContain('already used');
+  });
+
+  test('an id that looks like a credential is refused without echoing it (ids become names)', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new TeamNamespace(chart, AWS_KEY, {}));
+    expect(err.code).toBe('ID_INVALID');
+    expect(err.message + JSON.stringify(err.issues)).not.toContain('Q7CANARY');
+  });
+
+  test('a scope that is not a construct', () => {
+    expectCode(() => new Worker({} as never, 'w', { namespace: 'team', image }), 'ID_INVALID');
+  });
+});
+
+describe('LABEL_INVALID: version and component become labels', () => {
+  test.each([
+    ['version', ' '],
+    ['version', 'v'.repeat(64)],
+    ['version', '1.0+build'],
+    ['component', 'web tier'],
+  ])('%s %s', (field, value) => {
+    const { chart } = testChart();
+    expect(expectCode(() => new Worker(chart, 'w', { namespace: 'team', image, [field]: value }), 'LABEL_INVALID').field).toBe(field);
+  });
+
+  test('a valid version reaches the labels', () => {
+    const { app, chart } = testChart();
+    new Worker(chart, 'w', { namespace: 'team', image, version: '1.27.2', component: 'queue-consumer' });
+    expect(find(render(app), 'Deployment', 'w').metadata.labels['app.kubernetes.io/version']).toBe('1.27.2');
+  });
+});
+
+describe('PDB_SELECTOR_INVALID', () => {
+  test.each([
+    [{ 'bad key': 'a' }, 'selector.bad key'],
+    [{ app: 'x'.repeat(64) }, 'selector.app'],
+    [{ app: 'a b' }, 'selector.app'],
+  ])('%j', (selector, field) => {
+    const { chart } = testChart();
+    expect(
+      expectCode(() => new PodDisruptionBudget(chart, 'pdb', { namespace: 'ns', name: 'pdb', selector }), 'PDB_SELECTOR_INVALID').field,
+    ).toBe(field);
+  });
+});
+
+describe('STORAGE_MISSING: a StatefulService keeps state', () => {
+  const ports = [{ name: 'pg', port: 5432 }];
+  test('no claim and no mounted PersistentVolumeClaim is refused', () => {
+    const { chart } = testChart();
+    expect(expectCode(() => new StatefulService(chart, 'db', { namespace: 'data', image, ports }), 'STORAGE_MISSING').field).toBe('claims');
+  });
+
+  test('the opt-out needs a reason, and lands on the StatefulSet', () => {
+    const { app, chart } = testChart();
+    expectCode(() => new StatefulService(chart, 'a', { namespace: 'data', image, ports, noStorageReason: 'cache' }), 'STORAGE_MISSING');
+    new StatefulService(chart, 'b', { namespace: 'data', image, ports, noStorageReason: 'a cache that only needs stable pod names' });
+    expect(find(render(app), 'StatefulSet', 'b').metadata.annotations['cluster-blueprints.io/no-storage']).toContain('stable pod names');
+  });
+
+  test('an opt-out beside real storage is refused', () => {
+    const { chart } = testChart();
+    const storageClass = new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com' });
+    const claims = [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass }];
+    const issue = expectCode(
+      () => new StatefulService(chart, 'db', { namespace: 'data', image, ports, claims, noStorageReason: 'a cache that needs names' }),
+      'STORAGE_MISSING',
+    );
+    expect(issue.field).toBe('noStorageReason');
+  });
+
+  test('a mounted PersistentVolumeClaim is storage', () => {
+    const { chart } = testChart();
+    const mounts = [{ volume: Volume.fromClaim({ name: 'shared-data', namespace: 'data' }), path: '/data' }];
+    expect(() => new StatefulService(chart, 'db', { namespace: 'data', image, ports, mounts })).not.toThrow();
+  });
+});
+
+describe('SECRET_IN_OUTPUT on every string of the output', () => {
+  test('a credential that passes every prop rule (a valid label value) is caught on the rendered objects, not echoed', () => {
+    const { app, chart } = testChart();
+    new Worker(chart, 'w', { namespace: 'team', image, version: AWS_KEY });
+    const err = catchBlueprintError(() => renderApp(app));
+    const issue = err.issues.find((i) => i.code === 'SECRET_IN_OUTPUT')!;
+    expect(issue.field).toBe('/metadata/labels/app.kubernetes.io~1version');
+    expect(issue.path).toBe('test/w/Deployment');
+    expect(err.message).not.toContain('Q7CANARY');
+  });
+
+  test("a Secret's data is where credentials belong; its other fields and every other kind are scanned", () => {
+    const meta = (name: string, annotations = {}) => ({ name, namespace: 'team', annotations });
+    const found = runRules(
+      [
+        { apiVersion: 'v1', kind: 'Secret', metadata: meta('db'), stringData: { url: `postgres://app:${'hunter2x'}@db/app` } },
+        { apiVersion: 'v1', kind: 'Secret', metadata: meta('leaky', { note: AWS_KEY }), data: {} },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('cm'), data: { [AWS_KEY]: 'x' } },
+      ],
+      { rules: RULES.filter((r) => r.code === 'SECRET_IN_OUTPUT') },
+    );
+    expect(found.map((f) => `${f.object} ${f.pointer}`)).toEqual([
+      'Secret/team/leaky /metadata/annotations/note',
+      'ConfigMap/team/cm /data/<redacted>',
+    ]);
+    expect(JSON.stringify(found)).not.toContain('Q7CANARY');
+  });
+});
