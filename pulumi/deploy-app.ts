@@ -59,6 +59,12 @@ export interface Deployment {
   /** Every rendered object, in registration order: CRDs, namespaces, then the rest. */
   readonly objects: readonly Registration[];
   readonly secrets: readonly k8s.core.v1.Secret[];
+  /**
+   * Namespaces the app uses but does not render, because another install owns them (objects annotated
+   * `cluster-blueprints.io/namespace-installed-by`, e.g. Velero Schedules in `velero`): read from the
+   * cluster, never created or deleted, so a missing one fails the preview, and the objects in them depend on the read.
+   */
+  readonly prerequisites: ReadonlyMap<string, k8s.core.v1.Namespace>;
 }
 
 /** The component every chart's objects are parented to (its type is part of their URNs: never rename it). */
@@ -90,7 +96,8 @@ function rank(o: any): number {
  * - Objects annotated `cluster-blueprints.io/retain` (namespaces and StatefulSets with data)
  *   get `retainOnDelete` and `protect`.
  * - Namespaced objects depend on their Namespace, custom resources on their CRD, and
- *   workloads on the Secrets they read.
+ *   workloads on the Secrets they read. A namespace another install owns (annotated
+ *   `cluster-blueprints.io/namespace-installed-by`) is read, not created: a missing one fails the preview.
  *
  * @example
  * const app = new App();
@@ -123,6 +130,14 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
   all.sort((a, b) => rank(a.object) - rank(b.object));
 
   const namespaces = new Map<string, pulumi.Resource>();
+  const prerequisites = new Map<string, k8s.core.v1.Namespace>();
+  const namespaceOf = (object: any): pulumi.Resource | undefined => {
+    const ns = object.metadata.namespace as string | undefined;
+    if (ns === undefined || namespaces.has(ns)) return ns === undefined ? undefined : namespaces.get(ns);
+    if (object.metadata.annotations?.[Annotations.NAMESPACE_INSTALLED_BY] === undefined) return undefined;
+    if (!prerequisites.has(ns)) prerequisites.set(ns, k8s.core.v1.Namespace.get(`namespace-${ns}`, ns, { provider }));
+    return prerequisites.get(ns);
+  };
   const crds = new Map<string, pulumi.Resource>(); // `<group>/<kind>` → the CRD defining it
   const secretsByName = new Map<string, k8s.core.v1.Secret>();
   const objects: Registration[] = [];
@@ -132,7 +147,7 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
     const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
     const dependsOn = [
       ...(crds.has(`${group}/${object.kind}`) ? [crds.get(`${group}/${object.kind}`)!] : []),
-      ...(ns && namespaces.has(ns) ? [namespaces.get(ns)!] : []),
+      ...(namespaceOf(object) ? [namespaceOf(object)!] : []),
       ...referencedSecrets(object).flatMap((n) => secretsByName.get(`${ns}/${n}`) ?? []),
     ];
     const holdsData = object.metadata.annotations?.[Annotations.RETAIN] === 'true';
@@ -172,5 +187,5 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
   });
   for (const { chart, object } of all.filter((x) => rank(x.object) === 2)) register(chart, object);
 
-  return { provider, charts, objects, secrets };
+  return { provider, charts, objects, secrets, prerequisites };
 }

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Schedule } from '../../imports/velero.io';
 import { Problems } from '../core/errors';
-import { componentLabels } from '../core/metadata';
+import { Annotations, componentLabels } from '../core/metadata';
 import { NameRule, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
@@ -118,6 +118,8 @@ export class BackupSchedule extends Construct {
         name: this.name,
         namespace: this.namespace,
         labels: componentLabels({ name: this.name, component: 'backup' }),
+        // Velero's install owns its namespace: a prerequisite of the cluster, not an object of ours.
+        annotations: { [Annotations.NAMESPACE_INSTALLED_BY]: 'velero' },
       },
       spec: {
         schedule: this.schedule,

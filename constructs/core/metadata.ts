@@ -20,6 +20,12 @@ export const Annotations = {
   CONFIG_HASH: 'cluster-blueprints.io/config-hash',
   /** The object holds data: a deploy tool must keep it on delete (Pulumi `retainOnDelete`/`protect`). */
   RETAIN: 'cluster-blueprints.io/retain',
+  /**
+   * On an object placed in a namespace the output does not render because another install owns
+   * it (Velero's `velero`, Argo CD's `argocd`): names that install. The namespace is a cluster
+   * prerequisite: deploy tools check it exists and order the object after it, and never create or delete it.
+   */
+  NAMESPACE_INSTALLED_BY: 'cluster-blueprints.io/namespace-installed-by',
 } as const;
 
 /**

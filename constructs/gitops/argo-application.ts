@@ -3,7 +3,7 @@ import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addCheck } from '../core/checks';
 import { Problems } from '../core/errors';
-import { componentLabels } from '../core/metadata';
+import { Annotations, componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { annotateForArgoCd } from './sync-annotations';
 
@@ -119,6 +119,8 @@ export class ArgoApplication extends Construct {
         name: this.name,
         namespace: this.namespace,
         labels: componentLabels({ name: this.name, component: 'gitops' }),
+        // Argo CD's install owns its namespace: a prerequisite of the cluster, not an object of ours.
+        annotations: { [Annotations.NAMESPACE_INSTALLED_BY]: 'argo-cd' },
       },
       spec: {
         project,

@@ -21,6 +21,9 @@ describe('BackupSchedule', () => {
     const schedule = find(render(app), 'Schedule', 'payments-nightly');
     expect(schedule.apiVersion).toBe('velero.io/v1');
     expect(schedule.metadata.namespace).toBe('velero');
+    // Velero's install owns that namespace: declared on the object as a cluster prerequisite, never rendered.
+    expect(schedule.metadata.annotations['cluster-blueprints.io/namespace-installed-by']).toBe('velero');
+    expect(render(app).filter((o) => o.kind === 'Namespace' && o.metadata.name === 'velero')).toEqual([]);
     expect(schedule.spec).toEqual({
       schedule: '0 3 * * *',
       useOwnerReferencesInBackup: false,

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
-import { BlueprintChart, QuotaPreset, TeamNamespace, WebService } from '../../constructs';
+import { BlueprintChart, QuotaPreset, StatefulService, TeamNamespace, WebService } from '../../constructs';
 import { expectCode } from '../helpers';
 import { consumerApp } from './consumer-app';
 import { recordEngine, secretInputs, settled } from './engine';
@@ -53,6 +53,34 @@ describe('deployApp (mocks)', () => {
     expect(engine.some((r) => r.type === 'pulumi:providers:kubernetes' && r.name === 'k8s')).toBe(false);
     const protectedNames = engine.filter((r) => r.protect && r.retainOnDelete).map((r) => r.name);
     expect(protectedNames.sort()).toEqual(['namespace-shop', 'statefulset-shop-db']);
+  });
+});
+
+describe('deployApp: namespaces another install owns', () => {
+  test("a Velero Schedule's namespace is read from the cluster, never created, and the Schedule depends on it", async () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'data', { owner: 'data-team' });
+    const team = new TeamNamespace(chart, 'orders', { holdsData: true });
+    const db = new StatefulService(chart, 'db', {
+      namespace: team,
+      image: 'postgres:16.4',
+      ports: [{ name: 'pg', port: 5432 }],
+      claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],
+    });
+    db.backUp();
+    pulumi.runtime.setAllConfig({}, []);
+    engine.length = 0;
+    const deployment = deployApp(app);
+    await settled();
+    expect([...deployment.prerequisites.keys()]).toEqual(['velero']);
+    const reads = engine.filter((r) => r.readId !== undefined);
+    expect(reads.map((r) => [r.type, r.name, r.readId, r.provider])).toEqual([
+      ['kubernetes:core/v1:Namespace', 'namespace-velero', 'velero', 'k8s'],
+    ]);
+    expect(engine.find((r) => r.name === 'schedule-velero-orders-db')!.dependsOn).toEqual(['namespace-velero']);
+    expect(engine.filter((r) => r.type === 'kubernetes:core/v1:Namespace' && r.readId === undefined).map((r) => r.name)).toEqual([
+      'namespace-orders',
+    ]);
   });
 });
 

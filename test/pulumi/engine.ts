@@ -7,7 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
  * objects the program built, so they see what a real `pulumi up` would see.
  */
 
-/** One RegisterResource request, as the engine would receive it. */
+/** One RegisterResource (or ReadResource) request, as the engine would receive it. */
 export interface EngineRegistration {
   readonly type: string;
   readonly name: string;
@@ -23,6 +23,8 @@ export interface EngineRegistration {
   readonly dependsOn: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
   readonly inputs: any;
+  /** For a read of an existing object (`Resource.get`): the id read; the program never creates or deletes it. */
+  readonly readId?: string;
 }
 
 const nameOfUrn = (urn: string) => (urn ? urn.split('::').pop()! : '');
@@ -56,6 +58,24 @@ export function recordEngine(project: string, stack: string): EngineRegistration
     });
     return registerResource(req, callback);
   };
+  const readResource = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: any, callback: any) => {
+    registrations.push({
+      type: req.getType(),
+      name: req.getName(),
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      custom: true,
+      parent: nameOfUrn(req.getParent()),
+      provider: nameOfProviderRef(req.getProvider()),
+      protect: false,
+      retainOnDelete: false,
+      dependsOn: (req.getDependenciesList() as string[]).map(nameOfUrn).sort(),
+      additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()].sort(),
+      inputs: req.getProperties().toJavaScript(),
+      readId: req.getId(),
+    });
+    return readResource(req, callback);
+  };
   return registrations;
 }
 
@@ -78,6 +98,7 @@ export function identityLines(registrations: readonly EngineRegistration[]): str
     .map((r) => {
       const urn = r.urn.split('::').slice(2).join('::'); // drop stack and project
       const flags = [
+        r.readId !== undefined && `read=${r.readId}`,
         r.parent && `parent=${r.parent}`,
         r.provider && `provider=${r.provider}`,
         r.protect && 'protect',

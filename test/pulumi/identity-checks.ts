@@ -86,7 +86,9 @@ export async function runProgram(engine: EngineRegistration[], env: string, prog
 export const expectedName = (o: any) =>
   `${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ''}${o.metadata.name}`;
 
-const kubernetesObjects = (run: ProgramRun) => run.registered.filter((r) => r.custom && r.type.startsWith('kubernetes:'));
+// Kubernetes resources the program manages (reads of existing objects excluded).
+const kubernetesObjects = (run: ProgramRun) =>
+  run.registered.filter((r) => r.custom && r.type.startsWith('kubernetes:') && r.readId === undefined);
 
 /** Each check, by name: what it pins. */
 export const IDENTITY_CHECKS = {
@@ -114,7 +116,8 @@ export const IDENTITY_CHECKS = {
    * components carry none, so a resource without it would reach the engine with the default provider.
    */
   provider(run: ProgramRun): void {
-    for (const r of kubernetesObjects(run)) expect({ name: r.name, provider: r.provider }).toEqual({ name: r.name, provider: 'k8s' });
+    const all = run.registered.filter((r) => r.custom && r.type.startsWith('kubernetes:'));
+    for (const r of all) expect({ name: r.name, provider: r.provider }).toEqual({ name: r.name, provider: 'k8s' });
     for (const r of run.registered.filter((x) => x.type === 'cluster-blueprints:index:Chart')) expect(r.provider).toBe('');
   },
 
@@ -136,13 +139,27 @@ export const IDENTITY_CHECKS = {
     }
   },
 
-  /** Every namespaced object depends on its Namespace. */
+  /**
+   * Every namespaced object depends on its Namespace: one the output renders, or one another install
+   * owns (annotated `namespace-installed-by`), which the program only reads from the cluster.
+   */
   namespaceOrder(run: ProgramRun): void {
-    const namespaces = new Set(run.rendered.filter(({ object }) => object.kind === 'Namespace').map(({ object }) => object.metadata.name));
-    expect(namespaces.size).toBeGreaterThan(5);
-    for (const { object } of run.rendered.filter(({ object }) => namespaces.has(object.metadata.namespace))) {
-      expect(run.byName.get(expectedName(object))!.dependsOn).toContain(`namespace-${object.metadata.namespace}`);
+    const rendered = new Set(run.rendered.filter(({ object }) => object.kind === 'Namespace').map(({ object }) => object.metadata.name));
+    expect(rendered.size).toBeGreaterThan(5);
+    const prerequisites = new Set<string>();
+    for (const { object } of run.rendered.filter(({ object }) => object.metadata.namespace !== undefined)) {
+      const ns = object.metadata.namespace;
+      if (!rendered.has(ns)) {
+        expect({ object: expectedName(object), installedBy: object.metadata.annotations?.[Annotations.NAMESPACE_INSTALLED_BY] }).toEqual({
+          object: expectedName(object),
+          installedBy: expect.any(String),
+        });
+        prerequisites.add(ns);
+      }
+      expect(run.byName.get(expectedName(object))!.dependsOn).toContain(`namespace-${ns}`);
     }
+    for (const ns of prerequisites) expect(run.byName.get(`namespace-${ns}`)!.readId).toBe(ns);
+    expect(run.registered.filter((r) => r.readId !== undefined).map((r) => r.readId)).toEqual([...prerequisites]);
   },
 
   /** Readers depend on the Secrets they read; Secrets depend on their Namespace only. */

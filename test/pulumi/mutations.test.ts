@@ -51,7 +51,7 @@ const MUTATIONS: readonly Mutation[] = [
   },
   {
     kind: '3 ordering: Namespace dependency',
-    edits: [{ from: '...(ns && namespaces.has(ns) ? [namespaces.get(ns)!] : []),', to: '' }],
+    edits: [{ from: '...(namespaceOf(object) ? [namespaceOf(object)!] : []),', to: '' }],
     caughtBy: 'namespaceOrder',
   },
   {

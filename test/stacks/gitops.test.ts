@@ -21,6 +21,15 @@ describe.each(Object.keys(ENVIRONMENTS))('GitOps output of %s', (name) => {
     expect(checkManifests(objects, { nodeAllocatable: config.nodeAllocatable, nodes: config.expectedNodes }).findings).toEqual([]);
   });
 
+  test('every namespaced object lives in a Namespace of the output, or in one a cluster install owns (declared on the object)', () => {
+    const namespaces = new Set(ofKind(objects, 'Namespace').map((n) => n.metadata.name));
+    const prerequisites = objects
+      .filter((o) => o.metadata.namespace !== undefined && !namespaces.has(o.metadata.namespace))
+      .map((o) => `${o.kind}/${o.metadata.namespace}: ${o.metadata.annotations?.['cluster-blueprints.io/namespace-installed-by']}`);
+    const expected = ['Application/argocd: argo-cd', ...(name === 'prod' ? Array(5).fill('Schedule/velero: velero') : [])];
+    expect(prerequisites.sort()).toEqual(expected.sort());
+  });
+
   test('every data holder and the Namespace holding it carry Prune=false,Delete=false; stateless objects do not', () => {
     const claimed = ofKind(objects, 'StatefulSet').filter((s) => s.spec.volumeClaimTemplates?.length);
     expect(claimed.length).toBeGreaterThanOrEqual(4);
