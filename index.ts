@@ -112,6 +112,15 @@ export {
 export { type IRoutable, IngressRoutes, type IngressRoutesProps, type Route } from './constructs/networking/ingress-routes';
 export { type INetworkEndpoint, type IntentResult, type NetworkPort, Peer, Protocol } from './constructs/networking/network-intent';
 
+// Metrics
+export {
+  MetricsMonitor,
+  type MetricsMonitorProps,
+  type MetricsOptions,
+  type MonitorTarget,
+  SCRAPE_LABEL,
+} from './constructs/monitoring/metrics-monitor';
+
 // Workloads
 export {
   type ContainerPort,

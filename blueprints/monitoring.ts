@@ -1,16 +1,32 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import {
-  ConfigMap,
+  Annotations,
+  Cpu,
+  INetworkEndpoint,
+  IQuotaConsumer,
+  IntentResult,
+  Labels,
+  Memory,
+  NetworkPort,
   Peer,
-  Probe,
+  PodDisruptionBudget,
+  PodResources,
   ResourcesProps,
+  SCRAPE_LABEL,
   ServiceAccount,
-  StatefulService,
+  Storage,
   StorageClass,
   TeamNamespace,
-  Volume,
+  allowOutOf,
+  componentLabels,
+  computeToManifest,
+  resolveCompute,
+  Problems,
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 
@@ -48,10 +64,16 @@ export interface MonitoringProps {
 }
 
 const DEFAULTS = {
+  name: 'prometheus',
   image: 'prom/prometheus:v2.54.1',
   seriesPerTarget: 700,
   scrapeInterval: Duration.seconds(30),
   retention: Duration.days(15),
+  // The image's own user (nobody); fsGroup makes the claim writable to it.
+  uid: 65534,
+  resources: { limits: { cpu: '500m', memory: '2Gi' } },
+  // What prometheus-operator gives the config-reloader sidecar unless its flags say otherwise.
+  reloader: { cpu: '10m', memory: '50Mi' },
   rules: [
     {
       record: 'namespace:container_cpu_usage_seconds:sum_rate',
@@ -65,18 +87,47 @@ const DEFAULTS = {
 } as const;
 
 /**
- * Prometheus as a StatefulService: scrape configuration (Kubernetes service
- * discovery of annotated pods) and recording rules in a ConfigMap, retention
- * flags, and a claim sized from the inputs by `prometheusStorage`.
+ * Prometheus run by prometheus-operator: a `Prometheus` resource selecting
+ * every ServiceMonitor and PodMonitor labelled `SCRAPE_LABEL` (what
+ * `Workload.exposeMetrics` makes) in any namespace, recording rules in a
+ * `PrometheusRule`, retention and a claim sized from the inputs by
+ * `prometheusStorage`, and a ServiceAccount that may read the targets of
+ * every namespace. The operator writes the StatefulSet; this construct counts
+ * its pods against the namespace quota and opens their network paths.
  */
-export class Monitoring extends Construct {
-  public readonly prometheus: StatefulService;
+export class Monitoring extends Construct implements INetworkEndpoint, IQuotaConsumer {
+  public readonly name: string = DEFAULTS.name;
+  public readonly namespace: string;
+  /** The `Prometheus` custom resource. */
+  public readonly prometheus: ApiObject;
+  /** The recording rules. */
+  public readonly rules: ApiObject;
   public readonly sizing: PrometheusSizing;
-  public readonly config: ConfigMap;
+  public readonly replicas: number;
+  /** Labels of the pods the operator creates (its own selector labels). */
+  public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly listenPorts: readonly NetworkPort[] = [{ port: 9090 }];
+  private readonly requests: ReturnType<typeof resolveCompute>;
+  private readonly limits: ReturnType<typeof resolveCompute>;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const ns = props.namespace;
+    this.namespace = ns.name;
+    this.replicas = props.replicas ?? 1;
+    const problems = new Problems(this, 'Monitoring');
+    problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1, {
+      code: 'REPLICAS_INVALID',
+      field: 'replicas',
+      value: this.replicas,
+      message: 'must be an integer ≥ 1',
+      fix: 'use 1, or 2 for a second full copy',
+    });
+    const resources: ResourcesProps = props.resources ?? DEFAULTS.resources;
+    this.limits = resolveCompute(problems, 'resources.limits', resources.limits);
+    // Kubernetes copies a set limit into a missing request.
+    this.requests = resolveCompute(problems, 'resources.requests', resources.requests ?? resources.limits);
+    problems.throwIfAny();
     const scrapeInterval = props.scrapeInterval ?? DEFAULTS.scrapeInterval;
     const retention = props.retention ?? DEFAULTS.retention;
     this.sizing = prometheusStorage({
@@ -85,69 +136,126 @@ export class Monitoring extends Construct {
       scrapeInterval,
       retention,
     });
+    this.podSelector = { [Labels.NAME]: 'prometheus', [Labels.INSTANCE]: this.name };
     const interval = `${scrapeInterval.toSeconds()}s`;
-    const scrapeConfigs: unknown[] = [
-      {
-        job_name: 'kubernetes-pods',
-        kubernetes_sd_configs: [{ role: 'pod' }],
-        relabel_configs: [
-          { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' },
-          { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
-          { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
-        ],
-      },
-      ...(props.federate?.length
-        ? [
-            {
-              job_name: 'federate',
-              honor_labels: true,
-              metrics_path: '/federate',
-              params: { 'match[]': ['{__name__=~"namespace:.*"}'] },
-              static_configs: [{ targets: [...props.federate] }],
-            },
-          ]
-        : []),
-    ];
-    this.config = new ConfigMap(this, 'Config', {
-      namespace: ns.name,
-      name: 'prometheus-config',
-      files: {
-        'prometheus.yml': stringify({
-          global: { scrape_interval: interval, evaluation_interval: interval },
-          rule_files: ['/etc/prometheus/rules.yml'],
-          scrape_configs: scrapeConfigs,
-        }),
-        'rules.yml': stringify({ groups: [{ name: 'recording', rules: [...(props.recordingRules ?? DEFAULTS.rules)] }] }),
-      },
-    });
-    const account = new ServiceAccount(this, 'ServiceAccount', { namespace: ns.name, name: 'prometheus' });
+    const labels = componentLabels({ name: this.name, component: 'monitoring' });
+    const selectByLabel = { matchLabels: { [SCRAPE_LABEL]: 'true' } };
+
+    const account = new ServiceAccount(this, 'ServiceAccount', { namespace: ns.name, name: this.name, mountToken: true });
+    // Service discovery of the targets in every namespace.
     account.grantClusterWide([
       { apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
     ]);
-    this.prometheus = new StatefulService(this, 'Prometheus', {
-      namespace: ns,
-      name: 'prometheus',
-      image: props.image ?? DEFAULTS.image,
-      replicas: props.replicas ?? 1,
-      ports: [{ name: 'web', port: 9090 }],
-      args: [
-        '--config.file=/etc/prometheus/prometheus.yml',
-        '--storage.tsdb.path=/prometheus',
-        `--storage.tsdb.retention.time=${Math.round(retention.toMilliseconds() / 3_600_000)}h`,
-        `--storage.tsdb.retention.size=${this.sizing.retentionSize}`,
-        '--web.enable-lifecycle',
-      ],
-      resources: props.resources ?? { limits: { cpu: '500m', memory: '2Gi' } },
-      readiness: Probe.http('/-/ready', 'web'),
-      liveness: Probe.http('/-/healthy', 'web', { periodSeconds: 20 }),
-      mounts: [{ volume: Volume.fromConfigMap(this.config), path: '/etc/prometheus' }],
-      claims: [{ name: 'data', mountPath: '/prometheus', size: this.sizing.claim, storageClass: props.storageClass }],
-      serviceAccount: account,
-      mountServiceAccountToken: true,
-    });
+
+    this.rules = new ApiObject(
+      this,
+      'Rules',
+      new PrometheusRule({
+        metadata: { name: `${this.name}-recording`, namespace: ns.name, labels: { ...labels, [SCRAPE_LABEL]: 'true' } },
+        spec: { groups: [{ name: 'recording', rules: (props.recordingRules ?? DEFAULTS.rules).map((r) => ({ ...r })) }] },
+      }).toJSON() as any,
+    );
+
+    // Federation needs `match[]` query parameters, which only a raw scrape configuration can give (ScrapeConfig has no params).
+    const federation = props.federate?.length
+      ? new k8s.KubeSecret(this, 'Federation', {
+          metadata: { name: `${this.name}-federation`, namespace: ns.name, labels },
+          stringData: {
+            'federate.yml': stringify([
+              {
+                job_name: 'federate',
+                honor_labels: true,
+                metrics_path: '/federate',
+                params: { 'match[]': ['{__name__=~"namespace:.*"}'] },
+                static_configs: [{ targets: [...props.federate] }],
+              },
+            ]),
+          },
+        })
+      : undefined;
+
+    const image = props.image ?? DEFAULTS.image;
+    const version = /:(v\d+\.\d+\.\d+)$/.exec(image)?.[1];
+    this.prometheus = new ApiObject(
+      this,
+      'Resource',
+      new Prometheus({
+        // Its claims hold the samples: deploy tools keep it (Pulumi retain + protect, Argo CD no prune).
+        metadata: { name: this.name, namespace: ns.name, labels, annotations: { [Annotations.RETAIN]: 'true' } },
+        spec: {
+          replicas: this.replicas,
+          image,
+          ...(version ? { version } : {}),
+          serviceAccountName: account.name,
+          scrapeInterval: interval,
+          evaluationInterval: interval,
+          serviceMonitorSelector: selectByLabel,
+          serviceMonitorNamespaceSelector: {},
+          podMonitorSelector: selectByLabel,
+          podMonitorNamespaceSelector: {},
+          ruleSelector: selectByLabel,
+          retention: `${Math.round(retention.toMilliseconds() / 3_600_000)}h`,
+          retentionSize: this.sizing.retentionSize,
+          resources: { requests: computeToManifest(this.requests), limits: computeToManifest(this.limits) },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: DEFAULTS.uid,
+            runAsGroup: DEFAULTS.uid,
+            fsGroup: DEFAULTS.uid,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          storage: {
+            volumeClaimTemplate: {
+              spec: {
+                accessModes: ['ReadWriteOnce'],
+                ...(props.storageClass ? { storageClassName: props.storageClass.name } : {}),
+                resources: { requests: { storage: this.sizing.claim.toString() } },
+              },
+            },
+          },
+          ...(federation ? { additionalScrapeConfigs: { name: federation.name, key: 'federate.yml' } } : {}),
+        },
+      }).toJSON() as any,
+    );
+
+    // Node drains take one Prometheus pod at a time.
+    new PodDisruptionBudget(this, 'DisruptionBudget', { namespace: ns.name, name: this.name, selector: this.podSelector });
+    ns.addQuotaConsumer(this);
     // Scrape every namespace; the API server for discovery.
-    this.prometheus.allowTo(Peer.allNamespaces());
-    this.prometheus.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));
+    this.allowTo(Peer.allNamespaces());
+    this.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));
+  }
+
+  /**
+   * The scraper as a network peer (every pod of the monitoring namespace), for
+   * `exposeMetrics({ scrapedBy })` in namespaces that do not admit it already.
+   */
+  public get scraper(): Peer {
+    return Peer.namespace(this.namespace);
+  }
+
+  /** Opens the path `this → peer`. */
+  public allowTo(peer: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
+    return allowOutOf(this, peer, ports);
+  }
+
+  public get maxPods(): number {
+    return this.replicas;
+  }
+
+  /** One Prometheus pod: the server plus the operator's config-reloader sidecar. */
+  public podResources(): PodResources {
+    const reloader = { cpu: Cpu.of(DEFAULTS.reloader.cpu), memory: Memory.of(DEFAULTS.reloader.memory) };
+    const plus = (r: ReturnType<typeof resolveCompute>) => ({
+      cpu: (r.cpu ?? Cpu.ZERO).plus(reloader.cpu),
+      memory: (r.memory ?? Memory.ZERO).plus(reloader.memory),
+    });
+    return { requests: plus(this.requests), limits: plus(this.limits) };
+  }
+
+  /** One claim per replica. */
+  public claimUsage(): { count: number; storage: Storage } {
+    return { count: this.replicas, storage: this.sizing.claim.times(this.replicas) };
   }
 }

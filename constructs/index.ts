@@ -9,6 +9,7 @@ export * from './storage';
 export * from './backup';
 export * from './gitops';
 export * from './networking';
+export * from './monitoring';
 export * from './workloads';
 export * from './render';
 export * from './rules';

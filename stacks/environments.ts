@@ -280,7 +280,7 @@ export function buildEnvironment(
     access: { admin: ['sre'] },
     podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED },
   });
-  new NodeAgent(agents, 'log-shipper', {
+  const logShipper = new NodeAgent(agents, 'log-shipper', {
     namespace: agents,
     image: 'fluent/fluent-bit:3.1.4',
     // The image's own command and config, plus its HTTP server (-H) on 2020 for health and metrics.
@@ -293,6 +293,8 @@ export function buildEnvironment(
     hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
     expectedNodes: config.expectedNodes,
   });
+  // Fluent Bit's HTTP server serves Prometheus metrics; its namespace does not admit the monitoring namespace, so open that port.
+  logShipper.exposeMetrics({ port: 'http', path: '/api/v1/metrics/prometheus', scrapedBy: platform.monitoring.scraper });
 
   // The scenarios of the notes, each in its own governed namespace.
   const scenario = (name: string, holdsData = false, quota: QuotaPreset | QuotaLimits = config.scenarioQuota) => {

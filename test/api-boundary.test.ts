@@ -56,6 +56,8 @@ const INTERNAL = new Set([
   'stringifyDocument',
   'stringifyManifests',
   'unknownFieldPointers',
+  'metricsIssues',
+  'operatorPods',
   'REFERENCE_RULES',
   'RunRulesOptions',
   'SCALED_KINDS',

@@ -20,6 +20,13 @@ export interface ServiceAccountProps {
   readonly namespace: string;
   /** Object name. @default - the construct id */
   readonly name?: string;
+  /**
+   * Mount the token in every pod running as the account. Only for pods whose
+   * spec an operator writes (e.g. prometheus-operator's Prometheus, which
+   * discovers its targets through the API): our own workloads ask per pod.
+   * @default false
+   */
+  readonly mountToken?: boolean;
 }
 
 /** The shape of the props (checked at entry). */
@@ -54,7 +61,7 @@ export class ServiceAccount extends Construct {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'identity' }) },
-      automountServiceAccountToken: false,
+      automountServiceAccountToken: props.mountToken ?? false,
     });
   }
 

@@ -86,6 +86,32 @@ export function isKubeObject(o: unknown): boolean {
   );
 }
 
+/**
+ * Pods an operator creates from a custom resource, as far as selecting them
+ * goes: the labels the operator puts on them and the ports they serve. Their
+ * spec is the operator's, so pod rules do not read them; selectors
+ * (NetworkPolicies, Services, monitors) find them.
+ */
+export function operatorPods(o: any): PodTemplateRef | undefined {
+  if (o.kind !== 'Prometheus' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('monitoring.coreos.com/')) return undefined;
+  const name = o.metadata?.name;
+  const extra = isObject(o.spec?.podMetadata?.labels) ? o.spec.podMetadata.labels : {};
+  return {
+    owner: o,
+    namespace: o.metadata?.namespace,
+    // prometheus-operator's own selector labels, which override podMetadata's.
+    labels: {
+      ...extra,
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/managed-by': 'prometheus-operator',
+      'app.kubernetes.io/instance': name,
+      prometheus: name,
+      'operator.prometheus.io/name': name,
+    },
+    spec: { containers: [{ name: 'prometheus', ports: [{ name: 'web', containerPort: 9090 }] }] },
+  };
+}
+
 /** The kinds whose replica count an HPA may own. */
 export const SCALED_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
 
@@ -115,7 +141,8 @@ export class ManifestIndex {
         this.hpaByTarget.set(this.key(o.spec.scaleTargetRef.kind, ns, o.spec.scaleTargetRef.name), o);
     }
     this.templates = podTemplates(this.objects);
-    for (const t of this.templates) {
+    const managed = this.objects.flatMap((o) => operatorPods(o) ?? []);
+    for (const t of [...this.templates, ...managed]) {
       push(this.templatesByNs, t.namespace ?? '', t);
       for (const [k, val] of Object.entries(t.labels)) push(this.templatesByLabel, `${t.namespace ?? ''}\u0000${k}=${String(val)}`, t);
     }

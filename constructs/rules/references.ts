@@ -56,6 +56,49 @@ function storageClassUses(ix: ManifestIndex): [any, string, string][] {
   return out;
 }
 
+/** Namespaces a monitor's `namespaceSelector` reaches (`undefined`: any). */
+function monitorNamespaces(m: any): string[] | undefined {
+  const sel = m.spec?.namespaceSelector;
+  if (sel?.any === true) return undefined;
+  const names = arr(sel?.matchNames).filter((n): n is string => typeof n === 'string');
+  return names.length ? names : [m.metadata?.namespace];
+}
+
+/** A prometheus-operator ServiceMonitor's or PodMonitor's selector finds targets, and the port it scrapes is theirs. */
+function monitorViolations(ix: ManifestIndex): Violation[] {
+  const out: Violation[] = [];
+  const isMonitor = (o: any) => typeof o.apiVersion === 'string' && o.apiVersion.startsWith('monitoring.coreos.com/');
+  for (const m of ix.ofKind('ServiceMonitor').filter(isMonitor)) {
+    const scope = monitorNamespaces(m);
+    const services = (scope ? scope.flatMap((ns) => ix.ofKindIn('Service', ns)) : ix.ofKind('Service')).filter((s) =>
+      selects(m.spec?.selector, s.metadata?.labels ?? {}),
+    );
+    if (services.length === 0) {
+      out.push(v(m, '/spec/selector', 'selects no Service: Prometheus would find no target'));
+      continue;
+    }
+    arr(m.spec?.endpoints).forEach((e, i) => {
+      if (typeof e?.port === 'string' && !services.some((s) => arr(s.spec?.ports).some((p) => p?.name === e.port)))
+        out.push(v(m, `/spec/endpoints/${i}/port`, `names port ${e.port}, which no Service it selects publishes`));
+    });
+  }
+  for (const m of ix.ofKind('PodMonitor').filter(isMonitor)) {
+    const scope = monitorNamespaces(m);
+    const pods = scope
+      ? scope.flatMap((ns) => ix.selected(ns, m.spec?.selector))
+      : ix.templates.filter((t) => selects(m.spec?.selector, t.labels));
+    if (pods.length === 0) {
+      out.push(v(m, '/spec/selector', 'selects no pods: Prometheus would find no target'));
+      continue;
+    }
+    arr(m.spec?.podMetricsEndpoints).forEach((e, i) => {
+      if (typeof e?.port === 'string' && !pods.some((t) => containersOf(t.spec).some((c) => arr(c.ports).some((p) => p?.name === e.port))))
+        out.push(v(m, `/spec/podMetricsEndpoints/${i}/port`, `names port ${e.port}, which no container of the pods it selects declares`));
+    });
+  }
+  return out;
+}
+
 const selectorSelectsNothing = (ix: ManifestIndex, o: any, selector: any) => ix.selected(o.metadata?.namespace, selector).length === 0;
 
 export const REFERENCE_RULES: readonly Rule[] = [
@@ -143,6 +186,16 @@ export const REFERENCE_RULES: readonly Rule[] = [
           return !svc || svc.spec?.clusterIP !== 'None' || !selects(svc.spec?.selector, s.spec?.template?.metadata?.labels ?? {});
         })
         .map((s) => v(s, '/spec/serviceName', `serviceName ${s.spec?.serviceName} is not a headless Service selecting its pods`)),
+  },
+  {
+    code: 'MONITOR_TARGET_MISSING',
+    severity: 'error',
+    category: 'references',
+    inspects: ['ServiceMonitor', 'PodMonitor', 'Service', 'pod templates'],
+    description:
+      'A prometheus-operator ServiceMonitor selects a Service in its namespaces that publishes the port it scrapes; a PodMonitor selects pods with a container port of that name.',
+    fix: "make the monitor's selector match the Service's (or pods') labels and name one of their ports",
+    check: monitorViolations,
   },
   {
     code: 'REF_PDB_SELECTOR',

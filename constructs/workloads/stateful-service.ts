@@ -319,6 +319,15 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     };
   }
 
+  /**
+   * Metrics are scraped through the headless Service when it publishes the
+   * port; with a client Service too, both would match the monitor and every pod
+   * would be scraped twice, so the pods are scraped directly.
+   */
+  protected override metricsServicePort(portName: string): string | undefined {
+    return this.clientService ? undefined : this.containers[0].ports.find((p) => p.name === portName)?.name;
+  }
+
   public get maxPods(): number {
     return this.replicas;
   }

@@ -142,6 +142,11 @@ export class WebService extends DeploymentWorkload {
     }
   }
 
+  /** Metrics are scraped through the Service when it publishes the port. */
+  protected override metricsServicePort(portName: string): string | undefined {
+    return this.servicePorts.find((p) => (p.targetPort ?? p.name) === portName)?.name;
+  }
+
   public serviceUsage(): { loadBalancers: number; nodePorts: number } {
     return { ...this.quotaServices };
   }

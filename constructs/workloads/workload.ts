@@ -15,6 +15,7 @@ import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
 import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
 import { NameRule, labelValueIssue, nameIssue } from '../core/names';
+import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
 import { Cpu, Memory } from '../core/quantity';
 import { IQuotaConsumer, PodResources, PodSecurityLevel, TeamNamespace } from '../namespace/team-namespace';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
@@ -295,6 +296,66 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     );
     problems.throwIfAny();
     this.containers[0] = resolved;
+  }
+
+  /**
+   * Declares that the workload serves Prometheus metrics on one of its ports:
+   * a ServiceMonitor when its Service publishes that port, else a PodMonitor
+   * (construct id `Metrics`), selected by the Monitoring blueprint's Prometheus.
+   * With `scrapedBy`, the port is opened to the scraper.
+   *
+   * @example
+   * agent.exposeMetrics({ port: 'http', path: '/api/v1/metrics/prometheus', scrapedBy: monitoring.scraper });
+   */
+  public exposeMetrics(options: MetricsOptions): MetricsMonitor {
+    const problems = new Problems(this, this.typeName);
+    problems.check(this.node.tryFindChild('Metrics') !== undefined, {
+      code: 'METRICS_INVALID',
+      field: 'exposeMetrics',
+      value: options.port,
+      message: 'is called twice: the workload already declares its metrics',
+      fix: 'call exposeMetrics() once per workload',
+    });
+    problems.check(!this.longRunning, {
+      code: 'METRICS_INVALID',
+      field: 'exposeMetrics',
+      value: this.typeName,
+      message: 'is for long-running workloads: a job ends between scrapes and its metrics with it',
+      fix: 'push a job’s metrics to a Pushgateway, or declare metrics on a long-running workload',
+    });
+    const ports = this.containers.flatMap((c) => c.ports);
+    const port = ports.find((p) => p.name === options.port);
+    problems.check(port === undefined, {
+      code: 'METRICS_PORT_UNKNOWN',
+      field: 'metrics.port',
+      value: options.port,
+      message: `is not a port of ${this.typeName} ${this.name} (its ports: ${ports.map((p) => p.name).join(', ') || 'none'})`,
+      fix: 'name one of the workload’s container ports, or declare the metrics port in ports',
+    });
+    problems.addAll(...metricsIssues(options));
+    problems.throwIfAny();
+    const servicePort = this.metricsServicePort(options.port);
+    const target: MonitorTarget =
+      servicePort !== undefined
+        ? {
+            kind: 'service',
+            serviceLabels: { [Labels.NAME]: this.labels[Labels.NAME], [Labels.INSTANCE]: this.labels[Labels.INSTANCE] },
+            port: servicePort,
+          }
+        : { kind: 'pods', podSelector: this.podSelector, port: options.port };
+    const { scrapedBy, ...monitor } = options;
+    const created = new MetricsMonitor(this, 'Metrics', { ...monitor, name: this.name, namespace: this.namespace, target });
+    if (scrapedBy) this.allowFrom(scrapedBy, [{ port: port!.port, protocol: port!.protocol ?? Protocol.TCP }]);
+    return created;
+  }
+
+  /**
+   * The name of the Service port that publishes container port `portName`, when
+   * the workload has exactly one Service to scrape through; `undefined` makes
+   * `exposeMetrics` scrape the pods (PodMonitor).
+   */
+  protected metricsServicePort(_portName: string): string | undefined {
+    return undefined;
   }
 
   /** Opens the path `peer → this` (and the peer's egress when it is one of ours). */

@@ -41,6 +41,22 @@ function keyFields(o: any): string {
   for (const t of s.volumeClaimTemplates ?? [])
     parts.push(`claim ${t.metadata.name}=${t.spec.storageClassName}:${t.spec.resources?.requests?.storage}`);
   if (o.kind === 'StorageClass') parts.push(`reclaim=${o.reclaimPolicy}`);
+  if (o.kind === 'Prometheus') {
+    const t = s.storage?.volumeClaimTemplate?.spec;
+    const r = s.resources ?? {};
+    const res = ['requests', 'limits']
+      .map((side) =>
+        Object.entries(r[side] ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      )
+      .join('/');
+    parts.push(
+      `claim=${t?.storageClassName}:${t?.resources?.requests?.storage} retention=${s.retention}/${s.retentionSize} ${s.image} [${res}]`,
+    );
+  }
+  if (o.kind === 'ServiceMonitor' || o.kind === 'PodMonitor')
+    parts.push((s.endpoints ?? s.podMetricsEndpoints ?? []).map((e: any) => `${e.port}${e.path}`).join(','));
   if (o.kind === 'ResourceQuota')
     parts.push(
       Object.entries(s.hard ?? {})

@@ -21,6 +21,7 @@ import {
   TeamNamespace,
   WebService,
   renderApp,
+  SCRAPE_LABEL,
 } from '../../constructs';
 import { expectCode, find, ofKind, testChart } from '../helpers';
 
@@ -216,7 +217,7 @@ describe('Monitoring', () => {
     );
   });
 
-  test('Prometheus StatefulService with scrape config, recording rules, retention flags and a sized claim', () => {
+  test('a prometheus-operator Prometheus selecting the labelled monitors in every namespace, with rules, retention and a sized claim', () => {
     const s = inNamespace('monitoring', QuotaPreset.LARGE);
     const m = new Monitoring(s.chart, 'm', {
       namespace: s.ns,
@@ -225,16 +226,40 @@ describe('Monitoring', () => {
       federate: ['prometheus.eu.example.com:9090'],
     });
     const objects = s.objects();
-    const sts = find(objects, 'StatefulSet', 'prometheus');
-    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(m.sizing.claim.toString());
-    expect(container(sts).args).toContain('--storage.tsdb.retention.time=360h');
-    const cm = find(objects, 'ConfigMap', 'prometheus-config');
-    expect(cm.data['prometheus.yml']).toContain('job_name: federate');
-    expect(cm.data['rules.yml']).toContain('namespace:container_cpu_usage_seconds:sum_rate');
+    const prom = find(objects, 'Prometheus', 'prometheus').spec;
+    expect(prom.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe(m.sizing.claim.toString());
+    expect(prom.retention).toBe('360h');
+    expect(prom.retentionSize).toBe(m.sizing.retentionSize);
+    expect(prom.scrapeInterval).toBe('15s');
+    // Every ServiceMonitor and PodMonitor that exposeMetrics makes, wherever it lives.
+    expect(prom.serviceMonitorSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
+    expect(prom.serviceMonitorNamespaceSelector).toEqual({});
+    expect(prom.podMonitorSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
+    expect(prom.podMonitorNamespaceSelector).toEqual({});
+    expect(prom.ruleSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
+    expect(prom.serviceAccountName).toBe('prometheus');
+    expect(find(objects, 'ServiceAccount', 'prometheus').automountServiceAccountToken).toBe(true);
+    const rules = find(objects, 'PrometheusRule', 'prometheus-recording');
+    expect(rules.metadata.labels[SCRAPE_LABEL]).toBe('true');
+    expect(JSON.stringify(rules.spec)).toContain('namespace:container_cpu_usage_seconds:sum_rate');
+    expect(find(objects, 'Secret', 'prometheus-federation').stringData['federate.yml']).toContain('job_name: federate');
+    expect(prom.additionalScrapeConfigs).toEqual({ name: 'prometheus-federation', key: 'federate.yml' });
     expect(find(objects, 'ClusterRole', 'monitoring-prometheus-1').metadata.namespace).toBeUndefined();
     expect(find(objects, 'ClusterRoleBinding', 'monitoring-prometheus-1').subjects).toEqual([
       { kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' },
     ]);
+    // The operator's pods: egress policies select them by the operator's own labels.
+    expect(find(objects, 'NetworkPolicy', 'allow-prometheus-to-all-namespaces').spec.podSelector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/instance': 'prometheus',
+    });
+  });
+
+  test('the operator-made pods count against the quota: the server and its config-reloader, one claim each', () => {
+    const s = inNamespace('monitoring', { requestsCpu: '1', requestsMemory: '4Gi', limitsCpu: '1', limitsMemory: '4Gi', pods: 5 });
+    new Monitoring(s.chart, 'm', { namespace: s.ns, targets: 10, replicas: 2 });
+    // 2 × (500m + 10m) > 1 CPU
+    expectCode(() => s.objects(), 'QUOTA_EXCEEDED');
   });
 });
 

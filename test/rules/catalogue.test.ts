@@ -293,6 +293,12 @@ const MUTATIONS = new Map<string, (o: any[]) => void>([
   ],
   ['REF_MISSING_OBJECT', (o) => remove(o, (x) => x.kind === 'ConfigMap')],
   [
+    'MONITOR_TARGET_MISSING',
+    (o) => {
+      find(o, 'ServiceMonitor', 'web').spec.selector = { matchLabels: { app: 'nothing' } };
+    },
+  ],
+  [
     'BACKUP_MISSING',
     (o) => {
       find(o, 'Namespace', 'shop').metadata.labels['cluster-blueprints.io/environment'] = 'production';

@@ -35,6 +35,7 @@ export function good(): any[] {
     claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
   });
   web.allowTo(db);
+  web.exposeMetrics({ port: 'http' });
   new IngressRoutes(chart, 'ing', { namespace: 'shop', host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
   return renderApp(app).flatMap((r) => r.objects);
 }

@@ -1,0 +1,101 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { IssueInput } from '../core/errors';
+import { componentLabels } from '../core/metadata';
+import type { INetworkEndpoint, Peer } from '../networking/network-intent';
+
+/**
+ * The label every monitor this library makes carries, and that the Monitoring
+ * blueprint's Prometheus selects monitors (and its rules) by.
+ */
+export const SCRAPE_LABEL = 'monitoring.cluster-blueprints.io/scrape';
+
+/** Where a workload serves Prometheus metrics. */
+export interface MetricsOptions {
+  /** One of the workload's container ports, by name (e.g. `'metrics'`). */
+  readonly port: string;
+  /** HTTP path of the metrics. @default '/metrics' */
+  readonly path?: string;
+  /** Scrape interval. @default - the Prometheus' own interval */
+  readonly interval?: Duration;
+  /**
+   * The scraper, let in on the metrics port only: for namespaces whose
+   * default-deny policy does not already admit it (e.g. `monitoring.scraper`).
+   * @default - no policy: the namespace already admits the scraper
+   */
+  readonly scrapedBy?: Peer | INetworkEndpoint;
+}
+
+/** How a monitor finds its targets: through a Service's port, or straight at the pods. */
+export type MonitorTarget =
+  /** A Service selecting the pods and publishing the metrics port under `port` (a Service port name). */
+  | { readonly kind: 'service'; readonly serviceLabels: Readonly<Record<string, string>>; readonly port: string }
+  /** The pods themselves, `port` a container port name. */
+  | { readonly kind: 'pods'; readonly podSelector: Readonly<Record<string, string>>; readonly port: string };
+
+/** Props of a `MetricsMonitor`. */
+export interface MetricsMonitorProps extends Omit<MetricsOptions, 'scrapedBy'> {
+  readonly name: string;
+  readonly namespace: string;
+  readonly target: MonitorTarget;
+}
+
+const DEFAULTS = { path: '/metrics' } as const;
+
+/** What is wrong with metrics options, as issues (port existence is the workload's to decide). */
+export function metricsIssues(options: MetricsOptions): IssueInput[] {
+  const out: IssueInput[] = [];
+  const path = options.path ?? DEFAULTS.path;
+  if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path))
+    out.push({
+      code: 'METRICS_INVALID',
+      field: 'metrics.path',
+      value: path,
+      message: 'is not an absolute URL path',
+      fix: "use e.g. '/metrics'",
+    });
+  if (options.interval !== undefined) {
+    const s = options.interval.toMilliseconds() / 1000;
+    if (!Number.isSafeInteger(s) || s < 1)
+      out.push({
+        code: 'METRICS_INVALID',
+        field: 'metrics.interval',
+        value: s,
+        message: 'must be whole seconds ≥ 1',
+        fix: 'use Duration.seconds(n), e.g. Duration.seconds(30)',
+      });
+  }
+  return out;
+}
+
+/**
+ * A prometheus-operator `ServiceMonitor` (when a Service publishes the
+ * metrics port) or `PodMonitor` (workloads without a Service: workers, node
+ * agents), in the workload's namespace, labelled for the Monitoring
+ * blueprint's Prometheus. Made by `Workload.exposeMetrics()`.
+ */
+export class MetricsMonitor extends Construct {
+  /** `ServiceMonitor` or `PodMonitor`. */
+  public readonly kind: 'ServiceMonitor' | 'PodMonitor';
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: MetricsMonitorProps) {
+    super(scope, id);
+    const labels = { ...componentLabels({ name: props.name, component: 'metrics' }), [SCRAPE_LABEL]: 'true' };
+    const metadata = { name: props.name, namespace: props.namespace, labels };
+    const endpoint = {
+      port: props.target.port,
+      path: props.path ?? DEFAULTS.path,
+      ...(props.interval ? { interval: `${props.interval.toSeconds()}s` } : {}),
+    };
+    const t = props.target;
+    const model =
+      t.kind === 'service'
+        ? new ServiceMonitor({ metadata, spec: { selector: { matchLabels: { ...t.serviceLabels } }, endpoints: [endpoint] } })
+        : new PodMonitor({ metadata, spec: { selector: { matchLabels: { ...t.podSelector } }, podMetricsEndpoints: [endpoint] } });
+    this.kind = t.kind === 'service' ? 'ServiceMonitor' : 'PodMonitor';
+    this.apiObject = new ApiObject(this, 'Resource', model.toJSON() as any);
+  }
+}

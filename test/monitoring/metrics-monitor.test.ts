@@ -1,0 +1,163 @@
+import { Duration } from 'cdk8s';
+import {
+  BatchJob,
+  NodeAgent,
+  Peer,
+  PodSecurityLevel,
+  QuotaPreset,
+  SCRAPE_LABEL,
+  StatefulService,
+  TeamNamespace,
+  WebService,
+  Worker,
+  runRules,
+} from '../../constructs';
+import { expectCode, find, ofKind, renderChart, testChart } from '../helpers';
+
+function team() {
+  const t = testChart();
+  const ns = new TeamNamespace(t.chart, 'shop', { quota: QuotaPreset.MEDIUM });
+  return { ...t, ns };
+}
+
+const base = { image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] };
+
+describe('exposeMetrics', () => {
+  test('a WebService is scraped through its Service: a ServiceMonitor selecting it by label and naming its port', () => {
+    const { chart, ns } = team();
+    const web = new WebService(chart, 'web', {
+      namespace: ns,
+      ...base,
+      ports: [...base.ports, { name: 'metrics', port: 9102 }],
+      servicePorts: [
+        { name: 'http', port: 80, targetPort: 'http' },
+        { name: 'prom', port: 9102, targetPort: 'metrics' },
+      ],
+    });
+    const monitor = web.exposeMetrics({ port: 'metrics', interval: Duration.seconds(15) });
+    expect(monitor.kind).toBe('ServiceMonitor');
+    const objects = renderChart(chart);
+    const sm = find(objects, 'ServiceMonitor', 'web');
+    expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(sm.metadata.namespace).toBe('shop');
+    expect(sm.metadata.labels[SCRAPE_LABEL]).toBe('true');
+    // The Service port's name, not the container port's.
+    expect(sm.spec.endpoints).toEqual([{ port: 'prom', path: '/metrics', interval: '15s' }]);
+    const svc = find(objects, 'Service', 'web');
+    for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) expect(svc.metadata.labels[k]).toBe(v);
+    expect(runRules(objects).filter((f) => f.rule === 'MONITOR_TARGET_MISSING')).toEqual([]);
+  });
+
+  test('a port the Service does not publish, a Worker and a StatefulService with a client Service are scraped at the pods', () => {
+    const { chart, ns } = team();
+    const web = new WebService(chart, 'web', {
+      namespace: ns,
+      ...base,
+      ports: [...base.ports, { name: 'metrics', port: 9102 }],
+      servicePorts: [{ name: 'http', port: 80 }],
+    });
+    const worker = new Worker(chart, 'worker', { namespace: ns, ...base });
+    const db = new StatefulService(chart, 'db', { namespace: ns, ...base, replicas: 1, clientService: true });
+    const plain = new StatefulService(chart, 'plain', { namespace: ns, ...base, replicas: 1 });
+    expect(web.exposeMetrics({ port: 'metrics' }).kind).toBe('PodMonitor');
+    expect(worker.exposeMetrics({ port: 'http', path: '/stats/prometheus' }).kind).toBe('PodMonitor');
+    expect(db.exposeMetrics({ port: 'http' }).kind).toBe('PodMonitor');
+    expect(plain.exposeMetrics({ port: 'http' }).kind).toBe('ServiceMonitor');
+    const objects = renderChart(chart);
+    const pm = find(objects, 'PodMonitor', 'worker');
+    expect(pm.spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'worker', 'app.kubernetes.io/instance': 'worker' } },
+      podMetricsEndpoints: [{ port: 'http', path: '/stats/prometheus' }],
+    });
+    expect(runRules(objects).filter((f) => f.rule === 'MONITOR_TARGET_MISSING')).toEqual([]);
+  });
+
+  test('scrapedBy opens the metrics port, and only it, to the scraper in a default-deny namespace', () => {
+    const { chart } = testChart();
+    const agents = new TeamNamespace(chart, 'agents', {
+      quota: QuotaPreset.SMALL,
+      podSecurity: { enforce: PodSecurityLevel.PRIVILEGED },
+    });
+    const agent = new NodeAgent(chart, 'shipper', {
+      namespace: agents,
+      ...base,
+      ports: [...base.ports, { name: 'admin', port: 2020 }],
+      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+    });
+    agent.exposeMetrics({ port: 'admin', path: '/api/v1/metrics/prometheus', scrapedBy: Peer.namespace('monitoring') });
+    const objects = renderChart(chart);
+    expect(find(objects, 'PodMonitor', 'shipper').spec.podMetricsEndpoints[0].port).toBe('admin');
+    const policy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'allow-shipper-from-ns-monitoring');
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ protocol: 'TCP', port: 2020 }],
+      },
+    ]);
+  });
+
+  test('METRICS_PORT_UNKNOWN: the metrics port must be one of the workload’s own ports', () => {
+    const { chart, ns } = team();
+    const web = new WebService(chart, 'web', { namespace: ns, ...base });
+    const issue = expectCode(() => web.exposeMetrics({ port: 'metrics' }), 'METRICS_PORT_UNKNOWN');
+    expect(issue.message).toContain('http');
+  });
+
+  test('METRICS_INVALID: a relative path, a sub-second interval, a second declaration, a job', () => {
+    const { chart, ns } = team();
+    const web = new WebService(chart, 'web', { namespace: ns, ...base });
+    expectCode(() => web.exposeMetrics({ port: 'http', path: 'metrics' }), 'METRICS_INVALID');
+    expectCode(() => web.exposeMetrics({ port: 'http', interval: Duration.millis(500) }), 'METRICS_INVALID');
+    web.exposeMetrics({ port: 'http' });
+    expectCode(() => web.exposeMetrics({ port: 'http' }), 'METRICS_INVALID');
+    const job = new BatchJob(chart, 'job', { namespace: ns, image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    expectCode(() => job.exposeMetrics({ port: 'http' }), 'METRICS_INVALID');
+  });
+});
+
+describe('MONITOR_TARGET_MISSING', () => {
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
+    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] },
+  };
+  const monitor = (kind: string, spec: any) => ({
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind,
+    metadata: { name: 'm', namespace: 'shop' },
+    spec,
+  });
+  const hits = (objects: any[]) => runRules(objects).filter((f) => f.rule === 'MONITOR_TARGET_MISSING');
+
+  test('a ServiceMonitor selecting no Service, or naming a port its Services do not publish', () => {
+    const none = hits([service, monitor('ServiceMonitor', { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'http' }] })]);
+    expect(none.map((f) => f.pointer)).toEqual(['/spec/selector']);
+    const port = hits([
+      service,
+      monitor('ServiceMonitor', { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'metrics' }] }),
+    ]);
+    expect(port.map((f) => f.pointer)).toEqual(['/spec/endpoints/0/port']);
+    // Another namespace's Service is found only through namespaceSelector.
+    const elsewhere = { ...service, metadata: { ...service.metadata, namespace: 'other' } };
+    expect(
+      hits([elsewhere, monitor('ServiceMonitor', { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'http' }] })]),
+    ).toHaveLength(1);
+    expect(
+      hits([
+        elsewhere,
+        monitor('ServiceMonitor', {
+          selector: { matchLabels: { app: 'web' } },
+          namespaceSelector: { any: true },
+          endpoints: [{ port: 'http' }],
+        }),
+      ]),
+    ).toEqual([]);
+  });
+
+  test('a PodMonitor selecting no pods', () => {
+    expect(
+      hits([monitor('PodMonitor', { selector: { matchLabels: { app: 'web' } }, podMetricsEndpoints: [{ port: 'http' }] })]),
+    ).toHaveLength(1);
+  });
+});
