@@ -6,6 +6,8 @@ import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.co
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import {
   Annotations,
+  BackupPolicy,
+  BackupSchedule,
   Cpu,
   INetworkEndpoint,
   IQuotaConsumer,
@@ -252,6 +254,24 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
       memory: (r.memory ?? Memory.ZERO).plus(reloader.memory),
     });
     return { requests: plus(this.requests), limits: plus(this.limits) };
+  }
+
+  /**
+   * Backs up the monitoring namespace (the samples' claims) with a Velero
+   * Schedule named `<namespace>-prometheus`, as `StatefulService.backUp` does.
+   * @returns the BackupSchedule (construct id `Backup`)
+   */
+  public backUp(policy: BackupPolicy = {}): BackupSchedule {
+    const problems = new Problems(this, 'Monitoring');
+    problems.check(this.node.tryFindChild('Backup') !== undefined, {
+      code: 'BACKUP_DUPLICATE',
+      field: 'backUp',
+      value: `${this.namespace}/${this.name}`,
+      message: 'is called twice: Prometheus already has a backup schedule',
+      fix: 'call backUp() once, with the policy you want',
+    });
+    problems.throwIfAny();
+    return new BackupSchedule(this, 'Backup', { ...policy, name: `${this.namespace}-${this.name}`, namespaces: [this.namespace] });
   }
 
   /** One claim per replica. */

@@ -41,7 +41,8 @@ function build(entry, bundle, stampFile) {
     entryPoints: [entry],
     outfile: temp,
     bundle: true,
-    external: ['@viz-js/viz', '@pulumi/*', 'esbuild'],
+    // re2-wasm reads its .wasm file beside its own module: it must load from node_modules, not the bundle.
+    external: ['@viz-js/viz', '@pulumi/*', 'esbuild', 're2-wasm'],
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -51,7 +52,8 @@ function build(entry, bundle, stampFile) {
     metafile: true,
     logLevel: 'error',
   });
-  const stamp = { 'package-lock.json': fingerprint('package-lock.json') };
+  // The bundler's own options count too: a changed external list must rebuild stale bundles.
+  const stamp = { 'package-lock.json': fingerprint('package-lock.json'), 'scripts/bundle.js': fingerprint('scripts/bundle.js') };
   for (const file of Object.keys(result.metafile.inputs)) if (!file.startsWith('node_modules/')) stamp[file] = fingerprint(file);
   // Renamed into place, so a concurrent run never loads a half-written file.
   fs.renameSync(temp, bundle);

@@ -332,7 +332,7 @@ export function buildEnvironment(
   const random = new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs, storageClass: platform.storage.data });
 
   if (config.backups) {
-    const holders = [ledger, hello.database, cassandra.cluster, random.stateful, platform.monitoring.prometheus];
+    const holders = [ledger, hello.database, cassandra.cluster, random.stateful, platform.monitoring];
     for (const holder of holders) holder.backUp(config.backups);
   }
   return app;

@@ -6,9 +6,15 @@ import { Rule, v } from './rule';
  * Day-2 safety: what protects data after the first deploy.
  */
 
-/** Objects that hold data: PersistentVolumeClaims and StatefulSets with claim templates. */
+/** Objects that hold data: PersistentVolumeClaims, StatefulSets with claim templates, and prometheus-operator Prometheus with storage. */
 export function dataHolders(ix: ManifestIndex): any[] {
-  return [...ix.ofKind('PersistentVolumeClaim'), ...ix.ofKind('StatefulSet').filter((s) => arr(s.spec?.volumeClaimTemplates).length > 0)];
+  return [
+    ...ix.ofKind('PersistentVolumeClaim'),
+    ...ix.ofKind('StatefulSet').filter((s) => arr(s.spec?.volumeClaimTemplates).length > 0),
+    ...ix
+      .ofKind('Prometheus')
+      .filter((p) => String(p.apiVersion).startsWith('monitoring.coreos.com/') && p.spec?.storage?.volumeClaimTemplate),
+  ];
 }
 
 /** Namespaces some Velero Schedule of the output backs up (`*` covers all). */

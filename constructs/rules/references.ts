@@ -53,6 +53,11 @@ function storageClassUses(ix: ManifestIndex): [any, string, string][] {
     arr(s.spec?.volumeClaimTemplates).forEach((c, i) => {
       if (c?.spec?.storageClassName) out.push([s, `/spec/volumeClaimTemplates/${i}/spec/storageClassName`, c.spec.storageClassName]);
     });
+  // prometheus-operator writes its StatefulSet's claim template from this one.
+  for (const p of ix.ofKind('Prometheus')) {
+    const cls = p.spec?.storage?.volumeClaimTemplate?.spec?.storageClassName;
+    if (typeof cls === 'string' && cls) out.push([p, '/spec/storage/volumeClaimTemplate/spec/storageClassName', cls]);
+  }
   return out;
 }
 
