@@ -57,8 +57,9 @@ describe('exposeMetrics', () => {
       servicePorts: [{ name: 'http', port: 80 }],
     });
     const worker = new Worker(chart, 'worker', { namespace: ns, ...base });
-    const db = new StatefulService(chart, 'db', { namespace: ns, ...base, replicas: 1, clientService: true });
-    const plain = new StatefulService(chart, 'plain', { namespace: ns, ...base, replicas: 1 });
+    const claims = [{ name: 'data', mountPath: '/data', size: '1Gi' }];
+    const db = new StatefulService(chart, 'db', { namespace: ns, ...base, replicas: 1, clientService: true, claims });
+    const plain = new StatefulService(chart, 'plain', { namespace: ns, ...base, replicas: 1, claims });
     expect(web.exposeMetrics({ port: 'metrics' }).kind).toBe('PodMonitor');
     expect(worker.exposeMetrics({ port: 'http', path: '/stats/prometheus' }).kind).toBe('PodMonitor');
     expect(db.exposeMetrics({ port: 'http' }).kind).toBe('PodMonitor');
