@@ -43,3 +43,258 @@ export function good(): any[] {
 export const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 export const pod = (objs: any[], kind = 'Deployment', name = 'web') => find(objs, kind, name).spec.template.spec;
 export const remove = (o: any[], pred: (x: any) => boolean) => o.splice(o.findIndex(pred), 1);
+
+/** For every rule of the catalogue, the smallest change to `good()` that breaks it. */
+export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
+  ['REL_RESOURCES', (o) => remove(o, (x) => x.kind === 'LimitRange')],
+  [
+    'IMAGE_UNPINNED',
+    (o) => {
+      pod(o).containers[0].image = 'app:latest';
+    },
+  ],
+  [
+    'REL_READINESS',
+    (o) => {
+      delete pod(o).containers[0].readinessProbe;
+    },
+  ],
+  [
+    'PROBE_SAME_CHECK',
+    (o) => {
+      pod(o).containers[0].livenessProbe = { ...pod(o).containers[0].readinessProbe, periodSeconds: 30 };
+    },
+  ],
+  [
+    'PORT_UNRESOLVED',
+    (o) => {
+      find(o, 'Service', 'web').spec.ports[0].targetPort = 'grpc';
+    },
+  ],
+  [
+    'REL_HPA_REPLICAS',
+    (o) => {
+      find(o, 'Deployment', 'web').spec.replicas = 3;
+    },
+  ],
+  ['REL_PDB_MISSING', (o) => remove(o, (x) => x.kind === 'PodDisruptionBudget' && x.metadata.name === 'web')],
+  [
+    'PDB_BLOCKS_EVICTION',
+    (o) => {
+      // 67% of 3 rounds up to 3: no eviction is ever allowed.
+      const p = find(o, 'PodDisruptionBudget', 'db');
+      delete p.spec.maxUnavailable;
+      p.spec.minAvailable = '67%';
+    },
+  ],
+  [
+    'REL_SPREAD',
+    (o) => {
+      delete pod(o).topologySpreadConstraints;
+    },
+  ],
+  [
+    'HPA_REQUEST_MISSING',
+    (o) => {
+      remove(o, (x) => x.kind === 'LimitRange');
+      delete pod(o).containers[0].resources;
+    },
+  ],
+  [
+    'VPA_HPA_CONFLICT',
+    (o) => {
+      o.push({
+        apiVersion: 'autoscaling.k8s.io/v1',
+        kind: 'VerticalPodAutoscaler',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, updatePolicy: { updateMode: 'Auto' } },
+      });
+    },
+  ],
+  [
+    'SEC_HOST_NAMESPACES',
+    (o) => {
+      pod(o).hostNetwork = true;
+    },
+  ],
+  [
+    'SEC_PRIVILEGED',
+    (o) => {
+      pod(o).containers[0].securityContext.privileged = true;
+    },
+  ],
+  [
+    'SEC_CAPABILITIES',
+    (o) => {
+      pod(o).containers[0].securityContext.capabilities = { add: ['SYS_ADMIN'], drop: ['ALL'] };
+    },
+  ],
+  [
+    'SEC_HOST_PATH',
+    (o) => {
+      pod(o).volumes.push({ name: 'h', hostPath: { path: '/etc' } });
+    },
+  ],
+  [
+    'SEC_HOST_PORTS',
+    (o) => {
+      pod(o).containers[0].ports[0].hostPort = 80;
+    },
+  ],
+  [
+    'SEC_RUN_AS_NON_ROOT',
+    (o) => {
+      pod(o).securityContext.runAsUser = 0;
+    },
+  ],
+  [
+    'SEC_PRIVILEGE_ESCALATION',
+    (o) => {
+      delete pod(o).containers[0].securityContext.allowPrivilegeEscalation;
+    },
+  ],
+  [
+    'SEC_SECCOMP',
+    (o) => {
+      delete pod(o).securityContext.seccompProfile;
+    },
+  ],
+  [
+    'SEC_READONLY_ROOT',
+    (o) => {
+      pod(o).containers[0].securityContext.readOnlyRootFilesystem = false;
+    },
+  ],
+  [
+    'SEC_SA_TOKEN',
+    (o) => {
+      pod(o).automountServiceAccountToken = true;
+    },
+  ],
+  [
+    'SEC_PLAINTEXT_SECRET',
+    (o) => {
+      pod(o).containers[0].env = [{ name: 'DB_PASSWORD', value: 'hunter2' }];
+    },
+  ],
+  [
+    'SECRET_IN_OUTPUT',
+    (o) => {
+      // An annotation is text the output carries like any other: a credential there is as readable as in env.
+      const d = find(o, 'Deployment', 'web');
+      d.metadata.annotations = { ...d.metadata.annotations, 'example.com/upstream': ['postgres://app:', 'hunter2x@db:5432/app'].join('') };
+    },
+  ],
+  [
+    'SEC_RBAC_WILDCARD',
+    (o) => {
+      o.push({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'all', namespace: 'shop' },
+        rules: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }],
+      });
+    },
+  ],
+  [
+    'SEC_CLUSTER_ADMIN',
+    (o) => {
+      o.push({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'god' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'Group', name: 'devs', apiGroup: 'rbac.authorization.k8s.io' }],
+      });
+    },
+  ],
+  [
+    'SEC_NODEPORT',
+    (o) => {
+      find(o, 'Service', 'web').spec.type = 'NodePort';
+    },
+  ],
+  ['GOV_QUOTA', (o) => remove(o, (x) => x.kind === 'ResourceQuota')],
+  [
+    'GOV_LIMITRANGE',
+    (o) => {
+      // Keep the containers' own resources complete, so only the namespace rule fires.
+      remove(o, (x) => x.kind === 'LimitRange');
+      for (const t of [pod(o), pod(o, 'StatefulSet', 'db')])
+        for (const c of t.containers) c.resources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
+    },
+  ],
+  ['GOV_DEFAULT_DENY', (o) => remove(o, (x) => x.metadata.name === 'default-deny-all')],
+  [
+    'GOV_PSA',
+    (o) => {
+      delete find(o, 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce'];
+    },
+  ],
+  [
+    'REF_SERVICE_SELECTOR',
+    (o) => {
+      find(o, 'Service', 'web').spec.selector = { app: 'nothing' };
+    },
+  ],
+  [
+    'REF_SERVICE_ENDPOINTS',
+    (o) => {
+      o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lonely', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } });
+    },
+  ],
+  [
+    'REF_INGRESS_BACKEND',
+    (o) => {
+      find(o, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service.name = 'gone';
+    },
+  ],
+  [
+    'REF_HPA_TARGET',
+    (o) => {
+      find(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'gone';
+    },
+  ],
+  [
+    'REF_STATEFULSET_SERVICE',
+    (o) => {
+      find(o, 'StatefulSet', 'db').spec.serviceName = 'web';
+    },
+  ],
+  [
+    'REF_PDB_SELECTOR',
+    (o) => {
+      find(o, 'PodDisruptionBudget', 'web').spec.selector = { matchLabels: { app: 'nothing' } };
+    },
+  ],
+  [
+    'REF_NETPOL_SELECTOR',
+    (o) => {
+      o.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'x', namespace: 'shop' },
+        spec: { podSelector: { matchLabels: { app: 'nothing' } } },
+      });
+    },
+  ],
+  ['REF_MISSING_OBJECT', (o) => remove(o, (x) => x.kind === 'ConfigMap')],
+  [
+    'MONITOR_TARGET_MISSING',
+    (o) => {
+      find(o, 'ServiceMonitor', 'web').spec.selector = { matchLabels: { app: 'nothing' } };
+    },
+  ],
+  [
+    'BACKUP_MISSING',
+    (o) => {
+      find(o, 'Namespace', 'shop').metadata.labels['cluster-blueprints.io/environment'] = 'production';
+    },
+  ],
+  [
+    'SECRET_UNPROVIDED',
+    (o) => {
+      pod(o).containers[0].env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } }];
+    },
+  ],
+]);
