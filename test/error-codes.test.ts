@@ -11,6 +11,7 @@ import {
   ClusterIssuer,
   ClusterSecretStore,
   ConfigMap,
+  ENVIRONMENT_LABEL,
   EnvValue,
   ExternalService,
   HpaMetric,
@@ -150,6 +151,7 @@ const TRIGGERS: Record<string, Trigger> = {
   ACCESS_GROUP_INVALID: () => new TeamNamespace(chart().chart, 'shop', { access: { view: [' '] } }),
   PSA_VERSION_INVALID: () => new TeamNamespace(chart().chart, 'shop', { podSecurity: { version: '1.28' } }),
   NAME_INVALID: () => new TeamNamespace(chart().chart, 'Bad_Name'),
+  NAMESPACE_LABEL_RESERVED: () => new TeamNamespace(chart().chart, 'db', { labels: { [ENVIRONMENT_LABEL]: 'production' } }),
   QUOTA_LIMITRANGE_CONFLICT: () =>
     new TeamNamespace(chart().chart, 'shop', { quota: QuotaPreset.SMALL, containerLimits: { max: { cpu: '8' } } }),
   QUOTA_COUNT_INVALID: () => new ResourceQuota(chart().chart, 'q', { namespace: 'team', limits: { pods: -1 } }),
