@@ -144,6 +144,7 @@ const dir = (entries: Record<string, string>) => () => {
 };
 const configMap = (c: any, id: string) =>
   new ApiObject(c, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'team' } });
+const STATELESS = 'a cache that only needs stable pod names';
 const SOURCE = { repoUrl: 'https://github.com/acme/cluster-manifests.git', path: 'dist/prod' };
 
 const TRIGGERS: Record<string, Trigger> = {
@@ -261,12 +262,15 @@ const TRIGGERS: Record<string, Trigger> = {
     ({ team }) => new NodeAgent(team, 'logs', { namespace: team, image, hostPaths: [{ name: 'varlog', hostPath: '/var/log' }] }),
   ),
   CLAIM_INVALID: () => new PersistentVolumeClaim(chart().chart, 'c', { namespace: 'shop', size: '1Gi', accessModes: [] }),
-  ORDINAL_INVALID: () => new StatefulService(chart().chart, 'db', { namespace: 'n', image }).podDnsName(3),
+  ORDINAL_INVALID: () => new StatefulService(chart().chart, 'db', { namespace: 'n', image, noStorageReason: STATELESS }).podDnsName(3),
   STORAGE_CLASS_UNDECLARED: () => {
     const { app, chart: c } = chart({ existingStorageClasses: ['gp3'] });
     new StatefulService(c, 'db', { namespace: 'n', image, claims: [{ name: 'd', mountPath: '/d', size: '1Gi' }] });
     return renderApp(app);
   },
+  STORAGE_MISSING: () => new StatefulService(chart().chart, 'db', { namespace: 'n', image }),
+  LABEL_INVALID: () => web({ version: '1.0+build' }),
+  PDB_SELECTOR_INVALID: () => new PodDisruptionBudget(chart().chart, 'pdb', { namespace: 'ns', name: 'pdb', selector: { app: 'a b' } }),
   STORAGE_INVALID: () => new StorageClass(chart().chart, 'bad', { provisioner: '' }),
   PROBE_MISSING: () => {
     const { app, chart: c } = chart({ requireProbes: true });
@@ -356,7 +360,7 @@ const TRIGGERS: Record<string, Trigger> = {
   BACKUP_RETENTION_INVALID: () => new BackupSchedule(chart().chart, 'b', { namespaces: ['a'], retention: Duration.minutes(30) }),
   BACKUP_SELECTOR_INVALID: () => new BackupSchedule(chart().chart, 'b', { namespaces: ['a'], selector: { 'bad key!': 'x' } }),
   BACKUP_DUPLICATE: () => {
-    const db = new StatefulService(team().team, 'db', { namespace: 'shop', image });
+    const db = new StatefulService(team().team, 'db', { namespace: 'shop', image, noStorageReason: STATELESS });
     db.backUp();
     return db.backUp();
   },
