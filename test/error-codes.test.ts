@@ -246,6 +246,8 @@ const TRIGGERS: Record<string, Trigger> = {
       serviceAccount: new ServiceAccount(t.chart, 'sa', { namespace: 'other' }),
     });
   },
+  METRICS_PORT_UNKNOWN: () => web().exposeMetrics({ port: 'metrics' }),
+  METRICS_INVALID: () => web().exposeMetrics({ port: 'http', path: 'metrics' }),
   INTENT_INVALID: () => Peer.cidr('not-a-cidr'),
   INTENT_DUPLICATE: () => {
     const t = team();
