@@ -48,6 +48,11 @@ Options:
   --out <file.svg>       Diagram output, default <path>.svg (DOT next to it).
   --require-secrets      check: every Secret a pod or Ingress names must be provided
                          (Secret, ExternalSecret target, cert-manager Certificate).
+  --namespace <ns>       check, capacity: objects that name no namespace are checked in <ns>, as
+                         \`kubectl apply -n <ns>\` would place them (by default they keep none).
+  --require-namespace    check: a namespaced object without metadata.namespace is an error
+                         (SCOPE_NAMESPACE_MISSING); off by default, since manifests written for
+                         \`kubectl apply -n\` leave it out on purpose.
   --provided-secrets <ns/name,...>   Secrets made outside the manifests.
   --storage-classes <a,b>            StorageClasses the cluster already has.
   --max-file-size <bytes>            Larger files are skipped (default 16 MiB).
@@ -74,7 +79,7 @@ export function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '-h' || a === '--help' || a === '--json' || a === '--require-secrets') flags[a.replace(/^-+/, '')] = true;
+    if (['-h', '--help', '--json', '--require-secrets', '--require-namespace'].includes(a)) flags[a.replace(/^-+/, '')] = true;
     else if (a.startsWith('--')) flags[a.slice(2)] = argv[++i] ?? '';
     else positional.push(a);
   }
@@ -200,7 +205,16 @@ async function dispatch(
     existingStorageClasses: list(flags['storage-classes']),
     externalSecrets: list(flags['provided-secrets']),
   };
-  const report = checkDirectory(dir, { nodeAllocatable: node, nodes, context, prices: prices(flags), ...load });
+  const namespace = typeof flags.namespace === 'string' && flags.namespace ? { namespace: flags.namespace } : {};
+  const report = checkDirectory(dir, {
+    nodeAllocatable: node,
+    nodes,
+    context,
+    prices: prices(flags),
+    ...load,
+    ...namespace,
+    requireNamespace: Boolean(flags['require-namespace']),
+  });
   if (flags['capacity-out']) fs.writeFileSync(String(flags['capacity-out']), `${JSON.stringify(report.capacity, null, 2)}\n`);
   if (command === 'capacity') {
     out(

@@ -4,6 +4,7 @@ import { CapacityReport, capacityReport } from './capacity';
 import { CostReport, UnitPrices, costReport } from './cost';
 import { FileError, LoadOptions, loadManifests } from '../rules/manifests';
 import { runRules } from '../rules/catalogue';
+import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { isKubeObject } from '../rules/manifest-index';
 import { Rule, RuleContext } from '../rules/rule';
 
@@ -29,6 +30,15 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Facts the manifests cannot show (existing storage classes, Secrets made elsewhere). @default {} */
   readonly context?: RuleContext;
+  /**
+   * The namespace objects without `metadata.namespace` are checked in, as
+   * `kubectl apply -n <namespace>` would place them. Given, or with
+   * `requireNamespace: false`, a missing namespace is not a finding.
+   * @default - objects keep no namespace; a missing one is SCOPE_NAMESPACE_MISSING unless requireNamespace is false
+   */
+  readonly namespace?: string;
+  /** Report namespaced objects that do not name their namespace (SCOPE_NAMESPACE_MISSING). @default - true unless `namespace` is given */
+  readonly requireNamespace?: boolean;
   /** Monthly unit prices for the cost report. @default - the prices the manifests declare (cluster-blueprints.io/unit-prices), else no cost */
   readonly prices?: UnitPrices;
 }
@@ -37,16 +47,18 @@ const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefin
 
 /** Grades objects: schema, then every best-practice rule, then capacity. */
 export function checkManifests(
-  objects: readonly unknown[],
+  given: readonly unknown[],
   options: CheckOptions = {},
   files?: readonly string[],
   fileErrors: readonly FileError[] = [],
 ): CheckReport {
   const findings: (Finding & { file?: string })[] = [];
+  const objects = options.namespace === undefined ? given : given.map((o) => inNamespace(o, options.namespace!));
+  const namespaceRequired = options.requireNamespace ?? options.namespace === undefined;
   const fileOf = new Map<unknown, string>();
   objects.forEach((o, i) => {
     if (files) fileOf.set(o, files[i]);
-    findings.push(...validateManifests([o]).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) })));
+    findings.push(...validateManifests([o], { namespaceRequired }).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) })));
   });
   findings.push(...runRules(objects, { rules: options.rules, context: options.context, fileOf: (o) => fileOf.get(o) }));
   const kube = objects.filter(isKubeObject);
@@ -60,6 +72,14 @@ export function checkManifests(
     capacity: capacityReport(kube, { nodeAllocatable: options.nodeAllocatable, nodes: options.nodes }),
     ...optional('cost', costReport(kube, options.prices)),
   };
+}
+
+/** `o` as `kubectl apply -n namespace` would place it: a copy with the namespace, when it is namespaced and names none. */
+function inNamespace(o: unknown, namespace: string): unknown {
+  const obj = o as any;
+  if (!isKubeObject(obj) || CLUSTER_SCOPED_KINDS.has(obj.kind) || obj.metadata?.namespace) return o;
+  const metadata = obj.metadata && typeof obj.metadata === 'object' && !Array.isArray(obj.metadata) ? obj.metadata : {};
+  return { ...obj, metadata: { ...metadata, namespace } };
 }
 
 /**

@@ -269,7 +269,56 @@ export function objectId(obj: any): string {
  * namespace, namespaced kinds carry an explicit one. Returns findings; an empty
  * list means every object is valid.
  */
-export function validateManifests(objects: readonly unknown[]): Finding[] {
+/**
+ * API versions the API server no longer serves at the Kubernetes version the
+ * library targets (1.28): kind → [replacement, removed in]. An old model of the
+ * same name would otherwise accept them.
+ * @see https://kubernetes.io/docs/reference/using-api/deprecation-guide/
+ */
+const REMOVED_APIS: Readonly<Record<string, Readonly<Record<string, readonly [string, string]>>>> = (() => {
+  const out: Record<string, Record<string, readonly [string, string]>> = {};
+  const put = (apiVersion: string, kinds: string[], replacement: (kind: string) => string, release: string) => {
+    for (const k of kinds) (out[apiVersion] ??= {})[k] = [replacement(k), release];
+  };
+  const apps = (k: string) => `apps/v1 ${k}`;
+  put('extensions/v1beta1', ['Deployment', 'DaemonSet', 'ReplicaSet'], apps, '1.16');
+  put('apps/v1beta1', ['Deployment', 'StatefulSet', 'ReplicaSet'], apps, '1.16');
+  put('apps/v1beta2', ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'], apps, '1.16');
+  put('extensions/v1beta1', ['NetworkPolicy'], () => 'networking.k8s.io/v1 NetworkPolicy', '1.16');
+  put('extensions/v1beta1', ['Ingress'], () => 'networking.k8s.io/v1 Ingress', '1.22');
+  put('networking.k8s.io/v1beta1', ['Ingress', 'IngressClass'], (k) => `networking.k8s.io/v1 ${k}`, '1.22');
+  put(
+    'rbac.authorization.k8s.io/v1beta1',
+    ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+    (k) => `rbac.authorization.k8s.io/v1 ${k}`,
+    '1.22',
+  );
+  put('apiextensions.k8s.io/v1beta1', ['CustomResourceDefinition'], () => 'apiextensions.k8s.io/v1 CustomResourceDefinition', '1.22');
+  put('scheduling.k8s.io/v1beta1', ['PriorityClass'], () => 'scheduling.k8s.io/v1 PriorityClass', '1.22');
+  put('storage.k8s.io/v1beta1', ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment'], (k) => `storage.k8s.io/v1 ${k}`, '1.22');
+  put('batch/v1beta1', ['CronJob'], () => 'batch/v1 CronJob', '1.25');
+  put('policy/v1beta1', ['PodDisruptionBudget'], () => 'policy/v1 PodDisruptionBudget', '1.25');
+  put('policy/v1beta1', ['PodSecurityPolicy'], () => 'Pod Security Admission labels on the namespace', '1.25');
+  put('extensions/v1beta1', ['PodSecurityPolicy'], () => 'Pod Security Admission labels on the namespace', '1.16');
+  put('autoscaling/v2beta1', ['HorizontalPodAutoscaler'], () => 'autoscaling/v2 HorizontalPodAutoscaler', '1.25');
+  put('autoscaling/v2beta2', ['HorizontalPodAutoscaler'], () => 'autoscaling/v2 HorizontalPodAutoscaler', '1.26');
+  put('discovery.k8s.io/v1beta1', ['EndpointSlice'], () => 'discovery.k8s.io/v1 EndpointSlice', '1.25');
+  put('node.k8s.io/v1beta1', ['RuntimeClass'], () => 'node.k8s.io/v1 RuntimeClass', '1.25');
+  return out;
+})();
+
+/** Options of `validateManifests`. */
+export interface ValidateOptions {
+  /**
+   * Report a namespaced object without `metadata.namespace` (SCOPE_NAMESPACE_MISSING).
+   * The library's own output always names its namespace; third-party manifests
+   * are often written for `kubectl apply -n <ns>` and leave it out on purpose.
+   * @default true
+   */
+  readonly namespaceRequired?: boolean;
+}
+
+export function validateManifests(objects: readonly unknown[], options: ValidateOptions = {}): Finding[] {
   const findings: Finding[] = [];
   for (const raw of objects) {
     const obj = raw as any;
@@ -282,6 +331,16 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
         '',
         'is not a Kubernetes object (no apiVersion/kind)',
         'give every document an apiVersion, kind and metadata',
+      );
+      continue;
+    }
+    const removed = REMOVED_APIS[obj.apiVersion]?.[obj.kind];
+    if (removed) {
+      add(
+        'SCHEMA_API_REMOVED',
+        '/apiVersion',
+        `${obj.apiVersion} ${obj.kind} was removed in Kubernetes ${removed[1]}: the API server refuses it`,
+        `use ${removed[0]}`,
       );
       continue;
     }
@@ -331,7 +390,7 @@ export function validateManifests(objects: readonly unknown[]): Finding[] {
           `is set on cluster-scoped ${obj.kind}`,
           'remove metadata.namespace',
         );
-    } else if (!namespace) {
+    } else if (!namespace && options.namespaceRequired !== false) {
       add(
         'SCOPE_NAMESPACE_MISSING',
         '/metadata/namespace',

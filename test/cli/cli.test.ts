@@ -26,6 +26,38 @@ async function cli(...argv: string[]) {
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cli-'));
 const json = (r: { out: string }) => JSON.parse(r.out);
 
+describe('cluster-blueprints check on manifests written for kubectl apply -n', () => {
+  const dir = path.join(FIXTURES, 'apply-n');
+  test('a namespaced object without metadata.namespace is not a finding by default (SCOPE_NAMESPACE_MISSING was a false positive)', async () => {
+    const findings: any[] = json(await cli('check', dir, '--json')).findings;
+    expect(findings.map((f) => f.rule)).not.toContain('SCOPE_NAMESPACE_MISSING');
+    // The Service still finds its pods: both sit in the same (unnamed) namespace.
+    expect(findings.map((f) => f.rule)).not.toContain('REF_SERVICE_SELECTOR');
+  });
+
+  test('--namespace places them as kubectl apply -n would; --require-namespace makes the missing namespace an error', async () => {
+    const placed: any[] = json(await cli('check', dir, '--json', '--namespace', 'shop')).findings;
+    expect(placed.some((f) => f.object === 'Deployment/shop/web')).toBe(true);
+    expect(placed.map((f) => f.rule)).not.toContain('SCOPE_NAMESPACE_MISSING');
+    const strict: any[] = json(await cli('check', dir, '--json', '--require-namespace')).findings;
+    expect(
+      strict
+        .filter((f) => f.rule === 'SCOPE_NAMESPACE_MISSING')
+        .map((f) => f.object)
+        .sort(),
+    ).toEqual(['Deployment/web', 'Service/web']); // the legacy Deployment is reported once, as SCHEMA_API_REMOVED
+  });
+
+  test('SCHEMA_API_REMOVED: an API version the API server no longer serves is an error, with the file named', async () => {
+    const r = await cli('check', dir, '--json');
+    expect(r.code).toBe(1);
+    const removed = json(r).findings.filter((f: any) => f.rule === 'SCHEMA_API_REMOVED');
+    expect(removed.map((f: any) => [f.file, f.object, f.fix])).toEqual([
+      ['legacy-controller.yaml', 'Deployment/legacy', 'use apps/v1 Deployment'],
+    ]);
+  });
+});
+
 describe('cluster-blueprints check on hostile input', () => {
   test('type-confused YAML (kind: 5, metadata: [], strings for lists) is graded, named and never crashes', async () => {
     const r = await cli('check', path.join(FIXTURES, 'type-confused.yaml'), '--json');

@@ -51,6 +51,17 @@ describe('validateManifests', () => {
     expect(validateManifests([ns, cm]).map((f) => f.rule)).toEqual(['SCOPE_NAMESPACE_ON_CLUSTER_OBJECT', 'SCOPE_NAMESPACE_MISSING']);
   });
 
+  test('SCHEMA_API_REMOVED: an old model of the same name must not accept an API version the server no longer serves', () => {
+    const old = { apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'c', namespace: 'n' }, spec: {} };
+    const current = {
+      ...old,
+      apiVersion: 'batch/v1',
+      spec: { schedule: '@hourly', jobTemplate: { spec: { template: { spec: { containers: [] } } } } },
+    };
+    expect(validateManifests([old]).map((f) => [f.rule, f.fix])).toEqual([['SCHEMA_API_REMOVED', 'use batch/v1 CronJob']]);
+    expect(validateManifests([current]).map((f) => f.rule)).not.toContain('SCHEMA_API_REMOVED');
+  });
+
   test('SCHEMA_NOT_KUBERNETES and SCHEMA_UNKNOWN_KIND', () => {
     const findings = validateManifests([
       { hello: 'world' },
