@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   BlueprintChart,
   ClusterIssuer,
@@ -21,6 +21,8 @@ import {
 } from '../constructs';
 import { Descheduler } from './descheduler';
 import { Monitoring } from './monitoring';
+
+const PLATFORM_CONTEXT = 'cluster-blueprints.io/platform';
 
 /** A team of the platform. */
 export interface PlatformTeam {
@@ -79,9 +81,23 @@ export interface ClusterPlatformProps {
  * descheduler, and ingress routes added with `route()`. Each part lives in
  * its own chart: `cluster` (cluster-scoped objects), `monitoring`, and
  * `team-<name>` per team.
+ *
+ * The platform owns what it creates: `charts` lists its charts, and
+ * `ClusterPlatform.of(c)` finds the platform of any construct inside them.
+ * The charts stay siblings of the platform in the tree on purpose: their
+ * paths name the output files, the objects and the Pulumi resources, so
+ * moving them under the platform would replace live objects.
  */
 export class ClusterPlatform extends Construct {
+  /** The platform that created the chart `construct` lives in, if any. */
+  public static of(construct: IConstruct): ClusterPlatform | undefined {
+    const owner = construct.node.tryGetContext(PLATFORM_CONTEXT);
+    return owner instanceof ClusterPlatform ? owner : undefined;
+  }
+
   public readonly clusterChart: BlueprintChart;
+  /** Every chart the platform created, in creation order: `cluster`, `monitoring`, then one per team. */
+  public readonly charts: readonly BlueprintChart[];
   public readonly teams: ReadonlyMap<string, TeamNamespace>;
   public readonly teamCharts: ReadonlyMap<string, BlueprintChart>;
   public readonly priorities: {
@@ -103,8 +119,15 @@ export class ClusterPlatform extends Construct {
   constructor(scope: Construct, id: string, props: ClusterPlatformProps) {
     super(scope, id);
     this.props = props;
-    const chart = (name: string, owner: string) =>
-      new BlueprintChart(scope, name, { owner, partOf: `platform-${props.environment}`, nodeAllocatable: props.nodeAllocatable });
+    const charts: BlueprintChart[] = [];
+    this.charts = charts;
+    const chart = (name: string, owner: string) => {
+      const c = new BlueprintChart(scope, name, { owner, partOf: `platform-${props.environment}`, nodeAllocatable: props.nodeAllocatable });
+      // The ownership edge: every construct in the chart finds its platform (context set before any child exists).
+      c.node.setContext(PLATFORM_CONTEXT, this);
+      charts.push(c);
+      return c;
+    };
     this.clusterChart = chart('cluster', 'platform');
     this.priorities = {
       critical: new PriorityClass(this.clusterChart, 'platform-critical', {

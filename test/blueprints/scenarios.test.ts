@@ -1,4 +1,4 @@
-import { App, Duration } from 'cdk8s';
+import { ApiObject, App, Duration } from 'cdk8s';
 import {
   Cassandra,
   ClusterPlatform,
@@ -316,6 +316,24 @@ describe('ClusterPlatform', () => {
       name: 'descheduler',
       namespace: 'descheduler',
     });
+  });
+
+  test('owns what it creates: every object of its charts finds it, and the charts keep their paths (names, files, Pulumi ids)', () => {
+    const { app, chart } = testChart();
+    const p = new ClusterPlatform(app, 'platform', { environment: 'test', host: 'shop.example.com', teams: [{ name: 'users' }] });
+    const users = new WebService(p.team('users'), 'users', {
+      namespace: p.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    const ingress = p.route({ path: '/user', backend: users });
+    expect(p.charts.map((c) => c.node.path)).toEqual(['cluster', 'monitoring', 'team-users']);
+    const owned = p.charts.flatMap((c) => c.node.findAll()).filter((c) => c instanceof ApiObject);
+    expect(owned.length).toBeGreaterThan(30);
+    for (const c of [...owned, users, ingress, p.monitoring, p.descheduler, p.priorities.high, p.storage.data])
+      expect(ClusterPlatform.of(c)).toBe(p);
+    expect(ClusterPlatform.of(chart)).toBeUndefined();
+    expect(ClusterPlatform.of(new ClusterPlatform(new App(), 'other', { environment: 't', teams: [] }).clusterChart)).not.toBe(p);
   });
 
   test('TEAM_UNKNOWN and INGRESS_INVALID', () => {
