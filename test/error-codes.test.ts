@@ -400,6 +400,7 @@ const TRIGGERS: Record<string, Trigger> = {
     validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n' }, dta: {} }]),
   SCHEMA_UNKNOWN_KIND: () => validateManifests([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a', namespace: 'n' } }]),
   SCHEMA_NOT_KUBERNETES: () => validateManifests([{ just: 'a config' }]),
+  SCHEMA_API_REMOVED: () => validateManifests([{ apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'a', namespace: 'n' } }]),
   SCOPE_NAMESPACE_MISSING: () => validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }]),
   SCOPE_NAMESPACE_ON_CLUSTER_OBJECT: () =>
     validateManifests([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', namespace: 'b' } }]),
