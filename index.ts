@@ -171,6 +171,12 @@ export {
   renderApp,
 } from './constructs/render/render-app';
 export { type SynthTarget, type SynthesizeOptions, type SynthesizeResult, synthesize, synthesizeAll } from './constructs/render/synthesize';
+export {
+  type ControllerRequirement,
+  type CrdRequirement,
+  REQUIREMENTS_FILE,
+  controllerRequirements,
+} from './constructs/render/requirements';
 export { type Finding, type Severity, type ValidateOptions, validateManifests } from './constructs/rules/schema';
 export { type CheckOptions, type CheckReport, checkDirectory, checkManifests, formatReport } from './constructs/reports/check';
 export { type FileError } from './constructs/rules/manifests';

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { BlueprintError, renderApp, renderSvg, toDot } from '../constructs';
+import { BlueprintError, controllerRequirements, renderApp, renderSvg, toDot } from '../constructs';
 
 const root = path.join(__dirname, '..');
 
@@ -109,8 +109,27 @@ export function errorBlock(name: string): string {
   ].join('\n');
 }
 
+/** The controllers each shipped environment's synth output needs, as a table (what dist/<env>/requirements.jsonl holds). */
+export function requirementsBlock(): string {
+  const { ENVIRONMENTS } = require('../stacks/environments');
+  const { synthApp } = require('../stacks/main');
+  const rows = Object.keys(ENVIRONMENTS).flatMap((env: string) =>
+    controllerRequirements(renderApp(synthApp(env)).flatMap((r) => r.objects)).map(
+      (c) => `| ${env} | ${c.name} | \`${c.versionRange}\` | ${c.crds.map((d) => `${d.kind} (${d.group}/${d.version})`).join(', ')} |`,
+    ),
+  );
+  return [
+    '<!-- requirements -->',
+    '| Environment | Controller | Versions | CRDs used |',
+    '|---|---|---|---|',
+    ...rows,
+    '<!-- /requirements -->',
+  ].join('\n');
+}
+
 export function renderReadme(readme: string): string {
   return readme
+    .replace(/<!-- requirements -->[\s\S]*?<!-- \/requirements -->/, () => requirementsBlock())
     .replace(/<!-- example:([a-z0-9-]+) -->[\s\S]*?<!-- \/example:\1 -->/g, (_m, name: string) => exampleBlock(name))
     .replace(/<!-- error:([a-z0-9-]+) -->[\s\S]*?<!-- \/error:\1 -->/g, (_m, name: string) => errorBlock(name));
 }

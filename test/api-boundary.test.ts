@@ -58,6 +58,7 @@ const INTERNAL = new Set([
   'unknownFieldPointers',
   'metricsIssues',
   'operatorPods',
+  'requirementsText',
   'REFERENCE_RULES',
   'RunRulesOptions',
   'SCALED_KINDS',

@@ -1,3 +1,4 @@
 export * from './render-app';
 export * from './synthesize';
 export * from './yaml-emitter';
+export * from './requirements';

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
 import { RenderOptions, renderApp } from './render-app';
+import { REQUIREMENTS_FILE, controllerRequirements, requirementsText } from './requirements';
 import { stringifyManifests } from './yaml-emitter';
 
 /** Options of `synthesize` and `synthesizeAll`. */
@@ -70,6 +71,9 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
     try {
       const rendered = renderApp(t.app, options);
       const files = rendered.map((r) => ({ name: `${r.name}${t.app.outputFileExtension}`, text: stringifyManifests(r.objects) }));
+      // The controllers the output needs (its custom kinds' CRDs), for whoever prepares the cluster; none, no file.
+      const requirements = controllerRequirements(rendered.flatMap((r) => r.objects));
+      if (requirements.length) files.push({ name: REQUIREMENTS_FILE, text: requirementsText(requirements) });
       return { outdir: dirs[i], files, objectCount: rendered.reduce((n, r) => n + r.objects.length, 0) };
     } catch (e) {
       if (!(e instanceof BlueprintError)) throw e;

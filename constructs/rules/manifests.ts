@@ -2,6 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 
+/** Files synthesize writes into an outdir that are not manifests (see WRITTEN_LIST and REQUIREMENTS_FILE). */
+const OUTPUT_BOOKKEEPING = new Set(['.cluster-blueprints-written', 'requirements.jsonl']);
+
 /** A problem with a file rather than an object. */
 export interface FileError {
   readonly file: string;
@@ -116,6 +119,8 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
         walk(p);
         continue;
       }
+      // synthesize's own bookkeeping beside the manifests: the list of files it wrote and the controller requirements.
+      if (OUTPUT_BOOKKEEPING.has(entry.name)) continue;
       if (!/\.ya?ml$/i.test(entry.name)) {
         if (entry.isFile() || entry.isSymbolicLink())
           errors.push({ file, rule: 'FILE_NOT_YAML', message: 'is not a YAML file (.yaml or .yml); it was skipped' });

@@ -1,0 +1,89 @@
+/*
+ * The controllers an output needs in the cluster, derived from the custom
+ * kinds its objects use: an API server accepts a custom resource only when its
+ * CRD is installed, and nothing acts on it without its controller.
+ */
+
+/** One CRD (group, kind, served version) an output uses. */
+export interface CrdRequirement {
+  readonly group: string;
+  readonly kind: string;
+  readonly version: string;
+}
+
+/** A controller the output needs installed, with the CRDs of it that the output uses. */
+export interface ControllerRequirement {
+  readonly name: string;
+  /** Releases that serve every CRD version the output uses (semver range). */
+  readonly versionRange: string;
+  readonly crds: readonly CrdRequirement[];
+}
+
+/**
+ * The requirements file synthesize writes into each outdir: JSON Lines, one
+ * controller per line. Not .json or .yaml, so `kubectl apply -f <outdir>`,
+ * Argo CD and Flux, which read those, leave it alone.
+ */
+export const REQUIREMENTS_FILE = 'requirements.jsonl';
+
+interface Controller {
+  readonly name: string;
+  /** Version range by API version of the group (the releases that serve it). */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+/*
+ * Who serves each custom API group, and which releases serve the versions the
+ * library renders; the ranges follow the projects' release notes and the
+ * schemas the schema check uses.
+ */
+const CONTROLLERS: Readonly<Record<string, Controller>> = {
+  // v1beta1 is served from 0.5.0; 0.17.0 stopped serving it.
+  'external-secrets.io': { name: 'External Secrets Operator', versions: { v1beta1: '>=0.5.0 <0.17.0', v1: '>=0.16.2' } },
+  'cert-manager.io': { name: 'cert-manager', versions: { v1: '>=1.0.0' } },
+  'autoscaling.k8s.io': { name: 'Vertical Pod Autoscaler', versions: { v1: '>=1.0.0' } },
+  // The Schedule schema checked is the v1.11 line's (crds/velero-schedule-v1.yaml).
+  'velero.io': { name: 'Velero', versions: { v1: '>=1.11.0' } },
+  // The monitor and Prometheus schemas checked are v0.65.1's (@kubernetes-models/prometheus-operator 4.4.4).
+  'monitoring.coreos.com': { name: 'prometheus-operator', versions: { v1: '>=0.65.1', v1alpha1: '>=0.65.1' } },
+  'argoproj.io': { name: 'Argo CD', versions: { v1alpha1: '>=2.0.0' } },
+};
+
+/** API groups Kubernetes serves itself (`''` is the core group). */
+function builtIn(group: string): boolean {
+  if (CONTROLLERS[group]) return false;
+  return !group.includes('.') || group.endsWith('.k8s.io') || group === 'apiextensions.k8s.io';
+}
+
+/**
+ * The controllers `objects` need, in a stable order (by name), each with the
+ * CRDs (group, kind, version) the objects use. A custom group no controller
+ * of the catalogue serves is listed under its group name with range `*`.
+ */
+export function controllerRequirements(objects: readonly unknown[]): ControllerRequirement[] {
+  const byController = new Map<string, { versions: Set<string>; crds: Map<string, CrdRequirement> }>();
+  for (const raw of objects) {
+    const o = raw as { apiVersion?: unknown; kind?: unknown };
+    if (typeof o?.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.apiVersion.includes('/')) continue;
+    const [group, version] = o.apiVersion.split('/');
+    if (builtIn(group) || o.kind === 'CustomResourceDefinition') continue;
+    const controller = CONTROLLERS[group] ?? { name: group, versions: {} };
+    const entry = byController.get(controller.name) ?? { versions: new Set<string>(), crds: new Map<string, CrdRequirement>() };
+    entry.versions.add(controller.versions[version] ?? '*');
+    entry.crds.set(`${group}/${version}/${o.kind}`, { group, kind: o.kind, version });
+    byController.set(controller.name, entry);
+  }
+  return [...byController.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, e]) => ({
+      name,
+      // Every version the output uses must be served: the ranges intersect (space-joined, as semver writes an intersection).
+      versionRange: [...e.versions].filter((r) => r !== '*').join(' ') || '*',
+      crds: [...e.crds.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`)),
+    }));
+}
+
+/** The requirements file's text: one JSON object per line. */
+export function requirementsText(requirements: readonly ControllerRequirement[]): string {
+  return requirements.map((r) => JSON.stringify(r)).join('\n') + (requirements.length ? '\n' : '');
+}

@@ -1,0 +1,64 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { REQUIREMENTS_FILE, WRITTEN_LIST, controllerRequirements, loadManifestDir, renderApp, synthesize } from '../../constructs';
+import { synthApp } from '../../stacks/main';
+
+const names = (env: string) => controllerRequirements(renderApp(synthApp(env)).flatMap((r) => r.objects)).map((c) => c.name);
+
+describe('controller requirements', () => {
+  test('derived from the custom kinds each environment renders: only prod backs up, so only prod needs Velero', () => {
+    expect(names('dev')).toEqual([
+      'Argo CD',
+      'cert-manager',
+      'External Secrets Operator',
+      'prometheus-operator',
+      'Vertical Pod Autoscaler',
+    ]);
+    expect(names('prod')).toEqual([
+      'Argo CD',
+      'cert-manager',
+      'External Secrets Operator',
+      'prometheus-operator',
+      'Velero',
+      'Vertical Pod Autoscaler',
+    ]);
+  });
+
+  test('each controller lists the CRDs the objects use; built-in kinds need nothing; an unknown group is listed with any version', () => {
+    const reqs = controllerRequirements([
+      { apiVersion: 'apps/v1', kind: 'Deployment' },
+      { apiVersion: 'v1', kind: 'Service' },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
+      { apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret' },
+      { apiVersion: 'example.com/v2', kind: 'Widget' },
+    ]);
+    expect(reqs).toEqual([
+      { name: 'example.com', versionRange: '*', crds: [{ group: 'example.com', kind: 'Widget', version: 'v2' }] },
+      {
+        name: 'External Secrets Operator',
+        versionRange: '>=0.5.0 <0.17.0',
+        crds: [{ group: 'external-secrets.io', kind: 'ExternalSecret', version: 'v1beta1' }],
+      },
+      {
+        name: 'prometheus-operator',
+        versionRange: '>=0.65.1',
+        crds: [{ group: 'monitoring.coreos.com', kind: 'ServiceMonitor', version: 'v1' }],
+      },
+    ]);
+  });
+
+  test(`synthesize writes ${REQUIREMENTS_FILE} into the outdir, lists it as its own, and check does not read it as a manifest`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-req-'));
+    const app = synthApp('prod');
+    const objects = renderApp(synthApp('prod')).flatMap((r) => r.objects);
+    const result = synthesize(app, { outdir: dir, projectRoot: path.join(os.tmpdir(), 'cb-req-project') });
+    expect(result.files).toContain(REQUIREMENTS_FILE);
+    expect(fs.readFileSync(path.join(dir, WRITTEN_LIST), 'utf8').split('\n')).toContain(REQUIREMENTS_FILE);
+    const lines = fs.readFileSync(path.join(dir, REQUIREMENTS_FILE), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual(controllerRequirements(objects));
+    expect(loadManifestDir(dir).errors).toEqual([]);
+  });
+});
