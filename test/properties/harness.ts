@@ -48,6 +48,9 @@ export interface Outcome {
   kind: 'error' | 'output';
 }
 
+/** Outcomes of the current `check`, printed with FUZZ_STATS=1 (how many inputs gave output, how many a BlueprintError). */
+const tally = { output: 0, error: 0, codes: {} as Record<string, number> };
+
 /** What went wrong, or undefined when the invariant holds. */
 export function judge(build: (chart: BlueprintChart, app: App) => void): string | undefined {
   const app = new App();
@@ -58,12 +61,15 @@ export function judge(build: (chart: BlueprintChart, app: App) => void): string 
     objects = renderApp(app).flatMap((r) => r.objects);
   } catch (e) {
     if (e instanceof BlueprintError) {
+      tally.error++;
+      for (const c of e.codes) tally.codes[c] = (tally.codes[c] ?? 0) + 1;
       const text = JSON.stringify(e.issues) + e.message;
       const leak = LEAK_MARKERS.find((m) => text.includes(m));
       return leak ? `error echoes a canary: ${leak}` : undefined;
     }
     return `plain error: ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack?.split('\n').slice(1, 4).join('\n')}` : String(e)}`;
   }
+  tally.output++;
   const text = JSON.stringify(objects);
   const leak = LEAK_MARKERS.find((m) => text.includes(m));
   if (leak) return `canary in output: ${leak}`;
@@ -91,4 +97,12 @@ export function check<T>(arb: fc.Arbitrary<T>, build: (props: T, chart: Blueprin
     }),
     { numRuns: runs },
   );
+  if (process.env.FUZZ_STATS === '1') {
+    process.stdout.write(
+      `fuzz: ${runs} runs, ${tally.output} rendered (all checked), ${tally.error} BlueprintErrors ${JSON.stringify(tally.codes)}\n`,
+    );
+  }
+  tally.output = 0;
+  tally.error = 0;
+  tally.codes = {};
 }
