@@ -1,4 +1,4 @@
-import { constructId } from '../core/shape';
+import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
@@ -103,6 +103,27 @@ const DEFAULTS = {
   dnsNamespace: 'kube-system',
 } as const;
 
+const COMPUTE = is.object({ cpu: is.any, memory: is.any });
+const LEVEL = is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel');
+/** The shape of `TeamNamespaceProps` (quantities keep their own typed checks). */
+const TEAM_NAMESPACE_SHAPE = is.object({
+  name: is.string,
+  owner: is.string,
+  quota: is.either(is.instance(QuotaPreset), is.object({ pods: is.number })),
+  containerLimits: is.object({
+    default: COMPUTE,
+    defaultRequest: COMPUTE,
+    min: COMPUTE,
+    max: COMPUTE,
+    maxLimitRequestRatio: is.object({ cpu: is.number, memory: is.number }),
+  }),
+  claimLimits: is.object({ min: is.any, max: is.any }),
+  podSecurity: is.object({ enforce: LEVEL, audit: LEVEL, warn: LEVEL, version: is.string }),
+  access: is.object({ view: is.list(is.string), edit: is.list(is.string), admin: is.list(is.string) }),
+  holdsData: is.boolean,
+  labels: is.map(is.string),
+});
+
 /**
  * A governed tenant namespace: Namespace, ResourceQuota,
  * LimitRange, default-deny NetworkPolicies (ingress and egress) with DNS to
@@ -132,7 +153,8 @@ export class TeamNamespace extends Construct {
   private readonly consumers: IQuotaConsumer[] = [];
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
-    super(scope, constructId(scope, id, 'TeamNamespace'));
+    enter(scope, id, props, 'TeamNamespace', TEAM_NAMESPACE_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'TeamNamespace');
     this.name = props.name ?? id;
     this.owner = props.owner ?? this.name;

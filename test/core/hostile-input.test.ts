@@ -68,6 +68,13 @@ describe('PROPS_INVALID: every prop is checked against its shape at the entry', 
     expect(expectCode(() => new StorageClass(chart, 's', { provisioner: Object.create(null) } as never), 'PROPS_INVALID').field).toBe(
       'provisioner',
     );
+    for (const [props, field] of [
+      [{ access: { view: 'devs' } }, 'access.view'],
+      [{ labels: { team: 5 } }, 'labels.team'],
+      [{ podSecurity: { enforce: 'root' } }, 'podSecurity.enforce'],
+      [{ quota: 'small' }, 'quota'],
+    ] as const)
+      expect(expectCode(() => new TeamNamespace(chart, 'bad', props as never), 'PROPS_INVALID').field).toBe(field);
     const team = new TeamNamespace(chart, 'team', {});
     const web = new WebService(chart, 'web', { namespace: team, image, ports: [{ name: 'http', port: 8080 }] });
     const ing = new IngressRoutes(chart, 'ing', { namespace: 'team', host: 'shop.example.com' });
