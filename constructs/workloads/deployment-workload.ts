@@ -91,6 +91,8 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     const deployments = this.tracks.map((t) => this.createDeployment(t));
     this.deployments = deployments;
     this.deployment = deployments[this.tracks.findIndex((t) => t.primary)];
+    // The escape hatch: `node.defaultChild` is the serving Deployment, though its id is not 'Resource' (ids are names).
+    this.node.defaultChild = this.deployment;
     if (this.autoscaling) {
       const primary = this.tracks.find((t) => t.primary)!;
       this.autoscaler = createAutoscaler(
