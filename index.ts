@@ -143,7 +143,7 @@ export {
   type ReleaseOptions,
   type RollingOptions,
 } from './constructs/workloads/release';
-export { Workload, type WorkloadProps } from './constructs/workloads/workload';
+export { type SecurityProfile, Workload, type WorkloadProps } from './constructs/workloads/workload';
 export { DeploymentWorkload, type DeploymentWorkloadProps } from './constructs/workloads/deployment-workload';
 export { type ServicePort, WebService, type WebServiceProps } from './constructs/workloads/web-service';
 export { Worker, type WorkerProps } from './constructs/workloads/worker';

@@ -1,7 +1,18 @@
 import { SECRET_ENV_NAME } from '../core/names';
 import { SECRET_FIX, credentialIn } from '../core/secret-patterns';
-import { arr, containersOf } from './manifest-index';
-import { Rule, Violation, v } from './rule';
+import { ManifestIndex, PodTemplateRef, arr, containersOf } from './manifest-index';
+import { BASELINE_CAPABILITIES, PodSecurityLevelName, podSecurityLevelOf } from './pod-security';
+import { Rule, RuleContext, Violation, v } from './rule';
+
+/**
+ * The Pod Security level the pod's namespace enforces (its Namespace in the
+ * output, else the declared cluster facts, else restricted): a workload may
+ * relax toward it (securityProfile), so the restricted-only rules below
+ * apply where the namespace enforces restricted.
+ */
+function levelOf(ix: ManifestIndex, context: RuleContext, t: PodTemplateRef): PodSecurityLevelName {
+  return podSecurityLevelOf(ix.psaLevel(t.namespace) ?? context.namespacePodSecurity?.[t.namespace ?? '']);
+}
 
 /*
  * Security: the Pod Security Standards (baseline and restricted) on the
@@ -28,12 +39,12 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates'],
-    description: 'PSS baseline: no privileged containers.',
+    description: 'PSS baseline: no privileged containers, except in namespaces that enforce the privileged level.',
     fix: 'remove securityContext.privileged',
-    check: (ix) =>
+    check: (ix, context) =>
       ix.templates.flatMap((t) =>
         containersOf(t.spec)
-          .filter((c) => c.securityContext?.privileged === true)
+          .filter((c) => c.securityContext?.privileged === true && levelOf(ix, context, t) !== 'privileged')
           .map((c) => v(t.owner, '/securityContext/privileged', `container '${c.name}' is privileged`)),
       ),
   },
@@ -42,16 +53,20 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates'],
-    description: 'PSS restricted: drop ALL capabilities, add at most NET_BIND_SERVICE.',
+    description:
+      'PSS restricted: drop ALL capabilities, add at most NET_BIND_SERVICE (in namespaces enforcing baseline, the baseline set; privileged, any).',
     fix: "set securityContext.capabilities: { drop: ['ALL'] }",
-    check: (ix) =>
+    check: (ix, context) =>
       ix.templates.flatMap((t) =>
         containersOf(t.spec).flatMap((c) => {
           const caps = c.securityContext?.capabilities ?? {};
           const out: Violation[] = [];
           if (!arr(caps.drop).includes('ALL'))
             out.push(v(t.owner, '/securityContext/capabilities/drop', `container '${c.name}' does not drop ALL capabilities`));
-          const added = arr(caps.add).filter((x) => x !== 'NET_BIND_SERVICE');
+          const level = levelOf(ix, context, t);
+          const allowed = (x: unknown) =>
+            x === 'NET_BIND_SERVICE' || level === 'privileged' || (level === 'baseline' && BASELINE_CAPABILITIES.has(String(x)));
+          const added = arr(caps.add).filter((x) => !allowed(x));
           if (added.length) out.push(v(t.owner, '/securityContext/capabilities/add', `container '${c.name}' adds ${added.join(', ')}`));
           return out;
         }),
@@ -96,12 +111,13 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates'],
-    description: 'PSS restricted: runAsNonRoot, never UID 0.',
+    description: 'PSS restricted: runAsNonRoot, never UID 0 (in namespaces that enforce restricted).',
     fix: 'set securityContext.runAsNonRoot: true and a non-zero runAsUser',
-    check: (ix) =>
+    check: (ix, context) =>
       ix.templates.flatMap((t) =>
         containersOf(t.spec)
           .filter((c) => {
+            if (levelOf(ix, context, t) !== 'restricted') return false;
             const nonRoot = c.securityContext?.runAsNonRoot ?? t.spec.securityContext?.runAsNonRoot;
             const uid = c.securityContext?.runAsUser ?? t.spec.securityContext?.runAsUser;
             return nonRoot !== true || uid === 0;
@@ -114,12 +130,12 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates'],
-    description: 'PSS restricted: allowPrivilegeEscalation is false.',
+    description: 'PSS restricted: allowPrivilegeEscalation is false (in namespaces that enforce restricted).',
     fix: 'set securityContext.allowPrivilegeEscalation: false',
-    check: (ix) =>
+    check: (ix, context) =>
       ix.templates.flatMap((t) =>
         containersOf(t.spec)
-          .filter((c) => c.securityContext?.allowPrivilegeEscalation !== false)
+          .filter((c) => c.securityContext?.allowPrivilegeEscalation !== false && levelOf(ix, context, t) === 'restricted')
           .map((c) => v(t.owner, '/securityContext/allowPrivilegeEscalation', `container '${c.name}' may escalate privileges`)),
       ),
   },

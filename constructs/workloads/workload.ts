@@ -89,6 +89,25 @@ export interface WorkloadProps extends ContainerProps {
    * @default - none: in production a serving workload needs two pods or more
    */
   readonly singletonReason?: string;
+  /**
+   * Relaxes the pod's security toward, never beyond, its namespace's Pod
+   * Security level. The pod spec is rendered with the relaxations and then
+   * judged by the namespace's level (PSS_* errors): NET_BIND_SERVICE passes even
+   * `restricted`; root and the baseline capabilities need `baseline`;
+   * privileged containers need `privileged`.
+   * @default - the restricted profile, unrelaxed
+   */
+  readonly securityProfile?: SecurityProfile;
+}
+
+/** What a workload relaxes of the restricted profile (each needs a namespace level that allows it). */
+export interface SecurityProfile {
+  /** Linux capabilities added to the app containers (all others stay dropped), e.g. `['NET_BIND_SERVICE']`. @default - none */
+  readonly addCapabilities?: readonly string[];
+  /** Run the pod as root (UID 0), for images that need it; `baseline` or lower. @default false */
+  readonly runAsRoot?: boolean;
+  /** Privileged app containers (full access to the node); `privileged` namespaces only. @default false */
+  readonly privileged?: boolean;
 }
 
 /** The labels selecting the pods of the workload named `name` (stable: changing them replaces the workload). */
@@ -116,6 +135,7 @@ export const WORKLOAD_SHAPE = extend(CONTAINER_SHAPE, {
   imagePullSecrets: is.list(is.either(is.instance(SecretDeclaration), is.instance(SecretRef))),
   podAnnotations: is.map(is.string),
   singletonReason: is.string,
+  securityProfile: is.object({ addCapabilities: is.list(is.string), runAsRoot: is.boolean, privileged: is.boolean }),
 });
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
@@ -177,7 +197,23 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       message: `is in another namespace than the workload (${this.namespace})`,
       fix: "create the ServiceAccount in the workload's namespace",
     });
-    problems.check(!Number.isSafeInteger(uid) || uid < 1, {
+    problems.check(props.securityProfile?.runAsRoot === true && props.runAsUser !== undefined && props.runAsUser !== 0, {
+      code: 'SECURITY_INVALID',
+      field: 'securityProfile.runAsRoot',
+      value: props.runAsUser,
+      message: 'is set together with a non-root runAsUser',
+      fix: 'remove runAsUser, or runAsRoot',
+    });
+    (props.securityProfile?.addCapabilities ?? []).forEach((c, i) =>
+      problems.check(typeof c !== 'string' || !/^[A-Z_]+$/.test(c) || c.startsWith('CAP_'), {
+        code: 'SECURITY_INVALID',
+        field: `securityProfile.addCapabilities[${i}]`,
+        value: c,
+        message: 'is not a capability name as Kubernetes spells it (upper case, without CAP_)',
+        fix: "use e.g. 'NET_BIND_SERVICE'",
+      }),
+    );
+    problems.check(props.securityProfile?.runAsRoot !== true && (!Number.isSafeInteger(uid) || uid < 1), {
       code: 'SECURITY_INVALID',
       field: 'runAsUser',
       value: uid,
@@ -441,9 +477,10 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const [main, ...rest] = this.containers;
     const containers = [overrides.image ? { ...main, props: { ...main.props, image: overrides.image } } : main, ...rest];
     const toJson = (c: ResolvedContainer, i: number): IContainer =>
-      containerToJson(c, scratch, undefined, i === 0 ? this.mainOnlyMounts() : []);
+      this.relaxed(containerToJson(c, scratch, undefined, i === 0 ? this.mainOnlyMounts() : []), true);
     const hash = this.configHash();
-    const uid = this.props.runAsUser ?? DEFAULTS.runAsUser;
+    const root = this.props.securityProfile?.runAsRoot === true;
+    const uid = root ? 0 : (this.props.runAsUser ?? DEFAULTS.runAsUser);
     return {
       metadata: {
         labels: { ...this.labels, ...this.podSelector, ...extraLabels },
@@ -465,7 +502,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         enableServiceLinks: false,
         ...(this.props.imagePullSecrets?.length ? { imagePullSecrets: this.props.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
         securityContext: {
-          runAsNonRoot: true,
+          runAsNonRoot: !root,
           runAsUser: uid,
           runAsGroup: uid,
           fsGroup: uid,
@@ -475,10 +512,34 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
         ...(this.priorityClassName ? { priorityClassName: this.priorityClassName } : {}),
         ...(overrides.restartPolicy ? { restartPolicy: overrides.restartPolicy } : {}),
-        ...(this.initContainers.length ? { initContainers: this.initContainers.map((c) => containerToJson(c, scratch)) } : {}),
+        ...(this.initContainers.length
+          ? { initContainers: this.initContainers.map((c) => this.relaxed(containerToJson(c, scratch), false)) }
+          : {}),
         containers: containers.map(toJson),
         volumes: [...volumes.values()].map((v) => v.toJson()),
         ...renderPlacement(this.props.placement ?? {}, { ...this.podSelector, ...extraLabels }, maxReplicas),
+      },
+    };
+  }
+
+  /**
+   * A container's restricted security context with the workload's
+   * `securityProfile` applied (root for every container of the pod; added
+   * capabilities and privilege for app containers only). Built into the
+   * template, so the Pod Security check judges what admission will see.
+   */
+  private relaxed(c: IContainer, app: boolean): IContainer {
+    const p = this.props.securityProfile;
+    if (!p || !c.securityContext) return c;
+    const add = app ? (p.addCapabilities ?? []) : [];
+    const privileged = app && p.privileged === true;
+    return {
+      ...c,
+      securityContext: {
+        ...c.securityContext,
+        ...(p.runAsRoot ? { runAsNonRoot: false } : {}),
+        ...(privileged ? { privileged: true, allowPrivilegeEscalation: true } : {}),
+        ...(add.length ? { capabilities: { ...c.securityContext.capabilities, add: [...add] } } : {}),
       },
     };
   }
