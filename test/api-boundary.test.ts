@@ -53,6 +53,8 @@ const INTERNAL = new Set([
   'modelErrors',
   'nameLabelValue',
   'renderedObjectsOf',
+  'registerChartRenderer',
+  'ChartRenderer',
   'stringifyDocument',
   'stringifyManifests',
   'unknownFieldPointers',

@@ -5,7 +5,23 @@ import { Annotations, Labels, MANAGED_BY, ownerOf, setOwner } from './metadata';
 import { NameRule, nameIssue } from './names';
 import { setClusterFacts } from './cluster-facts';
 import { ComputeResources, resolveCompute } from './resources';
-import { renderedObjectsOf } from '../render/render-app';
+
+/**
+ * Renders the whole app once and returns `chart`'s objects (`undefined` while
+ * that render itself is running); throws the app's BlueprintError.
+ */
+export type ChartRenderer = (chart: Chart) => any[] | undefined;
+
+let chartRenderer: ChartRenderer | undefined;
+
+/**
+ * Installs the renderer behind `BlueprintChart.toJson()` and a plain
+ * `app.synth()`. The render pipeline (constructs/render) registers itself when
+ * it loads, so core/ never imports the layer above it.
+ */
+export function registerChartRenderer(renderer: ChartRenderer): void {
+  chartRenderer = renderer;
+}
 
 /** Props of a `BlueprintChart`. */
 export interface BlueprintChartProps extends Omit<ChartProps, 'namespace'> {
@@ -66,7 +82,7 @@ export class BlueprintChart extends Chart {
     // failure is the same typed BlueprintError.
     this.node.addValidation({
       validate: () => {
-        renderedObjectsOf(this);
+        chartRenderer?.(this);
         return [];
       },
     });
@@ -74,7 +90,7 @@ export class BlueprintChart extends Chart {
 
   /** This chart's objects, rendered and checked with the whole app (`renderApp`). */
   public toJson(): any[] {
-    const objects = renderedObjectsOf(this);
+    const objects = chartRenderer?.(this);
     if (objects) return objects;
     stampOwners(this);
     return super.toJson();

@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, Names } from 'cdk8s';
-import { chartApiObjects, stampOwners } from '../core/blueprint-chart';
+import { chartApiObjects, registerChartRenderer, stampOwners } from '../core/blueprint-chart';
 import { collectIssues, markChecksDone, withChecksAlreadyRun } from '../core/checks';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
 import { ruleIssues } from '../rules/catalogue';
@@ -173,3 +173,6 @@ export function renderedObjectsOf(chart: Chart): any[] | undefined {
   }
   return byChart.get(chart);
 }
+
+// BlueprintChart.toJson() and app.synth() render through this pipeline (core/ calls it without importing render/).
+registerChartRenderer(renderedObjectsOf);
