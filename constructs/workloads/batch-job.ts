@@ -185,10 +185,6 @@ export class BatchJob extends JobWorkload {
   constructor(scope: Construct, id: string, props: JobProps) {
     super(scope, id, enter(scope, id, props, 'BatchJob', JOB_SHAPE), 'BatchJob', 'batch');
     const spec = this.jobSpec(props);
-    this.job = modelObject(
-      this,
-      'Resource',
-      () => new Job({ metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels }, spec: spec() }),
-    );
+    this.job = modelObject(this, 'Resource', () => new Job({ metadata: this.objectMetadata, spec: spec() }));
   }
 }

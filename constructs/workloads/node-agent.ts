@@ -79,7 +79,7 @@ export class NodeAgent extends Workload {
       'Resource',
       () =>
         new DaemonSet({
-          metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+          metadata: this.objectMetadata,
           spec: {
             selector: { matchLabels: { ...this.podSelector } },
             updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: props.maxUnavailable ?? 1 } },

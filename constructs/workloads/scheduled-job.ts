@@ -63,7 +63,7 @@ export class ScheduledJob extends JobWorkload {
       'Resource',
       () =>
         new CronJob({
-          metadata: { name: this.name, namespace: this.namespace, labels: this.objectLabels },
+          metadata: this.objectMetadata,
           spec: {
             schedule: props.schedule.trim(),
             ...(props.timeZone ? { timeZone: props.timeZone } : {}),

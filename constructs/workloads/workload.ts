@@ -645,6 +645,11 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return this.props.priorityClass?.name;
   }
 
+  /** Metadata of the workload's primary object: its name, namespace and labels. */
+  protected get objectMetadata(): { name: string; namespace: string; labels: Record<string, string> } {
+    return { name: this.name, namespace: this.namespace, labels: this.objectLabels };
+  }
+
   /** Common labels of the workload's objects. */
   protected get objectLabels(): Record<string, string> {
     return this.labels;
