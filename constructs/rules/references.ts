@@ -278,7 +278,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
     inspects: ['pod templates', 'Ingress', 'Secret', 'ExternalSecret', 'Certificate'],
     description:
       'A Secret that a pod (env, envFrom, volumes, imagePullSecrets) or an Ingress TLS entry names is provided: by a Secret, an ExternalSecret (external-secrets.io) whose target is that name, a cert-manager Certificate whose secretName is that name, or the deploy tool. Checked when the context asks for it (Secrets made outside the output are common in foreign YAML).',
-    fix: 'declare the Secret (an ExternalSecret or the deploy tool), or fix the name',
+    fix: 'declare the Secret (a SecretDeclaration: an ExternalSecret or the deploy tool), give the Ingress a cert-manager issuer, or fix the name',
     check: (ix, context) => {
       const tls = context.tlsSecretsMustBeProvided ?? context.secretsMustBeProvided;
       if (!context.secretsMustBeProvided && !tls) return [];

@@ -6,6 +6,8 @@ export function build(): App {
   const platform = new ClusterPlatform(app, 'platform', {
     environment: 'prod',
     host: 'shop.example.com',
+    // cert-manager issues the host's certificate (without an issuer, nothing would provide the Ingress's TLS Secret).
+    certificateIssuer: { name: 'letsencrypt', email: 'platform@example.com' },
     monitoringTargets: 1700,
     teams: [{ name: 'users' }, { name: 'products' }],
   });

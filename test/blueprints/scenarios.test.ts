@@ -269,6 +269,7 @@ describe('ClusterPlatform', () => {
     const p = new ClusterPlatform(app, 'platform', {
       environment: 'test',
       host: 'shop.example.com',
+      certificateIssuer: { name: 'letsencrypt', email: 'platform@example.com' },
       teams: [{ name: 'users' }, { name: 'products' }],
     });
     const users = new WebService(p.team('users'), 'users', {

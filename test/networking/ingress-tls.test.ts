@@ -1,4 +1,13 @@
-import { AcmeServer, ClusterIssuer, IngressRoutes, QuotaPreset, TeamNamespace, WebService } from '../../constructs';
+import {
+  AcmeServer,
+  ClusterIssuer,
+  IngressRoutes,
+  QuotaPreset,
+  SecretBackend,
+  SecretDeclaration,
+  TeamNamespace,
+  WebService,
+} from '../../constructs';
 import { expectCode, find, render, testChart } from '../helpers';
 
 function setup() {
@@ -35,10 +44,19 @@ describe('IngressRoutes TLS', () => {
     });
   });
 
-  test('without an issuer no Certificate is rendered (another object must provide the Secret)', () => {
+  test('without an issuer no Certificate is rendered, and a TLS Secret nothing provides fails synth (SECRET_UNPROVIDED)', () => {
     const { app, chart, web } = setup();
     new IngressRoutes(chart, 'public', { namespace: 'shop', host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
-    expect(render(app).filter((o) => o.kind === 'Certificate')).toEqual([]);
+    expectCode(() => render(app), 'SECRET_UNPROVIDED');
+  });
+
+  test('without an issuer, a TLS Secret declared for a backend counts as provided', () => {
+    const { app, chart, web } = setup();
+    new SecretDeclaration(chart, 'public-tls', { namespace: 'shop', keys: ['tls.crt', 'tls.key'], backend: SecretBackend.deployTool() });
+    new IngressRoutes(chart, 'public', { namespace: 'shop', host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
+    const objects = render(app);
+    expect(objects.filter((o) => o.kind === 'Certificate')).toEqual([]);
+    expect(find(objects, 'Ingress', 'public').spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'public-tls' }]);
   });
 
   test("'ISSUER_INVALID': a contact that is not an address, a directory that is not https", () => {

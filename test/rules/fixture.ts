@@ -5,6 +5,8 @@ import {
   IngressRoutes,
   PriorityClass,
   QuotaPreset,
+  SecretBackend,
+  SecretDeclaration,
   StatefulService,
   TeamNamespace,
   Volume,
@@ -36,6 +38,8 @@ export function good(): any[] {
   });
   web.allowTo(db);
   web.exposeMetrics({ port: 'http' });
+  // The Ingress's TLS Secret comes from the deploy tool (so the rendered output itself does not provide it).
+  new SecretDeclaration(chart, 'ing-tls', { namespace: 'shop', keys: ['tls.crt', 'tls.key'], backend: SecretBackend.deployTool() });
   new IngressRoutes(chart, 'ing', { namespace: 'shop', host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
   return renderApp(app).flatMap((r) => r.objects);
 }
