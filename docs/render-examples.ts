@@ -35,6 +35,10 @@ export const EXCERPTS: Record<string, Excerpt> = {
   'cluster-platform': { file: 'cluster-platform', show: ['PriorityClass/high', 'StorageClass/data', 'Ingress', 'CronJob/descheduler'] },
   scenarios: { file: 'scenarios', show: ['Deployment/helloworld-db', 'HorizontalPodAutoscaler/hpa-example'] },
   gitops: { file: 'gitops', show: ['Application', 'Namespace', 'Schedule'] },
+  deployable: {
+    file: 'deployable',
+    show: ['ExternalSecret', 'Certificate', 'Ingress', 'ServiceMonitor', 'ClusterSecretStore', 'ClusterIssuer'],
+  },
 };
 
 /** Drops the labels and annotation every object carries (app.kubernetes.io/*, owner), keeping the rest. */
