@@ -16,7 +16,9 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const cache = path.join(root, 'node_modules', '.cache', 'cluster-blueprints');
+// One cache per checkout: worktrees that share one node_modules must not load each other's bundles.
+const checkout = require('crypto').createHash('sha1').update(fs.realpathSync(root)).digest('hex').slice(0, 12);
+const cache = path.join(root, 'node_modules', '.cache', 'cluster-blueprints', checkout);
 
 function fingerprint(file) {
   const s = fs.statSync(path.join(root, file));
