@@ -243,15 +243,35 @@ function walkSchema(schema: any, value: unknown, pointer: string, out: { pointer
   }
   if (schema.enum && !schema.enum.includes(value))
     out.push({ pointer, message: `must be one of ${schema.enum.join(', ')}`, unknown: false });
+  if (typeof value === 'string') {
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      out.push({ pointer, message: `must be at least ${schema.minLength} characters`, unknown: false });
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      out.push({ pointer, message: `must be at most ${schema.maxLength} characters`, unknown: false });
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value))
+      out.push({ pointer, message: `must match ${schema.pattern}`, unknown: false });
+  }
   if (type === 'array') (value as unknown[]).forEach((v, i) => walkSchema(schema.items, v, `${pointer}/${i}`, out));
   if (type === 'object' && typeof value === 'object') {
     for (const r of schema.required ?? [])
       if (!(r in (value as object))) out.push({ pointer: `${pointer}/${r}`, message: 'is required', unknown: false });
-    if (pointer === '/metadata' || schema['x-kubernetes-preserve-unknown-fields']) return;
+    const count = Object.keys(value as object).length;
+    if (
+      (schema.minProperties !== undefined && count < schema.minProperties) ||
+      (schema.maxProperties !== undefined && count > schema.maxProperties)
+    )
+      out.push({
+        pointer,
+        message: `must have ${schema.minProperties ?? 0} to ${schema.maxProperties ?? 'any number of'} fields`,
+        unknown: false,
+      });
+    if (pointer === '/metadata') return;
+    // Fields the schema knows are checked; unknown ones are refused unless the schema preserves them.
+    const open = schema['x-kubernetes-preserve-unknown-fields'] === true;
     for (const [k, v] of Object.entries(value as object)) {
       const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
       if (sub) walkSchema(sub, v, `${pointer}/${k}`, out);
-      else if (schema.properties)
+      else if (schema.properties && !open)
         out.push({ pointer: `${pointer}/${k}`, message: 'is not a field of the CRD schema (unknown or misspelled)', unknown: true });
     }
   }

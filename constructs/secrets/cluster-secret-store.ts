@@ -1,6 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterSecretStore as ClusterSecretStoreModel } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ClusterSecretStore';
+import {
+  ClusterSecretStore as ClusterSecretStoreObject,
+  ClusterSecretStoreSpecProviderAwsService,
+} from '../../imports/external-secrets.io';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
@@ -49,19 +52,19 @@ export class ClusterSecretStore extends Construct {
       fix: "use e.g. 'eu-west-1'",
     });
     problems.throwIfAny();
-    const model = new ClusterSecretStoreModel({
+    // external-secrets.io/v1: served from ESO 0.16.2 on (0.17 stopped serving v1beta1).
+    this.apiObject = new ClusterSecretStoreObject(this, 'Resource', {
       metadata: { name: this.name, labels: componentLabels({ name: this.name, component: 'secret-store' }) },
       spec: {
         provider: {
           aws: {
-            service: props.service ?? AwsSecretService.SECRETS_MANAGER,
+            service: (props.service ?? AwsSecretService.SECRETS_MANAGER) as string as ClusterSecretStoreSpecProviderAwsService,
             region: props.awsRegion,
             ...(props.role ? { role: props.role } : {}),
           },
         },
       },
     });
-    this.apiObject = new ApiObject(this, 'Resource', model.toJSON() as any);
   }
 
   /** The External Secrets backend reading from this store. */

@@ -1,6 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret';
+import {
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+} from '../../imports/external-secrets.io';
 import { addCheck } from '../core/checks';
 import { BlueprintError, IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
@@ -121,16 +125,16 @@ export class SecretDeclaration extends Construct {
     this.remoteKey = props.remoteKey ?? `${this.namespace}/${this.name}`;
 
     if (this.backend?.kind === SecretBackendKind.EXTERNAL_SECRETS) {
-      const model = new ExternalSecret({
+      // external-secrets.io/v1: served from ESO 0.16.2 on (0.17 stopped serving v1beta1).
+      this.externalSecret = new ExternalSecret(this, 'Resource', {
         metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'secret' }) },
         spec: {
           refreshInterval: goDuration(this.backend.refreshInterval!.toSeconds()),
-          secretStoreRef: { kind: 'ClusterSecretStore', name: this.backend.store! },
-          target: { name: this.name, creationPolicy: 'Owner' },
+          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: this.backend.store! },
+          target: { name: this.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
           data: this.keys.map((k) => ({ secretKey: k, remoteRef: { key: this.remoteKey, property: k } })),
         },
       });
-      this.externalSecret = new ApiObject(this, 'Resource', model.toJSON() as any);
     }
     addCheck(this, 'SecretDeclaration', () => this.checkProvided());
   }

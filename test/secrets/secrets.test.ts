@@ -34,7 +34,7 @@ describe('SecretDeclaration', () => {
     new WebService(team, 'web', { namespace: team, ...web, env: { DB_PASSWORD: EnvValue.fromSecret(creds, 'password') } });
     const objects = render(app);
     const es = find(objects, 'ExternalSecret', 'db-credentials');
-    expect(es.apiVersion).toBe('external-secrets.io/v1beta1');
+    expect(es.apiVersion).toBe('external-secrets.io/v1'); // ESO 0.17+ serves only v1
     expect(es.metadata.namespace).toBe('shop');
     expect(es.spec).toEqual({
       refreshInterval: '15m',
