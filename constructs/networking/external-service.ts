@@ -1,9 +1,13 @@
 import { enter, is } from '../core/shape';
 import { isIP } from 'net';
 import { ApiObject } from 'cdk8s';
+import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSlice';
+import { Service } from 'kubernetes-models/v1/Service';
+import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
+import { modelObject } from '../core/model-object';
 import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
 import { ipFamily, unusableAddressReason } from './ip-address';
@@ -112,6 +116,7 @@ export class ExternalService extends Construct {
     }
     const labels = componentLabels({ name: this.name, component: 'external-service' });
     const metadata = { name: this.name, namespace: this.namespace, labels };
+    let spec: IServiceSpec;
     if (kind === 'hostname') {
       const host = (props as ExternalHostNameProps).hostName;
       if (isIP(host)) {
@@ -149,17 +154,11 @@ export class ExternalService extends Construct {
       problems.throwIfAny();
       this.hostName = host.toLowerCase().replace(/\.$/, '');
       this.addresses = [];
-      this.service = new ApiObject(this, 'Resource', {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata,
-        spec: {
-          type: 'ExternalName',
-          externalName: this.hostName,
-          ports: props.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? Protocol.TCP })),
-        },
-      });
-      this.endpointSlices = [];
+      spec = {
+        type: 'ExternalName',
+        externalName: this.hostName,
+        ports: props.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? Protocol.TCP })),
+      };
     } else {
       const addresses = (props as ExternalAddressesProps).addresses;
       problems.check(addresses.length === 0, {
@@ -182,26 +181,25 @@ export class ExternalService extends Construct {
       }
       problems.throwIfAny();
       this.addresses = [...addresses];
-      this.service = new ApiObject(this, 'Resource', {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata,
-        spec: {
-          type: 'ClusterIP',
-          ports: props.ports.map((p) => ({
-            name: p.name,
-            port: p.port,
-            targetPort: p.targetPort ?? p.port,
-            protocol: p.protocol ?? Protocol.TCP,
-          })),
-        },
-      });
-      const families = [...new Set(addresses.map(ipFamily))];
-      this.endpointSlices = families.map(
-        (family) =>
-          new ApiObject(this, `Endpoints-${family}`, {
-            apiVersion: 'discovery.k8s.io/v1',
-            kind: 'EndpointSlice',
+      spec = {
+        type: 'ClusterIP',
+        ports: props.ports.map((p) => ({
+          name: p.name,
+          port: p.port,
+          targetPort: p.targetPort ?? p.port,
+          protocol: p.protocol ?? Protocol.TCP,
+        })),
+      };
+    }
+    this.service = modelObject(this, 'Resource', () => new Service({ metadata, spec }));
+    // One slice per address family; a host name has none.
+    const families = [...new Set(this.addresses.map(ipFamily))];
+    this.endpointSlices = families.map((family) =>
+      modelObject(
+        this,
+        `Endpoints-${family}`,
+        () =>
+          new EndpointSlice({
             metadata: {
               name: `${this.name}-${family.toLowerCase()}`,
               namespace: this.namespace,
@@ -212,11 +210,11 @@ export class ExternalService extends Construct {
               },
             },
             addressType: family,
-            endpoints: addresses.filter((a) => ipFamily(a) === family).map((a) => ({ addresses: [a], conditions: { ready: true } })),
+            endpoints: this.addresses.filter((a) => ipFamily(a) === family).map((a) => ({ addresses: [a], conditions: { ready: true } })),
             ports: props.ports.map((p) => ({ name: p.name, port: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP })),
           }),
-      );
-    }
+      ),
+    );
     this.dnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
   }
 

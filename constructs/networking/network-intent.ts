@@ -1,8 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import type { INetworkPolicyPeer, INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1';
+import type { INetworkPolicyPeer, INetworkPolicyPort, INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { BlueprintError } from '../core/errors';
 import { componentLabels } from '../core/metadata';
+import { modelObject } from '../core/model-object';
 
 /** Transport protocols. */
 export enum Protocol {
@@ -117,7 +119,7 @@ function policyName(a: string, dir: string, b: string): string {
   return name.length <= 253 ? name : name.slice(0, 253);
 }
 
-function addPolicy(owner: INetworkEndpoint, id: string, name: string, spec: Record<string, unknown>): ApiObject {
+function addPolicy(owner: INetworkEndpoint, id: string, name: string, spec: Omit<INetworkPolicySpec, 'podSelector'>): ApiObject {
   if (owner.node.tryFindChild(id)) {
     throw new BlueprintError({
       code: 'INTENT_DUPLICATE',
@@ -128,12 +130,15 @@ function addPolicy(owner: INetworkEndpoint, id: string, name: string, spec: Reco
       fix: 'declare each path once',
     });
   }
-  return new ApiObject(owner as unknown as Construct, id, {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name, namespace: owner.namespace, labels: componentLabels({ name: owner.name, component: 'network-policy' }) },
-    spec: { podSelector: { matchLabels: { ...owner.podSelector } }, ...spec },
-  });
+  return modelObject(
+    owner as unknown as Construct,
+    id,
+    () =>
+      new NetworkPolicy({
+        metadata: { name, namespace: owner.namespace, labels: componentLabels({ name: owner.name, component: 'network-policy' }) },
+        spec: { podSelector: { matchLabels: { ...owner.podSelector } }, ...spec },
+      }),
+  );
 }
 
 /** What an intent created: the policies, one at each end that is ours. */
@@ -152,7 +157,7 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
   const policies = [
     addPolicy(target, `AllowFrom-${peer.label}`, policyName(target.name, 'from', peer.label), {
       policyTypes: ['Ingress'],
-      ingress: [{ from: peer.specs, ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }],
+      ingress: [{ from: peer.specs, ports: portsJson(reach) }],
     }),
   ];
   if (peer.endpoint) {
@@ -160,7 +165,7 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
     policies.push(
       addPolicy(peer.endpoint, `AllowTo-${target.name}`, policyName(peer.endpoint.name, 'to', target.name), {
         policyTypes: ['Egress'],
-        egress: [{ to: [toTarget.spec], ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }],
+        egress: [{ to: [toTarget.spec], ports: portsJson(reach) }],
       }),
     );
   }
@@ -175,7 +180,7 @@ export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint
     policies: [
       addPolicy(source, `AllowTo-${to.label}`, policyName(source.name, 'to', to.label), {
         policyTypes: ['Egress'],
-        egress: [{ to: to.specs, ...(portsJson(reach) ? { ports: portsJson(reach) } : {}) }],
+        egress: [{ to: to.specs, ports: portsJson(reach) }],
       }),
     ],
   };

@@ -1,7 +1,9 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IMetricSpec } from 'kubernetes-models/autoscaling/v2';
+import type { IHPAScalingPolicy, IHPAScalingRules, IMetricSpec } from 'kubernetes-models/autoscaling/v2';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { IssueInput } from '../core/errors';
+import { modelObject } from '../core/model-object';
 import { isLabelKey, isLabelValue } from '../core/names';
 
 const QUANTITY = /^\+?(\d+(\.\d*)?|\.\d+)(m|[kMGTPE]i?|[eE]\d+)?$/;
@@ -255,7 +257,7 @@ export function createAutoscaler(
   target: { name: string; namespace: string; labels: Record<string, string> },
   a: ResolvedAutoscaling,
 ): ApiObject {
-  const metrics = [
+  const metrics: IMetricSpec[] = [
     ...(a.cpuUtilization !== undefined
       ? [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuUtilization } } }]
       : []),
@@ -264,31 +266,32 @@ export function createAutoscaler(
       : []),
     ...a.metrics.map((m) => m.toJson()),
   ];
-  return new ApiObject(scope, id, {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
-    metadata: { name: target.name, namespace: target.namespace, labels: target.labels },
-    spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target.name },
-      minReplicas: a.minReplicas,
-      maxReplicas: a.maxReplicas,
-      metrics,
-      behavior: {
-        scaleUp: rulesToJson(a.behavior.scaleUp, a.scaleUpStabilizationSeconds, [
-          { type: 'Percent', value: 100, periodSeconds: 15 },
-          { type: 'Pods', value: 4, periodSeconds: 15 },
-        ]),
-        scaleDown: rulesToJson(a.behavior.scaleDown, a.scaleDownStabilizationSeconds, [{ type: 'Percent', value: 50, periodSeconds: 60 }]),
-      },
-    },
-  });
+  return modelObject(
+    scope,
+    id,
+    () =>
+      new HorizontalPodAutoscaler({
+        metadata: { name: target.name, namespace: target.namespace, labels: target.labels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target.name },
+          minReplicas: a.minReplicas,
+          maxReplicas: a.maxReplicas,
+          metrics,
+          behavior: {
+            scaleUp: rulesToJson(a.behavior.scaleUp, a.scaleUpStabilizationSeconds, [
+              { type: 'Percent', value: 100, periodSeconds: 15 },
+              { type: 'Pods', value: 4, periodSeconds: 15 },
+            ]),
+            scaleDown: rulesToJson(a.behavior.scaleDown, a.scaleDownStabilizationSeconds, [
+              { type: 'Percent', value: 50, periodSeconds: 60 },
+            ]),
+          },
+        },
+      }),
+  );
 }
 
-function rulesToJson(
-  rules: ScalingRules | undefined,
-  windowSeconds: number,
-  defaults: { type: string; value: number; periodSeconds: number }[],
-) {
+function rulesToJson(rules: ScalingRules | undefined, windowSeconds: number, defaults: IHPAScalingPolicy[]): IHPAScalingRules {
   return {
     stabilizationWindowSeconds: rules?.stabilizationWindow ? rules.stabilizationWindow.toMilliseconds() / 1000 : windowSeconds,
     selectPolicy: rules?.selectPolicy ?? ScalingSelectPolicy.MAX,

@@ -1,8 +1,10 @@
 import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
+import { PodDisruptionBudget as PodDisruptionBudgetModel } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
+import { modelObject } from '../core/model-object';
 import { NameRule, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 
 /** A count (`2`) or a percentage (`'50%'`) of pods. */
@@ -113,19 +115,23 @@ export class PodDisruptionBudget extends Construct {
     problems.throwIfAny();
     this.minAvailable = props.minAvailable;
     this.maxUnavailable = props.minAvailable === undefined ? (props.maxUnavailable ?? 1) : undefined;
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: componentLabels({ name: this.name, component: 'disruption-budget' }),
-      },
-      spec: {
-        selector: { matchLabels: { ...props.selector } },
-        ...(this.minAvailable !== undefined ? { minAvailable: this.minAvailable } : { maxUnavailable: this.maxUnavailable }),
-        ...((props.evictUnhealthyPods ?? true) ? { unhealthyPodEvictionPolicy: 'AlwaysAllow' } : {}),
-      },
-    });
+    this.apiObject = modelObject(
+      this,
+      'Resource',
+      () =>
+        new PodDisruptionBudgetModel({
+          metadata: {
+            name: this.name,
+            namespace: this.namespace,
+            labels: componentLabels({ name: this.name, component: 'disruption-budget' }),
+          },
+          spec: {
+            selector: { matchLabels: { ...props.selector } },
+            minAvailable: this.minAvailable,
+            maxUnavailable: this.maxUnavailable,
+            unhealthyPodEvictionPolicy: (props.evictUnhealthyPods ?? true) ? 'AlwaysAllow' : undefined,
+          },
+        }),
+    );
   }
 }

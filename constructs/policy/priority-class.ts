@@ -1,8 +1,9 @@
 import { enter, is } from '../core/shape';
-import { ApiObject } from 'cdk8s';
+import { PriorityClass as PriorityClassModel } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
+import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
 
 /** What a pod of this priority may do to lower-priority pods. */
@@ -83,14 +84,17 @@ export class PriorityClass extends Construct {
       fix: 'keep globalDefault on one PriorityClass and name the others from the workloads that need them',
     });
     problems.throwIfAny();
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'scheduling.k8s.io/v1',
-      kind: 'PriorityClass',
-      metadata: { name: this.name, labels: componentLabels({ name: this.name, component: 'priority' }) },
-      value: props.value,
-      globalDefault: props.globalDefault ?? false,
-      preemptionPolicy: props.preemptionPolicy ?? PreemptionPolicy.PREEMPT_LOWER_PRIORITY,
-      ...(props.description ? { description: props.description } : {}),
-    });
+    modelObject(
+      this,
+      'Resource',
+      () =>
+        new PriorityClassModel({
+          metadata: { name: this.name, labels: componentLabels({ name: this.name, component: 'priority' }) },
+          value: props.value,
+          globalDefault: this.globalDefault,
+          preemptionPolicy: props.preemptionPolicy ?? PreemptionPolicy.PREEMPT_LOWER_PRIORITY,
+          description: props.description || undefined,
+        }),
+    );
   }
 }

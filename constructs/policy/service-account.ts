@@ -1,8 +1,14 @@
 import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ServiceAccount as ServiceAccountModel } from 'kubernetes-models/v1/ServiceAccount';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
+import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
 
 /** One RBAC rule: verbs on resources of API groups, all named (no `*`). */
@@ -57,12 +63,15 @@ export class ServiceAccount extends Construct {
       problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value));
     }
     problems.throwIfAny();
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'identity' }) },
-      automountServiceAccountToken: props.mountToken ?? false,
-    });
+    modelObject(
+      this,
+      'Resource',
+      () =>
+        new ServiceAccountModel({
+          metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'identity' }) },
+          automountServiceAccountToken: props.mountToken ?? false,
+        }),
+    );
   }
 
   /** Grants `rules` in the account's own namespace (Role + RoleBinding). */
@@ -110,24 +119,31 @@ export class ServiceAccount extends Construct {
     const n = ++this.grants;
     const name = roleKind === 'Role' ? `${this.name}-${n}` : `${this.namespace}-${this.name}-${n}`;
     const labels = componentLabels({ name: this.name, component: 'access' });
-    const ns = roleKind === 'Role' ? { namespace: this.namespace } : {};
-    new ApiObject(this, `${roleKind}${n}`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: roleKind,
-      metadata: { name, ...ns, labels },
-      rules: rules.map((r) => ({
-        apiGroups: [...r.apiGroups],
-        resources: [...r.resources],
-        verbs: [...r.verbs],
-        ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
-      })),
-    });
-    return new ApiObject(this, `${bindingKind}${n}`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: bindingKind,
-      metadata: { name, ...ns, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
-    });
+    const [RoleModel, BindingModel] = roleKind === 'Role' ? [Role, RoleBinding] : [ClusterRole, ClusterRoleBinding];
+    const metadata = { name, namespace: roleKind === 'Role' ? this.namespace : undefined, labels };
+    modelObject(
+      this,
+      `${roleKind}${n}`,
+      () =>
+        new RoleModel({
+          metadata,
+          rules: rules.map((r) => ({
+            apiGroups: [...r.apiGroups],
+            resources: [...r.resources],
+            verbs: [...r.verbs],
+            resourceNames: r.resourceNames && [...r.resourceNames],
+          })),
+        }),
+    );
+    return modelObject(
+      this,
+      `${bindingKind}${n}`,
+      () =>
+        new BindingModel({
+          metadata,
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name },
+          subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+        }),
+    );
   }
 }

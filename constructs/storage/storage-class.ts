@@ -1,8 +1,9 @@
 import { enter, is } from '../core/shape';
-import { ApiObject } from 'cdk8s';
+import { StorageClass as StorageClassModel } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
+import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
 import { credentialIssues } from '../core/secret-patterns';
 import { NodeLabels } from '../scheduling/node-labels';
@@ -105,20 +106,23 @@ export class StorageClass extends Construct {
       fix: 'list at least one zone, or leave zones unset',
     });
     problems.throwIfAny();
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: {
-        name: this.name,
-        labels: componentLabels({ name: this.name, component: 'storage' }),
-        ...(props.isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}),
-      },
-      provisioner: props.provisioner,
-      ...(props.parameters ? { parameters: { ...props.parameters } } : {}),
-      reclaimPolicy: this.reclaimPolicy,
-      volumeBindingMode: props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
-      allowVolumeExpansion: props.allowVolumeExpansion ?? true,
-      ...(props.zones ? { allowedTopologies: [{ matchLabelExpressions: [{ key: NodeLabels.ZONE, values: [...props.zones] }] }] } : {}),
-    });
+    modelObject(
+      this,
+      'Resource',
+      () =>
+        new StorageClassModel({
+          metadata: {
+            name: this.name,
+            labels: componentLabels({ name: this.name, component: 'storage' }),
+            annotations: props.isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : undefined,
+          },
+          provisioner: props.provisioner,
+          parameters: props.parameters && { ...props.parameters },
+          reclaimPolicy: this.reclaimPolicy,
+          volumeBindingMode: props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+          allowVolumeExpansion: props.allowVolumeExpansion ?? true,
+          allowedTopologies: props.zones && [{ matchLabelExpressions: [{ key: NodeLabels.ZONE, values: [...props.zones] }] }],
+        }),
+    );
   }
 }
