@@ -109,7 +109,7 @@ export {
   ExternalService,
   type ExternalServiceBaseProps,
 } from './constructs/networking/external-service';
-export { type IRoutable, IngressRoutes, type IngressRoutesProps, type Route } from './constructs/networking/ingress-routes';
+export { type IRoutable, IngressPathType, IngressRoutes, type IngressRoutesProps, type Route } from './constructs/networking/ingress-routes';
 export { type INetworkEndpoint, type IntentResult, type NetworkPort, Peer, Protocol } from './constructs/networking/network-intent';
 
 // Metrics

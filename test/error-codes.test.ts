@@ -15,6 +15,7 @@ import {
   EnvValue,
   ExternalService,
   HpaMetric,
+  IngressRoutes,
   JobPattern,
   LimitRange,
   NodeAgent,
@@ -355,6 +356,17 @@ const TRIGGERS: Record<string, Trigger> = {
       backend: web(),
     });
   },
+  INGRESS_WILDCARD_HTTP01: () => {
+    const { chart: c } = chart();
+    const issuer = new ClusterIssuer(c, 'le', { email: 'ops@example.com' });
+    return new IngressRoutes(c, 'i', { namespace: 'shop', hosts: ['*.example.com'], issuer });
+  },
+  ANNOTATION_RESERVED: () =>
+    new IngressRoutes(chart().chart, 'i', {
+      namespace: 'shop',
+      host: 'shop.example.com',
+      annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+    }),
   TEAM_UNKNOWN: () => new ClusterPlatform(new App(), 'platform', { environment: 'test', teams: [{ name: 'users' }] }).team('nobody'),
   SIZING_INVALID: () =>
     prometheusStorage({ targets: 0, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1) }),

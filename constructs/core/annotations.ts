@@ -1,5 +1,6 @@
 import { IssueInput } from './errors';
 import { isLabelKey } from './names';
+import { credentialIn } from './secret-patterns';
 
 /*
  * Annotations users set on pods, Services and Ingresses: keys are qualified
@@ -29,6 +30,9 @@ const SECRET_KEY = /(^|[/.-])(password|passwd|token|api[-_]?key|private[-_]?key|
 export function secretLookingAnnotation(key: string, value: string): string | undefined {
   for (const [pattern, what] of SECRET_VALUES) if (pattern.test(value)) return `holds what looks like ${what}`;
   if (SECRET_KEY.test(key) && value.trim() !== '') return 'is named like a credential and has a value';
+  // The shared scanner too, so an annotation is judged like every other text that reaches the output.
+  const what = credentialIn(value);
+  if (what) return `holds what looks like ${what}`;
   return undefined;
 }
 

@@ -1,11 +1,14 @@
 import { checkShape, enter, is } from '../core/shape';
 import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
-import { Problems } from '../core/errors';
+import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
+import { credentialIssue } from '../core/secret-patterns';
 import { ClusterIssuer } from './cluster-issuer';
 import { INetworkEndpoint, Peer, allowInto } from './network-intent';
 
@@ -14,13 +17,30 @@ export interface IRoutable extends INetworkEndpoint {
   readonly servicePorts: readonly { readonly name: string; readonly port: number }[];
 }
 
+/**
+ * How an Ingress path matches a request path.
+ * @see https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types
+ */
+export enum IngressPathType {
+  /** The URL path exactly, case-sensitive. */
+  EXACT = 'Exact',
+  /** The URL path split by `/`, element by element: `/user` matches `/user` and `/user/42`, not `/users`. */
+  PREFIX = 'Prefix',
+  /** Up to the IngressClass (ingress-nginx: a regular expression with `use-regex`). */
+  IMPLEMENTATION_SPECIFIC = 'ImplementationSpecific',
+}
+
 /** One path. */
 export interface Route {
-  /** Path prefix, e.g. `/user`. */
+  /** Path, e.g. `/user` (absolute). */
   readonly path: string;
   readonly backend: IRoutable;
   /** Service port name. @default - the backend's first port */
   readonly port?: string;
+  /** One of the IngressRoutes' hosts. @default - the first host */
+  readonly host?: string;
+  /** How `path` matches. @default IngressPathType.PREFIX */
+  readonly pathType?: IngressPathType;
 }
 
 /** Props of `IngressRoutes`. */
@@ -28,8 +48,19 @@ export interface IngressRoutesProps {
   readonly namespace: string;
   /** Object name. @default - the construct id */
   readonly name?: string;
-  /** Public host name, e.g. `shop.example.com`. */
-  readonly host: string;
+  /**
+   * Public host name, e.g. `shop.example.com`; `*.example.com` for a wildcard.
+   * Give `host`, `hosts`, or both (`host` comes first).
+   * @default - the first of `hosts`
+   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards
+   */
+  readonly host?: string;
+  /**
+   * More host names served by this Ingress: one rule per host, all covered by
+   * the TLS certificate (and published by external-dns).
+   * @default - only `host`
+   */
+  readonly hosts?: readonly string[];
   /** Routes; more can be added with `addRoute`. @default - none yet (at least one by synth time) */
   readonly routes?: readonly Route[];
   /** IngressClass of the controller. @default 'nginx' */
@@ -37,46 +68,98 @@ export interface IngressRoutesProps {
   /** Secret holding the TLS certificate. @default - `<name>-tls` */
   readonly tlsSecretName?: string;
   /**
-   * cert-manager issuer of the certificate: a `Certificate` for the host writes
+   * cert-manager issuer of the certificate: a `Certificate` for the hosts writes
    * the TLS Secret and renews it.
    * @default - none: the TLS Secret must be provided by another object of the output
    */
   readonly issuer?: ClusterIssuer;
   /** Namespace of the ingress controller, whose pods get a network path to every backend. @default 'ingress-nginx' */
   readonly controllerNamespace?: string;
-  /** Publish the host through external-dns. @default true */
+  /** Publish the hosts through external-dns. @default true */
   readonly externalDns?: boolean;
+  /**
+   * Annotations on the Ingress (controller settings such as
+   * `nginx.ingress.kubernetes.io/proxy-body-size`). Keys are qualified names;
+   * credential-looking values are refused; the annotations this construct
+   * owns (external-dns hostname, cert-manager's issuer, the legacy class) are reserved.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 const ROUTE_SHAPE = is.object(
-  { path: is.string, backend: is.object({ servicePorts: is.list(is.object({ name: is.string, port: is.number })) }), port: is.string },
+  {
+    path: is.string,
+    backend: is.object({ servicePorts: is.list(is.object({ name: is.string, port: is.number })) }),
+    port: is.string,
+    host: is.string,
+    pathType: is.oneOf(Object.values(IngressPathType), 'IngressPathType'),
+  },
   ['path', 'backend'],
 );
 
 /** The shape of the props (checked at entry). */
-const INGRESS_ROUTES_SHAPE = is.object(
-  {
-    namespace: is.string,
-    name: is.string,
-    host: is.string,
-    routes: is.list(ROUTE_SHAPE),
-    ingressClassName: is.string,
-    tlsSecretName: is.string,
-    issuer: is.instance(ClusterIssuer),
-    controllerNamespace: is.string,
-    externalDns: is.boolean,
-  },
-  ['host'],
-);
+const INGRESS_ROUTES_SHAPE = is.object({
+  namespace: is.string,
+  name: is.string,
+  host: is.string,
+  hosts: is.list(is.string),
+  routes: is.list(ROUTE_SHAPE),
+  ingressClassName: is.string,
+  tlsSecretName: is.string,
+  issuer: is.instance(ClusterIssuer),
+  controllerNamespace: is.string,
+  externalDns: is.boolean,
+  annotations: is.map(is.string),
+});
+
+const EXTERNAL_DNS_HOSTNAME = 'external-dns.alpha.kubernetes.io/hostname';
+/** Annotations this construct decides: a hand-set value would contradict what it renders. */
+const RESERVED_ANNOTATIONS: Readonly<Record<string, string>> = {
+  [EXTERNAL_DNS_HOSTNAME]: 'set from the hosts (externalDns: true): give hosts, or externalDns: false to publish nothing',
+  // cert-manager's ingress-shim would create a second Certificate for the same Secret.
+  'cert-manager.io/cluster-issuer': 'the issuer prop makes the Certificate: pass issuer',
+  'cert-manager.io/issuer': 'the issuer prop makes the Certificate: pass issuer',
+  'kubernetes.io/tls-acme': 'the issuer prop makes the Certificate: pass issuer',
+  // The API server refuses the legacy annotation next to spec.ingressClassName.
+  'kubernetes.io/ingress.class': 'the class is spec.ingressClassName: pass ingressClassName',
+};
+
+/** Why `host` is not an Ingress rule host, or undefined (`*.` once, in front; a DNS name, not an IP address). */
+function hostProblem(host: string): string | undefined {
+  const name = host.startsWith('*.') ? host.slice(2) : host;
+  if (!isDns1123Subdomain(name) || !host.includes('.'))
+    return 'is not a fully qualified host name (DNS-1123 subdomain, optionally led by *.)';
+  if (/^[0-9.]+$/.test(name)) return 'is an IP address; an Ingress host must be a DNS name';
+  return undefined;
+}
+
+/** Why `path` is refused for `type`, or undefined (the API server's rules, plus no whitespace). */
+function pathProblem(path: string, type: IngressPathType): string | undefined {
+  if (!path.startsWith('/')) return "must start with '/'";
+  if (/\s/.test(path) || [...path].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\x7f'))
+    return 'contains whitespace or control characters';
+  if (type === IngressPathType.IMPLEMENTATION_SPECIFIC) return undefined;
+  const seq = ['//', '/./', '/../', '%2f', '%2F'].find((x) => path.includes(x));
+  if (seq) return `must not contain '${seq}' with pathType ${type}`;
+  const end = ['/..', '/.'].find((x) => path.endsWith(x));
+  if (end) return `must not end with '${end}' with pathType ${type}`;
+  return undefined;
+}
 
 /**
- * An Ingress with path-based routing (`/user`, `/product`), TLS, the
- * controller's class, the external-dns hostname annotation, and the network
- * paths from the controller to each backend in default-deny namespaces.
+ * An Ingress with path-based routing (`/user`, `/product`) on one or more
+ * hosts, TLS for every host, the controller's class, the external-dns hostname
+ * annotation, and the network paths from the controller to each backend in
+ * default-deny namespaces.
  */
 export class IngressRoutes extends Construct {
   public readonly name: string;
+  /** The first host (where routes without a `host` go). */
   public readonly host: string;
+  /** Every host, `host` first. */
+  public readonly hosts: readonly string[];
   public readonly namespace: string;
   public readonly ingress: ApiObject;
   /** Name of the Secret the Ingress reads its certificate from. */
@@ -91,16 +174,53 @@ export class IngressRoutes extends Construct {
     super(scope, id);
     const problems = new Problems(this, 'IngressRoutes');
     this.name = props.name ?? id;
-    this.host = props.host;
     this.namespace = props.namespace;
+    this.hosts = [...(props.host === undefined ? [] : [props.host]), ...(props.hosts ?? [])];
+    this.host = this.hosts[0];
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
-    problems.check(!isDns1123Subdomain(props.host) || !props.host.includes('.'), {
+    problems.check(this.hosts.length === 0, {
       code: 'INGRESS_INVALID',
-      field: 'host',
-      value: props.host,
-      message: 'is not a fully qualified host name',
-      fix: "use e.g. 'shop.example.com'",
+      field: 'hosts',
+      value: [],
+      message: 'is empty: the Ingress serves no host',
+      fix: "give host, e.g. 'shop.example.com', or hosts",
     });
+    const hostField = (i: number) => (props.host === undefined ? `hosts[${i}]` : i === 0 ? 'host' : `hosts[${i - 1}]`);
+    for (const [i, host] of this.hosts.entries()) {
+      const why = hostProblem(host);
+      problems.check(why !== undefined, {
+        code: 'INGRESS_INVALID',
+        field: hostField(i),
+        value: host,
+        message: why!,
+        fix: "use e.g. 'shop.example.com' or '*.example.com'",
+      });
+      problems.check(this.hosts.indexOf(host) < i, {
+        code: 'INGRESS_INVALID',
+        field: hostField(i),
+        value: host,
+        message: 'is given twice',
+        fix: 'list each host once',
+      });
+      // HTTP-01 proves control of one name by serving a token on it; a wildcard has no name to serve it on.
+      problems.check(props.issuer !== undefined && host.startsWith('*.'), {
+        code: 'INGRESS_WILDCARD_HTTP01',
+        field: hostField(i),
+        value: host,
+        message: `is a wildcard, but ClusterIssuer ${props.issuer?.name} solves HTTP-01 challenges, which cannot issue a wildcard certificate`,
+        fix: 'list the host names instead of the wildcard, or provide the wildcard certificate (DNS-01) in tlsSecretName and leave out issuer',
+      });
+    }
+    const externalDns = props.externalDns ?? true;
+    problems.addAll(...annotationIssues('annotations', props.annotations));
+    for (const [key, value] of Object.entries(props.annotations ?? {}))
+      problems.check(key in RESERVED_ANNOTATIONS, {
+        code: 'ANNOTATION_RESERVED',
+        field: `annotations.${key}`,
+        value: credentialIssue('', value) ? '<redacted>' : value,
+        message: 'is set by IngressRoutes',
+        fix: `remove it: ${RESERVED_ANNOTATIONS[key]}`,
+      });
     problems.throwIfAny();
     const tls = props.tlsSecretName ?? `${this.name}-tls`;
     this.tlsSecretName = tls;
@@ -109,49 +229,35 @@ export class IngressRoutes extends Construct {
         metadata: { name: tls, namespace: props.namespace, labels: componentLabels({ name: this.name, component: 'certificate' }) },
         spec: {
           secretName: tls,
-          dnsNames: [props.host],
+          dnsNames: [...this.hosts],
           issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: props.issuer.name },
           privateKey: { rotationPolicy: 'Always' },
         },
       });
       this.certificate = new ApiObject(this, 'Certificate', certificate.toJSON() as any);
     }
-    this.ingress = new ApiObject(this, 'Resource', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
+    const annotations = {
+      ...props.annotations,
+      // external-dns reads a comma-separated list.
+      ...(externalDns ? { [EXTERNAL_DNS_HOSTNAME]: this.hosts.join(',') } : {}),
+    };
+    this.ingress = new k8s.KubeIngress(this, 'Resource', {
       metadata: {
         name: this.name,
         namespace: props.namespace,
         labels: componentLabels({ name: this.name, component: 'ingress' }),
-        ...((props.externalDns ?? true) ? { annotations: { 'external-dns.alpha.kubernetes.io/hostname': props.host } } : {}),
+        ...(Object.keys(annotations).length ? { annotations } : {}),
       },
       spec: {
         ingressClassName: props.ingressClassName ?? 'nginx',
-        tls: [{ hosts: [props.host], secretName: tls }],
-        rules: [
-          {
-            host: props.host,
-            http: {
-              paths: Lazy.any({
-                produce: () =>
-                  this.routes.map((r) => ({
-                    path: r.path,
-                    pathType: 'Prefix',
-                    backend: { service: { name: r.backend.name, port: { name: r.port ?? r.backend.servicePorts[0].name } } },
-                  })),
-              }),
-            },
-          },
-        ],
+        tls: [{ hosts: [...this.hosts], secretName: tls }],
+        // Resolved at synth (routes can be added later); one rule per host, in the order of `hosts`.
+        rules: Lazy.any({ produce: () => this.rules() }),
       },
     });
     this.controller = Peer.ingressController(props.controllerNamespace ?? 'ingress-nginx');
     for (const r of props.routes ?? []) this.addRoute(r);
-    addCheck(this, 'IngressRoutes', () =>
-      this.routes.length
-        ? []
-        : [{ code: 'INGRESS_INVALID', field: 'routes', value: [], message: 'is empty', fix: 'route at least one path' }],
-    );
+    addCheck(this, 'IngressRoutes', () => this.checkRoutes());
   }
 
   /** Routes `path` to a backend, and opens the path from the ingress controller to it. */
@@ -159,16 +265,33 @@ export class IngressRoutes extends Construct {
     const problems = new Problems(this, 'IngressRoutes');
     const f = `routes[${this.routes.length}]`;
     if (!checkShape(problems, r, ROUTE_SHAPE, f)) problems.throwIfAny();
-    problems.check(!r.path.startsWith('/'), {
+    const host = r.host ?? this.host;
+    const type = r.pathType ?? IngressPathType.PREFIX;
+    const why = pathProblem(r.path, type);
+    problems.check(why !== undefined, {
       code: 'INGRESS_INVALID',
       field: `${f}.path`,
       value: r.path,
-      message: "must start with '/'",
+      message: why!,
       fix: "use e.g. '/user'",
     });
+    problems.addAll(credentialIssue(`${f}.path`, r.path));
+    problems.check(r.host !== undefined && !this.hosts.includes(r.host), {
+      code: 'INGRESS_INVALID',
+      field: `${f}.host`,
+      value: r.host,
+      message: `is not one of the hosts (${this.hosts.join(', ')})`,
+      fix: 'add it to hosts (so TLS covers it), or route to one of the hosts',
+    });
     problems.check(
-      this.routes.some((x) => x.path === r.path),
-      { code: 'INGRESS_INVALID', field: `${f}.path`, value: r.path, message: 'is routed twice', fix: 'route each path once' },
+      this.routes.some((x) => (x.host ?? this.host) === host && x.path === r.path),
+      {
+        code: 'INGRESS_INVALID',
+        field: `${f}.path`,
+        value: `${host}${r.path}`,
+        message: 'is routed twice',
+        fix: 'route each path of a host once',
+      },
     );
     problems.check(r.backend.namespace !== this.namespace, {
       code: 'INGRESS_INVALID',
@@ -188,5 +311,35 @@ export class IngressRoutes extends Construct {
     problems.throwIfAny();
     this.routes.push(r);
     if (!r.backend.node.tryFindChild(`AllowFrom-${this.controller.label}`)) allowInto(r.backend, this.controller);
+  }
+
+  private rules(): k8s.IngressRule[] {
+    return this.hosts.map((host) => ({
+      host,
+      http: {
+        paths: this.routes
+          .filter((r) => (r.host ?? this.host) === host)
+          .map((r) => ({
+            path: r.path,
+            pathType: r.pathType ?? IngressPathType.PREFIX,
+            backend: { service: { name: r.backend.name, port: { name: r.port ?? r.backend.servicePorts[0].name } } },
+          })),
+      },
+    }));
+  }
+
+  /** At synth: some route, and a route on every host (a host without one would get a certificate and DNS for nothing). */
+  private checkRoutes(): IssueInput[] {
+    if (this.routes.length === 0)
+      return [{ code: 'INGRESS_INVALID', field: 'routes', value: [], message: 'is empty', fix: 'route at least one path' }];
+    return this.hosts
+      .filter((h) => !this.routes.some((r) => (r.host ?? this.host) === h))
+      .map((h) => ({
+        code: 'INGRESS_INVALID',
+        field: 'hosts',
+        value: h,
+        message: 'routes no path: the host would get a certificate and a DNS record and serve nothing',
+        fix: `route a path with host: '${h}', or remove the host`,
+      }));
   }
 }

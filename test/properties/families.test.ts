@@ -1,8 +1,10 @@
 import * as fc from 'fast-check';
 import {
   BatchJob,
+  ClusterIssuer,
   ConfigMap,
   ExternalService,
+  IngressPathType,
   IngressRoutes,
   NodeAgent,
   PodDisruptionBudget,
@@ -151,21 +153,92 @@ test('ExternalService', () =>
     },
   ));
 
+/** Well-typed, consistent IngressRoutes props: hosts (wildcards without an issuer), routes on them, each host+path once. */
+const validIngress = fc
+  .record({
+    hosts: fc.uniqueArray(fc.constantFrom('shop.example.com', 'api.example.com', 'a-1.b.example.org', '*.apps.example.com'), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    paths: fc.uniqueArray(fc.constantFrom('/', '/api', '/v1/users', '/static/', '/x.y'), { minLength: 1, maxLength: 4 }),
+    pathType: fc.option(fc.constantFrom(...Object.values(IngressPathType)), { nil: undefined }),
+    annotations: fc.option(
+      fc.dictionary(
+        fc.constantFrom('nginx.ingress.kubernetes.io/proxy-body-size', 'example.com/owner-team'),
+        fc.constantFrom('8m', 'true'),
+        {
+          maxKeys: 2,
+        },
+      ),
+      { nil: undefined },
+    ),
+    issuer: fc.boolean(),
+  })
+  .map((v) => ({
+    host: undefined as unknown,
+    hosts: v.hosts as unknown,
+    // every host gets every path: no host is left without a route
+    routes: v.hosts.flatMap((host) => v.paths.map((path) => ({ path, host, pathType: v.pathType }))) as {
+      path: unknown;
+      pathType: unknown;
+      host: unknown;
+    }[],
+    annotations: v.annotations as unknown,
+    issuer: v.issuer && !v.hosts.some((h) => h.startsWith('*.')),
+    tls: undefined as unknown,
+  }));
+
 test('IngressRoutes', () =>
   check(
-    fc.record({
-      host: maybe(fc.constantFrom('shop.example.com', 'Bad Host')),
-      path: maybe(fc.constantFrom('/', '/api', 'api')),
-      tls: fc.option(maybe(dnsLabel), { nil: undefined }),
-    }),
+    fc.oneof(
+      fc.record({
+        host: fc.option(maybe(fc.constantFrom('shop.example.com', 'Bad Host', '*.example.com', '10.0.0.1')), { nil: undefined }),
+        hosts: fc.option(
+          maybe(fc.array(fc.constantFrom('api.example.com', 'shop.example.com', '*.apps.example.com', 'x..y'), { maxLength: 2 })),
+          {
+            nil: undefined,
+          },
+        ),
+        routes: fc.array(
+          fc.record({
+            path: maybe(fc.constantFrom('/', '/api', 'api', '/a//b', '/v1/(.*)', '/a/..', CANARY_VALUES[4])),
+            pathType: fc.option(maybe(fc.constantFrom(...Object.values(IngressPathType))), { nil: undefined }),
+            host: fc.option(maybe(fc.constantFrom('api.example.com', 'shop.example.com', 'other.example.com')), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        annotations: fc.option(
+          maybe(
+            fc.dictionary(
+              fc.constantFrom(
+                'nginx.ingress.kubernetes.io/proxy-body-size',
+                'bad key!',
+                'cert-manager.io/cluster-issuer',
+                'example.com/note',
+              ),
+              fc.oneof(fc.constantFrom('8m', 'true'), fc.constantFrom(...CANARY_VALUES)),
+              { maxKeys: 2 },
+            ),
+          ),
+          { nil: undefined },
+        ),
+        issuer: fc.boolean(),
+        tls: fc.option(maybe(dnsLabel), { nil: undefined }),
+      }),
+      validIngress,
+    ),
     (p, chart) => {
       const team = new TeamNamespace(chart, 'team', { quota: QuotaPreset.LARGE });
       const backend = new WebService(chart, 'web', { namespace: team, image: 'nginx:1.27.2', ports: [{ name: 'http', port: 8080 }] });
+      const issuer = p.issuer ? new ClusterIssuer(chart, 'le', { email: 'ops@example.com' }) : undefined;
       new IngressRoutes(chart, 'in', {
         namespace: 'team',
         host: p.host,
-        routes: [{ path: p.path, backend }],
+        hosts: p.hosts,
+        routes: p.routes.map((r) => ({ ...r, backend })),
         tlsSecretName: p.tls,
+        annotations: p.annotations,
+        issuer,
       } as never);
     },
   ));

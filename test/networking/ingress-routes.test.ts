@@ -1,0 +1,196 @@
+import { ClusterIssuer, IngressPathType, IngressRoutes, QuotaPreset, TeamNamespace, WebService, validateManifests } from '../../constructs';
+import { expectCode, find, render, testChart } from '../helpers';
+
+function setup() {
+  const { app, chart } = testChart();
+  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+  const web = new WebService(chart, 'web', { namespace: team, image: 'ghcr.io/acme/web:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+  const api = new WebService(chart, 'api', { namespace: team, image: 'ghcr.io/acme/api:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+  return { app, chart, web, api };
+}
+
+describe('IngressRoutes hosts', () => {
+  test('several hosts: one rule per host, in order, TLS, the Certificate and external-dns cover them all', () => {
+    const { app, chart, web, api } = setup();
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+    const routes = new IngressRoutes(chart, 'public', {
+      namespace: 'shop',
+      host: 'shop.example.com',
+      hosts: ['api.example.com'],
+      issuer,
+      routes: [
+        { path: '/', backend: web },
+        { path: '/v1', backend: api, host: 'api.example.com', pathType: IngressPathType.EXACT },
+        { path: '/', backend: api, host: 'api.example.com' },
+      ],
+    });
+    expect(routes.hosts).toEqual(['shop.example.com', 'api.example.com']);
+    const objects = render(app);
+    expect(validateManifests(objects)).toEqual([]);
+    const ingress = find(objects, 'Ingress', 'public');
+    expect(ingress.spec.rules).toEqual([
+      {
+        host: 'shop.example.com',
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] },
+      },
+      {
+        host: 'api.example.com',
+        http: {
+          paths: [
+            { path: '/v1', pathType: 'Exact', backend: { service: { name: 'api', port: { name: 'http' } } } },
+            { path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { name: 'http' } } } },
+          ],
+        },
+      },
+    ]);
+    expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com', 'api.example.com'], secretName: 'public-tls' }]);
+    expect(ingress.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('shop.example.com,api.example.com');
+    expect(find(objects, 'Certificate', 'public-tls').spec.dnsNames).toEqual(['shop.example.com', 'api.example.com']);
+  });
+
+  test('hosts alone (no host): routes without a host go to the first', () => {
+    const { app, chart, web } = setup();
+    new IngressRoutes(chart, 'public', { namespace: 'shop', hosts: ['a.example.com'], routes: [{ path: '/', backend: web }] });
+    expect(find(render(app), 'Ingress', 'public').spec.rules[0].host).toBe('a.example.com');
+  });
+
+  test('a wildcard host is served (certificate provided elsewhere), but refused with an HTTP-01 issuer', () => {
+    const { app, chart, web } = setup();
+    new IngressRoutes(chart, 'wild', { namespace: 'shop', host: '*.example.com', routes: [{ path: '/', backend: web }] });
+    expect(find(render(app), 'Ingress', 'wild').spec.rules[0].host).toBe('*.example.com');
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+    const issue = expectCode(
+      () => new IngressRoutes(chart, 'w2', { namespace: 'shop', host: 'shop.example.com', hosts: ['*.example.com'], issuer }),
+      'INGRESS_WILDCARD_HTTP01',
+    );
+    expect(issue.field).toBe('hosts[0]');
+  });
+
+  test.each([
+    ['not a host!', 'host'],
+    ['localhost', 'host'],
+    ['10.0.0.1', 'host'],
+    ['*', 'host'],
+    ['a.*.example.com', 'host'],
+    ['Shop.Example.com', 'host'],
+  ])("'INGRESS_INVALID': host %s", (host, field) => {
+    const { chart } = setup();
+    expect(expectCode(() => new IngressRoutes(chart, 'i', { namespace: 'shop', host }), 'INGRESS_INVALID').field).toBe(field);
+  });
+
+  test("'INGRESS_INVALID': no host, a host twice, a route to an undeclared host, a host without routes", () => {
+    const { app, chart, web } = setup();
+    expectCode(() => new IngressRoutes(chart, 'a', { namespace: 'shop' }), 'INGRESS_INVALID');
+    expect(
+      expectCode(
+        () => new IngressRoutes(chart, 'b', { namespace: 'shop', host: 'a.example.com', hosts: ['a.example.com'] }),
+        'INGRESS_INVALID',
+      ).field,
+    ).toBe('hosts[0]');
+    const i = new IngressRoutes(chart, 'c', { namespace: 'shop', hosts: ['a.example.com', 'b.example.com'] });
+    expect(expectCode(() => i.addRoute({ path: '/', backend: web, host: 'c.example.com' }), 'INGRESS_INVALID').field).toBe(
+      'routes[0].host',
+    );
+    i.addRoute({ path: '/', backend: web });
+    const issue = expectCode(() => render(app), 'INGRESS_INVALID');
+    expect(issue.value).toBe('b.example.com');
+  });
+});
+
+describe('IngressRoutes paths', () => {
+  test('path types render as given, Prefix by default', () => {
+    const { app, chart, web } = setup();
+    new IngressRoutes(chart, 'p', {
+      namespace: 'shop',
+      host: 'shop.example.com',
+      routes: [
+        { path: '/exact', backend: web, pathType: IngressPathType.EXACT },
+        { path: '/api/(v1|v2)/.*', backend: web, pathType: IngressPathType.IMPLEMENTATION_SPECIFIC },
+        { path: '/', backend: web },
+      ],
+    });
+    const paths = find(render(app), 'Ingress', 'p').spec.rules[0].http.paths;
+    expect(paths.map((p: any) => p.pathType)).toEqual(['Exact', 'ImplementationSpecific', 'Prefix']);
+  });
+
+  test.each([
+    ['api', IngressPathType.PREFIX],
+    ['api', IngressPathType.IMPLEMENTATION_SPECIFIC],
+    ['/a//b', IngressPathType.PREFIX],
+    ['/a/../b', IngressPathType.EXACT],
+    ['/a/./b', IngressPathType.PREFIX],
+    ['/a%2Fb', IngressPathType.EXACT],
+    ['/a/..', IngressPathType.PREFIX],
+    ['/a/.', IngressPathType.EXACT],
+    ['/a b', IngressPathType.IMPLEMENTATION_SPECIFIC],
+  ])("'INGRESS_INVALID': path %s with %s (the API server's rules)", (path, pathType) => {
+    const { chart, web } = setup();
+    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
+    expect(expectCode(() => i.addRoute({ path, pathType, backend: web }), 'INGRESS_INVALID').field).toBe('routes[0].path');
+  });
+
+  test('ImplementationSpecific admits what Exact and Prefix refuse (a regular expression)', () => {
+    const { chart, web } = setup();
+    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
+    expect(() => i.addRoute({ path: '/a//b', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, backend: web })).not.toThrow();
+  });
+
+  test('the same path on two hosts is fine; twice on one host is INGRESS_INVALID, whatever the path type', () => {
+    const { chart, web } = setup();
+    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', hosts: ['a.example.com', 'b.example.com'] });
+    i.addRoute({ path: '/', backend: web });
+    i.addRoute({ path: '/', backend: web, host: 'b.example.com' });
+    expect(
+      expectCode(() => i.addRoute({ path: '/', backend: web, host: 'a.example.com', pathType: IngressPathType.EXACT }), 'INGRESS_INVALID')
+        .value,
+    ).toBe('a.example.com/');
+  });
+
+  test("'SECRET_IN_OUTPUT': a credential in a path", () => {
+    const { chart, web } = setup();
+    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
+    const secret = ['/hook?token=', 'abcd1234efgh'].join('');
+    expect(expectCode(() => i.addRoute({ path: secret, backend: web }), 'SECRET_IN_OUTPUT').value).toBe('<redacted>');
+  });
+});
+
+describe('IngressRoutes annotations', () => {
+  test('are rendered beside the external-dns hostname', () => {
+    const { app, chart, web } = setup();
+    new IngressRoutes(chart, 'i', {
+      namespace: 'shop',
+      host: 'shop.example.com',
+      annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' },
+      routes: [{ path: '/', backend: web }],
+    });
+    expect(find(render(app), 'Ingress', 'i').metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
+      'external-dns.alpha.kubernetes.io/hostname': 'shop.example.com',
+    });
+  });
+
+  test("'ANNOTATION_INVALID' and 'ANNOTATION_SECRET': keys are qualified names, credentials are refused", () => {
+    const { chart } = setup();
+    let n = 0;
+    const make = (annotations: Record<string, string>) => () =>
+      new IngressRoutes(chart, `i${n++}`, { namespace: 'shop', host: 'shop.example.com', annotations });
+    expect(expectCode(make({ 'bad key!': 'x' }), 'ANNOTATION_INVALID').field).toBe('annotations.bad key!');
+    const token = ['glpat-', 'a'.repeat(24)].join('');
+    expect(expectCode(make({ 'example.com/note': token }), 'ANNOTATION_SECRET').value).toBe('<redacted>');
+  });
+
+  test.each([
+    'external-dns.alpha.kubernetes.io/hostname',
+    'cert-manager.io/cluster-issuer',
+    'cert-manager.io/issuer',
+    'kubernetes.io/tls-acme',
+    'kubernetes.io/ingress.class',
+  ])("'ANNOTATION_RESERVED': %s is the construct's", (key) => {
+    const { chart } = setup();
+    const issue = expectCode(
+      () => new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com', externalDns: false, annotations: { [key]: 'x' } }),
+      'ANNOTATION_RESERVED',
+    );
+    expect(issue.field).toBe(`annotations.${key}`);
+  });
+});
