@@ -16,7 +16,7 @@ export {
   Storage,
   type StorageInput,
 } from './constructs/core/quantity';
-export { type ComputeResources, type ResolvedCompute } from './constructs/core/resources';
+export { type ComputeResources, type ContainerCompute, type ResolvedCompute } from './constructs/core/resources';
 export { BlueprintChart, type BlueprintChartProps } from './constructs/core/blueprint-chart';
 export { type Check, addCheck } from './constructs/core/checks';
 export { type ClusterFacts } from './constructs/core/cluster-facts';
@@ -40,6 +40,7 @@ export {
 } from './constructs/namespace/resource-quota';
 export {
   type IQuotaConsumer,
+  type PeakCompute,
   type PodResources,
   PodSecurityLevel,
   type PodSecurityProps,
@@ -109,7 +110,13 @@ export {
   ExternalService,
   type ExternalServiceBaseProps,
 } from './constructs/networking/external-service';
-export { type IRoutable, IngressPathType, IngressRoutes, type IngressRoutesProps, type Route } from './constructs/networking/ingress-routes';
+export {
+  type IRoutable,
+  IngressPathType,
+  IngressRoutes,
+  type IngressRoutesProps,
+  type Route,
+} from './constructs/networking/ingress-routes';
 export { type INetworkEndpoint, type IntentResult, type NetworkPort, Peer, Protocol } from './constructs/networking/network-intent';
 
 // Metrics

@@ -28,6 +28,7 @@ import {
   QuotaPreset,
   RULES,
   Release,
+  ResourcePreset,
   ResourceQuota,
   RuleContext,
   ScheduledJob,
@@ -182,6 +183,10 @@ const TRIGGERS: Record<string, Trigger> = {
     new Worker(c, 'w', { namespace: ns, image, resources: { requests: { cpu: '100m' } } });
     return renderApp(app);
   },
+  CPU_LIMIT_REQUIRED: synth(
+    ({ team }) =>
+      new Worker(team, 'w', { namespace: team, image, resources: ResourcePreset.withoutCpuLimit({ cpu: '100m', memory: '128Mi' }) }),
+  ),
   LIMITRANGE_VIOLATION: synth(({ team }) => new Worker(team, 'w', { namespace: team, image, resources: { limits: { cpu: '64' } } })),
   // workloads
   ID_INVALID: () => new Worker(chart().chart, '' as never, { namespace: 'n', image }),

@@ -1,5 +1,5 @@
 import { Problems } from './errors';
-import { Cpu, CpuInput, Memory, MemoryInput } from './quantity';
+import { Cpu, CpuInput, Memory, MemoryInput, Storage, StorageInput } from './quantity';
 
 /** CPU and memory amounts as props accept them. */
 export interface ComputeResources {
@@ -9,35 +9,58 @@ export interface ComputeResources {
   readonly memory?: MemoryInput;
 }
 
-/** CPU and memory amounts, parsed. */
+/** A container's amounts: CPU, memory and local ephemeral storage. */
+export interface ContainerCompute extends ComputeResources {
+  /**
+   * Local ephemeral storage (`ephemeral-storage`): the container's writable
+   * layer, its logs and the pod's `emptyDir` volumes, e.g. `'1Gi'`. Above the
+   * limit the kubelet evicts the pod.
+   * @default - not set
+   * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage
+   */
+  readonly ephemeralStorage?: StorageInput;
+}
+
+/** CPU, memory and ephemeral-storage amounts, parsed. */
 export interface ResolvedCompute {
   readonly cpu?: Cpu;
   readonly memory?: Memory;
+  readonly ephemeralStorage?: Storage;
 }
 
-/** Parses a `ComputeResources`, recording any bad quantity under `field`. */
-export function resolveCompute(problems: Problems, field: string, input: ComputeResources | undefined): ResolvedCompute {
+/** The resources a container's amounts name, as props and as manifests spell them. */
+export const COMPUTE_RESOURCES = [
+  ['cpu', 'cpu'],
+  ['memory', 'memory'],
+  ['ephemeralStorage', 'ephemeral-storage'],
+] as const;
+/** One of them (`cpu`, `memory`, `ephemeralStorage`). */
+export type ComputeResource = (typeof COMPUTE_RESOURCES)[number][0];
+
+/** Parses a `ContainerCompute`, recording any bad quantity under `field`. */
+export function resolveCompute(problems: Problems, field: string, input: ContainerCompute | undefined): ResolvedCompute {
   if (!input) return {};
-  const cpu = input.cpu === undefined ? undefined : problems.attempt(`${field}.cpu`, () => Cpu.of(input.cpu!, { field: `${field}.cpu` }));
-  const memory =
-    input.memory === undefined
-      ? undefined
-      : problems.attempt(`${field}.memory`, () => Memory.of(input.memory!, { field: `${field}.memory` }));
-  return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+  const parse = <T>(key: ComputeResource, of: (v: any, ctx: { field: string }) => T): T | undefined =>
+    input[key] === undefined ? undefined : problems.attempt(`${field}.${key}`, () => of(input[key], { field: `${field}.${key}` }));
+  const cpu = parse('cpu', Cpu.of);
+  const memory = parse('memory', Memory.of);
+  const ephemeralStorage = parse('ephemeralStorage', Storage.of);
+  return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}), ...(ephemeralStorage ? { ephemeralStorage } : {}) };
 }
 
-/** `{ cpu: '200m', memory: '256Mi' }` for a manifest, omitting unset amounts. */
+/** `{ cpu: '200m', memory: '256Mi', 'ephemeral-storage': '1Gi' }` for a manifest, omitting unset amounts. */
 export function computeToManifest(r: ResolvedCompute): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  if (r.cpu) out.cpu = r.cpu.toString();
-  if (r.memory) out.memory = r.memory.toString();
+  for (const [key, name] of COMPUTE_RESOURCES) if (r[key]) out[name] = r[key]!.toString();
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** `{ cpu: '200m', memory: '256Mi' }` from a manifest, parsed (the inverse of `computeToManifest`). */
-export function computeFromManifest(m: { readonly cpu?: unknown; readonly memory?: unknown } | undefined): ResolvedCompute {
+/** The amounts of a manifest's `requests` or `limits`, parsed (the inverse of `computeToManifest`). */
+export function computeFromManifest(m: { readonly [name: string]: unknown } | undefined): ResolvedCompute {
+  const eph = m?.['ephemeral-storage'];
   return {
     ...(m?.cpu !== undefined ? { cpu: Cpu.parse(String(m.cpu)) } : {}),
     ...(m?.memory !== undefined ? { memory: Memory.parse(String(m.memory)) } : {}),
+    ...(eph !== undefined ? { ephemeralStorage: Storage.parse(String(eph)) } : {}),
   };
 }

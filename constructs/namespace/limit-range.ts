@@ -5,19 +5,26 @@ import { Construct } from 'constructs';
 import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
-import { ComputeResources, ResolvedCompute, computeFromManifest, computeToManifest, resolveCompute } from '../core/resources';
+import {
+  ComputeResource,
+  ContainerCompute,
+  ResolvedCompute,
+  computeFromManifest,
+  computeToManifest,
+  resolveCompute,
+} from '../core/resources';
 import { Cpu, Quantity, Storage, StorageInput } from '../core/quantity';
 
 /** Per-container bounds and defaults. @see https://kubernetes.io/docs/concepts/policy/limit-range/ */
 export interface ContainerLimitsProps {
   /** Limit given to a container that sets none (`default`). @default - `max` when set (Kubernetes' rule), else none */
-  readonly default?: ComputeResources;
+  readonly default?: ContainerCompute;
   /** Request given to a container that sets none (`defaultRequest`). @default - `default`, else `min` (Kubernetes' rule) */
-  readonly defaultRequest?: ComputeResources;
+  readonly defaultRequest?: ContainerCompute;
   /** Smallest request a container may have. @default - no minimum */
-  readonly min?: ComputeResources;
+  readonly min?: ContainerCompute;
   /** Largest limit a container may have. @default - no maximum */
-  readonly max?: ComputeResources;
+  readonly max?: ContainerCompute;
   /** Largest limit ÷ request a container may have, per resource; ≥ 1. @default - no bound */
   readonly maxLimitRequestRatio?: { readonly cpu?: number; readonly memory?: number };
 }
@@ -56,8 +63,10 @@ export interface ContainerResources {
   readonly limits?: ResolvedCompute;
 }
 
-type Resource = 'cpu' | 'memory';
-const RESOURCES: readonly Resource[] = ['cpu', 'memory'];
+const RESOURCES: readonly ComputeResource[] = ['cpu', 'memory', 'ephemeralStorage'];
+/** The ratio bound of `r` (the prop covers CPU and memory). */
+const ratioOf = (ratios: { readonly cpu?: number; readonly memory?: number }, r: ComputeResource) =>
+  r === 'ephemeralStorage' ? undefined : ratios[r];
 
 /**
  * A LimitRange (cdk8s-plus-28 has none) that also knows what it does: it models
@@ -128,7 +137,7 @@ export class LimitRange extends Construct {
           }
         }
       }
-      const ratio = c.maxLimitRequestRatio?.[r];
+      const ratio = ratioOf(c.maxLimitRequestRatio ?? {}, r);
       if (ratio !== undefined) {
         if (
           !problems.check(!Number.isFinite(ratio) || ratio < 1, {
@@ -260,7 +269,7 @@ export class LimitRange extends Construct {
           message: `is unset but ${where} caps it at ${max}`,
           fix: `set a limit of at most ${max}`,
         });
-      const ratio = this.maxLimitRequestRatio[r];
+      const ratio = ratioOf(this.maxLimitRequestRatio, r);
       if (ratio !== undefined && req && lim && Quantity.ratioExceeds(lim, req, ratio)) {
         out.push({
           code: 'LIMITRANGE_VIOLATION',
@@ -281,8 +290,8 @@ export class LimitRange extends Construct {
  * is still missing. Shared by `LimitRange.resolve` and the capacity report.
  */
 export function resolveContainerResources(own: ContainerResources, defaults: EffectiveDefaults): Required<ContainerResources> {
-  const requests: { cpu?: any; memory?: any } = {};
-  const limits: { cpu?: any; memory?: any } = {};
+  const requests: Record<string, any> = {};
+  const limits: Record<string, any> = {};
   for (const r of RESOURCES) {
     const lim = own.limits?.[r] ?? defaults.limits[r];
     const req = own.requests?.[r] ?? own.limits?.[r] ?? defaults.requests[r];
@@ -312,8 +321,8 @@ export function applyDefaulting(d: {
   min: ResolvedCompute;
   max: ResolvedCompute;
 }): EffectiveDefaults {
-  const limits: { cpu?: any; memory?: any } = {};
-  const requests: { cpu?: any; memory?: any } = {};
+  const limits: Record<string, any> = {};
+  const requests: Record<string, any> = {};
   for (const r of RESOURCES) {
     const lim = d.default[r] ?? d.max[r];
     const req = d.defaultRequest[r] ?? lim ?? d.min[r];

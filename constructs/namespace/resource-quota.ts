@@ -32,6 +32,16 @@ export interface QuotaLimits {
   readonly persistentVolumeClaims?: number;
   /** Sum of storage requested by claims (`requests.storage`). @default - unlimited */
   readonly requestsStorage?: StorageInput;
+  /**
+   * Sum of local ephemeral storage requested by containers
+   * (`requests.ephemeral-storage`). A TeamNamespace then gives containers that
+   * set none a LimitRange default, so each one counts.
+   * @default - unlimited
+   * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#storage-resource-quota
+   */
+  readonly requestsEphemeralStorage?: StorageInput;
+  /** Sum of local ephemeral storage limits (`limits.ephemeral-storage`). @default - unlimited */
+  readonly limitsEphemeralStorage?: StorageInput;
 }
 
 /** Quota sizes for common team shapes. Use explicit `QuotaLimits` for anything else. */
@@ -94,6 +104,8 @@ export interface ResolvedQuota {
   readonly servicesNodePorts?: number;
   readonly persistentVolumeClaims?: number;
   readonly requestsStorage?: Storage;
+  readonly requestsEphemeralStorage?: Storage;
+  readonly limitsEphemeralStorage?: Storage;
 }
 
 /** Scopes a quota may be restricted to. */
@@ -128,6 +140,8 @@ const HARD_KEYS: Record<keyof QuotaLimits, string> = {
   servicesNodePorts: 'services.nodeports',
   persistentVolumeClaims: 'persistentvolumeclaims',
   requestsStorage: 'requests.storage',
+  requestsEphemeralStorage: 'requests.ephemeral-storage',
+  limitsEphemeralStorage: 'limits.ephemeral-storage',
 };
 
 /** Parses and checks quota limits; records every bad value in `problems`. */
@@ -141,6 +155,8 @@ export function resolveQuota(problems: Problems, field: string, input: QuotaPres
     limitsCpu: q('limitsCpu', Cpu.of),
     limitsMemory: q('limitsMemory', Memory.of),
     requestsStorage: q('requestsStorage', Storage.of),
+    requestsEphemeralStorage: q('requestsEphemeralStorage', Storage.of),
+    limitsEphemeralStorage: q('limitsEphemeralStorage', Storage.of),
   };
   for (const key of COUNTS) {
     const v = limits[key];
@@ -168,6 +184,7 @@ export function resolveQuota(problems: Problems, field: string, input: QuotaPres
   const pairs: [string, { lte(o: any): boolean } | undefined, unknown][] = [
     ['Cpu', r.requestsCpu, r.limitsCpu],
     ['Memory', r.requestsMemory, r.limitsMemory],
+    ['EphemeralStorage', r.requestsEphemeralStorage, r.limitsEphemeralStorage],
   ];
   for (const [what, req, lim] of pairs) {
     if (req && lim && !req.lte(lim)) {

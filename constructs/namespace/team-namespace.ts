@@ -55,7 +55,8 @@ export interface TeamNamespaceProps {
   /**
    * Per-container bounds and defaults.
    * @default - defaultRequest 100m/128Mi, default 500m/512Mi, min 10m/16Mi, max = the
-   *   quota's limits capped at 4 CPU / 8Gi
+   *   quota's limits capped at 4 CPU / 8Gi; under an ephemeral-storage quota also
+   *   defaultRequest 256Mi and default 1Gi of ephemeral storage (shrunk to fit the quota)
    */
   readonly containerLimits?: ContainerLimitsProps;
   /** Smallest and largest PersistentVolumeClaim. @default - no bounds */
@@ -80,6 +81,13 @@ export interface PodResources {
   readonly limits: ResolvedCompute;
 }
 
+/** A namespace's summed use, per resource. */
+export interface PeakCompute {
+  cpu: Cpu;
+  memory: Memory;
+  ephemeralStorage: Storage;
+}
+
 /** Something that counts against a namespace's quota (every workload). */
 export interface IQuotaConsumer extends IConstruct {
   readonly name: string;
@@ -97,13 +105,18 @@ const DEFAULTS = {
   podSecurityVersion: 'v1.28',
   defaultRequest: { cpu: '100m', memory: '128Mi' },
   defaultLimit: { cpu: '500m', memory: '512Mi' },
+  /**
+   * Only under an ephemeral-storage quota: room for logs and a small /tmp
+   * (containers that set none would otherwise count zero against it).
+   */
+  ephemeralStorage: { defaultRequest: '256Mi', default: '1Gi' },
   min: { cpu: '10m', memory: '16Mi' },
   maxCap: { cpu: '4', memory: '8Gi' },
   serviceAccountName: 'workload',
   dnsNamespace: 'kube-system',
 } as const;
 
-const COMPUTE = is.object({ cpu: is.any, memory: is.any });
+const COMPUTE = is.object({ cpu: is.any, memory: is.any, ephemeralStorage: is.any });
 const LEVEL = is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel');
 /** The shape of `TeamNamespaceProps` (quantities keep their own typed checks). */
 const TEAM_NAMESPACE_SHAPE = is.object({
@@ -330,17 +343,21 @@ export class TeamNamespace extends Construct {
    * The namespace's peak use: for every workload, one pod's requests and
    * limits × its most pods (HPA max plus surge).
    */
-  public peakUsage(): { pods: number; requests: { cpu: Cpu; memory: Memory }; limits: { cpu: Cpu; memory: Memory } } {
+  public peakUsage(): { pods: number; requests: PeakCompute; limits: PeakCompute } {
     let pods = 0;
-    const requests = { cpu: Cpu.ZERO, memory: Memory.ZERO };
-    const limits = { cpu: Cpu.ZERO, memory: Memory.ZERO };
+    const zero = (): PeakCompute => ({ cpu: Cpu.ZERO, memory: Memory.ZERO, ephemeralStorage: Storage.ZERO });
+    const requests = zero();
+    const limits = zero();
+    const add = (sum: PeakCompute, per: ResolvedCompute, times: number) => {
+      if (per.cpu) sum.cpu = sum.cpu.plus(per.cpu.times(times));
+      if (per.memory) sum.memory = sum.memory.plus(per.memory.times(times));
+      if (per.ephemeralStorage) sum.ephemeralStorage = sum.ephemeralStorage.plus(per.ephemeralStorage.times(times));
+    };
     for (const c of this.consumers) {
       const per = c.podResources();
       pods += c.maxPods;
-      if (per.requests.cpu) requests.cpu = requests.cpu.plus(per.requests.cpu.times(c.maxPods));
-      if (per.requests.memory) requests.memory = requests.memory.plus(per.requests.memory.times(c.maxPods));
-      if (per.limits.cpu) limits.cpu = limits.cpu.plus(per.limits.cpu.times(c.maxPods));
-      if (per.limits.memory) limits.memory = limits.memory.plus(per.limits.memory.times(c.maxPods));
+      add(requests, per.requests, c.maxPods);
+      add(limits, per.limits, c.maxPods);
     }
     return { pods, requests, limits };
   }
@@ -360,11 +377,13 @@ export class TeamNamespace extends Construct {
         fix: `raise quota.pods to at least ${use.pods}, or lower replicas/maxReplicas/maxSurge`,
       });
     }
-    const pairs: [string, Cpu | Memory, Cpu | Memory | undefined][] = [
+    const pairs: [string, Quantity, Quantity | undefined][] = [
       ['requestsCpu', use.requests.cpu, h.requestsCpu],
       ['requestsMemory', use.requests.memory, h.requestsMemory],
       ['limitsCpu', use.limits.cpu, h.limitsCpu],
       ['limitsMemory', use.limits.memory, h.limitsMemory],
+      ['requestsEphemeralStorage', use.requests.ephemeralStorage, h.requestsEphemeralStorage],
+      ['limitsEphemeralStorage', use.limits.ephemeralStorage, h.limitsEphemeralStorage],
     ];
     let claims = 0;
     let storage = Storage.ZERO;
@@ -435,13 +454,19 @@ export class TeamNamespace extends Construct {
     const maxMemory = min(Memory.parse(DEFAULTS.maxCap.memory), h.limitsMemory);
     const defCpu = min(Cpu.parse(DEFAULTS.defaultLimit.cpu), maxCpu);
     const defMemory = min(Memory.parse(DEFAULTS.defaultLimit.memory), maxMemory);
+    // The API server admits containers without ephemeral storage under such a quota and
+    // counts them as zero: a default makes every container count (and bounds its disk).
+    const eph = h.requestsEphemeralStorage || h.limitsEphemeralStorage;
+    const defEph = min(Storage.parse(DEFAULTS.ephemeralStorage.default), h.limitsEphemeralStorage);
+    const reqEph = min(min(Storage.parse(DEFAULTS.ephemeralStorage.defaultRequest), defEph), h.requestsEphemeralStorage);
     return {
       min: DEFAULTS.min,
       max: { cpu: maxCpu, memory: maxMemory },
-      default: { cpu: defCpu, memory: defMemory },
+      default: { cpu: defCpu, memory: defMemory, ...(eph ? { ephemeralStorage: defEph } : {}) },
       defaultRequest: {
         cpu: min(min(Cpu.parse(DEFAULTS.defaultRequest.cpu), defCpu), h.requestsCpu),
         memory: min(min(Memory.parse(DEFAULTS.defaultRequest.memory), defMemory), h.requestsMemory),
+        ...(eph ? { ephemeralStorage: reqEph } : {}),
       },
     };
   }
@@ -457,6 +482,9 @@ export class TeamNamespace extends Construct {
       ['memory', lr.defaults.limits.memory, h.limitsMemory, 'limitsMemory', 'default'],
       ['cpu', lr.defaults.requests.cpu, h.requestsCpu, 'requestsCpu', 'defaultRequest'],
       ['memory', lr.defaults.requests.memory, h.requestsMemory, 'requestsMemory', 'defaultRequest'],
+      ['ephemeralStorage', lr.max.ephemeralStorage, h.limitsEphemeralStorage, 'limitsEphemeralStorage', 'max'],
+      ['ephemeralStorage', lr.defaults.limits.ephemeralStorage, h.limitsEphemeralStorage, 'limitsEphemeralStorage', 'default'],
+      ['ephemeralStorage', lr.defaults.requests.ephemeralStorage, h.requestsEphemeralStorage, 'requestsEphemeralStorage', 'defaultRequest'],
     ] as const;
     for (const [r, value, ceiling, quotaField, lrField] of pairs) {
       if (value && ceiling && (value as Quantity).gt(ceiling as never)) {

@@ -1,4 +1,4 @@
-import { Cpu, Memory } from '../core/quantity';
+import { Cpu, Memory, Storage } from '../core/quantity';
 import { ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute } from '../core/resources';
 import { Problems } from '../core/errors';
 import { resolvePodCount } from '../policy/pod-disruption-budget';
@@ -41,9 +41,14 @@ export interface CapacityReport {
 interface Sum {
   cpu: Cpu;
   memory: Memory;
+  ephemeralStorage: Storage;
 }
-const zero = (): Sum => ({ cpu: Cpu.ZERO, memory: Memory.ZERO });
-const add = (a: Sum, b: Sum, times = 1): Sum => ({ cpu: a.cpu.plus(b.cpu.times(times)), memory: a.memory.plus(b.memory.times(times)) });
+const zero = (): Sum => ({ cpu: Cpu.ZERO, memory: Memory.ZERO, ephemeralStorage: Storage.ZERO });
+const add = (a: Sum, b: Sum, times = 1): Sum => ({
+  cpu: a.cpu.plus(b.cpu.times(times)),
+  memory: a.memory.plus(b.memory.times(times)),
+  ephemeralStorage: a.ephemeralStorage.plus(b.ephemeralStorage.times(times)),
+});
 
 /** One pod's requests and limits, filling gaps from the namespace LimitRange the way the API server would. */
 function podResources(index: ManifestIndex, spec: any, ns: string | undefined): { requests: Sum; limits: Sum } {
@@ -53,7 +58,11 @@ function podResources(index: ManifestIndex, spec: any, ns: string | undefined): 
       { requests: computeFromManifest(c.resources?.requests), limits: computeFromManifest(c.resources?.limits) },
       defaults,
     );
-    const sum = (x: any): Sum => ({ cpu: (x.cpu as Cpu) ?? Cpu.ZERO, memory: (x.memory as Memory) ?? Memory.ZERO });
+    const sum = (x: any): Sum => ({
+      cpu: (x.cpu as Cpu) ?? Cpu.ZERO,
+      memory: (x.memory as Memory) ?? Memory.ZERO,
+      ephemeralStorage: (x.ephemeralStorage as Storage) ?? Storage.ZERO,
+    });
     return { requests: sum(r.requests), limits: sum(r.limits) };
   };
   // A pod reserves max(sum of app containers, largest init container).
@@ -69,6 +78,7 @@ function podResources(index: ManifestIndex, spec: any, ns: string | undefined): 
     for (const side of ['requests', 'limits'] as const) {
       if (c[side].cpu.gt(apps[side].cpu)) apps[side].cpu = c[side].cpu;
       if (c[side].memory.gt(apps[side].memory)) apps[side].memory = c[side].memory;
+      if (c[side].ephemeralStorage.gt(apps[side].ephemeralStorage)) apps[side].ephemeralStorage = c[side].ephemeralStorage;
     }
   }
   return apps;
@@ -136,15 +146,17 @@ export function capacityReport(
     .map(([ns, e]) => {
       const hard = index.ofKindIn('ResourceQuota', ns)[0]?.spec?.hard ?? {};
       const quota = (k: string) => (hard[k] === undefined ? undefined : String(hard[k]));
-      const check = (label: string, used: Cpu | Memory, k: string) => {
+      const check = (label: string, used: Cpu | Memory | Storage, k: string) => {
         const q = quota(k);
-        if (q !== undefined && used.gt((used instanceof Cpu ? Cpu.parse(q) : Memory.parse(q)) as never))
-          warnings.push(`${ns}: ${label} at peak (${used}) exceeds the quota ${k}=${q}`);
+        const parse = used instanceof Cpu ? Cpu.parse : used instanceof Memory ? Memory.parse : Storage.parse;
+        if (q !== undefined && used.gt(parse(q) as never)) warnings.push(`${ns}: ${label} at peak (${used}) exceeds the quota ${k}=${q}`);
       };
       check('requested CPU', e.reqMax.cpu, 'requests.cpu');
       check('requested memory', e.reqMax.memory, 'requests.memory');
       check('CPU limits', e.limMax.cpu, 'limits.cpu');
       check('memory limits', e.limMax.memory, 'limits.memory');
+      check('requested ephemeral storage', e.reqMax.ephemeralStorage, 'requests.ephemeral-storage');
+      check('ephemeral storage limits', e.limMax.ephemeralStorage, 'limits.ephemeral-storage');
       if (hard.pods !== undefined && e.podsMax > Number(hard.pods))
         warnings.push(`${ns}: ${e.podsMax} pods at peak exceed the quota pods=${hard.pods}`);
       return {

@@ -54,6 +54,15 @@ export const TREE_RULES: readonly TreeRule[] = [
     description: 'Under a compute quota every container has requests and limits, its own or the LimitRange defaults.',
     needs: "the TeamNamespace's typed quota and LimitRange",
   },
+  {
+    code: 'CPU_LIMIT_REQUIRED',
+    severity: 'error',
+    category: 'governance',
+    inspects: ['WebService', 'Worker', 'StatefulService', 'BatchJob', 'ScheduledJob', 'NodeAgent'],
+    description:
+      'A container sized without a CPU limit (ResourcePreset.withoutCpuLimit) runs in a namespace that neither counts limits.cpu nor writes a CPU limit in through its LimitRange.',
+    needs: 'the preset the container was sized with, which the rendered limits cannot tell from a forgotten limit',
+  },
   ...(['QUOTA_EXCEEDED', 'QUOTA_PODS_EXCEEDED', 'QUOTA_CLAIMS_EXCEEDED'] as const).map((code): TreeRule => ({
     code,
     severity: 'error',

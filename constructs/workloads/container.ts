@@ -9,8 +9,9 @@ import { checkShape, is } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
-import { ComputeResources, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
+import { ComputeResources, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
+import { CpuInput, MemoryInput } from '../core/quantity';
 
 /** Named resource sizes (requests → limits). Explicit quantities are always possible instead. */
 export class ResourcePreset {
@@ -22,19 +23,42 @@ export class ResourcePreset {
   public static readonly MEDIUM = new ResourcePreset('medium', { cpu: '250m', memory: '512Mi' }, { cpu: '1', memory: '1Gi' });
   /** 1/2Gi → 2/4Gi. */
   public static readonly LARGE = new ResourcePreset('large', { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' });
+
+  /**
+   * Requests `cpu` and `memory`, limits memory to the request and sets no CPU
+   * limit: the container may use idle CPU of its node instead of being
+   * throttled, and is never OOM-killed for memory it was promised. Refused
+   * (`CPU_LIMIT_REQUIRED`) in a namespace whose quota counts `limits.cpu`, where
+   * the API server would reject the pod or the LimitRange would impose a CPU limit.
+   *
+   * @example
+   * new WebService(chart, 'api', { namespace: team, image, resources: ResourcePreset.withoutCpuLimit({ cpu: '250m', memory: '512Mi' }) });
+   */
+  public static withoutCpuLimit(requests: { readonly cpu: CpuInput; readonly memory: MemoryInput }): ResourcePreset {
+    const cpu = requests?.cpu;
+    const memory = requests?.memory;
+    return new ResourcePreset(`no-cpu-limit(${String(cpu)}/${String(memory)})`, { cpu, memory }, { memory }, false);
+  }
+
   private constructor(
     public readonly name: string,
     public readonly requests: ComputeResources,
     public readonly limits: ComputeResources,
+    /** Whether the preset limits CPU (false: `withoutCpuLimit`). */
+    public readonly limitsCpu: boolean = true,
   ) {}
 }
 
 /** Explicit requests and limits. */
 export interface ResourcesProps {
   /** What the scheduler reserves. @default - limits (Kubernetes copies a set limit into a missing request) */
-  readonly requests?: ComputeResources;
-  /** The ceiling: CPU above it is throttled, memory above it is OOM-killed. @default - none */
-  readonly limits?: ComputeResources;
+  readonly requests?: ContainerCompute;
+  /**
+   * The ceiling: CPU above it is throttled, memory above it is OOM-killed,
+   * ephemeral storage above it evicts the pod.
+   * @default - none
+   */
+  readonly limits?: ContainerCompute;
 }
 
 /** Quality-of-service class, a typed choice. @see https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/ */
@@ -421,7 +445,7 @@ export function resolveContainer(
     if (explicit) {
       const requests = resolveCompute(problems, `${field}.resources.requests`, explicit.requests);
       const limits = resolveCompute(problems, `${field}.resources.limits`, explicit.limits);
-      for (const res of ['cpu', 'memory'] as const) {
+      for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
         const req = requests[res];
         const lim = limits[res];
         if (req && lim && req.gt(lim as never))
@@ -458,7 +482,9 @@ export function resolveContainer(
             });
           else g[res] = v;
         }
-        own = { requests: g, limits: g };
+        // Ephemeral storage plays no part in the QoS class: kept as given.
+        const eph = (side: ResolvedCompute) => (side.ephemeralStorage ? { ephemeralStorage: side.ephemeralStorage } : {});
+        own = { requests: { ...g, ...eph(requests) }, limits: { ...g, ...eph(limits) } };
       } else {
         own = { requests, limits };
       }

@@ -16,7 +16,7 @@ import { IssueInput, Problems } from '../core/errors';
 import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
 import { NameRule, labelValueIssue, nameIssue } from '../core/names';
 import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
-import { Cpu, Memory } from '../core/quantity';
+import { Cpu, Memory, Storage } from '../core/quantity';
 import { IQuotaConsumer, PodResources, PodSecurityLevel, TeamNamespace } from '../namespace/team-namespace';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
@@ -414,24 +414,26 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const sum = (list: ResolvedContainer[], side: 'requests' | 'limits') => {
       let cpu = Cpu.ZERO;
       let memory = Memory.ZERO;
+      let ephemeralStorage = Storage.ZERO;
       for (const c of list) {
         const r = effective(c)[side];
-        if (r.cpu) cpu = cpu.plus(r.cpu as Cpu);
-        if (r.memory) memory = memory.plus(r.memory as Memory);
+        if (r.cpu) cpu = cpu.plus(r.cpu);
+        if (r.memory) memory = memory.plus(r.memory);
+        if (r.ephemeralStorage) ephemeralStorage = ephemeralStorage.plus(r.ephemeralStorage);
       }
-      return { cpu, memory };
+      return { cpu, memory, ephemeralStorage };
     };
     // A pod reserves max(sum of app containers, largest init container).
     const pod = (side: 'requests' | 'limits') => {
-      const apps = sum(this.containers, side);
-      let cpu = apps.cpu;
-      let memory = apps.memory;
+      let { cpu, memory, ephemeralStorage } = sum(this.containers, side);
       for (const i of this.initContainers) {
         const r = effective(i)[side];
-        if (r.cpu && (r.cpu as Cpu).gt(cpu)) cpu = r.cpu as Cpu;
-        if (r.memory && (r.memory as Memory).gt(memory)) memory = r.memory as Memory;
+        if (r.cpu && r.cpu.gt(cpu)) cpu = r.cpu;
+        if (r.memory && r.memory.gt(memory)) memory = r.memory;
+        if (r.ephemeralStorage && r.ephemeralStorage.gt(ephemeralStorage)) ephemeralStorage = r.ephemeralStorage;
       }
-      return { cpu, memory };
+      // Zero ephemeral storage is left out: most pods declare none, and the quota check only sums.
+      return { cpu, memory, ...(ephemeralStorage.isZero ? {} : { ephemeralStorage }) };
     };
     return { requests: pod('requests'), limits: pod('limits') };
   }
@@ -761,6 +763,31 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return out;
   }
 
+  /**
+   * A container sized with `ResourcePreset.withoutCpuLimit` in a namespace that
+   * gives every container a CPU limit: a `limits.cpu` quota makes the API server
+   * reject a pod without one, and a LimitRange default (or max) writes one in.
+   */
+  private cpuLimitIssue(c: ResolvedContainer, field: string): IssueInput | undefined {
+    const preset = c.props.resources;
+    if (!this.team || !(preset instanceof ResourcePreset) || preset.limitsCpu) return undefined;
+    const injected = this.team.limitRange.defaults.limits.cpu;
+    const quota = this.team.quota.hard.limitsCpu;
+    if (!quota && !injected) return undefined;
+    const why = injected
+      ? `namespace ${this.namespace}'s LimitRange would give it a CPU limit of ${injected}${quota ? ` (its quota counts limits.cpu)` : ''}`
+      : `namespace ${this.namespace}'s quota counts limits.cpu and no LimitRange default gives one: the API server would reject the pod`;
+    return {
+      code: 'CPU_LIMIT_REQUIRED',
+      field: `${field}.resources`,
+      value: preset.name,
+      message: `has no CPU limit, but ${why}`,
+      fix: quota
+        ? 'use a preset with a CPU limit (ResourcePreset.SMALL…) or explicit limits, or drop limitsCpu from the namespace quota'
+        : 'use a preset with a CPU limit, or give the namespace containerLimits without a cpu default or max',
+    };
+  }
+
   /** Checks that need the finished pod (containers added after construction included). */
   private checkPods(): IssueInput[] {
     const out: IssueInput[] = [];
@@ -788,8 +815,10 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
           ['limits.cpu', hard.limitsCpu, eff.limits.cpu],
           ['limits.memory', hard.limitsMemory, eff.limits.memory],
         ];
+        const noCpuLimit = this.cpuLimitIssue(c, field);
+        if (noCpuLimit) out.push(noCpuLimit);
         for (const [key, quota, value] of need) {
-          if (quota && !value)
+          if (quota && !value && !(noCpuLimit && key === 'limits.cpu'))
             out.push({
               code: 'QUOTA_RESOURCES_MISSING',
               field: `${field}.resources.${key}`,

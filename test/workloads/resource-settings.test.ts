@@ -1,0 +1,217 @@
+import {
+  LimitRange,
+  Qos,
+  QuotaPreset,
+  ResourcePreset,
+  ResourceQuota,
+  TeamNamespace,
+  WebService,
+  Worker,
+  capacityReport,
+  runRules,
+} from '../../constructs';
+import { expectCode, find, render, testChart } from '../helpers';
+
+const image = 'ghcr.io/acme/app:1.0.0';
+const ports = [{ name: 'http', port: 8080 }];
+
+/** A quota without limits.cpu and a LimitRange that gives no CPU limit: where a container may go without one. */
+const NO_CPU_LIMITS = {
+  quota: { requestsCpu: '4', requestsMemory: '8Gi', limitsMemory: '16Gi', pods: 20 },
+  containerLimits: { defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { memory: '512Mi' }, max: { memory: '8Gi' } },
+};
+
+describe('ephemeral-storage', () => {
+  test('requests and limits render as ephemeral-storage; a request above the limit is refused', () => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.LARGE });
+    new Worker(chart, 'w', {
+      namespace: team,
+      image,
+      resources: {
+        requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '1Gi' },
+        limits: { memory: '256Mi', ephemeralStorage: '2Gi' },
+      },
+    });
+    const c = find(render(app), 'Deployment', 'w').spec.template.spec.containers[0];
+    expect(c.resources.requests['ephemeral-storage']).toBe('1Gi');
+    expect(c.resources.limits['ephemeral-storage']).toBe('2Gi');
+    const issue = expectCode(
+      () =>
+        new Worker(chart, 'x', {
+          namespace: team,
+          image,
+          resources: { requests: { ephemeralStorage: '4Gi' }, limits: { ephemeralStorage: '2Gi' } },
+        }),
+      'RESOURCES_REQUEST_ABOVE_LIMIT',
+    );
+    expect(issue.field).toBe('container.resources.requests.ephemeralStorage');
+    expect(
+      expectCode(
+        () => new Worker(chart, 'y', { namespace: team, image, resources: { limits: { ephemeralStorage: 'lots' } } }),
+        'QUANTITY_INVALID',
+      ).field,
+    ).toBe('container.resources.limits.ephemeralStorage');
+  });
+
+  test('a Guaranteed container keeps its ephemeral storage (it plays no part in the QoS class)', () => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.LARGE });
+    new Worker(chart, 'w', {
+      namespace: team,
+      image,
+      qos: Qos.GUARANTEED,
+      resources: { limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '1Gi' } },
+    });
+    const c = find(render(app), 'Deployment', 'w').spec.template.spec.containers[0];
+    expect(c.resources).toEqual({
+      requests: { cpu: '500m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
+    });
+  });
+
+  test('ResourceQuota: requestsEphemeralStorage / limitsEphemeralStorage render; requests above limits are refused', () => {
+    const { app, chart } = testChart();
+    new ResourceQuota(chart, 'q', {
+      namespace: 'team',
+      limits: { pods: 5, requestsEphemeralStorage: '10Gi', limitsEphemeralStorage: '20Gi' },
+    });
+    expect(find(render(app), 'ResourceQuota', 'quota').spec.hard).toEqual({
+      pods: 5,
+      'requests.ephemeral-storage': '10Gi',
+      'limits.ephemeral-storage': '20Gi',
+    });
+    expect(
+      expectCode(
+        () =>
+          new ResourceQuota(chart, 'r', { namespace: 'team', limits: { requestsEphemeralStorage: '2Gi', limitsEphemeralStorage: '1Gi' } }),
+        'QUOTA_REQUESTS_ABOVE_LIMITS',
+      ).field,
+    ).toBe('limits.requestsEphemeralStorage');
+  });
+
+  test('under an ephemeral-storage quota, the derived LimitRange gives every container a default, and the sum counts (QUOTA_EXCEEDED)', () => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', { quota: { pods: 20, requestsEphemeralStorage: '2Gi', limitsEphemeralStorage: '8Gi' } });
+    const lr = find(render(app), 'LimitRange', 'limits').spec.limits[0];
+    expect(lr.default['ephemeral-storage']).toBe('1Gi');
+    expect(lr.defaultRequest['ephemeral-storage']).toBe('256Mi');
+    // 3 replicas + 1 surge × 256Mi (the default) fit 2Gi; a fourth workload of 3 × 512Mi does not
+    new Worker(chart, 'a', { namespace: team, image, replicas: 3 });
+    expect(() => render(app)).not.toThrow();
+    new Worker(chart, 'b', { namespace: team, image, replicas: 2, resources: { requests: { ephemeralStorage: '512Mi' } } });
+    expect(expectCode(() => render(app), 'QUOTA_EXCEEDED').field).toBe('quota.requestsEphemeralStorage');
+  });
+
+  test('without an ephemeral-storage quota the LimitRange is unchanged (no default for it)', () => {
+    const { app, chart } = testChart();
+    new TeamNamespace(chart, 'shop', { quota: QuotaPreset.SMALL });
+    const lr = find(render(app), 'LimitRange', 'limits').spec.limits[0];
+    expect(lr.default['ephemeral-storage']).toBeUndefined();
+  });
+
+  test('a tiny quota shrinks the defaults to fit; a LimitRange above the quota is QUOTA_LIMITRANGE_CONFLICT', () => {
+    const { chart } = testChart();
+    const ns = new TeamNamespace(chart, 'tiny', { quota: { pods: 2, requestsEphemeralStorage: '100Mi', limitsEphemeralStorage: '500Mi' } });
+    expect(ns.limitDefaults.requests.ephemeralStorage?.toString()).toBe('100Mi');
+    expect(ns.limitDefaults.limits.ephemeralStorage?.toString()).toBe('500Mi');
+    expect(
+      expectCode(
+        () =>
+          new TeamNamespace(chart, 'big', {
+            quota: { pods: 2, limitsEphemeralStorage: '1Gi' },
+            containerLimits: { default: { ephemeralStorage: '2Gi' } },
+          }),
+        'QUOTA_LIMITRANGE_CONFLICT',
+      ).field,
+    ).toBe('containerLimits.default.ephemeralStorage');
+  });
+
+  test('LimitRange: ephemeral-storage bounds are ordered and enforced on containers', () => {
+    const { app, chart } = testChart();
+    expectCode(
+      () =>
+        new LimitRange(chart, 'l', {
+          namespace: 'team',
+          container: { min: { ephemeralStorage: '2Gi' }, max: { ephemeralStorage: '1Gi' } },
+        }),
+      'LIMITRANGE_ORDER',
+    );
+    const team = new TeamNamespace(chart, 'shop', { containerLimits: { max: { cpu: '1', memory: '1Gi', ephemeralStorage: '1Gi' } } });
+    new Worker(chart, 'w', { namespace: team, image, resources: { limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '4Gi' } } });
+    expect(expectCode(() => render(app), 'LIMITRANGE_VIOLATION').field).toBe('container.limits.ephemeralStorage');
+  });
+
+  test('the capacity report sums ephemeral storage against the quota', () => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', { quota: { pods: 20, requestsEphemeralStorage: '10Gi' } });
+    new Worker(chart, 'w', { namespace: team, image, replicas: 2, resources: { requests: { ephemeralStorage: '3Gi' } } });
+    const objects = render(app);
+    const hard = find(objects, 'ResourceQuota', 'quota').spec.hard;
+    hard['requests.ephemeral-storage'] = '5Gi';
+    expect(capacityReport(objects).warnings).toContainEqual(
+      'shop: requested ephemeral storage at peak (9Gi) exceeds the quota requests.ephemeral-storage=5Gi',
+    );
+  });
+});
+
+describe('ResourcePreset.withoutCpuLimit', () => {
+  test('requests cpu and memory, limits memory to the request, no CPU limit; the catalogue finds nothing missing', () => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', NO_CPU_LIMITS);
+    new WebService(chart, 'api', {
+      namespace: team,
+      image,
+      ports,
+      resources: ResourcePreset.withoutCpuLimit({ cpu: '250m', memory: '512Mi' }),
+    });
+    const objects = render(app);
+    const c = find(objects, 'Deployment', 'api').spec.template.spec.containers[0];
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '512Mi' } });
+    expect(runRules(objects).filter((f) => f.rule === 'REL_RESOURCES' || f.severity === 'error')).toEqual([]);
+  });
+
+  test('outside a TeamNamespace nothing requires a CPU limit', () => {
+    const { app, chart } = testChart();
+    new Worker(chart, 'w', { namespace: 'plain', image, resources: ResourcePreset.withoutCpuLimit({ cpu: '1', memory: '1Gi' }) });
+    expect(find(render(app), 'Deployment', 'w').spec.template.spec.containers[0].resources.limits).toEqual({ memory: '1Gi' });
+  });
+
+  test("'CPU_LIMIT_REQUIRED': the quota counts limits.cpu (no LimitRange default: the API server rejects the pod)", () => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', {
+      quota: { limitsCpu: '8', pods: 10 },
+      containerLimits: { defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { memory: '512Mi' } },
+    });
+    new Worker(chart, 'w', { namespace: team, image, resources: ResourcePreset.withoutCpuLimit({ cpu: '250m', memory: '512Mi' }) });
+    const issue = expectCode(() => render(app), 'CPU_LIMIT_REQUIRED');
+    expect(issue.field).toBe('container.resources');
+    expect(issue.message).toContain('reject the pod');
+  });
+
+  test("'CPU_LIMIT_REQUIRED': the namespace's LimitRange would write a CPU limit in (the default TeamNamespace)", () => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+    new Worker(chart, 'w', { namespace: team, image, resources: ResourcePreset.withoutCpuLimit({ cpu: '250m', memory: '512Mi' }) });
+    expect(expectCode(() => render(app), 'CPU_LIMIT_REQUIRED').message).toContain('CPU limit of 500m');
+  });
+
+  test('bad quantities are QUANTITY_INVALID; Guaranteed needs a CPU limit (QOS_MISMATCH)', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', NO_CPU_LIMITS);
+    expectCode(
+      () => new Worker(chart, 'a', { namespace: team, image, resources: ResourcePreset.withoutCpuLimit({ cpu: 'x', memory: '1Gi' }) }),
+      'QUANTITY_INVALID',
+    );
+    expectCode(
+      () =>
+        new Worker(chart, 'b', {
+          namespace: team,
+          image,
+          qos: Qos.GUARANTEED,
+          resources: ResourcePreset.withoutCpuLimit({ cpu: '1', memory: '1Gi' }),
+        }),
+      'QOS_MISMATCH',
+    );
+  });
+});
