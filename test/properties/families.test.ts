@@ -10,6 +10,7 @@ import {
   PodDisruptionBudget,
   PriorityClass,
   QuotaPreset,
+  ResourcePreset,
   ScheduledJob,
   ServiceAccount,
   StatefulService,
@@ -56,7 +57,17 @@ const container = fc.record(
     env,
     args: maybe(fc.array(fc.oneof(fc.constantFrom('serve', '--verbose'), fc.constantFrom(...CANARY_VALUES)), { maxLength: 2 })),
     resources: maybe(
-      fc.record({ requests: fc.record({ cpu: fc.constantFrom('100m', '500Mi', 0.5, 'x'), memory: fc.constantFrom('128Mi', '1', 'x') }) }),
+      fc.oneof(
+        fc.record({
+          requests: fc.record({
+            cpu: fc.constantFrom('100m', '500Mi', 0.5, 'x'),
+            memory: fc.constantFrom('128Mi', '1', 'x'),
+            ephemeralStorage: fc.constantFrom('1Gi', '-1Gi', 'x'),
+          }),
+          limits: fc.record({ ephemeralStorage: maybe(fc.constantFrom('2Gi', '512Mi')) }),
+        }),
+        fc.constant(ResourcePreset.withoutCpuLimit({ cpu: '100m', memory: '128Mi' })),
+      ),
     ),
     mounts: maybe(
       fc.array(
@@ -86,7 +97,17 @@ const validContainer = fc.record(
     }),
     env: fc.dictionary(fc.constantFrom('LOG_LEVEL', 'MODE'), fc.constantFrom('info', 'debug')),
     args: fc.array(fc.constantFrom('serve', '--verbose'), { maxLength: 2 }),
-    resources: fc.record({ requests: fc.record({ cpu: fc.constantFrom('100m', 0.25), memory: fc.constantFrom('128Mi', '64Mi') }) }),
+    resources: fc.record(
+      {
+        requests: fc.record({
+          cpu: fc.constantFrom('100m', 0.25),
+          memory: fc.constantFrom('128Mi', '64Mi'),
+          ephemeralStorage: fc.constantFrom('256Mi', '1Gi'),
+        }),
+        limits: fc.record({ ephemeralStorage: fc.constantFrom('1Gi', '2Gi') }),
+      },
+      { requiredKeys: ['requests'] },
+    ),
     mounts: fc.constantFrom([], [{ volume: Volume.emptyDir('data'), path: '/data' }]),
   },
   { requiredKeys: ['image'] },
