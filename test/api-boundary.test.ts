@@ -100,6 +100,8 @@ const INTERNAL = new Set([
   'componentLabels',
   'computeFromManifest',
   'computeToManifest',
+  'COMPUTE_RESOURCES',
+  'ComputeResource',
   'containerToJson',
   'createAutoscaler',
   'cronScheduleError',

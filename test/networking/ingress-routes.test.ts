@@ -1,4 +1,14 @@
-import { ClusterIssuer, IngressPathType, IngressRoutes, QuotaPreset, TeamNamespace, WebService, validateManifests } from '../../constructs';
+import {
+  ClusterIssuer,
+  IngressPathType,
+  IngressRoutes,
+  QuotaPreset,
+  SecretBackend,
+  SecretDeclaration,
+  TeamNamespace,
+  WebService,
+  validateManifests,
+} from '../../constructs';
 import { expectCode, find, render, testChart } from '../helpers';
 
 function setup() {
@@ -8,6 +18,10 @@ function setup() {
   const api = new WebService(chart, 'api', { namespace: team, image: 'ghcr.io/acme/api:1.0.0', ports: [{ name: 'http', port: 8080 }] });
   return { app, chart, web, api };
 }
+
+/** The TLS Secret of an IngressRoutes without an issuer, provided by the deploy tool (a wildcard certificate, say). */
+const tlsSecret = (chart: any, name: string) =>
+  new SecretDeclaration(chart, name, { namespace: 'shop', keys: ['tls.crt', 'tls.key'], backend: SecretBackend.deployTool() });
 
 describe('IngressRoutes hosts', () => {
   test('several hosts: one rule per host, in order, TLS, the Certificate and external-dns cover them all', () => {
@@ -50,12 +64,14 @@ describe('IngressRoutes hosts', () => {
 
   test('hosts alone (no host): routes without a host go to the first', () => {
     const { app, chart, web } = setup();
+    tlsSecret(chart, 'public-tls');
     new IngressRoutes(chart, 'public', { namespace: 'shop', hosts: ['a.example.com'], routes: [{ path: '/', backend: web }] });
     expect(find(render(app), 'Ingress', 'public').spec.rules[0].host).toBe('a.example.com');
   });
 
   test('a wildcard host is served (certificate provided elsewhere), but refused with an HTTP-01 issuer', () => {
     const { app, chart, web } = setup();
+    tlsSecret(chart, 'wild-tls');
     new IngressRoutes(chart, 'wild', { namespace: 'shop', host: '*.example.com', routes: [{ path: '/', backend: web }] });
     expect(find(render(app), 'Ingress', 'wild').spec.rules[0].host).toBe('*.example.com');
     const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
@@ -100,6 +116,7 @@ describe('IngressRoutes hosts', () => {
 describe('IngressRoutes paths', () => {
   test('path types render as given, Prefix by default', () => {
     const { app, chart, web } = setup();
+    tlsSecret(chart, 'p-tls');
     new IngressRoutes(chart, 'p', {
       namespace: 'shop',
       host: 'shop.example.com',
@@ -157,6 +174,7 @@ describe('IngressRoutes paths', () => {
 describe('IngressRoutes annotations', () => {
   test('are rendered beside the external-dns hostname', () => {
     const { app, chart, web } = setup();
+    tlsSecret(chart, 'i-tls');
     new IngressRoutes(chart, 'i', {
       namespace: 'shop',
       host: 'shop.example.com',

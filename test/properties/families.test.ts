@@ -12,6 +12,8 @@ import {
   QuotaPreset,
   ResourcePreset,
   ScheduledJob,
+  SecretBackend,
+  SecretDeclaration,
   ServiceAccount,
   StatefulService,
   StorageClass,
@@ -252,6 +254,9 @@ test('IngressRoutes', () =>
       const team = new TeamNamespace(chart, 'team', { quota: QuotaPreset.LARGE });
       const backend = new WebService(chart, 'web', { namespace: team, image: 'nginx:1.27.2', ports: [{ name: 'http', port: 8080 }] });
       const issuer = p.issuer ? new ClusterIssuer(chart, 'le', { email: 'ops@example.com' }) : undefined;
+      // Without an issuer the TLS Secret must be provided by the output (SECRET_UNPROVIDED otherwise).
+      if (!issuer && p.tls === undefined)
+        new SecretDeclaration(chart, 'in-tls', { namespace: 'team', keys: ['tls.crt', 'tls.key'], backend: SecretBackend.deployTool() });
       new IngressRoutes(chart, 'in', {
         namespace: 'team',
         host: p.host,
