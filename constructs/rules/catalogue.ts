@@ -5,6 +5,7 @@ import { GOVERNANCE_RULES } from './governance';
 import { REFERENCE_RULES } from './references';
 import { RELIABILITY_RULES } from './reliability';
 import { Rule, RuleContext, TreeRule, Violation } from './rule';
+import { POD_SECURITY_RULES } from './pod-security';
 import { Finding, objectId } from './schema';
 import { SECURITY_RULES } from './security';
 
@@ -17,7 +18,14 @@ import { SECURITY_RULES } from './security';
  */
 
 /** Rules decided from rendered objects: run at synth, by `npm run check` and by `cluster-blueprints check`. */
-export const RULES: readonly Rule[] = [...RELIABILITY_RULES, ...SECURITY_RULES, ...GOVERNANCE_RULES, ...REFERENCE_RULES, ...DAY2_RULES];
+export const RULES: readonly Rule[] = [
+  ...RELIABILITY_RULES,
+  ...SECURITY_RULES,
+  ...POD_SECURITY_RULES,
+  ...GOVERNANCE_RULES,
+  ...REFERENCE_RULES,
+  ...DAY2_RULES,
+];
 
 /** Rules that need the typed construct tree; they run only at synth, in the construct named by `inspects`. */
 export const TREE_RULES: readonly TreeRule[] = [
@@ -71,14 +79,6 @@ export const TREE_RULES: readonly TreeRule[] = [
     description: "The namespace's workloads at peak (HPA maximum plus release surge, per track) fit its ResourceQuota.",
     needs: "each workload's peak pod count per release track; on YAML the capacity report checks the same totals",
   })),
-  {
-    code: 'HOSTPATH_FORBIDDEN',
-    severity: 'error',
-    category: 'security',
-    inspects: ['NodeAgent'],
-    description: "A NodeAgent mounts hostPath only in a namespace enforcing Pod Security 'privileged'.",
-    needs: "the team's typed Pod Security level (SEC_HOST_PATH checks the rendered pod spec)",
-  },
   {
     code: 'INGRESS_INVALID',
     severity: 'error',

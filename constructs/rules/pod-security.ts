@@ -9,6 +9,9 @@
  * access is defensive.
  */
 
+import type { ManifestIndex, PodTemplateRef } from './manifest-index';
+import type { Rule, RuleContext, Violation } from './rule';
+
 /** The three levels, most permissive first. */
 export const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
 export type PodSecurityLevelName = (typeof POD_SECURITY_LEVELS)[number];
@@ -246,3 +249,103 @@ const RANK: Record<PodSecurityLevelName, number> = { privileged: 0, baseline: 1,
 export function violationsAbove(podSpec: unknown, level: PodSecurityLevelName): PodSecurityViolation[] {
   return podSecurityViolations(podSpec).filter((v) => RANK[v.needs] < RANK[level]);
 }
+
+/**
+ * The level namespace `ns` enforces: its Namespace in the same output, else the
+ * declared cluster facts (a construct-known level), else restricted.
+ */
+export function namespaceLevel(ix: ManifestIndex, context: RuleContext, ns: string | undefined): PodSecurityLevelName {
+  return podSecurityLevelOf(ix.psaLevel(ns) ?? context.namespacePodSecurity?.[ns ?? '']);
+}
+
+/** Where the pod spec sits in an object of `kind` (pointers of findings are into the object). */
+function podSpecPointer(kind: unknown): string {
+  if (kind === 'CronJob') return '/spec/jobTemplate/spec/template/spec';
+  if (kind === 'PodTemplate') return '/template/spec';
+  if (kind === 'Pod') return '/spec';
+  return '/spec/template/spec';
+}
+
+/** Each pod template judged once per index (every PSS rule reads the same verdicts), grouped by code. */
+const judged = new WeakMap<ManifestIndex, WeakMap<RuleContext, Map<string, Violation[]>>>();
+function judge(ix: ManifestIndex, context: RuleContext): Map<string, Violation[]> {
+  let byContext = judged.get(ix);
+  if (!byContext) judged.set(ix, (byContext = new WeakMap()));
+  let byCode = byContext.get(context);
+  if (byCode) return byCode;
+  byCode = new Map();
+  for (const t of ix.templates as readonly PodTemplateRef[]) {
+    const level = namespaceLevel(ix, context, t.namespace);
+    if (level === 'privileged') continue;
+    const at = podSpecPointer(t.owner.kind);
+    const what = `${str(t.owner.kind)} ${str(t.owner.metadata?.name)}`;
+    for (const x of violationsAbove(t.spec, level)) {
+      let list = byCode.get(x.code);
+      if (!list) byCode.set(x.code, (list = []));
+      list.push({
+        object: t.owner,
+        pointer: `${at}${x.pointer}`,
+        message: `${x.message}, which namespace ${t.namespace ?? '(none)'} (Pod Security '${level}') refuses`,
+        fix: `${x.fix} (${what})`,
+      });
+    }
+  }
+  byContext.set(context, byCode);
+  return byCode;
+}
+
+/** What each code checks, for the catalogue. */
+const POD_SECURITY_CODES: readonly (readonly [code: string, description: string, fix: string])[] = [
+  ['PSS_HOST_NAMESPACES', 'Pod Security baseline: no hostNetwork, hostPID or hostIPC.', 'remove hostNetwork/hostPID/hostIPC'],
+  [
+    'HOSTPATH_FORBIDDEN',
+    'Pod Security baseline: no hostPath volumes, except in namespaces that enforce the privileged level.',
+    'use another volume type, or move the node agent to a namespace enforcing privileged',
+  ],
+  [
+    'PSS_VOLUME_TYPE',
+    'Pod Security restricted: only the restricted volume types.',
+    `use one of ${[...RESTRICTED_VOLUME_TYPES].join(', ')}`,
+  ],
+  ['PSS_SYSCTL', 'Pod Security baseline: only the safe sysctls.', 'set only the safe sysctls'],
+  ['PSS_PRIVILEGED', 'Pod Security baseline: no privileged containers or Windows host processes.', 'remove securityContext.privileged'],
+  [
+    'PSS_CAPABILITIES',
+    'Pod Security restricted: drop ALL capabilities, add at most NET_BIND_SERVICE (baseline: the baseline set).',
+    "set securityContext.capabilities: { drop: ['ALL'] }",
+  ],
+  ['PSS_HOST_PORTS', 'Pod Security baseline: no hostPort.', 'expose the port through a Service instead'],
+  ['PSS_PROC_MOUNT', 'Pod Security baseline: the default /proc mask.', 'remove procMount'],
+  ['PSS_SELINUX', 'Pod Security baseline: no custom SELinux user, role or type.', 'remove seLinuxOptions'],
+  [
+    'PSS_SECCOMP',
+    'Pod Security: seccomp never Unconfined (baseline); RuntimeDefault or Localhost (restricted).',
+    'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
+  ],
+  [
+    'PSS_PRIVILEGE_ESCALATION',
+    'Pod Security restricted: allowPrivilegeEscalation is false.',
+    'set securityContext.allowPrivilegeEscalation: false',
+  ],
+  [
+    'PSS_RUN_AS_ROOT',
+    'Pod Security restricted: runAsNonRoot, never UID 0.',
+    'set securityContext.runAsNonRoot: true and a non-zero runAsUser',
+  ],
+];
+
+/**
+ * The Pod Security Standards as catalogue rules: every pod template of the
+ * output is judged once against the level its namespace enforces (the
+ * Namespace in the same output, else the declared cluster facts, else
+ * restricted); a workload may relax toward that level (securityProfile), never beyond.
+ */
+export const POD_SECURITY_RULES: readonly Rule[] = POD_SECURITY_CODES.map(([code, description, fix]) => ({
+  code,
+  severity: 'error',
+  category: 'security',
+  inspects: ['pod templates', 'Namespace'],
+  description,
+  fix,
+  check: (ix, context) => judge(ix, context).get(code) ?? [],
+}));

@@ -22,7 +22,7 @@ import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto,
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ServiceAccount } from '../policy/service-account';
-import { PodSecurityLevelName, podSecurityLevelOf, violationsAbove } from '../rules/pod-security';
+import { PodSecurityLevelName, podSecurityLevelOf } from '../rules/pod-security';
 import { PLACEMENT_SHAPE, PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
 import {
   CONTAINER_SHAPE,
@@ -242,27 +242,17 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     if (this.team) setOwner(this, this.team.owner);
     this.team?.addQuotaConsumer(this);
     addCheck(this, typeName, () => this.checkPods());
-    addCheck(this, typeName, () => this.checkPodSecurity());
+    addCheck(this, typeName, () => this.checkPodShape());
   }
 
-  /** The Pod Security level the workload's namespace enforces (a TeamNamespace's, else the environment's, else restricted). */
+  /**
+   * The Pod Security level the workload's namespace enforces (a TeamNamespace's,
+   * else the environment's, else restricted). The rule catalogue judges the
+   * rendered pod spec against it (PSS_* errors).
+   */
   public get podSecurityLevel(): PodSecurityLevelName {
     if (this.team) return podSecurityLevelOf(this.team.podSecurity.enforce);
     return podSecurityLevelOf(clusterFactsOf(this).namespacePodSecurity?.[this.namespace]);
-  }
-
-  /** Pod Security, decided on the rendered pod spec: whatever path a volume or setting took, the spec is what admission sees. */
-  private checkPodSecurity(): IssueInput[] {
-    const out = this.checkPodShape();
-    const level = this.podSecurityLevel;
-    if (out.length) return out;
-    return violationsAbove(this.podTemplate(1).spec, level).map((v) => ({
-      code: v.code,
-      field: `spec.template.spec${v.pointer.replace(/\//g, '.')}`,
-      value: v.pointer,
-      message: `${v.message}, which namespace ${this.namespace} (Pod Security '${level}') refuses`,
-      fix: `${v.fix} (${this.typeName} ${this.name})`,
-    }));
   }
 
   /**

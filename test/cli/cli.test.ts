@@ -83,7 +83,7 @@ describe('cluster-blueprints check on hostile input', () => {
     const rules = json(r).findings.map((f: any) => `${f.rule} ${f.object}`);
     expect(rules).not.toContain('REF_SERVICE_SELECTOR Service/demo/redis');
     // and its pod template is graded like any other
-    expect(rules).toContain('SEC_RUN_AS_NON_ROOT ReplicationController/demo/redis');
+    expect(rules).toContain('PSS_RUN_AS_ROOT ReplicationController/demo/redis');
   });
 
   test('every file of a directory is checked; FIFOs, devices, oversized files and symlinks to them are skipped with a message', async () => {

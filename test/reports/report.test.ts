@@ -117,7 +117,7 @@ describe('CLI', () => {
     pod(bad).containers[0].securityContext.privileged = true;
     const r = await capture(['check', dirWith(bad), '--json']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out).findings[0].rule).toBe('SEC_PRIVILEGED');
+    expect(JSON.parse(r.out).findings[0].rule).toBe('PSS_PRIVILEGED');
   });
 
   test('capacity and diagram write their outputs', async () => {

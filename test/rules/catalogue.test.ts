@@ -115,9 +115,9 @@ describe('rule details', () => {
   });
 
   test('hostPath passes in a namespace that enforces privileged', () => {
-    const objects = mutated('SEC_HOST_PATH');
+    const objects = mutated('HOSTPATH_FORBIDDEN');
     find(objects, 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged';
-    expect(codes(objects).has('SEC_HOST_PATH')).toBe(false);
+    expect(codes(objects).has('HOSTPATH_FORBIDDEN')).toBe(false);
   });
 
   test('PORT_UNRESOLVED: a named probe port must be declared; a numeric one only when the container declares ports', () => {

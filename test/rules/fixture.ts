@@ -116,49 +116,73 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
-    'SEC_HOST_NAMESPACES',
+    'PSS_HOST_NAMESPACES',
     (o) => {
       pod(o).hostNetwork = true;
     },
   ],
   [
-    'SEC_PRIVILEGED',
+    'PSS_PRIVILEGED',
     (o) => {
       pod(o).containers[0].securityContext.privileged = true;
     },
   ],
   [
-    'SEC_CAPABILITIES',
+    'PSS_CAPABILITIES',
     (o) => {
       pod(o).containers[0].securityContext.capabilities = { add: ['SYS_ADMIN'], drop: ['ALL'] };
     },
   ],
   [
-    'SEC_HOST_PATH',
+    'HOSTPATH_FORBIDDEN',
     (o) => {
       pod(o).volumes.push({ name: 'h', hostPath: { path: '/etc' } });
     },
   ],
   [
-    'SEC_HOST_PORTS',
+    'PSS_VOLUME_TYPE',
+    (o) => {
+      pod(o).volumes.push({ name: 'n', nfs: { server: 'nfs.example.com', path: '/' } });
+    },
+  ],
+  [
+    'PSS_SYSCTL',
+    (o) => {
+      pod(o).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }];
+    },
+  ],
+  [
+    'PSS_HOST_PORTS',
     (o) => {
       pod(o).containers[0].ports[0].hostPort = 80;
     },
   ],
   [
-    'SEC_RUN_AS_NON_ROOT',
+    'PSS_PROC_MOUNT',
+    (o) => {
+      pod(o).containers[0].securityContext.procMount = 'Unmasked';
+    },
+  ],
+  [
+    'PSS_SELINUX',
+    (o) => {
+      pod(o).containers[0].securityContext.seLinuxOptions = { user: 'root' };
+    },
+  ],
+  [
+    'PSS_RUN_AS_ROOT',
     (o) => {
       pod(o).securityContext.runAsUser = 0;
     },
   ],
   [
-    'SEC_PRIVILEGE_ESCALATION',
+    'PSS_PRIVILEGE_ESCALATION',
     (o) => {
       delete pod(o).containers[0].securityContext.allowPrivilegeEscalation;
     },
   ],
   [
-    'SEC_SECCOMP',
+    'PSS_SECCOMP',
     (o) => {
       delete pod(o).securityContext.seccompProfile;
     },

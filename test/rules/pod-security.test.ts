@@ -80,7 +80,7 @@ describe('workloads: security holds whatever path the props take', () => {
       mounts: [{ volume: Volume.hostPath('etc', '/etc'), path: '/host-etc' }],
     });
     const issue = expectCode(() => renderApp(app), 'HOSTPATH_FORBIDDEN');
-    expect(issue.path).toBe('test/web');
+    expect(issue.path).toMatch(/^test\/web\//);
   });
 
   test('a NodeAgent whose namespace is a plain string is taken as restricted', () => {
