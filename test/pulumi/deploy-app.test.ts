@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { BlueprintChart, QuotaPreset, StatefulService, TeamNamespace, WebService } from '../../constructs';
 import { expectCode } from '../helpers';
 import { consumerApp } from './consumer-app';
-import { recordEngine, secretInputs, settled } from './engine';
+import { recordEngine, runAndSettle, secretInputs, settled } from './engine';
 
 /*
  * deployApp on a small consumer app under mocks: what the engine receives for a
@@ -20,8 +20,7 @@ describe('deployApp (mocks)', () => {
     pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw' }, ['consumer:dbPassword']);
     engine.length = 0;
     const provider = new k8s.Provider('cluster', { context: 'kind-shop' });
-    deployment = deployApp(consumerApp(), { provider });
-    await settled();
+    await runAndSettle(() => (deployment = deployApp(consumerApp(), { provider })));
   });
 
   test('the CRD comes first and its custom resource depends on it', () => {
@@ -70,8 +69,8 @@ describe('deployApp: namespaces another install owns', () => {
     db.backUp();
     pulumi.runtime.setAllConfig({}, []);
     engine.length = 0;
-    const deployment = deployApp(app);
-    await settled();
+    let deployment!: ReturnType<typeof deployApp>;
+    await runAndSettle(() => (deployment = deployApp(app)));
     expect([...deployment.prerequisites.keys()]).toEqual(['velero']);
     const reads = engine.filter((r) => r.readId !== undefined);
     expect(reads.map((r) => [r.type, r.name, r.readId, r.provider])).toEqual([

@@ -85,6 +85,23 @@ export function settled(): Promise<void> {
   return (pulumi.runtime as any).waitForRPCs();
 }
 
+/**
+ * Runs `program` and waits for its registrations without stack traces.
+ * Pulumi captures a stack for every promise (for leak reports), and formatted
+ * through jest's source maps that was about a third of a program run; no check
+ * reads them, and a failing check reports after the run, with traces back on.
+ */
+export async function runAndSettle(program: () => void): Promise<void> {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    program();
+    await settled();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Top-level inputs the engine receives as secrets. */
 export function secretInputs(r: EngineRegistration): string[] {
   return Object.keys(r.inputs ?? {})

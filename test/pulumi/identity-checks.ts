@@ -3,7 +3,7 @@ import { Annotations, SecretBackendKind, renderApp } from '../../constructs';
 import { DeploySecret, deployToolSecrets } from '../../pulumi';
 import { referencedSecrets } from '../../pulumi/resources';
 import { ENVIRONMENTS, buildEnvironment } from '../../stacks/environments';
-import { EngineRegistration, secretInputs, settled } from './engine';
+import { EngineRegistration, runAndSettle, secretInputs } from './engine';
 
 /*
  * The identity checks of the Pulumi program, shared by the identity test (which runs
@@ -73,8 +73,7 @@ export async function runProgram(engine: EngineRegistration[], env: string, prog
   });
   engine.length = 0;
   try {
-    program();
-    await settled();
+    await runAndSettle(program);
   } finally {
     spies.forEach((s) => s.mockRestore());
   }

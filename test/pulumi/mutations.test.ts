@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import * as ts from 'typescript';
-import { identityLines, recordEngine, settled } from './engine';
+import { identityLines, recordEngine, runAndSettle } from './engine';
 import { consumerApp } from './consumer-app';
 import { IDENTITY_CHECKS, IdentityCheck, ProgramRun, expectCustomResourcesAfterTheirCrd, runProgram } from './identity-checks';
 
@@ -122,8 +122,7 @@ async function failingChecks(deploy: DeployApp, only?: 'crdOrder'): Promise<{ fa
   if (only === 'crdOrder') {
     pulumi.runtime.setAllConfig({ 'cluster-blueprints:dbPassword': 'pw' }, ['cluster-blueprints:dbPassword']);
     engine.length = 0;
-    deploy(consumerApp());
-    await settled();
+    await runAndSettle(() => deploy(consumerApp()));
     return { failing: fails(() => expectCustomResourcesAfterTheirCrd([...engine])) ? ['crdOrder'] : [] };
   }
   const run = await runProgram(engine, 'dev', () => deployEnvironment(deploy));

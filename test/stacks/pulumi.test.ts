@@ -4,7 +4,7 @@ import { deployToolSecrets } from '../../pulumi';
 import { buildEnvironment, dev } from '../../stacks/environments';
 
 const SECRETS = deployToolSecrets(buildEnvironment(dev, undefined, SecretBackendKind.DEPLOY_TOOL));
-import { recordEngine, settled } from '../pulumi/engine';
+import { recordEngine, runAndSettle, settled } from '../pulumi/engine';
 
 /*
  * The repository's own Pulumi program (stacks/pulumi.ts → deployApp) under
@@ -37,8 +37,7 @@ describe('Pulumi program (mocks)', () => {
   beforeAll(async () => {
     configure('dev');
     engine.length = 0;
-    deployment = deployEnvironment();
-    await settled();
+    await runAndSettle(() => (deployment = deployEnvironment()));
   });
 
   test('the stack config picks the environment and the cluster', () => {
