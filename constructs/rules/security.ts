@@ -77,7 +77,7 @@ export const SECURITY_RULES: readonly Rule[] = [
     fix: SECRET_FIX,
     check: (ix) =>
       ix.objects.flatMap((o) => {
-        const hit = credentialString(o, '', o?.kind === 'Secret');
+        const hit = credentialString(o, o?.kind === 'Secret');
         return hit
           ? [v(o, hit.pointer, `holds a string that looks like ${hit.what} (not shown): it would be readable by anyone who reads the YAML`)]
           : [];
@@ -130,22 +130,37 @@ export const SECURITY_RULES: readonly Rule[] = [
 ];
 
 /** The first string of `value` (keys included) that looks like a credential, with its JSON pointer. */
-function credentialString(value: unknown, pointer: string, secret: boolean, depth = 0): { pointer: string; what: string } | undefined {
-  if (typeof value === 'string') {
-    const what = credentialIn(value);
-    return what ? { pointer, what } : undefined;
-  }
-  if (depth > 64 || value === null || typeof value !== 'object') return undefined;
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((x, i) => [String(i), x]) : Object.entries(value);
-  for (const [k, x] of entries) {
-    const at = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    // A Secret's data is where credentials belong (the library itself never writes one with values).
-    if (secret && depth === 0 && (k === 'data' || k === 'stringData')) continue;
-    // A key that is itself a credential is not echoed in the pointer either.
-    const what = Array.isArray(value) ? undefined : credentialIn(k);
-    if (what) return { pointer: `${pointer}/<redacted>`, what };
-    const found = credentialString(x, at, secret, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
+function credentialString(value: unknown, secret: boolean): { pointer: string; what: string } | undefined {
+  // Keys of the path walked so far; the pointer is only written for a hit (the walk visits every string of the output).
+  const keys: string[] = [];
+  const pointer = () => keys.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const walk = (x: unknown, depth: number): { pointer: string; what: string } | undefined => {
+    if (typeof x === 'string') {
+      const what = credentialIn(x);
+      return what ? { pointer: pointer(), what } : undefined;
+    }
+    if (depth > 64 || x === null || typeof x !== 'object') return undefined;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) {
+        keys.push(String(i));
+        const found = walk(x[i], depth + 1);
+        keys.pop();
+        if (found) return found;
+      }
+      return undefined;
+    }
+    for (const k of Object.keys(x)) {
+      // A Secret's data is where credentials belong (the library itself never writes one with values).
+      if (secret && depth === 0 && (k === 'data' || k === 'stringData')) continue;
+      // A key that is itself a credential is not echoed in the pointer either.
+      const what = credentialIn(k);
+      if (what) return { pointer: `${pointer()}/<redacted>`, what };
+      keys.push(k);
+      const found = walk((x as Record<string, unknown>)[k], depth + 1);
+      keys.pop();
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(value, 0);
 }
