@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, App, IResolver, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** A typed object of `kubernetes-models` or an `@kubernetes-models/*` package (`new Deployment({...})`). */
@@ -20,8 +20,88 @@ export interface TypedModel {
  */
 export function modelObject(scope: Construct, id: string, build: () => TypedModel): ApiObject {
   const { apiVersion, kind, metadata, ...body } = build().toJSON() as { apiVersion: string; kind: string; metadata?: ApiObjectMetadata };
-  const lazyBody = Object.fromEntries(
-    Object.keys(body).map((key) => [key, Lazy.any({ produce: () => (build().toJSON() as Record<string, unknown>)[key] })]),
+  return new ModelApiObject(scope, id, { apiVersion, kind, metadata }, Object.keys(body), build);
+}
+
+/** Thrown inside `plainJson` when a value is not plain JSON: cdk8s' own serialization decides then. */
+const NOT_PLAIN = Symbol('not plain JSON');
+
+/** Whether an app resolves with cdk8s' built-in resolvers only (an app's own come first, then these three). */
+function builtInResolversOnly(resolvers: readonly IResolver[]): boolean {
+  return (
+    resolvers.length === 3 &&
+    resolvers[0] instanceof LazyResolver &&
+    resolvers[1] instanceof ImplicitTokenResolver &&
+    resolvers[2] instanceof NumberStringUnionResolver
   );
-  return new ApiObject(scope, id, { apiVersion, kind, metadata, ...lazyBody });
+}
+
+/**
+ * An ApiObject whose body is a model's JSON. cdk8s serializes an object in
+ * three deep copies (resolve, sanitize with sorted keys, patch) and produces
+ * each lazy top-level key by building the model again. For a model's JSON,
+ * which is plain data, one copy does the same: the body is built once, then
+ * copied with keys sorted and null/undefined dropped, as cdk8s' `sanitizeValue`
+ * does. Anything else (JSON patches, an app's own resolvers, a value that is
+ * not plain JSON, such as a token) goes through cdk8s' `toJson` unchanged.
+ */
+class ModelApiObject extends ApiObject {
+  public constructor(
+    scope: Construct,
+    id: string,
+    head: { apiVersion: string; kind: string; metadata?: ApiObjectMetadata },
+    private readonly bodyKeys: readonly string[],
+    private readonly build: () => TypedModel,
+  ) {
+    super(scope, id, {
+      ...head,
+      ...Object.fromEntries(bodyKeys.map((key) => [key, Lazy.any({ produce: () => (build().toJSON() as Record<string, unknown>)[key] })])),
+    });
+  }
+
+  public override toJson(): any {
+    if ((this as unknown as { patches: unknown[] }).patches.length > 0 || !builtInResolversOnly(App.of(this).resolvers))
+      return super.toJson();
+    const body = this.build().toJSON() as Record<string, unknown>;
+    const props = (this as unknown as { props: Record<string, unknown> }).props;
+    const data: Record<string, unknown> = {};
+    for (const key of Object.keys(props)) data[key] = this.bodyKeys.includes(key) ? body[key] : props[key];
+    data.metadata = this.metadata.toJson();
+    let json: Record<string, unknown>;
+    try {
+      json = plainJson(data, !process.env.CDK8S_DISABLE_SORT) as Record<string, unknown>;
+    } catch (e) {
+      if (e === NOT_PLAIN) return super.toJson();
+      throw e;
+    }
+    // As cdk8s: apiVersion, kind and metadata first, then the rest.
+    const result: Record<string, unknown> = {};
+    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) if (k in json) result[k] = json[k];
+    return result;
+  }
+}
+
+/** A copy of plain JSON as cdk8s resolves and sanitizes it; throws NOT_PLAIN for anything a resolver or the sanitizer treats otherwise. */
+function plainJson(value: unknown, sortKeys: boolean): unknown {
+  if (value === null || value === undefined) return undefined;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') throw NOT_PLAIN;
+  if (Array.isArray(value)) return value.map((x) => plainJson(x, sortKeys));
+  const o = value as Record<string, unknown>;
+  // Resolvers act on class instances (Lazy, unions) and on anything with a resolve(); the sanitizer reads `constructor`.
+  if (
+    Object.getPrototypeOf(o) !== Object.prototype ||
+    Object.prototype.hasOwnProperty.call(o, 'constructor') ||
+    typeof o.resolve === 'function'
+  )
+    throw NOT_PLAIN;
+  const keys = Object.keys(o);
+  if (sortKeys) keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const x = plainJson(o[k], sortKeys);
+    if (x !== undefined && x !== null) out[k] = x;
+  }
+  return out;
 }

@@ -1,0 +1,54 @@
+import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { ConfigMap as ConfigMapModel } from 'kubernetes-models/v1';
+import { renderApp } from '../../constructs';
+import { modelObject } from '../../constructs/core/model-object';
+import { ENVIRONMENTS, buildEnvironment, environment } from '../../stacks/environments';
+
+/*
+ * A model's object serializes in one copy instead of cdk8s' three; the JSON
+ * must be what cdk8s' own ApiObject.toJson makes of the same object, key
+ * order included (the YAML is written in that order).
+ */
+const cdk8sJson = (o: ApiObject) => JSON.stringify(ApiObject.prototype.toJson.call(o));
+const modelObjects = (app: App) =>
+  app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.constructor.name === 'ModelApiObject');
+
+test.each(Object.keys(ENVIRONMENTS))('every model object of %s serializes as cdk8s does', (env) => {
+  const app = buildEnvironment(environment(env));
+  renderApp(app); // owners stamped, as at synth
+  const objects = modelObjects(app);
+  expect(objects.length).toBeGreaterThan(20);
+  for (const o of objects) expect(JSON.stringify(o.toJson())).toBe(cdk8sJson(o));
+});
+
+describe('what plain JSON cannot say goes through cdk8s', () => {
+  const chart = () => new Chart(new App(), 'c');
+  const deployment = (image: unknown) =>
+    new Deployment({
+      metadata: { name: 'web', namespace: 'n' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: image as string }] } },
+      },
+    });
+
+  test('a token inside the body', () => {
+    const o = modelObject(chart(), 'd', () => deployment(Lazy.any({ produce: () => 'nginx:1.27' })));
+    expect(o.toJson().spec.template.spec.containers[0].image).toBe('nginx:1.27');
+    expect(JSON.stringify(o.toJson())).toBe(cdk8sJson(o));
+  });
+
+  test('a JSON patch', () => {
+    const o = modelObject(chart(), 'd', () => deployment('nginx:1.27'));
+    o.addJsonPatch(JsonPatch.add('/spec/replicas', 3));
+    expect(o.toJson().spec.replicas).toBe(3);
+  });
+
+  test('nulls, undefined, empty values and a key named constructor', () => {
+    const o = modelObject(chart(), 'm', () => new ConfigMapModel({ metadata: { name: 'm' }, data: { b: '', constructor: 'x', a: '1' } }));
+    expect(() => o.toJson()).toThrow(/non-simple object/); // as cdk8s itself
+    const p = modelObject(chart(), 'p', () => new ConfigMapModel({ metadata: { name: 'p', labels: {} }, data: { b: '', a: '1' } }));
+    expect(JSON.stringify(p.toJson())).toBe(cdk8sJson(p));
+  });
+});
