@@ -738,7 +738,9 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const scratch = this.scratchMounts();
     for (const c of [...this.initContainers, ...this.containers]) {
       const paths = new Set<string>();
-      for (const m of containerToJson(c, scratch, undefined, c === this.containers[0] ? this.mainOnlyMounts() : []).volumeMounts ?? []) {
+      // The paths containerToJson mounts, in its order, without rendering the container.
+      const mounted = [...scratch, ...(c.props.mounts ?? [])].map((m) => ({ mountPath: m.path }));
+      for (const m of [...mounted, ...(c === this.containers[0] ? this.mainOnlyMounts() : [])]) {
         if (paths.has(m.mountPath))
           out.push({
             code: 'MOUNT_PATH_DUPLICATE',
