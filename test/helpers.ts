@@ -1,5 +1,13 @@
 import { App, Chart } from 'cdk8s';
-import { BlueprintChart, BlueprintError, renderApp, validateManifests } from '../constructs';
+import {
+  BlueprintChart,
+  BlueprintError,
+  QuotaPreset,
+  TeamNamespace,
+  TeamNamespaceProps,
+  renderApp,
+  validateManifests,
+} from '../constructs';
 
 /** A fresh app with one BlueprintChart owned by `test`. */
 export function testChart(id = 'test'): { app: App; chart: BlueprintChart } {
@@ -7,6 +15,16 @@ export function testChart(id = 'test'): { app: App; chart: BlueprintChart } {
   const chart = new BlueprintChart(app, id, { owner: 'test' });
   return { app, chart };
 }
+
+/** A test chart with the team namespace 'shop' (quota MEDIUM unless `props` say otherwise). */
+export function teamChart(props: TeamNamespaceProps = {}): { app: App; chart: BlueprintChart; team: TeamNamespace } {
+  const { app, chart } = testChart();
+  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM, ...props });
+  return { app, chart, team };
+}
+
+/** Image and port of a plain web container, for tests that need any WebService. */
+export const WEB = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
 
 /** Renders the app through the library's own synth path (checks + schema) and returns every object. */
 export function render(app: App): any[] {

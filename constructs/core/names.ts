@@ -70,6 +70,11 @@ export function nameIssue(rule: NameRule, field: string, value: unknown): IssueI
   return { code: 'NAME_INVALID', field, value, message: `is not a valid ${rule}`, fix: HINTS[rule] };
 }
 
+/** The issues of a namespaced object's `name` and `namespace`, both held to `rule`. */
+export function objectNameIssues(rule: NameRule, name: unknown, namespace: unknown): (IssueInput | undefined)[] {
+  return [nameIssue(rule, 'name', name), nameIssue(rule, 'namespace', namespace)];
+}
+
 /**
  * `LABEL_INVALID` unless `value` (when given) is a label value: at most 63
  * characters of letters, digits, '-', '_' and '.', alphanumeric at both ends.

@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, objectNameIssues } from '../core/names';
 import {
   ComputeResource,
   ContainerCompute,
@@ -95,12 +95,7 @@ export class LimitRange extends Construct {
     const problems = new Problems(this, 'LimitRange');
     this.name = props.name ?? 'limits';
     this.namespace = props.namespace;
-    for (const [field, value] of [
-      ['name', this.name],
-      ['namespace', this.namespace],
-    ] as const) {
-      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, value));
-    }
+    problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
     const c = props.container ?? {};
     const declared = {
       default: resolveCompute(problems, 'container.default', c.default),

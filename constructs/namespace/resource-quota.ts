@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, objectNameIssues } from '../core/names';
 import { Cpu, CpuInput, Memory, MemoryInput, Storage, StorageInput } from '../core/quantity';
 
 /** Hard limits of a namespace. @see https://kubernetes.io/docs/concepts/policy/resource-quotas/ */
@@ -229,12 +229,7 @@ export class ResourceQuota extends Construct {
     const problems = new Problems(this, 'ResourceQuota');
     this.name = props.name ?? 'quota';
     this.namespace = props.namespace;
-    for (const [field, value] of [
-      ['name', this.name],
-      ['namespace', this.namespace],
-    ] as const) {
-      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, value));
-    }
+    problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
     this.hard = resolveQuota(problems, 'limits', props.limits ?? QuotaPreset.SMALL);
     problems.throwIfAny();
     this.apiObject = new k8s.KubeResourceQuota(this, 'Resource', {

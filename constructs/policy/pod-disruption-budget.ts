@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, isLabelKey, isLabelValue, nameIssue } from '../core/names';
+import { NameRule, isLabelKey, isLabelValue, objectNameIssues } from '../core/names';
 
 /** A count (`2`) or a percentage (`'50%'`) of pods. */
 export type PodCount = number | `${number}%`;
@@ -70,12 +70,7 @@ export class PodDisruptionBudget extends Construct {
     const problems = new Problems(this, 'PodDisruptionBudget');
     this.name = props.name;
     this.namespace = props.namespace;
-    for (const [field, value] of [
-      ['name', props.name],
-      ['namespace', props.namespace],
-    ] as const) {
-      problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value));
-    }
+    problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, props.name, props.namespace));
     problems.check(props.minAvailable !== undefined && props.maxUnavailable !== undefined, {
       code: 'PDB_INVALID',
       field: 'minAvailable',

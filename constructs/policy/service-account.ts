@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, objectNameIssues } from '../core/names';
 
 /** One RBAC rule: verbs on resources of API groups, all named (no `*`). */
 export interface PolicyRule {
@@ -56,12 +56,7 @@ export class ServiceAccount extends Construct {
     const problems = new Problems(this, 'ServiceAccount');
     this.name = props.name ?? id;
     this.namespace = props.namespace;
-    for (const [field, value] of [
-      ['name', this.name],
-      ['namespace', this.namespace],
-    ] as const) {
-      problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, field, value));
-    }
+    problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, this.name, this.namespace));
     problems.throwIfAny();
     modelObject(
       this,

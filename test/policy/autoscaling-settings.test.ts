@@ -1,20 +1,13 @@
 import { Duration } from 'cdk8s';
-import { HpaMetric, QuotaPreset, ScalingSelectPolicy, TeamNamespace, WebService } from '../../constructs';
-import { expectCode, find, renderChart, testChart } from '../helpers';
-
-const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
-function setup() {
-  const { chart } = testChart();
-  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
-  return { chart, team };
-}
+import { HpaMetric, ScalingSelectPolicy, WebService } from '../../constructs';
+import { expectCode, find, renderChart, WEB, teamChart } from '../helpers';
 
 describe('HPA on custom and external metrics, with behavior', () => {
   test('Pods, Object and External metrics render next to CPU; behavior overrides the defaults', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     new WebService(chart, 'api', {
       namespace: team,
-      ...web,
+      ...WEB,
       resources: { requests: { cpu: '100m', memory: '128Mi' } },
       autoscaling: {
         maxReplicas: 10,
@@ -47,8 +40,8 @@ describe('HPA on custom and external metrics, with behavior', () => {
   });
 
   test('custom metrics alone: no CPU metric is added', () => {
-    const { chart, team } = setup();
-    new WebService(chart, 'api', { namespace: team, ...web, autoscaling: { maxReplicas: 4, metrics: [HpaMetric.pods('rps', '10')] } });
+    const { chart, team } = teamChart();
+    new WebService(chart, 'api', { namespace: team, ...WEB, autoscaling: { maxReplicas: 4, metrics: [HpaMetric.pods('rps', '10')] } });
     expect(find(renderChart(chart), 'HorizontalPodAutoscaler', 'api').spec.metrics.map((m: any) => m.type)).toEqual(['Pods']);
   });
 
@@ -65,9 +58,9 @@ describe('HPA on custom and external metrics, with behavior', () => {
       { behavior: { scaleDown: { policies: [{ type: 'Percent' as const, value: 0, period: Duration.seconds(60) }] } } },
     ],
   ])('HPA_BEHAVIOR_INVALID: %s', (_what, extra) => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     expectCode(
-      () => new WebService(chart, 'api', { namespace: team, ...web, autoscaling: { maxReplicas: 4, ...extra } }),
+      () => new WebService(chart, 'api', { namespace: team, ...WEB, autoscaling: { maxReplicas: 4, ...extra } }),
       'HPA_BEHAVIOR_INVALID',
     );
   });
@@ -78,9 +71,9 @@ describe('HPA on custom and external metrics, with behavior', () => {
     ['a negative target', HpaMetric.pods('rps', '-5')],
     ['a bad metric name', HpaMetric.pods('requests per second', '5')],
   ])('HPA_METRIC_INVALID: %s', (_what, metric) => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     expectCode(
-      () => new WebService(chart, 'api', { namespace: team, ...web, autoscaling: { maxReplicas: 4, metrics: [metric] } }),
+      () => new WebService(chart, 'api', { namespace: team, ...WEB, autoscaling: { maxReplicas: 4, metrics: [metric] } }),
       'HPA_METRIC_INVALID',
     );
   });

@@ -15,7 +15,7 @@ import {
   secretDeclarations,
   validateManifests,
 } from '../../constructs';
-import { expectCode, find, render } from '../helpers';
+import { WEB, expectCode, find, render } from '../helpers';
 
 function setup(backend: SecretBackend | null = SecretBackend.externalSecrets({ store: 'vault' })) {
   const app = new App();
@@ -25,13 +25,11 @@ function setup(backend: SecretBackend | null = SecretBackend.externalSecrets({ s
   return { app, chart, team };
 }
 
-const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
-
 describe('SecretDeclaration', () => {
   test('the External Secrets backend renders one ExternalSecret per declaration, against the named store', () => {
     const { app, team } = setup(SecretBackend.externalSecrets({ store: 'vault', refreshInterval: Duration.minutes(15) }));
     const creds = new SecretDeclaration(team, 'db-credentials', { namespace: team, keys: ['user', 'password'] });
-    new WebService(team, 'web', { namespace: team, ...web, env: { DB_PASSWORD: EnvValue.fromSecret(creds, 'password') } });
+    new WebService(team, 'web', { namespace: team, ...WEB, env: { DB_PASSWORD: EnvValue.fromSecret(creds, 'password') } });
     const objects = render(app);
     const es = find(objects, 'ExternalSecret', 'db-credentials');
     expect(es.apiVersion).toBe('external-secrets.io/v1'); // ESO 0.17+ serves only v1
@@ -90,16 +88,16 @@ describe('SecretDeclaration', () => {
     const { team } = setup();
     const creds = new SecretDeclaration(team, 'creds', { namespace: 'elsewhere', keys: ['password'] });
     expectCode(
-      () => new WebService(team, 'web', { namespace: team, ...web, mounts: [{ volume: Volume.fromSecret(creds), path: '/creds' }] }),
+      () => new WebService(team, 'web', { namespace: team, ...WEB, mounts: [{ volume: Volume.fromSecret(creds), path: '/creds' }] }),
       'SECRET_NAMESPACE_MISMATCH',
     );
-    expectCode(() => new WebService(team, 'web2', { namespace: team, ...web, imagePullSecrets: [creds] }), 'SECRET_NAMESPACE_MISMATCH');
+    expectCode(() => new WebService(team, 'web2', { namespace: team, ...WEB, imagePullSecrets: [creds] }), 'SECRET_NAMESPACE_MISMATCH');
   });
 
   test('imagePullSecrets render on the pod', () => {
     const { app, team } = setup();
     const pull = new SecretDeclaration(team, 'registry', { namespace: team, keys: ['.dockerconfigjson'] });
-    new WebService(team, 'web', { namespace: team, ...web, imagePullSecrets: [pull] });
+    new WebService(team, 'web', { namespace: team, ...WEB, imagePullSecrets: [pull] });
     expect(find(render(app), 'Deployment', 'web').spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry' }]);
   });
 

@@ -1,19 +1,12 @@
-import { ExternalTrafficPolicy, QuotaPreset, ServiceType, TeamNamespace, WebService } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
-
-const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
-function setup(quota: QuotaPreset | { pods: number; servicesLoadBalancers?: number; servicesNodePorts?: number } = QuotaPreset.LARGE) {
-  const { chart } = testChart();
-  const team = new TeamNamespace(chart, 'shop', { quota });
-  return { chart, team };
-}
+import { ExternalTrafficPolicy, QuotaPreset, ServiceType, WebService } from '../../constructs';
+import { catchBlueprintError, expectCode, find, renderChart, WEB, teamChart } from '../helpers';
 
 describe('NodePort and LoadBalancer Services', () => {
   test('a LoadBalancer with Local policy, source ranges and annotations; clients reach it through the default deny', () => {
-    const { chart, team } = setup({ pods: 20, servicesLoadBalancers: 1, servicesNodePorts: 1 });
+    const { chart, team } = teamChart({ quota: { pods: 20, servicesLoadBalancers: 1, servicesNodePorts: 1 } });
     new WebService(chart, 'api', {
       namespace: team,
-      ...web,
+      ...WEB,
       serviceType: ServiceType.LOAD_BALANCER,
       externalTrafficPolicy: ExternalTrafficPolicy.LOCAL,
       loadBalancerSourceRanges: ['203.0.113.0/24', '2001:db8::/32'],
@@ -32,8 +25,8 @@ describe('NodePort and LoadBalancer Services', () => {
   });
 
   test('a NodePort under the Cluster policy is opened to any address (SNAT hides the client)', () => {
-    const { chart, team } = setup({ pods: 20, servicesNodePorts: 1 });
-    new WebService(chart, 'api', { namespace: team, ...web, serviceType: ServiceType.NODE_PORT });
+    const { chart, team } = teamChart({ quota: { pods: 20, servicesNodePorts: 1 } });
+    new WebService(chart, 'api', { namespace: team, ...WEB, serviceType: ServiceType.NODE_PORT });
     const objects = renderChart(chart);
     expect(find(objects, 'Service', 'api').spec.type).toBe('NodePort');
     expect(find(objects, 'NetworkPolicy', 'allow-api-from-ext-api-clients').spec.ingress[0].from).toEqual([
@@ -43,9 +36,9 @@ describe('NodePort and LoadBalancer Services', () => {
   });
 
   test('QUOTA_SERVICES_EXCEEDED: load balancers, and the node ports a LoadBalancer allocates', () => {
-    const { chart, team } = setup(QuotaPreset.MEDIUM); // 1 load balancer, 0 node ports
-    new WebService(chart, 'a', { namespace: team, ...web, serviceType: ServiceType.LOAD_BALANCER });
-    new WebService(chart, 'b', { namespace: team, ...web, serviceType: ServiceType.LOAD_BALANCER, allocateLoadBalancerNodePorts: false });
+    const { chart, team } = teamChart(); // 1 load balancer, 0 node ports
+    new WebService(chart, 'a', { namespace: team, ...WEB, serviceType: ServiceType.LOAD_BALANCER });
+    new WebService(chart, 'b', { namespace: team, ...WEB, serviceType: ServiceType.LOAD_BALANCER, allocateLoadBalancerNodePorts: false });
     const err = catchBlueprintError(() => renderChart(chart));
     expect(err.issues.filter((i) => i.code === 'QUOTA_SERVICES_EXCEEDED').map((i) => [i.field, i.value])).toEqual([
       ['quota.servicesLoadBalancers', 2],
@@ -54,8 +47,8 @@ describe('NodePort and LoadBalancer Services', () => {
   });
 
   test('without node ports, one LoadBalancer fits the MEDIUM preset', () => {
-    const { chart, team } = setup(QuotaPreset.MEDIUM);
-    new WebService(chart, 'a', { namespace: team, ...web, serviceType: ServiceType.LOAD_BALANCER, allocateLoadBalancerNodePorts: false });
+    const { chart, team } = teamChart();
+    new WebService(chart, 'a', { namespace: team, ...WEB, serviceType: ServiceType.LOAD_BALANCER, allocateLoadBalancerNodePorts: false });
     expect(find(renderChart(chart), 'Service', 'a').spec.allocateLoadBalancerNodePorts).toBe(false);
   });
 
@@ -65,14 +58,14 @@ describe('NodePort and LoadBalancer Services', () => {
     ['a source range that is no CIDR', { serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.0/33'] }],
     ['an address without a prefix', { serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.1'] }],
   ])('SERVICE_INVALID: %s', (_what, extra) => {
-    const { chart, team } = setup();
-    expectCode(() => new WebService(chart, 'api', { namespace: team, ...web, ...extra }), 'SERVICE_INVALID');
+    const { chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+    expectCode(() => new WebService(chart, 'api', { namespace: team, ...WEB, ...extra }), 'SERVICE_INVALID');
   });
 
   test('ANNOTATION_SECRET on a Service', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart({ quota: QuotaPreset.LARGE });
     expectCode(
-      () => new WebService(chart, 'api', { namespace: team, ...web, serviceAnnotations: { 'example.com/api-key': 'k-123' } }),
+      () => new WebService(chart, 'api', { namespace: team, ...WEB, serviceAnnotations: { 'example.com/api-key': 'k-123' } }),
       'ANNOTATION_SECRET',
     );
   });

@@ -3,7 +3,6 @@ import {
   PersistentVolumeClaim,
   PodSecurityLevel,
   Probe,
-  QuotaPreset,
   SecretBackend,
   SecretDeclaration,
   SecretRef,
@@ -12,22 +11,16 @@ import {
   WebService,
   Worker,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, testChart, WEB, teamChart } from '../helpers';
 
 /*
  * The settings users reach for (issue 12): each is typed, validated against
  * the API's rules, and renders schema-valid YAML.
  */
-function setup(podSecurity = PodSecurityLevel.RESTRICTED) {
-  const { app, chart } = testChart();
-  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM, podSecurity: { enforce: podSecurity } });
-  return { app, chart, team };
-}
-const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
 
 describe('gRPC probes', () => {
   test('render the grpc handler with its port and service', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     new WebService(chart, 'api', {
       namespace: team,
       image: 'ghcr.io/acme/api:1.0.0',
@@ -41,24 +34,24 @@ describe('gRPC probes', () => {
   });
 
   test('PROBE_INVALID: a port out of range', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     const issue = expectCode(() => new Worker(chart, 'w', { namespace: team, image: 'a:1', liveness: Probe.grpc(70000) }), 'PROBE_INVALID');
     expect(issue.field).toBe('container.liveness.grpc.port');
   });
 
   test('PORT_UNRESOLVED: a gRPC probe on a port the container does not declare', () => {
-    const { chart, team } = setup();
-    new WebService(chart, 'api', { namespace: team, ...web, readiness: Probe.grpc(9090) });
+    const { chart, team } = teamChart();
+    new WebService(chart, 'api', { namespace: team, ...WEB, readiness: Probe.grpc(9090) });
     expectCode(() => renderChart(chart), 'PORT_UNRESOLVED');
   });
 });
 
 describe('imagePullSecrets and pod annotations', () => {
   test('render on the pod template', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     new WebService(chart, 'api', {
       namespace: team,
-      ...web,
+      ...WEB,
       imagePullSecrets: [
         new SecretDeclaration(chart, 'registry-credentials', {
           namespace: team,
@@ -74,13 +67,13 @@ describe('imagePullSecrets and pod annotations', () => {
   });
 
   test('PULL_SECRET_DUPLICATE', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     const s = SecretRef.fromName('registry');
     expectCode(() => new Worker(chart, 'w', { namespace: team, image: 'a:1', imagePullSecrets: [s, s] }), 'PULL_SECRET_DUPLICATE');
   });
 
   test('ANNOTATION_INVALID: a key that is not a qualified name, or too much data', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     const issue = expectCode(
       () => new Worker(chart, 'a', { namespace: team, image: 'a:1', podAnnotations: { 'bad key!': 'x' } }),
       'ANNOTATION_INVALID',
@@ -99,14 +92,14 @@ describe('imagePullSecrets and pod annotations', () => {
     ['example.com/auth', 'Bearer abcdefghijklmnop'],
     ['example.com/api-token', 'anything'],
   ])('ANNOTATION_SECRET: %s', (key, value) => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     const err = catchBlueprintError(() => new Worker(chart, 'w', { namespace: team, image: 'a:1', podAnnotations: { [key]: value } }));
     expect(err.code).toBe('ANNOTATION_SECRET');
     expect(err.message).not.toContain(value);
   });
 
   test('the name of a Secret is not a secret', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     new Worker(chart, 'w', { namespace: team, image: 'a:1', podAnnotations: { 'nginx.ingress.kubernetes.io/auth-secret': 'basic-auth' } });
     expect(renderChart(chart).length).toBeGreaterThan(0);
   });
@@ -114,7 +107,7 @@ describe('imagePullSecrets and pod annotations', () => {
 
 describe('claim, CSI and NFS volumes on ordinary workloads', () => {
   test('render as pod volumes, schema-valid', () => {
-    const { chart, team } = setup(PodSecurityLevel.BASELINE);
+    const { chart, team } = teamChart({ podSecurity: { enforce: PodSecurityLevel.BASELINE } });
     const uploads = new PersistentVolumeClaim(chart, 'uploads', {
       namespace: team,
       size: '10Gi',
@@ -153,7 +146,7 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
   test('VOLUME_INVALID: an NFS server or path the kubelet cannot mount', () => {
     expectCode(() => Volume.nfs('a', 'not a host', '/x'), 'VOLUME_INVALID');
     expectCode(() => Volume.nfs('a', '10.0.0.5', 'relative'), 'VOLUME_INVALID');
-    const { chart } = setup();
+    const { chart } = teamChart();
     expectCode(() => new PersistentVolumeClaim(chart, 'Bad_Claim', { namespace: 'shop', size: '1Gi' }), 'NAME_INVALID');
     expectCode(() => new PersistentVolumeClaim(chart, 'c', { namespace: 'shop', size: '1Gi', accessModes: [] }), 'CLAIM_INVALID');
   });
@@ -171,7 +164,7 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
   });
 
   test('VOLUME_FORBIDDEN: NFS in a restricted namespace; claims and CSI are admitted', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     const uploads = new PersistentVolumeClaim(chart, 'uploads', { namespace: team, size: '1Gi' });
     new Worker(chart, 'ok', {
       namespace: team,

@@ -28,25 +28,17 @@ import {
   renderApp,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart } from '../helpers';
-
-function setup(quota = QuotaPreset.MEDIUM) {
-  const { app, chart } = testChart();
-  const team = new TeamNamespace(chart, 'shop', { quota });
-  return { app, chart, team };
-}
-
-const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
+import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart, WEB, teamChart } from '../helpers';
 
 describe('WebService', () => {
   test('defaults snapshot', () => {
-    const { chart, team } = setup();
-    new WebService(chart, 'web', { namespace: team, ...web });
+    const { chart, team } = teamChart();
+    new WebService(chart, 'web', { namespace: team, ...WEB });
     expect(renderChart(chart).filter((o) => o.metadata.namespace === 'shop' && o.metadata.name === 'web')).toMatchSnapshot();
   });
 
   test('all props snapshot', () => {
-    const { chart, team } = setup(QuotaPreset.LARGE);
+    const { chart, team } = teamChart({ quota: QuotaPreset.LARGE });
     const cm = new ConfigMap(chart, 'web-config', { namespace: 'shop', data: { MODE: 'prod' }, files: { 'app.yaml': 'feature: on\n' } });
     const high = new PriorityClass(chart, 'high', { value: 1000 });
     const webSecrets = new SecretDeclaration(chart, 'web-secrets', {
@@ -56,7 +48,7 @@ describe('WebService', () => {
     });
     new WebService(chart, 'web', {
       namespace: team,
-      ...web,
+      ...WEB,
       name: 'storefront',
       version: '1.4.2',
       component: 'frontend',
@@ -116,8 +108,8 @@ describe('WebService', () => {
   });
 
   test('sub-parts stay reachable and serviceDnsName is typed', () => {
-    const { chart, team } = setup();
-    const svc = new WebService(chart, 'web', { namespace: team, ...web, autoscaling: { maxReplicas: 5 } });
+    const { chart, team } = teamChart();
+    const svc = new WebService(chart, 'web', { namespace: team, ...WEB, autoscaling: { maxReplicas: 5 } });
     expect(svc.deployment.kind).toBe('Deployment');
     expect(svc.service.kind).toBe('Service');
     expect(svc.autoscaler?.kind).toBe('HorizontalPodAutoscaler');
@@ -126,9 +118,9 @@ describe('WebService', () => {
   });
 
   test('autoscaled: replicas omitted, HPA v2 with stabilization; fixed: replicas set', () => {
-    const { chart, team } = setup();
-    new WebService(chart, 'auto', { namespace: team, ...web, autoscaling: { maxReplicas: 6 } });
-    new WebService(chart, 'fixed', { namespace: team, ...web, replicas: 3 });
+    const { chart, team } = teamChart();
+    new WebService(chart, 'auto', { namespace: team, ...WEB, autoscaling: { maxReplicas: 6 } });
+    new WebService(chart, 'fixed', { namespace: team, ...WEB, replicas: 3 });
     const objects = renderChart(chart);
     expect(find(objects, 'Deployment', 'auto').spec.replicas).toBeUndefined();
     expect(find(objects, 'Deployment', 'fixed').spec.replicas).toBe(3);
@@ -142,8 +134,8 @@ describe('WebService', () => {
   });
 
   test('restricted security context, no token, /tmp emptyDir, IfNotPresent, zero-downtime rollout, preStop', () => {
-    const { chart, team } = setup();
-    new WebService(chart, 'web', { namespace: team, ...web });
+    const { chart, team } = teamChart();
+    new WebService(chart, 'web', { namespace: team, ...WEB });
     const d = find(renderChart(chart), 'Deployment', 'web');
     const pod = d.spec.template.spec;
     const c = pod.containers[0];
@@ -166,9 +158,9 @@ describe('WebService', () => {
   });
 
   test('topology spread only when it can have 2+ replicas', () => {
-    const { chart, team } = setup();
-    new WebService(chart, 'one', { namespace: team, ...web, replicas: 1 });
-    new WebService(chart, 'two', { namespace: team, ...web, replicas: 2 });
+    const { chart, team } = teamChart();
+    new WebService(chart, 'one', { namespace: team, ...WEB, replicas: 1 });
+    new WebService(chart, 'two', { namespace: team, ...WEB, replicas: 2 });
     const objects = renderChart(chart);
     expect(find(objects, 'Deployment', 'one').spec.template.spec.topologySpreadConstraints).toBeUndefined();
     expect(find(objects, 'Deployment', 'two').spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([
@@ -179,9 +171,9 @@ describe('WebService', () => {
 
   test('a config change rolls the pods (content hash in the template)', () => {
     const hashFor = (content: string) => {
-      const { chart, team } = setup();
+      const { chart, team } = teamChart();
       const cm = new ConfigMap(chart, 'conf', { namespace: 'shop', files: { 'reverseproxy.conf': content } });
-      new WebService(chart, 'web', { namespace: team, ...web, mounts: [{ volume: Volume.fromConfigMap(cm), path: '/etc/nginx/conf.d' }] });
+      new WebService(chart, 'web', { namespace: team, ...WEB, mounts: [{ volume: Volume.fromConfigMap(cm), path: '/etc/nginx/conf.d' }] });
       return find(renderChart(chart), 'Deployment', 'web').spec.template.metadata.annotations['cluster-blueprints.io/config-hash'];
     };
     expect(hashFor('a')).toMatch(/^[0-9a-f]{16}$/);
@@ -190,9 +182,9 @@ describe('WebService', () => {
   });
 
   test('QoS Guaranteed mirrors limits into requests; BestEffort only by opt-in', () => {
-    const { chart, team } = setup();
-    new WebService(chart, 'g', { namespace: team, ...web, qos: Qos.GUARANTEED, resources: ResourcePreset.SMALL });
-    new WebService(chart, 'be', { namespace: 'plain', ...web, qos: Qos.BEST_EFFORT });
+    const { chart, team } = teamChart();
+    new WebService(chart, 'g', { namespace: team, ...WEB, qos: Qos.GUARANTEED, resources: ResourcePreset.SMALL });
+    new WebService(chart, 'be', { namespace: 'plain', ...WEB, qos: Qos.BEST_EFFORT });
     const objects = renderApp(chart.node.root as App).flatMap((r) => r.objects);
     const g = find(objects, 'Deployment', 'g').spec.template.spec.containers[0].resources;
     expect(g.requests).toEqual(g.limits);
@@ -201,7 +193,7 @@ describe('WebService', () => {
 
   test('outside a TeamNamespace, containers get ResourcePreset.SMALL', () => {
     const { app, chart } = testChart();
-    new WebService(chart, 'web', { namespace: 'plain', ...web });
+    new WebService(chart, 'web', { namespace: 'plain', ...WEB });
     const c = find(
       renderApp(app).flatMap((r) => r.objects),
       'Deployment',
@@ -211,10 +203,10 @@ describe('WebService', () => {
   });
 
   test('canary: two Deployments behind one Service selector, weighted by replicas', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     const svc = new WebService(chart, 'web', {
       namespace: team,
-      ...web,
+      ...WEB,
       replicas: 4,
       release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0', replicas: 1 }),
     });
@@ -222,7 +214,7 @@ describe('WebService', () => {
     const stable = find(objects, 'Deployment', 'web');
     const canary = find(objects, 'Deployment', 'web-canary');
     expect(canary.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.5.0');
-    expect(stable.spec.template.spec.containers[0].image).toBe(web.image);
+    expect(stable.spec.template.spec.containers[0].image).toBe(WEB.image);
     const selector = find(objects, 'Service', 'web').spec.selector;
     for (const d of [stable, canary]) expect(d.spec.template.metadata.labels).toMatchObject(selector);
     expect(stable.spec.selector.matchLabels).not.toEqual(canary.spec.selector.matchLabels);
@@ -233,29 +225,29 @@ describe('WebService', () => {
   });
 
   test('blue/green: the Service selects the active colour only', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     new WebService(chart, 'web', {
       namespace: team,
-      ...web,
+      ...WEB,
       release: Release.blueGreen({ active: Color.GREEN, idleImage: 'ghcr.io/acme/web:1.3.0' }),
     });
     const objects = renderChart(chart);
     expect(find(objects, 'Service', 'web').spec.selector['cluster-blueprints.io/release-color']).toBe('green');
     expect(find(objects, 'Deployment', 'web-blue').spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.3.0');
-    expect(find(objects, 'Deployment', 'web-green').spec.template.spec.containers[0].image).toBe(web.image);
+    expect(find(objects, 'Deployment', 'web-green').spec.template.spec.containers[0].image).toBe(WEB.image);
   });
 
   test('recreate strategy has no surge', () => {
-    const { chart, team } = setup();
-    const svc = new WebService(chart, 'web', { namespace: team, ...web, replicas: 3, release: Release.recreate() });
+    const { chart, team } = teamChart();
+    const svc = new WebService(chart, 'web', { namespace: team, ...WEB, replicas: 3, release: Release.recreate() });
     expect(find(renderChart(chart), 'Deployment', 'web').spec.strategy).toEqual({ type: 'Recreate' });
     expect(svc.maxPods).toBe(3);
   });
 
   test('sidecar, adapter, ambassador and init containers share the pod volumes', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     const logs = Volume.emptyDir('logs');
-    const svc = new WebService(chart, 'web', { namespace: team, ...web, mounts: [{ volume: logs, path: '/var/log/app' }] });
+    const svc = new WebService(chart, 'web', { namespace: team, ...WEB, mounts: [{ volume: logs, path: '/var/log/app' }] });
     svc.addSidecar({
       name: 'shipper',
       image: 'fluent/fluent-bit:3.1.4',
@@ -274,10 +266,10 @@ describe('WebService', () => {
   });
 
   test('network intents open exactly the declared paths, on both ends', () => {
-    const { chart, team } = setup();
+    const { chart, team } = teamChart();
     const other = new TeamNamespace(chart, 'ops', { quota: QuotaPreset.SMALL });
-    const api = new WebService(chart, 'api', { namespace: team, ...web });
-    const front = new WebService(chart, 'front', { namespace: other, ...web });
+    const api = new WebService(chart, 'api', { namespace: team, ...WEB });
+    const front = new WebService(chart, 'front', { namespace: other, ...WEB });
     const worker = new Worker(chart, 'jobs', { namespace: team, image: 'ghcr.io/acme/jobs:2.0.0' });
     const r = api.allowFrom(front);
     expect(r.policies).toHaveLength(2);
@@ -308,7 +300,7 @@ describe('WebService errors', () => {
     const app = new App();
     const chart = new BlueprintChart(app, 'c', { owner: 'o', ...chartProps });
     const team = new TeamNamespace(chart, 'shop', { quota });
-    const svc = new WebService(chart, 'web', { namespace: team, ...web, ...props });
+    const svc = new WebService(chart, 'web', { namespace: team, ...WEB, ...props });
     return { app, svc, render: () => renderApp(app) };
   };
 
@@ -426,7 +418,7 @@ describe('WebService errors', () => {
       const team = new TeamNamespace(chart, 'shop', {
         quota: { requestsCpu: '1', limitsCpu: '2', requestsMemory: '4Gi', limitsMemory: '8Gi', pods: 50 },
       });
-      new WebService(chart, 'web', { namespace: team, ...web, replicas: 8 });
+      new WebService(chart, 'web', { namespace: team, ...WEB, replicas: 8 });
       // 8 + 2 surge = 10 pods × 100m default request = 1 CPU: fits exactly; limits 10 × 500m = 5 > 2
       const err = catchBlueprintError(() => renderApp(app));
       expect(err.issues.map((i) => i.field)).toEqual(['quota.limitsCpu']);
@@ -442,7 +434,7 @@ describe('WebService errors', () => {
       const app = new App();
       const chart = new BlueprintChart(app, 'c', { owner: 'o' });
       const team = new TeamNamespace(chart, 'shop', { containerLimits: { min: { cpu: '10m' } } });
-      new WebService(chart, 'web', { namespace: team, ...web, resources: { requests: { cpu: '100m' } } });
+      new WebService(chart, 'web', { namespace: team, ...WEB, resources: { requests: { cpu: '100m' } } });
       expect(catchBlueprintError(() => renderApp(app)).codes).toContain('QUOTA_RESOURCES_MISSING');
     });
 
@@ -462,7 +454,7 @@ describe('WebService errors', () => {
       const { app, chart } = testChart();
       new WebService(chart, 'web', {
         namespace: 'plain',
-        ...web,
+        ...WEB,
         resources: { limits: { memory: '256Mi' } },
         qos: Qos.BURSTABLE,
         autoscaling: { maxReplicas: 4, cpuUtilization: 50 },
@@ -502,8 +494,8 @@ describe('WebService errors', () => {
 
     test('all failures of a synth are reported together', () => {
       const { app, chart } = testChart();
-      new WebService(chart, 'a', { namespace: 'plain', ...web, liveness: Probe.http('/x', 'nope') });
-      new WebService(chart, 'b', { namespace: 'plain', ...web, preStop: Hook.sleep(Duration.seconds(40)) });
+      new WebService(chart, 'a', { namespace: 'plain', ...WEB, liveness: Probe.http('/x', 'nope') });
+      new WebService(chart, 'b', { namespace: 'plain', ...WEB, preStop: Hook.sleep(Duration.seconds(40)) });
       expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['PRESTOP_EXCEEDS_GRACE', 'PORT_UNRESOLVED']);
     });
   });
@@ -575,7 +567,7 @@ describe('WebService properties', () => {
       fc.property(invalid, (p) => {
         const app = new App();
         const chart = new BlueprintChart(app, 'c', { owner: 'o' });
-        expect(() => new WebService(chart, 'web', { namespace: 'shop', ...web, ...p } as any)).toThrow(BlueprintError);
+        expect(() => new WebService(chart, 'web', { namespace: 'shop', ...WEB, ...p } as any)).toThrow(BlueprintError);
       }),
       { numRuns: 100 },
     );
