@@ -7,18 +7,22 @@ import { renderApp } from '../../constructs';
  * security level). Reviewable in a diff, unlike a full dump of every object;
  * each construct's own tests hold focused snapshots of the full YAML.
  */
+/** `cpu=100m,memory=128Mi/cpu=1,memory=256Mi`: requests, then limits. */
+function resourcesText(r: any = {}): string {
+  return ['requests', 'limits']
+    .map((side) =>
+      Object.entries(r[side] ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    )
+    .join('/');
+}
+
 function podLine(spec: any): string {
   const containers = [...(spec?.initContainers ?? []).map((c: any) => ({ ...c, init: true })), ...(spec?.containers ?? [])];
   return containers
     .map((c: any) => {
-      const r = c.resources ?? {};
-      const res = ['requests', 'limits']
-        .map((side) =>
-          Object.entries(r[side] ?? {})
-            .map(([k, v]) => `${k}=${v}`)
-            .join(','),
-        )
-        .join('/');
+      const res = resourcesText(c.resources);
       const ports = (c.ports ?? []).map((p: any) => `${p.name}:${p.containerPort}`).join(',');
       const probes = [c.readinessProbe && 'R', c.livenessProbe && 'L', c.startupProbe && 'S'].filter(Boolean).join('');
       return `${c.init ? 'init ' : ''}${c.name}=${c.image} [${res}]${ports ? ` ports=${ports}` : ''}${probes ? ` probes=${probes}` : ''}`;
@@ -43,14 +47,7 @@ function keyFields(o: any): string {
   if (o.kind === 'StorageClass') parts.push(`reclaim=${o.reclaimPolicy}`);
   if (o.kind === 'Prometheus') {
     const t = s.storage?.volumeClaimTemplate?.spec;
-    const r = s.resources ?? {};
-    const res = ['requests', 'limits']
-      .map((side) =>
-        Object.entries(r[side] ?? {})
-          .map(([k, v]) => `${k}=${v}`)
-          .join(','),
-      )
-      .join('/');
+    const res = resourcesText(s.resources);
     parts.push(
       `claim=${t?.storageClassName}:${t?.resources?.requests?.storage} retention=${s.retention}/${s.retentionSize} ${s.image} [${res}]`,
     );

@@ -42,24 +42,8 @@ export function recordEngine(project: string, stack: string): EngineRegistration
   // Wrap the mock monitor setMocks installed (keeping the features it turned on, secrets among them).
   const monitor = (pulumi.runtime as any).getMonitor();
   const registerResource = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: any) => {
-    registrations.push({
-      type: req.getType(),
-      name: req.getName(),
-      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
-      custom: req.getCustom(),
-      parent: nameOfUrn(req.getParent()),
-      provider: nameOfProviderRef(req.getProvider()),
-      protect: req.getProtect() === true,
-      retainOnDelete: req.getRetainondelete() === true,
-      dependsOn: (req.getDependenciesList() as string[]).map(nameOfUrn).sort(),
-      additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()].sort(),
-      inputs: req.getObject().toJavaScript(), // raw: secrets keep their envelope
-    });
-    return registerResource(req, callback);
-  };
-  const readResource = monitor.readResource.bind(monitor);
-  monitor.readResource = (req: any, callback: any) => {
+  // A read (`.get`) carries its properties and id; a registration, its inputs and options.
+  const record = (req: any, more: Partial<EngineRegistration>) =>
     registrations.push({
       type: req.getType(),
       name: req.getName(),
@@ -71,9 +55,21 @@ export function recordEngine(project: string, stack: string): EngineRegistration
       retainOnDelete: false,
       dependsOn: (req.getDependenciesList() as string[]).map(nameOfUrn).sort(),
       additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()].sort(),
-      inputs: req.getProperties().toJavaScript(),
-      readId: req.getId(),
+      inputs: undefined,
+      ...more,
     });
+  monitor.registerResource = (req: any, callback: any) => {
+    record(req, {
+      custom: req.getCustom(),
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      inputs: req.getObject().toJavaScript(), // raw: secrets keep their envelope
+    });
+    return registerResource(req, callback);
+  };
+  const readResource = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: any, callback: any) => {
+    record(req, { inputs: req.getProperties().toJavaScript(), readId: req.getId() });
     return readResource(req, callback);
   };
   return registrations;
