@@ -119,6 +119,7 @@ const INTERNAL = new Set([
   'isPinnedImage',
   'loadManifestDir',
   'nameIssue',
+  'objectNameIssues',
   'unpinnedImageIssue',
   'objectId',
   'ownerOf',
