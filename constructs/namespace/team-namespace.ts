@@ -83,8 +83,11 @@ export interface PodResources {
 
 /** A namespace's summed use, per resource. */
 export interface PeakCompute {
+  /** CPU (`requests.cpu` / `limits.cpu`). */
   cpu: Cpu;
+  /** Memory (`requests.memory` / `limits.memory`). */
   memory: Memory;
+  /** Local ephemeral storage (`requests.ephemeral-storage` / `limits.ephemeral-storage`). */
   ephemeralStorage: Storage;
 }
 

@@ -84,7 +84,7 @@ export const TREE_RULES: readonly TreeRule[] = [
     severity: 'error',
     category: 'references',
     inspects: ['IngressRoutes'],
-    description: 'An IngressRoutes routes at least one path.',
+    description: 'An IngressRoutes routes at least one path, and one on each of its hosts.',
     needs: 'routes added after construction (addRoute)',
   },
 ];
