@@ -13,7 +13,7 @@
  * Each sample is a fresh process (so peak memory is per run); the contenders
  * take turns in an order that alternates between runs. The floors and cdk8s
  * start from the rendered JSON, read from a file before their clock starts.
- * It prints medians, ratios, bytes, the growth exponent from 1k to 10k and
+ * It prints medians (wall and CPU time), ratios, bytes, the growth exponent from 1k to 10k and
  * peak memory; it asserts nothing.
  *   npm run bench                         BENCH_RUNS=N for N samples (default 5)
  *   node scripts/bundle.js bench/scale.ts
@@ -85,6 +85,8 @@ function buildPlatform(teams: number): App {
 
 interface Sample {
   readonly ms: number;
+  /** CPU time (user + system) of the same span: steadier than wall time on a shared machine. */
+  readonly cpuMs: number;
   readonly objects: number;
   readonly bytes: number;
   readonly sha1: string;
@@ -112,6 +114,7 @@ function measure(contender: Contender, teams: number, charts: string): Sample {
   let objects = 0;
   const input: { name: string; objects: any[] }[] = contender === 'library' ? [] : JSON.parse(fs.readFileSync(charts, 'utf8'));
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   if (contender === 'library') {
     objects = synthesize(buildPlatform(teams), { outdir }).objectCount;
   } else if (contender === 'cdk8s') {
@@ -136,9 +139,11 @@ function measure(contender: Contender, teams: number, charts: string): Sample {
     }
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const out = written(outdir);
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { ms, objects, ...out, rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return { ms, cpuMs, objects, ...out, rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 function median(xs: number[]): number {
@@ -189,16 +194,18 @@ function report(results: Record<string, Record<Contender, Sample[]>>, runs: numb
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  const head = `${'size'.padEnd(5)}${'contender'.padEnd(46)}${'objects'.padStart(8)}${'ms'.padStart(8)}${'µs/obj'.padStart(8)}${'× lib'.padStart(7)}${'bytes'.padStart(11)}${'sha1'.padStart(14)}${'peak RSS'.padStart(10)}`;
+  const head = `${'size'.padEnd(5)}${'contender'.padEnd(46)}${'objects'.padStart(8)}${'ms'.padStart(8)}${'µs/obj'.padStart(8)}${'× lib'.padStart(7)}${'cpu ms'.padStart(8)}${'× lib'.padStart(7)}${'bytes'.padStart(11)}${'sha1'.padStart(14)}${'peak RSS'.padStart(10)}`;
   console.log(head);
   const ms = (size: string, c: Contender) => median(results[size][c].map((s) => s.ms));
+  const cpuMs = (size: string, c: Contender) => median(results[size][c].map((s) => s.cpuMs));
   for (const size of Object.keys(results)) {
     for (const c of CONTENDERS) {
       const s = results[size][c][0];
       const t = ms(size, c);
       const rss = median(results[size][c].map((x) => x.rssMiB));
+      const cpu = cpuMs(size, c);
       console.log(
-        `${size.padEnd(5)}${NAMES[c].padEnd(46)}${String(s.objects).padStart(8)}${t.toFixed(0).padStart(8)}${((t * 1000) / s.objects).toFixed(0).padStart(8)}${(t / ms(size, 'library')).toFixed(2).padStart(7)}${String(s.bytes).padStart(11)}${s.sha1.padStart(14)}${`${rss} MiB`.padStart(10)}`,
+        `${size.padEnd(5)}${NAMES[c].padEnd(46)}${String(s.objects).padStart(8)}${t.toFixed(0).padStart(8)}${((t * 1000) / s.objects).toFixed(0).padStart(8)}${(t / ms(size, 'library')).toFixed(2).padStart(7)}${cpu.toFixed(0).padStart(8)}${(cpu / cpuMs(size, 'library')).toFixed(2).padStart(7)}${String(s.bytes).padStart(11)}${s.sha1.padStart(14)}${`${rss} MiB`.padStart(10)}`,
       );
     }
     const same =
@@ -210,9 +217,11 @@ function report(results: Record<string, Record<Contender, Sample[]>>, runs: numb
   for (const c of CONTENDERS) {
     const exponent = Math.log(ms(large, c) / ms(small, c)) / Math.log(n(large) / n(small));
     console.log(
-      `growth ${NAMES[c]}: time ∝ objects^${exponent.toFixed(2)} (µs/object at ${large} ÷ at ${small}: ${(ms(large, c) / n(large) / (ms(small, c) / n(small))).toFixed(2)})`,
+      `growth ${NAMES[c]}: time ∝ objects^${exponent.toFixed(2)} (µs/object at ${large} ÷ at ${small}: ${(ms(large, c) / n(large) / (ms(small, c) / n(small))).toFixed(2)} wall, ${(cpuMs(large, c) / n(large) / (cpuMs(small, c) / n(small))).toFixed(2)} CPU)`,
     );
   }
   for (const size of [small, large])
-    console.log(`${size}: bare cdk8s one pass takes ${(ms(size, 'cdk8s') / ms(size, 'library')).toFixed(2)}× the library's time`);
+    console.log(
+      `${size}: bare cdk8s one pass takes ${(ms(size, 'cdk8s') / ms(size, 'library')).toFixed(2)}× the library's wall time, ${(cpuMs(size, 'cdk8s') / cpuMs(size, 'library')).toFixed(2)}× its CPU time`,
+    );
 }
