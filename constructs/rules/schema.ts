@@ -1,7 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import k8sFields from './k8s-fields.json';
+import shippedCrds from './shipped-crds.json';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { MODEL_LOADERS } from './model-loaders';
 
@@ -202,8 +200,8 @@ export function unknownFieldPointers(obj: any): string[] | null {
 /*
  * Custom resources: their CRD's openAPIV3Schema is walked directly (types,
  * enums, required and unknown fields) — the subset of JSON Schema structural
- * CRD schemas use. The CRDs this package ships (crds/*.yaml) are registered
- * on first use; `registerCrd` adds more.
+ * CRD schemas use. The CRDs this package ships (crds/*.yaml, parsed into
+ * shipped-crds.json by `npm run gen:crds`) are registered on first use; `registerCrd` adds more.
  */
 const crdSchemas = new Map<string, any>();
 let shippedLoaded = false;
@@ -218,14 +216,7 @@ export function registerCrd(crd: any): void {
 function loadShippedCrds(): void {
   if (shippedLoaded) return;
   shippedLoaded = true;
-  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const crds = path.join(dir, 'crds');
-    if (!fs.existsSync(crds)) continue;
-    for (const f of fs.readdirSync(crds).filter((x) => x.endsWith('.yaml'))) {
-      for (const doc of parseAllDocuments(fs.readFileSync(path.join(crds, f), 'utf8'))) registerCrd(doc.toJS());
-    }
-    return;
-  }
+  for (const crd of shippedCrds) registerCrd(crd);
 }
 
 function walkSchema(schema: any, value: unknown, pointer: string, out: { pointer: string; message: string; unknown: boolean }[]): void {
