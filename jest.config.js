@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Every core: jest's default (cores − 1) runs one worker on a 2-core machine, and the parent only collects results.
+  maxWorkers: '100%',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The packaging test installs the tarball twice (minutes): `npm run test:package`, a step of .ci/run.
