@@ -8,6 +8,7 @@ import {
   Annotations,
   BackupPolicy,
   BackupSchedule,
+  backUpOnce,
   Cpu,
   INetworkEndpoint,
   IQuotaConsumer,
@@ -262,16 +263,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
    * @returns the BackupSchedule (construct id `Backup`)
    */
   public backUp(policy: BackupPolicy = {}): BackupSchedule {
-    const problems = new Problems(this, 'Monitoring');
-    problems.check(this.node.tryFindChild('Backup') !== undefined, {
-      code: 'BACKUP_DUPLICATE',
-      field: 'backUp',
-      value: `${this.namespace}/${this.name}`,
-      message: 'is called twice: Prometheus already has a backup schedule',
-      fix: 'call backUp() once, with the policy you want',
-    });
-    problems.throwIfAny();
-    return new BackupSchedule(this, 'Backup', { ...policy, name: `${this.namespace}-${this.name}`, namespaces: [this.namespace] });
+    return backUpOnce(this, 'Monitoring', 'Prometheus', policy);
   }
 
   /** One claim per replica. */

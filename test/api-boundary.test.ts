@@ -68,6 +68,7 @@ const INTERNAL = new Set([
   'TreeRule',
   'appContainersOf',
   'arr',
+  'backUpOnce',
   'containersOf',
   'isKubeObject',
   'providedSecrets',

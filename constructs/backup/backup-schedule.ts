@@ -137,3 +137,26 @@ export class BackupSchedule extends Construct {
     });
   }
 }
+
+/**
+ * The `backUp()` of a construct that holds data: a Schedule of its namespace
+ * named `<namespace>-<name>`, construct id `Backup`, one per holder
+ * (BACKUP_DUPLICATE on a second call, naming `holder` as `construct`).
+ */
+export function backUpOnce(
+  holder: Construct & { readonly namespace: string; readonly name: string },
+  construct: string,
+  what: string,
+  policy: BackupPolicy,
+): BackupSchedule {
+  const problems = new Problems(holder, construct);
+  problems.check(holder.node.tryFindChild('Backup') !== undefined, {
+    code: 'BACKUP_DUPLICATE',
+    field: 'backUp',
+    value: `${holder.namespace}/${holder.name}`,
+    message: `is called twice: ${what} already has a backup schedule`,
+    fix: 'call backUp() once, with the policy you want',
+  });
+  problems.throwIfAny();
+  return new BackupSchedule(holder, 'Backup', { ...policy, name: `${holder.namespace}-${holder.name}`, namespaces: [holder.namespace] });
+}

@@ -3,7 +3,7 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Service } from 'kubernetes-models/v1/Service';
 import type { IServiceSpec, IVolumeMount } from 'kubernetes-models/v1';
 import { Construct } from 'constructs';
-import { BackupPolicy, BackupSchedule } from '../backup/backup-schedule';
+import { BackupPolicy, BackupSchedule, backUpOnce } from '../backup/backup-schedule';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
@@ -360,16 +360,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
    * @returns the BackupSchedule (construct id `Backup`)
    */
   public backUp(policy: BackupPolicy = {}): BackupSchedule {
-    const problems = new Problems(this, 'StatefulService');
-    problems.check(this.node.tryFindChild('Backup') !== undefined, {
-      code: 'BACKUP_DUPLICATE',
-      field: 'backUp',
-      value: `${this.namespace}/${this.name}`,
-      message: 'is called twice: the workload already has a backup schedule',
-      fix: 'call backUp() once, with the policy you want',
-    });
-    problems.throwIfAny();
-    return new BackupSchedule(this, 'Backup', { ...policy, name: `${this.namespace}-${this.name}`, namespaces: [this.namespace] });
+    return backUpOnce(this, 'StatefulService', 'the workload', policy);
   }
 
   /** Each claim names a class the output defines or the environment declares as existing. */
