@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   BatchJob,
   NodeAgent,
@@ -9,31 +10,26 @@ import {
   StatefulService,
   TeamNamespace,
   WebService,
+  WebServiceProps,
   Worker,
   runRules,
 } from '../../constructs';
-import { expectCode, find, ofKind, renderChart, testChart } from '../helpers';
-
-function team() {
-  const t = testChart();
-  const ns = new TeamNamespace(t.chart, 'shop', { quota: QuotaPreset.MEDIUM });
-  return { ...t, ns };
-}
+import { expectCode, find, ofKind, renderChart, teamChart, testChart } from '../helpers';
 
 const base = { image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] };
 
+/** A WebService 'web' whose container also listens on 'metrics' (9102), published as `servicePorts`. */
+function withMetricsPort(chart: Construct, ns: TeamNamespace, servicePorts: WebServiceProps['servicePorts']): WebService {
+  return new WebService(chart, 'web', { namespace: ns, ...base, ports: [...base.ports, { name: 'metrics', port: 9102 }], servicePorts });
+}
+
 describe('exposeMetrics', () => {
   test('a WebService is scraped through its Service: a ServiceMonitor selecting it by label and naming its port', () => {
-    const { chart, ns } = team();
-    const web = new WebService(chart, 'web', {
-      namespace: ns,
-      ...base,
-      ports: [...base.ports, { name: 'metrics', port: 9102 }],
-      servicePorts: [
-        { name: 'http', port: 80, targetPort: 'http' },
-        { name: 'prom', port: 9102, targetPort: 'metrics' },
-      ],
-    });
+    const { chart, team: ns } = teamChart();
+    const web = withMetricsPort(chart, ns, [
+      { name: 'http', port: 80, targetPort: 'http' },
+      { name: 'prom', port: 9102, targetPort: 'metrics' },
+    ]);
     const monitor = web.exposeMetrics({ port: 'metrics', interval: Duration.seconds(15) });
     expect(monitor.kind).toBe('ServiceMonitor');
     const objects = renderChart(chart);
@@ -49,13 +45,8 @@ describe('exposeMetrics', () => {
   });
 
   test('a port the Service does not publish, a Worker and a StatefulService with a client Service are scraped at the pods', () => {
-    const { chart, ns } = team();
-    const web = new WebService(chart, 'web', {
-      namespace: ns,
-      ...base,
-      ports: [...base.ports, { name: 'metrics', port: 9102 }],
-      servicePorts: [{ name: 'http', port: 80 }],
-    });
+    const { chart, team: ns } = teamChart();
+    const web = withMetricsPort(chart, ns, [{ name: 'http', port: 80 }]);
     const worker = new Worker(chart, 'worker', { namespace: ns, ...base });
     const claims = [{ name: 'data', mountPath: '/data', size: '1Gi' }];
     const db = new StatefulService(chart, 'db', { namespace: ns, ...base, replicas: 1, clientService: true, claims });
@@ -98,14 +89,14 @@ describe('exposeMetrics', () => {
   });
 
   test('METRICS_PORT_UNKNOWN: the metrics port must be one of the workload’s own ports', () => {
-    const { chart, ns } = team();
+    const { chart, team: ns } = teamChart();
     const web = new WebService(chart, 'web', { namespace: ns, ...base });
     const issue = expectCode(() => web.exposeMetrics({ port: 'metrics' }), 'METRICS_PORT_UNKNOWN');
     expect(issue.message).toContain('http');
   });
 
   test('METRICS_INVALID: a relative path, a sub-second interval, a second declaration, a job', () => {
-    const { chart, ns } = team();
+    const { chart, team: ns } = teamChart();
     const web = new WebService(chart, 'web', { namespace: ns, ...base });
     expectCode(() => web.exposeMetrics({ port: 'http', path: 'metrics' }), 'METRICS_INVALID');
     expectCode(() => web.exposeMetrics({ port: 'http', interval: Duration.millis(500) }), 'METRICS_INVALID');

@@ -10,7 +10,7 @@ import {
   capacityReport,
   runRules,
 } from '../../constructs';
-import { expectCode, find, render, testChart } from '../helpers';
+import { expectCode, find, render, testChart, teamChart } from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
 const ports = [{ name: 'http', port: 8080 }];
@@ -23,8 +23,7 @@ const NO_CPU_LIMITS = {
 
 describe('ephemeral-storage', () => {
   test('requests and limits render as ephemeral-storage; a request above the limit is refused', () => {
-    const { app, chart } = testChart();
-    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.LARGE });
+    const { app, chart, team } = teamChart({ quota: QuotaPreset.LARGE });
     new Worker(chart, 'w', {
       namespace: team,
       image,
@@ -55,8 +54,7 @@ describe('ephemeral-storage', () => {
   });
 
   test('a Guaranteed container keeps its ephemeral storage (it plays no part in the QoS class)', () => {
-    const { app, chart } = testChart();
-    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.LARGE });
+    const { app, chart, team } = teamChart({ quota: QuotaPreset.LARGE });
     new Worker(chart, 'w', {
       namespace: team,
       image,
@@ -91,8 +89,7 @@ describe('ephemeral-storage', () => {
   });
 
   test('under an ephemeral-storage quota, the derived LimitRange gives every container a default, and the sum counts (QUOTA_EXCEEDED)', () => {
-    const { app, chart } = testChart();
-    const team = new TeamNamespace(chart, 'shop', { quota: { pods: 20, requestsEphemeralStorage: '2Gi', limitsEphemeralStorage: '8Gi' } });
+    const { app, chart, team } = teamChart({ quota: { pods: 20, requestsEphemeralStorage: '2Gi', limitsEphemeralStorage: '8Gi' } });
     const lr = find(render(app), 'LimitRange', 'limits').spec.limits[0];
     expect(lr.default['ephemeral-storage']).toBe('1Gi');
     expect(lr.defaultRequest['ephemeral-storage']).toBe('256Mi');
@@ -104,8 +101,7 @@ describe('ephemeral-storage', () => {
   });
 
   test('without an ephemeral-storage quota the LimitRange is unchanged (no default for it)', () => {
-    const { app, chart } = testChart();
-    new TeamNamespace(chart, 'shop', { quota: QuotaPreset.SMALL });
+    const { app } = teamChart({ quota: QuotaPreset.SMALL });
     const lr = find(render(app), 'LimitRange', 'limits').spec.limits[0];
     expect(lr.default['ephemeral-storage']).toBeUndefined();
   });
@@ -143,8 +139,7 @@ describe('ephemeral-storage', () => {
   });
 
   test('the capacity report sums ephemeral storage against the quota', () => {
-    const { app, chart } = testChart();
-    const team = new TeamNamespace(chart, 'shop', { quota: { pods: 20, requestsEphemeralStorage: '10Gi' } });
+    const { app, chart, team } = teamChart({ quota: { pods: 20, requestsEphemeralStorage: '10Gi' } });
     new Worker(chart, 'w', { namespace: team, image, replicas: 2, resources: { requests: { ephemeralStorage: '3Gi' } } });
     const objects = render(app);
     const hard = find(objects, 'ResourceQuota', 'quota').spec.hard;
@@ -157,8 +152,7 @@ describe('ephemeral-storage', () => {
 
 describe('ResourcePreset.withoutCpuLimit', () => {
   test('requests cpu and memory, limits memory to the request, no CPU limit; the catalogue finds nothing missing', () => {
-    const { app, chart } = testChart();
-    const team = new TeamNamespace(chart, 'shop', NO_CPU_LIMITS);
+    const { app, chart, team } = teamChart(NO_CPU_LIMITS);
     new WebService(chart, 'api', {
       namespace: team,
       image,
@@ -190,15 +184,13 @@ describe('ResourcePreset.withoutCpuLimit', () => {
   });
 
   test("'CPU_LIMIT_REQUIRED': the namespace's LimitRange would write a CPU limit in (the default TeamNamespace)", () => {
-    const { app, chart } = testChart();
-    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+    const { app, chart, team } = teamChart({ quota: QuotaPreset.MEDIUM });
     new Worker(chart, 'w', { namespace: team, image, resources: ResourcePreset.withoutCpuLimit({ cpu: '250m', memory: '512Mi' }) });
     expect(expectCode(() => render(app), 'CPU_LIMIT_REQUIRED').message).toContain('CPU limit of 500m');
   });
 
   test('bad quantities are QUANTITY_INVALID; Guaranteed needs a CPU limit (QOS_MISMATCH)', () => {
-    const { chart } = testChart();
-    const team = new TeamNamespace(chart, 'shop', NO_CPU_LIMITS);
+    const { chart, team } = teamChart(NO_CPU_LIMITS);
     expectCode(
       () => new Worker(chart, 'a', { namespace: team, image, resources: ResourcePreset.withoutCpuLimit({ cpu: 'x', memory: '1Gi' }) }),
       'QUANTITY_INVALID',

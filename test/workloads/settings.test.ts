@@ -6,12 +6,11 @@ import {
   SecretBackend,
   SecretDeclaration,
   SecretRef,
-  TeamNamespace,
   Volume,
   WebService,
   Worker,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart, WEB, teamChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, WEB, teamChart } from '../helpers';
 
 /*
  * The settings users reach for (issue 12): each is typed, validated against
@@ -152,8 +151,7 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
   });
 
   test('standalone claims count against the quota (QUOTA_CLAIMS_EXCEEDED)', () => {
-    const { chart } = testChart();
-    const team = new TeamNamespace(chart, 'shop', { quota: { pods: 10, persistentVolumeClaims: 1, requestsStorage: '5Gi' } });
+    const { chart, team } = teamChart({ quota: { pods: 10, persistentVolumeClaims: 1, requestsStorage: '5Gi' } });
     new PersistentVolumeClaim(chart, 'a', { namespace: team, size: '4Gi' });
     new PersistentVolumeClaim(chart, 'b', { namespace: team, size: '4Gi' });
     const err = catchBlueprintError(() => renderChart(chart));
