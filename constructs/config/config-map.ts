@@ -1,8 +1,8 @@
-import { constructId } from '../core/shape';
+import { checkArgs, enterPartial, is } from '../core/shape';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
@@ -35,12 +35,25 @@ export interface ConfigFileOptions {
   readonly root?: string;
 }
 
+/**
+ * The shape of the props (checked at entry). Entry values are judged by the
+ * ConfigMap's own checks (CONFIG_VALUE_INVALID), which say more than a shape.
+ */
+const CONFIG_MAP_SHAPE = is.object({
+  namespace: is.string,
+  name: is.string,
+  data: is.map(is.any),
+  files: is.map(is.any),
+});
+
 /** A file read at synth time. */
 export class ConfigFile {
   constructor(
     public readonly path: string,
     public readonly root?: string,
-  ) {}
+  ) {
+    checkArgs('ConfigFile', ['path', path, is.string], ['root', root, is.string, 'optional']);
+  }
 }
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
@@ -103,6 +116,7 @@ export class ConfigMap extends Construct {
    * are read: `/proc/self/environ`, devices, FIFOs and symlinks leading out are refused.
    */
   public static file(filePath: string, options: ConfigFileOptions = {}): ConfigFile {
+    checkArgs('ConfigMap.file', ['options', options, is.object({ root: is.string }), 'optional']);
     return new ConfigFile(filePath, options.root);
   }
 
@@ -113,34 +127,18 @@ export class ConfigMap extends Construct {
   public readonly contentHash: string;
 
   constructor(scope: Construct, id: string, props: ConfigMapProps) {
-    super(scope, constructId(scope, id, 'ConfigFile'));
+    const entry = enterPartial(scope, id, props, 'ConfigMap', CONFIG_MAP_SHAPE);
+    super(scope, id);
     const problems = new Problems(this, 'ConfigMap');
-    const p: Partial<ConfigMapProps> = props !== null && typeof props === 'object' ? props : {};
-    problems.check(p !== props, {
-      code: 'PROPS_INVALID',
-      field: 'props',
-      value: props,
-      message: 'must be an object',
-      fix: 'pass { namespace, data?, files? }',
-    });
+    problems.addShapeIssues(entry.issues);
+    const p: Partial<ConfigMapProps> = entry.props;
     this.name = p.name ?? id;
     this.namespace = p.namespace as string;
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', p.namespace));
     const data: Record<string, string> = Object.create(null);
     const entries = (field: 'data' | 'files'): [string, unknown][] => {
       const v = p[field];
-      if (v === undefined) return [];
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-        problems.add({
-          code: 'PROPS_INVALID',
-          field,
-          value: v,
-          message: 'must be an object of key → content',
-          fix: `pass ${field}: { 'app.conf': '…' }`,
-        });
-        return [];
-      }
-      return Object.entries(v);
+      return v === undefined ? [] : Object.entries(v);
     };
     for (const [key, value] of entries('data')) {
       if (typeof value === 'string') data[key] = value;
@@ -206,9 +204,7 @@ export class ConfigMap extends Construct {
     const hash = createHash('sha256');
     for (const key of Object.keys(data).sort()) hash.update(`${key}\0${data[key]}\0`);
     this.contentHash = hash.digest('hex').slice(0, 16);
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    new k8s.KubeConfigMap(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'config' }) },
       data: this.data,
     });

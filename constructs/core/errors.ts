@@ -112,20 +112,35 @@ export class BlueprintError extends Error {
 /** An issue before it knows where it happened. */
 export type IssueInput = Omit<BlueprintIssue, 'path' | 'construct'> & { readonly path?: string; readonly construct?: string };
 
+/** The prop a field path starts with: `data` for `data.x`, `mounts` for `mounts[0].path`. */
+export const fieldRoot = (field: string): string => field.split(/[.[]/)[0];
+
 /**
  * Collects the failures of one construct so that all of them are reported
  * together, then throws once.
  */
 export class Problems {
   private readonly found: BlueprintIssue[] = [];
+  /** Props whose shape failed: the construct's own checks of them are not recorded (the shape issue says it). */
+  private readonly shapeFailed = new Set<string>();
 
   constructor(
     private readonly scope: IConstruct | undefined,
     private readonly constructName: string,
   ) {}
 
+  /**
+   * Records the shape issues of the props (`enterPartial`); later issues
+   * about those props are dropped, since the shape issue already says what is wrong.
+   */
+  public addShapeIssues(issues: readonly IssueInput[]): void {
+    for (const issue of issues) this.add(issue);
+    for (const issue of issues) this.shapeFailed.add(fieldRoot(issue.field));
+  }
+
   /** Records an issue. */
   public add(issue: IssueInput): void {
+    if (this.shapeFailed.has(fieldRoot(issue.field))) return;
     // An error message ends up in CI logs: a credential given as a value is never echoed (BlueprintError redacts the rest).
     this.found.push({
       ...issue,

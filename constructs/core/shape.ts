@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { BlueprintError, IssueInput, Problems } from './errors';
+import { BlueprintError, IssueInput, Problems, fieldRoot } from './errors';
 import { credentialIn } from './secret-patterns';
 
 /*
@@ -55,6 +55,35 @@ function primitive(expected: string, test: (v: unknown) => boolean): Shape {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Marks a value that could not be read (a throwing getter or proxy trap). */
+const UNREADABLE: unique symbol = Symbol('unreadable');
+
+/** `obj[key]`, or UNREADABLE when reading it throws (a getter, a Proxy): untyped input may be anything. */
+function read(obj: Record<string, unknown>, key: string): unknown {
+  try {
+    return Object.prototype.hasOwnProperty.call(obj, key) || key in obj ? obj[key] : undefined;
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/** The own entries of `obj`; an entry whose getter throws reads as UNREADABLE. */
+function entriesOf(obj: Record<string, unknown>): [string, unknown][] {
+  let keys: string[];
+  try {
+    keys = Object.keys(obj);
+  } catch {
+    return [['', UNREADABLE]];
+  }
+  return keys.map((k) => [k, read(obj, k)]);
+}
+
+const unreadable = (field: string, expected: string): IssueInput => ({
+  ...invalid(field, '(unreadable)', expected),
+  message: `could not be read (its getter throws); it must be ${expected}`,
+  fix: `pass ${expected} as a plain value`,
+});
+
 /** The shape builders. */
 export const is = {
   /** Anything: left to the construct's own typed checks (quantities, durations). */
@@ -73,6 +102,12 @@ export const is = {
     return primitive(`a ${name}`, (v) => v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v));
   },
 
+  /** A construct (a chart, an App, any node of the tree). */
+  construct: primitive('a construct', (v) => isConstruct(v)),
+
+  /** A function. */
+  func: primitive('a function', (v) => typeof v === 'function'),
+
   /** The first of `shapes` that fits. */
   either(...shapes: Shape[]): Shape {
     const expected = shapes.map((s) => s.expected).join(' or ');
@@ -89,7 +124,9 @@ export const is = {
       expected,
       issuesOf: (v, field) =>
         Array.isArray(v)
-          ? v.flatMap((x, i) => (x === undefined ? [invalid(`${field}[${i}]`, x, item.expected)] : item.issuesOf(x, `${field}[${i}]`)))
+          ? Array.from({ length: v.length }, (_, i) => read(v as never, String(i))).flatMap((x, i) =>
+              x === undefined ? [invalid(`${field}[${i}]`, x, item.expected)] : itemIssues(item, x, `${field}[${i}]`),
+            )
           : [invalid(field, v, expected)],
     };
   },
@@ -101,7 +138,7 @@ export const is = {
       expected,
       issuesOf: (v, field) =>
         isRecord(v)
-          ? Object.entries(v).flatMap(([k, x]) => (x === undefined ? [] : value.issuesOf(x, join(field, k))))
+          ? entriesOf(v).flatMap(([k, x]) => (x === undefined ? [] : itemIssues(value, x, join(field, k))))
           : [invalid(field, v, expected)],
     };
   },
@@ -119,14 +156,19 @@ export const is = {
       issuesOf: (v, field) => {
         if (!isRecord(v)) return [invalid(field, v, `an object with ${Object.keys(fields).slice(0, 4).join(', ')}…`)];
         return Object.entries(fields).flatMap(([k, s]) => {
-          const x = Object.prototype.hasOwnProperty.call(v, k) || k in v ? v[k] : undefined;
+          const x = read(v, k);
           if (x === undefined) return required.includes(k) ? [invalid(join(field, k), x, s.expected)] : [];
-          return s.issuesOf(x, join(field, k));
+          return itemIssues(s, x, join(field, k));
         });
       },
     };
   },
 };
+
+/** The issues of one value; a value that could not be read is one issue. */
+function itemIssues(shape: Shape, value: unknown, field: string): IssueInput[] {
+  return value === UNREADABLE ? [unreadable(field, shape.expected)] : shape.issuesOf(value, field);
+}
 
 /** An object shape, extensible by subclasses' props. */
 export interface ObjectShape extends Shape {
@@ -156,6 +198,21 @@ export function assertShape(props: unknown, shape: Shape, field: string, constru
   if (found.length) throw new BlueprintError(found.map((i) => ({ ...i, path: '', ...(construct ? { construct } : {}) })));
 }
 
+/** One argument of a public function: its name, the value received, its shape, and whether it may be left out. */
+export type Arg = readonly [name: string, value: unknown, shape: Shape, optional?: 'optional'];
+
+/**
+ * The entry check of a public function or static factory: every argument's
+ * shape issues (a missing required argument included), thrown together as
+ * one `PROPS_INVALID` error naming `where` (e.g. `Volume.nfs`).
+ */
+export function checkArgs(where: string, ...args: Arg[]): void {
+  const found = args.flatMap(([name, value, shape, optional]) =>
+    value === undefined ? (optional ? [] : [invalid(name, value, shape.expected)]) : itemIssues(shape, value, name),
+  );
+  if (found.length) throw new BlueprintError(found.map((i) => ({ ...i, path: '', construct: where })));
+}
+
 /**
  * The entry check of a public constructor, run before the construct joins the
  * tree: the scope, the id (see `constructId`) and every shape issue of `props`,
@@ -174,6 +231,34 @@ export function enter<T>(scope: unknown, id: unknown, props: T, construct: strin
   issues.push(...(props === undefined || props === null ? [invalid('', props, shape.expected)] : shape.issuesOf(props, '')));
   if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
   return props;
+}
+
+/**
+ * Like `enter`, but a construct that can check each field on its own keeps
+ * going: the id and a props value that is not an object still throw at once,
+ * while a field of the wrong shape is reported and left out of the returned
+ * props (its own checks then skip it), so one construct reports every bad
+ * field, of the shape or not. Pass the issues and the failed fields to
+ * `Problems.addShapeIssues`.
+ */
+export function enterPartial<T extends object>(
+  scope: unknown,
+  id: unknown,
+  props: T,
+  construct: string,
+  shape: ObjectShape,
+): { props: T; issues: IssueInput[] } {
+  try {
+    return { props: enter(scope, id, props, construct, shape), issues: [] };
+  } catch (e) {
+    if (!(e instanceof BlueprintError) || !isRecord(props) || e.issues.some((i) => i.code === 'ID_INVALID')) throw e;
+  }
+  const issues = shape.issuesOf(props, '');
+  const failed = new Set(issues.map((i) => fieldRoot(i.field)));
+  const kept: Record<string, unknown> = {};
+  for (const [k, v] of [...entriesOf(props), ...Object.keys(shape.fields).map((k) => [k, read(props, k)] as const)])
+    if (v !== UNREADABLE && v !== undefined && !failed.has(k)) Object.defineProperty(kept, k, { value: v, enumerable: true });
+  return { props: kept as T, issues };
 }
 
 /** Ids the constructs library cannot hold: its children live in a plain object. */
