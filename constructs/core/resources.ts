@@ -1,5 +1,6 @@
 import { Problems } from './errors';
 import { Cpu, CpuInput, Memory, MemoryInput, Storage, StorageInput } from './quantity';
+import { is } from './shape';
 
 /** CPU and memory amounts as props accept them. */
 export interface ComputeResources {
@@ -20,6 +21,9 @@ export interface ContainerCompute extends ComputeResources {
    */
   readonly ephemeralStorage?: StorageInput;
 }
+
+/** The shape of a `ComputeResources` or `ContainerCompute` (the amounts are judged by the quantity parsers). */
+export const COMPUTE_SHAPE = is.object({ cpu: is.any, memory: is.any, ephemeralStorage: is.any });
 
 /** CPU, memory and ephemeral-storage amounts, parsed. */
 export interface ResolvedCompute {

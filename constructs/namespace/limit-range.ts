@@ -1,4 +1,4 @@
-import { constructId } from '../core/shape';
+import { enterPartial, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -6,6 +6,7 @@ import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, objectNameIssues } from '../core/names';
 import {
+  COMPUTE_SHAPE,
   ComputeResource,
   ContainerCompute,
   ResolvedCompute,
@@ -68,6 +69,20 @@ const RESOURCES: readonly ComputeResource[] = ['cpu', 'memory', 'ephemeralStorag
 const ratioOf = (ratios: { readonly cpu?: number; readonly memory?: number }, r: ComputeResource) =>
   r === 'ephemeralStorage' ? undefined : ratios[r];
 
+/** The shape of the props (checked at entry; quantities are judged by their parsers). */
+const LIMIT_RANGE_SHAPE = is.object({
+  namespace: is.string,
+  name: is.string,
+  container: is.object({
+    default: COMPUTE_SHAPE,
+    defaultRequest: COMPUTE_SHAPE,
+    min: COMPUTE_SHAPE,
+    max: COMPUTE_SHAPE,
+    maxLimitRequestRatio: is.object({ cpu: is.number, memory: is.number }),
+  }),
+  persistentVolumeClaim: is.object({ min: is.any, max: is.any }),
+});
+
 /**
  * A LimitRange (cdk8s-plus-28 has none) that also knows what it does: it models
  * Kubernetes' defaulting so other constructs can tell, at synth time, what a
@@ -90,9 +105,12 @@ export class LimitRange extends Construct {
   public readonly claimMax?: Storage;
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, props: LimitRangeProps) {
-    super(scope, constructId(scope, id, 'LimitRange'));
+  constructor(scope: Construct, id: string, given: LimitRangeProps) {
+    const entry = enterPartial(scope, id, given, 'LimitRange', LIMIT_RANGE_SHAPE);
+    super(scope, id);
+    const props = entry.props;
     const problems = new Problems(this, 'LimitRange');
+    problems.addShapeIssues(entry.issues);
     this.name = props.name ?? 'limits';
     this.namespace = props.namespace;
     problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));

@@ -1,4 +1,4 @@
-import { constructId } from '../core/shape';
+import { enterPartial, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -211,6 +211,20 @@ export function quotaToHard(r: ResolvedQuota): Record<string, k8s.Quantity> {
   return hard;
 }
 
+/** The shape of quota limits: a preset, or amounts (judged by their parsers) and counts. */
+const QUOTA_LIMITS_SHAPE = is.either(
+  is.instance(QuotaPreset),
+  is.object(Object.fromEntries(Object.keys(HARD_KEYS).map((k) => [k, (COUNTS as readonly string[]).includes(k) ? is.number : is.any]))),
+);
+
+/** The shape of the props (checked at entry). */
+const RESOURCE_QUOTA_SHAPE = is.object({
+  namespace: is.string,
+  name: is.string,
+  limits: QUOTA_LIMITS_SHAPE,
+  scopes: is.list(is.oneOf(Object.values(QuotaScope), 'QuotaScope')),
+});
+
 /**
  * A ResourceQuota (cdk8s-plus-28 has none): the hard ceiling of a namespace.
  *
@@ -224,9 +238,12 @@ export class ResourceQuota extends Construct {
   public readonly namespace: string;
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, props: ResourceQuotaProps) {
-    super(scope, constructId(scope, id, 'QuotaPreset'));
+  constructor(scope: Construct, id: string, given: ResourceQuotaProps) {
+    const entry = enterPartial(scope, id, given, 'ResourceQuota', RESOURCE_QUOTA_SHAPE);
+    super(scope, id);
+    const props = entry.props;
     const problems = new Problems(this, 'ResourceQuota');
+    problems.addShapeIssues(entry.issues);
     this.name = props.name ?? 'quota';
     this.namespace = props.namespace;
     problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));

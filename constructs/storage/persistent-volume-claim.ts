@@ -1,4 +1,4 @@
-import { constructId } from '../core/shape';
+import { enterPartial, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -24,6 +24,18 @@ export interface PersistentVolumeClaimProps {
   readonly accessModes?: readonly AccessMode[];
 }
 
+/** The shape of the props (checked at entry; the size is judged by its parser). */
+const PVC_SHAPE = is.object(
+  {
+    namespace: is.either(is.instance(TeamNamespace), is.string),
+    name: is.string,
+    size: is.any,
+    storageClass: is.instance(StorageClass),
+    accessModes: is.list(is.oneOf(Object.values(AccessMode), 'AccessMode')),
+  },
+  ['size'],
+);
+
 /**
  * A standalone PersistentVolumeClaim that ordinary workloads mount with
  * `Volume.fromClaim(claim)` (per-pod claims belong in `StatefulService.claims`).
@@ -38,9 +50,12 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
   /** A claim runs no pods. */
   public readonly maxPods = 0;
 
-  constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
-    super(scope, constructId(scope, id, 'PersistentVolumeClaim'));
+  constructor(scope: Construct, id: string, given: PersistentVolumeClaimProps) {
+    const entry = enterPartial(scope, id, given, 'PersistentVolumeClaim', PVC_SHAPE);
+    super(scope, id);
+    const props = entry.props;
     const problems = new Problems(this, 'PersistentVolumeClaim');
+    problems.addShapeIssues(entry.issues);
     this.name = props.name ?? id;
     this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
     problems.addAll(

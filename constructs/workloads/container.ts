@@ -9,7 +9,7 @@ import { checkShape, is } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
-import { ComputeResources, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
+import { COMPUTE_SHAPE, ComputeResources, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
 import { CpuInput, MemoryInput } from '../core/quantity';
 
@@ -266,7 +266,6 @@ export interface ProbeOptOut {
   readonly liveness?: string;
 }
 
-const COMPUTE = is.object({ cpu: is.any, memory: is.any });
 
 /** The shape of `ContainerProps` (quantities, images and mounts' volumes keep their own typed checks). */
 export const CONTAINER_SHAPE = is.object({
@@ -280,7 +279,7 @@ export const CONTAINER_SHAPE = is.object({
   ),
   env: is.map(is.either(is.string, is.instance(EnvValue))),
   envFrom: is.list(is.either(is.instance(ConfigMap), is.instance(SecretDeclaration), is.instance(SecretRef))),
-  resources: is.either(is.instance(ResourcePreset), is.object({ requests: COMPUTE, limits: COMPUTE })),
+  resources: is.either(is.instance(ResourcePreset), is.object({ requests: COMPUTE_SHAPE, limits: COMPUTE_SHAPE })),
   readiness: is.instance(Probe),
   liveness: is.instance(Probe),
   startup: is.instance(Probe),
