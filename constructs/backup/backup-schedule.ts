@@ -6,6 +6,7 @@ import { Annotations, componentLabels } from '../core/metadata';
 import { NameRule, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
+import { enter, is } from '../core/shape';
 
 /** How a data holder is backed up: what `StatefulService.backUp()` takes. */
 export interface BackupPolicy {
@@ -43,6 +44,22 @@ function goDuration(minutes: number): string {
   return `${Math.floor(minutes / 60)}h${minutes % 60}m0s`;
 }
 
+/** The shape of the props (checked at entry). */
+const BACKUP_SCHEDULE_SHAPE = is.object(
+  {
+    namespaces: is.list(is.either(is.instance(TeamNamespace), is.string)),
+    name: is.string,
+    schedule: is.string,
+    retention: is.instance(Duration),
+    selector: is.map(is.string),
+    snapshotVolumes: is.boolean,
+    fileSystemBackup: is.boolean,
+    storageLocation: is.string,
+    veleroNamespace: is.string,
+  },
+  ['namespaces'],
+);
+
 /**
  * A Velero `Schedule` (velero.io/v1, typed from Velero's CRD through `cdk8s
  * import`): periodic backups of the objects and volumes of some namespaces,
@@ -64,6 +81,7 @@ export class BackupSchedule extends Construct {
   public readonly apiObject: Schedule;
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
+    enter(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
     super(scope, id);
     const problems = new Problems(this, 'BackupSchedule');
     this.name = props.name ?? id;

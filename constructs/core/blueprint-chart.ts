@@ -4,7 +4,8 @@ import { Problems } from './errors';
 import { Annotations, Labels, MANAGED_BY, ownerOf, setOwner } from './metadata';
 import { NameRule, nameIssue } from './names';
 import { setClusterFacts } from './cluster-facts';
-import { ComputeResources, resolveCompute } from './resources';
+import { COMPUTE_SHAPE, ComputeResources, resolveCompute } from './resources';
+import { enter, is } from './shape';
 
 /**
  * Renders the whole app once and returns `chart`'s objects (`undefined` while
@@ -41,6 +42,15 @@ export interface BlueprintChartProps extends Omit<ChartProps, 'namespace'> {
   readonly nodeAllocatable?: ComputeResources;
 }
 
+/** The shape of the props (checked at entry). */
+const BLUEPRINT_CHART_SHAPE = is.object({
+  owner: is.string,
+  partOf: is.string,
+  nodeAllocatable: COMPUTE_SHAPE,
+  labels: is.map(is.string),
+  disableResourceNameHashes: is.boolean,
+});
+
 /**
  * A cdk8s `Chart` that finishes every object the way the library promises:
  * `managed-by`/`part-of` labels and an owner annotation on each, and no
@@ -53,6 +63,7 @@ export class BlueprintChart extends Chart {
   public readonly owner: string;
 
   constructor(scope: Construct, id: string, props: BlueprintChartProps) {
+    enter(scope, id, props, 'BlueprintChart', BLUEPRINT_CHART_SHAPE);
     const labels: Record<string, string> = { [Labels.MANAGED_BY]: MANAGED_BY, ...props.labels };
     if (props.partOf) labels[Labels.PART_OF] = props.partOf;
     // `namespace: undefined`: a JavaScript caller's chart namespace would be stamped on cluster-scoped kinds too.

@@ -6,6 +6,7 @@ import { Problems } from '../core/errors';
 import { Annotations, componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { annotateForArgoCd } from './sync-annotations';
+import { enter, is } from '../core/shape';
 
 /** Where an environment's manifests live in Git. */
 export interface GitOpsSource {
@@ -44,6 +45,22 @@ const REPO_URL = /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+@[^\s/]+\/\S+|[\w.-]+@[\w.
 
 const annotatedApps = new WeakSet<IConstruct>();
 
+/** The shape of the props (checked at entry). */
+const ARGO_APPLICATION_SHAPE = is.object(
+  {
+    repoUrl: is.string,
+    path: is.string,
+    revision: is.string,
+    name: is.string,
+    argoNamespace: is.string,
+    project: is.string,
+    destinationServer: is.string,
+    prune: is.boolean,
+    selfHeal: is.boolean,
+  },
+  ['repoUrl', 'path'],
+);
+
 /**
  * An Argo CD `Application` (typed by `@kubernetes-models/argo-cd`) that syncs
  * one environment's synthesized directory from Git, with automated sync,
@@ -69,6 +86,7 @@ export class ArgoApplication extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
+    enter(scope, id, props, 'ArgoApplication', ARGO_APPLICATION_SHAPE);
     super(scope, id);
     const problems = new Problems(this, 'ArgoApplication');
     this.name = props.name ?? id;

@@ -5,6 +5,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import type { INetworkEndpoint, Peer } from '../networking/network-intent';
+import { enter, is } from '../core/shape';
 
 /**
  * The label every monitor this library makes carries, and that the Monitoring
@@ -44,6 +45,22 @@ export interface MetricsMonitorProps extends Omit<MetricsOptions, 'scrapedBy'> {
 
 const DEFAULTS = { path: '/metrics' } as const;
 
+/** The shape of the props (checked at entry). */
+const METRICS_MONITOR_SHAPE = is.object(
+  {
+    name: is.string,
+    namespace: is.string,
+    target: is.object(
+      { kind: is.oneOf(['service', 'pods'], 'target kinds'), serviceLabels: is.map(is.string), podSelector: is.map(is.string), port: is.string },
+      ['kind', 'port'],
+    ),
+    port: is.string,
+    path: is.string,
+    interval: is.instance(Duration),
+  },
+  ['name', 'namespace', 'target', 'port'],
+);
+
 /** What is wrong with metrics options, as issues (port existence is the workload's to decide). */
 export function metricsIssues(options: MetricsOptions): IssueInput[] {
   const out: IssueInput[] = [];
@@ -82,6 +99,7 @@ export class MetricsMonitor extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: MetricsMonitorProps) {
+    enter(scope, id, props, 'MetricsMonitor', METRICS_MONITOR_SHAPE);
     super(scope, id);
     const labels = { ...componentLabels({ name: props.name, component: 'metrics' }), [SCRAPE_LABEL]: 'true' };
     const metadata = { name: props.name, namespace: props.namespace, labels };

@@ -4,6 +4,7 @@ import { ClusterIssuer as ClusterIssuerModel } from '@kubernetes-models/cert-man
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
+import { enter, is } from '../core/shape';
 
 /** ACME directories. */
 export enum AcmeServer {
@@ -24,6 +25,17 @@ export interface ClusterIssuerProps {
   readonly ingressClassName?: string;
 }
 
+/** The shape of the props (checked at entry). */
+const CLUSTER_ISSUER_SHAPE = is.object(
+  {
+    name: is.string,
+    email: is.string,
+    server: is.string,
+    ingressClassName: is.string,
+  },
+  ['email'],
+);
+
 /**
  * A cert-manager `ClusterIssuer` (cluster-scoped) issuing ACME certificates
  * with HTTP-01 challenges through the ingress controller. `IngressRoutes`
@@ -34,6 +46,7 @@ export class ClusterIssuer extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
+    enter(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
     super(scope, id);
     const problems = new Problems(this, 'ClusterIssuer');
     this.name = props.name ?? id;

@@ -8,6 +8,7 @@ import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { SecretBackend } from './secret-backend';
+import { enter, is } from '../core/shape';
 
 /** The AWS secret service a store reads. */
 export enum AwsSecretService {
@@ -30,6 +31,17 @@ export interface ClusterSecretStoreProps {
   readonly role?: string;
 }
 
+/** The shape of the props (checked at entry). */
+const CLUSTER_SECRET_STORE_SHAPE = is.object(
+  {
+    name: is.string,
+    awsRegion: is.string,
+    service: is.oneOf(Object.values(AwsSecretService), 'AwsSecretService'),
+    role: is.string,
+  },
+  ['awsRegion'],
+);
+
 /**
  * An External Secrets Operator `ClusterSecretStore` (cluster-scoped) reading
  * AWS Secrets Manager or Parameter Store; `backend()` is the secret backend
@@ -40,6 +52,7 @@ export class ClusterSecretStore extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
+    enter(scope, id, props, 'ClusterSecretStore', CLUSTER_SECRET_STORE_SHAPE);
     super(scope, id);
     const problems = new Problems(this, 'ClusterSecretStore');
     this.name = props.name ?? id;

@@ -11,6 +11,7 @@ import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { SecretBackend, SecretBackendKind } from './secret-backend';
+import { enter, is } from '../core/shape';
 
 /** Props of a `SecretDeclaration`. */
 export interface SecretDeclarationProps {
@@ -67,6 +68,20 @@ function camel(s: string): string {
   return s.replace(/[-_.]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
 }
 
+/** The shape of the props (checked at entry). */
+const SECRET_DECLARATION_SHAPE = is.object(
+  {
+    namespace: is.either(is.instance(TeamNamespace), is.string),
+    name: is.string,
+    keys: is.list(is.string),
+    configKeys: is.map(is.string),
+    remoteKey: is.string,
+    version: is.string,
+    backend: is.instance(SecretBackend),
+  },
+  ['namespace', 'keys'],
+);
+
 /**
  * A Secret a workload reads, declared once with its namespace and required
  * keys; the environment's backend provides it (an `ExternalSecret`, or the
@@ -87,6 +102,7 @@ export class SecretDeclaration extends Construct {
   private readonly remoteKey: string;
 
   constructor(scope: Construct, id: string, props: SecretDeclarationProps) {
+    enter(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
     super(scope, id);
     const problems = new Problems(this, 'SecretDeclaration');
     this.name = props.name ?? id;
