@@ -19,6 +19,9 @@ import {
   TeamAccessProps,
   TeamNamespace,
 } from '../constructs';
+import { Collector } from '../constructs/core/errors';
+import { enter, is } from '../constructs/core/shape';
+import { COMPUTE_SHAPE } from '../constructs/core/resources';
 import { Descheduler } from './descheduler';
 import { Monitoring } from './monitoring';
 
@@ -75,6 +78,25 @@ export interface ClusterPlatformProps {
   readonly certificateIssuer?: ClusterIssuerProps;
 }
 
+/** The shape of the props (checked at entry; each part checks its own props). */
+const CLUSTER_PLATFORM_SHAPE = is.object(
+  {
+    environment: is.string,
+    teams: is.list(is.object({ name: is.string, quota: is.any, access: is.any, holdsData: is.boolean }, ['name'])),
+    nodeAllocatable: COMPUTE_SHAPE,
+    provisioner: is.string,
+    zones: is.list(is.string),
+    host: is.string,
+    monitoringTargets: is.number,
+    monitoringReplicas: is.number,
+    federate: is.list(is.string),
+    deschedulerSchedule: is.string,
+    secretStore: is.object({}),
+    certificateIssuer: is.object({}),
+  },
+  ['environment', 'teams'],
+);
+
 /**
  * A multi-team platform (the scenarios of the notes): governed team
  * namespaces, priority classes, storage classes, a monitoring stack, the
@@ -117,8 +139,11 @@ export class ClusterPlatform extends Construct {
   private readonly ingresses = new Map<string, IngressRoutes>();
 
   constructor(scope: Construct, id: string, props: ClusterPlatformProps) {
+    enter(scope, id, props, 'ClusterPlatform', CLUSTER_PLATFORM_SHAPE);
     super(scope, id);
     this.props = props;
+    // Each part is built on its own: a bad team or store does not hide the problems of the others.
+    const parts = new Collector();
     const charts: BlueprintChart[] = [];
     this.charts = charts;
     const chart = (name: string, owner: string) => {
@@ -142,23 +167,15 @@ export class ClusterPlatform extends Construct {
         description: 'Batch work that never preempts.',
       }),
     };
-    if (props.certificateIssuer) this.issuer = new ClusterIssuer(this.clusterChart, 'issuer', props.certificateIssuer);
-    if (props.secretStore) this.secretStore = new ClusterSecretStore(this.clusterChart, 'secret-store', props.secretStore);
+    const { certificateIssuer, secretStore } = props;
+    if (certificateIssuer) this.issuer = parts.attempt(() => new ClusterIssuer(this.clusterChart, 'issuer', certificateIssuer));
+    if (secretStore) this.secretStore = parts.attempt(() => new ClusterSecretStore(this.clusterChart, 'secret-store', secretStore));
     const provisioner = props.provisioner ?? 'ebs.csi.aws.com';
-    this.storage = {
-      data: new StorageClass(this.clusterChart, 'data', {
-        provisioner,
-        parameters: { type: 'gp3' },
-        reclaimPolicy: ReclaimPolicy.RETAIN,
-        zones: props.zones,
-      }),
-      scratch: new StorageClass(this.clusterChart, 'scratch', {
-        provisioner,
-        parameters: { type: 'gp3' },
-        reclaimPolicy: ReclaimPolicy.DELETE,
-        zones: props.zones,
-      }),
-    };
+    const storageClass = (name: string, reclaimPolicy: ReclaimPolicy) =>
+      parts.attempt(
+        () => new StorageClass(this.clusterChart, name, { provisioner, parameters: { type: 'gp3' }, reclaimPolicy, zones: props.zones }),
+      );
+    this.storage = { data: storageClass('data', ReclaimPolicy.RETAIN)!, scratch: storageClass('scratch', ReclaimPolicy.DELETE)! };
 
     const monitoringChart = chart('monitoring', 'platform');
     const monitoringNs = new TeamNamespace(monitoringChart, 'monitoring', {
@@ -166,34 +183,45 @@ export class ClusterPlatform extends Construct {
       holdsData: true,
       access: { admin: ['platform'] },
     });
-    this.monitoring = new Monitoring(monitoringChart, 'Monitoring', {
-      namespace: monitoringNs,
-      targets: props.monitoringTargets ?? 200,
-      replicas: props.monitoringReplicas,
-      storageClass: this.storage.data,
-      federate: props.federate,
-    });
-    this.descheduler = new Descheduler(monitoringChart, 'Descheduler', {
-      namespace: new TeamNamespace(monitoringChart, 'descheduler', { quota: QuotaPreset.SMALL }),
-      schedule: props.deschedulerSchedule,
-    });
+    const dataClass = this.storage.data;
+    this.monitoring = (dataClass &&
+      parts.attempt(
+        () =>
+          new Monitoring(monitoringChart, 'Monitoring', {
+            namespace: monitoringNs,
+            targets: props.monitoringTargets ?? 200,
+            replicas: props.monitoringReplicas,
+            storageClass: dataClass,
+            federate: props.federate,
+          }),
+      ))!;
+    this.descheduler = parts.attempt(
+      () =>
+        new Descheduler(monitoringChart, 'Descheduler', {
+          namespace: new TeamNamespace(monitoringChart, 'descheduler', { quota: QuotaPreset.SMALL }),
+          schedule: props.deschedulerSchedule,
+        }),
+    )!;
 
     const teams = new Map<string, TeamNamespace>();
     const teamCharts = new Map<string, BlueprintChart>();
     for (const t of props.teams) {
-      const c = chart(`team-${t.name}`, t.name);
-      const ns = new TeamNamespace(c, t.name, {
-        quota: t.quota ?? QuotaPreset.SMALL,
-        access: t.access,
-        holdsData: t.holdsData,
-        podSecurity: { enforce: PodSecurityLevel.RESTRICTED },
+      parts.attempt(() => {
+        const c = chart(`team-${t.name}`, t.name);
+        const ns = new TeamNamespace(c, t.name, {
+          quota: t.quota ?? QuotaPreset.SMALL,
+          access: t.access,
+          holdsData: t.holdsData,
+          podSecurity: { enforce: PodSecurityLevel.RESTRICTED },
+        });
+        ns.allowFromNamespace(monitoringNs.name); // Prometheus scrapes every team
+        teams.set(t.name, ns);
+        teamCharts.set(t.name, c);
       });
-      ns.allowFromNamespace(monitoringNs.name); // Prometheus scrapes every team
-      teams.set(t.name, ns);
-      teamCharts.set(t.name, c);
     }
     this.teams = teams;
     this.teamCharts = teamCharts;
+    parts.throwIfAny();
   }
 
   /** A team's namespace; unknown names fail with the list of teams. */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ConfigMap, Peer, ResourcePreset, ScheduledJob, ServiceAccount, TeamNamespace, Volume } from '../constructs';
+import { enter, is } from '../constructs/core/shape';
 
 /** Props of `Descheduler`. */
 export interface DeschedulerProps {
@@ -15,6 +16,17 @@ export interface DeschedulerProps {
   readonly image?: string;
 }
 
+/** The shape of the props (checked at entry). */
+const DESCHEDULER_SHAPE = is.object(
+  {
+    namespace: is.instance(TeamNamespace),
+    schedule: is.string,
+    underusedPercent: is.number,
+    overusedPercent: is.number,
+    image: is.string,
+  }, ['namespace'],
+);
+
 /**
  * The descheduler as a CronJob (004): rebalances pods across
  * nodes, with the cluster-wide RBAC it needs and its policy in a ConfigMap.
@@ -24,6 +36,7 @@ export class Descheduler extends Construct {
   public readonly job: ScheduledJob;
 
   constructor(scope: Construct, id: string, props: DeschedulerProps) {
+    enter(scope, id, props, 'Descheduler', DESCHEDULER_SHAPE);
     super(scope, id);
     const ns = props.namespace.name;
     const policy = new ConfigMap(this, 'Policy', {

@@ -32,6 +32,7 @@ import {
   Problems,
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
+import { enter, is } from '../constructs/core/shape';
 
 /** A recording rule: an expensive dashboard query precomputed. */
 export interface RecordingRule {
@@ -89,6 +90,23 @@ const DEFAULTS = {
   ],
 } as const;
 
+/** The shape of the props (checked at entry). */
+const MONITORING_SHAPE = is.object(
+  {
+    namespace: is.instance(TeamNamespace),
+    targets: is.number,
+    seriesPerTarget: is.number,
+    scrapeInterval: is.instance(Duration),
+    retention: is.instance(Duration),
+    replicas: is.number,
+    storageClass: is.instance(StorageClass),
+    recordingRules: is.list(is.object({ record: is.string, expr: is.string }, ['record', 'expr'])),
+    federate: is.list(is.string),
+    resources: is.any,
+    image: is.string,
+  }, ['namespace', 'targets'],
+);
+
 /**
  * Prometheus run by prometheus-operator: a `Prometheus` resource selecting
  * every ServiceMonitor and PodMonitor labelled `SCRAPE_LABEL` (what
@@ -114,6 +132,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
   private readonly limits: ReturnType<typeof resolveCompute>;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
+    enter(scope, id, props, 'Monitoring', MONITORING_SHAPE);
     super(scope, id);
     const ns = props.namespace;
     this.namespace = ns.name;

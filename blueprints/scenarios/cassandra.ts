@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvValue, PodField, Probe, StatefulService, StorageClass, TeamNamespace, Volume } from '../../constructs';
+import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `Cassandra`. */
 export interface CassandraProps {
@@ -17,6 +18,17 @@ export interface CassandraProps {
 
 /** The image's `cassandra` user (uid and gid 999): it owns /etc/cassandra and the data directories. */
 const CASSANDRA_UID = 999;
+
+/** The shape of the props (checked at entry). */
+const CASSANDRA_SHAPE = is.object(
+  {
+    namespace: is.instance(TeamNamespace),
+    replicas: is.number,
+    storage: is.string,
+    storageClass: is.instance(StorageClass),
+    image: is.string,
+  }, ['namespace'],
+);
 
 /**
  * Cassandra (003 §4-7): a 3-replica StatefulService with its headless Service,
@@ -41,6 +53,7 @@ export class Cassandra extends Construct {
   public readonly seeds: string;
 
   constructor(scope: Construct, id: string, props: CassandraProps) {
+    enter(scope, id, props, 'Cassandra', CASSANDRA_SHAPE);
     super(scope, id);
     this.storageClass =
       props.storageClass ??

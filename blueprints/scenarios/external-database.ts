@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { EnvValue, ExternalService, Probe, ResourcePreset, SecretDeclaration, TeamNamespace, WebService } from '../../constructs';
+import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `ExternalDatabase`. */
 export interface ExternalDatabaseProps {
@@ -17,6 +18,17 @@ export interface ExternalDatabaseProps {
   readonly credentials?: SecretDeclaration;
 }
 
+/** The shape of the props (checked at entry). */
+const EXTERNAL_DATABASE_SHAPE = is.object(
+  {
+    namespace: is.instance(TeamNamespace),
+    hostName: is.string,
+    port: is.number,
+    appImage: is.string,
+    credentials: is.instance(SecretDeclaration),
+  }, ['namespace', 'hostName'],
+);
+
 /**
  * An app reaching a database outside the cluster (000 "Mapping External
  * Services"): an ExternalName Service `database` so the app connects to a
@@ -27,6 +39,7 @@ export class ExternalDatabase extends Construct {
   public readonly app: WebService;
 
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
+    enter(scope, id, props, 'ExternalDatabase', EXTERNAL_DATABASE_SHAPE);
     super(scope, id);
     const port = props.port ?? 27017;
     const credentials =

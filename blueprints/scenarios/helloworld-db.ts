@@ -11,6 +11,7 @@ import {
   TeamNamespace,
   WebService,
 } from '../../constructs';
+import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `HelloworldDb`. */
 export interface HelloworldDbProps {
@@ -45,6 +46,21 @@ export interface HelloworldDbProps {
   readonly serviceType?: ServiceType;
 }
 
+/** The shape of the props (checked at entry). */
+const HELLOWORLD_DB_SHAPE = is.object(
+  {
+    namespace: is.instance(TeamNamespace),
+    replicas: is.number,
+    webImage: is.string,
+    mysqlImage: is.string,
+    credentials: is.instance(SecretDeclaration),
+    storage: is.string,
+    storageClass: is.either(is.instance(StorageClass), is.string),
+    databaseReplicas: is.number,
+    serviceType: is.oneOf(Object.values(ServiceType), 'ServiceType'),
+  }, ['namespace', 'storageClass'],
+);
+
 /**
  * helloworld-db (003 §4-1): MySQL as a StatefulService with its credentials
  * in a Secret reference, and the 3-replica Node.js web app on port 3000 with
@@ -55,6 +71,7 @@ export class HelloworldDb extends Construct {
   public readonly web: WebService;
 
   constructor(scope: Construct, id: string, props: HelloworldDbProps) {
+    enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE);
     super(scope, id);
     const ns = props.namespace;
     const secret =

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Probe, TeamNamespace, WebService } from '../../constructs';
+import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `HpaExample`. */
 export interface HpaExampleProps {
@@ -14,6 +15,16 @@ export interface HpaExampleProps {
    */
   readonly image?: string;
 }
+
+/** The shape of the props (checked at entry). */
+const HPA_EXAMPLE_SHAPE = is.object(
+  {
+    namespace: is.instance(TeamNamespace),
+    maxReplicas: is.number,
+    minReplicas: is.number,
+    image: is.string,
+  }, ['namespace'],
+);
 
 /**
  * hpa-example (003 §4-10): a 200m CPU request and an HPA that targets 50%
@@ -30,6 +41,7 @@ export class HpaExample extends Construct {
   public readonly service: WebService;
 
   constructor(scope: Construct, id: string, props: HpaExampleProps) {
+    enter(scope, id, props, 'HpaExample', HPA_EXAMPLE_SHAPE);
     super(scope, id);
     this.service = new WebService(this, 'Service', {
       namespace: props.namespace,

@@ -14,6 +14,7 @@ import {
   Volume,
   WebService,
 } from '../../constructs';
+import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `RandomGenerator`. */
 export interface RandomGeneratorProps {
@@ -33,6 +34,16 @@ export interface RandomGeneratorProps {
  */
 const RUNNER = ['java', '-cp', '/opt', 'RandomRunner', '/tmp/numbers.txt', '10000'];
 
+/** The shape of the props (checked at entry). */
+const RANDOM_GENERATOR_SHAPE = is.object(
+  {
+    namespace: is.instance(TeamNamespace),
+    image: is.string,
+    replicas: is.number,
+    storageClass: is.either(is.instance(StorageClass), is.string),
+  }, ['namespace', 'storageClass'],
+);
+
 /**
  * The random-generator examples of Kubernetes Patterns (002): a batch Job, a
  * CronJob every 3 minutes, a service with a PDB `minAvailable: 2`, a
@@ -46,6 +57,7 @@ export class RandomGenerator extends Construct {
   public readonly stateful: StatefulService;
 
   constructor(scope: Construct, id: string, props: RandomGeneratorProps) {
+    enter(scope, id, props, 'RandomGenerator', RANDOM_GENERATOR_SHAPE);
     super(scope, id);
     const ns = props.namespace;
     const image = props.image ?? 'k8spatterns/random-generator:1.0';

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ConfigMap, Probe, ResourcePreset, TeamNamespace, Volume, WebService } from '../../constructs';
+import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `ReverseProxy`. */
 export interface ReverseProxyProps {
@@ -26,6 +27,16 @@ export const REVERSE_PROXY_CONF = `server {
 }
 `;
 
+/** The shape of the props (checked at entry). */
+const REVERSE_PROXY_SHAPE = is.object(
+  {
+    namespace: is.instance(TeamNamespace),
+    replicas: is.number,
+    appImage: is.string,
+    nginxImage: is.string,
+  }, ['namespace'],
+);
+
 /**
  * nginx as a reverse proxy in front of the app in the same pod, configured by
  * a ConfigMap-mounted `reverseproxy.conf` in `/etc/nginx/conf.d`. Only nginx's
@@ -36,6 +47,7 @@ export class ReverseProxy extends Construct {
   public readonly config: ConfigMap;
 
   constructor(scope: Construct, id: string, props: ReverseProxyProps) {
+    enter(scope, id, props, 'ReverseProxy', REVERSE_PROXY_SHAPE);
     super(scope, id);
     const ns = props.namespace;
     this.config = new ConfigMap(this, 'Config', {

@@ -189,3 +189,30 @@ export class Problems {
     if (this.found.length > 0) throw new BlueprintError(this.found);
   }
 }
+
+/**
+ * Builds independent parts (the teams of a platform, the constructs of a
+ * blueprint) one after another, recording each part's `BlueprintError`
+ * instead of stopping at the first, so that one bad part does not hide the
+ * problems of the others. A part that depends on a failed one is skipped
+ * (its builder gets `undefined` and should not run).
+ */
+export class Collector {
+  private readonly found: BlueprintIssue[] = [];
+
+  /** Runs `build`; its `BlueprintError` is recorded. Returns the result, or `undefined` when it failed. */
+  public attempt<T>(build: () => T): T | undefined {
+    try {
+      return build();
+    } catch (e) {
+      if (!(e instanceof BlueprintError)) throw e;
+      this.found.push(...e.issues);
+      return undefined;
+    }
+  }
+
+  /** Throws one `BlueprintError` with every recorded issue, if any. */
+  public throwIfAny(): void {
+    if (this.found.length > 0) throw new BlueprintError(this.found);
+  }
+}
