@@ -75,6 +75,25 @@ function redacted(issue: BlueprintIssue): BlueprintIssue {
   };
 }
 
+/** What a caller gave `new BlueprintError(…)`, as a non-empty list of issues (anything else becomes an issue saying so). */
+function asIssues(given: unknown): BlueprintIssue[] {
+  const wrong: BlueprintIssue = {
+    code: 'PROPS_INVALID',
+    path: '',
+    construct: 'BlueprintError',
+    field: 'issues',
+    message: 'must be one issue or a non-empty list of issues ({ code, path, field, message, fix })',
+    fix: 'pass at least one issue',
+  };
+  try {
+    const list: unknown[] = Array.isArray(given) ? [...given] : [given];
+    const ok = list.length > 0 && list.every((i) => i !== null && typeof i === 'object' && typeof (i as BlueprintIssue).code === 'string');
+    return ok ? list.map((i) => ({ ...(i as BlueprintIssue) })) : [wrong];
+  } catch {
+    return [wrong];
+  }
+}
+
 /**
  * The one error type of the library. It carries every issue found at once
  * (`issues`); `code`, `path`, `field`, `value` and `fix` mirror the first issue
@@ -89,8 +108,7 @@ export class BlueprintError extends Error {
   public readonly fix: string;
 
   constructor(issues: BlueprintIssue | readonly BlueprintIssue[]) {
-    const list = (Array.isArray(issues) ? ([...issues] as BlueprintIssue[]) : [issues as BlueprintIssue]).map(redacted);
-    if (list.length === 0) throw new Error('BlueprintError needs at least one issue');
+    const list = asIssues(issues).map(redacted);
     const header = list.length === 1 ? '' : `${list.length} problems:\n  `;
     super(header + list.map(formatIssue).join('\n  '));
     this.name = 'BlueprintError';

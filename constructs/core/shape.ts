@@ -155,11 +155,13 @@ export const is = {
       required,
       issuesOf: (v, field) => {
         if (!isRecord(v)) return [invalid(field, v, `an object with ${Object.keys(fields).slice(0, 4).join(', ')}…`)];
-        return Object.entries(fields).flatMap(([k, s]) => {
+        // A prop the shape does not know is not judged, but one that cannot be read would throw later (a spread, a copy).
+        const unread = entriesOf(v).filter(([k, x]) => x === UNREADABLE && !(k in fields));
+        return [...unread.map(([k]) => unreadable(join(field, k), 'a plain value')), ...Object.entries(fields).flatMap(([k, s]) => {
           const x = read(v, k);
           if (x === undefined) return required.includes(k) ? [invalid(join(field, k), x, s.expected)] : [];
           return itemIssues(s, x, join(field, k));
-        });
+        })];
       },
     };
   },

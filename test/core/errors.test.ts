@@ -27,8 +27,8 @@ describe('BlueprintError', () => {
     expect(err.message).toContain('3 problems');
   });
 
-  test('refuses to be built empty', () => {
-    expect(() => new BlueprintError([])).toThrow();
+  test('built empty or from something that is not an issue, it says so (never a plain Error)', () => {
+    for (const given of [[], null, 5, [{}]]) expect(new BlueprintError(given as never).codes).toEqual(['PROPS_INVALID']);
   });
 
   test('formatIssue omits the value when none was given', () => {
