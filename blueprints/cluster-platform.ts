@@ -20,7 +20,7 @@ import {
   TeamNamespace,
 } from '../constructs';
 import { Collector } from '../constructs/core/errors';
-import { enter, is } from '../constructs/core/shape';
+import { checkArgs, enter, is } from '../constructs/core/shape';
 import { COMPUTE_SHAPE } from '../constructs/core/resources';
 import { Descheduler } from './descheduler';
 import { Monitoring } from './monitoring';
@@ -113,6 +113,7 @@ const CLUSTER_PLATFORM_SHAPE = is.object(
 export class ClusterPlatform extends Construct {
   /** The platform that created the chart `construct` lives in, if any. */
   public static of(construct: IConstruct): ClusterPlatform | undefined {
+    checkArgs('ClusterPlatform.of', ['construct', construct, is.construct]);
     const owner = construct.node.tryGetContext(PLATFORM_CONTEXT);
     return owner instanceof ClusterPlatform ? owner : undefined;
   }

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { BlueprintError, Storage } from '../constructs';
+import { checkArgs, is } from '../constructs/core/shape';
 
 /** Inputs of the Prometheus storage rule of thumb. */
 export interface PrometheusSizingInput {
@@ -35,6 +36,21 @@ export interface PrometheusSizing {
  * samples/s ≈ 0.43 GB/hour.)
  */
 export function prometheusStorage(input: PrometheusSizingInput): PrometheusSizing {
+  checkArgs('prometheusStorage', [
+    'input',
+    input,
+    is.object(
+      {
+        targets: is.number,
+        seriesPerTarget: is.number,
+        scrapeInterval: is.instance(Duration),
+        retention: is.instance(Duration),
+        bytesPerSample: is.number,
+        headroom: is.number,
+      },
+      ['targets', 'seriesPerTarget', 'scrapeInterval', 'retention'],
+    ),
+  ]);
   const interval = input.scrapeInterval.toSeconds();
   const retention = input.retention.toSeconds();
   const bps = input.bytesPerSample ?? 1.5;

@@ -1,6 +1,7 @@
 import type { IEnvVarSource } from 'kubernetes-models/v1';
 import { ConfigMap } from './config-map';
-import { SecretSource, requireSecretKey } from './secret-ref';
+import { SECRET_SOURCE_SHAPE, SecretSource, requireSecretKey } from './secret-ref';
+import { checkArgs, is } from '../core/shape';
 
 /** Pod fields the Downward API exposes as env. @see https://kubernetes.io/docs/concepts/workloads/pods/downward-api/ */
 export enum PodField {
@@ -25,22 +26,31 @@ export enum ResourceField {
 export class EnvValue {
   /** A literal. Names that look secret (PASSWORD, TOKEN, …) are refused with a literal. */
   public static literal(value: string): EnvValue {
+    checkArgs('EnvValue.literal', ['value', value, is.string]);
     return new EnvValue(value, undefined);
   }
   public static fromConfigMap(configMap: ConfigMap, key: string): EnvValue {
+    checkArgs('EnvValue.fromConfigMap', ['configMap', configMap, is.instance(ConfigMap)], ['key', key, is.string]);
     return new EnvValue(undefined, { configMapKeyRef: { name: configMap.name, key } }, configMap);
   }
   /** One key of a Secret; with a `SecretDeclaration`, a key it does not declare fails at once (SECRET_KEY_UNDECLARED). */
   public static fromSecret(secret: SecretSource, key: string): EnvValue {
+    checkArgs('EnvValue.fromSecret', ['secret', secret, SECRET_SOURCE_SHAPE], ['key', key, is.string]);
     requireSecretKey(secret, key);
     return new EnvValue(undefined, { secretKeyRef: { name: secret.name, key } }, undefined, secret);
   }
   /** A pod field (Downward API). */
   public static fromField(field: PodField): EnvValue {
+    checkArgs('EnvValue.fromField', ['field', field, is.oneOf(Object.values(PodField), 'PodField')]);
     return new EnvValue(undefined, { fieldRef: { fieldPath: field } });
   }
   /** A resource of a container (Downward API); `divisor` such as `'1m'` or `'1Mi'`. */
   public static fromResource(resource: ResourceField, options: { containerName?: string; divisor?: string } = {}): EnvValue {
+    checkArgs(
+      'EnvValue.fromResource',
+      ['resource', resource, is.oneOf(Object.values(ResourceField), 'ResourceField')],
+      ['options', options, is.object({ containerName: is.string, divisor: is.string }), 'optional'],
+    );
     return new EnvValue(undefined, {
       resourceFieldRef: {
         resource,

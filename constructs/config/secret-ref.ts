@@ -1,4 +1,5 @@
 import { BlueprintError } from '../core/errors';
+import { checkArgs, is } from '../core/shape';
 import { NameRule, nameIssue } from '../core/names';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 
@@ -16,6 +17,7 @@ export class SecretRef {
    *   (the content itself is not known at synth time)
    */
   public static fromName(name: string, version = '1'): SecretRef {
+    checkArgs('SecretRef.fromName', ['name', name, is.string], ['version', version, is.string]);
     const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'secret', name);
     if (issue) throw new BlueprintError({ path: '', ...issue });
     return new SecretRef(name, version);
@@ -28,6 +30,9 @@ export class SecretRef {
 
 /** What a pod can read a Secret through: a declaration (preferred) or a reference by name. */
 export type SecretSource = SecretDeclaration | SecretRef;
+
+/** The shape of a `SecretSource`. */
+export const SECRET_SOURCE_SHAPE = is.either(is.instance(SecretDeclaration), is.instance(SecretRef));
 
 /** Fails when `key` is not declared by `secret` (a declaration); a bare reference cannot tell. */
 export function requireSecretKey(secret: SecretSource, key: string, field?: string): void {

@@ -1,11 +1,17 @@
 import { isIP } from 'net';
 import type { IVolume } from 'kubernetes-models/v1';
 import { BlueprintError, IssueInput } from '../core/errors';
+import { Arg, checkArgs, is } from '../core/shape';
 import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
 import { MemoryInput, Memory } from '../core/quantity';
 import { ConfigMap } from './config-map';
-import { SecretSource } from './secret-ref';
+import { SECRET_SOURCE_SHAPE, SecretSource } from './secret-ref';
 import { PodField } from './env';
+
+/** Every factory's `name` argument (its Kubernetes rules are the pod's to check). */
+const nameArg = (value: unknown): Arg => ['name', value, is.string];
+/** The shape of an `IClaim`. */
+const CLAIM_SHAPE = is.object({ name: is.string, namespace: is.string }, ['name']);
 
 /** A claim a pod can mount (a `PersistentVolumeClaim`). */
 export interface IClaim {
@@ -17,6 +23,7 @@ export interface IClaim {
 export class Volume {
   /** Scratch space that lives as long as the pod. */
   public static emptyDir(name: string, options: { sizeLimit?: MemoryInput; memory?: boolean } = {}): Volume {
+    checkArgs('Volume.emptyDir', nameArg(name), ['options', options, is.object({ sizeLimit: is.any, memory: is.boolean }), 'optional']);
     return new Volume(name, {
       emptyDir: {
         ...(options.memory ? { medium: 'Memory' } : {}),
@@ -25,11 +32,15 @@ export class Volume {
     });
   }
   /** A ConfigMap's entries as files (e.g. `reverseproxy.conf` in `/etc/nginx/conf.d`). */
-  public static fromConfigMap(configMap: ConfigMap, name = configMap.name): Volume {
+  public static fromConfigMap(configMap: ConfigMap, name?: string): Volume {
+    checkArgs('Volume.fromConfigMap', ['configMap', configMap, is.instance(ConfigMap)], ['name', name, is.string, 'optional']);
+    name ??= configMap.name;
     return new Volume(name, { configMap: { name: configMap.name } }, configMap);
   }
   /** A Secret's entries as files (mode 0400). */
-  public static fromSecret(secret: SecretSource, name = secret.name): Volume {
+  public static fromSecret(secret: SecretSource, name?: string): Volume {
+    checkArgs('Volume.fromSecret', ['secret', secret, SECRET_SOURCE_SHAPE], ['name', name, is.string, 'optional']);
+    name ??= secret.name;
     return new Volume(name, { secret: { secretName: secret.name, defaultMode: 0o400 } }, undefined, secret);
   }
   /** Pod labels and annotations (and other fields) as files (Downward API). */
@@ -40,12 +51,19 @@ export class Volume {
       annotations: 'metadata.annotations',
     },
   ): Volume {
+    checkArgs('Volume.downwardApi', nameArg(name), ['files', files, is.map(is.string), 'optional']);
     return new Volume(name, {
       downwardAPI: { items: Object.entries(files).map(([p, fieldPath]) => ({ path: p, fieldRef: { fieldPath } })) },
     });
   }
   /** A directory of the node. Only where the namespace's Pod Security level allows it. */
   public static hostPath(name: string, hostPath: string, type: 'Directory' | 'DirectoryOrCreate' | 'File' | '' = 'Directory'): Volume {
+    checkArgs(
+      'Volume.hostPath',
+      nameArg(name),
+      ['hostPath', hostPath, is.string],
+      ['type', type, is.oneOf(['Directory', 'DirectoryOrCreate', 'File', ''], 'hostPath types')],
+    );
     return new Volume(name, { hostPath: { path: hostPath, type } });
   }
 
@@ -54,6 +72,7 @@ export class Volume {
    * Deployment's pods). Per-pod claims belong in `StatefulService.claims`.
    */
   public static fromClaim(claim: IClaim, options: { name?: string; readOnly?: boolean } = {}): Volume {
+    checkArgs('Volume.fromClaim', ['claim', claim, CLAIM_SHAPE], ['options', options, is.object({ name: is.string, readOnly: is.boolean }), 'optional']);
     return new Volume(options.name ?? claim.name, {
       persistentVolumeClaim: { claimName: claim.name, ...(options.readOnly ? { readOnly: true } : {}) },
     });
@@ -67,6 +86,12 @@ export class Volume {
     driver: string,
     options: { attributes?: Readonly<Record<string, string>>; readOnly?: boolean; fsType?: string } = {},
   ): Volume {
+    checkArgs(
+      'Volume.csi',
+      nameArg(name),
+      ['driver', driver, is.string],
+      ['options', options, is.object({ attributes: is.map(is.string), readOnly: is.boolean, fsType: is.string }), 'optional'],
+    );
     throwIfInvalid(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'driver', driver));
     return new Volume(name, {
       csi: {
@@ -83,6 +108,13 @@ export class Volume {
    * PersistentVolume with a claim there.
    */
   public static nfs(name: string, server: string, exportPath: string, options: { readOnly?: boolean } = {}): Volume {
+    checkArgs(
+      'Volume.nfs',
+      nameArg(name),
+      ['server', server, is.string],
+      ['exportPath', exportPath, is.string],
+      ['options', options, is.object({ readOnly: is.boolean }), 'optional'],
+    );
     throwIfInvalid(
       isIP(server) === 0 && !isDns1123Subdomain(server)
         ? {

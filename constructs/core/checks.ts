@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { BlueprintIssue, IssueInput, formatIssue } from './errors';
+import { checkArgs, is } from './shape';
 
 /*
  * Synth-time checks (the third validation moment, after constructors and add* methods): whole-tree invariants such as
@@ -27,6 +28,7 @@ function run(scope: IConstruct, entry: Registered): BlueprintIssue[] {
 
 /** Registers a synth-time check on `scope`. */
 export function addCheck(scope: IConstruct, constructName: string, check: Check): void {
+  checkArgs('addCheck', ['scope', scope, is.construct], ['constructName', constructName, is.string], ['check', check, is.func]);
   const entry = { constructName, check };
   const list = registry.get(scope);
   if (list) list.push(entry);

@@ -1,4 +1,5 @@
 import { BlueprintError } from './errors';
+import { checkArgs, is } from './shape';
 
 /*
  * Exact Kubernetes resource quantities.
@@ -172,6 +173,12 @@ export abstract class Quantity {
 
   /** True when `limit / request` is above `ratio` (exactly; for `maxLimitRequestRatio`). */
   public static ratioExceeds<Q extends Quantity>(limit: Q, request: Q, ratio: Cpu | number): boolean {
+    checkArgs(
+      'Quantity.ratioExceeds',
+      ['limit', limit, is.instance(Quantity)],
+      ['request', request, is.instance(Quantity)],
+      ['ratio', ratio, is.either(is.number, is.instance(Quantity))],
+    );
     const r = typeof ratio === 'number' ? Cpu.parse(ratio, { field: 'ratio' }).nanos : ratio.nanos;
     return limit.nanos * NANO > r * request.nanos;
   }

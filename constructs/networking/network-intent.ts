@@ -5,6 +5,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { BlueprintError } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
+import { checkArgs, is } from '../core/shape';
 
 /** Transport protocols. */
 export enum Protocol {
@@ -34,10 +35,17 @@ function isEndpoint(x: unknown): x is INetworkEndpoint {
   return typeof x === 'object' && x !== null && 'podSelector' in x && 'listenPorts' in x && 'namespace' in x;
 }
 
+/** The shape of an `INetworkEndpoint` given to `Peer.workload`. */
+const ENDPOINT_SHAPE = is.object(
+  { name: is.string, namespace: is.string, podSelector: is.map(is.string), listenPorts: is.list(is.any) },
+  ['name', 'namespace', 'podSelector'],
+);
+
 /** The other end of a network path. */
 export class Peer {
   /** Pods of another workload (in any namespace). */
   public static workload(endpoint: INetworkEndpoint): Peer {
+    checkArgs('Peer.workload', ['endpoint', endpoint, ENDPOINT_SHAPE]);
     return new Peer(
       endpoint.name,
       { podSelector: { matchLabels: { ...endpoint.podSelector } }, namespaceSelector: nsSelector(endpoint.namespace) },
@@ -47,6 +55,7 @@ export class Peer {
   }
   /** Every pod of a namespace. */
   public static namespace(name: string): Peer {
+    checkArgs('Peer.namespace', ['name', name, is.string]);
     return new Peer(`ns-${name}`, { namespaceSelector: nsSelector(name) }, []);
   }
   /** Every pod of every namespace (e.g. Prometheus scraping). */
@@ -55,6 +64,7 @@ export class Peer {
   }
   /** An ingress controller's pods, by its namespace (and optionally pod labels). */
   public static ingressController(namespace = 'ingress-nginx', podLabels?: Readonly<Record<string, string>>): Peer {
+    checkArgs('Peer.ingressController', ['namespace', namespace, is.string], ['podLabels', podLabels, is.map(is.string), 'optional']);
     return new Peer(
       `ingress-${namespace}`,
       { namespaceSelector: nsSelector(namespace), ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}) },
@@ -63,6 +73,7 @@ export class Peer {
   }
   /** Addresses outside the cluster, on these ports. */
   public static cidr(cidr: string, ports: readonly NetworkPort[] = [], except: readonly string[] = []): Peer {
+    checkArgs('Peer.cidr', ['cidr', cidr, is.string], ['ports', ports, is.list(is.any)], ['except', except, is.list(is.string)]);
     if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
       throw new BlueprintError({
         code: 'INTENT_INVALID',
@@ -81,6 +92,16 @@ export class Peer {
   }
   /** A named outside service at several CIDR blocks (see `ExternalService.allowFrom`). */
   public static external(name: string, cidrs: readonly string[], ports: readonly NetworkPort[]): Peer {
+    checkArgs('Peer.external', ['name', name, is.string], ['cidrs', cidrs, is.list(is.string)], ['ports', ports, is.list(is.any)]);
+    if (cidrs.length === 0)
+      throw new BlueprintError({
+        code: 'INTENT_INVALID',
+        path: '',
+        field: 'cidrs',
+        value: [],
+        message: 'is empty',
+        fix: 'give at least one CIDR block of the outside service',
+      });
     const [first, ...rest] = cidrs.map((c) => Peer.cidr(c));
     return new Peer(
       `ext-${name}`,

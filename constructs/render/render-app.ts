@@ -7,6 +7,7 @@ import { RuleContext } from '../rules/rule';
 import { synthRuleContext } from '../rules/synth-context';
 import { duplicateObjects } from './duplicate-objects';
 import { schemaStage } from './schema-stage';
+import { checkArgs, is } from '../core/shape';
 
 /** One chart, rendered. */
 export interface RenderedChart {
@@ -28,6 +29,9 @@ export interface RenderOptions {
   /** Facts the rendered objects cannot show, for the rule catalogue. @default - read from the app (`synthRuleContext`) */
   readonly ruleContext?: RuleContext;
 }
+
+/** The shape of `RenderOptions` (checked at the entry of every render function). */
+export const RENDER_OPTIONS_SHAPE = is.object({ schemaCheck: is.boolean, ruleContext: is.object({}) });
 
 /** One rendered object of the app and the construct path of the ApiObject that made it. */
 export interface RenderedObject {
@@ -82,6 +86,7 @@ const rendering = new WeakSet<App>();
  *   each stage's, in stage order.
  */
 export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[] {
+  checkArgs('renderApp', ['app', app, is.instance(App, 'cdk8s App')], ['options', options, RENDER_OPTIONS_SHAPE, 'optional']);
   rendering.add(app);
   try {
     return renderOnce(app, options);

@@ -1,3 +1,5 @@
+import { checkArgs, is } from '../core/shape';
+
 /*
  * The controllers an output needs in the cluster, derived from the custom
  * kinds its objects use: an API server accepts a custom resource only when its
@@ -61,6 +63,7 @@ function builtIn(group: string): boolean {
  * of the catalogue serves is listed under its group name with range `*`.
  */
 export function controllerRequirements(objects: readonly unknown[]): ControllerRequirement[] {
+  checkArgs('controllerRequirements', ['objects', objects, is.list(is.any)]);
   const byController = new Map<string, { versions: Set<string>; crds: Map<string, CrdRequirement> }>();
   for (const raw of objects) {
     const o = raw as { apiVersion?: unknown; kind?: unknown };

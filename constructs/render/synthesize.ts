@@ -2,9 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
-import { RenderOptions, renderApp } from './render-app';
+import { RENDER_OPTIONS_SHAPE, RenderOptions, renderApp } from './render-app';
 import { REQUIREMENTS_FILE, controllerRequirements, requirementsText } from './requirements';
 import { stringifyManifests } from './yaml-emitter';
+import { checkArgs, extend, is } from '../core/shape';
+
+const SYNTHESIZE_OPTIONS_SHAPE = extend(RENDER_OPTIONS_SHAPE, { outdir: is.string, projectRoot: is.string });
 
 /** Options of `synthesize` and `synthesizeAll`. */
 export interface SynthesizeOptions extends RenderOptions {
@@ -44,6 +47,7 @@ const OLD_STAGING = /\.tmp-(\d+)$/;
  * chart. See `synthesizeAll` for the guarantees.
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizeResult {
+  checkArgs('synthesize', ['app', app, is.instance(App, 'cdk8s App')], ['options', options, SYNTHESIZE_OPTIONS_SHAPE, 'optional']);
   const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? app.outdir;
   return synthesizeAll([{ app, outdir }], options)[0];
 }
@@ -64,6 +68,11 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  * - The project root, or any parent of it, is refused as an outdir (`OUTDIR_UNSAFE`).
  */
 export function synthesizeAll(targets: readonly SynthTarget[], options: SynthesizeOptions = {}): SynthesizeResult[] {
+  checkArgs(
+    'synthesizeAll',
+    ['targets', targets, is.list(is.object({ app: is.instance(App, 'cdk8s App'), outdir: is.string }, ['app', 'outdir']))],
+    ['options', options, SYNTHESIZE_OPTIONS_SHAPE, 'optional'],
+  );
   const dirs = targets.map((t) => path.resolve(t.outdir));
   refuseUnsafe(dirs, path.resolve(options.projectRoot ?? projectRoot(process.cwd())));
   const issues: BlueprintIssue[] = [];

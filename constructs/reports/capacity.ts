@@ -1,9 +1,10 @@
 import { Cpu, Memory, Storage } from '../core/quantity';
-import { ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute } from '../core/resources';
+import { COMPUTE_SHAPE, ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute } from '../core/resources';
 import { Problems } from '../core/errors';
 import { resolvePodCount } from '../policy/pod-disruption-budget';
 import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
 import { ManifestIndex, appContainersOf, arr, podTemplateOf } from '../rules/manifest-index';
+import { checkArgs, is } from '../core/shape';
 
 /** One namespace's peak use against its quota. */
 export interface NamespaceCapacity {
@@ -99,6 +100,11 @@ export function capacityReport(
   objects: readonly any[],
   options: { nodeAllocatable?: ComputeResources; nodes?: number } = {},
 ): CapacityReport {
+  checkArgs(
+    'capacityReport',
+    ['objects', objects, is.list(is.any)],
+    ['options', options, is.object({ nodeAllocatable: COMPUTE_SHAPE, nodes: is.number }), 'optional'],
+  );
   const index = new ManifestIndex(objects.filter((o) => o?.kind));
   const perNs = new Map<string, { podsMin: number; podsMax: number; reqMin: Sum; reqMax: Sum; limMin: Sum; limMax: Sum }>();
   let daemon = zero();

@@ -1,4 +1,4 @@
-import { ComputeResources } from '../core/resources';
+import { COMPUTE_SHAPE, ComputeResources } from '../core/resources';
 import { Finding, validateManifests } from '../rules/schema';
 import { CapacityReport, capacityReport } from './capacity';
 import { CostReport, UnitPrices, costReport } from './cost';
@@ -7,6 +7,7 @@ import { runRules } from '../rules/catalogue';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { isKubeObject } from '../rules/manifest-index';
 import { Rule, RuleContext } from '../rules/rule';
+import { checkArgs, is } from '../core/shape';
 
 /** The grade of a set of manifests. */
 export interface CheckReport {
@@ -45,6 +46,19 @@ export interface CheckOptions {
 
 const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
 
+/** The shape of `CheckOptions` and `LoadOptions` (checked at entry). */
+const CHECK_OPTIONS_SHAPE = is.object({
+  nodeAllocatable: COMPUTE_SHAPE,
+  nodes: is.number,
+  rules: is.list(is.object({})),
+  context: is.object({}),
+  namespace: is.string,
+  requireNamespace: is.boolean,
+  prices: is.object({}),
+  maxFileBytes: is.number,
+  maxAliasCount: is.number,
+});
+
 /** Grades objects: schema, then every best-practice rule, then capacity. */
 export function checkManifests(
   given: readonly unknown[],
@@ -52,6 +66,13 @@ export function checkManifests(
   files?: readonly string[],
   fileErrors: readonly FileError[] = [],
 ): CheckReport {
+  checkArgs(
+    'checkManifests',
+    ['objects', given, is.list(is.any)],
+    ['options', options, CHECK_OPTIONS_SHAPE, 'optional'],
+    ['files', files, is.list(is.string), 'optional'],
+    ['fileErrors', fileErrors, is.list(is.object({})), 'optional'],
+  );
   const findings: (Finding & { file?: string })[] = [];
   const objects = options.namespace === undefined ? given : given.map((o) => inNamespace(o, options.namespace!));
   const namespaceRequired = options.requireNamespace ?? options.namespace === undefined;
@@ -88,6 +109,7 @@ function inNamespace(o: unknown, namespace: string): unknown {
  * rest still graded.
  */
 export function checkDirectory(target: string, options: CheckOptions & LoadOptions = {}): CheckReport {
+  checkArgs('checkDirectory', ['target', target, is.string], ['options', options, CHECK_OPTIONS_SHAPE, 'optional']);
   const { objects, errors } = loadManifests(target, options);
   return checkManifests(
     objects.map((o) => o.object),
@@ -99,6 +121,11 @@ export function checkDirectory(target: string, options: CheckOptions & LoadOptio
 
 /** A plain-text table for CI logs (no colours, one line per finding). */
 export function formatReport(report: CheckReport, title = 'manifests'): string {
+  checkArgs(
+    'formatReport',
+    ['report', report, is.object({ findings: is.list(is.object({})), fileErrors: is.list(is.object({})) }, ['findings', 'fileErrors'])],
+    ['title', title, is.string],
+  );
   const lines: string[] = [];
   const rows = [
     ...report.fileErrors.map((e) => ['error', e.rule, e.file, '', e.message]),

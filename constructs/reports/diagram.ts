@@ -1,4 +1,5 @@
 import { podTemplateOf, selects } from '../rules/manifest-index';
+import { checkArgs, is } from '../core/shape';
 
 /*
  * A Graphviz (DOT) picture of an environment: namespaces as clusters,
@@ -13,6 +14,7 @@ const id = (o: any) => q(`${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?
 
 /** DOT source for `objects`. */
 export function toDot(objects: readonly any[], title = 'cluster'): string {
+  checkArgs('toDot', ['objects', objects, is.list(is.any)], ['title', title, is.string]);
   const lines = [
     `digraph ${q(title)} {`,
     '  rankdir=LR; compound=true; fontname="Helvetica"; node [fontname="Helvetica", fontsize=10, style=filled, fillcolor=white]; edge [fontname="Helvetica", fontsize=8];',
@@ -134,6 +136,7 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
 
 /** Renders DOT to SVG with Graphviz compiled to WebAssembly (@viz-js/viz). */
 export async function renderSvg(dot: string): Promise<string> {
+  checkArgs('renderSvg', ['dot', dot, is.string]);
   const { instance } = require('@viz-js/viz') as typeof import('@viz-js/viz');
   const viz = await instance();
   return viz.renderString(dot, { format: 'svg' });

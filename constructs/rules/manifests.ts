@@ -50,7 +50,13 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
   const errors: FileError[] = [];
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_BYTES;
   const maxAliasCount = options.maxAliasCount ?? 100;
-  const rootIsDir = fs.statSync(target).isDirectory();
+  let rootIsDir: boolean;
+  try {
+    rootIsDir = fs.statSync(target).isDirectory();
+  } catch (e) {
+    // A missing or unreadable target is a file error like any other, reported with the rest (never a stack trace).
+    return { objects, errors: [{ file: target, rule: 'FILE_UNREADABLE', message: `cannot be read: ${(e as Error).message}` }] };
+  }
   const rel = (p: string) => (rootIsDir ? path.relative(target, p) : p);
 
   const readFile = (p: string) => {

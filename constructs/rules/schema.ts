@@ -2,6 +2,7 @@ import k8sFields from './k8s-fields.json';
 import shippedCrds from './shipped-crds.json';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { MODEL_LOADERS } from './model-loaders';
+import { checkArgs, is } from '../core/shape';
 
 /*
  * Schema check of synthesized objects.
@@ -330,6 +331,7 @@ export interface ValidateOptions {
 }
 
 export function validateManifests(objects: readonly unknown[], options: ValidateOptions = {}): Finding[] {
+  checkArgs('validateManifests', ['objects', objects, is.list(is.any)], ['options', options, is.object({ namespaceRequired: is.boolean }), 'optional']);
   const findings: Finding[] = [];
   for (const raw of objects) {
     const obj = raw as any;

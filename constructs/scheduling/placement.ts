@@ -1,6 +1,6 @@
 import type { IAffinity, INodeSelectorRequirement, IPodAffinityTerm, IToleration, ITopologySpreadConstraint } from 'kubernetes-models/v1';
 import { IssueInput } from '../core/errors';
-import { is } from '../core/shape';
+import { Arg, checkArgs, is } from '../core/shape';
 import { NodeLabels } from './node-labels';
 
 /** Taint effects. @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/ */
@@ -10,14 +10,22 @@ export enum TaintEffect {
   NO_EXECUTE = 'NoExecute',
 }
 
+/** The optional arguments every Toleration factory takes. */
+const tolerationArgs = (effect: unknown, seconds: unknown): Arg[] => [
+  ['effect', effect, is.oneOf(Object.values(TaintEffect), 'TaintEffect'), 'optional'],
+  ['tolerationSeconds', seconds, is.number, 'optional'],
+];
+
 /** A toleration of a node taint. */
 export class Toleration {
   /** Tolerates taint `key=value` (operator `Equal`). `tolerationSeconds` only with `NoExecute`. */
   public static equal(key: string, value: string, effect?: TaintEffect, tolerationSeconds?: number): Toleration {
+    checkArgs('Toleration.equal', ['key', key, is.string], ['value', value, is.string], ...tolerationArgs(effect, tolerationSeconds));
     return new Toleration({ key, operator: 'Equal', value, effect, tolerationSeconds });
   }
   /** Tolerates any taint with `key` (operator `Exists`); without a key, every taint. */
   public static exists(key?: string, effect?: TaintEffect, tolerationSeconds?: number): Toleration {
+    checkArgs('Toleration.exists', ['key', key, is.string, 'optional'], ...tolerationArgs(effect, tolerationSeconds));
     return new Toleration({ key, operator: 'Exists', effect, tolerationSeconds });
   }
   private constructor(public readonly spec: IToleration) {}
@@ -60,21 +68,27 @@ export class Toleration {
 /** A requirement on node labels, for node affinity. */
 export class NodeRequirement {
   public static in(key: string, values: readonly string[]): NodeRequirement {
+    checkArgs('NodeRequirement.in', ['key', key, is.string], ['values', values, is.list(is.string)]);
     return new NodeRequirement({ key, operator: 'In', values: [...values] });
   }
   public static notIn(key: string, values: readonly string[]): NodeRequirement {
+    checkArgs('NodeRequirement.notIn', ['key', key, is.string], ['values', values, is.list(is.string)]);
     return new NodeRequirement({ key, operator: 'NotIn', values: [...values] });
   }
   public static exists(key: string): NodeRequirement {
+    checkArgs('NodeRequirement.exists', ['key', key, is.string]);
     return new NodeRequirement({ key, operator: 'Exists' });
   }
   public static doesNotExist(key: string): NodeRequirement {
+    checkArgs('NodeRequirement.doesNotExist', ['key', key, is.string]);
     return new NodeRequirement({ key, operator: 'DoesNotExist' });
   }
   public static gt(key: string, value: number): NodeRequirement {
+    checkArgs('NodeRequirement.gt', ['key', key, is.string], ['value', value, is.number]);
     return new NodeRequirement({ key, operator: 'Gt', values: [String(value)] });
   }
   public static lt(key: string, value: number): NodeRequirement {
+    checkArgs('NodeRequirement.lt', ['key', key, is.string], ['value', value, is.number]);
     return new NodeRequirement({ key, operator: 'Lt', values: [String(value)] });
   }
   private constructor(public readonly spec: INodeSelectorRequirement) {}

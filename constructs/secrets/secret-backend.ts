@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { BlueprintError } from '../core/errors';
 import { NameRule, nameIssue } from '../core/names';
+import { checkArgs, is } from '../core/shape';
 
 /** What materializes declared Secrets. */
 export enum SecretBackendKind {
@@ -29,6 +30,11 @@ const CONTEXT_KEY = 'cluster-blueprints:secret-backend';
 export class SecretBackend {
   /** External Secrets Operator against the named `ClusterSecretStore`. */
   public static externalSecrets(options: ExternalSecretsBackendOptions): SecretBackend {
+    checkArgs('SecretBackend.externalSecrets', [
+      'options',
+      options,
+      is.object({ store: is.string, refreshInterval: is.instance(Duration) }, ['store']),
+    ]);
     const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'store', options.store);
     if (issue) throw new BlueprintError({ path: '', construct: 'SecretBackend', ...issue });
     return new SecretBackend(SecretBackendKind.EXTERNAL_SECRETS, options.store, options.refreshInterval ?? Duration.hours(1));
@@ -44,11 +50,13 @@ export class SecretBackend {
    * on the App (or a chart) before adding children.
    */
   public static use(scope: IConstruct, backend: SecretBackend): void {
+    checkArgs('SecretBackend.use', ['scope', scope, is.construct], ['backend', backend, is.instance(SecretBackend)]);
     scope.node.setContext(CONTEXT_KEY, backend);
   }
 
   /** The backend chosen for `scope`, if any. */
   public static of(scope: IConstruct): SecretBackend | undefined {
+    checkArgs('SecretBackend.of', ['scope', scope, is.construct]);
     const found = scope.node.tryGetContext(CONTEXT_KEY);
     return found instanceof SecretBackend ? found : undefined;
   }

@@ -11,7 +11,7 @@ import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { SecretBackend, SecretBackendKind } from './secret-backend';
-import { enter, is } from '../core/shape';
+import { checkArgs, enter, is } from '../core/shape';
 
 /** Props of a `SecretDeclaration`. */
 export interface SecretDeclarationProps {
@@ -210,6 +210,7 @@ export class SecretDeclaration extends Construct {
  * Secrets whose backend is `SecretBackendKind.DEPLOY_TOOL` from it.
  */
 export function secretDeclarations(scope: IConstruct): DeclaredSecret[] {
+  checkArgs('secretDeclarations', ['scope', scope, is.construct]);
   return scope.node
     .findAll()
     .filter((c): c is SecretDeclaration => c instanceof SecretDeclaration)

@@ -5,7 +5,7 @@ import { EnvValue } from '../config/env';
 import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
-import { checkShape, is } from '../core/shape';
+import { checkArgs, checkShape, is } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
@@ -94,15 +94,23 @@ export interface ProbeTiming {
   readonly failureThreshold?: number;
 }
 
+/** A port as probes and hooks take it: a number or a port name. */
+const PORT = is.either(is.number, is.string);
+/** The shape of a `ProbeTiming` (its ranges are the container's to check). */
+const TIMING = is.object({ initialDelaySeconds: is.number, periodSeconds: is.number, timeoutSeconds: is.number, successThreshold: is.number, failureThreshold: is.number });
+
 /** A health check: HTTP (2xx–3xx is success), TCP connect, or a command. */
 export class Probe {
   public static http(path: string, port: string | number, timing: ProbeTiming = {}): Probe {
+    checkArgs('Probe.http', ['path', path, is.string], ['port', port, PORT], ['timing', timing, TIMING, 'optional']);
     return new Probe({ httpGet: { path, port } }, port, timing);
   }
   public static tcp(port: string | number, timing: ProbeTiming = {}): Probe {
+    checkArgs('Probe.tcp', ['port', port, PORT], ['timing', timing, TIMING, 'optional']);
     return new Probe({ tcpSocket: { port } }, port, timing);
   }
   public static exec(command: readonly string[], timing: ProbeTiming = {}): Probe {
+    checkArgs('Probe.exec', ['command', command, is.list(is.string)], ['timing', timing, TIMING, 'optional']);
     return new Probe({ exec: { command: [...command] } }, undefined, timing);
   }
   /**
@@ -111,6 +119,7 @@ export class Probe {
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-a-grpc-liveness-probe
    */
   public static grpc(port: number, timing: ProbeTiming = {}, service?: string): Probe {
+    checkArgs('Probe.grpc', ['port', port, is.number], ['timing', timing, TIMING, 'optional'], ['service', service, is.string, 'optional']);
     return new Probe({ grpc: { port, ...(service !== undefined ? { service } : {}) } }, port, timing);
   }
   private constructor(
@@ -187,13 +196,16 @@ export class Probe {
 export class Hook {
   /** Waits, so endpoints and load balancers stop sending traffic before SIGTERM. Uses the image's `sleep`. */
   public static sleep(duration: Duration): Hook {
+    checkArgs('Hook.sleep', ['duration', duration, is.instance(Duration)]);
     const seconds = Math.ceil(duration.toMilliseconds() / 1000);
     return new Hook({ exec: { command: ['sleep', String(seconds)] } }, seconds);
   }
   public static exec(command: readonly string[], expectedSeconds = 0): Hook {
+    checkArgs('Hook.exec', ['command', command, is.list(is.string)], ['expectedSeconds', expectedSeconds, is.number]);
     return new Hook({ exec: { command: [...command] } }, expectedSeconds);
   }
   public static http(path: string, port: string | number, expectedSeconds = 0): Hook {
+    checkArgs('Hook.http', ['path', path, is.string], ['port', port, PORT], ['expectedSeconds', expectedSeconds, is.number]);
     return new Hook({ httpGet: { path, port } }, expectedSeconds);
   }
   private constructor(

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { EnvValue } from '../config/env';
 import { VolumeMount } from './container';
 import { Workload } from './workload';
+import { checkArgs, is } from '../core/shape';
 
 /** What a preset injects. */
 export interface PodPresetProps {
@@ -13,6 +14,9 @@ export interface PodPresetProps {
   readonly mounts?: readonly VolumeMount[];
 }
 
+/** The shape of the props (checked at entry; env and mounts are checked by each workload). */
+const POD_PRESET_SHAPE = is.object({ matchLabels: is.map(is.string), env: is.map(is.any), mounts: is.list(is.any) });
+
 /**
  * PodPreset was removed from Kubernetes (003 used it to inject env and
  * volumes into every pod matching a selector); this does the same at synth
@@ -21,6 +25,7 @@ export interface PodPresetProps {
 export class PodPreset {
   /** Applies the preset to every matching workload under `scope`; returns the workloads it changed. */
   public static apply(scope: IConstruct, props: PodPresetProps): Workload[] {
+    checkArgs('PodPreset.apply', ['scope', scope, is.construct], ['props', props, POD_PRESET_SHAPE]);
     const matched = scope.node
       .findAll()
       .filter((c): c is Workload => c instanceof Workload)

@@ -1,6 +1,10 @@
 import { IssueInput } from '../core/errors';
 import { unpinnedImageIssue } from '../core/names';
 import { PodCount, resolvePodCount } from '../policy/pod-disruption-budget';
+import { checkArgs, is } from '../core/shape';
+
+/** A pod count as a release takes it: a number or a percentage. */
+const POD_COUNT = is.either(is.number, is.string);
 
 /** Blue/green colours. */
 export enum Color {
@@ -48,6 +52,7 @@ export class Release {
    * and adds up to 25% surge pods, which count against the quota.
    */
   public static rolling(options: RollingOptions = {}): Release {
+    checkArgs('Release.rolling', ['options', options, is.object({ maxSurge: POD_COUNT, maxUnavailable: POD_COUNT }), 'optional']);
     return new Release({ kind: 'rolling', maxSurge: options.maxSurge ?? '25%', maxUnavailable: options.maxUnavailable ?? 0 });
   }
   /** Stop every old pod, then start the new ones (downtime; for apps that cannot run two versions). */
@@ -60,6 +65,11 @@ export class Release {
    * previous version) with `idleReplicas`, ready to switch to.
    */
   public static blueGreen(options: BlueGreenOptions): Release {
+    checkArgs('Release.blueGreen', [
+      'options',
+      options,
+      is.object({ active: is.oneOf(Object.values(Color), 'Color'), idleImage: is.string, idleReplicas: is.number }, ['active']),
+    ]);
     return new Release({ ...options, kind: 'blue-green' });
   }
   /**
@@ -67,6 +77,7 @@ export class Release {
    * same Service: traffic splits by replica count (canary / (stable + canary)).
    */
   public static canary(options: CanaryOptions): Release {
+    checkArgs('Release.canary', ['options', options, is.object({ image: is.string, replicas: is.number }, ['image'])]);
     return new Release({ replicas: 1, ...options, kind: 'canary' });
   }
   private constructor(public readonly options: ReleaseOptions) {}
