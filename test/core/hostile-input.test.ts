@@ -1,4 +1,10 @@
+import { App } from 'cdk8s';
+import { ClusterPlatform } from '../../blueprints';
 import {
+  ConfigMap,
+  LimitRange,
+  PersistentVolumeClaim,
+  ResourceQuota,
   ExternalService,
   IngressRoutes,
   PodDisruptionBudget,
@@ -207,5 +213,78 @@ describe('SECRET_IN_OUTPUT on every string of the output', () => {
       'ConfigMap/team/cm /data/<redacted>',
     ]);
     expect(JSON.stringify(found)).not.toContain('Q7CANARY');
+  });
+});
+
+describe('one synth reports every problem it can find', () => {
+  const codesAt = (err: { issues: readonly { code: string; field: string; path: string }[] }) =>
+    err.issues.map((i) => `${i.path} ${i.code} ${i.field}`).sort();
+
+  test('a construct with several bad fields reports each, of the shape or not, once', () => {
+    const { chart } = testChart();
+    const cm = catchBlueprintError(
+      () => new ConfigMap(chart, 'cm', { namespace: 5, name: 'Not A Name', data: { 'bad key': '1', port: 8080 }, files: [] } as never),
+    );
+    expect(codesAt(cm)).toEqual([
+      'test/cm CONFIG_KEY_INVALID data.bad key',
+      'test/cm CONFIG_VALUE_INVALID data.port',
+      'test/cm NAME_INVALID name',
+      'test/cm PROPS_INVALID files',
+      'test/cm PROPS_INVALID namespace',
+    ]);
+    const quota = catchBlueprintError(
+      () =>
+        new ResourceQuota(chart, 'q', { namespace: 'Bad_NS', limits: { requestsCpu: 'lots', pods: '20' }, scopes: 'BestEffort' } as never),
+    );
+    expect(quota.codes.sort()).toEqual(['NAME_INVALID', 'PROPS_INVALID']);
+    expect(quota.issues.map((i) => i.field).sort()).toEqual(['limits', 'namespace', 'scopes']);
+    const limits = catchBlueprintError(
+      () =>
+        new LimitRange(chart, 'lr', {
+          namespace: 'team',
+          container: { max: { cpu: '1' }, min: { cpu: '2' } },
+          persistentVolumeClaim: { min: '10Gi', max: '1Gi' },
+          name: ['limits'],
+        } as never),
+    );
+    // min above max is also above the defaults taken from max: one issue per pair.
+    expect([...new Set(codesAt(limits))]).toEqual([
+      'test/lr LIMITRANGE_ORDER container.min.cpu',
+      'test/lr LIMITRANGE_ORDER persistentVolumeClaim.min',
+      'test/lr PROPS_INVALID name',
+    ]);
+    const claim = catchBlueprintError(
+      () => new PersistentVolumeClaim(chart, 'pvc', { namespace: 'team', size: 'huge', accessModes: [], storageClass: 'gp3' } as never),
+    );
+    expect(codesAt(claim)).toEqual([
+      'test/pvc CLAIM_INVALID accessModes',
+      'test/pvc PROPS_INVALID storageClass',
+      'test/pvc QUANTITY_INVALID size',
+    ]);
+  });
+
+  test('a field the shape refuses is not judged again by the construct (one issue, not two)', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new PersistentVolumeClaim(chart, 'pvc', { namespace: ['team'] } as never));
+    expect(codesAt(err)).toEqual(['test/pvc PROPS_INVALID namespace', 'test/pvc PROPS_INVALID size']);
+  });
+
+  test('a blueprint builds every part on its own: two bad teams and a bad store are reported together', () => {
+    const app = new App();
+    const err = catchBlueprintError(
+      () =>
+        new ClusterPlatform(app, 'platform', {
+          environment: 'dev',
+          teams: [{ name: 'payments' }, { name: 'Bad Team' }, { name: 'shop', quota: { requestsCpu: 'many' } }, { name: 'payments' }],
+          secretStore: { awsRegion: 5 },
+        } as never),
+    );
+    expect(err.codes.sort()).toEqual(['ID_INVALID', 'NAME_INVALID', 'PROPS_INVALID', 'QUANTITY_INVALID']);
+    expect(new Set(err.issues.map((i) => i.path.split('/')[0]))).toEqual(new Set(['', 'cluster', 'team-Bad Team', 'team-shop']));
+  });
+
+  test('a bad argument names every wrong argument of the call', () => {
+    const err = catchBlueprintError(() => Volume.nfs(5 as never, null as never, '/x', 'ro' as never));
+    expect(err.issues.map((i) => `${i.construct} ${i.field}`)).toEqual(['Volume.nfs name', 'Volume.nfs server', 'Volume.nfs options']);
   });
 });
