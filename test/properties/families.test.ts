@@ -6,14 +6,18 @@ import {
   ExternalService,
   IngressPathType,
   IngressRoutes,
+  LimitRange,
   NodeAgent,
+  PersistentVolumeClaim,
   PodDisruptionBudget,
   PriorityClass,
   QuotaPreset,
   ResourcePreset,
+  ResourceQuota,
   ScheduledJob,
   SecretBackend,
   SecretDeclaration,
+  SecretRef,
   ServiceAccount,
   StatefulService,
   StorageClass,
@@ -269,18 +273,74 @@ test('IngressRoutes', () =>
     },
   ));
 
+/** A quantity as a careless caller writes it: valid, of the wrong unit, or not a quantity at all. */
+const quantity = (valid: readonly (string | number)[]) =>
+  fc.oneof(
+    { arbitrary: fc.constantFrom(...valid), weight: 5 },
+    { arbitrary: fc.constantFrom('500Mi', '1.5x', '-1Gi', 'lots', ''), weight: 1 },
+    hostile,
+  );
+/**
+ * A third of the time props that are valid as a whole (so the half of the
+ * invariant about output is exercised), else props where any field may be hostile.
+ */
+const mixed = <T, U>(valid: fc.Arbitrary<T>, wild: fc.Arbitrary<U>) =>
+  fc.oneof({ arbitrary: valid as fc.Arbitrary<T | U>, weight: 1 }, { arbitrary: wild, weight: 2 });
+
+/** One volume from a factory given valid or hostile arguments (a factory may refuse: the invariant still holds). */
+const volumeOf = (kind: string, a: unknown, b: unknown, chart: any, cm: ConfigMap): unknown => {
+  switch (kind) {
+    case 'emptyDir':
+      return Volume.emptyDir(a as string, { sizeLimit: b as string });
+    case 'configMap':
+      return Volume.fromConfigMap(cm, a as string);
+    case 'secret':
+      return Volume.fromSecret(SecretRef.fromName(b as string), a as string);
+    case 'downward':
+      return Volume.downwardApi(a as string);
+    case 'claim':
+      return Volume.fromClaim(new PersistentVolumeClaim(chart, 'claim', { namespace: cm.namespace, size: b } as never), {
+        name: a,
+      } as never);
+    case 'csi':
+      return Volume.csi(a as string, b as string, { attributes: { secretProviderClass: 'app' } });
+    default:
+      return Volume.nfs(a as string, b as string, '/exports');
+  }
+};
+
+const validConfigMap = fc.record({
+  name: dnsLabel,
+  namespace: dnsLabel,
+  data: fc.dictionary(fc.constantFrom('app.conf', 'LOG_LEVEL', 'nginx.conf', '__proto__'), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+  file: fc.constantFrom('package.json', 'tsconfig.json'),
+  volume: fc.constantFrom('emptyDir', 'configMap', 'secret', 'downward', 'claim', 'csi'),
+  volumeName: dnsLabel,
+  volumeArg: fc.constantFrom('1Gi', '64Mi'),
+  subPath: fc.constantFrom(undefined, 'app.conf'),
+});
+
 test('ConfigMap and volumes', () =>
   check(
-    fc.record({
-      name: maybe(fc.stringMatching(/^[a-z]([a-z0-9.-]{0,90}[a-z0-9])?$/)),
-      namespace: maybe(dnsLabel),
-      data: maybe(
-        fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(...CANARY_VALUES)), {
-          maxKeys: 3,
-        }),
-      ),
-      file: fc.constantFrom('package.json', '/proc/self/environ', '../x', '/dev/zero'),
-    }),
+    mixed(
+      validConfigMap,
+      fc.record({
+        name: maybe(fc.stringMatching(/^[a-z]([a-z0-9.-]{0,90}[a-z0-9])?$/)),
+        namespace: maybe(dnsLabel),
+        data: maybe(
+          fc.dictionary(
+            fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'app.conf', 'password')),
+            fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(...CANARY_VALUES), hostile),
+            { maxKeys: 3 },
+          ),
+        ),
+        file: fc.constantFrom('package.json', '/proc/self/environ', '../x', '/dev/zero', 'tsconfig.json'),
+        volume: fc.constantFrom('emptyDir', 'configMap', 'secret', 'downward', 'claim', 'csi', 'nfs'),
+        volumeName: maybe(dnsLabel),
+        volumeArg: maybe(fc.constantFrom('1Gi', '64Mi', 'app-secrets', 'secrets-store.csi.k8s.io', 'nfs.example.com', '10.0.0.5')),
+        subPath: fc.option(maybe(fc.constantFrom('app.conf', '../etc/passwd', '/abs')), { nil: undefined }),
+      }),
+    ),
     (p, chart) => {
       const cm = new ConfigMap(chart, 'cm', {
         name: p.name,
@@ -291,8 +351,118 @@ test('ConfigMap and volumes', () =>
       new Worker(chart, 'w', {
         namespace: cm.namespace,
         image: 'nginx:1.27.2',
-        mounts: [{ volume: Volume.fromConfigMap(cm), path: '/etc/app' }],
-      });
+        mounts: [
+          { volume: Volume.fromConfigMap(cm), path: '/etc/app' },
+          { volume: volumeOf(p.volume, p.volumeName, p.volumeArg, chart, cm), path: '/data', subPath: p.subPath },
+        ],
+      } as never);
+    },
+  ));
+
+const validClaim = fc.record({
+  id: dnsLabel,
+  team: fc.boolean(),
+  namespace: dnsLabel,
+  name: fc.option(dnsLabel, { nil: undefined }),
+  size: fc.constantFrom('1Gi', '20Gi', '500Mi'),
+  accessModes: fc.option(fc.constantFrom(['ReadWriteOnce'], ['ReadWriteMany'], ['ReadWriteOnce', 'ReadOnlyMany']), { nil: undefined }),
+  storageClass: fc.constantFrom('none', 'class'),
+  mount: fc.boolean(),
+});
+
+test('storage: PersistentVolumeClaim', () =>
+  check(
+    mixed(
+      validClaim,
+      fc.record({
+        id: maybe(dnsLabel),
+        team: fc.boolean(),
+        namespace: maybe(dnsLabel),
+        name: fc.option(maybe(fc.stringMatching(/^[a-z]([a-z0-9.-]{0,90}[a-z0-9])?$/)), { nil: undefined }),
+        size: quantity(['1Gi', '20Gi', '500Mi', '1Ti']),
+        accessModes: fc.option(maybe(fc.array(fc.constantFrom('ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany', 'rw'), { maxLength: 2 })), {
+          nil: undefined,
+        }),
+        storageClass: fc.constantFrom('none', 'class', 'name'),
+        mount: fc.boolean(),
+      }),
+    ),
+    (p, chart) => {
+      const ns = p.team ? new TeamNamespace(chart, 'team', { quota: QuotaPreset.SMALL }) : p.namespace;
+      const storageClass =
+        p.storageClass === 'class'
+          ? new StorageClass(chart, 'sc', { provisioner: 'ebs.csi.aws.com' })
+          : p.storageClass === 'name'
+            ? 'gp3'
+            : undefined;
+      const claim = new PersistentVolumeClaim(
+        chart,
+        p.id as string,
+        {
+          namespace: ns,
+          name: p.name,
+          size: p.size,
+          accessModes: p.accessModes,
+          storageClass,
+        } as never,
+      );
+      if (p.mount)
+        new Worker(chart, 'w', {
+          namespace: ns,
+          image: 'nginx:1.27.2',
+          mounts: [{ volume: Volume.fromClaim(claim), path: '/data' }],
+        } as never);
+    },
+  ));
+
+const validPolicy = fc.record({
+  namespace: dnsLabel,
+  name: fc.option(dnsLabel, { nil: undefined }),
+  cpu: fc.constantFrom('100m', '250m', 0.5),
+  memory: fc.constantFrom('128Mi', '1Gi'),
+  storage: fc.constantFrom('1Gi', '100Gi'),
+  ratio: fc.constantFrom(undefined, 100),
+  pods: fc.constantFrom(undefined, 1, 20),
+  preset: fc.constantFrom(undefined, QuotaPreset.SMALL, QuotaPreset.LARGE),
+  scopes: fc.constantFrom(undefined, ['NotBestEffort']),
+  workload: fc.boolean(),
+});
+
+test('policy objects: LimitRange, ResourceQuota', () =>
+  check(
+    mixed(
+      validPolicy,
+      fc.record({
+        namespace: maybe(dnsLabel),
+        name: fc.option(maybe(dnsLabel), { nil: undefined }),
+        cpu: quantity(['100m', '1', '2', 0.25]),
+        memory: quantity(['128Mi', '1Gi', '4Gi']),
+        storage: quantity(['1Gi', '100Gi']),
+        ratio: fc.option(maybe(fc.constantFrom(1, 2, 4, 0.5, NaN)), { nil: undefined }),
+        pods: fc.option(maybe(fc.constantFrom(0, 1, 20, -1, 1.5)), { nil: undefined }),
+        preset: fc.constantFrom(undefined, QuotaPreset.SMALL, QuotaPreset.LARGE),
+        scopes: fc.option(maybe(fc.array(fc.constantFrom('BestEffort', 'NotBestEffort', 'Never'), { maxLength: 2 })), { nil: undefined }),
+        workload: fc.boolean(),
+      }),
+    ),
+    (p, chart) => {
+      new LimitRange(chart, 'limits', {
+        namespace: p.namespace,
+        name: p.name,
+        container: {
+          defaultRequest: { cpu: p.cpu, memory: p.memory },
+          max: { cpu: '4', memory: '8Gi' },
+          ...(p.ratio !== undefined ? { maxLimitRequestRatio: { cpu: p.ratio } } : {}),
+        },
+        persistentVolumeClaim: { max: p.storage },
+      } as never);
+      new ResourceQuota(chart, 'quota', {
+        namespace: p.namespace,
+        name: p.name,
+        limits: p.preset ?? { requestsCpu: p.cpu, limitsMemory: p.memory, requestsStorage: p.storage, pods: p.pods },
+        scopes: p.scopes,
+      } as never);
+      if (p.workload) new Worker(chart, 'w', { namespace: p.namespace, image: 'nginx:1.27.2' } as never);
     },
   ));
 
