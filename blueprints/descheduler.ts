@@ -24,7 +24,8 @@ const DESCHEDULER_SHAPE = is.object(
     underusedPercent: is.number,
     overusedPercent: is.number,
     image: is.string,
-  }, ['namespace'],
+  },
+  ['namespace'],
 );
 
 /**

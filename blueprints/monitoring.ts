@@ -104,7 +104,8 @@ const MONITORING_SHAPE = is.object(
     federate: is.list(is.string),
     resources: is.any,
     image: is.string,
-  }, ['namespace', 'targets'],
+  },
+  ['namespace', 'targets'],
 );
 
 /**

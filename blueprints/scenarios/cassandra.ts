@@ -27,7 +27,8 @@ const CASSANDRA_SHAPE = is.object(
     storage: is.string,
     storageClass: is.instance(StorageClass),
     image: is.string,
-  }, ['namespace'],
+  },
+  ['namespace'],
 );
 
 /**

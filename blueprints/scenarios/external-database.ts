@@ -26,7 +26,8 @@ const EXTERNAL_DATABASE_SHAPE = is.object(
     port: is.number,
     appImage: is.string,
     credentials: is.instance(SecretDeclaration),
-  }, ['namespace', 'hostName'],
+  },
+  ['namespace', 'hostName'],
 );
 
 /**

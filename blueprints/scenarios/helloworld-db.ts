@@ -58,7 +58,8 @@ const HELLOWORLD_DB_SHAPE = is.object(
     storageClass: is.either(is.instance(StorageClass), is.string),
     databaseReplicas: is.number,
     serviceType: is.oneOf(Object.values(ServiceType), 'ServiceType'),
-  }, ['namespace', 'storageClass'],
+  },
+  ['namespace', 'storageClass'],
 );
 
 /**

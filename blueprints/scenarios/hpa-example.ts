@@ -23,7 +23,8 @@ const HPA_EXAMPLE_SHAPE = is.object(
     maxReplicas: is.number,
     minReplicas: is.number,
     image: is.string,
-  }, ['namespace'],
+  },
+  ['namespace'],
 );
 
 /**

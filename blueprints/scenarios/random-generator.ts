@@ -41,7 +41,8 @@ const RANDOM_GENERATOR_SHAPE = is.object(
     image: is.string,
     replicas: is.number,
     storageClass: is.either(is.instance(StorageClass), is.string),
-  }, ['namespace', 'storageClass'],
+  },
+  ['namespace', 'storageClass'],
 );
 
 /**

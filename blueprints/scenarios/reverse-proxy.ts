@@ -34,7 +34,8 @@ const REVERSE_PROXY_SHAPE = is.object(
     replicas: is.number,
     appImage: is.string,
     nginxImage: is.string,
-  }, ['namespace'],
+  },
+  ['namespace'],
 );
 
 /**

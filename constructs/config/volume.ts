@@ -72,7 +72,11 @@ export class Volume {
    * Deployment's pods). Per-pod claims belong in `StatefulService.claims`.
    */
   public static fromClaim(claim: IClaim, options: { name?: string; readOnly?: boolean } = {}): Volume {
-    checkArgs('Volume.fromClaim', ['claim', claim, CLAIM_SHAPE], ['options', options, is.object({ name: is.string, readOnly: is.boolean }), 'optional']);
+    checkArgs(
+      'Volume.fromClaim',
+      ['claim', claim, CLAIM_SHAPE],
+      ['options', options, is.object({ name: is.string, readOnly: is.boolean }), 'optional'],
+    );
     return new Volume(options.name ?? claim.name, {
       persistentVolumeClaim: { claimName: claim.name, ...(options.readOnly ? { readOnly: true } : {}) },
     });

@@ -157,11 +157,14 @@ export const is = {
         if (!isRecord(v)) return [invalid(field, v, `an object with ${Object.keys(fields).slice(0, 4).join(', ')}…`)];
         // A prop the shape does not know is not judged, but one that cannot be read would throw later (a spread, a copy).
         const unread = entriesOf(v).filter(([k, x]) => x === UNREADABLE && !(k in fields));
-        return [...unread.map(([k]) => unreadable(join(field, k), 'a plain value')), ...Object.entries(fields).flatMap(([k, s]) => {
-          const x = read(v, k);
-          if (x === undefined) return required.includes(k) ? [invalid(join(field, k), x, s.expected)] : [];
-          return itemIssues(s, x, join(field, k));
-        })];
+        return [
+          ...unread.map(([k]) => unreadable(join(field, k), 'a plain value')),
+          ...Object.entries(fields).flatMap(([k, s]) => {
+            const x = read(v, k);
+            if (x === undefined) return required.includes(k) ? [invalid(join(field, k), x, s.expected)] : [];
+            return itemIssues(s, x, join(field, k));
+          }),
+        ];
       },
     };
   },

@@ -51,7 +51,12 @@ const METRICS_MONITOR_SHAPE = is.object(
     name: is.string,
     namespace: is.string,
     target: is.object(
-      { kind: is.oneOf(['service', 'pods'], 'target kinds'), serviceLabels: is.map(is.string), podSelector: is.map(is.string), port: is.string },
+      {
+        kind: is.oneOf(['service', 'pods'], 'target kinds'),
+        serviceLabels: is.map(is.string),
+        podSelector: is.map(is.string),
+        port: is.string,
+      },
       ['kind', 'port'],
     ),
     port: is.string,

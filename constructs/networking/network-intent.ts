@@ -36,10 +36,11 @@ function isEndpoint(x: unknown): x is INetworkEndpoint {
 }
 
 /** The shape of an `INetworkEndpoint` given to `Peer.workload`. */
-const ENDPOINT_SHAPE = is.object(
-  { name: is.string, namespace: is.string, podSelector: is.map(is.string), listenPorts: is.list(is.any) },
-  ['name', 'namespace', 'podSelector'],
-);
+const ENDPOINT_SHAPE = is.object({ name: is.string, namespace: is.string, podSelector: is.map(is.string), listenPorts: is.list(is.any) }, [
+  'name',
+  'namespace',
+  'podSelector',
+]);
 
 /** The other end of a network path. */
 export class Peer {

@@ -331,7 +331,11 @@ export interface ValidateOptions {
 }
 
 export function validateManifests(objects: readonly unknown[], options: ValidateOptions = {}): Finding[] {
-  checkArgs('validateManifests', ['objects', objects, is.list(is.any)], ['options', options, is.object({ namespaceRequired: is.boolean }), 'optional']);
+  checkArgs(
+    'validateManifests',
+    ['objects', objects, is.list(is.any)],
+    ['options', options, is.object({ namespaceRequired: is.boolean }), 'optional'],
+  );
   const findings: Finding[] = [];
   for (const raw of objects) {
     const obj = raw as any;

@@ -97,7 +97,13 @@ export interface ProbeTiming {
 /** A port as probes and hooks take it: a number or a port name. */
 const PORT = is.either(is.number, is.string);
 /** The shape of a `ProbeTiming` (its ranges are the container's to check). */
-const TIMING = is.object({ initialDelaySeconds: is.number, periodSeconds: is.number, timeoutSeconds: is.number, successThreshold: is.number, failureThreshold: is.number });
+const TIMING = is.object({
+  initialDelaySeconds: is.number,
+  periodSeconds: is.number,
+  timeoutSeconds: is.number,
+  successThreshold: is.number,
+  failureThreshold: is.number,
+});
 
 /** A health check: HTTP (2xx–3xx is success), TCP connect, or a command. */
 export class Probe {
@@ -277,7 +283,6 @@ export interface ProbeOptOut {
   /** @default - liveness required for a long-running container */
   readonly liveness?: string;
 }
-
 
 /** The shape of `ContainerProps` (quantities, images and mounts' volumes keep their own typed checks). */
 export const CONTAINER_SHAPE = is.object({
