@@ -105,10 +105,10 @@ export class LimitRange extends Construct {
   public readonly claimMax?: Storage;
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, given: LimitRangeProps) {
-    const entry = enterPartial(scope, id, given, 'LimitRange', LIMIT_RANGE_SHAPE);
+  constructor(scope: Construct, id: string, props: LimitRangeProps) {
+    const entry = enterPartial(scope, id, props, 'LimitRange', LIMIT_RANGE_SHAPE);
     super(scope, id);
-    const props = entry.props;
+    props = entry.props; // without the fields whose shape failed: the checks below skip them
     const problems = new Problems(this, 'LimitRange');
     problems.addShapeIssues(entry.issues);
     this.name = props.name ?? 'limits';

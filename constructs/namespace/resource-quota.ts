@@ -238,10 +238,10 @@ export class ResourceQuota extends Construct {
   public readonly namespace: string;
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, given: ResourceQuotaProps) {
-    const entry = enterPartial(scope, id, given, 'ResourceQuota', RESOURCE_QUOTA_SHAPE);
+  constructor(scope: Construct, id: string, props: ResourceQuotaProps) {
+    const entry = enterPartial(scope, id, props, 'ResourceQuota', RESOURCE_QUOTA_SHAPE);
     super(scope, id);
-    const props = entry.props;
+    props = entry.props; // without the fields whose shape failed: the checks below skip them
     const problems = new Problems(this, 'ResourceQuota');
     problems.addShapeIssues(entry.issues);
     this.name = props.name ?? 'quota';

@@ -50,10 +50,10 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
   /** A claim runs no pods. */
   public readonly maxPods = 0;
 
-  constructor(scope: Construct, id: string, given: PersistentVolumeClaimProps) {
-    const entry = enterPartial(scope, id, given, 'PersistentVolumeClaim', PVC_SHAPE);
+  constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
+    const entry = enterPartial(scope, id, props, 'PersistentVolumeClaim', PVC_SHAPE);
     super(scope, id);
-    const props = entry.props;
+    props = entry.props; // without the fields whose shape failed: the checks below skip them
     const problems = new Problems(this, 'PersistentVolumeClaim');
     problems.addShapeIssues(entry.issues);
     this.name = props.name ?? id;
