@@ -69,18 +69,23 @@ const RESOURCES: readonly ComputeResource[] = ['cpu', 'memory', 'ephemeralStorag
 const ratioOf = (ratios: { readonly cpu?: number; readonly memory?: number }, r: ComputeResource) =>
   r === 'ephemeralStorage' ? undefined : ratios[r];
 
+/** The shape of `ContainerLimitsProps` (quantities are judged by their parsers). */
+export const CONTAINER_LIMITS_SHAPE = is.object({
+  default: COMPUTE_SHAPE,
+  defaultRequest: COMPUTE_SHAPE,
+  min: COMPUTE_SHAPE,
+  max: COMPUTE_SHAPE,
+  maxLimitRequestRatio: is.object({ cpu: is.number, memory: is.number }),
+});
+/** The shape of `ClaimLimitsProps`. */
+export const CLAIM_LIMITS_SHAPE = is.object({ min: is.any, max: is.any });
+
 /** The shape of the props (checked at entry; quantities are judged by their parsers). */
 const LIMIT_RANGE_SHAPE = is.object({
   namespace: is.string,
   name: is.string,
-  container: is.object({
-    default: COMPUTE_SHAPE,
-    defaultRequest: COMPUTE_SHAPE,
-    min: COMPUTE_SHAPE,
-    max: COMPUTE_SHAPE,
-    maxLimitRequestRatio: is.object({ cpu: is.number, memory: is.number }),
-  }),
-  persistentVolumeClaim: is.object({ min: is.any, max: is.any }),
+  container: CONTAINER_LIMITS_SHAPE,
+  persistentVolumeClaim: CLAIM_LIMITS_SHAPE,
 });
 
 /**

@@ -9,7 +9,14 @@ import { clusterFactsOf } from '../core/cluster-facts';
 import { Annotations, ENVIRONMENT_LABEL, componentLabels, setOwner } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { Cpu, Memory, Quantity, Storage } from '../core/quantity';
-import { ClaimLimitsProps, ContainerLimitsProps, EffectiveDefaults, LimitRange } from './limit-range';
+import {
+  CLAIM_LIMITS_SHAPE,
+  CONTAINER_LIMITS_SHAPE,
+  ClaimLimitsProps,
+  ContainerLimitsProps,
+  EffectiveDefaults,
+  LimitRange,
+} from './limit-range';
 import { QuotaLimits, QuotaPreset, ResourceQuota } from './resource-quota';
 
 /** Pod Security Standard levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
@@ -119,21 +126,14 @@ const DEFAULTS = {
   dnsNamespace: 'kube-system',
 } as const;
 
-const COMPUTE = is.object({ cpu: is.any, memory: is.any, ephemeralStorage: is.any });
 const LEVEL = is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel');
 /** The shape of `TeamNamespaceProps` (quantities keep their own typed checks). */
 const TEAM_NAMESPACE_SHAPE = is.object({
   name: is.string,
   owner: is.string,
   quota: is.either(is.instance(QuotaPreset), is.object({ pods: is.number })),
-  containerLimits: is.object({
-    default: COMPUTE,
-    defaultRequest: COMPUTE,
-    min: COMPUTE,
-    max: COMPUTE,
-    maxLimitRequestRatio: is.object({ cpu: is.number, memory: is.number }),
-  }),
-  claimLimits: is.object({ min: is.any, max: is.any }),
+  containerLimits: CONTAINER_LIMITS_SHAPE,
+  claimLimits: CLAIM_LIMITS_SHAPE,
   podSecurity: is.object({ enforce: LEVEL, audit: LEVEL, warn: LEVEL, version: is.string }),
   access: is.object({ view: is.list(is.string), edit: is.list(is.string), admin: is.list(is.string) }),
   holdsData: is.boolean,
