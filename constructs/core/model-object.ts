@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadata, App, IResolver, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Namespace } from 'kubernetes-models/v1';
 
 /** A typed object of `kubernetes-models` or an `@kubernetes-models/*` package (`new Deployment({...})`). */
 export interface TypedModel {
@@ -22,6 +23,9 @@ export function modelObject(scope: Construct, id: string, build: () => TypedMode
   const { apiVersion, kind, metadata, ...body } = build().toJSON() as { apiVersion: string; kind: string; metadata?: ApiObjectMetadata };
   return new ModelApiObject(scope, id, { apiVersion, kind, metadata }, Object.keys(body), build);
 }
+
+/** kubernetes-models' own toJSON: a copy of the model's fields without undefined values, which its constructor already dropped. */
+const MODEL_TO_JSON: unknown = Object.getPrototypeOf(Namespace.prototype).toJSON;
 
 /** Thrown inside `plainJson` when a value is not plain JSON: cdk8s' own serialization decides then. */
 const NOT_PLAIN = Symbol('not plain JSON');
@@ -62,7 +66,9 @@ class ModelApiObject extends ApiObject {
   public override toJson(): any {
     if ((this as unknown as { patches: unknown[] }).patches.length > 0 || !builtInResolversOnly(App.of(this).resolvers))
       return super.toJson();
-    const body = this.build().toJSON() as Record<string, unknown>;
+    const model = this.build();
+    // A kubernetes-models object holds what its toJSON would copy: read it, plainJson copies once.
+    const body = (model.toJSON === MODEL_TO_JSON ? model : model.toJSON()) as Record<string, unknown>;
     const props = (this as unknown as { props: Record<string, unknown> }).props;
     const data: Record<string, unknown> = {};
     for (const key of Object.keys(props)) data[key] = this.bodyKeys.includes(key) ? body[key] : props[key];
