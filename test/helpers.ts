@@ -26,6 +26,9 @@ export function teamChart(props: TeamNamespaceProps = {}): { app: App; chart: Bl
 /** Image and port of a plain web container, for tests that need any WebService. */
 export const WEB = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
 
+/** Image and port of a PostgreSQL container, for tests that need a StatefulService. */
+export const POSTGRES = { image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] } as const;
+
 /** Renders the app through the library's own synth path (checks + schema) and returns every object. */
 export function render(app: App): any[] {
   return renderApp(app).flatMap((r) => r.objects);
@@ -64,6 +67,11 @@ export function catchBlueprintError(fn: () => unknown): BlueprintError {
     throw new Error(`expected a BlueprintError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
   throw new Error('expected a BlueprintError, but nothing was thrown');
+}
+
+/** Runs `fn`, expects a BlueprintError, and returns its issues with `code`. */
+export function issuesWithCode(fn: () => unknown, code: string): BlueprintError['issues'] {
+  return catchBlueprintError(fn).issues.filter((i) => i.code === code);
 }
 
 /** Expects `fn` to fail with a BlueprintError carrying `code`; returns the matching issue. */

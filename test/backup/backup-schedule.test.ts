@@ -1,14 +1,13 @@
 import { Duration } from 'cdk8s';
 import { BackupSchedule, StatefulService, TeamNamespace, validateManifests } from '../../constructs';
-import { expectCode, find, render, testChart } from '../helpers';
+import { expectCode, find, render, testChart, POSTGRES } from '../helpers';
 
 function database() {
   const { app, chart } = testChart();
   const team = new TeamNamespace(chart, 'payments', { holdsData: true });
   const db = new StatefulService(chart, 'ledger', {
     namespace: team,
-    image: 'postgres:16.4',
-    ports: [{ name: 'pg', port: 5432 }],
+    ...POSTGRES,
     claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
   });
   return { app, chart, team, db };

@@ -14,7 +14,7 @@ import {
   renderApp,
   validateManifests,
 } from '../../constructs';
-import { expectCode, find, render } from '../helpers';
+import { expectCode, find, render, POSTGRES } from '../helpers';
 
 const SOURCE = { repoUrl: 'https://github.com/acme/cluster-manifests.git', path: 'dist/prod' };
 const KEEP = 'Prune=false,Delete=false';
@@ -28,8 +28,7 @@ function platform(outdir?: string) {
   const web = new TeamNamespace(chart, 'web');
   new StatefulService(chart, 'ledger', {
     namespace: data,
-    image: 'postgres:16.4',
-    ports: [{ name: 'pg', port: 5432 }],
+    ...POSTGRES,
     claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
   });
   new WebService(chart, 'api', { namespace: web, image: 'ghcr.io/acme/api:1.0.0', ports: [{ name: 'http', port: 8080 }] });

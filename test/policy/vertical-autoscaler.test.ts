@@ -7,7 +7,7 @@ import {
   renderApp,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, testChart, POSTGRES } from '../helpers';
 
 const web = { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] } as const;
 
@@ -35,8 +35,7 @@ describe('VerticalAutoscaler', () => {
     const { app, chart } = testChart();
     const db = new StatefulService(chart, 'db', {
       namespace: 'shop',
-      image: 'postgres:16.4',
-      ports: [{ name: 'pg', port: 5432 }],
+      ...POSTGRES,
       noStorageReason: 'the test looks at the autoscaler only',
     });
     new VerticalAutoscaler(chart, 'vpa', { target: db, updateMode: VpaUpdateMode.AUTO });

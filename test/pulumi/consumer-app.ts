@@ -10,6 +10,7 @@ import {
   VerticalAutoscaler,
   WebService,
 } from '../../constructs';
+import { POSTGRES } from '../helpers';
 
 /**
  * A small consumer app: a CRD and its custom resource (the VPA must wait for the CRD),
@@ -28,8 +29,7 @@ export function consumerApp(): App {
   });
   const db = new StatefulService(chart, 'db', {
     namespace: team,
-    image: 'postgres:16.4',
-    ports: [{ name: 'pg', port: 5432 }],
+    ...POSTGRES,
     writablePaths: ['/tmp', '/var/run/postgresql'],
     env: { POSTGRES_PASSWORD: EnvValue.fromSecret(credentials, 'password') },
     claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],

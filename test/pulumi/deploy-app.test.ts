@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { BlueprintChart, QuotaPreset, StatefulService, TeamNamespace, WebService } from '../../constructs';
-import { expectCode } from '../helpers';
+import { expectCode, POSTGRES } from '../helpers';
 import { consumerApp } from './consumer-app';
 import { recordEngine, runAndSettle, secretInputs, settled } from './engine';
 
@@ -62,8 +62,7 @@ describe('deployApp: namespaces another install owns', () => {
     const team = new TeamNamespace(chart, 'orders', { holdsData: true });
     const db = new StatefulService(chart, 'db', {
       namespace: team,
-      image: 'postgres:16.4',
-      ports: [{ name: 'pg', port: 5432 }],
+      ...POSTGRES,
       claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],
     });
     db.backUp();

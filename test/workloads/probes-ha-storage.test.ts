@@ -12,7 +12,7 @@ import {
   collectIssues,
   setClusterFacts,
 } from '../../constructs';
-import { expectCode, find, render } from '../helpers';
+import { expectCode, find, render, POSTGRES } from '../helpers';
 
 /* An environment's facts: production, required probes, the StorageClasses the cluster has. */
 function env(facts: { production?: boolean; requireProbes?: boolean; existingStorageClasses?: readonly string[] }) {
@@ -86,8 +86,7 @@ describe('high availability in production', () => {
     const storageClass = new StorageClass(team, 'data', { provisioner: 'ebs.csi.aws.com' });
     new StatefulService(team, 'db', {
       namespace: team,
-      image: 'postgres:16.4',
-      ports: [{ name: 'pg', port: 5432 }],
+      ...POSTGRES,
       claims: [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass }],
       singletonReason: 'Postgres without replication: a second pod would diverge',
     });

@@ -1,5 +1,5 @@
 import { ExternalTrafficPolicy, QuotaPreset, ServiceType, WebService } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, WEB, teamChart } from '../helpers';
+import { expectCode, find, renderChart, WEB, teamChart, issuesWithCode } from '../helpers';
 
 describe('NodePort and LoadBalancer Services', () => {
   test('a LoadBalancer with Local policy, source ranges and annotations; clients reach it through the default deny', () => {
@@ -39,8 +39,7 @@ describe('NodePort and LoadBalancer Services', () => {
     const { chart, team } = teamChart(); // 1 load balancer, 0 node ports
     new WebService(chart, 'a', { namespace: team, ...WEB, serviceType: ServiceType.LOAD_BALANCER });
     new WebService(chart, 'b', { namespace: team, ...WEB, serviceType: ServiceType.LOAD_BALANCER, allocateLoadBalancerNodePorts: false });
-    const err = catchBlueprintError(() => renderChart(chart));
-    expect(err.issues.filter((i) => i.code === 'QUOTA_SERVICES_EXCEEDED').map((i) => [i.field, i.value])).toEqual([
+    expect(issuesWithCode(() => renderChart(chart), 'QUOTA_SERVICES_EXCEEDED').map((i) => [i.field, i.value])).toEqual([
       ['quota.servicesLoadBalancers', 2],
       ['quota.servicesNodePorts', 1],
     ]);

@@ -10,7 +10,7 @@ import {
   WebService,
   Worker,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, WEB, teamChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, WEB, teamChart, issuesWithCode } from '../helpers';
 
 /*
  * The settings users reach for (issue 12): each is typed, validated against
@@ -154,8 +154,7 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
     const { chart, team } = teamChart({ quota: { pods: 10, persistentVolumeClaims: 1, requestsStorage: '5Gi' } });
     new PersistentVolumeClaim(chart, 'a', { namespace: team, size: '4Gi' });
     new PersistentVolumeClaim(chart, 'b', { namespace: team, size: '4Gi' });
-    const err = catchBlueprintError(() => renderChart(chart));
-    expect(err.issues.filter((i) => i.code === 'QUOTA_CLAIMS_EXCEEDED').map((i) => i.field)).toEqual([
+    expect(issuesWithCode(() => renderChart(chart), 'QUOTA_CLAIMS_EXCEEDED').map((i) => i.field)).toEqual([
       'quota.persistentVolumeClaims',
       'quota.requestsStorage',
     ]);

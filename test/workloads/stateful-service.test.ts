@@ -14,7 +14,7 @@ import {
   renderApp,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, testChart, POSTGRES, issuesWithCode } from '../helpers';
 
 function cassandra(props: any = {}, quota: any = QuotaPreset.LARGE) {
   const { app, chart } = testChart();
@@ -40,8 +40,7 @@ describe('StatefulService', () => {
     const storageClass = new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com' });
     new StatefulService(chart, 'db', {
       namespace: 'data',
-      image: 'postgres:16.4',
-      ports: [{ name: 'pg', port: 5432 }],
+      ...POSTGRES,
       claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi', storageClass }],
     });
     expect(renderChart(chart)).toMatchSnapshot();
@@ -148,8 +147,7 @@ describe('StatefulService', () => {
       { claims: [{ name: 'data', mountPath: '/d', size: '20Gi' }] },
       { ...QuotaPreset.MEDIUM.limits, requestsStorage: '50Gi', persistentVolumeClaims: 2 },
     );
-    const err = catchBlueprintError(() => renderApp(app));
-    expect(err.issues.filter((i) => i.code === 'QUOTA_CLAIMS_EXCEEDED').map((i) => i.field)).toEqual([
+    expect(issuesWithCode(() => renderApp(app), 'QUOTA_CLAIMS_EXCEEDED').map((i) => i.field)).toEqual([
       'quota.persistentVolumeClaims',
       'quota.requestsStorage',
     ]);
@@ -160,8 +158,7 @@ describe('StatefulService', () => {
     const t2 = new TeamNamespace(chart, 'small', { quota: QuotaPreset.LARGE, claimLimits: { min: '1Gi', max: '1Gi' } });
     new StatefulService(chart, 'db', {
       namespace: t2,
-      image: 'postgres:16.4',
-      ports: [{ name: 'pg', port: 5432 }],
+      ...POSTGRES,
       claims: [{ name: 'data', mountPath: '/d', size: '2Gi' }],
     });
     expect(catchBlueprintError(() => renderApp(app)).codes).toEqual(['LIMITRANGE_VIOLATION']);
