@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Yaml } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import { BlueprintError, controllerRequirements, renderApp, renderSvg, toDot } from '../constructs';
 
 const root = path.join(__dirname, '..');
@@ -61,34 +61,36 @@ function elide(value: any): any {
   return out;
 }
 
+/** An example's app builder, and its code as the README shows it (importing the package by name). */
+function loadExample(file: string): { build: () => App; code: string } {
+  const abs = path.join(root, 'docs', 'examples', `${file}.ts`);
+  return { build: require(abs).build, code: fs.readFileSync(abs, 'utf8').replace("'../../index'", "'cluster-blueprints'").trim() };
+}
+
+/** A README block `<!-- kind:name -->`: the example's code, then what it gives. */
+function block(kind: 'example' | 'error', name: string, code: string, result: readonly string[]): string {
+  return [`<!-- ${kind}:${name} -->`, '```ts', code, '```', '', ...result, `<!-- /${kind}:${name} -->`].join('\n');
+}
+
 export function exampleBlock(name: string): string {
   const e = EXCERPTS[name];
   if (!e) throw new Error(`README has an example block '${name}' that docs/render-examples.ts does not know`);
-  const file = path.join(root, 'docs', 'examples', `${e.file}.ts`);
-  const { build } = require(file);
+  const { build, code } = loadExample(e.file);
   const all = renderApp(build()).flatMap((r) => r.objects);
   const picked = e.show.flatMap((s) => all.filter((o) => (s.includes('/') ? `${o.kind}/${o.metadata.name}` === s : o.kind === s)));
   const objects = (e.elide ?? true) ? picked.map(elide) : picked;
-  const code = fs.readFileSync(file, 'utf8').replace("'../../index'", "'cluster-blueprints'").trim();
-  return [
-    `<!-- example:${name} -->`,
-    '```ts',
-    code,
-    '```',
-    '',
+  return block('example', name, code, [
     `produces (${e.show.join(', ')} of the ${all.length} objects; the app.kubernetes.io labels and owner annotation every object carries are elided):`,
     '',
     '```yaml',
     Yaml.stringify(...objects).trim(),
     '```',
-    `<!-- /example:${name} -->`,
-  ].join('\n');
+  ]);
 }
 
 /** The code of a failing example and the BlueprintError it really raises. */
 export function errorBlock(name: string): string {
-  const file = path.join(root, 'docs', 'examples', `${name}.ts`);
-  const { build } = require(file);
+  const { build, code } = loadExample(name);
   let message = '';
   try {
     renderApp(build());
@@ -97,20 +99,7 @@ export function errorBlock(name: string): string {
     message = e.message;
   }
   if (!message) throw new Error(`docs/examples/${name}.ts was expected to fail`);
-  const code = fs.readFileSync(file, 'utf8').replace("'../../index'", "'cluster-blueprints'").trim();
-  return [
-    `<!-- error:${name} -->`,
-    '```ts',
-    code,
-    '```',
-    '',
-    'fails, before anything is written, with:',
-    '',
-    '```',
-    message,
-    '```',
-    `<!-- /error:${name} -->`,
-  ].join('\n');
+  return block('error', name, code, ['fails, before anything is written, with:', '', '```', message, '```']);
 }
 
 /** The controllers each shipped environment's synth output needs, as a table (what dist/<env>/requirements.jsonl holds). */
