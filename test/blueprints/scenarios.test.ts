@@ -30,7 +30,10 @@ function inNamespace(name: string, quota: QuotaPreset | QuotaLimits = QuotaPrese
   SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'test-store' }));
   const chart = new BlueprintChart(app, 'test', { owner: 'test' });
   const ns = new TeamNamespace(chart, name, { quota });
-  return { app, chart, ns, objects: () => renderApp(app).flatMap((r) => r.objects) };
+  const objects = () => renderApp(app).flatMap((r) => r.objects);
+  /** The StorageClass 'data' the scenarios that keep state take. */
+  const dataClass = () => new StorageClass(chart, 'data', { provisioner: 'ebs.csi.aws.com' });
+  return { app, chart, ns, objects, dataClass };
 }
 
 const container = (o: any, i = 0) => (o.spec.template ?? o.spec.jobTemplate.spec.template).spec.containers[i];
@@ -41,7 +44,7 @@ describe('HelloworldDb', () => {
     const s = inNamespace('helloworld-db');
     new HelloworldDb(s.chart, 'h', {
       namespace: s.ns,
-      storageClass: new StorageClass(s.chart, 'data', { provisioner: 'ebs.csi.aws.com' }),
+      storageClass: s.dataClass(),
     });
     const objects = s.objects();
     const db = find(objects, 'StatefulSet', 'database-service');
@@ -64,15 +67,14 @@ describe('HelloworldDb', () => {
 
   test('exposed through a LoadBalancer as in the notes, counted against the quota', () => {
     const s = inNamespace('helloworld-db', QuotaPreset.MEDIUM);
-    const storageClass = new StorageClass(s.chart, 'data', { provisioner: 'ebs.csi.aws.com' });
-    new HelloworldDb(s.chart, 'h', { namespace: s.ns, storageClass, serviceType: ServiceType.LOAD_BALANCER });
+    new HelloworldDb(s.chart, 'h', { namespace: s.ns, storageClass: s.dataClass(), serviceType: ServiceType.LOAD_BALANCER });
     // MEDIUM allows one load balancer but no node port, and a LoadBalancer allocates one per Service port.
     const issue = expectCode(() => s.objects(), 'QUOTA_SERVICES_EXCEEDED');
     expect(issue.field).toBe('quota.servicesNodePorts');
     const t = inNamespace('helloworld-db', { ...QuotaPreset.MEDIUM.limits, servicesNodePorts: 1 });
     new HelloworldDb(t.chart, 'h', {
       namespace: t.ns,
-      storageClass: new StorageClass(t.chart, 'data', { provisioner: 'ebs.csi.aws.com' }),
+      storageClass: t.dataClass(),
       serviceType: ServiceType.NODE_PORT,
     });
     expect(find(t.objects(), 'Service', 'helloworld-db').spec.type).toBe('NodePort');
@@ -156,7 +158,7 @@ describe('RandomGenerator', () => {
     const s = inNamespace('random-generator');
     new RandomGenerator(s.chart, 'r', {
       namespace: s.ns,
-      storageClass: new StorageClass(s.chart, 'data', { provisioner: 'ebs.csi.aws.com' }),
+      storageClass: s.dataClass(),
     });
     const objects = s.objects();
     expect(ofKind(objects, 'Job')).toHaveLength(1);
