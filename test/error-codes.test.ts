@@ -237,10 +237,6 @@ const TRIGGERS: Record<string, Trigger> = {
       }),
   ),
   VOLUME_INVALID: () => Volume.nfs('a', 'not a host', '/x'),
-  VOLUME_FORBIDDEN: synth(
-    ({ team }) =>
-      new Worker(team, 'nfs', { namespace: team, image, mounts: [{ volume: Volume.nfs('archive', '10.0.0.5', '/x'), path: '/archive' }] }),
-  ),
   CONTAINER_DUPLICATE: () => web().addSidecar({ name: 'web', image }),
   SERVICE_INVALID: () => web({ serviceType: ServiceType.NODE_PORT, loadBalancerSourceRanges: ['10.0.0.0/8'] }),
   SERVICE_ACCOUNT_INVALID: () => {

@@ -9,7 +9,6 @@ import { SecretRef, SecretSource } from '../config/secret-ref';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Volume } from '../config/volume';
 import { annotationIssues } from '../core/annotations';
-import { RESTRICTED_VOLUME_TYPES } from '../rules/pod-security';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
@@ -17,7 +16,7 @@ import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata
 import { NameRule, labelValueIssue, nameIssue } from '../core/names';
 import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
 import { Cpu, Memory, Storage } from '../core/quantity';
-import { IQuotaConsumer, PodResources, PodSecurityLevel, TeamNamespace } from '../namespace/team-namespace';
+import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
@@ -819,18 +818,6 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
               fix: `set resources.${key} or give the LimitRange a default`,
             });
         }
-      }
-    }
-    if (this.team?.podSecurity.enforce === PodSecurityLevel.RESTRICTED) {
-      for (const v of [...this.initContainers, ...this.containers].flatMap((c) => c.volumes)) {
-        if (v.isHostPath || RESTRICTED_VOLUME_TYPES.has(v.sourceType)) continue;
-        out.push({
-          code: 'VOLUME_FORBIDDEN',
-          field: `volumes.${v.name}`,
-          value: v.sourceType,
-          message: `is a volume type the restricted Pod Security level of namespace ${this.namespace} rejects`,
-          fix: 'mount it through a PersistentVolume and a claim (Volume.fromClaim), or lower the namespace to baseline',
-        });
       }
     }
     out.push(...this.highAvailabilityIssues());
