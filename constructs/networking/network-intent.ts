@@ -168,12 +168,22 @@ export interface IntentResult {
   readonly policies: readonly ApiObject[];
 }
 
+/** The arguments of an intent method: a peer (a `Peer` or one of our workloads) and optional ports. */
+function checkIntentArgs(method: string, peer: unknown, ports: unknown): void {
+  checkArgs(
+    method,
+    ['peer', peer, is.either(is.instance(Peer), ENDPOINT_SHAPE)],
+    ['ports', ports, is.list(is.object({ port: is.either(is.number, is.string), protocol: is.string }, ['port'])), 'optional'],
+  );
+}
+
 /**
  * Opens `peer → target` (ingress on the target, and egress on the peer when
  * the peer is one of our workloads): exactly the policies that path needs in
  * default-deny namespaces.
  */
 export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
+  checkIntentArgs('allowFrom', from, ports);
   const peer = isEndpoint(from) ? Peer.workload(from) : from;
   const reach = ports ?? target.listenPorts;
   const policies = [
@@ -196,6 +206,7 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
 
 /** Opens `source → peer` (egress on the source, and ingress on the peer when it is one of our workloads). */
 export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
+  checkIntentArgs('allowTo', to, ports);
   if (isEndpoint(to)) return allowInto(to, source, ports);
   const reach = ports ?? to.ports;
   return {

@@ -1,4 +1,4 @@
-import { enter, is } from '../core/shape';
+import { checkArgs, enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
@@ -37,6 +37,13 @@ export interface ServiceAccountProps {
 
 /** The shape of the props (checked at entry). */
 const SERVICE_ACCOUNT_SHAPE = is.object({ namespace: is.string, name: is.string });
+/** The shape of the rules `grant` and `grantClusterWide` take. */
+const RULES_SHAPE = is.list(
+  is.object(
+    { apiGroups: is.list(is.string), resources: is.list(is.string), verbs: is.list(is.string), resourceNames: is.list(is.string) },
+    ['apiGroups', 'resources', 'verbs'],
+  ),
+);
 
 /**
  * A ServiceAccount whose token is not mounted unless a workload asks for it,
@@ -71,11 +78,13 @@ export class ServiceAccount extends Construct {
 
   /** Grants `rules` in the account's own namespace (Role + RoleBinding). */
   public grant(rules: readonly PolicyRule[]): ApiObject {
+    checkArgs('ServiceAccount.grant', ['rules', rules, RULES_SHAPE]);
     return this.bind('Role', 'RoleBinding', rules);
   }
 
   /** Grants `rules` across the cluster (ClusterRole + ClusterRoleBinding); for controllers that need it. */
   public grantClusterWide(rules: readonly PolicyRule[]): ApiObject {
+    checkArgs('ServiceAccount.grantClusterWide', ['rules', rules, RULES_SHAPE]);
     return this.bind('ClusterRole', 'ClusterRoleBinding', rules);
   }
 

@@ -1,4 +1,4 @@
-import { checkShape, constructId, extend, is } from '../core/shape';
+import { checkArgs, checkShape, constructId, extend, is } from '../core/shape';
 import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -295,11 +295,13 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    * once the workload exists (e.g. Cassandra seeds from `peerDnsNames()`).
    */
   public addEnv(vars: Readonly<Record<string, string | EnvValue>>): void {
+    checkArgs(`${this.typeName}.addEnv`, ['vars', vars, CONTAINER_SHAPE.fields.env]);
     this.updateMain((p) => ({ ...p, env: { ...p.env, ...vars } }));
   }
 
   /** Mounts more volumes into the main container (the volumes join the pod). */
   public addMounts(mounts: readonly VolumeMount[]): void {
+    checkArgs(`${this.typeName}.addMounts`, ['mounts', mounts, CONTAINER_SHAPE.fields.mounts]);
     this.updateMain((p) => ({ ...p, mounts: [...(p.mounts ?? []), ...mounts] }));
   }
 
@@ -333,6 +335,11 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    * agent.exposeMetrics({ port: 'http', path: '/api/v1/metrics/prometheus', scrapedBy: monitoring.scraper });
    */
   public exposeMetrics(options: MetricsOptions): MetricsMonitor {
+    checkArgs(`${this.typeName}.exposeMetrics`, [
+      'options',
+      options,
+      is.object({ port: is.string, path: is.string, interval: is.instance(Duration), scrapedBy: is.object({}) }, ['port']),
+    ]);
     const problems = new Problems(this, this.typeName);
     problems.check(this.node.tryFindChild('Metrics') !== undefined, {
       code: 'METRICS_INVALID',
@@ -681,6 +688,11 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   }
 
   private addContainer(props: ContainerProps, role: string, into: ResolvedContainer[]): string {
+    checkArgs(`${this.typeName}.add${role === 'init' ? 'InitContainer' : role[0].toUpperCase() + role.slice(1)}`, [
+      'props',
+      props,
+      CONTAINER_SHAPE,
+    ]);
     const problems = new Problems(this, this.typeName);
     const name = props.name ?? `${role}-${into.length}`;
     if ([...this.containers, ...this.initContainers].some((c) => c.name === name)) {

@@ -122,3 +122,29 @@ test('every exported class and function gives a result or a BlueprintError for h
 test('renderSvg rejects with a BlueprintError', async () => {
   await expect(api.renderSvg(5 as never)).rejects.toBeInstanceOf(api.BlueprintError);
 });
+
+test('the add*, grant and intent methods of a built construct give a BlueprintError for hostile arguments', () => {
+  const methods: [string, (web: api.WebService, sa: api.ServiceAccount, h: unknown) => unknown][] = [
+    ['addSidecar', (w, _s, h) => w.addSidecar(h as never)],
+    ['addAdapter', (w, _s, h) => w.addAdapter(h as never)],
+    ['addAmbassador', (w, _s, h) => w.addAmbassador(h as never)],
+    ['addInitContainer', (w, _s, h) => w.addInitContainer(h as never)],
+    ['addEnv', (w, _s, h) => w.addEnv(h as never)],
+    ['addMounts', (w, _s, h) => w.addMounts(h as never)],
+    ['exposeMetrics', (w, _s, h) => w.exposeMetrics(h as never)],
+    ['allowFrom', (w, _s, h) => w.allowFrom(h as never, h as never)],
+    ['allowTo', (w, _s, h) => w.allowTo(api.Peer.namespace('other'), h as never)],
+    ['grant', (_w, s, h) => s.grant(h as never)],
+    ['grantClusterWide', (_w, s, h) => s.grantClusterWide(h as never)],
+  ];
+  const plain: string[] = [];
+  for (const [name, call] of methods)
+    for (const [hn, h] of HOSTILE) {
+      const c = chart();
+      const web = new api.WebService(c, 'web', { namespace: 'shop', image: 'nginx:1.27.2', ports: [{ name: 'http', port: 8080 }] });
+      const sa = new api.ServiceAccount(c, 'sa', { namespace: 'shop' });
+      const o = outcome(() => call(web, sa, h()));
+      if (o !== 'ok' && o !== 'BlueprintError') plain.push(`${name}(${hn}) → ${o}`);
+    }
+  expect(plain).toEqual([]);
+});
