@@ -246,6 +246,23 @@ export class LimitRange extends Construct {
     return resolveContainerResources(own, this.defaults);
   }
 
+  /** Issues for a claim of `size` outside this range's claim bounds (for synth-time checks: the API server refuses it). */
+  public claimViolations(size: Storage, field: string): IssueInput[] {
+    const bounds = [
+      { bound: this.claimMin, outside: (b: Storage) => size.lt(b), is: 'below', of: 'minimum', request: 'at least' },
+      { bound: this.claimMax, outside: (b: Storage) => size.gt(b), is: 'above', of: 'maximum', request: 'at most' },
+    ];
+    return bounds
+      .filter((b) => b.bound && b.outside(b.bound))
+      .map((b) => ({
+        code: 'LIMITRANGE_VIOLATION',
+        field,
+        value: size.toString(),
+        message: `is ${b.is} the namespace's claim ${b.of} ${b.bound}`,
+        fix: `request ${b.request} ${b.bound}`,
+      }));
+  }
+
   /** Issues for a container whose resolved resources break this range (for synth-time checks). */
   public violations(resolved: ContainerResources, field: string): IssueInput[] {
     const out: IssueInput[] = [];

@@ -2,6 +2,7 @@ import { enterPartial, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { addCheck } from '../core/checks';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
@@ -73,7 +74,12 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
     });
     problems.throwIfAny();
     this.size = size!;
-    if (props.namespace instanceof TeamNamespace) props.namespace.addQuotaConsumer(this);
+    if (props.namespace instanceof TeamNamespace) {
+      const team = props.namespace;
+      team.addQuotaConsumer(this);
+      // The API server refuses a claim outside the namespace's LimitRange.
+      addCheck(this, 'PersistentVolumeClaim', () => team.limitRange.claimViolations(this.size, 'size'));
+    }
     this.apiObject = new k8s.KubePersistentVolumeClaim(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'storage' }) },
       spec: {

@@ -427,26 +427,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   }
 
   private checkStateful(): IssueInput[] {
-    const out: IssueInput[] = [];
     const lr = this.team?.limitRange;
-    for (const [i, c] of this.claims.entries()) {
-      if (lr?.claimMin && c.storage.lt(lr.claimMin))
-        out.push({
-          code: 'LIMITRANGE_VIOLATION',
-          field: `claims[${i}].size`,
-          value: c.storage.toString(),
-          message: `is below the namespace's claim minimum ${lr.claimMin}`,
-          fix: `request at least ${lr.claimMin}`,
-        });
-      if (lr?.claimMax && c.storage.gt(lr.claimMax))
-        out.push({
-          code: 'LIMITRANGE_VIOLATION',
-          field: `claims[${i}].size`,
-          value: c.storage.toString(),
-          message: `is above the namespace's claim maximum ${lr.claimMax}`,
-          fix: `request at most ${lr.claimMax}`,
-        });
-    }
-    return out;
+    return lr ? this.claims.flatMap((c, i) => lr.claimViolations(c.storage, `claims[${i}].size`)) : [];
   }
 }

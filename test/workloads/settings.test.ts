@@ -160,6 +160,18 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
     ]);
   });
 
+  test("standalone claims outside the namespace's claim limits are LIMITRANGE_VIOLATION (the API server refuses them)", () => {
+    const { chart, team } = teamChart({ claimLimits: { min: '1Gi', max: '10Gi' } });
+    new PersistentVolumeClaim(chart, 'ok', { namespace: team, size: '5Gi' });
+    new PersistentVolumeClaim(chart, 'small', { namespace: team, size: '500Mi' });
+    new PersistentVolumeClaim(chart, 'large', { namespace: team, size: '20Gi' });
+    const issues = issuesWithCode(() => renderChart(chart), 'LIMITRANGE_VIOLATION');
+    expect(issues.map((i) => [i.path, i.field, i.value])).toEqual([
+      ['test/small', 'size', '500Mi'],
+      ['test/large', 'size', '20Gi'],
+    ]);
+  });
+
   test('PSS_VOLUME_TYPE: NFS in a restricted namespace (judged on the rendered pod); claims and CSI are admitted', () => {
     const { chart, team } = teamChart();
     const uploads = new PersistentVolumeClaim(chart, 'uploads', { namespace: team, size: '1Gi' });
