@@ -145,6 +145,8 @@ const INTERNAL = new Set([
   'resolveAutoscaling',
   'resolveCompute',
   'resolveContainer',
+  'DEFAULT_EPHEMERAL_STORAGE',
+  'EphemeralStorageDefault',
   'resolveContainerResources',
   'resolvePodCount',
   'resolveQuota',

@@ -61,7 +61,8 @@ export class Cassandra extends Construct {
       new StorageClass(this, 'Storage', { name: 'cassandra-gp2', provisioner: 'kubernetes.io/aws-ebs', parameters: { type: 'gp2' } });
     const replicas = props.replicas ?? 3;
     const image = props.image ?? 'cassandra:4.1.5';
-    const config = Volume.emptyDir('config');
+    // A copy of the image's configuration (a few hundred KiB): bounded like every scratch directory.
+    const config = Volume.emptyDir('config', { sizeLimit: '16Mi' });
     this.cluster = new StatefulService(this, 'Cluster', {
       namespace: props.namespace,
       name: 'cassandra',

@@ -75,7 +75,8 @@ export class RandomGenerator extends Construct {
       schedule: '*/3 * * * *',
       command: RUNNER,
     });
-    const config = Volume.emptyDir('config-directory');
+    // One generated config file: bounded like every scratch directory.
+    const config = Volume.emptyDir('config-directory', { sizeLimit: '16Mi' });
     const podinfo = Volume.downwardApi('pod-info');
     this.service = new WebService(this, 'Service', {
       namespace: ns,

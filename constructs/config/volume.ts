@@ -3,7 +3,7 @@ import type { IVolume } from 'kubernetes-models/v1';
 import { BlueprintError, IssueInput } from '../core/errors';
 import { Arg, checkArgs, is } from '../core/shape';
 import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
-import { MemoryInput, Memory } from '../core/quantity';
+import { MemoryInput, Memory, Storage, StorageInput } from '../core/quantity';
 import { ConfigMap } from './config-map';
 import { SECRET_SOURCE_SHAPE, SecretSource } from './secret-ref';
 import { PodField } from './env';
@@ -21,13 +21,19 @@ export interface IClaim {
 
 /** A pod volume. Containers mount it with `{ volume, path }`. */
 export class Volume {
-  /** Scratch space that lives as long as the pod. */
-  public static emptyDir(name: string, options: { sizeLimit?: MemoryInput; memory?: boolean } = {}): Volume {
+  /**
+   * Scratch space that lives as long as the pod. `sizeLimit` bounds it (above
+   * it the kubelet evicts the pod); on disk it counts against the pod's
+   * ephemeral storage, memory-backed (`memory: true`) against its memory limit.
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#emptydir
+   */
+  public static emptyDir(name: string, options: { sizeLimit?: MemoryInput | StorageInput; memory?: boolean } = {}): Volume {
     checkArgs('Volume.emptyDir', nameArg(name), ['options', options, is.object({ sizeLimit: is.any, memory: is.boolean }), 'optional']);
+    const size = options.sizeLimit;
     return new Volume(name, {
       emptyDir: {
         ...(options.memory ? { medium: 'Memory' } : {}),
-        ...(options.sizeLimit ? { sizeLimit: Memory.of(options.sizeLimit).toString() } : {}),
+        ...(size ? { sizeLimit: (size instanceof Storage ? size : Memory.of(size as MemoryInput)).toString() } : {}),
       },
     });
   }

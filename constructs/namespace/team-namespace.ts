@@ -62,8 +62,8 @@ export interface TeamNamespaceProps {
   /**
    * Per-container bounds and defaults.
    * @default - defaultRequest 100m/128Mi, default 500m/512Mi, min 10m/16Mi, max = the
-   *   quota's limits capped at 4 CPU / 8Gi; under an ephemeral-storage quota also
-   *   defaultRequest 256Mi and default 1Gi of ephemeral storage (shrunk to fit the quota)
+   *   quota's limits capped at 4 CPU / 8Gi; ephemeral storage defaultRequest 256Mi and
+   *   default 1Gi (shrunk to fit an ephemeral-storage quota)
    */
   readonly containerLimits?: ContainerLimitsProps;
   /** Smallest and largest PersistentVolumeClaim. @default - no bounds */
@@ -116,8 +116,9 @@ const DEFAULTS = {
   defaultRequest: { cpu: '100m', memory: '128Mi' },
   defaultLimit: { cpu: '500m', memory: '512Mi' },
   /**
-   * Only under an ephemeral-storage quota: room for logs and a small /tmp
-   * (containers that set none would otherwise count zero against it).
+   * Room for logs and a small /tmp, for pods applied by hand: Kubernetes bounds
+   * no container's disk by itself (and counts one that sets none as zero against
+   * an ephemeral-storage quota).
    */
   ephemeralStorage: { defaultRequest: '256Mi', default: '1Gi' },
   min: { cpu: '10m', memory: '16Mi' },
@@ -457,19 +458,18 @@ export class TeamNamespace extends Construct {
     const maxMemory = min(Memory.parse(DEFAULTS.maxCap.memory), h.limitsMemory);
     const defCpu = min(Cpu.parse(DEFAULTS.defaultLimit.cpu), maxCpu);
     const defMemory = min(Memory.parse(DEFAULTS.defaultLimit.memory), maxMemory);
-    // The API server admits containers without ephemeral storage under such a quota and
-    // counts them as zero: a default makes every container count (and bounds its disk).
-    const eph = h.requestsEphemeralStorage || h.limitsEphemeralStorage;
+    // Always a default: a container that sets no ephemeral storage would write to the
+    // node's disk without bound (and count as zero against an ephemeral-storage quota).
     const defEph = min(Storage.parse(DEFAULTS.ephemeralStorage.default), h.limitsEphemeralStorage);
     const reqEph = min(min(Storage.parse(DEFAULTS.ephemeralStorage.defaultRequest), defEph), h.requestsEphemeralStorage);
     return {
       min: DEFAULTS.min,
       max: { cpu: maxCpu, memory: maxMemory },
-      default: { cpu: defCpu, memory: defMemory, ...(eph ? { ephemeralStorage: defEph } : {}) },
+      default: { cpu: defCpu, memory: defMemory, ephemeralStorage: defEph },
       defaultRequest: {
         cpu: min(min(Cpu.parse(DEFAULTS.defaultRequest.cpu), defCpu), h.requestsCpu),
         memory: min(min(Memory.parse(DEFAULTS.defaultRequest.memory), defMemory), h.requestsMemory),
-        ...(eph ? { ephemeralStorage: reqEph } : {}),
+        ephemeralStorage: reqEph,
       },
     };
   }

@@ -9,20 +9,44 @@ import { checkArgs, checkShape, is } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
-import { COMPUTE_SHAPE, ComputeResources, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
+import { COMPUTE_SHAPE, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
-import { CpuInput, MemoryInput } from '../core/quantity';
+import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
+
+/**
+ * Local ephemeral storage of a container whose resources name none: room for
+ * its logs (the kubelet keeps up to 5 × 10Mi per container) and a small
+ * scratch directory. Kubernetes itself sets no bound, so one container writing
+ * /tmp or logs without end fills the node's disk and gets other pods evicted.
+ */
+export const DEFAULT_EPHEMERAL_STORAGE = { request: '128Mi', limit: '1Gi' } as const;
 
 /** Named resource sizes (requests → limits). Explicit quantities are always possible instead. */
 export class ResourcePreset {
-  /** 50m/64Mi → 200m/128Mi: sidecars and tiny helpers. */
-  public static readonly MICRO = new ResourcePreset('micro', { cpu: '50m', memory: '64Mi' }, { cpu: '200m', memory: '128Mi' });
-  /** 100m/128Mi → 500m/256Mi. */
-  public static readonly SMALL = new ResourcePreset('small', { cpu: '100m', memory: '128Mi' }, { cpu: '500m', memory: '256Mi' });
-  /** 250m/512Mi → 1/1Gi. */
-  public static readonly MEDIUM = new ResourcePreset('medium', { cpu: '250m', memory: '512Mi' }, { cpu: '1', memory: '1Gi' });
-  /** 1/2Gi → 2/4Gi. */
-  public static readonly LARGE = new ResourcePreset('large', { cpu: '1', memory: '2Gi' }, { cpu: '2', memory: '4Gi' });
+  /** 50m/64Mi/64Mi → 200m/128Mi/256Mi (CPU/memory/ephemeral storage): sidecars and tiny helpers. */
+  public static readonly MICRO = new ResourcePreset(
+    'micro',
+    { cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' },
+    { cpu: '200m', memory: '128Mi', ephemeralStorage: '256Mi' },
+  );
+  /** 100m/128Mi/128Mi → 500m/256Mi/1Gi. */
+  public static readonly SMALL = new ResourcePreset(
+    'small',
+    { cpu: '100m', memory: '128Mi', ephemeralStorage: DEFAULT_EPHEMERAL_STORAGE.request },
+    { cpu: '500m', memory: '256Mi', ephemeralStorage: DEFAULT_EPHEMERAL_STORAGE.limit },
+  );
+  /** 250m/512Mi/256Mi → 1/1Gi/2Gi. */
+  public static readonly MEDIUM = new ResourcePreset(
+    'medium',
+    { cpu: '250m', memory: '512Mi', ephemeralStorage: '256Mi' },
+    { cpu: '1', memory: '1Gi', ephemeralStorage: '2Gi' },
+  );
+  /** 1/2Gi/512Mi → 2/4Gi/4Gi. */
+  public static readonly LARGE = new ResourcePreset(
+    'large',
+    { cpu: '1', memory: '2Gi', ephemeralStorage: '512Mi' },
+    { cpu: '2', memory: '4Gi', ephemeralStorage: '4Gi' },
+  );
 
   /**
    * Requests `cpu` and `memory`, limits memory to the request and sets no CPU
@@ -30,20 +54,33 @@ export class ResourcePreset {
    * throttled, and is never OOM-killed for memory it was promised. Refused
    * (`CPU_LIMIT_REQUIRED`) in a namespace whose quota counts `limits.cpu`, where
    * the API server would reject the pod or the LimitRange would impose a CPU limit.
+   * Ephemeral storage, when given, is requested and limited alike; else the
+   * container gets the default (128Mi / 1Gi, or its namespace LimitRange's).
    *
    * @example
    * new WebService(chart, 'api', { namespace: team, image, resources: ResourcePreset.withoutCpuLimit({ cpu: '250m', memory: '512Mi' }) });
    */
-  public static withoutCpuLimit(requests: { readonly cpu: CpuInput; readonly memory: MemoryInput }): ResourcePreset {
+  public static withoutCpuLimit(requests: {
+    readonly cpu: CpuInput;
+    readonly memory: MemoryInput;
+    readonly ephemeralStorage?: StorageInput;
+  }): ResourcePreset {
     const cpu = requests?.cpu;
     const memory = requests?.memory;
-    return new ResourcePreset(`no-cpu-limit(${String(cpu)}/${String(memory)})`, { cpu, memory }, { memory }, false);
+    const eph = requests?.ephemeralStorage;
+    const disk = eph === undefined ? {} : { ephemeralStorage: eph };
+    return new ResourcePreset(
+      `no-cpu-limit(${String(cpu)}/${String(memory)}${eph === undefined ? '' : `/${String(eph)}`})`,
+      { cpu, memory, ...disk },
+      { memory, ...disk },
+      false,
+    );
   }
 
   private constructor(
     public readonly name: string,
-    public readonly requests: ComputeResources,
-    public readonly limits: ComputeResources,
+    public readonly requests: ContainerCompute,
+    public readonly limits: ContainerCompute,
     /** Whether the preset limits CPU (false: `withoutCpuLimit`). */
     public readonly limitsCpu: boolean = true,
   ) {}
@@ -51,12 +88,18 @@ export class ResourcePreset {
 
 /** Explicit requests and limits. */
 export interface ResourcesProps {
-  /** What the scheduler reserves. @default - limits (Kubernetes copies a set limit into a missing request) */
+  /**
+   * What the scheduler reserves.
+   * @default - limits (Kubernetes copies a set limit into a missing request); with
+   *   neither, ephemeral storage gets 128Mi (in a TeamNamespace its LimitRange's
+   *   defaultRequest)
+   */
   readonly requests?: ContainerCompute;
   /**
    * The ceiling: CPU above it is throttled, memory above it is OOM-killed,
    * ephemeral storage above it evicts the pod.
-   * @default - none
+   * @default - none for CPU and memory; ephemeral storage 1Gi (in a TeamNamespace its
+   *   LimitRange's default), raised to the request when that is larger
    */
   readonly limits?: ContainerCompute;
 }
@@ -67,7 +110,7 @@ export enum Qos {
   GUARANTEED = 'Guaranteed',
   /** Some requests set: the usual choice. */
   BURSTABLE = 'Burstable',
-  /** Nothing set: evicted first. Only by explicit opt-in. */
+  /** No CPU or memory set: evicted first. Only by explicit opt-in (ephemeral storage, outside QoS, is still bounded). */
   BEST_EFFORT = 'BestEffort',
 }
 
@@ -249,7 +292,8 @@ export interface ContainerProps {
   /** Every key of these ConfigMaps/Secrets as env. @default - none */
   readonly envFrom?: readonly (ConfigMap | SecretSource)[];
   /**
-   * A preset or explicit quantities.
+   * A preset or explicit quantities. Ephemeral storage is always rendered: what
+   * the resources leave unset gets the namespace LimitRange's defaults, else 128Mi / 1Gi.
    * @default - the namespace's LimitRange defaults (counted as such), else ResourcePreset.SMALL
    */
   readonly resources?: ResourcePreset | ResourcesProps;
@@ -307,12 +351,21 @@ export const CONTAINER_SHAPE = is.object({
   probeOptOut: is.object({ readiness: is.string, liveness: is.string }),
 });
 
+/** The ephemeral storage a container gets for what its resources leave unset. */
+export interface EphemeralStorageDefault {
+  readonly request: Storage;
+  readonly limit: Storage;
+}
+
 /** A container after validation, with what checks need. */
 export interface ResolvedContainer {
   readonly name: string;
   readonly props: ContainerProps;
   readonly ports: readonly ContainerPort[];
-  /** Resources the container sets itself (undefined: left to the LimitRange). */
+  /**
+   * Resources the container renders: its own, ephemeral storage always included
+   * (undefined only for a container refused whole; unset CPU and memory are left to the LimitRange).
+   */
   readonly own: { readonly requests?: ResolvedCompute; readonly limits?: ResolvedCompute } | undefined;
   readonly configMaps: readonly ConfigMap[];
   readonly secrets: readonly SecretSource[];
@@ -327,6 +380,10 @@ export function resolveContainer(
   props: ContainerProps,
   qos: Qos,
   fallback: ResourcePreset | undefined,
+  ephemeral: EphemeralStorageDefault = {
+    request: Storage.parse(DEFAULT_EPHEMERAL_STORAGE.request),
+    limit: Storage.parse(DEFAULT_EPHEMERAL_STORAGE.limit),
+  },
 ): ResolvedContainer {
   problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name));
   // JavaScript/JSON callers: a container whose props do not fit their shape is refused whole (the checks below rely on the types).
@@ -498,9 +555,10 @@ export function resolveContainer(
             });
           else g[res] = v;
         }
-        // Ephemeral storage plays no part in the QoS class: kept as given.
+        // Ephemeral storage plays no part in the QoS class: kept as given, but a
+        // preset's limit is reserved as well, so the whole container is requests = limits.
         const eph = (side: ResolvedCompute) => (side.ephemeralStorage ? { ephemeralStorage: side.ephemeralStorage } : {});
-        own = { requests: { ...g, ...eph(requests) }, limits: { ...g, ...eph(limits) } };
+        own = { requests: { ...g, ...eph(preset ? limits : requests) }, limits: { ...g, ...eph(limits) } };
       } else {
         own = { requests, limits };
       }
@@ -514,7 +572,33 @@ export function resolveContainer(
       });
     }
   }
-  return { name, props, ports: props.ports ?? [], own, configMaps: [...configMaps], secrets: [...secrets], volumes: [...volumes] };
+  return {
+    name,
+    props,
+    ports: props.ports ?? [],
+    own: withEphemeralStorage(own, ephemeral),
+    configMaps: [...configMaps],
+    secrets: [...secrets],
+    volumes: [...volumes],
+  };
+}
+
+/**
+ * Fills a container's missing ephemeral-storage request or limit, so every
+ * rendered container bounds its disk (a LimitRange default would not show in
+ * the pod spec). A limit alone is also the request, as Kubernetes copies it; a
+ * request alone gets the default limit, or itself when larger. QoS is
+ * unaffected: the API counts only CPU and memory.
+ */
+function withEphemeralStorage(own: ResolvedContainer['own'], d: EphemeralStorageDefault): NonNullable<ResolvedContainer['own']> {
+  const req = own?.requests?.ephemeralStorage;
+  const lim = own?.limits?.ephemeralStorage;
+  const limit = lim ?? (req && req.gt(d.limit) ? req : d.limit);
+  const request = req ?? lim ?? (d.request.gt(limit) ? limit : d.request);
+  return {
+    requests: { ...own?.requests, ephemeralStorage: request },
+    limits: { ...own?.limits, ephemeralStorage: limit },
+  };
 }
 
 function envToJson(env: ContainerProps['env']): IEnvVar[] | undefined {

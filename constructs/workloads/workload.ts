@@ -26,6 +26,8 @@ import { PLACEMENT_SHAPE, PlacementProps, placementIssues, renderPlacement } fro
 import {
   CONTAINER_SHAPE,
   ContainerProps,
+  DEFAULT_EPHEMERAL_STORAGE,
+  EphemeralStorageDefault,
   Qos,
   ResolvedContainer,
   ResourcePreset,
@@ -138,6 +140,7 @@ export const WORKLOAD_SHAPE = extend(CONTAINER_SHAPE, {
 });
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
+const MIB = 1024n * 1024n;
 
 /**
  * Shared base of every pod-running construct: containers, restricted security
@@ -320,6 +323,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       change(main.props),
       this.qos,
       this.team ? undefined : ResourcePreset.SMALL,
+      this.ephemeralStorageDefault(),
     );
     problems.throwIfAny();
     this.containers[0] = resolved;
@@ -542,10 +546,18 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     };
   }
 
-  /** The emptyDir mounts of `writablePaths`. */
+  /**
+   * The emptyDir mounts of `writablePaths`, each with a `sizeLimit`: together
+   * they take at most half the main container's ephemeral-storage limit (the
+   * rest stays for its logs), so a runaway write evicts this pod, not its neighbours.
+   */
   private scratchMounts(): VolumeMount[] {
-    return (this.props.writablePaths ?? DEFAULTS.writablePaths).map((p, i): VolumeMount => ({
-      volume: Volume.emptyDir(i === 0 ? 'tmp' : `scratch-${i}`),
+    const paths = this.props.writablePaths ?? DEFAULTS.writablePaths;
+    const limit = this.containers[0]?.own?.limits?.ephemeralStorage;
+    const mib = limit ? limit.bytes / 2n / BigInt(Math.max(paths.length, 1)) / MIB : 0n;
+    const sizeLimit = limit ? Storage.parse(`${mib > 0n ? mib : 1n}Mi`) : undefined;
+    return paths.map((p, i): VolumeMount => ({
+      volume: Volume.emptyDir(i === 0 ? 'tmp' : `scratch-${i}`, sizeLimit ? { sizeLimit } : {}),
       path: p,
     }));
   }
@@ -711,7 +723,19 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
 
   private resolveInto(problems: Problems, into: ResolvedContainer[], field: string, name: string, props: ContainerProps): void {
     const fallback = this.team ? undefined : ResourcePreset.SMALL;
-    into.push(resolveContainer(problems, field, name, props, this.qos, fallback));
+    into.push(resolveContainer(problems, field, name, props, this.qos, fallback, this.ephemeralStorageDefault()));
+  }
+
+  /**
+   * Ephemeral storage for containers that name none: the namespace
+   * LimitRange's defaults (what admission would give them), else the library's.
+   * Rendered into the container, so the bound shows in the pod spec.
+   */
+  private ephemeralStorageDefault(): EphemeralStorageDefault {
+    const lr = this.team?.limitRange.defaults;
+    const limit = lr?.limits.ephemeralStorage ?? Storage.parse(DEFAULT_EPHEMERAL_STORAGE.limit);
+    const request = lr?.requests.ephemeralStorage ?? Storage.parse(DEFAULT_EPHEMERAL_STORAGE.request);
+    return { request: request.gt(limit) ? limit : request, limit };
   }
 
   /** Limits of the pod spec the API server enforces: unique container names, volumes and mount paths, safe subPaths. */

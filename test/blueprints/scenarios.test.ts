@@ -117,7 +117,7 @@ describe('Cassandra', () => {
     expect(copy.image).toBe('cassandra:4.1.5');
     expect(copy.command).toEqual(['cp', '-a', '/etc/cassandra/.', '/config/']);
     expect(container(sts).volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/cassandra' });
-    expect(pod.volumes.find((v: any) => v.name === 'config').emptyDir).toEqual({});
+    expect(pod.volumes.find((v: any) => v.name === 'config').emptyDir).toEqual({ sizeLimit: '16Mi' });
     expect(pod.securityContext.runAsUser).toBe(999);
     expect(pod.terminationGracePeriodSeconds).toBe(180);
     expect(container(sts).ports.map((p: any) => p.containerPort)).toEqual([7000, 9042]);

@@ -62,8 +62,9 @@ describe('ephemeral-storage', () => {
       resources: { limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '1Gi' } },
     });
     const c = find(render(app), 'Deployment', 'w').spec.template.spec.containers[0];
+    // The ephemeral-storage limit is also the request (Kubernetes copies a set limit), rendered so the pod spec shows it.
     expect(c.resources).toEqual({
-      requests: { cpu: '500m', memory: '256Mi' },
+      requests: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
       limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
     });
   });
@@ -100,10 +101,65 @@ describe('ephemeral-storage', () => {
     expect(expectCode(() => render(app), 'QUOTA_EXCEEDED').field).toBe('quota.requestsEphemeralStorage');
   });
 
-  test('without an ephemeral-storage quota the LimitRange is unchanged (no default for it)', () => {
+  test('without an ephemeral-storage quota the LimitRange still defaults it (pods applied by hand get a bound too)', () => {
     const { app } = teamChart({ quota: QuotaPreset.SMALL });
     const lr = find(render(app), 'LimitRange', 'limits').spec.limits[0];
-    expect(lr.default['ephemeral-storage']).toBeUndefined();
+    expect(lr.default['ephemeral-storage']).toBe('1Gi');
+    expect(lr.defaultRequest['ephemeral-storage']).toBe('256Mi');
+  });
+
+  test('every container renders a request and a limit: the preset’s, else the LimitRange’s defaults, else 128Mi / 1Gi', () => {
+    const { app, chart, team } = teamChart();
+    new Worker(chart, 'preset', {
+      namespace: 'plain',
+      image,
+      resources: ResourcePreset.MICRO,
+      initContainers: [{ image, resources: { limits: { cpu: '100m', memory: '64Mi' } } }],
+      sidecars: [{ name: 'log', image, resources: ResourcePreset.LARGE }],
+    });
+    new Worker(chart, 'team', { namespace: team, image, sidecars: [{ name: 'side', image, resources: ResourcePreset.SMALL }] });
+    new Worker(chart, 'none', { namespace: 'plain', image, qos: Qos.BEST_EFFORT });
+    const objects = render(app);
+    const eph = (name: string, c: 'containers' | 'initContainers' = 'containers', i = 0) => {
+      const r = find(objects, 'Deployment', name).spec.template.spec[c][i].resources;
+      return [r.requests?.['ephemeral-storage'], r.limits?.['ephemeral-storage']];
+    };
+    expect(eph('preset')).toEqual(['64Mi', '256Mi']);
+    expect(eph('preset', 'containers', 1)).toEqual(['512Mi', '4Gi']);
+    expect(eph('preset', 'initContainers')).toEqual(['128Mi', '1Gi']);
+    // Left to the LimitRange for CPU and memory; its ephemeral-storage defaults are written in.
+    expect(find(objects, 'Deployment', 'team').spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'ephemeral-storage': '256Mi' },
+      limits: { 'ephemeral-storage': '1Gi' },
+    });
+    expect(eph('team', 'containers', 1)).toEqual(['128Mi', '1Gi']);
+    // BestEffort is about CPU and memory only: the disk is still bounded.
+    expect(find(objects, 'Deployment', 'none').spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'ephemeral-storage': '128Mi' },
+      limits: { 'ephemeral-storage': '1Gi' },
+    });
+    expect(runRules(objects).filter((f) => f.rule === 'REL_EPHEMERAL_STORAGE')).toEqual([]);
+  });
+
+  test('explicit values win: a limit alone is also the request; a request alone above the default limit is its own limit', () => {
+    const { app, chart } = testChart();
+    new Worker(chart, 'lim', { namespace: 'plain', image, resources: { limits: { memory: '64Mi', ephemeralStorage: '100Mi' } } });
+    new Worker(chart, 'req', { namespace: 'plain', image, resources: { requests: { memory: '64Mi', ephemeralStorage: '3Gi' } } });
+    const objects = render(app);
+    const r = (name: string) => find(objects, 'Deployment', name).spec.template.spec.containers[0].resources;
+    expect([r('lim').requests['ephemeral-storage'], r('lim').limits['ephemeral-storage']]).toEqual(['100Mi', '100Mi']);
+    expect([r('req').requests['ephemeral-storage'], r('req').limits['ephemeral-storage']]).toEqual(['3Gi', '3Gi']);
+  });
+
+  test('writable paths are emptyDirs with a sizeLimit: together half the main container’s limit', () => {
+    const { app, chart } = testChart();
+    new Worker(chart, 'one', { namespace: 'plain', image });
+    new Worker(chart, 'two', { namespace: 'plain', image, resources: ResourcePreset.LARGE, writablePaths: ['/tmp', '/var/cache'] });
+    const objects = render(app);
+    const sizes = (name: string) =>
+      find(objects, 'Deployment', name).spec.template.spec.volumes.map((v: any) => `${v.name}=${v.emptyDir.sizeLimit}`);
+    expect(sizes('one')).toEqual(['tmp=512Mi']);
+    expect(sizes('two')).toEqual(['tmp=1Gi', 'scratch-1=1Gi']);
   });
 
   test('a tiny quota shrinks the defaults to fit; a LimitRange above the quota is QUOTA_LIMITRANGE_CONFLICT', () => {
@@ -161,14 +217,30 @@ describe('ResourcePreset.withoutCpuLimit', () => {
     });
     const objects = render(app);
     const c = find(objects, 'Deployment', 'api').spec.template.spec.containers[0];
-    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '512Mi' } });
+    // The namespace's own containerLimits name no ephemeral storage: the library default bounds it.
+    expect(c.resources).toEqual({
+      requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '128Mi' },
+      limits: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    });
     expect(runRules(objects).filter((f) => f.rule === 'REL_RESOURCES' || f.severity === 'error')).toEqual([]);
   });
 
   test('outside a TeamNamespace nothing requires a CPU limit', () => {
     const { app, chart } = testChart();
     new Worker(chart, 'w', { namespace: 'plain', image, resources: ResourcePreset.withoutCpuLimit({ cpu: '1', memory: '1Gi' }) });
-    expect(find(render(app), 'Deployment', 'w').spec.template.spec.containers[0].resources.limits).toEqual({ memory: '1Gi' });
+    new Worker(chart, 'x', {
+      namespace: 'plain',
+      image,
+      resources: ResourcePreset.withoutCpuLimit({ cpu: '1', memory: '1Gi', ephemeralStorage: '2Gi' }),
+    });
+    const objects = render(app);
+    const r = (name: string) => find(objects, 'Deployment', name).spec.template.spec.containers[0].resources;
+    expect(r('w').limits).toEqual({ memory: '1Gi', 'ephemeral-storage': '1Gi' });
+    // Given ephemeral storage is requested and limited alike, as memory is.
+    expect(r('x')).toEqual({
+      requests: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '2Gi' },
+      limits: { memory: '1Gi', 'ephemeral-storage': '2Gi' },
+    });
   });
 
   test("'CPU_LIMIT_REQUIRED': the quota counts limits.cpu (no LimitRange default: the API server rejects the pod)", () => {

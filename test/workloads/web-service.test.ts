@@ -150,11 +150,12 @@ describe('WebService', () => {
     });
     expect(c.imagePullPolicy).toBe('IfNotPresent');
     expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
-    expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: {} });
+    expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '512Mi' } }); // half the 1Gi ephemeral-storage limit
     expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
     expect(c.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
     expect(c.readinessProbe.tcpSocket.port).toBe('http');
-    expect(c.resources).toBeUndefined(); // left to the LimitRange, and counted with its defaults
+    // CPU and memory left to the LimitRange (and counted with its defaults); its ephemeral-storage defaults written in.
+    expect(c.resources).toEqual({ requests: { 'ephemeral-storage': '256Mi' }, limits: { 'ephemeral-storage': '1Gi' } });
   });
 
   test('topology spread only when it can have 2+ replicas', () => {
@@ -188,7 +189,11 @@ describe('WebService', () => {
     const objects = renderApp(chart.node.root as App).flatMap((r) => r.objects);
     const g = find(objects, 'Deployment', 'g').spec.template.spec.containers[0].resources;
     expect(g.requests).toEqual(g.limits);
-    expect(find(objects, 'Deployment', 'be').spec.template.spec.containers[0].resources).toBeUndefined();
+    // BestEffort sets no CPU or memory; ephemeral storage, outside the QoS class, stays bounded.
+    expect(find(objects, 'Deployment', 'be').spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'ephemeral-storage': '128Mi' },
+      limits: { 'ephemeral-storage': '1Gi' },
+    });
   });
 
   test('outside a TeamNamespace, containers get ResourcePreset.SMALL', () => {
@@ -199,7 +204,10 @@ describe('WebService', () => {
       'Deployment',
       'web',
     ).spec.template.spec.containers[0];
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(c.resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '128Mi' },
+      limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
+    });
   });
 
   test('canary: two Deployments behind one Service selector, weighted by replicas', () => {
