@@ -1,4 +1,5 @@
 import { isPinnedImage } from '../core/names';
+import { ComputeResource } from '../core/resources';
 import { resolvePodCount } from '../policy/pod-disruption-budget';
 import { ManifestIndex, PodTemplateRef, SCALED_KINDS, appContainersOf, arr, containersOf } from './manifest-index';
 import { Rule, Violation, v } from './rule';
@@ -26,6 +27,35 @@ function hasRequest(ix: ManifestIndex, t: PodTemplateRef, c: any, r: 'cpu' | 'me
   return ix.limitRangeDefaults(t.namespace)?.requests[r] !== undefined;
 }
 
+/**
+ * One violation per container that leaves any of `wanted` (`[side, manifest
+ * name, ResolvedCompute key]`) unset, with no namespace LimitRange default for it.
+ * A limit stands in for its missing request, as the API server copies it.
+ */
+function unsetResources(
+  ix: ManifestIndex,
+  wanted: readonly (readonly [side: 'requests' | 'limits', name: string, key: ComputeResource])[],
+): Violation[] {
+  return ix.templates.flatMap((t) => {
+    const d = ix.limitRangeDefaults(t.namespace);
+    return containersOf(t.spec).flatMap((c, i): Violation[] => {
+      const set = (side: string, name: string) => c.resources?.[side]?.[name] !== undefined;
+      const missing = wanted.filter(
+        ([side, name, key]) => !set(side, name) && !(side === 'requests' && set('limits', name)) && d?.[side]?.[key] === undefined,
+      );
+      return missing.length
+        ? [
+            v(
+              t.owner,
+              `/containers/${i}/resources`,
+              `container '${c.name}' has no ${missing.map(([side, name]) => `${side}.${name}`).join(', ')}`,
+            ),
+          ]
+        : [];
+    });
+  });
+}
+
 export const RELIABILITY_RULES: readonly Rule[] = [
   {
     code: 'REL_RESOURCES',
@@ -35,19 +65,25 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     description: 'Every container requests CPU and memory and limits memory (or its namespace LimitRange supplies them).',
     fix: 'set resources.requests.cpu/memory and resources.limits.memory, or give the namespace a LimitRange with defaults',
     check: (ix) =>
-      ix.templates.flatMap((t) => {
-        const d = ix.limitRangeDefaults(t.namespace);
-        return containersOf(t.spec).flatMap((c, i): Violation[] => {
-          const missing = [
-            ['requests', 'cpu'],
-            ['requests', 'memory'],
-            ['limits', 'memory'],
-          ].filter(([side, r]) => c.resources?.[side]?.[r] === undefined && (d as any)?.[side]?.[r] === undefined);
-          return missing.length
-            ? [v(t.owner, `/containers/${i}/resources`, `container '${c.name}' has no ${missing.map((m) => m.join('.')).join(', ')}`)]
-            : [];
-        });
-      }),
+      unsetResources(ix, [
+        ['requests', 'cpu', 'cpu'],
+        ['requests', 'memory', 'memory'],
+        ['limits', 'memory', 'memory'],
+      ]),
+  },
+  {
+    code: 'REL_EPHEMERAL_STORAGE',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: ['pod templates', 'LimitRange'],
+    description:
+      "Every container requests and limits ephemeral storage (or its namespace LimitRange supplies them): unbounded logs or scratch files fill the node's disk and get other pods evicted.",
+    fix: "set resources.requests and resources.limits 'ephemeral-storage' (e.g. 128Mi and 1Gi), or give the namespace a LimitRange with ephemeral-storage defaults",
+    check: (ix) =>
+      unsetResources(ix, [
+        ['requests', 'ephemeral-storage', 'ephemeralStorage'],
+        ['limits', 'ephemeral-storage', 'ephemeralStorage'],
+      ]),
   },
   {
     code: 'IMAGE_UNPINNED',

@@ -114,6 +114,16 @@ describe('rule details', () => {
     expect(at({ maxUnavailable: '10%' })).toBe(false); // 10% of 3 rounds up to 1
   });
 
+  test('REL_EPHEMERAL_STORAGE: a limit stands in for its request, and a LimitRange default counts', () => {
+    const objects = mutated('REL_EPHEMERAL_STORAGE');
+    const c = pod(objects).containers[0];
+    c.resources.limits['ephemeral-storage'] = '1Gi';
+    expect(codes(objects).has('REL_EPHEMERAL_STORAGE')).toBe(false);
+    delete c.resources.limits['ephemeral-storage'];
+    find(objects, 'LimitRange', 'limits').spec.limits[0].default['ephemeral-storage'] = '1Gi';
+    expect(codes(objects).has('REL_EPHEMERAL_STORAGE')).toBe(false);
+  });
+
   test('hostPath passes in a namespace that enforces privileged', () => {
     const objects = mutated('HOSTPATH_FORBIDDEN');
     find(objects, 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged';

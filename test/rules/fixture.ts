@@ -52,6 +52,14 @@ export const remove = (o: any[], pred: (x: any) => boolean) => o.splice(o.findIn
 export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
   ['REL_RESOURCES', (o) => remove(o, (x) => x.kind === 'LimitRange')],
   [
+    'REL_EPHEMERAL_STORAGE',
+    (o) => {
+      // Gone from the container and from the namespace's LimitRange defaults: nothing bounds its disk.
+      for (const side of ['requests', 'limits']) delete pod(o).containers[0].resources[side]['ephemeral-storage'];
+      for (const side of ['default', 'defaultRequest']) delete find(o, 'LimitRange', 'limits').spec.limits[0][side]['ephemeral-storage'];
+    },
+  ],
+  [
     'IMAGE_UNPINNED',
     (o) => {
       pod(o).containers[0].image = 'app:latest';
