@@ -21,32 +21,25 @@ import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
  */
 export const DEFAULT_EPHEMERAL_STORAGE = { request: '128Mi', limit: '1Gi' } as const;
 
+/** A preset's amounts. */
+function amounts(cpu: string, memory: string, ephemeralStorage: string): ContainerCompute {
+  return { cpu, memory, ephemeralStorage };
+}
+
 /** Named resource sizes (requests → limits). Explicit quantities are always possible instead. */
 export class ResourcePreset {
   /** 50m/64Mi/64Mi → 200m/128Mi/256Mi (CPU/memory/ephemeral storage): sidecars and tiny helpers. */
-  public static readonly MICRO = new ResourcePreset(
-    'micro',
-    { cpu: '50m', memory: '64Mi', ephemeralStorage: '64Mi' },
-    { cpu: '200m', memory: '128Mi', ephemeralStorage: '256Mi' },
-  );
+  public static readonly MICRO = new ResourcePreset('micro', amounts('50m', '64Mi', '64Mi'), amounts('200m', '128Mi', '256Mi'));
   /** 100m/128Mi/128Mi → 500m/256Mi/1Gi. */
   public static readonly SMALL = new ResourcePreset(
     'small',
-    { cpu: '100m', memory: '128Mi', ephemeralStorage: DEFAULT_EPHEMERAL_STORAGE.request },
-    { cpu: '500m', memory: '256Mi', ephemeralStorage: DEFAULT_EPHEMERAL_STORAGE.limit },
+    amounts('100m', '128Mi', DEFAULT_EPHEMERAL_STORAGE.request),
+    amounts('500m', '256Mi', DEFAULT_EPHEMERAL_STORAGE.limit),
   );
   /** 250m/512Mi/256Mi → 1/1Gi/2Gi. */
-  public static readonly MEDIUM = new ResourcePreset(
-    'medium',
-    { cpu: '250m', memory: '512Mi', ephemeralStorage: '256Mi' },
-    { cpu: '1', memory: '1Gi', ephemeralStorage: '2Gi' },
-  );
+  public static readonly MEDIUM = new ResourcePreset('medium', amounts('250m', '512Mi', '256Mi'), amounts('1', '1Gi', '2Gi'));
   /** 1/2Gi/512Mi → 2/4Gi/4Gi. */
-  public static readonly LARGE = new ResourcePreset(
-    'large',
-    { cpu: '1', memory: '2Gi', ephemeralStorage: '512Mi' },
-    { cpu: '2', memory: '4Gi', ephemeralStorage: '4Gi' },
-  );
+  public static readonly LARGE = new ResourcePreset('large', amounts('1', '2Gi', '512Mi'), amounts('2', '4Gi', '4Gi'));
 
   /**
    * Requests `cpu` and `memory`, limits memory to the request and sets no CPU
