@@ -1,4 +1,14 @@
-import { ApiObject, ApiObjectMetadata, App, IResolver, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import {
+  ApiObject,
+  ApiObjectMetadata,
+  ApiObjectMetadataDefinition,
+  App,
+  IResolver,
+  ImplicitTokenResolver,
+  Lazy,
+  LazyResolver,
+  NumberStringUnionResolver,
+} from 'cdk8s';
 import { Construct } from 'constructs';
 import { Namespace } from 'kubernetes-models/v1';
 
@@ -20,12 +30,19 @@ export interface TypedModel {
  * env, routes) reaches the object.
  */
 export function modelObject(scope: Construct, id: string, build: () => TypedModel): ApiObject {
-  const { apiVersion, kind, metadata, ...body } = build().toJSON() as { apiVersion: string; kind: string; metadata?: ApiObjectMetadata };
-  return new ModelApiObject(scope, id, { apiVersion, kind, metadata }, Object.keys(body), build);
+  // Only the head and the body's key names are read here: the model's own fields serve, without toJSON's deep copy.
+  const { apiVersion, kind, metadata, ...body } = fieldsOf(build()) as { apiVersion: string; kind: string; metadata?: ApiObjectMetadata };
+  const bodyKeys = Object.keys(body).filter((key) => (body as Record<string, unknown>)[key] !== undefined);
+  return new ModelApiObject(scope, id, { apiVersion, kind, metadata }, bodyKeys, build);
 }
 
 /** kubernetes-models' own toJSON: a copy of the model's fields without undefined values, which its constructor already dropped. */
 const MODEL_TO_JSON: unknown = Object.getPrototypeOf(Namespace.prototype).toJSON;
+
+/** What a model's toJSON returns, read from a kubernetes-models object itself (each build makes a fresh one) instead of its copy. */
+function fieldsOf(model: TypedModel): Record<string, unknown> {
+  return (model.toJSON === MODEL_TO_JSON ? model : model.toJSON()) as Record<string, unknown>;
+}
 
 /** Thrown inside `plainJson` when a value is not plain JSON: cdk8s' own serialization decides then. */
 const NOT_PLAIN = Symbol('not plain JSON');
@@ -66,15 +83,14 @@ class ModelApiObject extends ApiObject {
   public override toJson(): any {
     if ((this as unknown as { patches: unknown[] }).patches.length > 0 || !builtInResolversOnly(App.of(this).resolvers))
       return super.toJson();
-    const model = this.build();
     // A kubernetes-models object holds what its toJSON would copy: read it, plainJson copies once.
-    const body = (model.toJSON === MODEL_TO_JSON ? model : model.toJSON()) as Record<string, unknown>;
+    const body = fieldsOf(this.build());
     const props = (this as unknown as { props: Record<string, unknown> }).props;
     const data: Record<string, unknown> = {};
     for (const key of Object.keys(props)) data[key] = this.bodyKeys.includes(key) ? body[key] : props[key];
-    data.metadata = this.metadata.toJson();
     let json: Record<string, unknown>;
     try {
+      data.metadata = metadataJson(this.metadata);
       json = plainJson(data, !process.env.CDK8S_DISABLE_SORT) as Record<string, unknown>;
     } catch (e) {
       if (e === NOT_PLAIN) return super.toJson();
@@ -87,6 +103,66 @@ class ModelApiObject extends ApiObject {
   }
 }
 
+/** The fields cdk8s' `ApiObjectMetadataDefinition.toJson` reads (private there). */
+interface MetadataFields {
+  readonly _additionalAttributes: Record<string, unknown>;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly annotations: Record<string, string>;
+  readonly finalizers: string[];
+  readonly ownerReferences: unknown[];
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * `metadata.toJson()` of plain data, in one copy: cdk8s resolves the fields
+ * (a copy, for plain data) and sanitizes them (null, undefined, empty lists
+ * and empty maps dropped at every level, keys sorted whatever
+ * CDK8S_DISABLE_SORT says). Throws NOT_PLAIN where cdk8s would do otherwise.
+ */
+function metadataJson(metadata: ApiObjectMetadataDefinition): unknown {
+  const m = metadata as unknown as MetadataFields;
+  return sanitizedMetadata({
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  });
+}
+
+function sanitizedMetadata(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') throw NOT_PLAIN;
+  // As cdk8s' sanitizeValue: an empty list is dropped, a list's null items stay (as undefined).
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map(sanitizedMetadata);
+  const o = value as Record<string, unknown>;
+  if (!isPlainData(o)) throw NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const k of Object.keys(o).sort()) {
+    const x = sanitizedMetadata(o[k]);
+    if (x !== undefined && x !== null) {
+      out[k] = x;
+      empty = false;
+    }
+  }
+  return empty ? undefined : out;
+}
+
+/** Whether cdk8s' resolvers and sanitizer treat `o` as a plain dictionary (they act on class instances and on anything with a resolve(); the sanitizer reads `constructor`). */
+function isPlainData(o: Record<string, unknown>): boolean {
+  return (
+    Object.getPrototypeOf(o) === Object.prototype &&
+    !Object.prototype.hasOwnProperty.call(o, 'constructor') &&
+    typeof o.resolve !== 'function'
+  );
+}
+
 /** A copy of plain JSON as cdk8s resolves and sanitizes it; throws NOT_PLAIN for anything a resolver or the sanitizer treats otherwise. */
 function plainJson(value: unknown, sortKeys: boolean): unknown {
   if (value === null || value === undefined) return undefined;
@@ -95,13 +171,7 @@ function plainJson(value: unknown, sortKeys: boolean): unknown {
   if (type !== 'object') throw NOT_PLAIN;
   if (Array.isArray(value)) return value.map((x) => plainJson(x, sortKeys));
   const o = value as Record<string, unknown>;
-  // Resolvers act on class instances (Lazy, unions) and on anything with a resolve(); the sanitizer reads `constructor`.
-  if (
-    Object.getPrototypeOf(o) !== Object.prototype ||
-    Object.prototype.hasOwnProperty.call(o, 'constructor') ||
-    typeof o.resolve === 'function'
-  )
-    throw NOT_PLAIN;
+  if (!isPlainData(o)) throw NOT_PLAIN;
   const keys = Object.keys(o);
   if (sortKeys) keys.sort();
   const out: Record<string, unknown> = {};

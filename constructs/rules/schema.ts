@@ -116,8 +116,18 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** The client-node model name for a kind, e.g. `apps/v1 Deployment` → `V1Deployment`. */
+const rootModelNames = new Map<string, string | undefined>();
+
+/** The client-node model name for a kind, e.g. `apps/v1 Deployment` → `V1Deployment` (worked out once per kind). */
 function rootModelName(apiVersion: string, kind: string): string | undefined {
+  const key = `${apiVersion} ${kind}`;
+  if (rootModelNames.has(key)) return rootModelNames.get(key);
+  const name = modelNameOf(apiVersion, kind);
+  rootModelNames.set(key, name);
+  return name;
+}
+
+function modelNameOf(apiVersion: string, kind: string): string | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
   const groupPrefix = group.split('.')[0].split('-').map(capitalize).join('');
   return [`${capitalize(version)}${kind}`, `${groupPrefix}${capitalize(version)}${kind}`].find((n) => models[n]);

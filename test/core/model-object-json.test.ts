@@ -57,4 +57,28 @@ describe('what plain JSON cannot say goes through cdk8s', () => {
     const p = modelObject(chart(), 'p', () => new ConfigMapModel({ metadata: { name: 'p', labels: {} }, data: { b: '', a: '1' } }));
     expect(JSON.stringify(p.toJson())).toBe(cdk8sJson(p));
   });
+
+  test('metadata: extra fields, empty maps and lists at any depth, null items, added labels and owners', () => {
+    const metadata: any = {
+      name: 'q',
+      namespace: 'n',
+      labels: { z: 'last', a: 'first' },
+      annotations: {},
+      finalizers: [],
+      generateName: 'q-',
+      managedFields: [{ fieldsV1: {}, manager: 'm', subresource: null }, { fieldsV1: { f: { g: {} } } }, {}],
+      ownerReferences: [{ kind: 'K', name: 'o', apiVersion: 'v1', uid: 'u', controller: undefined }],
+    };
+    const o = modelObject(chart(), 'q', () => new ConfigMapModel({ metadata, data: { a: '1' } }));
+    o.metadata.addLabel('m', 'middle');
+    o.metadata.addFinalizers('f/x');
+    o.metadata.add('resourceVersion', '7');
+    const cdk8s = jest.spyOn(ApiObject.prototype, 'toJson');
+    const ours = JSON.stringify(o.toJson());
+    expect(cdk8s).not.toHaveBeenCalled();
+    cdk8s.mockRestore();
+    expect(ours).toBe(cdk8sJson(o));
+    const empty = modelObject(chart(), 'e', () => new ConfigMapModel({ metadata: { labels: {}, annotations: {} } }));
+    expect(JSON.stringify(empty.toJson())).toBe(cdk8sJson(empty));
+  });
 });
