@@ -198,7 +198,7 @@ export { type PrometheusSizing, type PrometheusSizingInput, prometheusStorage } 
 export { Monitoring, type MonitoringProps, type RecordingRule } from './blueprints/monitoring';
 export { Descheduler, type DeschedulerProps } from './blueprints/descheduler';
 export { ClusterPlatform, type ClusterPlatformProps, type PlatformRoute, type PlatformTeam } from './blueprints/cluster-platform';
-export { HelloworldDb, type HelloworldDbProps } from './blueprints/scenarios/helloworld-db';
+export { HelloworldDb, type HelloworldDbManagedDatabase, type HelloworldDbProps } from './blueprints/scenarios/helloworld-db';
 export { ReverseProxy, type ReverseProxyProps } from './blueprints/scenarios/reverse-proxy';
 export { Cassandra, type CassandraProps } from './blueprints/scenarios/cassandra';
 export { HpaExample, type HpaExampleProps } from './blueprints/scenarios/hpa-example';

@@ -333,7 +333,7 @@ export function buildEnvironment(
 
   if (config.backups) {
     const holders = [ledger, hello.database, cassandra.cluster, random.stateful, platform.monitoring];
-    for (const holder of holders) holder.backUp(config.backups);
+    for (const holder of holders) holder?.backUp(config.backups);
   }
   return app;
 }

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import {
   EnvValue,
+  ExternalService,
   ServiceType,
   Probe,
+  Problems,
   Qos,
   ResourcePreset,
   SecretDeclaration,
@@ -12,6 +14,16 @@ import {
   WebService,
 } from '../../constructs';
 import { enter, is } from '../../constructs/core/shape';
+
+/** A managed MySQL (RDS, Cloud SQL…) `HelloworldDb` uses instead of its in-cluster StatefulService. */
+export interface HelloworldDbManagedDatabase {
+  /**
+   * DNS name of the database, e.g. `helloworld.abc123.eu-west-1.rds.amazonaws.com`. The
+   * web app connects to it on MySQL's port 3306 (it reads no port setting), through an
+   * ExternalName Service.
+   */
+  readonly hostName: string;
+}
 
 /** Props of `HelloworldDb`. */
 export interface HelloworldDbProps {
@@ -24,19 +36,28 @@ export interface HelloworldDbProps {
    * @default 'wardviaene/k8s-demo:1.0.0'
    */
   readonly webImage?: string;
-  /** @default 'mysql:8.4.2' */
+  /** Image of the in-cluster database (not with `managedDatabase`). @default 'mysql:8.4.2' */
   readonly mysqlImage?: string;
   /**
    * Secret with keys `root-password` and `password`.
    * @default - declared here as `helloworld-db-credentials` (stack config keys `mysqlRootPassword`, `mysqlPassword`)
    */
   readonly credentials?: SecretDeclaration;
-  /** @default '10Gi' */
+  /** Claim size of the in-cluster database (not with `managedDatabase`). @default '10Gi' */
   readonly storage?: string;
-  /** StorageClass of the database claim. */
-  readonly storageClass: StorageClass | string;
-  /** Database pods. @default 1 */
+  /** StorageClass of the in-cluster database's claim: required unless `managedDatabase` is set, refused with it. */
+  readonly storageClass?: StorageClass | string;
+  /** In-cluster database pods (not with `managedDatabase`). @default 1 */
   readonly databaseReplicas?: number;
+  /**
+   * A managed, replicated MySQL the web app uses instead of the in-cluster StatefulService:
+   * no StatefulSet, claim or database pod is rendered, `MYSQL_HOST` names an ExternalName
+   * Service `database` pointing at `hostName`, and the web app may reach it on 3306. Its
+   * provider replicates and backs it up. The credentials Secret stays: the app still needs
+   * the password.
+   * @default - MySQL runs in the cluster, as a StatefulService `database-service` with a claim
+   */
+  readonly managedDatabase?: HelloworldDbManagedDatabase;
   /**
    * How the web app is reached from outside the cluster, as in the notes: a
    * NodePort (minikube) or a LoadBalancer (cloud), counted against the
@@ -58,22 +79,55 @@ const HELLOWORLD_DB_SHAPE = is.object(
     storageClass: is.either(is.instance(StorageClass), is.string),
     databaseReplicas: is.number,
     serviceType: is.oneOf(Object.values(ServiceType), 'ServiceType'),
+    managedDatabase: is.object({ hostName: is.string }, ['hostName']),
   },
-  ['namespace', 'storageClass'],
+  ['namespace'],
 );
+
+/** Props that configure the in-cluster database, meaningless beside a managed one. */
+const IN_CLUSTER_ONLY = ['mysqlImage', 'storage', 'storageClass', 'databaseReplicas'] as const;
+
+/** MySQL's port; the demo app has no setting for another one. */
+const MYSQL_PORT = 3306;
 
 /**
  * helloworld-db (003 §4-1): MySQL as a StatefulService with its credentials
  * in a Secret reference, and the 3-replica Node.js web app on port 3000 with
- * `MYSQL_HOST` pointing at the database Service.
+ * `MYSQL_HOST` pointing at the database Service. With `managedDatabase`,
+ * MySQL is a managed service outside the cluster, reached through an
+ * ExternalName Service.
  */
 export class HelloworldDb extends Construct {
-  public readonly database: StatefulService;
+  /** The in-cluster database; `undefined` with `managedDatabase`. */
+  public readonly database: StatefulService | undefined;
+  /** The ExternalName Service of the managed database; `undefined` without `managedDatabase`. */
+  public readonly externalDatabase: ExternalService | undefined;
   public readonly web: WebService;
 
   constructor(scope: Construct, id: string, props: HelloworldDbProps) {
     enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE);
     super(scope, id);
+    const problems = new Problems(this, 'HelloworldDb');
+    const managed = props.managedDatabase;
+    if (managed) {
+      for (const field of IN_CLUSTER_ONLY)
+        problems.check(props[field] !== undefined, {
+          code: 'PROPS_INVALID',
+          field,
+          value: props[field],
+          message: 'configures the in-cluster database, but managedDatabase is set: none is rendered',
+          fix: `remove ${field}, or managedDatabase to run MySQL in the cluster`,
+        });
+    } else {
+      problems.check(props.storageClass === undefined, {
+        code: 'PROPS_INVALID',
+        field: 'storageClass',
+        value: undefined,
+        message: "is required for the in-cluster database's claim",
+        fix: 'pass the StorageClass of the claim, or managedDatabase: { hostName } to use a managed MySQL',
+      });
+    }
+    problems.throwIfAny();
     const ns = props.namespace;
     const secret =
       props.credentials ??
@@ -83,11 +137,51 @@ export class HelloworldDb extends Construct {
         keys: ['root-password', 'password'],
         configKeys: { 'root-password': 'mysqlRootPassword', password: 'mysqlPassword' },
       });
-    this.database = new StatefulService(this, 'Database', {
+    let host: string;
+    if (managed) {
+      this.database = undefined;
+      this.externalDatabase = ExternalService.fromHostName(this, 'Database', {
+        namespace: ns.name,
+        name: 'database',
+        hostName: managed.hostName,
+        ports: [{ name: 'mysql', port: MYSQL_PORT }],
+      });
+      host = this.externalDatabase.dnsName;
+    } else {
+      this.externalDatabase = undefined;
+      this.database = this.inClusterDatabase(props, props.storageClass as StorageClass | string, secret);
+      host = `${this.database.name}-client`;
+    }
+    this.web = new WebService(this, 'Web', {
       namespace: ns,
+      name: 'helloworld-db',
+      image: props.webImage ?? 'wardviaene/k8s-demo:1.0.0',
+      replicas: props.replicas ?? 3,
+      ports: [{ name: 'nodejs-port', port: 3000 }],
+      resources: ResourcePreset.SMALL,
+      command: ['node', 'index-db.js'],
+      env: {
+        MYSQL_HOST: host,
+        MYSQL_USER: 'helloworld',
+        MYSQL_DATABASE: 'helloworld',
+        MYSQL_PASSWORD: EnvValue.fromSecret(secret, 'password'),
+      },
+      readiness: Probe.http('/', 'nodejs-port'),
+      liveness: Probe.tcp('nodejs-port', { periodSeconds: 20 }),
+      serviceType: props.serviceType,
+    });
+    // The egress path to the database: the managed one anywhere on 3306, the in-cluster one to its pods.
+    if (this.externalDatabase) this.externalDatabase.allowFrom(this.web);
+    if (this.database) this.web.allowTo(this.database);
+  }
+
+  /** MySQL in the cluster: one pod with a claim, reached through its ClusterIP client Service. */
+  private inClusterDatabase(props: HelloworldDbProps, storageClass: StorageClass | string, secret: SecretDeclaration): StatefulService {
+    return new StatefulService(this, 'Database', {
+      namespace: props.namespace,
       name: 'database-service',
       image: props.mysqlImage ?? 'mysql:8.4.2',
-      ports: [{ name: 'mysql', port: 3306 }],
+      ports: [{ name: 'mysql', port: MYSQL_PORT }],
       qos: Qos.GUARANTEED,
       resources: { limits: { cpu: '500m', memory: '1Gi' } },
       env: {
@@ -100,30 +194,11 @@ export class HelloworldDb extends Construct {
       readiness: Probe.tcp('mysql', { periodSeconds: 5 }),
       liveness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'], { periodSeconds: 20, timeoutSeconds: 5 }),
       writablePaths: ['/tmp', '/var/run/mysqld'],
-      claims: [{ name: 'data', mountPath: '/var/lib/mysql', size: props.storage ?? '10Gi', storageClass: props.storageClass }],
+      claims: [{ name: 'data', mountPath: '/var/lib/mysql', size: props.storage ?? '10Gi', storageClass }],
       // Clients use a normal ClusterIP Service (ready pods only), not the headless one.
       clientService: true,
       singletonReason:
         'MySQL without replication: a second pod would be a second, diverging database; HA needs a replicating operator (e.g. MySQL InnoDB Cluster)',
     });
-    this.web = new WebService(this, 'Web', {
-      namespace: ns,
-      name: 'helloworld-db',
-      image: props.webImage ?? 'wardviaene/k8s-demo:1.0.0',
-      replicas: props.replicas ?? 3,
-      ports: [{ name: 'nodejs-port', port: 3000 }],
-      resources: ResourcePreset.SMALL,
-      command: ['node', 'index-db.js'],
-      env: {
-        MYSQL_HOST: `${this.database.name}-client`,
-        MYSQL_USER: 'helloworld',
-        MYSQL_DATABASE: 'helloworld',
-        MYSQL_PASSWORD: EnvValue.fromSecret(secret, 'password'),
-      },
-      readiness: Probe.http('/', 'nodejs-port'),
-      liveness: Probe.tcp('nodejs-port', { periodSeconds: 20 }),
-      serviceType: props.serviceType,
-    });
-    this.web.allowTo(this.database);
   }
 }

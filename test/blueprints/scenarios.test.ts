@@ -23,7 +23,7 @@ import {
   renderApp,
   SCRAPE_LABEL,
 } from '../../constructs';
-import { expectCode, find, ofKind, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, testChart } from '../helpers';
 
 function inNamespace(name: string, quota: QuotaPreset | QuotaLimits = QuotaPreset.MEDIUM) {
   const app = new App();
@@ -42,12 +42,14 @@ const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.valu
 describe('HelloworldDb', () => {
   test('MySQL with Secret-referenced credentials, 3 web replicas on 3000, MYSQL_HOST = the database Service', () => {
     const s = inNamespace('helloworld-db');
-    new HelloworldDb(s.chart, 'h', {
+    const h = new HelloworldDb(s.chart, 'h', {
       namespace: s.ns,
       storageClass: s.dataClass(),
     });
+    expect(h.externalDatabase).toBeUndefined();
     const objects = s.objects();
     const db = find(objects, 'StatefulSet', 'database-service');
+    expect(h.database!.name).toBe('database-service');
     expect(container(db).image).toBe('mysql:8.4.2');
     expect(env(container(db)).MYSQL_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'helloworld-db-credentials', key: 'root-password' } });
     expect(find(objects, 'Service', 'database-service').spec.ports[0].port).toBe(3306);
@@ -78,6 +80,62 @@ describe('HelloworldDb', () => {
       serviceType: ServiceType.NODE_PORT,
     });
     expect(find(t.objects(), 'Service', 'helloworld-db').spec.type).toBe('NodePort');
+  });
+
+  test('managedDatabase: no MySQL pod, MYSQL_HOST names an ExternalName Service, egress to it on 3306, credentials kept', () => {
+    const s = inNamespace('helloworld-db');
+    const h = new HelloworldDb(s.chart, 'h', {
+      namespace: s.ns,
+      managedDatabase: { hostName: 'Helloworld.abc123.eu-west-1.rds.amazonaws.com.' },
+    });
+    expect(h.database).toBeUndefined();
+    expect(h.externalDatabase!.dnsName).toBe('database.helloworld-db.svc.cluster.local');
+    const objects = s.objects();
+    expect(ofKind(objects, 'StatefulSet')).toEqual([]);
+    expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
+    expect(find(objects, 'Service', 'database').spec).toMatchObject({
+      type: 'ExternalName',
+      externalName: 'helloworld.abc123.eu-west-1.rds.amazonaws.com',
+      ports: [{ name: 'mysql', port: 3306, protocol: 'TCP' }],
+    });
+    const web = find(objects, 'Deployment', 'helloworld-db');
+    expect(env(container(web)).MYSQL_HOST).toBe('database.helloworld-db.svc.cluster.local');
+    expect(env(container(web)).MYSQL_PASSWORD).toEqual({ secretKeyRef: { name: 'helloworld-db-credentials', key: 'password' } });
+    // The web pods may leave the default-deny namespace for the database's port, and only for it.
+    const egress = ofKind(objects, 'NetworkPolicy').filter(
+      (p) => p.spec.policyTypes?.includes('Egress') && p.spec.egress?.some((e: any) => e.to?.some((t: any) => t.ipBlock)),
+    );
+    expect(egress.map((p) => [p.spec.podSelector.matchLabels['app.kubernetes.io/name'], p.spec.egress[0].ports])).toEqual([
+      ['helloworld-db', [{ port: 3306, protocol: 'TCP' }]],
+    ]);
+    expect(find(objects, 'ExternalSecret', 'helloworld-db-credentials')).toBeDefined();
+  });
+
+  test('storageClass is required for the in-cluster database, and the in-cluster props are refused beside managedDatabase', () => {
+    const s = inNamespace('helloworld-db');
+    expect(expectCode(() => new HelloworldDb(s.chart, 'a', { namespace: s.ns }), 'PROPS_INVALID').field).toBe('storageClass');
+    const error = catchBlueprintError(
+      () =>
+        new HelloworldDb(s.chart, 'b', {
+          namespace: s.ns,
+          managedDatabase: { hostName: 'mysql.example.internal' },
+          storageClass: 'data',
+          storage: '20Gi',
+          mysqlImage: 'mysql:8.4.3',
+          databaseReplicas: 1,
+        }),
+    );
+    expect(error.issues.map((i) => `${i.code} ${i.field}`)).toEqual([
+      'PROPS_INVALID mysqlImage',
+      'PROPS_INVALID storage',
+      'PROPS_INVALID storageClass',
+      'PROPS_INVALID databaseReplicas',
+    ]);
+    // The host name is checked by ExternalService.
+    expectCode(() => new HelloworldDb(s.chart, 'c', { namespace: s.ns, managedDatabase: { hostName: '10.0.0.5' } }), 'EXTERNAL_HOST_IS_IP');
+    expect(expectCode(() => new HelloworldDb(s.chart, 'd', { namespace: s.ns, managedDatabase: {} as any }), 'PROPS_INVALID').field).toBe(
+      'managedDatabase.hostName',
+    );
   });
 });
 
