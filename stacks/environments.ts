@@ -54,12 +54,31 @@ export interface EnvironmentConfig {
   readonly access: Readonly<Record<string, TeamAccessProps>>;
   /** Git repository Argo CD syncs the environment from; `path` defaults to `dist/<name>`. */
   readonly gitops: { readonly repoUrl: string; readonly revision?: string; readonly path?: string };
-  /** Velero backups of every data holder (ledger, MySQL, Cassandra, random-generator's claims, Prometheus). @default - none */
+  /**
+   * Velero backups of every data holder in the cluster (the ledger and MySQL unless managed,
+   * Cassandra, random-generator's claims, Prometheus). @default - none
+   */
   readonly backups?: BackupPolicy;
   /** Production: serving workloads keep two pods or more (HA_SINGLE_REPLICA). @default false */
   readonly production?: boolean;
   /** The External Secrets Operator store (AWS Secrets Manager) every declared Secret is read from. */
   readonly secretStore: { readonly name: string; readonly awsRegion: string };
+  /**
+   * Managed, replicated databases (RDS, Cloud SQL…) by host name, used instead of the
+   * in-cluster single-pod StatefulServices: the apps reach each through an ExternalName
+   * Service, and its provider replicates and backs it up (no Velero backup here). The
+   * credentials Secrets stay: the apps still need the passwords.
+   * @default - both databases run in the cluster
+   */
+  readonly managedDatabases?: ManagedDatabases;
+}
+
+/** Host names of the managed databases an environment uses (each one set replaces its in-cluster StatefulService). */
+export interface ManagedDatabases {
+  /** The payments ledger (PostgreSQL, 5432), still reached as `ledger.payments.svc`. @default - in the cluster */
+  readonly ledger?: string;
+  /** helloworld-db's MySQL (3306), reached as `database.helloworld-db.svc`. @default - in the cluster */
+  readonly helloworldDb?: string;
 }
 
 const manifests = 'https://github.com/acme/cluster-manifests.git';
@@ -120,6 +139,8 @@ export const prod: EnvironmentConfig = {
   gitops: { repoUrl: manifests, revision: 'production' },
   backups: { schedule: '0 2 * * *', retention: Duration.days(30) },
   secretStore: { name: 'aws-secrets-manager', awsRegion: 'eu-west-1' },
+  // No single-pod database serves prod: the ledger and MySQL are managed (multi-AZ, backed up by their provider).
+  managedDatabases: { ledger: 'ledger.payments.db.example.internal', helloworldDb: 'mysql.helloworld-db.db.example.internal' },
 };
 
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = { dev, staging, prod };
@@ -221,25 +242,39 @@ export function buildEnvironment(
     keys: ['password'],
     configKeys: { password: 'ledgerPassword' },
   });
-  const ledger = new StatefulService(payments, 'ledger', {
-    namespace: payments,
-    image: 'postgres:16.4',
-    replicas: 1,
-    ports: [{ name: 'pg', port: 5432 }],
-    resources: ResourcePreset.SMALL,
-    writablePaths: ['/tmp', '/var/run/postgresql'],
-    readiness: Probe.tcp('pg', { periodSeconds: 5 }),
-    liveness: Probe.exec(['pg_isready', '-h', '127.0.0.1', '-p', '5432'], { periodSeconds: 20, timeoutSeconds: 5 }),
-    singletonReason:
-      'Postgres without replication: a second pod would be a second, diverging database; HA needs a replicating operator (e.g. CloudNativePG)',
-    env: {
-      PGDATA: '/var/lib/postgresql/data/pgdata',
-      POSTGRES_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password'),
-    },
-    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi', storageClass: platform.storage.data }],
-  });
-  api.allowTo(ledger);
-  new VerticalAutoscaler(payments, 'ledger-vpa', { target: ledger });
+  // The ledger is a managed database where the environment names one, else a single Postgres pod in the cluster.
+  const managedLedger = config.managedDatabases?.ledger;
+  const ledger = managedLedger
+    ? ExternalService.fromHostName(payments, 'ledger', {
+        namespace: payments.name,
+        hostName: managedLedger,
+        ports: [{ name: 'pg', port: 5432 }],
+      })
+    : new StatefulService(payments, 'ledger', {
+        namespace: payments,
+        image: 'postgres:16.4',
+        replicas: 1,
+        ports: [{ name: 'pg', port: 5432 }],
+        resources: ResourcePreset.SMALL,
+        writablePaths: ['/tmp', '/var/run/postgresql'],
+        readiness: Probe.tcp('pg', { periodSeconds: 5 }),
+        liveness: Probe.exec(['pg_isready', '-h', '127.0.0.1', '-p', '5432'], { periodSeconds: 20, timeoutSeconds: 5 }),
+        singletonReason:
+          'Postgres without replication: a second pod would be a second, diverging database; HA needs a replicating operator (e.g. CloudNativePG)',
+        env: {
+          PGDATA: '/var/lib/postgresql/data/pgdata',
+          POSTGRES_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password'),
+        },
+        claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi', storageClass: platform.storage.data }],
+      });
+  // The api is the ledger's client, by the same cluster-local name wherever the ledger runs.
+  api.addEnv({ LEDGER_HOST: ledger.name, LEDGER_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password') });
+  if (ledger instanceof ExternalService) {
+    ledger.allowFrom(api);
+  } else {
+    api.allowTo(ledger);
+    new VerticalAutoscaler(payments, 'ledger-vpa', { target: ledger });
+  }
   const processor = ExternalService.fromHostName(payments, 'card-processor', {
     namespace: payments.name,
     hostName: 'api.processor.example.com',
@@ -310,10 +345,11 @@ export function buildEnvironment(
   // helloworld-db is reached through a cloud load balancer as in the notes: one LB, and the node port it allocates.
   const scenarioLimits = config.scenarioQuota instanceof QuotaPreset ? config.scenarioQuota.limits : config.scenarioQuota;
   const helloNs = scenario('helloworld-db', true, { ...scenarioLimits, servicesLoadBalancers: 1, servicesNodePorts: 1 });
+  const managedMysql = config.managedDatabases?.helloworldDb;
   const hello = new HelloworldDb(helloNs, 'HelloworldDb', {
     namespace: helloNs,
     replicas: 3,
-    storageClass: platform.storage.data,
+    ...(managedMysql ? { managedDatabase: { hostName: managedMysql } } : { storageClass: platform.storage.data }),
     serviceType: ServiceType.LOAD_BALANCER,
   });
   const proxyNs = scenario('reverse-proxy');
@@ -332,7 +368,14 @@ export function buildEnvironment(
   const random = new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs, storageClass: platform.storage.data });
 
   if (config.backups) {
-    const holders = [ledger, hello.database, cassandra.cluster, random.stateful, platform.monitoring];
+    // The data holders in the cluster; a managed database is backed up by its provider.
+    const holders = [
+      ledger instanceof StatefulService ? ledger : undefined,
+      hello.database,
+      cassandra.cluster,
+      random.stateful,
+      platform.monitoring,
+    ];
     for (const holder of holders) holder?.backUp(config.backups);
   }
   return app;

@@ -127,7 +127,7 @@ export const IDENTITY_CHECKS = {
         .filter(({ object }) => object.metadata.annotations?.[Annotations.RETAIN] === 'true')
         .map(({ object }) => expectedName(object)),
     );
-    expect([...holders]).toEqual(expect.arrayContaining(['namespace-payments', 'statefulset-payments-ledger', 'namespace-cassandra']));
+    expect([...holders]).toEqual(expect.arrayContaining(['namespace-payments', 'statefulset-cassandra-cassandra', 'namespace-cassandra']));
     for (const r of run.registered) {
       const want = holders.has(r.name);
       expect({ name: r.name, protect: r.protect, retainOnDelete: r.retainOnDelete }).toEqual({
@@ -163,7 +163,7 @@ export const IDENTITY_CHECKS = {
 
   /** Readers depend on the Secrets they read; Secrets depend on their Namespace only. */
   secretOrder(run: ProgramRun): void {
-    expect(run.byName.get('statefulset-payments-ledger')!.dependsOn).toContain('secret-payments-ledger-credentials');
+    expect(run.byName.get('deployment-payments-api')!.dependsOn).toContain('secret-payments-ledger-credentials');
     let readers = 0;
     for (const { object } of run.rendered) {
       const ns = object.metadata.namespace;

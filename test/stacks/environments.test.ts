@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { ENVIRONMENTS, buildEnvironment, environment, prod } from '../../stacks/environments';
 import { BackupSchedule, ENVIRONMENT_LABEL, checkManifests, renderApp, validateManifests } from '../../constructs';
-import { expectCode, ofKind } from '../helpers';
+import { expectCode, find, ofKind } from '../helpers';
 
 describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
   const objects = renderApp(buildEnvironment(environment(name))).flatMap((r) => r.objects);
@@ -56,23 +56,93 @@ describe('production-ness and backups', () => {
     }
   });
 
-  test('prod backs up every data holder: Cassandra, MySQL, the ledger, random-generator and the Prometheus claim', () => {
+  test('prod backs up every data holder in the cluster: Cassandra, random-generator and the Prometheus claim', () => {
     const app = buildEnvironment(prod);
     const backedUp = app.node
       .findAll()
       .filter((c): c is BackupSchedule => c instanceof BackupSchedule)
       .flatMap((s) => s.includedNamespaces);
-    expect(backedUp.sort()).toEqual(['cassandra', 'helloworld-db', 'monitoring', 'payments', 'random-generator']);
+    // The ledger and MySQL are managed databases in prod: their provider backs them up.
+    expect(backedUp.sort()).toEqual(['cassandra', 'monitoring', 'random-generator']);
     expect(findings(app)).toEqual([]);
   });
 
-  test.each(['cassandra', 'helloworld-db', 'monitoring'])('prod without the %s backup gets BACKUP_MISSING there only', (ns) => {
+  test.each(['cassandra', 'random-generator', 'monitoring'])('prod without the %s backup gets BACKUP_MISSING there only', (ns) => {
     const app = buildEnvironment(prod);
     const schedule = app.node.findAll().find((c) => c instanceof BackupSchedule && c.includedNamespaces.includes(ns))!;
     expect(schedule.node.scope!.node.tryRemoveChild(schedule.node.id)).toBe(true);
     const missing = findings(app).filter((f) => f.rule === 'BACKUP_MISSING');
     expect(missing.length).toBeGreaterThan(0);
     expect(missing.map((f) => f.object.split('/')[1])).toEqual(missing.map(() => ns));
+  });
+
+  test.each(Object.keys(ENVIRONMENTS))(
+    '%s: the ledger and MySQL are managed where the environment names them, else in the cluster',
+    (name) => {
+      const env = environment(name);
+      const objects = renderApp(buildEnvironment(env)).flatMap((r) => r.objects);
+      const inNs = (ns: string) => objects.filter((o) => o.metadata.namespace === ns);
+      const managed = env.managedDatabases ?? {};
+      // prod names both managed endpoints; dev and staging keep both databases in the cluster.
+      expect(managed).toEqual(name === 'prod' ? { ledger: expect.any(String), helloworldDb: expect.any(String) } : {});
+      // The ledger keeps its cluster-local name either way: an ExternalName Service or the StatefulSet's headless one.
+      const ledger = find(inNs('payments'), 'Service', 'ledger');
+      expect(ledger.spec.externalName).toBe(managed.ledger);
+      expect(ofKind(inNs('payments'), 'StatefulSet').map((s) => s.metadata.name)).toEqual(managed.ledger ? [] : ['ledger']);
+      const web = find(inNs('helloworld-db'), 'Deployment', 'helloworld-db');
+      const host = web.spec.template.spec.containers[0].env.find((e: any) => e.name === 'MYSQL_HOST').value;
+      if (managed.helloworldDb) {
+        expect(host).toBe('database.helloworld-db.svc.cluster.local');
+        expect(find(inNs('helloworld-db'), 'Service', 'database').spec).toMatchObject({
+          type: 'ExternalName',
+          externalName: managed.helloworldDb,
+        });
+      } else {
+        expect(host).toBe('database-service-client');
+      }
+      expect(ofKind(inNs('helloworld-db'), 'StatefulSet').map((s) => s.metadata.name)).toEqual(
+        managed.helloworldDb ? [] : ['database-service'],
+      );
+      // The apps still read their passwords: the credentials stay declared.
+      expect(ofKind(objects, 'ExternalSecret').map((s) => s.metadata.name)).toEqual(
+        expect.arrayContaining(['ledger-credentials', 'helloworld-db-credentials']),
+      );
+    },
+  );
+});
+
+describe('prod serves from two pods or more (issue #10), read from its rendered output', () => {
+  const objects = renderApp(buildEnvironment(prod)).flatMap((r) => r.objects);
+  const id = (o: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+  const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> = {}) =>
+    selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  /** A Service of the output selects its pods, or one of its containers has a port behind a readiness probe. */
+  const serves = (w: any) =>
+    ofKind(objects, 'Service').some(
+      (s) => s.metadata.namespace === w.metadata.namespace && selects(s.spec.selector, w.spec.template.metadata?.labels),
+    ) || w.spec.template.spec.containers.some((c: any) => (c.ports ?? []).length > 0 && c.readinessProbe !== undefined);
+  /** The fewest pods it runs: the minReplicas of an HPA scaling it, else spec.replicas (which Kubernetes defaults to 1). */
+  const fewest = (w: any) => {
+    const hpa = ofKind(objects, 'HorizontalPodAutoscaler').find(
+      (h) =>
+        h.metadata.namespace === w.metadata.namespace &&
+        h.spec.scaleTargetRef.kind === w.kind &&
+        h.spec.scaleTargetRef.name === w.metadata.name,
+    );
+    return hpa ? (hpa.spec.minReplicas ?? 1) : (w.spec.replicas ?? 1);
+  };
+  const serving = objects.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && serves(o));
+
+  test('every Deployment and StatefulSet that serves runs at least 2 pods (an HPA counts with its minReplicas)', () => {
+    // Both ways of serving and both ways of counting are exercised: a Service, a probed port alone, an HPA.
+    expect(serving.map(id)).toEqual(
+      expect.arrayContaining(['Deployment/payments/api', 'Deployment/catalog/indexer', 'StatefulSet/cassandra/cassandra']),
+    );
+    expect(serving.filter((w) => fewest(w) < 2).map((w) => `${id(w)}: ${fewest(w)}`)).toEqual([]);
+  });
+
+  test('no prod workload needs singletonReason', () => {
+    expect(objects.filter((o) => JSON.stringify(o).includes('cluster-blueprints.io/singleton')).map(id)).toEqual([]);
   });
 });
 
