@@ -65,6 +65,7 @@ function build(entry, bundle, stampFile) {
 
 /** The path of the up-to-date bundle of `entry` (a path relative to the repository root). */
 function bundled(entry) {
+  require('./gen-imports').ensureImports(); // imports/ is generated: current before anything compiles it
   const name = entry.replace(/\.ts$/, '').replace(/[\\/]/g, '-');
   const bundle = path.join(cache, `${name}.js`);
   const stampFile = path.join(cache, `${name}.inputs.json`);
