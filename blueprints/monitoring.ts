@@ -33,6 +33,7 @@ import {
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 import { enter, is } from '../constructs/core/shape';
+import { integerIssue } from '../constructs/core/integers';
 
 /** A recording rule: an expensive dashboard query precomputed. */
 export interface RecordingRule {
@@ -139,13 +140,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     this.namespace = ns.name;
     this.replicas = props.replicas ?? 1;
     const problems = new Problems(this, 'Monitoring');
-    problems.check(!Number.isSafeInteger(this.replicas) || this.replicas < 1, {
-      code: 'REPLICAS_INVALID',
-      field: 'replicas',
-      value: this.replicas,
-      message: 'must be an integer ≥ 1',
-      fix: 'use 1, or 2 for a second full copy',
-    });
+    problems.addAll(integerIssue('REPLICAS_INVALID', 'replicas', this.replicas, { min: 1 }, 'use 1, or 2 for a second full copy'));
     const resources: ResourcesProps = props.resources ?? DEFAULTS.resources;
     this.limits = resolveCompute(problems, 'resources.limits', resources.limits);
     // Kubernetes copies a set limit into a missing request.

@@ -4,6 +4,7 @@ import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, Problems } from '../core/errors';
+import { integerIssue } from '../core/integers';
 import { modelObject } from '../core/model-object';
 import { enter, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
@@ -140,13 +141,7 @@ function jobSpec(
   const pattern = props.pattern ?? JobPattern.single();
   pattern.issues().forEach((i) => problems.add(i));
   const backoffLimit = props.backoffLimit ?? 3;
-  problems.check(!Number.isSafeInteger(backoffLimit) || backoffLimit < 0, {
-    code: 'JOB_INVALID',
-    field: 'backoffLimit',
-    value: backoffLimit,
-    message: 'must be an integer ≥ 0',
-    fix: 'use e.g. 3',
-  });
+  problems.addAll(integerIssue('JOB_INVALID', 'backoffLimit', backoffLimit, { min: 0 }, 'use e.g. 3'));
   const seconds = (d: Duration | undefined) => (d === undefined ? undefined : Math.ceil(d.toMilliseconds() / 1000));
   const deadline = seconds(props.activeDeadline);
   problems.check(deadline !== undefined && deadline < 1, {

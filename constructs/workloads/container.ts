@@ -5,6 +5,7 @@ import { EnvValue } from '../config/env';
 import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
+import { integerIssue } from '../core/integers';
 import { checkArgs, checkShape, is } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
@@ -192,26 +193,11 @@ export class Probe {
         fix: 'probe the number the gRPC server listens on',
       });
     const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
-    for (const k of positive) {
-      const v = t[k];
-      if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
-        out.push({
-          code: 'PROBE_INVALID',
-          field: `${field}.${k}`,
-          value: v,
-          message: 'must be an integer ≥ 1',
-          fix: 'use whole seconds or counts',
-        });
-    }
-    if (t.initialDelaySeconds !== undefined && (!Number.isSafeInteger(t.initialDelaySeconds) || t.initialDelaySeconds < 0)) {
-      out.push({
-        code: 'PROBE_INVALID',
-        field: `${field}.initialDelaySeconds`,
-        value: t.initialDelaySeconds,
-        message: 'must be an integer ≥ 0',
-        fix: 'use whole seconds',
-      });
-    }
+    const counts = [
+      ...positive.map((k) => integerIssue('PROBE_INVALID', `${field}.${k}`, t[k], { min: 1 }, 'use whole seconds or counts')),
+      integerIssue('PROBE_INVALID', `${field}.initialDelaySeconds`, t.initialDelaySeconds, { min: 0 }, 'use whole seconds'),
+    ];
+    for (const issue of counts) if (issue) out.push(issue);
     if (kind !== 'readiness' && t.successThreshold !== undefined && t.successThreshold !== 1) {
       out.push({
         code: 'PROBE_INVALID',

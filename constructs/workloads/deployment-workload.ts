@@ -3,6 +3,7 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1/DeploymentStrategy';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
+import { integerIssue } from '../core/integers';
 import { modelObject } from '../core/model-object';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { AutoscalingProps, ResolvedAutoscaling, createAutoscaler, resolveAutoscaling } from '../policy/autoscaling';
@@ -120,13 +121,8 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
       resolveAutoscaling(props.autoscaling).issues.forEach((i) => problems.add(i));
     } else {
       const replicas = props.replicas ?? 2;
-      problems.check(!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 1000, {
-        code: 'REPLICAS_INVALID',
-        field: 'replicas',
-        value: replicas,
-        message: 'must be an integer from 1 to 1000',
-        fix: 'use 2 or more for availability (1 where a dev cluster allows)',
-      });
+      const fix = 'use 2 or more for availability (1 where a dev cluster allows)';
+      problems.addAll(integerIssue('REPLICAS_INVALID', 'replicas', replicas, { min: 1, max: 1000 }, fix));
     }
   }
 

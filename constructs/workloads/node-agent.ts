@@ -3,6 +3,7 @@ import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Construct } from 'constructs';
 import { Volume } from '../config/volume';
 import { Problems } from '../core/errors';
+import { integerIssue } from '../core/integers';
 import { modelObject } from '../core/model-object';
 import { PodCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
@@ -93,13 +94,7 @@ export class NodeAgent extends Workload {
   protected override validateProps(props: NodeAgentProps, problems: Problems): void {
     super.validateProps(props, problems);
     const expectedNodes = props.expectedNodes ?? 3;
-    problems.check(!Number.isSafeInteger(expectedNodes) || expectedNodes < 1, {
-      code: 'REPLICAS_INVALID',
-      field: 'expectedNodes',
-      value: expectedNodes,
-      message: 'must be an integer ≥ 1',
-      fix: 'give the node count of the cluster',
-    });
+    problems.addAll(integerIssue('REPLICAS_INVALID', 'expectedNodes', expectedNodes, { min: 1 }, 'give the node count of the cluster'));
     for (const [i, h] of (props.hostPaths ?? []).entries()) {
       problems.check(!h.hostPath?.startsWith('/'), {
         code: 'HOSTPATH_INVALID',

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
+import { integerIssue } from '../core/integers';
 import { modelObject } from '../core/model-object';
 import { enter, extend, is } from '../core/shape';
 import { JOB_SHAPE, JobProps, JobWorkload } from './batch-job';
@@ -101,17 +102,8 @@ export class ScheduledJob extends JobWorkload {
           fix: "use an IANA name such as 'Europe/Berlin' or 'Etc/UTC'",
         });
     }
-    for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
-      const v = props[f];
-      if (v !== undefined)
-        problems.check(!Number.isSafeInteger(v) || v < 0, {
-          code: 'JOB_INVALID',
-          field: f,
-          value: v,
-          message: 'must be an integer ≥ 0',
-          fix: 'keep a few for debugging, e.g. 3',
-        });
-    }
+    for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const)
+      problems.addAll(integerIssue('JOB_INVALID', f, props[f], { min: 0 }, 'keep a few for debugging, e.g. 3'));
     const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
     problems.check(deadline !== undefined && deadline < 10, {
       code: 'JOB_INVALID',

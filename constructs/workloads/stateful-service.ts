@@ -7,6 +7,7 @@ import { BackupPolicy, BackupSchedule, backUpOnce } from '../backup/backup-sched
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
+import { integerIssue } from '../core/integers';
 import { modelObject } from '../core/model-object';
 import { Annotations } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
@@ -239,13 +240,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   protected override validateProps(props: StatefulServiceProps, problems: Problems): void {
     super.validateProps(props, problems);
     const replicas = props.replicas ?? 1;
-    problems.check(!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 1000, {
-      code: 'REPLICAS_INVALID',
-      field: 'replicas',
-      value: replicas,
-      message: 'must be an integer from 1 to 1000',
-      fix: 'use 1 for a singleton, 3 for a quorum',
-    });
+    problems.addAll(integerIssue('REPLICAS_INVALID', 'replicas', replicas, { min: 1, max: 1000 }, 'use 1 for a singleton, 3 for a quorum'));
     const partition = props.partition ?? 0;
     problems.check(!Number.isSafeInteger(partition) || partition < 0 || partition > replicas, {
       code: 'STRATEGY_INVALID',

@@ -1,0 +1,26 @@
+import { integerIssue } from '../../constructs/core/integers';
+
+describe('integerIssue', () => {
+  test.each([0, 1, 1000])('admits %p in [0, 1000]', (v) => {
+    expect(integerIssue('X_INVALID', 'n', v, { min: 0, max: 1000 }, 'fix')).toBeUndefined();
+  });
+
+  test('admits an unset value: the prop keeps its default', () => {
+    expect(integerIssue('X_INVALID', 'n', undefined, { min: 1 }, 'fix')).toBeUndefined();
+  });
+
+  test.each([-1, 1001, 1.5, NaN, Infinity, 2 ** 53])('refuses %p, naming the range', (v) => {
+    expect(integerIssue('X_INVALID', 'n', v, { min: 0, max: 1000 }, 'use 3')).toEqual({
+      code: 'X_INVALID',
+      field: 'n',
+      value: v,
+      message: 'must be an integer from 0 to 1000',
+      fix: 'use 3',
+    });
+  });
+
+  test('without a maximum, only the minimum bounds it', () => {
+    expect(integerIssue('X_INVALID', 'n', 10 ** 9, { min: 1 }, 'fix')).toBeUndefined();
+    expect(integerIssue('X_INVALID', 'n', 0, { min: 1 }, 'fix')?.message).toBe('must be an integer ≥ 1');
+  });
+});
