@@ -151,91 +151,70 @@ export function podSecurityViolations(podSpec: unknown): PodSecurityViolation[] 
       const at = `/${group}/${i}`;
       const name = str(c.name);
       const ctx = obj(c.securityContext);
+      // A violation of this container: `field` below it, the message after its name.
+      const violates = (code: string, needs: PodSecurityLevelName, field: string, what: string, fix: string) =>
+        add(code, needs, `${at}/${field}`, `container '${name}' ${what}`, fix);
       if (ctx.privileged === true)
-        add('PSS_PRIVILEGED', 'privileged', `${at}/securityContext/privileged`, `container '${name}' is privileged`, 'remove privileged');
+        violates('PSS_PRIVILEGED', 'privileged', 'securityContext/privileged', 'is privileged', 'remove privileged');
       if (obj(ctx.windowsOptions).hostProcess === true)
-        add(
-          'PSS_PRIVILEGED',
-          'privileged',
-          `${at}/securityContext/windowsOptions`,
-          `container '${name}' is a host process`,
-          'remove hostProcess',
-        );
+        violates('PSS_PRIVILEGED', 'privileged', 'securityContext/windowsOptions', 'is a host process', 'remove hostProcess');
       const caps = obj(ctx.capabilities);
       const added = list(caps.add).map(str);
       const beyondBaseline = added.filter((x) => !BASELINE_CAPABILITIES.has(x));
       if (beyondBaseline.length)
-        add(
+        violates(
           'PSS_CAPABILITIES',
           'privileged',
-          `${at}/securityContext/capabilities/add`,
-          `container '${name}' adds ${beyondBaseline.join(', ')}`,
+          'securityContext/capabilities/add',
+          `adds ${beyondBaseline.join(', ')}`,
           'add only capabilities the baseline level allows (restricted: NET_BIND_SERVICE only)',
         );
       const beyondRestricted = added.filter((x) => x !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(x));
       if (beyondRestricted.length)
-        add(
+        violates(
           'PSS_CAPABILITIES',
           'baseline',
-          `${at}/securityContext/capabilities/add`,
-          `container '${name}' adds ${beyondRestricted.join(', ')}; restricted allows only NET_BIND_SERVICE`,
+          'securityContext/capabilities/add',
+          `adds ${beyondRestricted.join(', ')}; restricted allows only NET_BIND_SERVICE`,
           'drop the capability, or run the pod in a baseline namespace',
         );
       if (!list(caps.drop).includes('ALL'))
-        add(
+        violates(
           'PSS_CAPABILITIES',
           'baseline',
-          `${at}/securityContext/capabilities/drop`,
-          `container '${name}' does not drop ALL capabilities`,
+          'securityContext/capabilities/drop',
+          'does not drop ALL capabilities',
           "set capabilities.drop: ['ALL']",
         );
       for (const [j, p] of list(c.ports).entries())
         if (obj(p).hostPort !== undefined && obj(p).hostPort !== 0)
-          add(
-            'PSS_HOST_PORTS',
-            'privileged',
-            `${at}/ports/${j}/hostPort`,
-            `container '${name}' binds a host port`,
-            'expose it through a Service',
-          );
+          violates('PSS_HOST_PORTS', 'privileged', `ports/${j}/hostPort`, 'binds a host port', 'expose it through a Service');
       if (ctx.procMount !== undefined && ctx.procMount !== 'Default')
-        add('PSS_PROC_MOUNT', 'privileged', `${at}/securityContext/procMount`, `container '${name}' unmasks /proc`, 'remove procMount');
+        violates('PSS_PROC_MOUNT', 'privileged', 'securityContext/procMount', 'unmasks /proc', 'remove procMount');
       seLinux(ctx, `${at}/securityContext`);
       const seccomp = obj(ctx.seccompProfile).type;
       if (seccomp === 'Unconfined')
-        add(
-          'PSS_SECCOMP',
-          'privileged',
-          `${at}/securityContext/seccompProfile`,
-          `container '${name}' disables seccomp`,
-          "use 'RuntimeDefault'",
-        );
+        violates('PSS_SECCOMP', 'privileged', 'securityContext/seccompProfile', 'disables seccomp', "use 'RuntimeDefault'");
       // ── restricted ──
       if (ctx.allowPrivilegeEscalation !== false)
-        add(
+        violates(
           'PSS_PRIVILEGE_ESCALATION',
           'baseline',
-          `${at}/securityContext/allowPrivilegeEscalation`,
-          `container '${name}' may escalate privileges`,
+          'securityContext/allowPrivilegeEscalation',
+          'may escalate privileges',
           'set allowPrivilegeEscalation: false',
         );
       const nonRoot = ctx.runAsNonRoot ?? podNonRoot;
       if (nonRoot !== true)
-        add(
-          'PSS_RUN_AS_ROOT',
-          'baseline',
-          `${at}/securityContext/runAsNonRoot`,
-          `container '${name}' may run as root`,
-          'set runAsNonRoot: true',
-        );
+        violates('PSS_RUN_AS_ROOT', 'baseline', 'securityContext/runAsNonRoot', 'may run as root', 'set runAsNonRoot: true');
       if (ctx.runAsUser === 0)
-        add('PSS_RUN_AS_ROOT', 'baseline', `${at}/securityContext/runAsUser`, `container '${name}' runs as UID 0`, 'run as a non-zero UID');
+        violates('PSS_RUN_AS_ROOT', 'baseline', 'securityContext/runAsUser', 'runs as UID 0', 'run as a non-zero UID');
       if (!['RuntimeDefault', 'Localhost'].includes(seccomp ?? podSeccomp))
-        add(
+        violates(
           'PSS_SECCOMP',
           'baseline',
-          `${at}/securityContext/seccompProfile`,
-          `container '${name}' has no RuntimeDefault or Localhost seccomp profile`,
+          'securityContext/seccompProfile',
+          'has no RuntimeDefault or Localhost seccomp profile',
           "set the pod's seccompProfile type to 'RuntimeDefault'",
         );
     }
