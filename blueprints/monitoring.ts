@@ -33,7 +33,7 @@ import {
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 import { enter, is } from '../constructs/core/shape';
-import { integerIssue } from '../constructs/core/integers';
+import { integerIssue } from '../constructs/core/value-issues';
 
 /** A recording rule: an expensive dashboard query precomputed. */
 export interface RecordingRule {

@@ -74,10 +74,12 @@ function files(dir: string): string[] {
 }
 
 const root = path.join(__dirname, '..');
-/** The codes written in the source (`code: 'X'`, `rule: 'X'`, `add('X'`), plus every rule of the catalogue. */
+/** The codes written in the source (`code: 'X'`, `rule: 'X'`, `add('X'`, `violates('X'`, `integerIssue('X'`…), plus every rule of the catalogue. */
 const DECLARED = new Set<string>([...RULES, ...TREE_RULES].map((r) => r.code));
 for (const f of ['constructs', 'blueprints', 'stacks', 'cli', 'pulumi', 'testing'].flatMap((d) => files(path.join(root, d))))
-  for (const m of fs.readFileSync(f, 'utf8').matchAll(/(?:code|rule): '([A-Z][A-Z0-9_]+)'|add\(\s*'([A-Z][A-Z0-9_]+)'/g))
+  for (const m of fs
+    .readFileSync(f, 'utf8')
+    .matchAll(/(?:code|rule): '([A-Z][A-Z0-9_]+)'|(?:add|violates|\w+Issue)\(\s*'([A-Z][A-Z0-9_]+)'/g))
     DECLARED.add(m[1] ?? m[2]);
 
 /** What an input raised: the codes of a BlueprintError it throws, or of the findings it returns. */

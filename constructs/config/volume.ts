@@ -7,6 +7,7 @@ import { MemoryInput, Memory, Storage, StorageInput } from '../core/quantity';
 import { ConfigMap } from './config-map';
 import { SECRET_SOURCE_SHAPE, SecretSource } from './secret-ref';
 import { PodField } from './env';
+import { absolutePathIssue } from '../core/value-issues';
 
 /** Every factory's `name` argument (its Kubernetes rules are the pod's to check). */
 const nameArg = (value: unknown): Arg => ['name', value, is.string];
@@ -135,15 +136,7 @@ export class Volume {
             fix: "use e.g. 'nfs.example.com'",
           }
         : undefined,
-      exportPath.startsWith('/')
-        ? undefined
-        : {
-            code: 'VOLUME_INVALID',
-            field: 'path',
-            value: exportPath,
-            message: 'must be an absolute path',
-            fix: "use e.g. '/exports/shared'",
-          },
+      absolutePathIssue('VOLUME_INVALID', 'path', exportPath, '/exports/shared'),
     );
     return new Volume(name, { nfs: { server, path: exportPath, ...(options.readOnly ? { readOnly: true } : {}) } });
   }

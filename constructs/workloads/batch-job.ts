@@ -4,7 +4,7 @@ import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, Problems } from '../core/errors';
-import { integerIssue } from '../core/integers';
+import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { enter, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';

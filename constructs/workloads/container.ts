@@ -5,7 +5,7 @@ import { EnvValue } from '../config/env';
 import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
-import { integerIssue } from '../core/integers';
+import { integerIssue } from '../core/value-issues';
 import { checkArgs, checkShape, is } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';

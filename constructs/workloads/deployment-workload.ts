@@ -3,7 +3,7 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1/DeploymentStrategy';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
-import { integerIssue } from '../core/integers';
+import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { AutoscalingProps, ResolvedAutoscaling, createAutoscaler, resolveAutoscaling } from '../policy/autoscaling';

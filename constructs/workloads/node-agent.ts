@@ -3,7 +3,7 @@ import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Construct } from 'constructs';
 import { Volume } from '../config/volume';
 import { Problems } from '../core/errors';
-import { integerIssue } from '../core/integers';
+import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { PodCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
@@ -95,15 +95,8 @@ export class NodeAgent extends Workload {
     super.validateProps(props, problems);
     const expectedNodes = props.expectedNodes ?? 3;
     problems.addAll(integerIssue('REPLICAS_INVALID', 'expectedNodes', expectedNodes, { min: 1 }, 'give the node count of the cluster'));
-    for (const [i, h] of (props.hostPaths ?? []).entries()) {
-      problems.check(!h.hostPath?.startsWith('/'), {
-        code: 'HOSTPATH_INVALID',
-        field: `hostPaths[${i}].hostPath`,
-        value: h.hostPath,
-        message: 'must be an absolute path',
-        fix: "use e.g. '/var/log'",
-      });
-    }
+    for (const [i, h] of (props.hostPaths ?? []).entries())
+      problems.addAll(absolutePathIssue('HOSTPATH_INVALID', `hostPaths[${i}].hostPath`, h.hostPath, '/var/log'));
   }
 
   protected get priorityClassName(): string | undefined {

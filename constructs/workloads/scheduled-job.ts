@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
-import { integerIssue } from '../core/integers';
+import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { enter, extend, is } from '../core/shape';
 import { JOB_SHAPE, JobProps, JobWorkload } from './batch-job';

@@ -7,7 +7,7 @@ import { BackupPolicy, BackupSchedule, backUpOnce } from '../backup/backup-sched
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
-import { integerIssue } from '../core/integers';
+import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { Annotations } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
@@ -263,13 +263,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
         fix: 'give each claim its own name',
       });
       claimNames.add(c.name);
-      problems.check(!c.mountPath?.startsWith('/'), {
-        code: 'CLAIM_INVALID',
-        field: `claims[${i}].mountPath`,
-        value: c.mountPath,
-        message: 'must be an absolute path',
-        fix: "use e.g. '/var/lib/data'",
-      });
+      problems.addAll(absolutePathIssue('CLAIM_INVALID', `claims[${i}].mountPath`, c.mountPath, '/var/lib/data'));
       const storage = problems.attempt(`claims[${i}].size`, () => Storage.of(c.size, { field: `claims[${i}].size` }));
       if (storage) {
         problems.check(storage.isZero, {

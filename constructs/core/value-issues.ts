@@ -17,3 +17,9 @@ export function integerIssue(
   const message = max === undefined ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`;
   return { code, field, value, message, fix };
 }
+
+/** The issue `code` for a path in a container or on a node that is not absolute, or `undefined` when it is. */
+export function absolutePathIssue(code: string, field: string, value: unknown, example: string): IssueInput | undefined {
+  if (typeof value === 'string' && value.startsWith('/')) return undefined;
+  return { code, field, value, message: 'must be an absolute path', fix: `use e.g. '${example}'` };
+}

@@ -1,4 +1,4 @@
-import { integerIssue } from '../../constructs/core/integers';
+import { absolutePathIssue, integerIssue } from '../../constructs/core/value-issues';
 
 describe('integerIssue', () => {
   test.each([0, 1, 1000])('admits %p in [0, 1000]', (v) => {
@@ -22,5 +22,21 @@ describe('integerIssue', () => {
   test('without a maximum, only the minimum bounds it', () => {
     expect(integerIssue('X_INVALID', 'n', 10 ** 9, { min: 1 }, 'fix')).toBeUndefined();
     expect(integerIssue('X_INVALID', 'n', 0, { min: 1 }, 'fix')?.message).toBe('must be an integer ≥ 1');
+  });
+});
+
+describe('absolutePathIssue', () => {
+  test('admits an absolute path', () => {
+    expect(absolutePathIssue('X_INVALID', 'p', '/var/log', '/data')).toBeUndefined();
+  });
+
+  test.each(['var/log', '', undefined, 42])('refuses %p, with the example as the fix', (v) => {
+    expect(absolutePathIssue('X_INVALID', 'p', v, '/data')).toEqual({
+      code: 'X_INVALID',
+      field: 'p',
+      value: v,
+      message: 'must be an absolute path',
+      fix: "use e.g. '/data'",
+    });
   });
 });
