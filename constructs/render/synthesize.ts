@@ -26,6 +26,12 @@ export interface SynthTarget {
   readonly outdir: string;
 }
 
+/** A file to write: its name, and its text, made when it is written. */
+interface PlannedFile {
+  readonly name: string;
+  readonly text: () => string;
+}
+
 /** What `synthesize` wrote. */
 export interface SynthesizeResult {
   readonly outdir: string;
@@ -79,10 +85,14 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
   const planned = targets.map((t, i) => {
     try {
       const rendered = renderApp(t.app, options);
-      const files = rendered.map((r) => ({ name: `${r.name}${t.app.outputFileExtension}`, text: stringifyManifests(r.objects) }));
+      // Each file's text is made when it is written, and dropped then: the texts of a large app are not all held at once.
+      const files: PlannedFile[] = rendered.map((r) => ({
+        name: `${r.name}${t.app.outputFileExtension}`,
+        text: () => stringifyManifests(r.objects),
+      }));
       // The controllers the output needs (its custom kinds' CRDs), for whoever prepares the cluster; none, no file.
       const requirements = controllerRequirements(rendered.flatMap((r) => r.objects));
-      if (requirements.length) files.push({ name: REQUIREMENTS_FILE, text: requirementsText(requirements) });
+      if (requirements.length) files.push({ name: REQUIREMENTS_FILE, text: () => requirementsText(requirements) });
       return { outdir: dirs[i], files, objectCount: rendered.reduce((n, r) => n + r.objects.length, 0) };
     } catch (e) {
       if (!(e instanceof BlueprintError)) throw e;
@@ -105,7 +115,7 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
       for (const f of plan.files) {
         const temp = tempName(plan.outdir, f.name);
         temps.push(temp);
-        fs.writeFileSync(temp, f.text);
+        fs.writeFileSync(temp, f.text());
       }
       const list = tempName(plan.outdir, WRITTEN_LIST);
       temps.push(list);
@@ -211,14 +221,14 @@ function writtenList(files: readonly string[]): string {
 }
 
 /** A file we did not write is in the way, unless it already holds exactly what we would write. */
-function isForeign(file: string, text: string): boolean {
+function isForeign(file: string, text: () => string): boolean {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(file);
   } catch {
     return false;
   }
-  return !stat.isFile() || fs.readFileSync(file, 'utf8') !== text;
+  return !stat.isFile() || fs.readFileSync(file, 'utf8') !== text();
 }
 
 function foreignFile(file: string): BlueprintError {
