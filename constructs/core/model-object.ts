@@ -19,21 +19,58 @@ export interface TypedModel {
   toJSON(): unknown;
 }
 
+/** A model class of `kubernetes-models` (its static apiVersion and kind), e.g. `Deployment`. */
+export interface ModelClass<T extends TypedModel> {
+  readonly apiVersion: string;
+  readonly kind: string;
+  new (...args: any[]): T;
+}
+
+/** What a model object's head is known to be before its model is built: see `modelObject`. */
+export interface ModelHead<T extends TypedModel> {
+  readonly model: ModelClass<T>;
+  readonly metadata: ApiObjectMetadata;
+  /** The top-level fields of the body (besides apiVersion, kind and metadata) the model may set, e.g. `['spec']`. */
+  readonly body: readonly string[];
+}
+
 /**
  * The cdk8s ApiObject of a typed model: the only way our constructs make an
  * object, so every field is type-checked against the Kubernetes model and
  * nothing edits the JSON afterwards.
  *
- * `build` runs now for the head (apiVersion, kind, metadata: cdk8s names the
- * object and stamps owners from it) and again when the app renders, for the
- * body, so what is added to a construct after its constructor (sidecars,
- * env, routes) reaches the object.
+ * `build` runs when the app renders, so what is added to a construct after
+ * its constructor (sidecars, env, routes) reaches the object. The head
+ * (apiVersion, kind, metadata: cdk8s names the object and stamps owners from
+ * it) is needed now: given as a `ModelHead`, the model is built once, at
+ * render; else `build` also runs now, to read it.
  */
-export function modelObject(scope: Construct, id: string, build: () => TypedModel): ApiObject {
+export function modelObject(scope: Construct, id: string, build: () => TypedModel): ApiObject;
+export function modelObject<T extends TypedModel>(
+  scope: Construct,
+  id: string,
+  head: ModelHead<T>,
+  build: (metadata: ApiObjectMetadata) => T,
+): ApiObject;
+export function modelObject<T extends TypedModel>(
+  scope: Construct,
+  id: string,
+  headOrBuild: ModelHead<T> | (() => TypedModel),
+  build?: (metadata: ApiObjectMetadata) => T,
+): ApiObject {
+  if (typeof headOrBuild !== 'function') {
+    const { model, metadata, body } = headOrBuild;
+    const head = { apiVersion: model.apiVersion, kind: model.kind, metadata };
+    return new ModelApiObject(scope, id, head, body, () => build!(metadata), true);
+  }
   // Only the head and the body's key names are read here: the model's own fields serve, without toJSON's deep copy.
-  const { apiVersion, kind, metadata, ...body } = fieldsOf(build()) as { apiVersion: string; kind: string; metadata?: ApiObjectMetadata };
+  const { apiVersion, kind, metadata, ...body } = fieldsOf(headOrBuild()) as {
+    apiVersion: string;
+    kind: string;
+    metadata?: ApiObjectMetadata;
+  };
   const bodyKeys = Object.keys(body).filter((key) => (body as Record<string, unknown>)[key] !== undefined);
-  return new ModelApiObject(scope, id, { apiVersion, kind, metadata }, bodyKeys, build);
+  return new ModelApiObject(scope, id, { apiVersion, kind, metadata }, bodyKeys, headOrBuild, false);
 }
 
 /** kubernetes-models' own toJSON: a copy of the model's fields without undefined values, which its constructor already dropped. */
@@ -73,6 +110,8 @@ class ModelApiObject extends ApiObject {
     head: { apiVersion: string; kind: string; metadata?: ApiObjectMetadata },
     private readonly bodyKeys: readonly string[],
     private readonly build: () => TypedModel,
+    /** Whether the head was given, not read from a build: every build is then checked against it. */
+    private readonly declared: boolean,
   ) {
     super(scope, id, {
       ...head,
@@ -81,10 +120,12 @@ class ModelApiObject extends ApiObject {
   }
 
   public override toJson(): any {
-    if ((this as unknown as { patches: unknown[] }).patches.length > 0 || !builtInResolversOnly(App.of(this).resolvers))
-      return super.toJson();
+    const cdk8sOnly = (this as unknown as { patches: unknown[] }).patches.length > 0 || !builtInResolversOnly(App.of(this).resolvers);
+    if (cdk8sOnly && !this.declared) return super.toJson();
     // A kubernetes-models object holds what its toJSON would copy: read it, plainJson copies once.
     const body = fieldsOf(this.build());
+    if (this.declared) this.checkDeclared(body);
+    if (cdk8sOnly) return super.toJson();
     const props = (this as unknown as { props: Record<string, unknown> }).props;
     const data: Record<string, unknown> = {};
     for (const key of Object.keys(props)) data[key] = this.bodyKeys.includes(key) ? body[key] : props[key];
@@ -100,6 +141,18 @@ class ModelApiObject extends ApiObject {
     const result: Record<string, unknown> = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) if (k in json) result[k] = json[k];
     return result;
+  }
+
+  /** A model built from a given head must match it: same kind, and no body field that was not declared (it would be lost). */
+  private checkDeclared(body: Record<string, unknown>): void {
+    const props = (this as unknown as { props: Record<string, unknown> }).props;
+    const extra = Object.keys(body).filter(
+      (k) => body[k] !== undefined && k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && !this.bodyKeys.includes(k),
+    );
+    if (body.apiVersion !== props.apiVersion || body.kind !== props.kind || extra.length > 0)
+      throw new Error(
+        `${this.node.path}: the model built (${String(body.apiVersion)} ${String(body.kind)}, fields ${Object.keys(body).join(', ')}) does not match its declared head (${String(props.apiVersion)} ${String(props.kind)}, body ${this.bodyKeys.join(', ')})`,
+      );
   }
 }
 

@@ -266,12 +266,14 @@ export function createAutoscaler(
       : []),
     ...a.metrics.map((m) => m.toJson()),
   ];
+  const metadata = { name: target.name, namespace: target.namespace, labels: target.labels };
   return modelObject(
     scope,
     id,
+    { model: HorizontalPodAutoscaler, metadata, body: ['spec'] },
     () =>
       new HorizontalPodAutoscaler({
-        metadata: { name: target.name, namespace: target.namespace, labels: target.labels },
+        metadata,
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target.name },
           minReplicas: a.minReplicas,

@@ -110,16 +110,18 @@ export class PodDisruptionBudget extends Construct {
     problems.throwIfAny();
     this.minAvailable = props.minAvailable;
     this.maxUnavailable = props.minAvailable === undefined ? (props.maxUnavailable ?? 1) : undefined;
+    const metadata = {
+      name: this.name,
+      namespace: this.namespace,
+      labels: componentLabels({ name: this.name, component: 'disruption-budget' }),
+    };
     this.apiObject = modelObject(
       this,
       'Resource',
+      { model: PodDisruptionBudgetModel, metadata, body: ['spec'] },
       () =>
         new PodDisruptionBudgetModel({
-          metadata: {
-            name: this.name,
-            namespace: this.namespace,
-            labels: componentLabels({ name: this.name, component: 'disruption-budget' }),
-          },
+          metadata,
           spec: {
             selector: { matchLabels: { ...props.selector } },
             minAvailable: this.minAvailable,

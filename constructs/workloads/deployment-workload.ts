@@ -190,12 +190,14 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
               r.kind === 'rolling' ? { maxSurge: r.maxSurge, maxUnavailable: r.maxUnavailable } : { maxSurge: '25%', maxUnavailable: 0 },
           };
     const autoscaled = t.primary && this.autoscaling !== undefined;
+    const metadata = { name: t.deploymentName, namespace: this.namespace, labels: { ...this.objectLabels, ...t.labels } };
     return modelObject(
       this,
       id,
+      { model: Deployment, metadata, body: ['spec'] },
       () =>
         new Deployment({
-          metadata: { name: t.deploymentName, namespace: this.namespace, labels: { ...this.objectLabels, ...t.labels } },
+          metadata,
           spec: {
             ...(autoscaled ? {} : { replicas: t.replicas }),
             revisionHistoryLimit: 5,

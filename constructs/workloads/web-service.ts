@@ -104,17 +104,19 @@ export class WebService extends DeploymentWorkload {
     };
     this.serviceDnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
     const protocolOf = new Map(ports.map((p) => [p.name, p.protocol ?? Protocol.TCP]));
+    const metadata = {
+      name: this.name,
+      namespace: this.namespace,
+      labels: this.objectLabels,
+      ...(props.serviceAnnotations ? { annotations: { ...props.serviceAnnotations } } : {}),
+    };
     this.service = modelObject(
       this,
       'Service',
+      { model: Service, metadata, body: ['spec'] },
       () =>
         new Service({
-          metadata: {
-            name: this.name,
-            namespace: this.namespace,
-            labels: this.objectLabels,
-            ...(props.serviceAnnotations ? { annotations: { ...props.serviceAnnotations } } : {}),
-          },
+          metadata,
           spec: {
             type: this.serviceType,
             ...(props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),

@@ -82,3 +82,57 @@ describe('what plain JSON cannot say goes through cdk8s', () => {
     expect(JSON.stringify(empty.toJson())).toBe(cdk8sJson(empty));
   });
 });
+
+describe('a model object whose head is given (built once, at render)', () => {
+  const chart = () => new Chart(new App(), 'c');
+  const metadata = { name: 'm', namespace: 'n' };
+
+  test('serializes as cdk8s does, on the one-copy path and through cdk8s (a JSON patch)', () => {
+    const o = modelObject(
+      chart(),
+      'm',
+      { model: ConfigMapModel, metadata, body: ['data'] },
+      () => new ConfigMapModel({ metadata, data: { b: '2', a: '1' } }),
+    );
+    expect(o.toJson()).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { a: '1', b: '2' } });
+    expect(JSON.stringify(o.toJson())).toBe(cdk8sJson(o));
+    o.addJsonPatch(JsonPatch.add('/data/c', '3'));
+    expect(o.toJson().data).toEqual({ a: '1', b: '2', c: '3' });
+  });
+
+  test('is built only when it renders', () => {
+    let builds = 0;
+    const o = modelObject(chart(), 'm', { model: ConfigMapModel, metadata, body: ['data'] }, () => {
+      builds++;
+      return new ConfigMapModel({ metadata, data: { a: '1' } });
+    });
+    expect(builds).toBe(0);
+    o.toJson();
+    expect(builds).toBe(1);
+  });
+
+  test('a build that does not match its head fails, on either path, instead of losing a field', () => {
+    const undeclared = modelObject(
+      chart(),
+      'u',
+      { model: ConfigMapModel, metadata, body: ['data'] },
+      () => new ConfigMapModel({ metadata, data: {}, binaryData: { x: 'eA==' } }),
+    );
+    expect(() => undeclared.toJson()).toThrow(/does not match its declared head/);
+    undeclared.addJsonPatch(JsonPatch.add('/data/c', '3'));
+    expect(() => undeclared.toJson()).toThrow(/does not match its declared head/);
+    const otherKind = modelObject(
+      chart(),
+      'k',
+      { model: ConfigMapModel, metadata, body: ['spec'] },
+      () => deploymentModel() as unknown as ConfigMapModel,
+    ); // the types refuse it; a cast must not get through either
+    expect(() => otherKind.toJson()).toThrow(/does not match its declared head/);
+  });
+
+  const deploymentModel = () =>
+    new Deployment({
+      metadata,
+      spec: { selector: { matchLabels: { app: 'm' } }, template: { spec: { containers: [{ name: 'm', image: 'nginx:1.27' }] } } },
+    });
+});
