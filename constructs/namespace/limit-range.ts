@@ -272,47 +272,22 @@ export class LimitRange extends Construct {
       const lim = resolved.limits?.[r] as Quantity | undefined;
       const min = this.min[r] as Quantity | undefined;
       const max = this.max[r] as Quantity | undefined;
+      const violation = (side: 'requests' | 'limits', value: string | undefined, message: string, fix: string) =>
+        out.push({ code: 'LIMITRANGE_VIOLATION', field: `${field}.${side}.${r}`, value, message, fix });
       if (min && req && req.lt(min as never))
-        out.push({
-          code: 'LIMITRANGE_VIOLATION',
-          field: `${field}.requests.${r}`,
-          value: req.toString(),
-          message: `is below the minimum ${min} of ${where}`,
-          fix: `request at least ${min}`,
-        });
-      if (min && !req)
-        out.push({
-          code: 'LIMITRANGE_VIOLATION',
-          field: `${field}.requests.${r}`,
-          value: undefined,
-          message: `is unset but ${where} requires at least ${min}`,
-          fix: `request at least ${min}`,
-        });
+        violation('requests', req.toString(), `is below the minimum ${min} of ${where}`, `request at least ${min}`);
+      if (min && !req) violation('requests', undefined, `is unset but ${where} requires at least ${min}`, `request at least ${min}`);
       if (max && lim && lim.gt(max as never))
-        out.push({
-          code: 'LIMITRANGE_VIOLATION',
-          field: `${field}.limits.${r}`,
-          value: lim.toString(),
-          message: `is above the maximum ${max} of ${where}`,
-          fix: `limit it to at most ${max}`,
-        });
-      if (max && !lim)
-        out.push({
-          code: 'LIMITRANGE_VIOLATION',
-          field: `${field}.limits.${r}`,
-          value: undefined,
-          message: `is unset but ${where} caps it at ${max}`,
-          fix: `set a limit of at most ${max}`,
-        });
+        violation('limits', lim.toString(), `is above the maximum ${max} of ${where}`, `limit it to at most ${max}`);
+      if (max && !lim) violation('limits', undefined, `is unset but ${where} caps it at ${max}`, `set a limit of at most ${max}`);
       const ratio = ratioOf(this.maxLimitRequestRatio, r);
       if (ratio !== undefined && req && lim && Quantity.ratioExceeds(lim, req, ratio)) {
-        out.push({
-          code: 'LIMITRANGE_VIOLATION',
-          field: `${field}.limits.${r}`,
-          value: `${lim}/${req}`,
-          message: `has a limit/request ratio above ${ratio} allowed by ${where}`,
-          fix: 'raise the request or lower the limit',
-        });
+        violation(
+          'limits',
+          `${lim}/${req}`,
+          `has a limit/request ratio above ${ratio} allowed by ${where}`,
+          'raise the request or lower the limit',
+        );
       }
     }
     return out;
