@@ -8,6 +8,10 @@
  * (constructs/rules/model-loaders.ts requires each statically): about a
  * quarter of `npm run synth -- --env dev`'s CPU time went to finding and
  * reading their validator files. Models of other kinds load at run time.
+ * With `{ codeCache: true }` (the synth entry), V8's compiled code of the
+ * bundle is kept beside it, made at the end of the first run, so the functions
+ * that ran are not parsed and compiled again at the next start (the bench's
+ * children do without it: their contenders share one bundle).
  *   require('./bundle').load('stacks/main.ts')   → the entry's exports
  *   node scripts/bundle.js bench/scale.ts ARGS   → runs the entry's run(ARGS)
  */
@@ -59,6 +63,7 @@ function build(entry, bundle, stampFile) {
   for (const file of Object.keys(result.metafile.inputs)) if (!file.startsWith('node_modules/')) stamp[file] = fingerprint(file);
   // Renamed into place, so a concurrent run never loads a half-written file.
   fs.renameSync(temp, bundle);
+  removeCodeCaches(bundle);
   fs.writeFileSync(`${stampFile}.${process.pid}`, JSON.stringify(stamp));
   fs.renameSync(`${stampFile}.${process.pid}`, stampFile);
 }
@@ -76,8 +81,53 @@ function bundled(entry) {
   return bundle;
 }
 
-function load(entry) {
-  return require(bundled(entry));
+/** The code cache of this version of `bundle` (a rebuilt bundle has another size or mtime, so never loads a stale cache). */
+function codeCacheOf(bundle) {
+  const s = fs.statSync(bundle);
+  return `${bundle.replace(/\.js$/, '')}.${s.size}-${Math.round(s.mtimeMs)}.v8cache`;
+}
+
+function removeCodeCaches(bundle) {
+  const prefix = `${path.basename(bundle).replace(/\.js$/, '')}.`;
+  for (const f of fs.readdirSync(path.dirname(bundle)))
+    if (f.startsWith(prefix) && f.endsWith('.v8cache')) fs.rmSync(path.join(path.dirname(bundle), f), { force: true });
+}
+
+/** Requires `bundle` as Node would, compiling it with V8's cached code when there is some, and keeping it when there is none. */
+function requireWithCodeCache(bundle) {
+  const Module = require('module');
+  const vm = require('vm');
+  const cacheFile = codeCacheOf(bundle);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // Made at exit, so it holds the functions that ran, not only the top level.
+    process.once('exit', () => {
+      try {
+        const temp = `${cacheFile}.${process.pid}`;
+        fs.writeFileSync(temp, script.createCachedData());
+        fs.renameSync(temp, cacheFile);
+      } catch {
+        // A cache is an optimisation: a read-only checkout runs without one.
+      }
+    });
+  }
+  const m = new Module(bundle, module);
+  m.filename = bundle;
+  m.paths = Module._nodeModulePaths(path.dirname(bundle));
+  script.runInThisContext().call(m.exports, m.exports, Module.createRequire(bundle), m, bundle, path.dirname(bundle));
+  m.loaded = true;
+  return m.exports;
+}
+
+function load(entry, options = {}) {
+  const bundle = bundled(entry);
+  return options.codeCache ? requireWithCodeCache(bundle) : require(bundle);
 }
 
 module.exports = { bundled, load };

@@ -39,6 +39,19 @@ describe('npm run synth (scripts/synth.js → stacks/main.ts)', () => {
     }
   });
 
+  test("with V8's code cache of the bundle (made by the first run, tied to that bundle) it writes the same bytes", () => {
+    const first = tmp();
+    const second = tmp();
+    expect(synth(['--env', 'dev', '--outdir', first]).status).toBe(0);
+    const bundle: string = require('../../scripts/bundle').bundled('stacks/main.ts');
+    const caches = fs.readdirSync(path.dirname(bundle)).filter((f) => f.startsWith('stacks-main.') && f.endsWith('.v8cache'));
+    const { size, mtimeMs } = fs.statSync(bundle);
+    expect(caches).toEqual([`stacks-main.${size}-${Math.round(mtimeMs)}.v8cache`]);
+    expect(synth(['--env', 'dev', '--outdir', second]).status).toBe(0);
+    for (const f of fs.readdirSync(path.join(first, 'dev')))
+      expect(fs.readFileSync(path.join(second, 'dev', f), 'utf8')).toBe(fs.readFileSync(path.join(first, 'dev', f), 'utf8'));
+  });
+
   test('an unknown environment exits non-zero with the typed error and writes nothing', () => {
     const out = tmp();
     fs.mkdirSync(path.join(out, 'dev'));
