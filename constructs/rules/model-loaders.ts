@@ -47,6 +47,8 @@ const MODULES: Readonly<Record<string, () => Record<string, ModelClass>>> = {
     require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'),
   'monitoring.coreos.com/v1/PodMonitor': () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor'),
   'monitoring.coreos.com/v1/Prometheus': () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus'),
+  'monitoring.coreos.com/v1/PrometheusRule': () =>
+    require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule'),
 };
 
 /** `apiVersion/kind` → loader of its model class. */
