@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Probe, TeamNamespace, WebService } from '../../constructs';
+import { ConfigMap, Probe, TeamNamespace, Volume, WebService } from '../../constructs';
 import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `HpaExample`. */
@@ -28,15 +28,30 @@ const HPA_EXAMPLE_SHAPE = is.object(
 );
 
 /**
+ * Apache's listeners, moved from 80 to 8080: the image's `ports.conf` says
+ * `Listen 80`, which a non-root user with no capabilities cannot bind.
+ */
+const PORTS_CONF = 'Listen 8080\n';
+
+/** The image's default site (DocumentRoot /var/www/html, logs to the container's stdout/stderr), on 8080. */
+const DEFAULT_SITE = `<VirtualHost *:8080>
+  ServerAdmin webmaster@localhost
+  DocumentRoot /var/www/html
+  ErrorLog \${APACHE_LOG_DIR}/error.log
+  CustomLog \${APACHE_LOG_DIR}/access.log combined
+</VirtualHost>
+`;
+
+/**
  * hpa-example (003 §4-10): a 200m CPU request and an HPA that targets 50%
  * CPU (i.e. 100m per pod) between 1 and 10 replicas.
  *
- * The image is `php:5-apache` plus an index.php: Apache listens on 80 and
- * writes its pid and lock files under /var/run/apache2 and /var/lock/apache2
- * (it exits when it cannot), so both are scratch volumes. Run as non-root with
- * every capability dropped, it binds 80 because the pod lowers
- * `net.ipv4.ip_unprivileged_port_start` (a safe sysctl every Pod Security
- * level allows); Apache keeps running as that user instead of switching to www-data.
+ * The image is `php:5-apache` plus an index.php. Apache's `Listen 80` and its
+ * `<VirtualHost *:80>` site are replaced from a ConfigMap with 8080, so it runs
+ * as non-root with every capability dropped and no sysctl (the Service still
+ * answers on 80). It writes its pid and lock files under /var/run/apache2 and
+ * /var/lock/apache2 (it exits when it cannot), so both are scratch volumes;
+ * Apache keeps running as that user instead of switching to www-data.
  */
 export class HpaExample extends Construct {
   public readonly service: WebService;
@@ -44,15 +59,26 @@ export class HpaExample extends Construct {
   constructor(scope: Construct, id: string, props: HpaExampleProps) {
     enter(scope, id, props, 'HpaExample', HPA_EXAMPLE_SHAPE);
     super(scope, id);
+    const apacheConfig = new ConfigMap(this, 'ApacheConfig', {
+      namespace: props.namespace.name,
+      name: 'apache-config',
+      files: { 'ports.conf': PORTS_CONF, '000-default.conf': DEFAULT_SITE },
+    });
+    const config = Volume.fromConfigMap(apacheConfig);
     this.service = new WebService(this, 'Service', {
       namespace: props.namespace,
       name: 'hpa-example',
       image: props.image ?? 'registry.k8s.io/hpa-example:1.0',
-      ports: [{ name: 'http', port: 80 }],
+      ports: [{ name: 'http', port: 8080 }],
+      servicePorts: [{ name: 'http', port: 80, targetPort: 'http' }],
       resources: { requests: { cpu: '200m', memory: '64Mi' }, limits: { cpu: '400m', memory: '128Mi' } },
       autoscaling: { minReplicas: props.minReplicas ?? 1, maxReplicas: props.maxReplicas ?? 10, cpuUtilization: 50 },
       readiness: Probe.http('/', 'http'),
       liveness: Probe.tcp('http', { periodSeconds: 20 }),
+      mounts: [
+        { volume: config, path: '/etc/apache2/ports.conf', subPath: 'ports.conf' },
+        { volume: config, path: '/etc/apache2/sites-enabled/000-default.conf', subPath: '000-default.conf' },
+      ],
       writablePaths: ['/tmp', '/var/run/apache2', '/var/lock/apache2'],
     });
   }

@@ -192,11 +192,23 @@ describe('HpaExample', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'hpa-example');
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([1, 10]);
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(50);
-    // Apache as non-root: port 80 through the safe sysctl, pid and lock files in scratch volumes.
+    // Apache as non-root: it listens on 8080 (ports.conf and the default site from a ConfigMap), so no
+    // sysctl and no capability is needed; the Service still answers on 80. Pid and lock files in scratch volumes.
     const pod = find(objects, 'Deployment', 'hpa-example').spec.template.spec;
-    expect(pod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(pod.securityContext.sysctls).toBeUndefined();
     expect(pod.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
-    expect(pod.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/run/apache2', '/var/lock/apache2']);
+    expect(pod.containers[0].ports.map((p: any) => p.containerPort)).toEqual([8080]);
+    expect(find(objects, 'Service', 'hpa-example').spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
+    expect(pod.containers[0].volumeMounts.map((m: any) => [m.mountPath, m.subPath])).toEqual([
+      ['/tmp', undefined],
+      ['/var/run/apache2', undefined],
+      ['/var/lock/apache2', undefined],
+      ['/etc/apache2/ports.conf', 'ports.conf'],
+      ['/etc/apache2/sites-enabled/000-default.conf', '000-default.conf'],
+    ]);
+    const conf = find(objects, 'ConfigMap', 'apache-config').data;
+    expect(conf['ports.conf']).toBe('Listen 8080\n');
+    expect(conf['000-default.conf']).toMatch(/^<VirtualHost \*:8080>\n[\s\S]*DocumentRoot \/var\/www\/html\n/);
   });
 });
 
