@@ -90,7 +90,7 @@ const PINNED: Record<string, string> = {
   ExternalDatabase: 'ExternalDatabase | Credentials,Database,App | -',
   ExternalService: 'ext | Resource | Resource Service',
   HelloworldDb: 'HelloworldDb | Credentials,Database,Web | -',
-  HpaExample: 'HpaExample | Service | -',
+  HpaExample: 'HpaExample | ApacheConfig,Service | -',
   IngressRoutes: 'ingress | Certificate,Resource | Resource Ingress',
   LimitRange: 'Limits | Resource | Resource LimitRange',
   MetricsMonitor: 'Metrics | Resource | Resource ServiceMonitor',
