@@ -1,6 +1,6 @@
 /*
  * `npm run check` and `npm run diagram` for the shipped environments: synth
- * each one, grade dist/<env> with the same code as `npx cluster-blueprints
+ * each one (the same app as `npm run synth`), grade dist/<env> with the same code as `npx cluster-blueprints
  * check` (with the environment's declared node size), write the capacity
  * report to dist/<env>.capacity.json, and fail on any error or warning.
  *   npm run check [-- --env prod]      npm run diagram [-- --env prod]
@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkDirectory, formatReport, loadManifestDir, renderSvg, synthRuleContext, synthesize, toDot } from '../constructs';
-import { ENVIRONMENTS, buildEnvironment, environment } from './environments';
+import { ENVIRONMENTS, environment } from './environments';
+import { synthApp } from './main';
 
 async function main(argv: readonly string[]): Promise<number> {
   const mode = argv[0];
@@ -19,7 +20,9 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const name of names) {
     const env = environment(name);
     const dir = path.join(root, name);
-    const app = buildEnvironment(env);
+    // The app exactly as `npm run synth` writes it (Argo CD Application and no-prune annotations included):
+    // grading rewrites dist/<env>, and must not leave a different dist/ behind than synth does.
+    const app = synthApp(name);
     synthesize(app, { outdir: dir });
     if (mode === 'diagram') {
       const dot = toDot(

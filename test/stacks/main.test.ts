@@ -39,6 +39,24 @@ describe('npm run synth (scripts/synth.js → stacks/main.ts)', () => {
     }
   });
 
+  test('npm run check leaves dist/<env> as npm run synth writes it (Argo CD Application and no-prune annotations kept)', () => {
+    const viaSynth = tmp();
+    const viaCheck = tmp();
+    expect(synth(['--env', 'prod', '--outdir', viaSynth]).status).toBe(0);
+    const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+    const r = spawnSync(tsx, ['stacks/report.ts', 'check', '--env', 'prod'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_OUTDIR: viaCheck },
+    });
+    expect(r.status).toBe(0);
+    const files = fs.readdirSync(path.join(viaSynth, 'prod')).sort();
+    expect(files).toContain('argocd.k8s.yaml');
+    expect(fs.readdirSync(path.join(viaCheck, 'prod')).sort()).toEqual(files);
+    for (const f of files)
+      expect(fs.readFileSync(path.join(viaCheck, 'prod', f), 'utf8')).toBe(fs.readFileSync(path.join(viaSynth, 'prod', f), 'utf8'));
+  });
+
   test("with V8's code cache of the bundle (made by the first run, tied to that bundle) it writes the same bytes", () => {
     const first = tmp();
     const second = tmp();
