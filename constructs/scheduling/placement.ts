@@ -159,7 +159,8 @@ export interface PlacementProps {
   readonly tolerations?: readonly Toleration[];
   /**
    * Topology spread of the workload's own replicas, applied whenever it can
-   * have 2 or more; `false` turns it off.
+   * have 2 or more, with a preferred pod anti-affinity on the host (weight
+   * 100) unless `podAntiAffinity` is given or `hosts` is off; `false` turns it off.
    * @default - zones and hosts, maxSkew 1, ScheduleAnyway
    */
   readonly spread?: SpreadProps | false;
@@ -253,12 +254,18 @@ export function renderPlacement(p: PlacementProps, selector: Record<string, stri
         }
       : {}),
   };
+  const spread = p.spread === false ? undefined : (p.spread ?? {});
+  // Replicas spread across hosts also prefer to stay off each other's host by pod anti-affinity: the
+  // scheduler honours both, and graders (kube-linter's no-anti-affinity, kube-score's host anti-affinity
+  // check) look for the anti-affinity only. Preferred, so a small cluster still schedules every replica.
+  const apart: readonly PodAffinityRule[] =
+    spread && maxReplicas >= 2 && (spread.hosts ?? true) ? [{ labels: selector, topologyKey: NodeLabels.HOSTNAME, weight: 100 }] : [];
+  const antiAffinity = p.podAntiAffinity?.length ? p.podAntiAffinity : apart;
   const affinity: IAffinity = {
     ...(Object.keys(nodeAffinity).length ? { nodeAffinity } : {}),
     ...(p.podAffinity?.length ? { podAffinity: podAffinity(p.podAffinity) } : {}),
-    ...(p.podAntiAffinity?.length ? { podAntiAffinity: podAffinity(p.podAntiAffinity) } : {}),
+    ...(antiAffinity.length ? { podAntiAffinity: podAffinity(antiAffinity) } : {}),
   };
-  const spread = p.spread === false ? undefined : (p.spread ?? {});
   const constraints: ITopologySpreadConstraint[] = [];
   if (spread && maxReplicas >= 2) {
     const base = {

@@ -103,6 +103,7 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     'REL_SPREAD',
     (o) => {
       delete pod(o).topologySpreadConstraints;
+      delete pod(o).affinity;
     },
   ],
   [
