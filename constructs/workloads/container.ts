@@ -620,7 +620,10 @@ export function containerToJson(
   const json: IContainer = {
     name: c.name,
     image: p.image,
-    imagePullPolicy: 'IfNotPresent',
+    // Always: the kubelet resolves the pinned tag at each start (a manifest lookup; cached layers are reused),
+    // so a pod can only run an image its own imagePullSecrets can pull, not one another namespace's pull left
+    // on the node. kube-score and Polaris ask for it too.
+    imagePullPolicy: 'Always',
     ...(p.command ? { command: [...p.command] } : {}),
     ...(p.args ? { args: [...p.args] } : {}),
     ...(p.workingDir ? { workingDir: p.workingDir } : {}),

@@ -133,7 +133,7 @@ describe('WebService', () => {
     expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
   });
 
-  test('restricted security context, no token, /tmp emptyDir, IfNotPresent, zero-downtime rollout, preStop', () => {
+  test('restricted security context, no token, /tmp emptyDir, pull Always, zero-downtime rollout, preStop', () => {
     const { chart, team } = teamChart();
     new WebService(chart, 'web', { namespace: team, ...WEB });
     const d = find(renderChart(chart), 'Deployment', 'web');
@@ -148,7 +148,7 @@ describe('WebService', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    expect(c.imagePullPolicy).toBe('IfNotPresent');
+    expect(c.imagePullPolicy).toBe('Always');
     expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '512Mi' } }); // half the 1Gi ephemeral-storage limit
     expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
