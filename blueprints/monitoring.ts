@@ -203,6 +203,9 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
         metadata: { name: this.name, namespace: ns.name, labels, annotations: { [Annotations.RETAIN]: 'true' } },
         spec: {
           replicas: this.replicas,
+          // The pods' labels, stated rather than left to the operator's defaults: the PDB and the
+          // NetworkPolicies of this namespace select the pods by them.
+          podMetadata: { labels: { ...this.podSelector } },
           image,
           ...(version ? { version } : {}),
           serviceAccountName: account.name,

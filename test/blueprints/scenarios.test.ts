@@ -320,11 +320,12 @@ describe('Monitoring', () => {
     expect(find(objects, 'ClusterRoleBinding', 'monitoring-prometheus-1').subjects).toEqual([
       { kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' },
     ]);
-    // The operator's pods: egress policies select them by the operator's own labels.
-    expect(find(objects, 'NetworkPolicy', 'allow-prometheus-to-all-namespaces').spec.podSelector.matchLabels).toEqual({
-      'app.kubernetes.io/name': 'prometheus',
-      'app.kubernetes.io/instance': 'prometheus',
-    });
+    // The operator's pods carry the labels the Prometheus states (podMetadata); the egress policies and
+    // the PDB select them by those labels.
+    const podLabels = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'prometheus' };
+    expect(prom.podMetadata).toEqual({ labels: podLabels });
+    expect(find(objects, 'NetworkPolicy', 'allow-prometheus-to-all-namespaces').spec.podSelector.matchLabels).toEqual(podLabels);
+    expect(find(objects, 'PodDisruptionBudget', 'prometheus').spec.selector.matchLabels).toEqual(podLabels);
   });
 
   test('the operator-made pods count against the quota: the server and its config-reloader, one claim each', () => {
