@@ -266,9 +266,13 @@ export function buildEnvironment(
           POSTGRES_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password'),
         },
         claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi', storageClass: platform.storage.data }],
+        // The api connects through a ClusterIP Service (ready pods only), not the headless one, which
+        // publishes pods before they are ready.
+        clientService: true,
       });
-  // The api is the ledger's client, by the same cluster-local name wherever the ledger runs.
-  api.addEnv({ LEDGER_HOST: ledger.name, LEDGER_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password') });
+  // The api is the ledger's client: the managed database's ExternalName Service, or the in-cluster client Service.
+  const ledgerHost = ledger instanceof ExternalService ? ledger.name : (ledger.clientService?.name ?? ledger.name);
+  api.addEnv({ LEDGER_HOST: ledgerHost, LEDGER_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password') });
   if (ledger instanceof ExternalService) {
     ledger.allowFrom(api);
   } else {

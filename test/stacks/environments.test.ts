@@ -17,6 +17,30 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
     expect(report.capacity.warnings).toEqual([]);
   });
 
+  test('no client is pointed at a headless Service that publishes pods before they are ready', () => {
+    // A StatefulService's headless Service lists every pod (publishNotReadyAddresses) for peers; a client
+    // that connects through it reaches pods that are not ready. Clients use its ClusterIP client Service.
+    const peerOnly = new Set(
+      ofKind(objects, 'Service')
+        .filter((s) => s.spec.clusterIP === 'None' && s.spec.publishNotReadyAddresses)
+        .flatMap((s) => [`${s.metadata.name}`, `${s.metadata.name}.${s.metadata.namespace}`].map((h) => `${s.metadata.namespace}/${h}`)),
+    );
+    const clients = objects.flatMap((o) => {
+      const spec = o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec;
+      return (spec?.containers ?? []).flatMap((c: any) =>
+        (c.env ?? [])
+          .filter(
+            (e: any) =>
+              typeof e.value === 'string' && peerOnly.has(`${o.metadata.namespace}/${e.value.replace(/\.svc(\.cluster\.local)?$/, '')}`),
+          )
+          // Cassandra's seeds are its own peers: they are meant to see every pod.
+          .filter(() => o.kind !== 'StatefulSet')
+          .map((e: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name} ${c.name} ${e.name}=${e.value}`),
+      );
+    });
+    expect(clients).toEqual([]);
+  });
+
   test('every team namespace is governed: quota, LimitRange, default deny, PSA labels', () => {
     const namespaces = ofKind(objects, 'Namespace');
     expect(namespaces.length).toBeGreaterThanOrEqual(2);
