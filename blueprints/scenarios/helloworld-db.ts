@@ -4,7 +4,6 @@ import {
   ExternalService,
   ServiceType,
   Probe,
-  Problems,
   Qos,
   ResourcePreset,
   SecretDeclaration,
@@ -105,9 +104,8 @@ export class HelloworldDb extends Construct {
   public readonly web: WebService;
 
   constructor(scope: Construct, id: string, props: HelloworldDbProps) {
-    enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE);
+    const problems = enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'HelloworldDb');
     const managed = props.managedDatabase;
     if (managed) {
       for (const field of IN_CLUSTER_ONLY)

@@ -81,9 +81,8 @@ export class BackupSchedule extends Construct {
   public readonly apiObject: Schedule;
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
-    enter(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
+    const problems = enter(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'BackupSchedule');
     this.name = props.name ?? id;
     this.namespace = props.veleroNamespace ?? DEFAULTS.veleroNamespace;
     this.schedule = props.schedule ?? DEFAULTS.schedule;

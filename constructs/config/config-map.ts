@@ -4,7 +4,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { credentialIssues } from '../core/secret-patterns';
@@ -129,8 +128,7 @@ export class ConfigMap extends Construct {
   constructor(scope: Construct, id: string, props: ConfigMapProps) {
     const entry = enterPartial(scope, id, props, 'ConfigMap', CONFIG_MAP_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'ConfigMap');
-    problems.addShapeIssues(entry.issues);
+    const { problems } = entry;
     const p: Partial<ConfigMapProps> = entry.props;
     this.name = p.name ?? id;
     this.namespace = p.namespace as string;

@@ -142,8 +142,9 @@ export class Problems {
   /** Props whose shape failed: the construct's own checks of them are not recorded (the shape issue says it). */
   private readonly shapeFailed = new Set<string>();
 
+  /** `scope`: the construct the issues are about, or its path when it has not joined the tree yet. */
   constructor(
-    private readonly scope: IConstruct | undefined,
+    private readonly scope: IConstruct | string | undefined,
     private readonly constructName: string,
   ) {}
 
@@ -165,7 +166,7 @@ export class Problems {
       ...('value' in issue && leaks(issue.value) ? { value: '<redacted>' } : {}),
       ...(leaks(issue.message) ? { message: 'holds a value that looks like a credential (not shown)' } : {}),
       construct: issue.construct ?? this.constructName,
-      path: issue.path ?? this.scope?.node.path ?? '',
+      path: issue.path ?? (typeof this.scope === 'string' ? this.scope : this.scope?.node.path) ?? '',
     });
   }
 

@@ -221,30 +221,28 @@ export function checkArgs(where: string, ...args: Arg[]): void {
 /**
  * The entry check of a public constructor, run before the construct joins the
  * tree: the scope, the id (see `constructId`) and every shape issue of `props`,
- * all reported together in one `BlueprintError`. Returns `props`, typed.
+ * all reported together in one `BlueprintError`. Returns the `Problems` that
+ * collects the construct's own checks, pathed to where it is about to stand.
  */
-export function enter<T>(scope: unknown, id: unknown, props: T, construct: string, shape: Shape): T {
-  let at = isConstruct(scope) ? scope.node.path : '';
-  const issues: IssueInput[] = [];
-  try {
-    const checked = constructId(scope, id, construct);
-    at = at ? `${at}/${checked}` : checked;
-  } catch (e) {
-    if (!(e instanceof BlueprintError)) throw e;
-    issues.push(...e.issues);
-  }
+export function enter(scope: unknown, id: unknown, props: unknown, construct: string, shape: Shape): Problems {
+  const { at, issues } = placeOf(scope, id, construct);
   issues.push(...(props === undefined || props === null ? [invalid('', props, shape.expected)] : shape.issuesOf(props, '')));
   if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
+  return new Problems(at, construct);
+}
+
+/** `enter` for a constructor that hands its checked props on to `super` (workloads). */
+export function entered<T>(scope: unknown, id: unknown, props: T, construct: string, shape: Shape): T {
+  enter(scope, id, props, construct, shape);
   return props;
 }
 
 /**
  * Like `enter`, but a construct that can check each field on its own keeps
  * going: the id and a props value that is not an object still throw at once,
- * while a field of the wrong shape is reported and left out of the returned
- * props (its own checks then skip it), so one construct reports every bad
- * field, of the shape or not. Pass the issues and the failed fields to
- * `Problems.addShapeIssues`.
+ * while a field of the wrong shape is recorded in the returned `problems` and
+ * left out of the returned `props` (its own checks then skip it), so one
+ * construct reports every bad field, of the shape or not.
  */
 export function enterPartial<T extends object>(
   scope: unknown,
@@ -252,9 +250,9 @@ export function enterPartial<T extends object>(
   props: T,
   construct: string,
   shape: ObjectShape,
-): { props: T; issues: IssueInput[] } {
+): { props: T; problems: Problems } {
   try {
-    return { props: enter(scope, id, props, construct, shape), issues: [] };
+    return { props, problems: enter(scope, id, props, construct, shape) };
   } catch (e) {
     if (!(e instanceof BlueprintError) || !isRecord(props) || e.issues.some((i) => i.code === 'ID_INVALID')) throw e;
   }
@@ -263,7 +261,21 @@ export function enterPartial<T extends object>(
   const kept: Record<string, unknown> = {};
   for (const [k, v] of [...entriesOf(props), ...Object.keys(shape.fields).map((k) => [k, read(props, k)] as const)])
     if (v !== UNREADABLE && v !== undefined && !failed.has(k)) Object.defineProperty(kept, k, { value: v, enumerable: true });
-  return { props: kept as T, issues };
+  const problems = new Problems(placeOf(scope, id, construct).at, construct);
+  problems.addShapeIssues(issues);
+  return { props: kept as T, problems };
+}
+
+/** The path a construct is about to take, and the issues of its scope and id. */
+function placeOf(scope: unknown, id: unknown, construct: string): { at: string; issues: IssueInput[] } {
+  const parent = isConstruct(scope) ? scope.node.path : '';
+  try {
+    const checked = constructId(scope, id, construct);
+    return { at: parent ? `${parent}/${checked}` : checked, issues: [] };
+  } catch (e) {
+    if (!(e instanceof BlueprintError)) throw e;
+    return { at: parent, issues: [...e.issues] };
+  }
 }
 
 /** Ids the constructs library cannot hold: its children live in a plain object. */

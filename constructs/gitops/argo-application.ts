@@ -2,7 +2,6 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addCheck } from '../core/checks';
-import { Problems } from '../core/errors';
 import { Annotations, componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { annotateForArgoCd } from './sync-annotations';
@@ -86,9 +85,8 @@ export class ArgoApplication extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
-    enter(scope, id, props, 'ArgoApplication', ARGO_APPLICATION_SHAPE);
+    const problems = enter(scope, id, props, 'ArgoApplication', ARGO_APPLICATION_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'ArgoApplication');
     this.name = props.name ?? id;
     this.namespace = props.argoNamespace ?? DEFAULTS.argoNamespace;
     const project = props.project ?? DEFAULTS.project;

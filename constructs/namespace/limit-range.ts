@@ -2,7 +2,7 @@ import { enterPartial, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IssueInput, Problems } from '../core/errors';
+import { IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, objectNameIssues } from '../core/names';
 import {
@@ -111,11 +111,9 @@ export class LimitRange extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LimitRangeProps) {
-    const entry = enterPartial(scope, id, props, 'LimitRange', LIMIT_RANGE_SHAPE);
+    const { problems, props: checked } = enterPartial(scope, id, props, 'LimitRange', LIMIT_RANGE_SHAPE);
     super(scope, id);
-    props = entry.props; // without the fields whose shape failed: the checks below skip them
-    const problems = new Problems(this, 'LimitRange');
-    problems.addShapeIssues(entry.issues);
+    props = checked; // without the fields whose shape failed: the checks below skip them
     this.name = props.name ?? 'limits';
     this.namespace = props.namespace;
     problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));

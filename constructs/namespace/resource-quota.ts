@@ -239,11 +239,9 @@ export class ResourceQuota extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ResourceQuotaProps) {
-    const entry = enterPartial(scope, id, props, 'ResourceQuota', RESOURCE_QUOTA_SHAPE);
+    const { problems, props: checked } = enterPartial(scope, id, props, 'ResourceQuota', RESOURCE_QUOTA_SHAPE);
     super(scope, id);
-    props = entry.props; // without the fields whose shape failed: the checks below skip them
-    const problems = new Problems(this, 'ResourceQuota');
-    problems.addShapeIssues(entry.issues);
+    props = checked; // without the fields whose shape failed: the checks below skip them
     this.name = props.name ?? 'quota';
     this.namespace = props.namespace;
     problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));

@@ -170,9 +170,8 @@ export class TeamNamespace extends Construct {
   private readonly consumers: IQuotaConsumer[] = [];
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
-    enter(scope, id, props, 'TeamNamespace', TEAM_NAMESPACE_SHAPE);
+    const problems = enter(scope, id, props, 'TeamNamespace', TEAM_NAMESPACE_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'TeamNamespace');
     this.name = props.name ?? id;
     this.owner = props.owner ?? this.name;
     this.dnsSuffix = `${this.name}.svc.cluster.local`;

@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterIssuer as ClusterIssuerModel } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { enter, is } from '../core/shape';
@@ -46,9 +45,8 @@ export class ClusterIssuer extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
-    enter(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
+    const problems = enter(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'ClusterIssuer');
     this.name = props.name ?? id;
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
     problems.check(!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email), {

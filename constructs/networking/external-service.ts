@@ -5,7 +5,6 @@ import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSli
 import { Service } from 'kubernetes-models/v1/Service';
 import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
@@ -85,9 +84,8 @@ export class ExternalService extends Construct {
   private readonly ports: readonly ExternalPort[];
 
   private constructor(scope: Construct, id: string, props: ExternalHostNameProps | ExternalAddressesProps, kind: 'hostname' | 'addresses') {
-    enter(scope, id, props, 'ExternalService', EXTERNAL_SERVICE_SHAPE);
+    const problems = enter(scope, id, props, 'ExternalService', EXTERNAL_SERVICE_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'ExternalService');
     this.name = props.name ?? id;
     this.namespace = props.namespace;
     this.ports = props.ports;

@@ -170,9 +170,8 @@ export class IngressRoutes extends Construct {
   private readonly controller: Peer;
 
   constructor(scope: Construct, id: string, props: IngressRoutesProps) {
-    enter(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
+    const problems = enter(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'IngressRoutes');
     this.name = props.name ?? id;
     this.namespace = props.namespace;
     this.hosts = [...(props.host === undefined ? [] : [props.host]), ...(props.hosts ?? [])];

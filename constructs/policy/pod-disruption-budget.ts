@@ -2,7 +2,6 @@ import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { PodDisruptionBudget as PodDisruptionBudgetModel } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, isLabelKey, isLabelValue, objectNameIssues } from '../core/names';
@@ -65,9 +64,8 @@ export class PodDisruptionBudget extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PodDisruptionBudgetProps) {
-    enter(scope, id, props, 'PodDisruptionBudget', PDB_SHAPE);
+    const problems = enter(scope, id, props, 'PodDisruptionBudget', PDB_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'PodDisruptionBudget');
     this.name = props.name;
     this.namespace = props.namespace;
     problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, props.name, props.namespace));

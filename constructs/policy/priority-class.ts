@@ -1,7 +1,6 @@
 import { enter, is } from '../core/shape';
 import { PriorityClass as PriorityClassModel } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
@@ -51,9 +50,8 @@ export class PriorityClass extends Construct {
   public readonly globalDefault: boolean;
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
-    enter(scope, id, props, 'PriorityClass', PRIORITY_CLASS_SHAPE);
+    const problems = enter(scope, id, props, 'PriorityClass', PRIORITY_CLASS_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'PriorityClass');
     this.name = props.name ?? id;
     this.value = props.value;
     this.globalDefault = props.globalDefault === true;

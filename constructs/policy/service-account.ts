@@ -58,9 +58,8 @@ export class ServiceAccount extends Construct {
   private grants = 0;
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps) {
-    enter(scope, id, props, 'ServiceAccount', SERVICE_ACCOUNT_SHAPE);
+    const problems = enter(scope, id, props, 'ServiceAccount', SERVICE_ACCOUNT_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'ServiceAccount');
     this.name = props.name ?? id;
     this.namespace = props.namespace;
     problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, this.name, this.namespace));

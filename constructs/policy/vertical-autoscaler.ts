@@ -6,7 +6,6 @@ import {
   VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed as MinAllowed,
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/autoscaling.k8s.io';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { ComputeResources, ResolvedCompute, resolveCompute } from '../core/resources';
 
@@ -74,9 +73,8 @@ export class VerticalAutoscaler extends Construct {
   public readonly apiObject: VerticalPodAutoscaler;
 
   constructor(scope: Construct, id: string, props: VerticalAutoscalerProps) {
-    enter(scope, id, props, 'VerticalAutoscaler', VERTICAL_AUTOSCALER_SHAPE);
+    const problems = enter(scope, id, props, 'VerticalAutoscaler', VERTICAL_AUTOSCALER_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'VerticalAutoscaler');
     this.updateMode = props.updateMode ?? VpaUpdateMode.OFF;
     const min = resolveCompute(problems, 'minAllowed', props.minAllowed);
     const max = resolveCompute(problems, 'maxAllowed', props.maxAllowed);

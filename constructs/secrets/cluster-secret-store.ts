@@ -4,7 +4,6 @@ import {
   ClusterSecretStore as ClusterSecretStoreObject,
   ClusterSecretStoreSpecProviderAwsService,
 } from '../../imports/external-secrets.io';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { SecretBackend } from './secret-backend';
@@ -52,9 +51,8 @@ export class ClusterSecretStore extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
-    enter(scope, id, props, 'ClusterSecretStore', CLUSTER_SECRET_STORE_SHAPE);
+    const problems = enter(scope, id, props, 'ClusterSecretStore', CLUSTER_SECRET_STORE_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'ClusterSecretStore');
     this.name = props.name ?? id;
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
     problems.check(!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.awsRegion), {

@@ -6,7 +6,7 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/external-secrets.io';
 import { addCheck } from '../core/checks';
-import { BlueprintError, IssueInput, Problems } from '../core/errors';
+import { BlueprintError, IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
@@ -102,9 +102,8 @@ export class SecretDeclaration extends Construct {
   private readonly remoteKey: string;
 
   constructor(scope: Construct, id: string, props: SecretDeclarationProps) {
-    enter(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
+    const problems = enter(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'SecretDeclaration');
     this.name = props.name ?? id;
     this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
     this.keys = [...props.keys];

@@ -3,7 +3,6 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addCheck } from '../core/checks';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { Cpu, Memory, Storage, StorageInput } from '../core/quantity';
@@ -52,11 +51,9 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
   public readonly maxPods = 0;
 
   constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
-    const entry = enterPartial(scope, id, props, 'PersistentVolumeClaim', PVC_SHAPE);
+    const { problems, props: checked } = enterPartial(scope, id, props, 'PersistentVolumeClaim', PVC_SHAPE);
     super(scope, id);
-    props = entry.props; // without the fields whose shape failed: the checks below skip them
-    const problems = new Problems(this, 'PersistentVolumeClaim');
-    problems.addShapeIssues(entry.issues);
+    props = checked; // without the fields whose shape failed: the checks below skip them
     this.name = props.name ?? id;
     this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
     problems.addAll(

@@ -1,7 +1,6 @@
 import { enter, is } from '../core/shape';
 import { StorageClass as StorageClassModel } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
@@ -64,9 +63,8 @@ export class StorageClass extends Construct {
   public readonly reclaimPolicy: ReclaimPolicy;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
-    enter(scope, id, props, 'StorageClass', STORAGE_CLASS_SHAPE);
+    const problems = enter(scope, id, props, 'StorageClass', STORAGE_CLASS_SHAPE);
     super(scope, id);
-    const problems = new Problems(this, 'StorageClass');
     this.name = props.name ?? id;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
     problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));

@@ -6,7 +6,7 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, Problems } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
-import { enter, extend, is } from '../core/shape';
+import { entered, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
 
 /** Restart policy of job pods (`Always` is not allowed for jobs). */
@@ -178,7 +178,7 @@ export class BatchJob extends JobWorkload {
   public readonly job: ApiObject;
 
   constructor(scope: Construct, id: string, props: JobProps) {
-    super(scope, id, enter(scope, id, props, 'BatchJob', JOB_SHAPE), 'BatchJob', 'batch');
+    super(scope, id, entered(scope, id, props, 'BatchJob', JOB_SHAPE), 'BatchJob', 'batch');
     const spec = this.jobSpec(props);
     this.job = modelObject(this, 'Resource', () => new Job({ metadata: this.objectMetadata, spec: spec() }));
   }

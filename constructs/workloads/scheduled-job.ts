@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
-import { enter, extend, is } from '../core/shape';
+import { entered, extend, is } from '../core/shape';
 import { JOB_SHAPE, JobProps, JobWorkload } from './batch-job';
 import { cronScheduleIssue, timeZoneError } from './cron-schedule';
 
@@ -55,7 +55,7 @@ export class ScheduledJob extends JobWorkload {
   public readonly concurrencyPolicy: ConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
-    super(scope, id, enter(scope, id, props, 'ScheduledJob', SCHEDULED_JOB_SHAPE), 'ScheduledJob', 'cron');
+    super(scope, id, entered(scope, id, props, 'ScheduledJob', SCHEDULED_JOB_SHAPE), 'ScheduledJob', 'cron');
     const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     const spec = this.jobSpec(props);

@@ -8,7 +8,7 @@ import { isIP } from 'net';
 import { annotationIssues } from '../core/annotations';
 import { Peer, Protocol } from '../networking/network-intent';
 import { ContainerProps, Hook, Probe } from './container';
-import { enter, extend, is } from '../core/shape';
+import { entered, extend, is } from '../core/shape';
 import { DEPLOYMENT_WORKLOAD_SHAPE, DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 
 /** A Service port. */
@@ -91,7 +91,7 @@ export class WebService extends DeploymentWorkload {
   public readonly quotaServices: { readonly loadBalancers: number; readonly nodePorts: number };
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
-    super(scope, id, enter(scope, id, props, 'WebService', WEB_SERVICE_SHAPE), 'WebService', 'web');
+    super(scope, id, entered(scope, id, props, 'WebService', WEB_SERVICE_SHAPE), 'WebService', 'web');
     const ports = this.containers[0].ports;
     this.servicePorts = props.servicePorts ?? ports.map((p) => ({ name: p.name, port: p.port }));
     this.serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;

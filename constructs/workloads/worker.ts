@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { enter } from '../core/shape';
+import { entered } from '../core/shape';
 import { DEPLOYMENT_WORKLOAD_SHAPE, DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 
 /** Props of a `Worker`. */
@@ -13,6 +13,6 @@ export interface WorkerProps extends DeploymentWorkloadProps {}
  */
 export class Worker extends DeploymentWorkload {
   constructor(scope: Construct, id: string, props: WorkerProps) {
-    super(scope, id, enter(scope, id, props, 'Worker', DEPLOYMENT_WORKLOAD_SHAPE), 'Worker', 'worker');
+    super(scope, id, entered(scope, id, props, 'Worker', DEPLOYMENT_WORKLOAD_SHAPE), 'Worker', 'worker');
   }
 }
