@@ -1,4 +1,4 @@
-import { BlueprintError, IssueInput } from './errors';
+import { BlueprintError, IssueInput, Problems } from './errors';
 
 /*
  * Name rules of the API server.
@@ -73,6 +73,15 @@ export function nameIssue(rule: NameRule, field: string, value: unknown): IssueI
 /** The issues of a namespaced object's `name` and `namespace`, both held to `rule`. */
 export function objectNameIssues(rule: NameRule, name: unknown, namespace: unknown): (IssueInput | undefined)[] {
   return [nameIssue(rule, 'name', name), nameIssue(rule, 'namespace', namespace)];
+}
+
+/**
+ * Records in `problems` the issue of `name` breaking `rule`, and returns the
+ * name: a constructor's `this.name = checkedName(problems, rule, props.name ?? id)`.
+ */
+export function checkedName(problems: Problems, rule: NameRule, name: string, field = 'name'): string {
+  problems.addAll(nameIssue(rule, field, name));
+  return name;
 }
 
 /**
