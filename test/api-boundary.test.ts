@@ -128,6 +128,7 @@ const INTERNAL = new Set([
   'isPinnedImage',
   'loadManifestDir',
   'nameIssue',
+  'checkedName',
   'objectNameIssues',
   'unpinnedImageIssue',
   'objectId',
