@@ -30,65 +30,43 @@ import { IDENTITY_CHECKS, IdentityCheck, ProgramRun, expectCustomResourcesAfterT
  */
 const SOURCE = path.join(__dirname, '..', '..', 'pulumi', 'deploy-app.ts');
 
+/** A text replacement in deploy-app.ts: [from, to], where `from` must occur there exactly once. */
+type Edit = readonly [from: string, to: string];
+
 interface Mutation {
   readonly kind: string;
-  /** Text replacements; each `from` must occur exactly once in deploy-app.ts. */
-  readonly edits: readonly { readonly from: string; readonly to: string }[];
   /** The check that must catch it: an identity check on dev, or the consumer app's CRD check. */
   readonly caughtBy: IdentityCheck | 'crdOrder';
+  readonly edits: readonly Edit[];
 }
 
-const MUTATIONS: readonly Mutation[] = [
-  {
-    kind: '1 protect',
-    edits: [{ from: '{ retainOnDelete: true, protect: true }', to: '{ retainOnDelete: true }' }],
-    caughtBy: 'dataHolders',
-  },
-  {
-    kind: '2 retainOnDelete',
-    edits: [{ from: '{ retainOnDelete: true, protect: true }', to: '{ protect: true }' }],
-    caughtBy: 'dataHolders',
-  },
-  {
-    kind: '3 ordering: Namespace dependency',
-    edits: [{ from: '...(namespaceOf(object) ? [namespaceOf(object)!] : []),', to: '' }],
-    caughtBy: 'namespaceOrder',
-  },
-  {
-    kind: '4 ordering: Secrets after their readers',
-    edits: [
-      { from: 'all.filter((x) => rank(x.object) < 2)) register', to: 'all) register' },
-      { from: 'all.filter((x) => rank(x.object) === 2)) register', to: '[]) register' },
+/** The mutations, one a row: kind, the check that must catch it, then its edits. */
+const MUTATIONS: readonly Mutation[] = (
+  [
+    ['1 protect', 'dataHolders', ['{ retainOnDelete: true, protect: true }', '{ retainOnDelete: true }']],
+    ['2 retainOnDelete', 'dataHolders', ['{ retainOnDelete: true, protect: true }', '{ protect: true }']],
+    ['3 ordering: Namespace dependency', 'namespaceOrder', ['...(namespaceOf(object) ? [namespaceOf(object)!] : []),', '']],
+    [
+      '4 ordering: Secrets after their readers',
+      'secretOrder',
+      ['all.filter((x) => rank(x.object) < 2)) register', 'all) register'],
+      ['all.filter((x) => rank(x.object) === 2)) register', '[]) register'],
     ],
-    caughtBy: 'secretOrder',
-  },
-  {
-    kind: '5 ordering: CRD dependency',
-    edits: [{ from: '...(crds.has(`${group}/${object.kind}`) ? [crds.get(`${group}/${object.kind}`)!] : []),', to: '' }],
-    caughtBy: 'crdOrder',
-  },
-  {
-    kind: '6 provider',
-    edits: [{ from: '      provider,\n      parent: charts.get(chart),', to: '      parent: charts.get(chart),' }],
-    caughtBy: 'provider',
-  },
-  {
-    kind: '7 secret marking',
-    edits: [{ from: 'config.requireSecret(configKey)', to: 'config.require(configKey)' }],
-    caughtBy: 'secretValues',
-  },
-  {
-    kind: '8 names',
-    edits: [
-      {
-        from: 'const name = resourceName(object);',
-        to: "const name = resourceName(object) + (object.kind === 'StatefulSet' ? '-0' : '');",
-      },
+    [
+      '5 ordering: CRD dependency',
+      'crdOrder',
+      ['...(crds.has(`${group}/${object.kind}`) ? [crds.get(`${group}/${object.kind}`)!] : []),', ''],
     ],
-    caughtBy: 'names',
-  },
-  { kind: '9 parent', edits: [{ from: 'parent: charts.get(chart),', to: 'parent: [...charts.values()][0],' }], caughtBy: 'parents' },
-];
+    ['6 provider', 'provider', ['      provider,\n      parent: charts.get(chart),', '      parent: charts.get(chart),']],
+    ['7 secret marking', 'secretValues', ['config.requireSecret(configKey)', 'config.require(configKey)']],
+    [
+      '8 names',
+      'names',
+      ['const name = resourceName(object);', "const name = resourceName(object) + (object.kind === 'StatefulSet' ? '-0' : '');"],
+    ],
+    ['9 parent', 'parents', ['parent: charts.get(chart),', 'parent: [...charts.values()][0],']],
+  ] as const satisfies readonly (readonly [string, Mutation['caughtBy'], ...Edit[]])[]
+).map(([kind, caughtBy, ...edits]) => ({ kind, caughtBy, edits }));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-app-mutants-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -98,7 +76,7 @@ type DeployApp = typeof import('../../pulumi/deploy-app').deployApp;
 /** deploy-app.ts with `edits` applied, transpiled and loaded with its imports pointing at the real modules. */
 function loadMutant(name: string, edits: Mutation['edits']): { deployApp: DeployApp } {
   let source = fs.readFileSync(SOURCE, 'utf8');
-  for (const { from, to } of edits) {
+  for (const [from, to] of edits) {
     expect({ from, occurrences: source.split(from).length - 1 }).toEqual({ from, occurrences: 1 });
     source = source.replace(from, to);
   }
