@@ -3,7 +3,7 @@ import { Annotations, SecretBackendKind, renderApp } from '../../constructs';
 import { DeploySecret, deployToolSecrets } from '../../pulumi';
 import { referencedSecrets } from '../../pulumi/resources';
 import { ENVIRONMENTS, buildEnvironment } from '../../stacks/environments';
-import { EngineRegistration, runAndSettle, secretInputs } from './engine';
+import { EngineRegistration, recordEngine, runAndSettle, secretInputs } from './engine';
 
 /*
  * The identity checks of the Pulumi program, shared by the identity test (which runs
@@ -11,6 +11,18 @@ import { EngineRegistration, runAndSettle, secretInputs } from './engine';
  * of deployApp and expects each mutation to fail the check named for it).
  * Each check throws (a jest expectation) when the registrations break it.
  */
+
+type Program = typeof import('../../stacks/pulumi-program');
+
+/**
+ * Installs the recording mocks (project cluster-blueprints, stack `stack`), then loads the
+ * repository's Pulumi program: after the mocks, as the Pulumi docs require.
+ */
+export function programUnderMocks(stack: string): { engine: EngineRegistration[]; deployEnvironment: Program['deployEnvironment'] } {
+  const engine = recordEngine('cluster-blueprints', stack);
+  const { deployEnvironment } = require('../../stacks/pulumi-program') as Program;
+  return { engine, deployEnvironment };
+}
 
 /** What one run of the program sent the (mock) engine, and what it was built from. */
 export interface ProgramRun {

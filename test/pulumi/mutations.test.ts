@@ -3,9 +3,16 @@ import * as os from 'os';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import * as ts from 'typescript';
-import { identityLines, recordEngine, runAndSettle } from './engine';
+import { identityLines, runAndSettle } from './engine';
 import { consumerApp } from './consumer-app';
-import { IDENTITY_CHECKS, IdentityCheck, ProgramRun, expectCustomResourcesAfterTheirCrd, runProgram } from './identity-checks';
+import {
+  IDENTITY_CHECKS,
+  IdentityCheck,
+  ProgramRun,
+  expectCustomResourcesAfterTheirCrd,
+  programUnderMocks,
+  runProgram,
+} from './identity-checks';
 
 /*
  * Mutation test of the Pulumi identity tests. Each mutation below is applied to a copy
@@ -92,8 +99,7 @@ function loadMutant(name: string, edits: Mutation['edits']): { deployApp: Deploy
   return require(file);
 }
 
-const engine = recordEngine('cluster-blueprints', 'mutants');
-const { deployEnvironment } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
+const { engine, deployEnvironment } = programUnderMocks('mutants');
 
 /** The checks that fail when `deploy` runs: the identity checks on dev through the program, or the consumer app's CRD check. */
 async function failingChecks(deploy: DeployApp, only?: 'crdOrder'): Promise<{ failing: string[]; run?: ProgramRun }> {

@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../stacks/environments';
-import { identityLines, recordEngine } from '../pulumi/engine';
-import { IDENTITY_CHECKS, IdentityCheck, ProgramRun, runProgram } from '../pulumi/identity-checks';
+import { identityLines } from '../pulumi/engine';
+import { IDENTITY_CHECKS, IdentityCheck, ProgramRun, programUnderMocks, runProgram } from '../pulumi/identity-checks';
 
 /*
  * Pulumi identity of every environment, as the (mock) engine receives it: resource
@@ -9,8 +9,7 @@ import { IDENTITY_CHECKS, IdentityCheck, ProgramRun, runProgram } from '../pulum
  * test/pulumi/mutations.test.ts applies each kind of mutation to a copy of deployApp
  * and proves these checks (or the snapshot) fail on it.
  */
-const engine = recordEngine('cluster-blueprints', 'identity');
-const { deployEnvironment } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
+const { engine, deployEnvironment } = programUnderMocks('identity');
 
 const CHECK_TITLES: Record<IdentityCheck, string> = {
   names: 'every rendered object is registered exactly once, under its pinned name, with its kind as type',

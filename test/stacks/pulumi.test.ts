@@ -4,15 +4,14 @@ import { deployToolSecrets } from '../../pulumi';
 import { buildEnvironment, dev } from '../../stacks/environments';
 
 const SECRETS = deployToolSecrets(buildEnvironment(dev, undefined, SecretBackendKind.DEPLOY_TOOL));
-import { recordEngine, runAndSettle, settled } from '../pulumi/engine';
+import { runAndSettle, settled } from '../pulumi/engine';
+import { programUnderMocks } from '../pulumi/identity-checks';
 
 /*
  * The repository's own Pulumi program (stacks/pulumi.ts → deployApp) under
  * pulumi.runtime.setMocks: no CLI, no engine, no cluster. The identity of every
  * environment is pinned in pulumi-identity.test.ts; this file covers stack config.
  */
-const engine = recordEngine('cluster-blueprints', 'dev');
-
 const SECRET_VALUES: Record<string, string> = {
   ledgerPassword: 'ledger-s3cret',
   mysqlRootPassword: 'root-s3cret',
@@ -29,8 +28,7 @@ function configure(env: string, secrets: Record<string, string> = SECRET_VALUES)
   );
 }
 
-// Loaded after the mocks, as the Pulumi docs require.
-const { deployEnvironment } = require('../../stacks/pulumi-program') as typeof import('../../stacks/pulumi-program');
+const { engine, deployEnvironment } = programUnderMocks('dev');
 
 describe('Pulumi program (mocks)', () => {
   let deployment: ReturnType<typeof deployEnvironment>;
