@@ -3,6 +3,7 @@ import {
   ClusterIssuer,
   IngressPathType,
   IngressRoutes,
+  IngressRoutesProps,
   QuotaPreset,
   SecretBackend,
   SecretDeclaration,
@@ -23,6 +24,12 @@ function setup() {
 /** The TLS Secret of an IngressRoutes without an issuer, provided by the deploy tool (a wildcard certificate, say). */
 const tlsSecret = (chart: any, name: string) =>
   new SecretDeclaration(chart, name, { namespace: 'shop', keys: ['tls.crt', 'tls.key'], backend: SecretBackend.deployTool() });
+
+/** IngressRoutes `id` in 'shop' without an issuer, its TLS Secret `<id>-tls` provided by the deploy tool. */
+function routesWithTlsSecret(chart: any, id: string, props: Omit<IngressRoutesProps, 'namespace'>): IngressRoutes {
+  tlsSecret(chart, `${id}-tls`);
+  return new IngressRoutes(chart, id, { namespace: 'shop', ...props });
+}
 
 describe('IngressRoutes TLS', () => {
   test('with an issuer, a cert-manager Certificate writes the Secret the Ingress reads', () => {
@@ -114,15 +121,13 @@ describe('IngressRoutes hosts', () => {
 
   test('hosts alone (no host): routes without a host go to the first', () => {
     const { app, chart, web } = setup();
-    tlsSecret(chart, 'public-tls');
-    new IngressRoutes(chart, 'public', { namespace: 'shop', hosts: ['a.example.com'], routes: [{ path: '/', backend: web }] });
+    routesWithTlsSecret(chart, 'public', { hosts: ['a.example.com'], routes: [{ path: '/', backend: web }] });
     expect(find(render(app), 'Ingress', 'public').spec.rules[0].host).toBe('a.example.com');
   });
 
   test('a wildcard host is served (certificate provided elsewhere), but refused with an HTTP-01 issuer', () => {
     const { app, chart, web } = setup();
-    tlsSecret(chart, 'wild-tls');
-    new IngressRoutes(chart, 'wild', { namespace: 'shop', host: '*.example.com', routes: [{ path: '/', backend: web }] });
+    routesWithTlsSecret(chart, 'wild', { host: '*.example.com', routes: [{ path: '/', backend: web }] });
     expect(find(render(app), 'Ingress', 'wild').spec.rules[0].host).toBe('*.example.com');
     const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
     const issue = expectCode(
@@ -166,9 +171,7 @@ describe('IngressRoutes hosts', () => {
 describe('IngressRoutes paths', () => {
   test('path types render as given, Prefix by default', () => {
     const { app, chart, web } = setup();
-    tlsSecret(chart, 'p-tls');
-    new IngressRoutes(chart, 'p', {
-      namespace: 'shop',
+    routesWithTlsSecret(chart, 'p', {
       host: 'shop.example.com',
       routes: [
         { path: '/exact', backend: web, pathType: IngressPathType.EXACT },
@@ -224,9 +227,7 @@ describe('IngressRoutes paths', () => {
 describe('IngressRoutes annotations', () => {
   test('are rendered beside the external-dns hostname', () => {
     const { app, chart, web } = setup();
-    tlsSecret(chart, 'i-tls');
-    new IngressRoutes(chart, 'i', {
-      namespace: 'shop',
+    routesWithTlsSecret(chart, 'i', {
       host: 'shop.example.com',
       annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' },
       routes: [{ path: '/', backend: web }],
