@@ -1,21 +1,26 @@
 import { App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { BlueprintChart, QuotaPreset, TeamNamespace, WebService } from '../../constructs';
+import { BlueprintChart, QuotaPreset, TeamNamespace, TeamNamespaceProps, WebService } from '../../constructs';
 import { expectErrorCode, expectNoFindings, findObject, findingsOf, objectsOfKind, synthObjects } from '../../testing';
 
 /* The consumer-facing test helpers (`cluster-blueprints/testing`), on small apps. */
+
+/** A chart `name` in `app`, owned by `owner`, holding the team namespace of the same name. */
+function teamChartIn(app: App, name: string, owner: string, props?: TeamNamespaceProps) {
+  const chart = new BlueprintChart(app, name, { owner });
+  return { chart, team: new TeamNamespace(chart, name, props) };
+}
+
 function shop() {
   const app = new App();
-  const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
-  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.SMALL });
+  const { chart, team } = teamChartIn(app, 'shop', 'shop-team', { quota: QuotaPreset.SMALL });
   new WebService(chart, 'web', {
     namespace: team,
     image: 'nginxinc/nginx-unprivileged:1.27.2',
     ports: [{ name: 'http', port: 8080 }],
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
   });
-  const other = new BlueprintChart(app, 'other', { owner: 'other-team' });
-  new TeamNamespace(other, 'other');
+  const { chart: other } = teamChartIn(app, 'other', 'other-team');
   return { app, chart, other };
 }
 
@@ -43,9 +48,7 @@ test('expectNoFindings passes on a clean chart and lists each finding otherwise'
   expect(findingsOf(chart)).toEqual([]);
   expect(() => expectNoFindings(chart)).not.toThrow();
   // A Service whose selector matches no pod: the catalogue's error, raised by the render itself.
-  const app = new App();
-  const lonely = new BlueprintChart(app, 'lonely', { owner: 'x' });
-  new TeamNamespace(lonely, 'lonely');
+  const { chart: lonely } = teamChartIn(new App(), 'lonely', 'x');
   new k8s.KubeService(lonely, 'orphan', {
     metadata: { name: 'orphan', namespace: 'lonely' },
     spec: { selector: { app: 'nothing' }, ports: [{ name: 'http', port: 80 }] },
@@ -54,9 +57,7 @@ test('expectNoFindings passes on a clean chart and lists each finding otherwise'
 });
 
 test('expectErrorCode returns the issue of a failing synth or construction, and fails otherwise', () => {
-  const app = new App();
-  const chart = new BlueprintChart(app, 'bad', { owner: 'x' });
-  const team = new TeamNamespace(chart, 'bad', { quota: QuotaPreset.SMALL });
+  const { chart, team } = teamChartIn(new App(), 'bad', 'x', { quota: QuotaPreset.SMALL });
   new WebService(chart, 'web', { namespace: team, image: 'nginx:1.27', replicas: 40, ports: [{ name: 'http', port: 8080 }] });
   expect(expectErrorCode(chart, 'QUOTA_PODS_EXCEEDED').path).toContain('bad');
   expect(() => expectErrorCode(chart, 'NAME_INVALID')).toThrow(/expected BlueprintError NAME_INVALID, got QUOTA_PODS_EXCEEDED/);
