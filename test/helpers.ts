@@ -44,6 +44,17 @@ export function renderChart(chart: Chart): any[] {
   return objects;
 }
 
+/** A construct class whose constructor takes (scope, id, ...rest), and that rest. */
+type ConstructClass = new (scope: BlueprintChart, id: string, ...rest: any[]) => unknown;
+type RestOf<C> = C extends new (scope: any, id: string, ...rest: infer R) => unknown ? R : never;
+
+/** The objects of a fresh test chart holding just `new Ctor(chart, id, ...rest)`, rendered by renderChart (so schema-checked). */
+export function renderNew<C extends ConstructClass>(Ctor: C, id: string, ...rest: RestOf<C>): any[] {
+  const { chart } = testChart();
+  new Ctor(chart, id, ...rest);
+  return renderChart(chart);
+}
+
 /** The one object of `kind` named `name` (never by array index: render order is not a contract). */
 export function find(objects: readonly any[], kind: string, name: string): any {
   const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name);

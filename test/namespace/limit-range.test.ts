@@ -1,19 +1,17 @@
 import { Cpu, LimitRange, Memory, applyDefaulting } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderNew, testChart } from '../helpers';
 
 describe('LimitRange', () => {
   test('defaults snapshot', () => {
-    const { chart } = testChart();
-    new LimitRange(chart, 'Limits', {
+    const objects = renderNew(LimitRange, 'Limits', {
       namespace: 'team',
       container: { default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } },
     });
-    expect(renderChart(chart)).toMatchSnapshot();
+    expect(objects).toMatchSnapshot();
   });
 
   test('all props snapshot', () => {
-    const { chart } = testChart();
-    new LimitRange(chart, 'Limits', {
+    const objects = renderNew(LimitRange, 'Limits', {
       namespace: 'team',
       name: 'bounds',
       container: {
@@ -25,7 +23,6 @@ describe('LimitRange', () => {
       },
       persistentVolumeClaim: { min: '1Gi', max: '100Gi' },
     });
-    const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
     expect(find(objects, 'LimitRange', 'bounds').spec.limits[0].maxLimitRequestRatio).toEqual({ cpu: '8', memory: '4' });
   });

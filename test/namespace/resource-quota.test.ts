@@ -1,5 +1,5 @@
 import { QuotaPreset, QuotaScope, ResourceQuota } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, renderNew, testChart } from '../helpers';
 
 describe('ResourceQuota', () => {
   test('defaults snapshot (small preset)', () => {
@@ -11,8 +11,7 @@ describe('ResourceQuota', () => {
   });
 
   test('all props snapshot', () => {
-    const { chart } = testChart();
-    new ResourceQuota(chart, 'Quota', {
+    const objects = renderNew(ResourceQuota, 'Quota', {
       namespace: 'team',
       name: 'compute',
       scopes: [QuotaScope.NOT_BEST_EFFORT],
@@ -29,7 +28,6 @@ describe('ResourceQuota', () => {
         requestsStorage: '20Gi',
       },
     });
-    const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
     expect(find(objects, 'ResourceQuota', 'compute').spec.hard).toMatchObject({
       'requests.cpu': '1500m',

@@ -11,18 +11,15 @@ import {
   setClusterFacts,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, testChart } from '../helpers';
 
 describe('TeamNamespace', () => {
   test('defaults snapshot', () => {
-    const { chart } = testChart();
-    new TeamNamespace(chart, 'payments');
-    expect(renderChart(chart)).toMatchSnapshot();
+    expect(renderNew(TeamNamespace, 'payments')).toMatchSnapshot();
   });
 
   test('all props snapshot', () => {
-    const { chart } = testChart();
-    new TeamNamespace(chart, 'Team', {
+    const objects = renderNew(TeamNamespace, 'Team', {
       name: 'orders',
       owner: 'orders-team',
       quota: QuotaPreset.MEDIUM,
@@ -43,7 +40,7 @@ describe('TeamNamespace', () => {
       holdsData: true,
       labels: { 'example.com/cost-center': 'cc-42' },
     });
-    expect(renderChart(chart)).toMatchSnapshot();
+    expect(objects).toMatchSnapshot();
   });
 
   test('has a quota, a LimitRange, default-deny both ways, DNS allowed, PSA labels, a tokenless ServiceAccount', () => {
@@ -130,9 +127,8 @@ describe('TeamNamespace', () => {
   });
 
   test('holdsData marks the namespace for the deploy tool', () => {
-    const { chart } = testChart();
-    new TeamNamespace(chart, 'db', { holdsData: true });
-    expect(find(renderChart(chart), 'Namespace', 'db').metadata.annotations['cluster-blueprints.io/retain']).toBe('true');
+    const ns = find(renderNew(TeamNamespace, 'db', { holdsData: true }), 'Namespace', 'db');
+    expect(ns.metadata.annotations['cluster-blueprints.io/retain']).toBe('true');
   });
 
   test('a production environment (cluster facts) labels its namespaces; elsewhere the label is absent', () => {

@@ -1,12 +1,11 @@
 import { App } from 'cdk8s';
 import { BlueprintChart, PodDisruptionBudget, PreemptionPolicy, PriorityClass } from '../../constructs';
-import { expectCode, find, renderChart, testChart } from '../helpers';
+import { expectCode, find, renderChart, renderNew, testChart } from '../helpers';
 
 describe('PodDisruptionBudget', () => {
   test('defaults: maxUnavailable 1 and unhealthy pods evictable', () => {
-    const { chart } = testChart();
-    new PodDisruptionBudget(chart, 'pdb', { namespace: 'n', name: 'web', selector: { app: 'web' } });
-    const pdb = find(renderChart(chart), 'PodDisruptionBudget', 'web');
+    const objects = renderNew(PodDisruptionBudget, 'pdb', { namespace: 'n', name: 'web', selector: { app: 'web' } });
+    const pdb = find(objects, 'PodDisruptionBudget', 'web');
     expect(pdb.spec).toEqual({ selector: { matchLabels: { app: 'web' } }, maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     expect(pdb).toMatchSnapshot();
   });

@@ -10,16 +10,14 @@ import {
   ScheduledJob,
   TeamNamespace,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, renderNew, testChart } from '../helpers';
 import { renderApp } from '../../constructs';
 
 const image = 'ghcr.io/acme/tool:1.2.3';
 
 describe('BatchJob', () => {
   test('defaults snapshot: single pod, Never, backoff 3, TTL one day', () => {
-    const { chart } = testChart();
-    new BatchJob(chart, 'migrate', { namespace: 'shop', image });
-    const objects = renderChart(chart);
+    const objects = renderNew(BatchJob, 'migrate', { namespace: 'shop', image });
     expect(objects).toMatchSnapshot();
     const job = find(objects, 'Job', 'migrate');
     expect(job.spec).toMatchObject({ parallelism: 1, completions: 1, backoffLimit: 3, ttlSecondsAfterFinished: 86400 });
@@ -55,9 +53,7 @@ describe('BatchJob', () => {
 
 describe('ScheduledJob', () => {
   test('defaults snapshot: Forbid, history limits', () => {
-    const { chart } = testChart();
-    new ScheduledJob(chart, 'report', { namespace: 'shop', image, schedule: '*/3 * * * *' });
-    const objects = renderChart(chart);
+    const objects = renderNew(ScheduledJob, 'report', { namespace: 'shop', image, schedule: '*/3 * * * *' });
     expect(objects).toMatchSnapshot();
     expect(find(objects, 'CronJob', 'report').spec).toMatchObject({
       schedule: '*/3 * * * *',
@@ -110,13 +106,11 @@ describe('ScheduledJob', () => {
 
 describe('NodeAgent', () => {
   test('defaults snapshot: a DaemonSet with rolling maxUnavailable 1 and no host access', () => {
-    const { chart } = testChart();
-    new NodeAgent(chart, 'metrics', {
+    const objects = renderNew(NodeAgent, 'metrics', {
       namespace: 'monitoring',
       image: 'prom/node-exporter:v1.8.2',
       ports: [{ name: 'metrics', port: 9100 }],
     });
-    const objects = renderChart(chart);
     expect(objects).toMatchSnapshot();
     const ds = find(objects, 'DaemonSet', 'metrics');
     expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
