@@ -5,6 +5,8 @@ import {
   QuotaPreset,
   TeamNamespace,
   TeamNamespaceProps,
+  WebService,
+  WebServiceProps,
   renderApp,
   validateManifests,
 } from '../constructs';
@@ -25,6 +27,13 @@ export function teamChart(props: TeamNamespaceProps = {}): { app: App; chart: Bl
 
 /** Image and port of a plain web container, for tests that need any WebService. */
 export const WEB = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] } as const;
+
+/** teamChart(`teamProps`) with the WebService `id` running WEB in the team namespace, plus `props`. */
+export function teamWebService(id: string, props: Partial<Omit<WebServiceProps, 'namespace'>> = {}, teamProps?: TeamNamespaceProps) {
+  const { app, chart, team } = teamChart(teamProps);
+  const service = new WebService(chart, id, { namespace: team, ...WEB, ...props });
+  return { app, chart, team, service };
+}
 
 /** Image and port of a PostgreSQL container, for tests that need a StatefulService. */
 export const POSTGRES = { image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] } as const;

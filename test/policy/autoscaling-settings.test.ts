@@ -1,13 +1,10 @@
 import { Duration } from 'cdk8s';
-import { HpaMetric, ScalingSelectPolicy, WebService } from '../../constructs';
-import { expectCode, find, renderChart, WEB, teamChart } from '../helpers';
+import { HpaMetric, ScalingSelectPolicy } from '../../constructs';
+import { expectCode, find, renderChart, teamWebService } from '../helpers';
 
 describe('HPA on custom and external metrics, with behavior', () => {
   test('Pods, Object and External metrics render next to CPU; behavior overrides the defaults', () => {
-    const { chart, team } = teamChart();
-    new WebService(chart, 'api', {
-      namespace: team,
-      ...WEB,
+    const { chart } = teamWebService('api', {
       resources: { requests: { cpu: '100m', memory: '128Mi' } },
       autoscaling: {
         maxReplicas: 10,
@@ -40,8 +37,7 @@ describe('HPA on custom and external metrics, with behavior', () => {
   });
 
   test('custom metrics alone: no CPU metric is added', () => {
-    const { chart, team } = teamChart();
-    new WebService(chart, 'api', { namespace: team, ...WEB, autoscaling: { maxReplicas: 4, metrics: [HpaMetric.pods('rps', '10')] } });
+    const { chart } = teamWebService('api', { autoscaling: { maxReplicas: 4, metrics: [HpaMetric.pods('rps', '10')] } });
     expect(find(renderChart(chart), 'HorizontalPodAutoscaler', 'api').spec.metrics.map((m: any) => m.type)).toEqual(['Pods']);
   });
 
@@ -58,11 +54,7 @@ describe('HPA on custom and external metrics, with behavior', () => {
       { behavior: { scaleDown: { policies: [{ type: 'Percent' as const, value: 0, period: Duration.seconds(60) }] } } },
     ],
   ])('HPA_BEHAVIOR_INVALID: %s', (_what, extra) => {
-    const { chart, team } = teamChart();
-    expectCode(
-      () => new WebService(chart, 'api', { namespace: team, ...WEB, autoscaling: { maxReplicas: 4, ...extra } }),
-      'HPA_BEHAVIOR_INVALID',
-    );
+    expectCode(() => teamWebService('api', { autoscaling: { maxReplicas: 4, ...extra } }), 'HPA_BEHAVIOR_INVALID');
   });
 
   test.each([
@@ -71,10 +63,6 @@ describe('HPA on custom and external metrics, with behavior', () => {
     ['a negative target', HpaMetric.pods('rps', '-5')],
     ['a bad metric name', HpaMetric.pods('requests per second', '5')],
   ])('HPA_METRIC_INVALID: %s', (_what, metric) => {
-    const { chart, team } = teamChart();
-    expectCode(
-      () => new WebService(chart, 'api', { namespace: team, ...WEB, autoscaling: { maxReplicas: 4, metrics: [metric] } }),
-      'HPA_METRIC_INVALID',
-    );
+    expectCode(() => teamWebService('api', { autoscaling: { maxReplicas: 4, metrics: [metric] } }), 'HPA_METRIC_INVALID');
   });
 });

@@ -1,5 +1,5 @@
 import { ExternalTrafficPolicy, QuotaPreset, ServiceType, WebService } from '../../constructs';
-import { expectCode, find, renderChart, WEB, teamChart, issuesWithCode } from '../helpers';
+import { expectCode, find, renderChart, WEB, teamChart, teamWebService, issuesWithCode } from '../helpers';
 
 describe('NodePort and LoadBalancer Services', () => {
   test('a LoadBalancer with Local policy, source ranges and annotations; clients reach it through the default deny', () => {
@@ -25,8 +25,7 @@ describe('NodePort and LoadBalancer Services', () => {
   });
 
   test('a NodePort under the Cluster policy is opened to any address (SNAT hides the client)', () => {
-    const { chart, team } = teamChart({ quota: { pods: 20, servicesNodePorts: 1 } });
-    new WebService(chart, 'api', { namespace: team, ...WEB, serviceType: ServiceType.NODE_PORT });
+    const { chart } = teamWebService('api', { serviceType: ServiceType.NODE_PORT }, { quota: { pods: 20, servicesNodePorts: 1 } });
     const objects = renderChart(chart);
     expect(find(objects, 'Service', 'api').spec.type).toBe('NodePort');
     expect(find(objects, 'NetworkPolicy', 'allow-api-from-ext-api-clients').spec.ingress[0].from).toEqual([
@@ -46,8 +45,7 @@ describe('NodePort and LoadBalancer Services', () => {
   });
 
   test('without node ports, one LoadBalancer fits the MEDIUM preset', () => {
-    const { chart, team } = teamChart();
-    new WebService(chart, 'a', { namespace: team, ...WEB, serviceType: ServiceType.LOAD_BALANCER, allocateLoadBalancerNodePorts: false });
+    const { chart } = teamWebService('a', { serviceType: ServiceType.LOAD_BALANCER, allocateLoadBalancerNodePorts: false });
     expect(find(renderChart(chart), 'Service', 'a').spec.allocateLoadBalancerNodePorts).toBe(false);
   });
 
@@ -57,14 +55,12 @@ describe('NodePort and LoadBalancer Services', () => {
     ['a source range that is no CIDR', { serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.0/33'] }],
     ['an address without a prefix', { serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.1'] }],
   ])('SERVICE_INVALID: %s', (_what, extra) => {
-    const { chart, team } = teamChart({ quota: QuotaPreset.LARGE });
-    expectCode(() => new WebService(chart, 'api', { namespace: team, ...WEB, ...extra }), 'SERVICE_INVALID');
+    expectCode(() => teamWebService('api', extra, { quota: QuotaPreset.LARGE }), 'SERVICE_INVALID');
   });
 
   test('ANNOTATION_SECRET on a Service', () => {
-    const { chart, team } = teamChart({ quota: QuotaPreset.LARGE });
     expectCode(
-      () => new WebService(chart, 'api', { namespace: team, ...WEB, serviceAnnotations: { 'example.com/api-key': 'k-123' } }),
+      () => teamWebService('api', { serviceAnnotations: { 'example.com/api-key': 'k-123' } }, { quota: QuotaPreset.LARGE }),
       'ANNOTATION_SECRET',
     );
   });

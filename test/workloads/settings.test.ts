@@ -10,7 +10,7 @@ import {
   WebService,
   Worker,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, WEB, teamChart, issuesWithCode } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, WEB, teamChart, teamWebService, issuesWithCode } from '../helpers';
 
 /*
  * The settings users reach for (issue 12): each is typed, validated against
@@ -39,8 +39,7 @@ describe('gRPC probes', () => {
   });
 
   test('PORT_UNRESOLVED: a gRPC probe on a port the container does not declare', () => {
-    const { chart, team } = teamChart();
-    new WebService(chart, 'api', { namespace: team, ...WEB, readiness: Probe.grpc(9090) });
+    const { chart } = teamWebService('api', { readiness: Probe.grpc(9090) });
     expectCode(() => renderChart(chart), 'PORT_UNRESOLVED');
   });
 });

@@ -28,12 +28,11 @@ import {
   renderApp,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart, WEB, teamChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, renderChart, testChart, WEB, teamChart, teamWebService } from '../helpers';
 
 describe('WebService', () => {
   test('defaults snapshot', () => {
-    const { chart, team } = teamChart();
-    new WebService(chart, 'web', { namespace: team, ...WEB });
+    const { chart } = teamWebService('web');
     expect(renderChart(chart).filter((o) => o.metadata.namespace === 'shop' && o.metadata.name === 'web')).toMatchSnapshot();
   });
 
@@ -108,8 +107,7 @@ describe('WebService', () => {
   });
 
   test('sub-parts stay reachable and serviceDnsName is typed', () => {
-    const { chart, team } = teamChart();
-    const svc = new WebService(chart, 'web', { namespace: team, ...WEB, autoscaling: { maxReplicas: 5 } });
+    const { service: svc } = teamWebService('web', { autoscaling: { maxReplicas: 5 } });
     expect(svc.deployment.kind).toBe('Deployment');
     expect(svc.service.kind).toBe('Service');
     expect(svc.autoscaler?.kind).toBe('HorizontalPodAutoscaler');
@@ -134,8 +132,7 @@ describe('WebService', () => {
   });
 
   test('restricted security context, no token, /tmp emptyDir, pull Always, zero-downtime rollout, preStop', () => {
-    const { chart, team } = teamChart();
-    new WebService(chart, 'web', { namespace: team, ...WEB });
+    const { chart } = teamWebService('web');
     const d = find(renderChart(chart), 'Deployment', 'web');
     const pod = d.spec.template.spec;
     const c = pod.containers[0];
@@ -211,10 +208,7 @@ describe('WebService', () => {
   });
 
   test('canary: two Deployments behind one Service selector, weighted by replicas', () => {
-    const { chart, team } = teamChart();
-    const svc = new WebService(chart, 'web', {
-      namespace: team,
-      ...WEB,
+    const { chart, service: svc } = teamWebService('web', {
       replicas: 4,
       release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0', replicas: 1 }),
     });
@@ -233,10 +227,7 @@ describe('WebService', () => {
   });
 
   test('blue/green: the Service selects the active colour only', () => {
-    const { chart, team } = teamChart();
-    new WebService(chart, 'web', {
-      namespace: team,
-      ...WEB,
+    const { chart } = teamWebService('web', {
       release: Release.blueGreen({ active: Color.GREEN, idleImage: 'ghcr.io/acme/web:1.3.0' }),
     });
     const objects = renderChart(chart);
@@ -246,16 +237,14 @@ describe('WebService', () => {
   });
 
   test('recreate strategy has no surge', () => {
-    const { chart, team } = teamChart();
-    const svc = new WebService(chart, 'web', { namespace: team, ...WEB, replicas: 3, release: Release.recreate() });
+    const { chart, service: svc } = teamWebService('web', { replicas: 3, release: Release.recreate() });
     expect(find(renderChart(chart), 'Deployment', 'web').spec.strategy).toEqual({ type: 'Recreate' });
     expect(svc.maxPods).toBe(3);
   });
 
   test('sidecar, adapter, ambassador and init containers share the pod volumes', () => {
-    const { chart, team } = teamChart();
     const logs = Volume.emptyDir('logs');
-    const svc = new WebService(chart, 'web', { namespace: team, ...WEB, mounts: [{ volume: logs, path: '/var/log/app' }] });
+    const { chart, service: svc } = teamWebService('web', { mounts: [{ volume: logs, path: '/var/log/app' }] });
     svc.addSidecar({
       name: 'shipper',
       image: 'fluent/fluent-bit:3.1.4',
