@@ -7,6 +7,7 @@ import {
   PodSecurityLevel,
   QuotaPreset,
   TeamNamespace,
+  TeamNamespaceProps,
   renderApp,
   setClusterFacts,
   validateManifests,
@@ -14,33 +15,36 @@ import {
 import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, testChart } from '../helpers';
 
 describe('TeamNamespace', () => {
-  test('defaults snapshot', () => {
-    expect(renderNew(TeamNamespace, 'payments')).toMatchSnapshot();
-  });
-
-  test('all props snapshot', () => {
-    const objects = renderNew(TeamNamespace, 'Team', {
-      name: 'orders',
-      owner: 'orders-team',
-      quota: QuotaPreset.MEDIUM,
-      containerLimits: {
-        default: { cpu: '1', memory: '1Gi' },
-        defaultRequest: { cpu: '200m', memory: '256Mi' },
-        min: { cpu: '50m', memory: '32Mi' },
-        max: { cpu: '4', memory: '8Gi' },
-        maxLimitRequestRatio: { cpu: 10 },
+  test.each<[string, string, TeamNamespaceProps?]>([
+    // `undefined` written out: a row shorter than the callback's parameters would get jest's `done` instead.
+    ['defaults', 'payments', undefined],
+    [
+      'all props',
+      'Team',
+      {
+        name: 'orders',
+        owner: 'orders-team',
+        quota: QuotaPreset.MEDIUM,
+        containerLimits: {
+          default: { cpu: '1', memory: '1Gi' },
+          defaultRequest: { cpu: '200m', memory: '256Mi' },
+          min: { cpu: '50m', memory: '32Mi' },
+          max: { cpu: '4', memory: '8Gi' },
+          maxLimitRequestRatio: { cpu: 10 },
+        },
+        podSecurity: {
+          enforce: PodSecurityLevel.BASELINE,
+          audit: PodSecurityLevel.RESTRICTED,
+          warn: PodSecurityLevel.RESTRICTED,
+          version: 'v1.30',
+        },
+        access: { view: ['sre'], edit: ['orders-devs', 'orders-oncall'], admin: ['orders-leads'] },
+        holdsData: true,
+        labels: { 'example.com/cost-center': 'cc-42' },
       },
-      podSecurity: {
-        enforce: PodSecurityLevel.BASELINE,
-        audit: PodSecurityLevel.RESTRICTED,
-        warn: PodSecurityLevel.RESTRICTED,
-        version: 'v1.30',
-      },
-      access: { view: ['sre'], edit: ['orders-devs', 'orders-oncall'], admin: ['orders-leads'] },
-      holdsData: true,
-      labels: { 'example.com/cost-center': 'cc-42' },
-    });
-    expect(objects).toMatchSnapshot();
+    ],
+  ])('%s snapshot', (_what, id, props) => {
+    expect(renderNew(TeamNamespace, id, props)).toMatchSnapshot();
   });
 
   test('has a quota, a LimitRange, default-deny both ways, DNS allowed, PSA labels, a tokenless ServiceAccount', () => {
