@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Schedule } from '../../imports/velero.io';
 import { Problems } from '../core/errors';
 import { Annotations, componentLabels } from '../core/metadata';
-import { NameRule, isLabelKey, isLabelValue, nameIssue } from '../core/names';
+import { NameRule, checkedName, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
 import { enter, is } from '../core/shape';
@@ -83,12 +83,10 @@ export class BackupSchedule extends Construct {
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
     const problems = enter(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
-    this.namespace = props.veleroNamespace ?? DEFAULTS.veleroNamespace;
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.veleroNamespace ?? DEFAULTS.veleroNamespace, 'veleroNamespace');
     this.schedule = props.schedule ?? DEFAULTS.schedule;
     problems.addAll(
-      nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name),
-      nameIssue(NameRule.DNS1123_LABEL, 'veleroNamespace', this.namespace),
       cronScheduleIssue(this.schedule),
       props.storageLocation === undefined ? undefined : nameIssue(NameRule.DNS1123_SUBDOMAIN, 'storageLocation', props.storageLocation),
     );

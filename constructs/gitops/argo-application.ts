@@ -3,7 +3,7 @@ import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addCheck } from '../core/checks';
 import { Annotations, componentLabels } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, checkedName } from '../core/names';
 import { annotateForArgoCd } from './sync-annotations';
 import { enter, is } from '../core/shape';
 
@@ -87,16 +87,11 @@ export class ArgoApplication extends Construct {
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
     const problems = enter(scope, id, props, 'ArgoApplication', ARGO_APPLICATION_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
-    this.namespace = props.argoNamespace ?? DEFAULTS.argoNamespace;
-    const project = props.project ?? DEFAULTS.project;
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.argoNamespace ?? DEFAULTS.argoNamespace, 'argoNamespace');
+    const project = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.project ?? DEFAULTS.project, 'project');
     const revision = props.revision ?? DEFAULTS.revision;
     const server = props.destinationServer ?? DEFAULTS.destinationServer;
-    problems.addAll(
-      nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name),
-      nameIssue(NameRule.DNS1123_LABEL, 'argoNamespace', this.namespace),
-      nameIssue(NameRule.DNS1123_SUBDOMAIN, 'project', project),
-    );
     problems.check(!REPO_URL.test(props.repoUrl), {
       code: 'GITOPS_SOURCE_INVALID',
       field: 'repoUrl',

@@ -7,7 +7,7 @@ import { IssueInput, Problems } from '../core/errors';
 import { ResolvedCompute } from '../core/resources';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { Annotations, ENVIRONMENT_LABEL, componentLabels, setOwner } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, checkedName, nameIssue } from '../core/names';
 import { Cpu, Memory, Quantity, Storage } from '../core/quantity';
 import {
   CLAIM_LIMITS_SHAPE,
@@ -172,13 +172,11 @@ export class TeamNamespace extends Construct {
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
     const problems = enter(scope, id, props, 'TeamNamespace', TEAM_NAMESPACE_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
-    this.owner = props.owner ?? this.name;
+    this.name = checkedName(problems, NameRule.DNS1123_LABEL, props.name ?? id);
+    this.owner = checkedName(problems, NameRule.LABEL_VALUE, props.owner ?? this.name, 'owner');
     this.dnsSuffix = `${this.name}.svc.cluster.local`;
     this.holdsData = props.holdsData ?? false;
     this.production = clusterFactsOf(this).production ?? false;
-    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'name', this.name));
-    problems.addAll(nameIssue(NameRule.LABEL_VALUE, 'owner', this.owner));
     for (const [k, v] of Object.entries(props.labels ?? {})) {
       problems.addAll(nameIssue(NameRule.LABEL_KEY, `labels.${k}`, k), nameIssue(NameRule.LABEL_VALUE, `labels.${k}`, v));
       problems.check(k === ENVIRONMENT_LABEL, {

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterIssuer as ClusterIssuerModel } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { componentLabels } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, checkedName } from '../core/names';
 import { enter, is } from '../core/shape';
 
 /** ACME directories. */
@@ -47,8 +47,7 @@ export class ClusterIssuer extends Construct {
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
     const problems = enter(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
-    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
     problems.check(!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email), {
       code: 'ISSUER_INVALID',
       field: 'email',

@@ -7,7 +7,7 @@ import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
+import { NameRule, checkedName, isDns1123Subdomain } from '../core/names';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
 import { ipFamily, unusableAddressReason } from './ip-address';
 
@@ -86,10 +86,9 @@ export class ExternalService extends Construct {
   private constructor(scope: Construct, id: string, props: ExternalHostNameProps | ExternalAddressesProps, kind: 'hostname' | 'addresses') {
     const problems = enter(scope, id, props, 'ExternalService', EXTERNAL_SERVICE_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
-    this.namespace = props.namespace;
+    this.name = checkedName(problems, NameRule.DNS1035_LABEL, props.name ?? id);
+    this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.namespace, 'namespace');
     this.ports = props.ports;
-    problems.addAll(nameIssue(NameRule.DNS1035_LABEL, 'name', this.name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
     problems.check(props.ports.length === 0, {
       code: 'EXTERNAL_PORT_INVALID',
       field: 'ports',

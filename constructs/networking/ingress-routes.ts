@@ -7,7 +7,7 @@ import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
+import { NameRule, checkedName, isDns1123Subdomain } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
 import { ClusterIssuer } from './cluster-issuer';
 import { INetworkEndpoint, Peer, allowInto } from './network-intent';
@@ -172,11 +172,10 @@ export class IngressRoutes extends Construct {
   constructor(scope: Construct, id: string, props: IngressRoutesProps) {
     const problems = enter(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
     this.namespace = props.namespace;
     this.hosts = [...(props.host === undefined ? [] : [props.host]), ...(props.hosts ?? [])];
     this.host = this.hosts[0];
-    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
     problems.check(this.hosts.length === 0, {
       code: 'INGRESS_INVALID',
       field: 'hosts',

@@ -3,7 +3,7 @@ import { PriorityClass as PriorityClassModel } from 'kubernetes-models/schedulin
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, checkedName } from '../core/names';
 
 /** What a pod of this priority may do to lower-priority pods. */
 export enum PreemptionPolicy {
@@ -52,10 +52,9 @@ export class PriorityClass extends Construct {
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
     const problems = enter(scope, id, props, 'PriorityClass', PRIORITY_CLASS_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
     this.value = props.value;
     this.globalDefault = props.globalDefault === true;
-    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
     problems.check(this.name.startsWith('system-'), {
       code: 'PRIORITY_INVALID',
       field: 'name',

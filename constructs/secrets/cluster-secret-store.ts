@@ -5,7 +5,7 @@ import {
   ClusterSecretStoreSpecProviderAwsService,
 } from '../../imports/external-secrets.io';
 import { componentLabels } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, checkedName } from '../core/names';
 import { SecretBackend } from './secret-backend';
 import { enter, is } from '../core/shape';
 
@@ -53,8 +53,7 @@ export class ClusterSecretStore extends Construct {
   constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
     const problems = enter(scope, id, props, 'ClusterSecretStore', CLUSTER_SECRET_STORE_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
-    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
     problems.check(!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.awsRegion), {
       code: 'SECRET_STORE_INVALID',
       field: 'awsRegion',

@@ -8,7 +8,7 @@ import {
 import { addCheck } from '../core/checks';
 import { BlueprintError, IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, checkedName } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { SecretBackend, SecretBackendKind } from './secret-backend';
 import { checkArgs, enter, is } from '../core/shape';
@@ -104,13 +104,16 @@ export class SecretDeclaration extends Construct {
   constructor(scope: Construct, id: string, props: SecretDeclarationProps) {
     const problems = enter(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
-    this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    this.namespace = checkedName(
+      problems,
+      NameRule.DNS1123_LABEL,
+      props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace,
+      'namespace',
+    );
     this.keys = [...props.keys];
     this.version = props.version ?? '1';
     this.backend = props.backend ?? SecretBackend.of(this);
-    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
-    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
     problems.check(this.keys.length === 0, {
       code: 'SECRET_KEYS_INVALID',
       field: 'keys',

@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addCheck } from '../core/checks';
 import { componentLabels } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, checkedName } from '../core/names';
 import { Cpu, Memory, Storage, StorageInput } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
 import { AccessMode } from '../workloads/stateful-service';
@@ -54,11 +54,12 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
     const { problems, props: checked } = enterPartial(scope, id, props, 'PersistentVolumeClaim', PVC_SHAPE);
     super(scope, id);
     props = checked; // without the fields whose shape failed: the checks below skip them
-    this.name = props.name ?? id;
-    this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
-    problems.addAll(
-      nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name),
-      nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace),
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    this.namespace = checkedName(
+      problems,
+      NameRule.DNS1123_LABEL,
+      props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace,
+      'namespace',
     );
     const size = problems.attempt('size', () => Storage.of(props.size, { field: 'size' }));
     const modes = props.accessModes ?? [AccessMode.READ_WRITE_ONCE];

@@ -3,7 +3,7 @@ import { StorageClass as StorageClassModel } from 'kubernetes-models/storage.k8s
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, checkedName } from '../core/names';
 import { credentialIssues } from '../core/secret-patterns';
 import { NodeLabels } from '../scheduling/node-labels';
 
@@ -65,9 +65,8 @@ export class StorageClass extends Construct {
   constructor(scope: Construct, id: string, props: StorageClassProps) {
     const problems = enter(scope, id, props, 'StorageClass', STORAGE_CLASS_SHAPE);
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
-    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name));
     problems.check(!props.provisioner || !/^[a-zA-Z0-9]([-a-zA-Z0-9./]*[a-zA-Z0-9])?$/.test(props.provisioner), {
       code: 'STORAGE_INVALID',
       field: 'provisioner',
