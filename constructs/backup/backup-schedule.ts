@@ -5,6 +5,7 @@ import { Problems } from '../core/errors';
 import { Annotations, componentLabels } from '../core/metadata';
 import { NameRule, checkedName, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
+import { namespaceName } from '../namespace/namespace-name';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
 import { enter, is } from '../core/shape';
 
@@ -90,7 +91,7 @@ export class BackupSchedule extends Construct {
       cronScheduleIssue(this.schedule),
       props.storageLocation === undefined ? undefined : nameIssue(NameRule.DNS1123_SUBDOMAIN, 'storageLocation', props.storageLocation),
     );
-    this.includedNamespaces = props.namespaces.map((n) => (n instanceof TeamNamespace ? n.name : n));
+    this.includedNamespaces = props.namespaces.map(namespaceName);
     problems.check(this.includedNamespaces.length === 0, {
       code: 'BACKUP_NAMESPACES_INVALID',
       field: 'namespaces',

@@ -10,6 +10,7 @@ import { BlueprintError, IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, checkedName } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
+import { checkedNamespace } from '../namespace/namespace-name';
 import { SecretBackend, SecretBackendKind } from './secret-backend';
 import { checkArgs, enter, is } from '../core/shape';
 
@@ -105,12 +106,7 @@ export class SecretDeclaration extends Construct {
     const problems = enter(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
     super(scope, id);
     this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
-    this.namespace = checkedName(
-      problems,
-      NameRule.DNS1123_LABEL,
-      props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace,
-      'namespace',
-    );
+    this.namespace = checkedNamespace(problems, props.namespace);
     this.keys = [...props.keys];
     this.version = props.version ?? '1';
     this.backend = props.backend ?? SecretBackend.of(this);

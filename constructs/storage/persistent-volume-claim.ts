@@ -7,6 +7,7 @@ import { componentLabels } from '../core/metadata';
 import { NameRule, checkedName } from '../core/names';
 import { Cpu, Memory, Storage, StorageInput } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
+import { checkedNamespace } from '../namespace/namespace-name';
 import { AccessMode } from '../workloads/stateful-service';
 import { StorageClass } from './storage-class';
 
@@ -55,12 +56,7 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
     super(scope, id);
     props = checked; // without the fields whose shape failed: the checks below skip them
     this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
-    this.namespace = checkedName(
-      problems,
-      NameRule.DNS1123_LABEL,
-      props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace,
-      'namespace',
-    );
+    this.namespace = checkedNamespace(problems, props.namespace);
     const size = problems.attempt('size', () => Storage.of(props.size, { field: 'size' }));
     const modes = props.accessModes ?? [AccessMode.READ_WRITE_ONCE];
     problems.check(modes.length === 0, {
