@@ -201,16 +201,14 @@ export class TeamNamespace extends Construct {
       fix: "pin a version such as 'v1.28'",
     });
     for (const [role, groups] of Object.entries(props.access ?? {})) {
-      if (!Array.isArray(groups)) {
-        problems.add({
-          code: 'ACCESS_GROUP_INVALID',
-          field: `access.${role}`,
-          value: groups,
-          message: 'is not a list of groups',
-          fix: "pass e.g. ['payments-devs']",
-        });
-        continue;
-      }
+      const isList = problems.check(!Array.isArray(groups), {
+        code: 'ACCESS_GROUP_INVALID',
+        field: `access.${role}`,
+        value: groups,
+        message: 'is not a list of groups',
+        fix: "pass e.g. ['payments-devs']",
+      });
+      if (!isList) continue;
       for (const g of groups as string[]) {
         problems.check(typeof g !== 'string' || g.trim() === '', {
           code: 'ACCESS_GROUP_INVALID',
