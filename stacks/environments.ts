@@ -84,7 +84,16 @@ export interface ManagedDatabases {
 const manifests = 'https://github.com/acme/cluster-manifests.git';
 const access = { payments: { edit: ['payments-devs'], view: ['sre'] }, catalog: { edit: ['catalog-devs'], view: ['sre'] } };
 
+/** What every environment has in common; each one below states how it differs. */
+const common = {
+  cassandraReplicas: 3,
+  access,
+  gitops: { repoUrl: manifests },
+  secretStore: { name: 'aws-secrets-manager', awsRegion: 'eu-west-1' },
+} satisfies Partial<EnvironmentConfig>;
+
 export const dev: EnvironmentConfig = {
+  ...common,
   name: 'dev',
   replicas: 1,
   maxReplicas: 4,
@@ -94,13 +103,10 @@ export const dev: EnvironmentConfig = {
   host: 'dev.shop.example.com',
   monitoringTargets: 50,
   monitoringReplicas: 1,
-  cassandraReplicas: 3,
-  access,
-  gitops: { repoUrl: manifests },
-  secretStore: { name: 'aws-secrets-manager', awsRegion: 'eu-west-1' },
 };
 
 export const staging: EnvironmentConfig = {
+  ...common,
   name: 'staging',
   replicas: 2,
   maxReplicas: 6,
@@ -110,14 +116,11 @@ export const staging: EnvironmentConfig = {
   host: 'staging.shop.example.com',
   monitoringTargets: 200,
   monitoringReplicas: 1,
-  cassandraReplicas: 3,
-  access,
   nodeAllocatable: { cpu: '3920m', memory: '14Gi' },
-  gitops: { repoUrl: manifests },
-  secretStore: { name: 'aws-secrets-manager', awsRegion: 'eu-west-1' },
 };
 
 export const prod: EnvironmentConfig = {
+  ...common,
   name: 'prod',
   replicas: 3,
   maxReplicas: 20,
@@ -127,10 +130,10 @@ export const prod: EnvironmentConfig = {
   host: 'shop.example.com',
   monitoringTargets: 1700,
   monitoringReplicas: 2,
-  cassandraReplicas: 3,
   production: true,
   zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
   nodeAllocatable: { cpu: '7910m', memory: '29Gi' },
+  // Auditors may read prod as well.
   access: {
     payments: { edit: ['payments-devs'], view: ['sre', 'auditors'] },
     catalog: { edit: ['catalog-devs'], view: ['sre', 'auditors'] },
@@ -138,7 +141,6 @@ export const prod: EnvironmentConfig = {
   // Prod syncs from the production branch, promoted by merge; nightly backups kept 30 days.
   gitops: { repoUrl: manifests, revision: 'production' },
   backups: { schedule: '0 2 * * *', retention: Duration.days(30) },
-  secretStore: { name: 'aws-secrets-manager', awsRegion: 'eu-west-1' },
   // No single-pod database serves prod: the ledger and MySQL are managed (multi-AZ, backed up by their provider).
   managedDatabases: { ledger: 'ledger.payments.db.example.internal', helloworldDb: 'mysql.helloworld-db.db.example.internal' },
 };
