@@ -150,16 +150,14 @@ export class ConfigMap extends Construct {
         });
     }
     for (const [key, source] of entries('files')) {
-      if (key in data) {
-        problems.add({
-          code: 'CONFIG_KEY_DUPLICATE',
-          field: `files.${key}`,
-          value: key,
-          message: 'is both a literal and a file',
-          fix: 'rename one of them',
-        });
-        continue;
-      }
+      const distinct = problems.check(key in data, {
+        code: 'CONFIG_KEY_DUPLICATE',
+        field: `files.${key}`,
+        value: key,
+        message: 'is both a literal and a file',
+        fix: 'rename one of them',
+      });
+      if (!distinct) continue;
       if (source instanceof ConfigFile) {
         const read = readConfigFile(source);
         if ('text' in read) data[key] = read.text;
