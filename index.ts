@@ -20,6 +20,7 @@ export { type ComputeResources, type ContainerCompute, type ResolvedCompute } fr
 export { BlueprintChart, type BlueprintChartProps } from './constructs/core/blueprint-chart';
 export { type Check, addCheck } from './constructs/core/checks';
 export { type ClusterFacts } from './constructs/core/cluster-facts';
+export { AccessMode } from './constructs/core/access-mode';
 
 // Namespaces
 export {
@@ -155,7 +156,6 @@ export { DeploymentWorkload, type DeploymentWorkloadProps } from './constructs/w
 export { type ServicePort, WebService, type WebServiceProps } from './constructs/workloads/web-service';
 export { Worker, type WorkerProps } from './constructs/workloads/worker';
 export {
-  AccessMode,
   type ClaimRetention,
   ClaimRetentionPolicy,
   type ClaimTemplate,

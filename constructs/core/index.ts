@@ -6,3 +6,4 @@ export * from './resources';
 export * from './checks';
 export * from './blueprint-chart';
 export * from './cluster-facts';
+export * from './access-mode';

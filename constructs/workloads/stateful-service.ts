@@ -4,6 +4,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import type { IServiceSpec, IVolumeMount } from 'kubernetes-models/v1';
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupSchedule, backUpOnce } from '../backup/backup-schedule';
+import { AccessMode } from '../core/access-mode';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
@@ -21,20 +22,15 @@ import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps, podSelectorOf } from './workload';
 import { enter, extend, is } from '../core/shape';
 
+/** Moved to core (storage's claims use it too); still exported here for existing importers. */
+export { AccessMode };
+
 /** How pods start and stop. */
 export enum PodManagementPolicy {
   /** One at a time, in order (`name-0` first): what clustered databases expect. */
   ORDERED_READY = 'OrderedReady',
   /** All at once. */
   PARALLEL = 'Parallel',
-}
-
-/** Access modes of a claim. */
-export enum AccessMode {
-  READ_WRITE_ONCE = 'ReadWriteOnce',
-  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
-  READ_ONLY_MANY = 'ReadOnlyMany',
-  READ_WRITE_MANY = 'ReadWriteMany',
 }
 
 /** A per-pod volume claim (`volumeClaimTemplates`, which cdk8s-plus-28 lacks). */
