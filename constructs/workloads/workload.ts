@@ -13,7 +13,7 @@ import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, Problems } from '../core/errors';
 import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
-import { NameRule, labelValueIssue, nameIssue } from '../core/names';
+import { NameRule, labelValueIssue, objectNameIssues } from '../core/names';
 import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
@@ -173,8 +173,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     this.team = props.namespace instanceof TeamNamespace ? props.namespace : undefined;
     this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
     this.qos = props.qos ?? Qos.BURSTABLE;
-    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'name', this.name));
-    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace));
+    problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
     this.podSelector = podSelectorOf(this.name);
     problems.addAll(labelValueIssue('version', props.version), labelValueIssue('component', props.component));
     this.labels = componentLabels({
