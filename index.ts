@@ -21,6 +21,7 @@ export { BlueprintChart, type BlueprintChartProps } from './constructs/core/blue
 export { type Check, addCheck } from './constructs/core/checks';
 export { type ClusterFacts } from './constructs/core/cluster-facts';
 export { AccessMode } from './constructs/core/access-mode';
+export { type NamedPort } from './constructs/core/ports';
 
 // Namespaces
 export {

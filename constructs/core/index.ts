@@ -7,3 +7,4 @@ export * from './checks';
 export * from './blueprint-chart';
 export * from './cluster-facts';
 export * from './access-mode';
+export * from './ports';

@@ -10,6 +10,7 @@ import { checkArgs, checkShape, is } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
+import { NamedPort } from '../core/ports';
 import { COMPUTE_SHAPE, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
@@ -108,11 +109,8 @@ export enum Qos {
   BEST_EFFORT = 'BestEffort',
 }
 
-/** A named container port. */
-export interface ContainerPort {
-  /** IANA-style name (≤ 15 chars, e.g. `http`), used by Services and probes. */
-  readonly name: string;
-  readonly port: number;
+/** A named container port; the name is IANA-style (≤ 15 chars, e.g. `http`), used by Services and probes. */
+export interface ContainerPort extends NamedPort {
   /** @default Protocol.TCP */
   readonly protocol?: Protocol;
 }

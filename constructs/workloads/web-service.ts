@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Service } from 'kubernetes-models/v1/Service';
 import { Problems } from '../core/errors';
 import { modelObject } from '../core/model-object';
+import { NamedPort } from '../core/ports';
 import { NameRule, nameIssue } from '../core/names';
 import { isIP } from 'net';
 import { annotationIssues } from '../core/annotations';
@@ -11,11 +12,8 @@ import { ContainerProps, Hook, Probe } from './container';
 import { entered, extend, is } from '../core/shape';
 import { DEPLOYMENT_WORKLOAD_SHAPE, DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 
-/** A Service port. */
-export interface ServicePort {
-  readonly name: string;
-  /** The port clients use. */
-  readonly port: number;
+/** A Service port: `port` is the one clients use. */
+export interface ServicePort extends NamedPort {
   /** The container port, by name. @default - `name` */
   readonly targetPort?: string;
 }
