@@ -8,7 +8,7 @@ import { NameRule, checkedName } from '../core/names';
 import { Cpu, Memory, Storage, StorageInput } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
 import { checkedNamespace } from '../namespace/namespace-name';
-import { AccessMode } from '../workloads/stateful-service';
+import { AccessMode } from '../core/access-mode';
 import { StorageClass } from './storage-class';
 
 /** Props of a `PersistentVolumeClaim`. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims */

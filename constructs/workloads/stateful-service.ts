@@ -22,9 +22,6 @@ import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps, podSelectorOf } from './workload';
 import { enter, extend, is } from '../core/shape';
 
-/** Moved to core (storage's claims use it too); still exported here for existing importers. */
-export { AccessMode };
-
 /** How pods start and stop. */
 export enum PodManagementPolicy {
   /** One at a time, in order (`name-0` first): what clustered databases expect. */
