@@ -79,7 +79,7 @@ export interface ClusterPlatformProps {
 }
 
 /** The shape of the props (checked at entry; each part checks its own props). */
-const CLUSTER_PLATFORM_SHAPE = is.object(
+const CLUSTER_PLATFORM_SHAPE = is.props<ClusterPlatformProps>(
   {
     environment: is.string,
     teams: is.list(is.object({ name: is.string, quota: is.any, access: is.any, holdsData: is.boolean }, ['name'])),

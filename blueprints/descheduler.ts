@@ -17,7 +17,7 @@ export interface DeschedulerProps {
 }
 
 /** The shape of the props (checked at entry). */
-const DESCHEDULER_SHAPE = is.object(
+const DESCHEDULER_SHAPE = is.props<DeschedulerProps>(
   {
     namespace: is.instance(TeamNamespace),
     schedule: is.string,

@@ -92,7 +92,7 @@ const DEFAULTS = {
 } as const;
 
 /** The shape of the props (checked at entry). */
-const MONITORING_SHAPE = is.object(
+const MONITORING_SHAPE = is.props<MonitoringProps>(
   {
     namespace: is.instance(TeamNamespace),
     targets: is.number,

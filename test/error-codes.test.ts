@@ -193,6 +193,7 @@ const TRIGGERS: Record<string, Trigger> = {
   // workloads
   ID_INVALID: () => new Worker(chart().chart, '' as never, { namespace: 'n', image }),
   PROPS_INVALID: () => new ConfigMap(chart().chart, 'c', null as never),
+  PROPS_UNKNOWN: () => web({ replica: 3 } as never),
   IMAGE_UNPINNED: () => web({ release: Release.canary({ image: 'nginx' }) }),
   REPLICAS_INVALID: () => web({ replicas: 0 }),
   STRATEGY_INVALID: () => web({ release: Release.rolling({ maxSurge: 0, maxUnavailable: 0 }) }),

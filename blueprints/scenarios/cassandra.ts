@@ -20,7 +20,7 @@ export interface CassandraProps {
 const CASSANDRA_UID = 999;
 
 /** The shape of the props (checked at entry). */
-const CASSANDRA_SHAPE = is.object(
+const CASSANDRA_SHAPE = is.props<CassandraProps>(
   {
     namespace: is.instance(TeamNamespace),
     replicas: is.number,

@@ -19,7 +19,7 @@ export interface ExternalDatabaseProps {
 }
 
 /** The shape of the props (checked at entry). */
-const EXTERNAL_DATABASE_SHAPE = is.object(
+const EXTERNAL_DATABASE_SHAPE = is.props<ExternalDatabaseProps>(
   {
     namespace: is.instance(TeamNamespace),
     hostName: is.string,

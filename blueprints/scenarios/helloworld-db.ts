@@ -67,7 +67,7 @@ export interface HelloworldDbProps {
 }
 
 /** The shape of the props (checked at entry). */
-const HELLOWORLD_DB_SHAPE = is.object(
+const HELLOWORLD_DB_SHAPE = is.props<HelloworldDbProps>(
   {
     namespace: is.instance(TeamNamespace),
     replicas: is.number,

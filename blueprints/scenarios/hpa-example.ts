@@ -17,7 +17,7 @@ export interface HpaExampleProps {
 }
 
 /** The shape of the props (checked at entry). */
-const HPA_EXAMPLE_SHAPE = is.object(
+const HPA_EXAMPLE_SHAPE = is.props<HpaExampleProps>(
   {
     namespace: is.instance(TeamNamespace),
     maxReplicas: is.number,

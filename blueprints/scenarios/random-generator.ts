@@ -35,7 +35,7 @@ export interface RandomGeneratorProps {
 const RUNNER = ['java', '-cp', '/opt', 'RandomRunner', '/tmp/numbers.txt', '10000'];
 
 /** The shape of the props (checked at entry). */
-const RANDOM_GENERATOR_SHAPE = is.object(
+const RANDOM_GENERATOR_SHAPE = is.props<RandomGeneratorProps>(
   {
     namespace: is.instance(TeamNamespace),
     image: is.string,

@@ -28,7 +28,7 @@ export const REVERSE_PROXY_CONF = `server {
 `;
 
 /** The shape of the props (checked at entry). */
-const REVERSE_PROXY_SHAPE = is.object(
+const REVERSE_PROXY_SHAPE = is.props<ReverseProxyProps>(
   {
     namespace: is.instance(TeamNamespace),
     replicas: is.number,

@@ -46,7 +46,7 @@ function goDuration(minutes: number): string {
 }
 
 /** The shape of the props (checked at entry). */
-const BACKUP_SCHEDULE_SHAPE = is.object(
+const BACKUP_SCHEDULE_SHAPE = is.props<BackupScheduleProps>(
   {
     namespaces: is.list(is.either(is.instance(TeamNamespace), is.string)),
     name: is.string,

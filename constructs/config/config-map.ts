@@ -38,7 +38,7 @@ export interface ConfigFileOptions {
  * The shape of the props (checked at entry). Entry values are judged by the
  * ConfigMap's own checks (CONFIG_VALUE_INVALID), which say more than a shape.
  */
-const CONFIG_MAP_SHAPE = is.object({
+const CONFIG_MAP_SHAPE = is.props<ConfigMapProps>({
   namespace: is.string,
   name: is.string,
   data: is.map(is.any),

@@ -43,7 +43,7 @@ export interface BlueprintChartProps extends Omit<ChartProps, 'namespace'> {
 }
 
 /** The shape of the props (checked at entry). */
-const BLUEPRINT_CHART_SHAPE = is.object({
+const BLUEPRINT_CHART_SHAPE = is.props<BlueprintChartProps>({
   owner: is.string,
   partOf: is.string,
   nodeAllocatable: COMPUTE_SHAPE,

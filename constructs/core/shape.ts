@@ -144,6 +144,16 @@ export const is = {
   },
 
   /**
+   * The shape of a construct's props `P`: a field for every prop of `P`, which
+   * the compiler holds to the interface (a prop added without its shape does
+   * not compile), so the entry check can refuse a key that is no prop
+   * (`PROPS_UNKNOWN`: a typo would otherwise be dropped in silence).
+   */
+  props<P>(fields: PropsFields<P>, required: readonly (keyof P & string)[] = []): ObjectShape<P> {
+    return is.object(fields, required) as ObjectShape<P>;
+  },
+
+  /**
    * An object with these fields. A field that is `undefined` is left to the
    * construct (its default, or its own "missing" issue) unless listed in `required`.
    */
@@ -176,14 +186,60 @@ function itemIssues(shape: Shape, value: unknown, field: string): IssueInput[] {
 }
 
 /** An object shape, extensible by subclasses' props. */
-export interface ObjectShape extends Shape {
+export interface ObjectShape<P = unknown> extends Shape {
   readonly fields: Readonly<Record<string, Shape>>;
   readonly required: readonly string[];
+  /** The props type the fields describe (for the compiler only; never set). */
+  readonly props?: P;
 }
 
-/** `base` with more fields (a subclass's props). */
-export function extend(base: ObjectShape, fields: Readonly<Record<string, Shape>>, required: readonly string[] = []): ObjectShape {
-  return is.object({ ...base.fields, ...fields }, [...base.required, ...required]);
+/** A shape for each prop of `P`, none left out and none added. */
+export type PropsFields<P> = { readonly [K in keyof P]-?: Shape };
+
+/** `base` with a field for each prop `P` adds to `B` (a subclass's props), and any of `B`'s it shapes anew. */
+export function extend<P, B>(
+  base: ObjectShape<B>,
+  fields: PropsFields<Omit<P, keyof B>> & { readonly [K in keyof B & keyof P]?: Shape },
+  required: readonly (keyof P & string)[] = [],
+): ObjectShape<P> {
+  return is.object({ ...base.fields, ...fields }, [...base.required, ...required]) as ObjectShape<P>;
+}
+
+/**
+ * `PROPS_UNKNOWN` for each key of `props` that `shape` does not name: a typo
+ * (`replica`) or a prop of another construct, which would otherwise be
+ * dropped without a word. The fix names the closest prop.
+ */
+function unknownKeys(props: unknown, shape: Shape, construct: string): IssueInput[] {
+  if (!isRecord(props) || !('fields' in shape)) return [];
+  const known = Object.keys((shape as ObjectShape).fields);
+  return entriesOf(props)
+    .filter(([k, v]) => v !== undefined && v !== UNREADABLE && !known.includes(k))
+    .map(([k, v]) => {
+      const near = closest(k, known);
+      return {
+        code: 'PROPS_UNKNOWN',
+        field: credentialIn(k) ? '<redacted>' : k,
+        value: received(v),
+        message: `is not a prop of ${construct}`,
+        fix: near ? `did you mean '${near}'?` : `remove it; the props are ${known.join(', ')}`,
+      };
+    });
+}
+
+/** The name in `names` nearest to `key` (case aside, at most a third of its letters off), if any. */
+function closest(key: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length];
+  };
+  const scored = names.map((n) => [n, distance(key.toLowerCase(), n.toLowerCase())] as const).sort((x, y) => x[1] - y[1]);
+  return scored.length && scored[0][1] <= Math.max(1, Math.floor(key.length / 3)) ? scored[0][0] : undefined;
 }
 
 /**
@@ -227,6 +283,7 @@ export function checkArgs(where: string, ...args: Arg[]): void {
 export function enter(scope: unknown, id: unknown, props: unknown, construct: string, shape: Shape): Problems {
   const { at, issues } = placeOf(scope, id, construct);
   issues.push(...(props === undefined || props === null ? [invalid('', props, shape.expected)] : shape.issuesOf(props, '')));
+  issues.push(...unknownKeys(props, shape, construct));
   if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
   return new Problems(at, construct);
 }
@@ -256,7 +313,7 @@ export function enterPartial<T extends object>(
   } catch (e) {
     if (!(e instanceof BlueprintError) || !isRecord(props) || e.issues.some((i) => i.code === 'ID_INVALID')) throw e;
   }
-  const issues = shape.issuesOf(props, '');
+  const issues = [...shape.issuesOf(props, ''), ...unknownKeys(props, shape, construct)];
   const failed = new Set(issues.map((i) => fieldRoot(i.field)));
   const kept: Record<string, unknown> = {};
   for (const [k, v] of [...entriesOf(props), ...Object.keys(shape.fields).map((k) => [k, read(props, k)] as const)])

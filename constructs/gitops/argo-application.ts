@@ -45,7 +45,7 @@ const REPO_URL = /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+@[^\s/]+\/\S+|[\w.-]+@[\w.
 const annotatedApps = new WeakSet<IConstruct>();
 
 /** The shape of the props (checked at entry). */
-const ARGO_APPLICATION_SHAPE = is.object(
+const ARGO_APPLICATION_SHAPE = is.props<ArgoApplicationProps>(
   {
     repoUrl: is.string,
     path: is.string,

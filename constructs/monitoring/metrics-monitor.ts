@@ -46,7 +46,7 @@ export interface MetricsMonitorProps extends Omit<MetricsOptions, 'scrapedBy'> {
 const DEFAULTS = { path: '/metrics' } as const;
 
 /** The shape of the props (checked at entry). */
-const METRICS_MONITOR_SHAPE = is.object(
+const METRICS_MONITOR_SHAPE = is.props<MetricsMonitorProps>(
   {
     name: is.string,
     namespace: is.string,

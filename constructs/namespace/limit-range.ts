@@ -81,7 +81,7 @@ export const CONTAINER_LIMITS_SHAPE = is.object({
 export const CLAIM_LIMITS_SHAPE = is.object({ min: is.any, max: is.any });
 
 /** The shape of the props (checked at entry; quantities are judged by their parsers). */
-const LIMIT_RANGE_SHAPE = is.object({
+const LIMIT_RANGE_SHAPE = is.props<LimitRangeProps>({
   namespace: is.string,
   name: is.string,
   container: CONTAINER_LIMITS_SHAPE,

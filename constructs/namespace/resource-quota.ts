@@ -218,7 +218,7 @@ const QUOTA_LIMITS_SHAPE = is.either(
 );
 
 /** The shape of the props (checked at entry). */
-const RESOURCE_QUOTA_SHAPE = is.object({
+const RESOURCE_QUOTA_SHAPE = is.props<ResourceQuotaProps>({
   namespace: is.string,
   name: is.string,
   limits: QUOTA_LIMITS_SHAPE,

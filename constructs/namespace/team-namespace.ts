@@ -129,7 +129,7 @@ const DEFAULTS = {
 
 const LEVEL = is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel');
 /** The shape of `TeamNamespaceProps` (quantities keep their own typed checks). */
-const TEAM_NAMESPACE_SHAPE = is.object({
+const TEAM_NAMESPACE_SHAPE = is.props<TeamNamespaceProps>({
   name: is.string,
   owner: is.string,
   quota: is.either(is.instance(QuotaPreset), is.object({ pods: is.number })),

@@ -25,7 +25,7 @@ export interface ClusterIssuerProps {
 }
 
 /** The shape of the props (checked at entry). */
-const CLUSTER_ISSUER_SHAPE = is.object(
+const CLUSTER_ISSUER_SHAPE = is.props<ClusterIssuerProps>(
   {
     name: is.string,
     email: is.string,

@@ -41,7 +41,7 @@ export interface ExternalAddressesProps extends ExternalServiceBaseProps {
 }
 
 /** The shape of the props (checked at entry). */
-const EXTERNAL_SERVICE_SHAPE = is.object(
+const EXTERNAL_SERVICE_SHAPE = is.props<ExternalHostNameProps & ExternalAddressesProps>(
   {
     namespace: is.string,
     name: is.string,

@@ -100,7 +100,7 @@ const ROUTE_SHAPE = is.object(
 );
 
 /** The shape of the props (checked at entry). */
-const INGRESS_ROUTES_SHAPE = is.object({
+const INGRESS_ROUTES_SHAPE = is.props<IngressRoutesProps>({
   namespace: is.string,
   name: is.string,
   host: is.string,

@@ -39,7 +39,7 @@ export function resolvePodCount(count: PodCount | string, total: number): number
 }
 
 /** The shape of the props (checked at entry). */
-const PDB_SHAPE = is.object(
+const PDB_SHAPE = is.props<PodDisruptionBudgetProps>(
   {
     namespace: is.string,
     name: is.string,

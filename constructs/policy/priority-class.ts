@@ -26,7 +26,7 @@ export interface PriorityClassProps {
 }
 
 /** The shape of the props (checked at entry). */
-const PRIORITY_CLASS_SHAPE = is.object({
+const PRIORITY_CLASS_SHAPE = is.props<PriorityClassProps>({
   name: is.string,
   value: is.number,
   globalDefault: is.boolean,

@@ -36,7 +36,7 @@ export interface ServiceAccountProps {
 }
 
 /** The shape of the props (checked at entry). */
-const SERVICE_ACCOUNT_SHAPE = is.object({ namespace: is.string, name: is.string });
+const SERVICE_ACCOUNT_SHAPE = is.props<ServiceAccountProps>({ namespace: is.string, name: is.string, mountToken: is.boolean });
 /** The shape of the rules `grant` and `grantClusterWide` take. */
 const RULES_SHAPE = is.list(
   is.object(

@@ -50,7 +50,7 @@ function quantities<T>(r: ResolvedCompute, make: (v: string) => T): Record<strin
 }
 
 /** The shape of the props (checked at entry). */
-const VERTICAL_AUTOSCALER_SHAPE = is.object(
+const VERTICAL_AUTOSCALER_SHAPE = is.props<VerticalAutoscalerProps>(
   {
     target: is.object(
       { name: is.string, namespace: is.string, scaleTarget: is.object({}), horizontalResourceMetrics: is.list(is.string) },

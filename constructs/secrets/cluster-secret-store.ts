@@ -31,7 +31,7 @@ export interface ClusterSecretStoreProps {
 }
 
 /** The shape of the props (checked at entry). */
-const CLUSTER_SECRET_STORE_SHAPE = is.object(
+const CLUSTER_SECRET_STORE_SHAPE = is.props<ClusterSecretStoreProps>(
   {
     name: is.string,
     awsRegion: is.string,

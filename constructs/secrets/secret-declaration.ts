@@ -70,7 +70,7 @@ function camel(s: string): string {
 }
 
 /** The shape of the props (checked at entry). */
-const SECRET_DECLARATION_SHAPE = is.object(
+const SECRET_DECLARATION_SHAPE = is.props<SecretDeclarationProps>(
   {
     namespace: is.either(is.instance(TeamNamespace), is.string),
     name: is.string,

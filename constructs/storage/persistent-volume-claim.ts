@@ -26,7 +26,7 @@ export interface PersistentVolumeClaimProps {
 }
 
 /** The shape of the props (checked at entry; the size is judged by its parser). */
-const PVC_SHAPE = is.object(
+const PVC_SHAPE = is.props<PersistentVolumeClaimProps>(
   {
     namespace: is.either(is.instance(TeamNamespace), is.string),
     name: is.string,

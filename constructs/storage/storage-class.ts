@@ -42,7 +42,7 @@ export interface StorageClassProps {
 }
 
 /** The shape of the props (checked at entry). */
-const STORAGE_CLASS_SHAPE = is.object({
+const STORAGE_CLASS_SHAPE = is.props<StorageClassProps>({
   name: is.string,
   provisioner: is.string,
   parameters: is.map(is.string),

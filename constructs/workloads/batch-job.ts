@@ -91,7 +91,7 @@ export interface JobProps extends WorkloadProps {
 }
 
 /** The shape of `JobProps`. */
-export const JOB_SHAPE = extend(WORKLOAD_SHAPE, {
+export const JOB_SHAPE = extend<JobProps, WorkloadProps>(WORKLOAD_SHAPE, {
   pattern: is.instance(JobPattern),
   backoffLimit: is.number,
   activeDeadline: is.instance(Duration),

@@ -306,7 +306,7 @@ export interface ProbeOptOut {
 }
 
 /** The shape of `ContainerProps` (quantities, images and mounts' volumes keep their own typed checks). */
-export const CONTAINER_SHAPE = is.object({
+export const CONTAINER_SHAPE = is.props<ContainerProps>({
   name: is.string,
   image: is.any,
   command: is.list(is.string),

@@ -36,7 +36,7 @@ const SCALING_RULES = is.object({
 });
 
 /** The shape of `DeploymentWorkloadProps`. */
-export const DEPLOYMENT_WORKLOAD_SHAPE = extend(WORKLOAD_SHAPE, {
+export const DEPLOYMENT_WORKLOAD_SHAPE = extend<DeploymentWorkloadProps, WorkloadProps>(WORKLOAD_SHAPE, {
   replicas: is.number,
   autoscaling: is.object({
     minReplicas: is.number,

@@ -43,7 +43,7 @@ export interface NodeAgentProps extends WorkloadProps {
   readonly expectedNodes?: number;
 }
 
-const NODE_AGENT_SHAPE = extend(WORKLOAD_SHAPE, {
+const NODE_AGENT_SHAPE = extend<NodeAgentProps, WorkloadProps>(WORKLOAD_SHAPE, {
   tolerateControlPlane: is.boolean,
   maxUnavailable: is.any,
   systemNodeCritical: is.boolean,

@@ -36,7 +36,7 @@ export interface ScheduledJobProps extends JobProps {
   readonly suspend?: boolean;
 }
 
-const SCHEDULED_JOB_SHAPE = extend(JOB_SHAPE, {
+const SCHEDULED_JOB_SHAPE = extend<ScheduledJobProps, JobProps>(JOB_SHAPE, {
   schedule: is.any,
   timeZone: is.string,
   concurrencyPolicy: is.oneOf(Object.values(ConcurrencyPolicy), 'ConcurrencyPolicy'),

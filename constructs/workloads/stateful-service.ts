@@ -86,7 +86,7 @@ export interface StatefulServiceProps extends WorkloadProps {
   readonly noStorageReason?: string;
 }
 
-const STATEFUL_SERVICE_SHAPE = extend(WORKLOAD_SHAPE, {
+const STATEFUL_SERVICE_SHAPE = extend<StatefulServiceProps, WorkloadProps>(WORKLOAD_SHAPE, {
   replicas: is.number,
   claims: is.list(
     is.object(

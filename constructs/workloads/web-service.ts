@@ -59,7 +59,7 @@ export interface WebServiceProps extends DeploymentWorkloadProps {
 
 const DEFAULTS = { preStopSeconds: 5 } as const;
 
-const WEB_SERVICE_SHAPE = extend(DEPLOYMENT_WORKLOAD_SHAPE, {
+const WEB_SERVICE_SHAPE = extend<WebServiceProps, DeploymentWorkloadProps>(DEPLOYMENT_WORKLOAD_SHAPE, {
   servicePorts: is.list(is.object({ name: is.string, port: is.number, targetPort: is.string }, ['name', 'port'])),
   sessionAffinity: is.boolean,
   serviceType: is.oneOf(Object.values(ServiceType), 'ServiceType'),

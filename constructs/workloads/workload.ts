@@ -117,7 +117,7 @@ export function podSelectorOf(name: string): Readonly<Record<string, string>> {
 }
 
 /** The shape of `WorkloadProps` (the main container's props included). */
-export const WORKLOAD_SHAPE = extend(CONTAINER_SHAPE, {
+export const WORKLOAD_SHAPE = extend<WorkloadProps, ContainerProps>(CONTAINER_SHAPE, {
   namespace: is.either(is.instance(TeamNamespace), is.string),
   name: is.string,
   qos: is.oneOf(Object.values(Qos), 'Qos'),

@@ -16,8 +16,14 @@ describe('BlueprintChart', () => {
   });
 
   test('a chart namespace never reaches cluster-scoped objects; an explicit one is a typed error, not edited away', () => {
+    // From JavaScript, a chart namespace is refused (it would be stamped on cluster-scoped kinds too).
+    const refused = expectCode(
+      () => new BlueprintChart(Testing.app(), 'c', { owner: 'platform', namespace: 'oops' } as any),
+      'PROPS_UNKNOWN',
+    );
+    expect(refused).toMatchObject({ field: 'namespace', value: 'oops', construct: 'BlueprintChart' });
     const app = Testing.app();
-    const chart = new BlueprintChart(app, 'c', { owner: 'platform', namespace: 'oops' } as any);
+    const chart = new BlueprintChart(app, 'c', { owner: 'platform' });
     expect(chart.namespace).toBeUndefined();
     new ApiObject(chart, 'pc', {
       apiVersion: 'scheduling.k8s.io/v1',

@@ -99,6 +99,41 @@ describe('PROPS_INVALID: every prop is checked against its shape at the entry', 
   });
 });
 
+describe('PROPS_UNKNOWN: a key that is no prop is refused, not dropped', () => {
+  test('a typo names the prop it is closest to', () => {
+    const { chart } = testChart();
+    const issue = expectCode(() => new Worker(chart, 'w', { namespace: 'team', image, replica: 3 } as never), 'PROPS_UNKNOWN');
+    expect(issue).toMatchObject({ field: 'replica', value: 3, construct: 'Worker', path: 'test/w' });
+    expect(issue.fix).toBe("did you mean 'replicas'?");
+    expect(expectCode(() => new PriorityClass(chart, 'p', { value: 1, GlobalDefault: true } as never), 'PROPS_UNKNOWN').fix).toBe(
+      "did you mean 'globalDefault'?",
+    );
+    expect(chart.node.tryFindChild('w')).toBeUndefined();
+  });
+
+  test('a key far from every prop lists the props; one that looks like a credential is not echoed', () => {
+    const { chart } = testChart();
+    const far = expectCode(() => new StorageClass(chart, 's', { provisioner: 'ebs.csi.aws.com', team: 'x' } as never), 'PROPS_UNKNOWN');
+    expect(far.fix).toMatch(/^remove it; the props are name, provisioner, /);
+    const err = catchBlueprintError(() => new StorageClass(chart, 't', { provisioner: 'ebs.csi.aws.com', [AWS_KEY]: AWS_KEY } as never));
+    expect(err.issues[0]).toMatchObject({ code: 'PROPS_UNKNOWN', field: '<redacted>', value: '<redacted>' });
+    expect(err.message + JSON.stringify(err.issues)).not.toContain('Q7CANARY');
+  });
+
+  test('reported together with every other issue of the construct; an undefined key is no key', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new WebService(chart, 'web', { namespace: 5, image, replicsa: 2, servicePort: [] } as never));
+    expect(err.issues.map((i) => `${i.code} ${i.field}`).sort()).toEqual([
+      'PROPS_INVALID namespace',
+      'PROPS_UNKNOWN replicsa',
+      'PROPS_UNKNOWN servicePort',
+    ]);
+    const partial = catchBlueprintError(() => new ConfigMap(chart, 'c', { namespace: 'team', data: { a: 'b' }, file: 'x' } as never));
+    expect(partial.issues.map((i) => `${i.code} ${i.field} ${i.fix}`)).toEqual(["PROPS_UNKNOWN file did you mean 'files'?"]);
+    expect(() => new Worker(chart, 'ok', { namespace: 'team', image, replica: undefined } as never)).not.toThrow();
+  });
+});
+
 describe('ID_INVALID', () => {
   test.each([['__proto__'], ['constructor'], ['toString']])('%s, a name of every JavaScript object', (id) => {
     const { chart } = testChart();
