@@ -82,7 +82,7 @@ export interface ClusterPlatformProps {
 const CLUSTER_PLATFORM_SHAPE = is.props<ClusterPlatformProps>(
   {
     environment: is.string,
-    teams: is.list(is.object({ name: is.string, quota: is.any, access: is.any, holdsData: is.boolean }, ['name'])),
+    teams: is.list(is.props<PlatformTeam>({ name: is.string, quota: is.any, access: is.any, holdsData: is.boolean }, ['name'])),
     nodeAllocatable: COMPUTE_SHAPE,
     provisioner: is.string,
     zones: is.list(is.string),

@@ -101,7 +101,7 @@ const MONITORING_SHAPE = is.props<MonitoringProps>(
     retention: is.instance(Duration),
     replicas: is.number,
     storageClass: is.instance(StorageClass),
-    recordingRules: is.list(is.object({ record: is.string, expr: is.string }, ['record', 'expr'])),
+    recordingRules: is.list(is.props<RecordingRule>({ record: is.string, expr: is.string }, ['record', 'expr'])),
     federate: is.list(is.string),
     resources: is.any,
     image: is.string,

@@ -39,7 +39,7 @@ export function prometheusStorage(input: PrometheusSizingInput): PrometheusSizin
   checkArgs('prometheusStorage', [
     'input',
     input,
-    is.object(
+    is.props<PrometheusSizingInput>(
       {
         targets: is.number,
         seriesPerTarget: is.number,

@@ -33,6 +33,7 @@ const INTERNAL = new Set([
   'CONTAINER_SHAPE',
   'DEPLOYMENT_WORKLOAD_SHAPE',
   'JOB_SHAPE',
+  'QUOTA_LIMITS_SHAPE',
   'PLACEMENT_SHAPE',
   'WORKLOAD_SHAPE',
   // Entry shapes and the collection of errors across parts (constructs/core/shape.ts, errors.ts).

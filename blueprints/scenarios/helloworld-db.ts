@@ -78,7 +78,7 @@ const HELLOWORLD_DB_SHAPE = is.props<HelloworldDbProps>(
     storageClass: is.either(is.instance(StorageClass), is.string),
     databaseReplicas: is.number,
     serviceType: is.oneOf(Object.values(ServiceType), 'ServiceType'),
-    managedDatabase: is.object({ hostName: is.string }, ['hostName']),
+    managedDatabase: is.props<HelloworldDbManagedDatabase>({ hostName: is.string }, ['hostName']),
   },
   ['namespace'],
 );

@@ -115,7 +115,7 @@ export class ConfigMap extends Construct {
    * are read: `/proc/self/environ`, devices, FIFOs and symlinks leading out are refused.
    */
   public static file(filePath: string, options: ConfigFileOptions = {}): ConfigFile {
-    checkArgs('ConfigMap.file', ['options', options, is.object({ root: is.string }), 'optional']);
+    checkArgs('ConfigMap.file', ['options', options, is.props<ConfigFileOptions>({ root: is.string }), 'optional']);
     return new ConfigFile(filePath, options.root);
   }
 

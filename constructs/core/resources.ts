@@ -23,7 +23,7 @@ export interface ContainerCompute extends ComputeResources {
 }
 
 /** The shape of a `ComputeResources` or `ContainerCompute` (the amounts are judged by the quantity parsers). */
-export const COMPUTE_SHAPE = is.object({ cpu: is.any, memory: is.any, ephemeralStorage: is.any });
+export const COMPUTE_SHAPE = is.props<ContainerCompute>({ cpu: is.any, memory: is.any, ephemeralStorage: is.any });
 
 /** CPU, memory and ephemeral-storage amounts, parsed. */
 export interface ResolvedCompute {

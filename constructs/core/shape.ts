@@ -113,7 +113,12 @@ export const is = {
     const expected = shapes.map((s) => s.expected).join(' or ');
     return {
       expected,
-      issuesOf: (v, field) => (shapes.some((s) => s.issuesOf(v, field).length === 0) ? [] : [invalid(field, v, expected)]),
+      issuesOf: (v, field) => {
+        if (shapes.some((s) => s.issuesOf(v, field).length === 0)) return [];
+        // An object meant for the one object shape among them: say which of its fields is wrong.
+        const objects = shapes.filter((s) => 'fields' in s);
+        return isRecord(v) && objects.length === 1 ? objects[0].issuesOf(v, field) : [invalid(field, v, expected)];
+      },
     };
   },
 
@@ -144,41 +149,48 @@ export const is = {
   },
 
   /**
-   * The shape of a construct's props `P`: a field for every prop of `P`, which
-   * the compiler holds to the interface (a prop added without its shape does
-   * not compile), so the entry check can refuse a key that is no prop
+   * The shape of props or plain data of type `P`: a field for every property
+   * of `P`, which the compiler holds to the interface (one added without its
+   * shape does not compile), so a key that is none of them is refused
    * (`PROPS_UNKNOWN`: a typo would otherwise be dropped in silence).
    */
   props<P>(fields: PropsFields<P>, required: readonly (keyof P & string)[] = []): ObjectShape<P> {
-    return is.object(fields, required) as ObjectShape<P>;
+    return objectShape(fields, required, true);
   },
 
   /**
-   * An object with these fields. A field that is `undefined` is left to the
-   * construct (its default, or its own "missing" issue) unless listed in `required`.
+   * An object with these fields, other keys not judged (for interfaces that
+   * classes implement, and shapes of a part of the props). A field that is
+   * `undefined` is left to the construct (its default, or its own "missing"
+   * issue) unless listed in `required`.
    */
   object(fields: Readonly<Record<string, Shape>>, required: readonly string[] = []): ObjectShape {
-    const expected = 'an object';
-    return {
-      expected,
-      fields,
-      required,
-      issuesOf: (v, field) => {
-        if (!isRecord(v)) return [invalid(field, v, `an object with ${Object.keys(fields).slice(0, 4).join(', ')}…`)];
-        // A prop the shape does not know is not judged, but one that cannot be read would throw later (a spread, a copy).
-        const unread = entriesOf(v).filter(([k, x]) => x === UNREADABLE && !(k in fields));
-        return [
-          ...unread.map(([k]) => unreadable(join(field, k), 'a plain value')),
-          ...Object.entries(fields).flatMap(([k, s]) => {
-            const x = read(v, k);
-            if (x === undefined) return required.includes(k) ? [invalid(join(field, k), x, s.expected)] : [];
-            return itemIssues(s, x, join(field, k));
-          }),
-        ];
-      },
-    };
+    return objectShape(fields, required, false);
   },
 };
+
+function objectShape<P>(fields: Readonly<Record<string, Shape>>, required: readonly string[], closed: boolean): ObjectShape<P> {
+  return {
+    expected: 'an object',
+    fields,
+    required,
+    closed,
+    issuesOf: (v, field) => {
+      if (!isRecord(v)) return [invalid(field, v, `an object with ${Object.keys(fields).slice(0, 4).join(', ')}…`)];
+      // A key the shape does not know cannot be read later either when its getter throws (a spread, a copy).
+      const unread = entriesOf(v).filter(([k, x]) => x === UNREADABLE && !(k in fields));
+      return [
+        ...unread.map(([k]) => unreadable(join(field, k), 'a plain value')),
+        ...(closed ? unknownKeys(v, Object.keys(fields), field) : []),
+        ...Object.entries(fields).flatMap(([k, s]) => {
+          const x = read(v, k);
+          if (x === undefined) return required.includes(k) ? [invalid(join(field, k), x, s.expected)] : [];
+          return itemIssues(s, x, join(field, k));
+        }),
+      ];
+    },
+  };
+}
 
 /** The issues of one value; a value that could not be read is one issue. */
 function itemIssues(shape: Shape, value: unknown, field: string): IssueInput[] {
@@ -189,6 +201,8 @@ function itemIssues(shape: Shape, value: unknown, field: string): IssueInput[] {
 export interface ObjectShape<P = unknown> extends Shape {
   readonly fields: Readonly<Record<string, Shape>>;
   readonly required: readonly string[];
+  /** Whether a key the fields do not name is refused (`is.props`). */
+  readonly closed: boolean;
   /** The props type the fields describe (for the compiler only; never set). */
   readonly props?: P;
 }
@@ -202,26 +216,29 @@ export function extend<P, B>(
   fields: PropsFields<Omit<P, keyof B>> & { readonly [K in keyof B & keyof P]?: Shape },
   required: readonly (keyof P & string)[] = [],
 ): ObjectShape<P> {
-  return is.object({ ...base.fields, ...fields }, [...base.required, ...required]) as ObjectShape<P>;
+  return objectShape({ ...base.fields, ...fields }, [...base.required, ...required], true);
+}
+
+/** `shape` with keys it does not name let through: a base class's check of props a subclass extends. */
+export function open<P>(shape: ObjectShape<P>): ObjectShape<P> {
+  return objectShape(shape.fields, shape.required, false);
 }
 
 /**
- * `PROPS_UNKNOWN` for each key of `props` that `shape` does not name: a typo
+ * `PROPS_UNKNOWN` for each key of `v` that is not in `known`: a typo
  * (`replica`) or a prop of another construct, which would otherwise be
- * dropped without a word. The fix names the closest prop.
+ * dropped without a word. The fix names the closest known key.
  */
-function unknownKeys(props: unknown, shape: Shape, construct: string): IssueInput[] {
-  if (!isRecord(props) || !('fields' in shape)) return [];
-  const known = Object.keys((shape as ObjectShape).fields);
-  return entriesOf(props)
-    .filter(([k, v]) => v !== undefined && v !== UNREADABLE && !known.includes(k))
-    .map(([k, v]) => {
+function unknownKeys(v: Record<string, unknown>, known: readonly string[], field: string): IssueInput[] {
+  return entriesOf(v)
+    .filter(([k, x]) => x !== undefined && x !== UNREADABLE && !known.includes(k))
+    .map(([k, x]) => {
       const near = closest(k, known);
       return {
         code: 'PROPS_UNKNOWN',
-        field: credentialIn(k) ? '<redacted>' : k,
-        value: received(v),
-        message: `is not a prop of ${construct}`,
+        field: credentialIn(k) ? join(field, '<redacted>') : join(field, k),
+        value: received(x),
+        message: 'is not a prop',
         fix: near ? `did you mean '${near}'?` : `remove it; the props are ${known.join(', ')}`,
       };
     });
@@ -283,7 +300,6 @@ export function checkArgs(where: string, ...args: Arg[]): void {
 export function enter(scope: unknown, id: unknown, props: unknown, construct: string, shape: Shape): Problems {
   const { at, issues } = placeOf(scope, id, construct);
   issues.push(...(props === undefined || props === null ? [invalid('', props, shape.expected)] : shape.issuesOf(props, '')));
-  issues.push(...unknownKeys(props, shape, construct));
   if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
   return new Problems(at, construct);
 }
@@ -313,7 +329,7 @@ export function enterPartial<T extends object>(
   } catch (e) {
     if (!(e instanceof BlueprintError) || !isRecord(props) || e.issues.some((i) => i.code === 'ID_INVALID')) throw e;
   }
-  const issues = [...shape.issuesOf(props, ''), ...unknownKeys(props, shape, construct)];
+  const issues = shape.issuesOf(props, '');
   const failed = new Set(issues.map((i) => fieldRoot(i.field)));
   const kept: Record<string, unknown> = {};
   for (const [k, v] of [...entriesOf(props), ...Object.keys(shape.fields).map((k) => [k, read(props, k)] as const)])

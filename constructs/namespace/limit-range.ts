@@ -70,15 +70,15 @@ const ratioOf = (ratios: { readonly cpu?: number; readonly memory?: number }, r:
   r === 'ephemeralStorage' ? undefined : ratios[r];
 
 /** The shape of `ContainerLimitsProps` (quantities are judged by their parsers). */
-export const CONTAINER_LIMITS_SHAPE = is.object({
+export const CONTAINER_LIMITS_SHAPE = is.props<ContainerLimitsProps>({
   default: COMPUTE_SHAPE,
   defaultRequest: COMPUTE_SHAPE,
   min: COMPUTE_SHAPE,
   max: COMPUTE_SHAPE,
-  maxLimitRequestRatio: is.object({ cpu: is.number, memory: is.number }),
+  maxLimitRequestRatio: is.props<NonNullable<ContainerLimitsProps['maxLimitRequestRatio']>>({ cpu: is.number, memory: is.number }),
 });
 /** The shape of `ClaimLimitsProps`. */
-export const CLAIM_LIMITS_SHAPE = is.object({ min: is.any, max: is.any });
+export const CLAIM_LIMITS_SHAPE = is.props<ClaimLimitsProps>({ min: is.any, max: is.any });
 
 /** The shape of the props (checked at entry; quantities are judged by their parsers). */
 const LIMIT_RANGE_SHAPE = is.props<LimitRangeProps>({

@@ -1,4 +1,4 @@
-import { enterPartial, is } from '../core/shape';
+import { PropsFields, enterPartial, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -212,9 +212,13 @@ export function quotaToHard(r: ResolvedQuota): Record<string, k8s.Quantity> {
 }
 
 /** The shape of quota limits: a preset, or amounts (judged by their parsers) and counts. */
-const QUOTA_LIMITS_SHAPE = is.either(
+export const QUOTA_LIMITS_SHAPE = is.either(
   is.instance(QuotaPreset),
-  is.object(Object.fromEntries(Object.keys(HARD_KEYS).map((k) => [k, (COUNTS as readonly string[]).includes(k) ? is.number : is.any]))),
+  is.props<QuotaLimits>(
+    Object.fromEntries(
+      Object.keys(HARD_KEYS).map((k) => [k, (COUNTS as readonly string[]).includes(k) ? is.number : is.any]),
+    ) as PropsFields<QuotaLimits>,
+  ),
 );
 
 /** The shape of the props (checked at entry). */

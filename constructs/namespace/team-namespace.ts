@@ -17,7 +17,7 @@ import {
   EffectiveDefaults,
   LimitRange,
 } from './limit-range';
-import { QuotaLimits, QuotaPreset, ResourceQuota } from './resource-quota';
+import { QUOTA_LIMITS_SHAPE, QuotaLimits, QuotaPreset, ResourceQuota } from './resource-quota';
 
 /** Pod Security Standard levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export enum PodSecurityLevel {
@@ -132,11 +132,11 @@ const LEVEL = is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel');
 const TEAM_NAMESPACE_SHAPE = is.props<TeamNamespaceProps>({
   name: is.string,
   owner: is.string,
-  quota: is.either(is.instance(QuotaPreset), is.object({ pods: is.number })),
+  quota: QUOTA_LIMITS_SHAPE,
   containerLimits: CONTAINER_LIMITS_SHAPE,
   claimLimits: CLAIM_LIMITS_SHAPE,
-  podSecurity: is.object({ enforce: LEVEL, audit: LEVEL, warn: LEVEL, version: is.string }),
-  access: is.object({ view: is.list(is.string), edit: is.list(is.string), admin: is.list(is.string) }),
+  podSecurity: is.props<PodSecurityProps>({ enforce: LEVEL, audit: LEVEL, warn: LEVEL, version: is.string }),
+  access: is.props<TeamAccessProps>({ view: is.list(is.string), edit: is.list(is.string), admin: is.list(is.string) }),
   holdsData: is.boolean,
   labels: is.map(is.string),
 });

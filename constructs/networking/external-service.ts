@@ -46,10 +46,10 @@ const EXTERNAL_SERVICE_SHAPE = is.props<ExternalHostNameProps & ExternalAddresse
     namespace: is.string,
     name: is.string,
     ports: is.list(
-      is.object({ name: is.string, port: is.number, targetPort: is.number, protocol: is.oneOf(Object.values(Protocol), 'Protocol') }, [
-        'name',
-        'port',
-      ]),
+      is.props<ExternalPort>(
+        { name: is.string, port: is.number, targetPort: is.number, protocol: is.oneOf(Object.values(Protocol), 'Protocol') },
+        ['name', 'port'],
+      ),
     ),
     hostName: is.string,
     addresses: is.list(is.string),

@@ -39,7 +39,7 @@ export interface ServiceAccountProps {
 const SERVICE_ACCOUNT_SHAPE = is.props<ServiceAccountProps>({ namespace: is.string, name: is.string, mountToken: is.boolean });
 /** The shape of the rules `grant` and `grantClusterWide` take. */
 const RULES_SHAPE = is.list(
-  is.object(
+  is.props<PolicyRule>(
     { apiGroups: is.list(is.string), resources: is.list(is.string), verbs: is.list(is.string), resourceNames: is.list(is.string) },
     ['apiGroups', 'resources', 'verbs'],
   ),

@@ -57,8 +57,8 @@ const VERTICAL_AUTOSCALER_SHAPE = is.props<VerticalAutoscalerProps>(
       ['name', 'namespace', 'scaleTarget', 'horizontalResourceMetrics'],
     ),
     updateMode: is.oneOf(Object.values(VpaUpdateMode), 'VpaUpdateMode'),
-    minAllowed: is.object({ cpu: is.any, memory: is.any }),
-    maxAllowed: is.object({ cpu: is.any, memory: is.any }),
+    minAllowed: is.props<ComputeResources>({ cpu: is.any, memory: is.any }),
+    maxAllowed: is.props<ComputeResources>({ cpu: is.any, memory: is.any }),
   },
   ['target'],
 );

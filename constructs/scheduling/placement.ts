@@ -129,18 +129,25 @@ export interface SpreadProps {
 }
 
 const POD_AFFINITY = is.list(
-  is.object({ labels: is.map(is.string), topologyKey: is.any, namespaces: is.list(is.string), weight: is.number }, ['labels']),
+  is.props<PodAffinityRule>({ labels: is.map(is.string), topologyKey: is.any, namespaces: is.list(is.string), weight: is.number }, [
+    'labels',
+  ]),
 );
 
 /** The shape of `PlacementProps`. */
-export const PLACEMENT_SHAPE = is.object({
+export const PLACEMENT_SHAPE = is.props<PlacementProps>({
   nodeSelector: is.map(is.string),
   requiredNodeAffinity: is.list(is.instance(NodeRequirement)),
-  preferredNodeAffinity: is.list(is.object({ weight: is.any, requirements: is.list(is.instance(NodeRequirement)) }, ['requirements'])),
+  preferredNodeAffinity: is.list(
+    is.props<PreferredNodeAffinity>({ weight: is.any, requirements: is.list(is.instance(NodeRequirement)) }, ['requirements']),
+  ),
   podAffinity: POD_AFFINITY,
   podAntiAffinity: POD_AFFINITY,
   tolerations: is.list(is.instance(Toleration)),
-  spread: is.either(is.oneOf([false], 'false'), is.object({ zones: is.boolean, hosts: is.boolean, maxSkew: is.any, strict: is.boolean })),
+  spread: is.either(
+    is.oneOf([false], 'false'),
+    is.props<SpreadProps>({ zones: is.boolean, hosts: is.boolean, maxSkew: is.any, strict: is.boolean }),
+  ),
 });
 
 /** Where pods go. @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/ */

@@ -33,7 +33,7 @@ export class SecretBackend {
     checkArgs('SecretBackend.externalSecrets', [
       'options',
       options,
-      is.object({ store: is.string, refreshInterval: is.instance(Duration) }, ['store']),
+      is.props<ExternalSecretsBackendOptions>({ store: is.string, refreshInterval: is.instance(Duration) }, ['store']),
     ]);
     const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'store', options.store);
     if (issue) throw new BlueprintError({ path: '', construct: 'SecretBackend', ...issue });

@@ -6,7 +6,7 @@ import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { IssueInput, Problems } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
-import { checkArgs, checkShape, is } from '../core/shape';
+import { checkArgs, checkShape, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
@@ -132,7 +132,7 @@ export interface ProbeTiming {
 /** A port as probes and hooks take it: a number or a port name. */
 const PORT = is.either(is.number, is.string);
 /** The shape of a `ProbeTiming` (its ranges are the container's to check). */
-const TIMING = is.object({
+const TIMING = is.props<ProbeTiming>({
   initialDelaySeconds: is.number,
   periodSeconds: is.number,
   timeoutSeconds: is.number,
@@ -313,19 +313,22 @@ export const CONTAINER_SHAPE = is.props<ContainerProps>({
   args: is.list(is.string),
   workingDir: is.string,
   ports: is.list(
-    is.object({ name: is.string, port: is.number, protocol: is.oneOf(Object.values(Protocol), 'Protocol') }, ['name', 'port']),
+    is.props<ContainerPort>({ name: is.string, port: is.number, protocol: is.oneOf(Object.values(Protocol), 'Protocol') }, [
+      'name',
+      'port',
+    ]),
   ),
   env: is.map(is.either(is.string, is.instance(EnvValue))),
   envFrom: is.list(is.either(is.instance(ConfigMap), is.instance(SecretDeclaration), is.instance(SecretRef))),
-  resources: is.either(is.instance(ResourcePreset), is.object({ requests: COMPUTE_SHAPE, limits: COMPUTE_SHAPE })),
+  resources: is.either(is.instance(ResourcePreset), is.props<ResourcesProps>({ requests: COMPUTE_SHAPE, limits: COMPUTE_SHAPE })),
   readiness: is.instance(Probe),
   liveness: is.instance(Probe),
   startup: is.instance(Probe),
   postStart: is.instance(Hook),
   preStop: is.instance(Hook),
-  mounts: is.list(is.object({ volume: is.any, path: is.any, readOnly: is.boolean, subPath: is.any })),
+  mounts: is.list(is.props<VolumeMount>({ volume: is.any, path: is.any, readOnly: is.boolean, subPath: is.any })),
   allowPlaintextEnv: is.list(is.string),
-  probeOptOut: is.object({ readiness: is.string, liveness: is.string }),
+  probeOptOut: is.props<ProbeOptOut>({ readiness: is.string, liveness: is.string }),
 });
 
 /** The ephemeral storage a container gets for what its resources leave unset. */
@@ -364,7 +367,8 @@ export function resolveContainer(
 ): ResolvedContainer {
   problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `${field}.name`, name));
   // JavaScript/JSON callers: a container whose props do not fit their shape is refused whole (the checks below rely on the types).
-  if (!checkShape(problems, props, CONTAINER_SHAPE, field))
+  // Open: the main container's props are the workload's (a sidecar's were checked whole, closed, by the workload).
+  if (!checkShape(problems, props, open(CONTAINER_SHAPE), field))
     return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
   problems.addAll(unpinnedImageIssue(`${field}.image`, props.image));
   const seen = new Set<string>();

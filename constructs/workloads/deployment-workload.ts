@@ -6,7 +6,14 @@ import { Problems } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
-import { AutoscalingProps, ResolvedAutoscaling, createAutoscaler, resolveAutoscaling } from '../policy/autoscaling';
+import {
+  AutoscalingProps,
+  ResolvedAutoscaling,
+  ScalingPolicy,
+  ScalingRules,
+  createAutoscaler,
+  resolveAutoscaling,
+} from '../policy/autoscaling';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { Color, Release } from './release';
 import { extend, is } from '../core/shape';
@@ -29,16 +36,16 @@ export interface DeploymentWorkloadProps extends WorkloadProps {
   readonly release?: Release;
 }
 
-const SCALING_RULES = is.object({
+const SCALING_RULES = is.props<ScalingRules>({
   stabilizationWindow: is.instance(Duration),
-  policies: is.list(is.object({ type: is.string, value: is.number, period: is.instance(Duration) })),
+  policies: is.list(is.props<ScalingPolicy>({ type: is.string, value: is.number, period: is.instance(Duration) })),
   selectPolicy: is.string,
 });
 
 /** The shape of `DeploymentWorkloadProps`. */
 export const DEPLOYMENT_WORKLOAD_SHAPE = extend<DeploymentWorkloadProps, WorkloadProps>(WORKLOAD_SHAPE, {
   replicas: is.number,
-  autoscaling: is.object({
+  autoscaling: is.props<AutoscalingProps>({
     minReplicas: is.number,
     maxReplicas: is.number,
     cpuUtilization: is.number,
@@ -46,9 +53,12 @@ export const DEPLOYMENT_WORKLOAD_SHAPE = extend<DeploymentWorkloadProps, Workloa
     scaleUpStabilization: is.instance(Duration),
     scaleDownStabilization: is.instance(Duration),
     metrics: is.list(is.instance(HpaMetric)),
-    behavior: is.object({ scaleUp: SCALING_RULES, scaleDown: SCALING_RULES }),
+    behavior: is.props<NonNullable<AutoscalingProps['behavior']>>({ scaleUp: SCALING_RULES, scaleDown: SCALING_RULES }),
   }),
-  disruptionBudget: is.either(is.oneOf([false], 'false'), is.object({ minAvailable: is.any, maxUnavailable: is.any })),
+  disruptionBudget: is.either(
+    is.oneOf([false], 'false'),
+    is.props<Exclude<DeploymentWorkloadProps['disruptionBudget'], false | undefined>>({ minAvailable: is.any, maxUnavailable: is.any }),
+  ),
   release: is.instance(Release),
 });
 

@@ -47,7 +47,7 @@ const NODE_AGENT_SHAPE = extend<NodeAgentProps, WorkloadProps>(WORKLOAD_SHAPE, {
   tolerateControlPlane: is.boolean,
   maxUnavailable: is.any,
   systemNodeCritical: is.boolean,
-  hostPaths: is.list(is.object({ name: is.any, hostPath: is.any, mountPath: is.string, readOnly: is.boolean })),
+  hostPaths: is.list(is.props<HostPathMount>({ name: is.any, hostPath: is.any, mountPath: is.string, readOnly: is.boolean })),
   expectedNodes: is.number,
 });
 

@@ -52,7 +52,12 @@ export class Release {
    * and adds up to 25% surge pods, which count against the quota.
    */
   public static rolling(options: RollingOptions = {}): Release {
-    checkArgs('Release.rolling', ['options', options, is.object({ maxSurge: POD_COUNT, maxUnavailable: POD_COUNT }), 'optional']);
+    checkArgs('Release.rolling', [
+      'options',
+      options,
+      is.props<RollingOptions>({ maxSurge: POD_COUNT, maxUnavailable: POD_COUNT }),
+      'optional',
+    ]);
     return new Release({ kind: 'rolling', maxSurge: options.maxSurge ?? '25%', maxUnavailable: options.maxUnavailable ?? 0 });
   }
   /** Stop every old pod, then start the new ones (downtime; for apps that cannot run two versions). */
@@ -68,7 +73,9 @@ export class Release {
     checkArgs('Release.blueGreen', [
       'options',
       options,
-      is.object({ active: is.oneOf(Object.values(Color), 'Color'), idleImage: is.string, idleReplicas: is.number }, ['active']),
+      is.props<BlueGreenOptions>({ active: is.oneOf(Object.values(Color), 'Color'), idleImage: is.string, idleReplicas: is.number }, [
+        'active',
+      ]),
     ]);
     return new Release({ ...options, kind: 'blue-green' });
   }
@@ -77,7 +84,7 @@ export class Release {
    * same Service: traffic splits by replica count (canary / (stable + canary)).
    */
   public static canary(options: CanaryOptions): Release {
-    checkArgs('Release.canary', ['options', options, is.object({ image: is.string, replicas: is.number }, ['image'])]);
+    checkArgs('Release.canary', ['options', options, is.props<CanaryOptions>({ image: is.string, replicas: is.number }, ['image'])]);
     return new Release({ replicas: 1, ...options, kind: 'canary' });
   }
   private constructor(public readonly options: ReleaseOptions) {}

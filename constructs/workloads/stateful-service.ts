@@ -89,7 +89,7 @@ export interface StatefulServiceProps extends WorkloadProps {
 const STATEFUL_SERVICE_SHAPE = extend<StatefulServiceProps, WorkloadProps>(WORKLOAD_SHAPE, {
   replicas: is.number,
   claims: is.list(
-    is.object(
+    is.props<ClaimTemplate>(
       {
         name: is.string,
         mountPath: is.string,
@@ -102,12 +102,15 @@ const STATEFUL_SERVICE_SHAPE = extend<StatefulServiceProps, WorkloadProps>(WORKL
   ),
   podManagementPolicy: is.oneOf(Object.values(PodManagementPolicy), 'PodManagementPolicy'),
   partition: is.number,
-  claimRetention: is.object({
+  claimRetention: is.props<ClaimRetention>({
     whenDeleted: is.oneOf(Object.values(ClaimRetentionPolicy), 'ClaimRetentionPolicy'),
     whenScaled: is.oneOf(Object.values(ClaimRetentionPolicy), 'ClaimRetentionPolicy'),
   }),
   clientService: is.boolean,
-  disruptionBudget: is.either(is.oneOf([false], 'false'), is.object({ minAvailable: is.any, maxUnavailable: is.any })),
+  disruptionBudget: is.either(
+    is.oneOf([false], 'false'),
+    is.props<Exclude<StatefulServiceProps['disruptionBudget'], false | undefined>>({ minAvailable: is.any, maxUnavailable: is.any }),
+  ),
   noStorageReason: is.string,
 });
 

@@ -60,7 +60,7 @@ export interface WebServiceProps extends DeploymentWorkloadProps {
 const DEFAULTS = { preStopSeconds: 5 } as const;
 
 const WEB_SERVICE_SHAPE = extend<WebServiceProps, DeploymentWorkloadProps>(DEPLOYMENT_WORKLOAD_SHAPE, {
-  servicePorts: is.list(is.object({ name: is.string, port: is.number, targetPort: is.string }, ['name', 'port'])),
+  servicePorts: is.list(is.props<ServicePort>({ name: is.string, port: is.number, targetPort: is.string }, ['name', 'port'])),
   sessionAffinity: is.boolean,
   serviceType: is.oneOf(Object.values(ServiceType), 'ServiceType'),
   externalTrafficPolicy: is.oneOf(Object.values(ExternalTrafficPolicy), 'ExternalTrafficPolicy'),

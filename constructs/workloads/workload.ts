@@ -1,4 +1,4 @@
-import { checkArgs, checkShape, constructId, extend, is } from '../core/shape';
+import { checkArgs, checkShape, constructId, extend, is, open } from '../core/shape';
 import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -136,7 +136,7 @@ export const WORKLOAD_SHAPE = extend<WorkloadProps, ContainerProps>(CONTAINER_SH
   imagePullSecrets: is.list(is.either(is.instance(SecretDeclaration), is.instance(SecretRef))),
   podAnnotations: is.map(is.string),
   singletonReason: is.string,
-  securityProfile: is.object({ addCapabilities: is.list(is.string), runAsRoot: is.boolean, privileged: is.boolean }),
+  securityProfile: is.props<SecurityProfile>({ addCapabilities: is.list(is.string), runAsRoot: is.boolean, privileged: is.boolean }),
 });
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
@@ -167,8 +167,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     this.typeName = typeName;
     this.props = props;
     const problems = new Problems(this, typeName);
-    // Subclasses check their whole shape before construction; this covers a subclass written elsewhere.
-    if (!checkShape(problems, props, WORKLOAD_SHAPE)) problems.throwIfAny();
+    // Subclasses check their whole shape before construction; this covers a subclass written elsewhere (whose own props it lets through).
+    if (!checkShape(problems, props, open(WORKLOAD_SHAPE))) problems.throwIfAny();
     this.name = props.name ?? id;
     this.team = props.namespace instanceof TeamNamespace ? props.namespace : undefined;
     this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;

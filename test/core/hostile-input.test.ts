@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { ClusterPlatform } from '../../blueprints';
+import { ClusterPlatform, HelloworldDb } from '../../blueprints';
 import {
   ConfigMap,
   LimitRange,
@@ -9,6 +9,7 @@ import {
   IngressRoutes,
   PodDisruptionBudget,
   PriorityClass,
+  Release,
   StatefulService,
   StorageClass,
   TeamNamespace,
@@ -131,6 +132,38 @@ describe('PROPS_UNKNOWN: a key that is no prop is refused, not dropped', () => {
     const partial = catchBlueprintError(() => new ConfigMap(chart, 'c', { namespace: 'team', data: { a: 'b' }, file: 'x' } as never));
     expect(partial.issues.map((i) => `${i.code} ${i.field} ${i.fix}`)).toEqual(["PROPS_UNKNOWN file did you mean 'files'?"]);
     expect(() => new Worker(chart, 'ok', { namespace: 'team', image, replica: undefined } as never)).not.toThrow();
+  });
+
+  test('plain-data objects inside the props are held to their interface too', () => {
+    const { chart } = testChart();
+    const fields = (props: object) =>
+      catchBlueprintError(
+        () => new WebService(chart, 'web', { namespace: 'team', image, ports: [{ name: 'http', port: 8080 }], ...props } as never),
+      ).issues.map((i) => `${i.code} ${i.field} ${i.fix}`);
+    expect(fields({ autoscaling: { minReplicas: 2, maxReplica: 5 } })).toEqual([
+      "PROPS_UNKNOWN autoscaling.maxReplica did you mean 'maxReplicas'?",
+    ]);
+    expect(fields({ resources: { requests: { cpu: '100m', memroy: '64Mi' } } })).toEqual([
+      "PROPS_UNKNOWN resources.requests.memroy did you mean 'memory'?",
+    ]);
+    expect(fields({ sidecars: [{ name: 'log', image, mount: [] }] })).toEqual(["PROPS_UNKNOWN sidecars[0].mount did you mean 'mounts'?"]);
+    expect(fields({ disruptionBudget: { minAvailible: 1 } })).toEqual([
+      "PROPS_UNKNOWN disruptionBudget.minAvailible did you mean 'minAvailable'?",
+    ]);
+    expect(expectCode(() => Release.canary({ image, replica: 1 } as never), 'PROPS_UNKNOWN').field).toBe('options.replica');
+  });
+
+  test("a managed database given a port (it has none: the Service keeps the app's port) is refused", () => {
+    const { chart } = testChart();
+    const issue = expectCode(
+      () =>
+        new HelloworldDb(chart, 'db', {
+          namespace: new TeamNamespace(chart, 'shop', {}),
+          managedDatabase: { hostName: 'db.example.com', port: 3306 },
+        } as never),
+      'PROPS_UNKNOWN',
+    );
+    expect(issue.field).toBe('managedDatabase.port');
   });
 });
 
@@ -272,7 +305,7 @@ describe('one synth reports every problem it can find', () => {
         new ResourceQuota(chart, 'q', { namespace: 'Bad_NS', limits: { requestsCpu: 'lots', pods: '20' }, scopes: 'BestEffort' } as never),
     );
     expect(quota.codes.sort()).toEqual(['NAME_INVALID', 'PROPS_INVALID']);
-    expect(quota.issues.map((i) => i.field).sort()).toEqual(['limits', 'namespace', 'scopes']);
+    expect(quota.issues.map((i) => i.field).sort()).toEqual(['limits.pods', 'namespace', 'scopes']);
     const limits = catchBlueprintError(
       () =>
         new LimitRange(chart, 'lr', {
