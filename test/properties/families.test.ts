@@ -479,11 +479,9 @@ test('policy objects: PDB, PriorityClass, ServiceAccount, VerticalAutoscaler', (
     (p, chart) => {
       new PriorityClass(chart, 'pc', { name: p.name, value: p.value, globalDefault: p.globalDefault } as never);
       new PodDisruptionBudget(chart, 'pdb', { namespace: 'ns', name: p.name, selector: p.selector, minAvailable: p.min } as never);
-      new ServiceAccount(chart, 'sa', {
-        namespace: 'ns',
-        name: p.name,
-        rules: [{ apiGroups: [''], resources: ['pods'], verbs: p.verbs }],
-      } as never);
+      new ServiceAccount(chart, 'sa', { namespace: 'ns', name: p.name } as never).grant([
+        { apiGroups: [''], resources: ['pods'], verbs: p.verbs } as never,
+      ]);
       const db = new StatefulService(chart, 'db', {
         namespace: 'ns',
         image: 'postgres:16.4',
