@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { BlueprintError, IssueInput, Problems, fieldRoot } from './errors';
+import { distance } from 'fastest-levenshtein';
 import { credentialIn } from './secret-patterns';
 
 /*
@@ -246,15 +247,6 @@ function unknownKeys(v: Record<string, unknown>, known: readonly string[], field
 
 /** The name in `names` nearest to `key` (case aside, at most a third of its letters off), if any. */
 function closest(key: string, names: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row = next;
-    }
-    return row[b.length];
-  };
   const scored = names.map((n) => [n, distance(key.toLowerCase(), n.toLowerCase())] as const).sort((x, y) => x[1] - y[1]);
   return scored.length && scored[0][1] <= Math.max(1, Math.floor(key.length / 3)) ? scored[0][0] : undefined;
 }
