@@ -66,8 +66,8 @@ export class BlueprintChart extends Chart {
     enter(scope, id, props, 'BlueprintChart', BLUEPRINT_CHART_SHAPE);
     const labels: Record<string, string> = { [Labels.MANAGED_BY]: MANAGED_BY, ...props.labels };
     if (props.partOf) labels[Labels.PART_OF] = props.partOf;
-    // `namespace: undefined`: a JavaScript caller's chart namespace would be stamped on cluster-scoped kinds too.
-    super(scope, id, { ...props, namespace: undefined, labels } as ChartProps);
+    // A chart namespace (from JavaScript) was refused by the entry check: cdk8s would stamp it on cluster-scoped kinds too.
+    super(scope, id, { ...props, labels });
     const problems = new Problems(this, 'BlueprintChart');
     const ownerIssue = nameIssue(NameRule.LABEL_VALUE, 'owner', props.owner);
     if (ownerIssue || !props.owner)
