@@ -78,9 +78,16 @@ export {
 
 // Configuration and storage
 export { ConfigFile, type ConfigFileOptions, ConfigMap, type ConfigMapProps } from './constructs/config/config-map';
-export { EnvValue, PodField, ResourceField } from './constructs/config/env';
+export { EnvValue, PodField, ResourceField, type ResourceEnvOptions } from './constructs/config/env';
 export { SecretRef, type SecretSource } from './constructs/config/secret-ref';
-export { type IClaim, Volume } from './constructs/config/volume';
+export {
+  type ClaimVolumeOptions,
+  type CsiVolumeOptions,
+  type EmptyDirOptions,
+  type IClaim,
+  type NfsVolumeOptions,
+  Volume,
+} from './constructs/config/volume';
 export { ReclaimPolicy, StorageClass, type StorageClassProps, VolumeBindingMode } from './constructs/storage/storage-class';
 export { PersistentVolumeClaim, type PersistentVolumeClaimProps } from './constructs/storage/persistent-volume-claim';
 
@@ -191,7 +198,13 @@ export { type FileError } from './constructs/rules/manifests';
 export { type PodSecurityLevelName } from './constructs/rules/pod-security';
 export { type ManifestIndex, type PodTemplateRef } from './constructs/rules/manifest-index';
 export { type Rule, type RuleCategory, type RuleContext, type Violation } from './constructs/rules/rule';
-export { type CapacityReport, type NamespaceCapacity, type NodePlan, capacityReport } from './constructs/reports/capacity';
+export {
+  type CapacityReport,
+  type CapacityReportOptions,
+  type NamespaceCapacity,
+  type NodePlan,
+  capacityReport,
+} from './constructs/reports/capacity';
 export { renderSvg, toDot } from './constructs/reports/diagram';
 
 // Blueprints

@@ -22,6 +22,14 @@ export enum ResourceField {
   LIMITS_MEMORY = 'limits.memory',
 }
 
+/** Options of `EnvValue.fromResource`. */
+export interface ResourceEnvOptions {
+  /** The container whose resource is read. @default - the container the variable is set on */
+  readonly containerName?: string;
+  /** Unit of the value, e.g. `'1m'` or `'1Mi'`. @default '1' */
+  readonly divisor?: string;
+}
+
 /** The value of an environment variable. */
 export class EnvValue {
   /** A literal. Names that look secret (PASSWORD, TOKEN, …) are refused with a literal. */
@@ -45,11 +53,11 @@ export class EnvValue {
     return new EnvValue(undefined, { fieldRef: { fieldPath: field } });
   }
   /** A resource of a container (Downward API); `divisor` such as `'1m'` or `'1Mi'`. */
-  public static fromResource(resource: ResourceField, options: { containerName?: string; divisor?: string } = {}): EnvValue {
+  public static fromResource(resource: ResourceField, options: ResourceEnvOptions = {}): EnvValue {
     checkArgs(
       'EnvValue.fromResource',
       ['resource', resource, is.oneOf(Object.values(ResourceField), 'ResourceField')],
-      ['options', options, is.object({ containerName: is.string, divisor: is.string }), 'optional'],
+      ['options', options, is.props<ResourceEnvOptions>({ containerName: is.string, divisor: is.string }), 'optional'],
     );
     return new EnvValue(undefined, {
       resourceFieldRef: {

@@ -20,6 +20,38 @@ export interface IClaim {
   readonly namespace: string;
 }
 
+/** Options of `Volume.emptyDir`. */
+export interface EmptyDirOptions {
+  /** Above it the kubelet evicts the pod. @default - unbounded (the pod's ephemeral storage or memory limit still applies) */
+  readonly sizeLimit?: MemoryInput | StorageInput;
+  /** Back it with memory (tmpfs), which counts against the memory limit. @default false */
+  readonly memory?: boolean;
+}
+
+/** Options of `Volume.fromClaim`. */
+export interface ClaimVolumeOptions {
+  /** Volume name. @default - the claim's name */
+  readonly name?: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+}
+
+/** Options of `Volume.csi`. */
+export interface CsiVolumeOptions {
+  /** The driver's `volumeAttributes`. @default - none */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** @default - the driver's default */
+  readonly readOnly?: boolean;
+  /** @default - the driver's default */
+  readonly fsType?: string;
+}
+
+/** Options of `Volume.nfs`. */
+export interface NfsVolumeOptions {
+  /** @default false */
+  readonly readOnly?: boolean;
+}
+
 /** A pod volume. Containers mount it with `{ volume, path }`. */
 export class Volume {
   /**
@@ -28,8 +60,13 @@ export class Volume {
    * ephemeral storage, memory-backed (`memory: true`) against its memory limit.
    * @see https://kubernetes.io/docs/concepts/storage/volumes/#emptydir
    */
-  public static emptyDir(name: string, options: { sizeLimit?: MemoryInput | StorageInput; memory?: boolean } = {}): Volume {
-    checkArgs('Volume.emptyDir', nameArg(name), ['options', options, is.object({ sizeLimit: is.any, memory: is.boolean }), 'optional']);
+  public static emptyDir(name: string, options: EmptyDirOptions = {}): Volume {
+    checkArgs('Volume.emptyDir', nameArg(name), [
+      'options',
+      options,
+      is.props<EmptyDirOptions>({ sizeLimit: is.any, memory: is.boolean }),
+      'optional',
+    ]);
     const size = options.sizeLimit;
     return new Volume(name, {
       emptyDir: {
@@ -78,11 +115,11 @@ export class Volume {
    * A standalone PersistentVolumeClaim (e.g. a ReadWriteMany claim shared by a
    * Deployment's pods). Per-pod claims belong in `StatefulService.claims`.
    */
-  public static fromClaim(claim: IClaim, options: { name?: string; readOnly?: boolean } = {}): Volume {
+  public static fromClaim(claim: IClaim, options: ClaimVolumeOptions = {}): Volume {
     checkArgs(
       'Volume.fromClaim',
       ['claim', claim, CLAIM_SHAPE],
-      ['options', options, is.object({ name: is.string, readOnly: is.boolean }), 'optional'],
+      ['options', options, is.props<ClaimVolumeOptions>({ name: is.string, readOnly: is.boolean }), 'optional'],
     );
     return new Volume(options.name ?? claim.name, {
       persistentVolumeClaim: { claimName: claim.name, ...(options.readOnly ? { readOnly: true } : {}) },
@@ -92,16 +129,17 @@ export class Volume {
    * An inline (ephemeral) CSI volume of `driver`, e.g. the Secrets Store CSI
    * driver; allowed by the `restricted` Pod Security level.
    */
-  public static csi(
-    name: string,
-    driver: string,
-    options: { attributes?: Readonly<Record<string, string>>; readOnly?: boolean; fsType?: string } = {},
-  ): Volume {
+  public static csi(name: string, driver: string, options: CsiVolumeOptions = {}): Volume {
     checkArgs(
       'Volume.csi',
       nameArg(name),
       ['driver', driver, is.string],
-      ['options', options, is.object({ attributes: is.map(is.string), readOnly: is.boolean, fsType: is.string }), 'optional'],
+      [
+        'options',
+        options,
+        is.props<CsiVolumeOptions>({ attributes: is.map(is.string), readOnly: is.boolean, fsType: is.string }),
+        'optional',
+      ],
     );
     throwIfInvalid(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'driver', driver));
     return new Volume(name, {
@@ -118,13 +156,13 @@ export class Volume {
    * (only `baseline` or `privileged` namespaces admit them): prefer a
    * PersistentVolume with a claim there.
    */
-  public static nfs(name: string, server: string, exportPath: string, options: { readOnly?: boolean } = {}): Volume {
+  public static nfs(name: string, server: string, exportPath: string, options: NfsVolumeOptions = {}): Volume {
     checkArgs(
       'Volume.nfs',
       nameArg(name),
       ['server', server, is.string],
       ['exportPath', exportPath, is.string],
-      ['options', options, is.object({ readOnly: is.boolean }), 'optional'],
+      ['options', options, is.props<NfsVolumeOptions>({ readOnly: is.boolean }), 'optional'],
     );
     throwIfInvalid(
       isIP(server) === 0 && !isDns1123Subdomain(server)

@@ -31,7 +31,7 @@ export interface RenderOptions {
 }
 
 /** The shape of `RenderOptions` (checked at the entry of every render function). */
-export const RENDER_OPTIONS_SHAPE = is.object({ schemaCheck: is.boolean, ruleContext: is.object({}) });
+export const RENDER_OPTIONS_SHAPE = is.props<RenderOptions>({ schemaCheck: is.boolean, ruleContext: is.object({}) });
 
 /** One rendered object of the app and the construct path of the ApiObject that made it. */
 export interface RenderedObject {

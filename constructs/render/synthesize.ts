@@ -7,7 +7,10 @@ import { REQUIREMENTS_FILE, controllerRequirements, requirementsText } from './r
 import { stringifyManifests } from './yaml-emitter';
 import { checkArgs, extend, is } from '../core/shape';
 
-const SYNTHESIZE_OPTIONS_SHAPE = extend(RENDER_OPTIONS_SHAPE, { outdir: is.string, projectRoot: is.string });
+const SYNTHESIZE_OPTIONS_SHAPE = extend<SynthesizeOptions, RenderOptions>(RENDER_OPTIONS_SHAPE, {
+  outdir: is.string,
+  projectRoot: is.string,
+});
 
 /** Options of `synthesize` and `synthesizeAll`. */
 export interface SynthesizeOptions extends RenderOptions {
@@ -76,15 +79,16 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
 export function synthesizeAll(targets: readonly SynthTarget[], options: SynthesizeOptions = {}): SynthesizeResult[] {
   checkArgs(
     'synthesizeAll',
-    ['targets', targets, is.list(is.object({ app: is.instance(App, 'cdk8s App'), outdir: is.string }, ['app', 'outdir']))],
+    ['targets', targets, is.list(is.props<SynthTarget>({ app: is.instance(App, 'cdk8s App'), outdir: is.string }, ['app', 'outdir']))],
     ['options', options, SYNTHESIZE_OPTIONS_SHAPE, 'optional'],
   );
+  const { outdir: _outdir, projectRoot: root, ...render } = options;
   const dirs = targets.map((t) => path.resolve(t.outdir));
-  refuseUnsafe(dirs, path.resolve(options.projectRoot ?? projectRoot(process.cwd())));
+  refuseUnsafe(dirs, path.resolve(root ?? projectRoot(process.cwd())));
   const issues: BlueprintIssue[] = [];
   const planned = targets.map((t, i) => {
     try {
-      const rendered = renderApp(t.app, options);
+      const rendered = renderApp(t.app, render);
       // Each file's text is made when it is written, and dropped then: the texts of a large app are not all held at once.
       const files: PlannedFile[] = rendered.map((r) => ({
         name: `${r.name}${t.app.outputFileExtension}`,

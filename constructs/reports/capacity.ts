@@ -90,20 +90,25 @@ function surge(o: any, replicas: number): number {
   return resolvePodCount(o.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%', replicas);
 }
 
+/** Options of `capacityReport`. */
+export interface CapacityReportOptions {
+  /** Allocatable CPU and memory of one node, for the node count. @default - unknown: no node plan */
+  readonly nodeAllocatable?: ComputeResources;
+  /** Nodes the cluster runs: a DaemonSet's pods count once per node. @default 1 */
+  readonly nodes?: number;
+}
+
 /**
  * Requests and limits × replicas per namespace (at the HPA minimum and at
  * the maximum plus surge) against the quota; for a declared node size, the
  * node count with room to lose the largest node, and warnings when fewer than
  * 5 pods fit a node or fixed per-node overhead exceeds 10%.
  */
-export function capacityReport(
-  objects: readonly any[],
-  options: { nodeAllocatable?: ComputeResources; nodes?: number } = {},
-): CapacityReport {
+export function capacityReport(objects: readonly any[], options: CapacityReportOptions = {}): CapacityReport {
   checkArgs(
     'capacityReport',
     ['objects', objects, is.list(is.any)],
-    ['options', options, is.object({ nodeAllocatable: COMPUTE_SHAPE, nodes: is.number }), 'optional'],
+    ['options', options, is.props<CapacityReportOptions>({ nodeAllocatable: COMPUTE_SHAPE, nodes: is.number }), 'optional'],
   );
   const index = new ManifestIndex(objects.filter((o) => o?.kind));
   const perNs = new Map<string, { podsMin: number; podsMax: number; reqMin: Sum; reqMax: Sum; limMin: Sum; limMax: Sum }>();

@@ -47,7 +47,7 @@ export interface CheckOptions {
 const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
 
 /** The shape of `CheckOptions` and `LoadOptions` (checked at entry). */
-const CHECK_OPTIONS_SHAPE = is.object({
+const CHECK_OPTIONS_SHAPE = is.props<CheckOptions & LoadOptions>({
   nodeAllocatable: COMPUTE_SHAPE,
   nodes: is.number,
   rules: is.list(is.object({})),

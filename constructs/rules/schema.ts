@@ -344,7 +344,7 @@ export function validateManifests(objects: readonly unknown[], options: Validate
   checkArgs(
     'validateManifests',
     ['objects', objects, is.list(is.any)],
-    ['options', options, is.object({ namespaceRequired: is.boolean }), 'optional'],
+    ['options', options, is.props<ValidateOptions>({ namespaceRequired: is.boolean }), 'optional'],
   );
   const findings: Finding[] = [];
   for (const raw of objects) {

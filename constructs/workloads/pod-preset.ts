@@ -15,7 +15,7 @@ export interface PodPresetProps {
 }
 
 /** The shape of the props (checked at entry; env and mounts are checked by each workload). */
-const POD_PRESET_SHAPE = is.object({ matchLabels: is.map(is.string), env: is.map(is.any), mounts: is.list(is.any) });
+const POD_PRESET_SHAPE = is.props<PodPresetProps>({ matchLabels: is.map(is.string), env: is.map(is.any), mounts: is.list(is.any) });
 
 /**
  * PodPreset was removed from Kubernetes (003 used it to inject env and

@@ -341,7 +341,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     checkArgs(`${this.typeName}.exposeMetrics`, [
       'options',
       options,
-      is.object({ port: is.string, path: is.string, interval: is.instance(Duration), scrapedBy: is.object({}) }, ['port']),
+      is.props<MetricsOptions>({ port: is.string, path: is.string, interval: is.instance(Duration), scrapedBy: is.object({}) }, ['port']),
     ]);
     const problems = new Problems(this, this.typeName);
     problems.check(this.node.tryFindChild('Metrics') !== undefined, {

@@ -19,6 +19,7 @@ import {
   RULES,
   renderApp,
   runRules,
+  synthesize,
 } from '../../constructs';
 import { catchBlueprintError, expectCode, find, render, testChart } from '../helpers';
 
@@ -151,6 +152,18 @@ describe('PROPS_UNKNOWN: a key that is no prop is refused, not dropped', () => {
       "PROPS_UNKNOWN disruptionBudget.minAvailible did you mean 'minAvailable'?",
     ]);
     expect(expectCode(() => Release.canary({ image, replica: 1 } as never), 'PROPS_UNKNOWN').field).toBe('options.replica');
+  });
+
+  test('options of functions and factories too: a misspelt outdir is not a silent write elsewhere', () => {
+    expect(expectCode(() => Volume.emptyDir('scratch', { sizelimit: '1Gi' } as never), 'PROPS_UNKNOWN')).toMatchObject({
+      field: 'options.sizelimit',
+      fix: "did you mean 'sizeLimit'?",
+    });
+    const { app } = testChart();
+    expect(expectCode(() => synthesize(app, { outDir: 'out' } as never), 'PROPS_UNKNOWN')).toMatchObject({
+      field: 'options.outDir',
+      fix: "did you mean 'outdir'?",
+    });
   });
 
   test("a managed database given a port (it has none: the Service keeps the app's port) is refused", () => {
