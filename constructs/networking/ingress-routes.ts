@@ -88,7 +88,7 @@ export interface IngressRoutesProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-const ROUTE_SHAPE = is.object(
+const ROUTE_SHAPE = is.props<Route>(
   {
     path: is.string,
     backend: is.object({ servicePorts: is.list(is.object({ name: is.string, port: is.number })) }),

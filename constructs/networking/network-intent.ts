@@ -173,7 +173,7 @@ function checkIntentArgs(method: string, peer: unknown, ports: unknown): void {
   checkArgs(
     method,
     ['peer', peer, is.either(is.instance(Peer), ENDPOINT_SHAPE)],
-    ['ports', ports, is.list(is.object({ port: is.either(is.number, is.string), protocol: is.string }, ['port'])), 'optional'],
+    ['ports', ports, is.list(is.props<NetworkPort>({ port: is.either(is.number, is.string), protocol: is.string }, ['port'])), 'optional'],
   );
 }
 
