@@ -29,7 +29,6 @@ import {
   componentLabels,
   computeToManifest,
   resolveCompute,
-  Problems,
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 import { enter, is } from '../constructs/core/shape';
@@ -134,12 +133,11 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
   private readonly limits: ReturnType<typeof resolveCompute>;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
-    enter(scope, id, props, 'Monitoring', MONITORING_SHAPE);
+    const problems = enter(scope, id, props, 'Monitoring', MONITORING_SHAPE);
     super(scope, id);
     const ns = props.namespace;
     this.namespace = ns.name;
     this.replicas = props.replicas ?? 1;
-    const problems = new Problems(this, 'Monitoring');
     problems.addAll(integerIssue('REPLICAS_INVALID', 'replicas', this.replicas, { min: 1 }, 'use 1, or 2 for a second full copy'));
     const resources: ResourcesProps = props.resources ?? DEFAULTS.resources;
     this.limits = resolveCompute(problems, 'resources.limits', resources.limits);

@@ -1,6 +1,5 @@
 import { ApiObject, Chart, ChartProps, DependencyGraph } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Problems } from './errors';
 import { Annotations, Labels, MANAGED_BY, ownerOf, setOwner } from './metadata';
 import { NameRule, nameIssue } from './names';
 import { setClusterFacts } from './cluster-facts';
@@ -63,12 +62,11 @@ export class BlueprintChart extends Chart {
   public readonly owner: string;
 
   constructor(scope: Construct, id: string, props: BlueprintChartProps) {
-    enter(scope, id, props, 'BlueprintChart', BLUEPRINT_CHART_SHAPE);
+    const problems = enter(scope, id, props, 'BlueprintChart', BLUEPRINT_CHART_SHAPE);
     const labels: Record<string, string> = { [Labels.MANAGED_BY]: MANAGED_BY, ...props.labels };
     if (props.partOf) labels[Labels.PART_OF] = props.partOf;
     // A chart namespace (from JavaScript) was refused by the entry check: cdk8s would stamp it on cluster-scoped kinds too.
     super(scope, id, { ...props, labels });
-    const problems = new Problems(this, 'BlueprintChart');
     const ownerIssue = nameIssue(NameRule.LABEL_VALUE, 'owner', props.owner);
     if (ownerIssue || !props.owner)
       problems.add(

@@ -17,6 +17,7 @@ import { NameRule, labelValueIssue, objectNameIssues } from '../core/names';
 import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
+import { namespaceName } from '../namespace/namespace-name';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
@@ -171,7 +172,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     if (!checkShape(problems, props, open(WORKLOAD_SHAPE))) problems.throwIfAny();
     this.name = props.name ?? id;
     this.team = props.namespace instanceof TeamNamespace ? props.namespace : undefined;
-    this.namespace = props.namespace instanceof TeamNamespace ? props.namespace.name : props.namespace;
+    this.namespace = namespaceName(props.namespace);
     this.qos = props.qos ?? Qos.BURSTABLE;
     problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
     this.podSelector = podSelectorOf(this.name);
