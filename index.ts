@@ -3,7 +3,7 @@
 // etc/cluster-blueprints.api.md records this surface; after changing it run `npm run api`.
 
 // Errors and quantities
-export { BlueprintError, type BlueprintIssue, type IssueInput } from './constructs/core/errors';
+export { BlueprintError, type BlueprintIssue, type IssueInput, type IssueSink } from './constructs/core/errors';
 export {
   ByteQuantity,
   Cpu,
@@ -64,7 +64,15 @@ export {
 } from './constructs/scheduling/placement';
 
 // Policy
-export { type AutoscalingProps, type ResolvedAutoscaling } from './constructs/policy/autoscaling';
+export {
+  type AutoscalingProps,
+  HpaMetric,
+  type MetricTarget,
+  type ResolvedAutoscaling,
+  type ScalingPolicy,
+  type ScalingRules,
+  ScalingSelectPolicy,
+} from './constructs/policy/autoscaling';
 export { type PodCount, PodDisruptionBudget, type PodDisruptionBudgetProps } from './constructs/policy/pod-disruption-budget';
 export { PreemptionPolicy, PriorityClass, type PriorityClassProps } from './constructs/policy/priority-class';
 export { type PolicyRule, ServiceAccount, type ServiceAccountProps } from './constructs/policy/service-account';
@@ -161,7 +169,7 @@ export {
 } from './constructs/workloads/release';
 export { type SecurityProfile, Workload, type WorkloadProps } from './constructs/workloads/workload';
 export { DeploymentWorkload, type DeploymentWorkloadProps } from './constructs/workloads/deployment-workload';
-export { type ServicePort, WebService, type WebServiceProps } from './constructs/workloads/web-service';
+export { ExternalTrafficPolicy, type ServicePort, ServiceType, WebService, type WebServiceProps } from './constructs/workloads/web-service';
 export { Worker, type WorkerProps } from './constructs/workloads/worker';
 export {
   type ClaimRetention,
@@ -194,7 +202,7 @@ export {
 } from './constructs/render/requirements';
 export { type Finding, type Severity, type ValidateOptions, validateManifests } from './constructs/rules/schema';
 export { type CheckOptions, type CheckReport, checkDirectory, checkManifests, formatReport } from './constructs/reports/check';
-export { type FileError } from './constructs/rules/manifests';
+export { type FileError, type LoadOptions } from './constructs/rules/manifests';
 export { type PodSecurityLevelName } from './constructs/rules/pod-security';
 export { type ManifestIndex, type PodTemplateRef } from './constructs/rules/manifest-index';
 export { type Rule, type RuleCategory, type RuleContext, type Violation } from './constructs/rules/rule';
@@ -205,6 +213,7 @@ export {
   type NodePlan,
   capacityReport,
 } from './constructs/reports/capacity';
+export { type CostReport, type GroupCost, type UnitPrices } from './constructs/reports/cost';
 export { renderSvg, toDot } from './constructs/reports/diagram';
 
 // Blueprints

@@ -71,9 +71,11 @@ function main(): void {
     } else {
       failed++;
       console.error(
-        result.apiReportChanged
-          ? `${entry.subpath}: the exported API changed but ${report} was not regenerated: run \`npm run api\` and commit ${report}`
-          : `${entry.subpath}: API Extractor failed (${result.errorCount} errors, ${result.warningCount} warnings)`,
+        result.errorCount > 0
+          ? `${entry.subpath}: API Extractor found ${result.errorCount} error(s) above; an ae-forgotten-export is a type the public API uses that ${entry.subpath} does not export: export it`
+          : result.apiReportChanged
+            ? `${entry.subpath}: the exported API changed but ${report} was not regenerated: run \`npm run api\` and commit ${report}`
+            : `${entry.subpath}: API Extractor failed (${result.warningCount} warnings)`,
       );
     }
   }

@@ -134,10 +134,27 @@ export type IssueInput = Omit<BlueprintIssue, 'path' | 'construct'> & { readonly
 export const fieldRoot = (field: string): string => field.split(/[.[]/)[0];
 
 /**
+ * Where a construct's checks record what is wrong, so that every issue of the
+ * construct is thrown together as one `BlueprintError`. A subclass of a
+ * workload receives one in `validateProps`; the path and construct name are
+ * filled in for it.
+ */
+export interface IssueSink {
+  /** Records an issue. */
+  add(issue: IssueInput): void;
+  /** Records every issue given; `undefined` entries (checks that passed) are skipped. */
+  addAll(...issues: (IssueInput | undefined)[]): void;
+  /** Records an issue when `failed` is true. Returns `!failed`, so callers can skip dependent checks. */
+  check(failed: boolean, issue: IssueInput): boolean;
+  /** Runs `fn`; a `BlueprintError` it throws is recorded against `field` instead of escaping. Returns `fn`'s result or `undefined`. */
+  attempt<T>(field: string, fn: () => T): T | undefined;
+}
+
+/**
  * Collects the failures of one construct so that all of them are reported
  * together, then throws once.
  */
-export class Problems {
+export class Problems implements IssueSink {
   private readonly found: BlueprintIssue[] = [];
   /** Props whose shape failed: the construct's own checks of them are not recorded (the shape issue says it). */
   private readonly shapeFailed = new Set<string>();

@@ -12,9 +12,8 @@
 import type { ManifestIndex, PodTemplateRef } from './manifest-index';
 import type { Rule, RuleContext, Violation } from './rule';
 
-/** The three levels, most permissive first. */
-export const POD_SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
-export type PodSecurityLevelName = (typeof POD_SECURITY_LEVELS)[number];
+/** A Pod Security Standards level. */
+export type PodSecurityLevelName = 'privileged' | 'baseline' | 'restricted';
 
 /** The level a namespace label names; anything unknown counts as `restricted` (the safe side). */
 export function podSecurityLevelOf(label: unknown): PodSecurityLevelName {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1';
-import { IssueInput, Problems } from '../core/errors';
+import { IssueInput, IssueSink, Problems } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
@@ -120,7 +120,7 @@ export abstract class JobWorkload extends Workload {
     return 0;
   }
 
-  protected override validateProps(props: JobProps, problems: Problems): void {
+  protected override validateProps(props: JobProps, problems: IssueSink): void {
     super.validateProps(props, problems);
     jobSpec(props, problems, () => ({}));
   }
@@ -135,7 +135,7 @@ export abstract class JobWorkload extends Workload {
 
 function jobSpec(
   props: JobProps,
-  problems: Problems,
+  problems: IssueSink,
   template: (restart: JobRestartPolicy, parallelism: number) => IPodTemplateSpec,
 ): () => IJobSpec {
   const pattern = props.pattern ?? JobPattern.single();

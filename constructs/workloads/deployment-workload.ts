@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1/DeploymentStrategy';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
+import { IssueSink } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
@@ -116,7 +116,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
   }
 
-  protected override validateProps(props: DeploymentWorkloadProps, problems: Problems): void {
+  protected override validateProps(props: DeploymentWorkloadProps, problems: IssueSink): void {
     super.validateProps(props, problems);
     const release = props.release ?? Release.rolling();
     for (const issue of release.issues()) problems.add(issue);

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Construct } from 'constructs';
 import { Volume } from '../config/volume';
-import { Problems } from '../core/errors';
+import { IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { PodCount } from '../policy/pod-disruption-budget';
@@ -91,7 +91,7 @@ export class NodeAgent extends Workload {
     );
   }
 
-  protected override validateProps(props: NodeAgentProps, problems: Problems): void {
+  protected override validateProps(props: NodeAgentProps, problems: IssueSink): void {
     super.validateProps(props, problems);
     const expectedNodes = props.expectedNodes ?? 3;
     problems.addAll(integerIssue('REPLICAS_INVALID', 'expectedNodes', expectedNodes, { min: 1 }, 'give the node count of the cluster'));

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
+import { IssueSink } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
@@ -79,7 +79,7 @@ export class ScheduledJob extends JobWorkload {
     );
   }
 
-  protected override validateProps(props: ScheduledJobProps, problems: Problems): void {
+  protected override validateProps(props: ScheduledJobProps, problems: IssueSink): void {
     super.validateProps(props, problems);
     // The controller names jobs <name>-<11 digit time>: the name leaves room for it.
     problems.check(this.name.length > 52, {

@@ -7,7 +7,7 @@ import { BackupPolicy, BackupSchedule, backUpOnce } from '../backup/backup-sched
 import { AccessMode } from '../core/access-mode';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
-import { IssueInput, Problems } from '../core/errors';
+import { IssueInput, IssueSink, Problems } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { Annotations } from '../core/metadata';
@@ -233,7 +233,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     return { ...props, readiness: props.readiness ?? (first ? Probe.tcp(first.name, { periodSeconds: 5 }) : undefined) };
   }
 
-  protected override validateProps(props: StatefulServiceProps, problems: Problems): void {
+  protected override validateProps(props: StatefulServiceProps, problems: IssueSink): void {
     super.validateProps(props, problems);
     const replicas = props.replicas ?? 1;
     problems.addAll(integerIssue('REPLICAS_INVALID', 'replicas', replicas, { min: 1, max: 1000 }, 'use 1 for a singleton, 3 for a quorum'));

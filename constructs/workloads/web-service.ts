@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Service } from 'kubernetes-models/v1/Service';
-import { Problems } from '../core/errors';
+import { IssueSink } from '../core/errors';
 import { modelObject } from '../core/model-object';
 import { NamedPort } from '../core/ports';
 import { NameRule, nameIssue } from '../core/names';
@@ -151,7 +151,7 @@ export class WebService extends DeploymentWorkload {
     return { ...this.quotaServices };
   }
 
-  protected override validateProps(props: WebServiceProps, problems: Problems): void {
+  protected override validateProps(props: WebServiceProps, problems: IssueSink): void {
     super.validateProps(props, problems);
     const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
     if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the Service)` });

@@ -11,7 +11,7 @@ import { Volume } from '../config/volume';
 import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
-import { IssueInput, Problems } from '../core/errors';
+import { IssueInput, IssueSink, Problems } from '../core/errors';
 import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
 import { NameRule, labelValueIssue, objectNameIssues } from '../core/names';
 import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
@@ -264,7 +264,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    * and the resolved containers, never the subclass's own fields. Override and
    * call `super.validateProps` first.
    */
-  protected validateProps(_props: WorkloadProps, _problems: Problems): void {}
+  protected validateProps(_props: WorkloadProps, _problems: IssueSink): void {}
 
   /** The main container's props; subclasses add their defaults (e.g. a readiness probe). */
   protected mainContainerProps(props: WorkloadProps): ContainerProps {
