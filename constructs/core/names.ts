@@ -131,3 +131,27 @@ export function unpinnedImageIssue(field: string, image: unknown): IssueInput | 
     fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')",
   };
 }
+
+/** apimachinery `IsEnvVarName` (Kubernetes 1.28, before the relaxed-names gate): `[-._a-zA-Z][-._a-zA-Z0-9]*`. */
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * True when `name` is an environment variable name the API server accepts
+ * (`ValidateEnv`: non-empty, apimachinery `IsEnvVarName`: the charset above and
+ * not `.`, `..` or starting with `..`).
+ */
+export function isEnvVarName(name: unknown): boolean {
+  return typeof name === 'string' && ENV_VAR_NAME.test(name) && !name.startsWith('..') && name !== '.';
+}
+
+/** NAME_INVALID for an environment variable name the API server would refuse, or undefined. */
+export function envVarNameIssue(field: string, name: unknown): IssueInput | undefined {
+  if (isEnvVarName(name)) return undefined;
+  return {
+    code: 'NAME_INVALID',
+    field,
+    value: name,
+    message: "is not a valid environment variable name (letters, digits, '_', '-' and '.', not starting with a digit or '..')",
+    fix: "name it e.g. 'LOG_LEVEL'",
+  };
+}

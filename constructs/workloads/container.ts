@@ -9,8 +9,8 @@ import { integerIssue } from '../core/value-issues';
 import { checkArgs, checkShape, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
-import { NameRule, SECRET_ENV_NAME, nameIssue, unpinnedImageIssue } from '../core/names';
-import { NamedPort } from '../core/ports';
+import { NameRule, SECRET_ENV_NAME, envVarNameIssue, nameIssue, unpinnedImageIssue } from '../core/names';
+import { NamedPort, portNameIssue, portNumOrNameIssue, portNumberIssue } from '../core/ports';
 import { COMPUTE_SHAPE, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
@@ -181,15 +181,21 @@ export class Probe {
   public issues(field: string, kind: 'readiness' | 'liveness' | 'startup'): IssueInput[] {
     const out: IssueInput[] = [];
     const t = this.timing;
-    const grpc = this.handler.grpc;
-    if (grpc && (!Number.isSafeInteger(grpc.port) || grpc.port < 1 || grpc.port > 65535))
-      out.push({
-        code: 'PROBE_INVALID',
-        field: `${field}.grpc.port`,
-        value: grpc.port,
-        message: 'must be a port number 1–65535 (gRPC probes take no named port)',
-        fix: 'probe the number the gRPC server listens on',
-      });
+    const { grpc, httpGet, tcpSocket } = this.handler;
+    // ValidatePortNumOrName for HTTP and TCP; gRPC takes a number only.
+    const port = grpc
+      ? portNumberIssue(
+          'PROBE_INVALID',
+          `${field}.grpc.port`,
+          grpc.port,
+          'probe the number the gRPC server listens on (gRPC probes take no named port)',
+        )
+      : httpGet
+        ? portNumOrNameIssue('PROBE_INVALID', `${field}.httpGet.port`, httpGet.port)
+        : tcpSocket
+          ? portNumOrNameIssue('PROBE_INVALID', `${field}.tcpSocket.port`, tcpSocket.port)
+          : undefined;
+    if (port) out.push(port);
     const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
     const counts = [
       ...positive.map((k) => integerIssue('PROBE_INVALID', `${field}.${k}`, t[k], { min: 1 }, 'use whole seconds or counts')),
@@ -373,22 +379,10 @@ export function resolveContainer(
   problems.addAll(unpinnedImageIssue(`${field}.image`, props.image));
   const seen = new Set<string>();
   for (const [i, p] of (props.ports ?? []).entries()) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || p.name.length > 15 || !/[a-z]/.test(p.name))
-      problems.add({
-        code: 'PORT_INVALID',
-        field: `${field}.ports[${i}].name`,
-        value: p.name,
-        message: 'is not an IANA service name (≤ 15 lower-case letters, digits, dashes)',
-        fix: "name it e.g. 'http' or 'metrics'",
-      });
-    if (!Number.isSafeInteger(p.port) || p.port < 1 || p.port > 65535)
-      problems.add({
-        code: 'PORT_INVALID',
-        field: `${field}.ports[${i}].port`,
-        value: p.port,
-        message: 'must be 1–65535',
-        fix: 'use the port the process listens on',
-      });
+    problems.addAll(
+      portNameIssue('PORT_INVALID', `${field}.ports[${i}].name`, p.name),
+      portNumberIssue('PORT_INVALID', `${field}.ports[${i}].port`, p.port),
+    );
     if (seen.has(p.name))
       problems.add({
         code: 'PORT_INVALID',
@@ -403,6 +397,7 @@ export function resolveContainer(
   const configMaps = new Set<ConfigMap>();
   const secrets = new Set<SecretSource>();
   for (const [key, value] of Object.entries(props.env ?? {})) {
+    problems.addAll(envVarNameIssue(`${field}.env.${key}`, key));
     const literal = typeof value === 'string' ? value : value.value;
     if (literal !== undefined && SECRET_ENV_NAME.test(key) && !allowed.has(key)) {
       problems.add({
@@ -431,7 +426,11 @@ export function resolveContainer(
   }
   for (const kind of ['postStart', 'preStop'] as const) {
     const hook = props[kind];
-    if (hook instanceof Hook) problems.addAll(...credentialIssues(`${field}.${kind}`, hook.handler));
+    if (hook instanceof Hook)
+      problems.addAll(
+        ...credentialIssues(`${field}.${kind}`, hook.handler),
+        hook.handler.httpGet ? portNumOrNameIssue('PORT_INVALID', `${field}.${kind}.httpGet.port`, hook.handler.httpGet.port) : undefined,
+      );
   }
   for (const source of props.envFrom ?? []) {
     if (source instanceof ConfigMap) configMaps.add(source);

@@ -1,5 +1,15 @@
 import * as fc from 'fast-check';
-import { NameRule, assertName, isDns1035Label, isDns1123Label, isDns1123Subdomain, isLabelKey, isLabelValue } from '../../constructs';
+import {
+  NameRule,
+  assertName,
+  envVarNameIssue,
+  isDns1035Label,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isEnvVarName,
+  isLabelKey,
+  isLabelValue,
+} from '../../constructs';
 import { expectCode } from '../helpers';
 
 describe('name rules', () => {
@@ -48,5 +58,17 @@ describe('name rules', () => {
         if (/[a-z]/.test(s)) expect(isDns1123Label(s.toUpperCase())).toBe(false);
       }),
     );
+  });
+});
+
+describe('environment variable names (apimachinery IsEnvVarName, Kubernetes 1.28)', () => {
+  test.each(['FOO', '_x', 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1', '-a', '.a', 'a..b'])('%p is valid', (name) => {
+    expect(isEnvVarName(name)).toBe(true);
+    expect(envVarNameIssue('env', name)).toBeUndefined();
+  });
+
+  test.each(['', '1FOO', 'A=B', 'A B', 'é', '.', '..', '..a', 'a$'])('%p is refused with NAME_INVALID', (name) => {
+    expect(isEnvVarName(name)).toBe(false);
+    expect(envVarNameIssue(`env.${name}`, name)).toMatchObject({ code: 'NAME_INVALID', field: `env.${name}`, value: name });
   });
 });

@@ -1,0 +1,80 @@
+import { Hook, Probe, Worker, WebService, renderApp } from '../../constructs';
+import { catchBlueprintError, expectCode, testChart } from '../helpers';
+
+const image = 'ghcr.io/acme/app:1.0.0';
+const resources = { limits: { cpu: '500m', memory: '256Mi' } };
+const worker = (extra: object) => () => {
+  const { app, chart } = testChart();
+  new Worker(chart, 'w', { namespace: 'team', image, resources, ...extra });
+  return renderApp(app);
+};
+const web = (extra: object) => () => {
+  const { app, chart } = testChart();
+  new WebService(chart, 'web', { namespace: 'team', image, ports: [{ name: 'http', port: 8080 }], ...extra });
+  return renderApp(app);
+};
+const fields = (fn: () => unknown, code: string) =>
+  catchBlueprintError(fn)
+    .issues.filter((i) => i.code === code)
+    .map((i) => i.field);
+
+describe('environment variable names (ValidateEnv: IsEnvVarName)', () => {
+  test('every bad name of the main container is NAME_INVALID, all in one error', () => {
+    expect(fields(worker({ env: { '1FOO': 'x', 'A=B': 'y', '': 'z' } }), 'NAME_INVALID')).toEqual([
+      'container.env.1FOO',
+      'container.env.A=B',
+      'container.env.',
+    ]);
+  });
+
+  test('sidecars, init containers, addSidecar and addEnv are held to it too', () => {
+    const side = { name: 'side', image, env: { '9X': 'a' } };
+    expect(fields(worker({ sidecars: [side] }), 'NAME_INVALID')).toEqual(['sidecars[0].env.9X']);
+    expect(fields(worker({ initContainers: [{ ...side, name: 'init' }] }), 'NAME_INVALID')).toEqual(['initContainers[0].env.9X']);
+    const { chart } = testChart();
+    const w = new Worker(chart, 'w', { namespace: 'team', image, resources });
+    expect(expectCode(() => w.addSidecar(side), 'NAME_INVALID').field).toBe('sidecar.env.9X');
+    expect(expectCode(() => w.addEnv({ 'A B': 'x' }), 'NAME_INVALID').field).toBe('container.env.A B');
+  });
+
+  test('valid names pass: upper, lower, dots and dashes', () => {
+    const objects = worker({ env: { LOG_LEVEL: 'info', 'my.env-name': 'x', _private: 'y' } })().flatMap((r) => r.objects);
+    const env = objects.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].env;
+    expect(env.map((e: { name: string }) => e.name)).toEqual(['LOG_LEVEL', 'my.env-name', '_private']);
+  });
+});
+
+describe('ports', () => {
+  test('a container port name with consecutive hyphens is PORT_INVALID (IsValidPortName)', () => {
+    expect(
+      fields(worker({ ports: [{ name: 'a--b', port: 8080 }], probeOptOut: { readiness: 'a test without a probe' } }), 'PORT_INVALID'),
+    ).toEqual(['container.ports[0].name']);
+    expect(fields(worker({ ports: [{ name: 'a-b', port: 0 }] }), 'PORT_INVALID')).toEqual(['container.ports[0].port']);
+  });
+
+  test.each([
+    ['http', Probe.http('/x', 70000), 'readiness.httpGet.port'],
+    ['http 0', Probe.http('/', 0), 'readiness.httpGet.port'],
+    ['http named', Probe.http('/', 'a--b'), 'readiness.httpGet.port'],
+    ['tcp', Probe.tcp(70000), 'readiness.tcpSocket.port'],
+    ['tcp named', Probe.tcp('HTTP'), 'readiness.tcpSocket.port'],
+    ['grpc', Probe.grpc(70000), 'readiness.grpc.port'],
+  ])('a %s probe port out of range is PROBE_INVALID', (_, probe, field) => {
+    expect(fields(web({ readiness: probe }), 'PROBE_INVALID')).toEqual([`container.${field}`]);
+  });
+
+  test('probes on valid ports pass', () => {
+    for (const readiness of [Probe.http('/', 'http'), Probe.http('/', 8080), Probe.tcp(8080), Probe.grpc(8080)])
+      expect(() => web({ readiness })()).not.toThrow();
+    const edges = [
+      { name: 'low', port: 1 },
+      { name: 'high', port: 65535 },
+    ];
+    expect(() => web({ ports: edges, readiness: Probe.tcp(65535), liveness: Probe.http('/', 1) })()).not.toThrow();
+  });
+
+  test('an HTTP hook port is held to the same rule (PORT_INVALID)', () => {
+    expect(fields(web({ postStart: Hook.http('/warm', 70000) }), 'PORT_INVALID')).toEqual(['container.postStart.httpGet.port']);
+    expect(() => web({ postStart: Hook.http('/warm', 'http') })()).not.toThrow();
+  });
+});
