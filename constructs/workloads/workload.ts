@@ -141,6 +141,8 @@ export const WORKLOAD_SHAPE = extend<WorkloadProps, ContainerProps>(CONTAINER_SH
 });
 
 const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as const;
+/** The largest UID/GID the API server accepts (apimachinery IsValidUserID/IsValidGroupID, MaxInt32 through Kubernetes 1.30). */
+const MAX_ID = 2147483647;
 const MIB = 1024n * 1024n;
 
 /**
@@ -215,11 +217,12 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         fix: "use e.g. 'NET_BIND_SERVICE'",
       }),
     );
-    problems.check(props.securityProfile?.runAsRoot !== true && (!Number.isSafeInteger(uid) || uid < 1), {
+    // Rendered as runAsUser, runAsGroup and fsGroup: IsValidUserID / IsValidGroupID (≤ 2147483647 up to Kubernetes 1.30).
+    problems.check(props.securityProfile?.runAsRoot !== true && (!Number.isSafeInteger(uid) || uid < 1 || uid > MAX_ID), {
       code: 'SECURITY_INVALID',
       field: 'runAsUser',
       value: uid,
-      message: 'must be a non-root UID (≥ 1): the restricted profile forbids root',
+      message: `must be a non-root UID from 1 to ${MAX_ID}: the restricted profile forbids root, and it is also the pod's GID and fsGroup`,
       fix: 'use e.g. 10001',
     });
     for (const issue of placementIssues(props.placement ?? {})) problems.add(issue);
