@@ -29,6 +29,7 @@ import {
   RULES,
   Release,
   ResourcePreset,
+  ResourceField,
   ResourceQuota,
   RuleContext,
   ScheduledJob,
@@ -323,6 +324,8 @@ const TRIGGERS: Record<string, Trigger> = {
   SECRET_IN_OUTPUT: () => new ConfigMap(chart().chart, 'a', { namespace: 'n', data: { 'app.conf': 'key AKIAABCDEFGHIJKLMNOP' } }),
   SECRET_KEY_UNDECLARED: () =>
     EnvValue.fromSecret(new SecretDeclaration(team().team, 'creds', { namespace: 'shop', keys: ['password'] }), 'passwd'),
+  CONFIG_KEY_UNDECLARED: () => EnvValue.fromConfigMap(new ConfigMap(chart().chart, 'a', { namespace: 'n', data: { a: '1' } }), 'zzz'),
+  ENV_INVALID: () => EnvValue.fromResource(ResourceField.LIMITS_CPU, { divisor: '3m' }),
   SECRET_KEYS_INVALID: () => new SecretDeclaration(team().team, 'creds', { namespace: 'shop', keys: [] }),
   SECRET_DECLARED_TWICE: synth(({ team }) =>
     ['one', 'two'].forEach((id) => new SecretDeclaration(team, id, { namespace: team, name: 'creds', keys: ['password'] })),

@@ -773,6 +773,19 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         });
       volumes.set(v.name, json);
     }
+    // A resourceFieldRef naming a container the pod does not have: the kubelet would not start the container.
+    for (const c of [...this.initContainers, ...this.containers])
+      for (const [key, v] of Object.entries(c.props.env ?? {})) {
+        const target = typeof v === 'string' ? undefined : v.valueFrom?.resourceFieldRef?.containerName;
+        if (target !== undefined && !names.has(target))
+          out.push({
+            code: 'ENV_INVALID',
+            field: `containers.${c.name}.env.${key}`,
+            value: target,
+            message: `reads the resources of container '${target}', which is not in the pod: the kubelet would not start the container`,
+            fix: `name one of the pod's containers (${[...names].join(', ')}), or leave containerName out for this container`,
+          });
+      }
     const scratch = this.scratchMounts();
     for (const c of [...this.initContainers, ...this.containers]) {
       const paths = new Set<string>();
