@@ -81,7 +81,49 @@ export function cronScheduleError(schedule: unknown): string | undefined {
     const err = fieldError(part, FIELDS[i]);
     if (err) return err;
   }
-  return undefined;
+  return neverFiresError(parts);
+}
+
+/** Longest month length, January to December (February 29 in leap years). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The values a valid field selects, and whether the parser marks it `*`
+ * (robfig/cron `getRange`: a `*` or `?` item without a step above 1).
+ */
+function fieldSet(part: string, f: FieldSpec): { values: Set<number>; star: boolean } {
+  const values = new Set<number>();
+  let star = false;
+  for (const item of part.split(',')) {
+    const [range, stepText] = item.split('/');
+    const step = stepText === undefined ? 1 : Number(stepText);
+    let lo = f.min;
+    let hi = f.max;
+    if (range === '*' || range === '?') star ||= step <= 1;
+    else {
+      const [a, b] = range.split('-');
+      lo = value(a, f) as number;
+      // "N/step" means N-max/step.
+      hi = b !== undefined ? (value(b, f) as number) : stepText !== undefined ? f.max : lo;
+    }
+    for (let v = lo; v <= hi; v += step) values.add(v);
+  }
+  return { values, star };
+}
+
+/**
+ * A schedule whose days of the month exist in none of its months (Feb 30,
+ * Apr 31) never fires: robfig/cron's Next finds no time and the CronJob never
+ * runs. Only when the day of week is `*`: otherwise either field matching is
+ * enough (cron's OR rule).
+ */
+function neverFiresError(parts: readonly string[]): string | undefined {
+  const dom = fieldSet(parts[2], FIELDS[2]);
+  const months = fieldSet(parts[3], FIELDS[3]);
+  const dow = fieldSet(parts[4], FIELDS[4]);
+  if (dom.star || !dow.star) return undefined;
+  const fits = [...months.values].some((m) => [...dom.values].some((d) => d <= MONTH_DAYS[m - 1]));
+  return fits ? undefined : `day of month ${parts[2]} exists in none of its months (${parts[3]}), so it would never run`;
 }
 
 /** The issue for an invalid schedule. */

@@ -47,6 +47,25 @@ describe('cron schedules', () => {
     expect(cronScheduleError(s)).toMatch(why);
   });
 
+  describe('a schedule that never fires (robfig/cron finds no next time)', () => {
+    test.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 31 2,4,6,9,11 *', '0 0 30,31 FEB ?', '0 0 30/5 2 *', '0 0 31 4 */1'])('rejects %p', (s) => {
+      expect(cronScheduleError(s)).toMatch(/never run/);
+      expect(expectCode(() => assertCronSchedule(s), 'SCHEDULE_INVALID').field).toBe('schedule');
+    });
+
+    test.each([
+      '0 0 29 2 *', // leap years
+      '0 0 31 4,5 *', // May 31
+      '0 0 30 2 MON', // day of week given too: either matches (cron's OR rule)
+      '0 0 30 2 */2', // a stepped day of week is not '*': OR as well
+      '0 0 */2 2 *',
+      '0 0 28-31 2 *',
+      '0 0 31 * *',
+    ])('accepts %p', (s) => {
+      expect(cronScheduleError(s)).toBeUndefined();
+    });
+  });
+
   test('an upper-case macro raises SCHEDULE_INVALID', () => {
     expect(expectCode(() => assertCronSchedule('@HOURLY'), 'SCHEDULE_INVALID').message).toMatch(/@hourly/);
   });
@@ -63,7 +82,8 @@ describe('cron schedules', () => {
       fc.integer({ min: 1, max: 10 }).map((s) => `*/${s}`),
       fc.array(fc.integer({ min, max }), { minLength: 1, maxLength: 4 }).map((xs) => xs.join(',')),
     );
-  const valid = fc.tuple(field(0, 59), field(0, 23), field(1, 31), field(1, 12), field(0, 6)).map((f) => f.join(' '));
+  // Days of the month up to 28 exist in every month (a schedule on Feb 30 is refused: see 'never fires').
+  const valid = fc.tuple(field(0, 59), field(0, 23), field(1, 28), field(1, 12), field(0, 6)).map((f) => f.join(' '));
 
   test('property: generated valid schedules are accepted', () => {
     fc.assert(
