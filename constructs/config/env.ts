@@ -38,12 +38,9 @@ export class EnvValue {
     checkArgs('EnvValue.literal', ['value', value, is.string]);
     return new EnvValue(value, undefined);
   }
-  /**
-   * One key of a ConfigMap of this library; a key it does not hold fails at once
-   * (CONFIG_KEY_UNDECLARED): the kubelet would not start the container.
-   */
   public static fromConfigMap(configMap: ConfigMap, key: string): EnvValue {
     checkArgs('EnvValue.fromConfigMap', ['configMap', configMap, is.instance(ConfigMap)], ['key', key, is.string]);
+    // A key the ConfigMap does not hold: the kubelet would not start the container (like SECRET_KEY_UNDECLARED).
     if (!Object.prototype.hasOwnProperty.call(configMap.data, key))
       throw new BlueprintError({
         code: 'CONFIG_KEY_UNDECLARED',
