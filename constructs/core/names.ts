@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { BlueprintError, IssueInput, Problems } from './errors';
 
 /*
@@ -82,6 +83,45 @@ export function objectNameIssues(rule: NameRule, name: unknown, namespace: unkno
 export function checkedName(problems: Problems, rule: NameRule, name: string, field = 'name'): string {
   problems.addAll(nameIssue(rule, field, name));
   return name;
+}
+
+/**
+ * Longest names of objects whose controller derives a longer name or label
+ * value from them (each must stay a valid 63-character label):
+ * - a CronJob's jobs are `<name>-<11-digit schedule time>`;
+ * - a StatefulSet's pods carry `controller-revision-hash: <name>-<≤10-character hash>` (kubernetes#64023).
+ */
+export const DERIVED_NAME_LIMITS = {
+  CronJob: { max: 52, why: 'the controller appends an 11-character suffix to name each job' },
+  StatefulSet: {
+    max: 52,
+    why: "the controller labels each pod 'controller-revision-hash: <name>-<hash>' (up to 11 more characters), which must fit 63",
+  },
+} as const;
+
+/** NAME_INVALID when `name` is too long for the name `kind`'s controller derives from it, or `undefined`. */
+export function derivedNameIssue(kind: keyof typeof DERIVED_NAME_LIMITS, field: string, name: unknown): IssueInput | undefined {
+  const { max, why } = DERIVED_NAME_LIMITS[kind];
+  if (typeof name !== 'string' || name.length <= max) return undefined;
+  return { code: 'NAME_INVALID', field, value: name, message: `is longer than ${max} characters (${why})`, fix: 'shorten the name' };
+}
+
+/**
+ * `name` when it is a DNS-1123 label, else one derived from it: its first 46
+ * characters made label-safe, '-' and 16 hex characters of its sha256, so
+ * distinct names stay distinct. For names the library copies from a longer or
+ * dotted one (a volume named after its ConfigMap, Secret or claim).
+ */
+export function dns1123LabelOf(name: string): string {
+  if (isDns1123Label(name)) return name;
+  const prefix = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 46)
+    .replace(/-+$/, '');
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return prefix ? `${prefix}-${hash}` : hash;
 }
 
 /**

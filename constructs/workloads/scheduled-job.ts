@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Construct } from 'constructs';
 import { IssueSink } from '../core/errors';
+import { derivedNameIssue } from '../core/names';
 import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
@@ -81,14 +82,7 @@ export class ScheduledJob extends JobWorkload {
 
   protected override validateProps(props: ScheduledJobProps, problems: IssueSink): void {
     super.validateProps(props, problems);
-    // The controller names jobs <name>-<11 digit time>: the name leaves room for it.
-    problems.check(this.name.length > 52, {
-      code: 'NAME_INVALID',
-      field: 'name',
-      value: this.name,
-      message: 'is longer than 52 characters (the controller appends an 11-character suffix to name each job)',
-      fix: 'shorten the name',
-    });
+    problems.addAll(derivedNameIssue('CronJob', 'name', this.name));
     const schedule = cronScheduleIssue(props.schedule);
     if (schedule) problems.add(schedule);
     if (props.timeZone !== undefined) {

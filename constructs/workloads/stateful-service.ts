@@ -11,7 +11,7 @@ import { IssueInput, IssueSink, Problems } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { Annotations } from '../core/metadata';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, derivedNameIssue, nameIssue } from '../core/names';
 import { Storage, StorageInput } from '../core/quantity';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { NodeLabels } from '../scheduling/node-labels';
@@ -247,6 +247,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     });
     const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
     if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the headless Service)` });
+    problems.addAll(derivedNameIssue('StatefulSet', 'name', this.name));
     problems.addAll(this.storageIssue(props));
     const claimNames = new Set<string>();
     for (const [i, c] of (props.claims ?? []).entries()) {

@@ -142,6 +142,14 @@ describe('StatefulService', () => {
     expectCode(() => cassandra({ claims: [{ name: 'd', mountPath: '/a', size: 'lots' }] }), 'QUANTITY_INVALID');
   });
 
+  test('NAME_INVALID: a name over 52 characters would make the pod label controller-revision-hash exceed 63', () => {
+    const issue = expectCode(() => cassandra({ name: 'a'.repeat(53) }), 'NAME_INVALID');
+    expect(issue.field).toBe('name');
+    expect(issue.message).toContain('52');
+    expect(issue.message).toContain('controller-revision-hash');
+    expect(() => cassandra({ name: 'a'.repeat(52) })).not.toThrow();
+  });
+
   test('QUOTA_CLAIMS_EXCEEDED: claims per pod count against the namespace', () => {
     const { app } = cassandra(
       { claims: [{ name: 'data', mountPath: '/d', size: '20Gi' }] },
