@@ -16,6 +16,7 @@ import { Storage, StorageInput } from '../core/quantity';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { NodeLabels } from '../scheduling/node-labels';
 import { Protocol } from '../networking/network-intent';
+import { servicePortIssues } from '../networking/service-ports';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
 import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
@@ -248,6 +249,9 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     const svcName = nameIssue(NameRule.DNS1035_LABEL, 'name', this.name);
     if (svcName) problems.add({ ...svcName, message: `${svcName.message} (it names the headless Service)` });
     problems.addAll(derivedNameIssue('StatefulSet', 'name', this.name));
+    // The container ports become the headless (and client) Service's: no two may share (port, protocol).
+    const ports = (this.containers[0]?.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? Protocol.TCP }));
+    problems.addAll(...servicePortIssues('PORT_INVALID', ports, (i, key) => `ports[${i}].${key}`, true));
     problems.addAll(this.storageIssue(props));
     const claimNames = new Set<string>();
     for (const [i, c] of (props.claims ?? []).entries()) {

@@ -8,6 +8,7 @@ import { NameRule, nameIssue } from '../core/names';
 import { isIP } from 'net';
 import { annotationIssues } from '../core/annotations';
 import { Peer, Protocol } from '../networking/network-intent';
+import { servicePortIssues } from '../networking/service-ports';
 import { ContainerProps, Hook, Probe } from './container';
 import { entered, extend, is } from '../core/shape';
 import { DEPLOYMENT_WORKLOAD_SHAPE, DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
@@ -190,6 +191,17 @@ export class WebService extends DeploymentWorkload {
       }),
     );
     problems.addAll(...annotationIssues('serviceAnnotations', props.serviceAnnotations));
+    // The Service's ports: its own, or one per container port (whose names and numbers the container checks).
+    const own = props.servicePorts;
+    const containerPorts = this.containers[0]?.ports ?? [];
+    const protocolOf = new Map(containerPorts.map((p) => [p.name, p.protocol ?? Protocol.TCP]));
+    const rendered = (own ?? containerPorts).map((p) => ({
+      name: p.name,
+      port: p.port,
+      protocol: protocolOf.get(('targetPort' in p ? p.targetPort : undefined) ?? p.name) ?? Protocol.TCP,
+    }));
+    const from = own ? 'servicePorts' : 'ports';
+    problems.addAll(...servicePortIssues('PORT_INVALID', rendered, (i, key) => `${from}[${i}].${key}`, !own));
   }
 
   protected mainContainerProps(props: WebServiceProps): ContainerProps {

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { BlueprintError, ExternalService, TeamNamespace, WebService, unusableAddressReason } from '../../constructs';
+import { BlueprintError, ExternalService, Protocol, TeamNamespace, WebService, unusableAddressReason } from '../../constructs';
 import { expectCode, find, ofKind, renderChart, testChart } from '../helpers';
 
 describe('ExternalService', () => {
@@ -64,6 +64,64 @@ describe('ExternalService', () => {
       () => ExternalService.fromHostName(chart, 'd', { namespace: 'n', hostName: 'db.example.com', ports: [] }),
       'EXTERNAL_PORT_INVALID',
     );
+  });
+
+  test('EXTERNAL_PORT_INVALID: ports the Service and EndpointSlice would refuse', () => {
+    const { chart } = testChart();
+    let n = 0;
+    const field = (ports: any[]) =>
+      expectCode(
+        () => ExternalService.fromAddresses(chart, `p${n++}`, { namespace: 'n', addresses: ['203.0.113.10'], ports }),
+        'EXTERNAL_PORT_INVALID',
+      ).field;
+    expect(
+      field([
+        { name: 'a', port: 5432 },
+        { name: 'b', port: 5432 },
+      ]),
+    ).toBe('ports[1].port');
+    expect(
+      field([
+        { name: 'a', port: 5432 },
+        { name: 'a', port: 5433 },
+      ]),
+    ).toBe('ports[1].name');
+    expect(
+      field([
+        { name: '', port: 5432 },
+        { name: '', port: 5433 },
+      ]),
+    ).toBe('ports[0].name');
+    expect(field([{ name: 'PG', port: 5432 }])).toBe('ports[0].name');
+    expect(field([{ name: 'pg', port: 0 }])).toBe('ports[0].port');
+    expect(
+      expectCode(
+        () =>
+          ExternalService.fromHostName(chart, 'h', {
+            namespace: 'n',
+            hostName: 'db.example.com',
+            ports: [
+              { name: 'a', port: 53 },
+              { name: 'b', port: 53 },
+            ],
+          }),
+        'EXTERNAL_PORT_INVALID',
+      ).field,
+    ).toBe('ports[1].port');
+    // The neighbours: one unnamed port, and one number under two protocols.
+    expect(() =>
+      ExternalService.fromAddresses(chart, 'ok1', { namespace: 'n', addresses: ['203.0.113.10'], ports: [{ name: '', port: 5432 }] }),
+    ).not.toThrow();
+    expect(() =>
+      ExternalService.fromAddresses(chart, 'ok2', {
+        namespace: 'n',
+        addresses: ['203.0.113.10'],
+        ports: [
+          { name: 'dns', port: 53 },
+          { name: 'dns-udp', port: 53, protocol: Protocol.UDP },
+        ],
+      }),
+    ).not.toThrow();
   });
 
   test('EXTERNAL_ADDRESS_INVALID: invalid, loopback, link-local, unspecified', () => {

@@ -150,6 +150,12 @@ describe('StatefulService', () => {
     expect(() => cassandra({ name: 'a'.repeat(52) })).not.toThrow();
   });
 
+  test('PORT_INVALID: two container ports on one number would publish the same headless Service port twice', () => {
+    const ports = (second: any) => cassandra({ ports: [{ name: 'cql', port: 9042 }, second] });
+    expect(expectCode(() => ports({ name: 'cql-alt', port: 9042 }), 'PORT_INVALID').field).toBe('ports[1].port');
+    expect(() => ports({ name: 'cql-udp', port: 9042, protocol: 'UDP' })).not.toThrow();
+  });
+
   test('QUOTA_CLAIMS_EXCEEDED: claims per pod count against the namespace', () => {
     const { app } = cassandra(
       { claims: [{ name: 'data', mountPath: '/d', size: '20Gi' }] },

@@ -13,6 +13,7 @@ import {
   PodField,
   PriorityClass,
   Probe,
+  Protocol,
   Qos,
   QuotaPreset,
   Release,
@@ -336,6 +337,60 @@ describe('WebService errors', () => {
         }),
       'PORT_INVALID',
     );
+  });
+
+  test('PORT_INVALID: Service ports the API server refuses (same port and protocol twice, bad or repeated names)', () => {
+    const field = (props: any) => expectCode(() => build(props), 'PORT_INVALID').field;
+    // Two container ports on one number: the derived Service would publish 8080/TCP twice.
+    expect(
+      field({
+        ports: [
+          { name: 'http', port: 8080 },
+          { name: 'alt', port: 8080 },
+        ],
+      }),
+    ).toBe('ports[1].port');
+    const two = [
+      { name: 'http', port: 8080 },
+      { name: 'admin', port: 9090 },
+    ];
+    expect(
+      field({
+        ports: two,
+        servicePorts: [
+          { name: 'http', port: 80 },
+          { name: 'admin', port: 80 },
+        ],
+      }),
+    ).toBe('servicePorts[1].port');
+    expect(
+      field({
+        ports: two,
+        servicePorts: [
+          { name: 'web', port: 80, targetPort: 'http' },
+          { name: 'web', port: 81, targetPort: 'admin' },
+        ],
+      }),
+    ).toBe('servicePorts[1].name');
+    expect(field({ servicePorts: [{ name: 'Web_Port', port: 80, targetPort: 'http' }] })).toBe('servicePorts[0].name');
+    expect(field({ servicePorts: [{ name: 'web', port: 0, targetPort: 'http' }] })).toBe('servicePorts[0].port');
+    // The neighbours: one number under two protocols, and distinct Service ports onto one container port.
+    expect(() =>
+      build({
+        ports: [
+          { name: 'dns', port: 5353 },
+          { name: 'dns-udp', port: 5353, protocol: Protocol.UDP },
+        ],
+      }),
+    ).not.toThrow();
+    expect(() =>
+      build({
+        servicePorts: [
+          { name: 'web', port: 80, targetPort: 'http' },
+          { name: 'web-alt', port: 8080, targetPort: 'http' },
+        ],
+      }),
+    ).not.toThrow();
   });
 
   test('REPLICAS_INVALID and HPA_INVALID', () => {

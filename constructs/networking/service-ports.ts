@@ -1,0 +1,73 @@
+import { IssueInput } from '../core/errors';
+import { isDns1123Label } from '../core/names';
+
+/** A Service port as the library renders it. */
+export interface RenderedServicePort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: string;
+}
+
+/**
+ * The issues (`code`) of a Service's ports as the API server sees them
+ * (core validation ValidateService / validateServicePort): a name is required
+ * when there is more than one port, each name is a DNS-1123 label used once,
+ * each number is 1–65535, and no two ports share (port, protocol).
+ * EndpointSlice ports (validateEndpointPorts: DNS-1123 label names, unique)
+ * are held to less. `fieldOf(i, key)` names the prop the i-th port came from.
+ * With `sourceChecked`, the names and numbers were checked where they came
+ * from (container ports): only the pairs are.
+ */
+export function servicePortIssues(
+  code: string,
+  ports: readonly RenderedServicePort[],
+  fieldOf: (i: number, key: 'name' | 'port') => string,
+  sourceChecked = false,
+): IssueInput[] {
+  const out: IssueInput[] = [];
+  const names = new Map<string, number>();
+  const pairs = new Map<string, number>();
+  for (const [i, p] of ports.entries()) {
+    if (!sourceChecked) {
+      if (p.name === '' && ports.length > 1)
+        out.push({
+          code,
+          field: fieldOf(i, 'name'),
+          value: p.name,
+          message: 'is empty; a Service with more than one port needs a name for each',
+          fix: "name each port, e.g. 'postgres'",
+        });
+      else if (p.name !== '' && !isDns1123Label(p.name))
+        out.push({
+          code,
+          field: fieldOf(i, 'name'),
+          value: p.name,
+          message: 'is not a valid Service port name (DNS-1123 label)',
+          fix: "use at most 63 lower-case letters, digits and '-', e.g. 'http'",
+        });
+      else if (p.name !== '' && names.has(p.name))
+        out.push({
+          code,
+          field: fieldOf(i, 'name'),
+          value: p.name,
+          message: `names two ports of the Service (also ${fieldOf(names.get(p.name)!, 'name')})`,
+          fix: 'give each port its own name',
+        });
+      if (p.name !== '' && !names.has(p.name)) names.set(p.name, i);
+      if (!Number.isSafeInteger(p.port) || p.port < 1 || p.port > 65535)
+        out.push({ code, field: fieldOf(i, 'port'), value: p.port, message: 'must be 1–65535', fix: 'use a real port number' });
+    }
+    const pair = `${p.port}/${p.protocol}`;
+    const first = pairs.get(pair);
+    if (first !== undefined)
+      out.push({
+        code,
+        field: fieldOf(i, 'port'),
+        value: p.port,
+        message: `repeats ${pair} of ${fieldOf(first, 'port')}: a Service cannot publish the same port and protocol twice`,
+        fix: 'give each Service port its own number (a Service port may target any container port)',
+      });
+    else pairs.set(pair, i);
+  }
+  return out;
+}
