@@ -2,15 +2,42 @@ import { isIP } from 'net';
 import type { IVolume } from 'kubernetes-models/v1';
 import { BlueprintError, IssueInput } from '../core/errors';
 import { Arg, checkArgs, is } from '../core/shape';
-import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
+import { NameRule, dns1123LabelOf, isDns1123Label, isDns1123Subdomain, nameIssue } from '../core/names';
 import { MemoryInput, Memory, Storage, StorageInput } from '../core/quantity';
 import { ConfigMap } from './config-map';
 import { SECRET_SOURCE_SHAPE, SecretSource } from './secret-ref';
 import { PodField } from './env';
 import { absolutePathIssue } from '../core/value-issues';
 
-/** Every factory's `name` argument (its Kubernetes rules are the pod's to check). */
+/** Every factory's `name` argument (its Kubernetes rule is checked by `volumeNameIssue`). */
 const nameArg = (value: unknown): Arg => ['name', value, is.string];
+
+/** VOLUME_INVALID (or `code`) unless `name` is a pod volume name: a DNS-1123 label (core validation ValidateVolumes). */
+export function volumeNameIssue(field: string, name: unknown, code = 'VOLUME_INVALID'): IssueInput | undefined {
+  if (typeof name === 'string' && isDns1123Label(name)) return undefined;
+  return {
+    code,
+    field,
+    value: name,
+    message: 'is not a valid volume name (DNS-1123 label)',
+    fix: "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. 'var-log'",
+  };
+}
+
+/**
+ * `code` for a hostPath the API server refuses (validateHostPathVolumeSource):
+ * empty, or with a '..' segment (validatePathNoBacksteps).
+ */
+export function hostPathIssue(code: string, field: string, path: unknown): IssueInput | undefined {
+  if (typeof path === 'string' && path !== '' && !path.split('/').includes('..')) return undefined;
+  return {
+    code,
+    field,
+    value: path,
+    message: path === '' ? 'is empty' : "contains a '..' segment (the API server refuses back-steps in a hostPath)",
+    fix: "name the node directory directly, e.g. '/var/log'",
+  };
+}
 /** The shape of an `IClaim`. */
 const CLAIM_SHAPE = is.object({ name: is.string, namespace: is.string }, ['name']);
 
@@ -30,7 +57,7 @@ export interface EmptyDirOptions {
 
 /** Options of `Volume.fromClaim`. */
 export interface ClaimVolumeOptions {
-  /** Volume name. @default - the claim's name */
+  /** Volume name. @default - the claim's name (shortened with a hash when it is no DNS-1123 label) */
   readonly name?: string;
   /** @default false */
   readonly readOnly?: boolean;
@@ -67,6 +94,7 @@ export class Volume {
       is.props<EmptyDirOptions>({ sizeLimit: is.any, memory: is.boolean }),
       'optional',
     ]);
+    throwIfInvalid(volumeNameIssue('name', name));
     const size = options.sizeLimit;
     return new Volume(name, {
       emptyDir: {
@@ -75,16 +103,22 @@ export class Volume {
       },
     });
   }
-  /** A ConfigMap's entries as files (e.g. `reverseproxy.conf` in `/etc/nginx/conf.d`). */
+  /**
+   * A ConfigMap's entries as files (e.g. `reverseproxy.conf` in `/etc/nginx/conf.d`). The volume is
+   * `name`, or the ConfigMap's name (shortened with a hash when it is no DNS-1123 label).
+   */
   public static fromConfigMap(configMap: ConfigMap, name?: string): Volume {
     checkArgs('Volume.fromConfigMap', ['configMap', configMap, is.instance(ConfigMap)], ['name', name, is.string, 'optional']);
-    name ??= configMap.name;
+    // A ConfigMap name may be a 253-character subdomain: a volume name derived from it is made a label.
+    if (name !== undefined) throwIfInvalid(volumeNameIssue('name', name));
+    name ??= dns1123LabelOf(configMap.name);
     return new Volume(name, { configMap: { name: configMap.name } }, configMap);
   }
-  /** A Secret's entries as files (mode 0400). */
+  /** A Secret's entries as files (mode 0400). The volume is `name`, or the Secret's name (shortened with a hash when it is no DNS-1123 label). */
   public static fromSecret(secret: SecretSource, name?: string): Volume {
     checkArgs('Volume.fromSecret', ['secret', secret, SECRET_SOURCE_SHAPE], ['name', name, is.string, 'optional']);
-    name ??= secret.name;
+    if (name !== undefined) throwIfInvalid(volumeNameIssue('name', name));
+    name ??= dns1123LabelOf(secret.name);
     return new Volume(name, { secret: { secretName: secret.name, defaultMode: 0o400 } }, undefined, secret);
   }
   /** Pod labels and annotations (and other fields) as files (Downward API). */
@@ -96,6 +130,7 @@ export class Volume {
     },
   ): Volume {
     checkArgs('Volume.downwardApi', nameArg(name), ['files', files, is.map(is.string), 'optional']);
+    throwIfInvalid(volumeNameIssue('name', name));
     return new Volume(name, {
       downwardAPI: { items: Object.entries(files).map(([p, fieldPath]) => ({ path: p, fieldRef: { fieldPath } })) },
     });
@@ -108,6 +143,7 @@ export class Volume {
       ['hostPath', hostPath, is.string],
       ['type', type, is.oneOf(['Directory', 'DirectoryOrCreate', 'File', ''], 'hostPath types')],
     );
+    throwIfInvalid(volumeNameIssue('name', name), hostPathIssue('VOLUME_INVALID', 'hostPath', hostPath));
     return new Volume(name, { hostPath: { path: hostPath, type } });
   }
 
@@ -121,7 +157,8 @@ export class Volume {
       ['claim', claim, CLAIM_SHAPE],
       ['options', options, is.props<ClaimVolumeOptions>({ name: is.string, readOnly: is.boolean }), 'optional'],
     );
-    return new Volume(options.name ?? claim.name, {
+    if (options.name !== undefined) throwIfInvalid(volumeNameIssue('name', options.name));
+    return new Volume(options.name ?? dns1123LabelOf(claim.name), {
       persistentVolumeClaim: { claimName: claim.name, ...(options.readOnly ? { readOnly: true } : {}) },
     });
   }
@@ -141,7 +178,7 @@ export class Volume {
         'optional',
       ],
     );
-    throwIfInvalid(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'driver', driver));
+    throwIfInvalid(volumeNameIssue('name', name), nameIssue(NameRule.DNS1123_SUBDOMAIN, 'driver', driver));
     return new Volume(name, {
       csi: {
         driver,
@@ -165,6 +202,7 @@ export class Volume {
       ['options', options, is.props<NfsVolumeOptions>({ readOnly: is.boolean }), 'optional'],
     );
     throwIfInvalid(
+      volumeNameIssue('name', name),
       isIP(server) === 0 && !isDns1123Subdomain(server)
         ? {
             code: 'VOLUME_INVALID',

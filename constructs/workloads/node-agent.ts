@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Construct } from 'constructs';
-import { Volume } from '../config/volume';
+import { Volume, hostPathIssue, volumeNameIssue } from '../config/volume';
 import { IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
@@ -63,7 +63,9 @@ export class NodeAgent extends Workload {
 
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
     enter(scope, id, props, 'NodeAgent', NODE_AGENT_SHAPE);
-    const hostVolumes = (props.hostPaths ?? []).map((h) => ({
+    // A host path the pod would refuse is reported by validateProps (under hostPaths[i]), not thrown by Volume.hostPath.
+    const usable = (props.hostPaths ?? []).filter((h) => !volumeNameIssue('name', h.name) && !hostPathIssue('', 'hostPath', h.hostPath));
+    const hostVolumes = usable.map((h) => ({
       volume: Volume.hostPath(h.name, h.hostPath),
       path: h.mountPath ?? h.hostPath,
       readOnly: h.readOnly ?? true,
@@ -96,7 +98,11 @@ export class NodeAgent extends Workload {
     const expectedNodes = props.expectedNodes ?? 3;
     problems.addAll(integerIssue('REPLICAS_INVALID', 'expectedNodes', expectedNodes, { min: 1 }, 'give the node count of the cluster'));
     for (const [i, h] of (props.hostPaths ?? []).entries())
-      problems.addAll(absolutePathIssue('HOSTPATH_INVALID', `hostPaths[${i}].hostPath`, h.hostPath, '/var/log'));
+      problems.addAll(
+        volumeNameIssue(`hostPaths[${i}].name`, h.name),
+        absolutePathIssue('HOSTPATH_INVALID', `hostPaths[${i}].hostPath`, h.hostPath, '/var/log') ??
+          hostPathIssue('HOSTPATH_INVALID', `hostPaths[${i}].hostPath`, h.hostPath),
+      );
   }
 
   protected get priorityClassName(): string | undefined {

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import {
   NameRule,
   assertName,
+  dns1123LabelOf,
   envVarNameIssue,
   isDns1035Label,
   isDns1123Label,
@@ -56,6 +57,16 @@ describe('name rules', () => {
       fc.property(label, (s) => {
         expect(isDns1123Label(s)).toBe(true);
         if (/[a-z]/.test(s)) expect(isDns1123Label(s.toUpperCase())).toBe(false);
+      }),
+    );
+  });
+
+  test('dns1123LabelOf keeps a label and derives a distinct valid one from anything else', () => {
+    expect(dns1123LabelOf('config')).toBe('config');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 300 }), (a, b) => {
+        expect(isDns1123Label(dns1123LabelOf(a))).toBe(true);
+        if (a !== b) expect(dns1123LabelOf(a)).not.toBe(dns1123LabelOf(b));
       }),
     );
   });

@@ -161,4 +161,27 @@ describe('NodeAgent', () => {
     );
     expectCode(() => new NodeAgent(chart, 'b', { namespace: 'n', image, expectedNodes: 0 }), 'REPLICAS_INVALID');
   });
+
+  test("hostPaths the pod would refuse: VOLUME_INVALID names, HOSTPATH_INVALID '..' segments, reported together", () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(
+      () =>
+        new NodeAgent(chart, 'a', {
+          namespace: 'n',
+          image,
+          hostPaths: [
+            { name: 'Var_Log', hostPath: '/var/log' },
+            { name: 'x', hostPath: '/var/../etc' },
+          ],
+        }),
+    );
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([
+      ['VOLUME_INVALID', 'hostPaths[0].name'],
+      ['HOSTPATH_INVALID', 'hostPaths[1].hostPath'],
+    ]);
+    expect(
+      () => new NodeAgent(chart, 'b', { namespace: 'n', image, hostPaths: [{ name: 'var-log', hostPath: '/var/log' }] }),
+    ).not.toThrow();
+  });
+
 });

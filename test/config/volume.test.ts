@@ -1,0 +1,52 @@
+import { ConfigMap, SecretRef, Volume, WebService } from '../../constructs';
+import { expectCode, find, renderChart, testChart, WEB } from '../helpers';
+
+describe('Volume', () => {
+  test('VOLUME_INVALID: a given volume name that is no DNS-1123 label', () => {
+    const { chart } = testChart();
+    const cm = new ConfigMap(chart, 'cm', { namespace: 'n', data: { a: '1' } });
+    for (const make of [
+      () => Volume.emptyDir('Bad_Name'),
+      () => Volume.downwardApi('Pod.Info'),
+      () => Volume.hostPath('Var_Log', '/var/log'),
+      () => Volume.csi('x'.repeat(64), 'secrets-store.csi.k8s.io'),
+      () => Volume.nfs('NFS', 'nfs.example.com', '/exports'),
+      () => Volume.fromConfigMap(cm, 'My.Config'),
+      () => Volume.fromSecret(SecretRef.fromName('db'), 'db.creds'),
+      () => Volume.fromClaim({ name: 'data', namespace: 'n' }, { name: 'Data' }),
+    ])
+      expect(expectCode(make, 'VOLUME_INVALID').field).toBe('name');
+    expect(() => Volume.emptyDir('scratch-1')).not.toThrow();
+    expect(() => Volume.fromConfigMap(cm, 'config')).not.toThrow();
+  });
+
+  test("VOLUME_INVALID: a hostPath with a '..' segment, or empty", () => {
+    expect(expectCode(() => Volume.hostPath('x', '/var/../etc'), 'VOLUME_INVALID').field).toBe('hostPath');
+    expect(expectCode(() => Volume.hostPath('x', ''), 'VOLUME_INVALID').field).toBe('hostPath');
+    // '..' inside a segment is no back-step.
+    expect(() => Volume.hostPath('x', '/var/log/..d')).not.toThrow();
+  });
+
+  test('a volume named after a long or dotted ConfigMap, Secret or claim gets a valid derived name', () => {
+    const { chart } = testChart();
+    const long = new ConfigMap(chart, 'long', { namespace: 'n', name: 'a'.repeat(70), data: { a: '1' } });
+    const dotted = new ConfigMap(chart, 'dotted', { namespace: 'n', name: 'app.config', data: { a: '1' } });
+    const names = [
+      Volume.fromConfigMap(long).name,
+      Volume.fromConfigMap(dotted).name,
+      Volume.fromSecret(SecretRef.fromName('tls.example.com')).name,
+      Volume.fromClaim({ name: `${'d'.repeat(60)}.x`, namespace: 'n' }).name,
+    ];
+    for (const n of names) expect(n).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    expect(names[0]).toMatch(/^a{46}-[0-9a-f]{16}$/);
+    expect(names[1]).toMatch(/^app-config-[0-9a-f]{16}$/);
+    // Names that are labels already are kept.
+    const plain = new ConfigMap(chart, 'plain', { namespace: 'n', data: { a: '1' } });
+    expect(Volume.fromConfigMap(plain).name).toBe('plain');
+    // And the pod renders the derived name.
+    new WebService(chart, 'web', { namespace: 'n', ...WEB, mounts: [{ volume: Volume.fromConfigMap(long), path: '/etc/app' }] });
+    const pod = find(renderChart(chart), 'Deployment', 'web').spec.template.spec;
+    expect(pod.volumes.map((v: any) => v.name)).toContain(names[0]);
+    expect(pod.volumes.find((v: any) => v.name === names[0]).configMap.name).toBe('a'.repeat(70));
+  });
+});
