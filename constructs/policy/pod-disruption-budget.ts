@@ -28,7 +28,8 @@ export interface PodDisruptionBudgetProps {
   readonly evictUnhealthyPods?: boolean;
 }
 
-function isValidCount(v: unknown): v is PodCount {
+/** A non-negative integer or a percentage of at most 100% (apps validation ValidatePositiveIntOrPercent, IsNotMoreThan100Percent). */
+export function isValidCount(v: unknown): v is PodCount {
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0;
   return typeof v === 'string' && /^(100|[1-9]?\d)%$/.test(v);
 }

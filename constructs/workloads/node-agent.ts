@@ -5,7 +5,7 @@ import { Volume, hostPathIssue, volumeNameIssue } from '../config/volume';
 import { IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
-import { PodCount } from '../policy/pod-disruption-budget';
+import { PodCount, isValidCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
 import { TaintEffect, Toleration } from '../scheduling/placement';
@@ -97,6 +97,20 @@ export class NodeAgent extends Workload {
     super.validateProps(props, problems);
     const expectedNodes = props.expectedNodes ?? 3;
     problems.addAll(integerIssue('REPLICAS_INVALID', 'expectedNodes', expectedNodes, { min: 1 }, 'give the node count of the cluster'));
+    // The DaemonSet has no maxSurge (0): maxUnavailable 0 could never update a node (ValidateRollingUpdateDaemonSet).
+    const maxUnavailable = props.maxUnavailable;
+    if (maxUnavailable !== undefined) {
+      const valid = isValidCount(maxUnavailable);
+      problems.check(!valid || Number(String(maxUnavailable).replace('%', '')) === 0, {
+        code: 'STRATEGY_INVALID',
+        field: 'maxUnavailable',
+        value: maxUnavailable,
+        message: valid
+          ? 'is 0: with no surge either, the rollout could never update a node (the API server refuses it)'
+          : 'must be a positive integer or a percentage like "10%"',
+        fix: 'use e.g. 1 or "10%"',
+      });
+    }
     for (const [i, h] of (props.hostPaths ?? []).entries())
       problems.addAll(
         volumeNameIssue(`hostPaths[${i}].name`, h.name),

@@ -184,4 +184,13 @@ describe('NodeAgent', () => {
     ).not.toThrow();
   });
 
+  test('STRATEGY_INVALID: maxUnavailable 0 (the DaemonSet has no surge, so no node would ever update) or not a count', () => {
+    const { chart } = testChart();
+    for (const [i, maxUnavailable] of ([0, '0%', -1, '150%', 'one'] as any[]).entries())
+      expect(expectCode(() => new NodeAgent(chart, `a${i}`, { namespace: 'n', image, maxUnavailable }), 'STRATEGY_INVALID').field).toBe(
+        'maxUnavailable',
+      );
+    expect(() => new NodeAgent(chart, 'b', { namespace: 'n', image, maxUnavailable: 2 })).not.toThrow();
+    expect(() => new NodeAgent(chart, 'c', { namespace: 'n', image, maxUnavailable: '10%' })).not.toThrow();
+  });
 });
