@@ -55,7 +55,14 @@ export class ConfigFile {
   }
 }
 
-const KEY = /^[-._a-zA-Z0-9]+$/;
+/**
+ * A key of a ConfigMap or Secret (apimachinery IsConfigMapKey): at most 253 of
+ * `[-._a-zA-Z0-9]`, and not '.', '..' nor starting with '..' (hasChDirPrefix:
+ * mounted as a file, it would step out of its directory).
+ */
+export function isConfigMapKey(key: unknown): boolean {
+  return typeof key === 'string' && key.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(key) && key !== '.' && !key.startsWith('..');
+}
 /** The API server's limit on a ConfigMap's data (etcd's object size limit). */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 const SYSTEM_DIRS = ['/proc', '/sys', '/dev'];
@@ -176,14 +183,15 @@ export class ConfigMap extends Construct {
       }
     }
     let bytes = 0;
+    const fileKeys = new Set(entries('files').map(([key]) => key));
     for (const [key, value] of Object.entries(data)) {
       bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
-      problems.check(!KEY.test(key) || key.length > 253, {
+      problems.check(!isConfigMapKey(key), {
         code: 'CONFIG_KEY_INVALID',
-        field: `data.${key}`,
+        field: `${fileKeys.has(key) ? 'files' : 'data'}.${key}`,
         value: key,
-        message: 'is not a valid ConfigMap key',
-        fix: "use letters, digits, '-', '_' and '.'",
+        message: "is not a valid ConfigMap key (at most 253 letters, digits, '-', '_' and '.'; not '.', '..' nor starting with '..')",
+        fix: "use letters, digits, '-', '_' and '.', e.g. 'app.yaml'",
       });
       problems.addAll(...credentialIssues(`data.${key}`, value));
     }

@@ -13,6 +13,7 @@ import { TeamNamespace } from '../namespace/team-namespace';
 import { checkedNamespace } from '../namespace/namespace-name';
 import { SecretBackend, SecretBackendKind } from './secret-backend';
 import { checkArgs, enter, is } from '../core/shape';
+import { isConfigMapKey } from '../config/config-map';
 
 /** Props of a `SecretDeclaration`. */
 export interface SecretDeclarationProps {
@@ -118,11 +119,12 @@ export class SecretDeclaration extends Construct {
       fix: "list the keys, e.g. keys: ['password']",
     });
     this.keys.forEach((k, i) =>
-      problems.check(!/^[-._a-zA-Z0-9]+$/.test(k) || this.keys.indexOf(k) !== i, {
+      problems.check(!isConfigMapKey(k) || this.keys.indexOf(k) !== i, {
         code: 'SECRET_KEYS_INVALID',
         field: `keys[${i}]`,
         value: k,
-        message: 'is not a valid Secret key (letters, digits, -, _, .) or is listed twice',
+        message:
+          "is not a valid Secret key (at most 253 letters, digits, -, _, .; not '.', '..' nor starting with '..') or is listed twice",
         fix: 'use each key once, e.g. "root-password"',
       }),
     );

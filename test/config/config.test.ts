@@ -37,6 +37,19 @@ describe('ConfigMap', () => {
       'CONFIG_FILE_UNREADABLE',
     );
     expectCode(() => new ConfigMap(chart, 'c', { namespace: 'n', data: { 'bad key': '1' } }), 'CONFIG_KEY_INVALID');
+    // IsConfigMapKey (hasChDirPrefix): mounted as files, these would step out of the directory.
+    let n = 0;
+    for (const key of ['.', '..', '..data', 'k'.repeat(254)]) {
+      expect(expectCode(() => new ConfigMap(chart, `d${n++}`, { namespace: 'n', data: { [key]: '1' } }), 'CONFIG_KEY_INVALID').field).toBe(
+        `data.${key}`,
+      );
+      expect(expectCode(() => new ConfigMap(chart, `d${n++}`, { namespace: 'n', files: { [key]: '1' } }), 'CONFIG_KEY_INVALID').field).toBe(
+        `files.${key}`,
+      );
+    }
+    expect(
+      () => new ConfigMap(chart, 'ok', { namespace: 'n', data: { '.env': '1', 'a..b': '2' }, files: { 'k8s..yaml': '' } }),
+    ).not.toThrow();
   });
 });
 

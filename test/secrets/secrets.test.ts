@@ -115,6 +115,12 @@ describe('SecretDeclaration', () => {
     expect(collectIssues(app).map((i) => i.code)).toEqual(['SECRET_DECLARED_TWICE']);
     expectCode(() => new SecretDeclaration(team, 'none', { namespace: team, keys: [] }), 'SECRET_KEYS_INVALID');
     expectCode(() => new SecretDeclaration(team, 'dup', { namespace: team, keys: ['a', 'a'] }), 'SECRET_KEYS_INVALID');
+    // IsConfigMapKey: '.', '..' and a '..' prefix would step out of a mounted Secret's directory.
+    for (const [i, key] of ['.', '..', '..data', 'k'.repeat(254)].entries())
+      expect(
+        expectCode(() => new SecretDeclaration(team, `bad-${i}`, { namespace: team, keys: ['ok', key] }), 'SECRET_KEYS_INVALID').field,
+      ).toBe('keys[1]');
+    expect(() => new SecretDeclaration(team, 'dotted', { namespace: team, keys: ['.env', 'a..b', 'k'.repeat(253)] })).not.toThrow();
     expectCode(() => new SecretDeclaration(team, 'cfg', { namespace: team, keys: ['a'], configKeys: { b: 'x' } }), 'SECRET_KEYS_INVALID');
   });
 });
