@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, checkedName } from '../core/names';
+import { IssueInput } from '../core/errors';
 import { credentialIssues } from '../core/secret-patterns';
 import { NodeLabels } from '../scheduling/node-labels';
 
@@ -95,6 +96,7 @@ export class StorageClass extends Construct {
       },
     );
     problems.addAll(...credentialIssues('parameters', props.parameters));
+    problems.addAll(...parameterIssues(props.parameters));
     problems.check(Array.isArray(props.zones) && props.zones.length === 0, {
       code: 'STORAGE_INVALID',
       field: 'zones',
@@ -122,4 +124,43 @@ export class StorageClass extends Construct {
         }),
     );
   }
+}
+
+/** The API server's limits on a StorageClass's parameters (storage validation validateParameters). */
+const MAX_PARAMETERS = 512;
+const MAX_PARAMETER_BYTES = 256 * 1024;
+
+/** STORAGE_INVALID for parameters the API server refuses: over 512 of them, an empty key, over 256 KiB of keys and values. */
+function parameterIssues(parameters: unknown): IssueInput[] {
+  if (parameters === null || typeof parameters !== 'object') return [];
+  const entries = Object.entries(parameters as Record<string, unknown>);
+  if (entries.length > MAX_PARAMETERS)
+    return [
+      {
+        code: 'STORAGE_INVALID',
+        field: 'parameters',
+        value: `${entries.length} parameters`,
+        message: `has more than the ${MAX_PARAMETERS} parameters a StorageClass can hold`,
+        fix: "keep the provisioner's settings only",
+      },
+    ];
+  const out: IssueInput[] = [];
+  if (entries.some(([k]) => k === ''))
+    out.push({
+      code: 'STORAGE_INVALID',
+      field: 'parameters',
+      value: '',
+      message: 'has an empty key',
+      fix: "name each parameter, e.g. { type: 'gp3' }",
+    });
+  const bytes = entries.reduce((n, [k, v]) => n + Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0), 0);
+  if (bytes > MAX_PARAMETER_BYTES)
+    out.push({
+      code: 'STORAGE_INVALID',
+      field: 'parameters',
+      value: `${bytes} bytes`,
+      message: 'is over the 256 KiB of keys and values a StorageClass can hold',
+      fix: "keep the provisioner's settings only",
+    });
+  return out;
 }

@@ -1,0 +1,30 @@
+import { StorageClass } from '../../constructs';
+import { catchBlueprintError, find, renderChart, testChart } from '../helpers';
+
+describe('StorageClass parameters', () => {
+  const refused = (parameters: Record<string, string>) => {
+    const { chart } = testChart();
+    return catchBlueprintError(() => new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com', parameters })).issues.map((i) => [
+      i.code,
+      i.field,
+      i.message,
+    ]);
+  };
+
+  test('STORAGE_INVALID: an empty key, over 512 parameters, over 256 KiB (storage validateParameters)', () => {
+    expect(refused({ '': 'x', type: 'gp3' })).toEqual([['STORAGE_INVALID', 'parameters', 'has an empty key']]);
+    const many = Object.fromEntries(Array.from({ length: 513 }, (_, i) => [`p${i}`, 'v']));
+    expect(refused(many)).toEqual([['STORAGE_INVALID', 'parameters', expect.stringContaining('512')]]);
+    expect(refused({ blob: 'x'.repeat(256 * 1024) })).toEqual([['STORAGE_INVALID', 'parameters', expect.stringContaining('256 KiB')]]);
+  });
+
+  test('the neighbours are accepted: 512 parameters, exactly 256 KiB, long keys', () => {
+    const { chart } = testChart();
+    const max = Object.fromEntries(Array.from({ length: 512 }, (_, i) => [`p${i}`, 'v']));
+    expect(() => new StorageClass(chart, 'a', { provisioner: 'ebs.csi.aws.com', parameters: max })).not.toThrow();
+    const full = { blob: 'x'.repeat(256 * 1024 - 4) };
+    expect(() => new StorageClass(chart, 'b', { provisioner: 'ebs.csi.aws.com', parameters: full })).not.toThrow();
+    new StorageClass(chart, 'c', { provisioner: 'ebs.csi.aws.com', parameters: { ['csi.storage.k8s.io/' + 'k'.repeat(100)]: 'v' } });
+    expect(Object.keys(find(renderChart(chart), 'StorageClass', 'c').parameters)).toHaveLength(1);
+  });
+});
