@@ -7,7 +7,7 @@ import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, checkedName, isDns1123Subdomain } from '../core/names';
+import { NameRule, checkedName, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
 import { ClusterIssuer } from './cluster-issuer';
 import { INetworkEndpoint, Peer, allowInto } from './network-intent';
@@ -173,7 +173,19 @@ export class IngressRoutes extends Construct {
     const problems = enter(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
     super(scope, id);
     this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
-    this.namespace = props.namespace;
+    this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.namespace, 'namespace');
+    // networking validation: validateIngressTLS (secretName) and ValidateIngressClassName are DNS-1123 subdomains;
+    // the controller's namespace is matched by its kubernetes.io/metadata.name label, a DNS-1123 label.
+    problems.addAll(
+      // The default `<name>-tls` too, when the name itself is fine (a 250-character name leaves no room for '-tls').
+      props.tlsSecretName !== undefined || isDns1123Subdomain(this.name)
+        ? nameIssue(NameRule.DNS1123_SUBDOMAIN, 'tlsSecretName', props.tlsSecretName ?? `${this.name}-tls`)
+        : undefined,
+      props.ingressClassName === undefined ? undefined : nameIssue(NameRule.DNS1123_SUBDOMAIN, 'ingressClassName', props.ingressClassName),
+      props.controllerNamespace === undefined
+        ? undefined
+        : nameIssue(NameRule.DNS1123_LABEL, 'controllerNamespace', props.controllerNamespace),
+    );
     this.hosts = [...(props.host === undefined ? [] : [props.host]), ...(props.hosts ?? [])];
     this.host = this.hosts[0];
     problems.check(this.hosts.length === 0, {

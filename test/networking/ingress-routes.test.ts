@@ -263,3 +263,34 @@ describe('IngressRoutes annotations', () => {
     expect(issue.field).toBe(`annotations.${key}`);
   });
 });
+
+describe('IngressRoutes names', () => {
+  test.each([
+    ['tlsSecretName', { tlsSecretName: 'Bad_Name' }],
+    ['ingressClassName', { ingressClassName: 'Bad_Class' }],
+    ['controllerNamespace', { controllerNamespace: 'ingress.nginx' }],
+    ['namespace', { namespace: 'Shop' }],
+    ['tlsSecretName', { name: 'a'.repeat(251) }],
+  ])("'NAME_INVALID': %s (networking validation: secret and class are DNS-1123 subdomains, namespaces labels)", (field, props) => {
+    const { chart } = setup();
+    const issue = expectCode(
+      () => new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com', ...props }),
+      'NAME_INVALID',
+    );
+    expect(issue.field).toBe(field);
+  });
+
+  test('dotted secret and class names are DNS-1123 subdomains, and are accepted', () => {
+    const { chart, web } = setup();
+    tlsSecret(chart, 'shop.example.com-tls');
+    const i = new IngressRoutes(chart, 'i', {
+      namespace: 'shop',
+      host: 'shop.example.com',
+      tlsSecretName: 'shop.example.com-tls',
+      ingressClassName: 'nginx.internal',
+      controllerNamespace: 'ingress-internal',
+    });
+    i.addRoute({ path: '/', backend: web });
+    expect(i.tlsSecretName).toBe('shop.example.com-tls');
+  });
+});
