@@ -1,5 +1,6 @@
 import type { IAffinity, INodeSelectorRequirement, IPodAffinityTerm, IToleration, ITopologySpreadConstraint } from 'kubernetes-models/v1';
 import { IssueInput } from '../core/errors';
+import { NameRule, isDns1123Label, isLabelKey, isLabelValue } from '../core/names';
 import { Arg, checkArgs, is } from '../core/shape';
 import { NodeLabels } from './node-labels';
 
@@ -52,6 +53,16 @@ export class Toleration {
         fix: 'give whole seconds',
       });
     }
+    // ValidateTolerations: the key is a label name; with Equal, the value a label value.
+    if (s.key && !isLabelKey(s.key)) out.push(labelKeyIssue(`${field}.key`, s.key, 'a taint key'));
+    if (s.operator === 'Equal' && !isLabelValue(s.value ?? ''))
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: `${field}.value`,
+        value: s.value,
+        message: `is not a valid ${NameRule.LABEL_VALUE}, so no taint can have it`,
+        fix: "use at most 63 characters of letters, digits, '-', '_' and '.', starting and ending alphanumeric",
+      });
     if (s.operator === 'Equal' && !s.key) {
       out.push({
         code: 'PLACEMENT_INVALID',
@@ -92,6 +103,44 @@ export class NodeRequirement {
     return new NodeRequirement({ key, operator: 'Lt', values: [String(value)] });
   }
   private constructor(public readonly spec: INodeSelectorRequirement) {}
+
+  /**
+   * Problems with this requirement, if any: the API server's
+   * ValidateNodeSelectorRequirement (a label-name key; values for In and NotIn,
+   * none for Exists and DoesNotExist, one for Gt and Lt), and the scheduler's
+   * labels.NewRequirement, which fails the whole term (the pod never
+   * schedules) on a value that is not a label value or a Gt/Lt bound that is
+   * not an integer.
+   */
+  public issues(field: string): IssueInput[] {
+    const { key, operator, values = [] } = this.spec;
+    const out: IssueInput[] = [];
+    const bad = (f: string, value: unknown, message: string, fix: string) =>
+      out.push({ code: 'PLACEMENT_INVALID', field: `${field}${f}`, value, message, fix });
+    if (!isLabelKey(key)) out.push(labelKeyIssue(`${field}.key`, key, 'a node label key'));
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0)
+      bad(
+        '.values',
+        [],
+        `is empty: operator ${operator} needs at least one value`,
+        'list the label values, or use NodeRequirement.exists / doesNotExist',
+      );
+    if (operator === 'In' || operator === 'NotIn')
+      values.forEach((v, i) => {
+        if (!isLabelValue(v)) bad(`.values[${i}]`, v, `is not a valid ${NameRule.LABEL_VALUE}, so no node label has it`, LABEL_VALUE_FIX);
+      });
+    if (
+      (operator === 'Gt' || operator === 'Lt') &&
+      !(values.length === 1 && /^-?\d+$/.test(values[0]) && Number.isSafeInteger(Number(values[0])))
+    )
+      bad(
+        '.values',
+        values,
+        `must be one integer for operator ${operator}: the scheduler cannot compare anything else`,
+        'give a whole number, e.g. 4',
+      );
+    return out;
+  }
 }
 
 /** A weighted preference: the node with the highest total weight wins. */
@@ -199,6 +248,101 @@ function podAffinity(rules: readonly PodAffinityRule[] | undefined) {
   };
 }
 
+const LABEL_VALUE_FIX = "use at most 63 characters of letters, digits, '-', '_' and '.', starting and ending alphanumeric";
+
+/** PLACEMENT_INVALID for `key` (of `what`), which is not a label key (apimachinery ValidateLabelName). */
+function labelKeyIssue(field: string, key: unknown, what: string): IssueInput {
+  return {
+    code: 'PLACEMENT_INVALID',
+    field,
+    value: key,
+    message: `is not a valid ${NameRule.LABEL_KEY} (${what})`,
+    fix: "use an optional DNS subdomain prefix and '/', then a name of at most 63 characters, e.g. 'example.com/pool'",
+  };
+}
+
+/** The node labels one key may take under the required terms so far. */
+interface KeyDemand {
+  /** The values left (nodeSelector and In lists, intersected), when some list limits them. */
+  allowed?: Set<string>;
+  excluded: Set<string>;
+  /** Required to exist (Exists, In, Gt, Lt, nodeSelector). */
+  present: boolean;
+  /** Required not to exist (DoesNotExist). */
+  absent: boolean;
+}
+
+/** Why `d` matches no node, or undefined. */
+function demandConflict(d: KeyDemand): string | undefined {
+  if (d.absent && d.present) return 'requires the label to exist and not to exist';
+  if (d.allowed && [...d.allowed].every((v) => d.excluded.has(v)))
+    return d.allowed.size === 0
+      ? 'leaves no value: the In lists (and nodeSelector) share none'
+      : 'excludes every value the other requirements allow';
+  return undefined;
+}
+
+/**
+ * The obvious contradictions of the required node terms (nodeSelector and
+ * requiredNodeAffinity, which must all hold): a key required both present
+ * and absent, or left no value by its In, NotIn and nodeSelector values. Such
+ * a pod matches no node and stays Pending.
+ */
+function contradictionIssues(p: PlacementProps, field: string): IssueInput[] {
+  const demands = new Map<string, KeyDemand>();
+  const reported = new Set<string>();
+  const out: IssueInput[] = [];
+  const apply = (key: string, f: string, value: unknown, change: (d: KeyDemand) => void) => {
+    const d = demands.get(key) ?? { excluded: new Set<string>(), present: false, absent: false };
+    demands.set(key, d);
+    change(d);
+    const why = demandConflict(d);
+    if (why && !reported.has(key)) {
+      reported.add(key);
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: f,
+        value,
+        message: `contradicts the other required node terms on '${key}': it ${why}, so no node matches and the pods stay Pending`,
+        fix: `keep one consistent requirement on '${key}' (nodeSelector and requiredNodeAffinity must all hold)`,
+      });
+    }
+  };
+  const only = (d: KeyDemand, values: readonly string[]) => {
+    d.allowed = new Set(values.filter((v) => !d.allowed || d.allowed.has(v)));
+    d.present = true;
+  };
+  for (const [key, value] of Object.entries(p.nodeSelector ?? {}))
+    apply(key, `${field}.nodeSelector.${key}`, value, (d) => only(d, [value]));
+  p.requiredNodeAffinity?.forEach((r, i) => {
+    const { key, operator, values = [] } = r.spec;
+    apply(key, `${field}.requiredNodeAffinity[${i}]`, `${key} ${operator}${values.length ? ` ${values.join(',')}` : ''}`, (d) => {
+      if (operator === 'In') only(d, values);
+      else if (operator === 'NotIn') values.forEach((v) => d.excluded.add(v));
+      else if (operator === 'DoesNotExist') d.absent = true;
+      else d.present = true;
+    });
+  });
+  return out;
+}
+
+/** PLACEMENT_INVALID for label keys and values that no node or pod can carry (ValidateLabels). */
+function labelMapIssues(labels: Readonly<Record<string, string>> | undefined, field: string, what: string): IssueInput[] {
+  const out: IssueInput[] = [];
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (!isLabelKey(key)) out.push(labelKeyIssue(`${field}.${key}`, key, what));
+    else if (!isLabelValue(value))
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: `${field}.${key}`,
+        value,
+        message: `is not a valid ${NameRule.LABEL_VALUE} (${what})`,
+        fix: LABEL_VALUE_FIX,
+      });
+  }
+  return out;
+}
+
 /** Checks a placement; returns its issues. */
 export function placementIssues(p: PlacementProps, field = 'placement'): IssueInput[] {
   const out: IssueInput[] = [];
@@ -216,6 +360,20 @@ export function placementIssues(p: PlacementProps, field = 'placement'): IssueIn
   for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
     p[kind]?.forEach((r, i) => {
       if (r.weight !== undefined) weight(r.weight, `${field}.${kind}[${i}].weight`);
+      // validatePodAffinityTerm: the topology key is a label name, the selector a label map, namespaces DNS-1123 labels.
+      if (r.topologyKey && (typeof r.topologyKey !== 'string' || !isLabelKey(r.topologyKey)))
+        out.push(labelKeyIssue(`${field}.${kind}[${i}].topologyKey`, r.topologyKey, 'a node label key'));
+      out.push(...labelMapIssues(r.labels, `${field}.${kind}[${i}].labels`, 'a pod label'));
+      r.namespaces?.forEach((ns, j) => {
+        if (!isDns1123Label(ns))
+          out.push({
+            code: 'PLACEMENT_INVALID',
+            field: `${field}.${kind}[${i}].namespaces[${j}]`,
+            value: ns,
+            message: `is not a valid ${NameRule.DNS1123_LABEL} (a namespace name)`,
+            fix: "use the namespace's name, e.g. 'payments'",
+          });
+      });
       if (!r.topologyKey)
         out.push({
           code: 'PLACEMENT_INVALID',
@@ -227,6 +385,17 @@ export function placementIssues(p: PlacementProps, field = 'placement'): IssueIn
     });
   }
   p.tolerations?.forEach((t, i) => out.push(...t.issues(`${field}.tolerations[${i}]`)));
+  // ValidatePodSpec: nodeSelector is a label map.
+  const required = [
+    ...labelMapIssues(p.nodeSelector, `${field}.nodeSelector`, 'a node label'),
+    ...(p.requiredNodeAffinity ?? []).flatMap((r, i) => r.issues(`${field}.requiredNodeAffinity[${i}]`)),
+  ];
+  out.push(...required);
+  p.preferredNodeAffinity?.forEach((a, i) =>
+    a.requirements.forEach((r, j) => out.push(...r.issues(`${field}.preferredNodeAffinity[${i}].requirements[${j}]`))),
+  );
+  // Contradictions only once each requirement is well-formed on its own.
+  if (required.length === 0) out.push(...contradictionIssues(p, field));
   if (p.spread && p.spread.maxSkew !== undefined && (!Number.isSafeInteger(p.spread.maxSkew) || p.spread.maxSkew < 1)) {
     out.push({
       code: 'PLACEMENT_INVALID',

@@ -1,5 +1,6 @@
-import { NodeLabels } from '../../constructs';
+import { NodeLabels, NodeRequirement, PlacementProps, TaintEffect, Toleration, Worker } from '../../constructs';
 import { renderPlacement } from '../../constructs/scheduling/placement';
+import { expectCode, find, renderChart, teamChart } from '../helpers';
 
 const selector = { 'app.kubernetes.io/name': 'web' };
 const hostTerm = (labels: Record<string, string>) => ({
@@ -26,5 +27,129 @@ describe('renderPlacement', () => {
     expect(p.affinity?.podAntiAffinity).toEqual({
       requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { tier: 'db' } }, topologyKey: NodeLabels.ZONE }],
     });
+  });
+});
+
+/** A Worker placed by `placement` (its pod spec, rendered). */
+function placed(placement: PlacementProps) {
+  const { chart, team } = teamChart();
+  new Worker(chart, 'w', { namespace: team, image: 'ghcr.io/acme/w:1.0.0', placement });
+  return find(renderChart(chart), 'Deployment', 'w').spec.template.spec;
+}
+const placementError = (placement: PlacementProps) => expectCode(() => placed(placement), 'PLACEMENT_INVALID');
+
+describe('placement validation (PLACEMENT_INVALID)', () => {
+  test.each<[string, PlacementProps, string]>([
+    [
+      'a taint key that is not a label name (ValidateTolerations)',
+      { tolerations: [Toleration.equal('bad key!', 'v')] },
+      'placement.tolerations[0].key',
+    ],
+    ['an Equal value that is not a label value', { tolerations: [Toleration.equal('k', 'bad value!')] }, 'placement.tolerations[0].value'],
+    ['an Exists key that is not a label name', { tolerations: [Toleration.exists('-k')] }, 'placement.tolerations[0].key'],
+    ['a nodeSelector value that is not a label value (ValidatePodSpec)', { nodeSelector: { k: 'bad value!' } }, 'placement.nodeSelector.k'],
+    ['a nodeSelector key that is not a label name', { nodeSelector: { 'bad key!': 'v' } }, 'placement.nodeSelector.bad key!'],
+    ['In without values', { requiredNodeAffinity: [NodeRequirement.in('k', [])] }, 'placement.requiredNodeAffinity[0].values'],
+    ['NotIn without values', { requiredNodeAffinity: [NodeRequirement.notIn('k', [])] }, 'placement.requiredNodeAffinity[0].values'],
+    [
+      'Gt with a fraction (the scheduler parses an integer)',
+      { requiredNodeAffinity: [NodeRequirement.gt('k', 1.5)] },
+      'placement.requiredNodeAffinity[0].values',
+    ],
+    ['Lt with NaN', { requiredNodeAffinity: [NodeRequirement.lt('k', NaN)] }, 'placement.requiredNodeAffinity[0].values'],
+    [
+      'an In value that is not a label value',
+      { requiredNodeAffinity: [NodeRequirement.in('k', ['a', 'bad value!'])] },
+      'placement.requiredNodeAffinity[0].values[1]',
+    ],
+    [
+      'a requirement key that is not a label name',
+      { requiredNodeAffinity: [NodeRequirement.exists('bad key!')] },
+      'placement.requiredNodeAffinity[0].key',
+    ],
+    [
+      'a preferred requirement without values',
+      { preferredNodeAffinity: [{ weight: 10, requirements: [NodeRequirement.exists('k'), NodeRequirement.in('k', [])] }] },
+      'placement.preferredNodeAffinity[0].requirements[1].values',
+    ],
+    [
+      'In and DoesNotExist on one key',
+      { requiredNodeAffinity: [NodeRequirement.in('k', ['a']), NodeRequirement.doesNotExist('k')] },
+      'placement.requiredNodeAffinity[1]',
+    ],
+    [
+      'Exists and DoesNotExist on one key',
+      { requiredNodeAffinity: [NodeRequirement.doesNotExist('k'), NodeRequirement.exists('k')] },
+      'placement.requiredNodeAffinity[1]',
+    ],
+    [
+      'disjoint In lists on one key',
+      { requiredNodeAffinity: [NodeRequirement.in('k', ['a', 'b']), NodeRequirement.in('k', ['c'])] },
+      'placement.requiredNodeAffinity[1]',
+    ],
+    [
+      'a nodeSelector value excluded by NotIn',
+      { nodeSelector: { k: 'a' }, requiredNodeAffinity: [NodeRequirement.notIn('k', ['a'])] },
+      'placement.requiredNodeAffinity[0]',
+    ],
+    [
+      'a nodeSelector value outside the In list',
+      { nodeSelector: { k: 'a' }, requiredNodeAffinity: [NodeRequirement.in('k', ['b'])] },
+      'placement.requiredNodeAffinity[0]',
+    ],
+    [
+      'a nodeSelector key required absent',
+      { nodeSelector: { k: 'a' }, requiredNodeAffinity: [NodeRequirement.doesNotExist('k')] },
+      'placement.requiredNodeAffinity[0]',
+    ],
+    [
+      'an In list wholly excluded by NotIn',
+      { requiredNodeAffinity: [NodeRequirement.in('k', ['a', 'b']), NodeRequirement.notIn('k', ['b', 'a'])] },
+      'placement.requiredNodeAffinity[1]',
+    ],
+    [
+      'a pod affinity topology key that is not a label name',
+      { podAffinity: [{ labels: { app: 'db' }, topologyKey: 'bad key!' }] },
+      'placement.podAffinity[0].topologyKey',
+    ],
+    [
+      'a pod affinity label value that is not a label value',
+      { podAntiAffinity: [{ labels: { app: 'bad value!' }, topologyKey: NodeLabels.HOSTNAME }] },
+      'placement.podAntiAffinity[0].labels.app',
+    ],
+    [
+      'a pod affinity namespace that is not a DNS-1123 label',
+      { podAffinity: [{ labels: { app: 'db' }, topologyKey: NodeLabels.ZONE, namespaces: ['Data'] }] },
+      'placement.podAffinity[0].namespaces[0]',
+    ],
+  ])('%s', (_what, placement, field) => {
+    expect(placementError(placement).field).toBe(field);
+  });
+
+  test('the valid neighbours are rendered', () => {
+    const pod = placed({
+      nodeSelector: { 'node.kubernetes.io/pool': 'general_1.a' },
+      tolerations: [
+        Toleration.equal('example.com/dedicated', 'batch', TaintEffect.NO_EXECUTE, 30),
+        Toleration.equal('k', ''),
+        Toleration.exists('example.com/gpu'),
+        Toleration.exists(),
+      ],
+      requiredNodeAffinity: [
+        NodeRequirement.in('node.kubernetes.io/pool', ['general_1.a', 'other']),
+        NodeRequirement.notIn('node.kubernetes.io/pool', ['other']),
+        NodeRequirement.in('zone', ['a', 'b']),
+        NodeRequirement.in('zone', ['b', 'c']),
+        NodeRequirement.exists('zone'),
+        NodeRequirement.doesNotExist('example.com/spot'),
+        NodeRequirement.gt('example.com/cores', 4),
+        NodeRequirement.lt('example.com/cores', -1),
+      ],
+      preferredNodeAffinity: [{ weight: 10, requirements: [NodeRequirement.in('k', ['a']), NodeRequirement.doesNotExist('k')] }],
+      podAffinity: [{ labels: { 'app.kubernetes.io/name': 'db' }, topologyKey: NodeLabels.ZONE, namespaces: ['data'] }],
+    });
+    expect(pod.nodeSelector).toEqual({ 'node.kubernetes.io/pool': 'general_1.a' });
+    expect(pod.tolerations).toHaveLength(4);
+    expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toHaveLength(8);
   });
 });
