@@ -2,9 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { INetworkPolicyPeer, INetworkPolicyPort, INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { BlueprintError } from '../core/errors';
+import { BlueprintError, IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
+import { NameRule, nameIssue } from '../core/names';
+import { portNumOrNameIssue } from '../core/ports';
 import { checkArgs, is } from '../core/shape';
 
 /** Transport protocols. */
@@ -19,6 +21,44 @@ export interface NetworkPort {
   readonly port: number | string;
   /** @default Protocol.TCP */
   readonly protocol?: Protocol;
+}
+
+/**
+ * INTENT_INVALID for each port a NetworkPolicy would refuse (networking
+ * ValidateNetworkPolicyPort): a number outside 1–65535 (IsValidPortNum), a
+ * name that is not an IANA service name (IsValidPortName), a protocol other
+ * than TCP, UDP and SCTP.
+ */
+function networkPortIssues(field: string, ports: readonly NetworkPort[] | undefined): IssueInput[] {
+  const protocols: readonly unknown[] = Object.values(Protocol);
+  return (ports ?? []).flatMap((p, i) => {
+    const out: IssueInput[] = [];
+    const portIssue = portNumOrNameIssue('INTENT_INVALID', `${field}[${i}].port`, p.port);
+    if (portIssue) out.push(portIssue);
+    if (p.protocol !== undefined && !protocols.includes(p.protocol))
+      out.push({
+        code: 'INTENT_INVALID',
+        field: `${field}[${i}].protocol`,
+        value: p.protocol,
+        message: 'is not a NetworkPolicy protocol (TCP, UDP or SCTP)',
+        fix: 'use Protocol.TCP, Protocol.UDP or Protocol.SCTP',
+      });
+    return out;
+  });
+}
+
+/** Throws the issues of `ports`, if any, as from `where` at `path`. */
+function checkPorts(where: string, path: string, field: string, ports: readonly NetworkPort[] | undefined): void {
+  const problems = new Problems(path, where);
+  problems.addAll(...networkPortIssues(field, ports));
+  problems.throwIfAny();
+}
+
+/** Throws NAME_INVALID unless `namespace` is a namespace name (a DNS-1123 label, as the namespace selector matches it). */
+function checkNamespaceArg(where: string, field: string, namespace: string): void {
+  const problems = new Problems('', where);
+  problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, namespace));
+  problems.throwIfAny();
 }
 
 /** Something with pods that network intents can open paths to or from. */
@@ -42,6 +82,9 @@ const ENDPOINT_SHAPE = is.object({ name: is.string, namespace: is.string, podSel
   'podSelector',
 ]);
 
+/** The shape of a list of `NetworkPort`s (a closed shape: a misspelt key is refused). */
+const PORTS_SHAPE = is.list(is.props<NetworkPort>({ port: is.either(is.number, is.string), protocol: is.string }, ['port']));
+
 /** The other end of a network path. */
 export class Peer {
   /** Pods of another workload (in any namespace). */
@@ -57,6 +100,7 @@ export class Peer {
   /** Every pod of a namespace. */
   public static namespace(name: string): Peer {
     checkArgs('Peer.namespace', ['name', name, is.string]);
+    checkNamespaceArg('Peer.namespace', 'name', name);
     return new Peer(`ns-${name}`, { namespaceSelector: nsSelector(name) }, []);
   }
   /** Every pod of every namespace (e.g. Prometheus scraping). */
@@ -66,6 +110,7 @@ export class Peer {
   /** An ingress controller's pods, by its namespace (and optionally pod labels). */
   public static ingressController(namespace = 'ingress-nginx', podLabels?: Readonly<Record<string, string>>): Peer {
     checkArgs('Peer.ingressController', ['namespace', namespace, is.string], ['podLabels', podLabels, is.map(is.string), 'optional']);
+    checkNamespaceArg('Peer.ingressController', 'namespace', namespace);
     return new Peer(
       `ingress-${namespace}`,
       { namespaceSelector: nsSelector(namespace), ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}) },
@@ -74,7 +119,8 @@ export class Peer {
   }
   /** Addresses outside the cluster, on these ports. */
   public static cidr(cidr: string, ports: readonly NetworkPort[] = [], except: readonly string[] = []): Peer {
-    checkArgs('Peer.cidr', ['cidr', cidr, is.string], ['ports', ports, is.list(is.any)], ['except', except, is.list(is.string)]);
+    checkArgs('Peer.cidr', ['cidr', cidr, is.string], ['ports', ports, PORTS_SHAPE], ['except', except, is.list(is.string)]);
+    checkPorts('Peer.cidr', '', 'ports', ports);
     if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
       throw new BlueprintError({
         code: 'INTENT_INVALID',
@@ -93,7 +139,8 @@ export class Peer {
   }
   /** A named outside service at several CIDR blocks (see `ExternalService.allowFrom`). */
   public static external(name: string, cidrs: readonly string[], ports: readonly NetworkPort[]): Peer {
-    checkArgs('Peer.external', ['name', name, is.string], ['cidrs', cidrs, is.list(is.string)], ['ports', ports, is.list(is.any)]);
+    checkArgs('Peer.external', ['name', name, is.string], ['cidrs', cidrs, is.list(is.string)], ['ports', ports, PORTS_SHAPE]);
+    checkPorts('Peer.external', '', 'ports', ports);
     if (cidrs.length === 0)
       throw new BlueprintError({
         code: 'INTENT_INVALID',
@@ -168,13 +215,10 @@ export interface IntentResult {
   readonly policies: readonly ApiObject[];
 }
 
-/** The arguments of an intent method: a peer (a `Peer` or one of our workloads) and optional ports. */
-function checkIntentArgs(method: string, peer: unknown, ports: unknown): void {
-  checkArgs(
-    method,
-    ['peer', peer, is.either(is.instance(Peer), ENDPOINT_SHAPE)],
-    ['ports', ports, is.list(is.props<NetworkPort>({ port: is.either(is.number, is.string), protocol: is.string }, ['port'])), 'optional'],
-  );
+/** The arguments of an intent method of `owner`: a peer (a `Peer` or one of our workloads) and optional ports. */
+function checkIntentArgs(owner: IConstruct, method: string, peer: unknown, ports: readonly NetworkPort[] | undefined): void {
+  checkArgs(method, ['peer', peer, is.either(is.instance(Peer), ENDPOINT_SHAPE)], ['ports', ports, PORTS_SHAPE, 'optional']);
+  checkPorts(method, owner.node.path, 'ports', ports);
 }
 
 /**
@@ -183,7 +227,7 @@ function checkIntentArgs(method: string, peer: unknown, ports: unknown): void {
  * default-deny namespaces.
  */
 export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
-  checkIntentArgs('allowFrom', from, ports);
+  checkIntentArgs(target, 'allowFrom', from, ports);
   const peer = isEndpoint(from) ? Peer.workload(from) : from;
   const reach = ports ?? target.listenPorts;
   const policies = [
@@ -206,7 +250,7 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
 
 /** Opens `source → peer` (egress on the source, and ingress on the peer when it is one of our workloads). */
 export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
-  checkIntentArgs('allowTo', to, ports);
+  checkIntentArgs(source, 'allowTo', to, ports);
   if (isEndpoint(to)) return allowInto(to, source, ports);
   const reach = ports ?? to.ports;
   return {
