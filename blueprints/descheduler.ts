@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { ConfigMap, Peer, ResourcePreset, ScheduledJob, ServiceAccount, TeamNamespace, Volume } from '../constructs';
+import { ConfigMap, ResourcePreset, ScheduledJob, ServiceAccount, TeamNamespace, Volume } from '../constructs';
 import { enter, is } from '../constructs/core/shape';
 
 /** Props of `Descheduler`. */
@@ -89,6 +89,6 @@ export class Descheduler extends Construct {
       mountServiceAccountToken: true,
       mounts: [{ volume: Volume.fromConfigMap(policy), path: '/policy' }],
     });
-    this.job.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));
+    // The job mounts its token in a TeamNamespace, so it has the path to the API server (Peer.kubeApiServer()) already.
   }
 }

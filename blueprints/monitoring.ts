@@ -243,7 +243,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     ns.addQuotaConsumer(this);
     // Scrape every namespace; the API server for discovery.
     this.allowTo(Peer.allNamespaces());
-    this.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));
+    this.allowTo(Peer.kubeApiServer());
   }
 
   /**

@@ -57,6 +57,14 @@ const INTERNAL = new Set([
   'stringifyManifests',
   'unknownFieldPointers',
   'metricsIssues',
+  // Port checks shared by containers, probes, Services and network intents (constructs/core/ports.ts).
+  'isPortName',
+  'isPortNumber',
+  'portNameIssue',
+  'portNumOrNameIssue',
+  'portNumberIssue',
+  // The automatic API server path of token-mounting workloads (constructs/networking/network-intent.ts).
+  'allowApiServer',
   'operatorPods',
   'requirementsText',
   'REFERENCE_RULES',

@@ -82,6 +82,9 @@ const ENDPOINT_SHAPE = is.object({ name: is.string, namespace: is.string, podSel
   'podSelector',
 ]);
 
+/** The ports of the Kubernetes API server: 443 behind managed control planes, 6443 on kubeadm's. */
+const KUBE_API_SERVER_PORTS: readonly NetworkPort[] = [{ port: 443 }, { port: 6443 }];
+
 /** The shape of a list of `NetworkPort`s (a closed shape: a misspelt key is refused). */
 const PORTS_SHAPE = is.list(is.props<NetworkPort>({ port: is.either(is.number, is.string), protocol: is.string }, ['port']));
 
@@ -136,6 +139,22 @@ export class Peer {
       { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } },
       ports,
     );
+  }
+  /**
+   * The Kubernetes API server, for pods that call it with a ServiceAccount
+   * token (controllers, operators, discovery). NetworkPolicy judges the
+   * control plane's own addresses (the `kubernetes` Service's ClusterIP is
+   * translated before policies apply), which are not known at synth time: so
+   * any address (or `cidr`, when the control plane's range is known) on the
+   * API server's ports, 443 (managed control planes) and 6443 (kubeadm and
+   * most self-managed ones). A workload that mounts its token in a
+   * TeamNamespace gets this path by itself; an operator-run pod (e.g.
+   * Prometheus) is given it with `allowTo(Peer.kubeApiServer())`.
+   */
+  public static kubeApiServer(cidr = '0.0.0.0/0'): Peer {
+    checkArgs('Peer.kubeApiServer', ['cidr', cidr, is.string]);
+    // The label stays the CIDR's (`cidr-0-0-0-0-0`): the policies written by hand before this peer existed keep their names.
+    return Peer.cidr(cidr, KUBE_API_SERVER_PORTS);
   }
   /** A named outside service at several CIDR blocks (see `ExternalService.allowFrom`). */
   public static external(name: string, cidrs: readonly string[], ports: readonly NetworkPort[]): Peer {
@@ -248,17 +267,47 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
   return { policies };
 }
 
+/** The API server path each workload was given automatically, by construct id, with its egress rules. */
+const automaticPaths = new WeakMap<INetworkEndpoint, { id: string; egress: string; policy: ApiObject }>();
+
 /** Opens `source → peer` (egress on the source, and ingress on the peer when it is one of our workloads). */
 export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
   checkIntentArgs(source, 'allowTo', to, ports);
   if (isEndpoint(to)) return allowInto(to, source, ports);
   const reach = ports ?? to.ports;
+  const id = `AllowTo-${to.label}`;
+  const egress = [{ to: to.specs, ports: portsJson(reach) }];
+  // The path the workload already has (allowApiServer), declared again by hand: the same path, not a second one.
+  const automatic = automaticPaths.get(source);
+  if (automatic?.id === id && automatic.egress === JSON.stringify(egress)) return { policies: [automatic.policy] };
+  if (automatic?.id === id)
+    throw new BlueprintError({
+      code: 'INTENT_DUPLICATE',
+      path: source.node.path,
+      field: 'peer',
+      value: id,
+      message:
+        'is already allowed: the workload mounts its ServiceAccount token, so it has the path to the API server (Peer.kubeApiServer())',
+      fix: 'remove this allowTo: the automatic path covers the API server on 443 and 6443',
+    });
   return {
-    policies: [
-      addPolicy(source, `AllowTo-${to.label}`, policyName(source.name, 'to', to.label), {
-        policyTypes: ['Egress'],
-        egress: [{ to: to.specs, ports: portsJson(reach) }],
-      }),
-    ],
+    policies: [addPolicy(source, id, policyName(source.name, 'to', to.label), { policyTypes: ['Egress'], egress })],
   };
+}
+
+/**
+ * Opens `source → the Kubernetes API server` (`Peer.kubeApiServer()`): for a
+ * workload whose pods mount a ServiceAccount token in a namespace that denies
+ * egress by default, where every API call would otherwise time out. Declaring
+ * the same path again by hand returns this one.
+ */
+export function allowApiServer(source: INetworkEndpoint): IntentResult {
+  const peer = Peer.kubeApiServer();
+  const result = allowOutOf(source, peer);
+  automaticPaths.set(source, {
+    id: `AllowTo-${peer.label}`,
+    egress: JSON.stringify([{ to: peer.specs, ports: portsJson(peer.ports) }]),
+    policy: result.policies[0],
+  });
+  return result;
 }

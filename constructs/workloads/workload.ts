@@ -18,7 +18,16 @@ import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '..
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
 import { namespaceName } from '../namespace/namespace-name';
-import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowInto, allowOutOf } from '../networking/network-intent';
+import {
+  INetworkEndpoint,
+  IntentResult,
+  NetworkPort,
+  Peer,
+  Protocol,
+  allowApiServer,
+  allowInto,
+  allowOutOf,
+} from '../networking/network-intent';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ServiceAccount } from '../policy/service-account';
@@ -246,6 +255,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     problems.throwIfAny();
     if (this.team) setOwner(this, this.team.owner);
     this.team?.addQuotaConsumer(this);
+    // A TeamNamespace denies all egress but DNS: a pod that mounts its token to call the API server needs the path there.
+    if (this.team && this.mountsApiToken) allowApiServer(this);
     addCheck(this, typeName, () => this.checkPods());
     addCheck(this, typeName, () => this.checkPodShape());
   }
@@ -397,6 +408,15 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return undefined;
   }
 
+  /**
+   * The pods mount a ServiceAccount token (to call the API server). The pod
+   * spec always sets automountServiceAccountToken, which overrides the
+   * ServiceAccount's own setting, so this alone decides it.
+   */
+  private get mountsApiToken(): boolean {
+    return this.props.mountServiceAccountToken ?? false;
+  }
+
   /** Opens the path `peer → this` (and the peer's egress when it is one of ours). */
   public allowFrom(peer: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
     return allowInto(this, peer, ports);
@@ -500,7 +520,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
           : {}),
       },
       spec: {
-        automountServiceAccountToken: this.props.mountServiceAccountToken ?? false,
+        automountServiceAccountToken: this.mountsApiToken,
         ...((this.props.serviceAccount ?? this.team)
           ? { serviceAccountName: this.props.serviceAccount?.name ?? this.team!.serviceAccountName }
           : {}),

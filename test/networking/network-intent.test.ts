@@ -1,5 +1,5 @@
-import { NetworkPort, Peer, Protocol, Worker } from '../../constructs';
-import { expectCode, find, renderChart, teamChart } from '../helpers';
+import { NetworkPort, Peer, Protocol, ResourcePreset, ServiceAccount, Worker } from '../../constructs';
+import { expectCode, find, ofKind, renderChart, teamChart } from '../helpers';
 
 function worker() {
   const { chart, team } = teamChart();
@@ -67,5 +67,61 @@ describe('network intent namespaces (NAME_INVALID)', () => {
     expect(expectCode(() => Peer.ingressController('ingress.nginx'), 'NAME_INVALID').field).toBe('namespace');
     expect(Peer.namespace('ops').label).toBe('ns-ops');
     expect(Peer.ingressController('ingress-nginx').label).toBe('ingress-ingress-nginx');
+  });
+});
+
+describe('the path to the API server (Peer.kubeApiServer)', () => {
+  const API_EGRESS = {
+    to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+    ports: [
+      { protocol: 'TCP', port: 443 },
+      { protocol: 'TCP', port: 6443 },
+    ],
+  };
+
+  /** The brief's repro: a Worker that mounts its ServiceAccount token in a TeamNamespace (default-deny egress). */
+  function consumer(props: { mountServiceAccountToken?: boolean; namespace?: 'team' | 'name' } = {}) {
+    const { chart, team } = teamChart();
+    const sa = new ServiceAccount(chart, 'consumer-sa', { namespace: team.name });
+    sa.grant([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }]);
+    const w = new Worker(chart, 'consumer', {
+      namespace: props.namespace === 'name' ? team.name : team,
+      image: 'ghcr.io/acme/consumer:2.0.1',
+      serviceAccount: sa,
+      mountServiceAccountToken: props.mountServiceAccountToken ?? true,
+      resources: ResourcePreset.SMALL,
+    });
+    return { chart, w };
+  }
+  const apiPolicies = (objects: any[]) => ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.includes('cidr-0-0-0-0-0'));
+
+  test('a workload that mounts its token in a default-deny TeamNamespace gets egress to the API server on 443 and 6443', () => {
+    const { chart } = consumer();
+    const policy = find(renderChart(chart), 'NetworkPolicy', 'allow-consumer-to-cidr-0-0-0-0-0');
+    expect(policy.spec.policyTypes).toEqual(['Egress']);
+    expect(policy.spec.egress).toEqual([API_EGRESS]);
+    expect(policy.spec.podSelector.matchLabels['app.kubernetes.io/name']).toBe('consumer');
+  });
+
+  test('no token, or a namespace not built here (its policies unknown): no path is added', () => {
+    expect(apiPolicies(renderChart(consumer({ mountServiceAccountToken: false }).chart))).toHaveLength(0);
+    expect(apiPolicies(renderChart(consumer({ namespace: 'name' }).chart))).toHaveLength(0);
+  });
+
+  test('the same path declared again by hand is the same policy; another one to the same addresses is INTENT_DUPLICATE', () => {
+    const { chart, w } = consumer();
+    const again = w.allowTo(Peer.kubeApiServer());
+    const byHand = w.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }, { port: 6443 }]));
+    expect(again.policies[0]).toBe(byHand.policies[0]);
+    expect(apiPolicies(renderChart(chart))).toHaveLength(1);
+    const issue = expectCode(() => w.allowTo(Peer.cidr('0.0.0.0/0', [{ port: 443 }])), 'INTENT_DUPLICATE');
+    expect(issue.message).toContain('API server');
+  });
+
+  test('Peer.kubeApiServer: any address by default, or the given CIDR, on 443 and 6443', () => {
+    expect(Peer.kubeApiServer().specs).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }]);
+    expect(Peer.kubeApiServer().ports).toEqual([{ port: 443 }, { port: 6443 }]);
+    expect(Peer.kubeApiServer('10.0.0.0/24').specs).toEqual([{ ipBlock: { cidr: '10.0.0.0/24' } }]);
+    expectCode(() => Peer.kubeApiServer('10.0.0.0'), 'INTENT_INVALID');
   });
 });
