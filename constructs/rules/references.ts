@@ -104,6 +104,108 @@ function monitorViolations(ix: ManifestIndex): Violation[] {
   return out;
 }
 
+/** Names of the owners of pod templates, as `Kind/name`. */
+const ownerId = (o: any) => `${o.kind}/${o.metadata?.name}`;
+
+/**
+ * The single-node access mode of a claim: ReadWriteOncePod, or ReadWriteOnce
+ * when it offers no mode that several nodes may share (ReadWriteMany,
+ * ReadOnlyMany); undefined when it does or names no mode at all.
+ */
+function singleNodeMode(pvc: any): 'ReadWriteOnce' | 'ReadWriteOncePod' | undefined {
+  const modes = arr(pvc.spec?.accessModes);
+  if (modes.includes('ReadWriteMany') || modes.includes('ReadOnlyMany')) return undefined;
+  if (modes.includes('ReadWriteOncePod')) return 'ReadWriteOncePod';
+  return modes.includes('ReadWriteOnce') ? 'ReadWriteOnce' : undefined;
+}
+
+/** Does pod template `t` use claim `name`: at all for ReadWriteOncePod, writably for ReadWriteOnce? */
+function usesClaim(t: PodTemplateRef, name: string, mode: string): boolean {
+  return arr(t.spec.volumes).some((vol) => {
+    if (vol?.persistentVolumeClaim?.claimName !== name) return false;
+    if (mode === 'ReadWriteOncePod') return true;
+    if (vol.persistentVolumeClaim.readOnly === true) return false;
+    const mounts = containersOf(t.spec).flatMap((c) => arr(c.volumeMounts).filter((m) => m?.name === vol.name));
+    return mounts.length === 0 || mounts.some((m) => m?.readOnly !== true);
+  });
+}
+
+/** Why workload `o` may run two pods holding its claim at once (undefined: it never does). */
+function overlap(ix: ManifestIndex, o: any): { pointer: string; why: string; fix: string } | undefined {
+  const many = (pointer: string, why: string) => ({
+    pointer,
+    why,
+    fix: 'run one pod (replicas 1, no HPA above 1), give each pod its own claim (a StatefulService with claims), or use a ReadWriteMany StorageClass',
+  });
+  const { max, hpa } = ix.replicas(o);
+  switch (o.kind) {
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'ReplicationController':
+    case 'StatefulSet':
+      if (max > 1)
+        return many(
+          '/spec/replicas',
+          hpa ? `is scaled up to ${max} pods by HorizontalPodAutoscaler ${hpa.metadata?.name}` : `runs ${max} pods`,
+        );
+      // An absent strategy is RollingUpdate; the new pod starts while the old one (terminating or not) holds the claim.
+      if (o.kind === 'Deployment' && (o.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate')
+        return {
+          pointer: '/spec/strategy',
+          why: 'rolls out with RollingUpdate, which starts the new pod while the old one still holds the claim',
+          fix: 'use strategy type Recreate (Release.recreate()), so the old pod lets go of the claim before the new one starts',
+        };
+      return undefined;
+    case 'DaemonSet':
+      return many('/spec/template', 'runs a pod on every node');
+    case 'Job':
+      return typeof o.spec?.parallelism === 'number' && o.spec.parallelism > 1
+        ? many('/spec/parallelism', `runs ${o.spec.parallelism} pods in parallel`)
+        : undefined;
+    case 'CronJob': {
+      const job = o.spec?.jobTemplate?.spec;
+      if (typeof job?.parallelism === 'number' && job.parallelism > 1)
+        return many('/spec/jobTemplate/spec/parallelism', `runs ${job.parallelism} pods in parallel`);
+      // concurrencyPolicy defaults to Allow: a run that outlasts the schedule overlaps the next one.
+      return (o.spec?.concurrencyPolicy ?? 'Allow') === 'Allow'
+        ? {
+            pointer: '/spec/concurrencyPolicy',
+            why: 'lets runs overlap (concurrencyPolicy Allow)',
+            fix: 'set concurrencyPolicy Forbid (or Replace), give each run its own claim, or use a ReadWriteMany StorageClass',
+          }
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A ReadWriteOnce(Pod) claim is used by pods that can never run together: several workloads, several pods, or a rollout overlap. */
+function singleNodeClaimViolations(ix: ManifestIndex): Violation[] {
+  const out: Violation[] = [];
+  for (const pvc of ix.ofKind('PersistentVolumeClaim')) {
+    const name = pvc.metadata?.name;
+    const mode = singleNodeMode(pvc);
+    if (typeof name !== 'string' || !mode) continue;
+    const users = ix.templatesIn(pvc.metadata?.namespace).filter((t) => t.owner.kind !== 'PodTemplate' && usesClaim(t, name, mode));
+    const owners = [...new Set(users.map((t) => t.owner))];
+    if (owners.length > 1)
+      out.push(
+        v(
+          pvc,
+          '/spec/accessModes',
+          `${mode} claim ${name} is mounted by ${owners.map(ownerId).join(', ')}, whose pods cannot all hold it at once`,
+          'mount it from one workload only, give each workload (or pod) its own claim, or use a ReadWriteMany StorageClass',
+        ),
+      );
+    for (const o of owners) {
+      const why = overlap(ix, o);
+      if (why) out.push(v(o, why.pointer, `mounts ${mode} claim ${name} but ${why.why}: the extra pod never starts`, why.fix));
+    }
+  }
+  return out;
+}
+
 const selectorSelectsNothing = (ix: ManifestIndex, o: any, selector: any) => ix.selected(o.metadata?.namespace, selector).length === 0;
 
 export const REFERENCE_RULES: readonly Rule[] = [
@@ -231,6 +333,16 @@ export const REFERENCE_RULES: readonly Rule[] = [
             selectorSelectsNothing(ix, n, n.spec.podSelector),
         )
         .map((n) => v(n, '/spec/podSelector', 'applies to no pods')),
+  },
+  {
+    code: 'REF_CLAIM_SINGLE_NODE',
+    severity: 'error',
+    category: 'references',
+    inspects: ['PersistentVolumeClaim', 'pod templates', 'HorizontalPodAutoscaler'],
+    description:
+      'A PersistentVolumeClaim whose access modes are only ReadWriteOnce or ReadWriteOncePod is mounted (writably, or at all for ReadWriteOncePod) by the pods of one workload that never runs two of them at once: not by several workloads, not by a workload of several replicas (or an HPA above 1), a DaemonSet, a parallel Job or an overlapping CronJob, and not by a Deployment rolling out with RollingUpdate (Multi-Attach errors or a Pending pod: the rollout or scale-up hangs).',
+    fix: 'give each pod its own claim (a StatefulService with claims), use a ReadWriteMany StorageClass, or run one pod with strategy Recreate (Release.recreate())',
+    check: singleNodeClaimViolations,
   },
   {
     code: 'REF_MISSING_OBJECT',

@@ -317,6 +317,20 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
   ],
   ['REF_MISSING_OBJECT', (o) => remove(o, (x) => x.kind === 'ConfigMap')],
   [
+    'REF_CLAIM_SINGLE_NODE',
+    (o) => {
+      // One ReadWriteOnce claim for the autoscaled web Deployment: its second pod (and every rollout's surge pod) never starts.
+      o.push({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'state', namespace: 'shop' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      });
+      pod(o).volumes.push({ name: 'state', persistentVolumeClaim: { claimName: 'state' } });
+      pod(o).containers[0].volumeMounts.push({ name: 'state', mountPath: '/state' });
+    },
+  ],
+  [
     'MONITOR_TARGET_MISSING',
     (o) => {
       find(o, 'ServiceMonitor', 'web').spec.selector = { matchLabels: { app: 'nothing' } };

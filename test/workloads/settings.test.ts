@@ -173,7 +173,11 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
 
   test('PSS_VOLUME_TYPE: NFS in a restricted namespace (judged on the rendered pod); claims and CSI are admitted', () => {
     const { chart, team } = teamChart();
-    const uploads = new PersistentVolumeClaim(chart, 'uploads', { namespace: team, size: '1Gi' });
+    const uploads = new PersistentVolumeClaim(chart, 'uploads', {
+      namespace: team,
+      size: '1Gi',
+      accessModes: [AccessMode.READ_WRITE_MANY],
+    });
     new Worker(chart, 'ok', {
       namespace: team,
       image: 'a:1',
