@@ -55,6 +55,8 @@ Options:
                          \`kubectl apply -n\` leave it out on purpose.
   --provided-secrets <ns/name,...>   Secrets made outside the manifests.
   --storage-classes <a,b>            StorageClasses the cluster already has.
+  --secret-stores <a,ns/b,...>       External Secrets stores the cluster already has
+                                     (ClusterSecretStore by name, SecretStore as ns/name).
   --max-file-size <bytes>            Larger files are skipped (default 16 MiB).
   --price-cpu <n>        diff, check, capacity: monthly price of one requested CPU core.
   --price-memory-gib <n> diff: monthly price of one GiB of requested memory.
@@ -203,6 +205,7 @@ async function dispatch(
   const context = {
     secretsMustBeProvided: Boolean(flags['require-secrets']),
     existingStorageClasses: list(flags['storage-classes']),
+    existingSecretStores: list(flags['secret-stores']),
     externalSecrets: list(flags['provided-secrets']),
   };
   const namespace = typeof flags.namespace === 'string' && flags.namespace ? { namespace: flags.namespace } : {};

@@ -30,6 +30,14 @@ export interface ClusterFacts {
    * claims are not checked.
    */
   readonly existingStorageClasses?: readonly string[];
+  /**
+   * External Secrets Operator stores that exist in the cluster although the
+   * output does not define them: a ClusterSecretStore by name, a namespaced
+   * SecretStore as `namespace/name`. Every store an ExternalSecret names must
+   * be a store of the output or one of these.
+   * @default - none: every store named must be in the output
+   */
+  readonly existingSecretStores?: readonly string[];
 }
 
 const facts = new WeakMap<IConstruct, ClusterFacts>();

@@ -104,6 +104,44 @@ function monitorViolations(ix: ManifestIndex): Violation[] {
   return out;
 }
 
+const isEso = (o: any) => typeof o.apiVersion === 'string' && o.apiVersion.startsWith('external-secrets.io/');
+
+/** Every store an External Secrets object reads from or writes to: `[object, pointer, kind, name]`. */
+function secretStoreUses(ix: ManifestIndex): [any, string, string, string][] {
+  const out: [any, string, string, string][] = [];
+  // A secretStoreRef's kind defaults to SecretStore (external-secrets.io SecretStoreRef).
+  const add = (o: any, pointer: string, ref: any) => {
+    if (typeof ref?.name === 'string' && ref.name)
+      out.push([o, pointer, typeof ref.kind === 'string' ? ref.kind : 'SecretStore', ref.name]);
+  };
+  const ofSpec = (o: any, spec: any, at: string) => {
+    add(o, `${at}/secretStoreRef`, spec?.secretStoreRef);
+    for (const list of ['data', 'dataFrom'])
+      arr(spec?.[list]).forEach((d, i) => add(o, `${at}/${list}/${i}/sourceRef/storeRef`, d?.sourceRef?.storeRef));
+  };
+  for (const o of ix.ofKind('ExternalSecret').filter(isEso)) ofSpec(o, o.spec, '/spec');
+  for (const o of ix.ofKind('ClusterExternalSecret').filter(isEso)) ofSpec(o, o.spec?.externalSecretSpec, '/spec/externalSecretSpec');
+  for (const o of ix.ofKind('PushSecret').filter(isEso))
+    arr(o.spec?.secretStoreRefs).forEach((r, i) => add(o, `/spec/secretStoreRefs/${i}`, r));
+  return out;
+}
+
+/** Store references that resolve to no store of the output and none the cluster is declared to have. */
+function missingStores(ix: ManifestIndex, context: RuleContext): Violation[] {
+  const existing = new Set(context.existingSecretStores ?? []);
+  const out: Violation[] = [];
+  for (const [o, pointer, kind, name] of secretStoreUses(ix)) {
+    // A ClusterExternalSecret stamps its ExternalSecret into many namespaces: a namespaced store cannot be judged from here.
+    if (kind === 'SecretStore' && o.kind === 'ClusterExternalSecret') continue;
+    const ns = kind === 'ClusterSecretStore' ? undefined : o.metadata?.namespace;
+    const key = ns === undefined ? name : `${ns}/${name}`;
+    const store = ix.get(kind, ns, name);
+    if (!existing.has(key) && !(store && isEso(store)))
+      out.push(v(o, pointer, `reads from ${kind} ${name}, which neither the output nor the cluster declaration provides`));
+  }
+  return out;
+}
+
 /** Names of the owners of pod templates, as `Kind/name`. */
 const ownerId = (o: any) => `${o.kind}/${o.metadata?.name}`;
 
@@ -348,10 +386,10 @@ export const REFERENCE_RULES: readonly Rule[] = [
     code: 'REF_MISSING_OBJECT',
     severity: 'error',
     category: 'references',
-    inspects: ['pod templates', 'PersistentVolumeClaim', 'StatefulSet'],
+    inspects: ['pod templates', 'PersistentVolumeClaim', 'StatefulSet', 'ExternalSecret', 'ClusterExternalSecret', 'PushSecret'],
     description:
-      "Referenced ConfigMaps, PersistentVolumeClaims, ServiceAccounts and PriorityClasses exist in the output; a claim's storage class is a StorageClass of the output or one the environment declares as existing.",
-    fix: 'create the referenced object, fix the name, or declare the storage class as existing in the cluster',
+      "Referenced ConfigMaps, PersistentVolumeClaims, ServiceAccounts and PriorityClasses exist in the output; a claim's storage class is a StorageClass of the output or one the environment declares as existing; the SecretStore or ClusterSecretStore an External Secrets object names is in the output or declared as existing.",
+    fix: 'create the referenced object, fix the name, or declare the storage class or secret store as existing in the cluster',
     check: (ix, context) => {
       const out: Violation[] = [];
       for (const t of ix.templates) {
@@ -380,6 +418,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
       for (const [o, pointer, cls] of storageClassUses(ix))
         if (!existing.has(cls) && !ix.get('StorageClass', undefined, cls))
           out.push(v(o, pointer, `asks for StorageClass ${cls}, which neither the output nor the cluster declaration provides`));
+      out.push(...missingStores(ix, context));
       return out;
     },
   },

@@ -20,6 +20,12 @@ export interface Violation {
 export interface RuleContext {
   /** StorageClasses the cluster already has (claims may use them without the output declaring them). @default - none */
   readonly existingStorageClasses?: readonly string[];
+  /**
+   * External Secrets Operator stores the cluster already has (an ExternalSecret may name
+   * them without the output defining them): a ClusterSecretStore by name, a namespaced
+   * SecretStore as `namespace/name`. @default - none
+   */
+  readonly existingSecretStores?: readonly string[];
   /** Secrets provided outside the output (by the deploy tool), as `namespace/name`. @default - none */
   readonly externalSecrets?: readonly string[];
   /**

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { SecretBackendKind } from '../secrets/secret-backend';
 import { secretDeclarations } from '../secrets/secret-declaration';
-import { clusterFactsOf } from '../core/cluster-facts';
+import { ClusterFacts, clusterFactsOf } from '../core/cluster-facts';
 import { RuleContext } from './rule';
 
 /**
@@ -11,9 +11,14 @@ import { RuleContext } from './rule';
  * by the output (an ExternalSecret, a cert-manager Certificate, a Secret).
  */
 export function synthRuleContext(app: IConstruct): RuleContext {
+  const facts = app.node.findAll().map((c) => clusterFactsOf(c));
+  const declared = (f: (facts: ClusterFacts) => readonly string[] | undefined) => [...new Set(facts.flatMap((x) => f(x) ?? []))];
   return {
     secretsMustBeProvided: true,
-    namespacePodSecurity: Object.assign({}, ...app.node.findAll().map((c) => clusterFactsOf(c).namespacePodSecurity ?? {})),
+    namespacePodSecurity: Object.assign({}, ...facts.map((f) => f.namespacePodSecurity ?? {})),
+    // Classes and stores the chart declares the cluster has (ClusterFacts) are provided, as the typed checks take them.
+    existingStorageClasses: declared((f) => f.existingStorageClasses),
+    existingSecretStores: declared((f) => f.existingSecretStores),
     externalSecrets: secretDeclarations(app)
       .filter((d) => d.backend === SecretBackendKind.DEPLOY_TOOL)
       .map((d) => `${d.namespace}/${d.name}`),

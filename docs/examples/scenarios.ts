@@ -1,6 +1,7 @@
 import { App, Duration } from 'cdk8s';
 import {
   BlueprintChart,
+  ClusterSecretStore,
   HelloworldDb,
   HpaExample,
   QuotaPreset,
@@ -15,6 +16,7 @@ export function build(): App {
   // The database credentials are declared by HelloworldDb; External Secrets Operator provides them.
   SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'aws-secrets-manager' }));
   const chart = new BlueprintChart(app, 'scenarios', { owner: 'demo' });
+  new ClusterSecretStore(chart, 'aws-secrets-manager', { awsRegion: 'eu-west-1' });
   const hello = new TeamNamespace(chart, 'helloworld-db');
   const data = new StorageClass(chart, 'data', { provisioner: 'ebs.csi.aws.com' });
   new HelloworldDb(chart, 'HelloworldDb', { namespace: hello, storageClass: data });

@@ -22,11 +22,14 @@ import {
   WebService,
   renderApp,
   SCRAPE_LABEL,
+  setClusterFacts,
 } from '../../constructs';
 import { catchBlueprintError, expectCode, find, ofKind, testChart } from '../helpers';
 
 function inNamespace(name: string, quota: QuotaPreset | QuotaLimits = QuotaPreset.MEDIUM) {
   const app = new App();
+  // The cluster already has the store the scenarios' ExternalSecrets read from.
+  setClusterFacts(app, { existingSecretStores: ['test-store'] });
   SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'test-store' }));
   const chart = new BlueprintChart(app, 'test', { owner: 'test' });
   const ns = new TeamNamespace(chart, name, { quota });

@@ -2,7 +2,21 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
-import { BlueprintError, RULES, RuleContext, TREE_RULES, checkManifests, renderApp, runRules } from '../../constructs';
+import {
+  BlueprintChart,
+  BlueprintError,
+  QuotaPreset,
+  RULES,
+  RuleContext,
+  StatefulService,
+  TREE_RULES,
+  TeamNamespace,
+  checkManifests,
+  renderApp,
+  runRules,
+  setClusterFacts,
+} from '../../constructs';
+import { synthRuleContext } from '../../constructs/rules/synth-context';
 import { run } from '../../cli/main';
 import { RULE_MUTATIONS, find, good, pod } from './fixture';
 
@@ -196,6 +210,89 @@ describe('rule details', () => {
     find(objects, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec.storageClassName = 'fast';
     expect(codes(objects).has('REF_MISSING_OBJECT')).toBe(true);
     expect(codes(objects, { existingStorageClasses: ['fast'] }).has('REF_MISSING_OBJECT')).toBe(false);
+  });
+
+  test('REF_MISSING_OBJECT: the store an ExternalSecret, ClusterExternalSecret or PushSecret names is in the output or declared', () => {
+    const es = (ref: any, extra: any = {}) => ({
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: { secretStoreRef: ref, target: { name: 'db' }, ...extra },
+    });
+    const missing = (objects: any[], context: RuleContext = {}) =>
+      runRules(objects, { context })
+        .filter((f) => f.rule === 'REF_MISSING_OBJECT')
+        .map((f) => `${f.object} ${f.pointer}: ${f.message}`);
+    const cluster = es({ kind: 'ClusterSecretStore', name: 'aws-sm' });
+    expect(missing([cluster])).toEqual([
+      'ExternalSecret/shop/db /spec/secretStoreRef: reads from ClusterSecretStore aws-sm, which neither the output nor the cluster declaration provides',
+    ]);
+    expect(missing([cluster], { existingSecretStores: ['aws-sm'] })).toEqual([]);
+    const store = (kind: string, namespace?: string) => ({
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind,
+      metadata: { name: 'aws-sm', ...(namespace ? { namespace } : {}) },
+      spec: { provider: {} },
+    });
+    expect(missing([cluster, store('ClusterSecretStore')])).toEqual([]);
+    // A SecretStore is namespaced, and the default kind of a secretStoreRef.
+    const local = es({ name: 'aws-sm' });
+    expect(missing([local, store('ClusterSecretStore')])).toHaveLength(1);
+    expect(missing([local, store('SecretStore', 'other')])).toHaveLength(1);
+    expect(missing([local, store('SecretStore', 'shop')])).toEqual([]);
+    expect(missing([local], { existingSecretStores: ['shop/aws-sm'] })).toEqual([]);
+    expect(missing([local], { existingSecretStores: ['aws-sm'] })).toHaveLength(1);
+    // Per-entry stores, and the other External Secrets kinds that name one.
+    const perEntry = es(
+      { kind: 'ClusterSecretStore', name: 'aws-sm' },
+      { data: [{ secretKey: 'k', remoteRef: { key: 'k' }, sourceRef: { storeRef: { kind: 'ClusterSecretStore', name: 'vault' } } }] },
+    );
+    expect(missing([perEntry], { existingSecretStores: ['aws-sm'] })).toEqual([
+      'ExternalSecret/shop/db /spec/data/0/sourceRef/storeRef: reads from ClusterSecretStore vault, which neither the output nor the cluster declaration provides',
+    ]);
+    const push = {
+      apiVersion: 'external-secrets.io/v1alpha1',
+      kind: 'PushSecret',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: { secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'vault' }] },
+    };
+    const clusterEs = {
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ClusterExternalSecret',
+      metadata: { name: 'c' },
+      spec: { externalSecretSpec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' } } },
+    };
+    expect(missing([push, clusterEs])).toHaveLength(2);
+    expect(missing([push, clusterEs], { existingSecretStores: ['vault'] })).toEqual([]);
+  });
+
+  test('REF_MISSING_OBJECT in the CLI: --secret-stores declares the stores the cluster has', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-stores-'));
+    const es = {
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-sm' }, target: { name: 'db' } },
+    };
+    fs.writeFileSync(path.join(dir, 'es.yaml'), Yaml.stringify(es));
+    const rules = async (...flags: string[]) => {
+      let out = '';
+      await run(['check', dir, '--json', ...flags], (s) => (out += s), () => undefined); // prettier-ignore
+      return (JSON.parse(out).findings as any[]).filter((f) => f.rule === 'REF_MISSING_OBJECT').map((f) => f.pointer);
+    };
+    expect(await rules()).toEqual(['/spec/secretStoreRef']);
+    expect(await rules('--secret-stores', 'aws-sm')).toEqual([]);
+  });
+
+  test('REF_MISSING_OBJECT at synth: classes and stores declared in ClusterFacts are provided', () => {
+    const app = new App();
+    setClusterFacts(app, { existingStorageClasses: ['gp3'], existingSecretStores: ['aws-sm'] });
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+    const claims = [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass: 'gp3' }];
+    new StatefulService(chart, 'db', { namespace: team, image: 'postgres:16.4', replicas: 3, ports: [{ name: 'pg', port: 5432 }], claims });
+    expect(synthRuleContext(app)).toMatchObject({ existingStorageClasses: ['gp3'], existingSecretStores: ['aws-sm'] });
+    expect(() => renderApp(app)).not.toThrow();
   });
 
   test('a rule that cannot read malformed input reports RULE_FAILED instead of crashing', () => {

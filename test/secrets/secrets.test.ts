@@ -13,12 +13,18 @@ import {
   WebService,
   collectIssues,
   secretDeclarations,
+  setClusterFacts,
   validateManifests,
 } from '../../constructs';
-import { WEB, expectCode, find, render } from '../helpers';
+import { WEB, expectCode, find, issuesWithCode, render } from '../helpers';
 
-function setup(backend: SecretBackend | null = SecretBackend.externalSecrets({ store: 'vault' })) {
+/** An app whose cluster has the stores `vault` and `other` (unless `stores` says otherwise), and a team chart. */
+function setup(
+  backend: SecretBackend | null = SecretBackend.externalSecrets({ store: 'vault' }),
+  stores: readonly string[] = ['vault', 'other'],
+) {
   const app = new App();
+  setClusterFacts(app, { existingSecretStores: stores });
   if (backend) SecretBackend.use(app, backend);
   const chart = new BlueprintChart(app, 'test', { owner: 'test' });
   const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
@@ -122,6 +128,35 @@ describe('SecretDeclaration', () => {
       ).toBe('keys[1]');
     expect(() => new SecretDeclaration(team, 'dotted', { namespace: team, keys: ['.env', 'a..b', 'k'.repeat(253)] })).not.toThrow();
     expectCode(() => new SecretDeclaration(team, 'cfg', { namespace: team, keys: ['a'], configKeys: { b: 'x' } }), 'SECRET_KEYS_INVALID');
+  });
+});
+
+describe('the store an ExternalSecret reads from exists', () => {
+  /** The repro: a declaration read by an env var, against store `aws-sm`. */
+  function reading(stores: readonly string[]) {
+    const env = setup(SecretBackend.externalSecrets({ store: 'aws-sm' }), stores);
+    const db = new SecretDeclaration(env.team, 'db', { namespace: env.team, keys: ['password'] });
+    new WebService(env.chart, 'web', { namespace: env.team, ...WEB, env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password') } });
+    return env;
+  }
+
+  test("a ClusterSecretStore that neither the output nor the cluster facts provide: 'REF_MISSING_OBJECT' on the ExternalSecret", () => {
+    const { app } = reading([]);
+    const issues = issuesWithCode(() => render(app), 'REF_MISSING_OBJECT');
+    expect(issues.map((i) => [i.construct, i.field, i.message])).toEqual([
+      [
+        'ExternalSecret/shop/db',
+        '/spec/secretStoreRef',
+        'reads from ClusterSecretStore aws-sm, which neither the output nor the cluster declaration provides',
+      ],
+    ]);
+  });
+
+  test('declared in ClusterFacts.existingSecretStores, or created by a ClusterSecretStore in the output, it is provided', () => {
+    expect(() => render(reading(['aws-sm']).app)).not.toThrow();
+    const { app, chart } = reading([]);
+    new ClusterSecretStore(chart, 'aws-sm', { awsRegion: 'eu-west-1' });
+    expect(find(render(app), 'ExternalSecret', 'db').spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-sm' });
   });
 });
 
