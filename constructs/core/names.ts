@@ -148,8 +148,59 @@ export function assertName(rule: NameRule, field: string, value: unknown): strin
   return value as string;
 }
 
-/** Env var names that look like they hold a secret (PASSWORD, API_KEY, TOKEN…). */
-export const SECRET_ENV_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|^key$|[-_]key$)/i;
+/** Segments that name a secret on their own (PASS and PWD only as whole segments: BYPASS, PASSENGER, OLDPWD are not). */
+const SECRET_SEGMENTS = new Set(['pass', 'passphrase', 'pwd', 'secrets', 'credentials', 'apikey', 'privatekey', 'secretkey', 'accesskey']);
+/** A segment ending in one of these is a secret (PGPASSWORD, CLIENTSECRET, GHTOKEN), but not TOKENS (LLM_MAX_TOKENS). */
+const SECRET_SUFFIX = /(password|passwd|secret|token|credential|passphrase)$/;
+/** Words that make a following KEY a secret key (API_KEY, SIGNING_KEY); other keys (PARTITION_KEY, CACHE_KEY) are not. */
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'secret',
+  'access',
+  'private',
+  'encryption',
+  'signing',
+  'client',
+  'master',
+  'license',
+  'licence',
+  'auth',
+  'hmac',
+  'jwt',
+  'session',
+  'ssh',
+]);
+
+/** The words of a name: split on `_`, `-`, `.` and camelCase boundaries (`apiKey`, `APIKey` → api, key), lowercased. */
+function nameSegments(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[-_.]+/)
+    .filter(Boolean);
+}
+
+/**
+ * Does env var `name` look like it holds a secret? Judged on its segments:
+ * PASSWORD, PASSWD, SECRET, TOKEN, CREDENTIAL(S), PASSPHRASE (also at the end
+ * of a segment, as in PGPASSWORD), PASS or PWD as a whole segment, and KEY
+ * alone or after a qualifier (API_KEY, SECRET_KEY, PRIVATE_KEY, SIGNING_KEY…;
+ * not ACCESS_KEY_ID, an identifier).
+ */
+function isSecretEnvName(name: unknown): boolean {
+  if (typeof name !== 'string') return false;
+  const seg = nameSegments(name);
+  if (seg.length === 1 && seg[0] === 'key') return true;
+  return seg.some((s, i) => {
+    if (s === 'pwd') return seg.length > 1; // PWD alone is the shell's working directory
+    if (SECRET_SEGMENTS.has(s) || SECRET_SUFFIX.test(s)) return true;
+    return (s === 'key' || s === 'keys') && i > 0 && KEY_QUALIFIERS.has(seg[i - 1]) && seg[i + 1] !== 'id';
+  });
+}
+
+/** Env var names that look like they hold a secret, as a `test`-able matcher (see isSecretEnvName). */
+export const SECRET_ENV_NAME: { readonly test: (name: string) => boolean } = { test: isSecretEnvName };
 
 const PINNED_IMAGE = /^[^\s]+(@sha256:[a-f0-9]{64}|:[\w][\w.-]{0,127})$/;
 

@@ -1,4 +1,7 @@
+import { RULES, runRules } from '../../constructs';
+import { SECRET_ENV_NAME } from '../../constructs/core/names';
 import { credentialIn } from '../../constructs/core/secret-patterns';
+import { expectCode, teamWebService } from '../helpers';
 
 /*
  * Canaries are assembled at run time so that this file itself never holds a
@@ -44,5 +47,80 @@ describe('credentialIn', () => {
 
   test('non-strings are never credentials', () => {
     for (const v of [undefined, null, 5, {}, []]) expect(credentialIn(v)).toBeUndefined();
+  });
+});
+
+describe('SECRET_ENV_NAME: env names that hold a secret, judged on their segments', () => {
+  test.each([
+    'DB_PASSWORD',
+    'PGPASSWORD',
+    'MYSQL_ROOT_PASSWORD',
+    'DB_PASSWD',
+    'DB_PASS',
+    'DB_PWD',
+    'GITHUB_TOKEN',
+    'API_TOKEN',
+    'TOKEN_TTL',
+    'AWS_SECRET_ACCESS_KEY',
+    'CLIENT_SECRET',
+    'clientSecret',
+    'apiKey',
+    'APIKey',
+    'APIKEY',
+    'STRIPE_API_KEY',
+    'SECRET_KEY',
+    'ACCESS_KEY',
+    'PRIVATE_KEY',
+    'ENCRYPTION_KEY',
+    'SIGNING_KEY',
+    'CLIENT_KEY',
+    'MASTER_KEY',
+    'LICENSE_KEY',
+    'GOOGLE_APPLICATION_CREDENTIALS',
+    'DB_CREDENTIAL',
+    'GPG_PASSPHRASE',
+    'KEY',
+    'api-key',
+    'service.secret',
+  ])('%s is secret-looking', (name) => {
+    expect(SECRET_ENV_NAME.test(name)).toBe(true);
+  });
+
+  test.each([
+    'LLM_MAX_TOKENS',
+    'BYPASS_CACHE',
+    'PASSENGER_APP_ENV',
+    'PARTITION_KEY',
+    'CACHE_KEY',
+    'SORT_KEY',
+    'AWS_ACCESS_KEY_ID',
+    'PWD',
+    'OLDPWD',
+    'COMPASS_URL',
+    'KEYCLOAK_URL',
+    'MONKEY_MODE',
+    'LOG_LEVEL',
+  ])('%s is an ordinary name', (name) => {
+    expect(SECRET_ENV_NAME.test(name)).toBe(false);
+  });
+
+  test('PLAINTEXT_SECRET takes the audit false positives as literals, and still refuses a literal password', () => {
+    const env = { LLM_MAX_TOKENS: '4096', BYPASS_CACHE: 'true', PASSENGER_APP_ENV: 'production', PARTITION_KEY: 'id' };
+    expect(() => teamWebService('web', { env })).not.toThrow();
+    expect(expectCode(() => teamWebService('web', { env: { ...env, PGPASSWORD: 'hunter2' } }), 'PLAINTEXT_SECRET').field).toMatch(
+      /PGPASSWORD$/,
+    );
+  });
+
+  test('the rendered-object rule (SEC_PLAINTEXT_SECRET) uses the same names', () => {
+    const rule = RULES.filter((r) => r.code === 'SEC_PLAINTEXT_SECRET');
+    const pod = (env: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: { containers: [{ name: 'c', image: 'a:1', env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
+    });
+    expect(runRules([pod({ LLM_MAX_TOKENS: '4096', PARTITION_KEY: 'id' })], { rules: rule })).toEqual([]);
+    expect(runRules([pod({ GITHUB_TOKEN: 'x', apiKey: 'y' })], { rules: rule })).toHaveLength(2);
   });
 });
