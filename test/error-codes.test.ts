@@ -413,6 +413,22 @@ const TRIGGERS: Record<string, Trigger> = {
     fs.writeFileSync(path.join(outdir, 'c.k8s.yaml'), 'kind: HandWritten\n');
     return synthesize(team().app, { outdir });
   },
+  OUTPUT_PATH_INVALID: () => {
+    const outdir = tmp();
+    fs.writeFileSync(path.join(outdir, 'afile'), 'keep');
+    return synthesize(team().app, { outdir: path.join(outdir, 'afile') });
+  },
+  OUTDIR_WRITE_FAILED: () => {
+    // The disk refusing the write (full, read-only): this test runs as root, so no permission can make it fail for real.
+    const spy = jest.spyOn(jest.requireActual<typeof fs>('fs'), 'renameSync').mockImplementationOnce(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' });
+    });
+    try {
+      return synthesize(team().app, { outdir: tmp() });
+    } finally {
+      spy.mockRestore();
+    }
+  },
   // the schema check, Pod Security, the report and the CLI
   SCHEMA_INVALID: () => validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n' }, data: 5 }]),
   SCHEMA_UNKNOWN_FIELD: () =>

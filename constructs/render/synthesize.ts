@@ -6,6 +6,9 @@ import { RENDER_OPTIONS_SHAPE, RenderOptions, renderApp } from './render-app';
 import { REQUIREMENTS_FILE, controllerRequirements, requirementsText } from './requirements';
 import { stringifyManifests } from './yaml-emitter';
 import { checkArgs, extend, is } from '../core/shape';
+import { Outdir, PlannedFile, checkOutdir, fileNameProblem, inspectOutdir, realPath, systemDir, within, writeAll } from './outdir';
+
+export { WRITTEN_LIST } from './outdir';
 
 const SYNTHESIZE_OPTIONS_SHAPE = extend<SynthesizeOptions, RenderOptions>(RENDER_OPTIONS_SHAPE, {
   outdir: is.string,
@@ -29,12 +32,6 @@ export interface SynthTarget {
   readonly outdir: string;
 }
 
-/** A file to write: its name, and its text, made when it is written. */
-interface PlannedFile {
-  readonly name: string;
-  readonly text: () => string;
-}
-
 /** What `synthesize` wrote. */
 export interface SynthesizeResult {
   readonly outdir: string;
@@ -42,14 +39,6 @@ export interface SynthesizeResult {
   readonly files: string[];
   readonly objectCount: number;
 }
-
-/**
- * The list of files synthesize wrote into an outdir, kept in that outdir. Not
- * a .yaml/.json file, so `kubectl apply -f`, Argo CD and Flux ignore it.
- */
-export const WRITTEN_LIST = '.cluster-blueprints-written';
-const TEMP = /^\..+\.cb-tmp-(\d+)$/;
-const OLD_STAGING = /\.tmp-(\d+)$/;
 
 /**
  * Renders, validates and writes `app` to `outdir`, one `<chart>.k8s.yaml` per
@@ -65,16 +54,26 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  * Renders, validates and writes several apps (e.g. every environment), each
  * to its own outdir, all or nothing:
  *
- * - Every app is rendered and checked before anything is written; any issue
- *   of any app fails the call with one `BlueprintError` and writes nothing.
- * - Files are written under temporary names inside their outdir, then renamed
- *   over the old ones, so no reader ever sees a half-written file. Temporary
- *   files of a run that was killed are removed by the next run.
+ * - Every app is rendered and checked, and every outdir inspected, before
+ *   anything is written; any issue of any app fails the call with one
+ *   `BlueprintError` and changes nothing on disk.
+ * - Each outdir is checked where it really is (symbolic links resolved): the
+ *   project root, a parent of it, /proc, /sys, /dev and overlapping outdirs are
+ *   refused (`OUTDIR_UNSAFE`); an outdir that cannot be a directory, and a file
+ *   name that is not a plain name inside it (see `outputFileExtension`), are
+ *   `OUTPUT_PATH_INVALID`.
  * - It only replaces or deletes files it wrote itself (listed in each outdir's
  *   `.cluster-blueprints-written`): other files in the outdir (a README,
- *   `.gitkeep`, a GitOps repository's own files) are kept, and a foreign file
- *   in the way of one of ours fails the call (`OUTDIR_FOREIGN_FILE`).
- * - The project root, or any parent of it, is refused as an outdir (`OUTDIR_UNSAFE`).
+ *   `.gitkeep`, a GitOps repository's own files) are kept, and anything else
+ *   where it would write or delete one of its files (a foreign file, a
+ *   directory, a symbolic link) fails the call (`OUTDIR_FOREIGN_FILE`).
+ * - Files are written under temporary names inside their outdir, then renamed
+ *   over the old ones, so no reader ever sees a half-written file; the old
+ *   ones are kept aside until every outdir is done, and a failure part-way
+ *   puts them all back (`OUTDIR_WRITE_FAILED`). A run that is killed leaves
+ *   whole files only, all listed; the next run removes its temporary files,
+ *   which it finds by the journal `.cluster-blueprints-journal` the killed run
+ *   wrote first, and nothing else.
  */
 export function synthesizeAll(targets: readonly SynthTarget[], options: SynthesizeOptions = {}): SynthesizeResult[] {
   checkArgs(
@@ -83,8 +82,10 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
     ['options', options, SYNTHESIZE_OPTIONS_SHAPE, 'optional'],
   );
   const { outdir: _outdir, projectRoot: root, ...render } = options;
-  const dirs = targets.map((t) => path.resolve(t.outdir));
-  refuseUnsafe(dirs, path.resolve(root ?? projectRoot(process.cwd())));
+  const outdirs = inspectAll(
+    targets.map((t) => t.outdir),
+    root ?? projectRoot(process.cwd()),
+  );
   const issues: BlueprintIssue[] = [];
   const planned = targets.map((t, i) => {
     try {
@@ -97,7 +98,8 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
       // The controllers the output needs (its custom kinds' CRDs), for whoever prepares the cluster; none, no file.
       const requirements = controllerRequirements(rendered.flatMap((r) => r.objects));
       if (requirements.length) files.push({ name: REQUIREMENTS_FILE, text: () => requirementsText(requirements) });
-      return { outdir: dirs[i], files, objectCount: rendered.reduce((n, r) => n + r.objects.length, 0) };
+      issues.push(...fileNameIssues(files, t.app.outputFileExtension));
+      return { outdir: outdirs[i], files, objectCount: rendered.reduce((n, r) => n + r.objects.length, 0) };
     } catch (e) {
       if (!(e instanceof BlueprintError)) throw e;
       issues.push(...e.issues);
@@ -106,38 +108,11 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
   });
   if (issues.length > 0) throw new BlueprintError(issues);
   const plans = planned as NonNullable<(typeof planned)[number]>[];
-  const temps: string[] = [];
-  try {
-    for (const plan of plans) {
-      fs.mkdirSync(plan.outdir, { recursive: true });
-      removeStaleTemps(plan.outdir);
-      const ours = readWritten(plan.outdir);
-      for (const f of plan.files) {
-        const target = path.join(plan.outdir, f.name);
-        if (!ours.has(f.name) && isForeign(target, f.text)) throw foreignFile(target);
-      }
-      for (const f of plan.files) {
-        const temp = tempName(plan.outdir, f.name);
-        temps.push(temp);
-        fs.writeFileSync(temp, f.text());
-      }
-      const list = tempName(plan.outdir, WRITTEN_LIST);
-      temps.push(list);
-      fs.writeFileSync(list, writtenList(plan.files.map((f) => f.name)));
-    }
-  } catch (e) {
-    for (const t of temps) fs.rmSync(t, { force: true });
-    throw e;
-  }
-  // Everything is on disk: swap the new files in, then drop our own stale ones.
-  for (const plan of plans) {
-    const before = readWritten(plan.outdir);
-    for (const f of plan.files) fs.renameSync(tempName(plan.outdir, f.name), path.join(plan.outdir, f.name));
-    const now = new Set(plan.files.map((f) => f.name));
-    for (const old of before) if (!now.has(old)) fs.rmSync(path.join(plan.outdir, old), { force: true });
-    fs.renameSync(tempName(plan.outdir, WRITTEN_LIST), path.join(plan.outdir, WRITTEN_LIST));
-  }
-  return plans.map((p) => ({ outdir: p.outdir, files: p.files.map((f) => f.name), objectCount: p.objectCount }));
+  // Nothing has changed on disk yet: every file to replace or delete must be ours, in every outdir, before any is touched.
+  const states = plans.map((plan) => unreadable(plan.outdir.shown, issues, () => checkOutdir(plan, issues)));
+  if (issues.length > 0) throw new BlueprintError(issues);
+  writeAll(states as NonNullable<(typeof states)[number]>[]);
+  return plans.map((p) => ({ outdir: p.outdir.shown, files: p.files.map((f) => f.name), objectCount: p.objectCount }));
 }
 
 /** The nearest directory from `dir` up that holds a package.json, else `dir`. */
@@ -148,100 +123,66 @@ function projectRoot(dir: string): string {
   }
 }
 
-function within(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-function refuseUnsafe(dirs: readonly string[], root: string): void {
+/** Where each outdir really is (symbolic links resolved), refusing one that cannot be a directory or is unsafe to write. */
+function inspectAll(given: readonly string[], root: string): Outdir[] {
   const issues: BlueprintIssue[] = [];
-  dirs.forEach((dir, i) => {
-    if (within(root, dir))
-      issues.push({
-        code: 'OUTDIR_UNSAFE',
-        path: '',
-        field: 'outdir',
-        value: dir,
-        message: `is the project root ${root} or a parent of it`,
-        fix: "write to a directory of its own, e.g. 'dist'",
-      });
-    const other = dirs.findIndex((d, j) => j !== i && within(dir, d) && (j < i || d !== dir));
+  const outdirs = given.map((o) => unreadable(o, issues, () => inspectOutdir(o, issues)));
+  if (issues.length > 0) throw new BlueprintError(issues);
+  const dirs = outdirs as Outdir[];
+  const realRoot = realPath(root);
+  const unsafe = (dir: string, message: string, fix: string) =>
+    issues.push({ code: 'OUTDIR_UNSAFE', path: '', field: 'outdir', value: dir, message, fix });
+  dirs.forEach(({ shown, real }, i) => {
+    const system = systemDir(real);
+    if (system)
+      unsafe(shown, `is in ${system}, a view of the kernel, not a place for files`, "write to a directory of its own, e.g. 'dist'");
+    if (within(realRoot, real))
+      unsafe(shown, `is the project root ${path.resolve(root)} or a parent of it`, "write to a directory of its own, e.g. 'dist'");
+    const other = dirs.findIndex((d, j) => j !== i && within(real, d.real) && (j < i || d.real !== real));
     if (other >= 0)
-      issues.push({
-        code: 'OUTDIR_UNSAFE',
-        path: '',
-        field: 'outdir',
-        value: dir,
-        message: `overlaps the outdir ${dirs[other]} of another app of the same call`,
-        fix: 'give every app its own directory, side by side (dist/dev, dist/prod)',
-      });
+      unsafe(
+        shown,
+        `overlaps the outdir ${dirs[other].shown} of another app of the same call`,
+        'give every app its own directory, side by side (dist/dev, dist/prod)',
+      );
   });
   if (issues.length > 0) throw new BlueprintError(issues);
+  return dirs;
 }
 
-function tempName(dir: string, file: string): string {
-  return path.join(dir, `.${file}.cb-tmp-${process.pid}`);
-}
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return false; // our own leftovers cannot be in use: this run has not started writing
+/** Runs a read-only look at `outdir`; a file system error (no permission…) becomes an issue, never a plain Error. */
+function unreadable<T>(outdir: string, issues: BlueprintIssue[], look: () => T): T | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    return look();
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    issues.push({
+      code: 'OUTPUT_PATH_INVALID',
+      path: '',
+      field: 'outdir',
+      value: outdir,
+      message: `cannot be read: ${(e as Error).message}`,
+      fix: 'choose an outdir this process can read and write',
+    });
+    return undefined;
   }
 }
 
-/** Removes temporary files (and the staging directories of older versions) left by runs that were killed. */
-function removeStaleTemps(dir: string): void {
-  for (const f of fs.readdirSync(dir)) {
-    const m = TEMP.exec(f);
-    if (m && !alive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true });
+/** Every file must be a plain name directly inside its outdir, and no two files the same. */
+function fileNameIssues(files: readonly PlannedFile[], extension: string): BlueprintIssue[] {
+  const issues: BlueprintIssue[] = [];
+  const seen = new Set<string>();
+  for (const f of files) {
+    const problem = fileNameProblem(f.name) ?? (seen.has(f.name) ? 'is the name of two files of this app' : undefined);
+    seen.add(f.name);
+    if (problem)
+      issues.push({
+        code: 'OUTPUT_PATH_INVALID',
+        path: '',
+        field: 'outputFileExtension',
+        value: extension,
+        message: `makes the file name ${JSON.stringify(f.name)}, which ${problem}`,
+        fix: "use a plain extension such as '.k8s.yaml' (no '/', no NUL)",
+      });
   }
-  const parent = path.dirname(dir);
-  const base = path.basename(dir);
-  for (const f of fs.readdirSync(parent)) {
-    const m = OLD_STAGING.exec(f);
-    if (m && f === `${base}.tmp-${m[1]}` && !alive(Number(m[1]))) fs.rmSync(path.join(parent, f), { recursive: true, force: true });
-  }
-}
-
-function readWritten(dir: string): Set<string> {
-  try {
-    const names = fs
-      .readFileSync(path.join(dir, WRITTEN_LIST), 'utf8')
-      .split('\n')
-      .filter((l) => l && !l.startsWith('#'));
-    // Only plain file names: a tampered list must not reach outside the outdir.
-    return new Set(names.filter((n) => n === path.basename(n) && n !== '.' && n !== '..'));
-  } catch {
-    return new Set();
-  }
-}
-
-function writtenList(files: readonly string[]): string {
-  return `# Files written here by cluster-blueprints' synthesize(); it replaces or deletes only these.\n${[...files].sort().join('\n')}\n`;
-}
-
-/** A file we did not write is in the way, unless it already holds exactly what we would write. */
-function isForeign(file: string, text: () => string): boolean {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(file);
-  } catch {
-    return false;
-  }
-  return !stat.isFile() || fs.readFileSync(file, 'utf8') !== text();
-}
-
-function foreignFile(file: string): BlueprintError {
-  return new BlueprintError({
-    code: 'OUTDIR_FOREIGN_FILE',
-    path: '',
-    field: 'outdir',
-    value: file,
-    message: `holds a file that synthesize did not write, where it would write one of its own`,
-    fix: `move or delete ${file}, or write to another outdir (synthesize replaces only the files listed in ${WRITTEN_LIST})`,
-  });
+  return issues;
 }

@@ -18,6 +18,7 @@ import {
 import { catchBlueprintError, expectCode } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');
+const JOURNAL = '.cluster-blueprints-journal';
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cb-synth-'));
@@ -167,17 +168,35 @@ describe('synthesize never loses a file it did not write', () => {
     expect(ok.map((r) => r.files)).toEqual([['team-a.k8s.yaml'], ['team-b.k8s.yaml']]);
   });
 
-  test('temporary files and staging directories of a killed run are cleaned by the next run', () => {
+  test("a killed run's own leftovers (named in its journal, with its token) are removed; look-alike names are not", () => {
     const root = tmpdir();
     const outdir = path.join(root, 'dist');
-    fs.mkdirSync(outdir);
-    const dead = spawnSync(process.execPath, ['-e', 'process.pid'], { encoding: 'utf8' }).pid!;
-    fs.writeFileSync(path.join(outdir, `.team-a.k8s.yaml.cb-tmp-${dead}`), 'half');
-    fs.writeFileSync(path.join(outdir, `.team-a.k8s.yaml.cb-tmp-1`), 'pid 1 is alive: not ours to remove');
-    fs.mkdirSync(path.join(root, `dist.tmp-${dead}`));
     synthesize(teamApp('a'), { outdir });
-    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', '.team-a.k8s.yaml.cb-tmp-1', 'team-a.k8s.yaml'].sort());
-    expect(fs.readdirSync(root)).toEqual(['dist']);
+    const dead = spawnSync(process.execPath, ['-e', 'process.pid'], { encoding: 'utf8' }).pid!;
+    const token = 'f'.repeat(32);
+    const leftover = `.team-a.k8s.yaml.cb-tmp-${token}`;
+    fs.writeFileSync(path.join(outdir, leftover), 'half');
+    // Named like temporaries, even listed in the journal, but without its token: not provably ours.
+    fs.writeFileSync(path.join(outdir, '.notes.cb-tmp-999999'), 'precious');
+    fs.writeFileSync(path.join(outdir, `.team-a.k8s.yaml.cb-tmp-${dead}`), 'an older version, or not ours at all');
+    fs.mkdirSync(path.join(root, 'dist.tmp-999999'));
+    fs.writeFileSync(path.join(root, 'dist.tmp-999999', 'precious'), 'x');
+    fs.writeFileSync(
+      path.join(outdir, JOURNAL),
+      `# cluster-blueprints synthesize is writing here\npid ${dead}\ntoken ${token}\n${leftover}\n.notes.cb-tmp-999999\n../dist.tmp-999999/precious\n`,
+    );
+    synthesize(teamApp('a'), { outdir });
+    expect(fs.readdirSync(outdir).sort()).toEqual(
+      ['.cluster-blueprints-written', '.notes.cb-tmp-999999', `.team-a.k8s.yaml.cb-tmp-${dead}`, 'team-a.k8s.yaml'].sort(),
+    );
+    expect(fs.readFileSync(path.join(root, 'dist.tmp-999999', 'precious'), 'utf8')).toBe('x');
+  });
+
+  test('an empty journal (killed right after creating it) does not block the next run', () => {
+    const outdir = tmpdir();
+    fs.writeFileSync(path.join(outdir, JOURNAL), '');
+    synthesize(teamApp('a'), { outdir });
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'team-a.k8s.yaml']);
   });
 
   test('a process killed while writing leaves no temporary directory and the previous files intact', () => {
@@ -199,5 +218,273 @@ describe('synthesize never loses a file it did not write', () => {
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
     synthesize(teamApp('a'), { outdir });
     expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'team-a.k8s.yaml']);
+  });
+
+  test('a process killed part-way through the swap leaves only whole files, all listed, and the next run cleans up', () => {
+    const outdir = path.join(tmpdir(), 'dist');
+    synthesize(teamApp('a', 'b'), { outdir });
+    const old = (f: string) => fs.readFileSync(path.join(outdir, f), 'utf8');
+    const before = { a: old('team-a.k8s.yaml'), b: old('team-b.k8s.yaml') };
+    // Killed at its third rename: the written list (old and new names) and team-a are in place, team-b and team-c are not.
+    const script = `
+      const fs = require('fs');
+      const rename = fs.renameSync;
+      let n = 0;
+      fs.renameSync = (...a) => (String(a[1]).startsWith(${JSON.stringify(outdir)}) && ++n === 3 ? process.kill(process.pid, 'SIGKILL') : rename(...a));
+      const { App } = require('cdk8s');
+      const { BlueprintChart, TeamNamespace, synthesize } = require('./constructs');
+      const app = new App();
+      for (const t of ['a', 'b', 'c']) new TeamNamespace(new BlueprintChart(app, 'team-' + t, { owner: t }), t, { labels: { run: 'second' } });
+      synthesize(app, { outdir: ${JSON.stringify(outdir)} });`;
+    const r = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['-e', script], { cwd: root, encoding: 'utf8' });
+    expect(r.signal === 'SIGKILL' || r.status === 128 + 9).toBe(true);
+    expect(old('team-a.k8s.yaml')).toContain('run: second');
+    expect(old('team-b.k8s.yaml')).toBe(before.b);
+    expect(fs.existsSync(path.join(outdir, 'team-c.k8s.yaml'))).toBe(false);
+    expect(old(WRITTEN_LIST)).toMatch(/team-a.*\n.*team-b.*\n.*team-c/s);
+    expect(fs.readdirSync(outdir)).toContain(JOURNAL);
+    // The next run, with an app that no longer has team-b, is not blocked: it replaces, deletes and cleans as usual.
+    synthesize(teamApp('a', 'c'), { outdir });
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'team-a.k8s.yaml', 'team-c.k8s.yaml']);
+  });
+});
+
+/** Every entry under `dir`: its type, and a file's bytes or a link's target. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of fs.readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      const rel = path.relative(dir, p);
+      const stat = fs.lstatSync(p);
+      if (stat.isSymbolicLink()) out[rel] = `link ${fs.readlinkSync(p)}`;
+      else if (stat.isDirectory()) {
+        out[rel] = 'dir';
+        walk(p);
+      } else out[rel] = `file ${fs.readFileSync(p).toString('base64')}`;
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Runs `fn`, expects it to fail with `code`, and `dir` to be byte for byte as it was; returns the issue. */
+function failsUnchanged(dir: string, fn: () => unknown, code: string) {
+  const before = tree(dir);
+  const issue = expectCode(fn, code);
+  expect(tree(dir)).toEqual(before);
+  return issue;
+}
+
+describe('a failing synthesize changes nothing on disk and fails with a BlueprintError', () => {
+  const fsReal = jest.requireActual<typeof fs>('fs');
+
+  function app(charts: string[], props?: ConstructorParameters<typeof App>[0], owner = 'o'): App {
+    const a = new App(props);
+    for (const id of charts) new TeamNamespace(new BlueprintChart(a, id, { owner }), `ns-${id}`);
+    return a;
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  test('OUTDIR_FOREIGN_FILE: one of its files replaced by a directory fails before any file is replaced', () => {
+    const outdir = tmpdir();
+    synthesize(app(['c', 'd']), { outdir });
+    fs.writeFileSync(path.join(outdir, 'c.k8s.yaml'), 'OLD');
+    fs.rmSync(path.join(outdir, 'd.k8s.yaml'));
+    fs.mkdirSync(path.join(outdir, 'd.k8s.yaml'));
+    const issue = failsUnchanged(outdir, () => synthesize(app(['c', 'd']), { outdir }), 'OUTDIR_FOREIGN_FILE');
+    expect(issue.value).toBe(path.join(outdir, 'd.k8s.yaml'));
+    expect(issue.message).toMatch(/is a directory/);
+  });
+
+  test('OUTDIR_FOREIGN_FILE: a stale file of its own replaced by a directory is not deleted, and nothing else changes', () => {
+    const outdir = tmpdir();
+    synthesize(app(['c', 'd']), { outdir });
+    fs.rmSync(path.join(outdir, 'd.k8s.yaml'));
+    fs.mkdirSync(path.join(outdir, 'd.k8s.yaml'));
+    fs.writeFileSync(path.join(outdir, 'd.k8s.yaml', 'keep'), 'x');
+    const issue = failsUnchanged(outdir, () => synthesize(app(['c'], undefined, 'other'), { outdir }), 'OUTDIR_FOREIGN_FILE');
+    expect(issue.value).toBe(path.join(outdir, 'd.k8s.yaml'));
+  });
+
+  test('OUTDIR_FOREIGN_FILE: a symbolic link where one of its files goes is not written through', () => {
+    const outdir = tmpdir();
+    synthesize(app(['c']), { outdir });
+    const elsewhere = path.join(tmpdir(), 'target.yaml');
+    fs.writeFileSync(elsewhere, 'not yours');
+    fs.rmSync(path.join(outdir, 'c.k8s.yaml'));
+    fs.symlinkSync(elsewhere, path.join(outdir, 'c.k8s.yaml'));
+    failsUnchanged(outdir, () => synthesize(app(['c'], undefined, 'other'), { outdir }), 'OUTDIR_FOREIGN_FILE');
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('not yours');
+  });
+
+  test('OUTDIR_WRITE_FAILED: a file system failure at any step rolls every outdir back', () => {
+    const targets = (root: string, charts: string[], owner: string) => [
+      { app: app(charts, undefined, owner), outdir: path.join(root, 'dev') },
+      { app: app(charts, undefined, owner), outdir: path.join(root, 'prod') },
+      { app: app(charts, undefined, owner), outdir: path.join(root, 'new', 'qa') },
+    ];
+    // Every step of a call that replaces a, deletes b, adds c and creates new/qa: each, failing, leaves the tree as it was.
+    // copyFileSync: the backup of a replaced file where hard links fail (EXDEV, a file system without them).
+    for (const method of ['renameSync', 'writeFileSync', 'copyFileSync', 'mkdirSync'] as const) {
+      const root = tmpdir();
+      synthesizeAll(targets(root, ['a', 'b'], 'first').slice(0, 2));
+      fs.writeFileSync(path.join(root, 'dev', 'README.md'), 'kept');
+      for (let n = 1; ; n++) {
+        const real = fsReal[method] as (...a: unknown[]) => unknown;
+        let calls = 0;
+        const spy = jest.spyOn(fsReal, method).mockImplementation(((...args: unknown[]) => {
+          if (++calls === n) throw Object.assign(new Error(`ENOSPC: no space left on device, ${method}`), { code: 'ENOSPC' });
+          return real.apply(fsReal, args);
+        }) as never);
+        const noLinks =
+          method === 'copyFileSync' &&
+          jest.spyOn(fsReal, 'linkSync').mockImplementation(() => {
+            throw Object.assign(new Error('EXDEV: cross-device link not permitted, link'), { code: 'EXDEV' });
+          });
+        const before = tree(root);
+        let err: unknown;
+        try {
+          synthesizeAll(targets(root, ['a', 'c'], 'second'));
+        } catch (e) {
+          err = e;
+        } finally {
+          spy.mockRestore();
+          if (noLinks) noLinks.mockRestore();
+        }
+        if (calls < n) {
+          // Fewer than n such calls: every one of them has failed once, and this call succeeded.
+          expect(err).toBeUndefined();
+          expect(n).toBeGreaterThan(method === 'mkdirSync' ? 1 : 3);
+          break;
+        }
+        expect(err).toBeInstanceOf(BlueprintError);
+        expect((err as BlueprintError).codes).toEqual(['OUTDIR_WRITE_FAILED']);
+        expect((err as BlueprintError).issues[0].message).toMatch(/ENOSPC.*every outdir was left as it was/);
+        expect(tree(root)).toEqual(before);
+      }
+      expect(fs.readdirSync(path.join(root, 'dev')).sort()).toEqual([
+        '.cluster-blueprints-written',
+        'README.md',
+        'a.k8s.yaml',
+        'c.k8s.yaml',
+      ]);
+      expect(fs.readdirSync(path.join(root, 'new', 'qa')).sort()).toEqual(['.cluster-blueprints-written', 'a.k8s.yaml', 'c.k8s.yaml']);
+    }
+  });
+
+  test('OUTPUT_PATH_INVALID: an outputFileExtension that leaves the outdir, or holds a NUL, writes nothing', () => {
+    const base = tmpdir();
+    const outdir = path.join(base, 'ext');
+    for (const outputFileExtension of ['/../../escaped.yaml', '\0', '.k8s.yaml/x', 'x'.repeat(250)]) {
+      const issue = failsUnchanged(base, () => synthesize(app(['c'], { outputFileExtension }), { outdir }), 'OUTPUT_PATH_INVALID');
+      expect(issue.field).toBe('outputFileExtension');
+      expect(issue.value).toBe(outputFileExtension);
+    }
+    expect(fs.readdirSync(base)).toEqual([]);
+    // The valid neighbours: any plain extension, or none.
+    expect(synthesize(app(['c'], { outputFileExtension: '.yml' }), { outdir }).files).toEqual(['c.yml']);
+    expect(synthesize(app(['c'], { outputFileExtension: '' }), { outdir }).files).toEqual(['c']);
+  });
+
+  test('OUTPUT_PATH_INVALID: two files of the same name (a chart named like requirements.jsonl) are refused', () => {
+    const outdir = tmpdir();
+    const a = new App({ outputFileExtension: '.jsonl' });
+    const c = new BlueprintChart(a, 'requirements', { owner: 'o' });
+    new ApiObject(c, 'vpa', {
+      apiVersion: 'autoscaling.k8s.io/v1',
+      kind: 'VerticalPodAutoscaler',
+      metadata: { name: 'v', namespace: 'n' },
+      spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'v' } },
+    });
+    const issue = failsUnchanged(outdir, () => synthesize(a, { outdir }), 'OUTPUT_PATH_INVALID');
+    expect(issue.message).toMatch(/requirements\.jsonl.*two files/);
+  });
+
+  test('OUTDIR_UNSAFE: an outdir that is a symbolic link to the project root (or a parent of it) is refused', () => {
+    const project = tmpdir();
+    fs.writeFileSync(path.join(project, 'package.json'), '{}');
+    const links = tmpdir();
+    fs.symlinkSync(project, path.join(links, 'to-project'));
+    fs.symlinkSync(path.dirname(project), path.join(links, 'to-parent'));
+    for (const outdir of [path.join(links, 'to-project'), path.join(links, 'to-parent')]) {
+      failsUnchanged(project, () => synthesize(app(['c']), { outdir, projectRoot: project }), 'OUTDIR_UNSAFE');
+    }
+    // And through a link to a parent: dist/../ of the link is the project itself.
+    failsUnchanged(
+      project,
+      () => synthesize(app(['c']), { outdir: path.join(links, 'to-project', 'dist', '..'), projectRoot: project }),
+      'OUTDIR_UNSAFE',
+    );
+    // The valid neighbour: a link to a directory of its own inside the project.
+    fs.mkdirSync(path.join(project, 'dist'));
+    fs.symlinkSync(path.join(project, 'dist'), path.join(links, 'to-dist'));
+    synthesize(app(['c']), { outdir: path.join(links, 'to-dist'), projectRoot: project });
+    expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['.cluster-blueprints-written', 'c.k8s.yaml']);
+  });
+
+  test('OUTDIR_UNSAFE: two outdirs that are one directory through a symbolic link are refused', () => {
+    const root = tmpdir();
+    fs.mkdirSync(path.join(root, 'dev'));
+    fs.symlinkSync(path.join(root, 'dev'), path.join(root, 'alias'));
+    failsUnchanged(
+      root,
+      () =>
+        synthesizeAll([
+          { app: app(['a']), outdir: path.join(root, 'dev') },
+          { app: app(['b']), outdir: path.join(root, 'alias') },
+        ]),
+      'OUTDIR_UNSAFE',
+    );
+  });
+
+  test('OUTDIR_UNSAFE: /proc, /sys and /dev are refused before anything is created (mkdir would loop in /proc)', () => {
+    for (const outdir of ['/proc/self/x', '/sys/x', '/dev/shm/cb-synth-x']) {
+      const issue = expectCode(() => synthesize(app(['c']), { outdir }), 'OUTDIR_UNSAFE');
+      expect(issue.message).toMatch(/a view of the kernel/);
+    }
+    expect(fs.existsSync('/dev/shm/cb-synth-x')).toBe(false);
+  });
+
+  test('OUTPUT_PATH_INVALID: an outdir that is a file, under a file, holds a NUL or is too long', () => {
+    const base = tmpdir();
+    fs.writeFileSync(path.join(base, 'afile'), 'keep');
+    fs.symlinkSync(path.join(base, 'missing'), path.join(base, 'dangling'));
+    const cases: [string, RegExp][] = [
+      [path.join(base, 'afile'), /is a file, not a directory/],
+      [path.join(base, 'afile', 'sub'), /is inside .*afile, which is a file/],
+      [path.join(base, 'a\0b'), /NUL/],
+      [path.join(base, 'a'.repeat(300)), /too long/],
+      [path.join(base, 'dangling', 'x'), /symbolic link to a missing path/],
+    ];
+    for (const [outdir, message] of cases) {
+      const issue = failsUnchanged(base, () => synthesize(app(['c']), { outdir }), 'OUTPUT_PATH_INVALID');
+      expect(issue.field).toBe('outdir');
+      expect(issue.message).toMatch(message);
+    }
+    // The valid neighbour: a missing directory under a real one is created.
+    expect(synthesize(app(['c']), { outdir: path.join(base, 'a', 'b') }).files).toEqual(['c.k8s.yaml']);
+  });
+
+  test('OUTDIR_UNSAFE: a synthesize that is still running in the outdir (live pid in its journal) is not raced', () => {
+    const outdir = tmpdir();
+    synthesize(app(['c']), { outdir });
+    fs.writeFileSync(path.join(outdir, JOURNAL), `# cluster-blueprints synthesize is writing here\npid 1\ntoken ${'0'.repeat(32)}\n`);
+    const issue = failsUnchanged(outdir, () => synthesize(app(['c'], undefined, 'other'), { outdir }), 'OUTDIR_UNSAFE');
+    expect(issue.message).toMatch(/another synthesize \(pid 1/);
+    expect(issue.fix).toContain(JOURNAL);
+  });
+
+  test('OUTDIR_FOREIGN_FILE: a foreign file under the name of its journal or of its written list', () => {
+    for (const name of [JOURNAL, WRITTEN_LIST]) {
+      const outdir = tmpdir();
+      fs.mkdirSync(path.join(outdir, name));
+      const issue = failsUnchanged(outdir, () => synthesize(app(['c']), { outdir }), 'OUTDIR_FOREIGN_FILE');
+      expect(issue.value).toBe(path.join(outdir, name));
+    }
+    const outdir = tmpdir();
+    fs.writeFileSync(path.join(outdir, JOURNAL), 'my notes');
+    failsUnchanged(outdir, () => synthesize(app(['c']), { outdir }), 'OUTDIR_FOREIGN_FILE');
   });
 });
