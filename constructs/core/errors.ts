@@ -31,23 +31,70 @@ export interface BlueprintIssue {
   readonly fix: string;
 }
 
-function show(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (
-    value &&
-    typeof (value as { toString?: unknown }).toString === 'function' &&
-    (value as object).toString !== Object.prototype.toString
-  ) {
-    return String(value);
-  }
+/** The name of the class of `value` (`Buffer`, `Date`), or `object` for a plain object; never calls user code beyond the prototype chain. */
+function typeName(value: object): string {
   try {
-    const json = JSON.stringify(value);
-    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+    const proto = Object.getPrototypeOf(value);
+    if (proto === null || proto === Object.prototype) return 'object';
+    const name = typeof proto.constructor === 'function' ? proto.constructor.name : '';
+    return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'object';
   } catch {
-    return String(value);
+    return 'object';
   }
+}
+
+/**
+ * `value` as plain JSON data, so that `JSON.stringify(error.issues)` never
+ * throws in the caller's code and no user code (a `toString`, a `toJSON`, a
+ * getter, a Proxy trap) runs when an issue is printed: a BigInt becomes
+ * `'2n'`, a function, symbol or class instance its type (`<Buffer>`), a cycle
+ * `<cycle>`, anything that cannot be read `<unreadable>`.
+ */
+function jsonSafe(value: unknown, depth = 0, seen: object[] = []): unknown {
+  try {
+    switch (typeof value) {
+      case 'undefined':
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        return Number.isFinite(value) ? value : String(value);
+      case 'bigint':
+        return `${value}n`;
+      case 'function':
+        return '<function>';
+      case 'symbol':
+        return '<symbol>';
+    }
+    if (value === null) return null;
+    const obj = value as object;
+    if (seen.includes(obj)) return '<cycle>';
+    if (depth >= 8) return Array.isArray(obj) ? '<list>' : '<object>';
+    const inner = [...seen, obj];
+    if (Array.isArray(obj)) {
+      const items = obj.slice(0, 50).map((x) => jsonSafe(x, depth + 1, inner) ?? null);
+      return obj.length > 50 ? [...items, `<${obj.length - 50} more>`] : items;
+    }
+    const proto = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) return `<${typeName(obj)}>`;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(obj).slice(0, 50)) {
+      const d = Object.getOwnPropertyDescriptor(obj, k);
+      out[k] = d && 'value' in d ? jsonSafe(d.value, depth + 1, inner) : '<getter>';
+    }
+    return out;
+  } catch {
+    return '<unreadable>';
+  }
+}
+
+/** The text an issue shows for its value (`got …`). Calls no user code: `value` is first made plain data. */
+function show(given: unknown): string {
+  const value = jsonSafe(given);
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const json = JSON.stringify(value);
+  return typeof value !== 'string' && json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
 
 /** Renders one issue as `[path] Construct: field ... — fix`. */
@@ -58,39 +105,72 @@ export function formatIssue(issue: BlueprintIssue): string {
   return `${where}${who}${issue.code} '${issue.field}' ${issue.message}${got} — ${issue.fix}`;
 }
 
-const leaks = (v: unknown) => credentialIn(typeof v === 'string' ? v : safeJson(v)) !== undefined;
-
-/**
- * An issue safe to print: an error message ends up in CI logs, so a value,
- * field, path or message that looks like a credential is never echoed.
- */
-function redacted(issue: BlueprintIssue): BlueprintIssue {
-  if (!issue || typeof issue !== 'object') return issue;
-  return {
-    ...issue,
-    ...('value' in issue && leaks(issue.value) ? { value: '<redacted>' } : {}),
-    ...(leaks(issue.message) ? { message: 'holds a value that looks like a credential (not shown)' } : {}),
-    ...(leaks(issue.field) ? { field: '<a field whose name looks like a credential>' } : {}),
-    ...(leaks(issue.path) ? { path: '<a construct whose id looks like a credential>' } : {}),
-  };
+/** Whether `v` looks like a credential in any text it is shown as: itself (a string), its display form or its JSON. */
+function leaks(v: unknown): boolean {
+  if (typeof v === 'string' && credentialIn(v) !== undefined) return true;
+  const plain = jsonSafe(v);
+  return credentialIn(show(plain)) !== undefined || credentialIn(safeJson(plain)) !== undefined;
 }
 
-/** What a caller gave `new BlueprintError(…)`, as a non-empty list of issues (anything else becomes an issue saying so). */
+/** What each text field of an issue becomes when it looks like a credential. */
+const REDACTED_TEXT = {
+  message: 'holds a value that looks like a credential (not shown)',
+  fix: 'see the message and field; the fix named a value that looks like a credential (not shown)',
+  field: '<a field whose name looks like a credential>',
+  path: '<a construct whose id looks like a credential>',
+  construct: '<a construct name that looks like a credential>',
+} as const;
+
+/**
+ * An issue safe to print and to serialize, the one place every issue passes
+ * (`Problems.add` and `new BlueprintError`): an error message ends up in CI
+ * logs, so no text field (message, fix, field, path, construct) nor the
+ * value that looks like a credential is ever echoed, and the value is stored
+ * as plain JSON data (see `jsonSafe`).
+ */
+function redacted<T extends IssueInput>(issue: T): T {
+  const out: Record<string, unknown> = { ...issue };
+  for (const key of Object.keys(REDACTED_TEXT) as (keyof typeof REDACTED_TEXT)[])
+    if (key in out && leaks(out[key])) out[key] = REDACTED_TEXT[key];
+  if ('value' in out) {
+    const value = jsonSafe(out.value);
+    out.value = leaks(value) ? '<redacted>' : value;
+  }
+  return out as T;
+}
+
+/**
+ * What a caller gave `new BlueprintError(…)`, as a non-empty list of issues:
+ * each entry that is not an issue becomes one saying so, and the real issues
+ * beside it are kept (one bad entry must not hide the others).
+ */
 function asIssues(given: unknown): BlueprintIssue[] {
-  const wrong: BlueprintIssue = {
+  const wrong = (at: string): BlueprintIssue => ({
     code: 'PROPS_INVALID',
     path: '',
     construct: 'BlueprintError',
-    field: 'issues',
+    field: at,
     message: 'must be one issue or a non-empty list of issues ({ code, path, field, message, fix })',
-    fix: 'pass at least one issue',
-  };
+    fix: 'pass at least one issue, each with a string code',
+  });
   try {
-    const list: unknown[] = Array.isArray(given) ? [...given] : [given];
-    const ok = list.length > 0 && list.every((i) => i !== null && typeof i === 'object' && typeof (i as BlueprintIssue).code === 'string');
-    return ok ? list.map((i) => ({ ...(i as BlueprintIssue) })) : [wrong];
+    const isList = Array.isArray(given);
+    const list: unknown[] = isList ? [...(given as unknown[])] : [given];
+    if (list.length === 0) return [wrong('issues')];
+    return list.map((i, n) => {
+      const at = isList ? `issues[${n}]` : 'issues';
+      try {
+        if (i === null || typeof i !== 'object' || typeof (i as BlueprintIssue).code !== 'string') return wrong(at);
+        const issue = { ...(i as BlueprintIssue) };
+        // The text fields a caller left out read as empty, never as `undefined` in the message.
+        const text = (v: unknown) => (typeof v === 'string' ? v : '');
+        return { ...issue, path: text(issue.path), field: text(issue.field), message: text(issue.message), fix: text(issue.fix) };
+      } catch {
+        return wrong(at);
+      }
+    });
   } catch {
-    return [wrong];
+    return [wrong('issues')];
   }
 }
 
@@ -177,14 +257,14 @@ export class Problems implements IssueSink {
   /** Records an issue. */
   public add(issue: IssueInput): void {
     if (this.shapeFailed.has(fieldRoot(issue.field))) return;
-    // An error message ends up in CI logs: a credential given as a value is never echoed (BlueprintError redacts the rest).
-    this.found.push({
-      ...issue,
-      ...('value' in issue && leaks(issue.value) ? { value: '<redacted>' } : {}),
-      ...(leaks(issue.message) ? { message: 'holds a value that looks like a credential (not shown)' } : {}),
-      construct: issue.construct ?? this.constructName,
-      path: issue.path ?? (typeof this.scope === 'string' ? this.scope : this.scope?.node.path) ?? '',
-    });
+    // An error message ends up in CI logs: no text of the issue echoes a credential (see `redacted`).
+    this.found.push(
+      redacted({
+        ...issue,
+        construct: issue.construct ?? this.constructName,
+        path: issue.path ?? (typeof this.scope === 'string' ? this.scope : this.scope?.node.path) ?? '',
+      }),
+    );
   }
 
   /** Records every issue given; `undefined` entries (checks that passed) are skipped. */

@@ -27,6 +27,15 @@ export interface Shape {
 
 /** A short, secret-free description of what was received (the value itself only when it is a short scalar). */
 function received(value: unknown): unknown {
+  try {
+    return describe(value);
+  } catch {
+    // A revoked Proxy, a throwing getPrototypeOf trap: untyped input may be anything.
+    return '(unreadable)';
+  }
+}
+
+function describe(value: unknown): unknown {
   if (value === undefined || value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint')
     return value;
   if (typeof value === 'string') return credentialIn(value) ? '<redacted>' : value.length > 64 ? `${value.slice(0, 61)}...` : value;
@@ -50,11 +59,33 @@ function invalid(field: string, value: unknown, expected: string): IssueInput {
 
 const join = (field: string, key: string) => (field ? `${field}.${key}` : key);
 
-function primitive(expected: string, test: (v: unknown) => boolean): Shape {
-  return { expected, issuesOf: (v, field) => (test(v) ? [] : [invalid(field, v, expected)]) };
+/**
+ * `issuesOf` made total: inspecting an untyped value may throw anywhere (a
+ * revoked Proxy throws even on `Array.isArray`), and such a value is one
+ * `PROPS_INVALID` issue at its field, never a TypeError.
+ */
+function total(expected: string, issuesOf: Shape['issuesOf']): Shape['issuesOf'] {
+  return (v, field) => {
+    try {
+      return issuesOf(v, field);
+    } catch {
+      return [unreadable(field, expected)];
+    }
+  };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+function primitive(expected: string, test: (v: unknown) => boolean): Shape {
+  return { expected, issuesOf: total(expected, (v, field) => (test(v) ? [] : [invalid(field, v, expected)])) };
+}
+
+/** Whether `v` is a non-list object (false for a value that cannot be inspected, e.g. a revoked Proxy). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  try {
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
 
 /** Marks a value that could not be read (a throwing getter or proxy trap). */
 const UNREADABLE: unique symbol = Symbol('unreadable');
@@ -81,7 +112,7 @@ function entriesOf(obj: Record<string, unknown>): [string, unknown][] {
 
 const unreadable = (field: string, expected: string): IssueInput => ({
   ...invalid(field, '(unreadable)', expected),
-  message: `could not be read (its getter throws); it must be ${expected}`,
+  message: `could not be read (a getter or Proxy throws); it must be ${expected}`,
   fix: `pass ${expected} as a plain value`,
 });
 
@@ -114,12 +145,12 @@ export const is = {
     const expected = shapes.map((s) => s.expected).join(' or ');
     return {
       expected,
-      issuesOf: (v, field) => {
+      issuesOf: total(expected, (v, field) => {
         if (shapes.some((s) => s.issuesOf(v, field).length === 0)) return [];
         // An object meant for the one object shape among them: say which of its fields is wrong.
         const objects = shapes.filter((s) => 'fields' in s);
         return isRecord(v) && objects.length === 1 ? objects[0].issuesOf(v, field) : [invalid(field, v, expected)];
-      },
+      }),
     };
   },
 
@@ -128,12 +159,13 @@ export const is = {
     const expected = `a list of ${item.expected.replace(/^an? /, '')}s`;
     return {
       expected,
-      issuesOf: (v, field) =>
+      issuesOf: total(expected, (v, field) =>
         Array.isArray(v)
           ? Array.from({ length: v.length }, (_, i) => read(v as never, String(i))).flatMap((x, i) =>
               x === undefined ? [invalid(`${field}[${i}]`, x, item.expected)] : itemIssues(item, x, `${field}[${i}]`),
             )
           : [invalid(field, v, expected)],
+      ),
     };
   },
 
@@ -142,10 +174,11 @@ export const is = {
     const expected = `an object of key → ${value.expected.replace(/^an? /, '')}`;
     return {
       expected,
-      issuesOf: (v, field) =>
+      issuesOf: total(expected, (v, field) =>
         isRecord(v)
           ? entriesOf(v).flatMap(([k, x]) => (x === undefined ? [] : itemIssues(value, x, join(field, k))))
           : [invalid(field, v, expected)],
+      ),
     };
   },
 
@@ -176,7 +209,7 @@ function objectShape<P>(fields: Readonly<Record<string, Shape>>, required: reado
     fields,
     required,
     closed,
-    issuesOf: (v, field) => {
+    issuesOf: total('an object', (v, field) => {
       if (!isRecord(v)) return [invalid(field, v, `an object with ${Object.keys(fields).slice(0, 4).join(', ')}…`)];
       // A key the shape does not know cannot be read later either when its getter throws (a spread, a copy).
       const unread = entriesOf(v).filter(([k, x]) => x === UNREADABLE && !(k in fields));
@@ -189,7 +222,7 @@ function objectShape<P>(fields: Readonly<Record<string, Shape>>, required: reado
           return itemIssues(s, x, join(field, k));
         }),
       ];
-    },
+    }),
   };
 }
 
@@ -370,5 +403,9 @@ export function constructId(scope: unknown, id: unknown, construct: string): str
 }
 
 function isConstruct(x: unknown): x is IConstruct {
-  return x !== null && typeof x === 'object' && typeof (x as IConstruct).node?.tryFindChild === 'function';
+  try {
+    return x !== null && typeof x === 'object' && typeof (x as IConstruct).node?.tryFindChild === 'function';
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,7 @@ import { REFERENCE_RULES } from './references';
 import { RELIABILITY_RULES } from './reliability';
 import { Rule, RuleContext, TreeRule, Violation } from './rule';
 import { POD_SECURITY_RULES } from './pod-security';
-import { Finding, objectId } from './schema';
+import { Finding, objectId, safeFinding } from './schema';
 import { SECURITY_RULES } from './security';
 
 /*
@@ -127,24 +127,26 @@ export function runRules(objects: readonly unknown[], options: RunRulesOptions =
     return file === undefined ? {} : { file };
   };
   return evaluate(new ManifestIndex(objects), options.rules ?? RULES, options.context ?? {}).map((r) =>
-    'failed' in r
-      ? {
-          rule: 'RULE_FAILED',
-          severity: 'error',
-          object: '(input)',
-          pointer: '',
-          message: `rule ${r.failed.code} could not read the input: ${(r.error as Error)?.message ?? String(r.error)}`,
-          fix: 'fix the malformed object the schema findings name',
-        }
-      : {
-          rule: r.rule.code,
-          severity: r.rule.severity,
-          object: objectId(r.violation.object),
-          pointer: r.violation.pointer,
-          message: r.violation.message,
-          fix: r.violation.fix ?? r.rule.fix,
-          ...fileOf(r.violation.object),
-        },
+    safeFinding(
+      'failed' in r
+        ? {
+            rule: 'RULE_FAILED',
+            severity: 'error',
+            object: '(input)',
+            pointer: '',
+            message: `rule ${r.failed.code} could not read the input: ${(r.error as Error)?.message ?? String(r.error)}`,
+            fix: 'fix the malformed object the schema findings name',
+          }
+        : {
+            rule: r.rule.code,
+            severity: r.rule.severity,
+            object: objectId(r.violation.object),
+            pointer: r.violation.pointer,
+            message: r.violation.message,
+            fix: r.violation.fix ?? r.rule.fix,
+            ...fileOf(r.violation.object),
+          },
+    ),
   );
 }
 

@@ -3,6 +3,7 @@ import shippedCrds from './shipped-crds.json';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { MODEL_LOADERS } from './model-loaders';
 import { checkArgs, is } from '../core/shape';
+import { credentialIn } from '../core/secret-patterns';
 
 /*
  * Schema check of synthesized objects.
@@ -279,10 +280,37 @@ function walkSchema(schema: any, value: unknown, pointer: string, out: { pointer
   }
 }
 
-/** `Kind/namespace/name` for messages. */
+/**
+ * `finding` safe to print: its object is named by `objectId` (redacted), and
+ * a pointer, message or fix that echoes a credential (a kind, a name, a
+ * referenced Secret) is not shown. Every finding passes here where it is made.
+ */
+export function safeFinding<F extends Finding>(finding: F): F {
+  const hidden = (text: string, instead: string) => (credentialIn(text) ? instead : text);
+  return {
+    ...finding,
+    pointer: hidden(finding.pointer, '<a field whose name looks like a credential>'),
+    message: hidden(finding.message, 'holds or names a value that looks like a credential (not shown)'),
+    fix: hidden(finding.fix, 'see the rule; the fix named a value that looks like a credential (not shown)'),
+  };
+}
+
+/** One part of an object's identity as printed: a part that looks like a credential is not shown (findings end up in CI logs). */
+function idPart(v: unknown): string {
+  if (v === undefined || v === null) return '?';
+  const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : `<${typeof v}>`;
+  return credentialIn(text) ? '<redacted>' : text;
+}
+
+/**
+ * `Kind/namespace/name` for findings and messages, the one place findings name
+ * an object (CLI output, `checkManifests`, `validateManifests`): a kind,
+ * namespace or name that looks like a credential reads `<redacted>`.
+ */
 export function objectId(obj: any): string {
   const ns = obj?.metadata?.namespace;
-  return [obj?.kind ?? '?', ...(ns ? [ns] : []), obj?.metadata?.name ?? '?'].join('/');
+  const id = [idPart(obj?.kind), ...(ns ? [idPart(ns)] : []), idPart(obj?.metadata?.name)].join('/');
+  return credentialIn(id) ? '<an object whose identity looks like a credential>' : id;
 }
 
 /**
@@ -351,7 +379,7 @@ export function validateManifests(objects: readonly unknown[], options: Validate
     const obj = raw as any;
     const id = objectId(obj);
     const add = (rule: string, pointer: string, message: string, fix: string, severity: Severity = 'error') =>
-      findings.push({ rule, severity, object: id, pointer, message, fix });
+      findings.push(safeFinding({ rule, severity, object: id, pointer, message, fix }));
     if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
       add(
         'SCHEMA_NOT_KUBERNETES',

@@ -311,10 +311,10 @@ export interface ProbeOptOut {
   readonly liveness?: string;
 }
 
-/** The shape of `ContainerProps` (quantities, images and mounts' volumes keep their own typed checks). */
+/** The shape of `ContainerProps` (quantities and mounts' volumes keep their own typed checks). */
 export const CONTAINER_SHAPE = is.props<ContainerProps>({
   name: is.string,
-  image: is.any,
+  image: is.string,
   command: is.list(is.string),
   args: is.list(is.string),
   workingDir: is.string,

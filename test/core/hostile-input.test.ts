@@ -1,7 +1,17 @@
-import { App } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
 import { ClusterPlatform, HelloworldDb } from '../../blueprints';
 import {
+  BlueprintError,
   ConfigMap,
+  EnvValue,
+  SecretBackend,
+  SecretDeclaration,
+  checkManifests,
+  formatReport,
+  validateManifests,
   LimitRange,
   PersistentVolumeClaim,
   ResourceQuota,
@@ -21,7 +31,7 @@ import {
   runRules,
   synthesize,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, render, testChart } from '../helpers';
+import { WEB, catchBlueprintError, expectCode, find, render, testChart } from '../helpers';
 
 /*
  * Input that is not typed (JavaScript, JSON config) reaches every public
@@ -368,4 +378,168 @@ describe('one synth reports every problem it can find', () => {
     const err = catchBlueprintError(() => Volume.nfs(5 as never, null as never, '/x', 'ro' as never));
     expect(err.issues.map((i) => `${i.construct} ${i.field}`)).toEqual(['Volume.nfs name', 'Volume.nfs server', 'Volume.nfs options']);
   });
+});
+
+describe('no text of an issue echoes a credential: message, fix, field, path, construct, value', () => {
+  const leakFree = (err: BlueprintError) => expect(err.message + JSON.stringify(err.issues)).not.toContain('Q7CANARY');
+
+  test('SECRET_KEY_UNDECLARED: the fix does not echo the key it suggests adding', () => {
+    const { chart } = testChart();
+    const db = new SecretDeclaration(chart, 'db', { namespace: 'team', keys: ['password'], backend: SecretBackend.deployTool() });
+    const err = catchBlueprintError(() => EnvValue.fromSecret(db, AWS_KEY));
+    expect(err.issues.find((i) => i.code === 'SECRET_KEY_UNDECLARED')!.fix).toContain('not shown');
+    leakFree(err);
+  });
+
+  test('the valid neighbour: an ordinary fix is kept as written', () => {
+    const { chart } = testChart();
+    const db = new SecretDeclaration(chart, 'db', { namespace: 'team', keys: ['password'], backend: SecretBackend.deployTool() });
+    expect(expectCode(() => EnvValue.fromSecret(db, 'user'), 'SECRET_KEY_UNDECLARED').fix).toContain("add 'user'");
+  });
+
+  test('OBJECT_DUPLICATE: construct paths with a credential-shaped id are not printed in the fix', () => {
+    const app = new App();
+    new Worker(new Chart(app, `a${AWS_KEY}`), 'w', { namespace: 'team', image });
+    new Worker(new Chart(app, 'b'), 'w', { namespace: 'team', image });
+    const err = catchBlueprintError(() => renderApp(app));
+    expect(err.codes).toContain('OBJECT_DUPLICATE');
+    leakFree(err);
+  });
+
+  test('OUTDIR_FOREIGN_FILE: a path with a credential in it is not printed in the fix', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cb-hostile-')), AWS_KEY);
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, 'test.k8s.yaml'), 'mine\n');
+    const { app, chart } = testChart();
+    new Worker(chart, 'w', { namespace: 'team', image });
+    const err = catchBlueprintError(() => synthesize(app, { outdir }));
+    expect(err.codes).toEqual(['OUTDIR_FOREIGN_FILE']);
+    leakFree(err);
+  });
+
+  test('a BlueprintError built directly from issues redacts every text field the same way', () => {
+    const err = new BlueprintError([
+      {
+        code: 'A',
+        path: `p/${AWS_KEY}`,
+        construct: `C-${AWS_KEY}`,
+        field: AWS_KEY,
+        value: AWS_KEY,
+        message: `m ${AWS_KEY}`,
+        fix: `f ${AWS_KEY}`,
+      },
+      { code: 'B', path: 'p', field: 'f', value: 'ok', message: 'm', fix: 'f' },
+    ]);
+    leakFree(err);
+    expect(err.issues[1]).toEqual({ code: 'B', path: 'p', field: 'f', value: 'ok', message: 'm', fix: 'f' });
+  });
+
+  test.each([
+    ['a Buffer', () => Buffer.from(AWS_KEY), '<Buffer>'],
+    ['an object whose toString returns a credential', () => ({ toString: () => AWS_KEY }), { toString: '<function>' }],
+    [
+      'a class instance whose toString returns a credential',
+      () =>
+        new (class Tok {
+          toString = () => AWS_KEY;
+        })(),
+      '<Tok>',
+    ],
+  ])('a value that is %s is shown by its type, never through its toString', (_what, make, shown) => {
+    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value: make(), message: 'm', fix: 'f' });
+    leakFree(err);
+    expect(err.issues[0].value).toEqual(shown);
+  });
+
+  test('a non-string image (Buffer, object with toString, RegExp, list, Symbol) is PROPS_INVALID of its shape, not IMAGE_UNPINNED', () => {
+    for (const bad of [Buffer.from(AWS_KEY), { toString: () => AWS_KEY }, /x/, ['nginx:1.27.2'], Symbol('x')]) {
+      const { chart } = testChart();
+      const err = catchBlueprintError(() => new Worker(chart, 'w', { namespace: 'team', image: bad } as never));
+      expect(err.issues.map((i) => `${i.code} ${i.field}`)).toEqual(['PROPS_INVALID image']);
+      leakFree(err);
+    }
+  });
+
+  test('the valid neighbour: a string image that is unpinned is still IMAGE_UNPINNED', () => {
+    const { chart } = testChart();
+    expect(expectCode(() => new Worker(chart, 'w', { namespace: 'team', image: 'nginx' }), 'IMAGE_UNPINNED').field).toBe('container.image');
+  });
+
+  test('findings of checkManifests and validateManifests do not name an object by a credential (kind, namespace, name)', () => {
+    const objects = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: AWS_KEY, namespace: 'x' }, data: { a: 'b' } },
+      { apiVersion: 'v1', kind: AWS_KEY, metadata: { name: 'a' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: AWS_KEY.toLowerCase() }, data: { a: 'b' } },
+    ];
+    const report = checkManifests(objects);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(JSON.stringify(report) + formatReport(report, 'x')).not.toContain('Q7CANARY');
+    const findings = validateManifests(objects);
+    expect(findings.map((f) => f.object)).toEqual(expect.arrayContaining(['<redacted>/a']));
+    expect(JSON.stringify(findings)).not.toContain('Q7CANARY');
+  });
+
+  test('the valid neighbour: an ordinary identity is named in full', () => {
+    const findings = validateManifests([{ apiVersion: 'v1', kind: 'Nope', metadata: { name: 'a' } }]);
+    expect(findings[0].object).toBe('Nope/a');
+    expect(findings[0].message).toContain('Nope');
+  });
+});
+
+describe('a value that cannot be inspected (a revoked Proxy) is PROPS_INVALID at its field, never a TypeError', () => {
+  const revoked = () => {
+    const p = Proxy.revocable({}, {});
+    p.revoke();
+    return p.proxy;
+  };
+  test.each([
+    ['the props', () => revoked(), 'props'],
+    ['a port', () => ({ namespace: 'team', ...WEB, ports: [revoked()] }), 'ports[0]'],
+    ['env', () => ({ namespace: 'team', ...WEB, env: revoked() }), 'env'],
+    ['the scope', () => ({ namespace: 'team', ...WEB }), 'id'],
+  ])('%s', (what, props, field) => {
+    const { chart } = testChart();
+    const scope = what === 'the scope' ? revoked() : chart;
+    const err = catchBlueprintError(() => new WebService(scope as never, 'web', props() as never));
+    expect(err.issues.map((i) => i.field)).toContain(field);
+    expect(err.codes).toEqual([what === 'the scope' ? 'ID_INVALID' : 'PROPS_INVALID']);
+  });
+});
+
+describe('issue values are plain JSON data: JSON.stringify(err.issues) never throws in the caller', () => {
+  test.each([
+    ['a BigInt', 2n, '2n'],
+    ['a function', () => 1, '<function>'],
+    ['a symbol', Symbol('s'), '<symbol>'],
+    ['NaN', NaN, 'NaN'],
+    ['a nested BigInt', { a: [1n] }, { a: ['1n'] }],
+  ])('%s', (_what, value, stored) => {
+    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' });
+    expect(err.issues[0].value).toEqual(stored);
+    expect(() => JSON.stringify(err.issues)).not.toThrow();
+  });
+
+  test('a cyclic value', () => {
+    const v: Record<string, unknown> = { a: 1 };
+    v.self = v;
+    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value: v, message: 'm', fix: 'f' });
+    expect(err.issues[0].value).toEqual({ a: 1, self: '<cycle>' });
+  });
+
+  test('a BigInt prop reaches the caller as JSON-safe issues', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new WebService(chart, 'web', { namespace: 'team', ...WEB, replicas: 2n } as never));
+    expect(err.issues[0]).toMatchObject({ code: 'PROPS_INVALID', field: 'replicas', value: '2n' });
+    expect(() => JSON.stringify(err.issues)).not.toThrow();
+  });
+
+  test('the valid neighbour: plain values are kept as they are', () => {
+    const value = { a: [1, 'x', true, null] };
+    expect(new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' }).issues[0].value).toEqual(value);
+  });
+});
+
+test('a list of issues with one malformed entry keeps the real ones beside a PROPS_INVALID for it', () => {
+  const err = new BlueprintError([{ code: 'A', path: 'p', field: 'f', message: 'm', fix: 'f' }, { message: 'no code' } as never]);
+  expect(err.issues.map((i) => `${i.code} ${i.field}`)).toEqual(['A f', 'PROPS_INVALID issues[1]']);
 });
