@@ -33,6 +33,9 @@ const INTERNAL = new Set([
   'RENDER_OPTIONS_SHAPE',
   'SECRET_SOURCE_SHAPE',
   'fieldRoot',
+  // The refusal of a render from inside a check (core/checks.ts), and findings made safe to print (rules/schema.ts).
+  'reentrant',
+  'safeFinding',
   'labelValueIssue',
   'costReport',
   'declaredPrices',

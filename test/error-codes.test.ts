@@ -45,6 +45,7 @@ import {
   Volume,
   WebService,
   Worker,
+  addCheck,
   renderApp,
   runRules,
   setClusterFacts,
@@ -472,6 +473,24 @@ const TRIGGERS: Record<string, Trigger> = {
     const d = tmp();
     fs.writeFileSync(path.join(d, 'big.yaml'), `# ${'x'.repeat(300_000)}\n`);
     return checkDirectory(d, { maxFileBytes: 200_000 });
+  },
+  // user checks (addCheck)
+  CHECK_FAILED: () => {
+    const { app, chart: c } = chart();
+    addCheck(c, 'Mine', () => {
+      throw new TypeError('boom');
+    });
+    return renderApp(app);
+  },
+  CHECK_INVALID: () => {
+    const { app, chart: c } = chart();
+    addCheck(c, 'Mine', (() => undefined) as never);
+    return renderApp(app);
+  },
+  RENDER_REENTRANT: () => {
+    const { app, chart: c } = chart();
+    addCheck(c, 'Mine', () => (renderApp(app), []));
+    return renderApp(app);
   },
   CLI_FLAG_INVALID: async () => {
     let err = '';

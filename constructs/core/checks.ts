@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { BlueprintIssue, IssueInput, formatIssue } from './errors';
+import { BlueprintError, BlueprintIssue, IssueInput, formatIssue } from './errors';
 import { checkArgs, is } from './shape';
 
 /*
@@ -22,8 +22,140 @@ let suppressed = 0;
 /** Roots whose checks have all run in the current synchronous job (see `markChecksDone`). */
 const checkedRoots = new WeakSet<IConstruct>();
 
+/** The check currently running, if any: a check that renders or validates the app from inside itself is refused. */
+let running: { readonly path: string; readonly name: string } | undefined;
+
+/**
+ * The error for a render or validation started while one is running (from
+ * inside a check, or a `toJson` called by cdk8s' validation): it would run
+ * every check again, without end, so it is refused (`RENDER_REENTRANT`).
+ */
+export function reentrant(): BlueprintError {
+  const by = running ? `the check '${running.name}' on ${running.path || 'the app'}` : 'code run during the render';
+  return new BlueprintError({
+    code: 'RENDER_REENTRANT',
+    path: running?.path ?? '',
+    ...(running ? { construct: running.name } : {}),
+    field: 'check',
+    message: `${by} rendered or validated the app while it was being rendered, which would run every check again, without end`,
+    fix: 'a check only inspects the construct tree and returns its issues; render or synth the app outside it',
+  });
+}
+
+/**
+ * Runs one check and returns its issues, pathed to its construct. A user
+ * check may be anything at runtime: a throw that is not a `BlueprintError`
+ * becomes `CHECK_FAILED`, a result that is not a list of issues (undefined,
+ * a number, a Promise) or an entry that is not an issue becomes
+ * `CHECK_INVALID`, each naming the check, so the issues of every other check
+ * and stage are still reported beside it.
+ */
 function run(scope: IConstruct, entry: Registered): BlueprintIssue[] {
-  return entry.check().map((i) => ({ ...i, path: i.path ?? scope.node.path, construct: i.construct ?? entry.constructName }));
+  const path = scope.node.path;
+  const where = { path, construct: entry.constructName };
+  const named = `the check '${entry.constructName}' on ${path || 'the app'}`;
+  const invalid = (field: string, message: string): BlueprintIssue => ({
+    code: 'CHECK_INVALID',
+    ...where,
+    field,
+    message: `${named} ${message}`,
+    fix: 'return a list (possibly empty) of issues { code, field, message, fix }, synchronously',
+  });
+  if (running) throw reentrant();
+  let result: unknown;
+  const outer = running;
+  running = { path, name: entry.constructName };
+  try {
+    result = entry.check();
+  } catch (e) {
+    if (e instanceof BlueprintError)
+      return e.issues.map((i) => ({ ...i, path: i.path || path, construct: i.construct ?? entry.constructName }));
+    return [
+      {
+        code: 'CHECK_FAILED',
+        ...where,
+        field: 'check',
+        message: `${named} threw ${describeThrown(e)}`,
+        fix: 'fix the check so that it returns its issues instead of throwing',
+      },
+    ];
+  } finally {
+    running = outer;
+  }
+  let items: unknown[];
+  try {
+    if (!Array.isArray(result)) {
+      if (isThenable(result)) {
+        // Checks run synchronously: the promise is not awaited, and its rejection must not crash the process later.
+        (result as Promise<unknown>).then(undefined, () => undefined);
+        return [invalid('check', 'returned a Promise: checks run synchronously, so its issues would never be seen')];
+      }
+      return [invalid('check', `returned ${kindOf(result)} instead of a list of issues`)];
+    }
+    items = [...result];
+  } catch {
+    return [invalid('check', 'returned a value that could not be read')];
+  }
+  return items
+    .map(
+      (item, n) =>
+        asIssue(item) ??
+        invalid(`check[${n}]`, `returned ${kindOf(item)} at [${n}], which is not an issue with a string code, field, message and fix`),
+    )
+    .map((i) => ({ ...i, path: i.path ?? path, construct: i.construct ?? entry.constructName }));
+}
+
+const TEXT_FIELDS = ['code', 'field', 'message', 'fix'] as const;
+
+/** `item` as an issue when it is one (string code, field, message and fix; path and construct strings when given). */
+function asIssue(item: unknown): IssueInput | undefined {
+  try {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
+    const i = item as Record<string, unknown>;
+    if (!TEXT_FIELDS.every((k) => typeof i[k] === 'string') || (i.code as string).length === 0) return undefined;
+    if ((i.path !== undefined && typeof i.path !== 'string') || (i.construct !== undefined && typeof i.construct !== 'string'))
+      return undefined;
+    return {
+      code: i.code as string,
+      field: i.field as string,
+      message: i.message as string,
+      fix: i.fix as string,
+      ...(i.path !== undefined ? { path: i.path as string } : {}),
+      ...(i.construct !== undefined ? { construct: i.construct as string } : {}),
+      ...('value' in i ? { value: i.value } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function isThenable(v: unknown): boolean {
+  try {
+    return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
+}
+
+/** What a value is, in words, without calling its code: `undefined`, `a number`, `an object`. */
+function kindOf(v: unknown): string {
+  if (v === undefined || v === null) return String(v);
+  if (Array.isArray(v)) return 'a list';
+  const t = typeof v;
+  return t === 'object' ? 'an object' : `a ${t}`;
+}
+
+/** A thrown value as `TypeError: boom` (its message cut short); reading it never throws. */
+function describeThrown(e: unknown): string {
+  try {
+    if (e instanceof Error) {
+      const text = `${typeof e.name === 'string' ? e.name : 'Error'}: ${typeof e.message === 'string' ? e.message : ''}`;
+      return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+    }
+    return kindOf(e);
+  } catch {
+    return 'a value that could not be read';
+  }
 }
 
 /** Registers a synth-time check on `scope`. */

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { chartApiObjects, registerChartRenderer, stampOwners } from '../core/blueprint-chart';
-import { collectIssues, markChecksDone, withChecksAlreadyRun } from '../core/checks';
+import { collectIssues, markChecksDone, reentrant, withChecksAlreadyRun } from '../core/checks';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
 import { ruleIssues } from '../rules/catalogue';
 import { RuleContext } from '../rules/rule';
@@ -87,6 +87,8 @@ const rendering = new WeakSet<App>();
  */
 export function renderApp(app: App, options: RenderOptions = {}): RenderedChart[] {
   checkArgs('renderApp', ['app', app, is.instance(App, 'cdk8s App')], ['options', options, RENDER_OPTIONS_SHAPE, 'optional']);
+  // A render of this app from inside its own render (a check that renders) would run the checks again, without end.
+  if (rendering.has(app)) throw reentrant();
   rendering.add(app);
   try {
     return renderOnce(app, options);
