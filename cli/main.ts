@@ -9,6 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { isDns1123Label } from '../constructs/core/names';
 import {
   BlueprintError,
   UnitPrices,
@@ -149,6 +150,39 @@ function number(flags: Record<string, string | boolean>, name: string): number |
   return n;
 }
 
+/** A whole-number flag (`--nodes`): at least `min`, else the CLI's flag error (never a silent 0 or NaN passed on). */
+function count(flags: Record<string, string | boolean>, name: string, min: number): number | undefined {
+  if (flags[name] === undefined) return undefined;
+  const text = String(flags[name]);
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new BlueprintError({
+      code: 'CLI_FLAG_INVALID',
+      path: '',
+      field: `--${name}`,
+      value: flags[name],
+      message: `must be a whole number of at least ${min}`,
+      fix: `e.g. --${name} 3`,
+    });
+  return n;
+}
+
+/** `--namespace`: a namespace name is a DNS-1123 label (apimachinery ValidateNamespaceName), else the CLI's flag error. */
+function namespaceFlag(flags: Record<string, string | boolean>): string | undefined {
+  if (flags.namespace === undefined) return undefined;
+  const ns = String(flags.namespace);
+  if (!isDns1123Label(ns) || ns === '')
+    throw new BlueprintError({
+      code: 'CLI_FLAG_INVALID',
+      path: '',
+      field: '--namespace',
+      value: flags.namespace,
+      message: 'is not a valid namespace name (a DNS-1123 label)',
+      fix: "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. --namespace shop",
+    });
+  return ns;
+}
+
 function prices(flags: Record<string, string | boolean>): UnitPrices | undefined {
   if (flags.prices) {
     const p = JSON.parse(fs.readFileSync(String(flags.prices), 'utf8'));
@@ -188,7 +222,7 @@ async function dispatch(
     flags['node-cpu'] || flags['node-memory']
       ? { cpu: String(flags['node-cpu'] || ''), memory: String(flags['node-memory'] || '') }
       : undefined;
-  const nodes = flags.nodes ? Number(flags.nodes) : undefined;
+  const nodes = count(flags, 'nodes', 1);
   if (command === 'diagram') {
     const { objects, errors } = loadManifests(dir, load);
     for (const e of errors) err(`${e.file}: ${e.rule} ${e.message}\n`);
@@ -208,7 +242,8 @@ async function dispatch(
     existingSecretStores: list(flags['secret-stores']),
     externalSecrets: list(flags['provided-secrets']),
   };
-  const namespace = typeof flags.namespace === 'string' && flags.namespace ? { namespace: flags.namespace } : {};
+  const given = namespaceFlag(flags);
+  const namespace = given ? { namespace: given } : {};
   const report = checkDirectory(dir, {
     nodeAllocatable: node,
     nodes,

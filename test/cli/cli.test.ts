@@ -140,3 +140,43 @@ describe('cluster-blueprints check on hostile input', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('numeric and name flags are checked up front (CLI_FLAG_INVALID, exit 2)', () => {
+  const dir = path.join(FIXTURES, 'apply-n');
+  test.each([
+    ['--nodes', 'abc'],
+    ['--nodes', '-3'],
+    ['--nodes', '0'],
+    ['--nodes', '1.5'],
+    ['--namespace', 'NOT_VALID!'],
+    ['--namespace', ''],
+  ])('%s %p', async (flag, value) => {
+    const r = await cli('check', dir, flag, value);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('CLI_FLAG_INVALID');
+    expect(r.err).toContain(flag);
+    expect(r.err).not.toContain('QUANTITY_INVALID');
+  });
+
+  test('the valid neighbours are accepted', async () => {
+    expect((await cli('check', dir, '--nodes', '3', '--json')).code).not.toBe(2);
+    expect((await cli('check', dir, '--namespace', 'shop', '--json')).code).not.toBe(2);
+  });
+});
+
+test('check never prints a credential that names an object (kind, namespace, name), as text or JSON', async () => {
+  const AWS_KEY = ['AKIA', 'Q7CANARYTEST0000'].join('');
+  const d = tmp();
+  fs.writeFileSync(
+    path.join(d, 'c.yaml'),
+    Yaml.stringify(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: AWS_KEY, namespace: 'x' }, data: { a: 'b' } },
+      { apiVersion: 'v1', kind: AWS_KEY, metadata: { name: 'a', namespace: 'x' } },
+    ),
+  );
+  for (const r of [await cli('check', d), await cli('check', d, '--json')]) {
+    expect(r.code).toBe(1);
+    expect(r.out + r.err).toContain('SECRET_IN_OUTPUT');
+    expect(r.out + r.err).not.toContain('Q7CANARY');
+  }
+});
