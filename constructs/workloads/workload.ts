@@ -330,15 +330,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   private updateMain(change: (p: ContainerProps) => ContainerProps): void {
     const problems = new Problems(this, this.typeName);
     const main = this.containers[0];
-    const resolved = resolveContainer(
-      problems,
-      'container',
-      main.name,
-      change(main.props),
-      this.qos,
-      this.team ? undefined : ResourcePreset.SMALL,
-      this.ephemeralStorageDefault(),
-    );
+    const resolved = this.resolvePodContainer(problems, 'container', main.name, change(main.props));
     problems.throwIfAny();
     this.containers[0] = resolved;
   }
@@ -745,8 +737,21 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   }
 
   private resolveInto(problems: Problems, into: ResolvedContainer[], field: string, name: string, props: ContainerProps): void {
+    into.push(this.resolvePodContainer(problems, field, name, props));
+  }
+
+  /**
+   * Resolves a container of this pod. Outside a TeamNamespace a container that
+   * names no resources gets `ResourcePreset.SMALL`; inside one, what it leaves
+   * unset is filled as the API server and the namespace's LimitRanger would
+   * fill it, and rendered, so the pod spec shows every request and limit the
+   * pod will run with (and linters reading the YAML alone see them too).
+   */
+  private resolvePodContainer(problems: Problems, field: string, name: string, props: ContainerProps): ResolvedContainer {
     const fallback = this.team ? undefined : ResourcePreset.SMALL;
-    into.push(resolveContainer(problems, field, name, props, this.qos, fallback, this.ephemeralStorageDefault()));
+    const resolved = resolveContainer(problems, field, name, props, this.qos, fallback, this.ephemeralStorageDefault());
+    if (!this.team || !resolved.own || this.qos === Qos.BEST_EFFORT) return resolved;
+    return { ...resolved, own: this.team.limitRange.resolve(resolved.own) };
   }
 
   /**
