@@ -19,7 +19,7 @@ export {
 export { type ComputeResources, type ContainerCompute, type ResolvedCompute } from './constructs/core/resources';
 export { BlueprintChart, type BlueprintChartProps } from './constructs/core/blueprint-chart';
 export { type Check, addCheck } from './constructs/core/checks';
-export { type ClusterFacts } from './constructs/core/cluster-facts';
+export { type ClusterFacts, setClusterFacts } from './constructs/core/cluster-facts';
 export { AccessMode } from './constructs/core/access-mode';
 export { type NamedPort } from './constructs/core/ports';
 

@@ -170,7 +170,6 @@ const INTERNAL = new Set([
   'restrictedContainerSecurity',
   'runRules',
   'selects',
-  'setClusterFacts',
   'setOwner',
   'stampOwners',
   'timeZoneError',

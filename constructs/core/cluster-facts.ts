@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
+import { Cpu, Memory, Storage } from './quantity';
 import { ResolvedCompute } from './resources';
+import { checkArgs, is } from './shape';
 
 /*
  * Facts about the cluster an environment targets, declared once on a scope
@@ -8,7 +10,7 @@ import { ResolvedCompute } from './resources';
 
 /** What the cluster's nodes offer to pods. */
 export interface ClusterFacts {
-  /** Allocatable CPU and memory of one (the typical) node. */
+  /** Allocatable CPU and memory of one (the typical) node. @default - unknown: pods are not checked against a node's size */
   readonly nodeAllocatable?: ResolvedCompute;
   /**
    * Pod Security level (`privileged`, `baseline`, `restricted`) enforced by
@@ -16,11 +18,12 @@ export interface ClusterFacts {
    * @default - every such namespace is taken as `restricted`
    */
   readonly namespacePodSecurity?: Readonly<Record<string, string>>;
-  /** A production environment: serving workloads must keep two pods or more. */
+  /** A production environment: serving workloads must keep two pods or more. @default false */
   readonly production?: boolean;
   /**
    * Probes are required: readiness on every container that serves a port,
    * liveness on every long-running one, unless opted out with a reason.
+   * @default false
    */
   readonly requireProbes?: boolean;
   /**
@@ -28,6 +31,7 @@ export interface ClusterFacts {
    * define them. Declared (even empty), every claim must name a class the
    * output defines or one of these; undeclared, the cluster is unknown and
    * claims are not checked.
+   * @default - undeclared
    */
   readonly existingStorageClasses?: readonly string[];
   /**
@@ -42,7 +46,31 @@ export interface ClusterFacts {
 
 const facts = new WeakMap<IConstruct, ClusterFacts>();
 
+/** The shape of `ClusterFacts` (checked when they are declared). */
+const CLUSTER_FACTS_SHAPE = is.props<ClusterFacts>({
+  nodeAllocatable: is.props<ResolvedCompute>({
+    cpu: is.instance(Cpu),
+    memory: is.instance(Memory),
+    ephemeralStorage: is.instance(Storage),
+  }),
+  namespacePodSecurity: is.map(is.oneOf(['privileged', 'baseline', 'restricted'], 'Pod Security level')),
+  production: is.boolean,
+  requireProbes: is.boolean,
+  existingStorageClasses: is.list(is.string),
+  existingSecretStores: is.list(is.string),
+});
+
+/**
+ * Declares what is true of the cluster the constructs under `scope` (usually
+ * the App) are deployed to; their synth-time checks read it. A fact declared
+ * on a scope below overrides the same fact above. Declare it before building
+ * the constructs.
+ *
+ * @example
+ * setClusterFacts(app, { production: true, requireProbes: true, existingStorageClasses: ['gp3'] });
+ */
 export function setClusterFacts(scope: IConstruct, value: ClusterFacts): void {
+  checkArgs('setClusterFacts', ['scope', scope, is.construct], ['value', value, CLUSTER_FACTS_SHAPE]);
   facts.set(scope, value);
 }
 
