@@ -86,15 +86,15 @@ export interface ResourcesProps {
   /**
    * What the scheduler reserves.
    * @default - limits (Kubernetes copies a set limit into a missing request); with
-   *   neither, ephemeral storage gets 128Mi (in a TeamNamespace its LimitRange's
-   *   defaultRequest)
+   *   neither, in a TeamNamespace its LimitRange's defaultRequest (rendered), else
+   *   none for CPU and memory and 128Mi of ephemeral storage
    */
   readonly requests?: ContainerCompute;
   /**
    * The ceiling: CPU above it is throttled, memory above it is OOM-killed,
    * ephemeral storage above it evicts the pod.
-   * @default - none for CPU and memory; ephemeral storage 1Gi (in a TeamNamespace its
-   *   LimitRange's default), raised to the request when that is larger
+   * @default - in a TeamNamespace its LimitRange's default (rendered); else none for
+   *   CPU and memory, and 1Gi of ephemeral storage raised to the request when that is larger
    */
   readonly limits?: ContainerCompute;
 }
@@ -105,7 +105,10 @@ export enum Qos {
   GUARANTEED = 'Guaranteed',
   /** Some requests set: the usual choice. */
   BURSTABLE = 'Burstable',
-  /** No CPU or memory set: evicted first. Only by explicit opt-in (ephemeral storage, outside QoS, is still bounded). */
+  /**
+   * No CPU or memory set: evicted first. Only by explicit opt-in (ephemeral storage, outside QoS, is still bounded),
+   * and not in a namespace whose LimitRange gives containers CPU or memory defaults.
+   */
   BEST_EFFORT = 'BestEffort',
 }
 

@@ -185,6 +185,14 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     this.team = props.namespace instanceof TeamNamespace ? props.namespace : undefined;
     this.namespace = namespaceName(props.namespace);
     this.qos = props.qos ?? Qos.BURSTABLE;
+    const injected = this.team?.limitRange.defaults;
+    problems.check(this.qos === Qos.BEST_EFFORT && !!(injected?.requests.cpu || injected?.requests.memory), {
+      code: 'QOS_MISMATCH',
+      field: 'qos',
+      value: this.qos,
+      message: `is BestEffort, but namespace ${this.namespace}'s LimitRange gives every container CPU and memory defaults, so the pods would run Burstable`,
+      fix: 'choose Qos.BURSTABLE (the default), or a namespace without container defaults',
+    });
     problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
     this.podSelector = podSelectorOf(this.name);
     problems.addAll(labelValueIssue('version', props.version), labelValueIssue('component', props.component));
@@ -751,7 +759,21 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const fallback = this.team ? undefined : ResourcePreset.SMALL;
     const resolved = resolveContainer(problems, field, name, props, this.qos, fallback, this.ephemeralStorageDefault());
     if (!this.team || !resolved.own || this.qos === Qos.BEST_EFFORT) return resolved;
-    return { ...resolved, own: this.team.limitRange.resolve(resolved.own) };
+    const own = this.team.limitRange.resolve(resolved.own);
+    for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
+      const req = own.requests[res];
+      const lim = own.limits[res];
+      // Only a default limit can be below a request here: explicit ones were compared in resolveContainer.
+      if (req && lim && req.gt(lim as never) && !resolved.own.limits?.[res])
+        problems.add({
+          code: 'RESOURCES_REQUEST_ABOVE_LIMIT',
+          field: `${field}.resources.requests.${res}`,
+          value: req.toString(),
+          message: `is above the limit ${lim} that namespace ${this.namespace}'s LimitRange gives a container without one: the API server would refuse the pod`,
+          fix: `set resources.limits.${res} (at least the request), or raise the namespace's container default`,
+        });
+    }
+    return { ...resolved, own };
   }
 
   /**

@@ -50,7 +50,14 @@ export const remove = (o: any[], pred: (x: any) => boolean) => o.splice(o.findIn
 
 /** For every rule of the catalogue, the smallest change to `good()` that breaks it. */
 export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
-  ['REL_RESOURCES', (o) => remove(o, (x) => x.kind === 'LimitRange')],
+  [
+    'REL_RESOURCES',
+    (o) => {
+      // No CPU and memory in the container, and no LimitRange to give them at admission.
+      for (const side of ['requests', 'limits']) for (const r of ['cpu', 'memory']) delete pod(o).containers[0].resources[side][r];
+      remove(o, (x) => x.kind === 'LimitRange');
+    },
+  ],
   [
     'REL_EPHEMERAL_STORAGE',
     (o) => {

@@ -127,10 +127,10 @@ describe('ephemeral-storage', () => {
     expect(eph('preset')).toEqual(['64Mi', '256Mi']);
     expect(eph('preset', 'containers', 1)).toEqual(['512Mi', '4Gi']);
     expect(eph('preset', 'initContainers')).toEqual(['128Mi', '1Gi']);
-    // Left to the LimitRange for CPU and memory; its ephemeral-storage defaults are written in.
+    // In a TeamNamespace the LimitRange's defaults are written in, CPU and memory included.
     expect(find(objects, 'Deployment', 'team').spec.template.spec.containers[0].resources).toEqual({
-      requests: { 'ephemeral-storage': '256Mi' },
-      limits: { 'ephemeral-storage': '1Gi' },
+      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
     });
     expect(eph('team', 'containers', 1)).toEqual(['128Mi', '1Gi']);
     // BestEffort is about CPU and memory only: the disk is still bounded.
@@ -203,6 +203,39 @@ describe('ephemeral-storage', () => {
     expect(capacityReport(objects).warnings).toContainEqual(
       'shop: requested ephemeral storage at peak (9Gi) exceeds the quota requests.ephemeral-storage=5Gi',
     );
+  });
+});
+
+describe('in a TeamNamespace, the pod spec shows what the LimitRanger would give', () => {
+  const resources = (props: object) => {
+    const { app, chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+    new Worker(chart, 'w', { namespace: team, image, replicas: 1, ...props });
+    return find(render(app), 'Deployment', 'w').spec.template.spec.containers[0].resources;
+  };
+
+  test('unset sides are filled as the API server does: a set limit is copied into the request, then defaultRequest and default', () => {
+    expect(resources({ resources: { requests: { cpu: '200m' } } })).toEqual({
+      requests: { cpu: '200m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    });
+    expect(resources({ resources: { limits: { cpu: '300m', memory: '300Mi' } } })).toEqual({
+      requests: { cpu: '300m', memory: '300Mi', 'ephemeral-storage': '256Mi' },
+      limits: { cpu: '300m', memory: '300Mi', 'ephemeral-storage': '1Gi' },
+    });
+  });
+
+  test('a request above the default limit is RESOURCES_REQUEST_ABOVE_LIMIT (the API server would refuse the pod)', () => {
+    const issue = expectCode(
+      () => resources({ resources: { requests: { cpu: '600m', memory: '128Mi' } } }),
+      'RESOURCES_REQUEST_ABOVE_LIMIT',
+    );
+    expect(issue).toMatchObject({ field: 'container.resources.requests.cpu', value: '600m' });
+    expect(issue.message).toContain('500m');
+    expect(resources({ resources: { requests: { cpu: '600m' }, limits: { cpu: '600m' } } }).limits.cpu).toBe('600m');
+  });
+
+  test('BestEffort where the LimitRange gives CPU and memory defaults is QOS_MISMATCH: the pods would run Burstable', () => {
+    expect(expectCode(() => resources({ qos: Qos.BEST_EFFORT }), 'QOS_MISMATCH').field).toBe('qos');
   });
 });
 

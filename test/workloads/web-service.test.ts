@@ -152,8 +152,11 @@ describe('WebService', () => {
     expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
     expect(c.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
     expect(c.readinessProbe.tcpSocket.port).toBe('http');
-    // CPU and memory left to the LimitRange (and counted with its defaults); its ephemeral-storage defaults written in.
-    expect(c.resources).toEqual({ requests: { 'ephemeral-storage': '256Mi' }, limits: { 'ephemeral-storage': '1Gi' } });
+    // What the namespace's LimitRange would give, written in: CPU, memory and ephemeral storage.
+    expect(c.resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
+    });
   });
 
   test('topology spread only when it can have 2+ replicas', () => {
