@@ -4,6 +4,7 @@ import { BlueprintError, BlueprintIssue } from '../constructs/core/errors';
 import { Finding, objectId } from '../constructs/rules/schema';
 import { checkManifests } from '../constructs/reports/check';
 import { renderApp } from '../constructs/render';
+import { synthRuleContext } from '../constructs/rules/synth-context';
 import { synthObjects } from './objects';
 
 /**
@@ -12,9 +13,15 @@ import { synthObjects } from './objects';
  * its own objects are returned.
  */
 export function findingsOf(scope: App | Chart): Finding[] {
-  const rendered = renderApp(scope instanceof App ? scope : (scope.node.root as App));
+  const app = scope instanceof App ? scope : (scope.node.root as App);
+  const rendered = renderApp(app);
   const own = new Set(rendered.filter((r) => scope instanceof App || r.chart === scope).flatMap((r) => r.objects.map(objectId)));
-  return checkManifests(rendered.flatMap((r) => r.objects)).findings.filter((f) => own.has(f.object));
+  // The same context synth judges with: the app's cluster facts (existing classes and stores) and deploy-tool Secrets.
+  const context = synthRuleContext(app);
+  return checkManifests(
+    rendered.flatMap((r) => r.objects),
+    { context },
+  ).findings.filter((f) => own.has(f.object));
 }
 
 /**

@@ -1,6 +1,17 @@
 import { App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { BlueprintChart, QuotaPreset, TeamNamespace, TeamNamespaceProps, WebService } from '../../constructs';
+import {
+  BlueprintChart,
+  EnvValue,
+  Probe,
+  QuotaPreset,
+  SecretBackend,
+  SecretDeclaration,
+  TeamNamespace,
+  TeamNamespaceProps,
+  WebService,
+  setClusterFacts,
+} from '../../constructs';
 import { expectErrorCode, expectNoFindings, findObject, findingsOf, objectsOfKind, synthObjects } from '../../testing';
 
 /* The consumer-facing test helpers (`cluster-blueprints/testing`), on small apps. */
@@ -67,4 +78,21 @@ test('expectErrorCode returns the issue of a failing synth or construction, and 
       throw new TypeError('boom');
     }, 'X'),
   ).toThrow(/got TypeError: boom/);
+});
+
+test('findingsOf judges with the context synth uses: a secret store the app declares as existing is no finding', () => {
+  const app = new App();
+  setClusterFacts(app, { existingSecretStores: ['vault'] });
+  SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'vault' }));
+  const { chart, team } = teamChartIn(app, 'shop', 'shop-team');
+  const db = new SecretDeclaration(chart, 'db', { namespace: team, keys: ['url'] });
+  new WebService(chart, 'web', {
+    namespace: team,
+    image: 'nginxinc/nginx-unprivileged:1.27.2',
+    ports: [{ name: 'http', port: 8080 }],
+    readiness: Probe.http('/', 'http'),
+    env: { DATABASE_URL: EnvValue.fromSecret(db, 'url') },
+  });
+  expect(findingsOf(app).filter((f) => f.rule === 'REF_MISSING_OBJECT')).toEqual([]);
+  expect(() => expectNoFindings(app)).not.toThrow();
 });
