@@ -7,8 +7,15 @@ module.exports = {
   // imports/ is generated (cdk8s import), and regenerated when its CRDs changed: `npx jest` alone works too.
   globalSetup: '<rootDir>/scripts/gen-imports.js',
   testMatch: ['**/*.test.ts'],
-  // The packaging test installs the tarball twice (minutes): `npm run test:package`, a step of .ci/run.
-  testPathIgnorePatterns: ['/node_modules/', ...(process.env.CB_PACKAGE_TEST ? [] : ['<rootDir>/test/package.test.ts'])],
+  // Steps of .ci/run of their own, not of `npm test` (kept under a minute): the packaging test installs the
+  // tarball twice (minutes, `npm run test:package`); `npm run test:integration` runs the synth command as users
+  // do (npm, the compiled entry, the cdk8s CLI: child processes) and the mutation test of the Pulumi identity
+  // checks (a test of the tests), about 30 s of CPU together.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(process.env.CB_PACKAGE_TEST ? [] : ['<rootDir>/test/package.test.ts']),
+    ...(process.env.CB_INTEGRATION_TEST ? [] : ['<rootDir>/test/stacks/main.test.ts', '<rootDir>/test/pulumi/mutations.test.ts']),
+  ],
   // Transpile only: `npm test` type-checks once with `tsc --noEmit` before jest runs.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   snapshotFormat: { printBasicPrototype: false },
