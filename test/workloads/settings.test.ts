@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import {
   AccessMode,
   PersistentVolumeClaim,
@@ -6,6 +7,7 @@ import {
   SecretBackend,
   SecretDeclaration,
   SecretRef,
+  TeamNamespace,
   Volume,
   WebService,
   Worker,
@@ -104,13 +106,13 @@ describe('imagePullSecrets and pod annotations', () => {
 });
 
 describe('claim, CSI and NFS volumes on ordinary workloads', () => {
+  /** A ReadWriteMany claim 'uploads': one every pod of a workload may mount, whatever node it runs on. */
+  const sharedClaim = (chart: Construct, team: TeamNamespace, size: string) =>
+    new PersistentVolumeClaim(chart, 'uploads', { namespace: team, size, accessModes: [AccessMode.READ_WRITE_MANY] });
+
   test('render as pod volumes, schema-valid', () => {
     const { chart, team } = teamChart({ podSecurity: { enforce: PodSecurityLevel.BASELINE } });
-    const uploads = new PersistentVolumeClaim(chart, 'uploads', {
-      namespace: team,
-      size: '10Gi',
-      accessModes: [AccessMode.READ_WRITE_MANY],
-    });
+    const uploads = sharedClaim(chart, team, '10Gi');
     new Worker(chart, 'w', {
       namespace: team,
       image: 'a:1',
@@ -173,11 +175,7 @@ describe('claim, CSI and NFS volumes on ordinary workloads', () => {
 
   test('PSS_VOLUME_TYPE: NFS in a restricted namespace (judged on the rendered pod); claims and CSI are admitted', () => {
     const { chart, team } = teamChart();
-    const uploads = new PersistentVolumeClaim(chart, 'uploads', {
-      namespace: team,
-      size: '1Gi',
-      accessModes: [AccessMode.READ_WRITE_MANY],
-    });
+    const uploads = sharedClaim(chart, team, '1Gi');
     new Worker(chart, 'ok', {
       namespace: team,
       image: 'a:1',
