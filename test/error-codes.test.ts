@@ -437,6 +437,11 @@ const TRIGGERS: Record<string, Trigger> = {
   SCHEMA_UNKNOWN_KIND: () => validateManifests([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a', namespace: 'n' } }]),
   SCHEMA_NOT_KUBERNETES: () => validateManifests([{ just: 'a config' }]),
   SCHEMA_API_REMOVED: () => validateManifests([{ apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'a', namespace: 'n' } }]),
+  SCHEMA_NAME_INVALID: () => validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad Name!', namespace: 'n' } }]),
+  SCHEMA_LABEL_INVALID: () =>
+    validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n', labels: { 'bad key!': 'x' } } }]),
+  SCHEMA_ANNOTATION_INVALID: () =>
+    validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n', annotations: { 'a/b/c': 'x' } } }]),
   SCOPE_NAMESPACE_MISSING: () => validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }]),
   SCOPE_NAMESPACE_ON_CLUSTER_OBJECT: () =>
     validateManifests([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', namespace: 'b' } }]),

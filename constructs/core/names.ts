@@ -246,3 +246,163 @@ export function envVarNameIssue(field: string, name: unknown): IssueInput | unde
     fix: "name it e.g. 'LOG_LEVEL'",
   };
 }
+
+/*
+ * The API server's metadata rules for any object (apimachinery ValidateObjectMeta),
+ * for manifests the library did not build: the name rule of each kind, the
+ * namespace, label and annotation keys and values, the annotations' total size.
+ */
+
+/** apimachinery `path.IsValidPathSegmentName`: not `.` or `..`, no `/` or `%` (RBAC names). */
+export function isPathSegmentName(s: string): boolean {
+  return s !== '.' && s !== '..' && !/[/%]/.test(s);
+}
+
+/** apimachinery `ValidateAnnotations`: an annotation key is a qualified name once lower-cased. */
+export function isAnnotationKey(s: string): boolean {
+  return isLabelKey(s.toLowerCase());
+}
+
+/** apimachinery `TotalAnnotationSizeLimitB`: the bytes of all annotation keys and values together. */
+export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+interface ObjectNameRule {
+  readonly rule: string;
+  readonly test: (s: string) => boolean;
+  readonly fix: string;
+}
+
+const SUBDOMAIN_NAME: ObjectNameRule = {
+  rule: NameRule.DNS1123_SUBDOMAIN,
+  test: isDns1123Subdomain,
+  fix: HINTS[NameRule.DNS1123_SUBDOMAIN],
+};
+
+/**
+ * The name function `ValidateObjectMeta` is given for a kind: `NameIsDNSSubdomain`
+ * for most (Pods, ConfigMaps, Deployments…, and custom resources), `ValidateNamespaceName`
+ * (a DNS-1123 label) for Namespaces, `ValidateServiceName` (a DNS-1035 label)
+ * for Services, `ValidateRBACName` (a path segment) for Roles and bindings.
+ */
+export function objectNameRule(apiVersion: string, kind: string): ObjectNameRule {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  if (group === '' && kind === 'Namespace')
+    return { rule: NameRule.DNS1123_LABEL, test: isDns1123Label, fix: HINTS[NameRule.DNS1123_LABEL] };
+  if (group === '' && kind === 'Service') return { rule: NameRule.DNS1035_LABEL, test: isDns1035Label, fix: HINTS[NameRule.DNS1035_LABEL] };
+  if (group === 'rbac.authorization.k8s.io')
+    return { rule: 'path segment name', test: isPathSegmentName, fix: "do not use '.' or '..' as the name, nor '/' or '%' in it" };
+  return SUBDOMAIN_NAME;
+}
+
+/** apimachinery `maskTrailingDash`: a generateName prefix may end in '-' (its last two characters are judged as 'a'). */
+function maskTrailingDash(s: string): string {
+  return s.length > 1 && s.endsWith('-') ? `${s.slice(0, -2)}a` : s;
+}
+
+/** One thing the API server would refuse in an object's metadata. */
+export interface MetadataIssue {
+  /** `SCHEMA_NAME_INVALID` (name, generateName, namespace), `SCHEMA_LABEL_INVALID` or `SCHEMA_ANNOTATION_INVALID`. */
+  readonly rule: 'SCHEMA_NAME_INVALID' | 'SCHEMA_LABEL_INVALID' | 'SCHEMA_ANNOTATION_INVALID';
+  /** JSON pointer, e.g. `/metadata/labels/app.kubernetes.io~1name`. */
+  readonly pointer: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * What apimachinery's `ValidateObjectMeta` (create) refuses in `obj.metadata`:
+ * a name (or generateName prefix) that breaks the kind's name rule, no name at
+ * all, a namespace that is not a DNS-1123 label (namespaced kinds), label keys
+ * and values, annotation keys, and annotations over 256 KiB in total. A CronJob
+ * name is also held to 52 characters (batch `ValidateCronJobCreate`). Fields of
+ * the wrong type are left to the schema check.
+ */
+export function apiServerMetadataIssues(obj: any, namespaced: boolean): MetadataIssue[] {
+  const meta = obj?.metadata;
+  if (
+    meta === null ||
+    typeof meta !== 'object' ||
+    Array.isArray(meta) ||
+    typeof obj.apiVersion !== 'string' ||
+    typeof obj.kind !== 'string'
+  )
+    return [];
+  const out: MetadataIssue[] = [];
+  const nameRule = objectNameRule(obj.apiVersion, obj.kind);
+  const { name, generateName, namespace, labels, annotations } = meta;
+  if (typeof generateName === 'string' && generateName !== '' && !nameRule.test(maskTrailingDash(generateName)))
+    out.push({
+      rule: 'SCHEMA_NAME_INVALID',
+      pointer: '/metadata/generateName',
+      message: `is not a valid ${nameRule.rule} prefix: the API server refuses ${obj.kind} names that are not a ${nameRule.rule}`,
+      fix: nameRule.fix,
+    });
+  if ((name === undefined || name === null || name === '') && (typeof generateName !== 'string' || generateName === ''))
+    out.push({
+      rule: 'SCHEMA_NAME_INVALID',
+      pointer: '/metadata/name',
+      message: 'is missing: name or generateName is required',
+      fix: 'set metadata.name',
+    });
+  else if (typeof name === 'string' && name !== '') {
+    if (!nameRule.test(name))
+      out.push({
+        rule: 'SCHEMA_NAME_INVALID',
+        pointer: '/metadata/name',
+        message: `is not a valid ${nameRule.rule}: the API server refuses ${obj.kind} names that are not`,
+        fix: nameRule.fix,
+      });
+    else if (obj.kind === 'CronJob' && obj.apiVersion.startsWith('batch/')) {
+      const long = derivedNameIssue('CronJob', 'name', name);
+      if (long) out.push({ rule: 'SCHEMA_NAME_INVALID', pointer: '/metadata/name', message: long.message, fix: long.fix });
+    }
+  }
+  if (namespaced && typeof namespace === 'string' && namespace !== '' && !isDns1123Label(namespace))
+    out.push({
+      rule: 'SCHEMA_NAME_INVALID',
+      pointer: '/metadata/namespace',
+      message: `is not a valid ${NameRule.DNS1123_LABEL}, as every namespace name must be`,
+      fix: HINTS[NameRule.DNS1123_LABEL],
+    });
+  if (labels !== null && typeof labels === 'object' && !Array.isArray(labels))
+    for (const [k, v] of Object.entries(labels)) {
+      const pointer = `/metadata/labels/${pointerPart(k)}`;
+      if (!isLabelKey(k))
+        out.push({
+          rule: 'SCHEMA_LABEL_INVALID',
+          pointer,
+          message: `has a key that is not a valid ${NameRule.LABEL_KEY}`,
+          fix: HINTS[NameRule.LABEL_KEY],
+        });
+      if (typeof v === 'string' && !isLabelValue(v))
+        out.push({
+          rule: 'SCHEMA_LABEL_INVALID',
+          pointer,
+          message: `is not a valid ${NameRule.LABEL_VALUE}`,
+          fix: HINTS[NameRule.LABEL_VALUE],
+        });
+    }
+  if (annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)) {
+    let bytes = 0;
+    for (const [k, v] of Object.entries(annotations)) {
+      bytes += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+      if (!isAnnotationKey(k))
+        out.push({
+          rule: 'SCHEMA_ANNOTATION_INVALID',
+          pointer: `/metadata/annotations/${pointerPart(k)}`,
+          message: `has a key that is not a valid annotation key (a ${NameRule.LABEL_KEY}, upper case allowed)`,
+          fix: HINTS[NameRule.LABEL_KEY],
+        });
+    }
+    if (bytes > ANNOTATIONS_MAX_BYTES)
+      out.push({
+        rule: 'SCHEMA_ANNOTATION_INVALID',
+        pointer: '/metadata/annotations',
+        message: `hold ${bytes} bytes of keys and values, over the API server's ${ANNOTATIONS_MAX_BYTES}-byte (256 KiB) total`,
+        fix: 'move large values into a ConfigMap or Secret',
+      });
+  }
+  return out;
+}

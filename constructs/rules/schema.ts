@@ -4,6 +4,7 @@ import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { MODEL_LOADERS } from './model-loaders';
 import { checkArgs, is } from '../core/shape';
 import { credentialIn } from '../core/secret-patterns';
+import { apiServerMetadataIssues } from '../core/names';
 
 /*
  * Schema check of synthesized objects.
@@ -399,6 +400,8 @@ export function validateManifests(objects: readonly unknown[], options: Validate
       );
       continue;
     }
+    // Names, namespace, labels and annotations: the API server refuses what its ValidateObjectMeta does.
+    for (const m of apiServerMetadataIssues(obj, !CLUSTER_SCOPED_KINDS.has(obj.kind))) add(m.rule, m.pointer, m.message, m.fix);
     loadShippedCrds();
     const crd = crdSchemas.get(`${obj.apiVersion}/${obj.kind}`);
     if (crd) {

@@ -180,3 +180,37 @@ test('check never prints a credential that names an object (kind, namespace, nam
     expect(r.out + r.err).not.toContain('Q7CANARY');
   }
 });
+
+describe('cluster-blueprints check grades a file as kubectl reads it', () => {
+  const file = (name: string, content: string | Buffer) => {
+    const p = path.join(tmp(), name);
+    fs.writeFileSync(p, content);
+    return p;
+  };
+  const configMap = (name: string, namespace = 'shop', extra = '') =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "${name}"\n  namespace: ${namespace}\n${extra}data:\n  a: b\n`;
+
+  test('SCHEMA_NAME_INVALID: an object name and namespace the API server refuses fail the check (they were graded clean, exit 0)', async () => {
+    const r = await cli('check', file('bad.yaml', configMap('Bad Name!', 'NS_X')), '--json');
+    expect(r.code).toBe(1);
+    expect(json(r).findings.map((f: any) => [f.rule, f.pointer, f.severity, f.file.endsWith('bad.yaml')])).toEqual([
+      ['SCHEMA_NAME_INVALID', '/metadata/name', 'error', true],
+      ['SCHEMA_NAME_INVALID', '/metadata/namespace', 'error', true],
+    ]);
+    const labels = await cli('check', file('labels.yaml', configMap('ok', 'shop', '  labels:\n    "bad key!": x\n')), '--json');
+    expect(labels.code).toBe(1);
+    expect(json(labels).findings.map((f: any) => f.rule)).toEqual(['SCHEMA_LABEL_INVALID']);
+    const text = await cli('check', file('bad.yaml', configMap('Bad Name!', 'NS_X')));
+    expect(text.out).toContain('SCHEMA_NAME_INVALID');
+  });
+
+  test('the valid neighbour: a well-named object in a well-named namespace is clean (exit 0)', async () => {
+    const r = await cli(
+      'check',
+      file('good.yaml', configMap('settings.v2', 'shop', '  labels:\n    app.kubernetes.io/name: web\n')),
+      '--json',
+    );
+    expect(json(r).findings).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+});

@@ -7,9 +7,12 @@ import {
   isDns1035Label,
   isDns1123Label,
   isDns1123Subdomain,
+  isAnnotationKey,
   isEnvVarName,
   isLabelKey,
   isLabelValue,
+  isPathSegmentName,
+  objectNameRule,
 } from '../../constructs';
 import { expectCode } from '../helpers';
 
@@ -81,5 +84,26 @@ describe('environment variable names (apimachinery IsEnvVarName, Kubernetes 1.28
   test.each(['', '1FOO', 'A=B', 'A B', 'é', '.', '..', '..a', 'a$'])('%p is refused with NAME_INVALID', (name) => {
     expect(isEnvVarName(name)).toBe(false);
     expect(envVarNameIssue(`env.${name}`, name)).toMatchObject({ code: 'NAME_INVALID', field: `env.${name}`, value: name });
+  });
+});
+
+describe('object names of any kind (ValidateObjectMeta name functions)', () => {
+  test('path segment names (RBAC): anything but ., .. and names with / or %', () => {
+    expect(['system:controller:x', 'Reader', 'a..b'].map(isPathSegmentName)).toEqual([true, true, true]);
+    expect(['.', '..', 'a/b', 'a%2f'].map(isPathSegmentName)).toEqual([false, false, false, false]);
+  });
+
+  test('annotation keys are label keys once lower-cased', () => {
+    expect(isAnnotationKey('Example.COM/Owner')).toBe(true);
+    expect(isLabelKey('Example.COM/Owner')).toBe(false);
+    expect(isAnnotationKey('a/b/c')).toBe(false);
+  });
+
+  test('the name rule per kind', () => {
+    expect(objectNameRule('v1', 'Namespace').rule).toBe(NameRule.DNS1123_LABEL);
+    expect(objectNameRule('v1', 'Service').rule).toBe(NameRule.DNS1035_LABEL);
+    expect(objectNameRule('serving.knative.dev/v1', 'Service').rule).toBe(NameRule.DNS1123_SUBDOMAIN); // a custom resource
+    expect(objectNameRule('rbac.authorization.k8s.io/v1', 'ClusterRole').test('system:aggregate-to-edit')).toBe(true);
+    expect(objectNameRule('apps/v1', 'Deployment').rule).toBe(NameRule.DNS1123_SUBDOMAIN);
   });
 });

@@ -92,3 +92,78 @@ describe('validateManifests', () => {
     expect(validateManifests([hpa]).map((f) => f.pointer)).toEqual(['/spec/targetCPUUtilizationPercentage']);
   });
 });
+
+describe('metadata the API server refuses (apimachinery ValidateObjectMeta)', () => {
+  const obj = (kind: string, metadata: object, apiVersion = 'v1') => ({ apiVersion, kind, metadata });
+  const named = (kind: string, name: string, apiVersion = 'v1', namespace: string | undefined = 'team') =>
+    obj(kind, namespace === undefined ? { name } : { name, namespace }, apiVersion);
+  const codes = (o: object) => validateManifests([o]).map((f) => [f.rule, f.pointer]);
+  const nameBad = (o: object) => codes(o).some(([r, p]) => r === 'SCHEMA_NAME_INVALID' && p === '/metadata/name');
+
+  test('SCHEMA_NAME_INVALID: a name and a namespace the API server would refuse are errors (they were reported clean)', () => {
+    const findings = validateManifests([named('ConfigMap', 'Bad Name!', 'v1', 'NS_X')]);
+    expect(findings.map((f) => [f.rule, f.pointer, f.severity])).toEqual([
+      ['SCHEMA_NAME_INVALID', '/metadata/name', 'error'],
+      ['SCHEMA_NAME_INVALID', '/metadata/namespace', 'error'],
+    ]);
+    expect(findings[0].message).toContain('DNS-1123 subdomain');
+    expect(validateManifests([named('ConfigMap', 'settings.v2')])).toEqual([]);
+  });
+
+  test('each kind is held to its own name function: subdomain, Namespace label, Service DNS-1035 label, RBAC path segment', () => {
+    // most kinds, and custom resources: NameIsDNSSubdomain (dots allowed, digits first allowed)
+    expect(nameBad(named('Deployment', 'web.v2', 'apps/v1'))).toBe(false);
+    expect(nameBad(named('ConfigMap', '1st'))).toBe(false);
+    expect(nameBad(named('Deployment', 'Web', 'apps/v1'))).toBe(true);
+    expect(nameBad(named('Widget', 'w_1', 'example.com/v1'))).toBe(true);
+    expect(nameBad(named('ConfigMap', 'a'.repeat(253)))).toBe(false);
+    expect(nameBad(named('ConfigMap', 'a'.repeat(254)))).toBe(true);
+    // Namespace: ValidateNamespaceName, a DNS-1123 label
+    expect(nameBad(named('Namespace', 'a.b', 'v1', undefined))).toBe(true);
+    expect(nameBad(named('Namespace', '1st-team', 'v1', undefined))).toBe(false);
+    // Service: ValidateServiceName, a DNS-1035 label (starts with a letter)
+    expect(nameBad(named('Service', '1web'))).toBe(true);
+    expect(nameBad(named('Service', 'web.v2'))).toBe(true);
+    expect(nameBad(named('Service', 'web-1'))).toBe(false);
+    // RBAC: ValidateRBACName, a path segment (system:aggregate-to-view is a real ClusterRole name)
+    expect(nameBad(named('ClusterRole', 'system:aggregate-to-view', 'rbac.authorization.k8s.io/v1', undefined))).toBe(false);
+    expect(nameBad(named('Role', 'a/b', 'rbac.authorization.k8s.io/v1'))).toBe(true);
+    expect(nameBad(named('RoleBinding', '..', 'rbac.authorization.k8s.io/v1'))).toBe(true);
+    // CronJob: at most 52 characters (ValidateCronJobCreate)
+    expect(nameBad(named('CronJob', 'a'.repeat(53), 'batch/v1'))).toBe(true);
+    expect(nameBad(named('CronJob', 'a'.repeat(52), 'batch/v1'))).toBe(false);
+  });
+
+  test('SCHEMA_NAME_INVALID: no name and no generateName; a generateName prefix may end in a dash', () => {
+    expect(codes(obj('ConfigMap', { namespace: 'team' }))).toEqual([['SCHEMA_NAME_INVALID', '/metadata/name']]);
+    expect(codes(obj('ConfigMap', { generateName: 'cfg-', namespace: 'team' }))).toEqual([]);
+    expect(codes(obj('ConfigMap', { generateName: 'Cfg-', namespace: 'team' }))).toEqual([
+      ['SCHEMA_NAME_INVALID', '/metadata/generateName'],
+    ]);
+  });
+
+  test('SCHEMA_LABEL_INVALID: label keys and values; valid qualified keys and empty values pass', () => {
+    const cm = obj('ConfigMap', {
+      name: 'a',
+      namespace: 'team',
+      labels: { 'app.kubernetes.io/name': 'web', empty: '', 'bad key!': 'x', tier: '-front', 'a/b/c': 'x', ['x'.repeat(64)]: 'y' },
+    });
+    expect(codes(cm)).toEqual([
+      ['SCHEMA_LABEL_INVALID', '/metadata/labels/bad key!'],
+      ['SCHEMA_LABEL_INVALID', '/metadata/labels/tier'],
+      ['SCHEMA_LABEL_INVALID', '/metadata/labels/a~1b~1c'],
+      ['SCHEMA_LABEL_INVALID', `/metadata/labels/${'x'.repeat(64)}`],
+    ]);
+  });
+
+  test('SCHEMA_ANNOTATION_INVALID: annotation keys (upper case allowed) and the 256 KiB total', () => {
+    const cm = (annotations: object) => obj('ConfigMap', { name: 'a', namespace: 'team', annotations });
+    expect(codes(cm({ 'Example.com/Owner': 'me', 'a/b/c': 'x' }))).toEqual([
+      ['SCHEMA_ANNOTATION_INVALID', '/metadata/annotations/a~1b~1c'],
+    ]);
+    // keys and values count in bytes, together
+    expect(codes(cm({ k: 'v'.repeat(256 * 1024 - 1) }))).toEqual([]);
+    expect(codes(cm({ k: 'v'.repeat(256 * 1024) }))).toEqual([['SCHEMA_ANNOTATION_INVALID', '/metadata/annotations']]);
+    expect(codes(cm({ k: 'é'.repeat(128 * 1024) }))).toEqual([['SCHEMA_ANNOTATION_INVALID', '/metadata/annotations']]);
+  });
+});
