@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { Document, isAlias, isCollection, isScalar, parseAllDocuments, visit } from 'yaml';
 
 /** Files synthesize writes into an outdir that are not manifests (see WRITTEN_LIST and REQUIREMENTS_FILE). */
 const OUTPUT_BOOKKEEPING = new Set(['.cluster-blueprints-written', 'requirements.jsonl']);
@@ -37,12 +37,76 @@ function kindOfStat(s: fs.Stats): string {
 }
 
 /**
+ * A file's text as kubectl reads it (cli-runtime's FileVisitor decodes with
+ * `unicode.BOMOverride(unicode.UTF8.NewDecoder())`): a UTF-8 byte order mark is
+ * dropped, a UTF-16 (LE or BE) one selects UTF-16. Bytes that are not UTF-8 are
+ * refused: kubectl would silently put U+FFFD in their place and apply content
+ * the file does not hold.
+ */
+function decodeText(bytes: Buffer): string | { invalid: string } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1))).swap16();
+    return new TextDecoder('utf-16le').decode(swapped) + (bytes.length % 2 ? '\ufffd' : '');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes); // drops a UTF-8 byte order mark
+  } catch {
+    // 0x0A never occurs inside a multi-byte UTF-8 sequence: the first line that does not decode holds the bad bytes.
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const stop = end < 0 ? bytes.length : end;
+      try {
+        fatal.decode(bytes.subarray(start, stop));
+      } catch {
+        break;
+      }
+      start = stop + 1;
+    }
+    return {
+      invalid: `line ${line} is not valid UTF-8; kubectl would apply U+FFFD in place of the bad bytes, not what the file holds — save the file as UTF-8 (binary data belongs base64-encoded in binaryData or a Secret's data)`,
+    };
+  }
+}
+
+/** The first alias of `doc` whose anchor is not set before it in the document (one pass, in document order). */
+function unresolvedAlias(doc: Document): string | undefined {
+  const anchors = new Set<string>();
+  let found: string | undefined;
+  visit(doc, (_key, node) => {
+    if (isAlias(node) && !anchors.has(node.source)) {
+      found = node.source;
+      return visit.BREAK;
+    }
+    if ((isScalar(node) || isCollection(node)) && node.anchor) anchors.add(node.anchor);
+    return undefined;
+  });
+  return found;
+}
+
+/** Why `doc.toJS` failed, in words: a real alias bomb, an alias with no anchor before it, or the parser's message. */
+function toJsFailure(doc: Document, e: Error, maxAliasCount: number): string {
+  const message = e.message.split('\n')[0];
+  // yaml's Alias.resolve: "Excessive alias count indicates a resource exhaustion attack"
+  if (/excessive alias count/i.test(message)) return `expands more than ${maxAliasCount} aliases (a YAML alias bomb); it was refused`;
+  // "Unresolved alias (…): name", or a merge key's "Merge sources must be maps or map aliases" when its alias resolves to nothing
+  const unresolved = unresolvedAlias(doc);
+  if (unresolved !== undefined)
+    return `alias *${unresolved} names no anchor set before it in this document (anchors do not reach across '---'); kubectl refuses it as an unknown anchor`;
+  return message;
+}
+
+/**
  * Reads `target`: one YAML file, or every `*.yaml`/`*.yml` under a directory
  * (recursively, in name order). Never blocks and never exhausts memory: special
  * files (FIFOs, devices, sockets, symlinks to them), symlinked directories and
  * oversized files are skipped with a per-file error, each file is opened
  * non-blocking and checked again on the open descriptor, and alias bombs are
- * refused. Broken YAML is a per-file error too; everything else is returned so
+ * refused. Text is decoded as kubectl decodes it (UTF-8, or UTF-16 after its
+ * byte order mark); bytes that are not UTF-8, broken YAML and aliases whose
+ * anchor is not in their own document are per-file errors too; everything else is returned so
  * the rest can be graded. `v1 List` documents are expanded into their items.
  */
 export function loadManifests(target: string, options: LoadOptions = {}): { objects: LoadedObject[]; errors: FileError[] } {
@@ -70,7 +134,9 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
       if (!st.isFile()) return errors.push({ file, rule: 'FILE_SKIPPED', message: `is ${kindOfStat(st)}; it was skipped` });
       if (st.size > maxBytes)
         return errors.push({ file, rule: 'FILE_SKIPPED', message: `is ${st.size} bytes, over the ${maxBytes}-byte limit; it was skipped` });
-      text = fs.readFileSync(fd, 'utf8');
+      const decoded = decodeText(fs.readFileSync(fd));
+      if (typeof decoded !== 'string') return errors.push({ file, rule: 'FILE_YAML_BROKEN', message: decoded.invalid });
+      text = decoded;
     } catch (e) {
       return errors.push({ file, rule: 'FILE_UNREADABLE', message: `cannot be read: ${(e as Error).message}` });
     } finally {
@@ -78,7 +144,8 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
     }
     let docs: ReturnType<typeof parseAllDocuments>;
     try {
-      docs = parseAllDocuments(text);
+      // merge: YAML 1.1 merge keys (`<<: *defaults`), which kubectl's parser (go-yaml) applies.
+      docs = parseAllDocuments(text, { merge: true });
     } catch (e) {
       return errors.push({ file, rule: 'FILE_YAML_BROKEN', message: `cannot be parsed: ${(e as Error).message.split('\n')[0]}` });
     }
@@ -91,14 +158,7 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
       try {
         object = doc.toJS({ maxAliasCount });
       } catch (e) {
-        const bomb = /alias/i.test((e as Error).message);
-        errors.push({
-          file,
-          rule: 'FILE_YAML_BROKEN',
-          message: bomb
-            ? `document ${i + 1}: expands more than ${maxAliasCount} aliases (a YAML alias bomb); it was refused`
-            : `document ${i + 1}: ${(e as Error).message.split('\n')[0]}`,
-        });
+        errors.push({ file, rule: 'FILE_YAML_BROKEN', message: `document ${i + 1}: ${toJsFailure(doc, e as Error, maxAliasCount)}` });
         continue;
       }
       if (object === null || object === undefined) continue;

@@ -213,4 +213,79 @@ describe('cluster-blueprints check grades a file as kubectl reads it', () => {
     expect(json(r).findings).toEqual([]);
     expect(r.code).toBe(0);
   });
+
+  test('FILE_YAML_BROKEN: bytes that are not UTF-8 are a per-file error naming the line (they were decoded to U+FFFD and graded clean)', async () => {
+    const bad = Buffer.concat([Buffer.from(configMap('a').replace('  a: b\n', '  a: "x')), Buffer.from([0xff, 0xfe]), Buffer.from('y"\n')]);
+    const r = await cli('check', file('latin1.yaml', bad), '--json');
+    expect(r.code).toBe(1);
+    expect(json(r).fileErrors).toEqual([
+      {
+        file: expect.stringContaining('latin1.yaml'),
+        rule: 'FILE_YAML_BROKEN',
+        message: expect.stringMatching(/^line 7 is not valid UTF-8/),
+      },
+    ]);
+    expect(json(r).objectCount).toBe(0);
+  });
+
+  test('the valid neighbours: UTF-8 text (with or without a byte order mark) and UTF-16 with its byte order mark, as kubectl decodes them', async () => {
+    const text = configMap('a').replace('  a: b\n', '  a: "héllo ✓"\n');
+    for (const bytes of [
+      Buffer.from(text),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]),
+    ]) {
+      const r = await cli('check', file('u.yaml', bytes), '--json');
+      expect([r.code, json(r).fileErrors, json(r).findings, json(r).objectCount]).toEqual([0, [], [], 1]);
+    }
+  });
+
+  test('YAML merge keys (<<: *anchor), which kubectl applies, are merged, not a false SCHEMA_INVALID', async () => {
+    const merged = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: a',
+      '  namespace: shop',
+      '  labels: &common {app: web, team: shop}',
+      '  annotations:',
+      '    <<: *common',
+      '    owner: me',
+      'data:',
+      '  <<: {x: "1"}',
+      '  y: "2"',
+      '',
+    ].join('\n');
+    const r = await cli('check', file('merge.yaml', merged), '--json');
+    expect([r.code, json(r).fileErrors, json(r).findings]).toEqual([0, [], []]);
+    // what was graded is the merged object: a bad value arriving through the merge is still found
+    const bad = merged.replace('{app: web, team: shop}', '{app: web, team: -shop}');
+    const b = await cli('check', file('merge.yaml', bad), '--json');
+    expect(json(b).findings.map((f: any) => [f.rule, f.pointer])).toEqual([['SCHEMA_LABEL_INVALID', '/metadata/labels/team']]);
+  });
+
+  test('an alias whose anchor is in another document is an unresolved alias (broken YAML), not an alias bomb', async () => {
+    const cross = `${configMap('a').replace('metadata:', 'metadata: &meta')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: *meta\n`;
+    const merged = `${configMap('a').replace('metadata:', 'metadata: &meta')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: *meta\n  name: b\n`;
+    for (const content of [cross, merged]) {
+      const r = await cli('check', file('cross.yaml', content), '--json');
+      expect(r.code).toBe(1);
+      expect(json(r).fileErrors).toEqual([
+        expect.objectContaining({ rule: 'FILE_YAML_BROKEN', message: expect.stringContaining('document 2: alias *meta names no anchor') }),
+      ]);
+      expect(json(r).fileErrors[0].message).not.toContain('alias bomb');
+      expect(json(r).objectCount).toBe(1); // the first document is still graded
+    }
+    // the real bomb keeps its message, merge keys included
+    const bomb = ['b0: &b0 {k: [x, x, x, x, x, x, x, x, x]}'];
+    for (let i = 1; i < 20; i++) bomb.push(`b${i}: &b${i} {p: {<<: *b${i - 1}}, q: {<<: *b${i - 1}}, r: {<<: *b${i - 1}}}`);
+    for (const p of [path.join(FIXTURES, 'alias-bomb.yaml'), file('merge-bomb.yaml', bomb.join('\n'))]) {
+      const r = await cli('check', p, '--json');
+      expect(r.code).toBe(1);
+      expect(json(r).fileErrors).toEqual([
+        expect.objectContaining({ rule: 'FILE_YAML_BROKEN', message: expect.stringContaining('alias bomb') }),
+      ]);
+    }
+  });
 });
