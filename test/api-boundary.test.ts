@@ -131,6 +131,12 @@ const INTERNAL = new Set([
   'nameIssue',
   'checkedName',
   'objectNameIssues',
+  // The API server's metadata rules for foreign objects (core/names, used by the schema check).
+  'isPathSegmentName',
+  'isAnnotationKey',
+  'objectNameRule',
+  'apiServerMetadataIssues',
+  'MetadataIssue',
   // Rules of derived names, volumes, keys and counts shared by constructs (core/names, config/volume, config/config-map, policy/pod-disruption-budget).
   'DERIVED_NAME_LIMITS',
   'derivedNameIssue',
