@@ -137,7 +137,8 @@ const INTERNAL = new Set([
   'objectNameRule',
   'apiServerMetadataIssues',
   'MetadataIssue',
-  // Rules of derived names, volumes, keys and counts shared by constructs (core/names, config/volume, config/config-map, policy/pod-disruption-budget).
+  // Rules of derived names, volumes, keys, counts and claim access modes shared by constructs (core/names, config/volume, config/config-map, policy/pod-disruption-budget, core/access-mode).
+  'accessModeIssues',
   'DERIVED_NAME_LIMITS',
   'derivedNameIssue',
   'dns1123LabelOf',

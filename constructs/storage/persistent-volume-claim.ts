@@ -8,7 +8,7 @@ import { NameRule, checkedName } from '../core/names';
 import { Cpu, Memory, Storage, StorageInput } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
 import { checkedNamespace } from '../namespace/namespace-name';
-import { AccessMode } from '../core/access-mode';
+import { AccessMode, accessModeIssues } from '../core/access-mode';
 import { StorageClass } from './storage-class';
 
 /** Props of a `PersistentVolumeClaim`. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims */
@@ -59,12 +59,14 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
     this.namespace = checkedNamespace(problems, props.namespace);
     const size = problems.attempt('size', () => Storage.of(props.size, { field: 'size' }));
     const modes = props.accessModes ?? [AccessMode.READ_WRITE_ONCE];
-    problems.check(modes.length === 0, {
+    problems.addAll(...accessModeIssues('accessModes', modes));
+    // core validation ValidatePersistentVolumeClaimSpec: the storage request must be greater than zero.
+    problems.check(size?.isZero === true, {
       code: 'CLAIM_INVALID',
-      field: 'accessModes',
-      value: [],
-      message: 'is empty',
-      fix: 'use e.g. [AccessMode.READ_WRITE_ONCE]',
+      field: 'size',
+      value: props.size,
+      message: 'is zero; the API server requires a storage request greater than zero',
+      fix: "request a real size such as '8Gi'",
     });
     problems.throwIfAny();
     this.size = size!;

@@ -4,7 +4,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import type { IServiceSpec, IVolumeMount } from 'kubernetes-models/v1';
 import { Construct } from 'constructs';
 import { BackupPolicy, BackupSchedule, backUpOnce } from '../backup/backup-schedule';
-import { AccessMode } from '../core/access-mode';
+import { AccessMode, accessModeIssues } from '../core/access-mode';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, IssueSink, Problems } from '../core/errors';
@@ -265,6 +265,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
       });
       claimNames.add(c.name);
       problems.addAll(absolutePathIssue('CLAIM_INVALID', `claims[${i}].mountPath`, c.mountPath, '/var/lib/data'));
+      if (c.accessModes !== undefined) problems.addAll(...accessModeIssues(`claims[${i}].accessModes`, c.accessModes));
       const storage = problems.attempt(`claims[${i}].size`, () => Storage.of(c.size, { field: `claims[${i}].size` }));
       if (storage) {
         problems.check(storage.isZero, {

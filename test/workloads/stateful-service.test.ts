@@ -142,6 +142,15 @@ describe('StatefulService', () => {
     expectCode(() => cassandra({ claims: [{ name: 'd', mountPath: '/a', size: 'lots' }] }), 'QUANTITY_INVALID');
   });
 
+  test('CLAIM_INVALID: claim access modes the API server refuses on the PVC (none, or ReadWriteOncePod with another)', () => {
+    const claim = (accessModes: AccessMode[]) => ({ claims: [{ name: 'd', mountPath: '/a', size: '1Gi', accessModes }] });
+    expect(expectCode(() => cassandra(claim([])), 'CLAIM_INVALID').field).toBe('claims[0].accessModes');
+    expect(expectCode(() => cassandra(claim([AccessMode.READ_WRITE_ONCE_POD, AccessMode.READ_WRITE_MANY])), 'CLAIM_INVALID').field).toBe(
+      'claims[0].accessModes',
+    );
+    expect(() => cassandra(claim([AccessMode.READ_WRITE_ONCE_POD]))).not.toThrow();
+  });
+
   test('NAME_INVALID: a name over 52 characters would make the pod label controller-revision-hash exceed 63', () => {
     const issue = expectCode(() => cassandra({ name: 'a'.repeat(53) }), 'NAME_INVALID');
     expect(issue.field).toBe('name');
