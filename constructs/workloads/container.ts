@@ -4,7 +4,7 @@ import { ConfigMap } from '../config/config-map';
 import { EnvValue } from '../config/env';
 import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
-import { IssueInput, Problems } from '../core/errors';
+import { BlueprintError, IssueInput, Problems } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
 import { checkArgs, checkShape, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
@@ -199,6 +199,15 @@ export class Probe {
           ? portNumOrNameIssue('PROBE_INVALID', `${field}.tcpSocket.port`, tcpSocket.port)
           : undefined;
     if (port) out.push(port);
+    // core validation validateExecAction: the command is required.
+    if (this.handler.exec && this.handler.exec.command?.length === 0)
+      out.push({
+        code: 'PROBE_INVALID',
+        field: `${field}.exec.command`,
+        value: [],
+        message: 'is empty; the API server requires a command',
+        fix: "give the command to run, e.g. ['pg_isready', '-q']",
+      });
     const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
     const counts = [
       ...positive.map((k) => integerIssue('PROBE_INVALID', `${field}.${k}`, t[k], { min: 1 }, 'use whole seconds or counts')),
@@ -237,6 +246,17 @@ export class Hook {
   }
   public static exec(command: readonly string[], expectedSeconds = 0): Hook {
     checkArgs('Hook.exec', ['command', command, is.list(is.string)], ['expectedSeconds', expectedSeconds, is.number]);
+    // core validation validateExecAction: the command is required.
+    if (command.length === 0)
+      throw new BlueprintError({
+        path: '',
+        construct: 'Hook.exec',
+        code: 'PROPS_INVALID',
+        field: 'command',
+        value: [],
+        message: 'is empty; the API server requires a command',
+        fix: "give the command to run, e.g. ['nginx', '-s', 'quit']",
+      });
     return new Hook({ exec: { command: [...command] } }, expectedSeconds);
   }
   public static http(path: string, port: string | number, expectedSeconds = 0): Hook {

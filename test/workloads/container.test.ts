@@ -78,3 +78,16 @@ describe('ports', () => {
     expect(() => web({ postStart: Hook.http('/warm', 'http') })()).not.toThrow();
   });
 });
+
+describe('exec handlers (validateExecAction: the command is required)', () => {
+  test('an exec probe without a command is PROBE_INVALID at its exec.command', () => {
+    expect(fields(worker({ liveness: Probe.exec([]) }), 'PROBE_INVALID')).toEqual(['container.liveness.exec.command']);
+    expect(() => worker({ liveness: Probe.exec(['true']) })()).not.toThrow();
+  });
+
+  test('an exec hook without a command is refused when it is made', () => {
+    const err = catchBlueprintError(() => Hook.exec([]));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([['PROPS_INVALID', 'command']]);
+    expect(() => web({ preStop: Hook.exec(['nginx', '-s', 'quit']) })()).not.toThrow();
+  });
+});
