@@ -59,8 +59,11 @@ export interface DeclaredSecret {
   readonly keys: readonly DeclaredSecretKey[];
 }
 
-/** A Go duration string (`1h`, `15m`, `90s`), as the operator parses it. */
-function goDuration(seconds: number): string {
+/** A Go duration string (`1h`, `15m`, `90s`, `1500ms`), as the operator parses it. */
+function goDuration(ms: number): string {
+  // Durations of a fraction of a second (Duration.millis) are whole milliseconds, not whole seconds.
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  const seconds = ms / 1000;
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
@@ -145,7 +148,7 @@ export class SecretDeclaration extends Construct {
       this.externalSecret = new ExternalSecret(this, 'Resource', {
         metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'secret' }) },
         spec: {
-          refreshInterval: goDuration(this.backend.refreshInterval!.toSeconds()),
+          refreshInterval: goDuration(this.backend.refreshInterval!.toMilliseconds({ integral: false })),
           secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: this.backend.store! },
           target: { name: this.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
           data: this.keys.map((k) => ({ secretKey: k, remoteRef: { key: this.remoteKey, property: k } })),

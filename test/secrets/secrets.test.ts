@@ -55,6 +55,15 @@ describe('SecretDeclaration', () => {
     expect(JSON.stringify(objects)).not.toMatch(/stringData|"data":\{/);
   });
 
+  test('a refresh interval of a fraction of a second renders as milliseconds (a Go duration), not a thrown Error', () => {
+    const { app, team } = setup(SecretBackend.externalSecrets({ store: 'vault', refreshInterval: Duration.millis(1500) }));
+    new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'] });
+    expect(find(render(app), 'ExternalSecret', 'db').spec.refreshInterval).toBe('1500ms');
+    const whole = setup(SecretBackend.externalSecrets({ store: 'vault', refreshInterval: Duration.seconds(90) }));
+    new SecretDeclaration(whole.team, 'db', { namespace: whole.team, keys: ['password'] });
+    expect(find(render(whole.app), 'ExternalSecret', 'db').spec.refreshInterval).toBe('90s');
+  });
+
   test('the deploy-tool backend renders nothing; secretDeclarations lists every declaration with its config keys', () => {
     const { app, team } = setup(SecretBackend.deployTool());
     new SecretDeclaration(team, 'b', { namespace: team, keys: ['api-token'] });
