@@ -32,7 +32,11 @@ export enum IngressPathType {
 
 /** One path. */
 export interface Route {
-  /** Path, e.g. `/user` (absolute). */
+  /**
+   * Path, e.g. `/user` (absolute). Under ingress-nginx (class `nginx`) an Exact or
+   * Prefix path has only letters, digits, `.`, `_`, `-` and `/` (its admission
+   * webhook refuses others); a regular expression needs ImplementationSpecific.
+   */
   readonly path: string;
   readonly backend: IRoutable;
   /** Service port name. @default - the backend's first port */
@@ -135,12 +139,21 @@ function hostProblem(host: string): string | undefined {
   return undefined;
 }
 
-/** Why `path` is refused for `type`, or undefined (the API server's rules, plus no whitespace). */
-function pathProblem(path: string, type: IngressPathType): string | undefined {
+/** The class of ingress-nginx, whose admission webhook also judges the paths. */
+const NGINX_CLASS = 'nginx';
+
+/**
+ * Why `path` is refused for `type`, or undefined (the API server's rules, plus no whitespace;
+ * with `nginx`, also ingress-nginx's admission webhook: strict-validate-path-type, on by default
+ * since controller v1.12, allows only `(?i)^/[[:alnum:]._\-/]*$` for Exact and Prefix).
+ */
+function pathProblem(path: string, type: IngressPathType, nginx: boolean): string | undefined {
   if (!path.startsWith('/')) return "must start with '/'";
   if (/\s/.test(path) || [...path].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\x7f'))
     return 'contains whitespace or control characters';
   if (type === IngressPathType.IMPLEMENTATION_SPECIFIC) return undefined;
+  if (nginx && !/^\/[A-Za-z0-9._\-/]*$/.test(path))
+    return `has characters other than letters, digits, '.', '_', '-' and '/', which ingress-nginx's admission webhook refuses with pathType ${type}`;
   const seq = ['//', '/./', '/../', '%2f', '%2F'].find((x) => path.includes(x));
   if (seq) return `must not contain '${seq}' with pathType ${type}`;
   const end = ['/..', '/.'].find((x) => path.endsWith(x));
@@ -168,6 +181,8 @@ export class IngressRoutes extends Construct {
   public readonly certificate?: ApiObject;
   private readonly routes: Route[] = [];
   private readonly controller: Peer;
+  /** Whether ingress-nginx serves the Ingress (and its webhook judges the paths). */
+  private readonly nginx: boolean;
 
   constructor(scope: Construct, id: string, props: IngressRoutesProps) {
     const problems = enter(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
@@ -266,6 +281,7 @@ export class IngressRoutes extends Construct {
       },
     });
     this.controller = Peer.ingressController(props.controllerNamespace ?? 'ingress-nginx');
+    this.nginx = (props.ingressClassName ?? NGINX_CLASS) === NGINX_CLASS;
     for (const r of props.routes ?? []) this.addRoute(r);
     addCheck(this, 'IngressRoutes', () => this.checkRoutes());
   }
@@ -277,13 +293,13 @@ export class IngressRoutes extends Construct {
     if (!checkShape(problems, r, ROUTE_SHAPE, f)) problems.throwIfAny();
     const host = r.host ?? this.host;
     const type = r.pathType ?? IngressPathType.PREFIX;
-    const why = pathProblem(r.path, type);
+    const why = pathProblem(r.path, type, this.nginx);
     problems.check(why !== undefined, {
       code: 'INGRESS_INVALID',
       field: `${f}.path`,
       value: r.path,
       message: why!,
-      fix: "use e.g. '/user'",
+      fix: "use e.g. '/user'; a regular expression needs pathType IngressPathType.IMPLEMENTATION_SPECIFIC",
     });
     problems.addAll(credentialIssue(`${f}.path`, r.path));
     problems.check(r.host !== undefined && !this.hosts.includes(r.host), {

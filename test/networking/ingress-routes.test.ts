@@ -199,6 +199,28 @@ describe('IngressRoutes paths', () => {
     expect(expectCode(() => i.addRoute({ path, pathType, backend: web }), 'INGRESS_INVALID').field).toBe('routes[0].path');
   });
 
+  test.each([
+    ['/api/(.*)', IngressPathType.PREFIX],
+    ['/users/[0-9]+', IngressPathType.EXACT],
+    ['/~user', IngressPathType.PREFIX],
+    ['/a%20b', IngressPathType.PREFIX],
+  ])("'INGRESS_INVALID': path %s with %s under ingress-nginx (its webhook's strict-validate-path-type)", (path, pathType) => {
+    const { chart, web } = setup();
+    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
+    const issue = expectCode(() => i.addRoute({ path, pathType, backend: web }), 'INGRESS_INVALID');
+    expect(issue.field).toBe('routes[0].path');
+    expect(issue.message).toContain('ingress-nginx');
+  });
+
+  test("ingress-nginx's path characters: letters, digits, '.', '_', '-', '/' pass; another class is not held to them", () => {
+    const { chart, web } = setup();
+    const nginx = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
+    expect(() => nginx.addRoute({ path: '/API/v1.2/a_b-c/', backend: web })).not.toThrow();
+    expect(() => nginx.addRoute({ path: '/api/(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, backend: web })).not.toThrow();
+    const other = new IngressRoutes(chart, 'j', { namespace: 'shop', host: 'shop.example.com', ingressClassName: 'traefik' });
+    expect(() => other.addRoute({ path: '/~user', backend: web })).not.toThrow();
+  });
+
   test('ImplementationSpecific admits what Exact and Prefix refuse (a regular expression)', () => {
     const { chart, web } = setup();
     const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
