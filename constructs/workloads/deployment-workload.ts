@@ -11,6 +11,7 @@ import {
   ResolvedAutoscaling,
   ScalingPolicy,
   ScalingRules,
+  ScalingSelectPolicy,
   createAutoscaler,
   resolveAutoscaling,
 } from '../policy/autoscaling';
@@ -36,10 +37,16 @@ export interface DeploymentWorkloadProps extends WorkloadProps {
   readonly release?: Release;
 }
 
+// autoscaling validation validateScalingRules/validateScalingPolicy: the select policy and policy type are enums.
 const SCALING_RULES = is.props<ScalingRules>({
   stabilizationWindow: is.instance(Duration),
-  policies: is.list(is.props<ScalingPolicy>({ type: is.string, value: is.number, period: is.instance(Duration) })),
-  selectPolicy: is.string,
+  policies: is.list(
+    is.props<ScalingPolicy>(
+      { type: is.oneOf(['Pods', 'Percent'], 'ScalingPolicy type'), value: is.number, period: is.instance(Duration) },
+      ['type', 'value', 'period'],
+    ),
+  ),
+  selectPolicy: is.oneOf(Object.values(ScalingSelectPolicy), 'ScalingSelectPolicy'),
 });
 
 /** The shape of `DeploymentWorkloadProps`. */

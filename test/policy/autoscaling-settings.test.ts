@@ -58,6 +58,32 @@ describe('HPA on custom and external metrics, with behavior', () => {
   });
 
   test.each([
+    [
+      'a lower-case policy type',
+      { scaleUp: { policies: [{ type: 'pods', value: 1, period: Duration.seconds(60) }] } },
+      'scaleUp.policies[0].type',
+    ],
+    ['a policy without a period', { scaleDown: { policies: [{ type: 'Percent', value: 10 }] } }, 'scaleDown.policies[0].period'],
+    ['an unknown select policy', { scaleDown: { selectPolicy: 'max' } }, 'scaleDown.selectPolicy'],
+  ])('PROPS_INVALID (untyped input; validateScalingRules takes only the enums): %s', (_what, behavior, field) => {
+    const issue = expectCode(() => teamWebService('api', { autoscaling: { maxReplicas: 4, behavior: behavior as any } }), 'PROPS_INVALID');
+    expect(issue.field).toBe(`autoscaling.behavior.${field}`);
+  });
+
+  test('every select policy and both policy types are accepted', () => {
+    for (const selectPolicy of Object.values(ScalingSelectPolicy))
+      for (const type of ['Pods', 'Percent'] as const)
+        expect(() =>
+          teamWebService('api', {
+            autoscaling: {
+              maxReplicas: 4,
+              behavior: { scaleUp: { selectPolicy, policies: [{ type, value: 2, period: Duration.seconds(60) }] } },
+            },
+          }),
+        ).not.toThrow();
+  });
+
+  test.each([
     ['an Object metric without a name', HpaMetric.object({ apiVersion: 'v1', kind: 'Service', name: '' }, 'rps', { value: '1' })],
     ['no target', HpaMetric.external('queue', {})],
     ['a negative target', HpaMetric.pods('rps', '-5')],
