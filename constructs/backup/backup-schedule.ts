@@ -8,6 +8,7 @@ import { TeamNamespace } from '../namespace/team-namespace';
 import { namespaceName } from '../namespace/namespace-name';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
 import { enter, is } from '../core/shape';
+import { secondsOf } from '../core/duration';
 
 /** How a data holder is backed up: what `StatefulService.backUp()` takes. */
 export interface BackupPolicy {
@@ -109,7 +110,7 @@ export class BackupSchedule extends Construct {
         fix: 'list each namespace once',
       });
     });
-    const ms = props.retention?.toMilliseconds() ?? DEFAULTS.retentionHours * 3_600_000;
+    const ms = (props.retention ? secondsOf(props.retention) * 1000 : undefined) ?? DEFAULTS.retentionHours * 3_600_000;
     this.retentionMinutes = ms / 60_000;
     problems.check(!Number.isSafeInteger(this.retentionMinutes) || this.retentionMinutes < 60, {
       code: 'BACKUP_RETENTION_INVALID',

@@ -6,6 +6,7 @@ import { IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import type { INetworkEndpoint, Peer } from '../networking/network-intent';
 import { enter, is } from '../core/shape';
+import { secondsOf } from '../core/duration';
 
 /**
  * The label every monitor this library makes carries, and that the Monitoring
@@ -79,7 +80,7 @@ export function metricsIssues(options: MetricsOptions): IssueInput[] {
       fix: "use e.g. '/metrics'",
     });
   if (options.interval !== undefined) {
-    const s = options.interval.toMilliseconds() / 1000;
+    const s = secondsOf(options.interval);
     if (!Number.isSafeInteger(s) || s < 1)
       out.push({
         code: 'METRICS_INVALID',

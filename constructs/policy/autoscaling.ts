@@ -5,6 +5,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/Horizo
 import { IssueInput } from '../core/errors';
 import { modelObject } from '../core/model-object';
 import { isLabelKey, isLabelValue } from '../core/names';
+import { secondsOf } from '../core/duration';
 
 const QUANTITY = /^\+?(\d+(\.\d*)?|\.\d+)(m|[kMGTPE]i?|[eE]\d+)?$/;
 
@@ -147,7 +148,7 @@ const BOUNDS = { windowSeconds: 3600, periodSeconds: 1800 } as const;
 
 function behaviorIssues(p: AutoscalingProps): IssueInput[] {
   const out: IssueInput[] = [];
-  const seconds = (d: Duration) => d.toMilliseconds() / 1000;
+  const seconds = secondsOf;
   const window = (field: string, d: Duration | undefined) => {
     if (d === undefined) return;
     const v = seconds(d);
@@ -241,8 +242,8 @@ export function resolveAutoscaling(p: AutoscalingProps): { resolved: ResolvedAut
       maxReplicas: p.maxReplicas,
       cpuUtilization: cpu,
       memoryUtilization: p.memoryUtilization,
-      scaleUpStabilizationSeconds: Math.ceil((p.scaleUpStabilization?.toMilliseconds() ?? 0) / 1000),
-      scaleDownStabilizationSeconds: Math.ceil((p.scaleDownStabilization?.toMilliseconds() ?? 300_000) / 1000),
+      scaleUpStabilizationSeconds: Math.ceil(p.scaleUpStabilization ? secondsOf(p.scaleUpStabilization) : 0),
+      scaleDownStabilizationSeconds: Math.ceil(p.scaleDownStabilization ? secondsOf(p.scaleDownStabilization) : 300),
       metrics: p.metrics ?? [],
       behavior: p.behavior ?? {},
     },
@@ -295,10 +296,10 @@ export function createAutoscaler(
 
 function rulesToJson(rules: ScalingRules | undefined, windowSeconds: number, defaults: IHPAScalingPolicy[]): IHPAScalingRules {
   return {
-    stabilizationWindowSeconds: rules?.stabilizationWindow ? rules.stabilizationWindow.toMilliseconds() / 1000 : windowSeconds,
+    stabilizationWindowSeconds: rules?.stabilizationWindow ? secondsOf(rules.stabilizationWindow) : windowSeconds,
     selectPolicy: rules?.selectPolicy ?? ScalingSelectPolicy.MAX,
     policies: rules?.policies?.length
-      ? rules.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: p.period.toMilliseconds() / 1000 }))
+      ? rules.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: secondsOf(p.period) }))
       : defaults,
   };
 }

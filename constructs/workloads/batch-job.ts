@@ -8,6 +8,7 @@ import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
+import { secondsOf } from '../core/duration';
 
 /** Restart policy of job pods (`Always` is not allowed for jobs). */
 export enum JobRestartPolicy {
@@ -142,7 +143,7 @@ function jobSpec(
   pattern.issues().forEach((i) => problems.add(i));
   const backoffLimit = props.backoffLimit ?? 3;
   problems.addAll(integerIssue('JOB_INVALID', 'backoffLimit', backoffLimit, { min: 0 }, 'use e.g. 3'));
-  const seconds = (d: Duration | undefined) => (d === undefined ? undefined : Math.ceil(d.toMilliseconds() / 1000));
+  const seconds = (d: Duration | undefined) => (d === undefined ? undefined : Math.ceil(secondsOf(d)));
   const deadline = seconds(props.activeDeadline);
   problems.check(deadline !== undefined && deadline < 1, {
     code: 'JOB_INVALID',

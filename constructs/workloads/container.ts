@@ -14,6 +14,7 @@ import { NamedPort, portNameIssue, portNumOrNameIssue, portNumberIssue } from '.
 import { COMPUTE_SHAPE, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
+import { secondsOf } from '../core/duration';
 
 /**
  * Local ephemeral storage of a container whose resources name none: room for
@@ -241,7 +242,7 @@ export class Hook {
   /** Waits, so endpoints and load balancers stop sending traffic before SIGTERM. Uses the image's `sleep`. */
   public static sleep(duration: Duration): Hook {
     checkArgs('Hook.sleep', ['duration', duration, is.instance(Duration)]);
-    const seconds = Math.ceil(duration.toMilliseconds() / 1000);
+    const seconds = Math.ceil(secondsOf(duration));
     return new Hook({ exec: { command: ['sleep', String(seconds)] } }, seconds);
   }
   public static exec(command: readonly string[], expectedSeconds = 0): Hook {

@@ -8,6 +8,7 @@ import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { JOB_SHAPE, JobProps, JobWorkload } from './batch-job';
 import { cronScheduleIssue, timeZoneError } from './cron-schedule';
+import { secondsOf } from '../core/duration';
 
 /** What happens when a run is due while the previous one still runs. */
 export enum ConcurrencyPolicy {
@@ -57,7 +58,7 @@ export class ScheduledJob extends JobWorkload {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id, entered(scope, id, props, 'ScheduledJob', SCHEDULED_JOB_SHAPE), 'ScheduledJob', 'cron');
-    const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
+    const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(secondsOf(props.startingDeadline));
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     const spec = this.jobSpec(props);
     this.cronJob = modelObject(
@@ -98,7 +99,7 @@ export class ScheduledJob extends JobWorkload {
     }
     for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const)
       problems.addAll(integerIssue('JOB_INVALID', f, props[f], { min: 0 }, 'keep a few for debugging, e.g. 3'));
-    const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(props.startingDeadline.toMilliseconds() / 1000);
+    const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(secondsOf(props.startingDeadline));
     problems.check(deadline !== undefined && deadline < 10, {
       code: 'JOB_INVALID',
       field: 'startingDeadline',

@@ -45,6 +45,7 @@ import {
   containerToJson,
   resolveContainer,
 } from './container';
+import { secondsOf } from '../core/duration';
 
 /** Props every workload shares; the main container's props sit at the top level. */
 export interface WorkloadProps extends ContainerProps {
@@ -201,7 +202,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       component: props.component ?? component,
       ...(props.version ? { version: props.version } : {}),
     });
-    const grace = props.terminationGracePeriod ? props.terminationGracePeriod.toMilliseconds() / 1000 : DEFAULTS.grace;
+    const grace = props.terminationGracePeriod ? secondsOf(props.terminationGracePeriod) : DEFAULTS.grace;
     problems.check(!Number.isSafeInteger(grace) || grace < 0, {
       code: 'GRACE_INVALID',
       field: 'terminationGracePeriod',
@@ -885,7 +886,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       const field = i === 0 ? 'container' : `containers.${c.name}`;
       if (i < this.containers.length) out.push(...this.probeIssues(c, field));
       const preStop = c.props.preStop?.seconds ?? 0;
-      const drain = (this.props.drainTime?.toMilliseconds() ?? 0) / 1000;
+      const drain = this.props.drainTime ? secondsOf(this.props.drainTime) : 0;
       if (preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {
         out.push({
           code: 'PRESTOP_EXCEEDS_GRACE',

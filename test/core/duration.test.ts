@@ -1,0 +1,44 @@
+import { Duration } from 'cdk8s';
+import { Hook, QuotaPreset, ScheduledJob, WebService, Worker } from '../../constructs';
+import { secondsOf } from '../../constructs/core/duration';
+import { expectCode, find, render, teamChart } from '../helpers';
+
+const image = 'ghcr.io/acme/app:1.0.0';
+const half = Duration.millis(0.5);
+
+describe('durations', () => {
+  test('secondsOf is fractional where cdk8s would throw a plain Error', () => {
+    expect(() => half.toMilliseconds()).toThrow();
+    expect(secondsOf(half)).toBe(0.0005);
+    expect(secondsOf(Duration.minutes(2))).toBe(120);
+  });
+
+  test('a fraction of a millisecond is a typed issue where whole seconds are required, never a plain Error', () => {
+    const { chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+    expect(
+      expectCode(() => new Worker(chart, 'grace', { namespace: team, image, terminationGracePeriod: half }), 'GRACE_INVALID').field,
+    ).toBe('terminationGracePeriod');
+    expectCode(
+      () =>
+        new WebService(chart, 'hpa', {
+          namespace: team,
+          image,
+          ports: [{ name: 'http', port: 8080 }],
+          autoscaling: { maxReplicas: 3, scaleUpStabilization: half },
+        }),
+      'HPA_BEHAVIOR_INVALID',
+    );
+    expectCode(
+      () => new ScheduledJob(chart, 'cron', { namespace: team, image, schedule: '0 * * * *', startingDeadline: half }),
+      'JOB_INVALID',
+    );
+  });
+
+  test('where the API takes whole seconds and rounding up is safe, a fraction rounds up (a preStop sleep of 0.5 ms sleeps 1 s)', () => {
+    const { app, chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+    new Worker(chart, 'w', { namespace: team, image, replicas: 1, preStop: Hook.sleep(half) });
+    let objects: any[] = [];
+    expect(() => (objects = render(app))).not.toThrow();
+    expect(find(objects, 'Deployment', 'w').spec.template.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '1']);
+  });
+});
