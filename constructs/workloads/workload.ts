@@ -191,7 +191,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       code: 'QOS_MISMATCH',
       field: 'qos',
       value: this.qos,
-      message: `is BestEffort, but namespace ${this.namespace}'s LimitRange gives every container CPU and memory defaults, so the pods would run Burstable`,
+      message: `is BestEffort, but namespace ${this.namespace}'s LimitRange gives every container CPU or memory defaults, so the pods would run Burstable`,
       fix: 'choose Qos.BURSTABLE (the default), or a namespace without container defaults',
     });
     problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
