@@ -11,6 +11,7 @@ import { NameRule, checkedName, isDns1123Subdomain } from '../core/names';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
 import { ipFamily, unusableAddressReason } from './ip-address';
 import { servicePortIssues } from './service-ports';
+import { portNumberIssue } from '../core/ports';
 
 /** A port of an external service. */
 export interface ExternalPort {
@@ -100,17 +101,9 @@ export class ExternalService extends Construct {
     // The ports become the Service's (and the EndpointSlices'): held to the API server's rules for them.
     const rendered = props.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? Protocol.TCP }));
     problems.addAll(...servicePortIssues('EXTERNAL_PORT_INVALID', rendered, (i, key) => `ports[${i}].${key}`));
-    for (const [i, p] of props.ports.entries()) {
-      const v = p.targetPort;
-      if (v !== undefined && (!Number.isSafeInteger(v) || v < 1 || v > 65535))
-        problems.add({
-          code: 'EXTERNAL_PORT_INVALID',
-          field: `ports[${i}].targetPort`,
-          value: v,
-          message: 'must be 1–65535',
-          fix: 'use a real port number',
-        });
-    }
+    for (const [i, p] of props.ports.entries())
+      if (p.targetPort !== undefined)
+        problems.addAll(portNumberIssue('EXTERNAL_PORT_INVALID', `ports[${i}].targetPort`, p.targetPort, 'use a real port number'));
     const labels = componentLabels({ name: this.name, component: 'external-service' });
     const metadata = { name: this.name, namespace: this.namespace, labels };
     let spec: IServiceSpec;

@@ -1,5 +1,6 @@
 import { IssueInput } from '../core/errors';
 import { isDns1123Label } from '../core/names';
+import { portNumberIssue } from '../core/ports';
 
 /** A Service port as the library renders it. */
 export interface RenderedServicePort {
@@ -54,8 +55,8 @@ export function servicePortIssues(
           fix: 'give each port its own name',
         });
       if (p.name !== '' && !names.has(p.name)) names.set(p.name, i);
-      if (!Number.isSafeInteger(p.port) || p.port < 1 || p.port > 65535)
-        out.push({ code, field: fieldOf(i, 'port'), value: p.port, message: 'must be 1–65535', fix: 'use a real port number' });
+      const number = portNumberIssue(code, fieldOf(i, 'port'), p.port, 'use a real port number');
+      if (number) out.push(number);
     }
     const pair = `${p.port}/${p.protocol}`;
     const first = pairs.get(pair);
