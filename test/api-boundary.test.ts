@@ -134,6 +134,7 @@ const INTERNAL = new Set([
   // The API server's metadata rules for foreign objects (core/names, used by the schema check).
   'isPathSegmentName',
   'isAnnotationKey',
+  'ANNOTATIONS_MAX_BYTES',
   'objectNameRule',
   'apiServerMetadataIssues',
   'MetadataIssue',

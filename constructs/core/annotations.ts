@@ -1,5 +1,5 @@
 import { IssueInput } from './errors';
-import { isLabelKey } from './names';
+import { ANNOTATIONS_MAX_BYTES, isAnnotationKey } from './names';
 import { credentialIn } from './secret-patterns';
 
 /*
@@ -10,9 +10,6 @@ import { credentialIn } from './secret-patterns';
  * object).
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/#syntax-and-character-set
  */
-
-/** The API server's limit on the total size of an object's annotations. */
-export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
 const SECRET_VALUES: readonly [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
@@ -42,7 +39,7 @@ export function annotationIssues(field: string, annotations: Readonly<Record<str
   let bytes = 0;
   for (const [key, value] of Object.entries(annotations ?? {})) {
     bytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
-    if (!isLabelKey(key))
+    if (!isAnnotationKey(key))
       out.push({
         code: 'ANNOTATION_INVALID',
         field: `${field}.${key}`,
@@ -70,12 +67,12 @@ export function annotationIssues(field: string, annotations: Readonly<Record<str
         fix: 'keep the value in a Secret (SecretRef) and annotate with its name, or let the controller read it from there',
       });
   }
-  if (bytes > MAX_ANNOTATIONS_BYTES)
+  if (bytes > ANNOTATIONS_MAX_BYTES)
     out.push({
       code: 'ANNOTATION_INVALID',
       field,
       value: `${bytes} bytes`,
-      message: `is larger than the ${MAX_ANNOTATIONS_BYTES} bytes the API server accepts for all of an object's annotations`,
+      message: `is larger than the ${ANNOTATIONS_MAX_BYTES} bytes the API server accepts for all of an object's annotations`,
       fix: 'move large content into a ConfigMap',
     });
   return out;

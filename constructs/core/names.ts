@@ -264,7 +264,7 @@ export function isAnnotationKey(s: string): boolean {
 }
 
 /** apimachinery `TotalAnnotationSizeLimitB`: the bytes of all annotation keys and values together. */
-const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
 interface ObjectNameRule {
   readonly rule: string;

@@ -83,6 +83,8 @@ describe('imagePullSecrets and pod annotations', () => {
       () => new Worker(chart, 'b', { namespace: team, image: 'a:1', podAnnotations: { 'example.com/blob': 'x'.repeat(300_000) } }),
       'ANNOTATION_INVALID',
     );
+    // ValidateAnnotations lower-cases the key first: an upper-case prefix is a valid annotation key.
+    expect(() => new Worker(chart, 'c', { namespace: team, image: 'a:1', podAnnotations: { 'Example.com/Team': 'x' } })).not.toThrow();
   });
 
   test.each([
