@@ -182,6 +182,7 @@ const INTERNAL = new Set([
   'stampOwners',
   'timeZoneError',
   'unusableAddressReason',
+  'isCidr',
   'withChecksAlreadyRun',
 ]);
 

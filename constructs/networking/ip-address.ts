@@ -1,7 +1,7 @@
 import { isIP } from 'net';
 
 /*
- * Address checks for ExternalService. Node's `net.isIP` does the parsing; the
+ * Address checks for ExternalService, NetworkPolicy ipBlocks and Service source ranges. Node's `net.isIP` does the parsing; the
  * range rules below are the few lines no library we depend on offers.
  */
 
@@ -27,4 +27,11 @@ export function unusableAddressReason(address: string): string | undefined {
 
 export function ipFamily(address: string): 'IPv4' | 'IPv6' {
   return isIP(address) === 6 ? 'IPv6' : 'IPv4';
+}
+
+/** A CIDR block as Go's net.ParseCIDR reads it (NetworkPolicy ipBlock, loadBalancerSourceRanges): an address and a prefix length within its family. */
+export function isCidr(s: string): boolean {
+  const [address, prefix, ...rest] = s.split('/');
+  const family = isIP(address ?? '');
+  return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(prefix ?? '') && Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -7,6 +7,7 @@ import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
 import { portNumOrNameIssue } from '../core/ports';
+import { isCidr } from './ip-address';
 import { checkArgs, is } from '../core/shape';
 
 /** Transport protocols. */
@@ -124,16 +125,19 @@ export class Peer {
   public static cidr(cidr: string, ports: readonly NetworkPort[] = [], except: readonly string[] = []): Peer {
     checkArgs('Peer.cidr', ['cidr', cidr, is.string], ['ports', ports, PORTS_SHAPE], ['except', except, is.list(is.string)]);
     checkPorts('Peer.cidr', '', 'ports', ports);
-    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr)) {
-      throw new BlueprintError({
-        code: 'INTENT_INVALID',
-        path: '',
-        field: 'cidr',
-        value: cidr,
-        message: 'is not a CIDR block',
-        fix: "use e.g. '10.20.0.0/16' or '203.0.113.7/32'",
-      });
-    }
+    // networking validation ValidateIPBlock: the block and every exception parse as CIDRs.
+    const bad = [['cidr', cidr] as const, ...except.map((e, i) => [`except[${i}]`, e] as const)].filter(([, c]) => !isCidr(c));
+    if (bad.length)
+      throw new BlueprintError(
+        bad.map(([field, value]) => ({
+          code: 'INTENT_INVALID',
+          path: '',
+          field,
+          value,
+          message: 'is not a CIDR block',
+          fix: "use e.g. '10.20.0.0/16' or '203.0.113.7/32'",
+        })),
+      );
     return new Peer(
       `cidr-${cidr.replace(/[^0-9a-f]+/gi, '-').replace(/-+$/, '')}`,
       { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } },

@@ -5,7 +5,7 @@ import { IssueSink } from '../core/errors';
 import { modelObject } from '../core/model-object';
 import { NamedPort } from '../core/ports';
 import { NameRule, nameIssue } from '../core/names';
-import { isIP } from 'net';
+import { isCidr } from '../networking/ip-address';
 import { annotationIssues } from '../core/annotations';
 import { Peer, Protocol } from '../networking/network-intent';
 import { servicePortIssues } from '../networking/service-ports';
@@ -212,10 +212,4 @@ export class WebService extends DeploymentWorkload {
       preStop: 'preStop' in props ? props.preStop : Hook.sleep(Duration.seconds(DEFAULTS.preStopSeconds)),
     };
   }
-}
-
-function isCidr(s: string): boolean {
-  const [address, prefix, ...rest] = s.split('/');
-  const family = isIP(address ?? '');
-  return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(prefix ?? '') && Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -27,8 +27,17 @@ describe('network intent ports (INTENT_INVALID, networking ValidateNetworkPolicy
       () => Peer.cidr('10.0.0.0/8', [{ port: 53, protocol: 'tcp' as Protocol }]),
       'ports[0].protocol',
     ],
+    ['Peer.cidr: a prefix longer than the address (ValidateIPBlock)', () => Peer.cidr('10.0.0.0/33'), 'cidr'],
+    ['Peer.cidr: an address out of range', () => Peer.cidr('999.1.1.1/8'), 'cidr'],
+    ['Peer.cidr: an exception that is no CIDR', () => Peer.cidr('10.0.0.0/8', [], ['10.1.0.0']), 'except[0]'],
+    ['Peer.kubeApiServer: a prefix above 128', () => Peer.kubeApiServer('fd00::/129'), 'cidr'],
   ])('%s', (_what, fn, field) => {
     expect(expectCode(fn, 'INTENT_INVALID').field).toBe(field);
+  });
+
+  test('valid blocks, IPv4 and IPv6, with exceptions, are accepted', () => {
+    expect(Peer.cidr('10.0.0.0/8', [], ['10.1.0.0/16']).spec).toEqual({ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } });
+    expect(Peer.kubeApiServer('fd00::/64').spec).toEqual({ ipBlock: { cidr: 'fd00::/64' } });
   });
 
   test('allowTo and allowFrom: ports given to the intent are checked, on the workload', () => {
