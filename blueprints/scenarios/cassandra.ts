@@ -16,9 +16,6 @@ export interface CassandraProps {
   readonly image?: string;
 }
 
-/** The image's `cassandra` user (uid and gid 999): it owns /etc/cassandra and the data directories. */
-const CASSANDRA_UID = 999;
-
 /** The shape of the props (checked at entry). */
 const CASSANDRA_SHAPE = is.props<CassandraProps>(
   {
@@ -39,8 +36,13 @@ const CASSANDRA_SHAPE = is.props<CassandraProps>(
  * entrypoint rewrites `/etc/cassandra/cassandra.yaml` in place (`sed -i`, under
  * `set -e`), so the configuration directory must be writable and keep the
  * image's files: an init container copies it into a scratch volume mounted over
- * it. It runs as the image's `cassandra` user (the entrypoint only switches user
- * when started as root). On SIGTERM Cassandra drains through its shutdown hook
+ * it. It runs as the workloads' default uid and gid 10001, not the image's
+ * `cassandra` user (999, which kube-score's low-id check flags): the Dockerfile
+ * makes the configuration, data and log directories writable by any user
+ * (`chmod 1777`, `chmod -R a+rwX` on the configuration), the entrypoint only
+ * switches user when started as root, and fsGroup 10001 makes the claim
+ * writable (on a volume written before as 999, the kubelet re-groups it to
+ * 10001 at the first mount). On SIGTERM Cassandra drains through its shutdown hook
  * (flushes memtables), which takes longer than 30 s on a loaded node. It
  * serves CQL on 9042 and gossip on 7000; JMX (7199) listens on localhost only
  * and 7001 is legacy SSL gossip, so neither is published. It needs no added
@@ -72,7 +74,6 @@ export class Cassandra extends Construct {
         { name: 'intra-node', port: 7000 },
         { name: 'cql', port: 9042 },
       ],
-      runAsUser: CASSANDRA_UID,
       terminationGracePeriod: Duration.minutes(3),
       drainTime: Duration.minutes(2),
       resources: { limits: { cpu: '500m', memory: '1Gi' } },

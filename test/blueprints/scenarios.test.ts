@@ -179,7 +179,8 @@ describe('Cassandra', () => {
     expect(copy.command).toEqual(['cp', '-a', '/etc/cassandra/.', '/config/']);
     expect(container(sts).volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/cassandra' });
     expect(pod.volumes.find((v: any) => v.name === 'config').emptyDir).toEqual({ sizeLimit: '16Mi' });
-    expect(pod.securityContext.runAsUser).toBe(999);
+    // Not the image's user (999): the Dockerfile makes its directories writable by any uid (chmod 1777, a+rwX).
+    expect(pod.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
     expect(pod.terminationGracePeriodSeconds).toBe(180);
     expect(container(sts).ports.map((p: any) => p.containerPort)).toEqual([7000, 9042]);
     expect(find(objects, 'Service', 'cassandra').spec.ports.map((p: any) => p.port)).toEqual([7000, 9042]);
