@@ -31,6 +31,18 @@ function routesWithTlsSecret(chart: any, id: string, props: Omit<IngressRoutesPr
   return new IngressRoutes(chart, id, { namespace: 'shop', ...props });
 }
 
+/** IngressRoutes 'i' in 'shop' for shop.example.com (class nginx), beside the fixture's `web` backend. */
+function shopRoutes() {
+  const { chart, web } = setup();
+  return { chart, web, routes: new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' }) };
+}
+
+/** The INGRESS_INVALID that routing `path` with `pathType` to `web` on shopRoutes() raises. */
+function pathIssue(path: string, pathType: IngressPathType) {
+  const { web, routes } = shopRoutes();
+  return expectCode(() => routes.addRoute({ path, pathType, backend: web }), 'INGRESS_INVALID');
+}
+
 describe('IngressRoutes TLS', () => {
   test('with an issuer, a cert-manager Certificate writes the Secret the Ingress reads', () => {
     const { app, chart, web } = setup();
@@ -194,9 +206,7 @@ describe('IngressRoutes paths', () => {
     ['/a/.', IngressPathType.EXACT],
     ['/a b', IngressPathType.IMPLEMENTATION_SPECIFIC],
   ])("'INGRESS_INVALID': path %s with %s (the API server's rules)", (path, pathType) => {
-    const { chart, web } = setup();
-    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
-    expect(expectCode(() => i.addRoute({ path, pathType, backend: web }), 'INGRESS_INVALID').field).toBe('routes[0].path');
+    expect(pathIssue(path, pathType).field).toBe('routes[0].path');
   });
 
   test.each([
@@ -205,16 +215,13 @@ describe('IngressRoutes paths', () => {
     ['/~user', IngressPathType.PREFIX],
     ['/a%20b', IngressPathType.PREFIX],
   ])("'INGRESS_INVALID': path %s with %s under ingress-nginx (its webhook's strict-validate-path-type)", (path, pathType) => {
-    const { chart, web } = setup();
-    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
-    const issue = expectCode(() => i.addRoute({ path, pathType, backend: web }), 'INGRESS_INVALID');
+    const issue = pathIssue(path, pathType);
     expect(issue.field).toBe('routes[0].path');
     expect(issue.message).toContain('ingress-nginx');
   });
 
   test("ingress-nginx's path characters: letters, digits, '.', '_', '-', '/' pass; another class is not held to them", () => {
-    const { chart, web } = setup();
-    const nginx = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
+    const { chart, web, routes: nginx } = shopRoutes();
     expect(() => nginx.addRoute({ path: '/API/v1.2/a_b-c/', backend: web })).not.toThrow();
     expect(() => nginx.addRoute({ path: '/api/(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, backend: web })).not.toThrow();
     const other = new IngressRoutes(chart, 'j', { namespace: 'shop', host: 'shop.example.com', ingressClassName: 'traefik' });
@@ -222,9 +229,8 @@ describe('IngressRoutes paths', () => {
   });
 
   test('ImplementationSpecific admits what Exact and Prefix refuse (a regular expression)', () => {
-    const { chart, web } = setup();
-    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
-    expect(() => i.addRoute({ path: '/a//b', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, backend: web })).not.toThrow();
+    const { web, routes } = shopRoutes();
+    expect(() => routes.addRoute({ path: '/a//b', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, backend: web })).not.toThrow();
   });
 
   test('the same path on two hosts is fine; twice on one host is INGRESS_INVALID, whatever the path type', () => {
@@ -239,10 +245,9 @@ describe('IngressRoutes paths', () => {
   });
 
   test("'SECRET_IN_OUTPUT': a credential in a path", () => {
-    const { chart, web } = setup();
-    const i = new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com' });
+    const { web, routes } = shopRoutes();
     const secret = ['/hook?token=', 'abcd1234efgh'].join('');
-    expect(expectCode(() => i.addRoute({ path: secret, backend: web }), 'SECRET_IN_OUTPUT').value).toBe('<redacted>');
+    expect(expectCode(() => routes.addRoute({ path: secret, backend: web }), 'SECRET_IN_OUTPUT').value).toBe('<redacted>');
   });
 });
 
