@@ -73,6 +73,25 @@ export function modelObject<T extends TypedModel>(
   return new ModelApiObject(scope, id, { apiVersion, kind, metadata }, bodyKeys, headOrBuild, false);
 }
 
+/** The `spec` the constructor of model class `C` takes (e.g. `IDeploymentSpec`). */
+type SpecOf<C> = C extends new (data?: infer D) => TypedModel ? (NonNullable<D> extends { spec?: infer S } ? S : never) : never;
+
+/**
+ * `modelObject` of a model whose body is its `spec` (most workload and policy
+ * objects): the head is `model` and `metadata`, and `spec` runs at render, so
+ * what is added to the construct later still reaches it. (`spec` is typed
+ * before `C` is known: a string literal of a union field needs `as const`.)
+ */
+export function specObject<C extends ModelClass<TypedModel>>(
+  scope: Construct,
+  id: string,
+  model: C,
+  metadata: ApiObjectMetadata,
+  spec: () => SpecOf<C>,
+): ApiObject {
+  return modelObject(scope, id, { model, metadata, body: ['spec'] }, () => new model({ metadata, spec: spec() }));
+}
+
 /** kubernetes-models' own toJSON: a copy of the model's fields without undefined values, which its constructor already dropped. */
 const MODEL_TO_JSON: unknown = Object.getPrototypeOf(Namespace.prototype).toJSON;
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { IHPAScalingPolicy, IHPAScalingRules, IMetricSpec } from 'kubernetes-models/autoscaling/v2';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { IssueInput } from '../core/errors';
-import { modelObject } from '../core/model-object';
+import { specObject } from '../core/model-object';
 import { isLabelKey, isLabelValue } from '../core/names';
 import { secondsOf } from '../core/duration';
 
@@ -268,30 +268,19 @@ export function createAutoscaler(
     ...a.metrics.map((m) => m.toJson()),
   ];
   const metadata = { name: target.name, namespace: target.namespace, labels: target.labels };
-  return modelObject(
-    scope,
-    id,
-    { model: HorizontalPodAutoscaler, metadata, body: ['spec'] },
-    () =>
-      new HorizontalPodAutoscaler({
-        metadata,
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target.name },
-          minReplicas: a.minReplicas,
-          maxReplicas: a.maxReplicas,
-          metrics,
-          behavior: {
-            scaleUp: rulesToJson(a.behavior.scaleUp, a.scaleUpStabilizationSeconds, [
-              { type: 'Percent', value: 100, periodSeconds: 15 },
-              { type: 'Pods', value: 4, periodSeconds: 15 },
-            ]),
-            scaleDown: rulesToJson(a.behavior.scaleDown, a.scaleDownStabilizationSeconds, [
-              { type: 'Percent', value: 50, periodSeconds: 60 },
-            ]),
-          },
-        },
-      }),
-  );
+  return specObject(scope, id, HorizontalPodAutoscaler, metadata, () => ({
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target.name },
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    metrics,
+    behavior: {
+      scaleUp: rulesToJson(a.behavior.scaleUp, a.scaleUpStabilizationSeconds, [
+        { type: 'Percent', value: 100, periodSeconds: 15 },
+        { type: 'Pods', value: 4, periodSeconds: 15 },
+      ]),
+      scaleDown: rulesToJson(a.behavior.scaleDown, a.scaleDownStabilizationSeconds, [{ type: 'Percent', value: 50, periodSeconds: 60 }]),
+    },
+  }));
 }
 
 function rulesToJson(rules: ScalingRules | undefined, windowSeconds: number, defaults: IHPAScalingPolicy[]): IHPAScalingRules {

@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { PodDisruptionBudget as PodDisruptionBudgetModel } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
-import { modelObject } from '../core/model-object';
+import { specObject } from '../core/model-object';
 import { NameRule, isLabelKey, isLabelValue, objectNameIssues } from '../core/names';
 
 /** A count (`2`) or a percentage (`'50%'`) of pods. */
@@ -114,20 +114,11 @@ export class PodDisruptionBudget extends Construct {
       namespace: this.namespace,
       labels: componentLabels({ name: this.name, component: 'disruption-budget' }),
     };
-    this.apiObject = modelObject(
-      this,
-      'Resource',
-      { model: PodDisruptionBudgetModel, metadata, body: ['spec'] },
-      () =>
-        new PodDisruptionBudgetModel({
-          metadata,
-          spec: {
-            selector: { matchLabels: { ...props.selector } },
-            minAvailable: this.minAvailable,
-            maxUnavailable: this.maxUnavailable,
-            unhealthyPodEvictionPolicy: (props.evictUnhealthyPods ?? true) ? 'AlwaysAllow' : undefined,
-          },
-        }),
-    );
+    this.apiObject = specObject(this, 'Resource', PodDisruptionBudgetModel, metadata, () => ({
+      selector: { matchLabels: { ...props.selector } },
+      minAvailable: this.minAvailable,
+      maxUnavailable: this.maxUnavailable,
+      unhealthyPodEvictionPolicy: (props.evictUnhealthyPods ?? true) ? ('AlwaysAllow' as const) : undefined,
+    }));
   }
 }
