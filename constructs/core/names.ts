@@ -71,9 +71,9 @@ export function nameIssue(rule: NameRule, field: string, value: unknown): IssueI
   return { code: 'NAME_INVALID', field, value, message: `is not a valid ${rule}`, fix: HINTS[rule] };
 }
 
-/** The issues of a namespaced object's `name` and `namespace`, both held to `rule`. */
+/** The issues of a namespaced object's `name`, held to `rule`, and its `namespace`, a DNS-1123 label (apimachinery ValidateNamespaceName). */
 export function objectNameIssues(rule: NameRule, name: unknown, namespace: unknown): (IssueInput | undefined)[] {
-  return [nameIssue(rule, 'name', name), nameIssue(rule, 'namespace', namespace)];
+  return [nameIssue(rule, 'name', name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', namespace)];
 }
 
 /**

@@ -116,7 +116,8 @@ export class LimitRange extends Construct {
     props = checked; // without the fields whose shape failed: the checks below skip them
     this.name = props.name ?? 'limits';
     this.namespace = props.namespace;
-    problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
+    // ValidateResourceQuotaName / ValidateLimitRangeName: NameIsDNSSubdomain.
+    problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, this.name, this.namespace));
     const c = props.container ?? {};
     const declared = {
       default: resolveCompute(problems, 'container.default', c.default),

@@ -248,7 +248,8 @@ export class ResourceQuota extends Construct {
     props = checked; // without the fields whose shape failed: the checks below skip them
     this.name = props.name ?? 'quota';
     this.namespace = props.namespace;
-    problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
+    // ValidateResourceQuotaName / ValidateLimitRangeName: NameIsDNSSubdomain.
+    problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, this.name, this.namespace));
     this.hard = resolveQuota(problems, 'limits', props.limits ?? QuotaPreset.SMALL);
     problems.throwIfAny();
     this.apiObject = new k8s.KubeResourceQuota(this, 'Resource', {

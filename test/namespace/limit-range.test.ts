@@ -105,6 +105,13 @@ describe('LimitRange', () => {
     );
   });
 
+  test('its name is a DNS subdomain (ValidateLimitRangeName), its namespace a label', () => {
+    const { chart } = testChart();
+    expect(new LimitRange(chart, 'L2', { namespace: 'team', name: 'limits.v2', container: { max: { cpu: '1' } } }).name).toBe('limits.v2');
+    const err = catchBlueprintError(() => new LimitRange(chart, 'L3', { namespace: 'team.v2', container: { max: { cpu: '1' } } }));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([['NAME_INVALID', 'namespace']]);
+  });
+
   test('reports every failure at once, and bad quantities as QUANTITY_INVALID on the prop', () => {
     const { chart } = testChart();
     const err = catchBlueprintError(() => new LimitRange(chart, 'L', { namespace: 'Team', container: { max: { cpu: 'lots' } } }));

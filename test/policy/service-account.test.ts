@@ -1,5 +1,5 @@
 import { ServiceAccount, WebService } from '../../constructs';
-import { expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 describe('ServiceAccount', () => {
   test('no token by default; grant() makes a namespaced Role + RoleBinding (the 001 pod reader)', () => {
@@ -34,6 +34,13 @@ describe('ServiceAccount', () => {
     expectCode(() => sa.grantClusterWide([{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }]), 'RBAC_INVALID');
     expectCode(() => sa.grant([]), 'RBAC_INVALID');
     expectCode(() => new ServiceAccount(chart, 'Bad Name', { namespace: 'ops' }), 'NAME_INVALID');
+  });
+
+  test("NAME_INVALID: a namespace is a DNS-1123 label, even where the object's name may be a subdomain", () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new ServiceAccount(chart, 'ci.runner', { namespace: 'ops.v2' }));
+    expect(err.issues.map((i) => [i.code, i.field, i.value])).toEqual([['NAME_INVALID', 'namespace', 'ops.v2']]);
+    expect(new ServiceAccount(chart, 'ci.runner2', { namespace: 'ops-v2' }).name).toBe('ci.runner2');
   });
 
   test('workloads run as it, and SERVICE_ACCOUNT_INVALID across namespaces', () => {
