@@ -8,3 +8,4 @@ export * from './blueprint-chart';
 export * from './cluster-facts';
 export * from './access-mode';
 export * from './ports';
+export * from './named-object';

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { BlueprintError, IssueInput, Problems } from './errors';
+import { BlueprintError, IssueInput, IssueSink } from './errors';
 
 /*
  * Name rules of the API server.
@@ -80,7 +80,7 @@ export function objectNameIssues(rule: NameRule, name: unknown, namespace: unkno
  * Records in `problems` the issue of `name` breaking `rule`, and returns the
  * name: a constructor's `this.name = checkedName(problems, rule, props.name ?? id)`.
  */
-export function checkedName(problems: Problems, rule: NameRule, name: string, field = 'name'): string {
+export function checkedName(problems: IssueSink, rule: NameRule, name: string, field = 'name'): string {
   problems.addAll(nameIssue(rule, field, name));
   return name;
 }

@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterIssuer as ClusterIssuerModel } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { componentLabels } from '../core/metadata';
-import { NameRule, checkedName } from '../core/names';
-import { enter, is } from '../core/shape';
+import { NamedObject } from '../core/named-object';
+import { is } from '../core/shape';
 
 /** ACME directories. */
 export enum AcmeServer {
@@ -40,14 +40,12 @@ const CLUSTER_ISSUER_SHAPE = is.props<ClusterIssuerProps>(
  * with HTTP-01 challenges through the ingress controller. `IngressRoutes`
  * given this issuer get a `Certificate` that writes their TLS Secret.
  */
-export class ClusterIssuer extends Construct {
-  public readonly name: string;
+export class ClusterIssuer extends NamedObject {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
-    const problems = enter(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
-    super(scope, id);
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    super(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
+    const { problems } = this;
     problems.check(!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email), {
       code: 'ISSUER_INVALID',
       field: 'email',

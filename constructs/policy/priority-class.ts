@@ -1,9 +1,9 @@
-import { enter, is } from '../core/shape';
+import { is } from '../core/shape';
 import { PriorityClass as PriorityClassModel } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, checkedName } from '../core/names';
+import { NamedObject } from '../core/named-object';
 
 /** What a pod of this priority may do to lower-priority pods. */
 export enum PreemptionPolicy {
@@ -38,21 +38,19 @@ const PRIORITY_CLASS_SHAPE = is.props<PriorityClassProps>({
  * A PriorityClass (cluster-scoped). Workloads take the object, not its name.
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
  */
-export class PriorityClass extends Construct {
+export class PriorityClass extends NamedObject {
   /** The built-in class for node agents that must run on every node. */
   public static readonly SYSTEM_NODE_CRITICAL = 'system-node-critical';
   /** The built-in class for cluster add-ons. */
   public static readonly SYSTEM_CLUSTER_CRITICAL = 'system-cluster-critical';
 
-  public readonly name: string;
   public readonly value: number;
   /** Whether this is the class of pods that name none. */
   public readonly globalDefault: boolean;
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
-    const problems = enter(scope, id, props, 'PriorityClass', PRIORITY_CLASS_SHAPE);
-    super(scope, id);
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    super(scope, id, props, 'PriorityClass', PRIORITY_CLASS_SHAPE);
+    const { problems } = this;
     this.value = props.value;
     this.globalDefault = props.globalDefault === true;
     problems.check(this.name.startsWith('system-'), {

@@ -5,9 +5,9 @@ import {
   ClusterSecretStoreSpecProviderAwsService,
 } from '../../imports/external-secrets.io';
 import { componentLabels } from '../core/metadata';
-import { NameRule, checkedName } from '../core/names';
+import { NamedObject } from '../core/named-object';
 import { SecretBackend } from './secret-backend';
-import { enter, is } from '../core/shape';
+import { is } from '../core/shape';
 
 /** The AWS secret service a store reads. */
 export enum AwsSecretService {
@@ -46,14 +46,12 @@ const CLUSTER_SECRET_STORE_SHAPE = is.props<ClusterSecretStoreProps>(
  * AWS Secrets Manager or Parameter Store; `backend()` is the secret backend
  * that points every `SecretDeclaration` at it.
  */
-export class ClusterSecretStore extends Construct {
-  public readonly name: string;
+export class ClusterSecretStore extends NamedObject {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
-    const problems = enter(scope, id, props, 'ClusterSecretStore', CLUSTER_SECRET_STORE_SHAPE);
-    super(scope, id);
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    super(scope, id, props, 'ClusterSecretStore', CLUSTER_SECRET_STORE_SHAPE);
+    const { problems } = this;
     problems.check(!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.awsRegion), {
       code: 'SECRET_STORE_INVALID',
       field: 'awsRegion',

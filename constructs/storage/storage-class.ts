@@ -1,9 +1,9 @@
-import { enter, is } from '../core/shape';
+import { is } from '../core/shape';
 import { StorageClass as StorageClassModel } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, checkedName } from '../core/names';
+import { NamedObject } from '../core/named-object';
 import { IssueInput } from '../core/errors';
 import { credentialIssues } from '../core/secret-patterns';
 import { NodeLabels } from '../scheduling/node-labels';
@@ -59,14 +59,12 @@ const STORAGE_CLASS_SHAPE = is.props<StorageClassProps>({
  * default and binds where the pod is scheduled.
  * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
  */
-export class StorageClass extends Construct {
-  public readonly name: string;
+export class StorageClass extends NamedObject {
   public readonly reclaimPolicy: ReclaimPolicy;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
-    const problems = enter(scope, id, props, 'StorageClass', STORAGE_CLASS_SHAPE);
-    super(scope, id);
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    super(scope, id, props, 'StorageClass', STORAGE_CLASS_SHAPE);
+    const { problems } = this;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
     problems.check(!props.provisioner || !/^[a-zA-Z0-9]([-a-zA-Z0-9./]*[a-zA-Z0-9])?$/.test(props.provisioner), {
       code: 'STORAGE_INVALID',

@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { IssueInput, IssueSink } from './errors';
+import { NameRule, checkedName } from './names';
+import { enter, is } from './shape';
+
+/** What the base checks when it is called without a subclass's shape (see the constructor). */
+const NAME_SHAPE = is.object({ name: is.string });
+
+/**
+ * A construct that renders one Kubernetes object named by its `name` prop,
+ * else by its construct id: ClusterIssuer, StorageClass, PriorityClass…
+ *
+ * Its constructor does what each of them starts with: the entry check of the
+ * scope, the id and the shape of the props (a `BlueprintError` before the
+ * construct joins the tree), then the check of the name against the rule most
+ * kinds follow, the DNS-1123 subdomain (apimachinery NameIsDNSSubdomain). The
+ * subclass then records its own checks in `problems`, calls
+ * `problems.throwIfAny()` so that every issue is reported together, and only
+ * then builds its object.
+ */
+export abstract class NamedObject extends Construct {
+  /** The object's `metadata.name`: the `name` prop, else the construct id. */
+  public readonly name: string;
+
+  /**
+   * The issues of this construct, the name's first. The subclass's
+   * constructor adds its own and calls `throwIfAny()`, which throws them all
+   * as one `BlueprintError`, before it builds its object.
+   */
+  protected readonly problems: IssueSink & { throwIfAny(): void };
+
+  /**
+   * @param construct - the class name errors report, e.g. `'ClusterIssuer'`
+   * @param shape - the shape of the props, checked at entry (built with `is`
+   * of constructs/core/shape.ts)
+   */
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly name?: string },
+    construct: string,
+    shape: { readonly expected: string; readonly issuesOf: (value: unknown, field: string) => IssueInput[] },
+  ) {
+    // `abstract` binds the compiler only: untyped JavaScript may call the base itself, which then checks the name alone, and throws.
+    const problems = enter(scope, id, props, construct ?? 'NamedObject', shape ?? NAME_SHAPE);
+    super(scope, id);
+    this.problems = problems;
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    if (shape === undefined) problems.throwIfAny();
+  }
+}
