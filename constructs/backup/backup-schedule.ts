@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { Schedule } from '../../imports/velero.io';
 import { Problems } from '../core/errors';
 import { Annotations, componentLabels } from '../core/metadata';
+import { NamedObject } from '../core/named-object';
 import { NameRule, checkedName, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { namespaceName } from '../namespace/namespace-name';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
-import { enter, is } from '../core/shape';
+import { is } from '../core/shape';
 import { secondsOf } from '../core/duration';
 
 /** How a data holder is backed up: what `StatefulService.backUp()` takes. */
@@ -71,8 +72,7 @@ const BACKUP_SCHEDULE_SHAPE = is.props<BackupScheduleProps>(
  * @example
  * new BackupSchedule(chart, 'ledger-backup', { namespaces: [payments], schedule: '0 2 * * *', retention: Duration.days(14) });
  */
-export class BackupSchedule extends Construct {
-  public readonly name: string;
+export class BackupSchedule extends NamedObject {
   /** The Velero namespace the Schedule lives in. */
   public readonly namespace: string;
   /** Namespaces it backs up. */
@@ -83,9 +83,8 @@ export class BackupSchedule extends Construct {
   public readonly apiObject: Schedule;
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
-    const problems = enter(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
-    super(scope, id);
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    super(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
+    const { problems } = this;
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.veleroNamespace ?? DEFAULTS.veleroNamespace, 'veleroNamespace');
     this.schedule = props.schedule ?? DEFAULTS.schedule;
     problems.addAll(

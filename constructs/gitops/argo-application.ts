@@ -3,9 +3,10 @@ import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addCheck } from '../core/checks';
 import { Annotations, componentLabels } from '../core/metadata';
+import { NamedObject } from '../core/named-object';
 import { NameRule, checkedName } from '../core/names';
 import { annotateForArgoCd } from './sync-annotations';
-import { enter, is } from '../core/shape';
+import { is } from '../core/shape';
 
 /** Where an environment's manifests live in Git. */
 export interface GitOpsSource {
@@ -77,17 +78,15 @@ const ARGO_APPLICATION_SHAPE = is.props<ArgoApplicationProps>(
  * const chart = new BlueprintChart(app, 'argocd', { owner: 'platform' });
  * new ArgoApplication(chart, 'prod', { repoUrl: 'https://github.com/acme/cluster-manifests.git', path: 'dist/prod' });
  */
-export class ArgoApplication extends Construct {
-  public readonly name: string;
+export class ArgoApplication extends NamedObject {
   public readonly namespace: string;
   /** The file the Application is written to, which its own sync leaves out. */
   public readonly ownFile: string;
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
-    const problems = enter(scope, id, props, 'ArgoApplication', ARGO_APPLICATION_SHAPE);
-    super(scope, id);
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    super(scope, id, props, 'ArgoApplication', ARGO_APPLICATION_SHAPE);
+    const { problems } = this;
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.argoNamespace ?? DEFAULTS.argoNamespace, 'argoNamespace');
     const project = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.project ?? DEFAULTS.project, 'project');
     const revision = props.revision ?? DEFAULTS.revision;

@@ -1,5 +1,13 @@
 import { Construct } from 'constructs';
-import { ClusterIssuer, ClusterSecretStore, NamedObject, PriorityClass, StorageClass } from '../../constructs';
+import {
+  ArgoApplication,
+  BackupSchedule,
+  ClusterIssuer,
+  ClusterSecretStore,
+  NamedObject,
+  PriorityClass,
+  StorageClass,
+} from '../../constructs';
 import { catchBlueprintError, render, testChart } from '../helpers';
 
 describe('NamedObject', () => {
@@ -10,12 +18,14 @@ describe('NamedObject', () => {
       new ClusterSecretStore(chart, 'store', { awsRegion: 'eu-west-1', name: 'aws' }),
       new StorageClass(chart, 'fast', { provisioner: 'ebs.csi.aws.com' }),
       new PriorityClass(chart, 'high', { value: 1000, name: 'high-priority' }),
+      new BackupSchedule(chart, 'nightly', { namespaces: ['shop'] }),
+      new ArgoApplication(chart, 'prod', { repoUrl: 'https://github.com/acme/m.git', path: 'dist/prod' }),
     ];
     for (const o of objects) {
       expect(o).toBeInstanceOf(NamedObject);
       expect(o).toBeInstanceOf(Construct);
     }
-    expect(objects.map((o) => o.name)).toEqual(['issuer', 'aws', 'fast', 'high-priority']);
+    expect(objects.map((o) => o.name)).toEqual(['issuer', 'aws', 'fast', 'high-priority', 'nightly', 'prod']);
   });
 
   test("the name's issue comes first, with the subclass's own in the same error", () => {
