@@ -175,6 +175,10 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     this.headlessService = modelObject(this, 'HeadlessService', () =>
       service(this.name, { clusterIP: 'None', publishNotReadyAddresses: true, selector: { ...this.podSelector } }),
     );
+    // Clustered stores (Cassandra gossip, etcd raft, ZooKeeper quorum) talk pod to pod: in a TeamNamespace,
+    // which denies everything by default, the replicas would never find each other. Only there: in a namespace
+    // managed elsewhere, a policy selecting the pods would isolate them from clients nobody declared.
+    if (this.replicas >= 2 && this.team) this.allowFrom(this);
     if (props.clientService) {
       this.clientService = modelObject(this, 'ClientService', () =>
         service(`${this.name}-client`, { type: 'ClusterIP', selector: { ...this.podSelector } }),

@@ -91,6 +91,33 @@ describe('StatefulService', () => {
     expect(expectCode(() => renderApp(app), 'MOUNT_PATH_DUPLICATE').value).toBe('/tmp');
   });
 
+  test('replicas reach each other in a TeamNamespace (default deny): one ingress and one egress policy between the pods, on their ports', () => {
+    const objects = renderChart(cassandra().chart);
+    const selector = { matchLabels: { 'app.kubernetes.io/name': 'cassandra', 'app.kubernetes.io/instance': 'cassandra' } };
+    const peers = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } }, podSelector: selector }];
+    const ports = [
+      { port: 9042, protocol: 'TCP' },
+      { port: 7000, protocol: 'TCP' },
+    ];
+    const from = find(objects, 'NetworkPolicy', 'allow-cassandra-from-cassandra');
+    expect(from.spec).toEqual({ podSelector: selector, policyTypes: ['Ingress'], ingress: [{ from: peers, ports }] });
+    const to = find(objects, 'NetworkPolicy', 'allow-cassandra-to-cassandra');
+    expect(to.spec).toEqual({ podSelector: selector, policyTypes: ['Egress'], egress: [{ to: peers, ports }] });
+  });
+
+  test('no peer policy for a singleton, nor in a namespace managed elsewhere (a policy there would isolate the pods from their clients)', () => {
+    const single = renderChart(cassandra({ replicas: 1 }).chart);
+    expect(single.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.includes('cassandra'))).toEqual([]);
+    const { chart } = testChart();
+    new StatefulService(chart, 'db', {
+      namespace: 'data',
+      ...POSTGRES,
+      replicas: 3,
+      claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+    });
+    expect(renderChart(chart).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
   test('stable identities: podName, podDnsName, peerDnsNames', () => {
     const { db } = cassandra();
     expect(db.podName(0)).toBe('cassandra-0');
