@@ -10,6 +10,7 @@ import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-n
 import { checkedNamespace } from '../namespace/namespace-name';
 import { AccessMode, accessModeIssues } from '../core/access-mode';
 import { StorageClass } from './storage-class';
+import { claimStorageClassIssue } from './claim-storage-class';
 
 /** Props of a `PersistentVolumeClaim`. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims */
 export interface PersistentVolumeClaimProps {
@@ -19,7 +20,10 @@ export interface PersistentVolumeClaimProps {
   readonly name?: string;
   /** Storage requested, e.g. `'20Gi'`. */
   readonly size: StorageInput;
-  /** @default - the cluster's default StorageClass */
+  /**
+   * @default - the cluster's default StorageClass; refused (STORAGE_CLASS_UNDECLARED) when the
+   *   environment declares its `existingStorageClasses`, as for a StatefulService's claims
+   */
   readonly storageClass?: StorageClass;
   /** @default [AccessMode.READ_WRITE_ONCE] — one node at a time; share across nodes with READ_WRITE_MANY */
   readonly accessModes?: readonly AccessMode[];
@@ -70,6 +74,8 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
     });
     problems.throwIfAny();
     this.size = size!;
+    const storageClass = props.storageClass;
+    addCheck(this, 'PersistentVolumeClaim', () => claimStorageClassIssue(this, 'storageClass', storageClass));
     if (props.namespace instanceof TeamNamespace) {
       const team = props.namespace;
       team.addQuotaConsumer(this);

@@ -6,7 +6,6 @@ import { Construct } from 'constructs';
 import { BackupPolicy, BackupSchedule, backUpOnce } from '../backup/backup-schedule';
 import { AccessMode, accessModeIssues } from '../core/access-mode';
 import { addCheck } from '../core/checks';
-import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, IssueSink, Problems } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
@@ -19,6 +18,7 @@ import { Protocol } from '../networking/network-intent';
 import { servicePortIssues } from '../networking/service-ports';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
+import { claimStorageClassIssue, claimStorageClassNameIssue } from '../storage/claim-storage-class';
 import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps, podSelectorOf } from './workload';
 import { enter, extend, is } from '../core/shape';
@@ -270,6 +270,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
       claimNames.add(c.name);
       problems.addAll(absolutePathIssue('CLAIM_INVALID', `claims[${i}].mountPath`, c.mountPath, '/var/lib/data'));
       if (c.accessModes !== undefined) problems.addAll(...accessModeIssues(`claims[${i}].accessModes`, c.accessModes));
+      problems.addAll(claimStorageClassNameIssue(`claims[${i}].storageClass`, c.storageClass));
       const storage = problems.attempt(`claims[${i}].size`, () => Storage.of(c.size, { field: `claims[${i}].size` }));
       if (storage) {
         problems.check(storage.isZero, {
@@ -360,25 +361,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
 
   /** Each claim names a class the output defines or the environment declares as existing. */
   private checkStorageClasses(): IssueInput[] {
-    const declared = clusterFactsOf(this).existingStorageClasses;
-    if (declared === undefined) return [];
-    const existing = declared;
-    return this.claims.flatMap((c, i): IssueInput[] => {
-      if (c.storageClass !== undefined && typeof c.storageClass !== 'string') return [];
-      if (typeof c.storageClass === 'string' && existing.includes(c.storageClass)) return [];
-      return [
-        {
-          code: 'STORAGE_CLASS_UNDECLARED',
-          field: `claims[${i}].storageClass`,
-          value: c.storageClass,
-          message:
-            c.storageClass === undefined
-              ? "is unset: the claim depends on the cluster's default StorageClass, which the output does not provide"
-              : `is not defined by the output nor declared as existing (${existing.join(', ') || 'none declared'})`,
-          fix: 'pass a StorageClass construct, or declare the class in existingStorageClasses of the chart',
-        },
-      ];
-    });
+    return this.claims.flatMap((c, i) => claimStorageClassIssue(this, `claims[${i}].storageClass`, c.storageClass));
   }
 
   /** `name-i`. */
@@ -423,6 +406,25 @@ export class StatefulService extends Workload implements IVerticallyScalable {
 
   private checkStateful(): IssueInput[] {
     const lr = this.team?.limitRange;
-    return lr ? this.claims.flatMap((c, i) => lr.claimViolations(c.storage, `claims[${i}].size`)) : [];
+    const limits = lr ? this.claims.flatMap((c, i) => lr.claimViolations(c.storage, `claims[${i}].size`)) : [];
+    // The StatefulSet controller gives each pod its claims as volumes named after the templates, replacing a pod
+    // volume of the same name (apps statefulset updateStorage): its mounts would silently see the claim instead.
+    const spec = (this.statefulSet.toJson() as { spec?: { template?: { spec?: { volumes?: { name?: string }[] } } } }).spec;
+    const podVolumes = new Set((spec?.template?.spec?.volumes ?? []).map((v) => v.name));
+    const shadowed = this.claims.flatMap((c, i): IssueInput[] =>
+      podVolumes.has(c.name)
+        ? [
+            {
+              code: 'VOLUME_DUPLICATE',
+              field: `claims[${i}].name`,
+              value: c.name,
+              message:
+                "is also the name of a pod volume (a writable path, a mount or a sidecar's): the StatefulSet controller replaces that volume with the claim",
+              fix: "give the claim a name no volume of the pod has, e.g. 'data'",
+            },
+          ]
+        : [],
+    );
+    return [...limits, ...shadowed];
   }
 }

@@ -1,4 +1,13 @@
-import { AccessMode, PersistentVolumeClaim } from '../../constructs';
+import { App } from 'cdk8s';
+import {
+  AccessMode,
+  BlueprintChart,
+  PersistentVolumeClaim,
+  StorageClass,
+  TeamNamespace,
+  renderApp,
+  setClusterFacts,
+} from '../../constructs';
 import { expectCode, teamChart } from '../helpers';
 
 describe('PersistentVolumeClaim (core validation ValidatePersistentVolumeClaimSpec)', () => {
@@ -32,5 +41,34 @@ describe('PersistentVolumeClaim (core validation ValidatePersistentVolumeClaimSp
           accessModes: [AccessMode.READ_WRITE_ONCE, AccessMode.READ_ONLY_MANY],
         }),
     ).not.toThrow();
+  });
+
+  test('STORAGE_CLASS_UNDECLARED: with existingStorageClasses declared, a claim without a class would hang on a default class nobody declared (as a StatefulService claim)', () => {
+    const app = new App();
+    setClusterFacts(app, { existingStorageClasses: ['gp3'] });
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    const team = new TeamNamespace(chart, 'team');
+    new PersistentVolumeClaim(chart, 'unset', { namespace: team, size: '1Gi' });
+    const issue = expectCode(() => renderApp(app), 'STORAGE_CLASS_UNDECLARED');
+    expect(issue.field).toBe('storageClass');
+    expect(issue.path).toContain('unset');
+  });
+
+  test('a class of the output is accepted with existingStorageClasses declared; without the declaration the default class is', () => {
+    const declared = new App();
+    setClusterFacts(declared, { existingStorageClasses: ['gp3'] });
+    const chart = new BlueprintChart(declared, 'c', { owner: 'o' });
+    const team = new TeamNamespace(chart, 'team');
+    const efs = new StorageClass(chart, 'efs', { provisioner: 'efs.csi.aws.com' });
+    new PersistentVolumeClaim(chart, 'shared', {
+      namespace: team,
+      size: '1Gi',
+      storageClass: efs,
+      accessModes: [AccessMode.READ_WRITE_MANY],
+    });
+    expect(() => renderApp(declared)).not.toThrow();
+    const { app, chart: c2, team: t2 } = teamChart();
+    new PersistentVolumeClaim(c2, 'unset', { namespace: t2, size: '1Gi' });
+    expect(() => renderApp(app)).not.toThrow();
   });
 });

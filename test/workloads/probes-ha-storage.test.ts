@@ -118,4 +118,19 @@ describe('no hidden storage dependency', () => {
     new StatefulService(team, 'c', { namespace: team, image, claims: [{ ...claim, storageClass: 'gp3' }] });
     expect(codes(app)).toEqual(['STORAGE_CLASS_UNDECLARED claims[0].storageClass', 'STORAGE_CLASS_UNDECLARED claims[0].storageClass']);
   });
+
+  test("'NAME_INVALID': a class named by a string that is no StorageClass name, or empty (the API server reads '' as no class, not the default)", () => {
+    const { chart, team } = env({});
+    const claim = { name: 'data', mountPath: '/data', size: '1Gi' } as const;
+    for (const [i, storageClass] of ['', 'Fast_SSD'].entries()) {
+      const issue = expectCode(
+        () => new StatefulService(chart, `db${i}`, { namespace: team, image, claims: [{ ...claim, storageClass }] }),
+        'NAME_INVALID',
+      );
+      expect(issue.field).toBe('claims[0].storageClass');
+    }
+    expect(
+      () => new StatefulService(chart, 'ok', { namespace: team, image, claims: [{ ...claim, storageClass: 'gp3.encrypted' }] }),
+    ).not.toThrow();
+  });
 });

@@ -5,12 +5,14 @@ import {
   BlueprintChart,
   ClaimRetentionPolicy,
   BlueprintError,
+  ConfigMap,
   PodManagementPolicy,
   QuotaPreset,
   ResourcePreset,
   StatefulService,
   StorageClass,
   TeamNamespace,
+  Volume,
   renderApp,
   validateManifests,
 } from '../../constructs';
@@ -116,6 +118,33 @@ describe('StatefulService', () => {
       claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
     });
     expect(renderChart(chart).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('VOLUME_DUPLICATE: a claim named like a pod volume, which the StatefulSet controller would replace with the claim', () => {
+    const overTmp = cassandra({ claims: [{ name: 'tmp', mountPath: '/var/lib/cassandra', size: '1Gi', storageClass: 'gp3' }] });
+    const issue = expectCode(() => renderApp(overTmp.app), 'VOLUME_DUPLICATE');
+    expect([issue.field, issue.value]).toEqual(['claims[0].name', 'tmp']);
+    const { app, chart, team } = cassandra({ replicas: 1 });
+    const config = new ConfigMap(chart, 'cfg', { namespace: team.name, data: { 'cassandra.yaml': 'cluster_name: x' } });
+    new StatefulService(chart, 'cfg-db', {
+      namespace: team,
+      ...POSTGRES,
+      mounts: [{ volume: Volume.fromConfigMap(config, 'data'), path: '/etc/db' }],
+      claims: [{ name: 'data', mountPath: '/var/lib/db', size: '1Gi', storageClass: 'gp3' }],
+    });
+    expect(issuesWithCode(() => renderApp(app), 'VOLUME_DUPLICATE').map((i) => i.path)).toEqual(['test/cfg-db']);
+  });
+
+  test('a claim whose name no pod volume has is accepted next to mounts and writable paths', () => {
+    const { app, chart, team } = cassandra({ writablePaths: ['/tmp', '/var/log/cassandra'] });
+    const config = new ConfigMap(chart, 'cfg', { namespace: team.name, data: { 'cassandra.yaml': 'cluster_name: x' } });
+    new StatefulService(chart, 'cfg-db', {
+      namespace: team,
+      ...POSTGRES,
+      mounts: [{ volume: Volume.fromConfigMap(config), path: '/etc/db' }],
+      claims: [{ name: 'data', mountPath: '/var/lib/db', size: '1Gi', storageClass: 'fast-ssd' }],
+    });
+    expect(() => renderApp(app)).not.toThrow();
   });
 
   test('stable identities: podName, podDnsName, peerDnsNames', () => {
