@@ -11,6 +11,8 @@ import {
   backUpOnce,
   Cpu,
   INetworkEndpoint,
+  NodeLabels,
+  addCheck,
   IQuotaConsumer,
   IntentResult,
   Labels,
@@ -32,6 +34,7 @@ import {
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 import { enter, is } from '../constructs/core/shape';
+import { claimStorageClassIssue } from '../constructs/storage/claim-storage-class';
 import { integerIssue } from '../constructs/core/value-issues';
 
 /** A recording rule: an expensive dashboard query precomputed. */
@@ -55,7 +58,10 @@ export interface MonitoringProps {
   readonly retention?: Duration;
   /** Replicas (each keeps a full copy). @default 1 */
   readonly replicas?: number;
-  /** @default - the cluster default */
+  /**
+   * @default - the cluster default; refused (STORAGE_CLASS_UNDECLARED) when the environment
+   *   declares its `existingStorageClasses`
+   */
   readonly storageClass?: StorageClass;
   /** Extra recording rules. @default - CPU and memory per namespace */
   readonly recordingRules?: readonly RecordingRule[];
@@ -204,6 +210,21 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
           // The pods' labels, stated rather than left to the operator's defaults: the PDB and the
           // NetworkPolicies of this namespace select the pods by them.
           podMetadata: { labels: { ...this.podSelector } },
+          // The operator sets no affinity of its own: two full copies on one node would fall together.
+          ...(this.replicas >= 2
+            ? {
+                affinity: {
+                  podAntiAffinity: {
+                    preferredDuringSchedulingIgnoredDuringExecution: [
+                      {
+                        weight: 100,
+                        podAffinityTerm: { labelSelector: { matchLabels: { ...this.podSelector } }, topologyKey: NodeLabels.HOSTNAME },
+                      },
+                    ],
+                  },
+                },
+              }
+            : {}),
           image,
           ...(version ? { version } : {}),
           serviceAccountName: account.name,
@@ -241,6 +262,8 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     // Node drains take one Prometheus pod at a time.
     new PodDisruptionBudget(this, 'DisruptionBudget', { namespace: ns.name, name: this.name, selector: this.podSelector });
     ns.addQuotaConsumer(this);
+    const storageClass = props.storageClass;
+    addCheck(this, 'Monitoring', () => claimStorageClassIssue(this, 'storageClass', storageClass));
     // Scrape every namespace; the API server for discovery.
     this.allowTo(Peer.allNamespaces());
     this.allowTo(Peer.kubeApiServer());

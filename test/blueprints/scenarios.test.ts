@@ -332,6 +332,34 @@ describe('Monitoring', () => {
     expect(find(objects, 'PodDisruptionBudget', 'prometheus').spec.selector.matchLabels).toEqual(podLabels);
   });
 
+  test('two replicas are kept off one node (the operator sets no affinity); one replica gets none', () => {
+    const two = inNamespace('monitoring', QuotaPreset.LARGE);
+    new Monitoring(two.chart, 'm', { namespace: two.ns, targets: 10, replicas: 2 });
+    const [term] = find(two.objects(), 'Prometheus', 'prometheus').spec.affinity.podAntiAffinity
+      .preferredDuringSchedulingIgnoredDuringExecution;
+    expect(term).toEqual({
+      weight: 100,
+      podAffinityTerm: {
+        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'prometheus' } },
+        topologyKey: 'kubernetes.io/hostname',
+      },
+    });
+    const one = inNamespace('monitoring', QuotaPreset.LARGE);
+    new Monitoring(one.chart, 'm', { namespace: one.ns, targets: 10 });
+    expect(find(one.objects(), 'Prometheus', 'prometheus').spec.affinity).toBeUndefined();
+  });
+
+  test('STORAGE_CLASS_UNDECLARED: with existingStorageClasses declared, the Prometheus claim names a class of the output', () => {
+    const s = inNamespace('monitoring', QuotaPreset.LARGE);
+    setClusterFacts(s.app, { existingSecretStores: ['test-store'], existingStorageClasses: ['gp3'] });
+    new Monitoring(s.chart, 'm', { namespace: s.ns, targets: 10 });
+    expect(expectCode(() => s.objects(), 'STORAGE_CLASS_UNDECLARED').field).toBe('storageClass');
+    const ok = inNamespace('monitoring', QuotaPreset.LARGE);
+    setClusterFacts(ok.app, { existingSecretStores: ['test-store'], existingStorageClasses: ['gp3'] });
+    new Monitoring(ok.chart, 'm', { namespace: ok.ns, targets: 10, storageClass: ok.dataClass() });
+    expect(() => ok.objects()).not.toThrow();
+  });
+
   test('the operator-made pods count against the quota: the server and its config-reloader, one claim each', () => {
     const s = inNamespace('monitoring', { requestsCpu: '1', requestsMemory: '4Gi', limitsCpu: '1', limitsMemory: '4Gi', pods: 5 });
     new Monitoring(s.chart, 'm', { namespace: s.ns, targets: 10, replicas: 2 });
