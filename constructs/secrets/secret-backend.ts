@@ -20,7 +20,8 @@ export interface ExternalSecretsBackendOptions {
   readonly refreshInterval?: Duration;
 }
 
-const CONTEXT_KEY = 'cluster-blueprints:secret-backend';
+/** The backend chosen on each scope (not construct context, which refuses a value once the scope has children). */
+const chosen = new WeakMap<IConstruct, SecretBackend>();
 
 /**
  * Who provides the Secrets that workloads declare (`SecretDeclaration`). An
@@ -46,19 +47,21 @@ export class SecretBackend {
   }
 
   /**
-   * Makes `backend` the default of every declaration under `scope`. Call it
-   * on the App (or a chart) before adding children.
+   * Makes `backend` the default of every declaration under `scope` built after
+   * this call (a backend chosen on a scope below overrides it). Call it on the
+   * App (or a chart) before declaring Secrets; it may come after other
+   * children, e.g. the chart holding the `ClusterSecretStore` whose
+   * `backend()` it passes.
    */
   public static use(scope: IConstruct, backend: SecretBackend): void {
     checkArgs('SecretBackend.use', ['scope', scope, is.construct], ['backend', backend, is.instance(SecretBackend)]);
-    scope.node.setContext(CONTEXT_KEY, backend);
+    chosen.set(scope, backend);
   }
 
-  /** The backend chosen for `scope`, if any. */
+  /** The backend chosen for `scope`, if any: on the nearest scope (itself or an ancestor) that chose one. */
   public static of(scope: IConstruct): SecretBackend | undefined {
     checkArgs('SecretBackend.of', ['scope', scope, is.construct]);
-    const found = scope.node.tryGetContext(CONTEXT_KEY);
-    return found instanceof SecretBackend ? found : undefined;
+    return [...scope.node.scopes].reverse().reduce<SecretBackend | undefined>((found, s) => found ?? chosen.get(s), undefined);
   }
 
   private constructor(

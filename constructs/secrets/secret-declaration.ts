@@ -189,8 +189,10 @@ export class SecretDeclaration extends Construct {
         code: 'SECRET_BACKEND_MISSING',
         field: 'backend',
         value: undefined,
-        message: `is not chosen, so nothing provides Secret ${this.namespace}/${this.name}`,
-        fix: 'call SecretBackend.use(app, SecretBackend.externalSecrets({ store })) before adding charts, or pass backend',
+        message: SecretBackend.of(this)
+          ? `was not chosen yet when the declaration was built (SecretBackend.use came after it), so nothing provides Secret ${this.namespace}/${this.name}`
+          : `is not chosen, so nothing provides Secret ${this.namespace}/${this.name}`,
+        fix: 'call SecretBackend.use(app, SecretBackend.externalSecrets({ store })) before declaring Secrets, or pass backend',
       });
     const twins = this.node.root.node
       .findAll()
