@@ -38,6 +38,46 @@ export function hostPathIssue(code: string, field: string, path: unknown): Issue
     fix: "name the node directory directly, e.g. '/var/log'",
   };
 }
+/** The pod fields a downwardAPI volume may hold (core validation validVolumeDownwardAPIFieldPathExpressions). */
+const VOLUME_FIELD_PATHS: readonly string[] = [
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.uid',
+  'metadata.labels',
+  'metadata.annotations',
+];
+
+/**
+ * VOLUME_INVALID for a downwardAPI volume file the API server refuses
+ * (validateDownwardAPIVolumeFile): a path that is empty, absolute, has a '..'
+ * segment or starts with '..' (validateLocalNonReservedPath), or a field a
+ * volume cannot hold: only the pod's name, namespace, uid, labels and
+ * annotations (one label or annotation as `metadata.labels['key']`);
+ * `spec.nodeName`, `status.podIP` and the like exist for env only.
+ */
+function downwardApiFileIssues(field: string, file: string, fieldPath: string): IssueInput[] {
+  const out: IssueInput[] = [];
+  if (file === '' || file.startsWith('/') || file.startsWith('..') || file.split('/').includes('..'))
+    out.push({
+      code: 'VOLUME_INVALID',
+      field,
+      value: file,
+      message: "is not a relative file path inside the volume (empty, absolute, with a '..' segment or starting with '..')",
+      fix: "name the file relative to the mount, e.g. 'labels'",
+    });
+  const subscript = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(fieldPath);
+  const keyOk = subscript !== null && nameIssue(NameRule.LABEL_KEY, field, subscript[2]) === undefined;
+  if (!VOLUME_FIELD_PATHS.includes(fieldPath) && !keyOk)
+    out.push({
+      code: 'VOLUME_INVALID',
+      field,
+      value: fieldPath,
+      message: `is not a field a downwardAPI volume can hold (${VOLUME_FIELD_PATHS.join(', ')}, or one label or annotation)`,
+      fix: 'read spec.* and status.* fields into env with EnvValue.fromField, or use e.g. metadata.labels',
+    });
+  return out;
+}
+
 /** The shape of an `IClaim`. */
 const CLAIM_SHAPE = is.object({ name: is.string, namespace: is.string }, ['name']);
 
@@ -121,7 +161,12 @@ export class Volume {
     name ??= dns1123LabelOf(secret.name);
     return new Volume(name, { secret: { secretName: secret.name, defaultMode: 0o400 } }, undefined, secret);
   }
-  /** Pod labels and annotations (and other fields) as files (Downward API). */
+  /**
+   * Pod labels and annotations (and the pod's name, namespace and uid) as files
+   * (Downward API). File paths stay inside the volume; `spec.*` and `status.*`
+   * fields are for env only (`EnvValue.fromField`): the API server refuses them
+   * here, and so does this (VOLUME_INVALID).
+   */
   public static downwardApi(
     name: string,
     files: Readonly<Record<string, PodField | 'metadata.labels' | 'metadata.annotations'>> = {
@@ -130,7 +175,10 @@ export class Volume {
     },
   ): Volume {
     checkArgs('Volume.downwardApi', nameArg(name), ['files', files, is.map(is.string), 'optional']);
-    throwIfInvalid(volumeNameIssue('name', name));
+    throwIfInvalid(
+      volumeNameIssue('name', name),
+      ...Object.entries(files).flatMap(([file, fieldPath]) => downwardApiFileIssues(`files.${file}`, file, fieldPath)),
+    );
     return new Volume(name, {
       downwardAPI: { items: Object.entries(files).map(([p, fieldPath]) => ({ path: p, fieldRef: { fieldPath } })) },
     });

@@ -1,4 +1,4 @@
-import { ConfigMap, SecretRef, Volume, WebService } from '../../constructs';
+import { ConfigMap, PodField, SecretRef, Volume, WebService } from '../../constructs';
 import { expectCode, find, renderChart, testChart, WEB } from '../helpers';
 
 describe('Volume', () => {
@@ -25,6 +25,24 @@ describe('Volume', () => {
     expect(expectCode(() => Volume.hostPath('x', ''), 'VOLUME_INVALID').field).toBe('hostPath');
     // '..' inside a segment is no back-step.
     expect(() => Volume.hostPath('x', '/var/log/..d')).not.toThrow();
+  });
+
+  test('VOLUME_INVALID: a downwardAPI file the API server refuses: a path outside the volume, or a field only env can read', () => {
+    for (const file of ['', '/etc/labels', '../labels', 'a/../../labels', '..labels'])
+      expect(expectCode(() => Volume.downwardApi('podinfo', { [file]: 'metadata.labels' }), 'VOLUME_INVALID').value).toBe(file);
+    for (const fieldPath of [PodField.NODE_NAME, PodField.POD_IP, PodField.SERVICE_ACCOUNT, 'spec.bogus', "metadata.labels['Bad Key']"])
+      expect(expectCode(() => Volume.downwardApi('podinfo', { info: fieldPath as PodField }), 'VOLUME_INVALID').value).toBe(fieldPath);
+    expect(() =>
+      Volume.downwardApi('podinfo', {
+        name: PodField.NAME,
+        namespace: PodField.NAMESPACE,
+        uid: PodField.UID,
+        'meta/labels': 'metadata.labels',
+        'a..b': 'metadata.annotations',
+        team: "metadata.labels['acme.io/team']" as PodField,
+      }),
+    ).not.toThrow();
+    expect(() => Volume.downwardApi('podinfo')).not.toThrow();
   });
 
   test('a volume named after a long or dotted ConfigMap, Secret or claim gets a valid derived name', () => {
