@@ -141,6 +141,34 @@ const TEAM_NAMESPACE_SHAPE = is.props<TeamNamespaceProps>({
   labels: is.map(is.string),
 });
 
+/** Namespaces every cluster has, with the system's own pods in them. */
+const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * Why a label the Namespace object already carries may not be set by hand (its
+ * value would be overwritten, silently), or undefined when it may.
+ */
+function reservedLabelIssue(key: string, ownLabels: ReadonlySet<string>): { message: string; fix: string } | undefined {
+  if (key === ENVIRONMENT_LABEL)
+    return {
+      message: 'is set from the environment: a hand-set value would switch the production checks on or off behind its back',
+      fix: 'remove the label; declare production with setClusterFacts(app, { production: true })',
+    };
+  if (key.startsWith('pod-security.kubernetes.io/'))
+    return {
+      message: 'is set from podSecurity: the hand-set value would be overwritten, and the checks judge the pods by podSecurity',
+      fix: 'remove the label; set podSecurity: { enforce: PodSecurityLevel.BASELINE } (or audit, warn, version) instead',
+    };
+  if (key === 'kubernetes.io/metadata.name')
+    return { message: "is set by the API server to the namespace's name", fix: 'remove the label' };
+  if (ownLabels.has(key))
+    return {
+      message: 'is set by the TeamNamespace itself: the hand-set value would be overwritten',
+      fix: 'remove the label, or use a key of your own',
+    };
+  return undefined;
+}
+
 /**
  * A governed tenant namespace: Namespace, ResourceQuota,
  * LimitRange, default-deny NetworkPolicies (ingress and egress) with DNS to
@@ -177,15 +205,21 @@ export class TeamNamespace extends Construct {
     this.dnsSuffix = `${this.name}.svc.cluster.local`;
     this.holdsData = props.holdsData ?? false;
     this.production = clusterFactsOf(this).production ?? false;
+    // The cluster's own namespaces: a TeamNamespace there would lay default-deny policies, a quota and
+    // restricted Pod Security over the system's pods (kube-system's DNS first) and take over their lifecycle.
+    problems.check(SYSTEM_NAMESPACES.includes(this.name), {
+      code: 'NAME_INVALID',
+      field: 'name',
+      value: this.name,
+      message:
+        "is a namespace every cluster has and runs its own pods in: a TeamNamespace's default-deny policies, quota and Pod Security would govern them",
+      fix: 'give the team a namespace of its own, e.g. "payments"',
+    });
+    const ownLabels = new Set(Object.keys(componentLabels({ name: 'team-namespace', instance: this.name, component: 'namespace' })));
     for (const [k, v] of Object.entries(props.labels ?? {})) {
       problems.addAll(nameIssue(NameRule.LABEL_KEY, `labels.${k}`, k), nameIssue(NameRule.LABEL_VALUE, `labels.${k}`, v));
-      problems.check(k === ENVIRONMENT_LABEL, {
-        code: 'NAMESPACE_LABEL_RESERVED',
-        field: `labels.${k}`,
-        value: v,
-        message: 'is set from the environment: a hand-set value would switch the production checks on or off behind its back',
-        fix: 'remove the label; declare production with setClusterFacts(app, { production: true })',
-      });
+      const reserved = reservedLabelIssue(k, ownLabels);
+      if (reserved) problems.add({ code: 'NAMESPACE_LABEL_RESERVED', field: `labels.${k}`, value: v, ...reserved });
     }
     this.podSecurity = {
       enforce: props.podSecurity?.enforce ?? PodSecurityLevel.RESTRICTED,

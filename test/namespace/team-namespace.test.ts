@@ -153,6 +153,35 @@ describe('TeamNamespace', () => {
     );
     expect(issue.field).toBe(`labels.${ENVIRONMENT_LABEL}`);
   });
+
+  test("NAMESPACE_LABEL_RESERVED: labels the Namespace already carries (Pod Security, its own app.kubernetes.io labels, the API server's name label) would be overwritten silently", () => {
+    const { chart } = testChart();
+    for (const [i, key] of [
+      'pod-security.kubernetes.io/enforce',
+      'pod-security.kubernetes.io/warn-version',
+      'app.kubernetes.io/name',
+      'app.kubernetes.io/managed-by',
+      'kubernetes.io/metadata.name',
+    ].entries()) {
+      const issue = expectCode(() => new TeamNamespace(chart, `db${i}`, { labels: { [key]: 'privileged' } }), 'NAMESPACE_LABEL_RESERVED');
+      expect(issue.field).toBe(`labels.${key}`);
+    }
+    const ns = new TeamNamespace(chart, 'ok', { labels: { 'acme.io/cost-center': '42', 'app.kubernetes.io/part-of': 'shop' } });
+    expect(find(renderChart(chart), 'Namespace', 'ok').metadata.labels).toMatchObject({
+      'acme.io/cost-center': '42',
+      'app.kubernetes.io/part-of': 'shop',
+    });
+    expect(ns.name).toBe('ok');
+  });
+
+  test("NAME_INVALID: the cluster's own namespaces (default, kube-*), whose system pods the team's policies and quota would govern", () => {
+    const { chart } = testChart();
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      const issue = expectCode(() => new TeamNamespace(chart, `t-${name}`, { name }), 'NAME_INVALID');
+      expect([issue.field, issue.value]).toEqual(['name', name]);
+    }
+    expect(() => new TeamNamespace(chart, 'kube-team')).not.toThrow();
+  });
 });
 
 describe('TeamNamespace properties', () => {
