@@ -131,7 +131,7 @@ export class SecretDeclaration extends Construct {
         fix: 'use each key once, e.g. "root-password"',
       }),
     );
-    for (const k of Object.keys(props.configKeys ?? {}))
+    for (const [k, configKey] of Object.entries(props.configKeys ?? {})) {
       problems.check(!this.keys.includes(k), {
         code: 'SECRET_KEYS_INVALID',
         field: `configKeys.${k}`,
@@ -139,6 +139,23 @@ export class SecretDeclaration extends Construct {
         message: 'is not one of the declared keys',
         fix: `use one of ${this.keys.join(', ')}`,
       });
+      // An empty name reads no stack config: the deploy tool could never provide the key.
+      problems.check(configKey.trim() === '', {
+        code: 'SECRET_KEYS_INVALID',
+        field: `configKeys.${k}`,
+        value: configKey,
+        message: 'is empty: no stack config key holds the value',
+        fix: "name the stack config key, e.g. 'dbPassword' (pulumi config set --secret dbPassword …)",
+      });
+    }
+    // An empty entry reads nothing from the store: the ExternalSecret would never become ready.
+    problems.check(props.remoteKey !== undefined && props.remoteKey.trim() === '', {
+      code: 'SECRET_KEYS_INVALID',
+      field: 'remoteKey',
+      value: props.remoteKey,
+      message: 'is empty: the ExternalSecret would read no entry of the store',
+      fix: "name the store entry holding the keys, e.g. 'prod/payments/db', or leave it out for '<namespace>/<name>'",
+    });
     problems.throwIfAny();
     this.configKeys = Object.fromEntries(this.keys.map((k) => [k, props.configKeys?.[k] ?? camel(`${this.name}-${k}`)]));
     this.remoteKey = props.remoteKey ?? `${this.namespace}/${this.name}`;

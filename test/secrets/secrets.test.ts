@@ -63,6 +63,23 @@ describe('SecretBackend.use', () => {
 });
 
 describe('SecretDeclaration', () => {
+  test('SECRET_KEYS_INVALID: an empty remoteKey or stack config key names nothing that could provide the Secret', () => {
+    const { team } = setup();
+    const remote = expectCode(
+      () => new SecretDeclaration(team, 'a', { namespace: team, keys: ['k'], remoteKey: ' ' }),
+      'SECRET_KEYS_INVALID',
+    );
+    expect(remote.field).toBe('remoteKey');
+    const config = expectCode(
+      () => new SecretDeclaration(team, 'b', { namespace: team, keys: ['k'], configKeys: { k: '' } }),
+      'SECRET_KEYS_INVALID',
+    );
+    expect(config.field).toBe('configKeys.k');
+    expect(
+      () => new SecretDeclaration(team, 'c', { namespace: team, keys: ['k'], remoteKey: 'prod/c', configKeys: { k: 'cK' } }),
+    ).not.toThrow();
+  });
+
   test('the External Secrets backend renders one ExternalSecret per declaration, against the named store', () => {
     const { app, team } = setup(SecretBackend.externalSecrets({ store: 'vault', refreshInterval: Duration.minutes(15) }));
     const creds = new SecretDeclaration(team, 'db-credentials', { namespace: team, keys: ['user', 'password'] });
