@@ -136,10 +136,11 @@ export class Volume {
     ]);
     throwIfInvalid(volumeNameIssue('name', name));
     const size = options.sizeLimit;
+    const limit = size === undefined ? undefined : size instanceof Storage ? size : Memory.of(size as MemoryInput, { field: 'sizeLimit' });
     return new Volume(name, {
       emptyDir: {
         ...(options.memory ? { medium: 'Memory' } : {}),
-        ...(size ? { sizeLimit: (size instanceof Storage ? size : Memory.of(size as MemoryInput)).toString() } : {}),
+        ...(limit ? { sizeLimit: limit.toString() } : {}),
       },
     });
   }

@@ -45,6 +45,12 @@ describe('Volume', () => {
     expect(() => Volume.downwardApi('podinfo')).not.toThrow();
   });
 
+  test('QUANTITY_INVALID: a bad emptyDir sizeLimit names the field sizeLimit', () => {
+    for (const sizeLimit of ['lots', -1])
+      expect(expectCode(() => Volume.emptyDir('x', { sizeLimit: sizeLimit as string }), 'QUANTITY_INVALID').field).toBe('sizeLimit');
+    expect(Volume.emptyDir('x', { sizeLimit: '1.5Gi' }).toJson()).toEqual({ name: 'x', emptyDir: { sizeLimit: '1536Mi' } });
+  });
+
   test('a volume named after a long or dotted ConfigMap, Secret or claim gets a valid derived name', () => {
     const { chart } = testChart();
     const long = new ConfigMap(chart, 'long', { namespace: 'n', name: 'a'.repeat(70), data: { a: '1' } });
