@@ -186,14 +186,15 @@ export class ConfigMap extends Construct {
     const fileKeys = new Set(entries('files').map(([key]) => key));
     for (const [key, value] of Object.entries(data)) {
       bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+      const field = `${fileKeys.has(key) ? 'files' : 'data'}.${key}`;
       problems.check(!isConfigMapKey(key), {
         code: 'CONFIG_KEY_INVALID',
-        field: `${fileKeys.has(key) ? 'files' : 'data'}.${key}`,
+        field,
         value: key,
         message: "is not a valid ConfigMap key (at most 253 letters, digits, '-', '_' and '.'; not '.', '..' nor starting with '..')",
         fix: "use letters, digits, '-', '_' and '.', e.g. 'app.yaml'",
       });
-      problems.addAll(...credentialIssues(`data.${key}`, value));
+      problems.addAll(...credentialIssues(field, value));
     }
     problems.check(bytes > CONFIG_MAP_MAX_BYTES, {
       code: 'CONFIG_TOO_LARGE',

@@ -69,6 +69,13 @@ describe('ConfigMap input', () => {
       expect(JSON.stringify(issue)).not.toContain(canary);
       expect(issue.fix).toContain('SecretRef');
     }
+    // A file's credential is reported at the file's key, as its other issues are.
+    const { chart } = testChart();
+    const inFile = expectCode(
+      () => new ConfigMap(chart, 'cm', { namespace: 'n', files: { 'app.conf': `x ${CANARIES[0]} y` } }),
+      'SECRET_IN_OUTPUT',
+    );
+    expect(inFile.field).toBe('files.app.conf');
   });
 
   test('CONFIG_VALUE_INVALID and PROPS_INVALID for untyped callers', () => {
