@@ -119,7 +119,9 @@ const STATEFUL_SERVICE_SHAPE = extend<StatefulServiceProps, WorkloadProps>(WORKL
  * A StatefulSet with its headless Service, created together, `serviceName`
  * always pointing at it; stable identities (`podDnsName(i)`), per-pod claims
  * retained by default, ordered start, partitioned updates, Guaranteed QoS and
- * spread across hosts.
+ * spread across hosts. With 2+ replicas in a TeamNamespace (default deny),
+ * the pods may reach each other on their ports (two NetworkPolicies,
+ * `allow-<name>-from-<name>` and `allow-<name>-to-<name>`).
  *
  * @example
  * const cassandra = new StatefulService(chart, 'cassandra', { namespace: data, image: 'cassandra:4.1.5', replicas: 3,
