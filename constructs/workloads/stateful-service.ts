@@ -40,8 +40,10 @@ export interface ClaimTemplate {
   readonly size: StorageInput;
   /**
    * A StorageClass the output defines, or the name of one the environment
-   * declares as existing (`existingStorageClasses` on the chart). Required:
-   * relying on the cluster's default class is a hidden dependency.
+   * declares as existing (`existingStorageClasses` on the chart).
+   * @default - the cluster's default StorageClass (whose reclaim policy the output
+   *   does not know); refused (STORAGE_CLASS_UNDECLARED) when the environment
+   *   declares its `existingStorageClasses`
    */
   readonly storageClass?: StorageClass | string;
   /** @default [AccessMode.READ_WRITE_ONCE] */
