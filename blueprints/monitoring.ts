@@ -34,7 +34,7 @@ import {
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 import { enter, is } from '../constructs/core/shape';
-import { claimStorageClassIssue } from '../constructs/storage/claim-storage-class';
+import { claimStorageClassIssue, claimStorageClassNameIssue, storageClassNameOf } from '../constructs/storage/claim-storage-class';
 import { integerIssue } from '../constructs/core/value-issues';
 
 /** A recording rule: an expensive dashboard query precomputed. */
@@ -59,10 +59,11 @@ export interface MonitoringProps {
   /** Replicas (each keeps a full copy). @default 1 */
   readonly replicas?: number;
   /**
+   * The claim's class: a StorageClass of the output, or the name of one the cluster has.
    * @default - the cluster default; refused (STORAGE_CLASS_UNDECLARED) when the environment
    *   declares its `existingStorageClasses`
    */
-  readonly storageClass?: StorageClass;
+  readonly storageClass?: StorageClass | string;
   /** Extra recording rules. @default - CPU and memory per namespace */
   readonly recordingRules?: readonly RecordingRule[];
   /** Other Prometheus servers to federate (`host:port`). @default - none */
@@ -105,7 +106,7 @@ const MONITORING_SHAPE = is.props<MonitoringProps>(
     scrapeInterval: is.instance(Duration),
     retention: is.instance(Duration),
     replicas: is.number,
-    storageClass: is.instance(StorageClass),
+    storageClass: is.either(is.instance(StorageClass), is.string),
     recordingRules: is.list(is.props<RecordingRule>({ record: is.string, expr: is.string }, ['record', 'expr'])),
     federate: is.list(is.string),
     resources: is.any,
@@ -144,7 +145,10 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     const ns = props.namespace;
     this.namespace = ns.name;
     this.replicas = props.replicas ?? 1;
-    problems.addAll(integerIssue('REPLICAS_INVALID', 'replicas', this.replicas, { min: 1 }, 'use 1, or 2 for a second full copy'));
+    problems.addAll(
+      integerIssue('REPLICAS_INVALID', 'replicas', this.replicas, { min: 1 }, 'use 1, or 2 for a second full copy'),
+      claimStorageClassNameIssue('storageClass', props.storageClass),
+    );
     const resources: ResourcesProps = props.resources ?? DEFAULTS.resources;
     this.limits = resolveCompute(problems, 'resources.limits', resources.limits);
     // Kubernetes copies a set limit into a missing request.
@@ -249,7 +253,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
             volumeClaimTemplate: {
               spec: {
                 accessModes: ['ReadWriteOnce'],
-                ...(props.storageClass ? { storageClassName: props.storageClass.name } : {}),
+                ...(props.storageClass === undefined ? {} : { storageClassName: storageClassNameOf(props.storageClass) }),
                 resources: { requests: { storage: this.sizing.claim.toString() } },
               },
             },

@@ -10,6 +10,11 @@ import { StorageClass } from './storage-class';
  * the Monitoring blueprint's Prometheus claim.
  */
 
+/** The `storageClassName` a claim renders: the construct's name, or the name given. */
+export function storageClassNameOf(storageClass: StorageClass | string): string {
+  return typeof storageClass === 'string' ? storageClass : storageClass.name;
+}
+
 /**
  * NAME_INVALID when a class given by name is no StorageClass name (core
  * validation ValidateClassName: a DNS-1123 subdomain). The empty string is

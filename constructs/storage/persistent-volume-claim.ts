@@ -10,7 +10,7 @@ import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-n
 import { checkedNamespace } from '../namespace/namespace-name';
 import { AccessMode, accessModeIssues } from '../core/access-mode';
 import { StorageClass } from './storage-class';
-import { claimStorageClassIssue } from './claim-storage-class';
+import { claimStorageClassIssue, claimStorageClassNameIssue, storageClassNameOf } from './claim-storage-class';
 
 /** Props of a `PersistentVolumeClaim`. @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims */
 export interface PersistentVolumeClaimProps {
@@ -21,10 +21,12 @@ export interface PersistentVolumeClaimProps {
   /** Storage requested, e.g. `'20Gi'`. */
   readonly size: StorageInput;
   /**
+   * The class: a StorageClass of the output, or the name of one the cluster has
+   * (declared in `existingStorageClasses` when the environment declares them).
    * @default - the cluster's default StorageClass; refused (STORAGE_CLASS_UNDECLARED) when the
    *   environment declares its `existingStorageClasses`, as for a StatefulService's claims
    */
-  readonly storageClass?: StorageClass;
+  readonly storageClass?: StorageClass | string;
   /** @default [AccessMode.READ_WRITE_ONCE] — one node at a time; share across nodes with READ_WRITE_MANY */
   readonly accessModes?: readonly AccessMode[];
 }
@@ -35,7 +37,7 @@ const PVC_SHAPE = is.props<PersistentVolumeClaimProps>(
     namespace: is.either(is.instance(TeamNamespace), is.string),
     name: is.string,
     size: is.any,
-    storageClass: is.instance(StorageClass),
+    storageClass: is.either(is.instance(StorageClass), is.string),
     accessModes: is.list(is.oneOf(Object.values(AccessMode), 'AccessMode')),
   },
   ['size'],
@@ -63,7 +65,7 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
     this.namespace = checkedNamespace(problems, props.namespace);
     const size = problems.attempt('size', () => Storage.of(props.size, { field: 'size' }));
     const modes = props.accessModes ?? [AccessMode.READ_WRITE_ONCE];
-    problems.addAll(...accessModeIssues('accessModes', modes));
+    problems.addAll(...accessModeIssues('accessModes', modes), claimStorageClassNameIssue('storageClass', props.storageClass));
     // core validation ValidatePersistentVolumeClaimSpec: the storage request must be greater than zero.
     problems.check(size?.isZero === true, {
       code: 'CLAIM_INVALID',
@@ -87,7 +89,7 @@ export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
       spec: {
         accessModes: [...modes],
         resources: { requests: { storage: k8s.Quantity.fromString(this.size.toString()) } },
-        ...(props.storageClass ? { storageClassName: props.storageClass.name } : {}),
+        ...(storageClass === undefined ? {} : { storageClassName: storageClassNameOf(storageClass) }),
       },
     });
   }

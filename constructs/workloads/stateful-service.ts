@@ -18,7 +18,7 @@ import { Protocol } from '../networking/network-intent';
 import { servicePortIssues } from '../networking/service-ports';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
-import { claimStorageClassIssue, claimStorageClassNameIssue } from '../storage/claim-storage-class';
+import { claimStorageClassIssue, claimStorageClassNameIssue, storageClassNameOf } from '../storage/claim-storage-class';
 import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps, podSelectorOf } from './workload';
 import { enter, extend, is } from '../core/shape';
@@ -220,9 +220,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
                     metadata: { name: c.name, labels: { ...this.podSelector } },
                     spec: {
                       accessModes: [...(c.accessModes ?? [AccessMode.READ_WRITE_ONCE])],
-                      ...(c.storageClass
-                        ? { storageClassName: typeof c.storageClass === 'string' ? c.storageClass : c.storageClass.name }
-                        : {}),
+                      ...(c.storageClass ? { storageClassName: storageClassNameOf(c.storageClass) } : {}),
                       resources: { requests: { storage: c.storage.toString() } },
                     },
                   })),

@@ -358,6 +358,14 @@ describe('Monitoring', () => {
     setClusterFacts(ok.app, { existingSecretStores: ['test-store'], existingStorageClasses: ['gp3'] });
     new Monitoring(ok.chart, 'm', { namespace: ok.ns, targets: 10, storageClass: ok.dataClass() });
     expect(() => ok.objects()).not.toThrow();
+    // A class the cluster has, by name.
+    const named = inNamespace('monitoring', QuotaPreset.LARGE);
+    setClusterFacts(named.app, { existingSecretStores: ['test-store'], existingStorageClasses: ['gp3'] });
+    new Monitoring(named.chart, 'm', { namespace: named.ns, targets: 10, storageClass: 'gp3' });
+    expect(find(named.objects(), 'Prometheus', 'prometheus').spec.storage.volumeClaimTemplate.spec.storageClassName).toBe('gp3');
+    expect(
+      expectCode(() => new Monitoring(named.chart, 'm2', { namespace: named.ns, targets: 10, storageClass: '' }), 'NAME_INVALID').field,
+    ).toBe('storageClass');
   });
 
   test('the operator-made pods count against the quota: the server and its config-reloader, one claim each', () => {

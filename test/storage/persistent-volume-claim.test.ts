@@ -71,4 +71,25 @@ describe('PersistentVolumeClaim (core validation ValidatePersistentVolumeClaimSp
     new PersistentVolumeClaim(c2, 'unset', { namespace: t2, size: '1Gi' });
     expect(() => renderApp(app)).not.toThrow();
   });
+
+  test('a class the cluster has is named by string: declared, it renders as storageClassName; undeclared, STORAGE_CLASS_UNDECLARED; not a name, NAME_INVALID', () => {
+    const app = new App();
+    setClusterFacts(app, { existingStorageClasses: ['gp3'] });
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    const team = new TeamNamespace(chart, 'team');
+    new PersistentVolumeClaim(chart, 'gp3', { namespace: team, size: '1Gi', storageClass: 'gp3' });
+    const claim = renderApp(app)
+      .flatMap((r) => r.objects)
+      .find((o) => o.kind === 'PersistentVolumeClaim');
+    expect(claim.spec.storageClassName).toBe('gp3');
+    new PersistentVolumeClaim(chart, 'io2', { namespace: team, size: '1Gi', storageClass: 'io2' });
+    expect(expectCode(() => renderApp(app), 'STORAGE_CLASS_UNDECLARED').value).toBe('io2');
+    for (const bad of ['', 'Fast SSD'])
+      expect(
+        expectCode(
+          () => new PersistentVolumeClaim(chart, `bad${bad.length}`, { namespace: team, size: '1Gi', storageClass: bad }),
+          'NAME_INVALID',
+        ).field,
+      ).toBe('storageClass');
+  });
 });
