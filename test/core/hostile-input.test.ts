@@ -345,7 +345,7 @@ describe('one synth reports every problem it can find', () => {
       'test/lr PROPS_INVALID name',
     ]);
     const claim = catchBlueprintError(
-      () => new PersistentVolumeClaim(chart, 'pvc', { namespace: 'team', size: 'huge', accessModes: [], storageClass: 'gp3' } as never),
+      () => new PersistentVolumeClaim(chart, 'pvc', { namespace: 'team', size: 'huge', accessModes: [], storageClass: 3 } as never),
     );
     expect(codesAt(claim)).toEqual([
       'test/pvc CLAIM_INVALID accessModes',
