@@ -7,7 +7,7 @@ import { NamedPort } from '../core/ports';
 import { NameRule, nameIssue } from '../core/names';
 import { isCidr } from '../networking/ip-address';
 import { annotationIssues } from '../core/annotations';
-import { Peer, Protocol } from '../networking/network-intent';
+import { NetworkPort, Peer, Protocol } from '../networking/network-intent';
 import { servicePortIssues } from '../networking/service-ports';
 import { ContainerProps, Hook, Probe } from './container';
 import { entered, extend, is } from '../core/shape';
@@ -139,8 +139,26 @@ export class WebService extends DeploymentWorkload {
         props.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL && props.loadBalancerSourceRanges?.length
           ? props.loadBalancerSourceRanges
           : ['0.0.0.0/0', '::/0'];
-      this.allowFrom(Peer.external(`${this.name}-clients`, ranges, []));
+      this.allowFrom(Peer.external(`${this.name}-clients`, ranges, []), this.publishedPorts());
     }
+  }
+
+  /**
+   * The container ports the Service publishes (its targetPorts), by number where
+   * a container of the pod declares the name, else by name: the ports opened to
+   * the Service's outside clients, never a port the Service does not publish
+   * (an admin or metrics port stays closed to them).
+   */
+  private publishedPorts(): NetworkPort[] {
+    const declared = this.containers.flatMap((c) => c.ports);
+    const opened = new Map<string, NetworkPort>();
+    for (const p of this.servicePorts) {
+      const target = p.targetPort ?? p.name;
+      const port = declared.find((d) => d.name === target);
+      const open = port ? { port: port.port, protocol: port.protocol ?? Protocol.TCP } : { port: target, protocol: Protocol.TCP };
+      opened.set(`${open.port}/${open.protocol}`, open);
+    }
+    return [...opened.values()];
   }
 
   /** Metrics are scraped through the Service when it publishes the port. */

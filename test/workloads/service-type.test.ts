@@ -1,4 +1,4 @@
-import { ExternalTrafficPolicy, QuotaPreset, ServiceType, WebService } from '../../constructs';
+import { ExternalTrafficPolicy, Protocol, QuotaPreset, ServiceType, WebService } from '../../constructs';
 import { expectCode, find, renderChart, WEB, teamChart, teamWebService, issuesWithCode } from '../helpers';
 
 describe('NodePort and LoadBalancer Services', () => {
@@ -31,6 +31,45 @@ describe('NodePort and LoadBalancer Services', () => {
     expect(find(objects, 'NetworkPolicy', 'allow-api-from-ext-api-clients').spec.ingress[0].from).toEqual([
       { ipBlock: { cidr: '0.0.0.0/0' } },
       { ipBlock: { cidr: '::/0' } },
+    ]);
+  });
+
+  test("outside clients reach only the ports the Service publishes, not the pod's other ports", () => {
+    const { chart } = teamWebService(
+      'gw',
+      {
+        ports: [
+          { name: 'https', port: 8443 },
+          { name: 'admin', port: 9901 },
+        ],
+        servicePorts: [
+          { name: 'https', port: 443, targetPort: 'https' },
+          { name: 'alt', port: 8443, targetPort: 'https' },
+        ],
+        serviceType: ServiceType.LOAD_BALANCER,
+        allocateLoadBalancerNodePorts: false,
+      },
+      { quota: QuotaPreset.LARGE },
+    );
+    const policy = find(renderChart(chart), 'NetworkPolicy', 'allow-gw-from-ext-gw-clients');
+    expect(policy.spec.ingress[0].ports).toEqual([{ port: 8443, protocol: 'TCP' }]);
+  });
+
+  test('with one port per container port (the default), every published port is opened, with its protocol', () => {
+    const { chart } = teamWebService(
+      'dns',
+      {
+        ports: [
+          { name: 'dns', port: 5353, protocol: Protocol.UDP },
+          { name: 'dns-tcp', port: 5353 },
+        ],
+        serviceType: ServiceType.NODE_PORT,
+      },
+      { quota: { pods: 20, servicesNodePorts: 2 } },
+    );
+    expect(find(renderChart(chart), 'NetworkPolicy', 'allow-dns-from-ext-dns-clients').spec.ingress[0].ports).toEqual([
+      { port: 5353, protocol: 'UDP' },
+      { port: 5353, protocol: 'TCP' },
     ]);
   });
 
