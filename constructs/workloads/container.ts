@@ -361,6 +361,12 @@ export const CONTAINER_SHAPE = is.props<ContainerProps>({
   probeOptOut: is.props<ProbeOptOut>({ readiness: is.string, liveness: is.string }),
 });
 
+/** MOUNT_INVALID unless `path` is where a container can mount a volume: an absolute path without ':'. */
+export function mountPathIssue(field: string, path: unknown): IssueInput | undefined {
+  if (typeof path === 'string' && path.startsWith('/') && !path.includes(':')) return undefined;
+  return { code: 'MOUNT_INVALID', field, value: path, message: "must be an absolute path without ':'", fix: "use e.g. '/etc/app'" };
+}
+
 /** The ephemeral storage a container gets for what its resources leave unset. */
 export interface EphemeralStorageDefault {
   readonly request: Storage;
@@ -473,13 +479,7 @@ export function resolveContainer(
       });
       continue;
     }
-    problems.check(typeof m.path !== 'string' || !m.path.startsWith('/') || m.path.includes(':'), {
-      code: 'MOUNT_INVALID',
-      field: `${at}.path`,
-      value: m.path,
-      message: "must be an absolute path without ':'",
-      fix: "use e.g. '/etc/app'",
-    });
+    problems.addAll(mountPathIssue(`${at}.path`, m.path));
     problems.check(
       m.subPath !== undefined &&
         (typeof m.subPath !== 'string' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..') || m.subPath === ''),

@@ -43,6 +43,7 @@ import {
   ResourcePreset,
   VolumeMount,
   containerToJson,
+  mountPathIssue,
   resolveContainer,
 } from './container';
 import { secondsOf } from '../core/duration';
@@ -243,6 +244,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       message: `must be a non-root UID from 1 to ${MAX_ID}: the restricted profile forbids root, and it is also the pod's GID and fsGroup`,
       fix: 'use e.g. 10001',
     });
+    // Each writable path is an emptyDir mount: the same rule as the containers' mounts.
+    (props.writablePaths ?? []).forEach((p, i) => problems.addAll(mountPathIssue(`writablePaths[${i}]`, p)));
     for (const issue of placementIssues(props.placement ?? {})) problems.add(issue);
     problems.addAll(...annotationIssues('podAnnotations', props.podAnnotations));
     const pullSecrets = (props.imagePullSecrets ?? []).map((s) => s.name);

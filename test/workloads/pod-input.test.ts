@@ -42,6 +42,17 @@ describe('pod spec limits', () => {
       expectCode(web({ mounts: [{ volume: Volume.emptyDir('d'), path: '/d', subPath }] }), 'MOUNT_SUBPATH_INVALID');
   });
 
+  test('MOUNT_INVALID: a writable path is held to the mount rule (it is an emptyDir mount)', () => {
+    for (const [i, path] of [
+      ['0', 'tmp'],
+      ['1', '/cache:rw'],
+    ] as const) {
+      const paths = i === '0' ? [path] : ['/tmp', path];
+      expect(expectCode(web({ writablePaths: paths }), 'MOUNT_INVALID')).toMatchObject({ field: `writablePaths[${i}]`, value: path });
+    }
+    expect(() => web({ writablePaths: ['/tmp', '/var/cache/app'] })()).not.toThrow();
+  });
+
   test('MOUNT_PATH_DUPLICATE: a mount over a writable path, or twice the same path', () => {
     expectCode(web({ mounts: [{ volume: Volume.emptyDir('d'), path: '/tmp' }] }), 'MOUNT_PATH_DUPLICATE');
     const v = Volume.emptyDir('d');
