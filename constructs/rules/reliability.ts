@@ -141,22 +141,27 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     category: 'reliability',
     inspects: ['pod templates', 'Service'],
     description:
-      "Probe ports and a Service's named targetPorts are ports the containers declare (a numeric probe port counts when the container declares none).",
+      "Probe and lifecycle-hook ports and a Service's named targetPorts are ports the containers declare (a numeric probe or hook port counts when the container declares none).",
     fix: 'probe or target a port a container declares, by name or number, or declare it in ports',
     check: (ix) => {
       const out: Violation[] = [];
       for (const t of ix.templates) {
         for (const c of containersOf(t.spec)) {
           const ports = arr(c.ports);
-          for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-            const port = probePort(c[kind]);
+          // The kubelet resolves a hook's named port like a probe's: an unknown name fails the hook (a preStop then drains nothing).
+          const handlers: [string, string, unknown][] = [
+            ...['readinessProbe', 'livenessProbe', 'startupProbe'].map((k): [string, string, unknown] => [`/${k}`, k, c[k]]),
+            ...['postStart', 'preStop'].map((k): [string, string, unknown] => [`/lifecycle/${k}`, `${k} hook`, c.lifecycle?.[k]]),
+          ];
+          for (const [pointer, kind, handler] of handlers) {
+            const port = probePort(handler);
             if (port === undefined) continue;
             const ok =
               typeof port === 'string'
                 ? ports.some((p) => p?.name === port)
                 : ports.length === 0 || ports.some((p) => p?.containerPort === port);
             if (!ok)
-              out.push(v(t.owner, `/${kind}`, `container '${c.name}' ${kind} targets port ${port}, which the container does not declare`));
+              out.push(v(t.owner, pointer, `container '${c.name}' ${kind} targets port ${port}, which the container does not declare`));
           }
         }
       }

@@ -157,6 +157,15 @@ describe('rule details', () => {
     expect(codes(numeric).has('PORT_UNRESOLVED')).toBe(false);
   });
 
+  test('PORT_UNRESOLVED: a lifecycle hook names a port like a probe does', () => {
+    const named = good();
+    pod(named).containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 'admin' } } };
+    expect(runRules(named).find((f) => f.rule === 'PORT_UNRESOLVED')?.pointer).toMatch(/\/lifecycle\/preStop$/);
+    const declared = good();
+    pod(declared).containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: pod(declared).containers[0].ports[0].name } } };
+    expect(codes(declared).has('PORT_UNRESOLVED')).toBe(false);
+  });
+
   test('SECRET_UNPROVIDED: provided by a Secret, an ExternalSecret target or a Certificate; only when asked', () => {
     const objects = mutated('SECRET_UNPROVIDED');
     find(objects, 'Ingress', 'ing').spec.tls = [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }];

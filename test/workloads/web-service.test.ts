@@ -520,6 +520,11 @@ describe('WebService errors', () => {
     test('PORT_UNRESOLVED: probe ports and Service targetPorts', () => {
       expect(catchBlueprintError(build({ liveness: Probe.http('/livez', 'admin') }).render).codes).toEqual(['PORT_UNRESOLVED']);
       expect(catchBlueprintError(build({ readiness: Probe.tcp(9999) }).render).codes).toEqual(['PORT_UNRESOLVED']);
+      expect(catchBlueprintError(build({ preStop: Hook.http('/drain', 'admin') }).render).issues[0]).toMatchObject({
+        code: 'PORT_UNRESOLVED',
+        field: '/lifecycle/preStop',
+      });
+      expect(() => build({ preStop: Hook.http('/drain', 'http') }).render()).not.toThrow();
       expect(catchBlueprintError(build({ servicePorts: [{ name: 'web', port: 80, targetPort: 'www' }] }).render).codes).toEqual([
         'PORT_UNRESOLVED',
       ]);
