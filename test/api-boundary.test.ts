@@ -146,6 +146,7 @@ const INTERNAL = new Set([
   'hostPathIssue',
   'isConfigMapKey',
   'isValidCount',
+  'mountPathIssue',
   'volumeNameIssue',
   'unpinnedImageIssue',
   'isEnvVarName',
