@@ -1,6 +1,6 @@
 import { SECRET_ENV_NAME } from '../core/names';
 import { SECRET_FIX, credentialIn } from '../core/secret-patterns';
-import { arr, containersOf } from './manifest-index';
+import { arr, containersOf, podTemplateOf } from './manifest-index';
 import { Rule, v } from './rule';
 
 /*
@@ -8,6 +8,18 @@ import { Rule, v } from './rule';
  * output, RBAC hygiene and exposure. The Pod Security Standards themselves
  * are judged in pod-security.ts.
  */
+
+/**
+ * Pod annotation `<prefix>/<container>`: the comma-separated env names the container may
+ * carry as literals although they look secret (a workload's `allowPlaintextEnv`).
+ */
+export const PLAINTEXT_ENV_ANNOTATION_PREFIX = 'plaintext-env.cluster-blueprints.io';
+
+/** The env names of `container` a pod template's annotation allows as literals. */
+function allowedPlaintext(owner: unknown, container: string): Set<string> {
+  const value = podTemplateOf(owner)?.metadata?.annotations?.[`${PLAINTEXT_ENV_ANNOTATION_PREFIX}/${container}`];
+  return new Set(typeof value === 'string' ? value.split(',').map((n) => n.trim()) : []);
+}
 
 export const SECURITY_RULES: readonly Rule[] = [
   {
@@ -56,15 +68,16 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates'],
-    description: 'No secret-looking environment variable has a literal value.',
+    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv).`,
     fix: 'read it from a Secret (valueFrom.secretKeyRef)',
     check: (ix) =>
       ix.templates.flatMap((t) =>
-        containersOf(t.spec).flatMap((c) =>
-          arr(c.env)
-            .filter((e) => e?.value !== undefined && typeof e.name === 'string' && SECRET_ENV_NAME.test(e.name))
-            .map((e) => v(t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`)),
-        ),
+        containersOf(t.spec).flatMap((c) => {
+          const allowed = allowedPlaintext(t.owner, c?.name);
+          return arr(c.env)
+            .filter((e) => e?.value !== undefined && typeof e.name === 'string' && SECRET_ENV_NAME.test(e.name) && !allowed.has(e.name))
+            .map((e) => v(t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`));
+        }),
       ),
   },
   {

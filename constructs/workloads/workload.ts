@@ -13,7 +13,7 @@ import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, IssueSink, Problems } from '../core/errors';
 import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
-import { NameRule, labelValueIssue, objectNameIssues } from '../core/names';
+import { NameRule, SECRET_ENV_NAME, labelValueIssue, objectNameIssues } from '../core/names';
 import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
@@ -32,6 +32,7 @@ import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ServiceAccount } from '../policy/service-account';
 import { PodSecurityLevelName, podSecurityLevelOf } from '../rules/pod-security';
+import { PLAINTEXT_ENV_ANNOTATION_PREFIX } from '../rules/security';
 import { PLACEMENT_SHAPE, PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
 import {
   CONTAINER_SHAPE,
@@ -631,7 +632,9 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
 
   /**
    * The stated reasons on the pods: `probes.cluster-blueprints.io/<container>` for
-   * probes a container goes without, `cluster-blueprints.io/singleton` for one pod.
+   * probes a container goes without, `cluster-blueprints.io/singleton` for one pod,
+   * `plaintext-env.cluster-blueprints.io/<container>` for the secret-looking env
+   * names `allowPlaintextEnv` lets carry a literal.
    */
   private reasonAnnotations(): Record<string, string> | undefined {
     const out: Record<string, string> = {};
@@ -640,6 +643,14 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       const o = c.props.probeOptOut;
       const reasons = [o?.readiness ? `readiness: ${o.readiness}` : '', o?.liveness ? `liveness: ${o.liveness}` : ''].filter(Boolean);
       if (reasons.length) out[`probes.cluster-blueprints.io/${c.name}`] = reasons.join('; ');
+    }
+    // allowPlaintextEnv, where it lets a secret-looking literal through: the catalogue's SEC_PLAINTEXT_SECRET reads it back.
+    for (const c of [...this.initContainers, ...this.containers]) {
+      const allowed = new Set(c.props.allowPlaintextEnv ?? []);
+      const names = Object.entries(c.props.env ?? {})
+        .filter(([k, v]) => allowed.has(k) && SECRET_ENV_NAME.test(k) && (typeof v === 'string' || v.value !== undefined))
+        .map(([k]) => k);
+      if (names.length) out[`${PLAINTEXT_ENV_ANNOTATION_PREFIX}/${c.name}`] = names.join(',');
     }
     return Object.keys(out).length ? out : undefined;
   }

@@ -157,6 +157,18 @@ describe('rule details', () => {
     expect(codes(numeric).has('PORT_UNRESOLVED')).toBe(false);
   });
 
+  test('SEC_PLAINTEXT_SECRET: the pod annotation allows the names it lists, for its container only', () => {
+    const objects = good();
+    const template = find(objects, 'Deployment', 'web').spec.template;
+    const name = template.spec.containers[0].name;
+    template.spec.containers[0].env = [{ name: 'TOKEN_TTL', value: '3600' }];
+    expect(codes(objects).has('SEC_PLAINTEXT_SECRET')).toBe(true);
+    template.metadata.annotations = { ...template.metadata.annotations, [`plaintext-env.cluster-blueprints.io/other`]: 'TOKEN_TTL' };
+    expect(codes(objects).has('SEC_PLAINTEXT_SECRET')).toBe(true);
+    template.metadata.annotations[`plaintext-env.cluster-blueprints.io/${name}`] = 'LOG_LEVEL, TOKEN_TTL';
+    expect(codes(objects).has('SEC_PLAINTEXT_SECRET')).toBe(false);
+  });
+
   test('PORT_UNRESOLVED: a lifecycle hook names a port like a probe does', () => {
     const named = good();
     pod(named).containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 'admin' } } };

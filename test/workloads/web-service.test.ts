@@ -326,6 +326,17 @@ describe('WebService errors', () => {
     expect(() => build({ env: { TOKEN_TTL: '3600' }, allowPlaintextEnv: ['TOKEN_TTL'] })).not.toThrow();
   });
 
+  test('allowPlaintextEnv holds at synth: the pod names the allowed literals, so SEC_PLAINTEXT_SECRET lets them pass', () => {
+    const { app } = build({ env: { TOKEN_TTL: '3600', LOG_LEVEL: 'info' }, allowPlaintextEnv: ['TOKEN_TTL', 'LOG_LEVEL'] });
+    const pod = find(
+      renderApp(app).flatMap((r) => r.objects),
+      'Deployment',
+      'web',
+    ).spec.template;
+    expect(pod.metadata.annotations['plaintext-env.cluster-blueprints.io/web']).toBe('TOKEN_TTL');
+    expect(pod.spec.containers[0].env).toContainEqual({ name: 'TOKEN_TTL', value: '3600' });
+  });
+
   test('PORT_INVALID: no ports, bad name, out of range, duplicate', () => {
     expectCode(() => build({ ports: [] }), 'PORT_INVALID');
     expectCode(() => build({ ports: [{ name: 'HTTP_PORT', port: 80 }] }), 'PORT_INVALID');
