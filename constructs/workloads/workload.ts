@@ -804,7 +804,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return { request: request.gt(limit) ? limit : request, limit };
   }
 
-  /** Limits of the pod spec the API server enforces: unique container names, volumes and mount paths, safe subPaths. */
+  /** Limits of the pod spec: unique container names, ports, volumes and mount paths, safe subPaths. */
   private checkPodShape(): IssueInput[] {
     const out: IssueInput[] = [];
     const names = new Set<string>();
@@ -819,6 +819,34 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         });
       names.add(c.name);
     }
+    // The app containers share the pod's network namespace: a port (number and protocol) is bound once,
+    // and a port name is resolved to the first container declaring it (Services, probes and policies by name).
+    const numbers = new Map<string, string>();
+    const portNames = new Map<string, string>();
+    for (const c of this.containers)
+      for (const p of c.ports) {
+        const key = `${p.port}/${p.protocol ?? Protocol.TCP}`;
+        const owner = numbers.get(key);
+        if (owner !== undefined && owner !== c.name)
+          out.push({
+            code: 'PORT_INVALID',
+            field: `containers.${c.name}.ports`,
+            value: key,
+            message: `is also a port of container '${owner}': the containers share the pod's network, so one of them could not bind it`,
+            fix: 'give each container of the pod its own port number',
+          });
+        const named = portNames.get(p.name);
+        if (named !== undefined && named !== c.name)
+          out.push({
+            code: 'PORT_INVALID',
+            field: `containers.${c.name}.ports`,
+            value: p.name,
+            message: `is also a port name of container '${named}': a Service, probe or policy naming it would reach '${named}' only`,
+            fix: 'give each port of the pod its own name',
+          });
+        if (!numbers.has(key)) numbers.set(key, c.name);
+        if (!portNames.has(p.name)) portNames.set(p.name, c.name);
+      }
     const volumes = new Map<string, string>();
     for (const v of [
       ...this.scratchMounts().map((m) => m.volume),

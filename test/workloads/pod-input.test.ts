@@ -53,6 +53,28 @@ describe('pod spec limits', () => {
     expect(() => web({ writablePaths: ['/tmp', '/var/cache/app'] })()).not.toThrow();
   });
 
+  test('PORT_INVALID: two app containers of the pod declare one port number or one port name', () => {
+    const sidecar = (ports: object[]) => ({ sidecars: [{ name: 'proxy', image, ports }] });
+    expect(expectCode(web(sidecar([{ name: 'proxy', port: 8080 }])), 'PORT_INVALID')).toMatchObject({
+      field: 'containers.proxy.ports',
+      value: '8080/TCP',
+    });
+    expect(expectCode(web(sidecar([{ name: 'http', port: 15001 }])), 'PORT_INVALID')).toMatchObject({
+      field: 'containers.proxy.ports',
+      value: 'http',
+    });
+    // A sidecar added after construction is judged with the pod.
+    expectCode(() => {
+      const { app, chart } = testChart();
+      const w = new WebService(chart, 'web', { namespace: 'apps', image, ports: [{ name: 'http', port: 8080 }] });
+      w.addSidecar({ name: 'proxy', image, ports: [{ name: 'proxy', port: 8080 }] });
+      return renderApp(app);
+    }, 'PORT_INVALID');
+    // Another number, or the same number over another protocol, is fine.
+    expect(() => web(sidecar([{ name: 'proxy', port: 15001 }]))()).not.toThrow();
+    expect(() => web(sidecar([{ name: 'proxy-udp', port: 8080, protocol: 'UDP' }]))()).not.toThrow();
+  });
+
   test('MOUNT_PATH_DUPLICATE: a mount over a writable path, or twice the same path', () => {
     expectCode(web({ mounts: [{ volume: Volume.emptyDir('d'), path: '/tmp' }] }), 'MOUNT_PATH_DUPLICATE');
     const v = Volume.emptyDir('d');
