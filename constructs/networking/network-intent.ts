@@ -253,6 +253,16 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
   checkIntentArgs(target, 'allowFrom', from, ports);
   const peer = isEndpoint(from) ? Peer.workload(from) : from;
   const reach = ports ?? target.listenPorts;
+  // A rule without ports admits every port: never the silent result of a workload that declares none.
+  if (reach.length === 0)
+    throw new BlueprintError({
+      code: 'INTENT_INVALID',
+      path: target.node.path,
+      field: 'ports',
+      value: [],
+      message: `are not given, and ${target.name} declares no port to default to: the policy would open every port of its pods to ${peer.label}`,
+      fix: `declare the ports ${target.name} listens on (ports: [{ name: 'http', port: 8080 }]), or give the intent its ports`,
+    });
   const policies = [
     addPolicy(target, `AllowFrom-${peer.label}`, policyName(target.name, 'from', peer.label), {
       policyTypes: ['Ingress'],

@@ -48,6 +48,20 @@ describe('network intent ports (INTENT_INVALID, networking ValidateNetworkPolicy
     expect(expectCode(() => w.allowFrom(Peer.namespace('ops'), [{ port: 'Metrics' }]), 'INTENT_INVALID').field).toBe('ports[0].port');
   });
 
+  test('INTENT_INVALID: a path into a workload that declares no port, without ports, would open every port', () => {
+    const { chart, w } = worker();
+    const web = new Worker(chart, 'client', { namespace: w.namespace, image: 'ghcr.io/acme/client:1.0.0' });
+    for (const open of [() => w.allowFrom(Peer.namespace('ops')), () => web.allowTo(w)]) {
+      const issue = expectCode(open, 'INTENT_INVALID');
+      expect(issue).toMatchObject({ field: 'ports', path: expect.stringContaining('worker') });
+    }
+    // With its ports given, the same path opens exactly them.
+    w.allowFrom(Peer.namespace('ops'), [{ port: 8080 }]);
+    expect(find(renderChart(chart), 'NetworkPolicy', 'allow-worker-from-ns-ops').spec.ingress[0].ports).toEqual([
+      { port: 8080, protocol: 'TCP' },
+    ]);
+  });
+
   test('the valid neighbours render: 1 and 65535, a named port, UDP and SCTP', () => {
     const { chart, w } = worker();
     const ports: NetworkPort[] = [
