@@ -139,9 +139,9 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     code: 'PORT_UNRESOLVED',
     severity: 'error',
     category: 'reliability',
-    inspects: ['pod templates', 'Service'],
+    inspects: ['pod templates', 'Service', 'NetworkPolicy'],
     description:
-      "Probe and lifecycle-hook ports and a Service's named targetPorts are ports the containers declare (a numeric probe or hook port counts when the container declares none).",
+      "Probe and lifecycle-hook ports, a Service's named targetPorts and a NetworkPolicy's ingress ports are ports the selected containers declare (a number counts when a container declares none).",
     fix: 'probe or target a port a container declares, by name or number, or declare it in ports',
     check: (ix) => {
       const out: Violation[] = [];
@@ -173,6 +173,33 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         for (const p of arr(s.spec.ports))
           if (typeof p?.targetPort === 'string' && !names.has(p.targetPort))
             out.push(v(s, '/spec/ports', `targetPort ${p.targetPort} is not a port name the selected pods declare`));
+      }
+      // A NetworkPolicy admits traffic to ports of the pods it selects: one they do not declare opens nothing,
+      // and the path the policy was written for stays closed.
+      for (const n of ix.ofKind('NetworkPolicy')) {
+        const pods = ix.selected(n.metadata?.namespace, n.spec?.podSelector ?? {});
+        if (!pods.length) continue;
+        const containers = pods.flatMap((t) => appContainersOf(t.spec));
+        const names = new Set(containers.flatMap((c) => arr(c.ports).map((p) => p?.name)));
+        const numbers = new Set(containers.flatMap((c) => arr(c.ports).map((p) => `${p?.containerPort}/${p?.protocol ?? 'TCP'}`)));
+        const undeclared = containers.some((c) => arr(c.ports).length === 0);
+        arr(n.spec?.ingress).forEach((rule, i) =>
+          arr(rule?.ports).forEach((p, j) => {
+            const port = p?.port;
+            const ok =
+              typeof port === 'string'
+                ? names.has(port)
+                : typeof port !== 'number' || p?.endPort !== undefined || undeclared || numbers.has(`${port}/${p?.protocol ?? 'TCP'}`);
+            if (!ok)
+              out.push(
+                v(
+                  n,
+                  `/spec/ingress/${i}/ports/${j}`,
+                  `admits port ${port}${typeof port === 'number' ? `/${p?.protocol ?? 'TCP'}` : ''}, which no selected pod declares`,
+                ),
+              );
+          }),
+        );
       }
       return out;
     },

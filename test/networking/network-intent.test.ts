@@ -62,6 +62,21 @@ describe('network intent ports (INTENT_INVALID, networking ValidateNetworkPolicy
     ]);
   });
 
+  test('PORT_UNRESOLVED: a path into one of our workloads on a port it does not listen on opens nothing', () => {
+    const { chart, team } = teamChart();
+    const api = new Worker(chart, 'api', { namespace: team, image: 'ghcr.io/acme/api:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    api.allowFrom(Peer.namespace('ops'), [{ port: 'grpc' }]);
+    expect(expectCode(() => renderChart(chart), 'PORT_UNRESOLVED').field).toBe('/spec/ingress/0/ports/0');
+  });
+
+  test('a path on the port the workload listens on, by name or number, renders', () => {
+    const { chart, team } = teamChart();
+    const api = new Worker(chart, 'api', { namespace: team, image: 'ghcr.io/acme/api:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    api.allowFrom(Peer.namespace('ops'), [{ port: 'http' }]);
+    api.allowFrom(Peer.namespace('qa'), [{ port: 8080 }]);
+    expect(ofKind(renderChart(chart), 'NetworkPolicy').length).toBeGreaterThan(2);
+  });
+
   test('the valid neighbours render: 1 and 65535, a named port, UDP and SCTP', () => {
     const { chart, w } = worker();
     const ports: NetworkPort[] = [

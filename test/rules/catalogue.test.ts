@@ -169,6 +169,25 @@ describe('rule details', () => {
     expect(codes(objects).has('SEC_PLAINTEXT_SECRET')).toBe(false);
   });
 
+  test('PORT_UNRESOLVED: a NetworkPolicy admits ports the selected pods declare', () => {
+    const policy = (port: unknown) => {
+      const objects = good();
+      const labels = find(objects, 'Deployment', 'web').spec.template.metadata.labels;
+      objects.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-web', namespace: find(objects, 'Deployment', 'web').metadata.namespace },
+        spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port }] }] },
+      });
+      return objects;
+    };
+    const declared = pod(good()).containers[0].ports[0];
+    expect(runRules(policy('admin')).find((f) => f.rule === 'PORT_UNRESOLVED')?.pointer).toBe('/spec/ingress/0/ports/0');
+    expect(codes(policy(9999)).has('PORT_UNRESOLVED')).toBe(true);
+    expect(codes(policy(declared.name)).has('PORT_UNRESOLVED')).toBe(false);
+    expect(codes(policy(declared.containerPort)).has('PORT_UNRESOLVED')).toBe(false);
+  });
+
   test('PORT_UNRESOLVED: a lifecycle hook names a port like a probe does', () => {
     const named = good();
     pod(named).containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 'admin' } } };
