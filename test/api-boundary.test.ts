@@ -149,6 +149,7 @@ const INTERNAL = new Set([
   'mountPathIssue',
   'volumeNameIssue',
   'unpinnedImageIssue',
+  'imageReferenceIssue',
   'isEnvVarName',
   'envVarNameIssue',
   'isPortName',

@@ -197,6 +197,7 @@ const TRIGGERS: Record<string, Trigger> = {
   PROPS_INVALID: () => new ConfigMap(chart().chart, 'c', null as never),
   PROPS_UNKNOWN: () => web({ replica: 3 } as never),
   IMAGE_UNPINNED: () => web({ release: Release.canary({ image: 'nginx' }) }),
+  IMAGE_INVALID: () => web({ image: 'Nginx:1.27.2' }),
   REPLICAS_INVALID: () => web({ replicas: 0 }),
   STRATEGY_INVALID: () => web({ release: Release.rolling({ maxSurge: 0, maxUnavailable: 0 }) }),
   HPA_INVALID: () => web({ autoscaling: { minReplicas: 5, maxReplicas: 3 } }),

@@ -223,6 +223,35 @@ export function unpinnedImageIssue(field: string, image: unknown): IssueInput | 
   };
 }
 
+/**
+ * An image reference as the kubelet parses it (distribution/reference's grammar):
+ * an optional registry (`host[:port]/`, host components may be upper case, an IPv6 host in brackets), then
+ * lower-case path components separated by `/` (each alphanumerics joined by `.`,
+ * `_`, `__` or dashes), then an optional `:tag` and `@algorithm:hex` digest.
+ */
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
+    `(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+);
+/** distribution/reference NameTotalLengthMax: the name (registry and path) is at most 255 characters. */
+const IMAGE_NAME_MAX = 255;
+
+/** IMAGE_INVALID when `image` is not a reference the kubelet can parse (InvalidImageName: the pod never starts), or undefined. */
+export function imageReferenceIssue(field: string, image: unknown): IssueInput | undefined {
+  const name = typeof image === 'string' ? image.replace(/@.*$/, '').replace(/:[\w][\w.-]{0,127}$/, '') : '';
+  if (typeof image === 'string' && IMAGE_REFERENCE.test(image) && name.length <= IMAGE_NAME_MAX) return undefined;
+  return {
+    code: 'IMAGE_INVALID',
+    field,
+    value: image,
+    message:
+      'is not an image reference the kubelet can parse (the repository path is lower case: letters, digits and single separators . _ __ -): the pod would fail with InvalidImageName',
+    fix: "write the reference as the registry lists it, e.g. 'ghcr.io/acme/api:1.4.2'",
+  };
+}
+
 /** apimachinery `IsEnvVarName` (Kubernetes 1.28, before the relaxed-names gate): `[-._a-zA-Z][-._a-zA-Z0-9]*`. */
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 

@@ -9,7 +9,7 @@ import { integerIssue } from '../core/value-issues';
 import { checkArgs, checkShape, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
-import { NameRule, SECRET_ENV_NAME, envVarNameIssue, nameIssue, unpinnedImageIssue } from '../core/names';
+import { NameRule, SECRET_ENV_NAME, envVarNameIssue, imageReferenceIssue, nameIssue, unpinnedImageIssue } from '../core/names';
 import { NamedPort, portNameIssue, portNumOrNameIssue, portNumberIssue } from '../core/ports';
 import { COMPUTE_SHAPE, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
@@ -406,7 +406,7 @@ export function resolveContainer(
   // Open: the main container's props are the workload's (a sidecar's were checked whole, closed, by the workload).
   if (!checkShape(problems, props, open(CONTAINER_SHAPE), field))
     return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
-  problems.addAll(unpinnedImageIssue(`${field}.image`, props.image));
+  problems.addAll(unpinnedImageIssue(`${field}.image`, props.image), imageReferenceIssue(`${field}.image`, props.image));
   const seen = new Set<string>();
   for (const [i, p] of (props.ports ?? []).entries()) {
     problems.addAll(

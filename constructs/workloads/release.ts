@@ -1,5 +1,5 @@
 import { IssueInput } from '../core/errors';
-import { unpinnedImageIssue } from '../core/names';
+import { imageReferenceIssue, unpinnedImageIssue } from '../core/names';
 import { PodCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import { checkArgs, is } from '../core/shape';
 
@@ -142,13 +142,14 @@ export class Release {
     // The second track's image is checked like the workload's own: the rule must see every image.
     if (o.kind === 'canary') {
       count('replicas', o.replicas, 1);
-      const issue = unpinnedImageIssue('release.image', o.image);
-      if (issue) out.push(issue);
+      for (const issue of [unpinnedImageIssue('release.image', o.image), imageReferenceIssue('release.image', o.image)])
+        if (issue) out.push(issue);
     }
     if (o.kind === 'blue-green') {
       count('idleReplicas', o.idleReplicas, 0);
-      const issue = o.idleImage === undefined ? undefined : unpinnedImageIssue('release.idleImage', o.idleImage);
-      if (issue) out.push(issue);
+      if (o.idleImage !== undefined)
+        for (const issue of [unpinnedImageIssue('release.idleImage', o.idleImage), imageReferenceIssue('release.idleImage', o.idleImage)])
+          if (issue) out.push(issue);
     }
     return out;
   }

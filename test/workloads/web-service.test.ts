@@ -319,6 +319,23 @@ describe('WebService errors', () => {
     expect(() => build({ release: Release.canary({ image: 'nginx:1.27.2' }) })).not.toThrow();
   });
 
+  test('IMAGE_INVALID: a reference the kubelet cannot parse (InvalidImageName), on the workload and its release tracks', () => {
+    for (const image of ['Nginx:1.27.2', 'acme/App:1.0', 'a//b:1.0', 'nginx:1.2:3', 'a_/b:1.0'])
+      expect(expectCode(() => build({ image }), 'IMAGE_INVALID')).toMatchObject({ field: 'container.image', value: image });
+    expect(expectCode(() => build({ release: Release.canary({ image: 'acme/Api:2.0' }) }), 'IMAGE_INVALID').field).toBe('release.image');
+    expect(
+      expectCode(() => build({ release: Release.blueGreen({ active: Color.BLUE, idleImage: 'acme/API:2.0' }) }), 'IMAGE_INVALID').field,
+    ).toBe('release.idleImage');
+    // Upper case is fine in the registry host; separators, ports, IPv6 hosts and digests too.
+    for (const image of [
+      'MyRegistry.example.com/acme/api:1.0',
+      'registry:5000/a__b/c--d:1.0',
+      '[fd00::1]:5000/app:1.0',
+      `ghcr.io/acme/api:1.4.2@sha256:${'a'.repeat(64)}`,
+    ])
+      expect(() => build({ image })).not.toThrow();
+  });
+
   test('PLAINTEXT_SECRET, unless explicitly allowed; the value is never echoed', () => {
     const issue = expectCode(() => build({ env: { DB_PASSWORD: 'hunter2' } }), 'PLAINTEXT_SECRET');
     expect(JSON.stringify(issue)).not.toContain('hunter2');
