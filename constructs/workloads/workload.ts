@@ -594,9 +594,13 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    * A non-root process without capabilities may bind a port below 1024 when the
    * pod lowers `net.ipv4.ip_unprivileged_port_start`: a namespaced sysctl of the
    * safe set, allowed by every Pod Security level (adding NET_BIND_SERVICE would
-   * not help a non-root process, which never gets it as an effective capability).
+   * not help a non-root process, which never gets it as an effective capability;
+   * a root pod that adds it needs no sysctl).
    */
   private privilegedPortSysctls(): { sysctls?: { name: string; value: string }[] } {
+    // Root given NET_BIND_SERVICE (baseline) binds them already: no sysctl, which linters flag (kube-linter's unsafe-sysctls).
+    const profile = this.props.securityProfile;
+    if (profile?.runAsRoot === true && (profile.addCapabilities ?? []).includes('NET_BIND_SERVICE')) return {};
     const low = this.containers.flatMap((c) => c.ports.map((p) => p.port)).filter((p) => p < 1024);
     return low.length ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(Math.min(...low)) }] } : {};
   }

@@ -25,6 +25,19 @@ describe('securityProfile', () => {
     expect(pod.containers[0].securityContext.allowPrivilegeEscalation).toBe(false);
   });
 
+  test('port 80: a non-root pod lowers the unprivileged port start; root given NET_BIND_SERVICE needs no sysctl', () => {
+    const sysctls = (securityProfile: object | undefined) => {
+      const { chart, ns } = inNamespace(PodSecurityLevel.BASELINE);
+      new WebService(chart, 'web', { namespace: ns, ...props, ...(securityProfile ? { securityProfile } : {}) });
+      return find(renderChart(chart), 'Deployment', 'web').spec.template.spec.securityContext.sysctls;
+    };
+    const lowered = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }];
+    expect(sysctls(undefined)).toEqual(lowered);
+    expect(sysctls({ addCapabilities: ['NET_BIND_SERVICE'] })).toEqual(lowered);
+    expect(sysctls({ runAsRoot: true })).toEqual(lowered);
+    expect(sysctls({ runAsRoot: true, addCapabilities: ['NET_BIND_SERVICE'] })).toBeUndefined();
+  });
+
   test('a privileged namespace admits a privileged container', () => {
     const { chart, ns } = inNamespace(PodSecurityLevel.PRIVILEGED);
     new WebService(chart, 'web', { namespace: ns, ...props, securityProfile: { privileged: true, runAsRoot: true } });
