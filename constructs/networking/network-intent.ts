@@ -149,16 +149,19 @@ export class Peer {
    * token (controllers, operators, discovery). NetworkPolicy judges the
    * control plane's own addresses (the `kubernetes` Service's ClusterIP is
    * translated before policies apply), which are not known at synth time: so
-   * any address (or `cidr`, when the control plane's range is known) on the
+   * any address, IPv4 or IPv6 (or `cidr`, when the control plane's range is known) on the
    * API server's ports, 443 (managed control planes) and 6443 (kubeadm and
    * most self-managed ones). A workload that mounts its token in a
    * TeamNamespace gets this path by itself; an operator-run pod (e.g.
    * Prometheus) is given it with `allowTo(Peer.kubeApiServer())`.
    */
-  public static kubeApiServer(cidr = '0.0.0.0/0'): Peer {
-    checkArgs('Peer.kubeApiServer', ['cidr', cidr, is.string]);
+  public static kubeApiServer(cidr?: string): Peer {
+    checkArgs('Peer.kubeApiServer', ['cidr', cidr, is.string, 'optional']);
     // The label stays the CIDR's (`cidr-0-0-0-0-0`): the policies written by hand before this peer existed keep their names.
-    return Peer.cidr(cidr, KUBE_API_SERVER_PORTS);
+    const peer = Peer.cidr(cidr ?? '0.0.0.0/0', KUBE_API_SERVER_PORTS);
+    if (cidr !== undefined) return peer;
+    // Any address is both families: on an IPv6 (or IPv6-first dual-stack) cluster the API server's address is an IPv6 one.
+    return new Peer(peer.label, peer.spec, peer.ports, undefined, [{ ipBlock: { cidr: '::/0' } }]);
   }
   /** A named outside service at several CIDR blocks (see `ExternalService.allowFrom`). */
   public static external(name: string, cidrs: readonly string[], ports: readonly NetworkPort[]): Peer {
@@ -282,7 +285,7 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
 }
 
 /** The API server path each workload was given automatically, by construct id, with its egress rules. */
-const automaticPaths = new WeakMap<INetworkEndpoint, { id: string; egress: string; policy: ApiObject }>();
+const automaticPaths = new WeakMap<INetworkEndpoint, { id: string; to: string[]; ports: string; policy: ApiObject }>();
 
 /** Opens `source → peer` (egress on the source, and ingress on the peer when it is one of our workloads). */
 export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
@@ -291,9 +294,14 @@ export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint
   const reach = ports ?? to.ports;
   const id = `AllowTo-${to.label}`;
   const egress = [{ to: to.specs, ports: portsJson(reach) }];
-  // The path the workload already has (allowApiServer), declared again by hand: the same path, not a second one.
+  // The path the workload already has (allowApiServer), declared again by hand (e.g. its IPv4 half,
+  // Peer.cidr('0.0.0.0/0', [443, 6443]), as written before the peer existed): covered, not a second one.
   const automatic = automaticPaths.get(source);
-  if (automatic?.id === id && automatic.egress === JSON.stringify(egress)) return { policies: [automatic.policy] };
+  const covered =
+    automatic?.id === id &&
+    automatic.ports === JSON.stringify(portsJson(reach)) &&
+    to.specs.every((spec) => automatic.to.includes(JSON.stringify(spec)));
+  if (covered) return { policies: [automatic.policy] };
   if (automatic?.id === id)
     throw new BlueprintError({
       code: 'INTENT_DUPLICATE',
@@ -320,7 +328,8 @@ export function allowApiServer(source: INetworkEndpoint): IntentResult {
   const result = allowOutOf(source, peer);
   automaticPaths.set(source, {
     id: `AllowTo-${peer.label}`,
-    egress: JSON.stringify([{ to: peer.specs, ports: portsJson(peer.ports) }]),
+    to: peer.specs.map((spec) => JSON.stringify(spec)),
+    ports: JSON.stringify(portsJson(peer.ports)),
     policy: result.policies[0],
   });
   return result;

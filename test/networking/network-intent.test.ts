@@ -110,7 +110,7 @@ describe('network intent namespaces (NAME_INVALID)', () => {
 
 describe('the path to the API server (Peer.kubeApiServer)', () => {
   const API_EGRESS = {
-    to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+    to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
     ports: [
       { protocol: 'TCP', port: 443 },
       { protocol: 'TCP', port: 6443 },
@@ -156,8 +156,9 @@ describe('the path to the API server (Peer.kubeApiServer)', () => {
     expect(issue.message).toContain('API server');
   });
 
-  test('Peer.kubeApiServer: any address by default, or the given CIDR, on 443 and 6443', () => {
-    expect(Peer.kubeApiServer().specs).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }]);
+  test('Peer.kubeApiServer: any address of either family by default, or the given CIDR, on 443 and 6443', () => {
+    expect(Peer.kubeApiServer().specs).toEqual([{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }]);
+    expect(Peer.kubeApiServer().label).toBe('cidr-0-0-0-0-0');
     expect(Peer.kubeApiServer().ports).toEqual([{ port: 443 }, { port: 6443 }]);
     expect(Peer.kubeApiServer('10.0.0.0/24').specs).toEqual([{ ipBlock: { cidr: '10.0.0.0/24' } }]);
     expectCode(() => Peer.kubeApiServer('10.0.0.0'), 'INTENT_INVALID');
