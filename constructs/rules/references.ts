@@ -286,8 +286,8 @@ export const REFERENCE_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'references',
     inspects: ['Ingress', 'Service'],
-    description: 'Ingress backends are Services (and ports) of the same namespace.',
-    fix: 'route to an existing Service and one of its ports',
+    description: 'Ingress backends are Services (and TCP ports) of the same namespace.',
+    fix: 'route to an existing Service and one of its TCP ports',
     check: (ix) =>
       ix.ofKind('Ingress').flatMap((ing) =>
         arr(ing.spec?.rules).flatMap((r) =>
@@ -297,8 +297,19 @@ export const REFERENCE_RULES: readonly Rule[] = [
             const svc = ix.get('Service', ing.metadata?.namespace, name);
             if (!svc) return [v(ing, '/spec/rules', `routes ${p.path} to missing Service ${name}`)];
             const port = p.backend.service.port;
-            const ok = arr(svc.spec?.ports).some((sp) => (port?.name ? sp?.name === port.name : sp?.port === port?.number));
-            return ok ? [] : [v(ing, '/spec/rules', `routes ${p.path} to a port Service ${name} does not have`)];
+            const target = arr(svc.spec?.ports).find((sp) => (port?.name ? sp?.name === port.name : sp?.port === port?.number));
+            if (!target) return [v(ing, '/spec/rules', `routes ${p.path} to a port Service ${name} does not have`)];
+            // An Ingress controller proxies HTTP over TCP: a UDP or SCTP port never answers it.
+            const protocol = target.protocol ?? 'TCP';
+            return protocol === 'TCP'
+              ? []
+              : [
+                  v(
+                    ing,
+                    '/spec/rules',
+                    `routes ${p.path} to port ${target.name ?? target.port} of Service ${name}, which is ${protocol}, not TCP`,
+                  ),
+                ];
           }),
         ),
       ),

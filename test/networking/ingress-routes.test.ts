@@ -321,3 +321,34 @@ describe('IngressRoutes names', () => {
     expect(i.tlsSecretName).toBe('shop.example.com-tls');
   });
 });
+
+describe('IngressRoutes backends', () => {
+  test('REF_INGRESS_BACKEND: a route to a UDP port never answers (an Ingress controller proxies HTTP over TCP)', () => {
+    const { app, chart } = setup();
+    const team = 'shop';
+    const dns = new WebService(chart, 'dns', {
+      namespace: team,
+      image: 'ghcr.io/acme/dns:1.0.0',
+      ports: [
+        { name: 'dns', port: 5353, protocol: 'UDP' as never },
+        { name: 'health', port: 8081 },
+      ],
+    });
+    routesWithTlsSecret(chart, 'udp', { host: 'dns.example.com', routes: [{ path: '/', backend: dns }] });
+    expect(expectCode(() => render(app), 'REF_INGRESS_BACKEND').message).toContain('UDP, not TCP');
+  });
+
+  test('a route to the TCP port of the same Service renders', () => {
+    const { app, chart } = setup();
+    const dns = new WebService(chart, 'dns', {
+      namespace: 'shop',
+      image: 'ghcr.io/acme/dns:1.0.0',
+      ports: [
+        { name: 'dns', port: 5353, protocol: 'UDP' as never },
+        { name: 'health', port: 8081 },
+      ],
+    });
+    routesWithTlsSecret(chart, 'tcp', { host: 'dns.example.com', routes: [{ path: '/', backend: dns, port: 'health' }] });
+    expect(find(render(app), 'Ingress', 'tcp').spec.rules[0].http.paths[0].backend.service.port).toEqual({ name: 'health' });
+  });
+});

@@ -188,6 +188,16 @@ describe('rule details', () => {
     expect(codes(policy(declared.containerPort)).has('PORT_UNRESOLVED')).toBe(false);
   });
 
+  test('REF_INGRESS_BACKEND: the backend port is a TCP port of the Service', () => {
+    const objects = good();
+    const backend = find(objects, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service;
+    const svc = find(objects, 'Service', backend.name);
+    const port = svc.spec.ports.find((p: any) => (backend.port.name ? p.name === backend.port.name : p.port === backend.port.number));
+    expect(codes(objects).has('REF_INGRESS_BACKEND')).toBe(false);
+    port.protocol = 'UDP';
+    expect(runRules(objects).find((f) => f.rule === 'REF_INGRESS_BACKEND')?.message).toContain('UDP, not TCP');
+  });
+
   test('PORT_UNRESOLVED: a lifecycle hook names a port like a probe does', () => {
     const named = good();
     pod(named).containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 'admin' } } };
