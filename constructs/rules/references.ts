@@ -315,6 +315,41 @@ export const REFERENCE_RULES: readonly Rule[] = [
       ),
   },
   {
+    code: 'REF_INGRESS_CONFLICT',
+    severity: 'error',
+    category: 'references',
+    inspects: ['Ingress'],
+    description:
+      'No two Ingresses of one class route the same host and path (ingress-nginx’s admission webhook refuses the second; without it one silently wins).',
+    fix: 'route each host and path of a class in one Ingress, or give one of them another path or host',
+    check: (ix) => {
+      const seen = new Map<string, string>();
+      const out: Violation[] = [];
+      for (const ing of ix.ofKind('Ingress')) {
+        const cls = ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? '';
+        const here = `${ing.metadata?.namespace}/${ing.metadata?.name}`;
+        const mine = new Set<string>();
+        arr(ing.spec?.rules).forEach((r, i) =>
+          arr(r?.http?.paths).forEach((p) => {
+            const key = `${cls}\u0000${r?.host ?? '*'}\u0000${p?.path ?? '/'}`;
+            const other = seen.get(key);
+            if (other !== undefined && other !== here && !mine.has(key))
+              out.push(
+                v(
+                  ing,
+                  `/spec/rules/${i}`,
+                  `routes ${r?.host ?? '*'}${p?.path ?? '/'}, which Ingress ${other} of the same class routes already`,
+                ),
+              );
+            mine.add(key);
+          }),
+        );
+        for (const key of mine) if (!seen.has(key)) seen.set(key, here);
+      }
+      return out;
+    },
+  },
+  {
     code: 'REF_HPA_TARGET',
     severity: 'error',
     category: 'references',

@@ -338,6 +338,25 @@ describe('IngressRoutes backends', () => {
     expect(expectCode(() => render(app), 'REF_INGRESS_BACKEND').message).toContain('UDP, not TCP');
   });
 
+  test('REF_INGRESS_CONFLICT: two IngressRoutes of one class route the same host and path', () => {
+    const { app, chart, web, api } = setup();
+    routesWithTlsSecret(chart, 'first', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
+    routesWithTlsSecret(chart, 'second', { host: 'shop.example.com', routes: [{ path: '/', backend: api }] });
+    expect(expectCode(() => render(app), 'REF_INGRESS_CONFLICT')).toMatchObject({ field: '/spec/rules/0' });
+  });
+
+  test('the same path on another host, or under another class, renders', () => {
+    const { app, chart, web, api } = setup();
+    routesWithTlsSecret(chart, 'first', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
+    routesWithTlsSecret(chart, 'second', { host: 'api.example.com', routes: [{ path: '/', backend: api }] });
+    routesWithTlsSecret(chart, 'internal', {
+      host: 'shop.example.com',
+      ingressClassName: 'internal',
+      routes: [{ path: '/', backend: api }],
+    });
+    expect(render(app).filter((o) => o.kind === 'Ingress')).toHaveLength(3);
+  });
+
   test('a route to the TCP port of the same Service renders', () => {
     const { app, chart } = setup();
     const dns = new WebService(chart, 'dns', {

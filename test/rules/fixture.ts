@@ -294,6 +294,14 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'REF_INGRESS_CONFLICT',
+    (o) => {
+      const copy = JSON.parse(JSON.stringify(find(o, 'Ingress', 'ing')));
+      copy.metadata.name = 'ing-copy';
+      o.push(copy);
+    },
+  ],
+  [
     'REF_HPA_TARGET',
     (o) => {
       find(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'gone';
