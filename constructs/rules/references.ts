@@ -320,18 +320,20 @@ export const REFERENCE_RULES: readonly Rule[] = [
     category: 'references',
     inspects: ['Ingress'],
     description:
-      'No two Ingresses of one class route the same host and path (ingress-nginx’s admission webhook refuses the second; without it one silently wins).',
+      'No two Ingresses of one class route the same host, path and path type (ingress-nginx’s admission webhook refuses the second unless it is a canary; without it one silently wins).',
     fix: 'route each host and path of a class in one Ingress, or give one of them another path or host',
     check: (ix) => {
       const seen = new Map<string, string>();
       const out: Violation[] = [];
       for (const ing of ix.ofKind('Ingress')) {
+        // ingress-nginx lets a canary Ingress share its main Ingress's host and path, by design.
+        if (ing.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true') continue;
         const cls = ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? '';
         const here = `${ing.metadata?.namespace}/${ing.metadata?.name}`;
         const mine = new Set<string>();
         arr(ing.spec?.rules).forEach((r, i) =>
           arr(r?.http?.paths).forEach((p) => {
-            const key = `${cls}\u0000${r?.host ?? '*'}\u0000${p?.path ?? '/'}`;
+            const key = `${cls}\u0000${r?.host ?? '*'}\u0000${p?.path ?? '/'}\u0000${p?.pathType ?? ''}`;
             const other = seen.get(key);
             if (other !== undefined && other !== here && !mine.has(key))
               out.push(

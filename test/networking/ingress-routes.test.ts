@@ -345,7 +345,7 @@ describe('IngressRoutes backends', () => {
     expect(expectCode(() => render(app), 'REF_INGRESS_CONFLICT')).toMatchObject({ field: '/spec/rules/0' });
   });
 
-  test('the same path on another host, or under another class, renders', () => {
+  test('the same path on another host, under another class, or on an ingress-nginx canary, renders', () => {
     const { app, chart, web, api } = setup();
     routesWithTlsSecret(chart, 'first', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
     routesWithTlsSecret(chart, 'second', { host: 'api.example.com', routes: [{ path: '/', backend: api }] });
@@ -354,7 +354,12 @@ describe('IngressRoutes backends', () => {
       ingressClassName: 'internal',
       routes: [{ path: '/', backend: api }],
     });
-    expect(render(app).filter((o) => o.kind === 'Ingress')).toHaveLength(3);
+    routesWithTlsSecret(chart, 'canary', {
+      host: 'shop.example.com',
+      annotations: { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10' },
+      routes: [{ path: '/', backend: api }],
+    });
+    expect(render(app).filter((o) => o.kind === 'Ingress')).toHaveLength(4);
   });
 
   test('a route to the TCP port of the same Service renders', () => {
