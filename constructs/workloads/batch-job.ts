@@ -85,7 +85,10 @@ export interface JobProps extends WorkloadProps {
   readonly backoffLimit?: number;
   /** Kill the job after this long. @default - no deadline */
   readonly activeDeadline?: Duration;
-  /** Delete the finished job (and its pods) after this long. @default Duration.days(1) */
+  /**
+   * Delete the finished job (and its pods) after this long.
+   * @default Duration.days(1) for a BatchJob; none for a ScheduledJob, whose history limits keep its last runs
+   */
   readonly ttlAfterFinished?: Duration;
   /** @default JobRestartPolicy.NEVER */
   readonly restartPolicy?: JobRestartPolicy;
@@ -99,6 +102,9 @@ export const JOB_SHAPE = extend<JobProps, WorkloadProps>(WORKLOAD_SHAPE, {
   ttlAfterFinished: is.instance(Duration),
   restartPolicy: is.string,
 });
+
+/** How long a finished BatchJob is kept by default. */
+const DAY_SECONDS = 86400;
 
 /** What BatchJob and ScheduledJob share: a pattern and a job spec. */
 export abstract class JobWorkload extends Workload {
@@ -126,10 +132,16 @@ export abstract class JobWorkload extends Workload {
     jobSpec(props, problems, () => ({}));
   }
 
-  /** The producer of the Job spec (props were validated by `validateProps`). */
-  protected jobSpec(props: JobProps): () => IJobSpec {
-    return jobSpec(props, new Problems(this, this.typeName), (restart, parallelism) =>
-      this.podTemplate(parallelism, {}, { restartPolicy: restart }),
+  /**
+   * The producer of the Job spec (props were validated by `validateProps`);
+   * `defaultTtlSeconds` applies when `ttlAfterFinished` is not given (undefined: no TTL).
+   */
+  protected jobSpec(props: JobProps, defaultTtlSeconds: number | undefined): () => IJobSpec {
+    return jobSpec(
+      props,
+      new Problems(this, this.typeName),
+      (restart, parallelism) => this.podTemplate(parallelism, {}, { restartPolicy: restart }),
+      defaultTtlSeconds,
     );
   }
 }
@@ -138,6 +150,7 @@ function jobSpec(
   props: JobProps,
   problems: IssueSink,
   template: (restart: JobRestartPolicy, parallelism: number) => IPodTemplateSpec,
+  defaultTtlSeconds?: number,
 ): () => IJobSpec {
   const pattern = props.pattern ?? JobPattern.single();
   pattern.issues().forEach((i) => problems.add(i));
@@ -160,13 +173,14 @@ function jobSpec(
     message: 'must be Never or OnFailure for a job',
     fix: 'use JobRestartPolicy.NEVER or JobRestartPolicy.ON_FAILURE',
   });
+  const ttl = seconds(props.ttlAfterFinished) ?? defaultTtlSeconds;
   return () => ({
     ...(pattern.completions !== undefined ? { completions: pattern.completions } : {}),
     parallelism: pattern.parallelism,
     ...(pattern.kind === 'fixed' ? { completionMode: 'NonIndexed' } : {}),
     backoffLimit,
     ...(deadline !== undefined ? { activeDeadlineSeconds: deadline } : {}),
-    ttlSecondsAfterFinished: seconds(props.ttlAfterFinished) ?? 86400,
+    ...(ttl !== undefined ? { ttlSecondsAfterFinished: ttl } : {}),
     template: template(restart, pattern.parallelism),
   });
 }
@@ -180,7 +194,7 @@ export class BatchJob extends JobWorkload {
 
   constructor(scope: Construct, id: string, props: JobProps) {
     super(scope, id, entered(scope, id, props, 'BatchJob', JOB_SHAPE), 'BatchJob', 'batch');
-    const spec = this.jobSpec(props);
+    const spec = this.jobSpec(props, DAY_SECONDS);
     this.job = modelObject(this, 'Resource', () => new Job({ metadata: this.objectMetadata, spec: spec() }));
   }
 }

@@ -28,7 +28,11 @@ export interface ScheduledJobProps extends JobProps {
   readonly timeZone?: string;
   /** @default ConcurrencyPolicy.FORBID */
   readonly concurrencyPolicy?: ConcurrencyPolicy;
-  /** A missed run still starts if at most this late. @default - no deadline */
+  /**
+   * A missed run (controller restart, an overlapping run under Forbid) still starts if at most
+   * this late; later it is skipped until the next one is due.
+   * @default Duration.hours(1)
+   */
   readonly startingDeadline?: Duration;
   /** @default 3 */
   readonly successfulJobsHistoryLimit?: number;
@@ -37,6 +41,12 @@ export interface ScheduledJobProps extends JobProps {
   /** @default false */
   readonly suspend?: boolean;
 }
+
+/**
+ * How late a missed run may still start by default: bounded, so a run missed during an outage never
+ * starts hours later at an arbitrary time, yet wide enough for a control-plane restart or upgrade.
+ */
+const DEFAULT_STARTING_DEADLINE_SECONDS = 3600;
 
 const SCHEDULED_JOB_SHAPE = extend<ScheduledJobProps, JobProps>(JOB_SHAPE, {
   schedule: is.any,
@@ -58,9 +68,11 @@ export class ScheduledJob extends JobWorkload {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id, entered(scope, id, props, 'ScheduledJob', SCHEDULED_JOB_SHAPE), 'ScheduledJob', 'cron');
-    const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(secondsOf(props.startingDeadline));
+    const deadline =
+      props.startingDeadline === undefined ? DEFAULT_STARTING_DEADLINE_SECONDS : Math.ceil(secondsOf(props.startingDeadline));
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
-    const spec = this.jobSpec(props);
+    // No TTL unless asked: the history limits keep the last runs (a TTL would delete a failed run before anyone looks).
+    const spec = this.jobSpec(props, undefined);
     this.cronJob = modelObject(
       this,
       'Resource',
@@ -71,7 +83,7 @@ export class ScheduledJob extends JobWorkload {
             schedule: props.schedule.trim(),
             ...(props.timeZone ? { timeZone: props.timeZone } : {}),
             concurrencyPolicy: this.concurrencyPolicy,
-            ...(deadline !== undefined ? { startingDeadlineSeconds: deadline } : {}),
+            startingDeadlineSeconds: deadline,
             successfulJobsHistoryLimit: props.successfulJobsHistoryLimit ?? 3,
             failedJobsHistoryLimit: props.failedJobsHistoryLimit ?? 1,
             suspend: props.suspend ?? false,

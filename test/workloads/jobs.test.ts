@@ -64,6 +64,26 @@ describe('ScheduledJob', () => {
     });
   });
 
+  test('a missed run starts at most an hour late by default; the history limits, not a TTL, keep the last runs', () => {
+    const cj = find(renderNew(ScheduledJob, 'report', { namespace: 'shop', image, schedule: '*/3 * * * *' }), 'CronJob', 'report');
+    expect(cj.spec.startingDeadlineSeconds).toBe(3600);
+    expect(cj.spec.jobTemplate.spec.ttlSecondsAfterFinished).toBeUndefined();
+    // Asked for, both are kept as given; a BatchJob keeps its one-day TTL.
+    const given = find(
+      renderNew(ScheduledJob, 'report', {
+        namespace: 'shop',
+        image,
+        schedule: '*/3 * * * *',
+        startingDeadline: Duration.minutes(2),
+        ttlAfterFinished: Duration.hours(2),
+      }),
+      'CronJob',
+      'report',
+    );
+    expect([given.spec.startingDeadlineSeconds, given.spec.jobTemplate.spec.ttlSecondsAfterFinished]).toEqual([120, 7200]);
+    expect(find(renderNew(BatchJob, 'once', { namespace: 'shop', image }), 'Job', 'once').spec.ttlSecondsAfterFinished).toBe(86400);
+  });
+
   test('all props', () => {
     const { chart } = testChart();
     const job = new ScheduledJob(chart, 'nightly', {
