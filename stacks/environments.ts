@@ -390,7 +390,7 @@ export function buildEnvironment(
 /**
  * Adds the environment's Argo CD Application (chart `argocd`, applied once by
  * hand; from then on Argo CD syncs the rest of `dist/<env>`), which also marks
- * every object with its sync wave and data holders with `Prune=false`. Only the
+ * every object with its sync wave (data holders carry `Prune=false` in any app). Only the
  * `cdk8s synth` path calls it: under Pulumi, Argo CD would fight Pulumi for the
  * same objects.
  */

@@ -101,6 +101,7 @@ const INTERNAL = new Set([
   'allowInto',
   'allowOutOf',
   'annotateForArgoCd',
+  'protectDataHolders',
   'applyDefaulting',
   'assertCronSchedule',
   'assertName',

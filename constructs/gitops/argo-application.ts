@@ -65,10 +65,11 @@ const ARGO_APPLICATION_SHAPE = is.props<ArgoApplicationProps>(
  * An Argo CD `Application` (typed by `@kubernetes-models/argo-cd`) that syncs
  * one environment's synthesized directory from Git, with automated sync,
  * pruning and self-heal. It also annotates every object of the app for the
- * sync: CRDs in wave -2, Namespaces in wave -1, the rest in wave 0, and data
+ * sync: CRDs in wave -2, Namespaces in wave -1, the rest in wave 0. Data
  * holders (claims, StatefulSets with claims, retained StorageClasses, the
- * Namespaces holding them) `Prune=false,Delete=false`, so neither a removal
- * from Git nor deleting the Application deletes data.
+ * Namespaces holding them) carry `Prune=false,Delete=false` in every app, with
+ * or without this construct (`protectDataHolders`, run by every render), so
+ * neither a removal from Git nor deleting the Application deletes data.
  *
  * The Application's own chart is excluded from the directory it syncs (it is
  * applied once by hand, then manages everything else), so that chart must

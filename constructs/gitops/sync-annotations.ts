@@ -53,23 +53,39 @@ function addSyncOptions(obj: ApiObject, options: readonly string[]): void {
 }
 
 /**
- * Annotates every object under `root` for an Argo CD sync, through the
- * objects' typed metadata (never by editing rendered YAML): sync waves for
- * CRDs and Namespaces, and `Prune=false,Delete=false` on data holders and on
- * the Namespaces that contain them. Idempotent.
- * @returns the objects it marked as data holders
+ * Marks every data holder under `root`, and every Namespace holding one,
+ * `Prune=false,Delete=false` through the objects' typed metadata (never by
+ * editing rendered YAML). The render pipeline runs it for every app, with or
+ * without an `ArgoApplication`: an Application defined elsewhere (app of
+ * apps, a platform repository) must not prune a claim either, and the
+ * annotation is inert where Argo CD does not sync. Idempotent.
+ * @returns the objects it marked
  */
-export function annotateForArgoCd(root: IConstruct): ApiObject[] {
+export function protectDataHolders(root: IConstruct): ApiObject[] {
   const objects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const holders = objects.filter(holdsData);
   const dataNamespaces = new Set(holders.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
   for (const obj of objects) {
-    if (obj.kind === 'CustomResourceDefinition') obj.metadata.addAnnotation(ArgoAnnotations.SYNC_WAVE, SyncWave.CRDS);
-    if (obj.kind === 'Namespace') {
-      obj.metadata.addAnnotation(ArgoAnnotations.SYNC_WAVE, SyncWave.NAMESPACES);
-      if (obj.metadata.name !== undefined && dataNamespaces.has(obj.metadata.name) && !holders.includes(obj)) holders.push(obj);
-    }
+    if (obj.kind === 'Namespace' && obj.metadata.name !== undefined && dataNamespaces.has(obj.metadata.name) && !holders.includes(obj))
+      holders.push(obj);
   }
   for (const obj of holders) addSyncOptions(obj, KEEP_DATA_SYNC_OPTIONS);
   return holders;
+}
+
+/**
+ * Annotates every object under `root` for an Argo CD sync, through the
+ * objects' typed metadata (never by editing rendered YAML): sync waves for
+ * CRDs and Namespaces, and `Prune=false,Delete=false` on data holders and on
+ * the Namespaces that contain them (`protectDataHolders`, which every render
+ * runs anyway). Idempotent.
+ * @returns the objects it marked as data holders
+ */
+export function annotateForArgoCd(root: IConstruct): ApiObject[] {
+  for (const obj of root.node.findAll()) {
+    if (!(obj instanceof ApiObject)) continue;
+    if (obj.kind === 'CustomResourceDefinition') obj.metadata.addAnnotation(ArgoAnnotations.SYNC_WAVE, SyncWave.CRDS);
+    if (obj.kind === 'Namespace') obj.metadata.addAnnotation(ArgoAnnotations.SYNC_WAVE, SyncWave.NAMESPACES);
+  }
+  return protectDataHolders(root);
 }

@@ -2,6 +2,7 @@ import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { chartApiObjects, registerChartRenderer, stampOwners } from '../core/blueprint-chart';
 import { collectIssues, markChecksDone, reentrant, withChecksAlreadyRun } from '../core/checks';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
+import { protectDataHolders } from '../gitops/sync-annotations';
 import { ruleIssues } from '../rules/catalogue';
 import { RuleContext } from '../rules/rule';
 import { synthRuleContext } from '../rules/synth-context';
@@ -125,6 +126,8 @@ function resolveCharts(app: App, charts: Chart[], issues: BlueprintIssue[]): Ren
     );
   let first: any[];
   try {
+    // Data holders keep their data through any Argo CD sync, whether or not this app defines the Application (inert without Argo CD).
+    protectDataHolders(app);
     // Resolves dependencies and runs cdk8s validations for the whole app, once,
     // and serializes the first chart (whose objects we keep).
     first = withChecksAlreadyRun(() => App._synthChart(charts[0]));

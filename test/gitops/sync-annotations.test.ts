@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { BlueprintChart, PersistentVolumeClaim, StatefulService, TeamNamespace, WebService } from '../../constructs';
+import { find, render, POSTGRES } from '../helpers';
+
+const KEEP = 'Prune=false,Delete=false';
+const WAVE = 'argocd.argoproj.io/sync-wave';
+const OPTIONS = 'argocd.argoproj.io/sync-options';
+
+/** An app whose Argo CD Application lives elsewhere (app of apps, a platform repository): no ArgoApplication here. */
+function withoutApplication(outdir?: string) {
+  const app = new App({ outdir });
+  const chart = new BlueprintChart(app, 'apps', { owner: 'test' });
+  const data = new TeamNamespace(chart, 'payments');
+  const web = new TeamNamespace(chart, 'web');
+  new StatefulService(chart, 'ledger', {
+    namespace: data,
+    ...POSTGRES,
+    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
+  });
+  new PersistentVolumeClaim(chart, 'uploads', { namespace: data, size: '1Gi' });
+  new WebService(chart, 'api', { namespace: web, image: 'ghcr.io/acme/api:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+  return app;
+}
+
+describe('data holders are protected from Argo CD pruning in any app', () => {
+  test('without an ArgoApplication: every data holder and its Namespace carry Prune=false,Delete=false; stateless objects do not', () => {
+    const objects = render(withoutApplication());
+    expect(find(objects, 'StatefulSet', 'ledger').metadata.annotations[OPTIONS]).toBe(KEEP);
+    expect(find(objects, 'PersistentVolumeClaim', 'uploads').metadata.annotations[OPTIONS]).toBe(KEEP);
+    expect(find(objects, 'Namespace', 'payments').metadata.annotations[OPTIONS]).toBe(KEEP);
+    expect(find(objects, 'Deployment', 'api').metadata.annotations?.[OPTIONS]).toBeUndefined();
+    expect(find(objects, 'Namespace', 'web').metadata.annotations?.[OPTIONS]).toBeUndefined();
+  });
+
+  test('sync waves stay with the ArgoApplication: an app without one gets none', () => {
+    const objects = render(withoutApplication());
+    expect(objects.filter((o) => o.metadata.annotations?.[WAVE] !== undefined)).toEqual([]);
+  });
+
+  test('a plain app.synth() protects them too', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'keep-data-'));
+    try {
+      withoutApplication(outdir).synth();
+      const written = fs.readFileSync(path.join(outdir, 'apps.k8s.yaml'), 'utf8');
+      expect(written.split(`${OPTIONS}: ${KEEP}`).length - 1).toBe(3);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
