@@ -1,18 +1,34 @@
 import { App } from 'cdk8s';
-import { BlueprintChart, StatefulService, StorageClass, TeamNamespace } from '../../index';
+import { BlueprintChart, StatefulService, StorageClass, TeamNamespace, Volume } from '../../index';
 
 export function build(): App {
   const app = new App();
   const chart = new BlueprintChart(app, 'data', { owner: 'data-team' });
   const team = new TeamNamespace(chart, 'data', { holdsData: true });
   const ssd = new StorageClass(chart, 'fast-ssd', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } });
+  // The entrypoint rewrites /etc/cassandra/cassandra.yaml, and the root filesystem is read-only:
+  // an init container copies the image's configuration into a volume mounted over it.
+  const config = Volume.emptyDir('config', { sizeLimit: '16Mi' });
   const db = new StatefulService(chart, 'cassandra', {
     namespace: team,
     image: 'cassandra:4.1.5',
     replicas: 3,
-    ports: [{ name: 'cql', port: 9042 }],
+    ports: [
+      { name: 'cql', port: 9042 }, // the first port: the default readiness probe's
+      { name: 'intra-node', port: 7000 }, // gossip between the replicas
+    ],
     resources: { limits: { cpu: '500m', memory: '1Gi' } }, // Guaranteed: requests = limits
+    env: { MAX_HEAP_SIZE: '512M', HEAP_NEWSIZE: '100M' }, // else sized from the node's memory, not the limit
+    writablePaths: ['/tmp', '/var/log/cassandra'],
+    mounts: [{ volume: config, path: '/etc/cassandra' }],
     claims: [{ name: 'data', mountPath: '/var/lib/cassandra', size: '8Gi', storageClass: ssd }],
+  });
+  db.addInitContainer({
+    name: 'copy-config',
+    image: 'cassandra:4.1.5',
+    command: ['cp', '-a', '/etc/cassandra/.', '/config/'],
+    mounts: [{ volume: config, path: '/config' }],
+    resources: { limits: { cpu: '100m', memory: '64Mi' } },
   });
   db.addEnv({ CASSANDRA_SEEDS: db.peerDnsNames().slice(0, 2).join(',') });
   return app;
