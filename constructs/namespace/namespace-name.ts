@@ -1,4 +1,4 @@
-import { Problems } from '../core/errors';
+import { IssueSink } from '../core/errors';
 import { NameRule, checkedName } from '../core/names';
 import { TeamNamespace } from './team-namespace';
 
@@ -12,6 +12,6 @@ export function namespaceName(namespace: TeamNamespace | string): string {
  * recorded in `problems` at `field`: a constructor's
  * `this.namespace = checkedNamespace(problems, props.namespace)`.
  */
-export function checkedNamespace(problems: Problems, namespace: TeamNamespace | string, field = 'namespace'): string {
+export function checkedNamespace(problems: IssueSink, namespace: TeamNamespace | string, field = 'namespace'): string {
   return checkedName(problems, NameRule.DNS1123_LABEL, namespaceName(namespace), field);
 }

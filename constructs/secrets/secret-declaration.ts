@@ -8,11 +8,11 @@ import {
 import { addCheck } from '../core/checks';
 import { BlueprintError, IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, checkedName } from '../core/names';
+import { NamedObject } from '../core/named-object';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { checkedNamespace } from '../namespace/namespace-name';
 import { SecretBackend, SecretBackendKind } from './secret-backend';
-import { checkArgs, enter, is } from '../core/shape';
+import { checkArgs, is } from '../core/shape';
 import { isConfigMapKey } from '../config/config-map';
 
 /** Props of a `SecretDeclaration`. */
@@ -95,8 +95,7 @@ const SECRET_DECLARATION_SHAPE = is.props<SecretDeclarationProps>(
  * declare fails at once, and so does reading it from another namespace.
  * No value ever reaches the YAML.
  */
-export class SecretDeclaration extends Construct {
-  public readonly name: string;
+export class SecretDeclaration extends NamedObject {
   public readonly namespace: string;
   public readonly keys: readonly string[];
   public readonly version: string;
@@ -107,9 +106,8 @@ export class SecretDeclaration extends Construct {
   private readonly remoteKey: string;
 
   constructor(scope: Construct, id: string, props: SecretDeclarationProps) {
-    const problems = enter(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
-    super(scope, id);
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    super(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
+    const { problems } = this;
     this.namespace = checkedNamespace(problems, props.namespace);
     this.keys = [...props.keys];
     this.version = props.version ?? '1';
