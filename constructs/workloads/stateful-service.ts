@@ -126,9 +126,11 @@ const STATEFUL_SERVICE_SHAPE = extend<StatefulServiceProps, WorkloadProps>(WORKL
  * `allow-<name>-from-<name>` and `allow-<name>-to-<name>`).
  *
  * @example
- * const cassandra = new StatefulService(chart, 'cassandra', { namespace: data, image: 'cassandra:4.1.5', replicas: 3,
- *   ports: [{ name: 'cql', port: 9042 }], claims: [{ name: 'data', mountPath: '/var/lib/cassandra', size: '8Gi' }] });
- * cassandra.peerDnsNames().join(','); // seeds
+ * // A clustered store: each pod keeps its claim and its DNS name (the Cassandra blueprint is a complete one).
+ * const store = new StatefulService(chart, 'store', { namespace: data, image: 'ghcr.io/acme/store:2.3.1', replicas: 3,
+ *   ports: [{ name: 'client', port: 9042 }, { name: 'peer', port: 7000 }],
+ *   claims: [{ name: 'data', mountPath: '/var/lib/store', size: '8Gi' }] });
+ * store.peerDnsNames().join(','); // the peers each pod joins
  */
 export class StatefulService extends Workload implements IVerticallyScalable {
   public readonly statefulSet: ApiObject;
