@@ -28,10 +28,13 @@ export interface PodDisruptionBudgetProps {
   readonly evictUnhealthyPods?: boolean;
 }
 
-/** A non-negative integer or a percentage of at most 100% (apps validation ValidatePositiveIntOrPercent, IsNotMoreThan100Percent). */
+/**
+ * A non-negative integer or a percentage of at most 100% (apps validation ValidatePositiveIntOrPercent:
+ * apimachinery IsValidPercent `^[0-9]+%$`, so leading zeros as in "05%" pass; IsNotMoreThan100Percent).
+ */
 export function isValidCount(v: unknown): v is PodCount {
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0;
-  return typeof v === 'string' && /^(100|[1-9]?\d)%$/.test(v);
+  return typeof v === 'string' && /^[0-9]+%$/.test(v) && Number(v.slice(0, -1)) <= 100;
 }
 
 /** A count or percentage of `total` pods as a number; percentages round up (as the disruption and deployment controllers do for these fields). */
@@ -84,7 +87,7 @@ export class PodDisruptionBudget extends Construct {
           code: 'PDB_INVALID',
           field,
           value: v,
-          message: 'must be a non-negative integer or a percentage like "50%"',
+          message: 'must be a non-negative integer or a percentage from "0%" to "100%" (digits, then %)',
           fix: 'use e.g. 1 or "25%"',
         });
     }

@@ -39,6 +39,18 @@ describe('PodDisruptionBudget', () => {
     );
     expectCode(() => new PodDisruptionBudget(chart, 'c', { namespace: 'n', name: 'c', selector: {} }), 'PDB_INVALID');
   });
+
+  test('percentages as the API server reads them: IsValidPercent ^[0-9]+%$ (leading zeros too), at most 100%', () => {
+    const { chart } = testChart();
+    const make = (id: string, minAvailable: unknown) =>
+      new PodDisruptionBudget(chart, id, { namespace: 'n', name: id, selector: { a: 'b' }, minAvailable: minAvailable as any });
+    for (const [i, ok] of ['05%', '0%', '100%', '0100%', '007%'].entries()) expect(() => make(`ok${i}`, ok)).not.toThrow();
+    expect(find(renderChart(chart), 'PodDisruptionBudget', 'ok0').spec.minAvailable).toBe('05%');
+    for (const [i, bad] of ['101%', '0101%', '5 %', '+5%', '-5%', '5.5%', '%', '5'].entries()) {
+      const issue = expectCode(() => make(`bad${i}`, bad), 'PDB_INVALID');
+      expect(issue.field).toBe('minAvailable');
+    }
+  });
 });
 
 describe('PriorityClass', () => {
