@@ -280,6 +280,37 @@ export interface VolumeMount {
   readonly subPath?: string;
 }
 
+/**
+ * A `subPath` into a ConfigMap or declared Secret volume names one of its keys
+ * (each key is a file at the volume's top level): for an entry the object does
+ * not hold, the kubelet creates an empty directory where the app expects its
+ * file. A `SecretRef` cannot tell its keys, so it is not judged.
+ */
+function subPathKeyIssue(field: string, volume: Volume, subPath: string): IssueInput | undefined {
+  const entry = subPath.split('/')[0];
+  const cm = volume.configMap;
+  if (cm && !Object.prototype.hasOwnProperty.call(cm.data, entry)) {
+    const keys = Object.keys(cm.data);
+    return {
+      code: 'CONFIG_KEY_UNDECLARED',
+      field,
+      value: subPath,
+      message: `names no key of ConfigMap ${cm.namespace}/${cm.name} (${keys.join(', ') || 'it is empty'}): the container would get an empty directory where it expects the file`,
+      fix: `name one of its keys${keys.length ? ` (e.g. '${keys[0]}')` : ''}, or add '${entry}' to the ConfigMap`,
+    };
+  }
+  const secret = volume.secret;
+  if (secret instanceof SecretDeclaration && !secret.keys.includes(entry))
+    return {
+      code: 'SECRET_KEY_UNDECLARED',
+      field,
+      value: subPath,
+      message: `names no key of Secret ${secret.namespace}/${secret.name} (${secret.keys.join(', ')}): the container would get an empty directory where it expects the file`,
+      fix: `name one of its declared keys (e.g. '${secret.keys[0]}'), or add '${entry}' to the declaration's keys`,
+    };
+  return undefined;
+}
+
 /** One container. */
 export interface ContainerProps {
   /** Container name. @default - the workload name for the main container */
@@ -491,6 +522,7 @@ export function resolveContainer(
         fix: "name one entry of the volume, e.g. 'app.conf'",
       },
     );
+    if (typeof m.subPath === 'string') problems.addAll(subPathKeyIssue(`${at}.subPath`, m.volume, m.subPath));
     volumes.add(m.volume);
     if (m.volume.configMap) configMaps.add(m.volume.configMap);
     if (m.volume.secret) secrets.add(m.volume.secret);

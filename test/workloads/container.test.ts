@@ -1,4 +1,15 @@
-import { Hook, Probe, Worker, WebService, renderApp } from '../../constructs';
+import {
+  ConfigMap,
+  Hook,
+  Probe,
+  SecretBackend,
+  SecretDeclaration,
+  SecretRef,
+  Volume,
+  Worker,
+  WebService,
+  renderApp,
+} from '../../constructs';
 import { catchBlueprintError, expectCode, testChart } from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
@@ -89,5 +100,55 @@ describe('exec handlers (validateExecAction: the command is required)', () => {
     const err = catchBlueprintError(() => Hook.exec([]));
     expect(err.issues.map((i) => [i.code, i.field])).toEqual([['PROPS_INVALID', 'command']]);
     expect(() => web({ preStop: Hook.exec(['nginx', '-s', 'quit']) })()).not.toThrow();
+  });
+});
+
+describe('a subPath into a ConfigMap or declared Secret names one of its keys', () => {
+  const mounted =
+    (subPath: string, kind: 'configMap' | 'secret', at: 'main' | 'sidecar' = 'main') =>
+    () => {
+      const { app, chart } = testChart();
+      const cm = new ConfigMap(chart, 'conf', { namespace: 'team', data: { 'app.conf': 'x', 'log.conf': 'y' } });
+      const secret = new SecretDeclaration(chart, 'creds', {
+        namespace: 'team',
+        keys: ['tls.crt', 'tls.key'],
+        backend: SecretBackend.deployTool(),
+      });
+      const volume = kind === 'configMap' ? Volume.fromConfigMap(cm) : Volume.fromSecret(secret);
+      const mounts = [{ volume, path: '/etc/app/file', subPath }];
+      new WebService(chart, 'web', {
+        namespace: 'team',
+        image,
+        ports: [{ name: 'http', port: 8080 }],
+        ...(at === 'main' ? { mounts } : { sidecars: [{ name: 'proxy', image, mounts }] }),
+      });
+      return renderApp(app);
+    };
+
+  test('CONFIG_KEY_UNDECLARED for a key the ConfigMap does not hold (the kubelet would mount an empty directory)', () => {
+    const issue = expectCode(mounted('app.yaml', 'configMap'), 'CONFIG_KEY_UNDECLARED');
+    expect(issue).toMatchObject({ field: 'container.mounts[0].subPath', value: 'app.yaml' });
+    expect(issue.fix).toContain("'app.conf'");
+    expect(expectCode(mounted('nope', 'configMap', 'sidecar'), 'CONFIG_KEY_UNDECLARED').field).toBe('sidecars[0].mounts[0].subPath');
+    // A key inherited from Object.prototype is no key of the ConfigMap.
+    expectCode(mounted('constructor', 'configMap'), 'CONFIG_KEY_UNDECLARED');
+  });
+
+  test('SECRET_KEY_UNDECLARED for a key the SecretDeclaration does not declare', () => {
+    expect(expectCode(mounted('ca.crt', 'secret'), 'SECRET_KEY_UNDECLARED')).toMatchObject({
+      field: 'container.mounts[0].subPath',
+      value: 'ca.crt',
+    });
+  });
+
+  test('a declared key passes and is rendered; a SecretRef (keys unknown) is not judged', () => {
+    const objects = mounted('app.conf', 'configMap')().flatMap((r) => r.objects);
+    const deployment = objects.find((o: any) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ subPath: 'app.conf' }));
+    expect(() => mounted('tls.key', 'secret')()).not.toThrow();
+    const { chart } = testChart();
+    const volume = Volume.fromSecret(SecretRef.fromName('tls'));
+    const mounts = [{ volume, path: '/t', subPath: 'anything' }];
+    expect(() => new WebService(chart, 'web', { namespace: 'team', image, ports: [{ name: 'http', port: 8080 }], mounts })).not.toThrow();
   });
 });
