@@ -239,7 +239,14 @@ export class Probe {
 
 /** A lifecycle hook (`postStart`, `preStop`). */
 export class Hook {
-  /** Waits, so endpoints and load balancers stop sending traffic before SIGTERM. Uses the image's `sleep`. */
+  /**
+   * Waits, so endpoints and load balancers stop sending traffic before SIGTERM.
+   * Runs the image's own `sleep` binary (`exec: ['sleep', 'N']`): distroless and
+   * `scratch` images have none, the hook fails (a `FailedPreStopHook` event) and
+   * the container gets SIGTERM at once, still receiving traffic. For those
+   * images give a hook the app serves (`Hook.http('/drain', 'http')`), a binary
+   * the image has (`Hook.exec([...])`), or `preStop: undefined` for none.
+   */
   public static sleep(duration: Duration): Hook {
     checkArgs('Hook.sleep', ['duration', duration, is.instance(Duration)]);
     const seconds = Math.ceil(secondsOf(duration));
@@ -343,7 +350,15 @@ export interface ContainerProps {
   readonly startup?: Probe;
   /** @default - none */
   readonly postStart?: Hook;
-  /** @default - none (WebService: sleep 5 s) */
+  /**
+   * Runs before SIGTERM. A WebService's main container defaults to
+   * `Hook.sleep(Duration.seconds(5))`, which needs a `sleep` binary in the image:
+   * distroless and `scratch` images lack it and the hook fails, so the pod is
+   * not drained. Set `preStop: undefined` explicitly for no hook, or give
+   * `Hook.http(…)` / `Hook.exec(…)` (the library cannot see inside the image).
+   * `drainTime` is the app's own time after SIGTERM and adds no hook.
+   * @default - none (WebService's main container: `Hook.sleep(Duration.seconds(5))`)
+   */
   readonly preStop?: Hook;
   /** Volume mounts. @default - none */
   readonly mounts?: readonly VolumeMount[];

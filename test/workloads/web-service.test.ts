@@ -132,6 +132,17 @@ describe('WebService', () => {
     expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
   });
 
+  test('the default sleep preStop (which distroless and scratch images cannot run) is turned off or replaced in types', () => {
+    const { chart, team } = teamWebService('plain');
+    new WebService(chart, 'distroless', { namespace: team, ...WEB, preStop: undefined });
+    new WebService(chart, 'served', { namespace: team, ...WEB, preStop: Hook.http('/drain', 'http', 5) });
+    const objects = renderChart(chart);
+    const main = (name: string) => find(objects, 'Deployment', name).spec.template.spec.containers[0];
+    expect(main('plain').lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(main('distroless').lifecycle).toBeUndefined();
+    expect(main('served').lifecycle).toEqual({ preStop: { httpGet: { path: '/drain', port: 'http' } } });
+  });
+
   test('restricted security context, no token, /tmp emptyDir, pull Always, zero-downtime rollout, preStop', () => {
     const { chart } = teamWebService('web');
     const d = find(renderChart(chart), 'Deployment', 'web');
