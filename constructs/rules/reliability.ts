@@ -1,7 +1,7 @@
 import { isPinnedImage } from '../core/names';
 import { ComputeResource } from '../core/resources';
 import { resolvePodCount } from '../policy/pod-disruption-budget';
-import { ManifestIndex, PodTemplateRef, SCALED_KINDS, appContainersOf, arr, containersOf } from './manifest-index';
+import { ManifestIndex, PodTemplateRef, SCALED_KINDS, appContainersOf, arr, containersOf, podTemplateOf } from './manifest-index';
 import { Rule, Violation, v } from './rule';
 
 /*
@@ -10,6 +10,20 @@ import { Rule, Violation, v } from './rule';
  */
 
 const LONG_RUNNING = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
+/** Workloads whose containers run until stopped, DaemonSets included (kube-linter's and Polaris' liveness checks). */
+const RUNS_UNTIL_STOPPED = [...LONG_RUNNING, 'DaemonSet'];
+
+/**
+ * Pod annotation `<prefix>/<container>`: the probes a container goes without and
+ * why, as `readiness: <reason>; liveness: <reason>` (a workload's `probeOptOut`).
+ */
+export const PROBE_OPT_OUT_ANNOTATION_PREFIX = 'probes.cluster-blueprints.io';
+
+/** Has `container` of the pod template of `owner` stated why it goes without a `kind` probe? */
+function probeOptedOut(owner: unknown, container: string, kind: 'readiness' | 'liveness'): boolean {
+  const value = podTemplateOf(owner)?.metadata?.annotations?.[`${PROBE_OPT_OUT_ANNOTATION_PREFIX}/${container}`];
+  return typeof value === 'string' && new RegExp(`(?:^|;)\\s*${kind}:`).test(value);
+}
 const scaled = (ix: ManifestIndex) => ix.ofKind(...SCALED_KINDS);
 
 /** The handler part of a probe (what it checks, not how often). */
@@ -111,8 +125,30 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         .filter((t) => LONG_RUNNING.includes(t.owner.kind))
         .flatMap((t) =>
           appContainersOf(t.spec)
-            .filter((c) => arr(c.ports).length && !c.readinessProbe)
+            .filter((c) => arr(c.ports).length && !c.readinessProbe && !probeOptedOut(t.owner, c.name, 'readiness'))
             .map((c) => v(t.owner, '/readinessProbe', `container '${c.name}' serves ports but has no readiness probe`)),
+        ),
+  },
+  {
+    code: 'REL_LIVENESS',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: RUNS_UNTIL_STOPPED,
+    description: `App containers of long-running workloads have a liveness probe, unless the pod annotation ${PROBE_OPT_OUT_ANNOTATION_PREFIX}/<container> states a 'liveness:' reason (probeOptOut).`,
+    fix: "add a liveness probe with its own cheap check (e.g. '/livez') so a hung process is restarted, or state why it cannot have one (probeOptOut.liveness)",
+    check: (ix) =>
+      ix.templates
+        .filter((t) => RUNS_UNTIL_STOPPED.includes(t.owner.kind))
+        .flatMap((t) =>
+          appContainersOf(t.spec)
+            .filter((c) => !c.livenessProbe && !probeOptedOut(t.owner, c.name, 'liveness'))
+            .map((c) =>
+              v(
+                t.owner,
+                '/livenessProbe',
+                `container '${c.name}' runs until stopped but has no liveness probe: a hung process is never restarted`,
+              ),
+            ),
         ),
   },
   {

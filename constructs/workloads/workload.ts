@@ -33,6 +33,7 @@ import { PriorityClass } from '../policy/priority-class';
 import { ServiceAccount } from '../policy/service-account';
 import { PodSecurityLevelName, podSecurityLevelOf } from '../rules/pod-security';
 import { PLAINTEXT_ENV_ANNOTATION_PREFIX } from '../rules/security';
+import { PROBE_OPT_OUT_ANNOTATION_PREFIX } from '../rules/reliability';
 import { PLACEMENT_SHAPE, PlacementProps, placementIssues, renderPlacement } from '../scheduling/placement';
 import {
   CONTAINER_SHAPE,
@@ -635,7 +636,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   }
 
   /**
-   * The stated reasons on the pods: `probes.cluster-blueprints.io/<container>` for
+   * The stated reasons on the pods: `probes.cluster-blueprints.io/<container>`
+   * (PROBE_OPT_OUT_ANNOTATION_PREFIX; REL_READINESS and REL_LIVENESS read it back) for
    * probes a container goes without, `cluster-blueprints.io/singleton` for one pod,
    * `plaintext-env.cluster-blueprints.io/<container>` for the secret-looking env
    * names `allowPlaintextEnv` lets carry a literal.
@@ -646,7 +648,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     for (const c of this.containers) {
       const o = c.props.probeOptOut;
       const reasons = [o?.readiness ? `readiness: ${o.readiness}` : '', o?.liveness ? `liveness: ${o.liveness}` : ''].filter(Boolean);
-      if (reasons.length) out[`probes.cluster-blueprints.io/${c.name}`] = reasons.join('; ');
+      if (reasons.length) out[`${PROBE_OPT_OUT_ANNOTATION_PREFIX}/${c.name}`] = reasons.join('; ');
     }
     // allowPlaintextEnv, where it lets a secret-looking literal through: the catalogue's SEC_PLAINTEXT_SECRET reads it back.
     for (const c of [...this.initContainers, ...this.containers]) {

@@ -157,6 +157,49 @@ describe('rule details', () => {
     expect(codes(numeric).has('PORT_UNRESOLVED')).toBe(false);
   });
 
+  test('REL_LIVENESS and REL_READINESS: the probeOptOut annotation excuses its own probe, for its own container only', () => {
+    const objects = good();
+    const template = find(objects, 'Deployment', 'web').spec.template;
+    const name = template.spec.containers[0].name;
+    delete template.spec.containers[0].livenessProbe;
+    delete template.spec.containers[0].readinessProbe;
+    const found = () =>
+      runRules(objects)
+        .filter((f) => f.object === 'Deployment/shop/web')
+        .map((f) => f.rule);
+    expect(found()).toEqual(expect.arrayContaining(['REL_LIVENESS', 'REL_READINESS']));
+    const annotations = (template.metadata.annotations ??= {});
+    annotations['probes.cluster-blueprints.io/other'] = 'readiness: not this container; liveness: not this container';
+    expect(found()).toEqual(expect.arrayContaining(['REL_LIVENESS', 'REL_READINESS']));
+    annotations[`probes.cluster-blueprints.io/${name}`] = 'readiness: the app has no readiness-relevant liveness: state';
+    expect(found()).toContain('REL_LIVENESS');
+    expect(found()).not.toContain('REL_READINESS');
+    annotations[`probes.cluster-blueprints.io/${name}`] = 'liveness: the process exits on its own when it hangs';
+    expect(found()).toContain('REL_READINESS');
+    expect(found()).not.toContain('REL_LIVENESS');
+  });
+
+  test('REL_LIVENESS: DaemonSets run until stopped too; Jobs and CronJobs run to completion', () => {
+    const objects = good();
+    const template = (spec: object) => ({
+      metadata: { labels: { app: 'x' } },
+      spec: { containers: [{ name: 'x', image: 'x:1.0.0', ...spec }] },
+    });
+    const meta = (name: string) => ({ name, namespace: 'shop' });
+    objects.push({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta('agent'), spec: { template: template({}) } });
+    objects.push({ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('job'), spec: { template: template({}) } });
+    objects.push({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: meta('cron'),
+      spec: { jobTemplate: { spec: { template: template({}) } } },
+    });
+    const flagged = runRules(objects)
+      .filter((f) => f.rule === 'REL_LIVENESS')
+      .map((f) => f.object);
+    expect(flagged).toEqual(['DaemonSet/shop/agent']);
+  });
+
   test('SEC_PLAINTEXT_SECRET: the pod annotation allows the names it lists, for its container only', () => {
     const objects = good();
     const template = find(objects, 'Deployment', 'web').spec.template;

@@ -4,6 +4,7 @@ import {
   ConfigMap,
   IngressRoutes,
   PriorityClass,
+  Probe,
   QuotaPreset,
   SecretBackend,
   SecretDeclaration,
@@ -28,6 +29,7 @@ export function good(): any[] {
     autoscaling: { maxReplicas: 4 },
     mounts: [{ volume: Volume.fromConfigMap(cm), path: '/etc/app' }],
     priorityClass: pc,
+    liveness: Probe.http('/livez', 'http'),
   });
   const db = new StatefulService(chart, 'db', {
     namespace: team,
@@ -35,6 +37,7 @@ export function good(): any[] {
     replicas: 3,
     ports: [{ name: 'pg', port: 5432 }],
     claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+    liveness: Probe.exec(['pg_isready', '-q']),
   });
   web.allowTo(db);
   web.exposeMetrics({ port: 'http' });
@@ -76,6 +79,12 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     'REL_READINESS',
     (o) => {
       delete pod(o).containers[0].readinessProbe;
+    },
+  ],
+  [
+    'REL_LIVENESS',
+    (o) => {
+      delete pod(o).containers[0].livenessProbe;
     },
   ],
   [

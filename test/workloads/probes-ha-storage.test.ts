@@ -10,6 +10,7 @@ import {
   WebService,
   Worker,
   collectIssues,
+  runRules,
   setClusterFacts,
 } from '../../constructs';
 import { expectCode, find, render, POSTGRES } from '../helpers';
@@ -48,8 +49,19 @@ describe('probes by default', () => {
       replicas: 2,
       probeOptOut: { liveness: 'the queue consumer exits on its own when it hangs' },
     });
-    const pod = find(render(app), 'Deployment', 'w').spec.template;
+    const objects = render(app);
+    const pod = find(objects, 'Deployment', 'w').spec.template;
     expect(pod.metadata.annotations['probes.cluster-blueprints.io/w']).toBe('liveness: the queue consumer exits on its own when it hangs');
+    // The rule catalogue reads the stated reason back: no REL_LIVENESS warning for it.
+    expect(runRules(objects).filter((f) => f.rule === 'REL_LIVENESS')).toEqual([]);
+  });
+
+  test('REL_LIVENESS warns about a long-running container with neither a liveness probe nor a stated reason', () => {
+    const { app, team } = env({ requireProbes: false });
+    new Worker(team, 'w', { namespace: team, image, replicas: 2 });
+    expect(runRules(render(app)).filter((f) => f.rule === 'REL_LIVENESS')).toMatchObject([
+      { object: 'Deployment/shop/w', severity: 'warning', pointer: '/livenessProbe' },
+    ]);
   });
 
   test("'PROBE_OPT_OUT_INVALID': an opt-out without a reason", () => {
