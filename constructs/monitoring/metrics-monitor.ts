@@ -24,7 +24,11 @@ export interface MetricsOptions {
   readonly interval?: Duration;
   /**
    * The scraper, let in on the metrics port only: for namespaces whose
-   * default-deny policy does not already admit it (e.g. `monitoring.scraper`).
+   * default-deny policy does not already admit it. The Monitoring blueprint's
+   * `monitoring.scraper`, or for a Prometheus outside this output (e.g.
+   * kube-prometheus-stack) its namespace: `Peer.namespace('monitoring')`.
+   * Required in a TeamNamespace that admits no other namespace
+   * (`allowFromNamespace`): its default-deny ingress would time out every scrape.
    * @default - no policy: the namespace already admits the scraper
    */
   readonly scrapedBy?: Peer | INetworkEndpoint;

@@ -14,7 +14,7 @@ import {
   Worker,
   runRules,
 } from '../../constructs';
-import { expectCode, find, ofKind, renderChart, teamChart, testChart } from '../helpers';
+import { expectCode, find, issuesWithCode, ofKind, renderChart, teamChart, testChart } from '../helpers';
 
 const base = { image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] };
 
@@ -31,6 +31,7 @@ describe('exposeMetrics', () => {
       { name: 'prom', port: 9102, targetPort: 'metrics' },
     ]);
     const monitor = web.exposeMetrics({ port: 'metrics', interval: Duration.seconds(15) });
+    ns.allowFromNamespace('monitoring'); // the namespace admits the scraper's namespace (after the call is fine)
     expect(monitor.kind).toBe('ServiceMonitor');
     const objects = renderChart(chart);
     const sm = find(objects, 'ServiceMonitor', 'web');
@@ -55,6 +56,7 @@ describe('exposeMetrics', () => {
     expect(worker.exposeMetrics({ port: 'http', path: '/stats/prometheus' }).kind).toBe('PodMonitor');
     expect(db.exposeMetrics({ port: 'http' }).kind).toBe('PodMonitor');
     expect(plain.exposeMetrics({ port: 'http' }).kind).toBe('ServiceMonitor');
+    ns.allowFromNamespace('monitoring');
     const objects = renderChart(chart);
     const pm = find(objects, 'PodMonitor', 'worker');
     expect(pm.spec).toEqual({
@@ -86,6 +88,33 @@ describe('exposeMetrics', () => {
         ports: [{ protocol: 'TCP', port: 2020 }],
       },
     ]);
+  });
+
+  test('METRICS_INVALID: in a TeamNamespace (default-deny ingress), a monitor nothing lets the scraper reach', () => {
+    const { chart, team: ns } = teamChart();
+    new WebService(chart, 'web', { namespace: ns, ...base }).exposeMetrics({ port: 'http' });
+    new Worker(chart, 'worker', { namespace: ns, ...base }).exposeMetrics({ port: 'http' });
+    const issues = issuesWithCode(() => renderChart(chart), 'METRICS_INVALID');
+    expect(issues.map((i) => [i.path, i.field])).toEqual([
+      ['test/web', 'metrics.scrapedBy'],
+      ['test/worker', 'metrics.scrapedBy'],
+    ]);
+    expect(issues[0].fix).toContain("Peer.namespace('monitoring')");
+  });
+
+  test('the valid neighbours: scrapedBy (a Prometheus outside the output by its namespace), a namespace that admits the scraper, a plain namespace', () => {
+    const viaPeer = teamChart();
+    const web = new WebService(viaPeer.chart, 'web', { namespace: viaPeer.team, ...base });
+    web.exposeMetrics({ port: 'http', scrapedBy: Peer.namespace('monitoring') });
+    const policy = ofKind(renderChart(viaPeer.chart), 'NetworkPolicy').find((p) => p.metadata.name === 'allow-web-from-ns-monitoring');
+    expect(policy.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
+    const admitted = teamChart();
+    new Worker(admitted.chart, 'worker', { namespace: admitted.team, ...base }).exposeMetrics({ port: 'http' });
+    admitted.team.allowFromNamespace('monitoring');
+    expect(() => renderChart(admitted.chart)).not.toThrow();
+    const { chart } = testChart();
+    new Worker(chart, 'worker', { namespace: 'apps', ...base }).exposeMetrics({ port: 'http' });
+    expect(() => renderChart(chart)).not.toThrow();
   });
 
   test('METRICS_PORT_UNKNOWN: the metrics port must be one of the workload’s own ports', () => {

@@ -3,6 +3,7 @@ import {
   BlueprintChart,
   ConfigMap,
   IngressRoutes,
+  Peer,
   PriorityClass,
   Probe,
   QuotaPreset,
@@ -40,7 +41,8 @@ export function good(): any[] {
     liveness: Probe.exec(['pg_isready', '-q']),
   });
   web.allowTo(db);
-  web.exposeMetrics({ port: 'http' });
+  // The shop namespace denies ingress: the scraper (a Prometheus in 'monitoring') is let in on the metrics port.
+  web.exposeMetrics({ port: 'http', scrapedBy: Peer.namespace('monitoring') });
   // The Ingress's TLS Secret comes from the deploy tool (so the rendered output itself does not provide it).
   new SecretDeclaration(chart, 'ing-tls', { namespace: 'shop', keys: ['tls.crt', 'tls.key'], backend: SecretBackend.deployTool() });
   new IngressRoutes(chart, 'ing', { namespace: 'shop', host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
