@@ -30,6 +30,7 @@ function shop() {
     image: 'nginxinc/nginx-unprivileged:1.27.2',
     ports: [{ name: 'http', port: 8080 }],
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
+    liveness: Probe.http('/livez', 'http'), // else REL_LIVENESS warns
   });
   const { chart: other } = teamChartIn(app, 'other', 'other-team');
   return { app, chart, other };
@@ -91,6 +92,7 @@ test('findingsOf judges with the context synth uses: a secret store the app decl
     image: 'nginxinc/nginx-unprivileged:1.27.2',
     ports: [{ name: 'http', port: 8080 }],
     readiness: Probe.http('/', 'http'),
+    liveness: Probe.http('/livez', 'http'),
     env: { DATABASE_URL: EnvValue.fromSecret(db, 'url') },
   });
   expect(findingsOf(app).filter((f) => f.rule === 'REF_MISSING_OBJECT')).toEqual([]);
