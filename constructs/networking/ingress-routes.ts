@@ -10,11 +10,13 @@ import { componentLabels } from '../core/metadata';
 import { NameRule, checkedName, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
 import { ClusterIssuer } from './cluster-issuer';
-import { INetworkEndpoint, Peer, allowInto } from './network-intent';
+import { appContainersOf, arr, ownsPodTemplate, podTemplateOf, selects } from '../rules/manifest-index';
+import { INetworkEndpoint, NetworkPort, Peer, Protocol, allowIntoAtRender } from './network-intent';
 
 /** A backend an ingress route can send traffic to (a WebService). */
 export interface IRoutable extends INetworkEndpoint {
-  readonly servicePorts: readonly { readonly name: string; readonly port: number }[];
+  /** The Service's ports; `targetPort` names the container port each one sends to (default: the port's own name). */
+  readonly servicePorts: readonly { readonly name: string; readonly port: number; readonly targetPort?: string }[];
 }
 
 /**
@@ -95,7 +97,7 @@ export interface IngressRoutesProps {
 const ROUTE_SHAPE = is.props<Route>(
   {
     path: is.string,
-    backend: is.object({ servicePorts: is.list(is.object({ name: is.string, port: is.number })) }),
+    backend: is.object({ servicePorts: is.list(is.object({ name: is.string, port: is.number, targetPort: is.string })) }),
     port: is.string,
     host: is.string,
     pathType: is.oneOf(Object.values(IngressPathType), 'IngressPathType'),
@@ -286,7 +288,7 @@ export class IngressRoutes extends Construct {
     addCheck(this, 'IngressRoutes', () => this.checkRoutes());
   }
 
-  /** Routes `path` to a backend, and opens the path from the ingress controller to it. */
+  /** Routes `path` to a backend, and opens the path from the ingress controller to the container port it routes to. */
   public addRoute(r: Route): void {
     const problems = new Problems(this, 'IngressRoutes');
     const f = `routes[${this.routes.length}]`;
@@ -336,7 +338,26 @@ export class IngressRoutes extends Construct {
       });
     problems.throwIfAny();
     this.routes.push(r);
-    if (!r.backend.node.tryFindChild(`AllowFrom-${this.controller.label}`)) allowInto(r.backend, this.controller);
+    if (this.routes.every((x) => x === r || x.backend !== r.backend))
+      allowIntoAtRender(r.backend, this.controller, () => this.routedPorts(r.backend));
+  }
+
+  /**
+   * The container ports the routes to `backend` reach, read when the app renders:
+   * each routed Service port's targetPort, by the number the backend's pods
+   * declare for that name, else by the name (as the Service resolves it). Never
+   * a port no route reaches, such as a metrics port.
+   */
+  private routedPorts(backend: IRoutable): NetworkPort[] {
+    const declared = declaredPorts(backend);
+    return this.routes
+      .filter((r) => r.backend === backend)
+      .map((r) => {
+        const name = r.port ?? backend.servicePorts[0].name;
+        const sp = backend.servicePorts.find((p) => p.name === name)!;
+        const target = sp.targetPort ?? sp.name;
+        return declared.get(target) ?? { port: target, protocol: Protocol.TCP };
+      });
   }
 
   private rules(): k8s.IngressRule[] {
@@ -368,4 +389,20 @@ export class IngressRoutes extends Construct {
         fix: `route a path with host: '${h}', or remove the host`,
       }));
   }
+}
+
+/** The container ports `backend`'s rendered pods declare, by name (the first declaration of a name wins, as for a Service). */
+function declaredPorts(backend: IRoutable): Map<string, NetworkPort> {
+  const out = new Map<string, NetworkPort>();
+  for (const c of backend.node.findAll()) {
+    // Rendering only what holds pods: the NetworkPolicy asking is the backend's child too.
+    if (!(c instanceof ApiObject) || !ownsPodTemplate(c.kind)) continue;
+    const template = podTemplateOf(c.toJson());
+    if (!selects(backend.podSelector, template?.metadata?.labels ?? {})) continue;
+    for (const container of appContainersOf(template?.spec))
+      for (const p of arr(container.ports))
+        if (typeof p?.name === 'string' && !out.has(p.name))
+          out.set(p.name, { port: p.containerPort, protocol: p.protocol ?? Protocol.TCP });
+  }
+  return out;
 }

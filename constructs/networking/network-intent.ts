@@ -284,6 +284,48 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
   return { policies };
 }
 
+/** The ports of each policy `allowIntoAtRender` made: every caller's, read when the policy renders. */
+const portsAtRender = new WeakMap<ApiObject, (() => readonly NetworkPort[])[]>();
+
+/**
+ * Opens `from → target` on ports known only when the app renders (the container
+ * ports an Ingress routes to: routes, and the sidecars declaring ports, may come
+ * later): one policy for the pair, each call adding `ports`, the union rendered
+ * once, each port once. A policy for the pair declared by hand (`allowFrom`)
+ * stands instead: it decides the ports. `from` is outside the output (no egress
+ * side), e.g. `Peer.ingressController()`.
+ */
+export function allowIntoAtRender(target: INetworkEndpoint, from: Peer, ports: () => readonly NetworkPort[]): IntentResult {
+  const id = `AllowFrom-${from.label}`;
+  const existing = target.node.tryFindChild(id);
+  if (existing instanceof ApiObject) {
+    portsAtRender.get(existing)?.push(ports);
+    return { policies: [existing] };
+  }
+  const sources = [ports];
+  const metadata = {
+    name: policyName(target.name, 'from', from.label),
+    namespace: target.namespace,
+    labels: componentLabels({ name: target.name, component: 'network-policy' }),
+  };
+  const policy = modelObject(target as unknown as Construct, id, { model: NetworkPolicy, metadata, body: ['spec'] }, () => {
+    const reach = new Map<string, NetworkPort>();
+    for (const p of sources.flatMap((source) => source())) reach.set(`${p.port}/${p.protocol ?? Protocol.TCP}`, p);
+    // A rule without ports admits every port: each caller gives at least one.
+    if (reach.size === 0) throw new Error(`${target.node.path}/${id}: no port to open`);
+    return new NetworkPolicy({
+      metadata,
+      spec: {
+        podSelector: { matchLabels: { ...target.podSelector } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: from.specs, ports: portsJson([...reach.values()]) }],
+      },
+    });
+  });
+  portsAtRender.set(policy, sources);
+  return { policies: [policy] };
+}
+
 /** The API server path each workload was given automatically, by construct id, with its egress rules. */
 const automaticPaths = new WeakMap<INetworkEndpoint, { id: string; to: string[]; ports: string; policy: ApiObject }>();
 

@@ -4,6 +4,7 @@ import {
   IngressPathType,
   IngressRoutes,
   IngressRoutesProps,
+  Peer,
   QuotaPreset,
   SecretBackend,
   SecretDeclaration,
@@ -374,5 +375,71 @@ describe('IngressRoutes backends', () => {
     });
     routesWithTlsSecret(chart, 'tcp', { host: 'dns.example.com', routes: [{ path: '/', backend: dns, port: 'health' }] });
     expect(find(render(app), 'Ingress', 'tcp').spec.rules[0].http.paths[0].backend.service.port).toEqual({ name: 'health' });
+  });
+});
+
+describe('IngressRoutes network paths', () => {
+  /** The ports the ingress controller may reach `backend` on. */
+  const opened = (objects: any[], backend = 'site') =>
+    find(objects, 'NetworkPolicy', `allow-${backend}-from-ingress-ingress-nginx`).spec.ingress[0].ports;
+
+  /** A WebService 'site' in 'shop' serving http (8080) and metrics (9090), both published by its Service. */
+  function withMetrics(props: Record<string, unknown> = {}) {
+    const { app, chart } = setup();
+    const web = new WebService(chart, 'site', {
+      namespace: 'shop',
+      image: 'ghcr.io/acme/web:1.0.0',
+      ports: [
+        { name: 'http', port: 8080 },
+        { name: 'metrics', port: 9090 },
+      ],
+      ...props,
+    });
+    return { app, chart, web };
+  }
+
+  test('only the routed container port is opened to the controller, not a metrics port of the same pods', () => {
+    const { app, chart, web } = withMetrics();
+    routesWithTlsSecret(chart, 'i', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
+    expect(opened(render(app))).toEqual([{ port: 8080, protocol: 'TCP' }]);
+  });
+
+  test('a route added later, to another port, opens that port too, in the same policy, each port once', () => {
+    const { app, chart, web } = withMetrics();
+    const i = routesWithTlsSecret(chart, 'i', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
+    i.addRoute({ path: '/api', backend: web });
+    routesWithTlsSecret(chart, 'j', { host: 'metrics.example.com', routes: [{ path: '/', backend: web, port: 'metrics' }] });
+    expect(opened(render(app))).toEqual([
+      { port: 8080, protocol: 'TCP' },
+      { port: 9090, protocol: 'TCP' },
+    ]);
+  });
+
+  test("a Service port's targetPort is resolved to the container port it names, a sidecar's added after the route included", () => {
+    const { app, chart, web } = withMetrics({
+      servicePorts: [
+        { name: 'web', port: 80, targetPort: 'http' },
+        { name: 'proxy', port: 81, targetPort: 'envoy' },
+      ],
+    });
+    routesWithTlsSecret(chart, 'i', {
+      host: 'shop.example.com',
+      routes: [
+        { path: '/', backend: web },
+        { path: '/mesh', backend: web, port: 'proxy' },
+      ],
+    });
+    web.addSidecar({ name: 'envoy', image: 'envoyproxy/envoy:v1.31.2', ports: [{ name: 'envoy', port: 15001 }] });
+    expect(opened(render(app))).toEqual([
+      { port: 8080, protocol: 'TCP' },
+      { port: 15001, protocol: 'TCP' },
+    ]);
+  });
+
+  test('a path to the controller declared by hand stands: it decides the ports', () => {
+    const { app, chart, web } = withMetrics();
+    web.allowFrom(Peer.ingressController(), [{ port: 9090 }]);
+    routesWithTlsSecret(chart, 'i', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
+    expect(opened(render(app))).toEqual([{ port: 9090, protocol: 'TCP' }]);
   });
 });
