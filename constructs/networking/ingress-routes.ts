@@ -69,7 +69,11 @@ export interface IngressRoutesProps {
   readonly hosts?: readonly string[];
   /** Routes; more can be added with `addRoute`. @default - none yet (at least one by synth time) */
   readonly routes?: readonly Route[];
-  /** IngressClass of the controller. @default 'nginx' */
+  /**
+   * IngressClass of the controller. With another class than `nginx`, give
+   * `controllerNamespace` too.
+   * @default 'nginx'
+   */
   readonly ingressClassName?: string;
   /** Secret holding the TLS certificate. @default - `<name>-tls` */
   readonly tlsSecretName?: string;
@@ -79,7 +83,12 @@ export interface IngressRoutesProps {
    * @default - none: the TLS Secret must be provided by another object of the output
    */
   readonly issuer?: ClusterIssuer;
-  /** Namespace of the ingress controller, whose pods get a network path to every backend. @default 'ingress-nginx' */
+  /**
+   * Namespace of the ingress controller, whose pods get a network path to every
+   * backend. Required with an `ingressClassName` other than `nginx`: the
+   * default is ingress-nginx's namespace.
+   * @default 'ingress-nginx' (with the class `nginx`)
+   */
   readonly controllerNamespace?: string;
   /** Publish the hosts through external-dns. @default true */
   readonly externalDns?: boolean;
@@ -203,6 +212,16 @@ export class IngressRoutes extends Construct {
         ? undefined
         : nameIssue(NameRule.DNS1123_LABEL, 'controllerNamespace', props.controllerNamespace),
     );
+    // The default namespace is ingress-nginx's: another class's controller runs elsewhere, and the backends would
+    // admit the wrong pods and deny the real controller.
+    const cls = props.ingressClassName ?? NGINX_CLASS;
+    problems.check(cls !== NGINX_CLASS && props.controllerNamespace === undefined, {
+      code: 'INGRESS_INVALID',
+      field: 'controllerNamespace',
+      value: undefined,
+      message: `is not given, and its default, ingress-nginx, is the namespace of class nginx's controller, not of class ${cls}'s: the backends would admit the wrong pods and deny the controller`,
+      fix: `give the namespace the controller of class ${cls} runs in, e.g. controllerNamespace: 'traefik'`,
+    });
     this.hosts = [...(props.host === undefined ? [] : [props.host]), ...(props.hosts ?? [])];
     this.host = this.hosts[0];
     problems.check(this.hosts.length === 0, {
@@ -283,7 +302,7 @@ export class IngressRoutes extends Construct {
       },
     });
     this.controller = Peer.ingressController(props.controllerNamespace ?? 'ingress-nginx');
-    this.nginx = (props.ingressClassName ?? NGINX_CLASS) === NGINX_CLASS;
+    this.nginx = cls === NGINX_CLASS;
     for (const r of props.routes ?? []) this.addRoute(r);
     addCheck(this, 'IngressRoutes', () => this.checkRoutes());
   }

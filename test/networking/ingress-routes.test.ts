@@ -225,7 +225,12 @@ describe('IngressRoutes paths', () => {
     const { chart, web, routes: nginx } = shopRoutes();
     expect(() => nginx.addRoute({ path: '/API/v1.2/a_b-c/', backend: web })).not.toThrow();
     expect(() => nginx.addRoute({ path: '/api/(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, backend: web })).not.toThrow();
-    const other = new IngressRoutes(chart, 'j', { namespace: 'shop', host: 'shop.example.com', ingressClassName: 'traefik' });
+    const other = new IngressRoutes(chart, 'j', {
+      namespace: 'shop',
+      host: 'shop.example.com',
+      ingressClassName: 'traefik',
+      controllerNamespace: 'traefik',
+    });
     expect(() => other.addRoute({ path: '/~user', backend: web })).not.toThrow();
   });
 
@@ -323,6 +328,37 @@ describe('IngressRoutes names', () => {
   });
 });
 
+describe('IngressRoutes controller', () => {
+  test("'INGRESS_INVALID': another class than nginx without the namespace of its controller", () => {
+    const { chart } = setup();
+    const issue = expectCode(
+      () => new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com', ingressClassName: 'traefik' }),
+      'INGRESS_INVALID',
+    );
+    expect(issue).toMatchObject({ field: 'controllerNamespace', value: undefined });
+    expect(issue.fix).toContain('traefik');
+  });
+
+  test("with the controller's namespace, its pods are the ones admitted; nginx keeps ingress-nginx by default", () => {
+    const { app, chart, web, api } = setup();
+    routesWithTlsSecret(chart, 'i', {
+      host: 'shop.example.com',
+      ingressClassName: 'traefik',
+      controllerNamespace: 'traefik',
+      routes: [{ path: '/', backend: web }],
+    });
+    routesWithTlsSecret(chart, 'j', { host: 'api.example.com', ingressClassName: 'nginx', routes: [{ path: '/', backend: api }] });
+    const objects = render(app);
+    const from = (name: string) => find(objects, 'NetworkPolicy', name).spec.ingress[0].from;
+    expect(from('allow-web-from-ingress-traefik')).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } },
+    ]);
+    expect(from('allow-api-from-ingress-ingress-nginx')).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+    ]);
+  });
+});
+
 describe('IngressRoutes backends', () => {
   test('REF_INGRESS_BACKEND: a route to a UDP port never answers (an Ingress controller proxies HTTP over TCP)', () => {
     const { app, chart } = setup();
@@ -353,6 +389,7 @@ describe('IngressRoutes backends', () => {
     routesWithTlsSecret(chart, 'internal', {
       host: 'shop.example.com',
       ingressClassName: 'internal',
+      controllerNamespace: 'ingress-internal',
       routes: [{ path: '/', backend: api }],
     });
     routesWithTlsSecret(chart, 'canary', {
