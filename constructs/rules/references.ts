@@ -244,6 +244,70 @@ function singleNodeClaimViolations(ix: ManifestIndex): Violation[] {
   return out;
 }
 
+/** A Service port's target on pods of template `t`: its name and number where the containers tell them. */
+interface Target {
+  readonly name?: string;
+  readonly number?: number;
+  readonly protocol: string;
+}
+
+/** The container ports Service `s` sends to on pods of template `t` (a targetPort defaults to the port; a name is resolved as kube-proxy does). */
+function serviceTargets(s: any, t: PodTemplateRef): Target[] {
+  const declared = containersOf(t.spec).flatMap((c) => arr(c.ports));
+  return arr(s.spec?.ports).map((p): Target => {
+    const protocol = p?.protocol ?? 'TCP';
+    const target = p?.targetPort ?? p?.port;
+    const same = (d: any) => (d?.protocol ?? 'TCP') === protocol;
+    if (typeof target === 'string')
+      return { name: target, number: declared.find((d) => d?.name === target && same(d))?.containerPort, protocol };
+    return { name: declared.find((d) => d?.containerPort === target && same(d))?.name, number: target, protocol };
+  });
+}
+
+/** Does a NetworkPolicy port (`port`, `endPort`, `protocol`; none: every port) admit `target`? */
+function admitsPort(np: any, target: Target): boolean {
+  if ((np?.protocol ?? 'TCP') !== target.protocol) return false;
+  const port = np?.port;
+  if (port === undefined || port === null) return true;
+  if (typeof port === 'string') return port === target.name;
+  const end = typeof np.endPort === 'number' ? np.endPort : port;
+  return typeof port === 'number' && target.number !== undefined && target.number >= port && target.number <= end;
+}
+
+/** Whether NetworkPolicy `n` governs ingress (policyTypes left out: it does). */
+const governsIngress = (n: any) => !Array.isArray(n.spec?.policyTypes) || n.spec.policyTypes.includes('Ingress');
+
+/**
+ * Why nothing can reach Service `s` (undefined: some pod of it is reachable): every pod it selects is
+ * isolated for ingress by a NetworkPolicy, and no ingress rule of the policies selecting it admits
+ * any peer on any of the Service's target ports. The peers themselves are not judged.
+ */
+function unreachable(ix: ManifestIndex, s: any): string | undefined {
+  const pods = ix.selected(s.metadata?.namespace, s.spec.selector);
+  if (pods.length === 0 || arr(s.spec?.ports).length === 0) return undefined;
+  const policies = ix.ofKindIn('NetworkPolicy', s.metadata?.namespace).filter(governsIngress);
+  const isolating = new Set<string>();
+  for (const t of pods) {
+    // NetworkPolicies do not apply to pods on the node's network.
+    if (t.spec.hostNetwork === true) return undefined;
+    const own = policies.filter((n) => selects(n.spec?.podSelector ?? {}, t.labels));
+    if (own.length === 0) return undefined;
+    const targets = serviceTargets(s, t);
+    const admitted = own.some((n) =>
+      arr(n.spec?.ingress).some((r) => {
+        const ports = arr(r?.ports);
+        return ports.length === 0 || ports.some((np) => targets.some((target) => admitsPort(np, target)));
+      }),
+    );
+    if (admitted) return undefined;
+    // Name the default denies (no ingress rule) when there are, else the policies admitting other ports.
+    const denies = own.filter((n) => arr(n.spec?.ingress).length === 0);
+    for (const n of denies.length ? denies : own) isolating.add(String(n.metadata?.name));
+  }
+  const ports = arr(s.spec.ports).map((p) => `${p?.targetPort ?? p?.port}/${p?.protocol ?? 'TCP'}`);
+  return `its pods are isolated for ingress (NetworkPolicy ${[...isolating].join(', ')}) and no NetworkPolicy admits any client on its target ports (${ports.join(', ')}): nothing can reach it`;
+}
+
 const selectorSelectsNothing = (ix: ManifestIndex, o: any, selector: any) => ix.selected(o.metadata?.namespace, selector).length === 0;
 
 export const REFERENCE_RULES: readonly Rule[] = [
@@ -280,6 +344,22 @@ export const REFERENCE_RULES: readonly Rule[] = [
         .filter((s) => !s.spec?.selector && s.spec?.type !== 'ExternalName' && !served.has(`${s.metadata?.namespace}/${s.metadata?.name}`))
         .map((s) => v(s, '/spec', 'has no selector and no endpoints'));
     },
+  },
+  {
+    code: 'REF_SERVICE_UNREACHABLE',
+    severity: 'warning',
+    category: 'references',
+    inspects: ['Service', 'NetworkPolicy', 'pod templates'],
+    description:
+      "A Service whose pods NetworkPolicies isolate for ingress (a TeamNamespace's default deny) has a NetworkPolicy admitting some client on one of its target ports: else nothing can reach it.",
+    fix: 'open a path to its pods on a target port: route to it with IngressRoutes, or allowFrom the workload or Peer that calls it (e.g. Peer.ingressController()); or remove the Service',
+    check: (ix) =>
+      ix.ofKind('Service').flatMap((s) => {
+        // An empty selector selects no pods (the Service's endpoints are managed by hand).
+        const selector = s.spec?.selector;
+        const why = selector && typeof selector === 'object' && Object.keys(selector).length ? unreachable(ix, s) : undefined;
+        return why ? [v(s, '/spec/ports', why)] : [];
+      }),
   },
   {
     code: 'REF_INGRESS_BACKEND',

@@ -231,6 +231,45 @@ describe('rule details', () => {
     expect(codes(policy(declared.containerPort)).has('PORT_UNRESOLVED')).toBe(false);
   });
 
+  test('REF_SERVICE_UNREACHABLE: a rule admits the Service on a target port, by number, range or name; isolation is by ingress policies', () => {
+    /** good() with the web Service's ingress rule replaced by `ports` (undefined: the rule has none). */
+    const admitting = (ports: unknown) => {
+      const objects = good();
+      const rule = find(objects, 'NetworkPolicy', 'allow-web-from-ingress-ingress-nginx').spec.ingress[0];
+      if (ports === undefined) delete rule.ports;
+      else rule.ports = ports;
+      return objects;
+    };
+    const flagged = (objects: any[]) => codes(objects).has('REF_SERVICE_UNREACHABLE');
+    expect(flagged(admitting([{ port: 8080, protocol: 'TCP' }]))).toBe(false);
+    expect(flagged(admitting([{ port: 'http' }]))).toBe(false);
+    expect(flagged(admitting([{ port: 8000, endPort: 8090 }]))).toBe(false);
+    expect(flagged(admitting(undefined))).toBe(false);
+    expect(flagged(admitting([{ protocol: 'TCP' }]))).toBe(false);
+    // Another port, another protocol, a name the pods give another port: nothing reaches the Service.
+    const unreachable = admitting([{ port: 9090 }]);
+    expect(runRules(unreachable).find((f) => f.rule === 'REF_SERVICE_UNREACHABLE')).toMatchObject({
+      object: 'Service/shop/web',
+      pointer: '/spec/ports',
+      message: expect.stringContaining('isolated for ingress (NetworkPolicy default-deny-all)'),
+    });
+    expect(flagged(admitting([{ port: 8080, protocol: 'UDP' }]))).toBe(true);
+    expect(flagged(admitting([{ port: 'metrics' }]))).toBe(true);
+    // Without the default deny, the egress-only policy selecting web does not isolate it for ingress.
+    const open = mutated('REF_SERVICE_UNREACHABLE');
+    expect(flagged(open)).toBe(true);
+    open.splice(open.indexOf(find(open, 'NetworkPolicy', 'default-deny-all')), 1);
+    expect(flagged(open)).toBe(false);
+    // Pods on the node's network are not subject to NetworkPolicies.
+    const host = mutated('REF_SERVICE_UNREACHABLE');
+    pod(host).hostNetwork = true;
+    expect(flagged(host)).toBe(false);
+    // An empty selector selects no pods: the Service's endpoints are someone else's.
+    const manual = mutated('REF_SERVICE_UNREACHABLE');
+    find(manual, 'Service', 'web').spec.selector = {};
+    expect(flagged(manual)).toBe(false);
+  });
+
   test('REF_INGRESS_BACKEND: the backend port is a TCP port of the Service', () => {
     const objects = good();
     const backend = find(objects, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service;

@@ -299,6 +299,13 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'REF_SERVICE_UNREACHABLE',
+    (o) => {
+      // The web Service's only client was the ingress controller; the namespace denies the rest.
+      remove(o, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'allow-web-from-ingress-ingress-nginx');
+    },
+  ],
+  [
     'REF_INGRESS_BACKEND',
     (o) => {
       find(o, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service.name = 'gone';

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import {
   BlueprintChart,
   EnvValue,
+  Peer,
   Probe,
   QuotaPreset,
   SecretBackend,
@@ -25,13 +26,15 @@ function teamChartIn(app: App, name: string, owner: string, props?: TeamNamespac
 function shop() {
   const app = new App();
   const { chart, team } = teamChartIn(app, 'shop', 'shop-team', { quota: QuotaPreset.SMALL });
-  new WebService(chart, 'web', {
+  const web = new WebService(chart, 'web', {
     namespace: team,
     image: 'nginxinc/nginx-unprivileged:1.27.2',
     ports: [{ name: 'http', port: 8080 }],
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
     liveness: Probe.http('/livez', 'http'), // else REL_LIVENESS warns
   });
+  // The team namespace denies all ingress: without a client admitted, the Service is REF_SERVICE_UNREACHABLE.
+  web.allowFrom(Peer.ingressController());
   const { chart: other } = teamChartIn(app, 'other', 'other-team');
   return { app, chart, other };
 }
@@ -66,6 +69,10 @@ test('expectNoFindings passes on a clean chart and lists each finding otherwise'
     spec: { selector: { app: 'nothing' }, ports: [{ name: 'http', port: 80 }] },
   });
   expect(() => expectNoFindings(lonely)).toThrow(/REF_SERVICE_SELECTOR '\/spec\/selector' selects no pods/);
+  // A warning counts: a WebService in a TeamNamespace that no NetworkPolicy lets anything reach.
+  const { chart: closed, team } = teamChartIn(new App(), 'closed', 'x');
+  new WebService(closed, 'web', { namespace: team, image: 'nginxinc/nginx-unprivileged:1.27.2', ports: [{ name: 'http', port: 8080 }] });
+  expect(() => expectNoFindings(closed)).toThrow(/warning REF_SERVICE_UNREACHABLE Service\/closed\/web\/spec\/ports/);
 });
 
 test('expectErrorCode returns the issue of a failing synth or construction, and fails otherwise', () => {
@@ -87,7 +94,7 @@ test('findingsOf judges with the context synth uses: a secret store the app decl
   SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'vault' }));
   const { chart, team } = teamChartIn(app, 'shop', 'shop-team');
   const db = new SecretDeclaration(chart, 'db', { namespace: team, keys: ['url'] });
-  new WebService(chart, 'web', {
+  const web = new WebService(chart, 'web', {
     namespace: team,
     image: 'nginxinc/nginx-unprivileged:1.27.2',
     ports: [{ name: 'http', port: 8080 }],
@@ -95,6 +102,7 @@ test('findingsOf judges with the context synth uses: a secret store the app decl
     liveness: Probe.http('/livez', 'http'),
     env: { DATABASE_URL: EnvValue.fromSecret(db, 'url') },
   });
+  web.allowFrom(Peer.ingressController());
   expect(findingsOf(app).filter((f) => f.rule === 'REF_MISSING_OBJECT')).toEqual([]);
   expect(() => expectNoFindings(app)).not.toThrow();
 });
