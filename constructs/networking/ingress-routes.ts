@@ -1,4 +1,4 @@
-import { checkShape, enter, is } from '../core/shape';
+import { checkShape, is } from '../core/shape';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -7,6 +7,7 @@ import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
+import { NamedObject } from '../core/named-object';
 import { NameRule, checkedName, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
 import { ClusterIssuer } from './cluster-issuer';
@@ -178,8 +179,7 @@ function pathProblem(path: string, type: IngressPathType, nginx: boolean): strin
  * annotation, and the network paths from the controller to each backend in
  * default-deny namespaces.
  */
-export class IngressRoutes extends Construct {
-  public readonly name: string;
+export class IngressRoutes extends NamedObject {
   /** The first host (where routes without a `host` go). */
   public readonly host: string;
   /** Every host, `host` first. */
@@ -196,9 +196,8 @@ export class IngressRoutes extends Construct {
   private readonly nginx: boolean;
 
   constructor(scope: Construct, id: string, props: IngressRoutesProps) {
-    const problems = enter(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
-    super(scope, id);
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    super(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
+    const { problems } = this;
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.namespace, 'namespace');
     // networking validation: validateIngressTLS (secretName) and ValidateIngressClassName are DNS-1123 subdomains;
     // the controller's namespace is matched by its kubernetes.io/metadata.name label, a DNS-1123 label.

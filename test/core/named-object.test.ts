@@ -4,6 +4,7 @@ import {
   BackupSchedule,
   ClusterIssuer,
   ClusterSecretStore,
+  IngressRoutes,
   NamedObject,
   PriorityClass,
   StorageClass,
@@ -20,12 +21,13 @@ describe('NamedObject', () => {
       new PriorityClass(chart, 'high', { value: 1000, name: 'high-priority' }),
       new BackupSchedule(chart, 'nightly', { namespaces: ['shop'] }),
       new ArgoApplication(chart, 'prod', { repoUrl: 'https://github.com/acme/m.git', path: 'dist/prod' }),
+      new IngressRoutes(chart, 'routes', { name: 'public', namespace: 'shop', host: 'shop.example.com' }),
     ];
     for (const o of objects) {
       expect(o).toBeInstanceOf(NamedObject);
       expect(o).toBeInstanceOf(Construct);
     }
-    expect(objects.map((o) => o.name)).toEqual(['issuer', 'aws', 'fast', 'high-priority', 'nightly', 'prod']);
+    expect(objects.map((o) => o.name)).toEqual(['issuer', 'aws', 'fast', 'high-priority', 'nightly', 'prod', 'public']);
   });
 
   test("the name's issue comes first, with the subclass's own in the same error", () => {

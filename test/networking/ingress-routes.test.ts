@@ -12,7 +12,7 @@ import {
   WebService,
   validateManifests,
 } from '../../constructs';
-import { expectCode, find, render, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, render, testChart } from '../helpers';
 
 function setup() {
   const { app, chart } = testChart();
@@ -311,6 +311,16 @@ describe('IngressRoutes names', () => {
       'NAME_INVALID',
     );
     expect(issue.field).toBe(field);
+  });
+
+  test("the name's issue comes first (a DNS-1123 subdomain), then the construct's own, in one error", () => {
+    const { chart } = setup();
+    const e = catchBlueprintError(() => new IngressRoutes(chart, 'i', { name: 'Bad_Name', namespace: 'Shop', hosts: [] }));
+    expect(e.issues.map((i) => [i.code, i.field, i.construct])).toEqual([
+      ['NAME_INVALID', 'name', 'IngressRoutes'],
+      ['NAME_INVALID', 'namespace', 'IngressRoutes'],
+      ['INGRESS_INVALID', 'hosts', 'IngressRoutes'],
+    ]);
   });
 
   test('dotted secret and class names are DNS-1123 subdomains, and are accepted', () => {
