@@ -18,7 +18,7 @@ import {
 } from '../../constructs';
 import { synthRuleContext } from '../../constructs/rules/synth-context';
 import { run } from '../../cli/main';
-import { RULE_MUTATIONS, find, good, pod } from './fixture';
+import { RULE_MUTATIONS, find, good, pod, remove } from './fixture';
 
 /*
  * One definition per rule, and every mode that runs it agrees: the synth hook
@@ -232,9 +232,10 @@ describe('rule details', () => {
   });
 
   test('REF_SERVICE_UNREACHABLE: a rule admits the Service on a target port, by number, range or name; isolation is by ingress policies', () => {
-    /** good() with the web Service's ingress rule replaced by `ports` (undefined: the rule has none). */
+    /** good() with the web Service's ingress-controller rule replaced by `ports` (undefined: the rule has none), and no scraper rule. */
     const admitting = (ports: unknown) => {
       const objects = good();
+      remove(objects, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'allow-web-from-ns-monitoring');
       const rule = find(objects, 'NetworkPolicy', 'allow-web-from-ingress-ingress-nginx').spec.ingress[0];
       if (ports === undefined) delete rule.ports;
       else rule.ports = ports;

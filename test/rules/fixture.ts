@@ -301,8 +301,9 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
   [
     'REF_SERVICE_UNREACHABLE',
     (o) => {
-      // The web Service's only client was the ingress controller; the namespace denies the rest.
-      remove(o, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'allow-web-from-ingress-ingress-nginx');
+      // The web Service's clients were the ingress controller and the scraper; the namespace denies the rest.
+      for (const name of ['allow-web-from-ingress-ingress-nginx', 'allow-web-from-ns-monitoring'])
+        remove(o, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === name);
     },
   ],
   [
