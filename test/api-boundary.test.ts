@@ -164,7 +164,6 @@ const INTERNAL = new Set([
   'parseNanos',
   'placementIssues',
   'podSelectorOf',
-  'ownsPodTemplate',
   'podTemplateOf',
   'podTemplates',
   'quotaToHard',

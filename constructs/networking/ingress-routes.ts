@@ -11,13 +11,18 @@ import { NamedObject } from '../core/named-object';
 import { NameRule, checkedName, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
 import { ClusterIssuer } from './cluster-issuer';
-import { appContainersOf, arr, ownsPodTemplate, podTemplateOf, selects } from '../rules/manifest-index';
 import { INetworkEndpoint, NetworkPort, Peer, Protocol, allowIntoAtRender } from './network-intent';
 
 /** A backend an ingress route can send traffic to (a WebService). */
 export interface IRoutable extends INetworkEndpoint {
   /** The Service's ports; `targetPort` names the container port each one sends to (default: the port's own name). */
   readonly servicePorts: readonly { readonly name: string; readonly port: number; readonly targetPort?: string }[];
+  /**
+   * The container port the pods declare under `name`, read when the app renders (so
+   * containers added later count): the ingress controller is opened to that number.
+   * @default - the controller is opened to the port by name
+   */
+  containerPort?(name: string): NetworkPort | undefined;
 }
 
 /**
@@ -367,14 +372,13 @@ export class IngressRoutes extends NamedObject {
    * a port no route reaches, such as a metrics port.
    */
   private routedPorts(backend: IRoutable): NetworkPort[] {
-    const declared = declaredPorts(backend);
     return this.routes
       .filter((r) => r.backend === backend)
       .map((r) => {
         const name = r.port ?? backend.servicePorts[0].name;
         const sp = backend.servicePorts.find((p) => p.name === name)!;
         const target = sp.targetPort ?? sp.name;
-        return declared.get(target) ?? { port: target, protocol: Protocol.TCP };
+        return backend.containerPort?.(target) ?? { port: target, protocol: Protocol.TCP };
       });
   }
 
@@ -407,20 +411,4 @@ export class IngressRoutes extends NamedObject {
         fix: `route a path with host: '${h}', or remove the host`,
       }));
   }
-}
-
-/** The container ports `backend`'s rendered pods declare, by name (the first declaration of a name wins, as for a Service). */
-function declaredPorts(backend: IRoutable): Map<string, NetworkPort> {
-  const out = new Map<string, NetworkPort>();
-  for (const c of backend.node.findAll()) {
-    // Rendering only what holds pods: the NetworkPolicy asking is the backend's child too.
-    if (!(c instanceof ApiObject) || !ownsPodTemplate(c.kind)) continue;
-    const template = podTemplateOf(c.toJson());
-    if (!selects(backend.podSelector, template?.metadata?.labels ?? {})) continue;
-    for (const container of appContainersOf(template?.spec))
-      for (const p of arr(container.ports))
-        if (typeof p?.name === 'string' && !out.has(p.name))
-          out.set(p.name, { port: p.containerPort, protocol: p.protocol ?? Protocol.TCP });
-  }
-  return out;
 }

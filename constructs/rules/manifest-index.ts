@@ -20,11 +20,6 @@ const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object'
 /** Kinds whose pods come from `spec.template`. */
 const TEMPLATE_OWNERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
 
-/** Whether objects of `kind` carry a pod template (`podTemplateOf` finds one). */
-export function ownsPodTemplate(kind: string): boolean {
-  return TEMPLATE_OWNERS.has(kind) || kind === 'CronJob' || kind === 'PodTemplate' || kind === 'Pod';
-}
-
 /** The pod template of a workload object, if it has one (any kind that owns pods, bare Pods and PodTemplates included). */
 export function podTemplateOf(o: any): { metadata?: any; spec?: any } | undefined {
   if (!isObject(o)) return undefined;

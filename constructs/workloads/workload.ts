@@ -460,6 +460,15 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return this.containers.flatMap((c) => c.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? Protocol.TCP })));
   }
 
+  /** The port an app container declares under `name`: the first, as a Service's named targetPort resolves it. */
+  public containerPort(name: string): NetworkPort | undefined {
+    for (const c of this.containers) {
+      const p = c.ports.find((x) => x.name === name);
+      if (p) return { port: p.port, protocol: p.protocol ?? Protocol.TCP };
+    }
+    return undefined;
+  }
+
   /** Requests and limits of one pod, counting LimitRange defaults for what containers leave unset. */
   public podResources(): PodResources {
     const effective = (c: ResolvedContainer) => this.effectiveResources(c);
