@@ -278,11 +278,12 @@ function admitsPort(np: any, target: Target): boolean {
 const governsIngress = (n: any) => !Array.isArray(n.spec?.policyTypes) || n.spec.policyTypes.includes('Ingress');
 
 /**
- * Why nothing can reach Service `s` (undefined: some pod of it is reachable): every pod it selects is
- * isolated for ingress by a NetworkPolicy, and no ingress rule of the policies selecting it admits
- * any peer on any of the Service's target ports. The peers themselves are not judged.
+ * The NetworkPolicies that isolate every pod Service-like `s` selects for ingress, when no ingress
+ * rule of the policies selecting a pod admits any peer on any of `s`'s target ports (undefined: some
+ * pod of it is reachable, on the host network, or selected by no isolating policy). The peers
+ * themselves are not judged.
  */
-function unreachable(ix: ManifestIndex, s: any): string | undefined {
+function isolatingPolicies(ix: ManifestIndex, s: any): string[] | undefined {
   const pods = ix.selected(s.metadata?.namespace, s.spec.selector);
   if (pods.length === 0 || arr(s.spec?.ports).length === 0) return undefined;
   const policies = ix.ofKindIn('NetworkPolicy', s.metadata?.namespace).filter(governsIngress);
@@ -304,8 +305,42 @@ function unreachable(ix: ManifestIndex, s: any): string | undefined {
     const denies = own.filter((n) => arr(n.spec?.ingress).length === 0);
     for (const n of denies.length ? denies : own) isolating.add(String(n.metadata?.name));
   }
+  return [...isolating];
+}
+
+/** Why nothing can reach Service `s`, or undefined. */
+function unreachable(ix: ManifestIndex, s: any): string | undefined {
+  const isolating = isolatingPolicies(ix, s);
+  if (!isolating) return undefined;
   const ports = arr(s.spec.ports).map((p) => `${p?.targetPort ?? p?.port}/${p?.protocol ?? 'TCP'}`);
-  return `its pods are isolated for ingress (NetworkPolicy ${[...isolating].join(', ')}) and no NetworkPolicy admits any client on its target ports (${ports.join(', ')}): nothing can reach it`;
+  return `its pods are isolated for ingress (NetworkPolicy ${isolating.join(', ')}) and no NetworkPolicy admits any client on its target ports (${ports.join(', ')}): nothing can reach it`;
+}
+
+/**
+ * The scrape targets of a prometheus-operator monitor in its own namespace, each as a Service-like
+ * `{ selector, ports }` whose target ports are the metrics ports: a ServiceMonitor's Services (by
+ * their labels) with the endpoints' Service ports, a PodMonitor's pods with the endpoints' container
+ * ports. Undefined when the monitor looks elsewhere (a namespaceSelector) or selects by expression.
+ */
+function scrapeTargets(ix: ManifestIndex, m: any): any[] | undefined {
+  const ns = m.metadata?.namespace;
+  const selector = m.spec?.selector;
+  if (m.spec?.namespaceSelector !== undefined || !selector || selector.matchExpressions !== undefined) return undefined;
+  if (m.kind === 'PodMonitor') {
+    const ports = arr(m.spec?.podMetricsEndpoints).flatMap((e) => (typeof e?.port === 'string' ? [{ port: 1, targetPort: e.port }] : []));
+    return [{ metadata: { namespace: ns }, spec: { selector: selector.matchLabels ?? {}, ports } }];
+  }
+  const names = arr(m.spec?.endpoints).map((e) => e?.port ?? e?.targetPort);
+  return ix
+    .ofKindIn('Service', ns)
+    .filter((svc) => selects(selector, svc.metadata?.labels ?? {}) && svc.spec?.selector)
+    .map((svc) => ({
+      metadata: { namespace: ns },
+      spec: {
+        selector: svc.spec.selector,
+        ports: arr(svc.spec.ports).filter((p) => names.includes(p?.name) || names.includes(p?.targetPort)),
+      },
+    }));
 }
 
 const selectorSelectsNothing = (ix: ManifestIndex, o: any, selector: any) => ix.selected(o.metadata?.namespace, selector).length === 0;
@@ -359,6 +394,30 @@ export const REFERENCE_RULES: readonly Rule[] = [
         const selector = s.spec?.selector;
         const why = selector && typeof selector === 'object' && Object.keys(selector).length ? unreachable(ix, s) : undefined;
         return why ? [v(s, '/spec/ports', why)] : [];
+      }),
+  },
+  {
+    code: 'REF_MONITOR_UNREACHABLE',
+    severity: 'warning',
+    category: 'references',
+    inspects: ['ServiceMonitor', 'PodMonitor', 'Service', 'NetworkPolicy', 'pod templates'],
+    description:
+      "A ServiceMonitor or PodMonitor whose targets NetworkPolicies isolate for ingress (a TeamNamespace's default deny) has a NetworkPolicy admitting some peer on a metrics port: else Prometheus' scrapes time out and the target stays down.",
+    fix: "open the metrics port to the scraper: exposeMetrics({ scrapedBy }) with the Monitoring blueprint's scraper or Peer.namespace('monitoring'), or team.allowFromNamespace('monitoring')",
+    check: (ix) =>
+      ix.ofKind('ServiceMonitor', 'PodMonitor').flatMap((m) => {
+        const targets = scrapeTargets(ix, m);
+        if (!targets || targets.length === 0) return [];
+        const isolated = targets.map((t) => isolatingPolicies(ix, t));
+        if (isolated.some((x) => x === undefined)) return [];
+        const policies = [...new Set(isolated.flat())].join(', ');
+        return [
+          v(
+            m,
+            m.kind === 'PodMonitor' ? '/spec/podMetricsEndpoints' : '/spec/endpoints',
+            `its targets are isolated for ingress (NetworkPolicy ${policies}) and no NetworkPolicy admits any peer on their metrics ports: Prometheus could never scrape them`,
+          ),
+        ];
       }),
   },
   {

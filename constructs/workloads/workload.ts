@@ -354,8 +354,9 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    * a ServiceMonitor when its Service publishes that port, else a PodMonitor
    * (construct id `Metrics`), selected by the Monitoring blueprint's Prometheus.
    * With `scrapedBy`, the port is opened to the scraper. In a TeamNamespace
-   * (default-deny ingress) `scrapedBy` is required unless the namespace admits
-   * the scraper's namespace (`allowFromNamespace`): else METRICS_INVALID at synth.
+   * (default-deny ingress) a monitor without a path for the scraper (no
+   * `scrapedBy`, no `allowFromNamespace`, no `allowFrom` on the port) is the
+   * warning REF_MONITOR_UNREACHABLE: Prometheus could never scrape it.
    *
    * @example
    * agent.exposeMetrics({ port: 'http', path: '/api/v1/metrics/prometheus', scrapedBy: monitoring.scraper });
@@ -404,28 +405,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const { scrapedBy, ...monitor } = options;
     const created = new MetricsMonitor(this, 'Metrics', { ...monitor, name: this.name, namespace: this.namespace, target });
     if (scrapedBy) this.allowFrom(scrapedBy, [{ port: port!.port, protocol: port!.protocol ?? Protocol.TCP }]);
-    else if (this.team) addCheck(this, this.typeName, () => this.unscrapedIssues(options.port));
     return created;
-  }
-
-  /**
-   * A TeamNamespace denies all ingress: without `scrapedBy`, the monitor is
-   * reachable only when the namespace admits another namespace wholesale
-   * (`allowFromNamespace`, e.g. the Monitoring blueprint's). Otherwise
-   * Prometheus' scrapes time out and the target stays down for good.
-   */
-  private unscrapedIssues(portName: string): IssueInput[] {
-    const admitted = this.team!.node.children.map((c) => c.node.id).filter((id) => id.startsWith('AllowFrom-'));
-    if (admitted.length > 0) return [];
-    return [
-      {
-        code: 'METRICS_INVALID',
-        field: 'metrics.scrapedBy',
-        value: undefined,
-        message: `is unset, and namespace ${this.namespace} denies all ingress (TeamNamespace) without admitting any other namespace: Prometheus could never reach port '${portName}', and the target would stay down`,
-        fix: `pass scrapedBy: the Monitoring blueprint's scraper (monitoring.scraper), or Peer.namespace('monitoring') for a Prometheus this output does not hold (e.g. kube-prometheus-stack); or admit its namespace with team.allowFromNamespace('monitoring')`,
-      },
-    ];
   }
 
   /**

@@ -14,7 +14,7 @@ import {
   Worker,
   runRules,
 } from '../../constructs';
-import { expectCode, find, issuesWithCode, ofKind, renderChart, teamChart, testChart } from '../helpers';
+import { expectCode, find, ofKind, renderChart, teamChart, testChart } from '../helpers';
 
 const base = { image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] };
 
@@ -90,31 +90,48 @@ describe('exposeMetrics', () => {
     ]);
   });
 
-  test('METRICS_INVALID: in a TeamNamespace (default-deny ingress), a monitor nothing lets the scraper reach', () => {
+  /** The monitors the catalogue finds no scraper path to. */
+  const unreachable = (objects: any[]) =>
+    runRules(objects)
+      .filter((f) => f.rule === 'REF_MONITOR_UNREACHABLE')
+      .map((f) => f.object);
+
+  test('REF_MONITOR_UNREACHABLE: in a TeamNamespace (default-deny ingress), a monitor nothing lets the scraper reach (a warning: the output still applies)', () => {
     const { chart, team: ns } = teamChart();
     new WebService(chart, 'web', { namespace: ns, ...base }).exposeMetrics({ port: 'http' });
     new Worker(chart, 'worker', { namespace: ns, ...base }).exposeMetrics({ port: 'http' });
-    const issues = issuesWithCode(() => renderChart(chart), 'METRICS_INVALID');
-    expect(issues.map((i) => [i.path, i.field])).toEqual([
-      ['test/web', 'metrics.scrapedBy'],
-      ['test/worker', 'metrics.scrapedBy'],
-    ]);
-    expect(issues[0].fix).toContain("Peer.namespace('monitoring')");
+    expect(unreachable(renderChart(chart))).toEqual([`ServiceMonitor/${ns.name}/web`, `PodMonitor/${ns.name}/worker`]);
   });
 
-  test('the valid neighbours: scrapedBy (a Prometheus outside the output by its namespace), a namespace that admits the scraper, a plain namespace', () => {
+  test('the valid neighbours: scrapedBy (a Prometheus outside the output by its namespace), an allowFrom on the port, a namespace that admits the scraper, a plain namespace', () => {
     const viaPeer = teamChart();
     const web = new WebService(viaPeer.chart, 'web', { namespace: viaPeer.team, ...base });
     web.exposeMetrics({ port: 'http', scrapedBy: Peer.namespace('monitoring') });
-    const policy = ofKind(renderChart(viaPeer.chart), 'NetworkPolicy').find((p) => p.metadata.name === 'allow-web-from-ns-monitoring');
+    const objects = renderChart(viaPeer.chart);
+    const policy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'allow-web-from-ns-monitoring');
     expect(policy.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
+    expect(unreachable(objects)).toEqual([]);
+    const byHand = teamChart();
+    const worker = new Worker(byHand.chart, 'worker', { namespace: byHand.team, ...base });
+    worker.exposeMetrics({ port: 'http' });
+    worker.allowFrom(Peer.namespace('monitoring'), [{ port: 'http' }]);
+    expect(unreachable(renderChart(byHand.chart))).toEqual([]);
+    const otherPort = teamChart();
+    const other = new Worker(otherPort.chart, 'worker', {
+      namespace: otherPort.team,
+      image: 'app:1.0.0',
+      ports: [...base.ports, { name: 'admin', port: 9000 }],
+    });
+    other.exposeMetrics({ port: 'http' });
+    other.allowFrom(Peer.namespace('monitoring'), [{ port: 'admin' }]);
+    expect(unreachable(renderChart(otherPort.chart))).toEqual([`PodMonitor/${otherPort.team.name}/worker`]);
     const admitted = teamChart();
     new Worker(admitted.chart, 'worker', { namespace: admitted.team, ...base }).exposeMetrics({ port: 'http' });
     admitted.team.allowFromNamespace('monitoring');
-    expect(() => renderChart(admitted.chart)).not.toThrow();
+    expect(unreachable(renderChart(admitted.chart))).toEqual([]);
     const { chart } = testChart();
     new Worker(chart, 'worker', { namespace: 'apps', ...base }).exposeMetrics({ port: 'http' });
-    expect(() => renderChart(chart)).not.toThrow();
+    expect(unreachable(renderChart(chart))).toEqual([]);
   });
 
   test('METRICS_PORT_UNKNOWN: the metrics port must be one of the workload’s own ports', () => {

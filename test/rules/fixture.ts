@@ -307,6 +307,14 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'REF_MONITOR_UNREACHABLE',
+    (o) => {
+      // The scraper's path to web's metrics port (and the ingress controller's, on the same port) are gone.
+      for (const name of ['allow-web-from-ns-monitoring', 'allow-web-from-ingress-ingress-nginx'])
+        remove(o, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === name);
+    },
+  ],
+  [
     'REF_INGRESS_BACKEND',
     (o) => {
       find(o, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service.name = 'gone';
