@@ -23,7 +23,7 @@ export interface ClusterFacts {
   /**
    * Probes are required: readiness on every container that serves a port,
    * liveness on every long-running one, unless opted out with a reason.
-   * @default - the value of `production`: required in production
+   * @default false
    */
   readonly requireProbes?: boolean;
   /**

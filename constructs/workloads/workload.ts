@@ -686,8 +686,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
           message: 'is not a reason (at least a few words)',
           fix: "say why the probe cannot work, e.g. 'the image has no shell and serves no health endpoint'",
         });
-    const facts = clusterFactsOf(this);
-    if (!(facts.requireProbes ?? facts.production)) return out;
+    if (!clusterFactsOf(this).requireProbes) return out;
     if (c.ports.length > 0 && !c.props.readiness && !o?.readiness)
       out.push({
         code: 'PROBE_MISSING',

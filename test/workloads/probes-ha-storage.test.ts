@@ -70,25 +70,20 @@ describe('probes by default', () => {
     expect(codes(app)).toEqual(['PROBE_OPT_OUT_INVALID container.probeOptOut.liveness']);
   });
 
-  test('production requires them unless requireProbes says otherwise', () => {
-    const prod = env({ production: true });
-    new Worker(prod.team, 'w', { namespace: prod.team, image, replicas: 2 });
-    expect(codes(prod.app)).toEqual(['PROBE_MISSING container.liveness']);
-    const waived = env({ production: true, requireProbes: false });
-    new Worker(waived.team, 'w', { namespace: waived.team, image, replicas: 2 });
-    expect(codes(waived.app)).toEqual([]);
-  });
-
   test('without the requirement (a cluster the library knows nothing about) nothing is demanded', () => {
     const { app, team } = env({});
     new Worker(team, 'w', { namespace: team, image, replicas: 1 });
     expect(codes(app)).toEqual([]);
+    // Production alone does not demand them (a consumer's build keeps working); the check warns instead.
+    const prod = env({ production: true });
+    new Worker(prod.team, 'w', { namespace: prod.team, image, replicas: 2 });
+    expect(codes(prod.app)).toEqual([]);
   });
 });
 
 describe('high availability in production', () => {
   test("'HA_SINGLE_REPLICA': one replica or minReplicas 1 of a serving workload", () => {
-    const { app, team } = env({ production: true, requireProbes: false });
+    const { app, team } = env({ production: true });
     new WebService(team, 'one', { namespace: team, image, ports, replicas: 1 });
     new WebService(team, 'hpa', { namespace: team, image, ports, autoscaling: { minReplicas: 1, maxReplicas: 4 } });
     new WebService(team, 'two', { namespace: team, image, ports, replicas: 2 });
@@ -103,7 +98,7 @@ describe('high availability in production', () => {
   });
 
   test('a singleton states its reason, which lands on the pods; a non-reason is refused', () => {
-    const { app, team } = env({ production: true, requireProbes: false });
+    const { app, team } = env({ production: true });
     const storageClass = new StorageClass(team, 'data', { provisioner: 'ebs.csi.aws.com' });
     new StatefulService(team, 'db', {
       namespace: team,
@@ -113,7 +108,7 @@ describe('high availability in production', () => {
     });
     const sts = find(render(app), 'StatefulSet', 'db');
     expect(sts.spec.template.metadata.annotations['cluster-blueprints.io/singleton']).toContain('Postgres');
-    const bad = env({ production: true, requireProbes: false });
+    const bad = env({ production: true });
     const badClass = new StorageClass(bad.team, 'data', { provisioner: 'ebs.csi.aws.com' });
     const claims = [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass: badClass }];
     new StatefulService(bad.team, 'db', { namespace: bad.team, image, ports, claims, singletonReason: 'x' });
