@@ -60,6 +60,13 @@ function invalid(field: string, value: unknown, expected: string): IssueInput {
 const join = (field: string, key: string) => (field ? `${field}.${key}` : key);
 
 /**
+ * Map keys the render cannot carry: assigning `__proto__` sets a prototype
+ * instead of a key (the entry vanishes from the YAML), and cdk8s' resolver
+ * reads an object's `constructor` (an own `constructor` key makes it throw).
+ */
+const UNCARRIED_KEYS = new Set(['__proto__', 'constructor']);
+
+/**
  * `issuesOf` made total: inspecting an untyped value may throw anywhere (a
  * revoked Proxy throws even on `Array.isArray`), and such a value is one
  * `PROPS_INVALID` issue at its field, never a TypeError.
@@ -176,7 +183,21 @@ export const is = {
       expected,
       issuesOf: total(expected, (v, field) =>
         isRecord(v)
-          ? entriesOf(v).flatMap(([k, x]) => (x === undefined ? [] : itemIssues(value, x, join(field, k))))
+          ? entriesOf(v).flatMap(([k, x]): IssueInput[] =>
+              UNCARRIED_KEYS.has(k)
+                ? [
+                    {
+                      code: 'PROPS_INVALID',
+                      field: join(field, k),
+                      value: k,
+                      message: `is a key JavaScript objects do not carry to the output ('${k}' would be dropped, or break cdk8s' rendering), although Kubernetes accepts it`,
+                      fix: 'rename the key',
+                    },
+                  ]
+                : x === undefined
+                  ? []
+                  : itemIssues(value, x, join(field, k)),
+            )
           : [invalid(field, v, expected)],
       ),
     };

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigMap } from '../../constructs';
 import { CANARIES } from '../core/secret-patterns.test';
-import { expectCode, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cmf-'));
@@ -86,10 +86,20 @@ describe('ConfigMap input', () => {
     expectCode(() => new ConfigMap(chart, 'd', { namespace: 'n', data: [] as never }), 'PROPS_INVALID');
   });
 
-  test("the namespace is a DNS-1123 label; '__proto__' stays a plain key", () => {
+  test("the namespace is a DNS-1123 label; '__proto__' and 'constructor' keys, which the output cannot carry, are refused", () => {
     const { chart } = testChart();
     expectCode(() => new ConfigMap(chart, 'a', { namespace: 'Not Valid' }), 'NAME_INVALID');
-    const cm = new ConfigMap(chart, 'b', { namespace: 'n', data: JSON.parse('{"__proto__": "x", "constructor": "y"}') });
-    expect(Object.keys(cm.data).sort()).toEqual(['__proto__', 'constructor']);
+    // Rendered, '__proto__' vanished from the YAML and 'constructor' broke cdk8s' resolver (CDK8S_VALIDATION).
+    const err = catchBlueprintError(
+      () => new ConfigMap(chart, 'b', { namespace: 'n', data: JSON.parse('{"__proto__": "x", "constructor": "y"}') }),
+    );
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([
+      ['PROPS_INVALID', 'data.__proto__'],
+      ['PROPS_INVALID', 'data.constructor'],
+    ]);
+    // Other names of Object.prototype are plain keys, rendered as given.
+    const cm = new ConfigMap(chart, 'c', { namespace: 'n', data: { toString: 'x', hasOwnProperty: 'y' } });
+    expect(find(renderChart(chart), 'ConfigMap', 'c').data).toEqual({ hasOwnProperty: 'y', toString: 'x' });
+    expect(Object.keys(cm.data).sort()).toEqual(['hasOwnProperty', 'toString']);
   });
 });

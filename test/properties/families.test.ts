@@ -312,7 +312,7 @@ const volumeOf = (kind: string, a: unknown, b: unknown, chart: any, cm: ConfigMa
 const validConfigMap = fc.record({
   name: dnsLabel,
   namespace: dnsLabel,
-  data: fc.dictionary(fc.constantFrom('app.conf', 'LOG_LEVEL', 'nginx.conf', '__proto__'), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
+  data: fc.dictionary(fc.constantFrom('app.conf', 'LOG_LEVEL', 'nginx.conf', 'toString'), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
   file: fc.constantFrom('package.json', 'tsconfig.json'),
   volume: fc.constantFrom('emptyDir', 'configMap', 'secret', 'downward', 'claim', 'csi'),
   volumeName: dnsLabel,

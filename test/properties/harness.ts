@@ -63,6 +63,8 @@ export function judge(build: (chart: BlueprintChart, app: App) => void): string 
     if (e instanceof BlueprintError) {
       tally.error++;
       for (const c of e.codes) tally.codes[c] = (tally.codes[c] ?? 0) + 1;
+      // cdk8s failing to serialize is a plain error the render wrapped, not a verdict on the input.
+      if (e.codes.includes('CDK8S_VALIDATION')) return `cdk8s could not render: ${e.message}`;
       const text = JSON.stringify(e.issues) + e.message;
       const leak = LEAK_MARKERS.find((m) => text.includes(m));
       return leak ? `error echoes a canary: ${leak}` : undefined;
