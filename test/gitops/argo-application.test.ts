@@ -6,32 +6,19 @@ import {
   ArgoApplication,
   BlueprintChart,
   ReclaimPolicy,
-  StatefulService,
   StorageClass,
   TeamNamespace,
-  WebService,
   annotateForArgoCd,
   renderApp,
   validateManifests,
 } from '../../constructs';
-import { expectCode, find, render, POSTGRES } from '../helpers';
+import { expectCode, find, render } from '../helpers';
+import { KEEP, OPTIONS, WAVE, dataAndWebTeams } from './fixture';
 
 const SOURCE = { repoUrl: 'https://github.com/acme/cluster-manifests.git', path: 'dist/prod' };
-const KEEP = 'Prune=false,Delete=false';
-const WAVE = 'argocd.argoproj.io/sync-wave';
-const OPTIONS = 'argocd.argoproj.io/sync-options';
 
 function platform(outdir?: string) {
-  const app = new App({ outdir });
-  const chart = new BlueprintChart(app, 'apps', { owner: 'test' });
-  const data = new TeamNamespace(chart, 'payments');
-  const web = new TeamNamespace(chart, 'web');
-  new StatefulService(chart, 'ledger', {
-    namespace: data,
-    ...POSTGRES,
-    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
-  });
-  new WebService(chart, 'api', { namespace: web, image: 'ghcr.io/acme/api:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+  const { app, chart } = dataAndWebTeams(outdir);
   new StorageClass(chart, 'kept', { name: 'kept', provisioner: 'ebs.csi.aws.com' });
   new StorageClass(chart, 'scratch', { name: 'scratch', provisioner: 'ebs.csi.aws.com', reclaimPolicy: ReclaimPolicy.DELETE });
   new ApiObject(chart, 'crd', {

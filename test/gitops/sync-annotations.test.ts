@@ -1,27 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { BlueprintChart, PersistentVolumeClaim, StatefulService, TeamNamespace, WebService } from '../../constructs';
-import { find, render, POSTGRES } from '../helpers';
-
-const KEEP = 'Prune=false,Delete=false';
-const WAVE = 'argocd.argoproj.io/sync-wave';
-const OPTIONS = 'argocd.argoproj.io/sync-options';
+import { PersistentVolumeClaim } from '../../constructs';
+import { find, render } from '../helpers';
+import { KEEP, OPTIONS, WAVE, dataAndWebTeams } from './fixture';
 
 /** An app whose Argo CD Application lives elsewhere (app of apps, a platform repository): no ArgoApplication here. */
 function withoutApplication(outdir?: string) {
-  const app = new App({ outdir });
-  const chart = new BlueprintChart(app, 'apps', { owner: 'test' });
-  const data = new TeamNamespace(chart, 'payments');
-  const web = new TeamNamespace(chart, 'web');
-  new StatefulService(chart, 'ledger', {
-    namespace: data,
-    ...POSTGRES,
-    claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
-  });
+  const { app, chart, data } = dataAndWebTeams(outdir);
   new PersistentVolumeClaim(chart, 'uploads', { namespace: data, size: '1Gi' });
-  new WebService(chart, 'api', { namespace: web, image: 'ghcr.io/acme/api:1.0.0', ports: [{ name: 'http', port: 8080 }] });
   return app;
 }
 
