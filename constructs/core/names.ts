@@ -227,21 +227,25 @@ export function unpinnedImageIssue(field: string, image: unknown): IssueInput | 
  * An image reference as the kubelet parses it (distribution/reference's grammar):
  * an optional registry (`host[:port]/`, host components may be upper case, an IPv6 host in brackets), then
  * lower-case path components separated by `/` (each alphanumerics joined by `.`,
- * `_`, `__` or dashes), then an optional `:tag` and `@algorithm:hex` digest.
+ * `_`, `__` or dashes), then an optional `:tag` and `@sha256:…` (or sha384, sha512) digest.
  */
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const IMAGE_REFERENCE = new RegExp(
   `^(?:(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
-    `(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+    // go-digest Digest.Validate: the grammar admits any algorithm, but only sha256, sha384 and sha512 are
+    // available, each with exactly its length of lower-case hex (ErrDigestUnsupported / ErrDigestInvalidLength).
+    `(?::[\\w][\\w.-]{0,127})?(?:@(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128}))?$`,
 );
+/** ParseNormalizedNamed refuses a bare 64-hex name ("cannot specify 64-byte hexadecimal strings"): it is an image id. */
+const IMAGE_ID = /^[a-f0-9]{64}$/;
 /** distribution/reference NameTotalLengthMax: the name (registry and path) is at most 255 characters. */
 const IMAGE_NAME_MAX = 255;
 
 /** IMAGE_INVALID when `image` is not a reference the kubelet can parse (InvalidImageName: the pod never starts), or undefined. */
 export function imageReferenceIssue(field: string, image: unknown): IssueInput | undefined {
   const name = typeof image === 'string' ? image.replace(/@.*$/, '').replace(/:[\w][\w.-]{0,127}$/, '') : '';
-  if (typeof image === 'string' && IMAGE_REFERENCE.test(image) && name.length <= IMAGE_NAME_MAX) return undefined;
+  if (typeof image === 'string' && IMAGE_REFERENCE.test(image) && !IMAGE_ID.test(image) && name.length <= IMAGE_NAME_MAX) return undefined;
   return {
     code: 'IMAGE_INVALID',
     field,

@@ -343,8 +343,22 @@ describe('WebService errors', () => {
       'registry:5000/a__b/c--d:1.0',
       '[fd00::1]:5000/app:1.0',
       `ghcr.io/acme/api:1.4.2@sha256:${'a'.repeat(64)}`,
+      `ghcr.io/acme/api@sha384:${'b'.repeat(96)}`,
+      `ghcr.io/acme/api@sha512:${'c'.repeat(128)}`,
     ])
       expect(() => build({ image })).not.toThrow();
+  });
+
+  test('IMAGE_INVALID: a digest go-digest cannot validate, or a bare 64-hex image id (ParseNormalizedNamed)', () => {
+    for (const image of [
+      `app@sha256:${'A'.repeat(64)}`, // upper-case hex
+      `app@sha256:${'a'.repeat(32)}`, // too short for sha256
+      `app@md5:${'a'.repeat(32)}`, // an algorithm the kubelet does not have
+      'a'.repeat(64),
+    ])
+      expect(expectCode(() => build({ image }), 'IMAGE_INVALID')).toMatchObject({ field: 'container.image', value: image });
+    expect(() => build({ image: `app@sha256:${'a'.repeat(64)}` })).not.toThrow();
+    expect(() => build({ image: `${'a'.repeat(63)}:1.0` })).not.toThrow();
   });
 
   test('PLAINTEXT_SECRET, unless explicitly allowed; the value is never echoed', () => {
