@@ -147,12 +147,19 @@ const RESERVED_ANNOTATIONS: Readonly<Record<string, string>> = {
   'kubernetes.io/ingress.class': 'the class is spec.ingressClassName: pass ingressClassName',
 };
 
-/** Why `host` is not an Ingress rule host, or undefined (`*.` once, in front; a DNS name, not an IP address). */
+/**
+ * Why `host` is not an Ingress rule host, or undefined (networking validateIngressRules): a DNS-1123
+ * subdomain (a single label such as `localhost` too), or `*.` and one (IsWildcardDNS1123Subdomain, ≤ 253
+ * characters in all); never an IP address (netutils.ParseIPSloppy: four decimal parts up to 255).
+ */
 function hostProblem(host: string): string | undefined {
-  const name = host.startsWith('*.') ? host.slice(2) : host;
-  if (!isDns1123Subdomain(name) || !host.includes('.'))
-    return 'is not a fully qualified host name (DNS-1123 subdomain, optionally led by *.)';
-  if (/^[0-9.]+$/.test(name)) return 'is an IP address; an Ingress host must be a DNS name';
+  const wildcard = host.startsWith('*');
+  const name = wildcard ? host.slice(2) : host;
+  if ((wildcard && !host.startsWith('*.')) || host.length > 253 || !isDns1123Subdomain(name))
+    return 'is not a host name (DNS-1123 subdomain, optionally led by *.)';
+  const parts = host.split('.');
+  if (parts.length === 4 && parts.every((p) => /^\d+$/.test(p) && Number(p) <= 255))
+    return 'is an IP address; an Ingress host must be a DNS name';
   return undefined;
 }
 

@@ -152,14 +152,28 @@ describe('IngressRoutes hosts', () => {
 
   test.each([
     ['not a host!', 'host'],
-    ['localhost', 'host'],
+    ['Localhost', 'host'],
     ['10.0.0.1', 'host'],
+    ['010.000.000.001', 'host'],
+    [`*.${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(60)}`, 'host'],
     ['*', 'host'],
     ['a.*.example.com', 'host'],
     ['Shop.Example.com', 'host'],
   ])("'INGRESS_INVALID': host %s", (host, field) => {
     const { chart } = setup();
     expect(expectCode(() => new IngressRoutes(chart, 'i', { namespace: 'shop', host }), 'INGRESS_INVALID').field).toBe(field);
+  });
+
+  test.each([
+    'localhost',
+    'myapp',
+    '*.com',
+    '1.2.3',
+    '256.1.1.1',
+    `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`,
+  ])('a host the API server accepts is accepted: %s (a single label, not a four-part IP, ≤ 253 characters)', (host) => {
+    const { chart } = setup();
+    expect(() => new IngressRoutes(chart, 'i', { namespace: 'shop', host })).not.toThrow();
   });
 
   test("'INGRESS_INVALID': no host, a host twice, a route to an undeclared host, a host without routes", () => {
