@@ -39,6 +39,15 @@ function pow10(n: number): bigint {
   return 10n ** BigInt(n);
 }
 
+/**
+ * True when `text` is a quantity above zero, whatever it measures (autoscaling validateMetricTarget:
+ * `Sign() == 1`), e.g. an HPA metric target `'100'`, `'500m'`, `'2k'`, `'1.5e3'` or `'10Mi'`.
+ */
+export function isPositiveQuantity(text: unknown): boolean {
+  const m = typeof text === 'string' ? PATTERN.exec(text.trim()) : null;
+  return m !== null && /[1-9]/.test(m[1]);
+}
+
 /** Parses a quantity string into nano-units. Throws `QUANTITY_INVALID`. */
 export function parseNanos(input: unknown, unit: QuantityUnit, ctx?: ParseContext): bigint {
   const example = unit === 'cpu' ? "'200m', '0.5' or '2'" : "'512Mi', '1.5Gi' or '1G'";

@@ -4,10 +4,9 @@ import type { IHPAScalingPolicy, IHPAScalingRules, IMetricSpec } from 'kubernete
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { IssueInput } from '../core/errors';
 import { specObject } from '../core/model-object';
-import { isLabelKey, isLabelValue } from '../core/names';
+import { isLabelKey, isLabelValue, isPathSegmentName } from '../core/names';
+import { isPositiveQuantity } from '../core/quantity';
 import { secondsOf } from '../core/duration';
-
-const QUANTITY = /^\+?(\d+(\.\d*)?|\.\d+)(m|[kMGTPE]i?|[eE]\d+)?$/;
 
 /** A metric target: an absolute value, or an average per pod. */
 export interface MetricTarget {
@@ -52,15 +51,14 @@ export class HpaMetric {
     const out: IssueInput[] = [];
     const bad = (f: string, value: unknown, message: string, fix: string) =>
       out.push({ code: 'HPA_METRIC_INVALID', field: `${field}.${f}`, value, message, fix });
-    if (!/^[A-Za-z_:][A-Za-z0-9_:.|-]*$/.test(this.name))
-      bad('name', this.name, 'is not a metric name', "use e.g. 'http_requests_per_second'");
+    // autoscaling validateMetricIdentifier: a non-empty path segment name (no '/' or '%', not '.' or '..').
+    if (typeof this.name !== 'string' || this.name === '' || !isPathSegmentName(this.name))
+      bad('name', this.name, "is not a metric name (non-empty, no '/' or '%', not '.' or '..')", "use e.g. 'http_requests_per_second'");
     const set = [this.target.value, this.target.averageValue].filter((v) => v !== undefined);
     if (set.length !== 1) bad('target', this.target, 'must set exactly one of value and averageValue', 'choose one target type');
     if (this.type === 'Pods' && this.target.value !== undefined)
       bad('target', this.target, 'of a Pods metric can only be an averageValue', 'use averageValue');
-    for (const v of set)
-      if (!QUANTITY.test(String(v)) || Number.parseFloat(String(v)) <= 0)
-        bad('target', v, 'must be a positive quantity', "use e.g. '100' or '500m'");
+    for (const v of set) if (!isPositiveQuantity(v)) bad('target', v, 'must be a positive quantity', "use e.g. '100' or '500m'");
     for (const [k, v] of Object.entries(this.selector ?? {}))
       if (!isLabelKey(k) || !isLabelValue(v)) bad(`selector.${k}`, v, 'is not a valid label key and value', 'select by metric labels');
     if (this.describedObject && (!this.describedObject.kind || !this.describedObject.name || !this.describedObject.apiVersion))

@@ -87,8 +87,23 @@ describe('HPA on custom and external metrics, with behavior', () => {
     ['an Object metric without a name', HpaMetric.object({ apiVersion: 'v1', kind: 'Service', name: '' }, 'rps', { value: '1' })],
     ['no target', HpaMetric.external('queue', {})],
     ['a negative target', HpaMetric.pods('rps', '-5')],
-    ['a bad metric name', HpaMetric.pods('requests per second', '5')],
+    ['a metric name with a slash', HpaMetric.pods('requests/second', '5')],
+    ['a metric name with a percent sign', HpaMetric.pods('cpu%', '5')],
+    ['a metric name of ..', HpaMetric.external('..', { value: '5' })],
+    ['a zero target', HpaMetric.pods('rps', '0')],
+    ['a target with no such suffix', HpaMetric.pods('rps', '1ki')],
   ])('HPA_METRIC_INVALID: %s', (_what, metric) => {
     expectCode(() => teamWebService('api', { autoscaling: { maxReplicas: 4, metrics: [metric] } }), 'HPA_METRIC_INVALID');
+  });
+
+  test.each([
+    ['a KEDA/Datadog external metric name', HpaMetric.external('datadogmetric@default:queue-depth', { averageValue: '30' })],
+    ['a metric name starting with a digit', HpaMetric.pods('5xx_rate', '1')],
+    ['a dotted metric name', HpaMetric.external('nginx.net.request_per_s', { value: '2k' })],
+    ['an exponent target', HpaMetric.pods('rps', '1.5e3')],
+    ['a micro target', HpaMetric.pods('rps', '100u')],
+    ['a binary-suffix target', HpaMetric.external('queue_bytes', { value: '10Mi' })],
+  ])('the API server accepts %s (validateMetricIdentifier, validateMetricTarget), and so does the library', (_what, metric) => {
+    expect(() => teamWebService('api', { autoscaling: { maxReplicas: 4, metrics: [metric] } })).not.toThrow();
   });
 });
