@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NamedObject } from '../core/named-object';
+import { isAnnotationKey } from '../core/names';
 import { IssueInput } from '../core/errors';
 import { credentialIssues } from '../core/secret-patterns';
 import { NodeLabels } from '../scheduling/node-labels';
@@ -66,11 +67,13 @@ export class StorageClass extends NamedObject {
     super(scope, id, props, 'StorageClass', STORAGE_CLASS_SHAPE);
     const { problems } = this;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
-    problems.check(!props.provisioner || !/^[a-zA-Z0-9]([-a-zA-Z0-9./]*[a-zA-Z0-9])?$/.test(props.provisioner), {
+    // storage validateProvisioner: a qualified name once lower-cased (the annotation-key rule).
+    problems.check(typeof props.provisioner !== 'string' || !isAnnotationKey(props.provisioner), {
       code: 'STORAGE_INVALID',
       field: 'provisioner',
       value: props.provisioner,
-      message: 'is not a provisioner name',
+      message:
+        "is not a provisioner name (a qualified name: optional DNS subdomain prefix and '/', then ≤ 63 characters of letters, digits, '-', '_' and '.')",
       fix: "use the CSI driver's name, e.g. 'ebs.csi.aws.com'",
     });
     problems.check(props.zones !== undefined && !Array.isArray(props.zones), {

@@ -28,3 +28,20 @@ describe('StorageClass parameters', () => {
     expect(Object.keys(find(renderChart(chart), 'StorageClass', 'c').parameters)).toHaveLength(1);
   });
 });
+
+describe('StorageClass provisioner (storage validateProvisioner: a qualified name once lower-cased)', () => {
+  const build = (provisioner: unknown) => {
+    const { chart } = testChart();
+    return () => new StorageClass(chart, 'ssd', { provisioner } as any);
+  };
+
+  test.each(['ebs.csi.aws.com', 'kubernetes.io/aws-ebs', 'rancher.io/local-path', 'Example.COM/My_Driver', 'local_path'])(
+    'accepts %s',
+    (provisioner) => expect(build(provisioner)).not.toThrow(),
+  );
+
+  test.each(['', 'a/b/c', '/ebs', 'ebs csi', 'ebs.csi.aws.com/', `x/${'a'.repeat(64)}`, '_ebs'])('STORAGE_INVALID: %s', (provisioner) => {
+    const issue = catchBlueprintError(build(provisioner)).issues.find((i) => i.code === 'STORAGE_INVALID');
+    expect(issue).toMatchObject({ field: 'provisioner', value: provisioner });
+  });
+});
