@@ -88,13 +88,18 @@ export function parseNanos(input: unknown, unit: QuantityUnit, ctx?: ParseContex
   if (num % den !== 0n) throw invalid(input, ctx, 'is more precise than 1n (one nano-unit)', 'round it to at most nine decimal places');
   const nanos = num / den;
   if (nanos > MAX_NANOS) throw invalid(input, ctx, 'is larger than 2^63', `use a realistic quantity such as ${example}`);
-  if (unit === 'bytes' && nanos % NANO !== 0n) {
-    throw invalid(input, ctx, 'is not a whole number of bytes', "use whole bytes, e.g. '512Mi' rather than '0.5'");
+  // A fraction of a byte is valid to the API server: it stores '1.2Gi' as 1288490188800m and the kubelet rounds up.
+  // A non-zero amount under one byte ('0.5', '1m', '500m') is a unit mistake ('m' is milli, not mega): refused on purpose.
+  if (unit === 'bytes' && nanos > 0n && nanos < NANO) {
+    throw invalid(input, ctx, 'is less than one byte', "use bytes, e.g. '512Mi' or '500M' ('m' is milli, not mega)");
   }
   return nanos;
 }
 
-function formatBytes(bytes: bigint): string {
+function formatBytes(nanos: bigint): string {
+  // A fraction of a byte: exactly, in milli- (or nano-) bytes, as the API server canonicalizes it (DecimalSI).
+  if (nanos % NANO !== 0n) return nanos % 1_000_000n === 0n ? `${nanos / 1_000_000n}m` : `${nanos}n`;
+  const bytes = nanos / NANO;
   if (bytes === 0n) return '0';
   for (const suffix of ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki']) {
     if (bytes % BINARY[suffix] === 0n) return `${bytes / BINARY[suffix]}${suffix}`;
@@ -173,7 +178,7 @@ export abstract class Quantity {
 
   /** Canonical Kubernetes form. */
   public toString(): string {
-    return this.unit === 'cpu' ? formatCpu(this.nanos) : formatBytes(this.nanos / NANO);
+    return this.unit === 'cpu' ? formatCpu(this.nanos) : formatBytes(this.nanos);
   }
 
   public toJSON(): string {
@@ -232,8 +237,9 @@ export abstract class ByteQuantity extends Quantity {
   public get unit(): QuantityUnit {
     return 'bytes';
   }
+  /** Whole bytes, a fraction rounded up (apimachinery `Quantity.Value()`, what the kubelet and scheduler use). */
   public get bytes(): bigint {
-    return this.nanos / NANO;
+    return (this.nanos + NANO - 1n) / NANO;
   }
 }
 

@@ -71,9 +71,33 @@ describe('Memory and Storage', () => {
     expect(m.bytes).toBe(bytes);
   });
 
-  test('rejects fractional bytes', () => {
-    expectCode(() => Memory.parse('0.5'), 'QUANTITY_INVALID');
-    expectCode(() => Memory.parse('1m'), 'QUANTITY_INVALID');
+  test('rejects a non-zero amount under one byte (a unit mistake: 1m is a millibyte)', () => {
+    for (const q of ['0.5', '1m', '500m', '1e-3', '2u', '0.0001Ki'])
+      expect(expectCode(() => Memory.parse(q, { field: 'memory' }), 'QUANTITY_INVALID')).toMatchObject({ field: 'memory', value: q });
+    expectCode(() => Storage.parse('0.5'), 'QUANTITY_INVALID');
+    expect(Memory.parse('0m').isZero).toBe(true);
+  });
+
+  test.each([
+    // The API server accepts these and stores the exact value; a decimal on Gi is a fraction of a byte unless it is .5, .25…
+    ['1.2Gi', '1288490188800m', 1288490189n],
+    ['0.1Gi', '107374182400m', 107374183n],
+    ['1.001Ki', '1025024m', 1026n],
+    ['0.0000001Gi', '107374182400n', 108n],
+    ['1.5', '1500m', 2n],
+  ])(
+    'accepts %s, a fraction of a byte (at least one byte in all), exactly as the API server canonicalizes it (%s)',
+    (q, canonical, bytes) => {
+      const m = Memory.parse(q);
+      expect(m.toString()).toBe(canonical);
+      expect(m.bytes).toBe(bytes); // rounded up, as Quantity.Value() is
+      expect(Memory.parse(canonical).equals(m)).toBe(true);
+      expect(Storage.parse(q).toString()).toBe(canonical);
+    },
+  );
+
+  test('fractions of a byte add up exactly (ten 1.2Gi pods fill a 12Gi quota, not overflow it)', () => {
+    expect(Memory.parse('1.2Gi').times(10).equals(Memory.parse('12Gi'))).toBe(true);
   });
 
   test('adds exactly across suffixes', () => {

@@ -194,6 +194,21 @@ describe('WebService', () => {
     expect(hashFor('a')).not.toBe(hashFor('b'));
   });
 
+  test("a memory of '1.2Gi' (valid to the API server, a fraction of a byte) renders exactly, as the API server stores it; '512m' (a millibyte slip) is refused", () => {
+    const { chart, team } = teamChart();
+    new WebService(chart, 'm', { namespace: team, ...WEB, resources: { requests: { memory: '1.2Gi' }, limits: { memory: '1.2Gi' } } });
+    const objects = renderApp(chart.node.root as App).flatMap((r) => r.objects);
+    const r = find(objects, 'Deployment', 'm').spec.template.spec.containers[0].resources;
+    expect([r.requests.memory, r.limits.memory]).toEqual(['1288490188800m', '1288490188800m']);
+    const slip = teamChart();
+    expect(
+      expectCode(
+        () => new WebService(slip.chart, 'm', { namespace: slip.team, ...WEB, resources: { limits: { memory: '512m' } } }),
+        'QUANTITY_INVALID',
+      ),
+    ).toMatchObject({ value: '512m' });
+  });
+
   test('QoS Guaranteed mirrors limits into requests; BestEffort only by opt-in', () => {
     const { chart, team } = teamChart();
     new WebService(chart, 'g', { namespace: team, ...WEB, qos: Qos.GUARANTEED, resources: ResourcePreset.SMALL });
