@@ -35,3 +35,37 @@ export function isCidr(s: string): boolean {
   const family = isIP(address ?? '');
   return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(prefix ?? '') && Number(prefix) <= (family === 4 ? 32 : 128);
 }
+
+/** The bits of an address (IPv4 or IPv6, as `net.isIP` accepts it) as a number, and its width. */
+function addressBits(address: string): { value: bigint; width: number } {
+  if (isIP(address) === 4) return { value: address.split('.').reduce((n, part) => (n << 8n) + BigInt(part), 0n), width: 32 };
+  const [head, tail = ''] = address.replace(/%.*$/, '').split('::');
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  // An embedded IPv4 tail (::ffff:10.0.0.1) is two groups.
+  const expand = (gs: string[]) =>
+    gs.flatMap((g) =>
+      g.includes('.')
+        ? [(Number(g.split('.')[0]) << 8) | Number(g.split('.')[1]), (Number(g.split('.')[2]) << 8) | Number(g.split('.')[3])].map((n) =>
+            n.toString(16),
+          )
+        : [g],
+    );
+  const h = expand(groups(head));
+  const t = expand(groups(tail));
+  const all = address.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return { value: all.reduce((n, g) => (n << 16n) + BigInt(`0x${g || '0'}`), 0n), width: 128 };
+}
+
+/**
+ * True when CIDR `inner` is a strict subset of CIDR `outer` (networking ValidateIPBlock: each `except` must lie
+ * inside the block, with a longer prefix). Both must be CIDRs (`isCidr`).
+ */
+export function isStrictSubnet(inner: string, outer: string): boolean {
+  const [ia, ip] = inner.split('/');
+  const [oa, op] = outer.split('/');
+  const i = addressBits(ia);
+  const o = addressBits(oa);
+  if (i.width !== o.width || Number(ip) <= Number(op)) return false;
+  const shift = BigInt(o.width - Number(op));
+  return i.value >> shift === o.value >> shift;
+}

@@ -7,7 +7,7 @@ import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, nameIssue } from '../core/names';
 import { portNumOrNameIssue } from '../core/ports';
-import { isCidr } from './ip-address';
+import { isCidr, isStrictSubnet } from './ip-address';
 import { checkArgs, is } from '../core/shape';
 
 /** Transport protocols. */
@@ -125,11 +125,15 @@ export class Peer {
   public static cidr(cidr: string, ports: readonly NetworkPort[] = [], except: readonly string[] = []): Peer {
     checkArgs('Peer.cidr', ['cidr', cidr, is.string], ['ports', ports, PORTS_SHAPE], ['except', except, is.list(is.string)]);
     checkPorts('Peer.cidr', '', 'ports', ports);
-    // networking validation ValidateIPBlock: the block and every exception parse as CIDRs.
+    // networking validation ValidateIPBlock: the block and every exception parse as CIDRs, and each exception is a
+    // strict subset of the block.
     const bad = [['cidr', cidr] as const, ...except.map((e, i) => [`except[${i}]`, e] as const)].filter(([, c]) => !isCidr(c));
-    if (bad.length)
-      throw new BlueprintError(
-        bad.map(([field, value]) => ({
+    const outside = isCidr(cidr)
+      ? except.flatMap((e, i) => (isCidr(e) && !isStrictSubnet(e, cidr) ? [[`except[${i}]`, e] as const] : []))
+      : [];
+    if (bad.length || outside.length)
+      throw new BlueprintError([
+        ...bad.map(([field, value]) => ({
           code: 'INTENT_INVALID',
           path: '',
           field,
@@ -137,7 +141,15 @@ export class Peer {
           message: 'is not a CIDR block',
           fix: "use e.g. '10.20.0.0/16' or '203.0.113.7/32'",
         })),
-      );
+        ...outside.map(([field, value]) => ({
+          code: 'INTENT_INVALID',
+          path: '',
+          field,
+          value,
+          message: `is not a strict subset of the block ${cidr}: the API server refuses the NetworkPolicy`,
+          fix: `give a smaller block inside ${cidr}, e.g. the addresses to keep out of it`,
+        })),
+      ]);
     return new Peer(
       `cidr-${cidr.replace(/[^0-9a-f]+/gi, '-').replace(/-+$/, '')}`,
       { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } },

@@ -30,6 +30,15 @@ describe('network intent ports (INTENT_INVALID, networking ValidateNetworkPolicy
     ['Peer.cidr: a prefix longer than the address (ValidateIPBlock)', () => Peer.cidr('10.0.0.0/33'), 'cidr'],
     ['Peer.cidr: an address out of range', () => Peer.cidr('999.1.1.1/8'), 'cidr'],
     ['Peer.cidr: an exception that is no CIDR', () => Peer.cidr('10.0.0.0/8', [], ['10.1.0.0']), 'except[0]'],
+    [
+      'Peer.cidr: an exception outside the block (ValidateIPBlock strict subset)',
+      () => Peer.cidr('10.0.0.0/8', [], ['192.168.0.0/16']),
+      'except[0]',
+    ],
+    ['Peer.cidr: an exception equal to the block', () => Peer.cidr('10.0.0.0/8', [], ['10.0.0.0/16', '10.0.0.0/8']), 'except[1]'],
+    ['Peer.cidr: an exception wider than the block', () => Peer.cidr('10.1.0.0/16', [], ['10.0.0.0/8']), 'except[0]'],
+    ['Peer.cidr: an IPv6 exception outside the block', () => Peer.cidr('fd00::/64', [], ['fd01::/80']), 'except[0]'],
+    ['Peer.cidr: an IPv4 exception of an IPv6 block', () => Peer.cidr('::/0', [], ['10.0.0.0/8']), 'except[0]'],
     ['Peer.kubeApiServer: a prefix above 128', () => Peer.kubeApiServer('fd00::/129'), 'cidr'],
   ])('%s', (_what, fn, field) => {
     expect(expectCode(fn, 'INTENT_INVALID').field).toBe(field);
@@ -38,6 +47,12 @@ describe('network intent ports (INTENT_INVALID, networking ValidateNetworkPolicy
   test('valid blocks, IPv4 and IPv6, with exceptions, are accepted', () => {
     expect(Peer.cidr('10.0.0.0/8', [], ['10.1.0.0/16']).spec).toEqual({ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } });
     expect(Peer.kubeApiServer('fd00::/64').spec).toEqual({ ipBlock: { cidr: 'fd00::/64' } });
+    // Strict subsets, however the block is written (host bits set, IPv6 shorthand, an embedded IPv4 tail).
+    expect(() => Peer.cidr('10.0.0.1/8', [], ['10.255.255.255/32'])).not.toThrow();
+    expect(() => Peer.cidr('0.0.0.0/0', [], ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])).not.toThrow();
+    expect(() => Peer.cidr('fd00::/64', [], ['fd00::ff:0:0/96', 'fd00:0:0:0:1::/80'])).not.toThrow();
+    expect(() => Peer.cidr('::ffff:0:0/96', [], ['::ffff:10.0.0.0/104'])).not.toThrow();
+    expect(() => Peer.cidr('::/0', [], ['2001:db8::/32'])).not.toThrow();
   });
 
   test('allowTo and allowFrom: ports given to the intent are checked, on the workload', () => {
