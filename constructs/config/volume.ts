@@ -25,6 +25,21 @@ export function volumeNameIssue(field: string, name: unknown, code = 'VOLUME_INV
 }
 
 /**
+ * VOLUME_INVALID unless `driver` is a CSI driver name (core validation ValidateCSIDriverName): at most 63
+ * characters, a DNS-1123 subdomain once lower-cased (upper case is allowed).
+ */
+function csiDriverIssue(field: string, driver: unknown): IssueInput | undefined {
+  if (typeof driver === 'string' && driver.length <= 63 && isDns1123Subdomain(driver.toLowerCase())) return undefined;
+  return {
+    code: 'VOLUME_INVALID',
+    field,
+    value: driver,
+    message: 'is not a CSI driver name (at most 63 characters of dot-separated DNS-1123 labels, any case)',
+    fix: "use the driver's registered name, e.g. 'secrets-store.csi.k8s.io'",
+  };
+}
+
+/**
  * `code` for a hostPath the API server refuses (validateHostPathVolumeSource):
  * empty, or with a '..' segment (validatePathNoBacksteps).
  */
@@ -227,7 +242,7 @@ export class Volume {
         'optional',
       ],
     );
-    throwIfInvalid(volumeNameIssue('name', name), nameIssue(NameRule.DNS1123_SUBDOMAIN, 'driver', driver));
+    throwIfInvalid(volumeNameIssue('name', name), csiDriverIssue('driver', driver));
     return new Volume(name, {
       csi: {
         driver,

@@ -2,6 +2,13 @@ import { ConfigMap, PodField, SecretRef, Volume, WebService } from '../../constr
 import { expectCode, find, renderChart, testChart, WEB } from '../helpers';
 
 describe('Volume', () => {
+  test('Volume.csi: the driver is a CSI driver name (ValidateCSIDriverName: ≤ 63, a DNS-1123 subdomain once lower-cased)', () => {
+    for (const driver of ['secrets-store.csi.k8s.io', 'Secrets-Store.CSI.k8s.io', `${'a'.repeat(59)}.com`])
+      expect(() => Volume.csi('secrets', driver)).not.toThrow();
+    for (const driver of ['', 'secrets_store', '-csi.example.com', `${'a'.repeat(60)}.com`])
+      expect(expectCode(() => Volume.csi('secrets', driver), 'VOLUME_INVALID')).toMatchObject({ field: 'driver', value: driver });
+  });
+
   test('VOLUME_INVALID: a given volume name that is no DNS-1123 label', () => {
     const { chart } = testChart();
     const cm = new ConfigMap(chart, 'cm', { namespace: 'n', data: { a: '1' } });
