@@ -267,7 +267,8 @@ export class Volume {
     );
     throwIfInvalid(
       volumeNameIssue('name', name),
-      isIP(server) === 0 && !isDns1123Subdomain(server)
+      // The API server only requires a server; the mount resolves it: an address, or a host name in any case.
+      isIP(server) === 0 && !isDns1123Subdomain(server.toLowerCase())
         ? {
             code: 'VOLUME_INVALID',
             field: 'server',

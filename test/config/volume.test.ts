@@ -2,6 +2,13 @@ import { ConfigMap, PodField, SecretRef, Volume, WebService } from '../../constr
 import { expectCode, find, renderChart, testChart, WEB } from '../helpers';
 
 describe('Volume', () => {
+  test('Volume.nfs: the server is an address or a host name in any case', () => {
+    for (const server of ['nfs.example.com', 'NAS01.corp.example.com', '10.0.0.5', 'fd00::5'])
+      expect(() => Volume.nfs('share', server, '/exports')).not.toThrow();
+    for (const server of ['', 'nas 01', 'nas_01.example.com'])
+      expect(expectCode(() => Volume.nfs('share', server, '/exports'), 'VOLUME_INVALID')).toMatchObject({ field: 'server', value: server });
+  });
+
   test('Volume.csi: the driver is a CSI driver name (ValidateCSIDriverName: ≤ 63, a DNS-1123 subdomain once lower-cased)', () => {
     for (const driver of ['secrets-store.csi.k8s.io', 'Secrets-Store.CSI.k8s.io', `${'a'.repeat(59)}.com`])
       expect(() => Volume.csi('secrets', driver)).not.toThrow();
