@@ -225,12 +225,14 @@ export function resolveAutoscaling(p: AutoscalingProps): { resolved: ResolvedAut
     ['cpuUtilization', cpu],
     ['memoryUtilization', p.memoryUtilization],
   ] as const) {
-    if (v !== undefined && (!int(v, 1) || v > 1000))
+    // autoscaling validateMetricTarget: averageUtilization is an int32 above 0 (no upper bound: a small request
+    // can sensibly be targeted at 2000%).
+    if (v !== undefined && (!int(v, 1) || v > 2_147_483_647))
       issues.push({
         code: 'HPA_INVALID',
         field: `autoscaling.${field}`,
         value: v,
-        message: 'must be a whole percentage of the request from 1 to 1000',
+        message: 'must be a whole percentage of the request, at least 1',
         fix: 'use e.g. 70',
       });
   }

@@ -106,4 +106,13 @@ describe('HPA on custom and external metrics, with behavior', () => {
   ])('the API server accepts %s (validateMetricIdentifier, validateMetricTarget), and so does the library', (_what, metric) => {
     expect(() => teamWebService('api', { autoscaling: { maxReplicas: 4, metrics: [metric] } })).not.toThrow();
   });
+
+  test('utilization targets are whole percentages ≥ 1 with no upper bound of their own (validateMetricTarget)', () => {
+    expect(() => teamWebService('api', { autoscaling: { maxReplicas: 4, cpuUtilization: 2000, memoryUtilization: 1001 } })).not.toThrow();
+    for (const cpuUtilization of [0, 70.5, 2_147_483_648])
+      expect(expectCode(() => teamWebService('api', { autoscaling: { maxReplicas: 4, cpuUtilization } }), 'HPA_INVALID')).toMatchObject({
+        field: 'autoscaling.cpuUtilization',
+        value: cpuUtilization,
+      });
+  });
 });
