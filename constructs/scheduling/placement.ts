@@ -44,12 +44,13 @@ export class Toleration {
         fix: 'use TaintEffect.NO_EXECUTE or drop tolerationSeconds',
       });
     }
-    if (s.tolerationSeconds !== undefined && (!Number.isSafeInteger(s.tolerationSeconds) || s.tolerationSeconds < 0)) {
+    // An int64 (zero and negative evict at once, as the API documents; ValidateTolerations bounds it no further).
+    if (s.tolerationSeconds !== undefined && !Number.isSafeInteger(s.tolerationSeconds)) {
       out.push({
         code: 'PLACEMENT_INVALID',
         field: `${field}.tolerationSeconds`,
         value: s.tolerationSeconds,
-        message: 'must be a non-negative integer',
+        message: 'must be an integer',
         fix: 'give whole seconds',
       });
     }

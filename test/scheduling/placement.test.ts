@@ -47,6 +47,11 @@ describe('placement validation (PLACEMENT_INVALID)', () => {
     ],
     ['an Equal value that is not a label value', { tolerations: [Toleration.equal('k', 'bad value!')] }, 'placement.tolerations[0].value'],
     ['an Exists key that is not a label name', { tolerations: [Toleration.exists('-k')] }, 'placement.tolerations[0].key'],
+    [
+      'tolerationSeconds that is not an integer',
+      { tolerations: [Toleration.exists('k', TaintEffect.NO_EXECUTE, 1.5)] },
+      'placement.tolerations[0].tolerationSeconds',
+    ],
     ['a nodeSelector value that is not a label value (ValidatePodSpec)', { nodeSelector: { k: 'bad value!' } }, 'placement.nodeSelector.k'],
     ['a nodeSelector key that is not a label name', { nodeSelector: { 'bad key!': 'v' } }, 'placement.nodeSelector.bad key!'],
     ['In without values', { requiredNodeAffinity: [NodeRequirement.in('k', [])] }, 'placement.requiredNodeAffinity[0].values'],
@@ -134,6 +139,7 @@ describe('placement validation (PLACEMENT_INVALID)', () => {
         Toleration.equal('k', ''),
         Toleration.exists('example.com/gpu'),
         Toleration.exists(),
+        Toleration.exists('example.com/evict-now', TaintEffect.NO_EXECUTE, -1), // negative: evicted at once, as the API allows
       ],
       requiredNodeAffinity: [
         NodeRequirement.in('node.kubernetes.io/pool', ['general_1.a', 'other']),
@@ -149,7 +155,7 @@ describe('placement validation (PLACEMENT_INVALID)', () => {
       podAffinity: [{ labels: { 'app.kubernetes.io/name': 'db' }, topologyKey: NodeLabels.ZONE, namespaces: ['data'] }],
     });
     expect(pod.nodeSelector).toEqual({ 'node.kubernetes.io/pool': 'general_1.a' });
-    expect(pod.tolerations).toHaveLength(4);
+    expect(pod.tolerations).toHaveLength(5);
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toHaveLength(8);
   });
 });
