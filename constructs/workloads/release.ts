@@ -1,7 +1,12 @@
 import { IssueInput } from '../core/errors';
 import { imageReferenceIssue, unpinnedImageIssue } from '../core/names';
-import { PodCount, resolvePodCount } from '../policy/pod-disruption-budget';
+import { PodCount, isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import { checkArgs, is } from '../core/shape';
+
+/** A surge: a non-negative integer or any percentage (apimachinery IsValidPercent `^[0-9]+%$`, no 100% cap). */
+function isValidSurge(v: unknown): boolean {
+  return typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 : typeof v === 'string' && /^[0-9]+%$/.test(v);
+}
 
 /** A pod count as a release takes it: a number or a percentage. */
 const POD_COUNT = is.either(is.number, is.string);
@@ -106,17 +111,19 @@ export class Release {
     const o = this.options;
     if (o.kind === 'rolling') {
       const { maxSurge, maxUnavailable } = o;
-      const zero = (v: PodCount) => v === 0 || v === '0%';
-      for (const [f, v] of [
-        ['maxSurge', maxSurge],
-        ['maxUnavailable', maxUnavailable],
+      const zero = (v: PodCount) => (typeof v === 'number' ? v === 0 : Number(String(v).slice(0, -1)) === 0);
+      // apps ValidateRollingUpdateDeployment: both a count or IsValidPercent (^[0-9]+%$, "05%" too); only
+      // maxUnavailable is held to 100% (a surge of '200%' doubles the pods).
+      for (const [f, v, valid] of [
+        ['maxSurge', maxSurge, isValidSurge],
+        ['maxUnavailable', maxUnavailable, isValidCount],
       ] as const) {
-        if (!(typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 : /^(100|[1-9]?\d)%$/.test(v)))
+        if (!valid(v))
           out.push({
             code: 'STRATEGY_INVALID',
             field: `release.${f}`,
             value: v,
-            message: 'must be a count ≥ 0 or a percentage',
+            message: f === 'maxSurge' ? 'must be a count ≥ 0 or a percentage' : 'must be a count ≥ 0 or a percentage of at most 100%',
             fix: "use e.g. 1 or '25%'",
           });
       }

@@ -476,6 +476,21 @@ describe('WebService errors', () => {
     expectCode(() => build({ release: Release.canary({ image: 'a:1', replicas: 0 }) }), 'STRATEGY_INVALID');
   });
 
+  test('rolling counts mirror ValidateRollingUpdateDeployment: any IsValidPercent surge, maxUnavailable ≤ 100%', () => {
+    for (const [maxSurge, maxUnavailable] of [
+      ['200%', 0],
+      ['05%', '05%'],
+      [0, '100%'],
+      ['00%', 1],
+    ] as const)
+      expect(() => build({ release: Release.rolling({ maxSurge, maxUnavailable }) })).not.toThrow();
+    const refused = (maxSurge: any, maxUnavailable: any) =>
+      catchBlueprintError(() => build({ release: Release.rolling({ maxSurge, maxUnavailable }) })).issues.map((i) => [i.code, i.field]);
+    expect(refused('101%', '101%')).toEqual([['STRATEGY_INVALID', 'release.maxUnavailable']]);
+    expect(refused('5 %', 1)).toEqual([['STRATEGY_INVALID', 'release.maxSurge']]);
+    expect(refused('00%', '0%')).toEqual([['STRATEGY_INVALID', 'release.maxSurge']]); // both zero: no progress
+  });
+
   test('PROBE_INVALID', () => {
     expectCode(() => build({ liveness: Probe.http('/livez', 'http', { successThreshold: 2 }) }), 'PROBE_INVALID');
     expectCode(() => build({ readiness: Probe.http('/readyz', 'http', { periodSeconds: 0 }) }), 'PROBE_INVALID');
