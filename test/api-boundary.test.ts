@@ -162,6 +162,7 @@ const INTERNAL = new Set([
   'objectId',
   'ownerOf',
   'parseNanos',
+  'isPositiveQuantity',
   'placementIssues',
   'podSelectorOf',
   'podTemplateOf',
@@ -187,6 +188,7 @@ const INTERNAL = new Set([
   'timeZoneError',
   'unusableAddressReason',
   'isCidr',
+  'isStrictSubnet',
   'withChecksAlreadyRun',
 ]);
 

@@ -237,8 +237,8 @@ export abstract class ByteQuantity extends Quantity {
   public get unit(): QuantityUnit {
     return 'bytes';
   }
-  /** Whole bytes, a fraction rounded up (apimachinery `Quantity.Value()`, what the kubelet and scheduler use). */
   public get bytes(): bigint {
+    // Whole bytes, a fraction rounded up (apimachinery Quantity.Value(), what the kubelet and scheduler use).
     return (this.nanos + NANO - 1n) / NANO;
   }
 }
