@@ -1,6 +1,6 @@
 import { BlueprintIssue } from '../core/errors';
 import { DAY2_RULES } from './day2';
-import { ManifestIndex } from './manifest-index';
+import { ManifestIndex, markOwnOutput } from './manifest-index';
 import { GOVERNANCE_RULES } from './governance';
 import { REFERENCE_RULES } from './references';
 import { RELIABILITY_RULES } from './reliability';
@@ -163,7 +163,7 @@ export function ruleIssues(
   const pathOf = new Map<unknown, string>();
   for (const c of charts) c.objects.forEach((o, i) => pathOf.set(o, c.paths[i]));
   const errors = RULES.filter((r) => r.severity === 'error');
-  return evaluate(new ManifestIndex(charts.flatMap((c) => c.objects)), errors, context).map((r) =>
+  return evaluate(markOwnOutput(new ManifestIndex(charts.flatMap((c) => c.objects))), errors, context).map((r) =>
     'failed' in r
       ? {
           code: 'RULE_FAILED',

@@ -69,6 +69,18 @@ export function appContainersOf(spec: any): any[] {
   return Array.isArray(spec?.containers) ? spec.containers.filter(isObject) : [];
 }
 
+/**
+ * Containers whose declared ports name ports of the pod: the app containers and
+ * native sidecars (init containers with restartPolicy Always), as the endpoint
+ * controllers resolve a Service's named targetPort (podutil.FindPort).
+ */
+export function portHoldersOf(spec: any): any[] {
+  const sidecars = Array.isArray(spec?.initContainers)
+    ? spec.initContainers.filter((c: unknown) => isObject(c) && (c as any).restartPolicy === 'Always')
+    : [];
+  return [...appContainersOf(spec), ...sidecars];
+}
+
 /** `arr` if it is an array, else `[]` (foreign YAML can put anything anywhere). */
 export function arr(v: unknown): any[] {
   return Array.isArray(v) ? v : [];
@@ -114,6 +126,24 @@ export function operatorPods(o: any): PodTemplateRef | undefined {
 
 /** The kinds whose replica count an HPA may own. */
 export const SCALED_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
+
+const OWN_OUTPUT = new WeakSet<ManifestIndex>();
+
+/**
+ * Marks `ix` as the library's own rendered output (the synth hook): there a
+ * container's ports list every port it listens on, since a typed workload
+ * declares them all, so a rule may read a number outside the list as a typo.
+ * Foreign YAML lists ports for information only.
+ */
+export function markOwnOutput(ix: ManifestIndex): ManifestIndex {
+  OWN_OUTPUT.add(ix);
+  return ix;
+}
+
+/** Whether `ix` is the library's own rendered output (see markOwnOutput). */
+export function isOwnOutput(ix: ManifestIndex): boolean {
+  return OWN_OUTPUT.has(ix);
+}
 
 /** The rendered objects, indexed. */
 export class ManifestIndex {

@@ -1,7 +1,17 @@
 import { isPinnedImage } from '../core/names';
 import { ComputeResource } from '../core/resources';
 import { resolvePodCount } from '../policy/pod-disruption-budget';
-import { ManifestIndex, PodTemplateRef, SCALED_KINDS, appContainersOf, arr, containersOf, podTemplateOf } from './manifest-index';
+import {
+  ManifestIndex,
+  PodTemplateRef,
+  SCALED_KINDS,
+  appContainersOf,
+  arr,
+  containersOf,
+  isOwnOutput,
+  podTemplateOf,
+  portHoldersOf,
+} from './manifest-index';
 import { Rule, Violation, v } from './rule';
 
 /*
@@ -177,10 +187,12 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     category: 'reliability',
     inspects: ['pod templates', 'Service', 'NetworkPolicy'],
     description:
-      "Probe and lifecycle-hook ports, a Service's named targetPorts and a NetworkPolicy's ingress ports are ports the selected containers declare (a number counts when a container declares none).",
+      "Named probe and lifecycle-hook ports, a Service's named targetPorts and a NetworkPolicy's named ingress ports are ports the selected containers (and native sidecars) declare. A number needs no declaration on foreign YAML (the kubelet probes it and a policy admits it as given); in the library's own output, where a workload declares every port it listens on, it must be one of them (or the container declares none).",
     fix: 'probe or target a port a container declares, by name or number, or declare it in ports',
     check: (ix) => {
       const out: Violation[] = [];
+      // containerPort lists are informational to the API: only our own output promises they are complete.
+      const numbersDeclared = isOwnOutput(ix);
       for (const t of ix.templates) {
         for (const c of containersOf(t.spec)) {
           const ports = arr(c.ports);
@@ -195,7 +207,7 @@ export const RELIABILITY_RULES: readonly Rule[] = [
             const ok =
               typeof port === 'string'
                 ? ports.some((p) => p?.name === port)
-                : ports.length === 0 || ports.some((p) => p?.containerPort === port);
+                : !numbersDeclared || ports.length === 0 || ports.some((p) => p?.containerPort === port);
             if (!ok)
               out.push(v(t.owner, pointer, `container '${c.name}' ${kind} targets port ${port}, which the container does not declare`));
           }
@@ -205,17 +217,18 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         if (!s.spec?.selector) continue;
         const pods = ix.selected(s.metadata?.namespace, s.spec.selector);
         if (!pods.length) continue;
-        const names = new Set(pods.flatMap((t) => appContainersOf(t.spec).flatMap((c) => arr(c.ports).map((p) => p?.name))));
+        const names = new Set(pods.flatMap((t) => portHoldersOf(t.spec).flatMap((c) => arr(c.ports).map((p) => p?.name))));
         for (const p of arr(s.spec.ports))
           if (typeof p?.targetPort === 'string' && !names.has(p.targetPort))
             out.push(v(s, '/spec/ports', `targetPort ${p.targetPort} is not a port name the selected pods declare`));
       }
-      // A NetworkPolicy admits traffic to ports of the pods it selects: one they do not declare opens nothing,
-      // and the path the policy was written for stays closed.
+      // A NetworkPolicy's named port resolves against the ports the selected pods declare: a name none declares
+      // opens nothing, and the path the policy was written for stays closed. A number opens that port whether
+      // declared or not, so it is judged only where the ports are known to be complete (our own output).
       for (const n of ix.ofKind('NetworkPolicy')) {
         const pods = ix.selected(n.metadata?.namespace, n.spec?.podSelector ?? {});
         if (!pods.length) continue;
-        const containers = pods.flatMap((t) => appContainersOf(t.spec));
+        const containers = pods.flatMap((t) => portHoldersOf(t.spec));
         const names = new Set(containers.flatMap((c) => arr(c.ports).map((p) => p?.name)));
         const numbers = new Set(containers.flatMap((c) => arr(c.ports).map((p) => `${p?.containerPort}/${p?.protocol ?? 'TCP'}`)));
         const undeclared = containers.some((c) => arr(c.ports).length === 0);
@@ -225,7 +238,11 @@ export const RELIABILITY_RULES: readonly Rule[] = [
             const ok =
               typeof port === 'string'
                 ? names.has(port)
-                : typeof port !== 'number' || p?.endPort !== undefined || undeclared || numbers.has(`${port}/${p?.protocol ?? 'TCP'}`);
+                : typeof port !== 'number' ||
+                  !numbersDeclared ||
+                  p?.endPort !== undefined ||
+                  undeclared ||
+                  numbers.has(`${port}/${p?.protocol ?? 'TCP'}`);
             if (!ok)
               out.push(
                 v(

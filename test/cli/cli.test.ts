@@ -58,6 +58,35 @@ describe('cluster-blueprints check on manifests written for kubectl apply -n', (
   });
 });
 
+describe('cluster-blueprints check on foreign manifests that work on a real cluster', () => {
+  const fixture = path.join(FIXTURES, 'foreign', 'ports.yaml');
+  const rules = async (file: string) =>
+    (json(await cli('check', file, '--json')).findings as any[]).map((f) => `${f.rule} ${f.object} ${f.pointer}`);
+  const variant = (from: string, to: string) => {
+    const text = fs.readFileSync(fixture, 'utf8');
+    expect(text).toContain(from);
+    const file = path.join(tmp(), 'ports.yaml');
+    fs.writeFileSync(file, text.replace(from, to));
+    return file;
+  };
+
+  test('numeric probe, hook and policy ports the containers do not list and sidecar-named targetPorts are no PORT_UNRESOLVED', async () => {
+    // ingress-nginx probes 10254 without listing it; containerPort lists are informational to the kubelet and the CNI.
+    const found = await rules(fixture);
+    expect(found.filter((f) => /^(PORT_UNRESOLVED|REF_INGRESS_BACKEND) /.test(f))).toEqual([]);
+  });
+
+  test('the broken neighbours are still found: unknown names, a name only a run-to-completion init container lists', async () => {
+    expect(await rules(variant('port: 10254 } }\n', 'port: metrics } }\n'))).toContain(
+      'PORT_UNRESOLVED Deployment/edge/controller /readinessProbe',
+    );
+    expect(await rules(variant('restartPolicy: Always\n', '\n'))).toContain('PORT_UNRESOLVED Service/edge/controller /spec/ports');
+    expect(await rules(variant('{ port: envoy-admin }', '{ port: grpc }'))).toContain(
+      'PORT_UNRESOLVED NetworkPolicy/edge/metrics /spec/ingress/0/ports/1',
+    );
+  });
+});
+
 describe('cluster-blueprints check on hostile input', () => {
   test('type-confused YAML (kind: 5, metadata: [], strings for lists) is graded, named and never crashes', async () => {
     const r = await cli('check', path.join(FIXTURES, 'type-confused.yaml'), '--json');

@@ -144,17 +144,21 @@ describe('rule details', () => {
     expect(codes(objects).has('HOSTPATH_FORBIDDEN')).toBe(false);
   });
 
-  test('PORT_UNRESOLVED: a named probe port must be declared; a numeric one only when the container declares ports', () => {
+  test('PORT_UNRESOLVED: a named probe port must be declared; a numeric one only in our own output, when the container declares ports', () => {
     const named = good();
     pod(named).containers[0].livenessProbe = { httpGet: { path: '/livez', port: 'admin' } };
     expect(codes(named).has('PORT_UNRESOLVED')).toBe(true);
     const numeric = good();
     pod(numeric).containers[0].livenessProbe = { tcpSocket: { port: 9999 } };
-    expect(codes(numeric).has('PORT_UNRESOLVED')).toBe(true);
+    // Foreign YAML: the kubelet probes the number whether listed or not (ingress-nginx probes an unlisted 10254).
+    expect(codes(numeric).has('PORT_UNRESOLVED')).toBe(false);
+    // Our own output lists every port a workload listens on: a number outside the list is a typo.
+    expect(synthVerdict(numeric, 'PORT_UNRESOLVED').verdict).toEqual(['error Deployment/shop/web']);
     delete pod(numeric).containers[0].ports;
     pod(numeric).containers[0].readinessProbe = { tcpSocket: { port: 8080 } };
     find(numeric, 'Service', 'web').spec.ports[0].targetPort = 8080;
     expect(codes(numeric).has('PORT_UNRESOLVED')).toBe(false);
+    expect(synthVerdict(numeric, 'PORT_UNRESOLVED').verdict).toEqual([]);
   });
 
   test('REL_LIVENESS and REL_READINESS: the probeOptOut annotation excuses its own probe, for its own container only', () => {
@@ -226,7 +230,11 @@ describe('rule details', () => {
     };
     const declared = pod(good()).containers[0].ports[0];
     expect(runRules(policy('admin')).find((f) => f.rule === 'PORT_UNRESOLVED')?.pointer).toBe('/spec/ingress/0/ports/0');
-    expect(codes(policy(9999)).has('PORT_UNRESOLVED')).toBe(true);
+    // A number opens that port whether declared or not: judged only in our own output.
+    expect(codes(policy(9999)).has('PORT_UNRESOLVED')).toBe(false);
+    expect(synthVerdict(policy(9999), 'PORT_UNRESOLVED').verdict).toEqual([
+      `error NetworkPolicy/${find(good(), 'Deployment', 'web').metadata.namespace}/allow-web`,
+    ]);
     expect(codes(policy(declared.name)).has('PORT_UNRESOLVED')).toBe(false);
     expect(codes(policy(declared.containerPort)).has('PORT_UNRESOLVED')).toBe(false);
   });
@@ -269,6 +277,16 @@ describe('rule details', () => {
     const manual = mutated('REF_SERVICE_UNREACHABLE');
     find(manual, 'Service', 'web').spec.selector = {};
     expect(flagged(manual)).toBe(false);
+  });
+
+  test('PORT_UNRESOLVED: a native sidecar (init container with restartPolicy Always) names pod ports, as podutil.FindPort resolves them', () => {
+    const objects = good();
+    pod(objects).initContainers = [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', ports: [{ name: 'proxy', containerPort: 15001 }] }];
+    find(objects, 'Service', 'web').spec.ports[0].targetPort = 'proxy';
+    // A run-to-completion init container is gone before the pod serves: its port names nothing.
+    expect(runRules(objects).find((f) => f.rule === 'PORT_UNRESOLVED')?.object).toBe('Service/shop/web');
+    pod(objects).initContainers[0].restartPolicy = 'Always';
+    expect(codes(objects).has('PORT_UNRESOLVED')).toBe(false);
   });
 
   test('REF_INGRESS_BACKEND: the backend port is a TCP port of the Service', () => {
