@@ -425,7 +425,8 @@ export const REFERENCE_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'references',
     inspects: ['Ingress', 'Service'],
-    description: 'Ingress backends are Services (and TCP ports) of the same namespace.',
+    description:
+      'Ingress backends are Services (and TCP ports) of the same namespace; an ExternalName Service takes any port number, which the controller dials on the external host.',
     fix: 'route to an existing Service and one of its TCP ports',
     check: (ix) =>
       ix.ofKind('Ingress').flatMap((ing) =>
@@ -437,6 +438,9 @@ export const REFERENCE_RULES: readonly Rule[] = [
             if (!svc) return [v(ing, '/spec/rules', `routes ${p.path} to missing Service ${name}`)];
             const port = p.backend.service.port;
             const target = arr(svc.spec?.ports).find((sp) => (port?.name ? sp?.name === port.name : sp?.port === port?.number));
+            // An ExternalName Service is a DNS alias: the controller dials the backend's port number on the external
+            // host as given (ingress-nginx: "only numeric ports are allowed in ExternalName Services"), declared or not.
+            if (!target && svc.spec?.type === 'ExternalName' && !port?.name && typeof port?.number === 'number') return [];
             if (!target) return [v(ing, '/spec/rules', `routes ${p.path} to a port Service ${name} does not have`)];
             // An Ingress controller proxies HTTP over TCP: a UDP or SCTP port never answers it.
             const protocol = target.protocol ?? 'TCP';

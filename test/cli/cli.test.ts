@@ -70,19 +70,22 @@ describe('cluster-blueprints check on foreign manifests that work on a real clus
     return file;
   };
 
-  test('numeric probe, hook and policy ports the containers do not list and sidecar-named targetPorts are no PORT_UNRESOLVED', async () => {
+  test('numeric probe, hook and policy ports the containers do not list, sidecar-named targetPorts and ExternalName backends are no PORT_UNRESOLVED or REF_INGRESS_BACKEND', async () => {
     // ingress-nginx probes 10254 without listing it; containerPort lists are informational to the kubelet and the CNI.
     const found = await rules(fixture);
     expect(found.filter((f) => /^(PORT_UNRESOLVED|REF_INGRESS_BACKEND) /.test(f))).toEqual([]);
   });
 
-  test('the broken neighbours are still found: unknown names, a name only a run-to-completion init container lists', async () => {
+  test('the broken neighbours are still found: unknown names, a name only a run-to-completion init container lists, a named ExternalName port', async () => {
     expect(await rules(variant('port: 10254 } }\n', 'port: metrics } }\n'))).toContain(
       'PORT_UNRESOLVED Deployment/edge/controller /readinessProbe',
     );
     expect(await rules(variant('restartPolicy: Always\n', '\n'))).toContain('PORT_UNRESOLVED Service/edge/controller /spec/ports');
     expect(await rules(variant('{ port: envoy-admin }', '{ port: grpc }'))).toContain(
       'PORT_UNRESOLVED NetworkPolicy/edge/metrics /spec/ingress/0/ports/1',
+    );
+    expect(await rules(variant('port: { number: 443 }', 'port: { name: https }'))).toContain(
+      'REF_INGRESS_BACKEND Ingress/edge/payments /spec/rules',
     );
   });
 });

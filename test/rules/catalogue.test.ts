@@ -289,6 +289,17 @@ describe('rule details', () => {
     expect(codes(objects).has('PORT_UNRESOLVED')).toBe(false);
   });
 
+  test('REF_INGRESS_BACKEND: an ExternalName Service takes any port number, but a port name must be one it declares', () => {
+    const objects = good();
+    const backend = find(objects, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service;
+    const svc = find(objects, 'Service', backend.name);
+    svc.spec = { type: 'ExternalName', externalName: 'api.payments.example.com' };
+    backend.port = { number: 443 };
+    expect(codes(objects).has('REF_INGRESS_BACKEND')).toBe(false);
+    backend.port = { name: 'https' };
+    expect(codes(objects).has('REF_INGRESS_BACKEND')).toBe(true);
+  });
+
   test('REF_INGRESS_BACKEND: the backend port is a TCP port of the Service', () => {
     const objects = good();
     const backend = find(objects, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service;
