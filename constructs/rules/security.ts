@@ -21,6 +21,22 @@ function allowedPlaintext(owner: unknown, container: string): Set<string> {
   return new Set(typeof value === 'string' ? value.split(',').map((n) => n.trim()) : []);
 }
 
+/**
+ * Whether env var `e` of container `c` names a file rather than holding a secret: the Docker
+ * secrets convention (POSTGRES_PASSWORD_FILE, MYSQL_ROOT_PASSWORD_FILE, a `_PATH`), or a value
+ * that is a path inside one of the container's volume mounts (GOOGLE_APPLICATION_CREDENTIALS
+ * pointing at a mounted key file). The secret itself then comes from the mounted volume.
+ */
+function namesAFile(c: any, e: any): boolean {
+  if (/[_.-](file|path)$/i.test(e.name) || /[a-z0-9](File|Path)$/.test(e.name)) return true;
+  const value = e.value;
+  if (typeof value !== 'string' || !value.startsWith('/')) return false;
+  return arr(c.volumeMounts).some((m) => {
+    const dir = typeof m?.mountPath === 'string' ? m.mountPath.replace(/\/+$/, '') : '';
+    return dir !== '' && (value === dir || value.startsWith(`${dir}/`));
+  });
+}
+
 export const SECURITY_RULES: readonly Rule[] = [
   {
     code: 'SEC_READONLY_ROOT',
@@ -68,14 +84,21 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates'],
-    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv).`,
+    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or it names a file (a _FILE or _PATH variable, or a path inside a volume mount of the container).`,
     fix: 'read it from a Secret (valueFrom.secretKeyRef)',
     check: (ix) =>
       ix.templates.flatMap((t) =>
         containersOf(t.spec).flatMap((c) => {
           const allowed = allowedPlaintext(t.owner, c?.name);
           return arr(c.env)
-            .filter((e) => e?.value !== undefined && typeof e.name === 'string' && SECRET_ENV_NAME.test(e.name) && !allowed.has(e.name))
+            .filter(
+              (e) =>
+                e?.value !== undefined &&
+                typeof e.name === 'string' &&
+                SECRET_ENV_NAME.test(e.name) &&
+                !allowed.has(e.name) &&
+                !namesAFile(c, e),
+            )
             .map((e) => v(t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`));
         }),
       ),

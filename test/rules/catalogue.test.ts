@@ -216,6 +216,24 @@ describe('rule details', () => {
     expect(codes(objects).has('SEC_PLAINTEXT_SECRET')).toBe(false);
   });
 
+  test('SEC_PLAINTEXT_SECRET: a variable naming a file holds no secret (POSTGRES_PASSWORD_FILE, a key file in a mount)', () => {
+    const flagged = (env: any[], volumeMounts?: any[]) => {
+      const objects = good();
+      const c = pod(objects).containers[0];
+      c.env = env;
+      if (volumeMounts) c.volumeMounts = [...(c.volumeMounts ?? []), ...volumeMounts];
+      return codes(objects).has('SEC_PLAINTEXT_SECRET');
+    };
+    // The official postgres/mysql images read the secret from the file the _FILE variable names.
+    expect(flagged([{ name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/postgres-password' }])).toBe(false);
+    expect(flagged([{ name: 'tlsKeyPath', value: '/etc/tls/tls.key' }])).toBe(false);
+    const mount = [{ name: 'gcp-key', mountPath: '/var/secrets/google/' }];
+    expect(flagged([{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/secrets/google/key.json' }], mount)).toBe(false);
+    // A literal secret stays one, also beside a mount; a value merely sharing a mount's prefix is not inside it.
+    expect(flagged([{ name: 'POSTGRES_PASSWORD', value: 'hunter2' }], mount)).toBe(true);
+    expect(flagged([{ name: 'API_TOKEN', value: '/var/secrets/googlekey' }], mount)).toBe(true);
+  });
+
   test('PORT_UNRESOLVED: a NetworkPolicy admits ports the selected pods declare', () => {
     const policy = (port: unknown) => {
       const objects = good();
