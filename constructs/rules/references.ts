@@ -345,6 +345,9 @@ function scrapeTargets(ix: ManifestIndex, m: any): any[] | undefined {
 
 const selectorSelectsNothing = (ix: ManifestIndex, o: any, selector: any) => ix.selected(o.metadata?.namespace, selector).length === 0;
 
+/** The strings Go's strconv.ParseBool reads as true. */
+const GO_TRUE = new Set<unknown>(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
 export const REFERENCE_RULES: readonly Rule[] = [
   {
     code: 'REF_SERVICE_SELECTOR',
@@ -469,8 +472,9 @@ export const REFERENCE_RULES: readonly Rule[] = [
       const seen = new Map<string, string>();
       const out: Violation[] = [];
       for (const ing of ix.ofKind('Ingress')) {
-        // ingress-nginx lets a canary Ingress share its main Ingress's host and path, by design.
-        if (ing.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true') continue;
+        // ingress-nginx lets a canary Ingress share its main Ingress's host and path, by design; it reads the
+        // annotation with strconv.ParseBool, so 'True', 'TRUE', 't' and '1' mark a canary too.
+        if (GO_TRUE.has(ing.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'])) continue;
         const cls = ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? '';
         const here = `${ing.metadata?.namespace}/${ing.metadata?.name}`;
         const mine = new Set<string>();

@@ -318,6 +318,23 @@ describe('rule details', () => {
     expect(codes(objects).has('REF_INGRESS_BACKEND')).toBe(true);
   });
 
+  test("REF_INGRESS_CONFLICT: a canary shares its main Ingress's route, however ParseBool spells true", () => {
+    const objects = good();
+    const main = find(objects, 'Ingress', 'ing');
+    const second = JSON.parse(JSON.stringify(main));
+    second.metadata.name = 'ing-canary';
+    objects.push(second);
+    expect(runRules(objects).find((f) => f.rule === 'REF_INGRESS_CONFLICT')?.object).toBe(`Ingress/${main.metadata.namespace}/ing-canary`);
+    for (const yes of ['true', 'True', 'TRUE', '1', 't']) {
+      second.metadata.annotations = { 'nginx.ingress.kubernetes.io/canary': yes, 'nginx.ingress.kubernetes.io/canary-weight': '10' };
+      expect(codes(objects).has('REF_INGRESS_CONFLICT')).toBe(false);
+    }
+    for (const no of ['false', 'yes', '']) {
+      second.metadata.annotations = { 'nginx.ingress.kubernetes.io/canary': no };
+      expect(codes(objects).has('REF_INGRESS_CONFLICT')).toBe(true);
+    }
+  });
+
   test('REF_INGRESS_BACKEND: the backend port is a TCP port of the Service', () => {
     const objects = good();
     const backend = find(objects, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service;
