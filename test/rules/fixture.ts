@@ -16,8 +16,17 @@ import {
   renderApp,
 } from '../../constructs';
 
-/** A small, fully governed environment that passes every rule (rendered through the library's own synth path). */
+/**
+ * A small, fully governed environment that passes every rule (rendered through the library's own synth path):
+ * a fresh copy each call (tests mutate it) of one render per test file.
+ */
 export function good(): any[] {
+  rendered ??= renderGood();
+  return structuredClone(rendered);
+}
+let rendered: any[] | undefined;
+
+function renderGood(): any[] {
   const app = new App();
   const chart = new BlueprintChart(app, 'c', { owner: 'o' });
   const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
