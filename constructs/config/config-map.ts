@@ -7,10 +7,13 @@ import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { NameRule, nameIssue } from '../core/names';
 import { credentialIssues } from '../core/secret-patterns';
+import { namespaceName } from '../namespace/namespace-name';
+import { TeamNamespace } from '../namespace/team-namespace';
 
 /** Props of a `ConfigMap`. */
 export interface ConfigMapProps {
-  readonly namespace: string;
+  /** The namespace: a `TeamNamespace` of the app, or a name. */
+  readonly namespace: TeamNamespace | string;
   /** Object name. @default - the construct id */
   readonly name?: string;
   /** Literal entries. @default - none */
@@ -39,7 +42,7 @@ export interface ConfigFileOptions {
  * ConfigMap's own checks (CONFIG_VALUE_INVALID), which say more than a shape.
  */
 const CONFIG_MAP_SHAPE = is.props<ConfigMapProps>({
-  namespace: is.string,
+  namespace: is.either(is.instance(TeamNamespace), is.string),
   name: is.string,
   data: is.map(is.any),
   files: is.map(is.any),
@@ -138,8 +141,11 @@ export class ConfigMap extends Construct {
     const { problems } = entry;
     const p: Partial<ConfigMapProps> = entry.props;
     this.name = p.name ?? id;
-    this.namespace = p.namespace as string;
-    problems.addAll(nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name), nameIssue(NameRule.DNS1123_LABEL, 'namespace', p.namespace));
+    this.namespace = (p.namespace === undefined ? undefined : namespaceName(p.namespace)) as string;
+    problems.addAll(
+      nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name),
+      nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace),
+    );
     const data: Record<string, string> = Object.create(null);
     const entries = (field: 'data' | 'files'): [string, unknown][] => {
       const v = p[field];

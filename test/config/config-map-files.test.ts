@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigMap } from '../../constructs';
 import { CANARIES } from '../core/secret-patterns.test';
-import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, teamChart, testChart } from '../helpers';
 
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cmf-'));
@@ -84,6 +84,14 @@ describe('ConfigMap input', () => {
     expectCode(() => new ConfigMap(chart, 'b', { namespace: 'n', files: { f: 5 as never } }), 'CONFIG_VALUE_INVALID');
     expectCode(() => new ConfigMap(chart, 'c', null as never), 'PROPS_INVALID');
     expectCode(() => new ConfigMap(chart, 'd', { namespace: 'n', data: [] as never }), 'PROPS_INVALID');
+  });
+
+  test('the namespace may be a TeamNamespace, as for the other constructs', () => {
+    const { chart, team } = teamChart();
+    const cm = new ConfigMap(chart, 'conf', { namespace: team, data: { 'app.conf': 'x=1' } });
+    expect(cm.namespace).toBe(team.name);
+    expect(find(renderChart(chart), 'ConfigMap', 'conf').metadata.namespace).toBe(team.name);
+    expectCode(() => new ConfigMap(chart, 'bad', { namespace: 42 } as never), 'PROPS_INVALID');
   });
 
   test("the namespace is a DNS-1123 label; '__proto__' and 'constructor' keys, which the output cannot carry, are refused", () => {
