@@ -23,14 +23,15 @@ function allowedPlaintext(owner: unknown, container: string): Set<string> {
 
 /**
  * Whether env var `e` of container `c` names a file rather than holding a secret: the Docker
- * secrets convention (POSTGRES_PASSWORD_FILE, MYSQL_ROOT_PASSWORD_FILE, a `_PATH`), or a value
+ * secrets convention (POSTGRES_PASSWORD_FILE, MYSQL_ROOT_PASSWORD_FILE, a `_PATH`) holding an absolute path, or a value
  * that is a path inside one of the container's volume mounts (GOOGLE_APPLICATION_CREDENTIALS
  * pointing at a mounted key file). The secret itself then comes from the mounted volume.
  */
 function namesAFile(c: any, e: any): boolean {
-  if (/[_.-](file|path)$/i.test(e.name) || /[a-z0-9](File|Path)$/.test(e.name)) return true;
   const value = e.value;
+  // A path, never a literal that merely sits in a `_FILE` variable (`API_TOKEN_FILE: ghp_…` is still a secret).
   if (typeof value !== 'string' || !value.startsWith('/')) return false;
+  if (/[_.-](file|path)$/i.test(e.name) || /[a-z0-9](File|Path)$/.test(e.name)) return true;
   return arr(c.volumeMounts).some((m) => {
     const dir = typeof m?.mountPath === 'string' ? m.mountPath.replace(/\/+$/, '') : '';
     return dir !== '' && (value === dir || value.startsWith(`${dir}/`));
@@ -84,7 +85,7 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates'],
-    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or it names a file (a _FILE or _PATH variable, or a path inside a volume mount of the container).`,
+    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or it names a file (an absolute path in a _FILE or _PATH variable, or a path inside a volume mount of the container).`,
     fix: 'read it from a Secret (valueFrom.secretKeyRef)',
     check: (ix) =>
       ix.templates.flatMap((t) =>

@@ -232,6 +232,8 @@ describe('rule details', () => {
     // A literal secret stays one, also beside a mount; a value merely sharing a mount's prefix is not inside it.
     expect(flagged([{ name: 'POSTGRES_PASSWORD', value: 'hunter2' }], mount)).toBe(true);
     expect(flagged([{ name: 'API_TOKEN', value: '/var/secrets/googlekey' }], mount)).toBe(true);
+    // A _FILE name exempts a path, never a literal put in it.
+    expect(flagged([{ name: 'API_TOKEN_FILE', value: 'ghp_notapathbutatoken' }])).toBe(true);
   });
 
   test('PORT_UNRESOLVED: a NetworkPolicy admits ports the selected pods declare', () => {
