@@ -184,7 +184,8 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     // Clustered stores (Cassandra gossip, etcd raft, ZooKeeper quorum) talk pod to pod: in a TeamNamespace,
     // which denies everything by default, the replicas would never find each other. Only there: in a namespace
     // managed elsewhere, a policy selecting the pods would isolate them from clients nobody declared.
-    if (this.replicas >= 2 && this.team) this.allowFrom(this);
+    // Pods that declare no port have none to open (and a policy without ports would open every one).
+    if (this.replicas >= 2 && this.team && this.listenPorts.length > 0) this.allowFrom(this);
     if (props.clientService) {
       this.clientService = modelObject(this, 'ClientService', () =>
         service(`${this.name}-client`, { type: 'ClusterIP', selector: { ...this.podSelector } }),

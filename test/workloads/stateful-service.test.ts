@@ -120,6 +120,21 @@ describe('StatefulService', () => {
     expect(renderChart(chart).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 
+  test('replicas that declare no port get no peer policy (nothing to open), and build without an error', () => {
+    const { app, chart, team } = cassandra({ replicas: 1 });
+    new StatefulService(chart, 'queue', {
+      namespace: team,
+      image: 'ghcr.io/acme/queue:1.0.0',
+      replicas: 3,
+      claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+    });
+    const names = renderApp(app)
+      .flatMap((r) => r.objects)
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .map((o) => o.metadata.name);
+    expect(names.filter((n) => n.includes('queue'))).toEqual([]);
+  });
+
   test('VOLUME_DUPLICATE: a claim named like a pod volume, which the StatefulSet controller would replace with the claim', () => {
     const overTmp = cassandra({ claims: [{ name: 'tmp', mountPath: '/var/lib/cassandra', size: '1Gi', storageClass: 'gp3' }] });
     const issue = expectCode(() => renderApp(overTmp.app), 'VOLUME_DUPLICATE');
