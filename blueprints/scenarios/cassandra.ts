@@ -94,11 +94,12 @@ export class Cassandra extends Construct {
       mounts: [{ volume: config, path: '/etc/cassandra' }],
       claims: [{ name: 'cassandra-data', mountPath: '/var/lib/cassandra', size: props.storage ?? '8Gi', storageClass: this.storageClass }],
     });
-    // The image's configuration, copied where the entrypoint can rewrite it.
+    // The image's configuration, copied where the entrypoint can rewrite it. `-R`, not `-a`: the emptyDir belongs
+    // to root, and only its owner may set its times and mode, so `cp -a` as uid 10001 fails (Init:CrashLoopBackOff).
     this.cluster.addInitContainer({
       name: 'copy-config',
       image,
-      command: ['cp', '-a', '/etc/cassandra/.', '/config/'],
+      command: ['cp', '-R', '/etc/cassandra/.', '/config/'],
       mounts: [{ volume: config, path: '/config' }],
       resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
     });

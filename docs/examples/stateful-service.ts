@@ -26,7 +26,7 @@ export function build(): App {
   db.addInitContainer({
     name: 'copy-config',
     image: 'cassandra:4.1.5',
-    command: ['cp', '-a', '/etc/cassandra/.', '/config/'],
+    command: ['cp', '-R', '/etc/cassandra/.', '/config/'],
     mounts: [{ volume: config, path: '/config' }],
     resources: { limits: { cpu: '100m', memory: '64Mi' } },
   });
