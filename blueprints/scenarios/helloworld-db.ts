@@ -189,7 +189,12 @@ export class HelloworldDb extends Construct {
         MYSQL_DATABASE: 'helloworld',
       },
       replicas: props.databaseReplicas,
+      // The data in a subdirectory of the claim: a fresh ext4 volume holds lost+found, and `mysqld --initialize`
+      // refuses a data directory with files in it. The entrypoint puts `mysqld` before flags and creates the directory.
+      args: ['--datadir=/var/lib/mysql/data'],
       readiness: Probe.tcp('mysql', { periodSeconds: 5 }),
+      // The first start initializes the data directory with networking off: up to 5 minutes before liveness applies.
+      startup: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'], { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 }),
       liveness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'], { periodSeconds: 20, timeoutSeconds: 5 }),
       writablePaths: ['/tmp', '/var/run/mysqld'],
       claims: [{ name: 'data', mountPath: '/var/lib/mysql', size: props.storage ?? '10Gi', storageClass }],

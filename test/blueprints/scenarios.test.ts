@@ -54,6 +54,14 @@ describe('HelloworldDb', () => {
     const db = find(objects, 'StatefulSet', 'database-service');
     expect(h.database!.name).toBe('database-service');
     expect(container(db).image).toBe('mysql:8.4.2');
+    // What the image needs: a data directory below the claim's root (lost+found makes --initialize abort), and
+    // time for the first initialization, which runs with networking off, before liveness applies.
+    expect(container(db).args).toEqual(['--datadir=/var/lib/mysql/data']);
+    expect(container(db).volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/mysql' });
+    expect(container(db).startupProbe).toMatchObject({
+      exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1'] },
+      failureThreshold: 30,
+    });
     expect(env(container(db)).MYSQL_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'helloworld-db-credentials', key: 'root-password' } });
     expect(find(objects, 'Service', 'database-service').spec.ports[0].port).toBe(3306);
     const web = find(objects, 'Deployment', 'helloworld-db');
@@ -176,7 +184,8 @@ describe('Cassandra', () => {
     const pod = sts.spec.template.spec;
     const copy = pod.initContainers.find((i: any) => i.name === 'copy-config');
     expect(copy.image).toBe('cassandra:4.1.5');
-    expect(copy.command).toEqual(['cp', '-a', '/etc/cassandra/.', '/config/']);
+    expect(copy.command).toEqual(['cp', '-R', '/etc/cassandra/.', '/config/']);
+    // Not `cp -a`: preserving the times and mode of the root-owned emptyDir needs its owner, so uid 10001 exits 1 there.
     expect(container(sts).volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/cassandra' });
     expect(pod.volumes.find((v: any) => v.name === 'config').emptyDir).toEqual({ sizeLimit: '16Mi' });
     // Not the image's user (999): the Dockerfile makes its directories writable by any uid (chmod 1777, a+rwX).
