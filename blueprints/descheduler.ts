@@ -37,8 +37,31 @@ export class Descheduler extends Construct {
   public readonly job: ScheduledJob;
 
   constructor(scope: Construct, id: string, props: DeschedulerProps) {
-    enter(scope, id, props, 'Descheduler', DESCHEDULER_SHAPE);
+    const problems = enter(scope, id, props, 'Descheduler', DESCHEDULER_SHAPE);
     super(scope, id);
+    const under = props.underusedPercent ?? 20;
+    const over = props.overusedPercent ?? 70;
+    // descheduler's LowNodeUtilization validation: each threshold within 0–100, the target not below the threshold.
+    for (const [field, value] of [
+      ['underusedPercent', under],
+      ['overusedPercent', over],
+    ] as const) {
+      problems.check(!(Number.isFinite(value) && value >= 0 && value <= 100), {
+        code: 'PROPS_INVALID',
+        field,
+        value,
+        message: 'must be a percentage from 0 to 100: the descheduler refuses the policy and every run fails',
+        fix: 'give a number from 0 to 100',
+      });
+    }
+    problems.check(under > over, {
+      code: 'PROPS_INVALID',
+      field: 'underusedPercent',
+      value: under,
+      message: `is above overusedPercent (${over}): the descheduler refuses the policy`,
+      fix: 'keep underusedPercent at or below overusedPercent',
+    });
+    problems.throwIfAny();
     const ns = props.namespace.name;
     const policy = new ConfigMap(this, 'Policy', {
       namespace: ns,
@@ -51,14 +74,17 @@ export class Descheduler extends Construct {
             {
               name: 'default',
               pluginConfig: [
-                { name: 'DefaultEvictor', args: { evictLocalStoragePods: false, ignorePvcPods: true } },
+                // evictLocalStoragePods: every pod of this library mounts an emptyDir scratch volume (writablePaths), which
+                // the evictor otherwise counts as local storage, so nothing would ever be evicted. Claims stay protected.
+                { name: 'DefaultEvictor', args: { evictLocalStoragePods: true, ignorePvcPods: true } },
                 { name: 'RemoveDuplicates' },
-                { name: 'RemovePodsViolatingTopologySpreadConstraint' },
+                // Spreads default to ScheduleAnyway; the plugin only balances DoNotSchedule constraints unless told.
+                { name: 'RemovePodsViolatingTopologySpreadConstraint', args: { constraints: ['DoNotSchedule', 'ScheduleAnyway'] } },
                 {
                   name: 'LowNodeUtilization',
                   args: {
-                    thresholds: { cpu: props.underusedPercent ?? 20, memory: props.underusedPercent ?? 20, pods: 20 },
-                    targetThresholds: { cpu: props.overusedPercent ?? 70, memory: props.overusedPercent ?? 70, pods: 70 },
+                    thresholds: { cpu: under, memory: under, pods: 20 },
+                    targetThresholds: { cpu: over, memory: over, pods: 70 },
                   },
                 },
               ],
@@ -70,9 +96,10 @@ export class Descheduler extends Construct {
     });
     const account = new ServiceAccount(this, 'ServiceAccount', { namespace: ns, name: 'descheduler' });
     account.grantClusterWide([
-      { apiGroups: [''], resources: ['events'], verbs: ['create', 'update'] },
+      // What the upstream chart grants: events through events.k8s.io, and watch on everything the informers list.
+      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'update'] },
       { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
       { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
       { apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['get', 'list', 'watch'] },
@@ -83,6 +110,8 @@ export class Descheduler extends Construct {
       name: 'descheduler',
       image: props.image ?? 'registry.k8s.io/descheduler/descheduler:v0.31.0',
       schedule: props.schedule ?? '*/15 * * * *',
+      // The image's CMD is `/bin/descheduler --help` (no ENTRYPOINT): args alone would replace it and run `--policy-config-file`.
+      command: ['/bin/descheduler'],
       args: ['--policy-config-file', '/policy/policy.yaml', '--v', '3'],
       resources: ResourcePreset.SMALL,
       serviceAccount: account,
