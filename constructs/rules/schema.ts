@@ -13,10 +13,11 @@ import { apiServerMetadataIssues } from '../core/names';
  *  - kubernetes-models (Kubernetes 1.33 OpenAPI, compiled AJV validators):
  *    types, required fields, enums and patterns. Its schemas allow unknown
  *    properties, like the OpenAPI spec itself.
- *  - k8s-fields.json, the exact property list of every type (generated from
- *    @kubernetes/client-node's models by scripts/gen-k8s-fields.ts); walking an
- *    object against it finds unknown and misspelled fields (what
- *    `kubectl --validate=strict` rejects).
+ *  - k8s-fields.json, the exact property list of every type of Kubernetes
+ *    1.28, the release the library targets (generated from @kubernetes/client-node
+ *    0.20.0's models by scripts/gen-k8s-fields.ts); walking an object against it
+ *    finds unknown and misspelled fields, and fields newer than 1.28 (what a 1.28
+ *    API server refuses under `kubectl --validate=strict`).
  */
 
 /** How serious a finding is. */

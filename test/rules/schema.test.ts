@@ -167,3 +167,62 @@ describe('metadata the API server refuses (apimachinery ValidateObjectMeta)', ()
     expect(codes(cm({ k: 'é'.repeat(128 * 1024) }))).toEqual([['SCHEMA_ANNOTATION_INVALID', '/metadata/annotations']]);
   });
 });
+
+describe('the Kubernetes release checked is 1.28, the one the library targets', () => {
+  test('SCHEMA_UNKNOWN_FIELD: fields added in 1.29/1.30 are refused, as a 1.28 API server does under strict validation', () => {
+    const d: any = deployment();
+    const pod = d.spec.template.spec;
+    pod.securityContext = { appArmorProfile: { type: 'RuntimeDefault' } };
+    pod.containers[0].lifecycle = { preStop: { sleep: { seconds: 5 } } };
+    pod.containers[0].volumeMounts = [{ name: 'v', mountPath: '/v', recursiveReadOnly: 'Enabled' }];
+    pod.volumes = [{ name: 'v', emptyDir: {} }];
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'team' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }], trafficDistribution: 'PreferClose' },
+    };
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'j', namespace: 'team' },
+      spec: {
+        managedBy: 'kueue.x-k8s.io/multikueue',
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'j', image: 'busybox:1.36' }] } },
+      },
+    };
+    const pvc = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data', namespace: 'team' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeAttributesClassName: 'gold' },
+    };
+    expect(validateManifests([d, svc, job, pvc]).map((f) => [f.rule, f.object, f.pointer])).toEqual([
+      ['SCHEMA_UNKNOWN_FIELD', 'Deployment/team/web', '/spec/template/spec/containers/0/lifecycle/preStop/sleep'],
+      ['SCHEMA_UNKNOWN_FIELD', 'Deployment/team/web', '/spec/template/spec/containers/0/volumeMounts/0/recursiveReadOnly'],
+      ['SCHEMA_UNKNOWN_FIELD', 'Deployment/team/web', '/spec/template/spec/securityContext/appArmorProfile'],
+      ['SCHEMA_UNKNOWN_FIELD', 'Service/team/web', '/spec/trafficDistribution'],
+      ['SCHEMA_UNKNOWN_FIELD', 'Job/team/j', '/spec/managedBy'],
+      ['SCHEMA_UNKNOWN_FIELD', 'PersistentVolumeClaim/team/data', '/spec/volumeAttributesClassName'],
+    ]);
+  });
+
+  test('fields a 1.28 API server serves are accepted (topologySpreadConstraints matchLabelKeys, podFailurePolicy, seccompProfile)', () => {
+    const d: any = deployment();
+    const pod = d.spec.template.spec;
+    pod.securityContext = { seccompProfile: { type: 'RuntimeDefault' } };
+    pod.topologySpreadConstraints = [
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', matchLabelKeys: ['pod-template-hash'] },
+    ];
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'j', namespace: 'team' },
+      spec: {
+        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] },
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'j', image: 'busybox:1.36' }] } },
+      },
+    };
+    expect(validateManifests([d, job])).toEqual([]);
+  });
+});
