@@ -1,5 +1,6 @@
 import k8sFields from './k8s-fields.json';
 import shippedCrds from './shipped-crds.json';
+import modelFields from './model-fields.json';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { MODEL_LOADERS } from './model-loaders';
 import { checkArgs, is } from '../core/shape';
@@ -233,6 +234,25 @@ function loadShippedCrds(): void {
   for (const crd of shippedCrds) registerCrd(crd);
 }
 
+/*
+ * The custom resources checked with an @kubernetes-models package: their field
+ * trees (`properties`, `items`, `additionalProperties`, open objects), taken from
+ * the package's declarations by scripts/gen-model-fields.ts, apiVersion/kind →
+ * tree as JSON, parsed on first use.
+ */
+const modelFieldJson: Readonly<Record<string, string | undefined>> = modelFields.trees;
+const modelFieldSources: Readonly<Record<string, string | undefined>> = modelFields.sources;
+const modelFieldTrees = new Map<string, unknown>();
+
+function modelFieldTree(apiVersion: string, kind: string): unknown {
+  const key = `${apiVersion}/${kind}`;
+  if (!modelFieldTrees.has(key)) {
+    const json = Object.prototype.hasOwnProperty.call(modelFieldJson, key) ? modelFieldJson[key] : undefined;
+    modelFieldTrees.set(key, json === undefined ? undefined : JSON.parse(json));
+  }
+  return modelFieldTrees.get(key);
+}
+
 function walkSchema(schema: any, value: unknown, pointer: string, out: { pointer: string; message: string; unknown: boolean }[]): void {
   if (value === undefined || value === null || !schema) return;
   if (schema['x-kubernetes-int-or-string'] || schema.anyOf) {
@@ -419,6 +439,21 @@ export function validateManifests(objects: readonly unknown[], options: Validate
     }
     // A registered CRD schema already checks everything the model would (and unknown fields): one report per problem.
     const errors = crd ? null : modelErrors(obj);
+    // The models accept any extra property: their field trees find the unknown ones, by the same walk as a CRD's schema.
+    const fieldTree = crd ? undefined : modelFieldTree(obj.apiVersion, obj.kind);
+    if (fieldTree) {
+      const problems: { pointer: string; message: string; unknown: boolean }[] = [];
+      walkSchema(fieldTree, obj, '', problems);
+      const source = modelFieldSources[obj.apiVersion.split('/')[0]];
+      for (const p of problems)
+        if (p.unknown)
+          add(
+            'SCHEMA_UNKNOWN_FIELD',
+            p.pointer,
+            `is not a field of ${obj.kind} in the schema of ${source} (unknown or misspelled, or newer than that schema)`,
+            'remove it or fix its spelling; for a field of a newer release, make sure the installed controller serves it',
+          );
+    }
     if (!errors && !crd) {
       add(
         'SCHEMA_UNKNOWN_KIND',
@@ -437,7 +472,7 @@ export function validateManifests(objects: readonly unknown[], options: Validate
         'correct the field to match the Kubernetes API reference',
       );
     }
-    for (const pointer of unknownFieldPointers(obj) ?? []) {
+    for (const pointer of fieldTree ? [] : (unknownFieldPointers(obj) ?? [])) {
       add('SCHEMA_UNKNOWN_FIELD', pointer, 'is not a field of the Kubernetes API (unknown or misspelled)', 'remove it or fix its spelling');
     }
     const namespace = obj.metadata?.namespace;

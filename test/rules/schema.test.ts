@@ -226,3 +226,97 @@ describe('the Kubernetes release checked is 1.28, the one the library targets', 
     expect(validateManifests([d, job])).toEqual([]);
   });
 });
+
+describe('custom resources checked with an @kubernetes-models package: unknown fields are found too', () => {
+  const cr = (apiVersion: string, kind: string, spec: unknown, namespace: string | null = 'n') => ({
+    apiVersion,
+    kind,
+    metadata: { name: 'x', ...(namespace ? { namespace } : {}) },
+    spec,
+  });
+  // Each object is valid but for one misspelled field (the model's validator alone accepted all of them).
+  const cases: [string, ReturnType<typeof cr>, string][] = [
+    [
+      'Certificate',
+      cr('cert-manager.io/v1', 'Certificate', {
+        secretName: 's',
+        dnsNames: ['a.example.com'],
+        issuerRef: { name: 'le', kind: 'ClusterIssuer', grup: 'x' },
+      }),
+      '/spec/issuerRef/grup',
+    ],
+    [
+      'ClusterIssuer',
+      cr(
+        'cert-manager.io/v1',
+        'ClusterIssuer',
+        { acme: { server: 'https://acme.example', privateKeySecretRef: { name: 'k' }, solvers: [{ dns01x: {} }] } },
+        null,
+      ),
+      '/spec/acme/solvers/0/dns01x',
+    ],
+    ['Issuer', cr('cert-manager.io/v1', 'Issuer', { selfSigned: {}, selfsigned: {} }), '/spec/selfsigned'],
+    [
+      'ServiceMonitor',
+      cr('monitoring.coreos.com/v1', 'ServiceMonitor', {
+        selector: { matchLabels: { a: 'b' } },
+        endpoints: [{ port: 'http', intervall: '1m' }],
+      }),
+      '/spec/endpoints/0/intervall',
+    ],
+    [
+      'PodMonitor',
+      cr('monitoring.coreos.com/v1', 'PodMonitor', { selector: {}, podMetricsEndpoints: [{ port: 'http', pth: '/m' }] }),
+      '/spec/podMetricsEndpoints/0/pth',
+    ],
+    [
+      'Prometheus',
+      cr('monitoring.coreos.com/v1', 'Prometheus', { replicas: 1, containers: [{ name: 'c', imagee: 'y' }] }),
+      '/spec/containers/0/imagee',
+    ],
+    [
+      'PrometheusRule',
+      cr('monitoring.coreos.com/v1', 'PrometheusRule', { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', severty: 'x' }] }] }),
+      '/spec/groups/0/rules/0/severty',
+    ],
+    [
+      'Application',
+      cr('argoproj.io/v1alpha1', 'Application', {
+        project: 'default',
+        source: { repoURL: 'https://git.example/r', path: '.', targetRevision: 'HEAD' },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'x' },
+        syncPolicy: { automated: { prune: true }, syncOption: ['CreateNamespace=true'] },
+      }),
+      '/spec/syncPolicy/syncOption',
+    ],
+    ['AppProject', cr('argoproj.io/v1alpha1', 'AppProject', { sourceRepos: ['*'], descripton: 'x' }), '/spec/descripton'],
+  ];
+
+  test.each(cases)('SCHEMA_UNKNOWN_FIELD: %s', (_kind, obj, pointer) => {
+    const findings = validateManifests([obj]);
+    expect(findings.map((f) => [f.rule, f.severity, f.pointer])).toEqual([['SCHEMA_UNKNOWN_FIELD', 'error', pointer]]);
+    expect(findings[0].message).toMatch(/in the schema of @kubernetes-models\//);
+  });
+
+  test.each(cases)('the same %s without its misspelled field is accepted', (_kind, obj, pointer) => {
+    const clean: any = structuredClone(obj);
+    const keys = pointer.split('/').slice(1);
+    const parent = keys.slice(0, -1).reduce((o, k) => o[k], clean);
+    delete parent[keys[keys.length - 1]];
+    expect(validateManifests([clean])).toEqual([]);
+  });
+
+  test('an open object (x-kubernetes-preserve-unknown-fields) stays open: Argo CD helm valuesObject', () => {
+    const app = cr('argoproj.io/v1alpha1', 'Application', {
+      project: 'default',
+      source: {
+        repoURL: 'https://git.example/r',
+        chart: 'c',
+        targetRevision: '1.0.0',
+        helm: { valuesObject: { any: { nested: ['thing'] } } },
+      },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'x' },
+    });
+    expect(validateManifests([app])).toEqual([]);
+  });
+});
