@@ -320,3 +320,53 @@ describe('custom resources checked with an @kubernetes-models package: unknown f
     expect(validateManifests([app])).toEqual([]);
   });
 });
+
+describe('the shipped CRDs accept every field of the releases in the declared range (Velero >= 1.11, VPA >= 1.0)', () => {
+  const schedule = (spec: Record<string, unknown>, template: Record<string, unknown>) => ({
+    apiVersion: 'velero.io/v1',
+    kind: 'Schedule',
+    metadata: { name: 'nightly', namespace: 'velero' },
+    spec: { schedule: '0 3 * * *', ...spec, template: { includedNamespaces: ['shop'], ttl: '720h0m0s', ...template } },
+  });
+  const vpa = (updatePolicy: Record<string, unknown>) => ({
+    apiVersion: 'autoscaling.k8s.io/v1',
+    kind: 'VerticalPodAutoscaler',
+    metadata: { name: 'web', namespace: 'team' },
+    spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, updatePolicy },
+  });
+
+  test('a Velero Schedule written for a newer Velero in range (skipImmediately, orLabelSelectors, data mover, uploaderConfig) is accepted', () => {
+    const s = schedule(
+      { skipImmediately: true },
+      {
+        orLabelSelectors: [{ matchLabels: { app: 'a' } }, { matchExpressions: [{ key: 'tier', operator: 'In', values: ['db'] }] }],
+        snapshotMoveData: true,
+        datamover: 'velero',
+        uploaderConfig: { parallelFilesUpload: 4 },
+      },
+    );
+    expect(validateManifests([s])).toEqual([]);
+  });
+
+  test('SCHEMA_UNKNOWN_FIELD / SCHEMA_INVALID: their misspelled or mistyped neighbours are still refused', () => {
+    const s = schedule({ skipImmediatly: true }, { uploaderConfig: { parallelFileUpload: 4 }, snapshotMoveData: 'yes' });
+    expect(validateManifests([s]).map((f) => [f.rule, f.pointer])).toEqual([
+      ['SCHEMA_UNKNOWN_FIELD', '/spec/skipImmediatly'],
+      ['SCHEMA_UNKNOWN_FIELD', '/spec/template/uploaderConfig/parallelFileUpload'],
+      ['SCHEMA_INVALID', '/spec/template/snapshotMoveData'],
+    ]);
+  });
+
+  test('a VPA with evictionRequirements and updateMode InPlaceOrRecreate is accepted; a wrong changeRequirement is not', () => {
+    const good = vpa({
+      updateMode: 'InPlaceOrRecreate',
+      evictionRequirements: [{ resources: ['cpu', 'memory'], changeRequirement: 'TargetHigherThanRequests' }],
+    });
+    expect(validateManifests([good])).toEqual([]);
+    const bad = vpa({ updateMode: 'InPlace0rRecreate', evictionRequirements: [{ resources: ['cpu'], changeRequirement: 'Higher' }] });
+    expect(validateManifests([bad]).map((f) => [f.rule, f.pointer])).toEqual([
+      ['SCHEMA_INVALID', '/spec/updatePolicy/updateMode'],
+      ['SCHEMA_INVALID', '/spec/updatePolicy/evictionRequirements/0/changeRequirement'],
+    ]);
+  });
+});
