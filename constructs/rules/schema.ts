@@ -440,6 +440,8 @@ export function validateManifests(objects: readonly unknown[], options: Validate
     // A registered CRD schema already checks everything the model would (and unknown fields): one report per problem.
     const errors = crd ? null : modelErrors(obj);
     // The models accept any extra property: their field trees find the unknown ones, by the same walk as a CRD's schema.
+    // A warning, not an error: these packages' schemas are older than the operator releases the library declares
+    // (@kubernetes-models/cert-manager 4.4.4 is about cert-manager 1.11), so a field of a newer release is valid there.
     const fieldTree = crd ? undefined : modelFieldTree(obj.apiVersion, obj.kind);
     if (fieldTree) {
       const problems: { pointer: string; message: string; unknown: boolean }[] = [];
@@ -452,6 +454,7 @@ export function validateManifests(objects: readonly unknown[], options: Validate
             p.pointer,
             `is not a field of ${obj.kind} in the schema of ${source} (unknown or misspelled, or newer than that schema)`,
             'remove it or fix its spelling; for a field of a newer release, make sure the installed controller serves it',
+            'warning',
           );
     }
     if (!errors && !crd) {

@@ -292,9 +292,10 @@ describe('custom resources checked with an @kubernetes-models package: unknown f
     ['AppProject', cr('argoproj.io/v1alpha1', 'AppProject', { sourceRepos: ['*'], descripton: 'x' }), '/spec/descripton'],
   ];
 
+  // Warnings: the packages' schemas are older than the releases the library declares, whose new fields are valid.
   test.each(cases)('SCHEMA_UNKNOWN_FIELD: %s', (_kind, obj, pointer) => {
     const findings = validateManifests([obj]);
-    expect(findings.map((f) => [f.rule, f.severity, f.pointer])).toEqual([['SCHEMA_UNKNOWN_FIELD', 'error', pointer]]);
+    expect(findings.map((f) => [f.rule, f.severity, f.pointer])).toEqual([['SCHEMA_UNKNOWN_FIELD', 'warning', pointer]]);
     expect(findings[0].message).toMatch(/in the schema of @kubernetes-models\//);
   });
 
