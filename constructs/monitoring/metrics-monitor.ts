@@ -71,29 +71,42 @@ const METRICS_MONITOR_SHAPE = is.props<MetricsMonitorProps>(
   ['name', 'namespace', 'target', 'port'],
 );
 
-/** What is wrong with metrics options, as issues (port existence is the workload's to decide). */
-export function metricsIssues(options: MetricsOptions): IssueInput[] {
+/**
+ * The issue of a scrape interval that is not whole seconds ≥ 1, or `undefined`: the one rule
+ * for every scrape interval of the library (a monitor's endpoint, the Monitoring blueprint's
+ * Prometheus). Judged on `secondsOf`, since cdk8s' own `toSeconds()` throws a plain Error
+ * for a fraction of a second.
+ */
+export function scrapeIntervalIssue(field: string, interval: Duration | undefined): IssueInput | undefined {
+  if (interval === undefined) return undefined;
+  const s = secondsOf(interval);
+  if (Number.isSafeInteger(s) && s >= 1) return undefined;
+  return {
+    code: 'METRICS_INVALID',
+    field,
+    value: s,
+    message: 'must be whole seconds ≥ 1',
+    fix: 'use Duration.seconds(n), e.g. Duration.seconds(30)',
+  };
+}
+
+/**
+ * What is wrong with metrics options, as issues (port existence is the workload's to decide);
+ * `prefix` leads each field (`metrics.` for `exposeMetrics`, none for a `MetricsMonitor`'s own props).
+ */
+export function metricsIssues(options: MetricsOptions, prefix = 'metrics.'): IssueInput[] {
   const out: IssueInput[] = [];
   const path = options.path ?? DEFAULTS.path;
   if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path))
     out.push({
       code: 'METRICS_INVALID',
-      field: 'metrics.path',
+      field: `${prefix}path`,
       value: path,
       message: 'is not an absolute URL path',
       fix: "use e.g. '/metrics'",
     });
-  if (options.interval !== undefined) {
-    const s = secondsOf(options.interval);
-    if (!Number.isSafeInteger(s) || s < 1)
-      out.push({
-        code: 'METRICS_INVALID',
-        field: 'metrics.interval',
-        value: s,
-        message: 'must be whole seconds ≥ 1',
-        fix: 'use Duration.seconds(n), e.g. Duration.seconds(30)',
-      });
-  }
+  const interval = scrapeIntervalIssue(`${prefix}interval`, options.interval);
+  if (interval) out.push(interval);
   return out;
 }
 
@@ -109,14 +122,16 @@ export class MetricsMonitor extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: MetricsMonitorProps) {
-    enter(scope, id, props, 'MetricsMonitor', METRICS_MONITOR_SHAPE);
+    const problems = enter(scope, id, props, 'MetricsMonitor', METRICS_MONITOR_SHAPE);
     super(scope, id);
+    problems.addAll(...metricsIssues(props, ''));
+    problems.throwIfAny();
     const labels = { ...componentLabels({ name: props.name, component: 'metrics' }), [SCRAPE_LABEL]: 'true' };
     const metadata = { name: props.name, namespace: props.namespace, labels };
     const endpoint = {
       port: props.target.port,
       path: props.path ?? DEFAULTS.path,
-      ...(props.interval ? { interval: `${props.interval.toSeconds()}s` } : {}),
+      ...(props.interval ? { interval: `${secondsOf(props.interval)}s` } : {}),
     };
     const t = props.target;
     const model =

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   BatchJob,
+  MetricsMonitor,
   NodeAgent,
   Peer,
   PodSecurityLevel,
@@ -14,7 +15,7 @@ import {
   Worker,
   runRules,
 } from '../../constructs';
-import { expectCode, find, ofKind, renderChart, teamChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, renderChart, teamChart, testChart } from '../helpers';
 
 const base = { image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] };
 
@@ -197,5 +198,31 @@ describe('MONITOR_TARGET_MISSING', () => {
     expect(
       hits([monitor('PodMonitor', { selector: { matchLabels: { app: 'web' } }, podMetricsEndpoints: [{ port: 'http' }] })]),
     ).toHaveLength(1);
+  });
+});
+
+describe('MetricsMonitor', () => {
+  const target = { kind: 'pods', podSelector: { app: 'web' }, port: 'metrics' } as const;
+  const props = { name: 'web', namespace: 'shop', port: 'metrics', target };
+
+  test('METRICS_INVALID: a sub-second, fractional or zero interval and a relative path are refused with its own fields, never a plain Error', () => {
+    for (const interval of [Duration.millis(1500), Duration.millis(500), Duration.seconds(0), Duration.millis(0.5)]) {
+      const { chart } = testChart();
+      const issue = expectCode(() => new MetricsMonitor(chart, 'm', { ...props, interval }), 'METRICS_INVALID');
+      expect(issue.field).toBe('interval');
+      expect(issue.value).toBe(interval.toMilliseconds({ integral: false }) / 1000);
+    }
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new MetricsMonitor(chart, 'm', { ...props, path: 'metrics', interval: Duration.millis(1500) }));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([
+      ['METRICS_INVALID', 'path'],
+      ['METRICS_INVALID', 'interval'],
+    ]);
+  });
+
+  test('whole seconds are accepted and rendered as such', () => {
+    const { chart } = testChart();
+    const m = new MetricsMonitor(chart, 'm', { ...props, interval: Duration.minutes(1) });
+    expect(m.apiObject.toJson().spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '60s' }]);
   });
 });
