@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
 import { BlueprintError, Storage } from '../constructs';
+import { BlueprintIssue } from '../constructs/core/errors';
+import { secondsOf } from '../constructs/core/duration';
 import { checkArgs, is } from '../constructs/core/shape';
 
 /** Inputs of the Prometheus storage rule of thumb. */
@@ -51,29 +53,39 @@ export function prometheusStorage(input: PrometheusSizingInput): PrometheusSizin
       ['targets', 'seriesPerTarget', 'scrapeInterval', 'retention'],
     ),
   ]);
-  const interval = input.scrapeInterval.toSeconds();
-  const retention = input.retention.toSeconds();
+  // secondsOf, not toSeconds(): cdk8s throws a plain Error for a fraction of a second, while
+  // the rule of thumb holds for any positive interval (1.5 s included).
+  const interval = secondsOf(input.scrapeInterval);
+  const retention = secondsOf(input.retention);
   const bps = input.bytesPerSample ?? 1.5;
   const headroom = input.headroom ?? 0.3;
-  const bad = (field: string, value: unknown) =>
-    new BlueprintError({
-      code: 'SIZING_INVALID',
-      path: '',
-      field,
-      value,
-      message: 'must be a positive number',
-      fix: 'give the sizing real inputs',
-    });
+  const bad = (field: string, value: unknown, message = 'must be a positive number'): BlueprintIssue => ({
+    code: 'SIZING_INVALID',
+    path: '',
+    construct: 'prometheusStorage',
+    field,
+    value,
+    message,
+    fix: 'give the sizing real inputs',
+  });
+  const issues: BlueprintIssue[] = [];
   for (const [field, value] of [
     ['targets', input.targets],
     ['seriesPerTarget', input.seriesPerTarget],
-    ['scrapeInterval', interval],
-    ['retention', retention],
     ['bytesPerSample', bps],
   ] as const) {
-    if (!(Number.isFinite(value) && value > 0)) throw bad(field, value);
+    if (!(Number.isFinite(value) && value > 0)) issues.push(bad(field, value));
   }
-  if (!(headroom >= 0)) throw bad('headroom', headroom);
+  // Durations are reported in seconds, as the sizing reads them.
+  for (const [field, value] of [
+    ['scrapeInterval', interval],
+    ['retention', retention],
+  ] as const) {
+    if (!(Number.isFinite(value) && value > 0)) issues.push(bad(field, `${value}s`, 'must be a positive duration'));
+  }
+  if (!(Number.isFinite(headroom) && headroom >= 0)) issues.push(bad('headroom', headroom, 'must be a number ≥ 0'));
+  // Every bad input at once, not the first.
+  if (issues.length) throw new BlueprintError(issues);
   const samplesPerSecond = (input.targets * input.seriesPerTarget) / interval;
   const dataBytes = samplesPerSecond * retention * bps;
   const gib = Math.max(1, Math.ceil((dataBytes * (1 + headroom)) / 2 ** 30));

@@ -1,0 +1,40 @@
+import { Duration } from 'cdk8s';
+import { prometheusStorage } from '../../blueprints';
+import { catchBlueprintError } from '../helpers';
+
+const input = { targets: 100, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1) };
+
+describe('prometheusStorage', () => {
+  test('a fractional scrape interval is sized like any other (cdk8s toSeconds() threw a plain Error for it)', () => {
+    const s = prometheusStorage({ ...input, scrapeInterval: Duration.millis(1500) });
+    expect(s.samplesPerSecond).toBeCloseTo((100 * 700) / 1.5, 6);
+    expect(prometheusStorage({ ...input, retention: Duration.millis(90_500) }).dataBytes).toBeGreaterThan(0);
+  });
+
+  test('SIZING_INVALID: every bad input at once, durations in seconds, never a plain Error', () => {
+    const err = catchBlueprintError(() =>
+      prometheusStorage({
+        targets: -1,
+        seriesPerTarget: 0,
+        scrapeInterval: Duration.millis(0),
+        retention: Duration.seconds(0),
+        bytesPerSample: Number.NaN,
+        headroom: Number.POSITIVE_INFINITY,
+      }),
+    );
+    expect(err.issues.map((i) => [i.code, i.field, i.value])).toEqual([
+      ['SIZING_INVALID', 'targets', -1],
+      ['SIZING_INVALID', 'seriesPerTarget', 0],
+      ['SIZING_INVALID', 'bytesPerSample', 'NaN'],
+      ['SIZING_INVALID', 'scrapeInterval', '0s'],
+      ['SIZING_INVALID', 'retention', '0s'],
+      ['SIZING_INVALID', 'headroom', 'Infinity'],
+    ]);
+    expect(err.issues.every((i) => i.construct === 'prometheusStorage')).toBe(true);
+  });
+
+  test('the valid neighbours: no headroom, a one-millisecond retention', () => {
+    expect(prometheusStorage({ ...input, headroom: 0 }).claim.toString()).toBe('1Gi');
+    expect(prometheusStorage({ ...input, retention: Duration.millis(1) }).claim.toString()).toBe('1Gi');
+  });
+});
