@@ -36,6 +36,10 @@ import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 import { enter, is } from '../constructs/core/shape';
 import { claimStorageClassIssue, claimStorageClassNameIssue, storageClassNameOf } from '../constructs/storage/claim-storage-class';
 import { integerIssue } from '../constructs/core/value-issues';
+import { BlueprintError, IssueInput } from '../constructs/core/errors';
+import { secondsOf } from '../constructs/core/duration';
+import { isPortNumber } from '../constructs/core/ports';
+import { scrapeIntervalIssue } from '../constructs/monitoring/metrics-monitor';
 
 /** A recording rule: an expensive dashboard query precomputed. */
 export interface RecordingRule {
@@ -97,6 +101,116 @@ const DEFAULTS = {
   ],
 } as const;
 
+/** Prometheus `model.IsValidMetricName` (the legacy scheme, Prometheus 2.x): what a recording rule's `record` must be. */
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+const CLOSING: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * Why `expr` is certainly not PromQL, or undefined. Without a PromQL parser this
+ * judges only what no parse could accept: a blank expression (rulefmt: "field
+ * 'expr' must be set"), a string left open, or brackets that do not pair up.
+ * Strings ('…', "…" with backslash escapes, `…` raw) and # comments are skipped.
+ */
+function promqlSyntaxProblem(expr: string): string | undefined {
+  if (expr.trim() === '') return 'is empty';
+  const open: string[] = [];
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === '#') {
+      while (i < expr.length && expr[i] !== '\n') i++;
+    } else if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < expr.length && expr[j] !== c) j += c !== '`' && expr[j] === '\\' ? 2 : 1;
+      if (j >= expr.length) return `leaves the string opened by ${c} at character ${i + 1} unterminated`;
+      i = j;
+    } else if (c in CLOSING) {
+      open.push(c);
+    } else if (c === ')' || c === ']' || c === '}') {
+      const last = open.pop();
+      if (last === undefined) return `closes ${c} at character ${i + 1} that was never opened`;
+      if (CLOSING[last] !== c) return `closes ${last} with ${c} at character ${i + 1}`;
+    }
+  }
+  return open.length ? `leaves ${open.join(' ')} unclosed` : undefined;
+}
+
+/** A host name or IPv4 address (letters, digits, '-' and '_' in dot-separated parts). */
+const HOST = /^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?)*$/;
+
+/**
+ * Why `target` is not a static scrape target, or undefined: `host` or `host:port`
+ * (a DNS name, an IPv4 address or a bracketed IPv6 address; Prometheus 2 adds the
+ * scheme's port when none is given). A '/' makes Prometheus refuse the whole
+ * configuration (config.CheckTargetAddress: a target is not a URL); the rest
+ * would fail every scrape of the target.
+ */
+function scrapeTargetProblem(target: string): string | undefined {
+  if (target === '') return 'is empty';
+  if (target.includes('/')) return "holds a '/': a target is host:port, not a URL, and Prometheus refuses the configuration";
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:]*))(?::(\d+))?$/.exec(target);
+  const host = m && (m[1] ?? m[2]);
+  if (!m || !host || (m[2] !== undefined && !HOST.test(host)) || (m[1] !== undefined && !m[1].includes(':')))
+    return 'is not host or host:port (a DNS name, an IPv4 address or a bracketed IPv6 address)';
+  if (m[3] !== undefined && !isPortNumber(Number(m[3]))) return 'has a port outside 1-65535';
+  return undefined;
+}
+
+/**
+ * `ms` as a Prometheus duration (`model.Duration`: h, m, s, ms parts, largest
+ * first): whole hours stay `<n>h`, anything finer keeps its minutes, seconds
+ * and milliseconds instead of rounding to hours (a 20-minute retention used to
+ * become `0h`, which with a size limit means keep everything).
+ */
+function prometheusDuration(ms: number): string {
+  const parts: [number, string][] = [
+    [Math.floor(ms / 3_600_000), 'h'],
+    [Math.floor(ms / 60_000) % 60, 'm'],
+    [Math.floor(ms / 1000) % 60, 's'],
+    [ms % 1000, 'ms'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join('');
+}
+
+/** The issues of the Prometheus configuration props: recording rules and federation targets, one per bad entry. */
+function configIssues(props: MonitoringProps): IssueInput[] {
+  const out: IssueInput[] = [];
+  for (const [i, rule] of (props.recordingRules ?? []).entries()) {
+    if (!METRIC_NAME.test(rule.record))
+      out.push({
+        code: 'METRICS_INVALID',
+        field: `recordingRules[${i}].record`,
+        value: rule.record,
+        message: 'is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*): Prometheus refuses the rule group',
+        fix: "use level:metric:operations, e.g. 'namespace:http_requests:rate5m'",
+      });
+    const why = promqlSyntaxProblem(rule.expr);
+    if (why)
+      out.push({
+        code: 'METRICS_INVALID',
+        field: `recordingRules[${i}].expr`,
+        value: rule.expr,
+        message: `${why}: it is not a PromQL expression, and Prometheus refuses the rule group`,
+        fix: "give the query, e.g. 'sum by (namespace) (rate(http_requests_total[5m]))'",
+      });
+  }
+  for (const [i, target] of (props.federate ?? []).entries()) {
+    const why = scrapeTargetProblem(target);
+    if (why)
+      out.push({
+        code: 'METRICS_INVALID',
+        field: `federate[${i}]`,
+        value: target,
+        message: why,
+        fix: "give the other Prometheus as host:port, e.g. 'prometheus.eu.example.com:9090'",
+      });
+  }
+  return out;
+}
+
 /** The shape of the props (checked at entry). */
 const MONITORING_SHAPE = is.props<MonitoringProps>(
   {
@@ -153,17 +267,37 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     this.limits = resolveCompute(problems, 'resources.limits', resources.limits);
     // Kubernetes copies a set limit into a missing request.
     this.requests = resolveCompute(problems, 'resources.requests', resources.requests ?? resources.limits);
-    problems.throwIfAny();
     const scrapeInterval = props.scrapeInterval ?? DEFAULTS.scrapeInterval;
     const retention = props.retention ?? DEFAULTS.retention;
-    this.sizing = prometheusStorage({
-      targets: props.targets,
-      seriesPerTarget: props.seriesPerTarget ?? DEFAULTS.seriesPerTarget,
-      scrapeInterval,
-      retention,
+    const retentionMs = secondsOf(retention) * 1000;
+    problems.addAll(scrapeIntervalIssue('scrapeInterval', props.scrapeInterval), ...configIssues(props));
+    // Prometheus durations have millisecond resolution (and cdk8s throws a plain Error for a fraction of its unit).
+    problems.check(!(Number.isSafeInteger(retentionMs) && retentionMs >= 1), {
+      code: 'METRICS_INVALID',
+      field: 'retention',
+      value: `${retentionMs}ms`,
+      message: 'must be a positive whole number of milliseconds',
+      fix: 'use e.g. Duration.days(15)',
     });
+    // The sizing's issues (targets, seriesPerTarget) come with this construct's fields and path; a duration
+    // already refused above is not reported twice.
+    let sizing: PrometheusSizing | undefined;
+    try {
+      sizing = prometheusStorage({
+        targets: props.targets,
+        seriesPerTarget: props.seriesPerTarget ?? DEFAULTS.seriesPerTarget,
+        scrapeInterval,
+        retention,
+      });
+    } catch (e) {
+      if (!(e instanceof BlueprintError)) throw e;
+      const reported = new Set(problems.issues.map((i) => i.field));
+      for (const issue of e.issues) if (!reported.has(issue.field)) problems.add({ ...issue, path: undefined, construct: undefined });
+    }
+    problems.throwIfAny();
+    this.sizing = sizing!;
     this.podSelector = { [Labels.NAME]: 'prometheus', [Labels.INSTANCE]: this.name };
-    const interval = `${scrapeInterval.toSeconds()}s`;
+    const interval = `${secondsOf(scrapeInterval)}s`;
     const labels = componentLabels({ name: this.name, component: 'monitoring' });
     const selectByLabel = { matchLabels: { [SCRAPE_LABEL]: 'true' } };
 
@@ -239,7 +373,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
           podMonitorSelector: selectByLabel,
           podMonitorNamespaceSelector: {},
           ruleSelector: selectByLabel,
-          retention: `${Math.round(retention.toMilliseconds() / 3_600_000)}h`,
+          retention: prometheusDuration(retentionMs),
           retentionSize: this.sizing.retentionSize,
           resources: { requests: computeToManifest(this.requests), limits: computeToManifest(this.limits) },
           securityContext: {

@@ -1,0 +1,100 @@
+import { App, Duration } from 'cdk8s';
+import { Monitoring, MonitoringProps } from '../../blueprints';
+import { BlueprintChart, QuotaPreset, TeamNamespace, renderApp } from '../../constructs';
+import { catchBlueprintError, find } from '../helpers';
+
+function monitoring(props: Partial<MonitoringProps>) {
+  const app = new App();
+  const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+  const namespace = new TeamNamespace(chart, 'monitoring', { quota: QuotaPreset.LARGE });
+  const m = new Monitoring(chart, 'm', { namespace, targets: 10, ...props });
+  return {
+    m,
+    prometheus: () =>
+      find(
+        renderApp(app).flatMap((r) => r.objects),
+        'Prometheus',
+        'prometheus',
+      ),
+  };
+}
+const fieldsOf = (props: Partial<MonitoringProps>) =>
+  catchBlueprintError(() => monitoring(props)).issues.map((i) => [i.code, i.field, i.value, i.path, i.construct]);
+
+describe('Monitoring durations', () => {
+  test('METRICS_INVALID: a scrape interval of 1.5 s, 0 s or a fraction of a millisecond, never a plain Error', () => {
+    for (const [scrapeInterval, value] of [
+      [Duration.millis(1500), 1.5],
+      [Duration.seconds(0), 0],
+      [Duration.millis(0.5), 0.0005],
+    ] as const)
+      expect(fieldsOf({ scrapeInterval })).toEqual([['METRICS_INVALID', 'scrapeInterval', value, 'test/m', 'Monitoring']]);
+  });
+
+  test('METRICS_INVALID: a zero or sub-millisecond retention (Prometheus durations are whole milliseconds)', () => {
+    expect(fieldsOf({ retention: Duration.millis(0.5) })).toEqual([['METRICS_INVALID', 'retention', '0.5ms', 'test/m', 'Monitoring']]);
+    expect(fieldsOf({ retention: Duration.seconds(0) })).toEqual([['METRICS_INVALID', 'retention', '0ms', 'test/m', 'Monitoring']]);
+  });
+
+  test('a retention finer than hours keeps its minutes (20 minutes used to render 0h: no time limit at all)', () => {
+    expect(monitoring({ retention: Duration.minutes(20) }).prometheus().spec.retention).toBe('20m');
+    expect(monitoring({ retention: Duration.minutes(90) }).prometheus().spec.retention).toBe('1h30m');
+    expect(monitoring({ retention: Duration.millis(3_601_500) }).prometheus().spec.retention).toBe('1h1s500ms');
+    expect(monitoring({ retention: Duration.days(15) }).prometheus().spec.retention).toBe('360h');
+    expect(monitoring({ scrapeInterval: Duration.minutes(1) }).prometheus().spec.scrapeInterval).toBe('60s');
+  });
+
+  test('SIZING_INVALID from the sizing comes with the construct path, together with the other problems', () => {
+    expect(fieldsOf({ targets: -1, seriesPerTarget: 0, scrapeInterval: Duration.millis(1500) })).toEqual([
+      ['METRICS_INVALID', 'scrapeInterval', 1.5, 'test/m', 'Monitoring'],
+      ['SIZING_INVALID', 'targets', -1, 'test/m', 'Monitoring'],
+      ['SIZING_INVALID', 'seriesPerTarget', 0, 'test/m', 'Monitoring'],
+    ]);
+  });
+});
+
+describe('Monitoring recording rules and federation', () => {
+  test('METRICS_INVALID: a record that is not a metric name, an empty expression, unbalanced brackets or quotes, each reported', () => {
+    const recordingRules = [
+      { record: 'bad name!', expr: '' },
+      { record: 'a:b', expr: 'sum(' },
+      { record: '1st', expr: 'a)' },
+      { record: 'ok', expr: '(]' },
+      { record: 'ok2', expr: 'up{job="api}' },
+      { record: 'ok3', expr: '   ' },
+    ];
+    expect(fieldsOf({ recordingRules }).map(([code, field, value]) => [code, field, value])).toEqual([
+      ['METRICS_INVALID', 'recordingRules[0].record', 'bad name!'],
+      ['METRICS_INVALID', 'recordingRules[0].expr', ''],
+      ['METRICS_INVALID', 'recordingRules[1].expr', 'sum('],
+      ['METRICS_INVALID', 'recordingRules[2].record', '1st'],
+      ['METRICS_INVALID', 'recordingRules[2].expr', 'a)'],
+      ['METRICS_INVALID', 'recordingRules[3].expr', '(]'],
+      ['METRICS_INVALID', 'recordingRules[4].expr', 'up{job="api}'],
+      ['METRICS_INVALID', 'recordingRules[5].expr', '   '],
+    ]);
+  });
+
+  test('the valid neighbours: brackets and quotes inside strings and comments, raw strings, escapes', () => {
+    const recordingRules = [
+      { record: 'namespace:http_requests:rate5m', expr: 'sum by (namespace) (rate(http_requests_total{path=~"/a[(]"}[5m]))' },
+      { record: ':colon_first', expr: "count(up{job='a\\'('}) # a comment with ( and \"" },
+      { record: '_x', expr: 'label_replace(up, "dst", "$1", "src", `(.*)[`)' },
+    ];
+    const { m } = monitoring({ recordingRules });
+    expect(m.rules.toJson().spec.groups[0].rules).toEqual(recordingRules);
+  });
+
+  test('METRICS_INVALID: federation targets that are empty, a URL, not host:port, or a bad port', () => {
+    const federate = ['', 'not a url', 'http://eu:9090', 'eu:0', 'eu:99999', '::1', 'eu:', 'a..b:9090'];
+    expect(fieldsOf({ federate }).map(([code, field, value]) => [code, field, value])).toEqual(
+      federate.map((t, i) => ['METRICS_INVALID', `federate[${i}]`, t]),
+    );
+  });
+
+  test('the valid neighbours: DNS names, IPv4 and bracketed IPv6 addresses, with or without a port', () => {
+    const federate = ['prometheus.eu.example.com:9090', 'prometheus-eu', '10.0.0.1:9090', '[::1]:9090', '[fd00::1]', 'PROM_EU.local:443'];
+    const { prometheus } = monitoring({ federate });
+    expect(prometheus().spec.additionalScrapeConfigs).toEqual({ name: 'prometheus-federation', key: 'federate.yml' });
+  });
+});
