@@ -1,3 +1,4 @@
+import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   BlueprintChart,
@@ -19,7 +20,8 @@ import {
   TeamAccessProps,
   TeamNamespace,
 } from '../constructs';
-import { Collector } from '../constructs/core/errors';
+import { BlueprintIssue, Problems, fieldRoot } from '../constructs/core/errors';
+import { NameRule, isLabelValue, nameIssue } from '../constructs/core/names';
 import { checkArgs, enter, is } from '../constructs/core/shape';
 import { COMPUTE_SHAPE } from '../constructs/core/resources';
 import { Descheduler } from './descheduler';
@@ -97,6 +99,96 @@ const CLUSTER_PLATFORM_SHAPE = is.props<ClusterPlatformProps>(
   ['environment', 'teams'],
 );
 
+/** Namespaces the platform makes itself: a team of the same name would render each of their objects twice. */
+const PLATFORM_NAMESPACES = ['monitoring', 'descheduler'];
+
+/** The props of a team that reach its TeamNamespace under the same names. */
+const TEAM_FIELDS = new Set(['name', 'quota', 'access', 'holdsData']);
+
+/**
+ * Builds the platform's parts one after another into `problems`: a part's
+ * `BlueprintError` is recorded instead of stopping the others. `own` names the
+ * platform prop a part's field comes from (`targets` → `monitoringTargets`);
+ * such an issue is reported as the platform's, others keep the part's path.
+ */
+function partsOf(problems: Problems) {
+  return {
+    attempt<T>(build: () => T, own?: (field: string) => string | undefined): T | undefined {
+      try {
+        return build();
+      } catch (e) {
+        if (!(e instanceof BlueprintError)) throw e;
+        for (const issue of e.issues) {
+          const field = own?.(issue.field);
+          problems.add(field === undefined ? issue : { ...issue, field, path: undefined, construct: undefined });
+        }
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Records the issues of `environment` and `host`; returns whether `environment` is usable. */
+function ownPropIssues(problems: Problems, props: ClusterPlatformProps): boolean {
+  const partOf = `platform-${props.environment}`;
+  const envOk = problems.check(!isLabelValue(partOf), {
+    code: 'NAME_INVALID',
+    field: 'environment',
+    value: props.environment,
+    message: `makes the label value '${partOf}' (app.kubernetes.io/part-of of every object), which is not a valid label value`,
+    fix: "use at most 54 characters of letters, digits, '-', '_' and '.', ending with a letter or digit, e.g. 'prod'",
+  });
+  // The host of every route, judged now rather than at the first route().
+  if (props.host !== undefined)
+    for (const issue of hostIssues(props.host)) problems.add({ ...issue, field: 'host', path: undefined, construct: undefined });
+  return envOk;
+}
+
+/**
+ * The issues of `host` as an Ingress host, judged by IngressRoutes itself (its rule has one home), built in an
+ * app of its own so that nothing joins the output.
+ */
+function hostIssues(host: string): readonly BlueprintIssue[] {
+  try {
+    new IngressRoutes(new Chart(new App(), 'host'), 'host', { namespace: 'host', host, externalDns: false });
+    return [];
+  } catch (e) {
+    if (!(e instanceof BlueprintError)) throw e;
+    return e.issues.filter((i) => i.field === 'host');
+  }
+}
+
+/**
+ * Records the issues of the team names (each a namespace name, the chart's owner label and the chart's id, so a
+ * DNS-1123 label; not a namespace of the platform; each once); returns, per team, whether its name is usable.
+ */
+function teamNameIssues(problems: Problems, teams: readonly PlatformTeam[]): boolean[] {
+  return teams.map((t, i) => {
+    const field = `teams[${i}].name`;
+    const issue = nameIssue(NameRule.DNS1123_LABEL, field, t.name);
+    if (issue) {
+      problems.add(issue);
+      return false;
+    }
+    return (
+      problems.check(PLATFORM_NAMESPACES.includes(t.name), {
+        code: 'NAME_INVALID',
+        field,
+        value: t.name,
+        message: 'is a namespace the platform makes itself',
+        fix: `give the team another name than ${PLATFORM_NAMESPACES.join(' or ')}`,
+      }) &&
+      problems.check(teams.findIndex((x) => x.name === t.name) < i, {
+        code: 'NAME_INVALID',
+        field,
+        value: t.name,
+        message: 'is given to two teams',
+        fix: 'give each team its own name',
+      })
+    );
+  });
+}
+
 /**
  * A multi-team platform (the scenarios of the notes): governed team
  * namespaces, priority classes, storage classes, a monitoring stack, the
@@ -140,15 +232,20 @@ export class ClusterPlatform extends Construct {
   private readonly ingresses = new Map<string, IngressRoutes>();
 
   constructor(scope: Construct, id: string, props: ClusterPlatformProps) {
-    enter(scope, id, props, 'ClusterPlatform', CLUSTER_PLATFORM_SHAPE);
+    const problems = enter(scope, id, props, 'ClusterPlatform', CLUSTER_PLATFORM_SHAPE);
     super(scope, id);
     this.props = props;
-    // Each part is built on its own: a bad team or store does not hide the problems of the others.
-    const parts = new Collector();
+    // The platform's own props first, under their own names; then each part is built on its own, so that a bad
+    // team or store does not hide the problems of the others, and every issue is thrown together at the end.
+    const envOk = ownPropIssues(problems, props);
+    const teamOk = teamNameIssues(problems, props.teams);
+    const parts = partsOf(problems);
     const charts: BlueprintChart[] = [];
     this.charts = charts;
     const chart = (name: string, owner: string) => {
-      const c = new BlueprintChart(scope, name, { owner, partOf: `platform-${props.environment}`, nodeAllocatable: props.nodeAllocatable });
+      // A bad environment is already reported: the charts go on without it so that the parts are still judged.
+      const partOf = envOk ? `platform-${props.environment}` : undefined;
+      const c = new BlueprintChart(scope, name, { owner, partOf, nodeAllocatable: props.nodeAllocatable });
       // The ownership edge: every construct in the chart finds its platform (context set before any child exists).
       c.node.setContext(PLATFORM_CONTEXT, this);
       charts.push(c);
@@ -175,8 +272,12 @@ export class ClusterPlatform extends Construct {
     const storageClass = (name: string, reclaimPolicy: ReclaimPolicy) =>
       parts.attempt(
         () => new StorageClass(this.clusterChart, name, { provisioner, parameters: { type: 'gp3' }, reclaimPolicy, zones: props.zones }),
+        // provisioner and zones are the platform's props, under their own names.
+        (field) => (field === 'provisioner' || fieldRoot(field) === 'zones' ? field : undefined),
       );
-    this.storage = { data: storageClass('data', ReclaimPolicy.RETAIN)!, scratch: storageClass('scratch', ReclaimPolicy.DELETE)! };
+    const data = storageClass('data', ReclaimPolicy.RETAIN);
+    // Both classes take the same provisioner and zones: a problem of theirs is reported once, by 'data'.
+    this.storage = { data: data!, scratch: (data && storageClass('scratch', ReclaimPolicy.DELETE))! };
 
     const monitoringChart = chart('monitoring', 'platform');
     const monitoringNs = new TeamNamespace(monitoringChart, 'monitoring', {
@@ -184,45 +285,53 @@ export class ClusterPlatform extends Construct {
       holdsData: true,
       access: { admin: ['platform'] },
     });
+    // Monitoring is judged even when the data class failed (without a class: the platform throws anyway).
     const dataClass = this.storage.data;
-    this.monitoring = (dataClass &&
-      parts.attempt(
-        () =>
-          new Monitoring(monitoringChart, 'Monitoring', {
-            namespace: monitoringNs,
-            targets: props.monitoringTargets ?? 200,
-            replicas: props.monitoringReplicas,
-            storageClass: dataClass,
-            federate: props.federate,
-          }),
-      ))!;
+    const monitoringFields: Readonly<Record<string, string>> = { targets: 'monitoringTargets', replicas: 'monitoringReplicas' };
+    this.monitoring = parts.attempt(
+      () =>
+        new Monitoring(monitoringChart, 'Monitoring', {
+          namespace: monitoringNs,
+          targets: props.monitoringTargets ?? 200,
+          replicas: props.monitoringReplicas,
+          storageClass: dataClass,
+          federate: props.federate,
+        }),
+      (field) => monitoringFields[field] ?? (fieldRoot(field) === 'federate' ? field : undefined),
+    )!;
     this.descheduler = parts.attempt(
       () =>
         new Descheduler(monitoringChart, 'Descheduler', {
           namespace: new TeamNamespace(monitoringChart, 'descheduler', { quota: QuotaPreset.SMALL }),
           schedule: props.deschedulerSchedule,
         }),
+      (field) => (field === 'schedule' ? 'deschedulerSchedule' : undefined),
     )!;
 
     const teams = new Map<string, TeamNamespace>();
     const teamCharts = new Map<string, BlueprintChart>();
-    for (const t of props.teams) {
-      parts.attempt(() => {
-        const c = chart(`team-${t.name}`, t.name);
-        const ns = new TeamNamespace(c, t.name, {
-          quota: t.quota ?? QuotaPreset.SMALL,
-          access: t.access,
-          holdsData: t.holdsData,
-          podSecurity: { enforce: PodSecurityLevel.RESTRICTED },
-        });
-        ns.allowFromNamespace(monitoringNs.name); // Prometheus scrapes every team
-        teams.set(t.name, ns);
-        teamCharts.set(t.name, c);
-      });
+    for (const [i, t] of props.teams.entries()) {
+      // A name already refused (invalid, taken, given twice) would only fail again in the chart and the namespace.
+      if (!teamOk[i]) continue;
+      parts.attempt(
+        () => {
+          const c = chart(`team-${t.name}`, t.name);
+          const ns = new TeamNamespace(c, t.name, {
+            quota: t.quota ?? QuotaPreset.SMALL,
+            access: t.access,
+            holdsData: t.holdsData,
+            podSecurity: { enforce: PodSecurityLevel.RESTRICTED },
+          });
+          ns.allowFromNamespace(monitoringNs.name); // Prometheus scrapes every team
+          teams.set(t.name, ns);
+          teamCharts.set(t.name, c);
+        },
+        (field) => (TEAM_FIELDS.has(fieldRoot(field)) ? `teams[${i}].${field}` : undefined),
+      );
     }
     this.teams = teams;
     this.teamCharts = teamCharts;
-    parts.throwIfAny();
+    problems.throwIfAny();
   }
 
   /** A team's namespace; unknown names fail with the list of teams. */

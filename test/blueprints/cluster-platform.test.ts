@@ -1,0 +1,95 @@
+import { App } from 'cdk8s';
+import { ClusterPlatform, ClusterPlatformProps } from '../../blueprints';
+import { WebService, renderApp } from '../../constructs';
+import { catchBlueprintError } from '../helpers';
+
+const base: ClusterPlatformProps = { environment: 'test', teams: [{ name: 'users' }] };
+const issuesOf = (props: Partial<ClusterPlatformProps>) =>
+  catchBlueprintError(() => new ClusterPlatform(new App(), 'platform', { ...base, ...props })).issues.map(
+    (i) => `${i.path} ${i.construct} ${i.code} ${i.field}`,
+  );
+
+describe('ClusterPlatform reports every problem of its props at once, under its own names', () => {
+  test('a bad provisioner no longer hides monitoringTargets, and is reported once', () => {
+    expect(issuesOf({ provisioner: 'bad provisioner!', monitoringTargets: -1, monitoringReplicas: 0 })).toEqual([
+      'platform ClusterPlatform STORAGE_INVALID provisioner',
+      'platform ClusterPlatform REPLICAS_INVALID monitoringReplicas',
+      'platform ClusterPlatform SIZING_INVALID monitoringTargets',
+    ]);
+  });
+
+  test('NAME_INVALID: environment and team names are the platform fields, not BlueprintChart partOf and owner', () => {
+    expect(issuesOf({ environment: 'Bad Env', teams: [{ name: 'A_' }] })).toEqual([
+      'platform ClusterPlatform NAME_INVALID environment',
+      'platform ClusterPlatform NAME_INVALID teams[0].name',
+    ]);
+    // platform-<environment> must be a label value: at most 63 characters.
+    expect(issuesOf({ environment: 'e'.repeat(55) })).toEqual(['platform ClusterPlatform NAME_INVALID environment']);
+    expect(() => new ClusterPlatform(new App(), 'platform', { ...base, environment: 'e'.repeat(54) })).not.toThrow();
+  });
+
+  test('NAME_INVALID: a team given twice, or named after a namespace of the platform (its objects rendered twice)', () => {
+    expect(issuesOf({ teams: [{ name: 'users' }, { name: 'users' }, { name: 'monitoring' }, { name: 'descheduler' }] })).toEqual([
+      'platform ClusterPlatform NAME_INVALID teams[1].name',
+      'platform ClusterPlatform NAME_INVALID teams[2].name',
+      'platform ClusterPlatform NAME_INVALID teams[3].name',
+    ]);
+    // The team's own namespace rules come under the team's field too.
+    expect(issuesOf({ teams: [{ name: 'kube-system' }] })).toEqual(['platform ClusterPlatform NAME_INVALID teams[0].name']);
+  });
+
+  test('INGRESS_INVALID: host is judged by the constructor, not at the first route()', () => {
+    expect(issuesOf({ host: 'bad host' })).toEqual(['platform ClusterPlatform INGRESS_INVALID host']);
+    expect(issuesOf({ host: '10.0.0.1' })).toEqual(['platform ClusterPlatform INGRESS_INVALID host']);
+  });
+
+  test('the props passed to one part come under the platform names: federate, deschedulerSchedule', () => {
+    expect(issuesOf({ federate: ['http://eu:9090'], deschedulerSchedule: 'nope' })).toEqual([
+      'platform ClusterPlatform METRICS_INVALID federate[0]',
+      'platform ClusterPlatform SCHEDULE_INVALID deschedulerSchedule',
+    ]);
+  });
+
+  test('all of them together, in one error', () => {
+    const issues = issuesOf({
+      environment: 'Bad Env',
+      provisioner: 'bad provisioner!',
+      monitoringTargets: -1,
+      host: 'bad host',
+      teams: [{ name: 'A_' }, { name: 'users' }, { name: 'users' }],
+    });
+    expect(issues.map((i) => i.split(' ').pop())).toEqual([
+      'environment',
+      'host',
+      'teams[0].name',
+      'teams[2].name',
+      'provisioner',
+      'monitoringTargets',
+    ]);
+  });
+
+  test('the valid neighbours: a wildcard host, a dotted environment, the routes and output unchanged', () => {
+    const app = new App();
+    const p = new ClusterPlatform(app, 'platform', {
+      environment: 'eu.prod_1',
+      host: 'shop.example.com',
+      certificateIssuer: { name: 'letsencrypt', email: 'platform@example.com' },
+      federate: ['prometheus.us.example.com:9090'],
+      monitoringReplicas: 2,
+      teams: [{ name: 'users' }, { name: 'products' }],
+    });
+    const users = new WebService(p.team('users'), 'users', {
+      namespace: p.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    p.route({ path: '/user', backend: users });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    expect(objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'users').metadata.labels['app.kubernetes.io/part-of']).toBe(
+      'platform-eu.prod_1',
+    );
+    expect(objects.find((o) => o.kind === 'Ingress').spec.rules[0].host).toBe('shop.example.com');
+    // A wildcard host is a host too (its certificate is another matter, judged when a route needs it).
+    expect(() => new ClusterPlatform(new App(), 'platform', { ...base, host: '*.example.com' })).not.toThrow();
+  });
+});
