@@ -60,6 +60,7 @@ const INTERNAL = new Set([
   'stringifyManifests',
   'unknownFieldPointers',
   'metricsIssues',
+  'scrapeIntervalIssue',
   // Port checks shared by containers, probes, Services and network intents (constructs/core/ports.ts).
   'isPortName',
   'isPortNumber',
