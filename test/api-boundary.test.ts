@@ -69,6 +69,8 @@ const INTERNAL = new Set([
   'portNumberIssue',
   // The automatic API server path of token-mounting workloads (constructs/networking/network-intent.ts).
   'allowApiServer',
+  // The class an issuer solves HTTP-01 through, which IngressRoutes must share (constructs/networking/cluster-issuer.ts).
+  'http01IngressClassOf',
   'operatorPods',
   'requirementsText',
   'REFERENCE_RULES',

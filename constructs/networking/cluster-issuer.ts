@@ -24,6 +24,17 @@ export interface ClusterIssuerProps {
   readonly ingressClassName?: string;
 }
 
+/** The IngressClass each issuer solves HTTP-01 challenges through (read by `IngressRoutes`, which must share it). */
+const SOLVER_CLASSES = new WeakMap<ClusterIssuer, string>();
+
+/**
+ * The IngressClass `issuer`'s HTTP-01 solver Ingress is given: the controller of that class serves the challenge,
+ * so the hosts of a Certificate it issues must be served by the same one.
+ */
+export function http01IngressClassOf(issuer: ClusterIssuer): string | undefined {
+  return SOLVER_CLASSES.get(issuer);
+}
+
 /** The shape of the props (checked at entry). */
 const CLUSTER_ISSUER_SHAPE = is.props<ClusterIssuerProps>(
   {
@@ -62,6 +73,8 @@ export class ClusterIssuer extends NamedObject {
       fix: 'use AcmeServer.LETS_ENCRYPT or your CA’s directory URL',
     });
     problems.throwIfAny();
+    const solverClass = props.ingressClassName ?? 'nginx';
+    SOLVER_CLASSES.set(this, solverClass);
     const model = new ClusterIssuerModel({
       metadata: { name: this.name, labels: componentLabels({ name: this.name, component: 'certificate-issuer' }) },
       spec: {
@@ -70,7 +83,7 @@ export class ClusterIssuer extends NamedObject {
           server,
           // The ACME account key: cert-manager creates and keeps it in its own namespace.
           privateKeySecretRef: { name: `${this.name}-account-key` },
-          solvers: [{ http01: { ingress: { class: props.ingressClassName ?? 'nginx' } } }],
+          solvers: [{ http01: { ingress: { class: solverClass } } }],
         },
       },
     });

@@ -10,7 +10,7 @@ import { componentLabels } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
 import { NameRule, checkedName, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
-import { ClusterIssuer } from './cluster-issuer';
+import { ClusterIssuer, http01IngressClassOf } from './cluster-issuer';
 import { INetworkEndpoint, NetworkPort, Peer, Protocol, allowIntoAtRender } from './network-intent';
 
 /** A backend an ingress route can send traffic to (a WebService). */
@@ -268,6 +268,16 @@ export class IngressRoutes extends NamedObject {
         fix: 'list the host names instead of the wildcard, or provide the wildcard certificate (DNS-01) in tlsSecretName and leave out issuer',
       });
     }
+    // cert-manager gives the solver Ingress the issuer's class: the controller of that class serves the token, while
+    // the ACME server's request for these hosts reaches the controller of this Ingress's class, which has no route for it.
+    const solverClass = props.issuer === undefined ? undefined : http01IngressClassOf(props.issuer);
+    problems.check(solverClass !== undefined && solverClass !== cls, {
+      code: 'INGRESS_INVALID',
+      field: 'ingressClassName',
+      value: cls,
+      message: `is ${cls}${props.ingressClassName === undefined ? ' (the default)' : ''}, but ClusterIssuer ${props.issuer?.name} solves HTTP-01 challenges through class ${solverClass}: the challenge would be served by another controller than the one these hosts reach, and the Certificate would never become Ready`,
+      fix: `give ingressClassName: '${solverClass}' (with the controllerNamespace of its controller), or an issuer whose ingressClassName is '${cls}'`,
+    });
     const externalDns = props.externalDns ?? true;
     problems.addAll(...annotationIssues('annotations', props.annotations));
     for (const [key, value] of Object.entries(props.annotations ?? {}))

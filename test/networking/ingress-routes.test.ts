@@ -12,7 +12,7 @@ import {
   WebService,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, render, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, render, renderChart, testChart } from '../helpers';
 
 function setup() {
   const { app, chart } = testChart();
@@ -502,5 +502,43 @@ describe('IngressRoutes network paths', () => {
     web.allowFrom(Peer.ingressController(), [{ port: 9090 }]);
     routesWithTlsSecret(chart, 'i', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
     expect(opened(render(app))).toEqual([{ port: 9090, protocol: 'TCP' }]);
+  });
+});
+
+describe("IngressRoutes with an issuer: the issuer's HTTP-01 class", () => {
+  test.each([
+    [
+      'the issuer solves through nginx, the routes are traefik',
+      {},
+      { ingressClassName: 'traefik', controllerNamespace: 'traefik' },
+      'traefik',
+    ],
+    ['the issuer solves through traefik, the routes keep the default nginx', { ingressClassName: 'traefik' }, {}, 'nginx (the default)'],
+  ])("'INGRESS_INVALID': %s", (_, issuerProps, routeProps, shown) => {
+    const { chart } = setup();
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com', ...issuerProps });
+    const issue = expectCode(
+      () => new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com', issuer, ...routeProps }),
+      'INGRESS_INVALID',
+    );
+    expect(issue.field).toBe('ingressClassName');
+    expect(issue.message).toContain(`is ${shown}, but ClusterIssuer le solves HTTP-01 challenges through class`);
+    expect(issue.fix).toMatch(/ingressClassName: '(nginx|traefik)'/);
+  });
+
+  test('the same class on both sides renders', () => {
+    const { chart, web } = setup();
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com', ingressClassName: 'traefik' });
+    new IngressRoutes(chart, 'i', {
+      namespace: 'shop',
+      host: 'shop.example.com',
+      issuer,
+      ingressClassName: 'traefik',
+      controllerNamespace: 'traefik',
+      routes: [{ path: '/', backend: web }],
+    });
+    const objects = renderChart(chart);
+    expect(find(objects, 'Ingress', 'i').spec.ingressClassName).toBe('traefik');
+    expect(find(objects, 'ClusterIssuer', 'le').spec.acme.solvers).toEqual([{ http01: { ingress: { class: 'traefik' } } }]);
   });
 });
