@@ -1,7 +1,7 @@
-import { checkShape, is } from '../core/shape';
+import { checkShape, constructId, is } from '../core/shape';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
@@ -10,8 +10,9 @@ import { componentLabels } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
 import { NameRule, checkedName, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
+import { TeamNamespace } from '../namespace/team-namespace';
 import { ClusterIssuer, http01IngressClassOf } from './cluster-issuer';
-import { INetworkEndpoint, NetworkPort, Peer, Protocol, allowIntoAtRender } from './network-intent';
+import { INetworkEndpoint, NetworkPort, Peer, Protocol, allowInto, allowIntoAtRender } from './network-intent';
 
 /** A backend an ingress route can send traffic to (a WebService). */
 export interface IRoutable extends INetworkEndpoint {
@@ -186,6 +187,53 @@ function pathProblem(path: string, type: IngressPathType, nginx: boolean): strin
 }
 
 /**
+ * The pods cert-manager starts to answer an HTTP-01 challenge (pkg/issuer/acme/http/pod.go): in the
+ * Challenge's namespace, the Certificate's; labelled `acme.cert-manager.io/http01-solver: "true"`
+ * (cmacme.SolverIdentificationLabelKey); listening on TCP 8089 (acmeSolverListenPort). The ingress controller
+ * proxies the ACME server's request (and cert-manager's self-check) to them; they only answer, so they need no
+ * egress. From cert-manager 1.10 (#5259) they meet Pod Security `restricted`: seccomp RuntimeDefault,
+ * runAsNonRoot, no privilege escalation, every capability dropped.
+ */
+class Http01Solver extends Construct implements INetworkEndpoint {
+  public readonly name = 'acme-http01-solver';
+  public readonly podSelector: Readonly<Record<string, string>> = { 'acme.cert-manager.io/http01-solver': 'true' };
+  public readonly listenPorts: readonly NetworkPort[] = [{ port: 8089, protocol: Protocol.TCP }];
+  /** The policy admitting each controller, by its peer label: one per namespace and controller. */
+  public readonly admitted = new Map<string, ApiObject>();
+
+  constructor(
+    scope: TeamNamespace,
+    public readonly namespace: string,
+  ) {
+    // ID_INVALID when a construct of the user's already holds the id.
+    super(scope, constructId(scope, SOLVER_ID, 'IngressRoutes'));
+  }
+}
+
+/** The solver's id in its TeamNamespace. */
+const SOLVER_ID = 'AcmeHttp01Solver';
+
+/** The TeamNamespace named `namespace` in the app of `scope`, if any: its default-deny policies isolate every pod in it. */
+function teamNamespaceNamed(scope: IConstruct, namespace: string): TeamNamespace | undefined {
+  return scope.node.root.node.findAll().find((c): c is TeamNamespace => c instanceof TeamNamespace && c.name === namespace);
+}
+
+/**
+ * Opens `controller → cert-manager's HTTP-01 solver pods` in `team` (whose default deny would time the challenge
+ * out): one policy per namespace and controller, however many IngressRoutes with an issuer the namespace holds.
+ */
+function admitToHttp01Solver(team: TeamNamespace, controller: Peer): ApiObject {
+  const found = team.node.tryFindChild(SOLVER_ID);
+  const solver = found instanceof Http01Solver ? found : new Http01Solver(team, team.name);
+  let policy = solver.admitted.get(controller.label);
+  if (!policy) {
+    policy = allowInto(solver, controller).policies[0];
+    solver.admitted.set(controller.label, policy);
+  }
+  return policy;
+}
+
+/**
  * An Ingress with path-based routing (`/user`, `/product`) on one or more
  * hosts, TLS for every host, the controller's class, the external-dns hostname
  * annotation, and the network paths from the controller to each backend in
@@ -204,6 +252,9 @@ export class IngressRoutes extends NamedObject {
   public readonly certificate?: ApiObject;
   private readonly routes: Route[] = [];
   private readonly controller: Peer;
+  private readonly issuer?: ClusterIssuer;
+  /** The policy admitting the controller to cert-manager's solver pods, once the namespace is known to be isolated. */
+  private solverPolicy?: ApiObject;
   /** Whether ingress-nginx serves the Ingress (and its webhook judges the paths). */
   private readonly nginx: boolean;
 
@@ -324,8 +375,35 @@ export class IngressRoutes extends NamedObject {
     });
     this.controller = Peer.ingressController(props.controllerNamespace ?? 'ingress-nginx');
     this.nginx = cls === NGINX_CLASS;
+    this.issuer = props.issuer;
+    this.admitToSolver();
     for (const r of props.routes ?? []) this.addRoute(r);
-    addCheck(this, 'IngressRoutes', () => this.checkRoutes());
+    addCheck(this, 'IngressRoutes', () => [...this.checkRoutes(), ...this.checkSolverAdmitted()]);
+  }
+
+  /**
+   * With an issuer, in a TeamNamespace: the path from the controller to cert-manager's HTTP-01 solver pods (the
+   * namespace's default deny would time every challenge out, and the TLS Secret would never be written). Looked for
+   * when the IngressRoutes is built and at each route (a backend in a TeamNamespace declared since).
+   */
+  private admitToSolver(): void {
+    if (!this.issuer || this.solverPolicy) return;
+    const team = teamNamespaceNamed(this, this.namespace);
+    if (team) this.solverPolicy = admitToHttp01Solver(team, this.controller);
+  }
+
+  /** At synth: a TeamNamespace of this namespace declared after the IngressRoutes and its routes, too late to open the solver's path. */
+  private checkSolverAdmitted(): IssueInput[] {
+    if (!this.issuer || this.solverPolicy || !teamNamespaceNamed(this, this.namespace)) return [];
+    return [
+      {
+        code: 'INGRESS_INVALID',
+        field: 'namespace',
+        value: this.namespace,
+        message: `is a TeamNamespace declared after this IngressRoutes and its routes: its default deny would keep the ingress controller from cert-manager's HTTP-01 solver pods, and the Certificate would never be issued`,
+        fix: 'declare the TeamNamespace before the IngressRoutes (namespace: team.name)',
+      },
+    ];
   }
 
   /** Routes `path` to a backend, and opens the path from the ingress controller to the container port it routes to. */
@@ -378,6 +456,7 @@ export class IngressRoutes extends NamedObject {
       });
     problems.throwIfAny();
     this.routes.push(r);
+    this.admitToSolver();
     if (this.routes.every((x) => x === r || x.backend !== r.backend))
       allowIntoAtRender(r.backend, this.controller, () => this.routedPorts(r.backend));
   }

@@ -105,6 +105,8 @@ export function isKubeObject(o: unknown): boolean {
  * (NetworkPolicies, Services, monitors) find them.
  */
 export function operatorPods(o: any): PodTemplateRef | undefined {
+  if (o.kind === 'Certificate' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('cert-manager.io/'))
+    return http01SolverPods(o);
   if (o.kind !== 'Prometheus' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('monitoring.coreos.com/')) return undefined;
   const name = o.metadata?.name;
   const extra = isObject(o.spec?.podMetadata?.labels) ? o.spec.podMetadata.labels : {};
@@ -121,6 +123,21 @@ export function operatorPods(o: any): PodTemplateRef | undefined {
       'operator.prometheus.io/name': name,
     },
     spec: { containers: [{ name: 'prometheus', ports: [{ name: 'web', containerPort: 9090 }] }] },
+  };
+}
+
+/**
+ * The pods cert-manager starts in a Certificate's namespace while an ACME HTTP-01 challenge is open
+ * (pkg/issuer/acme/http/pod.go): labelled `acme.cert-manager.io/http01-solver: "true"`, serving port `http`,
+ * 8089. Whether the issuer solves HTTP-01 is not read here: a policy admitting them is not taken for one that
+ * selects nothing.
+ */
+function http01SolverPods(o: any): PodTemplateRef {
+  return {
+    owner: o,
+    namespace: o.metadata?.namespace,
+    labels: { 'acme.cert-manager.io/http01-solver': 'true' },
+    spec: { containers: [{ name: 'acmesolver', ports: [{ name: 'http', containerPort: 8089 }] }] },
   };
 }
 

@@ -109,7 +109,7 @@ const PINNED: Record<string, string> = {
   StatefulService: 'db | HeadlessService,Resource,DisruptionBudget | Resource StatefulSet',
   StorageClass: 'ssd | Resource | Resource StorageClass',
   TeamNamespace:
-    'shop | Resource,Quota,Limits,DefaultDeny,AllowDns,ServiceAccount,web,worker,db,job,cron,config,secret,ingress | Resource Namespace',
+    'shop | Resource,Quota,Limits,DefaultDeny,AllowDns,ServiceAccount,web,worker,db,job,cron,config,secret,ingress,AcmeHttp01Solver | Resource Namespace',
   VerticalAutoscaler: 'vpa | Resource | Resource VerticalPodAutoscaler',
   WebService: 'web | Deployment,DisruptionBudget,Service,Metrics,AllowFrom-ingress-ingress-nginx | Deployment Deployment',
   Worker: 'worker | Deployment,DisruptionBudget | Deployment Deployment',

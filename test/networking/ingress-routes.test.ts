@@ -10,9 +10,10 @@ import {
   SecretDeclaration,
   TeamNamespace,
   WebService,
+  checkManifests,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, render, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, render, renderChart, testChart } from '../helpers';
 
 function setup() {
   const { app, chart } = testChart();
@@ -502,6 +503,113 @@ describe('IngressRoutes network paths', () => {
     web.allowFrom(Peer.ingressController(), [{ port: 9090 }]);
     routesWithTlsSecret(chart, 'i', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
     expect(opened(render(app))).toEqual([{ port: 9090, protocol: 'TCP' }]);
+  });
+});
+
+describe("IngressRoutes with an issuer: the path to cert-manager's HTTP-01 solver pods", () => {
+  const SOLVER = 'allow-acme-http01-solver-from-ingress-ingress-nginx';
+  /** The policies admitting a controller to the solver pods. */
+  const solverPolicies = (objects: any[]) =>
+    ofKind(objects, 'NetworkPolicy').filter((n) => n.spec.podSelector.matchLabels?.['acme.cert-manager.io/http01-solver'] === 'true');
+
+  test('in a TeamNamespace: the controller reaches the solver pods on TCP 8089 only, one policy for several IngressRoutes', () => {
+    const { chart, web, api } = setup();
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+    new IngressRoutes(chart, 'public', { namespace: 'shop', host: 'shop.example.com', issuer, routes: [{ path: '/', backend: web }] });
+    const second = new IngressRoutes(chart, 'public-api', { namespace: 'shop', host: 'api.example.com', issuer });
+    second.addRoute({ path: '/', backend: api });
+    const objects = renderChart(chart);
+    expect(solverPolicies(objects)).toHaveLength(1);
+    const policy = find(objects, 'NetworkPolicy', SOLVER);
+    expect(policy.metadata.namespace).toBe('shop');
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+          ports: [{ protocol: 'TCP', port: 8089 }],
+        },
+      ],
+    });
+    // The solver pods are cert-manager's, made at run time from the Certificate: the policy is not one that selects
+    // nothing (it would be, without the Certificate).
+    const selectsNothing = (objs: any[]) => checkManifests(objs).findings.filter((f) => f.rule === 'REF_NETPOL_SELECTOR');
+    expect(selectsNothing(objects)).toEqual([]);
+    expect(selectsNothing(objects.filter((o) => o.kind !== 'Certificate')).map((f) => f.object)).toEqual([`NetworkPolicy/shop/${SOLVER}`]);
+  });
+
+  test("each controller of the namespace gets its own, with the issuer of its class, from the controller's namespace", () => {
+    const { chart, web, api } = setup();
+    const nginx = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+    const traefik = new ClusterIssuer(chart, 'le-traefik', { email: 'ops@example.com', ingressClassName: 'traefik' });
+    new IngressRoutes(chart, 'public', {
+      namespace: 'shop',
+      host: 'shop.example.com',
+      issuer: nginx,
+      routes: [{ path: '/', backend: web }],
+    });
+    new IngressRoutes(chart, 'edge', {
+      namespace: 'shop',
+      host: 'api.example.com',
+      issuer: traefik,
+      ingressClassName: 'traefik',
+      controllerNamespace: 'traefik',
+      routes: [{ path: '/', backend: api }],
+    });
+    const objects = renderChart(chart);
+    expect(solverPolicies(objects).map((n) => n.metadata.name)).toEqual([SOLVER, 'allow-acme-http01-solver-from-ingress-traefik']);
+    expect(find(objects, 'NetworkPolicy', 'allow-acme-http01-solver-from-ingress-traefik').spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } },
+    ]);
+  });
+
+  test('none without an issuer (the TLS Secret comes from elsewhere), none in a namespace nothing isolates', () => {
+    const { chart, web } = setup();
+    routesWithTlsSecret(chart, 'public', { host: 'shop.example.com', routes: [{ path: '/', backend: web }] });
+    const open = new WebService(chart, 'open', {
+      namespace: 'open',
+      image: 'ghcr.io/acme/web:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+    new IngressRoutes(chart, 'o', { namespace: 'open', host: 'open.example.com', issuer, routes: [{ path: '/', backend: open }] });
+    expect(solverPolicies(renderChart(chart))).toEqual([]);
+  });
+
+  test("'ID_INVALID': the solver's id in the TeamNamespace held by a construct of the user's", () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop');
+    new WebService(team, 'AcmeHttp01Solver', {
+      name: 'solver',
+      namespace: team,
+      image: 'ghcr.io/acme/web:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+    const issue = expectCode(() => new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com', issuer }), 'ID_INVALID');
+    expect(issue).toMatchObject({ path: 'test/shop', value: 'AcmeHttp01Solver' });
+  });
+
+  test('a TeamNamespace declared after the IngressRoutes is found by the routes added since', () => {
+    const { chart } = testChart();
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+    const routes = new IngressRoutes(chart, 'public', { namespace: 'late', host: 'late.example.com', issuer });
+    const team = new TeamNamespace(chart, 'late');
+    routes.addRoute({
+      path: '/',
+      backend: new WebService(chart, 'web', { namespace: team, image: 'ghcr.io/acme/web:1.0.0', ports: [{ name: 'http', port: 8080 }] }),
+    });
+    expect(find(renderChart(chart), 'NetworkPolicy', SOLVER).metadata.namespace).toBe('late');
+  });
+
+  test("'INGRESS_INVALID': a TeamNamespace declared after the IngressRoutes and all its routes, too late to open the path", () => {
+    const { app, chart } = testChart();
+    const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+    const web = new WebService(chart, 'web', { namespace: 'late', image: 'ghcr.io/acme/web:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    new IngressRoutes(chart, 'public', { namespace: 'late', host: 'late.example.com', issuer, routes: [{ path: '/', backend: web }] });
+    new TeamNamespace(chart, 'late');
+    expect(expectCode(() => render(app), 'INGRESS_INVALID')).toMatchObject({ field: 'namespace', value: 'late' });
   });
 });
 
