@@ -42,7 +42,10 @@ interface Controller {
 const CONTROLLERS: Readonly<Record<string, Controller>> = {
   // v1beta1 is served from 0.5.0; 0.17.0 stopped serving it.
   'external-secrets.io': { name: 'External Secrets Operator', versions: { v1beta1: '>=0.5.0 <0.17.0', v1: '>=0.16.2' } },
-  'cert-manager.io': { name: 'cert-manager', versions: { v1: '>=1.0.0' } },
+  // v1 is served from 1.0.0; the HTTP-01 solver pods it starts in a Certificate's namespace meet Pod Security
+  // `restricted` (a TeamNamespace's default) from 1.10.0 (#5259: seccomp RuntimeDefault, capabilities dropped):
+  // before, the namespace refuses them and the certificate is never issued.
+  'cert-manager.io': { name: 'cert-manager', versions: { v1: '>=1.10.0' } },
   'autoscaling.k8s.io': { name: 'Vertical Pod Autoscaler', versions: { v1: '>=1.0.0' } },
   // The Schedule schema checked is the v1.11 line's (crds/velero-schedule-v1.yaml).
   'velero.io': { name: 'Velero', versions: { v1: '>=1.11.0' } },

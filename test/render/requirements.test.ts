@@ -43,6 +43,15 @@ describe('controller requirements', () => {
     ]);
   });
 
+  test("cert-manager from 1.10.0: the first release whose HTTP-01 solver pods a namespace of Pod Security 'restricted' admits", () => {
+    const [req] = controllerRequirements([{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate' }]);
+    expect(req).toEqual({
+      name: 'cert-manager',
+      versionRange: '>=1.10.0',
+      crds: [{ group: 'cert-manager.io', kind: 'Certificate', version: 'v1' }],
+    });
+  });
+
   test(`synthesize writes ${REQUIREMENTS_FILE} into the outdir, lists it as its own, and check does not read it as a manifest`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-req-'));
     const app = synthApp('prod');
