@@ -1,4 +1,3 @@
-import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   BlueprintChart,
@@ -20,11 +19,12 @@ import {
   TeamAccessProps,
   TeamNamespace,
 } from '../constructs';
-import { BlueprintIssue, Problems, fieldRoot } from '../constructs/core/errors';
+import { Problems, fieldRoot } from '../constructs/core/errors';
 import { NameRule, isLabelValue, nameIssue } from '../constructs/core/names';
 import { checkArgs, enter, is } from '../constructs/core/shape';
 import { COMPUTE_SHAPE } from '../constructs/core/resources';
 import { Descheduler } from './descheduler';
+import { ingressHostIssue } from '../constructs/networking/ingress-routes';
 import { Monitoring } from './monitoring';
 
 const PLATFORM_CONTEXT = 'cluster-blueprints.io/platform';
@@ -139,23 +139,8 @@ function ownPropIssues(problems: Problems, props: ClusterPlatformProps): boolean
     fix: "use at most 54 characters of letters, digits, '-', '_' and '.', ending with a letter or digit, e.g. 'prod'",
   });
   // The host of every route, judged now rather than at the first route().
-  if (props.host !== undefined)
-    for (const issue of hostIssues(props.host)) problems.add({ ...issue, field: 'host', path: undefined, construct: undefined });
+  if (props.host !== undefined) problems.addAll(ingressHostIssue('host', props.host));
   return envOk;
-}
-
-/**
- * The issues of `host` as an Ingress host, judged by IngressRoutes itself (its rule has one home), built in an
- * app of its own so that nothing joins the output.
- */
-function hostIssues(host: string): readonly BlueprintIssue[] {
-  try {
-    new IngressRoutes(new Chart(new App(), 'host'), 'host', { namespace: 'host', host, externalDns: false });
-    return [];
-  } catch (e) {
-    if (!(e instanceof BlueprintError)) throw e;
-    return e.issues.filter((i) => i.field === 'host');
-  }
 }
 
 /**

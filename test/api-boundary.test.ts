@@ -71,6 +71,7 @@ const INTERNAL = new Set([
   'allowApiServer',
   // The class an issuer solves HTTP-01 through, which IngressRoutes must share (constructs/networking/cluster-issuer.ts).
   'http01IngressClassOf',
+  'ingressHostIssue',
   'operatorPods',
   'requirementsText',
   'REFERENCE_RULES',

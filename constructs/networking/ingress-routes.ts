@@ -164,6 +164,13 @@ function hostProblem(host: string): string | undefined {
   return undefined;
 }
 
+/** The issue of `host` as the Ingress rule host given at `field`, or undefined (the one home of the rule). */
+export function ingressHostIssue(field: string, host: string): IssueInput | undefined {
+  const why = hostProblem(host);
+  if (why === undefined) return undefined;
+  return { code: 'INGRESS_INVALID', field, value: host, message: why, fix: "use e.g. 'shop.example.com' or '*.example.com'" };
+}
+
 /** The class of ingress-nginx, whose admission webhook also judges the paths. */
 const NGINX_CLASS = 'nginx';
 
@@ -295,14 +302,7 @@ export class IngressRoutes extends NamedObject {
     });
     const hostField = (i: number) => (props.host === undefined ? `hosts[${i}]` : i === 0 ? 'host' : `hosts[${i - 1}]`);
     for (const [i, host] of this.hosts.entries()) {
-      const why = hostProblem(host);
-      problems.check(why !== undefined, {
-        code: 'INGRESS_INVALID',
-        field: hostField(i),
-        value: host,
-        message: why!,
-        fix: "use e.g. 'shop.example.com' or '*.example.com'",
-      });
+      problems.addAll(ingressHostIssue(hostField(i), host));
       problems.check(this.hosts.indexOf(host) < i, {
         code: 'INGRESS_INVALID',
         field: hostField(i),
