@@ -40,6 +40,8 @@ import {
   ContainerProps,
   DEFAULT_EPHEMERAL_STORAGE,
   EphemeralStorageDefault,
+  Hook,
+  Probe,
   Qos,
   ResolvedContainer,
   ResourcePreset,
@@ -157,6 +159,39 @@ const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as con
 /** The largest UID/GID the API server accepts (apimachinery IsValidUserID/IsValidGroupID, MaxInt32 through Kubernetes 1.30). */
 const MAX_ID = 2147483647;
 const MIB = 1024n * 1024n;
+
+/**
+ * Probes and lifecycle hooks of an init container, which the API server refuses
+ * (core validation validateInitContainers: "may not be set for init containers
+ * without restartPolicy=Always"). The library renders no native sidecars (the
+ * SidecarContainers gate is alpha, off by default, in Kubernetes 1.28), so every
+ * init container it renders runs to completion, and none may carry them.
+ */
+function initContainerIssues(field: string, props: ContainerProps): IssueInput[] {
+  const out: IssueInput[] = [];
+  for (const kind of ['readiness', 'liveness', 'startup'] as const)
+    if (props?.[kind] !== undefined)
+      out.push({
+        code: 'PROBE_INVALID',
+        field: `${field}.${kind}`,
+        value: props[kind] instanceof Probe ? props[kind].toJson() : props[kind],
+        message: `is set on an init container: it runs to completion before the app starts, and the API server refuses ${kind} probes on init containers`,
+        fix: `remove ${kind}; a helper that keeps running belongs in sidecars, where probes apply`,
+      });
+  for (const kind of ['postStart', 'preStop'] as const)
+    if (props?.[kind] !== undefined)
+      out.push({
+        code: 'HOOK_INVALID',
+        field: `${field}.${kind}`,
+        value: props[kind] instanceof Hook ? props[kind].handler : props[kind],
+        message: `is set on an init container: the API server refuses lifecycle hooks on init containers`,
+        fix:
+          kind === 'postStart'
+            ? "remove postStart, and run the step in the init container's own command"
+            : 'remove preStop; a helper that must be stopped gracefully belongs in sidecars',
+      });
+  return out;
+}
 
 /**
  * Shared base of every pod-running construct: containers, restricted security
@@ -772,12 +807,23 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         fix: 'give each container its own name',
       });
     }
-    this.resolveInto(problems, into, role, name, props);
+    const resolved: ResolvedContainer[] = [];
+    this.resolveInto(problems, resolved, role, name, props, into === this.initContainers);
     problems.throwIfAny();
+    // Only once accepted: a refused container caught by the caller must not be rendered at synth.
+    into.push(...resolved);
     return name;
   }
 
-  private resolveInto(problems: Problems, into: ResolvedContainer[], field: string, name: string, props: ContainerProps): void {
+  private resolveInto(
+    problems: Problems,
+    into: ResolvedContainer[],
+    field: string,
+    name: string,
+    props: ContainerProps,
+    init = into === this.initContainers,
+  ): void {
+    if (init) problems.addAll(...initContainerIssues(field, props));
     into.push(this.resolvePodContainer(problems, field, name, props));
   }
 
@@ -944,10 +990,12 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const out: IssueInput[] = [];
     for (const [i, c] of [...this.containers, ...this.initContainers].entries()) {
       const field = i === 0 ? 'container' : `containers.${c.name}`;
-      if (i < this.containers.length) out.push(...this.probeIssues(c, field));
+      const app = i < this.containers.length;
+      if (app) out.push(...this.probeIssues(c, field));
+      // Only app containers: an init container gets no preStop (refused when resolved), and drainTime is the app's.
       const preStop = c.props.preStop?.seconds ?? 0;
       const drain = this.props.drainTime ? secondsOf(this.props.drainTime) : 0;
-      if (preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {
+      if (app && preStop + drain > 0 && preStop + drain >= this.terminationGracePeriodSeconds) {
         out.push({
           code: 'PRESTOP_EXCEEDS_GRACE',
           field: `${field}.preStop`,
