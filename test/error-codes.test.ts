@@ -17,7 +17,6 @@ import {
   Hook,
   HpaMetric,
   IngressRoutes,
-  JobPattern,
   LimitRange,
   NodeAgent,
   Peer,
@@ -266,7 +265,7 @@ const TRIGGERS: Record<string, Trigger> = {
     api.allowFrom(front);
     return api.allowFrom(front);
   },
-  JOB_INVALID: () => new BatchJob(chart().chart, 'job', { namespace: 'n', image, pattern: JobPattern.workQueue(1) }),
+  JOB_INVALID: () => new BatchJob(chart().chart, 'job', { namespace: 'n', image, sidecars: [{ name: 'proxy', image }] }),
   SCHEDULE_INVALID: () => new ScheduledJob(chart().chart, 'cron', { namespace: 'n', image, schedule: '* * * *' }),
   TIMEZONE_INVALID: () => new ScheduledJob(chart().chart, 'cron', { namespace: 'n', image, schedule: '@hourly', timeZone: 'Moon/Base' }),
   HOSTPATH_INVALID: () => new NodeAgent(chart().chart, 'a', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: 'var/log' }] }),

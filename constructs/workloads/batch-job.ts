@@ -24,7 +24,11 @@ export class JobPattern {
   public static single(): JobPattern {
     return new JobPattern('single', 1, 1);
   }
-  /** `completions` successful pods in all, `parallelism` at a time. */
+  /**
+   * `completions` successful pods in all, up to `parallelism` at a time (the Job
+   * controller never runs more pods than completions remain, so a parallelism
+   * above `completions` runs `completions` at once).
+   */
   public static fixedCompletions(completions: number, parallelism = 1): JobPattern {
     return new JobPattern('fixed', completions, parallelism);
   }
@@ -57,24 +61,13 @@ export class JobPattern {
         message: 'must be an integer ≥ 1',
         fix: 'run at least one pod at a time',
       });
-    if (this.kind === 'queue' && this.parallelism < 2)
-      out.push({
-        code: 'JOB_INVALID',
-        field: 'pattern.parallelism',
-        value: this.parallelism,
-        message: 'must be > 1 for a work queue',
-        fix: 'use JobPattern.single() for one pod',
-      });
-    if (this.kind === 'fixed' && this.completions !== undefined && this.parallelism > this.completions)
-      out.push({
-        code: 'JOB_INVALID',
-        field: 'pattern.parallelism',
-        value: this.parallelism,
-        message: `is above completions (${this.completions}); the extra pods would never start`,
-        fix: 'keep parallelism ≤ completions',
-      });
     return out;
   }
+}
+
+/** The most pods the Job controller runs at once: `parallelism`, but never more than `completions` (the spec keeps both as given). */
+function podsAtOnce(pattern: JobPattern): number {
+  return pattern.completions === undefined ? pattern.parallelism : Math.min(pattern.parallelism, pattern.completions);
 }
 
 /** Props shared by `BatchJob` and `ScheduledJob`. */
@@ -121,7 +114,7 @@ export abstract class JobWorkload extends Workload {
   }
 
   public get maxPods(): number {
-    return this.pattern.parallelism;
+    return podsAtOnce(this.pattern);
   }
   public get minReplicas(): number {
     return 0;
@@ -181,7 +174,7 @@ function jobSpec(
     backoffLimit,
     ...(deadline !== undefined ? { activeDeadlineSeconds: deadline } : {}),
     ...(ttl !== undefined ? { ttlSecondsAfterFinished: ttl } : {}),
-    template: template(restart, pattern.parallelism),
+    template: template(restart, podsAtOnce(pattern)),
   });
 }
 

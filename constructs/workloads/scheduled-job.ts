@@ -123,6 +123,6 @@ export class ScheduledJob extends JobWorkload {
 
   /** With `Allow`, two runs may overlap: counted as two for the quota. */
   public override get maxPods(): number {
-    return this.pattern.parallelism * (this.concurrencyPolicy === ConcurrencyPolicy.ALLOW ? 2 : 1);
+    return super.maxPods * (this.concurrencyPolicy === ConcurrencyPolicy.ALLOW ? 2 : 1);
   }
 }

@@ -295,6 +295,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     });
     this.resolveInto(problems, this.containers, 'container', this.name, this.mainContainerProps(props));
     props.sidecars?.forEach((s, i) => this.resolveInto(problems, this.containers, `sidecars[${i}]`, s.name ?? `sidecar-${i}`, s));
+    const sidecarNames = (props.sidecars ?? []).map((s, i) => s.name ?? `sidecar-${i}`);
+    if (sidecarNames.length) problems.addAll(this.runToCompletionSidecarIssue('sidecars', sidecarNames));
     props.initContainers?.forEach((s, i) =>
       this.resolveInto(problems, this.initContainers, `initContainers[${i}]`, s.name ?? `init-${i}`, s),
     );
@@ -807,6 +809,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         fix: 'give each container its own name',
       });
     }
+    if (into === this.containers) problems.addAll(this.runToCompletionSidecarIssue(role, name));
     const resolved: ResolvedContainer[] = [];
     this.resolveInto(problems, resolved, role, name, props, into === this.initContainers);
     problems.throwIfAny();
@@ -825,6 +828,26 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   ): void {
     if (init) problems.addAll(...initContainerIssues(field, props));
     into.push(this.resolvePodContainer(problems, field, name, props));
+  }
+
+  /**
+   * JOB_INVALID for more app containers in a pod that runs to completion: the
+   * pod completes only when every app container has exited, so a helper that
+   * keeps running holds the Job open forever (no completion, no TTL, and a
+   * ScheduledJob under Forbid skips every later run). Kubernetes 1.28, the
+   * target, has native sidecars (init containers with restartPolicy Always)
+   * only behind the alpha SidecarContainers gate, off by default: the API
+   * server drops the field and the helper would block the pod's start instead.
+   */
+  private runToCompletionSidecarIssue(field: string, value: string | readonly string[]): IssueInput | undefined {
+    if (this.longRunning) return undefined;
+    return {
+      code: 'JOB_INVALID',
+      field,
+      value,
+      message: `adds an app container to ${this.typeName} ${this.name}, whose pods complete only when every app container has exited: a helper that keeps running (a proxy, a log shipper) would keep the Job from ever completing (no TTL clean-up, and a ScheduledJob under Forbid would skip every later run); Kubernetes 1.28 has no native sidecars by default`,
+      fix: 'run a step that prepares the work as an init container (initContainers / addInitContainer); run a helper the work needs while it runs inside the main container, started and stopped by its process',
+    };
   }
 
   /**

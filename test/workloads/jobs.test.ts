@@ -43,11 +43,77 @@ describe('BatchJob', () => {
 
   test('JOB_INVALID', () => {
     const { chart } = testChart();
-    expectCode(() => new BatchJob(chart, 'a', { namespace: 'n', image, pattern: JobPattern.workQueue(1) }), 'JOB_INVALID');
-    expectCode(() => new BatchJob(chart, 'b', { namespace: 'n', image, pattern: JobPattern.fixedCompletions(2, 5) }), 'JOB_INVALID');
+    expectCode(() => new BatchJob(chart, 'a', { namespace: 'n', image, pattern: JobPattern.workQueue(0) }), 'JOB_INVALID');
     expectCode(() => new BatchJob(chart, 'c', { namespace: 'n', image, backoffLimit: -1 }), 'JOB_INVALID');
     expectCode(() => new BatchJob(chart, 'd', { namespace: 'n', image, restartPolicy: 'Always' as any }), 'JOB_INVALID');
     expectCode(() => new BatchJob(chart, 'e', { namespace: 'n', image, pattern: JobPattern.fixedCompletions(0) }), 'JOB_INVALID');
+  });
+
+  test('parallelism above completions and a one-worker queue are accepted as the API server accepts them, rendered as given', () => {
+    const { chart } = testChart();
+    const fixed = new BatchJob(chart, 'fixed', { namespace: 'n', image, pattern: JobPattern.fixedCompletions(2, 5) });
+    new BatchJob(chart, 'queue', { namespace: 'n', image, pattern: JobPattern.workQueue(1) });
+    const objects = renderChart(chart);
+    expect(find(objects, 'Job', 'fixed').spec).toMatchObject({ completions: 2, parallelism: 5 });
+    expect(find(objects, 'Job', 'queue').spec).toMatchObject({ parallelism: 1 });
+    expect(find(objects, 'Job', 'queue').spec.completions).toBeUndefined();
+    // The Job controller runs at most the remaining completions at once: the quota counts 2 pods, not 5.
+    expect(fixed.maxPods).toBe(2);
+    const cron = new ScheduledJob(chart, 'cron', {
+      namespace: 'n',
+      image,
+      schedule: '@daily',
+      concurrencyPolicy: ConcurrencyPolicy.ALLOW,
+      pattern: JobPattern.fixedCompletions(2, 5),
+    });
+    expect(cron.maxPods).toBe(4);
+  });
+});
+
+describe('sidecars on jobs (a pod completes only when every app container has exited)', () => {
+  const side = { name: 'proxy', image: 'ghcr.io/acme/proxy:1.0.0' };
+
+  test('sidecars on a BatchJob or ScheduledJob are JOB_INVALID at sidecars, with the other issues', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(
+      () => new BatchJob(chart, 'a', { namespace: 'n', image, sidecars: [side, { image: 'ghcr.io/acme/x:1.0.0' }], backoffLimit: -1 }),
+    );
+    expect(err.issues.map((i) => [i.code, i.field, i.value])).toEqual([
+      ['JOB_INVALID', 'sidecars', ['proxy', 'sidecar-1']],
+      ['JOB_INVALID', 'backoffLimit', -1],
+    ]);
+    expect(err.issues[0].fix).toContain('init container');
+    const cron = expectCode(
+      () => new ScheduledJob(chart, 'b', { namespace: 'n', image, schedule: '@daily', sidecars: [side] }),
+      'JOB_INVALID',
+    );
+    expect(cron).toMatchObject({ field: 'sidecars', value: ['proxy'] });
+  });
+
+  test('addSidecar, addAdapter and addAmbassador are JOB_INVALID; nothing is added', () => {
+    const { chart } = testChart();
+    const job = new BatchJob(chart, 'a', { namespace: 'n', image });
+    const cron = new ScheduledJob(chart, 'b', { namespace: 'n', image, schedule: '@daily' });
+    expect(expectCode(() => job.addSidecar(side), 'JOB_INVALID')).toMatchObject({ field: 'sidecar', value: 'proxy' });
+    expect(expectCode(() => job.addAdapter(side), 'JOB_INVALID').field).toBe('adapter');
+    expect(expectCode(() => cron.addAmbassador(side), 'JOB_INVALID').field).toBe('ambassador');
+    const objects = renderChart(chart);
+    expect(find(objects, 'Job', 'a').spec.template.spec.containers).toHaveLength(1);
+    expect(find(objects, 'CronJob', 'b').spec.jobTemplate.spec.template.spec.containers).toHaveLength(1);
+  });
+
+  test('init containers on jobs, and sidecars on long-running workloads, are still accepted', () => {
+    const { chart } = testChart();
+    const job = new BatchJob(chart, 'a', { namespace: 'n', image, initContainers: [{ name: 'fetch', image }] });
+    job.addInitContainer({ name: 'migrate', image });
+    new NodeAgent(chart, 'agent', { namespace: 'n', image, sidecars: [side] }).addSidecar({ name: 'exporter', image });
+    const objects = renderChart(chart);
+    expect(find(objects, 'Job', 'a').spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['fetch', 'migrate']);
+    expect(find(objects, 'DaemonSet', 'agent').spec.template.spec.containers.map((c: any) => c.name)).toEqual([
+      'agent',
+      'proxy',
+      'exporter',
+    ]);
   });
 });
 

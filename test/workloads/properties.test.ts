@@ -33,8 +33,9 @@ const minute = fc.oneof(
 );
 const pattern = fc.oneof(
   fc.constant(JobPattern.single()),
-  fc.integer({ min: 1, max: 10 }).chain((c) => fc.integer({ min: 1, max: c }).map((p) => JobPattern.fixedCompletions(c, p))),
-  fc.integer({ min: 2, max: 8 }).map((p) => JobPattern.workQueue(p)),
+  // Parallelism above completions too: the Job controller then runs the remaining completions at once.
+  fc.integer({ min: 1, max: 10 }).chain((c) => fc.integer({ min: 1, max: c + 3 }).map((p) => JobPattern.fixedCompletions(c, p))),
+  fc.integer({ min: 1, max: 8 }).map((p) => JobPattern.workQueue(p)),
 );
 
 test('BatchJob and ScheduledJob: valid props are schema-valid and pass the checks', () => {
@@ -67,8 +68,9 @@ test('BatchJob and ScheduledJob: valid props are schema-valid and pass the check
 test('BatchJob and ScheduledJob: invalid props raise a BlueprintError', () => {
   const invalid = fc.oneof(
     fc.record({ backoffLimit: fc.integer({ min: -10, max: -1 }) }),
-    fc.record({ pattern: fc.integer({ min: -3, max: 1 }).map((p) => JobPattern.workQueue(p)) }),
-    fc.record({ pattern: fc.integer({ min: 2, max: 9 }).map((c) => JobPattern.fixedCompletions(c, c + 1)) }),
+    fc.record({ pattern: fc.integer({ min: -3, max: 0 }).map((p) => JobPattern.workQueue(p)) }),
+    fc.record({ pattern: fc.integer({ min: -3, max: 0 }).map((c) => JobPattern.fixedCompletions(c, 1)) }),
+    fc.record({ sidecars: fc.constant([{ name: 'proxy', image }]) }),
     fc.record({ schedule: fc.constantFrom('* * * *', '61 * * * *', '@HOURLY', '@every 5', '* * * * 8') }),
     fc.record({ timeZone: fc.constantFrom('Mars/Base', 'utc', 'GMT+25') }),
     fc.record({ image: fc.constantFrom('tool', 'tool:latest') }),
