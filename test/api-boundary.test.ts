@@ -153,6 +153,7 @@ const INTERNAL = new Set([
   'derivedNameIssue',
   'dns1123LabelOf',
   'hostPathIssue',
+  'HOST_PATH_TYPE_SHAPE',
   'isConfigMapKey',
   'isValidCount',
   'mountPathIssue',

@@ -53,6 +53,32 @@ export function hostPathIssue(code: string, field: string, path: unknown): Issue
     fix: "name the node directory directly, e.g. '/var/log'",
   };
 }
+
+/**
+ * What the kubelet checks a hostPath to be before it starts the pod: `''` checks
+ * nothing; `Directory`, `File`, `Socket`, `CharDevice` and `BlockDevice` must
+ * exist as that kind; `DirectoryOrCreate` and `FileOrCreate` create a missing one
+ * (owned by root, mode 0755 / 0644). The eight values core validation
+ * validateHostPathType accepts.
+ * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath-volume-types
+ */
+export type HostPathType = '' | 'DirectoryOrCreate' | 'Directory' | 'FileOrCreate' | 'File' | 'Socket' | 'CharDevice' | 'BlockDevice';
+
+/** Every `HostPathType`, as upstream lists them (validateHostPathType's supportedHostPathTypes). */
+const HOST_PATH_TYPES: readonly HostPathType[] = [
+  '',
+  'DirectoryOrCreate',
+  'Directory',
+  'FileOrCreate',
+  'File',
+  'Socket',
+  'CharDevice',
+  'BlockDevice',
+];
+
+/** The shape of a `HostPathType` (checked at every entry that takes one). */
+export const HOST_PATH_TYPE_SHAPE = is.oneOf(HOST_PATH_TYPES, 'hostPath types');
+
 /** The pod fields a downwardAPI volume may hold (core validation validVolumeDownwardAPIFieldPathExpressions). */
 const VOLUME_FIELD_PATHS: readonly string[] = [
   'metadata.name',
@@ -199,14 +225,14 @@ export class Volume {
       downwardAPI: { items: Object.entries(files).map(([p, fieldPath]) => ({ path: p, fieldRef: { fieldPath } })) },
     });
   }
-  /** A directory of the node. Only where the namespace's Pod Security level allows it. */
-  public static hostPath(name: string, hostPath: string, type: 'Directory' | 'DirectoryOrCreate' | 'File' | '' = 'Directory'): Volume {
-    checkArgs(
-      'Volume.hostPath',
-      nameArg(name),
-      ['hostPath', hostPath, is.string],
-      ['type', type, is.oneOf(['Directory', 'DirectoryOrCreate', 'File', ''], 'hostPath types')],
-    );
+  /**
+   * A directory, file, socket or device of the node. Only where the namespace's
+   * Pod Security level allows it. The kubelet checks `type` before it starts the
+   * pod (a mismatch leaves it in ContainerCreating): `Directory` needs an
+   * existing directory, `DirectoryOrCreate` creates a missing one.
+   */
+  public static hostPath(name: string, hostPath: string, type: HostPathType = 'Directory'): Volume {
+    checkArgs('Volume.hostPath', nameArg(name), ['hostPath', hostPath, is.string], ['type', type, HOST_PATH_TYPE_SHAPE]);
     throwIfInvalid(volumeNameIssue('name', name), hostPathIssue('VOLUME_INVALID', 'hostPath', hostPath));
     return new Volume(name, { hostPath: { path: hostPath, type } });
   }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Construct } from 'constructs';
-import { Volume, hostPathIssue, volumeNameIssue } from '../config/volume';
+import { HOST_PATH_TYPE_SHAPE, HostPathType, Volume, hostPathIssue, volumeNameIssue } from '../config/volume';
 import { IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
@@ -13,7 +13,15 @@ import { ContainerProps } from './container';
 import { enter, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
 
-/** A directory of the node mounted into the agent. */
+/**
+ * A directory, file, socket or device of the node mounted into the agent.
+ *
+ * @example
+ * hostPaths: [
+ *   { name: 'varlog', hostPath: '/var/log' },
+ *   { name: 'machine-id', hostPath: '/etc/machine-id', type: 'File' },
+ * ]
+ */
 export interface HostPathMount {
   /** Volume name. */
   readonly name: string;
@@ -23,6 +31,16 @@ export interface HostPathMount {
   readonly mountPath?: string;
   /** @default true */
   readonly readOnly?: boolean;
+  /**
+   * What the kubelet checks `hostPath` to be before it starts the pod (a
+   * mismatch leaves the pod in ContainerCreating): `'File'` for
+   * `/etc/machine-id`, `'Socket'` for `/run/containerd/containerd.sock`. A
+   * directory `DirectoryOrCreate` creates is owned by root (mode 0755): only
+   * an agent running as root (`securityProfile.runAsRoot`) can write into it.
+   * @default 'Directory' (it must exist) when read-only; 'DirectoryOrCreate' when writable,
+   *   so a state directory the agent keeps is created on a fresh node
+   */
+  readonly type?: HostPathType;
 }
 
 /** Props of a `NodeAgent`. */
@@ -47,7 +65,9 @@ const NODE_AGENT_SHAPE = extend<NodeAgentProps, WorkloadProps>(WORKLOAD_SHAPE, {
   tolerateControlPlane: is.boolean,
   maxUnavailable: is.any,
   systemNodeCritical: is.boolean,
-  hostPaths: is.list(is.props<HostPathMount>({ name: is.any, hostPath: is.any, mountPath: is.string, readOnly: is.boolean })),
+  hostPaths: is.list(
+    is.props<HostPathMount>({ name: is.any, hostPath: is.any, mountPath: is.string, readOnly: is.boolean, type: HOST_PATH_TYPE_SHAPE }),
+  ),
   expectedNodes: is.number,
 });
 
@@ -65,11 +85,14 @@ export class NodeAgent extends Workload {
     enter(scope, id, props, 'NodeAgent', NODE_AGENT_SHAPE);
     // A host path the pod would refuse is reported by validateProps (under hostPaths[i]), not thrown by Volume.hostPath.
     const usable = (props.hostPaths ?? []).filter((h) => !volumeNameIssue('name', h.name) && !hostPathIssue('', 'hostPath', h.hostPath));
-    const hostVolumes = usable.map((h) => ({
-      volume: Volume.hostPath(h.name, h.hostPath),
-      path: h.mountPath ?? h.hostPath,
-      readOnly: h.readOnly ?? true,
-    }));
+    const hostVolumes = usable.map((h) => {
+      const readOnly = h.readOnly ?? true;
+      return {
+        volume: Volume.hostPath(h.name, h.hostPath, h.type ?? (readOnly ? 'Directory' : 'DirectoryOrCreate')),
+        path: h.mountPath ?? h.hostPath,
+        readOnly,
+      };
+    });
     const tolerations = [
       ...(props.placement?.tolerations ?? []),
       ...(props.tolerateControlPlane ? [Toleration.exists(ControlPlaneTaints.CONTROL_PLANE, TaintEffect.NO_SCHEDULE)] : []),

@@ -34,6 +34,14 @@ describe('Volume', () => {
     expect(() => Volume.fromConfigMap(cm, 'config')).not.toThrow();
   });
 
+  test('Volume.hostPath takes the eight types validateHostPathType accepts, Directory by default', () => {
+    for (const type of ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'] as const)
+      expect(Volume.hostPath('h', '/run/x', type).toJson()).toEqual({ name: 'h', hostPath: { path: '/run/x', type } });
+    expect(Volume.hostPath('h', '/var/log').toJson().hostPath?.type).toBe('Directory');
+    for (const type of ['directory', 'Dir', 'Fifo'])
+      expect(expectCode(() => Volume.hostPath('h', '/run/x', type as never), 'PROPS_INVALID').field).toBe('type');
+  });
+
   test("VOLUME_INVALID: a hostPath with a '..' segment, or empty", () => {
     expect(expectCode(() => Volume.hostPath('x', '/var/../etc'), 'VOLUME_INVALID').field).toBe('hostPath');
     expect(expectCode(() => Volume.hostPath('x', ''), 'VOLUME_INVALID').field).toBe('hostPath');

@@ -225,6 +225,47 @@ describe('NodeAgent', () => {
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'varlog', mountPath: '/var/log', readOnly: true });
   });
 
+  test('hostPath types: Directory for a read-only mount, DirectoryOrCreate for a writable one, any upstream type when given', () => {
+    const { chart } = testChart();
+    const ns = new TeamNamespace(chart, 'node-agents', {
+      podSecurity: { enforce: PodSecurityLevel.PRIVILEGED },
+      quota: QuotaPreset.MEDIUM,
+    });
+    new NodeAgent(chart, 'agent', {
+      namespace: ns,
+      image,
+      securityProfile: { runAsRoot: true },
+      hostPaths: [
+        { name: 'varlog', hostPath: '/var/log' },
+        { name: 'state', hostPath: '/var/lib/agent', readOnly: false },
+        { name: 'machine-id', hostPath: '/etc/machine-id', type: 'File' },
+        { name: 'containerd', hostPath: '/run/containerd/containerd.sock', type: 'Socket' },
+        { name: 'kmsg', hostPath: '/dev/kmsg', type: 'CharDevice', readOnly: false },
+        { name: 'positions', hostPath: '/var/lib/agent/positions', type: 'FileOrCreate', readOnly: false },
+      ],
+    });
+    const pod = find(renderChart(chart), 'DaemonSet', 'agent').spec.template.spec;
+    expect(Object.fromEntries(pod.volumes.filter((v: any) => v.hostPath).map((v: any) => [v.name, v.hostPath.type]))).toEqual({
+      varlog: 'Directory',
+      state: 'DirectoryOrCreate',
+      'machine-id': 'File',
+      containerd: 'Socket',
+      kmsg: 'CharDevice',
+      positions: 'FileOrCreate',
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'state', mountPath: '/var/lib/agent' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'machine-id', mountPath: '/etc/machine-id', readOnly: true });
+  });
+
+  test('a hostPath type outside the eight is refused at hostPaths[i].type, never rendered', () => {
+    const { chart } = testChart();
+    const issue = expectCode(
+      () => new NodeAgent(chart, 'a', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: '/run/x', type: 'socket' as never }] }),
+      'PROPS_INVALID',
+    );
+    expect(issue).toMatchObject({ field: 'hostPaths[0].type', value: 'socket' });
+  });
+
   test('HOSTPATH_FORBIDDEN names both the agent and the namespace', () => {
     const { app, chart } = testChart();
     const ns = new TeamNamespace(chart, 'apps');
