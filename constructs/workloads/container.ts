@@ -671,11 +671,16 @@ export function restrictedContainerSecurity() {
   };
 }
 
-/** Renders a resolved container. `extraMounts` are the workload's scratch paths. */
+/**
+ * Renders a resolved container. `extraMounts` are the workload's scratch paths.
+ * No container gets a `restartPolicy`: native sidecars (init containers with
+ * restartPolicy Always) need the SidecarContainers gate, alpha and off by
+ * default in Kubernetes 1.28, where the API server drops the field and the
+ * "sidecar" would block the pod's start as an init container that never exits.
+ */
 export function containerToJson(
   c: ResolvedContainer,
   extraMounts: readonly VolumeMount[],
-  restartPolicy?: 'Always',
   trailingMounts: readonly IVolumeMount[] = [],
 ): IContainer {
   const p = c.props;
@@ -722,7 +727,6 @@ export function containerToJson(
           ],
         }
       : {}),
-    ...(restartPolicy ? { restartPolicy } : {}),
     securityContext: restrictedContainerSecurity(),
   };
   return json;

@@ -557,7 +557,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const [main, ...rest] = this.containers;
     const containers = [overrides.image ? { ...main, props: { ...main.props, image: overrides.image } } : main, ...rest];
     const toJson = (c: ResolvedContainer, i: number): IContainer =>
-      this.relaxed(containerToJson(c, scratch, undefined, i === 0 ? this.mainOnlyMounts() : []), true);
+      this.relaxed(containerToJson(c, scratch, i === 0 ? this.mainOnlyMounts() : []), true);
     const hash = this.configHash();
     const root = this.props.securityProfile?.runAsRoot === true;
     const uid = root ? 0 : (this.props.runAsUser ?? DEFAULTS.runAsUser);
