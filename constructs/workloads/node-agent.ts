@@ -9,7 +9,7 @@ import { PodCount, isValidCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
 import { TaintEffect, Toleration } from '../scheduling/placement';
-import { ContainerProps } from './container';
+import { ContainerProps, mountPathIssue } from './container';
 import { enter, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
 
@@ -84,7 +84,10 @@ export class NodeAgent extends Workload {
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
     enter(scope, id, props, 'NodeAgent', NODE_AGENT_SHAPE);
     // A host path the pod would refuse is reported by validateProps (under hostPaths[i]), not thrown by Volume.hostPath.
-    const usable = (props.hostPaths ?? []).filter((h) => !volumeNameIssue('name', h.name) && !hostPathIssue('', 'hostPath', h.hostPath));
+    const usable = (props.hostPaths ?? []).filter(
+      (h) =>
+        !volumeNameIssue('name', h.name) && !hostPathIssue('', 'hostPath', h.hostPath) && !mountPathIssue('', h.mountPath ?? h.hostPath),
+    );
     const hostVolumes = usable.map((h) => {
       const readOnly = h.readOnly ?? true;
       return {
@@ -134,12 +137,15 @@ export class NodeAgent extends Workload {
         fix: 'use e.g. 1 or "10%"',
       });
     }
-    for (const [i, h] of (props.hostPaths ?? []).entries())
-      problems.addAll(
-        volumeNameIssue(`hostPaths[${i}].name`, h.name),
+    for (const [i, h] of (props.hostPaths ?? []).entries()) {
+      const hostPath =
         absolutePathIssue('HOSTPATH_INVALID', `hostPaths[${i}].hostPath`, h.hostPath, '/var/log') ??
-          hostPathIssue('HOSTPATH_INVALID', `hostPaths[${i}].hostPath`, h.hostPath),
-      );
+        hostPathIssue('HOSTPATH_INVALID', `hostPaths[${i}].hostPath`, h.hostPath);
+      // The container path (the hostPath unless given): reported here, as the mount it becomes is left out.
+      const mountPath =
+        h.mountPath !== undefined || !hostPath ? mountPathIssue(`hostPaths[${i}].mountPath`, h.mountPath ?? h.hostPath) : undefined;
+      problems.addAll(volumeNameIssue(`hostPaths[${i}].name`, h.name), hostPath, mountPath);
+    }
   }
 
   protected get priorityClassName(): string | undefined {

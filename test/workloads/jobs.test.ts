@@ -266,6 +266,21 @@ describe('NodeAgent', () => {
     expect(issue).toMatchObject({ field: 'hostPaths[0].type', value: 'socket' });
   });
 
+  test('a container path the mount cannot take is MOUNT_INVALID at hostPaths[i].mountPath, once', () => {
+    const { chart } = testChart();
+    let n = 0;
+    const fields = (hostPaths: any[]) =>
+      catchBlueprintError(() => new NodeAgent(chart, `a${n++}`, { namespace: 'n', image, hostPaths })).issues.map((i) => [i.code, i.field]);
+    expect(fields([{ name: 'x', hostPath: '/var/log', mountPath: 'logs' }])).toEqual([['MOUNT_INVALID', 'hostPaths[0].mountPath']]);
+    // The hostPath is the container path unless one is given: ':' is fine on the node, not in a mount path.
+    expect(fields([{ name: 'x', hostPath: '/var/lib/a:b' }])).toEqual([['MOUNT_INVALID', 'hostPaths[0].mountPath']]);
+    // A relative hostPath is reported once, at hostPath, not again as the mount it would become.
+    expect(fields([{ name: 'x', hostPath: 'var/log' }])).toEqual([['HOSTPATH_INVALID', 'hostPaths[0].hostPath']]);
+    expect(
+      () => new NodeAgent(chart, 'b', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: '/var/lib/a:b', mountPath: '/ab' }] }),
+    ).not.toThrow();
+  });
+
   test('HOSTPATH_FORBIDDEN names both the agent and the namespace', () => {
     const { app, chart } = testChart();
     const ns = new TeamNamespace(chart, 'apps');
