@@ -94,6 +94,7 @@ export {
   type CsiVolumeOptions,
   type EmptyDirOptions,
   type IClaim,
+  type HostPathType,
   type NfsVolumeOptions,
   Volume,
 } from './constructs/config/volume';
