@@ -9,7 +9,7 @@ import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, checkedName, isDns1123Subdomain } from '../core/names';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
-import { ipFamily, unusableAddressReason } from './ip-address';
+import { addressKey, ipFamily, unusableAddressReason } from './ip-address';
 import { servicePortIssues } from './service-ports';
 import { portNumberIssue } from '../core/ports';
 
@@ -42,22 +42,47 @@ export interface ExternalAddressesProps extends ExternalServiceBaseProps {
   readonly addresses: readonly string[];
 }
 
-/** The shape of the props (checked at entry). */
-const EXTERNAL_SERVICE_SHAPE = is.props<ExternalHostNameProps & ExternalAddressesProps>(
-  {
-    namespace: is.string,
-    name: is.string,
-    ports: is.list(
-      is.props<ExternalPort>(
-        { name: is.string, port: is.number, targetPort: is.number, protocol: is.oneOf(Object.values(Protocol), 'Protocol') },
-        ['name', 'port'],
-      ),
-    ),
-    hostName: is.string,
-    addresses: is.list(is.string),
-  },
-  ['ports'],
+/** The shape of a port (checked at entry). */
+const EXTERNAL_PORT_SHAPE = is.props<ExternalPort>(
+  { name: is.string, port: is.number, targetPort: is.number, protocol: is.oneOf(Object.values(Protocol), 'Protocol') },
+  ['name', 'port'],
 );
+
+/**
+ * The shape of each variant's props (checked at entry): its own target field is
+ * required, and the other variant's is an unknown prop (a host name passed to
+ * fromAddresses would otherwise be dropped without a word).
+ */
+const SHAPES = {
+  hostname: is.props<ExternalHostNameProps>(
+    { namespace: is.string, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), hostName: is.string },
+    ['ports', 'hostName'],
+  ),
+  addresses: is.props<ExternalAddressesProps>(
+    { namespace: is.string, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), addresses: is.list(is.string) },
+    ['ports', 'addresses'],
+  ),
+} as const;
+
+/** The most endpoints one EndpointSlice holds (discovery validation validateEndpoints: maxEndpoints). */
+const MAX_ENDPOINTS_PER_SLICE = 1000;
+
+/**
+ * The variant a call asks for: the factories name it; a JavaScript caller of
+ * the constructor (private only to TypeScript) names none, and gets the
+ * variant its props name (a host name, else addresses).
+ */
+function variantOf(props: unknown, kind: unknown): 'hostname' | 'addresses' {
+  if (kind === 'hostname' || kind === 'addresses') return kind;
+  try {
+    return props !== null && typeof props === 'object' && (props as { hostName?: unknown }).hostName !== undefined
+      ? 'hostname'
+      : 'addresses';
+  } catch {
+    // A throwing getter: the shape check reports it.
+    return 'addresses';
+  }
+}
 
 /**
  * Something outside the cluster, reachable by a cluster-local name
@@ -85,8 +110,14 @@ export class ExternalService extends Construct {
   public readonly addresses: readonly string[];
   private readonly ports: readonly ExternalPort[];
 
-  private constructor(scope: Construct, id: string, props: ExternalHostNameProps | ExternalAddressesProps, kind: 'hostname' | 'addresses') {
-    const problems = enter(scope, id, props, 'ExternalService', EXTERNAL_SERVICE_SHAPE);
+  private constructor(
+    scope: Construct,
+    id: string,
+    props: ExternalHostNameProps | ExternalAddressesProps,
+    variant: 'hostname' | 'addresses',
+  ) {
+    const kind = variantOf(props, variant);
+    const problems = enter(scope, id, props, 'ExternalService', SHAPES[kind]);
     super(scope, id);
     this.name = checkedName(problems, NameRule.DNS1035_LABEL, props.name ?? id);
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.namespace, 'namespace');
@@ -158,9 +189,10 @@ export class ExternalService extends Construct {
         message: 'is empty',
         fix: 'list the IP addresses of the target',
       });
+      const seen = new Map<string, number>();
       for (const [i, a] of addresses.entries()) {
         const reason = unusableAddressReason(a);
-        if (reason)
+        if (reason) {
           problems.add({
             code: 'EXTERNAL_ADDRESS_INVALID',
             field: `addresses[${i}]`,
@@ -168,6 +200,32 @@ export class ExternalService extends Construct {
             message: reason,
             fix: 'use the routable address of the outside service',
           });
+          continue;
+        }
+        // An EndpointSlice's endpoints are "a list of unique endpoints" (the API server does not check it; the
+        // copy adds nothing but a second ipBlock): one address however it is spelled (2001:db8::1 = 2001:DB8:0::1).
+        const key = addressKey(a);
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, i);
+        else
+          problems.add({
+            code: 'EXTERNAL_ADDRESS_INVALID',
+            field: `addresses[${i}]`,
+            value: a,
+            message: `is the address of addresses[${first}] (${addresses[first]}) again`,
+            fix: 'list each address once',
+          });
+      }
+      // One EndpointSlice per address family: the API server refuses a slice of more than 1,000 endpoints.
+      for (const family of ['IPv4', 'IPv6'] as const) {
+        const count = addresses.filter((a) => isIP(a) !== 0 && ipFamily(a) === family).length;
+        problems.check(count > MAX_ENDPOINTS_PER_SLICE, {
+          code: 'EXTERNAL_ADDRESS_INVALID',
+          field: 'addresses',
+          value: `${count} ${family} addresses`,
+          message: `has more ${family} addresses than the ${MAX_ENDPOINTS_PER_SLICE} endpoints an EndpointSlice holds (the API server refuses it)`,
+          fix: 'reach a target of that size by a DNS name (ExternalService.fromHostName), or split it into several ExternalServices',
+        });
       }
       problems.throwIfAny();
       this.addresses = [...addresses];

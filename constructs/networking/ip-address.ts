@@ -56,6 +56,12 @@ function addressBits(address: string): { value: bigint; width: number } {
   return { value: all.reduce((n, g) => (n << 16n) + BigInt(`0x${g || '0'}`), 0n), width: 128 };
 }
 
+/** One key per address however it is spelled (`2001:db8::1`, `2001:DB8:0::1`): for spotting an address listed twice. */
+export function addressKey(address: string): string {
+  const { value, width } = addressBits(address);
+  return `${width}:${value.toString(16)}`;
+}
+
 /**
  * True when CIDR `inner` is a strict subset of CIDR `outer` (networking ValidateIPBlock: each `except` must lie
  * inside the block, with a longer prefix). Both must be CIDRs (`isCidr`).

@@ -134,6 +134,73 @@ describe('ExternalService', () => {
     }
   });
 
+  test("untyped input: a missing target field, the other variant's field, the bare constructor: typed errors, never a TypeError", () => {
+    const { chart } = testChart();
+    const ports = [{ name: 'pg', port: 5432 }];
+    const ES = ExternalService as any;
+    const missing = expectCode(() => ES.fromAddresses(chart, 'a', { namespace: 'shop', ports }), 'PROPS_INVALID');
+    expect(missing.field).toBe('addresses');
+    expect(expectCode(() => ES.fromHostName(chart, 'b', { namespace: 'shop', ports }), 'PROPS_INVALID').field).toBe('hostName');
+    expect(expectCode(() => ES.fromAddresses(chart, 'c', { namespace: 'shop', ports, addresses: null }), 'PROPS_INVALID').field).toBe(
+      'addresses',
+    );
+    // A prop of the other variant is refused, not silently dropped.
+    expect(
+      expectCode(
+        () => ES.fromHostName(chart, 'd', { namespace: 'shop', ports, hostName: 'db.example.com', addresses: ['203.0.113.10'] }),
+        'PROPS_UNKNOWN',
+      ).field,
+    ).toBe('addresses');
+    expect(
+      expectCode(
+        () => ES.fromAddresses(chart, 'e', { namespace: 'shop', ports, hostName: 'db.example.com', addresses: ['203.0.113.10'] }),
+        'PROPS_UNKNOWN',
+      ).field,
+    ).toBe('hostName');
+    // The constructor (private to TypeScript only) called from JavaScript without a variant: the one its props name.
+    expect(expectCode(() => new ES(chart, 'f', { namespace: 'shop', ports }), 'PROPS_INVALID').field).toBe('addresses');
+    const viaCtor = new ES(chart, 'g', { namespace: 'shop', ports, hostName: 'db.example.com' });
+    expect(viaCtor.hostName).toBe('db.example.com');
+    expect(new ES(chart, 'h', { namespace: 'shop', ports, addresses: ['203.0.113.10'] }).addresses).toEqual(['203.0.113.10']);
+    renderChart(chart);
+  });
+
+  test('EXTERNAL_ADDRESS_INVALID: an address listed twice, however it is spelled', () => {
+    const { chart } = testChart();
+    const ports = [{ name: 'db', port: 5432 }];
+    const twice = (addresses: string[], id: string) =>
+      expectCode(() => ExternalService.fromAddresses(chart, id, { namespace: 'n', addresses, ports }), 'EXTERNAL_ADDRESS_INVALID');
+    const v4 = twice(['203.0.113.10', '203.0.113.11', '203.0.113.10'], 'a');
+    expect(v4.field).toBe('addresses[2]');
+    expect(v4.message).toContain('addresses[0]');
+    expect(twice(['2001:db8::10', '2001:DB8:0:0::10'], 'b').field).toBe('addresses[1]');
+    // The neighbour: distinct addresses of both families.
+    expect(() =>
+      ExternalService.fromAddresses(chart, 'ok', {
+        namespace: 'n',
+        addresses: ['203.0.113.10', '203.0.113.11', '2001:db8::10', '2001:db8::11'],
+        ports,
+      }),
+    ).not.toThrow();
+  });
+
+  test('EXTERNAL_ADDRESS_INVALID: more addresses of one family than an EndpointSlice holds (1,000)', () => {
+    const { chart } = testChart();
+    const ports = [{ name: 'db', port: 5432 }];
+    const v4 = (n: number) => Array.from({ length: n }, (_, i) => `10.${Math.floor(i / 250)}.${i % 250}.1`);
+    const err = expectCode(
+      () => ExternalService.fromAddresses(chart, 'many', { namespace: 'n', addresses: v4(1001), ports }),
+      'EXTERNAL_ADDRESS_INVALID',
+    );
+    expect(err.field).toBe('addresses');
+    expect(err.value).toBe('1001 IPv4 addresses');
+    // The neighbour: exactly 1,000 (plus an IPv6 address, which goes to a slice of its own) renders.
+    ExternalService.fromAddresses(chart, 'full', { namespace: 'n', addresses: [...v4(1000), '2001:db8::10'], ports });
+    const objects = renderChart(chart);
+    expect(find(objects, 'EndpointSlice', 'full-ipv4').endpoints).toHaveLength(1000);
+    expect(find(objects, 'EndpointSlice', 'full-ipv6').endpoints).toHaveLength(1);
+  });
+
   test('allowFrom opens egress from the workload: exact IPs, or the port to anywhere for a host name', () => {
     const { chart } = testChart();
     const team = new TeamNamespace(chart, 'shop');
