@@ -105,6 +105,18 @@ export class StorageClass extends NamedObject {
       message: 'is empty: no volume could ever be created',
       fix: 'list at least one zone, or leave zones unset',
     });
+    // core validation validateTopologySelectorLabelRequirement: the values of a requirement are a set (field.Duplicate);
+    // their content is not checked, so an empty zone passes the API server (it matches no node) and is left to it.
+    if (Array.isArray(props.zones))
+      props.zones.forEach((z, i) =>
+        problems.check(props.zones!.indexOf(z) !== i, {
+          code: 'STORAGE_INVALID',
+          field: `zones[${i}]`,
+          value: z,
+          message: 'is listed twice: the API server refuses a topology requirement with a duplicate value',
+          fix: 'list each zone once',
+        }),
+      );
     problems.throwIfAny();
     modelObject(
       this,

@@ -45,3 +45,24 @@ describe('StorageClass provisioner (storage validateProvisioner: a qualified nam
     expect(issue).toMatchObject({ field: 'provisioner', value: provisioner });
   });
 });
+
+describe('StorageClass zones (allowedTopologies: core validation validateTopologySelectorLabelRequirement)', () => {
+  test('STORAGE_INVALID: a zone listed twice (the values are a set)', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(
+      () => new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com', zones: ['eu-1a', 'eu-1b', 'eu-1a'] }),
+    );
+    expect(err.issues.map((i) => [i.code, i.field, i.value])).toEqual([['STORAGE_INVALID', 'zones[2]', 'eu-1a']]);
+  });
+
+  test('the neighbours are accepted: distinct zones, and an empty zone value, which the API server does not judge', () => {
+    const { chart } = testChart();
+    new StorageClass(chart, 'a', { provisioner: 'ebs.csi.aws.com', zones: ['eu-1a', 'eu-1b'] });
+    new StorageClass(chart, 'b', { provisioner: 'ebs.csi.aws.com', zones: ['eu-1a', ''] });
+    const objects = renderChart(chart);
+    expect(find(objects, 'StorageClass', 'a').allowedTopologies).toEqual([
+      { matchLabelExpressions: [{ key: 'topology.kubernetes.io/zone', values: ['eu-1a', 'eu-1b'] }] },
+    ]);
+    expect(find(objects, 'StorageClass', 'b').allowedTopologies[0].matchLabelExpressions[0].values).toEqual(['eu-1a', '']);
+  });
+});
