@@ -9,7 +9,7 @@ import { TeamNamespace } from '../namespace/team-namespace';
 import { namespaceName } from '../namespace/namespace-name';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
 import { is } from '../core/shape';
-import { secondsOf } from '../core/duration';
+import { MAX_GO_DURATION_NANOS, secondsOf } from '../core/duration';
 
 /** How a data holder is backed up: what `StatefulService.backUp()` takes. */
 export interface BackupPolicy {
@@ -41,6 +41,9 @@ export interface BackupScheduleProps extends BackupPolicy {
 }
 
 const DEFAULTS = { schedule: '0 3 * * *', retentionHours: 30 * 24, veleroNamespace: 'velero' } as const;
+
+/** The longest retention, in whole days, that a Go duration holds (106,751). */
+const MAX_RETENTION_DAYS = Number(MAX_GO_DURATION_NANOS / 86_400_000_000_000n);
 
 /** Velero's `ttl` is a Go duration: `720h0m0s`. */
 function goDuration(minutes: number): string {
@@ -117,6 +120,14 @@ export class BackupSchedule extends NamedObject {
       value: `${ms / 1000}s`,
       message: 'must be whole minutes and at least one hour: a shorter TTL deletes backups before anyone could restore them',
       fix: 'use e.g. Duration.days(30)',
+    });
+    // Velero decodes ttl with Go's time.ParseDuration: beyond an int64 of nanoseconds the Schedule cannot be read at all.
+    problems.check(Number.isSafeInteger(this.retentionMinutes) && BigInt(this.retentionMinutes) * 60_000_000_000n > MAX_GO_DURATION_NANOS, {
+      code: 'BACKUP_RETENTION_INVALID',
+      field: 'retention',
+      value: `${ms / 1000}s`,
+      message: `is longer than a Go duration holds (${MAX_RETENTION_DAYS} days): Velero could not decode the Schedule's ttl`,
+      fix: 'keep backups for a time a Go duration can say, e.g. Duration.days(3650)',
     });
     for (const [k, v] of Object.entries(props.selector ?? {})) {
       problems.check(!isLabelKey(k) || !isLabelValue(v), {

@@ -9,3 +9,47 @@ import { Duration } from 'cdk8s';
 export function secondsOf(d: Duration): number {
   return d.toMilliseconds({ integral: false }) / 1000;
 }
+
+/** The longest Go `time.Duration`, in nanoseconds (an int64: about 2,562,047 hours, 106,751 days). */
+export const MAX_GO_DURATION_NANOS = (1n << 63n) - 1n;
+
+const GO_UNITS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n, // U+00B5 micro sign
+  μs: 1_000n, // U+03BC Greek mu
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+
+/**
+ * The nanoseconds of a Go duration string as `time.ParseDuration` reads it
+ * (`1h30m`, `-1.5h`, `0`), or undefined where Go returns an error: no unit,
+ * an unknown unit, or more than an int64 of nanoseconds (Go's "invalid
+ * duration"). Fractions are truncated to the nanosecond.
+ */
+export function parseGoDuration(text: string): bigint | undefined {
+  const m = /^([-+]?)(.*)$/s.exec(text)!;
+  const negative = m[1] === '-';
+  const body = m[2];
+  if (body === '0') return 0n;
+  if (body === '') return undefined;
+  const part = /(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/y;
+  let total = 0n;
+  let at = 0;
+  while (at < body.length) {
+    part.lastIndex = at;
+    const p = part.exec(body);
+    // Go needs a digit before or after the point, and a unit after every number.
+    if (!p || (p[1] === '' && (p[2] ?? '') === '')) return undefined;
+    const unit = GO_UNITS[p[3]];
+    const fraction = p[2] ?? '';
+    total += BigInt(p[1] || '0') * unit + (fraction ? (BigInt(fraction) * unit) / 10n ** BigInt(fraction.length) : 0n);
+    // Go allows -2^63 for a negative duration, 2^63-1 for a positive one.
+    if (total > MAX_GO_DURATION_NANOS + (negative ? 1n : 0n)) return undefined;
+    at = part.lastIndex;
+  }
+  return negative ? -total : total;
+}

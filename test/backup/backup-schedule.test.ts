@@ -81,6 +81,24 @@ describe('BackupSchedule', () => {
     );
   });
 
+  test('BACKUP_RETENTION_INVALID: longer than a Go duration holds (Velero could not decode the ttl)', () => {
+    const { app, chart } = database();
+    const err = expectCode(
+      () => new BackupSchedule(chart, 'forever', { namespaces: ['a'], retention: Duration.days(365 * 300) }),
+      'BACKUP_RETENTION_INVALID',
+    );
+    expect(err.field).toBe('retention');
+    expect(err.message).toContain('106751 days');
+    // The neighbours: the longest whole-minute ttl Go can parse (2562047h47m), and 106,751 days.
+    new BackupSchedule(chart, 'longest', { namespaces: ['a'], retention: Duration.minutes(2562047 * 60 + 47) });
+    expectCode(
+      () => new BackupSchedule(chart, 'one-more', { namespaces: ['a'], retention: Duration.minutes(2562047 * 60 + 48) }),
+      'BACKUP_RETENTION_INVALID',
+    );
+    new BackupSchedule(chart, 'days', { namespaces: ['a'], retention: Duration.days(106751) });
+    expect(find(render(app), 'Schedule', 'longest').spec.template.ttl).toBe('2562047h47m0s');
+  });
+
   test('SCHEDULE_INVALID and BACKUP_SELECTOR_INVALID', () => {
     const { chart } = database();
     expectCode(() => new BackupSchedule(chart, 'cron', { namespaces: ['a'], schedule: '0 25 * * *' }), 'SCHEDULE_INVALID');

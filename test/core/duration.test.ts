@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Hook, QuotaPreset, ScheduledJob, WebService, Worker } from '../../constructs';
-import { secondsOf } from '../../constructs/core/duration';
+import { parseGoDuration, secondsOf } from '../../constructs/core/duration';
 import { expectCode, find, render, teamChart } from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
@@ -41,4 +41,23 @@ describe('durations', () => {
     expect(() => (objects = render(app))).not.toThrow();
     expect(find(objects, 'Deployment', 'w').spec.template.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '1']);
   });
+});
+
+describe('parseGoDuration (Go time.ParseDuration)', () => {
+  test.each([
+    ['1h30m', 5_400_000_000_000n],
+    ['1.5h', 5_400_000_000_000n],
+    ['-1h', -3_600_000_000_000n],
+    ['0', 0n],
+    ['.5s', 500_000_000n],
+    ['5.s', 5_000_000_000n],
+    ['1µs', 1_000n],
+    ['+5m', 300_000_000_000n],
+    ['2562047h47m16.854775807s', (1n << 63n) - 1n],
+    ['-2562047h47m16.854775808s', -(1n << 63n)],
+  ])('reads %p', (text, nanos) => expect(parseGoDuration(text)).toBe(nanos));
+
+  test.each(['', '-', '5', '1h 30m', '1hh', '1.5.5s', '1e3s', '2562047h47m16.854775808s', '3000000h'])('refuses %p', (text) =>
+    expect(parseGoDuration(text)).toBeUndefined(),
+  );
 });
