@@ -89,7 +89,8 @@ export class BackupSchedule extends NamedObject {
     super(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
     const { problems } = this;
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.veleroNamespace ?? DEFAULTS.veleroNamespace, 'veleroNamespace');
-    this.schedule = props.schedule ?? DEFAULTS.schedule;
+    // Velero hands the schedule to robfig/cron as written, which refuses a leading space before a macro ('  @daily').
+    this.schedule = (props.schedule ?? DEFAULTS.schedule).trim();
     problems.addAll(
       cronScheduleIssue(this.schedule),
       props.storageLocation === undefined ? undefined : nameIssue(NameRule.DNS1123_SUBDOMAIN, 'storageLocation', props.storageLocation),

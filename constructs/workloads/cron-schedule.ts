@@ -1,4 +1,5 @@
 import { BlueprintError, IssueInput } from '../core/errors';
+import { parseGoDuration } from '../core/duration';
 
 /*
  * Cron schedules as the CronJob controller parses them (robfig/cron's
@@ -57,14 +58,35 @@ function fieldError(part: string, f: FieldSpec): string | undefined {
   return undefined;
 }
 
-/** A Go `time.ParseDuration` string: an optional sign, then number+unit pairs, or a bare `0`. */
-const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
+const SECOND_NANOS = 1_000_000_000n;
+
+/** The spelling of a Go duration (its size aside): an optional sign, then number+unit pairs, or a bare `0`. */
+const GO_DURATION_SYNTAX = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
+
+/**
+ * `@every <d>`: robfig/cron reads `d` with Go's time.ParseDuration (an error
+ * refuses the schedule), then `Every` runs it every `d` truncated to whole
+ * seconds, and every second for anything below one: so a zero, negative or
+ * sub-second interval (which the API server accepts) runs the job every
+ * second, and a fraction of a second is dropped. Those are refused.
+ */
+function everyError(s: string): string | undefined {
+  const text = s.slice('@every '.length);
+  const nanos = parseGoDuration(text);
+  if (nanos === undefined)
+    return GO_DURATION_SYNTAX.test(text)
+      ? `'${text}' is longer than a Go duration holds (about 2,562,047 hours)`
+      : `'${s}' needs a Go duration after @every, such as '@every 90m'`;
+  if (nanos < SECOND_NANOS)
+    return `'${s}' is ${nanos <= 0n ? 'not a positive interval' : 'under a second'}: robfig/cron runs it every second instead`;
+  if (nanos % SECOND_NANOS !== 0n)
+    return `'${s}' is not whole seconds: robfig/cron drops the fraction and runs it every ${nanos / SECOND_NANOS}s`;
+  return undefined;
+}
 
 function macroError(s: string): string | undefined {
   if (CRON_MACROS.has(s)) return undefined;
-  if (s.startsWith('@every ')) {
-    return GO_DURATION.test(s.slice('@every '.length)) ? undefined : `'${s}' needs a Go duration after @every, such as '@every 90m'`;
-  }
+  if (s.startsWith('@every ')) return everyError(s);
   if (CRON_MACROS.has(s.toLowerCase())) return `'${s}' must be written in lower case ('${s.toLowerCase()}')`;
   return `'${s}' is not a supported macro`;
 }

@@ -102,6 +102,11 @@ describe('BackupSchedule', () => {
   test('SCHEDULE_INVALID and BACKUP_SELECTOR_INVALID', () => {
     const { chart } = database();
     expectCode(() => new BackupSchedule(chart, 'cron', { namespaces: ['a'], schedule: '0 25 * * *' }), 'SCHEDULE_INVALID');
+    // Velero parses with robfig/cron too: @every under a second would back up every second.
+    expect(
+      expectCode(() => new BackupSchedule(chart, 'every', { namespaces: ['a'], schedule: '@every 0s' }), 'SCHEDULE_INVALID').field,
+    ).toBe('schedule');
+    expect(new BackupSchedule(chart, 'padded', { namespaces: ['a'], schedule: ' @every 12h ' }).schedule).toBe('@every 12h');
     expectCode(() => new BackupSchedule(chart, 'sel', { namespaces: ['a'], selector: { 'bad key!': 'x' } }), 'BACKUP_SELECTOR_INVALID');
   });
 

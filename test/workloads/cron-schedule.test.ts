@@ -66,6 +66,25 @@ describe('cron schedules', () => {
     });
   });
 
+  describe('@every: robfig/cron reads a Go duration and runs anything under a second every second', () => {
+    test.each([
+      ['@every -1h', /not a positive interval/],
+      ['@every 0s', /not a positive interval/],
+      ['@every 0', /not a positive interval/],
+      ['@every 500ms', /under a second/],
+      ['@every 1.5s', /not whole seconds.*every 1s/],
+      ['@every 3000000h', /longer than a Go duration/],
+      ['@every  1h', /Go duration/],
+    ])('rejects %p', (s, why) => {
+      expect(cronScheduleError(s)).toMatch(why);
+      expect(expectCode(() => assertCronSchedule(s), 'SCHEDULE_INVALID').field).toBe('schedule');
+    });
+
+    test.each(['@every 1s', '@every 1h30m', '@every 1.5h', '@every 1000ms', '@every 2562047h'])('accepts %p', (s) => {
+      expect(cronScheduleError(s)).toBeUndefined();
+    });
+  });
+
   test('an upper-case macro raises SCHEDULE_INVALID', () => {
     expect(expectCode(() => assertCronSchedule('@HOURLY'), 'SCHEDULE_INVALID').message).toMatch(/@hourly/);
   });
