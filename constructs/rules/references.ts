@@ -502,14 +502,20 @@ export const REFERENCE_RULES: readonly Rule[] = [
     code: 'REF_HPA_TARGET',
     severity: 'error',
     category: 'references',
-    inspects: ['HorizontalPodAutoscaler'],
-    description: "An HPA's scaleTargetRef exists.",
-    fix: 'point scaleTargetRef at an existing Deployment or StatefulSet',
+    inspects: ['HorizontalPodAutoscaler', 'VerticalPodAutoscaler'],
+    description:
+      "An autoscaler's target exists in the output: an HPA's scaleTargetRef, a VPA's targetRef (a VPA whose workload is elsewhere, e.g. in another app, recommends for nothing).",
+    fix: 'point scaleTargetRef (HPA) or targetRef (VPA) at a Deployment, StatefulSet or other workload of the same output and namespace',
     check: (ix) =>
-      ix
-        .ofKind('HorizontalPodAutoscaler')
-        .filter((h) => !ix.get(h.spec?.scaleTargetRef?.kind, h.metadata?.namespace, h.spec?.scaleTargetRef?.name))
-        .map((h) => v(h, '/spec/scaleTargetRef', `targets missing ${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`)),
+      [
+        ...ix.ofKind('HorizontalPodAutoscaler').map((h) => [h, '/spec/scaleTargetRef', h.spec?.scaleTargetRef] as const),
+        ...ix
+          .ofKind('VerticalPodAutoscaler')
+          .filter((o) => typeof o.apiVersion === 'string' && o.apiVersion.startsWith('autoscaling.k8s.io/'))
+          .map((o) => [o, '/spec/targetRef', o.spec?.targetRef] as const),
+      ]
+        .filter(([o, , ref]) => !ix.get(ref?.kind, o.metadata?.namespace, ref?.name))
+        .map(([o, pointer, ref]) => v(o, pointer, `targets missing ${ref?.kind}/${ref?.name}`)),
   },
   {
     code: 'REF_STATEFULSET_SERVICE',
