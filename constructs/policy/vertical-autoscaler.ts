@@ -6,8 +6,12 @@ import {
   VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed as MinAllowed,
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/autoscaling.k8s.io';
+import { addCheck } from '../core/checks';
+import { IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
+import { Cpu, Memory } from '../core/quantity';
 import { ComputeResources, ResolvedCompute, resolveCompute } from '../core/resources';
+import { IQuotaConsumer, TeamNamespace } from '../namespace/team-namespace';
 
 /** How the VPA applies its recommendations. */
 export enum VpaUpdateMode {
@@ -71,6 +75,9 @@ const VERTICAL_AUTOSCALER_SHAPE = is.props<VerticalAutoscalerProps>(
 export class VerticalAutoscaler extends Construct {
   public readonly updateMode: VpaUpdateMode;
   public readonly apiObject: VerticalPodAutoscaler;
+  /** The workload whose requests it sets, and the ceiling it sets them under. */
+  private readonly target: IVerticallyScalable;
+  private readonly maxAllowed: ResolvedCompute;
 
   constructor(scope: Construct, id: string, props: VerticalAutoscalerProps) {
     const problems = enter(scope, id, props, 'VerticalAutoscaler', VERTICAL_AUTOSCALER_SHAPE);
@@ -91,6 +98,9 @@ export class VerticalAutoscaler extends Construct {
         });
     }
     problems.throwIfAny();
+    this.target = props.target;
+    this.maxAllowed = max;
+    addCheck(this, 'VerticalAutoscaler', () => quotaGrowthIssues(this));
     const t = props.target;
     const minAllowed = quantities(min, MinAllowed.fromString);
     const maxAllowed = quantities(max, MaxAllowed.fromString);
@@ -104,4 +114,113 @@ export class VerticalAutoscaler extends Construct {
       },
     });
   }
+}
+
+/** The workload behind a VPA as its namespace's quota counts it (a workload of a TeamNamespace), if it is one. */
+function quotaConsumerOf(target: IVerticallyScalable): { team: TeamNamespace; consumer: IQuotaConsumer; containers: number } | undefined {
+  const t = target as IVerticallyScalable & Partial<IQuotaConsumer> & { team?: unknown; containers?: unknown };
+  if (!(t.team instanceof TeamNamespace) || typeof t.maxPods !== 'number' || typeof t.podResources !== 'function') return undefined;
+  // The policy is for containerName '*': every app container may be raised to maxAllowed (init containers are not).
+  const containers = Array.isArray(t.containers) ? Math.max(1, t.containers.length) : 1;
+  return { team: t.team, consumer: t as IQuotaConsumer, containers };
+}
+
+const QUOTA_KEYS = [
+  ['cpu', 'requests', 'requestsCpu', 'requests.cpu'],
+  ['memory', 'requests', 'requestsMemory', 'requests.memory'],
+  ['cpu', 'limits', 'limitsCpu', 'limits.cpu'],
+  ['memory', 'limits', 'limitsMemory', 'limits.memory'],
+] as const;
+
+const asQuantity = (r: 'cpu' | 'memory', nanos: bigint) =>
+  r === 'cpu' ? Cpu.parse(`${nanos}n`).toString() : Memory.parse(String(nanos / 1_000_000_000n)).toString();
+
+/**
+ * QUOTA_EXCEEDED for a VPA that may raise its workload's requests past the
+ * namespace's quota. Any mode but Off sets requests on the pods it creates
+ * (Initial at creation, Recreate and Auto by evicting): each app container up
+ * to maxAllowed, or, without it, to the LimitRange's max, which the VPA
+ * admission controller caps at; limits keep their ratio to the requests
+ * (controlledValues RequestsAndLimits). The namespace's peak is then counted
+ * with every such VPA of the namespace at its ceiling: when it no longer fits
+ * the quota (while it does without them, which TeamNamespace judges), the
+ * pods the VPA evicts to resize are refused at admission and never come back.
+ */
+function quotaGrowthIssues(vpa: VerticalAutoscaler): IssueInput[] {
+  const own = growthOf(vpa);
+  if (!own) return [];
+  const { team } = own;
+  const hard = team.quota.hard;
+  const base = team.peakUsage();
+  const all = team.node.root.node
+    .findAll()
+    .filter((c): c is VerticalAutoscaler => c instanceof VerticalAutoscaler)
+    .map(growthOf)
+    .filter((g): g is NonNullable<ReturnType<typeof growthOf>> => g !== undefined && g.team === team);
+  const out: IssueInput[] = [];
+  for (const [r, side, key, name] of QUOTA_KEYS) {
+    const quota = hard[key];
+    const used = base[side][r];
+    if (!quota || used.gt(quota as never)) continue;
+    const grownBy = all.reduce((n, g) => n + g.extra[side][r], 0n);
+    const mine = own.extra[side][r];
+    if (mine <= 0n || used.nanos + grownBy <= quota.nanos) continue;
+    const ceiling = vpa['maxAllowed'][r];
+    const bound = own.bound[r];
+    const peak = asQuantity(r, used.nanos + grownBy);
+    const refused =
+      vpa.updateMode === VpaUpdateMode.INITIAL
+        ? 'the pods of a rollout or scale-up it sizes would be refused at admission'
+        : 'the pods it evicts to resize would be refused at admission and not come back';
+    out.push({
+      code: 'QUOTA_EXCEEDED',
+      field: `maxAllowed.${r}`,
+      value: ceiling ? ceiling.toString() : undefined,
+      message:
+        bound === undefined
+          ? `is unset and the namespace's LimitRange has no ${r} max: updateMode ${vpa.updateMode} may raise the ${r} ${side} of ${own.consumer.name}'s pods without bound, past the quota ${name}=${quota}: ${refused}`
+          : `${ceiling ? `lets` : `is unset, so the LimitRange max (${bound}) lets`} updateMode ${vpa.updateMode} raise each container of ${own.consumer.name} (×${own.consumer.maxPods} pods at peak) to ${bound} ${r}: the namespace's ${name} at peak would reach ${peak}, above the quota of ${quota}: ${refused}`,
+      fix: `set maxAllowed.${r} low enough that the namespace's ${name} at peak stays within ${quota}, raise quota.${key} to at least ${peak}, or keep updateMode Off (recommendations only)`,
+    });
+  }
+  return out;
+}
+
+type Amounts = Record<'requests' | 'limits', Record<'cpu' | 'memory', bigint>>;
+
+/** What a VPA that sets requests may add to its namespace's peak use, per resource, in nano-units. */
+function growthOf(
+  vpa: VerticalAutoscaler,
+): { team: TeamNamespace; consumer: IQuotaConsumer; extra: Amounts; bound: Partial<Record<'cpu' | 'memory', string>> } | undefined {
+  if (vpa.updateMode === VpaUpdateMode.OFF) return undefined;
+  const found = quotaConsumerOf(vpa['target']);
+  if (!found) return undefined;
+  const { team, consumer, containers } = found;
+  const pod = consumer.podResources();
+  const extra: Amounts = { requests: { cpu: 0n, memory: 0n }, limits: { cpu: 0n, memory: 0n } };
+  const bound: Partial<Record<'cpu' | 'memory', string>> = {};
+  const pods = BigInt(consumer.maxPods);
+  for (const r of ['cpu', 'memory'] as const) {
+    const lrMax = team.limitRange.max[r]?.nanos;
+    const ceiling = vpa['maxAllowed'][r]?.nanos;
+    // The admission controller caps a container's limit (and so its request) at the LimitRange max.
+    const perContainer = ceiling !== undefined && lrMax !== undefined ? (ceiling < lrMax ? ceiling : lrMax) : (ceiling ?? lrMax);
+    if (perContainer === undefined) {
+      // No ceiling at all: any growth overruns a quota on it.
+      extra.requests[r] = extra.limits[r] = 1n << 80n;
+      continue;
+    }
+    bound[r] = asQuantity(r, perContainer);
+    const req = pod.requests[r]?.nanos ?? 0n;
+    const lim = pod.limits[r]?.nanos;
+    const grownReq = req > perContainer * BigInt(containers) ? req : perContainer * BigInt(containers);
+    extra.requests[r] = (grownReq - req) * pods;
+    if (lim !== undefined && req > 0n) {
+      // Limits keep their ratio to the requests, capped at the LimitRange max per container.
+      let grownLim = (lim * grownReq) / req;
+      if (lrMax !== undefined && grownLim > lrMax * BigInt(containers)) grownLim = lrMax * BigInt(containers);
+      if (grownLim > lim) extra.limits[r] = (grownLim - lim) * pods;
+    }
+  }
+  return { team, consumer, extra, bound };
 }

@@ -1,4 +1,6 @@
 import {
+  TeamNamespace,
+  Worker,
   StatefulService,
   VerticalAutoscaler,
   VpaUpdateMode,
@@ -104,5 +106,44 @@ describe('CRD schema check', () => {
       },
     });
     expect(validateManifests([widget]).map((f) => f.pointer)).toEqual(['/spec/size']);
+  });
+});
+
+describe('QUOTA_EXCEEDED: a VPA that sets requests may grow its pods past the namespace quota', () => {
+  const setup = (updateMode: VpaUpdateMode, maxAllowed?: { cpu?: string; memory?: string }, team = {}) => {
+    const { app, chart } = testChart();
+    const ns = new TeamNamespace(chart, 'shop', team);
+    const worker = new Worker(chart, 'w', { namespace: ns, image: 'app:1.0.0', replicas: 2 });
+    new VerticalAutoscaler(chart, 'vpa', { target: worker, updateMode, maxAllowed });
+    return () => renderApp(app);
+  };
+  const fields = (run: () => unknown) =>
+    catchBlueprintError(run).issues.map((i) => [i.code, i.path, i.field, i.message.match(/quota of [^:\s]+|without bound/)?.[0]]);
+
+  test('Auto with maxAllowed 4 CPU over a default (small) quota: refused for requests and limits', () => {
+    expect(fields(setup(VpaUpdateMode.AUTO, { cpu: '4', memory: '256Mi' }))).toEqual([
+      ['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'quota of 2'],
+      ['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'quota of 4'],
+    ]);
+  });
+
+  test('Initial counts too (new pods are sized at creation); without maxAllowed the LimitRange max is the ceiling', () => {
+    const issues = catchBlueprintError(setup(VpaUpdateMode.INITIAL)).issues;
+    expect(issues.map((i) => i.field)).toEqual(['maxAllowed.cpu', 'maxAllowed.memory', 'maxAllowed.cpu', 'maxAllowed.memory']);
+    expect(issues[0].message).toContain('LimitRange max (4)');
+    expect(issues[0].message).toContain('rollout or scale-up');
+  });
+
+  test('no ceiling at all (no maxAllowed, no LimitRange max): unbounded, refused', () => {
+    const team = { containerLimits: { defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' } } };
+    expect(fields(setup(VpaUpdateMode.RECREATE, { memory: '256Mi' }, team))).toEqual([
+      ['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'without bound'],
+      ['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'without bound'],
+    ]);
+  });
+
+  test('the neighbours render: Off (recommendations only), and a maxAllowed whose peak fits the quota', () => {
+    expect(() => setup(VpaUpdateMode.OFF, { cpu: '4' })()).not.toThrow();
+    expect(() => setup(VpaUpdateMode.AUTO, { cpu: '200m', memory: '256Mi' })()).not.toThrow();
   });
 });
