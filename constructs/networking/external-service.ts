@@ -9,7 +9,7 @@ import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, checkedName, isDns1123Subdomain } from '../core/names';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
-import { addressKey, ipFamily, unusableAddressReason } from './ip-address';
+import { addressKey, ipFamily, isIpv4Mapped, unusableAddressReason } from './ip-address';
 import { servicePortIssues } from './service-ports';
 import { portNumberIssue } from '../core/ports';
 
@@ -199,6 +199,17 @@ export class ExternalService extends Construct {
             value: a,
             message: reason,
             fix: 'use the routable address of the outside service',
+          });
+          continue;
+        }
+        // apimachinery IsValidIPv6Address: an IPv4-mapped address is not an IPv6 address (an IPv6 slice refuses it).
+        if (isIpv4Mapped(a)) {
+          problems.add({
+            code: 'EXTERNAL_ADDRESS_INVALID',
+            field: `addresses[${i}]`,
+            value: a,
+            message: 'is an IPv4-mapped IPv6 address, which the API server refuses in an IPv6 EndpointSlice',
+            fix: `use the IPv4 address itself${a.includes('.') ? `, e.g. '${a.slice(a.lastIndexOf(':') + 1)}'` : ''}`,
           });
           continue;
         }

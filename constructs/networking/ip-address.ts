@@ -62,6 +62,13 @@ export function addressKey(address: string): string {
   return `${width}:${value.toString(16)}`;
 }
 
+/** An IPv4-mapped IPv6 address (`::ffff:203.0.113.10`), which Go reads as IPv4 (`To4() != nil`). */
+export function isIpv4Mapped(address: string): boolean {
+  if (isIP(address) !== 6) return false;
+  const { value } = addressBits(address);
+  return value >> 32n === 0xffffn;
+}
+
 /**
  * True when CIDR `inner` is a strict subset of CIDR `outer` (networking ValidateIPBlock: each `except` must lie
  * inside the block, with a longer prefix). Both must be CIDRs (`isCidr`).

@@ -126,7 +126,18 @@ describe('ExternalService', () => {
 
   test('EXTERNAL_ADDRESS_INVALID: invalid, loopback, link-local, unspecified', () => {
     const { chart } = testChart();
-    for (const [i, a] of ['300.1.1.1', '127.0.0.1', '169.254.169.254', '0.0.0.0', '::1', 'fe80::1', '::', 'db.example.com'].entries()) {
+    for (const [i, a] of [
+      '300.1.1.1',
+      '127.0.0.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      '::',
+      'db.example.com',
+      '::ffff:203.0.113.10', // IPv4-mapped: IsValidIPv6Address refuses it in the IPv6 slice
+      '::FFFF:cb00:710a',
+    ].entries()) {
       expectCode(
         () => ExternalService.fromAddresses(chart, `x${i}`, { namespace: 'n', addresses: [a], ports: [{ name: 'db', port: 5432 }] }),
         'EXTERNAL_ADDRESS_INVALID',
@@ -199,6 +210,12 @@ describe('ExternalService', () => {
     const objects = renderChart(chart);
     expect(find(objects, 'EndpointSlice', 'full-ipv4').endpoints).toHaveLength(1000);
     expect(find(objects, 'EndpointSlice', 'full-ipv6').endpoints).toHaveLength(1);
+  });
+
+  test('an IPv4-compatible (not mapped) IPv6 address is a valid IPv6 endpoint', () => {
+    const { chart } = testChart();
+    ExternalService.fromAddresses(chart, 'compat', { namespace: 'n', addresses: ['::203.0.113.10'], ports: [{ name: 'db', port: 5432 }] });
+    expect(find(renderChart(chart), 'EndpointSlice', 'compat-ipv6').endpoints[0].addresses).toEqual(['::203.0.113.10']);
   });
 
   test('allowFrom opens egress from the workload: exact IPs, or the port to anywhere for a host name', () => {
