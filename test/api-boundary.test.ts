@@ -197,6 +197,8 @@ const INTERNAL = new Set([
   'unusableAddressReason',
   'isCidr',
   'isStrictSubnet',
+  'addressKey',
+  'isIpv4Mapped',
   'withChecksAlreadyRun',
 ]);
 

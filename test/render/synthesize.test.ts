@@ -14,6 +14,7 @@ import {
   renderApp,
   synthesize,
   synthesizeAll,
+  Worker,
 } from '../../constructs';
 import { catchBlueprintError, expectCode } from '../helpers';
 
@@ -392,6 +393,8 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
     const outdir = tmpdir();
     const a = new App({ outputFileExtension: '.jsonl' });
     const c = new BlueprintChart(a, 'requirements', { owner: 'o' });
+    // The VPA's target (REF_HPA_TARGET: a VPA's targetRef is in the output).
+    new Worker(c, 'v', { namespace: 'n', image: 'app:1.0.0' });
     new ApiObject(c, 'vpa', {
       apiVersion: 'autoscaling.k8s.io/v1',
       kind: 'VerticalPodAutoscaler',
