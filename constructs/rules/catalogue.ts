@@ -1,4 +1,5 @@
 import { BlueprintIssue } from '../core/errors';
+import { CONFIG_KEY_RULES } from './config-keys';
 import { DAY2_RULES } from './day2';
 import { ManifestIndex, markOwnOutput } from './manifest-index';
 import { GOVERNANCE_RULES } from './governance';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   ...GOVERNANCE_RULES,
   ...REFERENCE_RULES,
   ...DAY2_RULES,
+  ...CONFIG_KEY_RULES,
 ];
 
 /** Rules that need the typed construct tree; they run only at synth, in the construct named by `inspects`. */

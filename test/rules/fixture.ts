@@ -399,4 +399,11 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
       pod(o).containers[0].env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } }];
     },
   ],
+  [
+    'CONFIG_KEY_INVALID',
+    (o) => {
+      // A key the API server refuses (IsConfigMapKey): mounted as a file, 'a/b' would name a path, not a file.
+      find(o, 'ConfigMap', 'conf').data['a/b'] = '1';
+    },
+  ],
 ]);
