@@ -1,6 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isAlias, isCollection, isScalar, parseAllDocuments, visit } from 'yaml';
+import {
+  Document,
+  LineCounter,
+  Node,
+  Pair,
+  Scalar,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+} from 'yaml';
 
 /** Files synthesize writes into an outdir that are not manifests (see WRITTEN_LIST and REQUIREMENTS_FILE). */
 const OUTPUT_BOOKKEEPING = new Set(['.cluster-blueprints-written', 'requirements.jsonl']);
@@ -86,6 +100,203 @@ function unresolvedAlias(doc: Document): string | undefined {
   return found;
 }
 
+/**
+ * A plain (unquoted, untagged) scalar as kubectl, kustomize and Argo CD read it:
+ * sigs.k8s.io/yaml decodes with go-yaml v2 (resolve.go, v2.4.0), YAML 1.1
+ * resolution, not the YAML 1.2 core schema the `yaml` package applies by default
+ * (and not quite its 1.1 schema either: no base-60 ints, no `0o`/`0X` there).
+ * - `y Y yes Yes YES on On ON true True TRUE` and their `n … off … false` pairs are booleans;
+ * - `'' ~ null Null NULL` is null; `.inf .Inf .INF` (signed) and `.nan .NaN .NAN` are floats;
+ * - starting with `.`: a float if strconv.ParseFloat takes the text (`.5`, `.5e3`);
+ * - starting with a sign or digit: '_' removed, an int if strconv.ParseInt(s, 0, 64)
+ *   (or ParseUint) takes it — `0644` octal, `0o644`, `0x1F`, `0X1F`, `0b101`,
+ *   `1_000` — else a float if it matches `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+ *   and does not overflow (`1e3`, `1.`); go-yaml's later `0b`/`-0b` branch adds nothing ParseInt
+ *   with base 0 has not taken. Timestamps (`2001-12-14`) stay strings: decoded into
+ *   interface{}, go-yaml v2 gives their text (decode.go);
+ * - anything else is a string.
+ * Ints keep their exact value as a bigint (a map key's text is its decimal form).
+ */
+export type PlainScalar =
+  | { readonly kind: 'null' }
+  | { readonly kind: 'bool'; readonly value: boolean }
+  | { readonly kind: 'int'; readonly value: bigint }
+  | { readonly kind: 'float'; readonly value: number }
+  | { readonly kind: 'str' };
+
+const WORDS = new Map<string, PlainScalar>([
+  ...['', '~', 'null', 'Null', 'NULL'].map((w): [string, PlainScalar] => [w, { kind: 'null' }]),
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((w): [string, PlainScalar] => [
+    w,
+    { kind: 'bool', value: true },
+  ]),
+  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((w): [string, PlainScalar] => [
+    w,
+    { kind: 'bool', value: false },
+  ]),
+  ...['.nan', '.NaN', '.NAN'].map((w): [string, PlainScalar] => [w, { kind: 'float', value: NaN }]),
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((w): [string, PlainScalar] => [w, { kind: 'float', value: Infinity }]),
+  ...['-.inf', '-.Inf', '-.INF'].map((w): [string, PlainScalar] => [w, { kind: 'float', value: -Infinity }]),
+]);
+/** strconv.ParseInt/ParseUint with base 0 (sign, then 0x/0b/0o prefix, a bare leading 0 for octal), after go-yaml removed every '_'. */
+const GO_INT = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]([0-7]+)|(0[0-7]*)|([1-9][0-9]*))$/;
+const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** strconv.ParseFloat on text that starts with '.': digits, an optional exponent, single '_' between digits. */
+const GO_DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
+
+/** How go-yaml v2 resolves the plain scalar `s` (see PlainScalar). */
+export function resolvePlainScalar(s: string): PlainScalar {
+  const word = WORDS.get(s);
+  if (word) return word;
+  if (s[0] === '.') {
+    const v = GO_DOT_FLOAT.test(s) ? Number(s.replace(/_/g, '')) : NaN;
+    return Number.isFinite(v) ? { kind: 'float', value: v } : { kind: 'str' };
+  }
+  if (!/^[-+0-9]/.test(s)) return { kind: 'str' };
+  const plain = s.replace(/_/g, '');
+  const m = GO_INT.exec(plain);
+  if (m) {
+    const [, sign, hex, bin, oct, zeroOct, dec] = m;
+    const magnitude = BigInt(
+      hex !== undefined
+        ? `0x${hex}`
+        : bin !== undefined
+          ? `0b${bin}`
+          : oct !== undefined
+            ? `0o${oct}`
+            : zeroOct !== undefined
+              ? `0o${zeroOct}`
+              : dec,
+    );
+    // ParseInt: -2^63 … 2^63-1; ParseUint (no sign allowed): up to 2^64-1.
+    const fits = sign === '-' ? magnitude <= 2n ** 63n : magnitude < 2n ** 63n || (sign === '' && magnitude < 2n ** 64n);
+    if (fits) return { kind: 'int', value: sign === '-' ? -magnitude : magnitude };
+  }
+  const v = GO_FLOAT.test(plain) ? Number(plain) : NaN;
+  // An overflow (1e999) is a ParseFloat range error: go-yaml keeps the text.
+  return Number.isFinite(v) ? { kind: 'float', value: v } : { kind: 'str' };
+}
+
+/**
+ * A float map key as sigs.k8s.io/yaml turns it into a JSON key:
+ * strconv.FormatFloat(v, 'g', -1, 32) — the shortest digits that survive a
+ * float32, %e from an exponent below -4 or from 6 up — with .inf, -.inf, .nan.
+ */
+function goFloatKey(v: number): string {
+  const f = Math.fround(v);
+  if (Number.isNaN(f)) return '.nan';
+  if (!Number.isFinite(f)) return f > 0 ? '.inf' : '-.inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  let shortest = f.toExponential(8);
+  for (let p = 0; p < 8; p++) {
+    const e = f.toExponential(p);
+    if (Math.fround(Number(e)) === f) {
+      shortest = e;
+      break;
+    }
+  }
+  const [mantissa, expText] = shortest.split('e');
+  const exp = Number(expText);
+  const sign = mantissa.startsWith('-') ? '-' : '';
+  const digits = mantissa.replace(/[-.]/g, '');
+  if (exp < -4 || exp >= 6) {
+    const e = Math.abs(exp);
+    return `${sign}${digits[0]}${digits.length > 1 ? `.${digits.slice(1)}` : ''}e${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const whole = digits.padEnd(exp + 1, '0');
+  return `${sign}${whole.slice(0, exp + 1)}${whole.length > exp + 1 ? `.${whole.slice(exp + 1)}` : ''}`;
+}
+
+/**
+ * The JSON key sigs.k8s.io/yaml makes of a key the parser already resolved (an
+ * alias, an explicit tag), or undefined for the keys it refuses; a whole number
+ * is taken for an int (plain keys are converted exactly, in readAsKubectl).
+ */
+function jsonKey(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? BigInt(value).toString() : goFloatKey(value);
+  return undefined;
+}
+
+/**
+ * Makes `doc` hold what kubectl reads (one linear pass each way, whatever the
+ * map sizes): plain scalars resolved by go-yaml v2's rules (resolvePlainScalar),
+ * every map key turned into the JSON key sigs.k8s.io/yaml makes of it. Returns
+ * why kubectl would refuse the document, if it would: a null, sequence or
+ * mapping as a map key ("unsupported map key" / "invalid map key"), a key set
+ * twice in one map (after that conversion: `yes` and `true` are the same key),
+ * or a plain .inf/.nan value (JSON has no such number).
+ */
+function readAsKubectl(doc: Document, lines: LineCounter): string | undefined {
+  const at = (node: Node | null | undefined, fallback: Node | null | undefined) => {
+    const offset = (node ?? fallback)?.range?.[0];
+    if (offset === undefined) return '';
+    const { line, col } = lines.linePos(offset);
+    return ` at line ${line}, column ${col}`;
+  };
+  let problem: string | undefined;
+  const anchors = new Map<string, Node>();
+  const aliasTarget = new Map<Node, Node | undefined>();
+  visit(doc, (key, node) => {
+    if (isAlias(node)) aliasTarget.set(node, anchors.get(node.source));
+    if ((isScalar(node) || isCollection(node)) && node.anchor) anchors.set(node.anchor, node);
+    if (!isScalar(node) || node.type !== Scalar.PLAIN || node.tag !== undefined || typeof node.source !== 'string') return;
+    if (key === 'key' && node.source === '<<') return; // a merge key
+    const r = resolvePlainScalar(node.source);
+    if (key === 'key')
+      node.value = r.kind === 'null' ? null : r.kind === 'str' ? node.source : r.kind === 'float' ? goFloatKey(r.value) : String(r.value);
+    else {
+      node.value = r.kind === 'null' ? null : r.kind === 'str' ? node.source : r.kind === 'int' ? Number(r.value) : r.value;
+      if (r.kind === 'float' && !Number.isFinite(r.value))
+        problem ??= `plain ${node.source}${at(node, null)} is a float JSON cannot hold; kubectl refuses the document (json: unsupported value) — quote it if it is text`;
+    }
+  });
+  if (problem) return problem;
+  const keyOf = (pair: Pair, parent: Node): string | { problem: string } | undefined => {
+    const node = isAlias(pair.key) ? aliasTarget.get(pair.key) : (pair.key as Node | null);
+    if (node === undefined && isAlias(pair.key)) return undefined; // an alias with no anchor: toJS reports it
+    if (isScalar(node) && typeof node.value === 'symbol') return undefined; // a merge key
+    if (isCollection(node))
+      return {
+        problem: `a ${isSeq(node) ? 'sequence' : 'mapping'} is a map key${at(node, parent)}; kubectl refuses it (invalid map key): keys are strings`,
+      };
+    const text = isScalar(node) ? jsonKey(node.value) : undefined;
+    if (text === undefined)
+      return {
+        problem: `a map key${at(node, pair.value as Node)} is null or empty; kubectl refuses it (unsupported map key): keys are strings`,
+      };
+    if (pair.key !== node || typeof (node as Scalar).value !== 'string') pair.key = new Scalar(text);
+    return text;
+  };
+  visit(doc, (_key, node) => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node | null;
+        const k = keyOf(pair, node);
+        if (typeof k === 'object') problem = k.problem;
+        else if (k !== undefined && seen.has(k)) problem = `Map keys must be unique${at(keyNode, node)}: ${JSON.stringify(k)}`;
+        else if (k !== undefined) seen.add(k);
+        if (problem) return visit.BREAK;
+      }
+    } else if (isSeq(node)) {
+      // `[a: 1]`: a flow sequence of single-pair maps.
+      for (const item of node.items) {
+        const k = isPair(item) ? keyOf(item, node) : undefined;
+        if (typeof k === 'object') {
+          problem = k.problem;
+          return visit.BREAK;
+        }
+      }
+    }
+    return undefined;
+  });
+  return problem;
+}
+
 /** Why `doc.toJS` failed, in words: a real alias bomb, an alias with no anchor before it, or the parser's message. */
 function toJsFailure(doc: Document, e: Error, maxAliasCount: number): string {
   const message = e.message.split('\n')[0];
@@ -143,15 +354,24 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
       if (fd !== undefined) fs.closeSync(fd);
     }
     let docs: ReturnType<typeof parseAllDocuments>;
+    const lines = new LineCounter();
     try {
       // merge: YAML 1.1 merge keys (`<<: *defaults`), which kubectl's parser (go-yaml) applies.
-      docs = parseAllDocuments(text, { merge: true });
+      // uniqueKeys: false — the parser's own check compares each key with every earlier one (quadratic:
+      // 20k keys took 15 s); readAsKubectl finds duplicates with a Set, on the keys kubectl sees.
+      // logLevel: 'error' — no warning of the parser on stderr (readAsKubectl reports what matters).
+      docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, logLevel: 'error', lineCounter: lines });
     } catch (e) {
       return errors.push({ file, rule: 'FILE_YAML_BROKEN', message: `cannot be parsed: ${(e as Error).message.split('\n')[0]}` });
     }
     for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
       if (doc.errors.length > 0) {
         errors.push({ file, rule: 'FILE_YAML_BROKEN', message: `document ${i + 1}: ${doc.errors[0].message.split('\n')[0]}` });
+        continue;
+      }
+      const refused = readAsKubectl(doc, lines);
+      if (refused !== undefined) {
+        errors.push({ file, rule: 'FILE_YAML_BROKEN', message: `document ${i + 1}: ${refused}` });
         continue;
       }
       let object: unknown;

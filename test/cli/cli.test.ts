@@ -297,6 +297,45 @@ describe('cluster-blueprints check grades a file as kubectl reads it', () => {
     expect(json(b).findings.map((f: any) => [f.rule, f.pointer])).toEqual([['SCHEMA_LABEL_INVALID', '/metadata/labels/team']]);
   });
 
+  test('plain scalars resolve as in YAML 1.1 (go-yaml v2): yes/off/no, 0644, 0o644, 0x1F, 1_000 and 1e3 in ConfigMap data are the type errors the API server refuses', async () => {
+    const flags = configMap('flags').replace(
+      '  a: b\n',
+      '  enabled: yes\n  debug: off\n  region: no\n  mode: 0644\n  o: 0o644\n  h: 0X1F\n  n: 1_000\n  e: 1e3\n',
+    );
+    const r = await cli('check', file('flags.yaml', flags), '--json');
+    expect(r.code).toBe(1);
+    expect(json(r).findings.map((f: any) => `${f.rule} ${f.pointer}`)).toEqual(
+      ['enabled', 'debug', 'region', 'mode', 'o', 'h', 'false', 'e'].map((k) => `SCHEMA_INVALID /data/${k}`), // `n:` is the key false
+    );
+    // The valid neighbour: the same values quoted are strings.
+    const quoted = flags.replace(/: (yes|off|no|0644|0o644|0X1F|1_000|1e3)\n/g, ': "$1"\n');
+    const q = await cli('check', file('quoted.yaml', quoted.replace('  n: ', '  "n": ')), '--json');
+    expect([q.code, json(q).findings, json(q).fileErrors]).toEqual([0, [], []]);
+  });
+
+  test('a sequence as a map key is broken YAML (kubectl: invalid map key), with nothing on stderr', async () => {
+    const warn = jest.spyOn(process, 'emitWarning');
+    try {
+      const r = await cli('check', file('complex.yaml', configMap('cx').replace('  a: b\n', '  ? [a, b]\n  : c\n')), '--json');
+      expect(r.code).toBe(1);
+      expect(r.err).toBe('');
+      expect(json(r).fileErrors).toEqual([
+        expect.objectContaining({ rule: 'FILE_YAML_BROKEN', message: expect.stringContaining('a sequence is a map key at line 7') }),
+      ]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('a ConfigMap of 50,000 keys is checked whole (the parser was quadratic in the keys of a map: 20k took 12-16 s)', async () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => `  k${i}: "v${i}"\n`).join('');
+    const r = await cli('check', file('big.yaml', configMap('big').replace('  a: b\n', `${keys}  "bad key": "x"\n`)), '--json');
+    expect(r.code).toBe(1);
+    expect([json(r).objectCount, json(r).fileErrors]).toEqual([1, []]);
+    expect(json(r).findings.map((f: any) => `${f.rule} ${f.pointer}`)).toEqual(['CONFIG_KEY_INVALID /data/bad key']);
+  });
+
   test('an alias whose anchor is in another document is an unresolved alias (broken YAML), not an alias bomb', async () => {
     const cross = `${configMap('a').replace('metadata:', 'metadata: &meta')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: *meta\n`;
     const merged = `${configMap('a').replace('metadata:', 'metadata: &meta')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: *meta\n  name: b\n`;
