@@ -70,6 +70,38 @@ Exit codes: 0 no errors (warnings allowed) / nothing breaking; 1 errors found / 
 breaking; 2 usage error or unusable input.
 `;
 
+/** Control characters: C0 (ESC starts every terminal escape sequence), DEL and C1 (0x9B is a one-byte CSI). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
+
+/**
+ * `s` safe to print on a terminal: each control character shown as an escape
+ * (`\x1b`, `\n`), so a hostile object name, key, value or file name can neither
+ * drive the terminal nor forge a line of the report.
+ */
+export function escapeControls(s: string): string {
+  return s.replace(CONTROL, (c) => NAMED[c] ?? `\\x${hex(c)}`);
+}
+
+/** A copy of plain data (a report) with every string passed through escapeControls, keys included. */
+function escapedData<T>(value: T): T {
+  if (typeof value === 'string') return escapeControls(value) as T;
+  if (Array.isArray(value)) return value.map(escapedData) as T;
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value)))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeControls(k), escapedData(v)])) as T;
+  return value;
+}
+
+/**
+ * JSON for stdout: JSON.stringify escapes C0 (and so ESC) but writes DEL and
+ * C1 as they are; those get `\u00XX` too (the same JSON value, nothing raw).
+ */
+function safeJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u00${hex(c)}`)}\n`;
+}
+
 interface Args {
   command?: string;
   dir?: string;
@@ -107,7 +139,7 @@ export async function run(
   for (const p of command === 'diff' ? [dir, second!] : [dir]) {
     const problem = unusablePath(p);
     if (problem) {
-      err(`cluster-blueprints: ${p} ${problem}\n`);
+      err(`cluster-blueprints: ${escapeControls(p)} ${problem}\n`);
       return 2;
     }
   }
@@ -116,7 +148,7 @@ export async function run(
   } catch (e) {
     // Never a stack trace: one line that says what failed.
     err(
-      `cluster-blueprints: ${e instanceof BlueprintError ? e.message : `could not ${command} ${dir}: ${(e as Error)?.message ?? String(e)}`}\n`,
+      `cluster-blueprints: ${escapeControls(e instanceof BlueprintError ? e.message : `could not ${command} ${dir}: ${(e as Error)?.message ?? String(e)}`)}\n`,
     );
     return 2;
   }
@@ -208,14 +240,14 @@ async function dispatch(
       ...b.errors.map((e) => ({ ...e, file: `${second}: ${e.file}` })),
     ];
     const ignorable = bad.filter((e) => e.rule !== 'FILE_NOT_YAML');
-    for (const e of bad) err(`${e.file}: ${e.rule} ${e.message}\n`);
+    for (const e of bad) err(escapeControls(`${e.file}: ${e.rule} ${e.message}`) + '\n');
     if (ignorable.length) return 2;
     const report = diffManifests(
       a.objects.map((o) => o.object),
       b.objects.map((o) => o.object),
       prices(flags),
     );
-    out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDiff(report)}\n`);
+    out(flags.json ? safeJson(report) : `${formatDiff(escapedData(report))}\n`);
     return report.breaking > 0 ? 1 : 0;
   }
   const node =
@@ -225,7 +257,7 @@ async function dispatch(
   const nodes = count(flags, 'nodes', 1);
   if (command === 'diagram') {
     const { objects, errors } = loadManifests(dir, load);
-    for (const e of errors) err(`${e.file}: ${e.rule} ${e.message}\n`);
+    for (const e of errors) err(escapeControls(`${e.file}: ${e.rule} ${e.message}`) + '\n');
     const target = String(flags.out || `${dir.replace(/\/+$/, '')}.svg`);
     const dot = toDot(
       objects.map((o) => o.object),
@@ -233,7 +265,7 @@ async function dispatch(
     );
     fs.writeFileSync(target.replace(/\.svg$/, '.dot'), dot);
     fs.writeFileSync(target, await renderSvg(dot));
-    out(`diagram: ${target} (${objects.length} objects)\n`);
+    out(`diagram: ${escapeControls(target)} (${objects.length} objects)\n`);
     return errors.length ? 1 : 0;
   }
   const context = {
@@ -257,12 +289,12 @@ async function dispatch(
   if (command === 'capacity') {
     out(
       flags.json
-        ? `${JSON.stringify({ ...report.capacity, ...(report.cost ? { cost: report.cost } : {}) }, null, 2)}\n`
-        : `${formatReport({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }, dir)}\n`,
+        ? safeJson({ ...report.capacity, ...(report.cost ? { cost: report.cost } : {}) })
+        : `${formatReport(escapedData({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }), escapeControls(dir))}\n`,
     );
     return 0;
   }
-  out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, dir)}\n`);
+  out(flags.json ? safeJson(report) : `${formatReport(escapedData(report), escapeControls(dir))}\n`);
   return report.errors > 0 ? 1 : 0;
 }
 

@@ -360,3 +360,49 @@ describe('cluster-blueprints check grades a file as kubectl reads it', () => {
     }
   });
 });
+
+describe('nothing the CLI prints can drive the terminal', () => {
+  const hostile = 'x\u001b[31mRED\u0000\u007f\u009b\u0085';
+  // Every control character but the line feeds the CLI writes itself: C0 (ESC included), DEL and C1.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+  const write = () => {
+    const dir = tmp();
+    fs.writeFileSync(
+      path.join(dir, 'cm.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${JSON.stringify(hostile)}\n  namespace: shop\ndata:\n  ${JSON.stringify('k\n  error  FORGED')}: "1"\n`,
+    );
+    fs.writeFileSync(path.join(dir, `notes\u001b]0;title\u0007.txt`), 'x');
+    return dir;
+  };
+
+  test('text output shows control characters as escapes, so no line can be forged', async () => {
+    const r = await cli('check', write());
+    expect(r.code).toBe(1);
+    expect(r.out).not.toMatch(RAW_CONTROL);
+    expect(r.out).toContain('ConfigMap/shop/x\\x1b[31mRED\\x00\\x7f\\x9b\\x85');
+    expect(r.out).toContain('notes\\x1b]0;title\\x07.txt');
+    expect(r.out.split('\n').filter((l) => l.startsWith('  error  FORGED'))).toEqual([]);
+  });
+
+  test('JSON output escapes DEL and C1 too, and parses back to the same strings', async () => {
+    const r = await cli('check', write(), '--json');
+    expect(r.out).not.toMatch(RAW_CONTROL);
+    expect(json(r).findings.map((f: any) => f.object)).toContain(`ConfigMap/shop/${hostile}`);
+  });
+
+  test('error lines on stderr: file errors of diff and diagram, flag values', async () => {
+    const dir = write();
+    fs.writeFileSync(path.join(dir, 'broken\u001b[2J.yaml'), 'a: [1, 2\nb: {');
+    for (const r of [await cli('diff', dir, dir), await cli('diagram', dir, '--out', path.join(tmp(), 'd.svg'))]) {
+      expect(r.err).toContain('broken\\x1b[2J.yaml: FILE_YAML_BROKEN');
+      expect(r.err).not.toMatch(RAW_CONTROL);
+    }
+    const flag = await cli('check', dir, '--namespace', 'a\u001b[2J');
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain('CLI_FLAG_INVALID');
+    expect(flag.err).not.toMatch(RAW_CONTROL);
+    const missing = await cli('check', path.join(dir, 'gone\u001b[2J'));
+    expect(missing.err).toContain('gone\\x1b[2J does not exist');
+  });
+});
