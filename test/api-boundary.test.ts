@@ -36,6 +36,9 @@ const INTERNAL = new Set([
   // The refusal of a render from inside a check (core/checks.ts), and findings made safe to print (rules/schema.ts).
   'reentrant',
   'safeFinding',
+  // How kubectl's YAML parser (go-yaml v2) resolves a plain scalar (rules/manifests.ts): the loader's, and the emitter's to reuse.
+  'PlainScalar',
+  'resolvePlainScalar',
   'labelValueIssue',
   'costReport',
   'declaredPrices',
