@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   ExternalSecret,
@@ -14,6 +14,32 @@ import { checkedNamespace } from '../namespace/namespace-name';
 import { SecretBackend, SecretBackendKind } from './secret-backend';
 import { checkArgs, is } from '../core/shape';
 import { isConfigMapKey } from '../config/config-map';
+import { AwsSecretService, ClusterSecretStore } from './cluster-secret-store';
+
+/**
+ * The Kubernetes type of a declared Secret. The kubelet reads registry credentials only from a
+ * `kubernetes.io/dockerconfigjson` (or legacy `kubernetes.io/dockercfg`) Secret, and ingress
+ * controllers expect `kubernetes.io/tls`; the API server requires each type's keys (ValidateSecret).
+ */
+const SECRET_TYPES = {
+  Opaque: [],
+  'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
+  'kubernetes.io/dockercfg': ['.dockercfg'],
+  'kubernetes.io/tls': ['tls.crt', 'tls.key'],
+} as const satisfies Record<string, readonly string[]>;
+type SecretTypeName = keyof typeof SECRET_TYPES;
+
+/** The types whose required keys are all in `keys` (Opaque aside). */
+function typesHeldBy(keys: readonly string[]): SecretTypeName[] {
+  return (Object.keys(SECRET_TYPES) as SecretTypeName[]).filter(
+    (t) => t !== 'Opaque' && SECRET_TYPES[t].every((k: string) => keys.includes(k)),
+  );
+}
+
+/** SSM parameter names (PutParameter Name): a-zA-Z0-9_.- and, for a hierarchy, a leading slash before each of at most 15 levels. */
+const SSM_PARAMETER_NAME = /^(?:[a-zA-Z0-9_.-]+|(?:\/[a-zA-Z0-9_.-]+){1,15})$/;
+/** 2048 in the API, of which 1037 are reserved for Systems Manager. */
+const SSM_PARAMETER_NAME_MAX = 1011;
 
 /** Props of a `SecretDeclaration`. */
 export interface SecretDeclarationProps {
@@ -34,6 +60,13 @@ export interface SecretDeclarationProps {
    * @default - `<namespace>/<name>`
    */
   readonly remoteKey?: string;
+  /**
+   * The Secret's type. The kubelet only reads image pull credentials from a `kubernetes.io/dockerconfigjson`
+   * (or `kubernetes.io/dockercfg`) Secret, and the API server requires each type's keys.
+   * @default - from the keys: `.dockerconfigjson` → `kubernetes.io/dockerconfigjson`, `.dockercfg` →
+   * `kubernetes.io/dockercfg`, `tls.crt` and `tls.key` → `kubernetes.io/tls`, otherwise `Opaque`
+   */
+  readonly type?: 'Opaque' | 'kubernetes.io/dockerconfigjson' | 'kubernetes.io/dockercfg' | 'kubernetes.io/tls';
   /** Bump it to roll the pods reading the Secret when its content changes. @default '1' */
   readonly version?: string;
   /** @default - the backend chosen with `SecretBackend.use` for the app */
@@ -56,6 +89,8 @@ export interface DeclaredSecret {
   readonly name: string;
   /** The backend that provides it; undefined when none was chosen (synth fails then). */
   readonly backend: SecretBackendKind | undefined;
+  /** The Secret's type, e.g. `Opaque` or `kubernetes.io/dockerconfigjson`. */
+  readonly type: string;
   readonly keys: readonly DeclaredSecretKey[];
 }
 
@@ -81,6 +116,7 @@ const SECRET_DECLARATION_SHAPE = is.props<SecretDeclarationProps>(
     keys: is.list(is.string),
     configKeys: is.map(is.string),
     remoteKey: is.string,
+    type: is.oneOf(Object.keys(SECRET_TYPES), 'Secret type'),
     version: is.string,
     backend: is.instance(SecretBackend),
   },
@@ -99,11 +135,14 @@ export class SecretDeclaration extends NamedObject {
   public readonly namespace: string;
   public readonly keys: readonly string[];
   public readonly version: string;
+  /** The Secret's type (given, or inferred from the keys). */
+  public readonly type: string;
   public readonly backend: SecretBackend | undefined;
   /** The ExternalSecret, with the External Secrets backend. */
   public readonly externalSecret?: ApiObject;
   private readonly configKeys: Readonly<Record<string, string>>;
-  private readonly remoteKey: string;
+  /** The store entry given in the props, if any (the default depends on the store's service: `remoteKey()`). */
+  private readonly givenRemoteKey: string | undefined;
 
   constructor(scope: Construct, id: string, props: SecretDeclarationProps) {
     super(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
@@ -154,9 +193,27 @@ export class SecretDeclaration extends NamedObject {
       message: 'is empty: the ExternalSecret would read no entry of the store',
       fix: "name the store entry holding the keys, e.g. 'prod/payments/db', or leave it out for '<namespace>/<name>'",
     });
+    const inferred = typesHeldBy(this.keys);
+    this.type = props.type ?? inferred[0] ?? 'Opaque';
+    // The API server's ValidateSecret: each type requires its keys.
+    const required: readonly string[] = SECRET_TYPES[this.type as SecretTypeName] ?? [];
+    problems.check(props.type !== undefined && !required.every((k) => this.keys.includes(k)), {
+      code: 'SECRET_KEYS_INVALID',
+      field: 'type',
+      value: props.type,
+      message: `requires the keys ${required.join(', ')}, which the declaration does not list (the API server refuses such a Secret)`,
+      fix: `add ${required.filter((k) => !this.keys.includes(k)).join(', ')} to keys, or choose the type the keys are for`,
+    });
+    problems.check(props.type === undefined && inferred.length > 1, {
+      code: 'SECRET_KEYS_INVALID',
+      field: 'keys',
+      value: this.keys,
+      message: `hold the keys of several Secret types (${inferred.join(', ')}), so the type cannot be told from them`,
+      fix: `set type to one of ${inferred.join(', ')}, or declare one Secret per type`,
+    });
     problems.throwIfAny();
     this.configKeys = Object.fromEntries(this.keys.map((k) => [k, props.configKeys?.[k] ?? camel(`${this.name}-${k}`)]));
-    this.remoteKey = props.remoteKey ?? `${this.namespace}/${this.name}`;
+    this.givenRemoteKey = props.remoteKey;
 
     if (this.backend?.kind === SecretBackendKind.EXTERNAL_SECRETS) {
       // external-secrets.io/v1: served from ESO 0.16.2 on (0.17 stopped serving v1beta1).
@@ -165,8 +222,14 @@ export class SecretDeclaration extends NamedObject {
         spec: {
           refreshInterval: goDuration(this.backend.refreshInterval!.toMilliseconds({ integral: false })),
           secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: this.backend.store! },
-          target: { name: this.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
-          data: this.keys.map((k) => ({ secretKey: k, remoteRef: { key: this.remoteKey, property: k } })),
+          target: {
+            name: this.name,
+            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+            // Without a template the operator writes an Opaque Secret; a template without data keeps the fetched keys.
+            ...(this.type !== 'Opaque' ? { template: { type: this.type } } : {}),
+          },
+          // The default entry depends on the store's service, which may be declared after this.
+          data: this.keys.map((k) => ({ secretKey: k, remoteRef: { key: Lazy.any({ produce: () => this.remoteKey() }), property: k } })),
         },
       });
     }
@@ -193,12 +256,52 @@ export class SecretDeclaration extends NamedObject {
       namespace: this.namespace,
       name: this.name,
       backend: this.backend?.kind,
-      keys: this.keys.map((key) => ({ key, configKey: this.configKeys[key], remoteKey: this.remoteKey, property: key })),
+      type: this.type,
+      keys: this.keys.map((key) => ({ key, configKey: this.configKeys[key], remoteKey: this.remoteKey(), property: key })),
     };
   }
 
+  /** The AWS service of the `ClusterSecretStore` this declaration reads, when the app defines that store. */
+  private storeService(): string | undefined {
+    if (this.backend?.kind !== SecretBackendKind.EXTERNAL_SECRETS) return undefined;
+    const store = this.node.root.node
+      .findAll()
+      .find((c): c is ClusterSecretStore => c instanceof ClusterSecretStore && c.name === this.backend!.store);
+    return store?.apiObject.toJson().spec?.provider?.aws?.service;
+  }
+
+  /**
+   * The store entry holding the keys: the given one, or `<namespace>/<name>`; on Parameter Store
+   * `/<namespace>/<name>`, since a hierarchical parameter name must start with a slash.
+   */
+  private remoteKey(): string {
+    if (this.givenRemoteKey !== undefined) return this.givenRemoteKey;
+    const prefix = this.storeService() === AwsSecretService.PARAMETER_STORE ? '/' : '';
+    return `${prefix}${this.namespace}/${this.name}`;
+  }
+
+  /** A given entry that Parameter Store cannot hold: the operator's fetch would fail and the pods never start. */
+  private remoteKeyIssues(): IssueInput[] {
+    const key = this.givenRemoteKey;
+    if (key === undefined || key.trim() === '' || this.storeService() !== AwsSecretService.PARAMETER_STORE) return [];
+    // PutParameter Name: a-zA-Z0-9_.-, '/' between levels with a leading one, at most 15 levels; a plain name
+    // cannot start with aws or ssm (a path may: /aws/reference/secretsmanager/… and /aws/service/… are readable).
+    const fits = SSM_PARAMETER_NAME.test(key) && key.length <= SSM_PARAMETER_NAME_MAX && !/^(aws|ssm)/i.test(key);
+    return fits
+      ? []
+      : [
+          {
+            code: 'SECRET_KEYS_INVALID',
+            field: 'remoteKey',
+            value: key,
+            message: `is not a Parameter Store name (store ${this.backend!.store}): letters, digits, _ . - only, a hierarchy as /level/…/name with a leading slash and at most 15 levels, at most ${SSM_PARAMETER_NAME_MAX} characters, and a name without a path cannot start with aws or ssm`,
+            fix: `use e.g. '/${this.namespace}/${this.name}'`,
+          },
+        ];
+  }
+
   private checkProvided(): IssueInput[] {
-    const out: IssueInput[] = [];
+    const out: IssueInput[] = [...this.remoteKeyIssues()];
     if (!this.backend)
       out.push({
         code: 'SECRET_BACKEND_MISSING',

@@ -122,12 +122,14 @@ describe('SecretDeclaration', () => {
         namespace: 'shop',
         name: 'a',
         backend: SecretBackendKind.DEPLOY_TOOL,
+        type: 'Opaque',
         keys: [{ key: 'password', configKey: 'aPass', remoteKey: 'x/y', property: 'password' }],
       },
       {
         namespace: 'shop',
         name: 'b',
         backend: SecretBackendKind.DEPLOY_TOOL,
+        type: 'Opaque',
         keys: [{ key: 'api-token', configKey: 'bApiToken', remoteKey: 'shop/b', property: 'api-token' }],
       },
     ]);
@@ -227,5 +229,111 @@ describe('ClusterSecretStore', () => {
     expect(obj.metadata.namespace).toBeUndefined();
     expect(obj.spec).toEqual({ provider: { aws: { service: 'ParameterStore', region: 'eu-west-1' } } });
     expectCode(() => new ClusterSecretStore(chart, 'bad', { awsRegion: 'europe' }), 'SECRET_STORE_INVALID');
+  });
+});
+
+describe('Secret types', () => {
+  test('a declaration holding .dockerconfigjson renders an ExternalSecret whose target is kubernetes.io/dockerconfigjson, schema-valid', () => {
+    const { app, team } = setup();
+    const pull = new SecretDeclaration(team, 'registry', { namespace: team, keys: ['.dockerconfigjson'] });
+    expect(pull.type).toBe('kubernetes.io/dockerconfigjson');
+    new WebService(team, 'web', { namespace: team, ...WEB, imagePullSecrets: [pull] });
+    const es = find(render(app), 'ExternalSecret', 'registry');
+    // A template with a type and no data: the operator keeps the fetched keys and sets the type (without it, Opaque).
+    expect(es.spec.target).toEqual({ name: 'registry', creationPolicy: 'Owner', template: { type: 'kubernetes.io/dockerconfigjson' } });
+    expect(validateManifests([es]).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('the type is inferred from the keys: .dockercfg, tls.crt + tls.key; anything else stays Opaque (no template)', () => {
+    const { app, team } = setup();
+    const type = (id: string, keys: string[]) => new SecretDeclaration(team, id, { namespace: team, keys }).type;
+    expect(type('cfg', ['.dockercfg'])).toBe('kubernetes.io/dockercfg');
+    expect(type('tls', ['tls.crt', 'tls.key', 'ca.crt'])).toBe('kubernetes.io/tls');
+    expect(type('half', ['tls.crt'])).toBe('Opaque');
+    expect(type('db', ['password'])).toBe('Opaque');
+    expect(find(render(app), 'ExternalSecret', 'db').spec.target).toEqual({ name: 'db', creationPolicy: 'Owner' });
+    expect(secretDeclarations(app).find((d) => d.name === 'tls')!.type).toBe('kubernetes.io/tls');
+  });
+
+  test('an explicit type wins, but must come with its keys (ValidateSecret): SECRET_KEYS_INVALID at type', () => {
+    const { team } = setup();
+    expect(new SecretDeclaration(team, 'raw', { namespace: team, keys: ['.dockerconfigjson'], type: 'Opaque' }).type).toBe('Opaque');
+    const issue = expectCode(
+      () => new SecretDeclaration(team, 'bad', { namespace: team, keys: ['password'], type: 'kubernetes.io/dockerconfigjson' }),
+      'SECRET_KEYS_INVALID',
+    );
+    expect(issue.field).toBe('type');
+    expect(issue.fix).toContain('.dockerconfigjson');
+    expect(
+      expectCode(
+        () => new SecretDeclaration(team, 'odd', { namespace: team, keys: ['k'], type: 'kubernetes.io/basic' as any }),
+        'PROPS_INVALID',
+      ).field,
+    ).toBe('type');
+  });
+
+  test('keys of two types at once are SECRET_KEYS_INVALID at keys unless the type is given', () => {
+    const { team } = setup();
+    const keys = ['.dockerconfigjson', 'tls.crt', 'tls.key'];
+    expect(expectCode(() => new SecretDeclaration(team, 'both', { namespace: team, keys }), 'SECRET_KEYS_INVALID').field).toBe('keys');
+    expect(new SecretDeclaration(team, 'given', { namespace: team, keys, type: 'kubernetes.io/tls' }).type).toBe('kubernetes.io/tls');
+  });
+});
+
+describe('Parameter Store entries', () => {
+  function parameterStore(storeAfter = false) {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'cluster', { owner: 'platform' });
+    const make = () => new ClusterSecretStore(chart, 'ssm', { awsRegion: 'eu-west-1', service: AwsSecretService.PARAMETER_STORE });
+    if (!storeAfter) make();
+    SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'ssm' }));
+    const shop = new BlueprintChart(app, 'shop', { owner: 'shop' });
+    const team = new TeamNamespace(shop, 'shop');
+    return { app, team, make };
+  }
+
+  test('the default entry is /<namespace>/<name>: a hierarchical parameter name needs its leading slash', () => {
+    const { app, team } = parameterStore();
+    new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'] });
+    expect(find(render(app), 'ExternalSecret', 'db').spec.data[0].remoteRef).toEqual({ key: '/shop/db', property: 'password' });
+    expect(secretDeclarations(app)[0].keys[0].remoteKey).toBe('/shop/db');
+  });
+
+  test('also when the store is declared after the declaration; Secrets Manager keeps <namespace>/<name>', () => {
+    const { app, team, make } = parameterStore(true);
+    new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'] });
+    make();
+    expect(find(render(app), 'ExternalSecret', 'db').spec.data[0].remoteRef.key).toBe('/shop/db');
+    const sm = setup();
+    new ClusterSecretStore(sm.chart, 'vault', { awsRegion: 'eu-west-1' });
+    new SecretDeclaration(sm.team, 'db', { namespace: sm.team, keys: ['password'] });
+    expect(find(render(sm.app), 'ExternalSecret', 'db').spec.data[0].remoteRef.key).toBe('shop/db');
+  });
+
+  test.each([['shop/db'], ['/shop/db credentials'], ['awsSecret'], ['/a//b'], ['/' + 'a/'.repeat(15) + 'b'], ['/' + 'x'.repeat(1011)]])(
+    'a given entry Parameter Store cannot name (%s) is SECRET_KEYS_INVALID at remoteKey',
+    (remoteKey) => {
+      const { app, team } = parameterStore();
+      new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'], remoteKey });
+      const [issue] = issuesWithCode(() => render(app), 'SECRET_KEYS_INVALID');
+      expect(issue.field).toBe('remoteKey');
+      expect(issue.value).toBe(remoteKey);
+    },
+  );
+
+  test.each([['/prod/shop/db'], ['db_password.v2'], ['/aws/reference/secretsmanager/shop-db']])(
+    'a Parameter Store name (%s) is accepted',
+    (remoteKey) => {
+      const { app, team } = parameterStore();
+      new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'], remoteKey });
+      expect(find(render(app), 'ExternalSecret', 'db').spec.data[0].remoteRef.key).toBe(remoteKey);
+    },
+  );
+
+  test('Secrets Manager names are not held to the Parameter Store rules', () => {
+    const { app, team, chart } = setup();
+    new ClusterSecretStore(chart, 'vault', { awsRegion: 'eu-west-1' });
+    new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'], remoteKey: 'shop/db' });
+    expect(find(render(app), 'ExternalSecret', 'db').spec.data[0].remoteRef.key).toBe('shop/db');
   });
 });
