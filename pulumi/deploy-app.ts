@@ -10,15 +10,21 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
+import { BlueprintError } from '../constructs/core/errors';
 import { Annotations, MANAGED_BY } from '../constructs/core/metadata';
+import { checkArgs, is } from '../constructs/core/shape';
+import { protectDataHolders } from '../constructs/gitops/sync-annotations';
 import { RenderOptions, renderApp } from '../constructs/render';
-import { SecretBackendKind, secretDeclarations } from '../constructs/secrets';
+import { RENDER_OPTIONS_SHAPE } from '../constructs/render/render-app';
+import { SecretBackendKind, SecretDeclaration, secretDeclarations } from '../constructs/secrets';
 import { referencedSecrets, resourceClass, resourceName } from './resources';
 
 /** A Secret the deploy tool creates: its namespace and name, and for each key the stack config key holding the value. */
 export interface DeploySecret {
   readonly namespace: string;
   readonly name: string;
+  /** The Secret's type, e.g. `Opaque` or `kubernetes.io/dockerconfigjson` (the kubelet reads pull credentials only from the latter). */
+  readonly type: string;
   /** Secret key → stack config key (set with `pulumi config set --secret <configKey> <value>`). */
   readonly keys: Readonly<Record<string, string>>;
 }
@@ -79,7 +85,49 @@ class ChartComponent extends pulumi.ComponentResource {
 export function deployToolSecrets(app: App): DeploySecret[] {
   return secretDeclarations(app)
     .filter((d) => d.backend === SecretBackendKind.DEPLOY_TOOL)
-    .map((d) => ({ namespace: d.namespace, name: d.name, keys: Object.fromEntries(d.keys.map((k) => [k.key, k.configKey])) }));
+    .map((d) => ({
+      namespace: d.namespace,
+      name: d.name,
+      type: d.type,
+      keys: Object.fromEntries(d.keys.map((k) => [k.key, k.configKey])),
+    }));
+}
+
+/** The shape of the options (checked at entry: a typo such as `providers` would otherwise deploy to the ambient cluster). */
+const DEPLOY_APP_OPTIONS_SHAPE = is.props<DeployAppOptions>({
+  config: is.instance(pulumi.Config, 'pulumi.Config'),
+  provider: is.instance(k8s.Provider, 'k8s.Provider'),
+  render: RENDER_OPTIONS_SHAPE,
+});
+
+/**
+ * Two objects whose resource names (and types) are the same would get the same URN, and the engine
+ * would fail the whole update ("Duplicate resource URN"): `TeamNamespace 'a-b'` with a Worker `c` and
+ * `TeamNamespace 'a'` with a Worker `b-c` are both `deployment-a-b-c`. Names are identities, so the
+ * scheme stays; the collision is refused before anything is registered.
+ */
+function checkNameConflicts(entries: readonly { name: string; type: string; path: string }[]): void {
+  const first = new Map<string, { name: string; type: string; path: string }>();
+  const issues = entries.flatMap((e) => {
+    const key = `${e.type} ${e.name}`;
+    const seen = first.get(key);
+    if (!seen) {
+      first.set(key, e);
+      return [];
+    }
+    return [
+      {
+        code: 'PULUMI_NAME_CONFLICT',
+        path: e.path,
+        construct: 'deployApp',
+        field: 'name',
+        value: e.name,
+        message: `is also the Pulumi resource name of ${seen.path} (both ${e.type}): the engine would refuse the duplicate URN`,
+        fix: 'rename one of the two objects (or its namespace) so that <kind>-<namespace>-<name> differs, e.g. avoid a namespace that ends where another name begins',
+      },
+    ];
+  });
+  if (issues.length > 0) throw new BlueprintError(issues);
 }
 
 // CRDs first (their custom resources need them), then namespaces, then everything else.
@@ -93,10 +141,13 @@ function rank(o: any): number {
  * - Validates first (the same checks as `synthesize()`): bad input never reaches the cluster.
  * - Every `SecretDeclaration` with the deploy-tool backend becomes a Secret whose values come
  *   from secret stack config (`pulumi config set --secret <configKey>`): all must be set, or nothing is registered.
- * - Objects annotated `cluster-blueprints.io/retain` (namespaces and StatefulSets with data)
- *   get `retainOnDelete` and `protect`.
+ * - Data holders get `retainOnDelete` and `protect`: the objects Argo CD keeps (`Prune=false,Delete=false`, the
+ *   same rule): claims, volumes, StatefulSets with claim templates, StorageClasses that retain, objects
+ *   annotated `cluster-blueprints.io/retain`, and the Namespaces holding any of them.
+ * - Refuses bad options (`PROPS_INVALID`, `PROPS_UNKNOWN`) and two objects with one resource name
+ *   (`PULUMI_NAME_CONFLICT`) before registering anything.
  * - Namespaced objects depend on their Namespace, custom resources on their CRD, and
- *   workloads on the Secrets they read. A namespace another install owns (annotated
+ *   workloads on the Secrets they read (image pull Secrets included). A namespace another install owns (annotated
  *   `cluster-blueprints.io/namespace-installed-by`) is read, not created: a missing one fails the preview.
  *
  * @example
@@ -108,6 +159,8 @@ function rank(o: any): number {
  * deployApp(app);
  */
 export function deployApp(app: App, options: DeployAppOptions = {}): Deployment {
+  // Before anything is registered: a bad option must not leave half a program behind.
+  checkArgs('deployApp', ['app', app, is.instance(App, 'cdk8s App')], ['options', options, DEPLOY_APP_OPTIONS_SHAPE, 'optional']);
   const config = options.config ?? new pulumi.Config();
   const declared = deployToolSecrets(app);
   const missing = declared.flatMap((s) => Object.values(s.keys)).filter((key) => config.getSecret(key) === undefined);
@@ -117,6 +170,25 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
     );
   }
   const rendered = renderApp(app, options.render);
+  // The same rule as Argo CD's Prune=false,Delete=false (idempotent; the render already ran it): data holders and their Namespaces.
+  const holders = new Set(protectDataHolders(app).map((o) => o.node.path));
+
+  const all = rendered.flatMap((r) => r.objects.map((object, i) => ({ chart: r.name, object, path: r.constructPaths[i] })));
+  all.sort((a, b) => rank(a.object) - rank(b.object));
+  const declarationPaths = new Map(
+    app.node
+      .findAll()
+      .filter((c): c is SecretDeclaration => c instanceof SecretDeclaration)
+      .map((d) => [`${d.namespace}/${d.name}`, d.node.path]),
+  );
+  checkNameConflicts([
+    ...all.map(({ object, path }) => ({ name: resourceName(object), type: `${object.apiVersion} ${object.kind}`, path })),
+    ...declared.map((s) => ({
+      name: `secret-${s.namespace}-${s.name}`,
+      type: 'v1 Secret',
+      path: declarationPaths.get(`${s.namespace}/${s.name}`) ?? '',
+    })),
+  ]);
 
   const provider =
     options.provider ??
@@ -125,9 +197,6 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
   // back to the ambient default cluster instead of silently inheriting the right one from its chart.
   const charts = new Map<string, pulumi.ComponentResource>();
   for (const r of rendered) charts.set(r.name, new ChartComponent(r.name));
-
-  const all = rendered.flatMap((r) => r.objects.map((object) => ({ chart: r.name, object })));
-  all.sort((a, b) => rank(a.object) - rank(b.object));
 
   const namespaces = new Map<string, pulumi.Resource>();
   const prerequisites = new Map<string, k8s.core.v1.Namespace>();
@@ -142,7 +211,7 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
   const secretsByName = new Map<string, k8s.core.v1.Secret>();
   const objects: Registration[] = [];
 
-  const register = (chart: string, object: any) => {
+  const register = (chart: string, object: any, path: string) => {
     const ns = object.metadata.namespace as string | undefined;
     const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
     const dependsOn = [
@@ -150,13 +219,12 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
       ...(namespaceOf(object) ? [namespaceOf(object)!] : []),
       ...referencedSecrets(object).flatMap((n) => secretsByName.get(`${ns}/${n}`) ?? []),
     ];
-    const holdsData = object.metadata.annotations?.[Annotations.RETAIN] === 'true';
     const options: pulumi.CustomResourceOptions = {
       provider,
       parent: charts.get(chart),
       ...(dependsOn.length ? { dependsOn } : {}),
-      // Deleting a namespace deletes everything in it; a StatefulSet's claims hold data.
-      ...(holdsData ? { retainOnDelete: true, protect: true } : {}),
+      // Deleting a namespace deletes everything in it; claims, volumes and retained classes hold data.
+      ...(holders.has(path) ? { retainOnDelete: true, protect: true } : {}),
     };
     const name = resourceName(object);
     const Cls = resourceClass(object.apiVersion, object.kind);
@@ -166,14 +234,14 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
     objects.push({ object, name, resource, options });
   };
 
-  for (const { chart, object } of all.filter((x) => rank(x.object) < 2)) register(chart, object);
+  for (const { chart, object, path } of all.filter((x) => rank(x.object) < 2)) register(chart, object, path);
   // Secrets next, so the workloads that read them can depend on them.
   const secrets = declared.map((s) => {
     const secret = new k8s.core.v1.Secret(
       `secret-${s.namespace}-${s.name}`,
       {
         metadata: { name: s.name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
-        type: 'Opaque',
+        type: s.type,
         stringData: Object.fromEntries(Object.entries(s.keys).map(([k, configKey]) => [k, config.requireSecret(configKey)])),
       },
       {
@@ -185,7 +253,7 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
     secretsByName.set(`${s.namespace}/${s.name}`, secret);
     return secret;
   });
-  for (const { chart, object } of all.filter((x) => rank(x.object) === 2)) register(chart, object);
+  for (const { chart, object, path } of all.filter((x) => rank(x.object) === 2)) register(chart, object, path);
 
   return { provider, charts, objects, secrets, prerequisites };
 }

@@ -28,7 +28,7 @@ export function resourceName(obj: any): string {
   return `${obj.kind.toLowerCase()}-${ns ? `${ns}-` : ''}${obj.metadata.name}`;
 }
 
-/** Names of Secrets an object reads (env, envFrom, volumes, projected volumes), wherever they sit in it. */
+/** Names of Secrets an object reads (env, envFrom, volumes, projected volumes, imagePullSecrets), wherever they sit in it. */
 export function referencedSecrets(obj: unknown): string[] {
   const found = new Set<string>();
   const walk = (v: any) => {
@@ -41,6 +41,8 @@ export function referencedSecrets(obj: unknown): string[] {
     if (v.secretRef?.name) found.add(v.secretRef.name);
     if (v.secret?.secretName) found.add(v.secret.secretName);
     if (v.secret?.name) found.add(v.secret.name);
+    // The kubelet pulls with these: a pod created before its pull Secret sits in ImagePullBackOff.
+    if (Array.isArray(v.imagePullSecrets)) for (const s of v.imagePullSecrets) if (typeof s?.name === 'string') found.add(s.name);
     Object.values(v).forEach(walk);
   };
   walk(obj);

@@ -344,6 +344,14 @@ const TRIGGERS: Record<string, Trigger> = {
     return renderApp(app);
   },
   SECRET_STORE_INVALID: () => new ClusterSecretStore(chart().chart, 'bad', { awsRegion: 'europe' }),
+  PULUMI_NAME_CONFLICT: () => {
+    const c = chart();
+    const resources = { limits: { cpu: '100m', memory: '64Mi' } };
+    new Worker(c.chart, 'x', { namespace: new TeamNamespace(c.chart, 'a-b'), name: 'c', image, resources });
+    new Worker(c.chart, 'y', { namespace: new TeamNamespace(c.chart, 'a'), name: 'b-c', image, resources });
+    // Refused before anything is registered: no engine is needed.
+    (require('../pulumi') as typeof import('../pulumi')).deployApp(c.app);
+  },
   // networking, backup, gitops, blueprints
   EXTERNAL_HOST_IS_IP: () =>
     ExternalService.fromHostName(chart().chart, 'a', { namespace: 'n', hostName: '10.1.2.3', ports: [{ name: 'db', port: 5432 }] }),

@@ -1,6 +1,19 @@
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
-import { BlueprintChart, QuotaPreset, StatefulService, TeamNamespace, WebService } from '../../constructs';
+import {
+  BlueprintChart,
+  PersistentVolumeClaim,
+  QuotaPreset,
+  Release,
+  SecretBackend,
+  SecretDeclaration,
+  StatefulService,
+  StorageClass,
+  TeamNamespace,
+  Volume,
+  WebService,
+  Worker,
+} from '../../constructs';
 import { expectCode, POSTGRES } from '../helpers';
 import { consumerApp } from './consumer-app';
 import { recordEngine, runAndSettle, secretInputs, settled } from './engine';
@@ -120,5 +133,143 @@ describe('resource classes and secret references', () => {
       volumes: [{ secret: { secretName: 'c' } }, { projected: { sources: [{ secret: { name: 'd' } }] } }],
     };
     expect(referencedSecrets(pod)).toEqual(['a', 'b', 'c', 'd']);
+    expect(referencedSecrets({ spec: { template: { spec: { imagePullSecrets: [{ name: 'pull' }] } } } })).toEqual(['pull']);
+  });
+});
+
+const image = 'ghcr.io/acme/worker:1.0.0';
+const resources = { limits: { cpu: '500m', memory: '256Mi' } };
+
+describe('deployApp: image pull Secrets', () => {
+  test('a deploy-tool declaration holding .dockerconfigjson is a kubernetes.io/dockerconfigjson Secret, and the pod waits for it', async () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+    const team = new TeamNamespace(chart, 'shop');
+    const pull = new SecretDeclaration(chart, 'registry-credentials', {
+      namespace: team,
+      keys: ['.dockerconfigjson'],
+      backend: SecretBackend.deployTool(),
+    });
+    new Worker(chart, 'queue', { namespace: team, image, resources, imagePullSecrets: [pull] });
+    pulumi.runtime.setAllConfig({ 'consumer:registryCredentialsDockerconfigjson': '{"auths":{}}' }, [
+      'consumer:registryCredentialsDockerconfigjson',
+    ]);
+    engine.length = 0;
+    await runAndSettle(() => deployApp(app));
+    const secret = engine.find((r) => r.name === 'secret-shop-registry-credentials')!;
+    expect(secret.inputs.type).toBe('kubernetes.io/dockerconfigjson');
+    expect(engine.find((r) => r.name === 'deployment-shop-queue')!.dependsOn).toEqual([
+      'namespace-shop',
+      'secret-shop-registry-credentials',
+    ]);
+  });
+
+  test('an ordinary declaration stays Opaque', async () => {
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw' }, ['consumer:dbPassword']);
+    engine.length = 0;
+    await runAndSettle(() => deployApp(consumerApp()));
+    expect(engine.find((r) => r.name === 'secret-shop-db-credentials')!.inputs.type).toBe('Opaque');
+  });
+});
+
+describe('deployApp: data holders', () => {
+  test('a standalone claim, its retaining StorageClass and its Namespace are protected as Argo CD keeps them; the rest is not', async () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'files', { owner: 'files-team' });
+    const team = new TeamNamespace(chart, 'files');
+    const ssd = new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com' });
+    const claim = new PersistentVolumeClaim(chart, 'uploads', { namespace: team, size: '1Gi', storageClass: ssd });
+    new Worker(chart, 'indexer', {
+      namespace: team,
+      image,
+      resources,
+      mounts: [{ volume: Volume.fromClaim(claim), path: '/data' }],
+      replicas: 1,
+      singletonReason: 'one indexer owns the claim',
+      release: Release.recreate(),
+    });
+    pulumi.runtime.setAllConfig({}, []);
+    engine.length = 0;
+    let deployment!: ReturnType<typeof deployApp>;
+    await runAndSettle(() => (deployment = deployApp(app)));
+    const kept = deployment.objects
+      .filter((o) => /Delete=false/.test(o.object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? ''))
+      .map((o) => o.name)
+      .sort();
+    expect(kept).toEqual(['namespace-files', 'persistentvolumeclaim-files-uploads', 'storageclass-ssd']);
+    const guarded = engine.filter((r) => r.protect && r.retainOnDelete).map((r) => r.name);
+    expect(guarded.sort()).toEqual(kept);
+    expect(engine.find((r) => r.name === 'deployment-files-indexer')!.protect).toBe(false);
+  });
+});
+
+describe('deployApp: resource name conflicts', () => {
+  test('namespace a-b with worker c and namespace a with worker b-c are both deployment-a-b-c: PULUMI_NAME_CONFLICT, nothing registered', async () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    new Worker(chart, 'first', { namespace: new TeamNamespace(chart, 'a-b'), name: 'c', image, resources });
+    new Worker(chart, 'second', { namespace: new TeamNamespace(chart, 'a'), name: 'b-c', image, resources });
+    pulumi.runtime.setAllConfig({}, []);
+    engine.length = 0;
+    const issue = expectCode(() => deployApp(app), 'PULUMI_NAME_CONFLICT');
+    expect(issue.value).toBe('deployment-a-b-c');
+    expect(issue.path).toMatch(/^c\/second/);
+    expect(issue.message).toContain('c/first');
+    await settled();
+    expect(engine).toHaveLength(0);
+  });
+
+  test('distinct names deploy', async () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    new Worker(chart, 'first', { namespace: new TeamNamespace(chart, 'a-b'), name: 'c', image, resources });
+    new Worker(chart, 'second', { namespace: new TeamNamespace(chart, 'a'), name: 'b-d', image, resources });
+    pulumi.runtime.setAllConfig({}, []);
+    engine.length = 0;
+    await runAndSettle(() => deployApp(app));
+    expect(
+      engine
+        .filter((r) => r.type === 'kubernetes:apps/v1:Deployment')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['deployment-a-b-c', 'deployment-a-b-d']);
+  });
+});
+
+describe('deployApp: options', () => {
+  const provider = () => new k8s.Provider('typo', { context: 'kind-shop' });
+  test.each([
+    ['null', () => null, 'PROPS_INVALID', 'options'],
+    ['a provider that is a string', () => ({ provider: 'x' }), 'PROPS_INVALID', 'options.provider'],
+    ['a config that is a plain object', () => ({ config: {} }), 'PROPS_INVALID', 'options.config'],
+    ['an unknown option', () => ({ bogus: 1 }), 'PROPS_UNKNOWN', 'options.bogus'],
+    ['a typo that would deploy to the ambient cluster', () => ({ providers: provider() }), 'PROPS_UNKNOWN', 'options.providers'],
+    ['bad render options', () => ({ render: { schemaCheck: 'yes' } }), 'PROPS_INVALID', 'options.render.schemaCheck'],
+  ])('%s is refused at entry, before anything is registered', async (_, options, code, field) => {
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw' }, ['consumer:dbPassword']);
+    const app = consumerApp();
+    const given = options();
+    engine.length = 0;
+    const issue = expectCode(() => deployApp(app, given as any), code);
+    expect(issue.field).toBe(field);
+    await settled();
+    expect(engine.filter((r) => r.name !== 'typo')).toHaveLength(0);
+    if (code === 'PROPS_UNKNOWN' && field === 'options.providers') expect(issue.fix).toContain("'provider'");
+  });
+
+  test('an app that is not a cdk8s App is PROPS_INVALID at app', async () => {
+    engine.length = 0;
+    expect(expectCode(() => deployApp(null as any), 'PROPS_INVALID').field).toBe('app');
+    await settled();
+    expect(engine).toHaveLength(0);
+  });
+
+  test('the documented options are accepted', async () => {
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw' }, ['consumer:dbPassword']);
+    engine.length = 0;
+    await runAndSettle(() =>
+      deployApp(consumerApp(), { provider: provider(), config: new pulumi.Config(), render: { schemaCheck: true } }),
+    );
+    expect(engine.find((r) => r.name === 'deployment-shop-web')!.provider).toBe('typo');
   });
 });

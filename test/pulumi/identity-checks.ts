@@ -132,11 +132,12 @@ export const IDENTITY_CHECKS = {
     for (const r of run.registered.filter((x) => x.type === 'cluster-blueprints:index:Chart')) expect(r.provider).toBe('');
   },
 
-  /** Objects holding data are protected and retained on delete; nothing else is. */
+  /** Objects holding data (what Argo CD keeps: Prune=false,Delete=false) are protected and retained on delete; nothing else is. */
   dataHolders(run: ProgramRun): void {
     const holders = new Set(
       run.rendered
-        .filter(({ object }) => object.metadata.annotations?.[Annotations.RETAIN] === 'true')
+        // What the rendered YAML tells Argo CD never to prune or delete: the same objects must be kept by Pulumi.
+        .filter(({ object }) => /(^|,)Delete=false(,|$)/.test(object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? ''))
         .map(({ object }) => expectedName(object)),
     );
     expect([...holders]).toEqual(expect.arrayContaining(['namespace-payments', 'statefulset-cassandra-cassandra', 'namespace-cassandra']));

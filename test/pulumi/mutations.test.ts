@@ -21,7 +21,7 @@ import {
  * the mutation is aimed at must fail on it. The unmutated copy must pass every check,
  * with the same identity as the real program, so a failure is the mutation's doing.
  *
- * The nine kinds of mutation:
+ * The ten kinds of mutation:
  *   1. protect         data holders lose `protect`
  *   2. retainOnDelete  data holders lose `retainOnDelete`
  *   3. ordering        namespaced objects no longer depend on their Namespace
@@ -31,6 +31,7 @@ import {
  *   7. secret marking  `config.requireSecret` → `config.require`
  *   8. names           a resource name changes (a replace: for a StatefulSet, data loss)
  *   9. parent          objects move under another chart component (a new URN: a replace)
+ *  10. data holders    only objects annotated retain are kept (a claim or retaining StorageClass is not)
  * Tried while writing this and left out for time: a skipped or doubly registered object fails
  * `names` too. Dropping deployApp's `additionalSecretOutputs` changes nothing the engine sees:
  * @pulumi/kubernetes' Secret adds the same two itself.
@@ -72,6 +73,11 @@ const MUTATIONS: readonly Mutation[] = (
       ['const name = resourceName(object);', "const name = resourceName(object) + (object.kind === 'StatefulSet' ? '-0' : '');"],
     ],
     ['9 parent', 'parents', ['parent: charts.get(chart),', 'parent: [...charts.values()][0],']],
+    [
+      '10 data holders by annotation only',
+      'dataHolders',
+      ['...(holders.has(path) ?', "...(object.metadata.annotations?.['cluster-blueprints.io/retain'] === 'true' ?"],
+    ],
   ] as const satisfies readonly (readonly [string, Mutation['caughtBy'], ...Edit[]])[]
 ).map(([kind, caughtBy, ...edits]) => ({ kind, caughtBy, edits }));
 
