@@ -5,7 +5,9 @@ import { Finding, objectId } from '../constructs/rules/schema';
 import { checkManifests } from '../constructs/reports/check';
 import { renderApp } from '../constructs/render';
 import { synthRuleContext } from '../constructs/rules/synth-context';
+import { checkArgs, is } from '../constructs/core/shape';
 import { synthObjects } from './objects';
+import { SCOPE_SHAPE } from './scope-shape';
 
 /**
  * The findings of `cluster-blueprints check` (schema and every best-practice rule) on what
@@ -13,6 +15,7 @@ import { synthObjects } from './objects';
  * its own objects are returned.
  */
 export function findingsOf(scope: App | Chart): Finding[] {
+  checkArgs('findingsOf', ['scope', scope, SCOPE_SHAPE]);
   const app = scope instanceof App ? scope : (scope.node.root as App);
   const rendered = renderApp(app);
   const own = new Set(rendered.filter((r) => scope instanceof App || r.chart === scope).flatMap((r) => r.objects.map(objectId)));
@@ -29,6 +32,7 @@ export function findingsOf(scope: App | Chart): Finding[] {
  * @throws the BlueprintError of a failing synth, or an AssertionError listing each finding
  */
 export function expectNoFindings(scope: App | Chart): void {
+  checkArgs('expectNoFindings', ['scope', scope, SCOPE_SHAPE]);
   const findings = findingsOf(scope);
   if (findings.length === 0) return;
   throw new AssertionError({
@@ -43,6 +47,7 @@ export function expectNoFindings(scope: App | Chart): void {
  * @throws AssertionError when nothing fails, something other than a BlueprintError is thrown, or the code differs
  */
 export function expectErrorCode(action: App | Chart | (() => unknown), code: string): BlueprintIssue {
+  checkArgs('expectErrorCode', ['action', action, is.either(SCOPE_SHAPE, is.func)], ['code', code, is.string]);
   try {
     if (typeof action === 'function') action();
     else synthObjects(action);

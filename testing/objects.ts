@@ -1,6 +1,10 @@
 import { AssertionError } from 'assert';
 import { App, Chart } from 'cdk8s';
+import { checkArgs, is } from '../constructs/core/shape';
 import { renderApp } from '../constructs/render';
+import { SCOPE_SHAPE } from './scope-shape';
+
+const OBJECTS_SHAPE = is.list(is.any);
 
 /** Kind, name and (for namespaced objects) namespace of one object. */
 export interface ObjectQuery {
@@ -20,11 +24,17 @@ export interface ObjectQuery {
  * @throws BlueprintError when a check fails
  */
 export function synthObjects(scope: App | Chart): any[] {
+  checkArgs('synthObjects', ['scope', scope, SCOPE_SHAPE]);
   const app = scope instanceof App ? scope : (scope.node.root as App);
   return renderApp(app)
     .filter((r) => scope instanceof App || r.chart === scope)
     .flatMap((r) => r.objects);
 }
+
+const QUERY_SHAPE = is.props<ObjectQuery>({ kind: is.string, name: is.string, namespace: is.string, apiVersion: is.string }, [
+  'kind',
+  'name',
+]);
 
 function describe(o: any): string {
   return `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
@@ -44,6 +54,7 @@ function matches(o: any, q: ObjectQuery): boolean {
  * @throws AssertionError naming every object present when none or several match
  */
 export function findObject(objects: readonly any[], query: ObjectQuery): any {
+  checkArgs('findObject', ['objects', objects, OBJECTS_SHAPE], ['query', query, QUERY_SHAPE]);
   const hits = objects.filter((o) => matches(o, query));
   if (hits.length === 1) return hits[0];
   const wanted = describe({ kind: query.kind, metadata: { name: query.name, namespace: query.namespace } });
@@ -54,5 +65,6 @@ export function findObject(objects: readonly any[], query: ObjectQuery): any {
 
 /** Every object of `kind`, in render order. */
 export function objectsOfKind(objects: readonly any[], kind: string): any[] {
+  checkArgs('objectsOfKind', ['objects', objects, OBJECTS_SHAPE], ['kind', kind, is.string]);
   return objects.filter((o) => o?.kind === kind);
 }

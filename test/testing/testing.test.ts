@@ -106,3 +106,38 @@ test('findingsOf judges with the context synth uses: a secret store the app decl
   expect(findingsOf(app).filter((f) => f.rule === 'REF_MISSING_OBJECT')).toEqual([]);
   expect(() => expectNoFindings(app)).not.toThrow();
 });
+
+describe('bad arguments are typed errors, never TypeErrors', () => {
+  const codeOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e: any) {
+      return e.issues?.map((i: any) => `${i.code} ${i.field}`) ?? `${e.name}: ${e.message}`;
+    }
+    return 'nothing thrown';
+  };
+  test.each([
+    ['synthObjects(null)', () => synthObjects(null as any), ['PROPS_INVALID scope']],
+    ['expectNoFindings(null)', () => expectNoFindings(null as any), ['PROPS_INVALID scope']],
+    ['findingsOf({})', () => findingsOf({} as any), ['PROPS_INVALID scope']],
+    [
+      'findObject(null, {})',
+      () => findObject(null as any, {} as any),
+      ['PROPS_INVALID objects', 'PROPS_INVALID query.kind', 'PROPS_INVALID query.name'],
+    ],
+    ['findObject([], null)', () => findObject([], null as any), ['PROPS_INVALID query']],
+    [
+      'findObject([], { kind, nmae })',
+      () => findObject([], { kind: 'Deployment', nmae: 'web' } as any),
+      ['PROPS_UNKNOWN query.nmae', 'PROPS_INVALID query.name'],
+    ],
+    ['objectsOfKind(undefined, 1)', () => objectsOfKind(undefined as any, 1 as any), ['PROPS_INVALID objects', 'PROPS_INVALID kind']],
+    ['expectErrorCode(null, 1)', () => expectErrorCode(null as any, 1 as any), ['PROPS_INVALID action', 'PROPS_INVALID code']],
+  ])('%s', (_, fn, codes) => expect(codeOf(fn)).toEqual(codes));
+
+  test('good arguments still work', () => {
+    const objects = synthObjects(shop().app);
+    expect(findObject(objects, { kind: 'Namespace', name: 'shop' }).metadata.name).toBe('shop');
+    expect(objectsOfKind(objects, 'Namespace').map((o) => o.metadata.name)).toEqual(['shop', 'other']);
+  });
+});
