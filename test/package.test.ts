@@ -8,8 +8,8 @@ import { parseAllDocuments } from 'yaml';
  * The library as another project uses it (`npm run test:package`, a step of .ci/run; too
  * slow for `npm test`): `npm pack`, then in a scratch project at the lowest and at the
  * highest version each peer range allows (among versions in the registry that load on
- * this Node), install the tarball, write the files of docs/using-from-another-project.md
- * verbatim, and run that guide: tsc against the published .d.ts, `cdk8s synth`, the
+ * this Node), install the tarball and the TypeScript the guide pins, write the files of
+ * docs/using-from-another-project.md (tsconfig.json included) verbatim, and run that guide: tsc against the published .d.ts, `cdk8s synth`, the
  * consumer's jest test (cluster-blueprints/testing) and the mocked `pulumi preview`
  * (cluster-blueprints/pulumi). A project without Pulumi can still require the root entry.
  */
@@ -51,6 +51,15 @@ function guideFiles(): Record<string, string> {
   return files;
 }
 
+/** The version spec the guide's `npm install` lines give `name` (`typescript@~5.9` → `~5.9`), or undefined when bare. */
+function guideInstall(name: string): string | undefined {
+  const lines = [...guide.matchAll(/^npm install .*$/gm)].map((m) => m[0]);
+  const words = lines.flatMap((l) => l.split('#')[0].trim().split(/\s+/));
+  const spec = words.find((w) => w === name || w.startsWith(`${name}@`));
+  if (spec === undefined) throw new Error(`the guide does not install ${name}`);
+  return spec.includes('@', 1) ? spec.slice(spec.indexOf('@', 1) + 1) : undefined;
+}
+
 const peers = { ...pkg.peerDependencies } as Record<string, string>;
 let tarball: string;
 let work: string;
@@ -62,7 +71,30 @@ beforeAll(() => {
 });
 
 test('the guide names the files the test writes', () => {
-  expect(Object.keys(guideFiles()).sort()).toEqual(['app.test.ts', 'app.ts', 'cdk8s.yaml', 'deploy.ts', 'main.ts', 'preview.ts']);
+  expect(Object.keys(guideFiles()).sort()).toEqual([
+    'app.test.ts',
+    'app.ts',
+    'cdk8s.yaml',
+    'deploy.ts',
+    'main.ts',
+    'preview.ts',
+    'tsconfig.json',
+  ]);
+});
+
+test('the guide installs the TypeScript the repository builds with, compiling to the out/ its commands run', () => {
+  // A bare `typescript` is TypeScript 7 now, which @pulumi/pulumi's optional peer range refuses (ERESOLVE).
+  expect(guideInstall('typescript')).toBe(`~${pkg.devDependencies.typescript.split('.').slice(0, 2).join('.')}`);
+  expect(JSON.parse(guideFiles()['tsconfig.json']).compilerOptions.outDir).toBe('out');
+  expect(guideFiles()['cdk8s.yaml']).toContain('app: node out/main.js');
+  expect(guide).toContain('npx jest out');
+});
+
+test('the packed package.json has no install-time script (scripts/ is not in the tarball)', () => {
+  const manifest = JSON.parse(execFileSync('tar', ['xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+  expect(Object.keys(manifest.scripts ?? {}).filter((s) => /^(pre|post)?(install|prepare)$/.test(s))).toEqual([]);
+  // The repository keeps it: `npm ci` in a clone generates imports/.
+  expect(pkg.scripts.prepare).toBe('node scripts/gen-imports.js');
 });
 
 test('only the library ships: no tests, stacks or TypeScript sources; LICENSE and both subpaths do', () => {
@@ -102,27 +134,13 @@ describe.each(['lowest', 'highest'] as const)('at the %s version of every peer',
         private: true,
         dependencies: { 'cluster-blueprints': `file:${tarball}`, ...chosen },
         devDependencies: {
-          typescript: dev.typescript,
+          // What the guide installs (and, for the rest, the repository's own versions).
+          typescript: guideInstall('typescript'),
           '@types/node': dev['@types/node'],
           'cdk8s-cli': dev['cdk8s-cli'],
           jest: dev.jest,
           '@types/jest': dev['@types/jest'],
         },
-      }),
-    );
-    fs.writeFileSync(
-      path.join(consumer, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'commonjs',
-          strict: true,
-          esModuleInterop: true,
-          skipLibCheck: false,
-          outDir: 'out',
-          types: ['node', 'jest'],
-        },
-        include: ['*.ts'],
       }),
     );
     for (const [file, text] of Object.entries(guideFiles())) fs.writeFileSync(path.join(consumer, file), text);
