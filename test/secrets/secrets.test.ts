@@ -310,16 +310,20 @@ describe('Parameter Store entries', () => {
     expect(find(render(sm.app), 'ExternalSecret', 'db').spec.data[0].remoteRef.key).toBe('shop/db');
   });
 
-  test.each([['shop/db'], ['/shop/db credentials'], ['awsSecret'], ['/a//b'], ['/' + 'a/'.repeat(15) + 'b'], ['/' + 'x'.repeat(1011)]])(
-    'a given entry Parameter Store cannot name (%s) is SECRET_KEYS_INVALID at remoteKey',
-    (remoteKey) => {
-      const { app, team } = parameterStore();
-      new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'], remoteKey });
-      const [issue] = issuesWithCode(() => render(app), 'SECRET_KEYS_INVALID');
-      expect(issue.field).toBe('remoteKey');
-      expect(issue.value).toBe(remoteKey);
-    },
-  );
+  test.each([
+    ['a hierarchy without its leading slash', 'shop/db'],
+    ['a space', '/shop/db credentials'],
+    ['a plain name starting with aws', 'awsSecret'],
+    ['an empty level', '/a//b'],
+    ['16 levels', '/' + 'a/'.repeat(15) + 'b'],
+    ['1012 characters', '/' + 'x'.repeat(1011)],
+  ])('a given entry Parameter Store cannot name (%s) is SECRET_KEYS_INVALID at remoteKey', (_, remoteKey) => {
+    const { app, team } = parameterStore();
+    new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'], remoteKey });
+    const [issue] = issuesWithCode(() => render(app), 'SECRET_KEYS_INVALID');
+    expect(issue.field).toBe('remoteKey');
+    expect(issue.value).toBe(remoteKey);
+  });
 
   test.each([['/prod/shop/db'], ['db_password.v2'], ['/aws/reference/secretsmanager/shop-db']])(
     'a Parameter Store name (%s) is accepted',
