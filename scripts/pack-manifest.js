@@ -8,19 +8,21 @@
  *   node scripts/pack-manifest.js strip | restore
  */
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
 const manifest = path.join(root, 'package.json');
-const saved = path.join(root, 'node_modules', '.cache', 'cluster-blueprints', 'package.json.before-pack');
+// One file per checkout (node_modules may be shared between worktrees), outside the tree npm packs.
+const saved = path.join(os.tmpdir(), `cluster-blueprints-pack-${crypto.createHash('sha1').update(root).digest('hex').slice(0, 12)}.json`);
 
 const [command] = process.argv.slice(2);
 if (command === 'strip') {
   // A pack that failed before postpack left the stripped file behind: restore first, never save it as the original.
   if (fs.existsSync(saved)) fs.copyFileSync(saved, manifest);
   const text = fs.readFileSync(manifest, 'utf8');
-  fs.mkdirSync(path.dirname(saved), { recursive: true });
   fs.writeFileSync(saved, text);
   const pkg = JSON.parse(text);
   delete pkg.scripts.prepare;
