@@ -1,9 +1,21 @@
 import { IssueInput } from './errors';
 
+/** The largest value of a Kubernetes `int32` field (most counts and seconds of the API). */
+export const INT32_MAX = 2_147_483_647;
+
+/**
+ * The bound to give an `int64` field of the API (`activeDeadlineSeconds`,
+ * `terminationGracePeriodSeconds`, `runAsUser`): every integer a JavaScript
+ * number holds exactly is one.
+ */
+export const INT64_MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
 /**
  * The issue `code` for a count or a number of seconds that is not a whole number
- * from `min` to `max` (no `max`: no upper bound), or `undefined` when it is one or
- * was not given.
+ * from `min` to `max`, or `undefined` when it is one or was not given. `max`
+ * defaults to `INT32_MAX`: most integer fields of the API are `int32`, and the
+ * API server refuses (or the apiserver's JSON decoder overflows on) anything
+ * larger; an `int64` field passes `INT64_MAX_SAFE`.
  */
 export function integerIssue(
   code: string,
@@ -12,10 +24,10 @@ export function integerIssue(
   range: { readonly min: number; readonly max?: number },
   fix: string,
 ): IssueInput | undefined {
-  const { min, max } = range;
-  if (value === undefined || (Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max))) return undefined;
-  const message = max === undefined ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`;
-  return { code, field, value, message, fix };
+  const { min, max = INT32_MAX } = range;
+  if (value === undefined || (Number.isSafeInteger(value) && value >= min && value <= max)) return undefined;
+  const limit = max === INT32_MAX ? ' (the API field is int32)' : '';
+  return { code, field, value, message: `must be an integer from ${min} to ${max}${limit}`, fix };
 }
 
 /** The issue `code` for a path in a container or on a node that is not absolute, or `undefined` when it is. */

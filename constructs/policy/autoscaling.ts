@@ -7,6 +7,7 @@ import { specObject } from '../core/model-object';
 import { isLabelKey, isLabelValue, isPathSegmentName } from '../core/names';
 import { isPositiveQuantity } from '../core/quantity';
 import { secondsOf } from '../core/duration';
+import { INT32_MAX, integerIssue } from '../core/value-issues';
 
 /** A metric target: an absolute value, or an average per pod. */
 export interface MetricTarget {
@@ -184,14 +185,14 @@ function behaviorIssues(p: AutoscalingProps): IssueInput[] {
           message: `must be whole seconds from 1 to ${BOUNDS.periodSeconds}`,
           fix: 'use e.g. Duration.seconds(60)',
         });
-      if (!Number.isSafeInteger(pol.value) || pol.value <= 0)
-        out.push({
-          code: 'HPA_BEHAVIOR_INVALID',
-          field: `${f}.policies[${i}].value`,
-          value: pol.value,
-          message: 'must be an integer > 0',
-          fix: 'use e.g. 4 (pods) or 50 (percent)',
-        });
+      const value = integerIssue(
+        'HPA_BEHAVIOR_INVALID',
+        `${f}.policies[${i}].value`,
+        pol.value,
+        { min: 1 },
+        'use e.g. 4 (pods) or 50 (percent)',
+      );
+      if (value) out.push(value);
     });
   }
   return out;
@@ -200,16 +201,12 @@ function behaviorIssues(p: AutoscalingProps): IssueInput[] {
 export function resolveAutoscaling(p: AutoscalingProps): { resolved: ResolvedAutoscaling; issues: IssueInput[] } {
   const issues: IssueInput[] = [];
   const min = p.minReplicas ?? 2;
-  const int = (v: number, lo: number) => Number.isSafeInteger(v) && v >= lo;
-  if (!int(min, 1))
-    issues.push({
-      code: 'HPA_INVALID',
-      field: 'autoscaling.minReplicas',
-      value: min,
-      message: 'must be an integer ≥ 1',
-      fix: 'use 2 or more for availability',
-    });
-  if (!int(p.maxReplicas, 1) || p.maxReplicas < min)
+  const int = (v: number, lo: number) => Number.isSafeInteger(v) && v >= lo && v <= INT32_MAX;
+  const minIssue = integerIssue('HPA_INVALID', 'autoscaling.minReplicas', min, { min: 1 }, 'use 2 or more for availability');
+  if (minIssue) issues.push(minIssue);
+  const maxIssue = integerIssue('HPA_INVALID', 'autoscaling.maxReplicas', p.maxReplicas, { min: 1 }, 'use e.g. 10');
+  if (maxIssue) issues.push(maxIssue);
+  else if (p.maxReplicas === undefined || (!minIssue && p.maxReplicas < min))
     issues.push({
       code: 'HPA_INVALID',
       field: 'autoscaling.maxReplicas',
@@ -227,7 +224,7 @@ export function resolveAutoscaling(p: AutoscalingProps): { resolved: ResolvedAut
   ] as const) {
     // autoscaling validateMetricTarget: averageUtilization is an int32 above 0 (no upper bound: a small request
     // can sensibly be targeted at 2000%).
-    if (v !== undefined && (!int(v, 1) || v > 2_147_483_647))
+    if (v !== undefined && !int(v, 1))
       issues.push({
         code: 'HPA_INVALID',
         field: `autoscaling.${field}`,

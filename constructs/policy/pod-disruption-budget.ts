@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { specObject } from '../core/model-object';
 import { NameRule, isLabelKey, isLabelValue, objectNameIssues } from '../core/names';
+import { INT32_MAX } from '../core/value-issues';
 
 /** A count (`2`) or a percentage (`'50%'`) of pods. */
 export type PodCount = number | `${number}%`;
@@ -33,7 +34,8 @@ export interface PodDisruptionBudgetProps {
  * apimachinery IsValidPercent `^[0-9]+%$`, so leading zeros as in "05%" pass; IsNotMoreThan100Percent).
  */
 export function isValidCount(v: unknown): v is PodCount {
-  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0;
+  // The integer of an IntOrString is an int32.
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 && v <= INT32_MAX;
   return typeof v === 'string' && /^[0-9]+%$/.test(v) && Number(v.slice(0, -1)) <= 100;
 }
 
@@ -87,7 +89,7 @@ export class PodDisruptionBudget extends Construct {
           code: 'PDB_INVALID',
           field,
           value: v,
-          message: 'must be a non-negative integer or a percentage from "0%" to "100%" (digits, then %)',
+          message: 'must be an integer from 0 to 2147483647 (int32) or a percentage from "0%" to "100%" (digits, then %)',
           fix: 'use e.g. 1 or "25%"',
         });
     }

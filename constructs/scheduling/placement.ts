@@ -2,6 +2,7 @@ import type { IAffinity, INodeSelectorRequirement, IPodAffinityTerm, IToleration
 import { IssueInput } from '../core/errors';
 import { NameRule, isDns1123Label, isLabelKey, isLabelValue } from '../core/names';
 import { Arg, checkArgs, is } from '../core/shape';
+import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
 import { NodeLabels } from './node-labels';
 
 /** Taint effects. @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/ */
@@ -45,15 +46,14 @@ export class Toleration {
       });
     }
     // An int64 (zero and negative evict at once, as the API documents; ValidateTolerations bounds it no further).
-    if (s.tolerationSeconds !== undefined && !Number.isSafeInteger(s.tolerationSeconds)) {
-      out.push({
-        code: 'PLACEMENT_INVALID',
-        field: `${field}.tolerationSeconds`,
-        value: s.tolerationSeconds,
-        message: 'must be an integer',
-        fix: 'give whole seconds',
-      });
-    }
+    const seconds = integerIssue(
+      'PLACEMENT_INVALID',
+      `${field}.tolerationSeconds`,
+      s.tolerationSeconds,
+      { min: Number.MIN_SAFE_INTEGER, max: INT64_MAX_SAFE },
+      'give whole seconds',
+    );
+    if (seconds) out.push(seconds);
     // ValidateTolerations: the key is a label name; with Equal, the value a label value.
     if (s.key && !isLabelKey(s.key)) out.push(labelKeyIssue(`${field}.key`, s.key, 'a taint key'));
     if (s.operator === 'Equal' && !isLabelValue(s.value ?? ''))
@@ -397,15 +397,15 @@ export function placementIssues(p: PlacementProps, field = 'placement'): IssueIn
   );
   // Contradictions only once each requirement is well-formed on its own.
   if (required.length === 0) out.push(...contradictionIssues(p, field));
-  if (p.spread && p.spread.maxSkew !== undefined && (!Number.isSafeInteger(p.spread.maxSkew) || p.spread.maxSkew < 1)) {
-    out.push({
-      code: 'PLACEMENT_INVALID',
-      field: `${field}.spread.maxSkew`,
-      value: p.spread.maxSkew,
-      message: 'must be an integer ≥ 1',
-      fix: 'use 1 for an even spread',
-    });
-  }
+  // An int32 (ValidateTopologySpreadConstraints: > 0).
+  const skew = integerIssue(
+    'PLACEMENT_INVALID',
+    `${field}.spread.maxSkew`,
+    p.spread ? p.spread.maxSkew : undefined,
+    { min: 1 },
+    'use 1 for an even spread',
+  );
+  if (skew) out.push(skew);
   return out;
 }
 

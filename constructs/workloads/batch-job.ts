@@ -4,7 +4,7 @@ import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, IssueSink, Problems } from '../core/errors';
-import { integerIssue } from '../core/value-issues';
+import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
@@ -44,23 +44,17 @@ export class JobPattern {
 
   public issues(): IssueInput[] {
     const out: IssueInput[] = [];
-    const int = (v: number | undefined, lo: number) => v === undefined || (Number.isSafeInteger(v) && v >= lo);
-    if (!int(this.completions, 1))
-      out.push({
-        code: 'JOB_INVALID',
-        field: 'pattern.completions',
-        value: this.completions,
-        message: 'must be an integer ≥ 1',
-        fix: 'count the pods that must succeed',
-      });
-    if (!int(this.parallelism, 1))
-      out.push({
-        code: 'JOB_INVALID',
-        field: 'pattern.parallelism',
-        value: this.parallelism,
-        message: 'must be an integer ≥ 1',
-        fix: 'run at least one pod at a time',
-      });
+    // Both are int32 (batch validation ValidateJobSpec).
+    const completions = integerIssue(
+      'JOB_INVALID',
+      'pattern.completions',
+      this.completions,
+      { min: 1 },
+      'count the pods that must succeed',
+    );
+    if (completions) out.push(completions);
+    const parallelism = integerIssue('JOB_INVALID', 'pattern.parallelism', this.parallelism, { min: 1 }, 'run at least one pod at a time');
+    if (parallelism) out.push(parallelism);
     return out;
   }
 }
@@ -151,13 +145,21 @@ function jobSpec(
   problems.addAll(integerIssue('JOB_INVALID', 'backoffLimit', backoffLimit, { min: 0 }, 'use e.g. 3'));
   const seconds = (d: Duration | undefined) => (d === undefined ? undefined : Math.ceil(secondsOf(d)));
   const deadline = seconds(props.activeDeadline);
-  problems.check(deadline !== undefined && deadline < 1, {
+  const deadlineOk = problems.check(deadline !== undefined && deadline < 1, {
     code: 'JOB_INVALID',
     field: 'activeDeadline',
     value: deadline,
     message: 'must be at least 1 second',
     fix: 'give the job time to run',
   });
+  // activeDeadlineSeconds is an int64; ttlSecondsAfterFinished an int32 ≥ 0 (batch validation ValidateJobSpec).
+  if (deadlineOk)
+    problems.addAll(
+      integerIssue('JOB_INVALID', 'activeDeadline', deadline, { min: 1, max: INT64_MAX_SAFE }, 'give the job time to run, in seconds'),
+    );
+  problems.addAll(
+    integerIssue('JOB_INVALID', 'ttlAfterFinished', seconds(props.ttlAfterFinished), { min: 0 }, 'use e.g. Duration.days(1)'),
+  );
   const restart = props.restartPolicy ?? JobRestartPolicy.NEVER;
   problems.check(!Object.values(JobRestartPolicy).includes(restart), {
     code: 'JOB_INVALID',

@@ -5,7 +5,7 @@ import { EnvValue } from '../config/env';
 import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { BlueprintError, IssueInput, Problems } from '../core/errors';
-import { integerIssue } from '../core/value-issues';
+import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
 import { checkArgs, checkShape, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
@@ -265,11 +265,24 @@ export class Hook {
         message: 'is empty; the API server requires a command',
         fix: "give the command to run, e.g. ['nginx', '-s', 'quit']",
       });
+    Hook.checkSeconds('Hook.exec', expectedSeconds);
     return new Hook({ exec: { command: [...command] } }, expectedSeconds);
   }
   public static http(path: string, port: string | number, expectedSeconds = 0): Hook {
     checkArgs('Hook.http', ['path', path, is.string], ['port', port, PORT], ['expectedSeconds', expectedSeconds, is.number]);
+    Hook.checkSeconds('Hook.http', expectedSeconds);
     return new Hook({ httpGet: { path, port } }, expectedSeconds);
+  }
+  /** The grace-period check adds `expectedSeconds` to the drain time: NaN or a fraction would make it pass or fail at random. */
+  private static checkSeconds(construct: string, expectedSeconds: number): void {
+    const issue = integerIssue(
+      'PROPS_INVALID',
+      'expectedSeconds',
+      expectedSeconds,
+      { min: 0, max: INT64_MAX_SAFE },
+      'give the whole seconds the hook takes, e.g. 5',
+    );
+    if (issue) throw new BlueprintError({ ...issue, path: '', construct });
   }
   private constructor(
     public readonly handler: ILifecycleHandler,

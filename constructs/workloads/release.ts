@@ -2,10 +2,12 @@ import { IssueInput } from '../core/errors';
 import { imageReferenceIssue, unpinnedImageIssue } from '../core/names';
 import { PodCount, isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import { checkArgs, is } from '../core/shape';
+import { INT32_MAX, integerIssue } from '../core/value-issues';
 
 /** A surge: a non-negative integer or any percentage (apimachinery IsValidPercent `^[0-9]+%$`, no 100% cap). */
 function isValidSurge(v: unknown): boolean {
-  return typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 : typeof v === 'string' && /^[0-9]+%$/.test(v);
+  // The integer of an IntOrString is an int32.
+  return typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 && v <= INT32_MAX : typeof v === 'string' && /^[0-9]+%$/.test(v);
 }
 
 /** A pod count as a release takes it: a number or a percentage. */
@@ -137,14 +139,8 @@ export class Release {
         });
     }
     const count = (f: string, v: unknown, lo: number) => {
-      if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= lo))
-        out.push({
-          code: 'STRATEGY_INVALID',
-          field: `release.${f}`,
-          value: v,
-          message: `must be an integer ≥ ${lo}`,
-          fix: 'use a whole replica count',
-        });
+      const issue = integerIssue('STRATEGY_INVALID', `release.${f}`, v as number | undefined, { min: lo }, 'use a whole replica count');
+      if (issue) out.push(issue);
     };
     // The second track's image is checked like the workload's own: the rule must see every image.
     if (o.kind === 'canary') {

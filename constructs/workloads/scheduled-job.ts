@@ -3,7 +3,7 @@ import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Construct } from 'constructs';
 import { IssueSink } from '../core/errors';
 import { derivedNameIssue } from '../core/names';
-import { integerIssue } from '../core/value-issues';
+import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { JOB_SHAPE, JobProps, JobWorkload } from './batch-job';
@@ -112,13 +112,18 @@ export class ScheduledJob extends JobWorkload {
     for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const)
       problems.addAll(integerIssue('JOB_INVALID', f, props[f], { min: 0 }, 'keep a few for debugging, e.g. 3'));
     const deadline = props.startingDeadline === undefined ? undefined : Math.ceil(secondsOf(props.startingDeadline));
-    problems.check(deadline !== undefined && deadline < 10, {
+    const deadlineOk = problems.check(deadline !== undefined && deadline < 10, {
       code: 'JOB_INVALID',
       field: 'startingDeadline',
       value: deadline,
       message: 'is under 10 seconds; the controller checks every 10 s and would skip every run',
       fix: 'use at least Duration.seconds(10)',
     });
+    // startingDeadlineSeconds is an int64.
+    if (deadlineOk)
+      problems.addAll(
+        integerIssue('JOB_INVALID', 'startingDeadline', deadline, { min: 10, max: INT64_MAX_SAFE }, 'use e.g. Duration.minutes(5)'),
+      );
   }
 
   /** With `Allow`, two runs may overlap: counted as two for the quota. */

@@ -1,4 +1,4 @@
-import { absolutePathIssue, integerIssue } from '../../constructs/core/value-issues';
+import { INT64_MAX_SAFE, absolutePathIssue, integerIssue } from '../../constructs/core/value-issues';
 
 describe('integerIssue', () => {
   test.each([0, 1, 1000])('admits %p in [0, 1000]', (v) => {
@@ -19,9 +19,19 @@ describe('integerIssue', () => {
     });
   });
 
-  test('without a maximum, only the minimum bounds it', () => {
-    expect(integerIssue('X_INVALID', 'n', 10 ** 9, { min: 1 }, 'fix')).toBeUndefined();
-    expect(integerIssue('X_INVALID', 'n', 0, { min: 1 }, 'fix')?.message).toBe('must be an integer ≥ 1');
+  test('without a maximum, the int32 bound of most API fields applies', () => {
+    expect(integerIssue('X_INVALID', 'n', 2 ** 31 - 1, { min: 1 }, 'fix')).toBeUndefined();
+    expect(integerIssue('X_INVALID', 'n', 2 ** 31, { min: 1 }, 'fix')?.message).toBe(
+      'must be an integer from 1 to 2147483647 (the API field is int32)',
+    );
+    expect(integerIssue('X_INVALID', 'n', 0, { min: 1 }, 'fix')?.message).toBe(
+      'must be an integer from 1 to 2147483647 (the API field is int32)',
+    );
+  });
+
+  test('an int64 field passes INT64_MAX_SAFE: every exact integer is one', () => {
+    expect(integerIssue('X_INVALID', 'n', 2 ** 31, { min: 0, max: INT64_MAX_SAFE }, 'fix')).toBeUndefined();
+    expect(integerIssue('X_INVALID', 'n', 2 ** 53, { min: 0, max: INT64_MAX_SAFE }, 'fix')?.code).toBe('X_INVALID');
   });
 });
 
