@@ -139,6 +139,7 @@ function resolveCharts(app: App, charts: Chart[], issues: BlueprintIssue[]): Ren
         code: 'CDK8S_VALIDATION',
         path: app.node.path,
         field: 'app',
+        value: undefined,
         message: `failed cdk8s validation: ${(e as Error).message}`,
         fix: 'fix the construct named in the message',
       });

@@ -122,3 +122,47 @@ describe('a plain app.synth() of a BlueprintChart runs the same checks', () => {
     expect(chart.toJson().map((o) => o.kind)).toContain('ResourceQuota');
   });
 });
+
+describe('render-stage issues carry the value found at their pointer', () => {
+  const chartOf = () => {
+    const app = new App();
+    return { app, chart: new BlueprintChart(app, 'one', { owner: 'a' }) };
+  };
+
+  test('SCHEMA_*: the value the schema refused', () => {
+    const { app, chart } = chartOf();
+    configMap(chart, 'cm', 'settings', { data: { retries: 5 } });
+    const issue = catchBlueprintError(() => renderApp(app)).issues.find((i) => i.code.startsWith('SCHEMA_'))!;
+    expect(issue).toMatchObject({ field: '/data/retries', value: 5 });
+    expect(issue.fix.length).toBeGreaterThan(0);
+    expect(issue.path).toBe('one/cm');
+  });
+
+  test('a rule finding (REF_*): the value at its pointer, as plain data', () => {
+    const { app, chart } = chartOf();
+    new ApiObject(chart, 'svc', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'api', namespace: 'team' },
+      spec: { selector: { app: 'nothing' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    });
+    const issues = catchBlueprintError(() => renderApp(app)).issues.filter((i) => i.code.startsWith('REF_'));
+    expect(issues.length).toBeGreaterThan(0);
+    for (const issue of issues) expect(issue).toHaveProperty('value');
+    expect(issues.find((i) => i.field === '/spec/selector')?.value).toEqual({ app: 'nothing' });
+  });
+
+  test("a Secret's data is never shown as a value, only its keys", () => {
+    const { app, chart } = chartOf();
+    new ApiObject(chart, 's', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'team' },
+      stringData: { password: 42, token: 'plain-text-not-a-known-pattern' },
+    } as any);
+    const err = catchBlueprintError(() => renderApp(app));
+    const issue = err.issues.find((i) => i.field === '/stringData/password')!;
+    expect(issue.value).toBe('<redacted>');
+    expect(err.message).not.toContain('plain-text-not-a-known-pattern');
+  });
+});

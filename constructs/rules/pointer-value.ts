@@ -1,0 +1,44 @@
+/** What an issue shows for a value of a Secret's `data` or `stringData`: the output may hold real credentials. */
+const HIDDEN = '<redacted>';
+
+/** `map` with every value hidden (the keys stay: they say which entry is meant). */
+function hiddenValues(map: unknown): unknown {
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) return HIDDEN;
+  return Object.fromEntries(Object.keys(map).map((k) => [k, HIDDEN]));
+}
+
+/**
+ * The value at the JSON pointer `pointer` (RFC 6901: `/spec/ports/0`, `~1`
+ * for `/`, `~0` for `~`) of a rendered object, for the `value` of a render-time
+ * issue; `undefined` when nothing is there (a rule about a missing field). A
+ * Secret's `data` and `stringData` values are never returned, only their keys.
+ * Plain rendered JSON only: no user code runs.
+ */
+export function valueAtPointer(object: unknown, pointer: string): unknown {
+  const keys =
+    pointer === ''
+      ? []
+      : pointer
+          .split('/')
+          .slice(1)
+          .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const secret = object !== null && typeof object === 'object' && (object as { kind?: unknown }).kind === 'Secret';
+  if (secret && keys.length === 0) {
+    const o = object as Record<string, unknown>;
+    return {
+      ...o,
+      ...('data' in o ? { data: hiddenValues(o.data) } : {}),
+      ...('stringData' in o ? { stringData: hiddenValues(o.stringData) } : {}),
+    };
+  }
+  if (secret && (keys[0] === 'data' || keys[0] === 'stringData')) {
+    const map = (object as Record<string, unknown>)[keys[0]];
+    return keys.length === 1 ? hiddenValues(map) : HIDDEN;
+  }
+  let at: unknown = object;
+  for (const k of keys) {
+    if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, k)) return undefined;
+    at = (at as Record<string, unknown>)[k];
+  }
+  return at;
+}
