@@ -1,4 +1,4 @@
-import { Problems } from './errors';
+import { IssueInput, Problems } from './errors';
 import { Cpu, CpuInput, Memory, MemoryInput, Storage, StorageInput } from './quantity';
 import { is } from './shape';
 
@@ -50,6 +50,39 @@ export function resolveCompute(problems: Problems, field: string, input: Contain
   const memory = parse('memory', Memory.of);
   const ephemeralStorage = parse('ephemeralStorage', Storage.of);
   return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}), ...(ephemeralStorage ? { ephemeralStorage } : {}) };
+}
+
+/** A real amount of each resource, for the fix of a zero one. */
+const EXAMPLE: Readonly<Record<ComputeResource, string>> = { cpu: "'100m'", memory: "'128Mi'", ephemeralStorage: "'1Gi'" };
+
+/**
+ * The issues of a container's zero amounts. The API accepts 0, but a limit of 0
+ * is no limit at all at runtime (the kubelet sets no cgroup bound), and a CPU or
+ * memory request of 0 schedules the pod as if it used nothing; kube-score's
+ * container-resources check treats 0 as not set. A documented best-practice
+ * refusal, not an API rule.
+ */
+export function zeroComputeIssues(field: string, requests: ResolvedCompute, limits: ResolvedCompute): IssueInput[] {
+  const out: IssueInput[] = [];
+  for (const [key] of COMPUTE_RESOURCES) {
+    if (limits[key]?.isZero)
+      out.push({
+        code: 'QUANTITY_INVALID',
+        field: `${field}.limits.${key}`,
+        value: limits[key]!.toString(),
+        message: 'is 0, which the kubelet treats as no limit at all (and kube-score as not set)',
+        fix: `give a real limit, e.g. ${EXAMPLE[key]}, or leave limits.${key} unset`,
+      });
+    if (key !== 'ephemeralStorage' && requests[key]?.isZero)
+      out.push({
+        code: 'QUANTITY_INVALID',
+        field: `${field}.requests.${key}`,
+        value: requests[key]!.toString(),
+        message: 'is 0: the scheduler would place the pod as if it used none (and kube-score treats 0 as not set)',
+        fix: `request what the container uses at rest, e.g. ${EXAMPLE[key]}`,
+      });
+  }
+  return out;
 }
 
 /** `{ cpu: '200m', memory: '256Mi', 'ephemeral-storage': '1Gi' }` for a manifest, omitting unset amounts. */

@@ -11,7 +11,7 @@ import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, envVarNameIssue, imageReferenceIssue, nameIssue, unpinnedImageIssue } from '../core/names';
 import { NamedPort, portNameIssue, portNumOrNameIssue, portNumberIssue } from '../core/ports';
-import { COMPUTE_SHAPE, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute } from '../core/resources';
+import { COMPUTE_SHAPE, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute, zeroComputeIssues } from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
 import { secondsOf } from '../core/duration';
@@ -582,6 +582,7 @@ export function resolveContainer(
     if (explicit) {
       const requests = resolveCompute(problems, `${field}.resources.requests`, explicit.requests);
       const limits = resolveCompute(problems, `${field}.resources.limits`, explicit.limits);
+      problems.addAll(...zeroComputeIssues(`${field}.resources`, requests, limits));
       for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
         const req = requests[res];
         const lim = limits[res];

@@ -10,7 +10,7 @@ import {
   capacityReport,
   runRules,
 } from '../../constructs';
-import { expectCode, find, render, testChart, teamChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, render, testChart, teamChart } from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
 const ports = [{ name: 'http', port: 8080 }];
@@ -310,5 +310,41 @@ describe('ResourcePreset.withoutCpuLimit', () => {
         }),
       'QOS_MISMATCH',
     );
+  });
+});
+
+describe('zero amounts (QUANTITY_INVALID): the API accepts 0, but a zero limit is no limit and a zero request schedules as nothing', () => {
+  const build = (resources: object) => () => {
+    const { app, chart } = testChart();
+    new WebService(chart, 'web', { namespace: 'shop', image, ports, resources: resources as any });
+    return render(app);
+  };
+
+  test('every zero limit, and a zero cpu or memory request, is refused with its field and value', () => {
+    const err = catchBlueprintError(
+      build({ requests: { cpu: 0, memory: '0', ephemeralStorage: '0' }, limits: { cpu: '0', memory: '0', ephemeralStorage: '0' } }),
+    );
+    const zero = err.issues.filter((i) => i.code === 'QUANTITY_INVALID').map((i) => [i.field, i.value]);
+    expect(zero).toEqual(
+      expect.arrayContaining([
+        ['container.resources.requests.cpu', '0'],
+        ['container.resources.requests.memory', '0'],
+        ['container.resources.limits.cpu', '0'],
+        ['container.resources.limits.memory', '0'],
+        ['container.resources.limits.ephemeralStorage', '0'],
+      ]),
+    );
+    // A zero ephemeral-storage request only says the container writes nothing local.
+    expect(zero.map(([f]) => f)).not.toContain('container.resources.requests.ephemeralStorage');
+    expect(err.issues.find((i) => i.field === 'container.resources.limits.memory')?.message).toContain('no limit');
+  });
+
+  test('the smallest real amounts, and a zero ephemeral-storage request, are accepted', () => {
+    expect(() =>
+      build({
+        requests: { cpu: '1m', memory: '1Mi', ephemeralStorage: '0' },
+        limits: { cpu: '1m', memory: '1Mi', ephemeralStorage: '1Mi' },
+      })(),
+    ).not.toThrow();
   });
 });
