@@ -185,6 +185,7 @@ const INTERNAL = new Set([
   'requireSecretKey',
   'resolveAutoscaling',
   'resolveCompute',
+  'zeroComputeIssues',
   'resolveContainer',
   'DEFAULT_EPHEMERAL_STORAGE',
   'EphemeralStorageDefault',
