@@ -192,7 +192,8 @@ export class BlueprintError extends Error {
     const header = list.length === 1 ? '' : `${list.length} problems:\n  `;
     super(header + list.map(formatIssue).join('\n  '));
     this.name = 'BlueprintError';
-    this.issues = list;
+    // Every issue carries `value`: explicitly `undefined` where none was given (the message says `got …` only for a given one).
+    this.issues = list.map((i) => ('value' in i ? i : { ...i, value: undefined }));
     const first = list[0];
     this.code = first.code;
     this.path = first.path;

@@ -1,5 +1,5 @@
 import { BlueprintIssue } from '../core/errors';
-import { valueAtPointer } from '../rules/pointer-value';
+import { pointedValue } from '../rules/pointer-value';
 import { validateManifests } from '../rules/schema';
 import type { RenderedObject, StageContext } from './render-app';
 
@@ -15,7 +15,7 @@ export function schemaStage(objects: readonly RenderedObject[], { options }: Sta
         path: constructPath,
         construct: f.object,
         field: f.pointer || '(object)',
-        value: valueAtPointer(object, f.pointer),
+        ...pointedValue(object, f.pointer),
         message: f.message,
         fix: f.fix,
       });

@@ -7,7 +7,7 @@ import { REFERENCE_RULES } from './references';
 import { RELIABILITY_RULES } from './reliability';
 import { Rule, RuleContext, TreeRule, Violation } from './rule';
 import { POD_SECURITY_RULES } from './pod-security';
-import { valueAtPointer } from './pointer-value';
+import { pointedValue } from './pointer-value';
 import { Finding, objectId, safeFinding } from './schema';
 import { SECURITY_RULES } from './security';
 
@@ -181,7 +181,7 @@ export function ruleIssues(
           path: pathOf.get(r.violation.object) ?? '',
           construct: objectId(r.violation.object),
           field: r.violation.pointer || '(object)',
-          value: valueAtPointer(r.violation.object, r.violation.pointer),
+          ...pointedValue(r.violation.object, r.violation.pointer),
           message: r.violation.message,
           fix: r.violation.fix ?? r.rule.fix,
         },

@@ -8,6 +8,18 @@ function hiddenValues(map: unknown): unknown {
 }
 
 /**
+ * `{ value }` at the JSON pointer `pointer` of a rendered object, for the
+ * `value` of a render-time issue; `undefined` for the whole object (`''`: the
+ * issue's field says `(object)`) and where nothing is there (a rule about a
+ * missing field, or a pointer relative to a container).
+ */
+export function pointedValue(object: unknown, pointer: string): { readonly value: unknown } | undefined {
+  if (pointer === '') return undefined;
+  const value = valueAtPointer(object, pointer);
+  return value === undefined ? undefined : { value };
+}
+
+/**
  * The value at the JSON pointer `pointer` (RFC 6901: `/spec/ports/0`, `~1`
  * for `/`, `~0` for `~`) of a rendered object, for the `value` of a render-time
  * issue; `undefined` when nothing is there (a rule about a missing field). A

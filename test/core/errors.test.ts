@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { BlueprintError, Problems, formatIssue } from '../../constructs';
-import { testChart } from '../helpers';
+import { BlueprintError, Problems, WebService, formatIssue } from '../../constructs';
+import { WEB, expectCode, testChart } from '../helpers';
 
 describe('BlueprintError', () => {
   test('carries code, path, field, value and fix, and renders them in the message', () => {
@@ -71,5 +71,20 @@ describe('Problems', () => {
     ).toThrow(TypeError);
     expect(p.empty).toBe(true);
     expect(() => p.throwIfAny()).not.toThrow();
+  });
+});
+
+describe('every issue carries value', () => {
+  test('an issue given without one gets it, explicitly undefined', () => {
+    const err = new BlueprintError({ code: 'X_INVALID', path: '', field: 'f', message: 'is wrong', fix: 'fix it' });
+    expect('value' in err.issues[0]).toBe(true);
+    expect(err.issues[0].value).toBeUndefined();
+  });
+
+  test('a missing namespace says so with value undefined', () => {
+    const { chart } = testChart();
+    const issue = expectCode(() => new WebService(chart, 'w', { ...WEB } as any), 'NAME_INVALID');
+    expect(issue).toHaveProperty('value', undefined);
+    expect(issue.field).toBe('namespace');
   });
 });

@@ -1,4 +1,4 @@
-import { valueAtPointer } from '../../constructs/rules/pointer-value';
+import { pointedValue, valueAtPointer } from '../../constructs/rules/pointer-value';
 
 describe('valueAtPointer', () => {
   const object = {
@@ -30,5 +30,14 @@ describe('valueAtPointer', () => {
       stringData: { b: '<redacted>' },
     });
     expect(valueAtPointer(secret, '/metadata/name')).toBe('s');
+  });
+});
+
+describe('pointedValue', () => {
+  test('the value where there is one; nothing for the whole object or a missing field', () => {
+    const object = { spec: { replicas: 0 } };
+    expect(pointedValue(object, '/spec/replicas')).toEqual({ value: 0 });
+    expect(pointedValue(object, '')).toBeUndefined();
+    expect(pointedValue(object, '/livenessProbe')).toBeUndefined();
   });
 });
