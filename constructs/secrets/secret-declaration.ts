@@ -158,16 +158,18 @@ export class SecretDeclaration extends NamedObject {
       message: 'is empty: a declared Secret must name the keys its readers need',
       fix: "list the keys, e.g. keys: ['password']",
     });
-    this.keys.forEach((k, i) =>
-      problems.check(!isConfigMapKey(k) || this.keys.indexOf(k) !== i, {
+    this.keys.forEach((k, i) => {
+      const twice = isConfigMapKey(k) && this.keys.indexOf(k) !== i;
+      problems.check(!isConfigMapKey(k) || twice, {
         code: 'SECRET_KEYS_INVALID',
         field: `keys[${i}]`,
         value: k,
-        message:
-          "is not a valid Secret key (at most 253 letters, digits, -, _, .; not '.', '..' nor starting with '..') or is listed twice",
-        fix: 'use each key once, e.g. "root-password"',
-      }),
-    );
+        message: twice
+          ? `is given twice (also keys[${this.keys.indexOf(k)}])`
+          : "is not a valid Secret key (at most 253 letters, digits, -, _, .; not '.', '..' nor starting with '..')",
+        fix: twice ? 'list each key once' : 'use e.g. "root-password"',
+      });
+    });
     for (const [k, configKey] of Object.entries(props.configKeys ?? {})) {
       problems.check(!this.keys.includes(k), {
         code: 'SECRET_KEYS_INVALID',

@@ -5,7 +5,7 @@ import { EnvValue } from '../config/env';
 import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { BlueprintError, IssueInput, Problems } from '../core/errors';
-import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
+import { INT64_MAX_SAFE, absolutePathIssue, integerIssue } from '../core/value-issues';
 import { checkArgs, checkShape, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
@@ -200,15 +200,8 @@ export class Probe {
           ? portNumOrNameIssue('PROBE_INVALID', `${field}.tcpSocket.port`, tcpSocket.port)
           : undefined;
     if (port) out.push(port);
-    // core validation validateExecAction: the command is required.
-    if (this.handler.exec && this.handler.exec.command?.length === 0)
-      out.push({
-        code: 'PROBE_INVALID',
-        field: `${field}.exec.command`,
-        value: [],
-        message: 'is empty; the API server requires a command',
-        fix: "give the command to run, e.g. ['pg_isready', '-q']",
-      });
+    if (this.handler.exec)
+      out.push(...execCommandIssues('PROBE_INVALID', `${field}.exec.command`, this.handler.exec.command ?? [], ['pg_isready', '-q']));
     const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
     const counts = [
       ...positive.map((k) => integerIssue('PROBE_INVALID', `${field}.${k}`, t[k], { min: 1 }, 'use whole seconds or counts')),
@@ -237,6 +230,25 @@ export class Probe {
   }
 }
 
+/**
+ * The issues of the command of an exec probe or hook: core validation
+ * validateExecAction requires one, and the runtime cannot exec an empty
+ * program name (`exec: "": executable file not found`).
+ */
+function execCommandIssues(code: string, field: string, command: readonly string[], example: readonly string[]): IssueInput[] {
+  const fix = `give the command to run, e.g. ${JSON.stringify(example).replace(/"/g, "'").replace(/,/g, ', ')}`;
+  if (command.length === 0) return [{ code, field, value: [], message: 'is empty; the API server requires a command', fix }];
+  return programIssues(code, field, command, fix);
+}
+
+/** A command whose program (its first word) is `''`, which the container runtime cannot exec. */
+function programIssues(code: string, field: string, command: readonly string[] | undefined, fix: string): IssueInput[] {
+  if (command?.[0] !== '') return [];
+  return [
+    { code, field: `${field}[0]`, value: '', message: "is the program to run, but empty: the container runtime cannot exec ''", fix },
+  ];
+}
+
 /** A lifecycle hook (`postStart`, `preStop`). */
 export class Hook {
   /**
@@ -254,17 +266,8 @@ export class Hook {
   }
   public static exec(command: readonly string[], expectedSeconds = 0): Hook {
     checkArgs('Hook.exec', ['command', command, is.list(is.string)], ['expectedSeconds', expectedSeconds, is.number]);
-    // core validation validateExecAction: the command is required.
-    if (command.length === 0)
-      throw new BlueprintError({
-        path: '',
-        construct: 'Hook.exec',
-        code: 'PROPS_INVALID',
-        field: 'command',
-        value: [],
-        message: 'is empty; the API server requires a command',
-        fix: "give the command to run, e.g. ['nginx', '-s', 'quit']",
-      });
+    const issues = execCommandIssues('PROPS_INVALID', 'command', command, ['nginx', '-s', 'quit']);
+    if (issues.length > 0) throw new BlueprintError(issues.map((i) => ({ ...i, path: '', construct: 'Hook.exec' })));
     Hook.checkSeconds('Hook.exec', expectedSeconds);
     return new Hook({ exec: { command: [...command] } }, expectedSeconds);
   }
@@ -466,6 +469,16 @@ export function resolveContainer(
   if (!checkShape(problems, props, open(CONTAINER_SHAPE), field))
     return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
   problems.addAll(unpinnedImageIssue(`${field}.image`, props.image), imageReferenceIssue(`${field}.image`, props.image));
+  // runc refuses a relative working directory ("Cwd must be an absolute path"); '' is unset, the image's own.
+  if (props.workingDir) problems.addAll(absolutePathIssue('PROPS_INVALID', `${field}.workingDir`, props.workingDir, '/app'));
+  problems.addAll(
+    ...programIssues(
+      'PROPS_INVALID',
+      `${field}.command`,
+      props.command,
+      "name the program, e.g. ['/app/server'], or leave command unset for the image's entrypoint",
+    ),
+  );
   const seen = new Set<string>();
   for (const [i, p] of (props.ports ?? []).entries()) {
     problems.addAll(

@@ -361,9 +361,22 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   /**
    * Adds environment variables to the main container, for values known only
    * once the workload exists (e.g. Cassandra seeds from `peerDnsNames()`).
+   * A name the container already has is refused (`ENV_INVALID`): it adds, it
+   * never silently replaces a value set elsewhere.
    */
   public addEnv(vars: Readonly<Record<string, string | EnvValue>>): void {
     checkArgs(`${this.typeName}.addEnv`, ['vars', vars, CONTAINER_SHAPE.fields.env]);
+    const existing = this.containers[0].props.env ?? {};
+    const problems = new Problems(this, this.typeName);
+    for (const key of Object.keys(vars))
+      problems.check(Object.prototype.hasOwnProperty.call(existing, key), {
+        code: 'ENV_INVALID',
+        field: `container.env.${key}`,
+        value: key,
+        message: 'is already set on the container; addEnv would silently replace it',
+        fix: `set ${key} in one place only (the container's env or addEnv), or use another name`,
+      });
+    problems.throwIfAny();
     this.updateMain((p) => ({ ...p, env: { ...p.env, ...vars } }));
   }
 

@@ -179,7 +179,13 @@ describe('SecretDeclaration', () => {
     new SecretDeclaration(team, 'two', { namespace: team, name: 'creds', keys: ['password'] });
     expect(collectIssues(app).map((i) => i.code)).toEqual(['SECRET_DECLARED_TWICE']);
     expectCode(() => new SecretDeclaration(team, 'none', { namespace: team, keys: [] }), 'SECRET_KEYS_INVALID');
-    expectCode(() => new SecretDeclaration(team, 'dup', { namespace: team, keys: ['a', 'a'] }), 'SECRET_KEYS_INVALID');
+    expect(
+      expectCode(() => new SecretDeclaration(team, 'dup', { namespace: team, keys: ['a', 'a'] }), 'SECRET_KEYS_INVALID'),
+    ).toMatchObject({
+      field: 'keys[1]',
+      value: 'a',
+      message: 'is given twice (also keys[0])',
+    });
     // IsConfigMapKey: '.', '..' and a '..' prefix would step out of a mounted Secret's directory.
     for (const [i, key] of ['.', '..', '..data', 'k'.repeat(254)].entries())
       expect(

@@ -152,3 +152,44 @@ describe('a subPath into a ConfigMap or declared Secret names one of its keys', 
     expect(() => new WebService(chart, 'web', { namespace: 'team', image, ports: [{ name: 'http', port: 8080 }], mounts })).not.toThrow();
   });
 });
+
+describe('what the container runtime refuses', () => {
+  const worker = (props: object) => () => {
+    const { chart } = testChart();
+    return new Worker(chart, 'w', { namespace: 'shop', image, ...props });
+  };
+
+  test('a relative workingDir is PROPS_INVALID (runc: "Cwd must be an absolute path"); an absolute one, or none, is kept', () => {
+    expect(expectCode(worker({ workingDir: 'app' }), 'PROPS_INVALID')).toMatchObject({ field: 'container.workingDir', value: 'app' });
+    expect(worker({ workingDir: '/app' })).not.toThrow();
+    expect(worker({ workingDir: '' })).not.toThrow();
+  });
+
+  test("a command whose program is '' is PROPS_INVALID (the runtime cannot exec ''); an empty argument after it is fine", () => {
+    expect(expectCode(worker({ command: [''] }), 'PROPS_INVALID')).toMatchObject({ field: 'container.command[0]', value: '' });
+    expect(expectCode(worker({ command: ['', '-c', 'x'] }), 'PROPS_INVALID').field).toBe('container.command[0]');
+    expect(worker({ command: ['sh', ''] })).not.toThrow();
+  });
+
+  test("an exec probe or hook whose program is '' is refused too", () => {
+    expect(expectCode(worker({ readiness: Probe.exec(['']) }), 'PROBE_INVALID').field).toBe('container.readiness.exec.command[0]');
+    expect(expectCode(() => Hook.exec(['', 'x']), 'PROPS_INVALID').field).toBe('command[0]');
+    expect(() => Hook.exec(['nginx', ''])).not.toThrow();
+  });
+
+  test.each([NaN, 1.5, -1, Infinity])('a hook taking %p seconds is PROPS_INVALID: the grace-period check could not add it', (s) => {
+    expect(expectCode(() => Hook.exec(['drain'], s), 'PROPS_INVALID')).toMatchObject({ field: 'expectedSeconds' });
+    expect(expectCode(() => Hook.http('/drain', 'http', s), 'PROPS_INVALID')).toMatchObject({ field: 'expectedSeconds' });
+  });
+
+  test('a hook of whole seconds is accepted', () => {
+    expect(Hook.exec(['drain'], 5).seconds).toBe(5);
+  });
+
+  test('addEnv refuses a name the container already has (ENV_INVALID) instead of replacing it; a new name is added', () => {
+    const w = worker({ env: { A: '1' } })();
+    expect(expectCode(() => w.addEnv({ A: '2' }), 'ENV_INVALID')).toMatchObject({ field: 'container.env.A', value: 'A' });
+    w.addEnv({ B: '2' });
+    expect(expectCode(() => w.addEnv({ B: '3' }), 'ENV_INVALID').field).toBe('container.env.B');
+  });
+});
