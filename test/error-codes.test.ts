@@ -222,6 +222,10 @@ const TRIGGERS: Record<string, Trigger> = {
     const s = SecretRef.fromName('registry');
     return web({ imagePullSecrets: [s, s] });
   },
+  PULL_SECRET_INVALID: () => {
+    const t = team();
+    return web({ imagePullSecrets: [new SecretDeclaration(t.team, 'registry', { namespace: t.team, keys: ['token'] })] });
+  },
   MOUNT_INVALID: () => web({ mounts: [{ volume: 'data', path: '/data' }] }),
   MOUNT_SUBPATH_INVALID: () => web({ mounts: [{ volume: Volume.emptyDir('d'), path: '/d', subPath: '../etc' }] }),
   MOUNT_PATH_DUPLICATE: synth(

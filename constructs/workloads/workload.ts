@@ -159,6 +159,8 @@ const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as con
 /** The largest UID/GID the API server accepts (apimachinery IsValidUserID/IsValidGroupID, MaxInt32 through Kubernetes 1.30). */
 const MAX_ID = 2147483647;
 const MIB = 1024n * 1024n;
+/** The Secret types the kubelet reads image pull credentials from. */
+const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
 
 /**
  * Probes and lifecycle hooks of an init container, which the API server refuses
@@ -293,6 +295,16 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       message: 'names a Secret twice',
       fix: 'list each registry Secret once',
     });
+    // The kubelet reads registry credentials only from these types; it skips any other Secret, so the pull fails (ImagePullBackOff).
+    (props.imagePullSecrets ?? []).forEach((s, i) =>
+      problems.check(s instanceof SecretDeclaration && !PULL_SECRET_TYPES.includes(s.type), {
+        code: 'PULL_SECRET_INVALID',
+        field: `imagePullSecrets[${i}]`,
+        value: s instanceof SecretDeclaration ? `${s.name} (type ${s.type})` : undefined,
+        message: `is a ${s instanceof SecretDeclaration ? s.type : ''} Secret: the kubelet reads registry credentials only from a kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg Secret, so the image pull would fail`,
+        fix: "declare it with keys: ['.dockerconfigjson'] (type kubernetes.io/dockerconfigjson), or list the registry Secret instead",
+      }),
+    );
     this.resolveInto(problems, this.containers, 'container', this.name, this.mainContainerProps(props));
     props.sidecars?.forEach((s, i) => this.resolveInto(problems, this.containers, `sidecars[${i}]`, s.name ?? `sidecar-${i}`, s));
     const sidecarNames = (props.sidecars ?? []).map((s, i) => s.name ?? `sidecar-${i}`);

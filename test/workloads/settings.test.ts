@@ -72,6 +72,25 @@ describe('imagePullSecrets and pod annotations', () => {
     expectCode(() => new Worker(chart, 'w', { namespace: team, image: 'a:1', imagePullSecrets: [s, s] }), 'PULL_SECRET_DUPLICATE');
   });
 
+  test('PULL_SECRET_INVALID: a declared Secret that is not a registry Secret is ignored by the kubelet (ImagePullBackOff)', () => {
+    const { chart, team } = teamChart();
+    const opaque = new SecretDeclaration(team, 'opaque', { namespace: team, keys: ['token'] });
+    const tls = new SecretDeclaration(team, 'tls', { namespace: team, keys: ['tls.crt', 'tls.key'] });
+    const registry = new SecretDeclaration(team, 'registry', { namespace: team, keys: ['.dockerconfigjson'] });
+    const err = catchBlueprintError(
+      () =>
+        new Worker(chart, 'w', { namespace: team, image: 'a:1', imagePullSecrets: [registry, opaque, SecretRef.fromName('legacy'), tls] }),
+    );
+    expect(err.issues.filter((i) => i.code === 'PULL_SECRET_INVALID').map((i) => [i.field, i.value])).toEqual([
+      ['imagePullSecrets[1]', 'opaque (type Opaque)'],
+      ['imagePullSecrets[3]', 'tls (type kubernetes.io/tls)'],
+    ]);
+    // A registry Secret, declared or named: accepted.
+    expect(
+      () => new Worker(chart, 'ok', { namespace: team, image: 'a:1', imagePullSecrets: [registry, SecretRef.fromName('legacy')] }),
+    ).not.toThrow();
+  });
+
   test('ANNOTATION_INVALID: a key that is not a qualified name, or too much data', () => {
     const { chart, team } = teamChart();
     const issue = expectCode(
