@@ -53,3 +53,18 @@ export function parseGoDuration(text: string): bigint | undefined {
   }
   return negative ? -total : total;
 }
+
+/**
+ * `ms` milliseconds as the Go duration string a controller reads (`1h`, `15m`,
+ * `90s`, `1500ms`), or `undefined` where Go's `time.ParseDuration` could not
+ * read it back: beyond an int64 of nanoseconds (about 106,751 days), or a
+ * number JavaScript writes with an exponent (`1e+21`).
+ */
+export function goDurationOf(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const seconds = ms / 1000;
+  // Durations of a fraction of a second (Duration.millis) are whole milliseconds, not whole seconds.
+  const text =
+    ms % 1000 !== 0 ? `${ms}ms` : seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+  return parseGoDuration(text) === undefined ? undefined : text;
+}

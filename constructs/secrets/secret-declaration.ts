@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import { goDurationOf } from '../core/duration';
 import { Construct, IConstruct } from 'constructs';
 import {
   ExternalSecret,
@@ -92,16 +93,6 @@ export interface DeclaredSecret {
   /** The Secret's type, e.g. `Opaque` or `kubernetes.io/dockerconfigjson`. */
   readonly type: string;
   readonly keys: readonly DeclaredSecretKey[];
-}
-
-/** A Go duration string (`1h`, `15m`, `90s`, `1500ms`), as the operator parses it. */
-function goDuration(ms: number): string {
-  // Durations of a fraction of a second (Duration.millis) are whole milliseconds, not whole seconds.
-  if (ms % 1000 !== 0) return `${ms}ms`;
-  const seconds = ms / 1000;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
 }
 
 function camel(s: string): string {
@@ -222,7 +213,8 @@ export class SecretDeclaration extends NamedObject {
       this.externalSecret = new ExternalSecret(this, 'Resource', {
         metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'secret' }) },
         spec: {
-          refreshInterval: goDuration(this.backend.refreshInterval!.toMilliseconds({ integral: false })),
+          // Checked by SecretBackend.externalSecrets: always a duration Go reads.
+          refreshInterval: goDurationOf(this.backend.refreshInterval!.toMilliseconds({ integral: false }))!,
           secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: this.backend.store! },
           target: {
             name: this.name,

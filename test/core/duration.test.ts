@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Hook, QuotaPreset, ScheduledJob, WebService, Worker } from '../../constructs';
-import { parseGoDuration, secondsOf } from '../../constructs/core/duration';
+import { goDurationOf, parseGoDuration, secondsOf } from '../../constructs/core/duration';
 import { expectCode, find, render, teamChart } from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
@@ -60,4 +60,22 @@ describe('parseGoDuration (Go time.ParseDuration)', () => {
   test.each(['', '-', '5', '1h 30m', '1hh', '1.5.5s', '1e3s', '2562047h47m16.854775808s', '3000000h'])('refuses %p', (text) =>
     expect(parseGoDuration(text)).toBeUndefined(),
   );
+});
+
+describe('goDurationOf', () => {
+  test.each<[number, string]>([
+    [3_600_000, '1h'],
+    [900_000, '15m'],
+    [90_000, '90s'],
+    [1500, '1500ms'],
+    [0.5, '0.5ms'],
+    [2_562_047 * 3_600_000, '2562047h'],
+  ])('%p ms is %p', (ms, text) => {
+    expect(goDurationOf(ms)).toBe(text);
+    expect(parseGoDuration(text)).toBeDefined();
+  });
+
+  test.each([2_562_048 * 3_600_000, 1e21, 1e-8, NaN, Infinity])('%p ms is no Go duration', (ms) => {
+    expect(goDurationOf(ms)).toBeUndefined();
+  });
 });

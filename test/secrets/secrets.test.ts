@@ -112,6 +112,16 @@ describe('SecretDeclaration', () => {
     expect(find(render(whole.app), 'ExternalSecret', 'db').spec.refreshInterval).toBe('90s');
   });
 
+  test('a refresh interval beyond a Go duration (an int64 of nanoseconds) is PROPS_INVALID; the longest whole hour Go holds renders', () => {
+    for (const refreshInterval of [Duration.hours(2_562_048), Duration.days(1e9)])
+      expect(expectCode(() => SecretBackend.externalSecrets({ store: 'vault', refreshInterval }), 'PROPS_INVALID').field).toBe(
+        'refreshInterval',
+      );
+    const { app, team } = setup(SecretBackend.externalSecrets({ store: 'vault', refreshInterval: Duration.hours(2_562_047) }));
+    new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'] });
+    expect(find(render(app), 'ExternalSecret', 'db').spec.refreshInterval).toBe('2562047h');
+  });
+
   test('the deploy-tool backend renders nothing; secretDeclarations lists every declaration with its config keys', () => {
     const { app, team } = setup(SecretBackend.deployTool());
     new SecretDeclaration(team, 'b', { namespace: team, keys: ['api-token'] });
