@@ -89,9 +89,16 @@ export function parseNanos(input: unknown, unit: QuantityUnit, ctx?: ParseContex
   const nanos = num / den;
   if (nanos > MAX_NANOS) throw invalid(input, ctx, 'is larger than 2^63', `use a realistic quantity such as ${example}`);
   // A fraction of a byte is valid to the API server: it stores '1.2Gi' as 1288490188800m and the kubelet rounds up.
-  // A non-zero amount under one byte ('0.5', '1m', '500m') is a unit mistake ('m' is milli, not mega): refused on purpose.
+  // A non-zero amount under one byte ('0.5', '1m', '500m') is a unit mistake ('m' is milli, not mega): refused on
+  // purpose, a documented best-practice refusal stricter than the API (ValidateEmptyDirVolumeSource and the resource
+  // validation only require a non-negative quantity), since no memory limit, request or emptyDir sizeLimit is that small.
   if (unit === 'bytes' && nanos > 0n && nanos < NANO) {
-    throw invalid(input, ctx, 'is less than one byte', "use bytes, e.g. '512Mi' or '500M' ('m' is milli, not mega)");
+    throw invalid(
+      input,
+      ctx,
+      "is less than one byte ('m' is milli: '500m' is half a byte); the API server accepts it, but no memory or scratch space is that small",
+      "use bytes, e.g. '512Mi' or '500M' ('m' is milli, not mega)",
+    );
   }
   return nanos;
 }

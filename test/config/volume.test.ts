@@ -73,6 +73,16 @@ describe('Volume', () => {
     expect(Volume.emptyDir('x', { sizeLimit: '1.5Gi' }).toJson()).toEqual({ name: 'x', emptyDir: { sizeLimit: '1536Mi' } });
   });
 
+  test("a sizeLimit under one byte ('500m', half a byte) is refused on purpose, saying the API would accept it; one byte and more are kept", () => {
+    for (const sizeLimit of ['500m', '1m', 0.5]) {
+      const issue = expectCode(() => Volume.emptyDir('x', { sizeLimit: sizeLimit as string }), 'QUANTITY_INVALID');
+      expect(issue).toMatchObject({ field: 'sizeLimit', value: sizeLimit });
+      expect(issue.message).toContain('the API server accepts it');
+    }
+    expect(Volume.emptyDir('x', { sizeLimit: '1' }).toJson()).toEqual({ name: 'x', emptyDir: { sizeLimit: '1' } });
+    expect(Volume.emptyDir('x', { sizeLimit: '500M' }).toJson()).toEqual({ name: 'x', emptyDir: { sizeLimit: '500M' } });
+  });
+
   test('a volume named after a long or dotted ConfigMap, Secret or claim gets a valid derived name', () => {
     const { chart } = testChart();
     const long = new ConfigMap(chart, 'long', { namespace: 'n', name: 'a'.repeat(70), data: { a: '1' } });
