@@ -61,6 +61,9 @@ const INTERNAL = new Set([
   'ChartRenderer',
   'stringifyDocument',
   'stringifyManifests',
+  // What YAML cannot carry (a lone surrogate), shared by the emitter, its render stage and ConfigMap (render/yaml-emitter).
+  'loneSurrogateIn',
+  'unrepresentableText',
   'unknownFieldPointers',
   'metricsIssues',
   'scrapeIntervalIssue',

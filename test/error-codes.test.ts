@@ -49,6 +49,7 @@ import {
   renderApp,
   runRules,
   setClusterFacts,
+  stringifyManifests,
   synthesize,
   validateManifests,
 } from '../constructs';
@@ -328,6 +329,11 @@ const TRIGGERS: Record<string, Trigger> = {
   CONFIG_TOO_LARGE: () => new ConfigMap(chart().chart, 'a', { namespace: 'n', data: { a: 'x'.repeat(600_000), b: 'x'.repeat(600_000) } }),
   CONFIG_FILE_UNREADABLE: () =>
     new ConfigMap(chart().chart, 'a', { namespace: 'n', files: { f: ConfigMap.file('/proc/self/environ') } as never }),
+  // A lone surrogate no YAML can carry, in an env value (the emitter refuses it; a ConfigMap refuses it at once: CONFIG_VALUE_INVALID).
+  TEXT_UNREPRESENTABLE: () => {
+    const w = web({ env: { GREETING: 'hi \ud800' } });
+    return stringifyManifests(renderApp(App.of(w) as App).flatMap((r) => r.objects));
+  },
   SECRET_IN_OUTPUT: () => new ConfigMap(chart().chart, 'a', { namespace: 'n', data: { 'app.conf': 'key AKIAABCDEFGHIJKLMNOP' } }),
   SECRET_KEY_UNDECLARED: () =>
     EnvValue.fromSecret(new SecretDeclaration(team().team, 'creds', { namespace: 'shop', keys: ['password'] }), 'passwd'),

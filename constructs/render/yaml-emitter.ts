@@ -1,4 +1,6 @@
 import { Document, stringify as yamlStringify } from 'yaml';
+import { BlueprintError, BlueprintIssue } from '../core/errors';
+import type { RenderedObject } from './render-app';
 
 /*
  * A YAML emitter for the JSON trees this library renders (maps, lists,
@@ -13,6 +15,16 @@ import { Document, stringify as yamlStringify } from 'yaml';
  * `1:20`, `2001-01-01`, `~` ...). Anything outside plain JSON trees (a value
  * seen twice, which `yaml` writes as an anchor and alias; a Map, Date, bigint
  * or symbol) is handed to the `yaml` package itself.
+ *
+ * Where the `yaml` package writes text that Go's YAML readers (go-yaml, in
+ * kubectl, Argo CD, Flux, Helm, kustomize) refuse or read differently, it
+ * parts from it: a character outside YAML's printable set (DEL, the C1
+ * controls, U+FFFE, U+FFFF) is escaped, never written raw (go-yaml: "control
+ * characters are not allowed", and the whole file is refused), and so are NEL,
+ * U+2028 and U+2029, line breaks to YAML 1.1 readers (`\N`, `\L`, `\P`, in
+ * double quotes). A lone UTF-16 surrogate cannot be written at all (no UTF-8
+ * encodes it; go-yaml refuses the `\ud800` escape): it is a BlueprintError
+ * (TEXT_UNREPRESENTABLE), never a file.
  */
 
 const STR_TAG = 'tag:yaml.org,2002:str';
@@ -27,6 +39,84 @@ const MIN_MULTILINE_DOUBLE_QUOTED = 40;
 
 /** Thrown inside the emitter when a value is not a plain JSON tree. */
 class NotPlainJson extends Error {}
+/** Thrown inside the emitter when a string holds a lone surrogate, which no YAML can carry. */
+class Unrepresentable extends Error {}
+
+/*
+ * YAML's printable set (c-printable) is x09, x0A, x0D, x20-x7E, x85, xA0-xD7FF,
+ * xE000-xFFFD and x10000-x10FFFF; go-yaml refuses any other character written
+ * raw, and reads NEL, U+2028 and U+2029 as line breaks (YAML 1.1). A string
+ * holding any of these, or CR (a line break too), is written double-quoted,
+ * with escapes.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const NEEDS_ESCAPE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\u{D800}-\u{DFFF}]/u;
+/** What JSON.stringify leaves raw and YAML must escape (it escapes x00-x1F and lone surrogates itself). */
+const RAW_IN_JSON = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+const RAW_IN_JSON_ALL = new RegExp(RAW_IN_JSON.source, 'g');
+/** With the `u` flag, a surrogate pair is one code point: only a lone surrogate matches. */
+const LONE_SURROGATE = /[\u{D800}-\u{DFFF}]/u;
+
+/**
+ * The first lone UTF-16 surrogate of `text` as 'U+D800', or undefined. No YAML
+ * file (nor any UTF-8 text, nor the API server's JSON) can carry one.
+ */
+export function loneSurrogateIn(text: string): string | undefined {
+  const m = LONE_SURROGATE.exec(text);
+  return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}` : undefined;
+}
+
+/** The JSON pointer of the first string (key or value) of `value` that holds a lone surrogate, and that character. */
+function loneSurrogateAt(value: unknown, seen = new Set<object>()): { pointer: string; char: string } | undefined {
+  if (typeof value === 'string') {
+    const char = loneSurrogateIn(value);
+    return char ? { pointer: '', char } : undefined;
+  }
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  const entries: Iterable<[unknown, unknown]> =
+    value instanceof Map ? value : Array.isArray(value) ? value.entries() : Object.entries(value);
+  for (const [k, v] of entries) {
+    const hit = loneSurrogateAt(k, seen) ?? loneSurrogateAt(v, seen);
+    if (hit) return { pointer: `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}${hit.pointer}`, char: hit.char };
+  }
+  return undefined;
+}
+
+/** `Kind namespace/name` of a rendered object, for an issue's `construct`. */
+function objectName(doc: any): string | undefined {
+  if (typeof doc?.kind !== 'string') return undefined;
+  const { name, namespace } = doc.metadata ?? {};
+  return `${doc.kind} ${typeof namespace === 'string' && namespace ? `${namespace}/` : ''}${typeof name === 'string' ? name : ''}`.trim();
+}
+
+/** TEXT_UNREPRESENTABLE for `doc` (at construct `path`), at its first lone surrogate. */
+function unrepresentableIssue(doc: unknown, path: string, hit = loneSurrogateAt(doc)): BlueprintIssue {
+  return {
+    code: 'TEXT_UNREPRESENTABLE',
+    path,
+    construct: objectName(doc),
+    field: hit?.pointer || '(document)',
+    value: hit?.char,
+    message:
+      'holds a lone UTF-16 surrogate, which no YAML file can carry (UTF-8 has no encoding for it, and go-yaml refuses the \\ud800 escape)',
+    fix: "remove it, or pair it: a character beyond U+FFFF is two surrogates in JavaScript, e.g. '\\u{1F642}'",
+  };
+}
+
+/**
+ * A render stage: every rendered object holding a lone surrogate
+ * (TEXT_UNREPRESENTABLE, at the object's construct path), so that synth
+ * refuses it before any file is written rather than when writing it.
+ */
+export function unrepresentableText(objects: readonly RenderedObject[]): BlueprintIssue[] {
+  const issues: BlueprintIssue[] = [];
+  for (const { object, constructPath } of objects) {
+    const hit = loneSurrogateAt(object);
+    if (hit) issues.push(unrepresentableIssue(object, constructPath, hit));
+  }
+  return issues;
+}
 
 /** The same bytes as cdk8s' `Yaml.stringify(...docs)`. */
 export function stringifyManifests(docs: readonly unknown[]): string {
@@ -41,11 +131,35 @@ export function stringifyManifests(docs: readonly unknown[]): string {
 /** The same bytes as `yaml.stringify(value, { keepUndefined: true, lineWidth: 0, version: '1.1' })`. */
 export function stringifyDocument(value: unknown): string {
   try {
-    return `${node(value, '', false, new Set())}\n`;
+    try {
+      return `${node(value, '', false, new Set())}\n`;
+    } catch (e) {
+      if (!(e instanceof NotPlainJson)) throw e;
+      return yamlStringify(value, { keepUndefined: true, lineWidth: 0, version: '1.1', customTags: escapingStrings });
+    }
   } catch (e) {
-    if (!(e instanceof NotPlainJson)) throw e;
-    return yamlStringify(value, { keepUndefined: true, lineWidth: 0, version: '1.1' });
+    if (e instanceof Unrepresentable) throw new BlueprintError(unrepresentableIssue(value, ''));
+    throw e;
   }
+}
+
+/** The `yaml` package's tags, with strings it would write raw or with `\ud800` written by this emitter instead. */
+function escapingStrings(tags: any[]): any[] {
+  return tags.map((tag) =>
+    tag.tag === STR_TAG && typeof tag.stringify === 'function'
+      ? {
+          ...tag,
+          stringify(item: any, ctx: any, ...rest: unknown[]) {
+            const value = item?.value;
+            if (typeof value === 'string' && (RAW_IN_JSON.test(value) || LONE_SURROGATE.test(value))) {
+              if (LONE_SURROGATE.test(value)) throw new Unrepresentable();
+              return doubleQuoted(value, ctx.indent, Boolean(ctx.implicitKey));
+            }
+            return tag.stringify(item, ctx, ...rest);
+          },
+        }
+      : tag,
+  );
 }
 
 function node(value: unknown, indent: string, implicitKey: boolean, seen: Set<object>): string {
@@ -136,11 +250,13 @@ function scalar(value: string, indent: string, implicitKey: boolean): string {
 }
 
 function decide(value: string, indent: string, implicitKey: boolean): string {
-  // `<<` is YAML 1.1's merge key; the `yaml` package writes it plain wherever it appears.
-  if (value === '<<') return value;
-  // Control characters and unpaired surrogates are only safe double-quoted.
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(value)) return doubleQuoted(value, indent, implicitKey);
+  // `<<` is YAML 1.1's merge key: a plain value reads back as text, a plain key is a merge (go-yaml: "map merge requires map").
+  if (value === '<<') return implicitKey ? '"<<"' : value;
+  // Control characters, NEL, U+2028/U+2029 and non-characters are only safe double-quoted; lone surrogates nowhere.
+  if (NEEDS_ESCAPE.test(value)) {
+    if (LONE_SURROGATE.test(value)) throw new Unrepresentable();
+    return doubleQuoted(value, indent, implicitKey);
+  }
   return plain(value, indent, implicitKey);
 }
 
@@ -171,15 +287,31 @@ function singleQuoted(value: string, indent: string, implicitKey: boolean): stri
   return `'${value.replace(/'/g, "''").replace(/\n+/g, `$&\n${ind}`)}'`;
 }
 
+/** YAML's named escapes, by the code JSON.stringify writes as `\\uXXXX`. */
+const NAMED_ESCAPES: Record<string, string> = {
+  '0000': '\\0',
+  '0007': '\\a',
+  '000b': '\\v',
+  '001b': '\\e',
+  '0085': '\\N',
+  '00a0': '\\_',
+  '2028': '\\L',
+  '2029': '\\P',
+};
+
 function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
-  const json = JSON.stringify(value);
+  let json = JSON.stringify(value);
+  // JSON leaves DEL, C1 controls, U+2028/U+2029, U+FFFE and U+FFFF raw: YAML must not.
+  if (RAW_IN_JSON.test(json)) json = json.replace(RAW_IN_JSON_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const ind = indent || (containsDocumentMarker(value) ? STEP : '');
   let str = '';
   let start = 0;
+  let escapedSpace = -1;
   for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
     if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
-      // a space before a newline is escaped so that it is not folded away
-      str += `${json.slice(start, i)}\\ `;
+      // a space before a newline is escaped so that it is not folded away (once, if it also follows one: the
+      // `yaml` package escapes it twice, and ' \n \n' reads back with a backslash)
+      str += `${json.slice(start, i)}${i === escapedSpace ? ' ' : '\\ '}`;
       i += 1;
       start = i;
       ch = '\\';
@@ -189,17 +321,7 @@ function doubleQuoted(value: string, indent: string, implicitKey: boolean): stri
       case 'u': {
         str += json.slice(start, i);
         const code = json.substr(i + 2, 4);
-        const named: Record<string, string> = {
-          '0000': '\\0',
-          '0007': '\\a',
-          '000b': '\\v',
-          '001b': '\\e',
-          '0085': '\\N',
-          '00a0': '\\_',
-          '2028': '\\L',
-          '2029': '\\P',
-        };
-        str += named[code] ?? (code.substr(0, 2) === '00' ? `\\x${code.substr(2)}` : json.substr(i, 6));
+        str += NAMED_ESCAPES[code] ?? (code.substr(0, 2) === '00' ? `\\x${code.substr(2)}` : json.substr(i, 6));
         i += 5;
         start = i + 1;
         break;
@@ -216,7 +338,10 @@ function doubleQuoted(value: string, indent: string, implicitKey: boolean): stri
           }
           str += ind;
           // a space after a newline is escaped so that it is not folded away
-          if (json[i + 2] === ' ') str += '\\';
+          if (json[i + 2] === ' ') {
+            str += '\\';
+            escapedSpace = i + 2;
+          }
           i += 1;
           start = i + 1;
         }
@@ -234,8 +359,18 @@ const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 function block(value: string, indent: string, forceIndent: boolean, implicitKey: boolean): string {
   // A block can't end in whitespace unless its last line is non-empty.
   if (/\n[\t ]+$/.test(value)) return quoted(value, indent, implicitKey);
+  // Nor hold spaces and line breaks only: the `yaml` package reads those spaces back as empty lines (' \n' as '\n').
+  if (/^[ \n]*$/.test(value) && value.includes(' ')) return quoted(value, indent, implicitKey);
   const ind = indent || (forceIndent || containsDocumentMarker(value) ? STEP : '');
   if (!value) return '|\n';
+  /*
+   * An indentation indicator when the first line that is not empty starts
+   * with a space or a tab. The `yaml` package gives one for a space only, and
+   * not when the whole text is whitespace: ' \n' came back as '\n', and a
+   * leading tab is refused by go-yaml ("found a tab character where an
+   * indentation space is expected").
+   */
+  const indicator = /^\n*[ \t]/.test(value);
   // chomping, from the whitespace at the end
   let endStart: number;
   for (endStart = value.length; endStart > 0; --endStart) {
@@ -250,21 +385,19 @@ function block(value: string, indent: string, forceIndent: boolean, implicitKey:
     if (end[end.length - 1] === '\n') end = end.slice(0, -1);
     end = end.replace(BLOCK_END_NEWLINES, `$&${ind}`);
   }
-  // indentation indicator, from the whitespace at the start
-  let startWithSpace = false;
+  // the leading spaces and empty lines, up to the last line break among them
   let startEnd: number;
   let startNlPos = -1;
   for (startEnd = 0; startEnd < value.length; ++startEnd) {
     const ch = value[startEnd];
-    if (ch === ' ') startWithSpace = true;
-    else if (ch === '\n') startNlPos = startEnd;
-    else break;
+    if (ch === '\n') startNlPos = startEnd;
+    else if (ch !== ' ') break;
   }
   let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
   if (start) {
     value = value.substring(start.length);
     start = start.replace(/\n+/g, `$&${ind}`);
   }
-  const header = (startWithSpace ? (ind ? '2' : '1') : '') + chomp;
+  const header = (indicator ? (ind ? '2' : '1') : '') + chomp;
   return `|${header}\n${ind}${start}${value.replace(/\n+/g, `$&${ind}`)}${end}`;
 }
