@@ -161,6 +161,7 @@ const INTERNAL = new Set([
   'hostPathIssue',
   'HOST_PATH_TYPE_SHAPE',
   'isConfigMapKey',
+  'configMapFileKeys',
   'isValidCount',
   'mountPathIssue',
   'volumeNameIssue',

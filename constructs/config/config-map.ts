@@ -1,4 +1,5 @@
 import { checkArgs, enterPartial, is } from '../core/shape';
+import { isUtf8 } from 'buffer';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,6 +10,7 @@ import { NameRule, nameIssue } from '../core/names';
 import { credentialIssues } from '../core/secret-patterns';
 import { namespaceName } from '../namespace/namespace-name';
 import { TeamNamespace } from '../namespace/team-namespace';
+import { loneSurrogateIn } from '../render/yaml-emitter';
 
 /** Props of a `ConfigMap`. */
 export interface ConfigMapProps {
@@ -20,7 +22,10 @@ export interface ConfigMapProps {
   readonly data?: Readonly<Record<string, string>>;
   /**
    * Files, by the key (file name) they get when mounted: inline content, or
-   * `ConfigMap.file(path)` to read a file at synth time.
+   * `ConfigMap.file(path)` to read a file at synth time. A file that is not
+   * UTF-8 text (a Latin-1 file, an image) goes to `binaryData`, base64, under
+   * the same key, as `kubectl create configmap --from-file` does: it is
+   * mounted byte for byte like the others (but no env var can read it).
    * @default - none
    */
   readonly files?: Readonly<Record<string, string | ConfigFile>>;
@@ -66,14 +71,18 @@ export class ConfigFile {
 export function isConfigMapKey(key: unknown): boolean {
   return typeof key === 'string' && key.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(key) && key !== '.' && !key.startsWith('..');
 }
-/** The API server's limit on a ConfigMap's data (etcd's object size limit). */
+/** The API server's limit on a ConfigMap's data and binaryData together (ValidateConfigMap: MaxSecretSize). */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 const SYSTEM_DIRS = ['/proc', '/sys', '/dev'];
 
 const within = (dir: string, p: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 
-/** Reads a ConfigFile safely: a regular file inside its root, at most the ConfigMap limit. */
-function readConfigFile(file: ConfigFile): { text: string } | { error: string; fix: string } {
+/**
+ * Reads a ConfigFile safely: a regular file inside its root, at most the
+ * ConfigMap limit. Its text, or its bytes when they are not UTF-8 (kubectl's
+ * `utf8.Valid` test: decoding them would replace each invalid byte by U+FFFD).
+ */
+function readConfigFile(file: ConfigFile): { text: string } | { bytes: Buffer } | { error: string; fix: string } {
   if (typeof file.path !== 'string' || file.path === '' || file.path.includes('\0'))
     return { error: 'is not a file path', fix: 'give a path relative to the project directory' };
   const fix = 'keep config files inside the project directory (or pass ConfigMap.file(path, { root }))';
@@ -105,12 +114,24 @@ function readConfigFile(file: ConfigFile): { text: string } | { error: string; f
     const buf = Buffer.alloc(CONFIG_MAP_MAX_BYTES + 1);
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
     if (n > CONFIG_MAP_MAX_BYTES) return { error: 'is over the 1 MiB a ConfigMap can hold', fix: 'mount large files from a volume' };
-    return { text: buf.subarray(0, n).toString('utf8') };
+    const content = buf.subarray(0, n);
+    return isUtf8(content) ? { text: content.toString('utf8') } : { bytes: Buffer.from(content) };
   } catch (e) {
     return { error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, fix: 'check the path' };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** The base64 `binaryData` of each ConfigMap (its files that are not UTF-8), by ConfigMap. */
+const BINARY_DATA = new WeakMap<ConfigMap, Readonly<Record<string, string>>>();
+
+/**
+ * The keys a ConfigMap's volume shows as files: its `data` and its
+ * `binaryData` (files that are not UTF-8, which no env var can read).
+ */
+export function configMapFileKeys(configMap: ConfigMap): string[] {
+  return [...Object.keys(configMap.data), ...Object.keys(BINARY_DATA.get(configMap) ?? {})];
 }
 
 /**
@@ -131,6 +152,7 @@ export class ConfigMap extends Construct {
 
   public readonly name: string;
   public readonly namespace: string;
+  /** The text entries (literals and UTF-8 files); files that are not UTF-8 are in the object's `binaryData`. */
   public readonly data: Readonly<Record<string, string>>;
   /** sha256 of the sorted content, 16 hex characters. */
   public readonly contentHash: string;
@@ -147,12 +169,27 @@ export class ConfigMap extends Construct {
       nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace),
     );
     const data: Record<string, string> = Object.create(null);
+    /** Files that are not UTF-8, by key: no YAML or JSON string can hold their bytes. */
+    const binary: Record<string, Buffer> = Object.create(null);
     const entries = (field: 'data' | 'files'): [string, unknown][] => {
       const v = p[field];
       return v === undefined ? [] : Object.entries(v);
     };
+    /** A text entry, unless it holds a lone surrogate: no YAML file (nor the API server's UTF-8) can carry one. */
+    const text = (field: string, key: string, value: string) => {
+      const lone = loneSurrogateIn(value);
+      if (lone === undefined) data[key] = value;
+      else
+        problems.add({
+          code: 'CONFIG_VALUE_INVALID',
+          field,
+          value: lone,
+          message: 'holds a lone UTF-16 surrogate, which no YAML file can carry (it has no UTF-8 encoding)',
+          fix: "remove it, or pair it: a character beyond U+FFFF is two surrogates in JavaScript, e.g. '\\u{1F642}'",
+        });
+    };
     for (const [key, value] of entries('data')) {
-      if (typeof value === 'string') data[key] = value;
+      if (typeof value === 'string') text(`data.${key}`, key, value);
       else
         problems.add({
           code: 'CONFIG_VALUE_INVALID',
@@ -162,8 +199,9 @@ export class ConfigMap extends Construct {
           fix: "quote it, e.g. '8080'",
         });
     }
+    const literalKeys = new Set(entries('data').map(([key]) => key));
     for (const [key, source] of entries('files')) {
-      const distinct = problems.check(key in data, {
+      const distinct = problems.check(literalKeys.has(key), {
         code: 'CONFIG_KEY_DUPLICATE',
         field: `files.${key}`,
         value: key,
@@ -174,10 +212,11 @@ export class ConfigMap extends Construct {
       if (source instanceof ConfigFile) {
         const read = readConfigFile(source);
         if ('text' in read) data[key] = read.text;
+        else if ('bytes' in read) binary[key] = read.bytes;
         else
           problems.add({ code: 'CONFIG_FILE_UNREADABLE', field: `files.${key}`, value: source.path, message: read.error, fix: read.fix });
       } else if (typeof source === 'string') {
-        data[key] = source;
+        text(`files.${key}`, key, source);
       } else {
         problems.add({
           code: 'CONFIG_VALUE_INVALID',
@@ -188,11 +227,10 @@ export class ConfigMap extends Construct {
         });
       }
     }
+    // ValidateConfigMap: the values count (a binary value by its bytes), not the keys.
     let bytes = 0;
     const fileKeys = new Set(entries('files').map(([key]) => key));
-    for (const [key, value] of Object.entries(data)) {
-      bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
-      const field = `${fileKeys.has(key) ? 'files' : 'data'}.${key}`;
+    const keyIssue = (field: string, key: string) =>
       problems.check(!isConfigMapKey(key), {
         code: 'CONFIG_KEY_INVALID',
         field,
@@ -200,7 +238,17 @@ export class ConfigMap extends Construct {
         message: "is not a valid ConfigMap key (at most 253 letters, digits, '-', '_' and '.'; not '.', '..' nor starting with '..')",
         fix: "use letters, digits, '-', '_' and '.', e.g. 'app.yaml'",
       });
+    for (const [key, value] of Object.entries(data)) {
+      bytes += Buffer.byteLength(value);
+      const field = `${fileKeys.has(key) ? 'files' : 'data'}.${key}`;
+      keyIssue(field, key);
       problems.addAll(...credentialIssues(field, value));
+    }
+    for (const [key, value] of Object.entries(binary)) {
+      bytes += value.length;
+      keyIssue(`files.${key}`, key);
+      // Text in another encoding (Latin-1, Windows-1252) still shows a password written in it.
+      problems.addAll(...credentialIssues(`files.${key}`, value.toString('latin1')));
     }
     problems.check(bytes > CONFIG_MAP_MAX_BYTES, {
       code: 'CONFIG_TOO_LARGE',
@@ -212,12 +260,17 @@ export class ConfigMap extends Construct {
     problems.throwIfAny();
     // Object.fromEntries defines own properties, so a key like '__proto__' stays data.
     this.data = Object.fromEntries(Object.entries(data));
+    const binaryData = Object.fromEntries(Object.entries(binary).map(([key, value]) => [key, value.toString('base64')]));
+    BINARY_DATA.set(this, binaryData);
     const hash = createHash('sha256');
-    for (const key of Object.keys(data).sort()) hash.update(`${key}\0${data[key]}\0`);
+    // A text entry hashes as before; a binary one with \x01 after its key, so the same base64 as text differs.
+    for (const key of [...Object.keys(data), ...Object.keys(binaryData)].sort())
+      hash.update(key in binaryData ? `${key}\x01${binaryData[key]}\0` : `${key}\0${data[key]}\0`);
     this.contentHash = hash.digest('hex').slice(0, 16);
     new k8s.KubeConfigMap(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'config' }) },
       data: this.data,
+      ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}),
     });
   }
 }

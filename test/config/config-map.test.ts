@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigMap, Volume, WebService, stringifyManifests } from '../../constructs';
+import { configMapFileKeys } from '../../constructs/config/config-map';
+import { yamlTextProblem } from '../properties/yaml-text';
+import { WEB, expectCode, find, render, teamChart, testChart } from '../helpers';
+
+describe('ConfigMap.file of a file that is not UTF-8 (kubectl create configmap --from-file: binaryData)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cm-bin-'));
+  const latin1 = Buffer.from('caf\xe9=ol\xe9\n', 'latin1');
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe]);
+  fs.writeFileSync(path.join(dir, 'menu.conf'), latin1);
+  fs.writeFileSync(path.join(dir, 'logo.png'), png);
+  fs.writeFileSync(path.join(dir, 'motd.json'), '{"motd":"first\u2028second"}\n');
+
+  test('goes to binaryData, base64, byte for byte, under its key; UTF-8 files stay data; the volume mounts every key', () => {
+    const { app, chart, team } = teamChart();
+    const cm = new ConfigMap(chart, 'cm', {
+      namespace: team,
+      data: { mode: 'a\u007fb' },
+      files: {
+        'menu.conf': ConfigMap.file('menu.conf', { root: dir }),
+        'logo.png': ConfigMap.file('logo.png', { root: dir }),
+        'motd.json': ConfigMap.file('motd.json', { root: dir }),
+      },
+    });
+    new WebService(chart, 'web', { namespace: team, ...WEB, mounts: [{ volume: Volume.fromConfigMap(cm), path: '/etc/app' }] });
+    const objects = render(app);
+    const obj = find(objects, 'ConfigMap', 'cm');
+    expect(Buffer.from(obj.binaryData['menu.conf'], 'base64').equals(latin1)).toBe(true);
+    expect(Buffer.from(obj.binaryData['logo.png'], 'base64').equals(png)).toBe(true);
+    expect(Object.keys(obj.data).sort()).toEqual(['mode', 'motd.json']);
+    expect(obj.data['motd.json']).toBe('{"motd":"first\u2028second"}\n');
+    expect(configMapFileKeys(cm).sort()).toEqual(['logo.png', 'menu.conf', 'mode', 'motd.json']);
+    const pod = find(objects, 'Deployment', 'web').spec.template.spec;
+    expect(pod.volumes).toContainEqual(expect.objectContaining({ configMap: { name: 'cm' } }));
+    // The written file reads back to the same bytes, and go-yaml takes it.
+    expect(yamlTextProblem(stringifyManifests([obj]), [obj])).toBeUndefined();
+  });
+
+  test('the content hash follows binary content too', () => {
+    const { chart } = testChart();
+    const a = new ConfigMap(chart, 'a', { namespace: 'n', files: { f: ConfigMap.file('logo.png', { root: dir }) } });
+    fs.writeFileSync(path.join(dir, 'logo2.png'), Buffer.from([0x89, 0x00, 0xff]));
+    const b = new ConfigMap(chart, 'b', { namespace: 'n', files: { f: ConfigMap.file('logo2.png', { root: dir }) } });
+    const c = new ConfigMap(chart, 'c', { namespace: 'n', data: { f: png.toString('base64') } });
+    expect(new Set([a.contentHash, b.contentHash, c.contentHash]).size).toBe(3);
+  });
+
+  test('CONFIG_TOO_LARGE counts binary bytes and text values, not keys (ValidateConfigMap)', () => {
+    fs.writeFileSync(path.join(dir, 'big.bin'), Buffer.alloc(600 * 1024, 0xff));
+    const { chart } = testChart();
+    expectCode(
+      () =>
+        new ConfigMap(chart, 'a', {
+          namespace: 'n',
+          data: { text: 'x'.repeat(500 * 1024) },
+          files: { 'big.bin': ConfigMap.file('big.bin', { root: dir }) },
+        }),
+      'CONFIG_TOO_LARGE',
+    );
+    // Exactly 1 MiB of values with long keys is what the API server accepts.
+    expect(
+      () =>
+        new ConfigMap(chart, 'b', {
+          namespace: 'n',
+          data: { ['k'.repeat(200)]: 'x'.repeat(512 * 1024), ['j'.repeat(200)]: 'x'.repeat(512 * 1024) },
+        }),
+    ).not.toThrow();
+  });
+});
+
+describe('CONFIG_VALUE_INVALID: a lone surrogate, which no YAML file can carry', () => {
+  test.each([
+    ['data', { data: { k: 'a\ud800b' } }, 'data.k'],
+    ['files', { files: { 'app.conf': 'x\udfff' } }, 'files.app.conf'],
+  ])('in %s', (_, props, field) => {
+    const { chart } = testChart();
+    const e = expectCode(() => new ConfigMap(chart, 'cm', { namespace: 'n', ...props }), 'CONFIG_VALUE_INVALID');
+    expect(e.field).toBe(field);
+  });
+
+  test('a surrogate pair (one character beyond U+FFFF) is text like any other', () => {
+    const { chart } = testChart();
+    expect(new ConfigMap(chart, 'cm', { namespace: 'n', data: { k: '\ud83d\ude42' } }).data.k).toBe('🙂');
+  });
+});
