@@ -8,6 +8,7 @@ import { RuleContext } from '../rules/rule';
 import { synthRuleContext } from '../rules/synth-context';
 import { duplicateObjects } from './duplicate-objects';
 import { schemaStage } from './schema-stage';
+import { unrepresentableText } from './yaml-emitter';
 import { checkArgs, is } from '../core/shape';
 
 /** One chart, rendered. */
@@ -71,7 +72,8 @@ const rulesStage: RenderStage = (_objects, { all, app, options }) =>
  * run it at every synth (`synthesize`, `renderApp`, and `app.synth()` of a
  * `BlueprintChart`).
  */
-const STAGES: readonly RenderStage[] = [duplicateObjects, schemaStage, rulesStage];
+// unrepresentableText: text YAML cannot hold (a lone surrogate) is reported with its object, before anything is written.
+const STAGES: readonly RenderStage[] = [duplicateObjects, unrepresentableText, schemaStage, rulesStage];
 
 const rendering = new WeakSet<App>();
 

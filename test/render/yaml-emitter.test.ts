@@ -1,7 +1,8 @@
-import { Yaml } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { BlueprintError, renderApp, stringifyDocument, stringifyManifests } from '../../constructs';
+import { BlueprintError, ConfigMap, Worker, renderApp, stringifyDocument, stringifyManifests } from '../../constructs';
+import { catchBlueprintError, testChart } from '../helpers';
 import { unrepresentableText } from '../../constructs/render/yaml-emitter';
 import { ENVIRONMENTS, buildEnvironment } from '../../stacks/environments';
 import { LONE_SURROGATE, anyText, goYamlProblem, textWithLoneSurrogate, yamlTextProblem } from '../properties/yaml-text';
@@ -215,6 +216,21 @@ describe('TEXT_UNREPRESENTABLE: a lone surrogate', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  test('renderApp reports it at the construct path, with the value, before anything is written', () => {
+    const { chart } = testChart();
+    new ConfigMap(chart, 'ok', { namespace: 'shop', data: { a: '🙂' } });
+    const w = new Worker(chart, 'w', { namespace: 'shop', image: 'ghcr.io/acme/w:1.0.0', env: { GREETING: 'hi \ud800' } });
+    const err = catchBlueprintError(() => renderApp(chart.node.root as App));
+    expect(err.issues).toEqual([
+      expect.objectContaining({
+        code: 'TEXT_UNREPRESENTABLE',
+        path: `${w.node.path}/Deployment`,
+        value: 'U+D800',
+        field: expect.stringMatching(/env/),
+      }),
+    ]);
   });
 
   test('as a render stage, at the construct path of the object, before anything is written', () => {
