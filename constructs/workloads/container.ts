@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import type { IContainer, IEnvVar, IEnvFromSource, IProbe, ILifecycleHandler, IVolumeMount } from 'kubernetes-models/v1';
-import { ConfigMap } from '../config/config-map';
+import { ConfigMap, configMapFileKeys } from '../config/config-map';
 import { EnvValue } from '../config/env';
 import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
@@ -312,8 +312,8 @@ export interface VolumeMount {
 function subPathKeyIssue(field: string, volume: Volume, subPath: string): IssueInput | undefined {
   const entry = subPath.split('/')[0];
   const cm = volume.configMap;
-  if (cm && !Object.prototype.hasOwnProperty.call(cm.data, entry)) {
-    const keys = Object.keys(cm.data);
+  const keys = cm ? configMapFileKeys(cm) : [];
+  if (cm && !keys.includes(entry)) {
     return {
       code: 'CONFIG_KEY_UNDECLARED',
       field,

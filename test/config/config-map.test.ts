@@ -39,6 +39,17 @@ describe('ConfigMap.file of a file that is not UTF-8 (kubectl create configmap -
     expect(yamlTextProblem(stringifyManifests([obj]), [obj])).toBeUndefined();
   });
 
+  test('a subPath may name a binary key (it is a file of the volume); a key the ConfigMap lacks is still refused', () => {
+    const { chart, team } = teamChart();
+    const cm = new ConfigMap(chart, 'cm', { namespace: team, files: { 'logo.png': ConfigMap.file('logo.png', { root: dir }) } });
+    const mount = (subPath: string) => [{ volume: Volume.fromConfigMap(cm), path: '/srv/logo.png', subPath }];
+    expect(() => new WebService(chart, 'ok', { namespace: team, ...WEB, mounts: mount('logo.png') })).not.toThrow();
+    expect(
+      expectCode(() => new WebService(chart, 'bad', { namespace: team, ...WEB, mounts: mount('logo.svg') }), 'CONFIG_KEY_UNDECLARED')
+        .message,
+    ).toMatch(/logo\.png/);
+  });
+
   test('the content hash follows binary content too', () => {
     const { chart } = testChart();
     const a = new ConfigMap(chart, 'a', { namespace: 'n', files: { f: ConfigMap.file('logo.png', { root: dir }) } });
