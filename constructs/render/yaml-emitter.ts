@@ -1,5 +1,6 @@
 import { Document, stringify as yamlStringify } from 'yaml';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
+import { resolvePlainScalar } from '../rules/manifests';
 import type { RenderedObject } from './render-app';
 
 /*
@@ -272,6 +273,9 @@ function plain(value: string, indent: string, implicitKey: boolean): string {
   }
   const str = value.replace(/\n+/g, `$&\n${indent}`);
   for (const test of NOT_A_STRING) if (test.test(str)) return quoted(value, indent, implicitKey);
+  // kubectl reads YAML with go-yaml v2, whose ints are strconv.ParseInt base 0 (`0o644`, `0X1F`, `0B101`, `1_000`):
+  // text it would read as a number or a bool is quoted, not only what the yaml package's YAML 1.1 schema knows.
+  if (!value.includes('\n') && resolvePlainScalar(value).kind !== 'str') return quoted(value, indent, implicitKey);
   return str;
 }
 

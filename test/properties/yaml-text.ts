@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { Parser, parseAllDocuments } from 'yaml';
+import { Parser, Scalar, isScalar, parseAllDocuments, visit } from 'yaml';
+import { resolvePlainScalar } from '../../constructs/rules/manifests';
 
 /*
  * What Go's YAML readers (go-yaml: kubectl, Argo CD, Flux, Helm, kustomize)
@@ -10,7 +11,9 @@ import { Parser, parseAllDocuments } from 'yaml';
  * - no raw CR, NEL, U+2028 or U+2029: line breaks to YAML 1.1, they would
  *   change the value;
  * - no block scalar that leaves its indentation to be guessed and starts
- *   with a tab: "found a tab character where an indentation space is expected".
+ *   with a tab: "found a tab character where an indentation space is expected";
+ * - no text written plain that go-yaml v2 reads as a number, bool or null
+ *   (`0o644`, `0X1F`, `1_000`, `y`): the API server then refuses the object.
  */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const NOT_RAW = /[^\x09\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|[\u2028\u2029]/u;
@@ -47,6 +50,17 @@ export function yamlTextProblem(text: string, docs: readonly unknown[]): string 
   const parsed = parseAllDocuments(text, { version: '1.1' });
   const errors = parsed.flatMap((d) => d.errors);
   if (errors.length) return `unparseable: ${errors[0].message}`;
+  let misread: string | undefined;
+  for (const doc of parsed)
+    visit(doc, {
+      Scalar(_key, node) {
+        if (isScalar(node) && node.type === Scalar.PLAIN && typeof node.value === 'string' && !node.value.includes('\n')) {
+          const kind = resolvePlainScalar(node.value).kind;
+          if (kind !== 'str') misread ??= `plain ${JSON.stringify(node.value)} is a ${kind} to go-yaml v2`;
+        }
+      },
+    });
+  if (misread) return misread;
   const back = parsed.map((d) => d.toJS());
   // JSON drops undefined entries of maps like the emitter writes them (null): compare as the API server reads them.
   const same = JSON.stringify(back) === JSON.stringify(docs.map((d) => (d === undefined ? null : d)));
