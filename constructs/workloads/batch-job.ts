@@ -145,18 +145,10 @@ function jobSpec(
   problems.addAll(integerIssue('JOB_INVALID', 'backoffLimit', backoffLimit, { min: 0 }, 'use e.g. 3'));
   const seconds = (d: Duration | undefined) => (d === undefined ? undefined : Math.ceil(secondsOf(d)));
   const deadline = seconds(props.activeDeadline);
-  const deadlineOk = problems.check(deadline !== undefined && deadline < 1, {
-    code: 'JOB_INVALID',
-    field: 'activeDeadline',
-    value: deadline,
-    message: 'must be at least 1 second',
-    fix: 'give the job time to run',
-  });
-  // activeDeadlineSeconds is an int64; ttlSecondsAfterFinished an int32 ≥ 0 (batch validation ValidateJobSpec).
-  if (deadlineOk)
-    problems.addAll(
-      integerIssue('JOB_INVALID', 'activeDeadline', deadline, { min: 1, max: INT64_MAX_SAFE }, 'give the job time to run, in seconds'),
-    );
+  // activeDeadlineSeconds is an int64 ≥ 1; ttlSecondsAfterFinished an int32 ≥ 0 (batch validation ValidateJobSpec).
+  problems.addAll(
+    integerIssue('JOB_INVALID', 'activeDeadline', deadline, { min: 1, max: INT64_MAX_SAFE }, 'give the job time to run, in seconds'),
+  );
   problems.addAll(
     integerIssue('JOB_INVALID', 'ttlAfterFinished', seconds(props.ttlAfterFinished), { min: 0 }, 'use e.g. Duration.days(1)'),
   );

@@ -58,23 +58,6 @@ describe('init containers (validateInitContainers: no probes or lifecycle withou
     ]);
   });
 
-  test('the brief repro: readiness and a sleep preStop on an init container', () => {
-    const { chart, team: ns } = team();
-    const build = () =>
-      new Worker(chart, 'w', {
-        namespace: ns,
-        image: 'ghcr.io/acme/w:1.0.0',
-        replicas: 2,
-        probeOptOut: { liveness: 'exits itself' },
-        initContainers: [{ ...migrate, readiness: Probe.exec(['true']), preStop: Hook.sleep(Duration.seconds(2)) }],
-      });
-    // 'exits itself' is too short a reason: PROBE_OPT_OUT_INVALID comes from the synth-time check, not the constructor.
-    expect(codes(build)).toEqual([
-      ['PROBE_INVALID', 'initContainers[0].readiness'],
-      ['HOOK_INVALID', 'initContainers[0].preStop'],
-    ]);
-  });
-
   test('addInitContainer is held to it too; sidecars keep their probes and hooks', () => {
     const { chart, team: ns } = team();
     const w = new Worker(chart, 'w', { namespace: ns, image: 'ghcr.io/acme/w:1.0.0' });
