@@ -6,6 +6,7 @@ import { GOVERNANCE_RULES } from './governance';
 import { REFERENCE_RULES } from './references';
 import { RELIABILITY_RULES } from './reliability';
 import { Rule, RuleContext, TreeRule, Violation } from './rule';
+import { POD_API_RULES } from './pod-api';
 import { POD_SECURITY_RULES } from './pod-security';
 import { pointedValue } from './pointer-value';
 import { Finding, objectId, safeFinding } from './schema';
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   ...REFERENCE_RULES,
   ...DAY2_RULES,
   ...CONFIG_KEY_RULES,
+  ...POD_API_RULES,
 ];
 
 /** Rules that need the typed construct tree; they run only at synth, in the construct named by `inspects`. */

@@ -237,7 +237,7 @@ export function namespaceLevel(ix: ManifestIndex, context: RuleContext, ns: stri
 }
 
 /** Where the pod spec sits in an object of `kind` (pointers of findings are into the object). */
-function podSpecPointer(kind: unknown): string {
+export function podSpecPointer(kind: unknown): string {
   if (kind === 'CronJob') return '/spec/jobTemplate/spec/template/spec';
   if (kind === 'PodTemplate') return '/template/spec';
   if (kind === 'Pod') return '/spec';

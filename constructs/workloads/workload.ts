@@ -31,6 +31,7 @@ import {
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ServiceAccount } from '../policy/service-account';
+import { PULL_SECRET_TYPES } from '../rules/pod-api';
 import { PodSecurityLevelName, podSecurityLevelOf } from '../rules/pod-security';
 import { PLAINTEXT_ENV_ANNOTATION_PREFIX } from '../rules/security';
 import { PROBE_OPT_OUT_ANNOTATION_PREFIX } from '../rules/reliability';
@@ -159,8 +160,6 @@ const DEFAULTS = { grace: 30, runAsUser: 10001, writablePaths: ['/tmp'] } as con
 /** The largest UID/GID the API server accepts (apimachinery IsValidUserID/IsValidGroupID, MaxInt32 through Kubernetes 1.30). */
 const MAX_ID = 2147483647;
 const MIB = 1024n * 1024n;
-/** The Secret types the kubelet reads image pull credentials from. */
-const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
 
 /**
  * Probes and lifecycle hooks of an init container, which the API server refuses

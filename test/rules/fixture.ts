@@ -406,4 +406,54 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
       find(o, 'ConfigMap', 'conf').data['a/b'] = '1';
     },
   ],
+  [
+    'PROBE_INVALID',
+    (o) => {
+      // An init container runs to completion: the API server refuses a probe on it (validateInitContainers).
+      pod(o).initContainers = [{ name: 'migrate', image: 'app:1.0.0', readinessProbe: { exec: { command: ['true'] } } }];
+    },
+  ],
+  [
+    'HOOK_INVALID',
+    (o) => {
+      // The same for lifecycle hooks.
+      pod(o).initContainers = [{ name: 'migrate', image: 'app:1.0.0', lifecycle: { preStop: { exec: { command: ['true'] } } } }];
+    },
+  ],
+  [
+    'WORKING_DIR_INVALID',
+    (o) => {
+      // runc: "Cwd must be an absolute path".
+      pod(o).containers[0].workingDir = 'app';
+    },
+  ],
+  [
+    'QUANTITY_INVALID',
+    (o) => {
+      // A memory limit of 0 is no limit at all.
+      pod(o).containers[0].resources.limits.memory = '0Mi';
+    },
+  ],
+  [
+    'PULL_SECRET_INVALID',
+    (o) => {
+      // An Opaque Secret as registry credentials: the kubelet skips it and the pull fails.
+      o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'regcred', namespace: 'shop' }, type: 'Opaque', data: { a: 'eA==' } });
+      pod(o).imagePullSecrets = [{ name: 'regcred' }];
+    },
+  ],
+  [
+    'SCHEDULE_INVALID',
+    (o) => {
+      // robfig/cron drops the fraction: '@every 1500ms' would run every second.
+      const template = structuredClone(find(o, 'Deployment', 'web').spec.template);
+      template.spec.restartPolicy = 'OnFailure';
+      o.push({
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'report', namespace: 'shop' },
+        spec: { schedule: '@every 1500ms', jobTemplate: { spec: { template } } },
+      });
+    },
+  ],
 ]);

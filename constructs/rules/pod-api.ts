@@ -1,0 +1,205 @@
+import { IssueInput } from '../core/errors';
+import { Cpu, Memory, Storage } from '../core/quantity';
+import { COMPUTE_RESOURCES, ResolvedCompute, zeroComputeIssues } from '../core/resources';
+import { absolutePathIssue } from '../core/value-issues';
+import { cronScheduleIssue } from '../workloads/cron-schedule';
+import { ManifestIndex, PodTemplateRef, arr } from './manifest-index';
+import { podSpecPointer } from './pod-security';
+import { Rule, Violation, v } from './rule';
+
+/*
+ * What the API server, the kubelet or the runtime refuses in a pod or CronJob,
+ * which the typed constructs refuse when built: these rules hold every other
+ * object (raw ApiObjects, included YAML, foreign manifests) to the same rule,
+ * with the construct's code.
+ */
+
+/** The Secret types the kubelet reads image pull credentials from (anything else is skipped: ImagePullBackOff). */
+export const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
+
+const isObject = (o: unknown): o is Record<string, any> => typeof o === 'object' && o !== null && !Array.isArray(o);
+
+/** Each container of a template with its pointer into the owner, init containers first. */
+function containers(t: PodTemplateRef): { c: any; at: string; init: boolean }[] {
+  const base = podSpecPointer(t.owner.kind);
+  return (['initContainers', 'containers'] as const).flatMap((list) =>
+    arr(t.spec[list]).flatMap((c, i) => (isObject(c) ? [{ c, at: `${base}/${list}/${i}`, init: list === 'initContainers' }] : [])),
+  );
+}
+
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+
+/**
+ * Init containers that run to completion (no `restartPolicy: Always`) may carry
+ * no probe and no lifecycle: core validation validateInitContainers refuses
+ * them ("may not be set for init containers without restartPolicy=Always"),
+ * as the typed workloads do (workload.ts initContainerIssues).
+ */
+function initContainerViolations(ix: ManifestIndex, fields: readonly string[], what: string): Violation[] {
+  return ix.templates.flatMap((t) =>
+    containers(t)
+      .filter(({ c, init }) => init && c.restartPolicy !== 'Always')
+      .flatMap(({ c, at }) =>
+        fields
+          .filter((f) => c[f] !== undefined && c[f] !== null)
+          .map((f) =>
+            v(
+              t.owner,
+              `${at}/${f}`,
+              `init container '${c.name}' sets ${f}, which the API server refuses on an init container without restartPolicy: Always (it runs to completion before the app starts): ${what}`,
+            ),
+          ),
+      ),
+  );
+}
+
+/** A quantity the typed parsers read, or, for one they refuse but the API takes (cpu '0Mi'), whether it is zero. */
+function amount(key: (typeof COMPUTE_RESOURCES)[number][0], raw: unknown): ResolvedCompute[typeof key] | undefined {
+  const parse = { cpu: Cpu.parse, memory: Memory.parse, ephemeralStorage: Storage.parse }[key] as (x: unknown) => any;
+  try {
+    return parse(raw);
+  } catch {
+    // apimachinery Quantity: a zero mantissa with any suffix or exponent is 0 (badly formed quantities are the schema's).
+    return typeof raw === 'string' && /^[+-]?(0+\.?0*|\.0+)([numkMGTPE]|[KMGTPE]i|[eE][+-]?\d+)?$/.test(raw) ? parse('0') : undefined;
+  }
+}
+
+function resolved(m: unknown): ResolvedCompute {
+  const out: Record<string, unknown> = {};
+  if (isObject(m))
+    for (const [key, name] of COMPUTE_RESOURCES)
+      if (m[name] !== undefined && m[name] !== null) {
+        const a = amount(key, m[name]);
+        if (a) out[key] = a;
+      }
+  return out as ResolvedCompute;
+}
+
+/** `resources.limits.ephemeralStorage` (an issue field of zeroComputeIssues) as a pointer below the container. */
+function issuePointer(at: string, issue: IssueInput): string {
+  const [, side, key] = issue.field.split('.');
+  const name = COMPUTE_RESOURCES.find(([k]) => k === key)?.[1] ?? key;
+  return `${at}/resources/${side}/${name}`;
+}
+
+function zeroQuantityViolations(ix: ManifestIndex): Violation[] {
+  return ix.templates.flatMap((t) =>
+    containers(t).flatMap(({ c, at }) =>
+      zeroComputeIssues('resources', resolved(c.resources?.requests), resolved(c.resources?.limits)).map((issue) =>
+        v(t.owner, issuePointer(at, issue), `container '${c.name}' ${issue.field} ${issue.message}`, issue.fix),
+      ),
+    ),
+  );
+}
+
+/** The type of the Secret `name` in `ns` as the input makes it (a v1 Secret, or an ExternalSecret's target), if the input makes it. */
+function secretType(ix: ManifestIndex, ns: string | undefined, name: string): string | undefined {
+  const secret = ix.get('Secret', ns, name);
+  if (secret?.apiVersion === 'v1') return typeof secret.type === 'string' && secret.type !== '' ? secret.type : 'Opaque';
+  const es = ix
+    .ofKindIn('ExternalSecret', ns)
+    .find((o) => String(o.apiVersion).startsWith('external-secrets.io/') && (o.spec?.target?.name ?? o.metadata?.name) === name);
+  if (!es) return undefined;
+  const type = es.spec?.target?.template?.type;
+  return typeof type === 'string' && type !== '' ? type : 'Opaque';
+}
+
+export const POD_API_RULES: readonly Rule[] = [
+  {
+    code: 'PROBE_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates'],
+    description:
+      'No init container without restartPolicy: Always has a readiness, liveness or startup probe: the API server refuses the pod (validateInitContainers).',
+    fix: 'remove the probe from the init container; a helper that keeps running belongs in containers (or a native sidecar), where probes apply',
+    check: (ix) => initContainerViolations(ix, PROBES, 'remove it'),
+  },
+  {
+    code: 'HOOK_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates'],
+    description:
+      'No init container without restartPolicy: Always has a lifecycle (postStart, preStop): the API server refuses the pod (validateInitContainers).',
+    fix: "remove lifecycle from the init container, and run the step in the init container's own command",
+    check: (ix) => initContainerViolations(ix, ['lifecycle'], 'remove it'),
+  },
+  {
+    code: 'WORKING_DIR_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates'],
+    description:
+      'Every container workingDir is an absolute path: runc refuses a relative one ("Cwd must be an absolute path") and the container never starts.',
+    fix: "use an absolute path, e.g. '/app'",
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containers(t)
+          .filter(
+            ({ c }) =>
+              c.workingDir !== undefined &&
+              c.workingDir !== '' &&
+              absolutePathIssue('WORKING_DIR_INVALID', 'workingDir', c.workingDir, '/app'),
+          )
+          .map(({ c, at }) =>
+            v(
+              t.owner,
+              `${at}/workingDir`,
+              `container '${c.name}' has workingDir ${JSON.stringify(c.workingDir)}, which is not an absolute path`,
+            ),
+          ),
+      ),
+  },
+  {
+    code: 'QUANTITY_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates'],
+    description:
+      'No container requests or limits 0 cpu or memory, nor limits 0 ephemeral storage: a limit of 0 is no limit at all (the kubelet sets no bound), a request of 0 schedules the pod as if it used nothing, and kube-score treats 0 as not set.',
+    fix: "give a real amount, e.g. cpu '100m', memory '128Mi', or leave the limit unset",
+    check: zeroQuantityViolations,
+  },
+  {
+    code: 'PULL_SECRET_INVALID',
+    severity: 'error',
+    category: 'references',
+    inspects: ['pod templates', 'Secret', 'ExternalSecret'],
+    description: `Every imagePullSecrets entry that names a Secret of the input names one of type ${PULL_SECRET_TYPES.join(' or ')}: the kubelet skips any other, and the pull fails (ImagePullBackOff).`,
+    fix: 'make the Secret a kubernetes.io/dockerconfigjson one (key .dockerconfigjson), or list the registry Secret instead',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        arr(t.spec.imagePullSecrets).flatMap((ref, i) => {
+          const name = ref?.name;
+          const type = typeof name === 'string' ? secretType(ix, t.namespace, name) : undefined;
+          return type === undefined || PULL_SECRET_TYPES.includes(type)
+            ? []
+            : [
+                v(
+                  t.owner,
+                  `${podSpecPointer(t.owner.kind)}/imagePullSecrets/${i}`,
+                  `names Secret '${name}' of type ${type}, which the kubelet does not read registry credentials from`,
+                ),
+              ];
+        }),
+      ),
+  },
+  {
+    code: 'SCHEDULE_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['CronJob'],
+    description:
+      'Every CronJob schedule is one the CronJob controller parses and that fires (robfig/cron: five fields or a lower-case macro, @every a positive whole number of seconds, no day that exists in none of its months).',
+    fix: "use five fields such as '*/3 * * * *' or '0 4 * * MON-FRI', or a lower-case macro like '@hourly' or '@every 90m'",
+    check: (ix) =>
+      ix
+        .ofKind('CronJob')
+        .filter((o) => String(o.apiVersion).startsWith('batch/') && typeof o.spec?.schedule === 'string')
+        .flatMap((o) => {
+          const issue = cronScheduleIssue(o.spec.schedule);
+          return issue ? [v(o, '/spec/schedule', `schedule ${JSON.stringify(o.spec.schedule)} ${issue.message}`)] : [];
+        }),
+  },
+];
