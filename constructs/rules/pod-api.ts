@@ -35,7 +35,7 @@ const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
  * them ("may not be set for init containers without restartPolicy=Always"),
  * as the typed workloads do (workload.ts initContainerIssues).
  */
-function initContainerViolations(ix: ManifestIndex, fields: readonly string[], what: string): Violation[] {
+function initContainerViolations(ix: ManifestIndex, fields: readonly string[]): Violation[] {
   return ix.templates.flatMap((t) =>
     containers(t)
       .filter(({ c, init }) => init && c.restartPolicy !== 'Always')
@@ -46,7 +46,7 @@ function initContainerViolations(ix: ManifestIndex, fields: readonly string[], w
             v(
               t.owner,
               `${at}/${f}`,
-              `init container '${c.name}' sets ${f}, which the API server refuses on an init container without restartPolicy: Always (it runs to completion before the app starts): ${what}`,
+              `init container '${c.name}' sets ${f}, which the API server refuses on an init container without restartPolicy: Always (it runs to completion before the app starts)`,
             ),
           ),
       ),
@@ -113,7 +113,7 @@ export const POD_API_RULES: readonly Rule[] = [
     description:
       'No init container without restartPolicy: Always has a readiness, liveness or startup probe: the API server refuses the pod (validateInitContainers).',
     fix: 'remove the probe from the init container; a helper that keeps running belongs in containers (or a native sidecar), where probes apply',
-    check: (ix) => initContainerViolations(ix, PROBES, 'remove it'),
+    check: (ix) => initContainerViolations(ix, PROBES),
   },
   {
     code: 'HOOK_INVALID',
@@ -123,7 +123,7 @@ export const POD_API_RULES: readonly Rule[] = [
     description:
       'No init container without restartPolicy: Always has a lifecycle (postStart, preStop): the API server refuses the pod (validateInitContainers).',
     fix: "remove lifecycle from the init container, and run the step in the init container's own command",
-    check: (ix) => initContainerViolations(ix, ['lifecycle'], 'remove it'),
+    check: (ix) => initContainerViolations(ix, ['lifecycle']),
   },
   {
     code: 'WORKING_DIR_INVALID',
