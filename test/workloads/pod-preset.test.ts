@@ -1,5 +1,5 @@
 import { EnvValue, PodField, PodPreset, Volume, WebService, Worker } from '../../constructs';
-import { expectCode, find, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 describe('PodPreset', () => {
   test('injects env and volumes into matching workloads at synth time', () => {
@@ -24,5 +24,37 @@ describe('PodPreset', () => {
     const { chart } = testChart();
     new Worker(chart, 'jobs', { namespace: 'shop', image: 'jobs:1.0.0' });
     expectCode(() => PodPreset.apply(chart, { env: { API_TOKEN: 'abc' } }), 'PLAINTEXT_SECRET');
+  });
+
+  test('a name a matching workload already has is refused before any workload changes, all conflicts at once', () => {
+    const { chart } = testChart();
+    new WebService(chart, 'a', { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    new WebService(chart, 'b', {
+      namespace: 'shop',
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+      env: { TZ: 'Europe/Paris', LANG: 'fr' },
+    });
+    new WebService(chart, 'c', { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }], env: { TZ: 'Asia/Tokyo' } });
+    const err = catchBlueprintError(() => PodPreset.apply(chart, { env: { TZ: 'UTC', LANG: 'en' } }));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([
+      ['ENV_INVALID', 'env.TZ'],
+      ['ENV_INVALID', 'env.LANG'],
+      ['ENV_INVALID', 'env.TZ'],
+    ]);
+    expect(err.issues[0].message).toContain('test/b');
+    expect(err.issues[2].message).toContain('test/c');
+    // Nothing applied: 'a' keeps no env.
+    const objects = renderChart(chart);
+    expect(find(objects, 'Deployment', 'a').spec.template.spec.containers[0].env).toBeUndefined();
+    expect(find(objects, 'Deployment', 'b').spec.template.spec.containers[0].env.find((e: any) => e.name === 'TZ').value).toBe(
+      'Europe/Paris',
+    );
+  });
+
+  test('names no matching workload has are still added', () => {
+    const { chart } = testChart();
+    new WebService(chart, 'b', { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }], env: { LANG: 'fr' } });
+    expect(PodPreset.apply(chart, { env: { TZ: 'UTC' } }).map((w) => w.name)).toEqual(['b']);
   });
 });
