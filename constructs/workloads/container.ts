@@ -599,7 +599,8 @@ export function resolveContainer(
       for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
         const req = requests[res];
         const lim = limits[res];
-        if (req && lim && req.gt(lim as never))
+        // A zero limit is refused above (QUANTITY_INVALID): comparing against it would give a second, contradicting fix.
+        if (req && lim && !lim.isZero && req.gt(lim as never))
           problems.add({
             code: 'RESOURCES_REQUEST_ABOVE_LIMIT',
             field: `${field}.resources.requests.${res}`,

@@ -339,6 +339,14 @@ describe('zero amounts (QUANTITY_INVALID): the API accepts 0, but a zero limit i
     expect(err.issues.find((i) => i.field === 'container.resources.limits.memory')?.message).toContain('no limit');
   });
 
+  test('a request over a zero limit is only QUANTITY_INVALID (no second, contradicting RESOURCES_REQUEST_ABOVE_LIMIT)', () => {
+    const err = catchBlueprintError(build({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '0', memory: '128Mi' } }));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([['QUANTITY_INVALID', 'container.resources.limits.cpu']]);
+    // The neighbour: a real limit below the request is still compared.
+    const over = catchBlueprintError(build({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '50m', memory: '128Mi' } }));
+    expect(over.issues.map((i) => [i.code, i.field])).toEqual([['RESOURCES_REQUEST_ABOVE_LIMIT', 'container.resources.requests.cpu']]);
+  });
+
   test('the smallest real amounts, and a zero ephemeral-storage request, are accepted', () => {
     expect(() =>
       build({
