@@ -157,7 +157,11 @@ function quotaGrowthIssues(vpa: VerticalAutoscaler): IssueInput[] {
     .filter((c): c is VerticalAutoscaler => c instanceof VerticalAutoscaler)
     .map(growthOf)
     .filter((g): g is NonNullable<ReturnType<typeof growthOf>> => g !== undefined && g.team === team);
-  const out: IssueInput[] = [];
+  // One issue per resource: its requests and limits quotas, when both are exceeded, are named together.
+  const over: Record<'cpu' | 'memory', { side: string; key: string; name: string; quota: string; peak: string }[]> = {
+    cpu: [],
+    memory: [],
+  };
   for (const [r, side, key, name] of QUOTA_KEYS) {
     const quota = hard[key];
     const used = base[side][r];
@@ -165,22 +169,29 @@ function quotaGrowthIssues(vpa: VerticalAutoscaler): IssueInput[] {
     const grownBy = all.reduce((n, g) => n + g.extra[side][r], 0n);
     const mine = own.extra[side][r];
     if (mine <= 0n || used.nanos + grownBy <= quota.nanos) continue;
+    over[r].push({ side, key, name, quota: quota.toString(), peak: asQuantity(r, used.nanos + grownBy) });
+  }
+  const and = (parts: string[]) => parts.join(' and ');
+  const out: IssueInput[] = [];
+  for (const r of ['cpu', 'memory'] as const) {
+    const quotas = over[r];
+    if (quotas.length === 0) continue;
     const ceiling = vpa['maxAllowed'][r];
     const bound = own.bound[r];
-    const peak = asQuantity(r, used.nanos + grownBy);
     const refused =
       vpa.updateMode === VpaUpdateMode.INITIAL
         ? 'the pods of a rollout or scale-up it sizes would be refused at admission'
         : 'the pods it evicts to resize would be refused at admission and not come back';
+    const reach = and(quotas.map((q) => `${q.name} at peak would reach ${q.peak}, above the quota of ${q.quota}`));
     out.push({
       code: 'QUOTA_EXCEEDED',
       field: `maxAllowed.${r}`,
       value: ceiling ? ceiling.toString() : undefined,
       message:
         bound === undefined
-          ? `is unset and the namespace's LimitRange has no ${r} max: updateMode ${vpa.updateMode} may raise the ${r} ${side} of ${own.consumer.name}'s pods without bound, past the quota ${name}=${quota}: ${refused}`
-          : `${ceiling ? `lets` : `is unset, so the LimitRange max (${bound}) lets`} updateMode ${vpa.updateMode} raise each container of ${own.consumer.name} (×${own.consumer.maxPods} pods at peak) to ${bound} ${r}: the namespace's ${name} at peak would reach ${peak}, above the quota of ${quota}: ${refused}`,
-      fix: `set maxAllowed.${r} low enough that the namespace's ${name} at peak stays within ${quota}, raise quota.${key} to at least ${peak}, or keep updateMode Off (recommendations only)`,
+          ? `is unset and the namespace's LimitRange has no ${r} max: updateMode ${vpa.updateMode} may raise the ${r} ${and(quotas.map((q) => q.side))} of ${own.consumer.name}'s pods without bound, past the ${quotas.length > 1 ? 'quotas' : 'quota'} ${and(quotas.map((q) => `${q.name}=${q.quota}`))}: ${refused}`
+          : `${ceiling ? `lets` : `is unset, so the LimitRange max (${bound}) lets`} updateMode ${vpa.updateMode} raise each container of ${own.consumer.name} (×${own.consumer.maxPods} pods at peak) to ${bound} ${r}: the namespace's ${reach}: ${refused}`,
+      fix: `set maxAllowed.${r} low enough that the namespace's ${and(quotas.map((q) => `${q.name} at peak stays within ${q.quota}`))}, raise ${and(quotas.map((q) => `quota.${q.key} to at least ${q.peak}`))}, or keep updateMode Off (recommendations only)`,
     });
   }
   return out;

@@ -120,26 +120,29 @@ describe('QUOTA_EXCEEDED: a VPA that sets requests may grow its pods past the na
   const fields = (run: () => unknown) =>
     catchBlueprintError(run).issues.map((i) => [i.code, i.path, i.field, i.message.match(/quota of [^:\s]+|without bound/)?.[0]]);
 
-  test('Auto with maxAllowed 4 CPU over a default (small) quota: refused for requests and limits', () => {
-    expect(fields(setup(VpaUpdateMode.AUTO, { cpu: '4', memory: '256Mi' }))).toEqual([
-      ['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'quota of 2'],
-      ['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'quota of 4'],
-    ]);
+  test('Auto with maxAllowed 4 CPU over a default (small) quota: one issue naming the requests and the limits quota', () => {
+    const issues = catchBlueprintError(setup(VpaUpdateMode.AUTO, { cpu: '4', memory: '256Mi' })).issues;
+    expect(issues.map((i) => [i.code, i.path, i.field])).toEqual([['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu']]);
+    expect(issues[0].message).toMatch(
+      /requests\.cpu at peak would reach \S+, above the quota of 2 and limits\.cpu at peak would reach \S+, above the quota of 4/,
+    );
+    expect(issues[0].fix).toContain('quota.requestsCpu');
+    expect(issues[0].fix).toContain('quota.limitsCpu');
   });
 
   test('Initial counts too (new pods are sized at creation); without maxAllowed the LimitRange max is the ceiling', () => {
     const issues = catchBlueprintError(setup(VpaUpdateMode.INITIAL)).issues;
-    expect(issues.map((i) => i.field)).toEqual(['maxAllowed.cpu', 'maxAllowed.memory', 'maxAllowed.cpu', 'maxAllowed.memory']);
+    expect(issues.map((i) => i.field)).toEqual(['maxAllowed.cpu', 'maxAllowed.memory']);
     expect(issues[0].message).toContain('LimitRange max (4)');
     expect(issues[0].message).toContain('rollout or scale-up');
   });
 
   test('no ceiling at all (no maxAllowed, no LimitRange max): unbounded, refused', () => {
     const team = { containerLimits: { defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' } } };
-    expect(fields(setup(VpaUpdateMode.RECREATE, { memory: '256Mi' }, team))).toEqual([
-      ['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'without bound'],
-      ['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'without bound'],
-    ]);
+    const run = setup(VpaUpdateMode.RECREATE, { memory: '256Mi' }, team);
+    expect(fields(run)).toEqual([['QUOTA_EXCEEDED', 'test/vpa', 'maxAllowed.cpu', 'without bound']]);
+    expect(catchBlueprintError(run).issues[0].message).toContain('cpu requests and limits');
+    expect(catchBlueprintError(run).issues[0].message).toMatch(/quotas requests\.cpu=2 and limits\.cpu=4/);
   });
 
   test('the neighbours render: Off (recommendations only), and a maxAllowed whose peak fits the quota', () => {
