@@ -41,6 +41,26 @@ function typesHeldBy(keys: readonly string[]): SecretTypeName[] {
 const SSM_PARAMETER_NAME = /^(?:[a-zA-Z0-9_.-]+|(?:\/[a-zA-Z0-9_.-]+){1,15})$/;
 /** 2048 in the API, of which 1037 are reserved for Systems Manager. */
 const SSM_PARAMETER_NAME_MAX = 1011;
+/** A parameter's ARN (GetParameter takes it, e.g. for a parameter shared from another account): `arn:<partition>:ssm:<region>:<account>:parameter/<name>`. */
+const SSM_PARAMETER_ARN = /^arn:aws(?:-[a-z]+)*:ssm:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:parameter(\/[^:]+)$/;
+/** LabelParameterVersion: letters, digits, . - _, at most 100, not starting with a digit, aws or ssm (any case). */
+const SSM_LABEL = /^(?![0-9])(?!aws|ssm)[a-zA-Z0-9._-]{1,100}$/i;
+
+/**
+ * Whether GetParameter (which External Secrets passes the key to) reads `key`: a name (PutParameter
+ * rules) or an ARN, optionally with a `:version` (digits) or `:label` selector.
+ */
+function isParameterStoreKey(key: string): boolean {
+  const colon = key.lastIndexOf(':');
+  const selector = colon >= 0 && !SSM_PARAMETER_ARN.test(key) ? key.slice(colon + 1) : undefined;
+  const ref = selector === undefined ? key : key.slice(0, colon);
+  if (selector !== undefined && !/^\d+$/.test(selector) && !SSM_LABEL.test(selector)) return false;
+  const arn = SSM_PARAMETER_ARN.exec(ref);
+  // In an ARN the name follows 'parameter', its leading slash (or the separator of a plain name) included.
+  const name = arn ? arn[1] : ref;
+  const plain = arn === null && !name.startsWith('/');
+  return SSM_PARAMETER_NAME.test(name) && name.length <= SSM_PARAMETER_NAME_MAX && !(plain && /^(aws|ssm)/i.test(name));
+}
 
 /** Props of a `SecretDeclaration`. */
 export interface SecretDeclarationProps {
@@ -280,15 +300,14 @@ export class SecretDeclaration extends NamedObject {
     if (key === undefined || key.trim() === '' || this.storeService() !== AwsSecretService.PARAMETER_STORE) return [];
     // PutParameter Name: a-zA-Z0-9_.-, '/' between levels with a leading one, at most 15 levels; a plain name
     // cannot start with aws or ssm (a path may: /aws/reference/secretsmanager/… and /aws/service/… are readable).
-    const fits = SSM_PARAMETER_NAME.test(key) && key.length <= SSM_PARAMETER_NAME_MAX && !/^(aws|ssm)/i.test(key);
-    return fits
+    return isParameterStoreKey(key)
       ? []
       : [
           {
             code: 'SECRET_KEYS_INVALID',
             field: 'remoteKey',
             value: key,
-            message: `is not a Parameter Store name (store ${this.backend!.store}): letters, digits, _ . - only, a hierarchy as /level/…/name with a leading slash and at most 15 levels, at most ${SSM_PARAMETER_NAME_MAX} characters, and a name without a path cannot start with aws or ssm`,
+            message: `is not a Parameter Store name (store ${this.backend!.store}): letters, digits, _ . - only, a hierarchy as /level/…/name with a leading slash and at most 15 levels, at most ${SSM_PARAMETER_NAME_MAX} characters, and a name without a path cannot start with aws or ssm; or the parameter's ARN (arn:<partition>:ssm:<region>:<12-digit account>:parameter/<name>); either may end with :<version> or :<label>`,
             fix: `use e.g. '/${this.namespace}/${this.name}'`,
           },
         ];

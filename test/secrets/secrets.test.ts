@@ -333,6 +333,16 @@ describe('Parameter Store entries', () => {
     ['an empty level', '/a//b'],
     ['16 levels', '/' + 'a/'.repeat(15) + 'b'],
     ['1012 characters', '/' + 'x'.repeat(1011)],
+    ['an ARN of another service', 'arn:aws:secretsmanager:us-east-1:123456789012:parameter/prod/db'],
+    ['an ARN with an 11-digit account', 'arn:aws:ssm:us-east-1:12345678901:parameter/prod/db'],
+    ['an ARN without a region', 'arn:aws:ssm::123456789012:parameter/prod/db'],
+    ['an ARN without a name', 'arn:aws:ssm:us-east-1:123456789012:parameter'],
+    ['an ARN whose name has a space', 'arn:aws:ssm:us-east-1:123456789012:parameter/prod/my db'],
+    ['a label starting with a digit', '/prod/db:1abc'],
+    ['a label starting with ssm', '/prod/db:SSMlabel'],
+    ['a label of 101 characters', '/prod/db:' + 'l'.repeat(101)],
+    ['an empty selector', '/prod/db:'],
+    ['a selector on an invalid name', 'prod/db:3'],
   ])('a given entry Parameter Store cannot name (%s) is SECRET_KEYS_INVALID at remoteKey', (_, remoteKey) => {
     const { app, team } = parameterStore();
     new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'], remoteKey });
@@ -341,14 +351,24 @@ describe('Parameter Store entries', () => {
     expect(issue.value).toBe(remoteKey);
   });
 
-  test.each([['/prod/shop/db'], ['db_password.v2'], ['/aws/reference/secretsmanager/shop-db']])(
-    'a Parameter Store name (%s) is accepted',
-    (remoteKey) => {
-      const { app, team } = parameterStore();
-      new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'], remoteKey });
-      expect(find(render(app), 'ExternalSecret', 'db').spec.data[0].remoteRef.key).toBe(remoteKey);
-    },
-  );
+  test.each([
+    ['/prod/shop/db'],
+    ['db_password.v2'],
+    ['/aws/reference/secretsmanager/shop-db'],
+    // GetParameter also takes an ARN (a parameter shared from another account) and a version or label selector.
+    ['arn:aws:ssm:us-east-1:123456789012:parameter/prod/db'],
+    ['arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/prod/db'],
+    ['arn:aws-cn:ssm:cn-north-1:123456789012:parameter/db'],
+    ['arn:aws:ssm:us-east-1:123456789012:parameter/prod/db:label1'],
+    ['/prod/db:3'],
+    ['/prod/db:label1'],
+    ['/prod/db:' + 'l'.repeat(100)],
+    ['db:prod.v2-final_1'],
+  ])('a Parameter Store name (%s) is accepted', (remoteKey) => {
+    const { app, team } = parameterStore();
+    new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'], remoteKey });
+    expect(find(render(app), 'ExternalSecret', 'db').spec.data[0].remoteRef.key).toBe(remoteKey);
+  });
 
   test('Secrets Manager names are not held to the Parameter Store rules', () => {
     const { app, team, chart } = setup();
