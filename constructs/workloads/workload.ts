@@ -300,7 +300,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         code: 'PULL_SECRET_INVALID',
         field: `imagePullSecrets[${i}]`,
         value: s instanceof SecretDeclaration ? `${s.name} (type ${s.type})` : undefined,
-        message: `is a ${s instanceof SecretDeclaration ? s.type : ''} Secret: the kubelet reads registry credentials only from a kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg Secret, so the image pull would fail`,
+        // No 'Secret:' in the text: the credential scan reads it as an assignment and would hide the message.
+        message: `is ${s instanceof SecretDeclaration && /^[aeiou]/i.test(s.type) ? 'an' : 'a'} ${s instanceof SecretDeclaration ? s.type : ''} Secret, and the kubelet reads registry credentials only from a kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg Secret, so the image pull would fail`,
         fix: "declare it with keys: ['.dockerconfigjson'] (type kubernetes.io/dockerconfigjson), or list the registry Secret instead",
       }),
     );

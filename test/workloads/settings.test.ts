@@ -85,6 +85,10 @@ describe('imagePullSecrets and pod annotations', () => {
       ['imagePullSecrets[1]', 'opaque (type Opaque)'],
       ['imagePullSecrets[3]', 'tls (type kubernetes.io/tls)'],
     ]);
+    // The message is shown, not hidden as a credential, with its article right.
+    const messages = err.issues.filter((i) => i.code === 'PULL_SECRET_INVALID').map((i) => i.message);
+    expect(messages[0]).toContain('is an Opaque Secret, and the kubelet reads registry credentials only from');
+    expect(messages[1]).toContain('is a kubernetes.io/tls Secret, and the kubelet');
     // A registry Secret, declared or named: accepted.
     expect(
       () => new Worker(chart, 'ok', { namespace: team, image: 'a:1', imagePullSecrets: [registry, SecretRef.fromName('legacy')] }),
