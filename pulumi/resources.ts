@@ -5,6 +5,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { checkArgs, is } from '../constructs/core/shape';
 
 /** A @pulumi/kubernetes resource class: `new Cls(name, args, opts)`. */
 export type KubernetesResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -16,14 +17,24 @@ export type KubernetesResourceClass = new (name: string, args: any, opts?: pulum
  * does not have (VPA in `autoscaling.k8s.io`), is a CRD's.
  */
 export function resourceClass(apiVersion: string, kind: string): KubernetesResourceClass | undefined {
+  checkArgs('resourceClass', ['apiVersion', apiVersion, is.string], ['kind', kind, is.string]);
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
   if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined;
-  const cls = (k8s as any)[group.split('.')[0]]?.[version]?.[kind];
+  // Own properties only: '__proto__/constructor' must not reach Object.prototype's members.
+  const own = (o: any, k: string) => (o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+  const cls = own(own(own(k8s, group.split('.')[0]), version), kind);
   return typeof cls === 'function' ? cls : undefined;
 }
 
+/** What `resourceName` reads of a rendered object. */
+const NAMED_OBJECT_SHAPE = is.object({ kind: is.string, metadata: is.object({ name: is.string, namespace: is.string }, ['name']) }, [
+  'kind',
+  'metadata',
+]);
+
 /** Resource name: `<kind>-[<namespace>-]<name>`, unique per object and stable across runs. */
 export function resourceName(obj: any): string {
+  checkArgs('resourceName', ['obj', obj, NAMED_OBJECT_SHAPE]);
   const ns = obj.metadata?.namespace;
   return `${obj.kind.toLowerCase()}-${ns ? `${ns}-` : ''}${obj.metadata.name}`;
 }

@@ -23,7 +23,7 @@ import { recordEngine, runAndSettle, secretInputs, settled } from './engine';
  * CRD and its custom resource, a Secret, a data holder and a caller's provider.
  */
 const engine = recordEngine('consumer', 'test');
-const { deployApp, resourceClass, referencedSecrets } = require('../../pulumi') as typeof import('../../pulumi');
+const { deployApp, resourceClass, resourceName, referencedSecrets } = require('../../pulumi') as typeof import('../../pulumi');
 const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
 
 describe('deployApp (mocks)', () => {
@@ -125,6 +125,35 @@ describe('resource classes and secret references', () => {
     expect(resourceClass('node.k8s.io/v1', 'RuntimeClass')).toBe(k8s.node.v1.RuntimeClass);
     expect(resourceClass('autoscaling.k8s.io/v1', 'VerticalPodAutoscaler')).toBeUndefined();
     expect(resourceClass('external-secrets.io/v1beta1', 'ExternalSecret')).toBeUndefined();
+  });
+
+  test.each([
+    ['null', () => resourceClass(null as any, 'Pod'), 'apiVersion'],
+    ['a number', () => resourceClass('v1', 5 as any), 'kind'],
+    ['an object', () => resourceClass({} as any, 'Pod'), 'apiVersion'],
+  ])('resourceClass given %s is PROPS_INVALID at the argument, not a TypeError', (_, call, field) => {
+    expect(expectCode(call, 'PROPS_INVALID').field).toBe(field);
+  });
+
+  test("resourceClass reads @pulumi/kubernetes' own classes only", () => {
+    expect(resourceClass('__proto__/constructor', 'constructor')).toBeUndefined();
+    expect(resourceClass('v1', 'toString')).toBeUndefined();
+  });
+
+  test.each([
+    ['null', null, 'obj'],
+    ['a number', 5, 'obj'],
+    ['an empty object', {}, 'obj.kind'],
+    ['an object without metadata', { kind: 'Pod', spec: { volumes: 5 } }, 'obj.metadata'],
+    ['a name that is not a string', { kind: 'Pod', metadata: { name: 5 } }, 'obj.metadata.name'],
+    ['a namespace that is not a string', { kind: 'Pod', metadata: { name: 'p', namespace: {} } }, 'obj.metadata.namespace'],
+  ])('resourceName given %s is PROPS_INVALID at the argument, not a TypeError', (_, obj, field) => {
+    expect(expectCode(() => resourceName(obj), 'PROPS_INVALID').field).toBe(field);
+  });
+
+  test('resourceName of a rendered object: <kind>-[<namespace>-]<name>', () => {
+    expect(resourceName({ kind: 'Pod', metadata: { name: 'p', namespace: 'shop' } })).toBe('pod-shop-p');
+    expect(resourceName({ kind: 'Namespace', metadata: { name: 'shop' } })).toBe('namespace-shop');
   });
 
   test('Secrets are found in env, envFrom, volumes and projected volumes', () => {
