@@ -235,6 +235,12 @@ function admitToHttp01Solver(team: TeamNamespace, controller: Peer): ApiObject {
   let policy = solver.admitted.get(controller.label);
   if (!policy) {
     policy = allowInto(solver, controller).policies[0];
+    // The pods it selects are cert-manager's, created per challenge at runtime: never in the output, so kube-linter's
+    // dangling-networkpolicy (no pod in the manifests matches) would always fire. Its annotation value is the reason.
+    policy.metadata.addAnnotation(
+      'ignore-check.kube-linter.io/dangling-networkpolicy',
+      "selects cert-manager's HTTP-01 solver pods, which cert-manager creates per challenge at runtime",
+    );
     solver.admitted.set(controller.label, policy);
   }
   return policy;

@@ -537,6 +537,12 @@ describe("IngressRoutes with an issuer: the path to cert-manager's HTTP-01 solve
     const selectsNothing = (objs: any[]) => checkManifests(objs).findings.filter((f) => f.rule === 'REF_NETPOL_SELECTOR');
     expect(selectsNothing(objects)).toEqual([]);
     expect(selectsNothing(objects.filter((o) => o.kind !== 'Certificate')).map((f) => f.object)).toEqual([`NetworkPolicy/shop/${SOLVER}`]);
+    // kube-linter's dangling-networkpolicy reads only the manifests: the policy says why it selects no pod there.
+    expect(policy.metadata.annotations['ignore-check.kube-linter.io/dangling-networkpolicy']).toMatch(/cert-manager.*at runtime/);
+    // The workloads' own policies carry no such exception.
+    expect(
+      ofKind(objects, 'NetworkPolicy').filter((n) => n.metadata.annotations?.['ignore-check.kube-linter.io/dangling-networkpolicy']),
+    ).toHaveLength(1);
   });
 
   test("each controller of the namespace gets its own, with the issuer of its class, from the controller's namespace", () => {
