@@ -342,7 +342,8 @@ export interface MetadataIssue {
   readonly fix: string;
 }
 
-const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+/** One segment of a JSON pointer (RFC 6901): `~` as `~0`, `/` as `~1`. */
+export const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
  * What apimachinery's `ValidateObjectMeta` (create) refuses in `obj.metadata`:

@@ -1,5 +1,6 @@
 import { Document, stringify as yamlStringify } from 'yaml';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
+import { pointerPart } from '../core/names';
 import { resolvePlainScalar } from '../rules/manifests';
 import type { RenderedObject } from './render-app';
 
@@ -79,7 +80,7 @@ function loneSurrogateAt(value: unknown, seen = new Set<object>()): { pointer: s
     value instanceof Map ? value : Array.isArray(value) ? value.entries() : Object.entries(value);
   for (const [k, v] of entries) {
     const hit = loneSurrogateAt(k, seen) ?? loneSurrogateAt(v, seen);
-    if (hit) return { pointer: `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}${hit.pointer}`, char: hit.char };
+    if (hit) return { pointer: `/${pointerPart(String(k))}${hit.pointer}`, char: hit.char };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { isConfigMapKey } from '../config/config-map';
-import { ManifestIndex } from './manifest-index';
+import { pointerPart } from '../core/names';
+import { ManifestIndex, isObject } from './manifest-index';
 import { Rule, Violation, v } from './rule';
 
 /*
@@ -10,30 +11,27 @@ import { Rule, Violation, v } from './rule';
  * to the same rule, with the same code.
  */
 
-const isMap = (o: unknown): o is Record<string, unknown> => typeof o === 'object' && o !== null && !Array.isArray(o);
-/** A JSON pointer segment (RFC 6901). */
-const segment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const RULE_TEXT = "at most 253 letters, digits, '-', '_' and '.'; not '.', '..' nor starting with '..'";
 
 function keyViolations(ix: ManifestIndex): Violation[] {
   const out: Violation[] = [];
   const check = (o: any, field: string, what: string) => {
-    if (!isMap(o[field])) return;
+    if (!isObject(o[field])) return;
     for (const key of Object.keys(o[field]))
       if (!isConfigMapKey(key))
-        out.push(v(o, `/${field}/${segment(key)}`, `${field} key ${JSON.stringify(key)} is not a valid ${what} key (${RULE_TEXT})`));
+        out.push(v(o, `/${field}/${pointerPart(key)}`, `${field} key ${JSON.stringify(key)} is not a valid ${what} key (${RULE_TEXT})`));
   };
   for (const cm of ix.ofKind('ConfigMap').filter((o) => o.apiVersion === 'v1')) {
     check(cm, 'data', 'ConfigMap');
     check(cm, 'binaryData', 'ConfigMap');
     // ValidateConfigMap: "duplicate of key present in binaryData"
-    if (isMap(cm.data) && isMap(cm.binaryData))
+    if (isObject(cm.data) && isObject(cm.binaryData))
       for (const key of Object.keys(cm.data))
         if (Object.hasOwn(cm.binaryData, key))
           out.push(
             v(
               cm,
-              `/data/${segment(key)}`,
+              `/data/${pointerPart(key)}`,
               `data key ${JSON.stringify(key)} is also a key of binaryData; the API server refuses a key in both`,
               'keep the key in data (text) or in binaryData (base64), not both',
             ),
