@@ -18,14 +18,17 @@ export interface ConfigMapProps {
   readonly namespace: TeamNamespace | string;
   /** Object name. @default - the construct id */
   readonly name?: string;
-  /** Literal entries. @default - none */
+  /** Literal entries (one holding DEL, a C1 control but NEL, U+FFFE or U+FFFF is refused: see `files`). @default - none */
   readonly data?: Readonly<Record<string, string>>;
   /**
    * Files, by the key (file name) they get when mounted: inline content, or
    * `ConfigMap.file(path)` to read a file at synth time. A file that is not
    * UTF-8 text (a Latin-1 file, an image) goes to `binaryData`, base64, under
    * the same key, as `kubectl create configmap --from-file` does: it is
-   * mounted byte for byte like the others (but no env var can read it).
+   * mounted byte for byte like the others (but no env var can read it). So
+   * does text holding DEL, a C1 control (but NEL), U+FFFE or U+FFFF, which
+   * kustomize-based GitOps cannot carry (a `data` literal holding one is
+   * refused, CONFIG_VALUE_INVALID).
    * @default - none
    */
   readonly files?: Readonly<Record<string, string | ConfigFile>>;
@@ -75,12 +78,26 @@ export function isConfigMapKey(key: unknown): boolean {
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 const SYSTEM_DIRS = ['/proc', '/sys', '/dev'];
 
+/*
+ * What breaks kustomize-based GitOps (Flux, Argo CD with kustomize): it round-trips values through Go's
+ * encoding/json, which escapes C0, U+2028 and U+2029 but leaves these raw, and go-yaml's reader then refuses
+ * them ("yaml: control characters are not allowed"): DEL, C1 but NEL (a YAML line break it reads), U+FFFE, U+FFFF.
+ */
+const KUSTOMIZE_UNSAFE = /[\x7f-\x84\x86-\x9f\ufffe\uffff]/;
+
+/** The first character of `text` kustomize cannot carry, as 'U+007F', or undefined. */
+function kustomizeUnsafeIn(text: string): string | undefined {
+  const m = KUSTOMIZE_UNSAFE.exec(text);
+  return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+}
+
 const within = (dir: string, p: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 
 /**
  * Reads a ConfigFile safely: a regular file inside its root, at most the
  * ConfigMap limit. Its text, or its bytes when they are not UTF-8 (kubectl's
- * `utf8.Valid` test: decoding them would replace each invalid byte by U+FFFD).
+ * `utf8.Valid` test: decoding them would replace each invalid byte by U+FFFD)
+ * or hold a character kustomize cannot carry (KUSTOMIZE_UNSAFE).
  */
 function readConfigFile(file: ConfigFile): { text: string } | { bytes: Buffer } | { error: string; fix: string } {
   if (typeof file.path !== 'string' || file.path === '' || file.path.includes('\0'))
@@ -115,7 +132,8 @@ function readConfigFile(file: ConfigFile): { text: string } | { bytes: Buffer } 
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
     if (n > CONFIG_MAP_MAX_BYTES) return { error: 'is over the 1 MiB a ConfigMap can hold', fix: 'mount large files from a volume' };
     const content = buf.subarray(0, n);
-    return isUtf8(content) ? { text: content.toString('utf8') } : { bytes: Buffer.from(content) };
+    const text = isUtf8(content) ? content.toString('utf8') : undefined;
+    return text !== undefined && kustomizeUnsafeIn(text) === undefined ? { text } : { bytes: Buffer.from(content) };
   } catch (e) {
     return { error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, fix: 'check the path' };
   } finally {
@@ -175,10 +193,24 @@ export class ConfigMap extends Construct {
       const v = p[field];
       return v === undefined ? [] : Object.entries(v);
     };
-    /** A text entry, unless it holds a lone surrogate: no YAML file (nor the API server's UTF-8) can carry one. */
+    /**
+     * A text entry, unless it holds a lone surrogate: no YAML file (nor the API server's UTF-8) can carry one.
+     * Inline file content kustomize cannot carry goes to binaryData, as a file's does; a literal is refused.
+     */
     const text = (field: string, key: string, value: string) => {
       const lone = loneSurrogateIn(value);
-      if (lone === undefined) data[key] = value;
+      const unsafe = lone === undefined ? kustomizeUnsafeIn(value) : undefined;
+      if (unsafe !== undefined && field.startsWith('files.')) binary[key] = Buffer.from(value, 'utf8');
+      else if (unsafe !== undefined)
+        problems.add({
+          code: 'CONFIG_VALUE_INVALID',
+          field,
+          value: unsafe,
+          message:
+            'holds a control character that kustomize (Flux, Argo CD with kustomize) cannot carry: Go\'s JSON encoder leaves it raw and kustomize fails with "yaml: control characters are not allowed"',
+          fix: `put the content in files (ConfigMap.file(path), or inline): it goes to binaryData, base64, mounted byte for byte`,
+        });
+      else if (lone === undefined) data[key] = value;
       else
         problems.add({
           code: 'CONFIG_VALUE_INVALID',

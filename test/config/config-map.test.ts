@@ -18,7 +18,7 @@ describe('ConfigMap.file of a file that is not UTF-8 (kubectl create configmap -
     const { app, chart, team } = teamChart();
     const cm = new ConfigMap(chart, 'cm', {
       namespace: team,
-      data: { mode: 'a\u007fb' },
+      data: { mode: 'a\u0085b' },
       files: {
         'menu.conf': ConfigMap.file('menu.conf', { root: dir }),
         'logo.png': ConfigMap.file('logo.png', { root: dir }),
@@ -37,6 +37,44 @@ describe('ConfigMap.file of a file that is not UTF-8 (kubectl create configmap -
     expect(pod.volumes).toContainEqual(expect.objectContaining({ configMap: { name: 'cm' } }));
     // The written file reads back to the same bytes, and go-yaml takes it.
     expect(yamlTextProblem(stringifyManifests([obj]), [obj])).toBeUndefined();
+  });
+
+  test.each([
+    ['DEL', 'a\u007fb'],
+    ['a C1 control', 'a\u0080b'],
+    ['CSI', 'a\u009bb'],
+    ['U+FFFE', 'a\ufffeb'],
+    ['U+FFFF', 'a\uffffb'],
+  ])('UTF-8 text holding %s (kustomize cannot carry it) goes to binaryData, from a file or inline in files', (_, content) => {
+    fs.writeFileSync(path.join(dir, 'ctl.txt'), content);
+    const { app, chart, team } = teamChart();
+    new ConfigMap(chart, 'cm', { namespace: team, files: { 'ctl.txt': ConfigMap.file('ctl.txt', { root: dir }), inline: content } });
+    const obj = find(render(app), 'ConfigMap', 'cm');
+    expect(obj.data).toEqual({});
+    expect(Buffer.from(obj.binaryData['ctl.txt'], 'base64').toString('utf8')).toBe(content);
+    expect(Buffer.from(obj.binaryData.inline, 'base64').toString('utf8')).toBe(content);
+  });
+
+  test.each([
+    ['DEL', 'a\u007fb', 'U+007F'],
+    ['a C1 control', 'a\u0084b', 'U+0084'],
+    ['U+FFFF', 'a\uffffb', 'U+FFFF'],
+  ])('a data literal holding %s is CONFIG_VALUE_INVALID, pointing to files/binaryData', (_, value, shown) => {
+    const { chart, team } = teamChart();
+    const issue = expectCode(() => new ConfigMap(chart, 'cm', { namespace: team, data: { mode: value } }), 'CONFIG_VALUE_INVALID');
+    expect([issue.field, issue.value]).toEqual(['data.mode', shown]);
+    expect(issue.message).toContain('kustomize');
+    expect(issue.fix).toMatch(/ConfigMap\.file.*binaryData/);
+  });
+
+  test('text kustomize carries stays data: C0 controls (Go escapes them), NEL, U+2028, U+FEFF, U+FFFD', () => {
+    const content = 'a\u0000\u001b\t\r\n\u0085\u2028\ufeff\ufffd\u00a0b';
+    fs.writeFileSync(path.join(dir, 'ok.txt'), content);
+    const { app, chart, team } = teamChart();
+    new ConfigMap(chart, 'cm', { namespace: team, data: { lit: content }, files: { 'ok.txt': ConfigMap.file('ok.txt', { root: dir }) } });
+    const obj = find(render(app), 'ConfigMap', 'cm');
+    expect(obj.data).toEqual({ lit: content, 'ok.txt': content });
+    expect(obj.binaryData).toBeUndefined();
   });
 
   test('a subPath may name a binary key (it is a file of the volume); a key the ConfigMap lacks is still refused', () => {
