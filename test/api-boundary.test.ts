@@ -64,6 +64,9 @@ const INTERNAL = new Set([
   // What YAML cannot carry (a lone surrogate), shared by the emitter, its render stage and ConfigMap (render/yaml-emitter).
   'loneSurrogateIn',
   'unrepresentableText',
+  // One home each for a JSON pointer segment (core/names) and the plain-object test (rules/manifest-index).
+  'pointerPart',
+  'isObject',
   'unknownFieldPointers',
   'metricsIssues',
   'scrapeIntervalIssue',
