@@ -1,4 +1,4 @@
-import { SECRET_ENV_NAME } from '../core/names';
+import { SECRET_ENV_NAME, pointerPart } from '../core/names';
 import { SECRET_FIX, credentialIn } from '../core/secret-patterns';
 import { arr, containersOf, podTemplateOf } from './manifest-index';
 import { Rule, v } from './rule';
@@ -170,7 +170,7 @@ export const SECURITY_RULES: readonly Rule[] = [
 function credentialString(value: unknown, secret: boolean): { pointer: string; what: string } | undefined {
   // Keys of the path walked so far; the pointer is only written for a hit (the walk visits every string of the output).
   const keys: string[] = [];
-  const pointer = () => keys.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const pointer = () => keys.map((k) => `/${pointerPart(k)}`).join('');
   const walk = (x: unknown, depth: number): { pointer: string; what: string } | undefined => {
     if (typeof x === 'string') {
       const what = credentialIn(x);
