@@ -470,7 +470,7 @@ export function resolveContainer(
     return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
   problems.addAll(unpinnedImageIssue(`${field}.image`, props.image), imageReferenceIssue(`${field}.image`, props.image));
   // runc refuses a relative working directory ("Cwd must be an absolute path"); '' is unset, the image's own.
-  if (props.workingDir) problems.addAll(absolutePathIssue('PROPS_INVALID', `${field}.workingDir`, props.workingDir, '/app'));
+  if (props.workingDir) problems.addAll(absolutePathIssue('WORKING_DIR_INVALID', `${field}.workingDir`, props.workingDir, '/app'));
   problems.addAll(
     ...programIssues(
       'PROPS_INVALID',

@@ -159,8 +159,8 @@ describe('what the container runtime refuses', () => {
     return new Worker(chart, 'w', { namespace: 'shop', image, ...props });
   };
 
-  test('a relative workingDir is PROPS_INVALID (runc: "Cwd must be an absolute path"); an absolute one, or none, is kept', () => {
-    expect(expectCode(worker({ workingDir: 'app' }), 'PROPS_INVALID')).toMatchObject({ field: 'container.workingDir', value: 'app' });
+  test('a relative workingDir is WORKING_DIR_INVALID, as in the rule catalogue (runc: "Cwd must be an absolute path")', () => {
+    expect(expectCode(worker({ workingDir: 'app' }), 'WORKING_DIR_INVALID')).toMatchObject({ field: 'container.workingDir', value: 'app' });
     expect(worker({ workingDir: '/app' })).not.toThrow();
     expect(worker({ workingDir: '' })).not.toThrow();
   });
