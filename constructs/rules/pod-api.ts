@@ -2,7 +2,7 @@ import { IssueInput } from '../core/errors';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { COMPUTE_RESOURCES, ResolvedCompute, zeroComputeIssues } from '../core/resources';
 import { absolutePathIssue } from '../core/value-issues';
-import { cronScheduleIssue } from '../workloads/cron-schedule';
+import { cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
 import { ManifestIndex, PodTemplateRef, arr } from './manifest-index';
 import { podSpecPointer } from './pod-security';
 import { Rule, Violation, v } from './rule';
@@ -200,6 +200,23 @@ export const POD_API_RULES: readonly Rule[] = [
         .flatMap((o) => {
           const issue = cronScheduleIssue(o.spec.schedule);
           return issue ? [v(o, '/spec/schedule', `schedule ${JSON.stringify(o.spec.schedule)} ${issue.message}`)] : [];
+        }),
+  },
+  {
+    code: 'TIMEZONE_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['CronJob'],
+    description:
+      "A CronJob's timeZone is a name of the IANA time zone database as Go's LoadLocation spells it (the API server refuses any other).",
+    fix: "use an IANA name such as 'Europe/Berlin' or 'Etc/UTC'",
+    check: (ix) =>
+      ix
+        .ofKind('CronJob')
+        .filter((o) => String(o.apiVersion).startsWith('batch/') && o.spec?.timeZone !== undefined && o.spec?.timeZone !== null)
+        .flatMap((o) => {
+          const why = timeZoneError(o.spec.timeZone);
+          return why ? [v(o, '/spec/timeZone', `timeZone ${JSON.stringify(o.spec.timeZone)} ${why}`)] : [];
         }),
   },
 ];

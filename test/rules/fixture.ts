@@ -456,4 +456,18 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
       });
     },
   ],
+  [
+    'TIMEZONE_INVALID',
+    (o) => {
+      // Go's LoadLocation is case-sensitive: 'europe/berlin' is refused by the API server.
+      const template = structuredClone(find(o, 'Deployment', 'web').spec.template);
+      template.spec.restartPolicy = 'OnFailure';
+      o.push({
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'report', namespace: 'shop' },
+        spec: { schedule: '@hourly', timeZone: 'europe/berlin', jobTemplate: { spec: { template } } },
+      });
+    },
+  ],
 ]);

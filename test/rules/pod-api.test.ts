@@ -263,3 +263,33 @@ describe('SCHEDULE_INVALID: a CronJob schedule the controller cannot run as writ
     expect(await cli('SCHEDULE_INVALID', yaml.join('\n'))).toEqual({ exit: 1, pointers: ['CronJob/shop/j /spec/schedule'] });
   });
 });
+
+describe('TIMEZONE_INVALID: a CronJob timeZone the API server refuses (timeZoneError, shared with ScheduledJob)', () => {
+  const zoned = (timeZone: unknown) => {
+    const j = cronJob('@hourly');
+    return { ...j, spec: { ...j.spec, timeZone } };
+  };
+
+  test.each(['Moon/Base', 'europe/berlin', 'Europe Berlin', 5])('%p is refused', (zone) => {
+    expect(found('TIMEZONE_INVALID', zoned(zone))).toEqual(['error CronJob/shop/app /spec/timeZone']);
+  });
+
+  test.each(['Europe/Berlin', 'Etc/UTC', 'America/Argentina/Buenos_Aires'])('%p, a valid neighbour, is accepted', (zone) => {
+    expect(found('TIMEZONE_INVALID', zoned(zone))).toEqual([]);
+  });
+
+  test('at synth and in the CLI', async () => {
+    expect(synthIssues('TIMEZONE_INVALID', zoned('Moon/Base'))).toEqual([['c/raw0', '/spec/timeZone']]);
+    const yaml = [
+      'apiVersion: batch/v1',
+      'kind: CronJob',
+      'metadata: {name: j, namespace: shop}',
+      'spec:',
+      '  schedule: "@hourly"',
+      '  timeZone: Moon/Base',
+      '  jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: a, image: "a:1"}]}}}}',
+      '',
+    ];
+    expect(await cli('TIMEZONE_INVALID', yaml.join('\n'))).toEqual({ exit: 1, pointers: ['CronJob/shop/j /spec/timeZone'] });
+  });
+});
