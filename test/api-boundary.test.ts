@@ -205,6 +205,7 @@ const INTERNAL = new Set([
   'setOwner',
   'stampOwners',
   'timeZoneError',
+  'TIMEZONE_FIX',
   'unusableAddressReason',
   'isCidr',
   'isStrictSubnet',

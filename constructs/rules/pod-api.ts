@@ -2,7 +2,7 @@ import { IssueInput } from '../core/errors';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { COMPUTE_RESOURCES, ResolvedCompute, zeroComputeIssues } from '../core/resources';
 import { absolutePathIssue } from '../core/value-issues';
-import { cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
+import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
 import { ManifestIndex, PodTemplateRef, arr } from './manifest-index';
 import { podSpecPointer } from './pod-security';
 import { Rule, Violation, v } from './rule';
@@ -209,7 +209,7 @@ export const POD_API_RULES: readonly Rule[] = [
     inspects: ['CronJob'],
     description:
       "A CronJob's timeZone is a name of the IANA time zone database as Go's LoadLocation spells it (the API server refuses any other).",
-    fix: "use an IANA name such as 'Europe/Berlin' or 'Etc/UTC'",
+    fix: TIMEZONE_FIX,
     check: (ix) =>
       ix
         .ofKind('CronJob')

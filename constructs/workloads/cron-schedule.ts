@@ -162,6 +162,9 @@ export function cronScheduleIssue(schedule: unknown, field = 'schedule'): IssueI
     : undefined;
 }
 
+/** How to mend a time zone `timeZoneError` refuses (ScheduledJob and the catalogue rule alike). */
+export const TIMEZONE_FIX = "use an IANA name such as 'Europe/Berlin' or 'Etc/UTC'";
+
 /** Why `zone` is not an IANA time zone the API server accepts, or undefined. */
 export function timeZoneError(zone: unknown): string | undefined {
   if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return 'is not an IANA time zone name';

@@ -7,7 +7,7 @@ import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { JOB_SHAPE, JobProps, JobWorkload } from './batch-job';
-import { cronScheduleIssue, timeZoneError } from './cron-schedule';
+import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from './cron-schedule';
 import { secondsOf } from '../core/duration';
 
 /** What happens when a run is due while the previous one still runs. */
@@ -106,7 +106,7 @@ export class ScheduledJob extends JobWorkload {
           field: 'timeZone',
           value: props.timeZone,
           message: tz,
-          fix: "use an IANA name such as 'Europe/Berlin' or 'Etc/UTC'",
+          fix: TIMEZONE_FIX,
         });
     }
     for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const)

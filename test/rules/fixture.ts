@@ -63,6 +63,18 @@ export const pod = (objs: any[], kind = 'Deployment', name = 'web') => find(objs
 export const remove = (o: any[], pred: (x: any) => boolean) => o.splice(o.findIndex(pred), 1);
 
 /** For every rule of the catalogue, the smallest change to `good()` that breaks it. */
+/** Adds a CronJob `report` running the web pod's template, with `spec` (schedule, timeZone…). */
+function addReportCronJob(o: any[], spec: Record<string, unknown>): void {
+  const template = structuredClone(find(o, 'Deployment', 'web').spec.template);
+  template.spec.restartPolicy = 'OnFailure';
+  o.push({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'report', namespace: 'shop' },
+    spec: { ...spec, jobTemplate: { spec: { template } } },
+  });
+}
+
 export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
   [
     'REL_RESOURCES',
@@ -446,28 +458,14 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     'SCHEDULE_INVALID',
     (o) => {
       // robfig/cron drops the fraction: '@every 1500ms' would run every second.
-      const template = structuredClone(find(o, 'Deployment', 'web').spec.template);
-      template.spec.restartPolicy = 'OnFailure';
-      o.push({
-        apiVersion: 'batch/v1',
-        kind: 'CronJob',
-        metadata: { name: 'report', namespace: 'shop' },
-        spec: { schedule: '@every 1500ms', jobTemplate: { spec: { template } } },
-      });
+      addReportCronJob(o, { schedule: '@every 1500ms' });
     },
   ],
   [
     'TIMEZONE_INVALID',
     (o) => {
       // Go's LoadLocation is case-sensitive: 'europe/berlin' is refused by the API server.
-      const template = structuredClone(find(o, 'Deployment', 'web').spec.template);
-      template.spec.restartPolicy = 'OnFailure';
-      o.push({
-        apiVersion: 'batch/v1',
-        kind: 'CronJob',
-        metadata: { name: 'report', namespace: 'shop' },
-        spec: { schedule: '@hourly', timeZone: 'europe/berlin', jobTemplate: { spec: { template } } },
-      });
+      addReportCronJob(o, { schedule: '@hourly', timeZone: 'europe/berlin' });
     },
   ],
 ]);
