@@ -187,7 +187,7 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     category: 'reliability',
     inspects: ['pod templates', 'Service', 'NetworkPolicy'],
     description:
-      "Named probe and lifecycle-hook ports, a Service's named targetPorts and a NetworkPolicy's named ingress ports are ports the selected containers (and native sidecars) declare. A number needs no declaration on foreign YAML (the kubelet probes it and a policy admits it as given); in the library's own output, where a workload declares every port it listens on, it must be one of them (or the container declares none).",
+      "Named probe and lifecycle-hook ports, a Service's named targetPorts (by name and protocol) and a NetworkPolicy's named ingress ports are ports the selected containers (and native sidecars) declare. A number needs no declaration on foreign YAML (the kubelet probes it and a policy admits it as given); in the library's own output, where a workload declares every port it listens on, it must be one of them (or the container declares none).",
     fix: 'probe or target a port a container declares, by name or number, or declare it in ports',
     check: (ix) => {
       const out: Violation[] = [];
@@ -217,10 +217,29 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         if (!s.spec?.selector) continue;
         const pods = ix.selected(s.metadata?.namespace, s.spec.selector);
         if (!pods.length) continue;
-        const names = new Set(pods.flatMap((t) => portHoldersOf(t.spec).flatMap((c) => arr(c.ports).map((p) => p?.name))));
-        for (const p of arr(s.spec.ports))
-          if (typeof p?.targetPort === 'string' && !names.has(p.targetPort))
-            out.push(v(s, '/spec/ports', `targetPort ${p.targetPort} is not a port name the selected pods declare`));
+        // The endpoints controller resolves a named targetPort by name and protocol (podutil.FindPort): a UDP
+        // Service port named like a TCP container port gets no endpoint. A number reaches whatever listens there,
+        // so it is judged only where the ports are known to be complete (our own output).
+        const containers = pods.flatMap((t) => portHoldersOf(t.spec));
+        const declared = new Set(
+          containers.flatMap((c) =>
+            arr(c.ports).flatMap((p) => [`${p?.name}/${p?.protocol ?? 'TCP'}`, `${p?.containerPort}/${p?.protocol ?? 'TCP'}`]),
+          ),
+        );
+        const undeclared = containers.some((c) => arr(c.ports).length === 0);
+        arr(s.spec.ports).forEach((p, i) => {
+          const target = p?.targetPort ?? p?.port;
+          const protocol = p?.protocol ?? 'TCP';
+          const judged = typeof target === 'string' || (typeof target === 'number' && numbersDeclared && !undeclared);
+          if (judged && !declared.has(`${target}/${protocol}`))
+            out.push(
+              v(
+                s,
+                `/spec/ports/${i}`,
+                `targetPort ${target}/${protocol} is not a ${typeof target === 'string' ? 'port name' : 'port'} the selected pods declare with that protocol`,
+              ),
+            );
+        });
       }
       // A NetworkPolicy's named port resolves against the ports the selected pods declare: a name none declares
       // opens nothing, and the path the policy was written for stays closed. A number opens that port whether

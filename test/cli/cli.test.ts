@@ -80,7 +80,7 @@ describe('cluster-blueprints check on foreign manifests that work on a real clus
     expect(await rules(variant('port: 10254 } }\n', 'port: metrics } }\n'))).toContain(
       'PORT_UNRESOLVED Deployment/edge/controller /readinessProbe',
     );
-    expect(await rules(variant('restartPolicy: Always\n', '\n'))).toContain('PORT_UNRESOLVED Service/edge/controller /spec/ports');
+    expect(await rules(variant('restartPolicy: Always\n', '\n'))).toContain('PORT_UNRESOLVED Service/edge/controller /spec/ports/1');
     expect(await rules(variant('{ port: envoy-admin }', '{ port: grpc }'))).toContain(
       'PORT_UNRESOLVED NetworkPolicy/edge/metrics /spec/ingress/0/ports/1',
     );

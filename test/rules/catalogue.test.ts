@@ -259,6 +259,27 @@ describe('rule details', () => {
     expect(codes(policy(declared.containerPort)).has('PORT_UNRESOLVED')).toBe(false);
   });
 
+  test('PORT_UNRESOLVED: a Service targets a port the selected pods declare with the same protocol (podutil.FindPort)', () => {
+    const service = (mutate: (port: any) => void) => {
+      const objects = good();
+      mutate(find(objects, 'Service', 'web').spec.ports[0]);
+      return objects;
+    };
+    const declared = pod(good()).containers[0].ports[0];
+    const udpNamed = service((p) => Object.assign(p, { protocol: 'UDP', targetPort: declared.name }));
+    expect(runRules(udpNamed).find((f) => f.rule === 'PORT_UNRESOLVED')?.pointer).toBe('/spec/ports/0');
+    // A number reaches whatever listens there: judged only in our own output, with its protocol.
+    const udpNumber = service((p) => Object.assign(p, { protocol: 'UDP', targetPort: declared.containerPort }));
+    expect(codes(udpNumber).has('PORT_UNRESOLVED')).toBe(false);
+    expect(synthVerdict(udpNumber, 'PORT_UNRESOLVED').verdict).toEqual(['error Service/shop/web']);
+    // The valid neighbours: the declared name or number over the declared protocol.
+    for (const targetPort of [declared.name, declared.containerPort]) {
+      const ok = service((p) => Object.assign(p, { targetPort }));
+      expect(codes(ok).has('PORT_UNRESOLVED')).toBe(false);
+      expect(synthVerdict(ok, 'PORT_UNRESOLVED').verdict).toEqual([]);
+    }
+  });
+
   test('REF_SERVICE_UNREACHABLE: a rule admits the Service on a target port, by number, range or name; isolation is by ingress policies', () => {
     /** good() with the web Service's ingress-controller rule replaced by `ports` (undefined: the rule has none), and no scraper rule. */
     const admitting = (ports: unknown) => {
