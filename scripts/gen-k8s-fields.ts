@@ -17,10 +17,9 @@
  * our runtime dependencies.
  *   npm run gen:fields        (test/rules/k8s-fields.test.ts fails when stale)
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { npmPack } from './npm-pack';
 
 export const FIELDS_FILE = path.join(__dirname, '..', 'constructs', 'rules', 'k8s-fields.json');
 
@@ -41,12 +40,7 @@ export function installedSource(): string | undefined {
 function sourceDir(): string {
   const given = installedSource() ?? process.env.K8S_CLIENT_NODE_DIR;
   if (given) return given;
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-k8s-fields-'));
-  const tarball = execFileSync('npm', ['pack', `${SOURCE.pkg}@${SOURCE.version}`, '--silent', '--pack-destination', temp], {
-    encoding: 'utf8',
-  }).trim();
-  execFileSync('tar', ['xzf', path.join(temp, tarball.split('\n').pop()!), '-C', temp]);
-  return path.join(temp, 'package');
+  return npmPack(SOURCE.pkg, SOURCE.version, 'cb-k8s-fields-');
 }
 
 export function generateFields(dir: string = sourceDir()): Record<string, Record<string, string>> {
