@@ -236,19 +236,34 @@ function loadShippedCrds(): void {
 
 /*
  * The custom resources checked with an @kubernetes-models package: their field
- * trees (`properties`, `items`, `additionalProperties`, open objects), taken from
- * the package's declarations by scripts/gen-model-fields.ts, apiVersion/kind →
- * tree as JSON, parsed on first use.
+ * trees (`properties`, `items`, `additionalProperties`, open objects), the union
+ * of the installed package's declarations and its newest release's, taken by
+ * scripts/gen-model-fields.ts, apiVersion/kind → tree as JSON, parsed on first
+ * use; a subtree that recurs is stored once in `shared` (`{"$ref": i}`).
  */
 const modelFieldJson: Readonly<Record<string, string | undefined>> = modelFields.trees;
-const modelFieldSources: Readonly<Record<string, string | undefined>> = modelFields.sources;
+const modelFieldShared: readonly string[] = modelFields.shared;
+const modelFieldSources: Readonly<Record<string, readonly string[] | undefined>> = modelFields.sources;
 const modelFieldTrees = new Map<string, unknown>();
+const sharedFieldTrees = new Map<number, unknown>();
+
+/** A parsed field tree with its `{"$ref": i}` replaced by the shared subtrees (parsed once each). */
+function resolveShared(node: any): any {
+  if (typeof node?.$ref === 'number') {
+    if (!sharedFieldTrees.has(node.$ref)) sharedFieldTrees.set(node.$ref, resolveShared(JSON.parse(modelFieldShared[node.$ref])));
+    return sharedFieldTrees.get(node.$ref);
+  }
+  if (node?.properties) node.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, resolveShared(v)]));
+  if (node?.items) node.items = resolveShared(node.items);
+  if (node?.additionalProperties) node.additionalProperties = resolveShared(node.additionalProperties);
+  return node;
+}
 
 function modelFieldTree(apiVersion: string, kind: string): unknown {
   const key = `${apiVersion}/${kind}`;
   if (!modelFieldTrees.has(key)) {
     const json = Object.prototype.hasOwnProperty.call(modelFieldJson, key) ? modelFieldJson[key] : undefined;
-    modelFieldTrees.set(key, json === undefined ? undefined : JSON.parse(json));
+    modelFieldTrees.set(key, json === undefined ? undefined : resolveShared(JSON.parse(json)));
   }
   return modelFieldTrees.get(key);
 }
@@ -440,21 +455,20 @@ export function validateManifests(objects: readonly unknown[], options: Validate
     // A registered CRD schema already checks everything the model would (and unknown fields): one report per problem.
     const errors = crd ? null : modelErrors(obj);
     // The models accept any extra property: their field trees find the unknown ones, by the same walk as a CRD's schema.
-    // A warning, not an error: these packages' schemas are older than the operator releases the library declares
-    // (@kubernetes-models/cert-manager 4.4.4 is about cert-manager 1.11), so a field of a newer release is valid there.
+    // The trees unite the installed package's schema (about the oldest operator release the library declares) and its
+    // newest release's: a field neither knows is refused by every release in the range, like an unknown built-in field.
     const fieldTree = crd ? undefined : modelFieldTree(obj.apiVersion, obj.kind);
     if (fieldTree) {
       const problems: { pointer: string; message: string; unknown: boolean }[] = [];
       walkSchema(fieldTree, obj, '', problems);
-      const source = modelFieldSources[obj.apiVersion.split('/')[0]];
+      const sources = (modelFieldSources[obj.apiVersion.split('/')[0]] ?? []).join(' and ');
       for (const p of problems)
         if (p.unknown)
           add(
             'SCHEMA_UNKNOWN_FIELD',
             p.pointer,
-            `is not a field of ${obj.kind} in the schema of ${source} (unknown or misspelled, or newer than that schema)`,
-            'remove it or fix its spelling; for a field of a newer release, make sure the installed controller serves it',
-            'warning',
+            `is not a field of ${obj.kind} in the schemas of ${sources} (unknown or misspelled)`,
+            'remove it or fix its spelling',
           );
     }
     if (!errors && !crd) {
