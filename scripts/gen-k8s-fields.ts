@@ -37,7 +37,7 @@ export function installedSource(): string | undefined {
 }
 
 /** The unpacked source package: installed, named by K8S_CLIENT_NODE_DIR, or fetched from the npm registry. */
-function sourceDir(): string {
+export function sourceDir(): string {
   const given = installedSource() ?? process.env.K8S_CLIENT_NODE_DIR;
   if (given) return given;
   return npmPack(SOURCE.pkg, SOURCE.version, 'cb-k8s-fields-');

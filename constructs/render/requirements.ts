@@ -49,7 +49,8 @@ const CONTROLLERS: Readonly<Record<string, Controller>> = {
   'autoscaling.k8s.io': { name: 'Vertical Pod Autoscaler', versions: { v1: '>=1.0.0' } },
   // The Schedule schema checked is the v1.11 line's (crds/velero-schedule-v1.yaml).
   'velero.io': { name: 'Velero', versions: { v1: '>=1.11.0' } },
-  // The monitor and Prometheus schemas checked are v0.65.1's (@kubernetes-models/prometheus-operator 4.4.4).
+  // Types and enums are checked with v0.65.1's schemas (@kubernetes-models/prometheus-operator 4.4.4); unknown fields
+  // against the union of those and @kubernetes-models/prometheus-operator 6.0.0's (rules/model-fields.json).
   'monitoring.coreos.com': { name: 'prometheus-operator', versions: { v1: '>=0.65.1', v1alpha1: '>=0.65.1' } },
   'argoproj.io': { name: 'Argo CD', versions: { v1alpha1: '>=2.0.0' } },
 };
