@@ -26,6 +26,7 @@ import {
   Probe,
   Qos,
   QuotaPreset,
+  QuotaScope,
   RULES,
   Release,
   ResourcePreset,
@@ -162,6 +163,8 @@ const TRIGGERS: Record<string, Trigger> = {
   QUOTA_LIMITRANGE_CONFLICT: () =>
     new TeamNamespace(chart().chart, 'shop', { quota: QuotaPreset.SMALL, containerLimits: { max: { cpu: '8' } } }),
   QUOTA_COUNT_INVALID: () => new ResourceQuota(chart().chart, 'q', { namespace: 'team', limits: { pods: -1 } }),
+  QUOTA_SCOPE_INVALID: () =>
+    new ResourceQuota(chart().chart, 'q', { namespace: 'team', scopes: [QuotaScope.BEST_EFFORT], limits: { pods: 5, requestsCpu: '1' } }),
   QUOTA_REQUESTS_ABOVE_LIMITS: () =>
     new ResourceQuota(chart().chart, 'q', { namespace: 'team', limits: { pods: 5, requestsCpu: '2', limitsCpu: '1' } }),
   LIMITRANGE_ORDER: () =>

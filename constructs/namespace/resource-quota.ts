@@ -116,15 +116,71 @@ export enum QuotaScope {
   NOT_BEST_EFFORT = 'NotBestEffort',
 }
 
+/**
+ * The hard limits a scope admits (pkg/apis/core/helper IsResourceQuotaScopeValidForResource): BestEffort pods request
+ * nothing, so only their count; the other scopes select pods, so only the pod count and pod compute (not ephemeral
+ * storage, nor object counts or claims). The API server refuses a scoped quota with any other standard resource.
+ */
+const SCOPE_ADMITS: Record<QuotaScope, readonly (keyof QuotaLimits)[]> = {
+  [QuotaScope.BEST_EFFORT]: ['pods'],
+  [QuotaScope.TERMINATING]: ['pods', 'requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory'],
+  [QuotaScope.NOT_TERMINATING]: ['pods', 'requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory'],
+  [QuotaScope.NOT_BEST_EFFORT]: ['pods', 'requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory'],
+};
+
+/** Scopes that select disjoint pods, so a quota with both governs none (core validation validateResourceQuotaScopes). */
+const CONFLICTING_SCOPES: readonly (readonly [QuotaScope, QuotaScope])[] = [
+  [QuotaScope.BEST_EFFORT, QuotaScope.NOT_BEST_EFFORT],
+  [QuotaScope.TERMINATING, QuotaScope.NOT_TERMINATING],
+];
+
+/** Whether every scope in `scopes` admits the limit `key`. */
+function admittedByScopes(scopes: readonly QuotaScope[], key: keyof QuotaLimits): boolean {
+  return scopes.every((scope) => SCOPE_ADMITS[scope].includes(key));
+}
+
+/** Records every scope the API server refuses: a conflicting pair, or a set limit one of the scopes does not admit. */
+function checkScopes(problems: Problems, scopes: readonly QuotaScope[], limits: QuotaLimits): void {
+  for (const [a, b] of CONFLICTING_SCOPES) {
+    problems.check(scopes.includes(a) && scopes.includes(b), {
+      code: 'QUOTA_SCOPE_INVALID',
+      field: 'scopes',
+      value: [...scopes],
+      message: `holds both ${a} and ${b}, which select no pod in common: the API server refuses the quota (conflicting scopes)`,
+      fix: `keep one of ${a} and ${b}, or make two quotas`,
+    });
+  }
+  for (const key of Object.keys(HARD_KEYS) as (keyof QuotaLimits)[]) {
+    if (limits[key] === undefined) continue;
+    const refusing = scopes.filter((scope) => !SCOPE_ADMITS[scope].includes(key));
+    problems.check(refusing.length > 0, {
+      code: 'QUOTA_SCOPE_INVALID',
+      field: `limits.${key}`,
+      value: limits[key],
+      message: `(${HARD_KEYS[key]}) is not admitted under scope ${refusing.join(', ')}: the API server refuses the quota (unsupported scope applied to resource); ${refusing
+        .map((scope) => `${scope} admits only ${SCOPE_ADMITS[scope].map((k) => HARD_KEYS[k]).join(', ')}`)
+        .join('; ')}`,
+      fix: `move ${key} to a quota without scopes, or drop it here`,
+    });
+  }
+}
+
 /** Props of a `ResourceQuota`. */
 export interface ResourceQuotaProps {
   /** Namespace the quota governs. */
   readonly namespace: string;
   /** Object name. @default 'quota' */
   readonly name?: string;
-  /** The limits: a preset or explicit values. @default QuotaPreset.SMALL */
+  /**
+   * The limits: a preset or explicit values. Under `scopes`, only what every scope admits (BestEffort: pods;
+   * Terminating, NotTerminating, NotBestEffort: pods and requests/limits of CPU and memory).
+   * @default QuotaPreset.SMALL, less what the scopes do not admit
+   */
   readonly limits?: QuotaPreset | QuotaLimits;
-  /** Restrict the quota to pods in these scopes. @default - all pods */
+  /**
+   * Restrict the quota to pods in these scopes (not both BestEffort and NotBestEffort, nor Terminating and NotTerminating).
+   * @default - all pods
+   */
   readonly scopes?: readonly QuotaScope[];
 }
 
@@ -250,7 +306,16 @@ export class ResourceQuota extends Construct {
     this.namespace = props.namespace;
     // ValidateResourceQuotaName / ValidateLimitRangeName: NameIsDNSSubdomain.
     problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, this.name, this.namespace));
-    this.hard = resolveQuota(problems, 'limits', props.limits ?? QuotaPreset.SMALL);
+    const scopes = props.scopes ?? [];
+    // Without explicit limits, a scoped quota takes the preset's limits its scopes admit; explicit ones are judged.
+    const limits: QuotaLimits =
+      props.limits === undefined
+        ? Object.fromEntries(Object.entries(QuotaPreset.SMALL.limits).filter(([k]) => admittedByScopes(scopes, k as keyof QuotaLimits)))
+        : props.limits instanceof QuotaPreset
+          ? props.limits.limits
+          : props.limits;
+    if (scopes.length > 0) checkScopes(problems, scopes, limits);
+    this.hard = resolveQuota(problems, 'limits', props.limits instanceof QuotaPreset ? props.limits : limits);
     problems.throwIfAny();
     this.apiObject = new k8s.KubeResourceQuota(this, 'Resource', {
       metadata: {
@@ -258,7 +323,7 @@ export class ResourceQuota extends Construct {
         namespace: this.namespace,
         labels: componentLabels({ name: 'resource-quota', instance: this.namespace, component: 'governance' }),
       },
-      spec: { hard: quotaToHard(this.hard), ...(props.scopes?.length ? { scopes: [...props.scopes] } : {}) },
+      spec: { hard: quotaToHard(this.hard), ...(scopes.length ? { scopes: [...scopes] } : {}) },
     });
   }
 }

@@ -415,18 +415,21 @@ test('storage: PersistentVolumeClaim', () =>
     },
   ));
 
-const validPolicy = fc.record({
-  namespace: dnsLabel,
-  name: fc.option(dnsLabel, { nil: undefined }),
-  cpu: fc.constantFrom('100m', '250m', 0.5),
-  memory: fc.constantFrom('128Mi', '1Gi'),
-  storage: fc.constantFrom('1Gi', '100Gi'),
-  ratio: fc.constantFrom(undefined, 100),
-  pods: fc.constantFrom(undefined, 1, 20),
-  preset: fc.constantFrom(undefined, QuotaPreset.SMALL, QuotaPreset.LARGE),
-  scopes: fc.constantFrom(undefined, ['NotBestEffort']),
-  workload: fc.boolean(),
-});
+const validPolicy = fc
+  .record({
+    namespace: dnsLabel,
+    name: fc.option(dnsLabel, { nil: undefined }),
+    cpu: fc.constantFrom('100m', '250m', 0.5),
+    memory: fc.constantFrom('128Mi', '1Gi'),
+    storage: fc.constantFrom('1Gi', '100Gi'),
+    ratio: fc.constantFrom(undefined, 100),
+    pods: fc.constantFrom(undefined, 1, 20),
+    preset: fc.constantFrom(undefined, QuotaPreset.SMALL, QuotaPreset.LARGE),
+    scopes: fc.constantFrom(undefined, ['NotBestEffort']),
+    workload: fc.boolean(),
+  })
+  // A scope admits no preset's object counts and storage (validateResourceQuotaScopes): QUOTA_SCOPE_INVALID.
+  .filter((p) => p.scopes === undefined || p.preset === undefined);
 
 test('policy objects: LimitRange, ResourceQuota', () =>
   check(
@@ -459,7 +462,13 @@ test('policy objects: LimitRange, ResourceQuota', () =>
       new ResourceQuota(chart, 'quota', {
         namespace: p.namespace,
         name: p.name,
-        limits: p.preset ?? { requestsCpu: p.cpu, limitsMemory: p.memory, requestsStorage: p.storage, pods: p.pods },
+        limits: p.preset ?? {
+          requestsCpu: p.cpu,
+          limitsMemory: p.memory,
+          // No scope admits requests.storage.
+          ...(p.scopes === undefined ? { requestsStorage: p.storage } : {}),
+          pods: p.pods,
+        },
         scopes: p.scopes,
       } as never);
       if (p.workload) new Worker(chart, 'w', { namespace: p.namespace, image: 'nginx:1.27.2' } as never);
