@@ -83,7 +83,10 @@ export class ClusterIssuer extends NamedObject {
           server,
           // The ACME account key: cert-manager creates and keeps it in its own namespace.
           privateKeySecretRef: { name: `${this.name}-account-key` },
-          solvers: [{ http01: { ingress: { class: solverClass } } }],
+          // ClusterIP: cert-manager's solver Service defaults to NodePort, which every QuotaPreset refuses
+          // (services.nodeports: 0), so the Challenge would retry forever; the ingress controller reaches a
+          // ClusterIP Service like any other backend.
+          solvers: [{ http01: { ingress: { class: solverClass, serviceType: 'ClusterIP' } } }],
         },
       },
     });

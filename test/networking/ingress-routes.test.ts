@@ -68,7 +68,7 @@ describe('IngressRoutes TLS', () => {
       email: 'ops@example.com',
       server: AcmeServer.LETS_ENCRYPT_STAGING,
       privateKeySecretRef: { name: 'letsencrypt-account-key' },
-      solvers: [{ http01: { ingress: { class: 'nginx' } } }],
+      solvers: [{ http01: { ingress: { class: 'nginx', serviceType: 'ClusterIP' } } }],
     });
   });
 
@@ -653,6 +653,8 @@ describe("IngressRoutes with an issuer: the issuer's HTTP-01 class", () => {
     });
     const objects = renderChart(chart);
     expect(find(objects, 'Ingress', 'i').spec.ingressClassName).toBe('traefik');
-    expect(find(objects, 'ClusterIssuer', 'le').spec.acme.solvers).toEqual([{ http01: { ingress: { class: 'traefik' } } }]);
+    expect(find(objects, 'ClusterIssuer', 'le').spec.acme.solvers).toEqual([
+      { http01: { ingress: { class: 'traefik', serviceType: 'ClusterIP' } } },
+    ]);
   });
 });
