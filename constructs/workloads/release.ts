@@ -101,10 +101,13 @@ export class Release {
     return this.options.kind;
   }
 
-  /** Extra pods a rollout of `replicas` pods may add. */
+  /**
+   * Extra pods a rollout of one Deployment of `replicas` pods may add: every strategy but recreate renders a
+   * RollingUpdate (blue-green and canary tracks each surge 25%, as DeploymentWorkload renders them).
+   */
   public surge(replicas: number): number {
     const o = this.options;
-    if (o.kind !== 'rolling' && o.kind !== 'canary') return 0;
+    if (o.kind === 'recreate') return 0;
     return resolvePodCount(o.kind === 'rolling' ? o.maxSurge : '25%', replicas);
   }
 
