@@ -17,6 +17,7 @@ import {
   EffectiveDefaults,
   LimitRange,
 } from './limit-range';
+import { ClusterIssuer } from '../networking/cluster-issuer';
 import { QUOTA_LIMITS_SHAPE, QuotaLimits, QuotaPreset, ResourceQuota } from './resource-quota';
 
 /** Pod Security Standard levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
@@ -396,7 +397,7 @@ export class TeamNamespace extends Construct {
   }
 
   private checkQuotaFits(): IssueInput[] {
-    if (this.consumers.length === 0) return [];
+    // No early return without workloads: Services (an ExternalService, raw objects) count all the same.
     const out: IssueInput[] = [];
     const use = this.peakUsage();
     const h = this.quota.hard;
@@ -445,6 +446,17 @@ export class TeamNamespace extends Construct {
         fix: `raise quota.requestsStorage to at least ${storage}, or shrink the claims`,
       });
     }
+    const services = this.servicesAtPeak();
+    if (h.services !== undefined && services.count > h.services) {
+      const solver = services.solver ? ", plus cert-manager's HTTP-01 solver Service while a challenge is pending" : '';
+      out.push({
+        code: 'QUOTA_SERVICES_EXCEEDED',
+        field: 'quota.services',
+        value: services.count,
+        message: `Services (${services.names.join(', ')}${solver}) are above the quota of ${h.services}: the API server would refuse ${services.solver ? 'a Service or the solver, and the Certificate would never be issued' : 'the last Service'}`,
+        fix: `raise quota.services to at least ${services.count}, or put fewer Services in the namespace`,
+      });
+    }
     for (const key of ['loadBalancers', 'nodePorts'] as const) {
       const quotaKey = key === 'loadBalancers' ? 'servicesLoadBalancers' : 'servicesNodePorts';
       const limit = h[quotaKey];
@@ -471,6 +483,32 @@ export class TeamNamespace extends Construct {
       }
     }
     return out;
+  }
+
+  /**
+   * The Services in this namespace at peak, for the `services` quota: every Service the output puts here (a
+   * WebService's, a StatefulService's headless and client Services, an ExternalService, raw or included objects),
+   * plus one for cert-manager's HTTP-01 solver when a Certificate here is issued by a ClusterIssuer of the app. The
+   * solver creates one Service (and pod) per pending challenge and deletes it when the challenge is done, so one free
+   * Service lets every challenge through, one after the other.
+   */
+  private servicesAtPeak(): { count: number; names: string[]; solver: boolean } {
+    const objects = this.node.root.node
+      .findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.metadata.namespace === this.name);
+    const names = objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Service').map((o) => o.name);
+    const issuers = new Set(
+      this.node.root.node
+        .findAll()
+        .filter((c): c is ClusterIssuer => c instanceof ClusterIssuer)
+        .map((c) => c.name),
+    );
+    const solver = objects.some((o) => {
+      if (o.apiVersion !== 'cert-manager.io/v1' || o.kind !== 'Certificate') return false;
+      const ref = (o.toJson() as { spec?: { issuerRef?: { kind?: string; name?: string } } }).spec?.issuerRef;
+      return ref?.kind === 'ClusterIssuer' && issuers.has(ref.name ?? '');
+    });
+    return { count: names.length + (solver ? 1 : 0), names, solver };
   }
 
   /** `<service>.<ns>.svc.cluster.local`. */

@@ -3,16 +3,24 @@ import { App } from 'cdk8s';
 import {
   BlueprintChart,
   BlueprintError,
+  ClusterIssuer,
   ENVIRONMENT_LABEL,
+  ExternalService,
+  IngressRoutes,
   PodSecurityLevel,
   QuotaPreset,
+  SecretBackend,
+  SecretDeclaration,
+  StatefulService,
+  StorageClass,
   TeamNamespace,
   TeamNamespaceProps,
+  WebService,
   renderApp,
   setClusterFacts,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, render, renderChart, renderNew, testChart } from '../helpers';
 
 describe('TeamNamespace', () => {
   test.each<[string, string, TeamNamespaceProps?]>([
@@ -250,5 +258,81 @@ describe('TeamNamespace properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('TeamNamespace services quota (QUOTA_SERVICES_EXCEEDED)', () => {
+  const web = { image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }] };
+  const quota = (services: number) => ({ quota: { ...QuotaPreset.MEDIUM.limits, services } });
+
+  test('every Service the output puts in the namespace counts: WebServices, both StatefulService Services, ExternalServices', () => {
+    const build = (services: number) => {
+      const { app, chart } = testChart();
+      const team = new TeamNamespace(chart, 'shop', quota(services));
+      for (const id of ['a', 'b', 'c']) new WebService(chart, id, { namespace: team, ...web });
+      // Headless (the pods' DNS) and client Service: two.
+      new StatefulService(chart, 'db', {
+        namespace: team,
+        image: 'postgres:16.4',
+        ports: [{ name: 'pg', port: 5432 }],
+        clientService: true,
+        claims: [
+          {
+            name: 'data',
+            mountPath: '/var/lib/postgresql/data',
+            size: '1Gi',
+            storageClass: new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com' }),
+          },
+        ],
+      });
+      ExternalService.fromHostName(chart, 'mongo', {
+        namespace: 'shop',
+        hostName: 'db.example.com',
+        ports: [{ name: 'mongo', port: 27017 }],
+      });
+      return app;
+    };
+    const issue = expectCode(() => renderApp(build(5)), 'QUOTA_SERVICES_EXCEEDED');
+    expect(issue.field).toBe('quota.services');
+    expect(issue.value).toBe(6);
+    expect(issue.message).toContain('a, b, c, db');
+    expect(issue.message).toContain('mongo');
+    // The valid neighbour: room for all six.
+    expect(ofKind(render(build(6)), 'Service')).toHaveLength(6);
+  });
+
+  test('Services count without any workload in the namespace', () => {
+    const { app, chart } = testChart();
+    new TeamNamespace(chart, 'shop', quota(1));
+    for (const id of ['x', 'y'])
+      ExternalService.fromHostName(chart, id, { namespace: 'shop', hostName: `${id}.example.com`, ports: [{ name: 'db', port: 5432 }] });
+    expect(expectCode(() => renderApp(app), 'QUOTA_SERVICES_EXCEEDED').value).toBe(2);
+  });
+
+  test("one Service of headroom for cert-manager's HTTP-01 solver where a Certificate is issued by a ClusterIssuer", () => {
+    const build = (services: number) => {
+      const { app, chart } = testChart();
+      const team = new TeamNamespace(chart, 'shop', quota(services));
+      const svc = new WebService(chart, 'web', { namespace: team, ...web });
+      const issuer = new ClusterIssuer(chart, 'le', { email: 'ops@example.com' });
+      new IngressRoutes(chart, 'public', { namespace: 'shop', host: 'shop.example.com', issuer, routes: [{ path: '/', backend: svc }] });
+      return app;
+    };
+    const issue = expectCode(() => renderApp(build(1)), 'QUOTA_SERVICES_EXCEEDED');
+    expect(issue.value).toBe(2);
+    expect(issue.message).toContain('HTTP-01 solver');
+    expect(ofKind(render(build(2)), 'Service')).toHaveLength(1);
+    // Without an issuer (a TLS Secret the deploy tool provides), no solver: one Service fits a quota of one.
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', quota(1));
+    const svc = new WebService(chart, 'web', { namespace: team, ...web });
+    new SecretDeclaration(chart, 'tls', {
+      namespace: 'shop',
+      name: 'public-tls',
+      keys: ['tls.crt', 'tls.key'],
+      backend: SecretBackend.deployTool(),
+    });
+    new IngressRoutes(chart, 'public', { namespace: 'shop', host: 'shop.example.com', routes: [{ path: '/', backend: svc }] });
+    expect(ofKind(render(app), 'Service')).toHaveLength(1);
   });
 });
