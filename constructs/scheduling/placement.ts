@@ -172,7 +172,8 @@ export interface SpreadProps {
   /** Largest allowed difference of pod counts between domains. @default 1 */
   readonly maxSkew?: number;
   /**
-   * `true`: refuse to schedule rather than skew (`DoNotSchedule`).
+   * `true`: refuse to schedule rather than skew (`DoNotSchedule`), counting only nodes whose taints the pod
+   * tolerates (`nodeTaintsPolicy: Honor`), so a cordoned node never holds an evicted replica Pending.
    * @default false — `ScheduleAnyway`, so a single-node dev cluster still runs every replica
    */
   readonly strict?: boolean;
@@ -449,6 +450,10 @@ export function renderPlacement(p: PlacementProps, selector: Record<string, stri
       maxSkew: spread.maxSkew ?? 1,
       whenUnsatisfiable: spread.strict ? ('DoNotSchedule' as const) : ('ScheduleAnyway' as const),
       labelSelector: { matchLabels: { ...selector } },
+      // Strict: a node the pod does not tolerate (cordoned for a drain: node.kubernetes.io/unschedulable) is no domain.
+      // Under the default (Ignore) it stays a domain with no pod, so maxSkew would keep an evicted replica Pending.
+      // NodeInclusionPolicyInPodTopologySpread, beta and on by default since 1.26.
+      ...(spread.strict ? { nodeTaintsPolicy: 'Honor' as const } : {}),
     };
     if (spread.zones ?? true) constraints.push({ ...base, topologyKey: NodeLabels.ZONE });
     if (spread.hosts ?? true) constraints.push({ ...base, topologyKey: NodeLabels.HOSTNAME });

@@ -15,6 +15,26 @@ describe('renderPlacement', () => {
     expect(p.affinity?.podAntiAffinity).toEqual({ preferredDuringSchedulingIgnoredDuringExecution: [hostTerm(selector)] });
   });
 
+  test('strict spreads honour node taints (a cordoned node is no zero-pod domain); the default soft spreads do not', () => {
+    const strict = renderPlacement({ spread: { strict: true } }, selector, 3).topologySpreadConstraints!;
+    expect(strict.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.nodeTaintsPolicy])).toEqual([
+      [NodeLabels.ZONE, 'DoNotSchedule', 'Honor'],
+      [NodeLabels.HOSTNAME, 'DoNotSchedule', 'Honor'],
+    ]);
+    const soft = renderPlacement({}, selector, 3).topologySpreadConstraints!;
+    expect(soft.map((c) => [c.whenUnsatisfiable, c.nodeTaintsPolicy])).toEqual([
+      ['ScheduleAnyway', undefined],
+      ['ScheduleAnyway', undefined],
+    ]);
+  });
+
+  test('the field is in the schema the output is validated with (a rendered strict spread passes it)', () => {
+    const { chart } = teamChart();
+    new Worker(chart, 'w', { namespace: 'shop', image: 'ghcr.io/acme/w:1.0.0', replicas: 3, placement: { spread: { strict: true } } });
+    const constraints = find(renderChart(chart), 'Deployment', 'w').spec.template.spec.topologySpreadConstraints;
+    expect(constraints.map((c: any) => c.nodeTaintsPolicy)).toEqual(['Honor', 'Honor']);
+  });
+
   test('one replica, spread off, or hosts off: no anti-affinity is added', () => {
     expect(renderPlacement({}, selector, 1).affinity).toBeUndefined();
     expect(renderPlacement({ spread: false }, selector, 3).affinity).toBeUndefined();
