@@ -85,6 +85,15 @@ export const TREE_RULES: readonly TreeRule[] = [
     needs: "each workload's peak pod count per release track; on YAML the capacity report checks the same totals",
   })),
   {
+    code: 'QUOTA_SERVICES_EXCEEDED',
+    severity: 'error',
+    category: 'governance',
+    inspects: ['TeamNamespace'],
+    description:
+      "The namespace's Services, plus one for cert-manager's HTTP-01 solver where a Certificate is issued by one of the app's ClusterIssuers, fit its services quota.",
+    needs: 'which Certificates the HTTP-01 solver serves: its Service is created by cert-manager, never in the output',
+  },
+  {
     code: 'INGRESS_INVALID',
     severity: 'error',
     category: 'references',
