@@ -165,8 +165,13 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     const main = { replicas: this.replicas, maxReplicas: top };
     const r = this.release.options;
     if (r.kind === 'canary') {
+      // The stable track is the Deployment the workload runs without a release, unchanged: a Deployment's
+      // selector is immutable (apps ValidateDeploymentUpdate), so starting or ending a canary must not touch
+      // it, and an unchanged template does not roll the stable pods either. Only the canary's pods carry the
+      // track label; the stable selector also matches them, but each ReplicaSet is claimed by its owner
+      // (ControllerRef) and selects its own pod-template-hash, so the two Deployments never fight.
       return [
-        { deploymentName: this.name, labels: { [TRACK_LABEL]: 'stable' }, ...main, primary: true },
+        { deploymentName: this.name, labels: {}, ...main, primary: true },
         {
           deploymentName: `${this.name}-canary`,
           labels: { [TRACK_LABEL]: 'canary' },

@@ -1,0 +1,75 @@
+import { Color, Release, diffManifests, formatDiff } from '../../constructs';
+import { find, ofKind, renderChart, teamWebService } from '../helpers';
+
+/*
+ * A Deployment's spec.selector is immutable (apps/v1 ValidateDeploymentUpdate): a release change that
+ * alters the selector of a Deployment that exists before and after fails `kubectl apply` and an Argo sync,
+ * and the only way out is deleting the live Deployment. Every release transition keeps the selectors.
+ */
+describe('release transitions keep every live Deployment selector', () => {
+  const render = (release?: Release, props: Record<string, unknown> = {}) =>
+    renderChart(teamWebService('web', { replicas: 3, ...props, ...(release ? { release } : {}) }).chart);
+  const canary = () => Release.canary({ image: 'ghcr.io/acme/web:1.5.0' });
+  const blue = () => Release.blueGreen({ active: Color.BLUE, idleImage: 'ghcr.io/acme/web:1.5.0' });
+  const green = () => Release.blueGreen({ active: Color.GREEN, idleImage: 'ghcr.io/acme/web:1.3.0' });
+
+  /** Asserts that every Deployment rendered by both keeps its selector, and that the diff report finds nothing breaking. */
+  function expectSafe(before: any[], after: any[]): void {
+    for (const d of ofKind(before, 'Deployment')) {
+      const next = ofKind(after, 'Deployment').find((x) => x.metadata.name === d.metadata.name);
+      if (next) expect([d.metadata.name, next.spec.selector]).toEqual([d.metadata.name, d.spec.selector]);
+    }
+    const report = diffManifests(before, after);
+    expect(formatDiff(report)).not.toContain('BREAKING');
+    expect(report.breaking).toBe(0);
+  }
+
+  test.each([
+    ['fixed replicas', {}],
+    ['autoscaled', { replicas: undefined, autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 } }],
+  ])('starting and ending a canary (%s) leaves the stable Deployment, its HPA and its PDB as they were', (_, props) => {
+    const [plain, withCanary, after] = [render(undefined, props), render(canary(), props), render(undefined, props)];
+    expectSafe(plain, withCanary);
+    expectSafe(withCanary, after);
+    // The stable Deployment is the very object the workload renders without a release: no pod is rolled.
+    for (const [kind, name] of [
+      ['Deployment', 'web'],
+      ['PodDisruptionBudget', 'web'],
+      ...(ofKind(plain, 'HorizontalPodAutoscaler').length ? [['HorizontalPodAutoscaler', 'web']] : []),
+      ['Service', 'web'],
+    ])
+      expect(find(withCanary, kind, name)).toEqual(find(plain, kind, name));
+    const stable = find(withCanary, 'Deployment', 'web');
+    const c = find(withCanary, 'Deployment', 'web-canary');
+    expect(stable.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' });
+    expect(c.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/instance': 'web',
+      'cluster-blueprints.io/release-track': 'canary',
+    });
+    // The stable pods carry no track label, so the canary's selector never matches them.
+    expect(stable.spec.template.metadata.labels['cluster-blueprints.io/release-track']).toBeUndefined();
+    expect(c.spec.template.metadata.labels['cluster-blueprints.io/release-track']).toBe('canary');
+    // One Service and one PDB over both tracks: both serve, so the budget counts every serving pod.
+    expect(find(withCanary, 'Service', 'web').spec.selector).toEqual(stable.spec.selector.matchLabels);
+    expect(find(withCanary, 'PodDisruptionBudget', 'web').spec.selector.matchLabels).toEqual(stable.spec.selector.matchLabels);
+    expect(after).toEqual(plain);
+  });
+
+  test('a canary whose image or replicas change keeps both selectors', () => {
+    expectSafe(render(canary()), render(Release.canary({ image: 'ghcr.io/acme/web:1.6.0', replicas: 2 })));
+  });
+
+  test('adding blue/green, flipping the active colour and removing blue/green change no live Deployment selector', () => {
+    const steps = [render(), render(blue()), render(green()), render(blue()), render(canary()), render(green()), render()];
+    for (let i = 1; i < steps.length; i++) expectSafe(steps[i - 1], steps[i]);
+    expect(find(steps[1], 'Deployment', 'web-blue').spec.selector).toEqual(find(steps[2], 'Deployment', 'web-blue').spec.selector);
+  });
+
+  test('the check can fail: a changed Deployment selector is BREAKING', () => {
+    const before = render(canary());
+    const after = structuredClone(before);
+    find(after, 'Deployment', 'web').spec.selector.matchLabels['cluster-blueprints.io/release-track'] = 'changed';
+    expect(() => expectSafe(before, after)).toThrow();
+  });
+});
