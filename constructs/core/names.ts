@@ -89,13 +89,18 @@ export function checkedName(problems: IssueSink, rule: NameRule, name: string, f
  * Longest names of objects whose controller derives a longer name or label
  * value from them (each must stay a valid 63-character label):
  * - a CronJob's jobs are `<name>-<11-digit schedule time>`;
- * - a StatefulSet's pods carry `controller-revision-hash: <name>-<≤10-character hash>` (kubernetes#64023).
+ * - a StatefulSet's pods carry `controller-revision-hash: <name>-<≤10-character hash>` (kubernetes#64023);
+ * - a BatchJob's Job is `<name>-<10-character spec hash>`, its pods labelled `batch.kubernetes.io/job-name` with it.
  */
 export const DERIVED_NAME_LIMITS = {
   CronJob: { max: 52, why: 'the controller appends an 11-character suffix to name each job' },
   StatefulSet: {
     max: 52,
     why: "the controller labels each pod 'controller-revision-hash: <name>-<hash>' (up to 11 more characters), which must fit 63",
+  },
+  Job: {
+    max: 52,
+    why: "a BatchJob's Job is named '<name>-<10-character hash of its spec>', which the Job controller copies into the 'job-name' label of its pods (63 at most)",
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import { Job } from 'kubernetes-models/batch/v1/Job';
@@ -9,6 +10,7 @@ import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
 import { secondsOf } from '../core/duration';
+import { derivedNameIssue } from '../core/names';
 
 /** Restart policy of job pods (`Always` is not allowed for jobs). */
 export enum JobRestartPolicy {
@@ -73,8 +75,10 @@ export interface JobProps extends WorkloadProps {
   /** Kill the job after this long. @default - no deadline */
   readonly activeDeadline?: Duration;
   /**
-   * Delete the finished job (and its pods) after this long.
-   * @default Duration.days(1) for a BatchJob; none for a ScheduledJob, whose history limits keep its last runs
+   * Delete the finished job (and its pods) after this long. Not with a GitOps tool that re-creates what is
+   * missing (Argo CD self-heal): the deleted Job would come back and run again.
+   * @default - none: a ScheduledJob's history limits keep its last runs; a BatchJob stays until its spec
+   * changes, when its name changes and the old one is pruned
    */
   readonly ttlAfterFinished?: Duration;
   /** @default JobRestartPolicy.NEVER */
@@ -90,8 +94,26 @@ export const JOB_SHAPE = extend<JobProps, WorkloadProps>(WORKLOAD_SHAPE, {
   restartPolicy: is.string,
 });
 
-/** How long a finished BatchJob is kept by default. */
-const DAY_SECONDS = 86400;
+/** Hex characters of the spec hash that ends a BatchJob's Job name (with the '-', 11 more than the name). */
+const SPEC_HASH_LENGTH = 10;
+
+/** JSON with every object's keys sorted, `undefined` dropped: the same spec always gives the same text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
+      : v,
+  );
+}
+
+/** The first SPEC_HASH_LENGTH hex characters of the sha256 of a Job spec. */
+function specHash(spec: IJobSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, SPEC_HASH_LENGTH);
+}
 
 /** What BatchJob and ScheduledJob share: a pattern and a job spec. */
 export abstract class JobWorkload extends Workload {
@@ -116,6 +138,8 @@ export abstract class JobWorkload extends Workload {
 
   protected override validateProps(props: JobProps, problems: IssueSink): void {
     super.validateProps(props, problems);
+    // A ScheduledJob's own limit (its CronJob's) is the same 52 and checked there.
+    if (this instanceof BatchJob) problems.addAll(derivedNameIssue('Job', 'name', this.name));
     jobSpec(props, problems, () => ({}));
   }
 
@@ -173,15 +197,28 @@ function jobSpec(
 }
 
 /**
- * A Job: single pod, fixed completion count, or work queue, with retries,
- * deadline and clean-up after it finishes.
+ * A Job: single pod, fixed completion count, or work queue, with retries and
+ * a deadline. The Job is named `<name>-<hash of its spec>`: a Job's pod
+ * template is immutable (batch ValidateJobSpecUpdate), so a changed spec (a
+ * new image, env, config) is a new Job, which runs once, while the old one is
+ * pruned by the deploy tool; an unchanged spec keeps the name and never runs
+ * again. No TTL by default: a GitOps tool would re-create the deleted Job.
  */
 export class BatchJob extends JobWorkload {
   public readonly job: ApiObject;
 
   constructor(scope: Construct, id: string, props: JobProps) {
     super(scope, id, entered(scope, id, props, 'BatchJob', JOB_SHAPE), 'BatchJob', 'batch');
-    const spec = this.jobSpec(props, DAY_SECONDS);
-    this.job = modelObject(this, 'Resource', () => new Job({ metadata: this.objectMetadata, spec: spec() }));
+    const spec = this.jobSpec(props, undefined);
+    this.job = modelObject(
+      this,
+      'Resource',
+      { model: Job, metadata: this.objectMetadata, body: ['spec'] },
+      (metadata) => new Job({ metadata, spec: spec() }),
+    );
+    // The spec is final only at render (env, mounts and init containers can still be added), so the name is
+    // read from it whenever asked: `job.name` and the rendered metadata.name are always the hash of what renders.
+    const name = () => `${this.name}-${specHash(spec())}`;
+    for (const target of [this.job, this.job.metadata]) Object.defineProperty(target, 'name', { get: name, enumerable: true });
   }
 }

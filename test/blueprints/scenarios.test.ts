@@ -255,7 +255,9 @@ describe('RandomGenerator', () => {
     expect(pod.volumes.find((v: any) => v.name === 'pod-info').downwardAPI).toBeDefined();
     expect(pod.initContainers[0].name).toBe('init-config');
     // The runner class is at /opt; the output goes to the writable scratch volume, not the read-only root.
-    const job = find(objects, 'Job', 'random-generator-job').spec.template.spec;
+    // The Job's name ends with the hash of its spec (a changed spec is a new Job).
+    expect(ofKind(objects, 'Job')[0].metadata.name).toMatch(/^random-generator-job-[0-9a-f]{10}$/);
+    const job = ofKind(objects, 'Job')[0].spec.template.spec;
     expect(job.containers[0].command).toEqual(['java', '-cp', '/opt', 'RandomRunner', '/tmp/numbers.txt', '10000']);
     expect(job.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     expect(rg.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('data');

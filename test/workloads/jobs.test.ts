@@ -2,7 +2,9 @@ import { Duration } from 'cdk8s';
 import {
   BatchJob,
   ConcurrencyPolicy,
+  ConfigMap,
   JobPattern,
+  JobProps,
   JobRestartPolicy,
   NodeAgent,
   PodSecurityLevel,
@@ -10,17 +12,26 @@ import {
   ScheduledJob,
   TeamNamespace,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, renderNew, testChart } from '../helpers';
-import { renderApp } from '../../constructs';
+import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, testChart } from '../helpers';
+import { diffManifests, renderApp } from '../../constructs';
+
+/** The Job of the BatchJob named `name`: its object is `<name>-<10 hex characters of its spec hash>`. */
+function jobOf(objects: readonly any[], name: string): any {
+  const jobs = ofKind(objects, 'Job').filter((j) => j.metadata.labels['app.kubernetes.io/instance'] === name);
+  expect(jobs).toHaveLength(1);
+  expect(jobs[0].metadata.name).toMatch(new RegExp(`^${name}-[0-9a-f]{10}$`));
+  return jobs[0];
+}
 
 const image = 'ghcr.io/acme/tool:1.2.3';
 
 describe('BatchJob', () => {
-  test('defaults snapshot: single pod, Never, backoff 3, TTL one day', () => {
+  test('defaults snapshot: single pod, Never, backoff 3, no TTL', () => {
     const objects = renderNew(BatchJob, 'migrate', { namespace: 'shop', image });
     expect(objects).toMatchSnapshot();
-    const job = find(objects, 'Job', 'migrate');
-    expect(job.spec).toMatchObject({ parallelism: 1, completions: 1, backoffLimit: 3, ttlSecondsAfterFinished: 86400 });
+    const job = jobOf(objects, 'migrate');
+    expect(job.spec).toMatchObject({ parallelism: 1, completions: 1, backoffLimit: 3 });
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
   });
 
@@ -35,10 +46,10 @@ describe('BatchJob', () => {
     });
     new BatchJob(chart, 'queue', { namespace: 'n', image, pattern: JobPattern.workQueue(4) });
     const objects = renderChart(chart);
-    expect(find(objects, 'Job', 'fixed').spec).toMatchObject({ completions: 5, parallelism: 2, activeDeadlineSeconds: 600 });
-    expect(find(objects, 'Job', 'fixed').spec.template.spec.restartPolicy).toBe('OnFailure');
-    expect(find(objects, 'Job', 'queue').spec.completions).toBeUndefined();
-    expect(find(objects, 'Job', 'queue').spec.parallelism).toBe(4);
+    expect(jobOf(objects, 'fixed').spec).toMatchObject({ completions: 5, parallelism: 2, activeDeadlineSeconds: 600 });
+    expect(jobOf(objects, 'fixed').spec.template.spec.restartPolicy).toBe('OnFailure');
+    expect(jobOf(objects, 'queue').spec.completions).toBeUndefined();
+    expect(jobOf(objects, 'queue').spec.parallelism).toBe(4);
   });
 
   test('JOB_INVALID', () => {
@@ -54,9 +65,9 @@ describe('BatchJob', () => {
     const fixed = new BatchJob(chart, 'fixed', { namespace: 'n', image, pattern: JobPattern.fixedCompletions(2, 5) });
     new BatchJob(chart, 'queue', { namespace: 'n', image, pattern: JobPattern.workQueue(1) });
     const objects = renderChart(chart);
-    expect(find(objects, 'Job', 'fixed').spec).toMatchObject({ completions: 2, parallelism: 5 });
-    expect(find(objects, 'Job', 'queue').spec).toMatchObject({ parallelism: 1 });
-    expect(find(objects, 'Job', 'queue').spec.completions).toBeUndefined();
+    expect(jobOf(objects, 'fixed').spec).toMatchObject({ completions: 2, parallelism: 5 });
+    expect(jobOf(objects, 'queue').spec).toMatchObject({ parallelism: 1 });
+    expect(jobOf(objects, 'queue').spec.completions).toBeUndefined();
     // The Job controller runs at most the remaining completions at once: the quota counts 2 pods, not 5.
     expect(fixed.maxPods).toBe(2);
     const cron = new ScheduledJob(chart, 'cron', {
@@ -67,6 +78,93 @@ describe('BatchJob', () => {
       pattern: JobPattern.fixedCompletions(2, 5),
     });
     expect(cron.maxPods).toBe(4);
+  });
+});
+
+/*
+ * A Job's pod template is immutable (batch ValidateJobSpecUpdate): a changed image applied to a Job of the same
+ * name fails `kubectl apply` and an Argo sync. And a TTL lets the TTL controller delete a finished Job, which Argo
+ * CD's self-heal re-creates: the job ran again every day. So a BatchJob's Job is named after its spec, and has no TTL.
+ */
+describe('a BatchJob is named after its spec', () => {
+  function build(props: Partial<JobProps> = {}, after?: (j: BatchJob) => void): { job: BatchJob; objects: any[] } {
+    const { chart } = testChart();
+    const job = new BatchJob(chart, 'migrate', { namespace: 'shop', image, ...props });
+    after?.(job);
+    return { job, objects: renderChart(chart) };
+  }
+  const nameOf = (r: { objects: any[] }) => jobOf(r.objects, 'migrate').metadata.name as string;
+
+  test('the same spec keeps its name, render after render; job.name is the rendered name', () => {
+    const [a, b] = [build(), build()];
+    expect(nameOf(a)).toBe(nameOf(b));
+    expect([a.job.job.name, a.job.job.metadata.name]).toEqual([nameOf(a), nameOf(a)]);
+    // Labels, selectors and policies keep the workload's name: only the Job object's name carries the hash.
+    const job = jobOf(a.objects, 'migrate');
+    for (const labels of [job.metadata.labels, job.spec.template.metadata.labels])
+      expect(labels).toMatchObject({ 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/instance': 'migrate' });
+  });
+
+  test('any change of the spec is a new name, also one made after the constructor', () => {
+    const config = (v: string) => (j: BatchJob) => j.addEnv({ LEVEL: v });
+    const variants = [
+      build(),
+      build({ image: 'ghcr.io/acme/tool:1.2.4' }),
+      build({ args: ['--full'] }),
+      build({ pattern: JobPattern.fixedCompletions(3) }),
+      build({ backoffLimit: 5 }),
+      build({}, config('info')),
+      build({}, config('debug')),
+      build({}, (j) => j.addInitContainer({ name: 'wait', image })),
+    ];
+    expect(new Set(variants.map(nameOf)).size).toBe(variants.length);
+    // A ConfigMap's content reaches the template (its hash): new content, new Job.
+    const withConfig = (level: string) => {
+      const { chart } = testChart();
+      const cfg = new ConfigMap(chart, 'cfg', { namespace: 'shop', data: { LEVEL: level } });
+      new BatchJob(chart, 'migrate', { namespace: 'shop', image, envFrom: [cfg] });
+      return nameOf({ objects: renderChart(chart) });
+    };
+    expect(withConfig('info')).not.toBe(withConfig('debug'));
+    const { chart } = testChart();
+    const job = new BatchJob(chart, 'migrate', { namespace: 'shop', image });
+    const before = job.job.name;
+    job.addEnv({ LEVEL: 'debug' });
+    expect(job.job.name).not.toBe(before);
+    expect(nameOf({ objects: renderChart(chart) })).toBe(job.job.name);
+  });
+
+  test('an image bump is a new Job and an old one pruned, not a BREAKING change of an immutable template', () => {
+    const [v1, v2] = [build().objects, build({ image: 'ghcr.io/acme/tool:1.3.0' }).objects];
+    const report = diffManifests(v1, v2);
+    expect(report.breaking).toBe(0);
+    expect(report.changes.filter((c) => c.object.startsWith('batch/Job/')).map((c) => [c.change, c.object])).toEqual(
+      [
+        ['removed', `batch/Job/shop/${nameOf({ objects: v1 })}`],
+        ['added', `batch/Job/shop/${nameOf({ objects: v2 })}`],
+      ].sort((x, y) => (x[1] < y[1] ? -1 : 1)),
+    );
+    // What a Job of an unchanged name did: its template changed in place, which the API server refuses.
+    const inPlace = structuredClone(v1);
+    jobOf(inPlace, 'migrate').spec.template.spec.containers[0].image = 'ghcr.io/acme/tool:1.3.0';
+    expect(diffManifests(v1, inPlace).breaking).toBe(1);
+  });
+
+  test('NAME_INVALID over 52 characters: the Job name with its hash fills the 63-character job-name label of its pods', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new BatchJob(chart, 'long', { namespace: 'n', image, name: 'a'.repeat(53), backoffLimit: -1 }));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([
+      ['NAME_INVALID', 'name'],
+      ['JOB_INVALID', 'backoffLimit'],
+    ]);
+    expect(err.issues[0].message).toContain('52');
+    new BatchJob(chart, 'ok', { namespace: 'n', image, name: 'a'.repeat(52) });
+    expect(jobOf(renderChart(chart), 'a'.repeat(52)).metadata.name).toHaveLength(63);
+    // A ScheduledJob keeps its own (CronJob) limit, reported once.
+    const cron = catchBlueprintError(
+      () => new ScheduledJob(chart, 'c', { namespace: 'n', image, name: 'c'.repeat(53), schedule: '@daily' }),
+    );
+    expect(cron.issues.map((i) => [i.code, i.field])).toEqual([['NAME_INVALID', 'name']]);
   });
 });
 
@@ -98,7 +196,7 @@ describe('sidecars on jobs (a pod completes only when every app container has ex
     expect(expectCode(() => job.addAdapter(side), 'JOB_INVALID').field).toBe('adapter');
     expect(expectCode(() => cron.addAmbassador(side), 'JOB_INVALID').field).toBe('ambassador');
     const objects = renderChart(chart);
-    expect(find(objects, 'Job', 'a').spec.template.spec.containers).toHaveLength(1);
+    expect(jobOf(objects, 'a').spec.template.spec.containers).toHaveLength(1);
     expect(find(objects, 'CronJob', 'b').spec.jobTemplate.spec.template.spec.containers).toHaveLength(1);
   });
 
@@ -108,7 +206,7 @@ describe('sidecars on jobs (a pod completes only when every app container has ex
     job.addInitContainer({ name: 'migrate', image });
     new NodeAgent(chart, 'agent', { namespace: 'n', image, sidecars: [side] }).addSidecar({ name: 'exporter', image });
     const objects = renderChart(chart);
-    expect(find(objects, 'Job', 'a').spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['fetch', 'migrate']);
+    expect(jobOf(objects, 'a').spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['fetch', 'migrate']);
     expect(find(objects, 'DaemonSet', 'agent').spec.template.spec.containers.map((c: any) => c.name)).toEqual([
       'agent',
       'proxy',
@@ -134,7 +232,7 @@ describe('ScheduledJob', () => {
     const cj = find(renderNew(ScheduledJob, 'report', { namespace: 'shop', image, schedule: '*/3 * * * *' }), 'CronJob', 'report');
     expect(cj.spec.startingDeadlineSeconds).toBe(3600);
     expect(cj.spec.jobTemplate.spec.ttlSecondsAfterFinished).toBeUndefined();
-    // Asked for, both are kept as given; a BatchJob keeps its one-day TTL.
+    // Asked for, both are kept as given; a BatchJob has no TTL either unless asked for.
     const given = find(
       renderNew(ScheduledJob, 'report', {
         namespace: 'shop',
@@ -147,7 +245,9 @@ describe('ScheduledJob', () => {
       'report',
     );
     expect([given.spec.startingDeadlineSeconds, given.spec.jobTemplate.spec.ttlSecondsAfterFinished]).toEqual([120, 7200]);
-    expect(find(renderNew(BatchJob, 'once', { namespace: 'shop', image }), 'Job', 'once').spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(jobOf(renderNew(BatchJob, 'once', { namespace: 'shop', image }), 'once').spec.ttlSecondsAfterFinished).toBeUndefined();
+    const kept = renderNew(BatchJob, 'once', { namespace: 'shop', image, ttlAfterFinished: Duration.hours(2) });
+    expect(jobOf(kept, 'once').spec.ttlSecondsAfterFinished).toBe(7200);
   });
 
   test('all props', () => {
