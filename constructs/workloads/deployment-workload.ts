@@ -74,6 +74,8 @@ interface Track {
   readonly labels: Record<string, string>;
   readonly replicas: number | undefined;
   readonly maxReplicas: number;
+  /** The replica count the template's spread is planned for (a blue/green colour: the active one's, whichever is active). */
+  readonly spreadReplicas: number;
   readonly image?: string;
   readonly primary: boolean;
 }
@@ -162,7 +164,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
 
   private planTracks(): Track[] {
     const top = this.autoscaling?.maxReplicas ?? this.replicas!;
-    const main = { replicas: this.replicas, maxReplicas: top };
+    const main = { replicas: this.replicas, maxReplicas: top, spreadReplicas: top };
     const r = this.release.options;
     if (r.kind === 'canary') {
       // The stable track is the Deployment the workload runs without a release, unchanged: a Deployment's
@@ -177,6 +179,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
           labels: { [TRACK_LABEL]: 'canary' },
           replicas: r.replicas,
           maxReplicas: r.replicas,
+          spreadReplicas: r.replicas,
           image: r.image,
           primary: false,
         },
@@ -184,6 +187,8 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     }
     if (r.kind === 'blue-green') {
       const idle = r.idleReplicas ?? (r.idleImage ? (this.replicas ?? this.autoscaling!.minReplicas) : 0);
+      // Both colours spread as the active one does: a template that followed the idle count would change at
+      // each switch and roll the pods that were kept warm to take over.
       return [Color.BLUE, Color.GREEN].map((c) =>
         c === r.active
           ? { deploymentName: `${this.name}-${c}`, labels: { [COLOR_LABEL]: c }, ...main, primary: true }
@@ -192,6 +197,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
               labels: { [COLOR_LABEL]: c },
               replicas: idle,
               maxReplicas: idle,
+              spreadReplicas: top,
               image: r.idleImage,
               primary: false,
             },
@@ -225,7 +231,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
             revisionHistoryLimit: 5,
             selector: { matchLabels: { ...this.podSelector, ...t.labels } },
             strategy,
-            template: this.podTemplate(t.maxReplicas, t.labels, { image: t.image }),
+            template: this.podTemplate(t.spreadReplicas, t.labels, { image: t.image }),
           },
         }),
     );

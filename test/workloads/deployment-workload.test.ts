@@ -66,6 +66,27 @@ describe('release transitions keep every live Deployment selector', () => {
     expect(find(steps[1], 'Deployment', 'web-blue').spec.selector).toEqual(find(steps[2], 'Deployment', 'web-blue').spec.selector);
   });
 
+  test.each([
+    ['fixed replicas, one warm idle pod', { replicas: 3 }, 1],
+    [
+      'autoscaled, the idle colour at minReplicas',
+      { replicas: undefined, autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 } },
+      undefined,
+    ],
+  ])(
+    'a blue/green switch (%s) changes replicas, not templates: the warm idle pods take over without a rollout',
+    (_, props, idleReplicas) => {
+      const [v1, v2] = ['ghcr.io/acme/web:1.4.2', 'ghcr.io/acme/web:1.5.0'];
+      // Before: blue serves v1, green is warm with v2. After the switch: green serves v2, blue keeps v1 to go back to.
+      const before = render(Release.blueGreen({ active: Color.BLUE, idleImage: v2, idleReplicas }), { ...props, image: v1 });
+      const after = render(Release.blueGreen({ active: Color.GREEN, idleImage: v1, idleReplicas }), { ...props, image: v2 });
+      expectSafe(before, after);
+      for (const name of ['web-blue', 'web-green'])
+        expect(find(after, 'Deployment', name).spec.template).toEqual(find(before, 'Deployment', name).spec.template);
+      expect(find(after, 'Service', 'web').spec.selector['cluster-blueprints.io/release-color']).toBe('green');
+    },
+  );
+
   test('the check can fail: a changed Deployment selector is BREAKING', () => {
     const before = render(canary());
     const after = structuredClone(before);
