@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -21,6 +22,7 @@ import {
   Peer,
   PodDisruptionBudget,
   PodResources,
+  Protocol,
   ResourcesProps,
   SCRAPE_LABEL,
   ServiceAccount,
@@ -138,22 +140,58 @@ function promqlSyntaxProblem(expr: string): string | undefined {
 /** A host name or IPv4 address (letters, digits, '-' and '_' in dot-separated parts). */
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?)*$/;
 
+/** A static scrape target taken apart: its host (brackets removed) and port. */
+interface ScrapeTarget {
+  readonly host: string;
+  /** The port Prometheus connects to: the given one, else the http scheme's 80 (what Prometheus 2 adds). */
+  readonly port: number;
+}
+
 /**
- * Why `target` is not a static scrape target, or undefined: `host` or `host:port`
- * (a DNS name, an IPv4 address or a bracketed IPv6 address; Prometheus 2 adds the
- * scheme's port when none is given). A '/' makes Prometheus refuse the whole
- * configuration (config.CheckTargetAddress: a target is not a URL); the rest
- * would fail every scrape of the target.
+ * `target` taken apart, or why it is not a static scrape target: `host` or
+ * `host:port` (a DNS name, an IPv4 address or a bracketed IPv6 address;
+ * Prometheus 2 adds the scheme's port when none is given). A '/' makes
+ * Prometheus refuse the whole configuration (config.CheckTargetAddress: a
+ * target is not a URL); the rest would fail every scrape of the target.
  */
-function scrapeTargetProblem(target: string): string | undefined {
+function parseScrapeTarget(target: string): ScrapeTarget | string {
   if (target === '') return 'is empty';
   if (target.includes('/')) return "holds a '/': a target is host:port, not a URL, and Prometheus refuses the configuration";
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:]*))(?::(\d+))?$/.exec(target);
   const host = m && (m[1] ?? m[2]);
-  if (!m || !host || (m[2] !== undefined && !HOST.test(host)) || (m[1] !== undefined && !m[1].includes(':')))
+  if (!m || !host || (m[2] !== undefined && !HOST.test(host)) || (m[1] !== undefined && isIP(m[1]) !== 6))
     return 'is not host or host:port (a DNS name, an IPv4 address or a bracketed IPv6 address)';
-  if (m[3] !== undefined && !isPortNumber(Number(m[3]))) return 'has a port outside 1-65535';
-  return undefined;
+  const port = m[3] === undefined ? 80 : Number(m[3]);
+  if (!isPortNumber(port)) return 'has a port outside 1-65535';
+  return { host, port };
+}
+
+/** A Service's name inside the cluster (`<service>.<namespace>.svc`, optionally `.cluster.local`), any case. */
+const IN_CLUSTER_SERVICE = /\.svc(\.cluster\.local)?$/i;
+
+/**
+ * The egress the federation needs in the monitoring namespace's default deny:
+ * for each port, the addresses of the targets on it. A DNS name's addresses
+ * are unknown at synth time (and may change), so it is any address of either
+ * family on that port only, as `ExternalService.fromHostName` opens; an IP
+ * address is itself. A Service name of the cluster needs nothing: its pods are
+ * in some namespace, which the scrape path to every namespace admits already.
+ */
+function federationPeers(targets: readonly ScrapeTarget[]): Peer[] {
+  const byPort = new Map<number, Set<string>>();
+  for (const { host, port } of targets) {
+    if (IN_CLUSTER_SERVICE.test(host)) continue;
+    const family = isIP(host);
+    const cidrs = family === 0 ? ['0.0.0.0/0', '::/0'] : [`${host.toLowerCase()}/${family === 4 ? 32 : 128}`];
+    const set = byPort.get(port) ?? new Set<string>();
+    for (const c of cidrs) set.add(c);
+    byPort.set(port, set);
+  }
+  return [...byPort].map(([port, cidrs]) => {
+    // Any address covers every single one.
+    const blocks = cidrs.has('0.0.0.0/0') ? ['0.0.0.0/0', '::/0'] : [...cidrs];
+    return Peer.external(`federate-${port}`, blocks, [{ port, protocol: Protocol.TCP }]);
+  });
 }
 
 /**
@@ -198,8 +236,8 @@ function configIssues(props: MonitoringProps): IssueInput[] {
       });
   }
   for (const [i, target] of (props.federate ?? []).entries()) {
-    const why = scrapeTargetProblem(target);
-    if (why)
+    const why = parseScrapeTarget(target);
+    if (typeof why === 'string')
       out.push({
         code: 'METRICS_INVALID',
         field: `federate[${i}]`,
@@ -402,9 +440,11 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     ns.addQuotaConsumer(this);
     const storageClass = props.storageClass;
     addCheck(this, 'Monitoring', () => claimStorageClassIssue(this, 'storageClass', storageClass));
-    // Scrape every namespace; the API server for discovery.
+    // Scrape every namespace; the API server for discovery; the other Prometheus servers, whose
+    // federation scrape the namespace's default deny would otherwise drop (the job permanently down).
     this.allowTo(Peer.allNamespaces());
     this.allowTo(Peer.kubeApiServer());
+    for (const peer of federationPeers((props.federate ?? []).map((t) => parseScrapeTarget(t) as ScrapeTarget))) this.allowTo(peer);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { App, Duration } from 'cdk8s';
 import { Monitoring, MonitoringProps } from '../../blueprints';
 import { BlueprintChart, QuotaPreset, TeamNamespace, renderApp } from '../../constructs';
-import { catchBlueprintError, find } from '../helpers';
+import { catchBlueprintError, find, ofKind } from '../helpers';
 
 function monitoring(props: Partial<MonitoringProps>) {
   const app = new App();
@@ -10,6 +10,7 @@ function monitoring(props: Partial<MonitoringProps>) {
   const m = new Monitoring(chart, 'm', { namespace, targets: 10, ...props });
   return {
     m,
+    objects: () => renderApp(app).flatMap((r) => r.objects),
     prometheus: () =>
       find(
         renderApp(app).flatMap((r) => r.objects),
@@ -90,6 +91,42 @@ describe('Monitoring recording rules and federation', () => {
     expect(fieldsOf({ federate }).map(([code, field, value]) => [code, field, value])).toEqual(
       federate.map((t, i) => ['METRICS_INVALID', `federate[${i}]`, t]),
     );
+  });
+
+  test('METRICS_INVALID: a bracketed host that is not an IPv6 address (every scrape would fail)', () => {
+    const federate = ['[:::]:9090', '[1.2.3.4]:9090', '[fd00::1::2]'];
+    expect(fieldsOf({ federate }).map(([code, field, value]) => [code, field, value])).toEqual(
+      federate.map((t, i) => ['METRICS_INVALID', `federate[${i}]`, t]),
+    );
+  });
+
+  test("the federation scrape gets through the namespace's default deny: each outside target's port is opened", () => {
+    const { objects } = monitoring({
+      federate: ['prom-eu.example.com:9090', 'PROM-US.example.com:9090', 'prom-ap.example.com', '10.1.2.3:9091', '[FD00::7]:9091'],
+    });
+    const egress = (name: string) => find(objects(), 'NetworkPolicy', name).spec.egress;
+    // A DNS name: any address of either family, on its port only (the scheme's 80 when none is given).
+    expect(egress('allow-prometheus-to-ext-federate-9090')).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 9090 }] },
+    ]);
+    expect(egress('allow-prometheus-to-ext-federate-80')).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+    ]);
+    // An address: itself.
+    expect(egress('allow-prometheus-to-ext-federate-9091')).toEqual([
+      { to: [{ ipBlock: { cidr: '10.1.2.3/32' } }, { ipBlock: { cidr: 'fd00::7/128' } }], ports: [{ protocol: 'TCP', port: 9091 }] },
+    ]);
+  });
+
+  test('the valid neighbours: a Service of the cluster needs no path of its own, and no federation none at all', () => {
+    const policies = (federate?: string[]) =>
+      ofKind(monitoring({ federate }).objects(), 'NetworkPolicy')
+        .map((p) => p.metadata.name)
+        .filter((n) => n.startsWith('allow-prometheus'));
+    const base = ['allow-prometheus-to-all-namespaces', 'allow-prometheus-to-cidr-0-0-0-0-0'];
+    expect(policies()).toEqual(base);
+    // Its pods are in a namespace, which the scrape path to every namespace admits on every port.
+    expect(policies(['prometheus.eu.svc:9090', 'prometheus.us.svc.cluster.local:9090', 'prometheus.ap.SVC.cluster.local'])).toEqual(base);
   });
 
   test('the valid neighbours: DNS names, IPv4 and bracketed IPv6 addresses, with or without a port', () => {
