@@ -250,9 +250,17 @@ export class ExternalService extends Construct {
         })),
       };
     }
-    this.service = modelObject(this, 'Resource', () => new Service({ metadata, spec }));
     // One slice per address family; a host name has none.
     const families = [...new Set(this.addresses.map(ipFamily))];
+    // kube-proxy serves a Service's cluster IPs only from slices of their own family, and a Service that names none
+    // gets the cluster's primary one (IPv4 nearly everywhere). IPv6 addresses alone: an IPv6 Service (a cluster
+    // without IPv6 refuses it: "not configured on this cluster", rather than a Service with no endpoints). Both
+    // families: PreferDualStack without ipFamilies, so the API server adds the second family where the cluster has
+    // one; listing both would be refused on a single-stack cluster, as RequireDualStack would be. IPv4 alone is
+    // what the default gives already.
+    if (families.length === 2) spec = { ...spec, ipFamilyPolicy: 'PreferDualStack' };
+    else if (families[0] === 'IPv6') spec = { ...spec, ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'] };
+    this.service = modelObject(this, 'Resource', () => new Service({ metadata, spec }));
     this.endpointSlices = families.map((family) =>
       modelObject(
         this,

@@ -212,6 +212,29 @@ describe('ExternalService', () => {
     expect(find(objects, 'EndpointSlice', 'full-ipv6').endpoints).toHaveLength(1);
   });
 
+  test("the Service's IP families follow the addresses: kube-proxy serves a cluster IP only from slices of its family", () => {
+    const serviceSpec = (addresses: string[]) => {
+      const { chart } = testChart();
+      ExternalService.fromAddresses(chart, 'e', { namespace: 'team', addresses, ports: [{ name: 'pg', port: 5432 }] });
+      return find(renderChart(chart), 'Service', 'e').spec;
+    };
+    // IPv6 alone: an IPv6 Service (by default it would be the cluster's primary family, IPv4, with no endpoints).
+    expect(serviceSpec(['2001:db8::10'])).toMatchObject({ ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'] });
+    // Both: dual-stack where the cluster has both, without listing families a single-stack cluster would refuse.
+    const mixed = serviceSpec(['2001:db8::10', '203.0.113.10']);
+    expect(mixed.ipFamilyPolicy).toBe('PreferDualStack');
+    expect(mixed.ipFamilies).toBeUndefined();
+    // The valid neighbour: IPv4 alone keeps the default (the cluster's primary family), its output unchanged.
+    const v4 = serviceSpec(['203.0.113.10']);
+    expect(v4.ipFamilyPolicy).toBeUndefined();
+    expect(v4.ipFamilies).toBeUndefined();
+    // A host name is a CNAME: the API server forbids both fields on an ExternalName Service.
+    const { chart } = testChart();
+    ExternalService.fromHostName(chart, 'h', { namespace: 'team', hostName: 'db.example.com', ports: [{ name: 'pg', port: 5432 }] });
+    const h = find(renderChart(chart), 'Service', 'h').spec;
+    expect([h.ipFamilyPolicy, h.ipFamilies]).toEqual([undefined, undefined]);
+  });
+
   test('an IPv4-compatible (not mapped) IPv6 address is a valid IPv6 endpoint', () => {
     const { chart } = testChart();
     ExternalService.fromAddresses(chart, 'compat', { namespace: 'n', addresses: ['::203.0.113.10'], ports: [{ name: 'db', port: 5432 }] });
