@@ -32,6 +32,9 @@ export interface PrometheusSizing {
   readonly retentionSize: string;
 }
 
+/** The largest claim a Kubernetes quantity holds: 2^63 bytes, in GiB. */
+const MAX_CLAIM_GIB = 2 ** 33;
+
 /**
  * samples/s = targets × series per target ÷ scrape interval; bytes = samples/s
  * × retention × 1.5 B; plus headroom. (000: 1700 × 700 ÷ 15 s ≈ 79,000
@@ -89,6 +92,19 @@ export function prometheusStorage(input: PrometheusSizingInput): PrometheusSizin
   const samplesPerSecond = (input.targets * input.seriesPerTarget) / interval;
   const dataBytes = samplesPerSecond * retention * bps;
   const gib = Math.max(1, Math.ceil((dataBytes * (1 + headroom)) / 2 ** 30));
+  // Inputs each finite can still multiply past what a quantity holds (2^63 bytes = 2^33 GiB; Infinity, for 1e308
+  // targets): the larger of the two counts is blamed, the likelier slip (1e308 targets, 2^53 series per target).
+  if (!(gib <= MAX_CLAIM_GIB)) {
+    const [field, value] = input.targets >= input.seriesPerTarget ? ['targets', input.targets] : ['seriesPerTarget', input.seriesPerTarget];
+    throw new BlueprintError(
+      bad(
+        field,
+        value,
+        `makes the claim ${Number.isFinite(gib) ? `${gib} GiB` : 'infinite'} (targets × seriesPerTarget ÷ scrapeInterval × retention × ` +
+          `bytesPerSample, plus headroom), beyond the 2^63 bytes a Kubernetes quantity holds`,
+      ),
+    );
+  }
   return {
     samplesPerSecond,
     bytesPerHour: samplesPerSecond * 3600 * bps,

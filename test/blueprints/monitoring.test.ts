@@ -54,6 +54,17 @@ describe('Monitoring durations', () => {
   });
 });
 
+describe('Monitoring sizing', () => {
+  test('SIZING_INVALID, not QUANTITY_INVALID at gibibytes: targets or series per target that overflow the claim', () => {
+    expect(fieldsOf({ targets: 1e308 })).toEqual([['SIZING_INVALID', 'targets', 1e308, 'test/m', 'Monitoring']]);
+    expect(fieldsOf({ targets: 200, seriesPerTarget: 2 ** 53 })).toEqual([
+      ['SIZING_INVALID', 'seriesPerTarget', 2 ** 53, 'test/m', 'Monitoring'],
+    ]);
+    // The valid neighbour: a large but real installation.
+    expect(monitoring({ targets: 100_000, seriesPerTarget: 10_000 }).m.sizing.claim.toString()).toMatch(/^\d+Gi$/);
+  });
+});
+
 describe('Monitoring recording rules and federation', () => {
   test('METRICS_INVALID: a record that is not a metric name, an empty expression, unbalanced brackets or quotes, each reported', () => {
     const recordingRules = [

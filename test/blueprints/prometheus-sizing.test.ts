@@ -33,6 +33,19 @@ describe('prometheusStorage', () => {
     expect(err.issues.every((i) => i.construct === 'prometheusStorage')).toBe(true);
   });
 
+  test('SIZING_INVALID: finite inputs whose claim is beyond a quantity (2^63 bytes) blame the larger count, not a quantity', () => {
+    const issues = (over: Partial<typeof input>) =>
+      catchBlueprintError(() => prometheusStorage({ ...input, ...over })).issues.map((i) => [i.code, i.field, i.value]);
+    expect(issues({ targets: 1e308 })).toEqual([['SIZING_INVALID', 'targets', 1e308]]);
+    expect(issues({ seriesPerTarget: 2 ** 53 })).toEqual([['SIZING_INVALID', 'seriesPerTarget', 2 ** 53]]);
+    // The edge: 2^63 bytes exactly is the largest claim, a sample's byte more is past it.
+    const edge = { targets: 1, seriesPerTarget: 1, scrapeInterval: Duration.seconds(1), retention: Duration.seconds(2 ** 63), headroom: 0 };
+    expect(prometheusStorage({ ...edge, bytesPerSample: 1 }).claim.toString()).toBe('8Ei');
+    expect(catchBlueprintError(() => prometheusStorage({ ...edge, bytesPerSample: 1.001 })).issues.map((i) => [i.code, i.field])).toEqual([
+      ['SIZING_INVALID', 'targets'],
+    ]);
+  });
+
   test('the valid neighbours: no headroom, a one-millisecond retention', () => {
     expect(prometheusStorage({ ...input, headroom: 0 }).claim.toString()).toBe('1Gi');
     expect(prometheusStorage({ ...input, retention: Duration.millis(1) }).claim.toString()).toBe('1Gi');
