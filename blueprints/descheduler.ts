@@ -42,11 +42,12 @@ export class Descheduler extends Construct {
     const under = props.underusedPercent ?? 20;
     const over = props.overusedPercent ?? 70;
     // descheduler's LowNodeUtilization validation: each threshold within 0–100, the target not below the threshold.
+    const isPercent = (value: number) => Number.isFinite(value) && value >= 0 && value <= 100;
     for (const [field, value] of [
       ['underusedPercent', under],
       ['overusedPercent', over],
     ] as const) {
-      problems.check(!(Number.isFinite(value) && value >= 0 && value <= 100), {
+      problems.check(!isPercent(value), {
         code: 'PROPS_INVALID',
         field,
         value,
@@ -54,7 +55,8 @@ export class Descheduler extends Construct {
         fix: 'give a number from 0 to 100',
       });
     }
-    problems.check(under > over, {
+    // Only between two percentages: a value refused above needs no second issue.
+    problems.check(isPercent(under) && isPercent(over) && under > over, {
       code: 'PROPS_INVALID',
       field: 'underusedPercent',
       value: under,

@@ -46,6 +46,16 @@ describe('Descheduler', () => {
     expect(inverted.issues).toMatchObject([{ code: 'PROPS_INVALID', field: 'underusedPercent', value: 80 }]);
   });
 
+  test('PROPS_INVALID: a value refused as a percentage is not reported again as above the other', () => {
+    const fields = (props: Parameters<typeof deschedule>[0]) =>
+      catchBlueprintError(() => deschedule(props)).issues.map((i) => [i.code, i.field, i.message.split(':')[0]]);
+    const notPercent = 'must be a percentage from 0 to 100';
+    expect(fields({ underusedPercent: 1e308 })).toEqual([['PROPS_INVALID', 'underusedPercent', notPercent]]);
+    expect(fields({ underusedPercent: 50, overusedPercent: -5 })).toEqual([['PROPS_INVALID', 'overusedPercent', notPercent]]);
+    // The order between two percentages is still judged.
+    expect(fields({ underusedPercent: 90 })).toEqual([['PROPS_INVALID', 'underusedPercent', 'is above overusedPercent (70)']]);
+  });
+
   test('accepts the edges: 0, 100 and equal thresholds', () => {
     expect(() => deschedule({ underusedPercent: 0, overusedPercent: 100 })).not.toThrow();
     expect(() => deschedule({ underusedPercent: 50, overusedPercent: 50 })).not.toThrow();
