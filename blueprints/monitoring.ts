@@ -32,6 +32,7 @@ import {
   allowOutOf,
   componentLabels,
   computeToManifest,
+  ignoreKubeLinterCheck,
   resolveCompute,
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
@@ -102,6 +103,9 @@ const DEFAULTS = {
     },
   ],
 } as const;
+
+/** Why kube-linter's dangling-networkpolicy does not apply to the policies selecting the Prometheus pods. */
+const OPERATOR_PODS = 'selects the Prometheus pods, which prometheus-operator creates from the Prometheus resource at runtime';
 
 /** Prometheus `model.IsValidMetricName` (the legacy scheme, Prometheus 2.x): what a recording rule's `record` must be. */
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -445,6 +449,19 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     this.allowTo(Peer.allNamespaces());
     this.allowTo(Peer.kubeApiServer());
     for (const peer of federationPeers((props.federate ?? []).map((t) => parseScrapeTarget(t) as ScrapeTarget))) this.allowTo(peer);
+    // Every NetworkPolicy of this construct (the paths above, and those others open to or from it later) selects the
+    // Prometheus pods, which the operator creates: no pod template in the output matches, so kube-linter's
+    // dangling-networkpolicy would always fire. Annotated once the tree is complete, as a node validation (cdk8s has
+    // no aspects: every synth path runs them before serializing). No kube-linter check judges a PDB by the pods it
+    // matches (pdb-min-available and pdb-max-unavailable compare only with the DeploymentLikes that match it).
+    this.node.addValidation({
+      validate: () => {
+        for (const child of this.node.children)
+          if (child instanceof ApiObject && child.kind === 'NetworkPolicy')
+            ignoreKubeLinterCheck(child, 'dangling-networkpolicy', OPERATOR_PODS);
+        return [];
+      },
+    });
   }
 
   /**

@@ -126,6 +126,7 @@ const INTERNAL = new Set([
   'clusterFactsOf',
   'collectIssues',
   'componentLabels',
+  'ignoreKubeLinterCheck',
   'computeFromManifest',
   'computeToManifest',
   'COMPUTE_RESOURCES',

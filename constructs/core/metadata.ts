@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import type { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isLabelValue } from './names';
 
@@ -27,6 +28,16 @@ export const Annotations = {
    */
   NAMESPACE_INSTALLED_BY: 'cluster-blueprints.io/namespace-installed-by',
 } as const;
+
+/**
+ * Exempts `object` from the kube-linter check `check` (`ignore-check.kube-linter.io/<check>`), with
+ * `reason` as the annotation's value: for an object that is right but that a check reading only the
+ * manifests cannot judge, e.g. a NetworkPolicy selecting pods an operator creates at runtime
+ * (dangling-networkpolicy: no pod template in the manifests matches it).
+ */
+export function ignoreKubeLinterCheck(object: ApiObject, check: string, reason: string): void {
+  object.metadata.addAnnotation(`ignore-check.kube-linter.io/${check}`, reason);
+}
 
 /**
  * Label on a Namespace saying which kind of environment it serves. TeamNamespace sets it to

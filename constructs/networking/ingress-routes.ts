@@ -6,7 +6,7 @@ import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/
 import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
-import { componentLabels } from '../core/metadata';
+import { componentLabels, ignoreKubeLinterCheck } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
 import { NameRule, checkedName, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
@@ -237,8 +237,9 @@ function admitToHttp01Solver(team: TeamNamespace, controller: Peer): ApiObject {
     policy = allowInto(solver, controller).policies[0];
     // The pods it selects are cert-manager's, created per challenge at runtime: never in the output, so kube-linter's
     // dangling-networkpolicy (no pod in the manifests matches) would always fire. Its annotation value is the reason.
-    policy.metadata.addAnnotation(
-      'ignore-check.kube-linter.io/dangling-networkpolicy',
+    ignoreKubeLinterCheck(
+      policy,
+      'dangling-networkpolicy',
       "selects cert-manager's HTTP-01 solver pods, which cert-manager creates per challenge at runtime",
     );
     solver.admitted.set(controller.label, policy);

@@ -1,7 +1,7 @@
 import { App, Duration } from 'cdk8s';
 import { Monitoring, MonitoringProps } from '../../blueprints';
-import { BlueprintChart, QuotaPreset, TeamNamespace, renderApp } from '../../constructs';
-import { catchBlueprintError, find, ofKind } from '../helpers';
+import { BlueprintChart, QuotaPreset, TeamNamespace, WebService, renderApp } from '../../constructs';
+import { WEB, catchBlueprintError, find, ofKind } from '../helpers';
 
 function monitoring(props: Partial<MonitoringProps>) {
   const app = new App();
@@ -144,5 +144,34 @@ describe('Monitoring recording rules and federation', () => {
     const federate = ['prometheus.eu.example.com:9090', 'prometheus-eu', '10.0.0.1:9090', '[::1]:9090', '[fd00::1]', 'PROM_EU.local:443'];
     const { prometheus } = monitoring({ federate });
     expect(prometheus().spec.additionalScrapeConfigs).toEqual({ name: 'prometheus-federation', key: 'federate.yml' });
+  });
+});
+
+describe('Monitoring and kube-linter', () => {
+  test('its NetworkPolicies say why dangling-networkpolicy does not apply (the operator creates the pods), later ones too; its PDB needs nothing', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+    const namespace = new TeamNamespace(chart, 'monitoring', { quota: QuotaPreset.LARGE });
+    const m = new Monitoring(chart, 'm', { namespace, targets: 10, federate: ['prom-eu.example.com:9090'] });
+    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+    // A path opened to Prometheus after its constructor: an ingress policy on its pods, and an egress one on the web's.
+    new WebService(chart, 'web', { namespace: team, ...WEB }).allowTo(m);
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    const ignored = (o: any) => o.metadata.annotations?.['ignore-check.kube-linter.io/dangling-networkpolicy'];
+    const prometheusPolicies = ofKind(objects, 'NetworkPolicy').filter(
+      (p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'prometheus',
+    );
+    expect(prometheusPolicies.map((p) => p.metadata.name).sort()).toEqual([
+      'allow-prometheus-from-web',
+      'allow-prometheus-to-all-namespaces',
+      'allow-prometheus-to-cidr-0-0-0-0-0',
+      'allow-prometheus-to-ext-federate-9090',
+    ]);
+    for (const p of prometheusPolicies) expect(ignored(p)).toMatch(/prometheus-operator creates/);
+    // The valid neighbours: the web's own policy selects pods of the output; the PDB is judged by no kube-linter check
+    // that looks for its pods.
+    expect(ignored(find(objects, 'NetworkPolicy', 'allow-web-to-prometheus'))).toBeUndefined();
+    const pdbAnnotations = Object.keys(find(objects, 'PodDisruptionBudget', 'prometheus').metadata.annotations ?? {});
+    expect(pdbAnnotations.filter((k) => k.startsWith('ignore-check.kube-linter.io/'))).toEqual([]);
   });
 });
