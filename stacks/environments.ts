@@ -331,6 +331,8 @@ export function buildEnvironment(
     liveness: Probe.http('/api/v1/uptime', 'http', { periodSeconds: 20 }),
     resources: ResourcePreset.MICRO,
     tolerateControlPlane: true,
+    // The container logs under /var/log/pods are root's (0640): the upstream image runs as root too (distroless, no USER).
+    securityProfile: { runAsRoot: true },
     hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
     expectedNodes: config.expectedNodes,
   });

@@ -277,7 +277,13 @@ const TRIGGERS: Record<string, Trigger> = {
   TIMEZONE_INVALID: () => new ScheduledJob(chart().chart, 'cron', { namespace: 'n', image, schedule: '@hourly', timeZone: 'Moon/Base' }),
   HOSTPATH_INVALID: () => new NodeAgent(chart().chart, 'a', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: 'var/log' }] }),
   HOSTPATH_FORBIDDEN: synth(
-    ({ team }) => new NodeAgent(team, 'logs', { namespace: team, image, hostPaths: [{ name: 'varlog', hostPath: '/var/log' }] }),
+    ({ team }) =>
+      new NodeAgent(team, 'logs', {
+        namespace: team,
+        image,
+        securityProfile: { runAsRoot: true },
+        hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+      }),
   ),
   CLAIM_INVALID: () => new PersistentVolumeClaim(chart().chart, 'c', { namespace: 'shop', size: '1Gi', accessModes: [] }),
   ORDINAL_INVALID: () => new StatefulService(chart().chart, 'db', { namespace: 'n', image, noStorageReason: STATELESS }).podDnsName(3),

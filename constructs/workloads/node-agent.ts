@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Construct } from 'constructs';
 import { HOST_PATH_TYPE_SHAPE, HostPathType, Volume, hostPathIssue, volumeNameIssue } from '../config/volume';
-import { IssueSink } from '../core/errors';
+import { IssueInput, IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { PodCount, isValidCount } from '../policy/pod-disruption-budget';
@@ -29,14 +29,18 @@ export interface HostPathMount {
   readonly hostPath: string;
   /** Path in the container. @default - same as hostPath */
   readonly mountPath?: string;
-  /** @default true */
+  /**
+   * A writable hostPath needs an agent running as root
+   * (`securityProfile.runAsRoot`): the node path is root's, and fsGroup does
+   * not apply to hostPath (HOSTPATH_INVALID otherwise).
+   * @default true
+   */
   readonly readOnly?: boolean;
   /**
    * What the kubelet checks `hostPath` to be before it starts the pod (a
    * mismatch leaves the pod in ContainerCreating): `'File'` for
    * `/etc/machine-id`, `'Socket'` for `/run/containerd/containerd.sock`. A
-   * directory `DirectoryOrCreate` creates is owned by root (mode 0755): only
-   * an agent running as root (`securityProfile.runAsRoot`) can write into it.
+   * directory `DirectoryOrCreate` creates is owned by root (mode 0755).
    * @default 'Directory' (it must exist) when read-only; 'DirectoryOrCreate' when writable,
    *   so a state directory the agent keeps is created on a fresh node
    */
@@ -53,7 +57,9 @@ export interface NodeAgentProps extends WorkloadProps {
   readonly systemNodeCritical?: boolean;
   /**
    * Node directories to mount. Only when explicitly requested, and only in a
-   * namespace whose Pod Security level allows hostPath (privileged).
+   * namespace whose Pod Security level allows hostPath (privileged). A writable
+   * one, or one under `/var/log` (the container logs are root-only, 0640), needs
+   * `securityProfile: { runAsRoot: true }` (HOSTPATH_INVALID otherwise).
    * @default - none
    */
   readonly hostPaths?: readonly HostPathMount[];
@@ -70,6 +76,51 @@ const NODE_AGENT_SHAPE = extend<NodeAgentProps, WorkloadProps>(WORKLOAD_SHAPE, {
   ),
   expectedNodes: is.number,
 });
+
+/**
+ * Node directories whose files only root can read: the container logs
+ * (containerd's CRI openLogFile creates /var/log/pods/<pod>/<container>/*.log
+ * root-owned, mode 0640; /var/log/containers holds symlinks to them) and the
+ * rest of /var/log (rsyslog's and journald's files are 0640 too, owned by root
+ * or by a group the pod is not in). Ancestors like `/` are left out: agents such
+ * as node-exporter mount them read-only as non-root and only stat them.
+ */
+function readsRootOnlyLogs(hostPath: string): boolean {
+  const segments = hostPath.split('/').filter((s) => s !== '' && s !== '.');
+  return segments[0] === 'var' && segments[1] === 'log';
+}
+
+/**
+ * A hostPath the agent could not use without running as root: a writable one
+ * (a directory DirectoryOrCreate makes is root-owned 0755, an existing node path
+ * belongs to the node's own users, and fsGroup does not apply to hostPath, so
+ * every write fails with EACCES) or one under /var/log (it would read nothing).
+ * Root reads and writes root-owned files with every capability still dropped;
+ * the privileged level hostPath needs allows root.
+ */
+function rootOnlyIssue(props: NodeAgentProps, i: number, h: HostPathMount): IssueInput | undefined {
+  if (props.securityProfile?.runAsRoot === true) return undefined;
+  const who = props.runAsUser !== undefined ? `UID ${props.runAsUser}` : 'a non-root UID (the restricted default)';
+  const fix =
+    'set securityProfile: { runAsRoot: true } (root needs the baseline level, and the privileged level hostPath needs allows it; every capability stays dropped)';
+  if (h.readOnly === false)
+    return {
+      code: 'HOSTPATH_INVALID',
+      field: `hostPaths[${i}].readOnly`,
+      value: false,
+      message: `is false, but the agent runs as ${who}: ${h.hostPath} is root's on the node (DirectoryOrCreate creates it root-owned, mode 0755), and fsGroup does not apply to hostPath: every write fails (EACCES)`,
+      fix: `${fix}, or mount it read-only`,
+    };
+  if (readsRootOnlyLogs(h.hostPath))
+    return {
+      code: 'HOSTPATH_INVALID',
+      field: `hostPaths[${i}].hostPath`,
+      value: h.hostPath,
+      message: `holds node logs only root can read (containerd writes /var/log/pods/*/*/*.log root-owned, mode 0640), but the agent runs as ${who}: it would read nothing`,
+      fix,
+    };
+  return undefined;
+}
 
 /** A DaemonSet for node agents (log shippers, metrics agents): one pod per node. */
 export class NodeAgent extends Workload {
@@ -144,7 +195,12 @@ export class NodeAgent extends Workload {
       // The container path (the hostPath unless given): reported here, as the mount it becomes is left out.
       const mountPath =
         h.mountPath !== undefined || !hostPath ? mountPathIssue(`hostPaths[${i}].mountPath`, h.mountPath ?? h.hostPath) : undefined;
-      problems.addAll(volumeNameIssue(`hostPaths[${i}].name`, h.name), hostPath, mountPath);
+      problems.addAll(
+        volumeNameIssue(`hostPaths[${i}].name`, h.name),
+        hostPath,
+        mountPath,
+        hostPath ? undefined : rootOnlyIssue(props, i, h),
+      );
     }
   }
 

@@ -23,6 +23,7 @@ export function build(): App {
     namespace: agents,
     image: 'fluent/fluent-bit:3.1.4',
     tolerateControlPlane: true,
+    securityProfile: { runAsRoot: true }, // the container logs are root's (0640)
     hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
   });
   return app;

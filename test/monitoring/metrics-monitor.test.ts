@@ -77,6 +77,7 @@ describe('exposeMetrics', () => {
       namespace: agents,
       ...base,
       ports: [...base.ports, { name: 'admin', port: 2020 }],
+      securityProfile: { runAsRoot: true },
       hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
     });
     agent.exposeMetrics({ port: 'admin', path: '/api/v1/metrics/prometheus', scrapedBy: Peer.namespace('monitoring') });

@@ -85,14 +85,24 @@ describe('workloads: security holds whatever path the props take', () => {
 
   test('a NodeAgent whose namespace is a plain string is taken as restricted', () => {
     const { app, chart } = testChart();
-    new NodeAgent(chart, 'logs', { namespace: 'logging', image, hostPaths: [{ name: 'varlog', hostPath: '/var/log' }] });
+    new NodeAgent(chart, 'logs', {
+      namespace: 'logging',
+      image,
+      securityProfile: { runAsRoot: true },
+      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+    });
     expectCode(() => renderApp(app), 'HOSTPATH_FORBIDDEN');
   });
 
   test('the environment may declare a plain-string namespace privileged', () => {
     const { app, chart } = testChart();
     setClusterFacts(chart, { namespacePodSecurity: { logging: PodSecurityLevel.PRIVILEGED } });
-    new NodeAgent(chart, 'logs', { namespace: 'logging', image, hostPaths: [{ name: 'varlog', hostPath: '/var/log' }] });
+    new NodeAgent(chart, 'logs', {
+      namespace: 'logging',
+      image,
+      securityProfile: { runAsRoot: true },
+      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+    });
     expect(() => renderApp(app)).not.toThrow();
   });
 });

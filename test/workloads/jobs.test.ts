@@ -315,6 +315,7 @@ describe('NodeAgent', () => {
       image: 'fluent/fluent-bit:3.1.4',
       tolerateControlPlane: true,
       systemNodeCritical: true,
+      securityProfile: { runAsRoot: true },
       hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
       maxUnavailable: '10%',
     });
@@ -371,7 +372,7 @@ describe('NodeAgent', () => {
     let n = 0;
     const fields = (hostPaths: any[]) =>
       catchBlueprintError(() => new NodeAgent(chart, `a${n++}`, { namespace: 'n', image, hostPaths })).issues.map((i) => [i.code, i.field]);
-    expect(fields([{ name: 'x', hostPath: '/var/log', mountPath: 'logs' }])).toEqual([['MOUNT_INVALID', 'hostPaths[0].mountPath']]);
+    expect(fields([{ name: 'x', hostPath: '/var/lib/agent', mountPath: 'agent' }])).toEqual([['MOUNT_INVALID', 'hostPaths[0].mountPath']]);
     // The hostPath is the container path unless one is given: ':' is fine on the node, not in a mount path.
     expect(fields([{ name: 'x', hostPath: '/var/lib/a:b' }])).toEqual([['MOUNT_INVALID', 'hostPaths[0].mountPath']]);
     // A relative hostPath is reported once, at hostPath, not again as the mount it would become.
@@ -387,6 +388,7 @@ describe('NodeAgent', () => {
     new NodeAgent(chart, 'logs', {
       namespace: ns,
       image: 'fluent/fluent-bit:3.1.4',
+      securityProfile: { runAsRoot: true },
       hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
     });
     const issue = catchBlueprintError(() => renderApp(app)).issues[0];
@@ -412,7 +414,7 @@ describe('NodeAgent', () => {
           namespace: 'n',
           image,
           hostPaths: [
-            { name: 'Var_Log', hostPath: '/var/log' },
+            { name: 'Agent_State', hostPath: '/var/lib/agent' },
             { name: 'x', hostPath: '/var/../etc' },
           ],
         }),
@@ -422,7 +424,7 @@ describe('NodeAgent', () => {
       ['HOSTPATH_INVALID', 'hostPaths[1].hostPath'],
     ]);
     expect(
-      () => new NodeAgent(chart, 'b', { namespace: 'n', image, hostPaths: [{ name: 'var-log', hostPath: '/var/log' }] }),
+      () => new NodeAgent(chart, 'b', { namespace: 'n', image, hostPaths: [{ name: 'agent-state', hostPath: '/var/lib/agent' }] }),
     ).not.toThrow();
   });
 

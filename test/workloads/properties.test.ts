@@ -139,7 +139,12 @@ test('NodeAgent: valid props are schema-valid; hostPath outside a privileged nam
           maxUnavailable: maxUnavailable as any,
         });
         expect(validateManifests(renderApp(app).flatMap((r) => r.objects))).toEqual([]);
-        new NodeAgent(chart, 'logs', { namespace: team, image, hostPaths: [{ name: 'varlog', hostPath: '/var/log' }] });
+        new NodeAgent(chart, 'logs', {
+          namespace: team,
+          image,
+          securityProfile: { runAsRoot: true },
+          hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+        });
         expect(() => renderApp(app)).toThrow(BlueprintError);
       },
     ),
