@@ -249,6 +249,84 @@ function programIssues(code: string, field: string, command: readonly string[] |
   ];
 }
 
+/**
+ * The longest string execve takes in argv or envp, its terminating NUL
+ * included: Linux MAX_ARG_STRLEN, 32 pages (4 KiB pages: x86-64 and the usual
+ * arm64 kernels). A longer one fails the exec with E2BIG: the container never starts.
+ */
+export const MAX_ARG_STRLEN = 32 * 4096;
+/**
+ * What execve takes for argv and envp together, strings and pointers: a quarter
+ * of the stack rlimit (bprm_stack_limits), 2 MiB with the default 8 MiB stack.
+ * The runtime's and the image's own env come on top, so more is never room.
+ */
+const ARG_MAX_DEFAULT = 2 * 1024 * 1024;
+const POINTER_BYTES = 8;
+
+/** The bytes execve copies for one argv/envp string: its UTF-8 bytes and the NUL. */
+function execBytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8') + 1;
+}
+
+/**
+ * An env var whose `NAME=value` string (the form execve gets, NUL included) is
+ * over MAX_ARG_STRLEN. Only literal values are known; `valueFrom` is the kubelet's.
+ */
+export function envSizeIssue(field: string, name: string, value: string | EnvValue | undefined): IssueInput | undefined {
+  const literal = typeof value === 'string' ? value : value instanceof EnvValue ? value.value : undefined;
+  if (typeof literal !== 'string') return undefined;
+  const bytes = execBytes(`${name}=${literal}`);
+  if (bytes <= MAX_ARG_STRLEN) return undefined;
+  return {
+    code: 'ENV_INVALID',
+    field,
+    value: `${bytes} bytes`,
+    message: `is ${bytes} bytes as the "${name}=…" string execve gets (its NUL included): Linux refuses one over ${MAX_ARG_STRLEN} (MAX_ARG_STRLEN), so the container never starts (E2BIG)`,
+    fix: 'put large content in a file: a ConfigMap mounted as a volume, read by the app',
+  };
+}
+
+/**
+ * The argv and envp strings the container's exec would get that Linux refuses:
+ * each over MAX_ARG_STRLEN, else all together over ARG_MAX_DEFAULT.
+ */
+function execSizeIssues(field: string, props: ContainerProps): IssueInput[] {
+  const issues: IssueInput[] = [];
+  let argv = 0;
+  let envp = 0;
+  for (const list of ['command', 'args'] as const)
+    (props[list] ?? []).forEach((arg, i) => {
+      if (typeof arg !== 'string') return;
+      const bytes = execBytes(arg);
+      argv += bytes + POINTER_BYTES;
+      if (bytes > MAX_ARG_STRLEN)
+        issues.push({
+          code: 'PROPS_INVALID',
+          field: `${field}.${list}[${i}]`,
+          value: `${bytes} bytes`,
+          message: `is ${bytes} bytes with its NUL: Linux execve refuses an argument over ${MAX_ARG_STRLEN} (MAX_ARG_STRLEN), so the container never starts (E2BIG)`,
+          fix: 'put large content in a file: a ConfigMap mounted as a volume, named by the argument',
+        });
+    });
+  for (const [name, value] of Object.entries(props.env ?? {})) {
+    const issue = envSizeIssue(`${field}.env.${name}`, name, value);
+    if (issue) issues.push(issue);
+    const literal = typeof value === 'string' ? value : value instanceof EnvValue ? value.value : undefined;
+    if (typeof literal === 'string') envp += execBytes(`${name}=${literal}`) + POINTER_BYTES;
+  }
+  if (issues.length === 0 && argv + envp > ARG_MAX_DEFAULT) {
+    const envSide = envp >= argv;
+    issues.push({
+      code: envSide ? 'ENV_INVALID' : 'PROPS_INVALID',
+      field: envSide ? `${field}.env` : `${field}.${props.args?.length ? 'args' : 'command'}`,
+      value: `${argv + envp} bytes`,
+      message: `makes, with the ${envSide ? 'command and args' : 'env'}, ${argv + envp} bytes of argv and envp (strings, NULs and pointers): Linux execve refuses more than ${ARG_MAX_DEFAULT} (a quarter of the default 8 MiB stack), so the container never starts (E2BIG)`,
+      fix: 'put large content in files: a ConfigMap mounted as a volume',
+    });
+  }
+  return issues;
+}
+
 /** A lifecycle hook (`postStart`, `preStop`). */
 export class Hook {
   /**
@@ -521,6 +599,7 @@ export function resolveContainer(
     ...credentialIssues(`${field}.command`, props.command),
     ...credentialIssues(`${field}.args`, props.args),
     ...credentialIssues(`${field}.workingDir`, props.workingDir),
+    ...execSizeIssues(field, props),
   );
   for (const kind of ['readiness', 'liveness', 'startup'] as const) {
     const probe = props[kind];

@@ -193,3 +193,53 @@ describe('what the container runtime refuses', () => {
     expect(expectCode(() => w.addEnv({ B: '3' }), 'ENV_INVALID').field).toBe('container.env.B');
   });
 });
+
+describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB with its NUL), all together ≤ 2 MiB', () => {
+  const MAX = 131072;
+  test('an env var is judged as the "NAME=value" string with its NUL, in UTF-8 bytes: the exact boundary both ways', () => {
+    // "BIG=" + value + NUL: 5 bytes around the value.
+    expect(worker({ env: { BIG: 'x'.repeat(MAX - 5) } })).not.toThrow();
+    expect(expectCode(worker({ env: { BIG: 'x'.repeat(MAX - 4) } }), 'ENV_INVALID')).toMatchObject({
+      field: 'container.env.BIG',
+      value: `${MAX + 1} bytes`,
+    });
+    // 'é' is two bytes: the limit is in bytes, not characters.
+    expect(worker({ env: { BIG: 'é'.repeat((MAX - 5 - 1) / 2) + 'x' } })).not.toThrow();
+    expect(fields(worker({ env: { BIG: 'é'.repeat((MAX - 5 - 1) / 2 + 1) } }), 'ENV_INVALID')).toEqual(['container.env.BIG']);
+    // The name counts too, and a literal given as EnvValue.
+    expect(fields(worker({ env: { LONGER: 'x'.repeat(MAX - 5) } }), 'ENV_INVALID')).toEqual(['container.env.LONGER']);
+  });
+
+  test('a command or args string over 131071 bytes (plus its NUL) is PROPS_INVALID at its index; the audit cases (200 KiB env, 2 MiB arg) too', () => {
+    expect(worker({ args: ['x'.repeat(MAX - 1)] })).not.toThrow();
+    expect(expectCode(worker({ args: ['-v', 'x'.repeat(MAX)] }), 'PROPS_INVALID')).toMatchObject({
+      field: 'container.args[1]',
+      value: `${MAX + 1} bytes`,
+    });
+    expect(fields(worker({ command: ['/bin/app', 'x'.repeat(MAX)] }), 'PROPS_INVALID')).toEqual(['container.command[1]']);
+    expect(fields(worker({ args: ['x'.repeat(2 * 1024 * 1024)] }), 'PROPS_INVALID')).toEqual(['container.args[0]']);
+    expect(fields(worker({ env: { BIG: 'x'.repeat(200 * 1024) } }), 'ENV_INVALID')).toEqual(['container.env.BIG']);
+    // The error shows the size, not the 2 MiB it was given.
+    expect(catchBlueprintError(worker({ args: ['x'.repeat(2 * 1024 * 1024)] })).message.length).toBeLessThan(2000);
+  });
+
+  test('argv and envp together over 2 MiB (strings, NULs and 8-byte pointers) are refused at the larger side; 2 MiB exactly is accepted', () => {
+    // 16 "V00=…" strings of 131072 bytes with their NUL, + 8 pointer bytes each = 2,097,280: over by 128.
+    const env = (last: number) =>
+      Object.fromEntries(
+        Array.from({ length: 16 }, (_, i) => [`V${i.toString(16).padStart(2, '0')}`, 'x'.repeat(i === 15 ? last : MAX - 5)]),
+      );
+    expect(expectCode(worker({ env: env(MAX - 5) }), 'ENV_INVALID')).toMatchObject({ field: 'container.env', value: '2097280 bytes' });
+    expect(worker({ env: env(MAX - 5 - 128) })).not.toThrow();
+    expect(fields(worker({ env: env(MAX - 5 - 127) }), 'ENV_INVALID')).toEqual(['container.env']);
+    const args = Array.from({ length: 17 }, () => 'x'.repeat(MAX - 1));
+    expect(fields(worker({ args }), 'PROPS_INVALID')).toEqual(['container.args']);
+  });
+
+  test('addEnv is held to the same limit', () => {
+    const { chart } = testChart();
+    const w = new Worker(chart, 'w', { namespace: 'team', image, resources });
+    expect(expectCode(() => w.addEnv({ BIG: 'x'.repeat(MAX) }), 'ENV_INVALID').field).toBe('container.env.BIG');
+    w.addEnv({ BIG: 'x'.repeat(MAX - 5) });
+  });
+});
