@@ -168,6 +168,8 @@ const INTERNAL = new Set([
   'configMapFileKeys',
   'isValidCount',
   'mountPathIssue',
+  'envSizeIssue',
+  'secretNamespaceIssue',
   'volumeNameIssue',
   'unpinnedImageIssue',
   'imageReferenceIssue',

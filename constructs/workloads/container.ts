@@ -254,7 +254,7 @@ function programIssues(code: string, field: string, command: readonly string[] |
  * included: Linux MAX_ARG_STRLEN, 32 pages (4 KiB pages: x86-64 and the usual
  * arm64 kernels). A longer one fails the exec with E2BIG: the container never starts.
  */
-export const MAX_ARG_STRLEN = 32 * 4096;
+const MAX_ARG_STRLEN = 32 * 4096;
 /**
  * What execve takes for argv and envp together, strings and pointers: a quarter
  * of the stack rlimit (bprm_stack_limits), 2 MiB with the default 8 MiB stack.

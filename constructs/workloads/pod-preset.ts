@@ -1,9 +1,11 @@
 import { IConstruct } from 'constructs';
 import { EnvValue } from '../config/env';
-import { VolumeMount } from './container';
-import { Workload } from './workload';
-import { Problems } from '../core/errors';
-import { checkArgs, is } from '../core/shape';
+import { Volume } from '../config/volume';
+import { CONTAINER_SHAPE, ResolvedContainer, VolumeMount, envSizeIssue } from './container';
+import { Workload, secretNamespaceIssue } from './workload';
+import { BlueprintError, BlueprintIssue, Problems } from '../core/errors';
+import { envVarNameIssue } from '../core/names';
+import { checkArgs, checkShape, is } from '../core/shape';
 
 /** What a preset injects. */
 export interface PodPresetProps {
@@ -15,8 +17,12 @@ export interface PodPresetProps {
   readonly mounts?: readonly VolumeMount[];
 }
 
-/** The shape of the props (checked at entry; env and mounts are checked by each workload). */
-const POD_PRESET_SHAPE = is.props<PodPresetProps>({ matchLabels: is.map(is.string), env: is.map(is.any), mounts: is.list(is.any) });
+/** The shape of the props: env and mounts as a container takes them, so a bad value is named at the preset's field. */
+const POD_PRESET_SHAPE = is.props<PodPresetProps>({
+  matchLabels: is.map(is.string),
+  env: CONTAINER_SHAPE.fields.env,
+  mounts: CONTAINER_SHAPE.fields.mounts,
+});
 
 /**
  * PodPreset was removed from Kubernetes (003 used it to inject env and
@@ -31,18 +37,29 @@ export class PodPreset {
    * already has is refused (`ENV_INVALID`, field `env.<NAME>`, one issue per
    * workload and name, all reported at once) before any workload is changed.
    * Upstream PodPreset skipped such pods silently; refusing shows the conflict.
+   * So are a value of the wrong shape, an env name or `NAME=value` size the
+   * container would refuse, and a Secret of another namespace than a matching
+   * workload (`SECRET_NAMESPACE_MISMATCH`): each at the preset's field
+   * (`env.<NAME>`, `mounts[i]`) and the scope's path. What depends on the
+   * workload itself (its `allowPlaintextEnv`, its mount paths) is reported by
+   * it, and every workload already changed is then put back.
    */
   public static apply(scope: IConstruct, props: PodPresetProps): Workload[] {
-    checkArgs('PodPreset.apply', ['scope', scope, is.construct], ['props', props, POD_PRESET_SHAPE]);
+    checkArgs('PodPreset.apply', ['scope', scope, is.construct]);
+    // From here on every issue is the preset's (its fields, the scope's path), found before any workload changes.
+    const problems = new Problems(scope, 'PodPreset');
+    if (!checkShape(problems, props, POD_PRESET_SHAPE)) problems.throwIfAny();
+    const env = Object.entries(props.env ?? {});
+    // What each variable is on its own (the container's rules: one home each), judged once, not per workload.
+    for (const [key, value] of env) problems.addAll(envVarNameIssue(`env.${key}`, key), envSizeIssue(`env.${key}`, key, value));
     const matched = scope.node
       .findAll()
       .filter((c): c is Workload => c instanceof Workload)
       .filter((w) => Object.entries(props.matchLabels ?? {}).every(([k, v]) => w.podLabels[k] === v));
-    const problems = new Problems(scope, 'PodPreset');
     for (const w of matched) {
       // Package-internal read of the main container's env (addEnv refuses these names; checked here first, so nothing is half-applied).
       const existing = w['containers'][0]?.props.env ?? {};
-      for (const key of Object.keys(props.env ?? {}))
+      for (const [key, value] of env) {
         problems.check(Object.prototype.hasOwnProperty.call(existing, key), {
           code: 'ENV_INVALID',
           field: `env.${key}`,
@@ -50,12 +67,40 @@ export class PodPreset {
           message: `is already set on the container of ${w.node.path}; the preset would replace it`,
           fix: `leave ${key} out of the preset (or narrow matchLabels), or remove it from that workload's env`,
         });
+        if (value instanceof EnvValue && value.secret)
+          problems.addAll(withWorkload(secretNamespaceIssue(`env.${key}`, value.secret, w.namespace), w));
+      }
+      (props.mounts ?? []).forEach((m, i) => {
+        if (m.volume instanceof Volume && m.volume.secret)
+          problems.addAll(withWorkload(secretNamespaceIssue(`mounts[${i}].volume`, m.volume.secret, w.namespace), w));
+      });
     }
     problems.throwIfAny();
+    // What depends on the workload itself (its allowPlaintextEnv, its mount paths) is its own check: all are
+    // collected, and a workload already changed is put back when another refuses, so nothing is half-applied.
+    const changed: [Workload, ResolvedContainer][] = [];
+    const refused: BlueprintIssue[] = [];
     for (const w of matched) {
-      if (props.env) w.addEnv(props.env);
-      if (props.mounts?.length) w.addMounts(props.mounts);
+      const before: ResolvedContainer = w['containers'][0];
+      try {
+        if (props.env) w.addEnv(props.env);
+        if (props.mounts?.length) w.addMounts(props.mounts);
+        changed.push([w, before]);
+      } catch (e) {
+        if (!(e instanceof BlueprintError)) throw e;
+        w['containers'][0] = before;
+        refused.push(...e.issues);
+      }
+    }
+    if (refused.length) {
+      for (const [w, before] of changed) w['containers'][0] = before;
+      throw new BlueprintError(refused);
     }
     return matched;
   }
+}
+
+/** A preset issue about one matching workload names it. */
+function withWorkload<T extends { message: string }>(issue: T | undefined, w: Workload): T | undefined {
+  return issue && { ...issue, message: `${issue.message}: on ${w.node.path}` };
 }

@@ -128,6 +128,21 @@ export interface SecurityProfile {
   readonly privileged?: boolean;
 }
 
+/**
+ * A Secret is read from the pod's own namespace only: a declaration in another
+ * namespace provides nothing to a pod in `namespace` (it would be missing at start).
+ */
+export function secretNamespaceIssue(field: string, secret: SecretSource, namespace: string): IssueInput | undefined {
+  if (!(secret instanceof SecretDeclaration) || secret.namespace === namespace) return undefined;
+  return {
+    code: 'SECRET_NAMESPACE_MISMATCH',
+    field,
+    value: `${secret.namespace}/${secret.name}`,
+    message: `is declared in another namespace than the workload (${namespace}); a pod can only read Secrets of its own namespace`,
+    fix: `declare the Secret in namespace ${namespace}`,
+  };
+}
+
 /** The labels selecting the pods of the workload named `name` (stable: changing them replaces the workload). */
 export function podSelectorOf(name: string): Readonly<Record<string, string>> {
   return { [Labels.NAME]: name, [Labels.INSTANCE]: name };
@@ -407,6 +422,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     const problems = new Problems(this, this.typeName);
     const main = this.containers[0];
     const resolved = this.resolvePodContainer(problems, 'container', main.name, change(main.props));
+    // What addEnv/addMounts bring is held to the constructor's namespace rule, not found missing at render.
+    for (const s of resolved.secrets) problems.addAll(secretNamespaceIssue(`containers.${resolved.name}`, s, this.namespace));
     problems.throwIfAny();
     this.containers[0] = resolved;
   }
@@ -805,16 +822,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       ),
       ...(this.props.imagePullSecrets ?? []).map((s, i): [string, SecretSource] => [`imagePullSecrets[${i}]`, s]),
     ];
-    for (const [field, s] of sources) {
-      if (s instanceof SecretDeclaration && s.namespace !== this.namespace)
-        problems.add({
-          code: 'SECRET_NAMESPACE_MISMATCH',
-          field,
-          value: `${s.namespace}/${s.name}`,
-          message: `is declared in another namespace than the workload (${this.namespace}); a pod can only read Secrets of its own namespace`,
-          fix: `declare the Secret in namespace ${this.namespace}`,
-        });
-    }
+    for (const [field, s] of sources) problems.addAll(secretNamespaceIssue(field, s, this.namespace));
   }
 
   private addContainer(props: ContainerProps, role: string, into: ResolvedContainer[]): string {

@@ -1,4 +1,4 @@
-import { EnvValue, PodField, PodPreset, Volume, WebService, Worker } from '../../constructs';
+import { EnvValue, PodField, PodPreset, SecretBackend, SecretDeclaration, Volume, WebService, Worker } from '../../constructs';
 import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 describe('PodPreset', () => {
@@ -56,5 +56,73 @@ describe('PodPreset', () => {
     const { chart } = testChart();
     new WebService(chart, 'b', { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }], env: { LANG: 'fr' } });
     expect(PodPreset.apply(chart, { env: { TZ: 'UTC' } }).map((w) => w.name)).toEqual(['b']);
+  });
+
+  test("a value of the wrong shape is the preset's: field env.<NAME>, construct PodPreset, the scope's path", () => {
+    const { chart } = testChart();
+    new Worker(chart, 'jobs', { namespace: 'shop', image: 'jobs:1.0.0' });
+    const issue = expectCode(() => PodPreset.apply(chart, { env: { A: null } } as never), 'PROPS_INVALID');
+    expect(issue).toMatchObject({ field: 'env.A', construct: 'PodPreset', path: 'test' });
+    expect(expectCode(() => PodPreset.apply(chart, { mounts: [null] } as never), 'PROPS_INVALID')).toMatchObject({
+      field: 'mounts[0]',
+      path: 'test',
+    });
+    expect(expectCode(() => PodPreset.apply(chart, { mounts: [{ volume: null, path: '/x' }] } as never), 'MOUNT_INVALID').path).toBe(
+      'test/jobs',
+    );
+    expect(PodPreset.apply(chart, { env: { A: 'x' } }).map((w) => w.name)).toEqual(['jobs']);
+  });
+
+  test('what an env var is on its own (its name, its size) is refused at env.<NAME> once, however many workloads match', () => {
+    const { chart } = testChart();
+    new Worker(chart, 'a', { namespace: 'shop', image: 'jobs:1.0.0' });
+    new Worker(chart, 'b', { namespace: 'shop', image: 'jobs:1.0.0' });
+    const err = catchBlueprintError(() => PodPreset.apply(chart, { env: { '1A': 'x', BIG: 'x'.repeat(2 * 1024 * 1024) } }));
+    expect(err.issues.map((i) => [i.code, i.field, i.path])).toEqual([
+      ['NAME_INVALID', 'env.1A', 'test'],
+      ['ENV_INVALID', 'env.BIG', 'test'],
+    ]);
+    // "BIG=" + value + NUL = 131072 bytes is what execve takes.
+    expect(PodPreset.apply(chart, { env: { BIG: 'x'.repeat(131072 - 5) } })).toHaveLength(2);
+  });
+
+  test('a Secret of another namespace is SECRET_NAMESPACE_MISMATCH, as in the workload itself, not missing at render', () => {
+    const { chart } = testChart();
+    new Worker(chart, 'jobs', { namespace: 'shop', image: 'jobs:1.0.0' });
+    const other = new SecretDeclaration(chart, 'other', { namespace: 'billing', keys: ['token'], backend: SecretBackend.deployTool() });
+    const own = new SecretDeclaration(chart, 'own', { namespace: 'shop', keys: ['token'], backend: SecretBackend.deployTool() });
+    const viaEnv = expectCode(
+      () => PodPreset.apply(chart, { env: { API_TOKEN: EnvValue.fromSecret(other, 'token') } }),
+      'SECRET_NAMESPACE_MISMATCH',
+    );
+    expect(viaEnv).toMatchObject({ field: 'env.API_TOKEN', path: 'test', value: 'billing/other' });
+    expect(viaEnv.message).toContain('test/jobs');
+    const viaMount = expectCode(
+      () => PodPreset.apply(chart, { mounts: [{ volume: Volume.fromSecret(other), path: '/secrets' }] }),
+      'SECRET_NAMESPACE_MISMATCH',
+    );
+    expect(viaMount).toMatchObject({ field: 'mounts[0].volume', path: 'test' });
+    // The same Secret declared in the workload's namespace is injected.
+    expect(PodPreset.apply(chart, { env: { API_TOKEN: EnvValue.fromSecret(own, 'token') } })).toHaveLength(1);
+  });
+
+  test("addEnv reaches the workload's own namespace check too", () => {
+    const { chart } = testChart();
+    const w = new Worker(chart, 'jobs', { namespace: 'shop', image: 'jobs:1.0.0' });
+    const other = new SecretDeclaration(chart, 'other', { namespace: 'billing', keys: ['token'], backend: SecretBackend.deployTool() });
+    expect(expectCode(() => w.addEnv({ API_TOKEN: EnvValue.fromSecret(other, 'token') }), 'SECRET_NAMESPACE_MISMATCH')).toMatchObject({
+      field: 'containers.jobs',
+      path: 'test/jobs',
+    });
+  });
+
+  test("a workload's own refusal puts back every workload already changed: nothing is half-applied", () => {
+    const { chart } = testChart();
+    new Worker(chart, 'a', { namespace: 'shop', image: 'jobs:1.0.0', allowPlaintextEnv: ['API_TOKEN'] });
+    new Worker(chart, 'b', { namespace: 'shop', image: 'jobs:1.0.0' });
+    const err = catchBlueprintError(() => PodPreset.apply(chart, { env: { API_TOKEN: 'not-a-secret' } }));
+    expect(err.issues.map((i) => [i.code, i.path])).toEqual([['PLAINTEXT_SECRET', 'test/b']]);
+    const objects = renderChart(chart);
+    expect(find(objects, 'Deployment', 'a').spec.template.spec.containers[0].env).toBeUndefined();
   });
 });
