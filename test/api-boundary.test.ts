@@ -127,6 +127,7 @@ const INTERNAL = new Set([
   'collectIssues',
   'componentLabels',
   'ignoreKubeLinterCheck',
+  'exemptRunAsRoot',
   'computeFromManifest',
   'computeToManifest',
   'COMPUTE_RESOURCES',

@@ -40,6 +40,19 @@ export function ignoreKubeLinterCheck(object: ApiObject, check: string, reason: 
 }
 
 /**
+ * Exempts `object` from the checks of kube-linter, Polaris and kube-score that refuse a pod running
+ * as root (`run-as-non-root`, `runAsRootAllowed`, `container-security-context-user-group-id`), each
+ * through that tool's own annotation, with `reason` on kube-linter's: for a pod that cannot work as
+ * any other user (a node agent reading root-only node files), in a namespace whose Pod Security level
+ * admits root.
+ */
+export function exemptRunAsRoot(object: ApiObject, reason: string): void {
+  ignoreKubeLinterCheck(object, 'run-as-non-root', reason);
+  object.metadata.addAnnotation('polaris.fairwinds.com/runAsRootAllowed-exempt', 'true');
+  object.metadata.addAnnotation('kube-score/ignore', 'container-security-context-user-group-id');
+}
+
+/**
  * Label on a Namespace saying which kind of environment it serves. TeamNamespace sets it to
  * `production` in an environment whose cluster facts say `production: true`; the day-2 rules
  * ask for backups of data held there.

@@ -5,6 +5,7 @@ import { HOST_PATH_TYPE_SHAPE, HostPathType, Volume, hostPathIssue, volumeNameIs
 import { IssueInput, IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
+import { exemptRunAsRoot } from '../core/metadata';
 import { PodCount, isValidCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
@@ -168,6 +169,13 @@ export class NodeAgent extends Workload {
           },
         }),
     );
+    // Root is what these node paths need (rootOnlyIssue): say so to the linters that refuse root, with the reason.
+    const rootPaths = (props.hostPaths ?? []).filter((h) => h.readOnly === false || readsRootOnlyLogs(h.hostPath)).map((h) => h.hostPath);
+    if (props.securityProfile?.runAsRoot === true && rootPaths.length > 0)
+      exemptRunAsRoot(
+        this.daemonSet,
+        `runs as root to use node paths only root can (${rootPaths.join(', ')}); its namespace's Pod Security level admits it`,
+      );
   }
 
   protected override validateProps(props: NodeAgentProps, problems: IssueSink): void {

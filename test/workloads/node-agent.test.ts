@@ -102,4 +102,20 @@ describe('NodeAgent: host paths only root can use', () => {
     });
     expect(catchBlueprintError(() => renderApp(other.app)).issues.map((i) => i.code)).toContain('HOSTPATH_FORBIDDEN');
   });
+
+  test('root for root-only node paths carries the exemptions of the linters that refuse root, with the reason; root without such a path does not', () => {
+    const annotations = (hostPaths: HostPathMount[]) => {
+      const { chart } = testChart();
+      const ns = new TeamNamespace(chart, 'agents', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED }, quota: QuotaPreset.MEDIUM });
+      new NodeAgent(chart, 'logs', { namespace: ns, image, securityProfile: { runAsRoot: true }, hostPaths });
+      return find(renderChart(chart), 'DaemonSet', 'logs').metadata.annotations ?? {};
+    };
+    expect(annotations([{ name: 'varlog', hostPath: '/var/log' }])).toMatchObject({
+      'ignore-check.kube-linter.io/run-as-non-root': expect.stringContaining('/var/log'),
+      'polaris.fairwinds.com/runAsRootAllowed-exempt': 'true',
+      'kube-score/ignore': 'container-security-context-user-group-id',
+    });
+    const plain = annotations([{ name: 'proc', hostPath: '/proc' }]);
+    expect(Object.keys(plain).filter((k) => /kube-linter|polaris|kube-score/.test(k))).toEqual([]);
+  });
 });
