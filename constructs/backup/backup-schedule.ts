@@ -4,7 +4,7 @@ import { Schedule } from '../../imports/velero.io';
 import { Problems } from '../core/errors';
 import { Annotations, componentLabels } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
-import { NameRule, checkedName, isLabelKey, isLabelValue, nameIssue } from '../core/names';
+import { NameRule, checkedName, dns1123LabelOf, isDns1123Subdomain, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { namespaceName } from '../namespace/namespace-name';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
@@ -36,11 +36,18 @@ export interface BackupPolicy {
 export interface BackupScheduleProps extends BackupPolicy {
   /** Namespaces whose objects and volumes are backed up (`includedNamespaces`); at least one. */
   readonly namespaces: readonly (TeamNamespace | string)[];
-  /** Schedule name. @default - the construct id */
+  /**
+   * Schedule name: a DNS-1123 subdomain of at most 63 characters, since Velero
+   * copies it into the label `velero.io/schedule-name` of every Backup it creates.
+   * @default - the construct id
+   */
   readonly name?: string;
 }
 
 const DEFAULTS = { schedule: '0 3 * * *', retentionHours: 30 * 24, veleroNamespace: 'velero' } as const;
+
+/** The longest Schedule name: Velero copies it into a label value of every Backup. */
+const MAX_SCHEDULE_NAME = 63;
 
 /** The longest retention, in whole days, that a Go duration holds (106,751). */
 const MAX_RETENTION_DAYS = Number(MAX_GO_DURATION_NANOS / 86_400_000_000_000n);
@@ -88,6 +95,15 @@ export class BackupSchedule extends NamedObject {
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
     super(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
     const { problems } = this;
+    // Velero's FromSchedule labels every Backup 'velero.io/schedule-name: <name>' (and we label it with the name too):
+    // a label value is at most 63 characters (apimachinery IsValidLabelValue), so a longer name makes every Backup refused.
+    problems.check(isDns1123Subdomain(this.name) && this.name.length > MAX_SCHEDULE_NAME, {
+      code: 'NAME_INVALID',
+      field: 'name',
+      value: this.name,
+      message: `is longer than ${MAX_SCHEDULE_NAME} characters: Velero labels every Backup 'velero.io/schedule-name: <name>', a label value, and the API server would refuse each Backup while the Schedule looks fine`,
+      fix: `use a name of at most ${MAX_SCHEDULE_NAME} characters`,
+    });
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.veleroNamespace ?? DEFAULTS.veleroNamespace, 'veleroNamespace');
     // Velero hands the schedule to robfig/cron as written, which refuses a leading space before a macro ('  @daily').
     this.schedule = (props.schedule ?? DEFAULTS.schedule).trim();
@@ -168,7 +184,8 @@ export class BackupSchedule extends NamedObject {
 
 /**
  * The `backUp()` of a construct that holds data: a Schedule of its namespace
- * named `<namespace>-<name>`, construct id `Backup`, one per holder
+ * named `<namespace>-<name>` (past 63 characters, shortened with a hash of
+ * it, `dns1123LabelOf`), construct id `Backup`, one per holder
  * (BACKUP_DUPLICATE on a second call, naming `holder` as `construct`).
  */
 export function backUpOnce(
@@ -186,5 +203,9 @@ export function backUpOnce(
     fix: 'call backUp() once, with the policy you want',
   });
   problems.throwIfAny();
-  return new BackupSchedule(holder, 'Backup', { ...policy, name: `${holder.namespace}-${holder.name}`, namespaces: [holder.namespace] });
+  return new BackupSchedule(holder, 'Backup', {
+    ...policy,
+    name: dns1123LabelOf(`${holder.namespace}-${holder.name}`),
+    namespaces: [holder.namespace],
+  });
 }

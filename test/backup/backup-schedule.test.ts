@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { BackupSchedule, StatefulService, TeamNamespace, validateManifests } from '../../constructs';
-import { expectCode, find, render, testChart, POSTGRES } from '../helpers';
+import { catchBlueprintError, expectCode, find, render, testChart, POSTGRES } from '../helpers';
 
 function database() {
   const { app, chart } = testChart();
@@ -50,6 +50,34 @@ describe('BackupSchedule', () => {
     expect(spec.template.ttl).toBe('36h0m0s');
     expect(spec.template.storageLocation).toBe('eu-west');
     expect(spec.template.labelSelector).toEqual({ matchLabels: { 'app.kubernetes.io/instance': 'ledger' } });
+  });
+
+  // Velero labels every Backup 'velero.io/schedule-name: <schedule name>': past 63 characters the API server refuses each Backup.
+  test('backUp() past 63 characters: the derived name is shortened with a hash, a valid label value, distinct per holder', () => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'a'.repeat(40), { holdsData: true });
+    const claims = [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }];
+    const one = new StatefulService(chart, 'b'.repeat(30), { namespace: team, ...POSTGRES, claims }).backUp();
+    const two = new StatefulService(chart, 'b'.repeat(29) + 'c', { namespace: team, ...POSTGRES, claims }).backUp();
+    for (const backup of [one, two]) {
+      expect(backup.name.length).toBeLessThanOrEqual(63);
+      expect(backup.name).toMatch(/^a{40}-b{5}-[0-9a-f]{16}$/);
+      const schedule = find(render(app), 'Schedule', backup.name);
+      expect(schedule.spec.template.metadata.labels['cluster-blueprints.io/backup-schedule']).toBe(backup.name);
+      expect(schedule.spec.template.includedNamespaces).toEqual(['a'.repeat(40)]);
+    }
+    expect(one.name).not.toBe(two.name);
+  });
+
+  test('NAME_INVALID: a given Schedule name past 63 characters (every Backup would carry it as a label value)', () => {
+    const { chart } = database();
+    const issue = expectCode(() => new BackupSchedule(chart, 'long', { name: 'n'.repeat(64), namespaces: ['payments'] }), 'NAME_INVALID');
+    expect([issue.field, issue.value]).toEqual(['name', 'n'.repeat(64)]);
+    expect(issue.message).toContain('velero.io/schedule-name');
+    expect(new BackupSchedule(chart, 'exact', { name: 'n'.repeat(63), namespaces: ['payments'] }).name).toHaveLength(63);
+    // A name that is not a subdomain at all gets the one subdomain issue, not two.
+    const bad = catchBlueprintError(() => new BackupSchedule(chart, 'bad', { name: 'N'.repeat(300), namespaces: ['payments'] }));
+    expect(bad.issues.filter((i) => i.field === 'name')).toHaveLength(1);
   });
 
   test("the schema check validates Schedules against Velero's CRD", () => {
