@@ -1,4 +1,12 @@
-import { ENVIRONMENT_LABEL } from '../core/metadata';
+import { Annotations, ENVIRONMENT_LABEL } from '../core/metadata';
+import {
+  LAST_APPLIED_ANNOTATION,
+  MAX_ANNOTATIONS_BYTES,
+  lastAppliedAnnotationsBytes,
+  objectHoldsData,
+  tooLargeForClientSideApply,
+  SERVER_SIDE_APPLY,
+} from '../gitops/sync-annotations';
 import { ManifestIndex, arr } from './manifest-index';
 import { Rule, v } from './rule';
 
@@ -47,5 +55,47 @@ export const DAY2_RULES: readonly Rule[] = [
         .filter((o) => isProduction(ix, o.metadata?.namespace) && !covered.has(o.metadata.namespace) && !covered.has('*'))
         .map((o) => v(o, '', `holds data in production namespace ${o.metadata.namespace}, which no Velero Schedule backs up`));
     },
+  },
+  {
+    code: 'NAMESPACE_DATA_UNDECLARED',
+    severity: 'warning',
+    category: 'day2',
+    inspects: ['Namespace', 'PersistentVolumeClaim', 'StatefulSet', '*'],
+    description: `A Namespace of the output that contains data holders (claims, StatefulSets with claim templates, objects marked ${Annotations.RETAIN}) declares that it holds data itself (${Annotations.RETAIN}: 'true', a TeamNamespace with holdsData). The Prune=false,Delete=false a render derives for it from its holders goes with the last of them: Argo CD keeps the claims (their live objects keep Prune=false) but prunes the Namespace, and the claims with it, once it leaves Git.`,
+    fix: `set holdsData: true on the TeamNamespace (on YAML: annotate the Namespace ${Annotations.RETAIN}: 'true')`,
+    check: (ix) =>
+      ix.ofKind('Namespace').flatMap((n) => {
+        const name = n.metadata?.name;
+        if (typeof name !== 'string' || n.metadata?.annotations?.[Annotations.RETAIN] === 'true') return [];
+        const holders = ix.objects.filter((o) => o !== n && o.metadata?.namespace === name && objectHoldsData(o));
+        if (holders.length === 0) return [];
+        const named = holders.slice(0, 3).map((o) => `${o.kind} ${o.metadata?.name}`);
+        return [
+          v(
+            n,
+            '/metadata/annotations',
+            `holds data (${named.join(', ')}${holders.length > 3 ? `, ${holders.length - 3} more` : ''}) but does not declare it: its protection from pruning goes with the last holder removed from code`,
+            `set holdsData: true on TeamNamespace ${name} (on YAML: annotate the Namespace ${Annotations.RETAIN}: 'true')`,
+          ),
+        ];
+      }),
+  },
+  {
+    code: 'LAST_APPLIED_TOO_LARGE',
+    severity: 'warning',
+    category: 'day2',
+    inspects: ['*'],
+    description: `An object fits client-side apply: its annotations plus the ${LAST_APPLIED_ANNOTATION} that kubectl apply (and Argo CD's default sync) writes, the whole object as JSON, stay within the ${MAX_ANNOTATIONS_BYTES} bytes the API server allows (ValidateAnnotationsSize). Objects marked ${SERVER_SIDE_APPLY} in their Argo CD sync options are applied server-side, without it.`,
+    fix: `apply it server-side: kubectl apply --server-side (or kubectl create), or under Argo CD the sync option ${SERVER_SIDE_APPLY} (an ArgoApplication marks such objects itself); or split the data across objects`,
+    check: (ix) =>
+      ix.objects
+        .filter((o) => tooLargeForClientSideApply(o))
+        .map((o) =>
+          v(
+            o,
+            '/metadata/annotations',
+            `would carry ${lastAppliedAnnotationsBytes(o)} bytes of annotations once client-side apply adds ${LAST_APPLIED_ANNOTATION}, over the ${MAX_ANNOTATIONS_BYTES} the API server allows: kubectl apply and Argo CD's default sync fail with 'metadata.annotations: Too long'`,
+          ),
+        ),
   },
 ];

@@ -29,7 +29,8 @@ let rendered: any[] | undefined;
 function renderGood(): any[] {
   const app = new App();
   const chart = new BlueprintChart(app, 'c', { owner: 'o' });
-  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+  // It holds the db's claims, and says so (NAMESPACE_DATA_UNDECLARED).
+  const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM, holdsData: true });
   const cm = new ConfigMap(chart, 'conf', { namespace: 'shop', data: { a: 'b' } });
   const pc = new PriorityClass(chart, 'high', { value: 1000 });
   const web = new WebService(chart, 'web', {
@@ -403,6 +404,20 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     'BACKUP_MISSING',
     (o) => {
       find(o, 'Namespace', 'shop').metadata.labels['cluster-blueprints.io/environment'] = 'production';
+    },
+  ],
+  [
+    'NAMESPACE_DATA_UNDECLARED',
+    (o) => {
+      // The db's claims live in shop, which no longer declares it holds data.
+      delete find(o, 'Namespace', 'shop').metadata.annotations['cluster-blueprints.io/retain'];
+    },
+  ],
+  [
+    'LAST_APPLIED_TOO_LARGE',
+    (o) => {
+      // A 300 KiB file: its last-applied-configuration alone passes the 256 KiB the API server allows for annotations.
+      find(o, 'ConfigMap', 'conf').data['dashboard.json'] = JSON.stringify({ panels: 'x'.repeat(300 * 1024) });
     },
   ],
   [
