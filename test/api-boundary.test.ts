@@ -140,6 +140,13 @@ const INTERNAL = new Set([
   'finishObject',
   'formatIssue',
   'holdsData',
+  // Day-2 helpers of sync-annotations.ts, shared with the day-2 rules.
+  'objectHoldsData',
+  'LAST_APPLIED_ANNOTATION',
+  'MAX_ANNOTATIONS_BYTES',
+  'SERVER_SIDE_APPLY',
+  'lastAppliedAnnotationsBytes',
+  'tooLargeForClientSideApply',
   'ipFamily',
   'isDns1035Label',
   'isDns1123Label',
