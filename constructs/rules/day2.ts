@@ -63,11 +63,19 @@ export const DAY2_RULES: readonly Rule[] = [
     inspects: ['Namespace', 'PersistentVolumeClaim', 'StatefulSet', '*'],
     description: `A Namespace of the output that contains data holders (claims, StatefulSets with claim templates, objects marked ${Annotations.RETAIN}) declares that it holds data itself (${Annotations.RETAIN}: 'true', a TeamNamespace with holdsData). The Prune=false,Delete=false a render derives for it from its holders goes with the last of them: Argo CD keeps the claims (their live objects keep Prune=false) but prunes the Namespace, and the claims with it, once it leaves Git.`,
     fix: `set holdsData: true on the TeamNamespace (on YAML: annotate the Namespace ${Annotations.RETAIN}: 'true')`,
-    check: (ix) =>
-      ix.ofKind('Namespace').flatMap((n) => {
+    check: (ix) => {
+      // Data holders by namespace, once (linear in the objects).
+      const byNamespace = new Map<string, any[]>();
+      for (const o of ix.objects) {
+        const ns = o.metadata?.namespace;
+        if (o.kind === 'Namespace' || typeof ns !== 'string' || !objectHoldsData(o)) continue;
+        if (!byNamespace.has(ns)) byNamespace.set(ns, []);
+        byNamespace.get(ns)!.push(o);
+      }
+      return ix.ofKind('Namespace').flatMap((n) => {
         const name = n.metadata?.name;
         if (typeof name !== 'string' || n.metadata?.annotations?.[Annotations.RETAIN] === 'true') return [];
-        const holders = ix.objects.filter((o) => o !== n && o.metadata?.namespace === name && objectHoldsData(o));
+        const holders = byNamespace.get(name) ?? [];
         if (holders.length === 0) return [];
         const named = holders.slice(0, 3).map((o) => `${o.kind} ${o.metadata?.name}`);
         return [
@@ -78,7 +86,8 @@ export const DAY2_RULES: readonly Rule[] = [
             `set holdsData: true on TeamNamespace ${name} (on YAML: annotate the Namespace ${Annotations.RETAIN}: 'true')`,
           ),
         ];
-      }),
+      });
+    },
   },
   {
     code: 'LAST_APPLIED_TOO_LARGE',
