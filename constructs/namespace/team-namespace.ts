@@ -75,7 +75,10 @@ export interface TeamNamespaceProps {
   readonly access?: TeamAccessProps;
   /**
    * Marks the namespace as holding data (`cluster-blueprints.io/retain`), so a
-   * deploy tool never deletes it with everything inside.
+   * deploy tool never deletes it with everything inside. Set it on every
+   * namespace holding claims or StatefulSets with claims: the Prune=false a
+   * render derives from the holders goes with the last of them
+   * (NAMESPACE_DATA_UNDECLARED warns).
    * @default false
    */
   readonly holdsData?: boolean;

@@ -357,7 +357,8 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   /**
    * Backs up this workload's namespace (its claims' volumes, Secrets and
    * config: what a restore needs) with a Velero Schedule named
-   * `<namespace>-<name>`. Call it once per workload.
+   * `<namespace>-<name>` (past 63 characters, shortened with a hash: Velero
+   * copies it into a label of every Backup). Call it once per workload.
    * @returns the BackupSchedule (construct id `Backup`)
    */
   public backUp(policy: BackupPolicy = {}): BackupSchedule {
