@@ -48,10 +48,34 @@ function networkPortIssues(field: string, ports: readonly NetworkPort[] | undefi
   });
 }
 
-/** Throws the issues of `ports`, if any, as from `where` at `path`. */
-function checkPorts(where: string, path: string, field: string, ports: readonly NetworkPort[] | undefined): void {
+/**
+ * INTENT_INVALID for each port name toward addresses (ipBlock peers): a
+ * NetworkPolicyPort name is resolved against a container port of the pod on the
+ * other end (networking NetworkPolicyPort: "named port on a pod"), and an address
+ * outside the cluster has none, so the egress rule admits nothing.
+ */
+function namedPortToAddressIssues(field: string, ports: readonly NetworkPort[] | undefined): IssueInput[] {
+  return (ports ?? []).flatMap((p, i) =>
+    typeof p.port === 'string'
+      ? [
+          {
+            code: 'INTENT_INVALID',
+            field: `${field}[${i}].port`,
+            value: p.port,
+            message:
+              'is a port name toward addresses (an ipBlock): a NetworkPolicy resolves a port name against a container port of the pod on the other end, and an address has none, so the egress rule would admit nothing',
+            fix: 'a named port needs a pod on the other end; give the number (e.g. 443 for https)',
+          },
+        ]
+      : [],
+  );
+}
+
+/** Throws the issues of `ports`, if any, as from `where` at `path` (`toAddresses`: the ports are on ipBlock peers). */
+function checkPorts(where: string, path: string, field: string, ports: readonly NetworkPort[] | undefined, toAddresses = false): void {
   const problems = new Problems(path, where);
   problems.addAll(...networkPortIssues(field, ports));
+  if (toAddresses) problems.addAll(...namedPortToAddressIssues(field, ports));
   problems.throwIfAny();
 }
 
@@ -124,7 +148,7 @@ export class Peer {
   /** Addresses outside the cluster, on these ports. */
   public static cidr(cidr: string, ports: readonly NetworkPort[] = [], except: readonly string[] = []): Peer {
     checkArgs('Peer.cidr', ['cidr', cidr, is.string], ['ports', ports, PORTS_SHAPE], ['except', except, is.list(is.string)]);
-    checkPorts('Peer.cidr', '', 'ports', ports);
+    checkPorts('Peer.cidr', '', 'ports', ports, true);
     // networking validation ValidateIPBlock: the block and every exception parse as CIDRs, and each exception is a
     // strict subset of the block.
     const bad = [['cidr', cidr] as const, ...except.map((e, i) => [`except[${i}]`, e] as const)].filter(([, c]) => !isCidr(c));
@@ -178,7 +202,7 @@ export class Peer {
   /** A named outside service at several CIDR blocks (see `ExternalService.allowFrom`). */
   public static external(name: string, cidrs: readonly string[], ports: readonly NetworkPort[]): Peer {
     checkArgs('Peer.external', ['name', name, is.string], ['cidrs', cidrs, is.list(is.string)], ['ports', ports, PORTS_SHAPE]);
-    checkPorts('Peer.external', '', 'ports', ports);
+    checkPorts('Peer.external', '', 'ports', ports, true);
     if (cidrs.length === 0)
       throw new BlueprintError({
         code: 'INTENT_INVALID',
@@ -253,10 +277,20 @@ export interface IntentResult {
   readonly policies: readonly ApiObject[];
 }
 
-/** The arguments of an intent method of `owner`: a peer (a `Peer` or one of our workloads) and optional ports. */
-function checkIntentArgs(owner: IConstruct, method: string, peer: unknown, ports: readonly NetworkPort[] | undefined): void {
+/**
+ * The arguments of an intent method of `owner`: a peer (a `Peer` or one of our workloads) and optional ports
+ * (`egress`: toward the peer, whose ports are names only when it has pods).
+ */
+function checkIntentArgs(
+  owner: IConstruct,
+  method: string,
+  peer: unknown,
+  ports: readonly NetworkPort[] | undefined,
+  egress = false,
+): void {
   checkArgs(method, ['peer', peer, is.either(is.instance(Peer), ENDPOINT_SHAPE)], ['ports', ports, PORTS_SHAPE, 'optional']);
-  checkPorts(method, owner.node.path, 'ports', ports);
+  const toAddresses = egress && peer instanceof Peer && peer.specs.every((spec) => spec.ipBlock !== undefined);
+  checkPorts(method, owner.node.path, 'ports', ports, toAddresses);
 }
 
 /**
@@ -343,7 +377,7 @@ const automaticPaths = new WeakMap<INetworkEndpoint, { id: string; to: string[];
 
 /** Opens `source → peer` (egress on the source, and ingress on the peer when it is one of our workloads). */
 export function allowOutOf(source: INetworkEndpoint, to: Peer | INetworkEndpoint, ports?: readonly NetworkPort[]): IntentResult {
-  checkIntentArgs(source, 'allowTo', to, ports);
+  checkIntentArgs(source, 'allowTo', to, ports, true);
   if (isEndpoint(to)) return allowInto(to, source, ports);
   const reach = ports ?? to.ports;
   const id = `AllowTo-${to.label}`;

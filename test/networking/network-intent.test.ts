@@ -10,11 +10,7 @@ function worker() {
 describe('network intent ports (INTENT_INVALID, networking ValidateNetworkPolicyPort)', () => {
   test.each<[string, () => unknown, string]>([
     ['Peer.cidr: a port above 65535 (IsValidPortNum)', () => Peer.cidr('10.0.0.0/8', [{ port: 70000 }]), 'ports[0].port'],
-    [
-      'Peer.cidr: a port name with -- (IsValidPortName)',
-      () => Peer.cidr('10.0.0.0/8', [{ port: 'http' }, { port: 'A--B' }]),
-      'ports[1].port',
-    ],
+    ['Peer.cidr: a port name with -- (IsValidPortName)', () => Peer.cidr('10.0.0.0/8', [{ port: 80 }, { port: 'A--B' }]), 'ports[1].port'],
     ['Peer.cidr: a fractional port', () => Peer.cidr('10.0.0.0/8', [{ port: 80.5 }]), 'ports[0].port'],
     ['Peer.external: port 0', () => Peer.external('x', ['1.2.3.4/32'], [{ port: 0 }]), 'ports[0].port'],
     [
@@ -101,16 +97,57 @@ describe('network intent ports (INTENT_INVALID, networking ValidateNetworkPolicy
       { port: 53, protocol: Protocol.UDP },
       { port: 9, protocol: Protocol.SCTP },
     ];
-    w.allowTo(Peer.cidr('10.0.0.0/8', ports));
-    w.allowTo(Peer.external('x', ['1.2.3.4/32'], [{ port: 'h2c' }]));
-    const policy = find(renderChart(chart), 'NetworkPolicy', 'allow-worker-to-cidr-10-0-0-0-8');
-    expect(policy.spec.egress[0].ports).toEqual([
+    w.allowTo(
+      Peer.cidr(
+        '10.0.0.0/8',
+        ports.filter((p) => typeof p.port === 'number'),
+      ),
+    );
+    // A name toward pods (a namespace's) resolves against their container ports.
+    w.allowTo(Peer.namespace('ops'), [{ port: 'dns-tcp' }]);
+    const out = renderChart(chart);
+    expect(find(out, 'NetworkPolicy', 'allow-worker-to-cidr-10-0-0-0-8').spec.egress[0].ports).toEqual([
       { protocol: 'TCP', port: 1 },
       { protocol: 'TCP', port: 65535 },
-      { protocol: 'TCP', port: 'dns-tcp' },
       { protocol: 'UDP', port: 53 },
       { protocol: 'SCTP', port: 9 },
     ]);
+    expect(find(out, 'NetworkPolicy', 'allow-worker-to-ns-ops').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 'dns-tcp' }]);
+  });
+});
+
+describe('a port name toward addresses (INTENT_INVALID: an ipBlock has no pod to resolve it)', () => {
+  test.each<[string, () => unknown, string]>([
+    ['Peer.cidr', () => Peer.cidr('10.0.0.0/8', [{ port: 443 }, { port: 'https' }]), 'ports[1].port'],
+    ['Peer.external', () => Peer.external('x', ['10.1.0.0/16'], [{ port: 'postgres' }]), 'ports[0].port'],
+    ['allowTo(Peer.cidr(...), ports)', () => worker().w.allowTo(Peer.cidr('10.0.0.0/8'), [{ port: 'https' }]), 'ports[0].port'],
+    [
+      'allowTo(Peer.kubeApiServer(), ports)',
+      () => worker().w.allowTo(Peer.kubeApiServer('10.0.0.1/32'), [{ port: 'https' }]),
+      'ports[0].port',
+    ],
+  ])('%s', (_what, fn, field) => {
+    const issue = expectCode(fn, 'INTENT_INVALID');
+    expect(issue.field).toBe(field);
+    expect(issue.fix).toContain('give the number');
+  });
+
+  test('the numbers are accepted, and a name toward pods (a workload, a namespace, an ingress controller) too', () => {
+    const { chart, w } = worker();
+    w.allowTo(Peer.cidr('10.0.0.0/8'), [{ port: 443 }]);
+    w.allowTo(Peer.external('x', ['10.1.0.0/16'], [{ port: 5432 }]));
+    w.allowTo(Peer.namespace('ops'), [{ port: 'https' }]);
+    w.allowTo(Peer.ingressController(), [{ port: 'https' }]);
+    // Ingress from addresses: the name resolves against our own pods' ports.
+    const api = new Worker(chart, 'api', {
+      namespace: w.namespace,
+      image: 'ghcr.io/acme/api:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    api.allowFrom(Peer.cidr('10.0.0.0/8'), [{ port: 'http' }]);
+    const out = renderChart(chart);
+    expect(find(out, 'NetworkPolicy', 'allow-worker-to-ext-x').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
+    expect(find(out, 'NetworkPolicy', 'allow-api-from-cidr-10-0-0-0-8').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
   });
 });
 
