@@ -294,6 +294,8 @@ export class ExternalService extends Construct {
   public allowFrom(workload: INetworkEndpoint): IntentResult {
     const ports: NetworkPort[] = this.ports.map((p) => ({ port: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP }));
     const cidrs = this.hostName ? ['0.0.0.0/0', '::/0'] : this.addresses.map((a) => `${a}/${ipFamily(a) === 'IPv4' ? 32 : 128}`);
-    return allowOutOf(workload, Peer.external(this.name, cidrs, ports), ports);
+    // From another namespace the service is named as its DNS name, `<name>.<namespace>`: two of one name are two paths.
+    const label = workload.namespace === this.namespace ? this.name : `${this.name}.${this.namespace}`;
+    return allowOutOf(workload, Peer.external(label, cidrs, ports), ports);
   }
 }

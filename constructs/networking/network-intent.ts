@@ -5,7 +5,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { BlueprintError, IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, nameIssue } from '../core/names';
+import { NameRule, dns1123LabelOf, nameIssue } from '../core/names';
 import { portNumOrNameIssue } from '../core/ports';
 import { isCidr, isStrictSubnet } from './ip-address';
 import { checkArgs, is } from '../core/shape';
@@ -245,9 +245,23 @@ function portsJson(ports: readonly NetworkPort[]): INetworkPolicyPort[] | undefi
   return ports.length ? ports.map((p) => ({ protocol: p.protocol ?? Protocol.TCP, port: p.port })) : undefined;
 }
 
+/**
+ * The name of a policy (a DNS-1123 subdomain, at most 253 characters): a longer
+ * one is shortened with a hash of it, so that distinct paths keep distinct names.
+ */
 function policyName(a: string, dir: string, b: string): string {
   const name = `allow-${a}-${dir}-${b}`;
-  return name.length <= 253 ? name : name.slice(0, 253);
+  return name.length <= 253 ? name : dns1123LabelOf(name);
+}
+
+/**
+ * How a workload is named from `namespace`: its name there, `<name>.<namespace>`
+ * (its Service's DNS name) from another. Two workloads of one name in two
+ * namespaces are two paths; neither a workload name nor a namespace holds a '.',
+ * so the qualified label never equals another workload's.
+ */
+function endpointLabel(endpoint: INetworkEndpoint, namespace: string): string {
+  return endpoint.namespace === namespace ? endpoint.name : `${endpoint.name}.${endpoint.namespace}`;
 }
 
 function addPolicy(owner: INetworkEndpoint, id: string, name: string, spec: Omit<INetworkPolicySpec, 'podSelector'>): ApiObject {
@@ -312,16 +326,18 @@ export function allowInto(target: INetworkEndpoint, from: Peer | INetworkEndpoin
       message: `are not given, and ${target.name} declares no port to default to: the policy would open every port of its pods to ${peer.label}`,
       fix: `declare the ports ${target.name} listens on (ports: [{ name: 'http', port: 8080 }]), or give the intent its ports`,
     });
+  const source = peer.endpoint ? endpointLabel(peer.endpoint, target.namespace) : peer.label;
   const policies = [
-    addPolicy(target, `AllowFrom-${peer.label}`, policyName(target.name, 'from', peer.label), {
+    addPolicy(target, `AllowFrom-${source}`, policyName(target.name, 'from', source), {
       policyTypes: ['Ingress'],
       ingress: [{ from: peer.specs, ports: portsJson(reach) }],
     }),
   ];
   if (peer.endpoint) {
     const toTarget = Peer.workload(target);
+    const to = endpointLabel(target, peer.endpoint.namespace);
     policies.push(
-      addPolicy(peer.endpoint, `AllowTo-${target.name}`, policyName(peer.endpoint.name, 'to', target.name), {
+      addPolicy(peer.endpoint, `AllowTo-${to}`, policyName(peer.endpoint.name, 'to', to), {
         policyTypes: ['Egress'],
         egress: [{ to: [toTarget.spec], ports: portsJson(reach) }],
       }),

@@ -268,6 +268,22 @@ describe('ExternalService', () => {
     expect(ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-app'))).toHaveLength(2);
   });
 
+  test('allowFrom: two ExternalServices of one name in two namespaces are two paths, the one from elsewhere named <name>.<namespace>', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop');
+    const app = new WebService(chart, 'app', { namespace: team, image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    const ports = [{ name: 'pg', port: 5432 }];
+    ExternalService.fromAddresses(chart, 'db-here', { namespace: 'shop', name: 'db', addresses: ['203.0.113.10'], ports }).allowFrom(app);
+    ExternalService.fromAddresses(chart, 'db-there', { namespace: 'shared', name: 'db', addresses: ['203.0.113.20'], ports }).allowFrom(
+      app,
+    );
+    const objects = renderChart(chart);
+    expect(find(objects, 'NetworkPolicy', 'allow-app-to-ext-db').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '203.0.113.10/32' } }]);
+    expect(find(objects, 'NetworkPolicy', 'allow-app-to-ext-db.shared').spec.egress[0].to).toEqual([
+      { ipBlock: { cidr: '203.0.113.20/32' } },
+    ]);
+  });
+
   test('property: public IPv4 addresses are accepted, loopback and link-local never', () => {
     const octet = fc.integer({ min: 0, max: 255 });
     fc.assert(

@@ -1,5 +1,15 @@
-import { NetworkPort, Peer, Protocol, ResourcePreset, ServiceAccount, Worker } from '../../constructs';
-import { expectCode, find, ofKind, renderChart, teamChart } from '../helpers';
+import {
+  NetworkPort,
+  Peer,
+  Protocol,
+  QuotaPreset,
+  ResourcePreset,
+  ServiceAccount,
+  TeamNamespace,
+  WebService,
+  Worker,
+} from '../../constructs';
+import { WEB, expectCode, find, ofKind, renderChart, teamChart } from '../helpers';
 
 function worker() {
   const { chart, team } = teamChart();
@@ -214,5 +224,92 @@ describe('the path to the API server (Peer.kubeApiServer)', () => {
     expect(Peer.kubeApiServer().ports).toEqual([{ port: 443 }, { port: 6443 }]);
     expect(Peer.kubeApiServer('10.0.0.0/24').specs).toEqual([{ ipBlock: { cidr: '10.0.0.0/24' } }]);
     expectCode(() => Peer.kubeApiServer('10.0.0.0'), 'INTENT_INVALID');
+  });
+});
+
+describe('paths to workloads of one name in two namespaces (two paths, not INTENT_DUPLICATE)', () => {
+  function twoApis() {
+    const { chart, team } = teamChart();
+    const other = new TeamNamespace(chart, 'other', { quota: QuotaPreset.MEDIUM });
+    const web = new WebService(chart, 'web', { namespace: team, ...WEB });
+    const here = new WebService(chart, 'api-here', { namespace: team, name: 'api', ...WEB });
+    const there = new WebService(chart, 'api-there', { namespace: other, name: 'api', ...WEB });
+    return { chart, team, other, web, here, there };
+  }
+  const names = (out: any[], ns: string) =>
+    ofKind(out, 'NetworkPolicy')
+      .filter((n) => n.metadata.namespace === ns && /^allow-(web|api)-(to|from)-/.test(n.metadata.name))
+      .map((n) => n.metadata.name)
+      .sort();
+
+  test('allowTo and allowFrom: the path in the same namespace keeps its name, the other is named <name>.<namespace>', () => {
+    const { chart, web, here, there } = twoApis();
+    web.allowTo(here);
+    web.allowTo(there);
+    here.allowTo(web);
+    there.allowTo(web);
+    const out = renderChart(chart);
+    expect(names(out, 'shop')).toEqual([
+      'allow-api-from-web',
+      'allow-api-to-web',
+      'allow-web-from-api',
+      'allow-web-from-api.other',
+      'allow-web-to-api',
+      'allow-web-to-api.other',
+    ]);
+    expect(names(out, 'other')).toEqual(['allow-api-from-web.shop', 'allow-api-to-web.shop']);
+    const egress = find(out, 'NetworkPolicy', 'allow-web-to-api.other').spec.egress[0].to[0];
+    expect(egress.namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'other' });
+  });
+
+  test('a workload named like another namespace-qualified one stays distinct (a name holds no dot)', () => {
+    const { chart, team, web, there } = twoApis();
+    const apiOther = new WebService(chart, 'api-other', { namespace: team, ...WEB });
+    web.allowTo(there);
+    web.allowTo(apiOther);
+    const out = renderChart(chart);
+    expect(find(out, 'NetworkPolicy', 'allow-web-to-api.other')).toBeDefined();
+    expect(find(out, 'NetworkPolicy', 'allow-web-to-api-other')).toBeDefined();
+  });
+
+  test('the same cross-namespace path declared twice is still INTENT_DUPLICATE', () => {
+    const { web, there } = twoApis();
+    web.allowTo(there);
+    expect(expectCode(() => web.allowTo(there), 'INTENT_DUPLICATE').value).toBe('AllowFrom-web.shop');
+  });
+
+  test('exposeMetrics scrapedBy one scraper, for an api in each of two namespaces', () => {
+    const { chart, team } = teamChart();
+    const ns = new TeamNamespace(chart, 'mon', { name: 'monitoring', quota: QuotaPreset.MEDIUM });
+    const scraper = new Worker(chart, 'prometheus', { namespace: ns, image: 'ghcr.io/acme/prom:1.0.0' });
+    for (const t of [team, new TeamNamespace(chart, 'other', { quota: QuotaPreset.MEDIUM })]) {
+      const api = new WebService(chart, `api-${t.name}`, {
+        namespace: t,
+        name: 'api',
+        image: 'ghcr.io/acme/api:1.0.0',
+        ports: [
+          { name: 'http', port: 8080 },
+          { name: 'metrics', port: 9090 },
+        ],
+      });
+      api.exposeMetrics({ port: 'metrics', scrapedBy: scraper });
+    }
+    const out = renderChart(chart);
+    const mine = ofKind(out, 'NetworkPolicy').filter((n) => n.metadata.name.startsWith('allow-prometheus-to-api'));
+    expect(mine.map((n) => n.metadata.name).sort()).toEqual(['allow-prometheus-to-api.other', 'allow-prometheus-to-api.shop']);
+    const ingress = ofKind(out, 'NetworkPolicy').filter((n) => n.metadata.name === 'allow-api-from-prometheus.monitoring');
+    expect(ingress.map((n) => n.metadata.namespace).sort()).toEqual(['other', 'shop']);
+    for (const n of ingress) expect(n.spec.ingress[0].ports).toEqual([{ port: 9090, protocol: 'TCP' }]);
+  });
+
+  test('a name longer than 253 characters is shortened with a hash: valid, and distinct', () => {
+    const { chart, w } = worker();
+    const long = 'x'.repeat(260);
+    w.allowTo(Peer.external(`${long}a`, ['10.1.0.0/16'], [{ port: 5432 }]));
+    w.allowTo(Peer.external(`${long}b`, ['10.2.0.0/16'], [{ port: 5432 }]));
+    const policies = ofKind(renderChart(chart), 'NetworkPolicy').filter((n) => n.metadata.name.startsWith('allow-worker-to-ext-x'));
+    expect(policies).toHaveLength(2);
+    for (const n of policies) expect(n.metadata.name.length).toBeLessThanOrEqual(253);
+    expect(policies[0].metadata.name).not.toBe(policies[1].metadata.name);
   });
 });
