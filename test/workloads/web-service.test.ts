@@ -303,11 +303,12 @@ describe('WebService', () => {
     api.allowFrom(Peer.ingressController('ingress-nginx'));
     worker.allowTo(Peer.cidr('10.20.0.0/16', [{ port: 5432 }]));
     const objects = renderChart(chart);
-    const ingress = find(objects, 'NetworkPolicy', 'allow-api-from-front');
+    // front is in another namespace: each end names it by its DNS name, <name>.<namespace>.
+    const ingress = find(objects, 'NetworkPolicy', 'allow-api-from-front.ops');
     expect(ingress.metadata.namespace).toBe('shop');
     expect(ingress.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('ops');
     expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
-    const egress = find(objects, 'NetworkPolicy', 'allow-front-to-api');
+    const egress = find(objects, 'NetworkPolicy', 'allow-front-to-api.shop');
     expect(egress.metadata.namespace).toBe('ops');
     expect(egress.spec.policyTypes).toEqual(['Egress']);
     expect(find(objects, 'NetworkPolicy', 'allow-jobs-to-cidr-10-20-0-0-16').spec.egress[0]).toEqual({
