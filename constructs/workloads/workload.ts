@@ -148,6 +148,39 @@ export function podSelectorOf(name: string): Readonly<Record<string, string>> {
   return { [Labels.NAME]: name, [Labels.INSTANCE]: name };
 }
 
+/** The workloads of each app, by namespace and pod selector: each selects its own pods, and no other's. */
+const workloadsBySelector = new WeakMap<object, Map<string, { typeName: string; path: string }>>();
+
+/**
+ * OBJECT_DUPLICATE when another workload of the app (of any kind) selects the same pods: its Service,
+ * PodDisruptionBudget and NetworkPolicies select by these labels, so they would take the other's pods as
+ * this one's (a Job's pod, Ready without a readiness probe, joining a Deployment's endpoints; a budget over
+ * a Job's pods blocking every drain). The release tracks of one workload are one workload. Else `workload`
+ * is recorded as the owner of its selector.
+ */
+function claimPodSelector(workload: Workload, typeName: string, component: string): IssueInput | undefined {
+  const root = workload.node.root;
+  const owners = workloadsBySelector.get(root) ?? new Map<string, { typeName: string; path: string }>();
+  workloadsBySelector.set(root, owners);
+  const key = JSON.stringify([workload.namespace, Object.entries(workload.podSelector).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  const first = owners.get(key);
+  if (first === undefined) {
+    owners.set(key, { typeName, path: workload.node.path });
+    return undefined;
+  }
+  return {
+    code: 'OBJECT_DUPLICATE',
+    field: 'name',
+    value: workload.name,
+    message: `is the name of ${first.typeName} ${first.path} in namespace ${workload.namespace} too: both pods would carry the selector ${Object.entries(
+      workload.podSelector,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',')}, so each one's Service, PodDisruptionBudget and NetworkPolicies would select the other's pods as well`,
+    fix: `give one of the two (${first.path}, ${workload.node.path}) another name, e.g. '${workload.name}-${component}'`,
+  };
+}
+
 /** The shape of `WorkloadProps` (the main container's props included). */
 export const WORKLOAD_SHAPE = extend<WorkloadProps, ContainerProps>(CONTAINER_SHAPE, {
   namespace: is.either(is.instance(TeamNamespace), is.string),
@@ -248,8 +281,11 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       message: `is BestEffort, but namespace ${this.namespace}'s LimitRange gives every container CPU or memory defaults, so the pods would run Burstable`,
       fix: 'choose Qos.BURSTABLE (the default), or a namespace without container defaults',
     });
-    problems.addAll(...objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace));
+    const nameIssues = objectNameIssues(NameRule.DNS1123_LABEL, this.name, this.namespace).filter((i) => i !== undefined);
+    problems.addAll(...nameIssues);
     this.podSelector = podSelectorOf(this.name);
+    // Only a workload whose name and namespace are valid claims its selector (an invalid one never renders).
+    if (nameIssues.length === 0) problems.addAll(claimPodSelector(this, typeName, component));
     problems.addAll(labelValueIssue('version', props.version), labelValueIssue('component', props.component));
     this.labels = componentLabels({
       name: this.name,

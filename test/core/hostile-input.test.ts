@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { ClusterPlatform, HelloworldDb } from '../../blueprints';
 import {
   BlueprintError,
@@ -404,11 +404,16 @@ describe('no text of an issue echoes a credential: message, fix, field, path, co
 
   test('OBJECT_DUPLICATE: construct paths with a credential-shaped id are not printed in the fix', () => {
     const app = new App();
-    new Worker(new Chart(app, `a${AWS_KEY}`), 'w', { namespace: 'team', image });
-    new Worker(new Chart(app, 'b'), 'w', { namespace: 'team', image });
+    // Two objects of one name (found at render) and two workloads of one name (refused at construction).
+    for (const chart of [new Chart(app, `a${AWS_KEY}`), new Chart(app, 'b')])
+      new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'team' } });
     const err = catchBlueprintError(() => renderApp(app));
     expect(err.codes).toContain('OBJECT_DUPLICATE');
     leakFree(err);
+    new Worker(new Chart(app, `c${AWS_KEY}`), 'w', { namespace: 'team', image });
+    const workload = catchBlueprintError(() => new Worker(new Chart(app, 'd'), 'w', { namespace: 'team', image }));
+    expect(workload.codes).toEqual(['OBJECT_DUPLICATE']);
+    leakFree(workload);
   });
 
   test('OUTDIR_FOREIGN_FILE: a path with a credential in it is not printed in the fix', () => {

@@ -1,5 +1,19 @@
 import { Duration } from 'cdk8s';
-import { Hook, Probe, QuotaPreset, TeamNamespace, WebService, Worker, renderApp } from '../../constructs';
+import {
+  BatchJob,
+  Color,
+  Hook,
+  NodeAgent,
+  Probe,
+  QuotaPreset,
+  Release,
+  ScheduledJob,
+  StatefulService,
+  TeamNamespace,
+  WebService,
+  Worker,
+  renderApp,
+} from '../../constructs';
 import { catchBlueprintError, expectCode, find, issuesWithCode, renderChart, testChart } from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
@@ -100,5 +114,80 @@ describe('init containers (validateInitContainers: no probes or lifecycle withou
     const { app, chart } = testChart();
     new Worker(chart, 'w', { namespace: 'team', image, drainTime: Duration.seconds(30), initContainers: [migrate] });
     expect(issuesWithCode(() => renderApp(app), 'PRESTOP_EXCEEDS_GRACE').map((i) => i.field)).toEqual(['container.preStop']);
+  });
+});
+
+describe('two workloads of one name in one namespace select the same pods (OBJECT_DUPLICATE)', () => {
+  const team = () => {
+    const { app, chart } = testChart();
+    return { app, chart, ns: new TeamNamespace(chart, 'shop', { quota: QuotaPreset.LARGE }) };
+  };
+  const web = (chart: any, ns: TeamNamespace, props: object = {}) =>
+    new WebService(chart, 'web', { namespace: ns, image, ports: [{ name: 'http', port: 8080 }], ...props });
+  const others: [string, (chart: any, ns: TeamNamespace) => unknown][] = [
+    ['a BatchJob', (chart, ns) => new BatchJob(chart, 'webjob', { namespace: ns, name: 'web', image })],
+    ['a ScheduledJob', (chart, ns) => new ScheduledJob(chart, 'webcron', { namespace: ns, name: 'web', image, schedule: '0 3 * * *' })],
+    ['a Worker', (chart, ns) => new Worker(chart, 'webworker', { namespace: ns, name: 'web', image })],
+    [
+      'a StatefulService',
+      (chart, ns) =>
+        new StatefulService(chart, 'webdb', {
+          namespace: ns,
+          name: 'web',
+          image,
+          ports: [{ name: 'client', port: 5432 }],
+          claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+        }),
+    ],
+    ['a NodeAgent', (chart, ns) => new NodeAgent(chart, 'webagent', { namespace: ns, name: 'web', image })],
+    [
+      'a WebService',
+      (chart, ns) => new WebService(chart, 'web2', { namespace: ns, name: 'web', image, ports: [{ name: 'http', port: 8080 }] }),
+    ],
+  ];
+
+  test.each(others)('%s named like a WebService is refused: its pods would join the Service, budget and policies', (_what, second) => {
+    const { chart, ns } = team();
+    web(chart, ns);
+    const issue = expectCode(() => second(chart, ns), 'OBJECT_DUPLICATE');
+    expect(issue).toMatchObject({ field: 'name', value: 'web' });
+    expect(issue.path).not.toBe('test/web');
+    expect(issue.message).toContain('test/web');
+  });
+
+  test('the same kinds of one name in another namespace, or of another name, are accepted', () => {
+    const { chart, ns } = team();
+    web(chart, ns);
+    const other = new TeamNamespace(chart, 'other', { quota: QuotaPreset.LARGE });
+    new BatchJob(chart, 'otherjob', { namespace: other, name: 'web', image });
+    new BatchJob(chart, 'migrate', { namespace: ns, name: 'web-migrate', image });
+    new ScheduledJob(chart, 'report', { namespace: ns, name: 'web-report', image, schedule: '0 3 * * *' });
+    expect(renderChart(chart).filter((o) => ['Job', 'CronJob', 'Deployment'].includes(o.kind))).toHaveLength(4);
+  });
+
+  test('the tracks of one release (canary, blue-green) are one workload', () => {
+    for (const release of [Release.canary({ image: 'ghcr.io/acme/app:1.1.0' }), Release.blueGreen({ active: Color.BLUE })]) {
+      const { chart, ns } = team();
+      web(chart, ns, { replicas: 2, release });
+      expect(renderChart(chart).filter((o) => o.kind === 'Deployment')).toHaveLength(2);
+    }
+  });
+
+  test('two apps are two clusters: one name in each is accepted', () => {
+    for (let i = 0; i < 2; i++) {
+      const { chart, ns } = team();
+      web(chart, ns);
+      new BatchJob(chart, 'other', { namespace: ns, name: 'job', image });
+      expect(renderChart(chart).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('a workload refused for its name claims nothing: the valid one of that name after it is accepted', () => {
+    const { chart, ns } = team();
+    expect(catchBlueprintError(() => new Worker(chart, 'bad', { namespace: 'Bad_NS', name: 'web', image })).codes).toContain(
+      'NAME_INVALID',
+    );
+    web(chart, ns);
+    expect(renderChart(chart).some((o) => o.kind === 'Deployment')).toBe(true);
   });
 });
