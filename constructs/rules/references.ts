@@ -345,6 +345,61 @@ function scrapeTargets(ix: ManifestIndex, m: any): any[] | undefined {
 
 const selectorSelectsNothing = (ix: ManifestIndex, o: any, selector: any) => ix.selected(o.metadata?.namespace, selector).length === 0;
 
+/** The kinds whose pods run to completion. */
+const RUN_TO_COMPLETION = ['Job', 'CronJob'];
+/** The controllers of long-running pods a Service routes to. */
+const LONG_RUNNING_CONTROLLERS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
+
+/** `Kind/name` of each distinct owner of `templates` (in order). */
+const ownersOf = (templates: readonly PodTemplateRef[]) => [...new Set(templates.map((t) => `${t.owner.kind}/${t.owner.metadata?.name}`))];
+
+/**
+ * Whether the pods of a PodDisruptionBudget are counted only through their controller's scale: maxUnavailable,
+ * or minAvailable as a percentage (disruption controller getExpectedPodCount). A Job or CronJob has no scale
+ * subresource, so the controller cannot count its pods and allows no disruption.
+ */
+function countsByController(pdb: any): boolean {
+  const spec = pdb.spec ?? {};
+  return spec.maxUnavailable !== undefined || (typeof spec.minAvailable === 'string' && spec.minAvailable.endsWith('%'));
+}
+
+/** Why Service or PodDisruptionBudget `o` must not select the run-to-completion pods `jobs` (undefined: it may). */
+function jobPodsViolation(o: any, jobs: readonly PodTemplateRef[]): Violation | undefined {
+  if (jobs.length === 0) return undefined;
+  const owners = ownersOf(jobs).join(', ');
+  if (o.kind === 'Service') {
+    // A headless Service gives the pods of an Indexed Job DNS names to reach each other (upstream's pod-to-pod pattern).
+    if (o.spec?.clusterIP === 'None') return undefined;
+    return v(
+      o,
+      '/spec/selector',
+      `selects the pods of ${owners}, which run to completion: while one runs it is an endpoint (Ready as soon as it starts, without a readiness probe) and takes the Service's traffic`,
+    );
+  }
+  if (!countsByController(o)) return undefined;
+  return v(
+    o,
+    '/spec/selector',
+    `selects the pods of ${owners}: with ${o.spec?.maxUnavailable !== undefined ? 'maxUnavailable' : 'a percentage minAvailable'} the disruption controller counts pods through their controller's scale, which a Job has not, so it allows no disruption and every node drain blocks`,
+  );
+}
+
+/**
+ * Why Service `s` selects pods of two controllers that are not the tracks of one release (undefined: it does
+ * not). Tracks (a canary beside the stable Deployment, kubernetes' `track: stable`/`track: canary`) are
+ * controllers of one kind whose pods carry the same label keys, differing only in values.
+ */
+function mixedControllers(ix: ManifestIndex, s: any): string | undefined {
+  const templates = ix.selected(s.metadata?.namespace, s.spec.selector).filter((t) => LONG_RUNNING_CONTROLLERS.includes(t.owner.kind));
+  const owners = ownersOf(templates);
+  if (owners.length < 2) return undefined;
+  const keys = (t: PodTemplateRef) => JSON.stringify(Object.keys(t.labels).sort());
+  const tracks = new Set(templates.map((t) => t.owner.kind)).size === 1 && new Set(templates.map(keys)).size === 1;
+  return tracks
+    ? undefined
+    : `selects the pods of ${owners.join(', ')}, which are not the tracks of one release: its traffic is split between them`;
+}
+
 /** The strings Go's strconv.ParseBool reads as true. */
 const GO_TRUE = new Set<unknown>(['1', 't', 'T', 'TRUE', 'true', 'True']);
 
@@ -542,6 +597,39 @@ export const REFERENCE_RULES: readonly Rule[] = [
       'A prometheus-operator ServiceMonitor selects a Service in its namespaces that publishes the port it scrapes; a PodMonitor selects pods with a container port of that name.',
     fix: "make the monitor's selector match the Service's (or pods') labels and name one of their ports",
     check: monitorViolations,
+  },
+  {
+    code: 'REF_SELECTS_JOB_PODS',
+    severity: 'error',
+    category: 'references',
+    inspects: ['Service', 'PodDisruptionBudget', 'Job', 'CronJob'],
+    description:
+      "A Service (not headless) does not select the pods of a Job or CronJob; nor does a PodDisruptionBudget with maxUnavailable or a percentage minAvailable, which the disruption controller counts through a controller's scale (a Job has none).",
+    fix: "give the Job's pods labels of their own (another name), or narrow the selector to the long-running workload's pods",
+    check: (ix) =>
+      ix.ofKind('Service', 'PodDisruptionBudget').flatMap((o) => {
+        const selector = o.spec?.selector;
+        // An empty Service selector selects no pods (its endpoints are managed by hand).
+        if (!selector || typeof selector !== 'object' || (o.kind === 'Service' && Object.keys(selector).length === 0)) return [];
+        const jobs = ix.selected(o.metadata?.namespace, selector).filter((t) => RUN_TO_COMPLETION.includes(t.owner.kind));
+        const found = jobPodsViolation(o, jobs);
+        return found ? [found] : [];
+      }),
+  },
+  {
+    code: 'REF_SERVICE_MIXED_PODS',
+    severity: 'warning',
+    category: 'references',
+    inspects: ['Service', 'pod templates'],
+    description:
+      'A Service selects the pods of one controller, or of the tracks of one release (controllers of one kind whose pods carry the same label keys, e.g. a canary beside the stable Deployment).',
+    fix: 'give each workload pod labels of its own (another name), and the Service the selector of the one it fronts',
+    check: (ix) =>
+      ix.ofKind('Service').flatMap((s) => {
+        const selector = s.spec?.selector;
+        const why = selector && typeof selector === 'object' && Object.keys(selector).length ? mixedControllers(ix, s) : undefined;
+        return why ? [v(s, '/spec/selector', why)] : [];
+      }),
   },
   {
     code: 'REF_PDB_SELECTOR',

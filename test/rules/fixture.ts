@@ -363,6 +363,22 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'REF_SELECTS_JOB_PODS',
+    (o) => {
+      // A CronJob running pods labelled like web's: the web Service routes to them.
+      addReportCronJob(o, { schedule: '0 3 * * *' });
+    },
+  ],
+  [
+    'REF_SERVICE_MIXED_PODS',
+    (o) => {
+      // A StatefulSet whose pods carry web's labels: the web Service splits its traffic with it.
+      const db = find(o, 'StatefulSet', 'db');
+      Object.assign(db.spec.template.metadata.labels, find(o, 'Service', 'web').spec.selector);
+      Object.assign(db.spec.selector.matchLabels, find(o, 'Service', 'web').spec.selector);
+    },
+  ],
+  [
     'REF_PDB_SELECTOR',
     (o) => {
       find(o, 'PodDisruptionBudget', 'web').spec.selector = { matchLabels: { app: 'nothing' } };

@@ -1,5 +1,5 @@
-import { App } from 'cdk8s';
-import { BlueprintChart, VerticalAutoscaler, VpaUpdateMode, WebService, renderApp, runRules } from '../../constructs';
+import { ApiObject, App } from 'cdk8s';
+import { BlueprintChart, Color, Release, VerticalAutoscaler, VpaUpdateMode, WebService, renderApp, runRules } from '../../constructs';
 import { catchBlueprintError, find, render, testChart } from '../helpers';
 
 const web = { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] } as const;
@@ -34,5 +34,97 @@ describe('REF_HPA_TARGET: an autoscaler targets a workload of the output', () =>
     expect(found.map((f) => [f.object, f.pointer, f.message])).toEqual([
       ['VerticalPodAutoscaler/shop/web', '/spec/targetRef', 'targets missing Deployment/gone'],
     ]);
+  });
+});
+
+describe('REF_SELECTS_JOB_PODS and REF_SERVICE_MIXED_PODS: a Service (or budget) selects the pods of the workload it fronts', () => {
+  const labels = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' };
+  const template = (extra: Record<string, string> = {}) => ({
+    metadata: { labels: { ...labels, ...extra } },
+    spec: { containers: [{ name: 'app', image: 'app:1.0.0', ports: [{ name: 'http', containerPort: 8080 }] }] },
+  });
+  const meta = (name: string) => ({ name, namespace: 'shop' });
+  const deployment = (name: string, extra: Record<string, string> = {}) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name),
+    spec: { selector: { matchLabels: { ...labels, ...extra } }, template: template(extra) },
+  });
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: meta('migrate'),
+    spec: { template: { ...template(), spec: { ...template().spec, restartPolicy: 'Never' } } },
+  };
+  const cronJob = {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: meta('report'),
+    spec: { schedule: '0 3 * * *', jobTemplate: { spec: job.spec } },
+  };
+  const service = (spec: object = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta('web'),
+    spec: { selector: labels, ports: [{ port: 80, targetPort: 'http' }], ...spec },
+  });
+  const pdb = (spec: object) => ({
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: meta('web'),
+    spec: { selector: { matchLabels: labels }, ...spec },
+  });
+  const found = (objects: any[], rule: string) =>
+    runRules(objects)
+      .filter((f) => f.rule === rule)
+      .map((f) => `${f.severity} ${f.object} ${f.pointer}`);
+
+  test('a Service selecting the pods of a Job or a CronJob is an error; a headless one (Indexed Job pod DNS) is not', () => {
+    for (const runner of [job, cronJob]) {
+      expect(found([deployment('web'), runner, service()], 'REF_SELECTS_JOB_PODS')).toEqual(['error Service/shop/web /spec/selector']);
+      expect(found([deployment('web'), runner, service({ clusterIP: 'None' })], 'REF_SELECTS_JOB_PODS')).toEqual([]);
+    }
+    expect(found([deployment('web'), service()], 'REF_SELECTS_JOB_PODS')).toEqual([]);
+  });
+
+  test('a budget over Job pods with maxUnavailable or a percentage minAvailable is an error; an integer minAvailable is not (disruption controller)', () => {
+    expect(found([deployment('web'), job, pdb({ maxUnavailable: 1 })], 'REF_SELECTS_JOB_PODS')).toEqual([
+      'error PodDisruptionBudget/shop/web /spec/selector',
+    ]);
+    expect(found([deployment('web'), job, pdb({ minAvailable: '50%' })], 'REF_SELECTS_JOB_PODS')).toEqual([
+      'error PodDisruptionBudget/shop/web /spec/selector',
+    ]);
+    expect(found([deployment('web'), job, pdb({ minAvailable: 1 })], 'REF_SELECTS_JOB_PODS')).toEqual([]);
+    expect(found([deployment('web'), pdb({ maxUnavailable: 1 })], 'REF_SELECTS_JOB_PODS')).toEqual([]);
+  });
+
+  test('at synth: raw objects a Job named like a WebService fail the build on the Service and the budget', () => {
+    const { app, chart } = testChart();
+    new WebService(chart, 'web', { ...web, replicas: 2 });
+    new ApiObject(chart, 'migrate', { ...job, metadata: meta('web') });
+    const issues = catchBlueprintError(() => renderApp(app)).issues.filter((i) => i.code === 'REF_SELECTS_JOB_PODS');
+    expect(issues.map((i) => i.field)).toEqual(['/spec/selector', '/spec/selector']);
+  });
+
+  test('a Service over two controllers that are not tracks of one release is a warning', () => {
+    const sts = { ...deployment('db'), kind: 'StatefulSet' };
+    expect(found([deployment('web'), sts, service()], 'REF_SERVICE_MIXED_PODS')).toEqual(['warning Service/shop/web /spec/selector']);
+    // Two Deployments whose pods carry other label keys: two workloads, not tracks.
+    expect(
+      found([deployment('web'), deployment('other', { 'app.kubernetes.io/component': 'batch' }), service()], 'REF_SERVICE_MIXED_PODS'),
+    ).toEqual(['warning Service/shop/web /spec/selector']);
+  });
+
+  test("tracks of one release are not flagged: kubernetes' track: stable/canary, and the library's canary", () => {
+    const stable = deployment('web', { track: 'stable' });
+    const canary = deployment('web-canary', { track: 'canary' });
+    expect(found([stable, canary, service()], 'REF_SERVICE_MIXED_PODS')).toEqual([]);
+    for (const release of [Release.canary({ image: 'app:1.1.0' }), Release.blueGreen({ active: Color.GREEN })]) {
+      const { app, chart } = testChart();
+      new WebService(chart, 'web', { ...web, replicas: 2, release });
+      const objects = render(app);
+      expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(2);
+      expect(found(objects, 'REF_SERVICE_MIXED_PODS')).toEqual([]);
+    }
   });
 });
