@@ -187,7 +187,7 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     category: 'reliability',
     inspects: ['pod templates', 'Service', 'NetworkPolicy'],
     description:
-      "Named probe and lifecycle-hook ports, a Service's named targetPorts (by name and protocol) and a NetworkPolicy's named ingress ports are ports the selected containers (and native sidecars) declare. A number needs no declaration on foreign YAML (the kubelet probes it and a policy admits it as given); in the library's own output, where a workload declares every port it listens on, it must be one of them (or the container declares none).",
+      "Named probe and lifecycle-hook ports, a Service's named targetPorts (by name and protocol) and a NetworkPolicy's named ingress ports are ports the selected containers (and native sidecars) declare, and a named egress port has a pod on the other end (not addresses alone: ipBlock peers). A number needs no declaration on foreign YAML (the kubelet probes it and a policy admits it as given); in the library's own output, where a workload declares every port it listens on, it must be one of them (or the container declares none).",
     fix: 'probe or target a port a container declares, by name or number, or declare it in ports',
     check: (ix) => {
       const out: Violation[] = [];
@@ -273,6 +273,24 @@ export const RELIABILITY_RULES: readonly Rule[] = [
           }),
         );
       }
+      // An egress port name resolves against a container port of the pod on the other end: a rule whose peers are
+      // all addresses (ipBlocks) has no pod there, so the name admits nothing and the path stays closed.
+      for (const n of ix.ofKind('NetworkPolicy'))
+        arr(n.spec?.egress).forEach((rule, i) => {
+          const to = arr(rule?.to);
+          if (to.length === 0 || !to.every((peer) => peer?.ipBlock !== undefined)) return;
+          arr(rule?.ports).forEach((p, j) => {
+            if (typeof p?.port === 'string')
+              out.push(
+                v(
+                  n,
+                  `/spec/egress/${i}/ports/${j}`,
+                  `names port ${p.port} toward addresses (ipBlock): a port name resolves against a container port of the pod on the other end, and an address has none, so the rule admits nothing`,
+                  'a named port needs a pod on the other end; give the number',
+                ),
+              );
+          });
+        });
       return out;
     },
   },

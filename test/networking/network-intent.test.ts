@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import {
   NetworkPort,
   Peer,
@@ -8,6 +9,8 @@ import {
   TeamNamespace,
   WebService,
   Worker,
+  renderApp,
+  runRules,
 } from '../../constructs';
 import { WEB, expectCode, find, ofKind, renderChart, teamChart } from '../helpers';
 
@@ -311,5 +314,35 @@ describe('paths to workloads of one name in two namespaces (two paths, not INTEN
     expect(policies).toHaveLength(2);
     for (const n of policies) expect(n.metadata.name.length).toBeLessThanOrEqual(253);
     expect(policies[0].metadata.name).not.toBe(policies[1].metadata.name);
+  });
+});
+
+describe('PORT_UNRESOLVED on YAML: a named egress port toward addresses alone', () => {
+  const policy = (to: object[], port: number | string) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'egress', namespace: 'shop' },
+    spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to, ports: [{ protocol: 'TCP', port }] }] },
+  });
+  const found = (o: object) =>
+    runRules([o])
+      .filter((f) => f.rule === 'PORT_UNRESOLVED')
+      .map((f) => `${f.severity} ${f.pointer}`);
+
+  test('an ipBlock peer with a port name is an error; its number, or a name toward pods, is not', () => {
+    expect(found(policy([{ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: '::/0' } }], 'https'))).toEqual([
+      'error /spec/egress/0/ports/0',
+    ]);
+    expect(found(policy([{ ipBlock: { cidr: '10.0.0.0/8' } }], 443))).toEqual([]);
+    expect(found(policy([{ namespaceSelector: {} }], 'https'))).toEqual([]);
+    // A peer with pods beside the addresses: the name resolves for those pods.
+    expect(found(policy([{ ipBlock: { cidr: '10.0.0.0/8' } }, { podSelector: {} }], 'https'))).toEqual([]);
+  });
+
+  test('at synth: a raw NetworkPolicy built so fails the build', () => {
+    const { app, chart } = teamChart();
+    new ApiObject(chart, 'raw', policy([{ ipBlock: { cidr: '10.0.0.0/8' } }], 'https'));
+    const issue = expectCode(() => renderApp(app), 'PORT_UNRESOLVED');
+    expect(issue.field).toBe('/spec/egress/0/ports/0');
   });
 });
