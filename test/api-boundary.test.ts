@@ -128,6 +128,7 @@ const INTERNAL = new Set([
   'componentLabels',
   'ignoreKubeLinterCheck',
   'exemptRunAsRoot',
+  'TRACK_LABELS',
   'computeFromManifest',
   'computeToManifest',
   'COMPUTE_RESOURCES',

@@ -27,7 +27,15 @@ export const Annotations = {
    * prerequisite: deploy tools check it exists and order the object after it, and never create or delete it.
    */
   NAMESPACE_INSTALLED_BY: 'cluster-blueprints.io/namespace-installed-by',
+  /** The release track a canary's pods carry (the stable track's pods carry none, so a canary never changes its selector). */
+  RELEASE_TRACK: 'cluster-blueprints.io/release-track',
 } as const;
+
+/**
+ * Pod labels that tell the tracks of one release apart: ours, and the `track` of the Kubernetes
+ * docs' canary example. Two controllers whose pods differ only in these are one workload's tracks.
+ */
+export const TRACK_LABELS: readonly string[] = [Annotations.RELEASE_TRACK, 'track'];
 
 /**
  * Exempts `object` from the kube-linter check `check` (`ignore-check.kube-linter.io/<check>`), with

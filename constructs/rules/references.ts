@@ -1,5 +1,6 @@
 import { ManifestIndex, PodTemplateRef, arr, containersOf, selects } from './manifest-index';
 import { Rule, RuleContext, Violation, v } from './rule';
+import { TRACK_LABELS } from '../core/metadata';
 
 /*
  * References between objects: whatever an object names (a Service's pods, an
@@ -393,7 +394,13 @@ function mixedControllers(ix: ManifestIndex, s: any): string | undefined {
   const templates = ix.selected(s.metadata?.namespace, s.spec.selector).filter((t) => LONG_RUNNING_CONTROLLERS.includes(t.owner.kind));
   const owners = ownersOf(templates);
   if (owners.length < 2) return undefined;
-  const keys = (t: PodTemplateRef) => JSON.stringify(Object.keys(t.labels).sort());
+  // The canary's pods carry a track label the stable pods lack (or both carry `track`): compared without it.
+  const keys = (t: PodTemplateRef) =>
+    JSON.stringify(
+      Object.keys(t.labels)
+        .filter((k) => !TRACK_LABELS.includes(k))
+        .sort(),
+    );
   const tracks = new Set(templates.map((t) => t.owner.kind)).size === 1 && new Set(templates.map(keys)).size === 1;
   return tracks
     ? undefined
@@ -622,7 +629,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
     category: 'references',
     inspects: ['Service', 'pod templates'],
     description:
-      'A Service selects the pods of one controller, or of the tracks of one release (controllers of one kind whose pods carry the same label keys, e.g. a canary beside the stable Deployment).',
+      'A Service selects the pods of one controller, or of the tracks of one release (controllers of one kind whose pods carry the same label keys but for a track label, e.g. a canary beside the stable Deployment).',
     fix: 'give each workload pod labels of its own (another name), and the Service the selector of the one it fronts',
     check: (ix) =>
       ix.ofKind('Service').flatMap((s) => {

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { IssueSink } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
+import { Annotations } from '../core/metadata';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import {
   AutoscalingProps,
@@ -80,7 +81,7 @@ interface Track {
   readonly primary: boolean;
 }
 
-const TRACK_LABEL = 'cluster-blueprints.io/release-track';
+const TRACK_LABEL = Annotations.RELEASE_TRACK;
 const COLOR_LABEL = 'cluster-blueprints.io/release-color';
 
 /** Deployment + optional HPA + PDB, with release strategies. */

@@ -162,7 +162,7 @@ describe('Monitoring and kube-linter', () => {
       (p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'prometheus',
     );
     expect(prometheusPolicies.map((p) => p.metadata.name).sort()).toEqual([
-      'allow-prometheus-from-web',
+      'allow-prometheus-from-web.shop',
       'allow-prometheus-to-all-namespaces',
       'allow-prometheus-to-cidr-0-0-0-0-0',
       'allow-prometheus-to-ext-federate-9090',
@@ -170,7 +170,7 @@ describe('Monitoring and kube-linter', () => {
     for (const p of prometheusPolicies) expect(ignored(p)).toMatch(/prometheus-operator creates/);
     // The valid neighbours: the web's own policy selects pods of the output; the PDB is judged by no kube-linter check
     // that looks for its pods.
-    expect(ignored(find(objects, 'NetworkPolicy', 'allow-web-to-prometheus'))).toBeUndefined();
+    expect(ignored(find(objects, 'NetworkPolicy', 'allow-web-to-prometheus.monitoring'))).toBeUndefined();
     const pdbAnnotations = Object.keys(find(objects, 'PodDisruptionBudget', 'prometheus').metadata.annotations ?? {});
     expect(pdbAnnotations.filter((k) => k.startsWith('ignore-check.kube-linter.io/'))).toEqual([]);
   });
