@@ -1,4 +1,4 @@
-import { isIP } from 'net';
+import { ipVersion, unusableAddressReason } from '../constructs/networking/ip-address';
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -163,8 +163,11 @@ function parseScrapeTarget(target: string): ScrapeTarget | string {
   if (target.includes('/')) return "holds a '/': a target is host:port, not a URL, and Prometheus refuses the configuration";
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:]*))(?::(\d+))?$/.exec(target);
   const host = m && (m[1] ?? m[2]);
-  if (!m || !host || (m[2] !== undefined && !HOST.test(host)) || (m[1] !== undefined && isIP(m[1]) !== 6))
+  // A fully qualified name may end in a dot (Go's resolver takes it as given).
+  if (!m || !host || (m[2] !== undefined && !HOST.test(host.replace(/\.$/, ''))) || (m[1] !== undefined && ipVersion(m[1]) !== 6))
     return 'is not host or host:port (a DNS name, an IPv4 address or a bracketed IPv6 address)';
+  const unusable = ipVersion(host) === 0 ? undefined : unusableAddressReason(host);
+  if (unusable) return `names ${host}, which ${unusable}`;
   const port = m[3] === undefined ? 80 : Number(m[3]);
   if (!isPortNumber(port)) return 'has a port outside 1-65535';
   return { host, port };
@@ -185,7 +188,7 @@ function federationPeers(targets: readonly ScrapeTarget[]): Peer[] {
   const byPort = new Map<number, Set<string>>();
   for (const { host, port } of targets) {
     if (IN_CLUSTER_SERVICE.test(host)) continue;
-    const family = isIP(host);
+    const family = ipVersion(host);
     const cidrs = family === 0 ? ['0.0.0.0/0', '::/0'] : [`${host.toLowerCase()}/${family === 4 ? 32 : 128}`];
     const set = byPort.get(port) ?? new Set<string>();
     for (const c of cidrs) set.add(c);

@@ -1,4 +1,4 @@
-import { isIP } from 'net';
+import { ipVersion } from '../networking/ip-address';
 import type { IVolume } from 'kubernetes-models/v1';
 import { BlueprintError, IssueInput } from '../core/errors';
 import { Arg, checkArgs, is } from '../core/shape';
@@ -294,7 +294,7 @@ export class Volume {
     throwIfInvalid(
       volumeNameIssue('name', name),
       // The API server only requires a server; the mount resolves it: an address, or a host name in any case.
-      isIP(server) === 0 && !isDns1123Subdomain(server.toLowerCase())
+      ipVersion(server) === 0 && !isDns1123Subdomain(server.toLowerCase())
         ? {
             code: 'VOLUME_INVALID',
             field: 'server',

@@ -1,5 +1,4 @@
 import { enter, is } from '../core/shape';
-import { isIP } from 'net';
 import { ApiObject } from 'cdk8s';
 import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSlice';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -9,7 +8,7 @@ import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, checkedName, isDns1123Subdomain } from '../core/names';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
-import { addressKey, ipFamily, isIpv4Mapped, unusableAddressReason } from './ip-address';
+import { addressKey, ipFamily, ipVersion, isIpv4Mapped, unusableAddressReason } from './ip-address';
 import { servicePortIssues } from './service-ports';
 import { portNumberIssue } from '../core/ports';
 
@@ -140,7 +139,7 @@ export class ExternalService extends Construct {
     let spec: IServiceSpec;
     if (kind === 'hostname') {
       const host = (props as ExternalHostNameProps).hostName;
-      if (isIP(host)) {
+      if (ipVersion(host)) {
         problems.add({
           code: 'EXTERNAL_HOST_IS_IP',
           field: 'hostName',
@@ -229,7 +228,7 @@ export class ExternalService extends Construct {
       }
       // One EndpointSlice per address family: the API server refuses a slice of more than 1,000 endpoints.
       for (const family of ['IPv4', 'IPv6'] as const) {
-        const count = addresses.filter((a) => isIP(a) !== 0 && ipFamily(a) === family).length;
+        const count = addresses.filter((a) => ipVersion(a) !== 0 && ipFamily(a) === family).length;
         problems.check(count > MAX_ENDPOINTS_PER_SLICE, {
           code: 'EXTERNAL_ADDRESS_INVALID',
           field: 'addresses',

@@ -5,9 +5,17 @@ import { isIP } from 'net';
  * range rules below are the few lines no library we depend on offers.
  */
 
+/**
+ * The family of `address` as Go's net.ParseIP reads it (the API server's IsValidIP, ValidateCIDR): 4, 6,
+ * or 0 for none. Node's `net.isIP` also takes an IPv6 zone (`fe80::1%eth0`), which Go refuses.
+ */
+export function ipVersion(address: string): 0 | 4 | 6 {
+  return address.includes('%') ? 0 : (isIP(address) as 0 | 4 | 6);
+}
+
 /** Why an address cannot stand for a service outside the cluster, or undefined when it can. */
 export function unusableAddressReason(address: string): string | undefined {
-  const family = isIP(address);
+  const family = ipVersion(address);
   if (family === 0) return 'is not an IP address';
   if (family === 4) {
     const [a, b] = address.split('.').map(Number);
@@ -26,19 +34,19 @@ export function unusableAddressReason(address: string): string | undefined {
 }
 
 export function ipFamily(address: string): 'IPv4' | 'IPv6' {
-  return isIP(address) === 6 ? 'IPv6' : 'IPv4';
+  return ipVersion(address) === 6 ? 'IPv6' : 'IPv4';
 }
 
 /** A CIDR block as Go's net.ParseCIDR reads it (NetworkPolicy ipBlock, loadBalancerSourceRanges): an address and a prefix length within its family. */
 export function isCidr(s: string): boolean {
   const [address, prefix, ...rest] = s.split('/');
-  const family = isIP(address ?? '');
+  const family = ipVersion(address ?? '');
   return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(prefix ?? '') && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** The bits of an address (IPv4 or IPv6, as `net.isIP` accepts it) as a number, and its width. */
 function addressBits(address: string): { value: bigint; width: number } {
-  if (isIP(address) === 4) return { value: address.split('.').reduce((n, part) => (n << 8n) + BigInt(part), 0n), width: 32 };
+  if (ipVersion(address) === 4) return { value: address.split('.').reduce((n, part) => (n << 8n) + BigInt(part), 0n), width: 32 };
   const [head, tail = ''] = address.replace(/%.*$/, '').split('::');
   const groups = (s: string) => (s === '' ? [] : s.split(':'));
   // An embedded IPv4 tail (::ffff:10.0.0.1) is two groups.
@@ -64,7 +72,7 @@ export function addressKey(address: string): string {
 
 /** An IPv4-mapped IPv6 address (`::ffff:203.0.113.10`), which Go reads as IPv4 (`To4() != nil`). */
 export function isIpv4Mapped(address: string): boolean {
-  if (isIP(address) !== 6) return false;
+  if (ipVersion(address) !== 6) return false;
   const { value } = addressBits(address);
   return value >> 32n === 0xffffn;
 }

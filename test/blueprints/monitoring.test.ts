@@ -104,6 +104,13 @@ describe('Monitoring recording rules and federation', () => {
     );
   });
 
+  test('METRICS_INVALID: an address no federation target can have (unspecified, loopback: Prometheus would scrape itself; link-local; a zone)', () => {
+    const federate = ['[::]:9090', '0.0.0.0:9090', '[::1]:9090', '127.0.0.1:9090', '169.254.169.254:80', '[fe80::1%eth0]:9090'];
+    expect(fieldsOf({ federate }).map(([code, field, value]) => [code, field, value])).toEqual(
+      federate.map((t, i) => ['METRICS_INVALID', `federate[${i}]`, t]),
+    );
+  });
+
   test('METRICS_INVALID: a bracketed host that is not an IPv6 address (every scrape would fail)', () => {
     const federate = ['[:::]:9090', '[1.2.3.4]:9090', '[fd00::1::2]'];
     expect(fieldsOf({ federate }).map(([code, field, value]) => [code, field, value])).toEqual(
@@ -141,7 +148,15 @@ describe('Monitoring recording rules and federation', () => {
   });
 
   test('the valid neighbours: DNS names, IPv4 and bracketed IPv6 addresses, with or without a port', () => {
-    const federate = ['prometheus.eu.example.com:9090', 'prometheus-eu', '10.0.0.1:9090', '[::1]:9090', '[fd00::1]', 'PROM_EU.local:443'];
+    const federate = [
+      'prometheus.eu.example.com:9090',
+      'prometheus-eu',
+      '10.0.0.1:9090',
+      '[fd00::2]:9090',
+      '[fd00::1]',
+      'PROM_EU.local:443',
+      'prom.example.com.:9090',
+    ];
     const { prometheus } = monitoring({ federate });
     expect(prometheus().spec.additionalScrapeConfigs).toEqual({ name: 'prometheus-federation', key: 'federate.yml' });
   });

@@ -137,6 +137,7 @@ describe('ExternalService', () => {
       'db.example.com',
       '::ffff:203.0.113.10', // IPv4-mapped: IsValidIPv6Address refuses it in the IPv6 slice
       '::FFFF:cb00:710a',
+      '2001:db8::10%eth0', // a zone: Node's isIP takes it, Go's ParseIP (IsValidIPv6Address) does not
     ].entries()) {
       expectCode(
         () => ExternalService.fromAddresses(chart, `x${i}`, { namespace: 'n', addresses: [a], ports: [{ name: 'db', port: 5432 }] }),

@@ -37,6 +37,7 @@ describe('network intent ports (INTENT_INVALID, networking ValidateNetworkPolicy
       'ports[0].protocol',
     ],
     ['Peer.cidr: a prefix longer than the address (ValidateIPBlock)', () => Peer.cidr('10.0.0.0/33'), 'cidr'],
+    ["Peer.cidr: an IPv6 zone, which Go's ParseCIDR refuses (ValidateIPBlock)", () => Peer.cidr('2001:db8::10%eth0/128'), 'cidr'],
     ['Peer.cidr: an address out of range', () => Peer.cidr('999.1.1.1/8'), 'cidr'],
     ['Peer.cidr: an exception that is no CIDR', () => Peer.cidr('10.0.0.0/8', [], ['10.1.0.0']), 'except[0]'],
     [
