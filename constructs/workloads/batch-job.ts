@@ -77,8 +77,8 @@ export interface JobProps extends WorkloadProps {
   /**
    * Delete the finished job (and its pods) after this long. Not with a GitOps tool that re-creates what is
    * missing (Argo CD self-heal): the deleted Job would come back and run again.
-   * @default - none: a ScheduledJob's history limits keep its last runs; a BatchJob stays until its spec
-   * changes, when its name changes and the old one is pruned
+   * @default - none: a ScheduledJob's history limits keep its last runs; a BatchJob stays until a field
+   * the API server cannot update (its pod template, completions) changes, when its name changes and the old one is pruned
    */
   readonly ttlAfterFinished?: Duration;
   /** @default JobRestartPolicy.NEVER */
@@ -110,9 +110,25 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-/** The first SPEC_HASH_LENGTH hex characters of the sha256 of a Job spec. */
+/**
+ * The Job spec fields an update may not change (batch validation ValidateJobSpecUpdate, 1.28): completions
+ * (for an Indexed Job only together with parallelism, still a change of what the Job runs), selector, the pod
+ * template, completionMode, podFailurePolicy and backoffLimitPerIndex. parallelism, backoffLimit,
+ * activeDeadlineSeconds, ttlSecondsAfterFinished, manualSelector, maxFailedIndexes and suspend are mutable.
+ */
+const IMMUTABLE_JOB_FIELDS = ['completions', 'selector', 'template', 'completionMode', 'podFailurePolicy', 'backoffLimitPerIndex'] as const;
+
+/**
+ * The first SPEC_HASH_LENGTH hex characters of the sha256 of a Job spec's immutable fields: a change the API server
+ * would refuse as an update is a new Job, a change it accepts (a TTL, a deadline, retries, parallelism) keeps the
+ * name, so the deploy tool patches the Job in place and a finished run does not run again. ConfigMap content
+ * reaches the hash through the template's config-hash annotation.
+ */
 function specHash(spec: IJobSpec): string {
-  return createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, SPEC_HASH_LENGTH);
+  // The API server defaults an absent completionMode to NonIndexed (SetDefaults_Job): the same Job to it.
+  const immutable = Object.fromEntries(IMMUTABLE_JOB_FIELDS.map((k) => [k, spec[k]]));
+  immutable.completionMode ??= 'NonIndexed';
+  return createHash('sha256').update(canonicalJson(immutable)).digest('hex').slice(0, SPEC_HASH_LENGTH);
 }
 
 /** What BatchJob and ScheduledJob share: a pattern and a job spec. */
@@ -198,11 +214,13 @@ function jobSpec(
 
 /**
  * A Job: single pod, fixed completion count, or work queue, with retries and
- * a deadline. The Job is named `<name>-<hash of its spec>`: a Job's pod
- * template is immutable (batch ValidateJobSpecUpdate), so a changed spec (a
- * new image, env, config) is a new Job, which runs once, while the old one is
- * pruned by the deploy tool; an unchanged spec keeps the name and never runs
- * again. No TTL by default: a GitOps tool would re-create the deleted Job.
+ * a deadline. The Job is named `<name>-<hash of its immutable spec fields>`: a
+ * Job's pod template, completions and completion mode are immutable (batch
+ * ValidateJobSpecUpdate), so a change to them (a new image, env, config) is a
+ * new Job, which runs once, while the old one is pruned by the deploy tool; a
+ * change to a mutable field (ttlAfterFinished, activeDeadline, backoffLimit,
+ * parallelism) updates the Job in place, and an unchanged spec keeps the name:
+ * neither runs it again. No TTL by default: a GitOps tool would re-create the deleted Job.
  */
 export class BatchJob extends JobWorkload {
   public readonly job: ApiObject;

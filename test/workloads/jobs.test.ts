@@ -105,14 +105,17 @@ describe('a BatchJob is named after its spec', () => {
       expect(labels).toMatchObject({ 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/instance': 'migrate' });
   });
 
-  test('any change of the spec is a new name, also one made after the constructor', () => {
+  test('any change of a field the API server cannot update (template, completions) is a new name, also one made after the constructor', () => {
     const config = (v: string) => (j: BatchJob) => j.addEnv({ LEVEL: v });
     const variants = [
       build(),
       build({ image: 'ghcr.io/acme/tool:1.2.4' }),
       build({ args: ['--full'] }),
+      build({ restartPolicy: JobRestartPolicy.ON_FAILURE }),
       build({ pattern: JobPattern.fixedCompletions(3) }),
-      build({ backoffLimit: 5 }),
+      build({ pattern: JobPattern.fixedCompletions(4) }),
+      // No completions at all (a work queue) is a completions change too.
+      build({ pattern: JobPattern.workQueue(3) }),
       build({}, config('info')),
       build({}, config('debug')),
       build({}, (j) => j.addInitContainer({ name: 'wait', image })),
@@ -132,6 +135,43 @@ describe('a BatchJob is named after its spec', () => {
     job.addEnv({ LEVEL: 'debug' });
     expect(job.job.name).not.toBe(before);
     expect(nameOf({ objects: renderChart(chart) })).toBe(job.job.name);
+  });
+
+  test('a change of a field the API server updates in place keeps the name: a finished run does not run again', () => {
+    // batch ValidateJobSpecUpdate: parallelism, backoffLimit, activeDeadlineSeconds and ttlSecondsAfterFinished are mutable.
+    const base = nameOf(build({ pattern: JobPattern.fixedCompletions(3, 2) }));
+    const mutable: Record<string, Partial<JobProps>> = {
+      ttlAfterFinished: { ttlAfterFinished: Duration.days(1) },
+      activeDeadline: { activeDeadline: Duration.minutes(30) },
+      backoffLimit: { backoffLimit: 5 },
+      parallelism: { pattern: JobPattern.fixedCompletions(3, 3) },
+    };
+    for (const [field, props] of Object.entries(mutable)) {
+      const changed = build({ pattern: JobPattern.fixedCompletions(3, 2), ...props });
+      // The rendered spec did change: only the name stays.
+      const spec = jobOf(changed.objects, 'migrate').spec;
+      const key = { ttlAfterFinished: 'ttlSecondsAfterFinished', activeDeadline: 'activeDeadlineSeconds' }[field] ?? field;
+      const before = jobOf(build({ pattern: JobPattern.fixedCompletions(3, 2) }).objects, 'migrate').spec;
+      expect({ field, value: spec[key] }).not.toEqual({ field, value: before[key] });
+      expect({ field, name: nameOf(changed) }).toEqual({ field, name: base });
+    }
+    // A work queue's parallelism too; and single() is fixedCompletions(1) to the API server (completionMode defaults to NonIndexed).
+    expect(nameOf(build({ pattern: JobPattern.workQueue(2) }))).toBe(nameOf(build({ pattern: JobPattern.workQueue(5) })));
+    expect(nameOf(build({ pattern: JobPattern.single() }))).toBe(nameOf(build({ pattern: JobPattern.fixedCompletions(1) })));
+    // The in-place update is what the diff reports: changed, not BREAKING, no Job added or removed.
+    const report = diffManifests(build().objects, build({ activeDeadline: Duration.minutes(30), backoffLimit: 5 }).objects);
+    expect(report.breaking).toBe(0);
+    expect(report.changes.filter((c) => c.object.startsWith('batch/Job/')).map((c) => c.change)).toEqual(['changed']);
+  });
+
+  test('parallelism from 1 to 2 changes the pod template (the spread of two pods at once): a new name; without spread, the same', () => {
+    const [one, two] = [JobPattern.fixedCompletions(3, 1), JobPattern.fixedCompletions(3, 2)].map((pattern) => build({ pattern }));
+    expect(jobOf(one.objects, 'migrate').spec.template).not.toEqual(jobOf(two.objects, 'migrate').spec.template);
+    expect(nameOf(one)).not.toBe(nameOf(two));
+    const [a, b] = [JobPattern.fixedCompletions(3, 1), JobPattern.fixedCompletions(3, 2)].map((pattern) =>
+      build({ pattern, placement: { spread: false } }),
+    );
+    expect(nameOf(a)).toBe(nameOf(b));
   });
 
   test('an image bump is a new Job and an old one pruned, not a BREAKING change of an immutable template', () => {
