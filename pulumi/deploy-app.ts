@@ -130,6 +130,36 @@ function checkNameConflicts(entries: readonly { name: string; type: string; path
   if (issues.length > 0) throw new BlueprintError(issues);
 }
 
+/**
+ * How long `pulumi up` waits for a Job when it has no deadline: @pulumi/kubernetes' own default (10 minutes),
+ * stated so that every Job's wait is one rule. A Job without a deadline that cannot start (an image it cannot pull,
+ * a quota it does not fit) never fails, so this is when the update says so.
+ */
+const JOB_DEFAULT_WAIT_MINUTES = 10;
+
+/** What the wait adds to a Job's deadline: the time before the Job starts (the deadline counts from its startTime) and for the controller to fail it. */
+const JOB_WAIT_MARGIN_MINUTES = 5;
+
+/** The longest timeout the engine reads (Go's time.ParseDuration: int64 nanoseconds), in whole minutes. */
+const MAX_DURATION_MINUTES = 153_722_867;
+
+/**
+ * The create and update timeouts of a batch/v1 Job, which @pulumi/kubernetes waits for to complete (and fails the
+ * update after 10 minutes by default): its activeDeadlineSeconds (which bounds the whole run, retries included)
+ * plus JOB_WAIT_MARGIN_MINUTES, or JOB_DEFAULT_WAIT_MINUTES without a deadline. A resource option, not the
+ * `pulumi.com/timeoutSeconds` annotation, so the object (and the cdk8s YAML) stays as rendered. Undefined for every other kind:
+ * a CronJob is not waited for (its Jobs are the controller's, not Pulumi resources).
+ */
+function awaitTimeouts(object: any): pulumi.CustomTimeouts | undefined {
+  if (object.apiVersion !== 'batch/v1' || object.kind !== 'Job') return undefined;
+  const deadline = object.spec?.activeDeadlineSeconds;
+  const minutes =
+    typeof deadline === 'number' && Number.isFinite(deadline) && deadline > 0
+      ? Math.min(Math.ceil(deadline / 60) + JOB_WAIT_MARGIN_MINUTES, MAX_DURATION_MINUTES)
+      : JOB_DEFAULT_WAIT_MINUTES;
+  return { create: `${minutes}m`, update: `${minutes}m` };
+}
+
 // CRDs first (their custom resources need them), then namespaces, then everything else.
 function rank(o: any): number {
   return o.kind === 'CustomResourceDefinition' ? 0 : o.kind === 'Namespace' ? 1 : 2;
@@ -146,6 +176,9 @@ function rank(o: any): number {
  *   annotated `cluster-blueprints.io/retain`, and the Namespaces holding any of them.
  * - Refuses bad options (`PROPS_INVALID`, `PROPS_UNKNOWN`) and two objects with one resource name
  *   (`PULUMI_NAME_CONFLICT`) before registering anything.
+ * - A batch/v1 Job, which @pulumi/kubernetes waits for until it completes, gets create and update timeouts of its
+ *   `activeDeadlineSeconds` plus 5 minutes (10 minutes, the provider's default, without a deadline): a Job within
+ *   its deadline never fails the update. A CronJob is not waited for.
  * - Namespaced objects depend on their Namespace, custom resources on their CRD, and
  *   workloads on the Secrets they read (image pull Secrets included). A namespace another install owns (annotated
  *   `cluster-blueprints.io/namespace-installed-by`) is read, not created: a missing one fails the preview.
@@ -219,12 +252,15 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
       ...(namespaceOf(object) ? [namespaceOf(object)!] : []),
       ...referencedSecrets(object).flatMap((n) => secretsByName.get(`${ns}/${n}`) ?? []),
     ];
+    const timeouts = awaitTimeouts(object);
     const options: pulumi.CustomResourceOptions = {
       provider,
       parent: charts.get(chart),
       ...(dependsOn.length ? { dependsOn } : {}),
       // Deleting a namespace deletes everything in it; claims, volumes and retained classes hold data.
       ...(holders.has(path) ? { retainOnDelete: true, protect: true } : {}),
+      // A Job is waited for until it completes: as long as its deadline allows, not the provider's 10 minutes.
+      ...(timeouts ? { customTimeouts: timeouts } : {}),
     };
     const name = resourceName(object);
     const Cls = resourceClass(object.apiVersion, object.kind);

@@ -1,10 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
-import { App } from 'cdk8s';
+import { ApiObject, App, Duration } from 'cdk8s';
 import {
+  BatchJob,
   BlueprintChart,
+  JobPattern,
   PersistentVolumeClaim,
   QuotaPreset,
   Release,
+  ResourcePreset,
+  ScheduledJob,
   SecretBackend,
   SecretDeclaration,
   StatefulService,
@@ -300,5 +304,96 @@ describe('deployApp: options', () => {
       deployApp(consumerApp(), { provider: provider(), config: new pulumi.Config(), render: { schemaCheck: true } }),
     );
     expect(engine.find((r) => r.name === 'deployment-shop-web')!.provider).toBe('typo');
+  });
+});
+
+describe('deployApp: how long pulumi up waits for a Job', () => {
+  // @pulumi/kubernetes waits for a batch/v1 Job to complete and fails the update after 10 minutes unless told otherwise.
+  let jobs: Map<string, any>;
+  let rendered: any[];
+  beforeAll(async () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'ops', { owner: 'ops' });
+    const team = new TeamNamespace(chart, 'ops');
+    const image = 'ghcr.io/acme/indexer:1.9.0';
+    const resources = ResourcePreset.MICRO;
+    // The README's reindex: a 30-minute deadline.
+    new BatchJob(chart, 'reindex', {
+      namespace: team,
+      image,
+      pattern: JobPattern.fixedCompletions(5, 2),
+      activeDeadline: Duration.minutes(30),
+    });
+    new BatchJob(chart, 'short', { namespace: team, image, resources, activeDeadline: Duration.seconds(90), backoffLimit: 6 });
+    new BatchJob(chart, 'open', { namespace: team, image, resources });
+    new BatchJob(chart, 'ages', { namespace: team, image, resources, activeDeadline: Duration.days(200_000_000) });
+    new ScheduledJob(chart, 'report', { namespace: team, image, resources, schedule: '@daily', activeDeadline: Duration.minutes(30) });
+    new WebService(chart, 'web', {
+      namespace: team,
+      resources,
+      image: 'nginxinc/nginx-unprivileged:1.27.2',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    // A Job that is not a BatchJob's is waited for just the same.
+    new ApiObject(chart, 'raw', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'raw', namespace: 'ops' },
+      spec: {
+        activeDeadlineSeconds: 3600,
+        template: {
+          metadata: { labels: { app: 'raw' } },
+          spec: {
+            restartPolicy: 'Never',
+            automountServiceAccountToken: false,
+            securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name: 'raw',
+                image,
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+                resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+              },
+            ],
+          },
+        },
+      },
+    });
+    engine.length = 0;
+    let deployment: ReturnType<typeof deployApp>;
+    await runAndSettle(() => (deployment = deployApp(app, { provider: new k8s.Provider('ops-cluster', {}) })));
+    rendered = deployment!.objects.map((o) => o.object);
+    jobs = new Map(
+      engine
+        .filter((r) => r.type === 'kubernetes:batch/v1:Job')
+        .map((r) => [r.inputs.metadata.labels?.['app.kubernetes.io/instance'] ?? r.inputs.metadata.name, r]),
+    );
+  });
+
+  test("each Job's create and update timeouts are its deadline plus 5 minutes (the deadline bounds every retry)", () => {
+    const timeouts = (name: string) => jobs.get(name)!.customTimeouts;
+    // 30 minutes: 35m, so a pulumi up within the deadline no longer fails at 10.
+    expect(timeouts('reindex')).toEqual({ create: '35m', update: '35m', delete: '' });
+    // 90 seconds, backoff 6: whole minutes up (2) plus 5, not multiplied by the retries.
+    expect(timeouts('short')).toEqual({ create: '7m', update: '7m', delete: '' });
+    expect(timeouts('raw')).toEqual({ create: '65m', update: '65m', delete: '' });
+    // The engine reads Go durations (int64 nanoseconds): a deadline beyond ~292 years waits the longest it can.
+    expect(timeouts('ages')).toEqual({ create: '153722867m', update: '153722867m', delete: '' });
+  });
+
+  test("a Job without a deadline waits the provider's 10 minutes, stated: one that can never start fails the update", () => {
+    expect(jobs.get('open')!.customTimeouts).toEqual({ create: '10m', update: '10m', delete: '' });
+  });
+
+  test('only Jobs get timeouts (a CronJob, a Deployment are not waited for by them), and the objects stay as rendered', () => {
+    expect([...jobs.keys()].sort()).toEqual(['ages', 'open', 'raw', 'reindex', 'short']);
+    const others = engine.filter((r) => r.custom && r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:batch/v1:Job');
+    expect(others.map((r) => r.type)).toEqual(expect.arrayContaining(['kubernetes:batch/v1:CronJob', 'kubernetes:apps/v1:Deployment']));
+    for (const r of others) expect({ name: r.name, timeouts: r.customTimeouts }).toEqual({ name: r.name, timeouts: undefined });
+    // A resource option, not the pulumi.com/timeoutSeconds or skipAwait annotation: the inputs are the rendered objects.
+    for (const r of jobs.values()) {
+      expect(Object.keys(r.inputs.metadata.annotations ?? {}).filter((k) => k.startsWith('pulumi.com/'))).toEqual([]);
+      expect(rendered.find((o) => o.kind === 'Job' && o.metadata.name === r.inputs.metadata.name)).toEqual(r.inputs);
+    }
   });
 });

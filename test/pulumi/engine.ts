@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 /*
  * Pulumi mocks that also record what the SDK sends the engine for each resource:
  * the RegisterResource request's protect, retainOnDelete, dependencies, parent,
- * provider and additionalSecretOutputs. Tests read these rather than the options
+ * provider, additionalSecretOutputs and customTimeouts. Tests read these rather than the options
  * objects the program built, so they see what a real `pulumi up` would see.
  */
 
@@ -22,6 +22,8 @@ export interface EngineRegistration {
   /** Names of the resources it depends on, sorted. */
   readonly dependsOn: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
+  /** The customTimeouts sent (create, update, delete; '' where unset); undefined when none is. */
+  readonly customTimeouts?: { readonly create: string; readonly update: string; readonly delete: string };
   readonly inputs: any;
   /** For a read of an existing object (`Resource.get`): the id read; the program never creates or deletes it. */
   readonly readId?: string;
@@ -59,7 +61,10 @@ export function recordEngine(project: string, stack: string): EngineRegistration
       ...more,
     });
   monitor.registerResource = (req: any, callback: any) => {
+    const t = req.getCustomtimeouts();
+    const timeouts = t && { create: t.getCreate(), update: t.getUpdate(), delete: t.getDelete() };
     record(req, {
+      ...(timeouts && (timeouts.create || timeouts.update || timeouts.delete) ? { customTimeouts: timeouts } : {}),
       custom: req.getCustom(),
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
@@ -105,7 +110,7 @@ export function secretInputs(r: EngineRegistration): string[] {
     .sort();
 }
 
-/** One line per resource: identity (URN) and the options that decide what an update does. */
+/** One line per resource: identity (URN) and the options that decide what an update does (and how long it waits). */
 export function identityLines(registrations: readonly EngineRegistration[]): string[] {
   return registrations
     .map((r) => {
@@ -119,6 +124,11 @@ export function identityLines(registrations: readonly EngineRegistration[]): str
         r.dependsOn.length > 0 && `dependsOn=${r.dependsOn.join(',')}`,
         secretInputs(r).length > 0 && `secretInputs=${secretInputs(r).join(',')}`,
         r.additionalSecretOutputs.length > 0 && `secretOutputs=${r.additionalSecretOutputs.join(',')}`,
+        r.customTimeouts &&
+          `timeouts=${Object.entries(r.customTimeouts)
+            .filter(([, v]) => v)
+            .map(([k, v]) => `${k}:${v}`)
+            .join(',')}`,
       ].filter(Boolean);
       return `${urn} ${flags.join(' ')}`.trim();
     })

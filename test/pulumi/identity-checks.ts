@@ -205,6 +205,24 @@ export const IDENTITY_CHECKS = {
       expect(new Set(r.additionalSecretOutputs)).toEqual(new Set(['data', 'stringData']));
     }
   },
+
+  /**
+   * Every Job, which @pulumi/kubernetes waits for until it completes, is waited for as long as its deadline
+   * (plus 5 minutes), or the provider's 10 minutes without one; nothing else gets timeouts.
+   */
+  jobWaits(run: ProgramRun): void {
+    const jobs = run.rendered.filter(({ object }) => object.apiVersion === 'batch/v1' && object.kind === 'Job');
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const { object } of jobs) {
+      const deadline = object.spec.activeDeadlineSeconds;
+      const wait = `${deadline === undefined ? 10 : Math.ceil(deadline / 60) + 5}m`;
+      const r = run.byName.get(expectedName(object))!;
+      expect({ name: r.name, timeouts: r.customTimeouts }).toEqual({ name: r.name, timeouts: { create: wait, update: wait, delete: '' } });
+    }
+    const jobNames = new Set(jobs.map(({ object }) => expectedName(object)));
+    for (const r of run.registered.filter((x) => !jobNames.has(x.name)))
+      expect({ name: r.name, timeouts: r.customTimeouts }).toEqual({ name: r.name, timeouts: undefined });
+  },
 } as const;
 
 export type IdentityCheck = keyof typeof IDENTITY_CHECKS;

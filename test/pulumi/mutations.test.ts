@@ -21,7 +21,7 @@ import {
  * the mutation is aimed at must fail on it. The unmutated copy must pass every check,
  * with the same identity as the real program, so a failure is the mutation's doing.
  *
- * The ten kinds of mutation:
+ * The eleven kinds of mutation:
  *   1. protect         data holders lose `protect`
  *   2. retainOnDelete  data holders lose `retainOnDelete`
  *   3. ordering        namespaced objects no longer depend on their Namespace
@@ -32,6 +32,7 @@ import {
  *   8. names           a resource name changes (a replace: for a StatefulSet, data loss)
  *   9. parent          objects move under another chart component (a new URN: a replace)
  *  10. data holders    only objects annotated retain are kept (a claim or retaining StorageClass is not)
+ *  11. job wait        Jobs lose their timeouts (pulumi up fails at the provider's 10 minutes on a Job within its deadline)
  * Tried while writing this and left out for time: a skipped or doubly registered object fails
  * `names` too. Dropping deployApp's `additionalSecretOutputs` changes nothing the engine sees:
  * @pulumi/kubernetes' Secret adds the same two itself.
@@ -78,6 +79,7 @@ const MUTATIONS: readonly Mutation[] = (
       'dataHolders',
       ['...(holders.has(path) ?', "...(object.metadata.annotations?.['cluster-blueprints.io/retain'] === 'true' ?"],
     ],
+    ['11 job wait', 'jobWaits', ['...(timeouts ? { customTimeouts: timeouts } : {}),', '']],
   ] as const satisfies readonly (readonly [string, Mutation['caughtBy'], ...Edit[]])[]
 ).map(([kind, caughtBy, ...edits]) => ({ kind, caughtBy, edits }));
 

@@ -5,7 +5,7 @@ import { IDENTITY_CHECKS, IdentityCheck, ProgramRun, programUnderMocks, runProgr
 /*
  * Pulumi identity of every environment, as the (mock) engine receives it: resource
  * names and URNs (a new name or parent is a replace — for data holders, data loss),
- * protect, retainOnDelete, dependsOn, provider, parent and secret outputs.
+ * protect, retainOnDelete, dependsOn, provider, parent, secret outputs and the Jobs' timeouts.
  * test/pulumi/mutations.test.ts applies each kind of mutation to a copy of deployApp
  * and proves these checks (or the snapshot) fail on it.
  */
@@ -19,6 +19,7 @@ const CHECK_TITLES: Record<IdentityCheck, string> = {
   namespaceOrder: 'namespaced objects depend on their Namespace',
   secretOrder: 'readers depend on their Secret, Secrets on their Namespace',
   secretValues: 'Secret values are read as secrets, secret in the engine and in the outputs',
+  jobWaits: 'Jobs are waited for as long as their deadline allows (the provider default without one); nothing else gets timeouts',
 };
 
 describe.each(Object.keys(ENVIRONMENTS))('%s under mocks', (env) => {
