@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, objectNameIssues } from '../core/names';
-import { Cpu, CpuInput, Memory, MemoryInput, Storage, StorageInput } from '../core/quantity';
+import { Cpu, CpuInput, Memory, MemoryInput, Quantity, Storage, StorageInput } from '../core/quantity';
+import { ResolvedCompute } from '../core/resources';
 
 /** Hard limits of a namespace. @see https://kubernetes.io/docs/concepts/policy/resource-quotas/ */
 export interface QuotaLimits {
@@ -201,7 +202,7 @@ const HARD_KEYS: Record<keyof QuotaLimits, string> = {
 };
 
 /** Parses and checks quota limits; records every bad value in `problems`. */
-export function resolveQuota(problems: Problems, field: string, input: QuotaPreset | QuotaLimits): ResolvedQuota {
+export function resolveQuota(problems: Problems, field: string, input: QuotaPreset | QuotaLimits, scoped = false): ResolvedQuota {
   const limits = input instanceof QuotaPreset ? input.limits : input;
   const q = <T>(key: keyof QuotaLimits, parse: (v: any, ctx: { field: string }) => T): T | undefined =>
     limits[key] === undefined ? undefined : problems.attempt(`${field}.${key}`, () => parse(limits[key], { field: `${field}.${key}` }));
@@ -228,7 +229,9 @@ export function resolveQuota(problems: Problems, field: string, input: QuotaPres
     )
       resolved[key] = v;
   }
-  if (limits.pods === 0)
+  // pods: 0 on a scoped quota forbids only the pods its scopes match ("no best-effort pods here"), which the API
+  // server accepts; only an unscoped one admits no pod at all.
+  if (limits.pods === 0 && !scoped)
     problems.add({
       code: 'QUOTA_COUNT_INVALID',
       field: `${field}.pods`,
@@ -315,7 +318,7 @@ export class ResourceQuota extends Construct {
           ? props.limits.limits
           : props.limits;
     if (scopes.length > 0) checkScopes(problems, scopes, limits);
-    this.hard = resolveQuota(problems, 'limits', props.limits instanceof QuotaPreset ? props.limits : limits);
+    this.hard = resolveQuota(problems, 'limits', props.limits instanceof QuotaPreset ? props.limits : limits, scopes.length > 0);
     problems.throwIfAny();
     this.apiObject = new k8s.KubeResourceQuota(this, 'Resource', {
       metadata: {
@@ -326,4 +329,150 @@ export class ResourceQuota extends Construct {
       spec: { hard: quotaToHard(this.hard), ...(scopes.length ? { scopes: [...scopes] } : {}) },
     });
   }
+}
+
+/** One workload's pods as quota admission sees them. */
+export interface QuotaPods {
+  readonly name: string;
+  /** Most pods at once. */
+  readonly count: number;
+  /** One pod's requests and limits, after the LimitRange filled the gaps (LimitRanger admits before ResourceQuota). */
+  readonly requests: ResolvedCompute;
+  readonly limits: ResolvedCompute;
+  /** The pod spec sets activeDeadlineSeconds (a Job's own deadline is not the pod's). */
+  readonly terminating: boolean;
+}
+
+/** A ResourceQuota of a namespace, as quota admission applies it. */
+export interface NamespaceQuota {
+  readonly name: string;
+  readonly scopes: readonly QuotaScope[];
+  readonly hard: ResolvedQuota;
+}
+
+/** One hard limit the pods a quota counts exceed at peak. */
+export interface QuotaExcess {
+  readonly key: keyof QuotaLimits;
+  /** `spec.hard` name, e.g. `requests.cpu`. */
+  readonly hardName: string;
+  readonly used: number | Quantity;
+  readonly hard: number | Quantity;
+  /** The pods the quota counts. */
+  readonly pods: readonly QuotaPods[];
+}
+
+/** QoS BestEffort (pkg/apis/core/helper/qos GetPodQOS): no container requests or limits a positive CPU or memory. */
+function isBestEffort(p: QuotaPods): boolean {
+  return [p.requests.cpu, p.requests.memory, p.limits.cpu, p.limits.memory].every((q) => q === undefined || q.isZero);
+}
+
+/**
+ * Whether a quota with `scopes` counts these pods (pkg/quota/v1/evaluator/core/pods.go podMatchesScopeFunc, every scope
+ * must match): Terminating = activeDeadlineSeconds set, NotTerminating = not set, BestEffort = QoS BestEffort,
+ * NotBestEffort = the rest.
+ */
+export function quotaCountsPods(scopes: readonly QuotaScope[], pods: QuotaPods): boolean {
+  return scopes.every((scope) => {
+    switch (scope) {
+      case QuotaScope.TERMINATING:
+        return pods.terminating;
+      case QuotaScope.NOT_TERMINATING:
+        return !pods.terminating;
+      case QuotaScope.BEST_EFFORT:
+        return isBestEffort(pods);
+      case QuotaScope.NOT_BEST_EFFORT:
+        return !isBestEffort(pods);
+      default:
+        return false;
+    }
+  });
+}
+
+/** The pod-related limits (count, compute, ephemeral storage) in the order they are reported. */
+const POD_KEYS = [
+  ['pods', undefined, undefined],
+  ['requestsCpu', 'requests', 'cpu'],
+  ['requestsMemory', 'requests', 'memory'],
+  ['limitsCpu', 'limits', 'cpu'],
+  ['limitsMemory', 'limits', 'memory'],
+  ['requestsEphemeralStorage', 'requests', 'ephemeralStorage'],
+  ['limitsEphemeralStorage', 'limits', 'ephemeralStorage'],
+] as const;
+
+/**
+ * Every pod-related hard limit of `quota` that the pods it counts exceed at peak: quota admission applies every
+ * ResourceQuota of the namespace to each pod, so any one of them refuses the last pods of a rollout or scale-up.
+ */
+export function podQuotaExcesses(quota: NamespaceQuota, all: readonly QuotaPods[]): QuotaExcess[] {
+  const pods = all.filter((p) => quotaCountsPods(quota.scopes, p));
+  const out: QuotaExcess[] = [];
+  for (const [key, side, resource] of POD_KEYS) {
+    const hard = quota.hard[key];
+    if (hard === undefined) continue;
+    if (side === undefined) {
+      const used = pods.reduce((n, p) => n + p.count, 0);
+      if (used > (hard as number)) out.push({ key, hardName: HARD_KEYS[key], used, hard, pods });
+      continue;
+    }
+    let used = (hard as Quantity).times(0);
+    for (const p of pods) {
+      const per = p[side][resource];
+      if (per) used = used.plus(per.times(p.count) as never);
+    }
+    if (used.gt(hard as never)) out.push({ key, hardName: HARD_KEYS[key], used, hard, pods });
+  }
+  return out;
+}
+
+const POD_SCOPES = Object.values(QuotaScope) as string[];
+
+/**
+ * A ResourceQuota object as quota admission applies it, or undefined when its scopes are not judged here (PriorityClass,
+ * CrossNamespacePodAffinity, an unknown scope or a selector other than Exists). Unparsable amounts are left out: the
+ * schema check reports them.
+ */
+export function quotaFromManifest(o: any): NamespaceQuota | undefined {
+  const spec = o?.spec && typeof o.spec === 'object' ? o.spec : {};
+  const scopes: string[] = Array.isArray(spec.scopes) ? [...spec.scopes] : [];
+  const exprs = spec.scopeSelector?.matchExpressions;
+  for (const e of Array.isArray(exprs) ? exprs : []) {
+    // validateScopedResourceSelectorRequirement: the four pod scopes take only Exists, the same as listing them.
+    if (e?.operator !== 'Exists' || !POD_SCOPES.includes(e?.scopeName)) return undefined;
+    scopes.push(e.scopeName);
+  }
+  if (!scopes.every((s) => POD_SCOPES.includes(s))) return undefined;
+  const given = spec.hard && typeof spec.hard === 'object' ? spec.hard : {};
+  const hard: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(HARD_KEYS) as [keyof QuotaLimits, string][]) {
+    const v = given[name];
+    if (v === undefined || v === null) continue;
+    try {
+      if ((COUNTS as readonly string[]).includes(key)) {
+        const n = typeof v === 'number' ? v : Number(String(v));
+        if (Number.isSafeInteger(n) && n >= 0) hard[key] = n;
+      } else {
+        const parse = key.endsWith('Cpu') ? Cpu.parse : key.endsWith('Memory') ? Memory.parse : Storage.parse;
+        hard[key] = parse(String(v));
+      }
+    } catch {
+      // unparsable amount: the schema check reports it
+    }
+  }
+  // The bare names are the same limits as their requests.* forms (pkg/quota/v1/evaluator/core/pods.go); both bind.
+  for (const [alias, key] of [
+    ['cpu', 'requestsCpu'],
+    ['memory', 'requestsMemory'],
+    ['ephemeral-storage', 'requestsEphemeralStorage'],
+  ] as const) {
+    if (given[alias] === undefined || given[alias] === null) continue;
+    try {
+      const parse = key === 'requestsCpu' ? Cpu.parse : key === 'requestsMemory' ? Memory.parse : Storage.parse;
+      const q = parse(String(given[alias])) as Quantity;
+      const had = hard[key] as Quantity | undefined;
+      if (had === undefined || q.lt(had as never)) hard[key] = q;
+    } catch {
+      // unparsable amount: the schema check reports it
+    }
+  }
+  return { name: String(o?.metadata?.name ?? ''), scopes: scopes as QuotaScope[], hard: hard as ResolvedQuota };
 }

@@ -18,7 +18,17 @@ import {
   LimitRange,
 } from './limit-range';
 import { ClusterIssuer } from '../networking/cluster-issuer';
-import { QUOTA_LIMITS_SHAPE, QuotaLimits, QuotaPreset, ResourceQuota } from './resource-quota';
+import {
+  NamespaceQuota,
+  QUOTA_LIMITS_SHAPE,
+  QuotaLimits,
+  QuotaPods,
+  QuotaPreset,
+  ResourceQuota,
+  podQuotaExcesses,
+  quotaFromManifest,
+} from './resource-quota';
+import { podTemplateOf } from '../rules/manifest-index';
 
 /** Pod Security Standard levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export enum PodSecurityLevel {
@@ -399,91 +409,127 @@ export class TeamNamespace extends Construct {
     return { pods, requests, limits };
   }
 
+  /**
+   * Every ResourceQuota the output puts in this namespace (its own first, then ResourceQuota constructs and raw
+   * objects): quota admission applies each of them to every pod, Service and claim created here.
+   */
+  private namespaceQuotas(): { quota: NamespaceQuota; own: boolean }[] {
+    const out: { quota: NamespaceQuota; own: boolean }[] = [
+      { quota: { name: this.quota.name, scopes: [], hard: this.quota.hard }, own: true },
+    ];
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ApiObject) || c === this.quota.apiObject) continue;
+      if (c.apiVersion !== 'v1' || c.kind !== 'ResourceQuota' || c.metadata.namespace !== this.name) continue;
+      const quota = quotaFromManifest(c.toJson());
+      if (quota) out.push({ quota, own: false });
+    }
+    return out;
+  }
+
+  /** The workloads' pods at peak, as quota admission sees them (and its scopes match them). */
+  private quotaPods(): QuotaPods[] {
+    return this.consumers.map((c) => {
+      const per = c.podResources();
+      // podMatchesScopeFunc: Terminating when the pod's own activeDeadlineSeconds is set (>= 0).
+      const terminating = c.node
+        .findAll()
+        .some((x) => x instanceof ApiObject && (podTemplateOf(x.toJson())?.spec?.activeDeadlineSeconds ?? -1) >= 0);
+      return { name: c.name, count: c.maxPods, requests: per.requests, limits: per.limits, terminating };
+    });
+  }
+
   private checkQuotaFits(): IssueInput[] {
     // No early return without workloads: Services (an ExternalService, raw objects) count all the same.
     const out: IssueInput[] = [];
-    const use = this.peakUsage();
-    const h = this.quota.hard;
-    const list = () => this.consumers.map((c) => `${c.name}×${c.maxPods}`).join(', ');
-    if (h.pods !== undefined && use.pods > h.pods) {
+    const pods = this.quotaPods();
+    for (const { quota, own } of this.namespaceQuotas()) out.push(...this.checkOneQuota(quota, own, pods));
+    return out;
+  }
+
+  /** What `quota` refuses at peak; the TeamNamespace's own quota is named by its prop, another by its object name. */
+  private checkOneQuota(quota: NamespaceQuota, own: boolean, all: readonly QuotaPods[]): IssueInput[] {
+    const out: IssueInput[] = [];
+    const h = quota.hard;
+    const scoped = quota.scopes.length > 0;
+    const label = `ResourceQuota ${quota.name}${scoped ? ` (scopes ${quota.scopes.join(', ')})` : ''}`;
+    const field = (key: keyof QuotaLimits) => (own ? `quota.${key}` : `resourceQuota/${quota.name}.${key}`);
+    const ofQuota = (key: keyof QuotaLimits, limit: unknown) => (own ? `the quota of ${limit}` : `${label} ${key} of ${limit}`);
+    const raise = (key: keyof QuotaLimits, to: unknown) =>
+      own ? `raise quota.${key} to at least ${to}` : `raise ${key} of ${label} to at least ${to}`;
+    const excesses = podQuotaExcesses(quota, all);
+    const list = (counted: readonly QuotaPods[]) => counted.map((c) => `${c.name}×${c.count}`).join(', ');
+    for (const e of excesses.filter((x) => x.key === 'pods')) {
       out.push({
         code: 'QUOTA_PODS_EXCEEDED',
-        field: 'quota.pods',
-        value: use.pods,
-        message: `pods at peak (${list()}) exceed the quota of ${h.pods}`,
-        fix: `raise quota.pods to at least ${use.pods}, or lower replicas/maxReplicas/maxSurge`,
+        field: field('pods'),
+        value: e.used,
+        message: `pods at peak (${list(e.pods)}) exceed ${ofQuota('pods', e.hard)}`,
+        fix: `${raise('pods', e.used)}, or lower replicas/maxReplicas/maxSurge`,
       });
     }
-    const pairs: [string, Quantity, Quantity | undefined][] = [
-      ['requestsCpu', use.requests.cpu, h.requestsCpu],
-      ['requestsMemory', use.requests.memory, h.requestsMemory],
-      ['limitsCpu', use.limits.cpu, h.limitsCpu],
-      ['limitsMemory', use.limits.memory, h.limitsMemory],
-      ['requestsEphemeralStorage', use.requests.ephemeralStorage, h.requestsEphemeralStorage],
-      ['limitsEphemeralStorage', use.limits.ephemeralStorage, h.limitsEphemeralStorage],
-    ];
-    let claims = 0;
-    let storage = Storage.ZERO;
-    for (const c of this.consumers) {
-      const u = c.claimUsage?.();
-      if (u) {
-        claims += u.count;
-        storage = storage.plus(u.storage);
+    // Scoped quotas track pods and their compute only (the API server refuses any other limit under a scope).
+    if (!scoped) {
+      let claims = 0;
+      let storage = Storage.ZERO;
+      for (const c of this.consumers) {
+        const u = c.claimUsage?.();
+        if (u) {
+          claims += u.count;
+          storage = storage.plus(u.storage);
+        }
       }
-    }
-    if (h.persistentVolumeClaims !== undefined && claims > h.persistentVolumeClaims) {
-      out.push({
-        code: 'QUOTA_CLAIMS_EXCEEDED',
-        field: 'quota.persistentVolumeClaims',
-        value: claims,
-        message: `claims (one per pod per template) exceed the quota of ${h.persistentVolumeClaims}`,
-        fix: `raise quota.persistentVolumeClaims to at least ${claims}`,
-      });
-    }
-    if (h.requestsStorage && storage.gt(h.requestsStorage)) {
-      out.push({
-        code: 'QUOTA_CLAIMS_EXCEEDED',
-        field: 'quota.requestsStorage',
-        value: storage.toString(),
-        message: `requested by claims is above the quota of ${h.requestsStorage}`,
-        fix: `raise quota.requestsStorage to at least ${storage}, or shrink the claims`,
-      });
-    }
-    const services = this.servicesAtPeak();
-    if (h.services !== undefined && services.count > h.services) {
-      const solver = services.solver ? ", plus cert-manager's HTTP-01 solver Service while a challenge is pending" : '';
-      out.push({
-        code: 'QUOTA_SERVICES_EXCEEDED',
-        field: 'quota.services',
-        value: services.count,
-        message: `Services (${services.names.join(', ')}${solver}) are above the quota of ${h.services}: the API server would refuse ${services.solver ? 'a Service or the solver, and the Certificate would never be issued' : 'the last Service'}`,
-        fix: `raise quota.services to at least ${services.count}, or put fewer Services in the namespace`,
-      });
-    }
-    for (const key of ['loadBalancers', 'nodePorts'] as const) {
-      const quotaKey = key === 'loadBalancers' ? 'servicesLoadBalancers' : 'servicesNodePorts';
-      const limit = h[quotaKey];
-      const users = this.consumers.filter((c) => (c.serviceUsage?.()[key] ?? 0) > 0);
-      const used = users.reduce((n, c) => n + c.serviceUsage!()[key], 0);
-      if (limit !== undefined && used > limit)
+      if (h.persistentVolumeClaims !== undefined && claims > h.persistentVolumeClaims) {
+        out.push({
+          code: 'QUOTA_CLAIMS_EXCEEDED',
+          field: field('persistentVolumeClaims'),
+          value: claims,
+          message: `claims (one per pod per template) exceed ${ofQuota('persistentVolumeClaims', h.persistentVolumeClaims)}`,
+          fix: raise('persistentVolumeClaims', claims),
+        });
+      }
+      if (h.requestsStorage && storage.gt(h.requestsStorage)) {
+        out.push({
+          code: 'QUOTA_CLAIMS_EXCEEDED',
+          field: field('requestsStorage'),
+          value: storage.toString(),
+          message: `requested by claims is above ${ofQuota('requestsStorage', h.requestsStorage)}`,
+          fix: `${raise('requestsStorage', storage)}, or shrink the claims`,
+        });
+      }
+      const services = this.servicesAtPeak();
+      if (h.services !== undefined && services.count > h.services) {
+        const solver = services.solver ? ", plus cert-manager's HTTP-01 solver Service while a challenge is pending" : '';
         out.push({
           code: 'QUOTA_SERVICES_EXCEEDED',
-          field: `quota.${quotaKey}`,
-          value: used,
-          message: `used by ${users.map((c) => c.name).join(', ')} ${used > 1 ? 'are' : 'is'} above the quota of ${limit}: the API server would refuse the Service`,
-          fix: `raise quota.${quotaKey} to at least ${used}${key === 'nodePorts' ? ', or set allocateLoadBalancerNodePorts: false where the load balancer routes to pods directly' : ''}`,
-        });
-    }
-    for (const [field, used, quota] of pairs) {
-      if (quota && used.gt(quota as never)) {
-        out.push({
-          code: 'QUOTA_EXCEEDED',
-          field: `quota.${field}`,
-          value: used.toString(),
-          message: `at peak (${list()}) is above the quota of ${quota}: the last pods of a rollout or scale-up would be refused`,
-          fix: `raise quota.${field} to at least ${used}, or shrink the workloads`,
+          field: field('services'),
+          value: services.count,
+          message: `Services (${services.names.join(', ')}${solver}) are above ${ofQuota('services', h.services)}: the API server would refuse ${services.solver ? 'a Service or the solver, and the Certificate would never be issued' : 'the last Service'}`,
+          fix: `${raise('services', services.count)}, or put fewer Services in the namespace`,
         });
       }
+      for (const key of ['loadBalancers', 'nodePorts'] as const) {
+        const quotaKey = key === 'loadBalancers' ? 'servicesLoadBalancers' : 'servicesNodePorts';
+        const limit = h[quotaKey];
+        const users = this.consumers.filter((c) => (c.serviceUsage?.()[key] ?? 0) > 0);
+        const used = users.reduce((n, c) => n + c.serviceUsage!()[key], 0);
+        if (limit !== undefined && used > limit)
+          out.push({
+            code: 'QUOTA_SERVICES_EXCEEDED',
+            field: field(quotaKey),
+            value: used,
+            message: `used by ${users.map((c) => c.name).join(', ')} ${used > 1 ? 'are' : 'is'} above ${ofQuota(quotaKey, limit)}: the API server would refuse the Service`,
+            fix: `${raise(quotaKey, used)}${key === 'nodePorts' ? ', or set allocateLoadBalancerNodePorts: false where the load balancer routes to pods directly' : ''}`,
+          });
+      }
+    }
+    for (const e of excesses.filter((x) => x.key !== 'pods')) {
+      out.push({
+        code: 'QUOTA_EXCEEDED',
+        field: field(e.key),
+        value: e.used.toString(),
+        message: `at peak (${list(e.pods)}) is above ${ofQuota(e.key, e.hard)}: the last pods of a rollout or scale-up would be refused`,
+        fix: `${raise(e.key, e.used)}, or shrink the workloads`,
+      });
     }
     return out;
   }

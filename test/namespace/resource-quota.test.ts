@@ -1,6 +1,9 @@
 import { QuotaPreset, QuotaScope, ResourceQuota } from '../../constructs';
 import { catchBlueprintError, expectCode, find, renderChart, renderNew, testChart } from '../helpers';
 
+const hardOfScoped = (scope: QuotaScope, limits: object) =>
+  find(renderNew(ResourceQuota, 'Quota', { namespace: 'team', scopes: [scope], limits }), 'ResourceQuota', 'quota').spec;
+
 describe('ResourceQuota', () => {
   test('defaults snapshot (small preset)', () => {
     const { chart } = testChart();
@@ -49,7 +52,21 @@ describe('ResourceQuota', () => {
     const { chart } = testChart();
     expectCode(() => new ResourceQuota(chart, 'a', { namespace: 'team', limits: { pods: -1 } }), 'QUOTA_COUNT_INVALID');
     expectCode(() => new ResourceQuota(chart, 'b', { namespace: 'team', limits: { services: 1.5 } }), 'QUOTA_COUNT_INVALID');
-    expectCode(() => new ResourceQuota(chart, 'c', { namespace: 'team', limits: { pods: 0 } }), 'QUOTA_COUNT_INVALID');
+    const zero = expectCode(() => new ResourceQuota(chart, 'c', { namespace: 'team', limits: { pods: 0 } }), 'QUOTA_COUNT_INVALID');
+    expect([zero.field, zero.value]).toEqual(['limits.pods', 0]);
+  });
+
+  test('pods: 0 under a scope forbids only the pods the scope matches ("no best-effort pods here"): accepted', () => {
+    for (const scope of Object.values(QuotaScope)) {
+      expect(hardOfScoped(scope, { pods: 0 })).toEqual({ hard: { pods: 0 }, scopes: [scope] });
+    }
+    // A scoped quota still refuses a negative or fractional count.
+    const { chart } = testChart();
+    const issue = expectCode(
+      () => new ResourceQuota(chart, 'a', { namespace: 'team', scopes: [QuotaScope.BEST_EFFORT], limits: { pods: -1 } }),
+      'QUOTA_COUNT_INVALID',
+    );
+    expect([issue.field, issue.value]).toEqual(['limits.pods', -1]);
   });
 
   test('QUOTA_REQUESTS_ABOVE_LIMITS', () => {

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import {
   BlueprintChart,
   BlueprintError,
@@ -9,6 +9,8 @@ import {
   IngressRoutes,
   PodSecurityLevel,
   QuotaPreset,
+  QuotaScope,
+  ResourceQuota,
   SecretBackend,
   SecretDeclaration,
   StatefulService,
@@ -334,5 +336,68 @@ describe('TeamNamespace services quota (QUOTA_SERVICES_EXCEEDED)', () => {
     });
     new IngressRoutes(chart, 'public', { namespace: 'shop', host: 'shop.example.com', routes: [{ path: '/', backend: svc }] });
     expect(ofKind(render(app), 'Service')).toHaveLength(1);
+  });
+});
+
+describe('TeamNamespace: every ResourceQuota of the namespace is fit-checked (quota admission applies them all)', () => {
+  const build = (quota: Record<string, unknown>) => {
+    const { app, chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+    // 3 replicas + 1 surge = 4 pods at peak, 100m CPU requested each (the LimitRange default): never BestEffort.
+    new WebService(chart, 'web', { namespace: team, image: 'ghcr.io/acme/web:1.4.2', ports: [{ name: 'http', port: 8080 }], replicas: 3 });
+    new ResourceQuota(chart, 'q2', { namespace: 'shop', name: 'q2', ...quota });
+    return app;
+  };
+
+  test('an unscoped second quota: QUOTA_PODS_EXCEEDED and QUOTA_EXCEEDED name it', () => {
+    const err = catchBlueprintError(() => renderApp(build({ limits: { pods: 1, requestsCpu: '1m' } })));
+    expect(err.issues.map((i) => [i.code, i.field, i.value])).toEqual([
+      ['QUOTA_PODS_EXCEEDED', 'resourceQuota/q2.pods', 4],
+      ['QUOTA_EXCEEDED', 'resourceQuota/q2.requestsCpu', '400m'],
+    ]);
+    expect(err.issues[0].message).toContain('ResourceQuota q2 pods of 1');
+    expect(err.issues[0].fix).toContain('raise pods of ResourceQuota q2 to at least 4');
+    // The valid neighbour: room for the peak.
+    expect(ofKind(render(build({ limits: { pods: 4, requestsCpu: '400m' } })), 'ResourceQuota')).toHaveLength(2);
+  });
+
+  test('a scoped quota counts the pods its scopes match (pods.go podMatchesScopeFunc)', () => {
+    // The web pods set no activeDeadlineSeconds (NotTerminating) and request CPU (NotBestEffort).
+    for (const scope of [QuotaScope.NOT_TERMINATING, QuotaScope.NOT_BEST_EFFORT]) {
+      const issue = expectCode(() => renderApp(build({ scopes: [scope], limits: { pods: 1 } })), 'QUOTA_PODS_EXCEEDED');
+      expect([issue.field, issue.value]).toEqual(['resourceQuota/q2.pods', 4]);
+      expect(issue.message).toContain(`scopes ${scope}`);
+      expect(expectCode(() => renderApp(build({ scopes: [scope], limits: { requestsCpu: '1m' } })), 'QUOTA_EXCEEDED').field).toBe(
+        'resourceQuota/q2.requestsCpu',
+      );
+    }
+    // Pods it does not match are not counted: Terminating and BestEffort quotas admit them all.
+    expect(ofKind(render(build({ scopes: [QuotaScope.TERMINATING], limits: { pods: 1, requestsCpu: '1m' } })), 'Deployment')).toHaveLength(
+      1,
+    );
+    expect(ofKind(render(build({ scopes: [QuotaScope.BEST_EFFORT], limits: { pods: 0 } })), 'Deployment')).toHaveLength(1);
+  });
+
+  test('a raw ResourceQuota object counts too (spec.scopes and scopeSelector Exists)', () => {
+    const build2 = (spec: Record<string, unknown>) => {
+      const { app, chart } = testChart();
+      const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+      new WebService(chart, 'web', {
+        namespace: team,
+        image: 'ghcr.io/acme/web:1.4.2',
+        ports: [{ name: 'http', port: 8080 }],
+        replicas: 3,
+      });
+      new ApiObject(chart, 'raw', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'raw', namespace: 'shop' }, spec });
+      return app;
+    };
+    expect(expectCode(() => renderApp(build2({ hard: { 'limits.memory': '1Gi' } })), 'QUOTA_EXCEEDED').field).toBe(
+      'resourceQuota/raw.limitsMemory',
+    );
+    const selector = { scopeSelector: { matchExpressions: [{ scopeName: 'NotTerminating', operator: 'Exists' }] } };
+    expect(expectCode(() => renderApp(build2({ hard: { pods: '2' }, ...selector })), 'QUOTA_PODS_EXCEEDED').field).toBe(
+      'resourceQuota/raw.pods',
+    );
+    expect(ofKind(render(build2({ hard: { pods: '4' }, ...selector })), 'Deployment')).toHaveLength(1);
   });
 });
