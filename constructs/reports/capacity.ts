@@ -5,6 +5,7 @@ import { resolvePodCount } from '../policy/pod-disruption-budget';
 import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
 import { ManifestIndex, appContainersOf, arr, podTemplateOf } from '../rules/manifest-index';
 import { checkArgs, is } from '../core/shape';
+import { NamespaceQuota, QuotaLimits, QuotaPods, podQuotaExcesses, quotaFromManifest } from '../namespace/resource-quota';
 
 /** One namespace's peak use against its quota. */
 export interface NamespaceCapacity {
@@ -85,6 +86,17 @@ function podResources(index: ManifestIndex, spec: any, ns: string | undefined): 
   return apps;
 }
 
+/** How a warning names each pod-related quota limit, in the order warnings list them. */
+const LABELS: Partial<Record<keyof QuotaLimits, string>> = {
+  requestsCpu: 'requested CPU',
+  requestsMemory: 'requested memory',
+  limitsCpu: 'CPU limits',
+  limitsMemory: 'memory limits',
+  requestsEphemeralStorage: 'requested ephemeral storage',
+  limitsEphemeralStorage: 'ephemeral storage limits',
+};
+const ORDER: readonly string[] = Object.keys(LABELS);
+
 function surge(o: any, replicas: number): number {
   if (o.kind !== 'Deployment' || o.spec?.strategy?.type === 'Recreate') return 0;
   return resolvePodCount(o.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%', replicas);
@@ -111,7 +123,10 @@ export function capacityReport(objects: readonly any[], options: CapacityReportO
     ['options', options, is.props<CapacityReportOptions>({ nodeAllocatable: COMPUTE_SHAPE, nodes: is.number }), 'optional'],
   );
   const index = new ManifestIndex(objects.filter((o) => o?.kind));
-  const perNs = new Map<string, { podsMin: number; podsMax: number; reqMin: Sum; reqMax: Sum; limMin: Sum; limMax: Sum }>();
+  const perNs = new Map<
+    string,
+    { podsMin: number; podsMax: number; reqMin: Sum; reqMax: Sum; limMin: Sum; limMax: Sum; pods: QuotaPods[] }
+  >();
   let daemon = zero();
   let largest = zero();
   for (const o of index.objects) {
@@ -142,7 +157,16 @@ export function capacityReport(objects: readonly any[], options: CapacityReportO
       min = r.min;
       max = r.max + surge(o, r.max);
     }
-    const e = perNs.get(ns) ?? { podsMin: 0, podsMax: 0, reqMin: zero(), reqMax: zero(), limMin: zero(), limMax: zero() };
+    const e = perNs.get(ns) ?? { podsMin: 0, podsMax: 0, reqMin: zero(), reqMax: zero(), limMin: zero(), limMax: zero(), pods: [] };
+    // The quota scopes' view of the pods (Terminating: the pod's own activeDeadlineSeconds is set, >= 0).
+    const deadline = t.spec.activeDeadlineSeconds;
+    e.pods.push({
+      name: `${o.kind}/${o.metadata?.name ?? ''}`,
+      count: max,
+      requests: pod.requests,
+      limits: pod.limits,
+      terminating: typeof deadline === 'number' && deadline >= 0,
+    });
     e.podsMin += min;
     e.podsMax += max;
     e.reqMin = add(e.reqMin, pod.requests, min);
@@ -155,31 +179,47 @@ export function capacityReport(objects: readonly any[], options: CapacityReportO
   const namespaces: NamespaceCapacity[] = [...perNs.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([ns, e]) => {
-      const hard = index.ofKindIn('ResourceQuota', ns)[0]?.spec?.hard ?? {};
-      const quota = (k: string) => (hard[k] === undefined ? undefined : String(hard[k]));
-      const check = (label: string, used: Cpu | Memory | Storage, k: string) => {
-        const q = quota(k);
-        const parse = used instanceof Cpu ? Cpu.parse : used instanceof Memory ? Memory.parse : Storage.parse;
-        if (q !== undefined && used.gt(parse(q) as never)) warnings.push(`${ns}: ${label} at peak (${used}) exceeds the quota ${k}=${q}`);
+      // Quota admission applies every ResourceQuota of the namespace, each to the pods its scopes match.
+      const quotas = index
+        .ofKindIn('ResourceQuota', ns)
+        .map((o) => ({ o, q: quotaFromManifest(o) }))
+        .filter((x): x is { o: any; q: NamespaceQuota } => x.q !== undefined);
+      const named = (q: NamespaceQuota) =>
+        quotas.length === 1 ? 'the quota' : `ResourceQuota ${q.name}${q.scopes.length ? ` (scopes ${q.scopes.join(', ')})` : ''}`;
+      const peak: [string, string][] = [];
+      for (const { q } of quotas)
+        for (const x of podQuotaExcesses(q, e.pods)) {
+          const text = `exceeds ${named(q)} ${x.hardName}=${x.hard}`;
+          if (x.key === 'pods') peak.push([x.key, `${ns}: ${x.used} pods at peak exceed ${named(q)} pods=${x.hard}`]);
+          else peak.push([x.key, `${ns}: ${LABELS[x.key]} at peak (${x.used}) ${text}`]);
+        }
+      // Compute before pods, in the order of the keys.
+      peak.sort(([a], [b]) => (a === 'pods' ? 1 : 0) - (b === 'pods' ? 1 : 0) || ORDER.indexOf(a) - ORDER.indexOf(b));
+      warnings.push(...peak.map(([, w]) => w));
+      // The table shows the binding ceiling: the tightest of the quotas that count every pod (no scopes).
+      const unscoped = quotas.filter(({ q }) => q.scopes.length === 0);
+      const tightest = (key: keyof QuotaLimits, k: string): { shown: string; n?: number } | undefined => {
+        let best: { o: any; v: any } | undefined;
+        for (const { o, q } of unscoped) {
+          const v = q.hard[key];
+          if (v !== undefined && (best === undefined || (typeof v === 'number' ? v < best.v : v.lt(best.v)))) best = { o, v };
+        }
+        if (best === undefined) return undefined;
+        const raw = best.o.spec?.hard?.[k];
+        return { shown: raw === undefined ? String(best.v) : String(raw), n: typeof best.v === 'number' ? best.v : undefined };
       };
-      check('requested CPU', e.reqMax.cpu, 'requests.cpu');
-      check('requested memory', e.reqMax.memory, 'requests.memory');
-      check('CPU limits', e.limMax.cpu, 'limits.cpu');
-      check('memory limits', e.limMax.memory, 'limits.memory');
-      check('requested ephemeral storage', e.reqMax.ephemeralStorage, 'requests.ephemeral-storage');
-      check('ephemeral storage limits', e.limMax.ephemeralStorage, 'limits.ephemeral-storage');
-      if (hard.pods !== undefined && e.podsMax > Number(hard.pods))
-        warnings.push(`${ns}: ${e.podsMax} pods at peak exceed the quota pods=${hard.pods}`);
+      const quota = (key: keyof QuotaLimits, k: string) => tightest(key, k)?.shown;
+      const podQuota = tightest('pods', 'pods')?.n;
       return {
         namespace: ns,
-        pods: { min: e.podsMin, max: e.podsMax, ...(hard.pods !== undefined ? { quota: Number(hard.pods) } : {}) },
+        pods: { min: e.podsMin, max: e.podsMax, ...(podQuota !== undefined ? { quota: podQuota } : {}) },
         requests: {
-          cpu: { min: `${e.reqMin.cpu}`, max: `${e.reqMax.cpu}`, quota: quota('requests.cpu') },
-          memory: { min: `${e.reqMin.memory}`, max: `${e.reqMax.memory}`, quota: quota('requests.memory') },
+          cpu: { min: `${e.reqMin.cpu}`, max: `${e.reqMax.cpu}`, quota: quota('requestsCpu', 'requests.cpu') },
+          memory: { min: `${e.reqMin.memory}`, max: `${e.reqMax.memory}`, quota: quota('requestsMemory', 'requests.memory') },
         },
         limits: {
-          cpu: { min: `${e.limMin.cpu}`, max: `${e.limMax.cpu}`, quota: quota('limits.cpu') },
-          memory: { min: `${e.limMin.memory}`, max: `${e.limMax.memory}`, quota: quota('limits.memory') },
+          cpu: { min: `${e.limMin.cpu}`, max: `${e.limMax.cpu}`, quota: quota('limitsCpu', 'limits.cpu') },
+          memory: { min: `${e.limMin.memory}`, max: `${e.limMax.memory}`, quota: quota('limitsMemory', 'limits.memory') },
         },
       };
     });

@@ -71,6 +71,73 @@ describe('capacity report', () => {
   });
 });
 
+describe('capacity report: every ResourceQuota of a namespace, each over the pods its scopes match', () => {
+  const quota = (name: string, hard: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name, namespace: 'shop' },
+    spec: { hard, ...extra },
+  });
+  const job = (activeDeadlineSeconds?: number) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'j', namespace: 'shop' },
+    spec: {
+      parallelism: 2,
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          ...(activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds } : {}),
+          containers: [{ name: 'j', image: 'ghcr.io/acme/indexer:1.9.0', resources: { requests: { cpu: '1', memory: '1Gi' } } }],
+        },
+      },
+    },
+  });
+
+  test('a second unscoped quota is judged and named; the table shows the tightest', () => {
+    const c = capacityReport([...good(), quota('q2', { pods: 1, 'requests.cpu': '1m' })]);
+    const shop = c.namespaces.find((n) => n.namespace === 'shop')!;
+    expect(shop.pods.quota).toBe(1);
+    expect(shop.requests.cpu.quota).toBe('1m');
+    expect(c.warnings).toContain('shop: requested CPU at peak (3500m) exceeds ResourceQuota q2 requests.cpu=1m');
+    expect(c.warnings).toContain('shop: 8 pods at peak exceed ResourceQuota q2 pods=1');
+    // The valid neighbour: a quota with room is silent, and the table keeps the tighter one.
+    const ok = capacityReport([...good(), quota('q2', { pods: 100, 'requests.cpu': '64' })]);
+    expect(ok.warnings.filter((w) => w.startsWith('shop:'))).toEqual([]);
+    expect(ok.namespaces.find((n) => n.namespace === 'shop')!.pods.quota).toBe(60);
+  });
+
+  test('Terminating counts the pods that set activeDeadlineSeconds (pods.go podMatchesScopeFunc), NotTerminating the rest', () => {
+    const terminating = quota('t', { pods: 1 }, { scopes: ['Terminating'] });
+    expect(capacityReport([...good(), job(600), terminating]).warnings).toContain(
+      'shop: 2 pods at peak exceed ResourceQuota t (scopes Terminating) pods=1',
+    );
+    // A Job without a pod deadline is not counted by Terminating, but by NotTerminating (scopeSelector Exists).
+    expect(capacityReport([...good(), job(), terminating]).warnings.filter((w) => w.startsWith('shop:'))).toEqual([]);
+    const notTerminating = quota(
+      'n',
+      { pods: 9 },
+      { scopeSelector: { matchExpressions: [{ scopeName: 'NotTerminating', operator: 'Exists' }] } },
+    );
+    expect(capacityReport([...good(), job(), notTerminating]).warnings).toContain(
+      'shop: 10 pods at peak exceed ResourceQuota n (scopes NotTerminating) pods=9',
+    );
+    expect(capacityReport([...good(), job(600), notTerminating]).warnings.filter((w) => w.startsWith('shop:'))).toEqual([]);
+  });
+
+  test('BestEffort counts the pods with no CPU or memory at all (QoS BestEffort), NotBestEffort the rest', () => {
+    const objects = good().filter((o) => o.kind !== 'LimitRange');
+    const bare: any = job();
+    delete bare.spec.template.spec.containers[0].resources;
+    const bestEffort = quota('be', { pods: 0 }, { scopes: ['BestEffort'] });
+    expect(capacityReport([...objects, bare, bestEffort]).warnings).toContain(
+      'shop: 2 pods at peak exceed ResourceQuota be (scopes BestEffort) pods=0',
+    );
+    // With requests the Job's pods are not BestEffort: the policy "no best-effort pods here" admits them.
+    expect(capacityReport([...objects, job(), bestEffort]).warnings.filter((w) => w.includes('ResourceQuota be'))).toEqual([]);
+  });
+});
+
 describe('diagram', () => {
   test('DOT has namespaces, workloads, Services, routes, HPA/PDB and allowed paths; Graphviz renders it', async () => {
     const dot = toDot(good(), 'test');
