@@ -198,6 +198,12 @@ const INTERNAL = new Set([
   'podTemplateOf',
   'podTemplates',
   'quotaToHard',
+  // The quota fit rule shared by TeamNamespace's synth check and the capacity report.
+  'NamespaceQuota',
+  'QuotaExcess',
+  'QuotaPods',
+  'podQuotaExcesses',
+  'quotaFromManifest',
   'registerCrd',
 
   'renderPlacement',

@@ -371,7 +371,7 @@ function isBestEffort(p: QuotaPods): boolean {
  * must match): Terminating = activeDeadlineSeconds set, NotTerminating = not set, BestEffort = QoS BestEffort,
  * NotBestEffort = the rest.
  */
-export function quotaCountsPods(scopes: readonly QuotaScope[], pods: QuotaPods): boolean {
+function quotaCountsPods(scopes: readonly QuotaScope[], pods: QuotaPods): boolean {
   return scopes.every((scope) => {
     switch (scope) {
       case QuotaScope.TERMINATING:
