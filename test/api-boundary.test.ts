@@ -224,6 +224,7 @@ const INTERNAL = new Set([
   'stampOwners',
   'timeZoneError',
   'TIMEZONE_FIX',
+  'ipVersion',
   'unusableAddressReason',
   'isCidr',
   'isStrictSubnet',
