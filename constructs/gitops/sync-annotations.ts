@@ -27,7 +27,7 @@ function annotations(obj: ApiObject): Record<string, string> {
 }
 
 /** The sync options an object's annotation lists (comma-separated), trimmed. */
-function syncOptionsOf(annotations: unknown): string[] {
+export function syncOptionsOf(annotations: unknown): string[] {
   const value = (annotations as Record<string, unknown> | undefined)?.[ArgoAnnotations.SYNC_OPTIONS];
   return typeof value === 'string'
     ? value

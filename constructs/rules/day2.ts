@@ -1,13 +1,15 @@
-import { Annotations, ENVIRONMENT_LABEL } from '../core/metadata';
+import { Annotations, ENVIRONMENT_LABEL, Labels, MANAGED_BY } from '../core/metadata';
 import {
+  KEEP_DATA_SYNC_OPTIONS,
   LAST_APPLIED_ANNOTATION,
   MAX_ANNOTATIONS_BYTES,
   lastAppliedAnnotationsBytes,
   objectHoldsData,
   tooLargeForClientSideApply,
   SERVER_SIDE_APPLY,
+  syncOptionsOf,
 } from '../gitops/sync-annotations';
-import { ManifestIndex, arr } from './manifest-index';
+import { ManifestIndex, arr, isOwnOutput } from './manifest-index';
 import { Rule, v } from './rule';
 
 /*
@@ -61,8 +63,8 @@ export const DAY2_RULES: readonly Rule[] = [
     severity: 'warning',
     category: 'day2',
     inspects: ['Namespace', 'PersistentVolumeClaim', 'StatefulSet', '*'],
-    description: `A Namespace of the output that contains data holders (claims, StatefulSets with claim templates, objects marked ${Annotations.RETAIN}) declares that it holds data itself (${Annotations.RETAIN}: 'true', a TeamNamespace with holdsData). The Prune=false,Delete=false a render derives for it from its holders goes with the last of them: Argo CD keeps the claims (their live objects keep Prune=false) but prunes the Namespace, and the claims with it, once it leaves Git.`,
-    fix: `set holdsData: true on the TeamNamespace (on YAML: annotate the Namespace ${Annotations.RETAIN}: 'true')`,
+    description: `A Namespace of the output that contains data holders (claims, StatefulSets with claim templates, objects marked ${Annotations.RETAIN}) declares that it holds data itself (${Annotations.RETAIN}: 'true', a TeamNamespace with holdsData). The Prune=false,Delete=false a render derives for it from its holders goes with the last of them: Argo CD keeps the claims (their live objects keep Prune=false) but prunes the Namespace, and the claims with it, once it leaves Git. On foreign YAML (a Namespace not labelled ${Labels.MANAGED_BY}: ${MANAGED_BY}) Prune=false and Delete=false in the Namespace's own sync options are written in Git and stay: they declare it too.`,
+    fix: `set holdsData: true on the TeamNamespace (on YAML: annotate the Namespace ${Annotations.RETAIN}: 'true' or keep Prune=false,Delete=false in its own manifest)`,
     check: (ix) => {
       // Data holders by namespace, once (linear in the objects).
       const byNamespace = new Map<string, any[]>();
@@ -75,6 +77,10 @@ export const DAY2_RULES: readonly Rule[] = [
       return ix.ofKind('Namespace').flatMap((n) => {
         const name = n.metadata?.name;
         if (typeof name !== 'string' || n.metadata?.annotations?.[Annotations.RETAIN] === 'true') return [];
+        // Our render derives Prune=false,Delete=false from the holders (it goes with the last of them); foreign YAML writes it in Git.
+        const ours = isOwnOutput(ix) || n.metadata?.labels?.[Labels.MANAGED_BY] === MANAGED_BY;
+        const options = syncOptionsOf(n.metadata?.annotations);
+        if (!ours && KEEP_DATA_SYNC_OPTIONS.every((o) => options.includes(o))) return [];
         const holders = byNamespace.get(name) ?? [];
         if (holders.length === 0) return [];
         const named = holders.slice(0, 3).map((o) => `${o.kind} ${o.metadata?.name}`);
@@ -83,7 +89,9 @@ export const DAY2_RULES: readonly Rule[] = [
             n,
             '/metadata/annotations',
             `holds data (${named.join(', ')}${holders.length > 3 ? `, ${holders.length - 3} more` : ''}) but does not declare it: its protection from pruning goes with the last holder removed from code`,
-            `set holdsData: true on TeamNamespace ${name} (on YAML: annotate the Namespace ${Annotations.RETAIN}: 'true')`,
+            ours
+              ? `set holdsData: true on TeamNamespace ${name} (on YAML: annotate the Namespace ${Annotations.RETAIN}: 'true')`
+              : `annotate the Namespace ${Annotations.RETAIN}: 'true' or keep Prune=false,Delete=false in its own manifest (a TeamNamespace: holdsData: true)`,
           ),
         ];
       });

@@ -111,4 +111,34 @@ describe('NAMESPACE_DATA_UNDECLARED', () => {
     const declared = { ...ns, metadata: { ...ns.metadata, annotations: { 'cluster-blueprints.io/retain': 'true' } } };
     expect(findings([claim, declared], 'NAMESPACE_DATA_UNDECLARED')).toEqual([]);
   });
+
+  test("foreign YAML's own Prune=false,Delete=false declares it (it is in Git); our render's derived one does not", () => {
+    const claim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'c', namespace: 'data' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    };
+    const ns = (options: string, labels?: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'data', annotations: { 'argocd.argoproj.io/sync-options': options }, ...(labels ? { labels } : {}) },
+    });
+    expect(findings([claim, ns('Prune=false, Delete=false')], 'NAMESPACE_DATA_UNDECLARED')).toEqual([]);
+    // Either option alone leaves a way to lose it: Delete=true deletes it with the Application, Prune=true when it leaves Git.
+    for (const partial of ['Prune=false', 'Delete=false', 'Prune=false,Delete=true'])
+      expect(findings([claim, ns(partial)], 'NAMESPACE_DATA_UNDECLARED')).toEqual(['Namespace/data']);
+    const [f] = runRules([claim, ns('Prune=false')]).filter((x) => x.rule === 'NAMESPACE_DATA_UNDECLARED');
+    expect(f.fix).toContain(
+      "annotate the Namespace cluster-blueprints.io/retain: 'true' or keep Prune=false,Delete=false in its own manifest",
+    );
+    // Labelled as ours, the same annotation is the render's derived one: it goes with the last holder.
+    const ours = ns('Prune=false,Delete=false', { 'app.kubernetes.io/managed-by': 'cluster-blueprints' });
+    expect(findings([claim, ours], 'NAMESPACE_DATA_UNDECLARED')).toEqual(['Namespace/data']);
+    const rendered = app(undefined, 'claim');
+    expect(rendered.find((o) => o.kind === 'Namespace').metadata.annotations['argocd.argoproj.io/sync-options']).toBe(
+      'Prune=false,Delete=false',
+    );
+    expect(findings(rendered, 'NAMESPACE_DATA_UNDECLARED')).toEqual(['Namespace/payments']);
+  });
 });
