@@ -601,6 +601,15 @@ export function resolveContainer(
     ...credentialIssues(`${field}.workingDir`, props.workingDir),
     ...execSizeIssues(field, props),
   );
+  // With the other props (not at render): one synth reports it with whatever else the constructor finds.
+  for (const [kind, reason] of Object.entries(props.probeOptOut ?? {}))
+    problems.check(reason !== undefined && reason.trim().length < 10, {
+      code: 'PROBE_OPT_OUT_INVALID',
+      field: `${field}.probeOptOut.${kind}`,
+      value: reason,
+      message: 'is not a reason (at least a few words)',
+      fix: "say why the probe cannot work, e.g. 'the image has no shell and serves no health endpoint'",
+    });
   for (const kind of ['readiness', 'liveness', 'startup'] as const) {
     const probe = props[kind];
     if (probe instanceof Probe) problems.addAll(...credentialIssues(`${field}.${kind}`, probe.toJson()));

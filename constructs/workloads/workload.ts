@@ -792,15 +792,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   private probeIssues(c: ResolvedContainer, field: string): IssueInput[] {
     const out: IssueInput[] = [];
     const o = c.props.probeOptOut;
-    for (const [kind, reason] of Object.entries(o ?? {}))
-      if (reason !== undefined && reason.trim().length < 10)
-        out.push({
-          code: 'PROBE_OPT_OUT_INVALID',
-          field: `${field}.probeOptOut.${kind}`,
-          value: reason,
-          message: 'is not a reason (at least a few words)',
-          fix: "say why the probe cannot work, e.g. 'the image has no shell and serves no health endpoint'",
-        });
+    // An opt-out's reason is judged with the container's props (resolveContainer), at construction.
     if (!clusterFactsOf(this).requireProbes) return out;
     if (c.ports.length > 0 && !c.props.readiness && !o?.readiness)
       out.push({

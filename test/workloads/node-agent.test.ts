@@ -59,6 +59,26 @@ describe('NodeAgent: host paths only root can use', () => {
     ]);
   });
 
+  test('one synth reports the root-only path together with the container issues (PROBE_OPT_OUT_INVALID), and each alone', () => {
+    const agent = (runAsRoot: boolean, probeOptOut: { liveness: string }) =>
+      catchBlueprintError(
+        () =>
+          new NodeAgent(testChart().chart, 'agent', {
+            namespace: 'logging',
+            image,
+            probeOptOut,
+            hostPaths: [{ name: 'h', hostPath: '/var/log' }],
+            ...(runAsRoot ? { securityProfile: { runAsRoot: true } } : {}),
+          }),
+      ).issues.map((i) => [i.code, i.field]);
+    expect(agent(false, { liveness: 'x' })).toEqual([
+      ['PROBE_OPT_OUT_INVALID', 'container.probeOptOut.liveness'],
+      ['HOSTPATH_INVALID', 'hostPaths[0].hostPath'],
+    ]);
+    expect(agent(true, { liveness: 'x' })).toEqual([['PROBE_OPT_OUT_INVALID', 'container.probeOptOut.liveness']]);
+    expect(agent(false, { liveness: 'the agent serves no health endpoint' })).toEqual([['HOSTPATH_INVALID', 'hostPaths[0].hostPath']]);
+  });
+
   test('the neighbours are accepted: read-only paths outside /var/log as non-root, and everything as root', () => {
     for (const hostPath of ['/', '/var', '/var/logs', '/var/lib/log', '/proc', '/sys'])
       expect([hostPath, refusals([{ name: 'host', hostPath }])]).toEqual([hostPath, []]);

@@ -13,7 +13,7 @@ import {
   runRules,
   setClusterFacts,
 } from '../../constructs';
-import { expectCode, find, render, POSTGRES } from '../helpers';
+import { catchBlueprintError, expectCode, find, render, POSTGRES } from '../helpers';
 
 /* An environment's facts: production, required probes, the StorageClasses the cluster has. */
 function env(facts: { production?: boolean; requireProbes?: boolean; existingStorageClasses?: readonly string[] }) {
@@ -64,10 +64,16 @@ describe('probes by default', () => {
     ]);
   });
 
-  test("'PROBE_OPT_OUT_INVALID': an opt-out without a reason", () => {
-    const { app, team } = env({ requireProbes: true });
-    new Worker(team, 'w', { namespace: team, image, replicas: 2, probeOptOut: { liveness: 'no' } });
-    expect(codes(app)).toEqual(['PROBE_OPT_OUT_INVALID container.probeOptOut.liveness']);
+  test("'PROBE_OPT_OUT_INVALID': an opt-out without a reason, refused at construction with the other props", () => {
+    const { team } = env({ requireProbes: true });
+    const issues = catchBlueprintError(
+      () => new Worker(team, 'w', { namespace: team, image, replicas: 2, probeOptOut: { liveness: 'no' } }),
+    ).issues;
+    expect(issues.map((i) => `${i.code} ${i.field}`)).toEqual(['PROBE_OPT_OUT_INVALID container.probeOptOut.liveness']);
+    // A reason of a few words is one.
+    const { app, team: ok } = env({ requireProbes: true });
+    new Worker(ok, 'w', { namespace: ok, image, replicas: 2, probeOptOut: { liveness: 'the worker serves no health endpoint' } });
+    expect(codes(app)).toEqual([]);
   });
 
   test('without the requirement (a cluster the library knows nothing about) nothing is demanded', () => {
