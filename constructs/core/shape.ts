@@ -44,7 +44,7 @@ function describe(value: unknown): unknown {
   if (typeof value === 'symbol') return '(a symbol)';
   const proto = Object.getPrototypeOf(value);
   const ctor = proto && typeof proto.constructor === 'function' && proto !== Object.prototype ? proto.constructor.name : '';
-  return ctor ? `(a ${ctor})` : '(an object)';
+  return ctor ? `(${/^[aeiou]/i.test(ctor) ? 'an' : 'a'} ${ctor})` : '(an object)';
 }
 
 function invalid(field: string, value: unknown, expected: string): IssueInput {
@@ -138,7 +138,10 @@ export const is = {
 
   /** An instance of `type` (a class of the library, e.g. Volume). */
   instance(type: { readonly prototype: object; readonly name: string }, name = type.name): Shape {
-    return primitive(`a ${name}`, (v) => v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v));
+    return primitive(
+      `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`,
+      (v) => v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v),
+    );
   },
 
   /** A construct (a chart, an App, any node of the tree). */

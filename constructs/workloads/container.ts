@@ -528,6 +528,37 @@ export interface ResolvedContainer {
   readonly volumes: readonly Volume[];
 }
 
+/**
+ * What one mount is on its own, whatever container gets it (a container's
+ * `mounts[i]`, a PodPreset's): a Volume, an absolute path, a subPath inside it.
+ */
+export function mountIssues(at: string, m: VolumeMount | undefined): IssueInput[] {
+  if (!(m?.volume instanceof Volume))
+    return [
+      {
+        code: 'MOUNT_INVALID',
+        field: `${at}.volume`,
+        value: m?.volume,
+        message: 'is not a Volume',
+        fix: 'use Volume.emptyDir(…), Volume.fromConfigMap(…) or Volume.fromSecret(…)',
+      },
+    ];
+  const issues: (IssueInput | undefined)[] = [mountPathIssue(`${at}.path`, m.path)];
+  if (
+    m.subPath !== undefined &&
+    (typeof m.subPath !== 'string' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..') || m.subPath === '')
+  )
+    issues.push({
+      code: 'MOUNT_SUBPATH_INVALID',
+      field: `${at}.subPath`,
+      value: m.subPath,
+      message: "must be a relative path inside the volume, without '..'",
+      fix: "name one entry of the volume, e.g. 'app.conf'",
+    });
+  if (typeof m.subPath === 'string') issues.push(subPathKeyIssue(`${at}.subPath`, m.volume, m.subPath));
+  return issues.filter((i): i is IssueInput => i !== undefined);
+}
+
 /** Validates a container's props and resolves its resources. */
 export function resolveContainer(
   problems: Problems,
@@ -628,30 +659,8 @@ export function resolveContainer(
   }
   const volumes = new Set<Volume>();
   for (const [i, m] of (props.mounts ?? []).entries()) {
-    const at = `${field}.mounts[${i}]`;
-    if (!(m?.volume instanceof Volume)) {
-      problems.add({
-        code: 'MOUNT_INVALID',
-        field: `${at}.volume`,
-        value: m?.volume,
-        message: 'is not a Volume',
-        fix: 'use Volume.emptyDir(…), Volume.fromConfigMap(…) or Volume.fromSecret(…)',
-      });
-      continue;
-    }
-    problems.addAll(mountPathIssue(`${at}.path`, m.path));
-    problems.check(
-      m.subPath !== undefined &&
-        (typeof m.subPath !== 'string' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..') || m.subPath === ''),
-      {
-        code: 'MOUNT_SUBPATH_INVALID',
-        field: `${at}.subPath`,
-        value: m.subPath,
-        message: "must be a relative path inside the volume, without '..'",
-        fix: "name one entry of the volume, e.g. 'app.conf'",
-      },
-    );
-    if (typeof m.subPath === 'string') problems.addAll(subPathKeyIssue(`${at}.subPath`, m.volume, m.subPath));
+    problems.addAll(...mountIssues(`${field}.mounts[${i}]`, m));
+    if (!(m?.volume instanceof Volume)) continue;
     volumes.add(m.volume);
     if (m.volume.configMap) configMaps.add(m.volume.configMap);
     if (m.volume.secret) secrets.add(m.volume.secret);

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { EnvValue } from '../config/env';
 import { Volume } from '../config/volume';
-import { CONTAINER_SHAPE, ResolvedContainer, VolumeMount, envSizeIssue } from './container';
+import { CONTAINER_SHAPE, ResolvedContainer, VolumeMount, envSizeIssue, mountIssues } from './container';
 import { Workload, secretNamespaceIssue } from './workload';
 import { BlueprintError, BlueprintIssue, Problems } from '../core/errors';
 import { envVarNameIssue } from '../core/names';
@@ -52,6 +52,8 @@ export class PodPreset {
     const env = Object.entries(props.env ?? {});
     // What each variable is on its own (the container's rules: one home each), judged once, not per workload.
     for (const [key, value] of env) problems.addAll(envVarNameIssue(`env.${key}`, key), envSizeIssue(`env.${key}`, key, value));
+    // And each mount (a Volume, an absolute path, a subPath inside it): at mounts[i], not at every workload's container.mounts.
+    (props.mounts ?? []).forEach((m, i) => problems.addAll(...mountIssues(`mounts[${i}]`, m)));
     const matched = scope.node
       .findAll()
       .filter((c): c is Workload => c instanceof Workload)

@@ -67,10 +67,24 @@ describe('PodPreset', () => {
       field: 'mounts[0]',
       path: 'test',
     });
-    expect(expectCode(() => PodPreset.apply(chart, { mounts: [{ volume: null, path: '/x' }] } as never), 'MOUNT_INVALID').path).toBe(
-      'test/jobs',
-    );
-    expect(PodPreset.apply(chart, { env: { A: 'x' } }).map((w) => w.name)).toEqual(['jobs']);
+    expect(issue.message).toContain('must be a string or an EnvValue');
+    // What a mount is on its own (a Volume, an absolute path, a subPath inside it) is the preset's too, at mounts[i].
+    for (const [mount, code, field] of [
+      [{ volume: null, path: '/x' }, 'MOUNT_INVALID', 'mounts[0].volume'],
+      [{ path: 3 }, 'MOUNT_INVALID', 'mounts[0].volume'],
+      [{ volume: Volume.emptyDir('cache'), path: 'x' }, 'MOUNT_INVALID', 'mounts[0].path'],
+      [{ volume: Volume.emptyDir('cache'), path: '/x', subPath: '../y' }, 'MOUNT_SUBPATH_INVALID', 'mounts[0].subPath'],
+    ] as const)
+      expect(expectCode(() => PodPreset.apply(chart, { mounts: [mount] } as never), code)).toMatchObject({
+        field,
+        construct: 'PodPreset',
+        path: 'test',
+      });
+    expect(
+      PodPreset.apply(chart, { env: { A: 'x' }, mounts: [{ volume: Volume.emptyDir('cache'), path: '/x', subPath: 'y' }] }).map(
+        (w) => w.name,
+      ),
+    ).toEqual(['jobs']);
   });
 
   test('what an env var is on its own (its name, its size) is refused at env.<NAME> once, however many workloads match', () => {
