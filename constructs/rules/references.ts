@@ -364,17 +364,22 @@ function countsByController(pdb: any): boolean {
   return spec.maxUnavailable !== undefined || (typeof spec.minAvailable === 'string' && spec.minAvailable.endsWith('%'));
 }
 
-/** Why Service or PodDisruptionBudget `o` must not select the run-to-completion pods `jobs` (undefined: it may). */
-function jobPodsViolation(o: any, jobs: readonly PodTemplateRef[]): Violation | undefined {
+/**
+ * Why Service or PodDisruptionBudget `o` must not select the run-to-completion pods `jobs` (undefined: it may).
+ * A Service may front a Job's pods alone (a load-test master, an Indexed Job's peers): whether they are Ready
+ * is REL_READINESS's question. Beside a long-running controller's pods (`long`) they are a Job sharing that
+ * workload's labels, and take its traffic.
+ */
+function jobPodsViolation(o: any, jobs: readonly PodTemplateRef[], long: readonly PodTemplateRef[]): Violation | undefined {
   if (jobs.length === 0) return undefined;
   const owners = ownersOf(jobs).join(', ');
   if (o.kind === 'Service') {
     // A headless Service gives the pods of an Indexed Job DNS names to reach each other (upstream's pod-to-pod pattern).
-    if (o.spec?.clusterIP === 'None') return undefined;
+    if (o.spec?.clusterIP === 'None' || long.length === 0) return undefined;
     return v(
       o,
       '/spec/selector',
-      `selects the pods of ${owners}, which run to completion: while one runs it is an endpoint (Ready as soon as it starts, without a readiness probe) and takes the Service's traffic`,
+      `selects the pods of ${owners}, which run to completion, together with those of ${ownersOf(long).join(', ')}: while one runs it is an endpoint beside them and takes a share of the traffic they serve`,
     );
   }
   if (!countsByController(o)) return undefined;
@@ -611,15 +616,17 @@ export const REFERENCE_RULES: readonly Rule[] = [
     category: 'references',
     inspects: ['Service', 'PodDisruptionBudget', 'Job', 'CronJob'],
     description:
-      "A Service (not headless) does not select the pods of a Job or CronJob; nor does a PodDisruptionBudget with maxUnavailable or a percentage minAvailable, which the disruption controller counts through a controller's scale (a Job has none).",
+      "A Service (not headless) does not select the pods of a Job or CronJob together with those of a long-running controller (a Job sharing a Deployment's labels takes a share of its traffic while it runs; a Service over a Job's pods alone is fine). Nor does a PodDisruptionBudget with maxUnavailable or a percentage minAvailable select Job pods: the disruption controller counts them through a controller's scale (a Job has none).",
     fix: "give the Job's pods labels of their own (another name), or narrow the selector to the long-running workload's pods",
     check: (ix) =>
       ix.ofKind('Service', 'PodDisruptionBudget').flatMap((o) => {
         const selector = o.spec?.selector;
         // An empty Service selector selects no pods (its endpoints are managed by hand).
         if (!selector || typeof selector !== 'object' || (o.kind === 'Service' && Object.keys(selector).length === 0)) return [];
-        const jobs = ix.selected(o.metadata?.namespace, selector).filter((t) => RUN_TO_COMPLETION.includes(t.owner.kind));
-        const found = jobPodsViolation(o, jobs);
+        const selected = ix.selected(o.metadata?.namespace, selector);
+        const jobs = selected.filter((t) => RUN_TO_COMPLETION.includes(t.owner.kind));
+        const long = selected.filter((t) => LONG_RUNNING_CONTROLLERS.includes(t.owner.kind));
+        const found = jobPodsViolation(o, jobs, long);
         return found ? [found] : [];
       }),
   },

@@ -79,12 +79,26 @@ describe('REF_SELECTS_JOB_PODS and REF_SERVICE_MIXED_PODS: a Service (or budget)
       .filter((f) => f.rule === rule)
       .map((f) => `${f.severity} ${f.object} ${f.pointer}`);
 
-  test('a Service selecting the pods of a Job or a CronJob is an error; a headless one (Indexed Job pod DNS) is not', () => {
+  test("a Service selecting the pods of a Job or a CronJob beside a long-running workload's is an error; a headless one (Indexed Job pod DNS) is not", () => {
     for (const runner of [job, cronJob]) {
       expect(found([deployment('web'), runner, service()], 'REF_SELECTS_JOB_PODS')).toEqual(['error Service/shop/web /spec/selector']);
       expect(found([deployment('web'), runner, service({ clusterIP: 'None' })], 'REF_SELECTS_JOB_PODS')).toEqual([]);
     }
+    const [f] = runRules([deployment('web'), job, service()]).filter((x) => x.rule === 'REF_SELECTS_JOB_PODS');
+    expect(f.message).toContain('selects the pods of Job/migrate, which run to completion, together with those of Deployment/web');
+    expect(f.message).not.toContain('readiness');
     expect(found([deployment('web'), service()], 'REF_SELECTS_JOB_PODS')).toEqual([]);
+  });
+
+  test("a Service over a Job's pods alone (a load-test master with a readiness probe) is not: readiness is REL_READINESS's", () => {
+    const master = structuredClone(job);
+    master.spec.template.spec.containers[0] = {
+      ...master.spec.template.spec.containers[0],
+      readinessProbe: { httpGet: { path: '/', port: 'http' } },
+    } as any;
+    for (const runner of [master, job, cronJob]) expect(found([runner, service()], 'REF_SELECTS_JOB_PODS')).toEqual([]);
+    // A budget over the same pods is still refused: the disruption controller cannot count them.
+    expect(found([job, pdb({ maxUnavailable: 1 })], 'REF_SELECTS_JOB_PODS')).toEqual(['error PodDisruptionBudget/shop/web /spec/selector']);
   });
 
   test('a budget over Job pods with maxUnavailable or a percentage minAvailable is an error; an integer minAvailable is not (disruption controller)', () => {
