@@ -43,7 +43,46 @@ function isProduction(ix: ManifestIndex, ns: string | undefined): boolean {
   return (n?.metadata?.labels?.[ENVIRONMENT_LABEL] ?? n?.metadata?.annotations?.[ENVIRONMENT_LABEL]) === 'production';
 }
 
+/** Argo CD Applications of the output that re-create what goes missing from the cluster (automated sync with selfHeal). */
+function selfHealingApplications(ix: ManifestIndex): any[] {
+  return ix
+    .ofKind('Application')
+    .filter(
+      (a) =>
+        typeof a.apiVersion === 'string' && a.apiVersion.startsWith('argoproj.io/') && a.spec?.syncPolicy?.automated?.selfHeal === true,
+    );
+}
+
 export const DAY2_RULES: readonly Rule[] = [
+  {
+    code: 'JOB_TTL_SELF_HEAL',
+    severity: 'error',
+    category: 'day2',
+    inspects: ['Job', 'Application (argoproj.io)'],
+    description:
+      "A Job (batch/v1, at the top level: a CronJob's Jobs are its own, not Git's) has no ttlSecondsAfterFinished when the output holds an Argo CD Application with automated selfHeal. The TTL controller deletes the finished Job, self-heal re-creates it from Git and it runs again, every TTL (argo-cd #8586). Kept simple: any self-healing Application of the same output counts as syncing the Job (its destination and source are not matched).",
+    fix: "drop ttlAfterFinished (a BatchJob's name changes with its spec, so the deploy tool prunes the old Job), or turn off the Application's selfHeal",
+    check: (ix) => {
+      const healers = selfHealingApplications(ix);
+      if (healers.length === 0) return [];
+      const names = healers
+        .slice(0, 3)
+        .map((a) => `${a.metadata?.name}`)
+        .join(', ');
+      return ix
+        .ofKind('Job')
+        .filter(
+          (j) => j.apiVersion === 'batch/v1' && j.spec?.ttlSecondsAfterFinished !== undefined && j.spec?.ttlSecondsAfterFinished !== null,
+        )
+        .map((j) =>
+          v(
+            j,
+            '/spec/ttlSecondsAfterFinished',
+            `is set, and Argo CD Application ${names}${healers.length > 3 ? ` (${healers.length - 3} more)` : ''} self-heals: ${j.spec.ttlSecondsAfterFinished} s after the Job finishes the TTL controller deletes it, self-heal re-creates it from Git, and it runs again, every time (argo-cd #8586)`,
+          ),
+        );
+    },
+  },
   {
     code: 'BACKUP_MISSING',
     severity: 'warning',

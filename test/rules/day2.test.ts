@@ -1,5 +1,15 @@
-import { App } from 'cdk8s';
-import { BlueprintChart, PersistentVolumeClaim, StatefulService, TeamNamespace, renderApp, runRules } from '../../constructs';
+import { App, Duration } from 'cdk8s';
+import {
+  ArgoApplication,
+  BatchJob,
+  BlueprintChart,
+  BlueprintError,
+  PersistentVolumeClaim,
+  StatefulService,
+  TeamNamespace,
+  renderApp,
+  runRules,
+} from '../../constructs';
 import { lastAppliedAnnotationsBytes } from '../../constructs/gitops/sync-annotations';
 import { POSTGRES } from '../helpers';
 
@@ -140,5 +150,87 @@ describe('NAMESPACE_DATA_UNDECLARED', () => {
       'Prune=false,Delete=false',
     );
     expect(findings(rendered, 'NAMESPACE_DATA_UNDECLARED')).toEqual(['Namespace/payments']);
+  });
+});
+
+describe('JOB_TTL_SELF_HEAL', () => {
+  const job = (ttl?: number | null) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'migrate', namespace: 'shop' },
+    spec: {
+      ...(ttl !== undefined ? { ttlSecondsAfterFinished: ttl } : {}),
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'busybox:1.36' }] } },
+    },
+  });
+  const application = (automated: object | undefined, apiVersion = 'argoproj.io/v1alpha1') => ({
+    apiVersion,
+    kind: 'Application',
+    metadata: { name: 'prod', namespace: 'argocd' },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/acme/m.git', path: 'dist/prod' },
+      destination: { server: 'https://kubernetes.default.svc' },
+      syncPolicy: automated ? { automated } : {},
+    },
+  });
+
+  test('a Job with a TTL beside a self-healing Application is an error on the TTL, naming the Application and the fix', () => {
+    for (const ttl of [0, 3600]) {
+      const [f] = runRules([job(ttl), application({ prune: true, selfHeal: true })]).filter((x) => x.rule === 'JOB_TTL_SELF_HEAL');
+      expect([f.severity, f.object, f.pointer]).toEqual(['error', 'Job/shop/migrate', '/spec/ttlSecondsAfterFinished']);
+      expect(f.message).toContain('Application prod self-heals');
+      expect(f.fix).toContain('drop ttlAfterFinished');
+      expect(f.fix).toContain('selfHeal');
+    }
+  });
+
+  test('the neighbours pass: no TTL, no Application, selfHeal off or unset, manual sync, another group', () => {
+    const heal = application({ prune: true, selfHeal: true });
+    expect(findings([job(), heal], 'JOB_TTL_SELF_HEAL')).toEqual([]);
+    expect(findings([job(null), heal], 'JOB_TTL_SELF_HEAL')).toEqual([]);
+    expect(findings([job(3600)], 'JOB_TTL_SELF_HEAL')).toEqual([]);
+    expect(findings([job(3600), application({ prune: true, selfHeal: false })], 'JOB_TTL_SELF_HEAL')).toEqual([]);
+    expect(findings([job(3600), application({ prune: true })], 'JOB_TTL_SELF_HEAL')).toEqual([]);
+    expect(findings([job(3600), application(undefined)], 'JOB_TTL_SELF_HEAL')).toEqual([]);
+    expect(findings([job(3600), application({ selfHeal: true }, 'example.com/v1')], 'JOB_TTL_SELF_HEAL')).toEqual([]);
+    // A CronJob's Jobs are its own (not in Git): a TTL on its jobTemplate loops nothing.
+    const cron = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'r', namespace: 'shop' },
+      spec: { schedule: '@daily', jobTemplate: { spec: job(3600).spec } },
+    };
+    expect(findings([cron, heal], 'JOB_TTL_SELF_HEAL')).toEqual([]);
+  });
+
+  test('at synth: a BatchJob with ttlAfterFinished in an app with an ArgoApplication (selfHeal by default) fails the build at the Job', () => {
+    const build = (ttl: boolean, selfHeal?: boolean) => {
+      const a = new App();
+      const c = new BlueprintChart(a, 'c', { owner: 'o' });
+      const team = new TeamNamespace(c, 'team');
+      new BatchJob(c, 'mig', {
+        namespace: team,
+        image: 'busybox:1.36',
+        command: ['true'],
+        ...(ttl ? { ttlAfterFinished: Duration.hours(1) } : {}),
+      });
+      const g = new BlueprintChart(a, 'argocd', { owner: 'platform' });
+      new ArgoApplication(g, 'prod', {
+        repoUrl: 'https://github.com/acme/m.git',
+        path: 'dist/prod',
+        ...(selfHeal === undefined ? {} : { selfHeal }),
+      });
+      try {
+        renderApp(a);
+        return [];
+      } catch (e) {
+        if (!(e instanceof BlueprintError)) throw e;
+        return e.issues.filter((i) => i.code === 'JOB_TTL_SELF_HEAL').map((i) => `${i.path} ${i.field}`);
+      }
+    };
+    expect(build(true)).toEqual(['c/mig/Resource /spec/ttlSecondsAfterFinished']);
+    expect(build(false)).toEqual([]);
+    expect(build(true, false)).toEqual([]);
   });
 });

@@ -430,6 +430,34 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'JOB_TTL_SELF_HEAL',
+    (o) => {
+      // A Job that deletes itself a day after it finishes, synced by a self-healing Application: re-created, it runs again daily.
+      const template = structuredClone(find(o, 'Deployment', 'web').spec.template);
+      template.spec.restartPolicy = 'Never';
+      template.metadata.labels = { 'app.kubernetes.io/name': 'migrate' };
+      o.push(
+        {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: { name: 'migrate', namespace: 'shop' },
+          spec: { ttlSecondsAfterFinished: 86400, template },
+        },
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Application',
+          metadata: { name: 'shop', namespace: 'argocd' },
+          spec: {
+            project: 'default',
+            source: { repoURL: 'https://github.com/acme/manifests.git', path: 'dist/prod', targetRevision: 'main' },
+            destination: { server: 'https://kubernetes.default.svc' },
+            syncPolicy: { automated: { prune: true, selfHeal: true } },
+          },
+        },
+      );
+    },
+  ],
+  [
     'LAST_APPLIED_TOO_LARGE',
     (o) => {
       // A 300 KiB file: its last-applied-configuration alone passes the 256 KiB the API server allows for annotations.
