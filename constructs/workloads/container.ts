@@ -269,21 +269,63 @@ function execBytes(text: string): number {
 }
 
 /**
- * An env var whose `NAME=value` string (the form execve gets, NUL included) is
- * over MAX_ARG_STRLEN. Only literal values are known; `valueFrom` is the kubelet's.
+ * The value the kubelet sets for an env var when it is known here: a literal,
+ * or the key of a ConfigMap of the output (`EnvValue.fromConfigMap`, whose data
+ * is at hand). A Secret's or the Downward API's value is the cluster's.
  */
-export function envSizeIssue(field: string, name: string, value: string | EnvValue | undefined): IssueInput | undefined {
-  const literal = typeof value === 'string' ? value : value instanceof EnvValue ? value.value : undefined;
-  if (typeof literal !== 'string') return undefined;
-  const bytes = execBytes(`${name}=${literal}`);
+function knownEnvValue(value: string | EnvValue | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!(value instanceof EnvValue)) return undefined;
+  if (value.value !== undefined) return value.value;
+  const key = value.valueFrom?.configMapKeyRef?.key;
+  return value.configMap && typeof key === 'string' && Object.prototype.hasOwnProperty.call(value.configMap.data, key)
+    ? value.configMap.data[key]
+    : undefined;
+}
+
+/**
+ * An env var whose `NAME=value` string (the form execve gets, NUL included) is
+ * over MAX_ARG_STRLEN. Only known values are judged (literals, ConfigMap keys of
+ * the output); a Secret's is the kubelet's. `from` names where the value comes from.
+ */
+export function envSizeIssue(field: string, name: string, value: string | EnvValue | undefined, from?: string): IssueInput | undefined {
+  const known = knownEnvValue(value);
+  if (typeof known !== 'string') return undefined;
+  const bytes = execBytes(`${name}=${known}`);
   if (bytes <= MAX_ARG_STRLEN) return undefined;
+  const source =
+    from ?? (value instanceof EnvValue && value.configMap ? `ConfigMap ${value.configMap.namespace}/${value.configMap.name}` : undefined);
   return {
     code: 'ENV_INVALID',
     field,
     value: `${bytes} bytes`,
-    message: `is ${bytes} bytes as the "${name}=…" string execve gets (its NUL included): Linux refuses one over ${MAX_ARG_STRLEN} (MAX_ARG_STRLEN), so the container never starts (E2BIG)`,
+    message: `is ${bytes} bytes as the "${name}=…" string execve gets (its NUL included${source ? `, its value from ${source}` : ''}): Linux refuses one over ${MAX_ARG_STRLEN} (MAX_ARG_STRLEN), so the container never starts (E2BIG)`,
     fix: 'put large content in a file: a ConfigMap mounted as a volume, read by the app',
   };
+}
+
+/**
+ * The env the kubelet builds from `envFrom` and `env` where its values are known
+ * (kubelet makeEnvironmentVariables): each ConfigMap's keys in order (a later
+ * source wins; a key that is no env var name is skipped), then `env`, which wins
+ * over them. Each name with its value and the field it comes from.
+ */
+function knownEnv(field: string, props: ContainerProps): Map<string, { value: string; field: string; from?: string }> {
+  const out = new Map<string, { value: string; field: string; from?: string }>();
+  (props.envFrom ?? []).forEach((source, i) => {
+    if (!(source instanceof ConfigMap)) return;
+    for (const [key, value] of Object.entries(source.data))
+      if (!envVarNameIssue('', key))
+        out.set(key, { value, field: `${field}.envFrom[${i}]`, from: `ConfigMap ${source.namespace}/${source.name}` });
+  });
+  for (const [name, value] of Object.entries(props.env ?? {})) {
+    out.delete(name);
+    const known = knownEnvValue(value);
+    const from =
+      value instanceof EnvValue && value.configMap ? `ConfigMap ${value.configMap.namespace}/${value.configMap.name}` : undefined;
+    if (typeof known === 'string') out.set(name, { value: known, field: `${field}.env.${name}`, ...(from ? { from } : {}) });
+  }
+  return out;
 }
 
 /**
@@ -308,19 +350,18 @@ function execSizeIssues(field: string, props: ContainerProps): IssueInput[] {
           fix: 'put large content in a file: a ConfigMap mounted as a volume, named by the argument',
         });
     });
-  for (const [name, value] of Object.entries(props.env ?? {})) {
-    const issue = envSizeIssue(`${field}.env.${name}`, name, value);
+  for (const [name, known] of knownEnv(field, props)) {
+    const issue = envSizeIssue(known.field, name, known.value, known.from);
     if (issue) issues.push(issue);
-    const literal = typeof value === 'string' ? value : value instanceof EnvValue ? value.value : undefined;
-    if (typeof literal === 'string') envp += execBytes(`${name}=${literal}`) + POINTER_BYTES;
+    envp += execBytes(`${name}=${known.value}`) + POINTER_BYTES;
   }
   if (issues.length === 0 && argv + envp > ARG_MAX_DEFAULT) {
     const envSide = envp >= argv;
     issues.push({
       code: envSide ? 'ENV_INVALID' : 'PROPS_INVALID',
-      field: envSide ? `${field}.env` : `${field}.${props.args?.length ? 'args' : 'command'}`,
+      field: envSide ? `${field}.${props.env ? 'env' : 'envFrom'}` : `${field}.${props.args?.length ? 'args' : 'command'}`,
       value: `${argv + envp} bytes`,
-      message: `makes, with the ${envSide ? 'command and args' : 'env'}, ${argv + envp} bytes of argv and envp (strings, NULs and pointers): Linux execve refuses more than ${ARG_MAX_DEFAULT} (a quarter of the default 8 MiB stack), so the container never starts (E2BIG)`,
+      message: `makes, with the ${envSide ? 'command and args' : 'env'}, ${argv + envp} bytes of argv and envp (strings, NULs and pointers${props.envFrom?.some((s) => s instanceof ConfigMap) ? ', the env from ConfigMaps included' : ''}): Linux execve refuses more than ${ARG_MAX_DEFAULT} (a quarter of the default 8 MiB stack), so the container never starts (E2BIG)`,
       fix: 'put large content in files: a ConfigMap mounted as a volume',
     });
   }

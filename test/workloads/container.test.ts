@@ -1,5 +1,6 @@
 import {
   ConfigMap,
+  EnvValue,
   Hook,
   Probe,
   SecretBackend,
@@ -234,6 +235,63 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
     expect(fields(worker({ env: env(MAX - 5 - 127) }), 'ENV_INVALID')).toEqual(['container.env']);
     const args = Array.from({ length: 17 }, () => 'x'.repeat(MAX - 1));
     expect(fields(worker({ args }), 'PROPS_INVALID')).toEqual(['container.args']);
+  });
+
+  /** A Worker whose env comes from ConfigMaps of the same output (namespace team), built from their data. */
+  const fromConfigMaps = (datas: Record<string, string>[], props: (cms: ConfigMap[]) => object) => () => {
+    const { app, chart } = testChart();
+    const cms = datas.map((data, i) => new ConfigMap(chart, `cfg${i}`, { namespace: 'team', data }));
+    new Worker(chart, 'w', { namespace: 'team', image, resources, ...props(cms) });
+    return renderApp(app);
+  };
+
+  test('a ConfigMap key of the output set by envFrom is judged as its "KEY=value" string at envFrom[i], the exact boundary both ways', () => {
+    const envFrom = (value: string) => fromConfigMaps([{ SMALL: 'a', BIG: value }], (cms) => ({ envFrom: cms }));
+    expect(envFrom('x'.repeat(MAX - 5))).not.toThrow();
+    const issue = expectCode(envFrom('x'.repeat(MAX - 4)), 'ENV_INVALID');
+    expect(issue).toMatchObject({ field: 'container.envFrom[0]', value: `${MAX + 1} bytes` });
+    expect(issue.message).toContain('"BIG=…"');
+    expect(issue.message).toContain('ConfigMap team/cfg0');
+    // The audit case: 200 KiB in a ConfigMap, the container never starts.
+    expect(fields(envFrom('x'.repeat(200 * 1024)), 'ENV_INVALID')).toEqual(['container.envFrom[0]']);
+    // env wins over envFrom for its name (the large value is never set); a key that is no env var name is skipped by the kubelet.
+    const big = 'x'.repeat(200 * 1024);
+    expect(fromConfigMaps([{ BIG: big }], (cms) => ({ envFrom: cms, env: { BIG: 'small' } }))).not.toThrow();
+    expect(fromConfigMaps([{ '1BIG': big }], (cms) => ({ envFrom: cms }))).not.toThrow();
+  });
+
+  test('EnvValue.fromConfigMap is judged by the value of its key under the env name, the exact boundary both ways', () => {
+    const env = (name: string, value: string) =>
+      fromConfigMaps([{ BIG: value }], ([cm]) => ({ env: { [name]: EnvValue.fromConfigMap(cm, 'BIG') } }));
+    expect(env('BIG', 'x'.repeat(MAX - 5))).not.toThrow();
+    const issue = expectCode(env('BIG', 'x'.repeat(MAX - 4)), 'ENV_INVALID');
+    expect(issue).toMatchObject({ field: 'container.env.BIG', value: `${MAX + 1} bytes` });
+    expect(issue.message).toContain('ConfigMap team/cfg0');
+    // The env name is what the kubelet sets: three letters more, three bytes over.
+    expect(fields(env('LONGER', 'x'.repeat(MAX - 5)), 'ENV_INVALID')).toEqual(['container.env.LONGER']);
+  });
+
+  test('ConfigMap env counts toward the 2 MiB of argv and envp: exactly 2 MiB is accepted, one byte more is refused', () => {
+    // 16 "V00=…" strings (8 per ConfigMap: each under the 1 MiB a ConfigMap holds) of 131072 bytes with their NUL: over by 128.
+    const datas = (last: number) =>
+      [0, 1].map((c) =>
+        Object.fromEntries(
+          Array.from({ length: 8 }, (_, j) => {
+            const i = c * 8 + j;
+            return [`V${i.toString(16).padStart(2, '0')}`, 'x'.repeat(i === 15 ? last : MAX - 5)];
+          }),
+        ),
+      );
+    const envFrom = (last: number) => fromConfigMaps(datas(last), (cms) => ({ envFrom: cms }));
+    expect(envFrom(MAX - 5 - 128)).not.toThrow();
+    expect(expectCode(envFrom(MAX - 5 - 127), 'ENV_INVALID')).toMatchObject({ field: 'container.envFrom', value: '2097153 bytes' });
+    // The same through EnvValue.fromConfigMap, beside the env literals.
+    const env = (last: number) =>
+      fromConfigMaps(datas(last), (cms) => ({
+        env: Object.fromEntries(cms.flatMap((cm) => Object.keys(cm.data).map((k) => [k, EnvValue.fromConfigMap(cm, k)]))),
+      }));
+    expect(env(MAX - 5 - 128)).not.toThrow();
+    expect(fields(env(MAX - 5 - 127), 'ENV_INVALID')).toEqual(['container.env']);
   });
 
   test('addEnv is held to the same limit', () => {

@@ -1,4 +1,4 @@
-import { EnvValue, PodField, PodPreset, SecretBackend, SecretDeclaration, Volume, WebService, Worker } from '../../constructs';
+import { ConfigMap, EnvValue, PodField, PodPreset, SecretBackend, SecretDeclaration, Volume, WebService, Worker } from '../../constructs';
 import { catchBlueprintError, expectCode, find, renderChart, testChart } from '../helpers';
 
 describe('PodPreset', () => {
@@ -85,6 +85,17 @@ describe('PodPreset', () => {
         (w) => w.name,
       ),
     ).toEqual(['jobs']);
+  });
+
+  test("a preset's EnvValue.fromConfigMap is judged by the key's value (known: the ConfigMap is in the output), at env.<NAME>", () => {
+    const { chart } = testChart();
+    new Worker(chart, 'jobs', { namespace: 'shop', image: 'jobs:1.0.0' });
+    const cm = new ConfigMap(chart, 'cfg', { namespace: 'shop', data: { BIG: 'x'.repeat(131072 - 5), BIGGER: 'x'.repeat(131072 - 4) } });
+    expect(expectCode(() => PodPreset.apply(chart, { env: { BIG: EnvValue.fromConfigMap(cm, 'BIGGER') } }), 'ENV_INVALID')).toMatchObject({
+      field: 'env.BIG',
+      path: 'test',
+    });
+    expect(PodPreset.apply(chart, { env: { BIG: EnvValue.fromConfigMap(cm, 'BIG') } }).map((w) => w.name)).toEqual(['jobs']);
   });
 
   test('what an env var is on its own (its name, its size) is refused at env.<NAME> once, however many workloads match', () => {
