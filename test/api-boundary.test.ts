@@ -143,6 +143,7 @@ const INTERNAL = new Set([
   'holdsData',
   // Day-2 helpers of sync-annotations.ts, shared with the day-2 rules.
   'objectHoldsData',
+  'syncOptionsOf',
   'LAST_APPLIED_ANNOTATION',
   'MAX_ANNOTATIONS_BYTES',
   'SERVER_SIDE_APPLY',
@@ -178,6 +179,7 @@ const INTERNAL = new Set([
   'isValidCount',
   'mountPathIssue',
   'envSizeIssue',
+  'mountIssues',
   'secretNamespaceIssue',
   'volumeNameIssue',
   'unpinnedImageIssue',
