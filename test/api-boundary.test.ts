@@ -124,6 +124,7 @@ const INTERNAL = new Set([
   'assertName',
   'chartApiObjects',
   'clusterFactsOf',
+  'perPass',
   'collectIssues',
   'componentLabels',
   'ignoreKubeLinterCheck',

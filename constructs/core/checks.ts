@@ -173,10 +173,32 @@ export function addCheck(scope: IConstruct, constructName: string, check: Check)
 /** Runs every check registered under `root`, in tree order, and returns all issues. */
 export function collectIssues(root: IConstruct): BlueprintIssue[] {
   const issues: BlueprintIssue[] = [];
-  for (const c of root.node.findAll()) {
-    for (const entry of registry.get(c) ?? []) issues.push(...run(c, entry));
+  const all = root.node.findAll();
+  const outer = pass;
+  pass = { root, all, memo: new Map() };
+  try {
+    for (const c of all) {
+      for (const entry of registry.get(c) ?? []) issues.push(...run(c, entry));
+    }
+  } finally {
+    pass = outer;
   }
   return issues;
+}
+
+/** The tree of the check pass running now (checks do not add constructs), so that checks need not walk it again. */
+let pass: { readonly root: IConstruct; readonly all: readonly IConstruct[]; readonly memo: Map<string, unknown> } | undefined;
+
+/**
+ * `compute` over every construct of `scope`'s tree, computed once per check pass under `key` (a check of each
+ * namespace walking or filtering the whole tree again made a synth quadratic in the number of namespaces);
+ * outside a pass, computed afresh.
+ */
+export function perPass<T>(scope: IConstruct, key: string, compute: (all: readonly IConstruct[]) => T): T {
+  const root = scope.node.root;
+  if (pass?.root !== root) return compute(root.node.findAll());
+  if (!pass.memo.has(key)) pass.memo.set(key, compute(pass.all));
+  return pass.memo.get(key) as T;
 }
 
 /**

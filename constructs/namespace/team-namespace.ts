@@ -2,7 +2,7 @@ import { enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { addCheck } from '../core/checks';
+import { addCheck, perPass } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { ResolvedCompute } from '../core/resources';
 import { clusterFactsOf } from '../core/cluster-facts';
@@ -181,6 +181,20 @@ function reservedLabelIssue(key: string, ownLabels: ReadonlySet<string>): { mess
       fix: 'remove the label, or use a key of your own',
     };
   return undefined;
+}
+
+/** The ApiObjects of the tree by namespace, once per check pass (every TeamNamespace asks). */
+function objectsByNamespace(scope: IConstruct): ReadonlyMap<string, readonly ApiObject[]> {
+  return perPass(scope, 'objects-by-namespace', (all) => {
+    const out = new Map<string, ApiObject[]>();
+    for (const c of all) {
+      if (!(c instanceof ApiObject) || c.metadata.namespace === undefined) continue;
+      const list = out.get(c.metadata.namespace) ?? [];
+      list.push(c);
+      out.set(c.metadata.namespace, list);
+    }
+    return out;
+  });
 }
 
 /**
@@ -417,9 +431,8 @@ export class TeamNamespace extends Construct {
     const out: { quota: NamespaceQuota; own: boolean }[] = [
       { quota: { name: this.quota.name, scopes: [], hard: this.quota.hard }, own: true },
     ];
-    for (const c of this.node.root.node.findAll()) {
-      if (!(c instanceof ApiObject) || c === this.quota.apiObject) continue;
-      if (c.apiVersion !== 'v1' || c.kind !== 'ResourceQuota' || c.metadata.namespace !== this.name) continue;
+    for (const c of objectsByNamespace(this).get(this.name) ?? []) {
+      if (c === this.quota.apiObject || c.apiVersion !== 'v1' || c.kind !== 'ResourceQuota') continue;
       const quota = quotaFromManifest(c.toJson());
       if (quota) out.push({ quota, own: false });
     }
@@ -430,11 +443,19 @@ export class TeamNamespace extends Construct {
   private quotaPods(): QuotaPods[] {
     return this.consumers.map((c) => {
       const per = c.podResources();
-      // podMatchesScopeFunc: Terminating when the pod's own activeDeadlineSeconds is set (>= 0).
-      const terminating = c.node
-        .findAll()
-        .some((x) => x instanceof ApiObject && (podTemplateOf(x.toJson())?.spec?.activeDeadlineSeconds ?? -1) >= 0);
-      return { name: c.name, count: c.maxPods, requests: per.requests, limits: per.limits, terminating };
+      return {
+        name: c.name,
+        count: c.maxPods,
+        requests: per.requests,
+        limits: per.limits,
+        // podMatchesScopeFunc: Terminating when the pod's own activeDeadlineSeconds is set (>= 0). Rendered (and
+        // read) only when a Terminating or NotTerminating quota asks: most namespaces have none.
+        get terminating() {
+          return c.node
+            .findAll()
+            .some((x) => x instanceof ApiObject && (podTemplateOf(x.toJson())?.spec?.activeDeadlineSeconds ?? -1) >= 0);
+        },
+      };
     });
   }
 
@@ -542,15 +563,12 @@ export class TeamNamespace extends Construct {
    * Service lets every challenge through, one after the other.
    */
   private servicesAtPeak(): { count: number; names: string[]; solver: boolean } {
-    const objects = this.node.root.node
-      .findAll()
-      .filter((c): c is ApiObject => c instanceof ApiObject && c.metadata.namespace === this.name);
+    const objects = objectsByNamespace(this).get(this.name) ?? [];
     const names = objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Service').map((o) => o.name);
-    const issuers = new Set(
-      this.node.root.node
-        .findAll()
-        .filter((c): c is ClusterIssuer => c instanceof ClusterIssuer)
-        .map((c) => c.name),
+    const issuers = perPass(
+      this,
+      'cluster-issuers',
+      (all) => new Set(all.filter((c): c is ClusterIssuer => c instanceof ClusterIssuer).map((c) => c.name)),
     );
     const solver = objects.some((o) => {
       if (o.apiVersion !== 'cert-manager.io/v1' || o.kind !== 'Certificate') return false;

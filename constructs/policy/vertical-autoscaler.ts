@@ -6,7 +6,7 @@ import {
   VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed as MinAllowed,
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/autoscaling.k8s.io';
-import { addCheck } from '../core/checks';
+import { addCheck, perPass } from '../core/checks';
 import { IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { Cpu, Memory } from '../core/quantity';
@@ -152,9 +152,7 @@ function quotaGrowthIssues(vpa: VerticalAutoscaler): IssueInput[] {
   const { team } = own;
   const hard = team.quota.hard;
   const base = team.peakUsage();
-  const all = team.node.root.node
-    .findAll()
-    .filter((c): c is VerticalAutoscaler => c instanceof VerticalAutoscaler)
+  const all = perPass(team, 'vertical-autoscalers', (tree) => tree.filter((c): c is VerticalAutoscaler => c instanceof VerticalAutoscaler))
     .map(growthOf)
     .filter((g): g is NonNullable<ReturnType<typeof growthOf>> => g !== undefined && g.team === team);
   // One issue per resource: its requests and limits quotas, when both are exceeded, are named together.

@@ -6,7 +6,7 @@ import {
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/external-secrets.io';
-import { addCheck } from '../core/checks';
+import { addCheck, perPass } from '../core/checks';
 import { BlueprintError, IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
@@ -278,9 +278,9 @@ export class SecretDeclaration extends NamedObject {
   /** The AWS service of the `ClusterSecretStore` this declaration reads, when the app defines that store. */
   private storeService(): string | undefined {
     if (this.backend?.kind !== SecretBackendKind.EXTERNAL_SECRETS) return undefined;
-    const store = this.node.root.node
-      .findAll()
-      .find((c): c is ClusterSecretStore => c instanceof ClusterSecretStore && c.name === this.backend!.store);
+    const store = perPass(this, 'cluster-secret-stores', (all) =>
+      all.filter((c): c is ClusterSecretStore => c instanceof ClusterSecretStore),
+    ).find((c) => c.name === this.backend!.store);
     return store?.apiObject.toJson().spec?.provider?.aws?.service;
   }
 
@@ -325,9 +325,9 @@ export class SecretDeclaration extends NamedObject {
           : `is not chosen, so nothing provides Secret ${this.namespace}/${this.name}`,
         fix: 'call SecretBackend.use(app, SecretBackend.externalSecrets({ store })) before declaring Secrets, or pass backend',
       });
-    const twins = this.node.root.node
-      .findAll()
-      .filter((c): c is SecretDeclaration => c instanceof SecretDeclaration && c.name === this.name && c.namespace === this.namespace);
+    const twins = perPass(this, 'secret-declarations', (all) =>
+      all.filter((c): c is SecretDeclaration => c instanceof SecretDeclaration),
+    ).filter((c) => c.name === this.name && c.namespace === this.namespace);
     if (twins[0] !== this)
       out.push({
         code: 'SECRET_DECLARED_TWICE',

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BlueprintError, QuotaPreset, TeamNamespace, WebService, addCheck, renderApp, synthesize } from '../../constructs';
+import { BlueprintError, QuotaPreset, TeamNamespace, WebService, addCheck, perPass, renderApp, synthesize } from '../../constructs';
 import { WEB, catchBlueprintError, testChart } from '../helpers';
 
 /*
@@ -150,5 +150,31 @@ describe('RENDER_REENTRANT: a check that renders the app is refused, not a stack
     const { app, chart } = testChart();
     addCheck(chart, 'Other', () => (renderApp(other), []));
     expect(() => renderApp(app)).not.toThrow();
+  });
+});
+
+describe('perPass: what every check of a pass asks of the whole tree is computed once per pass', () => {
+  test('many checks share one computation inside a render; outside a pass each call computes afresh', () => {
+    const { app, chart } = testChart();
+    let computed = 0;
+    const count = (scope: Construct) =>
+      perPass(scope, 'test-count', (all) => {
+        computed++;
+        return all.length;
+      });
+    const sizes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = new Construct(chart, `c${i}`);
+      addCheck(c, 'counter', () => {
+        sizes.push(count(c));
+        return [];
+      });
+    }
+    renderApp(app);
+    expect(computed).toBe(1);
+    expect(new Set(sizes).size).toBe(1);
+    count(chart);
+    count(chart);
+    expect(computed).toBe(3);
   });
 });
