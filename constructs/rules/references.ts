@@ -412,6 +412,18 @@ function mixedControllers(ix: ManifestIndex, s: any): string | undefined {
     : `selects the pods of ${owners.join(', ')}, which are not the tracks of one release: its traffic is split between them`;
 }
 
+/**
+ * A finding at `pointer` for each Service that selects pods and that `why` faults. An empty selector selects no pods
+ * (the Service's endpoints are managed by hand), so it is not judged.
+ */
+function judgeSelectingServices(ix: ManifestIndex, pointer: string, why: (s: any) => string | undefined): Violation[] {
+  return ix.ofKind('Service').flatMap((s) => {
+    const selector = s.spec?.selector;
+    const reason = selector && typeof selector === 'object' && Object.keys(selector).length ? why(s) : undefined;
+    return reason ? [v(s, pointer, reason)] : [];
+  });
+}
+
 /** The strings Go's strconv.ParseBool reads as true. */
 const GO_TRUE = new Set<unknown>(['1', 't', 'T', 'TRUE', 'true', 'True']);
 
@@ -458,13 +470,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
     description:
       "A Service whose pods NetworkPolicies isolate for ingress (a TeamNamespace's default deny) has a NetworkPolicy admitting some client on one of its target ports: else nothing can reach it.",
     fix: 'open a path to its pods on a target port: route to it with IngressRoutes, or allowFrom the workload or Peer that calls it (e.g. Peer.ingressController()); or remove the Service',
-    check: (ix) =>
-      ix.ofKind('Service').flatMap((s) => {
-        // An empty selector selects no pods (the Service's endpoints are managed by hand).
-        const selector = s.spec?.selector;
-        const why = selector && typeof selector === 'object' && Object.keys(selector).length ? unreachable(ix, s) : undefined;
-        return why ? [v(s, '/spec/ports', why)] : [];
-      }),
+    check: (ix) => judgeSelectingServices(ix, '/spec/ports', (s) => unreachable(ix, s)),
   },
   {
     code: 'REF_MONITOR_UNREACHABLE',
@@ -638,12 +644,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
     description:
       'A Service selects the pods of one controller, or of the tracks of one release (controllers of one kind whose pods carry the same label keys but for a track label, e.g. a canary beside the stable Deployment).',
     fix: 'give each workload pod labels of its own (another name), and the Service the selector of the one it fronts',
-    check: (ix) =>
-      ix.ofKind('Service').flatMap((s) => {
-        const selector = s.spec?.selector;
-        const why = selector && typeof selector === 'object' && Object.keys(selector).length ? mixedControllers(ix, s) : undefined;
-        return why ? [v(s, '/spec/selector', why)] : [];
-      }),
+    check: (ix) => judgeSelectingServices(ix, '/spec/selector', (s) => mixedControllers(ix, s)),
   },
   {
     code: 'REF_PDB_SELECTOR',
