@@ -43,6 +43,7 @@ import { BlueprintError, IssueInput } from '../constructs/core/errors';
 import { secondsOf } from '../constructs/core/duration';
 import { isPortNumber } from '../constructs/core/ports';
 import { scrapeIntervalIssue } from '../constructs/monitoring/metrics-monitor';
+import { operatorPods } from '../constructs/rules/manifest-index';
 
 /** A recording rule: an expensive dashboard query precomputed. */
 export interface RecordingRule {
@@ -500,7 +501,14 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
    * @returns the BackupSchedule (construct id `Backup`)
    */
   public backUp(policy: BackupPolicy = {}): BackupSchedule {
-    return backUpOnce(this, 'Monitoring', 'Prometheus', policy);
+    // The pods carry podMetadata's labels and the operator's own (as the rules read them).
+    const pods = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'Prometheus',
+      metadata: { name: this.name },
+      spec: { podMetadata: { labels: this.podSelector } },
+    };
+    return backUpOnce(this, 'Monitoring', 'Prometheus', policy, () => operatorPods(pods)?.labels ?? this.podSelector);
   }
 
   /** One claim per replica. */

@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Schedule } from '../../imports/velero.io';
 import { Problems } from '../core/errors';
-import { Annotations, componentLabels } from '../core/metadata';
+import { Annotations, Labels, componentLabels } from '../core/metadata';
+import { addCheck } from '../core/checks';
 import { NamedObject } from '../core/named-object';
 import { NameRule, checkedName, dns1123LabelOf, isDns1123Subdomain, isLabelKey, isLabelValue, nameIssue } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
@@ -187,12 +188,18 @@ export class BackupSchedule extends NamedObject {
  * named `<namespace>-<name>` (past 63 characters, shortened with a hash of
  * it, `dns1123LabelOf`), construct id `Backup`, one per holder
  * (BACKUP_DUPLICATE on a second call, naming `holder` as `construct`).
+ * A `selector` must select the holder's pods, labelled `podLabels()` (BACKUP_SELECTOR_INVALID at
+ * synth, when the pod labels are final): Velero matches each object's own
+ * labels, and a selected pod brings the claims it mounts (their labels are
+ * the pods' selector labels, a subset of the pods' labels), so a selector the
+ * pods do not carry backs up none of the holder's data.
  */
 export function backUpOnce(
   holder: Construct & { readonly namespace: string; readonly name: string },
   construct: string,
   what: string,
   policy: BackupPolicy,
+  podLabels: () => Readonly<Record<string, string>>,
 ): BackupSchedule {
   const problems = new Problems(holder, construct);
   problems.check(holder.node.tryFindChild('Backup') !== undefined, {
@@ -203,9 +210,26 @@ export function backUpOnce(
     fix: 'call backUp() once, with the policy you want',
   });
   problems.throwIfAny();
-  return new BackupSchedule(holder, 'Backup', {
+  const schedule = new BackupSchedule(holder, 'Backup', {
     ...policy,
     name: dns1123LabelOf(`${holder.namespace}-${holder.name}`),
     namespaces: [holder.namespace],
   });
+  const selector = policy.selector;
+  if (selector !== undefined)
+    addCheck(holder, construct, () => {
+      const labels = podLabels();
+      const missing = Object.entries(selector).filter(([k, v]) => labels[k] !== v);
+      if (missing.length === 0) return [];
+      return [
+        {
+          code: 'BACKUP_SELECTOR_INVALID',
+          field: 'backUp.selector',
+          value: { ...selector },
+          message: `selects no pod of ${what} (they lack ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}): Velero matches each object's own labels, so the Schedule would back up none of its claims or volumes`,
+          fix: `select by labels the pods carry, e.g. { '${Labels.INSTANCE}': '${labels[Labels.INSTANCE] ?? holder.name}' }, or leave selector out to back up the whole namespace`,
+        },
+      ];
+    });
+  return schedule;
 }

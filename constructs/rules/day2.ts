@@ -9,8 +9,11 @@ import {
   SERVER_SIDE_APPLY,
   syncOptionsOf,
 } from '../gitops/sync-annotations';
-import { ManifestIndex, arr, isOwnOutput } from './manifest-index';
+import { ManifestIndex, arr, isObject, isOwnOutput, operatorPods, podTemplateOf, selects } from './manifest-index';
 import { Rule, v } from './rule';
+
+/** Marks the cluster's default StorageClass (a claim without storageClassName gets it). */
+const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
 /*
  * Day-2 safety: what protects data after the first deploy.
@@ -27,15 +30,106 @@ export function dataHolders(ix: ManifestIndex): any[] {
   ];
 }
 
-/** Namespaces some Velero Schedule of the output backs up (`*` covers all). */
-function backedUpNamespaces(ix: ManifestIndex): Set<string> {
-  return new Set(
-    ix
-      .ofKind('Schedule')
-      .filter((s) => s.apiVersion === 'velero.io/v1')
-      .flatMap((s) => arr(s.spec?.template?.includedNamespaces))
-      .filter((n): n is string => typeof n === 'string'),
-  );
+/** A claim a data holder makes: its spec (where storageClassName lives) and the labels the claim is created with. */
+export interface HolderClaim {
+  /** JSON pointer to the claim's spec in the holder. */
+  readonly pointer: string;
+  readonly spec: any;
+  readonly labels: Record<string, string>;
+}
+
+const labelsOf = (v: unknown): Record<string, string> => (isObject(v) ? (v as Record<string, string>) : {});
+
+/**
+ * The claims of a data holder (`dataHolders`): a claim itself; a StatefulSet's claim templates, each claim
+ * labelled with the template's labels and the StatefulSet's selector (the StatefulSet controller,
+ * getPersistentVolumeClaims); a Prometheus' storage template.
+ */
+export function claimsOf(o: any): HolderClaim[] {
+  if (o.kind === 'PersistentVolumeClaim') return [{ pointer: '/spec', spec: o.spec, labels: labelsOf(o.metadata?.labels) }];
+  if (o.kind === 'StatefulSet')
+    return arr(o.spec?.volumeClaimTemplates).map((t, i) => ({
+      pointer: `/spec/volumeClaimTemplates/${i}/spec`,
+      spec: t?.spec,
+      labels: { ...labelsOf(t?.metadata?.labels), ...labelsOf(o.spec?.selector?.matchLabels) },
+    }));
+  const t = o.spec?.storage?.volumeClaimTemplate;
+  return isObject(t) ? [{ pointer: '/spec/storage/volumeClaimTemplate/spec', spec: t.spec, labels: labelsOf(t.metadata?.labels) }] : [];
+}
+
+/** Labels of the pods that mount a data holder's claims (a claim: the output's pod templates of its namespace naming it). */
+function holderPodLabels(ix: ManifestIndex, o: any): Record<string, string>[] {
+  if (o.kind === 'StatefulSet') return [labelsOf(podTemplateOf(o)?.metadata?.labels)];
+  if (o.kind === 'Prometheus') return [operatorPods(o)?.labels ?? {}];
+  return ix
+    .templatesIn(o.metadata?.namespace)
+    .filter((t) => arr(t.spec.volumes).some((vol) => vol?.persistentVolumeClaim?.claimName === o.metadata?.name))
+    .map((t) => t.labels);
+}
+
+/** The namespace Velero installs itself in, and reconciles Schedules of (`velero install --namespace`'s default). */
+export const VELERO_NAMESPACE = 'velero';
+
+/** Names Velero resolves (through discovery, like kubectl: plural, singular, short name) to claims and to volumes. */
+const CLAIM_RESOURCES = ['persistentvolumeclaims', 'persistentvolumeclaim', 'pvc'];
+const VOLUME_RESOURCES = ['persistentvolumes', 'persistentvolume', 'pv'];
+
+/** Does a resource list (`includedResources`, …) name one of `names` (compared lower-cased)? */
+const listsAny = (list: unknown, names: readonly string[]): boolean =>
+  arr(list).some((r) => typeof r === 'string' && names.includes(r.toLowerCase()));
+
+/** Does a resource include-list restrict the backup to resources other than `names`? (Empty or `*`: everything.) */
+const leavesOut = (list: unknown, names: readonly string[]): boolean =>
+  arr(list).length > 0 && !arr(list).includes('*') && !listsAny(list, names);
+
+/** Does a Velero backup template's label selection (labelSelector, or any of orLabelSelectors) select `labels`? None: everything. */
+function veleroSelects(t: any, labels: Record<string, string>): boolean {
+  const ors = arr(t.orLabelSelectors).filter(isObject);
+  if (ors.length > 0) return ors.some((sel) => selects(sel, labels));
+  return !isObject(t.labelSelector) || selects(t.labelSelector, labels);
+}
+
+/**
+ * Why a Velero Schedule does not back up a data holder's volume data (empty: it does), or `undefined` when it
+ * does not back up the holder's namespace at all. Velero runs only the Schedules of its own namespace
+ * (`velero`, or the one a Schedule declares with the annotation cluster-blueprints.io/namespace-installed-by:
+ * velero, as BackupSchedule does), not paused ones; the label selection applies to each object's own labels, a pod bringing the claims it
+ * mounts along (Velero's pod action) and a claim its volume; volume data is snapshotted (snapshotVolumes, on
+ * unless false) or copied from the pods (defaultVolumesToFsBackup).
+ */
+function scheduleGaps(s: any, ns: string, claims: readonly HolderClaim[], pods: readonly Record<string, string>[]): string[] | undefined {
+  const t = isObject(s.spec?.template) ? s.spec.template : {};
+  const included = arr(t.includedNamespaces);
+  if (included.length > 0 && !included.includes(ns) && !included.includes('*')) return undefined;
+  if (arr(t.excludedNamespaces).includes(ns)) return undefined;
+  const gaps: string[] = [];
+  const home = s.metadata?.namespace;
+  if (home !== VELERO_NAMESPACE && s.metadata?.annotations?.[Annotations.NAMESPACE_INSTALLED_BY] !== 'velero')
+    gaps.push(`is outside Velero's namespace (${VELERO_NAMESPACE}), where alone Velero runs Schedules`);
+  if (s.spec?.paused === true) gaps.push('is paused');
+  if (
+    listsAny(t.excludedResources, [...CLAIM_RESOURCES, ...VOLUME_RESOURCES]) ||
+    listsAny(t.excludedNamespaceScopedResources, CLAIM_RESOURCES)
+  )
+    gaps.push('excludes claims');
+  if (listsAny(t.excludedResources, VOLUME_RESOURCES) || listsAny(t.excludedClusterScopedResources, VOLUME_RESOURCES))
+    gaps.push('excludes PersistentVolumes');
+  if (leavesOut(t.includedResources, CLAIM_RESOURCES) || leavesOut(t.includedNamespaceScopedResources, CLAIM_RESOURCES))
+    gaps.push('includes only other resources than claims');
+  else if (leavesOut(t.includedResources, VOLUME_RESOURCES)) gaps.push('includes only other resources than PersistentVolumes');
+  const snapshots = t.snapshotVolumes !== false;
+  const fsBackup = t.defaultVolumesToFsBackup === true;
+  if (!snapshots && !fsBackup) gaps.push('backs up no volume data (snapshotVolumes: false, defaultVolumesToFsBackup not true)');
+  else if (isObject(t.labelSelector) && arr(t.orLabelSelectors).length > 0)
+    gaps.push('sets both labelSelector and orLabelSelectors, which Velero refuses');
+  else {
+    const podSelected = pods.some((l) => veleroSelects(t, l));
+    const claimSelected = claims.length > 0 && claims.every((c) => veleroSelects(t, c.labels));
+    // File-system backup copies what the selected pods mount; a snapshot follows a selected claim or a selected pod's claims.
+    const reached = (snapshots && (podSelected || claimSelected)) || (fsBackup && (podSelected || (pods.length === 0 && claimSelected)));
+    if (!reached) gaps.push('selects (labelSelector) neither the claims nor the pods that mount them');
+  }
+  return gaps;
 }
 
 function isProduction(ix: ManifestIndex, ns: string | undefined): boolean {
@@ -87,14 +181,73 @@ export const DAY2_RULES: readonly Rule[] = [
     code: 'BACKUP_MISSING',
     severity: 'warning',
     category: 'day2',
-    inspects: ['PersistentVolumeClaim', 'StatefulSet', 'Namespace', 'Schedule (velero.io/v1)'],
-    description: `In a namespace labelled ${ENVIRONMENT_LABEL}: production, every data holder (claim, StatefulSet with claims) is backed up by a Velero Schedule whose includedNamespaces lists its namespace.`,
-    fix: 'declare a backup for the data holder (StatefulService.backUp()), or a Velero Schedule including its namespace',
+    inspects: [
+      'PersistentVolumeClaim',
+      'StatefulSet',
+      'Prometheus (monitoring.coreos.com)',
+      'Namespace',
+      'Schedule (velero.io/v1)',
+      'pod templates',
+    ],
+    description: `In a namespace labelled ${ENVIRONMENT_LABEL}: production, every data holder (claim, StatefulSet with claims, Prometheus with storage) has its volume data backed up by a Velero Schedule (velero.io/v1) that Velero runs and that reaches it: in Velero's namespace (${VELERO_NAMESPACE}, or one the Schedule declares with ${Annotations.NAMESPACE_INSTALLED_BY}: velero), not paused, including the holder's namespace (includedNamespaces; empty or * is every namespace) and not excluding claims or PersistentVolumes (excludedResources, includedResources and the scoped variants), snapshotting volumes (snapshotVolumes unset or true) or copying them from the pods (defaultVolumesToFsBackup), and whose labelSelector (or one of its orLabelSelectors) selects the claims' own labels (a StatefulSet's claims carry its claim template's and selector's labels) or those of the pods that mount them, as Velero matches each object's own labels.`,
+    fix: 'declare a backup for the data holder (StatefulService.backUp()), or a Velero Schedule in the velero namespace that includes its namespace, selects its claims or pods and backs up their volumes',
     check: (ix) => {
-      const covered = backedUpNamespaces(ix);
-      return dataHolders(ix)
-        .filter((o) => isProduction(ix, o.metadata?.namespace) && !covered.has(o.metadata.namespace) && !covered.has('*'))
-        .map((o) => v(o, '', `holds data in production namespace ${o.metadata.namespace}, which no Velero Schedule backs up`));
+      const schedules = ix.ofKind('Schedule').filter((s) => s.apiVersion === 'velero.io/v1');
+      return dataHolders(ix).flatMap((o) => {
+        const ns = o.metadata?.namespace;
+        if (typeof ns !== 'string' || !isProduction(ix, ns)) return [];
+        const claims = claimsOf(o);
+        const pods = holderPodLabels(ix, o);
+        const failing: string[] = [];
+        for (const s of schedules) {
+          const gaps = scheduleGaps(s, ns, claims, pods);
+          if (gaps?.length === 0) return [];
+          if (gaps) failing.push(`Schedule ${s.metadata?.namespace ?? '(none)'}/${s.metadata?.name} ${gaps.join(', ')}`);
+        }
+        const why = failing.length ? `: ${failing.slice(0, 3).join('; ')}${failing.length > 3 ? ` (${failing.length - 3} more)` : ''}` : '';
+        return [v(o, '', `holds data in production namespace ${ns}, which no Velero Schedule backs up${why}`)];
+      });
+    },
+  },
+  {
+    code: 'VOLUME_RECLAIM_DELETE',
+    severity: 'warning',
+    category: 'day2',
+    inspects: ['PersistentVolumeClaim', 'StatefulSet', 'Prometheus (monitoring.coreos.com)', 'StorageClass', 'Namespace'],
+    description: `In a namespace labelled ${ENVIRONMENT_LABEL}: production, no data holder's claim asks for a StorageClass of the output whose reclaimPolicy is Delete (or unset, which the API server defaults to Delete), nor, without storageClassName, for the output's default class (${DEFAULT_CLASS_ANNOTATION}: "true") when every default class of the output deletes. Such a volume goes with its claim: deleting the claim by hand, through the StatefulSet's claim retention or with its Namespace deletes the disk and the data on it. A class the output does not define (one of existingStorageClasses, the cluster's own default) is not judged: the facts name classes, not their reclaim policies.`,
+    fix: 'give production data a StorageClass with reclaimPolicy Retain (the StorageClass construct\'s default); volumes already provisioned keep the policy they were made with: kubectl patch pv <name> -p \'{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}\'',
+    check: (ix) => {
+      const deletes = (c: any) => isObject(c) && (c.reclaimPolicy ?? 'Delete') === 'Delete';
+      const defaults = ix.ofKind('StorageClass').filter((c) => c.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
+      const defaultDeletes = defaults.length > 0 && defaults.every(deletes);
+      return dataHolders(ix).flatMap((o) => {
+        const ns = o.metadata?.namespace;
+        if (typeof ns !== 'string' || !isProduction(ix, ns)) return [];
+        return claimsOf(o).flatMap((c) => {
+          const name = c.spec?.storageClassName;
+          if (name === undefined || name === null) {
+            if (!defaultDeletes) return [];
+            const names = defaults.map((d) => d.metadata?.name).join(', ');
+            return [
+              v(
+                o,
+                c.pointer,
+                `asks for the default StorageClass (${names}), whose reclaimPolicy is Delete: deleting the claim deletes the volume and the production data on it`,
+              ),
+            ];
+          }
+          const cls = typeof name === 'string' && name ? ix.get('StorageClass', undefined, name) : undefined;
+          if (!deletes(cls)) return [];
+          const policy = cls.reclaimPolicy === undefined ? 'unset (Delete)' : 'Delete';
+          return [
+            v(
+              o,
+              `${c.pointer}/storageClassName`,
+              `asks for StorageClass ${name}, whose reclaimPolicy is ${policy}: deleting the claim deletes the volume and the production data on it`,
+            ),
+          ];
+        });
+      });
     },
   },
   {

@@ -1,5 +1,6 @@
 import { ManifestIndex, PodTemplateRef, arr, containersOf, selects } from './manifest-index';
 import { Rule, RuleContext, Violation, v } from './rule';
+import { claimsOf, dataHolders } from './day2';
 import { TRACK_LABELS } from '../core/metadata';
 
 /*
@@ -45,21 +46,15 @@ function secretsOfTemplate(t: PodTemplateRef): [string, string][] {
   return out;
 }
 
-/** Claims rendered by the output (PVCs and StatefulSet claim templates) with the storage class they ask for. */
+/** Claims rendered by the output (PVCs, StatefulSet claim templates, a Prometheus' storage) with the storage class they ask for. */
 function storageClassUses(ix: ManifestIndex): [any, string, string][] {
-  const out: [any, string, string][] = [];
-  for (const p of ix.ofKind('PersistentVolumeClaim'))
-    if (p.spec?.storageClassName) out.push([p, '/spec/storageClassName', p.spec.storageClassName]);
-  for (const s of ix.ofKind('StatefulSet'))
-    arr(s.spec?.volumeClaimTemplates).forEach((c, i) => {
-      if (c?.spec?.storageClassName) out.push([s, `/spec/volumeClaimTemplates/${i}/spec/storageClassName`, c.spec.storageClassName]);
-    });
-  // prometheus-operator writes its StatefulSet's claim template from this one.
-  for (const p of ix.ofKind('Prometheus')) {
-    const cls = p.spec?.storage?.volumeClaimTemplate?.spec?.storageClassName;
-    if (typeof cls === 'string' && cls) out.push([p, '/spec/storage/volumeClaimTemplate/spec/storageClassName', cls]);
-  }
-  return out;
+  // A Prometheus' claim template is the one prometheus-operator writes into its StatefulSet.
+  return dataHolders(ix).flatMap((o) =>
+    claimsOf(o).flatMap((c): [any, string, string][] => {
+      const cls = c.spec?.storageClassName;
+      return typeof cls === 'string' && cls ? [[o, `${c.pointer}/storageClassName`, cls]] : [];
+    }),
+  );
 }
 
 /** Namespaces a monitor's `namespaceSelector` reaches (`undefined`: any). */

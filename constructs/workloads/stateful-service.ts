@@ -362,7 +362,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
    * @returns the BackupSchedule (construct id `Backup`)
    */
   public backUp(policy: BackupPolicy = {}): BackupSchedule {
-    return backUpOnce(this, 'StatefulService', 'the workload', policy);
+    return backUpOnce(this, 'StatefulService', 'the workload', policy, () => this.podLabels);
   }
 
   /** Each claim names a class the output defines or the environment declares as existing. */

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { BackupSchedule, StatefulService, TeamNamespace, validateManifests } from '../../constructs';
+import { Monitoring } from '../../blueprints';
 import { catchBlueprintError, expectCode, find, render, testChart, POSTGRES } from '../helpers';
 
 function database() {
@@ -142,5 +143,28 @@ describe('BackupSchedule', () => {
     const { db } = database();
     db.backUp();
     expectCode(() => db.backUp(), 'BACKUP_DUPLICATE');
+  });
+
+  test("BACKUP_SELECTOR_INVALID at synth: backUp()'s selector must select the holder's pods (Velero matches each object's own labels)", () => {
+    const { app, db } = database();
+    db.backUp({ selector: { tier: 'gold' } });
+    const [issue, ...rest] = catchBlueprintError(() => render(app)).issues.filter((i) => i.code === 'BACKUP_SELECTOR_INVALID');
+    expect(rest).toEqual([]);
+    expect([issue.path, issue.construct, issue.field]).toEqual([db.node.path, 'StatefulService', 'backUp.selector']);
+    expect(issue.message).toContain('they lack tier=gold');
+    expect(issue.fix).toContain("'app.kubernetes.io/instance': 'ledger'");
+  });
+
+  test("a selector the pods carry passes; a Monitoring's pods carry the operator's labels", () => {
+    const { app, db } = database();
+    db.backUp({ selector: { 'app.kubernetes.io/name': 'ledger' } });
+    expect(() => render(app)).not.toThrow();
+    const mon = database();
+    const m = new Monitoring(mon.chart, 'm', { namespace: mon.team, targets: 10 });
+    m.backUp({ selector: { 'operator.prometheus.io/name': m.name } });
+    expect(() => render(mon.app)).not.toThrow();
+    const other = database();
+    new Monitoring(other.chart, 'm', { namespace: other.team, targets: 10 }).backUp({ selector: { prometheus: 'other' } });
+    expectCode(() => render(other.app), 'BACKUP_SELECTOR_INVALID');
   });
 });

@@ -5,10 +5,13 @@ import {
   BlueprintChart,
   BlueprintError,
   PersistentVolumeClaim,
+  ReclaimPolicy,
   StatefulService,
+  StorageClass,
   TeamNamespace,
   renderApp,
   runRules,
+  setClusterFacts,
 } from '../../constructs';
 import { lastAppliedAnnotationsBytes } from '../../constructs/gitops/sync-annotations';
 import { POSTGRES } from '../helpers';
@@ -232,5 +235,160 @@ describe('JOB_TTL_SELF_HEAL', () => {
     expect(build(true)).toEqual(['c/mig/Resource /spec/ttlSecondsAfterFinished']);
     expect(build(false)).toEqual([]);
     expect(build(true, false)).toEqual([]);
+  });
+});
+
+describe('BACKUP_MISSING: a Schedule covers a holder only when Velero runs it and it reaches the volume data', () => {
+  const ns = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'shop', labels: { 'cluster-blueprints.io/environment': 'production' } },
+  };
+  const claim = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'shop', labels: { app: 'db' } },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  };
+  const schedule = (template: object, extra: { namespace?: string; spec?: object; annotations?: object } = {}) => ({
+    apiVersion: 'velero.io/v1',
+    kind: 'Schedule',
+    metadata: { name: 'shop', namespace: extra.namespace ?? 'velero', ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    spec: { schedule: '0 3 * * *', ...extra.spec, template: { includedNamespaces: ['shop'], ttl: '720h0m0s', ...template } },
+  });
+  const missing = (...objects: any[]) => runRules([ns, ...objects]).filter((f) => f.rule === 'BACKUP_MISSING');
+
+  test('a plain Schedule of the namespace, in velero, covers the claim; an empty includedNamespaces or * is every namespace', () => {
+    expect(missing(claim, schedule({}))).toEqual([]);
+    expect(missing(claim, schedule({ includedNamespaces: [] }))).toEqual([]);
+    expect(missing(claim, schedule({ includedNamespaces: ['*'] }))).toEqual([]);
+    expect(missing(claim, schedule({ includedNamespaces: ['other'] })).map((f) => f.object)).toEqual(['PersistentVolumeClaim/shop/data']);
+    expect(missing(claim, schedule({ includedNamespaces: ['*'], excludedNamespaces: ['shop'] }))).toHaveLength(1);
+  });
+
+  test.each([
+    ['outside velero', schedule({}, { namespace: 'default' }), "outside Velero's namespace"],
+    ['paused', schedule({}, { spec: { paused: true } }), 'is paused'],
+    ['excluding claims', schedule({ excludedResources: ['PersistentVolumeClaims'] }), 'excludes claims'],
+    ['excluding volumes', schedule({ excludedResources: ['pv'] }), 'excludes PersistentVolumes'],
+    ['excluding claims (scoped)', schedule({ excludedNamespaceScopedResources: ['pvc'] }), 'excludes claims'],
+    ['including only Deployments', schedule({ includedResources: ['deployments'] }), 'includes only other resources than claims'],
+    ['including claims, not volumes', schedule({ includedResources: ['persistentvolumeclaims'] }), 'than PersistentVolumes'],
+    ['without volume data', schedule({ snapshotVolumes: false, defaultVolumesToFsBackup: false }), 'backs up no volume data'],
+    ['selecting other labels', schedule({ labelSelector: { matchLabels: { app: 'nothing' } } }), 'neither the claims nor the pods'],
+    [
+      'selecting other labels (or)',
+      schedule({ orLabelSelectors: [{ matchLabels: { app: 'x' } }, { matchLabels: { app: 'y' } }] }),
+      'neither',
+    ],
+    ['with both selectors', schedule({ labelSelector: { matchLabels: { app: 'db' } }, orLabelSelectors: [{}] }), 'sets both'],
+  ])('a Schedule %s does not cover it, and the warning says why', (_, s, why) => {
+    const [f] = missing(claim, s);
+    expect(f?.object).toBe('PersistentVolumeClaim/shop/data');
+    expect(f.message).toContain(why);
+  });
+
+  test("Velero's namespace may be another one the Schedule declares installed by Velero (as BackupSchedule does)", () => {
+    const declared = schedule({}, { namespace: 'backup', annotations: { 'cluster-blueprints.io/namespace-installed-by': 'velero' } });
+    expect(missing(claim, declared)).toEqual([]);
+  });
+
+  test("the selector matches the claim's own labels, or a pod mounting it; file-system backup needs the pod", () => {
+    const selector = (app: string) => ({ labelSelector: { matchLabels: { app } } });
+    expect(missing(claim, schedule(selector('db')))).toEqual([]);
+    expect(missing(claim, schedule({ orLabelSelectors: [{ matchLabels: { app: 'x' } }, { matchLabels: { app: 'db' } }] }))).toEqual([]);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
+      spec: { containers: [{ name: 'c', image: 'x' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] },
+    };
+    expect(missing(claim, pod, schedule(selector('web')))).toEqual([]);
+    // Copying files goes through the selected pods only: the claim's labels alone bring no pod volume backup.
+    const fsOnly = (app: string) => schedule({ ...selector(app), snapshotVolumes: false, defaultVolumesToFsBackup: true });
+    expect(missing(claim, pod, fsOnly('web'))).toEqual([]);
+    expect(missing(claim, pod, fsOnly('db'))).toHaveLength(1);
+  });
+
+  test("a StatefulSet's claims carry its claim template's and selector's labels; its pods their template's", () => {
+    const sts = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db', tier: 'gold' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+        volumeClaimTemplates: [{ metadata: { name: 'data', labels: { backup: 'yes' } }, spec: {} }],
+      },
+    };
+    for (const app of [{ app: 'db' }, { tier: 'gold' }, { backup: 'yes' }])
+      expect(missing(sts, schedule({ labelSelector: { matchLabels: app } }))).toEqual([]);
+    expect(missing(sts, schedule({ labelSelector: { matchLabels: { tier: 'silver' } } })).map((f) => f.object)).toEqual([
+      'StatefulSet/shop/db',
+    ]);
+  });
+
+  test('CLI on foreign YAML: the audit case (a Schedule outside velero, paused, excluding claims, selecting nothing) warns', () => {
+    const s = schedule(
+      {
+        excludedResources: ['persistentvolumeclaims', 'persistentvolumes'],
+        labelSelector: { matchLabels: { app: 'nothing' } },
+        snapshotVolumes: false,
+      },
+      { namespace: 'default', spec: { paused: true } },
+    );
+    const [f] = missing(claim, s);
+    for (const why of ["outside Velero's namespace", 'is paused', 'excludes claims', 'backs up no volume data'])
+      expect(f.message).toContain(why);
+  });
+});
+
+describe('VOLUME_RECLAIM_DELETE', () => {
+  function app(reclaimPolicy: ReclaimPolicy | 'default-delete' | 'existing', production = true) {
+    const a = new App();
+    setClusterFacts(a, { production, ...(reclaimPolicy === 'existing' ? { existingStorageClasses: ['gp3'] } : {}) });
+    const chart = new BlueprintChart(a, 'c', { owner: 'o' });
+    const team = new TeamNamespace(chart, 'payments', { holdsData: true });
+    const sc =
+      reclaimPolicy === 'existing'
+        ? 'gp3'
+        : reclaimPolicy === 'default-delete'
+          ? (new StorageClass(chart, 'standard', { provisioner: 'ebs.csi.aws.com', reclaimPolicy: ReclaimPolicy.DELETE, isDefault: true }),
+            undefined)
+          : new StorageClass(chart, 'disks', { provisioner: 'ebs.csi.aws.com', reclaimPolicy });
+    const db = new StatefulService(chart, 'ledger', {
+      namespace: team,
+      ...POSTGRES,
+      replicas: 2,
+      claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi', storageClass: sc }],
+    });
+    db.backUp();
+    return renderApp(a).flatMap((r) => r.objects);
+  }
+  const reclaim = (objects: any[]) => runRules(objects).filter((f) => f.rule === 'VOLUME_RECLAIM_DELETE');
+
+  test('a production claim on a class of the output that deletes its volume warns at the claim template', () => {
+    const [f, ...rest] = reclaim(app(ReclaimPolicy.DELETE));
+    expect(rest).toEqual([]);
+    expect([f.severity, f.object, f.pointer]).toEqual([
+      'warning',
+      'StatefulSet/payments/ledger',
+      '/spec/volumeClaimTemplates/0/spec/storageClassName',
+    ]);
+    expect(f.message).toContain('StorageClass disks, whose reclaimPolicy is Delete');
+    expect(f.fix).toContain('persistentVolumeReclaimPolicy');
+  });
+
+  test('Retain passes; so does Delete outside production, and a class the output does not define', () => {
+    expect(reclaim(app(ReclaimPolicy.RETAIN))).toEqual([]);
+    expect(reclaim(app(ReclaimPolicy.DELETE, false))).toEqual([]);
+    expect(reclaim(app('existing'))).toEqual([]);
+  });
+
+  test("no storageClassName takes the output's default class; a class without reclaimPolicy deletes (the API server's default)", () => {
+    expect(reclaim(app('default-delete')).map((f) => f.message)).toEqual([expect.stringContaining('the default StorageClass (standard)')]);
+    const objects = app(ReclaimPolicy.RETAIN);
+    delete objects.find((o) => o.kind === 'StorageClass').reclaimPolicy;
+    expect(reclaim(objects).map((f) => f.message)).toEqual([expect.stringContaining('unset (Delete)')]);
   });
 });

@@ -423,6 +423,21 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'VOLUME_RECLAIM_DELETE',
+    (o) => {
+      // The production db's claims on a class that deletes the volume with the claim.
+      find(o, 'Namespace', 'shop').metadata.labels['cluster-blueprints.io/environment'] = 'production';
+      o.push({
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'scratch' },
+        provisioner: 'ebs.csi.aws.com',
+        reclaimPolicy: 'Delete',
+      });
+      find(o, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec.storageClassName = 'scratch';
+    },
+  ],
+  [
     'NAMESPACE_DATA_UNDECLARED',
     (o) => {
       // The db's claims live in shop, which no longer declares it holds data.
