@@ -106,16 +106,25 @@ export function errorBlock(name: string): string {
 export function requirementsBlock(): string {
   const { ENVIRONMENTS } = require('../stacks/environments');
   const { synthApp } = require('../stacks/main');
-  const rows = Object.keys(ENVIRONMENTS).flatMap((env: string) =>
-    controllerRequirements(renderApp(synthApp(env)).flatMap((r) => r.objects)).map(
+  const byEnv = Object.keys(ENVIRONMENTS).map((env: string) => ({
+    env,
+    requirements: controllerRequirements(renderApp(synthApp(env)).flatMap((r) => r.objects)),
+  }));
+  const rows = byEnv.flatMap(({ env, requirements }) =>
+    requirements.map(
       (c) => `| ${env} | ${c.name} | \`${c.versionRange}\` | ${c.crds.map((d) => `${d.kind} (${d.group}/${d.version})`).join(', ')} |`,
     ),
+  );
+  // What an install must also provide (`setup`), once per controller and environment.
+  const setup = byEnv.flatMap(({ env, requirements }) =>
+    requirements.flatMap((c) => (c.setup ?? []).map((need) => `- ${env}, ${c.name}: ${need}`)),
   );
   return [
     '<!-- requirements -->',
     '| Environment | Controller | Versions | CRDs used |',
     '|---|---|---|---|',
     ...rows,
+    ...(setup.length ? ['', 'Beyond the controllers and their CRDs, the installs must provide (`setup`):', '', ...setup] : []),
     '<!-- /requirements -->',
   ].join('\n');
 }

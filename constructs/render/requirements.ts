@@ -19,6 +19,13 @@ export interface ControllerRequirement {
   /** Releases that serve every CRD version the output uses (semver range). */
   readonly versionRange: string;
   readonly crds: readonly CrdRequirement[];
+  /**
+   * What the install must also provide for the objects to do their work, beyond the controller and its CRDs:
+   * e.g. Velero's backup storage location and volume snapshotter, without which its backups of the output's
+   * Schedules fail or complete without the volumes' data.
+   * @default - nothing more (the field is absent)
+   */
+  readonly setup?: readonly string[];
 }
 
 /**
@@ -32,6 +39,36 @@ interface Controller {
   readonly name: string;
   /** Version range by API version of the group (the releases that serve it). */
   readonly versions: Readonly<Record<string, string>>;
+  /** What an object of the group needs the install to provide beyond the CRDs (`ControllerRequirement.setup`). */
+  readonly setup?: (o: any) => readonly string[];
+}
+
+/*
+ * What a Velero Schedule needs beyond Velero and its CRDs (velero.io/docs: locations, CSI, file-system backup).
+ * A backup names a BackupStorageLocation or takes the default one; without it the backup fails validation.
+ * Snapshots need a volume snapshotter: without a VolumeSnapshotLocation whose provider plugin handles the volumes,
+ * Velero skips them and the backup completes without their data; CSI snapshots need the EnableCSI feature (and
+ * before 1.14, when the plugin was merged into Velero, velero-plugin-for-csi), and Velero takes the
+ * VolumeSnapshotClass of the volume's driver labelled velero.io/csi-volumesnapshot-class. File-system backup runs
+ * in the node agent.
+ */
+function veleroSetup(o: any): string[] {
+  if (o.kind !== 'Schedule') return [];
+  const t = o.spec?.template ?? {};
+  const location = typeof t.storageLocation === 'string' && t.storageLocation ? t.storageLocation : undefined;
+  return [
+    location
+      ? `the BackupStorageLocation ${location} in Velero's namespace, available (velero backup-location get): the backups are stored there`
+      : "a default BackupStorageLocation in Velero's namespace (velero install --provider --bucket --backup-location-config, or a BackupStorageLocation with spec.default: true): a Schedule naming none stores its backups there, and without one every backup fails",
+    ...(t.snapshotVolumes !== false
+      ? [
+          'a volume snapshotter for the volumes, else Velero skips them and the backups complete without their data: a VolumeSnapshotLocation with its provider\'s plugin (velero install --plugins --snapshot-location-config), or CSI snapshots (velero install --features=EnableCSI, before Velero 1.14 also the plugin velero/velero-plugin-for-csi, and a VolumeSnapshotClass of the volumes\' CSI driver labelled velero.io/csi-volumesnapshot-class: "true")',
+        ]
+      : []),
+    ...(t.defaultVolumesToFsBackup === true
+      ? ['the node agent, which copies the pod volumes for file-system backup (velero install --use-node-agent)']
+      : []),
+  ];
 }
 
 /*
@@ -48,7 +85,7 @@ const CONTROLLERS: Readonly<Record<string, Controller>> = {
   'cert-manager.io': { name: 'cert-manager', versions: { v1: '>=1.10.0' } },
   'autoscaling.k8s.io': { name: 'Vertical Pod Autoscaler', versions: { v1: '>=1.0.0' } },
   // The Schedule schema checked is the v1.11 line's (crds/velero-schedule-v1.yaml).
-  'velero.io': { name: 'Velero', versions: { v1: '>=1.11.0' } },
+  'velero.io': { name: 'Velero', versions: { v1: '>=1.11.0' }, setup: veleroSetup },
   // Types and enums are checked with v0.65.1's schemas (@kubernetes-models/prometheus-operator 4.4.4); unknown fields
   // against the union of those and @kubernetes-models/prometheus-operator 6.0.0's (rules/model-fields.json).
   'monitoring.coreos.com': { name: 'prometheus-operator', versions: { v1: '>=0.65.1', v1alpha1: '>=0.65.1' } },
@@ -68,16 +105,21 @@ function builtIn(group: string): boolean {
  */
 export function controllerRequirements(objects: readonly unknown[]): ControllerRequirement[] {
   checkArgs('controllerRequirements', ['objects', objects, is.list(is.any)]);
-  const byController = new Map<string, { versions: Set<string>; crds: Map<string, CrdRequirement> }>();
+  const byController = new Map<string, { versions: Set<string>; crds: Map<string, CrdRequirement>; setup: Set<string> }>();
   for (const raw of objects) {
     const o = raw as { apiVersion?: unknown; kind?: unknown };
     if (typeof o?.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.apiVersion.includes('/')) continue;
     const [group, version] = o.apiVersion.split('/');
     if (builtIn(group) || o.kind === 'CustomResourceDefinition') continue;
     const controller = CONTROLLERS[group] ?? { name: group, versions: {} };
-    const entry = byController.get(controller.name) ?? { versions: new Set<string>(), crds: new Map<string, CrdRequirement>() };
+    const entry = byController.get(controller.name) ?? {
+      versions: new Set<string>(),
+      crds: new Map<string, CrdRequirement>(),
+      setup: new Set<string>(),
+    };
     entry.versions.add(controller.versions[version] ?? '*');
     entry.crds.set(`${group}/${version}/${o.kind}`, { group, kind: o.kind, version });
+    for (const need of controller.setup?.(o) ?? []) entry.setup.add(need);
     byController.set(controller.name, entry);
   }
   return [...byController.entries()]
@@ -87,6 +129,7 @@ export function controllerRequirements(objects: readonly unknown[]): ControllerR
       // Every version the output uses must be served: the ranges intersect (space-joined, as semver writes an intersection).
       versionRange: [...e.versions].filter((r) => r !== '*').join(' ') || '*',
       crds: [...e.crds.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`)),
+      ...(e.setup.size ? { setup: [...e.setup].sort() } : {}),
     }));
 }
 

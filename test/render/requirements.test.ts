@@ -52,6 +52,21 @@ describe('controller requirements', () => {
     });
   });
 
+  test("Velero's setup: a storage location always, a volume snapshotter when a Schedule snapshots, the node agent for file-system backup", () => {
+    const schedule = (template: object) => ({ apiVersion: 'velero.io/v1', kind: 'Schedule', spec: { template } });
+    const setup = (...templates: object[]) => controllerRequirements(templates.map(schedule))[0].setup ?? [];
+    const [location, snapshotter] = setup({});
+    expect(location).toContain('a default BackupStorageLocation');
+    expect(snapshotter).toContain('EnableCSI');
+    expect(snapshotter).toContain('velero.io/csi-volumesnapshot-class: "true"');
+    expect(setup({ snapshotVolumes: false })).toEqual([location]);
+    expect(setup({ snapshotVolumes: false, storageLocation: 'eu' })).toEqual([expect.stringContaining('the BackupStorageLocation eu')]);
+    expect(setup({ snapshotVolumes: false, defaultVolumesToFsBackup: true })[1]).toContain('--use-node-agent');
+    // Listed once however many Schedules need it; other controllers have no setup field.
+    expect(setup({}, {})).toEqual([location, snapshotter]);
+    expect(controllerRequirements([{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate' }])[0]).not.toHaveProperty('setup');
+  });
+
   test(`synthesize writes ${REQUIREMENTS_FILE} into the outdir, lists it as its own, and check does not read it as a manifest`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-req-'));
     const app = synthApp('prod');
