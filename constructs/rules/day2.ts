@@ -93,9 +93,9 @@ function veleroSelects(t: any, labels: Record<string, string>): boolean {
  * Why a Velero Schedule does not back up a data holder's volume data (empty: it does), or `undefined` when it
  * does not back up the holder's namespace at all. Velero runs only the Schedules of its own namespace
  * (`velero`, or the one a Schedule declares with the annotation cluster-blueprints.io/namespace-installed-by:
- * velero, as BackupSchedule does), not paused ones; the label selection applies to each object's own labels, a pod bringing the claims it
- * mounts along (Velero's pod action) and a claim its volume; volume data is snapshotted (snapshotVolumes, on
- * unless false) or copied from the pods (defaultVolumesToFsBackup).
+ * velero, as BackupSchedule does), not paused ones; the label selection applies to each object's own labels,
+ * a pod bringing the claims it mounts along (Velero's pod action) and a claim its volume; volume data is
+ * snapshotted (snapshotVolumes, on unless false) or copied from the pods (defaultVolumesToFsBackup).
  */
 function scheduleGaps(s: any, ns: string, claims: readonly HolderClaim[], pods: readonly Record<string, string>[]): string[] | undefined {
   const t = isObject(s.spec?.template) ? s.spec.template : {};
@@ -105,12 +105,9 @@ function scheduleGaps(s: any, ns: string, claims: readonly HolderClaim[], pods: 
   const gaps: string[] = [];
   const home = s.metadata?.namespace;
   if (home !== VELERO_NAMESPACE && s.metadata?.annotations?.[Annotations.NAMESPACE_INSTALLED_BY] !== 'velero')
-    gaps.push(`is outside Velero's namespace (${VELERO_NAMESPACE}), where alone Velero runs Schedules`);
+    gaps.push(`is outside Velero's namespace (${VELERO_NAMESPACE}), the only one whose Schedules Velero runs`);
   if (s.spec?.paused === true) gaps.push('is paused');
-  if (
-    listsAny(t.excludedResources, [...CLAIM_RESOURCES, ...VOLUME_RESOURCES]) ||
-    listsAny(t.excludedNamespaceScopedResources, CLAIM_RESOURCES)
-  )
+  if (listsAny(t.excludedResources, CLAIM_RESOURCES) || listsAny(t.excludedNamespaceScopedResources, CLAIM_RESOURCES))
     gaps.push('excludes claims');
   if (listsAny(t.excludedResources, VOLUME_RESOURCES) || listsAny(t.excludedClusterScopedResources, VOLUME_RESOURCES))
     gaps.push('excludes PersistentVolumes');

@@ -286,6 +286,8 @@ describe('BACKUP_MISSING: a Schedule covers a holder only when Velero runs it an
     const [f] = missing(claim, s);
     expect(f?.object).toBe('PersistentVolumeClaim/shop/data');
     expect(f.message).toContain(why);
+    // Each shortfall is named for what it is: excluding volumes is not excluding claims.
+    if (why === 'excludes PersistentVolumes') expect(f.message).not.toContain('excludes claims');
   });
 
   test("Velero's namespace may be another one the Schedule declares installed by Velero (as BackupSchedule does)", () => {
