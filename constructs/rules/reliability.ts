@@ -8,6 +8,7 @@ import {
   appContainersOf,
   arr,
   containersOf,
+  isObject,
   isOwnOutput,
   podTemplateOf,
   portHoldersOf,
@@ -78,6 +79,34 @@ function unsetResources(
         : [];
     });
   });
+}
+
+/**
+ * PodDisruptionBudgets that select a pod an earlier budget of its namespace (in output order) also selects,
+ * one violation per such budget. Matched as the eviction subresource matches them (getPodDisruptionBudgets):
+ * a budget with an empty or missing selector matches nothing.
+ */
+function overlappingBudgets(ix: ManifestIndex): Violation[] {
+  const budgetsOf = new Map<PodTemplateRef, any[]>();
+  for (const p of ix.ofKind('PodDisruptionBudget')) {
+    const s = p.spec?.selector;
+    if (!isObject(s) || (!Object.keys(isObject(s.matchLabels) ? s.matchLabels : {}).length && !arr(s.matchExpressions).length)) continue;
+    for (const t of ix.selected(p.metadata?.namespace, s)) budgetsOf.set(t, [...(budgetsOf.get(t) ?? []), p]);
+  }
+  const reported = new Set<any>();
+  const out: Violation[] = [];
+  for (const [t, [first, ...others]] of budgetsOf)
+    for (const p of others.filter((x) => !reported.has(x))) {
+      reported.add(p);
+      out.push(
+        v(
+          p,
+          '/spec/selector',
+          `selects the pods of ${t.owner.kind} ${t.owner.metadata?.name}, which PodDisruptionBudget ${first.metadata?.name} already protects: the eviction API refuses (500) to evict a pod under two budgets, so drains and the autoscaler fail on it forever`,
+        ),
+      );
+    }
+  return out;
 }
 
 export const RELIABILITY_RULES: readonly Rule[] = [
@@ -353,6 +382,16 @@ export const RELIABILITY_RULES: readonly Rule[] = [
             ]
           : [];
       }),
+  },
+  {
+    code: 'PDB_OVERLAP',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['PodDisruptionBudget', 'pod templates'],
+    description:
+      "No pod is selected by two PodDisruptionBudgets of its namespace: the eviction API answers 500 ('more than one PodDisruptionBudget') for such a pod, so node drains, the cluster autoscaler and the descheduler fail on it forever.",
+    fix: "keep one budget per pod: drop the extra PodDisruptionBudget, or turn off the workload's own (disruptionBudget: false) and keep yours",
+    check: (ix) => overlappingBudgets(ix),
   },
   {
     code: 'REL_SPREAD',

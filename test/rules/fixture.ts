@@ -140,6 +140,15 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'PDB_OVERLAP',
+    (o) => {
+      // A second budget over the db's pods: the eviction API refuses to evict a pod under two.
+      const p = structuredClone(find(o, 'PodDisruptionBudget', 'db'));
+      p.metadata.name = 'db-extra';
+      o.push(p);
+    },
+  ],
+  [
     'REL_SPREAD',
     (o) => {
       delete pod(o).topologySpreadConstraints;

@@ -1,0 +1,78 @@
+import { App } from 'cdk8s';
+import {
+  BlueprintChart,
+  PodDisruptionBudget,
+  QuotaPreset,
+  StatefulService,
+  TeamNamespace,
+  WebService,
+  renderApp,
+  runRules,
+} from '../../constructs';
+import { POSTGRES, WEB, catchBlueprintError, render } from '../helpers';
+
+describe('PDB_OVERLAP: no pod is under two disruption budgets (the eviction API answers 500 for it)', () => {
+  function stateful(extra?: (chart: BlueprintChart) => void, props: { disruptionBudget?: false } = {}) {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    const team = new TeamNamespace(chart, 't', { holdsData: true, quota: QuotaPreset.MEDIUM });
+    new StatefulService(chart, 's', {
+      namespace: team,
+      ...POSTGRES,
+      replicas: 3,
+      claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+      ...props,
+    });
+    extra?.(chart);
+    return app;
+  }
+  const extraBudget = (chart: BlueprintChart) =>
+    new PodDisruptionBudget(chart, 'p', {
+      namespace: 't',
+      name: 'db-pdb',
+      selector: { 'app.kubernetes.io/instance': 's' },
+      maxUnavailable: 1,
+    });
+
+  test("a StatefulService's own budget and a second one over its pods: refused at synth, at the second budget", () => {
+    const issues = catchBlueprintError(() => renderApp(stateful(extraBudget))).issues;
+    expect(issues.map((i) => [i.path, i.field])).toEqual([['c/p/Resource', '/spec/selector']]);
+    expect(issues[0].message).toContain('StatefulSet s');
+    expect(issues[0].message).toContain('PodDisruptionBudget s');
+    expect(issues[0].fix).toContain('disruptionBudget: false');
+  });
+
+  test('a WebService and a budget on app.kubernetes.io/name; the opt-out renders', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    const team = new TeamNamespace(chart, 't');
+    new WebService(chart, 'web', { namespace: team, ...WEB, replicas: 2 });
+    new PodDisruptionBudget(chart, 'p', { namespace: 't', name: 'web-pdb', selector: { 'app.kubernetes.io/name': 'web' } });
+    expect(catchBlueprintError(() => renderApp(app)).codes).toContain('PDB_OVERLAP');
+    expect(() => render(stateful(extraBudget, { disruptionBudget: false }))).not.toThrow();
+  });
+
+  test('on YAML: matchExpressions count, another namespace and an empty selector (eviction matches nothing) do not', () => {
+    const pod = (ns: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'a', namespace: ns },
+      spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a', tier: 'x' } }, spec: {} } },
+    });
+    const pdb = (name: string, ns: string, selector: unknown) => ({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, namespace: ns },
+      spec: { maxUnavailable: 1, selector },
+    });
+    const overlap = (objects: unknown[]) => runRules(objects).filter((f) => f.rule === 'PDB_OVERLAP');
+    const base = [pod('n'), pod('m'), pdb('one', 'n', { matchLabels: { app: 'a' } })];
+    expect(
+      overlap([...base, pdb('other-ns', 'm', { matchLabels: { app: 'a' } }), pdb('empty', 'n', {}), pdb('none', 'n', undefined)]),
+    ).toEqual([]);
+    expect(
+      overlap([...base, pdb('expr', 'n', { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x'] }] })]).map((f) => f.object),
+    ).toEqual(['PodDisruptionBudget/n/expr']);
+    expect(overlap([...base, pdb('nomatch', 'n', { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['x'] }] })])).toEqual([]);
+  });
+});
