@@ -156,22 +156,36 @@ export class LimitRange extends Construct {
       }
       const ratio = ratioOf(c.maxLimitRequestRatio ?? {}, r);
       if (ratio !== undefined) {
+        const field = `container.maxLimitRequestRatio.${r}`;
         if (
           !problems.check(!Number.isFinite(ratio) || ratio < 1, {
             code: 'LIMITRANGE_RATIO',
-            field: `container.maxLimitRequestRatio.${r}`,
+            field,
             value: ratio,
             message: 'must be a number ≥ 1 (a limit is never below its request)',
             fix: 'use 1 for requests = limits, or a larger ratio',
           })
         )
           continue;
+        const nanos = problems.attempt(field, () => Cpu.parse(ratio, { field }).nanos);
+        if (nanos === undefined) continue;
+        const min = declared.min[r];
+        const max = declared.max[r];
+        const maxOverMin = min && max ? ratioAboveMaxOverMin(nanos, min.nanos, max.nanos) : undefined;
+        if (maxOverMin !== undefined)
+          problems.add({
+            code: 'LIMITRANGE_RATIO',
+            field,
+            value: ratio,
+            message: `is greater than max/min = ${maxOverMin.toFixed(6)} (${max} / ${min}): the API server refuses the LimitRange`,
+            fix: RATIO_ABOVE_MAX_OVER_MIN_FIX,
+          });
         const req = this.defaults.requests[r];
         const lim = this.defaults.limits[r];
         if (req && lim && Quantity.ratioExceeds(lim as Quantity, req as Quantity, ratio)) {
           problems.add({
             code: 'LIMITRANGE_RATIO',
-            field: `container.maxLimitRequestRatio.${r}`,
+            field,
             value: ratio,
             message: `is below the defaults' own ratio (${lim} / ${req})`,
             fix: 'raise the ratio or bring default and defaultRequest closer',
@@ -292,6 +306,29 @@ export class LimitRange extends Construct {
     return out;
   }
 }
+
+/** apimachinery resource.MaxMilliValue: MaxInt64 / 1000. */
+const MAX_MILLI_VALUE = 9223372036854775n;
+const ceilDiv = (n: bigint, d: bigint) => (n + d - 1n) / d;
+
+/**
+ * ValidateLimitRange's bound on a `maxLimitRequestRatio` whose resource also has `min` and `max`: the ratio
+ * may not exceed max/min (no container could hold both bounds and the ratio otherwise). Compared as the
+ * API server compares: milli-values rounded up (whole values, rounded up, when one is beyond the milli
+ * range), divided in floating point. Amounts in nano-units (non-negative); returns max/min when the ratio
+ * is above it, else undefined (a zero min bounds nothing).
+ */
+export function ratioAboveMaxOverMin(ratio: bigint, min: bigint, max: bigint): number | undefined {
+  const whole = [ratio, min, max].map((n) => ceilDiv(n, 1_000_000_000n));
+  const milli = whole.every((n) => n < MAX_MILLI_VALUE);
+  const [r, lo, hi] = milli ? [ratio, min, max].map((n) => ceilDiv(n, 1_000_000n)) : whole;
+  const value = milli ? Number(r) / 1000 : Number(r);
+  const limit = Number(hi) / Number(lo);
+  return value > limit ? limit : undefined;
+}
+
+/** How to fix a ratio above max/min. */
+export const RATIO_ABOVE_MAX_OVER_MIN_FIX = 'lower maxLimitRequestRatio to at most max/min, or widen min and max';
 
 /**
  * What a container gets in a namespace with these defaults: the API server

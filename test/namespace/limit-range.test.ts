@@ -1,4 +1,5 @@
 import { Cpu, LimitRange, Memory, applyDefaulting } from '../../constructs';
+import { ratioAboveMaxOverMin } from '../../constructs/namespace/limit-range';
 import { catchBlueprintError, expectCode, find, renderNew, testChart } from '../helpers';
 
 describe('LimitRange', () => {
@@ -103,6 +104,21 @@ describe('LimitRange', () => {
         }),
       'LIMITRANGE_RATIO',
     );
+  });
+
+  test('LIMITRANGE_RATIO: at most max/min, compared on milli-values as ValidateLimitRange does', () => {
+    const { chart } = testChart();
+    const build = (id: string, min: string, max: string, cpu: number) => () =>
+      new LimitRange(chart, id, { namespace: 'team', container: { min: { cpu: min }, max: { cpu: max }, maxLimitRequestRatio: { cpu } } });
+    const err = catchBlueprintError(build('a', '100m', '200m', 3));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([['LIMITRANGE_RATIO', 'container.maxLimitRequestRatio.cpu']]);
+    expect(err.issues[0].message).toContain('is greater than max/min = 2.000000 (200m / 100m)');
+    expect(build('b', '100m', '200m', 2)).not.toThrow();
+    // 1m and 1500u (1.5m): the API server rounds milli-values up (MilliValue), so max/min is 2 and a ratio of 2 passes.
+    expect(build('c', '1m', '1500u', 2)).not.toThrow();
+    expect(ratioAboveMaxOverMin(2_000_000_000n, 1_000_000n, 1_500_000n)).toBeUndefined();
+    expect(ratioAboveMaxOverMin(2_500_000_000n, 1_000_000n, 1_500_000n)).toBe(2);
+    expect(ratioAboveMaxOverMin(5_000_000_000n, 0n, 1_000_000n)).toBeUndefined();
   });
 
   test('its name is a DNS subdomain (ValidateLimitRangeName), its namespace a label', () => {

@@ -174,6 +174,13 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'LIMITRANGE_RATIO',
+    (o) => {
+      // max/min of memory is 8Gi / 16Mi = 512: a ratio above it is a LimitRange the API server refuses.
+      find(o, 'LimitRange', 'limits').spec.limits[0].maxLimitRequestRatio = { memory: '1000' };
+    },
+  ],
+  [
     'PSS_HOST_NAMESPACES',
     (o) => {
       pod(o).hostNetwork = true;
