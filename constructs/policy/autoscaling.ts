@@ -69,6 +69,17 @@ export class HpaMetric {
         'needs apiVersion, kind and name',
         "e.g. { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'shop' }",
       );
+    // ValidateCrossVersionObjectReference: kind and name are path segment names (IsValidPathSegmentName).
+    for (const k of ['kind', 'name'] as const) {
+      const value = this.describedObject?.[k];
+      if (value && (typeof value !== 'string' || !isPathSegmentName(value)))
+        bad(
+          `describedObject.${k}`,
+          value,
+          "is not a path segment name (no '/' or '%', not '.' or '..'): the API server refuses the HPA",
+          k === 'kind' ? "give the kind alone, e.g. 'Ingress' (the group goes in apiVersion)" : "give the object's name, e.g. 'shop'",
+        );
+    }
     return out;
   }
 

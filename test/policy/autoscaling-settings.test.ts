@@ -92,6 +92,13 @@ describe('HPA on custom and external metrics, with behavior', () => {
     ['a metric name of ..', HpaMetric.external('..', { value: '5' })],
     ['a zero target', HpaMetric.pods('rps', '0')],
     ['a target with no such suffix', HpaMetric.pods('rps', '1ki')],
+    // ValidateCrossVersionObjectReference: IsValidPathSegmentName on kind and name.
+    ['an Object metric whose kind carries a group', HpaMetric.object({ apiVersion: 'v1', kind: 'a/b', name: 'x' }, 'm', { value: '1' })],
+    ['an Object metric named ..', HpaMetric.object({ apiVersion: 'v1', kind: 'Service', name: '..' }, 'm', { value: '1' })],
+    [
+      'an Object metric named with a percent sign',
+      HpaMetric.object({ apiVersion: 'v1', kind: 'Service', name: 'a%b' }, 'm', { value: '1' }),
+    ],
   ])('HPA_METRIC_INVALID: %s', (_what, metric) => {
     expectCode(() => teamWebService('api', { autoscaling: { maxReplicas: 4, metrics: [metric] } }), 'HPA_METRIC_INVALID');
   });
