@@ -139,6 +139,9 @@ const INTERNAL = new Set([
   'cronScheduleError',
   'cronScheduleIssue',
   'defaultsFromManifest',
+  // ValidateLimitRange's ratio bound, shared by the LimitRange construct and the catalogue's LIMITRANGE_RATIO.
+  'ratioAboveMaxOverMin',
+  'RATIO_ABOVE_MAX_OVER_MIN_FIX',
   'finishObject',
   'formatIssue',
   'holdsData',
@@ -179,6 +182,7 @@ const INTERNAL = new Set([
   'configMapFileKeys',
   'isValidCount',
   'mountPathIssue',
+  'mountPathKey',
   'envSizeIssue',
   'mountIssues',
   'secretNamespaceIssue',

@@ -1,3 +1,4 @@
+import { posix } from 'path';
 import { Duration } from 'cdk8s';
 import type { IContainer, IEnvVar, IEnvFromSource, IProbe, ILifecycleHandler, IVolumeMount } from 'kubernetes-models/v1';
 import { ConfigMap, configMapFileKeys } from '../config/config-map';
@@ -546,6 +547,16 @@ export const CONTAINER_SHAPE = is.props<ContainerProps>({
 export function mountPathIssue(field: string, path: unknown): IssueInput | undefined {
   if (typeof path === 'string' && path.startsWith('/') && !path.includes(':')) return undefined;
   return { code: 'MOUNT_INVALID', field, value: path, message: "must be an absolute path without ':'", fix: "use e.g. '/etc/app'" };
+}
+
+/**
+ * A container path as the runtime resolves it, for telling two mounts apart: POSIX-normalized
+ * (`//`, `.`, `..` resolved) and without a trailing slash (`/` stays), so `/x`, `/x/` and `/x//`
+ * are one directory, which the API server (comparing raw strings) lets two mounts share.
+ */
+export function mountPathKey(path: string): string {
+  const n = posix.normalize(path);
+  return n.length > 1 ? n.replace(/\/+$/, '') : n;
 }
 
 /** The ephemeral storage a container gets for what its resources leave unset. */

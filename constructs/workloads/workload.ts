@@ -49,6 +49,7 @@ import {
   VolumeMount,
   containerToJson,
   mountPathIssue,
+  mountPathKey,
   resolveContainer,
 } from './container';
 import { secondsOf } from '../core/duration';
@@ -1026,19 +1027,26 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       }
     const scratch = this.scratchMounts();
     for (const c of [...this.initContainers, ...this.containers]) {
-      const paths = new Set<string>();
+      // By the directory the runtime mounts at: '/x' and '/x/' are one, and the second mount would hide the first.
+      const paths = new Map<string, string>();
       // The paths containerToJson mounts, in its order, without rendering the container.
       const mounted = [...scratch, ...(c.props.mounts ?? [])].map((m) => ({ mountPath: m.path }));
       for (const m of [...mounted, ...(c === this.containers[0] ? this.mainOnlyMounts() : [])]) {
-        if (paths.has(m.mountPath))
+        if (typeof m.mountPath !== 'string') continue;
+        const key = mountPathKey(m.mountPath);
+        const first = paths.get(key);
+        if (first !== undefined)
           out.push({
             code: 'MOUNT_PATH_DUPLICATE',
             field: `containers.${c.name}.mounts`,
             value: m.mountPath,
-            message: 'is mounted twice in the same container',
+            message:
+              first === m.mountPath
+                ? 'is mounted twice in the same container'
+                : `is the directory already mounted at '${first}': the runtime mounts both, and the second hides the first`,
             fix: 'mount each path once (writablePaths count too)',
           });
-        paths.add(m.mountPath);
+        else paths.set(key, m.mountPath);
       }
     }
     return out;

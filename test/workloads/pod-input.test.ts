@@ -89,6 +89,45 @@ describe('pod spec limits', () => {
     );
   });
 
+  test('MOUNT_PATH_DUPLICATE: paths that differ only in spelling are one directory (the second mount would hide the first)', () => {
+    const [a, b] = [Volume.emptyDir('a'), Volume.emptyDir('b')];
+    const issue = expectCode(
+      web({
+        mounts: [
+          { volume: a, path: '/x' },
+          { volume: b, path: '/x/' },
+        ],
+      }),
+      'MOUNT_PATH_DUPLICATE',
+    );
+    expect([issue.value, issue.message]).toEqual([
+      '/x/',
+      "is the directory already mounted at '/x': the runtime mounts both, and the second hides the first",
+    ]);
+    expectCode(web({ writablePaths: ['/tmp', '/tmp/'] }), 'MOUNT_PATH_DUPLICATE');
+    expectCode(web({ mounts: [{ volume: a, path: '//tmp/./' }] }), 'MOUNT_PATH_DUPLICATE');
+    // A NodeAgent's host path mounts are the main container's mounts, judged the same way.
+    expectCode(() => {
+      const { app, chart } = testChart();
+      new NodeAgent(chart, 'agent', {
+        namespace: 'n',
+        image,
+        expectedNodes: 3,
+        hostPaths: [{ name: 'host', hostPath: '/etc/ssl/certs', mountPath: '/tmp/' }],
+      });
+      return renderApp(app);
+    }, 'MOUNT_PATH_DUPLICATE');
+    // Nested directories are distinct mounts.
+    expect(
+      web({
+        mounts: [
+          { volume: a, path: '/x' },
+          { volume: b, path: '/x/y' },
+        ],
+      }),
+    ).not.toThrow();
+  });
+
   test('VOLUME_DUPLICATE: two different volumes of one name are refused, not dropped', () => {
     expectCode(
       web({
