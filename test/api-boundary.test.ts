@@ -157,6 +157,9 @@ const INTERNAL = new Set([
   'isDns1035Label',
   'isDns1123Label',
   'isDns1123Subdomain',
+  // RFC 1035's 63-octet label bound, shared by the host checks (Ingress hosts, ExternalName, NFS servers).
+  'hasOverlongDnsLabel',
+  'OVERLONG_DNS_LABEL',
   'isLabelKey',
   'isLabelValue',
   'isPinnedImage',

@@ -2,7 +2,15 @@ import { ipVersion } from '../networking/ip-address';
 import type { IVolume } from 'kubernetes-models/v1';
 import { BlueprintError, IssueInput } from '../core/errors';
 import { Arg, checkArgs, is } from '../core/shape';
-import { NameRule, dns1123LabelOf, isDns1123Label, isDns1123Subdomain, nameIssue } from '../core/names';
+import {
+  NameRule,
+  OVERLONG_DNS_LABEL,
+  dns1123LabelOf,
+  hasOverlongDnsLabel,
+  isDns1123Label,
+  isDns1123Subdomain,
+  nameIssue,
+} from '../core/names';
 import { MemoryInput, Memory, Storage, StorageInput } from '../core/quantity';
 import { ConfigMap } from './config-map';
 import { SECRET_SOURCE_SHAPE, SecretSource } from './secret-ref';
@@ -294,12 +302,12 @@ export class Volume {
     throwIfInvalid(
       volumeNameIssue('name', name),
       // The API server only requires a server; the mount resolves it: an address, or a host name in any case.
-      ipVersion(server) === 0 && !isDns1123Subdomain(server.toLowerCase())
+      ipVersion(server) === 0 && (!isDns1123Subdomain(server.toLowerCase()) || hasOverlongDnsLabel(server))
         ? {
             code: 'VOLUME_INVALID',
             field: 'server',
             value: server,
-            message: 'is not a host name or IP address',
+            message: isDns1123Subdomain(server.toLowerCase()) ? OVERLONG_DNS_LABEL : 'is not a host name or IP address',
             fix: "use e.g. 'nfs.example.com'",
           }
         : undefined,

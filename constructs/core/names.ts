@@ -33,6 +33,19 @@ export function isDns1123Subdomain(s: string): boolean {
   return s.length > 0 && s.length <= 253 && s.split('.').every((part) => DNS1123_LABEL.test(part));
 }
 
+/**
+ * Whether DNS name `s` has a label longer than 63 octets, which no DNS name can carry (RFC 1035 2.3.4):
+ * IsDNS1123Subdomain checks only the 253 characters in all, so the API server takes `a×64.example.com`,
+ * which no resolver serves, no DNS provider publishes and no ACME CA issues for.
+ */
+export function hasOverlongDnsLabel(s: string): boolean {
+  return s.split('.').some((label) => label.length > 63);
+}
+
+/** The message for a host name with a label over 63 characters (see hasOverlongDnsLabel). */
+export const OVERLONG_DNS_LABEL =
+  'has a label longer than 63 characters, which no DNS name can carry (RFC 1035): no resolver, DNS provider or certificate authority takes it';
+
 export function isDns1035Label(s: string): boolean {
   return s.length <= 63 && DNS1035_LABEL.test(s);
 }

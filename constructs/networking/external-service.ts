@@ -6,7 +6,7 @@ import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, checkedName, isDns1123Subdomain } from '../core/names';
+import { NameRule, OVERLONG_DNS_LABEL, checkedName, hasOverlongDnsLabel, isDns1123Subdomain } from '../core/names';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
 import { addressKey, ipFamily, ipVersion, isIpv4Mapped, unusableAddressReason } from './ip-address';
 import { servicePortIssues } from './service-ports';
@@ -139,6 +139,10 @@ export class ExternalService extends Construct {
     let spec: IServiceSpec;
     if (kind === 'hostname') {
       const host = (props as ExternalHostNameProps).hostName;
+      // As the API server reads an ExternalName: case aside, without the root's trailing dot.
+      const name = String(host ?? '')
+        .toLowerCase()
+        .replace(/\.$/, '');
       if (ipVersion(host)) {
         problems.add({
           code: 'EXTERNAL_HOST_IS_IP',
@@ -147,18 +151,12 @@ export class ExternalService extends Construct {
           message: 'is an IP address; an ExternalName Service is a DNS CNAME and needs a name',
           fix: 'use ExternalService.fromAddresses() for fixed IP addresses',
         });
-      } else if (
-        !isDns1123Subdomain(
-          String(host ?? '')
-            .toLowerCase()
-            .replace(/\.$/, ''),
-        )
-      ) {
+      } else if (!isDns1123Subdomain(name) || hasOverlongDnsLabel(name)) {
         problems.add({
           code: 'EXTERNAL_HOST_INVALID',
           field: 'hostName',
           value: host,
-          message: 'is not a DNS name',
+          message: isDns1123Subdomain(name) ? OVERLONG_DNS_LABEL : 'is not a DNS name',
           fix: "use the provider's host name, e.g. 'orders.abc123.eu-west-1.rds.amazonaws.com'",
         });
       }

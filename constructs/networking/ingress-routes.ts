@@ -8,7 +8,7 @@ import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { componentLabels, ignoreKubeLinterCheck } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
-import { NameRule, checkedName, isDns1123Subdomain, nameIssue } from '../core/names';
+import { NameRule, OVERLONG_DNS_LABEL, checkedName, hasOverlongDnsLabel, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { ClusterIssuer, http01IngressClassOf } from './cluster-issuer';
@@ -151,13 +151,15 @@ const RESERVED_ANNOTATIONS: Readonly<Record<string, string>> = {
 /**
  * Why `host` is not an Ingress rule host, or undefined (networking validateIngressRules): a DNS-1123
  * subdomain (a single label such as `localhost` too), or `*.` and one (IsWildcardDNS1123Subdomain, ≤ 253
- * characters in all); never an IP address (netutils.ParseIPSloppy: four decimal parts up to 255).
+ * characters in all); never an IP address (netutils.ParseIPSloppy: four decimal parts up to 255). Stricter
+ * than the API server: no label over 63 characters, which DNS cannot carry (hasOverlongDnsLabel).
  */
 function hostProblem(host: string): string | undefined {
   const wildcard = host.startsWith('*');
   const name = wildcard ? host.slice(2) : host;
   if ((wildcard && !host.startsWith('*.')) || host.length > 253 || !isDns1123Subdomain(name))
     return 'is not a host name (DNS-1123 subdomain, optionally led by *.)';
+  if (hasOverlongDnsLabel(name)) return OVERLONG_DNS_LABEL;
   const parts = host.split('.');
   if (parts.length === 4 && parts.every((p) => /^\d+$/.test(p) && Number(p) <= 255))
     return 'is an IP address; an Ingress host must be a DNS name';

@@ -5,7 +5,7 @@ describe('Volume', () => {
   test('Volume.nfs: the server is an address or a host name in any case', () => {
     for (const server of ['nfs.example.com', 'NAS01.corp.example.com', '10.0.0.5', 'fd00::5'])
       expect(() => Volume.nfs('share', server, '/exports')).not.toThrow();
-    for (const server of ['', 'nas 01', 'nas_01.example.com'])
+    for (const server of ['', 'nas 01', 'nas_01.example.com', `${'a'.repeat(64)}.example.com`])
       expect(expectCode(() => Volume.nfs('share', server, '/exports'), 'VOLUME_INVALID')).toMatchObject({ field: 'server', value: server });
   });
 

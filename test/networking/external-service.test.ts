@@ -60,6 +60,17 @@ describe('ExternalService', () => {
       () => ExternalService.fromHostName(chart, 'c', { namespace: 'n', hostName: 'not a host!', ports: [{ name: 'db', port: 1 }] }),
       'EXTERNAL_HOST_INVALID',
     );
+    expect(
+      expectCode(
+        () =>
+          ExternalService.fromHostName(chart, 'c2', {
+            namespace: 'n',
+            hostName: `${'a'.repeat(64)}.example.com`,
+            ports: [{ name: 'db', port: 1 }],
+          }),
+        'EXTERNAL_HOST_INVALID',
+      ).message,
+    ).toContain('label longer than 63 characters');
     expectCode(
       () => ExternalService.fromHostName(chart, 'd', { namespace: 'n', hostName: 'db.example.com', ports: [] }),
       'EXTERNAL_PORT_INVALID',

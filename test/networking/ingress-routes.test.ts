@@ -160,6 +160,9 @@ describe('IngressRoutes hosts', () => {
     ['*', 'host'],
     ['a.*.example.com', 'host'],
     ['Shop.Example.com', 'host'],
+    // A label over 63 characters: the API server takes it (IsDNS1123Subdomain counts only the total), DNS cannot carry it.
+    [`${'a'.repeat(64)}.example.com`, 'host'],
+    [`*.${'a'.repeat(64)}.example.com`, 'host'],
   ])("'INGRESS_INVALID': host %s", (host, field) => {
     const { chart } = setup();
     expect(expectCode(() => new IngressRoutes(chart, 'i', { namespace: 'shop', host }), 'INGRESS_INVALID').field).toBe(field);
@@ -175,6 +178,15 @@ describe('IngressRoutes hosts', () => {
   ])('a host the API server accepts is accepted: %s (a single label, not a four-part IP, ≤ 253 characters)', (host) => {
     const { chart } = setup();
     expect(() => new IngressRoutes(chart, 'i', { namespace: 'shop', host })).not.toThrow();
+  });
+
+  test("'INGRESS_INVALID': a host label over 63 characters is named as such", () => {
+    const { chart } = setup();
+    const issue = expectCode(
+      () => new IngressRoutes(chart, 'i', { namespace: 'shop', host: `${'a'.repeat(64)}.example.com` }),
+      'INGRESS_INVALID',
+    );
+    expect(issue.message).toContain('label longer than 63 characters');
   });
 
   test("'INGRESS_INVALID': no host, a host twice, a route to an undeclared host, a host without routes", () => {
