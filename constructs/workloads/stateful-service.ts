@@ -19,7 +19,7 @@ import { servicePortIssues } from '../networking/service-ports';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
 import { StorageClass } from '../storage/storage-class';
 import { claimStorageClassIssue, claimStorageClassNameIssue, storageClassNameOf } from '../storage/claim-storage-class';
-import { ContainerProps, Probe, Qos, ResourcePreset } from './container';
+import { ContainerProps, Probe, Qos, ResourcePreset, ResourcesProps } from './container';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps, podSelectorOf } from './workload';
 import { enter, extend, is } from '../core/shape';
 
@@ -66,6 +66,15 @@ export interface ClaimRetention {
 
 /** Props of a `StatefulService`. */
 export interface StatefulServiceProps extends WorkloadProps {
+  /** QoS class: a data store is evicted last. @default Qos.GUARANTEED */
+  readonly qos?: Qos;
+  /**
+   * The main container's resources, a preset or explicit quantities.
+   * @default - ResourcePreset.MEDIUM when `qos` is unset too; with `qos` given, as
+   *   for any workload: the namespace's LimitRange defaults (counted as such), else
+   *   ResourcePreset.SMALL (a Guaranteed pod in a TeamNamespace must then set them)
+   */
+  readonly resources?: ResourcePreset | ResourcesProps;
   /** Pods; 1 makes it a singleton (at most one pod, drains still allowed). @default 1 */
   readonly replicas?: number;
   /** Per-pod claims. @default - none */

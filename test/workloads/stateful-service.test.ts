@@ -7,6 +7,7 @@ import {
   BlueprintError,
   ConfigMap,
   PodManagementPolicy,
+  Qos,
   QuotaPreset,
   ResourcePreset,
   StatefulService,
@@ -57,6 +58,23 @@ describe('StatefulService', () => {
       disruptionBudget: { minAvailable: 2 },
     });
     expect(renderChart(chart).filter((o) => o.metadata.name?.startsWith('cassandra'))).toMatchSnapshot();
+  });
+
+  test('the documented defaults: Guaranteed and MEDIUM; with qos given, the resources any workload gets', () => {
+    const resources = (chart: any) =>
+      find(renderChart(chart), 'StatefulSet', 'cassandra').spec.template.spec.containers[0].resources;
+    const medium = { cpu: '1', memory: '1Gi' };
+    const both = resources(cassandra().chart);
+    expect(both.requests).toEqual(expect.objectContaining(medium));
+    expect(both.limits).toEqual(expect.objectContaining(medium));
+    const outside = cassandra({ namespace: 'data', qos: Qos.BURSTABLE }).chart;
+    expect(resources(outside)).toEqual(
+      expect.objectContaining({
+        requests: expect.objectContaining({ cpu: '100m', memory: '128Mi' }),
+        limits: expect.objectContaining({ cpu: '500m', memory: '256Mi' }),
+      }),
+    );
+    expectCode(() => renderChart(cassandra({ qos: Qos.GUARANTEED }).chart), 'QOS_MISMATCH');
   });
 
   test('StatefulSet and headless Service are created together and match', () => {
