@@ -136,14 +136,21 @@ export function renderReadme(readme: string): string {
     .replace(/<!-- error:([a-z0-9-]+) -->[\s\S]*?<!-- \/error:\1 -->/g, (_m, name: string) => errorBlock(name));
 }
 
+/** The committed diagram the README shows. */
+export const PROD_DIAGRAM = path.join(root, 'docs', 'diagrams', 'prod.svg');
+
+/** The DOT source of the prod diagram shown in the README, from the real prod environment. */
+export function prodDiagramDot(): string {
+  const { buildEnvironment, environment } = require('../stacks/environments');
+  const objects = renderApp(buildEnvironment(environment('prod'))).flatMap((r: any) => r.objects);
+  return toDot(objects, 'prod environment');
+}
+
 async function main(): Promise<void> {
   const file = path.join(root, 'README.md');
   fs.writeFileSync(file, renderReadme(fs.readFileSync(file, 'utf8')));
-  // The prod diagram shown in the README, from the real prod environment.
-  const { buildEnvironment, environment } = require('../stacks/environments');
-  const objects = renderApp(buildEnvironment(environment('prod'))).flatMap((r: any) => r.objects);
-  fs.mkdirSync(path.join(root, 'docs', 'diagrams'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'docs', 'diagrams', 'prod.svg'), await renderSvg(toDot(objects, 'prod environment')));
+  fs.mkdirSync(path.dirname(PROD_DIAGRAM), { recursive: true });
+  fs.writeFileSync(PROD_DIAGRAM, await renderSvg(prodDiagramDot()));
   console.log('README.md examples and docs/diagrams/prod.svg regenerated');
 }
 

@@ -1,9 +1,42 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderReadme } from '../docs/render-examples';
+import { PROD_DIAGRAM, prodDiagramDot, renderReadme } from '../docs/render-examples';
 
 test('README examples show the YAML the code really produces (run `npm run docs` to refresh)', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
   expect(readme).toContain('<!-- example:');
   expect(renderReadme(readme)).toBe(readme);
+});
+
+const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
+const unquote = (s: string) => s.replace(/\\"/g, '"');
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&#(\d+);/g, (_m, n) => String.fromCharCode(Number(n)))
+    .replace(/&(lt|gt|quot|apos|amp);/g, (_m, e) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e as 'lt']);
+
+/** What Graphviz titles in the SVG: the graph, each namespace cluster that holds a node (it drops empty ones), node and edge (`a->b`). */
+function dotTitles(dot: string): string[] {
+  const titles = new Set<string>();
+  titles.add(unquote(new RegExp(`^digraph ${QUOTED}`).exec(dot)![1]));
+  for (const [, name, body] of dot.matchAll(new RegExp(`^\\s*subgraph ${QUOTED} \\{\\n([\\s\\S]*?)^\\s*\\}$`, 'gm')))
+    if (new RegExp(`^\\s*${QUOTED} \\[`, 'm').test(body)) titles.add(unquote(name));
+  for (const [, a, b] of dot.matchAll(new RegExp(`^\\s*${QUOTED} -> ${QUOTED}`, 'gm'))) {
+    titles
+      .add(unquote(a))
+      .add(unquote(b))
+      .add(`${unquote(a)}->${unquote(b)}`);
+  }
+  for (const [, node] of dot.matchAll(new RegExp(`^\\s*${QUOTED} \\[`, 'gm'))) titles.add(unquote(node));
+  return [...titles].sort();
+}
+
+test('docs/diagrams/prod.svg shows the current prod environment (run `npm run docs` to refresh)', () => {
+  // The laid-out SVG is not rendered again (Graphviz is slow): its titles are compared with the DOT it is made from.
+  const svg = fs.readFileSync(PROD_DIAGRAM, 'utf8');
+  const shown = [...new Set([...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => unescapeXml(m[1])))].sort();
+  const expected = dotTitles(prodDiagramDot());
+  expect(expected).toContain('prod environment');
+  expect(expected.some((t) => t.startsWith('Job/'))).toBe(true);
+  expect(shown).toEqual(expected);
 });
