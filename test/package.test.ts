@@ -90,6 +90,14 @@ test('the guide installs the TypeScript the repository builds with, compiling to
   expect(guide).toContain('npx jest out');
 });
 
+test("the guide gives the cdk8s CLI a scratch output, not dist/, which the synth entry writes itself", () => {
+  // The CLI empties its output directory (default dist) before it runs the app: dist/ must not be it.
+  const output = /^output:\s*(\S+)\s*$/m.exec(guideFiles()['cdk8s.yaml'])?.[1];
+  expect(output).toBeDefined();
+  expect(path.normalize(output!).split(path.sep)[0]).not.toBe('dist');
+  expect(guideFiles()['main.ts']).toContain("synthesize(build(), { outdir: 'dist' })");
+});
+
 test('the packed package.json has no install-time script (scripts/ is not in the tarball)', () => {
   const manifest = JSON.parse(execFileSync('tar', ['xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
   expect(Object.keys(manifest.scripts ?? {}).filter((s) => /^(pre|post)?(install|prepare)$/.test(s))).toEqual([]);
@@ -161,6 +169,34 @@ describe.each(['lowest', 'highest'] as const)('at the %s version of every peer',
     const docs = parseAllDocuments(fs.readFileSync(path.join(consumer, 'dist', 'shop.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     expect(docs.map((d) => d.kind)).toEqual(expect.arrayContaining(['Namespace', 'Deployment', 'Service', 'ExternalSecret']));
     expect(JSON.stringify(docs)).not.toContain('postgres://');
+  }, 120_000);
+
+  test('cdk8s synth keeps the files beside dist/ and, when it fails, leaves dist/ as it was', () => {
+    const cdk8s = [path.join(consumer, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'];
+    const dist = path.join(consumer, 'dist');
+    const contents = () =>
+      Object.fromEntries(fs.readdirSync(dist).map((f) => [f, fs.readFileSync(path.join(dist, f), 'utf8')] as const));
+    fs.writeFileSync(path.join(dist, 'README.md'), 'applied by Argo CD\n');
+    expect(run(process.execPath, cdk8s, consumer)).toContain('shop.k8s.yaml');
+    const before = contents();
+    expect(before['README.md']).toBe('applied by Argo CD\n');
+    // The guide's own main.ts and cdk8s.yaml, over an app that fails (an invalid namespace name).
+    const app = path.join(consumer, 'out', 'app.js');
+    const good = fs.readFileSync(app, 'utf8');
+    fs.writeFileSync(
+      app,
+      `${good}\nconst good = exports.build;\nexports.build = (...args) => {\n` +
+        `  const app = good(...args);\n` +
+        `  const cb = require('cluster-blueprints');\n` +
+        `  new cb.TeamNamespace(new cb.BlueprintChart(app, 'broken', { owner: 'x' }), 'Not_A_Name');\n` +
+        `  return app;\n};\n`,
+    );
+    try {
+      expect(() => run(process.execPath, cdk8s, consumer)).toThrow(/NAME_INVALID/);
+    } finally {
+      fs.writeFileSync(app, good);
+    }
+    expect(contents()).toEqual(before);
   }, 120_000);
 
   test("the consumer's jest test passes with cluster-blueprints/testing", () => {
