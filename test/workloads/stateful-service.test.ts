@@ -61,8 +61,7 @@ describe('StatefulService', () => {
   });
 
   test('the documented defaults: Guaranteed and MEDIUM; with qos given, the resources any workload gets', () => {
-    const resources = (chart: any) =>
-      find(renderChart(chart), 'StatefulSet', 'cassandra').spec.template.spec.containers[0].resources;
+    const resources = (chart: any) => find(renderChart(chart), 'StatefulSet', 'cassandra').spec.template.spec.containers[0].resources;
     const medium = { cpu: '1', memory: '1Gi' };
     const both = resources(cassandra().chart);
     expect(both.requests).toEqual(expect.objectContaining(medium));
