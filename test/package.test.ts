@@ -90,7 +90,7 @@ test('the guide installs the TypeScript the repository builds with, compiling to
   expect(guide).toContain('npx jest out');
 });
 
-test("the guide gives the cdk8s CLI a scratch output, not dist/, which the synth entry writes itself", () => {
+test('the guide gives the cdk8s CLI a scratch output, not dist/, which the synth entry writes itself', () => {
   // The CLI empties its output directory (default dist) before it runs the app: dist/ must not be it.
   const output = /^output:\s*(\S+)\s*$/m.exec(guideFiles()['cdk8s.yaml'])?.[1];
   expect(output).toBeDefined();
@@ -174,8 +174,7 @@ describe.each(['lowest', 'highest'] as const)('at the %s version of every peer',
   test('cdk8s synth keeps the files beside dist/ and, when it fails, leaves dist/ as it was', () => {
     const cdk8s = [path.join(consumer, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'];
     const dist = path.join(consumer, 'dist');
-    const contents = () =>
-      Object.fromEntries(fs.readdirSync(dist).map((f) => [f, fs.readFileSync(path.join(dist, f), 'utf8')] as const));
+    const contents = () => Object.fromEntries(fs.readdirSync(dist).map((f) => [f, fs.readFileSync(path.join(dist, f), 'utf8')] as const));
     fs.writeFileSync(path.join(dist, 'README.md'), 'applied by Argo CD\n');
     expect(run(process.execPath, cdk8s, consumer)).toContain('shop.k8s.yaml');
     const before = contents();
