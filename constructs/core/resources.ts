@@ -85,6 +85,30 @@ export function zeroComputeIssues(field: string, requests: ResolvedCompute, limi
   return out;
 }
 
+/**
+ * RESOURCES_REQUEST_ABOVE_LIMIT for each request above its limit, which the
+ * API server refuses (core validation ValidateResourceRequirements: "must be
+ * less than or equal to limit"). A zero limit is left to zeroComputeIssues
+ * (comparing against it would give a second, contradicting fix). The typed
+ * containers and the catalogue rule share it.
+ */
+export function requestAboveLimitIssues(field: string, requests: ResolvedCompute, limits: ResolvedCompute): IssueInput[] {
+  const out: IssueInput[] = [];
+  for (const [key] of COMPUTE_RESOURCES) {
+    const req = requests[key];
+    const lim = limits[key];
+    if (req && lim && !lim.isZero && req.gt(lim as never))
+      out.push({
+        code: 'RESOURCES_REQUEST_ABOVE_LIMIT',
+        field: `${field}.requests.${key}`,
+        value: req.toString(),
+        message: `is above the limit (${lim})`,
+        fix: 'lower the request or raise the limit',
+      });
+  }
+  return out;
+}
+
 /** `{ cpu: '200m', memory: '256Mi', 'ephemeral-storage': '1Gi' }` for a manifest, omitting unset amounts. */
 export function computeToManifest(r: ResolvedCompute): Record<string, string> | undefined {
   const out: Record<string, string> = {};

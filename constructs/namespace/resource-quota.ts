@@ -2,7 +2,7 @@ import { PropsFields, enterPartial, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Problems } from '../core/errors';
+import { IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { NameRule, objectNameIssues } from '../core/names';
 import { Cpu, CpuInput, Memory, MemoryInput, Quantity, Storage, StorageInput } from '../core/quantity';
@@ -117,18 +117,6 @@ export enum QuotaScope {
   NOT_BEST_EFFORT = 'NotBestEffort',
 }
 
-/**
- * The hard limits a scope admits (pkg/apis/core/helper IsResourceQuotaScopeValidForResource): BestEffort pods request
- * nothing, so only their count; the other scopes select pods, so only the pod count and pod compute (not ephemeral
- * storage, nor object counts or claims). The API server refuses a scoped quota with any other standard resource.
- */
-const SCOPE_ADMITS: Record<QuotaScope, readonly (keyof QuotaLimits)[]> = {
-  [QuotaScope.BEST_EFFORT]: ['pods'],
-  [QuotaScope.TERMINATING]: ['pods', 'requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory'],
-  [QuotaScope.NOT_TERMINATING]: ['pods', 'requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory'],
-  [QuotaScope.NOT_BEST_EFFORT]: ['pods', 'requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory'],
-};
-
 /** Scopes that select disjoint pods, so a quota with both governs none (core validation validateResourceQuotaScopes). */
 const CONFLICTING_SCOPES: readonly (readonly [QuotaScope, QuotaScope])[] = [
   [QuotaScope.BEST_EFFORT, QuotaScope.NOT_BEST_EFFORT],
@@ -137,33 +125,95 @@ const CONFLICTING_SCOPES: readonly (readonly [QuotaScope, QuotaScope])[] = [
 
 /** Whether every scope in `scopes` admits the limit `key`. */
 function admittedByScopes(scopes: readonly QuotaScope[], key: keyof QuotaLimits): boolean {
-  return scopes.every((scope) => SCOPE_ADMITS[scope].includes(key));
+  return scopes.every((scope) => SCOPE_ADMITS_NAMES[scope].includes(HARD_KEYS[key]));
 }
 
 /** Records every scope the API server refuses: a conflicting pair, or a set limit one of the scopes does not admit. */
 function checkScopes(problems: Problems, scopes: readonly QuotaScope[], limits: QuotaLimits): void {
-  for (const [a, b] of CONFLICTING_SCOPES) {
-    problems.check(scopes.includes(a) && scopes.includes(b), {
-      code: 'QUOTA_SCOPE_INVALID',
-      field: 'scopes',
-      value: [...scopes],
-      message: `holds both ${a} and ${b}, which select no pod in common: the API server refuses the quota (conflicting scopes)`,
-      fix: `keep one of ${a} and ${b}, or make two quotas`,
-    });
+  const keyOf = new Map(Object.entries(HARD_KEYS).map(([key, name]) => [name, key]));
+  const set = (Object.keys(HARD_KEYS) as (keyof QuotaLimits)[]).filter((key) => limits[key] !== undefined);
+  problems.addAll(
+    ...quotaScopeIssues(
+      scopes,
+      set.map((key) => HARD_KEYS[key]),
+      (name) => `limits.${keyOf.get(name)}`,
+    ).map((issue) =>
+      issue.field === 'scopes' ? issue : { ...issue, value: limits[keyOf.get(issue.value as string) as keyof QuotaLimits] },
+    ),
+  );
+}
+
+/** The standard quota resources, as the API server names them (helper.IsStandardQuotaResourceName); others are not judged. */
+const STANDARD_QUOTA_RESOURCES: ReadonlySet<string> = new Set([
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+  'requests.cpu',
+  'requests.memory',
+  'requests.storage',
+  'requests.ephemeral-storage',
+  'limits.cpu',
+  'limits.memory',
+  'limits.ephemeral-storage',
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'services.nodeports',
+  'services.loadbalancers',
+]);
+
+/**
+ * The hard resources (by name) each scope admits (helper.IsResourceQuotaScopeValidForResource): BestEffort pods
+ * request nothing, so only their count; the other scopes select pods, so only the pod count and pod compute (not
+ * ephemeral storage, nor object counts or claims).
+ */
+const POD_COMPUTE = ['pods', 'cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
+const SCOPE_ADMITS_NAMES: Readonly<Record<string, readonly string[]>> = {
+  BestEffort: ['pods'],
+  Terminating: POD_COMPUTE,
+  NotTerminating: POD_COMPUTE,
+  NotBestEffort: POD_COMPUTE,
+  PriorityClass: POD_COMPUTE,
+  CrossNamespacePodAffinity: ['pods'],
+};
+
+/**
+ * QUOTA_SCOPE_INVALID for what the API server refuses in a quota's scopes
+ * (core validation validateResourceQuotaScopes): a conflicting pair, or a
+ * standard hard resource (named as rendered, e.g. `requests.cpu`) one of the
+ * scopes does not admit; `fieldOf` names the field a resource came from. The
+ * typed ResourceQuota and the catalogue rule share it.
+ */
+export function quotaScopeIssues(scopes: readonly string[], hard: readonly string[], fieldOf: (name: string) => string): IssueInput[] {
+  const out: IssueInput[] = [];
+  for (const [a, b] of CONFLICTING_SCOPES)
+    if (scopes.includes(a) && scopes.includes(b))
+      out.push({
+        code: 'QUOTA_SCOPE_INVALID',
+        field: 'scopes',
+        value: [...scopes],
+        message: `holds both ${a} and ${b}, which select no pod in common: the API server refuses the quota (conflicting scopes)`,
+        fix: `keep one of ${a} and ${b}, or make two quotas`,
+      });
+  for (const name of hard) {
+    if (!STANDARD_QUOTA_RESOURCES.has(name)) continue;
+    const refusing = scopes.filter((scope) => SCOPE_ADMITS_NAMES[scope] && !SCOPE_ADMITS_NAMES[scope].includes(name));
+    if (refusing.length > 0)
+      out.push({
+        code: 'QUOTA_SCOPE_INVALID',
+        field: fieldOf(name),
+        value: name,
+        message: `(${name}) is not admitted under scope ${refusing.join(', ')}: the API server refuses the quota (unsupported scope applied to resource); ${refusing
+          .map((scope) => `${scope} admits only ${SCOPE_ADMITS_NAMES[scope].filter((n) => n === 'pods' || n.includes('.')).join(', ')}`)
+          .join('; ')}`,
+        fix: `move ${fieldOf(name)} to a quota without scopes, or drop it here`,
+      });
   }
-  for (const key of Object.keys(HARD_KEYS) as (keyof QuotaLimits)[]) {
-    if (limits[key] === undefined) continue;
-    const refusing = scopes.filter((scope) => !SCOPE_ADMITS[scope].includes(key));
-    problems.check(refusing.length > 0, {
-      code: 'QUOTA_SCOPE_INVALID',
-      field: `limits.${key}`,
-      value: limits[key],
-      message: `(${HARD_KEYS[key]}) is not admitted under scope ${refusing.join(', ')}: the API server refuses the quota (unsupported scope applied to resource); ${refusing
-        .map((scope) => `${scope} admits only ${SCOPE_ADMITS[scope].map((k) => HARD_KEYS[k]).join(', ')}`)
-        .join('; ')}`,
-      fix: `move ${key} to a quota without scopes, or drop it here`,
-    });
-  }
+  return out;
 }
 
 /** Props of a `ResourceQuota`. */

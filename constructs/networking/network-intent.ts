@@ -49,6 +49,38 @@ function networkPortIssues(field: string, ports: readonly NetworkPort[] | undefi
 }
 
 /**
+ * INTENT_INVALID for an ipBlock the API server refuses (networking
+ * ValidateIPBlock): the block and every exception parse as CIDRs, and each
+ * exception is a strict subset of the block. Peer.cidr and the catalogue rule
+ * INTENT_INVALID (any NetworkPolicy) share it; fields are relative to the ipBlock.
+ */
+export function ipBlockIssues(cidr: unknown, except: readonly unknown[]): IssueInput[] {
+  const bad = [['cidr', cidr] as const, ...except.map((e, i) => [`except[${i}]`, e] as const)].filter(
+    ([, c]) => typeof c !== 'string' || !isCidr(c),
+  );
+  const outside =
+    typeof cidr === 'string' && isCidr(cidr)
+      ? except.flatMap((e, i) => (typeof e === 'string' && isCidr(e) && !isStrictSubnet(e, cidr) ? [[`except[${i}]`, e] as const] : []))
+      : [];
+  return [
+    ...bad.map(([field, value]) => ({
+      code: 'INTENT_INVALID',
+      field,
+      value,
+      message: 'is not a CIDR block',
+      fix: "use e.g. '10.20.0.0/16' or '203.0.113.7/32'",
+    })),
+    ...outside.map(([field, value]) => ({
+      code: 'INTENT_INVALID',
+      field,
+      value,
+      message: `is not a strict subset of the block ${String(cidr)}: the API server refuses the NetworkPolicy`,
+      fix: `give a smaller block inside ${String(cidr)}, e.g. the addresses to keep out of it`,
+    })),
+  ];
+}
+
+/**
  * INTENT_INVALID for each port name toward addresses (ipBlock peers): a
  * NetworkPolicyPort name is resolved against a container port of the pod on the
  * other end (networking NetworkPolicyPort: "named port on a pod"), and an address
@@ -149,31 +181,8 @@ export class Peer {
   public static cidr(cidr: string, ports: readonly NetworkPort[] = [], except: readonly string[] = []): Peer {
     checkArgs('Peer.cidr', ['cidr', cidr, is.string], ['ports', ports, PORTS_SHAPE], ['except', except, is.list(is.string)]);
     checkPorts('Peer.cidr', '', 'ports', ports, true);
-    // networking validation ValidateIPBlock: the block and every exception parse as CIDRs, and each exception is a
-    // strict subset of the block.
-    const bad = [['cidr', cidr] as const, ...except.map((e, i) => [`except[${i}]`, e] as const)].filter(([, c]) => !isCidr(c));
-    const outside = isCidr(cidr)
-      ? except.flatMap((e, i) => (isCidr(e) && !isStrictSubnet(e, cidr) ? [[`except[${i}]`, e] as const] : []))
-      : [];
-    if (bad.length || outside.length)
-      throw new BlueprintError([
-        ...bad.map(([field, value]) => ({
-          code: 'INTENT_INVALID',
-          path: '',
-          field,
-          value,
-          message: 'is not a CIDR block',
-          fix: "use e.g. '10.20.0.0/16' or '203.0.113.7/32'",
-        })),
-        ...outside.map(([field, value]) => ({
-          code: 'INTENT_INVALID',
-          path: '',
-          field,
-          value,
-          message: `is not a strict subset of the block ${cidr}: the API server refuses the NetworkPolicy`,
-          fix: `give a smaller block inside ${cidr}, e.g. the addresses to keep out of it`,
-        })),
-      ]);
+    const issues = ipBlockIssues(cidr, except);
+    if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: '' })));
     return new Peer(
       `cidr-${cidr.replace(/[^0-9a-f]+/gi, '-').replace(/-+$/, '')}`,
       { ipBlock: { cidr, ...(except.length ? { except: [...except] } : {}) } },

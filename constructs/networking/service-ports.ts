@@ -72,3 +72,59 @@ export function servicePortIssues(
   }
   return out;
 }
+
+/** The fields of a Service spec that only some Service types take. */
+export interface ServiceTypeFields {
+  readonly type?: string;
+  readonly clusterIP?: string;
+  readonly externalTrafficPolicy?: string;
+  readonly loadBalancerSourceRanges?: readonly string[];
+  readonly allocateLoadBalancerNodePorts?: boolean;
+  readonly sessionAffinity?: string;
+  readonly sessionAffinityConfig?: unknown;
+}
+
+/**
+ * The fields of a Service spec the API server refuses for its type (core
+ * validation ValidateService): externalTrafficPolicy on a ClusterIP Service,
+ * loadBalancerSourceRanges and allocateLoadBalancerNodePorts off a
+ * LoadBalancer, sessionAffinityConfig without ClientIP affinity, a headless
+ * (clusterIP None) NodePort or LoadBalancer. WebService (over its props, of the
+ * same names) and the catalogue rule SERVICE_INVALID (any Service) share it.
+ */
+export function serviceTypeIssues(spec: ServiceTypeFields): IssueInput[] {
+  const out: IssueInput[] = [];
+  const type = spec.type ?? 'ClusterIP';
+  const misplaced = (field: string, set: boolean, allowed: boolean, only: string) => {
+    if (set && !allowed)
+      out.push({
+        code: 'SERVICE_INVALID',
+        field,
+        value: type,
+        message: `applies to ${only} Services only, not ${type}`,
+        fix: `remove ${field}, or change the Service type (serviceType)`,
+      });
+  };
+  const set = (v: unknown) => v !== undefined && v !== null;
+  const lb = type === 'LoadBalancer';
+  misplaced('externalTrafficPolicy', set(spec.externalTrafficPolicy), type !== 'ClusterIP', 'NodePort and LoadBalancer');
+  misplaced('loadBalancerSourceRanges', set(spec.loadBalancerSourceRanges), lb, 'LoadBalancer');
+  misplaced('allocateLoadBalancerNodePorts', set(spec.allocateLoadBalancerNodePorts), lb, 'LoadBalancer');
+  if (set(spec.sessionAffinityConfig) && spec.sessionAffinity !== 'ClientIP')
+    out.push({
+      code: 'SERVICE_INVALID',
+      field: 'sessionAffinityConfig',
+      value: spec.sessionAffinity ?? 'None',
+      message: `is set with sessionAffinity ${spec.sessionAffinity ?? 'None'}, which the API server refuses (it applies to ClientIP affinity only)`,
+      fix: 'set sessionAffinity: ClientIP, or drop sessionAffinityConfig',
+    });
+  if (spec.clusterIP === 'None' && (type === 'NodePort' || lb))
+    out.push({
+      code: 'SERVICE_INVALID',
+      field: 'clusterIP',
+      value: 'None',
+      message: `is None (headless) on a ${type} Service, which the API server refuses: a ${type} Service needs a cluster IP`,
+      fix: `drop clusterIP: None, or make the Service type ClusterIP`,
+    });
+  return out;
+}

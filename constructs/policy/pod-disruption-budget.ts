@@ -6,6 +6,7 @@ import { componentLabels } from '../core/metadata';
 import { specObject } from '../core/model-object';
 import { NameRule, isLabelKey, isLabelValue, objectNameIssues } from '../core/names';
 import { INT32_MAX } from '../core/value-issues';
+import { IssueInput } from '../core/errors';
 
 /** A count (`2`) or a percentage (`'50%'`) of pods. */
 export type PodCount = number | `${number}%`;
@@ -58,6 +59,24 @@ const PDB_SHAPE = is.props<PodDisruptionBudgetProps>(
 );
 
 /**
+ * PDB_INVALID when a budget sets both minAvailable and maxUnavailable, which
+ * the API server refuses (policy ValidatePodDisruptionBudgetSpec). The typed
+ * PodDisruptionBudget and the catalogue rule share it.
+ */
+export function pdbBudgetIssue(spec: { readonly minAvailable?: unknown; readonly maxUnavailable?: unknown }): IssueInput | undefined {
+  const set = (v: unknown) => v !== undefined && v !== null;
+  return set(spec.minAvailable) && set(spec.maxUnavailable)
+    ? {
+        code: 'PDB_INVALID',
+        field: 'minAvailable',
+        value: spec.minAvailable,
+        message: 'and maxUnavailable are both set; Kubernetes accepts only one',
+        fix: 'keep maxUnavailable (it follows scaling) or minAvailable, not both',
+      }
+    : undefined;
+}
+
+/**
  * A PodDisruptionBudget (cdk8s-plus-28 has none): how many pods of a workload
  * voluntary disruptions (node drains) may take down at once.
  * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
@@ -75,13 +94,7 @@ export class PodDisruptionBudget extends Construct {
     this.name = props.name;
     this.namespace = props.namespace;
     problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, props.name, props.namespace));
-    problems.check(props.minAvailable !== undefined && props.maxUnavailable !== undefined, {
-      code: 'PDB_INVALID',
-      field: 'minAvailable',
-      value: props.minAvailable,
-      message: 'and maxUnavailable are both set; Kubernetes accepts only one',
-      fix: 'keep maxUnavailable (it follows scaling) or minAvailable, not both',
-    });
+    problems.addAll(pdbBudgetIssue(props));
     for (const field of ['minAvailable', 'maxUnavailable'] as const) {
       const v = props[field];
       if (v !== undefined)

@@ -1,4 +1,5 @@
 import { BlueprintIssue } from '../core/errors';
+import { API_SERVER_RULES } from './api-server';
 import { CONFIG_KEY_RULES } from './config-keys';
 import { DAY2_RULES } from './day2';
 import { ManifestIndex, markOwnOutput } from './manifest-index';
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   ...DAY2_RULES,
   ...CONFIG_KEY_RULES,
   ...POD_API_RULES,
+  ...API_SERVER_RULES,
 ];
 
 /** Rules that need the typed construct tree; they run only at synth, in the construct named by `inspects`. */

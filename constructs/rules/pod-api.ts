@@ -2,6 +2,7 @@ import { IssueInput } from '../core/errors';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { COMPUTE_RESOURCES, ResolvedCompute, zeroComputeIssues } from '../core/resources';
 import { absolutePathIssue } from '../core/value-issues';
+import { probeIssues } from '../workloads/container';
 import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
 import { ManifestIndex, PodTemplateRef, arr } from './manifest-index';
 import { podSpecPointer } from './pod-security';
@@ -20,7 +21,7 @@ export const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfig
 const isObject = (o: unknown): o is Record<string, any> => typeof o === 'object' && o !== null && !Array.isArray(o);
 
 /** Each container of a template with its pointer into the owner, init containers first. */
-function containers(t: PodTemplateRef): { c: any; at: string; init: boolean }[] {
+export function containers(t: PodTemplateRef): { c: any; at: string; init: boolean }[] {
   const base = podSpecPointer(t.owner.kind);
   return (['initContainers', 'containers'] as const).flatMap((list) =>
     arr(t.spec[list]).flatMap((c, i) => (isObject(c) ? [{ c, at: `${base}/${list}/${i}`, init: list === 'initContainers' }] : [])),
@@ -64,7 +65,8 @@ function amount(key: (typeof COMPUTE_RESOURCES)[number][0], raw: unknown): Resol
   }
 }
 
-function resolved(m: unknown): ResolvedCompute {
+/** The amounts of a rendered requests or limits map that the typed parsers read (or zero). */
+export function resolved(m: unknown): ResolvedCompute {
   const out: Record<string, unknown> = {};
   if (isObject(m))
     for (const [key, name] of COMPUTE_RESOURCES)
@@ -104,6 +106,36 @@ function secretType(ix: ManifestIndex, ns: string | undefined, name: string): st
   return typeof type === 'string' && type !== '' ? type : 'Opaque';
 }
 
+/** PROBE_INVALID over the probes of the containers the API server probes (probeIssues, as the typed Probe). */
+function probeViolations(ix: ManifestIndex): Violation[] {
+  const kinds = [
+    ['readinessProbe', 'readiness'],
+    ['livenessProbe', 'liveness'],
+    ['startupProbe', 'startup'],
+  ] as const;
+  return ix.templates.flatMap((t) =>
+    containers(t)
+      .filter(({ c, init }) => !init || c.restartPolicy === 'Always')
+      .flatMap(({ c, at }) =>
+        kinds
+          .filter(([f]) => isObject(c[f]))
+          .flatMap(([f, kind]) =>
+            probeIssues(c[f], f, kind).map((i) =>
+              v(
+                t.owner,
+                `${at}/${i.field
+                  .replace(/\[(\d+)\]/g, '.$1')
+                  .split('.')
+                  .join('/')}`,
+                `container '${c.name}' ${i.field} ${i.message}: the API server refuses the pod`,
+                i.fix,
+              ),
+            ),
+          ),
+      ),
+  );
+}
+
 export const POD_API_RULES: readonly Rule[] = [
   {
     code: 'PROBE_INVALID',
@@ -111,9 +143,9 @@ export const POD_API_RULES: readonly Rule[] = [
     category: 'reliability',
     inspects: ['pod templates'],
     description:
-      'No init container without restartPolicy: Always has a readiness, liveness or startup probe: the API server refuses the pod (validateInitContainers).',
-    fix: 'remove the probe from the init container; a helper that keeps running belongs in containers (or a native sidecar), where probes apply',
-    check: (ix) => initContainerViolations(ix, PROBES),
+      'No init container without restartPolicy: Always has a readiness, liveness or startup probe (validateInitContainers), and every other probe is one the API server takes (validateProbe): exactly one handler, valid ports and command, positive counts, successThreshold 1 on liveness and startup probes. The API server refuses the pod otherwise.',
+    fix: 'remove the probe from an init container (a helper that keeps running belongs in containers, or a native sidecar); give every other probe one handler, and successThreshold 1 on liveness and startup probes',
+    check: (ix) => [...initContainerViolations(ix, PROBES), ...probeViolations(ix)],
   },
   {
     code: 'HOOK_INVALID',

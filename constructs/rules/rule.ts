@@ -2,7 +2,7 @@ import { ManifestIndex } from './manifest-index';
 import { Severity } from './schema';
 
 /** What a rule is about. */
-export type RuleCategory = 'reliability' | 'security' | 'governance' | 'references' | 'day2';
+export type RuleCategory = 'reliability' | 'security' | 'governance' | 'references' | 'day2' | 'api-server';
 
 /** One object a rule finds at fault. */
 export interface Violation {

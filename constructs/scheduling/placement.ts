@@ -34,47 +34,63 @@ export class Toleration {
 
   /** Problems with this toleration, if any. */
   public issues(field: string): IssueInput[] {
-    const out: IssueInput[] = [];
-    const s = this.spec;
-    if (s.tolerationSeconds !== undefined && s.effect !== TaintEffect.NO_EXECUTE) {
-      out.push({
-        code: 'PLACEMENT_INVALID',
-        field: `${field}.tolerationSeconds`,
-        value: s.tolerationSeconds,
-        message: 'only applies to the NoExecute effect',
-        fix: 'use TaintEffect.NO_EXECUTE or drop tolerationSeconds',
-      });
-    }
-    // An int64 (zero and negative evict at once, as the API documents; ValidateTolerations bounds it no further).
-    const seconds = integerIssue(
-      'PLACEMENT_INVALID',
-      `${field}.tolerationSeconds`,
-      s.tolerationSeconds,
-      { min: Number.MIN_SAFE_INTEGER, max: INT64_MAX_SAFE },
-      'give whole seconds',
-    );
-    if (seconds) out.push(seconds);
-    // ValidateTolerations: the key is a label name; with Equal, the value a label value.
-    if (s.key && !isLabelKey(s.key)) out.push(labelKeyIssue(`${field}.key`, s.key, 'a taint key'));
-    if (s.operator === 'Equal' && !isLabelValue(s.value ?? ''))
-      out.push({
-        code: 'PLACEMENT_INVALID',
-        field: `${field}.value`,
-        value: s.value,
-        message: `is not a valid ${NameRule.LABEL_VALUE}, so no taint can have it`,
-        fix: "use at most 63 characters of letters, digits, '-', '_' and '.', starting and ending alphanumeric",
-      });
-    if (s.operator === 'Equal' && !s.key) {
-      out.push({
-        code: 'PLACEMENT_INVALID',
-        field: `${field}.key`,
-        value: s.key,
-        message: 'is required with operator Equal',
-        fix: 'name the taint key, or use Toleration.exists() to tolerate everything',
-      });
-    }
-    return out;
+    return tolerationIssues(this.spec, field);
   }
+}
+
+/**
+ * What the API server refuses in a toleration as rendered (core validation
+ * ValidateTolerations), and a value no taint can have: the typed Toleration
+ * and the catalogue rule PLACEMENT_INVALID (any pod template) share it.
+ */
+export function tolerationIssues(s: IToleration, field: string): IssueInput[] {
+  const out: IssueInput[] = [];
+  if (s.tolerationSeconds !== undefined && s.tolerationSeconds !== null && s.effect !== TaintEffect.NO_EXECUTE) {
+    out.push({
+      code: 'PLACEMENT_INVALID',
+      field: `${field}.tolerationSeconds`,
+      value: s.tolerationSeconds,
+      message: 'only applies to the NoExecute effect',
+      fix: 'use TaintEffect.NO_EXECUTE or drop tolerationSeconds',
+    });
+  }
+  // An int64 (zero and negative evict at once, as the API documents; ValidateTolerations bounds it no further).
+  const seconds = integerIssue(
+    'PLACEMENT_INVALID',
+    `${field}.tolerationSeconds`,
+    s.tolerationSeconds ?? undefined,
+    { min: Number.MIN_SAFE_INTEGER, max: INT64_MAX_SAFE },
+    'give whole seconds',
+  );
+  if (seconds) out.push(seconds);
+  // ValidateTolerations: the key is a label name; with Equal, the value a label value; with Exists, no value.
+  if (s.key && !isLabelKey(s.key)) out.push(labelKeyIssue(`${field}.key`, s.key, 'a taint key'));
+  if (s.operator === 'Equal' && !isLabelValue(s.value ?? ''))
+    out.push({
+      code: 'PLACEMENT_INVALID',
+      field: `${field}.value`,
+      value: s.value,
+      message: `is not a valid ${NameRule.LABEL_VALUE}, so no taint can have it`,
+      fix: LABEL_VALUE_FIX,
+    });
+  if (s.operator === 'Exists' && s.value)
+    out.push({
+      code: 'PLACEMENT_INVALID',
+      field: `${field}.value`,
+      value: s.value,
+      message: 'is set with operator Exists, which the API server refuses (value must be empty when operator is Exists)',
+      fix: "drop the value to tolerate every value of the key, or use operator 'Equal'",
+    });
+  if (s.operator === 'Equal' && !s.key) {
+    out.push({
+      code: 'PLACEMENT_INVALID',
+      field: `${field}.key`,
+      value: s.key,
+      message: 'is required with operator Equal',
+      fix: 'name the taint key, or use Toleration.exists() to tolerate everything',
+    });
+  }
+  return out;
 }
 
 /** A requirement on node labels, for node affinity. */
@@ -464,4 +480,40 @@ export function renderPlacement(p: PlacementProps, selector: Record<string, stri
     ...(p.tolerations?.length ? { tolerations: p.tolerations.map((t) => ({ ...t.spec })) } : {}),
     ...(constraints.length ? { topologySpreadConstraints: constraints } : {}),
   };
+}
+
+/**
+ * What the API server refuses in rendered topologySpreadConstraints (core
+ * validation validateTopologySpreadConstraints): maxSkew above 0, minDomains
+ * only with DoNotSchedule, and no two constraints on the same topologyKey and
+ * whenUnsatisfiable. renderPlacement never renders these; the catalogue rule
+ * PLACEMENT_INVALID holds any pod template to them.
+ */
+export function spreadConstraintIssues(constraints: readonly ITopologySpreadConstraint[], field: string): IssueInput[] {
+  const out: IssueInput[] = [];
+  const pairs = new Map<string, number>();
+  constraints.forEach((c, i) => {
+    const skew = integerIssue('PLACEMENT_INVALID', `${field}[${i}].maxSkew`, c.maxSkew, { min: 1 }, 'use 1 for an even spread');
+    if (skew) out.push(skew);
+    if (c.minDomains !== undefined && c.minDomains !== null && c.whenUnsatisfiable !== 'DoNotSchedule')
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: `${field}[${i}].minDomains`,
+        value: c.minDomains,
+        message: `is set with whenUnsatisfiable ${c.whenUnsatisfiable}, which the API server refuses (minDomains applies to DoNotSchedule only)`,
+        fix: "drop minDomains, or use whenUnsatisfiable 'DoNotSchedule'",
+      });
+    const pair = `${c.topologyKey}/${c.whenUnsatisfiable}`;
+    const first = pairs.get(pair);
+    if (first === undefined) pairs.set(pair, i);
+    else
+      out.push({
+        code: 'PLACEMENT_INVALID',
+        field: `${field}[${i}]`,
+        value: pair,
+        message: `repeats topologyKey ${c.topologyKey} with whenUnsatisfiable ${c.whenUnsatisfiable} of ${field}[${first}], which the API server refuses (duplicate pair)`,
+        fix: 'keep one constraint per topologyKey and whenUnsatisfiable',
+      });
+  });
+  return out;
 }

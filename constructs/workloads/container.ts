@@ -12,7 +12,15 @@ import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, SECRET_ENV_NAME, envVarNameIssue, imageReferenceIssue, nameIssue, unpinnedImageIssue } from '../core/names';
 import { NamedPort, portNameIssue, portNumOrNameIssue, portNumberIssue } from '../core/ports';
-import { COMPUTE_SHAPE, ContainerCompute, ResolvedCompute, computeToManifest, resolveCompute, zeroComputeIssues } from '../core/resources';
+import {
+  COMPUTE_SHAPE,
+  ContainerCompute,
+  ResolvedCompute,
+  computeToManifest,
+  requestAboveLimitIssues,
+  resolveCompute,
+  zeroComputeIssues,
+} from '../core/resources';
 import { credentialIssue, credentialIssues } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
 import { secondsOf } from '../core/duration';
@@ -184,40 +192,8 @@ export class Probe {
   }
 
   public issues(field: string, kind: 'readiness' | 'liveness' | 'startup'): IssueInput[] {
-    const out: IssueInput[] = [];
+    const out = probeIssues(this.toJson(), field, kind);
     const t = this.timing;
-    const { grpc, httpGet, tcpSocket } = this.handler;
-    // ValidatePortNumOrName for HTTP and TCP; gRPC takes a number only.
-    const port = grpc
-      ? portNumberIssue(
-          'PROBE_INVALID',
-          `${field}.grpc.port`,
-          grpc.port,
-          'probe the number the gRPC server listens on (gRPC probes take no named port)',
-        )
-      : httpGet
-        ? portNumOrNameIssue('PROBE_INVALID', `${field}.httpGet.port`, httpGet.port)
-        : tcpSocket
-          ? portNumOrNameIssue('PROBE_INVALID', `${field}.tcpSocket.port`, tcpSocket.port)
-          : undefined;
-    if (port) out.push(port);
-    if (this.handler.exec)
-      out.push(...execCommandIssues('PROBE_INVALID', `${field}.exec.command`, this.handler.exec.command ?? [], ['pg_isready', '-q']));
-    const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
-    const counts = [
-      ...positive.map((k) => integerIssue('PROBE_INVALID', `${field}.${k}`, t[k], { min: 1 }, 'use whole seconds or counts')),
-      integerIssue('PROBE_INVALID', `${field}.initialDelaySeconds`, t.initialDelaySeconds, { min: 0 }, 'use whole seconds'),
-    ];
-    for (const issue of counts) if (issue) out.push(issue);
-    if (kind !== 'readiness' && t.successThreshold !== undefined && t.successThreshold !== 1) {
-      out.push({
-        code: 'PROBE_INVALID',
-        field: `${field}.successThreshold`,
-        value: t.successThreshold,
-        message: `must be 1 for a ${kind} probe`,
-        fix: 'remove successThreshold',
-      });
-    }
     if (t.timeoutSeconds !== undefined && t.periodSeconds !== undefined && t.timeoutSeconds > t.periodSeconds) {
       out.push({
         code: 'PROBE_INVALID',
@@ -229,6 +205,60 @@ export class Probe {
     }
     return out;
   }
+}
+
+/**
+ * What the API server refuses in a probe as rendered (core validation
+ * validateProbe and validateHandler): exactly one handler, valid ports and
+ * command, positive counts, successThreshold 1 on liveness and startup. The
+ * typed Probe and the catalogue rule PROBE_INVALID (any pod template) share it.
+ */
+export function probeIssues(probe: IProbe, field: string, kind: 'readiness' | 'liveness' | 'startup'): IssueInput[] {
+  const out: IssueInput[] = [];
+  const t = probe;
+  const { grpc, httpGet, tcpSocket } = probe;
+  const handlers = (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const).filter((h) => probe[h] !== undefined && probe[h] !== null);
+  if (handlers.length !== 1)
+    out.push({
+      code: 'PROBE_INVALID',
+      field,
+      value: handlers,
+      message: handlers.length
+        ? `has ${handlers.length} handlers (${handlers.join(', ')}): the API server takes exactly one`
+        : 'has no handler: the API server requires exactly one (exec, httpGet, tcpSocket or grpc)',
+      fix: 'keep one of exec, httpGet, tcpSocket and grpc',
+    });
+  // ValidatePortNumOrName for HTTP and TCP; gRPC takes a number only.
+  const port = grpc
+    ? portNumberIssue(
+        'PROBE_INVALID',
+        `${field}.grpc.port`,
+        grpc.port,
+        'probe the number the gRPC server listens on (gRPC probes take no named port)',
+      )
+    : httpGet
+      ? portNumOrNameIssue('PROBE_INVALID', `${field}.httpGet.port`, httpGet.port)
+      : tcpSocket
+        ? portNumOrNameIssue('PROBE_INVALID', `${field}.tcpSocket.port`, tcpSocket.port)
+        : undefined;
+  if (port) out.push(port);
+  if (probe.exec) out.push(...execCommandIssues('PROBE_INVALID', `${field}.exec.command`, probe.exec.command ?? [], ['pg_isready', '-q']));
+  const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
+  const counts = [
+    ...positive.map((k) => integerIssue('PROBE_INVALID', `${field}.${k}`, t[k], { min: 1 }, 'use whole seconds or counts')),
+    integerIssue('PROBE_INVALID', `${field}.initialDelaySeconds`, t.initialDelaySeconds, { min: 0 }, 'use whole seconds'),
+  ];
+  for (const issue of counts) if (issue) out.push(issue);
+  if (kind !== 'readiness' && t.successThreshold !== undefined && t.successThreshold !== 1) {
+    out.push({
+      code: 'PROBE_INVALID',
+      field: `${field}.successThreshold`,
+      value: t.successThreshold,
+      message: `must be 1 for a ${kind} probe`,
+      fix: 'remove successThreshold',
+    });
+  }
+  return out;
 }
 
 /**
@@ -745,19 +775,7 @@ export function resolveContainer(
       const requests = resolveCompute(problems, `${field}.resources.requests`, explicit.requests);
       const limits = resolveCompute(problems, `${field}.resources.limits`, explicit.limits);
       problems.addAll(...zeroComputeIssues(`${field}.resources`, requests, limits));
-      for (const res of ['cpu', 'memory', 'ephemeralStorage'] as const) {
-        const req = requests[res];
-        const lim = limits[res];
-        // A zero limit is refused above (QUANTITY_INVALID): comparing against it would give a second, contradicting fix.
-        if (req && lim && !lim.isZero && req.gt(lim as never))
-          problems.add({
-            code: 'RESOURCES_REQUEST_ABOVE_LIMIT',
-            field: `${field}.resources.requests.${res}`,
-            value: req.toString(),
-            message: `is above the limit (${lim})`,
-            fix: 'lower the request or raise the limit',
-          });
-      }
+      problems.addAll(...requestAboveLimitIssues(`${field}.resources`, requests, limits));
       if (qos === Qos.GUARANTEED) {
         // Guaranteed: requests = limits. A preset's limits become its requests; one side mirrors the other.
         const g: { cpu?: any; memory?: any } = {};

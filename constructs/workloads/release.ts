@@ -10,6 +10,42 @@ function isValidSurge(v: unknown): boolean {
   return typeof v === 'number' ? Number.isSafeInteger(v) && v >= 0 && v <= INT32_MAX : typeof v === 'string' && /^[0-9]+%$/.test(v);
 }
 
+/**
+ * What the API server refuses in a rolling update (apps
+ * ValidateRollingUpdateDeployment): each of maxSurge and maxUnavailable a count
+ * or IsValidPercent (^[0-9]+%$, "05%" too), only maxUnavailable held to 100% (a
+ * surge of '200%' doubles the pods), and not both 0. An unset field (undefined)
+ * takes the API's default of 25%. Release.rolling and the catalogue rule
+ * STRATEGY_INVALID (any Deployment) share it.
+ */
+export function rollingUpdateIssues(maxSurge: unknown, maxUnavailable: unknown, field: string): IssueInput[] {
+  const out: IssueInput[] = [];
+  const set = (v: unknown) => v !== undefined && v !== null;
+  const zero = (v: unknown) => (typeof v === 'number' ? v === 0 : typeof v === 'string' && /^0+%?$/.test(v));
+  for (const [f, v, valid] of [
+    ['maxSurge', maxSurge, isValidSurge],
+    ['maxUnavailable', maxUnavailable, isValidCount],
+  ] as const) {
+    if (set(v) && !valid(v))
+      out.push({
+        code: 'STRATEGY_INVALID',
+        field: `${field}.${f}`,
+        value: v,
+        message: f === 'maxSurge' ? 'must be a count ≥ 0 or a percentage' : 'must be a count ≥ 0 or a percentage of at most 100%',
+        fix: "use e.g. 1 or '25%'",
+      });
+  }
+  if (set(maxSurge) && set(maxUnavailable) && zero(maxSurge) && zero(maxUnavailable))
+    out.push({
+      code: 'STRATEGY_INVALID',
+      field: `${field}.maxSurge`,
+      value: maxSurge,
+      message: 'and maxUnavailable are both 0, so a rollout could never make progress (the API server refuses it)',
+      fix: 'allow a surge of at least 1',
+    });
+  return out;
+}
+
 /** A pod count as a release takes it: a number or a percentage. */
 const POD_COUNT = is.either(is.number, is.string);
 
@@ -115,31 +151,7 @@ export class Release {
     const out: IssueInput[] = [];
     const o = this.options;
     if (o.kind === 'rolling') {
-      const { maxSurge, maxUnavailable } = o;
-      const zero = (v: PodCount) => (typeof v === 'number' ? v === 0 : Number(String(v).slice(0, -1)) === 0);
-      // apps ValidateRollingUpdateDeployment: both a count or IsValidPercent (^[0-9]+%$, "05%" too); only
-      // maxUnavailable is held to 100% (a surge of '200%' doubles the pods).
-      for (const [f, v, valid] of [
-        ['maxSurge', maxSurge, isValidSurge],
-        ['maxUnavailable', maxUnavailable, isValidCount],
-      ] as const) {
-        if (!valid(v))
-          out.push({
-            code: 'STRATEGY_INVALID',
-            field: `release.${f}`,
-            value: v,
-            message: f === 'maxSurge' ? 'must be a count ≥ 0 or a percentage' : 'must be a count ≥ 0 or a percentage of at most 100%',
-            fix: "use e.g. 1 or '25%'",
-          });
-      }
-      if (zero(maxSurge) && zero(maxUnavailable))
-        out.push({
-          code: 'STRATEGY_INVALID',
-          field: 'release.maxSurge',
-          value: maxSurge,
-          message: 'and maxUnavailable are both 0, so a rollout could never make progress',
-          fix: 'allow a surge of at least 1',
-        });
+      out.push(...rollingUpdateIssues(o.maxSurge, o.maxUnavailable, 'release'));
     }
     const count = (f: string, v: unknown, lo: number) => {
       const issue = integerIssue('STRATEGY_INVALID', `release.${f}`, v as number | undefined, { min: lo }, 'use a whole replica count');

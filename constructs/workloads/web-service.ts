@@ -8,7 +8,7 @@ import { NameRule, nameIssue } from '../core/names';
 import { isCidr } from '../networking/ip-address';
 import { annotationIssues } from '../core/annotations';
 import { NetworkPort, Peer, Protocol } from '../networking/network-intent';
-import { servicePortIssues } from '../networking/service-ports';
+import { serviceTypeIssues, servicePortIssues } from '../networking/service-ports';
 import { ContainerProps, Hook, Probe } from './container';
 import { entered, extend, is } from '../core/shape';
 import { DEPLOYMENT_WORKLOAD_SHAPE, DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
@@ -181,24 +181,14 @@ export class WebService extends DeploymentWorkload {
       message: 'is empty; a WebService serves on at least one port',
       fix: "declare e.g. ports: [{ name: 'http', port: 8080 }], or use Worker",
     });
-    const type = props.serviceType ?? ServiceType.CLUSTER_IP;
-    const misplaced = (field: string, set: boolean, allowed: boolean, only: string) =>
-      problems.check(set && !allowed, {
-        code: 'SERVICE_INVALID',
-        field,
-        value: type,
-        message: `applies to ${only} Services only, not ${type}`,
-        fix: `remove ${field}, or set serviceType accordingly`,
-      });
-    const lb = type === ServiceType.LOAD_BALANCER;
-    misplaced(
-      'externalTrafficPolicy',
-      props.externalTrafficPolicy !== undefined,
-      type !== ServiceType.CLUSTER_IP,
-      'NodePort and LoadBalancer',
+    problems.addAll(
+      ...serviceTypeIssues({
+        type: props.serviceType ?? ServiceType.CLUSTER_IP,
+        externalTrafficPolicy: props.externalTrafficPolicy,
+        loadBalancerSourceRanges: props.loadBalancerSourceRanges,
+        allocateLoadBalancerNodePorts: props.allocateLoadBalancerNodePorts,
+      }),
     );
-    misplaced('loadBalancerSourceRanges', props.loadBalancerSourceRanges !== undefined, lb, 'LoadBalancer');
-    misplaced('allocateLoadBalancerNodePorts', props.allocateLoadBalancerNodePorts !== undefined, lb, 'LoadBalancer');
     (props.loadBalancerSourceRanges ?? []).forEach((cidr, i) =>
       problems.check(!isCidr(cidr), {
         code: 'SERVICE_INVALID',

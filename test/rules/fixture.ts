@@ -558,4 +558,100 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
       addReportCronJob(o, { schedule: '@hourly', timeZone: 'europe/berlin' });
     },
   ],
+  // What the API server refuses outright (constructs/rules/api-server.ts).
+  [
+    'SELECTOR_MISMATCH',
+    (o) => {
+      find(o, 'Deployment', 'web').spec.selector.matchLabels.extra = 'x';
+    },
+  ],
+  [
+    'TEMPLATE_INVALID',
+    (o) => {
+      pod(o).restartPolicy = 'Never';
+    },
+  ],
+  [
+    'VOLUME_DUPLICATE',
+    (o) => {
+      pod(o).volumes.push({ ...pod(o).volumes[0], emptyDir: {} });
+    },
+  ],
+  [
+    'MOUNT_INVALID',
+    (o) => {
+      pod(o).containers[0].volumeMounts.push({ name: 'ghost', mountPath: '/ghost' });
+    },
+  ],
+  [
+    'MOUNT_PATH_DUPLICATE',
+    (o) => {
+      const c = pod(o).containers[0];
+      c.volumeMounts.push({ ...c.volumeMounts[0] });
+    },
+  ],
+  [
+    'ENV_INVALID',
+    (o) => {
+      pod(o).containers[0].env = [{ name: '1BAD', value: 'x' }];
+    },
+  ],
+  [
+    'RESOURCES_REQUEST_ABOVE_LIMIT',
+    (o) => {
+      const r = pod(o).containers[0].resources;
+      r.requests.memory = r.limits.memory.replace(/^\d+/, (n: string) => String(Number(n) * 2));
+    },
+  ],
+  [
+    'PLACEMENT_INVALID',
+    (o) => {
+      pod(o).tolerations = [{ key: 'k', operator: 'Exists', value: 'v' }];
+    },
+  ],
+  [
+    'SECURITY_INVALID',
+    (o) => {
+      pod(o).securityContext.seccompProfile = { type: 'Localhost' };
+    },
+  ],
+  [
+    'STRATEGY_INVALID',
+    (o) => {
+      find(o, 'Deployment', 'web').spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } };
+    },
+  ],
+  [
+    'SERVICE_INVALID',
+    (o) => {
+      find(o, 'Service', 'web').spec.externalTrafficPolicy = 'Local';
+    },
+  ],
+  [
+    'PORT_INVALID',
+    (o) => {
+      const ports = find(o, 'Service', 'web').spec.ports;
+      ports.push({ ...ports[0], name: 'other' });
+    },
+  ],
+  [
+    'PDB_INVALID',
+    (o) => {
+      const spec = find(o, 'PodDisruptionBudget', 'web').spec;
+      spec.minAvailable = 1;
+      spec.maxUnavailable = 1;
+    },
+  ],
+  [
+    'INTENT_INVALID',
+    (o) => {
+      find(o, 'NetworkPolicy', 'allow-web-from-ns-monitoring').spec.ingress[0].ports[0].endPort = 8000;
+    },
+  ],
+  [
+    'QUOTA_SCOPE_INVALID',
+    (o) => {
+      find(o, 'ResourceQuota', 'quota').spec.scopes = ['BestEffort'];
+    },
+  ],
 ]);

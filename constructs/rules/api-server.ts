@@ -1,0 +1,483 @@
+import { IssueInput } from '../core/errors';
+import { envVarNameIssue, pointerPart } from '../core/names';
+import { requestAboveLimitIssues } from '../core/resources';
+import { quotaScopeIssues } from '../namespace/resource-quota';
+import { ipBlockIssues } from '../networking/network-intent';
+import { serviceTypeIssues, servicePortIssues } from '../networking/service-ports';
+import { pdbBudgetIssue } from '../policy/pod-disruption-budget';
+import { spreadConstraintIssues, tolerationIssues } from '../scheduling/placement';
+import { rollingUpdateIssues } from '../workloads/release';
+import { ManifestIndex, PodTemplateRef, arr, isObject, podTemplateOf, selects } from './manifest-index';
+import { containers, resolved } from './pod-api';
+import { podSpecPointer } from './pod-security';
+import { Rule, Violation, v } from './rule';
+
+/*
+ * What the API server refuses outright (422 Unprocessable Entity) in a pod
+ * template, a Service, a PodDisruptionBudget, a NetworkPolicy or a
+ * ResourceQuota, which the typed constructs refuse when built or cannot
+ * render: these rules hold raw ApiObjects, included YAML and foreign manifests
+ * to the same checks, through the functions the constructs use, with the
+ * construct's code where one refuses the same defect.
+ */
+
+/** `tolerations[0].tolerationSeconds` (an issue field) as a JSON pointer below `base`. */
+function pointerOf(base: string, field: string): string {
+  const parts = field
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((p) => p !== '');
+  return [base, ...parts.map(pointerPart)].join('/');
+}
+
+/** The issue's message, saying that the API server refuses `kind` when the message does not already. */
+function refused(kind: unknown, message: string): string {
+  return /API server/.test(message) ? message : `${message}: the API server refuses the ${String(kind)}`;
+}
+
+/** Violations of `o` from construct issues whose fields are relative to `base`. */
+function fromIssues(o: any, base: string, issues: readonly IssueInput[], subject = ''): Violation[] {
+  return issues.map((i) => v(o, pointerOf(base, i.field), refused(o.kind, `${subject}${i.field} ${i.message}`), i.fix));
+}
+
+const set = (x: unknown) => x !== undefined && x !== null;
+
+/** Workload kinds whose pods run forever (restartPolicy Always only, no activeDeadlineSeconds). */
+const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
+/** Kinds of apps/v1 whose selector must select their template's labels. */
+const SELECTING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+const appsWorkloads = (ix: ManifestIndex) =>
+  ix.objects.filter((o) => isObject(o) && SELECTING.has(o.kind) && o.apiVersion === 'apps/v1' && isObject(o.spec));
+
+/** Each pod template with the pointer to its pod spec. */
+const pods = (ix: ManifestIndex) => ix.templates.map((t) => ({ t, base: podSpecPointer(t.owner.kind) }));
+
+function volumeViolations(t: PodTemplateRef, base: string): { duplicates: Violation[]; missing: Violation[] } {
+  const names = new Map<string, number>();
+  const duplicates: Violation[] = [];
+  arr(t.spec.volumes).forEach((vol, i) => {
+    const name = vol?.name;
+    if (typeof name !== 'string') return;
+    const first = names.get(name);
+    if (first === undefined) names.set(name, i);
+    else
+      duplicates.push(
+        v(
+          t.owner,
+          `${base}/volumes/${i}/name`,
+          `volume '${name}' is declared twice (also volumes[${first}]): the API server refuses the pod`,
+        ),
+      );
+  });
+  // A StatefulSet's claim templates are volumes of its pods too (the controller adds them).
+  const claims = new Set(t.owner.kind === 'StatefulSet' ? arr(t.owner.spec?.volumeClaimTemplates).map((c) => c?.metadata?.name) : []);
+  const missing = containers(t).flatMap(({ c, at }) =>
+    arr(c.volumeMounts).flatMap((m, j) =>
+      typeof m?.name === 'string' && !names.has(m.name) && !claims.has(m.name)
+        ? [
+            v(
+              t.owner,
+              `${at}/volumeMounts/${j}/name`,
+              `container '${c.name}' mounts volume '${m.name}', which the pod does not declare: the API server refuses the pod (not found)`,
+            ),
+          ]
+        : [],
+    ),
+  );
+  return { duplicates, missing };
+}
+
+/** SECURITY_INVALID for a seccomp profile the API server refuses (validateSeccompProfileField). */
+function seccompViolations(t: PodTemplateRef, base: string): Violation[] {
+  const contexts = [
+    { sc: t.spec.securityContext, at: `${base}/securityContext`, who: 'the pod' },
+    ...containers(t).map(({ c, at }) => ({ sc: c.securityContext, at: `${at}/securityContext`, who: `container '${c.name}'` })),
+  ];
+  return contexts.flatMap(({ sc, at, who }) => {
+    const p = isObject(sc) ? sc.seccompProfile : undefined;
+    if (!isObject(p)) return [];
+    const local = p.type === 'Localhost';
+    const profile = typeof p.localhostProfile === 'string' && p.localhostProfile !== '';
+    if (local && !profile)
+      return [
+        v(
+          t.owner,
+          `${at}/seccompProfile`,
+          `${who} has seccompProfile type Localhost without a localhostProfile, which the API server refuses (it names the profile file)`,
+        ),
+      ];
+    if (!local && set(p.localhostProfile))
+      return [
+        v(
+          t.owner,
+          `${at}/seccompProfile/localhostProfile`,
+          `${who} sets localhostProfile with seccompProfile type ${String(p.type)}, which the API server refuses (Localhost only)`,
+        ),
+      ];
+    return [];
+  });
+}
+
+/** INTENT_INVALID for the ports and ipBlocks of a NetworkPolicy (ValidateNetworkPolicyPort, ValidateIPBlock). */
+function networkPolicyViolations(o: any): Violation[] {
+  const out: Violation[] = [];
+  for (const [dir, peers] of [
+    ['ingress', 'from'],
+    ['egress', 'to'],
+  ] as const)
+    arr(o.spec?.[dir]).forEach((rule, i) => {
+      arr(rule?.[peers]).forEach((peer, j) => {
+        if (isObject(peer?.ipBlock))
+          out.push(
+            ...fromIssues(
+              o,
+              `/spec/${dir}/${i}/${peers}/${j}/ipBlock`,
+              ipBlockIssues(peer.ipBlock.cidr, arr(peer.ipBlock.except)),
+              'ipBlock.',
+            ),
+          );
+      });
+      arr(rule?.ports).forEach((p, j) => {
+        if (!set(p?.endPort)) return;
+        const at = `/spec/${dir}/${i}/ports/${j}/endPort`;
+        if (typeof p.port !== 'number')
+          out.push(
+            v(
+              o,
+              at,
+              `ports[${j}] sets endPort with port ${JSON.stringify(p.port)}: the API server refuses endPort unless port is a number`,
+              'give port as a number (the first of the range), or drop endPort',
+            ),
+          );
+        else if (typeof p.endPort === 'number' && p.endPort < p.port)
+          out.push(
+            v(
+              o,
+              at,
+              `ports[${j}] endPort ${p.endPort} is below port ${p.port}: the API server refuses the range`,
+              'give an endPort at least port',
+            ),
+          );
+      });
+    });
+  return out;
+}
+
+export const API_SERVER_RULES: readonly Rule[] = [
+  {
+    code: 'SELECTOR_MISMATCH',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
+    description:
+      "Every apps/v1 workload's selector is set and selects its own pod template's labels: the API server refuses it otherwise (`selector` does not match template `labels`).",
+    fix: 'make spec.selector.matchLabels a subset of spec.template.metadata.labels (e.g. the app.kubernetes.io/name and instance labels)',
+    check: (ix) =>
+      appsWorkloads(ix).flatMap((o) => {
+        const labels = podTemplateOf(o)?.metadata?.labels;
+        return selects(o.spec.selector, isObject(labels) ? labels : {})
+          ? []
+          : [
+              v(
+                o,
+                '/spec/selector',
+                "spec.selector is empty or does not select the pod template's labels: the API server refuses the workload",
+              ),
+            ];
+      }),
+  },
+  {
+    code: 'TEMPLATE_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'],
+    description:
+      "A long-running workload's pod template has restartPolicy Always (or none) and no activeDeadlineSeconds: the API server refuses any other (validatePodTemplateSpecForReplicaSet and the like).",
+    fix: 'drop restartPolicy (Always is the default) and activeDeadlineSeconds; a pod that should finish belongs in a Job',
+    check: (ix) =>
+      ix.templates
+        .filter((t) => LONG_RUNNING.has(t.owner.kind))
+        .flatMap((t) => {
+          const base = podSpecPointer(t.owner.kind);
+          const out: Violation[] = [];
+          if (set(t.spec.restartPolicy) && t.spec.restartPolicy !== 'Always')
+            out.push(
+              v(
+                t.owner,
+                `${base}/restartPolicy`,
+                `restartPolicy is ${JSON.stringify(t.spec.restartPolicy)}: the API server takes only Always in a ${t.owner.kind}`,
+              ),
+            );
+          if (set(t.spec.activeDeadlineSeconds))
+            out.push(
+              v(
+                t.owner,
+                `${base}/activeDeadlineSeconds`,
+                `activeDeadlineSeconds is set: the API server refuses it in a ${t.owner.kind}, whose pods run until replaced`,
+              ),
+            );
+          return out;
+        }),
+  },
+  {
+    code: 'VOLUME_DUPLICATE',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description: 'No two volumes of a pod share a name: the API server refuses the pod (volumes: Duplicate value).',
+    fix: 'give each volume its own name, and each volumeMount the name of the one it mounts',
+    check: (ix) => pods(ix).flatMap(({ t, base }) => volumeViolations(t, base).duplicates),
+  },
+  {
+    code: 'MOUNT_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description: 'Every volumeMount names a volume of the pod: the API server refuses the pod otherwise (volumeMounts.name: Not found).',
+    fix: "declare the volume in the pod's volumes, or mount one the pod declares",
+    check: (ix) => pods(ix).flatMap(({ t, base }) => volumeViolations(t, base).missing),
+  },
+  {
+    code: 'MOUNT_PATH_DUPLICATE',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description: 'No container mounts two volumes at the same mountPath: the API server refuses the pod (mountPath must be unique).',
+    fix: 'mount each path once in a container',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containers(t).flatMap(({ c, at }) => {
+          const seen = new Set<string>();
+          return arr(c.volumeMounts).flatMap((m, j) => {
+            const path = m?.mountPath;
+            if (typeof path !== 'string') return [];
+            if (!seen.has(path)) return (seen.add(path), []);
+            return [
+              v(
+                t.owner,
+                `${at}/volumeMounts/${j}/mountPath`,
+                `container '${c.name}' mounts ${JSON.stringify(path)} twice: the API server refuses the pod`,
+              ),
+            ];
+          });
+        }),
+      ),
+  },
+  {
+    code: 'ENV_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description:
+      "Every container env var name is a C identifier as Kubernetes extends it (letters, digits, '_', '-' and '.', not starting with a digit): the API server refuses the pod otherwise.",
+    fix: "name it e.g. 'LOG_LEVEL'",
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containers(t).flatMap(({ c, at }) =>
+          arr(c.env).flatMap((e, j) => {
+            const issue = isObject(e) ? envVarNameIssue('', e.name) : undefined;
+            return issue
+              ? [
+                  v(
+                    t.owner,
+                    `${at}/env/${j}/name`,
+                    refused(t.owner.kind, `container '${c.name}' env ${JSON.stringify(e.name)} ${issue.message}`),
+                  ),
+                ]
+              : [];
+          }),
+        ),
+      ),
+  },
+  {
+    code: 'RESOURCES_REQUEST_ABOVE_LIMIT',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description: 'No container requests more CPU, memory or ephemeral storage than its limit: the API server refuses the pod.',
+    fix: 'lower the request or raise the limit',
+    check: (ix) =>
+      ix.templates.flatMap((t) =>
+        containers(t).flatMap(({ c, at }) =>
+          requestAboveLimitIssues('', resolved(c.resources?.requests), resolved(c.resources?.limits)).map((i) =>
+            v(
+              t.owner,
+              `${at}/resources/requests/${i.field.split('.').pop() === 'ephemeralStorage' ? 'ephemeral-storage' : i.field.split('.').pop()}`,
+              refused(t.owner.kind, `container '${c.name}' requests ${i.value}, which ${i.message}`),
+            ),
+          ),
+        ),
+      ),
+  },
+  {
+    code: 'PLACEMENT_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description:
+      'Tolerations and topology spread constraints are ones the API server takes: tolerationSeconds only with NoExecute, no value with operator Exists, valid keys and values; maxSkew above 0, minDomains only with DoNotSchedule, one constraint per topologyKey and whenUnsatisfiable.',
+    fix: 'correct the toleration or spread constraint as the message says',
+    check: (ix) =>
+      pods(ix).flatMap(({ t, base }) => [
+        ...arr(t.spec.tolerations).flatMap((tol, i) =>
+          isObject(tol) ? fromIssues(t.owner, base, tolerationIssues(tol, `tolerations[${i}]`)) : [],
+        ),
+        ...fromIssues(
+          t.owner,
+          base,
+          spreadConstraintIssues(arr(t.spec.topologySpreadConstraints).filter(isObject) as any[], 'topologySpreadConstraints'),
+        ),
+      ]),
+  },
+  {
+    code: 'SECURITY_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description:
+      'A seccompProfile of type Localhost names its localhostProfile, and no other type sets one: the API server refuses the pod otherwise.',
+    fix: "use type RuntimeDefault, or give localhostProfile (e.g. 'profiles/app.json') with type Localhost",
+    check: (ix) => pods(ix).flatMap(({ t, base }) => seccompViolations(t, base)),
+  },
+  {
+    code: 'STRATEGY_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['Deployment', 'StatefulSet', 'DaemonSet'],
+    description:
+      'A rolling update has valid maxSurge and maxUnavailable, not both 0, and rollingUpdate is set only with the RollingUpdate strategy: the API server refuses the workload otherwise.',
+    fix: "allow a surge of at least 1 (e.g. maxSurge '25%'), and drop rollingUpdate from a Recreate or OnDelete strategy",
+    check: (ix) =>
+      appsWorkloads(ix)
+        .filter((o) => o.kind !== 'ReplicaSet')
+        .flatMap((o) => {
+          const field = o.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+          const s = o.spec[field];
+          if (!isObject(s)) return [];
+          const ru = s.rollingUpdate;
+          if (set(s.type) && s.type !== 'RollingUpdate')
+            return set(ru)
+              ? [
+                  v(
+                    o,
+                    `/spec/${field}/rollingUpdate`,
+                    `${field}.rollingUpdate is set with type ${String(s.type)}: the API server refuses it (only with RollingUpdate)`,
+                  ),
+                ]
+              : [];
+          if (!isObject(ru) || o.kind !== 'Deployment') return [];
+          return fromIssues(o, `/spec/${field}`, rollingUpdateIssues(ru.maxSurge, ru.maxUnavailable, 'rollingUpdate'));
+        }),
+  },
+  {
+    code: 'SERVICE_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['Service'],
+    description:
+      'A Service sets only the fields its type takes: externalTrafficPolicy not on ClusterIP, loadBalancerSourceRanges and allocateLoadBalancerNodePorts on LoadBalancer only, sessionAffinityConfig with ClientIP affinity only, no clusterIP None on NodePort or LoadBalancer. The API server refuses it otherwise.',
+    fix: 'drop the field, or change the Service type',
+    check: (ix) =>
+      ix
+        .ofKind('Service')
+        .filter((o) => o.apiVersion === 'v1' && isObject(o.spec) && o.spec.type !== 'ExternalName')
+        .flatMap((o) => fromIssues(o, '/spec', serviceTypeIssues(o.spec))),
+  },
+  {
+    code: 'PORT_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['Service', 'pod templates'],
+    description:
+      'A Service with more than one port names each, every name once, and no two ports share a port and protocol; no container names two of its ports alike. The API server refuses the object otherwise.',
+    fix: "name each port (e.g. 'http', 'metrics') once, and give each Service port its own number and protocol",
+    check: (ix) => [
+      ...ix
+        .ofKind('Service')
+        .filter((o) => o.apiVersion === 'v1' && isObject(o.spec))
+        .flatMap((o) => {
+          const ports = arr(o.spec.ports)
+            .filter(isObject)
+            .map((p) => ({
+              name: typeof p.name === 'string' ? p.name : '',
+              port: p.port,
+              protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+            }));
+          return fromIssues(
+            o,
+            '/spec',
+            servicePortIssues('PORT_INVALID', ports, (i, key) => `ports[${i}].${key}`),
+          );
+        }),
+      ...ix.templates.flatMap((t) =>
+        containers(t).flatMap(({ c, at }) => {
+          const seen = new Set<string>();
+          return arr(c.ports).flatMap((p, j) => {
+            const name = p?.name;
+            if (typeof name !== 'string' || name === '') return [];
+            if (!seen.has(name)) return (seen.add(name), []);
+            return [
+              v(t.owner, `${at}/ports/${j}/name`, `container '${c.name}' names two of its ports '${name}': the API server refuses the pod`),
+            ];
+          });
+        }),
+      ),
+    ],
+  },
+  {
+    code: 'PDB_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['PodDisruptionBudget'],
+    description: 'A PodDisruptionBudget sets minAvailable or maxUnavailable, not both: the API server refuses it otherwise.',
+    fix: 'keep maxUnavailable (it follows scaling) or minAvailable, not both',
+    check: (ix) =>
+      ix
+        .ofKind('PodDisruptionBudget')
+        .filter((o) => String(o.apiVersion).startsWith('policy/') && isObject(o.spec))
+        .flatMap((o) => {
+          const issue = pdbBudgetIssue(o.spec);
+          return issue ? fromIssues(o, '/spec', [issue]) : [];
+        }),
+  },
+  {
+    code: 'INTENT_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['NetworkPolicy'],
+    description:
+      'Every ipBlock of a NetworkPolicy is a CIDR whose exceptions lie strictly inside it, and every port with an endPort is a number no greater than it: the API server refuses the policy otherwise.',
+    fix: 'keep each except inside its cidr, and give a numeric port with an endPort at least as large',
+    check: (ix) =>
+      ix
+        .ofKind('NetworkPolicy')
+        .filter((o) => o.apiVersion === 'networking.k8s.io/v1' && isObject(o.spec))
+        .flatMap(networkPolicyViolations),
+  },
+  {
+    code: 'QUOTA_SCOPE_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['ResourceQuota'],
+    description:
+      "A ResourceQuota's scopes do not conflict (BestEffort with NotBestEffort, Terminating with NotTerminating), and each admits every standard resource of its hard limits (BestEffort only pods; the others pods and pod CPU and memory): the API server refuses the quota otherwise.",
+    fix: 'move the resources the scope does not admit to a quota without scopes, or drop the scope',
+    check: (ix) =>
+      ix
+        .ofKind('ResourceQuota')
+        .filter((o) => o.apiVersion === 'v1' && isObject(o.spec))
+        .flatMap((o) => {
+          const scopes = arr(o.spec.scopes).filter((s): s is string => typeof s === 'string');
+          const hard = isObject(o.spec.hard) ? Object.keys(o.spec.hard) : [];
+          return quotaScopeIssues(scopes, hard, (name) => `hard.${name}`).map((i) =>
+            v(
+              o,
+              i.field === 'scopes' ? '/spec/scopes' : `/spec/hard/${pointerPart(String(i.value))}`,
+              refused(o.kind, `spec.${i.field} ${i.message}`),
+              i.fix,
+            ),
+          );
+        }),
+  },
+];
