@@ -1,0 +1,209 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+import { checkManifests } from '../../constructs';
+import { run } from '../../cli/main';
+
+/*
+ * What the API server refuses outright (422), on foreign YAML: each case is one
+ * change an independent audit made to a clean rendered app (the baseline), each
+ * refused by the real 1.28 API server, and each one `cluster-blueprints check`
+ * used to pass with 0 errors.
+ */
+
+const BASELINE: any[] = Yaml.load(path.join(__dirname, 'fixtures', 'api-server-baseline.yaml'));
+const of = (o: any[], kind: string, name = 'svc') => o.find((x) => x.kind === kind && x.metadata.name === name);
+const deploy = (o: any[]) => of(o, 'Deployment');
+const pod = (o: any[]) => deploy(o).spec.template.spec;
+const main = (o: any[]) => pod(o).containers[0];
+const service = (o: any[]) => of(o, 'Service').spec;
+const cidrPolicy = (o: any[]) => of(o, 'NetworkPolicy', 'allow-svc-from-cidr-10-0-0-0-8').spec.ingress[0];
+
+/** [audit case, code and pointer expected, the change]. */
+const CASES: [string, string, (o: any[]) => void][] = [
+  ['selector-mismatch', 'SELECTOR_MISMATCH /spec/selector', (o) => (deploy(o).spec.selector.matchLabels.extra = 'x')],
+  [
+    'activeDeadline-in-deployment',
+    'TEMPLATE_INVALID /spec/template/spec/activeDeadlineSeconds',
+    (o) => (pod(o).activeDeadlineSeconds = 60),
+  ],
+  ['restartPolicy-never-deployment', 'TEMPLATE_INVALID /spec/template/spec/restartPolicy', (o) => (pod(o).restartPolicy = 'Never')],
+  [
+    'mount-no-volume',
+    'MOUNT_INVALID /spec/template/spec/containers/0/volumeMounts/1/name',
+    (o) => main(o).volumeMounts.push({ mountPath: '/ghost', name: 'ghost' }),
+  ],
+  ['dup-volume-name', 'VOLUME_DUPLICATE /spec/template/spec/volumes/1/name', (o) => pod(o).volumes.push({ emptyDir: {}, name: 'tmp' })],
+  [
+    'dup-mountpath',
+    'MOUNT_PATH_DUPLICATE /spec/template/spec/containers/0/volumeMounts/1/mountPath',
+    (o) => {
+      main(o).volumeMounts.push({ mountPath: '/tmp', name: 'v2' });
+      pod(o).volumes.push({ emptyDir: {}, name: 'v2' });
+    },
+  ],
+  [
+    'probe-two-handlers',
+    'PROBE_INVALID /spec/template/spec/containers/0/readinessProbe',
+    (o) => (main(o).readinessProbe.exec = { command: ['true'] }),
+  ],
+  [
+    'liveness-success2',
+    'PROBE_INVALID /spec/template/spec/containers/0/livenessProbe/successThreshold',
+    (o) => (main(o).livenessProbe = { successThreshold: 2, tcpSocket: { port: 8080 } }),
+  ],
+  [
+    'strategy-both-zero',
+    'STRATEGY_INVALID /spec/strategy/rollingUpdate/maxSurge',
+    (o) => (deploy(o).spec.strategy.rollingUpdate.maxSurge = 0),
+  ],
+  ['recreate-with-rolling', 'STRATEGY_INVALID /spec/strategy/rollingUpdate', (o) => (deploy(o).spec.strategy.type = 'Recreate')],
+  ['env-bad-name', 'ENV_INVALID /spec/template/spec/containers/0/env/0/name', (o) => (main(o).env = [{ name: '1BAD', value: 'x' }])],
+  [
+    'req-gt-limit',
+    'RESOURCES_REQUEST_ABOVE_LIMIT /spec/template/spec/containers/0/resources/requests/memory',
+    (o) => (main(o).resources.requests.memory = '1Gi'),
+  ],
+  [
+    'tol-exists-value',
+    'PLACEMENT_INVALID /spec/template/spec/tolerations/0/value',
+    (o) => (pod(o).tolerations = [{ key: 'k', operator: 'Exists', value: 'v' }]),
+  ],
+  [
+    'tol-seconds-noschedule',
+    'PLACEMENT_INVALID /spec/template/spec/tolerations/0/tolerationSeconds',
+    (o) => (pod(o).tolerations = [{ effect: 'NoSchedule', key: 'k', operator: 'Equal', tolerationSeconds: 5, value: 'v' }]),
+  ],
+  [
+    'spread-dup-pair',
+    'PLACEMENT_INVALID /spec/template/spec/topologySpreadConstraints/2',
+    (o) => pod(o).topologySpreadConstraints.push({ ...pod(o).topologySpreadConstraints[0] }),
+  ],
+  [
+    'spread-mindomains-anyway',
+    'PLACEMENT_INVALID /spec/template/spec/topologySpreadConstraints/0/minDomains',
+    (o) => (pod(o).topologySpreadConstraints[0].minDomains = 2),
+  ],
+  [
+    'seccomp-localhost-noprofile',
+    'SECURITY_INVALID /spec/template/spec/securityContext/seccompProfile',
+    (o) => (pod(o).securityContext.seccompProfile.type = 'Localhost'),
+  ],
+  [
+    'svc-ports-unnamed',
+    'PORT_INVALID /spec/ports/0/name',
+    (o) => {
+      for (const p of service(o).ports) delete p.name;
+    },
+  ],
+  ['dup-port-name', 'PORT_INVALID /spec/template/spec/containers/0/ports/1/name', (o) => (main(o).ports[1].name = 'http')],
+  ['svc-dup-port', 'PORT_INVALID /spec/ports/1/port', (o) => Object.assign(service(o).ports[1], { port: 8080, protocol: 'TCP' })],
+  ['svc-etp-clusterip', 'SERVICE_INVALID /spec/externalTrafficPolicy', (o) => (service(o).externalTrafficPolicy = 'Local')],
+  ['svc-lbsr-clusterip', 'SERVICE_INVALID /spec/loadBalancerSourceRanges', (o) => (service(o).loadBalancerSourceRanges = ['10.0.0.0/8'])],
+  [
+    'svc-affinity-timeout',
+    'SERVICE_INVALID /spec/sessionAffinityConfig',
+    (o) => (service(o).sessionAffinityConfig = { clientIP: { timeoutSeconds: 5 } }),
+  ],
+  ['svc-headless-nodeport', 'SERVICE_INVALID /spec/clusterIP', (o) => Object.assign(service(o), { clusterIP: 'None', type: 'NodePort' })],
+  ['pdb-both', 'PDB_INVALID /spec/minAvailable', (o) => (of(o, 'PodDisruptionBudget').spec.minAvailable = 1)],
+  [
+    'np-endport-named',
+    'INTENT_INVALID /spec/ingress/0/ports/0/endPort',
+    (o) => (cidrPolicy(o).ports[0] = { endPort: 9000, port: 'http', protocol: 'TCP' }),
+  ],
+  [
+    'np-except-outside',
+    'INTENT_INVALID /spec/ingress/0/from/0/ipBlock/except/0',
+    (o) => (cidrPolicy(o).from[0].ipBlock = { cidr: '10.0.0.0/16', except: ['10.1.0.0/24'] }),
+  ],
+  [
+    'quota-scope-conflict',
+    'QUOTA_SCOPE_INVALID /spec/hard/requests.cpu',
+    (o) => (of(o, 'ResourceQuota', 'quota').spec.scopes = ['BestEffort']),
+  ],
+];
+
+const mutated = (change: (o: any[]) => void) => {
+  const objects = structuredClone(BASELINE);
+  change(objects);
+  return objects;
+};
+const errors = (objects: any[]) =>
+  checkManifests(objects)
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => `${f.rule} ${f.pointer}`);
+
+async function cliErrors(objects: any[]): Promise<{ exit: number; errors: string[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-api-server-'));
+  fs.writeFileSync(path.join(dir, 'x.yaml'), Yaml.stringify(...objects));
+  let out = '';
+  const exit = await run(
+    ['check', dir, '--json'],
+    (s) => (out += s),
+    () => undefined,
+  );
+  const findings: any[] = JSON.parse(out).findings;
+  return { exit, errors: findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.pointer}`) };
+}
+
+describe('what the API server refuses, on foreign YAML', () => {
+  test('the baseline has no error', async () => {
+    expect(errors(BASELINE)).toEqual([]);
+    expect((await cliErrors(BASELINE)).exit).toBe(0);
+  });
+
+  test.each(CASES)('%s: %s', async (_name, expected, change) => {
+    const objects = mutated(change);
+    expect(errors(objects)).toContain(expected);
+    const cli = await cliErrors(objects);
+    expect(cli.errors).toContain(expected);
+    expect(cli.exit).toBe(1);
+  });
+});
+
+describe('what the API server takes passes', () => {
+  const clean = (change: (o: any[]) => void) => expect(errors(mutated(change))).toEqual([]);
+
+  test("a StatefulSet's claim templates are volumes of its pods", () => {
+    const objects = mutated((o) => {
+      main(o).volumeMounts.push({ mountPath: '/data', name: 'data' });
+      const d = deploy(o);
+      d.kind = 'StatefulSet';
+      d.spec.serviceName = 'svc';
+      delete d.spec.strategy;
+      d.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'] } }];
+    });
+    expect(errors(objects).filter((e) => e.startsWith('MOUNT_INVALID'))).toEqual([]);
+    // The same mount in a Deployment names no volume.
+    const deployment = mutated((o) => main(o).volumeMounts.push({ mountPath: '/data', name: 'data' }));
+    expect(errors(deployment)).toContain('MOUNT_INVALID /spec/template/spec/containers/0/volumeMounts/1/name');
+  });
+
+  test('a rolling update with one field left to its default, Exists without a value, seccomp Localhost with its profile', () => {
+    clean((o) => {
+      deploy(o).spec.strategy.rollingUpdate = { maxUnavailable: 0 };
+      pod(o).tolerations = [{ key: 'k', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }];
+      pod(o).securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'profiles/app.json' };
+    });
+  });
+
+  test('Service fields of the right type, a single unnamed port, a numeric endPort range, a non-standard quota resource under a scope', () => {
+    clean((o) => {
+      Object.assign(service(o), { type: 'NodePort', externalTrafficPolicy: 'Local', sessionAffinity: 'ClientIP' });
+      service(o).sessionAffinityConfig = { clientIP: { timeoutSeconds: 5 } };
+      cidrPolicy(o).ports[0] = { port: 8080, endPort: 8090, protocol: 'TCP' };
+      o.push({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'be', namespace: 'net' },
+        spec: { scopes: ['BestEffort'], hard: { pods: '5', 'count/widgets.example.com': '1' } },
+      });
+    });
+    const single = mutated((o) => {
+      service(o).ports = [{ port: 8080, targetPort: 'http', protocol: 'TCP' }];
+    });
+    expect(errors(single).filter((e) => e.startsWith('PORT_INVALID'))).toEqual([]);
+  });
+});
