@@ -28,8 +28,9 @@ export const USAGE = `Usage: cluster-blueprints <command> <path> [options]
 
 Commands:
   check <path>     Grade every YAML manifest: Kubernetes schema (unknown fields
-                   rejected), reliability, Pod Security (baseline + restricted), namespace
-                   governance and cross-object references; then the capacity report.
+                   rejected), what the API server refuses, reliability, Pod Security
+                   (baseline + restricted), namespace governance and cross-object
+                   references; then the capacity report.
   diagram <path>   Write an SVG (and its DOT source) of namespaces, workloads, Services,
                    ingress routes, HPAs/PDBs, external mappings and allowed network paths.
   capacity <path>  Only the capacity report (and the monthly cost per namespace and team
