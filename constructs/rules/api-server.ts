@@ -8,7 +8,7 @@ import { pdbBudgetIssue } from '../policy/pod-disruption-budget';
 import { spreadConstraintIssues, tolerationIssues } from '../scheduling/placement';
 import { rollingUpdateIssues } from '../workloads/release';
 import { ManifestIndex, PodTemplateRef, arr, isObject, podTemplateOf, selects } from './manifest-index';
-import { containers, resolved } from './pod-api';
+import { containers, pointerOf, refused, resolved } from './pod-api';
 import { podSpecPointer } from './pod-security';
 import { Rule, Violation, v } from './rule';
 
@@ -20,20 +20,6 @@ import { Rule, Violation, v } from './rule';
  * to the same checks, through the functions the constructs use, with the
  * construct's code where one refuses the same defect.
  */
-
-/** `tolerations[0].tolerationSeconds` (an issue field) as a JSON pointer below `base`. */
-function pointerOf(base: string, field: string): string {
-  const parts = field
-    .replace(/\[(\d+)\]/g, '.$1')
-    .split('.')
-    .filter((p) => p !== '');
-  return [base, ...parts.map(pointerPart)].join('/');
-}
-
-/** The issue's message, saying that the API server refuses `kind` when the message does not already. */
-function refused(kind: unknown, message: string): string {
-  return /API server/.test(message) ? message : `${message}: the API server refuses the ${String(kind)}`;
-}
 
 /** Violations of `o` from construct issues whose fields are relative to `base`. */
 function fromIssues(o: any, base: string, issues: readonly IssueInput[], subject = ''): Violation[] {
@@ -474,7 +460,7 @@ export const API_SERVER_RULES: readonly Rule[] = [
             v(
               o,
               i.field === 'scopes' ? '/spec/scopes' : `/spec/hard/${pointerPart(String(i.value))}`,
-              refused(o.kind, `spec.${i.field} ${i.message}`),
+              refused(o.kind, `spec.${i.field === 'scopes' ? 'scopes' : 'hard'} ${i.message}`),
               i.fix,
             ),
           );

@@ -1,6 +1,7 @@
 import { IssueInput } from '../core/errors';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { COMPUTE_RESOURCES, ResolvedCompute, zeroComputeIssues } from '../core/resources';
+import { pointerPart } from '../core/names';
 import { absolutePathIssue } from '../core/value-issues';
 import { probeIssues } from '../workloads/container';
 import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
@@ -106,6 +107,20 @@ function secretType(ix: ManifestIndex, ns: string | undefined, name: string): st
   return typeof type === 'string' && type !== '' ? type : 'Opaque';
 }
 
+/** `tolerations[0].tolerationSeconds` (an issue field) as a JSON pointer below `base`. */
+export function pointerOf(base: string, field: string): string {
+  const parts = field
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((p) => p !== '');
+  return [base, ...parts.map(pointerPart)].join('/');
+}
+
+/** The issue's message, saying that the API server refuses `kind` when the message does not already. */
+export function refused(kind: unknown, message: string): string {
+  return /API server/.test(message) ? message : `${message}: the API server refuses the ${String(kind)}`;
+}
+
 /** PROBE_INVALID over the probes of the containers the API server probes (probeIssues, as the typed Probe). */
 function probeViolations(ix: ManifestIndex): Violation[] {
   const kinds = [
@@ -127,7 +142,7 @@ function probeViolations(ix: ManifestIndex): Violation[] {
                   .replace(/\[(\d+)\]/g, '.$1')
                   .split('.')
                   .join('/')}`,
-                `container '${c.name}' ${i.field} ${i.message}: the API server refuses the pod`,
+                refused(t.owner.kind, `container '${c.name}' ${i.field} ${i.message}`),
                 i.fix,
               ),
             ),
