@@ -330,13 +330,13 @@ export const API_SERVER_RULES: readonly Rule[] = [
     code: 'STRATEGY_INVALID',
     severity: 'error',
     category: 'api-server',
-    inspects: ['Deployment', 'StatefulSet', 'DaemonSet'],
+    inspects: ['Deployment', 'StatefulSet'],
     description:
-      'A rolling update has valid maxSurge and maxUnavailable, not both 0, and rollingUpdate is set only with the RollingUpdate strategy: the API server refuses the workload otherwise.',
+      "A Deployment's rolling update has valid maxSurge and maxUnavailable, not both 0, and a Deployment's strategy or a StatefulSet's updateStrategy sets rollingUpdate only with type RollingUpdate: the API server refuses the workload otherwise (a DaemonSet's OnDelete ignores it).",
     fix: "allow a surge of at least 1 (e.g. maxSurge '25%'), and drop rollingUpdate from a Recreate or OnDelete strategy",
     check: (ix) =>
       appsWorkloads(ix)
-        .filter((o) => o.kind !== 'ReplicaSet')
+        .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
         .flatMap((o) => {
           const field = o.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
           const s = o.spec[field];

@@ -181,6 +181,20 @@ describe('what the API server takes passes', () => {
     expect(errors(deployment)).toContain('MOUNT_INVALID /spec/template/spec/containers/0/volumeMounts/1/name');
   });
 
+  test('rollingUpdate beside OnDelete: refused in a StatefulSet, taken in a DaemonSet', () => {
+    const as = (kind: string) =>
+      errors(
+        mutated((o) => {
+          const d = deploy(o);
+          d.kind = kind;
+          delete d.spec.strategy;
+          d.spec.updateStrategy = { type: 'OnDelete', rollingUpdate: { maxUnavailable: 1 } };
+        }),
+      ).filter((e) => e.startsWith('STRATEGY_INVALID'));
+    expect(as('StatefulSet')).toEqual(['STRATEGY_INVALID /spec/updateStrategy/rollingUpdate']);
+    expect(as('DaemonSet')).toEqual([]);
+  });
+
   test('a rolling update with one field left to its default, Exists without a value, seccomp Localhost with its profile', () => {
     clean((o) => {
       deploy(o).spec.strategy.rollingUpdate = { maxUnavailable: 0 };
