@@ -7,6 +7,7 @@ import { serviceTypeIssues, servicePortIssues } from '../networking/service-port
 import { pdbBudgetIssue } from '../policy/pod-disruption-budget';
 import { spreadConstraintIssues, tolerationIssues } from '../scheduling/placement';
 import { rollingUpdateIssues } from '../workloads/release';
+import { mountPathKey } from '../workloads/container';
 import { ManifestIndex, PodTemplateRef, arr, isObject, podTemplateOf, selects } from './manifest-index';
 import { containers, pointerOf, refused, resolved } from './pod-api';
 import { podSpecPointer } from './pod-security';
@@ -234,11 +235,13 @@ export const API_SERVER_RULES: readonly Rule[] = [
     check: (ix) =>
       ix.templates.flatMap((t) =>
         containers(t).flatMap(({ c, at }) => {
+          // By the directory the runtime mounts at, as the workloads judge it: '/x' and '/x/' are one.
           const seen = new Set<string>();
           return arr(c.volumeMounts).flatMap((m, j) => {
             const path = m?.mountPath;
             if (typeof path !== 'string') return [];
-            if (!seen.has(path)) return (seen.add(path), []);
+            const key = mountPathKey(path);
+            if (!seen.has(key)) return (seen.add(key), []);
             return [
               v(
                 t.owner,

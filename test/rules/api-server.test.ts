@@ -44,6 +44,14 @@ const CASES: [string, string, (o: any[]) => void][] = [
     },
   ],
   [
+    'dup-mountpath-spelling',
+    'MOUNT_PATH_DUPLICATE /spec/template/spec/containers/0/volumeMounts/1/mountPath',
+    (o) => {
+      main(o).volumeMounts.push({ mountPath: '/tmp/', name: 'v2' });
+      pod(o).volumes.push({ emptyDir: {}, name: 'v2' });
+    },
+  ],
+  [
     'probe-two-handlers',
     'PROBE_INVALID /spec/template/spec/containers/0/readinessProbe',
     (o) => (main(o).readinessProbe.exec = { command: ['true'] }),
