@@ -167,7 +167,25 @@ export function assertName(rule: NameRule, field: string, value: unknown): strin
 }
 
 /** Segments that name a secret on their own (PASS and PWD only as whole segments: BYPASS, PASSENGER, OLDPWD are not). */
-const SECRET_SEGMENTS = new Set(['pass', 'passphrase', 'pwd', 'secrets', 'credentials', 'apikey', 'privatekey', 'secretkey', 'accesskey']);
+const SECRET_SEGMENTS = new Set([
+  'pass',
+  'passphrase',
+  'pwd',
+  'secrets',
+  'credentials',
+  'apikey',
+  'privatekey',
+  'secretkey',
+  'accesskey',
+  // A connection string or DSN carries the password; an Authorization value is the credential.
+  'dsn',
+  'connstr',
+  'authorization',
+  'bearer',
+  'htpasswd',
+]);
+/** Pairs of segments that name a secret together: CONNECTION_STRING, BASIC_AUTH, AUTH_HEADER. */
+const SECRET_PAIRS = new Set(['connection string', 'basic auth', 'bearer auth', 'proxy auth', 'npm auth', 'auth header']);
 /** A segment ending in one of these is a secret (PGPASSWORD, CLIENTSECRET, GHTOKEN), but not TOKENS (LLM_MAX_TOKENS). */
 const SECRET_SUFFIX = /(password|passwd|secret|token|credential|passphrase)$/;
 /** Words that make a following KEY a secret key (API_KEY, SIGNING_KEY); other keys (PARTITION_KEY, CACHE_KEY) are not. */
@@ -187,6 +205,9 @@ const KEY_QUALIFIERS = new Set([
   'jwt',
   'session',
   'ssh',
+  'account',
+  'deploy',
+  'app',
 ]);
 
 /** The words of a name: split on `_`, `-`, `.` and camelCase boundaries (`apiKey`, `APIKey` → api, key), lowercased. */
@@ -202,7 +223,8 @@ function nameSegments(name: string): string[] {
 /**
  * Does env var `name` look like it holds a secret? Judged on its segments:
  * PASSWORD, PASSWD, SECRET, TOKEN, CREDENTIAL(S), PASSPHRASE (also at the end
- * of a segment, as in PGPASSWORD), PASS or PWD as a whole segment, and KEY
+ * of a segment, as in PGPASSWORD), PASS or PWD as a whole segment, DSN,
+ * AUTHORIZATION, CONNECTION_STRING, BASIC_AUTH, AUTH_HEADER, and KEY
  * alone or after a qualifier (API_KEY, SECRET_KEY, PRIVATE_KEY, SIGNING_KEY…;
  * not ACCESS_KEY_ID, an identifier).
  */
@@ -212,7 +234,7 @@ function isSecretEnvName(name: unknown): boolean {
   if (seg.length === 1 && seg[0] === 'key') return true;
   return seg.some((s, i) => {
     if (s === 'pwd') return seg.length > 1; // PWD alone is the shell's working directory
-    if (SECRET_SEGMENTS.has(s) || SECRET_SUFFIX.test(s)) return true;
+    if (SECRET_SEGMENTS.has(s) || SECRET_SUFFIX.test(s) || (i > 0 && SECRET_PAIRS.has(`${seg[i - 1]} ${s}`))) return true;
     return (s === 'key' || s === 'keys') && i > 0 && KEY_QUALIFIERS.has(seg[i - 1]) && seg[i + 1] !== 'id';
   });
 }

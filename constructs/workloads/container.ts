@@ -21,7 +21,7 @@ import {
   resolveCompute,
   zeroComputeIssues,
 } from '../core/resources';
-import { credentialIssue, credentialIssues } from '../core/secret-patterns';
+import { credentialIssue, credentialIssues, pointsAtSecret } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
 import { secondsOf } from '../core/duration';
 
@@ -692,7 +692,7 @@ export function resolveContainer(
   for (const [key, value] of Object.entries(props.env ?? {})) {
     problems.addAll(envVarNameIssue(`${field}.env.${key}`, key));
     const literal = typeof value === 'string' ? value : value.value;
-    if (literal !== undefined && SECRET_ENV_NAME.test(key) && !allowed.has(key)) {
+    if (literal !== undefined && SECRET_ENV_NAME.test(key) && !allowed.has(key) && !pointsAtSecret(literal)) {
       problems.add({
         code: 'PLAINTEXT_SECRET',
         field: `${field}.env.${key}`,
