@@ -366,7 +366,13 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     // Federation needs `match[]` query parameters, which only a raw scrape configuration can give (ScrapeConfig has no params).
     const federation = props.federate?.length
       ? new k8s.KubeSecret(this, 'Federation', {
-          metadata: { name: `${this.name}-federation`, namespace: ns.name, labels },
+          metadata: {
+            name: `${this.name}-federation`,
+            namespace: ns.name,
+            labels,
+            // A Secret only because additionalScrapeConfigs reads nothing else: SECRET_VALUE_IN_OUTPUT lets it through.
+            annotations: { [Annotations.NOT_SECRET]: 'a scrape configuration (targets and match[] selectors), no credential' },
+          },
           stringData: {
             'federate.yml': stringify([
               {

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
+import { PLAINTEXT_KEYS_ANNOTATION, plaintextSecretKeys } from '../rules/security';
 import { NameRule, nameIssue } from '../core/names';
 import { credentialIssues } from '../core/secret-patterns';
 import { namespaceName } from '../namespace/namespace-name';
@@ -32,6 +33,13 @@ export interface ConfigMapProps {
    * @default - none
    */
   readonly files?: Readonly<Record<string, string | ConfigFile>>;
+  /**
+   * Keys of `data` named like a secret env var (DB_PASSWORD, API_TOKEN) that may hold a literal all the same, because
+   * their value is not secret. Any other such key with a value is refused (PLAINTEXT_SECRET): `envFrom` would hand it
+   * to a container in plain text.
+   * @default - none
+   */
+  readonly allowPlaintextKeys?: readonly string[];
 }
 
 /** Where `ConfigMap.file` may read from. */
@@ -54,6 +62,7 @@ const CONFIG_MAP_SHAPE = is.props<ConfigMapProps>({
   name: is.string,
   data: is.map(is.any),
   files: is.map(is.any),
+  allowPlaintextKeys: is.list(is.string),
 });
 
 /** A file read at synth time. */
@@ -282,6 +291,16 @@ export class ConfigMap extends Construct {
       // Text in another encoding (Latin-1, Windows-1252) still shows a password written in it.
       problems.addAll(...credentialIssues(`files.${key}`, value.toString('latin1')));
     }
+    // The rule over rendered objects (SEC_PLAINTEXT_SECRET) with the same function, so the error comes with the others.
+    const allowed = new Set(props.allowPlaintextKeys ?? []);
+    for (const key of plaintextSecretKeys(props.data, allowed))
+      problems.add({
+        code: 'PLAINTEXT_SECRET',
+        field: `data.${key}`,
+        value: '<redacted>',
+        message: 'is named like a secret and has a literal value that would be written into the YAML (envFrom makes it an env var)',
+        fix: `declare the Secret (new SecretDeclaration(…, { keys: ['${key.toLowerCase()}'] })) and read it with EnvValue.fromSecret, or list '${key}' in allowPlaintextKeys if it is not secret`,
+      });
     problems.check(bytes > CONFIG_MAP_MAX_BYTES, {
       code: 'CONFIG_TOO_LARGE',
       field: 'data',
@@ -299,8 +318,15 @@ export class ConfigMap extends Construct {
     for (const key of [...Object.keys(data), ...Object.keys(binaryData)].sort())
       hash.update(key in binaryData ? `${key}\x01${binaryData[key]}\0` : `${key}\0${data[key]}\0`);
     this.contentHash = hash.digest('hex').slice(0, 16);
+    // allowPlaintextKeys, where it lets a secret-looking literal through: the catalogue's SEC_PLAINTEXT_SECRET reads it back.
+    const plain = plaintextSecretKeys(this.data, new Set());
     new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'config' }) },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: componentLabels({ name: this.name, component: 'config' }),
+        ...(plain.length ? { annotations: { [PLAINTEXT_KEYS_ANNOTATION]: plain.join(',') } } : {}),
+      },
       data: this.data,
       ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}),
     });

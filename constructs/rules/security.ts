@@ -1,5 +1,6 @@
+import { Annotations } from '../core/metadata';
 import { SECRET_ENV_NAME, pointerPart } from '../core/names';
-import { SECRET_FIX, credentialIn } from '../core/secret-patterns';
+import { SECRET_FIX, credentialAfterFlag, credentialIn, isSecretReference, pointsAtSecret } from '../core/secret-patterns';
 import { arr, containersOf, podTemplateOf } from './manifest-index';
 import { Rule, v } from './rule';
 
@@ -15,11 +16,39 @@ import { Rule, v } from './rule';
  */
 export const PLAINTEXT_ENV_ANNOTATION_PREFIX = 'plaintext-env.cluster-blueprints.io';
 
-/** The env names of `container` a pod template's annotation allows as literals. */
-function allowedPlaintext(owner: unknown, container: string): Set<string> {
-  const value = podTemplateOf(owner)?.metadata?.annotations?.[`${PLAINTEXT_ENV_ANNOTATION_PREFIX}/${container}`];
+/** The names of a comma-separated annotation value. */
+function listed(value: unknown): Set<string> {
   return new Set(typeof value === 'string' ? value.split(',').map((n) => n.trim()) : []);
 }
+
+/** The env names of `container` a pod template's annotation allows as literals. */
+function allowedPlaintext(owner: unknown, container: string): Set<string> {
+  return listed(podTemplateOf(owner)?.metadata?.annotations?.[`${PLAINTEXT_ENV_ANNOTATION_PREFIX}/${container}`]);
+}
+
+/** ConfigMap annotation: the comma-separated keys that may hold a literal although they look secret (`allowPlaintextKeys`). */
+export const PLAINTEXT_KEYS_ANNOTATION = 'cluster-blueprints.io/plaintext-keys';
+
+/**
+ * The keys of a ConfigMap's `data` that are named like a secret env var (DB_PASSWORD, API_TOKEN) and hold a literal
+ * (not empty, a reference or a path), except those `allowed`: `envFrom` would hand them to a container in plain text.
+ */
+export function plaintextSecretKeys(data: unknown, allowed: ReadonlySet<string>): string[] {
+  if (data === null || typeof data !== 'object') return [];
+  return Object.entries(data)
+    .filter(([k, value]) => typeof value === 'string' && !isSecretReference(value) && SECRET_ENV_NAME.test(k) && !allowed.has(k))
+    .map(([k]) => k);
+}
+
+/** Whether Secret `s` says why its values hold no credential (Annotations.NOT_SECRET, with a reason). */
+function notSecret(s: any): boolean {
+  const reason = s?.metadata?.annotations?.[Annotations.NOT_SECRET];
+  return typeof reason === 'string' && reason.trim().length >= 10;
+}
+
+/** The fix of a Secret that carries its values. */
+const SECRET_VALUE_FIX =
+  "declare it instead (new SecretDeclaration(chart, 'db', { namespace, keys: ['password'], backend })): External Secrets or the deploy tool (pulumi config set --secret) creates it with the values, which never enter the YAML";
 
 /**
  * Whether env var `e` of container `c` names a file rather than holding a secret: the Docker
@@ -84,11 +113,18 @@ export const SECURITY_RULES: readonly Rule[] = [
     code: 'SEC_PLAINTEXT_SECRET',
     severity: 'error',
     category: 'security',
-    inspects: ['pod templates'],
-    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or it names a file (an absolute path in a _FILE or _PATH variable, or a path inside a volume mount of the container).`,
+    inspects: ['pod templates', 'ConfigMap'],
+    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or it names a file (an absolute path in a _FILE or _PATH variable, or a path inside a volume mount of the container) or is a URL or DSN whose password is a $(NAME) reference; nor does a ConfigMap key named like one (envFrom makes it an env var), unless its annotation ${PLAINTEXT_KEYS_ANNOTATION} lists it (allowPlaintextKeys).`,
     fix: 'read it from a Secret (valueFrom.secretKeyRef)',
-    check: (ix) =>
-      ix.templates.flatMap((t) =>
+    check: (ix) => [
+      ...ix
+        .ofKind('ConfigMap')
+        .flatMap((cm) =>
+          plaintextSecretKeys(cm.data, listed(cm.metadata?.annotations?.[PLAINTEXT_KEYS_ANNOTATION])).map((k) =>
+            v(cm, `/data/${pointerPart(k)}`, `holds ${k} in plain text`),
+          ),
+        ),
+      ...ix.templates.flatMap((t) =>
         containersOf(t.spec).flatMap((c) => {
           const allowed = allowedPlaintext(t.owner, c?.name);
           return arr(c.env)
@@ -98,27 +134,48 @@ export const SECURITY_RULES: readonly Rule[] = [
                 typeof e.name === 'string' &&
                 SECRET_ENV_NAME.test(e.name) &&
                 !allowed.has(e.name) &&
-                !namesAFile(c, e),
+                !namesAFile(c, e) &&
+                !pointsAtSecret(e.value),
             )
             .map((e) => v(t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`));
         }),
       ),
+    ],
   },
   {
     code: 'SECRET_IN_OUTPUT',
     severity: 'error',
     category: 'security',
     inspects: ['every object'],
-    description:
-      'No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential; only the data of a Secret may hold one.',
+    description: `No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential (a Secret that carries values at all is SECRET_VALUE_IN_OUTPUT; the values of one annotated ${Annotations.NOT_SECRET} are scanned).`,
     fix: SECRET_FIX,
     check: (ix) =>
       ix.objects.flatMap((o) => {
-        const hit = credentialString(o, o?.kind === 'Secret');
+        const hit = credentialString(o, o?.kind === 'Secret' && !notSecret(o));
         return hit
           ? [v(o, hit.pointer, `holds a string that looks like ${hit.what} (not shown): it would be readable by anyone who reads the YAML`)]
           : [];
       }),
+  },
+  {
+    code: 'SECRET_VALUE_IN_OUTPUT',
+    severity: 'error',
+    category: 'security',
+    inspects: ['Secret'],
+    description: `No Secret carries its values (data or stringData) in the output: base64 is no encryption, and the YAML is read by whoever reads the repository. A Secret whose annotation ${Annotations.NOT_SECRET} says why its values hold no credential passes, and SECRET_IN_OUTPUT scans them.`,
+    fix: SECRET_VALUE_FIX,
+    check: (ix) =>
+      ix
+        .ofKind('Secret')
+        .filter((s) => s.apiVersion === 'v1' && !notSecret(s))
+        .flatMap((s) => {
+          const field = (['stringData', 'data'] as const).find((f) =>
+            Object.values(s[f] ?? {}).some((x) => typeof x === 'string' && x !== ''),
+          );
+          return field
+            ? [v(s, `/${field}`, `holds values in ${field} (not shown): they would be readable by anyone who reads the YAML`)]
+            : [];
+        }),
   },
   {
     code: 'SEC_RBAC_WILDCARD',
@@ -180,14 +237,15 @@ function credentialString(value: unknown, secret: boolean): { pointer: string; w
     if (Array.isArray(x)) {
       for (let i = 0; i < x.length; i++) {
         keys.push(String(i));
-        const found = walk(x[i], depth + 1);
+        const flagged = credentialAfterFlag(x[i - 1], x[i]);
+        const found = flagged ? { pointer: pointer(), what: flagged } : walk(x[i], depth + 1);
         keys.pop();
         if (found) return found;
       }
       return undefined;
     }
     for (const k of Object.keys(x)) {
-      // A Secret's data is where credentials belong (the library itself never writes one with values).
+      // A Secret's values are judged whole by SECRET_VALUE_IN_OUTPUT (base64 data hides the shape of a credential anyway).
       if (secret && depth === 0 && (k === 'data' || k === 'stringData')) continue;
       // A key that is itself a credential is not echoed in the pointer either.
       const what = credentialIn(k);

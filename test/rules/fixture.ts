@@ -279,6 +279,19 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'SECRET_VALUE_IN_OUTPUT',
+    (o) => {
+      // A Secret written with its values: base64 is no encryption, and the YAML is read by whoever reads the repository.
+      o.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db-password', namespace: 'shop' },
+        type: 'Opaque',
+        stringData: { password: 'x' },
+      });
+    },
+  ],
+  [
     'SEC_RBAC_WILDCARD',
     (o) => {
       o.push({
@@ -540,7 +553,7 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     'PULL_SECRET_INVALID',
     (o) => {
       // An Opaque Secret as registry credentials: the kubelet skips it and the pull fails.
-      o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'regcred', namespace: 'shop' }, type: 'Opaque', data: { a: 'eA==' } });
+      o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'regcred', namespace: 'shop' }, type: 'Opaque' });
       pod(o).imagePullSecrets = [{ name: 'regcred' }];
     },
   ],
