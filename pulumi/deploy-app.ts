@@ -225,7 +225,12 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
 
   const provider =
     options.provider ??
-    new k8s.Provider('k8s', { kubeconfig: config.get('kubeconfig'), context: config.get('context'), enableServerSideApply: true });
+    new k8s.Provider('k8s', {
+      // A kubeconfig carries cluster credentials: a secret Output, so the state and the preview never show it.
+      kubeconfig: config.getSecret('kubeconfig'),
+      context: config.get('context'),
+      enableServerSideApply: true,
+    });
   // The chart components carry no provider: each object names its own, so one that lost it would fall
   // back to the ambient default cluster instead of silently inheriting the right one from its chart.
   const charts = new Map<string, pulumi.ComponentResource>();

@@ -170,6 +170,18 @@ describe('resource classes and secret references', () => {
   });
 });
 
+describe('deployApp: its own provider', () => {
+  test('reads the kubeconfig as a secret: the engine receives the provider input as a secret', async () => {
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw', 'consumer:kubeconfig': 'apiVersion: v1\nkind: Config' }, [
+      'consumer:dbPassword',
+    ]);
+    engine.length = 0;
+    await runAndSettle(() => deployApp(consumerApp()));
+    const provider = engine.find((r) => r.type === 'pulumi:providers:kubernetes' && r.name === 'k8s')!;
+    expect(secretInputs(provider)).toContain('kubeconfig');
+  });
+});
+
 const image = 'ghcr.io/acme/worker:1.0.0';
 const resources = { limits: { cpu: '500m', memory: '256Mi' } };
 
