@@ -1,0 +1,356 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { ArgoApplication, ConfigMap, Probe, RULES, ScheduledJob, WebService, renderApp, runRules } from '../../constructs';
+import { SECRET_ENV_NAME } from '../../constructs/core/names';
+import { credentialIn, credentialIssues } from '../../constructs/core/secret-patterns';
+import { catchBlueprintError, expectCode, render, teamChart, WEB } from '../helpers';
+
+/*
+ * The leaks an independent audit found: credential formats the detector did
+ * not know, argv flags with the secret in the next argument, secret-named
+ * ConfigMap keys, and Secrets written with their values. Canaries are
+ * assembled at run time (see secret-patterns.test.ts).
+ */
+const j = (...parts: string[]) => parts.join('');
+const AZURE = j(
+  'DefaultEndpointsProtocol=https;AccountName=myacct;Account',
+  'Key=',
+  'Ab3x'.repeat(21),
+  '==;EndpointSuffix=core.windows.net',
+);
+const OPENAI = j('sk-', 'proj-', 'Ab3'.repeat(16));
+const PEM_B64 = Buffer.from(j('-----BEGIN ', 'PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n')).toString('base64');
+
+export const AUDIT_CANARIES: readonly [string, string][] = [
+  ['Slack app token', j('xapp-', '1-A0123456789-1234567890123-', 'abcdef0123456789'.repeat(4))],
+  ['Slack client token', j('xoxc-', '123456789012-1234567890123-abcdefabcdef')],
+  ['Stripe test key', j('sk_', 'test_51H', 'a'.repeat(24))],
+  ['Stripe restricted key', j('rk_', 'live_', 'a'.repeat(24))],
+  ['Stripe webhook secret', j('whsec', '_', 'A'.repeat(32))],
+  ['OpenAI project key', OPENAI],
+  ['OpenAI key', j('sk-', 'Ab3x'.repeat(12))],
+  ['Anthropic key', j('sk-', 'ant-api03-', 'Ab3x'.repeat(20))],
+  ['SendGrid key', j('SG', '.', 'a'.repeat(22), '.', 'b'.repeat(43))],
+  ['Twilio API key', j('SK', '0123456789abcdef'.repeat(2))],
+  ['Vault service token', j('hvs', '.', 'A'.repeat(90))],
+  ['Vault batch token', j('hvb', '.', 'A'.repeat(90))],
+  ['Google OAuth token', j('ya29', '.', 'a'.repeat(60))],
+  ['GitLab runner token', j('glrt', '-', 'a'.repeat(20))],
+  ['Azure storage connection string', AZURE],
+  [
+    'Azure Service Bus connection string',
+    j('Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccess', 'Key=', 'Ab3x'.repeat(11)),
+  ],
+  ['Azure SAS URL', j('https://acct.blob.core.windows.net/c?sv=2022-11-02&sp=rl&', 'sig=', 'Ab3x'.repeat(10), '%3D')],
+  ['Go MySQL DSN', j('app:', 'hunter22', '@tcp(mysql:3306)/orders')],
+  ['Bearer header value', j('Bearer ', 'abcdef0123456789abcdef')],
+  ['Basic header value', j('Basic ', 'YXBwOmh1bnRlcjIy')],
+  ['Authorization header in a command', j("curl -H 'Authorization: Bearer ", "abcdef0123456789abcdef' http://localhost/ready")],
+  ['PGPASSWORD in a shell line', j('PGPASS', 'WORD=hunter22 exec psql -h db')],
+  ['ADMINPASSWORD assignment', j('ADMINPASS', 'WORD=hunter22')],
+  ['--password with a space', j('--pass', 'word hunter22')],
+  ['--db-password with a space', j('run --db-pass', 'word Hunter22')],
+  ['mysql -p', j('mysql -uroot -p', 'hunter22 -h db')],
+  ['curl -u', j('curl -u admin:', 'hunter22 http://x')],
+  ['redis-cli -a', j('redis-cli -a ', 'hunter22 ping')],
+  ['docker config auth', j('{"auths":{"ghcr.io":{"auth":"', 'YXBwOmh1bnRlcjIy', '"}}}')],
+  ['htpasswd apr1', j('admin:$', 'apr1$abcd1234$abcdefghijklmnopqrstuv')],
+  ['htpasswd bcrypt', j('admin:$', '2y$05$', 'a'.repeat(53))],
+  ['htpasswd SHA', j('admin:{', 'SHA}', 'a'.repeat(27), '=')],
+  ['passphrase assignment', j('pass', 'phrase=hunter22hunter')],
+  ['credentials assignment', j('creden', 'tials=hunter22hunter')],
+  ['base64 PEM private key', PEM_B64],
+  ['token as URL userinfo', j('https://', 'a1b2c3d4e5f6g7h8'.repeat(3), '@dev.azure.com/org/proj/_git/repo')],
+];
+
+describe('credentialIn: the formats the audit found missing', () => {
+  test.each(AUDIT_CANARIES)('finds %s', (_, canary) => {
+    expect(credentialIn(canary)).toBeDefined();
+  });
+
+  test.each([
+    // A certificate, base64-encoded (a webhook's caBundle): public, not a key.
+    Buffer.from('-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n').toString('base64'),
+    'Basic authentication protects the admin pages',
+    'existingSecret: db-credentials',
+    'app:$(DB_PASSWORD)@tcp(mysql:3306)/orders',
+    'PGPASSWORD=$(DB_PASSWORD) exec psql -h db',
+    '--password $(DB_PASSWORD)',
+    'use --token to authenticate',
+    'mysql -uroot -p$(MYSQL_PWD) -h db',
+    'curl -u admin:$(ADMIN_PASSWORD) http://x',
+    'ssh://git@github.com/acme/app.git',
+    'https://john.doe@example.com/',
+    'https://github.com/acme/app.git',
+    'Authorization: Bearer $(TOKEN)',
+    'max_tokens=4096',
+    'bypass=true',
+  ])('leaves %s alone', (text) => {
+    expect(credentialIn(text)).toBeUndefined();
+  });
+
+  test('the scan stays linear on long hostile strings', () => {
+    const started = Date.now();
+    for (const s of [
+      'a'.repeat(200_000),
+      'x:'.repeat(100_000),
+      'curl '.repeat(40_000),
+      '--token '.repeat(25_000),
+      'LS0tLS1CRUdJTi'.repeat(15_000),
+    ])
+      credentialIn(s);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('credentialIssues over argv arrays: a secret-named flag and its separate argument', () => {
+  test.each([
+    [['--db-password', 'hunter22']],
+    [['serve', '--api-key', 'abcdef0123456789']],
+    [['--token', 'x1']],
+    [['-password', 'hunter22']],
+  ])('%j is refused at the argument, never echoed', (args) => {
+    const issues = credentialIssues('args', args);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'SECRET_IN_OUTPUT', field: `args[${args.length - 1}]`, value: '<redacted>' });
+    expect(JSON.stringify(issues)).not.toContain(args[args.length - 1]);
+  });
+
+  test.each([
+    [['--db-password', '$(DB_PASSWORD)']],
+    [['--token-file', '/run/secrets/token']],
+    [['--token', '--verbose']],
+    [['--max-tokens', '4096']],
+    [['--password-stdin', 'x']],
+  ])('%j passes', (args) => {
+    expect(credentialIssues('args', args)).toEqual([]);
+  });
+});
+
+describe('SECRET_ENV_NAME: connection strings, DSNs and HTTP credentials', () => {
+  test.each([
+    'CONNECTION_STRING',
+    'AZURE_STORAGE_CONNECTION_STRING',
+    'ConnectionString',
+    'DATABASE_DSN',
+    'DSN',
+    'AUTHORIZATION',
+    'AUTH_HEADER',
+    'BASIC_AUTH',
+    'BEARER',
+    'NPM_AUTH',
+    'DB_CONNSTR',
+    'STORAGE_ACCOUNT_KEY',
+    'DEPLOY_KEY',
+    'APP_KEY',
+  ])('%s is secret-looking', (name) => {
+    expect(SECRET_ENV_NAME.test(name)).toBe(true);
+  });
+
+  test.each(['CONNECTION_TIMEOUT', 'STRING_FORMAT', 'AUTH_MODE', 'ACCOUNT_ID', 'APP_NAME', 'DEPLOY_ENV'])(
+    '%s is an ordinary name',
+    (name) => {
+      expect(SECRET_ENV_NAME.test(name)).toBe(false);
+    },
+  );
+});
+
+describe('every path into the YAML refuses the audit cases', () => {
+  const web = (props: object) => () => {
+    const { app, chart, team } = teamChart();
+    new WebService(chart, 'web', { namespace: team, ...WEB, ...props });
+    return renderApp(app);
+  };
+  const refused = (build: () => unknown, code: string, secret: string) => {
+    const err = catchBlueprintError(build);
+    expect(err.issues.map((i) => i.code)).toContain(code);
+    expect(err.message + JSON.stringify(err.issues)).not.toContain(secret);
+  };
+
+  test('env: by name (PLAINTEXT_SECRET) and by shape under any name (SECRET_IN_OUTPUT)', () => {
+    refused(web({ env: { AZURE_STORAGE_CONNECTION_STRING: AZURE } }), 'PLAINTEXT_SECRET', 'Ab3xAb3x');
+    refused(web({ env: { AUTHORIZATION: j('Basic ', 'YXBwOmh1bnRlcjIy') } }), 'PLAINTEXT_SECRET', 'YXBw');
+    refused(web({ env: { DATABASE_DSN: j('app:', 'hunter22', '@tcp(mysql:3306)/orders') } }), 'PLAINTEXT_SECRET', 'hunter22');
+    refused(web({ env: { LLM_ENDPOINT_CFG: OPENAI } }), 'SECRET_IN_OUTPUT', 'Ab3Ab3');
+    refused(web({ env: { STORAGE: AZURE } }), 'SECRET_IN_OUTPUT', 'Ab3xAb3x');
+    // A connection string that only refers to the password ($(NAME), expanded by the kubelet) points at a secret.
+    expect(() =>
+      web({ env: { DATABASE_DSN: 'app:$(DB_PASSWORD)@tcp(mysql:3306)/orders', DSN: 'postgres://app:$(DB_PASSWORD)@db/app' } })(),
+    ).not.toThrow();
+    refused(web({ env: { DSN: 'postgres://app@db/app?sslmode=verify-full&opt=$(X)' } }), 'PLAINTEXT_SECRET', 'never');
+  });
+
+  test('command, args (also of a sidecar and a ScheduledJob) and exec probes', () => {
+    refused(web({ command: ['sh', '-c', j('PGPASS', 'WORD=hunter22 exec psql -h db')] }), 'SECRET_IN_OUTPUT', 'hunter22');
+    refused(web({ args: ['--db-password', 'hunter22'] }), 'SECRET_IN_OUTPUT', 'hunter22');
+    refused(
+      web({ sidecars: [{ name: 'proxy', image: WEB.image, args: ['--api-key', 'abcdef0123456789'] }] }),
+      'SECRET_IN_OUTPUT',
+      'abcdef01',
+    );
+    refused(
+      web({
+        readiness: Probe.exec(['curl', '-fsS', '-H', j('Authorization: Bearer ', 'abcdef0123456789abcdef'), 'http://localhost:8080/ready']),
+      }),
+      'SECRET_IN_OUTPUT',
+      'abcdef01',
+    );
+    refused(
+      () => {
+        const { app, chart, team } = teamChart();
+        new ScheduledJob(chart, 'job', {
+          namespace: team,
+          schedule: '0 3 * * *',
+          image: 'ghcr.io/acme/job:1.0.0',
+          args: ['--api-key', 'abcdef0123456789'],
+        });
+        return renderApp(app);
+      },
+      'SECRET_IN_OUTPUT',
+      'abcdef01',
+    );
+  });
+
+  test('ConfigMap data: htpasswd, a docker config.json, a base64 PEM key', () => {
+    for (const [key, value] of [
+      ['users', j('admin:$', 'apr1$abcd1234$abcdefghijklmnopqrstuv')],
+      ['config.json', j('{"auths":{"ghcr.io":{"auth":"', 'YXBwOmh1bnRlcjIy', '"}}}')],
+      ['key.b64', PEM_B64],
+    ])
+      refused(
+        () => {
+          const { app, chart, team } = teamChart();
+          new ConfigMap(chart, 'cm', { namespace: team, data: { [key]: value } });
+          return renderApp(app);
+        },
+        'SECRET_IN_OUTPUT',
+        value.slice(-12),
+      );
+  });
+
+  test('annotations: an Azure connection string and a Basic credential', () => {
+    refused(web({ serviceAnnotations: { 'example.com/conn': AZURE } }), 'ANNOTATION_SECRET', 'Ab3xAb3x');
+    refused(web({ podAnnotations: { 'example.com/upstream-auth': j('Basic ', 'YXBwOmh1bnRlcjIy') } }), 'ANNOTATION_SECRET', 'YXBw');
+  });
+
+  test('ArgoApplication repoUrl with a token as its user', () => {
+    const token = 'a1b2c3d4e5f6g7h8'.repeat(3);
+    refused(
+      () => {
+        const { app, chart } = teamChart();
+        new ArgoApplication(chart, 'prod', { repoUrl: `https://${token}@dev.azure.com/org/proj/_git/repo`, path: 'dist/prod' });
+        return renderApp(app);
+      },
+      'SECRET_IN_OUTPUT',
+      token,
+    );
+  });
+
+  test('the late rule finds the argv case on foreign YAML too', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: { containers: [{ name: 'c', image: 'a:1', args: ['--db-password', 'hunter22'] }] },
+    };
+    const found = runRules([pod], { rules: RULES.filter((r) => r.code === 'SECRET_IN_OUTPUT') });
+    expect(found.map((f) => f.pointer)).toEqual(['/spec/containers/0/args/1']);
+    expect(JSON.stringify(found)).not.toContain('hunter22');
+  });
+});
+
+describe('PLAINTEXT_SECRET on ConfigMap keys (envFrom makes them env vars)', () => {
+  const cm = (props: object) => () => {
+    const { app, chart, team } = teamChart();
+    const config = new ConfigMap(chart, 'cm', { namespace: team, ...props });
+    new WebService(chart, 'web', { namespace: team, ...WEB, envFrom: [config] });
+    return render(app);
+  };
+
+  test('a secret-named key with a value is refused, never echoed', () => {
+    const issue = expectCode(cm({ data: { DB_PASSWORD: 'hunter22' } }), 'PLAINTEXT_SECRET');
+    expect(issue).toMatchObject({ field: 'data.DB_PASSWORD', value: '<redacted>' });
+    expect(JSON.stringify(catchBlueprintError(cm({ data: { DB_PASSWORD: 'hunter22' } })).issues)).not.toContain('hunter22');
+  });
+
+  test('empty values, paths and ordinary names pass; allowPlaintextKeys lets a listed key through, at synth too', () => {
+    expect(() => cm({ data: { DB_PASSWORD: '', DB_PASSWORD_FILE: '/run/secrets/db', LOG_LEVEL: 'info' } })()).not.toThrow();
+    const objects = cm({
+      data: { SESSION_TOKEN_TTL: '3600', TOKEN_AUDIENCE: 'api' },
+      allowPlaintextKeys: ['SESSION_TOKEN_TTL', 'TOKEN_AUDIENCE'],
+    })();
+    const config = objects.find((o) => o.kind === 'ConfigMap');
+    expect(config.metadata.annotations['cluster-blueprints.io/plaintext-keys']).toBe('SESSION_TOKEN_TTL,TOKEN_AUDIENCE');
+    expectCode(cm({ data: { SESSION_TOKEN_TTL: '3600', API_TOKEN: 'x' }, allowPlaintextKeys: ['SESSION_TOKEN_TTL'] }), 'PLAINTEXT_SECRET');
+  });
+
+  test('the rendered-object rule (SEC_PLAINTEXT_SECRET) judges ConfigMaps with the same function and the same opt-out', () => {
+    const rule = RULES.filter((r) => r.code === 'SEC_PLAINTEXT_SECRET');
+    const config = (data: object, annotations?: object) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cm', namespace: 'shop', ...(annotations ? { annotations } : {}) },
+      data,
+    });
+    expect(runRules([config({ DB_PASSWORD: 'hunter22' })], { rules: rule }).map((f) => f.pointer)).toEqual(['/data/DB_PASSWORD']);
+    expect(
+      runRules([config({ DB_PASSWORD: 'hunter22' }, { 'cluster-blueprints.io/plaintext-keys': 'DB_PASSWORD' })], { rules: rule }),
+    ).toEqual([]);
+    expect(runRules([config({ LOG_LEVEL: 'info', DB_PASSWORD: '' })], { rules: rule })).toEqual([]);
+  });
+});
+
+describe('SECRET_VALUE_IN_OUTPUT: a Secret with values never reaches the YAML', () => {
+  const rule = RULES.filter((r) => r.code === 'SECRET_VALUE_IN_OUTPUT');
+  const secret = (extra: object) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db', namespace: 'shop' },
+    type: 'Opaque',
+    ...extra,
+  });
+
+  test.each([
+    ['stringData', { stringData: { password: 'hunter22zz' } }],
+    ['data', { data: { password: Buffer.from('hunter22zz').toString('base64') } }],
+  ])('%s with a value is an error, the value not shown', (field, extra) => {
+    const found = runRules([secret(extra)], { rules: rule });
+    expect(found.map((f) => `${f.severity} ${f.pointer}`)).toEqual([`error /${field}`]);
+    expect(JSON.stringify(found)).not.toMatch(/hunter22zz|aHVudGVy/);
+  });
+
+  test('a Secret without values, or of another API group, passes', () => {
+    expect(runRules([secret({}), secret({ data: {} }), secret({ stringData: { a: '' } })], { rules: rule })).toEqual([]);
+    expect(runRules([{ ...secret({ data: { a: 'eA==' } }), apiVersion: 'example.com/v1' }], { rules: rule })).toEqual([]);
+  });
+
+  test('a Secret that says why its values hold no credential passes, and its values are scanned instead', () => {
+    const annotated = (value: string) =>
+      secret({
+        metadata: {
+          name: 'scrape',
+          namespace: 'shop',
+          annotations: { 'cluster-blueprints.io/not-secret': 'a scrape configuration, no credential' },
+        },
+        stringData: { 'federate.yml': value },
+      });
+    expect(runRules([annotated('job_name: federate')], { rules: rule })).toEqual([]);
+    const scan = RULES.filter((r) => r.code === 'SECRET_IN_OUTPUT');
+    expect(runRules([annotated('job_name: federate')], { rules: scan })).toEqual([]);
+    expect(runRules([annotated(j('password: ', 'hunter22zz'))], { rules: scan }).map((f) => f.pointer)).toEqual([
+      '/stringData/federate.yml',
+    ]);
+    // A reason is a reason: an empty annotation exempts nothing.
+    const bare = { ...annotated('x'), metadata: { name: 's', namespace: 'shop', annotations: { 'cluster-blueprints.io/not-secret': '' } } };
+    expect(runRules([bare], { rules: rule })).toHaveLength(1);
+  });
+
+  test('at synth nothing is written: an ApiObject Secret with stringData fails the render', () => {
+    const app = new App();
+    const chart = new Chart(app, 'raw');
+    new ApiObject(chart, 's', secret({ stringData: { password: 'hunter22zz' } }) as any);
+    const err = catchBlueprintError(() => renderApp(app));
+    expect(err.issues.map((i) => i.code)).toContain('SECRET_VALUE_IN_OUTPUT');
+    expect(err.message).not.toContain('hunter22zz');
+    expect(err.issues.find((i) => i.code === 'SECRET_VALUE_IN_OUTPUT')!.fix).toMatch(/SecretDeclaration/);
+  });
+});
