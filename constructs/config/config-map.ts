@@ -292,8 +292,8 @@ export class ConfigMap extends Construct {
       problems.addAll(...credentialIssues(`files.${key}`, value.toString('latin1')));
     }
     // The rule over rendered objects (SEC_PLAINTEXT_SECRET) with the same function, so the error comes with the others.
-    const allowed = new Set(props.allowPlaintextKeys ?? []);
-    for (const key of plaintextSecretKeys(props.data, allowed))
+    const allowed = new Set(p.allowPlaintextKeys ?? []);
+    for (const key of plaintextSecretKeys(Object.fromEntries(entries('data')), allowed))
       problems.add({
         code: 'PLAINTEXT_SECRET',
         field: `data.${key}`,
