@@ -7,15 +7,16 @@
  *
  * `--cdk8s-cli` (set in cdk8s.yaml): the cdk8s CLI empties its output
  * directory before it runs the app, so a failed synth would lose the previous
- * dist/. The CLI's directory ($CDK8S_OUTDIR) is therefore only a scratch
- * directory: the app writes the real outdir itself, keeps it intact on
- * failure, and links each written file into the scratch directory so that the
- * CLI lists the files (once) and `cdk8s synth --stdout` prints them.
+ * dist/. The CLI's directory ($CDK8S_OUTDIR, `.cdk8s-out`) is therefore only a
+ * scratch directory: the app writes the outdir it is given (not
+ * $CDK8S_OUTDIR), and `synthesizeAll` keeps it intact on failure and copies
+ * each written file into the scratch directory (`<env>/` of it for several
+ * environments, straight into it for one), so that the CLI lists the files
+ * (once: the app prints nothing) and `cdk8s synth --stdout` prints them.
  *
  * Run through scripts/synth.js, which runs this file compiled (no TypeScript
  * loader at synth time; type-checking is `npm test`'s job).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { BlueprintError, synthesizeAll } from '../constructs';
 import { ENVIRONMENTS, addGitOps, buildEnvironment, environment } from './environments';
@@ -40,27 +41,16 @@ function selected(argv: readonly string[]): string[] {
 
 export function main(argv: readonly string[] = process.argv.slice(2)): void {
   const cli = argv.includes('--cdk8s-cli');
-  const scratch = cli ? process.env.CDK8S_OUTDIR : undefined;
   const root = flag(argv, '--outdir') ?? (cli ? undefined : process.env.CDK8S_OUTDIR) ?? 'dist';
   const names = selected(argv);
   const results = synthesizeAll(names.map((name) => ({ app: synthApp(name), outdir: path.join(root, name) })));
-  results.forEach((result, i) => {
-    if (scratch && path.resolve(scratch) !== path.resolve(root)) linkInto(path.join(scratch, names[i]), result.outdir, result.files);
-    else
-      console.log(
-        `${names[i]}: ${result.objectCount} objects in ${result.files.length} files → ${path.relative(process.cwd(), result.outdir)}`,
-      );
-  });
-}
-
-/** Symlinks each written file into `dir` (the cdk8s CLI's scratch output). */
-function linkInto(dir: string, outdir: string, files: readonly string[]): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const f of files) {
-    const link = path.join(dir, f);
-    fs.rmSync(link, { force: true });
-    fs.symlinkSync(path.relative(dir, path.join(outdir, f)), link);
-  }
+  // Under the cdk8s CLI, the CLI lists the files (which synthesizeAll copied into its directory).
+  if (cli) return;
+  results.forEach((result, i) =>
+    console.log(
+      `${names[i]}: ${result.objectCount} objects in ${result.files.length} files → ${path.relative(process.cwd(), result.outdir)}`,
+    ),
+  );
 }
 
 /** `main`, with a typed error printed as its message (no stack trace) and exit code 1. */

@@ -9,7 +9,8 @@ import { parseAllDocuments } from 'yaml';
  * slow for `npm test`): `npm pack`, then in a scratch project at the lowest and at the
  * highest version each peer range allows (among versions in the registry that load on
  * this Node), install the tarball and the TypeScript the guide pins, write the files of
- * docs/using-from-another-project.md (tsconfig.json included) verbatim, and run that guide: tsc against the published .d.ts, `cdk8s synth`, the
+ * docs/using-from-another-project.md (tsconfig.json included) verbatim, and run that guide: tsc against the published .d.ts, `cdk8s synth`
+ * (a file beside the manifests in dist/ kept; a failing synth leaving dist/ byte for byte; `-p` printing the manifests), the
  * consumer's jest test (cluster-blueprints/testing) and the mocked `pulumi preview`
  * (cluster-blueprints/pulumi). A project without Pulumi can still require the root entry.
  */
@@ -90,11 +91,10 @@ test('the guide installs the TypeScript the repository builds with, compiling to
   expect(guide).toContain('npx jest out');
 });
 
-test('the guide gives the cdk8s CLI a scratch output, not dist/, which the synth entry writes itself', () => {
-  // The CLI empties its output directory (default dist) before it runs the app: dist/ must not be it.
-  const output = /^output:\s*(\S+)\s*$/m.exec(guideFiles()['cdk8s.yaml'])?.[1];
-  expect(output).toBeDefined();
-  expect(path.normalize(output!).split(path.sep)[0]).not.toBe('dist');
+test('the guide installs the tarball `npm pack` makes (the package is not on the registry), and gives cdk8s a scratch output', () => {
+  expect(guide).toMatch(new RegExp(`^npm install \\S*/cluster-blueprints-${pkg.version.replace(/\./g, '\\.')}\\.tgz `, 'm'));
+  // The CLI empties its output directory before the app runs: it must not be the dist/ the app writes.
+  expect(guideFiles()['cdk8s.yaml']).toMatch(/^output: \.cdk8s-out$/m);
   expect(guideFiles()['main.ts']).toContain("synthesize(build(), { outdir: 'dist' })");
 });
 
@@ -171,31 +171,39 @@ describe.each(['lowest', 'highest'] as const)('at the %s version of every peer',
     expect(JSON.stringify(docs)).not.toContain('postgres://');
   }, 120_000);
 
-  test('cdk8s synth keeps the files beside dist/ and, when it fails, leaves dist/ as it was', () => {
-    const cdk8s = [path.join(consumer, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'];
-    const dist = path.join(consumer, 'dist');
-    const contents = () => Object.fromEntries(fs.readdirSync(dist).map((f) => [f, fs.readFileSync(path.join(dist, f), 'utf8')] as const));
-    fs.writeFileSync(path.join(dist, 'README.md'), 'applied by Argo CD\n');
-    expect(run(process.execPath, cdk8s, consumer)).toContain('shop.k8s.yaml');
-    const before = contents();
-    expect(before['README.md']).toBe('applied by Argo CD\n');
-    // The guide's own main.ts and cdk8s.yaml, over an app that fails (an invalid namespace name).
-    const app = path.join(consumer, 'out', 'app.js');
-    const good = fs.readFileSync(app, 'utf8');
-    fs.writeFileSync(
-      app,
-      `${good}\nconst good = exports.build;\nexports.build = (...args) => {\n` +
-        `  const app = good(...args);\n` +
-        `  const cb = require('cluster-blueprints');\n` +
-        `  new cb.TeamNamespace(new cb.BlueprintChart(app, 'broken', { owner: 'x' }), 'Not_A_Name');\n` +
-        `  return app;\n};\n`,
+  const cdk8s = (...args: string[]) =>
+    run(process.execPath, [path.join(consumer, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), ...args, '--no-check-upgrade'], consumer);
+  const snapshot = (dir: string) =>
+    Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f)).toString('base64')]));
+
+  test('cdk8s synth keeps the files beside the manifests in dist/, and the CLI lists its scratch copies', () => {
+    fs.writeFileSync(path.join(consumer, 'dist', 'kustomization.yaml'), 'resources: [shop.k8s.yaml]\n');
+    const out = cdk8s('synth');
+    expect(out).toContain('.cdk8s-out/shop.k8s.yaml');
+    expect(fs.readFileSync(path.join(consumer, 'dist', 'kustomization.yaml'), 'utf8')).toBe('resources: [shop.k8s.yaml]\n');
+    expect(fs.readFileSync(path.join(consumer, '.cdk8s-out', 'shop.k8s.yaml'), 'utf8')).toBe(
+      fs.readFileSync(path.join(consumer, 'dist', 'shop.k8s.yaml'), 'utf8'),
     );
-    try {
-      expect(() => run(process.execPath, cdk8s, consumer)).toThrow(/NAME_INVALID/);
-    } finally {
-      fs.writeFileSync(app, good);
-    }
-    expect(contents()).toEqual(before);
+  }, 120_000);
+
+  test('a failing cdk8s synth leaves dist/ byte for byte as it was', () => {
+    const before = snapshot(path.join(consumer, 'dist'));
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['shop.k8s.yaml', 'kustomization.yaml']));
+    // The guide's app with one failing check of its own: the synth fails after rendering, before writing.
+    fs.writeFileSync(
+      path.join(consumer, 'failing.js'),
+      `const { addCheck, synthesize } = require('cluster-blueprints');
+       const app = require('./out/app').build();
+       addCheck(app.node.findChild('shop'), 'Broken', () => [{ code: 'TEST_BROKEN', field: 'x', message: 'is wrong', fix: 'fix x' }]);
+       synthesize(app, { outdir: 'dist' });`,
+    );
+    expect(() => cdk8s('synth', '--app', 'node failing.js')).toThrow(/TEST_BROKEN/);
+    expect(snapshot(path.join(consumer, 'dist'))).toEqual(before);
+  }, 120_000);
+
+  test('cdk8s synth -p prints the manifests', () => {
+    const docs = parseAllDocuments(cdk8s('synth', '-p')).map((d) => d.toJS());
+    expect(docs.map((d) => d.kind)).toEqual(expect.arrayContaining(['Namespace', 'Deployment', 'Service', 'ExternalSecret']));
   }, 120_000);
 
   test("the consumer's jest test passes with cluster-blueprints/testing", () => {

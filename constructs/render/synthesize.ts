@@ -17,7 +17,13 @@ const SYNTHESIZE_OPTIONS_SHAPE = extend<SynthesizeOptions, RenderOptions>(RENDER
 
 /** Options of `synthesize` and `synthesizeAll`. */
 export interface SynthesizeOptions extends RenderOptions {
-  /** Where to write (for `synthesize`). @default - `$CDK8S_OUTDIR`, else `app.outdir` */
+  /**
+   * Where to write (for `synthesize`). Give it when the cdk8s CLI runs the app
+   * with a scratch `output:` (see `synthesizeAll`): without it, the files go
+   * where cdk8s puts them, `app.outdir` (`$CDK8S_OUTDIR`, else `dist`), which
+   * the CLI empties before it runs the app.
+   * @default - `app.outdir`
+   */
   readonly outdir?: string;
   /**
    * The project whose root (and parents) may never be an outdir.
@@ -46,7 +52,8 @@ export interface SynthesizeResult {
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizeResult {
   checkArgs('synthesize', ['app', app, is.instance(App, 'cdk8s App')], ['options', options, SYNTHESIZE_OPTIONS_SHAPE, 'optional']);
-  const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? app.outdir;
+  // cdk8s' own default: the App's outdir, else $CDK8S_OUTDIR, else dist.
+  const outdir = options.outdir ?? app.outdir;
   return synthesizeAll([{ app, outdir }], options)[0];
 }
 
@@ -74,6 +81,14 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  *   whole files only, all listed; the next run removes its temporary files,
  *   which it finds by the journal `.cluster-blueprints-journal` the killed run
  *   wrote first, and nothing else.
+ * - Under the cdk8s CLI (`cdk8s synth` runs the app with `$CDK8S_OUTDIR`, its
+ *   `output:` directory, which it empties first and then lists or, with
+ *   `--stdout`, prints): when that directory is not an outdir (nor inside or
+ *   around one), each written file is also copied there, into the same
+ *   relative place (one app: straight into it; `dist/dev`, `dist/prod`: into
+ *   `dev/`, `prod/`). Pointing cdk8s.yaml's `output:` at a scratch directory
+ *   (`.cdk8s-out`) therefore keeps the outdir's guarantees under the CLI:
+ *   files beside are kept, and a failed synth leaves the previous files.
  */
 export function synthesizeAll(targets: readonly SynthTarget[], options: SynthesizeOptions = {}): SynthesizeResult[] {
   checkArgs(
@@ -86,6 +101,7 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
     targets.map((t) => t.outdir),
     root ?? projectRoot(process.cwd()),
   );
+  const handOff = cliHandOff(outdirs);
   const issues: BlueprintIssue[] = [];
   const planned = targets.map((t, i) => {
     try {
@@ -112,7 +128,54 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
   const states = plans.map((plan) => unreadable(plan.outdir.shown, issues, () => checkOutdir(plan, issues)));
   if (issues.length > 0) throw new BlueprintError(issues);
   writeAll(states as NonNullable<(typeof states)[number]>[]);
-  return plans.map((p) => ({ outdir: p.outdir.shown, files: p.files.map((f) => f.name), objectCount: p.objectCount }));
+  const results = plans.map((p) => ({ outdir: p.outdir.shown, files: p.files.map((f) => f.name), objectCount: p.objectCount }));
+  if (handOff) copyForCli(handOff, results);
+  return results;
+}
+
+/**
+ * Where the cdk8s CLI looks for the files, when it is not where they are
+ * written: `$CDK8S_OUTDIR` when set and neither an outdir nor inside or around
+ * one (files already there, or under it, the CLI finds). Undefined otherwise.
+ * Checked before anything is written (`OUTPUT_PATH_INVALID` when it cannot be a directory).
+ */
+function cliHandOff(outdirs: readonly Outdir[]): Outdir | undefined {
+  const dir = process.env.CDK8S_OUTDIR;
+  if (!dir) return undefined;
+  const issues: BlueprintIssue[] = [];
+  const scratch = unreadable(dir, issues, () => inspectOutdir(dir, issues));
+  if (issues.length > 0)
+    throw new BlueprintError(issues.map((i) => ({ ...i, field: '$CDK8S_OUTDIR', fix: `${i.fix} (the \`output:\` of cdk8s.yaml)` })));
+  const apart = outdirs.every((o) => !within(o.real, scratch!.real) && !within(scratch!.real, o.real));
+  return apart ? scratch : undefined;
+}
+
+/** Copies each written file into the CLI's directory, at its outdir's place relative to the outdirs' common parent. */
+function copyForCli(scratch: Outdir, results: readonly SynthesizeResult[]): void {
+  const base = results.map((r) => r.outdir).reduce(commonParent);
+  for (const r of results) {
+    const dir = path.join(scratch.shown, path.relative(base, r.outdir));
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      for (const f of r.files) fs.copyFileSync(path.join(r.outdir, f), path.join(dir, f));
+    } catch (e) {
+      throw new BlueprintError({
+        code: 'OUTDIR_WRITE_FAILED',
+        path: '',
+        field: '$CDK8S_OUTDIR',
+        value: scratch.shown,
+        message: `could not receive the copies the cdk8s CLI lists (${(e as Error).message}); every outdir was written`,
+        fix: 'point the `output:` of cdk8s.yaml at a directory this process can write (e.g. .cdk8s-out), then synthesize again',
+      });
+    }
+  }
+}
+
+/** The nearest directory that holds both `a` and `b` (either one, when it holds the other). */
+function commonParent(a: string, b: string): string {
+  let d = a;
+  while (!within(b, d)) d = path.dirname(d);
+  return d;
 }
 
 /** The nearest directory from `dir` up that holds a package.json, else `dir`. */

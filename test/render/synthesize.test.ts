@@ -491,3 +491,98 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
     failsUnchanged(outdir, () => synthesize(app(['c']), { outdir }), 'OUTDIR_FOREIGN_FILE');
   });
 });
+
+describe('under the cdk8s CLI ($CDK8S_OUTDIR, emptied by the CLI, then listed or printed by it)', () => {
+  const saved = process.env.CDK8S_OUTDIR;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CDK8S_OUTDIR;
+    else process.env.CDK8S_OUTDIR = saved;
+  });
+  function teamApp(team = 'a', props?: { outdir: string }): App {
+    const app = new App(props);
+    new TeamNamespace(new BlueprintChart(app, `team-${team}`, { owner: team }), team);
+    return app;
+  }
+  const read = (dir: string) => Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+
+  test('writes the given outdir and copies each written file into the CLI directory, files beside kept', () => {
+    const project = tmpdir();
+    const outdir = path.join(project, 'dist');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, 'kustomization.yaml'), 'resources: [team-a.k8s.yaml]\n');
+    process.env.CDK8S_OUTDIR = path.join(project, '.cdk8s-out');
+    const result = synthesize(teamApp(), { outdir, projectRoot: project });
+    expect(result.files).toEqual(['team-a.k8s.yaml']);
+    expect(read(path.join(project, '.cdk8s-out'))).toEqual({ 'team-a.k8s.yaml': read(outdir)['team-a.k8s.yaml'] });
+    expect(fs.lstatSync(path.join(project, '.cdk8s-out', 'team-a.k8s.yaml')).isFile()).toBe(true); // a copy: no link to resolve
+    expect(read(outdir)['kustomization.yaml']).toBe('resources: [team-a.k8s.yaml]\n');
+  });
+
+  test('a failing synth leaves the outdir as it was and gives the CLI nothing', () => {
+    const project = tmpdir();
+    const outdir = path.join(project, 'dist');
+    fs.mkdirSync(outdir);
+    synthesize(teamApp(), { outdir, projectRoot: project });
+    const before = read(outdir);
+    process.env.CDK8S_OUTDIR = path.join(project, '.cdk8s-out');
+    const app = teamApp();
+    addCheck(new Construct(app.node.findChild('team-a'), 'broken'), 'Broken', () => [
+      { code: 'TEST_BROKEN', field: 'x', message: 'is wrong', fix: 'fix x' },
+    ]);
+    expect(catchBlueprintError(() => synthesize(app, { outdir, projectRoot: project })).codes).toEqual(['TEST_BROKEN']);
+    expect(read(outdir)).toEqual(before);
+    expect(fs.existsSync(path.join(project, '.cdk8s-out'))).toBe(false);
+  });
+
+  test('several outdirs keep their places relative to their common parent (dist/dev → .cdk8s-out/dev)', () => {
+    const project = tmpdir();
+    process.env.CDK8S_OUTDIR = path.join(project, '.cdk8s-out');
+    synthesizeAll(
+      [
+        { app: teamApp('a'), outdir: path.join(project, 'dist', 'dev') },
+        { app: teamApp('b'), outdir: path.join(project, 'dist', 'prod') },
+      ],
+      { projectRoot: project },
+    );
+    expect(fs.readdirSync(path.join(project, '.cdk8s-out')).sort()).toEqual(['dev', 'prod']);
+    expect(read(path.join(project, '.cdk8s-out', 'prod'))).toEqual({
+      'team-b.k8s.yaml': read(path.join(project, 'dist', 'prod'))['team-b.k8s.yaml'],
+    });
+  });
+
+  test('without an outdir it writes where cdk8s puts it: app.outdir, which is $CDK8S_OUTDIR unless the App names one', () => {
+    const project = tmpdir();
+    process.env.CDK8S_OUTDIR = path.join(project, 'dist');
+    expect(synthesize(teamApp(), { projectRoot: project }).outdir).toBe(path.join(project, 'dist'));
+    expect(fs.readdirSync(project)).toEqual(['dist']); // straight into the CLI's directory: nothing to copy
+
+    process.env.CDK8S_OUTDIR = path.join(project, '.cdk8s-out');
+    const named = synthesize(teamApp('a', { outdir: path.join(project, 'manifests') }), { projectRoot: project });
+    expect(named.outdir).toBe(path.join(project, 'manifests'));
+    expect(fs.readdirSync(path.join(project, '.cdk8s-out'))).toEqual(['team-a.k8s.yaml']);
+  });
+
+  test('a CLI directory that is, holds or is inside an outdir gets no second copy', () => {
+    const project = tmpdir();
+    const outdir = path.join(project, 'dist', 'dev');
+    for (const cli of [outdir, path.join(project, 'dist'), path.join(outdir, 'sub')]) {
+      process.env.CDK8S_OUTDIR = cli;
+      synthesize(teamApp(), { outdir, projectRoot: project });
+      expect(fs.readdirSync(path.join(project, 'dist'))).toEqual(['dev']);
+      expect(fs.readdirSync(outdir).filter((f) => !f.startsWith('.'))).toEqual(['team-a.k8s.yaml']);
+    }
+  });
+
+  test('OUTPUT_PATH_INVALID: a CLI directory that cannot be one fails before anything is written', () => {
+    const project = tmpdir();
+    fs.writeFileSync(path.join(project, 'afile'), 'keep');
+    process.env.CDK8S_OUTDIR = path.join(project, 'afile');
+    const err = expectCode(
+      () => synthesize(teamApp(), { outdir: path.join(project, 'dist'), projectRoot: project }),
+      'OUTPUT_PATH_INVALID',
+    );
+    expect(err.field).toBe('$CDK8S_OUTDIR');
+    expect(err.fix).toContain('cdk8s.yaml');
+    expect(fs.readdirSync(project)).toEqual(['afile']);
+  });
+});
