@@ -433,6 +433,14 @@ const TRIGGERS: Record<string, Trigger> = {
     c.node.addValidation({ validate: () => ['plain cdk8s failure'] });
     return renderApp(app);
   },
+  // A second loaded copy of cdk8s (jest loads it again, as a directory install of the library would from its own node_modules).
+  PEER_DUPLICATED: () => {
+    let copy!: typeof import('cdk8s');
+    jest.isolateModules(() => {
+      copy = require('cdk8s');
+    });
+    return renderApp(new copy.App());
+  },
   OUTDIR_UNSAFE: () => synthesize(team().app, { outdir: '/' }),
   OUTDIR_FOREIGN_FILE: () => {
     const outdir = tmp();

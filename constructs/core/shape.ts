@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { BlueprintError, IssueInput, Problems, fieldRoot } from './errors';
 import { distance } from 'fastest-levenshtein';
@@ -123,6 +125,70 @@ const unreadable = (field: string, expected: string): IssueInput => ({
   fix: `pass ${expected} as a plain value`,
 });
 
+/** The jsii type information cdk8s and constructs put on their classes (`{ fqn: 'cdk8s.App', version }`). */
+const JSII_RTTI = Symbol.for('jsii.rtti');
+
+interface Copy {
+  /** The package both copies are of. */
+  readonly pkg: string;
+  /** The version of the value's copy, when its class says. */
+  readonly version?: string;
+}
+
+function rtti(ctor: unknown): { fqn: string; version?: string } | undefined {
+  const r = typeof ctor === 'function' ? (ctor as unknown as Record<symbol, unknown>)[JSII_RTTI] : undefined;
+  return isRecord(r) && typeof r.fqn === 'string' ? (r as { fqn: string; version?: string }) : undefined;
+}
+
+/**
+ * The package of which `v` is an instance of `type` from another loaded copy (two
+ * node_modules copies, a directory or `npm link` install): a class up its prototype
+ * chain with `type`'s jsii name (cdk8s, constructs), or, for the library's own classes,
+ * `type`'s name.
+ */
+function otherCopy(v: unknown, type: { readonly prototype: object; readonly name: string }): Copy | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  const want = rtti(type);
+  for (let p = Object.getPrototypeOf(v); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const ctor = Object.prototype.hasOwnProperty.call(p, 'constructor') ? p.constructor : undefined;
+    if (typeof ctor !== 'function') continue;
+    const found = rtti(ctor);
+    if (want ? found?.fqn === want.fqn : !found && ctor.name === type.name)
+      return { pkg: want ? want.fqn.split('.')[0] : 'cluster-blueprints', version: found?.version };
+  }
+  return undefined;
+}
+
+/** Where the library loaded `pkg` from (cdk8s, constructs), or for itself, its own package directory. */
+function loadedFrom(pkg: string): string {
+  if (pkg !== 'cluster-blueprints')
+    for (const spec of [`${pkg}/package.json`, pkg])
+      try {
+        return spec === pkg ? require.resolve(spec) : path.dirname(require.resolve(spec));
+      } catch {
+        // an `exports` map may hide package.json: the entry point says where it is
+      }
+  for (let d = __dirname; path.dirname(d) !== d; d = path.dirname(d)) if (fs.existsSync(path.join(d, 'package.json'))) return d;
+  return __dirname;
+}
+
+function duplicated(field: string, value: unknown, expected: string, copy: Copy): IssueInput {
+  const peers = copy.pkg !== 'cluster-blueprints';
+  const list = peers ? 'cdk8s constructs' : 'cluster-blueprints';
+  return {
+    code: 'PEER_DUPLICATED',
+    field: field || 'props',
+    value: received(value),
+    message:
+      `is ${expected} of another copy of ${copy.pkg}${copy.version ? ` (${copy.version})` : ''}, not of the copy this library ` +
+      `loaded from ${loadedFrom(copy.pkg)}: two copies of one class are two classes`,
+    fix:
+      `keep one copy of ${peers ? 'cdk8s and of constructs' : 'cluster-blueprints'} (\`npm ls ${list}\` lists them): match the peer ` +
+      'versions and `npm dedupe`, and install cluster-blueprints from its tarball, not from a directory or with `npm link` ' +
+      '(those bring its own node_modules; or run node with --preserve-symlinks)',
+  };
+}
+
 /** The shape builders. */
 export const is = {
   /** Anything: left to the construct's own typed checks (quantities, durations). */
@@ -136,12 +202,20 @@ export const is = {
     return primitive(`one of ${name} (${values.map((x) => JSON.stringify(x)).join(', ')})`, (v) => values.includes(v as T));
   },
 
-  /** An instance of `type` (a class of the library, e.g. Volume). */
+  /**
+   * An instance of `type` (a class of the library, e.g. Volume, or of cdk8s, e.g. App). An
+   * instance of the same class from another loaded copy of its package is `PEER_DUPLICATED`.
+   */
   instance(type: { readonly prototype: object; readonly name: string }, name = type.name): Shape {
-    return primitive(
-      `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`,
-      (v) => v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v),
-    );
+    const expected = `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+    return {
+      expected,
+      issuesOf: total(expected, (v, field) => {
+        if (v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v)) return [];
+        const copy = otherCopy(v, type);
+        return [copy ? duplicated(field, v, expected, copy) : invalid(field, v, expected)];
+      }),
+    };
   },
 
   /** A construct (a chart, an App, any node of the tree). */
@@ -157,6 +231,9 @@ export const is = {
       expected,
       issuesOf: total(expected, (v, field) => {
         if (shapes.some((s) => s.issuesOf(v, field).length === 0)) return [];
+        // The right class from another copy of its package: that is the cause, not the type.
+        const copy = shapes.flatMap((s) => s.issuesOf(v, field)).find((i) => i.code === 'PEER_DUPLICATED');
+        if (copy) return [copy];
         // An object meant for the one object shape among them: say which of its fields is wrong.
         const objects = shapes.filter((s) => 'fields' in s);
         return isRecord(v) && objects.length === 1 ? objects[0].issuesOf(v, field) : [invalid(field, v, expected)];

@@ -1,0 +1,71 @@
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { BlueprintChart, Probe, TeamNamespace, WebService, renderApp, synthesize } from '../../constructs';
+import { synthObjects } from '../../testing';
+import { deployApp } from '../../pulumi';
+import { catchBlueprintError, expectCode } from '../helpers';
+
+/*
+ * Two loaded copies of cdk8s (a directory or `npm link` install of the library brings its
+ * own node_modules; a nested older copy): an App of one is no App of the other. A second
+ * copy here is a real one: jest.isolateModules loads cdk8s and constructs again.
+ */
+function otherCdk8s(): typeof import('cdk8s') {
+  let copy!: typeof import('cdk8s');
+  jest.isolateModules(() => {
+    copy = require('cdk8s');
+  });
+  expect(copy.App).not.toBe(App); // two copies indeed
+  return copy;
+}
+
+test('an App of another cdk8s copy is PEER_DUPLICATED, naming the copy the library loaded and how to keep one', () => {
+  const app = new (otherCdk8s().App)();
+  const issue = expectCode(() => renderApp(app), 'PEER_DUPLICATED');
+  expect(issue.field).toBe('app');
+  expect(issue.message).toContain(`another copy of cdk8s (${require('cdk8s/package.json').version})`);
+  expect(issue.message).toContain(path.dirname(require.resolve('cdk8s/package.json')));
+  expect(issue.fix).toContain('npm ls cdk8s constructs');
+  expect(issue.fix).toContain('tarball');
+  for (const call of [() => synthesize(app, { outdir: 'unused' }), () => deployApp(app)])
+    expect(catchBlueprintError(call).codes).toEqual(['PEER_DUPLICATED']);
+});
+
+test('a Chart or App of another copy, where either is taken (testing helpers), is PEER_DUPLICATED too', () => {
+  const other = otherCdk8s();
+  const app = new other.App();
+  expect(catchBlueprintError(() => synthObjects(app)).codes).toEqual(['PEER_DUPLICATED']);
+  expect(catchBlueprintError(() => synthObjects(new other.Chart(app, 'c'))).codes).toEqual(['PEER_DUPLICATED']);
+  // A subclass of the other copy's App is still that copy's App.
+  class MyApp extends other.App {}
+  expect(catchBlueprintError(() => renderApp(new MyApp())).codes).toEqual(['PEER_DUPLICATED']);
+});
+
+test("a class of the library's own from another copy of the library is PEER_DUPLICATED naming cluster-blueprints", () => {
+  let copy!: typeof import('../../constructs');
+  jest.isolateModules(() => {
+    copy = require('../../constructs');
+  });
+  const app = new App();
+  const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+  const team = new TeamNamespace(chart, 'shop');
+  const issue = expectCode(
+    () =>
+      new WebService(chart, 'web', {
+        namespace: team,
+        image: 'a/b:1',
+        ports: [{ name: 'http', port: 8080 }],
+        readiness: copy.Probe.tcp('http'),
+      }),
+    'PEER_DUPLICATED',
+  );
+  expect(issue.message).toContain('another copy of cluster-blueprints');
+  expect(issue.fix).toContain('npm ls cluster-blueprints');
+});
+
+test('what is not the class at all stays PROPS_INVALID (no second copy is claimed)', () => {
+  class App {} // a class of the same name, not of cdk8s: jsii names the real one
+  expect(catchBlueprintError(() => renderApp(new App() as never)).codes).toEqual(['PROPS_INVALID']);
+  expect(catchBlueprintError(() => renderApp(new Chart(new (otherCdk8s().App)(), 'c') as never)).codes).toEqual(['PROPS_INVALID']);
+  expect(Probe.tcp('http')).toBeInstanceOf(Probe);
+});
