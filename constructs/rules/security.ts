@@ -29,14 +29,21 @@ function allowedPlaintext(owner: unknown, container: string): Set<string> {
 /** ConfigMap annotation: the comma-separated keys that may hold a literal although they look secret (`allowPlaintextKeys`). */
 export const PLAINTEXT_KEYS_ANNOTATION = 'cluster-blueprints.io/plaintext-keys';
 
+/** A key shaped like an environment variable's name; one with a '.' or '-' (token-usage.json) names a file. */
+const ENV_NAME_SHAPE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
- * The keys of a ConfigMap's `data` that are named like a secret env var (DB_PASSWORD, API_TOKEN) and hold a literal
- * (not empty, a reference or a path), except those `allowed`: `envFrom` would hand them to a container in plain text.
+ * The keys of a ConfigMap's `data` that are env var names (not file names) named like a secret (DB_PASSWORD, API_TOKEN)
+ * and hold a literal (not empty, a reference or a path), except those `allowed`: `envFrom` would hand them to a container
+ * in plain text. A file's key (password-policy.yaml) says nothing of its content, which SECRET_IN_OUTPUT scans.
  */
 export function plaintextSecretKeys(data: unknown, allowed: ReadonlySet<string>): string[] {
   if (data === null || typeof data !== 'object') return [];
   return Object.entries(data)
-    .filter(([k, value]) => typeof value === 'string' && !isSecretReference(value) && SECRET_ENV_NAME.test(k) && !allowed.has(k))
+    .filter(
+      ([k, value]) =>
+        typeof value === 'string' && !isSecretReference(value) && ENV_NAME_SHAPE.test(k) && SECRET_ENV_NAME.test(k) && !allowed.has(k),
+    )
     .map(([k]) => k);
 }
 
@@ -114,7 +121,7 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates', 'ConfigMap'],
-    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or it names a file (an absolute path in a _FILE or _PATH variable, or a path inside a volume mount of the container) or is a URL or DSN whose password is a $(NAME) reference; nor does a ConfigMap key named like one (envFrom makes it an env var), unless its annotation ${PLAINTEXT_KEYS_ANNOTATION} lists it (allowPlaintextKeys).`,
+    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or it names a file (an absolute path in a _FILE or _PATH variable, or a path inside a volume mount of the container) or is a URL or DSN whose password is a $(NAME) reference; nor does a ConfigMap key named like one (envFrom makes it an env var; a key with a '.' or '-' is a file name, whose content SECRET_IN_OUTPUT scans), unless its annotation ${PLAINTEXT_KEYS_ANNOTATION} lists it (allowPlaintextKeys).`,
     fix: 'read it from a Secret (valueFrom.secretKeyRef)',
     check: (ix) => [
       ...ix

@@ -299,6 +299,36 @@ describe('PLAINTEXT_SECRET on ConfigMap keys (envFrom makes them env vars)', () 
   });
 });
 
+describe('PLAINTEXT_SECRET judges only env-var-shaped ConfigMap keys; a file name goes through the value scan', () => {
+  const files = {
+    'token-usage.json': '{"title":"Token usage","panels":[]}',
+    'password-policy.yaml': 'minLength: 12\n',
+    'secret-names.txt': 'db\napi\n',
+  };
+  const config = (data: object) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dash', namespace: 'shop' }, data });
+  const rule = RULES.filter((r) => r.code === 'SEC_PLAINTEXT_SECRET');
+
+  test('file keys with secret words pass, at synth and in check; env-shaped keys beside them are still judged', () => {
+    expect(runRules([config({ ...files, LOG_LEVEL: 'info' })], { rules: rule })).toEqual([]);
+    expect(runRules([config({ ...files, API_TOKEN: 'abc123def' })], { rules: rule }).map((f) => f.pointer)).toEqual(['/data/API_TOKEN']);
+    const { app, chart, team } = teamChart();
+    new ConfigMap(chart, 'cm', { namespace: team, data: files });
+    expect(() => render(app)).not.toThrow();
+  });
+
+  test('a credential inside a file is still found by its content (SECRET_IN_OUTPUT)', () => {
+    const scan = RULES.filter((r) => r.code === 'SECRET_IN_OUTPUT');
+    const leaked = config({ 'db.properties': j('password=', 'hunter22zz') });
+    expect(runRules([leaked], { rules: scan }).map((f) => f.pointer)).toEqual(['/data/db.properties']);
+    const { chart, team } = teamChart();
+    const issue = expectCode(
+      () => new ConfigMap(chart, 'cm', { namespace: team, data: { 'db.properties': j('password=', 'hunter22zz') } }),
+      'SECRET_IN_OUTPUT',
+    );
+    expect(issue.field).toBe('data.db.properties');
+  });
+});
+
 describe('SECRET_VALUE_IN_OUTPUT: a Secret with values never reaches the YAML', () => {
   const rule = RULES.filter((r) => r.code === 'SECRET_VALUE_IN_OUTPUT');
   const secret = (extra: object) => ({
