@@ -2,7 +2,6 @@ import { ipVersion, unusableAddressReason } from '../constructs/networking/ip-ad
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import {
@@ -44,6 +43,7 @@ import { secondsOf } from '../constructs/core/duration';
 import { isPortNumber } from '../constructs/core/ports';
 import { scrapeIntervalIssue } from '../constructs/monitoring/metrics-monitor';
 import { operatorPods } from '../constructs/rules/manifest-index';
+import { FEDERATION_KEY, federationScrapeConfig } from '../constructs/rules/federation';
 
 /** A recording rule: an expensive dashboard query precomputed. */
 export interface RecordingRule {
@@ -363,27 +363,12 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
       }).toJSON() as any,
     );
 
-    // Federation needs `match[]` query parameters, which only a raw scrape configuration can give (ScrapeConfig has no params).
+    // Federation needs `match[]` query parameters, which only a raw scrape configuration can give (the ScrapeConfig of operator
+    // 0.65.1, the oldest the library supports, has no params), and additionalScrapeConfigs reads it only from a Secret: SECRET_VALUE_IN_OUTPUT knows it by its content.
     const federation = props.federate?.length
       ? new k8s.KubeSecret(this, 'Federation', {
-          metadata: {
-            name: `${this.name}-federation`,
-            namespace: ns.name,
-            labels,
-            // A Secret only because additionalScrapeConfigs reads nothing else: SECRET_VALUE_IN_OUTPUT lets it through.
-            annotations: { [Annotations.NOT_SECRET]: 'a scrape configuration (targets and match[] selectors), no credential' },
-          },
-          stringData: {
-            'federate.yml': stringify([
-              {
-                job_name: 'federate',
-                honor_labels: true,
-                metrics_path: '/federate',
-                params: { 'match[]': ['{__name__=~"namespace:.*"}'] },
-                static_configs: [{ targets: [...props.federate] }],
-              },
-            ]),
-          },
+          metadata: { name: `${this.name}-federation`, namespace: ns.name, labels },
+          stringData: { [FEDERATION_KEY]: federationScrapeConfig(props.federate) },
         })
       : undefined;
 
@@ -444,7 +429,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
               },
             },
           },
-          ...(federation ? { additionalScrapeConfigs: { name: federation.name, key: 'federate.yml' } } : {}),
+          ...(federation ? { additionalScrapeConfigs: { name: federation.name, key: FEDERATION_KEY } } : {}),
         },
       }).toJSON() as any,
     );

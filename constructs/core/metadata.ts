@@ -27,12 +27,6 @@ export const Annotations = {
    * prerequisite: deploy tools check it exists and order the object after it, and never create or delete it.
    */
   NAMESPACE_INSTALLED_BY: 'cluster-blueprints.io/namespace-installed-by',
-  /**
-   * On a Secret: why its values hold no credential (a Secret only because its reader takes nothing else, as
-   * prometheus-operator's `additionalScrapeConfigs`). SECRET_VALUE_IN_OUTPUT lets such a Secret through, and
-   * SECRET_IN_OUTPUT then scans its values like any other text of the output.
-   */
-  NOT_SECRET: 'cluster-blueprints.io/not-secret',
   /** The release track a canary's pods carry (the stable track's pods carry none, so a canary never changes its selector). */
   RELEASE_TRACK: 'cluster-blueprints.io/release-track',
 } as const;

@@ -1,6 +1,6 @@
-import { Annotations } from '../core/metadata';
 import { SECRET_ENV_NAME, pointerPart } from '../core/names';
 import { SECRET_FIX, credentialAfterFlag, credentialIn, isSecretReference, pointsAtSecret } from '../core/secret-patterns';
+import { isFederationSecret } from './federation';
 import { arr, containersOf, podTemplateOf } from './manifest-index';
 import { Rule, v } from './rule';
 
@@ -45,12 +45,6 @@ export function plaintextSecretKeys(data: unknown, allowed: ReadonlySet<string>)
         typeof value === 'string' && !isSecretReference(value) && ENV_NAME_SHAPE.test(k) && SECRET_ENV_NAME.test(k) && !allowed.has(k),
     )
     .map(([k]) => k);
-}
-
-/** Whether Secret `s` says why its values hold no credential (Annotations.NOT_SECRET, with a reason). */
-function notSecret(s: any): boolean {
-  const reason = s?.metadata?.annotations?.[Annotations.NOT_SECRET];
-  return typeof reason === 'string' && reason.trim().length >= 10;
 }
 
 /** The fix of a Secret that carries its values. */
@@ -154,11 +148,11 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['every object'],
-    description: `No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential (a Secret that carries values at all is SECRET_VALUE_IN_OUTPUT; the values of one annotated ${Annotations.NOT_SECRET} are scanned).`,
+    description: `No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential (a Secret that carries values at all is SECRET_VALUE_IN_OUTPUT; the values of the Monitoring blueprint's federation scrape configuration are scanned).`,
     fix: SECRET_FIX,
     check: (ix) =>
       ix.objects.flatMap((o) => {
-        const hit = credentialString(o, o?.kind === 'Secret' && !notSecret(o));
+        const hit = credentialString(o, o?.kind === 'Secret' && !isFederationSecret(o));
         return hit
           ? [v(o, hit.pointer, `holds a string that looks like ${hit.what} (not shown): it would be readable by anyone who reads the YAML`)]
           : [];
@@ -169,12 +163,12 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['Secret'],
-    description: `No Secret carries its values (data or stringData) in the output: base64 is no encryption, and the YAML is read by whoever reads the repository. A Secret whose annotation ${Annotations.NOT_SECRET} says why its values hold no credential passes, and SECRET_IN_OUTPUT scans them.`,
+    description: `No Secret carries its values (data or stringData) in the output: base64 is no encryption, and the YAML is read by whoever reads the repository. The one exception is judged by content, never by an annotation: the Monitoring blueprint's federation scrape configuration (stringData with only federate.yml, exactly the job it writes for host:port targets), which SECRET_IN_OUTPUT scans.`,
     fix: SECRET_VALUE_FIX,
     check: (ix) =>
       ix
         .ofKind('Secret')
-        .filter((s) => s.apiVersion === 'v1' && !notSecret(s))
+        .filter((s) => s.apiVersion === 'v1' && !isFederationSecret(s))
         .flatMap((s) => {
           const field = (['stringData', 'data'] as const).find((f) =>
             Object.values(s[f] ?? {}).some((x) => typeof x === 'string' && x !== ''),

@@ -1,5 +1,18 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { ArgoApplication, ConfigMap, Probe, RULES, ScheduledJob, WebService, renderApp, runRules } from '../../constructs';
+import { Monitoring } from '../../blueprints';
+import {
+  ArgoApplication,
+  ConfigMap,
+  Probe,
+  QuotaPreset,
+  RULES,
+  ScheduledJob,
+  TeamNamespace,
+  WebService,
+  renderApp,
+  runRules,
+} from '../../constructs';
+import { FEDERATION_KEY, federationScrapeConfig } from '../../constructs/rules/federation';
 import { SECRET_ENV_NAME } from '../../constructs/core/names';
 import { credentialIn, credentialIssues } from '../../constructs/core/secret-patterns';
 import { catchBlueprintError, expectCode, render, teamChart, WEB } from '../helpers';
@@ -353,25 +366,80 @@ describe('SECRET_VALUE_IN_OUTPUT: a Secret with values never reaches the YAML', 
     expect(runRules([{ ...secret({ data: { a: 'eA==' } }), apiVersion: 'example.com/v1' }], { rules: rule })).toEqual([]);
   });
 
-  test('a Secret that says why its values hold no credential passes, and its values are scanned instead', () => {
-    const annotated = (value: string) =>
-      secret({
-        metadata: {
-          name: 'scrape',
-          namespace: 'shop',
-          annotations: { 'cluster-blueprints.io/not-secret': 'a scrape configuration, no credential' },
-        },
-        stringData: { 'federate.yml': value },
-      });
-    expect(runRules([annotated('job_name: federate')], { rules: rule })).toEqual([]);
+  test('no annotation exempts a Secret: stringData, base64 data and secret key names are all refused, with or without a reason', () => {
+    const reason = { annotations: { 'cluster-blueprints.io/not-secret': 'trust me, not a credential' } };
+    const meta = { metadata: { name: 'db', namespace: 'shop', ...reason } };
+    const cases = [
+      secret({ ...meta, stringData: { password: 'Sup3rS3cretProdPw!' } }),
+      secret({ ...meta, data: { password: Buffer.from('password: hunter22zz').toString('base64') } }),
+      secret({ ...meta, stringData: { DATABASE_PASSWORD: 'Sup3rS3cretProdPw!' } }),
+    ];
+    expect(runRules(cases, { rules: rule })).toHaveLength(3);
+  });
+
+  describe('the federation scrape configuration passes by its content alone, at synth and in check', () => {
     const scan = RULES.filter((r) => r.code === 'SECRET_IN_OUTPUT');
-    expect(runRules([annotated('job_name: federate')], { rules: scan })).toEqual([]);
-    expect(runRules([annotated(j('password: ', 'hunter22zz'))], { rules: scan }).map((f) => f.pointer)).toEqual([
-      '/stringData/federate.yml',
-    ]);
-    // A reason is a reason: an empty annotation exempts nothing.
-    const bare = { ...annotated('x'), metadata: { name: 's', namespace: 'shop', annotations: { 'cluster-blueprints.io/not-secret': '' } } };
-    expect(runRules([bare], { rules: rule })).toHaveLength(1);
+    const scrape = (text: string, extra: object = {}) =>
+      secret({ metadata: { name: 'prometheus-federation', namespace: 'monitoring' }, stringData: { [FEDERATION_KEY]: text }, ...extra });
+    const TARGETS = ['prometheus.eu.example.com:9090', '[fd00::1]:9090', '10.1.2.3', 'eu.example.com.:9090'];
+
+    test('exactly the job the blueprint writes for host:port targets passes both rules', () => {
+      expect(runRules([scrape(federationScrapeConfig(TARGETS))], { rules: [...rule, ...scan] })).toEqual([]);
+    });
+
+    test.each([
+      [
+        'a basic_auth block',
+        federationScrapeConfig(TARGETS).replace(
+          'honor_labels: true',
+          'honor_labels: true\n    basic_auth: { username: u, password: Sup3rS3cretProdPw! }',
+        ),
+      ],
+      ['a bearer token', federationScrapeConfig(TARGETS) + '  bearer_token: Sup3rS3cretProdPw!\n'],
+      ['userinfo in a target', federationScrapeConfig(['admin:Sup3rS3cretProdPw!@eu.example.com:9090'])],
+      ['a target with a path', federationScrapeConfig(['eu.example.com:9090/x?token=Sup3rS3cretProdPw'])],
+      ['no targets', federationScrapeConfig([])],
+      ['a second job', federationScrapeConfig(TARGETS) + federationScrapeConfig(TARGETS)],
+      ['not YAML', '[: Sup3rS3cretProdPw!'],
+      ['a password alone', 'Sup3rS3cretProdPw!'],
+    ])('anything else is a Secret with values: %s', (_, text) => {
+      expect(runRules([scrape(text)], { rules: rule }).map((f) => f.pointer)).toEqual(['/stringData']);
+    });
+
+    test('a second key, base64 data beside it, or the text under another key is refused', () => {
+      const ok = federationScrapeConfig(TARGETS);
+      expect(
+        runRules([scrape(ok, { stringData: { [FEDERATION_KEY]: ok, password: 'Sup3rS3cretProdPw!' } })], { rules: rule }),
+      ).toHaveLength(1);
+      expect(
+        runRules([scrape(ok, { data: { password: Buffer.from('Sup3rS3cretProdPw!').toString('base64') } })], { rules: rule }),
+      ).toHaveLength(1);
+      expect(runRules([scrape(ok, { stringData: { 'scrape.yml': ok } })], { rules: rule })).toHaveLength(1);
+    });
+
+    test("at synth: an ApiObject with the annotation fails, the Monitoring blueprint's Secret renders and passes check", () => {
+      const app = new App();
+      const chart = new Chart(app, 'raw');
+      const meta = (name: string) => ({
+        name,
+        namespace: 'shop',
+        annotations: { 'cluster-blueprints.io/not-secret': 'trust me, not a credential' },
+      });
+      new ApiObject(chart, 'a', secret({ metadata: meta('db'), stringData: { password: 'Sup3rS3cretProdPw!' } }) as any);
+      new ApiObject(chart, 'c', secret({ metadata: meta('db3'), stringData: { DATABASE_PASSWORD: 'Sup3rS3cretProdPw!' } }) as any);
+      const err = catchBlueprintError(() => renderApp(app));
+      expect(err.issues.filter((i) => i.code === 'SECRET_VALUE_IN_OUTPUT')).toHaveLength(2);
+      expect(err.message).not.toContain('Sup3rS3cretProdPw');
+
+      const { app: app2, chart: chart2 } = teamChart();
+      const namespace = new TeamNamespace(chart2, 'monitoring', { quota: QuotaPreset.LARGE });
+      new Monitoring(chart2, 'm', { namespace, targets: 10, federate: TARGETS });
+      const objects = renderApp(app2).flatMap((r) => r.objects);
+      const federation = objects.find((o) => o.kind === 'Secret');
+      expect(federation.metadata.annotations?.['cluster-blueprints.io/not-secret']).toBeUndefined();
+      // What `cluster-blueprints check` runs over the written YAML.
+      expect(runRules(objects, { rules: [...rule, ...scan] })).toEqual([]);
+    });
   });
 
   test('at synth nothing is written: an ApiObject Secret with stringData fails the render', () => {
