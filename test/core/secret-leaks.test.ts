@@ -392,7 +392,7 @@ describe('SECRET_VALUE_IN_OUTPUT: a Secret with values never reaches the YAML', 
         'a basic_auth block',
         federationScrapeConfig(TARGETS).replace(
           'honor_labels: true',
-          'honor_labels: true\n    basic_auth: { username: u, password: Sup3rS3cretProdPw! }',
+          'honor_labels: true\n  basic_auth: { username: u, password: Sup3rS3cretProdPw! }',
         ),
       ],
       ['a bearer token', federationScrapeConfig(TARGETS) + '  bearer_token: Sup3rS3cretProdPw!\n'],
