@@ -95,8 +95,8 @@ export function deployToolSecrets(app: App): DeploySecret[] {
 
 /** The shape of the options (checked at entry: a typo such as `providers` would otherwise deploy to the ambient cluster). */
 const DEPLOY_APP_OPTIONS_SHAPE = is.props<DeployAppOptions>({
-  config: is.instance(pulumi.Config, 'pulumi.Config'),
-  provider: is.instance(k8s.Provider, 'k8s.Provider'),
+  config: is.foreign(pulumi.Config, 'pulumi.Config'),
+  provider: is.foreign(k8s.Provider, 'k8s.Provider'),
   render: RENDER_OPTIONS_SHAPE,
 });
 

@@ -127,6 +127,12 @@ const unreadable = (field: string, expected: string): IssueInput => ({
 
 /** The jsii type information cdk8s and constructs put on their classes (`{ fqn: 'cdk8s.App', version }`). */
 const JSII_RTTI = Symbol.for('jsii.rtti');
+/**
+ * The same for the library's own classes (`{ fqn: 'cluster-blueprints.Probe', version }`): set by
+ * `is.instance` on the class it checks for, so every copy of the library marks exactly the classes
+ * it checks, and a class of this name from a user or another package never carries it.
+ */
+const BLUEPRINT_FQN = Symbol.for('cluster-blueprints.fqn');
 
 interface Copy {
   /** The package both copies are of. */
@@ -135,26 +141,69 @@ interface Copy {
   readonly version?: string;
 }
 
-function rtti(ctor: unknown): { fqn: string; version?: string } | undefined {
-  const r = typeof ctor === 'function' ? (ctor as unknown as Record<symbol, unknown>)[JSII_RTTI] : undefined;
-  return isRecord(r) && typeof r.fqn === 'string' ? (r as { fqn: string; version?: string }) : undefined;
+interface TypeTag {
+  readonly fqn: string;
+  readonly version?: string;
+}
+
+/**
+ * The type tag `ctor` itself defines (never one inherited from its base class: every
+ * subclass of Construct would otherwise read as `constructs.Construct`).
+ */
+function ownTag(ctor: unknown): TypeTag | undefined {
+  if (typeof ctor !== 'function') return undefined;
+  for (const key of [JSII_RTTI, BLUEPRINT_FQN]) {
+    const r = Object.prototype.hasOwnProperty.call(ctor, key) ? (ctor as unknown as Record<symbol, unknown>)[key] : undefined;
+    if (isRecord(r) && typeof r.fqn === 'string') return r as unknown as TypeTag;
+  }
+  return undefined;
+}
+
+let ownVersion: string | undefined | null = null;
+
+/** This copy's version, from its package.json (undefined when it cannot be read). */
+function libraryVersion(): string | undefined {
+  if (ownVersion === null) {
+    try {
+      const v = JSON.parse(fs.readFileSync(path.join(loadedFrom('cluster-blueprints'), 'package.json'), 'utf8')).version;
+      ownVersion = typeof v === 'string' ? v : undefined;
+    } catch {
+      ownVersion = undefined;
+    }
+  }
+  return ownVersion;
+}
+
+/** The library's classes `is.instance` marked, by name: two of one name would be told apart by nothing. */
+const marked = new Map<string, object>();
+
+/**
+ * Marks `type`, a class of the library's own (it has no jsii type information), with its
+ * name, so that another copy of the library recognises its instances.
+ */
+function markLibraryClass(type: { readonly name: string }): void {
+  if (ownTag(type)) return;
+  const fqn = `cluster-blueprints.${type.name}`;
+  const other = marked.get(fqn);
+  if (other && other !== type) throw new Error(`is.instance: two classes of the library are named ${type.name}`);
+  marked.set(fqn, type);
+  Object.defineProperty(type, BLUEPRINT_FQN, { value: { fqn, version: libraryVersion() }, enumerable: false });
 }
 
 /**
  * The package of which `v` is an instance of `type` from another loaded copy (two
  * node_modules copies, a directory or `npm link` install): a class up its prototype
- * chain with `type`'s jsii name (cdk8s, constructs), or, for the library's own classes,
- * `type`'s name.
+ * chain that itself carries `type`'s own tag (jsii's for cdk8s and constructs, the
+ * library's mark for its own). Never a match on a class name alone.
  */
-function otherCopy(v: unknown, type: { readonly prototype: object; readonly name: string }): Copy | undefined {
+function otherCopy(v: unknown, type: { readonly prototype: object }): Copy | undefined {
   if (v === null || typeof v !== 'object') return undefined;
-  const want = rtti(type);
+  const want = ownTag(type);
+  if (!want) return undefined;
   for (let p = Object.getPrototypeOf(v); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     const ctor = Object.prototype.hasOwnProperty.call(p, 'constructor') ? p.constructor : undefined;
-    if (typeof ctor !== 'function') continue;
-    const found = rtti(ctor);
-    if (want ? found?.fqn === want.fqn : !found && ctor.name === type.name)
-      return { pkg: want ? want.fqn.split('.')[0] : 'cluster-blueprints', version: found?.version };
+    const found = ownTag(ctor);
+    if (found?.fqn === want.fqn) return { pkg: want.fqn.split('.')[0], version: found.version };
   }
   return undefined;
 }
@@ -173,8 +222,9 @@ function loadedFrom(pkg: string): string {
 }
 
 function duplicated(field: string, value: unknown, expected: string, copy: Copy): IssueInput {
-  const peers = copy.pkg !== 'cluster-blueprints';
-  const list = peers ? 'cdk8s constructs' : 'cluster-blueprints';
+  const own = copy.pkg === 'cluster-blueprints';
+  // cdk8s and constructs go together (cdk8s's classes extend constructs'): one copy of each.
+  const list = own ? 'cluster-blueprints' : copy.pkg === 'cdk8s' || copy.pkg === 'constructs' ? 'cdk8s constructs' : copy.pkg;
   return {
     code: 'PEER_DUPLICATED',
     field: field || 'props',
@@ -182,10 +232,25 @@ function duplicated(field: string, value: unknown, expected: string, copy: Copy)
     message:
       `is ${expected} of another copy of ${copy.pkg}${copy.version ? ` (${copy.version})` : ''}, not of the copy this library ` +
       `loaded from ${loadedFrom(copy.pkg)}: two copies of one class are two classes`,
-    fix:
-      `keep one copy of ${peers ? 'cdk8s and of constructs' : 'cluster-blueprints'} (\`npm ls ${list}\` lists them): match the peer ` +
-      'versions and `npm dedupe`, and install cluster-blueprints from its tarball, not from a directory or with `npm link` ' +
-      '(those bring its own node_modules; or run node with --preserve-symlinks)',
+    fix: own
+      ? 'keep one copy of cluster-blueprints (`npm ls cluster-blueprints` lists them): depend on one version of it everywhere ' +
+        '(your blueprints and the packages that bring their own) and `npm dedupe`, and install it from its tarball, not ' +
+        'from a directory or with `npm link` (or run node with --preserve-symlinks)'
+      : `keep one copy of ${list.split(' ').join(' and of ')} (\`npm ls ${list}\` lists them): match the peer ` +
+        'versions and `npm dedupe`, and install cluster-blueprints from its tarball, not from a directory or with `npm link` ' +
+        '(those bring its own node_modules; or run node with --preserve-symlinks)',
+  };
+}
+
+function instanceShape(type: { readonly prototype: object }, name: string): Shape {
+  const expected = `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+  return {
+    expected,
+    issuesOf: total(expected, (v, field) => {
+      if (v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v)) return [];
+      const copy = otherCopy(v, type);
+      return [copy ? duplicated(field, v, expected, copy) : invalid(field, v, expected)];
+    }),
   };
 }
 
@@ -203,19 +268,22 @@ export const is = {
   },
 
   /**
-   * An instance of `type` (a class of the library, e.g. Volume, or of cdk8s, e.g. App). An
-   * instance of the same class from another loaded copy of its package is `PEER_DUPLICATED`.
+   * An instance of `type`, a class of the library's own (e.g. Volume) or of a jsii package
+   * (cdk8s, constructs, e.g. App). An instance of the same class from another loaded copy of
+   * its package is `PEER_DUPLICATED`; for that, a class of the library's own is marked with its
+   * name here (see markLibraryClass). A class of any other package: `is.foreign`.
    */
   instance(type: { readonly prototype: object; readonly name: string }, name = type.name): Shape {
-    const expected = `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
-    return {
-      expected,
-      issuesOf: total(expected, (v, field) => {
-        if (v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v)) return [];
-        const copy = otherCopy(v, type);
-        return [copy ? duplicated(field, v, expected, copy) : invalid(field, v, expected)];
-      }),
-    };
+    markLibraryClass(type);
+    return instanceShape(type, name);
+  },
+
+  /**
+   * An instance of `type`, a class of another package without jsii type information
+   * (pulumi): never marked as the library's, so never `PEER_DUPLICATED`.
+   */
+  foreign(type: { readonly prototype: object; readonly name: string }, name = type.name): Shape {
+    return instanceShape(type, name);
   },
 
   /** A construct (a chart, an App, any node of the tree). */

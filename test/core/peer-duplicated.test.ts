@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { BlueprintChart, Probe, TeamNamespace, WebService, renderApp, synthesize } from '../../constructs';
+import * as kplus from 'cdk8s-plus-28';
+import { BlueprintChart, EnvValue, Probe, TeamNamespace, Volume, WebService, renderApp, synthesize } from '../../constructs';
 import { synthObjects } from '../../testing';
 import { deployApp } from '../../pulumi';
 import { catchBlueprintError, expectCode } from '../helpers';
@@ -59,7 +60,28 @@ test("a class of the library's own from another copy of the library is PEER_DUPL
       }),
     'PEER_DUPLICATED',
   );
-  expect(issue.message).toContain('another copy of cluster-blueprints');
+  expect(issue.field).toBe('readiness');
+  expect(issue.message).toContain(`another copy of cluster-blueprints (${require('../../package.json').version})`);
+  expect(issue.message).not.toContain('copy of constructs');
+  expect(issue.fix).toContain('npm ls cluster-blueprints');
+  expect(issue.fix).not.toMatch(/cdk8s|constructs/);
+});
+
+test("a Construct of the library's own from another copy (a TeamNamespace) names cluster-blueprints, not constructs", () => {
+  let copy!: typeof import('../../constructs');
+  let copyCdk8s!: typeof import('cdk8s');
+  jest.isolateModules(() => {
+    copy = require('../../constructs');
+    copyCdk8s = require('cdk8s');
+  });
+  const otherTeam = new copy.TeamNamespace(new copy.BlueprintChart(new copyCdk8s.App(), 'c', { owner: 'o' }), 'shop');
+  const chart = new BlueprintChart(new App(), 'c', { owner: 'o' });
+  const issue = expectCode(
+    () => new WebService(chart, 'web', { namespace: otherTeam as never, image: 'a/b:1', ports: [{ name: 'http', port: 8080 }] }),
+    'PEER_DUPLICATED',
+  );
+  expect(issue.field).toBe('namespace');
+  expect(issue.message).toContain('a TeamNamespace of another copy of cluster-blueprints');
   expect(issue.fix).toContain('npm ls cluster-blueprints');
 });
 
@@ -68,4 +90,54 @@ test('what is not the class at all stays PROPS_INVALID (no second copy is claime
   expect(catchBlueprintError(() => renderApp(new App() as never)).codes).toEqual(['PROPS_INVALID']);
   expect(catchBlueprintError(() => renderApp(new Chart(new (otherCdk8s().App)(), 'c') as never)).codes).toEqual(['PROPS_INVALID']);
   expect(Probe.tcp('http')).toBeInstanceOf(Probe);
+});
+
+/*
+ * Wrong types that are no second copy of anything stay PROPS_INVALID. Every Construct
+ * subclass inherits constructs' jsii tag, and a user's class may share a library class's
+ * name: neither is a copy of the expected class.
+ */
+describe('a wrong type of the same package or name is PROPS_INVALID, not PEER_DUPLICATED', () => {
+  function web(chart: BlueprintChart, team: unknown, extra: object = {}) {
+    return () =>
+      new WebService(chart, `web${chart.node.children.length}`, {
+        namespace: team as TeamNamespace,
+        image: 'a/b:1',
+        ports: [{ name: 'http', port: 8080 }],
+        ...extra,
+      });
+  }
+  const setup = () => {
+    const chart = new BlueprintChart(new App(), 'c', { owner: 'o' });
+    return { chart, team: new TeamNamespace(chart, 'shop') };
+  };
+
+  test("a cdk8s-plus ServiceAccount as serviceAccount (another Construct, not the library's ServiceAccount)", () => {
+    const { chart, team } = setup();
+    const issues = catchBlueprintError(web(chart, team, { serviceAccount: new kplus.ServiceAccount(chart, 'sa') })).issues;
+    expect(issues.map((i) => [i.code, i.field])).toEqual([['PROPS_INVALID', 'serviceAccount']]);
+  });
+
+  test('a Chart as namespace', () => {
+    const { chart } = setup();
+    const issues = catchBlueprintError(web(chart, chart)).issues;
+    expect(issues.map((i) => [i.code, i.field])).toEqual([['PROPS_INVALID', 'namespace']]);
+  });
+
+  test("a user's own class named Probe as readiness", () => {
+    class Probe {
+      constructor(public port: string) {}
+    }
+    const { chart, team } = setup();
+    const issues = catchBlueprintError(web(chart, team, { readiness: new Probe('http') })).issues;
+    expect(issues.map((i) => [i.code, i.field])).toEqual([['PROPS_INVALID', 'readiness']]);
+  });
+
+  test('a cdk8s-plus ConfigMap to EnvValue.fromConfigMap or Volume.fromConfigMap, a Chart to Volume.fromConfigMap', () => {
+    const { chart } = setup();
+    const cm = new kplus.ConfigMap(chart, 'cm', { data: { k: 'v' } });
+    expect(catchBlueprintError(() => EnvValue.fromConfigMap(cm as never, 'k')).codes).toEqual(['PROPS_INVALID']);
+    expect(catchBlueprintError(() => Volume.fromConfigMap(cm as never)).codes).toEqual(['PROPS_INVALID']);
+    expect(catchBlueprintError(() => Volume.fromConfigMap(chart as never)).codes).toEqual(['PROPS_INVALID']);
+  });
 });
