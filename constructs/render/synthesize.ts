@@ -83,12 +83,15 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  *   wrote first, and nothing else.
  * - Under the cdk8s CLI (`cdk8s synth` runs the app with `$CDK8S_OUTDIR`, its
  *   `output:` directory, which it empties first and then lists or, with
- *   `--stdout`, prints): when that directory is not an outdir (nor inside or
- *   around one), each written file is also copied there, into the same
+ *   `--stdout`, prints): when that directory is apart from every outdir
+ *   (neither is inside the other), each written file is also copied there, into the same
  *   relative place (one app: straight into it; `dist/dev`, `dist/prod`: into
  *   `dev/`, `prod/`). Pointing cdk8s.yaml's `output:` at a scratch directory
  *   (`.cdk8s-out`) therefore keeps the outdir's guarantees under the CLI:
  *   files beside are kept, and a failed synth leaves the previous files.
+ *   A CLI directory that is or holds an outdir gets no copy (the CLI finds
+ *   the files there); one inside an outdir, or one this process cannot
+ *   write, fails the call before anything is written (`OUTPUT_PATH_INVALID`).
  */
 export function synthesizeAll(targets: readonly SynthTarget[], options: SynthesizeOptions = {}): SynthesizeResult[] {
   checkArgs(
@@ -135,9 +138,11 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
 
 /**
  * Where the cdk8s CLI looks for the files, when it is not where they are
- * written: `$CDK8S_OUTDIR` when set and neither an outdir nor inside or around
- * one (files already there, or under it, the CLI finds). Undefined otherwise.
- * Checked before anything is written (`OUTPUT_PATH_INVALID` when it cannot be a directory).
+ * written: `$CDK8S_OUTDIR` when set and apart from every outdir. Undefined
+ * when it is unset, or is or holds an outdir (files already there, or under
+ * it, the CLI finds). Checked before anything is written: `OUTPUT_PATH_INVALID`
+ * when it cannot be a directory, cannot be written, or lies inside an outdir
+ * (the all-or-nothing write would have to manage a foreign directory inside its own).
  */
 function cliHandOff(outdirs: readonly Outdir[]): Outdir | undefined {
   const dir = process.env.CDK8S_OUTDIR;
@@ -146,8 +151,36 @@ function cliHandOff(outdirs: readonly Outdir[]): Outdir | undefined {
   const scratch = unreadable(dir, issues, () => inspectOutdir(dir, issues));
   if (issues.length > 0)
     throw new BlueprintError(issues.map((i) => ({ ...i, field: '$CDK8S_OUTDIR', fix: `${i.fix} (the \`output:\` of cdk8s.yaml)` })));
-  const apart = outdirs.every((o) => !within(o.real, scratch!.real) && !within(scratch!.real, o.real));
-  return apart ? scratch : undefined;
+  const cli = scratch!;
+  const holder = outdirs.find((o) => within(cli.real, o.real) && cli.real !== o.real);
+  if (holder)
+    throw new BlueprintError(cliIssue(cli.shown, `the cdk8s CLI's \`output:\` lies inside the outdir ${holder.shown}`));
+  if (outdirs.some((o) => within(o.real, cli.real))) return undefined;
+  const writable = nearestExisting(cli.real);
+  try {
+    fs.accessSync(writable, fs.constants.W_OK);
+  } catch (e) {
+    throw new BlueprintError(cliIssue(cli.shown, `cannot be written (${writable}: ${(e as Error).message})`));
+  }
+  return cli;
+}
+
+function cliIssue(value: string, message: string): BlueprintIssue {
+  return {
+    code: 'OUTPUT_PATH_INVALID',
+    path: '',
+    field: '$CDK8S_OUTDIR',
+    value,
+    message,
+    fix: 'set the `output:` of cdk8s.yaml to a directory of its own outside every outdir, which this process can write (e.g. .cdk8s-out)',
+  };
+}
+
+/** `dir` when it exists, else its nearest existing parent. */
+function nearestExisting(dir: string): string {
+  let d = dir;
+  while (!fs.existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  return d;
 }
 
 /** Copies each written file into the CLI's directory, at its outdir's place relative to the outdirs' common parent. */

@@ -562,15 +562,66 @@ describe('under the cdk8s CLI ($CDK8S_OUTDIR, emptied by the CLI, then listed or
     expect(fs.readdirSync(path.join(project, '.cdk8s-out'))).toEqual(['team-a.k8s.yaml']);
   });
 
-  test('a CLI directory that is, holds or is inside an outdir gets no second copy', () => {
+  test('a CLI directory that is or holds an outdir gets no second copy', () => {
     const project = tmpdir();
     const outdir = path.join(project, 'dist', 'dev');
-    for (const cli of [outdir, path.join(project, 'dist'), path.join(outdir, 'sub')]) {
+    for (const cli of [outdir, path.join(project, 'dist')]) {
       process.env.CDK8S_OUTDIR = cli;
       synthesize(teamApp(), { outdir, projectRoot: project });
       expect(fs.readdirSync(path.join(project, 'dist'))).toEqual(['dev']);
       expect(fs.readdirSync(outdir).filter((f) => !f.startsWith('.'))).toEqual(['team-a.k8s.yaml']);
     }
+  });
+
+  test('OUTPUT_PATH_INVALID: a CLI directory inside an outdir fails before anything is written (it would get nothing)', () => {
+    const project = tmpdir();
+    const outdir = path.join(project, 'dist');
+    for (const cli of [path.join(outdir, '.cli'), path.join(outdir, 'a', 'b')]) {
+      process.env.CDK8S_OUTDIR = cli;
+      const err = expectCode(() => synthesize(teamApp(), { outdir, projectRoot: project }), 'OUTPUT_PATH_INVALID');
+      expect(err.field).toBe('$CDK8S_OUTDIR');
+      expect(err.value).toBe(cli);
+      expect(err.message).toContain(`inside the outdir ${outdir}`);
+      expect(err.fix).toContain('cdk8s.yaml');
+      expect(fs.readdirSync(project)).toEqual([]);
+    }
+    // Also when the outdir is one of several, and the CLI directory exists already (the CLI made it, emptied).
+    fs.mkdirSync(path.join(project, 'prod', '.cli'), { recursive: true });
+    process.env.CDK8S_OUTDIR = path.join(project, 'prod', '.cli');
+    const targets = [
+      { app: teamApp('a'), outdir: path.join(project, 'dev') },
+      { app: teamApp('b'), outdir: path.join(project, 'prod') },
+    ];
+    expectCode(() => synthesizeAll(targets, { projectRoot: project }), 'OUTPUT_PATH_INVALID');
+    expect(fs.readdirSync(project)).toEqual(['prod']);
+    expect(fs.readdirSync(path.join(project, 'prod'))).toEqual(['.cli']);
+  });
+
+  test('OUTPUT_PATH_INVALID: a CLI directory this process cannot write fails before anything is written', () => {
+    const project = tmpdir();
+    const cli = path.join(project, 'ro', '.cdk8s-out');
+    fs.mkdirSync(path.join(project, 'ro'));
+    process.env.CDK8S_OUTDIR = cli;
+    // Checked on the nearest existing directory (ro/), as root too (chmod would not stop root): the check is asked of the file system.
+    const fsReal = jest.requireActual<typeof fs>('fs');
+    const real = fsReal.accessSync;
+    const asked: string[] = [];
+    const spy = jest.spyOn(fsReal, 'accessSync').mockImplementation((p, mode) => {
+      asked.push(String(p));
+      if (p === path.join(project, 'ro') && mode === fsReal.constants.W_OK)
+        throw Object.assign(new Error(`EACCES: permission denied, access '${p}'`), { code: 'EACCES' });
+      return real(p, mode);
+    });
+    try {
+      const err = expectCode(() => synthesize(teamApp(), { outdir: path.join(project, 'dist'), projectRoot: project }), 'OUTPUT_PATH_INVALID');
+      expect(err.field).toBe('$CDK8S_OUTDIR');
+      expect(err.message).toContain('cannot be written');
+      expect(err.message).toContain('EACCES');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(asked).toContain(path.join(project, 'ro'));
+    expect(fs.readdirSync(project)).toEqual(['ro']);
   });
 
   test('OUTPUT_PATH_INVALID: a CLI directory that cannot be one fails before anything is written', () => {
