@@ -222,6 +222,7 @@ const INTERNAL = new Set([
   'resolveCompute',
   'zeroComputeIssues',
   // The constructs' validators over the rendered shape, shared with the catalogue's api-server rules.
+  'crossVersionRefIssues',
   'ipBlockIssues',
   'pdbBudgetIssue',
   'probeIssues',

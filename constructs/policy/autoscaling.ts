@@ -69,17 +69,8 @@ export class HpaMetric {
         'needs apiVersion, kind and name',
         "e.g. { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'shop' }",
       );
-    // ValidateCrossVersionObjectReference: kind and name are path segment names (IsValidPathSegmentName).
-    for (const k of ['kind', 'name'] as const) {
-      const value = this.describedObject?.[k];
-      if (value && (typeof value !== 'string' || !isPathSegmentName(value)))
-        bad(
-          `describedObject.${k}`,
-          value,
-          "is not a path segment name (no '/' or '%', not '.' or '..'): the API server refuses the HPA",
-          k === 'kind' ? "give the kind alone, e.g. 'Ingress' (the group goes in apiVersion)" : "give the object's name, e.g. 'shop'",
-        );
-    }
+    if (this.describedObject)
+      for (const i of crossVersionRefIssues(this.describedObject, `${field}.describedObject`, 'HPA_METRIC_INVALID')) out.push(i);
     return out;
   }
 
@@ -94,6 +85,31 @@ export class HpaMetric {
       return { type: 'Object', object: { metric, target, describedObject: { ...this.describedObject! } } } as IMetricSpec;
     return { type: 'External', external: { metric, target } } as IMetricSpec;
   }
+}
+
+/**
+ * autoscaling ValidateCrossVersionObjectReference (an HPA's scaleTargetRef, an
+ * Object metric's describedObject): a kind and a name, when given, are path
+ * segment names (IsValidPathSegmentName), else the API server refuses the HPA.
+ * Shared by HpaMetric and the catalogue's HPA rules.
+ */
+export function crossVersionRefIssues(ref: unknown, field: string, code: 'HPA_INVALID' | 'HPA_METRIC_INVALID'): IssueInput[] {
+  if (typeof ref !== 'object' || ref === null) return [];
+  return (['kind', 'name'] as const).flatMap((k) => {
+    const value = (ref as Record<string, unknown>)[k];
+    return value && (typeof value !== 'string' || !isPathSegmentName(value))
+      ? [
+          {
+            code,
+            field: `${field}.${k}`,
+            value,
+            message: "is not a path segment name (no '/' or '%', not '.' or '..'): the API server refuses the HPA",
+            fix:
+              k === 'kind' ? "give the kind alone, e.g. 'Ingress' (the group goes in apiVersion)" : "give the object's name, e.g. 'shop'",
+          },
+        ]
+      : [];
+  });
 }
 
 /** How replicas are counted when several policies apply. */

@@ -4,6 +4,7 @@ import { requestAboveLimitIssues } from '../core/resources';
 import { quotaScopeIssues } from '../namespace/resource-quota';
 import { ipBlockIssues } from '../networking/network-intent';
 import { serviceTypeIssues, servicePortIssues } from '../networking/service-ports';
+import { crossVersionRefIssues } from '../policy/autoscaling';
 import { pdbBudgetIssue } from '../policy/pod-disruption-budget';
 import { spreadConstraintIssues, tolerationIssues } from '../scheduling/placement';
 import { rollingUpdateIssues } from '../workloads/release';
@@ -15,8 +16,8 @@ import { Rule, Violation, v } from './rule';
 
 /*
  * What the API server refuses outright (422 Unprocessable Entity) in a pod
- * template, a Service, a PodDisruptionBudget, a NetworkPolicy or a
- * ResourceQuota, which the typed constructs refuse when built or cannot
+ * template, a Service, a PodDisruptionBudget, a HorizontalPodAutoscaler, a
+ * NetworkPolicy or a ResourceQuota, which the typed constructs refuse when built or cannot
  * render: these rules hold raw ApiObjects, included YAML and foreign manifests
  * to the same checks, through the functions the constructs use, with the
  * construct's code where one refuses the same defect.
@@ -36,6 +37,10 @@ const SELECTING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet
 
 const appsWorkloads = (ix: ManifestIndex) =>
   ix.objects.filter((o) => isObject(o) && SELECTING.has(o.kind) && o.apiVersion === 'apps/v1' && isObject(o.spec));
+
+/** The HorizontalPodAutoscalers (any autoscaling/ version) with a spec. */
+const hpas = (ix: ManifestIndex) =>
+  ix.ofKind('HorizontalPodAutoscaler').filter((o) => String(o.apiVersion).startsWith('autoscaling/') && isObject(o.spec));
 
 /** Each pod template with the pointer to its pod spec. */
 const pods = (ix: ManifestIndex) => ix.templates.map((t) => ({ t, base: podSpecPointer(t.owner.kind) }));
@@ -429,6 +434,36 @@ export const API_SERVER_RULES: readonly Rule[] = [
           const issue = pdbBudgetIssue(o.spec);
           return issue ? fromIssues(o, '/spec', [issue]) : [];
         }),
+  },
+  {
+    code: 'HPA_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['HorizontalPodAutoscaler'],
+    description:
+      "An HPA's scaleTargetRef names its kind and name as path segments (no '/' or '%', not '.' or '..'): the API server refuses the HPA otherwise (ValidateCrossVersionObjectReference).",
+    fix: "give the kind alone (e.g. 'Deployment', the group goes in apiVersion) and the workload's name",
+    check: (ix) =>
+      hpas(ix).flatMap((o) => fromIssues(o, '/spec', crossVersionRefIssues(o.spec.scaleTargetRef, 'scaleTargetRef', 'HPA_INVALID'))),
+  },
+  {
+    code: 'HPA_METRIC_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['HorizontalPodAutoscaler'],
+    description:
+      "An Object metric of an HPA names the kind and name of its describedObject as path segments (no '/' or '%', not '.' or '..'): the API server refuses the HPA otherwise (ValidateCrossVersionObjectReference), as HpaMetric.object does.",
+    fix: "give the kind alone (e.g. 'Ingress', the group goes in apiVersion) and the object's name",
+    check: (ix) =>
+      hpas(ix).flatMap((o) =>
+        arr(o.spec.metrics).flatMap((m, i) =>
+          fromIssues(
+            o,
+            '/spec',
+            crossVersionRefIssues(m?.object?.describedObject, `metrics[${i}].object.describedObject`, 'HPA_METRIC_INVALID'),
+          ),
+        ),
+      ),
   },
   {
     code: 'INTENT_INVALID',

@@ -116,6 +116,18 @@ const CASES: [string, string, (o: any[]) => void][] = [
   ],
   ['svc-headless-nodeport', 'SERVICE_INVALID /spec/clusterIP', (o) => Object.assign(service(o), { clusterIP: 'None', type: 'NodePort' })],
   ['pdb-both', 'PDB_INVALID /spec/minAvailable', (o) => (of(o, 'PodDisruptionBudget').spec.minAvailable = 1)],
+  ['hpa-target-kind-group', 'HPA_INVALID /spec/scaleTargetRef/kind', (o) => o.push(hpa({ kind: 'apps/Deployment', name: 'web' }))],
+  ['hpa-target-name-dotdot', 'HPA_INVALID /spec/scaleTargetRef/name', (o) => o.push(hpa({ kind: 'Deployment', name: '..' }))],
+  [
+    'hpa-described-kind-group',
+    'HPA_METRIC_INVALID /spec/metrics/0/object/describedObject/kind',
+    (o) => o.push(hpa(undefined, { kind: 'networking.k8s.io/Ingress', name: 'shop' })),
+  ],
+  [
+    'hpa-described-name-slash',
+    'HPA_METRIC_INVALID /spec/metrics/0/object/describedObject/name',
+    (o) => o.push(hpa(undefined, { kind: 'Ingress', name: 'a/b' })),
+  ],
   [
     'np-endport-named',
     'INTENT_INVALID /spec/ingress/0/ports/0/endPort',
@@ -132,6 +144,26 @@ const CASES: [string, string, (o: any[]) => void][] = [
     (o) => (of(o, 'ResourceQuota', 'quota').spec.scopes = ['BestEffort']),
   ],
 ];
+
+/** A foreign autoscaling/v2 HPA: its scaleTargetRef, and one Object metric of `described` when given. */
+function hpa(target: { kind: string; name: string } = { kind: 'Deployment', name: 'web' }, described?: { kind: string; name: string }) {
+  const object = {
+    describedObject: { apiVersion: 'networking.k8s.io/v1', ...described },
+    metric: { name: 'rps' },
+    target: { type: 'Value', value: '10' },
+  };
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'h', namespace: deploy(BASELINE).metadata.namespace },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', ...target },
+      minReplicas: 2,
+      maxReplicas: 4,
+      ...(described ? { metrics: [{ type: 'Object', object }] } : {}),
+    },
+  };
+}
 
 const mutated = (change: (o: any[]) => void) => {
   const objects = structuredClone(BASELINE);
@@ -173,6 +205,11 @@ describe('what the API server refuses, on foreign YAML', () => {
 
 describe('what the API server takes passes', () => {
   const clean = (change: (o: any[]) => void) => expect(errors(mutated(change))).toEqual([]);
+
+  test('an HPA whose references are path segments (kind alone, group in apiVersion) has no HPA error', () => {
+    const found = errors(mutated((o) => o.push(hpa({ kind: 'Deployment', name: 'web' }, { kind: 'Ingress', name: 'shop.example' }))));
+    expect(found.filter((e) => e.startsWith('HPA_'))).toEqual([]);
+  });
 
   test("a StatefulSet's claim templates are volumes of its pods", () => {
     const objects = mutated((o) => {

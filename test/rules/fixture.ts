@@ -656,6 +656,29 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'HPA_INVALID',
+    (o) => {
+      find(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.kind = 'apps/Deployment';
+    },
+  ],
+  [
+    'HPA_METRIC_INVALID',
+    (o) => {
+      const spec = find(o, 'HorizontalPodAutoscaler', 'web').spec;
+      spec.metrics = [
+        ...(spec.metrics ?? []),
+        {
+          type: 'Object',
+          object: {
+            describedObject: { apiVersion: 'networking.k8s.io/v1', kind: 'networking.k8s.io/Ingress', name: 'ing' },
+            metric: { name: 'rps' },
+            target: { type: 'Value', value: '10' },
+          },
+        },
+      ];
+    },
+  ],
+  [
     'INTENT_INVALID',
     (o) => {
       find(o, 'NetworkPolicy', 'allow-web-from-ns-monitoring').spec.ingress[0].ports[0].endPort = 8000;
