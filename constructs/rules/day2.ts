@@ -61,10 +61,31 @@ export function claimsOf(o: any): HolderClaim[] {
 function holderPodLabels(ix: ManifestIndex, o: any): Record<string, string>[] {
   if (o.kind === 'StatefulSet') return [labelsOf(podTemplateOf(o)?.metadata?.labels)];
   if (o.kind === 'Prometheus') return [operatorPods(o)?.labels ?? {}];
-  return ix
-    .templatesIn(o.metadata?.namespace)
-    .filter((t) => arr(t.spec.volumes).some((vol) => vol?.persistentVolumeClaim?.claimName === o.metadata?.name))
-    .map((t) => t.labels);
+  const name = o.metadata?.name;
+  return typeof name === 'string' ? (claimMounters(ix, o.metadata?.namespace).get(name) ?? []) : [];
+}
+
+/**
+ * Per index and namespace: each claim name with the labels of the pod templates that mount it, in template order,
+ * each template once. Built once, so N claims over N workloads of a namespace stay linear (a scan per claim was quadratic).
+ */
+const mounters = new WeakMap<ManifestIndex, Map<string, Map<string, Record<string, string>[]>>>();
+function claimMounters(ix: ManifestIndex, ns: string | undefined): Map<string, Record<string, string>[]> {
+  let byNs = mounters.get(ix);
+  if (!byNs) mounters.set(ix, (byNs = new Map()));
+  let byClaim = byNs.get(ns ?? '');
+  if (byClaim) return byClaim;
+  byNs.set(ns ?? '', (byClaim = new Map()));
+  for (const t of ix.templatesIn(ns)) {
+    const claims = new Set(arr(t.spec.volumes).map((vol) => vol?.persistentVolumeClaim?.claimName));
+    for (const c of claims)
+      if (typeof c === 'string') {
+        const list = byClaim.get(c);
+        if (list) list.push(t.labels);
+        else byClaim.set(c, [t.labels]);
+      }
+  }
+  return byClaim;
 }
 
 /** The namespace Velero installs itself in, and reconciles Schedules of (`velero install --namespace`'s default). */
