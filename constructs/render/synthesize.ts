@@ -153,8 +153,7 @@ function cliHandOff(outdirs: readonly Outdir[]): Outdir | undefined {
     throw new BlueprintError(issues.map((i) => ({ ...i, field: '$CDK8S_OUTDIR', fix: `${i.fix} (the \`output:\` of cdk8s.yaml)` })));
   const cli = scratch!;
   const holder = outdirs.find((o) => within(cli.real, o.real) && cli.real !== o.real);
-  if (holder)
-    throw new BlueprintError(cliIssue(cli.shown, `the cdk8s CLI's \`output:\` lies inside the outdir ${holder.shown}`));
+  if (holder) throw new BlueprintError(cliIssue(cli.shown, `the cdk8s CLI's \`output:\` lies inside the outdir ${holder.shown}`));
   if (outdirs.some((o) => within(o.real, cli.real))) return undefined;
   const writable = nearestExisting(cli.real);
   try {

@@ -613,7 +613,10 @@ describe('under the cdk8s CLI ($CDK8S_OUTDIR, emptied by the CLI, then listed or
       return real(p, mode);
     });
     try {
-      const err = expectCode(() => synthesize(teamApp(), { outdir: path.join(project, 'dist'), projectRoot: project }), 'OUTPUT_PATH_INVALID');
+      const err = expectCode(
+        () => synthesize(teamApp(), { outdir: path.join(project, 'dist'), projectRoot: project }),
+        'OUTPUT_PATH_INVALID',
+      );
       expect(err.field).toBe('$CDK8S_OUTDIR');
       expect(err.message).toContain('cannot be written');
       expect(err.message).toContain('EACCES');
