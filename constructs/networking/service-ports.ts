@@ -77,6 +77,7 @@ export function servicePortIssues(
 export interface ServiceTypeFields {
   readonly type?: string;
   readonly clusterIP?: string;
+  readonly externalIPs?: readonly string[];
   readonly externalTrafficPolicy?: string;
   readonly loadBalancerSourceRanges?: readonly string[];
   readonly allocateLoadBalancerNodePorts?: boolean;
@@ -86,10 +87,11 @@ export interface ServiceTypeFields {
 
 /**
  * The fields of a Service spec the API server refuses for its type (core
- * validation ValidateService): externalTrafficPolicy on a ClusterIP Service,
- * loadBalancerSourceRanges and allocateLoadBalancerNodePorts off a
- * LoadBalancer, sessionAffinityConfig without ClientIP affinity, a headless
- * (clusterIP None) NodePort or LoadBalancer. WebService (over its props, of the
+ * validation ValidateService): externalTrafficPolicy on a Service that is not
+ * externally accessible (apiservice.ExternallyAccessible: a ClusterIP Service
+ * without externalIPs), a non-empty loadBalancerSourceRanges and
+ * allocateLoadBalancerNodePorts off a LoadBalancer, sessionAffinityConfig
+ * without ClientIP affinity, a headless (clusterIP None) NodePort or LoadBalancer. WebService (over its props, of the
  * same names) and the catalogue rule SERVICE_INVALID (any Service) share it.
  */
 export function serviceTypeIssues(spec: ServiceTypeFields): IssueInput[] {
@@ -107,8 +109,16 @@ export function serviceTypeIssues(spec: ServiceTypeFields): IssueInput[] {
   };
   const set = (v: unknown) => v !== undefined && v !== null;
   const lb = type === 'LoadBalancer';
-  misplaced('externalTrafficPolicy', set(spec.externalTrafficPolicy), type !== 'ClusterIP', 'NodePort and LoadBalancer');
-  misplaced('loadBalancerSourceRanges', set(spec.loadBalancerSourceRanges), lb, 'LoadBalancer');
+  const nonEmpty = (v: readonly unknown[] | undefined) => Array.isArray(v) && v.length > 0;
+  // The API server checks `len(...) > 0`: an empty list is as good as unset.
+  const externallyAccessible = lb || type === 'NodePort' || (type === 'ClusterIP' && nonEmpty(spec.externalIPs));
+  misplaced(
+    'externalTrafficPolicy',
+    set(spec.externalTrafficPolicy),
+    externallyAccessible,
+    'NodePort, LoadBalancer and ClusterIP-with-externalIPs',
+  );
+  misplaced('loadBalancerSourceRanges', nonEmpty(spec.loadBalancerSourceRanges), lb, 'LoadBalancer');
   misplaced('allocateLoadBalancerNodePorts', set(spec.allocateLoadBalancerNodePorts), lb, 'LoadBalancer');
   if (set(spec.sessionAffinityConfig) && spec.sessionAffinity !== 'ClientIP')
     out.push({

@@ -110,6 +110,11 @@ const CASES: [string, string, (o: any[]) => void][] = [
   ['svc-etp-clusterip', 'SERVICE_INVALID /spec/externalTrafficPolicy', (o) => (service(o).externalTrafficPolicy = 'Local')],
   ['svc-lbsr-clusterip', 'SERVICE_INVALID /spec/loadBalancerSourceRanges', (o) => (service(o).loadBalancerSourceRanges = ['10.0.0.0/8'])],
   [
+    'svc-etp-clusterip-empty-externalips',
+    'SERVICE_INVALID /spec/externalTrafficPolicy',
+    (o) => Object.assign(service(o), { externalIPs: [], externalTrafficPolicy: 'Local' }),
+  ],
+  [
     'svc-affinity-timeout',
     'SERVICE_INVALID /spec/sessionAffinityConfig',
     (o) => (service(o).sessionAffinityConfig = { clientIP: { timeoutSeconds: 5 } }),
@@ -264,5 +269,10 @@ describe('what the API server takes passes', () => {
       service(o).ports = [{ port: 8080, targetPort: 'http', protocol: 'TCP' }];
     });
     expect(errors(single).filter((e) => e.startsWith('PORT_INVALID'))).toEqual([]);
+  });
+
+  test('externalTrafficPolicy on a ClusterIP Service with externalIPs (externally accessible), empty loadBalancerSourceRanges', () => {
+    clean((o) => Object.assign(service(o), { type: 'ClusterIP', externalIPs: ['203.0.113.10'], externalTrafficPolicy: 'Local' }));
+    clean((o) => (service(o).loadBalancerSourceRanges = []));
   });
 });

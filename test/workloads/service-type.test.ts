@@ -97,6 +97,11 @@ describe('NodePort and LoadBalancer Services', () => {
     expectCode(() => teamWebService('api', extra, { quota: QuotaPreset.LARGE }), 'SERVICE_INVALID');
   });
 
+  test('an empty loadBalancerSourceRanges on a ClusterIP Service is taken, as the API server takes it', () => {
+    const { chart } = teamWebService('api', { loadBalancerSourceRanges: [] });
+    expect(find(renderChart(chart), 'Service', 'api').spec.type).toBe('ClusterIP');
+  });
+
   test('ANNOTATION_SECRET on a Service', () => {
     expectCode(
       () => teamWebService('api', { serviceAnnotations: { 'example.com/api-key': 'k-123' } }, { quota: QuotaPreset.LARGE }),
