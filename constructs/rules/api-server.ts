@@ -163,20 +163,27 @@ export const API_SERVER_RULES: readonly Rule[] = [
     category: 'api-server',
     inspects: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
     description:
-      "Every apps/v1 workload's selector is set and selects its own pod template's labels: the API server refuses it otherwise (`selector` does not match template `labels`).",
+      "Every apps/v1 workload's selector is set, not empty (no matchLabels and no matchExpressions), and selects its own pod template's labels: the API server refuses it otherwise (`selector` does not match template `labels`).",
     fix: 'make spec.selector.matchLabels a subset of spec.template.metadata.labels (e.g. the app.kubernetes.io/name and instance labels)',
     check: (ix) =>
       appsWorkloads(ix).flatMap((o) => {
         const labels = podTemplateOf(o)?.metadata?.labels;
-        return selects(o.spec.selector, isObject(labels) ? labels : {})
+        const selector = o.spec.selector;
+        // ValidateDeploymentSpec and its siblings: len(matchLabels) + len(matchExpressions) == 0 is refused even though it selects everything.
+        const terms = isObject(selector)
+          ? Object.keys(isObject(selector.matchLabels) ? selector.matchLabels : {}).length + arr(selector.matchExpressions).length
+          : 0;
+        if (terms === 0)
+          return [
+            v(
+              o,
+              '/spec/selector',
+              `spec.selector is missing or empty (empty selector is invalid for ${String(o.kind).toLowerCase()}): the API server refuses the workload`,
+            ),
+          ];
+        return selects(selector, isObject(labels) ? labels : {})
           ? []
-          : [
-              v(
-                o,
-                '/spec/selector',
-                "spec.selector is empty or does not select the pod template's labels: the API server refuses the workload",
-              ),
-            ];
+          : [v(o, '/spec/selector', "spec.selector does not select the pod template's labels: the API server refuses the workload")];
       }),
   },
   {

@@ -23,6 +23,12 @@ const cidrPolicy = (o: any[]) => of(o, 'NetworkPolicy', 'allow-svc-from-cidr-10-
 /** [audit case, code and pointer expected, the change]. */
 const CASES: [string, string, (o: any[]) => void][] = [
   ['selector-mismatch', 'SELECTOR_MISMATCH /spec/selector', (o) => (deploy(o).spec.selector.matchLabels.extra = 'x')],
+  ['selector-empty', 'SELECTOR_MISMATCH /spec/selector', (o) => (deploy(o).spec.selector = {})],
+  [
+    'selector-empty-terms',
+    'SELECTOR_MISMATCH /spec/selector',
+    (o) => (deploy(o).spec.selector = { matchExpressions: [], matchLabels: {} }),
+  ],
   [
     'activeDeadline-in-deployment',
     'TEMPLATE_INVALID /spec/template/spec/activeDeadlineSeconds',
@@ -68,6 +74,7 @@ const CASES: [string, string, (o: any[]) => void][] = [
   ],
   ['recreate-with-rolling', 'STRATEGY_INVALID /spec/strategy/rollingUpdate', (o) => (deploy(o).spec.strategy.type = 'Recreate')],
   ['env-bad-name', 'ENV_INVALID /spec/template/spec/containers/0/env/0/name', (o) => (main(o).env = [{ name: '1BAD', value: 'x' }])],
+  ['env-dot-name', 'ENV_INVALID /spec/template/spec/containers/0/env/0/name', (o) => (main(o).env = [{ name: '.', value: 'x' }])],
   [
     'req-gt-limit',
     'RESOURCES_REQUEST_ABOVE_LIMIT /spec/template/spec/containers/0/resources/requests/memory',
