@@ -315,7 +315,8 @@ export function envVarNameIssue(field: string, name: unknown): IssueInput | unde
     code: 'NAME_INVALID',
     field,
     value: name,
-    message: "is not a valid environment variable name (letters, digits, '_', '-' and '.', not starting with a digit or '..', and not '.' alone)",
+    message:
+      "is not a valid environment variable name (letters, digits, '_', '-' and '.', not starting with a digit or '..', and not '.' alone)",
     fix: "name it e.g. 'LOG_LEVEL'",
   };
 }
