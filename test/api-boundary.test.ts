@@ -227,6 +227,7 @@ const INTERNAL = new Set([
   'pdbBudgetIssue',
   'probeIssues',
   'quotaScopeIssues',
+  'scopeSelectorIssues',
   'requestAboveLimitIssues',
   'rollingUpdateIssues',
   'spreadConstraintIssues',

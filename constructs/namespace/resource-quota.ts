@@ -143,7 +143,10 @@ function checkScopes(problems: Problems, scopes: readonly QuotaScope[], limits: 
   );
 }
 
-/** The standard quota resources, as the API server names them (helper.IsStandardQuotaResourceName); others are not judged. */
+/**
+ * The standard quota resources, as the API server names them (helper.IsStandardQuotaResourceName, with
+ * isStandardQuotaResource below for the huge pages); others are not judged.
+ */
 const STANDARD_QUOTA_RESOURCES: ReadonlySet<string> = new Set([
   'cpu',
   'memory',
@@ -166,10 +169,15 @@ const STANDARD_QUOTA_RESOURCES: ReadonlySet<string> = new Set([
   'services.loadbalancers',
 ]);
 
+/** helper.IsStandardQuotaResourceName: a name of the set above, or a huge-page quota (`hugepages-<size>`, `requests.hugepages-<size>`). */
+function isStandardQuotaResource(name: string): boolean {
+  return STANDARD_QUOTA_RESOURCES.has(name) || name.startsWith('hugepages-') || name.startsWith('requests.hugepages-');
+}
+
 /**
  * The hard resources (by name) each scope admits (helper.IsResourceQuotaScopeValidForResource): BestEffort pods
- * request nothing, so only their count; the other scopes select pods, so only the pod count and pod compute (not
- * ephemeral storage, nor object counts or claims).
+ * request nothing, so only their count; the other scopes, CrossNamespacePodAffinity included, select pods, so only
+ * the pod count and pod compute: CPU and memory (not ephemeral storage or huge pages, nor object counts or claims).
  */
 const POD_COMPUTE = ['pods', 'cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
 const SCOPE_ADMITS_NAMES: Readonly<Record<string, readonly string[]>> = {
@@ -178,8 +186,11 @@ const SCOPE_ADMITS_NAMES: Readonly<Record<string, readonly string[]>> = {
   NotTerminating: POD_COMPUTE,
   NotBestEffort: POD_COMPUTE,
   PriorityClass: POD_COMPUTE,
-  CrossNamespacePodAffinity: ['pods'],
+  CrossNamespacePodAffinity: POD_COMPUTE,
 };
+
+/** Scopes a scopeSelector may only test with Exists (validateScopedResourceSelectorRequirement); PriorityClass takes any operator. */
+const EXISTS_ONLY_SCOPES = ['BestEffort', 'NotBestEffort', 'Terminating', 'NotTerminating', 'CrossNamespacePodAffinity'];
 
 /**
  * QUOTA_SCOPE_INVALID for what the API server refuses in a quota's scopes
@@ -200,7 +211,7 @@ export function quotaScopeIssues(scopes: readonly string[], hard: readonly strin
         fix: `keep one of ${a} and ${b}, or make two quotas`,
       });
   for (const name of hard) {
-    if (!STANDARD_QUOTA_RESOURCES.has(name)) continue;
+    if (!isStandardQuotaResource(name)) continue;
     const refusing = scopes.filter((scope) => SCOPE_ADMITS_NAMES[scope] && !SCOPE_ADMITS_NAMES[scope].includes(name));
     if (refusing.length > 0)
       out.push({
@@ -213,6 +224,55 @@ export function quotaScopeIssues(scopes: readonly string[], hard: readonly strin
         fix: `move ${fieldOf(name)} to a quota without scopes, or drop it here`,
       });
   }
+  return out;
+}
+
+/**
+ * QUOTA_SCOPE_INVALID for what the API server refuses in a quota's
+ * spec.scopeSelector.matchExpressions (core validation
+ * validateScopedResourceSelectorRequirement): the scopes it names are held to
+ * the same admission and conflict rules as spec.scopes (quotaScopeIssues);
+ * BestEffort, NotBestEffort, Terminating, NotTerminating and
+ * CrossNamespacePodAffinity take only Exists; In and NotIn need values, Exists
+ * and DoesNotExist take none. Fields are relative
+ * to the quota's spec; `fieldOf` names the field a hard resource came from.
+ */
+export function scopeSelectorIssues(
+  matchExpressions: readonly unknown[],
+  hard: readonly string[],
+  fieldOf: (name: string) => string,
+): IssueInput[] {
+  const out: IssueInput[] = [];
+  const scopes: string[] = [];
+  const at = (i: number, key: string) => `scopeSelector.matchExpressions[${i}].${key}`;
+  const issue = (field: string, value: unknown, message: string, fix: string) =>
+    out.push({ code: 'QUOTA_SCOPE_INVALID', field, value, message, fix });
+  matchExpressions.forEach((e: any, i) => {
+    if (e === null || typeof e !== 'object') return;
+    const scope = String(e.scopeName ?? '');
+    const operator = e.operator;
+    const values: unknown[] = Array.isArray(e.values) ? e.values : [];
+    scopes.push(scope);
+    if (EXISTS_ONLY_SCOPES.includes(scope) && operator !== 'Exists')
+      issue(
+        at(i, 'operator'),
+        operator,
+        `is ${JSON.stringify(operator)} for scope ${scope}, which takes only Exists`,
+        'use operator: Exists (without values)',
+      );
+    // An operator outside these four (or a scope name outside the standard ones) is SCHEMA_INVALID's.
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0)
+      issue(
+        at(i, 'values'),
+        values,
+        `is empty with operator ${operator}: it needs at least one value`,
+        'list the values to match (e.g. priority class names)',
+      );
+    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0)
+      issue(at(i, 'values'), values, `is set with operator ${operator}, which takes no values`, 'drop values, or use In or NotIn');
+  });
+  for (const i of quotaScopeIssues(scopes, hard, fieldOf))
+    out.push(i.field === 'scopes' ? { ...i, field: 'scopeSelector.matchExpressions' } : i);
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { IssueInput } from '../core/errors';
 import { envVarNameIssue, pointerPart } from '../core/names';
 import { requestAboveLimitIssues } from '../core/resources';
-import { quotaScopeIssues } from '../namespace/resource-quota';
+import { quotaScopeIssues, scopeSelectorIssues } from '../namespace/resource-quota';
 import { ipBlockIssues } from '../networking/network-intent';
 import { serviceTypeIssues, servicePortIssues } from '../networking/service-ports';
 import { crossVersionRefIssues } from '../policy/autoscaling';
@@ -492,7 +492,7 @@ export const API_SERVER_RULES: readonly Rule[] = [
     category: 'api-server',
     inspects: ['ResourceQuota'],
     description:
-      "A ResourceQuota's scopes do not conflict (BestEffort with NotBestEffort, Terminating with NotTerminating), and each admits every standard resource of its hard limits (BestEffort only pods; the others pods and pod CPU and memory): the API server refuses the quota otherwise.",
+      "A ResourceQuota's scopes, and the scopes its scopeSelector names, do not conflict (BestEffort with NotBestEffort, Terminating with NotTerminating), and each admits every standard resource of its hard limits (BestEffort only pods; the others pods and pod CPU and memory, not huge pages); a scopeSelector expression uses Exists for every scope but PriorityClass, values with In and NotIn only: the API server refuses the quota otherwise.",
     fix: 'move the resources the scope does not admit to a quota without scopes, or drop the scope',
     check: (ix) =>
       ix
@@ -501,14 +501,17 @@ export const API_SERVER_RULES: readonly Rule[] = [
         .flatMap((o) => {
           const scopes = arr(o.spec.scopes).filter((s): s is string => typeof s === 'string');
           const hard = isObject(o.spec.hard) ? Object.keys(o.spec.hard) : [];
-          return quotaScopeIssues(scopes, hard, (name) => `hard.${name}`).map((i) =>
-            v(
+          const selector = isObject(o.spec.scopeSelector) ? arr(o.spec.scopeSelector.matchExpressions) : [];
+          const hardOf = (name: string) => `hard.${name}`;
+          return [...quotaScopeIssues(scopes, hard, hardOf), ...scopeSelectorIssues(selector, hard, hardOf)].map((i) => {
+            const inHard = i.field.startsWith('hard.');
+            return v(
               o,
-              i.field === 'scopes' ? '/spec/scopes' : `/spec/hard/${pointerPart(String(i.value))}`,
-              refused(o.kind, `spec.${i.field === 'scopes' ? 'scopes' : 'hard'} ${i.message}`),
+              inHard ? `/spec/hard/${pointerPart(String(i.value))}` : pointerOf('/spec', i.field),
+              refused(o.kind, `spec.${inHard ? 'hard' : i.field} ${i.message}`),
               i.fix,
-            ),
-          );
+            );
+          });
         }),
   },
 ];

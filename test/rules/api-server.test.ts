@@ -20,6 +20,10 @@ const main = (o: any[]) => pod(o).containers[0];
 const service = (o: any[]) => of(o, 'Service').spec;
 const cidrPolicy = (o: any[]) => of(o, 'NetworkPolicy', 'allow-svc-from-cidr-10-0-0-0-8').spec.ingress[0];
 
+/** A ResourceQuota in the baseline's namespace with this spec. */
+const podQuota = (spec: object) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods', namespace: 'net' }, spec });
+const selector = (...matchExpressions: object[]) => ({ matchExpressions });
+
 /** [audit case, code and pointer expected, the change]. */
 const CASES: [string, string, (o: any[]) => void][] = [
   ['selector-mismatch', 'SELECTOR_MISMATCH /spec/selector', (o) => (deploy(o).spec.selector.matchLabels.extra = 'x')],
@@ -149,6 +153,45 @@ const CASES: [string, string, (o: any[]) => void][] = [
     'np-except-outside',
     'INTENT_INVALID /spec/ingress/0/from/0/ipBlock/except/0',
     (o) => (cidrPolicy(o).from[0].ipBlock = { cidr: '10.0.0.0/16', except: ['10.1.0.0/24'] }),
+  ],
+  [
+    'quota-hugepages-scoped',
+    'QUOTA_SCOPE_INVALID /spec/hard/requests.hugepages-2Mi',
+    (o) => o.push(podQuota({ scopes: ['Terminating'], hard: { pods: '5', 'requests.hugepages-2Mi': '1Gi' } })),
+  ],
+  [
+    'quota-selector-besteffort-cpu',
+    'QUOTA_SCOPE_INVALID /spec/hard/requests.cpu',
+    (o) => o.push(podQuota({ scopeSelector: selector({ scopeName: 'BestEffort', operator: 'Exists' }), hard: { 'requests.cpu': '2' } })),
+  ],
+  [
+    'quota-selector-exists-only',
+    'QUOTA_SCOPE_INVALID /spec/scopeSelector/matchExpressions/0/operator',
+    (o) => o.push(podQuota({ scopeSelector: selector({ scopeName: 'Terminating', operator: 'DoesNotExist' }), hard: { pods: '5' } })),
+  ],
+  [
+    'quota-selector-in-no-values',
+    'QUOTA_SCOPE_INVALID /spec/scopeSelector/matchExpressions/0/values',
+    (o) => o.push(podQuota({ scopeSelector: selector({ scopeName: 'PriorityClass', operator: 'In', values: [] }), hard: { pods: '5' } })),
+  ],
+  [
+    'quota-selector-exists-with-values',
+    'QUOTA_SCOPE_INVALID /spec/scopeSelector/matchExpressions/0/values',
+    (o) =>
+      o.push(
+        podQuota({ scopeSelector: selector({ scopeName: 'PriorityClass', operator: 'Exists', values: ['high'] }), hard: { pods: '5' } }),
+      ),
+  ],
+  [
+    'quota-selector-conflict',
+    'QUOTA_SCOPE_INVALID /spec/scopeSelector/matchExpressions',
+    (o) =>
+      o.push(
+        podQuota({
+          scopeSelector: selector({ scopeName: 'BestEffort', operator: 'Exists' }, { scopeName: 'NotBestEffort', operator: 'Exists' }),
+          hard: { pods: '5' },
+        }),
+      ),
   ],
   [
     'quota-scope-conflict',
@@ -281,5 +324,25 @@ describe('what the API server takes passes', () => {
   test('externalTrafficPolicy on a ClusterIP Service with externalIPs (externally accessible), empty loadBalancerSourceRanges', () => {
     clean((o) => Object.assign(service(o), { type: 'ClusterIP', externalIPs: ['203.0.113.10'], externalTrafficPolicy: 'Local' }));
     clean((o) => (service(o).loadBalancerSourceRanges = []));
+  });
+
+  test('CrossNamespacePodAffinity admits pod compute; a scopeSelector with PriorityClass In; huge pages in an unscoped quota', () => {
+    clean((o) => {
+      o.push(podQuota({ scopes: ['CrossNamespacePodAffinity'], hard: { pods: '10', 'requests.cpu': '4', 'limits.memory': '8Gi' } }));
+      o.push({
+        ...podQuota({
+          scopeSelector: selector(
+            { scopeName: 'PriorityClass', operator: 'In', values: ['high'] },
+            { scopeName: 'CrossNamespacePodAffinity', operator: 'Exists' },
+          ),
+          hard: { pods: '5', 'requests.cpu': '2', 'count/widgets.example.com': '1' },
+        }),
+        metadata: { name: 'high', namespace: 'net' },
+      });
+      o.push({
+        ...podQuota({ hard: { 'requests.hugepages-2Mi': '1Gi', 'hugepages-1Gi': '2Gi' } }),
+        metadata: { name: 'huge', namespace: 'net' },
+      });
+    });
   });
 });
