@@ -221,22 +221,44 @@ function nameSegments(name: string): string[] {
 }
 
 /**
- * Does env var `name` look like it holds a secret? Judged on its segments:
- * PASSWORD, PASSWD, SECRET, TOKEN, CREDENTIAL(S), PASSPHRASE (also at the end
- * of a segment, as in PGPASSWORD), PASS or PWD as a whole segment, DSN,
- * AUTHORIZATION, CONNECTION_STRING, BASIC_AUTH, AUTH_HEADER, and KEY
- * alone or after a qualifier (API_KEY, SECRET_KEY, PRIVATE_KEY, SIGNING_KEY…;
- * not ACCESS_KEY_ID, an identifier).
+ * Words that, after the secret word, make the name describe the secret rather than hold it: where it is
+ * (DSN_HOST, TOKEN_URL, BEARER_TOKEN_FILE, SECRET_NAME), how it is used (AUTHORIZATION_MODE, AUTH_HEADER_NAME,
+ * CONNECTION_STRING_FORMAT) or a property of it (TOKEN_TTL, PASSWORD_MIN_LENGTH, APP_KEY_ROTATION, ACCESS_KEY_ID).
+ */
+const SECRET_DESCRIPTORS = new Set(
+  (
+    'host hostname port url uri endpoint endpoints addr address server domain realm namespace ' +
+    'mode enabled enable disabled disable required optional type kind method strategy provider format encoding ' +
+    'user username users name names id ids audience issuer header cookie field param scope scopes claim prefix suffix ' +
+    'file path dir directory location mount volume ref source env var store cache ' +
+    'ttl expiry expiration expires lifetime age timeout interval duration seconds secs minutes hours days refresh rotation ' +
+    'min max length size count limit policy complexity algorithm alg version hint'
+  ).split(' '),
+);
+/** Switches before the secret word: MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD, DISABLE_AUTH_TOKEN hold a yes or no. */
+const SECRET_SWITCHES = new Set(['allow', 'empty', 'random', 'enable', 'disable', 'require', 'skip']);
+
+/** Whether segment `i` of `seg` is a secret word (see isSecretEnvName). */
+function isSecretSegment(seg: readonly string[], i: number): boolean {
+  const s = seg[i];
+  if (s === 'pwd') return seg.length > 1; // PWD alone is the shell's working directory
+  if (SECRET_SEGMENTS.has(s) || SECRET_SUFFIX.test(s) || (i > 0 && SECRET_PAIRS.has(`${seg[i - 1]} ${s}`))) return true;
+  return (s === 'key' || s === 'keys') && (seg.length === 1 || (i > 0 && KEY_QUALIFIERS.has(seg[i - 1])));
+}
+
+/**
+ * Does env var `name` look like it holds a secret? Judged on its segments. A secret word is PASSWORD, PASSWD,
+ * SECRET, TOKEN, CREDENTIAL(S), PASSPHRASE (also at the end of a segment, as in PGPASSWORD), PASS or PWD as a whole
+ * segment, DSN, AUTHORIZATION, CONNECTION_STRING, BASIC_AUTH, AUTH_HEADER, and KEY alone or after a qualifier
+ * (API_KEY, SECRET_KEY, PRIVATE_KEY, SIGNING_KEY…). The name holds a secret when it has a secret word that no
+ * descriptor follows (DB_PASSWORD, AWS_SECRET_ACCESS_KEY, CONNECTION_STRING_VALUE, DB_PASSWORD_PROD; not TOKEN_URL,
+ * DSN_HOST, ACCESS_KEY_ID, BASIC_AUTH_ENABLED) and no switch precedes (not MYSQL_ALLOW_EMPTY_PASSWORD).
  */
 function isSecretEnvName(name: unknown): boolean {
   if (typeof name !== 'string') return false;
   const seg = nameSegments(name);
-  if (seg.length === 1 && seg[0] === 'key') return true;
-  return seg.some((s, i) => {
-    if (s === 'pwd') return seg.length > 1; // PWD alone is the shell's working directory
-    if (SECRET_SEGMENTS.has(s) || SECRET_SUFFIX.test(s) || (i > 0 && SECRET_PAIRS.has(`${seg[i - 1]} ${s}`))) return true;
-    return (s === 'key' || s === 'keys') && i > 0 && KEY_QUALIFIERS.has(seg[i - 1]) && seg[i + 1] !== 'id';
-  });
+  if (seg.some((s) => SECRET_SWITCHES.has(s))) return false;
+  return seg.some((_, i) => isSecretSegment(seg, i) && !seg.slice(i + 1).some((s) => SECRET_DESCRIPTORS.has(s)));
 }
 
 /** Env var names that look like they hold a secret, as a `test`-able matcher (see isSecretEnvName). */

@@ -1,4 +1,5 @@
 import { IssueInput } from './errors';
+import { SECRET_ENV_NAME } from './names';
 
 /*
  * What a credential looks like in text. Used twice: early, on the props that
@@ -19,9 +20,44 @@ interface Shape {
   readonly pattern: RegExp;
 }
 
-/** A value that only points at a secret: `$(DB_PASSWORD)`, `${TOKEN}`, `$TOKEN`, empty, or a file path. */
-const REFERENCE =
-  /^(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_.-]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\/[^?=&\s]*|true|false|null|none|)$/i;
+/*
+ * A value that only points at a secret rather than holding one, as a whole:
+ * - empty, `true`, `false`, `null`, `none`, an absolute path;
+ * - `$(NAME)` (the kubelet's reference) and `$(cat /run/secrets/db)` (a command substitution);
+ * - `$NAME`, `${NAME}`, `$dex.github.clientSecret` (Argo CD: `$` and a dotted name, or `$secret:key`);
+ * - `${NAME:-}`, `${NAME:?unset}`, `${NAME:}` (Spring), `${NAME:-$OTHER}`: a default that is empty or itself a reference;
+ * - `${env:NAME}`, `${file:/x}` (config providers), Grafana's `$__file{/x}`, `$__env{NAME}`, `$__vault{…}`;
+ * - templates: `{{ .Values.password }}`, `<%= password %>`, `%(password)s`.
+ */
+const REFERENCE_SHAPES: readonly RegExp[] = [
+  /^(?:\/[^?=&\s]*|true|false|null|none|)$/i,
+  /^\$\([^()\n]*\)$/,
+  /^\$[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*(?::[A-Za-z0-9_.-]+)?$/,
+  /^\$\{[A-Za-z_][A-Za-z0-9_.-]*(?::?[?][^{}\n]*)?\}$/,
+  /^\$\{(?:env|file|vault|secret|secrets|ssm|sops|k8s|aws|gcp|azure|awssm|sm):[^{}\s]+\}$/i,
+  /^\$__(?:file|env|vault)\{[^{}\n]+\}$/,
+  /^\{\{[^\n]*\}\}$/,
+  /^<%[^\n]*%>$/,
+  /^%\([A-Za-z_][A-Za-z0-9_]*\)s$/,
+];
+
+/** `${NAME:-default}`, `${NAME-default}`, `${NAME:default}` (Spring), `${NAME:=default}`: the name and its default. */
+const DEFAULTED = /^\$\{[A-Za-z_][A-Za-z0-9_.-]*(?::?[-=]|:)([^{}\n]*)\}$/;
+
+/** Whether `value` as a whole only points at a secret (see REFERENCE_SHAPES). */
+function isReference(value: string): boolean {
+  if (REFERENCE_SHAPES.some((r) => r.test(value))) return true;
+  const defaulted = DEFAULTED.exec(value);
+  return defaulted !== null && (defaulted[1] === '' || REFERENCE_SHAPES.slice(1).some((r) => r.test(defaulted[1])));
+}
+
+/**
+ * The captured value of a shape: a reference with spaces inside (`$(cat /run/secrets/db)`, `{{ .Values.pw }}`) up to its
+ * closing bracket (bounded, so the scan stays linear), else the shape's own `other` pattern.
+ */
+function valueGroup(other: string): string {
+  return `(\\$\\([^()\\n]{0,200}\\)|\\$__[a-z]+\\{[^{}\\n]{0,200}\\}|\\$\\{[^{}\\n]{0,200}\\}|\\{\\{[^{}\\n]{0,200}\\}\\}|<%[^%\\n]{0,200}%>|${other})`;
+}
 
 const TOKEN_SHAPES: readonly Shape[] = [
   { what: 'an AWS access key id', pattern: /(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}(?![A-Z0-9])/ },
@@ -63,9 +99,18 @@ const GO_DSN = /(?<![^\s"'=,;])[^\s:@/"'=,;]+:([^\s@/"']+)@(?:tcp|udp|unix)\(/g;
 const VALUE_SHAPES: readonly Shape[] = [
   { what: 'a password in a DSN', pattern: GO_DSN },
   { what: 'a password in a .netrc', pattern: /\bmachine\s+\S+\s+login\s+\S+\s+password\s+(\S+)/g },
-  { what: 'a password on a command line', pattern: /\bmysql(?:dump|admin|sh)?\s(?:[^\n;|&]{0,200}\s)?-p(?!\s)["']?([^\s"'`;|&]+)/g },
-  { what: 'a password on a command line', pattern: /\bcurl\s(?:[^\n;|&]{0,200}\s)?(?:-u|--user)\s*["']?[^\s:"']*:([^\s"'`;|&]+)/g },
-  { what: 'a password on a command line', pattern: /\bredis-cli\s(?:[^\n;|&]{0,200}\s)?(?:-a|--pass)\s+["']?([^\s"'`;|&]+)/g },
+  {
+    what: 'a password on a command line',
+    pattern: new RegExp(`\\bmysql(?:dump|admin|sh)?\\s(?:[^\\n;|&]{0,200}\\s)?-p(?!\\s)["']?${valueGroup('[^\\s"\'`;|&]+')}`, 'g'),
+  },
+  {
+    what: 'a password on a command line',
+    pattern: new RegExp(`\\bcurl\\s(?:[^\\n;|&]{0,200}\\s)?(?:-u|--user)\\s*["']?[^\\s:"']*:${valueGroup('[^\\s"\'`;|&]+')}`, 'g'),
+  },
+  {
+    what: 'a password on a command line',
+    pattern: new RegExp(`\\bredis-cli\\s(?:[^\\n;|&]{0,200}\\s)?(?:-a|--pass)\\s+["']?${valueGroup('[^\\s"\'`;|&]+')}`, 'g'),
+  },
 ];
 
 /** The names of a secret flag or key, as in SECRET_ASSIGNMENT. */
@@ -77,9 +122,30 @@ const SECRET_FLAG = new RegExp(`^--?(?:[A-Za-z0-9]+[-_.])*${SECRET_WORD}$`, 'i')
 
 /** `--password hunter22` inside one string (a shell line): the value has a digit, an upper-case letter or a symbol, so prose does not match. */
 const SECRET_FLAG_IN_TEXT = new RegExp(
-  `(?<![A-Za-z0-9-])--?(?:[A-Za-z0-9]+[-_.])*${SECRET_WORD}\\s+["']?(?=[^\\s"'\`;|&]*[^a-z\\s"'\`;|&])([^\\s"'\`;|&-][^\\s"'\`;|&]{5,})`,
+  `(?<![A-Za-z0-9-])(--?(?:[A-Za-z0-9]+[-_.])*${SECRET_WORD})\\s+["']?(?=[^\\s"'\`;|&]*[^a-z\\s"'\`;|&])${valueGroup('[^\\s"\'`;|&-][^\\s"\'`;|&]{5,}')}`,
   'gi',
 );
+
+/** A relative file name (`credentials.yml`, `token.txt`): what `--credentials` or `--token` reads, not the secret. */
+const FILE_NAME = /^[\w.-]+(?:\/[\w.-]+)*\.(?:ya?ml|json|txt|pem|crt|key|conf|ini|env)$/i;
+
+/** A Secret's name, or `namespace/name` (`my-k8s-secret`, `default/ingress-tls`), of words rather than random characters. */
+const SECRET_OBJECT_NAME = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\/)?[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Whether `value` after secret flag `flag` names where the secret is rather than being it: a file name, and after a
+ * flag ending in `secret` or `credentials` (`--tls-secret`, `--webhook-secret`, not `--client-secret`) a Secret's name.
+ */
+function flagValueNamesSecret(flag: string, value: string): boolean {
+  if (value.startsWith('-') || isReference(value) || FILE_NAME.test(value)) return true;
+  return (
+    /(?:secret|credentials?)$/i.test(flag) &&
+    !/client[-_]?secret$/i.test(flag) &&
+    SECRET_OBJECT_NAME.test(value) &&
+    // A name's words, not a random token or a UUID: no run of 8+ characters mixing letters and digits.
+    !value.split(/[-/]/).some((w) => w.length >= 8 && /[0-9]/.test(w) && /[a-z]/.test(w))
+  );
+}
 
 /** The base64 of `-----BEGIN`: a PEM block encoded once more, as in a ConfigMap that carries `key.b64`. */
 const BASE64_PEM = 'LS0tLS1CRUdJTi';
@@ -117,15 +183,27 @@ function urlPasswords(text: string): string[] {
   return out;
 }
 
+/*
+ * `=` or `:` and the value on the same line: `password:` at the end of a line opens a YAML block
+ * (`password:\n  secretKeyRef: …`), and `password: # set via env` has a comment, not a value.
+ */
+const ASSIGN = `["']?[ \\t]*[=:](?![ \\t]+#)[ \\t]*["']?${valueGroup('[^\\s"\'&;,]*')}`;
+
 /** `password=…`, `--password=…`, `?token=…`, `"api_key": "…"`, `passphrase=…`, `credentials=…`, unless the value is a reference or a path. */
-const SECRET_ASSIGNMENT = new RegExp(`(?<![A-Za-z0-9])(${SECRET_WORD})["']?\\s*[=:]\\s*["']?([^\\s"'&;,]*)`, 'gi');
+const SECRET_ASSIGNMENT = new RegExp(`(?<![A-Za-z0-9])(${SECRET_WORD})${ASSIGN}`, 'gi');
 
 /**
  * The same after letters, where the name is one word (`PGPASSWORD=…`, `ADMINPASSWORD=…`, `adminPassword: …`): only
  * the long words in upper or camel case, so `bypass=true` and `existingSecret: db` (a Secret's name) stay ordinary.
  */
-const JOINED_ASSIGNMENT =
-  /(?<=[A-Za-z0-9])(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|Password|Passwd|Passphrase)["']?\s*[=:]\s*["']?([^\s"'&;,]*)/g;
+const JOINED_ASSIGNMENT = new RegExp(`(?<=[A-Za-z0-9])(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|Password|Passwd|Passphrase)${ASSIGN}`, 'g');
+
+/**
+ * Values of an assignment that are no credential: the start of an object or list (`"credentials": {…}`), the
+ * settings of fetch's `credentials` option (`credentials: 'include'`), and the tail of a reference read from inside
+ * (`PASSWORD:-}` in `${REDIS_PASSWORD:-}`, `PASSWORD:?unset}`): an empty default or an error message.
+ */
+const NOT_A_VALUE = /^(?:[{[].*|include|same-origin|omit|[-=+]?\}|\?.*)$/i;
 
 /*
  * Verdicts on short strings, remembered: the output repeats the same keys and
@@ -138,7 +216,7 @@ const memo = new Map<string, string | undefined>();
 
 /** Whether `value` only points at a secret (`$(DB_PASSWORD)`, `${TOKEN}`, empty, a file path) rather than holding one. */
 export function isSecretReference(value: string): boolean {
-  return REFERENCE.test(value.trim());
+  return isReference(value.trim());
 }
 
 /**
@@ -149,6 +227,33 @@ export function pointsAtSecret(text: unknown): boolean {
   if (typeof text !== 'string' || credentialIn(text)) return false;
   const passwords = [...urlPasswords(text), ...[...text.matchAll(GO_DSN)].map((m) => m[1])];
   return passwords.length > 0 && passwords.every((p) => /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(p));
+}
+
+/**
+ * Whether env var `name`, holding an absolute path, names a file rather than holding a secret: the Docker secrets
+ * convention (POSTGRES_PASSWORD_FILE, MYSQL_ROOT_PASSWORD_FILE, a `_PATH`), or a path inside one of the container's
+ * volume mounts `mountPaths` (GOOGLE_APPLICATION_CREDENTIALS pointing at a mounted key file). The secret itself then
+ * comes from the mounted volume. Never a literal that merely sits in a `_FILE` variable (`API_TOKEN_FILE: ghp_…`).
+ */
+function namesAFile(name: string, value: string, mountPaths: readonly unknown[]): boolean {
+  if (!value.startsWith('/')) return false;
+  if (/[_.-](file|path)$/i.test(name) || /[a-z0-9](File|Path)$/.test(name)) return true;
+  return mountPaths.some((p) => {
+    const dir = typeof p === 'string' ? p.replace(/\/+$/, '') : '';
+    return dir !== '' && (value === dir || value.startsWith(`${dir}/`));
+  });
+}
+
+/**
+ * Whether env var `name` with literal `value` puts a secret into the YAML in plain text: its name looks secret
+ * (SECRET_ENV_NAME) and its value is none of: a reference (`$(DB_PASSWORD)`, `${TOKEN}`, empty), a yes or no
+ * (`true`, `0`), a file (namesAFile, given the container's mount paths), a URL or DSN whose password is a `$(NAME)`
+ * (pointsAtSecret). The one judgement of the Container construct and the catalogue rule SEC_PLAINTEXT_SECRET.
+ */
+export function plaintextSecretEnv(name: unknown, value: unknown, mountPaths: readonly unknown[] = []): boolean {
+  if (typeof name !== 'string' || typeof value !== 'string' || !SECRET_ENV_NAME.test(name)) return false;
+  if (value.startsWith('/')) return !namesAFile(name, value, mountPaths);
+  return !isReference(value.trim()) && !/^(?:yes|no|on|off|0|1)$/i.test(value.trim()) && !pointsAtSecret(value);
 }
 
 /** What the credential in `text` looks like, or undefined when none is found. */
@@ -165,11 +270,11 @@ export function credentialIn(text: unknown): string | undefined {
 function scan(text: string): string | undefined {
   for (const s of TOKEN_SHAPES) if (s.pattern.test(text)) return s.what;
   if (base64PrivateKey(text)) return 'a base64-encoded private key';
-  for (const p of urlPasswords(text)) if (!REFERENCE.test(p)) return 'a password in a URL';
-  for (const s of VALUE_SHAPES) for (const m of text.matchAll(s.pattern)) if (!REFERENCE.test(m[1])) return s.what;
-  for (const m of text.matchAll(SECRET_FLAG_IN_TEXT)) if (!REFERENCE.test(m[1])) return 'a password on a command line';
+  for (const p of urlPasswords(text)) if (!isReference(p)) return 'a password in a URL';
+  for (const s of VALUE_SHAPES) for (const m of text.matchAll(s.pattern)) if (!isReference(m[1])) return s.what;
+  for (const m of text.matchAll(SECRET_FLAG_IN_TEXT)) if (!flagValueNamesSecret(m[1], m[2])) return 'a password on a command line';
   for (const pattern of [SECRET_ASSIGNMENT, JOINED_ASSIGNMENT])
-    for (const m of text.matchAll(pattern)) if (!REFERENCE.test(m[2])) return `a literal ${m[1].toLowerCase()}`;
+    for (const m of text.matchAll(pattern)) if (!isReference(m[2]) && !NOT_A_VALUE.test(m[2])) return `a literal ${m[1].toLowerCase()}`;
   return undefined;
 }
 
@@ -179,7 +284,7 @@ function scan(text: string): string | undefined {
  */
 export function credentialAfterFlag(previous: unknown, value: unknown): string | undefined {
   if (typeof previous !== 'string' || typeof value !== 'string' || !SECRET_FLAG.test(previous)) return undefined;
-  return value.startsWith('-') || REFERENCE.test(value) ? undefined : `the value of ${previous.replace(/^-+/, '--')} on a command line`;
+  return flagValueNamesSecret(previous, value) ? undefined : `the value of ${previous.replace(/^-+/, '--')} on a command line`;
 }
 
 /** The fix every credential finding gives. */

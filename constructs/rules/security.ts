@@ -1,5 +1,5 @@
 import { SECRET_ENV_NAME, pointerPart } from '../core/names';
-import { SECRET_FIX, credentialAfterFlag, credentialIn, isSecretReference, pointsAtSecret } from '../core/secret-patterns';
+import { SECRET_FIX, credentialAfterFlag, credentialIn, isSecretReference, plaintextSecretEnv } from '../core/secret-patterns';
 import { isFederationSecret } from './federation';
 import { arr, containersOf, podTemplateOf } from './manifest-index';
 import { Rule, v } from './rule';
@@ -50,23 +50,6 @@ export function plaintextSecretKeys(data: unknown, allowed: ReadonlySet<string>)
 /** The fix of a Secret that carries its values. */
 const SECRET_VALUE_FIX =
   "declare it instead (new SecretDeclaration(chart, 'db', { namespace, keys: ['password'], backend })): External Secrets or the deploy tool (pulumi config set --secret) creates it with the values, which never enter the YAML";
-
-/**
- * Whether env var `e` of container `c` names a file rather than holding a secret: the Docker
- * secrets convention (POSTGRES_PASSWORD_FILE, MYSQL_ROOT_PASSWORD_FILE, a `_PATH`) holding an absolute path, or a value
- * that is a path inside one of the container's volume mounts (GOOGLE_APPLICATION_CREDENTIALS
- * pointing at a mounted key file). The secret itself then comes from the mounted volume.
- */
-function namesAFile(c: any, e: any): boolean {
-  const value = e.value;
-  // A path, never a literal that merely sits in a `_FILE` variable (`API_TOKEN_FILE: ghp_…` is still a secret).
-  if (typeof value !== 'string' || !value.startsWith('/')) return false;
-  if (/[_.-](file|path)$/i.test(e.name) || /[a-z0-9](File|Path)$/.test(e.name)) return true;
-  return arr(c.volumeMounts).some((m) => {
-    const dir = typeof m?.mountPath === 'string' ? m.mountPath.replace(/\/+$/, '') : '';
-    return dir !== '' && (value === dir || value.startsWith(`${dir}/`));
-  });
-}
 
 export const SECURITY_RULES: readonly Rule[] = [
   {
@@ -131,12 +114,12 @@ export const SECURITY_RULES: readonly Rule[] = [
           return arr(c.env)
             .filter(
               (e) =>
-                e?.value !== undefined &&
-                typeof e.name === 'string' &&
-                SECRET_ENV_NAME.test(e.name) &&
-                !allowed.has(e.name) &&
-                !namesAFile(c, e) &&
-                !pointsAtSecret(e.value),
+                !allowed.has(e?.name) &&
+                plaintextSecretEnv(
+                  e?.name,
+                  e?.value,
+                  arr(c.volumeMounts).map((m) => m?.mountPath),
+                ),
             )
             .map((e) => v(t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`));
         }),

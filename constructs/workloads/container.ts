@@ -21,7 +21,7 @@ import {
   resolveCompute,
   zeroComputeIssues,
 } from '../core/resources';
-import { credentialIssue, credentialIssues, pointsAtSecret } from '../core/secret-patterns';
+import { credentialIssue, credentialIssues, plaintextSecretEnv } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
 import { secondsOf } from '../core/duration';
 
@@ -687,12 +687,13 @@ export function resolveContainer(
     seen.add(p.name);
   }
   const allowed = new Set(props.allowPlaintextEnv ?? []);
+  const mountPaths = (props.mounts ?? []).map((m) => m?.path);
   const configMaps = new Set<ConfigMap>();
   const secrets = new Set<SecretSource>();
   for (const [key, value] of Object.entries(props.env ?? {})) {
     problems.addAll(envVarNameIssue(`${field}.env.${key}`, key));
     const literal = typeof value === 'string' ? value : value.value;
-    if (literal !== undefined && SECRET_ENV_NAME.test(key) && !allowed.has(key) && !pointsAtSecret(literal)) {
+    if (!allowed.has(key) && plaintextSecretEnv(key, literal, mountPaths)) {
       problems.add({
         code: 'PLAINTEXT_SECRET',
         field: `${field}.env.${key}`,

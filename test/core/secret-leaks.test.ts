@@ -288,12 +288,12 @@ describe('PLAINTEXT_SECRET on ConfigMap keys (envFrom makes them env vars)', () 
   test('empty values, paths and ordinary names pass; allowPlaintextKeys lets a listed key through, at synth too', () => {
     expect(() => cm({ data: { DB_PASSWORD: '', DB_PASSWORD_FILE: '/run/secrets/db', LOG_LEVEL: 'info' } })()).not.toThrow();
     const objects = cm({
-      data: { SESSION_TOKEN_TTL: '3600', TOKEN_AUDIENCE: 'api' },
-      allowPlaintextKeys: ['SESSION_TOKEN_TTL', 'TOKEN_AUDIENCE'],
+      data: { JWT_SIGNING_KEY: 'dev-only', DEMO_API_TOKEN: 'demo' },
+      allowPlaintextKeys: ['JWT_SIGNING_KEY', 'DEMO_API_TOKEN'],
     })();
     const config = objects.find((o) => o.kind === 'ConfigMap');
-    expect(config.metadata.annotations['cluster-blueprints.io/plaintext-keys']).toBe('SESSION_TOKEN_TTL,TOKEN_AUDIENCE');
-    expectCode(cm({ data: { SESSION_TOKEN_TTL: '3600', API_TOKEN: 'x' }, allowPlaintextKeys: ['SESSION_TOKEN_TTL'] }), 'PLAINTEXT_SECRET');
+    expect(config.metadata.annotations['cluster-blueprints.io/plaintext-keys']).toBe('JWT_SIGNING_KEY,DEMO_API_TOKEN');
+    expectCode(cm({ data: { JWT_SIGNING_KEY: 'dev-only', API_TOKEN: 'x' }, allowPlaintextKeys: ['JWT_SIGNING_KEY'] }), 'PLAINTEXT_SECRET');
   });
 
   test('the rendered-object rule (SEC_PLAINTEXT_SECRET) judges ConfigMaps with the same function and the same opt-out', () => {

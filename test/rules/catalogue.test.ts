@@ -208,11 +208,11 @@ describe('rule details', () => {
     const objects = good();
     const template = find(objects, 'Deployment', 'web').spec.template;
     const name = template.spec.containers[0].name;
-    template.spec.containers[0].env = [{ name: 'TOKEN_TTL', value: '3600' }];
+    template.spec.containers[0].env = [{ name: 'JWT_SIGNING_KEY', value: 'dev-only' }];
     expect(codes(objects).has('SEC_PLAINTEXT_SECRET')).toBe(true);
-    template.metadata.annotations = { ...template.metadata.annotations, [`plaintext-env.cluster-blueprints.io/other`]: 'TOKEN_TTL' };
+    template.metadata.annotations = { ...template.metadata.annotations, [`plaintext-env.cluster-blueprints.io/other`]: 'JWT_SIGNING_KEY' };
     expect(codes(objects).has('SEC_PLAINTEXT_SECRET')).toBe(true);
-    template.metadata.annotations[`plaintext-env.cluster-blueprints.io/${name}`] = 'LOG_LEVEL, TOKEN_TTL';
+    template.metadata.annotations[`plaintext-env.cluster-blueprints.io/${name}`] = 'LOG_LEVEL, JWT_SIGNING_KEY';
     expect(codes(objects).has('SEC_PLAINTEXT_SECRET')).toBe(false);
   });
 
@@ -232,8 +232,13 @@ describe('rule details', () => {
     // A literal secret stays one, also beside a mount; a value merely sharing a mount's prefix is not inside it.
     expect(flagged([{ name: 'POSTGRES_PASSWORD', value: 'hunter2' }], mount)).toBe(true);
     expect(flagged([{ name: 'API_TOKEN', value: '/var/secrets/googlekey' }], mount)).toBe(true);
-    // A _FILE name exempts a path, never a literal put in it.
-    expect(flagged([{ name: 'API_TOKEN_FILE', value: 'ghp_notapathbutatoken' }])).toBe(true);
+    // A _FILE name describes a file, not the secret (FILE is a descriptor of SECRET_ENV_NAME); a token put in it is
+    // still refused by its shape (SECRET_IN_OUTPUT).
+    const objects = good();
+    pod(objects).containers[0].env = [{ name: 'API_TOKEN_FILE', value: `ghp_${'a1B2'.repeat(9)}` }];
+    expect(codes(objects).has('SECRET_IN_OUTPUT')).toBe(true);
+    // Empty, a yes or no, a $(NAME) reference: nothing secret is written (the same predicate as the construct's).
+    for (const value of ['', 'true', '1', '$(DB_PASSWORD_FROM_SECRET)']) expect(flagged([{ name: 'DB_PASSWORD', value }])).toBe(false);
   });
 
   test('PORT_UNRESOLVED: a NetworkPolicy admits ports the selected pods declare', () => {

@@ -381,18 +381,66 @@ describe('WebService errors', () => {
     const issue = expectCode(() => build({ env: { DB_PASSWORD: 'hunter2' } }), 'PLAINTEXT_SECRET');
     expect(JSON.stringify(issue)).not.toContain('hunter2');
     expectCode(() => build({ env: { STRIPE_API_KEY: EnvValue.literal('sk_live') } }), 'PLAINTEXT_SECRET');
-    expect(() => build({ env: { TOKEN_TTL: '3600' }, allowPlaintextEnv: ['TOKEN_TTL'] })).not.toThrow();
+    expect(() => build({ env: { JWT_SIGNING_KEY: 'dev-only' }, allowPlaintextEnv: ['JWT_SIGNING_KEY'] })).not.toThrow();
+  });
+
+  test('PLAINTEXT_SECRET spares names that describe a secret (DSN_HOST, TOKEN_URL) or switch it (MYSQL_ALLOW_EMPTY_PASSWORD)', () => {
+    const env = {
+      DSN_HOST: 'db.internal',
+      DSN_PORT: '5432',
+      AUTHORIZATION_ENDPOINT: 'https://idp.example.com/authorize',
+      AUTHORIZATION_MODE: 'Webhook',
+      BASIC_AUTH_ENABLED: 'true',
+      BASIC_AUTH_USER: 'admin',
+      AUTH_HEADER_NAME: 'X-Auth',
+      BEARER_TOKEN_FILE: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      APP_KEY_ROTATION: 'daily',
+      CONNECTION_STRING_FORMAT: 'uri',
+      TOKEN_URL: 'https://idp.example.com/token',
+      SECRET_NAME: 'db-credentials',
+      PASSWORD_MIN_LENGTH: '12',
+      TOKEN_TTL: '3600',
+      SESSION_TOKEN_TTL: '600',
+      MYSQL_ALLOW_EMPTY_PASSWORD: '1',
+    };
+    expect(() => build({ env }).render()).not.toThrow();
+    for (const name of [
+      'DB_PASSWORD',
+      'API_KEY',
+      'GITHUB_TOKEN',
+      'AWS_SECRET_ACCESS_KEY',
+      'CLIENT_SECRET',
+      'STORAGE_ACCOUNT_KEY',
+      'DATABASE_DSN',
+      'AZURE_STORAGE_CONNECTION_STRING',
+      'AUTHORIZATION',
+      'BASIC_AUTH',
+      'BASIC_AUTH_PASSWORD',
+    ])
+      expectCode(() => build({ env: { [name]: 'Hunter2-literal' } }), 'PLAINTEXT_SECRET');
+  });
+
+  test('PLAINTEXT_SECRET exempts what SEC_PLAINTEXT_SECRET does: a file, a yes or no, a reference', () => {
+    const env = {
+      PGPASSWORD_FILE: '/run/secrets/pg',
+      REDIS_PASSWORD: '',
+      SMTP_PASSWORD: '$(SMTP_PASSWORD_FROM_SECRET)',
+      DB_PASSWORD: 'true',
+    };
+    expect(() => build({ env }).render()).not.toThrow();
+    // A path in a variable that is not a _FILE and not under a mount is the value itself.
+    expectCode(() => build({ env: { DB_PASSWORD: '/hunter22' } }), 'PLAINTEXT_SECRET');
   });
 
   test('allowPlaintextEnv holds at synth: the pod names the allowed literals, so SEC_PLAINTEXT_SECRET lets them pass', () => {
-    const { app } = build({ env: { TOKEN_TTL: '3600', LOG_LEVEL: 'info' }, allowPlaintextEnv: ['TOKEN_TTL', 'LOG_LEVEL'] });
+    const { app } = build({ env: { JWT_SIGNING_KEY: 'dev-only', LOG_LEVEL: 'info' }, allowPlaintextEnv: ['JWT_SIGNING_KEY', 'LOG_LEVEL'] });
     const pod = find(
       renderApp(app).flatMap((r) => r.objects),
       'Deployment',
       'web',
     ).spec.template;
-    expect(pod.metadata.annotations['plaintext-env.cluster-blueprints.io/web']).toBe('TOKEN_TTL');
-    expect(pod.spec.containers[0].env).toContainEqual({ name: 'TOKEN_TTL', value: '3600' });
+    expect(pod.metadata.annotations['plaintext-env.cluster-blueprints.io/web']).toBe('JWT_SIGNING_KEY');
+    expect(pod.spec.containers[0].env).toContainEqual({ name: 'JWT_SIGNING_KEY', value: 'dev-only' });
   });
 
   test('PORT_INVALID: no ports, bad name, out of range, duplicate', () => {
