@@ -98,7 +98,7 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['pod templates', 'ConfigMap'],
-    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or it names a file (an absolute path in a _FILE or _PATH variable, or a path inside a volume mount of the container) or is a URL or DSN whose password is a $(NAME) reference; nor does a ConfigMap key named like one (envFrom makes it an env var; a key with a '.' or '-' is a file name, whose content SECRET_IN_OUTPUT scans), unless its annotation ${PLAINTEXT_KEYS_ANNOTATION} lists it (allowPlaintextKeys).`,
+    description: `No secret-looking environment variable has a literal value, unless the pod annotation ${PLAINTEXT_ENV_ANNOTATION_PREFIX}/<container> lists it (allowPlaintextEnv) or its value is empty, a yes or no, a reference ($(NAME), \${NAME}), a file (an absolute path in a _FILE or _PATH variable, or a path inside a volume mount of the container) or a URL or DSN whose password is a $(NAME) reference (plaintextSecretEnv, as the Container construct judges it); nor does a ConfigMap key named like one (envFrom makes it an env var; a key with a '.' or '-' is a file name, whose content SECRET_IN_OUTPUT scans), unless its annotation ${PLAINTEXT_KEYS_ANNOTATION} lists it (allowPlaintextKeys).`,
     fix: 'read it from a Secret (valueFrom.secretKeyRef)',
     check: (ix) => [
       ...ix
