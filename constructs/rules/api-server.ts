@@ -271,24 +271,27 @@ export const API_SERVER_RULES: readonly Rule[] = [
     category: 'api-server',
     inspects: ['pod templates'],
     description:
-      "Every container env var name is a C identifier as Kubernetes extends it (letters, digits, '_', '-' and '.', not starting with a digit): the API server refuses the pod otherwise.",
+      "Every container env var name, and every envFrom prefix, is a C identifier as Kubernetes extends it (letters, digits, '_', '-' and '.', not starting with a digit): the API server refuses the pod otherwise.",
     fix: "name it e.g. 'LOG_LEVEL'",
     check: (ix) =>
       ix.templates.flatMap((t) =>
-        containers(t).flatMap(({ c, at }) =>
-          arr(c.env).flatMap((e, j) => {
-            const issue = isObject(e) ? envVarNameIssue('', e.name) : undefined;
+        containers(t).flatMap(({ c, at }) => {
+          // ValidateEnv judges each name; ValidateEnvFrom each non-empty prefix by the same rule.
+          const named = (name: unknown, pointer: string, what: string) => {
+            const issue = envVarNameIssue('', name);
             return issue
-              ? [
-                  v(
-                    t.owner,
-                    `${at}/env/${j}/name`,
-                    refused(t.owner.kind, `container '${c.name}' env ${JSON.stringify(e.name)} ${issue.message}`),
-                  ),
-                ]
+              ? [v(t.owner, pointer, refused(t.owner.kind, `container '${c.name}' ${what} ${JSON.stringify(name)} ${issue.message}`))]
               : [];
-          }),
-        ),
+          };
+          return [
+            ...arr(c.env).flatMap((e, j) => (isObject(e) ? named(e.name, `${at}/env/${j}/name`, 'env') : [])),
+            ...arr(c.envFrom).flatMap((e, j) =>
+              isObject(e) && typeof e.prefix === 'string' && e.prefix !== ''
+                ? named(e.prefix, `${at}/envFrom/${j}/prefix`, 'envFrom prefix')
+                : [],
+            ),
+          ];
+        }),
       ),
   },
   {

@@ -80,6 +80,11 @@ const CASES: [string, string, (o: any[]) => void][] = [
   ['env-bad-name', 'ENV_INVALID /spec/template/spec/containers/0/env/0/name', (o) => (main(o).env = [{ name: '1BAD', value: 'x' }])],
   ['env-dot-name', 'ENV_INVALID /spec/template/spec/containers/0/env/0/name', (o) => (main(o).env = [{ name: '.', value: 'x' }])],
   [
+    'envFrom-bad-prefix',
+    'ENV_INVALID /spec/template/spec/containers/0/envFrom/0/prefix',
+    (o) => (main(o).envFrom = [{ prefix: '1APP_', configMapRef: { name: 'cfg' } }]),
+  ],
+  [
     'req-gt-limit',
     'RESOURCES_REQUEST_ABOVE_LIMIT /spec/template/spec/containers/0/resources/requests/memory',
     (o) => (main(o).resources.requests.memory = '1Gi'),
