@@ -11,6 +11,7 @@ import { namespaceName } from '../namespace/namespace-name';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
 import { is } from '../core/shape';
 import { MAX_GO_DURATION_NANOS, secondsOf } from '../core/duration';
+import { VELERO_NAMESPACE } from '../rules/day2';
 
 /** How a data holder is backed up: what `StatefulService.backUp()` takes. */
 export interface BackupPolicy {
@@ -45,7 +46,7 @@ export interface BackupScheduleProps extends BackupPolicy {
   readonly name?: string;
 }
 
-const DEFAULTS = { schedule: '0 3 * * *', retentionHours: 30 * 24, veleroNamespace: 'velero' } as const;
+const DEFAULTS = { schedule: '0 3 * * *', retentionHours: 30 * 24, veleroNamespace: VELERO_NAMESPACE } as const;
 
 /** The longest Schedule name: Velero copies it into a label value of every Backup. */
 const MAX_SCHEDULE_NAME = 63;

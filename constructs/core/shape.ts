@@ -298,9 +298,10 @@ export const is = {
     return {
       expected,
       issuesOf: total(expected, (v, field) => {
-        if (shapes.some((s) => s.issuesOf(v, field).length === 0)) return [];
+        const results = shapes.map((s) => s.issuesOf(v, field));
+        if (results.some((r) => r.length === 0)) return [];
         // The right class from another copy of its package: that is the cause, not the type.
-        const copy = shapes.flatMap((s) => s.issuesOf(v, field)).find((i) => i.code === 'PEER_DUPLICATED');
+        const copy = results.flat().find((i) => i.code === 'PEER_DUPLICATED');
         if (copy) return [copy];
         // An object meant for the one object shape among them: say which of its fields is wrong.
         const objects = shapes.filter((s) => 'fields' in s);

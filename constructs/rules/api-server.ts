@@ -10,7 +10,7 @@ import { spreadConstraintIssues, tolerationIssues } from '../scheduling/placemen
 import { rollingUpdateIssues } from '../workloads/release';
 import { mountPathKey } from '../workloads/container';
 import { ManifestIndex, PodTemplateRef, arr, isObject, podTemplateOf, selects } from './manifest-index';
-import { containers, pointerOf, refused, resolved } from './pod-api';
+import { containers, issuePointer, pointerOf, refused, resolved } from './pod-api';
 import { podSpecPointer } from './pod-security';
 import { Rule, Violation, v } from './rule';
 
@@ -305,11 +305,7 @@ export const API_SERVER_RULES: readonly Rule[] = [
       ix.templates.flatMap((t) =>
         containers(t).flatMap(({ c, at }) =>
           requestAboveLimitIssues('', resolved(c.resources?.requests), resolved(c.resources?.limits)).map((i) =>
-            v(
-              t.owner,
-              `${at}/resources/requests/${i.field.split('.').pop() === 'ephemeralStorage' ? 'ephemeral-storage' : i.field.split('.').pop()}`,
-              refused(t.owner.kind, `container '${c.name}' requests ${i.value}, which ${i.message}`),
-            ),
+            v(t.owner, issuePointer(at, i), refused(t.owner.kind, `container '${c.name}' requests ${i.value}, which ${i.message}`)),
           ),
         ),
       ),

@@ -89,6 +89,7 @@ function claimMounters(ix: ManifestIndex, ns: string | undefined): Map<string, R
 }
 
 /** The namespace Velero installs itself in, and reconciles Schedules of (`velero install --namespace`'s default). */
+/** Where Velero is installed unless a Schedule declares otherwise (BackupSchedule's default too). */
 export const VELERO_NAMESPACE = 'velero';
 
 /** Names Velero resolves (through discovery, like kubectl: plural, singular, short name) to claims and to volumes. */

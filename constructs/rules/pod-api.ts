@@ -79,7 +79,7 @@ export function resolved(m: unknown): ResolvedCompute {
 }
 
 /** `resources.limits.ephemeralStorage` (an issue field of zeroComputeIssues) as a pointer below the container. */
-function issuePointer(at: string, issue: IssueInput): string {
+export function issuePointer(at: string, issue: IssueInput): string {
   const [, side, key] = issue.field.split('.');
   const name = COMPUTE_RESOURCES.find(([k]) => k === key)?.[1] ?? key;
   return `${at}/resources/${side}/${name}`;
@@ -136,15 +136,7 @@ function probeViolations(ix: ManifestIndex): Violation[] {
           .filter(([f]) => isObject(c[f]))
           .flatMap(([f, kind]) =>
             probeIssues(c[f], f, kind).map((i) =>
-              v(
-                t.owner,
-                `${at}/${i.field
-                  .replace(/\[(\d+)\]/g, '.$1')
-                  .split('.')
-                  .join('/')}`,
-                refused(t.owner.kind, `container '${c.name}' ${i.field} ${i.message}`),
-                i.fix,
-              ),
+              v(t.owner, pointerOf(at, i.field), refused(t.owner.kind, `container '${c.name}' ${i.field} ${i.message}`), i.fix),
             ),
           ),
       ),
