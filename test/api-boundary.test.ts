@@ -241,6 +241,7 @@ const INTERNAL = new Set([
   'restrictedContainerSecurity',
   'runRules',
   'selects',
+  'isEmptySelector',
   'setOwner',
   'stampOwners',
   'timeZoneError',

@@ -9,7 +9,7 @@ import { pdbBudgetIssue } from '../policy/pod-disruption-budget';
 import { spreadConstraintIssues, tolerationIssues } from '../scheduling/placement';
 import { rollingUpdateIssues } from '../workloads/release';
 import { mountPathKey } from '../workloads/container';
-import { ManifestIndex, PodTemplateRef, arr, isObject, podTemplateOf, selects } from './manifest-index';
+import { ManifestIndex, PodTemplateRef, arr, isEmptySelector, isObject, podTemplateOf, selects } from './manifest-index';
 import { containers, issuePointer, pointerOf, refused, resolved } from './pod-api';
 import { podSpecPointer } from './pod-security';
 import { Rule, Violation, v } from './rule';
@@ -170,10 +170,7 @@ export const API_SERVER_RULES: readonly Rule[] = [
         const labels = podTemplateOf(o)?.metadata?.labels;
         const selector = o.spec.selector;
         // ValidateDeploymentSpec and its siblings: len(matchLabels) + len(matchExpressions) == 0 is refused even though it selects everything.
-        const terms = isObject(selector)
-          ? Object.keys(isObject(selector.matchLabels) ? selector.matchLabels : {}).length + arr(selector.matchExpressions).length
-          : 0;
-        if (terms === 0)
+        if (isEmptySelector(selector))
           return [
             v(
               o,

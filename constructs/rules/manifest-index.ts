@@ -42,6 +42,13 @@ export function podTemplates(objects: readonly any[]): PodTemplateRef[] {
   });
 }
 
+/** A label selector with no matchLabels and no matchExpressions (absent or not an object included). */
+export function isEmptySelector(selector: unknown): boolean {
+  if (!isObject(selector)) return true;
+  const labels = isObject(selector.matchLabels) ? Object.keys(selector.matchLabels).length : 0;
+  return labels + arr(selector.matchExpressions).length === 0;
+}
+
 /** Does a label selector (`matchLabels`/`matchExpressions`, or a plain map) select `labels`? An empty or missing selector selects nothing. */
 export function selects(selector: any, labels: Record<string, string>): boolean {
   if (!isObject(selector)) return false;

@@ -1,4 +1,4 @@
-import { ManifestIndex, PodTemplateRef, arr, containersOf, selects } from './manifest-index';
+import { ManifestIndex, PodTemplateRef, arr, containersOf, isEmptySelector, selects } from './manifest-index';
 import { Rule, RuleContext, Violation, v } from './rule';
 import { claimsOf, dataHolders } from './day2';
 import { TRACK_LABELS } from '../core/metadata';
@@ -664,11 +664,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
     check: (ix) =>
       ix
         .ofKind('NetworkPolicy')
-        .filter(
-          (n) =>
-            (Object.keys(n.spec?.podSelector?.matchLabels ?? {}).length > 0 || arr(n.spec?.podSelector?.matchExpressions).length > 0) &&
-            selectorSelectsNothing(ix, n, n.spec.podSelector),
-        )
+        .filter((n) => !isEmptySelector(n.spec?.podSelector) && selectorSelectsNothing(ix, n, n.spec.podSelector))
         .map((n) => v(n, '/spec/podSelector', 'applies to no pods')),
   },
   {

@@ -8,7 +8,7 @@ import {
   appContainersOf,
   arr,
   containersOf,
-  isObject,
+  isEmptySelector,
   isOwnOutput,
   podTemplateOf,
   portHoldersOf,
@@ -90,7 +90,7 @@ function overlappingBudgets(ix: ManifestIndex): Violation[] {
   const budgetsOf = new Map<PodTemplateRef, any[]>();
   for (const p of ix.ofKind('PodDisruptionBudget')) {
     const s = p.spec?.selector;
-    if (!isObject(s) || (!Object.keys(isObject(s.matchLabels) ? s.matchLabels : {}).length && !arr(s.matchExpressions).length)) continue;
+    if (isEmptySelector(s)) continue;
     for (const t of ix.selected(p.metadata?.namespace, s)) budgetsOf.set(t, [...(budgetsOf.get(t) ?? []), p]);
   }
   const reported = new Set<any>();
