@@ -42,10 +42,12 @@ const REFERENCE_SHAPES: readonly RegExp[] = [
 ];
 
 /** `${NAME:-default}`, `${NAME-default}`, `${NAME:default}` (Spring), `${NAME:=default}`: the name and its default. */
-const DEFAULTED = /^\$\{[A-Za-z_][A-Za-z0-9_.-]*(?::?[-=]|:)([^{}\n]*)\}$/;
+const DEFAULTED = /^\$\{[A-Za-z_][A-Za-z0-9_.-]{0,255}(?::?[-=]|:)([^{}\n]{0,512})\}$/;
 
 /** Whether `value` as a whole only points at a secret (see REFERENCE_SHAPES). */
 function isReference(value: string): boolean {
+  // A reference is short; bounding the input keeps DEFAULTED's backtracking (a '-' may end a name or start a default) linear.
+  if (value.length > 1024) return false;
   if (REFERENCE_SHAPES.some((r) => r.test(value))) return true;
   const defaulted = DEFAULTED.exec(value);
   return defaulted !== null && (defaulted[1] === '' || REFERENCE_SHAPES.slice(1).some((r) => r.test(defaulted[1])));
@@ -93,7 +95,7 @@ const TOKEN_SHAPES: readonly Shape[] = [
 ];
 
 /** A Go MySQL DSN: `user:password@tcp(host)/db`. */
-const GO_DSN = /(?<![^\s"'=,;])[^\s:@/"'=,;]+:([^\s@/"']+)@(?:tcp|udp|unix)\(/g;
+const GO_DSN = /(?<![^\s"'=,;])[^\s:@/"'=,;]{1,256}:([^\s@/"']{1,256})@(?:tcp|udp|unix)\(/g;
 
 /** Shapes whose first group is a password: a credential unless it is a reference (`$(DB_PASSWORD)`). */
 const VALUE_SHAPES: readonly Shape[] = [
@@ -122,7 +124,7 @@ const SECRET_FLAG = new RegExp(`^--?(?:[A-Za-z0-9]+[-_.])*${SECRET_WORD}$`, 'i')
 
 /** `--password hunter22` inside one string (a shell line): the value has a digit, an upper-case letter or a symbol, so prose does not match. */
 const SECRET_FLAG_IN_TEXT = new RegExp(
-  `(?<![A-Za-z0-9-])(--?(?:[A-Za-z0-9]+[-_.])*${SECRET_WORD})\\s+["']?(?=[^\\s"'\`;|&]*[^a-z\\s"'\`;|&])${valueGroup('[^\\s"\'`;|&-][^\\s"\'`;|&]{5,}')}`,
+  `(?<![A-Za-z0-9-])(--?(?:[A-Za-z0-9]+[-_.])*${SECRET_WORD})\\s+["']?${valueGroup('[^\\s"\'`;|&-][^\\s"\'`;|&]{5,}')}`,
   'gi',
 );
 
@@ -272,7 +274,9 @@ function scan(text: string): string | undefined {
   if (base64PrivateKey(text)) return 'a base64-encoded private key';
   for (const p of urlPasswords(text)) if (!isReference(p)) return 'a password in a URL';
   for (const s of VALUE_SHAPES) for (const m of text.matchAll(s.pattern)) if (!isReference(m[1])) return s.what;
-  for (const m of text.matchAll(SECRET_FLAG_IN_TEXT)) if (!flagValueNamesSecret(m[1], m[2])) return 'a password on a command line';
+  // The value has a digit, an upper-case letter or a symbol (the pattern is case-insensitive, so this is judged here).
+  for (const m of text.matchAll(SECRET_FLAG_IN_TEXT))
+    if (/[^a-z]/.test(m[2]) && !flagValueNamesSecret(m[1], m[2])) return 'a password on a command line';
   for (const pattern of [SECRET_ASSIGNMENT, JOINED_ASSIGNMENT])
     for (const m of text.matchAll(pattern)) if (!isReference(m[2]) && !NOT_A_VALUE.test(m[2])) return `a literal ${m[1].toLowerCase()}`;
   return undefined;

@@ -14,7 +14,7 @@ import {
 } from '../../constructs';
 import { FEDERATION_KEY, federationScrapeConfig } from '../../constructs/rules/federation';
 import { SECRET_ENV_NAME } from '../../constructs/core/names';
-import { credentialIn, credentialIssues } from '../../constructs/core/secret-patterns';
+import { credentialIn, credentialIssues, isSecretReference } from '../../constructs/core/secret-patterns';
 import { catchBlueprintError, expectCode, render, teamChart, WEB } from '../helpers';
 
 /*
@@ -62,6 +62,8 @@ export const AUDIT_CANARIES: readonly [string, string][] = [
   ['ADMINPASSWORD assignment', j('ADMINPASS', 'WORD=hunter22')],
   ['--password with a space', j('--pass', 'word hunter22')],
   ['--db-password with a space', j('run --db-pass', 'word Hunter22')],
+  ['--password with upper-case letters only', j('--pass', 'word HunterHunter')],
+  ['--api-key with capitals', j('serve --api-', 'key ABCDEFGHIJ')],
   ['mysql -p', j('mysql -uroot -p', 'hunter22 -h db')],
   ['curl -u', j('curl -u admin:', 'hunter22 http://x')],
   ['redis-cli -a', j('redis-cli -a ', 'hunter22 ping')],
@@ -89,6 +91,7 @@ describe('credentialIn: the formats the audit found missing', () => {
     'PGPASSWORD=$(DB_PASSWORD) exec psql -h db',
     '--password $(DB_PASSWORD)',
     'use --token to authenticate',
+    'pass --password secretly to the tool',
     'mysql -uroot -p$(MYSQL_PWD) -h db',
     'curl -u admin:$(ADMIN_PASSWORD) http://x',
     'ssh://git@github.com/acme/app.git',
@@ -109,8 +112,11 @@ describe('credentialIn: the formats the audit found missing', () => {
       'curl '.repeat(40_000),
       '--token '.repeat(25_000),
       'LS0tLS1CRUdJTi'.repeat(15_000),
+      '=a:'.repeat(33_000),
+      'password=${a' + '-'.repeat(100_000),
     ])
       credentialIn(s);
+    expect(isSecretReference('${a' + '-'.repeat(100_000))).toBe(false);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
