@@ -1,5 +1,5 @@
-import { SECRET_ENV_NAME, pointerPart } from '../core/names';
-import { SECRET_FIX, credentialAfterFlag, credentialIn, isSecretReference, plaintextSecretEnv } from '../core/secret-patterns';
+import { pointerPart } from '../core/names';
+import { SECRET_FIX, credentialAfterFlag, credentialIn, plaintextSecretEnv } from '../core/secret-patterns';
 import { isFederationSecret } from './federation';
 import { arr, containersOf, podTemplateOf } from './manifest-index';
 import { Rule, v } from './rule';
@@ -40,10 +40,7 @@ const ENV_NAME_SHAPE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function plaintextSecretKeys(data: unknown, allowed: ReadonlySet<string>): string[] {
   if (data === null || typeof data !== 'object') return [];
   return Object.entries(data)
-    .filter(
-      ([k, value]) =>
-        typeof value === 'string' && !isSecretReference(value) && ENV_NAME_SHAPE.test(k) && SECRET_ENV_NAME.test(k) && !allowed.has(k),
-    )
+    .filter(([k, value]) => ENV_NAME_SHAPE.test(k) && !allowed.has(k) && plaintextSecretEnv(k, value))
     .map(([k]) => k);
 }
 

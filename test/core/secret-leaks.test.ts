@@ -293,6 +293,8 @@ describe('PLAINTEXT_SECRET on ConfigMap keys (envFrom makes them env vars)', () 
 
   test('empty values, paths and ordinary names pass; allowPlaintextKeys lets a listed key through, at synth too', () => {
     expect(() => cm({ data: { DB_PASSWORD: '', DB_PASSWORD_FILE: '/run/secrets/db', LOG_LEVEL: 'info' } })()).not.toThrow();
+    // Judged as the same variable is in env (plaintextSecretEnv): a yes/no switch or a DSN whose password is a reference.
+    expect(() => cm({ data: { REDIS_PASSWORD: 'on', DATABASE_DSN: 'postgres://app:$(DB_PASSWORD)@db/app' } })()).not.toThrow();
     const objects = cm({
       data: { JWT_SIGNING_KEY: 'dev-only', DEMO_API_TOKEN: 'demo' },
       allowPlaintextKeys: ['JWT_SIGNING_KEY', 'DEMO_API_TOKEN'],
