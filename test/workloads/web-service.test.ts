@@ -736,7 +736,12 @@ describe('WebService properties', () => {
     fc.record({ image: fc.constantFrom('nginx', 'nginx:latest', 'a b:1') }),
     fc.record({ replicas: fc.oneof(fc.integer({ max: 0 }), fc.constant(1.5), fc.integer({ min: 1001, max: 5000 })) }),
     fc.record({ ports: fc.constant([{ name: 'http', port: 0 }]) }),
-    fc.record({ env: fc.record({ DB_PASSWORD: fc.string({ minLength: 1 }) }) }),
+    // A literal: never a reference (`$A`, `/path`, `{{ x }}`) or a yes/no (`1`, `on`), which are valid values of DB_PASSWORD.
+    fc.record({
+      env: fc.record({
+        DB_PASSWORD: fc.stringMatching(/^[a-z][^$/{}<%\s]{0,20}$/).filter((v) => !/^(?:on|no|yes|off|true|false|null|none)$/i.test(v)),
+      }),
+    }),
     fc.record({ resources: fc.record({ requests: fc.record({ cpu: fc.constantFrom('abc', '-1', '1.5.3') }) }) }),
     fc.record({ autoscaling: fc.record({ minReplicas: fc.integer({ min: 5, max: 10 }), maxReplicas: fc.integer({ min: 1, max: 4 }) }) }),
     fc.record({ disruptionBudget: fc.constant({ minAvailable: 1, maxUnavailable: 1 }) }),
