@@ -10,7 +10,7 @@ import { INT64_MAX_SAFE, absolutePathIssue, integerIssue } from '../core/value-i
 import { checkArgs, checkShape, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
-import { NameRule, SECRET_ENV_NAME, envVarNameIssue, imageReferenceIssue, nameIssue, unpinnedImageIssue } from '../core/names';
+import { NameRule, envVarNameIssue, imageReferenceIssue, nameIssue, unpinnedImageIssue } from '../core/names';
 import { NamedPort, portNameIssue, portNumOrNameIssue, portNumberIssue } from '../core/ports';
 import {
   COMPUTE_SHAPE,
@@ -701,8 +701,7 @@ export function resolveContainer(
         message: 'looks secret but has a literal value that would be written into the YAML',
         fix: `declare the Secret (new SecretDeclaration(…, { keys: ['${key.toLowerCase()}'] })) and use EnvValue.fromSecret(declaration, '${key.toLowerCase()}'), or list '${key}' in allowPlaintextEnv if it is not secret`,
       });
-    }
-    if (!SECRET_ENV_NAME.test(key) || allowed.has(key)) problems.addAll(credentialIssue(`${field}.env.${key}`, literal));
+    } else problems.addAll(credentialIssue(`${field}.env.${key}`, literal));
     if (typeof value !== 'string') {
       if (value.configMap) configMaps.add(value.configMap);
       if (value.secret) secrets.add(value.secret);

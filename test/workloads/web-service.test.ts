@@ -421,6 +421,13 @@ describe('WebService errors', () => {
     expectCode(() => build({ env: { DB_PASSWORD: '/hunter22' } }), 'PLAINTEXT_SECRET');
   });
 
+  test('a secret-named variable that is exempt as a reference is still scanned for credentials when it is built', () => {
+    const token = `ghp_${'a1B2'.repeat(9)}`;
+    const issue = expectCode(() => build({ env: { DB_PASSWORD: `$(cat /x/${token})` } }), 'SECRET_IN_OUTPUT');
+    expect(issue).toMatchObject({ field: 'container.env.DB_PASSWORD' });
+    expect(JSON.stringify(issue)).not.toContain(token);
+  });
+
   test('allowPlaintextEnv holds at synth: the pod names the allowed literals, so SEC_PLAINTEXT_SECRET lets them pass', () => {
     const { app } = build({ env: { JWT_SIGNING_KEY: 'dev-only', LOG_LEVEL: 'info' }, allowPlaintextEnv: ['JWT_SIGNING_KEY', 'LOG_LEVEL'] });
     const pod = find(
