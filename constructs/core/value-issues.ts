@@ -10,6 +10,11 @@ export const INT32_MAX = 2_147_483_647;
  */
 export const INT64_MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
+/** Whether an optional field was given: the API server's "set" (`null` in JSON or YAML is as if it were absent). */
+export function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
 /**
  * The issue `code` for a count or a number of seconds that is not a whole number
  * from `min` to `max`, or `undefined` when it is one or was not given. `max`

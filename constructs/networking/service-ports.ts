@@ -1,6 +1,7 @@
 import { IssueInput } from '../core/errors';
 import { isDns1123Label } from '../core/names';
 import { portNumberIssue } from '../core/ports';
+import { isSet } from '../core/value-issues';
 
 /** A Service port as the library renders it. */
 export interface RenderedServicePort {
@@ -107,20 +108,19 @@ export function serviceTypeIssues(spec: ServiceTypeFields): IssueInput[] {
         fix: `remove ${field}, or change the Service type (serviceType)`,
       });
   };
-  const set = (v: unknown) => v !== undefined && v !== null;
   const lb = type === 'LoadBalancer';
   const nonEmpty = (v: readonly unknown[] | undefined) => Array.isArray(v) && v.length > 0;
   // The API server checks `len(...) > 0`: an empty list is as good as unset.
   const externallyAccessible = lb || type === 'NodePort' || (type === 'ClusterIP' && nonEmpty(spec.externalIPs));
   misplaced(
     'externalTrafficPolicy',
-    set(spec.externalTrafficPolicy),
+    isSet(spec.externalTrafficPolicy),
     externallyAccessible,
     'NodePort, LoadBalancer and ClusterIP-with-externalIPs',
   );
   misplaced('loadBalancerSourceRanges', nonEmpty(spec.loadBalancerSourceRanges), lb, 'LoadBalancer');
-  misplaced('allocateLoadBalancerNodePorts', set(spec.allocateLoadBalancerNodePorts), lb, 'LoadBalancer');
-  if (set(spec.sessionAffinityConfig) && spec.sessionAffinity !== 'ClientIP')
+  misplaced('allocateLoadBalancerNodePorts', isSet(spec.allocateLoadBalancerNodePorts), lb, 'LoadBalancer');
+  if (isSet(spec.sessionAffinityConfig) && spec.sessionAffinity !== 'ClientIP')
     out.push({
       code: 'SERVICE_INVALID',
       field: 'sessionAffinityConfig',

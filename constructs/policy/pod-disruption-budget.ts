@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { specObject } from '../core/model-object';
 import { NameRule, isLabelKey, isLabelValue, objectNameIssues } from '../core/names';
-import { INT32_MAX } from '../core/value-issues';
+import { INT32_MAX, isSet } from '../core/value-issues';
 import { IssueInput } from '../core/errors';
 
 /** A count (`2`) or a percentage (`'50%'`) of pods. */
@@ -64,8 +64,7 @@ const PDB_SHAPE = is.props<PodDisruptionBudgetProps>(
  * PodDisruptionBudget and the catalogue rule share it.
  */
 export function pdbBudgetIssue(spec: { readonly minAvailable?: unknown; readonly maxUnavailable?: unknown }): IssueInput | undefined {
-  const set = (v: unknown) => v !== undefined && v !== null;
-  return set(spec.minAvailable) && set(spec.maxUnavailable)
+  return isSet(spec.minAvailable) && isSet(spec.maxUnavailable)
     ? {
         code: 'PDB_INVALID',
         field: 'minAvailable',

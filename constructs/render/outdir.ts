@@ -37,6 +37,8 @@ export interface Outdir {
   readonly shown: string;
   readonly real: string;
   readonly exists: boolean;
+  /** The real path of the outdir's nearest existing ancestor (itself when it exists): where it will be created. */
+  readonly existing: string;
 }
 
 /** A file to write: its name, and its text, made when it is written. */
@@ -68,8 +70,8 @@ function kind(file: string): 'none' | 'file' | 'a directory' | 'a symbolic link'
   return 'not a regular file';
 }
 
-function outdirIssue(value: string, message: string, fix: string): BlueprintIssue {
-  return { code: 'OUTPUT_PATH_INVALID', path: '', field: 'outdir', value, message, fix };
+export function outdirIssue(value: string, message: string, fix: string, field = 'outdir'): BlueprintIssue {
+  return { code: 'OUTPUT_PATH_INVALID', path: '', field, value, message, fix };
 }
 
 /**
@@ -126,7 +128,7 @@ export function inspectOutdir(outdir: string, issues: BlueprintIssue[]): Outdir 
       );
       return undefined;
     }
-    return { shown, real: path.join(real, ...rest), exists: rest.length === 0 };
+    return { shown, real: path.join(real, ...rest), exists: rest.length === 0, existing: real };
   }
 }
 

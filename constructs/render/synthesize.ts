@@ -6,7 +6,18 @@ import { RENDER_OPTIONS_SHAPE, RenderOptions, renderApp } from './render-app';
 import { REQUIREMENTS_FILE, controllerRequirements, requirementsText } from './requirements';
 import { stringifyManifests } from './yaml-emitter';
 import { checkArgs, extend, is } from '../core/shape';
-import { Outdir, PlannedFile, checkOutdir, fileNameProblem, inspectOutdir, realPath, systemDir, within, writeAll } from './outdir';
+import {
+  Outdir,
+  PlannedFile,
+  checkOutdir,
+  fileNameProblem,
+  inspectOutdir,
+  outdirIssue,
+  realPath,
+  systemDir,
+  within,
+  writeAll,
+} from './outdir';
 
 export { WRITTEN_LIST } from './outdir';
 
@@ -155,31 +166,18 @@ function cliHandOff(outdirs: readonly Outdir[]): Outdir | undefined {
   const holder = outdirs.find((o) => within(cli.real, o.real) && cli.real !== o.real);
   if (holder) throw new BlueprintError(cliIssue(cli.shown, `the cdk8s CLI's \`output:\` lies inside the outdir ${holder.shown}`));
   if (outdirs.some((o) => within(o.real, cli.real))) return undefined;
-  const writable = nearestExisting(cli.real);
   try {
-    fs.accessSync(writable, fs.constants.W_OK);
+    fs.accessSync(cli.existing, fs.constants.W_OK);
   } catch (e) {
-    throw new BlueprintError(cliIssue(cli.shown, `cannot be written (${writable}: ${(e as Error).message})`));
+    throw new BlueprintError(cliIssue(cli.shown, `cannot be written (${cli.existing}: ${(e as Error).message})`));
   }
   return cli;
 }
 
 function cliIssue(value: string, message: string): BlueprintIssue {
-  return {
-    code: 'OUTPUT_PATH_INVALID',
-    path: '',
-    field: '$CDK8S_OUTDIR',
-    value,
-    message,
-    fix: 'set the `output:` of cdk8s.yaml to a directory of its own outside every outdir, which this process can write (e.g. .cdk8s-out)',
-  };
-}
-
-/** `dir` when it exists, else its nearest existing parent. */
-function nearestExisting(dir: string): string {
-  let d = dir;
-  while (!fs.existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
-  return d;
+  const fix =
+    'set the `output:` of cdk8s.yaml to a directory of its own outside every outdir, which this process can write (e.g. .cdk8s-out)';
+  return outdirIssue(value, message, fix, '$CDK8S_OUTDIR');
 }
 
 /** Copies each written file into the CLI's directory, at its outdir's place relative to the outdirs' common parent. */

@@ -1,6 +1,7 @@
 import { IssueInput } from '../core/errors';
 import { envVarNameIssue, pointerPart } from '../core/names';
 import { requestAboveLimitIssues } from '../core/resources';
+import { isSet } from '../core/value-issues';
 import { quotaScopeIssues, scopeSelectorIssues } from '../namespace/resource-quota';
 import { ipBlockIssues } from '../networking/network-intent';
 import { serviceTypeIssues, servicePortIssues } from '../networking/service-ports';
@@ -28,8 +29,6 @@ function fromIssues(o: any, base: string, issues: readonly IssueInput[], subject
   return issues.map((i) => v(o, pointerOf(base, i.field), refused(o.kind, `${subject}${i.field} ${i.message}`), i.fix));
 }
 
-const set = (x: unknown) => x !== undefined && x !== null;
-
 /** Workload kinds whose pods run forever (restartPolicy Always only, no activeDeadlineSeconds). */
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
 /** Kinds of apps/v1 whose selector must select their template's labels. */
@@ -45,7 +44,21 @@ const hpas = (ix: ManifestIndex) =>
 /** Each pod template with the pointer to its pod spec. */
 const pods = (ix: ManifestIndex) => ix.templates.map((t) => ({ t, base: podSpecPointer(t.owner.kind) }));
 
-function volumeViolations(t: PodTemplateRef, base: string): { duplicates: Violation[]; missing: Violation[] } {
+interface VolumeViolations {
+  readonly duplicates: Violation[];
+  readonly missing: Violation[];
+}
+
+/** VOLUME_DUPLICATE and MOUNT_INVALID read one scan of a template's volumes and mounts. */
+const volumeScans = new WeakMap<PodTemplateRef, VolumeViolations>();
+
+function volumeViolations(t: PodTemplateRef, base: string): VolumeViolations {
+  let scan = volumeScans.get(t);
+  if (!scan) volumeScans.set(t, (scan = scanVolumes(t, base)));
+  return scan;
+}
+
+function scanVolumes(t: PodTemplateRef, base: string): VolumeViolations {
   const names = new Map<string, number>();
   const duplicates: Violation[] = [];
   arr(t.spec.volumes).forEach((vol, i) => {
@@ -99,7 +112,7 @@ function seccompViolations(t: PodTemplateRef, base: string): Violation[] {
           `${who} has seccompProfile type Localhost without a localhostProfile, which the API server refuses (it names the profile file)`,
         ),
       ];
-    if (!local && set(p.localhostProfile))
+    if (!local && isSet(p.localhostProfile))
       return [
         v(
           t.owner,
@@ -131,7 +144,7 @@ function networkPolicyViolations(o: any): Violation[] {
           );
       });
       arr(rule?.ports).forEach((p, j) => {
-        if (!set(p?.endPort)) return;
+        if (!isSet(p?.endPort)) return;
         const at = `/spec/${dir}/${i}/ports/${j}/endPort`;
         if (typeof p.port !== 'number')
           out.push(
@@ -197,7 +210,7 @@ export const API_SERVER_RULES: readonly Rule[] = [
         .flatMap((t) => {
           const base = podSpecPointer(t.owner.kind);
           const out: Violation[] = [];
-          if (set(t.spec.restartPolicy) && t.spec.restartPolicy !== 'Always')
+          if (isSet(t.spec.restartPolicy) && t.spec.restartPolicy !== 'Always')
             out.push(
               v(
                 t.owner,
@@ -205,7 +218,7 @@ export const API_SERVER_RULES: readonly Rule[] = [
                 `restartPolicy is ${JSON.stringify(t.spec.restartPolicy)}: the API server takes only Always in a ${t.owner.kind}`,
               ),
             );
-          if (set(t.spec.activeDeadlineSeconds))
+          if (isSet(t.spec.activeDeadlineSeconds))
             out.push(
               v(
                 t.owner,
@@ -353,8 +366,8 @@ export const API_SERVER_RULES: readonly Rule[] = [
           const s = o.spec[field];
           if (!isObject(s)) return [];
           const ru = s.rollingUpdate;
-          if (set(s.type) && s.type !== 'RollingUpdate')
-            return set(ru)
+          if (isSet(s.type) && s.type !== 'RollingUpdate')
+            return isSet(ru)
               ? [
                   v(
                     o,

@@ -2,7 +2,7 @@ import { IssueInput } from '../core/errors';
 import { imageReferenceIssue, unpinnedImageIssue } from '../core/names';
 import { PodCount, isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import { checkArgs, is } from '../core/shape';
-import { INT32_MAX, integerIssue } from '../core/value-issues';
+import { INT32_MAX, integerIssue, isSet } from '../core/value-issues';
 
 /** A surge: a non-negative integer or any percentage (apimachinery IsValidPercent `^[0-9]+%$`, no 100% cap). */
 function isValidSurge(v: unknown): boolean {
@@ -20,13 +20,12 @@ function isValidSurge(v: unknown): boolean {
  */
 export function rollingUpdateIssues(maxSurge: unknown, maxUnavailable: unknown, field: string): IssueInput[] {
   const out: IssueInput[] = [];
-  const set = (v: unknown) => v !== undefined && v !== null;
   const zero = (v: unknown) => (typeof v === 'number' ? v === 0 : typeof v === 'string' && /^0+%?$/.test(v));
   for (const [f, v, valid] of [
     ['maxSurge', maxSurge, isValidSurge],
     ['maxUnavailable', maxUnavailable, isValidCount],
   ] as const) {
-    if (set(v) && !valid(v))
+    if (isSet(v) && !valid(v))
       out.push({
         code: 'STRATEGY_INVALID',
         field: `${field}.${f}`,
@@ -35,7 +34,7 @@ export function rollingUpdateIssues(maxSurge: unknown, maxUnavailable: unknown, 
         fix: "use e.g. 1 or '25%'",
       });
   }
-  if (set(maxSurge) && set(maxUnavailable) && zero(maxSurge) && zero(maxUnavailable))
+  if (isSet(maxSurge) && isSet(maxUnavailable) && zero(maxSurge) && zero(maxUnavailable))
     out.push({
       code: 'STRATEGY_INVALID',
       field: `${field}.maxSurge`,
