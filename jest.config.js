@@ -16,7 +16,22 @@ module.exports = {
     ...(process.env.CB_PACKAGE_TEST ? [] : ['<rootDir>/test/package.test.ts']),
     ...(process.env.CB_INTEGRATION_TEST ? [] : ['<rootDir>/test/stacks/main.test.ts', '<rootDir>/test/pulumi/mutations.test.ts']),
   ],
-  // Transpile only: `npm test` type-checks once with `tsc --noEmit` before jest runs.
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // Transpile only, with swc (a fresh clone transpiles every file: about 20 s less than ts-jest's transpileModule);
+  // `npm test` type-checks once with `tsc --noEmit` before jest runs. The options keep what tsc emits for this
+  // tsconfig: ES2022 class fields with define semantics, class names (messages read `SomeClass.name`), CommonJS.
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript' },
+          target: 'es2022',
+          keepClassNames: true,
+          transform: { useDefineForClassFields: true },
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
   snapshotFormat: { printBasicPrototype: false },
 };

@@ -60,6 +60,14 @@ import { environment } from '../stacks/environments';
 import { run } from '../cli/main';
 import { RULE_MUTATIONS, good } from './rules/fixture';
 
+// The file system failures below are injected with jest.spyOn on this module object. The code under test must read
+// its functions from it when it calls them: a module of its own marked __esModule is taken as it is by every
+// `import * as fs` interop (tsc's getters and swc's copy alike), where the real 'fs' would be copied by swc's.
+jest.mock('fs', () => {
+  const actual = jest.requireActual<typeof import('fs')>('fs');
+  return { __esModule: true, ...actual, default: actual };
+});
+
 /*
  * Every error code the code base declares is raised from real input: a table
  * maps each code to the smallest input that triggers it, run through the real
@@ -454,7 +462,7 @@ const TRIGGERS: Record<string, Trigger> = {
   },
   OUTDIR_WRITE_FAILED: () => {
     // The disk refusing the write (full, read-only): this test runs as root, so no permission can make it fail for real.
-    const spy = jest.spyOn(jest.requireActual<typeof fs>('fs'), 'renameSync').mockImplementationOnce(() => {
+    const spy = jest.spyOn(fs, 'renameSync').mockImplementationOnce(() => {
       throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' });
     });
     try {

@@ -18,6 +18,14 @@ import {
 } from '../../constructs';
 import { catchBlueprintError, expectCode } from '../helpers';
 
+// The file system failures below are injected with jest.spyOn on this module object. The code under test must read
+// its functions from it when it calls them: a module of its own marked __esModule is taken as it is by every
+// `import * as fs` interop (tsc's getters and swc's copy alike), where the real 'fs' would be copied by swc's.
+jest.mock('fs', () => {
+  const actual = jest.requireActual<typeof import('fs')>('fs');
+  return { __esModule: true, ...actual, default: actual };
+});
+
 const root = path.join(__dirname, '..', '..');
 const JOURNAL = '.cluster-blueprints-journal';
 
@@ -278,8 +286,6 @@ function failsUnchanged(dir: string, fn: () => unknown, code: string) {
 }
 
 describe('a failing synthesize changes nothing on disk and fails with a BlueprintError', () => {
-  const fsReal = jest.requireActual<typeof fs>('fs');
-
   function app(charts: string[], props?: ConstructorParameters<typeof App>[0], owner = 'o'): App {
     const a = new App(props);
     for (const id of charts) new TeamNamespace(new BlueprintChart(a, id, { owner }), `ns-${id}`);
@@ -333,15 +339,15 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
       synthesizeAll(targets(root, ['a', 'b'], 'first').slice(0, 2));
       fs.writeFileSync(path.join(root, 'dev', 'README.md'), 'kept');
       for (let n = 1; ; n++) {
-        const real = fsReal[method] as (...a: unknown[]) => unknown;
+        const real = fs[method] as (...a: unknown[]) => unknown;
         let calls = 0;
-        const spy = jest.spyOn(fsReal, method).mockImplementation(((...args: unknown[]) => {
+        const spy = jest.spyOn(fs, method).mockImplementation(((...args: unknown[]) => {
           if (++calls === n) throw Object.assign(new Error(`ENOSPC: no space left on device, ${method}`), { code: 'ENOSPC' });
-          return real.apply(fsReal, args);
+          return real.apply(fs, args);
         }) as never);
         const noLinks =
           method === 'copyFileSync' &&
-          jest.spyOn(fsReal, 'linkSync').mockImplementation(() => {
+          jest.spyOn(fs, 'linkSync').mockImplementation(() => {
             throw Object.assign(new Error('EXDEV: cross-device link not permitted, link'), { code: 'EXDEV' });
           });
         const before = tree(root);
@@ -603,12 +609,11 @@ describe('under the cdk8s CLI ($CDK8S_OUTDIR, emptied by the CLI, then listed or
     fs.mkdirSync(path.join(project, 'ro'));
     process.env.CDK8S_OUTDIR = cli;
     // Checked on the nearest existing directory (ro/), as root too (chmod would not stop root): the check is asked of the file system.
-    const fsReal = jest.requireActual<typeof fs>('fs');
-    const real = fsReal.accessSync;
+    const real = fs.accessSync;
     const asked: string[] = [];
-    const spy = jest.spyOn(fsReal, 'accessSync').mockImplementation((p, mode) => {
+    const spy = jest.spyOn(fs, 'accessSync').mockImplementation((p, mode) => {
       asked.push(String(p));
-      if (p === path.join(project, 'ro') && mode === fsReal.constants.W_OK)
+      if (p === path.join(project, 'ro') && mode === fs.constants.W_OK)
         throw Object.assign(new Error(`EACCES: permission denied, access '${p}'`), { code: 'EACCES' });
       return real(p, mode);
     });
