@@ -78,6 +78,18 @@ export function ofKind(objects: readonly any[], kind: string): any[] {
   return objects.filter((o) => o.kind === kind);
 }
 
+/**
+ * `value` frozen all the way down, for a render that several tests of a file share: a test that writes to it throws
+ * (TypeError in strict mode) instead of changing what the next test reads.
+ */
+export function deepFrozen<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFrozen(v);
+  }
+  return value;
+}
+
 /** Runs `fn`, expects a BlueprintError, and returns it. */
 export function catchBlueprintError(fn: () => unknown): BlueprintError {
   try {

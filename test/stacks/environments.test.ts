@@ -1,10 +1,17 @@
 import { App } from 'cdk8s';
 import { ENVIRONMENTS, buildEnvironment, environment, prod } from '../../stacks/environments';
 import { BackupSchedule, ENVIRONMENT_LABEL, checkManifests, renderApp, validateManifests } from '../../constructs';
-import { expectCode, find, ofKind } from '../helpers';
+import { deepFrozen, expectCode, find, ofKind } from '../helpers';
+
+/** Each environment's objects, rendered once for this file (a render is deterministic) and frozen: these tests only read them. */
+const renders = new Map<string, readonly any[]>();
+function rendered(name: string): readonly any[] {
+  if (!renders.has(name)) renders.set(name, deepFrozen(renderApp(buildEnvironment(environment(name))).flatMap((r) => r.objects)));
+  return renders.get(name)!;
+}
 
 describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
-  const objects = renderApp(buildEnvironment(environment(name))).flatMap((r) => r.objects);
+  const objects = rendered(name);
 
   test('every object is schema-valid', () => {
     expect(validateManifests(objects)).toEqual([]);
@@ -69,11 +76,8 @@ describe('production-ness and backups', () => {
   };
 
   test('prod labels every namespace production (from its config); dev and staging label none', () => {
-    for (const [name, env] of Object.entries(ENVIRONMENTS)) {
-      const namespaces = ofKind(
-        renderApp(buildEnvironment(env)).flatMap((r) => r.objects),
-        'Namespace',
-      );
+    for (const name of Object.keys(ENVIRONMENTS)) {
+      const namespaces = ofKind(rendered(name), 'Namespace');
       expect(namespaces.map((n) => [n.metadata.name, n.metadata.labels[ENVIRONMENT_LABEL]])).toEqual(
         namespaces.map((n) => [n.metadata.name, name === 'prod' ? 'production' : undefined]),
       );
@@ -104,7 +108,7 @@ describe('production-ness and backups', () => {
     '%s: the ledger and MySQL are managed where the environment names them, else in the cluster',
     (name) => {
       const env = environment(name);
-      const objects = renderApp(buildEnvironment(env)).flatMap((r) => r.objects);
+      const objects = rendered(name);
       const inNs = (ns: string) => objects.filter((o) => o.metadata.namespace === ns);
       const managed = env.managedDatabases ?? {};
       // prod names both managed endpoints; dev and staging keep both databases in the cluster.
@@ -136,7 +140,7 @@ describe('production-ness and backups', () => {
 });
 
 describe('prod serves from two pods or more (issue #10), read from its rendered output', () => {
-  const objects = renderApp(buildEnvironment(prod)).flatMap((r) => r.objects);
+  const objects = rendered('prod');
   const id = (o: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
   const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> = {}) =>
     selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -171,7 +175,7 @@ describe('prod serves from two pods or more (issue #10), read from its rendered 
 });
 
 describe('dev workloads', () => {
-  const objects = renderApp(buildEnvironment(environment('dev'))).flatMap((r) => r.objects);
+  const objects = rendered('dev');
   const deployments = ofKind(objects, 'Deployment');
 
   test('has autoscaled and fixed-size WebServices, each with a PDB and a Service', () => {
@@ -218,7 +222,7 @@ describe('dev workloads', () => {
 });
 
 describe('dev state, external mappings and batch', () => {
-  const objects = renderApp(buildEnvironment(environment('dev'))).flatMap((r) => r.objects);
+  const objects = rendered('dev');
 
   test('holds each kind of object', () => {
     for (const kind of ['StatefulSet', 'EndpointSlice', 'Job', 'CronJob', 'DaemonSet'])
