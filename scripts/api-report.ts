@@ -8,7 +8,7 @@
  * "./pulumi" with types lib/pulumi/index.d.ts) gets its own report,
  * etc/cluster-blueprints-pulumi.api.md, with nothing to configure here.
  */
-import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+import type * as ApiExtractor from '@microsoft/api-extractor';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -38,6 +38,9 @@ export function entryPoints(pkg: { name: string; exports: Record<string, unknown
 }
 
 function main(): void {
+  // Loaded here, not at the top: test/api-boundary.test.ts imports entryPoints, and API Extractor (about 500 modules,
+  // a second or two of that suite) is needed only to write the reports.
+  const { Extractor, ExtractorConfig } = require('@microsoft/api-extractor') as typeof ApiExtractor;
   const update = process.argv.includes('--update');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   fs.rmSync(dts, { recursive: true, force: true });
