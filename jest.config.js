@@ -17,7 +17,7 @@ module.exports = {
     ...(process.env.CB_INTEGRATION_TEST ? [] : ['<rootDir>/test/stacks/main.test.ts', '<rootDir>/test/pulumi/mutations.test.ts']),
   ],
   // Transpile only, with swc (a fresh clone transpiles every file: about 20 s less than ts-jest's transpileModule);
-  // `npm test` type-checks with `tsc --noEmit` beside jest (scripts/test.js). The options keep what tsc emits for this
+  // `npm run lint` type-checks with `tsc --noEmit` (in CI before `npm test`). The options keep what tsc emits for this
   // tsconfig: ES2022 class fields with define semantics, class names (messages read `SomeClass.name`), CommonJS.
   transform: {
     '^.+\\.ts$': [
