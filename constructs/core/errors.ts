@@ -214,6 +214,9 @@ export type IssueInput = Omit<BlueprintIssue, 'path' | 'construct'> & { readonly
 /** The prop a field path starts with: `data` for `data.x`, `mounts` for `mounts[0].path`. */
 export const fieldRoot = (field: string): string => field.split(/[.[]/)[0];
 
+/** How many issues of one code on one prop (e.g. `zones[3]`, `zones[9]`…) a construct lists; the rest are counted. */
+export const MAX_ISSUES_PER_KIND = 20;
+
 /**
  * Where a construct's checks record what is wrong, so that every issue of the
  * construct is thrown together as one `BlueprintError`. A subclass of a
@@ -239,6 +242,8 @@ export class Problems implements IssueSink {
   private readonly found: BlueprintIssue[] = [];
   /** Props whose shape failed: the construct's own checks of them are not recorded (the shape issue says it). */
   private readonly shapeFailed = new Set<string>();
+  /** How many issues of each code and prop (`CODE prop`) were given, listed or not. */
+  private readonly perKind = new Map<string, number>();
 
   /** `scope`: the construct the issues are about, or its path when it has not joined the tree yet. */
   constructor(
@@ -258,6 +263,11 @@ export class Problems implements IssueSink {
   /** Records an issue. */
   public add(issue: IssueInput): void {
     if (this.shapeFailed.has(fieldRoot(issue.field))) return;
+    // One rule broken by every item of a huge list (a million duplicate zones) is a few issues and a count, not a million.
+    const kind = `${issue.code} ${fieldRoot(issue.field)}`;
+    const seen = (this.perKind.get(kind) ?? 0) + 1;
+    this.perKind.set(kind, seen);
+    if (seen > MAX_ISSUES_PER_KIND) return;
     // An error message ends up in CI logs: no text of the issue echoes a credential (see `redacted`).
     this.found.push(
       redacted({
@@ -293,8 +303,20 @@ export class Problems implements IssueSink {
     }
   }
 
+  /** The recorded issues; a code repeated on one prop more than `MAX_ISSUES_PER_KIND` times ends in one issue counting the rest. */
   public get issues(): readonly BlueprintIssue[] {
-    return this.found;
+    const more: BlueprintIssue[] = [];
+    for (const [kind, seen] of this.perKind) {
+      if (seen <= MAX_ISSUES_PER_KIND) continue;
+      const last = [...this.found].reverse().find((i) => `${i.code} ${fieldRoot(i.field)}` === kind)!;
+      more.push({
+        ...last,
+        field: fieldRoot(last.field),
+        value: undefined,
+        message: `and ${seen - MAX_ISSUES_PER_KIND} more issues like the ones above (${last.code}), not listed`,
+      });
+    }
+    return more.length ? [...this.found, ...more] : this.found;
   }
 
   public get empty(): boolean {
@@ -303,7 +325,7 @@ export class Problems implements IssueSink {
 
   /** Throws one `BlueprintError` holding every recorded issue, if any. */
   public throwIfAny(): void {
-    if (this.found.length > 0) throw new BlueprintError(this.found);
+    if (this.found.length > 0) throw new BlueprintError(this.issues);
   }
 }
 
@@ -323,7 +345,7 @@ export class Collector {
       return build();
     } catch (e) {
       if (!(e instanceof BlueprintError)) throw e;
-      this.found.push(...e.issues);
+      for (const issue of e.issues) this.found.push(issue);
       return undefined;
     }
   }

@@ -96,13 +96,44 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   }
 }
 
+/** How many wrong items of one list are reported before the rest of it is left unread (see `is.list`). */
+export const MAX_ITEM_ISSUES = 20;
+
+/**
+ * The issues of the items of a list or map, in order, until `MAX_ITEM_ISSUES` items were wrong:
+ * then one more issue (`whole`, the list's) says the rest was not read, and reading stops.
+ */
+function capped(items: Iterable<IssueInput[]>, whole: IssueInput, rule: string): IssueInput[] {
+  const found: IssueInput[] = [];
+  let wrong = 0;
+  for (const issues of items) {
+    if (issues.length === 0) continue;
+    if (++wrong > MAX_ITEM_ISSUES) {
+      found.push({
+        ...whole,
+        message: `has more than ${MAX_ITEM_ISSUES} wrong items; the first ${MAX_ITEM_ISSUES} are listed, the rest was not read`,
+        fix: `fix the items listed, then the rest: ${rule}`,
+      });
+      break;
+    }
+    for (const issue of issues) found.push(issue);
+  }
+  return found;
+}
+
 /** Marks a value that could not be read (a throwing getter or proxy trap). */
 const UNREADABLE: unique symbol = Symbol('unreadable');
 
-/** `obj[key]`, or UNREADABLE when reading it throws (a getter, a Proxy): untyped input may be anything. */
+/**
+ * `obj[key]`, or UNREADABLE when reading it throws (a getter, a Proxy), or when the value read is an
+ * object whose prototype cannot be read (a revoked Proxy: every later `instanceof` on it would throw a
+ * TypeError, even in a field whose shape is `is.any`): untyped input may be anything.
+ */
 function read(obj: Record<string, unknown>, key: string): unknown {
   try {
-    return Object.prototype.hasOwnProperty.call(obj, key) || key in obj ? obj[key] : undefined;
+    const v = Object.prototype.hasOwnProperty.call(obj, key) || key in obj ? obj[key] : undefined;
+    if ((typeof v === 'object' && v !== null) || typeof v === 'function') Object.getPrototypeOf(v);
+    return v;
   } catch {
     return UNREADABLE;
   }
@@ -310,18 +341,25 @@ export const is = {
     };
   },
 
-  /** A list whose every item fits `item`. */
+  /**
+   * A list whose every item fits `item`. The items are read one by one, and the reading stops
+   * after `MAX_ITEM_ISSUES` wrong ones (one more issue says so): a list of a million wrong
+   * items, or a sparse one of length 2^32 - 1, is a few issues, not a million (or a hang).
+   */
   list(item: Shape): Shape {
     const expected = `a list of ${item.expected.replace(/^an? /, '')}s`;
     return {
       expected,
-      issuesOf: total(expected, (v, field) =>
-        Array.isArray(v)
-          ? Array.from({ length: v.length }, (_, i) => read(v as never, String(i))).flatMap((x, i) =>
-              x === undefined ? [invalid(`${field}[${i}]`, x, item.expected)] : itemIssues(item, x, `${field}[${i}]`),
-            )
-          : [invalid(field, v, expected)],
-      ),
+      issuesOf: total(expected, (v, field) => {
+        if (!Array.isArray(v)) return [invalid(field, v, expected)];
+        function* items(): Generator<IssueInput[]> {
+          for (let i = 0, n = (v as unknown[]).length; i < n; i++) {
+            const x = read(v as never, String(i));
+            yield x === undefined ? [invalid(`${field}[${i}]`, x, item.expected)] : itemIssues(item, x, `${field}[${i}]`);
+          }
+        }
+        return capped(items(), invalid(field, v, expected), `every item must be ${item.expected}`);
+      }),
     };
   },
 
@@ -332,20 +370,24 @@ export const is = {
       expected,
       issuesOf: total(expected, (v, field) =>
         isRecord(v)
-          ? entriesOf(v).flatMap(([k, x]): IssueInput[] =>
-              UNCARRIED_KEYS.has(k)
-                ? [
-                    {
-                      code: 'PROPS_INVALID',
-                      field: join(field, k),
-                      value: k,
-                      message: `is a key JavaScript objects do not carry to the output ('${k}' would be dropped, or break cdk8s' rendering), although Kubernetes accepts it`,
-                      fix: 'rename the key',
-                    },
-                  ]
-                : x === undefined
-                  ? []
-                  : itemIssues(value, x, join(field, k)),
+          ? capped(
+              entriesOf(v).map(([k, x]): IssueInput[] =>
+                UNCARRIED_KEYS.has(k)
+                  ? [
+                      {
+                        code: 'PROPS_INVALID',
+                        field: join(field, k),
+                        value: k,
+                        message: `is a key JavaScript objects do not carry to the output ('${k}' would be dropped, or break cdk8s' rendering), although Kubernetes accepts it`,
+                        fix: 'rename the key',
+                      },
+                    ]
+                  : x === undefined
+                    ? []
+                    : itemIssues(value, x, join(field, k)),
+              ),
+              invalid(field, v, expected),
+              `every value must be ${value.expected}`,
             )
           : [invalid(field, v, expected)],
       ),
@@ -461,7 +503,7 @@ function closest(key: string, names: readonly string[]): string | undefined {
  */
 export function checkShape(problems: Problems, props: unknown, shape: Shape, field = ''): boolean {
   const found = shape.issuesOf(props, field);
-  problems.addAll(...found);
+  for (const issue of found) problems.add(issue);
   return found.length === 0;
 }
 
@@ -494,7 +536,8 @@ export function checkArgs(where: string, ...args: Arg[]): void {
  */
 export function enter(scope: unknown, id: unknown, props: unknown, construct: string, shape: Shape): Problems {
   const { at, issues } = placeOf(scope, id, construct);
-  issues.push(...(props === undefined || props === null ? [invalid('', props, shape.expected)] : shape.issuesOf(props, '')));
+  for (const issue of props === undefined || props === null ? [invalid('', props, shape.expected)] : shape.issuesOf(props, ''))
+    issues.push(issue);
   if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
   return new Problems(at, construct);
 }
