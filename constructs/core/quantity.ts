@@ -48,6 +48,15 @@ export function isPositiveQuantity(text: unknown): boolean {
   return m !== null && /[1-9]/.test(m[1]);
 }
 
+/** `value instanceof type`, false where that throws (a revoked Proxy): `of` takes untyped input. */
+function isInstance<T extends object>(value: unknown, type: { readonly prototype: T }): value is T {
+  try {
+    return Object.prototype.isPrototypeOf.call(type.prototype, value as object);
+  } catch {
+    return false;
+  }
+}
+
 /** Parses a quantity string into nano-units. Throws `QUANTITY_INVALID`. */
 export function parseNanos(input: unknown, unit: QuantityUnit, ctx?: ParseContext): bigint {
   const example = unit === 'cpu' ? "'200m', '0.5' or '2'" : "'512Mi', '1.5Gi' or '1G'";
@@ -218,7 +227,7 @@ export class Cpu extends Quantity {
     return new Cpu(parseNanos(value, 'cpu', ctx));
   }
   public static of(value: CpuInput, ctx?: ParseContext): Cpu {
-    return value instanceof Cpu ? value : Cpu.parse(value, ctx);
+    return isInstance(value, Cpu) ? value : Cpu.parse(value, ctx);
   }
   public static millis(millicores: number): Cpu {
     return Cpu.parse(`${millicores}m`, { field: 'millicores' });
@@ -256,7 +265,7 @@ export class Memory extends ByteQuantity {
     return new Memory(parseNanos(value, 'bytes', ctx));
   }
   public static of(value: MemoryInput, ctx?: ParseContext): Memory {
-    return value instanceof Memory ? value : Memory.parse(value, ctx);
+    return isInstance(value, Memory) ? value : Memory.parse(value, ctx);
   }
   public static mebibytes(n: number): Memory {
     return Memory.parse(`${n}Mi`, { field: 'mebibytes' });
@@ -277,7 +286,7 @@ export class Storage extends ByteQuantity {
     return new Storage(parseNanos(value, 'bytes', ctx));
   }
   public static of(value: StorageInput, ctx?: ParseContext): Storage {
-    return value instanceof Storage ? value : Storage.parse(value, ctx);
+    return isInstance(value, Storage) ? value : Storage.parse(value, ctx);
   }
   public static gibibytes(n: number): Storage {
     return Storage.parse(`${n}Gi`, { field: 'gibibytes' });
