@@ -1,3 +1,4 @@
+import { firstIndices } from '../core/value-issues';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Schedule } from '../../imports/velero.io';
@@ -121,9 +122,10 @@ export class BackupSchedule extends NamedObject {
       message: 'is empty: Velero would back up every namespace of the cluster',
       fix: 'name the namespaces that hold the data',
     });
+    const first = firstIndices(this.includedNamespaces);
     this.includedNamespaces.forEach((n, i) => {
       problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `namespaces[${i}]`, n));
-      problems.check(this.includedNamespaces.indexOf(n) !== i, {
+      problems.check(first[i] !== i, {
         code: 'BACKUP_NAMESPACES_INVALID',
         field: `namespaces[${i}]`,
         value: n,

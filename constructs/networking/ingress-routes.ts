@@ -1,3 +1,4 @@
+import { firstIndices } from '../core/value-issues';
 import { checkShape, constructId, is } from '../core/shape';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -310,9 +311,10 @@ export class IngressRoutes extends NamedObject {
       fix: "give host, e.g. 'shop.example.com', or hosts",
     });
     const hostField = (i: number) => (props.host === undefined ? `hosts[${i}]` : i === 0 ? 'host' : `hosts[${i - 1}]`);
+    const first = firstIndices(this.hosts);
     for (const [i, host] of this.hosts.entries()) {
       problems.addAll(ingressHostIssue(hostField(i), host));
-      problems.check(this.hosts.indexOf(host) < i, {
+      problems.check(first[i] < i, {
         code: 'INGRESS_INVALID',
         field: hostField(i),
         value: host,

@@ -1,3 +1,4 @@
+import { firstIndices } from '../core/value-issues';
 import { ApiObject, Lazy } from 'cdk8s';
 import { goDurationOf } from '../core/duration';
 import { Construct, IConstruct } from 'constructs';
@@ -169,14 +170,15 @@ export class SecretDeclaration extends NamedObject {
       message: 'is empty: a declared Secret must name the keys its readers need',
       fix: "list the keys, e.g. keys: ['password']",
     });
+    const first = firstIndices(this.keys);
     this.keys.forEach((k, i) => {
-      const twice = isConfigMapKey(k) && this.keys.indexOf(k) !== i;
+      const twice = isConfigMapKey(k) && first[i] !== i;
       problems.check(!isConfigMapKey(k) || twice, {
         code: 'SECRET_KEYS_INVALID',
         field: `keys[${i}]`,
         value: k,
         message: twice
-          ? `is given twice (also keys[${this.keys.indexOf(k)}])`
+          ? `is given twice (also keys[${first[i]}])`
           : "is not a valid Secret key (at most 253 letters, digits, -, _, .; not '.', '..' nor starting with '..')",
         fix: twice ? 'list each key once' : 'use e.g. "root-password"',
       });

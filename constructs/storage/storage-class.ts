@@ -1,3 +1,4 @@
+import { firstIndices } from '../core/value-issues';
 import { is } from '../core/shape';
 import { StorageClass as StorageClassModel } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { Construct } from 'constructs';
@@ -107,9 +108,10 @@ export class StorageClass extends NamedObject {
     });
     // core validation validateTopologySelectorLabelRequirement: the values of a requirement are a set (field.Duplicate);
     // their content is not checked, so an empty zone passes the API server (it matches no node) and is left to it.
-    if (Array.isArray(props.zones))
+    if (Array.isArray(props.zones)) {
+      const first = firstIndices(props.zones);
       props.zones.forEach((z, i) =>
-        problems.check(props.zones!.indexOf(z) !== i, {
+        problems.check(first[i] !== i, {
           code: 'STORAGE_INVALID',
           field: `zones[${i}]`,
           value: z,
@@ -117,6 +119,7 @@ export class StorageClass extends NamedObject {
           fix: 'list each zone once',
         }),
       );
+    }
     problems.throwIfAny();
     modelObject(
       this,
