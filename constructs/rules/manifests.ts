@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   Document,
+  Lexer,
   LineCounter,
   Node,
   Pair,
@@ -297,6 +298,74 @@ function readAsKubectl(doc: Document, lines: LineCounter): string | undefined {
   return problem;
 }
 
+/**
+ * How deep a file nests collections before it is refused: the parser (and every walk after it) recurses once
+ * per level, and a file of `[[[[…` or `- - - -…` a few bytes per level would exhaust the stack, which V8 may
+ * then report as a fatal out-of-memory crash of the whole process, not an exception (100,000 levels did).
+ * Real manifests nest a few dozen levels (a CRD's OpenAPI schema included).
+ */
+export const MAX_NESTING = 256;
+
+const isBlank = (tok: string) => /^[ \t]+$/.test(tok);
+
+/**
+ * An upper bound on how deep `text` nests its collections, counted past `limit` only as far as `limit + 1`:
+ * for each node, the indentation of its line, the block indicators (`-`, `?`, `:`) before it on that line,
+ * and the flow collections (`[`, `{`) open around it. One pass, no recursion. A quick scan of the raw text
+ * first: the tokens (which tell a `[` that opens a collection from one inside a string) are read only when
+ * that scan, which over-counts, finds more than `limit`.
+ */
+export function nestingDepth(text: string, limit: number): number {
+  if (!mayNestDeeper(text, limit)) return 0;
+  let lineStart = true;
+  let indent = 0;
+  let indicators = 0;
+  let flow = 0;
+  let max = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if (tok === '\n' || tok === '\r\n') {
+      lineStart = true;
+      indent = indicators = 0;
+      continue;
+    }
+    const first = lineStart;
+    lineStart = false;
+    if (isBlank(tok)) {
+      if (first) indent = tok.length;
+      continue;
+    }
+    if (tok === '-' || tok === '?' || tok === ':') indicators++;
+    else if (tok === '[' || tok === '{') flow++;
+    else if (tok === ']' || tok === '}') flow = Math.max(0, flow - 1);
+    else if (tok.startsWith('#') || tok === ',') continue;
+    max = Math.max(max, indent + indicators + flow);
+    if (max > limit) return max;
+  }
+  return max;
+}
+
+/** Whether the raw text may nest deeper than `limit` (never false when it does): a line's indentation and indicator characters, plus every bracket before it. */
+function mayNestDeeper(text: string, limit: number): boolean {
+  let open = 0;
+  let line = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line = 0;
+      leading = true;
+      continue;
+    }
+    // Never decremented: a `]` inside a string between the `[`s would otherwise hide them.
+    if (c === 91 || c === 123)
+      open++; // [ {
+    else if (c === 45 || c === 63 || c === 58 || (leading && (c === 32 || c === 9))) line++; // - ? : and indentation
+    if (c !== 32 && c !== 9) leading = false;
+    if (open + line > limit) return true;
+  }
+  return false;
+}
+
 /** Why `doc.toJS` failed, in words: a real alias bomb, an alias with no anchor before it, or the parser's message. */
 function toJsFailure(doc: Document, e: Error, maxAliasCount: number): string {
   const message = e.message.split('\n')[0];
@@ -353,6 +422,13 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
     } finally {
       if (fd !== undefined) fs.closeSync(fd);
     }
+    const depth = nestingDepth(text, MAX_NESTING);
+    if (depth > MAX_NESTING)
+      return errors.push({
+        file,
+        rule: 'FILE_YAML_BROKEN',
+        message: `nests collections more than ${MAX_NESTING} levels deep (no Kubernetes object does; the parser would exhaust its stack); it was refused`,
+      });
     let docs: ReturnType<typeof parseAllDocuments>;
     const lines = new LineCounter();
     try {
