@@ -413,102 +413,118 @@ export function validateManifests(objects: readonly unknown[], options: Validate
   );
   const findings: Finding[] = [];
   for (const raw of objects) {
-    const obj = raw as any;
-    const id = objectId(obj);
-    const add = (rule: string, pointer: string, message: string, fix: string, severity: Severity = 'error') =>
-      findings.push(safeFinding({ rule, severity, object: id, pointer, message, fix }));
-    if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
-      add(
-        'SCHEMA_NOT_KUBERNETES',
-        '',
-        'is not a Kubernetes object (no apiVersion/kind)',
-        'give every document an apiVersion, kind and metadata',
-      );
-      continue;
-    }
-    const removed = REMOVED_APIS[obj.apiVersion]?.[obj.kind];
-    if (removed) {
-      add(
-        'SCHEMA_API_REMOVED',
-        '/apiVersion',
-        `${obj.apiVersion} ${obj.kind} was removed in Kubernetes ${removed[1]}: the API server refuses it`,
-        `use ${removed[0]}`,
-      );
-      continue;
-    }
-    // Names, namespace, labels and annotations: the API server refuses what its ValidateObjectMeta does.
-    for (const m of apiServerMetadataIssues(obj, !CLUSTER_SCOPED_KINDS.has(obj.kind))) add(m.rule, m.pointer, m.message, m.fix);
-    loadShippedCrds();
-    const crd = crdSchemas.get(`${obj.apiVersion}/${obj.kind}`);
-    if (crd) {
-      const problems: { pointer: string; message: string; unknown: boolean }[] = [];
-      walkSchema(crd, obj, '', problems);
-      for (const p of problems) {
-        add(
-          p.unknown ? 'SCHEMA_UNKNOWN_FIELD' : 'SCHEMA_INVALID',
-          p.pointer,
-          p.message,
-          p.unknown ? 'remove it or fix its spelling' : 'correct the field to match the CRD',
-        );
-      }
-    }
-    // A registered CRD schema already checks everything the model would (and unknown fields): one report per problem.
-    const errors = crd ? null : modelErrors(obj);
-    // The models accept any extra property: their field trees find the unknown ones, by the same walk as a CRD's schema.
-    // The trees unite the installed package's schema (about the oldest operator release the library declares) and its
-    // newest release's: a field neither knows is refused by every release in the range, like an unknown built-in field.
-    const fieldTree = crd ? undefined : modelFieldTree(obj.apiVersion, obj.kind);
-    if (fieldTree) {
-      const problems: { pointer: string; message: string; unknown: boolean }[] = [];
-      walkSchema(fieldTree, obj, '', problems);
-      const sources = (modelFieldSources[obj.apiVersion.split('/')[0]] ?? []).join(' and ');
-      for (const p of problems)
-        if (p.unknown)
-          add(
-            'SCHEMA_UNKNOWN_FIELD',
-            p.pointer,
-            `is not a field of ${obj.kind} in the schemas of ${sources} (unknown or misspelled)`,
-            'remove it or fix its spelling',
-          );
-    }
-    if (!errors && !crd) {
-      add(
-        'SCHEMA_UNKNOWN_KIND',
-        '',
-        `has no known schema for ${obj.apiVersion} ${obj.kind}`,
-        'check apiVersion and kind, or register the CRD schema',
-        'warning',
-      );
-      continue;
-    }
-    for (const err of errors ?? []) {
-      add(
-        'SCHEMA_INVALID',
-        err.instancePath ?? '',
-        `${err.message ?? 'is invalid'}${err.params ? ` ${JSON.stringify(err.params)}` : ''}`,
-        'correct the field to match the Kubernetes API reference',
-      );
-    }
-    for (const pointer of fieldTree ? [] : (unknownFieldPointers(obj) ?? [])) {
-      add('SCHEMA_UNKNOWN_FIELD', pointer, 'is not a field of the Kubernetes API (unknown or misspelled)', 'remove it or fix its spelling');
-    }
-    const namespace = obj.metadata?.namespace;
-    if (CLUSTER_SCOPED_KINDS.has(obj.kind)) {
-      if (namespace !== undefined)
-        add(
-          'SCOPE_NAMESPACE_ON_CLUSTER_OBJECT',
-          '/metadata/namespace',
-          `is set on cluster-scoped ${obj.kind}`,
-          'remove metadata.namespace',
-        );
-    } else if (!namespace && options.namespaceRequired !== false) {
-      add(
-        'SCOPE_NAMESPACE_MISSING',
-        '/metadata/namespace',
-        `is missing on namespaced ${obj.kind}`,
-        'set metadata.namespace explicitly instead of relying on the current context',
+    const before = findings.length;
+    try {
+      validateOne(raw, options, findings);
+    } catch {
+      // An object a getter or Proxy trap makes unreadable (JavaScript input, not YAML): one finding, never the raw error.
+      findings.length = before;
+      findings.push(
+        safeFinding({
+          rule: 'SCHEMA_NOT_KUBERNETES',
+          severity: 'error',
+          object: '?/?',
+          pointer: '',
+          message: 'could not be read (a getter or Proxy throws)',
+          fix: 'pass plain JSON data, e.g. the result of JSON.parse or of a YAML parser',
+        }),
       );
     }
   }
   return findings;
+}
+
+/** The findings of one object, added to `findings`. */
+function validateOne(raw: unknown, options: ValidateOptions, findings: Finding[]): void {
+  const obj = raw as any;
+  const id = objectId(obj);
+  const add = (rule: string, pointer: string, message: string, fix: string, severity: Severity = 'error') =>
+    findings.push(safeFinding({ rule, severity, object: id, pointer, message, fix }));
+  if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+    add(
+      'SCHEMA_NOT_KUBERNETES',
+      '',
+      'is not a Kubernetes object (no apiVersion/kind)',
+      'give every document an apiVersion, kind and metadata',
+    );
+    return;
+  }
+  const removed = REMOVED_APIS[obj.apiVersion]?.[obj.kind];
+  if (removed) {
+    add(
+      'SCHEMA_API_REMOVED',
+      '/apiVersion',
+      `${obj.apiVersion} ${obj.kind} was removed in Kubernetes ${removed[1]}: the API server refuses it`,
+      `use ${removed[0]}`,
+    );
+    return;
+  }
+  // Names, namespace, labels and annotations: the API server refuses what its ValidateObjectMeta does.
+  for (const m of apiServerMetadataIssues(obj, !CLUSTER_SCOPED_KINDS.has(obj.kind))) add(m.rule, m.pointer, m.message, m.fix);
+  loadShippedCrds();
+  const crd = crdSchemas.get(`${obj.apiVersion}/${obj.kind}`);
+  if (crd) {
+    const problems: { pointer: string; message: string; unknown: boolean }[] = [];
+    walkSchema(crd, obj, '', problems);
+    for (const p of problems) {
+      add(
+        p.unknown ? 'SCHEMA_UNKNOWN_FIELD' : 'SCHEMA_INVALID',
+        p.pointer,
+        p.message,
+        p.unknown ? 'remove it or fix its spelling' : 'correct the field to match the CRD',
+      );
+    }
+  }
+  // A registered CRD schema already checks everything the model would (and unknown fields): one report per problem.
+  const errors = crd ? null : modelErrors(obj);
+  // The models accept any extra property: their field trees find the unknown ones, by the same walk as a CRD's schema.
+  // The trees unite the installed package's schema (about the oldest operator release the library declares) and its
+  // newest release's: a field neither knows is refused by every release in the range, like an unknown built-in field.
+  const fieldTree = crd ? undefined : modelFieldTree(obj.apiVersion, obj.kind);
+  if (fieldTree) {
+    const problems: { pointer: string; message: string; unknown: boolean }[] = [];
+    walkSchema(fieldTree, obj, '', problems);
+    const sources = (modelFieldSources[obj.apiVersion.split('/')[0]] ?? []).join(' and ');
+    for (const p of problems)
+      if (p.unknown)
+        add(
+          'SCHEMA_UNKNOWN_FIELD',
+          p.pointer,
+          `is not a field of ${obj.kind} in the schemas of ${sources} (unknown or misspelled)`,
+          'remove it or fix its spelling',
+        );
+  }
+  if (!errors && !crd) {
+    add(
+      'SCHEMA_UNKNOWN_KIND',
+      '',
+      `has no known schema for ${obj.apiVersion} ${obj.kind}`,
+      'check apiVersion and kind, or register the CRD schema',
+      'warning',
+    );
+    return;
+  }
+  for (const err of errors ?? []) {
+    add(
+      'SCHEMA_INVALID',
+      err.instancePath ?? '',
+      `${err.message ?? 'is invalid'}${err.params ? ` ${JSON.stringify(err.params)}` : ''}`,
+      'correct the field to match the Kubernetes API reference',
+    );
+  }
+  for (const pointer of fieldTree ? [] : (unknownFieldPointers(obj) ?? [])) {
+    add('SCHEMA_UNKNOWN_FIELD', pointer, 'is not a field of the Kubernetes API (unknown or misspelled)', 'remove it or fix its spelling');
+  }
+  const namespace = obj.metadata?.namespace;
+  if (CLUSTER_SCOPED_KINDS.has(obj.kind)) {
+    if (namespace !== undefined)
+      add('SCOPE_NAMESPACE_ON_CLUSTER_OBJECT', '/metadata/namespace', `is set on cluster-scoped ${obj.kind}`, 'remove metadata.namespace');
+  } else if (!namespace && options.namespaceRequired !== false) {
+    add(
+      'SCOPE_NAMESPACE_MISSING',
+      '/metadata/namespace',
+      `is missing on namespaced ${obj.kind}`,
+      'set metadata.namespace explicitly instead of relying on the current context',
+    );
+  }
 }
