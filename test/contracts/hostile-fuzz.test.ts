@@ -1,0 +1,339 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fc from 'fast-check';
+import { App } from 'cdk8s';
+import * as api from '../../index';
+import { run } from '../../cli/main';
+import { MAX_NESTING, nestingDepth } from '../../constructs/rules/manifests';
+
+/*
+ * Hostile input beyond hostile-api.test.ts and the property families: values
+ * only JavaScript makes (revoked Proxies, sparse and huge lists, class
+ * instances, cycles), sizes a generator or a config file can reach (a million
+ * items, tens of thousands of keys), and YAML nested past the parser's stack.
+ * The contract: a result or a BlueprintError (for the CLI: a per-file error),
+ * never a TypeError, RangeError, a hang or a crash of the process, and in
+ * time linear in the input.
+ */
+
+jest.setTimeout(60_000);
+
+const image = 'ghcr.io/acme/web:1.4.2';
+const chart = () => new api.BlueprintChart(new App(), 'c', { owner: 'o' });
+const revoked = () => {
+  const p = Proxy.revocable({}, {});
+  p.revoke();
+  return p.proxy;
+};
+/** Milliseconds `fn` takes, and what it threw. */
+function timed(fn: () => unknown): { ms: number; error?: unknown } {
+  const t0 = Date.now();
+  try {
+    fn();
+    return { ms: Date.now() - t0 };
+  } catch (error) {
+    return { ms: Date.now() - t0, error };
+  }
+}
+const blueprintError = (e: unknown) => {
+  if (!(e instanceof api.BlueprintError)) throw new Error(`not a BlueprintError: ${(e as Error)?.name}: ${(e as Error)?.message}`);
+  return e;
+};
+
+describe('a list of a million items is a few issues, read in linear time (was a RangeError from spreading every issue)', () => {
+  test.each([
+    ['ports of numbers', () => new Array(1e6).fill(5), 'ports'],
+    ['a sparse list of length 2^32 - 1', () => Object.assign([], { length: 2 ** 32 - 1 }), 'ports'],
+  ])('WebService ports: %s', (_what, make) => {
+    const { ms, error } = timed(() => new api.WebService(chart(), 'web', { namespace: 'shop', image, ports: make() } as never));
+    const err = blueprintError(error);
+    expect(err.codes).toEqual(['PROPS_INVALID']);
+    // The first wrong items, then one issue saying the rest was not read.
+    expect(err.issues.length).toBe(21);
+    expect(err.issues[20]).toMatchObject({ field: 'ports', message: expect.stringContaining('the rest was not read') });
+    expect(ms).toBeLessThan(2000);
+  });
+
+  test('a map of 100,000 wrong values: the first ones, then a count', () => {
+    const env = Object.fromEntries(Array.from({ length: 1e5 }, (_, i) => [`K${i}`, [i]]));
+    const { error } = timed(() => new api.Worker(chart(), 'w', { namespace: 'shop', image, env } as never));
+    expect(blueprintError(error).issues.length).toBe(21);
+  });
+
+  test('the same rule broken by every item (100,000 duplicate zones) is 20 issues and one counting the rest', () => {
+    const zones = new Array(1e5).fill('eu-1a');
+    const { ms, error } = timed(() => new api.StorageClass(chart(), 's', { provisioner: 'ebs.csi.aws.com', zones }));
+    const err = blueprintError(error);
+    expect(err.issues.length).toBe(21);
+    expect(err.issues[20]).toMatchObject({ code: 'STORAGE_INVALID', field: 'zones', message: expect.stringContaining('99979 more') });
+    expect(ms).toBeLessThan(3000);
+  });
+
+  test('the valid neighbour: 20 wrong items are all listed, with no count', () => {
+    const err = blueprintError(
+      timed(() => new api.WebService(chart(), 'web', { namespace: 'shop', image, ports: new Array(20).fill(5) } as never)).error,
+    );
+    expect(err.issues.map((i) => i.field)).toEqual(Array.from({ length: 20 }, (_, i) => `ports[${i}]`));
+  });
+});
+
+describe('duplicate checks are linear (list.indexOf in a loop was quadratic: 80,000 zones took 5 s)', () => {
+  const distinct = (n: number, p: string) => Array.from({ length: n }, (_, i) => `${p}${i}`);
+  test.each([
+    [
+      'StorageClass zones',
+      (c: api.BlueprintChart) => new api.StorageClass(c, 's', { provisioner: 'ebs.csi.aws.com', zones: distinct(1e5, 'z') }),
+    ],
+    ['BackupSchedule namespaces', (c: api.BlueprintChart) => new api.BackupSchedule(c, 'b', { namespaces: distinct(1e5, 'n') })],
+    [
+      'SecretDeclaration keys',
+      (c: api.BlueprintChart) =>
+        new api.SecretDeclaration(c, 'd', { namespace: 'team', keys: distinct(1e5, 'k'), backend: api.SecretBackend.deployTool() }),
+    ],
+  ])('%s: 100,000 distinct items', (_what, build) => {
+    const { ms, error } = timed(() => build(chart()));
+    expect(error).toBeUndefined();
+    expect(ms).toBeLessThan(3000);
+  });
+
+  test('the valid neighbour: a repeat is still found, naming the first', () => {
+    const err = blueprintError(
+      timed(
+        () =>
+          new api.SecretDeclaration(chart(), 'd', { namespace: 'team', keys: ['a', 'b', 'a'], backend: api.SecretBackend.deployTool() }),
+      ).error,
+    );
+    expect(err.issues.map((i) => `${i.field} ${i.message}`)).toEqual(['keys[2] is given twice (also keys[0])']);
+  });
+});
+
+test('a ConfigMap of 20,000 keys renders in linear time (cdk8s-plus copied the data map once per key: 10,000 took 20 s)', () => {
+  const c = chart();
+  const data = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 'v']));
+  new api.ConfigMap(c, 'cm', { namespace: 'team', data });
+  const t0 = Date.now();
+  const [cm] = api.renderApp(c.node.root as App).flatMap((r) => r.objects);
+  expect(Date.now() - t0).toBeLessThan(3000);
+  expect(Object.keys(cm.data)).toHaveLength(20_000);
+});
+
+describe('a revoked Proxy where a quantity goes is PROPS_INVALID (was a TypeError from instanceof)', () => {
+  test.each([
+    [
+      'ResourceQuota limits.requestsCpu',
+      (c: api.BlueprintChart) => new api.ResourceQuota(c, 'q', { namespace: 'team', limits: { requestsCpu: revoked() } } as never),
+    ],
+    [
+      'LimitRange container.max.cpu',
+      (c: api.BlueprintChart) => new api.LimitRange(c, 'l', { namespace: 'team', container: { max: { cpu: revoked() } } } as never),
+    ],
+    [
+      'PersistentVolumeClaim size',
+      (c: api.BlueprintChart) => new api.PersistentVolumeClaim(c, 'p', { namespace: 'team', size: revoked() } as never),
+    ],
+  ])('%s', (_what, build) => {
+    expect(blueprintError(timed(() => build(chart())).error).codes).toEqual(['PROPS_INVALID']);
+  });
+
+  test.each([
+    ['Cpu.of', () => api.Cpu.of(revoked() as never)],
+    ['Memory.of', () => api.Memory.of(revoked() as never)],
+    ['Storage.of', () => api.Storage.of(revoked() as never)],
+  ])('%s', (_what, call) => {
+    expect(blueprintError(timed(call).error).codes).toEqual(['QUANTITY_INVALID']);
+  });
+
+  test('the valid neighbour: a quantity object is taken as it is', () => {
+    const cpu = api.Cpu.parse('250m');
+    expect(api.Cpu.of(cpu)).toBe(cpu);
+  });
+});
+
+test('validateManifests: an object a getter makes unreadable is a finding, not the getter’s Error', () => {
+  const obj = Object.defineProperty({ apiVersion: 'v1', kind: 'ConfigMap' }, 'metadata', {
+    enumerable: true,
+    get() {
+      throw new Error('getter');
+    },
+  });
+  const ok = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'b' } };
+  const findings = api.validateManifests([obj, ok]);
+  expect(findings.map((f) => `${f.rule} ${f.message}`)).toEqual(['SCHEMA_NOT_KUBERNETES could not be read (a getter or Proxy throws)']);
+});
+
+describe('YAML nested past the parser’s stack is refused per file (100,000 levels crashed the process on the second run)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-hostile-fuzz-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const cli = async (...argv: string[]) => {
+    let out = '';
+    const code = await run(
+      argv,
+      (s) => (out += s),
+      (s) => (out += s),
+    );
+    return { code, out };
+  };
+  const deployment = (x: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, namespace: b}\nspec:\n  x: ${x}\n`;
+
+  test.each([
+    ['flow sequences', '['.repeat(100_000) + ']'.repeat(100_000)],
+    ['flow maps', '{a: '.repeat(50_000) + '1' + '}'.repeat(50_000)],
+    ['compact block sequences', '- '.repeat(500_000) + '1\n'],
+    ['sequences whose strings hold the closing brackets', '[ "]" '.repeat(50_000)],
+  ])('%s', async (_what, text) => {
+    const file = path.join(dir, 'deep.yaml');
+    fs.writeFileSync(file, text);
+    for (const argv of [
+      ['check', file],
+      ['check', file, '--json'],
+      ['check', file],
+    ]) {
+      const t0 = Date.now();
+      const { code, out } = await cli(...argv);
+      expect(code).toBe(1);
+      expect(out).toContain('FILE_YAML_BROKEN');
+      expect(out).toContain(`more than ${MAX_NESTING} levels`);
+      expect(Date.now() - t0).toBeLessThan(3000);
+    }
+  });
+
+  test('the valid neighbours: 250 levels are parsed and graded; brackets inside a block scalar are text, not nesting', async () => {
+    const file = path.join(dir, 'ok.yaml');
+    fs.writeFileSync(file, deployment('['.repeat(250) + '1' + ']'.repeat(250)));
+    const { out } = await cli('check', file);
+    expect(out).not.toContain('FILE_YAML_BROKEN');
+    expect(out).toContain('Deployment/b/a');
+    const script = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: b}\ndata:\n  run.sh: |\n${'    [[ -f x ]] && {\n'.repeat(400)}`;
+    expect(nestingDepth(script, MAX_NESTING)).toBeLessThanOrEqual(MAX_NESTING);
+  });
+});
+
+/*
+ * The property: any value JavaScript can make, at any prop of a construct, is
+ * a rendered app or a BlueprintError. The generators below make only hostile
+ * values (never a valid one), so a rendered app is as welcome as an error: the
+ * test claims only that nothing else happens.
+ */
+const jsValues: fc.Arbitrary<() => unknown> = fc.constantFrom<() => unknown>(
+  revoked,
+  () =>
+    new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('ownKeys');
+        },
+        get: () => {
+          throw new Error('get');
+        },
+        has: () => {
+          throw new Error('has');
+        },
+      },
+    ),
+  () =>
+    new Proxy([1], {
+      get: () => {
+        throw new Error('get');
+      },
+    }),
+  () => Object.freeze({ a: 'b' }),
+  () => Object.seal(['a']),
+  () => Object.create(null),
+  () => Object.assign(Object.create(null), { name: 'x', port: 80 }),
+  () => Object.assign([], { 2: 'x' }),
+  () => Object.assign([], { length: 2 ** 32 - 1 }),
+  () => -0,
+  () => Number.MAX_VALUE,
+  () => -Infinity,
+  () => 5n,
+  () => Symbol('s'),
+  () => new Date(NaN),
+  () => /x/g,
+  () => Buffer.from('x'),
+  () => new Map([['a', 'b']]),
+  () => new Set(['a']),
+  () => new String('abc'),
+  () => () => 'x',
+  () => 'a'.repeat(1 << 20),
+  () => 'a\0b',
+  () => 'a\uD800b',
+  () => 'a\u202Eb',
+  () => 'a: b #c\n---\n&x !!binary <<: *x',
+  () => '8080',
+  () => JSON.parse('{"__proto__": {"x": 1}, "constructor": 1, "toString": 2}'),
+  () => {
+    const o: Record<string, unknown> = { a: 1 };
+    o.self = o;
+    return o;
+  },
+  () => {
+    const a: unknown[] = [];
+    a.push(a);
+    return a;
+  },
+  () =>
+    new (class Foo {
+      public a = 1;
+    })(),
+);
+
+type Build = (c: api.BlueprintChart, props: Record<string, unknown>) => unknown;
+const FAMILIES: [string, Build, () => Record<string, unknown>][] = [
+  [
+    'WebService',
+    (c, p) => new api.WebService(c, 'x', p as never),
+    () => ({ namespace: 'shop', image, ports: [{ name: 'http', port: 8080 }], env: { A: '1' }, replicas: 2 }),
+  ],
+  [
+    'Worker',
+    (c, p) => new api.Worker(c, 'x', p as never),
+    () => ({ namespace: 'shop', image, args: ['serve'], resources: { requests: { cpu: '100m', memory: '64Mi' } } }),
+  ],
+  ['BatchJob', (c, p) => new api.BatchJob(c, 'x', p as never), () => ({ namespace: 'n', image, command: ['run'] })],
+  ['ConfigMap', (c, p) => new api.ConfigMap(c, 'x', p as never), () => ({ namespace: 'n', data: { x: '1' } })],
+  [
+    'ResourceQuota',
+    (c, p) => new api.ResourceQuota(c, 'x', p as never),
+    () => ({ namespace: 'team', limits: { pods: 5, requestsCpu: '1' } }),
+  ],
+  ['LimitRange', (c, p) => new api.LimitRange(c, 'x', p as never), () => ({ namespace: 'team', container: { max: { cpu: '2' } } })],
+  ['PersistentVolumeClaim', (c, p) => new api.PersistentVolumeClaim(c, 'x', p as never), () => ({ namespace: 'team', size: '4Gi' })],
+  ['StorageClass', (c, p) => new api.StorageClass(c, 'x', p as never), () => ({ provisioner: 'ebs.csi.aws.com', zones: ['eu-1a'] })],
+  ['BackupSchedule', (c, p) => new api.BackupSchedule(c, 'x', p as never), () => ({ namespaces: ['shop'] })],
+  [
+    'SecretDeclaration',
+    (c, p) => new api.SecretDeclaration(c, 'x', p as never),
+    () => ({ namespace: 'team', keys: ['password'], backend: api.SecretBackend.deployTool() }),
+  ],
+  ['TeamNamespace', (c, p) => new api.TeamNamespace(c, 'x', p as never), () => ({ labels: { team: 'a' } })],
+  ['PriorityClass', (c, p) => new api.PriorityClass(c, 'x', p as never), () => ({ value: 1000, description: 'd' })],
+];
+
+/** The paths of `o`'s keys, nested ones (in plain objects and lists) included. */
+function paths(o: unknown, pre: string[] = []): string[][] {
+  if (o === null || typeof o !== 'object' || (!Array.isArray(o) && Object.getPrototypeOf(o) !== Object.prototype)) return [];
+  return Object.keys(o).flatMap((k) => [[...pre, k], ...paths((o as Record<string, unknown>)[k], [...pre, k])]);
+}
+
+test.each(FAMILIES)('%s: any JavaScript value at any prop is a rendered app or a BlueprintError', (_name, build, base) => {
+  const keys = paths(base());
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: keys.length - 1 }), jsValues, (at, make) => {
+      const props = base();
+      const key = keys[at];
+      let target: Record<string, unknown> = props;
+      for (const k of key.slice(0, -1)) target = target[k] as Record<string, unknown>;
+      target[key[key.length - 1]] = make();
+      const c = chart();
+      const { ms, error } = timed(() => {
+        build(c, props);
+        api.renderApp(c.node.root as App);
+      });
+      if (error !== undefined) blueprintError(error);
+      expect(ms).toBeLessThan(2000);
+    }),
+    { numRuns: 40, seed: 7 },
+  );
+});
