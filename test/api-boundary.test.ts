@@ -39,6 +39,10 @@ const INTERNAL = new Set([
   // How kubectl's YAML parser (go-yaml v2) resolves a plain scalar (rules/manifests.ts): the loader's, and the emitter's to reuse.
   'PlainScalar',
   'resolvePlainScalar',
+  // The nesting bound the loader refuses deeper YAML by (rules/manifests.ts), and the cap on issues of one code per prop (core/errors.ts).
+  'MAX_NESTING',
+  'nestingDepth',
+  'MAX_ISSUES_PER_KIND',
   'labelValueIssue',
   'costReport',
   'declaredPrices',
