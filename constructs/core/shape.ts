@@ -131,7 +131,8 @@ const UNREADABLE: unique symbol = Symbol('unreadable');
  */
 function read(obj: Record<string, unknown>, key: string): unknown {
   try {
-    const v = Object.prototype.hasOwnProperty.call(obj, key) || key in obj ? obj[key] : undefined;
+    // Read as the constructor will read it: a Proxy whose `has` says no and whose `get` throws is unreadable, not absent.
+    const v = obj[key];
     if ((typeof v === 'object' && v !== null) || typeof v === 'function') Object.getPrototypeOf(v);
     return v;
   } catch {

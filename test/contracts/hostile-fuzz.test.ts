@@ -150,6 +150,23 @@ describe('a revoked Proxy where a quantity goes is PROPS_INVALID (was a TypeErro
   });
 });
 
+test('options whose Proxy hides its keys from `in` but throws on reading them are PROPS_INVALID, not the trap’s Error', () => {
+  const hiding = () =>
+    new Proxy(
+      {},
+      {
+        has: () => false,
+        get: () => {
+          throw new Error('get');
+        },
+      },
+    );
+  const c = chart();
+  new api.Worker(c, 'w', { namespace: 'shop', image });
+  expect(blueprintError(timed(() => api.synthesize(c.node.root as App, hiding() as never)).error).codes).toEqual(['PROPS_INVALID']);
+  expect(blueprintError(timed(() => new api.Worker(chart(), 'w', hiding() as never)).error).codes).toEqual(['PROPS_INVALID']);
+});
+
 test('validateManifests: an object a getter makes unreadable is a finding, not the getter’s Error', () => {
   const obj = Object.defineProperty({ apiVersion: 'v1', kind: 'ConfigMap' }, 'metadata', {
     enumerable: true,
