@@ -44,22 +44,48 @@ export function expectNoFindings(scope: App | Chart): void {
  * Asserts that `action` — a function, or the synthesis of an App/Chart — fails with a
  * BlueprintError carrying `code`, and returns that issue (path, field, value, fix) for
  * further assertions.
- * @throws AssertionError when nothing fails, something other than a BlueprintError is thrown, or the code differs
+ * @throws AssertionError when nothing fails, something other than a BlueprintError is thrown, the code differs, or the action
+ *   returns a Promise (await an async action yourself: what it rejects with is not thrown here)
  */
 export function expectErrorCode(action: App | Chart | (() => unknown), code: string): BlueprintIssue {
   checkArgs('expectErrorCode', ['action', action, is.either(SCOPE_SHAPE, is.func)], ['code', code, is.string]);
+  let result: unknown;
   try {
-    if (typeof action === 'function') action();
-    else synthObjects(action);
+    result = typeof action === 'function' ? action() : synthObjects(action);
   } catch (e) {
-    if (!(e instanceof BlueprintError)) {
-      throw new AssertionError({
-        message: `expected BlueprintError ${code}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
-      });
-    }
+    if (!(e instanceof BlueprintError)) throw new AssertionError({ message: `expected BlueprintError ${code}, got ${thrown(e)}` });
     const issue = e.issues.find((i) => i.code === code);
     if (issue) return issue;
     throw new AssertionError({ message: `expected BlueprintError ${code}, got ${e.codes.join(', ')}:\n${e.message}` });
   }
+  if (isThenable(result)) {
+    // Its rejection is the caller's to await: caught here, so that it is never an unhandled rejection that ends the process.
+    try {
+      result.then(undefined, () => undefined);
+    } catch {
+      // a thenable whose then throws: nothing is pending
+    }
+    throw new AssertionError({
+      message: `expected BlueprintError ${code} thrown, but the action returned a Promise: await it, e.g. await expect(action()).rejects…`,
+    });
+  }
   throw new AssertionError({ message: `expected BlueprintError ${code}, but nothing failed` });
+}
+
+/** Whether `v` is a Promise or another thenable (false when inspecting it throws). */
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  try {
+    return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
+  } catch {
+    return false;
+  }
+}
+
+/** What was thrown, in words, without letting it throw again (a null-prototype object, a throwing getter or toString). */
+function thrown(e: unknown): string {
+  try {
+    return e instanceof Error ? `${String(e.name)}: ${String(e.message)}` : typeof e === 'symbol' ? e.toString() : String(e);
+  } catch {
+    return 'a value that cannot be shown';
+  }
 }
