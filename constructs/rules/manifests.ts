@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { credentialIn } from '../core/secret-patterns';
 import {
   Document,
   Lexer,
@@ -366,6 +367,19 @@ function mayNestDeeper(text: string, limit: number): boolean {
   return false;
 }
 
+/**
+ * A file error's message with every word that looks like a credential replaced: the parser's messages quote
+ * the file (a duplicate key, an alias name), and they reach the terminal and CI logs. When the words alone
+ * do not show it, the whole message is replaced.
+ */
+function redactedMessage(message: string): string {
+  if (credentialIn(message) === undefined) return message;
+  const words = message.replace(/[^\s"'`*&!,:;()[\]{}]+/g, (w) => (credentialIn(w) === undefined ? w : '<redacted>'));
+  return credentialIn(words) === undefined
+    ? words
+    : 'quotes text of the file that looks like a credential, so the message is not shown; run a YAML linter on the file to see it';
+}
+
 /** Why `doc.toJS` failed, in words: a real alias bomb, an alias with no anchor before it, or the parser's message. */
 function toJsFailure(doc: Document, e: Error, maxAliasCount: number): string {
   const message = e.message.split('\n')[0];
@@ -399,7 +413,10 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
     rootIsDir = fs.statSync(target).isDirectory();
   } catch (e) {
     // A missing or unreadable target is a file error like any other, reported with the rest (never a stack trace).
-    return { objects, errors: [{ file: target, rule: 'FILE_UNREADABLE', message: `cannot be read: ${(e as Error).message}` }] };
+    return {
+      objects,
+      errors: [{ file: target, rule: 'FILE_UNREADABLE', message: redactedMessage(`cannot be read: ${(e as Error).message}`) }],
+    };
   }
   const rel = (p: string) => (rootIsDir ? path.relative(target, p) : p);
 
@@ -514,7 +531,7 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
 
   if (rootIsDir) walk(target);
   else readFile(target);
-  return { objects, errors };
+  return { objects, errors: errors.map((e) => ({ ...e, message: redactedMessage(e.message) })) };
 }
 
 /** Reads every YAML file under `dir`; see `loadManifests`. */

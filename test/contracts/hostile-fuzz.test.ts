@@ -216,6 +216,32 @@ describe('YAML nested past the parser’s stack is refused per file (100,000 lev
     }
   });
 
+  test('a credential the parser quotes (an alias name, a duplicate key) is not printed by check, diff or diagram', async () => {
+    const j = (...p: string[]) => p.join('');
+    const [aws, gh] = [j('AKIA', 'Q7CANARYFUZZ0000'), j('ghp_', 'F'.repeat(36))];
+    const files = [
+      [`a: *${gh}\n`, 'alias *<redacted> names no anchor'],
+      [
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: b}\ndata:\n  ${aws}: 1\n  ${aws}: 2\n`,
+        'Map keys must be unique at line 6',
+      ],
+    ];
+    for (const [text, kept] of files) {
+      const file = path.join(dir, 'leak.yaml');
+      fs.writeFileSync(file, text);
+      for (const argv of [
+        ['check', file],
+        ['check', file, '--json'],
+        ['diff', file, file],
+        ['diagram', file],
+      ]) {
+        const { out } = await cli(...argv);
+        expect(out).not.toMatch(/Q7CANARY|F{36}/);
+        if (argv[0] === 'check') expect(out).toContain(kept);
+      }
+    }
+  });
+
   test('the valid neighbours: 250 levels are parsed and graded; brackets inside a block scalar are text, not nesting', async () => {
     const file = path.join(dir, 'ok.yaml');
     fs.writeFileSync(file, deployment('['.repeat(250) + '1' + ']'.repeat(250)));
