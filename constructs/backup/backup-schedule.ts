@@ -1,4 +1,4 @@
-import { firstIndices } from '../core/value-issues';
+import { repeatIssues } from '../core/value-issues';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Schedule } from '../../imports/velero.io';
@@ -122,17 +122,9 @@ export class BackupSchedule extends NamedObject {
       message: 'is empty: Velero would back up every namespace of the cluster',
       fix: 'name the namespaces that hold the data',
     });
-    const first = firstIndices(this.includedNamespaces);
-    this.includedNamespaces.forEach((n, i) => {
-      problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `namespaces[${i}]`, n));
-      problems.check(first[i] !== i, {
-        code: 'BACKUP_NAMESPACES_INVALID',
-        field: `namespaces[${i}]`,
-        value: n,
-        message: 'is listed twice',
-        fix: 'list each namespace once',
-      });
-    });
+    this.includedNamespaces.forEach((n, i) => problems.addAll(nameIssue(NameRule.DNS1123_LABEL, `namespaces[${i}]`, n)));
+    const twice = { code: 'BACKUP_NAMESPACES_INVALID', message: 'is listed twice', fix: 'list each namespace once' };
+    for (const issue of repeatIssues(this.includedNamespaces, 'namespaces', twice)) problems.add(issue);
     const ms = (props.retention ? secondsOf(props.retention) * 1000 : undefined) ?? DEFAULTS.retentionHours * 3_600_000;
     this.retentionMinutes = ms / 60_000;
     problems.check(!Number.isSafeInteger(this.retentionMinutes) || this.retentionMinutes < 60, {

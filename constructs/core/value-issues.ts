@@ -57,3 +57,21 @@ export function firstIndices<T>(list: readonly T[]): number[] {
     return i;
   });
 }
+
+/**
+ * An issue for each item of `list` that repeats an earlier one (see `firstIndices`), at `field(i)`
+ * (a string is the list's field: `zones` gives `zones[3]`), with the item as its value.
+ */
+export function repeatIssues<T>(
+  list: readonly T[],
+  field: string | ((i: number) => string),
+  issue: Pick<IssueInput, 'code' | 'message' | 'fix'>,
+): IssueInput[] {
+  const at = typeof field === 'string' ? (i: number) => `${field}[${i}]` : field;
+  const first = firstIndices(list);
+  const out: IssueInput[] = [];
+  list.forEach((value, i) => {
+    if (first[i] !== i) out.push({ ...issue, field: at(i), value });
+  });
+  return out;
+}

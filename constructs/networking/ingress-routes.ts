@@ -1,4 +1,4 @@
-import { firstIndices } from '../core/value-issues';
+import { repeatIssues } from '../core/value-issues';
 import { checkShape, constructId, is } from '../core/shape';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -311,16 +311,14 @@ export class IngressRoutes extends NamedObject {
       fix: "give host, e.g. 'shop.example.com', or hosts",
     });
     const hostField = (i: number) => (props.host === undefined ? `hosts[${i}]` : i === 0 ? 'host' : `hosts[${i - 1}]`);
-    const first = firstIndices(this.hosts);
+    for (const issue of repeatIssues(this.hosts, hostField, {
+      code: 'INGRESS_INVALID',
+      message: 'is given twice',
+      fix: 'list each host once',
+    }))
+      problems.add(issue);
     for (const [i, host] of this.hosts.entries()) {
       problems.addAll(ingressHostIssue(hostField(i), host));
-      problems.check(first[i] < i, {
-        code: 'INGRESS_INVALID',
-        field: hostField(i),
-        value: host,
-        message: 'is given twice',
-        fix: 'list each host once',
-      });
       // HTTP-01 proves control of one name by serving a token on it; a wildcard has no name to serve it on.
       problems.check(props.issuer !== undefined && host.startsWith('*.'), {
         code: 'INGRESS_WILDCARD_HTTP01',

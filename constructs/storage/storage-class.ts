@@ -1,4 +1,4 @@
-import { firstIndices } from '../core/value-issues';
+import { repeatIssues } from '../core/value-issues';
 import { is } from '../core/shape';
 import { StorageClass as StorageClassModel } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { Construct } from 'constructs';
@@ -109,16 +109,12 @@ export class StorageClass extends NamedObject {
     // core validation validateTopologySelectorLabelRequirement: the values of a requirement are a set (field.Duplicate);
     // their content is not checked, so an empty zone passes the API server (it matches no node) and is left to it.
     if (Array.isArray(props.zones)) {
-      const first = firstIndices(props.zones);
-      props.zones.forEach((z, i) =>
-        problems.check(first[i] !== i, {
-          code: 'STORAGE_INVALID',
-          field: `zones[${i}]`,
-          value: z,
-          message: 'is listed twice: the API server refuses a topology requirement with a duplicate value',
-          fix: 'list each zone once',
-        }),
-      );
+      const twice = {
+        code: 'STORAGE_INVALID',
+        message: 'is listed twice: the API server refuses a topology requirement with a duplicate value',
+        fix: 'list each zone once',
+      };
+      for (const issue of repeatIssues(props.zones, 'zones', twice)) problems.add(issue);
     }
     problems.throwIfAny();
     modelObject(

@@ -1,4 +1,4 @@
-import { INT64_MAX_SAFE, absolutePathIssue, integerIssue } from '../../constructs/core/value-issues';
+import { INT64_MAX_SAFE, absolutePathIssue, firstIndices, integerIssue, repeatIssues } from '../../constructs/core/value-issues';
 
 describe('integerIssue', () => {
   test.each([0, 1, 1000])('admits %p in [0, 1000]', (v) => {
@@ -48,5 +48,28 @@ describe('absolutePathIssue', () => {
       message: 'must be an absolute path',
       fix: "use e.g. '/data'",
     });
+  });
+});
+
+describe('firstIndices and repeatIssues', () => {
+  const issue = { code: 'X_INVALID', message: 'is listed twice', fix: 'list it once' };
+
+  test('each item points at its first equal; NaN is its own first', () => {
+    expect(firstIndices(['a', 'b', 'a', NaN, NaN, 'b'])).toEqual([0, 1, 0, 3, 4, 1]);
+  });
+
+  test('an issue at each repeat, with its field and value; none for a list without repeats', () => {
+    expect(repeatIssues(['a', 'b', 'a', 'a'], 'zones', issue)).toEqual([
+      { ...issue, field: 'zones[2]', value: 'a' },
+      { ...issue, field: 'zones[3]', value: 'a' },
+    ]);
+    expect(repeatIssues(['x', 'x'], (i) => (i === 0 ? 'host' : `hosts[${i - 1}]`), issue)).toEqual([
+      { ...issue, field: 'hosts[0]', value: 'x' },
+    ]);
+    expect(repeatIssues(['a', 'b'], 'zones', issue)).toEqual([]);
+  });
+
+  test('200,000 repeats of one item: an issue for each but the first', () => {
+    expect(repeatIssues(new Array<string>(200_000).fill('z'), 'zones', issue)).toHaveLength(199_999);
   });
 });
