@@ -60,13 +60,8 @@ import { environment } from '../stacks/environments';
 import { run } from '../cli/main';
 import { RULE_MUTATIONS, good } from './rules/fixture';
 
-// The file system failures below are injected with jest.spyOn on this module object. The code under test must read
-// its functions from it when it calls them: a module of its own marked __esModule is taken as it is by every
-// `import * as fs` interop (tsc's getters and swc's copy alike), where the real 'fs' would be copied by swc's.
-jest.mock('fs', () => {
-  const actual = jest.requireActual<typeof import('fs')>('fs');
-  return { __esModule: true, ...actual, default: actual };
-});
+// The file system failures below are injected with jest.spyOn on this module object (see spyable-fs.ts).
+jest.mock('fs', () => jest.requireActual('./spyable-fs').spyableFs());
 
 /*
  * Every error code the code base declares is raised from real input: a table

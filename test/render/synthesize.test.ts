@@ -18,13 +18,8 @@ import {
 } from '../../constructs';
 import { catchBlueprintError, expectCode } from '../helpers';
 
-// The file system failures below are injected with jest.spyOn on this module object. The code under test must read
-// its functions from it when it calls them: a module of its own marked __esModule is taken as it is by every
-// `import * as fs` interop (tsc's getters and swc's copy alike), where the real 'fs' would be copied by swc's.
-jest.mock('fs', () => {
-  const actual = jest.requireActual<typeof import('fs')>('fs');
-  return { __esModule: true, ...actual, default: actual };
-});
+// The file system failures below are injected with jest.spyOn on this module object (see spyable-fs.ts).
+jest.mock('fs', () => jest.requireActual('../spyable-fs').spyableFs());
 
 const root = path.join(__dirname, '..', '..');
 const JOURNAL = '.cluster-blueprints-journal';
