@@ -14,8 +14,8 @@ import { MAX_NESTING, nestingDepth } from '../../constructs/rules/manifests';
  * instances, cycles), sizes a generator or a config file can reach (a million
  * items, tens of thousands of keys), and YAML nested past the parser's stack.
  * The contract: a result or a BlueprintError (for the CLI: a per-file error),
- * never a TypeError, RangeError, a hang or a crash of the process, and in
- * time linear in the input.
+ * never a TypeError, RangeError, a hang or a crash of the process. The time
+ * they take is measured by `npm run bench` (bench/hostile-input.ts), not here.
  */
 
 jest.setTimeout(60_000);
@@ -27,14 +27,13 @@ const revoked = () => {
   p.revoke();
   return p.proxy;
 };
-/** Milliseconds `fn` takes, and what it threw. */
-function timed(fn: () => unknown): { ms: number; error?: unknown } {
-  const t0 = Date.now();
+/** What `fn` threw, if anything. How long it takes is measured by `npm run bench` (bench/hostile-input.ts), not here. */
+function timed(fn: () => unknown): { error?: unknown } {
   try {
     fn();
-    return { ms: Date.now() - t0 };
+    return {};
   } catch (error) {
-    return { ms: Date.now() - t0, error };
+    return { error };
   }
 }
 const blueprintError = (e: unknown) => {
@@ -42,18 +41,17 @@ const blueprintError = (e: unknown) => {
   return e;
 };
 
-describe('a list of a million items is a few issues, read in linear time (was a RangeError from spreading every issue)', () => {
+describe('a list of a million items is a few issues (was a RangeError from spreading every issue)', () => {
   test.each([
     ['ports of numbers', () => new Array(1e6).fill(5), 'ports'],
     ['a sparse list of length 2^32 - 1', () => Object.assign([], { length: 2 ** 32 - 1 }), 'ports'],
   ])('WebService ports: %s', (_what, make) => {
-    const { ms, error } = timed(() => new api.WebService(chart(), 'web', { namespace: 'shop', image, ports: make() } as never));
+    const { error } = timed(() => new api.WebService(chart(), 'web', { namespace: 'shop', image, ports: make() } as never));
     const err = blueprintError(error);
     expect(err.codes).toEqual(['PROPS_INVALID']);
     // The first wrong items, then one issue saying the rest was not read.
     expect(err.issues.length).toBe(21);
     expect(err.issues[20]).toMatchObject({ field: 'ports', message: expect.stringContaining('the rest was not read') });
-    expect(ms).toBeLessThan(2000);
   });
 
   test('a map of 100,000 wrong values: the first ones, then a count', () => {
@@ -64,11 +62,10 @@ describe('a list of a million items is a few issues, read in linear time (was a 
 
   test('the same rule broken by every item (100,000 duplicate zones) is 20 issues and one counting the rest', () => {
     const zones = new Array(1e5).fill('eu-1a');
-    const { ms, error } = timed(() => new api.StorageClass(chart(), 's', { provisioner: 'ebs.csi.aws.com', zones }));
+    const { error } = timed(() => new api.StorageClass(chart(), 's', { provisioner: 'ebs.csi.aws.com', zones }));
     const err = blueprintError(error);
     expect(err.issues.length).toBe(21);
     expect(err.issues[20]).toMatchObject({ code: 'STORAGE_INVALID', field: 'zones', message: expect.stringContaining('99979 more') });
-    expect(ms).toBeLessThan(3000);
   });
 
   test('the valid neighbour: 20 wrong items are all listed, with no count', () => {
@@ -79,23 +76,21 @@ describe('a list of a million items is a few issues, read in linear time (was a 
   });
 });
 
-describe('duplicate checks are linear (list.indexOf in a loop was quadratic: 80,000 zones took 5 s)', () => {
+describe('duplicate checks in one pass (list.indexOf in a loop was quadratic: 80,000 zones took 5 s; timed by npm run bench)', () => {
   const distinct = (n: number, p: string) => Array.from({ length: n }, (_, i) => `${p}${i}`);
   test.each([
     [
       'StorageClass zones',
-      (c: api.BlueprintChart) => new api.StorageClass(c, 's', { provisioner: 'ebs.csi.aws.com', zones: distinct(1e5, 'z') }),
+      (c: api.BlueprintChart) => new api.StorageClass(c, 's', { provisioner: 'ebs.csi.aws.com', zones: distinct(1000, 'z') }),
     ],
-    ['BackupSchedule namespaces', (c: api.BlueprintChart) => new api.BackupSchedule(c, 'b', { namespaces: distinct(1e5, 'n') })],
+    ['BackupSchedule namespaces', (c: api.BlueprintChart) => new api.BackupSchedule(c, 'b', { namespaces: distinct(1000, 'n') })],
     [
       'SecretDeclaration keys',
       (c: api.BlueprintChart) =>
-        new api.SecretDeclaration(c, 'd', { namespace: 'team', keys: distinct(1e5, 'k'), backend: api.SecretBackend.deployTool() }),
+        new api.SecretDeclaration(c, 'd', { namespace: 'team', keys: distinct(1000, 'k'), backend: api.SecretBackend.deployTool() }),
     ],
-  ])('%s: 100,000 distinct items', (_what, build) => {
-    const { ms, error } = timed(() => build(chart()));
-    expect(error).toBeUndefined();
-    expect(ms).toBeLessThan(3000);
+  ])('%s: 1,000 distinct items are no repeats', (_what, build) => {
+    expect(timed(() => build(chart())).error).toBeUndefined();
   });
 
   test('the valid neighbour: a repeat is still found, naming the first', () => {
@@ -109,14 +104,12 @@ describe('duplicate checks are linear (list.indexOf in a loop was quadratic: 80,
   });
 });
 
-test('a ConfigMap of 20,000 keys renders in linear time (cdk8s-plus copied the data map once per key: 10,000 took 20 s)', () => {
+test('a ConfigMap of 2,000 keys renders every key and value (built through the model: cdk8s-plus copied the map once per key; timed by npm run bench)', () => {
   const c = chart();
-  const data = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 'v']));
+  const data = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, `v${i}`]));
   new api.ConfigMap(c, 'cm', { namespace: 'team', data });
-  const t0 = Date.now();
   const [cm] = api.renderApp(c.node.root as App).flatMap((r) => r.objects);
-  expect(Date.now() - t0).toBeLessThan(3000);
-  expect(Object.keys(cm.data)).toHaveLength(20_000);
+  expect(cm.data).toEqual(data);
 });
 
 describe('a revoked Proxy where a quantity goes is PROPS_INVALID (was a TypeError from instanceof)', () => {
@@ -207,12 +200,10 @@ describe('YAML nested past the parser’s stack is refused per file (100,000 lev
       ['check', file, '--json'],
       ['check', file],
     ]) {
-      const t0 = Date.now();
       const { code, out } = await cli(...argv);
       expect(code).toBe(1);
       expect(out).toContain('FILE_YAML_BROKEN');
       expect(out).toContain(`more than ${MAX_NESTING} levels`);
-      expect(Date.now() - t0).toBeLessThan(3000);
     }
   });
 
@@ -371,12 +362,11 @@ test.each(FAMILIES)('%s: any JavaScript value at any prop is a rendered app or a
       for (const k of key.slice(0, -1)) target = target[k] as Record<string, unknown>;
       target[key[key.length - 1]] = make();
       const c = chart();
-      const { ms, error } = timed(() => {
+      const { error } = timed(() => {
         build(c, props);
         api.renderApp(c.node.root as App);
       });
       if (error !== undefined) blueprintError(error);
-      expect(ms).toBeLessThan(2000);
     }),
     { numRuns: 40, seed: 7 },
   );

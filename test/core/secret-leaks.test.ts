@@ -104,20 +104,19 @@ describe('credentialIn: the formats the audit found missing', () => {
     expect(credentialIn(text)).toBeUndefined();
   });
 
-  test('the scan stays linear on long hostile strings', () => {
-    const started = Date.now();
-    for (const s of [
+  // How long the scan takes on these is measured by `npm run bench` (bench/hostile-input.ts); here, what it finds.
+  test('long hostile strings are scanned to an answer', () => {
+    const answers = [
       'a'.repeat(200_000),
       'x:'.repeat(100_000),
       'curl '.repeat(40_000),
       '--token '.repeat(25_000),
       'LS0tLS1CRUdJTi'.repeat(15_000),
       '=a:'.repeat(33_000),
-      'password=${a' + '-'.repeat(100_000),
-    ])
-      credentialIn(s);
+      'password=${a' + '-'.repeat(100_000), // an unclosed `${`: not a reference, so a literal
+    ].map(credentialIn);
+    expect(answers).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, 'a literal password']);
     expect(isSecretReference('${a' + '-'.repeat(100_000))).toBe(false);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 
