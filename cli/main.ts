@@ -68,7 +68,7 @@ Options:
   -h, --help             This help.
 
 Exit codes: 0 no errors (warnings allowed) / nothing breaking; 1 errors found / something
-breaking; 2 usage error or unusable input.
+breaking / a file could not be read; 2 usage error or unusable input.
 `;
 
 /** Control characters: C0 (ESC starts every terminal escape sequence), DEL and C1 (0x9B is a one-byte CSI). */
@@ -288,12 +288,14 @@ async function dispatch(
   });
   if (flags['capacity-out']) fs.writeFileSync(String(flags['capacity-out']), `${JSON.stringify(report.capacity, null, 2)}\n`);
   if (command === 'capacity') {
+    // A file that could not be read leaves the figures short of its objects: name it, and fail, as check and diagram do.
+    for (const e of report.fileErrors) err(escapeControls(`${e.file}: ${e.rule} ${e.message}`) + '\n');
     out(
       flags.json
         ? safeJson({ ...report.capacity, ...(report.cost ? { cost: report.cost } : {}) })
         : `${formatReport(escapedData({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }), escapeControls(dir))}\n`,
     );
-    return 0;
+    return report.fileErrors.length ? 1 : 0;
   }
   out(flags.json ? safeJson(report) : `${formatReport(escapedData(report), escapeControls(dir))}\n`);
   return report.errors > 0 ? 1 : 0;

@@ -187,6 +187,20 @@ describe('CLI', () => {
     expect(JSON.parse(r.out).findings[0].rule).toBe('PSS_PRIVILEGED');
   });
 
+  test('capacity fails, naming the file, when a file could not be read: its figures would leave that file out', async () => {
+    const dir = dirWith(good());
+    expect((await capture(['capacity', dir, '--json'])).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'a: [1, 2\n');
+    for (const argv of [
+      ['capacity', dir],
+      ['capacity', dir, '--json'],
+    ]) {
+      const r = await capture(argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('broken.yaml: FILE_YAML_BROKEN');
+    }
+  });
+
   test('capacity and diagram write their outputs', async () => {
     const dir = dirWith(good());
     const cap = await capture(['capacity', dir, '--json', '--node-cpu', '4', '--node-memory', '16Gi']);
