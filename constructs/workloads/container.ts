@@ -300,6 +300,17 @@ function execBytes(text: string): number {
 }
 
 /**
+ * Where an argv or envp string holds a NUL, as the issue's message: execve takes C strings, and the runtime
+ * (runc, through Go's BytePtrFromString) refuses one with a NUL inside (invalid argument): the container never starts.
+ */
+function nulMessage(text: string, what: string): string | undefined {
+  const at = text.indexOf('\0');
+  return at < 0
+    ? undefined
+    : `holds a NUL character (at ${at}) in ${what}: execve takes C strings and the runtime refuses one with a NUL inside (invalid argument), so the container never starts`;
+}
+
+/**
  * The value the kubelet sets for an env var when it is known here: a literal,
  * or the key of a ConfigMap of the output (`EnvValue.fromConfigMap`, whose data
  * is at hand). A Secret's or the Downward API's value is the cluster's.
@@ -322,6 +333,8 @@ function knownEnvValue(value: string | EnvValue | undefined): string | undefined
 export function envSizeIssue(field: string, name: string, value: string | EnvValue | undefined, from?: string): IssueInput | undefined {
   const known = knownEnvValue(value);
   if (typeof known !== 'string') return undefined;
+  const nul = nulMessage(known, 'its value');
+  if (nul) return { code: 'ENV_INVALID', field, value: '<redacted>', message: nul, fix: 'remove the NUL character from the value' };
   const bytes = execBytes(`${name}=${known}`);
   if (bytes <= MAX_ARG_STRLEN) return undefined;
   const source =
@@ -370,6 +383,15 @@ function execSizeIssues(field: string, props: ContainerProps): IssueInput[] {
   for (const list of ['command', 'args'] as const)
     (props[list] ?? []).forEach((arg, i) => {
       if (typeof arg !== 'string') return;
+      const nul = nulMessage(arg, 'the argument');
+      if (nul)
+        issues.push({
+          code: 'PROPS_INVALID',
+          field: `${field}.${list}[${i}]`,
+          value: '<redacted>',
+          message: nul,
+          fix: 'remove the NUL character',
+        });
       const bytes = execBytes(arg);
       argv += bytes + POINTER_BYTES;
       if (bytes > MAX_ARG_STRLEN)

@@ -211,6 +211,20 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
     expect(fields(worker({ env: { LONGER: 'x'.repeat(MAX - 5) } }), 'ENV_INVALID')).toEqual(['container.env.LONGER']);
   });
 
+  test('a NUL inside an argument or a known env value is refused (the runtime passes C strings: invalid argument), and never echoed', () => {
+    expect(expectCode(worker({ args: ['--name', 'a\0b'] }), 'PROPS_INVALID')).toMatchObject({
+      field: 'container.args[1]',
+      value: '<redacted>',
+      message: expect.stringContaining('NUL character (at 1)'),
+    });
+    expect(fields(worker({ command: ['/bin/app\0'] }), 'PROPS_INVALID')).toEqual(['container.command[0]']);
+    const issue = expectCode(worker({ env: { GREETING: 'hello\0world' } }), 'ENV_INVALID');
+    expect(issue).toMatchObject({ field: 'container.env.GREETING', value: '<redacted>' });
+    expect(JSON.stringify(issue)).not.toContain('world');
+    // The valid neighbours: the escape as text, and other control characters, pass.
+    expect(worker({ args: ['a\\0b', 'tab\there'], env: { GREETING: 'line\nbreak' } })).not.toThrow();
+  });
+
   test('a command or args string over 131071 bytes (plus its NUL) is PROPS_INVALID at its index; the audit cases (200 KiB env, 2 MiB arg) too', () => {
     expect(worker({ args: ['x'.repeat(MAX - 1)] })).not.toThrow();
     expect(expectCode(worker({ args: ['-v', 'x'.repeat(MAX)] }), 'PROPS_INVALID')).toMatchObject({
