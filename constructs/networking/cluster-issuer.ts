@@ -57,7 +57,8 @@ export class ClusterIssuer extends NamedObject {
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
     super(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
     const { problems } = this;
-    problems.check(!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email), {
+    // No control characters (a NUL, a newline): the ACME account would be registered with an address no mail reaches.
+    problems.check(!/^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+\.[^@\s\p{Cc}]+$/u.test(props.email), {
       code: 'ISSUER_INVALID',
       field: 'email',
       value: props.email,

@@ -19,6 +19,9 @@ describe('ClusterIssuer', () => {
   test('ISSUER_INVALID: not an e-mail address; the valid neighbour renders', () => {
     const { chart } = testChart();
     expect(expectCode(() => new ClusterIssuer(chart, 'bad', { email: 'ops' }), 'ISSUER_INVALID').field).toBe('email');
+    for (const [i, email] of ['a\0@example.com', 'ops@exa\u007fmple.com', 'ops@example.com\u0085'].entries())
+      expect(expectCode(() => new ClusterIssuer(chart, `ctl${i}`, { email }), 'ISSUER_INVALID').field).toBe('email');
+    new ClusterIssuer(chart, 'unicode', { email: 'jürgen@example.com' });
     new ClusterIssuer(chart, 'good', { email: 'ops@example.com', ingressClassName: 'traefik' });
     expect(find(renderChart(chart), 'ClusterIssuer', 'good').spec.acme.solvers[0].http01.ingress).toEqual({
       class: 'traefik',
