@@ -3,7 +3,7 @@ import { isUtf8 } from 'buffer';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigMap as KubeConfigMap } from 'kubernetes-models/v1';
+import { ConfigMap as KubeConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';

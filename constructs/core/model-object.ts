@@ -10,7 +10,7 @@ import {
   NumberStringUnionResolver,
 } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Namespace } from 'kubernetes-models/v1';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
 
 /** A typed object of `kubernetes-models` or an `@kubernetes-models/*` package (`new Deployment({...})`). */
 export interface TypedModel {
