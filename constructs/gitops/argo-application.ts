@@ -1,4 +1,4 @@
-import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addCheck } from '../core/checks';
