@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { ConfigMap as ConfigMapModel } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { ConfigMap as ConfigMapModel } from 'kubernetes-models/v1/ConfigMap';
 import { renderApp } from '../../constructs';
 import { modelObject } from '../../constructs/core/model-object';
 import { ENVIRONMENTS, buildEnvironment, environment } from '../../stacks/environments';
