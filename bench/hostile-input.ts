@@ -16,6 +16,7 @@ import { App } from 'cdk8s';
 import * as api from '../index';
 import { run as cli } from '../cli/main';
 import { credentialIn } from '../constructs/core/secret-patterns';
+import { HOSTILE_SCAN_TEXT } from '../test/core/hostile-text';
 
 interface Case {
   readonly name: string;
@@ -89,16 +90,7 @@ function cases(dir: string): Case[] {
     {
       name: 'credential scan of seven 200 kB hostile strings',
       targetMs: 500,
-      fn: () =>
-        [
-          'a'.repeat(200_000),
-          'x:'.repeat(100_000),
-          'curl '.repeat(40_000),
-          '--token '.repeat(25_000),
-          'LS0tLS1CRUdJTi'.repeat(15_000),
-          '=a:'.repeat(33_000),
-          'password=${a' + '-'.repeat(100_000),
-        ].map(credentialIn),
+      fn: () => HOSTILE_SCAN_TEXT.map(credentialIn),
     },
     {
       name: 'cluster-blueprints check on YAML nested 100,000 levels',

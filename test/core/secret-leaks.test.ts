@@ -16,6 +16,7 @@ import { FEDERATION_KEY, federationScrapeConfig } from '../../constructs/rules/f
 import { SECRET_ENV_NAME } from '../../constructs/core/names';
 import { credentialIn, credentialIssues, isSecretReference } from '../../constructs/core/secret-patterns';
 import { catchBlueprintError, expectCode, render, teamChart, WEB } from '../helpers';
+import { HOSTILE_SCAN_TEXT } from './hostile-text';
 
 /*
  * The leaks an independent audit found: credential formats the detector did
@@ -106,15 +107,7 @@ describe('credentialIn: the formats the audit found missing', () => {
 
   // How long the scan takes on these is measured by `npm run bench` (bench/hostile-input.ts); here, what it finds.
   test('long hostile strings are scanned to an answer', () => {
-    const answers = [
-      'a'.repeat(200_000),
-      'x:'.repeat(100_000),
-      'curl '.repeat(40_000),
-      '--token '.repeat(25_000),
-      'LS0tLS1CRUdJTi'.repeat(15_000),
-      '=a:'.repeat(33_000),
-      'password=${a' + '-'.repeat(100_000), // an unclosed `${`: not a reference, so a literal
-    ].map(credentialIn);
+    const answers = HOSTILE_SCAN_TEXT.map(credentialIn);
     expect(answers).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, 'a literal password']);
     expect(isSecretReference('${a' + '-'.repeat(100_000))).toBe(false);
   });

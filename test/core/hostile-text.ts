@@ -1,0 +1,14 @@
+/**
+ * Long strings that made the credential scan backtrack or that probe its bounds (200 kB each). The last is an
+ * unclosed `${`: not a reference, so a literal password. test/core/secret-leaks.test.ts checks the scan's answers on
+ * them; bench/hostile-input.ts measures how long the scan takes.
+ */
+export const HOSTILE_SCAN_TEXT: readonly string[] = [
+  'a'.repeat(200_000),
+  'x:'.repeat(100_000),
+  'curl '.repeat(40_000),
+  '--token '.repeat(25_000),
+  'LS0tLS1CRUdJTi'.repeat(15_000),
+  '=a:'.repeat(33_000),
+  'password=${a' + '-'.repeat(100_000),
+];
