@@ -416,8 +416,10 @@ export function validateManifests(objects: readonly unknown[], options: Validate
     const before = findings.length;
     try {
       validateOne(raw, options, findings);
-    } catch {
+    } catch (e) {
       // An object a getter or Proxy trap makes unreadable (JavaScript input, not YAML): one finding, never the raw error.
+      // Any other error is a defect of the checks, and is not hidden behind that finding.
+      if (readable(raw)) throw e;
       findings.length = before;
       findings.push(
         safeFinding({
@@ -432,6 +434,16 @@ export function validateManifests(objects: readonly unknown[], options: Validate
     }
   }
   return findings;
+}
+
+/** Whether every property of `value` can be read: JSON.stringify reads them all (a getter or Proxy trap that throws fails it). */
+function readable(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The findings of one object, added to `findings`. */
