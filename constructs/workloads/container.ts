@@ -269,7 +269,7 @@ export function probeIssues(probe: IProbe, field: string, kind: 'readiness' | 'l
 function execCommandIssues(code: string, field: string, command: readonly string[], example: readonly string[]): IssueInput[] {
   const fix = `give the command to run, e.g. ${JSON.stringify(example).replace(/"/g, "'").replace(/,/g, ', ')}`;
   if (command.length === 0) return [{ code, field, value: [], message: 'is empty; the API server requires a command', fix }];
-  return programIssues(code, field, command, fix);
+  return [...programIssues(code, field, command, fix), ...nulArgIssues(code, field, command)];
 }
 
 /** A command whose program (its first word) is `''`, which the container runtime cannot exec. */
@@ -301,13 +301,14 @@ function execBytes(text: string): number {
 
 /**
  * Where an argv or envp string holds a NUL, as the issue's message: execve takes C strings, and the runtime
- * (runc, through Go's BytePtrFromString) refuses one with a NUL inside (invalid argument): the container never starts.
+ * (runc, through Go's BytePtrFromString) refuses one with a NUL inside (invalid argument): the container never
+ * starts, or the probe or hook never runs.
  */
 function nulMessage(text: string, what: string): string | undefined {
   const at = text.indexOf('\0');
   return at < 0
     ? undefined
-    : `holds a NUL character (at ${at}) in ${what}: execve takes C strings and the runtime refuses one with a NUL inside (invalid argument), so the container never starts`;
+    : `holds a NUL character (at ${at}) in ${what}: execve takes C strings and the runtime refuses one with a NUL inside (invalid argument), so that exec always fails`;
 }
 
 /**
@@ -372,6 +373,16 @@ function knownEnv(field: string, props: ContainerProps): Map<string, { value: st
   return out;
 }
 
+/** An issue at `field[i]` for each string of an argv list that holds a NUL (see nulMessage); the value is not echoed. */
+function nulArgIssues(code: string, field: string, list: readonly unknown[]): IssueInput[] {
+  const out: IssueInput[] = [];
+  list.forEach((arg, i) => {
+    const message = typeof arg === 'string' ? nulMessage(arg, 'the argument') : undefined;
+    if (message) out.push({ code, field: `${field}[${i}]`, value: '<redacted>', message, fix: 'remove the NUL character' });
+  });
+  return out;
+}
+
 /**
  * The argv and envp strings the container's exec would get that Linux refuses:
  * each over MAX_ARG_STRLEN, else all together over ARG_MAX_DEFAULT.
@@ -380,18 +391,10 @@ function execSizeIssues(field: string, props: ContainerProps): IssueInput[] {
   const issues: IssueInput[] = [];
   let argv = 0;
   let envp = 0;
-  for (const list of ['command', 'args'] as const)
+  for (const list of ['command', 'args'] as const) {
+    issues.push(...nulArgIssues('PROPS_INVALID', `${field}.${list}`, props[list] ?? []));
     (props[list] ?? []).forEach((arg, i) => {
       if (typeof arg !== 'string') return;
-      const nul = nulMessage(arg, 'the argument');
-      if (nul)
-        issues.push({
-          code: 'PROPS_INVALID',
-          field: `${field}.${list}[${i}]`,
-          value: '<redacted>',
-          message: nul,
-          fix: 'remove the NUL character',
-        });
       const bytes = execBytes(arg);
       argv += bytes + POINTER_BYTES;
       if (bytes > MAX_ARG_STRLEN)
@@ -403,6 +406,7 @@ function execSizeIssues(field: string, props: ContainerProps): IssueInput[] {
           fix: 'put large content in a file: a ConfigMap mounted as a volume, named by the argument',
         });
     });
+  }
   for (const [name, known] of knownEnv(field, props)) {
     const issue = envSizeIssue(known.field, name, known.value, known.from);
     if (issue) issues.push(issue);

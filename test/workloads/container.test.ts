@@ -225,6 +225,15 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
     expect(worker({ args: ['a\\0b', 'tab\there'], env: { GREETING: 'line\nbreak' } })).not.toThrow();
   });
 
+  test('a NUL in the command of an exec probe or hook is refused at its index too (the probe could never run)', () => {
+    expect(expectCode(worker({ liveness: Probe.exec(['/bin/check', 'x\0y']) }), 'PROBE_INVALID')).toMatchObject({
+      field: 'container.liveness.exec.command[1]',
+      value: '<redacted>',
+    });
+    expect(expectCode(() => Hook.exec(['/bin/drain\0']), 'PROPS_INVALID')).toMatchObject({ field: 'command[0]', value: '<redacted>' });
+    expect(worker({ liveness: Probe.exec(['/bin/check', '--ok']), preStop: Hook.exec(['/bin/drain']) })).not.toThrow();
+  });
+
   test('a command or args string over 131071 bytes (plus its NUL) is PROPS_INVALID at its index; the audit cases (200 KiB env, 2 MiB arg) too', () => {
     expect(worker({ args: ['x'.repeat(MAX - 1)] })).not.toThrow();
     expect(expectCode(worker({ args: ['-v', 'x'.repeat(MAX)] }), 'PROPS_INVALID')).toMatchObject({
