@@ -687,7 +687,19 @@ export function resolveContainer(
     return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
   problems.addAll(unpinnedImageIssue(`${field}.image`, props.image), imageReferenceIssue(`${field}.image`, props.image));
   // runc refuses a relative working directory ("Cwd must be an absolute path"); '' is unset, the image's own.
-  if (props.workingDir) problems.addAll(absolutePathIssue('WORKING_DIR_INVALID', `${field}.workingDir`, props.workingDir, '/app'));
+  if (props.workingDir) {
+    problems.addAll(absolutePathIssue('WORKING_DIR_INVALID', `${field}.workingDir`, props.workingDir, '/app'));
+    // The runtime changes into it with a C string: a NUL fails it (invalid argument), and the container never starts.
+    const nul = nulMessage(props.workingDir, 'the working directory');
+    if (nul)
+      problems.add({
+        code: 'WORKING_DIR_INVALID',
+        field: `${field}.workingDir`,
+        value: '<redacted>',
+        message: nul,
+        fix: 'remove the NUL character',
+      });
+  }
   problems.addAll(
     ...programIssues(
       'PROPS_INVALID',

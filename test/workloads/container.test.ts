@@ -234,6 +234,14 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
     expect(worker({ liveness: Probe.exec(['/bin/check', '--ok']), preStop: Hook.exec(['/bin/drain']) })).not.toThrow();
   });
 
+  test('a NUL in the working directory is refused (the runtime changes into it with a C string)', () => {
+    expect(expectCode(worker({ workingDir: '/app\0x' }), 'WORKING_DIR_INVALID')).toMatchObject({
+      field: 'container.workingDir',
+      value: '<redacted>',
+    });
+    expect(worker({ workingDir: '/app' })).not.toThrow();
+  });
+
   test('a command or args string over 131071 bytes (plus its NUL) is PROPS_INVALID at its index; the audit cases (200 KiB env, 2 MiB arg) too', () => {
     expect(worker({ args: ['x'.repeat(MAX - 1)] })).not.toThrow();
     expect(expectCode(worker({ args: ['-v', 'x'.repeat(MAX)] }), 'PROPS_INVALID')).toMatchObject({
