@@ -15,7 +15,7 @@ import { MemoryInput, Memory, Storage, StorageInput } from '../core/quantity';
 import { ConfigMap } from './config-map';
 import { SECRET_SOURCE_SHAPE, SecretSource } from './secret-ref';
 import { PodField } from './env';
-import { absolutePathIssue } from '../core/value-issues';
+import { absolutePathIssue, nulPathIssue } from '../core/value-issues';
 
 /** Every factory's `name` argument (its Kubernetes rule is checked by `volumeNameIssue`). */
 const nameArg = (value: unknown): Arg => ['name', value, is.string];
@@ -49,10 +49,10 @@ function csiDriverIssue(field: string, driver: unknown): IssueInput | undefined 
 
 /**
  * `code` for a hostPath the API server refuses (validateHostPathVolumeSource):
- * empty, or with a '..' segment (validatePathNoBacksteps).
+ * empty, or with a '..' segment (validatePathNoBacksteps); or one that holds a NUL, which the kubelet cannot stat.
  */
 export function hostPathIssue(code: string, field: string, path: unknown): IssueInput | undefined {
-  if (typeof path === 'string' && path !== '' && !path.split('/').includes('..')) return undefined;
+  if (typeof path === 'string' && path !== '' && !path.split('/').includes('..')) return nulPathIssue(code, field, path);
   return {
     code,
     field,

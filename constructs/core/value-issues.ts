@@ -35,10 +35,30 @@ export function integerIssue(
   return { code, field, value, message: `must be an integer from ${min} to ${max}${limit}`, fix };
 }
 
-/** The issue `code` for a path in a container or on a node that is not absolute, or `undefined` when it is. */
+/**
+ * The issue `code` for a path in a container or on a node that is not absolute, or holds a NUL
+ * (see `nulPathIssue`), or `undefined` when it is a path the node can use.
+ */
 export function absolutePathIssue(code: string, field: string, value: unknown, example: string): IssueInput | undefined {
-  if (typeof value === 'string' && value.startsWith('/')) return undefined;
+  if (typeof value === 'string' && value.startsWith('/')) return nulPathIssue(code, field, value);
   return { code, field, value, message: 'must be an absolute path', fix: `use e.g. '${example}'` };
+}
+
+/**
+ * The issue `code` for a path the kubelet or the runtime hands to the kernel (mount, mkdir, chdir, stat)
+ * that holds a NUL, or `undefined`: the kernel takes C strings, and Go refuses a string with a NUL inside
+ * (invalid argument), so the pod never starts. The API server accepts it. The value is not echoed.
+ */
+export function nulPathIssue(code: string, field: string, value: unknown): IssueInput | undefined {
+  const at = typeof value === 'string' ? value.indexOf('\0') : -1;
+  if (at < 0) return undefined;
+  return {
+    code,
+    field,
+    value: '<redacted>',
+    message: `holds a NUL character (at ${at}): the node hands paths to the kernel as C strings, and a path with a NUL inside is refused (invalid argument), so the pod never starts`,
+    fix: 'remove the NUL character',
+  };
 }
 
 /**

@@ -170,24 +170,19 @@ export const POD_API_RULES: readonly Rule[] = [
     category: 'reliability',
     inspects: ['pod templates'],
     description:
-      'Every container workingDir is an absolute path: runc refuses a relative one ("Cwd must be an absolute path") and the container never starts.',
+      'Every container workingDir is an absolute path without a NUL: runc refuses a relative one ("Cwd must be an absolute path") and cannot change into one with a NUL, so the container never starts.',
     fix: "use an absolute path, e.g. '/app'",
     check: (ix) =>
       ix.templates.flatMap((t) =>
-        containers(t)
-          .filter(
-            ({ c }) =>
-              c.workingDir !== undefined &&
-              c.workingDir !== '' &&
-              absolutePathIssue('WORKING_DIR_INVALID', 'workingDir', c.workingDir, '/app'),
-          )
-          .map(({ c, at }) =>
-            v(
-              t.owner,
-              `${at}/workingDir`,
-              `container '${c.name}' has workingDir ${JSON.stringify(c.workingDir)}, which is not an absolute path`,
-            ),
-          ),
+        containers(t).flatMap(({ c, at }) => {
+          const issue =
+            c.workingDir !== undefined &&
+            c.workingDir !== '' &&
+            absolutePathIssue('WORKING_DIR_INVALID', 'workingDir', c.workingDir, '/app');
+          if (!issue) return [];
+          const shown = issue.value === '<redacted>' ? '' : ` ${JSON.stringify(c.workingDir)}`;
+          return [v(t.owner, `${at}/workingDir`, `container '${c.name}' has workingDir${shown}, which ${issue.message}`, issue.fix)];
+        }),
       ),
   },
   {

@@ -6,7 +6,7 @@ import { EnvValue } from '../config/env';
 import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { BlueprintError, IssueInput, Problems } from '../core/errors';
-import { INT64_MAX_SAFE, absolutePathIssue, integerIssue } from '../core/value-issues';
+import { INT64_MAX_SAFE, absolutePathIssue, integerIssue, nulPathIssue } from '../core/value-issues';
 import { checkArgs, checkShape, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
@@ -601,7 +601,7 @@ export const CONTAINER_SHAPE = is.props<ContainerProps>({
 
 /** MOUNT_INVALID unless `path` is where a container can mount a volume: an absolute path without ':'. */
 export function mountPathIssue(field: string, path: unknown): IssueInput | undefined {
-  if (typeof path === 'string' && path.startsWith('/') && !path.includes(':')) return undefined;
+  if (typeof path === 'string' && path.startsWith('/') && !path.includes(':')) return nulPathIssue('MOUNT_INVALID', field, path);
   return { code: 'MOUNT_INVALID', field, value: path, message: "must be an absolute path without ':'", fix: "use e.g. '/etc/app'" };
 }
 
@@ -663,6 +663,7 @@ export function mountIssues(at: string, m: VolumeMount | undefined): IssueInput[
       message: "must be a relative path inside the volume, without '..'",
       fix: "name one entry of the volume, e.g. 'app.conf'",
     });
+  issues.push(nulPathIssue('MOUNT_SUBPATH_INVALID', `${at}.subPath`, m.subPath));
   if (typeof m.subPath === 'string') issues.push(subPathKeyIssue(`${at}.subPath`, m.volume, m.subPath));
   return issues.filter((i): i is IssueInput => i !== undefined);
 }
@@ -687,19 +688,9 @@ export function resolveContainer(
     return { name, props: {} as ContainerProps, ports: [], own: undefined, configMaps: [], secrets: [], volumes: [] };
   problems.addAll(unpinnedImageIssue(`${field}.image`, props.image), imageReferenceIssue(`${field}.image`, props.image));
   // runc refuses a relative working directory ("Cwd must be an absolute path"); '' is unset, the image's own.
-  if (props.workingDir) {
-    problems.addAll(absolutePathIssue('WORKING_DIR_INVALID', `${field}.workingDir`, props.workingDir, '/app'));
-    // The runtime changes into it with a C string: a NUL fails it (invalid argument), and the container never starts.
-    const nul = nulMessage(props.workingDir, 'the working directory');
-    if (nul)
-      problems.add({
-        code: 'WORKING_DIR_INVALID',
-        field: `${field}.workingDir`,
-        value: '<redacted>',
-        message: nul,
-        fix: 'remove the NUL character',
-      });
-  }
+  // A NUL in it fails the runtime's chdir (absolutePathIssue says so too): the container never starts.
+  if (props.workingDir) problems.addAll(absolutePathIssue('WORKING_DIR_INVALID', `${field}.workingDir`, props.workingDir, '/app'));
+
   problems.addAll(
     ...programIssues(
       'PROPS_INVALID',

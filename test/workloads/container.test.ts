@@ -242,6 +242,24 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
     expect(worker({ workingDir: '/app' })).not.toThrow();
   });
 
+  test('a NUL in any path the node hands to the kernel (mount, subPath, writable path, hostPath, NFS export) is refused at its field', () => {
+    const scratch = Volume.emptyDir('scratch');
+    expect(expectCode(worker({ mounts: [{ volume: scratch, path: '/data\0x' }] }), 'MOUNT_INVALID')).toMatchObject({
+      field: 'container.mounts[0].path',
+      value: '<redacted>',
+      message: expect.stringContaining('NUL character (at 5)'),
+    });
+    expect(fields(worker({ mounts: [{ volume: scratch, path: '/data', subPath: 'a\0b' }] }), 'MOUNT_SUBPATH_INVALID')).toEqual([
+      'container.mounts[0].subPath',
+    ]);
+    expect(fields(worker({ writablePaths: ['/tmp', '/cache\0'] }), 'MOUNT_INVALID')).toEqual(['writablePaths[1]']);
+    expect(expectCode(() => Volume.hostPath('logs', '/var/log\0'), 'VOLUME_INVALID').field).toBe('hostPath');
+    expect(expectCode(() => Volume.nfs('share', 'nfs.example.com', '/exports\0'), 'VOLUME_INVALID').field).toBe('path');
+    // The same paths without the NUL are accepted.
+    expect(worker({ mounts: [{ volume: scratch, path: '/data', subPath: 'ab' }], writablePaths: ['/tmp', '/cache'] })).not.toThrow();
+    expect(() => Volume.hostPath('logs', '/var/log')).not.toThrow();
+  });
+
   test('a command or args string over 131071 bytes (plus its NUL) is PROPS_INVALID at its index; the audit cases (200 KiB env, 2 MiB arg) too', () => {
     expect(worker({ args: ['x'.repeat(MAX - 1)] })).not.toThrow();
     expect(expectCode(worker({ args: ['-v', 'x'.repeat(MAX)] }), 'PROPS_INVALID')).toMatchObject({
