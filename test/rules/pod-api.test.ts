@@ -60,6 +60,23 @@ async function cli(code: string, yaml: string): Promise<{ exit: number; pointers
   return { exit, pointers: (JSON.parse(out).findings as any[]).filter((f) => f.rule === code).map((f) => `${f.object} ${f.pointer}`) };
 }
 
+/** Foreign YAML for the CLI: one object of `kind` in namespace shop, `body` the lines below its metadata. */
+const manifest = (apiVersion: string, kind: string, name: string, ...body: string[]) =>
+  [`apiVersion: ${apiVersion}`, `kind: ${kind}`, `metadata: {name: ${name}, namespace: shop}`, ...body, ''].join('\n');
+const indented = (lines: string[]) => lines.map((line) => `  ${line}`);
+/** A Pod p whose spec holds these lines. */
+const podYaml = (...spec: string[]) => manifest('v1', 'Pod', 'p', 'spec:', ...indented(spec));
+/** A CronJob j whose spec holds these lines and a job template of one container. */
+const cronJobYaml = (...spec: string[]) =>
+  manifest(
+    'batch/v1',
+    'CronJob',
+    'j',
+    'spec:',
+    ...indented(spec),
+    '  jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: a, image: "a:1"}]}}}}',
+  );
+
 const D = 'Deployment/shop/app';
 const INIT = '/spec/template/spec/initContainers/0';
 
@@ -91,10 +108,10 @@ describe('PROBE_INVALID and HOOK_INVALID: probes and lifecycle of init container
   });
 
   test('cluster-blueprints check refuses a Deployment whose init container has a readinessProbe', async () => {
-    const yaml = [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata: {name: app, namespace: shop}',
+    const yaml = manifest(
+      'apps/v1',
+      'Deployment',
+      'app',
       'spec:',
       '  selector: {matchLabels: {app: a}}',
       '  template:',
@@ -102,8 +119,7 @@ describe('PROBE_INVALID and HOOK_INVALID: probes and lifecycle of init container
       '    spec:',
       '      initContainers: [{name: init, image: "app:1.0.0", readinessProbe: {exec: {command: ["true"]}}}]',
       '      containers: [{name: app, image: "app:1.0.0"}]',
-      '',
-    ].join('\n');
+    );
     expect(await cli('PROBE_INVALID', yaml)).toEqual({ exit: 1, pointers: [`${D} ${INIT}/readinessProbe`] });
   });
 });
@@ -126,15 +142,8 @@ describe('WORKING_DIR_INVALID: runc refuses a relative working directory', () =>
     expect(synthIssues('WORKING_DIR_INVALID', deployment({ containers: [app({ workingDir: 'app' })] }))).toEqual([
       ['c/raw0', '/spec/template/spec/containers/0/workingDir'],
     ]);
-    const yaml = [
-      'apiVersion: v1',
-      'kind: Pod',
-      'metadata: {name: p, namespace: shop}',
-      'spec:',
-      '  containers: [{name: a, image: "a:1", workingDir: src}]',
-      '',
-    ];
-    expect(await cli('WORKING_DIR_INVALID', yaml.join('\n'))).toEqual({ exit: 1, pointers: ['Pod/shop/p /spec/containers/0/workingDir'] });
+    const yaml = podYaml('containers: [{name: a, image: "a:1", workingDir: src}]');
+    expect(await cli('WORKING_DIR_INVALID', yaml)).toEqual({ exit: 1, pointers: ['Pod/shop/p /spec/containers/0/workingDir'] });
   });
 });
 
@@ -165,15 +174,8 @@ describe('QUANTITY_INVALID: zero cpu or memory requests and limits (zeroComputeI
 
   test('at synth and in the CLI', async () => {
     expect(synthIssues('QUANTITY_INVALID', resources({ cpu: '100m' }, { memory: '0' }))).toEqual([['c/raw0', `${C}/limits/memory`]]);
-    const yaml = [
-      'apiVersion: v1',
-      'kind: Pod',
-      'metadata: {name: p, namespace: shop}',
-      'spec:',
-      '  containers: [{name: a, image: "a:1", resources: {requests: {cpu: 0}}}]',
-      '',
-    ];
-    expect(await cli('QUANTITY_INVALID', yaml.join('\n'))).toEqual({
+    const yaml = podYaml('containers: [{name: a, image: "a:1", resources: {requests: {cpu: 0}}}]');
+    expect(await cli('QUANTITY_INVALID', yaml)).toEqual({
       exit: 1,
       pointers: ['Pod/shop/p /spec/containers/0/resources/requests/cpu'],
     });
@@ -222,18 +224,10 @@ describe('PULL_SECRET_INVALID: an image pull Secret the kubelet cannot read', ()
   test('at synth and in the CLI', async () => {
     expect(synthIssues('PULL_SECRET_INVALID', pulling('a'), secret('a'))).toEqual([['c/raw0', '/spec/template/spec/imagePullSecrets/0']]);
     const yaml = [
-      'apiVersion: v1',
-      'kind: Pod',
-      'metadata: {name: p, namespace: shop}',
-      'spec: {imagePullSecrets: [{name: reg}], containers: [{name: a, image: "a:1"}]}',
-      '---',
-      'apiVersion: v1',
-      'kind: Secret',
-      'metadata: {name: reg, namespace: shop}',
-      'stringData: {password: x}',
-      '',
+      podYaml('imagePullSecrets: [{name: reg}]', 'containers: [{name: a, image: "a:1"}]'),
+      manifest('v1', 'Secret', 'reg', 'stringData: {password: x}'),
     ];
-    expect(await cli('PULL_SECRET_INVALID', yaml.join('\n'))).toEqual({ exit: 1, pointers: ['Pod/shop/p /spec/imagePullSecrets/0'] });
+    expect(await cli('PULL_SECRET_INVALID', yaml.join('---\n'))).toEqual({ exit: 1, pointers: ['Pod/shop/p /spec/imagePullSecrets/0'] });
   });
 });
 
@@ -251,16 +245,10 @@ describe('SCHEDULE_INVALID: a CronJob schedule the controller cannot run as writ
 
   test('at synth and in the CLI', async () => {
     expect(synthIssues('SCHEDULE_INVALID', cronJob('@every 1500ms'))).toEqual([['c/raw0', '/spec/schedule']]);
-    const yaml = [
-      'apiVersion: batch/v1',
-      'kind: CronJob',
-      'metadata: {name: j, namespace: shop}',
-      'spec:',
-      '  schedule: "@every 0s"',
-      '  jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: a, image: "a:1"}]}}}}',
-      '',
-    ];
-    expect(await cli('SCHEDULE_INVALID', yaml.join('\n'))).toEqual({ exit: 1, pointers: ['CronJob/shop/j /spec/schedule'] });
+    expect(await cli('SCHEDULE_INVALID', cronJobYaml('schedule: "@every 0s"'))).toEqual({
+      exit: 1,
+      pointers: ['CronJob/shop/j /spec/schedule'],
+    });
   });
 });
 
@@ -280,16 +268,9 @@ describe('TIMEZONE_INVALID: a CronJob timeZone the API server refuses (timeZoneE
 
   test('at synth and in the CLI', async () => {
     expect(synthIssues('TIMEZONE_INVALID', zoned('Moon/Base'))).toEqual([['c/raw0', '/spec/timeZone']]);
-    const yaml = [
-      'apiVersion: batch/v1',
-      'kind: CronJob',
-      'metadata: {name: j, namespace: shop}',
-      'spec:',
-      '  schedule: "@hourly"',
-      '  timeZone: Moon/Base',
-      '  jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: a, image: "a:1"}]}}}}',
-      '',
-    ];
-    expect(await cli('TIMEZONE_INVALID', yaml.join('\n'))).toEqual({ exit: 1, pointers: ['CronJob/shop/j /spec/timeZone'] });
+    expect(await cli('TIMEZONE_INVALID', cronJobYaml('schedule: "@hourly"', 'timeZone: Moon/Base'))).toEqual({
+      exit: 1,
+      pointers: ['CronJob/shop/j /spec/timeZone'],
+    });
   });
 });
