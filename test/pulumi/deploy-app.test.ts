@@ -249,13 +249,19 @@ describe('deployApp: data holders', () => {
 });
 
 describe('deployApp: resource name conflicts', () => {
-  test('namespace a-b with worker c and namespace a with worker b-c are both deployment-a-b-c: PULUMI_NAME_CONFLICT, nothing registered', async () => {
+  /** Worker c in namespace a-b, and a worker named `second` in namespace a; the engine emptied. */
+  const twoWorkers = (second: string) => {
     const app = new App();
     const chart = new BlueprintChart(app, 'c', { owner: 'o' });
     new Worker(chart, 'first', { namespace: new TeamNamespace(chart, 'a-b'), name: 'c', image, resources });
-    new Worker(chart, 'second', { namespace: new TeamNamespace(chart, 'a'), name: 'b-c', image, resources });
+    new Worker(chart, 'second', { namespace: new TeamNamespace(chart, 'a'), name: second, image, resources });
     pulumi.runtime.setAllConfig({}, []);
     engine.length = 0;
+    return app;
+  };
+
+  test('namespace a-b with worker c and namespace a with worker b-c are both deployment-a-b-c: PULUMI_NAME_CONFLICT, nothing registered', async () => {
+    const app = twoWorkers('b-c');
     const issue = expectCode(() => deployApp(app), 'PULUMI_NAME_CONFLICT');
     expect(issue.value).toBe('deployment-a-b-c');
     expect(issue.path).toMatch(/^c\/second/);
@@ -265,12 +271,7 @@ describe('deployApp: resource name conflicts', () => {
   });
 
   test('distinct names deploy', async () => {
-    const app = new App();
-    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
-    new Worker(chart, 'first', { namespace: new TeamNamespace(chart, 'a-b'), name: 'c', image, resources });
-    new Worker(chart, 'second', { namespace: new TeamNamespace(chart, 'a'), name: 'b-d', image, resources });
-    pulumi.runtime.setAllConfig({}, []);
-    engine.length = 0;
+    const app = twoWorkers('b-d');
     await runAndSettle(() => deployApp(app));
     expect(
       engine
