@@ -11,20 +11,15 @@ import { run } from '../../cli/main';
  * IsConfigMapKey — the rule the typed ConfigMap applies when it is built.
  */
 
-const configMap = (data?: object, binaryData?: object) => ({
+/** A raw object of `kind` in namespace shop holding the given bags of keys; a bag left undefined is absent. */
+const holder = (kind: string, name: string, bags: Record<string, object | undefined>) => ({
   apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name: 'cm', namespace: 'shop' },
-  ...(data ? { data } : {}),
-  ...(binaryData ? { binaryData } : {}),
+  kind,
+  metadata: { name, namespace: 'shop' },
+  ...Object.fromEntries(Object.entries(bags).filter(([, bag]) => bag)),
 });
-const secret = (data?: object, stringData?: object) => ({
-  apiVersion: 'v1',
-  kind: 'Secret',
-  metadata: { name: 's', namespace: 'shop' },
-  ...(data ? { data } : {}),
-  ...(stringData ? { stringData } : {}),
-});
+const configMap = (data?: object, binaryData?: object) => holder('ConfigMap', 'cm', { data, binaryData });
+const secret = (data?: object, stringData?: object) => holder('Secret', 's', { data, stringData });
 const found = (...objects: object[]) =>
   runRules(objects)
     .filter((f) => f.rule === 'CONFIG_KEY_INVALID')
