@@ -6,8 +6,13 @@ import { Construct } from 'constructs';
 import { BlueprintChart, BlueprintError, TeamNamespace, addCheck, renderApp } from '../../constructs';
 import { catchBlueprintError, expectCode } from '../helpers';
 
+/** A raw core (v1) object of `kind` named `name` in namespace team, `extra` its fields beside the metadata. */
+function teamObject(scope: Construct, id: string, kind: string, name: string, extra: Record<string, unknown> = {}): ApiObject {
+  return new ApiObject(scope, id, { apiVersion: 'v1', kind, metadata: { name, namespace: 'team' }, ...extra } as any);
+}
+
 function configMap(scope: Construct, id: string, name: string, extra: Record<string, unknown> = {}): ApiObject {
-  return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'team' }, ...extra } as any);
+  return teamObject(scope, id, 'ConfigMap', name, extra);
 }
 
 describe('renderApp stages', () => {
@@ -36,7 +41,7 @@ describe('renderApp stages', () => {
     const chart = new BlueprintChart(app, 'one', { owner: 'a' });
     configMap(chart, 'a', 'settings');
     new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'other' } });
-    new ApiObject(chart, 'c', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'settings', namespace: 'team' } });
+    teamObject(chart, 'c', 'Secret', 'settings');
     expect(renderApp(app)[0].objects).toHaveLength(3);
   });
 
@@ -140,10 +145,7 @@ describe('render-stage issues carry the value found at their pointer', () => {
 
   test('a rule finding (REF_*): the value at its pointer, as plain data', () => {
     const { app, chart } = chartOf();
-    new ApiObject(chart, 'svc', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'api', namespace: 'team' },
+    teamObject(chart, 'svc', 'Service', 'api', {
       spec: { selector: { app: 'nothing' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
     });
     const issues = catchBlueprintError(() => renderApp(app)).issues.filter((i) => i.code.startsWith('REF_'));
@@ -154,12 +156,7 @@ describe('render-stage issues carry the value found at their pointer', () => {
 
   test("a Secret's data is never shown as a value, only its keys", () => {
     const { app, chart } = chartOf();
-    new ApiObject(chart, 's', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 's', namespace: 'team' },
-      stringData: { password: 42, token: 'plain-text-not-a-known-pattern' },
-    } as any);
+    teamObject(chart, 's', 'Secret', 's', { stringData: { password: 42, token: 'plain-text-not-a-known-pattern' } });
     const err = catchBlueprintError(() => renderApp(app));
     const issue = err.issues.find((i) => i.field === '/stringData/password')!;
     expect(issue.value).toBe('<redacted>');
