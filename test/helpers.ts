@@ -2,6 +2,9 @@ import { App, Chart } from 'cdk8s';
 import {
   BlueprintChart,
   BlueprintError,
+  NodeAgent,
+  NodeAgentProps,
+  PodSecurityLevel,
   QuotaPreset,
   TeamNamespace,
   TeamNamespaceProps,
@@ -33,6 +36,20 @@ export function teamWebService(id: string, props: Partial<Omit<WebServiceProps, 
   const { app, chart, team } = teamChart(teamProps);
   const service = new WebService(chart, id, { namespace: team, ...WEB, ...props });
   return { app, chart, team, service };
+}
+
+/**
+ * A test chart with the NodeAgent `id` (plus `props`) in the team namespace 'agents', which enforces the privileged Pod
+ * Security level (the only one that admits hostPath), and its rendered DaemonSet.
+ */
+export function privilegedNodeAgent(id: string, props: Omit<NodeAgentProps, 'namespace'>): { app: App; daemonSet: any } {
+  const { app, chart } = testChart();
+  const namespace = new TeamNamespace(chart, 'agents', {
+    podSecurity: { enforce: PodSecurityLevel.PRIVILEGED },
+    quota: QuotaPreset.MEDIUM,
+  });
+  new NodeAgent(chart, id, { namespace, ...props });
+  return { app, daemonSet: find(renderChart(chart), 'DaemonSet', id) };
 }
 
 /** Image and port of a PostgreSQL container, for tests that need a StatefulService. */

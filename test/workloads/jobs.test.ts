@@ -7,12 +7,10 @@ import {
   JobProps,
   JobRestartPolicy,
   NodeAgent,
-  PodSecurityLevel,
-  QuotaPreset,
   ScheduledJob,
   TeamNamespace,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, privilegedNodeAgent, renderChart, renderNew, testChart } from '../helpers';
 import { diffManifests, renderApp } from '../../constructs';
 
 /** The Job of the BatchJob named `name`: its object is `<name>-<10 hex characters of its spec hash>`. */
@@ -345,21 +343,14 @@ describe('NodeAgent', () => {
   });
 
   test('control-plane toleration, system-node-critical, hostPath in a privileged namespace', () => {
-    const { chart } = testChart();
-    const ns = new TeamNamespace(chart, 'node-agents', {
-      podSecurity: { enforce: PodSecurityLevel.PRIVILEGED },
-      quota: QuotaPreset.MEDIUM,
-    });
-    new NodeAgent(chart, 'logs', {
-      namespace: ns,
+    const pod = privilegedNodeAgent('logs', {
       image: 'fluent/fluent-bit:3.1.4',
       tolerateControlPlane: true,
       systemNodeCritical: true,
       securityProfile: { runAsRoot: true },
       hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
       maxUnavailable: '10%',
-    });
-    const pod = find(renderChart(chart), 'DaemonSet', 'logs').spec.template.spec;
+    }).daemonSet.spec.template.spec;
     expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.priorityClassName).toBe('system-node-critical');
     expect(pod.volumes).toContainEqual({ name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } });
@@ -367,13 +358,7 @@ describe('NodeAgent', () => {
   });
 
   test('hostPath types: Directory for a read-only mount, DirectoryOrCreate for a writable one, any upstream type when given', () => {
-    const { chart } = testChart();
-    const ns = new TeamNamespace(chart, 'node-agents', {
-      podSecurity: { enforce: PodSecurityLevel.PRIVILEGED },
-      quota: QuotaPreset.MEDIUM,
-    });
-    new NodeAgent(chart, 'agent', {
-      namespace: ns,
+    const pod = privilegedNodeAgent('agent', {
       image,
       securityProfile: { runAsRoot: true },
       hostPaths: [
@@ -384,8 +369,7 @@ describe('NodeAgent', () => {
         { name: 'kmsg', hostPath: '/dev/kmsg', type: 'CharDevice', readOnly: false },
         { name: 'positions', hostPath: '/var/lib/agent/positions', type: 'FileOrCreate', readOnly: false },
       ],
-    });
-    const pod = find(renderChart(chart), 'DaemonSet', 'agent').spec.template.spec;
+    }).daemonSet.spec.template.spec;
     expect(Object.fromEntries(pod.volumes.filter((v: any) => v.hostPath).map((v: any) => [v.name, v.hostPath.type]))).toEqual({
       varlog: 'Directory',
       state: 'DirectoryOrCreate',

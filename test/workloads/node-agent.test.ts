@@ -1,5 +1,5 @@
-import { BlueprintError, HostPathMount, NodeAgent, PodSecurityLevel, QuotaPreset, TeamNamespace, renderApp } from '../../constructs';
-import { catchBlueprintError, find, renderChart, testChart } from '../helpers';
+import { BlueprintError, HostPathMount, NodeAgent, PodSecurityLevel, TeamNamespace, renderApp } from '../../constructs';
+import { catchBlueprintError, privilegedNodeAgent, testChart } from '../helpers';
 
 const image = 'fluent/fluent-bit:3.1.4';
 
@@ -95,10 +95,7 @@ describe('NodeAgent: host paths only root can use', () => {
   });
 
   test('as root in a privileged namespace the agent renders UID 0 and passes the Pod Security check; a baseline namespace still refuses the hostPath', () => {
-    const { app, chart } = testChart();
-    const ns = new TeamNamespace(chart, 'agents', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED }, quota: QuotaPreset.MEDIUM });
-    new NodeAgent(chart, 'logs', {
-      namespace: ns,
+    const { app, daemonSet } = privilegedNodeAgent('logs', {
       image,
       securityProfile: { runAsRoot: true },
       hostPaths: [
@@ -106,7 +103,7 @@ describe('NodeAgent: host paths only root can use', () => {
         { name: 'state', hostPath: '/var/lib/fluent-bit', readOnly: false },
       ],
     });
-    const pod = find(renderChart(chart), 'DaemonSet', 'logs').spec.template.spec;
+    const pod = daemonSet.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 });
     expect(pod.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
     expect(pod.volumes).toContainEqual({ name: 'state', hostPath: { path: '/var/lib/fluent-bit', type: 'DirectoryOrCreate' } });
@@ -124,12 +121,8 @@ describe('NodeAgent: host paths only root can use', () => {
   });
 
   test('root for root-only node paths carries the exemptions of the linters that refuse root, with the reason; root without such a path does not', () => {
-    const annotations = (hostPaths: HostPathMount[]) => {
-      const { chart } = testChart();
-      const ns = new TeamNamespace(chart, 'agents', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED }, quota: QuotaPreset.MEDIUM });
-      new NodeAgent(chart, 'logs', { namespace: ns, image, securityProfile: { runAsRoot: true }, hostPaths });
-      return find(renderChart(chart), 'DaemonSet', 'logs').metadata.annotations ?? {};
-    };
+    const annotations = (hostPaths: HostPathMount[]) =>
+      privilegedNodeAgent('logs', { image, securityProfile: { runAsRoot: true }, hostPaths }).daemonSet.metadata.annotations ?? {};
     expect(annotations([{ name: 'varlog', hostPath: '/var/log' }])).toMatchObject({
       'ignore-check.kube-linter.io/run-as-non-root': expect.stringContaining('/var/log'),
       'polaris.fairwinds.com/runAsRootAllowed-exempt': 'true',
