@@ -6,71 +6,68 @@ import { credentialIn, credentialIssues } from '../../constructs/core/secret-pat
  */
 const j = (...parts: string[]) => parts.join('');
 
-describe('credentialIn: a reference is no literal', () => {
-  test.each([
-    // Command substitution, read to its closing parenthesis.
-    'mysqladmin ping -u root -p"$(cat /run/secrets/mysql-root)"',
-    'redis-cli -a "$(cat /run/secrets/redis)" ping',
-    'curl -u "elastic:$(cat /run/secrets/es)" https://es:9200/_cluster/health',
-    "sh -c 'export PGPASSWORD=$(cat /etc/secret/password) && exec psql -h db'",
-    // Shell defaults: empty, or an error when unset.
-    'redis-cli -a "${REDIS_PASSWORD:-}" ping',
-    'redis-cli -a "${REDIS_PASSWORD:?set REDIS_PASSWORD}" ping',
-    'export PGPASSWORD="${POSTGRES_PASSWORD:-}"',
-    // Spring, config providers, Grafana, Argo CD, templates.
-    'spring.datasource.password=${DB_PASSWORD:}',
-    'password: ${env:DB_PASSWORD}',
-    'password: ${file:/etc/db/password}',
-    '[security]\nadmin_password = $__file{/etc/secrets/admin_password}',
-    'client_secret = $__env{GF_CLIENT_SECRET}',
-    'config:\n  clientSecret: $dex.github.clientSecret',
-    'password: {{ .Values.db.password }}',
-    'password = <%= @db_password %>',
-    'password = %(db_password)s',
-  ])('%s', (text) => {
+// Each group: the texts that must pass, then the literals beside them that are still found.
+describe.each<[string, string[], string[]]>([
+  [
+    'a reference is no literal',
+    [
+      // Command substitution, read to its closing parenthesis.
+      'mysqladmin ping -u root -p"$(cat /run/secrets/mysql-root)"',
+      'redis-cli -a "$(cat /run/secrets/redis)" ping',
+      'curl -u "elastic:$(cat /run/secrets/es)" https://es:9200/_cluster/health',
+      "sh -c 'export PGPASSWORD=$(cat /etc/secret/password) && exec psql -h db'",
+      // Shell defaults: empty, or an error when unset.
+      'redis-cli -a "${REDIS_PASSWORD:-}" ping',
+      'redis-cli -a "${REDIS_PASSWORD:?set REDIS_PASSWORD}" ping',
+      'export PGPASSWORD="${POSTGRES_PASSWORD:-}"',
+      // Spring, config providers, Grafana, Argo CD, templates.
+      'spring.datasource.password=${DB_PASSWORD:}',
+      'password: ${env:DB_PASSWORD}',
+      'password: ${file:/etc/db/password}',
+      '[security]\nadmin_password = $__file{/etc/secrets/admin_password}',
+      'client_secret = $__env{GF_CLIENT_SECRET}',
+      'config:\n  clientSecret: $dex.github.clientSecret',
+      'password: {{ .Values.db.password }}',
+      'password = <%= @db_password %>',
+      'password = %(db_password)s',
+    ],
+    [
+      // A literal default or value is still one.
+      j('password: ${DB_PASSWORD:-', 'Hunter22}'),
+      j('X="${DB_PASSWORD:-', 'Hunter22}"'),
+      j('redis-cli -a "${REDIS_PASSWORD:-', 'Hunter22}" ping'),
+      j('mysqladmin ping -u root -p', 'Hunter22'),
+      j('export PGPASSWORD=', 'Hunter22'),
+    ],
+  ],
+  [
+    'a value on the same line only',
+    [
+      'aws:\n  credentials:\n    secretName: aws-creds',
+      'backend:\n  credentials:\n    fromFile: /etc/creds',
+      'adminPassword:\n  existingSecret: grafana',
+      'password:\n  secretKeyRef:\n    name: db',
+      'token:\n  file: /var/run/token',
+      'password: # set via env\nuser: app',
+    ],
+    [j('db:\n  password: ', 'Hunter22\n'), j('db:\n  adminPassword: ', 'Hunter22\n')],
+  ],
+  [
+    'credentials as an option, or an object',
+    [
+      "fetch(url, { credentials: 'include' })",
+      "export default { credentials: 'same-origin' }",
+      '{"realm": "shop", "credentials": {"secret": "${KEYCLOAK_SECRET}"}}',
+    ],
+    [j('credentials=', 'Hunter22')],
+  ],
+])('credentialIn: %s', (_, passing, literals) => {
+  test.each(passing)('%s', (text) => {
     expect(credentialIn(text)).toBeUndefined();
   });
 
-  test.each([
-    j('password: ${DB_PASSWORD:-', 'Hunter22}'),
-    j('X="${DB_PASSWORD:-', 'Hunter22}"'),
-    j('redis-cli -a "${REDIS_PASSWORD:-', 'Hunter22}" ping'),
-    j('mysqladmin ping -u root -p', 'Hunter22'),
-    j('export PGPASSWORD=', 'Hunter22'),
-  ])('a literal default or value is still one: %s', (text) => {
+  test.each(literals)('a literal is still one: %j', (text) => {
     expect(credentialIn(text)).toBeDefined();
-  });
-});
-
-describe('credentialIn: a value on the same line only', () => {
-  test.each([
-    'aws:\n  credentials:\n    secretName: aws-creds',
-    'backend:\n  credentials:\n    fromFile: /etc/creds',
-    'adminPassword:\n  existingSecret: grafana',
-    'password:\n  secretKeyRef:\n    name: db',
-    'token:\n  file: /var/run/token',
-    'password: # set via env\nuser: app',
-  ])('%s', (text) => {
-    expect(credentialIn(text)).toBeUndefined();
-  });
-
-  test('a literal on the line is still one', () => {
-    expect(credentialIn(j('db:\n  password: ', 'Hunter22\n'))).toBeDefined();
-    expect(credentialIn(j('db:\n  adminPassword: ', 'Hunter22\n'))).toBeDefined();
-  });
-});
-
-describe('credentialIn: credentials as an option, or an object', () => {
-  test.each([
-    "fetch(url, { credentials: 'include' })",
-    "export default { credentials: 'same-origin' }",
-    '{"realm": "shop", "credentials": {"secret": "${KEYCLOAK_SECRET}"}}',
-  ])('%s', (text) => {
-    expect(credentialIn(text)).toBeUndefined();
-  });
-
-  test('a literal credentials value is still one', () => {
-    expect(credentialIn(j('credentials=', 'Hunter22'))).toBeDefined();
   });
 });
 
