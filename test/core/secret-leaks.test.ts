@@ -13,7 +13,6 @@ import {
   runRules,
 } from '../../constructs';
 import { FEDERATION_KEY, federationScrapeConfig } from '../../constructs/rules/federation';
-import { SECRET_ENV_NAME } from '../../constructs/core/names';
 import { credentialIn, credentialIssues, isSecretReference } from '../../constructs/core/secret-patterns';
 import { catchBlueprintError, expectCode, render, teamChart, WEB } from '../helpers';
 import { HOSTILE_SCAN_TEXT } from './hostile-text';
@@ -135,34 +134,6 @@ describe('credentialIssues over argv arrays: a secret-named flag and its separat
   ])('%j passes', (args) => {
     expect(credentialIssues('args', args)).toEqual([]);
   });
-});
-
-describe('SECRET_ENV_NAME: connection strings, DSNs and HTTP credentials', () => {
-  test.each([
-    'CONNECTION_STRING',
-    'AZURE_STORAGE_CONNECTION_STRING',
-    'ConnectionString',
-    'DATABASE_DSN',
-    'DSN',
-    'AUTHORIZATION',
-    'AUTH_HEADER',
-    'BASIC_AUTH',
-    'BEARER',
-    'NPM_AUTH',
-    'DB_CONNSTR',
-    'STORAGE_ACCOUNT_KEY',
-    'DEPLOY_KEY',
-    'APP_KEY',
-  ])('%s is secret-looking', (name) => {
-    expect(SECRET_ENV_NAME.test(name)).toBe(true);
-  });
-
-  test.each(['CONNECTION_TIMEOUT', 'STRING_FORMAT', 'AUTH_MODE', 'ACCOUNT_ID', 'APP_NAME', 'DEPLOY_ENV'])(
-    '%s is an ordinary name',
-    (name) => {
-      expect(SECRET_ENV_NAME.test(name)).toBe(false);
-    },
-  );
 });
 
 describe('every path into the YAML refuses the audit cases', () => {

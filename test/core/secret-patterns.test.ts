@@ -89,6 +89,16 @@ describe('SECRET_ENV_NAME: env names that hold a secret, judged on their segment
     'BASIC_AUTH_PASSWORD',
     'DB_PASSWORD_PROD',
     'CONNECTION_STRING_VALUE',
+    // Connection strings, DSNs and HTTP credentials the audit found (secret-leaks.test.ts).
+    'CONNECTION_STRING',
+    'ConnectionString',
+    'DSN',
+    'AUTH_HEADER',
+    'BEARER',
+    'NPM_AUTH',
+    'DB_CONNSTR',
+    'DEPLOY_KEY',
+    'APP_KEY',
   ])('%s is secret-looking', (name) => {
     expect(SECRET_ENV_NAME.test(name)).toBe(true);
   });
@@ -105,6 +115,12 @@ describe('SECRET_ENV_NAME: env names that hold a secret, judged on their segment
     'OLDPWD',
     'COMPASS_URL',
     'KEYCLOAK_URL',
+    'CONNECTION_TIMEOUT',
+    'STRING_FORMAT',
+    'AUTH_MODE',
+    'ACCOUNT_ID',
+    'APP_NAME',
+    'DEPLOY_ENV',
     // A descriptor after the secret word names a property of the secret; a switch before it holds a yes or no.
     'DSN_HOST',
     'DSN_PORT',
