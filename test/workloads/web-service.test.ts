@@ -384,41 +384,45 @@ describe('WebService errors', () => {
     expect(() => build({ env: { JWT_SIGNING_KEY: 'dev-only' }, allowPlaintextEnv: ['JWT_SIGNING_KEY'] })).not.toThrow();
   });
 
-  test('PLAINTEXT_SECRET spares names that describe a secret (DSN_HOST, TOKEN_URL) or switch it (MYSQL_ALLOW_EMPTY_PASSWORD)', () => {
-    const env = {
-      DSN_HOST: 'db.internal',
-      DSN_PORT: '5432',
-      AUTHORIZATION_ENDPOINT: 'https://idp.example.com/authorize',
-      AUTHORIZATION_MODE: 'Webhook',
-      BASIC_AUTH_ENABLED: 'true',
-      BASIC_AUTH_USER: 'admin',
-      AUTH_HEADER_NAME: 'X-Auth',
-      BEARER_TOKEN_FILE: '/var/run/secrets/kubernetes.io/serviceaccount/token',
-      APP_KEY_ROTATION: 'daily',
-      CONNECTION_STRING_FORMAT: 'uri',
-      TOKEN_URL: 'https://idp.example.com/token',
-      SECRET_NAME: 'db-credentials',
-      PASSWORD_MIN_LENGTH: '12',
-      TOKEN_TTL: '3600',
-      SESSION_TOKEN_TTL: '600',
-      MYSQL_ALLOW_EMPTY_PASSWORD: '1',
-    };
+  // Each row: the env the rule lets through, and variables beside it that are still refused.
+  test.each<[string, Record<string, string>, Record<string, string>[]]>([
+    [
+      'PLAINTEXT_SECRET spares names that describe a secret (DSN_HOST, TOKEN_URL) or switch it (MYSQL_ALLOW_EMPTY_PASSWORD)',
+      {
+        DSN_HOST: 'db.internal',
+        DSN_PORT: '5432',
+        AUTHORIZATION_ENDPOINT: 'https://idp.example.com/authorize',
+        AUTHORIZATION_MODE: 'Webhook',
+        BASIC_AUTH_ENABLED: 'true',
+        BASIC_AUTH_USER: 'admin',
+        AUTH_HEADER_NAME: 'X-Auth',
+        BEARER_TOKEN_FILE: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+        APP_KEY_ROTATION: 'daily',
+        CONNECTION_STRING_FORMAT: 'uri',
+        TOKEN_URL: 'https://idp.example.com/token',
+        SECRET_NAME: 'db-credentials',
+        PASSWORD_MIN_LENGTH: '12',
+        TOKEN_TTL: '3600',
+        SESSION_TOKEN_TTL: '600',
+        MYSQL_ALLOW_EMPTY_PASSWORD: '1',
+      },
+      // The full list of true secrets is in test/core/secret-patterns.test.ts.
+      ['DB_PASSWORD', 'AZURE_STORAGE_CONNECTION_STRING', 'BASIC_AUTH_PASSWORD'].map((name) => ({ [name]: 'Hunter2-literal' })),
+    ],
+    [
+      'PLAINTEXT_SECRET exempts what SEC_PLAINTEXT_SECRET does: a file, a yes or no, a reference',
+      {
+        PGPASSWORD_FILE: '/run/secrets/pg',
+        REDIS_PASSWORD: '',
+        SMTP_PASSWORD: '$(SMTP_PASSWORD_FROM_SECRET)',
+        DB_PASSWORD: 'true',
+      },
+      // A path in a variable that is not a _FILE and not under a mount is the value itself.
+      [{ DB_PASSWORD: '/hunter22' }],
+    ],
+  ])('%s', (_, env, refused) => {
     expect(() => build({ env }).render()).not.toThrow();
-    // The full list of true secrets is in test/core/secret-patterns.test.ts.
-    for (const name of ['DB_PASSWORD', 'AZURE_STORAGE_CONNECTION_STRING', 'BASIC_AUTH_PASSWORD'])
-      expectCode(() => build({ env: { [name]: 'Hunter2-literal' } }), 'PLAINTEXT_SECRET');
-  });
-
-  test('PLAINTEXT_SECRET exempts what SEC_PLAINTEXT_SECRET does: a file, a yes or no, a reference', () => {
-    const env = {
-      PGPASSWORD_FILE: '/run/secrets/pg',
-      REDIS_PASSWORD: '',
-      SMTP_PASSWORD: '$(SMTP_PASSWORD_FROM_SECRET)',
-      DB_PASSWORD: 'true',
-    };
-    expect(() => build({ env }).render()).not.toThrow();
-    // A path in a variable that is not a _FILE and not under a mount is the value itself.
-    expectCode(() => build({ env: { DB_PASSWORD: '/hunter22' } }), 'PLAINTEXT_SECRET');
+    for (const literal of refused) expectCode(() => build({ env: literal }), 'PLAINTEXT_SECRET');
   });
 
   test('a secret-named variable that is exempt as a reference is still scanned for credentials when it is built', () => {
