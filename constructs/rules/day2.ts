@@ -112,6 +112,56 @@ function veleroSelects(t: any, labels: Record<string, string>): boolean {
 }
 
 /**
+ * A namespace pattern of a Velero backup as a RegExp, or `undefined` for one Velero refuses. Velero (1.18 and
+ * later for includes; excludes long before) matches includedNamespaces and excludedNamespaces as globs
+ * (gobwas/glob, no separators): `*` any run, `?` one character, `[abc]`, `[a-z]`, `[!a]`, `{a,b}`; it refuses
+ * `|`, `(`, `)`, `**` and unclosed brackets or braces. Velero before 1.18 lists an include pattern other than
+ * `*` literally, so it includes nothing: upgrade Velero, or name the namespaces.
+ */
+function veleroGlob(pattern: string): RegExp | undefined {
+  if (/[|()]|\*\*/.test(pattern)) return undefined;
+  let re = '';
+  let braces = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\' && i + 1 < pattern.length) {
+      re += escapeRegExp(pattern[++i]);
+    } else if (ch === '[') {
+      // A class: [abc], [a-z], [!abc]; never empty.
+      const end = pattern.indexOf(']', i + 1);
+      const negated = pattern[i + 1] === '!';
+      const body = end < 0 ? '' : pattern.slice(i + (negated ? 2 : 1), end);
+      if (body === '') return undefined;
+      re += `[${negated ? '^' : ''}${[...body].map((c) => (c === '-' ? c : escapeRegExp(c))).join('')}]`;
+      i = end;
+    } else if (ch === '{') {
+      braces++;
+      re += '(?:';
+    } else if (ch === '}') {
+      if (braces-- === 0) return undefined;
+      re += ')';
+    } else {
+      re += ch === '*' ? '.*' : ch === '?' ? '.' : ch === ',' && braces > 0 ? '|' : escapeRegExp(ch);
+    }
+  }
+  if (braces > 0) return undefined;
+  try {
+    return new RegExp(`^${re}$`);
+  } catch {
+    return undefined; // a range out of order, e.g. [z-a], which the glob compiler refuses too
+  }
+}
+
+const escapeRegExp = (c: string): string => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Does a namespace pattern of a Velero backup (a name or a glob, see veleroGlob) match `ns`? A refused one matches nothing. */
+function namespaceMatches(pattern: unknown, ns: string): boolean {
+  if (typeof pattern !== 'string') return false;
+  if (pattern === ns || pattern === '*') return true;
+  return /[*?[{]/.test(pattern) && (veleroGlob(pattern)?.test(ns) ?? false);
+}
+
+/**
  * Why a Velero Schedule does not back up a data holder's volume data (empty: it does), or `undefined` when it
  * does not back up the holder's namespace at all. Velero runs only the Schedules of its own namespace
  * (`velero`, or the one a Schedule declares with the annotation cluster-blueprints.io/namespace-installed-by:
@@ -122,9 +172,13 @@ function veleroSelects(t: any, labels: Record<string, string>): boolean {
 function scheduleGaps(s: any, ns: string, claims: readonly HolderClaim[], pods: readonly Record<string, string>[]): string[] | undefined {
   const t = isObject(s.spec?.template) ? s.spec.template : {};
   const included = arr(t.includedNamespaces);
-  if (included.length > 0 && !included.includes(ns) && !included.includes('*')) return undefined;
-  if (arr(t.excludedNamespaces).includes(ns)) return undefined;
+  const excluded = arr(t.excludedNamespaces);
+  if (included.length > 0 && !included.includes('*') && !included.some((p) => namespaceMatches(p, ns))) return undefined;
+  if (excluded.some((p) => namespaceMatches(p, ns))) return undefined;
   const gaps: string[] = [];
+  const refused = [...included, ...excluded].filter((p) => typeof p === 'string' && veleroGlob(p) === undefined);
+  if (refused.length)
+    gaps.push(`filters namespaces by ${JSON.stringify(refused[0])}, a pattern Velero refuses (every backup fails validation)`);
   const home = s.metadata?.namespace;
   if (home !== VELERO_NAMESPACE && s.metadata?.annotations?.[Annotations.NAMESPACE_INSTALLED_BY] !== 'velero')
     gaps.push(`is outside Velero's namespace (${VELERO_NAMESPACE}), the only one whose Schedules Velero runs`);
@@ -208,7 +262,7 @@ export const DAY2_RULES: readonly Rule[] = [
       'Schedule (velero.io/v1)',
       'pod templates',
     ],
-    description: `In a namespace labelled ${ENVIRONMENT_LABEL}: production, every data holder (claim, StatefulSet with claims, Prometheus with storage) has its volume data backed up by a Velero Schedule (velero.io/v1) that Velero runs and that reaches it: in Velero's namespace (${VELERO_NAMESPACE}, or one the Schedule declares with ${Annotations.NAMESPACE_INSTALLED_BY}: velero), not paused, including the holder's namespace (includedNamespaces; empty or * is every namespace) and not excluding claims or PersistentVolumes (excludedResources, includedResources and the scoped variants), snapshotting volumes (snapshotVolumes unset or true) or copying them from the pods (defaultVolumesToFsBackup), and whose labelSelector (or one of its orLabelSelectors) selects the claims' own labels (a StatefulSet's claims carry its claim template's and selector's labels) or those of the pods that mount them, as Velero matches each object's own labels.`,
+    description: `In a namespace labelled ${ENVIRONMENT_LABEL}: production, every data holder (claim, StatefulSet with claims, Prometheus with storage) has its volume data backed up by a Velero Schedule (velero.io/v1) that Velero runs and that reaches it: in Velero's namespace (${VELERO_NAMESPACE}, or one the Schedule declares with ${Annotations.NAMESPACE_INSTALLED_BY}: velero), not paused, including the holder's namespace (includedNamespaces, by name or glob as Velero 1.18 matches them; empty or * is every namespace) and not excluding claims or PersistentVolumes (excludedResources, includedResources and the scoped variants), snapshotting volumes (snapshotVolumes unset or true) or copying them from the pods (defaultVolumesToFsBackup), and whose labelSelector (or one of its orLabelSelectors) selects the claims' own labels (a StatefulSet's claims carry its claim template's and selector's labels) or those of the pods that mount them, as Velero matches each object's own labels.`,
     fix: 'declare a backup for the data holder (StatefulService.backUp()), or a Velero Schedule in the velero namespace that includes its namespace, selects its claims or pods and backs up their volumes',
     check: (ix) => {
       const schedules = ix.ofKind('Schedule').filter((s) => s.apiVersion === 'velero.io/v1');

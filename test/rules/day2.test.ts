@@ -267,6 +267,23 @@ describe('BACKUP_MISSING: a Schedule covers a holder only when Velero runs it an
     expect(missing(claim, schedule({ includedNamespaces: ['*'], excludedNamespaces: ['shop'] }))).toHaveLength(1);
   });
 
+  test('namespace globs match as Velero (1.18 and later) expands them; a pattern Velero refuses fails every backup', () => {
+    const covers = (template: object) => missing(claim, schedule(template)).length === 0;
+    for (const glob of ['sh*', 's?op', 'sho[a-p]', 's[!x]op', '{shop,cart}', '*p', 'sh\\o*'])
+      expect([glob, covers({ includedNamespaces: [glob] })]).toEqual([glob, true]);
+    // A pattern without * ? [ { is a name, taken literally: 'sh\\op' is not 'shop'.
+    for (const glob of ['sh?', 'cart*', 's[!h]op', '{cart,till}', 'shop?', '[a-z]', 'sh\\op'])
+      expect([glob, covers({ includedNamespaces: [glob] })]).toEqual([glob, false]);
+    // Excludes are globs too; a '*' include does not override them.
+    expect(covers({ includedNamespaces: ['*'], excludedNamespaces: ['sh*'] })).toBe(false);
+    expect(covers({ includedNamespaces: ['shop'], excludedNamespaces: ['sh?'] })).toBe(true);
+    // A pattern Velero refuses (regex operators, '**', an empty or unclosed class or brace) is named, even beside a name that matches.
+    for (const bad of ['s(h)op', 'a|b', 'sh**', 'x[]', 'x[ab', '{a', 'a}']) {
+      const [f] = missing(claim, schedule({ includedNamespaces: ['shop', bad] }));
+      expect([bad, f?.message]).toEqual([bad, expect.stringContaining(`${JSON.stringify(bad)}, a pattern Velero refuses`)]);
+    }
+  });
+
   test.each([
     ['outside velero', schedule({}, { namespace: 'default' }), "outside Velero's namespace"],
     ['paused', schedule({}, { spec: { paused: true } }), 'is paused'],
