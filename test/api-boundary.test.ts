@@ -189,6 +189,7 @@ const INTERNAL = new Set([
   'configMapFileKeys',
   'isValidCount',
   'mountPathIssue',
+  'subPathIssues',
   'mountPathKey',
   'envSizeIssue',
   'mountIssues',

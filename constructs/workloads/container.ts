@@ -24,6 +24,7 @@ import {
 import { credentialIssue, credentialIssues, plaintextSecretEnv } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
 import { secondsOf } from '../core/duration';
+import { execCommandIssues, execStringIssues, envStringIssue, knownEnv, programIssues } from './exec-strings';
 
 /**
  * Local ephemeral storage of a container whose resources name none: room for
@@ -262,56 +263,6 @@ export function probeIssues(probe: IProbe, field: string, kind: 'readiness' | 'l
 }
 
 /**
- * The issues of the command of an exec probe or hook: core validation
- * validateExecAction requires one, and the runtime cannot exec an empty
- * program name (`exec: "": executable file not found`).
- */
-function execCommandIssues(code: string, field: string, command: readonly string[], example: readonly string[]): IssueInput[] {
-  const fix = `give the command to run, e.g. ${JSON.stringify(example).replace(/"/g, "'").replace(/,/g, ', ')}`;
-  if (command.length === 0) return [{ code, field, value: [], message: 'is empty; the API server requires a command', fix }];
-  return [...programIssues(code, field, command, fix), ...nulArgIssues(code, field, command)];
-}
-
-/** A command whose program (its first word) is `''`, which the container runtime cannot exec. */
-function programIssues(code: string, field: string, command: readonly string[] | undefined, fix: string): IssueInput[] {
-  if (command?.[0] !== '') return [];
-  return [
-    { code, field: `${field}[0]`, value: '', message: "is the program to run, but empty: the container runtime cannot exec ''", fix },
-  ];
-}
-
-/**
- * The longest string execve takes in argv or envp, its terminating NUL
- * included: Linux MAX_ARG_STRLEN, 32 pages (4 KiB pages: x86-64 and the usual
- * arm64 kernels). A longer one fails the exec with E2BIG: the container never starts.
- */
-const MAX_ARG_STRLEN = 32 * 4096;
-/**
- * What execve takes for argv and envp together, strings and pointers: a quarter
- * of the stack rlimit (bprm_stack_limits), 2 MiB with the default 8 MiB stack.
- * The runtime's and the image's own env come on top, so more is never room.
- */
-const ARG_MAX_DEFAULT = 2 * 1024 * 1024;
-const POINTER_BYTES = 8;
-
-/** The bytes execve copies for one argv/envp string: its UTF-8 bytes and the NUL. */
-function execBytes(text: string): number {
-  return Buffer.byteLength(text, 'utf8') + 1;
-}
-
-/**
- * Where an argv or envp string holds a NUL, as the issue's message: execve takes C strings, and the runtime
- * (runc, through Go's BytePtrFromString) refuses one with a NUL inside (invalid argument): the container never
- * starts, or the probe or hook never runs.
- */
-function nulMessage(text: string, what: string): string | undefined {
-  const at = text.indexOf('\0');
-  return at < 0
-    ? undefined
-    : `holds a NUL character (at ${at}) in ${what}: execve takes C strings and the runtime refuses one with a NUL inside (invalid argument), so that exec always fails`;
-}
-
-/**
  * The value the kubelet sets for an env var when it is known here: a literal,
  * or the key of a ConfigMap of the output (`EnvValue.fromConfigMap`, whose data
  * is at hand). A Secret's or the Downward API's value is the cluster's.
@@ -326,103 +277,43 @@ function knownEnvValue(value: string | EnvValue | undefined): string | undefined
     : undefined;
 }
 
+/** Where an env value comes from when it is a ConfigMap's (`EnvValue.fromConfigMap`). */
+function configMapSource(value: string | EnvValue | undefined): string | undefined {
+  return value instanceof EnvValue && value.configMap ? `ConfigMap ${value.configMap.namespace}/${value.configMap.name}` : undefined;
+}
+
 /**
- * An env var whose `NAME=value` string (the form execve gets, NUL included) is
- * over MAX_ARG_STRLEN. Only known values are judged (literals, ConfigMap keys of
- * the output); a Secret's is the kubelet's. `from` names where the value comes from.
+ * An env var whose known value (a literal, a ConfigMap key of the output; a
+ * Secret's is the kubelet's) holds a NUL or makes a `NAME=value` string over
+ * MAX_ARG_STRLEN (envStringIssue). `from` names where the value comes from.
  */
 export function envSizeIssue(field: string, name: string, value: string | EnvValue | undefined, from?: string): IssueInput | undefined {
-  const known = knownEnvValue(value);
-  if (typeof known !== 'string') return undefined;
-  const nul = nulMessage(known, 'its value');
-  if (nul) return { code: 'ENV_INVALID', field, value: '<redacted>', message: nul, fix: 'remove the NUL character from the value' };
-  const bytes = execBytes(`${name}=${known}`);
-  if (bytes <= MAX_ARG_STRLEN) return undefined;
-  const source =
-    from ?? (value instanceof EnvValue && value.configMap ? `ConfigMap ${value.configMap.namespace}/${value.configMap.name}` : undefined);
-  return {
-    code: 'ENV_INVALID',
-    field,
-    value: `${bytes} bytes`,
-    message: `is ${bytes} bytes as the "${name}=…" string execve gets (its NUL included${source ? `, its value from ${source}` : ''}): Linux refuses one over ${MAX_ARG_STRLEN} (MAX_ARG_STRLEN), so the container never starts (E2BIG)`,
-    fix: 'put large content in a file: a ConfigMap mounted as a volume, read by the app',
-  };
+  return envStringIssue(field, name, knownEnvValue(value), from ?? configMapSource(value));
 }
 
-/**
- * The env the kubelet builds from `envFrom` and `env` where its values are known
- * (kubelet makeEnvironmentVariables): each ConfigMap's keys in order (a later
- * source wins; a key that is no env var name is skipped), then `env`, which wins
- * over them. Each name with its value and the field it comes from.
- */
-function knownEnv(field: string, props: ContainerProps): Map<string, { value: string; field: string; from?: string }> {
-  const out = new Map<string, { value: string; field: string; from?: string }>();
-  (props.envFrom ?? []).forEach((source, i) => {
-    if (!(source instanceof ConfigMap)) return;
-    for (const [key, value] of Object.entries(source.data))
-      if (!envVarNameIssue('', key))
-        out.set(key, { value, field: `${field}.envFrom[${i}]`, from: `ConfigMap ${source.namespace}/${source.name}` });
-  });
-  for (const [name, value] of Object.entries(props.env ?? {})) {
-    out.delete(name);
-    const known = knownEnvValue(value);
-    const from =
-      value instanceof EnvValue && value.configMap ? `ConfigMap ${value.configMap.namespace}/${value.configMap.name}` : undefined;
-    if (typeof known === 'string') out.set(name, { value: known, field: `${field}.env.${name}`, ...(from ? { from } : {}) });
-  }
-  return out;
-}
-
-/** An issue at `field[i]` for each string of an argv list that holds a NUL (see nulMessage); the value is not echoed. */
-function nulArgIssues(code: string, field: string, list: readonly unknown[]): IssueInput[] {
-  const out: IssueInput[] = [];
-  list.forEach((arg, i) => {
-    const message = typeof arg === 'string' ? nulMessage(arg, 'the argument') : undefined;
-    if (message) out.push({ code, field: `${field}[${i}]`, value: '<redacted>', message, fix: 'remove the NUL character' });
-  });
-  return out;
-}
-
-/**
- * The argv and envp strings the container's exec would get that Linux refuses:
- * each over MAX_ARG_STRLEN, else all together over ARG_MAX_DEFAULT.
- */
+/** The argv and envp strings the container's exec would get that Linux or the runtime refuses (execStringIssues). */
 function execSizeIssues(field: string, props: ContainerProps): IssueInput[] {
-  const issues: IssueInput[] = [];
-  let argv = 0;
-  let envp = 0;
-  for (const list of ['command', 'args'] as const) {
-    issues.push(...nulArgIssues('PROPS_INVALID', `${field}.${list}`, props[list] ?? []));
-    (props[list] ?? []).forEach((arg, i) => {
-      if (typeof arg !== 'string') return;
-      const bytes = execBytes(arg);
-      argv += bytes + POINTER_BYTES;
-      if (bytes > MAX_ARG_STRLEN)
-        issues.push({
-          code: 'PROPS_INVALID',
-          field: `${field}.${list}[${i}]`,
-          value: `${bytes} bytes`,
-          message: `is ${bytes} bytes with its NUL: Linux execve refuses an argument over ${MAX_ARG_STRLEN} (MAX_ARG_STRLEN), so the container never starts (E2BIG)`,
-          fix: 'put large content in a file: a ConfigMap mounted as a volume, named by the argument',
-        });
-    });
-  }
-  for (const [name, known] of knownEnv(field, props)) {
-    const issue = envSizeIssue(known.field, name, known.value, known.from);
-    if (issue) issues.push(issue);
-    envp += execBytes(`${name}=${known.value}`) + POINTER_BYTES;
-  }
-  if (issues.length === 0 && argv + envp > ARG_MAX_DEFAULT) {
-    const envSide = envp >= argv;
-    issues.push({
-      code: envSide ? 'ENV_INVALID' : 'PROPS_INVALID',
-      field: envSide ? `${field}.${props.env ? 'env' : 'envFrom'}` : `${field}.${props.args?.length ? 'args' : 'command'}`,
-      value: `${argv + envp} bytes`,
-      message: `makes, with the ${envSide ? 'command and args' : 'env'}, ${argv + envp} bytes of argv and envp (strings, NULs and pointers${props.envFrom?.some((s) => s instanceof ConfigMap) ? ', the env from ConfigMaps included' : ''}): Linux execve refuses more than ${ARG_MAX_DEFAULT} (a quarter of the default 8 MiB stack), so the container never starts (E2BIG)`,
-      fix: 'put large content in files: a ConfigMap mounted as a volume',
-    });
-  }
-  return issues;
+  const sources = (props.envFrom ?? []).map((source, i) =>
+    source instanceof ConfigMap
+      ? { data: source.data, field: `${field}.envFrom[${i}]`, from: `ConfigMap ${source.namespace}/${source.name}` }
+      : undefined,
+  );
+  const env = Object.entries(props.env ?? {}).map(([name, value]) => ({
+    name,
+    value: knownEnvValue(value),
+    field: `${field}.env.${name}`,
+    from: configMapSource(value),
+  }));
+  return execStringIssues(
+    {
+      argv: (['command', 'args'] as const).map((list) => ({ field: `${field}.${list}`, list: props[list] ?? [] })),
+      env: knownEnv(sources, env),
+      envField: `${field}.${props.env ? 'env' : 'envFrom'}`,
+      argvField: `${field}.${props.args?.length ? 'args' : 'command'}`,
+      fromConfigMaps: sources.some((s) => s !== undefined),
+    },
+    'PROPS_INVALID',
+  );
 }
 
 /** A lifecycle hook (`postStart`, `preStop`). */
@@ -606,6 +497,25 @@ export function mountPathIssue(field: string, path: unknown): IssueInput | undef
 }
 
 /**
+ * MOUNT_SUBPATH_INVALID unless `subPath` names an entry inside the volume: a relative path without a '..'
+ * segment (the API server refuses others: validateLocalDescendingPath), not empty, and without a NUL
+ * (nulPathIssue: the kubelet cannot create or bind it).
+ */
+export function subPathIssues(field: string, subPath: unknown): IssueInput[] {
+  const issues: (IssueInput | undefined)[] = [];
+  if (typeof subPath !== 'string' || subPath.startsWith('/') || subPath.split('/').includes('..') || subPath === '')
+    issues.push({
+      code: 'MOUNT_SUBPATH_INVALID',
+      field,
+      value: subPath,
+      message: "must be a relative path inside the volume, without '..'",
+      fix: "name one entry of the volume, e.g. 'app.conf'",
+    });
+  issues.push(nulPathIssue('MOUNT_SUBPATH_INVALID', field, subPath));
+  return issues.filter((i): i is IssueInput => i !== undefined);
+}
+
+/**
  * A container path as the runtime resolves it, for telling two mounts apart: POSIX-normalized
  * (`//`, `.`, `..` resolved) and without a trailing slash (`/` stays), so `/x`, `/x/` and `/x//`
  * are one directory, which the API server (comparing raw strings) lets two mounts share.
@@ -652,18 +562,7 @@ export function mountIssues(at: string, m: VolumeMount | undefined): IssueInput[
       },
     ];
   const issues: (IssueInput | undefined)[] = [mountPathIssue(`${at}.path`, m.path)];
-  if (
-    m.subPath !== undefined &&
-    (typeof m.subPath !== 'string' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..') || m.subPath === '')
-  )
-    issues.push({
-      code: 'MOUNT_SUBPATH_INVALID',
-      field: `${at}.subPath`,
-      value: m.subPath,
-      message: "must be a relative path inside the volume, without '..'",
-      fix: "name one entry of the volume, e.g. 'app.conf'",
-    });
-  issues.push(nulPathIssue('MOUNT_SUBPATH_INVALID', `${at}.subPath`, m.subPath));
+  if (m.subPath !== undefined) issues.push(...subPathIssues(`${at}.subPath`, m.subPath));
   if (typeof m.subPath === 'string') issues.push(subPathKeyIssue(`${at}.subPath`, m.volume, m.subPath));
   return issues.filter((i): i is IssueInput => i !== undefined);
 }
