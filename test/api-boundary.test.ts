@@ -103,6 +103,7 @@ const INTERNAL = new Set([
   'providedSecrets',
   'ruleIssues',
   'v',
+  'issueViolation',
   'Annotations',
   'CLUSTER_SCOPED_KINDS',
   'CRON_MACROS',

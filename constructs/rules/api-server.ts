@@ -1,7 +1,7 @@
 import { IssueInput } from '../core/errors';
 import { envVarNameIssue, pointerPart } from '../core/names';
 import { requestAboveLimitIssues } from '../core/resources';
-import { isSet } from '../core/value-issues';
+import { isSet, nulPathIssue } from '../core/value-issues';
 import { quotaScopeIssues, scopeSelectorIssues } from '../namespace/resource-quota';
 import { ipBlockIssues } from '../networking/network-intent';
 import { serviceTypeIssues, servicePortIssues } from '../networking/service-ports';
@@ -11,7 +11,7 @@ import { spreadConstraintIssues, tolerationIssues } from '../scheduling/placemen
 import { rollingUpdateIssues } from '../workloads/release';
 import { mountPathKey } from '../workloads/container';
 import { ManifestIndex, PodTemplateRef, arr, isEmptySelector, isObject, podTemplateOf, selects } from './manifest-index';
-import { containers, issuePointer, pointerOf, refused, resolved } from './pod-api';
+import { containers, execViolations, issuePointer, mountViolations, pointerOf, refused, resolved } from './pod-api';
 import { podSpecPointer } from './pod-security';
 import { Rule, Violation, v } from './rule';
 
@@ -169,6 +169,29 @@ function networkPolicyViolations(o: any): Violation[] {
   return out;
 }
 
+/** ENV_INVALID for env var names and envFrom prefixes the API server refuses. */
+function envNameViolations(ix: ManifestIndex): Violation[] {
+  return ix.templates.flatMap((t) =>
+    containers(t).flatMap(({ c, at }) => {
+      // ValidateEnv judges each name; ValidateEnvFrom each non-empty prefix by the same rule.
+      const named = (name: unknown, pointer: string, what: string) => {
+        const issue = envVarNameIssue('', name);
+        return issue
+          ? [v(t.owner, pointer, refused(t.owner.kind, `container '${c.name}' ${what} ${JSON.stringify(name)} ${issue.message}`))]
+          : [];
+      };
+      return [
+        ...arr(c.env).flatMap((e, j) => (isObject(e) ? named(e.name, `${at}/env/${j}/name`, 'env') : [])),
+        ...arr(c.envFrom).flatMap((e, j) =>
+          isObject(e) && typeof e.prefix === 'string' && e.prefix !== ''
+            ? named(e.prefix, `${at}/envFrom/${j}/prefix`, 'envFrom prefix')
+            : [],
+        ),
+      ];
+    }),
+  );
+}
+
 export const API_SERVER_RULES: readonly Rule[] = [
   {
     code: 'SELECTOR_MISMATCH',
@@ -243,9 +266,13 @@ export const API_SERVER_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'api-server',
     inspects: ['pod templates'],
-    description: 'Every volumeMount names a volume of the pod: the API server refuses the pod otherwise (volumeMounts.name: Not found).',
-    fix: "declare the volume in the pod's volumes, or mount one the pod declares",
-    check: (ix) => pods(ix).flatMap(({ t, base }) => volumeViolations(t, base).missing),
+    description:
+      'Every volumeMount names a volume of the pod: the API server refuses the pod otherwise (volumeMounts.name: Not found). No mountPath holds a NUL: the runtime hands it to the kernel as a C string, which refuses it, so the pod never starts.',
+    fix: "declare the volume in the pod's volumes, or mount one the pod declares; remove a NUL character from the mountPath",
+    check: (ix) => [
+      ...pods(ix).flatMap(({ t, base }) => volumeViolations(t, base).missing),
+      ...mountViolations(ix, (m, at) => [nulPathIssue('MOUNT_INVALID', `${at}.mountPath`, m.mountPath)]),
+    ],
   },
   {
     code: 'MOUNT_PATH_DUPLICATE',
@@ -281,28 +308,9 @@ export const API_SERVER_RULES: readonly Rule[] = [
     category: 'api-server',
     inspects: ['pod templates'],
     description:
-      "Every container env var name, and every envFrom prefix, is a C identifier as Kubernetes extends it (letters, digits, '_', '-' and '.', not starting with a digit): the API server refuses the pod otherwise.",
-    fix: "name it e.g. 'LOG_LEVEL'",
-    check: (ix) =>
-      ix.templates.flatMap((t) =>
-        containers(t).flatMap(({ c, at }) => {
-          // ValidateEnv judges each name; ValidateEnvFrom each non-empty prefix by the same rule.
-          const named = (name: unknown, pointer: string, what: string) => {
-            const issue = envVarNameIssue('', name);
-            return issue
-              ? [v(t.owner, pointer, refused(t.owner.kind, `container '${c.name}' ${what} ${JSON.stringify(name)} ${issue.message}`))]
-              : [];
-          };
-          return [
-            ...arr(c.env).flatMap((e, j) => (isObject(e) ? named(e.name, `${at}/env/${j}/name`, 'env') : [])),
-            ...arr(c.envFrom).flatMap((e, j) =>
-              isObject(e) && typeof e.prefix === 'string' && e.prefix !== ''
-                ? named(e.prefix, `${at}/envFrom/${j}/prefix`, 'envFrom prefix')
-                : [],
-            ),
-          ];
-        }),
-      ),
+      "Every container env var name, and every envFrom prefix, is a C identifier as Kubernetes extends it (letters, digits, '_', '-' and '.', not starting with a digit): the API server refuses the pod otherwise. No env value the input tells (a literal, a key of one of its ConfigMaps, `$(VAR)` references as written) holds a NUL (runc refuses it: invalid argument) or makes a \"NAME=value\" string over Linux's MAX_ARG_STRLEN (131072 bytes with its NUL), and argv and envp together stay within the 2 MiB execve takes when the env is the larger part (the command's is COMMAND_INVALID): the container never starts otherwise (E2BIG).",
+    fix: "name it e.g. 'LOG_LEVEL'; remove a NUL character from the value, and put large content in a file (a ConfigMap mounted as a volume)",
+    check: (ix) => [...envNameViolations(ix), ...execViolations(ix, 'ENV_INVALID')],
   },
   {
     code: 'RESOURCES_REQUEST_ABOVE_LIMIT',

@@ -194,7 +194,7 @@ export function ruleIssues(
           path: pathOf.get(r.violation.object) ?? '',
           construct: objectId(r.violation.object),
           field: r.violation.pointer || '(object)',
-          ...pointedValue(r.violation.object, r.violation.pointer),
+          ...('value' in r.violation ? { value: r.violation.value } : pointedValue(r.violation.object, r.violation.pointer)),
           message: r.violation.message,
           fix: r.violation.fix ?? r.rule.fix,
         },

@@ -2,12 +2,14 @@ import { IssueInput } from '../core/errors';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { COMPUTE_RESOURCES, ResolvedCompute, zeroComputeIssues } from '../core/resources';
 import { pointerPart } from '../core/names';
-import { absolutePathIssue } from '../core/value-issues';
-import { probeIssues } from '../workloads/container';
+import { absolutePathIssue, isSet } from '../core/value-issues';
+import { hostPathIssue } from '../config/volume';
+import { probeIssues, subPathIssues } from '../workloads/container';
 import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
+import { EnvEntry, ExecStrings, KnownEnvSource, execCommandIssues, execStringIssues, knownEnv } from '../workloads/exec-strings';
 import { ManifestIndex, PodTemplateRef, arr } from './manifest-index';
 import { podSpecPointer } from './pod-security';
-import { Rule, Violation, v } from './rule';
+import { Rule, Violation, issueViolation, v } from './rule';
 
 /*
  * What the API server, the kubelet or the runtime refuses in a pod or CronJob,
@@ -129,17 +131,138 @@ function probeViolations(ix: ManifestIndex): Violation[] {
     ['startupProbe', 'startup'],
   ] as const;
   return ix.templates.flatMap((t) =>
-    containers(t)
-      .filter(({ c, init }) => !init || c.restartPolicy === 'Always')
-      .flatMap(({ c, at }) =>
-        kinds
-          .filter(([f]) => isObject(c[f]))
-          .flatMap(([f, kind]) =>
-            probeIssues(c[f], f, kind).map((i) =>
-              v(t.owner, pointerOf(at, i.field), refused(t.owner.kind, `container '${c.name}' ${i.field} ${i.message}`), i.fix),
-            ),
+    runningContainers(t).flatMap(({ c, at }) =>
+      kinds
+        .filter(([f]) => isObject(c[f]))
+        .flatMap(([f, kind]) =>
+          probeIssues(c[f], f, kind).map((i) =>
+            issueViolation(t.owner, pointerOf(at, i.field), refused(t.owner.kind, `container '${c.name}' ${i.field} ${i.message}`), i),
           ),
+        ),
+    ),
+  );
+}
+
+/**
+ * The containers the API server takes probes and lifecycle hooks on: app containers and
+ * native sidecars (an init container that runs to completion may have neither, see initContainerViolations).
+ */
+function runningContainers(t: PodTemplateRef): { c: any; at: string }[] {
+  return containers(t).filter(({ c, init }) => !init || c.restartPolicy === 'Always');
+}
+
+/** Violations of the container `c` at `at` from construct issues whose fields are relative to it. */
+function containerViolations(t: PodTemplateRef, c: any, at: string, issues: readonly IssueInput[]): Violation[] {
+  return issues.map((i) => issueViolation(t.owner, pointerOf(at, i.field), `container '${c.name}' ${i.field} ${i.message}`, i));
+}
+
+/** HOOK_INVALID for the command of an exec hook the API server or the runtime refuses (execCommandIssues, as Hook.exec). */
+function hookCommandViolations(ix: ManifestIndex): Violation[] {
+  return ix.templates.flatMap((t) =>
+    runningContainers(t).flatMap(({ c, at }) =>
+      (['postStart', 'preStop'] as const).flatMap((hook) => {
+        const exec = c.lifecycle?.[hook]?.exec;
+        const field = `lifecycle.${hook}.exec.command`;
+        return isObject(exec)
+          ? containerViolations(t, c, at, execCommandIssues('HOOK_INVALID', field, arr(exec.command), ['nginx', '-s', 'quit']))
+          : [];
+      }),
+    ),
+  );
+}
+
+/**
+ * What the exec of container `c` gets, as far as the input tells, read as the typed containers
+ * read theirs: its command and args, literal env values, and the keys of ConfigMaps of the input
+ * it takes (envFrom with its prefix, configMapKeyRef). A Secret's or the Downward API's value
+ * is the cluster's; `$(VAR)` references are judged as written.
+ */
+function execStrings(ix: ManifestIndex, t: PodTemplateRef, c: any): ExecStrings {
+  const configMap = (name: unknown) => {
+    const cm = ix.get('ConfigMap', t.namespace, name);
+    return cm?.apiVersion === 'v1' && isObject(cm.data) ? cm : undefined;
+  };
+  const from = (cm: any) => `ConfigMap ${cm.metadata?.namespace ?? ''}/${cm.metadata?.name}`;
+  const sources = arr(c.envFrom).map((s, i): KnownEnvSource | undefined => {
+    const cm = isObject(s) && isObject(s.configMapRef) ? configMap(s.configMapRef.name) : undefined;
+    return cm && { data: cm.data, prefix: typeof s.prefix === 'string' ? s.prefix : '', field: `envFrom[${i}]`, from: from(cm) };
+  });
+  const env = arr(c.env).flatMap((e, j): EnvEntry[] => {
+    if (!isObject(e) || typeof e.name !== 'string') return [];
+    // No valueFrom: the literal, '' when absent (a value of another type is the schema's).
+    if (!isSet(e.valueFrom))
+      return [{ name: e.name, value: isSet(e.value) ? (typeof e.value === 'string' ? e.value : undefined) : '', field: `env[${j}].value` }];
+    const ref = e.valueFrom.configMapKeyRef;
+    const cm = isObject(ref) ? configMap(ref.name) : undefined;
+    const value = cm && Object.prototype.hasOwnProperty.call(cm.data, ref.key) ? cm.data[ref.key] : undefined;
+    return typeof value === 'string'
+      ? [{ name: e.name, value, field: `env[${j}].valueFrom.configMapKeyRef`, from: from(cm) }]
+      : [{ name: e.name, value: undefined, field: `env[${j}].valueFrom` }];
+  });
+  return {
+    argv: (['command', 'args'] as const).map((list) => ({ field: list, list: arr(c[list]) })),
+    env: knownEnv(sources, env),
+    envField: arr(c.env).length ? 'env' : 'envFrom',
+    argvField: arr(c.args).length ? 'args' : 'command',
+    fromConfigMaps: sources.some((s) => s !== undefined),
+  };
+}
+
+/**
+ * The violations of `code` (COMMAND_INVALID or ENV_INVALID) among the strings each container's exec
+ * would get that Linux or the runtime refuses (execStringIssues, as the typed containers judge theirs).
+ */
+export function execViolations(ix: ManifestIndex, code: 'COMMAND_INVALID' | 'ENV_INVALID'): Violation[] {
+  return ix.templates.flatMap((t) =>
+    containers(t).flatMap(({ c, at }) =>
+      containerViolations(
+        t,
+        c,
+        at,
+        execStringIssues(execStrings(ix, t, c), 'COMMAND_INVALID').filter((i) => i.code === code),
       ),
+    ),
+  );
+}
+
+/** Violations from the issues `check` finds in each volumeMount of each container (fields relative to the container). */
+export function mountViolations(
+  ix: ManifestIndex,
+  check: (m: Record<string, any>, field: string) => readonly (IssueInput | undefined)[],
+): Violation[] {
+  return ix.templates.flatMap((t) =>
+    containers(t).flatMap(({ c, at }) =>
+      arr(c.volumeMounts).flatMap((m, j) =>
+        isObject(m)
+          ? containerViolations(
+              t,
+              c,
+              at,
+              check(m, `volumeMounts[${j}]`).filter((i): i is IssueInput => i !== undefined),
+            )
+          : [],
+      ),
+    ),
+  );
+}
+
+/**
+ * VOLUME_INVALID for a hostPath or NFS path the API server or the node refuses, judged as
+ * Volume.hostPath and Volume.nfs judge theirs (hostPathIssue, absolutePathIssue).
+ */
+function volumePathViolations(ix: ManifestIndex): Violation[] {
+  return ix.templates.flatMap((t) =>
+    arr(t.spec.volumes).flatMap((vol, i) => {
+      if (!isObject(vol)) return [];
+      const issues = [
+        typeof vol.hostPath?.path === 'string' ? hostPathIssue('VOLUME_INVALID', 'hostPath.path', vol.hostPath.path) : undefined,
+        typeof vol.nfs?.path === 'string' ? absolutePathIssue('VOLUME_INVALID', 'nfs.path', vol.nfs.path, '/exports/shared') : undefined,
+      ];
+      const at = `${podSpecPointer(t.owner.kind)}/volumes/${i}`;
+      return issues.flatMap((issue) =>
+        issue ? [issueViolation(t.owner, pointerOf(at, issue.field), `volume '${vol.name}' ${issue.field} ${issue.message}`, issue)] : [],
+      );
+    }),
   );
 }
 
@@ -160,9 +283,9 @@ export const POD_API_RULES: readonly Rule[] = [
     category: 'reliability',
     inspects: ['pod templates'],
     description:
-      'No init container without restartPolicy: Always has a lifecycle (postStart, preStop): the API server refuses the pod (validateInitContainers).',
-    fix: "remove lifecycle from the init container, and run the step in the init container's own command",
-    check: (ix) => initContainerViolations(ix, ['lifecycle']),
+      "No init container without restartPolicy: Always has a lifecycle (postStart, preStop): the API server refuses the pod (validateInitContainers). Every other exec hook has a command (validateExecAction) whose program is not '' and none of whose strings holds a NUL: the runtime cannot exec it, so the hook never runs.",
+    fix: "remove lifecycle from the init container, and run the step in the init container's own command; give an exec hook the command to run, without NUL characters",
+    check: (ix) => [...initContainerViolations(ix, ['lifecycle']), ...hookCommandViolations(ix)],
   },
   {
     code: 'WORKING_DIR_INVALID',
@@ -181,9 +304,41 @@ export const POD_API_RULES: readonly Rule[] = [
             absolutePathIssue('WORKING_DIR_INVALID', 'workingDir', c.workingDir, '/app');
           if (!issue) return [];
           const shown = issue.value === '<redacted>' ? '' : ` ${JSON.stringify(c.workingDir)}`;
-          return [v(t.owner, `${at}/workingDir`, `container '${c.name}' has workingDir${shown}, which ${issue.message}`, issue.fix)];
+          return [
+            issueViolation(t.owner, `${at}/workingDir`, `container '${c.name}' has workingDir${shown}, which ${issue.message}`, issue),
+          ];
         }),
       ),
+  },
+  {
+    code: 'COMMAND_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates', 'ConfigMap'],
+    description:
+      "No container's command or args string holds a NUL (runc takes C strings and refuses one with a NUL inside: invalid argument) or is over Linux's MAX_ARG_STRLEN (131072 bytes with its NUL), and argv and envp together stay within the 2 MiB execve takes when the command and args are the larger part (the env's is ENV_INVALID): the container never starts otherwise (E2BIG). The env counted is what the input tells: literal values and keys of its ConfigMaps, `$(VAR)` references as written. The typed containers refuse the same (PROPS_INVALID).",
+    fix: 'remove the NUL character; put large content in a file (a ConfigMap mounted as a volume) that the argument names',
+    check: (ix) => execViolations(ix, 'COMMAND_INVALID'),
+  },
+  {
+    code: 'MOUNT_SUBPATH_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates'],
+    description:
+      "Every volumeMount subPath is a relative path inside the volume without a '..' segment (the API server refuses others: validateLocalDescendingPath) and without a NUL (the kubelet hands it to the kernel as a C string, which refuses it: the pod never starts).",
+    fix: "name one entry of the volume, e.g. 'app.conf'",
+    check: (ix) => mountViolations(ix, (m, at) => (isSet(m.subPath) && m.subPath !== '' ? subPathIssues(`${at}.subPath`, m.subPath) : [])),
+  },
+  {
+    code: 'VOLUME_INVALID',
+    severity: 'error',
+    category: 'reliability',
+    inspects: ['pod templates'],
+    description:
+      "Every hostPath volume's path is set, without a '..' segment (the API server refuses it otherwise), and every NFS volume's path is absolute (validateNFSVolumeSource); neither holds a NUL, which the node cannot hand to the kernel (the pod never starts).",
+    fix: "name the node directory or NFS export directly, e.g. '/var/log' or '/exports/shared'",
+    check: volumePathViolations,
   },
   {
     code: 'QUANTITY_INVALID',

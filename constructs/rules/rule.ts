@@ -1,3 +1,4 @@
+import { IssueInput } from '../core/errors';
 import { ManifestIndex } from './manifest-index';
 import { Severity } from './schema';
 
@@ -14,6 +15,11 @@ export interface Violation {
   readonly message: string;
   /** A fix more specific than the rule's. @default - the rule's fix */
   readonly fix?: string;
+  /**
+   * The value the synth issue shows, where the one at `pointer` must not be echoed: a string
+   * that may hold a secret (`'<redacted>'`), or megabytes (its size). @default - the value at `pointer`
+   */
+  readonly value?: unknown;
 }
 
 /** Facts about the target cluster that rendered objects cannot show. */
@@ -86,4 +92,9 @@ export interface TreeRule {
 /** `v(o, '/spec', 'is wrong')`: a violation, tersely. */
 export function v(object: any, pointer: string, message: string, fix?: string): Violation {
   return fix === undefined ? { object, pointer, message } : { object, pointer, message, fix };
+}
+
+/** A violation from a construct issue: its fix, and its value as the construct shows it (redacted, or a size, where it redacts). */
+export function issueViolation(object: any, pointer: string, message: string, issue: IssueInput): Violation {
+  return { object, pointer, message, fix: issue.fix, value: issue.value };
 }

@@ -543,6 +543,27 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'COMMAND_INVALID',
+    (o) => {
+      // runc takes C strings: an argument with a NUL inside is refused (invalid argument), the container never starts.
+      pod(o).containers[0].args = ['--name', 'a\0b'];
+    },
+  ],
+  [
+    'MOUNT_SUBPATH_INVALID',
+    (o) => {
+      // validateLocalDescendingPath: a subPath may not step out of its volume.
+      pod(o).containers[0].volumeMounts[0].subPath = '../etc';
+    },
+  ],
+  [
+    'VOLUME_INVALID',
+    (o) => {
+      // The kubelet hands the path to the kernel as a C string: a NUL inside it and the pod never starts.
+      pod(o).volumes.push({ name: 'logs', hostPath: { path: '/var/log\0', type: 'Directory' } });
+    },
+  ],
+  [
     'QUANTITY_INVALID',
     (o) => {
       // A memory limit of 0 is no limit at all.

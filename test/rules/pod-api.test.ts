@@ -38,18 +38,23 @@ const found = (code: string, ...objects: object[]) =>
     .filter((f) => f.rule === code)
     .map((f) => `${f.severity} ${f.object} ${f.pointer}`);
 
-/** The issues of `code` when the objects are raw ApiObjects of a chart rendered on the synth path. */
-function synthIssues(code: string, ...objects: object[]): [string, string][] {
+/** The error of rendering the objects as raw ApiObjects of a chart on the synth path, if any. */
+function synthError(...objects: object[]): BlueprintError | undefined {
   const a = new App();
   const chart = new Chart(a, 'c');
   objects.forEach((o, i) => new ApiObject(chart, `raw${i}`, o as any));
   try {
     renderApp(a);
-    return [];
+    return undefined;
   } catch (e) {
     if (!(e instanceof BlueprintError)) throw e;
-    return e.issues.filter((i) => i.code === code).map((i) => [i.path, i.field]);
+    return e;
   }
+}
+
+/** The issues of `code` when the objects are raw ApiObjects of a chart rendered on the synth path. */
+function synthIssues(code: string, ...objects: object[]): [string, string][] {
+  return (synthError(...objects)?.issues ?? []).filter((i) => i.code === code).map((i) => [i.path, i.field]);
 }
 
 async function cli(code: string, yaml: string): Promise<{ exit: number; pointers: string[] }> {
@@ -272,5 +277,164 @@ describe('TIMEZONE_INVALID: a CronJob timeZone the API server refuses (timeZoneE
       exit: 1,
       pointers: ['CronJob/shop/j /spec/timeZone'],
     });
+  });
+});
+
+describe('a NUL the runtime or the kernel refuses, in any pod: the typed containers’ detection functions over rendered objects', () => {
+  const C = '/spec/containers/0';
+  /** A Pod p of namespace shop whose one container (a) has `c`, its spec `spec` besides. */
+  const pod = (c: object, spec: object = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'shop' },
+    spec: { containers: [{ name: 'a', image: 'a:1', ...c }], ...spec },
+  });
+  const scratch = { volumes: [{ name: 'd', emptyDir: {} }] };
+  // Each case: its code, where the NUL is, the pod with `s` in that field, the pointer the finding names.
+  const cases: [string, string, (s: string) => object, string][] = [
+    ['COMMAND_INVALID', 'a command item', (s) => pod({ command: ['/bin/app', s] }), `${C}/command/1`],
+    ['COMMAND_INVALID', 'an args item', (s) => pod({ args: [s] }), `${C}/args/0`],
+    ['ENV_INVALID', 'a literal env value', (s) => pod({ env: [{ name: 'GREETING', value: s }] }), `${C}/env/0/value`],
+    [
+      'PROBE_INVALID',
+      'an exec probe command',
+      (s) => pod({ livenessProbe: { exec: { command: ['/bin/check', s] } } }),
+      `${C}/livenessProbe/exec/command/1`,
+    ],
+    [
+      'HOOK_INVALID',
+      'an exec hook command',
+      (s) => pod({ lifecycle: { preStop: { exec: { command: [s] } } } }),
+      `${C}/lifecycle/preStop/exec/command/0`,
+    ],
+    [
+      'MOUNT_INVALID',
+      'a mountPath',
+      (s) => pod({ volumeMounts: [{ name: 'd', mountPath: `/${s}` }] }, scratch),
+      `${C}/volumeMounts/0/mountPath`,
+    ],
+    [
+      'MOUNT_SUBPATH_INVALID',
+      'a subPath',
+      (s) => pod({ volumeMounts: [{ name: 'd', mountPath: '/d', subPath: s }] }, scratch),
+      `${C}/volumeMounts/0/subPath`,
+    ],
+    [
+      'VOLUME_INVALID',
+      'a hostPath path',
+      (s) => pod({}, { volumes: [{ name: 'h', hostPath: { path: `/${s}` } }] }),
+      '/spec/volumes/0/hostPath/path',
+    ],
+    [
+      'VOLUME_INVALID',
+      'an NFS path',
+      (s) => pod({}, { volumes: [{ name: 'n', nfs: { server: 'nfs.example.com', path: `/${s}` } }] }),
+      '/spec/volumes/0/nfs/path',
+    ],
+    ['WORKING_DIR_INVALID', 'a workingDir', (s) => pod({ workingDir: `/${s}` }), `${C}/workingDir`],
+  ];
+
+  test.each(cases)('%s: a NUL in %s is refused without echoing the value; without the NUL it passes', (code, _where, make, pointer) => {
+    const findings = runRules([make('hun\0ter2')]).filter((f) => f.rule === code);
+    expect(findings.map((f) => `${f.severity} ${f.object} ${f.pointer}`)).toEqual([`error Pod/shop/p ${pointer}`]);
+    expect(findings[0].message).toMatch(/holds a NUL character \(at [34]\)/);
+    expect(JSON.stringify(findings)).not.toContain('ter2');
+    expect(found(code, make('hunter2'))).toEqual([]);
+  });
+
+  test.each(cases)('%s: a NUL in %s fails a raw ApiObject at synth, and the CLI on foreign YAML', async (code, _where, make, pointer) => {
+    // The issue shows '<redacted>', not the value at its pointer (other rules, such as HOSTPATH_FORBIDDEN, are their own).
+    const issues = (synthError(make('hun\0ter2'))?.issues ?? []).filter((i) => i.code === code);
+    expect(issues).toEqual([expect.objectContaining({ path: 'c/raw0', field: pointer, value: '<redacted>' })]);
+    expect(JSON.stringify(issues)).not.toContain('ter2');
+    // JSON is YAML: the NUL reaches the CLI as the escape "\u0000".
+    expect(await cli(code, JSON.stringify(make('a\0b')))).toEqual({ exit: 1, pointers: [`Pod/shop/p ${pointer}`] });
+  });
+
+  test('in every container of every pod template: an init container of a CronJob, a Deployment’s app container', () => {
+    const nul = { args: ['a\0b'] };
+    expect(found('COMMAND_INVALID', init(nul), deployment({ containers: [app(nul)] }, 'CronJob'))).toEqual([
+      `error ${D} ${INIT}/args/0`,
+      'error CronJob/shop/app /spec/jobTemplate/spec/template/spec/containers/0/args/0',
+    ]);
+  });
+
+  test('a NUL in a ConfigMap value the container takes as env is refused at the reference, naming the variable, not the value', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'conf', namespace: 'shop' }, data: { GREETING: 'hun\0ter2' } };
+    const refs = pod({
+      envFrom: [{ configMapRef: { name: 'conf' } }],
+      env: [{ name: 'HELLO', valueFrom: { configMapKeyRef: { name: 'conf', key: 'GREETING' } } }],
+    });
+    const findings = runRules([refs, cm]).filter((f) => f.rule === 'ENV_INVALID');
+    expect(findings.map((f) => f.pointer)).toEqual([`${C}/envFrom/0`, `${C}/env/0/valueFrom/configMapKeyRef`]);
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('in the value of GREETING'),
+      expect.stringContaining('in the value of HELLO'),
+    ]);
+    expect(JSON.stringify(findings)).not.toContain('ter2');
+    // Valid neighbours: a ConfigMap the input does not hold (its value is the cluster's), and a hook whose command has no NUL.
+    expect(found('ENV_INVALID', refs)).toEqual([]);
+    expect(found('HOOK_INVALID', pod({ lifecycle: { postStart: { exec: { command: ['/bin/warm', '--fast'] } } } }))).toEqual([]);
+  });
+});
+
+describe('argv and env over what Linux execve takes (execStringIssues, as the typed containers judge theirs)', () => {
+  const MAX = 131072;
+  const C = '/spec/template/spec/containers/0';
+  const cm = (data: Record<string, string>, namespace = 'shop') => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'big', namespace },
+    data,
+  });
+  const withEnv = (c: object) => deployment({ containers: [app(c)] });
+
+  test('an argument over MAX_ARG_STRLEN (131072 bytes with its NUL) is COMMAND_INVALID at its index: the exact boundary both ways', () => {
+    expect(found('COMMAND_INVALID', withEnv({ args: ['x'.repeat(MAX - 1)] }))).toEqual([]);
+    expect(found('COMMAND_INVALID', withEnv({ args: ['-v', 'x'.repeat(MAX)] }))).toEqual([`error ${D} ${C}/args/1`]);
+    expect(found('COMMAND_INVALID', withEnv({ command: ['é'.repeat(MAX / 2)] }))).toEqual([`error ${D} ${C}/command/0`]);
+  });
+
+  test('an env var whose "NAME=value" string is over MAX_ARG_STRLEN is ENV_INVALID: a literal, or a key of a ConfigMap of the input', () => {
+    // "BIG=" + value + NUL: 5 bytes around the value.
+    const literal = (n: number) => withEnv({ env: [{ name: 'BIG', value: 'x'.repeat(n) }] });
+    expect(found('ENV_INVALID', literal(MAX - 5))).toEqual([]);
+    expect(found('ENV_INVALID', literal(MAX - 4))).toEqual([`error ${D} ${C}/env/0/value`]);
+    // envFrom: the kubelet puts the prefix before each key, so it counts too.
+    const envFrom = (prefix?: string) => withEnv({ envFrom: [{ configMapRef: { name: 'big' }, ...(prefix ? { prefix } : {}) }] });
+    expect(found('ENV_INVALID', envFrom(), cm({ BIG: 'x'.repeat(MAX - 5) }))).toEqual([]);
+    expect(found('ENV_INVALID', envFrom('P_'), cm({ BIG: 'x'.repeat(MAX - 5) }))).toEqual([`error ${D} ${C}/envFrom/0`]);
+    const keyRef = withEnv({ env: [{ name: 'BIG', valueFrom: { configMapKeyRef: { name: 'big', key: 'BIG' } } }] });
+    expect(found('ENV_INVALID', keyRef, cm({ BIG: 'x'.repeat(MAX - 4) }))).toEqual([`error ${D} ${C}/env/0/valueFrom/configMapKeyRef`]);
+    // Valid neighbours: env wins over envFrom for its name; a ConfigMap of another namespace, or none, is not this pod's.
+    const big = cm({ BIG: 'x'.repeat(200 * 1024) });
+    expect(
+      found('ENV_INVALID', withEnv({ envFrom: [{ configMapRef: { name: 'big' } }], env: [{ name: 'BIG', value: 'small' }] }), big),
+    ).toEqual([]);
+    expect(found('ENV_INVALID', keyRef, cm({ BIG: 'x'.repeat(200 * 1024) }, 'other'))).toEqual([]);
+    expect(found('ENV_INVALID', keyRef)).toEqual([]);
+  });
+
+  test('argv and envp together over 2 MiB (strings, NULs and 8-byte pointers) are refused at the larger side; 2 MiB exactly passes', () => {
+    // 16 "V00=…" strings of 131072 bytes with their NUL, + 8 pointer bytes each = 2,097,280: over by 128.
+    const env = (last: number) =>
+      Array.from({ length: 16 }, (_, i) => ({ name: `V${i.toString(16).padStart(2, '0')}`, value: 'x'.repeat(i === 15 ? last : MAX - 5) }));
+    expect(found('ENV_INVALID', withEnv({ env: env(MAX - 5 - 128) }))).toEqual([]);
+    expect(found('ENV_INVALID', withEnv({ env: env(MAX - 5 - 127) }))).toEqual([`error ${D} ${C}/env`]);
+    // The same 16 strings as arguments (no "V00=" before them).
+    const args = (last: number) => Array.from({ length: 16 }, (_, i) => 'x'.repeat(i === 15 ? last : MAX - 1));
+    expect(found('COMMAND_INVALID', withEnv({ args: args(MAX - 1 - 128) }))).toEqual([]);
+    expect(found('COMMAND_INVALID', withEnv({ args: args(MAX - 1 - 127) }))).toEqual([`error ${D} ${C}/args`]);
+  });
+
+  test('at synth and in the CLI', async () => {
+    const big = { args: ['x'.repeat(MAX)], env: [{ name: 'BIG', value: 'x'.repeat(MAX) }] };
+    expect(synthIssues('COMMAND_INVALID', withEnv(big))).toEqual([['c/raw0', `${C}/args/0`]]);
+    expect(synthIssues('ENV_INVALID', withEnv(big))).toEqual([['c/raw0', `${C}/env/0/value`]]);
+    // The issue shows the size, not the 128 KiB it was given.
+    expect(synthError(withEnv(big))?.message.length).toBeLessThan(5000);
+    const yaml = JSON.stringify(withEnv(big));
+    expect(await cli('COMMAND_INVALID', yaml)).toEqual({ exit: 1, pointers: [`${D} ${C}/args/0`] });
+    expect(await cli('ENV_INVALID', yaml)).toEqual({ exit: 1, pointers: [`${D} ${C}/env/0/value`] });
   });
 });
