@@ -6,6 +6,7 @@ import { IssueInput } from '../core/errors';
 import { specObject } from '../core/model-object';
 import { isLabelKey, isLabelValue, isPathSegmentName } from '../core/names';
 import { isPositiveQuantity } from '../core/quantity';
+import { checkArgs, is } from '../core/shape';
 import { secondsOf } from '../core/duration';
 import { INT32_MAX, integerIssue } from '../core/value-issues';
 
@@ -17,6 +18,16 @@ export interface MetricTarget {
   readonly averageValue?: string;
 }
 
+/*
+ * The shapes of HpaMetric's arguments, checked by each factory: the metric keeps
+ * them for the construct it is given to, whose checks read them as typed (a
+ * sparse list of length 2^32 - 1 as a name or apiVersion hung its rendering; a
+ * revoked Proxy threw a TypeError). What a value means is judged by issues().
+ */
+const SELECTOR = is.map(is.string);
+const TARGET = is.object({ value: is.string, averageValue: is.string });
+const OBJECT_REF = is.object({ apiVersion: is.string, kind: is.string, name: is.string });
+
 /**
  * A custom or external HPA metric (served by a metrics adapter such as
  * prometheus-adapter or KEDA): per-pod (`Pods`), of another object (`Object`),
@@ -26,6 +37,12 @@ export interface MetricTarget {
 export class HpaMetric {
   /** Average of a per-pod metric, e.g. `HpaMetric.pods('http_requests_per_second', '100')`. */
   public static pods(name: string, averageValue: string, selector?: Readonly<Record<string, string>>): HpaMetric {
+    checkArgs(
+      'HpaMetric.pods',
+      ['name', name, is.string],
+      ['averageValue', averageValue, is.string],
+      ['selector', selector, SELECTOR, 'optional'],
+    );
     return new HpaMetric('Pods', name, { averageValue }, selector);
   }
   /** A metric of another object, e.g. an Ingress's requests per second. */
@@ -34,10 +51,12 @@ export class HpaMetric {
     name: string,
     target: MetricTarget,
   ): HpaMetric {
+    checkArgs('HpaMetric.object', ['describedObject', describedObject, OBJECT_REF], ['name', name, is.string], ['target', target, TARGET]);
     return new HpaMetric('Object', name, target, undefined, describedObject);
   }
   /** A metric from outside the cluster, e.g. a queue's length. */
   public static external(name: string, target: MetricTarget, selector?: Readonly<Record<string, string>>): HpaMetric {
+    checkArgs('HpaMetric.external', ['name', name, is.string], ['target', target, TARGET], ['selector', selector, SELECTOR, 'optional']);
     return new HpaMetric('External', name, target, selector);
   }
   private constructor(

@@ -2,6 +2,13 @@ import { Duration } from 'cdk8s';
 import { HpaMetric, ScalingSelectPolicy } from '../../constructs';
 import { expectCode, find, renderChart, teamWebService } from '../helpers';
 
+const sparse = () => Object.assign([], { length: 2 ** 32 - 1 });
+const revoked = () => {
+  const p = Proxy.revocable({}, {});
+  p.revoke();
+  return p.proxy;
+};
+
 describe('HPA on custom and external metrics, with behavior', () => {
   test('Pods, Object and External metrics render next to CPU; behavior overrides the defaults', () => {
     const { chart } = teamWebService('api', {
@@ -112,6 +119,20 @@ describe('HPA on custom and external metrics, with behavior', () => {
     ['a binary-suffix target', HpaMetric.external('queue_bytes', { value: '10Mi' })],
   ])('the API server accepts %s (validateMetricIdentifier, validateMetricTarget), and so does the library', (_what, metric) => {
     expect(() => teamWebService('api', { autoscaling: { maxReplicas: 4, metrics: [metric] } })).not.toThrow();
+  });
+
+  test.each([
+    // A sparse list of length 2^32 - 1 as apiVersion hung the render; a revoked Proxy threw a TypeError.
+    [
+      'a sparse list of length 2^32 - 1 as apiVersion',
+      () => HpaMetric.object({ apiVersion: sparse(), kind: 'Ingress', name: 'shop' } as never, 'm', { value: '1' }),
+    ],
+    ['a revoked Proxy as the target', () => HpaMetric.external('queue', revoked() as never)],
+    ['a revoked Proxy as the selector', () => HpaMetric.pods('rps', '10', revoked() as never)],
+    ['a number as the name', () => HpaMetric.pods(5 as never, '10')],
+    ['a list as the target value', () => HpaMetric.external('queue', { value: ['5'] as never })],
+  ])('PROPS_INVALID from the factory: %s (its arguments were kept unchecked for the HPA)', (_what, make) => {
+    expectCode(make, 'PROPS_INVALID');
   });
 
   test('utilization targets are whole percentages ≥ 1 with no upper bound of their own (validateMetricTarget)', () => {
