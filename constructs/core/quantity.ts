@@ -57,6 +57,17 @@ function isInstance<T extends object>(value: unknown, type: { readonly prototype
   }
 }
 
+/**
+ * `n` with a unit suffix, for the factories that take a count (`Cpu.millis(250)` is '250m'). Only
+ * a number: a template literal turns anything into text ([250] and '250' both became '250m') or
+ * throws a TypeError on the way (a Symbol, a revoked Proxy, a null-prototype object).
+ */
+function scaled(n: unknown, suffix: string, field: string): string {
+  if (typeof n !== 'number')
+    throw invalid(n, { field }, 'must be a number', 'give a number, e.g. Cpu.millis(250) or Memory.mebibytes(512)');
+  return `${n}${suffix}`;
+}
+
 /** Parses a quantity string into nano-units. Throws `QUANTITY_INVALID`. */
 export function parseNanos(input: unknown, unit: QuantityUnit, ctx?: ParseContext): bigint {
   const example = unit === 'cpu' ? "'200m', '0.5' or '2'" : "'512Mi', '1.5Gi' or '1G'";
@@ -230,7 +241,7 @@ export class Cpu extends Quantity {
     return isInstance(value, Cpu) ? value : Cpu.parse(value, ctx);
   }
   public static millis(millicores: number): Cpu {
-    return Cpu.parse(`${millicores}m`, { field: 'millicores' });
+    return Cpu.parse(scaled(millicores, 'm', 'millicores'), { field: 'millicores' });
   }
   public static cores(cores: number): Cpu {
     return Cpu.parse(cores, { field: 'cores' });
@@ -268,10 +279,10 @@ export class Memory extends ByteQuantity {
     return isInstance(value, Memory) ? value : Memory.parse(value, ctx);
   }
   public static mebibytes(n: number): Memory {
-    return Memory.parse(`${n}Mi`, { field: 'mebibytes' });
+    return Memory.parse(scaled(n, 'Mi', 'mebibytes'), { field: 'mebibytes' });
   }
   public static gibibytes(n: number): Memory {
-    return Memory.parse(`${n}Gi`, { field: 'gibibytes' });
+    return Memory.parse(scaled(n, 'Gi', 'gibibytes'), { field: 'gibibytes' });
   }
   public static readonly ZERO = new Memory(0n);
   public readonly kind = 'memory' as const;
@@ -289,7 +300,7 @@ export class Storage extends ByteQuantity {
     return isInstance(value, Storage) ? value : Storage.parse(value, ctx);
   }
   public static gibibytes(n: number): Storage {
-    return Storage.parse(`${n}Gi`, { field: 'gibibytes' });
+    return Storage.parse(scaled(n, 'Gi', 'gibibytes'), { field: 'gibibytes' });
   }
   public static readonly ZERO = new Storage(0n);
   public readonly kind = 'storage' as const;

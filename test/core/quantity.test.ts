@@ -115,6 +115,29 @@ describe('Memory and Storage', () => {
   });
 });
 
+describe('the count factories (Cpu.millis, Memory.mebibytes, Memory.gibibytes, Storage.gibibytes) take a number only', () => {
+  const revoked = () => {
+    const p = Proxy.revocable({}, {});
+    p.revoke();
+    return p.proxy;
+  };
+  const factories: [string, (n: unknown) => unknown][] = [
+    ['Cpu.millis', (n) => Cpu.millis(n as never)],
+    ['Memory.mebibytes', (n) => Memory.mebibytes(n as never)],
+    ['Memory.gibibytes', (n) => Memory.gibibytes(n as never)],
+    ['Storage.gibibytes', (n) => Storage.gibibytes(n as never)],
+  ];
+  // A template literal made text of them: [2] was read as 2, a revoked Proxy or a Symbol threw a TypeError.
+  test.each(factories)('%s: a list, a numeric string, a Symbol or a revoked Proxy is QUANTITY_INVALID', (_name, make) => {
+    for (const n of [[2], '2', Symbol('s'), revoked()])
+      expect(expectCode(() => make(n), 'QUANTITY_INVALID').message).toBe('must be a number');
+  });
+
+  test.each(factories)('%s: the valid neighbour, a number, is taken', (_name, make) => {
+    expect(String(make(2))).toMatch(/^2(m|Mi|Gi)$/);
+  });
+});
+
 describe('properties', () => {
   const SUFFIXES = ['', 'm', 'k', 'M', 'G', 'Ki', 'Mi', 'Gi'];
   const cpuText = fc
