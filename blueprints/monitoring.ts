@@ -36,6 +36,7 @@ import {
 } from '../constructs';
 import { PrometheusSizing, prometheusStorage } from './prometheus-sizing';
 import { enter, is } from '../constructs/core/shape';
+import { COMPUTE_SHAPE } from '../constructs/core/resources';
 import { claimStorageClassIssue, claimStorageClassNameIssue, storageClassNameOf } from '../constructs/storage/claim-storage-class';
 import { integerIssue } from '../constructs/core/value-issues';
 import { BlueprintError, IssueInput } from '../constructs/core/errors';
@@ -269,7 +270,8 @@ const MONITORING_SHAPE = is.props<MonitoringProps>(
     storageClass: is.either(is.instance(StorageClass), is.string),
     recordingRules: is.list(is.props<RecordingRule>({ record: is.string, expr: is.string }, ['record', 'expr'])),
     federate: is.list(is.string),
-    resources: is.any,
+    // Read as requests and limits below: a Proxy or getter that throws is refused here, not there.
+    resources: is.props<ResourcesProps>({ requests: COMPUTE_SHAPE, limits: COMPUTE_SHAPE }),
     image: is.string,
   },
   ['namespace', 'targets'],

@@ -54,6 +54,32 @@ describe('Monitoring durations', () => {
   });
 });
 
+describe('Monitoring resources', () => {
+  const throwing = () =>
+    new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('get');
+        },
+      },
+    );
+  test('PROPS_INVALID: resources that throw when read (a Proxy, a getter) or with a key that is neither requests nor limits (was the Error of the read)', () => {
+    expect(fieldsOf({ resources: throwing() as never }).map(([code, field]) => [code, field])).toEqual([
+      ['PROPS_INVALID', 'resources.requests'],
+      ['PROPS_INVALID', 'resources.limits'],
+    ]);
+    expect(fieldsOf({ resources: { request: { cpu: '1' } } as never }).map(([code, field]) => [code, field])).toEqual([
+      ['PROPS_UNKNOWN', 'resources.request'],
+    ]);
+  });
+
+  test('the valid neighbour: requests and limits are rendered', () => {
+    const resources = { requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } };
+    expect(monitoring({ resources }).prometheus().spec.resources).toEqual(resources);
+  });
+});
+
 describe('Monitoring sizing', () => {
   test('SIZING_INVALID, not QUANTITY_INVALID at gibibytes: targets or series per target that overflow the claim', () => {
     expect(fieldsOf({ targets: 1e308 })).toEqual([['SIZING_INVALID', 'targets', 1e308, 'test/m', 'Monitoring']]);
