@@ -1,4 +1,4 @@
-import { enter, is } from '../core/shape';
+import { checkArgs, enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
@@ -370,6 +370,8 @@ export class TeamNamespace extends Construct {
    * scraping from `monitoring`), on all ports. Returns the NetworkPolicy.
    */
   public allowFromNamespace(from: string): ApiObject {
+    // Made into an id and a name below: a Symbol, a revoked Proxy or a null-prototype object throws a TypeError there.
+    checkArgs('TeamNamespace.allowFromNamespace', ['from', from, is.string]);
     const id = `AllowFrom-${from}`;
     const problems = new Problems(this, 'TeamNamespace');
     problems.check(this.node.tryFindChild(id) !== undefined, {
@@ -580,6 +582,7 @@ export class TeamNamespace extends Construct {
 
   /** `<service>.<ns>.svc.cluster.local`. */
   public dnsNameOf(serviceName: string): string {
+    checkArgs('TeamNamespace.dnsNameOf', ['serviceName', serviceName, is.string]);
     return `${serviceName}.${this.dnsSuffix}`;
   }
 

@@ -254,6 +254,8 @@ export class SecretDeclaration extends NamedObject {
 
   /** Fails unless `key` is one of the declared keys (used by `EnvValue.fromSecret`). */
   public requireKey(key: string, field = 'key'): void {
+    // Quoted in the message below: a Symbol, a revoked Proxy or a null-prototype object threw a TypeError there.
+    checkArgs('SecretDeclaration.requireKey', ['key', key, is.string], ['field', field, is.string]);
     if (this.keys.includes(key)) return;
     throw new BlueprintError({
       code: 'SECRET_KEY_UNDECLARED',

@@ -140,6 +140,19 @@ describe('TeamNamespace', () => {
     expectCode(() => team.allowFromNamespace('Not_A_Namespace'), 'NAME_INVALID');
   });
 
+  test.each([
+    ['allowFromNamespace', (t: TeamNamespace, v: unknown) => t.allowFromNamespace(v as never)],
+    ['dnsNameOf', (t: TeamNamespace, v: unknown) => t.dnsNameOf(v as never)],
+  ])(
+    '%s: a Symbol, a revoked Proxy or a null-prototype object is PROPS_INVALID (was a TypeError from the template literal)',
+    (_m, call) => {
+      const team = new TeamNamespace(testChart().chart, 'shop');
+      const revocable = Proxy.revocable({}, {});
+      revocable.revoke();
+      for (const v of [Symbol('s'), revocable.proxy, Object.create(null)]) expectCode(() => call(team, v), 'PROPS_INVALID');
+    },
+  );
+
   test('holdsData marks the namespace for the deploy tool', () => {
     const ns = find(renderNew(TeamNamespace, 'db', { holdsData: true }), 'Namespace', 'db');
     expect(ns.metadata.annotations['cluster-blueprints.io/retain']).toBe('true');

@@ -63,6 +63,15 @@ describe('SecretBackend.use', () => {
 });
 
 describe('SecretDeclaration', () => {
+  test('requireKey: a Symbol, a revoked Proxy or a null-prototype object is PROPS_INVALID (was a TypeError from its message)', () => {
+    const { team } = setup();
+    const d = new SecretDeclaration(team, 'd', { namespace: team, keys: ['k'] });
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    for (const v of [Symbol('s'), revocable.proxy, Object.create(null)]) expectCode(() => d.requireKey(v as never), 'PROPS_INVALID');
+    expect(expectCode(() => d.requireKey('x'), 'SECRET_KEY_UNDECLARED').field).toBe('key');
+  });
+
   test('SECRET_KEYS_INVALID: an empty remoteKey or stack config key names nothing that could provide the Secret', () => {
     const { team } = setup();
     const remote = expectCode(
