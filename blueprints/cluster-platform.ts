@@ -80,6 +80,12 @@ export interface ClusterPlatformProps {
   readonly certificateIssuer?: ClusterIssuerProps;
 }
 
+/** What route() reads of its argument before the IngressRoutes it makes checks the route. */
+const PLATFORM_ROUTE_SHAPE = is.object({ path: is.string, backend: is.object({ namespace: is.string }, ['namespace']), port: is.string }, [
+  'path',
+  'backend',
+]);
+
 /** The shape of the props (checked at entry; each part checks its own props). */
 const CLUSTER_PLATFORM_SHAPE = is.props<ClusterPlatformProps>(
   {
@@ -337,6 +343,8 @@ export class ClusterPlatform extends Construct {
 
   /** Routes `host/path` to a team's service (one Ingress per namespace, created on first use). */
   public route(route: PlatformRoute): IngressRoutes {
+    // The backend's namespace is read first; the IngressRoutes judges the rest of the route.
+    checkArgs('ClusterPlatform.route', ['route', route, PLATFORM_ROUTE_SHAPE]);
     const ns = route.backend.namespace;
     if (!this.props.host) {
       throw new BlueprintError({

@@ -93,3 +93,18 @@ describe('ClusterPlatform reports every problem of its props at once, under its 
     expect(() => new ClusterPlatform(new App(), 'platform', { ...base, host: '*.example.com' })).not.toThrow();
   });
 });
+describe('ClusterPlatform.route', () => {
+  test('PROPS_INVALID for a route that is not one (was a TypeError reading backend.namespace), the valid neighbour routed', () => {
+    const p = new ClusterPlatform(new App(), 'platform', { ...base, host: 'shop.example.com' });
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    for (const route of [undefined, 5, {}, { path: '/' }, { path: '/', backend: revocable.proxy }, revocable.proxy])
+      expect(catchBlueprintError(() => p.route(route as never)).codes).toEqual(['PROPS_INVALID']);
+    const users = new WebService(p.team('users'), 'users', {
+      namespace: p.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    expect(p.route({ path: '/user', backend: users }).node.id).toBeDefined();
+  });
+});
