@@ -10,7 +10,7 @@ import { NameRule, checkedName, dns1123LabelOf, isDns1123Subdomain, isLabelKey, 
 import { TeamNamespace } from '../namespace/team-namespace';
 import { namespaceName } from '../namespace/namespace-name';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
-import { is } from '../core/shape';
+import { PropsFields, checkArgs, is } from '../core/shape';
 import { MAX_GO_DURATION_NANOS, secondsOf } from '../core/duration';
 import { VELERO_NAMESPACE } from '../rules/day2';
 
@@ -60,21 +60,29 @@ function goDuration(minutes: number): string {
   return `${Math.floor(minutes / 60)}h${minutes % 60}m0s`;
 }
 
+/** The shapes of a backup policy's fields, the schedule's props but the namespaces and name. */
+const BACKUP_POLICY_FIELDS: PropsFields<BackupPolicy> = {
+  schedule: is.string,
+  retention: is.instance(Duration),
+  selector: is.map(is.string),
+  snapshotVolumes: is.boolean,
+  fileSystemBackup: is.boolean,
+  storageLocation: is.string,
+  veleroNamespace: is.string,
+};
+
 /** The shape of the props (checked at entry). */
 const BACKUP_SCHEDULE_SHAPE = is.props<BackupScheduleProps>(
   {
     namespaces: is.list(is.either(is.instance(TeamNamespace), is.string)),
     name: is.string,
-    schedule: is.string,
-    retention: is.instance(Duration),
-    selector: is.map(is.string),
-    snapshotVolumes: is.boolean,
-    fileSystemBackup: is.boolean,
-    storageLocation: is.string,
-    veleroNamespace: is.string,
+    ...BACKUP_POLICY_FIELDS,
   },
   ['namespaces'],
 );
+
+/** The policy of `backUp()`, checked before it is spread into the schedule's props (a throwing Proxy threw there). */
+const BACKUP_POLICY_SHAPE = is.props<BackupPolicy>(BACKUP_POLICY_FIELDS);
 
 /**
  * A Velero `Schedule` (velero.io/v1, typed from Velero's CRD through `cdk8s
@@ -196,6 +204,7 @@ export function backUpOnce(
   policy: BackupPolicy,
   podLabels: () => Readonly<Record<string, string>>,
 ): BackupSchedule {
+  checkArgs(`${construct}.backUp`, ['policy', policy, BACKUP_POLICY_SHAPE]);
   const problems = new Problems(holder, construct);
   problems.check(holder.node.tryFindChild('Backup') !== undefined, {
     code: 'BACKUP_DUPLICATE',

@@ -37,6 +37,20 @@ describe('BackupSchedule', () => {
     });
   });
 
+  test('backUp(): a policy that throws when read, or that names the namespaces or name the holder gives, is PROPS_INVALID/PROPS_UNKNOWN (was the Error of the spread, or dropped)', () => {
+    const throwing = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('ownKeys');
+        },
+      },
+    );
+    expect(catchBlueprintError(() => database().db.backUp(throwing)).codes).toEqual(['PROPS_INVALID']);
+    expect(catchBlueprintError(() => database().db.backUp({ name: 'other' } as never)).codes).toEqual(['PROPS_UNKNOWN']);
+    expect(() => database().db.backUp({ schedule: '0 1 * * *' })).not.toThrow();
+  });
+
   test('StatefulService.backUp() backs up its namespace under <namespace>-<name>', () => {
     const { app, db } = database();
     const backup = db.backUp({
