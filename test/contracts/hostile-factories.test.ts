@@ -15,12 +15,13 @@ jest.setTimeout(60_000);
 /*
  * The public static factories, each with valid arguments and a use of what it
  * returns (a factory may keep a value it does not check, for the construct it
- * is given to): a hostile value at any argument, or inside one, is a rendered
- * app or a BlueprintError, from the factory or the construct.
+ * is given to), and the public methods that take user values: a hostile value
+ * at any argument, or inside one, is a rendered app or a BlueprintError, from
+ * the factory, the method or the construct.
  */
 type Args = (c: api.BlueprintChart) => unknown[];
-/** `cls[name](...args)`, `this` being the class (a factory may call its own statics). */
-const make = <T>(cls: object, name: string, args: unknown[]): T => (cls as Record<string, (...a: unknown[]) => T>)[name](...args);
+/** `o[name](...args)`, `this` being `o` (a factory may call its own statics, a method reads its construct). */
+const make = <T>(o: object, name: string, args: unknown[]): T => (o as Record<string, (...a: unknown[]) => T>)[name](...args);
 const web = (c: api.BlueprintChart, extra: Record<string, unknown> = {}) =>
   new api.WebService(c, 'w', { namespace: 'shop', image, ports: [{ name: 'http', port: 8080 }], ...extra } as never);
 const cm = (c: api.BlueprintChart) => new api.ConfigMap(c, 'cm', { namespace: 'shop', data: { k: 'v' } });
@@ -192,6 +193,61 @@ const FACTORIES: [string, (c: api.BlueprintChart, args: unknown[]) => unknown, A
     (c) => [c, api.SecretBackend.deployTool()],
   ],
   ['Quantity.ratioExceeds', (_c, a) => make(api.Quantity, 'ratioExceeds', a), () => [api.Cpu.parse('1'), api.Cpu.parse('2'), 2]],
+  // Public methods of a built construct that take user values, by the same rule.
+  ['TeamNamespace.allowFromNamespace', (c, a) => make(new api.TeamNamespace(c, 't'), 'allowFromNamespace', a), () => ['monitoring']],
+  ['TeamNamespace.dnsNameOf', (c, a) => make(new api.TeamNamespace(c, 't'), 'dnsNameOf', a), () => ['api']],
+  ['SecretDeclaration.requireKey', (c, a) => make(secret(c), 'requireKey', a), () => ['password', 'env.A']],
+  [
+    'ClusterPlatform.route',
+    (c, a) => make(c.node.root.node.findChild('p'), 'route', a),
+    (c) => {
+      const p = new api.ClusterPlatform(c.node.root as App, 'p', {
+        environment: 'test',
+        teams: [{ name: 'users' }],
+        host: 'shop.example.com',
+        certificateIssuer: { name: 'letsencrypt', email: 'platform@example.com' },
+      });
+      const users = p.team('users');
+      return [
+        { path: '/users', backend: new api.WebService(users, 'users', { namespace: users, image, ports: [{ name: 'http', port: 8080 }] }) },
+      ];
+    },
+  ],
+  [
+    'StatefulService.backUp',
+    (c, a) =>
+      make(
+        new api.StatefulService(c, 'db', {
+          namespace: 'shop',
+          image,
+          ports: [{ name: 'pg', port: 5432 }],
+          claims: [{ name: 'data', mountPath: '/d', size: '1Gi' }],
+        }),
+        'backUp',
+        a,
+      ),
+    () => [{ schedule: '0 1 * * *', retention: Duration.days(7), selector: { 'app.kubernetes.io/name': 'db' } }],
+  ],
+  [
+    'Workload.exposeMetrics',
+    (c, a) =>
+      make(
+        web(c, {
+          ports: [
+            { name: 'http', port: 8080 },
+            { name: 'metrics', port: 9102 },
+          ],
+        }),
+        'exposeMetrics',
+        a,
+      ),
+    () => [{ port: 'metrics', path: '/m' }],
+  ],
+  [
+    'ServiceAccount.grant',
+    (c, a) => make(new api.ServiceAccount(c, 'sa', { namespace: 'shop' }), 'grant', a),
+    () => [[{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]],
+  ],
 ];
 
 test.each(FACTORIES)('%s: the base arguments render (so an error below is the hostile value’s)', (_name, build, base) => {
