@@ -39,6 +39,8 @@ function amounts(cpu: string, memory: string, ephemeralStorage: string): Contain
   return { cpu, memory, ephemeralStorage };
 }
 
+const WITHOUT_CPU_LIMIT_SHAPE = is.props<ContainerCompute>({ cpu: is.any, memory: is.any, ephemeralStorage: is.any }, ['cpu', 'memory']);
+
 /** Named resource sizes (requests → limits). Explicit quantities are always possible instead. */
 export class ResourcePreset {
   /** 50m/64Mi/64Mi → 200m/128Mi/256Mi (CPU/memory/ephemeral storage): sidecars and tiny helpers. */
@@ -71,9 +73,12 @@ export class ResourcePreset {
     readonly memory: MemoryInput;
     readonly ephemeralStorage?: StorageInput;
   }): ResourcePreset {
-    const cpu = requests?.cpu;
-    const memory = requests?.memory;
-    const eph = requests?.ephemeralStorage;
+    // The quantities are judged here, not only by the workload: the preset's name quotes them.
+    checkArgs('ResourcePreset.withoutCpuLimit', ['requests', requests, WITHOUT_CPU_LIMIT_SHAPE]);
+    const problems = new Problems('', 'ResourcePreset.withoutCpuLimit');
+    resolveCompute(problems, 'requests', requests);
+    problems.throwIfAny();
+    const { cpu, memory, ephemeralStorage: eph } = requests;
     const disk = eph === undefined ? {} : { ephemeralStorage: eph };
     return new ResourcePreset(
       `no-cpu-limit(${String(cpu)}/${String(memory)}${eph === undefined ? '' : `/${String(eph)}`})`,

@@ -311,6 +311,21 @@ describe('ResourcePreset.withoutCpuLimit', () => {
       'QOS_MISMATCH',
     );
   });
+
+  test('untyped requests are judged by the factory, which quotes them in the preset name: every bad one at its field, never a TypeError', () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const preset = (requests: unknown) => () => ResourcePreset.withoutCpuLimit(requests as never);
+    expect(expectCode(preset(revoked.proxy), 'PROPS_INVALID').field).toBe('requests');
+    expect(expectCode(preset({ memory: '1Gi' }), 'PROPS_INVALID').field).toBe('requests.cpu');
+    const err = catchBlueprintError(preset({ cpu: Symbol('cpu'), memory: Object.create(null), ephemeralStorage: '1Zi' }));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([
+      ['QUANTITY_INVALID', 'requests.cpu'],
+      ['QUANTITY_INVALID', 'requests.memory'],
+      ['QUANTITY_INVALID', 'requests.ephemeralStorage'],
+    ]);
+    expect(ResourcePreset.withoutCpuLimit({ cpu: 0.25, memory: '512Mi' }).name).toBe('no-cpu-limit(0.25/512Mi)');
+  });
 });
 
 describe('zero amounts (QUANTITY_INVALID): the API accepts 0, but a zero limit is no limit and a zero request schedules as nothing', () => {
