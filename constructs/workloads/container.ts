@@ -317,7 +317,7 @@ function execSizeIssues(field: string, props: ContainerProps): IssueInput[] {
       argvField: `${field}.${props.args?.length ? 'args' : 'command'}`,
       fromConfigMaps: sources.some((s) => s !== undefined),
     },
-    'PROPS_INVALID',
+    'COMMAND_INVALID',
   );
 }
 
@@ -338,7 +338,7 @@ export class Hook {
   }
   public static exec(command: readonly string[], expectedSeconds = 0): Hook {
     checkArgs('Hook.exec', ['command', command, is.list(is.string)], ['expectedSeconds', expectedSeconds, is.number]);
-    const issues = execCommandIssues('PROPS_INVALID', 'command', command, ['nginx', '-s', 'quit']);
+    const issues = execCommandIssues('HOOK_INVALID', 'command', command, ['nginx', '-s', 'quit']);
     if (issues.length > 0) throw new BlueprintError(issues.map((i) => ({ ...i, path: '', construct: 'Hook.exec' })));
     Hook.checkSeconds('Hook.exec', expectedSeconds);
     return new Hook({ exec: { command: [...command] } }, expectedSeconds);
@@ -597,7 +597,7 @@ export function resolveContainer(
 
   problems.addAll(
     ...programIssues(
-      'PROPS_INVALID',
+      'COMMAND_INVALID',
       `${field}.command`,
       props.command,
       "name the program, e.g. ['/app/server'], or leave command unset for the image's entrypoint",

@@ -97,9 +97,9 @@ describe('exec handlers (validateExecAction: the command is required)', () => {
     expect(() => worker({ liveness: Probe.exec(['true']) })()).not.toThrow();
   });
 
-  test('an exec hook without a command is refused when it is made', () => {
+  test('an exec hook without a command is HOOK_INVALID when it is made (the code of the rule over any pod)', () => {
     const err = catchBlueprintError(() => Hook.exec([]));
-    expect(err.issues.map((i) => [i.code, i.field])).toEqual([['PROPS_INVALID', 'command']]);
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([['HOOK_INVALID', 'command']]);
     expect(() => web({ preStop: Hook.exec(['nginx', '-s', 'quit']) })()).not.toThrow();
   });
 });
@@ -166,15 +166,15 @@ describe('what the container runtime refuses', () => {
     expect(worker({ workingDir: '' })).not.toThrow();
   });
 
-  test("a command whose program is '' is PROPS_INVALID (the runtime cannot exec ''); an empty argument after it is fine", () => {
-    expect(expectCode(worker({ command: [''] }), 'PROPS_INVALID')).toMatchObject({ field: 'container.command[0]', value: '' });
-    expect(expectCode(worker({ command: ['', '-c', 'x'] }), 'PROPS_INVALID').field).toBe('container.command[0]');
+  test("a command whose program is '' is COMMAND_INVALID (the runtime cannot exec ''); an empty argument after it is fine", () => {
+    expect(expectCode(worker({ command: [''] }), 'COMMAND_INVALID')).toMatchObject({ field: 'container.command[0]', value: '' });
+    expect(expectCode(worker({ command: ['', '-c', 'x'] }), 'COMMAND_INVALID').field).toBe('container.command[0]');
     expect(worker({ command: ['sh', ''] })).not.toThrow();
   });
 
   test("an exec probe or hook whose program is '' is refused too", () => {
     expect(expectCode(worker({ readiness: Probe.exec(['']) }), 'PROBE_INVALID').field).toBe('container.readiness.exec.command[0]');
-    expect(expectCode(() => Hook.exec(['', 'x']), 'PROPS_INVALID').field).toBe('command[0]');
+    expect(expectCode(() => Hook.exec(['', 'x']), 'HOOK_INVALID').field).toBe('command[0]');
     expect(() => Hook.exec(['nginx', ''])).not.toThrow();
   });
 
@@ -212,12 +212,12 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
   });
 
   test('a NUL inside an argument or a known env value is refused (the runtime passes C strings: invalid argument), and never echoed', () => {
-    expect(expectCode(worker({ args: ['--name', 'a\0b'] }), 'PROPS_INVALID')).toMatchObject({
+    expect(expectCode(worker({ args: ['--name', 'a\0b'] }), 'COMMAND_INVALID')).toMatchObject({
       field: 'container.args[1]',
       value: '<redacted>',
       message: expect.stringContaining('NUL character (at 1)'),
     });
-    expect(fields(worker({ command: ['/bin/app\0'] }), 'PROPS_INVALID')).toEqual(['container.command[0]']);
+    expect(fields(worker({ command: ['/bin/app\0'] }), 'COMMAND_INVALID')).toEqual(['container.command[0]']);
     const issue = expectCode(worker({ env: { GREETING: 'hello\0world' } }), 'ENV_INVALID');
     expect(issue).toMatchObject({ field: 'container.env.GREETING', value: '<redacted>' });
     expect(JSON.stringify(issue)).not.toContain('world');
@@ -230,7 +230,7 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
       field: 'container.liveness.exec.command[1]',
       value: '<redacted>',
     });
-    expect(expectCode(() => Hook.exec(['/bin/drain\0']), 'PROPS_INVALID')).toMatchObject({ field: 'command[0]', value: '<redacted>' });
+    expect(expectCode(() => Hook.exec(['/bin/drain\0']), 'HOOK_INVALID')).toMatchObject({ field: 'command[0]', value: '<redacted>' });
     expect(worker({ liveness: Probe.exec(['/bin/check', '--ok']), preStop: Hook.exec(['/bin/drain']) })).not.toThrow();
   });
 
@@ -260,14 +260,14 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
     expect(() => Volume.hostPath('logs', '/var/log')).not.toThrow();
   });
 
-  test('a command or args string over 131071 bytes (plus its NUL) is PROPS_INVALID at its index; the audit cases (200 KiB env, 2 MiB arg) too', () => {
+  test('a command or args string over 131071 bytes (plus its NUL) is COMMAND_INVALID at its index; the audit cases (200 KiB env, 2 MiB arg) too', () => {
     expect(worker({ args: ['x'.repeat(MAX - 1)] })).not.toThrow();
-    expect(expectCode(worker({ args: ['-v', 'x'.repeat(MAX)] }), 'PROPS_INVALID')).toMatchObject({
+    expect(expectCode(worker({ args: ['-v', 'x'.repeat(MAX)] }), 'COMMAND_INVALID')).toMatchObject({
       field: 'container.args[1]',
       value: `${MAX + 1} bytes`,
     });
-    expect(fields(worker({ command: ['/bin/app', 'x'.repeat(MAX)] }), 'PROPS_INVALID')).toEqual(['container.command[1]']);
-    expect(fields(worker({ args: ['x'.repeat(2 * 1024 * 1024)] }), 'PROPS_INVALID')).toEqual(['container.args[0]']);
+    expect(fields(worker({ command: ['/bin/app', 'x'.repeat(MAX)] }), 'COMMAND_INVALID')).toEqual(['container.command[1]']);
+    expect(fields(worker({ args: ['x'.repeat(2 * 1024 * 1024)] }), 'COMMAND_INVALID')).toEqual(['container.args[0]']);
     expect(fields(worker({ env: { BIG: 'x'.repeat(200 * 1024) } }), 'ENV_INVALID')).toEqual(['container.env.BIG']);
     // The error shows the size, not the 2 MiB it was given.
     expect(catchBlueprintError(worker({ args: ['x'.repeat(2 * 1024 * 1024)] })).message.length).toBeLessThan(2000);
@@ -283,7 +283,7 @@ describe('what execve takes: each argv/envp string ≤ MAX_ARG_STRLEN (128 KiB w
     expect(worker({ env: env(MAX - 5 - 128) })).not.toThrow();
     expect(fields(worker({ env: env(MAX - 5 - 127) }), 'ENV_INVALID')).toEqual(['container.env']);
     const args = Array.from({ length: 17 }, () => 'x'.repeat(MAX - 1));
-    expect(fields(worker({ args }), 'PROPS_INVALID')).toEqual(['container.args']);
+    expect(fields(worker({ args }), 'COMMAND_INVALID')).toEqual(['container.args']);
   });
 
   /** A Worker whose env comes from ConfigMaps of the same output (namespace team), built from their data. */
