@@ -10,6 +10,24 @@ export const INT32_MAX = 2_147_483_647;
  */
 export const INT64_MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
+/**
+ * `v` as text, for keys and messages, never throwing: a scalar as String() writes it; a map or a list where
+ * foreign YAML put one in place of a scalar as `[map]`/`[list]`. String() of a map with a `toString` or `valueOf`
+ * key (plain YAML: `{toString: 1}`) throws, and of a list reads as a real value (`['TCP']` is `TCP`).
+ */
+export function text(v: unknown): string {
+  return typeof v === 'object' && v !== null ? (Array.isArray(v) ? '[list]' : '[map]') : String(v);
+}
+
+/**
+ * `v` if it is a count the API takes (a whole int32 from 0), else `undefined`: foreign YAML's replicas of -1,
+ * 1.5 or 1e308 are refused by the API server (the schema check reports them), so readers skip them rather than
+ * count with them.
+ */
+export function podCount(v: unknown): number | undefined {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= INT32_MAX ? (v as number) : undefined;
+}
+
 /** Whether an optional field was given: the API server's "set" (`null` in JSON or YAML is as if it were absent). */
 export function isSet(v: unknown): boolean {
   return v !== undefined && v !== null;

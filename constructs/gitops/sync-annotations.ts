@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Annotations } from '../core/metadata';
+import { text } from '../core/value-issues';
 
 /** Argo CD's annotations on the objects it syncs. @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/ */
 export const ArgoAnnotations = {
@@ -98,7 +99,7 @@ export function lastAppliedAnnotationsBytes(o: any): number {
   const extra = (re: RegExp, n: number) => (json.match(re)?.length ?? 0) * n;
   const controls = (json.match(/\\+[bf]/g) ?? []).filter((m) => m.length % 2 === 0).length;
   const value = Buffer.byteLength(json, 'utf8') + 1 + extra(/[<>&]/g, 5) + extra(/[\u2028\u2029]/g, 3) + controls * 4;
-  const others = Object.entries(own).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  const others = Object.entries(own).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(text(v)), 0);
   return others + LAST_APPLIED_ANNOTATION.length + value;
 }
 

@@ -1,7 +1,7 @@
 import { IssueInput } from '../core/errors';
 import { isDns1123Label } from '../core/names';
 import { portNumberIssue } from '../core/ports';
-import { isSet } from '../core/value-issues';
+import { isSet, text } from '../core/value-issues';
 
 /** A Service port as the library renders it. */
 export interface RenderedServicePort {
@@ -59,7 +59,7 @@ export function servicePortIssues(
       const number = portNumberIssue(code, fieldOf(i, 'port'), p.port, 'use a real port number');
       if (number) out.push(number);
     }
-    const pair = `${p.port}/${p.protocol}`;
+    const pair = `${text(p.port)}/${text(p.protocol)}`;
     const first = pairs.get(pair);
     if (first !== undefined)
       out.push({

@@ -1,7 +1,8 @@
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { COMPUTE_SHAPE, ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute } from '../core/resources';
 import { Problems } from '../core/errors';
-import { resolvePodCount } from '../policy/pod-disruption-budget';
+import { isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
+import { podCount } from '../core/value-issues';
 import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
 import { ManifestIndex, appContainersOf, arr, podTemplateOf } from '../rules/manifest-index';
 import { checkArgs, is } from '../core/shape';
@@ -99,7 +100,9 @@ const ORDER: readonly string[] = Object.keys(LABELS);
 
 function surge(o: any, replicas: number): number {
   if (o.kind !== 'Deployment' || o.spec?.strategy?.type === 'Recreate') return 0;
-  return resolvePodCount(o.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%', replicas);
+  const maxSurge = o.spec?.strategy?.rollingUpdate?.maxSurge ?? '25%';
+  // A maxSurge the API server refuses (-1, 'half', a map; the schema check reports it) adds no pods.
+  return isValidCount(maxSurge) ? resolvePodCount(maxSurge, replicas) : 0;
 }
 
 /** Options of `capacityReport`. */
@@ -149,9 +152,7 @@ export function capacityReport(objects: readonly any[], options: CapacityReportO
     } else if (o.kind === 'Job' || o.kind === 'CronJob') {
       const spec = o.kind === 'Job' ? o.spec : o.spec?.jobTemplate?.spec;
       min = 0;
-      max =
-        (typeof spec?.parallelism === 'number' ? spec.parallelism : 1) *
-        (o.kind === 'CronJob' && o.spec?.concurrencyPolicy === 'Allow' ? 2 : 1);
+      max = (podCount(spec?.parallelism) ?? 1) * (o.kind === 'CronJob' && o.spec?.concurrencyPolicy === 'Allow' ? 2 : 1);
     } else {
       const r = index.replicas(o);
       min = r.min;

@@ -1,7 +1,7 @@
 import { IssueInput } from '../core/errors';
 import { envVarNameIssue, pointerPart } from '../core/names';
 import { requestAboveLimitIssues } from '../core/resources';
-import { isSet, nulPathIssue } from '../core/value-issues';
+import { isSet, nulPathIssue, text } from '../core/value-issues';
 import { quotaScopeIssues, scopeSelectorIssues } from '../namespace/resource-quota';
 import { ipBlockIssues } from '../networking/network-intent';
 import { serviceTypeIssues, servicePortIssues } from '../networking/service-ports';
@@ -380,7 +380,7 @@ export const API_SERVER_RULES: readonly Rule[] = [
                   v(
                     o,
                     `/spec/${field}/rollingUpdate`,
-                    `${field}.rollingUpdate is set with type ${String(s.type)}: the API server refuses it (only with RollingUpdate)`,
+                    `${field}.rollingUpdate is set with type ${text(s.type)}: the API server refuses it (only with RollingUpdate)`,
                   ),
                 ]
               : [];

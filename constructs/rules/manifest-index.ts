@@ -1,3 +1,4 @@
+import { podCount, text } from '../core/value-issues';
 import { EffectiveDefaults, defaultsFromManifest } from '../namespace/limit-range';
 
 /*
@@ -56,7 +57,8 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
   const matchLabels = structured ? selector.matchLabels : selector;
   for (const [k, v] of Object.entries(isObject(matchLabels) ? matchLabels : {})) if (labels[k] !== v) return false;
   for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
-    const has = e?.key in labels;
+    // Own keys only: `constructor` is no label of a pod (and `in` converts a map key with a `toString` key by calling it).
+    const has = typeof e?.key === 'string' && Object.prototype.hasOwnProperty.call(labels, e.key);
     const values: unknown[] = Array.isArray(e?.values) ? e.values : [];
     if (e?.operator === 'In' && !(has && values.includes(labels[e.key]))) return false;
     if (e?.operator === 'NotIn' && has && values.includes(labels[e.key])) return false;
@@ -66,15 +68,20 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
   return true;
 }
 
+/**
+ * A container rules can read: an object whose name, if any, is text. The API server refuses a container named by
+ * a number or a map (the schema check reports it), and every rule names the container in its messages.
+ */
+export const isContainer = (c: unknown): boolean => isObject(c) && (c.name === undefined || typeof c.name === 'string');
+
 /** Containers of a pod spec, init containers first; tolerant of malformed input. */
 export function containersOf(spec: any): any[] {
-  const list = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
-  return [...list(spec?.initContainers), ...list(spec?.containers)];
+  return [...arr(spec?.initContainers).filter(isContainer), ...appContainersOf(spec)];
 }
 
 /** App containers only (no init containers). */
 export function appContainersOf(spec: any): any[] {
-  return Array.isArray(spec?.containers) ? spec.containers.filter(isObject) : [];
+  return arr(spec?.containers).filter(isContainer);
 }
 
 /**
@@ -84,9 +91,14 @@ export function appContainersOf(spec: any): any[] {
  */
 export function portHoldersOf(spec: any): any[] {
   const sidecars = Array.isArray(spec?.initContainers)
-    ? spec.initContainers.filter((c: unknown) => isObject(c) && (c as any).restartPolicy === 'Always')
+    ? spec.initContainers.filter((c: unknown) => isContainer(c) && (c as any).restartPolicy === 'Always')
     : [];
   return [...appContainersOf(spec), ...sidecars];
+}
+
+/** `port/protocol` of a container or Service port, to compare ports by (the protocol defaulting to TCP, as the API server's). */
+export function portKey(port: unknown, protocol: unknown): string {
+  return `${text(port)}/${text(protocol ?? 'TCP')}`;
 }
 
 /** `arr` if it is an array, else `[]` (foreign YAML can put anything anywhere). */
@@ -199,12 +211,12 @@ export class ManifestIndex {
     const managed = this.objects.flatMap((o) => operatorPods(o) ?? []);
     for (const t of [...this.templates, ...managed]) {
       push(this.templatesByNs, t.namespace ?? '', t);
-      for (const [k, val] of Object.entries(t.labels)) push(this.templatesByLabel, `${t.namespace ?? ''}\u0000${k}=${String(val)}`, t);
+      for (const [k, val] of Object.entries(t.labels)) push(this.templatesByLabel, `${t.namespace ?? ''}\u0000${k}=${text(val)}`, t);
     }
   }
 
   public key(kind: unknown, ns: unknown, name: unknown): string {
-    return `${String(kind)}/${typeof ns === 'string' ? ns : ''}/${typeof name === 'string' ? name : ''}`;
+    return `${text(kind)}/${typeof ns === 'string' ? ns : ''}/${typeof name === 'string' ? name : ''}`;
   }
   public get(kind: string, ns: string | undefined, name: unknown): any | undefined {
     return typeof name === 'string' ? this.byKey.get(this.key(kind, ns, name)) : undefined;
@@ -228,7 +240,7 @@ export class ManifestIndex {
         : selector
       : {};
     const first = isObject(labels) ? Object.entries(labels)[0] : undefined;
-    const candidates = first ? (this.templatesByLabel.get(`${ns ?? ''}\u0000${first[0]}=${String(first[1])}`) ?? []) : this.templatesIn(ns);
+    const candidates = first ? (this.templatesByLabel.get(`${ns ?? ''}\u0000${first[0]}=${text(first[1])}`) ?? []) : this.templatesIn(ns);
     return candidates.filter((t) => selects(selector, t.labels));
   }
   /** Workloads of `kinds` in `ns` whose pod labels `selector` selects. */
@@ -245,10 +257,10 @@ export class ManifestIndex {
   public replicas(o: any): { min: number; max: number; hpa?: any } {
     const hpa = this.hpaFor(o);
     if (hpa) {
-      const min = typeof hpa.spec?.minReplicas === 'number' ? hpa.spec.minReplicas : 1;
-      return { min, max: typeof hpa.spec?.maxReplicas === 'number' ? hpa.spec.maxReplicas : min, hpa };
+      const min = podCount(hpa.spec?.minReplicas) ?? 1;
+      return { min, max: podCount(hpa.spec?.maxReplicas) ?? min, hpa };
     }
-    const r = typeof o.spec?.replicas === 'number' ? o.spec.replicas : 1;
+    const r = podCount(o.spec?.replicas) ?? 1;
     return { min: r, max: r };
   }
   /** Pod Security `enforce` level of a namespace defined in the set, if any. */

@@ -7,7 +7,7 @@ import { hostPathIssue } from '../config/volume';
 import { probeIssues, subPathIssues } from '../workloads/container';
 import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
 import { EnvEntry, ExecStrings, KnownEnvSource, execCommandIssues, execStringIssues, knownEnv } from '../workloads/exec-strings';
-import { ManifestIndex, PodTemplateRef, arr } from './manifest-index';
+import { ManifestIndex, PodTemplateRef, arr, isContainer } from './manifest-index';
 import { podSpecPointer } from './pod-security';
 import { Rule, Violation, issueViolation, v } from './rule';
 
@@ -27,7 +27,7 @@ const isObject = (o: unknown): o is Record<string, any> => typeof o === 'object'
 export function containers(t: PodTemplateRef): { c: any; at: string; init: boolean }[] {
   const base = podSpecPointer(t.owner.kind);
   return (['initContainers', 'containers'] as const).flatMap((list) =>
-    arr(t.spec[list]).flatMap((c, i) => (isObject(c) ? [{ c, at: `${base}/${list}/${i}`, init: list === 'initContainers' }] : [])),
+    arr(t.spec[list]).flatMap((c, i) => (isContainer(c) ? [{ c, at: `${base}/${list}/${i}`, init: list === 'initContainers' }] : [])),
   );
 }
 

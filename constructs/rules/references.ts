@@ -1,4 +1,5 @@
 import { ManifestIndex, PodTemplateRef, arr, containersOf, isEmptySelector, selects } from './manifest-index';
+import { text } from '../core/value-issues';
 import { Rule, RuleContext, Violation, v } from './rule';
 import { claimsOf, dataHolders } from './day2';
 import { TRACK_LABELS } from '../core/metadata';
@@ -254,9 +255,11 @@ function serviceTargets(s: any, t: PodTemplateRef): Target[] {
     const protocol = p?.protocol ?? 'TCP';
     const target = p?.targetPort ?? p?.port;
     const same = (d: any) => (d?.protocol ?? 'TCP') === protocol;
+    // Only a number is a port number (a map there would be compared by its `valueOf`).
+    const number = (n: unknown) => (typeof n === 'number' ? n : undefined);
     if (typeof target === 'string')
-      return { name: target, number: declared.find((d) => d?.name === target && same(d))?.containerPort, protocol };
-    return { name: declared.find((d) => d?.containerPort === target && same(d))?.name, number: target, protocol };
+      return { name: target, number: number(declared.find((d) => d?.name === target && same(d))?.containerPort), protocol };
+    return { name: declared.find((d) => d?.containerPort === target && same(d))?.name, number: number(target), protocol };
   });
 }
 
@@ -308,7 +311,7 @@ function isolatingPolicies(ix: ManifestIndex, s: any): string[] | undefined {
 function unreachable(ix: ManifestIndex, s: any): string | undefined {
   const isolating = isolatingPolicies(ix, s);
   if (!isolating) return undefined;
-  const ports = arr(s.spec.ports).map((p) => `${p?.targetPort ?? p?.port}/${p?.protocol ?? 'TCP'}`);
+  const ports = arr(s.spec.ports).map((p) => `${text(p?.targetPort ?? p?.port)}/${text(p?.protocol ?? 'TCP')}`);
   return `its pods are isolated for ingress (NetworkPolicy ${isolating.join(', ')}) and no NetworkPolicy admits any client on its target ports (${ports.join(', ')}): nothing can reach it`;
 }
 
@@ -504,15 +507,16 @@ export const REFERENCE_RULES: readonly Rule[] = [
         arr(ing.spec?.rules).flatMap((r) =>
           arr(r?.http?.paths).flatMap((p): Violation[] => {
             const name = p?.backend?.service?.name;
-            if (name === undefined) return [];
+            // No name, or one that is no name (the schema check reports it): no Service to look for.
+            if (typeof name !== 'string') return [];
             const svc = ix.get('Service', ing.metadata?.namespace, name);
-            if (!svc) return [v(ing, '/spec/rules', `routes ${p.path} to missing Service ${name}`)];
+            if (!svc) return [v(ing, '/spec/rules', `routes ${text(p.path)} to missing Service ${name}`)];
             const port = p.backend.service.port;
             const target = arr(svc.spec?.ports).find((sp) => (port?.name ? sp?.name === port.name : sp?.port === port?.number));
             // An ExternalName Service is a DNS alias: the controller dials the backend's port number on the external
             // host as given (ingress-nginx: "only numeric ports are allowed in ExternalName Services"), declared or not.
             if (!target && svc.spec?.type === 'ExternalName' && !port?.name && typeof port?.number === 'number') return [];
-            if (!target) return [v(ing, '/spec/rules', `routes ${p.path} to a port Service ${name} does not have`)];
+            if (!target) return [v(ing, '/spec/rules', `routes ${text(p.path)} to a port Service ${name} does not have`)];
             // An Ingress controller proxies HTTP over TCP: a UDP or SCTP port never answers it.
             const protocol = target.protocol ?? 'TCP';
             return protocol === 'TCP'
@@ -521,7 +525,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
                   v(
                     ing,
                     '/spec/rules',
-                    `routes ${p.path} to port ${target.name ?? target.port} of Service ${name}, which is ${protocol}, not TCP`,
+                    `routes ${text(p.path)} to port ${text(target.name ?? target.port)} of Service ${name}, which is ${text(protocol)}, not TCP`,
                   ),
                 ];
           }),
@@ -548,7 +552,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
         const mine = new Set<string>();
         arr(ing.spec?.rules).forEach((r, i) =>
           arr(r?.http?.paths).forEach((p) => {
-            const key = `${cls}\u0000${r?.host ?? '*'}\u0000${p?.path ?? '/'}\u0000${p?.pathType ?? ''}`;
+            const key = `${text(cls)}\u0000${text(r?.host ?? '*')}\u0000${text(p?.path ?? '/')}\u0000${text(p?.pathType ?? '')}`;
             const other = seen.get(key);
             if (other !== undefined && other !== here && !mine.has(key))
               out.push(
@@ -583,7 +587,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
           .map((o) => [o, '/spec/targetRef', o.spec?.targetRef] as const),
       ]
         .filter(([o, , ref]) => !ix.get(ref?.kind, o.metadata?.namespace, ref?.name))
-        .map(([o, pointer, ref]) => v(o, pointer, `targets missing ${ref?.kind}/${ref?.name}`)),
+        .map(([o, pointer, ref]) => v(o, pointer, `targets missing ${text(ref?.kind)}/${text(ref?.name)}`)),
   },
   {
     code: 'REF_STATEFULSET_SERVICE',
@@ -599,7 +603,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
           const svc = ix.get('Service', s.metadata?.namespace, s.spec?.serviceName);
           return !svc || svc.spec?.clusterIP !== 'None' || !selects(svc.spec?.selector, s.spec?.template?.metadata?.labels ?? {});
         })
-        .map((s) => v(s, '/spec/serviceName', `serviceName ${s.spec?.serviceName} is not a headless Service selecting its pods`)),
+        .map((s) => v(s, '/spec/serviceName', `serviceName ${text(s.spec?.serviceName)} is not a headless Service selecting its pods`)),
   },
   {
     code: 'MONITOR_TARGET_MISSING',
@@ -736,7 +740,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
           if (missing(t.namespace, name)) out.push(v(t.owner, where, `refers to Secret ${name}, which nothing in the output provides`));
       for (const ing of tls ? ix.ofKind('Ingress') : [])
         for (const entry of arr(ing.spec?.tls))
-          if (entry?.secretName && missing(ing.metadata?.namespace, entry.secretName))
+          if (typeof entry?.secretName === 'string' && entry.secretName && missing(ing.metadata?.namespace, entry.secretName))
             out.push(v(ing, '/spec/tls', `serves TLS from Secret ${entry.secretName}, which nothing in the output provides`));
       return out;
     },

@@ -1,6 +1,6 @@
 import { isPinnedImage } from '../core/names';
 import { ComputeResource } from '../core/resources';
-import { resolvePodCount } from '../policy/pod-disruption-budget';
+import { isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import {
   ManifestIndex,
   PodTemplateRef,
@@ -12,7 +12,9 @@ import {
   isOwnOutput,
   podTemplateOf,
   portHoldersOf,
+  portKey,
 } from './manifest-index';
+import { text } from '../core/value-issues';
 import { Rule, Violation, v } from './rule';
 
 /*
@@ -149,7 +151,7 @@ export const RELIABILITY_RULES: readonly Rule[] = [
       ix.templates.flatMap((t) =>
         containersOf(t.spec)
           .filter((c) => !isPinnedImage(c.image))
-          .map((c) => v(t.owner, '/image', `container '${c.name}' uses unpinned image '${c.image}'`)),
+          .map((c) => v(t.owner, '/image', `container '${c.name}' uses unpinned image '${text(c.image)}'`)),
       ),
   },
   {
@@ -232,7 +234,7 @@ export const RELIABILITY_RULES: readonly Rule[] = [
           ];
           for (const [pointer, kind, handler] of handlers) {
             const port = probePort(handler);
-            if (port === undefined) continue;
+            if (typeof port !== 'string' && typeof port !== 'number') continue;
             const ok =
               typeof port === 'string'
                 ? ports.some((p) => p?.name === port)
@@ -251,21 +253,19 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         // so it is judged only where the ports are known to be complete (our own output).
         const containers = pods.flatMap((t) => portHoldersOf(t.spec));
         const declared = new Set(
-          containers.flatMap((c) =>
-            arr(c.ports).flatMap((p) => [`${p?.name}/${p?.protocol ?? 'TCP'}`, `${p?.containerPort}/${p?.protocol ?? 'TCP'}`]),
-          ),
+          containers.flatMap((c) => arr(c.ports).flatMap((p) => [portKey(p?.name, p?.protocol), portKey(p?.containerPort, p?.protocol)])),
         );
         const undeclared = containers.some((c) => arr(c.ports).length === 0);
         arr(s.spec.ports).forEach((p, i) => {
           const target = p?.targetPort ?? p?.port;
           const protocol = p?.protocol ?? 'TCP';
           const judged = typeof target === 'string' || (typeof target === 'number' && numbersDeclared && !undeclared);
-          if (judged && !declared.has(`${target}/${protocol}`))
+          if (judged && !declared.has(portKey(target, protocol)))
             out.push(
               v(
                 s,
                 `/spec/ports/${i}`,
-                `targetPort ${target}/${protocol} is not a ${typeof target === 'string' ? 'port name' : 'port'} the selected pods declare with that protocol`,
+                `targetPort ${portKey(target, protocol)} is not a ${typeof target === 'string' ? 'port name' : 'port'} the selected pods declare with that protocol`,
               ),
             );
         });
@@ -278,7 +278,7 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         if (!pods.length) continue;
         const containers = pods.flatMap((t) => portHoldersOf(t.spec));
         const names = new Set(containers.flatMap((c) => arr(c.ports).map((p) => p?.name)));
-        const numbers = new Set(containers.flatMap((c) => arr(c.ports).map((p) => `${p?.containerPort}/${p?.protocol ?? 'TCP'}`)));
+        const numbers = new Set(containers.flatMap((c) => arr(c.ports).map((p) => portKey(p?.containerPort, p?.protocol))));
         const undeclared = containers.some((c) => arr(c.ports).length === 0);
         arr(n.spec?.ingress).forEach((rule, i) =>
           arr(rule?.ports).forEach((p, j) => {
@@ -290,13 +290,13 @@ export const RELIABILITY_RULES: readonly Rule[] = [
                   !numbersDeclared ||
                   p?.endPort !== undefined ||
                   undeclared ||
-                  numbers.has(`${port}/${p?.protocol ?? 'TCP'}`);
+                  numbers.has(portKey(port, p?.protocol));
             if (!ok)
               out.push(
                 v(
                   n,
                   `/spec/ingress/${i}/ports/${j}`,
-                  `admits port ${port}${typeof port === 'number' ? `/${p?.protocol ?? 'TCP'}` : ''}, which no selected pod declares`,
+                  `admits port ${typeof port === 'number' ? portKey(port, p?.protocol) : port}, which no selected pod declares`,
                 ),
               );
           }),
@@ -365,9 +365,10 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         const ma = p.spec?.minAvailable;
         const targets = ix.selectedWorkloads(p.metadata?.namespace, p.spec?.selector);
         const min = targets.reduce((n, o) => n + ix.replicas(o).min, 0);
-        if (ma === undefined && mu !== undefined && resolvePodCount(mu, Math.max(min, 1)) === 0)
+        // A count the API server refuses (-1, 'half', a map) is the schema check's: not resolved here.
+        if (ma === undefined && isValidCount(mu) && resolvePodCount(mu, Math.max(min, 1)) === 0)
           return [v(p, '/spec/maxUnavailable', `maxUnavailable ${mu} allows no disruption at all`)];
-        if (!targets.length || ma === undefined) return [];
+        if (!targets.length || !isValidCount(ma)) return [];
         const up = resolvePodCount(ma, min);
         return up >= min
           ? [

@@ -1,6 +1,7 @@
 import { pointerPart } from '../core/names';
 import { SECRET_FIX, credentialAfterFlag, credentialIn, plaintextSecretEnv } from '../core/secret-patterns';
 import { isFederationSecret } from './federation';
+import { text } from '../core/value-issues';
 import { arr, containersOf, podTemplateOf } from './manifest-index';
 import { Rule, v } from './rule';
 
@@ -107,7 +108,7 @@ export const SECURITY_RULES: readonly Rule[] = [
         ),
       ...ix.templates.flatMap((t) =>
         containersOf(t.spec).flatMap((c) => {
-          const allowed = allowedPlaintext(t.owner, c?.name);
+          const allowed = allowedPlaintext(t.owner, text(c?.name));
           return arr(c.env)
             .filter(
               (e) =>

@@ -2,7 +2,7 @@ import type { IAffinity, INodeSelectorRequirement, IPodAffinityTerm, IToleration
 import { IssueInput } from '../core/errors';
 import { NameRule, isDns1123Label, isLabelKey, isLabelValue } from '../core/names';
 import { Arg, checkArgs, is } from '../core/shape';
-import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
+import { INT64_MAX_SAFE, integerIssue, text } from '../core/value-issues';
 import { NodeLabels } from './node-labels';
 
 /** Taint effects. @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/ */
@@ -503,7 +503,7 @@ export function spreadConstraintIssues(constraints: readonly ITopologySpreadCons
         message: `is set with whenUnsatisfiable ${c.whenUnsatisfiable}, which the API server refuses (minDomains applies to DoNotSchedule only)`,
         fix: "drop minDomains, or use whenUnsatisfiable 'DoNotSchedule'",
       });
-    const pair = `${c.topologyKey}/${c.whenUnsatisfiable}`;
+    const pair = `${text(c.topologyKey)}/${text(c.whenUnsatisfiable)}`;
     const first = pairs.get(pair);
     if (first === undefined) pairs.set(pair, i);
     else
