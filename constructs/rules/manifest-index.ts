@@ -96,6 +96,19 @@ export function portHoldersOf(spec: any): any[] {
   return [...appContainersOf(spec), ...sidecars];
 }
 
+/** Whether the `keys` of `o` hold no map or list: where foreign YAML put one (the schema check reports it), a rule cannot compare the field. */
+export function scalarsAt(o: unknown, ...keys: string[]): boolean {
+  return keys.every((k) => {
+    const v = isObject(o) ? o[k] : undefined;
+    return typeof v !== 'object' || v === null;
+  });
+}
+
+/** Whether every port `containers` declare is readable: no map or list for its name, number or protocol. */
+export function readablePorts(containers: readonly any[]): boolean {
+  return containers.every((c) => arr(c.ports).every((p) => scalarsAt(p, 'name', 'containerPort', 'protocol')));
+}
+
 /** `port/protocol` of a container or Service port, to compare ports by (the protocol defaulting to TCP, as the API server's). */
 export function portKey(port: unknown, protocol: unknown): string {
   return `${text(port)}/${text(protocol ?? 'TCP')}`;

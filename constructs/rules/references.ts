@@ -1,4 +1,4 @@
-import { ManifestIndex, PodTemplateRef, arr, containersOf, isEmptySelector, selects } from './manifest-index';
+import { ManifestIndex, PodTemplateRef, arr, containersOf, isEmptySelector, readablePorts, scalarsAt, selects } from './manifest-index';
 import { text } from '../core/value-issues';
 import { Rule, RuleContext, Violation, v } from './rule';
 import { claimsOf, dataHolders } from './day2';
@@ -290,6 +290,9 @@ function isolatingPolicies(ix: ManifestIndex, s: any): string[] | undefined {
   for (const t of pods) {
     // NetworkPolicies do not apply to pods on the node's network.
     if (t.spec.hostNetwork === true) return undefined;
+    // A port with a map or list for its number or protocol (the schema check reports it) leaves the targets unknown.
+    const readable = arr(s.spec.ports).every((p) => scalarsAt(p, 'port', 'targetPort', 'protocol'));
+    if (!readable || !readablePorts(containersOf(t.spec))) return undefined;
     const own = policies.filter((n) => selects(n.spec?.podSelector ?? {}, t.labels));
     if (own.length === 0) return undefined;
     const targets = serviceTargets(s, t);
@@ -519,7 +522,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
             if (!target) return [v(ing, '/spec/rules', `routes ${text(p.path)} to a port Service ${name} does not have`)];
             // An Ingress controller proxies HTTP over TCP: a UDP or SCTP port never answers it.
             const protocol = target.protocol ?? 'TCP';
-            return protocol === 'TCP'
+            return protocol === 'TCP' || !scalarsAt(target, 'protocol')
               ? []
               : [
                   v(

@@ -13,8 +13,9 @@ import {
   podTemplateOf,
   portHoldersOf,
   portKey,
+  readablePorts,
+  scalarsAt,
 } from './manifest-index';
-import { text } from '../core/value-issues';
 import { Rule, Violation, v } from './rule';
 
 /*
@@ -150,8 +151,9 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     check: (ix) =>
       ix.templates.flatMap((t) =>
         containersOf(t.spec)
-          .filter((c) => !isPinnedImage(c.image))
-          .map((c) => v(t.owner, '/image', `container '${c.name}' uses unpinned image '${text(c.image)}'`)),
+          // An image that is no text (a map, a number: the schema check reports it) is not judged for its tag.
+          .filter((c) => (c.image === undefined || typeof c.image === 'string') && !isPinnedImage(c.image))
+          .map((c) => v(t.owner, '/image', `container '${c.name}' uses unpinned image '${c.image}'`)),
       ),
   },
   {
@@ -256,10 +258,13 @@ export const RELIABILITY_RULES: readonly Rule[] = [
           containers.flatMap((c) => arr(c.ports).flatMap((p) => [portKey(p?.name, p?.protocol), portKey(p?.containerPort, p?.protocol)])),
         );
         const undeclared = containers.some((c) => arr(c.ports).length === 0);
+        // A port with a map or list for its name, number or protocol leaves what the pods declare unknown.
+        if (!readablePorts(containers)) continue;
         arr(s.spec.ports).forEach((p, i) => {
           const target = p?.targetPort ?? p?.port;
           const protocol = p?.protocol ?? 'TCP';
-          const judged = typeof target === 'string' || (typeof target === 'number' && numbersDeclared && !undeclared);
+          const judged =
+            scalarsAt(p, 'protocol') && (typeof target === 'string' || (typeof target === 'number' && numbersDeclared && !undeclared));
           if (judged && !declared.has(portKey(target, protocol)))
             out.push(
               v(

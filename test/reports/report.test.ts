@@ -50,6 +50,20 @@ describe('capacity report', () => {
     ]);
   });
 
+  // Counts the API server refuses (the schema check reports them) were multiplied into quantities, which threw:
+  // a crash of checkManifests, exit 2 of the CLI. They now count as absent (the default replicas, no surge).
+  test.each<[string, (o: any[]) => void, number]>([
+    ['maxSurge a map', (o) => (find(o, 'Deployment', 'web').spec.strategy = { rollingUpdate: { maxSurge: { toString: 1 } } }), 7],
+    ['maxSurge 2^53 + 2', (o) => (find(o, 'Deployment', 'web').spec.strategy = { rollingUpdate: { maxSurge: 2 ** 53 + 2 } }), 7],
+    ['HPA maxReplicas -1', (o) => (find(o, 'HorizontalPodAutoscaler', 'web').spec.maxReplicas = -1), 6],
+    ['HPA minReplicas 1e308', (o) => (find(o, 'HorizontalPodAutoscaler', 'web').spec.minReplicas = 1e308), 8],
+  ])('a malformed count (%s) is skipped, not multiplied into the peak', (_what, mutate, max) => {
+    const objects = good();
+    mutate(objects);
+    const shop = capacityReport(objects).namespaces.find((n) => n.namespace === 'shop')!;
+    expect(shop.pods.max).toBe(max);
+  });
+
   test('warns when a namespace outgrows its quota or DaemonSets eat more than 10% of a node', () => {
     const objects = good();
     find(objects, 'HorizontalPodAutoscaler', 'web').spec.maxReplicas = 100;

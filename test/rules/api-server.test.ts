@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { checkManifests } from '../../constructs';
 import { run } from '../../cli/main';
+import { UNPRINTABLE, find as fixtureFind, onMalformed, pod as fixturePod } from './fixture';
 
 /*
  * What the API server refuses outright (422), on foreign YAML: each case is one
@@ -349,5 +350,32 @@ describe('what the API server takes passes', () => {
         metadata: { name: 'huge', namespace: 'net' },
       });
     });
+  });
+});
+
+describe('API-server rules on malformed input: they skip what they cannot read, never RULE_FAILED', () => {
+  const web = (o: any[]) => fixtureFind(o, 'Deployment', 'web');
+  test.each<[string, string, (o: any[]) => void, string[]]>([
+    [
+      'a map for strategy.type beside a rollingUpdate',
+      'STRATEGY_INVALID',
+      (o) => (web(o).spec.strategy = { type: UNPRINTABLE(), rollingUpdate: { maxSurge: 1 } }),
+      ['STRATEGY_INVALID /spec/strategy/rollingUpdate'],
+    ],
+    ['a map for a container name', 'SECURITY_INVALID', (o) => (fixturePod(o).containers[0].name = UNPRINTABLE()), []],
+    [
+      'a map for a spread constraint topologyKey',
+      'PLACEMENT_INVALID',
+      (o) => (fixturePod(o).topologySpreadConstraints[0].topologyKey = UNPRINTABLE()),
+      [],
+    ],
+    [
+      'a map for a Service port: no port number, as the API server says',
+      'PORT_INVALID',
+      (o) => (fixtureFind(o, 'Service', 'web').spec.ports[0].port = UNPRINTABLE()),
+      ['PORT_INVALID /spec/ports/0/port'],
+    ],
+  ])('%s (%s)', (_what, code, mutate, expected) => {
+    expect(onMalformed(mutate, code)).toEqual(expected);
   });
 });

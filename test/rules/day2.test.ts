@@ -16,6 +16,7 @@ import {
 } from '../../constructs';
 import { lastAppliedAnnotationsBytes } from '../../constructs/gitops/sync-annotations';
 import { POSTGRES } from '../helpers';
+import { UNPRINTABLE, find, onMalformed } from './fixture';
 
 /*
  * Day-2 rules: what a later change or a client-side apply does to output
@@ -446,4 +447,10 @@ describe('VOLUME_RECLAIM_DELETE', () => {
     delete objects.find((o) => o.kind === 'StorageClass').reclaimPolicy;
     expect(reclaim(objects).map((f) => f.message)).toEqual([expect.stringContaining('unset (Delete)')]);
   });
+});
+
+test('LAST_APPLIED_TOO_LARGE counts an annotation that is a map without throwing (a map with a toString key is no text)', () => {
+  expect(onMalformed((o) => (find(o, 'Namespace', 'shop').metadata.annotations = { a: UNPRINTABLE() }), 'LAST_APPLIED_TOO_LARGE')).toEqual(
+    [],
+  );
 });

@@ -15,6 +15,7 @@ import {
   WebService,
   renderApp,
 } from '../../constructs';
+import { RULES, runRules } from '../../constructs/rules/catalogue';
 
 /**
  * A small, fully governed environment that passes every rule (rendered through the library's own synth path):
@@ -62,6 +63,20 @@ function renderGood(): any[] {
 export const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 export const pod = (objs: any[], kind = 'Deployment', name = 'web') => find(objs, kind, name).spec.template.spec;
 export const remove = (o: any[], pred: (x: any) => boolean) => o.splice(o.findIndex(pred), 1);
+
+/** A map YAML writes as `{toString: 1, valueOf: 2}`: String() and `${}` throw on it, so a rule reading it as text crashed. */
+export const UNPRINTABLE = () => ({ toString: 1, valueOf: 2 });
+
+/**
+ * The findings (`rule pointer`) of rules `codes` on `good()` after `mutate` puts a malformed value in, every Secret
+ * required (the Ingress's TLS one comes from the deploy tool): a rule that throws shows as RULE_FAILED.
+ */
+export function onMalformed(mutate: (o: any[]) => void, ...codes: string[]): string[] {
+  const o = good();
+  mutate(o);
+  const context = { secretsMustBeProvided: true, externalSecrets: ['shop/ing-tls'] };
+  return runRules(o, { rules: RULES.filter((r) => codes.includes(r.code)), context }).map((f) => `${f.rule} ${f.pointer}`);
+}
 
 /** For every rule of the catalogue, the smallest change to `good()` that breaks it. */
 /** Adds a CronJob `report` running the web pod's template, with `spec` (schedule, timeZone…). */

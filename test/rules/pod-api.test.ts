@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { BlueprintError, renderApp, runRules } from '../../constructs';
 import { run } from '../../cli/main';
+import { onMalformed, pod } from './fixture';
 
 /*
  * What the API server, the kubelet or runc refuses in a pod or a CronJob, on
@@ -437,4 +438,10 @@ describe('argv and env over what Linux execve takes (execStringIssues, as the ty
     expect(await cli('COMMAND_INVALID', yaml)).toEqual({ exit: 1, pointers: [`${D} ${C}/args/0`] });
     expect(await cli('ENV_INVALID', yaml)).toEqual({ exit: 1, pointers: [`${D} ${C}/env/0/value`] });
   });
+});
+
+test('PROBE_INVALID skips an exec command that is no list (the schema check reports it) instead of throwing', () => {
+  expect(
+    onMalformed((o) => (pod(o, 'StatefulSet', 'db').containers[0].livenessProbe.exec.command = 'constructor'), 'PROBE_INVALID'),
+  ).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { BlueprintChart, Color, Release, VerticalAutoscaler, VpaUpdateMode, WebService, renderApp, runRules } from '../../constructs';
 import { catchBlueprintError, find, render, testChart } from '../helpers';
+import { UNPRINTABLE, find as fixtureFind, onMalformed, pod } from './fixture';
 
 const web = { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] } as const;
 
@@ -140,5 +141,78 @@ describe('REF_SELECTS_JOB_PODS and REF_SERVICE_MIXED_PODS: a Service (or budget)
       expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(2);
       expect(found(objects, 'REF_SERVICE_MIXED_PODS')).toEqual([]);
     }
+  });
+});
+
+describe('reference rules on malformed input: they skip what they cannot read, never RULE_FAILED', () => {
+  const ingressPath = (o: any[]) => fixtureFind(o, 'Ingress', 'ing').spec.rules[0].http.paths[0];
+  test.each<[string, string[], (o: any[]) => void, string[]]>([
+    [
+      'a map for a containerPort',
+      ['REF_SERVICE_UNREACHABLE', 'REF_MONITOR_UNREACHABLE'],
+      (o) => (pod(o).containers[0].ports[0].containerPort = UNPRINTABLE()),
+      [],
+    ],
+    [
+      'a map for a Service port protocol',
+      ['REF_SERVICE_UNREACHABLE', 'REF_INGRESS_BACKEND'],
+      (o) => (fixtureFind(o, 'Service', 'web').spec.ports[0].protocol = UNPRINTABLE()),
+      [],
+    ],
+    ['a map for a backend Service name', ['REF_INGRESS_BACKEND'], (o) => (ingressPath(o).backend.service.name = UNPRINTABLE()), []],
+    [
+      'a map for an Ingress host',
+      ['REF_INGRESS_CONFLICT'],
+      (o) => (fixtureFind(o, 'Ingress', 'ing').spec.rules[0].host = UNPRINTABLE()),
+      [],
+    ],
+    ['a map for an Ingress path type', ['REF_INGRESS_CONFLICT'], (o) => (ingressPath(o).pathType = UNPRINTABLE()), []],
+    [
+      'a map for an Ingress class',
+      ['REF_INGRESS_CONFLICT'],
+      (o) => (fixtureFind(o, 'Ingress', 'ing').spec.ingressClassName = UNPRINTABLE()),
+      [],
+    ],
+    [
+      'a map for the HPA target name',
+      ['REF_HPA_TARGET'],
+      (o) => (fixtureFind(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = UNPRINTABLE()),
+      ['REF_HPA_TARGET /spec/scaleTargetRef'],
+    ],
+    [
+      'a map for the HPA target kind (the index keys it)',
+      ['REF_HPA_TARGET'],
+      (o) => (fixtureFind(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.kind = UNPRINTABLE()),
+      ['REF_HPA_TARGET /spec/scaleTargetRef'],
+    ],
+    [
+      'a map for serviceName',
+      ['REF_STATEFULSET_SERVICE'],
+      (o) => (fixtureFind(o, 'StatefulSet', 'db').spec.serviceName = UNPRINTABLE()),
+      ['REF_STATEFULSET_SERVICE /spec/serviceName'],
+    ],
+    [
+      'a map for a TLS secretName',
+      ['SECRET_UNPROVIDED'],
+      (o) => (fixtureFind(o, 'Ingress', 'ing').spec.tls[0].secretName = UNPRINTABLE()),
+      [],
+    ],
+    [
+      'a map for a Service selector label',
+      ['REF_SERVICE_SELECTOR'],
+      (o) => (fixtureFind(o, 'Service', 'web').spec.selector['app.kubernetes.io/instance'] = UNPRINTABLE()),
+      ['REF_SERVICE_SELECTOR /spec/selector'],
+    ],
+    [
+      'a map for a matchExpressions key',
+      ['REF_NETPOL_SELECTOR'],
+      (o) =>
+        (fixtureFind(o, 'NetworkPolicy', 'allow-web-to-db').spec.podSelector = {
+          matchExpressions: [{ key: UNPRINTABLE(), operator: 'Exists' }],
+        }),
+      ['REF_NETPOL_SELECTOR /spec/podSelector'],
+    ],
+  ])('%s (%s)', (_what, codes, mutate, expected) => {
+    expect(onMalformed(mutate, ...codes)).toEqual(expected);
   });
 });

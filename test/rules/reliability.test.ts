@@ -10,6 +10,7 @@ import {
   runRules,
 } from '../../constructs';
 import { POSTGRES, WEB, catchBlueprintError, render } from '../helpers';
+import { UNPRINTABLE, find, onMalformed, pod } from './fixture';
 
 describe('PDB_OVERLAP: no pod is under two disruption budgets (the eviction API answers 500 for it)', () => {
   function stateful(extra?: (chart: BlueprintChart) => void, props: { disruptionBudget?: false } = {}) {
@@ -74,5 +75,45 @@ describe('PDB_OVERLAP: no pod is under two disruption budgets (the eviction API 
       overlap([...base, pdb('expr', 'n', { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x'] }] })]).map((f) => f.object),
     ).toEqual(['PodDisruptionBudget/n/expr']);
     expect(overlap([...base, pdb('nomatch', 'n', { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['x'] }] })])).toEqual([]);
+  });
+});
+
+describe('reliability rules on malformed input: they skip what they cannot read, never RULE_FAILED', () => {
+  /** The db's budget as minAvailable `count`. */
+  const dbBudget = (o: any[], count: unknown) => {
+    const spec = find(o, 'PodDisruptionBudget', 'db').spec;
+    delete spec.maxUnavailable;
+    spec.minAvailable = count;
+  };
+  test.each<[string, string, (o: any[]) => void, string[]]>([
+    ['a map for an image', 'IMAGE_UNPINNED', (o) => (pod(o).containers[0].image = UNPRINTABLE()), []],
+    ['a map for a containerPort', 'PORT_UNRESOLVED', (o) => (pod(o).containers[0].ports[0].containerPort = UNPRINTABLE()), []],
+    ['a map for a container port protocol', 'PORT_UNRESOLVED', (o) => (pod(o).containers[0].ports[0].protocol = UNPRINTABLE()), []],
+    ['a map for a Service port protocol', 'PORT_UNRESOLVED', (o) => (find(o, 'Service', 'web').spec.ports[0].protocol = UNPRINTABLE()), []],
+    [
+      'a map for maxUnavailable',
+      'PDB_BLOCKS_EVICTION',
+      (o) => (find(o, 'PodDisruptionBudget', 'web').spec.maxUnavailable = UNPRINTABLE()),
+      [],
+    ],
+    ['a fractional minAvailable (no count the API server takes)', 'PDB_BLOCKS_EVICTION', (o) => dbBudget(o, 3.5), []],
+    [
+      'replicas of -2 (the default 1 is counted, which minAvailable 0 leaves evictable)',
+      'PDB_BLOCKS_EVICTION',
+      (o) => {
+        dbBudget(o, 0);
+        find(o, 'StatefulSet', 'db').spec.replicas = -2;
+      },
+      [],
+    ],
+    [
+      'a map for a budget selector label: the Deployment has no budget the API server takes',
+      'REL_PDB_MISSING',
+      (o) => (find(o, 'PodDisruptionBudget', 'web').spec.selector.matchLabels['app.kubernetes.io/instance'] = UNPRINTABLE()),
+      ['REL_PDB_MISSING '],
+    ],
+    ['a map for a pod label', 'REL_PDB_MISSING', (o) => (find(o, 'Deployment', 'web').spec.template.metadata.labels.x = UNPRINTABLE()), []],
+  ])('%s (%s)', (_what, code, mutate, expected) => {
+    expect(onMalformed(mutate, code)).toEqual(expected);
   });
 });
