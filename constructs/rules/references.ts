@@ -1,4 +1,14 @@
-import { ManifestIndex, PodTemplateRef, arr, containersOf, isEmptySelector, readablePorts, scalarsAt, selects } from './manifest-index';
+import {
+  ManifestIndex,
+  PodTemplateRef,
+  arr,
+  containersOf,
+  isEmptySelector,
+  portKey,
+  readablePorts,
+  scalarsAt,
+  selects,
+} from './manifest-index';
 import { text } from '../core/value-issues';
 import { Rule, RuleContext, Violation, v } from './rule';
 import { claimsOf, dataHolders } from './day2';
@@ -285,14 +295,14 @@ const governsIngress = (n: any) => !Array.isArray(n.spec?.policyTypes) || n.spec
 function isolatingPolicies(ix: ManifestIndex, s: any): string[] | undefined {
   const pods = ix.selected(s.metadata?.namespace, s.spec.selector);
   if (pods.length === 0 || arr(s.spec?.ports).length === 0) return undefined;
+  // A port with a map or list for its number or protocol (the schema check reports it) leaves the targets unknown.
+  if (!arr(s.spec.ports).every((p) => scalarsAt(p, 'port', 'targetPort', 'protocol'))) return undefined;
   const policies = ix.ofKindIn('NetworkPolicy', s.metadata?.namespace).filter(governsIngress);
   const isolating = new Set<string>();
   for (const t of pods) {
     // NetworkPolicies do not apply to pods on the node's network.
     if (t.spec.hostNetwork === true) return undefined;
-    // A port with a map or list for its number or protocol (the schema check reports it) leaves the targets unknown.
-    const readable = arr(s.spec.ports).every((p) => scalarsAt(p, 'port', 'targetPort', 'protocol'));
-    if (!readable || !readablePorts(containersOf(t.spec))) return undefined;
+    if (!readablePorts(containersOf(t.spec))) return undefined;
     const own = policies.filter((n) => selects(n.spec?.podSelector ?? {}, t.labels));
     if (own.length === 0) return undefined;
     const targets = serviceTargets(s, t);
@@ -314,7 +324,7 @@ function isolatingPolicies(ix: ManifestIndex, s: any): string[] | undefined {
 function unreachable(ix: ManifestIndex, s: any): string | undefined {
   const isolating = isolatingPolicies(ix, s);
   if (!isolating) return undefined;
-  const ports = arr(s.spec.ports).map((p) => `${text(p?.targetPort ?? p?.port)}/${text(p?.protocol ?? 'TCP')}`);
+  const ports = arr(s.spec.ports).map((p) => portKey(p?.targetPort ?? p?.port, p?.protocol));
   return `its pods are isolated for ingress (NetworkPolicy ${isolating.join(', ')}) and no NetworkPolicy admits any client on its target ports (${ports.join(', ')}): nothing can reach it`;
 }
 
@@ -551,11 +561,14 @@ export const REFERENCE_RULES: readonly Rule[] = [
         // annotation with strconv.ParseBool, so 'True', 'TRUE', 't' and '1' mark a canary too.
         if (GO_TRUE.has(ing.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'])) continue;
         const cls = ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? '';
+        // A class, host or path that is a map or list (the schema check reports it) is no route to compare.
+        if (typeof cls === 'object' && cls !== null) continue;
         const here = `${ing.metadata?.namespace}/${ing.metadata?.name}`;
         const mine = new Set<string>();
         arr(ing.spec?.rules).forEach((r, i) =>
           arr(r?.http?.paths).forEach((p) => {
-            const key = `${text(cls)}\u0000${text(r?.host ?? '*')}\u0000${text(p?.path ?? '/')}\u0000${text(p?.pathType ?? '')}`;
+            if (!scalarsAt(r, 'host') || !scalarsAt(p, 'path', 'pathType')) return;
+            const key = `${cls}\u0000${r?.host ?? '*'}\u0000${p?.path ?? '/'}\u0000${p?.pathType ?? ''}`;
             const other = seen.get(key);
             if (other !== undefined && other !== here && !mine.has(key))
               out.push(

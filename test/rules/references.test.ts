@@ -166,6 +166,16 @@ describe('reference rules on malformed input: they skip what they cannot read, n
       (o) => (fixtureFind(o, 'Ingress', 'ing').spec.rules[0].host = UNPRINTABLE()),
       [],
     ],
+    [
+      'two Ingresses whose hosts are maps: no route to compare, no conflict',
+      ['REF_INGRESS_CONFLICT'],
+      (o) => {
+        const ing = fixtureFind(o, 'Ingress', 'ing');
+        ing.spec.rules[0].host = UNPRINTABLE();
+        o.push({ ...structuredClone(ing), metadata: { ...ing.metadata, name: 'other' } });
+      },
+      [],
+    ],
     ['a map for an Ingress path type', ['REF_INGRESS_CONFLICT'], (o) => (ingressPath(o).pathType = UNPRINTABLE()), []],
     [
       'a map for an Ingress class',
