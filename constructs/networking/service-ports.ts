@@ -104,7 +104,7 @@ export function serviceTypeIssues(spec: ServiceTypeFields): IssueInput[] {
         code: 'SERVICE_INVALID',
         field,
         value: type,
-        message: `applies to ${only} Services only, not ${type}`,
+        message: `applies to ${only} Services only, not ${text(type)}`,
         fix: `remove ${field}, or change the Service type (serviceType)`,
       });
   };

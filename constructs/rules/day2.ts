@@ -239,7 +239,8 @@ export const DAY2_RULES: readonly Rule[] = [
       return ix
         .ofKind('Job')
         .filter(
-          (j) => j.apiVersion === 'batch/v1' && j.spec?.ttlSecondsAfterFinished !== undefined && j.spec?.ttlSecondsAfterFinished !== null,
+          // A TTL that is no number (the schema check reports it) sets no TTL the controller acts on.
+          (j) => j.apiVersion === 'batch/v1' && typeof j.spec?.ttlSecondsAfterFinished === 'number',
         )
         .map((j) =>
           v(

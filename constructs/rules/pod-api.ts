@@ -2,7 +2,7 @@ import { IssueInput } from '../core/errors';
 import { Cpu, Memory, Storage } from '../core/quantity';
 import { COMPUTE_RESOURCES, ResolvedCompute, zeroComputeIssues } from '../core/resources';
 import { pointerPart } from '../core/names';
-import { absolutePathIssue, isSet } from '../core/value-issues';
+import { absolutePathIssue, isSet, text } from '../core/value-issues';
 import { hostPathIssue } from '../config/volume';
 import { probeIssues, subPathIssues } from '../workloads/container';
 import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
@@ -260,7 +260,9 @@ function volumePathViolations(ix: ManifestIndex): Violation[] {
       ];
       const at = `${podSpecPointer(t.owner.kind)}/volumes/${i}`;
       return issues.flatMap((issue) =>
-        issue ? [issueViolation(t.owner, pointerOf(at, issue.field), `volume '${vol.name}' ${issue.field} ${issue.message}`, issue)] : [],
+        issue
+          ? [issueViolation(t.owner, pointerOf(at, issue.field), `volume '${text(vol.name)}' ${issue.field} ${issue.message}`, issue)]
+          : [],
       );
     }),
   );

@@ -54,7 +54,8 @@ function secretsOfTemplate(t: PodTemplateRef): [string, string][] {
     for (const e of arr(c.envFrom)) if (e?.secretRef?.name && !e.secretRef.optional) out.push([e.secretRef.name, '/envFrom']);
   }
   for (const s of arr(t.spec.imagePullSecrets)) if (s?.name) out.push([s.name, '/spec/imagePullSecrets']);
-  return out;
+  // A name that is no text (the schema check reports it) names no Secret to look for.
+  return out.filter(([name]) => typeof name === 'string');
 }
 
 /** Claims rendered by the output (PVCs, StatefulSet claim templates, a Prometheus' storage) with the storage class they ask for. */

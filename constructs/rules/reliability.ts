@@ -455,6 +455,8 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     check: (ix) =>
       ix.ofKind('VerticalPodAutoscaler').flatMap((vpa) => {
         const mode = vpa.spec?.updatePolicy?.updateMode ?? 'Auto';
+        // A mode that is no text (the CRD's schema refuses it) says nothing of what the VPA does.
+        if (typeof mode !== 'string') return [];
         const ref = vpa.spec?.targetRef;
         const target = ix.get(ref?.kind, vpa.metadata?.namespace, ref?.name);
         const hpa = mode !== 'Off' && target ? ix.hpaFor(target) : undefined;

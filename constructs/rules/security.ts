@@ -2,7 +2,7 @@ import { pointerPart } from '../core/names';
 import { SECRET_FIX, credentialAfterFlag, credentialIn, plaintextSecretEnv } from '../core/secret-patterns';
 import { isFederationSecret } from './federation';
 import { text } from '../core/value-issues';
-import { arr, containersOf, podTemplateOf } from './manifest-index';
+import { arr, containersOf, podTemplateOf, scalarsAt } from './manifest-index';
 import { Rule, v } from './rule';
 
 /*
@@ -77,10 +77,11 @@ export const SECURITY_RULES: readonly Rule[] = [
           .ofKind('RoleBinding', 'ClusterRoleBinding')
           .flatMap((b) => arr(b.subjects))
           .filter((s) => s?.kind === 'ServiceAccount')
-          .map((s) => `${s.namespace}/${s.name}`),
+          .map((s) => `${text(s.namespace)}/${text(s.name)}`),
       );
+      // A ServiceAccount name that is a map or list (the schema check reports it) names no account to look for.
       return ix.templates
-        .filter((t) => t.spec.automountServiceAccountToken !== false)
+        .filter((t) => t.spec.automountServiceAccountToken !== false && scalarsAt(t.spec, 'serviceAccountName'))
         .filter((t) => !bound.has(`${t.namespace}/${t.spec.serviceAccountName ?? 'default'}`))
         .map((t) =>
           v(

@@ -64,8 +64,10 @@ export function tolerationIssues(s: IToleration, field: string): IssueInput[] {
   );
   if (seconds) out.push(seconds);
   // ValidateTolerations: the key is a label name; with Equal, the value a label value; with Exists, no value.
-  if (s.key && !isLabelKey(s.key)) out.push(labelKeyIssue(`${field}.key`, s.key, 'a taint key'));
-  if (s.operator === 'Equal' && !isLabelValue(s.value ?? ''))
+  // A key or value that is no text (foreign YAML) is no label name either.
+  if (s.key && (typeof s.key !== 'string' || !isLabelKey(s.key))) out.push(labelKeyIssue(`${field}.key`, s.key, 'a taint key'));
+  const value: unknown = s.value ?? '';
+  if (s.operator === 'Equal' && (typeof value !== 'string' || !isLabelValue(value)))
     out.push({
       code: 'PLACEMENT_INVALID',
       field: `${field}.value`,

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { checkManifests } from '../../constructs';
 import { run } from '../../cli/main';
-import { UNPRINTABLE, find as fixtureFind, onMalformed, pod as fixturePod } from './fixture';
+import { UNPRINTABLE, afterMutation, find as fixtureFind, onMalformed, pod as fixturePod } from './fixture';
 
 /*
  * What the API server refuses outright (422), on foreign YAML: each case is one
@@ -361,6 +361,18 @@ describe('API-server rules on malformed input: they skip what they cannot read, 
       'STRATEGY_INVALID',
       (o) => (web(o).spec.strategy = { type: UNPRINTABLE(), rollingUpdate: { maxSurge: 1 } }),
       ['STRATEGY_INVALID /spec/strategy/rollingUpdate'],
+    ],
+    [
+      'a map for a toleration key: no label name, as the API server says',
+      'PLACEMENT_INVALID',
+      afterMutation('PLACEMENT_INVALID', (o) => (fixturePod(o).tolerations[0].key = UNPRINTABLE())),
+      ['PLACEMENT_INVALID /spec/template/spec/tolerations/0/key', 'PLACEMENT_INVALID /spec/template/spec/tolerations/0/value'],
+    ],
+    [
+      'a map for a Service type beside externalTrafficPolicy',
+      'SERVICE_INVALID',
+      afterMutation('SERVICE_INVALID', (o) => (fixtureFind(o, 'Service', 'web').spec.type = UNPRINTABLE())),
+      ['SERVICE_INVALID /spec/externalTrafficPolicy'],
     ],
     ['a map for a container name', 'SECURITY_INVALID', (o) => (fixturePod(o).containers[0].name = UNPRINTABLE()), []],
     [

@@ -16,7 +16,7 @@ import {
 } from '../../constructs';
 import { lastAppliedAnnotationsBytes } from '../../constructs/gitops/sync-annotations';
 import { POSTGRES } from '../helpers';
-import { UNPRINTABLE, find, onMalformed } from './fixture';
+import { UNPRINTABLE, afterMutation, find, onMalformed } from './fixture';
 
 /*
  * Day-2 rules: what a later change or a client-side apply does to output
@@ -453,4 +453,9 @@ test('LAST_APPLIED_TOO_LARGE counts an annotation that is a map without throwing
   expect(onMalformed((o) => (find(o, 'Namespace', 'shop').metadata.annotations = { a: UNPRINTABLE() }), 'LAST_APPLIED_TOO_LARGE')).toEqual(
     [],
   );
+});
+
+test('JOB_TTL_SELF_HEAL skips a TTL that is a map (no TTL the controller acts on) instead of throwing', () => {
+  const ttl = afterMutation('JOB_TTL_SELF_HEAL', (o) => (find(o, 'Job', 'migrate').spec.ttlSecondsAfterFinished = UNPRINTABLE()));
+  expect(onMalformed(ttl, 'JOB_TTL_SELF_HEAL')).toEqual([]);
 });

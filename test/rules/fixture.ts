@@ -78,6 +78,12 @@ export function onMalformed(mutate: (o: any[]) => void, ...codes: string[]): str
   return runRules(o, { rules: RULES.filter((r) => codes.includes(r.code)), context }).map((f) => `${f.rule} ${f.pointer}`);
 }
 
+/** `change` after the mutation that breaks rule `code`: for shapes good() lacks (a VPA, a Job, a toleration…). */
+export const afterMutation = (code: string, change: (o: any[]) => void) => (o: any[]) => {
+  RULE_MUTATIONS.get(code)!(o);
+  change(o);
+};
+
 /** For every rule of the catalogue, the smallest change to `good()` that breaks it. */
 /** Adds a CronJob `report` running the web pod's template, with `spec` (schedule, timeZone…). */
 function addReportCronJob(o: any[], spec: Record<string, unknown>): void {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { BlueprintError, renderApp, runRules } from '../../constructs';
 import { run } from '../../cli/main';
-import { onMalformed, pod } from './fixture';
+import { UNPRINTABLE, afterMutation, onMalformed, pod } from './fixture';
 
 /*
  * What the API server, the kubelet or runc refuses in a pod or a CronJob, on
@@ -444,4 +444,9 @@ test('PROBE_INVALID skips an exec command that is no list (the schema check repo
   expect(
     onMalformed((o) => (pod(o, 'StatefulSet', 'db').containers[0].livenessProbe.exec.command = 'constructor'), 'PROBE_INVALID'),
   ).toEqual([]);
+});
+
+test('VOLUME_INVALID names a volume whose name is a map without throwing, and still judges its path', () => {
+  const named = afterMutation('VOLUME_INVALID', (o) => (pod(o).volumes[2].name = UNPRINTABLE()));
+  expect(onMalformed(named, 'VOLUME_INVALID')).toEqual(['VOLUME_INVALID /spec/template/spec/volumes/2/hostPath/path']);
 });

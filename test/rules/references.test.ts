@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { BlueprintChart, Color, Release, VerticalAutoscaler, VpaUpdateMode, WebService, renderApp, runRules } from '../../constructs';
 import { catchBlueprintError, find, render, testChart } from '../helpers';
-import { UNPRINTABLE, find as fixtureFind, onMalformed, pod } from './fixture';
+import { UNPRINTABLE, afterMutation, find as fixtureFind, onMalformed, pod } from './fixture';
 
 const web = { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] } as const;
 
@@ -200,6 +200,12 @@ describe('reference rules on malformed input: they skip what they cannot read, n
       ['REF_STATEFULSET_SERVICE'],
       (o) => (fixtureFind(o, 'StatefulSet', 'db').spec.serviceName = UNPRINTABLE()),
       ['REF_STATEFULSET_SERVICE /spec/serviceName'],
+    ],
+    [
+      'a map for an env secretKeyRef name',
+      ['SECRET_UNPROVIDED'],
+      afterMutation('SECRET_UNPROVIDED', (o) => (pod(o).containers[0].env[0].valueFrom.secretKeyRef.name = UNPRINTABLE())),
+      [],
     ],
     [
       'a map for a TLS secretName',

@@ -10,7 +10,7 @@ import {
   runRules,
 } from '../../constructs';
 import { POSTGRES, WEB, catchBlueprintError, render } from '../helpers';
-import { UNPRINTABLE, find, onMalformed, pod } from './fixture';
+import { UNPRINTABLE, afterMutation, find, onMalformed, pod } from './fixture';
 
 describe('PDB_OVERLAP: no pod is under two disruption budgets (the eviction API answers 500 for it)', () => {
   function stateful(extra?: (chart: BlueprintChart) => void, props: { disruptionBudget?: false } = {}) {
@@ -111,6 +111,12 @@ describe('reliability rules on malformed input: they skip what they cannot read,
       'REL_PDB_MISSING',
       (o) => (find(o, 'PodDisruptionBudget', 'web').spec.selector.matchLabels['app.kubernetes.io/instance'] = UNPRINTABLE()),
       ['REL_PDB_MISSING '],
+    ],
+    [
+      'a map for a VPA updateMode',
+      'VPA_HPA_CONFLICT',
+      afterMutation('VPA_HPA_CONFLICT', (o) => (find(o, 'VerticalPodAutoscaler', 'web').spec.updatePolicy.updateMode = UNPRINTABLE())),
+      [],
     ],
     ['a map for a pod label', 'REL_PDB_MISSING', (o) => (find(o, 'Deployment', 'web').spec.template.metadata.labels.x = UNPRINTABLE()), []],
   ])('%s (%s)', (_what, code, mutate, expected) => {
