@@ -6,7 +6,15 @@ import { absolutePathIssue, isSet, text } from '../core/value-issues';
 import { hostPathIssue } from '../config/volume';
 import { probeIssues, subPathIssues } from '../workloads/container';
 import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from '../workloads/cron-schedule';
-import { EnvEntry, ExecStrings, KnownEnvSource, execCommandIssues, execStringIssues, knownEnv } from '../workloads/exec-strings';
+import {
+  EnvEntry,
+  ExecStrings,
+  KnownEnvSource,
+  containerProgramIssues,
+  execCommandIssues,
+  execStringIssues,
+  knownEnv,
+} from '../workloads/exec-strings';
 import { ManifestIndex, PodTemplateRef, arr, isContainer } from './manifest-index';
 import { podSpecPointer } from './pod-security';
 import { Rule, Violation, issueViolation, v } from './rule';
@@ -215,12 +223,10 @@ function execStrings(ix: ManifestIndex, t: PodTemplateRef, c: any): ExecStrings 
 export function execViolations(ix: ManifestIndex, code: 'COMMAND_INVALID' | 'ENV_INVALID'): Violation[] {
   return ix.templates.flatMap((t) =>
     containers(t).flatMap(({ c, at }) =>
-      containerViolations(
-        t,
-        c,
-        at,
-        execStringIssues(execStrings(ix, t, c), 'COMMAND_INVALID').filter((i) => i.code === code),
-      ),
+      containerViolations(t, c, at, [
+        ...(code === 'COMMAND_INVALID' && Array.isArray(c.command) ? containerProgramIssues('command', c.command) : []),
+        ...execStringIssues(execStrings(ix, t, c), 'COMMAND_INVALID').filter((i) => i.code === code),
+      ]),
     ),
   );
 }
@@ -318,7 +324,7 @@ export const POD_API_RULES: readonly Rule[] = [
     category: 'reliability',
     inspects: ['pod templates', 'ConfigMap'],
     description:
-      "No container's command or args string holds a NUL (runc takes C strings and refuses one with a NUL inside: invalid argument) or is over Linux's MAX_ARG_STRLEN (131072 bytes with its NUL), and argv and envp together stay within the 2 MiB execve takes when the command and args are the larger part (the env's is ENV_INVALID): the container never starts otherwise (E2BIG). The env counted is what the input tells: literal values and keys of its ConfigMaps, `$(VAR)` references as written. The typed containers refuse the same (PROPS_INVALID).",
+      "No container's command or args string holds a NUL (runc takes C strings and refuses one with a NUL inside: invalid argument) or is over Linux's MAX_ARG_STRLEN (131072 bytes with its NUL), and argv and envp together stay within the 2 MiB execve takes when the command and args are the larger part (the env's is ENV_INVALID): the container never starts otherwise (E2BIG). The env counted is what the input tells: literal values and keys of its ConfigMaps, `$(VAR)` references as written. A command whose program is '' (the runtime cannot exec it) is refused too. The typed containers refuse the same, with this code.",
     fix: 'remove the NUL character; put large content in a file (a ConfigMap mounted as a volume) that the argument names',
     check: (ix) => execViolations(ix, 'COMMAND_INVALID'),
   },

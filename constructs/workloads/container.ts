@@ -24,7 +24,7 @@ import {
 import { credentialIssue, credentialIssues, plaintextSecretEnv } from '../core/secret-patterns';
 import { CpuInput, MemoryInput, Storage, StorageInput } from '../core/quantity';
 import { secondsOf } from '../core/duration';
-import { execCommandIssues, execStringIssues, envStringIssue, knownEnv, programIssues } from './exec-strings';
+import { containerProgramIssues, execCommandIssues, execStringIssues, envStringIssue, knownEnv } from './exec-strings';
 
 /**
  * Local ephemeral storage of a container whose resources name none: room for
@@ -598,14 +598,7 @@ export function resolveContainer(
   // A NUL in it fails the runtime's chdir (absolutePathIssue says so too): the container never starts.
   if (props.workingDir) problems.addAll(absolutePathIssue('WORKING_DIR_INVALID', `${field}.workingDir`, props.workingDir, '/app'));
 
-  problems.addAll(
-    ...programIssues(
-      'COMMAND_INVALID',
-      `${field}.command`,
-      props.command,
-      "name the program, e.g. ['/app/server'], or leave command unset for the image's entrypoint",
-    ),
-  );
+  problems.addAll(...containerProgramIssues(`${field}.command`, props.command));
   const seen = new Set<string>();
   for (const [i, p] of (props.ports ?? []).entries()) {
     problems.addAll(

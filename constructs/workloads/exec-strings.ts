@@ -51,6 +51,16 @@ export function execCommandIssues(code: string, field: string, command: readonly
   return [...programIssues(code, field, command, fix), ...nulArgIssues(code, field, command)];
 }
 
+/** COMMAND_INVALID for a container command whose program is `''` (see programIssues): the typed containers' and the rule's. */
+export function containerProgramIssues(field: string, command: readonly unknown[] | undefined): IssueInput[] {
+  return programIssues(
+    'COMMAND_INVALID',
+    field,
+    command,
+    "name the program, e.g. ['/app/server'], or leave command unset for the image's entrypoint",
+  );
+}
+
 /** A command whose program (its first word) is `''`, which the container runtime cannot exec. */
 export function programIssues(code: string, field: string, command: readonly unknown[] | undefined, fix: string): IssueInput[] {
   if (command?.[0] !== '') return [];

@@ -396,6 +396,11 @@ describe('argv and env over what Linux execve takes (execStringIssues, as the ty
     expect(found('COMMAND_INVALID', withEnv({ command: ['é'.repeat(MAX / 2)] }))).toEqual([`error ${D} ${C}/command/0`]);
   });
 
+  test("a command whose program is '' is COMMAND_INVALID at command[0], as the typed containers refuse it; an empty argument after a program is fine", () => {
+    expect(found('COMMAND_INVALID', withEnv({ command: ['', '-c', 'x'] }))).toEqual([`error ${D} ${C}/command/0`]);
+    expect(found('COMMAND_INVALID', withEnv({ command: ['sh', ''], args: [''] }))).toEqual([]);
+  });
+
   test('an env var whose "NAME=value" string is over MAX_ARG_STRLEN is ENV_INVALID: a literal, or a key of a ConfigMap of the input', () => {
     // "BIG=" + value + NUL: 5 bytes around the value.
     const literal = (n: number) => withEnv({ env: [{ name: 'BIG', value: 'x'.repeat(n) }] });
