@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { run } from '../../cli/main';
 import { runRules } from '../../constructs/rules/catalogue';
 import { RULE_MUTATIONS, good } from './fixture';
+import { fuzzRuns } from '../fuzz-runs';
 
 /*
  * Foreign YAML can hold any value anywhere. The schema check reports a malformed
@@ -13,8 +14,8 @@ import { RULE_MUTATIONS, good } from './fixture';
  * RULE_FAILED finding, which reads to a user as a bug of the tool. The property
  * puts hostile values (each one plain YAML can make) at any path of the fixture's
  * objects, the rule-breaking variants included, and runs the whole catalogue.
- * Every path times every value is tried by raising numRuns and dropping the seed
- * locally; the fixed seed and a few hundred runs keep the file near 5 s.
+ * Every path times every value is tried by `npm run fuzz` (NUM_RUNS, a fresh seed);
+ * `npm test` runs a fixed seed and a hundred-odd runs.
  */
 
 /** good() and each of its rule-breaking variants: more shapes (CronJobs, extra policies, budgets) for the values to land in. */
@@ -100,7 +101,7 @@ test('no rule throws on a hostile value at any path of any object', () => {
         expect(failed.map((f) => f.message)).toEqual([]);
       }
     }),
-    { numRuns: 400, seed: 11 },
+    fuzzRuns(150, 11),
   );
 });
 
@@ -123,6 +124,6 @@ test('cluster-blueprints check reads the same hostile YAML from a file: graded, 
       const findings: any[] = JSON.parse(out).findings;
       expect(findings.filter((f) => f.rule === 'RULE_FAILED')).toEqual([]);
     }),
-    { numRuns: 25, seed: 11 },
+    fuzzRuns(10, 11),
   );
 });
