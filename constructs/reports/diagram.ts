@@ -1,16 +1,22 @@
-import { podTemplateOf, selects } from '../rules/manifest-index';
+import { arr, isObject, podTemplateOf, selects } from '../rules/manifest-index';
 import { checkArgs, is } from '../core/shape';
+import { text } from '../core/value-issues';
 
 /*
  * A Graphviz (DOT) picture of an environment: namespaces as clusters,
  * workloads, Services, ingress routes, HPAs/PDBs, external mappings and the
  * network paths NetworkPolicies allow. Layout is Graphviz's (rendered by
  * @viz-js/viz, Graphviz compiled to WebAssembly); nothing here places nodes.
+ * Foreign YAML may hold any value anywhere: every value reaches the DOT source
+ * through `text` (a map is `[map]`, never a throw), every list through `arr`.
  */
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
-const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
-const id = (o: any) => q(`${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
+/** A DOT quoted string of `s` (backslashes and quotes escaped: a name ending in '\\' must not escape the closing quote). */
+const q = (s: unknown) => `"${text(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** Code-unit order of `text` (as `sort()` orders strings). */
+const byText = (a: unknown, b: unknown) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0);
+const id = (o: any) => q(`${o.kind}/${text(o.metadata.namespace ?? '')}/${o.metadata.name}`);
 
 /** DOT source for `objects`. */
 export function toDot(objects: readonly any[], title = 'cluster'): string {
@@ -20,8 +26,11 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
     '  rankdir=LR; compound=true; fontname="Helvetica"; node [fontname="Helvetica", fontsize=10, style=filled, fillcolor=white]; edge [fontname="Helvetica", fontsize=8];',
     `  label=${q(title)}; labelloc=t;`,
   ];
-  const kube = objects.filter((o) => o?.kind && o?.metadata?.name);
-  const namespaces = [...new Set(kube.map((o) => o.metadata.namespace).filter(Boolean))].sort() as string[];
+  // Objects with a kind and a name in text; a namespace that is no text stands in the diagram as written (`[map]`).
+  const kube = objects.filter(
+    (o) => isObject(o) && typeof o.kind === 'string' && isObject(o.metadata) && typeof o.metadata.name === 'string',
+  );
+  const namespaces = [...new Set(kube.map((o) => o.metadata.namespace).filter(Boolean))].sort(byText);
   const shapes: Record<string, string> = {
     Deployment: 'box',
     StatefulSet: 'box3d',
@@ -34,7 +43,7 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
     PodDisruptionBudget: 'note',
   };
   for (const ns of namespaces) {
-    lines.push(`  subgraph ${q(`cluster_${ns}`)} {`, `    label=${q(ns)}; style=rounded; color=gray60;`);
+    lines.push(`  subgraph ${q(`cluster_${text(ns)}`)} {`, `    label=${q(ns)}; style=rounded; color=gray60;`);
     for (const o of kube.filter((x) => x.metadata.namespace === ns)) {
       if (WORKLOADS.has(o.kind))
         lines.push(`    ${id(o)} [label=${q(`${o.metadata.name}\n${o.kind}`)}, shape=${shapes[o.kind]}, fillcolor="#dbeafe"];`);
@@ -45,13 +54,15 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
         );
       } else if (o.kind === 'Ingress')
         lines.push(
-          `    ${id(o)} [label=${q(`${o.spec?.rules?.[0]?.host ?? o.metadata.name}\nIngress`)}, shape=house, fillcolor="#fce7f3"];`,
+          `    ${id(o)} [label=${q(`${text(arr(o.spec?.rules)[0]?.host ?? o.metadata.name)}\nIngress`)}, shape=house, fillcolor="#fce7f3"];`,
         );
       else if (o.kind === 'HorizontalPodAutoscaler')
-        lines.push(`    ${id(o)} [label=${q(`HPA ${o.spec.minReplicas ?? 1}–${o.spec.maxReplicas}`)}, shape=note, fillcolor="#f3f4f6"];`);
+        lines.push(
+          `    ${id(o)} [label=${q(`HPA ${text(o.spec?.minReplicas ?? 1)}–${text(o.spec?.maxReplicas)}`)}, shape=note, fillcolor="#f3f4f6"];`,
+        );
       else if (o.kind === 'PodDisruptionBudget')
         lines.push(
-          `    ${id(o)} [label=${q(`PDB ${o.spec.minAvailable !== undefined ? `min ${o.spec.minAvailable}` : `maxUnavail ${o.spec.maxUnavailable}`}`)}, shape=note, fillcolor="#f3f4f6"];`,
+          `    ${id(o)} [label=${q(`PDB ${o.spec?.minAvailable !== undefined ? `min ${text(o.spec.minAvailable)}` : `maxUnavail ${text(o.spec?.maxUnavailable)}`}`)}, shape=note, fillcolor="#f3f4f6"];`,
         );
     }
     lines.push('  }');
@@ -71,23 +82,23 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
           o.metadata.namespace === s.metadata.namespace &&
           o.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name,
       )) {
-        for (const a of (slice.endpoints ?? []).flatMap((e: any) => e.addresses ?? []))
+        for (const a of arr(slice.endpoints).flatMap((e: any) => arr(e?.addresses)))
           edges.add(
-            `  ${id(s)} -> ${q(`ip:${a}`)} [style=dashed];\n  ${q(`ip:${a}`)} [label=${q(a)}, shape=cylinder, fillcolor="#fef3c7"];`,
+            `  ${id(s)} -> ${q(`ip:${text(a)}`)} [style=dashed];\n  ${q(`ip:${text(a)}`)} [label=${q(a)}, shape=cylinder, fillcolor="#fef3c7"];`,
           );
       }
     }
     if (s.spec?.type === 'ExternalName')
       edges.add(
-        `  ${id(s)} -> ${q(`ext:${s.spec.externalName}`)} [style=dashed];\n  ${q(`ext:${s.spec.externalName}`)} [label=${q(s.spec.externalName)}, shape=cylinder, fillcolor="#fef3c7"];`,
+        `  ${id(s)} -> ${q(`ext:${text(s.spec.externalName)}`)} [style=dashed];\n  ${q(`ext:${text(s.spec.externalName)}`)} [label=${q(s.spec.externalName)}, shape=cylinder, fillcolor="#fef3c7"];`,
       );
   }
   for (const i of kube.filter((o) => o.kind === 'Ingress')) {
-    for (const p of i.spec?.rules?.flatMap((r: any) => r.http?.paths ?? []) ?? []) {
+    for (const p of arr(i.spec?.rules).flatMap((r: any) => arr(r?.http?.paths))) {
       const svc = kube.find(
-        (o) => o.kind === 'Service' && o.metadata.namespace === i.metadata.namespace && o.metadata.name === p.backend?.service?.name,
+        (o) => o.kind === 'Service' && o.metadata.namespace === i.metadata.namespace && o.metadata.name === p?.backend?.service?.name,
       );
-      if (svc) edge(id(i), id(svc), `label=${q(p.path)}`);
+      if (svc) edge(id(i), id(svc), `label=${q(p.path ?? '')}`);
     }
   }
   for (const h of kube.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
@@ -106,8 +117,9 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
   // Allowed paths: egress rules of policies that select specific pods, to the pods or blocks they allow.
   for (const np of kube.filter((o) => o.kind === 'NetworkPolicy' && Object.keys(o.spec?.podSelector?.matchLabels ?? {}).length)) {
     const from = templates.filter((t) => t.o.metadata.namespace === np.metadata.namespace && selects(np.spec.podSelector, t.labels));
-    for (const rule of np.spec?.egress ?? []) {
-      for (const peer of rule.to ?? []) {
+    for (const rule of arr(np.spec?.egress)) {
+      for (const peer of arr(rule?.to)) {
+        if (!isObject(peer)) continue;
         if (peer.namespaceSelector && !Object.keys(peer.namespaceSelector.matchLabels ?? {}).length && !peer.podSelector) {
           edges.add(`  ${q('all-namespaces')} [label="every namespace", shape=tab, fillcolor="#ede9fe"];`);
           for (const f of from) edge(id(f.o), q('all-namespaces'), 'color="#dc2626"');
@@ -117,10 +129,12 @@ export function toDot(objects: readonly any[], title = 'cluster'): string {
         const targets = peer.ipBlock
           ? []
           : templates.filter((t) => t.o.metadata.namespace === ns && (!peer.podSelector || selects(peer.podSelector, t.labels)));
-        const label = (rule.ports ?? []).map((p: any) => p.port).join(',');
+        const label = arr(rule.ports)
+          .map((p: any) => text(p?.port))
+          .join(',');
         for (const f of from) {
           if (peer.ipBlock) {
-            const node = q(`cidr:${peer.ipBlock.cidr}`);
+            const node = q(`cidr:${text(peer.ipBlock.cidr)}`);
             edges.add(`  ${node} [label=${q(peer.ipBlock.cidr)}, shape=cylinder, fillcolor="#fef3c7"];`);
             edge(id(f.o), node, `color="#dc2626", label=${q(label)}`);
           } else {

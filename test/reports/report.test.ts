@@ -5,7 +5,7 @@ import { Yaml } from 'cdk8s';
 import { capacityReport, checkDirectory, checkManifests, formatReport, renderSvg, toDot } from '../../constructs';
 import { run } from '../../cli/main';
 
-import { find, good, pod } from '../rules/fixture';
+import { UNPRINTABLE, find, good, pod } from '../rules/fixture';
 
 describe('checkManifests and checkDirectory', () => {
   test('schema findings and rule findings together, with counts', () => {
@@ -161,6 +161,32 @@ describe('diagram', () => {
     expect(dot).toContain('HPA 2–4');
     const svg = await renderSvg(dot);
     expect(svg).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
+  });
+
+  test('malformed foreign YAML at any path (a map with toString/valueOf keys, a list, text where a list goes) is drawn, never a throw', async () => {
+    /** Every path below the objects' top level, lists included. */
+    const paths = (v: unknown, pre: (string | number)[] = []): (string | number)[][] =>
+      typeof v !== 'object' || v === null ? [] : Object.entries(v).flatMap(([k, c]) => [[...pre, k], ...paths(c, [...pre, k])]);
+    const set = (o: any, at: (string | number)[], value: unknown) => {
+      for (const k of at.slice(0, -1)) o = o[k];
+      o[at[at.length - 1]] = value;
+    };
+    const base = good();
+    let tried = 0;
+    for (const [i, o] of base.entries())
+      for (const at of paths(o).filter((p) => p.length > 1))
+        for (const value of [UNPRINTABLE(), ['x'], 'x']) {
+          const objects = good();
+          set(objects[i], at, value);
+          expect(() => toDot(objects, 'test')).not.toThrow();
+          tried++;
+        }
+    expect(tried).toBeGreaterThan(1000);
+    // Graphviz parses what a hostile name makes of the DOT source: quotes and a trailing backslash are escaped.
+    const objects = good();
+    objects[0].metadata.name = 'a"b\\';
+    objects[1].metadata.namespace = UNPRINTABLE();
+    await expect(renderSvg(toDot(objects, 'x\\'))).resolves.toContain('</svg>');
   });
 });
 
