@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as api from '../../index';
 import { fuzzRuns } from '../fuzz-runs';
+import { paths, setAt } from '../object-paths';
 
 /*
  * The hostile values and the property of hostile-fuzz.test.ts (construct props) and
@@ -103,12 +104,6 @@ export const jsValues: fc.Arbitrary<() => unknown> = fc.constantFrom<() => unkno
     })(),
 );
 
-/** The paths of `o`'s keys, nested ones (in plain objects and lists) included. */
-export function paths(o: unknown, pre: string[] = []): string[][] {
-  if (o === null || typeof o !== 'object' || (!Array.isArray(o) && Object.getPrototypeOf(o) !== Object.prototype)) return [];
-  return Object.keys(o).flatMap((k) => [[...pre, k], ...paths((o as Record<string, unknown>)[k], [...pre, k])]);
-}
-
 /** Builds with `build(c, base(c))` and renders the app. */
 export function buildAndRender<T>(build: (c: api.BlueprintChart, value: T) => unknown, base: (c: api.BlueprintChart) => T) {
   const c = chart();
@@ -131,10 +126,7 @@ export function anyValueAtAnyPath<T extends object>(
     fc.property(fc.integer({ min: 0, max: keys.length - 1 }), jsValues, (at, make) => {
       const withHostile = (c: api.BlueprintChart) => {
         const value = base(c);
-        const key = keys[at];
-        let target = value as Record<string, unknown>;
-        for (const k of key.slice(0, -1)) target = target[k] as Record<string, unknown>;
-        target[key[key.length - 1]] = make();
+        setAt(value, keys[at], make());
         return value;
       };
       const { error } = timed(() => buildAndRender(build, withHostile));

@@ -6,6 +6,7 @@ import { capacityReport, checkDirectory, checkManifests, formatReport, renderSvg
 import { run } from '../../cli/main';
 
 import { UNPRINTABLE, find, good, pod } from '../rules/fixture';
+import { paths, setAt } from '../object-paths';
 
 describe('checkManifests and checkDirectory', () => {
   test('schema findings and rule findings together, with counts', () => {
@@ -164,20 +165,13 @@ describe('diagram', () => {
   });
 
   test('malformed foreign YAML at any path (a map with toString/valueOf keys, a list, text where a list goes) is drawn, never a throw', async () => {
-    /** Every path below the objects' top level, lists included. */
-    const paths = (v: unknown, pre: (string | number)[] = []): (string | number)[][] =>
-      typeof v !== 'object' || v === null ? [] : Object.entries(v).flatMap(([k, c]) => [[...pre, k], ...paths(c, [...pre, k])]);
-    const set = (o: any, at: (string | number)[], value: unknown) => {
-      for (const k of at.slice(0, -1)) o = o[k];
-      o[at[at.length - 1]] = value;
-    };
     const base = good();
     let tried = 0;
     for (const [i, o] of base.entries())
       for (const at of paths(o).filter((p) => p.length > 1))
         for (const value of [UNPRINTABLE(), ['x'], 'x']) {
           const objects = good();
-          set(objects[i], at, value);
+          setAt(objects[i], at, value);
           expect(() => toDot(objects, 'test')).not.toThrow();
           tried++;
         }

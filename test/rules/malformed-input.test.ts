@@ -7,6 +7,7 @@ import { run } from '../../cli/main';
 import { runRules } from '../../constructs/rules/catalogue';
 import { RULE_MUTATIONS, good } from './fixture';
 import { fuzzRuns } from '../fuzz-runs';
+import { paths, setAt } from '../object-paths';
 
 /*
  * Foreign YAML can hold any value anywhere. The schema check reports a malformed
@@ -65,24 +66,12 @@ const HOSTILE: readonly (() => unknown)[] = [
   () => new Date('2001-12-14'),
 ];
 
-/**
- * The paths of `o`'s keys, nested ones in maps and lists included. structuredClone makes its copies with the
- * test realm's Object.prototype, which is not this module's: a map is told by its tag, not its prototype.
- */
-function paths(o: unknown, pre: string[] = []): string[][] {
-  if (!Array.isArray(o) && Object.prototype.toString.call(o) !== '[object Object]') return [];
-  return Object.keys(o as object).flatMap((k) => [[...pre, k], ...paths((o as Record<string, unknown>)[k], [...pre, k])]);
-}
-
 /** A copy of `base` with `edits` (a path choice and a value each) applied one after another, each at a path of the copy so far. */
 function withHostile(base: readonly any[], edits: readonly [number, number][]): any[] {
   const objects = structuredClone(base) as any[];
   for (const [at, value] of edits) {
     const keys = paths(objects);
-    const key = keys[at % keys.length];
-    let target: any = objects;
-    for (const k of key.slice(0, -1)) target = target[k];
-    target[key[key.length - 1]] = HOSTILE[value]();
+    setAt(objects, keys[at % keys.length], HOSTILE[value]());
   }
   return objects;
 }
