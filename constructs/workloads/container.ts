@@ -7,7 +7,7 @@ import { SecretRef, SecretSource } from '../config/secret-ref';
 import { Volume } from '../config/volume';
 import { BlueprintError, IssueInput, Problems } from '../core/errors';
 import { INT64_MAX_SAFE, absolutePathIssue, integerIssue, nulPathIssue } from '../core/value-issues';
-import { checkArgs, checkShape, is, open } from '../core/shape';
+import { checkArgs, checkShape, extend, is, open } from '../core/shape';
 import { SecretDeclaration } from '../secrets/secret-declaration';
 import { Protocol } from '../networking/network-intent';
 import { NameRule, envVarNameIssue, imageReferenceIssue, nameIssue, unpinnedImageIssue } from '../core/names';
@@ -39,7 +39,8 @@ function amounts(cpu: string, memory: string, ephemeralStorage: string): Contain
   return { cpu, memory, ephemeralStorage };
 }
 
-const WITHOUT_CPU_LIMIT_SHAPE = is.props<ContainerCompute>({ cpu: is.any, memory: is.any, ephemeralStorage: is.any }, ['cpu', 'memory']);
+/** `withoutCpuLimit`'s requests: the compute shape with cpu and memory required. */
+const WITHOUT_CPU_LIMIT_SHAPE = extend<ContainerCompute, ContainerCompute>(COMPUTE_SHAPE, {}, ['cpu', 'memory']);
 
 /** Named resource sizes (requests → limits). Explicit quantities are always possible instead. */
 export class ResourcePreset {
