@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigMap } from '../../constructs';
-import { CANARIES } from '../core/secret-patterns.test';
+import { CANARIES } from '../core/secret-canaries';
 import { catchBlueprintError, expectCode, find, renderChart, teamChart, testChart } from '../helpers';
 
 function project(): string {

@@ -1,5 +1,5 @@
 import { EnvValue, Hook, NodeAgent, Probe, Volume, WebService, Worker, renderApp } from '../../constructs';
-import { CANARIES } from '../core/secret-patterns.test';
+import { CANARIES } from '../core/secret-canaries';
 import { catchBlueprintError, expectCode, testChart } from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
