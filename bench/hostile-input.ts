@@ -3,7 +3,7 @@
  * million-item list, a sparse one of length 2^32 - 1, 100,000 repeats or distinct
  * items, a 20,000-key ConfigMap, long strings for the credential scan, YAML
  * nested 100,000 levels. Each was once super-linear, a RangeError or a crash
- * (test/contracts/hostile-fuzz.test.ts and test/core/secret-leaks.test.ts check
+ * (test/contracts/hostile-fuzz.test.ts and test/core/secret-patterns.test.ts check
  * what they produce; this file measures how long it takes). A benchmark, not a
  * timed test: it prints medians against the targets, it never fails on them.
  *   npm run bench                                     (all benchmarks)

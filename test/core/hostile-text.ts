@@ -1,6 +1,6 @@
 /**
  * Long strings that made the credential scan backtrack or that probe its bounds (200 kB each). The last is an
- * unclosed `${`: not a reference, so a literal password. test/core/secret-leaks.test.ts checks the scan's answers on
+ * unclosed `${`: not a reference, so a literal password. test/core/secret-patterns.test.ts checks the scan's answers on
  * them; bench/hostile-input.ts measures how long the scan takes.
  */
 export const HOSTILE_SCAN_TEXT: readonly string[] = [

@@ -1,10 +1,67 @@
-import { credentialIn } from '../../constructs/core/secret-patterns';
-import { CANARIES } from './secret-canaries';
+import { credentialIn, credentialIssues, isSecretReference } from '../../constructs/core/secret-patterns';
+import { HOSTILE_SCAN_TEXT } from './hostile-text';
+import { AZURE, CANARIES, OPENAI, PEM_B64, j } from './secret-canaries';
 
 describe('credentialIn', () => {
   test.each(CANARIES.map((c) => [c]))('finds %s', (c) => {
     expect(credentialIn(c)).toBeDefined();
     expect(credentialIn(`prefix ${c} suffix`)).toBeDefined();
+  });
+
+  test.each<[string, string]>([
+    // The formats an independent audit found missing.
+    ['Slack app token', j('xapp-', '1-A0123456789-1234567890123-', 'abcdef0123456789'.repeat(4))],
+    ['Slack client token', j('xoxc-', '123456789012-1234567890123-abcdefabcdef')],
+    ['Stripe test key', j('sk_', 'test_51H', 'a'.repeat(24))],
+    ['Stripe restricted key', j('rk_', 'live_', 'a'.repeat(24))],
+    ['Stripe webhook secret', j('whsec', '_', 'A'.repeat(32))],
+    ['OpenAI project key', OPENAI],
+    ['OpenAI key', j('sk-', 'Ab3x'.repeat(12))],
+    ['Anthropic key', j('sk-', 'ant-api03-', 'Ab3x'.repeat(20))],
+    ['SendGrid key', j('SG', '.', 'a'.repeat(22), '.', 'b'.repeat(43))],
+    ['Twilio API key', j('SK', '0123456789abcdef'.repeat(2))],
+    ['Vault service token', j('hvs', '.', 'A'.repeat(90))],
+    ['Vault batch token', j('hvb', '.', 'A'.repeat(90))],
+    ['Google OAuth token', j('ya29', '.', 'a'.repeat(60))],
+    ['GitLab runner token', j('glrt', '-', 'a'.repeat(20))],
+    ['Azure storage connection string', AZURE],
+    [
+      'Azure Service Bus connection string',
+      j('Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccess', 'Key=', 'Ab3x'.repeat(11)),
+    ],
+    ['Azure SAS URL', j('https://acct.blob.core.windows.net/c?sv=2022-11-02&sp=rl&', 'sig=', 'Ab3x'.repeat(10), '%3D')],
+    ['Go MySQL DSN', j('app:', 'hunter22', '@tcp(mysql:3306)/orders')],
+    ['Bearer header value', j('Bearer ', 'abcdef0123456789abcdef')],
+    ['Basic header value', j('Basic ', 'YXBwOmh1bnRlcjIy')],
+    ['Authorization header in a command', j("curl -H 'Authorization: Bearer ", "abcdef0123456789abcdef' http://localhost/ready")],
+    ['PGPASSWORD in a shell line', j('PGPASS', 'WORD=hunter22 exec psql -h db')],
+    ['ADMINPASSWORD assignment', j('ADMINPASS', 'WORD=hunter22')],
+    ['--password with a space', j('--pass', 'word hunter22')],
+    ['--db-password with a space', j('run --db-pass', 'word Hunter22')],
+    ['--password with upper-case letters only', j('--pass', 'word HunterHunter')],
+    ['--api-key with capitals', j('serve --api-', 'key ABCDEFGHIJ')],
+    ['mysql -p', j('mysql -uroot -p', 'hunter22 -h db')],
+    ['curl -u', j('curl -u admin:', 'hunter22 http://x')],
+    ['redis-cli -a', j('redis-cli -a ', 'hunter22 ping')],
+    ['docker config auth', j('{"auths":{"ghcr.io":{"auth":"', 'YXBwOmh1bnRlcjIy', '"}}}')],
+    ['htpasswd apr1', j('admin:$', 'apr1$abcd1234$abcdefghijklmnopqrstuv')],
+    ['htpasswd bcrypt', j('admin:$', '2y$05$', 'a'.repeat(53))],
+    ['htpasswd SHA', j('admin:{', 'SHA}', 'a'.repeat(27), '=')],
+    ['passphrase assignment', j('pass', 'phrase=hunter22hunter')],
+    ['credentials assignment', j('creden', 'tials=hunter22hunter')],
+    ['base64 PEM private key', PEM_B64],
+    ['token as URL userinfo', j('https://', 'a1b2c3d4e5f6g7h8'.repeat(3), '@dev.azure.com/org/proj/_git/repo')],
+    // The literals beside the references, YAML blocks and options that pass (below): a literal default or value is still one.
+    ['a literal default in ${NAME:-…}', j('password: ${DB_PASSWORD:-', 'Hunter22}')],
+    ['a literal default in a quoted assignment', j('X="${DB_PASSWORD:-', 'Hunter22}"')],
+    ['a literal default after redis-cli -a', j('redis-cli -a "${REDIS_PASSWORD:-', 'Hunter22}" ping')],
+    ['mysqladmin -p', j('mysqladmin ping -u root -p', 'Hunter22')],
+    ['export PGPASSWORD', j('export PGPASSWORD=', 'Hunter22')],
+    ['a password in a YAML block, on its line', j('db:\n  password: ', 'Hunter22\n')],
+    ['an adminPassword in a YAML block, on its line', j('db:\n  adminPassword: ', 'Hunter22\n')],
+    ['credentials assignment with capitals', j('credentials=', 'Hunter22')],
+  ])('finds %s', (_, canary) => {
+    expect(credentialIn(canary)).toBeDefined();
   });
 
   test.each([
@@ -19,11 +76,106 @@ describe('credentialIn', () => {
     'http://[::1]:8080/healthz',
     'https://example.com/path?page=2',
     'server { listen 8080; location / { proxy_pass http://127.0.0.1:3000; } }',
+    // Beside the formats the audit found missing: what is no credential.
+    // A certificate, base64-encoded (a webhook's caBundle): public, not a key.
+    Buffer.from('-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n').toString('base64'),
+    'Basic authentication protects the admin pages',
+    'existingSecret: db-credentials',
+    'app:$(DB_PASSWORD)@tcp(mysql:3306)/orders',
+    'PGPASSWORD=$(DB_PASSWORD) exec psql -h db',
+    '--password $(DB_PASSWORD)',
+    'use --token to authenticate',
+    'pass --password secretly to the tool',
+    'mysql -uroot -p$(MYSQL_PWD) -h db',
+    'curl -u admin:$(ADMIN_PASSWORD) http://x',
+    'ssh://git@github.com/acme/app.git',
+    'https://john.doe@example.com/',
+    'https://github.com/acme/app.git',
+    'Authorization: Bearer $(TOKEN)',
+    'max_tokens=4096',
+    /*
+     * False positives an audit found: references, file and Secret names, YAML blocks and fetch options that the scan
+     * took for literal secrets (their literals are found above).
+     * A reference is no literal. Command substitution, read to its closing parenthesis.
+     */
+    'mysqladmin ping -u root -p"$(cat /run/secrets/mysql-root)"',
+    'redis-cli -a "$(cat /run/secrets/redis)" ping',
+    'curl -u "elastic:$(cat /run/secrets/es)" https://es:9200/_cluster/health',
+    "sh -c 'export PGPASSWORD=$(cat /etc/secret/password) && exec psql -h db'",
+    // Shell defaults: empty, or an error when unset.
+    'redis-cli -a "${REDIS_PASSWORD:-}" ping',
+    'redis-cli -a "${REDIS_PASSWORD:?set REDIS_PASSWORD}" ping',
+    'export PGPASSWORD="${POSTGRES_PASSWORD:-}"',
+    // Spring, config providers, Grafana, Argo CD, templates.
+    'spring.datasource.password=${DB_PASSWORD:}',
+    'password: ${env:DB_PASSWORD}',
+    'password: ${file:/etc/db/password}',
+    '[security]\nadmin_password = $__file{/etc/secrets/admin_password}',
+    'client_secret = $__env{GF_CLIENT_SECRET}',
+    'config:\n  clientSecret: $dex.github.clientSecret',
+    'password: {{ .Values.db.password }}',
+    'password = <%= @db_password %>',
+    'password = %(db_password)s',
+    // A value on the same line only.
+    'aws:\n  credentials:\n    secretName: aws-creds',
+    'backend:\n  credentials:\n    fromFile: /etc/creds',
+    'adminPassword:\n  existingSecret: grafana',
+    'password:\n  secretKeyRef:\n    name: db',
+    'token:\n  file: /var/run/token',
+    'password: # set via env\nuser: app',
+    // Credentials as an option, or an object.
+    "fetch(url, { credentials: 'include' })",
+    "export default { credentials: 'same-origin' }",
+    '{"realm": "shop", "credentials": {"secret": "${KEYCLOAK_SECRET}"}}',
   ])('leaves %s alone', (text) => {
     expect(credentialIn(text)).toBeUndefined();
   });
 
   test('non-strings are never credentials', () => {
     for (const v of [undefined, null, 5, {}, []]) expect(credentialIn(v)).toBeUndefined();
+  });
+
+  // How long the scan takes on these is measured by `npm run bench` (bench/hostile-input.ts); here, what it finds.
+  test('long hostile strings are scanned to an answer', () => {
+    const answers = HOSTILE_SCAN_TEXT.map(credentialIn);
+    expect(answers).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, 'a literal password']);
+    expect(isSecretReference('${a' + '-'.repeat(100_000))).toBe(false);
+  });
+});
+
+describe('credentialIssues over argv arrays: a secret-named flag and its separate argument', () => {
+  test.each([
+    [['--db-password', 'hunter22']],
+    [['serve', '--api-key', 'abcdef0123456789']],
+    [['--token', 'x1']],
+    [['-password', 'hunter22']],
+    [['--password', j('hunter', '22')]],
+    [['--token', j('Tk', '9f8e7d6c5b4a')]],
+    // After --client-secret a Secret-like name is the secret itself; after --secret a random token or a UUID is one.
+    [['--client-secret', 'my-secret']],
+    [['--secret', j('a1b2c3d4', 'e5f6a7b8')]],
+    [['--webhook-secret', j('3f2a9c1e-', '77b4-4d0e-9a51-0c6f2b8d4e11')]],
+  ])('%j is refused at the argument, never echoed', (args) => {
+    const issues = credentialIssues('args', args);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'SECRET_IN_OUTPUT', field: `args[${args.length - 1}]`, value: '<redacted>' });
+    expect(JSON.stringify(issues)).not.toContain(args[args.length - 1]);
+  });
+
+  test.each([
+    [['--db-password', '$(DB_PASSWORD)']],
+    [['--token-file', '/run/secrets/token']],
+    [['--token', '--verbose']],
+    [['--max-tokens', '4096']],
+    [['--password-stdin', 'x']],
+    // A file or a Secret name is no secret.
+    [['run', '--enable-api', '--credentials', 'credentials.yml']],
+    [['sh', '-c', 'rasa run --enable-api --credentials credentials.yml']],
+    [['--secret', 'my-k8s-secret']],
+    [['--tls-secret', 'default/ingress-tls']],
+    [['--token', 'token.txt']],
+    [['--webhook-secret', 'my-webhook-secret-name']],
+  ])('%j passes', (args) => {
+    expect(credentialIssues('args', args)).toEqual([]);
   });
 });
