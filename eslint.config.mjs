@@ -26,6 +26,11 @@ export default tseslint.config(
               allowTypeImports: true,
               message: "import the model from its kind's module (e.g. 'kubernetes-models/v1/ConfigMap')",
             },
+            {
+              // Importing a test file registers its tests again inside the importing suite (they ran three times once).
+              regex: '\\.test(\\.ts)?$',
+              message: 'move what both suites share into a module that is not a test file (e.g. test/helpers.ts)',
+            },
           ],
         },
       ],
