@@ -9,3 +9,4 @@ export * from './cluster-facts';
 export * from './access-mode';
 export * from './ports';
 export * from './named-object';
+export * from './namespaced-object';

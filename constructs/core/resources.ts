@@ -1,4 +1,4 @@
-import { IssueInput, Problems } from './errors';
+import { IssueInput, IssueSink } from './errors';
 import { Cpu, CpuInput, Memory, MemoryInput, Storage, StorageInput } from './quantity';
 import { is } from './shape';
 
@@ -42,7 +42,7 @@ export const COMPUTE_RESOURCES = [
 export type ComputeResource = (typeof COMPUTE_RESOURCES)[number][0];
 
 /** Parses a `ContainerCompute`, recording any bad quantity under `field`. */
-export function resolveCompute(problems: Problems, field: string, input: ContainerCompute | undefined): ResolvedCompute {
+export function resolveCompute(problems: IssueSink, field: string, input: ContainerCompute | undefined): ResolvedCompute {
   if (!input) return {};
   const parse = <T>(key: ComputeResource, of: (v: any, ctx: { field: string }) => T): T | undefined =>
     input[key] === undefined ? undefined : problems.attempt(`${field}.${key}`, () => of(input[key], { field: `${field}.${key}` }));

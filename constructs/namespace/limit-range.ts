@@ -1,10 +1,10 @@
-import { enterPartial, is } from '../core/shape';
+import { is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, objectNameIssues } from '../core/names';
+import { NamespacedObject } from '../core/namespaced-object';
 import {
   COMPUTE_SHAPE,
   ComputeResource,
@@ -98,9 +98,7 @@ const LIMIT_RANGE_SHAPE = is.props<LimitRangeProps>({
  *   container: { max: { cpu: '2', memory: '4Gi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } } });
  * lr.defaults.limits.cpu?.toString(); // '2' — no `default`, so the limit defaults to `max`
  */
-export class LimitRange extends Construct {
-  public readonly name: string;
-  public readonly namespace: string;
+export class LimitRange extends NamespacedObject<LimitRangeProps> {
   public readonly min: ResolvedCompute;
   public readonly max: ResolvedCompute;
   public readonly maxLimitRequestRatio: { readonly cpu?: number; readonly memory?: number };
@@ -111,13 +109,10 @@ export class LimitRange extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: LimitRangeProps) {
-    const { problems, props: checked } = enterPartial(scope, id, props, 'LimitRange', LIMIT_RANGE_SHAPE);
-    super(scope, id);
-    props = checked; // without the fields whose shape failed: the checks below skip them
-    this.name = props.name ?? 'limits';
-    this.namespace = props.namespace;
-    // ValidateResourceQuotaName / ValidateLimitRangeName: NameIsDNSSubdomain.
-    problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, this.name, this.namespace));
+    // ValidateLimitRangeName: NameIsDNSSubdomain, the base's rule.
+    super(scope, id, props, 'LimitRange', LIMIT_RANGE_SHAPE, 'limits');
+    const { problems } = this;
+    props = this.checked; // without the fields whose shape failed: the checks below skip them
     const c = props.container ?? {};
     const declared = {
       default: resolveCompute(problems, 'container.default', c.default),

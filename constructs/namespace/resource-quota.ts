@@ -1,10 +1,10 @@
-import { PropsFields, enterPartial, is } from '../core/shape';
+import { PropsFields, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IssueInput, Problems } from '../core/errors';
+import { IssueInput, IssueSink } from '../core/errors';
 import { componentLabels } from '../core/metadata';
-import { NameRule, objectNameIssues } from '../core/names';
+import { NamespacedObject } from '../core/namespaced-object';
 import { Cpu, CpuInput, Memory, MemoryInput, Quantity, Storage, StorageInput } from '../core/quantity';
 import { ResolvedCompute } from '../core/resources';
 
@@ -129,7 +129,7 @@ function admittedByScopes(scopes: readonly QuotaScope[], key: keyof QuotaLimits)
 }
 
 /** Records every scope the API server refuses: a conflicting pair, or a set limit one of the scopes does not admit. */
-function checkScopes(problems: Problems, scopes: readonly QuotaScope[], limits: QuotaLimits): void {
+function checkScopes(problems: IssueSink, scopes: readonly QuotaScope[], limits: QuotaLimits): void {
   const keyOf = new Map(Object.entries(HARD_KEYS).map(([key, name]) => [name, key]));
   const set = (Object.keys(HARD_KEYS) as (keyof QuotaLimits)[]).filter((key) => limits[key] !== undefined);
   problems.addAll(
@@ -312,7 +312,7 @@ const HARD_KEYS: Record<keyof QuotaLimits, string> = {
 };
 
 /** Parses and checks quota limits; records every bad value in `problems`. */
-export function resolveQuota(problems: Problems, field: string, input: QuotaPreset | QuotaLimits, scoped = false): ResolvedQuota {
+export function resolveQuota(problems: IssueSink, field: string, input: QuotaPreset | QuotaLimits, scoped = false): ResolvedQuota {
   const limits = input instanceof QuotaPreset ? input.limits : input;
   const q = <T>(key: keyof QuotaLimits, parse: (v: any, ctx: { field: string }) => T): T | undefined =>
     limits[key] === undefined ? undefined : problems.attempt(`${field}.${key}`, () => parse(limits[key], { field: `${field}.${key}` }));
@@ -404,21 +404,16 @@ const RESOURCE_QUOTA_SHAPE = is.props<ResourceQuotaProps>({
  * @example
  * new ResourceQuota(chart, 'Quota', { namespace: 'payments', limits: QuotaPreset.MEDIUM });
  */
-export class ResourceQuota extends Construct {
+export class ResourceQuota extends NamespacedObject<ResourceQuotaProps> {
   /** The parsed limits, for synth-time checks (what fits the namespace). */
   public readonly hard: ResolvedQuota;
-  public readonly name: string;
-  public readonly namespace: string;
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ResourceQuotaProps) {
-    const { problems, props: checked } = enterPartial(scope, id, props, 'ResourceQuota', RESOURCE_QUOTA_SHAPE);
-    super(scope, id);
-    props = checked; // without the fields whose shape failed: the checks below skip them
-    this.name = props.name ?? 'quota';
-    this.namespace = props.namespace;
-    // ValidateResourceQuotaName / ValidateLimitRangeName: NameIsDNSSubdomain.
-    problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, this.name, this.namespace));
+    // ValidateResourceQuotaName: NameIsDNSSubdomain, the base's rule.
+    super(scope, id, props, 'ResourceQuota', RESOURCE_QUOTA_SHAPE, 'quota');
+    const { problems } = this;
+    props = this.checked; // without the fields whose shape failed: the checks below skip them
     const scopes = props.scopes ?? [];
     // Without explicit limits, a scoped quota takes the preset's limits its scopes admit; explicit ones are judged.
     const limits: QuotaLimits =

@@ -1,0 +1,56 @@
+import { Construct } from 'constructs';
+import { LimitRange, NamespacedObject, QuotaPreset, ResourceQuota } from '../../constructs';
+import { catchBlueprintError, render, testChart } from '../helpers';
+
+describe('NamespacedObject', () => {
+  test('its subclasses are constructs named by the name prop, else by their default name', () => {
+    const { chart } = testChart();
+    const objects = [
+      new LimitRange(chart, 'lr', { namespace: 'payments' }),
+      new ResourceQuota(chart, 'rq', { namespace: 'payments', name: 'ceiling', limits: QuotaPreset.SMALL }),
+    ];
+    for (const o of objects) {
+      expect(o).toBeInstanceOf(NamespacedObject);
+      expect(o).toBeInstanceOf(Construct);
+    }
+    expect(objects.map((o) => [o.name, o.namespace])).toEqual([
+      ['limits', 'payments'],
+      ['ceiling', 'payments'],
+    ]);
+  });
+
+  test("the shape's issues come first, then the name's and the namespace's, then the subclass's own, in one error", () => {
+    const { chart } = testChart();
+    const e = catchBlueprintError(
+      () => new LimitRange(chart, 'lr', { name: 'Not_A_Name', namespace: 'Not_A_Namespace', container: { max: { cpu: 'lots' } } }),
+    );
+    expect(e.issues.map((i) => [i.code, i.field, i.construct, i.path])).toEqual([
+      ['NAME_INVALID', 'name', 'LimitRange', 'test/lr'],
+      ['NAME_INVALID', 'namespace', 'LimitRange', 'test/lr'],
+      ['QUANTITY_INVALID', 'container.max.cpu', 'LimitRange', 'test/lr'],
+    ]);
+    // A namespace of the wrong shape is reported once, by the shape, and the name is still checked.
+    const shaped = catchBlueprintError(() => new ResourceQuota(chart, 'quota', { name: 'Not_A_Name', namespace: 5 } as never));
+    expect(shaped.issues.map((i) => [i.code, i.field])).toEqual([
+      ['PROPS_INVALID', 'namespace'],
+      ['NAME_INVALID', 'name'],
+    ]);
+    // A missing namespace is the namespace's issue.
+    const missing = catchBlueprintError(() => new ResourceQuota(chart, 'rq', {} as never));
+    expect(missing.issues.map((i) => [i.code, i.field, i.value])).toEqual([['NAME_INVALID', 'namespace', undefined]]);
+  });
+
+  test('called itself from JavaScript, the base checks the name and namespace alone, and renders nothing', () => {
+    const { app, chart } = testChart();
+    const Base = NamespacedObject as unknown as new (scope: Construct, id: string, props: unknown) => NamespacedObject<never>;
+    const e = catchBlueprintError(() => new Base(chart, 'x', { name: 5, namespace: 'shop' }));
+    expect(e.issues.map((i) => [i.code, i.field, i.construct])).toEqual([['PROPS_INVALID', 'name', 'NamespacedObject']]);
+    expect(catchBlueprintError(() => new Base(chart, 'y', { name: 'Bad_Name' })).issues.map((i) => [i.code, i.field])).toEqual([
+      ['NAME_INVALID', 'name'],
+      ['NAME_INVALID', 'namespace'],
+    ]);
+    const z = new Base(chart, 'z', { namespace: 'shop' });
+    expect([z.name, z.namespace]).toEqual(['z', 'shop']);
+    expect(render(app)).toEqual([]);
+  });
+});
