@@ -1,4 +1,4 @@
-import { checkArgs, enterPartial, is } from '../core/shape';
+import { checkArgs, is } from '../core/shape';
 import { isUtf8 } from 'buffer';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -8,9 +8,8 @@ import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { PLAINTEXT_KEYS_ANNOTATION, plaintextSecretKeys } from '../rules/security';
-import { NameRule, nameIssue } from '../core/names';
+import { NamespacedObject } from '../core/namespaced-object';
 import { credentialIssues } from '../core/secret-patterns';
-import { namespaceName } from '../namespace/namespace-name';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { loneSurrogateIn } from '../render/yaml-emitter';
 
@@ -167,7 +166,7 @@ export function configMapFileKeys(configMap: ConfigMap): string[] {
  * `contentHash` goes into the pod templates that use it, so a change of
  * content rolls the pods.
  */
-export class ConfigMap extends Construct {
+export class ConfigMap extends NamespacedObject<ConfigMapProps> {
   /**
    * Reads `filePath` (relative to the working directory) when the ConfigMap is
    * built. Only regular files inside the project directory (or `options.root`)
@@ -178,24 +177,15 @@ export class ConfigMap extends Construct {
     return new ConfigFile(filePath, options.root);
   }
 
-  public readonly name: string;
-  public readonly namespace: string;
   /** The text entries (literals and UTF-8 files); files that are not UTF-8 are in the object's `binaryData`. */
   public readonly data: Readonly<Record<string, string>>;
   /** sha256 of the sorted content, 16 hex characters. */
   public readonly contentHash: string;
 
   constructor(scope: Construct, id: string, props: ConfigMapProps) {
-    const entry = enterPartial(scope, id, props, 'ConfigMap', CONFIG_MAP_SHAPE);
-    super(scope, id);
-    const { problems } = entry;
-    const p: Partial<ConfigMapProps> = entry.props;
-    this.name = p.name ?? id;
-    this.namespace = (p.namespace === undefined ? undefined : namespaceName(p.namespace)) as string;
-    problems.addAll(
-      nameIssue(NameRule.DNS1123_SUBDOMAIN, 'name', this.name),
-      nameIssue(NameRule.DNS1123_LABEL, 'namespace', this.namespace),
-    );
+    super(scope, id, props, 'ConfigMap', CONFIG_MAP_SHAPE);
+    const { problems } = this;
+    const p: Partial<ConfigMapProps> = this.checked;
     const data: Record<string, string> = Object.create(null);
     /** Files that are not UTF-8, by key: no YAML or JSON string can hold their bytes. */
     const binary: Record<string, Buffer> = Object.create(null);

@@ -8,7 +8,7 @@ const NAMESPACED_SHAPE = is.object({ name: is.string, namespace: is.string });
 
 /**
  * A construct that renders one namespaced Kubernetes object, checked field by
- * field: LimitRange, ResourceQuota.
+ * field: LimitRange, ResourceQuota, PersistentVolumeClaim, ConfigMap.
  *
  * Its constructor does what each of them starts with: the entry check of the
  * scope, the id and the shape of the props (`enterPartial`: a bad id or props

@@ -1,13 +1,12 @@
-import { enterPartial, is } from '../core/shape';
+import { is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addCheck } from '../core/checks';
 import { componentLabels } from '../core/metadata';
-import { NameRule, checkedName } from '../core/names';
+import { NamespacedObject } from '../core/namespaced-object';
 import { Cpu, Memory, Storage, StorageInput } from '../core/quantity';
 import { IQuotaConsumer, PodResources, TeamNamespace } from '../namespace/team-namespace';
-import { checkedNamespace } from '../namespace/namespace-name';
 import { AccessMode, accessModeIssues } from '../core/access-mode';
 import { StorageClass } from './storage-class';
 import { claimStorageClassIssue, claimStorageClassNameIssue, storageClassNameOf } from './claim-storage-class';
@@ -49,20 +48,16 @@ const PVC_SHAPE = is.props<PersistentVolumeClaimProps>(
  * It counts against its TeamNamespace's `persistentvolumeclaims` and
  * `requests.storage` quota, and Argo CD never prunes it.
  */
-export class PersistentVolumeClaim extends Construct implements IQuotaConsumer {
-  public readonly name: string;
-  public readonly namespace: string;
+export class PersistentVolumeClaim extends NamespacedObject<PersistentVolumeClaimProps> implements IQuotaConsumer {
   public readonly size: Storage;
   public readonly apiObject: ApiObject;
   /** A claim runs no pods. */
   public readonly maxPods = 0;
 
   constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
-    const { problems, props: checked } = enterPartial(scope, id, props, 'PersistentVolumeClaim', PVC_SHAPE);
-    super(scope, id);
-    props = checked; // without the fields whose shape failed: the checks below skip them
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
-    this.namespace = checkedNamespace(problems, props.namespace);
+    super(scope, id, props, 'PersistentVolumeClaim', PVC_SHAPE);
+    const { problems } = this;
+    props = this.checked; // without the fields whose shape failed: the checks below skip them
     const size = problems.attempt('size', () => Storage.of(props.size, { field: 'size' }));
     const modes = props.accessModes ?? [AccessMode.READ_WRITE_ONCE];
     problems.addAll(...accessModeIssues('accessModes', modes), claimStorageClassNameIssue('storageClass', props.storageClass));

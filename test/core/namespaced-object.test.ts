@@ -1,13 +1,16 @@
 import { Construct } from 'constructs';
-import { LimitRange, NamespacedObject, QuotaPreset, ResourceQuota } from '../../constructs';
-import { catchBlueprintError, render, testChart } from '../helpers';
+import { ConfigMap, LimitRange, NamespacedObject, PersistentVolumeClaim, QuotaPreset, ResourceQuota } from '../../constructs';
+import { catchBlueprintError, render, teamChart, testChart } from '../helpers';
 
 describe('NamespacedObject', () => {
-  test('its subclasses are constructs named by the name prop, else by their default name', () => {
-    const { chart } = testChart();
+  test('its subclasses are constructs named by the name prop, else by their default name or id, in the namespace given by name or as a TeamNamespace', () => {
+    const { chart, team } = teamChart();
     const objects = [
       new LimitRange(chart, 'lr', { namespace: 'payments' }),
       new ResourceQuota(chart, 'rq', { namespace: 'payments', name: 'ceiling', limits: QuotaPreset.SMALL }),
+      new PersistentVolumeClaim(chart, 'claim', { namespace: team, size: '1Gi' }),
+      new ConfigMap(chart, 'config', { namespace: 'payments', name: 'settings' }),
+      new ConfigMap(chart, 'team-config', { namespace: team }),
     ];
     for (const o of objects) {
       expect(o).toBeInstanceOf(NamespacedObject);
@@ -16,6 +19,9 @@ describe('NamespacedObject', () => {
     expect(objects.map((o) => [o.name, o.namespace])).toEqual([
       ['limits', 'payments'],
       ['ceiling', 'payments'],
+      ['claim', 'shop'],
+      ['settings', 'payments'],
+      ['team-config', 'shop'],
     ]);
   });
 
@@ -30,7 +36,7 @@ describe('NamespacedObject', () => {
       ['QUANTITY_INVALID', 'container.max.cpu', 'LimitRange', 'test/lr'],
     ]);
     // A namespace of the wrong shape is reported once, by the shape, and the name is still checked.
-    const shaped = catchBlueprintError(() => new ResourceQuota(chart, 'quota', { name: 'Not_A_Name', namespace: 5 } as never));
+    const shaped = catchBlueprintError(() => new ConfigMap(chart, 'cm', { name: 'Not_A_Name', namespace: 5 } as never));
     expect(shaped.issues.map((i) => [i.code, i.field])).toEqual([
       ['PROPS_INVALID', 'namespace'],
       ['NAME_INVALID', 'name'],
