@@ -223,6 +223,29 @@ describe.each(['lowest', 'highest'] as const)('at the %s version of every peer',
     expect(out).not.toContain('ExternalSecret');
   }, 120_000);
 
+  test('an ES module project imports the named exports of every entry, and tsc resolves them under nodenext and bundler', () => {
+    // Node reads a CommonJS package's named exports from its source (cjs-module-lexer): a re-export it cannot see is undefined in ESM.
+    const app = `
+      import { App } from 'cdk8s';
+      import { BlueprintChart, BlueprintError, TeamNamespace, WebService } from 'cluster-blueprints';
+      import { synthObjects } from 'cluster-blueprints/testing';
+      import { deployApp } from 'cluster-blueprints/pulumi';
+      const chart = new BlueprintChart(new App(), 'shop', { owner: 'shop-team' });
+      const team = new TeamNamespace(chart, 'shop');
+      try { new WebService(chart, 'api', { namespace: team, image: 'api:latest', ports: [{ name: 'http', port: 8080 }] }); }
+      catch (e) { console.log(e instanceof BlueprintError, e.issues.map((i) => i.code).join()); }
+      console.log(typeof synthObjects, typeof deployApp);`;
+    fs.writeFileSync(path.join(consumer, 'esm.mjs'), app);
+    expect(run(process.execPath, ['esm.mjs'], consumer).trim().split('\n')).toEqual(['true IMAGE_UNPINNED', 'function function']);
+    fs.writeFileSync(path.join(consumer, 'esm.mts'), app.replace('catch (e)', 'catch (e: any)').replace('(i) =>', '(i: any) =>'));
+    const tsc = path.join(consumer, 'node_modules', 'typescript', 'bin', 'tsc');
+    for (const [module, moduleResolution] of [
+      ['nodenext', 'nodenext'],
+      ['esnext', 'bundler'],
+    ])
+      run(process.execPath, [tsc, '--noEmit', '--strict', '--module', module, '--moduleResolution', moduleResolution, 'esm.mts'], consumer);
+  }, 120_000);
+
   test('without Pulumi installed, the root and testing entries load and the pulumi entry says what is missing', () => {
     const script = `
       require('cluster-blueprints'); require('cluster-blueprints/testing');
