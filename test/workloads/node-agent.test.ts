@@ -1,5 +1,5 @@
 import { BlueprintError, HostPathMount, NodeAgent, PodSecurityLevel, TeamNamespace, renderApp } from '../../constructs';
-import { catchBlueprintError, privilegedNodeAgent, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, privilegedNodeAgent, renderNew, testChart } from '../helpers';
 
 const image = 'fluent/fluent-bit:3.1.4';
 
@@ -130,5 +130,136 @@ describe('NodeAgent: host paths only root can use', () => {
     });
     const plain = annotations([{ name: 'proc', hostPath: '/proc' }]);
     expect(Object.keys(plain).filter((k) => /kube-linter|polaris|kube-score/.test(k))).toEqual([]);
+  });
+});
+
+describe('NodeAgent', () => {
+  test('defaults snapshot: a DaemonSet with rolling maxUnavailable 1 and no host access', () => {
+    const objects = renderNew(NodeAgent, 'metrics', {
+      namespace: 'monitoring',
+      image: 'prom/node-exporter:v1.8.2',
+      ports: [{ name: 'metrics', port: 9100 }],
+    });
+    expect(objects).toMatchSnapshot();
+    const ds = find(objects, 'DaemonSet', 'metrics');
+    expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+    expect(JSON.stringify(ds)).not.toContain('hostPath');
+    expect(ds.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('control-plane toleration, system-node-critical, hostPath in a privileged namespace', () => {
+    const pod = privilegedNodeAgent('logs', {
+      image: 'fluent/fluent-bit:3.1.4',
+      tolerateControlPlane: true,
+      systemNodeCritical: true,
+      securityProfile: { runAsRoot: true },
+      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+      maxUnavailable: '10%',
+    }).daemonSet.spec.template.spec;
+    expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod.priorityClassName).toBe('system-node-critical');
+    expect(pod.volumes).toContainEqual({ name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'varlog', mountPath: '/var/log', readOnly: true });
+  });
+
+  test('hostPath types: Directory for a read-only mount, DirectoryOrCreate for a writable one, any upstream type when given', () => {
+    const pod = privilegedNodeAgent('agent', {
+      image,
+      securityProfile: { runAsRoot: true },
+      hostPaths: [
+        { name: 'varlog', hostPath: '/var/log' },
+        { name: 'state', hostPath: '/var/lib/agent', readOnly: false },
+        { name: 'machine-id', hostPath: '/etc/machine-id', type: 'File' },
+        { name: 'containerd', hostPath: '/run/containerd/containerd.sock', type: 'Socket' },
+        { name: 'kmsg', hostPath: '/dev/kmsg', type: 'CharDevice', readOnly: false },
+        { name: 'positions', hostPath: '/var/lib/agent/positions', type: 'FileOrCreate', readOnly: false },
+      ],
+    }).daemonSet.spec.template.spec;
+    expect(Object.fromEntries(pod.volumes.filter((v: any) => v.hostPath).map((v: any) => [v.name, v.hostPath.type]))).toEqual({
+      varlog: 'Directory',
+      state: 'DirectoryOrCreate',
+      'machine-id': 'File',
+      containerd: 'Socket',
+      kmsg: 'CharDevice',
+      positions: 'FileOrCreate',
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'state', mountPath: '/var/lib/agent' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'machine-id', mountPath: '/etc/machine-id', readOnly: true });
+  });
+
+  test('a hostPath type outside the eight is refused at hostPaths[i].type, never rendered', () => {
+    const { chart } = testChart();
+    const issue = expectCode(
+      () => new NodeAgent(chart, 'a', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: '/run/x', type: 'socket' as never }] }),
+      'PROPS_INVALID',
+    );
+    expect(issue).toMatchObject({ field: 'hostPaths[0].type', value: 'socket' });
+  });
+
+  test('a container path the mount cannot take is MOUNT_INVALID at hostPaths[i].mountPath, once', () => {
+    const { chart } = testChart();
+    let n = 0;
+    const fields = (hostPaths: any[]) =>
+      catchBlueprintError(() => new NodeAgent(chart, `a${n++}`, { namespace: 'n', image, hostPaths })).issues.map((i) => [i.code, i.field]);
+    expect(fields([{ name: 'x', hostPath: '/var/lib/agent', mountPath: 'agent' }])).toEqual([['MOUNT_INVALID', 'hostPaths[0].mountPath']]);
+    // The hostPath is the container path unless one is given: ':' is fine on the node, not in a mount path.
+    expect(fields([{ name: 'x', hostPath: '/var/lib/a:b' }])).toEqual([['MOUNT_INVALID', 'hostPaths[0].mountPath']]);
+    // A relative hostPath is reported once, at hostPath, not again as the mount it would become.
+    expect(fields([{ name: 'x', hostPath: 'var/log' }])).toEqual([['HOSTPATH_INVALID', 'hostPaths[0].hostPath']]);
+    expect(
+      () => new NodeAgent(chart, 'b', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: '/var/lib/a:b', mountPath: '/ab' }] }),
+    ).not.toThrow();
+  });
+
+  test('HOSTPATH_FORBIDDEN names both the agent and the namespace', () => {
+    const { app, chart } = testChart();
+    const ns = new TeamNamespace(chart, 'apps');
+    new NodeAgent(chart, 'logs', {
+      namespace: ns,
+      image: 'fluent/fluent-bit:3.1.4',
+      securityProfile: { runAsRoot: true },
+      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+    });
+    const issue = catchBlueprintError(() => renderApp(app)).issues[0];
+    expect(issue.code).toBe('HOSTPATH_FORBIDDEN');
+    expect(issue.message).toContain('apps');
+    expect(issue.fix).toContain('logs');
+  });
+
+  test('REPLICAS_INVALID: no expected nodes', () => {
+    const { chart } = testChart();
+    expectCode(() => new NodeAgent(chart, 'b', { namespace: 'n', image, expectedNodes: 0 }), 'REPLICAS_INVALID');
+  });
+
+  test("hostPaths the pod would refuse: VOLUME_INVALID names, HOSTPATH_INVALID '..' segments, reported together", () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(
+      () =>
+        new NodeAgent(chart, 'a', {
+          namespace: 'n',
+          image,
+          hostPaths: [
+            { name: 'Agent_State', hostPath: '/var/lib/agent' },
+            { name: 'x', hostPath: '/var/../etc' },
+          ],
+        }),
+    );
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([
+      ['VOLUME_INVALID', 'hostPaths[0].name'],
+      ['HOSTPATH_INVALID', 'hostPaths[1].hostPath'],
+    ]);
+    expect(
+      () => new NodeAgent(chart, 'b', { namespace: 'n', image, hostPaths: [{ name: 'agent-state', hostPath: '/var/lib/agent' }] }),
+    ).not.toThrow();
+  });
+
+  test('STRATEGY_INVALID: maxUnavailable 0 (the DaemonSet has no surge, so no node would ever update) or not a count', () => {
+    const { chart } = testChart();
+    for (const [i, maxUnavailable] of ([0, '0%', -1, '150%', 'one'] as any[]).entries())
+      expect(expectCode(() => new NodeAgent(chart, `a${i}`, { namespace: 'n', image, maxUnavailable }), 'STRATEGY_INVALID').field).toBe(
+        'maxUnavailable',
+      );
+    expect(() => new NodeAgent(chart, 'b', { namespace: 'n', image, maxUnavailable: 2 })).not.toThrow();
+    expect(() => new NodeAgent(chart, 'c', { namespace: 'n', image, maxUnavailable: '10%' })).not.toThrow();
   });
 });
