@@ -135,6 +135,13 @@ describe('HPA on custom and external metrics, with behavior', () => {
     expectCode(make, 'PROPS_INVALID');
   });
 
+  test('HPA_INVALID: maxReplicas below minReplicas', () => {
+    expect(expectCode(() => teamWebService('api', { autoscaling: { minReplicas: 5, maxReplicas: 3 } }), 'HPA_INVALID')).toMatchObject({
+      field: 'autoscaling.maxReplicas',
+      value: 3,
+    });
+  });
+
   test('utilization targets are whole percentages ≥ 1 with no upper bound of their own (validateMetricTarget)', () => {
     expect(() => teamWebService('api', { autoscaling: { maxReplicas: 4, cpuUtilization: 2000, memoryUtilization: 1001 } })).not.toThrow();
     for (const cpuUtilization of [0, 70.5, 2_147_483_648])

@@ -513,11 +513,9 @@ describe('WebService errors', () => {
     ).not.toThrow();
   });
 
-  test('REPLICAS_INVALID and HPA_INVALID', () => {
+  test('REPLICAS_INVALID', () => {
     expectCode(() => build({ replicas: 0 }), 'REPLICAS_INVALID');
     expectCode(() => build({ replicas: 2, autoscaling: { maxReplicas: 4 } }), 'REPLICAS_INVALID');
-    expectCode(() => build({ autoscaling: { minReplicas: 5, maxReplicas: 3 } }), 'HPA_INVALID');
-    expectCode(() => build({ autoscaling: { maxReplicas: 3, cpuUtilization: 0 } }), 'HPA_INVALID');
   });
 
   test('STRATEGY_INVALID', () => {
