@@ -9,6 +9,13 @@ describe('Volume', () => {
       expect(expectCode(() => Volume.nfs('share', server, '/exports'), 'VOLUME_INVALID')).toMatchObject({ field: 'server', value: server });
   });
 
+  test('Volume.nfs: the export path is absolute', () => {
+    expect(expectCode(() => Volume.nfs('share', '10.0.0.5', 'relative'), 'VOLUME_INVALID')).toMatchObject({
+      field: 'path',
+      value: 'relative',
+    });
+  });
+
   test('Volume.csi: the driver is a CSI driver name (ValidateCSIDriverName: ≤ 63, a DNS-1123 subdomain once lower-cased)', () => {
     for (const driver of ['secrets-store.csi.k8s.io', 'Secrets-Store.CSI.k8s.io', `${'a'.repeat(59)}.com`])
       expect(() => Volume.csi('secrets', driver)).not.toThrow();

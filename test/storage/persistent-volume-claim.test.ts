@@ -18,6 +18,20 @@ describe('PersistentVolumeClaim (core validation ValidatePersistentVolumeClaimSp
     expect(() => new PersistentVolumeClaim(chart, 'e', { namespace: team, size: '1Mi' })).not.toThrow();
   });
 
+  test('its name (the id when no name is given) is a DNS subdomain: NAME_INVALID', () => {
+    const { chart } = teamChart();
+    expect(expectCode(() => new PersistentVolumeClaim(chart, 'Bad_Claim', { namespace: 'shop', size: '1Gi' }), 'NAME_INVALID').field).toBe(
+      'name',
+    );
+  });
+
+  test('no access mode is CLAIM_INVALID: the API server requires at least one', () => {
+    const { chart } = teamChart();
+    expect(
+      expectCode(() => new PersistentVolumeClaim(chart, 'c', { namespace: 'shop', size: '1Gi', accessModes: [] }), 'CLAIM_INVALID').field,
+    ).toBe('accessModes');
+  });
+
   test('ReadWriteOncePod next to another access mode is CLAIM_INVALID; alone it is accepted', () => {
     const { chart, team } = teamChart();
     const issue = expectCode(
