@@ -17,10 +17,8 @@ import {
   ResourceQuota,
   ExternalService,
   IngressRoutes,
-  PodDisruptionBudget,
   PriorityClass,
   Release,
-  StatefulService,
   StorageClass,
   TeamNamespace,
   Volume,
@@ -230,51 +228,6 @@ describe('LABEL_INVALID: version and component become labels', () => {
     const { app, chart } = testChart();
     new Worker(chart, 'w', { namespace: 'team', image, version: '1.27.2', component: 'queue-consumer' });
     expect(find(render(app), 'Deployment', 'w').metadata.labels['app.kubernetes.io/version']).toBe('1.27.2');
-  });
-});
-
-describe('PDB_SELECTOR_INVALID', () => {
-  test.each([
-    [{ 'bad key': 'a' }, 'selector.bad key'],
-    [{ app: 'x'.repeat(64) }, 'selector.app'],
-    [{ app: 'a b' }, 'selector.app'],
-  ])('%j', (selector, field) => {
-    const { chart } = testChart();
-    expect(
-      expectCode(() => new PodDisruptionBudget(chart, 'pdb', { namespace: 'ns', name: 'pdb', selector }), 'PDB_SELECTOR_INVALID').field,
-    ).toBe(field);
-  });
-});
-
-describe('STORAGE_MISSING: a StatefulService keeps state', () => {
-  const ports = [{ name: 'pg', port: 5432 }];
-  test('no claim and no mounted PersistentVolumeClaim is refused', () => {
-    const { chart } = testChart();
-    expect(expectCode(() => new StatefulService(chart, 'db', { namespace: 'data', image, ports }), 'STORAGE_MISSING').field).toBe('claims');
-  });
-
-  test('the opt-out needs a reason, and lands on the StatefulSet', () => {
-    const { app, chart } = testChart();
-    expectCode(() => new StatefulService(chart, 'a', { namespace: 'data', image, ports, noStorageReason: 'cache' }), 'STORAGE_MISSING');
-    new StatefulService(chart, 'b', { namespace: 'data', image, ports, noStorageReason: 'a cache that only needs stable pod names' });
-    expect(find(render(app), 'StatefulSet', 'b').metadata.annotations['cluster-blueprints.io/no-storage']).toContain('stable pod names');
-  });
-
-  test('an opt-out beside real storage is refused', () => {
-    const { chart } = testChart();
-    const storageClass = new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com' });
-    const claims = [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass }];
-    const issue = expectCode(
-      () => new StatefulService(chart, 'db', { namespace: 'data', image, ports, claims, noStorageReason: 'a cache that needs names' }),
-      'STORAGE_MISSING',
-    );
-    expect(issue.field).toBe('noStorageReason');
-  });
-
-  test('a mounted PersistentVolumeClaim is storage', () => {
-    const { chart } = testChart();
-    const mounts = [{ volume: Volume.fromClaim({ name: 'shared-data', namespace: 'data' }), path: '/data' }];
-    expect(() => new StatefulService(chart, 'db', { namespace: 'data', image, ports, mounts })).not.toThrow();
   });
 });
 

@@ -40,6 +40,17 @@ describe('PodDisruptionBudget', () => {
     expectCode(() => new PodDisruptionBudget(chart, 'c', { namespace: 'n', name: 'c', selector: {} }), 'PDB_INVALID');
   });
 
+  test.each([
+    [{ 'bad key': 'a' }, 'selector.bad key'],
+    [{ app: 'x'.repeat(64) }, 'selector.app'],
+    [{ app: 'a b' }, 'selector.app'],
+  ])('PDB_SELECTOR_INVALID: the selector %j is no label selector', (selector, field) => {
+    const { chart } = testChart();
+    expect(
+      expectCode(() => new PodDisruptionBudget(chart, 'pdb', { namespace: 'ns', name: 'pdb', selector }), 'PDB_SELECTOR_INVALID').field,
+    ).toBe(field);
+  });
+
   test('percentages as the API server reads them: IsValidPercent ^[0-9]+%$ (leading zeros too), at most 100%', () => {
     const { chart } = testChart();
     const make = (id: string, minAvailable: unknown) =>

@@ -17,7 +17,7 @@ import {
   renderApp,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, renderChart, testChart, POSTGRES, issuesWithCode } from '../helpers';
+import { catchBlueprintError, expectCode, find, render, renderChart, testChart, POSTGRES, issuesWithCode } from '../helpers';
 
 function cassandra(props: any = {}, quota: any = QuotaPreset.LARGE) {
   const { app, chart } = testChart();
@@ -324,5 +324,36 @@ describe('StatefulService', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('STORAGE_MISSING: a StatefulService keeps state', () => {
+  test('no claim and no mounted PersistentVolumeClaim is refused', () => {
+    const { chart } = testChart();
+    expect(expectCode(() => new StatefulService(chart, 'db', { namespace: 'data', ...POSTGRES }), 'STORAGE_MISSING').field).toBe('claims');
+  });
+
+  test('the opt-out needs a reason, and lands on the StatefulSet', () => {
+    const { app, chart } = testChart();
+    expectCode(() => new StatefulService(chart, 'a', { namespace: 'data', ...POSTGRES, noStorageReason: 'cache' }), 'STORAGE_MISSING');
+    new StatefulService(chart, 'b', { namespace: 'data', ...POSTGRES, noStorageReason: 'a cache that only needs stable pod names' });
+    expect(find(render(app), 'StatefulSet', 'b').metadata.annotations['cluster-blueprints.io/no-storage']).toContain('stable pod names');
+  });
+
+  test('an opt-out beside real storage is refused', () => {
+    const { chart } = testChart();
+    const storageClass = new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com' });
+    const claims = [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass }];
+    const issue = expectCode(
+      () => new StatefulService(chart, 'db', { namespace: 'data', ...POSTGRES, claims, noStorageReason: 'a cache that needs names' }),
+      'STORAGE_MISSING',
+    );
+    expect(issue.field).toBe('noStorageReason');
+  });
+
+  test('a mounted PersistentVolumeClaim is storage', () => {
+    const { chart } = testChart();
+    const mounts = [{ volume: Volume.fromClaim({ name: 'shared-data', namespace: 'data' }), path: '/data' }];
+    expect(() => new StatefulService(chart, 'db', { namespace: 'data', ...POSTGRES, mounts })).not.toThrow();
   });
 });
