@@ -1,5 +1,14 @@
 import * as fc from 'fast-check';
-import { BlueprintError, ExternalService, Protocol, TeamNamespace, WebService, unusableAddressReason } from '../../constructs';
+import {
+  BlueprintError,
+  ExternalService,
+  Protocol,
+  TeamNamespace,
+  WebService,
+  renderApp,
+  unusableAddressReason,
+  validateManifests,
+} from '../../constructs';
 import { expectCode, find, ofKind, renderChart, testChart } from '../helpers';
 
 describe('ExternalService', () => {
@@ -321,6 +330,45 @@ describe('ExternalService', () => {
         );
       }),
       { numRuns: 50 },
+    );
+  });
+
+  test('property: valid addresses and ports are schema-valid; bad ones raise a BlueprintError', () => {
+    const publicV4 = fc
+      .tuple(
+        fc.integer({ min: 1, max: 223 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 1, max: 254 }),
+      )
+      .filter(([a, b]) => a !== 127 && !(a === 169 && b === 254))
+      .map((o) => o.join('.'));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(publicV4, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 65535 }),
+        fc.integer({ min: 1, max: 65535 }),
+        (addresses, port, targetPort) => {
+          const { app, chart } = testChart();
+          ExternalService.fromAddresses(chart, 'db', { namespace: 'ns', addresses, ports: [{ name: 'db', port, targetPort }] });
+          expect(validateManifests(renderApp(app).flatMap((r) => r.objects))).toEqual([]);
+          expect(() =>
+            ExternalService.fromAddresses(chart, 'bad', {
+              namespace: 'ns',
+              addresses: [...addresses, '127.0.0.1'],
+              ports: [{ name: 'db', port }],
+            }),
+          ).toThrow(BlueprintError);
+          expect(() =>
+            ExternalService.fromHostName(chart, 'bad2', {
+              namespace: 'ns',
+              hostName: 'db.example.com',
+              ports: [{ name: 'db', port, targetPort: port === 65535 ? 1 : port + 1 }],
+            }),
+          ).toThrow(BlueprintError);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });

@@ -1,6 +1,20 @@
 import { Duration } from 'cdk8s';
-import { BatchJob, ConcurrencyPolicy, ConfigMap, JobPattern, JobProps, JobRestartPolicy, NodeAgent, ScheduledJob } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, testChart } from '../helpers';
+import * as fc from 'fast-check';
+import {
+  BatchJob,
+  BlueprintError,
+  ConcurrencyPolicy,
+  ConfigMap,
+  JobPattern,
+  JobProps,
+  JobRestartPolicy,
+  NodeAgent,
+  QuotaPreset,
+  ScheduledJob,
+  renderApp,
+  validateManifests,
+} from '../../constructs';
+import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, teamChart, testChart } from '../helpers';
 import { diffManifests } from '../../constructs';
 
 /** The Job of the BatchJob named `name`: its object is `<name>-<10 hex characters of its spec hash>`. */
@@ -314,6 +328,66 @@ describe('ScheduledJob', () => {
     expectCode(
       () => new ScheduledJob(chart, 'e', { namespace: 'n', image, schedule: '@daily', failedJobsHistoryLimit: -1 }),
       'JOB_INVALID',
+    );
+  });
+});
+
+describe('BatchJob and ScheduledJob: properties', () => {
+  const minute = fc.oneof(
+    fc.constant('*'),
+    fc.integer({ min: 0, max: 59 }).map(String),
+    fc.integer({ min: 1, max: 30 }).map((n) => `*/${n}`),
+  );
+  const pattern = fc.oneof(
+    fc.constant(JobPattern.single()),
+    // Parallelism above completions too: the Job controller then runs the remaining completions at once.
+    fc.integer({ min: 1, max: 10 }).chain((c) => fc.integer({ min: 1, max: c + 3 }).map((p) => JobPattern.fixedCompletions(c, p))),
+    fc.integer({ min: 1, max: 8 }).map((p) => JobPattern.workQueue(p)),
+  );
+
+  test('valid props are schema-valid and pass the checks', () => {
+    fc.assert(
+      fc.property(
+        pattern,
+        fc.integer({ min: 0, max: 10 }),
+        fc.constantFrom(...Object.values(JobRestartPolicy)),
+        minute,
+        fc.constantFrom(...Object.values(ConcurrencyPolicy)),
+        fc.constantFrom('Etc/UTC', 'Europe/Berlin', 'Asia/Seoul', undefined),
+        (p, backoffLimit, restartPolicy, min, concurrencyPolicy, timeZone) => {
+          const { app, chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+          new BatchJob(chart, 'job', {
+            namespace: team,
+            image,
+            pattern: p,
+            backoffLimit,
+            restartPolicy,
+            activeDeadline: Duration.minutes(5),
+          });
+          new ScheduledJob(chart, 'cron', { namespace: team, image, pattern: p, schedule: `${min} * * * *`, concurrencyPolicy, timeZone });
+          expect(validateManifests(renderApp(app).flatMap((r) => r.objects))).toEqual([]);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  test('invalid props raise a BlueprintError', () => {
+    const invalid = fc.oneof(
+      fc.record({ backoffLimit: fc.integer({ min: -10, max: -1 }) }),
+      fc.record({ pattern: fc.integer({ min: -3, max: 0 }).map((p) => JobPattern.workQueue(p)) }),
+      fc.record({ pattern: fc.integer({ min: -3, max: 0 }).map((c) => JobPattern.fixedCompletions(c, 1)) }),
+      fc.record({ sidecars: fc.constant([{ name: 'proxy', image }]) }),
+      fc.record({ schedule: fc.constantFrom('* * * *', '61 * * * *', '@HOURLY', '@every 5', '* * * * 8') }),
+      fc.record({ timeZone: fc.constantFrom('Mars/Base', 'utc', 'GMT+25') }),
+      fc.record({ image: fc.constantFrom('tool', 'tool:latest') }),
+    );
+    fc.assert(
+      fc.property(invalid, (p) => {
+        const { chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+        expect(() => new ScheduledJob(chart, 'cron', { namespace: team, image, schedule: '@hourly', ...p } as any)).toThrow(BlueprintError);
+      }),
+      { numRuns: 60 },
     );
   });
 });

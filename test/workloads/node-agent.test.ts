@@ -1,5 +1,15 @@
-import { BlueprintError, HostPathMount, NodeAgent, PodSecurityLevel, TeamNamespace, renderApp } from '../../constructs';
-import { catchBlueprintError, expectCode, find, privilegedNodeAgent, renderNew, testChart } from '../helpers';
+import * as fc from 'fast-check';
+import {
+  BlueprintError,
+  HostPathMount,
+  NodeAgent,
+  PodSecurityLevel,
+  QuotaPreset,
+  TeamNamespace,
+  renderApp,
+  validateManifests,
+} from '../../constructs';
+import { catchBlueprintError, expectCode, find, privilegedNodeAgent, renderNew, teamChart, testChart } from '../helpers';
 
 const image = 'fluent/fluent-bit:3.1.4';
 
@@ -262,4 +272,33 @@ describe('NodeAgent', () => {
     expect(() => new NodeAgent(chart, 'b', { namespace: 'n', image, maxUnavailable: 2 })).not.toThrow();
     expect(() => new NodeAgent(chart, 'c', { namespace: 'n', image, maxUnavailable: '10%' })).not.toThrow();
   });
+});
+
+test('NodeAgent: valid props are schema-valid; hostPath outside a privileged namespace is refused at synth', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 20 }),
+      fc.boolean(),
+      fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constantFrom('10%', '25%')),
+      (nodes, controlPlane, maxUnavailable) => {
+        const { app, chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+        new NodeAgent(chart, 'agent', {
+          namespace: team,
+          image,
+          expectedNodes: nodes,
+          tolerateControlPlane: controlPlane,
+          maxUnavailable: maxUnavailable as any,
+        });
+        expect(validateManifests(renderApp(app).flatMap((r) => r.objects))).toEqual([]);
+        new NodeAgent(chart, 'logs', {
+          namespace: team,
+          image,
+          securityProfile: { runAsRoot: true },
+          hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+        });
+        expect(() => renderApp(app)).toThrow(BlueprintError);
+      },
+    ),
+    { numRuns: 30 },
+  );
 });
