@@ -242,8 +242,15 @@ function readAsKubectl(doc: Document, lines: LineCounter): string | undefined {
   let problem: string | undefined;
   const anchors = new Map<string, Node>();
   const aliasTarget = new Map<Node, Node | undefined>();
-  visit(doc, (key, node) => {
-    if (isAlias(node)) aliasTarget.set(node, anchors.get(node.source));
+  visit(doc, (key, node, path) => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      aliasTarget.set(node, target);
+      // go-yaml's decoder ("anchor '%s' value contains itself"): an alias inside its own anchor's value would be a
+      // cycle, which kubectl refuses and every reader of the parsed object would recurse into without end.
+      if (target !== undefined && path.includes(target))
+        problem ??= `alias *${node.source}${at(node, null)} is inside the value of its own anchor; kubectl refuses the document (anchor '${node.source}' value contains itself)`;
+    }
     if ((isScalar(node) || isCollection(node)) && node.anchor) anchors.set(node.anchor, node);
     if (!isScalar(node) || node.type !== Scalar.PLAIN || node.tag !== undefined || typeof node.source !== 'string') return;
     if (key === 'key' && node.source === '<<') return; // a merge key

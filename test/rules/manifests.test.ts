@@ -149,6 +149,26 @@ describe('what kubectl refuses to read is a FILE_YAML_BROKEN of its document', (
     expect(load('a: .nan\n').errors).toHaveLength(1);
     expect(load('a: ".inf"\n.inf: x\n').errors).toEqual([]);
   });
+
+  test.each([
+    ['a sequence', 'a: &x [1, *x]\n', 'alias *x at line 1, column 11'],
+    ['a mapping', 'a: &m\n  b: *m\n', 'alias *m at line 2, column 6'],
+    ['a merge key', 'a: &m\n  b: 1\n  <<: *m\n', 'alias *m at line 3, column 7'],
+    ['a nested anchor', 'a: &x\n  b: &y [*x]\n', 'alias *x at line 2, column 10'],
+  ])(
+    "an alias inside its own anchor's value, in %s (go-yaml: anchor value contains itself): a cycle no reader could walk",
+    (_what, text, at) => {
+      expect(load(text).errors).toEqual([
+        `FILE_YAML_BROKEN document 1: ${at} is inside the value of its own anchor; kubectl refuses the document (anchor '${at.slice(7, 8)}' value contains itself)`,
+      ]);
+    },
+  );
+
+  test('an alias of an earlier or a sibling anchor is data, shared twice', () => {
+    const r = load('a: &x {k: v}\nb: [*x, *x]\nc: &y 1\nd: {e: *y, f: &z [2], g: *z}\n');
+    expect(r.errors).toEqual([]);
+    expect(r.objects[0]).toEqual({ a: { k: 'v' }, b: [{ k: 'v' }, { k: 'v' }], c: 1, d: { e: 1, f: [2], g: [2] } });
+  });
 });
 
 describe('size', () => {
