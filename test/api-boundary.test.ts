@@ -104,6 +104,8 @@ const INTERNAL = new Set([
   'backUpOnce',
   'containersOf',
   'isKubeObject',
+  'nonJsonData',
+  'NonJsonData',
   'providedSecrets',
   'ruleIssues',
   'v',

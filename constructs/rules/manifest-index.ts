@@ -1,4 +1,5 @@
 import { podCount, text } from '../core/value-issues';
+import { pointerPart } from '../core/names';
 import { EffectiveDefaults, defaultsFromManifest } from '../namespace/limit-range';
 
 /*
@@ -119,10 +120,74 @@ export function arr(v: unknown): any[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** Is `o` shaped enough like a Kubernetes object for rules to read (string kind and apiVersion, object metadata)? */
+/** How deep JSON data may nest here: the YAML reader's limit (MAX_NESTING, 256) with room to spare; no Kubernetes object comes near. */
+const MAX_JSON_DEPTH = 1_000;
+/** The longest list it walks: 2^24 items, more than a 16 MiB file (the reader's default limit) can spell; a sparse list of length 2^32−1 is not walked. */
+const MAX_JSON_LIST = 2 ** 24;
+
+/** What `nonJsonData` found: where, as a JSON pointer, and what. */
+export interface NonJsonData {
+  readonly pointer: string;
+  readonly reason: string;
+}
+
+/**
+ * Where `value` is not JSON data, or undefined when it is: a cycle, a BigInt, a function or a Symbol, a number JSON
+ * cannot hold (NaN, ±Infinity), nesting deeper than MAX_JSON_DEPTH, or a property a getter or Proxy trap will not give.
+ * A manifest is JSON (what kubectl sends); such an object only comes from JavaScript, never from YAML this package
+ * reads (its reader refuses recursive aliases, as kubectl does), and every reader of objects would recurse without
+ * end or throw on it. Shared references (a YAML alias) are data. Walked without recursion.
+ */
+export function nonJsonData(value: unknown): NonJsonData | undefined {
+  const path: string[] = [];
+  try {
+    const reason = walkJson(value, path, new Set());
+    return reason === undefined ? undefined : { pointer: path.map((k) => `/${pointerPart(k)}`).join(''), reason };
+  } catch {
+    return { pointer: '', reason: 'could not be read (a getter or Proxy throws)' };
+  }
+}
+
+/** Why `v` is not JSON data, with `path` left at where (its keys), or undefined; `open` holds the objects being walked. */
+function walkJson(v: unknown, path: string[], open: Set<object>): string | undefined {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return undefined;
+    case 'number':
+      return Number.isFinite(v) ? undefined : `holds ${v}, a number JSON cannot hold`;
+    case 'bigint':
+      return 'holds a BigInt';
+    case 'function':
+      return 'holds a function';
+    case 'symbol':
+      return 'holds a Symbol';
+  }
+  if (v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  if (open.has(o)) return 'holds a cycle (a value that contains itself)';
+  if (open.size >= MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`;
+  if (Array.isArray(o) && o.length > MAX_JSON_LIST) return `is a list of ${o.length} items, more than ${MAX_JSON_LIST} (a sparse list?)`;
+  open.add(o);
+  const keys = Array.isArray(o) ? undefined : Object.keys(o);
+  const n = keys === undefined ? (o as unknown as unknown[]).length : keys.length;
+  for (let i = 0; i < n; i++) {
+    const key = keys === undefined ? String(i) : keys[i];
+    path.push(key);
+    const reason = walkJson(o[key], path, open);
+    if (reason !== undefined) return reason;
+    path.pop();
+  }
+  open.delete(o);
+  return undefined;
+}
+
+/** Is `o` JSON data shaped enough like a Kubernetes object for rules to read (string kind and apiVersion, object metadata)? */
 export function isKubeObject(o: unknown): boolean {
   return (
     isObject(o) &&
+    nonJsonData(o) === undefined &&
     typeof o.kind === 'string' &&
     typeof o.apiVersion === 'string' &&
     (o.metadata === undefined || isObject(o.metadata)) &&

@@ -6,6 +6,7 @@ import { MODEL_LOADERS } from './model-loaders';
 import { checkArgs, is } from '../core/shape';
 import { credentialIn } from '../core/secret-patterns';
 import { apiServerMetadataIssues } from '../core/names';
+import { nonJsonData } from './manifest-index';
 
 /*
  * Schema check of synthesized objects.
@@ -414,6 +415,21 @@ export function validateManifests(objects: readonly unknown[], options: Validate
   const findings: Finding[] = [];
   for (const raw of objects) {
     const before = findings.length;
+    const notJson = nonJsonData(raw);
+    if (notJson !== undefined) {
+      // A cycle, a BigInt, a throwing getter…: no reader of objects can take it (JavaScript input only; the rules skip it too).
+      findings.push(
+        safeFinding({
+          rule: 'SCHEMA_NOT_KUBERNETES',
+          severity: 'error',
+          object: notJson.reason.startsWith('could not be read') ? '?/?' : objectId(raw),
+          pointer: notJson.pointer,
+          message: notJson.reason.startsWith('could not be read') ? notJson.reason : `is not JSON data: it ${notJson.reason}`,
+          fix: 'pass plain JSON data, e.g. the result of JSON.parse or of a YAML parser',
+        }),
+      );
+      continue;
+    }
     try {
       validateOne(raw, options, findings);
     } catch (e) {

@@ -1,4 +1,4 @@
-import { validateManifests } from '../../constructs';
+import { checkManifests, validateManifests } from '../../constructs';
 
 const deployment = () => ({
   apiVersion: 'apps/v1',
@@ -73,6 +73,47 @@ describe('validateManifests', () => {
       ['SCHEMA_NOT_KUBERNETES', 'error'],
       ['SCHEMA_UNKNOWN_KIND', 'warning'],
     ]);
+  });
+
+  describe('an object that is not JSON data (JavaScript input only) is one SCHEMA_NOT_KUBERNETES at its pointer, and the rules skip it', () => {
+    const pod = (name: unknown): any => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'n' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.27.2' }], volumes: [{ name, emptyDir: {} }] },
+    });
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    let deep: any = 'leaf';
+    for (let i = 0; i < 1_500; i++) deep = { a: deep };
+    test.each([
+      ['a cycle', cycle, '/spec/volumes/0/name/0', 'holds a cycle (a value that contains itself)'],
+      ['a BigInt', 10n, '/spec/volumes/0/name', 'holds a BigInt'],
+      ['a function', () => 'v', '/spec/volumes/0/name', 'holds a function'],
+      ['a Symbol', Symbol('v'), '/spec/volumes/0/name', 'holds a Symbol'],
+      ['NaN', NaN, '/spec/volumes/0/name', 'holds NaN, a number JSON cannot hold'],
+      [
+        'a sparse list of length 2^32−1',
+        Object.assign([], { length: 2 ** 32 - 1 }),
+        '/spec/volumes/0/name',
+        'is a list of 4294967295 items, more than 16777216 (a sparse list?)',
+      ],
+      ['nesting past 1,000 levels', deep, `/spec/volumes/0/name${'/a'.repeat(996)}`, 'nests deeper than 1000 levels'],
+    ])('%s', (_what, value, pointer, reason) => {
+      const findings = validateManifests([pod(value)]);
+      expect(findings.map((f) => [f.rule, f.object, f.pointer, f.message])).toEqual([
+        ['SCHEMA_NOT_KUBERNETES', 'Pod/n/p', pointer, `is not JSON data: it ${reason}`],
+      ]);
+      // Every rule used to read it: a cycle or a BigInt was a RULE_FAILED per rule (JSON.stringify), a cycle a stack overflow in the schema check.
+      expect(checkManifests([pod(value)]).findings.map((f) => f.rule)).toEqual(['SCHEMA_NOT_KUBERNETES']);
+    });
+
+    test('a value shared by two fields (a YAML alias) is data, not a cycle', () => {
+      const twice = pod('scratch');
+      twice.metadata.labels = twice.metadata.annotations = { team: 'a' };
+      expect(validateManifests([twice])).toEqual([]);
+      expect(checkManifests([twice]).findings.map((f) => f.rule)).not.toContain('SCHEMA_NOT_KUBERNETES');
+    });
   });
 
   test('versioned kinds resolve to their own model (autoscaling/v2 HPA)', () => {
