@@ -1,15 +1,13 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BlueprintError, QuotaPreset, TeamNamespace, WebService, addCheck, perPass, renderApp, synthesize } from '../../constructs';
-import { WEB, catchBlueprintError, testChart } from '../helpers';
+import { AWS_KEY, WEB, catchBlueprintError, expectLeakFree, testChart } from '../helpers';
 
 /*
  * A user check (addCheck) is untyped code: whatever it throws or returns
  * becomes a typed issue naming the check, added to every other issue of the
  * synth, which are all still reported.
  */
-const j = (...p: string[]) => p.join('');
-const AWS_KEY = j('AKIA', 'Q7CANARYTEST0000');
 
 /** A chart whose team namespace is over its quota (several real issues), with `check` registered on `broken`. */
 function overQuota(check: () => unknown) {
@@ -20,7 +18,6 @@ function overQuota(check: () => unknown) {
   return app;
 }
 const REAL = (err: BlueprintError) => err.issues.filter((i) => i.path === 'test/shop' && i.code.startsWith('QUOTA_'));
-const leakFree = (err: BlueprintError) => expect(err.message + JSON.stringify(err.issues)).not.toContain('Q7CANARY');
 
 describe('CHECK_FAILED / CHECK_INVALID: a broken user check is one issue beside all the others', () => {
   const baseline = REAL(catchBlueprintError(() => renderApp(overQuota(() => []))));
@@ -99,12 +96,12 @@ describe('CHECK_FAILED / CHECK_INVALID: a broken user check is one issue beside 
       ),
     );
     expect(thrown.codes).toContain('CHECK_FAILED');
-    leakFree(thrown);
+    expectLeakFree(thrown);
     const returned = catchBlueprintError(() =>
       renderApp(overQuota(() => [{ code: 'C', field: 'f', message: 'm', fix: `set it to ${AWS_KEY}` }])),
     );
     expect(returned.issues.find((i) => i.code === 'C')!.fix).toContain('not shown');
-    leakFree(returned);
+    expectLeakFree(returned);
   });
 
   test('the rejection of an async check does not reach the process', async () => {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { BlueprintError, Problems, WebService, formatIssue } from '../../constructs';
-import { WEB, expectCode, testChart } from '../helpers';
+import { AWS_KEY, WEB, catchBlueprintError, expectCode, expectLeakFree, testChart } from '../helpers';
 
 describe('BlueprintError', () => {
   test('carries code, path, field, value and fix, and renders them in the message', () => {
@@ -31,8 +31,82 @@ describe('BlueprintError', () => {
     for (const given of [[], null, 5, [{}]]) expect(new BlueprintError(given as never).codes).toEqual(['PROPS_INVALID']);
   });
 
+  test('a list of issues with one malformed entry keeps the real ones beside a PROPS_INVALID for it', () => {
+    const err = new BlueprintError([{ code: 'A', path: 'p', field: 'f', message: 'm', fix: 'f' }, { message: 'no code' } as never]);
+    expect(err.issues.map((i) => `${i.code} ${i.field}`)).toEqual(['A f', 'PROPS_INVALID issues[1]']);
+  });
+
   test('formatIssue omits the value when none was given', () => {
     expect(formatIssue({ code: 'C', path: '', field: 'f', message: 'is missing', fix: 'add it' })).toBe("C 'f' is missing — add it");
+  });
+});
+
+describe('no text of an issue echoes a credential: message, fix, field, path, construct, value', () => {
+  test('a BlueprintError built directly from issues redacts every text field the same way', () => {
+    const err = new BlueprintError([
+      {
+        code: 'A',
+        path: `p/${AWS_KEY}`,
+        construct: `C-${AWS_KEY}`,
+        field: AWS_KEY,
+        value: AWS_KEY,
+        message: `m ${AWS_KEY}`,
+        fix: `f ${AWS_KEY}`,
+      },
+      { code: 'B', path: 'p', field: 'f', value: 'ok', message: 'm', fix: 'f' },
+    ]);
+    expectLeakFree(err);
+    expect(err.issues[1]).toEqual({ code: 'B', path: 'p', field: 'f', value: 'ok', message: 'm', fix: 'f' });
+  });
+
+  test.each([
+    ['a Buffer', () => Buffer.from(AWS_KEY), '<Buffer>'],
+    ['an object whose toString returns a credential', () => ({ toString: () => AWS_KEY }), { toString: '<function>' }],
+    [
+      'a class instance whose toString returns a credential',
+      () =>
+        new (class Tok {
+          toString = () => AWS_KEY;
+        })(),
+      '<Tok>',
+    ],
+  ])('a value that is %s is shown by its type, never through its toString', (_what, make, shown) => {
+    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value: make(), message: 'm', fix: 'f' });
+    expectLeakFree(err);
+    expect(err.issues[0].value).toEqual(shown);
+  });
+});
+
+describe('issue values are plain JSON data: JSON.stringify(err.issues) never throws in the caller', () => {
+  test.each([
+    ['a BigInt', 2n, '2n'],
+    ['a function', () => 1, '<function>'],
+    ['a symbol', Symbol('s'), '<symbol>'],
+    ['NaN', NaN, 'NaN'],
+    ['a nested BigInt', { a: [1n] }, { a: ['1n'] }],
+  ])('%s', (_what, value, stored) => {
+    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' });
+    expect(err.issues[0].value).toEqual(stored);
+    expect(() => JSON.stringify(err.issues)).not.toThrow();
+  });
+
+  test('a cyclic value', () => {
+    const v: Record<string, unknown> = { a: 1 };
+    v.self = v;
+    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value: v, message: 'm', fix: 'f' });
+    expect(err.issues[0].value).toEqual({ a: 1, self: '<cycle>' });
+  });
+
+  test('a BigInt prop reaches the caller as JSON-safe issues', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new WebService(chart, 'web', { namespace: 'team', ...WEB, replicas: 2n } as never));
+    expect(err.issues[0]).toMatchObject({ code: 'PROPS_INVALID', field: 'replicas', value: '2n' });
+    expect(() => JSON.stringify(err.issues)).not.toThrow();
+  });
+
+  test('the valid neighbour: plain values are kept as they are', () => {
+    const value = { a: [1, 'x', true, null] };
+    expect(new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' }).issues[0].value).toEqual(value);
   });
 });
 

@@ -4,7 +4,6 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { ClusterPlatform, HelloworldDb } from '../../blueprints';
 import {
-  BlueprintError,
   ConfigMap,
   EnvValue,
   SecretBackend,
@@ -29,16 +28,17 @@ import {
   runRules,
   synthesize,
 } from '../../constructs';
-import { WEB, catchBlueprintError, expectCode, find, render, testChart } from '../helpers';
+import { AWS_KEY, WEB, catchBlueprintError, expectCode, expectLeakFree, testChart } from '../helpers';
 
 /*
  * Input that is not typed (JavaScript, JSON config) reaches every public
  * constructor as a typed BlueprintError, never a TypeError, and never echoes
  * a credential. The counterexamples the property tests found, kept as cases.
+ * Only cross-cutting cases live here: one hostile class of input across many
+ * constructs and paths; what one module does with its own input is tested in
+ * that module's mirror (e.g. BlueprintError's redaction in errors.test.ts).
  */
 const image = 'nginx:1.27.2';
-const j = (...p: string[]) => p.join('');
-const AWS_KEY = j('AKIA', 'Q7CANARYTEST0000');
 
 describe('PROPS_INVALID: every prop is checked against its shape at the entry', () => {
   test.each([
@@ -100,12 +100,11 @@ describe('PROPS_INVALID: every prop is checked against its shape at the entry', 
   test('a credential given where a name belongs is not echoed', () => {
     const { chart } = testChart();
     const keyed = catchBlueprintError(() => new Worker(chart, 'k', { namespace: 'team', image, env: { [AWS_KEY]: 5 } } as never));
-    expect(keyed.message + JSON.stringify(keyed.issues)).not.toContain('Q7CANARY');
+    expectLeakFree(keyed);
     const err = catchBlueprintError(
       () => new Worker(chart, 'w', { namespace: 'team', image, ports: [{ name: AWS_KEY, port: 'x' }] } as never),
     );
-    expect(err.message).not.toContain('Q7CANARY');
-    expect(JSON.stringify(err.issues)).not.toContain('Q7CANARY');
+    expectLeakFree(err);
   });
 });
 
@@ -127,7 +126,7 @@ describe('PROPS_UNKNOWN: a key that is no prop is refused, not dropped', () => {
     expect(far.fix).toMatch(/^remove it; the props are name, provisioner, /);
     const err = catchBlueprintError(() => new StorageClass(chart, 't', { provisioner: 'ebs.csi.aws.com', [AWS_KEY]: AWS_KEY } as never));
     expect(err.issues[0]).toMatchObject({ code: 'PROPS_UNKNOWN', field: '<redacted>', value: '<redacted>' });
-    expect(err.message + JSON.stringify(err.issues)).not.toContain('Q7CANARY');
+    expectLeakFree(err);
   });
 
   test('reported together with every other issue of the construct; an undefined key is no key', () => {
@@ -205,29 +204,11 @@ describe('ID_INVALID', () => {
     const { chart } = testChart();
     const err = catchBlueprintError(() => new TeamNamespace(chart, AWS_KEY, {}));
     expect(err.code).toBe('ID_INVALID');
-    expect(err.message + JSON.stringify(err.issues)).not.toContain('Q7CANARY');
+    expectLeakFree(err);
   });
 
   test('a scope that is not a construct', () => {
     expectCode(() => new Worker({} as never, 'w', { namespace: 'team', image }), 'ID_INVALID');
-  });
-});
-
-describe('LABEL_INVALID: version and component become labels', () => {
-  test.each([
-    ['version', ' '],
-    ['version', 'v'.repeat(64)],
-    ['version', '1.0+build'],
-    ['component', 'web tier'],
-  ])('%s %s', (field, value) => {
-    const { chart } = testChart();
-    expect(expectCode(() => new Worker(chart, 'w', { namespace: 'team', image, [field]: value }), 'LABEL_INVALID').field).toBe(field);
-  });
-
-  test('a valid version reaches the labels', () => {
-    const { app, chart } = testChart();
-    new Worker(chart, 'w', { namespace: 'team', image, version: '1.27.2', component: 'queue-consumer' });
-    expect(find(render(app), 'Deployment', 'w').metadata.labels['app.kubernetes.io/version']).toBe('1.27.2');
   });
 });
 
@@ -339,14 +320,12 @@ describe('one synth reports every problem it can find', () => {
 });
 
 describe('no text of an issue echoes a credential: message, fix, field, path, construct, value', () => {
-  const leakFree = (err: BlueprintError) => expect(err.message + JSON.stringify(err.issues)).not.toContain('Q7CANARY');
-
   test('SECRET_KEY_UNDECLARED: the fix does not echo the key it suggests adding', () => {
     const { chart } = testChart();
     const db = new SecretDeclaration(chart, 'db', { namespace: 'team', keys: ['password'], backend: SecretBackend.deployTool() });
     const err = catchBlueprintError(() => EnvValue.fromSecret(db, AWS_KEY));
     expect(err.issues.find((i) => i.code === 'SECRET_KEY_UNDECLARED')!.fix).toContain('not shown');
-    leakFree(err);
+    expectLeakFree(err);
   });
 
   test('the valid neighbour: an ordinary fix is kept as written', () => {
@@ -362,11 +341,11 @@ describe('no text of an issue echoes a credential: message, fix, field, path, co
       new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'team' } });
     const err = catchBlueprintError(() => renderApp(app));
     expect(err.codes).toContain('OBJECT_DUPLICATE');
-    leakFree(err);
+    expectLeakFree(err);
     new Worker(new Chart(app, `c${AWS_KEY}`), 'w', { namespace: 'team', image });
     const workload = catchBlueprintError(() => new Worker(new Chart(app, 'd'), 'w', { namespace: 'team', image }));
     expect(workload.codes).toEqual(['OBJECT_DUPLICATE']);
-    leakFree(workload);
+    expectLeakFree(workload);
   });
 
   test('OUTDIR_FOREIGN_FILE: a path with a credential in it is not printed in the fix', () => {
@@ -377,41 +356,7 @@ describe('no text of an issue echoes a credential: message, fix, field, path, co
     new Worker(chart, 'w', { namespace: 'team', image });
     const err = catchBlueprintError(() => synthesize(app, { outdir }));
     expect(err.codes).toEqual(['OUTDIR_FOREIGN_FILE']);
-    leakFree(err);
-  });
-
-  test('a BlueprintError built directly from issues redacts every text field the same way', () => {
-    const err = new BlueprintError([
-      {
-        code: 'A',
-        path: `p/${AWS_KEY}`,
-        construct: `C-${AWS_KEY}`,
-        field: AWS_KEY,
-        value: AWS_KEY,
-        message: `m ${AWS_KEY}`,
-        fix: `f ${AWS_KEY}`,
-      },
-      { code: 'B', path: 'p', field: 'f', value: 'ok', message: 'm', fix: 'f' },
-    ]);
-    leakFree(err);
-    expect(err.issues[1]).toEqual({ code: 'B', path: 'p', field: 'f', value: 'ok', message: 'm', fix: 'f' });
-  });
-
-  test.each([
-    ['a Buffer', () => Buffer.from(AWS_KEY), '<Buffer>'],
-    ['an object whose toString returns a credential', () => ({ toString: () => AWS_KEY }), { toString: '<function>' }],
-    [
-      'a class instance whose toString returns a credential',
-      () =>
-        new (class Tok {
-          toString = () => AWS_KEY;
-        })(),
-      '<Tok>',
-    ],
-  ])('a value that is %s is shown by its type, never through its toString', (_what, make, shown) => {
-    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value: make(), message: 'm', fix: 'f' });
-    leakFree(err);
-    expect(err.issues[0].value).toEqual(shown);
+    expectLeakFree(err);
   });
 
   test('a non-string image (Buffer, object with toString, RegExp, list, Symbol) is PROPS_INVALID of its shape, not IMAGE_UNPINNED', () => {
@@ -419,7 +364,7 @@ describe('no text of an issue echoes a credential: message, fix, field, path, co
       const { chart } = testChart();
       const err = catchBlueprintError(() => new Worker(chart, 'w', { namespace: 'team', image: bad } as never));
       expect(err.issues.map((i) => `${i.code} ${i.field}`)).toEqual(['PROPS_INVALID image']);
-      leakFree(err);
+      expectLeakFree(err);
     }
   });
 
@@ -467,42 +412,4 @@ describe('a value that cannot be inspected (a revoked Proxy) is PROPS_INVALID at
     expect(err.issues.map((i) => i.field)).toContain(field);
     expect(err.codes).toEqual([what === 'the scope' ? 'ID_INVALID' : 'PROPS_INVALID']);
   });
-});
-
-describe('issue values are plain JSON data: JSON.stringify(err.issues) never throws in the caller', () => {
-  test.each([
-    ['a BigInt', 2n, '2n'],
-    ['a function', () => 1, '<function>'],
-    ['a symbol', Symbol('s'), '<symbol>'],
-    ['NaN', NaN, 'NaN'],
-    ['a nested BigInt', { a: [1n] }, { a: ['1n'] }],
-  ])('%s', (_what, value, stored) => {
-    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' });
-    expect(err.issues[0].value).toEqual(stored);
-    expect(() => JSON.stringify(err.issues)).not.toThrow();
-  });
-
-  test('a cyclic value', () => {
-    const v: Record<string, unknown> = { a: 1 };
-    v.self = v;
-    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value: v, message: 'm', fix: 'f' });
-    expect(err.issues[0].value).toEqual({ a: 1, self: '<cycle>' });
-  });
-
-  test('a BigInt prop reaches the caller as JSON-safe issues', () => {
-    const { chart } = testChart();
-    const err = catchBlueprintError(() => new WebService(chart, 'web', { namespace: 'team', ...WEB, replicas: 2n } as never));
-    expect(err.issues[0]).toMatchObject({ code: 'PROPS_INVALID', field: 'replicas', value: '2n' });
-    expect(() => JSON.stringify(err.issues)).not.toThrow();
-  });
-
-  test('the valid neighbour: plain values are kept as they are', () => {
-    const value = { a: [1, 'x', true, null] };
-    expect(new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' }).issues[0].value).toEqual(value);
-  });
-});
-
-test('a list of issues with one malformed entry keeps the real ones beside a PROPS_INVALID for it', () => {
-  const err = new BlueprintError([{ code: 'A', path: 'p', field: 'f', message: 'm', fix: 'f' }, { message: 'no code' } as never]);
-  expect(err.issues.map((i) => `${i.code} ${i.field}`)).toEqual(['A f', 'PROPS_INVALID issues[1]']);
 });

@@ -35,6 +35,24 @@ describe('pod user and group ids (IsValidUserID / IsValidGroupID, MaxInt32 on Ku
   });
 });
 
+describe('LABEL_INVALID: version and component become labels', () => {
+  test.each([
+    ['version', ' '],
+    ['version', 'v'.repeat(64)],
+    ['version', '1.0+build'],
+    ['component', 'web tier'],
+  ])('%s %s', (field, value) => {
+    const { chart } = testChart();
+    expect(expectCode(() => new Worker(chart, 'w', { namespace: 'team', image, [field]: value }), 'LABEL_INVALID').field).toBe(field);
+  });
+
+  test('a valid version reaches the labels', () => {
+    const { chart } = testChart();
+    new Worker(chart, 'w', { namespace: 'team', image, version: '1.27.2', component: 'queue-consumer' });
+    expect(find(renderChart(chart), 'Deployment', 'w').metadata.labels['app.kubernetes.io/version']).toBe('1.27.2');
+  });
+});
+
 describe('init containers (validateInitContainers: no probes or lifecycle without restartPolicy=Always)', () => {
   const team = () => {
     const { app, chart } = testChart();
