@@ -9,7 +9,9 @@ import { catchBlueprintError, expectCode } from '../helpers';
 /*
  * Two loaded copies of cdk8s (a directory or `npm link` install of the library brings its
  * own node_modules; a nested older copy): an App of one is no App of the other. A second
- * copy here is a real one: jest.isolateModules loads cdk8s and constructs again.
+ * copy here is a real one: jest.isolateModules loads cdk8s and constructs again. Every entry
+ * (renderApp, synthObjects, a construct's props) judges its objects by core/shape.ts's
+ * `is.instance`, which alone decides between PEER_DUPLICATED and PROPS_INVALID.
  */
 function otherCdk8s(): typeof import('cdk8s') {
   let copy!: typeof import('cdk8s');

@@ -1,5 +1,4 @@
-import { App } from 'cdk8s';
-import { BlueprintChart, PodDisruptionBudget, PreemptionPolicy, PriorityClass } from '../../constructs';
+import { PodDisruptionBudget } from '../../constructs';
 import { expectCode, find, renderChart, renderNew, testChart } from '../helpers';
 
 describe('PodDisruptionBudget', () => {
@@ -61,39 +60,5 @@ describe('PodDisruptionBudget', () => {
       const issue = expectCode(() => make(`bad${i}`, bad), 'PDB_INVALID');
       expect(issue.field).toBe('minAvailable');
     }
-  });
-});
-
-describe('PriorityClass', () => {
-  test('is cluster-scoped and carries its policy', () => {
-    const app = new App();
-    const chart = new BlueprintChart(app, 'cluster', { owner: 'platform' });
-    new PriorityClass(chart, 'high-priority', { value: 100000, description: 'user-facing', preemptionPolicy: PreemptionPolicy.NEVER });
-    const pc = find(renderChart(chart), 'PriorityClass', 'high-priority');
-    expect(pc.metadata.namespace).toBeUndefined();
-    expect(pc).toMatchObject({ value: 100000, globalDefault: false, preemptionPolicy: 'Never', description: 'user-facing' });
-  });
-
-  test('PRIORITY_INVALID: reserved prefix and value range', () => {
-    const { chart } = testChart();
-    expectCode(() => new PriorityClass(chart, 'system-mine', { value: 1 }), 'PRIORITY_INVALID');
-    expectCode(() => new PriorityClass(chart, 'huge', { value: 2_000_000_000 }), 'PRIORITY_INVALID');
-    expectCode(() => new PriorityClass(chart, 'frac', { value: 1.5 }), 'PRIORITY_INVALID');
-  });
-
-  test('PRIORITY_INVALID: a second globalDefault class in the app names both paths', () => {
-    const app = new App();
-    const first = new PriorityClass(new BlueprintChart(app, 'one', { owner: 'platform' }), 'default-prio', {
-      value: 10,
-      globalDefault: true,
-    });
-    new PriorityClass(new BlueprintChart(app, 'two', { owner: 'platform' }), 'not-default', { value: 5 });
-    const issue = expectCode(
-      () => new PriorityClass(new BlueprintChart(app, 'three', { owner: 'platform' }), 'also-default', { value: 20, globalDefault: true }),
-      'PRIORITY_INVALID',
-    );
-    expect(issue.field).toBe('globalDefault');
-    expect(issue.path).toContain('three');
-    expect(issue.message).toContain(first.node.path);
   });
 });
