@@ -55,6 +55,7 @@ describe('renderApp stages', () => {
     const err = catchBlueprintError(() => renderApp(app));
     expect(err.codes).toEqual(['TEST_CHECK', 'OBJECT_DUPLICATE', 'SCHEMA_UNKNOWN_FIELD']);
     expect(err.issues.map((i) => i.path)).toEqual(['c/broken', 'c/cm2', 'c/typo']);
+    expect(err.issues[2].field).toBe('/dataa');
   });
 
   test('a later stage skips the objects an earlier stage flagged; construct checks do not hide their objects', () => {
@@ -71,6 +72,16 @@ describe('renderApp stages', () => {
       ['OBJECT_DUPLICATE', 'c/second'],
       ['SCHEMA_UNKNOWN_FIELD', 'c/broken/typo'],
     ]);
+  });
+
+  test('errors of cdk8s validations are wrapped as CDK8S_VALIDATION', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'c', { owner: 'x' });
+    new TeamNamespace(chart, 'ok');
+    chart.node.addValidation({ validate: () => ['plain cdk8s failure'] });
+    const err = catchBlueprintError(() => renderApp(app));
+    expect(err).toBeInstanceOf(BlueprintError);
+    expect(err.code).toBe('CDK8S_VALIDATION');
   });
 
   test('constructPaths name the ApiObject behind each rendered object', () => {

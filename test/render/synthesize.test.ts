@@ -5,17 +5,7 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import {
-  BlueprintChart,
-  BlueprintError,
-  TeamNamespace,
-  WRITTEN_LIST,
-  addCheck,
-  renderApp,
-  synthesize,
-  synthesizeAll,
-  Worker,
-} from '../../constructs';
+import { BlueprintChart, BlueprintError, TeamNamespace, WRITTEN_LIST, addCheck, synthesize, synthesizeAll, Worker } from '../../constructs';
 import { catchBlueprintError, expectCode } from '../helpers';
 
 // The file system failures below are injected with jest.spyOn on this module object (see spyable-fs.ts).
@@ -58,33 +48,6 @@ describe('synthesize', () => {
     expect(err.issues[0].path).toBe('c/broken');
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
-  });
-
-  test('schema errors fail the synth with the construct path of the object', () => {
-    const app = new App();
-    const chart = new BlueprintChart(app, 'c', { owner: 'x' });
-    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'n' }, dataa: { a: 'b' } } as any);
-    const err = catchBlueprintError(() => renderApp(app));
-    expect(err.code).toBe('SCHEMA_UNKNOWN_FIELD');
-    expect(err.path).toBe('c/cm');
-    expect(err.field).toBe('/dataa');
-  });
-
-  test('checks also fail a plain app.synth() (cdk8s synth path)', () => {
-    const app = new App({ outdir: tmpdir() });
-    const chart = new BlueprintChart(app, 'c', { owner: 'x' });
-    addCheck(new Construct(chart, 'broken'), 'Broken', () => [{ code: 'TEST_PLAIN', field: 'a', message: 'is wrong', fix: 'fix a' }]);
-    expect(() => app.synth()).toThrow(/TEST_PLAIN/);
-  });
-
-  test('errors of cdk8s validations are wrapped as CDK8S_VALIDATION', () => {
-    const app = new App();
-    const chart = new BlueprintChart(app, 'c', { owner: 'x' });
-    new TeamNamespace(chart, 'ok');
-    chart.node.addValidation({ validate: () => ['plain cdk8s failure'] });
-    const err = catchBlueprintError(() => renderApp(app));
-    expect(err).toBeInstanceOf(BlueprintError);
-    expect(err.code).toBe('CDK8S_VALIDATION');
   });
 });
 
