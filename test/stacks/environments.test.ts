@@ -95,6 +95,10 @@ describe('production-ness and backups', () => {
     expect(findings(app)).toEqual([]);
   });
 
+  test('dev and staging declare no backups', () => {
+    for (const name of ['dev', 'staging']) expect(ofKind(rendered(name), 'Schedule')).toEqual([]);
+  });
+
   test.each(['cassandra', 'random-generator', 'monitoring'])('prod without the %s backup gets BACKUP_MISSING there only', (ns) => {
     const app = buildEnvironment(prod);
     const schedule = app.node.findAll().find((c) => c instanceof BackupSchedule && c.includedNamespaces.includes(ns))!;

@@ -40,14 +40,4 @@ describe.each(Object.keys(ENVIRONMENTS))('GitOps output of %s', (name) => {
     for (const d of ofKind(objects, 'Deployment')) expect(d.metadata.annotations?.[OPTIONS]).toBeUndefined();
     for (const ns of ofKind(objects, 'Namespace')) expect(ns.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
   });
-
-  test(name === 'prod' ? 'backs up every data holder' : 'declares no backups', () => {
-    const schedules = ofKind(objects, 'Schedule');
-    if (name !== 'prod') return expect(schedules).toEqual([]);
-    const claimed = ofKind(objects, 'StatefulSet').filter((s) => s.spec.volumeClaimTemplates?.length);
-    const covered = new Set(schedules.flatMap((s) => s.spec.template.includedNamespaces));
-    // The ledger and MySQL are managed in prod, backed up by their provider.
-    expect([...covered].sort()).toEqual(['cassandra', 'monitoring', 'random-generator']);
-    for (const s of claimed) expect(covered).toContain(s.metadata.namespace);
-  });
 });
