@@ -1,13 +1,110 @@
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { ClusterPlatform, ClusterPlatformProps } from '../../blueprints';
 import { WebService, renderApp } from '../../constructs';
-import { catchBlueprintError } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, testChart } from '../helpers';
 
 const base: ClusterPlatformProps = { environment: 'test', teams: [{ name: 'users' }] };
 const issuesOf = (props: Partial<ClusterPlatformProps>) =>
   catchBlueprintError(() => new ClusterPlatform(new App(), 'platform', { ...base, ...props })).issues.map(
     (i) => `${i.path} ${i.construct} ${i.code} ${i.field}`,
   );
+
+describe('ClusterPlatform', () => {
+  test('teams, priorities, storage classes, monitoring, descheduler and routes', () => {
+    const { app } = testChart();
+    const p = new ClusterPlatform(app, 'platform', {
+      environment: 'test',
+      host: 'shop.example.com',
+      certificateIssuer: { name: 'letsencrypt', email: 'platform@example.com' },
+      teams: [{ name: 'users' }, { name: 'products' }],
+    });
+    const users = new WebService(p.team('users'), 'users', {
+      namespace: p.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    const products = new WebService(p.team('products'), 'products', {
+      namespace: p.team('products'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    p.route({ path: '/user', backend: users });
+    p.route({ path: '/product', backend: products });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    expect(
+      ofKind(objects, 'PriorityClass')
+        .map((x) => x.metadata.name)
+        .sort(),
+    ).toEqual(['batch', 'high', 'platform-critical', 'standard']);
+    expect(
+      ofKind(objects, 'StorageClass')
+        .map((x) => x.reclaimPolicy)
+        .sort(),
+    ).toEqual(['Delete', 'Retain']);
+    const ing = objects.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'users');
+    expect(ing.spec.ingressClassName).toBe('nginx');
+    expect(ing.spec.tls[0]).toEqual({ hosts: ['shop.example.com'], secretName: 'public-tls' });
+    expect(ing.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('shop.example.com');
+    expect(ing.spec.rules[0].http.paths[0]).toEqual({
+      path: '/user',
+      pathType: 'Prefix',
+      backend: { service: { name: 'users', port: { name: 'http' } } },
+    });
+    expect(
+      find(objects, 'NetworkPolicy', 'allow-users-from-ingress-ingress-nginx').spec.ingress[0].from[0].namespaceSelector.matchLabels[
+        'kubernetes.io/metadata.name'
+      ],
+    ).toBe('ingress-nginx');
+    const cron = find(objects, 'CronJob', 'descheduler');
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].args).toContain('/policy/policy.yaml');
+    expect(cron.spec.jobTemplate.spec.template.spec.automountServiceAccountToken).toBe(true);
+    expect(find(objects, 'ClusterRoleBinding', 'descheduler-descheduler-1').subjects[0]).toEqual({
+      kind: 'ServiceAccount',
+      name: 'descheduler',
+      namespace: 'descheduler',
+    });
+  });
+
+  test('owns what it creates: every object of its charts finds it, and the charts keep their paths (names, files, Pulumi ids)', () => {
+    const { app, chart } = testChart();
+    const p = new ClusterPlatform(app, 'platform', { environment: 'test', host: 'shop.example.com', teams: [{ name: 'users' }] });
+    const users = new WebService(p.team('users'), 'users', {
+      namespace: p.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    const ingress = p.route({ path: '/user', backend: users });
+    expect(p.charts.map((c) => c.node.path)).toEqual(['cluster', 'monitoring', 'team-users']);
+    const owned = p.charts.flatMap((c) => c.node.findAll()).filter((c) => c instanceof ApiObject);
+    expect(owned.length).toBeGreaterThan(30);
+    for (const c of [...owned, users, ingress, p.monitoring, p.descheduler, p.priorities.high, p.storage.data])
+      expect(ClusterPlatform.of(c)).toBe(p);
+    expect(ClusterPlatform.of(chart)).toBeUndefined();
+    expect(ClusterPlatform.of(new ClusterPlatform(new App(), 'other', { environment: 't', teams: [] }).clusterChart)).not.toBe(p);
+  });
+
+  test('TEAM_UNKNOWN and INGRESS_INVALID', () => {
+    const { app } = testChart();
+    const p = new ClusterPlatform(app, 'platform', { environment: 'test', teams: [{ name: 'users' }] });
+    expectCode(() => p.team('nobody'), 'TEAM_UNKNOWN');
+    const svc = new WebService(p.team('users'), 'users', {
+      namespace: p.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    expectCode(() => p.route({ path: '/user', backend: svc }), 'INGRESS_INVALID');
+    const q = new ClusterPlatform(new App(), 'p2', { environment: 't', host: 'shop.example.com', teams: [{ name: 'users' }] });
+    const svc2 = new WebService(q.team('users'), 'users', {
+      namespace: q.team('users'),
+      image: 'app:1.0.0',
+      ports: [{ name: 'http', port: 8080 }],
+    });
+    expectCode(() => q.route({ path: 'user', backend: svc2 }), 'INGRESS_INVALID');
+    q.route({ path: '/user', backend: svc2 });
+    expectCode(() => q.route({ path: '/user', backend: svc2 }), 'INGRESS_INVALID');
+    expectCode(() => q.route({ path: '/x', backend: svc2, port: 'grpc' }), 'INGRESS_INVALID');
+  });
+});
 
 describe('ClusterPlatform reports every problem of its props at once, under its own names', () => {
   test('a bad provisioner no longer hides monitoringTargets, and is reported once', () => {

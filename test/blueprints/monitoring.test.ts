@@ -1,7 +1,16 @@
 import { App, Duration } from 'cdk8s';
 import { Monitoring, MonitoringProps } from '../../blueprints';
-import { BlueprintChart, QuotaPreset, TeamNamespace, WebService, renderApp } from '../../constructs';
-import { WEB, catchBlueprintError, find, ofKind } from '../helpers';
+import {
+  BlueprintChart,
+  QuotaPreset,
+  SCRAPE_LABEL,
+  StorageClass,
+  TeamNamespace,
+  WebService,
+  renderApp,
+  setClusterFacts,
+} from '../../constructs';
+import { WEB, catchBlueprintError, expectCode, find, ofKind } from '../helpers';
 
 function monitoring(props: Partial<MonitoringProps>) {
   const app = new App();
@@ -21,6 +30,88 @@ function monitoring(props: Partial<MonitoringProps>) {
 }
 const fieldsOf = (props: Partial<MonitoringProps>) =>
   catchBlueprintError(() => monitoring(props)).issues.map((i) => [i.code, i.field, i.value, i.path, i.construct]);
+
+describe('Monitoring renders a prometheus-operator Prometheus', () => {
+  test('selecting the labelled monitors in every namespace, with rules, retention and a sized claim', () => {
+    const { m, objects } = monitoring({
+      targets: 1700,
+      scrapeInterval: Duration.seconds(15),
+      federate: ['prometheus.eu.example.com:9090'],
+    });
+    const all = objects();
+    const prom = find(all, 'Prometheus', 'prometheus').spec;
+    expect(prom.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe(m.sizing.claim.toString());
+    expect(prom.retention).toBe('360h');
+    expect(prom.retentionSize).toBe(m.sizing.retentionSize);
+    expect(prom.scrapeInterval).toBe('15s');
+    // Every ServiceMonitor and PodMonitor that exposeMetrics makes, wherever it lives.
+    expect(prom.serviceMonitorSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
+    expect(prom.serviceMonitorNamespaceSelector).toEqual({});
+    expect(prom.podMonitorSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
+    expect(prom.podMonitorNamespaceSelector).toEqual({});
+    expect(prom.ruleSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
+    expect(prom.serviceAccountName).toBe('prometheus');
+    expect(find(all, 'ServiceAccount', 'prometheus').automountServiceAccountToken).toBe(true);
+    const rules = find(all, 'PrometheusRule', 'prometheus-recording');
+    expect(rules.metadata.labels[SCRAPE_LABEL]).toBe('true');
+    expect(JSON.stringify(rules.spec)).toContain('namespace:container_cpu_usage_seconds:sum_rate');
+    expect(find(all, 'Secret', 'prometheus-federation').stringData['federate.yml']).toContain('job_name: federate');
+    expect(prom.additionalScrapeConfigs).toEqual({ name: 'prometheus-federation', key: 'federate.yml' });
+    expect(find(all, 'ClusterRole', 'monitoring-prometheus-1').metadata.namespace).toBeUndefined();
+    expect(find(all, 'ClusterRoleBinding', 'monitoring-prometheus-1').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' },
+    ]);
+    // The operator's pods carry the labels the Prometheus states (podMetadata); the egress policies and
+    // the PDB select them by those labels.
+    const podLabels = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'prometheus' };
+    expect(prom.podMetadata).toEqual({ labels: podLabels });
+    expect(find(all, 'NetworkPolicy', 'allow-prometheus-to-all-namespaces').spec.podSelector.matchLabels).toEqual(podLabels);
+    expect(find(all, 'PodDisruptionBudget', 'prometheus').spec.selector.matchLabels).toEqual(podLabels);
+  });
+
+  test('two replicas are kept off one node (the operator sets no affinity); one replica gets none', () => {
+    const [term] = monitoring({ replicas: 2 }).prometheus().spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+    expect(term).toEqual({
+      weight: 100,
+      podAffinityTerm: {
+        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'prometheus' } },
+        topologyKey: 'kubernetes.io/hostname',
+      },
+    });
+    expect(monitoring({}).prometheus().spec.affinity).toBeUndefined();
+  });
+
+  test('STORAGE_CLASS_UNDECLARED: with existingStorageClasses declared, the Prometheus claim names a class of the output', () => {
+    /** A Monitoring in a cluster declaring its StorageClass gp3, claiming from what `storageClass` makes in the chart. */
+    const inCluster = (storageClass: (chart: BlueprintChart) => MonitoringProps['storageClass']) => {
+      const app = new App();
+      setClusterFacts(app, { existingStorageClasses: ['gp3'] });
+      const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+      const namespace = new TeamNamespace(chart, 'monitoring', { quota: QuotaPreset.LARGE });
+      new Monitoring(chart, 'm', { namespace, targets: 10, storageClass: storageClass(chart) });
+      return { chart, namespace, objects: () => renderApp(app).flatMap((r) => r.objects) };
+    };
+    expect(expectCode(() => inCluster(() => undefined).objects(), 'STORAGE_CLASS_UNDECLARED').field).toBe('storageClass');
+    const ok = inCluster((chart) => new StorageClass(chart, 'data', { provisioner: 'ebs.csi.aws.com' }));
+    expect(() => ok.objects()).not.toThrow();
+    // A class the cluster has, by name.
+    const named = inCluster(() => 'gp3');
+    expect(find(named.objects(), 'Prometheus', 'prometheus').spec.storage.volumeClaimTemplate.spec.storageClassName).toBe('gp3');
+    expect(
+      expectCode(() => new Monitoring(named.chart, 'm2', { namespace: named.namespace, targets: 10, storageClass: '' }), 'NAME_INVALID')
+        .field,
+    ).toBe('storageClass');
+  });
+
+  test('the operator-made pods count against the quota: the server and its config-reloader, one claim each', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+    const quota = { requestsCpu: '1', requestsMemory: '4Gi', limitsCpu: '1', limitsMemory: '4Gi', pods: 5 };
+    new Monitoring(chart, 'm', { namespace: new TeamNamespace(chart, 'monitoring', { quota }), targets: 10, replicas: 2 });
+    // 2 × (500m + 10m) > 1 CPU
+    expectCode(() => renderApp(app), 'QUOTA_EXCEEDED');
+  });
+});
 
 describe('Monitoring durations', () => {
   test('METRICS_INVALID: a scrape interval of 1.5 s, 0 s or a fraction of a millisecond, never a plain Error', () => {

@@ -5,6 +5,27 @@ import { catchBlueprintError } from '../helpers';
 const input = { targets: 100, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1) };
 
 describe('prometheusStorage', () => {
+  test('the sizing rule of thumb (000: 1700 targets × 700 series / 15 s ≈ 0.43 GB/hour)', () => {
+    const s = prometheusStorage({
+      targets: 1700,
+      seriesPerTarget: 700,
+      scrapeInterval: Duration.seconds(15),
+      retention: Duration.hours(1),
+      headroom: 0,
+    });
+    expect(Math.round(s.samplesPerSecond)).toBe(79333);
+    expect(s.bytesPerHour / 1e9).toBeCloseTo(0.428, 2);
+    expect(s.claim.toString()).toBe('1Gi');
+    const twoWeeks = prometheusStorage({
+      targets: 1700,
+      seriesPerTarget: 700,
+      scrapeInterval: Duration.seconds(15),
+      retention: Duration.days(15),
+    });
+    // 79,333 × 1,296,000 s × 1.5 B × 1.3 = 200.5 GB = 186.7 GiB → 187Gi
+    expect(twoWeeks.claim.toString()).toBe('187Gi');
+  });
+
   test('a fractional scrape interval is sized like any other (cdk8s toSeconds() threw a plain Error for it)', () => {
     const s = prometheusStorage({ ...input, scrapeInterval: Duration.millis(1500) });
     expect(s.samplesPerSecond).toBeCloseTo((100 * 700) / 1.5, 6);
@@ -44,6 +65,13 @@ describe('prometheusStorage', () => {
     expect(catchBlueprintError(() => prometheusStorage({ ...edge, bytesPerSample: 1.001 })).issues.map((i) => [i.code, i.field])).toEqual([
       ['SIZING_INVALID', 'targets'],
     ]);
+  });
+
+  test('SIZING_INVALID: no targets, a negative headroom', () => {
+    const fields = (over: Partial<typeof input> & { headroom?: number }) =>
+      catchBlueprintError(() => prometheusStorage({ ...input, ...over })).issues.map((i) => [i.code, i.field]);
+    expect(fields({ targets: 0 })).toEqual([['SIZING_INVALID', 'targets']]);
+    expect(fields({ headroom: -1 })).toEqual([['SIZING_INVALID', 'headroom']]);
   });
 
   test('the valid neighbours: no headroom, a one-millisecond retention', () => {
