@@ -137,6 +137,23 @@ describe('cluster-blueprints check on foreign manifests that work on a real clus
       'REF_INGRESS_BACKEND Ingress/edge/payments /spec/rules',
     );
   });
+
+  test('REF_MISSING_OBJECT: --secret-stores declares the stores the cluster has', async () => {
+    const file = path.join(tmp(), 'es.yaml');
+    const es = {
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-sm' }, target: { name: 'db' } },
+    };
+    fs.writeFileSync(file, Yaml.stringify(es));
+    const missing = async (...flags: string[]) =>
+      (json(await cli('check', file, '--json', ...flags)).findings as any[])
+        .filter((f) => f.rule === 'REF_MISSING_OBJECT')
+        .map((f) => f.pointer);
+    expect(await missing()).toEqual(['/spec/secretStoreRef']);
+    expect(await missing('--secret-stores', 'aws-sm')).toEqual([]);
+  });
 });
 
 describe('cluster-blueprints check on hostile input', () => {

@@ -16,7 +16,7 @@ import {
 } from '../../constructs';
 import { lastAppliedAnnotationsBytes } from '../../constructs/gitops/sync-annotations';
 import { POSTGRES } from '../helpers';
-import { UNPRINTABLE, afterMutation, find, onMalformed } from './fixture';
+import { UNPRINTABLE, afterMutation, find, mutated, onMalformed } from './fixture';
 
 /*
  * Day-2 rules: what a later change or a client-side apply does to output
@@ -382,6 +382,22 @@ describe('BACKUP_MISSING: a Schedule covers a holder only when Velero runs it an
     expect(missing(sts, schedule({ labelSelector: { matchLabels: { tier: 'silver' } } })).map((f) => f.object)).toEqual([
       'StatefulSet/shop/db',
     ]);
+  });
+
+  test("on the catalogue's fixture: a Velero Schedule including the namespace covers the StatefulSet's claims", () => {
+    const objects = mutated('BACKUP_MISSING');
+    expect(
+      runRules(objects)
+        .filter((f) => f.rule === 'BACKUP_MISSING')
+        .map((f) => f.object),
+    ).toEqual(['StatefulSet/shop/db']);
+    objects.push({
+      apiVersion: 'velero.io/v1',
+      kind: 'Schedule',
+      metadata: { name: 'shop', namespace: 'velero' },
+      spec: { schedule: '0 2 * * *', template: { includedNamespaces: ['shop'], ttl: '720h0m0s' } },
+    });
+    expect(runRules(objects).filter((f) => f.rule === 'BACKUP_MISSING')).toEqual([]);
   });
 
   test('CLI on foreign YAML: the audit case (a Schedule outside velero, paused, excluding claims, selecting nothing) warns', () => {

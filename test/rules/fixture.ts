@@ -1,12 +1,14 @@
-import { App } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import {
   BlueprintChart,
+  BlueprintError,
   ConfigMap,
   IngressRoutes,
   Peer,
   PriorityClass,
   Probe,
   QuotaPreset,
+  RuleContext,
   SecretBackend,
   SecretDeclaration,
   StatefulService,
@@ -74,8 +76,38 @@ export const UNPRINTABLE = () => ({ toString: 1, valueOf: 2 });
 export function onMalformed(mutate: (o: any[]) => void, ...codes: string[]): string[] {
   const o = good();
   mutate(o);
-  const context = { secretsMustBeProvided: true, externalSecrets: ['shop/ing-tls'] };
-  return runRules(o, { rules: RULES.filter((r) => codes.includes(r.code)), context }).map((f) => `${f.rule} ${f.pointer}`);
+  return runRules(o, { rules: RULES.filter((r) => codes.includes(r.code)), context: CONTEXT }).map((f) => `${f.rule} ${f.pointer}`);
+}
+
+/** The context the rules judge `good()` with: every Secret required, the Ingress's TLS one provided by the deploy tool. */
+export const CONTEXT: RuleContext = { secretsMustBeProvided: true, externalSecrets: ['shop/ing-tls'] };
+
+/** `good()` after the mutation that breaks rule `code`. */
+export function mutated(code: string): any[] {
+  const objects = good();
+  RULE_MUTATIONS.get(code)!(objects);
+  return objects;
+}
+
+/** The codes of the rules that find something in `objects`. */
+export const rulesFound = (objects: any[], context: RuleContext = {}) => new Set(runRules(objects, { context }).map((f) => f.rule));
+
+/**
+ * Builds the objects back through typed ApiObjects and renders them on the synth path (with CONTEXT): the error issues
+ * of rule `code`, as `error <construct>` (sorted), and their construct paths.
+ */
+export function synthVerdict(objects: any[], code: string): { verdict: string[]; paths: string[] } {
+  const app = new App();
+  const chart = new Chart(app, 'modes');
+  objects.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
+  try {
+    renderApp(app, { ruleContext: CONTEXT });
+    return { verdict: [], paths: [] };
+  } catch (e) {
+    if (!(e instanceof BlueprintError)) throw e;
+    const issues = e.issues.filter((i) => i.code === code);
+    return { verdict: issues.map((i) => `error ${i.construct}`).sort(), paths: issues.map((i) => i.path) };
+  }
 }
 
 /** `change` after the mutation that breaks rule `code`: for shapes good() lacks (a VPA, a Job, a toleration…). */

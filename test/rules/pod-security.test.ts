@@ -2,6 +2,7 @@ import { NodeAgent, PodSecurityLevel, TeamNamespace, Volume, WebService, renderA
 import { podSecurityViolations, violationsAbove } from '../../constructs/rules/pod-security';
 import { setClusterFacts } from '../../constructs/core/cluster-facts';
 import { expectCode, testChart } from '../helpers';
+import { find, mutated, rulesFound } from './fixture';
 
 const image = 'ghcr.io/acme/app:1.0.0';
 const safeContainer = {
@@ -104,5 +105,13 @@ describe('workloads: security holds whatever path the props take', () => {
       hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
     });
     expect(() => renderApp(app)).not.toThrow();
+  });
+});
+
+describe("the rendered objects' rules judge a pod by its namespace's enforced level", () => {
+  test('hostPath passes in a namespace that enforces privileged', () => {
+    const objects = mutated('HOSTPATH_FORBIDDEN');
+    find(objects, 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged';
+    expect(rulesFound(objects).has('HOSTPATH_FORBIDDEN')).toBe(false);
   });
 });

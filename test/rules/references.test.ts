@@ -4,9 +4,13 @@ import {
   BlueprintChart,
   Color,
   PersistentVolumeClaim,
+  QuotaPreset,
   Release,
   ResourcePreset,
+  RuleContext,
+  StatefulService,
   StorageClass,
+  TeamNamespace,
   VerticalAutoscaler,
   Volume,
   VpaUpdateMode,
@@ -14,9 +18,11 @@ import {
   Worker,
   renderApp,
   runRules,
+  setClusterFacts,
 } from '../../constructs';
+import { synthRuleContext } from '../../constructs/rules/synth-context';
 import { WEB, catchBlueprintError, find, issuesWithCode, render, teamChart, testChart } from '../helpers';
-import { UNPRINTABLE, afterMutation, find as fixtureFind, good, onMalformed, pod } from './fixture';
+import { UNPRINTABLE, afterMutation, find as fixtureFind, good, mutated, onMalformed, pod, remove, rulesFound } from './fixture';
 
 const web = { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] } as const;
 
@@ -156,6 +162,192 @@ describe('REF_SELECTS_JOB_PODS and REF_SERVICE_MIXED_PODS: a Service (or budget)
       expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(2);
       expect(found(objects, 'REF_SERVICE_MIXED_PODS')).toEqual([]);
     }
+  });
+});
+
+describe('reference rules in detail', () => {
+  test('REF_SERVICE_UNREACHABLE: a rule admits the Service on a target port, by number, range or name; isolation is by ingress policies', () => {
+    /** good() with the web Service's ingress-controller rule replaced by `ports` (undefined: the rule has none), and no scraper rule. */
+    const admitting = (ports: unknown) => {
+      const objects = good();
+      remove(objects, (x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'allow-web-from-ns-monitoring');
+      const rule = fixtureFind(objects, 'NetworkPolicy', 'allow-web-from-ingress-ingress-nginx').spec.ingress[0];
+      if (ports === undefined) delete rule.ports;
+      else rule.ports = ports;
+      return objects;
+    };
+    const flagged = (objects: any[]) => rulesFound(objects).has('REF_SERVICE_UNREACHABLE');
+    expect(flagged(admitting([{ port: 8080, protocol: 'TCP' }]))).toBe(false);
+    expect(flagged(admitting([{ port: 'http' }]))).toBe(false);
+    expect(flagged(admitting([{ port: 8000, endPort: 8090 }]))).toBe(false);
+    expect(flagged(admitting(undefined))).toBe(false);
+    expect(flagged(admitting([{ protocol: 'TCP' }]))).toBe(false);
+    // Another port, another protocol, a name the pods give another port: nothing reaches the Service.
+    const unreachable = admitting([{ port: 9090 }]);
+    expect(runRules(unreachable).find((f) => f.rule === 'REF_SERVICE_UNREACHABLE')).toMatchObject({
+      object: 'Service/shop/web',
+      pointer: '/spec/ports',
+      message: expect.stringContaining('isolated for ingress (NetworkPolicy default-deny-all)'),
+    });
+    expect(flagged(admitting([{ port: 8080, protocol: 'UDP' }]))).toBe(true);
+    expect(flagged(admitting([{ port: 'metrics' }]))).toBe(true);
+    // Without the default deny, the egress-only policy selecting web does not isolate it for ingress.
+    const open = mutated('REF_SERVICE_UNREACHABLE');
+    expect(flagged(open)).toBe(true);
+    open.splice(open.indexOf(fixtureFind(open, 'NetworkPolicy', 'default-deny-all')), 1);
+    expect(flagged(open)).toBe(false);
+    // Pods on the node's network are not subject to NetworkPolicies.
+    const host = mutated('REF_SERVICE_UNREACHABLE');
+    pod(host).hostNetwork = true;
+    expect(flagged(host)).toBe(false);
+    // An empty selector selects no pods: the Service's endpoints are someone else's.
+    const manual = mutated('REF_SERVICE_UNREACHABLE');
+    fixtureFind(manual, 'Service', 'web').spec.selector = {};
+    expect(flagged(manual)).toBe(false);
+  });
+
+  test('REF_INGRESS_BACKEND: an ExternalName Service takes any port number, but a port name must be one it declares', () => {
+    const objects = good();
+    const backend = fixtureFind(objects, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service;
+    const svc = fixtureFind(objects, 'Service', backend.name);
+    svc.spec = { type: 'ExternalName', externalName: 'api.payments.example.com' };
+    backend.port = { number: 443 };
+    expect(rulesFound(objects).has('REF_INGRESS_BACKEND')).toBe(false);
+    backend.port = { name: 'https' };
+    expect(rulesFound(objects).has('REF_INGRESS_BACKEND')).toBe(true);
+  });
+
+  test("REF_INGRESS_CONFLICT: a canary shares its main Ingress's route, however ParseBool spells true", () => {
+    const objects = good();
+    const main = fixtureFind(objects, 'Ingress', 'ing');
+    const second = JSON.parse(JSON.stringify(main));
+    second.metadata.name = 'ing-canary';
+    objects.push(second);
+    expect(runRules(objects).find((f) => f.rule === 'REF_INGRESS_CONFLICT')?.object).toBe(`Ingress/${main.metadata.namespace}/ing-canary`);
+    for (const yes of ['true', 'True', 'TRUE', '1', 't']) {
+      second.metadata.annotations = { 'nginx.ingress.kubernetes.io/canary': yes, 'nginx.ingress.kubernetes.io/canary-weight': '10' };
+      expect(rulesFound(objects).has('REF_INGRESS_CONFLICT')).toBe(false);
+    }
+    for (const no of ['false', 'yes', '']) {
+      second.metadata.annotations = { 'nginx.ingress.kubernetes.io/canary': no };
+      expect(rulesFound(objects).has('REF_INGRESS_CONFLICT')).toBe(true);
+    }
+  });
+
+  test('REF_INGRESS_BACKEND: the backend port is a TCP port of the Service', () => {
+    const objects = good();
+    const backend = fixtureFind(objects, 'Ingress', 'ing').spec.rules[0].http.paths[0].backend.service;
+    const svc = fixtureFind(objects, 'Service', backend.name);
+    const port = svc.spec.ports.find((p: any) => (backend.port.name ? p.name === backend.port.name : p.port === backend.port.number));
+    expect(rulesFound(objects).has('REF_INGRESS_BACKEND')).toBe(false);
+    port.protocol = 'UDP';
+    expect(runRules(objects).find((f) => f.rule === 'REF_INGRESS_BACKEND')?.message).toContain('UDP, not TCP');
+  });
+
+  test('SECRET_UNPROVIDED: provided by a Secret, an ExternalSecret target or a Certificate; only when asked', () => {
+    const objects = mutated('SECRET_UNPROVIDED');
+    fixtureFind(objects, 'Ingress', 'ing').spec.tls = [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }];
+    expect(rulesFound(objects).has('SECRET_UNPROVIDED')).toBe(false);
+    const need = { secretsMustBeProvided: true };
+    expect(runRules(good(), { context: need }).map((f) => f.message)).toEqual([
+      'serves TLS from Secret ing-tls, which nothing in the output provides',
+    ]);
+    const shim = good();
+    fixtureFind(shim, 'Ingress', 'ing').metadata.annotations['cert-manager.io/cluster-issuer'] = 'letsencrypt';
+    expect(runRules(shim, { context: need })).toEqual([]);
+    expect(runRules(objects, { context: need }).filter((f) => f.rule === 'SECRET_UNPROVIDED')).toHaveLength(2);
+    objects.push({
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: { target: { name: 'db-credentials' } },
+    });
+    objects.push({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'shop', namespace: 'shop' },
+      spec: { secretName: 'shop-tls' },
+    });
+    expect(rulesFound(objects, need).has('SECRET_UNPROVIDED')).toBe(false);
+    const bySecret = mutated('SECRET_UNPROVIDED');
+    bySecret.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-credentials', namespace: 'shop' } });
+    expect(rulesFound(bySecret, { ...need, externalSecrets: ['shop/ing-tls'] }).has('SECRET_UNPROVIDED')).toBe(false);
+    const external = mutated('SECRET_UNPROVIDED');
+    expect(rulesFound(external, { ...need, externalSecrets: ['shop/db-credentials', 'shop/ing-tls'] }).has('SECRET_UNPROVIDED')).toBe(
+      false,
+    );
+  });
+
+  test('REF_MISSING_OBJECT: a claim storage class must be in the output or declared as existing', () => {
+    const objects = good();
+    fixtureFind(objects, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec.storageClassName = 'fast';
+    expect(rulesFound(objects).has('REF_MISSING_OBJECT')).toBe(true);
+    expect(rulesFound(objects, { existingStorageClasses: ['fast'] }).has('REF_MISSING_OBJECT')).toBe(false);
+  });
+
+  test('REF_MISSING_OBJECT: the store an ExternalSecret, ClusterExternalSecret or PushSecret names is in the output or declared', () => {
+    const es = (ref: any, extra: any = {}) => ({
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: { secretStoreRef: ref, target: { name: 'db' }, ...extra },
+    });
+    const missing = (objects: any[], context: RuleContext = {}) =>
+      runRules(objects, { context })
+        .filter((f) => f.rule === 'REF_MISSING_OBJECT')
+        .map((f) => `${f.object} ${f.pointer}: ${f.message}`);
+    const cluster = es({ kind: 'ClusterSecretStore', name: 'aws-sm' });
+    expect(missing([cluster])).toEqual([
+      'ExternalSecret/shop/db /spec/secretStoreRef: reads from ClusterSecretStore aws-sm, which neither the output nor the cluster declaration provides',
+    ]);
+    expect(missing([cluster], { existingSecretStores: ['aws-sm'] })).toEqual([]);
+    const store = (kind: string, namespace?: string) => ({
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind,
+      metadata: { name: 'aws-sm', ...(namespace ? { namespace } : {}) },
+      spec: { provider: {} },
+    });
+    expect(missing([cluster, store('ClusterSecretStore')])).toEqual([]);
+    // A SecretStore is namespaced, and the default kind of a secretStoreRef.
+    const local = es({ name: 'aws-sm' });
+    expect(missing([local, store('ClusterSecretStore')])).toHaveLength(1);
+    expect(missing([local, store('SecretStore', 'other')])).toHaveLength(1);
+    expect(missing([local, store('SecretStore', 'shop')])).toEqual([]);
+    expect(missing([local], { existingSecretStores: ['shop/aws-sm'] })).toEqual([]);
+    expect(missing([local], { existingSecretStores: ['aws-sm'] })).toHaveLength(1);
+    // Per-entry stores, and the other External Secrets kinds that name one.
+    const perEntry = es(
+      { kind: 'ClusterSecretStore', name: 'aws-sm' },
+      { data: [{ secretKey: 'k', remoteRef: { key: 'k' }, sourceRef: { storeRef: { kind: 'ClusterSecretStore', name: 'vault' } } }] },
+    );
+    expect(missing([perEntry], { existingSecretStores: ['aws-sm'] })).toEqual([
+      'ExternalSecret/shop/db /spec/data/0/sourceRef/storeRef: reads from ClusterSecretStore vault, which neither the output nor the cluster declaration provides',
+    ]);
+    const push = {
+      apiVersion: 'external-secrets.io/v1alpha1',
+      kind: 'PushSecret',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: { secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'vault' }] },
+    };
+    const clusterEs = {
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ClusterExternalSecret',
+      metadata: { name: 'c' },
+      spec: { externalSecretSpec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' } } },
+    };
+    expect(missing([push, clusterEs])).toHaveLength(2);
+    expect(missing([push, clusterEs], { existingSecretStores: ['vault'] })).toEqual([]);
+  });
+
+  test('REF_MISSING_OBJECT at synth: classes and stores declared in ClusterFacts are provided', () => {
+    const app = new App();
+    setClusterFacts(app, { existingStorageClasses: ['gp3'], existingSecretStores: ['aws-sm'] });
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+    const claims = [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass: 'gp3' }];
+    new StatefulService(chart, 'db', { namespace: team, image: 'postgres:16.4', replicas: 3, ports: [{ name: 'pg', port: 5432 }], claims });
+    expect(synthRuleContext(app)).toMatchObject({ existingStorageClasses: ['gp3'], existingSecretStores: ['aws-sm'] });
+    expect(() => renderApp(app)).not.toThrow();
   });
 });
 

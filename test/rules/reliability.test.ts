@@ -10,7 +10,7 @@ import {
   runRules,
 } from '../../constructs';
 import { POSTGRES, WEB, catchBlueprintError, render } from '../helpers';
-import { UNPRINTABLE, afterMutation, find, onMalformed, pod } from './fixture';
+import { UNPRINTABLE, afterMutation, find, good, mutated, onMalformed, pod, rulesFound, synthVerdict } from './fixture';
 
 describe('PDB_OVERLAP: no pod is under two disruption budgets (the eviction API answers 500 for it)', () => {
   function stateful(extra?: (chart: BlueprintChart) => void, props: { disruptionBudget?: false } = {}) {
@@ -75,6 +75,154 @@ describe('PDB_OVERLAP: no pod is under two disruption budgets (the eviction API 
       overlap([...base, pdb('expr', 'n', { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x'] }] })]).map((f) => f.object),
     ).toEqual(['PodDisruptionBudget/n/expr']);
     expect(overlap([...base, pdb('nomatch', 'n', { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['x'] }] })])).toEqual([]);
+  });
+});
+
+describe('reliability rules in detail', () => {
+  test('PDB_BLOCKS_EVICTION rounds percentages up, as the disruption controller does', () => {
+    const at = (spec: any) => {
+      const o = good();
+      find(o, 'PodDisruptionBudget', 'db').spec = { selector: find(o, 'PodDisruptionBudget', 'db').spec.selector, ...spec };
+      return rulesFound(o).has('PDB_BLOCKS_EVICTION');
+    };
+    expect(at({ minAvailable: '67%' })).toBe(true); // ceil(2.01) = 3 of 3
+    expect(at({ minAvailable: '66%' })).toBe(false); // ceil(1.98) = 2 of 3
+    expect(at({ minAvailable: 3 })).toBe(true);
+    expect(at({ maxUnavailable: 0 })).toBe(true);
+    expect(at({ maxUnavailable: '10%' })).toBe(false); // 10% of 3 rounds up to 1
+  });
+
+  test('REL_EPHEMERAL_STORAGE: a limit stands in for its request, and a LimitRange default counts', () => {
+    const objects = mutated('REL_EPHEMERAL_STORAGE');
+    const c = pod(objects).containers[0];
+    c.resources.limits['ephemeral-storage'] = '1Gi';
+    expect(rulesFound(objects).has('REL_EPHEMERAL_STORAGE')).toBe(false);
+    delete c.resources.limits['ephemeral-storage'];
+    find(objects, 'LimitRange', 'limits').spec.limits[0].default['ephemeral-storage'] = '1Gi';
+    expect(rulesFound(objects).has('REL_EPHEMERAL_STORAGE')).toBe(false);
+  });
+
+  test('PORT_UNRESOLVED: a named probe port must be declared; a numeric one only in our own output, when the container declares ports', () => {
+    const named = good();
+    pod(named).containers[0].livenessProbe = { httpGet: { path: '/livez', port: 'admin' } };
+    expect(rulesFound(named).has('PORT_UNRESOLVED')).toBe(true);
+    const numeric = good();
+    pod(numeric).containers[0].livenessProbe = { tcpSocket: { port: 9999 } };
+    // Foreign YAML: the kubelet probes the number whether listed or not (ingress-nginx probes an unlisted 10254).
+    expect(rulesFound(numeric).has('PORT_UNRESOLVED')).toBe(false);
+    // Our own output lists every port a workload listens on: a number outside the list is a typo.
+    expect(synthVerdict(numeric, 'PORT_UNRESOLVED').verdict).toEqual(['error Deployment/shop/web']);
+    delete pod(numeric).containers[0].ports;
+    pod(numeric).containers[0].readinessProbe = { tcpSocket: { port: 8080 } };
+    find(numeric, 'Service', 'web').spec.ports[0].targetPort = 8080;
+    expect(rulesFound(numeric).has('PORT_UNRESOLVED')).toBe(false);
+    expect(synthVerdict(numeric, 'PORT_UNRESOLVED').verdict).toEqual([]);
+  });
+
+  test('REL_LIVENESS and REL_READINESS: the probeOptOut annotation excuses its own probe, for its own container only', () => {
+    const objects = good();
+    const template = find(objects, 'Deployment', 'web').spec.template;
+    const name = template.spec.containers[0].name;
+    delete template.spec.containers[0].livenessProbe;
+    delete template.spec.containers[0].readinessProbe;
+    const found = () =>
+      runRules(objects)
+        .filter((f) => f.object === 'Deployment/shop/web')
+        .map((f) => f.rule);
+    expect(found()).toEqual(expect.arrayContaining(['REL_LIVENESS', 'REL_READINESS']));
+    const annotations = (template.metadata.annotations ??= {});
+    annotations['probes.cluster-blueprints.io/other'] = 'readiness: not this container; liveness: not this container';
+    expect(found()).toEqual(expect.arrayContaining(['REL_LIVENESS', 'REL_READINESS']));
+    annotations[`probes.cluster-blueprints.io/${name}`] = 'readiness: the app has no readiness-relevant liveness: state';
+    expect(found()).toContain('REL_LIVENESS');
+    expect(found()).not.toContain('REL_READINESS');
+    annotations[`probes.cluster-blueprints.io/${name}`] = 'liveness: the process exits on its own when it hangs';
+    expect(found()).toContain('REL_READINESS');
+    expect(found()).not.toContain('REL_LIVENESS');
+  });
+
+  test('REL_LIVENESS: DaemonSets run until stopped too; Jobs and CronJobs run to completion', () => {
+    const objects = good();
+    const template = (spec: object) => ({
+      metadata: { labels: { app: 'x' } },
+      spec: { containers: [{ name: 'x', image: 'x:1.0.0', ...spec }] },
+    });
+    const meta = (name: string) => ({ name, namespace: 'shop' });
+    objects.push({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta('agent'), spec: { template: template({}) } });
+    objects.push({ apiVersion: 'batch/v1', kind: 'Job', metadata: meta('job'), spec: { template: template({}) } });
+    objects.push({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: meta('cron'),
+      spec: { jobTemplate: { spec: { template: template({}) } } },
+    });
+    const flagged = runRules(objects)
+      .filter((f) => f.rule === 'REL_LIVENESS')
+      .map((f) => f.object);
+    expect(flagged).toEqual(['DaemonSet/shop/agent']);
+  });
+
+  test('PORT_UNRESOLVED: a NetworkPolicy admits ports the selected pods declare', () => {
+    const policy = (port: unknown) => {
+      const objects = good();
+      const labels = find(objects, 'Deployment', 'web').spec.template.metadata.labels;
+      objects.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-web', namespace: find(objects, 'Deployment', 'web').metadata.namespace },
+        spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port }] }] },
+      });
+      return objects;
+    };
+    const declared = pod(good()).containers[0].ports[0];
+    expect(runRules(policy('admin')).find((f) => f.rule === 'PORT_UNRESOLVED')?.pointer).toBe('/spec/ingress/0/ports/0');
+    // A number opens that port whether declared or not: judged only in our own output.
+    expect(rulesFound(policy(9999)).has('PORT_UNRESOLVED')).toBe(false);
+    expect(synthVerdict(policy(9999), 'PORT_UNRESOLVED').verdict).toEqual([
+      `error NetworkPolicy/${find(good(), 'Deployment', 'web').metadata.namespace}/allow-web`,
+    ]);
+    expect(rulesFound(policy(declared.name)).has('PORT_UNRESOLVED')).toBe(false);
+    expect(rulesFound(policy(declared.containerPort)).has('PORT_UNRESOLVED')).toBe(false);
+  });
+
+  test('PORT_UNRESOLVED: a Service targets a port the selected pods declare with the same protocol (podutil.FindPort)', () => {
+    const service = (mutate: (port: any) => void) => {
+      const objects = good();
+      mutate(find(objects, 'Service', 'web').spec.ports[0]);
+      return objects;
+    };
+    const declared = pod(good()).containers[0].ports[0];
+    const udpNamed = service((p) => Object.assign(p, { protocol: 'UDP', targetPort: declared.name }));
+    expect(runRules(udpNamed).find((f) => f.rule === 'PORT_UNRESOLVED')?.pointer).toBe('/spec/ports/0');
+    // A number reaches whatever listens there: judged only in our own output, with its protocol.
+    const udpNumber = service((p) => Object.assign(p, { protocol: 'UDP', targetPort: declared.containerPort }));
+    expect(rulesFound(udpNumber).has('PORT_UNRESOLVED')).toBe(false);
+    expect(synthVerdict(udpNumber, 'PORT_UNRESOLVED').verdict).toEqual(['error Service/shop/web']);
+    // The valid neighbours: the declared name or number over the declared protocol.
+    for (const targetPort of [declared.name, declared.containerPort]) {
+      const ok = service((p) => Object.assign(p, { targetPort }));
+      expect(rulesFound(ok).has('PORT_UNRESOLVED')).toBe(false);
+      expect(synthVerdict(ok, 'PORT_UNRESOLVED').verdict).toEqual([]);
+    }
+  });
+
+  test('PORT_UNRESOLVED: a native sidecar (init container with restartPolicy Always) names pod ports, as podutil.FindPort resolves them', () => {
+    const objects = good();
+    pod(objects).initContainers = [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', ports: [{ name: 'proxy', containerPort: 15001 }] }];
+    find(objects, 'Service', 'web').spec.ports[0].targetPort = 'proxy';
+    // A run-to-completion init container is gone before the pod serves: its port names nothing.
+    expect(runRules(objects).find((f) => f.rule === 'PORT_UNRESOLVED')?.object).toBe('Service/shop/web');
+    pod(objects).initContainers[0].restartPolicy = 'Always';
+    expect(rulesFound(objects).has('PORT_UNRESOLVED')).toBe(false);
+  });
+
+  test('PORT_UNRESOLVED: a lifecycle hook names a port like a probe does', () => {
+    const named = good();
+    pod(named).containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 'admin' } } };
+    expect(runRules(named).find((f) => f.rule === 'PORT_UNRESOLVED')?.pointer).toMatch(/\/lifecycle\/preStop$/);
+    const declared = good();
+    pod(declared).containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: pod(declared).containers[0].ports[0].name } } };
+    expect(rulesFound(declared).has('PORT_UNRESOLVED')).toBe(false);
   });
 });
 
