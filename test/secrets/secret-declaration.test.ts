@@ -31,37 +31,6 @@ function setup(
   return { app, chart, team };
 }
 
-describe('SecretBackend.use', () => {
-  test('may follow other charts: the natural order store chart, then use(app, store.backend()), then declarations works', () => {
-    const app = new App();
-    const cluster = new BlueprintChart(app, 'cluster', { owner: 'platform' });
-    const store = new ClusterSecretStore(cluster, 'aws', { awsRegion: 'eu-west-1' });
-    SecretBackend.use(app, store.backend());
-    const chart = new BlueprintChart(app, 'shop', { owner: 'shop' });
-    const team = new TeamNamespace(chart, 'shop');
-    const db = new SecretDeclaration(chart, 'db', { namespace: team, keys: ['password'] });
-    expect(db.backend?.store).toBe('aws');
-    expect(find(render(app), 'ExternalSecret', 'db').spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws' });
-  });
-
-  test('a declaration built before the backend is chosen is SECRET_BACKEND_MISSING at synth, saying use came too late (never a plain Error)', () => {
-    const { app, team } = setup(null);
-    new SecretDeclaration(team, 'db', { namespace: team, keys: ['password'] });
-    SecretBackend.use(app, SecretBackend.deployTool());
-    const [issue] = issuesWithCode(() => render(app), 'SECRET_BACKEND_MISSING');
-    expect(issue.field).toBe('backend');
-    expect(issue.message).toContain('SecretBackend.use came after it');
-  });
-
-  test("a backend chosen on a chart overrides the app's for the declarations below it", () => {
-    const { app, team } = setup(SecretBackend.externalSecrets({ store: 'vault' }));
-    const other = new BlueprintChart(app, 'other', { owner: 'o' });
-    SecretBackend.use(other, SecretBackend.deployTool());
-    expect(new SecretDeclaration(other, 'b', { namespace: team, keys: ['k'] }).backend?.kind).toBe(SecretBackendKind.DEPLOY_TOOL);
-    expect(new SecretDeclaration(team, 'a', { namespace: team, keys: ['k'] }).backend?.store).toBe('vault');
-  });
-});
-
 describe('SecretDeclaration', () => {
   test('requireKey: a Symbol, a revoked Proxy or a null-prototype object is PROPS_INVALID (was a TypeError from its message)', () => {
     const { team } = setup();
@@ -241,19 +210,6 @@ describe('the store an ExternalSecret reads from exists', () => {
     const { app, chart } = reading([]);
     new ClusterSecretStore(chart, 'aws-sm', { awsRegion: 'eu-west-1' });
     expect(find(render(app), 'ExternalSecret', 'db').spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-sm' });
-  });
-});
-
-describe('ClusterSecretStore', () => {
-  test('an AWS store, schema-valid, whose backend points declarations at it', () => {
-    const app = new App();
-    const chart = new BlueprintChart(app, 'cluster', { owner: 'platform' });
-    const store = new ClusterSecretStore(chart, 'aws', { awsRegion: 'eu-west-1', service: AwsSecretService.PARAMETER_STORE });
-    expect(store.backend().store).toBe('aws');
-    const obj = find(render(app), 'ClusterSecretStore', 'aws');
-    expect(obj.metadata.namespace).toBeUndefined();
-    expect(obj.spec).toEqual({ provider: { aws: { service: 'ParameterStore', region: 'eu-west-1' } } });
-    expectCode(() => new ClusterSecretStore(chart, 'bad', { awsRegion: 'europe' }), 'SECRET_STORE_INVALID');
   });
 });
 
