@@ -4,7 +4,6 @@ import * as path from 'path';
 import { App, Duration } from 'cdk8s';
 import * as api from '../../index';
 import { run } from '../../cli/main';
-import { expectErrorCode } from '../../testing';
 import { MAX_NESTING, nestingDepth } from '../../constructs/rules/manifests';
 import { anyValueAtAnyPath, blueprintError, buildAndRender, chart, image, privileged, revoked, timed } from './hostile-values';
 
@@ -422,45 +421,4 @@ test.each(FAMILIES)('%s: the base props render (so an error below is the hostile
 
 test.each(FAMILIES)('%s: any JavaScript value at any prop is a rendered app or a BlueprintError', (_name, build, base) => {
   anyValueAtAnyPath(build, base, 12);
-});
-
-describe('cluster-blueprints/testing: expectErrorCode fails with an AssertionError whatever the action does', () => {
-  const assertion = (fn: () => unknown) => {
-    const { error } = timed(fn);
-    expect((error as Error)?.name).toBe('AssertionError');
-    return (error as Error).message;
-  };
-  test('an async action: an AssertionError, and its rejection is never an unhandled one (that ended the process)', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (r: unknown) => unhandled.push(r);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      expect(
-        assertion(() =>
-          expectErrorCode(async () => {
-            throw new Error('async');
-          }, 'X'),
-        ),
-      ).toContain('returned a Promise');
-      await new Promise((r) => setTimeout(r, 20));
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
-    expect(unhandled).toEqual([]);
-  });
-
-  test('a thrown value that cannot be turned into text (a null-prototype object) is described, not a TypeError', () => {
-    expect(
-      assertion(() =>
-        expectErrorCode(() => {
-          throw Object.create(null);
-        }, 'X'),
-      ),
-    ).toContain('a value that cannot be shown');
-  });
-
-  test('the valid neighbour: a BlueprintError of the code is returned', () => {
-    const issue = expectErrorCode(() => new api.Worker(chart(), 'w', { namespace: 'shop', image, replica: 2 } as never), 'PROPS_UNKNOWN');
-    expect(issue.field).toBe('replica');
-  });
 });

@@ -11,6 +11,7 @@ import {
   TeamNamespace,
   TeamNamespaceProps,
   WebService,
+  Worker,
   setClusterFacts,
 } from '../../constructs';
 import { expectErrorCode, expectNoFindings, findObject, findingsOf, objectsOfKind, synthObjects } from '../../testing';
@@ -86,6 +87,56 @@ test('expectErrorCode returns the issue of a failing synth or construction, and 
       throw new TypeError('boom');
     }, 'X'),
   ).toThrow(/got TypeError: boom/);
+});
+
+describe('expectErrorCode fails with an AssertionError whatever the action does', () => {
+  /** The message of the AssertionError `fn` throws. */
+  const assertion = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      expect((e as Error)?.name).toBe('AssertionError');
+      return (e as Error).message;
+    }
+    throw new Error('expected an AssertionError, but nothing was thrown');
+  };
+  test('an async action: an AssertionError, and its rejection is never an unhandled one (that ended the process)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (r: unknown) => unhandled.push(r);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      expect(
+        assertion(() =>
+          expectErrorCode(async () => {
+            throw new Error('async');
+          }, 'X'),
+        ),
+      ).toContain('returned a Promise');
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
+  test('a thrown value that cannot be turned into text (a null-prototype object) is described, not a TypeError', () => {
+    expect(
+      assertion(() =>
+        expectErrorCode(() => {
+          throw Object.create(null);
+        }, 'X'),
+      ),
+    ).toContain('a value that cannot be shown');
+  });
+
+  test('the valid neighbour: a BlueprintError of the code is returned', () => {
+    const chart = new BlueprintChart(new App(), 'c', { owner: 'o' });
+    const issue = expectErrorCode(
+      () => new Worker(chart, 'w', { namespace: 'shop', image: 'nginx:1.27', replica: 2 } as never),
+      'PROPS_UNKNOWN',
+    );
+    expect(issue.field).toBe('replica');
+  });
 });
 
 test('findingsOf judges with the context synth uses: a secret store the app declares as existing is no finding', () => {
