@@ -155,53 +155,6 @@ describe('exposeMetrics', () => {
   });
 });
 
-describe('MONITOR_TARGET_MISSING', () => {
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
-    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] },
-  };
-  const monitor = (kind: string, spec: any) => ({
-    apiVersion: 'monitoring.coreos.com/v1',
-    kind,
-    metadata: { name: 'm', namespace: 'shop' },
-    spec,
-  });
-  const hits = (objects: any[]) => runRules(objects).filter((f) => f.rule === 'MONITOR_TARGET_MISSING');
-
-  test('a ServiceMonitor selecting no Service, or naming a port its Services do not publish', () => {
-    const none = hits([service, monitor('ServiceMonitor', { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'http' }] })]);
-    expect(none.map((f) => f.pointer)).toEqual(['/spec/selector']);
-    const port = hits([
-      service,
-      monitor('ServiceMonitor', { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'metrics' }] }),
-    ]);
-    expect(port.map((f) => f.pointer)).toEqual(['/spec/endpoints/0/port']);
-    // Another namespace's Service is found only through namespaceSelector.
-    const elsewhere = { ...service, metadata: { ...service.metadata, namespace: 'other' } };
-    expect(
-      hits([elsewhere, monitor('ServiceMonitor', { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'http' }] })]),
-    ).toHaveLength(1);
-    expect(
-      hits([
-        elsewhere,
-        monitor('ServiceMonitor', {
-          selector: { matchLabels: { app: 'web' } },
-          namespaceSelector: { any: true },
-          endpoints: [{ port: 'http' }],
-        }),
-      ]),
-    ).toEqual([]);
-  });
-
-  test('a PodMonitor selecting no pods', () => {
-    expect(
-      hits([monitor('PodMonitor', { selector: { matchLabels: { app: 'web' } }, podMetricsEndpoints: [{ port: 'http' }] })]),
-    ).toHaveLength(1);
-  });
-});
-
 describe('MetricsMonitor', () => {
   const target = { kind: 'pods', podSelector: { app: 'web' }, port: 'metrics' } as const;
   const props = { name: 'web', namespace: 'shop', port: 'metrics', target };
