@@ -4,13 +4,11 @@ import {
   BlueprintChart,
   Color,
   PersistentVolumeClaim,
-  QuotaPreset,
   Release,
   ResourcePreset,
   RuleContext,
   StatefulService,
   StorageClass,
-  TeamNamespace,
   VerticalAutoscaler,
   Volume,
   VpaUpdateMode,
@@ -21,10 +19,10 @@ import {
   setClusterFacts,
 } from '../../constructs';
 import { synthRuleContext } from '../../constructs/rules/synth-context';
-import { WEB, catchBlueprintError, find, issuesWithCode, render, teamChart, testChart } from '../helpers';
+import { POSTGRES, WEB, catchBlueprintError, find, issuesWithCode, render, teamChart, testChart } from '../helpers';
 import { UNPRINTABLE, afterMutation, find as fixtureFind, good, mutated, onMalformed, pod, remove, rulesFound } from './fixture';
 
-const web = { namespace: 'shop', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] } as const;
+const web = { namespace: 'shop', ...WEB } as const;
 
 describe('REF_HPA_TARGET: an autoscaler targets a workload of the output', () => {
   test('a VPA whose workload is in another app is refused at synth', () => {
@@ -340,12 +338,10 @@ describe('reference rules in detail', () => {
   });
 
   test('REF_MISSING_OBJECT at synth: classes and stores declared in ClusterFacts are provided', () => {
-    const app = new App();
+    const { app, chart, team } = teamChart();
     setClusterFacts(app, { existingStorageClasses: ['gp3'], existingSecretStores: ['aws-sm'] });
-    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
-    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
     const claims = [{ name: 'data', mountPath: '/data', size: '1Gi', storageClass: 'gp3' }];
-    new StatefulService(chart, 'db', { namespace: team, image: 'postgres:16.4', replicas: 3, ports: [{ name: 'pg', port: 5432 }], claims });
+    new StatefulService(chart, 'db', { namespace: team, ...POSTGRES, replicas: 3, claims });
     expect(synthRuleContext(app)).toMatchObject({ existingStorageClasses: ['gp3'], existingSecretStores: ['aws-sm'] });
     expect(() => renderApp(app)).not.toThrow();
   });
