@@ -141,11 +141,38 @@ export interface NonJsonData {
 export function nonJsonData(value: unknown): NonJsonData | undefined {
   const path: string[] = [];
   try {
+    // The fast pass, all most objects get: a cycle is nesting without end, so the depth bound finds it too.
+    if (isJsonData(value, 0)) return undefined;
     const reason = walkJson(value, path, new Set());
     return reason === undefined ? undefined : { pointer: path.map((k) => `/${pointerPart(k)}`).join(''), reason };
   } catch {
     return { pointer: '', reason: 'could not be read (a getter or Proxy throws)' };
   }
+}
+
+/** Whether `v` is JSON data within MAX_JSON_DEPTH levels, without saying where it is not. */
+function isJsonData(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) return true;
+  if (depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(v)) {
+    if (v.length > MAX_JSON_LIST) return false;
+    for (let i = 0; i < v.length; i++) if (!isJsonData(v[i], depth + 1)) return false;
+    return true;
+  }
+  for (const k of Object.keys(v)) if (!isJsonData((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
 }
 
 /** Why `v` is not JSON data, with `path` left at where (its keys), or undefined; `open` holds the objects being walked. */
