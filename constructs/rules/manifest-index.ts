@@ -136,12 +136,13 @@ export interface NonJsonData {
  * cannot hold (NaN, ±Infinity), nesting deeper than MAX_JSON_DEPTH, or a property a getter or Proxy trap will not give.
  * A manifest is JSON (what kubectl sends); such an object only comes from JavaScript, never from YAML this package
  * reads (its reader refuses recursive aliases, as kubectl does), and every reader of objects would recurse without
- * end or throw on it. Shared references (a YAML alias) are data. Walked without recursion.
+ * end or throw on it. Shared references (a YAML alias) are data. Recursive, but
+ * never deeper than MAX_JSON_DEPTH.
  */
 export function nonJsonData(value: unknown): NonJsonData | undefined {
   const path: string[] = [];
   try {
-    // The fast pass, all most objects get: a cycle is nesting without end, so the depth bound finds it too.
+    // The fast pass, all that JSON data gets: a cycle is nesting without end, so the depth bound finds it too.
     if (isJsonData(value, 0)) return undefined;
     const reason = walkJson(value, path, new Set());
     return reason === undefined ? undefined : { pointer: path.map((k) => `/${pointerPart(k)}`).join(''), reason };
@@ -214,7 +215,7 @@ function walkJson(v: unknown, path: string[], open: Set<object>): string | undef
 export function isKubeObject(o: unknown): boolean {
   return (
     isObject(o) &&
-    nonJsonData(o) === undefined &&
+    nonJsonData(o) === undefined && // first: it reads every property once, under a catch (a throwing getter)
     typeof o.kind === 'string' &&
     typeof o.apiVersion === 'string' &&
     (o.metadata === undefined || isObject(o.metadata)) &&
