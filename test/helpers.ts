@@ -1,9 +1,7 @@
 import { App, Chart } from 'cdk8s';
-import * as fc from 'fast-check';
 import {
   BlueprintChart,
   BlueprintError,
-  JobPattern,
   NodeAgent,
   NodeAgentProps,
   PodSecurityLevel,
@@ -56,16 +54,6 @@ export function privilegedNodeAgent(id: string, props: Omit<NodeAgentProps, 'nam
 
 /** Image and port of a PostgreSQL container, for tests that need a StatefulService. */
 export const POSTGRES = { image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] } as const;
-
-/**
- * Every JobPattern, for the property tests of BatchJob and ScheduledJob: parallelism above completions too (the Job
- * controller then runs the remaining completions at once).
- */
-export const JOB_PATTERNS = fc.oneof(
-  fc.constant(JobPattern.single()),
-  fc.integer({ min: 1, max: 10 }).chain((c) => fc.integer({ min: 1, max: c + 3 }).map((p) => JobPattern.fixedCompletions(c, p))),
-  fc.integer({ min: 1, max: 8 }).map((p) => JobPattern.workQueue(p)),
-);
 
 /** Renders the app through the library's own synth path (checks + schema) and returns every object. */
 export function render(app: App): any[] {

@@ -12,7 +12,8 @@ import {
   ScheduledJob,
   diffManifests,
 } from '../../constructs';
-import { JOB_PATTERNS, catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, teamChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, teamChart, testChart } from '../helpers';
+import { JOB_PATTERNS } from './job-patterns';
 
 /** The Job of the BatchJob named `name`: its object is `<name>-<10 hex characters of its spec hash>`. */
 function jobOf(objects: readonly any[], name: string): any {

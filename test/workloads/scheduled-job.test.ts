@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import { BlueprintError, ConcurrencyPolicy, JobPattern, QuotaPreset, ScheduledJob } from '../../constructs';
-import { JOB_PATTERNS, expectCode, find, renderChart, renderNew, teamChart, testChart } from '../helpers';
+import { expectCode, find, renderChart, renderNew, teamChart, testChart } from '../helpers';
+import { JOB_PATTERNS } from './job-patterns';
 
 const image = 'ghcr.io/acme/tool:1.2.3';
 
