@@ -129,6 +129,8 @@ const MAX_JSON_LIST = 2 ** 24;
 export interface NonJsonData {
   readonly pointer: string;
   readonly reason: string;
+  /** A getter or Proxy trap threw: nothing more of it should be read. */
+  readonly unreadable?: true;
 }
 
 /**
@@ -147,7 +149,7 @@ export function nonJsonData(value: unknown): NonJsonData | undefined {
     const reason = walkJson(value, path, new Set());
     return reason === undefined ? undefined : { pointer: path.map((k) => `/${pointerPart(k)}`).join(''), reason };
   } catch {
-    return { pointer: '', reason: 'could not be read (a getter or Proxy throws)' };
+    return { pointer: '', reason: 'could not be read (a getter or Proxy throws)', unreadable: true };
   }
 }
 

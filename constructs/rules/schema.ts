@@ -6,7 +6,7 @@ import { MODEL_LOADERS } from './model-loaders';
 import { checkArgs, is } from '../core/shape';
 import { credentialIn } from '../core/secret-patterns';
 import { apiServerMetadataIssues } from '../core/names';
-import { nonJsonData } from './manifest-index';
+import { NonJsonData, nonJsonData } from './manifest-index';
 
 /*
  * Schema check of synthesized objects.
@@ -417,49 +417,34 @@ export function validateManifests(objects: readonly unknown[], options: Validate
     const before = findings.length;
     const notJson = nonJsonData(raw);
     if (notJson !== undefined) {
-      // A cycle, a BigInt, a throwing getter…: no reader of objects can take it (JavaScript input only; the rules skip it too).
-      findings.push(
-        safeFinding({
-          rule: 'SCHEMA_NOT_KUBERNETES',
-          severity: 'error',
-          object: notJson.reason.startsWith('could not be read') ? '?/?' : objectId(raw),
-          pointer: notJson.pointer,
-          message: notJson.reason.startsWith('could not be read') ? notJson.reason : `is not JSON data: it ${notJson.reason}`,
-          fix: 'pass plain JSON data, e.g. the result of JSON.parse or of a YAML parser',
-        }),
-      );
+      findings.push(notJsonFinding(raw, notJson));
       continue;
     }
     try {
       validateOne(raw, options, findings);
     } catch (e) {
-      // An object a getter or Proxy trap makes unreadable (JavaScript input, not YAML): one finding, never the raw error.
-      // Any other error is a defect of the checks, and is not hidden behind that finding.
-      if (readable(raw)) throw e;
+      // A Proxy or getter that read well once and throws now (JavaScript input, not YAML): one finding, never the raw
+      // error. Any other error is a defect of the checks, and is not hidden behind that finding.
+      const late = nonJsonData(raw);
+      if (late === undefined) throw e;
       findings.length = before;
-      findings.push(
-        safeFinding({
-          rule: 'SCHEMA_NOT_KUBERNETES',
-          severity: 'error',
-          object: '?/?',
-          pointer: '',
-          message: 'could not be read (a getter or Proxy throws)',
-          fix: 'pass plain JSON data, e.g. the result of JSON.parse or of a YAML parser',
-        }),
-      );
+      findings.push(notJsonFinding(raw, late));
     }
   }
   return findings;
 }
 
-/** Whether every property of `value` can be read: JSON.stringify reads them all (a getter or Proxy trap that throws fails it). */
-function readable(value: unknown): boolean {
-  try {
-    JSON.stringify(value);
-    return true;
-  } catch {
-    return false;
-  }
+/** SCHEMA_NOT_KUBERNETES for an object no reader of objects can take (the rules skip it too): a cycle, a BigInt, a getter that throws… */
+function notJsonFinding(raw: unknown, notJson: NonJsonData): Finding {
+  return safeFinding({
+    rule: 'SCHEMA_NOT_KUBERNETES',
+    severity: 'error',
+    // An unreadable object's identity is not read again: its getter would throw here too.
+    object: notJson.unreadable ? '?/?' : objectId(raw),
+    pointer: notJson.pointer,
+    message: notJson.unreadable ? notJson.reason : `is not JSON data: it ${notJson.reason}`,
+    fix: 'pass plain JSON data, e.g. the result of JSON.parse or of a YAML parser',
+  });
 }
 
 /** The findings of one object, added to `findings`. */

@@ -108,6 +108,21 @@ describe('validateManifests', () => {
       expect(checkManifests([pod(value)]).findings.map((f) => f.rule)).toEqual(['SCHEMA_NOT_KUBERNETES']);
     });
 
+    test('a getter that reads well once, then throws, is the same one finding (not its Error)', () => {
+      let reads = 0;
+      const p = pod('scratch');
+      Object.defineProperty(p, 'spec', {
+        enumerable: true,
+        get() {
+          if (reads++ > 0) throw new Error('second read');
+          return pod('scratch').spec;
+        },
+      });
+      expect(validateManifests([p]).map((f) => [f.rule, f.object, f.message])).toEqual([
+        ['SCHEMA_NOT_KUBERNETES', '?/?', 'could not be read (a getter or Proxy throws)'],
+      ]);
+    });
+
     test('a value shared by two fields (a YAML alias) is data, not a cycle', () => {
       const twice = pod('scratch');
       twice.metadata.labels = twice.metadata.annotations = { team: 'a' };
