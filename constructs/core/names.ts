@@ -159,6 +159,84 @@ export function labelValueIssue(field: string, value: unknown): IssueInput | und
   };
 }
 
+/** One thing apimachinery refuses in a label map or a label selector: where below it, the value, and why. */
+export interface LabelFault {
+  /** Keys and indexes below the map or selector, e.g. `['matchExpressions', 0, 'values', 1]`. */
+  readonly at: readonly (string | number)[];
+  readonly value: unknown;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** What `ValidateLabels` refuses in a map of labels: keys that are not label keys, string values that are not label values. */
+export function labelMapFaults(labels: unknown): LabelFault[] {
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return [];
+  const out: LabelFault[] = [];
+  for (const [k, v] of Object.entries(labels)) {
+    if (!isLabelKey(k))
+      out.push({ at: [k], value: k, message: `has a key that is not a valid ${NameRule.LABEL_KEY}`, fix: HINTS[NameRule.LABEL_KEY] });
+    if (typeof v === 'string' && !isLabelValue(v))
+      out.push({ at: [k], value: v, message: `is not a valid ${NameRule.LABEL_VALUE}`, fix: HINTS[NameRule.LABEL_VALUE] });
+  }
+  return out;
+}
+
+/** The operators of a label selector's matchExpressions. */
+const SELECTOR_OPERATORS: ReadonlyMap<unknown, 'values' | 'none'> = new Map([
+  ['In', 'values'],
+  ['NotIn', 'values'],
+  ['Exists', 'none'],
+  ['DoesNotExist', 'none'],
+]);
+
+/**
+ * What apimachinery's `ValidateLabelSelector` refuses: `matchLabels` as
+ * `ValidateLabels` does; in `matchExpressions`, a key that is not a label key,
+ * an operator other than In, NotIn, Exists and DoesNotExist, In or NotIn
+ * without values, Exists or DoesNotExist with values, a value that is not a
+ * label value. Fields of the wrong type are left to the schema check.
+ */
+export function labelSelectorFaults(selector: unknown): LabelFault[] {
+  if (selector === null || typeof selector !== 'object' || Array.isArray(selector)) return [];
+  const { matchLabels, matchExpressions } = selector as { matchLabels?: unknown; matchExpressions?: unknown };
+  const out = labelMapFaults(matchLabels).map((f) => ({ ...f, at: ['matchLabels', ...f.at] }));
+  if (!Array.isArray(matchExpressions)) return out;
+  matchExpressions.forEach((e: any, i) => {
+    if (e === null || typeof e !== 'object') return;
+    const at = (...rest: (string | number)[]) => ['matchExpressions', i, ...rest];
+    if (typeof e.key === 'string' && !isLabelKey(e.key))
+      out.push({ at: at('key'), value: e.key, message: `is not a valid ${NameRule.LABEL_KEY}`, fix: HINTS[NameRule.LABEL_KEY] });
+    const takes = SELECTOR_OPERATORS.get(e.operator);
+    const values: unknown[] = Array.isArray(e.values) ? e.values : [];
+    if (typeof e.operator === 'string' && !takes)
+      out.push({
+        at: at('operator'),
+        value: e.operator,
+        message: 'is not a selector operator',
+        fix: 'use In, NotIn, Exists or DoesNotExist',
+      });
+    else if (takes === 'values' && values.length === 0)
+      out.push({
+        at: at('values'),
+        value: e.values,
+        message: `must be given with operator ${e.operator}`,
+        fix: 'list the label values to match',
+      });
+    else if (takes === 'none' && values.length > 0)
+      out.push({
+        at: at('values'),
+        value: e.values,
+        message: `must be empty with operator ${e.operator}`,
+        fix: 'drop the values, or use In',
+      });
+    values.forEach((value, j) => {
+      if (typeof value === 'string' && !isLabelValue(value))
+        out.push({ at: at('values', j), value, message: `is not a valid ${NameRule.LABEL_VALUE}`, fix: HINTS[NameRule.LABEL_VALUE] });
+    });
+  });
+  return out;
+}
+
 /** Throws `NAME_INVALID` unless `value` satisfies `rule`. */
 export function assertName(rule: NameRule, field: string, value: unknown): string {
   const issue = nameIssue(rule, field, value);
@@ -463,24 +541,8 @@ export function apiServerMetadataIssues(obj: any, namespaced: boolean): Metadata
       message: `is not a valid ${NameRule.DNS1123_LABEL}, as every namespace name must be`,
       fix: HINTS[NameRule.DNS1123_LABEL],
     });
-  if (labels !== null && typeof labels === 'object' && !Array.isArray(labels))
-    for (const [k, v] of Object.entries(labels)) {
-      const pointer = `/metadata/labels/${pointerPart(k)}`;
-      if (!isLabelKey(k))
-        out.push({
-          rule: 'SCHEMA_LABEL_INVALID',
-          pointer,
-          message: `has a key that is not a valid ${NameRule.LABEL_KEY}`,
-          fix: HINTS[NameRule.LABEL_KEY],
-        });
-      if (typeof v === 'string' && !isLabelValue(v))
-        out.push({
-          rule: 'SCHEMA_LABEL_INVALID',
-          pointer,
-          message: `is not a valid ${NameRule.LABEL_VALUE}`,
-          fix: HINTS[NameRule.LABEL_VALUE],
-        });
-    }
+  for (const f of labelMapFaults(labels))
+    out.push({ rule: 'SCHEMA_LABEL_INVALID', pointer: `/metadata/labels/${pointerPart(String(f.at[0]))}`, message: f.message, fix: f.fix });
   if (annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)) {
     let bytes = 0;
     for (const [k, v] of Object.entries(annotations)) {

@@ -5,7 +5,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { BlueprintError, IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, dns1123LabelOf, nameIssue } from '../core/names';
+import { NameRule, dns1123LabelOf, labelMapFaults, nameIssue } from '../core/names';
 import { portNumOrNameIssue } from '../core/ports';
 import { isCidr, isStrictSubnet } from './ip-address';
 import { checkArgs, is } from '../core/shape';
@@ -118,6 +118,14 @@ function checkNamespaceArg(where: string, field: string, namespace: string): voi
   problems.throwIfAny();
 }
 
+/** Throws LABEL_INVALID for each label of `podLabels` the API server refuses in a selector (the rule of the same code, at build). */
+function checkPodLabels(where: string, podLabels: Readonly<Record<string, string>> | undefined): void {
+  const problems = new Problems('', where);
+  for (const f of labelMapFaults(podLabels))
+    problems.add({ code: 'LABEL_INVALID', field: `podLabels.${String(f.at[0])}`, value: f.value, message: f.message, fix: f.fix });
+  problems.throwIfAny();
+}
+
 /** Something with pods that network intents can open paths to or from. */
 export interface INetworkEndpoint extends IConstruct {
   readonly name: string;
@@ -171,6 +179,7 @@ export class Peer {
   public static ingressController(namespace = 'ingress-nginx', podLabels?: Readonly<Record<string, string>>): Peer {
     checkArgs('Peer.ingressController', ['namespace', namespace, is.string], ['podLabels', podLabels, is.map(is.string), 'optional']);
     checkNamespaceArg('Peer.ingressController', 'namespace', namespace);
+    checkPodLabels('Peer.ingressController', podLabels);
     return new Peer(
       `ingress-${namespace}`,
       { namespaceSelector: nsSelector(namespace), ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}) },

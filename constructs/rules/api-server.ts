@@ -1,5 +1,5 @@
 import { IssueInput } from '../core/errors';
-import { envVarNameIssue, pointerPart } from '../core/names';
+import { LabelFault, envVarNameIssue, labelMapFaults, labelSelectorFaults, pointerPart } from '../core/names';
 import { requestAboveLimitIssues } from '../core/resources';
 import { isSet, nulPathIssue, text } from '../core/value-issues';
 import { quotaScopeIssues, scopeSelectorIssues } from '../namespace/resource-quota';
@@ -192,6 +192,57 @@ function envNameViolations(ix: ManifestIndex): Violation[] {
   );
 }
 
+/** Keys whose `matchExpressions` are node or quota-scope requirements (Gt and Lt, scope names), judged elsewhere, not label selectors. */
+const NOT_LABEL_SELECTORS = new Set(['nodeSelectorTerms', 'preference', 'scopeSelector']);
+
+/**
+ * LABEL_INVALID for every label map and label selector below an object's own
+ * metadata (whose labels the schema stage judges): pod template and claim
+ * template labels (and the operators' `podMetadata`), node selectors, a
+ * Service's selector, and every `matchLabels` / `matchExpressions` selector,
+ * wherever a kind keeps one (NetworkPolicy peers, PDBs, affinity and spread
+ * terms, the operators' resources).
+ */
+function labelViolations(o: any): Violation[] {
+  const out: Violation[] = [];
+  // The path is kept as keys and joined into a pointer only for a fault: most objects have none.
+  const path: string[] = [];
+  const report = (faults: readonly LabelFault[], what: (at: string) => string) => {
+    if (faults.length === 0) return;
+    const at = `/${path.map(pointerPart).join('/')}`;
+    for (const f of faults)
+      out.push(v(o, [at, ...f.at.map((x) => pointerPart(String(x)))].join('/'), refused(o.kind, `${what(at)} ${f.message}`), f.fix));
+  };
+  const walk = (node: any, key: string): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child = node[i];
+        if (typeof child !== 'object' || child === null) continue;
+        path.push(String(i));
+        walk(child, key);
+        path.pop();
+      }
+      return;
+    }
+    if (('matchLabels' in node || 'matchExpressions' in node) && !NOT_LABEL_SELECTORS.has(key))
+      report(labelSelectorFaults(node), (at) => `the label selector at ${at}`);
+    for (const k in node) {
+      const child = node[k];
+      if (typeof child !== 'object' || child === null) continue;
+      path.push(k);
+      // The object's own labels are the schema stage's (SCHEMA_LABEL_INVALID).
+      const labels = k === 'labels' && (key === 'metadata' || key === 'podMetadata') && path.length > 2;
+      const selectorMap =
+        k === 'nodeSelector' || (path.length === 2 && key === 'spec' && k === 'selector' && o.kind === 'Service' && o.apiVersion === 'v1');
+      if (labels || selectorMap) report(labelMapFaults(child), (at) => at);
+      walk(child, k);
+      path.pop();
+    }
+  };
+  walk(o, '');
+  return out;
+}
+
 export const API_SERVER_RULES: readonly Rule[] = [
   {
     code: 'SELECTOR_MISMATCH',
@@ -218,6 +269,16 @@ export const API_SERVER_RULES: readonly Rule[] = [
           ? []
           : [v(o, '/spec/selector', "spec.selector does not select the pod template's labels: the API server refuses the workload")];
       }),
+  },
+  {
+    code: 'LABEL_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['*'],
+    description:
+      "Every label below an object's own metadata (pod and claim templates), every node selector and Service selector, and every label selector (matchLabels, matchExpressions) has valid label keys and values, and its expressions valid operators: the API server refuses the object otherwise, and an operator cannot read such a selector in its resources.",
+    fix: "use label keys such as 'app.kubernetes.io/name' and values of at most 63 letters, digits, '-', '_' and '.'; In and NotIn with values, Exists and DoesNotExist without",
+    check: (ix) => ix.objects.filter(isObject).flatMap(labelViolations),
   },
   {
     code: 'TEMPLATE_INVALID',

@@ -12,7 +12,7 @@ import {
   renderApp,
   runRules,
 } from '../../constructs';
-import { WEB, expectCode, find, ofKind, renderChart, teamChart } from '../helpers';
+import { WEB, catchBlueprintError, expectCode, find, ofKind, renderChart, teamChart } from '../helpers';
 
 function worker() {
   const { chart, team } = teamChart();
@@ -171,6 +171,17 @@ describe('network intent namespaces (NAME_INVALID)', () => {
     expect(expectCode(() => Peer.ingressController('ingress.nginx'), 'NAME_INVALID').field).toBe('namespace');
     expect(Peer.namespace('ops').label).toBe('ns-ops');
     expect(Peer.ingressController('ingress-nginx').label).toBe('ingress-ingress-nginx');
+  });
+
+  test("Peer.ingressController's podLabels are labels the API server takes in a selector (LABEL_INVALID, each one)", () => {
+    const e = catchBlueprintError(() => Peer.ingressController('ingress-nginx', { 'bad key!': 'web', tier: 'front end', ok: '' }));
+    expect(e.issues.map((i) => [i.code, i.field, i.value])).toEqual([
+      ['LABEL_INVALID', 'podLabels.bad key!', 'bad key!'],
+      ['LABEL_INVALID', 'podLabels.tier', 'front end'],
+    ]);
+    expect(Peer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }).spec.podSelector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    });
   });
 });
 

@@ -204,6 +204,41 @@ const CASES: [string, string, (o: any[]) => void][] = [
     'QUOTA_SCOPE_INVALID /spec/hard/requests.cpu',
     (o) => (of(o, 'ResourceQuota', 'quota').spec.scopes = ['BestEffort']),
   ],
+  [
+    'template-label-value',
+    'LABEL_INVALID /spec/template/metadata/labels/tier',
+    (o) => (deploy(o).spec.template.metadata.labels.tier = 'front end'),
+  ],
+  [
+    'np-peer-label-key',
+    'LABEL_INVALID /spec/ingress/0/from/1/podSelector/matchLabels/bad key!',
+    (o) => cidrPolicy(o).from.push({ podSelector: { matchLabels: { 'bad key!': 'x' } } }),
+  ],
+  [
+    'pdb-selector-operator',
+    'LABEL_INVALID /spec/selector/matchExpressions/0/operator',
+    (o) => (of(o, 'PodDisruptionBudget').spec.selector.matchExpressions = [{ key: 'tier', operator: 'Has', values: ['web'] }]),
+  ],
+  [
+    'pdb-selector-in-no-values',
+    'LABEL_INVALID /spec/selector/matchExpressions/0/values',
+    (o) => (of(o, 'PodDisruptionBudget').spec.selector.matchExpressions = [{ key: 'tier', operator: 'In' }]),
+  ],
+  [
+    'pdb-selector-exists-values',
+    'LABEL_INVALID /spec/selector/matchExpressions/0/values',
+    (o) => (of(o, 'PodDisruptionBudget').spec.selector.matchExpressions = [{ key: 'tier', operator: 'Exists', values: ['web'] }]),
+  ],
+  [
+    'affinity-term-label-value',
+    'LABEL_INVALID /spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm/labelSelector/matchExpressions/0/values/0',
+    (o) =>
+      (pod(o).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchExpressions = [
+        { key: 'tier', operator: 'NotIn', values: ['-web'] },
+      ]),
+  ],
+  ['node-selector-key', 'LABEL_INVALID /spec/template/spec/nodeSelector/pool~1', (o) => (pod(o).nodeSelector = { 'pool/': 'a' })],
+  ['service-selector-value', 'LABEL_INVALID /spec/selector/tier', (o) => (service(o).selector.tier = 'x'.repeat(64))],
 ];
 
 /** A foreign autoscaling/v2 HPA: its scaleTargetRef, and one Object metric of `described` when given. */
@@ -266,6 +301,21 @@ describe('what the API server refuses, on foreign YAML', () => {
 
 describe('what the API server takes passes', () => {
   const clean = (change: (o: any[]) => void) => expect(errors(mutated(change))).toEqual([]);
+
+  test('node requirements (Gt, Lt, numbers) and quota scope selectors are not label selectors; empty label values are labels', () => {
+    clean((o) => {
+      pod(o).affinity.nodeAffinity = {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'example.com/cores', operator: 'Gt', values: ['3'] }] }],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 1, preference: { matchExpressions: [{ key: 'example.com/gpu', operator: 'Lt', values: ['2'] }] } },
+        ],
+      };
+      deploy(o).spec.template.metadata.labels['example.com/empty'] = '';
+      o.push(podQuota({ scopeSelector: selector({ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }), hard: { pods: '5' } }));
+    });
+  });
 
   test('an HPA whose references are path segments (kind alone, group in apiVersion) has no HPA error', () => {
     const found = errors(mutated((o) => o.push(hpa({ kind: 'Deployment', name: 'web' }, { kind: 'Ingress', name: 'shop.example' }))));

@@ -759,6 +759,12 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'LABEL_INVALID',
+    (o) => {
+      find(o, 'NetworkPolicy', 'allow-web-from-ns-monitoring').spec.ingress[0].from[0].podSelector = { matchLabels: { 'bad key!': 'x' } };
+    },
+  ],
+  [
     'QUOTA_SCOPE_INVALID',
     (o) => {
       find(o, 'ResourceQuota', 'quota').spec.scopes = ['BestEffort'];
