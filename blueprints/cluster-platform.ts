@@ -313,7 +313,8 @@ export class ClusterPlatform extends Construct {
             holdsData: t.holdsData,
             podSecurity: { enforce: PodSecurityLevel.RESTRICTED },
           });
-          ns.allowFromNamespace(monitoringNs.name); // Prometheus scrapes every team
+          // Prometheus scrapes every team: its own pods, not every tool a cluster installs beside it in monitoring.
+          ns.allowFromNamespace(monitoringNs.name, this.monitoring?.podSelector);
           teams.set(t.name, ns);
           teamCharts.set(t.name, c);
         },

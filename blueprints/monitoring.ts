@@ -462,11 +462,12 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
   }
 
   /**
-   * The scraper as a network peer (every pod of the monitoring namespace), for
-   * `exposeMetrics({ scrapedBy })` in namespaces that do not admit it already.
+   * The scraper as a network peer (the Prometheus server's pods, by the labels
+   * the operator gives them), for `exposeMetrics({ scrapedBy })` in namespaces
+   * that do not admit it already.
    */
   public get scraper(): Peer {
-    return Peer.namespace(this.namespace);
+    return Peer.namespace(this.namespace, this.podSelector);
   }
 
   /** Opens the path `this → peer`. */

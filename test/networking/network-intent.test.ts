@@ -170,6 +170,12 @@ describe('network intent namespaces (NAME_INVALID)', () => {
     expect(expectCode(() => Peer.namespace('Ops'), 'NAME_INVALID').field).toBe('name');
     expect(expectCode(() => Peer.ingressController('ingress.nginx'), 'NAME_INVALID').field).toBe('namespace');
     expect(Peer.namespace('ops').label).toBe('ns-ops');
+    const scraper = Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'main_1' });
+    expect([scraper.label, scraper.spec.podSelector]).toEqual([
+      'monitoring-prometheus-main-1',
+      { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'main_1' } },
+    ]);
+    expect(expectCode(() => Peer.namespace('ops', { tier: 'a b' }), 'LABEL_INVALID').field).toBe('podLabels.tier');
     expect(Peer.ingressController('ingress-nginx').label).toBe('ingress-ingress-nginx');
   });
 
