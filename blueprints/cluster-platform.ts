@@ -287,6 +287,7 @@ export class ClusterPlatform extends Construct {
           replicas: props.monitoringReplicas,
           storageClass: dataClass,
           federate: props.federate,
+          priorityClass: this.priorities.critical,
         }),
       (field) => monitoringFields[field] ?? (fieldRoot(field) === 'federate' ? field : undefined),
     )!;
@@ -295,6 +296,7 @@ export class ClusterPlatform extends Construct {
         new Descheduler(monitoringChart, 'Descheduler', {
           namespace: new TeamNamespace(monitoringChart, 'descheduler', { quota: QuotaPreset.SMALL }),
           schedule: props.deschedulerSchedule,
+          priorityClass: this.priorities.critical,
         }),
       (field) => (field === 'schedule' ? 'deschedulerSchedule' : undefined),
     )!;

@@ -66,6 +66,9 @@ describe('ClusterPlatform', () => {
       },
     ]);
     expect(find(objects, 'Prometheus', 'prometheus').spec.podMetadata.labels).toEqual(p.monitoring.podSelector);
+    // The platform's own services run at its platform-critical priority, which nothing used before.
+    expect(find(objects, 'Prometheus', 'prometheus').spec.priorityClassName).toBe('platform-critical');
+    expect(find(objects, 'CronJob', 'descheduler').spec.jobTemplate.spec.template.spec.priorityClassName).toBe('platform-critical');
     const cron = find(objects, 'CronJob', 'descheduler');
     expect(cron.spec.jobTemplate.spec.template.spec.containers[0].args).toContain('/policy/policy.yaml');
     expect(cron.spec.jobTemplate.spec.template.spec.automountServiceAccountToken).toBe(true);
