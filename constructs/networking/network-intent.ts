@@ -168,10 +168,11 @@ export class Peer {
     checkArgs('Peer.namespace', ['name', name, is.string], ['podLabels', podLabels, is.map(is.string), 'optional']);
     checkPeerArgs('Peer.namespace', 'name', name, podLabels);
     if (!podLabels) return new Peer(`ns-${name}`, { namespaceSelector: nsSelector(name) }, []);
-    // Named after the namespace and the selector's values (`monitoring-prometheus`), as the policies that open a path to it are.
-    const values = [...new Set(Object.values(podLabels))].filter((x) => x !== '').map((x) => x.toLowerCase().replace(/[^a-z0-9-]+/g, '-'));
+    // Named after the namespace and the selector's values (`monitoring-prometheus`), as the policies that open a path to it
+    // are; values that are not a DNS label as they stand (`Main`, `a_b`) get a hash, so that distinct selectors stay distinct.
+    const values = [...new Set(Object.values(podLabels))].filter((x) => x !== '').join('-');
     return new Peer(
-      [name, ...values].join('-'),
+      `${name}-${dns1123LabelOf(values || JSON.stringify(podLabels))}`,
       { namespaceSelector: nsSelector(name), podSelector: { matchLabels: { ...podLabels } } },
       [],
     );
