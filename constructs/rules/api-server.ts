@@ -1,5 +1,6 @@
 import { IssueInput } from '../core/errors';
-import { LabelFault, envVarNameIssue, labelMapFaults, labelSelectorFaults, pointerPart } from '../core/names';
+import { LabelFault, NameRule, envVarNameIssue, labelMapFaults, labelSelectorFaults, nameIssue, pointerPart } from '../core/names';
+import { portNameIssue, portNumberIssue } from '../core/ports';
 import { requestAboveLimitIssues } from '../core/resources';
 import { isSet, nulPathIssue, text } from '../core/value-issues';
 import { quotaScopeIssues, scopeSelectorIssues } from '../namespace/resource-quota';
@@ -190,6 +191,196 @@ function envNameViolations(ix: ManifestIndex): Violation[] {
       ];
     }),
   );
+}
+
+/**
+ * PORT_INVALID for a container's ports, as validateContainerPorts judges them and
+ * the typed containers judge theirs (portNumberIssue, portNameIssue): a containerPort
+ * 1–65535, a hostPort in range unless 0 (none), an IANA service name given once.
+ * A value of another type is the schema's.
+ */
+function containerPortViolations(t: PodTemplateRef, c: any, at: string): Violation[] {
+  const seen = new Set<string>();
+  return arr(c.ports).flatMap((p, j) => {
+    if (!isObject(p)) return [];
+    const issues = [
+      typeof p.containerPort === 'number' ? portNumberIssue('PORT_INVALID', 'containerPort', p.containerPort) : undefined,
+      typeof p.hostPort === 'number' && p.hostPort !== 0 ? portNumberIssue('PORT_INVALID', 'hostPort', p.hostPort) : undefined,
+    ];
+    const name = p.name;
+    if (typeof name === 'string' && name !== '') {
+      // As upstream: a name that is not a port name is not also a duplicate.
+      const invalid = portNameIssue('PORT_INVALID', 'name', name);
+      if (invalid || !seen.has(name)) issues.push(invalid);
+      else
+        issues.push({
+          code: 'PORT_INVALID',
+          field: 'name',
+          value: name,
+          message: 'names a second port of the container',
+          fix: 'give each port its own name',
+        });
+      seen.add(name);
+    }
+    return issues.flatMap((i) =>
+      i
+        ? [
+            v(
+              t.owner,
+              `${at}/ports/${j}/${i.field}`,
+              refused(t.owner.kind, `container '${c.name}' ports[${j}].${i.field} ${JSON.stringify(i.value)} ${i.message}`),
+              i.fix,
+            ),
+          ]
+        : [],
+    );
+  });
+}
+
+/** The containers of a pod spec by list, ephemeral ones too (a pod template may not have them, a pod may). */
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+
+/**
+ * NAME_INVALID for the names of a pod spec the API server holds to DNS-1123 labels, as the typed
+ * containers hold theirs (nameIssue): every container's and volume's, the hostname and subdomain when set.
+ */
+function podNameViolations(t: PodTemplateRef, base: string): Violation[] {
+  const named = (name: unknown, pointer: string, what: string) => {
+    const issue = typeof name === 'string' ? nameIssue(NameRule.DNS1123_LABEL, what, name) : undefined;
+    return issue ? [v(t.owner, pointer, refused(t.owner.kind, `${what} ${JSON.stringify(name)} ${issue.message}`), issue.fix)] : [];
+  };
+  return [
+    ...CONTAINER_LISTS.flatMap((list) =>
+      arr(t.spec[list]).flatMap((c, i) => (isObject(c) ? named(c.name, `${base}/${list}/${i}/name`, `${list}[${i}].name`) : [])),
+    ),
+    ...arr(t.spec.volumes).flatMap((vol, i) => (isObject(vol) ? named(vol.name, `${base}/volumes/${i}/name`, `volumes[${i}].name`) : [])),
+    ...(['hostname', 'subdomain'] as const).flatMap((f) => (t.spec[f] === '' ? [] : named(t.spec[f], `${base}/${f}`, f))),
+  ];
+}
+
+/**
+ * CONTAINER_DUPLICATE for a container name the pod already has, judged in the API server's order
+ * (validateContainers, validateInitContainers, validateEphemeralContainers): app containers among
+ * themselves, then each init container against them and the init containers before it, then each
+ * ephemeral container against all of those.
+ */
+function duplicateContainerViolations(t: PodTemplateRef, base: string): Violation[] {
+  const seen = new Map<string, string>();
+  const out: Violation[] = [];
+  for (const list of CONTAINER_LISTS)
+    arr(t.spec[list]).forEach((c, i) => {
+      const name = isObject(c) ? c.name : undefined;
+      if (typeof name !== 'string' || name === '') return;
+      const first = seen.get(name);
+      if (first === undefined) seen.set(name, `${list}[${i}]`);
+      else
+        out.push(
+          v(
+            t.owner,
+            `${base}/${list}/${i}/name`,
+            refused(t.owner.kind, `${list}[${i}] is named '${name}', as ${first} is: the API server refuses the pod (Duplicate value)`),
+          ),
+        );
+    });
+  return out;
+}
+
+/** STRATEGY_INVALID for a Deployment's strategy or a StatefulSet's updateStrategy (ValidateDeploymentStrategy, ValidateStatefulSetSpec). */
+function strategyViolations(ix: ManifestIndex): Violation[] {
+  return appsWorkloads(ix)
+    .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
+    .flatMap((o) => {
+      const field = o.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+      const s = o.spec[field];
+      if (!isObject(s)) return [];
+      const ru = s.rollingUpdate;
+      if (isSet(s.type) && s.type !== 'RollingUpdate')
+        return isSet(ru)
+          ? [
+              v(
+                o,
+                `/spec/${field}/rollingUpdate`,
+                `${field}.rollingUpdate is set with type ${text(s.type)}: the API server refuses it (only with RollingUpdate)`,
+              ),
+            ]
+          : [];
+      if (!isObject(ru) || o.kind !== 'Deployment') return [];
+      return fromIssues(o, `/spec/${field}`, rollingUpdateIssues(ru.maxSurge, ru.maxUnavailable, 'rollingUpdate'));
+    });
+}
+
+/** Kinds whose spec.replicas the API server holds non-negative (ValidateNonnegativeField), with the apiVersion each is read at. */
+const REPLICATED: Readonly<Record<string, string>> = {
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  ReplicationController: 'v1',
+};
+
+/** What apps/v1 defaults a Deployment's progressDeadlineSeconds to (SetDefaults_Deployment), before validation. */
+const DEFAULT_PROGRESS_DEADLINE = 600;
+
+/**
+ * STRATEGY_INVALID for the rollout counts of an apps/v1 workload (ValidateDeploymentSpec and its
+ * siblings): minReadySeconds not negative, a Deployment's or DaemonSet's revisionHistoryLimit not
+ * negative, and a Deployment's progressDeadlineSeconds, set or defaulted, above minReadySeconds.
+ */
+function rolloutCountViolations(o: any): Violation[] {
+  const out: Violation[] = [];
+  const negative = (f: string, why: string) => {
+    const n = o.spec[f];
+    if (typeof n === 'number' && n < 0)
+      out.push(v(o, `/spec/${f}`, refused(o.kind, `spec.${f} is ${n}, below 0`), `give a ${f} of 0 or more (${why})`));
+  };
+  negative('minReadySeconds', '0: a pod counts as available once ready');
+  if (o.kind === 'Deployment' || o.kind === 'DaemonSet') negative('revisionHistoryLimit', '0 keeps no old revision to roll back to');
+  if (o.kind !== 'Deployment') return out;
+  const minReady = typeof o.spec.minReadySeconds === 'number' ? o.spec.minReadySeconds : 0;
+  const set = isSet(o.spec.progressDeadlineSeconds);
+  const deadline = set ? o.spec.progressDeadlineSeconds : DEFAULT_PROGRESS_DEADLINE;
+  if (typeof deadline === 'number' && deadline <= minReady)
+    out.push(
+      set
+        ? v(
+            o,
+            '/spec/progressDeadlineSeconds',
+            refused(o.kind, `spec.progressDeadlineSeconds ${deadline} is not greater than minReadySeconds ${minReady}`),
+            'give a progressDeadlineSeconds above minReadySeconds (the default is 600)',
+          )
+        : v(
+            o,
+            '/spec/minReadySeconds',
+            refused(
+              o.kind,
+              `spec.minReadySeconds ${minReady} is not below progressDeadlineSeconds, which the API server defaults to ${DEFAULT_PROGRESS_DEADLINE}`,
+            ),
+            'lower minReadySeconds, or set a progressDeadlineSeconds above it',
+          ),
+    );
+  return out;
+}
+
+/** DNS_INVALID for dnsPolicy None without the dnsConfig, and nameserver, the pod then resolves with (validatePodDNSConfig). */
+function dnsViolations(t: PodTemplateRef, base: string): Violation[] {
+  if (t.spec.dnsPolicy !== 'None') return [];
+  const config = t.spec.dnsConfig;
+  if (!isObject(config))
+    return [
+      v(
+        t.owner,
+        `${base}/dnsPolicy`,
+        refused(t.owner.kind, 'dnsPolicy is None without a dnsConfig: the pod would have no resolver, and the API server refuses it'),
+      ),
+    ];
+  return arr(config.nameservers).length > 0
+    ? []
+    : [
+        v(
+          t.owner,
+          `${base}/dnsConfig`,
+          refused(t.owner.kind, 'dnsConfig names no nameserver with dnsPolicy None: the API server refuses the pod (at least one)'),
+        ),
+      ];
 }
 
 /** Keys whose `matchExpressions` are node or quota-scope requirements (Gt and Lt, scope names), judged elsewhere, not label selectors. */
@@ -423,31 +614,11 @@ export const API_SERVER_RULES: readonly Rule[] = [
     code: 'STRATEGY_INVALID',
     severity: 'error',
     category: 'api-server',
-    inspects: ['Deployment', 'StatefulSet'],
+    inspects: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
     description:
-      "A Deployment's rolling update has valid maxSurge and maxUnavailable, not both 0, and a Deployment's strategy or a StatefulSet's updateStrategy sets rollingUpdate only with type RollingUpdate: the API server refuses the workload otherwise (a DaemonSet's OnDelete ignores it).",
-    fix: "allow a surge of at least 1 (e.g. maxSurge '25%'), and drop rollingUpdate from a Recreate or OnDelete strategy",
-    check: (ix) =>
-      appsWorkloads(ix)
-        .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
-        .flatMap((o) => {
-          const field = o.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
-          const s = o.spec[field];
-          if (!isObject(s)) return [];
-          const ru = s.rollingUpdate;
-          if (isSet(s.type) && s.type !== 'RollingUpdate')
-            return isSet(ru)
-              ? [
-                  v(
-                    o,
-                    `/spec/${field}/rollingUpdate`,
-                    `${field}.rollingUpdate is set with type ${text(s.type)}: the API server refuses it (only with RollingUpdate)`,
-                  ),
-                ]
-              : [];
-          if (!isObject(ru) || o.kind !== 'Deployment') return [];
-          return fromIssues(o, `/spec/${field}`, rollingUpdateIssues(ru.maxSurge, ru.maxUnavailable, 'rollingUpdate'));
-        }),
+      "A Deployment's rolling update has valid maxSurge and maxUnavailable, not both 0, and a Deployment's strategy or a StatefulSet's updateStrategy sets rollingUpdate only with type RollingUpdate (a DaemonSet's OnDelete ignores it); no apps/v1 workload has a negative minReadySeconds, nor a Deployment or DaemonSet a negative revisionHistoryLimit, and a Deployment's progressDeadlineSeconds (600 when unset) is greater than its minReadySeconds: the API server refuses the workload otherwise.",
+    fix: "allow a surge of at least 1 (e.g. maxSurge '25%'), drop rollingUpdate from a Recreate or OnDelete strategy, and keep minReadySeconds below progressDeadlineSeconds",
+    check: (ix) => [...strategyViolations(ix), ...appsWorkloads(ix).flatMap(rolloutCountViolations)],
   },
   {
     code: 'SERVICE_INVALID',
@@ -469,8 +640,8 @@ export const API_SERVER_RULES: readonly Rule[] = [
     category: 'api-server',
     inspects: ['Service', 'pod templates'],
     description:
-      'A Service with more than one port names each, every name once, and no two ports share a port and protocol; no container names two of its ports alike. The API server refuses the object otherwise.',
-    fix: "name each port (e.g. 'http', 'metrics') once, and give each Service port its own number and protocol",
+      "A Service with more than one port names each, every name once, and no two ports share a port and protocol; every container port is a number 1–65535 (a hostPort too, unless 0), named, if at all, by an IANA service name (≤ 15 lower-case letters, digits and '-') no other port of the container has. The API server refuses the object otherwise.",
+    fix: "name each port (e.g. 'http', 'metrics') once, give each Service port its own number and protocol, and each container port the number 1–65535 its process listens on",
     check: (ix) => [
       ...ix
         .ofKind('Service')
@@ -489,20 +660,55 @@ export const API_SERVER_RULES: readonly Rule[] = [
             servicePortIssues('PORT_INVALID', ports, (i, key) => `ports[${i}].${key}`),
           );
         }),
-      ...ix.templates.flatMap((t) =>
-        containers(t).flatMap(({ c, at }) => {
-          const seen = new Set<string>();
-          return arr(c.ports).flatMap((p, j) => {
-            const name = p?.name;
-            if (typeof name !== 'string' || name === '') return [];
-            if (!seen.has(name)) return (seen.add(name), []);
-            return [
-              v(t.owner, `${at}/ports/${j}/name`, `container '${c.name}' names two of its ports '${name}': the API server refuses the pod`),
-            ];
-          });
-        }),
-      ),
+      ...ix.templates.flatMap((t) => containers(t).flatMap(({ c, at }) => containerPortViolations(t, c, at))),
     ],
+  },
+  {
+    code: 'NAME_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description:
+      'Every container (init and ephemeral ones too) and every volume of a pod is named by a DNS-1123 label, and so are its hostname and subdomain when set: the API server refuses the pod otherwise, as the typed containers refuse such a name.',
+    fix: "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. 'app' or 'cache-data'",
+    check: (ix) => pods(ix).flatMap(({ t, base }) => podNameViolations(t, base)),
+  },
+  {
+    code: 'CONTAINER_DUPLICATE',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description:
+      'No two containers of a pod, init and ephemeral containers included, share a name: the API server refuses the pod (Duplicate value), as the typed workloads refuse a second container of a name.',
+    fix: 'give each container (sidecars and init containers included) its own name',
+    check: (ix) => pods(ix).flatMap(({ t, base }) => duplicateContainerViolations(t, base)),
+  },
+  {
+    code: 'REPLICAS_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: Object.keys(REPLICATED),
+    description:
+      'No Deployment, StatefulSet, ReplicaSet or ReplicationController asks for a negative number of replicas: the API server refuses it (ValidateNonnegativeField), as the typed workloads refuse replicas below 1.',
+    fix: 'give 0 or more replicas (0 scales the workload down), or leave replicas to an autoscaler',
+    check: (ix) =>
+      ix.objects
+        .filter((o) => isObject(o) && REPLICATED[o.kind] === o.apiVersion && isObject(o.spec))
+        .flatMap((o) =>
+          typeof o.spec.replicas === 'number' && o.spec.replicas < 0
+            ? [v(o, '/spec/replicas', refused(o.kind, `spec.replicas is ${o.spec.replicas}, below 0`))]
+            : [],
+        ),
+  },
+  {
+    code: 'DNS_INVALID',
+    severity: 'error',
+    category: 'api-server',
+    inspects: ['pod templates'],
+    description:
+      'A pod with dnsPolicy None has a dnsConfig naming at least one nameserver: the API server refuses it otherwise (validatePodDNSConfig), since the pod gets no other resolver.',
+    fix: "give dnsConfig.nameservers (e.g. ['10.96.0.10']) with dnsPolicy None, or use dnsPolicy ClusterFirst",
+    check: (ix) => pods(ix).flatMap(({ t, base }) => dnsViolations(t, base)),
   },
   {
     code: 'PDB_INVALID',

@@ -123,6 +123,52 @@ const CASES: [string, string, (o: any[]) => void][] = [
     },
   ],
   ['dup-port-name', 'PORT_INVALID /spec/template/spec/containers/0/ports/1/name', (o) => (main(o).ports[1].name = 'http')],
+  [
+    'container-port-zero',
+    'PORT_INVALID /spec/template/spec/containers/0/ports/0/containerPort',
+    (o) => (main(o).ports[0].containerPort = 0),
+  ],
+  [
+    'container-port-negative',
+    'PORT_INVALID /spec/template/spec/containers/0/ports/0/containerPort',
+    (o) => (main(o).ports[0].containerPort = -1),
+  ],
+  [
+    'container-port-70000',
+    'PORT_INVALID /spec/template/spec/containers/0/ports/0/containerPort',
+    (o) => (main(o).ports[0].containerPort = 70000),
+  ],
+  ['host-port-70000', 'PORT_INVALID /spec/template/spec/containers/0/ports/0/hostPort', (o) => (main(o).ports[0].hostPort = 70000)],
+  ['port-name-upper', 'PORT_INVALID /spec/template/spec/containers/0/ports/0/name', (o) => (main(o).ports[0].name = 'HTTP')],
+  ['port-name-16-chars', 'PORT_INVALID /spec/template/spec/containers/0/ports/0/name', (o) => (main(o).ports[0].name = 'http-metrics-abc')],
+  ['replicas-negative', 'REPLICAS_INVALID /spec/replicas', (o) => (deploy(o).spec.replicas = -1)],
+  ['container-name-upper', 'NAME_INVALID /spec/template/spec/containers/0/name', (o) => (main(o).name = 'C')],
+  [
+    'volume-name-upper',
+    'NAME_INVALID /spec/template/spec/volumes/0/name',
+    (o) => (pod(o).volumes[0].name = main(o).volumeMounts[0].name = 'Tmp'),
+  ],
+  ['hostname-dotted', 'NAME_INVALID /spec/template/spec/hostname', (o) => (pod(o).hostname = 'web.example')],
+  ['dup-container', 'CONTAINER_DUPLICATE /spec/template/spec/containers/1/name', (o) => pod(o).containers.push({ ...main(o), ports: [] })],
+  [
+    'dup-init-container',
+    'CONTAINER_DUPLICATE /spec/template/spec/initContainers/0/name',
+    (o) => (pod(o).initContainers = [{ ...main(o), lifecycle: undefined, readinessProbe: undefined, ports: [] }]),
+  ],
+  [
+    'progress-deadline-at-min-ready',
+    'STRATEGY_INVALID /spec/progressDeadlineSeconds',
+    (o) => Object.assign(deploy(o).spec, { minReadySeconds: 30, progressDeadlineSeconds: 30 }),
+  ],
+  ['min-ready-past-default-deadline', 'STRATEGY_INVALID /spec/minReadySeconds', (o) => (deploy(o).spec.minReadySeconds = 600)],
+  ['min-ready-negative', 'STRATEGY_INVALID /spec/minReadySeconds', (o) => (deploy(o).spec.minReadySeconds = -1)],
+  ['revision-history-negative', 'STRATEGY_INVALID /spec/revisionHistoryLimit', (o) => (deploy(o).spec.revisionHistoryLimit = -1)],
+  ['dns-none-no-config', 'DNS_INVALID /spec/template/spec/dnsPolicy', (o) => (pod(o).dnsPolicy = 'None')],
+  [
+    'dns-none-no-nameserver',
+    'DNS_INVALID /spec/template/spec/dnsConfig',
+    (o) => Object.assign(pod(o), { dnsPolicy: 'None', dnsConfig: { searches: ['svc.cluster.local'] } }),
+  ],
   ['svc-dup-port', 'PORT_INVALID /spec/ports/1/port', (o) => Object.assign(service(o).ports[1], { port: 8080, protocol: 'TCP' })],
   ['svc-etp-clusterip', 'SERVICE_INVALID /spec/externalTrafficPolicy', (o) => (service(o).externalTrafficPolicy = 'Local')],
   ['svc-lbsr-clusterip', 'SERVICE_INVALID /spec/loadBalancerSourceRanges', (o) => (service(o).loadBalancerSourceRanges = ['10.0.0.0/8'])],
@@ -375,6 +421,21 @@ describe('what the API server takes passes', () => {
       service(o).ports = [{ port: 8080, targetPort: 'http', protocol: 'TCP' }];
     });
     expect(errors(single).filter((e) => e.startsWith('PORT_INVALID'))).toEqual([]);
+  });
+
+  test('valid neighbours of the refused pod fields: port name and number limits, 0 replicas, dnsPolicy None with a nameserver', () => {
+    clean((o) => {
+      main(o).ports.push(
+        { name: 'http-metrics', containerPort: 65535, hostPort: 0, protocol: 'TCP' },
+        { name: 'a-1-b-2-c-3-d-4', containerPort: 1, protocol: 'TCP' },
+      );
+      deploy(o).spec.replicas = 0;
+      Object.assign(deploy(o).spec, { minReadySeconds: 0, progressDeadlineSeconds: 1, revisionHistoryLimit: 0 });
+      Object.assign(pod(o), { dnsPolicy: 'None', dnsConfig: { nameservers: ['10.96.0.10'] }, hostname: 'web-0', subdomain: 'svc' });
+      pod(o).initContainers = [{ ...main(o), name: 'init', lifecycle: undefined, readinessProbe: undefined, ports: [] }];
+    });
+    // Without progressDeadlineSeconds the API server defaults it to 600: minReadySeconds 599 is below it.
+    clean((o) => (deploy(o).spec.minReadySeconds = 599));
   });
 
   test('externalTrafficPolicy on a ClusterIP Service with externalIPs (externally accessible), empty loadBalancerSourceRanges', () => {

@@ -722,6 +722,33 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'NAME_INVALID',
+    (o) => {
+      pod(o).containers[0].name = 'Web';
+    },
+  ],
+  [
+    'CONTAINER_DUPLICATE',
+    (o) => {
+      const c = pod(o).containers[0];
+      pod(o).initContainers = [
+        { name: c.name, image: c.image, command: ['true'], resources: c.resources, securityContext: c.securityContext },
+      ];
+    },
+  ],
+  [
+    'REPLICAS_INVALID',
+    (o) => {
+      find(o, 'Deployment', 'web').spec.replicas = -1;
+    },
+  ],
+  [
+    'DNS_INVALID',
+    (o) => {
+      pod(o).dnsPolicy = 'None';
+    },
+  ],
+  [
     'PDB_INVALID',
     (o) => {
       const spec = find(o, 'PodDisruptionBudget', 'web').spec;
