@@ -287,6 +287,7 @@ export class ClusterPlatform extends Construct {
           replicas: props.monitoringReplicas,
           storageClass: dataClass,
           federate: props.federate,
+          priorityClass: this.priorities.critical,
         }),
       (field) => monitoringFields[field] ?? (fieldRoot(field) === 'federate' ? field : undefined),
     )!;
@@ -295,6 +296,7 @@ export class ClusterPlatform extends Construct {
         new Descheduler(monitoringChart, 'Descheduler', {
           namespace: new TeamNamespace(monitoringChart, 'descheduler', { quota: QuotaPreset.SMALL }),
           schedule: props.deschedulerSchedule,
+          priorityClass: this.priorities.critical,
         }),
       (field) => (field === 'schedule' ? 'deschedulerSchedule' : undefined),
     )!;
@@ -313,7 +315,8 @@ export class ClusterPlatform extends Construct {
             holdsData: t.holdsData,
             podSecurity: { enforce: PodSecurityLevel.RESTRICTED },
           });
-          ns.allowFromNamespace(monitoringNs.name); // Prometheus scrapes every team
+          // Prometheus scrapes every team: its own pods, not every tool a cluster installs beside it in monitoring.
+          ns.allowFromNamespace(monitoringNs.name, this.monitoring?.podSelector);
           teams.set(t.name, ns);
           teamCharts.set(t.name, c);
         },

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { ConfigMap, ResourcePreset, ScheduledJob, ServiceAccount, TeamNamespace, Volume } from '../constructs';
+import { ConfigMap, PriorityClass, ResourcePreset, ScheduledJob, ServiceAccount, TeamNamespace, Volume } from '../constructs';
 import { enter, is } from '../constructs/core/shape';
 
 /** Props of `Descheduler`. */
@@ -14,6 +14,12 @@ export interface DeschedulerProps {
   readonly overusedPercent?: number;
   /** @default 'registry.k8s.io/descheduler/descheduler:v0.31.0' */
   readonly image?: string;
+  /**
+   * Priority of its pods (ClusterPlatform gives its `platform-critical` class), so that the run
+   * that rebalances a full cluster is not the one left pending.
+   * @default - the cluster's default class
+   */
+  readonly priorityClass?: PriorityClass;
 }
 
 /** The shape of the props (checked at entry). */
@@ -24,6 +30,7 @@ const DESCHEDULER_SHAPE = is.props<DeschedulerProps>(
     underusedPercent: is.number,
     overusedPercent: is.number,
     image: is.string,
+    priorityClass: is.instance(PriorityClass),
   },
   ['namespace'],
 );
@@ -118,6 +125,7 @@ export class Descheduler extends Construct {
       resources: ResourcePreset.SMALL,
       serviceAccount: account,
       mountServiceAccountToken: true,
+      priorityClass: props.priorityClass,
       mounts: [{ volume: Volume.fromConfigMap(policy), path: '/policy' }],
     });
     // The job mounts its token in a TeamNamespace, so it has the path to the API server (Peer.kubeApiServer()) already.

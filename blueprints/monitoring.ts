@@ -21,6 +21,7 @@ import {
   Peer,
   PodDisruptionBudget,
   PodResources,
+  PriorityClass,
   Protocol,
   ResourcesProps,
   SCRAPE_LABEL,
@@ -81,6 +82,12 @@ export interface MonitoringProps {
   readonly resources?: ResourcesProps;
   /** @default 'prom/prometheus:v2.54.1' */
   readonly image?: string;
+  /**
+   * Priority of the Prometheus pods (ClusterPlatform gives its `platform-critical` class), so
+   * that monitoring is not what the scheduler preempts under pressure.
+   * @default - the cluster's default class
+   */
+  readonly priorityClass?: PriorityClass;
 }
 
 const DEFAULTS = {
@@ -273,6 +280,7 @@ const MONITORING_SHAPE = is.props<MonitoringProps>(
     // Read as requests and limits below: a Proxy or getter that throws is refused here, not there.
     resources: is.props<ResourcesProps>({ requests: COMPUTE_SHAPE, limits: COMPUTE_SHAPE }),
     image: is.string,
+    priorityClass: is.instance(PriorityClass),
   },
   ['namespace', 'targets'],
 );
@@ -387,6 +395,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
           // The pods' labels, stated rather than left to the operator's defaults: the PDB and the
           // NetworkPolicies of this namespace select the pods by them.
           podMetadata: { labels: { ...this.podSelector } },
+          ...(props.priorityClass ? { priorityClassName: props.priorityClass.name } : {}),
           // The operator sets no affinity of its own: two full copies on one node would fall together.
           ...(this.replicas >= 2
             ? {
@@ -462,11 +471,12 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
   }
 
   /**
-   * The scraper as a network peer (every pod of the monitoring namespace), for
-   * `exposeMetrics({ scrapedBy })` in namespaces that do not admit it already.
+   * The scraper as a network peer (the Prometheus server's pods, by the labels
+   * the operator gives them), for `exposeMetrics({ scrapedBy })` in namespaces
+   * that do not admit it already.
    */
   public get scraper(): Peer {
-    return Peer.namespace(this.namespace);
+    return Peer.namespace(this.namespace, this.podSelector);
   }
 
   /** Opens the path `this → peer`. */

@@ -475,7 +475,7 @@ export function buildEnvironment(
       nodeAllocatable: config.nodeAllocatable,
     });
     const ns = new TeamNamespace(chart, name, { quota, holdsData });
-    ns.allowFromNamespace('monitoring');
+    ns.allowFromNamespace(platform.monitoring.namespace, platform.monitoring.podSelector);
     return ns;
   };
   // helloworld-db is reached through a cloud load balancer as in the notes: one LB, and the node port it allocates.

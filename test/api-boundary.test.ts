@@ -46,6 +46,7 @@ const INTERNAL = new Set([
   'labelValueIssue',
   'labelMapFaults',
   'labelSelectorFaults',
+  'selectorLabelIssues',
   'LabelFault',
   'costReport',
   'declaredPrices',

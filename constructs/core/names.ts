@@ -181,6 +181,17 @@ export function labelMapFaults(labels: unknown): LabelFault[] {
   return out;
 }
 
+/** LABEL_INVALID for each label of `labels` (a selector's `matchLabels` a caller gives) the API server refuses, as `field.<key>`. */
+export function selectorLabelIssues(field: string, labels: unknown): IssueInput[] {
+  return labelMapFaults(labels).map((f) => ({
+    code: 'LABEL_INVALID',
+    field: `${field}.${String(f.at[0])}`,
+    value: f.value,
+    message: f.message,
+    fix: f.fix,
+  }));
+}
+
 /** The operators of a label selector's matchExpressions. */
 const SELECTOR_OPERATORS: ReadonlyMap<unknown, 'values' | 'none'> = new Map([
   ['In', 'values'],

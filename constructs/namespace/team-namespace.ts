@@ -7,7 +7,7 @@ import { IssueInput, Problems } from '../core/errors';
 import { ResolvedCompute } from '../core/resources';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { Annotations, ENVIRONMENT_LABEL, componentLabels, setOwner } from '../core/metadata';
-import { NameRule, checkedName, nameIssue } from '../core/names';
+import { NameRule, checkedName, nameIssue, selectorLabelIssues } from '../core/names';
 import { Cpu, Memory, Quantity, Storage } from '../core/quantity';
 import {
   CLAIM_LIMITS_SHAPE,
@@ -366,12 +366,14 @@ export class TeamNamespace extends Construct {
   }
 
   /**
-   * Lets every pod of namespace `from` reach every pod here (e.g. Prometheus
-   * scraping from `monitoring`), on all ports. Returns the NetworkPolicy.
+   * Lets the pods of namespace `from` reach every pod here, on all ports: all
+   * of them, or only those with `podLabels` (e.g. the Prometheus server's pods
+   * in `monitoring`, not every tool installed beside it). Returns the
+   * NetworkPolicy `allow-from-<from>`.
    */
-  public allowFromNamespace(from: string): ApiObject {
+  public allowFromNamespace(from: string, podLabels?: Readonly<Record<string, string>>): ApiObject {
     // Made into an id and a name below: a Symbol, a revoked Proxy or a null-prototype object throws a TypeError there.
-    checkArgs('TeamNamespace.allowFromNamespace', ['from', from, is.string]);
+    checkArgs('TeamNamespace.allowFromNamespace', ['from', from, is.string], ['podLabels', podLabels, is.map(is.string), 'optional']);
     const id = `AllowFrom-${from}`;
     const problems = new Problems(this, 'TeamNamespace');
     problems.check(this.node.tryFindChild(id) !== undefined, {
@@ -381,8 +383,9 @@ export class TeamNamespace extends Construct {
       message: 'is already allowed',
       fix: 'declare each path once',
     });
-    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'from', from));
+    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'from', from), ...selectorLabelIssues('podLabels', podLabels));
     problems.throwIfAny();
+    const peer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': from } } };
     return new k8s.KubeNetworkPolicy(this, id, {
       metadata: {
         name: `allow-from-${from}`,
@@ -392,7 +395,7 @@ export class TeamNamespace extends Construct {
       spec: {
         podSelector: {},
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': from } } }] }],
+        ingress: [{ from: [podLabels ? { ...peer, podSelector: { matchLabels: { ...podLabels } } } : peer] }],
       },
     });
   }

@@ -5,7 +5,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { BlueprintError, IssueInput, Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
-import { NameRule, dns1123LabelOf, labelMapFaults, nameIssue } from '../core/names';
+import { NameRule, dns1123LabelOf, nameIssue, selectorLabelIssues } from '../core/names';
 import { portNumOrNameIssue } from '../core/ports';
 import { isCidr, isStrictSubnet } from './ip-address';
 import { checkArgs, is } from '../core/shape';
@@ -111,18 +111,13 @@ function checkPorts(where: string, path: string, field: string, ports: readonly 
   problems.throwIfAny();
 }
 
-/** Throws NAME_INVALID unless `namespace` is a namespace name (a DNS-1123 label, as the namespace selector matches it). */
-function checkNamespaceArg(where: string, field: string, namespace: string): void {
+/**
+ * Throws NAME_INVALID unless `namespace` is a namespace name (a DNS-1123 label, as the namespace selector matches it),
+ * and LABEL_INVALID for each label of `podLabels` the API server refuses in a selector.
+ */
+function checkPeerArgs(where: string, field: string, namespace: string, podLabels?: Readonly<Record<string, string>>): void {
   const problems = new Problems('', where);
-  problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, namespace));
-  problems.throwIfAny();
-}
-
-/** Throws LABEL_INVALID for each label of `podLabels` the API server refuses in a selector (the rule of the same code, at build). */
-function checkPodLabels(where: string, podLabels: Readonly<Record<string, string>> | undefined): void {
-  const problems = new Problems('', where);
-  for (const f of labelMapFaults(podLabels))
-    problems.add({ code: 'LABEL_INVALID', field: `podLabels.${String(f.at[0])}`, value: f.value, message: f.message, fix: f.fix });
+  problems.addAll(nameIssue(NameRule.DNS1123_LABEL, field, namespace), ...selectorLabelIssues('podLabels', podLabels));
   problems.throwIfAny();
 }
 
@@ -165,11 +160,22 @@ export class Peer {
       endpoint,
     );
   }
-  /** Every pod of a namespace. */
-  public static namespace(name: string): Peer {
-    checkArgs('Peer.namespace', ['name', name, is.string]);
-    checkNamespaceArg('Peer.namespace', 'name', name);
-    return new Peer(`ns-${name}`, { namespaceSelector: nsSelector(name) }, []);
+  /**
+   * Every pod of a namespace, or only those with `podLabels` (e.g. a Prometheus server's pods in
+   * `monitoring`, not every tool installed beside it).
+   */
+  public static namespace(name: string, podLabels?: Readonly<Record<string, string>>): Peer {
+    checkArgs('Peer.namespace', ['name', name, is.string], ['podLabels', podLabels, is.map(is.string), 'optional']);
+    checkPeerArgs('Peer.namespace', 'name', name, podLabels);
+    if (!podLabels) return new Peer(`ns-${name}`, { namespaceSelector: nsSelector(name) }, []);
+    // Named after the namespace and the selector's values (`monitoring-prometheus`), as the policies that open a path to it
+    // are; values that are not a DNS label as they stand (`Main`, `a_b`) get a hash, so that distinct selectors stay distinct.
+    const values = [...new Set(Object.values(podLabels))].filter((x) => x !== '').join('-');
+    return new Peer(
+      `${name}-${dns1123LabelOf(values || JSON.stringify(podLabels))}`,
+      { namespaceSelector: nsSelector(name), podSelector: { matchLabels: { ...podLabels } } },
+      [],
+    );
   }
   /** Every pod of every namespace (e.g. Prometheus scraping). */
   public static allNamespaces(): Peer {
@@ -178,8 +184,7 @@ export class Peer {
   /** An ingress controller's pods, by its namespace (and optionally pod labels). */
   public static ingressController(namespace = 'ingress-nginx', podLabels?: Readonly<Record<string, string>>): Peer {
     checkArgs('Peer.ingressController', ['namespace', namespace, is.string], ['podLabels', podLabels, is.map(is.string), 'optional']);
-    checkNamespaceArg('Peer.ingressController', 'namespace', namespace);
-    checkPodLabels('Peer.ingressController', podLabels);
+    checkPeerArgs('Peer.ingressController', 'namespace', namespace, podLabels);
     return new Peer(
       `ingress-${namespace}`,
       { namespaceSelector: nsSelector(namespace), ...(podLabels ? { podSelector: { matchLabels: { ...podLabels } } } : {}) },

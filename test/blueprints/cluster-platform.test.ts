@@ -55,6 +55,20 @@ describe('ClusterPlatform', () => {
         'kubernetes.io/metadata.name'
       ],
     ).toBe('ingress-nginx');
+    // Each team admits the Prometheus server's pods (the labels the operator gives them), not every pod of monitoring.
+    const scraped = objects.find(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'users' && o.metadata.name === 'allow-from-monitoring',
+    );
+    expect(scraped.spec.ingress[0].from).toEqual([
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+        podSelector: { matchLabels: p.monitoring.podSelector },
+      },
+    ]);
+    expect(find(objects, 'Prometheus', 'prometheus').spec.podMetadata.labels).toEqual(p.monitoring.podSelector);
+    // The platform's own services run at its platform-critical priority, which nothing used before.
+    expect(find(objects, 'Prometheus', 'prometheus').spec.priorityClassName).toBe('platform-critical');
+    expect(find(objects, 'CronJob', 'descheduler').spec.jobTemplate.spec.template.spec.priorityClassName).toBe('platform-critical');
     const cron = find(objects, 'CronJob', 'descheduler');
     expect(cron.spec.jobTemplate.spec.template.spec.containers[0].args).toContain('/policy/policy.yaml');
     expect(cron.spec.jobTemplate.spec.template.spec.automountServiceAccountToken).toBe(true);

@@ -2,6 +2,7 @@ import { App, Duration } from 'cdk8s';
 import { Monitoring, MonitoringProps } from '../../blueprints';
 import {
   BlueprintChart,
+  PriorityClass,
   QuotaPreset,
   SCRAPE_LABEL,
   StorageClass,
@@ -110,6 +111,27 @@ describe('Monitoring renders a prometheus-operator Prometheus', () => {
     new Monitoring(chart, 'm', { namespace: new TeamNamespace(chart, 'monitoring', { quota }), targets: 10, replicas: 2 });
     // 2 × (500m + 10m) > 1 CPU
     expectCode(() => renderApp(app), 'QUOTA_EXCEEDED');
+  });
+});
+
+describe('Monitoring priority', () => {
+  test('the Prometheus pods take the priorityClass given, else the cluster default; another value is PROPS_INVALID', () => {
+    expect(monitoring({}).prometheus().spec.priorityClassName).toBeUndefined();
+    const app = new App();
+    const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+    const critical = new PriorityClass(chart, 'platform-critical', { value: 100_000 });
+    const namespace = new TeamNamespace(chart, 'monitoring', { quota: QuotaPreset.LARGE });
+    new Monitoring(chart, 'm', { namespace, targets: 10, priorityClass: critical });
+    expect(
+      find(
+        renderApp(app).flatMap((r) => r.objects),
+        'Prometheus',
+        'prometheus',
+      ).spec.priorityClassName,
+    ).toBe('platform-critical');
+    expect(fieldsOf({ priorityClass: 'platform-critical' as never })).toEqual([
+      ['PROPS_INVALID', 'priorityClass', 'platform-critical', 'test/m', 'Monitoring'],
+    ]);
   });
 });
 

@@ -140,6 +140,27 @@ describe('TeamNamespace', () => {
     expectCode(() => team.allowFromNamespace('Not_A_Namespace'), 'NAME_INVALID');
   });
 
+  test('allowFromNamespace with podLabels admits only those pods of the namespace (the scraper, not every tool beside it); labels the API server refuses are LABEL_INVALID', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'shop');
+    team.allowFromNamespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+    expect(find(renderChart(chart), 'NetworkPolicy', 'allow-from-monitoring').spec.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+          },
+        ],
+      },
+    ]);
+    const e = catchBlueprintError(() => new TeamNamespace(testChart().chart, 'x').allowFromNamespace('ops', { 'a b': 'c', d: 'e f' }));
+    expect(e.issues.map((i) => [i.code, i.field])).toEqual([
+      ['LABEL_INVALID', 'podLabels.a b'],
+      ['LABEL_INVALID', 'podLabels.d'],
+    ]);
+  });
+
   test.each([
     ['allowFromNamespace', (t: TeamNamespace, v: unknown) => t.allowFromNamespace(v as never)],
     ['dnsNameOf', (t: TeamNamespace, v: unknown) => t.dnsNameOf(v as never)],

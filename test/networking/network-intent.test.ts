@@ -170,6 +170,16 @@ describe('network intent namespaces (NAME_INVALID)', () => {
     expect(expectCode(() => Peer.namespace('Ops'), 'NAME_INVALID').field).toBe('name');
     expect(expectCode(() => Peer.ingressController('ingress.nginx'), 'NAME_INVALID').field).toBe('namespace');
     expect(Peer.namespace('ops').label).toBe('ns-ops');
+    const scraper = Peer.namespace('monitoring', { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'main' });
+    expect([scraper.label, scraper.spec.podSelector]).toEqual([
+      'monitoring-prometheus-main',
+      { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'main' } },
+    ]);
+    // Values that are no DNS label as they stand are hashed: distinct selectors keep distinct policy names.
+    const labels = [{ app: 'A' }, { app: 'a' }, { app: 'a_b' }, { app: '' }].map((l) => Peer.namespace('ops', l).label);
+    expect(new Set(labels).size).toBe(4);
+    for (const l of labels) expect(l).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(expectCode(() => Peer.namespace('ops', { tier: 'a b' }), 'LABEL_INVALID').field).toBe('podLabels.tier');
     expect(Peer.ingressController('ingress-nginx').label).toBe('ingress-ingress-nginx');
   });
 

@@ -30,5 +30,6 @@ describe('diagram', () => {
     objects[0].metadata.name = 'a"b\\';
     objects[1].metadata.namespace = UNPRINTABLE();
     await expect(renderSvg(toDot(objects, 'x\\'))).resolves.toContain('</svg>');
-  });
+    // Over a thousand diagrams and one Graphviz render: about 2 s alone, and past jest's 5 s default on a loaded 2-core host.
+  }, 30_000);
 });
