@@ -7,11 +7,13 @@ import {
   BlueprintChart,
   BlueprintError,
   ComputeResources,
+  ConfigMap,
   EnvValue,
   ServiceType,
   ExternalService,
   JobPattern,
   NodeAgent,
+  Peer,
   PodSecurityLevel,
   Probe,
   QuotaLimits,
@@ -21,11 +23,13 @@ import {
   SecretBackend,
   SecretBackendKind,
   SecretDeclaration,
+  ServiceAccount,
   setClusterFacts,
   StatefulService,
   TeamAccessProps,
   TeamNamespace,
   VerticalAutoscaler,
+  Volume,
   WebService,
   Worker,
 } from '../constructs';
@@ -71,6 +75,29 @@ export interface EnvironmentConfig {
    * @default - both databases run in the cluster
    */
   readonly managedDatabases?: ManagedDatabases;
+  /**
+   * Where the log shipper (Fluent Bit on every node) sends the cluster's container logs:
+   * an aggregator the environment runs outside the cluster. Required: a shipper with
+   * nowhere to send would read every node's logs for nothing.
+   */
+  readonly logSink: LogSink;
+}
+
+/**
+ * A log aggregator speaking Fluent Bit's `forward` protocol (Fluentd's `in_forward`, a Fluent
+ * Bit `forward` input, Vector's `fluent` source…), outside the cluster.
+ */
+export interface LogSink {
+  /** DNS name of the aggregator, e.g. `logs.example.internal`. */
+  readonly hostName: string;
+  /** Its forward port. @default 24224 */
+  readonly port?: number;
+  /**
+   * Encrypt with TLS, the aggregator's certificate verified against the image's CA bundle
+   * (`/etc/ssl/certs`), and SNI set to `hostName`.
+   * @default true
+   */
+  readonly tls?: boolean;
 }
 
 /** Host names of the managed databases an environment uses (each one set replaces its in-cluster StatefulService). */
@@ -96,6 +123,7 @@ export const dev: EnvironmentConfig = {
   ...common,
   name: 'dev',
   replicas: 1,
+  logSink: { hostName: 'logs.dev.example.internal' },
   maxReplicas: 4,
   teamQuota: QuotaPreset.SMALL,
   scenarioQuota: QuotaPreset.MEDIUM,
@@ -109,6 +137,7 @@ export const staging: EnvironmentConfig = {
   ...common,
   name: 'staging',
   replicas: 2,
+  logSink: { hostName: 'logs.staging.example.internal' },
   maxReplicas: 6,
   teamQuota: QuotaPreset.MEDIUM,
   scenarioQuota: QuotaPreset.MEDIUM,
@@ -123,6 +152,7 @@ export const prod: EnvironmentConfig = {
   ...common,
   name: 'prod',
   replicas: 3,
+  logSink: { hostName: 'logs.prod.example.internal' },
   maxReplicas: 20,
   teamQuota: QuotaPreset.LARGE,
   scenarioQuota: QuotaPreset.LARGE,
@@ -161,6 +191,120 @@ export function environment(name: string): EnvironmentConfig {
     });
   }
   return env;
+}
+
+/** Where Fluent Bit keeps its state on the node (the tail offsets), and where its config is mounted. */
+const FLUENT_BIT = {
+  image: 'fluent/fluent-bit:3.1.4',
+  stateDir: '/var/lib/fluent-bit',
+  configDir: '/fluent-bit/etc/conf',
+  httpPort: 2020,
+  forwardPort: 24224,
+} as const;
+
+/**
+ * Fluent Bit on every node: tails the container logs, adds each record's pod metadata from the
+ * API server, and forwards them to the environment's `logSink`. Every path it uses is declared:
+ * the sink as an ExternalService with its egress policy, the API server through its token, and the
+ * scrape port for the monitoring namespace.
+ */
+function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper: Peer): NodeAgent {
+  // The DaemonSet, its container, ConfigMap and ServiceAccount share the name; the pods are `<name>-<suffix>`.
+  const name = 'log-shipper';
+  const sinkPort = config.logSink.port ?? FLUENT_BIT.forwardPort;
+  const tls = config.logSink.tls ?? true;
+  // The sink as a cluster-local name (a CNAME to the aggregator) that the output names, and the one egress path it opens.
+  const sink = ExternalService.fromHostName(agents, 'log-sink', {
+    namespace: agents.name,
+    hostName: config.logSink.hostName,
+    ports: [{ name: 'forward', port: sinkPort }],
+  });
+  const section = (name: string, entries: Record<string, string | number>) =>
+    [`[${name}]`, ...Object.entries(entries).map(([k, v]) => `    ${k.padEnd(20)}${v}`)].join('\n');
+  const pipeline = [
+    section('SERVICE', {
+      Flush: 5,
+      Daemon: 'Off',
+      Log_Level: 'info',
+      // The image's parsers (dockerfiles/Dockerfile copies conf/parsers.conf to /fluent-bit/etc), for K8S-Logging.Parser.
+      Parsers_File: '/fluent-bit/etc/parsers.conf',
+      HTTP_Server: 'On',
+      HTTP_Listen: '0.0.0.0',
+      HTTP_Port: FLUENT_BIT.httpPort,
+      // Registers /api/v1/health: 500 once outputs fail (5 errors in 60 s), which the readiness probe reports.
+      Health_Check: 'On',
+    }),
+    section('INPUT', {
+      Name: 'tail',
+      Tag: 'kube.*',
+      // Symlinks into /var/log/pods, under the same read-only mount.
+      Path: '/var/log/containers/*.log',
+      // Its own logs (<pod>_<namespace>_<container>-<id>.log): shipping them would feed back every error it logs about the sink.
+      Exclude_Path: `/var/log/containers/${name}-*_${agents.name}_${name}-*.log`,
+      'multiline.parser': 'docker, cri',
+      // Offsets on the node: a replaced pod (a rollout, an eviction) resumes where the last one stopped, neither losing nor resending lines.
+      DB: `${FLUENT_BIT.stateDir}/tail-containers.db`,
+      'DB.locking': 'true',
+      // Stops reading (the files stay on the node) rather than buffering without bound while the sink is away.
+      Mem_Buf_Limit: '5MB',
+      Skip_Long_Lines: 'On',
+      Refresh_Interval: 10,
+    }),
+    // Pod, namespace and labels of each record, read from the API server with the pod's token (Kube_URL's default, kubernetes.default.svc).
+    section('FILTER', {
+      Name: 'kubernetes',
+      Match: 'kube.*',
+      Merge_Log: 'On',
+      Keep_Log: 'Off',
+      'K8S-Logging.Parser': 'On',
+      'K8S-Logging.Exclude': 'On',
+    }),
+    section('OUTPUT', {
+      Name: 'forward',
+      Match: '*',
+      Host: sink.dnsName,
+      Port: sinkPort,
+      ...(tls ? { tls: 'On', 'tls.verify': 'On', 'tls.vhost': config.logSink.hostName } : {}),
+      // Retried until the sink answers: Mem_Buf_Limit bounds what waits in memory meanwhile.
+      Retry_Limit: 'False',
+    }),
+  ].join('\n\n');
+  const pipelineConfig = new ConfigMap(agents, `${name}-config`, {
+    namespace: agents,
+    name,
+    files: { 'fluent-bit.conf': `${pipeline}\n` },
+  });
+  const account = new ServiceAccount(agents, `${name}-account`, { namespace: agents.name, name });
+  // What the kubernetes filter reads: the pods of every namespace, and their namespaces' labels.
+  account.grantClusterWide([{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }]);
+  const shipper = new NodeAgent(agents, name, {
+    namespace: agents,
+    image: FLUENT_BIT.image,
+    // The image's binary (its ENTRYPOINT) on the mounted config; the image's own /fluent-bit/etc (parsers) stays visible.
+    command: ['/fluent-bit/bin/fluent-bit', '-c', `${FLUENT_BIT.configDir}/fluent-bit.conf`],
+    ports: [{ name: 'http', port: FLUENT_BIT.httpPort }],
+    mounts: [{ volume: Volume.fromConfigMap(pipelineConfig, 'config'), path: FLUENT_BIT.configDir }],
+    // Ready once it ships (unready while the sink refuses it, which holds a rollout); alive while it answers at all.
+    readiness: Probe.http('/api/v1/health', 'http', { periodSeconds: 10 }),
+    liveness: Probe.http('/api/v1/uptime', 'http', { periodSeconds: 20 }),
+    resources: ResourcePreset.MICRO,
+    tolerateControlPlane: true,
+    serviceAccount: account,
+    // The kubernetes filter calls the API server; mounting the token also opens the namespace's egress to it.
+    mountServiceAccountToken: true,
+    // Root, for the two node paths only: the container logs under /var/log/pods are root's (0640), and the state
+    // directory is root's on the node. The image is distroless without a USER, so root is also what it runs as upstream.
+    securityProfile: { runAsRoot: true },
+    hostPaths: [
+      { name: 'varlog', hostPath: '/var/log' },
+      { name: 'state', hostPath: FLUENT_BIT.stateDir, readOnly: false },
+    ],
+    expectedNodes: config.expectedNodes,
+  });
+  sink.allowFrom(shipper);
+  // Its namespace does not admit the monitoring namespace, so open the metrics port.
+  shipper.exposeMetrics({ port: 'http', path: '/api/v1/metrics/prometheus', scrapedBy: scraper });
+  return shipper;
 }
 
 /**
@@ -321,23 +465,7 @@ export function buildEnvironment(
     access: { admin: ['sre'] },
     podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED },
   });
-  const logShipper = new NodeAgent(agents, 'log-shipper', {
-    namespace: agents,
-    image: 'fluent/fluent-bit:3.1.4',
-    // The image's own command and config, plus its HTTP server (-H) on 2020 for health and metrics.
-    command: ['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/fluent-bit.conf', '-H', '-P', '2020'],
-    ports: [{ name: 'http', port: 2020 }],
-    readiness: Probe.tcp('http', { periodSeconds: 10 }),
-    liveness: Probe.http('/api/v1/uptime', 'http', { periodSeconds: 20 }),
-    resources: ResourcePreset.MICRO,
-    tolerateControlPlane: true,
-    // The container logs under /var/log/pods are root's (0640): the upstream image runs as root too (distroless, no USER).
-    securityProfile: { runAsRoot: true },
-    hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
-    expectedNodes: config.expectedNodes,
-  });
-  // Fluent Bit's HTTP server serves Prometheus metrics; its namespace does not admit the monitoring namespace, so open that port.
-  logShipper.exposeMetrics({ port: 'http', path: '/api/v1/metrics/prometheus', scrapedBy: platform.monitoring.scraper });
+  addLogShipper(agents, config, platform.monitoring.scraper);
 
   // The scenarios of the notes, each in its own governed namespace.
   const scenario = (name: string, holdsData = false, quota: QuotaPreset | QuotaLimits = config.scenarioQuota) => {
