@@ -89,6 +89,14 @@ const IN_CLUSTER_ONLY = ['mysqlImage', 'storage', 'storageClass', 'databaseRepli
 /** MySQL's port; the demo app has no setting for another one. */
 const MYSQL_PORT = 3306;
 
+/** The web app's port: index-db.js listens on 3000, with no setting for another one. */
+const WEB_PORT = 3000;
+
+/** Exits 0 on any HTTP response from the app, 1 when none comes: the image's own node, no MySQL query. */
+const WEB_LIVENESS_SCRIPT =
+  `require('http').get('http://127.0.0.1:${WEB_PORT}/livez', () => process.exit(0))` +
+  `.on('error', () => process.exit(1)).setTimeout(4000, () => process.exit(1))`;
+
 /**
  * helloworld-db (003 §4-1): MySQL as a StatefulService with its credentials
  * in a Secret reference, and the 3-replica Node.js web app on port 3000 with
@@ -155,7 +163,7 @@ export class HelloworldDb extends Construct {
       name: 'helloworld-db',
       image: props.webImage ?? 'wardviaene/k8s-demo:1.0.0',
       replicas: props.replicas ?? 3,
-      ports: [{ name: 'nodejs-port', port: 3000 }],
+      ports: [{ name: 'nodejs-port', port: WEB_PORT }],
       resources: ResourcePreset.SMALL,
       command: ['node', 'index-db.js'],
       env: {
@@ -164,8 +172,12 @@ export class HelloworldDb extends Construct {
         MYSQL_DATABASE: 'helloworld',
         MYSQL_PASSWORD: EnvValue.fromSecret(secret, 'password'),
       },
-      readiness: Probe.http('/', 'nodejs-port'),
-      liveness: Probe.tcp('nodejs-port', { periodSeconds: 20 }),
+      // index-db.js serves one route, `GET /`, and it inserts a row and throws (killing the process) when MySQL
+      // fails: no probe may call it. Readiness: the port accepts connections. Liveness: the event loop answers HTTP
+      // at all, any status (an unrouted path gets Express's 404, without touching MySQL), which a wedged loop does
+      // not, though its port still accepts.
+      readiness: Probe.tcp('nodejs-port'),
+      liveness: Probe.exec(['node', '-e', WEB_LIVENESS_SCRIPT], { periodSeconds: 20, timeoutSeconds: 5 }),
       serviceType: props.serviceType,
     });
     // The egress path to the database: the managed one anywhere on 3306, the in-cluster one to its pods.

@@ -58,6 +58,11 @@ describe('HelloworldDb', () => {
     expect(env(container(web)).MYSQL_HOST).toBe('database-service-client');
     expect(find(objects, 'Service', 'database-service-client').spec.type).toBe('ClusterIP');
     expect(find(objects, 'Service', 'database-service-client').spec.publishNotReadyAddresses).toBeUndefined();
+    // GET / of index-db.js inserts a row and throws when MySQL fails: no probe calls it. Liveness is another check.
+    expect(container(web).readinessProbe).toEqual({ tcpSocket: { port: 'nodejs-port' } });
+    expect(container(web).livenessProbe.exec.command.slice(0, 2)).toEqual(['node', '-e']);
+    expect(container(web).livenessProbe.exec.command[2]).toContain("'http://127.0.0.1:3000/livez'");
+    expect(JSON.stringify(container(web))).not.toMatch(/"path":"\/"/);
     expect(JSON.stringify(objects)).not.toMatch(/"kind":"Secret"/);
     expect(find(objects, 'ExternalSecret', 'helloworld-db-credentials').spec.data.map((d: any) => d.secretKey)).toEqual([
       'root-password',
