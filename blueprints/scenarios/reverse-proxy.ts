@@ -73,6 +73,10 @@ export class ReverseProxy extends Construct {
           name: 'k8s-demo',
           image: props.appImage ?? 'wardviaene/k8s-demo:1.0.0',
           resources: ResourcePreset.SMALL,
+          // The image's CMD is `npm start`, which runs `node index.js` (package.json) but first needs a writable
+          // $HOME/.npm: uid 10001 has no passwd entry, so HOME is `/`, read-only here, and npm (8.11 and later) exits. node itself
+          // writes nothing; the path is relative to the image's WORKDIR /app.
+          command: ['node', 'index.js'],
           // The app listens on 3000 inside the pod; the Service reaches it only through nginx.
           ports: [{ name: 'app', port: 3000 }],
           readiness: Probe.http('/', 'app'),

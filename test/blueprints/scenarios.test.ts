@@ -154,6 +154,8 @@ describe('ReverseProxy', () => {
     expect(find(objects, 'Service', 'reverse-proxy').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
     // The app behind nginx is probed too, and liveness is another check than readiness.
     expect(pod.containers[1].readinessProbe.httpGet).toEqual({ path: '/', port: 'app' });
+    // Not the image's `npm start`: npm needs a writable $HOME/.npm, and HOME is the read-only `/` for uid 10001.
+    expect(pod.containers[1].command).toEqual(['node', 'index.js']);
     expect(pod.containers[1].livenessProbe.tcpSocket).toEqual({ port: 'app' });
   });
 });
