@@ -34,6 +34,17 @@ export interface RandomGeneratorProps {
  */
 const RUNNER = ['java', '-cp', '/opt', 'RandomRunner', '/tmp/numbers.txt', '10000'];
 
+/**
+ * Probes every build of the image answers. The image tags were built from
+ * Spring Boot 2.1.x as well as later poms, and the `/actuator/health/liveness`
+ * and `/readiness` groups exist only from 2.3, so both use endpoints 2.1 has:
+ * liveness the actuator's `/actuator/health`, as upstream's HealthProbe example
+ * does (the app's `/toggle-live` flips it), and readiness the app's own `/info`
+ * (it reads the environment; `/` would append to LOG_FILE on every probe).
+ */
+const READINESS = Probe.http('/info', 'http');
+const LIVENESS = Probe.http('/actuator/health', 'http', { periodSeconds: 20 });
+
 /** The shape of the props (checked at entry). */
 const RANDOM_GENERATOR_SHAPE = is.props<RandomGeneratorProps>(
   {
@@ -86,8 +97,8 @@ export class RandomGenerator extends Construct {
       ports: [{ name: 'http', port: 8080 }],
       resources: ResourcePreset.SMALL,
       disruptionBudget: { minAvailable: 2 },
-      readiness: Probe.http('/actuator/health/readiness', 'http'),
-      liveness: Probe.http('/actuator/health/liveness', 'http', { periodSeconds: 20 }),
+      readiness: READINESS,
+      liveness: LIVENESS,
       env: {
         PATTERN: 'Downward API',
         POD_IP: EnvValue.fromField(PodField.POD_IP),
@@ -116,8 +127,8 @@ export class RandomGenerator extends Construct {
       ports: [{ name: 'http', port: 8080 }],
       resources: ResourcePreset.SMALL,
       env: { LOG_FILE: '/opt/logs/random.log' },
-      readiness: Probe.http('/actuator/health/readiness', 'http'),
-      liveness: Probe.http('/actuator/health/liveness', 'http', { periodSeconds: 20 }),
+      readiness: READINESS,
+      liveness: LIVENESS,
       claims: [{ name: 'logs', mountPath: '/opt/logs', size: '10Mi', storageClass: props.storageClass }],
     });
   }

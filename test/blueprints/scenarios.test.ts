@@ -255,5 +255,11 @@ describe('RandomGenerator', () => {
     expect(job.containers[0].command).toEqual(['java', '-cp', '/opt', 'RandomRunner', '/tmp/numbers.txt', '10000']);
     expect(job.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     expect(rg.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('data');
+    // Endpoints every image build has (Spring Boot 2.1 has no /actuator/health/{liveness,readiness} groups),
+    // readiness another check than liveness, and not `/`, which appends to LOG_FILE.
+    for (const c of [pod.containers[0], container(rg)]) {
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/actuator/health', port: 'http' });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/info', port: 'http' });
+    }
   });
 });
