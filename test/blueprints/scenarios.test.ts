@@ -188,6 +188,38 @@ describe('Cassandra', () => {
     expect(container(sts).ports.map((p: any) => p.containerPort)).toEqual([7000, 9042]);
     expect(find(objects, 'Service', 'cassandra').spec.ports.map((p: any) => p.port)).toEqual([7000, 9042]);
   });
+
+  test('DC and rack take effect, logs go to stdout only, the nodetool probe has time and a small heap', () => {
+    const s = inNamespace('cassandra');
+    new Cassandra(s.chart, 'c', { namespace: s.ns });
+    const objects = s.objects();
+    const sts = find(objects, 'StatefulSet', 'cassandra');
+    const main = container(sts);
+    // SimpleSnitch, the image's default, ignores cassandra-rackdc.properties.
+    expect(env(main)).toMatchObject({
+      CASSANDRA_ENDPOINT_SNITCH: 'GossipingPropertyFileSnitch',
+      CASSANDRA_DC: 'DC1-K8Demo',
+      CASSANDRA_RACK: 'Rack1-K8Demo',
+    });
+    // The image's logback.xml keeps up to 5GB each of system.log and debug.log: the 256Mi log volume would be evicted.
+    const logback: string = find(objects, 'ConfigMap', 'cassandra-logback').data['logback.xml'];
+    expect(logback).toContain('ch.qos.logback.core.ConsoleAppender');
+    expect(logback).not.toMatch(/FileAppender|cassandra\.logdir/);
+    expect(main.volumeMounts).toContainEqual({
+      name: 'cassandra-logback',
+      mountPath: '/etc/cassandra/logback.xml',
+      subPath: 'logback.xml',
+      readOnly: true,
+    });
+    const pod = sts.spec.template.spec;
+    expect(pod.volumes.find((v: any) => v.name === 'cassandra-logback').configMap).toEqual({ name: 'cassandra-logback' });
+    // The GC log (at most 10 x 10MiB) is what stays in /var/log/cassandra.
+    const logs = main.volumeMounts.find((m: any) => m.mountPath === '/var/log/cassandra').name;
+    expect(pod.volumes.find((v: any) => v.name === logs).emptyDir).toEqual({ sizeLimit: '256Mi' });
+    // nodetool is a second JVM: 128m heap (its own default), not Cassandra's MAX_HEAP_SIZE, and 15 s to answer.
+    expect(main.readinessProbe.exec.command[2]).toMatch(/^MAX_HEAP_SIZE=128m nodetool status \| /);
+    expect(main.readinessProbe).toMatchObject({ timeoutSeconds: 15, periodSeconds: 20 });
+  });
 });
 
 describe('HpaExample', () => {

@@ -81,7 +81,7 @@ const PINNED: Record<string, string> = {
   BackupSchedule: 'backup | Resource | Resource Schedule',
   BatchJob: 'job | Resource | Resource Job',
   BlueprintChart: 'leaves | shop,argo,issuer,store,quota,limits,ssd,agent,high,vpa,pdb,claim,sa,backup,ext | -',
-  Cassandra: 'Cassandra | Cluster | -',
+  Cassandra: 'Cassandra | Logback,Cluster | -',
   ClusterIssuer: 'issuer | Resource | Resource ClusterIssuer',
   ClusterPlatform: 'platform |  | -',
   ClusterSecretStore: 'store | Resource | Resource ClusterSecretStore',
