@@ -140,3 +140,13 @@ export function expectCode(fn: () => unknown, code: string) {
   expect(issue.field.length).toBeGreaterThan(0);
   return issue;
 }
+
+/** The annotations of `object` that exempt it from a manifest linter (kube-linter, kube-score, Polaris): `{}` when none. */
+export function linterAnnotations(object: any): Record<string, string> {
+  const all: Record<string, string> = object.metadata?.annotations ?? {};
+  return Object.fromEntries(
+    Object.entries(all).filter(
+      ([k]) => k.startsWith('ignore-check.kube-linter.io/') || k === 'kube-score/ignore' || k.startsWith('polaris.fairwinds.com/'),
+    ),
+  );
+}

@@ -37,6 +37,16 @@ export const Annotations = {
  */
 export const TRACK_LABELS: readonly string[] = [Annotations.RELEASE_TRACK, 'track'];
 
+/*
+ * Exemptions from the manifest linters (kube-linter, kube-score, Polaris), each through the tool's own annotation on the
+ * object it judges. Only for an object that is right but that a linter reading the manifests alone cannot judge (pods
+ * an operator creates at runtime, a Secret an operator writes, a decision the linter does not know the reason of):
+ * every caller states the reason, in the annotation where the tool reads one (kube-linter) and in the code beside it.
+ */
+
+/** kube-score's annotation: a comma-separated list of the check ids it skips on the object (kube-score scorecard.go). */
+export const KUBE_SCORE_IGNORE = 'kube-score/ignore';
+
 /**
  * Exempts `object` from the kube-linter check `check` (`ignore-check.kube-linter.io/<check>`), with
  * `reason` as the annotation's value: for an object that is right but that a check reading only the
@@ -48,6 +58,32 @@ export function ignoreKubeLinterCheck(object: ApiObject, check: string, reason: 
 }
 
 /**
+ * Exempts `object` from the kube-score check `check`, added to the checks its `kube-score/ignore`
+ * annotation lists already (kube-score reads one comma-separated list: a second exemption must not
+ * replace the first). kube-score's annotation holds no reason: the caller says it in a comment.
+ */
+export function ignoreKubeScoreCheck(object: ApiObject, check: string): void {
+  // cdk8s keeps the annotations in a private field (ApiObjectMetadataDefinition.annotations) and offers no getter;
+  // reading it does not resolve the rest of the metadata (a BatchJob's name is computed from its whole spec).
+  const current = (object.metadata as unknown as { annotations: Record<string, string> }).annotations[KUBE_SCORE_IGNORE];
+  const checks = (current ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  if (!checks.includes(check)) checks.push(check);
+  object.metadata.addAnnotation(KUBE_SCORE_IGNORE, checks.join(','));
+}
+
+/**
+ * Exempts `object` from the Polaris check `check` (`polaris.fairwinds.com/<check>-exempt: "true"`,
+ * Polaris validator's exemptionAnnotationPattern). Polaris reads only `true` there: the caller says
+ * the reason in a comment.
+ */
+export function exemptPolarisCheck(object: ApiObject, check: string): void {
+  object.metadata.addAnnotation(`polaris.fairwinds.com/${check}-exempt`, 'true');
+}
+
+/**
  * Exempts `object` from the checks of kube-linter, Polaris and kube-score that refuse a pod running
  * as root (`run-as-non-root`, `runAsRootAllowed`, `container-security-context-user-group-id`), each
  * through that tool's own annotation, with `reason` on kube-linter's: for a pod that cannot work as
@@ -56,8 +92,28 @@ export function ignoreKubeLinterCheck(object: ApiObject, check: string, reason: 
  */
 export function exemptRunAsRoot(object: ApiObject, reason: string): void {
   ignoreKubeLinterCheck(object, 'run-as-non-root', reason);
-  object.metadata.addAnnotation('polaris.fairwinds.com/runAsRootAllowed-exempt', 'true');
-  object.metadata.addAnnotation('kube-score/ignore', 'container-security-context-user-group-id');
+  exemptPolarisCheck(object, 'runAsRootAllowed');
+  ignoreKubeScoreCheck(object, 'container-security-context-user-group-id');
+}
+
+/**
+ * Exempts a NetworkPolicy whose pods are never in the manifests (an operator creates them at runtime)
+ * from the checks that want its podSelector to match a pod or pod template of the output: kube-linter's
+ * `dangling-networkpolicy` (with `reason`) and kube-score's `networkpolicy-targets-pod`.
+ */
+export function exemptRuntimePodsPolicy(policy: ApiObject, reason: string): void {
+  ignoreKubeLinterCheck(policy, 'dangling-networkpolicy', reason);
+  ignoreKubeScoreCheck(policy, 'networkpolicy-targets-pod');
+}
+
+/**
+ * Exempts a pod controller whose pods mount their ServiceAccount token on purpose (they call the API
+ * server, as an account granted the roles they need) from the checks that want no token mounted:
+ * kube-linter's `automount-service-account-token` (with `reason`) and Polaris' `automountServiceAccountToken`.
+ */
+export function exemptApiTokenMount(object: ApiObject, reason: string): void {
+  ignoreKubeLinterCheck(object, 'automount-service-account-token', reason);
+  exemptPolarisCheck(object, 'automountServiceAccountToken');
 }
 
 /**
