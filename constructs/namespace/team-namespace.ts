@@ -223,6 +223,11 @@ export class TeamNamespace extends Construct {
   /** Serves a production environment (cluster facts `production`): labelled `cluster-blueprints.io/environment: production`. */
   public readonly production: boolean;
   public readonly namespaceObject: ApiObject;
+  /**
+   * The namespace-wide NetworkPolicies (`default-deny-all`, `allow-dns`): they select every pod of the
+   * namespace (`podSelector: {}`), including pods an operator creates there at runtime.
+   */
+  public readonly defaultPolicies: readonly ApiObject[];
   private readonly consumers: IQuotaConsumer[] = [];
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
@@ -314,11 +319,11 @@ export class TeamNamespace extends Construct {
     addCheck(this, 'TeamNamespace', () => this.checkQuotaFits());
 
     const labels = componentLabels({ name: 'team-namespace', instance: this.name, component: 'network-policy' });
-    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+    const defaultDeny = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: { name: 'default-deny-all', namespace: this.name, labels },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
-    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+    const allowDns = new k8s.KubeNetworkPolicy(this, 'AllowDns', {
       metadata: { name: 'allow-dns', namespace: this.name, labels },
       spec: {
         podSelector: {},
@@ -339,6 +344,7 @@ export class TeamNamespace extends Construct {
         ],
       },
     });
+    this.defaultPolicies = [defaultDeny, allowDns];
 
     this.serviceAccountName = DEFAULTS.serviceAccountName;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {

@@ -7,7 +7,7 @@ import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/
 import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
-import { componentLabels, ignoreKubeLinterCheck } from '../core/metadata';
+import { componentLabels, exemptRuntimePodsPolicy } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
 import { NameRule, OVERLONG_DNS_LABEL, checkedName, hasOverlongDnsLabel, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
@@ -239,12 +239,9 @@ function admitToHttp01Solver(team: TeamNamespace, controller: Peer): ApiObject {
   if (!policy) {
     policy = allowInto(solver, controller).policies[0];
     // The pods it selects are cert-manager's, created per challenge at runtime: never in the output, so kube-linter's
-    // dangling-networkpolicy (no pod in the manifests matches) would always fire. Its annotation value is the reason.
-    ignoreKubeLinterCheck(
-      policy,
-      'dangling-networkpolicy',
-      "selects cert-manager's HTTP-01 solver pods, which cert-manager creates per challenge at runtime",
-    );
+    // dangling-networkpolicy and kube-score's networkpolicy-targets-pod (no pod in the manifests matches) would always
+    // fire. kube-linter's annotation value is the reason.
+    exemptRuntimePodsPolicy(policy, "selects cert-manager's HTTP-01 solver pods, which cert-manager creates per challenge at runtime");
     solver.admitted.set(controller.label, policy);
   }
   return policy;

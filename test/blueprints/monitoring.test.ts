@@ -11,7 +11,7 @@ import {
   renderApp,
   setClusterFacts,
 } from '../../constructs';
-import { WEB, catchBlueprintError, expectCode, find, ofKind } from '../helpers';
+import { WEB, catchBlueprintError, expectCode, find, linterAnnotations, ofKind } from '../helpers';
 
 function monitoring(props: Partial<MonitoringProps>) {
   const app = new App();
@@ -322,10 +322,49 @@ describe('Monitoring and kube-linter', () => {
       'allow-prometheus-to-ext-federate-9090',
     ]);
     for (const p of prometheusPolicies) expect(ignored(p)).toMatch(/prometheus-operator creates/);
+    for (const p of prometheusPolicies) expect(p.metadata.annotations['kube-score/ignore']).toBe('networkpolicy-targets-pod');
     // The valid neighbours: the web's own policy selects pods of the output; the PDB is judged by no kube-linter check
     // that looks for its pods.
     expect(ignored(find(objects, 'NetworkPolicy', 'allow-web-to-prometheus.monitoring'))).toBeUndefined();
+    expect(
+      find(objects, 'NetworkPolicy', 'allow-web-to-prometheus.monitoring').metadata.annotations?.['kube-score/ignore'],
+    ).toBeUndefined();
     const pdbAnnotations = Object.keys(find(objects, 'PodDisruptionBudget', 'prometheus').metadata.annotations ?? {});
     expect(pdbAnnotations.filter((k) => k.startsWith('ignore-check.kube-linter.io/'))).toEqual([]);
+  });
+});
+
+describe('Monitoring and the namespace-wide policies', () => {
+  const defaults = (objects: any[], ns: string) =>
+    ofKind(objects, 'NetworkPolicy').filter(
+      (p) => p.metadata.namespace === ns && ['default-deny-all', 'allow-dns'].includes(p.metadata.name),
+    );
+
+  test("while the Prometheus pods are the namespace's only pods, its default-deny-all and allow-dns say why no pod template matches", () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+    const namespace = new TeamNamespace(chart, 'monitoring', { quota: QuotaPreset.LARGE });
+    new Monitoring(chart, 'm', { namespace, targets: 10 });
+    const shop = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+    new WebService(chart, 'web', { namespace: shop, ...WEB });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    expect(defaults(objects, 'monitoring')).toHaveLength(2);
+    for (const p of defaults(objects, 'monitoring')) {
+      expect(p.metadata.annotations['ignore-check.kube-linter.io/dangling-networkpolicy']).toMatch(/only pods are the Prometheus server's/);
+      expect(p.metadata.annotations['kube-score/ignore']).toBe('networkpolicy-targets-pod');
+    }
+    // Another namespace's default policies select its web pods: nothing to exempt.
+    for (const p of defaults(objects, 'shop')) expect(linterAnnotations(p)).toEqual({});
+  });
+
+  test('a pod template of the output in the monitoring namespace: its default policies select it, and are not exempt', () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+    const namespace = new TeamNamespace(chart, 'monitoring', { quota: QuotaPreset.LARGE });
+    new Monitoring(chart, 'm', { namespace, targets: 10 });
+    new WebService(chart, 'grafana', { namespace, ...WEB });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    expect(defaults(objects, 'monitoring')).toHaveLength(2);
+    for (const p of defaults(objects, 'monitoring')) expect(linterAnnotations(p)).toEqual({});
   });
 });

@@ -551,10 +551,13 @@ describe("IngressRoutes with an issuer: the path to cert-manager's HTTP-01 solve
     expect(selectsNothing(objects.filter((o) => o.kind !== 'Certificate')).map((f) => f.object)).toEqual([`NetworkPolicy/shop/${SOLVER}`]);
     // kube-linter's dangling-networkpolicy reads only the manifests: the policy says why it selects no pod there.
     expect(policy.metadata.annotations['ignore-check.kube-linter.io/dangling-networkpolicy']).toMatch(/cert-manager.*at runtime/);
+    // Nor does kube-score's networkpolicy-targets-pod, whose annotation is a list of check ids.
+    expect(policy.metadata.annotations['kube-score/ignore']).toBe('networkpolicy-targets-pod');
     // The workloads' own policies carry no such exception.
     expect(
       ofKind(objects, 'NetworkPolicy').filter((n) => n.metadata.annotations?.['ignore-check.kube-linter.io/dangling-networkpolicy']),
     ).toHaveLength(1);
+    expect(ofKind(objects, 'NetworkPolicy').filter((n) => n.metadata.annotations?.['kube-score/ignore'])).toHaveLength(1);
   });
 
   test("each controller of the namespace gets its own, with the issuer of its class, from the controller's namespace", () => {
