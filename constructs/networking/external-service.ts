@@ -4,7 +4,7 @@ import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSli
 import { Service } from 'kubernetes-models/v1/Service';
 import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import { Construct } from 'constructs';
-import { componentLabels } from '../core/metadata';
+import { componentLabels, ignoreKubeLinterCheck } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, OVERLONG_DNS_LABEL, checkedName, hasOverlongDnsLabel, isDns1123Subdomain } from '../core/names';
 import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
@@ -279,6 +279,15 @@ export class ExternalService extends Construct {
           }),
       ),
     );
+    // A selector-less Service is how Kubernetes points a Service at addresses outside the cluster: its endpoints are
+    // the EndpointSlices above, in the output beside it. kube-linter's dangling-service looks only for pods its
+    // selector matches, so it would always fire. (An ExternalName Service has no slices and is no such case.)
+    if (this.endpointSlices.length > 0)
+      ignoreKubeLinterCheck(
+        this.service,
+        'dangling-service',
+        `has no selector on purpose: its endpoints are the EndpointSlices labelled kubernetes.io/service-name=${this.name}, in the output beside it`,
+      );
     this.dnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
   }
 

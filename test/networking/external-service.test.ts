@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { BlueprintError, ExternalService, Protocol, TeamNamespace, WebService, unusableAddressReason } from '../../constructs';
-import { expectCode, find, ofKind, renderChart, testChart } from '../helpers';
+import { expectCode, find, linterAnnotations, ofKind, renderChart, testChart } from '../helpers';
 
 describe('ExternalService', () => {
   test('fromHostName: an ExternalName Service (snapshot)', () => {
@@ -361,5 +361,27 @@ describe('ExternalService', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('ExternalService and kube-linter', () => {
+  test('fromAddresses: the selector-less Service says why dangling-service does not apply (its EndpointSlices); an ExternalName Service needs nothing', () => {
+    const { chart } = testChart();
+    ExternalService.fromAddresses(chart, 'legacy-db', {
+      namespace: 'shop',
+      addresses: ['203.0.113.10'],
+      ports: [{ name: 'mysql', port: 3306 }],
+    });
+    ExternalService.fromHostName(chart, 'mongo', {
+      namespace: 'shop',
+      hostName: 'db.example.com',
+      ports: [{ name: 'mongo', port: 27017 }],
+    });
+    const objects = renderChart(chart);
+    expect(linterAnnotations(find(objects, 'Service', 'legacy-db'))).toEqual({
+      'ignore-check.kube-linter.io/dangling-service': expect.stringContaining('kubernetes.io/service-name=legacy-db'),
+    });
+    // kube-linter skips ExternalName Services itself (danglingservice: "Selector doesn't apply to external names").
+    expect(linterAnnotations(find(objects, 'Service', 'mongo'))).toEqual({});
   });
 });
