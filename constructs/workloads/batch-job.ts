@@ -6,6 +6,7 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, IssueSink, Problems } from '../core/errors';
 import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
+import { ignoreKubeLinterCheck } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
@@ -238,5 +239,14 @@ export class BatchJob extends JobWorkload {
     // read from it whenever asked: `job.name` and the rendered metadata.name are always the hash of what renders.
     const name = () => `${this.name}-${specHash(spec())}`;
     for (const target of [this.job, this.job.metadata]) Object.defineProperty(target, 'name', { get: name, enumerable: true });
+    // Without ttlAfterFinished the Job keeps no TTL on purpose (see ttlAfterFinished): a deploy tool that re-creates
+    // what is missing (Argo CD self-heal) would run a TTL-deleted Job again. kube-linter's job-ttl-seconds-after-finished
+    // wants one on every standalone Job; a Job given a TTL is not exempt.
+    if (props.ttlAfterFinished === undefined)
+      ignoreKubeLinterCheck(
+        this.job,
+        'job-ttl-seconds-after-finished',
+        'no TTL on purpose: a GitOps tool that re-creates missing objects (Argo CD self-heal) would run a TTL-deleted Job again; the Job is replaced when its spec changes, and the old one pruned',
+      );
   }
 }

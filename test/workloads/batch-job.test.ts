@@ -12,7 +12,7 @@ import {
   ScheduledJob,
   diffManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, renderChart, renderNew, teamChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, linterAnnotations, ofKind, renderChart, renderNew, teamChart, testChart } from '../helpers';
 import { JOB_PATTERNS } from './job-patterns';
 
 /** The Job of the BatchJob named `name`: its object is `<name>-<10 hex characters of its spec hash>`. */
@@ -282,5 +282,21 @@ describe('BatchJob: properties', () => {
       ),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('BatchJob and kube-linter', () => {
+  const TTL_CHECK = 'ignore-check.kube-linter.io/job-ttl-seconds-after-finished';
+
+  test('without ttlAfterFinished the Job says why it has no TTL (a GitOps tool would run a TTL-deleted Job again)', () => {
+    const job = jobOf(renderNew(BatchJob, 'migrate', { namespace: 'shop', image }), 'migrate');
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+    expect(job.metadata.annotations[TTL_CHECK]).toMatch(/Argo CD self-heal/);
+  });
+
+  test('a Job given a TTL is not exempt', () => {
+    const job = jobOf(renderNew(BatchJob, 'migrate', { namespace: 'shop', image, ttlAfterFinished: Duration.hours(1) }), 'migrate');
+    expect(job.spec.ttlSecondsAfterFinished).toBe(3600);
+    expect(linterAnnotations(job)).toEqual({});
   });
 });
