@@ -4,6 +4,7 @@ import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1/DeploymentSt
 import { Construct } from 'constructs';
 import { IssueSink } from '../core/errors';
 import { integerIssue } from '../core/value-issues';
+import { exemptPolarisCheck } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { Annotations } from '../core/metadata';
 import { IVerticallyScalable } from '../policy/vertical-autoscaler';
@@ -220,7 +221,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
           };
     const autoscaled = t.primary && this.autoscaling !== undefined;
     const metadata = { name: t.deploymentName, namespace: this.namespace, labels: { ...this.objectLabels, ...t.labels } };
-    return modelObject(
+    const deployment = modelObject(
       this,
       id,
       { model: Deployment, metadata, body: ['spec'] },
@@ -236,5 +237,12 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
           },
         }),
     );
+    // The HorizontalPodAutoscaler owns the replica count: spec.replicas is left out so that every apply does not reset
+    // it to a fixed number (kube-score's deployment-targeted-by-hpa-does-not-have-replicas-configured wants it out).
+    // Polaris' deploymentMissingReplicas reads a missing count as a single replica, which it is not while the HPA keeps
+    // minReplicas ≥ 2 running. With minReplicas 1 the single replica is real, and so is the finding: no exemption, nor
+    // for a Deployment with a fixed count (which Polaris judges itself). Polaris reads no reason: it is this comment.
+    if (autoscaled && this.autoscaling!.minReplicas >= 2) exemptPolarisCheck(deployment, 'deploymentMissingReplicas');
+    return deployment;
   }
 }

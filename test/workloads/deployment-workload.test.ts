@@ -1,5 +1,5 @@
 import { Color, Release, diffManifests, formatDiff } from '../../constructs';
-import { find, ofKind, renderChart, teamWebService } from '../helpers';
+import { find, linterAnnotations, ofKind, renderChart, teamWebService } from '../helpers';
 
 /*
  * A Deployment's spec.selector is immutable (apps/v1 ValidateDeploymentUpdate): a release change that
@@ -92,5 +92,26 @@ describe('release transitions keep every live Deployment selector', () => {
     const after = structuredClone(before);
     find(after, 'Deployment', 'web').spec.selector.matchLabels['cluster-blueprints.io/release-track'] = 'changed';
     expect(() => expectSafe(before, after)).toThrow();
+  });
+});
+
+describe('DeploymentWorkload and Polaris deploymentMissingReplicas', () => {
+  const EXEMPT = 'polaris.fairwinds.com/deploymentMissingReplicas-exempt';
+  const deploymentOf = (props: Parameters<typeof teamWebService>[1]) =>
+    find(renderChart(teamWebService('web', props).chart), 'Deployment', 'web');
+
+  test('an HPA with minReplicas ≥ 2 owns the count: spec.replicas is left out, and Polaris is told not to read that as one replica', () => {
+    const d = deploymentOf({ autoscaling: { maxReplicas: 5 } });
+    expect(d.spec.replicas).toBeUndefined();
+    expect(linterAnnotations(d)).toEqual({ [EXEMPT]: 'true' });
+  });
+
+  test('not exempt: a fixed count (Polaris judges it itself), nor an HPA that may keep a single replica (minReplicas 1)', () => {
+    const fixed = deploymentOf({ replicas: 3 });
+    expect(fixed.spec.replicas).toBe(3);
+    expect(linterAnnotations(fixed)).toEqual({});
+    const single = deploymentOf({ autoscaling: { minReplicas: 1, maxReplicas: 5 } });
+    expect(single.spec.replicas).toBeUndefined();
+    expect(linterAnnotations(single)).toEqual({});
   });
 });
