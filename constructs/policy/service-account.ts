@@ -75,6 +75,11 @@ export class ServiceAccount extends Construct {
     );
   }
 
+  /** Whether `grant` or `grantClusterWide` has bound the account to a role: only then does a pod need its token. */
+  public get granted(): boolean {
+    return this.grants > 0;
+  }
+
   /** Grants `rules` in the account's own namespace (Role + RoleBinding). */
   public grant(rules: readonly PolicyRule[]): ApiObject {
     checkArgs('ServiceAccount.grant', ['rules', rules, RULES_SHAPE]);

@@ -1,6 +1,6 @@
 import { checkArgs, checkShape, constructId, extend, is, open } from '../core/shape';
 import { createHash } from 'crypto';
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IContainer, IPodTemplateSpec, IVolumeMount } from 'kubernetes-models/v1';
 import { ConfigMap } from '../config/config-map';
@@ -12,7 +12,7 @@ import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, IssueSink, Problems } from '../core/errors';
-import { Annotations, componentLabels, Labels, setOwner } from '../core/metadata';
+import { Annotations, componentLabels, exemptApiTokenMount, ignoreKubeLinterCheck, Labels, setOwner } from '../core/metadata';
 import { NameRule, SECRET_ENV_NAME, labelValueIssue, objectNameIssues } from '../core/names';
 import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
 import { Cpu, Memory, Storage } from '../core/quantity';
@@ -243,6 +243,9 @@ function initContainerIssues(field: string, props: ContainerProps): IssueInput[]
   return out;
 }
 
+/** The kinds of the objects a workload renders its pods from (the objects the linters judge the pod spec on). */
+const POD_CONTROLLER_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
 /**
  * Shared base of every pod-running construct: containers, restricted security
  * context, scratch volumes, config hash, placement, intents and the checks
@@ -374,6 +377,45 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     if (this.team && this.mountsApiToken) allowApiServer(this);
     addCheck(this, typeName, () => this.checkPods());
     addCheck(this, typeName, () => this.checkPodShape());
+    // Linter exemptions whose reason the workload knows, once the tree is complete (a grant, an env var or a sidecar
+    // can come after the constructor): annotated in a node validation, which every synth path runs before serializing.
+    this.node.addValidation({
+      validate: () => {
+        this.exemptFromLinters();
+        return [];
+      },
+    });
+  }
+
+  /**
+   * Exempts the pod controllers from the manifest-linter checks that cannot judge them right:
+   * - the token mount, when the pods mount it (mountServiceAccountToken) as a ServiceAccount of their own that is granted
+   *   a role: they call the API server, which is what the token is for. An ungranted or shared account is not exempt
+   *   (SEC_SA_TOKEN reports it).
+   * - kube-linter's env-value-from, when every Secret the env reads (secretKeyRef) is a SecretDeclaration whose
+   *   ExternalSecret is in the output: the operator writes the Secret, with the declared keys (EnvValue.fromSecret
+   *   refuses another), so it is never among the manifests the check looks in. One bare SecretRef (a Secret the output
+   *   does not provide) and the check keeps its say. The ConfigMaps the env reads are in the output, with their keys.
+   */
+  private exemptFromLinters(): void {
+    const controllers = this.node.children.filter((c): c is ApiObject => c instanceof ApiObject && POD_CONTROLLER_KINDS.has(c.kind));
+    const account = this.props.serviceAccount;
+    if (this.mountsApiToken && account?.granted)
+      for (const c of controllers)
+        exemptApiTokenMount(c, `the pods call the Kubernetes API as ServiceAccount ${account.name}, which is granted the roles they need`);
+    const envSecrets = [...this.initContainers, ...this.containers].flatMap((c) =>
+      Object.values(c.props.env ?? {}).flatMap((v) => (v instanceof EnvValue && v.secret ? [v.secret] : [])),
+    );
+    const provided = (s: SecretSource) => s instanceof SecretDeclaration && s.externalSecret !== undefined;
+    if (envSecrets.length > 0 && envSecrets.every(provided)) {
+      const names = [...new Set(envSecrets.map((s) => s.name))].sort().join(', ');
+      for (const c of controllers)
+        ignoreKubeLinterCheck(
+          c,
+          'env-value-from',
+          `the Secrets its env reads (${names}) are written at runtime by the ExternalSecrets of the same names in the output`,
+        );
+    }
   }
 
   /**

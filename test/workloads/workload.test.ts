@@ -1,6 +1,12 @@
-import { Duration } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import {
   BatchJob,
+  BlueprintChart,
+  EnvValue,
+  SecretBackend,
+  SecretDeclaration,
+  ServiceAccount,
+  setClusterFacts,
   Color,
   Hook,
   NodeAgent,
@@ -15,7 +21,7 @@ import {
   Worker,
   renderApp,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, issuesWithCode, render, renderChart, testChart } from '../helpers';
+import { catchBlueprintError, expectCode, find, issuesWithCode, linterAnnotations, render, renderChart, testChart } from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
 const worker = (runAsUser: number) => () => {
@@ -286,5 +292,82 @@ describe('two workloads of one name in one namespace select the same pods (OBJEC
     );
     web(chart, ns);
     expect(renderChart(chart).some((o) => o.kind === 'Deployment')).toBe(true);
+  });
+});
+
+describe('Workload and the linters: the token mount', () => {
+  const TOKEN = {
+    'ignore-check.kube-linter.io/automount-service-account-token': expect.stringContaining('ServiceAccount ctl, which is granted'),
+    'polaris.fairwinds.com/automountServiceAccountToken-exempt': 'true',
+  };
+  const rules = [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }];
+
+  test('pods that mount the token as a ServiceAccount granted a role are exempt, on every pod controller kind; a grant made later counts', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'ops', { quota: QuotaPreset.MEDIUM });
+    const account = new ServiceAccount(chart, 'ctl', { namespace: 'ops' });
+    const common = { namespace: team, image, serviceAccount: account, mountServiceAccountToken: true };
+    new Worker(chart, 'worker', common);
+    new ScheduledJob(chart, 'cron', { ...common, schedule: '0 * * * *' });
+    new BatchJob(chart, 'job', common);
+    account.grant(rules);
+    const objects = renderChart(chart);
+    expect(linterAnnotations(find(objects, 'Deployment', 'worker'))).toEqual(TOKEN);
+    expect(linterAnnotations(find(objects, 'CronJob', 'cron'))).toEqual(TOKEN);
+    const job = objects.find((o) => o.kind === 'Job');
+    expect(linterAnnotations(job)).toEqual({ ...TOKEN, 'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': expect.any(String) });
+  });
+
+  test('not exempt: no token mounted, or one mounted as an account with no role (SEC_SA_TOKEN reports that one)', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'ops', { quota: QuotaPreset.MEDIUM });
+    const granted = new ServiceAccount(chart, 'ctl', { namespace: 'ops' });
+    granted.grant(rules);
+    const bare = new ServiceAccount(chart, 'bare', { namespace: 'ops' });
+    new Worker(chart, 'no-mount', { namespace: team, image, serviceAccount: granted });
+    new Worker(chart, 'ungranted', { namespace: team, image, serviceAccount: bare, mountServiceAccountToken: true });
+    const objects = render(chart.node.root as App);
+    for (const name of ['no-mount', 'ungranted']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual({});
+  });
+});
+
+describe('Workload and kube-linter env-value-from', () => {
+  const CHECK = 'ignore-check.kube-linter.io/env-value-from';
+  function setup(backend: SecretBackend) {
+    const app = new App();
+    setClusterFacts(app, { existingSecretStores: ['vault'] });
+    SecretBackend.use(app, backend);
+    const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+    const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM });
+    const db = new SecretDeclaration(chart, 'db', { namespace: team, keys: ['password'] });
+    return { app, chart, team, db };
+  }
+
+  test('env reading only Secrets that ExternalSecrets of the output write: exempt, with their names', () => {
+    const { app, chart, team, db } = setup(SecretBackend.externalSecrets({ store: 'vault' }));
+    new Worker(chart, 'api', { namespace: team, image, env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password') } });
+    const objects = render(app);
+    expect(find(objects, 'ExternalSecret', 'db')).toBeDefined();
+    expect(linterAnnotations(find(objects, 'Deployment', 'api'))).toEqual({ [CHECK]: expect.stringContaining('(db)') });
+  });
+
+  test('not exempt: no Secret in env, or one Secret beside them that no ExternalSecret provides (the deploy tool writes it)', () => {
+    const { app, chart, team, db } = setup(SecretBackend.externalSecrets({ store: 'vault' }));
+    // (A bare SecretRef names a Secret the output cannot vouch for: synth refuses it, SECRET_UNPROVIDED.)
+    const byHand = new SecretDeclaration(chart, 'by-hand', { namespace: team, keys: ['token'], backend: SecretBackend.deployTool() });
+    new Worker(chart, 'plain', { namespace: team, image, env: { MODE: 'fast' } });
+    new Worker(chart, 'mixed', {
+      namespace: team,
+      image,
+      env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password'), API_TOKEN: EnvValue.fromSecret(byHand, 'token') },
+    });
+    const objects = render(app);
+    for (const name of ['plain', 'mixed']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual({});
+
+    const other = setup(SecretBackend.deployTool());
+    new Worker(other.chart, 'api', { namespace: other.team, image, env: { DB_PASSWORD: EnvValue.fromSecret(other.db, 'password') } });
+    const deployToolObjects = render(other.app);
+    expect(deployToolObjects.filter((o) => o.kind === 'ExternalSecret')).toEqual([]);
+    expect(linterAnnotations(find(deployToolObjects, 'Deployment', 'api'))).toEqual({});
   });
 });
