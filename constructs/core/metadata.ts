@@ -65,7 +65,8 @@ export function ignoreKubeLinterCheck(object: ApiObject, check: string, reason: 
 export function ignoreKubeScoreCheck(object: ApiObject, check: string): void {
   // cdk8s keeps the annotations in a private field (ApiObjectMetadataDefinition.annotations) and offers no getter;
   // reading it does not resolve the rest of the metadata (a BatchJob's name is computed from its whole spec).
-  const current = (object.metadata as unknown as { annotations: Record<string, string> }).annotations[KUBE_SCORE_IGNORE];
+  // Read defensively: should a cdk8s release rename the field, a second exemption replaces the first instead of throwing.
+  const current = (object.metadata as unknown as { annotations?: Record<string, string> }).annotations?.[KUBE_SCORE_IGNORE];
   const checks = (current ?? '')
     .split(',')
     .map((c) => c.trim())
