@@ -97,22 +97,63 @@ const TOKEN_SHAPES: readonly Shape[] = [
 /** A Go MySQL DSN: `user:password@tcp(host)/db`. */
 const GO_DSN = /(?<![^\s"'=,;])[^\s:@/"'=,;]{1,256}:([^\s@/"']{1,256})@(?:tcp|udp|unix)\(/g;
 
+/**
+ * A program's flag that takes a password, in a shell line and in an argv list alike: the one home of what each tool
+ * reads, so `sh -c 'mysql -pX'` and `['mysql', '-pX']` are judged the same. `joined`: the password may follow the flag
+ * in the same word (`-pX`); `spaced`: it may be the next word (`-a X`); `user`: the value is `user:password` and only
+ * the part after the colon is secret (`curl -u admin` alone prompts). `mysql -p` alone prompts, and `-p 3306` of
+ * other tools is a port: only these programs' flags are read.
+ */
+interface PasswordFlag {
+  /** The program's names, a regex alternative matched against the whole command word (its base name). */
+  readonly tools: string;
+  /** The flags, a regex alternative. */
+  readonly flags: string;
+  readonly joined: boolean;
+  readonly spaced: boolean;
+  readonly user?: boolean;
+}
+
+const PASSWORD_FLAGS: readonly PasswordFlag[] = [
+  // mysql(1): `-p<password>`, no space between (`-p` alone prompts; `--password=` is a SECRET_ASSIGNMENT); MariaDB's names too.
+  {
+    tools: 'mysql(?:dump|admin|sh|import|check|show|slap)?|mariadb(?:-?(?:dump|admin|import|check|show|slap))?',
+    flags: '-p',
+    joined: true,
+    spaced: false,
+  },
+  // curl(1): `-u, --user <user:password>`; without the password curl prompts.
+  { tools: 'curl', flags: '-u|--user', joined: true, spaced: true, user: true },
+  // redis-cli: `-a <password>`, `--pass <password>` (valkey-cli keeps them).
+  { tools: 'redis-cli|valkey-cli', flags: '-a|--pass', joined: false, spaced: true },
+];
+
+/** `f` in a shell line: the program, anything up to the flag in the same command, then the password (first group). */
+function passwordFlagInText(f: PasswordFlag): RegExp {
+  const gap = f.joined && f.spaced ? '\\s*' : f.joined ? '(?!\\s)' : '\\s+';
+  // A next word that starts with '-' is the next flag, not a password (argvPassword judges it so too).
+  const before = f.user ? `[^\\s:"']*:` : f.spaced && !f.joined ? '(?!-)' : '';
+  return new RegExp(`\\b(?:${f.tools})\\s(?:[^\\n;|&]{0,200}\\s)?(?:${f.flags})${gap}["']?${before}${valueGroup('[^\\s"\'`;|&]+')}`, 'g');
+}
+
+/** The password `value` holds after flag `f` in an argv list (the part after `user:` for curl), if it is a literal. */
+function argvPassword(f: PasswordFlag, value: string): boolean {
+  const password = f.user ? (value.includes(':') ? value.slice(value.indexOf(':') + 1) : '') : value;
+  return password !== '' && !(f.spaced && !f.user && value.startsWith('-')) && !isReference(password);
+}
+
+const PASSWORD_TOOLS = PASSWORD_FLAGS.map((f) => ({
+  f,
+  tool: new RegExp(`^(?:${f.tools})$`),
+  flag: new RegExp(`^(?:${f.flags})$`),
+  joined: new RegExp(`^(?:${f.flags})(.+)$`, 's'),
+}));
+
 /** Shapes whose first group is a password: a credential unless it is a reference (`$(DB_PASSWORD)`). */
 const VALUE_SHAPES: readonly Shape[] = [
   { what: 'a password in a DSN', pattern: GO_DSN },
   { what: 'a password in a .netrc', pattern: /\bmachine\s+\S+\s+login\s+\S+\s+password\s+(\S+)/g },
-  {
-    what: 'a password on a command line',
-    pattern: new RegExp(`\\bmysql(?:dump|admin|sh)?\\s(?:[^\\n;|&]{0,200}\\s)?-p(?!\\s)["']?${valueGroup('[^\\s"\'`;|&]+')}`, 'g'),
-  },
-  {
-    what: 'a password on a command line',
-    pattern: new RegExp(`\\bcurl\\s(?:[^\\n;|&]{0,200}\\s)?(?:-u|--user)\\s*["']?[^\\s:"']*:${valueGroup('[^\\s"\'`;|&]+')}`, 'g'),
-  },
-  {
-    what: 'a password on a command line',
-    pattern: new RegExp(`\\bredis-cli\\s(?:[^\\n;|&]{0,200}\\s)?(?:-a|--pass)\\s+["']?${valueGroup('[^\\s"\'`;|&]+')}`, 'g'),
-  },
+  ...PASSWORD_FLAGS.map((f) => ({ what: 'a password on a command line', pattern: passwordFlagInText(f) })),
 ];
 
 /** The names of a secret flag or key, as in SECRET_ASSIGNMENT. */
@@ -291,6 +332,85 @@ export function credentialAfterFlag(previous: unknown, value: unknown): string |
   return flagValueNamesSecret(previous, value) ? undefined : `the value of ${previous.replace(/^-+/, '--')} on a command line`;
 }
 
+/**
+ * What credential each argument of argv list `args` holds where it sits, by index (undefined where none): the value
+ * after a secret flag (`['--db-password', 'hunter22']`, credentialAfterFlag), and a tool's password flag
+ * (`['mysql', '-uroot', '-pX']`, `['redis-cli', '-a', 'X']`, `['curl', '-u', 'admin:X', url]`; PASSWORD_FLAGS, as
+ * in a shell line). `command` is the container's command when `args` are its args: the program named there reads them.
+ */
+export function argvCredentials(args: readonly unknown[], command: readonly unknown[] = []): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  let tool: (typeof PASSWORD_TOOLS)[number] | undefined;
+  const all = [...command, ...args];
+  for (let i = 0; i < all.length; i++) {
+    const arg = all[i];
+    const previous = all[i - 1];
+    let what = credentialAfterFlag(previous, arg);
+    if (typeof arg === 'string' && what === undefined) {
+      const joined = tool?.f.joined ? tool.joined.exec(arg) : null;
+      const found =
+        tool !== undefined &&
+        ((tool.f.spaced && typeof previous === 'string' && tool.flag.test(previous) && argvPassword(tool.f, arg)) ||
+          (joined !== null && argvPassword(tool.f, joined[1])));
+      if (found) what = 'a password on a command line';
+      else tool = PASSWORD_TOOLS.find((t) => t.tool.test(arg.slice(arg.lastIndexOf('/') + 1))) ?? tool;
+    }
+    if (i >= command.length) out.push(what);
+  }
+  return out;
+}
+
+/**
+ * What credential image reference `image` carries, or undefined: userinfo before the registry host
+ * (`deploy:<password>@registry.example.com/app:1.0`, as in a URL without its scheme). A reference has no `@` before its
+ * first `/` (a digest's `@` follows the repository), so the part before an `@` there is a user and its password or token.
+ */
+export function imageCredential(image: unknown): string | undefined {
+  if (typeof image !== 'string') return undefined;
+  const slash = image.indexOf('/');
+  const host = slash < 0 ? '' : image.slice(0, slash);
+  const at = host.lastIndexOf('@');
+  if (at < 0) return credentialIn(image);
+  return urlPasswords(`x://${host}/`).some((p) => !isReference(p)) ? 'a registry password in the image reference' : credentialIn(image);
+}
+
+/**
+ * What credential `value` holds, judged by where each string sits as well as by its shape: a string (credentialIn),
+ * an argv list (argvCredentials), an env entry `{ name, value }` or a map entry whose name looks secret and whose value
+ * is a literal (plaintextSecretEnv), a map key. What an error shows of an object or list (a container, a ConfigMap's
+ * data) is judged so before it is printed.
+ */
+export function credentialWithin(value: unknown, depth = 0): string | undefined {
+  if (typeof value === 'string') return credentialIn(value);
+  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    const flagged = argvCredentials(value).find((w) => w !== undefined);
+    return flagged ?? firstOf(value, (x) => credentialWithin(x, depth + 1));
+  }
+  const o = value as Record<string, unknown>;
+  if (plaintextSecretEnv(o.name, o.value)) return 'a literal secret env value';
+  if (Array.isArray(o.args) && Array.isArray(o.command)) {
+    const flagged = argvCredentials(o.args, o.command).find((w) => w !== undefined);
+    if (flagged) return flagged;
+  }
+  return firstOf(
+    Object.entries(o),
+    ([k, v]) =>
+      credentialIn(k) ??
+      (plaintextSecretEnv(k, v) ? 'a literal under a secret name' : undefined) ??
+      (k === 'image' ? imageCredential(v) : undefined) ??
+      credentialWithin(v, depth + 1),
+  );
+}
+
+function firstOf<T>(list: readonly T[], what: (x: T) => string | undefined): string | undefined {
+  for (const x of list) {
+    const found = what(x);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The fix every credential finding gives. */
 export const SECRET_FIX =
   'keep it out of the manifests: declare a SecretRef and read it with EnvValue.fromSecret(secret, key) or Volume.fromSecret(secret); in args/command/URLs refer to the env var as $(NAME)';
@@ -318,11 +438,13 @@ export function credentialIssues(field: string, value: unknown, depth = 0): Issu
     return issue ? [issue] : [];
   }
   if (depth > 20 || value === null || typeof value !== 'object') return [];
-  if (Array.isArray(value))
+  if (Array.isArray(value)) {
+    const flagged = argvCredentials(value);
     return value.flatMap((v, i) => {
-      const what = credentialAfterFlag(value[i - 1], v);
+      const what = flagged[i];
       return what ? [issueFor(`${field}[${i}]`, what)] : credentialIssues(`${field}[${i}]`, v, depth + 1);
     });
+  }
   return Object.entries(value).flatMap(([k, v]) => [
     ...credentialIssues(`${field}.${k}`, k, depth + 1),
     ...credentialIssues(`${field}.${k}`, v, depth + 1),

@@ -1,9 +1,9 @@
 import { pointerPart } from '../core/names';
-import { SECRET_FIX, credentialAfterFlag, credentialIn, plaintextSecretEnv } from '../core/secret-patterns';
+import { SECRET_FIX, argvCredentials, credentialIn, imageCredential, plaintextSecretEnv } from '../core/secret-patterns';
 import { isFederationSecret } from './federation';
 import { text } from '../core/value-issues';
 import { arr, containersOf, podTemplateOf, scalarsAt } from './manifest-index';
-import { Rule, v } from './rule';
+import { Rule, Violation, v } from './rule';
 
 /*
  * Security beyond admission: read-only roots, tokens, credentials in the
@@ -43,6 +43,14 @@ export function plaintextSecretKeys(data: unknown, allowed: ReadonlySet<string>)
   return Object.entries(data)
     .filter(([k, value]) => ENV_NAME_SHAPE.test(k) && !allowed.has(k) && plaintextSecretEnv(k, value))
     .map(([k]) => k);
+}
+
+/**
+ * `violation` with its value hidden: these rules fire because of where a value sits (a secret-named key, the argument
+ * after a password flag), which the synth issue cannot see when it reads the value back at the pointer.
+ */
+function hidden(violation: Violation): Violation {
+  return { ...violation, value: '<redacted>' };
 }
 
 /** The fix of a Secret that carries its values. */
@@ -104,7 +112,7 @@ export const SECURITY_RULES: readonly Rule[] = [
         .ofKind('ConfigMap')
         .flatMap((cm) =>
           plaintextSecretKeys(cm.data, listed(cm.metadata?.annotations?.[PLAINTEXT_KEYS_ANNOTATION])).map((k) =>
-            v(cm, `/data/${pointerPart(k)}`, `holds ${k} in plain text`),
+            hidden(v(cm, `/data/${pointerPart(k)}`, `holds ${k} in plain text`)),
           ),
         ),
       ...ix.templates.flatMap((t) =>
@@ -120,7 +128,7 @@ export const SECURITY_RULES: readonly Rule[] = [
                   arr(c.volumeMounts).map((m) => m?.mountPath),
                 ),
             )
-            .map((e) => v(t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`));
+            .map((e) => hidden(v(t.owner, '/env', `container '${c.name}' has ${e.name} in plain text`)));
         }),
       ),
     ],
@@ -136,7 +144,15 @@ export const SECURITY_RULES: readonly Rule[] = [
       ix.objects.flatMap((o) => {
         const hit = credentialString(o, o?.kind === 'Secret' && !isFederationSecret(o));
         return hit
-          ? [v(o, hit.pointer, `holds a string that looks like ${hit.what} (not shown): it would be readable by anyone who reads the YAML`)]
+          ? [
+              hidden(
+                v(
+                  o,
+                  hit.pointer,
+                  `holds a string that looks like ${hit.what} (not shown): it would be readable by anyone who reads the YAML`,
+                ),
+              ),
+            ]
           : [];
       }),
   },
@@ -211,17 +227,19 @@ function credentialString(value: unknown, secret: boolean): { pointer: string; w
   // Keys of the path walked so far; the pointer is only written for a hit (the walk visits every string of the output).
   const keys: string[] = [];
   const pointer = () => keys.map((k) => `/${pointerPart(k)}`).join('');
-  const walk = (x: unknown, depth: number): { pointer: string; what: string } | undefined => {
+  const walk = (x: unknown, depth: number, parent: any): { pointer: string; what: string } | undefined => {
     if (typeof x === 'string') {
-      const what = credentialIn(x);
+      const what = keys.at(-1) === 'image' ? imageCredential(x) : credentialIn(x);
       return what ? { pointer: pointer(), what } : undefined;
     }
     if (depth > 64 || x === null || typeof x !== 'object') return undefined;
     if (Array.isArray(x)) {
+      // A container's args are read by the program its command names (['mysql'] and ['-pX']).
+      const flagged = argvCredentials(x, keys.at(-1) === 'args' && Array.isArray(parent?.command) ? parent.command : []);
       for (let i = 0; i < x.length; i++) {
         keys.push(String(i));
-        const flagged = credentialAfterFlag(x[i - 1], x[i]);
-        const found = flagged ? { pointer: pointer(), what: flagged } : walk(x[i], depth + 1);
+        const what = flagged[i];
+        const found = what ? { pointer: pointer(), what } : walk(x[i], depth + 1, undefined);
         keys.pop();
         if (found) return found;
       }
@@ -234,11 +252,11 @@ function credentialString(value: unknown, secret: boolean): { pointer: string; w
       const what = credentialIn(k);
       if (what) return { pointer: `${pointer()}/<redacted>`, what };
       keys.push(k);
-      const found = walk((x as Record<string, unknown>)[k], depth + 1);
+      const found = walk((x as Record<string, unknown>)[k], depth + 1, x);
       keys.pop();
       if (found) return found;
     }
     return undefined;
   };
-  return walk(value, 0);
+  return walk(value, 0, undefined);
 }

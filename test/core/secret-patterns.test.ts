@@ -1,4 +1,11 @@
-import { credentialIn, credentialIssues, isSecretReference } from '../../constructs/core/secret-patterns';
+import {
+  argvCredentials,
+  credentialIn,
+  credentialIssues,
+  credentialWithin,
+  imageCredential,
+  isSecretReference,
+} from '../../constructs/core/secret-patterns';
 import { HOSTILE_SCAN_TEXT } from './hostile-text';
 import { AZURE, CANARIES, OPENAI, PEM_B64, j } from './secret-canaries';
 
@@ -178,4 +185,88 @@ describe('credentialIssues over argv arrays: a secret-named flag and its separat
   ])('%j passes', (args) => {
     expect(credentialIssues('args', args)).toEqual([]);
   });
+});
+
+describe("argv command lines: a tool's password flag is judged as in a shell line (PASSWORD_FLAGS)", () => {
+  const PW = j('Tr0ub4dor', '-x9Q2');
+  test.each([
+    [['mysql', '-uroot', `-p${PW}`], 2],
+    [['/usr/bin/mysqldump', '-u', 'root', `-p${PW}`, 'orders'], 3],
+    [['mariadb-dump', `-p${PW}`], 1],
+    [['redis-cli', '-a', PW, 'ping'], 2],
+    [['redis-cli', '-h', 'redis', '-p', '6379', '--pass', PW, 'ping'], 6],
+    [['valkey-cli', '-a', PW], 2],
+    [['curl', '-u', `admin:${PW}`, 'https://api.example.com'], 2],
+    [['curl', '-sf', `-uadmin:${PW}`, 'https://api.example.com'], 2],
+    [['curl', '--user', `admin:${PW}`, 'https://api.example.com'], 2],
+  ])('%j is refused at the password, never echoed, as its shell line is', (args, at) => {
+    const issues = credentialIssues('command', args);
+    expect(issues).toEqual([expect.objectContaining({ code: 'SECRET_IN_OUTPUT', field: `command[${at}]`, value: '<redacted>' })]);
+    expect(JSON.stringify(issues)).not.toContain(PW);
+    expect(credentialIn((args as string[]).join(' '))).toBe('a password on a command line');
+  });
+
+  test.each([
+    // mysql -p alone prompts; -P is its port; -p of other tools is a port.
+    [['mysql', '-uroot', '-p', '-h', 'db']],
+    [['mysql', '-P', '3306', '-h', 'db']],
+    [['psql', '-h', 'db', '-p', '5432']],
+    [['nc', '-p', '3306', 'db']],
+    [['redis-cli', '-p', '6379', 'ping']],
+    // curl -u with a user alone prompts; references are no secret.
+    [['curl', '-u', 'admin', 'https://api.example.com']],
+    [['curl', '-u', 'admin:$(ADMIN_PASSWORD)', 'https://api.example.com']],
+    [['mysql', '-uroot', '-p$(MYSQL_PWD)']],
+    [['redis-cli', '-a', '$(REDIS_PASSWORD)', 'ping']],
+    [['redis-cli', '-a', '--no-auth-warning']],
+    [['ssh', '-p', '2222', 'host']],
+  ])('%j passes, as its shell line does', (args) => {
+    expect(credentialIssues('command', args)).toEqual([]);
+    expect(credentialIn((args as string[]).join(' '))).toBeUndefined();
+  });
+
+  test("a container's args are read by the program its command names", () => {
+    expect(argvCredentials(['-uroot', `-p${PW}`], ['mysql'])).toEqual([undefined, 'a password on a command line']);
+    expect(argvCredentials(['-uroot', `-p${PW}`], ['psql'])).toEqual([undefined, undefined]);
+  });
+});
+
+describe('imageCredential: userinfo before the registry host', () => {
+  test.each([
+    [j('deploy:', 'Tr0ub4dor-x9Q2', '@registry.example.com/app:1.0')],
+    [j('deploy:', 'Tr0ub4dor-x9Q2', '@registry.example.com:5000/team/app')],
+    [j('https://deploy:', 'Tr0ub4dor-x9Q2', '@registry.example.com/app')],
+  ])('%s carries a credential', (image) => {
+    expect(imageCredential(image)).toBeDefined();
+  });
+
+  test.each([
+    ['ghcr.io/acme/api:1.4.2'],
+    [j('nginx@sha256:', 'a'.repeat(64))],
+    [j('registry.example.com:5000/app@sha256:', 'b'.repeat(64))],
+    ['deploy@registry.example.com/app:1.0'],
+    ['deploy:$(REGISTRY_PASSWORD)@registry.example.com/app:1.0'],
+  ])('%s carries none', (image) => {
+    expect(imageCredential(image)).toBeUndefined();
+  });
+});
+
+describe('credentialWithin: a value judged by where its strings sit, as an error shows it', () => {
+  const PW = j('Tr0ub4dor', '-x9Q2');
+  test.each([
+    [{ name: 'c', image: 'a:1', args: ['--password', PW] }],
+    [{ name: 'c', command: ['mysql'], args: [`-p${PW}`] }],
+    [{ DB_PASSWORD: PW }],
+    [[{ name: 'DB_PASSWORD', value: PW }]],
+    [{ image: j('deploy:', PW, '@registry.example.com/app') }],
+  ])('%j holds a credential', (value) => {
+    expect(credentialWithin(value)).toBeDefined();
+  });
+
+  test.each([[{ name: 'c', image: 'a:1', args: ['--port', '8080'] }], [{ DB_HOST: 'db' }], [[{ name: 'DB_PASSWORD', value: '$(X)' }]]])(
+    '%j holds none',
+    (value) => {
+      expect(credentialWithin(value)).toBeUndefined();
+    },
+  );
 });
