@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { credentialIn } from './secret-patterns';
+import { credentialIn, credentialWithin } from './secret-patterns';
 
 function safeJson(v: unknown): string | undefined {
   try {
@@ -105,11 +105,15 @@ export function formatIssue(issue: BlueprintIssue): string {
   return `${where}${who}${issue.code} '${issue.field}' ${issue.message}${got} — ${issue.fix}`;
 }
 
-/** Whether `v` looks like a credential in any text it is shown as: itself (a string), its display form or its JSON. */
+/**
+ * Whether `v` looks like a credential in any text it is shown as: itself (a string), its display form or its JSON;
+ * or holds one where it sits in it (credentialWithin: a container's `['--password', S]`, `{ DB_PASSWORD: S }`), which
+ * no scan of the flat text sees.
+ */
 function leaks(v: unknown): boolean {
   if (typeof v === 'string' && credentialIn(v) !== undefined) return true;
   const plain = jsonSafe(v);
-  return credentialIn(show(plain)) !== undefined || credentialIn(safeJson(plain)) !== undefined;
+  return credentialWithin(plain) !== undefined || credentialIn(show(plain)) !== undefined || credentialIn(safeJson(plain)) !== undefined;
 }
 
 /** What each text field of an issue becomes when it looks like a credential. */

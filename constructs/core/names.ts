@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { BlueprintError, IssueInput, IssueSink } from './errors';
+import { imageCredential } from './secret-patterns';
 
 /*
  * Name rules of the API server.
@@ -362,13 +363,18 @@ export function isPinnedImage(image: unknown): boolean {
   return /[:@]/.test(last) && !/:latest$/.test(last);
 }
 
+/** What an issue shows of `image`: `<redacted>` when it carries a registry password (`user:pw@registry/app`), which no scan of a lone string sees. */
+function shownImage(image: unknown): unknown {
+  return imageCredential(image) ? '<redacted>' : image;
+}
+
 /** IMAGE_UNPINNED for `image` at `field`, or undefined when it is pinned. */
 export function unpinnedImageIssue(field: string, image: unknown): IssueInput | undefined {
   if (isPinnedImage(image)) return undefined;
   return {
     code: 'IMAGE_UNPINNED',
     field,
-    value: image,
+    value: shownImage(image),
     message: 'has no pinned tag or digest',
     fix: "pin a version, e.g. 'nginx:1.27.2' or 'app@sha256:…' (never 'latest')",
   };
@@ -400,7 +406,7 @@ export function imageReferenceIssue(field: string, image: unknown): IssueInput |
   return {
     code: 'IMAGE_INVALID',
     field,
-    value: image,
+    value: shownImage(image),
     message:
       'is not an image reference the kubelet can parse (the repository path is lower case: letters, digits and single separators . _ __ -): the pod would fail with InvalidImageName',
     fix: "write the reference as the registry lists it, e.g. 'ghcr.io/acme/api:1.4.2'",

@@ -19,7 +19,11 @@ function keyViolations(ix: ManifestIndex): Violation[] {
     if (!isObject(o[field])) return;
     for (const key of Object.keys(o[field]))
       if (!isConfigMapKey(key))
-        out.push(v(o, `/${field}/${pointerPart(key)}`, `${field} key ${JSON.stringify(key)} is not a valid ${what} key (${RULE_TEXT})`));
+        // The value shown is the key at fault, never the entry's content (a password under a malformed key).
+        out.push({
+          ...v(o, `/${field}/${pointerPart(key)}`, `${field} key ${JSON.stringify(key)} is not a valid ${what} key (${RULE_TEXT})`),
+          value: key,
+        });
   };
   for (const cm of ix.ofKind('ConfigMap').filter((o) => o.apiVersion === 'v1')) {
     check(cm, 'data', 'ConfigMap');

@@ -1,3 +1,5 @@
+import { argvCredentials, imageCredential, plaintextSecretEnv } from '../core/secret-patterns';
+
 /** What an issue shows for a value of a Secret's `data` or `stringData`: the output may hold real credentials. */
 const HIDDEN = '<redacted>';
 
@@ -16,7 +18,35 @@ function hiddenValues(map: unknown): unknown {
 export function pointedValue(object: unknown, pointer: string): { readonly value: unknown } | undefined {
   if (pointer === '') return undefined;
   const value = valueAtPointer(object, pointer);
-  return value === undefined ? undefined : { value };
+  if (value === undefined) return undefined;
+  return { value: heldByPlace(object, pointer, value) ? HIDDEN : value };
+}
+
+/**
+ * Whether `value` at `pointer` is a secret because of where it sits, which a scan of the string alone cannot see: the
+ * argument after a password flag (`['--password', S]`, `['mysql', '-pS']`, a container's args after its command), a
+ * literal under a secret-looking name (`data.DB_PASSWORD`, an env entry `{ name: DB_PASSWORD, value }`), the
+ * userinfo of an image reference (`user:S@registry/app`).
+ */
+function heldByPlace(object: unknown, pointer: string, value: unknown): boolean {
+  const cut = pointer.lastIndexOf('/');
+  const key = pointer
+    .slice(cut + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
+  const parentPointer = pointer.slice(0, cut);
+  const parent = valueAtPointer(object, parentPointer);
+  if (Array.isArray(parent)) {
+    const owner = parentPointer.endsWith('/args') ? valueAtPointer(object, parentPointer.slice(0, -'/args'.length)) : undefined;
+    const command = (owner as { command?: unknown } | undefined)?.command;
+    return argvCredentials(parent, Array.isArray(command) ? command : [])[Number(key)] !== undefined;
+  }
+  if (parent === null || typeof parent !== 'object') return false;
+  return (
+    plaintextSecretEnv(key, value) ||
+    (key === 'value' && plaintextSecretEnv((parent as { name?: unknown }).name, value)) ||
+    (key === 'image' && imageCredential(value) !== undefined)
+  );
 }
 
 /**

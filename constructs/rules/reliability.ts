@@ -1,5 +1,6 @@
 import { isPinnedImage } from '../core/names';
 import { ComputeResource } from '../core/resources';
+import { imageCredential } from '../core/secret-patterns';
 import { isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import {
   ManifestIndex,
@@ -153,7 +154,10 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         containersOf(t.spec)
           // An image that is no text (a map, a number: the schema check reports it) is not judged for its tag.
           .filter((c) => (c.image === undefined || typeof c.image === 'string') && !isPinnedImage(c.image))
-          .map((c) => v(t.owner, '/image', `container '${c.name}' uses unpinned image '${c.image}'`)),
+          .map((c) =>
+            // An image with a registry password before its host (`user:pw@registry/app`) is not echoed.
+            v(t.owner, '/image', `container '${c.name}' uses unpinned image '${imageCredential(c.image) ? '<redacted>' : c.image}'`),
+          ),
       ),
   },
   {

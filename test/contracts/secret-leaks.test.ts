@@ -1,4 +1,8 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Include } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Monitoring } from '../../blueprints';
 import {
   ArgoApplication,
@@ -13,7 +17,7 @@ import {
   runRules,
 } from '../../constructs';
 import { FEDERATION_KEY, federationScrapeConfig } from '../../constructs/rules/federation';
-import { catchBlueprintError, expectCode, render, teamChart, WEB } from '../helpers';
+import { catchBlueprintError, expectCode, render, teamChart, testChart, WEB } from '../helpers';
 import { AZURE, OPENAI, PEM_B64, j } from '../core/secret-canaries';
 
 /*
@@ -309,4 +313,90 @@ describe('SECRET_VALUE_IN_OUTPUT: a Secret with values never reaches the YAML', 
     expect(err.message).not.toContain('hunter22zz');
     expect(err.issues.find((i) => i.code === 'SECRET_VALUE_IN_OUTPUT')!.fix).toMatch(/SecretDeclaration/);
   });
+});
+
+describe('at synth, a value that is secret because of where it sits is never printed in the BlueprintError', () => {
+  // No shape of its own: only its place (a secret-named key, the argument after a password flag) makes it a secret.
+  const PW = j('Tr0ub4dor', '-x9Q2-hunter2');
+  const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'shop' } };
+  const deployment = (container: object) => () => {
+    const { app, chart } = testChart();
+    new ApiObject(chart, 'd', {
+      ...DEPLOYMENT,
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [container] } } },
+    });
+    return renderApp(app);
+  };
+  const leakFree = (build: () => unknown, code: string) => {
+    const err = catchBlueprintError(build);
+    expect(err.codes).toContain(code);
+    expect(err.message + JSON.stringify(err.issues)).not.toContain(PW);
+    return err.issues.filter((i) => i.code === code);
+  };
+
+  test('SEC_PLAINTEXT_SECRET: a secret-named ConfigMap key from included YAML, an ApiObject or cdk8s-plus', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secret-leaks-'));
+    const file = path.join(dir, 'legacy.yaml');
+    fs.writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: legacy, namespace: shop}\ndata:\n  DB_PASSWORD: ${PW}\n`);
+    const included = leakFree(() => {
+      const { app, chart } = testChart();
+      new Include(chart, 'legacy', { url: file });
+      return renderApp(app);
+    }, 'SEC_PLAINTEXT_SECRET');
+    expect(included[0]).toMatchObject({ field: '/data/DB_PASSWORD', value: '<redacted>' });
+    leakFree(() => {
+      const { app, chart } = testChart();
+      new kplus.ConfigMap(chart, 'cm', { metadata: { namespace: 'shop' }, data: { password: PW } });
+      return renderApp(app);
+    }, 'SEC_PLAINTEXT_SECRET');
+  });
+
+  test('SECRET_IN_OUTPUT: the argument after --password of an ApiObject container', () => {
+    const [issue] = leakFree(deployment({ name: 'c', image: 'a:1', args: ['--password', PW] }), 'SECRET_IN_OUTPUT');
+    expect(issue).toMatchObject({ field: '/spec/template/spec/containers/0/args/1', value: '<redacted>' });
+  });
+
+  test('SCHEMA_INVALID: a container without a name is not printed with its args', () => {
+    leakFree(deployment({ image: 'a:1', args: ['--password', PW] }), 'SCHEMA_INVALID');
+  });
+
+  test('CONFIG_KEY_INVALID shows the key at fault, never the content under it', () => {
+    const [issue] = leakFree(() => {
+      const { app, chart } = testChart();
+      new ApiObject(chart, 'cm', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'cm', namespace: 'shop' },
+        data: { 'DB PASSWORD': PW },
+      });
+      return renderApp(app);
+    }, 'CONFIG_KEY_INVALID');
+    expect(issue.value).toBe('DB PASSWORD');
+  });
+
+  test('an image with a registry password before its host: IMAGE_INVALID, IMAGE_UNPINNED and SECRET_IN_OUTPUT', () => {
+    const image = j('deploy:', PW, '@registry.example.com/app');
+    leakFree(web({ image: `${image}:1.0` }), 'IMAGE_INVALID');
+    leakFree(deployment({ name: 'c', image }), 'IMAGE_UNPINNED');
+    leakFree(deployment({ name: 'c', image: `${image}:1.0` }), 'SECRET_IN_OUTPUT');
+  });
+
+  test('argv command lines: mysql -p, redis-cli -a, curl -u are refused where they enter and by the late rule', () => {
+    for (const command of [
+      ['mysql', '-uroot', `-p${PW}`],
+      ['redis-cli', '-a', PW, 'ping'],
+      ['curl', '-u', `admin:${PW}`, 'https://api.example.com'],
+    ])
+      leakFree(web({ command }), 'SECRET_IN_OUTPUT');
+    const [issue] = leakFree(deployment({ name: 'c', image: 'a:1', command: ['mysql'], args: ['-uroot', `-p${PW}`] }), 'SECRET_IN_OUTPUT');
+    expect(issue.field).toBe('/spec/template/spec/containers/0/args/1');
+  });
+
+  function web(props: object) {
+    return () => {
+      const { app, chart, team } = teamChart();
+      new WebService(chart, 'web', { namespace: team, ...WEB, ...props });
+      return renderApp(app);
+    };
+  }
 });

@@ -77,6 +77,26 @@ describe('no text of an issue echoes a credential: message, fix, field, path, co
   });
 });
 
+describe('an object or list value is judged by where its strings sit before it is printed', () => {
+  // No shape of its own: only its place (after a password flag, under a secret name) makes it a secret.
+  const PW = ['Tr0ub4dor', '-x9Q2-hunter2'].join('');
+  test.each([
+    ['a container with --password and its argument', { name: 'c', image: 'a:1', args: ['--password', PW] }],
+    ['a container whose command is mysql and whose args hold -p', { command: ['mysql'], args: ['-uroot', `-p${PW}`] }],
+    ['a ConfigMap data map', { DB_PASSWORD: PW }],
+    ['an env list', [{ name: 'API_TOKEN', value: PW }]],
+  ])('%s is shown as <redacted>', (_what, value) => {
+    const err = new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' });
+    expect(err.message + JSON.stringify(err.issues)).not.toContain(PW);
+    expect(err.issues[0].value).toBe('<redacted>');
+  });
+
+  test('an object without a secret in place is shown as it is', () => {
+    const value = { name: 'c', args: ['--port', '8080'], env: [{ name: 'DB_HOST', value: 'db' }] };
+    expect(new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' }).issues[0].value).toEqual(value);
+  });
+});
+
 describe('issue values are plain JSON data: JSON.stringify(err.issues) never throws in the caller', () => {
   test.each([
     ['a BigInt', 2n, '2n'],
