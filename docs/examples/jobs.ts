@@ -17,14 +17,19 @@ export function build(): App {
     schedule: '0 6 * * MON-FRI',
     timeZone: 'Europe/Berlin',
   });
-  // hostPath only in a namespace that enforces the privileged level.
+  // hostPath only in a namespace that enforces the privileged level. node-exporter reads the node's /proc and
+  // /sys through read-only mounts, as any user (its image runs as nobody), and serves metrics on 9100.
   const agents = new TeamNamespace(chart, 'node-agents', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED } });
-  new NodeAgent(chart, 'log-shipper', {
+  new NodeAgent(chart, 'node-exporter', {
     namespace: agents,
-    image: 'fluent/fluent-bit:3.1.4',
+    image: 'quay.io/prometheus/node-exporter:v1.8.2',
+    args: ['--path.procfs=/host/proc', '--path.sysfs=/host/sys'],
+    ports: [{ name: 'metrics', port: 9100 }],
     tolerateControlPlane: true,
-    securityProfile: { runAsRoot: true }, // the container logs are root's (0640)
-    hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+    hostPaths: [
+      { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },
+      { name: 'sys', hostPath: '/sys', mountPath: '/host/sys' },
+    ],
   });
   return app;
 }
