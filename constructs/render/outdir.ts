@@ -16,6 +16,11 @@ import { BlueprintError, BlueprintIssue } from '../core/errors';
  * and the written list is first the union of the old and the new names, so a
  * run killed part-way leaves no file of ours unlisted (which would block the
  * next run as a foreign file).
+ *
+ * Directories: a failed run removes the ones it created (the outdir and its
+ * missing parents, each recorded as it is made), when they are still empty.
+ * The journal, kept inside the outdir, names files only: the directories a
+ * killed run made hold its journal, and are where the next run writes.
  */
 
 /**
@@ -84,16 +89,36 @@ export function inspectOutdir(outdir: string, issues: BlueprintIssue[]): Outdir 
     issues.push(outdirIssue(outdir, 'contains a NUL character, which no file system accepts in a path', 'remove it'));
     return undefined;
   }
+  // A shell expands a leading ~, Node does not: '~/dist' would create a directory named '~' in the current directory.
+  if (/^~(?:[/\\]|$)/.test(outdir)) {
+    issues.push(
+      outdirIssue(
+        outdir,
+        "starts with '~', which only a shell expands: it would create a directory named '~' in the current directory",
+        "expand it (path.join(os.homedir(), ...)), or write './~' if a directory named '~' is meant",
+      ),
+    );
+    return undefined;
+  }
   const shown = path.resolve(outdir);
   const rest: string[] = [];
   for (let existing = shown; ; existing = path.dirname(existing)) {
     let real: string;
     try {
       real = fs.realpathSync(existing);
-    } catch (e) {
-      const code = errno(e);
+    } catch (failure) {
+      let e = failure;
+      let code = errno(e);
+      let found: ReturnType<typeof kind> | undefined;
+      if (code === 'ENOENT')
+        try {
+          found = kind(existing);
+        } catch (k) {
+          // A whole path over the system's limit (PATH_MAX): lstat says so where realpath, walking it, did not.
+          [code, e] = [errno(k), k];
+        }
       if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(existing) !== existing) {
-        if (code === 'ENOENT' && kind(existing) === 'a symbolic link') {
+        if (found === 'a symbolic link') {
           issues.push(
             outdirIssue(
               outdir,
@@ -124,6 +149,18 @@ export function inspectOutdir(outdir: string, issues: BlueprintIssue[]): Outdir 
           outdir,
           rest.length === 0 ? 'is a file, not a directory' : `is inside ${existing}, which is a file, not a directory`,
           'choose a directory (it is created when missing), or move the file away',
+        ),
+      );
+      return undefined;
+    }
+    // Checked before anything is created: mkdir would fail only at the long name, after creating the ones before it.
+    const long = rest.find((name) => Buffer.byteLength(name) > NAME_MAX);
+    if (long !== undefined) {
+      issues.push(
+        outdirIssue(
+          outdir,
+          `is too long for the file system: the name ${JSON.stringify(long.slice(0, 40) + '…')} is ${Buffer.byteLength(long)} bytes, over ${NAME_MAX}`,
+          'choose a shorter outdir',
         ),
       );
       return undefined;
@@ -291,7 +328,7 @@ export function writeAll(states: readonly DirState[]): void {
   const backup = (name: string) => `.${name}.cb-old-${token}`;
   const midList = `.${WRITTEN_LIST}.cb-mid-${token}`;
   const undo: (() => void)[] = [];
-  const madeDirs: (() => void)[] = [];
+  const madeDirs: string[] = []; // directories this run created, parents first, removed on failure when still empty
   const ours: string[] = []; // temporaries and backups we created, removed at the end
   const journals: string[] = [];
   let current = states[0]?.plan.outdir.shown;
@@ -299,8 +336,7 @@ export function writeAll(states: readonly DirState[]): void {
     for (const s of states) {
       const { real, shown } = s.plan.outdir;
       current = shown;
-      const made = fs.mkdirSync(real, { recursive: true });
-      if (made) madeDirs.push(() => removeCreatedDirs(made, real));
+      makeDirs(s.plan.outdir, madeDirs);
       removeLeftovers(real);
       const names = s.plan.files.map((f) => f.name);
       const created = [
@@ -357,15 +393,15 @@ export function writeAll(states: readonly DirState[]): void {
         failures.push((u as Error).message);
       }
     // The backups are the only copy of a file whose restore failed: they stay, listed in the journal.
-    if (failures.length === 0) {
-      removeAll([...ours, ...journals]);
-      for (const remove of madeDirs.reverse())
-        try {
-          remove();
-        } catch {
-          // not empty any more: someone else wrote there meanwhile
-        }
-    }
+    if (failures.length === 0) removeAll([...ours, ...journals]);
+    // Deepest first; rmdir removes only an empty directory, so one that still holds a kept backup, or anything
+    // written there meanwhile by someone else, stays (and so do its parents).
+    for (const dir of madeDirs.reverse())
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // not empty: kept
+      }
     throw new BlueprintError({
       code: 'OUTDIR_WRITE_FAILED',
       path: '',
@@ -401,9 +437,26 @@ function removeAll(files: readonly string[]): void {
     }
 }
 
-/** Removes the directories `mkdirSync(dir, { recursive: true })` created, from `dir` up to `first`, if still empty. */
-function removeCreatedDirs(first: string, dir: string): void {
-  for (let d = dir; within(d, first); d = path.dirname(d)) fs.rmdirSync(d);
+/**
+ * Creates the missing directories of `outdir` one by one, from its nearest
+ * existing ancestor down, recording each right after it is made: a
+ * recursive mkdir that fails part-way (a name too long, no space, no
+ * permission) says nothing about the parents it already created.
+ * A directory that appeared meanwhile is used, but not recorded: it is not ours.
+ */
+function makeDirs(outdir: Outdir, made: string[]): void {
+  if (outdir.exists) return;
+  let dir = outdir.existing;
+  for (const name of path.relative(outdir.existing, outdir.real).split(path.sep)) {
+    dir = path.join(dir, name);
+    try {
+      fs.mkdirSync(dir);
+    } catch (e) {
+      if (errno(e) === 'EEXIST' && kind(dir) === 'a directory') continue;
+      throw e;
+    }
+    made.push(dir);
+  }
 }
 
 /** Removes what a killed run left in `dir`: exactly the files its journal names, which carry its token. */

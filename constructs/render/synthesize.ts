@@ -79,7 +79,8 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  *   project root, a parent of it, /proc, /sys, /dev and overlapping outdirs are
  *   refused (`OUTDIR_UNSAFE`); an outdir that cannot be a directory, and a file
  *   name that is not a plain name inside it (see `outputFileExtension`), are
- *   `OUTPUT_PATH_INVALID`.
+ *   `OUTPUT_PATH_INVALID`, and so is an outdir that starts with a literal `~`
+ *   (only a shell expands it) or has a name over 255 bytes.
  * - It only replaces or deletes files it wrote itself (listed in each outdir's
  *   `.cluster-blueprints-written`): other files in the outdir (a README,
  *   `.gitkeep`, a GitOps repository's own files) are kept, and anything else
@@ -88,7 +89,8 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  * - Files are written under temporary names inside their outdir, then renamed
  *   over the old ones, so no reader ever sees a half-written file; the old
  *   ones are kept aside until every outdir is done, and a failure part-way
- *   puts them all back (`OUTDIR_WRITE_FAILED`). A run that is killed leaves
+ *   puts them all back and removes the directories the call created, when
+ *   still empty (`OUTDIR_WRITE_FAILED`). A run that is killed leaves
  *   whole files only, all listed; the next run removes its temporary files,
  *   which it finds by the journal `.cluster-blueprints-journal` the killed run
  *   wrote first, and nothing else.

@@ -421,6 +421,9 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
       [path.join(base, 'afile', 'sub'), /is inside .*afile, which is a file/],
       [path.join(base, 'a\0b'), /NUL/],
       [path.join(base, 'a'.repeat(300)), /too long/],
+      // Missing parents before the long name: refused before any of them is created.
+      [path.join(base, 'new1', 'new2', 'a'.repeat(256)), /too long.*256 bytes, over 255/],
+      [path.join(base, 'new1', ...Array<string>(20).fill('d'.repeat(250))), /is too long for the file system/], // the whole path over PATH_MAX
       [path.join(base, 'dangling', 'x'), /symbolic link to a missing path/],
     ];
     for (const [outdir, message] of cases) {
@@ -430,6 +433,59 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
     }
     // The valid neighbour: a missing directory under a real one is created.
     expect(synthesize(app(['c']), { outdir: path.join(base, 'a', 'b') }).files).toEqual(['c.k8s.yaml']);
+  });
+
+  test("OUTPUT_PATH_INVALID: an outdir starting with a literal '~' (which only a shell expands) is refused", () => {
+    // Relative paths resolve against a scratch current directory: a regression creates its '~' there, not in this repository.
+    const cwd = tmpdir();
+    const saved = process.cwd();
+    process.chdir(cwd);
+    try {
+      for (const outdir of ['~', '~/cb-synth-tilde']) {
+        const issue = failsUnchanged(cwd, () => synthesize(app(['c']), { outdir, projectRoot: root }), 'OUTPUT_PATH_INVALID');
+        expect(issue.value).toBe(outdir);
+        expect(issue.message).toMatch(/only a shell expands/);
+        expect(issue.fix).toMatch(/homedir/);
+      }
+      // The valid neighbour: a directory named '~' given as a path that is not a shell's.
+      expect(synthesize(app(['c']), { outdir: './~', projectRoot: root }).files).toEqual(['c.k8s.yaml']);
+    } finally {
+      process.chdir(saved);
+    }
+    expect(fs.readdirSync(path.join(cwd, '~')).sort()).toEqual(['.cluster-blueprints-written', 'c.k8s.yaml']);
+  });
+
+  test('OUTDIR_WRITE_FAILED: directories created by the call are removed when it fails; those that existed are kept', () => {
+    const base = tmpdir();
+    fs.mkdirSync(path.join(base, 'kept'));
+    const outdir = path.join(base, 'kept', 'new1', 'new2', 'leaf');
+    // The kernel's mkdir -p fails at the last name after creating the ones before it (ENAMETOOLONG, ENOSPC, EACCES).
+    const real = fs.mkdirSync;
+    const spy = jest.spyOn(fs, 'mkdirSync').mockImplementation(((p: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+      if (path.basename(String(p)) !== 'leaf') return real(p, o);
+      if (o?.recursive) real(path.dirname(String(p)), o);
+      throw Object.assign(new Error(`ENOSPC: no space left on device, mkdir '${p}'`), { code: 'ENOSPC' });
+    }) as never);
+    try {
+      const issue = failsUnchanged(base, () => synthesize(app(['c']), { outdir }), 'OUTDIR_WRITE_FAILED');
+      expect(issue.message).toMatch(/ENOSPC.*every outdir was left as it was/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(tree(base)).toEqual({ kept: 'dir' });
+  });
+
+  test('OUTDIR_WRITE_FAILED: a created directory that something else wrote into meanwhile is kept', () => {
+    const base = tmpdir();
+    const outdir = path.join(base, 'new', 'qa');
+    const real = fs.writeFileSync;
+    const spy = jest.spyOn(fs, 'writeFileSync').mockImplementation((() => {
+      real(path.join(base, 'new', 'theirs'), 'x');
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    }) as never);
+    expectCode(() => synthesize(app(['c']), { outdir }), 'OUTDIR_WRITE_FAILED');
+    spy.mockRestore();
+    expect(tree(base)).toEqual({ new: 'dir', [path.join('new', 'theirs')]: `file ${Buffer.from('x').toString('base64')}` });
   });
 
   test('OUTDIR_UNSAFE: a synthesize that is still running in the outdir (live pid in its journal) is not raced', () => {
