@@ -45,7 +45,7 @@ import { secondsOf } from '../constructs/core/duration';
 import { isPortNumber } from '../constructs/core/ports';
 import { scrapeIntervalIssue } from '../constructs/monitoring/metrics-monitor';
 import { operatorPods } from '../constructs/rules/manifest-index';
-import { FEDERATION_KEY, federationScrapeConfig } from '../constructs/rules/federation';
+import { KUBELET_PORT, SCRAPE_CONFIGS_KEY, scrapeConfigs } from '../constructs/rules/scrape-configs';
 
 /** A recording rule: an expensive dashboard query precomputed. */
 export interface RecordingRule {
@@ -58,7 +58,10 @@ export interface RecordingRule {
 export interface MonitoringProps {
   /** The monitoring namespace. */
   readonly namespace: TeamNamespace;
-  /** Expected scrape targets (sizes storage). */
+  /**
+   * Expected scrape targets (sizes storage). Count each node once more: its kubelet's cAdvisor, which this blueprint
+   * scrapes itself, adds two series per container (fewer than `seriesPerTarget` unless a node runs over 350 containers).
+   */
   readonly targets: number;
   /** Active series per target. @default 700 */
   readonly seriesPerTarget?: number;
@@ -74,10 +77,27 @@ export interface MonitoringProps {
    *   declares its `existingStorageClasses`
    */
   readonly storageClass?: StorageClass | string;
-  /** Extra recording rules. @default - CPU and memory per namespace */
+  /**
+   * The recording rules, in place of the default ones. Whatever the rules, the kubelets' cAdvisor is scraped (the
+   * `kubelet-cadvisor` job: namespace usage needs it) and keeps only `container_cpu_usage_seconds_total` and
+   * `container_memory_working_set_bytes` of containers, so that the storage sizing holds: a rule over another
+   * cAdvisor series finds none.
+   * @default - CPU and memory per namespace (`namespace:container_cpu_usage_seconds:sum_rate`,
+   *   `namespace:container_memory_working_set_bytes:sum`)
+   */
   readonly recordingRules?: readonly RecordingRule[];
-  /** Other Prometheus servers to federate (`host:port`). @default - none */
+  /** Other Prometheus servers to federate (`host:port`): their `namespace:*` series. @default - none */
   readonly federate?: readonly string[];
+  /**
+   * Verify the kubelets' serving certificates against the cluster CA (the pod's `ca.crt`) when scraping cAdvisor.
+   * Only clusters whose kubelets have their serving certificate signed by the cluster CA (kubelet `serverTLSBootstrap`
+   * with its CSRs approved) pass; a kubelet's default certificate is self-signed, and verifying it fails every scrape.
+   * Unverified, the pod's ServiceAccount token goes to whatever answers at a node's address (the addresses come from
+   * the API server), as kube-prometheus and kube-prometheus-stack scrape the kubelet by default.
+   * @default false
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/kubelet-tls-bootstrapping/#certificate-rotation
+   */
+  readonly verifyKubeletCertificates?: boolean;
   /** @default 500m/2Gi guaranteed */
   readonly resources?: ResourcesProps;
   /** @default 'prom/prometheus:v2.54.1' */
@@ -297,6 +317,7 @@ const MONITORING_SHAPE = is.props<MonitoringProps>(
     storageClass: is.either(is.instance(StorageClass), is.string),
     recordingRules: is.list(is.props<RecordingRule>({ record: is.string, expr: is.string }, ['record', 'expr'])),
     federate: is.list(is.string),
+    verifyKubeletCertificates: is.boolean,
     // Read as requests and limits below: a Proxy or getter that throws is refused here, not there.
     resources: is.props<ResourcesProps>({ requests: COMPUTE_SHAPE, limits: COMPUTE_SHAPE }),
     image: is.string,
@@ -308,8 +329,9 @@ const MONITORING_SHAPE = is.props<MonitoringProps>(
 /**
  * Prometheus run by prometheus-operator: a `Prometheus` resource selecting
  * every ServiceMonitor and PodMonitor labelled `SCRAPE_LABEL` (what
- * `Workload.exposeMetrics` makes) in any namespace, recording rules in a
- * `PrometheusRule`, retention and a claim sized from the inputs by
+ * `Workload.exposeMetrics` makes) in any namespace, the kubelets' cAdvisor (the
+ * containers' CPU and memory the default recording rules read, by its own
+ * scrape job), recording rules in a `PrometheusRule`, retention and a claim sized from the inputs by
  * `prometheusStorage`, and a ServiceAccount that may read the targets of
  * every namespace. The operator writes the StatefulSet; this construct counts
  * its pods against the namespace quota and opens their network paths.
@@ -378,10 +400,12 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     const selectByLabel = { matchLabels: { [SCRAPE_LABEL]: 'true' } };
 
     const account = new ServiceAccount(this, 'ServiceAccount', { namespace: ns.name, name: this.name, mountToken: true });
-    // Service discovery of the targets in every namespace.
+    // Service discovery of the targets in every namespace and of the nodes; the kubelets' metrics (the kubelet
+    // authorizes /metrics/* as nodes/metrics; never nodes/proxy, which reaches exec and logs through the kubelet).
     account.grantClusterWide([
       { apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
     ]);
 
     this.rules = new ApiObject(
@@ -393,14 +417,18 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
       }).toJSON() as any,
     );
 
-    // Federation needs `match[]` query parameters, which only a raw scrape configuration can give (the ScrapeConfig of operator
-    // 0.65.1, the oldest the library supports, has no params), and additionalScrapeConfigs reads it only from a Secret: SECRET_VALUE_IN_OUTPUT knows it by its content.
-    const federation = props.federate?.length
-      ? new k8s.KubeSecret(this, 'Federation', {
-          metadata: { name: `${this.name}-federation`, namespace: ns.name, labels },
-          stringData: { [FEDERATION_KEY]: federationScrapeConfig(props.federate) },
-        })
-      : undefined;
+    // The kubelets' cAdvisor (node discovery) and the federation (`match[]` parameters) are raw scrape jobs, which no monitor
+    // of operator 0.65.1 (the oldest the library supports) can give, and additionalScrapeConfigs reads them only from a
+    // Secret: SECRET_VALUE_IN_OUTPUT knows it by its content (see scrape-configs.ts).
+    const scrapeJobs = new k8s.KubeSecret(this, 'ScrapeConfigs', {
+      metadata: { name: `${this.name}-scrape-configs`, namespace: ns.name, labels },
+      stringData: {
+        [SCRAPE_CONFIGS_KEY]: scrapeConfigs({
+          verifyKubeletCertificates: props.verifyKubeletCertificates ?? false,
+          federate: props.federate ?? [],
+        }),
+      },
+    });
 
     const image = props.image ?? DEFAULTS.image;
     const version = /:(v\d+\.\d+\.\d+)$/.exec(image)?.[1];
@@ -460,7 +488,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
               },
             },
           },
-          ...(federation ? { additionalScrapeConfigs: { name: federation.name, key: FEDERATION_KEY } } : {}),
+          additionalScrapeConfigs: { name: scrapeJobs.name, key: SCRAPE_CONFIGS_KEY },
         },
       }).toJSON() as any,
     );
@@ -470,10 +498,12 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     ns.addQuotaConsumer(this);
     const storageClass = props.storageClass;
     addCheck(this, 'Monitoring', () => claimStorageClassIssue(this, 'storageClass', storageClass));
-    // Scrape every namespace; the API server for discovery; the other Prometheus servers, whose
+    // Scrape every namespace; the API server for discovery; the kubelets, whose addresses (the nodes') are unknown at synth
+    // like the API server's: any address of either family, on the kubelet's port only; the other Prometheus servers, whose
     // federation scrape the namespace's default deny would otherwise drop (the job permanently down).
     this.allowTo(Peer.allNamespaces());
     this.allowTo(Peer.kubeApiServer());
+    this.allowTo(Peer.external('kubelet', ['0.0.0.0/0', '::/0'], [{ port: KUBELET_PORT, protocol: Protocol.TCP }]));
     for (const peer of federationPeers((props.federate ?? []).map((t) => parseScrapeTarget(t) as ScrapeTarget))) this.allowTo(peer);
     // Every NetworkPolicy of this construct (the paths above, and those others open to or from it later) selects the
     // Prometheus pods, which the operator creates: no pod template in the output matches, so kube-linter's

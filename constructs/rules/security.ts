@@ -1,6 +1,6 @@
 import { pointerPart } from '../core/names';
 import { SECRET_FIX, argvCredentials, credentialIn, imageCredential, plaintextSecretEnv } from '../core/secret-patterns';
-import { isFederationSecret } from './federation';
+import { isScrapeConfigSecret } from './scrape-configs';
 import { text } from '../core/value-issues';
 import { arr, containersOf, podTemplateOf, scalarsAt } from './manifest-index';
 import { Rule, Violation, v } from './rule';
@@ -138,11 +138,11 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['every object'],
-    description: `No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential (a Secret that carries values at all is SECRET_VALUE_IN_OUTPUT; the values of the Monitoring blueprint's federation scrape configuration are scanned).`,
+    description: `No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential (a Secret that carries values at all is SECRET_VALUE_IN_OUTPUT; the values of the Monitoring blueprint's scrape configuration are scanned).`,
     fix: SECRET_FIX,
     check: (ix) =>
       ix.objects.flatMap((o) => {
-        const hit = credentialString(o, o?.kind === 'Secret' && !isFederationSecret(o));
+        const hit = credentialString(o, o?.kind === 'Secret' && !isScrapeConfigSecret(o));
         return hit
           ? [
               hidden(
@@ -161,12 +161,12 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['Secret'],
-    description: `No Secret carries its values (data or stringData) in the output: base64 is no encryption, and the YAML is read by whoever reads the repository. The one exception is judged by content, never by an annotation: the Monitoring blueprint's federation scrape configuration (stringData with only federate.yml, exactly the job it writes for host:port targets), which SECRET_IN_OUTPUT scans.`,
+    description: `No Secret carries its values (data or stringData) in the output: base64 is no encryption, and the YAML is read by whoever reads the repository. The one exception is judged by content, never by an annotation: the Monitoring blueprint's scrape configuration (stringData with only scrape-configs.yml, exactly the kubelet cAdvisor job it writes and, when it federates, the federation job for host:port targets), which SECRET_IN_OUTPUT scans.`,
     fix: SECRET_VALUE_FIX,
     check: (ix) =>
       ix
         .ofKind('Secret')
-        .filter((s) => s.apiVersion === 'v1' && !isFederationSecret(s))
+        .filter((s) => s.apiVersion === 'v1' && !isScrapeConfigSecret(s))
         .flatMap((s) => {
           const field = (['stringData', 'data'] as const).find((f) =>
             Object.values(s[f] ?? {}).some((x) => typeof x === 'string' && x !== ''),

@@ -1,4 +1,5 @@
 import { App, Duration } from 'cdk8s';
+import { parse } from 'yaml';
 import { Monitoring, MonitoringProps } from '../../blueprints';
 import {
   BlueprintChart,
@@ -56,8 +57,8 @@ describe('Monitoring renders a prometheus-operator Prometheus', () => {
     const rules = find(all, 'PrometheusRule', 'prometheus-recording');
     expect(rules.metadata.labels[SCRAPE_LABEL]).toBe('true');
     expect(JSON.stringify(rules.spec)).toContain('namespace:container_cpu_usage_seconds:sum_rate');
-    expect(find(all, 'Secret', 'prometheus-federation').stringData['federate.yml']).toContain('job_name: federate');
-    expect(prom.additionalScrapeConfigs).toEqual({ name: 'prometheus-federation', key: 'federate.yml' });
+    expect(find(all, 'Secret', 'prometheus-scrape-configs').stringData['scrape-configs.yml']).toContain('job_name: federate');
+    expect(prom.additionalScrapeConfigs).toEqual({ name: 'prometheus-scrape-configs', key: 'scrape-configs.yml' });
     expect(find(all, 'ClusterRole', 'monitoring-prometheus-1').metadata.namespace).toBeUndefined();
     expect(find(all, 'ClusterRoleBinding', 'monitoring-prometheus-1').subjects).toEqual([
       { kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' },
@@ -280,7 +281,7 @@ describe('Monitoring recording rules and federation', () => {
       ofKind(monitoring({ federate }).objects(), 'NetworkPolicy')
         .map((p) => p.metadata.name)
         .filter((n) => n.startsWith('allow-prometheus'));
-    const base = ['allow-prometheus-to-all-namespaces', 'allow-prometheus-to-cidr-0-0-0-0-0'];
+    const base = ['allow-prometheus-to-all-namespaces', 'allow-prometheus-to-cidr-0-0-0-0-0', 'allow-prometheus-to-ext-kubelet'];
     expect(policies()).toEqual(base);
     // Its pods are in a namespace, which the scrape path to every namespace admits on every port.
     expect(policies(['prometheus.eu.svc:9090', 'prometheus.us.svc.cluster.local:9090', 'prometheus.ap.SVC.cluster.local'])).toEqual(base);
@@ -296,8 +297,79 @@ describe('Monitoring recording rules and federation', () => {
       'PROM_EU.local:443',
       'prom.example.com.:9090',
     ];
-    const { prometheus } = monitoring({ federate });
-    expect(prometheus().spec.additionalScrapeConfigs).toEqual({ name: 'prometheus-federation', key: 'federate.yml' });
+    const { prometheus, objects } = monitoring({ federate });
+    expect(prometheus().spec.additionalScrapeConfigs).toEqual({ name: 'prometheus-scrape-configs', key: 'scrape-configs.yml' });
+    expect(scrapeJobs(objects())[1].static_configs).toEqual([{ targets: federate }]);
+  });
+});
+
+/** The jobs of the scrape-configuration Secret, parsed. */
+const scrapeJobs = (objects: any[]) => parse(find(objects, 'Secret', 'prometheus-scrape-configs').stringData['scrape-configs.yml']);
+
+describe("Monitoring scrapes the kubelets' cAdvisor, which the recording rules read", () => {
+  test('a kubelet job finds every node and keeps only the series the default rules read', () => {
+    const { objects, prometheus } = monitoring({});
+    const jobs = scrapeJobs(objects());
+    expect(prometheus().spec.additionalScrapeConfigs).toEqual({ name: 'prometheus-scrape-configs', key: 'scrape-configs.yml' });
+    expect(jobs).toEqual([
+      {
+        job_name: 'kubelet-cadvisor',
+        scheme: 'https',
+        metrics_path: '/metrics/cadvisor',
+        kubernetes_sd_configs: [{ role: 'node' }],
+        authorization: { credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+        tls_config: { ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt', insecure_skip_verify: true },
+        relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' }],
+        metric_relabel_configs: [
+          { source_labels: ['__name__'], regex: 'container_cpu_usage_seconds_total|container_memory_working_set_bytes', action: 'keep' },
+          { source_labels: ['container'], regex: '', action: 'drop' },
+        ],
+      },
+    ]);
+    // Every series a default rule reads is one the job keeps.
+    const kept = new RegExp(`^(?:${jobs[0].metric_relabel_configs[0].regex})$`);
+    const read = find(objects(), 'PrometheusRule', 'prometheus-recording').spec.groups[0].rules.map(
+      (r: any) => /\b(container_[a-z_]+)\{/.exec(r.expr)![1],
+    );
+    expect(read).toEqual(['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes']);
+    for (const name of read) expect(name).toMatch(kept);
+  });
+
+  test('verifyKubeletCertificates: the cluster CA verifies the kubelets (no insecure_skip_verify); a non-boolean is PROPS_INVALID', () => {
+    const { objects } = monitoring({ verifyKubeletCertificates: true });
+    expect(scrapeJobs(objects())[0].tls_config).toEqual({ ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' });
+    expect(fieldsOf({ verifyKubeletCertificates: 'yes' as never })).toEqual([
+      ['PROPS_INVALID', 'verifyKubeletCertificates', 'yes', 'test/m', 'Monitoring'],
+    ]);
+  });
+
+  test('own recording rules keep the kubelet job; federation is a second job in the same Secret', () => {
+    const recordingRules = [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }];
+    expect(scrapeJobs(monitoring({ recordingRules }).objects()).map((j: any) => j.job_name)).toEqual(['kubelet-cadvisor']);
+    const federated = scrapeJobs(monitoring({ federate: ['prom-eu.example.com:9090'] }).objects());
+    expect(federated.map((j: any) => j.job_name)).toEqual(['kubelet-cadvisor', 'federate']);
+  });
+
+  test('RBAC: nodes/metrics may be read (the kubelet authorizes /metrics/cadvisor by it), nodes/proxy never', () => {
+    const rules = find(monitoring({}).objects(), 'ClusterRole', 'monitoring-prometheus-1').rules;
+    expect(rules).toContainEqual({ apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] });
+    // Node discovery lists and watches the nodes.
+    expect(rules).toContainEqual(
+      expect.objectContaining({ resources: expect.arrayContaining(['nodes']), verbs: ['get', 'list', 'watch'] }),
+    );
+    expect(JSON.stringify(rules)).not.toContain('nodes/proxy');
+  });
+
+  test("egress to the kubelets: any address of either family (the nodes' are unknown at synth), on 10250 only", () => {
+    const policy = find(monitoring({}).objects(), 'NetworkPolicy', 'allow-prometheus-to-ext-kubelet');
+    expect(policy.spec.podSelector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/instance': 'prometheus',
+    });
+    expect(policy.spec.policyTypes).toEqual(['Egress']);
+    expect(policy.spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 10250 }] },
+    ]);
   });
 });
 
@@ -320,6 +392,7 @@ describe('Monitoring and kube-linter', () => {
       'allow-prometheus-to-all-namespaces',
       'allow-prometheus-to-cidr-0-0-0-0-0',
       'allow-prometheus-to-ext-federate-9090',
+      'allow-prometheus-to-ext-kubelet',
     ]);
     for (const p of prometheusPolicies) expect(ignored(p)).toMatch(/prometheus-operator creates/);
     for (const p of prometheusPolicies) expect(p.metadata.annotations['kube-score/ignore']).toBe('networkpolicy-targets-pod');

@@ -95,7 +95,7 @@ const PINNED: Record<string, string> = {
   LimitRange: 'Limits | Resource | Resource LimitRange',
   MetricsMonitor: 'Metrics | Resource | Resource ServiceMonitor',
   Monitoring:
-    'Monitoring | ServiceAccount,Rules,Resource,DisruptionBudget,AllowTo-all-namespaces,AllowTo-cidr-0-0-0-0-0,Backup | Resource Prometheus',
+    'Monitoring | ServiceAccount,Rules,ScrapeConfigs,Resource,DisruptionBudget,AllowTo-all-namespaces,AllowTo-cidr-0-0-0-0-0,AllowTo-ext-kubelet,Backup | Resource Prometheus',
   NodeAgent: 'agent | Resource | Resource DaemonSet',
   PersistentVolumeClaim: 'claim | Resource | Resource PersistentVolumeClaim',
   PodDisruptionBudget: 'DisruptionBudget | Resource | Resource PodDisruptionBudget',

@@ -16,7 +16,7 @@ import {
   renderApp,
   runRules,
 } from '../../constructs';
-import { FEDERATION_KEY, federationScrapeConfig } from '../../constructs/rules/federation';
+import { SCRAPE_CONFIGS_KEY, scrapeConfigs } from '../../constructs/rules/scrape-configs';
 import { catchBlueprintError, expectCode, render, teamChart, testChart, WEB } from '../helpers';
 import { AZURE, OPENAI, PEM_B64, j } from '../core/secret-canaries';
 
@@ -239,44 +239,72 @@ describe('SECRET_VALUE_IN_OUTPUT: a Secret with values never reaches the YAML', 
     expect(runRules(cases, { rules: rule })).toHaveLength(3);
   });
 
-  describe('the federation scrape configuration passes by its content alone, at synth and in check', () => {
+  describe('the scrape configuration (kubelet cAdvisor, federation) passes by its content alone, at synth and in check', () => {
     const scan = RULES.filter((r) => r.code === 'SECRET_IN_OUTPUT');
     const scrape = (text: string, extra: object = {}) =>
-      secret({ metadata: { name: 'prometheus-federation', namespace: 'monitoring' }, stringData: { [FEDERATION_KEY]: text }, ...extra });
+      secret({
+        metadata: { name: 'prometheus-scrape-configs', namespace: 'monitoring' },
+        stringData: { [SCRAPE_CONFIGS_KEY]: text },
+        ...extra,
+      });
     const TARGETS = ['prometheus.eu.example.com:9090', '[fd00::1]:9090', '10.1.2.3', 'eu.example.com.:9090'];
+    /** What the blueprint writes: the kubelet job (its certificates verified or not), and the federation of `federate`. */
+    const written = (federate: readonly string[] = TARGETS, verifyKubeletCertificates = false) =>
+      scrapeConfigs({ verifyKubeletCertificates, federate });
 
-    test('exactly the job the blueprint writes for host:port targets passes both rules', () => {
-      expect(runRules([scrape(federationScrapeConfig(TARGETS))], { rules: [...rule, ...scan] })).toEqual([]);
+    test.each([
+      ['the kubelet job alone', written([])],
+      ['the kubelet job, its certificates verified', written([], true)],
+      ['the kubelet job and the federation of host:port targets', written()],
+      ['both, the kubelet certificates verified', written(TARGETS, true)],
+    ])('exactly what the blueprint writes passes both rules: %s', (_, text) => {
+      expect(runRules([scrape(text)], { rules: [...rule, ...scan] })).toEqual([]);
     });
 
     test.each([
       [
         'a basic_auth block',
-        federationScrapeConfig(TARGETS).replace(
-          'honor_labels: true',
-          'honor_labels: true\n  basic_auth: { username: u, password: Sup3rS3cretProdPw! }',
-        ),
+        written().replace('honor_labels: true', 'honor_labels: true\n  basic_auth: { username: u, password: Sup3rS3cretProdPw! }'),
       ],
-      ['a bearer token', federationScrapeConfig(TARGETS) + '  bearer_token: Sup3rS3cretProdPw!\n'],
-      ['userinfo in a target', federationScrapeConfig(['admin:Sup3rS3cretProdPw!@eu.example.com:9090'])],
-      ['a target with a path', federationScrapeConfig(['eu.example.com:9090/x?token=Sup3rS3cretProdPw'])],
-      ['no targets', federationScrapeConfig([])],
-      ['a second job', federationScrapeConfig(TARGETS) + federationScrapeConfig(TARGETS)],
+      ['a bearer token', written() + '  bearer_token: Sup3rS3cretProdPw!\n'],
+      ['an inline token in the kubelet job', written().replace(/credentials_file: \S+/, 'credentials: Sup3rS3cretProdPw!')],
+      [
+        'the token read from another file',
+        written().replace(/credentials_file: \S+/, 'credentials_file: /etc/prometheus/secrets/admin/token'),
+      ],
+      ['the kubelet job scraping through nodes/proxy', written([]).replace('/metrics/cadvisor', '/api/v1/nodes/n1/proxy/metrics')],
+      ['every kubelet series kept', written([]).replace(/regex: container_cpu\S+/, 'regex: .*')],
+      ['insecure_skip_verify other than true', written([]).replace('insecure_skip_verify: true', 'insecure_skip_verify: "yes"')],
+      ['userinfo in a target', written(['admin:Sup3rS3cretProdPw!@eu.example.com:9090'])],
+      ['a target with a path', written(['eu.example.com:9090/x?token=Sup3rS3cretProdPw'])],
+      [
+        'a federation job with no targets',
+        written([]) +
+          written(TARGETS)
+            .slice(written([]).length)
+            .replace(/targets:[\s\S]*$/, 'targets: []\n'),
+      ],
+      ['a third job', written() + written().slice(written([]).length)],
+      ['a second kubelet job', written([]) + written([])],
+      ['the federation job alone (what federate.yml held)', written().slice(written([]).length)],
+      ['no job', '[]'],
       ['not YAML', '[: Sup3rS3cretProdPw!'],
       ['a password alone', 'Sup3rS3cretProdPw!'],
     ])('anything else is a Secret with values: %s', (_, text) => {
+      // The tampering took: the text is none of what the blueprint writes.
+      for (const verify of [false, true]) for (const targets of [[], TARGETS]) expect(text).not.toBe(written(targets, verify));
       expect(runRules([scrape(text)], { rules: rule }).map((f) => f.pointer)).toEqual(['/stringData']);
     });
 
     test('a second key, base64 data beside it, or the text under another key is refused', () => {
-      const ok = federationScrapeConfig(TARGETS);
+      const ok = written();
       expect(
-        runRules([scrape(ok, { stringData: { [FEDERATION_KEY]: ok, password: 'Sup3rS3cretProdPw!' } })], { rules: rule }),
+        runRules([scrape(ok, { stringData: { [SCRAPE_CONFIGS_KEY]: ok, password: 'Sup3rS3cretProdPw!' } })], { rules: rule }),
       ).toHaveLength(1);
       expect(
         runRules([scrape(ok, { data: { password: Buffer.from('Sup3rS3cretProdPw!').toString('base64') } })], { rules: rule }),
       ).toHaveLength(1);
-      expect(runRules([scrape(ok, { stringData: { 'scrape.yml': ok } })], { rules: rule })).toHaveLength(1);
+      expect(runRules([scrape(ok, { stringData: { 'federate.yml': ok } })], { rules: rule })).toHaveLength(1);
     });
 
     test("at synth: an ApiObject with the annotation fails, the Monitoring blueprint's Secret renders and passes check", () => {
@@ -297,8 +325,9 @@ describe('SECRET_VALUE_IN_OUTPUT: a Secret with values never reaches the YAML', 
       const namespace = new TeamNamespace(chart2, 'monitoring', { quota: QuotaPreset.LARGE });
       new Monitoring(chart2, 'm', { namespace, targets: 10, federate: TARGETS });
       const objects = renderApp(app2).flatMap((r) => r.objects);
-      const federation = objects.find((o) => o.kind === 'Secret');
-      expect(federation.metadata.annotations?.['cluster-blueprints.io/not-secret']).toBeUndefined();
+      const scrapeConfigSecret = objects.find((o) => o.kind === 'Secret');
+      expect(scrapeConfigSecret.metadata.name).toBe('prometheus-scrape-configs');
+      expect(scrapeConfigSecret.metadata.annotations?.['cluster-blueprints.io/not-secret']).toBeUndefined();
       // What `cluster-blueprints check` runs over the written YAML.
       expect(runRules(objects, { rules: [...rule, ...scan] })).toEqual([]);
     });
