@@ -1,5 +1,5 @@
 import { BlueprintError } from './errors';
-import { checkArgs, is } from './shape';
+import { checkArgs, is, type Shape } from './shape';
 
 /*
  * Exact Kubernetes resource quantities.
@@ -144,6 +144,14 @@ function formatCpu(nanos: bigint): string {
   return `${nanos}n`;
 }
 
+const SAME_UNIT = new WeakMap<object, Shape>();
+/** The argument shape of `type`'s arithmetic, made once per class. */
+function sameUnit(type: { readonly prototype: object; readonly name: string }): Shape {
+  let shape = SAME_UNIT.get(type);
+  if (!shape) SAME_UNIT.set(type, (shape = is.instance(type)));
+  return shape;
+}
+
 /** Shared exact arithmetic. Subclasses differ by unit, so a CPU can never be added to a memory. */
 export abstract class Quantity {
   protected constructor(
@@ -155,7 +163,7 @@ export abstract class Quantity {
   public abstract get unit(): QuantityUnit;
 
   public plus(other: this): this {
-    return this.make(this.nanos + other.nanos);
+    return this.make(this.nanos + this.nanosOf('plus', other));
   }
 
   /** Multiplies by a non-negative integer (replicas, pod counts). */
@@ -175,23 +183,24 @@ export abstract class Quantity {
 
   /** Negative, zero or positive, like `Array.prototype.sort` expects. */
   public compare(other: this): number {
-    return this.nanos < other.nanos ? -1 : this.nanos > other.nanos ? 1 : 0;
+    const o = this.nanosOf('compare', other);
+    return this.nanos < o ? -1 : this.nanos > o ? 1 : 0;
   }
 
   public equals(other: this): boolean {
-    return this.nanos === other.nanos;
+    return this.nanos === this.nanosOf('equals', other);
   }
   public lt(other: this): boolean {
-    return this.nanos < other.nanos;
+    return this.nanos < this.nanosOf('lt', other);
   }
   public lte(other: this): boolean {
-    return this.nanos <= other.nanos;
+    return this.nanos <= this.nanosOf('lte', other);
   }
   public gt(other: this): boolean {
-    return this.nanos > other.nanos;
+    return this.nanos > this.nanosOf('gt', other);
   }
   public gte(other: this): boolean {
-    return this.nanos >= other.nanos;
+    return this.nanos >= this.nanosOf('gte', other);
   }
   public get isZero(): boolean {
     return this.nanos === 0n;
@@ -199,8 +208,20 @@ export abstract class Quantity {
 
   /** `this / other` as an approximate number, for reports (ratios, utilisation). */
   public ratioTo(other: this): number {
-    if (other.nanos === 0n) return Number.POSITIVE_INFINITY;
-    return Number((this.nanos * 1_000_000n) / other.nanos) / 1_000_000;
+    const o = this.nanosOf('ratioTo', other);
+    if (o === 0n) return Number.POSITIVE_INFINITY;
+    return Number((this.nanos * 1_000_000n) / o) / 1_000_000;
+  }
+
+  /**
+   * The nano-units of `other`, a quantity of this class: only TypeScript keeps a JavaScript caller
+   * from passing null, a number or a string ('2' < nothing, a TypeError on a bigint), or a Memory
+   * to a Cpu (a sum of cores and bytes). Refused with PROPS_INVALID.
+   */
+  private nanosOf(method: string, other: unknown): bigint {
+    const type = this.constructor as typeof Quantity & { readonly name: string };
+    checkArgs(`${type.name}.${method}`, ['other', other, sameUnit(type)]);
+    return (other as Quantity).nanos;
   }
 
   /** Canonical Kubernetes form. */

@@ -138,6 +138,23 @@ describe('the count factories (Cpu.millis, Memory.mebibytes, Memory.gibibytes, S
   });
 });
 
+describe('the arithmetic takes a quantity of its own class only (a JavaScript caller may pass anything)', () => {
+  const methods = ['plus', 'compare', 'equals', 'lt', 'lte', 'gt', 'gte', 'ratioTo'] as const;
+  test.each(methods)('PROPS_INVALID: Cpu.%s of a Memory, a Storage, a number, a string, null or undefined', (m) => {
+    for (const other of [Memory.parse('1Gi'), Storage.parse('1Gi'), 5, '2', null, undefined]) {
+      const issue = expectCode(() => (Cpu.parse('1')[m] as (o: unknown) => unknown)(other), 'PROPS_INVALID');
+      expect([issue.construct, issue.field]).toEqual([`Cpu.${m}`, 'other']);
+    }
+  });
+  test('Memory and Storage never mix, either way', () => {
+    expectCode(() => Memory.parse('1Gi').plus(Storage.parse('1Gi') as never), 'PROPS_INVALID');
+    expectCode(() => Storage.parse('1Gi').gt(Memory.parse('1Gi') as never), 'PROPS_INVALID');
+    // The same unit still works.
+    expect(Cpu.parse('1').plus(Cpu.parse('500m')).toString()).toBe('1500m');
+    expect(Memory.parse('1Gi').ratioTo(Memory.parse('512Mi'))).toBe(2);
+  });
+});
+
 describe('properties', () => {
   const SUFFIXES = ['', 'm', 'k', 'M', 'G', 'Ki', 'Mi', 'Gi'];
   const cpuText = fc
