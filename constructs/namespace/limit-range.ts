@@ -1,4 +1,4 @@
-import { is } from '../core/shape';
+import { checkArgs, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -14,7 +14,7 @@ import {
   computeToManifest,
   resolveCompute,
 } from '../core/resources';
-import { Cpu, Quantity, Storage, StorageInput } from '../core/quantity';
+import { Cpu, Memory, Quantity, Storage, StorageInput } from '../core/quantity';
 
 /** Per-container bounds and defaults. @see https://kubernetes.io/docs/concepts/policy/limit-range/ */
 export interface ContainerLimitsProps {
@@ -63,6 +63,14 @@ export interface ContainerResources {
   /** @default - none set */
   readonly limits?: ResolvedCompute;
 }
+
+/** The shape of the parsed amounts the public methods take (a JavaScript caller may pass anything). */
+const RESOLVED_SHAPE = is.props<ResolvedCompute>({
+  cpu: is.instance(Cpu),
+  memory: is.instance(Memory),
+  ephemeralStorage: is.instance(Storage),
+});
+const CONTAINER_RESOURCES_SHAPE = is.props<ContainerResources>({ requests: RESOLVED_SHAPE, limits: RESOLVED_SHAPE });
 
 const RESOURCES: readonly ComputeResource[] = ['cpu', 'memory', 'ephemeralStorage'];
 /** The ratio bound of `r` (the prop covers CPU and memory). */
@@ -251,11 +259,13 @@ export class LimitRange extends NamespacedObject<LimitRangeProps> {
    * is still missing from `defaultRequest` and `default`.
    */
   public resolve(own: ContainerResources = {}): Required<ContainerResources> {
+    checkArgs('LimitRange.resolve', ['own', own, CONTAINER_RESOURCES_SHAPE]);
     return resolveContainerResources(own, this.defaults);
   }
 
   /** Issues for a claim of `size` outside this range's claim bounds (for synth-time checks: the API server refuses it). */
   public claimViolations(size: Storage, field: string): IssueInput[] {
+    checkArgs('LimitRange.claimViolations', ['size', size, is.instance(Storage)], ['field', field, is.string]);
     const bounds = [
       { bound: this.claimMin, outside: (b: Storage) => size.lt(b), is: 'below', of: 'minimum', request: 'at least' },
       { bound: this.claimMax, outside: (b: Storage) => size.gt(b), is: 'above', of: 'maximum', request: 'at most' },
@@ -273,6 +283,7 @@ export class LimitRange extends NamespacedObject<LimitRangeProps> {
 
   /** Issues for a container whose resolved resources break this range (for synth-time checks). */
   public violations(resolved: ContainerResources, field: string): IssueInput[] {
+    checkArgs('LimitRange.violations', ['resolved', resolved, CONTAINER_RESOURCES_SHAPE], ['field', field, is.string]);
     const out: IssueInput[] = [];
     const where = `LimitRange ${this.namespace}/${this.name}`;
     for (const r of RESOURCES) {

@@ -68,6 +68,7 @@ export class HpaMetric {
   ) {}
 
   public issues(field: string): IssueInput[] {
+    checkArgs('HpaMetric.issues', ['field', field, is.string]);
     const out: IssueInput[] = [];
     const bad = (f: string, value: unknown, message: string, fix: string) =>
       out.push({ code: 'HPA_METRIC_INVALID', field: `${field}.${f}`, value, message, fix });

@@ -34,6 +34,7 @@ export class Toleration {
 
   /** Problems with this toleration, if any. */
   public issues(field: string): IssueInput[] {
+    checkArgs('Toleration.issues', ['field', field, is.string]);
     return tolerationIssues(this.spec, field);
   }
 }
@@ -132,6 +133,7 @@ export class NodeRequirement {
    * not an integer.
    */
   public issues(field: string): IssueInput[] {
+    checkArgs('NodeRequirement.issues', ['field', field, is.string]);
     const { key, operator, values = [] } = this.spec;
     const out: IssueInput[] = [];
     const bad = (f: string, value: unknown, message: string, fix: string) =>

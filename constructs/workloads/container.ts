@@ -199,6 +199,11 @@ export class Probe {
   }
 
   public issues(field: string, kind: 'readiness' | 'liveness' | 'startup'): IssueInput[] {
+    checkArgs(
+      'Probe.issues',
+      ['field', field, is.string],
+      ['kind', kind, is.oneOf(['readiness', 'liveness', 'startup'], 'the probe kinds')],
+    );
     const out = probeIssues(this.toJson(), field, kind);
     const t = this.timing;
     if (t.timeoutSeconds !== undefined && t.periodSeconds !== undefined && t.timeoutSeconds > t.periodSeconds) {

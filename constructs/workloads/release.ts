@@ -1,4 +1,4 @@
-import { IssueInput } from '../core/errors';
+import { BlueprintError, IssueInput } from '../core/errors';
 import { imageReferenceIssue, unpinnedImageIssue } from '../core/names';
 import { PodCount, isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import { checkArgs, is } from '../core/shape';
@@ -141,6 +141,18 @@ export class Release {
    * RollingUpdate (blue-green and canary tracks each surge 25%, as DeploymentWorkload renders them).
    */
   public surge(replicas: number): number {
+    checkArgs('Release.surge', ['replicas', replicas, is.number]);
+    // NaN gave NaN and -5 gave -1 (a percentage of it, rounded up): a count of pods is a whole number, 0 or more.
+    if (!Number.isSafeInteger(replicas) || replicas < 0)
+      throw new BlueprintError({
+        code: 'PROPS_INVALID',
+        path: '',
+        construct: 'Release.surge',
+        field: 'replicas',
+        value: replicas,
+        message: 'must be a whole number of replicas, 0 or more',
+        fix: "pass the Deployment's replica count",
+      });
     const o = this.options;
     if (o.kind === 'recreate') return 0;
     return resolvePodCount(o.kind === 'rolling' ? o.maxSurge : '25%', replicas);

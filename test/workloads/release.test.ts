@@ -12,6 +12,13 @@ describe('Release.surge', () => {
     expect(Release.recreate().surge(4)).toBe(0);
   });
 
+  test.each([NaN, -5, 1.5, '10', Symbol('s'), undefined])(
+    'PROPS_INVALID: surge(%p) is no replica count (NaN gave NaN, -5 gave -1)',
+    (n) => {
+      expect(expectCode(() => Release.rolling().surge(n as never), 'PROPS_INVALID').field).toBe('replicas');
+    },
+  );
+
   const resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } };
   const blueGreen = Release.blueGreen({ active: Color.BLUE, idleImage: 'ghcr.io/acme/web:1.5.0', idleReplicas: 4 });
 
