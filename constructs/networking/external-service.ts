@@ -1,4 +1,4 @@
-import { enter, is } from '../core/shape';
+import { checkArgs, enter, is } from '../core/shape';
 import { ApiObject } from 'cdk8s';
 import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSlice';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { componentLabels, ignoreKubeLinterCheck } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, OVERLONG_DNS_LABEL, checkedName, hasOverlongDnsLabel, isDns1123Subdomain } from '../core/names';
-import { INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
+import { ENDPOINT_SHAPE, INetworkEndpoint, IntentResult, NetworkPort, Peer, Protocol, allowOutOf } from './network-intent';
 import { addressKey, ipFamily, ipVersion, isIpv4Mapped, unusableAddressReason } from './ip-address';
 import { servicePortIssues } from './service-ports';
 import { portNumberIssue } from '../core/ports';
@@ -298,6 +298,9 @@ export class ExternalService extends Construct {
    * is wider: any address, on the target port only.
    */
   public allowFrom(workload: INetworkEndpoint): IntentResult {
+    // A construct first (its path names the policy), then an endpoint: one issue for null or a plain object, not two.
+    checkArgs('ExternalService.allowFrom', ['workload', workload, is.construct]);
+    checkArgs('ExternalService.allowFrom', ['workload', workload, ENDPOINT_SHAPE]);
     const ports: NetworkPort[] = this.ports.map((p) => ({ port: p.targetPort ?? p.port, protocol: p.protocol ?? Protocol.TCP }));
     const cidrs = this.hostName ? ['0.0.0.0/0', '::/0'] : this.addresses.map((a) => `${a}/${ipFamily(a) === 'IPv4' ? 32 : 128}`);
     // From another namespace the service is named as its DNS name, `<name>.<namespace>`: two of one name are two paths.

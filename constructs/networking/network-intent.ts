@@ -136,11 +136,11 @@ function isEndpoint(x: unknown): x is INetworkEndpoint {
 }
 
 /** The shape of an `INetworkEndpoint` given to `Peer.workload`. */
-const ENDPOINT_SHAPE = is.object({ name: is.string, namespace: is.string, podSelector: is.map(is.string), listenPorts: is.list(is.any) }, [
-  'name',
-  'namespace',
-  'podSelector',
-]);
+/** The shape of an `INetworkEndpoint` (its construct-ness is `is.construct`'s). */
+export const ENDPOINT_SHAPE = is.object(
+  { name: is.string, namespace: is.string, podSelector: is.map(is.string), listenPorts: is.list(is.any) },
+  ['name', 'namespace', 'podSelector'],
+);
 
 /** The ports of the Kubernetes API server: 443 behind managed control planes, 6443 on kubeadm's. */
 const KUBE_API_SERVER_PORTS: readonly NetworkPort[] = [{ port: 443 }, { port: 6443 }];
