@@ -16,7 +16,12 @@ export const INT64_MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * key (plain YAML: `{toString: 1}`) throws, and of a list reads as a real value (`['TCP']` is `TCP`).
  */
 export function text(v: unknown): string {
-  return typeof v === 'object' && v !== null ? (Array.isArray(v) ? '[list]' : '[map]') : String(v);
+  if (typeof v !== 'object' || v === null) return String(v);
+  try {
+    return Array.isArray(v) ? '[list]' : '[map]';
+  } catch {
+    return '[unreadable]'; // Array.isArray throws on a revoked Proxy
+  }
 }
 
 /**

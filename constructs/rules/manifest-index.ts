@@ -1,5 +1,6 @@
 import { podCount, text } from '../core/value-issues';
 import { pointerPart } from '../core/names';
+import { checkArgs, is } from '../core/shape';
 import { EffectiveDefaults, defaultsFromManifest } from '../namespace/limit-range';
 
 /*
@@ -290,6 +291,20 @@ export function isOwnOutput(ix: ManifestIndex): boolean {
   return OWN_OUTPUT.has(ix);
 }
 
+/*
+ * The arguments of the index's methods, checked where a wrong one would throw a TypeError: a check
+ * written in JavaScript may pass anything. The rules pass what the index holds (a string or no
+ * namespace, a kube object), so the common case costs one typeof.
+ */
+const OBJECT_ARG = is.object({ kind: is.string, metadata: is.object({ name: is.string, namespace: is.string }) }, ['kind']);
+const SELECTOR_ARG = is.either(is.object({}), is.list(is.any));
+/** `ns` as a map key: no namespace is the cluster's (''). */
+function nsKey(method: string, ns: unknown): string {
+  if (typeof ns === 'string') return ns;
+  if (ns !== undefined) checkArgs(`ManifestIndex.${method}`, ['ns', ns, is.string]);
+  return '';
+}
+
 /** The rendered objects, indexed. */
 export class ManifestIndex {
   public readonly objects: readonly any[];
@@ -341,6 +356,9 @@ export class ManifestIndex {
   }
   /** Pod templates of namespace `ns` whose labels `selector` selects. */
   public selected(ns: string | undefined, selector: any): PodTemplateRef[] {
+    const nsk = nsKey('selected', ns);
+    // A selector from YAML is plain data; one a getter or Proxy guards is refused before it is read.
+    if (typeof selector === 'object' && selector !== null) checkArgs('ManifestIndex.selected', ['selector', selector, SELECTOR_ARG]);
     // Candidates by the selector's first label, so N Services over N workloads in one namespace stay linear.
     const labels = isObject(selector)
       ? 'matchLabels' in selector || 'matchExpressions' in selector
@@ -348,21 +366,24 @@ export class ManifestIndex {
         : selector
       : {};
     const first = isObject(labels) ? Object.entries(labels)[0] : undefined;
-    const candidates = first ? (this.templatesByLabel.get(`${ns ?? ''}\u0000${first[0]}=${text(first[1])}`) ?? []) : this.templatesIn(ns);
+    const candidates = first ? (this.templatesByLabel.get(`${nsk}\u0000${first[0]}=${text(first[1])}`) ?? []) : this.templatesIn(ns);
     return candidates.filter((t) => selects(selector, t.labels));
   }
   /** Workloads of `kinds` in `ns` whose pod labels `selector` selects. */
   public selectedWorkloads(ns: string | undefined, selector: any, kinds = SCALED_KINDS): any[] {
+    if (kinds !== SCALED_KINDS) checkArgs('ManifestIndex.selectedWorkloads', ['kinds', kinds, is.list(is.string)]);
     return this.selected(ns, selector)
       .filter((t) => kinds.includes(t.owner.kind))
       .map((t) => t.owner);
   }
   /** The HPA scaling `o`, if any. */
   public hpaFor(o: any): any | undefined {
+    checkArgs('ManifestIndex.hpaFor', ['o', o, OBJECT_ARG]);
     return this.hpaByTarget.get(this.key(o.kind, o.metadata?.namespace, o.metadata?.name));
   }
   /** Replicas of a workload: at the HPA minimum and maximum, or its declared count. */
   public replicas(o: any): { min: number; max: number; hpa?: any } {
+    checkArgs('ManifestIndex.replicas', ['o', o, OBJECT_ARG]);
     const hpa = this.hpaFor(o);
     if (hpa) {
       const min = podCount(hpa.spec?.minReplicas) ?? 1;
@@ -383,7 +404,7 @@ export class ManifestIndex {
   }
   /** What the API server fills in for a container of namespace `ns` that sets no resources (undefined: no LimitRange item, or unparsable). */
   public limitRangeDefaults(ns: string | undefined): EffectiveDefaults | undefined {
-    const k = ns ?? '';
+    const k = nsKey('limitRangeDefaults', ns);
     if (!this.limitDefaults.has(k)) {
       const item = this.containerLimits(ns);
       let d: EffectiveDefaults | undefined;
@@ -398,7 +419,8 @@ export class ManifestIndex {
   }
   /** Objects of `kind` in namespace `ns`. */
   public ofKindIn(kind: string, ns: string | undefined): any[] {
-    return this.byNsKind.get(`${ns ?? ''}/${kind}`) ?? [];
+    if (typeof kind !== 'string') checkArgs('ManifestIndex.ofKindIn', ['kind', kind, is.string]);
+    return this.byNsKind.get(`${nsKey('ofKindIn', ns)}/${kind}`) ?? [];
   }
 }
 
