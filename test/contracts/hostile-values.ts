@@ -40,7 +40,7 @@ export const privileged = (c: api.BlueprintChart) =>
  * values (never a valid one), so a rendered app is as welcome as an error: the
  * test claims only that nothing else happens.
  */
-export const jsValues: fc.Arbitrary<() => unknown> = fc.constantFrom<() => unknown>(
+export const JS_VALUES: readonly (() => unknown)[] = [
   revoked,
   () =>
     new Proxy(
@@ -102,7 +102,8 @@ export const jsValues: fc.Arbitrary<() => unknown> = fc.constantFrom<() => unkno
     new (class Foo {
       public a = 1;
     })(),
-);
+];
+export const jsValues: fc.Arbitrary<() => unknown> = fc.constantFrom(...JS_VALUES);
 
 /** Builds with `build(c, base(c))` and renders the app. */
 export function buildAndRender<T>(build: (c: api.BlueprintChart, value: T) => unknown, base: (c: api.BlueprintChart) => T) {
