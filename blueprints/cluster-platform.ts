@@ -223,7 +223,8 @@ export class ClusterPlatform extends Construct {
   private readonly ingresses = new Map<string, IngressRoutes>();
 
   constructor(scope: Construct, id: string, props: ClusterPlatformProps) {
-    const problems = enter(scope, id, props, 'ClusterPlatform', CLUSTER_PLATFORM_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'ClusterPlatform', CLUSTER_PLATFORM_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.props = props;
     // The platform's own props first, under their own names; then each part is built on its own, so that a bad

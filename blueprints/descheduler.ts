@@ -44,7 +44,8 @@ export class Descheduler extends Construct {
   public readonly job: ScheduledJob;
 
   constructor(scope: Construct, id: string, props: DeschedulerProps) {
-    const problems = enter(scope, id, props, 'Descheduler', DESCHEDULER_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'Descheduler', DESCHEDULER_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     const under = props.underusedPercent ?? 20;
     const over = props.overusedPercent ?? 70;

@@ -352,7 +352,8 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
   private readonly limits: ReturnType<typeof resolveCompute>;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
-    const problems = enter(scope, id, props, 'Monitoring', MONITORING_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'Monitoring', MONITORING_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     const ns = props.namespace;
     this.namespace = ns.name;

@@ -90,7 +90,7 @@ export class Cassandra extends Construct {
   public readonly seeds: string;
 
   constructor(scope: Construct, id: string, props: CassandraProps) {
-    enter(scope, id, props, 'Cassandra', CASSANDRA_SHAPE);
+    props = enter(scope, id, props, 'Cassandra', CASSANDRA_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.storageClass =
       props.storageClass ??

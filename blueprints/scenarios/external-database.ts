@@ -40,7 +40,7 @@ export class ExternalDatabase extends Construct {
   public readonly app: WebService;
 
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
-    enter(scope, id, props, 'ExternalDatabase', EXTERNAL_DATABASE_SHAPE);
+    props = enter(scope, id, props, 'ExternalDatabase', EXTERNAL_DATABASE_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     const port = props.port ?? 27017;
     const credentials =

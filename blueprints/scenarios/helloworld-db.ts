@@ -112,7 +112,8 @@ export class HelloworldDb extends Construct {
   public readonly web: WebService;
 
   constructor(scope: Construct, id: string, props: HelloworldDbProps) {
-    const problems = enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     const managed = props.managedDatabase;
     if (managed) {

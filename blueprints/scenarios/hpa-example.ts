@@ -57,7 +57,7 @@ export class HpaExample extends Construct {
   public readonly service: WebService;
 
   constructor(scope: Construct, id: string, props: HpaExampleProps) {
-    enter(scope, id, props, 'HpaExample', HPA_EXAMPLE_SHAPE);
+    props = enter(scope, id, props, 'HpaExample', HPA_EXAMPLE_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     const apacheConfig = new ConfigMap(this, 'ApacheConfig', {
       namespace: props.namespace.name,

@@ -69,7 +69,7 @@ export class RandomGenerator extends Construct {
   public readonly stateful: StatefulService;
 
   constructor(scope: Construct, id: string, props: RandomGeneratorProps) {
-    enter(scope, id, props, 'RandomGenerator', RANDOM_GENERATOR_SHAPE);
+    props = enter(scope, id, props, 'RandomGenerator', RANDOM_GENERATOR_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     const ns = props.namespace;
     const image = props.image ?? 'k8spatterns/random-generator:1.0';

@@ -48,7 +48,7 @@ export class ReverseProxy extends Construct {
   public readonly config: ConfigMap;
 
   constructor(scope: Construct, id: string, props: ReverseProxyProps) {
-    enter(scope, id, props, 'ReverseProxy', REVERSE_PROXY_SHAPE);
+    props = enter(scope, id, props, 'ReverseProxy', REVERSE_PROXY_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     const ns = props.namespace;
     this.config = new ConfigMap(this, 'Config', {

@@ -93,7 +93,7 @@ const BACKUP_POLICY_SHAPE = is.props<BackupPolicy>(BACKUP_POLICY_FIELDS);
  * @example
  * new BackupSchedule(chart, 'ledger-backup', { namespaces: [payments], schedule: '0 2 * * *', retention: Duration.days(14) });
  */
-export class BackupSchedule extends NamedObject {
+export class BackupSchedule extends NamedObject<BackupScheduleProps> {
   /** The Velero namespace the Schedule lives in. */
   public readonly namespace: string;
   /** Namespaces it backs up. */
@@ -105,6 +105,7 @@ export class BackupSchedule extends NamedObject {
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
     super(scope, id, props, 'BackupSchedule', BACKUP_SCHEDULE_SHAPE);
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     // Velero's FromSchedule labels every Backup 'velero.io/schedule-name: <name>' (and we label it with the name too):
     // a label value is at most 63 characters (apimachinery IsValidLabelValue), so a longer name makes every Backup refused.

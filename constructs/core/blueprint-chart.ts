@@ -62,7 +62,8 @@ export class BlueprintChart extends Chart {
   public readonly owner: string;
 
   constructor(scope: Construct, id: string, props: BlueprintChartProps) {
-    const problems = enter(scope, id, props, 'BlueprintChart', BLUEPRINT_CHART_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'BlueprintChart', BLUEPRINT_CHART_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     const labels: Record<string, string> = { [Labels.MANAGED_BY]: MANAGED_BY, ...props.labels };
     if (props.partOf) labels[Labels.PART_OF] = props.partOf;
     // A chart namespace (from JavaScript) was refused by the entry check: cdk8s would stamp it on cluster-scoped kinds too.

@@ -16,9 +16,11 @@ const NAME_SHAPE = is.object({ name: is.string });
  * kinds follow, the DNS-1123 subdomain (apimachinery NameIsDNSSubdomain). The
  * subclass then records its own checks in `problems`, calls
  * `problems.throwIfAny()` so that every issue is reported together, and only
- * then builds its object.
+ * then builds its object, from `checked`, never from its `props` parameter.
+ *
+ * @typeParam P - the props
  */
-export abstract class NamedObject extends Construct {
+export abstract class NamedObject<P extends { readonly name?: string } = { readonly name?: string }> extends Construct {
   /** The object's `metadata.name`: the `name` prop, else the construct id. */
   public readonly name: string;
 
@@ -30,6 +32,12 @@ export abstract class NamedObject extends Construct {
   protected readonly problems: IssueSink & { throwIfAny(): void };
 
   /**
+   * The props as checked at entry: the construct's own frozen snapshot, which
+   * later changes to the caller's props object do not reach.
+   */
+  protected readonly checked: P;
+
+  /**
    * @param construct - the class name errors report, e.g. `'ClusterIssuer'`
    * @param shape - the shape of the props, checked at entry (built with `is`
    * of constructs/core/shape.ts)
@@ -37,15 +45,16 @@ export abstract class NamedObject extends Construct {
   protected constructor(
     scope: Construct,
     id: string,
-    props: { readonly name?: string },
+    props: P,
     construct: string,
     shape: { readonly expected: string; readonly issuesOf: (value: unknown, field: string) => IssueInput[] },
   ) {
     // `abstract` binds the compiler only: untyped JavaScript may call the base itself, which then checks the name alone, and throws.
-    const problems = enter(scope, id, props, construct ?? 'NamedObject', shape ?? NAME_SHAPE);
+    const { problems, props: checked } = enter(scope, id, props, construct ?? 'NamedObject', shape ?? NAME_SHAPE);
     super(scope, id);
     this.problems = problems;
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.name ?? id);
+    this.checked = checked;
+    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, checked.name ?? id);
     if (shape === undefined) problems.throwIfAny();
   }
 }

@@ -18,7 +18,8 @@ const NAMESPACED_SHAPE = is.object({ name: is.string, namespace: is.string });
  * NameIsDNSSubdomain) and of the namespace against the DNS-1123 label rule
  * (ValidateNamespaceName), in that order. The subclass then records its own
  * checks in `problems`, calls `problems.throwIfAny()` so that every issue is
- * reported together, and only then builds its object.
+ * reported together, and only then builds its object, from `checked`, never
+ * from its `props` parameter.
  *
  * @typeParam P - the props; their namespace is a name, or an object that
  * carries one (a `TeamNamespace`), as the subclass's shape admits
@@ -39,7 +40,10 @@ export abstract class NamespacedObject<
    */
   protected readonly problems: IssueSink & { throwIfAny(): void };
 
-  /** The props without the fields whose shape failed: the subclass's checks skip them. */
+  /**
+   * The props without the fields whose shape failed (the subclass's checks skip them), as the
+   * construct's own frozen snapshot, which later changes to the caller's props object do not reach.
+   */
   protected readonly checked: P;
 
   /**

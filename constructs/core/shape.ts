@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { types } from 'util';
 import { IConstruct } from 'constructs';
 import { BlueprintError, IssueInput, Problems, fieldRoot } from './errors';
 import { distance } from 'fastest-levenshtein';
@@ -529,24 +530,100 @@ export function checkArgs(where: string, ...args: Arg[]): void {
   if (found.length) throw new BlueprintError(found.map((i) => ({ ...i, path: '', construct: where })));
 }
 
+/** The snapshots `snapshot` made: taken again, each is itself. */
+const SNAPSHOTS = new WeakSet<object>();
+
 /**
- * The entry check of a public constructor, run before the construct joins the
- * tree: the scope, the id (see `constructId`) and every shape issue of `props`,
- * all reported together in one `BlueprintError`. Returns the `Problems` that
- * collects the construct's own checks, pathed to where it is about to stand.
+ * Whether `v` is a list or object the snapshot copies: an Array, or an object of no class (its
+ * prototype is an Object.prototype, or none). Told by the prototype's own prototype, so that a
+ * list or object made in another realm (a vm context, jest's) counts too, and a subclass of Array does not.
  */
-export function enter(scope: unknown, id: unknown, props: unknown, construct: string, shape: Shape): Problems {
-  const { at, issues } = placeOf(scope, id, construct);
-  for (const issue of props === undefined || props === null ? [invalid('', props, shape.expected)] : shape.issuesOf(props, ''))
-    issues.push(issue);
-  if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
-  return new Problems(at, construct);
+function plain(v: object): 'list' | 'object' | undefined {
+  // A Proxy (revoked ones included) is read by the shape check as it answers, trap by trap: kept as it is.
+  if (types.isProxy(v)) return undefined;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === null || Object.getPrototypeOf(proto) === null) return Array.isArray(v) ? undefined : 'object';
+  return Array.isArray(v) && Object.getPrototypeOf(Object.getPrototypeOf(proto)) === null ? 'list' : undefined;
 }
 
-/** `enter` for a constructor that hands its checked props on to `super` (workloads). */
+/**
+ * The props as a construct keeps them: lists and objects of no class are
+ * copied, recursively, by their own enumerable properties, each read once (a
+ * getter's value becomes a plain value; a getter that throws becomes
+ * UNREADABLE, which the shape check reports as it would the getter), and
+ * frozen. Class instances (Duration, Cpu, Probe, EnvValue, constructs, Peer,
+ * cdk8s and cdk8s-plus objects, a Map), functions and Proxies are kept as
+ * they are: they are immutable, are constructs, or are meant to be live.
+ *
+ * Taken at entry, before the shape check, which then judges exactly what the
+ * construct goes on to read, at construction and later (at render, in node
+ * validations, in lazy builders): a caller that mutates or shares its props
+ * object afterwards changes nothing of the construct, and cannot slip a value
+ * past the checks that already ran.
+ */
+export function snapshot<T>(value: T): T {
+  return copyOf(value, new Map()) as T;
+}
+
+function copyOf(v: unknown, seen: Map<object, unknown>): unknown {
+  if (v === null || typeof v !== 'object' || SNAPSHOTS.has(v)) return v;
+  const done = seen.get(v);
+  if (done !== undefined) return done;
+  let kind: 'list' | 'object' | undefined;
+  let keys: string[];
+  try {
+    kind = plain(v);
+    keys = kind === undefined ? [] : Object.keys(v);
+  } catch {
+    return v;
+  }
+  if (kind === undefined) return v;
+  const out: Record<string, unknown> =
+    kind === 'list' ? new Array((v as unknown[]).length) : Object.getPrototypeOf(v) === null ? Object.create(null) : {};
+  seen.set(v, out);
+  for (const k of keys) {
+    let x: unknown;
+    try {
+      x = (v as Record<string, unknown>)[k];
+    } catch {
+      x = UNREADABLE;
+    }
+    // A key `__proto__` stays a key (for the shape check to refuse): assigned, it would set the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copyOf(x, seen), enumerable: true, writable: true, configurable: true });
+    else out[k] = copyOf(x, seen);
+  }
+  Object.freeze(out);
+  SNAPSHOTS.add(out);
+  return out;
+}
+
+/** What a constructor works from once its entry check passed: its issues so far, and its own snapshot of the props. */
+export interface Entry<T> {
+  /** Collects the construct's own checks, pathed to where it is about to stand. */
+  readonly problems: Problems;
+  /** The construct's own frozen copy of the props (see `snapshot`): read this, never the parameter. */
+  readonly props: T;
+}
+
+/**
+ * The entry check of a public constructor, run before the construct joins the
+ * tree: the scope, the id (see `constructId`) and every shape issue of the
+ * props' snapshot (see `snapshot`), all reported together in one
+ * `BlueprintError`. Returns the `Problems` that collects the construct's own
+ * checks, pathed to where it is about to stand, and the snapshot, which the
+ * constructor uses from then on instead of its parameter.
+ */
+export function enter<T>(scope: unknown, id: unknown, props: T, construct: string, shape: Shape): Entry<T> {
+  const own = snapshot(props);
+  const { at, issues } = placeOf(scope, id, construct);
+  for (const issue of own === undefined || own === null ? [invalid('', own, shape.expected)] : shape.issuesOf(own, '')) issues.push(issue);
+  if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
+  return { problems: new Problems(at, construct), props: own };
+}
+
+/** `enter` for a constructor that hands its checked props on to `super` (workloads): the snapshot. */
 export function entered<T>(scope: unknown, id: unknown, props: T, construct: string, shape: Shape): T {
-  enter(scope, id, props, construct, shape);
-  return props;
+  return enter(scope, id, props, construct, shape).props;
 }
 
 /**
@@ -554,7 +631,8 @@ export function entered<T>(scope: unknown, id: unknown, props: T, construct: str
  * going: the id and a props value that is not an object still throw at once,
  * while a field of the wrong shape is recorded in the returned `problems` and
  * left out of the returned `props` (its own checks then skip it), so one
- * construct reports every bad field, of the shape or not.
+ * construct reports every bad field, of the shape or not. The returned props
+ * are a snapshot too (see `snapshot`).
  */
 export function enterPartial<T extends object>(
   scope: unknown,
@@ -563,18 +641,20 @@ export function enterPartial<T extends object>(
   construct: string,
   shape: ObjectShape,
 ): { props: T; problems: Problems } {
+  const own = snapshot(props);
   try {
-    return { props, problems: enter(scope, id, props, construct, shape) };
+    return enter(scope, id, own, construct, shape);
   } catch (e) {
-    if (!(e instanceof BlueprintError) || !isRecord(props) || e.issues.some((i) => i.code === 'ID_INVALID')) throw e;
+    if (!(e instanceof BlueprintError) || !isRecord(own) || e.issues.some((i) => i.code === 'ID_INVALID')) throw e;
   }
-  const issues = shape.issuesOf(props, '');
+  const issues = shape.issuesOf(own, '');
   const failed = new Set(issues.map((i) => fieldRoot(i.field)));
   const kept: Record<string, unknown> = {};
-  for (const [k, v] of [...entriesOf(props), ...Object.keys(shape.fields).map((k) => [k, read(props, k)] as const)])
+  for (const [k, v] of [...entriesOf(own), ...Object.keys(shape.fields).map((k) => [k, read(own, k)] as const)])
     if (v !== UNREADABLE && v !== undefined && !failed.has(k)) Object.defineProperty(kept, k, { value: v, enumerable: true });
   const problems = new Problems(placeOf(scope, id, construct).at, construct);
   problems.addShapeIssues(issues);
+  SNAPSHOTS.add(Object.freeze(kept));
   return { props: kept as T, problems };
 }
 

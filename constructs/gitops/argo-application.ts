@@ -79,7 +79,7 @@ const ARGO_APPLICATION_SHAPE = is.props<ArgoApplicationProps>(
  * const chart = new BlueprintChart(app, 'argocd', { owner: 'platform' });
  * new ArgoApplication(chart, 'prod', { repoUrl: 'https://github.com/acme/cluster-manifests.git', path: 'dist/prod' });
  */
-export class ArgoApplication extends NamedObject {
+export class ArgoApplication extends NamedObject<ArgoApplicationProps> {
   public readonly namespace: string;
   /** The file the Application is written to, which its own sync leaves out. */
   public readonly ownFile: string;
@@ -87,6 +87,7 @@ export class ArgoApplication extends NamedObject {
 
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
     super(scope, id, props, 'ArgoApplication', ARGO_APPLICATION_SHAPE);
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.argoNamespace ?? DEFAULTS.argoNamespace, 'argoNamespace');
     const project = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, props.project ?? DEFAULTS.project, 'project');

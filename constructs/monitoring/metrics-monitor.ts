@@ -122,7 +122,8 @@ export class MetricsMonitor extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: MetricsMonitorProps) {
-    const problems = enter(scope, id, props, 'MetricsMonitor', METRICS_MONITOR_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'MetricsMonitor', METRICS_MONITOR_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     problems.addAll(...metricsIssues(props, ''));
     problems.throwIfAny();

@@ -231,7 +231,8 @@ export class TeamNamespace extends Construct {
   private readonly consumers: IQuotaConsumer[] = [];
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
-    const problems = enter(scope, id, props, 'TeamNamespace', TEAM_NAMESPACE_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'TeamNamespace', TEAM_NAMESPACE_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.name = checkedName(problems, NameRule.DNS1123_LABEL, props.name ?? id);
     this.owner = checkedName(problems, NameRule.LABEL_VALUE, props.owner ?? this.name, 'owner');

@@ -51,11 +51,12 @@ const CLUSTER_ISSUER_SHAPE = is.props<ClusterIssuerProps>(
  * with HTTP-01 challenges through the ingress controller. `IngressRoutes`
  * given this issuer get a `Certificate` that writes their TLS Secret.
  */
-export class ClusterIssuer extends NamedObject {
+export class ClusterIssuer extends NamedObject<ClusterIssuerProps> {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterIssuerProps) {
     super(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     // No control characters (a NUL, a newline): the ACME account would be registered with an address no mail reaches.
     problems.check(!/^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+\.[^@\s\p{Cc}]+$/u.test(props.email), {

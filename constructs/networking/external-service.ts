@@ -116,7 +116,8 @@ export class ExternalService extends Construct {
     variant: 'hostname' | 'addresses',
   ) {
     const kind = variantOf(props, variant);
-    const problems = enter(scope, id, props, 'ExternalService', SHAPES[kind]);
+    const { problems, props: own } = enter(scope, id, props, 'ExternalService', SHAPES[kind]);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.name = checkedName(problems, NameRule.DNS1035_LABEL, props.name ?? id);
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.namespace, 'namespace');

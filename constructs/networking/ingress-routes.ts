@@ -253,7 +253,7 @@ function admitToHttp01Solver(team: TeamNamespace, controller: Peer): ApiObject {
  * annotation, and the network paths from the controller to each backend in
  * default-deny namespaces.
  */
-export class IngressRoutes extends NamedObject {
+export class IngressRoutes extends NamedObject<IngressRoutesProps> {
   /** The first host (where routes without a `host` go). */
   public readonly host: string;
   /** Every host, `host` first. */
@@ -274,6 +274,7 @@ export class IngressRoutes extends NamedObject {
 
   constructor(scope: Construct, id: string, props: IngressRoutesProps) {
     super(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.namespace, 'namespace');
     // networking validation: validateIngressTLS (secretName) and ValidateIngressClassName are DNS-1123 subdomains;

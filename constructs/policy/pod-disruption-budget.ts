@@ -88,7 +88,8 @@ export class PodDisruptionBudget extends Construct {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PodDisruptionBudgetProps) {
-    const problems = enter(scope, id, props, 'PodDisruptionBudget', PDB_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'PodDisruptionBudget', PDB_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.name = props.name;
     this.namespace = props.namespace;

@@ -38,7 +38,7 @@ const PRIORITY_CLASS_SHAPE = is.props<PriorityClassProps>({
  * A PriorityClass (cluster-scoped). Workloads take the object, not its name.
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
  */
-export class PriorityClass extends NamedObject {
+export class PriorityClass extends NamedObject<PriorityClassProps> {
   /** The built-in class for node agents that must run on every node. */
   public static readonly SYSTEM_NODE_CRITICAL = 'system-node-critical';
   /** The built-in class for cluster add-ons. */
@@ -50,6 +50,7 @@ export class PriorityClass extends NamedObject {
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
     super(scope, id, props, 'PriorityClass', PRIORITY_CLASS_SHAPE);
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     this.value = props.value;
     this.globalDefault = props.globalDefault === true;

@@ -58,7 +58,8 @@ export class ServiceAccount extends Construct {
   private grants = 0;
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps) {
-    const problems = enter(scope, id, props, 'ServiceAccount', SERVICE_ACCOUNT_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'ServiceAccount', SERVICE_ACCOUNT_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.name = props.name ?? id;
     this.namespace = props.namespace;

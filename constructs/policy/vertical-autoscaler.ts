@@ -80,7 +80,8 @@ export class VerticalAutoscaler extends Construct {
   private readonly maxAllowed: ResolvedCompute;
 
   constructor(scope: Construct, id: string, props: VerticalAutoscalerProps) {
-    const problems = enter(scope, id, props, 'VerticalAutoscaler', VERTICAL_AUTOSCALER_SHAPE);
+    const { problems, props: own } = enter(scope, id, props, 'VerticalAutoscaler', VERTICAL_AUTOSCALER_SHAPE);
+    props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.updateMode = props.updateMode ?? VpaUpdateMode.OFF;
     const min = resolveCompute(problems, 'minAllowed', props.minAllowed);

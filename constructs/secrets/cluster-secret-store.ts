@@ -46,11 +46,12 @@ const CLUSTER_SECRET_STORE_SHAPE = is.props<ClusterSecretStoreProps>(
  * AWS Secrets Manager or Parameter Store; `backend()` is the secret backend
  * that points every `SecretDeclaration` at it.
  */
-export class ClusterSecretStore extends NamedObject {
+export class ClusterSecretStore extends NamedObject<ClusterSecretStoreProps> {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
     super(scope, id, props, 'ClusterSecretStore', CLUSTER_SECRET_STORE_SHAPE);
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     problems.check(!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(props.awsRegion), {
       code: 'SECRET_STORE_INVALID',

@@ -143,7 +143,7 @@ const SECRET_DECLARATION_SHAPE = is.props<SecretDeclarationProps>(
  * declare fails at once, and so does reading it from another namespace.
  * No value ever reaches the YAML.
  */
-export class SecretDeclaration extends NamedObject {
+export class SecretDeclaration extends NamedObject<SecretDeclarationProps> {
   public readonly namespace: string;
   public readonly keys: readonly string[];
   public readonly version: string;
@@ -158,6 +158,7 @@ export class SecretDeclaration extends NamedObject {
 
   constructor(scope: Construct, id: string, props: SecretDeclarationProps) {
     super(scope, id, props, 'SecretDeclaration', SECRET_DECLARATION_SHAPE);
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     this.namespace = checkedNamespace(problems, props.namespace);
     this.keys = [...props.keys];

@@ -61,11 +61,12 @@ const STORAGE_CLASS_SHAPE = is.props<StorageClassProps>({
  * default and binds where the pod is scheduled.
  * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
  */
-export class StorageClass extends NamedObject {
+export class StorageClass extends NamedObject<StorageClassProps> {
   public readonly reclaimPolicy: ReclaimPolicy;
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
     super(scope, id, props, 'StorageClass', STORAGE_CLASS_SHAPE);
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
     // storage validateProvisioner: a qualified name once lower-cased (the annotation-key rule).

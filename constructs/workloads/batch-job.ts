@@ -138,6 +138,7 @@ export abstract class JobWorkload extends Workload {
 
   protected constructor(scope: Construct, id: string, props: JobProps, typeName: string, component: string) {
     super(scope, id, props, typeName, component);
+    props = this.props as JobProps; // the entry's frozen snapshot: the caller's object is not read again
     this.pattern = props.pattern ?? JobPattern.single();
   }
 
@@ -227,7 +228,7 @@ export class BatchJob extends JobWorkload {
   public readonly job: ApiObject;
 
   constructor(scope: Construct, id: string, props: JobProps) {
-    super(scope, id, entered(scope, id, props, 'BatchJob', JOB_SHAPE), 'BatchJob', 'batch');
+    super(scope, id, (props = entered(scope, id, props, 'BatchJob', JOB_SHAPE)), 'BatchJob', 'batch');
     const spec = this.jobSpec(props, undefined);
     this.job = modelObject(
       this,

@@ -103,6 +103,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
 
   protected constructor(scope: Construct, id: string, props: DeploymentWorkloadProps, typeName: string, component: string) {
     super(scope, id, props, typeName, component);
+    props = this.props as DeploymentWorkloadProps; // the entry's frozen snapshot: the caller's object is not read again
     this.release = props.release ?? Release.rolling();
     if (props.autoscaling) this.autoscaling = resolveAutoscaling(props.autoscaling).resolved;
     else this.replicas = props.replicas ?? 2;

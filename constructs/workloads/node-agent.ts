@@ -134,7 +134,7 @@ export class NodeAgent extends Workload {
   }
 
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
-    enter(scope, id, props, 'NodeAgent', NODE_AGENT_SHAPE);
+    props = enter(scope, id, props, 'NodeAgent', NODE_AGENT_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
     // A host path the pod would refuse is reported by validateProps (under hostPaths[i]), not thrown by Volume.hostPath.
     const usable = (props.hostPaths ?? []).filter(
       (h) =>

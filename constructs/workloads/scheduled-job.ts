@@ -67,7 +67,7 @@ export class ScheduledJob extends JobWorkload {
   public readonly concurrencyPolicy: ConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
-    super(scope, id, entered(scope, id, props, 'ScheduledJob', SCHEDULED_JOB_SHAPE), 'ScheduledJob', 'cron');
+    super(scope, id, (props = entered(scope, id, props, 'ScheduledJob', SCHEDULED_JOB_SHAPE)), 'ScheduledJob', 'cron');
     const deadline =
       props.startingDeadline === undefined ? DEFAULT_STARTING_DEADLINE_SECONDS : Math.ceil(secondsOf(props.startingDeadline));
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;

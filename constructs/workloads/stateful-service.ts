@@ -151,7 +151,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   public readonly claims: readonly (ClaimTemplate & { readonly storage: Storage })[];
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
-    enter(scope, id, props, 'StatefulService', STATEFUL_SERVICE_SHAPE);
+    props = enter(scope, id, props, 'StatefulService', STATEFUL_SERVICE_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
     // Databases default to Guaranteed QoS (evicted last), sized MEDIUM unless told otherwise.
     // Replicas of a data store never share a host when avoidable.
     const name = props.name ?? id;

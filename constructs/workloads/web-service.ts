@@ -90,7 +90,7 @@ export class WebService extends DeploymentWorkload {
   public readonly quotaServices: { readonly loadBalancers: number; readonly nodePorts: number };
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
-    super(scope, id, entered(scope, id, props, 'WebService', WEB_SERVICE_SHAPE), 'WebService', 'web');
+    super(scope, id, (props = entered(scope, id, props, 'WebService', WEB_SERVICE_SHAPE)), 'WebService', 'web');
     const ports = this.containers[0].ports;
     this.servicePorts = props.servicePorts ?? ports.map((p) => ({ name: p.name, port: p.port }));
     this.serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;

@@ -1,4 +1,4 @@
-import { checkArgs, checkShape, constructId, extend, is, open } from '../core/shape';
+import { checkArgs, checkShape, constructId, extend, is, open, snapshot } from '../core/shape';
 import { createHash } from 'crypto';
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -269,6 +269,8 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   protected constructor(scope: Construct, id: string, props: WorkloadProps, typeName: string, component: string) {
     super(scope, constructId(scope, id, 'Workload'));
     this.typeName = typeName;
+    // Taken again only for a subclass written elsewhere (a snapshot is its own): later changes to the caller's object do not reach it.
+    props = snapshot(props);
     this.props = props;
     const problems = new Problems(this, typeName);
     // Subclasses check their whole shape before construction; this covers a subclass written elsewhere (whose own props it lets through).
@@ -471,6 +473,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    * never silently replaces a value set elsewhere.
    */
   public addEnv(vars: Readonly<Record<string, string | EnvValue>>): void {
+    vars = snapshot(vars); // the entry's frozen snapshot: the caller's object is not read again
     checkArgs(`${this.typeName}.addEnv`, ['vars', vars, CONTAINER_SHAPE.fields.env]);
     const existing = this.containers[0].props.env ?? {};
     const problems = new Problems(this, this.typeName);
@@ -488,6 +491,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
 
   /** Mounts more volumes into the main container (the volumes join the pod). */
   public addMounts(mounts: readonly VolumeMount[]): void {
+    mounts = snapshot(mounts); // the entry's frozen snapshot: the caller's object is not read again
     checkArgs(`${this.typeName}.addMounts`, ['mounts', mounts, CONTAINER_SHAPE.fields.mounts]);
     this.updateMain((p) => ({ ...p, mounts: [...(p.mounts ?? []), ...mounts] }));
   }
@@ -897,6 +901,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   }
 
   private addContainer(props: ContainerProps, role: string, into: ResolvedContainer[]): string {
+    props = snapshot(props); // the entry's frozen snapshot: the caller's object is not read again
     checkArgs(`${this.typeName}.add${role === 'init' ? 'InitContainer' : role[0].toUpperCase() + role.slice(1)}`, [
       'props',
       props,
