@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as api from '../../index';
 import { fuzzRuns } from '../fuzz-runs';
@@ -136,3 +136,200 @@ export function anyValueAtAnyPath<T extends object>(
     fuzzRuns(numRuns, 7),
   );
 }
+
+export type Build = (c: api.BlueprintChart, props: Record<string, unknown>) => unknown;
+/** Valid props of a construct; `c` is the chart it is built in, for the constructs the props name (a team, a backend). */
+export type Base = (c: api.BlueprintChart) => Record<string, unknown>;
+/** The team namespace of a blueprint, its Secrets provided by the deploy tool. */
+const team = (c: api.BlueprintChart) => {
+  api.SecretBackend.use(c, api.SecretBackend.deployTool());
+  return new api.TeamNamespace(c, 'team', { quota: api.QuotaPreset.MEDIUM });
+};
+const dataClass = (c: api.BlueprintChart) => new api.StorageClass(c, 'data', { provisioner: 'ebs.csi.aws.com' });
+/**
+ * Each public construct (and blueprint, scenario, PodPreset.apply) with valid props that name
+ * lists and objects where it has them: the families of hostile-fuzz.test.ts and props-snapshot.test.ts.
+ */
+export const FAMILIES: [string, Build, Base][] = [
+  [
+    'WebService',
+    (c, p) => new api.WebService(c, 'x', p as never),
+    () => ({ namespace: 'shop', image, ports: [{ name: 'http', port: 8080 }], env: { A: '1' }, replicas: 2 }),
+  ],
+  [
+    'Worker',
+    (c, p) => new api.Worker(c, 'x', p as never),
+    () => ({ namespace: 'shop', image, args: ['serve'], resources: { requests: { cpu: '100m', memory: '64Mi' } } }),
+  ],
+  ['BatchJob', (c, p) => new api.BatchJob(c, 'x', p as never), () => ({ namespace: 'n', image, command: ['run'] })],
+  ['ConfigMap', (c, p) => new api.ConfigMap(c, 'x', p as never), () => ({ namespace: 'n', data: { x: '1' } })],
+  [
+    'ResourceQuota',
+    (c, p) => new api.ResourceQuota(c, 'x', p as never),
+    () => ({ namespace: 'team', limits: { pods: 5, requestsCpu: '1' } }),
+  ],
+  ['LimitRange', (c, p) => new api.LimitRange(c, 'x', p as never), () => ({ namespace: 'team', container: { max: { cpu: '2' } } })],
+  ['PersistentVolumeClaim', (c, p) => new api.PersistentVolumeClaim(c, 'x', p as never), () => ({ namespace: 'team', size: '4Gi' })],
+  ['StorageClass', (c, p) => new api.StorageClass(c, 'x', p as never), () => ({ provisioner: 'ebs.csi.aws.com', zones: ['eu-1a'] })],
+  ['BackupSchedule', (c, p) => new api.BackupSchedule(c, 'x', p as never), () => ({ namespaces: ['shop'] })],
+  [
+    'SecretDeclaration',
+    (c, p) => new api.SecretDeclaration(c, 'x', p as never),
+    () => ({ namespace: 'team', keys: ['password'], backend: api.SecretBackend.deployTool() }),
+  ],
+  ['TeamNamespace', (c, p) => new api.TeamNamespace(c, 'x', p as never), () => ({ labels: { team: 'a' } })],
+  ['PriorityClass', (c, p) => new api.PriorityClass(c, 'x', p as never), () => ({ value: 1000, description: 'd' })],
+  [
+    'ArgoApplication',
+    (c, p) => new api.ArgoApplication(c, 'x', p as never),
+    () => ({ repoUrl: 'https://github.com/acme/manifests.git', path: 'dist/prod', revision: 'main', project: 'default', prune: true }),
+  ],
+  [
+    'ClusterSecretStore',
+    (c, p) => new api.ClusterSecretStore(c, 'x', p as never),
+    () => ({ awsRegion: 'eu-west-1', service: api.AwsSecretService.PARAMETER_STORE }),
+  ],
+  [
+    'ClusterIssuer',
+    (c, p) => new api.ClusterIssuer(c, 'x', p as never),
+    () => ({ email: 'ops@example.com', server: api.AcmeServer.LETS_ENCRYPT_STAGING, ingressClassName: 'nginx' }),
+  ],
+  [
+    'IngressRoutes',
+    (c, p) => new api.IngressRoutes(c, 'x', p as never),
+    (c) => ({
+      namespace: 'shop',
+      host: 'shop.example.com',
+      routes: [{ path: '/', backend: new api.WebService(c, 'web', { namespace: 'shop', image, ports: [{ name: 'http', port: 8080 }] }) }],
+      issuer: new api.ClusterIssuer(c, 'le', { email: 'ops@example.com' }),
+      annotations: { a: 'b' },
+    }),
+  ],
+  [
+    'ExternalService.fromHostName',
+    (c, p) => api.ExternalService.fromHostName(c, 'x', p as never),
+    () => ({ namespace: 'shop', hostName: 'db.example.com', ports: [{ name: 'db', port: 5432, protocol: api.Protocol.TCP }] }),
+  ],
+  [
+    'ExternalService.fromAddresses',
+    (c, p) => api.ExternalService.fromAddresses(c, 'x', p as never),
+    () => ({ namespace: 'shop', addresses: ['203.0.113.10', '2001:db8::10'], ports: [{ name: 'db', port: 3306 }] }),
+  ],
+  [
+    'NodeAgent',
+    (c, p) => new api.NodeAgent(c, 'x', p as never),
+    (c) => ({
+      namespace: privileged(c),
+      image,
+      hostPaths: [{ name: 'state', hostPath: '/var/lib/agent', readOnly: true }],
+      maxUnavailable: 1,
+      tolerateControlPlane: true,
+    }),
+  ],
+  [
+    'StatefulService',
+    (c, p) => new api.StatefulService(c, 'x', p as never),
+    () => ({
+      namespace: 'shop',
+      image: 'postgres:16.4',
+      ports: [{ name: 'pg', port: 5432 }],
+      replicas: 2,
+      claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],
+      disruptionBudget: { maxUnavailable: 1 },
+      claimRetention: { whenDeleted: api.ClaimRetentionPolicy.RETAIN },
+    }),
+  ],
+  [
+    'ScheduledJob',
+    (c, p) => new api.ScheduledJob(c, 'x', p as never),
+    () => ({
+      namespace: 'shop',
+      image,
+      schedule: '0 3 * * *',
+      timeZone: 'Europe/Paris',
+      successfulJobsHistoryLimit: 2,
+      startingDeadline: Duration.minutes(5),
+      activeDeadline: Duration.minutes(30),
+    }),
+  ],
+  [
+    'PodDisruptionBudget',
+    (c, p) => new api.PodDisruptionBudget(c, 'x', p as never),
+    () => ({ namespace: 'n', name: 'rg', selector: { app: 'rg' }, minAvailable: 2, evictUnhealthyPods: false }),
+  ],
+  ['ServiceAccount', (c, p) => new api.ServiceAccount(c, 'x', p as never), () => ({ namespace: 'ops', name: 'reader', mountToken: true })],
+  [
+    'MetricsMonitor',
+    (c, p) => new api.MetricsMonitor(c, 'x', p as never),
+    (c) => {
+      new api.Worker(c, 'web', { namespace: 'shop', image, ports: [{ name: 'metrics', port: 9102 }] });
+      const target = { kind: 'pods', podSelector: { 'app.kubernetes.io/name': 'web' }, port: 'metrics' };
+      return { name: 'web', namespace: 'shop', port: 'metrics', path: '/m', target };
+    },
+  ],
+  [
+    'Monitoring',
+    (c, p) => new api.Monitoring(c, 'x', p as never),
+    (c) => ({
+      namespace: team(c),
+      targets: 10,
+      replicas: 2,
+      federate: ['prom-eu.example.com:9090'],
+      recordingRules: [{ record: 'a:b', expr: 'up' }],
+      resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+      retention: Duration.days(5),
+    }),
+  ],
+  [
+    'Descheduler',
+    (c, p) => new api.Descheduler(c, 'x', p as never),
+    (c) => ({ namespace: team(c), schedule: '*/5 * * * *', underusedPercent: 20, overusedPercent: 70 }),
+  ],
+  [
+    'PodPreset.apply',
+    (c, p) => api.PodPreset.apply(c, p as never),
+    (c) => {
+      new api.WebService(c, 'web', { namespace: 'shop', image, ports: [{ name: 'http', port: 8080 }], component: 'frontend' });
+      return {
+        matchLabels: { 'app.kubernetes.io/component': 'frontend' },
+        env: { TZ: 'UTC', NODE: api.EnvValue.fromField(api.PodField.NODE_NAME) },
+        mounts: [{ volume: api.Volume.emptyDir('cache'), path: '/cache' }],
+      };
+    },
+  ],
+  [
+    'ClusterPlatform',
+    (c, p) => new api.ClusterPlatform(c.node.root as App, 'x', p as never),
+    () => ({
+      environment: 'test',
+      host: 'shop.example.com',
+      certificateIssuer: { name: 'letsencrypt', email: 'platform@example.com' },
+      federate: ['prometheus.us.example.com:9090'],
+      teams: [
+        { name: 'users', holdsData: true, quota: { pods: 5, requestsCpu: '1' }, access: { admin: ['g'] } },
+        { name: 'products', quota: api.QuotaPreset.SMALL },
+      ],
+      zones: ['eu-1a'],
+      nodeAllocatable: { cpu: '4', memory: '16Gi' },
+      secretStore: { awsRegion: 'eu-west-1' },
+    }),
+  ],
+  ['Cassandra', (c, p) => new api.Cassandra(c, 'x', p as never), (c) => ({ namespace: team(c), replicas: 3, storage: '8Gi' })],
+  [
+    'ExternalDatabase',
+    (c, p) => new api.ExternalDatabase(c, 'x', p as never),
+    (c) => ({ namespace: team(c), hostName: 'cluster0.abcde.mongodb.net', port: 27017 }),
+  ],
+  [
+    'HelloworldDb',
+    (c, p) => new api.HelloworldDb(c, 'x', p as never),
+    (c) => ({ namespace: team(c), storageClass: dataClass(c), replicas: 2, storage: '1Gi', serviceType: api.ServiceType.CLUSTER_IP }),
+  ],
+  ['HpaExample', (c, p) => new api.HpaExample(c, 'x', p as never), (c) => ({ namespace: team(c), minReplicas: 2, maxReplicas: 10 })],
+  [
+    'RandomGenerator',
+    (c, p) => new api.RandomGenerator(c, 'x', p as never),
+    (c) => ({ namespace: team(c), storageClass: dataClass(c), replicas: 3 }),
+  ],
+  ['ReverseProxy', (c, p) => new api.ReverseProxy(c, 'x', p as never), (c) => ({ namespace: team(c), replicas: 2 })],
+];
