@@ -1,5 +1,5 @@
 import { repeatIssues } from '../core/value-issues';
-import { checkShape, constructId, is } from '../core/shape';
+import { checkShape, constructId, is, snapshot } from '../core/shape';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
@@ -415,6 +415,7 @@ export class IngressRoutes extends NamedObject<IngressRoutesProps> {
 
   /** Routes `path` to a backend, and opens the path from the ingress controller to the container port it routes to. */
   public addRoute(r: Route): void {
+    r = snapshot(r); // the entry's frozen snapshot: the caller's object is not read again
     const problems = new Problems(this, 'IngressRoutes');
     const f = `routes[${this.routes.length}]`;
     if (!checkShape(problems, r, ROUTE_SHAPE, f)) problems.throwIfAny();

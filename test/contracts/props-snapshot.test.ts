@@ -121,6 +121,42 @@ describe('one props object shared by two constructs', () => {
   });
 });
 
+test('what addSidecar, addInitContainer, addEnv, addMounts and addRoute are given is read once, at the call', () => {
+  const build = (c: api.BlueprintChart) => {
+    const web = new api.WebService(c, 'web', { namespace: 'shop', image, ports: [{ name: 'http', port: 8080 }] });
+    const given = {
+      sidecar: { name: 'proxy', image, ports: [{ name: 'proxy', port: 9000 }], args: ['--listen', ':9000'] },
+      init: { name: 'migrate', image, command: ['migrate'] },
+      env: { REGION: 'eu' },
+      mounts: [{ volume: api.Volume.emptyDir('cache'), path: '/cache' }],
+      route: { path: '/', backend: web },
+    };
+    web.addSidecar(given.sidecar);
+    web.addInitContainer(given.init);
+    web.addEnv(given.env);
+    web.addMounts(given.mounts);
+    const issuer = new api.ClusterIssuer(c, 'le', { email: 'ops@example.com' });
+    new api.IngressRoutes(c, 'routes', { namespace: 'shop', host: 'shop.example.com', issuer }).addRoute(given.route);
+    return given;
+  };
+  const expected = rendered(
+    (() => {
+      const c = chart();
+      build(c);
+      return c;
+    })(),
+  );
+  const c = chart();
+  const given = build(c);
+  given.sidecar.ports[0].port = 0;
+  given.sidecar.args.push('--password', 'Tr0ub4dor&3-x9Q2');
+  given.init.command[0] = '';
+  given.env.REGION = 'Bad Value!';
+  given.mounts[0].path = 'relative';
+  given.route.path = 'no-slash';
+  expect(rendered(c)).toBe(expected);
+});
+
 describe('a getter is read once, at entry', () => {
   test('a port whose getter is good once and bad after: the good value is checked and rendered', () => {
     let reads = 0;
