@@ -93,11 +93,18 @@ export interface LogSink {
   /** Its forward port. @default 24224 */
   readonly port?: number;
   /**
-   * Encrypt with TLS, the aggregator's certificate verified against the image's CA bundle
-   * (`/etc/ssl/certs`), and SNI set to `hostName`.
+   * Encrypt with TLS: SNI set to `hostName`, and the aggregator's certificate verified, its
+   * chain against `caCertificate` (else the image's CA bundle) and its name against `hostName`.
    * @default true
    */
   readonly tls?: boolean;
+  /**
+   * PEM of the CA that signs the aggregator's certificate, for a sink with a private CA (public
+   * CAs do not certify internal names such as `*.internal`). Public data: it goes into a
+   * ConfigMap, mounted for Fluent Bit's `tls.ca_file`.
+   * @default - the image's CA bundle (a publicly certified sink)
+   */
+  readonly caCertificate?: string;
 }
 
 /** Host names of the managed databases an environment uses (each one set replaces its in-cluster StatefulService). */
@@ -123,7 +130,7 @@ export const dev: EnvironmentConfig = {
   ...common,
   name: 'dev',
   replicas: 1,
-  logSink: { hostName: 'logs.dev.example.internal' },
+  logSink: { hostName: 'logs.dev.example.com' },
   maxReplicas: 4,
   teamQuota: QuotaPreset.SMALL,
   scenarioQuota: QuotaPreset.MEDIUM,
@@ -137,7 +144,7 @@ export const staging: EnvironmentConfig = {
   ...common,
   name: 'staging',
   replicas: 2,
-  logSink: { hostName: 'logs.staging.example.internal' },
+  logSink: { hostName: 'logs.staging.example.com' },
   maxReplicas: 6,
   teamQuota: QuotaPreset.MEDIUM,
   scenarioQuota: QuotaPreset.MEDIUM,
@@ -152,7 +159,7 @@ export const prod: EnvironmentConfig = {
   ...common,
   name: 'prod',
   replicas: 3,
-  logSink: { hostName: 'logs.prod.example.internal' },
+  logSink: { hostName: 'logs.prod.example.com' },
   maxReplicas: 20,
   teamQuota: QuotaPreset.LARGE,
   scenarioQuota: QuotaPreset.LARGE,
@@ -198,6 +205,7 @@ const FLUENT_BIT = {
   image: 'fluent/fluent-bit:3.1.4',
   stateDir: '/var/lib/fluent-bit',
   configDir: '/fluent-bit/etc/conf',
+  caDir: '/fluent-bit/etc/sink-ca',
   httpPort: 2020,
   forwardPort: 24224,
 } as const;
@@ -219,6 +227,11 @@ function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper
     hostName: config.logSink.hostName,
     ports: [{ name: 'forward', port: sinkPort }],
   });
+  // A private CA's certificate (public data) as a file the output reads.
+  const caConfig =
+    tls && config.logSink.caCertificate !== undefined
+      ? new ConfigMap(agents, 'log-sink-ca', { namespace: agents, name: 'log-sink-ca', files: { 'ca.crt': config.logSink.caCertificate } })
+      : undefined;
   const section = (name: string, entries: Record<string, string | number>) =>
     [`[${name}]`, ...Object.entries(entries).map(([k, v]) => `    ${k.padEnd(20)}${v}`)].join('\n');
   const pipeline = [
@@ -231,7 +244,8 @@ function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper
       HTTP_Server: 'On',
       HTTP_Listen: '0.0.0.0',
       HTTP_Port: FLUENT_BIT.httpPort,
-      // Registers /api/v1/health: 500 once outputs fail (5 errors in 60 s), which the readiness probe reports.
+      // Registers /api/v1/health: 500 once an output's errors or exhausted retries pass 5 in 60 s. A sink that is only
+      // away is retried without end (Retry_Limit False), which it does not count: fluentbit_output_retries_total shows it.
       Health_Check: 'On',
     }),
     section('INPUT', {
@@ -264,7 +278,16 @@ function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper
       Match: '*',
       Host: sink.dnsName,
       Port: sinkPort,
-      ...(tls ? { tls: 'On', 'tls.verify': 'On', 'tls.vhost': config.logSink.hostName } : {}),
+      // tls.verify checks the chain only; tls.verify_hostname (Off by default since 3.0.x) checks the name as well.
+      ...(tls
+        ? {
+            tls: 'On',
+            'tls.verify': 'On',
+            'tls.verify_hostname': 'On',
+            'tls.vhost': config.logSink.hostName,
+            ...(caConfig ? { 'tls.ca_file': `${FLUENT_BIT.caDir}/ca.crt` } : {}),
+          }
+        : {}),
       // Retried until the sink answers: Mem_Buf_Limit bounds what waits in memory meanwhile.
       Retry_Limit: 'False',
     }),
@@ -283,8 +306,12 @@ function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper
     // The image's binary (its ENTRYPOINT) on the mounted config; the image's own /fluent-bit/etc (parsers) stays visible.
     command: ['/fluent-bit/bin/fluent-bit', '-c', `${FLUENT_BIT.configDir}/fluent-bit.conf`],
     ports: [{ name: 'http', port: FLUENT_BIT.httpPort }],
-    mounts: [{ volume: Volume.fromConfigMap(pipelineConfig, 'config'), path: FLUENT_BIT.configDir }],
-    // Ready once it ships (unready while the sink refuses it, which holds a rollout); alive while it answers at all.
+    mounts: [
+      { volume: Volume.fromConfigMap(pipelineConfig, 'config'), path: FLUENT_BIT.configDir },
+      ...(caConfig ? [{ volume: Volume.fromConfigMap(caConfig, 'sink-ca'), path: FLUENT_BIT.caDir }] : []),
+    ],
+    // Ready once its pipeline runs and its outputs do not fail outright; a sink that is away is retried, not a reason to be
+    // unready (the PodMonitor's fluentbit_output_retries_total shows it). Alive while it answers at all.
     readiness: Probe.http('/api/v1/health', 'http', { periodSeconds: 10 }),
     liveness: Probe.http('/api/v1/uptime', 'http', { periodSeconds: 20 }),
     resources: ResourcePreset.MICRO,

@@ -108,7 +108,9 @@ describe.each(Object.keys(ENVIRONMENTS))('the log shipper of %s', (name) => {
     );
     expect(sink.spec).toMatchObject({ type: 'ExternalName', externalName: env.logSink.hostName });
     // TLS to the aggregator's own name (SNI), not the cluster-local one.
-    expect(output).toMatchObject({ tls: 'On', 'tls.verify': 'On', 'tls.vhost': env.logSink.hostName });
+    // tls.verify alone checks the chain: the name is checked only with tls.verify_hostname.
+    expect(output).toMatchObject({ tls: 'On', 'tls.verify': 'On', 'tls.verify_hostname': 'On', 'tls.vhost': env.logSink.hostName });
+    expect(output['tls.ca_file']).toBeUndefined();
     const toSink = ofKind(inAgents, 'NetworkPolicy').filter(
       (p) =>
         p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'log-shipper' &&
@@ -136,5 +138,23 @@ describe.each(Object.keys(ENVIRONMENTS))('the log shipper of %s', (name) => {
       capabilities: { drop: ['ALL'] },
     });
     expect(ds().metadata.annotations['ignore-check.kube-linter.io/run-as-non-root']).toContain('/var/log, /var/lib/fluent-bit');
+  });
+});
+
+describe('a sink certified by a private CA (caCertificate)', () => {
+  const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQm9vdHN0cmFwQ0EwHhcNMjYwMTAxMDAwMDAwWhcN\n-----END CERTIFICATE-----\n';
+  const env = { ...environment('prod'), logSink: { hostName: 'logs.prod.example.internal', caCertificate: PEM } };
+  const inAgents = renderApp(buildEnvironment(env))
+    .flatMap((r) => r.objects)
+    .filter((o) => o.metadata?.namespace === 'node-agents');
+
+  test('the output trusts that CA, read from a ConfigMap the output provides and the pod mounts read-only', () => {
+    const conf = find(inAgents, 'ConfigMap', 'log-shipper').data['fluent-bit.conf'];
+    const caFile = sections(conf).find((x) => x.name === 'OUTPUT')!.entries['tls.ca_file'];
+    const container = find(inAgents, 'DaemonSet', 'log-shipper').spec.template.spec.containers[0];
+    const caMount = (container.volumeMounts as any[]).find((m) => under(caFile, m.mountPath));
+    expect(caMount.readOnly).toBe(true);
+    const volume = find(inAgents, 'DaemonSet', 'log-shipper').spec.template.spec.volumes.find((v: any) => v.name === caMount.name);
+    expect(find(inAgents, 'ConfigMap', volume.configMap.name).data[caFile.slice(caMount.mountPath.length + 1)]).toBe(PEM);
   });
 });
