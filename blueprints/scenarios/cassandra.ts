@@ -1,6 +1,16 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigMap, EnvValue, PodField, Probe, StatefulService, StorageClass, TeamNamespace, Volume } from '../../constructs';
+import {
+  CheckedConstruct,
+  ConfigMap,
+  EnvValue,
+  PodField,
+  Probe,
+  StatefulService,
+  StorageClass,
+  TeamNamespace,
+  Volume,
+} from '../../constructs';
 import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `Cassandra`. */
@@ -83,15 +93,15 @@ const CASSANDRA_SHAPE = is.props<CassandraProps>(
  * /var/log/cassandra keeps the JVM's GC log (10 files of 10MiB at most,
  * cassandra-env.sh) within its 256Mi scratch volume.
  */
-export class Cassandra extends Construct {
+export class Cassandra extends CheckedConstruct<CassandraProps> {
   public readonly cluster: StatefulService;
   public readonly storageClass: StorageClass;
   /** The `CASSANDRA_SEEDS` value: the first pods' stable DNS names. */
   public readonly seeds: string;
 
   constructor(scope: Construct, id: string, props: CassandraProps) {
-    props = enter(scope, id, props, 'Cassandra', CASSANDRA_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
-    super(scope, id);
+    super(scope, id, enter(scope, id, props, 'Cassandra', CASSANDRA_SHAPE));
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     this.storageClass =
       props.storageClass ??
       new StorageClass(this, 'Storage', { name: 'cassandra-gp2', provisioner: 'kubernetes.io/aws-ebs', parameters: { type: 'gp2' } });

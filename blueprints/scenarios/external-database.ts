@@ -1,5 +1,14 @@
 import { Construct } from 'constructs';
-import { EnvValue, ExternalService, Probe, ResourcePreset, SecretDeclaration, TeamNamespace, WebService } from '../../constructs';
+import {
+  CheckedConstruct,
+  EnvValue,
+  ExternalService,
+  Probe,
+  ResourcePreset,
+  SecretDeclaration,
+  TeamNamespace,
+  WebService,
+} from '../../constructs';
 import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `ExternalDatabase`. */
@@ -35,13 +44,13 @@ const EXTERNAL_DATABASE_SHAPE = is.props<ExternalDatabaseProps>(
  * Services"): an ExternalName Service `database` so the app connects to a
  * cluster-local name, and the egress path opened in the default-deny namespace.
  */
-export class ExternalDatabase extends Construct {
+export class ExternalDatabase extends CheckedConstruct<ExternalDatabaseProps> {
   public readonly database: ExternalService;
   public readonly app: WebService;
 
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
-    props = enter(scope, id, props, 'ExternalDatabase', EXTERNAL_DATABASE_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
-    super(scope, id);
+    super(scope, id, enter(scope, id, props, 'ExternalDatabase', EXTERNAL_DATABASE_SHAPE));
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const port = props.port ?? 27017;
     const credentials =
       props.credentials ??

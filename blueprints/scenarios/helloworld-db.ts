@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import {
+  CheckedConstruct,
   EnvValue,
   ExternalService,
   ServiceType,
@@ -104,7 +105,7 @@ const WEB_LIVENESS_SCRIPT =
  * MySQL is a managed service outside the cluster, reached through an
  * ExternalName Service.
  */
-export class HelloworldDb extends Construct {
+export class HelloworldDb extends CheckedConstruct<HelloworldDbProps> {
   /** The in-cluster database; `undefined` with `managedDatabase`. */
   public readonly database: StatefulService | undefined;
   /** The ExternalName Service of the managed database; `undefined` without `managedDatabase`. */
@@ -112,9 +113,9 @@ export class HelloworldDb extends Construct {
   public readonly web: WebService;
 
   constructor(scope: Construct, id: string, props: HelloworldDbProps) {
-    const { problems, props: own } = enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE);
-    props = own; // the entry's frozen snapshot: the caller's object is not read again
-    super(scope, id);
+    super(scope, id, enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE));
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
+    const { problems } = this;
     const managed = props.managedDatabase;
     if (managed) {
       for (const field of IN_CLUSTER_ONLY)

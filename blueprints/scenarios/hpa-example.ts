@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ConfigMap, Probe, TeamNamespace, Volume, WebService } from '../../constructs';
+import { CheckedConstruct, ConfigMap, Probe, TeamNamespace, Volume, WebService } from '../../constructs';
 import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `HpaExample`. */
@@ -53,12 +53,12 @@ const DEFAULT_SITE = `<VirtualHost *:8080>
  * /var/lock/apache2 (it exits when it cannot), so both are scratch volumes;
  * Apache keeps running as that user instead of switching to www-data.
  */
-export class HpaExample extends Construct {
+export class HpaExample extends CheckedConstruct<HpaExampleProps> {
   public readonly service: WebService;
 
   constructor(scope: Construct, id: string, props: HpaExampleProps) {
-    props = enter(scope, id, props, 'HpaExample', HPA_EXAMPLE_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
-    super(scope, id);
+    super(scope, id, enter(scope, id, props, 'HpaExample', HPA_EXAMPLE_SHAPE));
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const apacheConfig = new ConfigMap(this, 'ApacheConfig', {
       namespace: props.namespace.name,
       name: 'apache-config',

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import {
   BatchJob,
+  CheckedConstruct,
   EnvValue,
   JobPattern,
   PodField,
   Probe,
-  ResourcePreset,
   ResourceField,
+  ResourcePreset,
   ScheduledJob,
   StatefulService,
   StorageClass,
@@ -62,15 +63,15 @@ const RANDOM_GENERATOR_SHAPE = is.props<RandomGeneratorProps>(
  * StatefulSet `rg` with a 10Mi `logs` claim, Downward API env and volume, and
  * an init container rendering a config template into a shared volume.
  */
-export class RandomGenerator extends Construct {
+export class RandomGenerator extends CheckedConstruct<RandomGeneratorProps> {
   public readonly job: BatchJob;
   public readonly cron: ScheduledJob;
   public readonly service: WebService;
   public readonly stateful: StatefulService;
 
   constructor(scope: Construct, id: string, props: RandomGeneratorProps) {
-    props = enter(scope, id, props, 'RandomGenerator', RANDOM_GENERATOR_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
-    super(scope, id);
+    super(scope, id, enter(scope, id, props, 'RandomGenerator', RANDOM_GENERATOR_SHAPE));
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const ns = props.namespace;
     const image = props.image ?? 'k8spatterns/random-generator:1.0';
     const batch = { namespace: ns, image, resources: ResourcePreset.MICRO } as const;

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ConfigMap, Probe, ResourcePreset, TeamNamespace, Volume, WebService } from '../../constructs';
+import { CheckedConstruct, ConfigMap, Probe, ResourcePreset, TeamNamespace, Volume, WebService } from '../../constructs';
 import { enter, is } from '../../constructs/core/shape';
 
 /** Props of `ReverseProxy`. */
@@ -43,13 +43,13 @@ const REVERSE_PROXY_SHAPE = is.props<ReverseProxyProps>(
  * a ConfigMap-mounted `reverseproxy.conf` in `/etc/nginx/conf.d`. Only nginx's
  * port is exposed; a change of the file rolls the pods (config hash).
  */
-export class ReverseProxy extends Construct {
+export class ReverseProxy extends CheckedConstruct<ReverseProxyProps> {
   public readonly service: WebService;
   public readonly config: ConfigMap;
 
   constructor(scope: Construct, id: string, props: ReverseProxyProps) {
-    props = enter(scope, id, props, 'ReverseProxy', REVERSE_PROXY_SHAPE).props; // the entry's frozen snapshot: the caller's object is not read again
-    super(scope, id);
+    super(scope, id, enter(scope, id, props, 'ReverseProxy', REVERSE_PROXY_SHAPE));
+    props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const ns = props.namespace;
     this.config = new ConfigMap(this, 'Config', {
       namespace: ns.name,

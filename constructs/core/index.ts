@@ -8,5 +8,6 @@ export * from './blueprint-chart';
 export * from './cluster-facts';
 export * from './access-mode';
 export * from './ports';
+export * from './checked-construct';
 export * from './named-object';
 export * from './namespaced-object';

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { IssueInput, IssueSink } from './errors';
+import { CheckedConstruct } from './checked-construct';
+import { IssueInput } from './errors';
 import { NameRule, checkedName } from './names';
 import { enter, is } from './shape';
 
@@ -20,22 +21,9 @@ const NAME_SHAPE = is.object({ name: is.string });
  *
  * @typeParam P - the props
  */
-export abstract class NamedObject<P extends { readonly name?: string } = { readonly name?: string }> extends Construct {
+export abstract class NamedObject<P extends { readonly name?: string } = { readonly name?: string }> extends CheckedConstruct<P> {
   /** The object's `metadata.name`: the `name` prop, else the construct id. */
   public readonly name: string;
-
-  /**
-   * The issues of this construct, the name's first. The subclass's
-   * constructor adds its own and calls `throwIfAny()`, which throws them all
-   * as one `BlueprintError`, before it builds its object.
-   */
-  protected readonly problems: IssueSink & { throwIfAny(): void };
-
-  /**
-   * The props as checked at entry: the construct's own frozen snapshot, which
-   * later changes to the caller's props object do not reach.
-   */
-  protected readonly checked: P;
 
   /**
    * @param construct - the class name errors report, e.g. `'ClusterIssuer'`
@@ -50,11 +38,8 @@ export abstract class NamedObject<P extends { readonly name?: string } = { reado
     shape: { readonly expected: string; readonly issuesOf: (value: unknown, field: string) => IssueInput[] },
   ) {
     // `abstract` binds the compiler only: untyped JavaScript may call the base itself, which then checks the name alone, and throws.
-    const { problems, props: checked } = enter(scope, id, props, construct ?? 'NamedObject', shape ?? NAME_SHAPE);
-    super(scope, id);
-    this.problems = problems;
-    this.checked = checked;
-    this.name = checkedName(problems, NameRule.DNS1123_SUBDOMAIN, checked.name ?? id);
-    if (shape === undefined) problems.throwIfAny();
+    super(scope, id, enter(scope, id, props, construct ?? 'NamedObject', shape ?? NAME_SHAPE));
+    this.name = checkedName(this.problems, NameRule.DNS1123_SUBDOMAIN, this.checked.name ?? id);
+    if (shape === undefined) this.problems.throwIfAny();
   }
 }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { IssueInput, IssueSink } from './errors';
+import { CheckedConstruct } from './checked-construct';
+import { IssueInput } from './errors';
 import { NameRule, objectNameIssues } from './names';
 import { enterPartial, is } from './shape';
 
@@ -26,25 +27,11 @@ const NAMESPACED_SHAPE = is.object({ name: is.string, namespace: is.string });
  */
 export abstract class NamespacedObject<
   P extends { readonly name?: string; readonly namespace: string | { readonly name: string } },
-> extends Construct {
+> extends CheckedConstruct<P> {
   /** The object's `metadata.name`: the `name` prop, else the subclass's default name, else the construct id. */
   public readonly name: string;
   /** The object's `metadata.namespace`: the namespace's name. */
   public readonly namespace: string;
-
-  /**
-   * The issues of this construct: the shape's, then the name's and the
-   * namespace's. The subclass's constructor adds its own and calls
-   * `throwIfAny()`, which throws them all as one `BlueprintError`, before it
-   * builds its object.
-   */
-  protected readonly problems: IssueSink & { throwIfAny(): void };
-
-  /**
-   * The props without the fields whose shape failed (the subclass's checks skip them), as the
-   * construct's own frozen snapshot, which later changes to the caller's props object do not reach.
-   */
-  protected readonly checked: P;
 
   /**
    * @param construct - the class name errors report, e.g. `'LimitRange'`
@@ -69,10 +56,8 @@ export abstract class NamespacedObject<
     defaultName?: string,
   ) {
     // `abstract` binds the compiler only: untyped JavaScript may call the base itself, which then checks the name and namespace alone, and throws.
-    const { problems, props: checked } = enterPartial(scope, id, props, construct ?? 'NamespacedObject', shape ?? NAMESPACED_SHAPE);
-    super(scope, id);
-    this.problems = problems;
-    this.checked = checked;
+    super(scope, id, enterPartial(scope, id, props, construct ?? 'NamespacedObject', shape ?? NAMESPACED_SHAPE));
+    const { problems, checked } = this;
     this.name = checked.name ?? defaultName ?? id;
     const namespace: string | { readonly name: string } | undefined = checked.namespace;
     // Missing, or left out because its shape failed: the namespace check reports it.

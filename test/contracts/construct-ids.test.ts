@@ -138,7 +138,7 @@ test('the default child is the object a consumer patches: the serving Deployment
 });
 
 /** Abstract bases, never instantiated themselves. */
-const ABSTRACT = new Set(['DeploymentWorkload', 'JobWorkload', 'NamedObject', 'NamespacedObject', 'Workload']);
+const ABSTRACT = new Set(['CheckedConstruct', 'DeploymentWorkload', 'JobWorkload', 'NamedObject', 'NamespacedObject', 'Workload']);
 
 function contractsOf(roots: readonly App[]): Record<string, string> {
   const out: Record<string, string> = {};
