@@ -97,6 +97,27 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   }
 }
 
+/**
+ * The issue of a class instance (a Map, a Set, an object of some class) given where plain data goes (`is.map`,
+ * `is.props`), or undefined: its entries are not own enumerable properties, so the check would see none, and the
+ * output would hold `{}` (a Map of pod labels would select every pod). A Proxy is judged by what its traps answer.
+ */
+function instanceIssue(v: object, field: string, expected: string): IssueInput | undefined {
+  if (types.isProxy(v) || plain(v) === 'object') return undefined;
+  let name = 'an object of a class';
+  try {
+    const ctor = (Object.getPrototypeOf(v) as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof ctor === 'string' && ctor !== '') name = `a ${ctor}`;
+  } catch {
+    // A prototype whose constructor cannot be read: the generic name.
+  }
+  return {
+    ...invalid(field, v, expected),
+    message: `is ${name}, not a plain object: its entries would not reach the output (it must be ${expected})`,
+    fix: 'pass a plain object literal, e.g. Object.fromEntries(map) for a Map',
+  };
+}
+
 /** How many wrong items of one list are reported before the rest of it is left unread (see `is.list`). */
 export const MAX_ITEM_ISSUES = 20;
 
@@ -370,29 +391,30 @@ export const is = {
     const expected = `an object of key → ${value.expected.replace(/^an? /, '')}`;
     return {
       expected,
-      issuesOf: total(expected, (v, field) =>
-        isRecord(v)
-          ? capped(
-              entriesOf(v).map(([k, x]): IssueInput[] =>
-                UNCARRIED_KEYS.has(k)
-                  ? [
-                      {
-                        code: 'PROPS_INVALID',
-                        field: join(field, k),
-                        value: k,
-                        message: `is a key JavaScript objects do not carry to the output ('${k}' would be dropped, or break cdk8s' rendering), although Kubernetes accepts it`,
-                        fix: 'rename the key',
-                      },
-                    ]
-                  : x === undefined
-                    ? []
-                    : itemIssues(value, x, join(field, k)),
-              ),
-              invalid(field, v, expected),
-              `every value must be ${value.expected}`,
-            )
-          : [invalid(field, v, expected)],
-      ),
+      issuesOf: total(expected, (v, field) => {
+        if (!isRecord(v)) return [invalid(field, v, expected)];
+        const instance = instanceIssue(v, field, expected);
+        if (instance) return [instance];
+        return capped(
+          entriesOf(v).map(([k, x]): IssueInput[] =>
+            UNCARRIED_KEYS.has(k)
+              ? [
+                  {
+                    code: 'PROPS_INVALID',
+                    field: join(field, k),
+                    value: k,
+                    message: `is a key JavaScript objects do not carry to the output ('${k}' would be dropped, or break cdk8s' rendering), although Kubernetes accepts it`,
+                    fix: 'rename the key',
+                  },
+                ]
+              : x === undefined
+                ? []
+                : itemIssues(value, x, join(field, k)),
+          ),
+          invalid(field, v, expected),
+          `every value must be ${value.expected}`,
+        );
+      }),
     };
   },
 
@@ -425,6 +447,8 @@ function objectShape<P>(fields: Readonly<Record<string, Shape>>, required: reado
     closed,
     issuesOf: total('an object', (v, field) => {
       if (!isRecord(v)) return [invalid(field, v, `an object with ${Object.keys(fields).slice(0, 4).join(', ')}…`)];
+      const instance = closed ? instanceIssue(v, field, 'a plain object') : undefined;
+      if (instance) return [instance];
       // A key the shape does not know cannot be read later either when its getter throws (a spread, a copy).
       const unread = entriesOf(v).filter(([k, x]) => x === UNREADABLE && !(k in fields));
       return [

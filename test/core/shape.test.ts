@@ -143,3 +143,46 @@ describe('a wrong type of the same package or name is PROPS_INVALID, not PEER_DU
     expect(catchBlueprintError(() => Volume.fromConfigMap(chart as never)).codes).toEqual(['PROPS_INVALID']);
   });
 });
+
+describe('a class instance where plain data goes is PROPS_INVALID, not an empty object', () => {
+  // A Map keeps its entries out of its own properties: accepted, it rendered `{}` (pod labels selecting every pod).
+  const M = (o: Record<string, string>) => new Map(Object.entries(o));
+  class Labels {
+    get app() {
+      return 'web';
+    }
+  }
+
+  test.each([
+    [
+      'a Map of pod labels',
+      () => new TeamNamespace(testChart(), 'shop').allowFromNamespace('monitoring', M({ app: 'prometheus' }) as never),
+    ],
+    ['a Map of env', () => new WebService(testChart(), 'w', { ...WEB_PROPS, env: M({ LOG_LEVEL: 'debug' }) as never })],
+    [
+      'an object whose keys are getters of its class',
+      () => new WebService(testChart(), 'w', { ...WEB_PROPS, podAnnotations: new Labels() as never }),
+    ],
+    ['props of a class', () => new TeamNamespace(testChart(), 'shop', new (class {})() as never)],
+  ])('%s', (_what, make) => {
+    const issue = catchBlueprintError(make).issues[0];
+    expect([issue.code, issue.message]).toEqual(['PROPS_INVALID', expect.stringMatching(/^is an? \w+( of a class)?, not a plain object/)]);
+  });
+
+  test('plain objects, null-prototype objects and Proxies of plain objects are still read', () => {
+    const bare = Object.assign(Object.create(null), { app: 'prometheus' });
+    expect(() => new TeamNamespace(testChart(), 'a').allowFromNamespace('monitoring', bare)).not.toThrow();
+    expect(() => new TeamNamespace(testChart(), 'b').allowFromNamespace('monitoring', new Proxy({ app: 'p' }, {}))).not.toThrow();
+  });
+});
+
+function testChart(): Chart {
+  return new BlueprintChart(new App(), 'c', { owner: 'test' });
+}
+
+const WEB_PROPS = {
+  namespace: 'shop',
+  image: 'ghcr.io/acme/web:1.0.0',
+  ports: [{ name: 'http', port: 8080 }],
+  readiness: Probe.http('/healthz', 'http'),
+};
