@@ -251,7 +251,12 @@ export function operatorPods(o: any): PodTemplateRef | undefined {
       prometheus: name,
       'operator.prometheus.io/name': name,
     },
-    spec: { containers: [{ name: 'prometheus', ports: [{ name: 'web', containerPort: 9090 }] }] },
+    spec: {
+      containers: [{ name: 'prometheus', ports: [{ name: 'web', containerPort: 9090 }] }],
+      // What the operator copies into the pods as it stands, for the rules that check the objects they name.
+      ...(typeof o.spec?.priorityClassName === 'string' ? { priorityClassName: o.spec.priorityClassName } : {}),
+      ...(typeof o.spec?.serviceAccountName === 'string' ? { serviceAccountName: o.spec.serviceAccountName } : {}),
+    },
   };
 }
 
@@ -309,6 +314,8 @@ function nsKey(method: string, ns: unknown): string {
 export class ManifestIndex {
   public readonly objects: readonly any[];
   public readonly templates: PodTemplateRef[];
+  /** The pods operators create from resources of the input (prometheus-operator's, cert-manager's HTTP-01 solvers). */
+  public readonly operated: PodTemplateRef[];
   private readonly byKey = new Map<string, any>();
   private readonly byKind = new Map<string, any[]>();
   private readonly byNamespace = new Map<string, any[]>();
@@ -331,8 +338,8 @@ export class ManifestIndex {
         this.hpaByTarget.set(this.key(o.spec.scaleTargetRef.kind, ns, o.spec.scaleTargetRef.name), o);
     }
     this.templates = podTemplates(this.objects);
-    const managed = this.objects.flatMap((o) => operatorPods(o) ?? []);
-    for (const t of [...this.templates, ...managed]) {
+    this.operated = this.objects.flatMap((o) => operatorPods(o) ?? []);
+    for (const t of [...this.templates, ...this.operated]) {
       push(this.templatesByNs, t.namespace ?? '', t);
       for (const [k, val] of Object.entries(t.labels)) push(this.templatesByLabel, `${t.namespace ?? ''}\u0000${k}=${text(val)}`, t);
     }

@@ -708,7 +708,8 @@ export const REFERENCE_RULES: readonly Rule[] = [
     fix: 'create the referenced object, fix the name, or declare the storage class or secret store as existing in the cluster',
     check: (ix, context) => {
       const out: Violation[] = [];
-      for (const t of ix.templates) {
+      // The pods an operator creates carry what its resource names (a Prometheus' priorityClassName and serviceAccountName).
+      for (const t of [...ix.templates, ...ix.operated]) {
         const need = (kind: string, ns: string | undefined, name: unknown, where: string) => {
           if (typeof name === 'string' && name && !ix.get(kind, ns, name)) out.push(v(t.owner, where, `refers to missing ${kind} ${name}`));
         };

@@ -136,6 +136,13 @@ describe('Monitoring priority', () => {
   });
 });
 
+test("a priorityClass the output does not hold (another App's) is REF_MISSING_OBJECT on the Prometheus: the operator's pods would be refused", () => {
+  const elsewhere = new PriorityClass(new BlueprintChart(new App(), 'other', { owner: 'test' }), 'platform-critical', { value: 100_000 });
+  const { objects } = monitoring({ priorityClass: elsewhere });
+  const e = catchBlueprintError(() => objects());
+  expect(e.issues.map((i) => [i.code, i.path, i.field])).toEqual([['REF_MISSING_OBJECT', 'test/m/Resource', '/spec/priorityClassName']]);
+});
+
 describe('Monitoring durations', () => {
   test('METRICS_INVALID: a scrape interval of 1.5 s, 0 s or a fraction of a millisecond, never a plain Error', () => {
     for (const [scrapeInterval, value] of [
