@@ -18,6 +18,7 @@ import {
   LimitRange,
 } from './limit-range';
 import { ClusterIssuer } from '../networking/cluster-issuer';
+import { Peer } from '../networking/network-intent';
 import {
   NamespaceQuota,
   QUOTA_LIMITS_SHAPE,
@@ -381,29 +382,29 @@ export class TeamNamespace extends Construct {
   public allowFromNamespace(from: string, podLabels?: Readonly<Record<string, string>>): ApiObject {
     // Made into an id and a name below: a Symbol, a revoked Proxy or a null-prototype object throws a TypeError there.
     checkArgs('TeamNamespace.allowFromNamespace', ['from', from, is.string], ['podLabels', podLabels, is.map(is.string), 'optional']);
-    const id = `AllowFrom-${from}`;
     const problems = new Problems(this, 'TeamNamespace');
+    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'from', from), ...selectorLabelIssues('podLabels', podLabels));
+    problems.throwIfAny();
+    const peer = Peer.namespace(from, podLabels);
+    // Named by the namespace, and by the pods' labels when given (`allow-from-monitoring-prometheus`): two groups of pods
+    // of one namespace are two paths.
+    const label = podLabels ? peer.label : from;
+    const id = `AllowFrom-${label}`;
     problems.check(this.node.tryFindChild(id) !== undefined, {
       code: 'INTENT_DUPLICATE',
-      field: 'from',
-      value: from,
+      field: podLabels ? 'podLabels' : 'from',
+      value: podLabels ?? from,
       message: 'is already allowed',
       fix: 'declare each path once',
     });
-    problems.addAll(nameIssue(NameRule.DNS1123_LABEL, 'from', from), ...selectorLabelIssues('podLabels', podLabels));
     problems.throwIfAny();
-    const peer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': from } } };
     return new k8s.KubeNetworkPolicy(this, id, {
       metadata: {
-        name: `allow-from-${from}`,
+        name: `allow-from-${label}`,
         namespace: this.name,
         labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'network-policy' }),
       },
-      spec: {
-        podSelector: {},
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [podLabels ? { ...peer, podSelector: { matchLabels: { ...podLabels } } } : peer] }],
-      },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: peer.specs }] },
     });
   }
 

@@ -57,7 +57,7 @@ describe('ClusterPlatform', () => {
     ).toBe('ingress-nginx');
     // Each team admits the Prometheus server's pods (the labels the operator gives them), not every pod of monitoring.
     const scraped = objects.find(
-      (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'users' && o.metadata.name === 'allow-from-monitoring',
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'users' && o.metadata.name === 'allow-from-monitoring-prometheus',
     );
     expect(scraped.spec.ingress[0].from).toEqual([
       {

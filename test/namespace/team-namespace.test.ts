@@ -144,7 +144,13 @@ describe('TeamNamespace', () => {
     const { chart } = testChart();
     const team = new TeamNamespace(chart, 'shop');
     team.allowFromNamespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
-    expect(find(renderChart(chart), 'NetworkPolicy', 'allow-from-monitoring').spec.ingress).toEqual([
+    // Another group of pods of the same namespace is another path, not a duplicate.
+    team.allowFromNamespace('monitoring', { 'app.kubernetes.io/name': 'grafana' });
+    expectCode(() => team.allowFromNamespace('monitoring', { 'app.kubernetes.io/name': 'grafana' }), 'INTENT_DUPLICATE');
+    expect(find(renderChart(chart), 'NetworkPolicy', 'allow-from-monitoring-grafana').spec.ingress[0].from[0].podSelector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'grafana' },
+    });
+    expect(find(renderChart(chart), 'NetworkPolicy', 'allow-from-monitoring-prometheus').spec.ingress).toEqual([
       {
         from: [
           {
