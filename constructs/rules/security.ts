@@ -1,3 +1,4 @@
+import { MAX_ISSUES_PER_KIND } from '../core/errors';
 import { pointerPart } from '../core/names';
 import { SECRET_FIX, argvCredentials, credentialIn, imageCredential, plaintextSecretEnv } from '../core/secret-patterns';
 import { isScrapeConfigSecret } from './scrape-configs';
@@ -138,22 +139,17 @@ export const SECURITY_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'security',
     inspects: ['every object'],
-    description: `No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential (a Secret that carries values at all is SECRET_VALUE_IN_OUTPUT; the values of the Monitoring blueprint's scrape configuration are scanned).`,
+    description: `No string the output carries (names, labels, annotations, specs, ConfigMap data, keys included) looks like a credential (a Secret that carries values at all is SECRET_VALUE_IN_OUTPUT; the values of the Monitoring blueprint's scrape configuration are scanned). Each such string is one violation at its pointer, the first ${MAX_ISSUES_PER_KIND} of an object listed and the rest counted in one more.`,
     fix: SECRET_FIX,
     check: (ix) =>
       ix.objects.flatMap((o) => {
-        const hit = credentialString(o, o?.kind === 'Secret' && !isScrapeConfigSecret(o));
-        return hit
-          ? [
-              hidden(
-                v(
-                  o,
-                  hit.pointer,
-                  `holds a string that looks like ${hit.what} (not shown): it would be readable by anyone who reads the YAML`,
-                ),
-              ),
-            ]
-          : [];
+        const { hits, more } = credentialStrings(o, o?.kind === 'Secret' && !isScrapeConfigSecret(o));
+        const found = hits.map((hit) =>
+          hidden(
+            v(o, hit.pointer, `holds a string that looks like ${hit.what} (not shown): it would be readable by anyone who reads the YAML`),
+          ),
+        );
+        return more > 0 ? [...found, hidden(v(o, '', `holds ${more} more strings that look like credentials (not listed)`))] : found;
       }),
   },
   {
@@ -222,41 +218,59 @@ export const SECURITY_RULES: readonly Rule[] = [
   },
 ];
 
-/** The first string of `value` (keys included) that looks like a credential, with its JSON pointer. */
-function credentialString(value: unknown, secret: boolean): { pointer: string; what: string } | undefined {
+/** A string that looks like a credential, and where it is. */
+interface CredentialHit {
+  readonly pointer: string;
+  readonly what: string;
+}
+
+/**
+ * Every string of `value` (keys included) that looks like a credential, with its JSON pointer: the first
+ * `MAX_ISSUES_PER_KIND`, and how many more there are (one synth reports every leak of an object, not one per rerun).
+ */
+function credentialStrings(value: unknown, secret: boolean): { hits: CredentialHit[]; more: number } {
+  const hits: CredentialHit[] = [];
+  let more = 0;
   // Keys of the path walked so far; the pointer is only written for a hit (the walk visits every string of the output).
   const keys: string[] = [];
   const pointer = () => keys.map((k) => `/${pointerPart(k)}`).join('');
-  const walk = (x: unknown, depth: number, parent: any): { pointer: string; what: string } | undefined => {
+  const found = (at: () => string, what: string) => {
+    if (hits.length < MAX_ISSUES_PER_KIND) hits.push({ pointer: at(), what });
+    else more++;
+  };
+  const walk = (x: unknown, depth: number, parent: any): void => {
     if (typeof x === 'string') {
       const what = keys.at(-1) === 'image' ? imageCredential(x) : credentialIn(x);
-      return what ? { pointer: pointer(), what } : undefined;
+      if (what) found(pointer, what);
+      return;
     }
-    if (depth > 64 || x === null || typeof x !== 'object') return undefined;
+    if (depth > 64 || x === null || typeof x !== 'object') return;
     if (Array.isArray(x)) {
       // A container's args are read by the program its command names (['mysql'] and ['-pX']).
       const flagged = argvCredentials(x, keys.at(-1) === 'args' && Array.isArray(parent?.command) ? parent.command : []);
       for (let i = 0; i < x.length; i++) {
         keys.push(String(i));
         const what = flagged[i];
-        const found = what ? { pointer: pointer(), what } : walk(x[i], depth + 1, undefined);
+        if (what) found(pointer, what);
+        else walk(x[i], depth + 1, undefined);
         keys.pop();
-        if (found) return found;
       }
-      return undefined;
+      return;
     }
     for (const k of Object.keys(x)) {
       // A Secret's values are judged whole by SECRET_VALUE_IN_OUTPUT (base64 data hides the shape of a credential anyway).
       if (secret && depth === 0 && (k === 'data' || k === 'stringData')) continue;
-      // A key that is itself a credential is not echoed in the pointer either.
+      // A key that is itself a credential is not echoed in the pointer, nor the pointers of what is under it: one hit.
       const what = credentialIn(k);
-      if (what) return { pointer: `${pointer()}/<redacted>`, what };
+      if (what) {
+        found(() => `${pointer()}/<redacted>`, what);
+        continue;
+      }
       keys.push(k);
-      const found = walk((x as Record<string, unknown>)[k], depth + 1, x);
+      walk((x as Record<string, unknown>)[k], depth + 1, x);
       keys.pop();
-      if (found) return found;
     }
-    return undefined;
   };
-  return walk(value, 0, undefined);
+  walk(value, 0, undefined);
+  return { hits, more };
 }

@@ -13,6 +13,7 @@ import {
   ScheduledJob,
   TeamNamespace,
   WebService,
+  checkManifests,
   renderApp,
   runRules,
 } from '../../constructs';
@@ -428,4 +429,58 @@ describe('at synth, a value that is secret because of where it sits is never pri
       return renderApp(app);
     };
   }
+});
+
+describe('SECRET_IN_OUTPUT reports every credential of an object, not the first one only', () => {
+  const PW = j('hunter2-', 'Sup3rS3cretP4ss');
+  const AKIA = j('AKIA', 'IOSFODNN7EXAMPLE');
+  const CONFIG_MAP = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'x', namespace: 'shop' },
+    data: { 'a.properties': `db.password=${PW}\n`, 'b.url': `https://u:${PW}@x.example.com/`, 'c.txt': AKIA },
+  };
+  const DEPLOYMENT = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: `user:${PW}@registry.example.com/app:1.0`,
+              args: [`--password=${PW}`],
+              env: [{ name: 'DATABASE_URL', value: `postgres://u:${PW}@db/x` }],
+            },
+          ],
+        },
+      },
+    },
+  };
+  const C = '/spec/template/spec/containers/0';
+  const cases: [string, object, string[]][] = [
+    ['a ConfigMap with three files', CONFIG_MAP, ['/data/a.properties', '/data/b.url', '/data/c.txt']],
+    ['a Deployment: image userinfo, args[0], an env DSN', DEPLOYMENT, [`${C}/image`, `${C}/args/0`, `${C}/env/0/value`]],
+  ];
+
+  test.each(cases)('cluster-blueprints check: %s', (_what, object, pointers) => {
+    const found = checkManifests([object]).findings.filter((f) => f.rule === 'SECRET_IN_OUTPUT');
+    expect(found.map((f) => f.pointer)).toEqual(pointers);
+    expect(JSON.stringify(found)).not.toContain(PW);
+  });
+
+  test.each(cases)('synth: %s', (_what, object, pointers) => {
+    const { app, chart } = testChart();
+    new ApiObject(chart, 'o', object as any);
+    const err = catchBlueprintError(() => renderApp(app));
+    const found = err.issues.filter((i) => i.code === 'SECRET_IN_OUTPUT');
+    // The rendered object's keys are sorted (image after env).
+    expect(found.map((i) => i.field).sort()).toEqual([...pointers].sort());
+    expect(found.every((i) => i.value === '<redacted>')).toBe(true);
+    expect(err.message + JSON.stringify(err.issues)).not.toContain(PW);
+  });
 });

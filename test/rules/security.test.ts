@@ -1,3 +1,4 @@
+import { MAX_ISSUES_PER_KIND, RULES, runRules } from '../../constructs';
 import { UNPRINTABLE, afterMutation, find, good, onMalformed, pod, rulesFound } from './fixture';
 
 describe('SEC_PLAINTEXT_SECRET', () => {
@@ -50,5 +51,32 @@ describe('security rules on malformed input: they skip what they cannot read, ne
     ],
   ])('%s (%s)', (_what, code, mutate, expected) => {
     expect(onMalformed(mutate, code)).toEqual(expected);
+  });
+});
+
+describe('SECRET_IN_OUTPUT', () => {
+  const scan = RULES.filter((r) => r.code === 'SECRET_IN_OUTPUT');
+  const configMap = (data: object) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'shop' }, data });
+  const token = (i: number) => `ghp_${String(i).padStart(4, '0')}${'a1B2'.repeat(8)}`;
+
+  test('one finding per string that holds a credential, however many one string holds', () => {
+    const found = runRules([configMap({ a: `${token(1)} ${token(2)}`, b: 'plain', c: token(3) })], { rules: scan });
+    expect(found.map((f) => f.pointer)).toEqual(['/data/a', '/data/c']);
+  });
+
+  test('a key that is a credential is one finding, its pointer hidden, and the scan goes on past it', () => {
+    const found = runRules([configMap({ [token(1)]: token(2), b: token(3) })], { rules: scan });
+    expect(found.map((f) => f.pointer)).toEqual(['/data/<redacted>', '/data/b']);
+  });
+
+  test(`an object with more than ${MAX_ISSUES_PER_KIND} lists that many and counts the rest in one finding`, () => {
+    const data = Object.fromEntries(Array.from({ length: MAX_ISSUES_PER_KIND + 5 }, (_, i) => [`k${i}`, token(i)]));
+    const found = runRules([configMap(data)], { rules: scan });
+    expect(found).toHaveLength(MAX_ISSUES_PER_KIND + 1);
+    expect(found.slice(0, MAX_ISSUES_PER_KIND).map((f) => f.pointer)).toEqual(
+      Array.from({ length: MAX_ISSUES_PER_KIND }, (_, i) => `/data/k${i}`),
+    );
+    expect(found[MAX_ISSUES_PER_KIND]).toMatchObject({ pointer: '', message: expect.stringContaining('5 more strings') });
+    expect(JSON.stringify(found)).not.toContain('a1B2');
   });
 });
