@@ -131,6 +131,58 @@ function checkNameConflicts(entries: readonly { name: string; type: string; path
 }
 
 /**
+ * Whether the stack holds config key `fullKey` (`<namespace>:<key>`) as a secret: the engine passes the keys set with
+ * `--secret` (PULUMI_CONFIG_SECRET_KEYS, or `setAllConfig`'s second argument under mocks), and @pulumi/pulumi reads them
+ * with `runtime.isConfigSecret`, which its typings leave out (`@internal`). Without it nothing can be told apart, so
+ * the check fails closed rather than pass a plain-text value as a secret.
+ */
+function isConfigSecret(fullKey: string): boolean {
+  const check = (pulumi.runtime as unknown as { isConfigSecret?: unknown }).isConfigSecret;
+  if (typeof check !== 'function') {
+    throw new BlueprintError({
+      code: 'PULUMI_SECRET_CONFIG_PLAINTEXT',
+      path: '',
+      construct: 'deployApp',
+      field: 'config',
+      value: fullKey,
+      message: 'cannot be checked: this @pulumi/pulumi has no runtime.isConfigSecret to tell a secret config value from a plain one',
+      fix: 'use the @pulumi/pulumi version this package declares as its peer dependency',
+    });
+  }
+  return check(fullKey) === true;
+}
+
+/**
+ * `getSecret`/`requireSecret` mark any value secret in the program, even one set without `--secret`, which sits in plain
+ * text in Pulumi.<stack>.yaml, committed next to the code. Every declared key must be a secret in the stack; the
+ * error names the keys, never their values.
+ */
+function checkSecretConfig(config: pulumi.Config, declared: readonly DeploySecret[], paths: ReadonlyMap<string, string>): void {
+  const seen = new Set<string>();
+  const issues = declared.flatMap((s) =>
+    Object.entries(s.keys).flatMap(([secretKey, configKey]) => {
+      const fullKey = `${config.name}:${configKey}`;
+      if (seen.has(fullKey) || isConfigSecret(fullKey)) return [];
+      seen.add(fullKey);
+      return [
+        {
+          code: 'PULUMI_SECRET_CONFIG_PLAINTEXT',
+          path: paths.get(`${s.namespace}/${s.name}`) ?? '',
+          construct: 'deployApp',
+          field: `configKeys.${secretKey}`,
+          value: fullKey,
+          message:
+            'reads a stack config key set in plain text (without --secret): its value sits unencrypted in Pulumi.<stack>.yaml, and in the repository that holds it',
+          // The flag after the key, last: BlueprintError's redaction reads `--secret <key>` as a password on a command line.
+          fix: `rotate the value if that file was ever committed or shared, and set it again as a secret (the command prompts for it): pulumi config set ${fullKey} --secret`,
+        },
+      ];
+    }),
+  );
+  if (issues.length > 0) throw new BlueprintError(issues);
+}
+
+/**
  * How long `pulumi up` waits for a Job when it has no deadline: @pulumi/kubernetes' own default (10 minutes),
  * stated so that every Job's wait is one rule. A Job without a deadline that cannot start (an image it cannot pull,
  * a quota it does not fit) never fails, so this is when the update says so.
@@ -170,7 +222,9 @@ function rank(o: any): number {
  *
  * - Validates first (the same checks as `synthesize()`): bad input never reaches the cluster.
  * - Every `SecretDeclaration` with the deploy-tool backend becomes a Secret whose values come
- *   from secret stack config (`pulumi config set --secret <configKey>`): all must be set, or nothing is registered.
+ *   from secret stack config (`pulumi config set --secret <configKey>`): all must be set, or nothing is registered, and
+ *   all must be secrets in the stack: a key set without `--secret` (in plain text in Pulumi.<stack>.yaml) is refused
+ *   (`PULUMI_SECRET_CONFIG_PLAINTEXT`, naming every such key, never its value).
  * - Data holders get `retainOnDelete` and `protect`: the objects Argo CD keeps (`Prune=false,Delete=false`, the
  *   same rule): claims, volumes, StatefulSets with claim templates, StorageClasses that retain, objects
  *   annotated `cluster-blueprints.io/retain`, and the Namespaces holding any of them.
@@ -202,18 +256,19 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
       `Missing required secret configuration: ${missing.join(', ')}. Set each with: pulumi config set --secret <key> <value>`,
     );
   }
-  const rendered = renderApp(app, options.render);
-  // The same rule as Argo CD's Prune=false,Delete=false (idempotent; the render already ran it): data holders and their Namespaces.
-  const holders = new Set(protectDataHolders(app).map((o) => o.node.path));
-
-  const all = rendered.flatMap((r) => r.objects.map((object, i) => ({ chart: r.name, object, path: r.constructPaths[i] })));
-  all.sort((a, b) => rank(a.object) - rank(b.object));
   const declarationPaths = new Map(
     app.node
       .findAll()
       .filter((c): c is SecretDeclaration => c instanceof SecretDeclaration)
       .map((d) => [`${d.namespace}/${d.name}`, d.node.path]),
   );
+  checkSecretConfig(config, declared, declarationPaths);
+  const rendered = renderApp(app, options.render);
+  // The same rule as Argo CD's Prune=false,Delete=false (idempotent; the render already ran it): data holders and their Namespaces.
+  const holders = new Set(protectDataHolders(app).map((o) => o.node.path));
+
+  const all = rendered.flatMap((r) => r.objects.map((object, i) => ({ chart: r.name, object, path: r.constructPaths[i] })));
+  all.sort((a, b) => rank(a.object) - rank(b.object));
   checkNameConflicts([
     ...all.map(({ object, path }) => ({ name: resourceName(object), type: `${object.apiVersion} ${object.kind}`, path })),
     ...declared.map((s) => ({

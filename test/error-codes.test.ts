@@ -34,6 +34,7 @@ import {
   ResourceQuota,
   RuleContext,
   ScheduledJob,
+  SecretBackend,
   SecretDeclaration,
   SecretRef,
   ServiceAccount,
@@ -369,6 +370,19 @@ const TRIGGERS: Record<string, Trigger> = {
     new Worker(c.chart, 'y', { namespace: new TeamNamespace(c.chart, 'a'), name: 'b-c', image, resources });
     // Refused before anything is registered: no engine is needed.
     (require('../pulumi') as typeof import('../pulumi')).deployApp(c.app);
+  },
+  PULUMI_SECRET_CONFIG_PLAINTEXT: () => {
+    const { app, chart: c } = chart();
+    SecretBackend.use(app, SecretBackend.deployTool());
+    new SecretDeclaration(c, 'creds', { namespace: 'n', keys: ['password'], configKeys: { password: 'dbPassword' } });
+    const pulumi = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
+    // Set without --secret: not among the secret keys. Refused before anything is registered: no engine is needed.
+    pulumi.runtime.setAllConfig({ 'codes:dbPassword': 'plain' }, []);
+    try {
+      (require('../pulumi') as typeof import('../pulumi')).deployApp(app, { config: new pulumi.Config('codes') });
+    } finally {
+      pulumi.runtime.setAllConfig({}, []);
+    }
   },
   // networking, backup, gitops, blueprints
   EXTERNAL_HOST_IS_IP: () =>

@@ -18,7 +18,7 @@ import {
   WebService,
   Worker,
 } from '../../constructs';
-import { expectCode, POSTGRES } from '../helpers';
+import { catchBlueprintError, expectCode, POSTGRES } from '../helpers';
 import { consumerApp } from './consumer-app';
 import { recordEngine, runAndSettle, secretInputs, settled } from './engine';
 
@@ -104,6 +104,79 @@ describe('deployApp: refusals', () => {
     pulumi.runtime.setAllConfig({}, []);
     engine.length = 0;
     expect(() => deployApp(consumerApp())).toThrow(/Missing required secret configuration: dbPassword/);
+    await settled();
+    expect(engine).toHaveLength(0);
+  });
+
+  // `pulumi config set dbPassword …` without --secret: the value sits in plain text in Pulumi.<stack>.yaml.
+  test('a declared secret set in plain text is refused, naming the key and the fix but never the value', async () => {
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'hunter2-plain' }, []);
+    expect(pulumi.runtime.allConfig()['consumer:dbPassword']).toBe('hunter2-plain');
+    engine.length = 0;
+    const error = catchBlueprintError(() => deployApp(consumerApp()));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        code: 'PULUMI_SECRET_CONFIG_PLAINTEXT',
+        path: 'shop/db-credentials',
+        field: 'configKeys.password',
+        value: 'consumer:dbPassword',
+      }),
+    ]);
+    expect(error.message).toContain('"consumer:dbPassword"');
+    expect(error.fix).toContain('pulumi config set consumer:dbPassword --secret');
+    expect(JSON.stringify([error.message, error.issues])).not.toContain('hunter2');
+    await settled();
+    expect(engine).toHaveLength(0);
+  });
+
+  test('every plain-text key is reported in one error; secret keys, and a key two declarations share, once', async () => {
+    const app = new App();
+    SecretBackend.use(app, SecretBackend.deployTool());
+    const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+    const team = new TeamNamespace(chart, 'shop');
+    new SecretDeclaration(chart, 'db', {
+      namespace: team,
+      keys: ['user', 'password'],
+      configKeys: { user: 'dbUser', password: 'dbPassword' },
+    });
+    new SecretDeclaration(chart, 'api', {
+      namespace: team,
+      keys: ['token', 'password'],
+      configKeys: { token: 'apiToken', password: 'dbPassword' },
+    });
+    pulumi.runtime.setAllConfig({ 'consumer:dbUser': 'u', 'consumer:dbPassword': 'p', 'consumer:apiToken': 't' }, ['consumer:dbUser']);
+    engine.length = 0;
+    const error = catchBlueprintError(() => deployApp(app));
+    expect(error.issues.map((i) => [i.code, i.path, i.field, i.value])).toEqual([
+      ['PULUMI_SECRET_CONFIG_PLAINTEXT', 'shop/api', 'configKeys.token', 'consumer:apiToken'],
+      ['PULUMI_SECRET_CONFIG_PLAINTEXT', 'shop/api', 'configKeys.password', 'consumer:dbPassword'],
+    ]);
+    await settled();
+    expect(engine).toHaveLength(0);
+  });
+
+  test("the check reads the config's own namespace", async () => {
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw', 'shared:dbPassword': 'pw' }, ['consumer:dbPassword']);
+    engine.length = 0;
+    const error = catchBlueprintError(() => deployApp(consumerApp(), { config: new pulumi.Config('shared') }));
+    expect(error.issues.map((i) => i.value)).toEqual(['shared:dbPassword']);
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw', 'shared:dbPassword': 'pw' }, ['shared:dbPassword']);
+    expect(() => deployApp(consumerApp(), { config: new pulumi.Config('shared') })).not.toThrow();
+    await settled();
+  });
+
+  test('without the SDK function that tells secret config apart, the check fails closed', async () => {
+    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'pw' }, ['consumer:dbPassword']);
+    const runtime = pulumi.runtime as unknown as Record<string, unknown>;
+    const original = runtime.isConfigSecret;
+    expect(typeof original).toBe('function');
+    delete runtime.isConfigSecret;
+    engine.length = 0;
+    try {
+      expectCode(() => deployApp(consumerApp()), 'PULUMI_SECRET_CONFIG_PLAINTEXT');
+    } finally {
+      runtime.isConfigSecret = original;
+    }
     await settled();
     expect(engine).toHaveLength(0);
   });
