@@ -11,6 +11,8 @@ import { ENDPOINT_SHAPE, INetworkEndpoint, IntentResult, NetworkPort, Peer, Prot
 import { addressKey, ipFamily, ipVersion, isIpv4Mapped, unusableAddressReason } from './ip-address';
 import { servicePortIssues } from './service-ports';
 import { portNumberIssue } from '../core/ports';
+import { NAMESPACE_SHAPE, checkedNamespace } from '../namespace/namespace-name';
+import { TeamNamespace } from '../namespace/team-namespace';
 
 /** A port of an external service. */
 export interface ExternalPort {
@@ -25,7 +27,8 @@ export interface ExternalPort {
 
 /** Common props. */
 export interface ExternalServiceBaseProps {
-  readonly namespace: string;
+  /** The namespace: a `TeamNamespace` of the app, or a name. */
+  readonly namespace: TeamNamespace | string;
   /** Service name (DNS-1035): the cluster-local name apps use. @default - the construct id */
   readonly name?: string;
   readonly ports: readonly ExternalPort[];
@@ -54,11 +57,11 @@ const EXTERNAL_PORT_SHAPE = is.props<ExternalPort>(
  */
 const SHAPES = {
   hostname: is.props<ExternalHostNameProps>(
-    { namespace: is.string, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), hostName: is.string },
+    { namespace: NAMESPACE_SHAPE, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), hostName: is.string },
     ['ports', 'hostName'],
   ),
   addresses: is.props<ExternalAddressesProps>(
-    { namespace: is.string, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), addresses: is.list(is.string) },
+    { namespace: NAMESPACE_SHAPE, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), addresses: is.list(is.string) },
     ['ports', 'addresses'],
   ),
 } as const;
@@ -120,7 +123,7 @@ export class ExternalService extends Construct {
     props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.name = checkedName(problems, NameRule.DNS1035_LABEL, props.name ?? id);
-    this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.namespace, 'namespace');
+    this.namespace = checkedNamespace(problems, props.namespace);
     this.ports = props.ports;
     problems.check(props.ports.length === 0, {
       code: 'EXTERNAL_PORT_INVALID',

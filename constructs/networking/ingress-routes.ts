@@ -9,9 +9,10 @@ import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { componentLabels, exemptRuntimePodsPolicy } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
-import { NameRule, OVERLONG_DNS_LABEL, checkedName, hasOverlongDnsLabel, isDns1123Subdomain, nameIssue } from '../core/names';
+import { NameRule, OVERLONG_DNS_LABEL, hasOverlongDnsLabel, isDns1123Subdomain, nameIssue } from '../core/names';
 import { credentialIssue } from '../core/secret-patterns';
 import { TeamNamespace } from '../namespace/team-namespace';
+import { NAMESPACE_SHAPE, checkedNamespace } from '../namespace/namespace-name';
 import { ClusterIssuer, http01IngressClassOf } from './cluster-issuer';
 import { INetworkEndpoint, NetworkPort, Peer, Protocol, allowInto, allowIntoAtRender } from './network-intent';
 
@@ -59,7 +60,8 @@ export interface Route {
 
 /** Props of `IngressRoutes`. */
 export interface IngressRoutesProps {
-  readonly namespace: string;
+  /** The namespace of the routes and their backends: a `TeamNamespace` of the app, or a name. */
+  readonly namespace: TeamNamespace | string;
   /** Object name. @default - the construct id */
   readonly name?: string;
   /**
@@ -124,7 +126,7 @@ const ROUTE_SHAPE = is.props<Route>(
 
 /** The shape of the props (checked at entry). */
 const INGRESS_ROUTES_SHAPE = is.props<IngressRoutesProps>({
-  namespace: is.string,
+  namespace: NAMESPACE_SHAPE,
   name: is.string,
   host: is.string,
   hosts: is.list(is.string),
@@ -276,7 +278,7 @@ export class IngressRoutes extends NamedObject<IngressRoutesProps> {
     super(scope, id, props, 'IngressRoutes', INGRESS_ROUTES_SHAPE);
     props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
-    this.namespace = checkedName(problems, NameRule.DNS1123_LABEL, props.namespace, 'namespace');
+    this.namespace = checkedNamespace(problems, props.namespace);
     // networking validation: validateIngressTLS (secretName) and ValidateIngressClassName are DNS-1123 subdomains;
     // the controller's namespace is matched by its kubernetes.io/metadata.name label, a DNS-1123 label.
     problems.addAll(
@@ -351,7 +353,7 @@ export class IngressRoutes extends NamedObject<IngressRoutesProps> {
     this.tlsSecretName = tls;
     if (props.issuer) {
       const certificate = new Certificate({
-        metadata: { name: tls, namespace: props.namespace, labels: componentLabels({ name: this.name, component: 'certificate' }) },
+        metadata: { name: tls, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'certificate' }) },
         spec: {
           secretName: tls,
           dnsNames: [...this.hosts],
@@ -369,7 +371,7 @@ export class IngressRoutes extends NamedObject<IngressRoutesProps> {
     this.ingress = new k8s.KubeIngress(this, 'Resource', {
       metadata: {
         name: this.name,
-        namespace: props.namespace,
+        namespace: this.namespace,
         labels: componentLabels({ name: this.name, component: 'ingress' }),
         ...(Object.keys(annotations).length ? { annotations } : {}),
       },

@@ -3,6 +3,8 @@ import { ApiObject } from 'cdk8s';
 import { PodDisruptionBudget as PodDisruptionBudgetModel } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
+import { NAMESPACE_SHAPE, namespaceName } from '../namespace/namespace-name';
+import { TeamNamespace } from '../namespace/team-namespace';
 import { specObject } from '../core/model-object';
 import { NameRule, isLabelKey, isLabelValue, objectNameIssues } from '../core/names';
 import { INT32_MAX, isSet } from '../core/value-issues';
@@ -13,7 +15,8 @@ export type PodCount = number | `${number}%`;
 
 /** Props of a `PodDisruptionBudget`. Give `minAvailable` or `maxUnavailable`, not both. */
 export interface PodDisruptionBudgetProps {
-  readonly namespace: string;
+  /** The namespace: a `TeamNamespace` of the app, or a name. */
+  readonly namespace: TeamNamespace | string;
   /** Object name. */
   readonly name: string;
   /** Labels of the pods it protects. */
@@ -48,7 +51,7 @@ export function resolvePodCount(count: PodCount | string, total: number): number
 /** The shape of the props (checked at entry). */
 const PDB_SHAPE = is.props<PodDisruptionBudgetProps>(
   {
-    namespace: is.string,
+    namespace: NAMESPACE_SHAPE,
     name: is.string,
     selector: is.map(is.string),
     minAvailable: is.any,
@@ -92,8 +95,8 @@ export class PodDisruptionBudget extends Construct {
     props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.name = props.name;
-    this.namespace = props.namespace;
-    problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, props.name, props.namespace));
+    this.namespace = namespaceName(props.namespace);
+    problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, props.name, this.namespace));
     problems.addAll(pdbBudgetIssue(props));
     for (const field of ['minAvailable', 'maxUnavailable'] as const) {
       const v = props[field];

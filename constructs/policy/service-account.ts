@@ -10,6 +10,8 @@ import { Problems } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NameRule, objectNameIssues } from '../core/names';
+import { NAMESPACE_SHAPE, namespaceName } from '../namespace/namespace-name';
+import { TeamNamespace } from '../namespace/team-namespace';
 
 /** One RBAC rule: verbs on resources of API groups, all named (no `*`). */
 export interface PolicyRule {
@@ -23,7 +25,8 @@ export interface PolicyRule {
 
 /** Props of a `ServiceAccount`. */
 export interface ServiceAccountProps {
-  readonly namespace: string;
+  /** The namespace: a `TeamNamespace` of the app, or a name. */
+  readonly namespace: TeamNamespace | string;
   /** Object name. @default - the construct id */
   readonly name?: string;
   /**
@@ -36,7 +39,7 @@ export interface ServiceAccountProps {
 }
 
 /** The shape of the props (checked at entry). */
-const SERVICE_ACCOUNT_SHAPE = is.props<ServiceAccountProps>({ namespace: is.string, name: is.string, mountToken: is.boolean });
+const SERVICE_ACCOUNT_SHAPE = is.props<ServiceAccountProps>({ namespace: NAMESPACE_SHAPE, name: is.string, mountToken: is.boolean });
 /** The shape of the rules `grant` and `grantClusterWide` take. */
 const RULES_SHAPE = is.list(
   is.props<PolicyRule>(
@@ -62,7 +65,7 @@ export class ServiceAccount extends Construct {
     props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
     this.name = props.name ?? id;
-    this.namespace = props.namespace;
+    this.namespace = namespaceName(props.namespace);
     problems.addAll(...objectNameIssues(NameRule.DNS1123_SUBDOMAIN, this.name, this.namespace));
     problems.throwIfAny();
     modelObject(
