@@ -159,6 +159,8 @@ const INTERNAL = new Set([
   'createAutoscaler',
   'cronScheduleError',
   'cronScheduleIssue',
+  // The default activeDeadline of a ScheduledJob under Forbid.
+  'shortestCronInterval',
   'defaultsFromManifest',
   // ValidateLimitRange's ratio bound, shared by the LimitRange construct and the catalogue's LIMITRANGE_RATIO.
   'ratioAboveMaxOverMin',

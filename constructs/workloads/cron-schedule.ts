@@ -148,6 +148,57 @@ function neverFiresError(parts: readonly string[]): string | undefined {
   return fits ? undefined : `day of month ${parts[2]} exists in none of its months (${parts[3]}), so it would never run`;
 }
 
+const DAY_SECONDS = 86_400;
+
+/** The shortest gap between two runs of each macro (`@monthly`: February). */
+const MACRO_INTERVALS: Readonly<Record<string, number>> = {
+  '@hourly': 3600,
+  '@daily': DAY_SECONDS,
+  '@midnight': DAY_SECONDS,
+  '@weekly': 7 * DAY_SECONDS,
+  '@monthly': 28 * DAY_SECONDS,
+  '@yearly': 365 * DAY_SECONDS,
+  '@annually': 365 * DAY_SECONDS,
+};
+
+/** Days of the Gregorian calendar's 400-year cycle: every run of dates and weekdays recurs within it. */
+const GREGORIAN_CYCLE_DAYS = 146_097;
+
+/**
+ * The shortest time, in seconds, between two consecutive runs of a valid schedule, on the schedule's own clock
+ * (a daylight-saving change can shorten one gap by its shift), or undefined for an invalid one. Days match as
+ * robfig/cron's `dayMatches` does: both day fields when either is `*`, else either.
+ * @example shortestCronInterval('0 6 * * MON-FRI') // 86400 (Monday to Tuesday)
+ */
+export function shortestCronInterval(schedule: unknown): number | undefined {
+  if (cronScheduleError(schedule) !== undefined) return undefined;
+  const s = (schedule as string).trim();
+  if (s.startsWith('@every ')) return Number(parseGoDuration(s.slice('@every '.length))! / SECOND_NANOS);
+  if (s.startsWith('@')) return MACRO_INTERVALS[s];
+  const [minute, hour, dom, month, dow] = s.split(/\s+/).map((part, i) => fieldSet(part, FIELDS[i]));
+  const times = [...hour.values].flatMap((h) => [...minute.values].map((m) => h * 60 + m)).sort((a, b) => a - b);
+  let shortest = Infinity;
+  for (let i = 1; i < times.length; i++) shortest = Math.min(shortest, times[i] - times[i - 1]);
+  // Across days: the last run of a day to the first of the next day that runs, the nearest two such days apart.
+  const either = !dom.star && !dow.star;
+  let previous: number | undefined;
+  let fewestDays = Infinity;
+  // 2000-01-01, a Saturday; the calendar advanced by hand (a Date per day is ten times slower).
+  let [year, m, day, weekday] = [2000, 1, 1, 6];
+  for (let d = 0; d < GREGORIAN_CYCLE_DAYS && fewestDays > 1; d++) {
+    if (month.values.has(m) && (either ? dom.values.has(day) || dow.values.has(weekday) : dom.values.has(day) && dow.values.has(weekday))) {
+      if (previous !== undefined) fewestDays = Math.min(fewestDays, d - previous);
+      previous = d;
+    }
+    weekday = (weekday + 1) % 7;
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (++day > (m === 2 && !leap ? 28 : MONTH_DAYS[m - 1])) [day, m] = [1, m + 1];
+    if (m > 12) [m, year] = [1, year + 1];
+  }
+  if (Number.isFinite(fewestDays)) shortest = Math.min(shortest, fewestDays * 1440 - times[times.length - 1] + times[0]);
+  return shortest * 60;
+}
+
 /** The issue for an invalid schedule. */
 export function cronScheduleIssue(schedule: unknown, field = 'schedule'): IssueInput | undefined {
   const err = cronScheduleError(schedule);

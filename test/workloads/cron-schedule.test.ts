@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { assertCronSchedule, cronScheduleError, timeZoneError } from '../../constructs';
+import { assertCronSchedule, cronScheduleError, shortestCronInterval, timeZoneError } from '../../constructs';
 import { expectCode } from '../helpers';
 
 describe('cron schedules', () => {
@@ -124,6 +124,34 @@ describe('cron schedules', () => {
       fc.property(mutate, (s) => expect(cronScheduleError(s)).toBeDefined()),
       { numRuns: 300 },
     );
+  });
+
+  test.each([
+    ['*/15 * * * *', 15 * 60],
+    ['* * * * *', 60],
+    ['0,5 * * * *', 5 * 60],
+    // 01:00 and 03:00: the two-hour gap, not the 22 hours to the next day.
+    ['0 1,3 * * *', 2 * 3600],
+    // 23:00 to the next day's 01:00.
+    ['0 1,23 * * *', 2 * 3600],
+    // Friday to Monday is three days, but Monday to Tuesday one.
+    ['0 6 * * MON-FRI', 86_400],
+    ['0 4 * * MON', 7 * 86_400],
+    // Either day field when neither is '*': Thursday the 13th, then Friday the 14th.
+    ['0 0 13 * FRI', 86_400],
+    // Both when one is '*': the first of the month, February the shortest.
+    ['0 0 1 * *', 28 * 86_400],
+    ['0 0 29 2 *', 1461 * 86_400],
+    ['@hourly', 3600],
+    ['@weekly', 7 * 86_400],
+    ['@every 90m', 5400],
+  ])('the shortest gap between two runs of %s is %i s', (schedule, seconds) => {
+    expect(shortestCronInterval(schedule)).toBe(seconds);
+  });
+
+  test('an invalid schedule has no interval', () => {
+    expect(shortestCronInterval('0 0 30 2 *')).toBeUndefined();
+    expect(shortestCronInterval('@every 0s')).toBeUndefined();
   });
 
   test('time zones are IANA names, case-sensitive', () => {
