@@ -421,6 +421,28 @@ export const RELIABILITY_RULES: readonly Rule[] = [
         .map((o) => v(o, '/spec/template/spec', 'runs 2+ replicas with nothing spreading them across hosts')),
   },
   {
+    code: 'REL_CRON_DEADLINE',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: ['CronJob'],
+    description:
+      "A CronJob with concurrencyPolicy Forbid bounds its runs (the job template's activeDeadlineSeconds): the controller starts no run while the last one is active, so one run that hangs stops every later run, silently. Replace stops the old run at the next one; Allow runs both.",
+    fix: 'set spec.jobTemplate.spec.activeDeadlineSeconds below the shortest gap between two runs (a ScheduledJob does by default)',
+    check: (ix) =>
+      ix
+        .ofKind('CronJob')
+        .filter(
+          (o) => o.spec?.concurrencyPolicy === 'Forbid' && (o.spec.jobTemplate?.spec?.activeDeadlineSeconds ?? undefined) === undefined,
+        )
+        .map((o) =>
+          v(
+            o,
+            '/spec/jobTemplate/spec',
+            'forbids concurrent runs but sets no activeDeadlineSeconds: one run that hangs stops every later run (a pod deadline does not bound a pod that never starts)',
+          ),
+        ),
+  },
+  {
     code: 'HPA_REQUEST_MISSING',
     severity: 'error',
     category: 'reliability',

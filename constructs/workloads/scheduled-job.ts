@@ -7,7 +7,7 @@ import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { JOB_SHAPE, JobProps, JobWorkload } from './batch-job';
-import { TIMEZONE_FIX, cronScheduleIssue, timeZoneError } from './cron-schedule';
+import { TIMEZONE_FIX, cronScheduleIssue, shortestCronInterval, timeZoneError } from './cron-schedule';
 import { secondsOf } from '../core/duration';
 
 /** What happens when a run is due while the previous one still runs. */
@@ -29,6 +29,16 @@ export interface ScheduledJobProps extends JobProps {
   /** @default ConcurrencyPolicy.FORBID */
   readonly concurrencyPolicy?: ConcurrencyPolicy;
   /**
+   * Kill a run (its Job fails) after this long. Under `Forbid` the controller starts no run while the last one is
+   * active, so a run that hangs (a lock, an unreachable API) would stop every later run, silently: the default
+   * bounds it below the schedule's period. Set it longer for a run that may legitimately outlast the period.
+   * @default - under ConcurrencyPolicy.FORBID, 90% of the shortest gap between two runs of the schedule (whole
+   * seconds, on the schedule's own clock: `'*\/15 * * * *'` 810 s, `'@daily'` 21.6 h, `'0 6 * * MON-FRI'` 21.6 h);
+   * none under REPLACE (the next run stops a hung one) or ALLOW
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#concurrency-policy
+   */
+  readonly activeDeadline?: Duration;
+  /**
    * A missed run (controller restart, an overlapping run under Forbid) still starts if at most
    * this late; later it is skipped until the next one is due.
    * @default Duration.hours(1)
@@ -48,6 +58,9 @@ export interface ScheduledJobProps extends JobProps {
  */
 const DEFAULT_STARTING_DEADLINE_SECONDS = 3600;
 
+/** The share of the schedule's shortest period a run may take by default under Forbid: it ends before the next is due. */
+const DEFAULT_ACTIVE_DEADLINE_SHARE = 0.9;
+
 const SCHEDULED_JOB_SHAPE = extend<ScheduledJobProps, JobProps>(JOB_SHAPE, {
   schedule: is.any,
   timeZone: is.string,
@@ -60,19 +73,28 @@ const SCHEDULED_JOB_SHAPE = extend<ScheduledJobProps, JobProps>(JOB_SHAPE, {
 
 /**
  * A CronJob with a validated schedule and time zone, overlapping runs
- * forbidden by default, and bounded history.
+ * forbidden by default (each run bounded below the schedule's period, so a hung one cannot stop the later
+ * ones), and bounded history.
  */
 export class ScheduledJob extends JobWorkload {
   public readonly cronJob: ApiObject;
   public readonly concurrencyPolicy: ConcurrencyPolicy;
+  /** How long a run may take before its Job fails (see `ScheduledJobProps.activeDeadline`); undefined: unbounded. */
+  public readonly activeDeadline: Duration | undefined;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id, (props = entered(scope, id, props, 'ScheduledJob', SCHEDULED_JOB_SHAPE)), 'ScheduledJob', 'cron');
     const deadline =
       props.startingDeadline === undefined ? DEFAULT_STARTING_DEADLINE_SECONDS : Math.ceil(secondsOf(props.startingDeadline));
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
+    const period = shortestCronInterval(props.schedule);
+    this.activeDeadline =
+      props.activeDeadline ??
+      (this.concurrencyPolicy === ConcurrencyPolicy.FORBID && period !== undefined
+        ? Duration.seconds(Math.max(1, Math.floor(period * DEFAULT_ACTIVE_DEADLINE_SHARE)))
+        : undefined);
     // No TTL unless asked: the history limits keep the last runs (a TTL would delete a failed run before anyone looks).
-    const spec = this.jobSpec(props, undefined);
+    const spec = this.jobSpec({ ...props, activeDeadline: this.activeDeadline }, undefined);
     this.cronJob = modelObject(
       this,
       'Resource',

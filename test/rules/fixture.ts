@@ -639,6 +639,13 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'REL_CRON_DEADLINE',
+    (o) => {
+      // Forbid, and nothing bounds a run: one that hangs stops the later ones.
+      addReportCronJob(o, { schedule: '*/15 * * * *', concurrencyPolicy: 'Forbid' });
+    },
+  ],
+  [
     'TIMEZONE_INVALID',
     (o) => {
       // Go's LoadLocation is case-sensitive: 'europe/berlin' is refused by the API server.

@@ -3,13 +3,14 @@ import {
   BlueprintChart,
   PodDisruptionBudget,
   QuotaPreset,
+  ScheduledJob,
   StatefulService,
   TeamNamespace,
   WebService,
   renderApp,
   runRules,
 } from '../../constructs';
-import { POSTGRES, WEB, catchBlueprintError, render } from '../helpers';
+import { POSTGRES, WEB, catchBlueprintError, render, teamChart } from '../helpers';
 import { UNPRINTABLE, afterMutation, find, good, mutated, onMalformed, pod, rulesFound, synthVerdict } from './fixture';
 
 describe('PDB_OVERLAP: no pod is under two disruption budgets (the eviction API answers 500 for it)', () => {
@@ -90,6 +91,30 @@ describe('reliability rules in detail', () => {
     expect(at({ minAvailable: 3 })).toBe(true);
     expect(at({ maxUnavailable: 0 })).toBe(true);
     expect(at({ maxUnavailable: '10%' })).toBe(false); // 10% of 3 rounds up to 1
+  });
+
+  test('REL_CRON_DEADLINE: under Forbid a run needs a deadline; Replace and Allow (the default) do not', () => {
+    const found = (change: (cronJob: any) => void = () => {}) => {
+      const objects = mutated('REL_CRON_DEADLINE');
+      change(find(objects, 'CronJob', 'report'));
+      return runRules(objects)
+        .filter((f) => f.rule === 'REL_CRON_DEADLINE')
+        .map((f) => `${f.severity} ${f.object} ${f.pointer}`);
+    };
+    expect(found()).toEqual(['warning CronJob/shop/report /spec/jobTemplate/spec']);
+    expect(found((c) => (c.spec.jobTemplate.spec.activeDeadlineSeconds = 600))).toEqual([]);
+    expect(found((c) => (c.spec.concurrencyPolicy = 'Replace'))).toEqual([]);
+    expect(found((c) => delete c.spec.concurrencyPolicy)).toEqual([]);
+    // A pod's own deadline does not count: it starts when the pod does, so a pod that is never scheduled hangs the run.
+    expect(found((c) => (c.spec.jobTemplate.spec.template.spec.activeDeadlineSeconds = 600))).toHaveLength(1);
+  });
+
+  test("REL_CRON_DEADLINE: a ScheduledJob's defaults pass it", () => {
+    const { app, chart, team } = teamChart();
+    new ScheduledJob(chart, 'vacuum', { namespace: team, image: 'postgres:16.4', schedule: '0 3 * * *' });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    expect(find(objects, 'CronJob', 'vacuum').spec.concurrencyPolicy).toBe('Forbid');
+    expect(runRules(objects).filter((f) => f.rule === 'REL_CRON_DEADLINE')).toEqual([]);
   });
 
   test('REL_EPHEMERAL_STORAGE: a limit stands in for its request, and a LimitRange default counts', () => {
@@ -264,6 +289,12 @@ describe('reliability rules on malformed input: they skip what they cannot read,
       'a map for a VPA updateMode',
       'VPA_HPA_CONFLICT',
       afterMutation('VPA_HPA_CONFLICT', (o) => (find(o, 'VerticalPodAutoscaler', 'web').spec.updatePolicy.updateMode = UNPRINTABLE())),
+      [],
+    ],
+    [
+      'a map for a concurrencyPolicy',
+      'REL_CRON_DEADLINE',
+      afterMutation('REL_CRON_DEADLINE', (o) => (find(o, 'CronJob', 'report').spec.concurrencyPolicy = UNPRINTABLE())),
       [],
     ],
     ['a map for a pod label', 'REL_PDB_MISSING', (o) => (find(o, 'Deployment', 'web').spec.template.metadata.labels.x = UNPRINTABLE()), []],

@@ -7,7 +7,7 @@ import { JOB_PATTERNS } from './job-patterns';
 const image = 'ghcr.io/acme/tool:1.2.3';
 
 describe('ScheduledJob', () => {
-  test('defaults snapshot: Forbid, history limits', () => {
+  test('defaults snapshot: Forbid, a run bounded below the period, history limits', () => {
     const objects = renderNew(ScheduledJob, 'report', { namespace: 'shop', image, schedule: '*/3 * * * *' });
     expect(objects).toMatchSnapshot();
     expect(find(objects, 'CronJob', 'report').spec).toMatchObject({
@@ -36,6 +36,25 @@ describe('ScheduledJob', () => {
       'report',
     );
     expect([given.spec.startingDeadlineSeconds, given.spec.jobTemplate.spec.ttlSecondsAfterFinished]).toEqual([120, 7200]);
+  });
+
+  test('under Forbid a run is bounded below the shortest period by default, so a hung one cannot stop the later runs', () => {
+    const deadline = (props: Partial<ConstructorParameters<typeof ScheduledJob>[2]>) => {
+      const { chart } = testChart();
+      const job = new ScheduledJob(chart, 'report', { namespace: 'shop', image, schedule: '*/15 * * * *', ...props });
+      const seconds = find(renderChart(chart), 'CronJob', 'report').spec.jobTemplate.spec.activeDeadlineSeconds;
+      expect(job.activeDeadline?.toSeconds()).toBe(seconds);
+      return seconds;
+    };
+    expect(deadline({})).toBe(810);
+    expect(deadline({ schedule: '0 6 * * MON-FRI', timeZone: 'Europe/Berlin' })).toBe(77_760);
+    expect(deadline({ schedule: '@every 90m' })).toBe(4860);
+    // Given, it is kept, even above the period (a run that may outlast it).
+    expect(deadline({ activeDeadline: Duration.hours(2) })).toBe(7200);
+    // Replace stops a hung run at the next one; Allow runs both: no default.
+    expect(deadline({ concurrencyPolicy: ConcurrencyPolicy.REPLACE })).toBeUndefined();
+    expect(deadline({ concurrencyPolicy: ConcurrencyPolicy.ALLOW })).toBeUndefined();
+    expect(deadline({ concurrencyPolicy: ConcurrencyPolicy.ALLOW, activeDeadline: Duration.minutes(5) })).toBe(300);
   });
 
   test('all props', () => {
