@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ConfigMap, PriorityClass, ResourcePreset, ScheduledJob, ServiceAccount, TeamNamespace, Volume } from '../constructs';
@@ -120,6 +121,10 @@ export class Descheduler extends Construct {
       name: 'descheduler',
       image: props.image ?? 'registry.k8s.io/descheduler/descheduler:v0.31.0',
       schedule: props.schedule ?? '*/15 * * * *',
+      // A run takes seconds to minutes; one that hangs (an API server it cannot reach) would, under Forbid, stop
+      // every later run: it fails after 10 minutes, before the next is due. A schedule of one's own gets the
+      // ScheduledJob's default, 90% of its shortest period.
+      activeDeadline: props.schedule === undefined ? Duration.minutes(10) : undefined,
       // The image's CMD is `/bin/descheduler --help` (no ENTRYPOINT): args alone would replace it and run `--policy-config-file`.
       command: ['/bin/descheduler'],
       args: ['--policy-config-file', '/policy/policy.yaml', '--v', '3'],

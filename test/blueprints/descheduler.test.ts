@@ -28,6 +28,14 @@ describe('Descheduler', () => {
     expect(lnu.args.targetThresholds).toEqual({ cpu: 70, memory: 70, pods: 70 });
   });
 
+  test('a run fails after 10 minutes, before the next is due: under Forbid a hung one would stop every later run', () => {
+    const deadline = (schedule?: string) =>
+      find(renderChart(deschedule({ schedule }).chart), 'CronJob', 'descheduler').spec.jobTemplate.spec.activeDeadlineSeconds;
+    expect(deadline()).toBe(600);
+    // A schedule of one's own: 90% of its period, as any ScheduledJob.
+    expect(deadline('*/5 * * * *')).toBe(270);
+  });
+
   test('has the RBAC its informers and event recorder need', () => {
     const objects = renderChart(deschedule().chart);
     const rules = objects.find((o) => o.kind === 'ClusterRole').rules;
