@@ -1,5 +1,6 @@
 import { COMPUTE_SHAPE, ComputeResources } from '../core/resources';
-import { Finding, validateManifests } from '../rules/schema';
+import { Finding, objectId, safeFinding, validateManifests } from '../rules/schema';
+import { duplicateCopies } from '../render/duplicate-objects';
 import { CapacityReport, capacityReport } from './capacity';
 import { CostReport, UnitPrices, costReport } from './cost';
 import { FileError, LoadOptions, loadManifests } from '../rules/manifests';
@@ -59,12 +60,16 @@ const CHECK_OPTIONS_SHAPE = is.props<CheckOptions & LoadOptions>({
   maxAliasCount: is.number,
 });
 
-/** Grades objects: schema, then every best-practice rule, then capacity. */
+/**
+ * Grades objects: schema, duplicates, then every best-practice rule, then capacity.
+ * `files[i]` and `at[i]` say where `given[i]` came from (`at`: `document 2`), to name each copy of a duplicate.
+ */
 export function checkManifests(
   given: readonly unknown[],
   options: CheckOptions = {},
   files?: readonly string[],
   fileErrors: readonly FileError[] = [],
+  at?: readonly string[],
 ): CheckReport {
   checkArgs(
     'checkManifests',
@@ -72,6 +77,7 @@ export function checkManifests(
     ['options', options, CHECK_OPTIONS_SHAPE, 'optional'],
     ['files', files, is.list(is.string), 'optional'],
     ['fileErrors', fileErrors, is.list(is.object({})), 'optional'],
+    ['at', at, is.list(is.string), 'optional'],
   );
   const findings: (Finding & { file?: string })[] = [];
   const objects = options.namespace === undefined ? given : given.map((o) => inNamespace(o, options.namespace!));
@@ -81,6 +87,7 @@ export function checkManifests(
     if (files) fileOf.set(o, files[i]);
     findings.push(...validateManifests([o], { namespaceRequired }).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) })));
   });
+  findings.push(...duplicateFindings(objects, files, at));
   findings.push(...runRules(objects, { rules: options.rules, context: options.context, fileOf: (o) => fileOf.get(o) }));
   const kube = objects.filter(isKubeObject);
   const errors = findings.filter((f) => f.severity === 'error').length + fileErrors.length;
@@ -93,6 +100,33 @@ export function checkManifests(
     capacity: capacityReport(kube, { nodeAllocatable: options.nodeAllocatable, nodes: options.nodes }),
     ...optional('cost', costReport(kube, options.prices)),
   };
+}
+
+/**
+ * `OBJECT_DUPLICATE` for every later copy of an object (the rule synth applies,
+ * duplicateCopies): `kubectl apply -f dir` would silently keep the last one.
+ * Each finding names both copies by file and document.
+ */
+function duplicateFindings(
+  objects: readonly unknown[],
+  files?: readonly string[],
+  at?: readonly string[],
+): (Finding & { file?: string })[] {
+  const where = (i: number) => (files ? `${files[i]}${at?.[i] ? ` ${at[i]}` : ''}` : `objects[${i}]`);
+  const named = objects
+    .map((object, i) => ({ object: object as any, i }))
+    .filter(({ object }) => isKubeObject(object) && typeof object.metadata?.name === 'string');
+  return duplicateCopies(named, (o) => o.object).map(({ first, copy }) =>
+    safeFinding({
+      rule: 'OBJECT_DUPLICATE',
+      severity: 'error' as const,
+      object: objectId(copy.object),
+      pointer: '/metadata/name',
+      message: `is in ${where(copy.i)} and already in ${where(first.i)} (same group, kind, namespace and name): kubectl apply would silently keep only the last`,
+      fix: 'rename or remove one of the copies',
+      ...(files ? { file: files[copy.i] } : {}),
+    }),
+  );
 }
 
 /** `o` as `kubectl apply -n namespace` would place it: a copy with the namespace, when it is namespaced and names none. */
@@ -116,6 +150,7 @@ export function checkDirectory(target: string, options: CheckOptions & LoadOptio
     options,
     objects.map((o) => o.file),
     errors,
+    objects.map((o) => o.at),
   );
 }
 

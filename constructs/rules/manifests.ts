@@ -32,6 +32,8 @@ export interface FileError {
 export interface LoadedObject {
   readonly file: string;
   readonly object: any;
+  /** Where in the file: `document 2`, or `document 1 item 3` for an item of a `v1 List` (both counted from 1, as file errors count). */
+  readonly at: string;
 }
 
 /** Options of `loadManifests`. */
@@ -484,8 +486,8 @@ export function loadManifests(target: string, options: LoadOptions = {}): { obje
       if (object === null || object === undefined) continue;
       const list = object as any;
       if (list?.kind === 'List' && list.apiVersion === 'v1' && Array.isArray(list.items))
-        for (const item of list.items) objects.push({ file, object: item });
-      else objects.push({ file, object });
+        for (const [j, item] of list.items.entries()) objects.push({ file, object: item, at: `document ${i + 1} item ${j + 1}` });
+      else objects.push({ file, object, at: `document ${i + 1}` });
     }
     return undefined;
   };
