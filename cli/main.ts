@@ -46,8 +46,10 @@ Options:
   --node-cpu <qty>       Allocatable CPU of one node (e.g. 3920m), for the node plan.
   --node-memory <qty>    Allocatable memory of one node (e.g. 14Gi).
   --nodes <n>            Nodes in the cluster (DaemonSet pods), default 1.
-  --capacity-out <file>  Also write the capacity report as JSON (check).
-  --out <file.svg>       Diagram output, default <path>.svg (DOT next to it).
+  --capacity-out <file>  Also write the capacity report as JSON (check, capacity), only
+                         when the run succeeds.
+  --out <file.svg>       Diagram output, default <path>.svg (DOT next to it), written only
+                         when the run succeeds (every file is readable YAML).
   --require-secrets      check: every Secret a pod or Ingress names must be provided
                          (Secret, ExternalSecret target, cert-manager Certificate).
   --namespace <ns>       check, capacity: objects that name no namespace are checked in <ns>, as
@@ -225,6 +227,26 @@ function prices(flags: Record<string, string | boolean>): UnitPrices | undefined
   return cpu === undefined && memoryGiB === undefined && storageGiB === undefined ? undefined : { cpu, memoryGiB, storageGiB };
 }
 
+/**
+ * Writes each `[file, text]` atomically: first every text to a temporary file
+ * beside its target (same directory, so the rename stays on one file system),
+ * then each renamed over its target. A failed write removes the temporary
+ * files and leaves every target as it was; a reader never sees half a file.
+ */
+function writeAll(outputs: readonly (readonly [string, string])[]): void {
+  const staged: [string, string][] = [];
+  try {
+    for (const [file, text] of outputs) {
+      const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+      fs.writeFileSync(tmp, text, { flag: 'wx' });
+      staged.push([tmp, file]);
+    }
+    for (const [tmp, file] of staged) fs.renameSync(tmp, file);
+  } finally {
+    for (const [tmp] of staged) fs.rmSync(tmp, { force: true });
+  }
+}
+
 async function dispatch(
   command: string,
   dir: string,
@@ -260,14 +282,20 @@ async function dispatch(
     const { objects, errors } = loadManifests(dir, load);
     for (const e of errors) err(escapeControls(`${e.file}: ${e.rule} ${e.message}`) + '\n');
     const target = String(flags.out || `${dir.replace(/\/+$/, '')}.svg`);
+    if (errors.length) {
+      err(`cluster-blueprints: ${escapeControls(target)} not written: the diagram failed (see the file errors above)\n`);
+      return 1;
+    }
     const dot = toDot(
       objects.map((o) => o.object),
       path.basename(dir),
     );
-    fs.writeFileSync(target.replace(/\.svg$/, '.dot'), dot);
-    fs.writeFileSync(target, await renderSvg(dot));
+    writeAll([
+      [target.replace(/\.svg$/, '.dot'), dot],
+      [target, await renderSvg(dot)],
+    ]);
     out(`diagram: ${escapeControls(target)} (${objects.length} objects)\n`);
-    return errors.length ? 1 : 0;
+    return 0;
   }
   const context = {
     secretsMustBeProvided: Boolean(flags['require-secrets']),
@@ -286,7 +314,13 @@ async function dispatch(
     ...namespace,
     requireNamespace: Boolean(flags['require-namespace']),
   });
-  if (flags['capacity-out']) fs.writeFileSync(String(flags['capacity-out']), `${JSON.stringify(report.capacity, null, 2)}\n`);
+  // Written only when the run succeeds: a failed run leaves the last good report in place.
+  const capacityOut = (code: number) => {
+    const file = flags['capacity-out'] ? String(flags['capacity-out']) : undefined;
+    if (file && code === 0) writeAll([[file, `${JSON.stringify(report.capacity, null, 2)}\n`]]);
+    else if (file) err(`cluster-blueprints: ${escapeControls(file)} not written: the ${command} failed\n`);
+    return code;
+  };
   if (command === 'capacity') {
     // A file that could not be read leaves the figures short of its objects: name it, and fail, as check and diagram do.
     for (const e of report.fileErrors) err(escapeControls(`${e.file}: ${e.rule} ${e.message}`) + '\n');
@@ -295,10 +329,10 @@ async function dispatch(
         ? safeJson({ ...report.capacity, ...(report.cost ? { cost: report.cost } : {}) })
         : `${formatReport(escapedData({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }), escapeControls(dir))}\n`,
     );
-    return report.fileErrors.length ? 1 : 0;
+    return capacityOut(report.fileErrors.length ? 1 : 0);
   }
   out(flags.json ? safeJson(report) : `${formatReport(escapedData(report), escapeControls(dir))}\n`);
-  return report.errors > 0 ? 1 : 0;
+  return capacityOut(report.errors > 0 ? 1 : 0);
 }
 
 if (require.main === module) {

@@ -73,6 +73,47 @@ describe('commands and exit codes', () => {
     expect(fs.readFileSync(svg, 'utf8')).toContain('<svg');
     expect(fs.readFileSync(svg.replace('.svg', '.dot'), 'utf8')).toContain('digraph');
   });
+
+  test('a failed diagram, check or capacity run leaves the outputs of an earlier run untouched (and no temporary file)', async () => {
+    const out = tmp();
+    const [svg, dot, cap] = ['d.svg', 'd.dot', 'cap.json'].map((f) => path.join(out, f));
+    expect((await cli('diagram', dirWith(good()), '--out', svg)).code).toBe(0);
+    expect((await cli('capacity', dirWith(good()), '--capacity-out', cap)).code).toBe(0);
+    const before = [svg, dot, cap].map((f) => fs.readFileSync(f, 'utf8'));
+    const failing = dirWith(good());
+    fs.writeFileSync(path.join(failing, 'bomb.yaml'), fs.readFileSync(path.join(FIXTURES, 'alias-bomb.yaml')));
+    const runs = [
+      await cli('diagram', failing, '--out', svg),
+      await cli('check', failing, '--capacity-out', cap),
+      await cli('capacity', failing, '--capacity-out', cap),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([1, 1, 1]);
+    for (const r of runs) expect(r.err).toContain('not written');
+    expect([svg, dot, cap].map((f) => fs.readFileSync(f, 'utf8'))).toEqual(before);
+    expect(fs.readdirSync(out).sort()).toEqual(['cap.json', 'd.dot', 'd.svg']);
+  });
+
+  test('check finds the same object twice, across files and within one, and names each copy by file and document (OBJECT_DUPLICATE)', async () => {
+    const dir = tmp();
+    const cm = (v: string) =>
+      Yaml.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'a' }, data: { k: v } });
+    fs.writeFileSync(path.join(dir, 'a.yaml'), cm('v'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), cm('w'));
+    fs.writeFileSync(path.join(dir, 'c.yaml'), `${cm('v')}---\n${cm('w')}`);
+    const r = await cli('check', dir, '--json');
+    expect(r.code).toBe(1);
+    const found = json(r).findings.filter((f: any) => f.rule === 'OBJECT_DUPLICATE');
+    expect(found.map((f: any) => [f.file, f.object, f.severity])).toEqual([
+      ['b.yaml', 'ConfigMap/a/x', 'error'],
+      ['c.yaml', 'ConfigMap/a/x', 'error'],
+      ['c.yaml', 'ConfigMap/a/x', 'error'],
+    ]);
+    expect(found.map((f: any) => f.message)).toEqual([
+      expect.stringMatching(/in b\.yaml document 1 and already in a\.yaml document 1/),
+      expect.stringMatching(/in c\.yaml document 1 and already in a\.yaml document 1/),
+      expect.stringMatching(/in c\.yaml document 2 and already in a\.yaml document 1/),
+    ]);
+  });
 });
 
 describe('cluster-blueprints check on manifests written for kubectl apply -n', () => {
