@@ -87,8 +87,9 @@ export function checkManifests(
     if (files) fileOf.set(o, files[i]);
     findings.push(...validateManifests([o], { namespaceRequired }).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) })));
   });
-  findings.push(...duplicateFindings(objects, files, at));
-  findings.push(...runRules(objects, { rules: options.rules, context: options.context, fileOf: (o) => fileOf.get(o) }));
+  // One at a time: a spread argument list overflows the stack past ~100k findings (a million duplicates is a real input).
+  for (const f of duplicateFindings(objects, files, at)) findings.push(f);
+  for (const f of runRules(objects, { rules: options.rules, context: options.context, fileOf: (o) => fileOf.get(o) })) findings.push(f);
   const kube = objects.filter(isKubeObject);
   const errors = findings.filter((f) => f.severity === 'error').length + fileErrors.length;
   return {
@@ -168,7 +169,7 @@ export function formatReport(report: CheckReport, title = 'manifests'): string {
   ];
   lines.push(`${title}: ${report.objectCount} objects, ${report.errors} error(s), ${report.warnings} warning(s)`);
   if (rows.length) {
-    const widths = [0, 1, 2, 3].map((i) => Math.min(48, Math.max(...rows.map((r) => r[i].length))));
+    const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, r) => Math.max(w, Math.min(48, r[i].length)), 0));
     for (const r of rows)
       lines.push(
         `  ${r

@@ -76,6 +76,15 @@ describe('checkManifests and checkDirectory', () => {
       expect(dups([unnamed, unnamed, 'text', 'text', { just: 'a config' }, { just: 'a config' }])).toEqual([]);
     });
 
+    test('150,000 copies of one object: one finding per later copy, no stack overflow in the check or the report', () => {
+      const report = checkManifests(
+        Array.from({ length: 150_000 }, () => obj('v1', 'ConfigMap', 'x', 'a')),
+        { rules: [] },
+      );
+      expect(report.errors).toBe(149_999);
+      expect(formatReport(report)).toContain('in objects[149999] and already in objects[0]');
+    });
+
     test('checkDirectory names the document of a v1 List item', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-check-'));
       const cm = obj('v1', 'ConfigMap', 'x', 'a');
