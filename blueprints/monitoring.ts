@@ -73,8 +73,8 @@ export interface MonitoringProps {
   readonly replicas?: number;
   /**
    * The claim's class: a StorageClass of the output, or the name of one the cluster has.
-   * @default - the cluster default; refused (STORAGE_CLASS_UNDECLARED) when the environment
-   *   declares its `existingStorageClasses`
+   * @default - the namespace's `defaultStorageClass`; without one, the cluster default,
+   *   refused (STORAGE_CLASS_UNDECLARED) when the environment declares its `existingStorageClasses`
    */
   readonly storageClass?: StorageClass | string;
   /**
@@ -362,6 +362,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
       integerIssue('REPLICAS_INVALID', 'replicas', this.replicas, { min: 1 }, 'use 1, or 2 for a second full copy'),
       claimStorageClassNameIssue('storageClass', props.storageClass),
     );
+    const storageClass = props.storageClass ?? ns.defaultStorageClass;
     const resources: ResourcesProps = props.resources ?? DEFAULTS.resources;
     this.limits = resolveCompute(problems, 'resources.limits', resources.limits);
     // Kubernetes copies a set limit into a missing request.
@@ -484,7 +485,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
             volumeClaimTemplate: {
               spec: {
                 accessModes: ['ReadWriteOnce'],
-                ...(props.storageClass === undefined ? {} : { storageClassName: storageClassNameOf(props.storageClass) }),
+                ...(storageClass === undefined ? {} : { storageClassName: storageClassNameOf(storageClass) }),
                 resources: { requests: { storage: this.sizing.claim.toString() } },
               },
             },
@@ -497,7 +498,6 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     // Node drains take one Prometheus pod at a time.
     new PodDisruptionBudget(this, 'DisruptionBudget', { namespace: ns.name, name: this.name, selector: this.podSelector });
     ns.addQuotaConsumer(this);
-    const storageClass = props.storageClass;
     addCheck(this, 'Monitoring', () => claimStorageClassIssue(this, 'storageClass', storageClass));
     // Scrape every namespace; the API server for discovery; the kubelets, whose addresses (the nodes') are unknown at synth
     // like the API server's: any address of either family, on the kubelet's port only; the other Prometheus servers, whose

@@ -30,6 +30,8 @@ import {
   quotaFromManifest,
 } from './resource-quota';
 import { podTemplateOf } from '../rules/manifest-index';
+import { StorageClass } from '../storage/storage-class';
+import { claimStorageClassNameIssue } from '../storage/claim-storage-class';
 
 /** Pod Security Standard levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export enum PodSecurityLevel {
@@ -95,6 +97,17 @@ export interface TeamNamespaceProps {
   readonly holdsData?: boolean;
   /** Extra labels on the Namespace object. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The StorageClass of the claims made in this namespace that name none (a
+   * StatefulService's claims, a PersistentVolumeClaim, Monitoring's Prometheus
+   * claim): a StorageClass of the output, or the name of one the cluster has.
+   * A class given on the claim wins. `ClusterPlatform` sets its `data` class
+   * (reclaimPolicy Retain) on every team.
+   * @default - none: such claims render no `storageClassName` and get the cluster's
+   *   default StorageClass (on EKS `gp2`, reclaimPolicy Delete)
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1
+   */
+  readonly defaultStorageClass?: StorageClass | string;
 }
 
 /** Per-pod resource use, after the namespace's LimitRange filled the gaps. */
@@ -154,6 +167,7 @@ const TEAM_NAMESPACE_SHAPE = is.props<TeamNamespaceProps>({
   access: is.props<TeamAccessProps>({ view: is.list(is.string), edit: is.list(is.string), admin: is.list(is.string) }),
   holdsData: is.boolean,
   labels: is.map(is.string),
+  defaultStorageClass: is.either(is.instance(StorageClass), is.string),
 });
 
 /** Namespaces every cluster has, with the system's own pods in them. */
@@ -221,6 +235,8 @@ export class TeamNamespace extends Construct {
   /** The ServiceAccount workloads use (token not mounted). */
   public readonly serviceAccountName: string;
   public readonly holdsData: boolean;
+  /** The class of the claims made here that name none, if any (`defaultStorageClass`). */
+  public readonly defaultStorageClass?: StorageClass | string;
   /** Serves a production environment (cluster facts `production`): labelled `cluster-blueprints.io/environment: production`. */
   public readonly production: boolean;
   public readonly namespaceObject: ApiObject;
@@ -239,6 +255,8 @@ export class TeamNamespace extends Construct {
     this.owner = checkedName(problems, NameRule.LABEL_VALUE, props.owner ?? this.name, 'owner');
     this.dnsSuffix = `${this.name}.svc.cluster.local`;
     this.holdsData = props.holdsData ?? false;
+    this.defaultStorageClass = props.defaultStorageClass;
+    problems.addAll(claimStorageClassNameIssue('defaultStorageClass', props.defaultStorageClass));
     this.production = clusterFactsOf(this).production ?? false;
     // The cluster's own namespaces: a TeamNamespace there would lay default-deny policies, a quota and
     // restricted Pod Security over the system's pods (kube-system's DNS first) and take over their lifecycle.

@@ -22,8 +22,10 @@ export interface PersistentVolumeClaimProps {
   /**
    * The class: a StorageClass of the output, or the name of one the cluster has
    * (declared in `existingStorageClasses` when the environment declares them).
-   * @default - the cluster's default StorageClass; refused (STORAGE_CLASS_UNDECLARED) when the
-   *   environment declares its `existingStorageClasses`, as for a StatefulService's claims
+   * @default - the `defaultStorageClass` of a TeamNamespace (a ClusterPlatform team's: the
+   *   platform's `data` class, reclaimPolicy Retain); without one, the cluster's default
+   *   StorageClass, refused (STORAGE_CLASS_UNDECLARED) when the environment declares its
+   *   `existingStorageClasses`, as for a StatefulService's claims
    */
   readonly storageClass?: StorageClass | string;
   /** @default [AccessMode.READ_WRITE_ONCE] — one node at a time; share across nodes with READ_WRITE_MANY */
@@ -71,7 +73,7 @@ export class PersistentVolumeClaim extends NamespacedObject<PersistentVolumeClai
     });
     problems.throwIfAny();
     this.size = size!;
-    const storageClass = props.storageClass;
+    const storageClass = props.storageClass ?? (props.namespace instanceof TeamNamespace ? props.namespace.defaultStorageClass : undefined);
     addCheck(this, 'PersistentVolumeClaim', () => claimStorageClassIssue(this, 'storageClass', storageClass));
     if (props.namespace instanceof TeamNamespace) {
       const team = props.namespace;

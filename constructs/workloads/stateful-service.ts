@@ -41,9 +41,11 @@ export interface ClaimTemplate {
   /**
    * A StorageClass the output defines, or the name of one the environment
    * declares as existing (`existingStorageClasses` on the chart).
-   * @default - the cluster's default StorageClass (whose reclaim policy the output
-   *   does not know); refused (STORAGE_CLASS_UNDECLARED) when the environment
-   *   declares its `existingStorageClasses`
+   * @default - the `defaultStorageClass` of the TeamNamespace (a ClusterPlatform
+   *   team's: the platform's `data` class, reclaimPolicy Retain); without one, the
+   *   cluster's default StorageClass (whose reclaim policy the output does not
+   *   know), refused (STORAGE_CLASS_UNDECLARED) when the environment declares its
+   *   `existingStorageClasses`
    */
   readonly storageClass?: StorageClass | string;
   /** @default [AccessMode.READ_WRITE_ONCE] */
@@ -148,6 +150,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   public readonly clientService?: ApiObject;
   public readonly disruptionBudget?: PodDisruptionBudget;
   public readonly replicas: number;
+  /** The claims, with their parsed size and the class they render (the namespace's default when they name none). */
   public readonly claims: readonly (ClaimTemplate & { readonly storage: Storage })[];
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
@@ -176,7 +179,9 @@ export class StatefulService extends Workload implements IVerticallyScalable {
       'database',
     );
     this.replicas = props.replicas ?? 1;
-    const claims = (props.claims ?? []).map((c) => ({ ...c, storage: Storage.of(c.size) }));
+    // A claim that names no class takes its namespace's default (a platform team's Retain class), not the cluster's.
+    const defaultClass = this.team?.defaultStorageClass;
+    const claims = (props.claims ?? []).map((c) => ({ ...c, storageClass: c.storageClass ?? defaultClass, storage: Storage.of(c.size) }));
     this.claims = claims;
 
     const ports = this.containers[0].ports.map((p) => ({

@@ -83,6 +83,20 @@ describe('Monitoring renders a prometheus-operator Prometheus', () => {
     expect(monitoring({}).prometheus().spec.affinity).toBeUndefined();
   });
 
+  test("without storageClass, the Prometheus claim takes the namespace's defaultStorageClass; a class given wins", () => {
+    const claimClassIn = (storageClass?: string) => {
+      const app = new App();
+      setClusterFacts(app, { existingStorageClasses: ['gp3'] });
+      const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+      const data = new StorageClass(chart, 'data', { provisioner: 'ebs.csi.aws.com' });
+      const namespace = new TeamNamespace(chart, 'monitoring', { quota: QuotaPreset.LARGE, defaultStorageClass: data });
+      new Monitoring(chart, 'm', { namespace, targets: 10, storageClass });
+      const objects = renderApp(app).flatMap((r) => r.objects);
+      return objects.find((o) => o.kind === 'Prometheus').spec.storage.volumeClaimTemplate.spec.storageClassName;
+    };
+    expect([claimClassIn(), claimClassIn('gp3')]).toEqual(['data', 'gp3']);
+  });
+
   test('STORAGE_CLASS_UNDECLARED: with existingStorageClasses declared, the Prometheus claim names a class of the output', () => {
     /** A Monitoring in a cluster declaring its StorageClass gp3, claiming from what `storageClass` makes in the chart. */
     const inCluster = (storageClass: (chart: BlueprintChart) => MonitoringProps['storageClass']) => {

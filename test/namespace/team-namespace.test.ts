@@ -232,6 +232,38 @@ describe('TeamNamespace', () => {
     }
     expect(() => new TeamNamespace(chart, 'kube-team')).not.toThrow();
   });
+
+  test("defaultStorageClass: claims of the namespace that name no class take it (a StorageClass or a name); a claim's own class wins; not a class name, NAME_INVALID", () => {
+    const app = new App();
+    setClusterFacts(app, { existingStorageClasses: ['gp3', 'io2'] });
+    const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+    const data = new StorageClass(chart, 'data', { provisioner: 'ebs.csi.aws.com' });
+    const team = new TeamNamespace(chart, 'team', { defaultStorageClass: data, holdsData: true });
+    const named = new TeamNamespace(chart, 'named', { defaultStorageClass: 'gp3', holdsData: true });
+    const db = (ns: TeamNamespace, id: string, storageClass?: string) =>
+      new StatefulService(chart, `${ns.name}-${id}`, {
+        namespace: ns,
+        name: id,
+        image: 'postgres:16.4',
+        ports: [{ name: 'pg', port: 5432 }],
+        claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi', storageClass }],
+      });
+    db(team, 'unset');
+    db(team, 'own', 'io2');
+    db(named, 'unset');
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    const claimClass = (ns: string, name: string) =>
+      objects.find((o) => o.kind === 'StatefulSet' && o.metadata.namespace === ns && o.metadata.name === name).spec.volumeClaimTemplates[0]
+        .spec.storageClassName;
+    expect([claimClass('team', 'unset'), claimClass('team', 'own'), claimClass('named', 'unset')]).toEqual(['data', 'io2', 'gp3']);
+    // Without a default, the claim is left to the cluster's default class, which the declared facts do not name.
+    db(new TeamNamespace(chart, 'plain', { holdsData: true }), 'unset');
+    expect(expectCode(() => renderApp(app), 'STORAGE_CLASS_UNDECLARED').path).toBe('test/plain-unset');
+    for (const bad of ['', 'Not_A_Class']) {
+      const issue = expectCode(() => new TeamNamespace(chart, `bad-${bad.length}`, { defaultStorageClass: bad }), 'NAME_INVALID');
+      expect([issue.field, issue.value]).toEqual(['defaultStorageClass', bad]);
+    }
+  });
 });
 
 describe('TeamNamespace properties', () => {

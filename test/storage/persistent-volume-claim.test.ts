@@ -57,6 +57,20 @@ describe('PersistentVolumeClaim (core validation ValidatePersistentVolumeClaimSp
     ).not.toThrow();
   });
 
+  test("without a class, the TeamNamespace's defaultStorageClass (declared: no STORAGE_CLASS_UNDECLARED); a class given wins", () => {
+    const app = new App();
+    setClusterFacts(app, { existingStorageClasses: ['gp3'] });
+    const chart = new BlueprintChart(app, 'c', { owner: 'o' });
+    const data = new StorageClass(chart, 'data', { provisioner: 'ebs.csi.aws.com' });
+    const team = new TeamNamespace(chart, 'team', { defaultStorageClass: data });
+    new PersistentVolumeClaim(chart, 'unset', { namespace: team, size: '1Gi' });
+    new PersistentVolumeClaim(chart, 'given', { namespace: team, size: '1Gi', storageClass: 'gp3' });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    const classOf = (name: string) =>
+      objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === name).spec.storageClassName;
+    expect([classOf('unset'), classOf('given')]).toEqual(['data', 'gp3']);
+  });
+
   test('STORAGE_CLASS_UNDECLARED: with existingStorageClasses declared, a claim without a class would hang on a default class nobody declared (as a StatefulService claim)', () => {
     const app = new App();
     setClusterFacts(app, { existingStorageClasses: ['gp3'] });
