@@ -182,7 +182,9 @@ function teamNameIssues(problems: Problems, teams: readonly PlatformTeam[]): boo
 
 /**
  * A multi-team platform (the scenarios of the notes): governed team
- * namespaces, priority classes, storage classes, a monitoring stack, the
+ * namespaces, priority classes, storage classes (`storage.data`, reclaimPolicy
+ * Retain, is the `defaultStorageClass` of every team: a claim made there that
+ * names no class keeps its volume when the claim goes), a monitoring stack, the
  * descheduler, and ingress routes added with `route()`. Each part lives in
  * its own chart: `cluster` (cluster-scoped objects), `monitoring`, and
  * `team-<name>` per team.
@@ -212,6 +214,10 @@ export class ClusterPlatform extends Construct {
     readonly standard: PriorityClass;
     readonly batch: PriorityClass;
   };
+  /**
+   * `data` (reclaimPolicy Retain): the default class of every team's claims and of Prometheus's; `scratch`
+   * (Delete): for claims that name it, whose data may go with them.
+   */
   public readonly storage: { readonly data: StorageClass; readonly scratch: StorageClass };
   public readonly monitoring: Monitoring;
   public readonly descheduler: Descheduler;
@@ -276,6 +282,7 @@ export class ClusterPlatform extends Construct {
       quota: QuotaPreset.MEDIUM,
       holdsData: true,
       access: { admin: ['platform'] },
+      defaultStorageClass: this.storage.data,
     });
     // Monitoring is judged even when the data class failed (without a class: the platform throws anyway).
     const dataClass = this.storage.data;
@@ -315,6 +322,8 @@ export class ClusterPlatform extends Construct {
             access: t.access,
             holdsData: t.holdsData,
             podSecurity: { enforce: PodSecurityLevel.RESTRICTED },
+            // A claim that names no class keeps its data (Retain), not the cluster default's fate (EKS gp2: Delete).
+            defaultStorageClass: this.storage.data,
           });
           // Prometheus scrapes every team: its own pods, not every tool a cluster installs beside it in monitoring.
           ns.allowFromNamespace(monitoringNs.name, this.monitoring?.podSelector);

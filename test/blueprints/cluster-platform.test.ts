@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { ClusterPlatform, ClusterPlatformProps } from '../../blueprints';
-import { WebService, renderApp } from '../../constructs';
+import { PersistentVolumeClaim, StatefulService, WebService, renderApp, setClusterFacts } from '../../constructs';
 import { catchBlueprintError, expectCode, find, ofKind, testChart } from '../helpers';
 
 const base: ClusterPlatformProps = { environment: 'test', teams: [{ name: 'users' }] };
@@ -202,6 +202,33 @@ describe('ClusterPlatform reports every problem of its props at once, under its 
     expect(objects.find((o) => o.kind === 'Ingress').spec.rules[0].host).toBe('shop.example.com');
     // A wildcard host is a host too (its certificate is another matter, judged when a route needs it).
     expect(() => new ClusterPlatform(new App(), 'platform', { ...base, host: '*.example.com' })).not.toThrow();
+  });
+});
+describe('ClusterPlatform storage', () => {
+  test("a team's claim that names no class lands on the platform's data class (Retain), not the cluster default; an explicit class wins", () => {
+    const app = new App();
+    // The cluster declares no class of its own: a claim left on the cluster default would be STORAGE_CLASS_UNDECLARED.
+    setClusterFacts(app, { existingStorageClasses: [] });
+    const p = new ClusterPlatform(app, 'platform', { ...base, teams: [{ name: 'ledger', holdsData: true }] });
+    const team = p.team('ledger');
+    expect(team.defaultStorageClass).toBe(p.storage.data);
+    const db = (id: string, storageClass?: typeof p.storage.data) =>
+      new StatefulService(team, id, {
+        namespace: team,
+        image: 'postgres:16.4',
+        ports: [{ name: 'pg', port: 5432 }],
+        claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi', storageClass }],
+      });
+    db('ledger');
+    db('cache', p.storage.scratch);
+    new PersistentVolumeClaim(team, 'uploads', { namespace: team, size: '1Gi' });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    const claimClass = (name: string) => find(objects, 'StatefulSet', name).spec.volumeClaimTemplates[0].spec.storageClassName;
+    expect(claimClass('ledger')).toBe('data');
+    expect(find(objects, 'StorageClass', 'data').reclaimPolicy).toBe('Retain');
+    expect(claimClass('cache')).toBe('scratch');
+    expect(find(objects, 'PersistentVolumeClaim', 'uploads').spec.storageClassName).toBe('data');
+    expect(find(objects, 'Prometheus', 'prometheus').spec.storage.volumeClaimTemplate.spec.storageClassName).toBe('data');
   });
 });
 describe('ClusterPlatform.route', () => {
