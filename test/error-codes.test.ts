@@ -287,6 +287,7 @@ const TRIGGERS: Record<string, Trigger> = {
         image,
         securityProfile: { runAsRoot: true },
         hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+        expectedNodes: 3,
       }),
   ),
   CLAIM_INVALID: () => new PersistentVolumeClaim(chart().chart, 'c', { namespace: 'shop', size: '1Gi', accessModes: [] }),

@@ -48,7 +48,7 @@ export function privilegedNodeAgent(id: string, props: Omit<NodeAgentProps, 'nam
     podSecurity: { enforce: PodSecurityLevel.PRIVILEGED },
     quota: QuotaPreset.MEDIUM,
   });
-  new NodeAgent(chart, id, { namespace, ...props });
+  new NodeAgent(chart, id, { namespace, expectedNodes: 3, ...props });
   return { app, daemonSet: find(renderChart(chart), 'DaemonSet', id) };
 }
 

@@ -42,6 +42,14 @@ export interface ClusterFacts {
    * @default - none: every store named must be in the output
    */
   readonly existingSecretStores?: readonly string[];
+  /**
+   * The most nodes the cluster runs at once: with a cluster autoscaler, its
+   * maximum (the sum of the node groups' max sizes), not today's count. A
+   * `NodeAgent` runs one pod on each, and its namespace's quota must admit
+   * them all; a `NodeAgent`'s own `expectedNodes` overrides it.
+   * @default - unknown: a NodeAgent in a TeamNamespace must give expectedNodes
+   */
+  readonly maxNodes?: number;
 }
 
 const facts = new WeakMap<IConstruct, ClusterFacts>();
@@ -58,6 +66,7 @@ const CLUSTER_FACTS_SHAPE = is.props<ClusterFacts>({
   requireProbes: is.boolean,
   existingStorageClasses: is.list(is.string),
   existingSecretStores: is.list(is.string),
+  maxNodes: is.number,
 });
 
 /**

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Construct } from 'constructs';
 import { HOST_PATH_TYPE_SHAPE, HostPathType, Volume, hostPathIssue, volumeNameIssue } from '../config/volume';
+import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { modelObject } from '../core/model-object';
@@ -64,7 +65,14 @@ export interface NodeAgentProps extends WorkloadProps {
    * @default - none
    */
   readonly hostPaths?: readonly HostPathMount[];
-  /** Nodes to count against the namespace quota (one pod each). @default 3 */
+  /**
+   * The most nodes the agent runs on at once (one pod each), counted against
+   * its namespace's quota: with a cluster autoscaler, its maximum node count,
+   * not today's. A quota that admits fewer pods leaves the nodes beyond them
+   * without an agent (the DaemonSet only logs FailedCreate).
+   * @default - the cluster fact `maxNodes` (setClusterFacts); in a TeamNamespace one of the two is required
+   *   (REPLICAS_INVALID otherwise), as no small default would be true of every cluster
+   */
   readonly expectedNodes?: number;
 }
 
@@ -126,7 +134,8 @@ function rootOnlyIssue(props: NodeAgentProps, i: number, h: HostPathMount): Issu
 /** A DaemonSet for node agents (log shippers, metrics agents): one pod per node. */
 export class NodeAgent extends Workload {
   public readonly daemonSet: ApiObject;
-  private readonly expectedNodes: number;
+  /** The most nodes it runs on: `expectedNodes`, else the cluster fact `maxNodes`; unknown only outside a TeamNamespace. */
+  public readonly expectedNodes: number | undefined;
 
   /** One pod per node by design: production's two-pod minimum does not apply. */
   protected get highAvailabilityApplies(): boolean {
@@ -154,7 +163,7 @@ export class NodeAgent extends Workload {
     ];
     const main: ContainerProps = { ...props, mounts: [...(props.mounts ?? []), ...hostVolumes] };
     super(scope, id, { ...props, ...main, placement: { ...props.placement, tolerations, spread: false } }, 'NodeAgent', 'node-agent');
-    this.expectedNodes = props.expectedNodes ?? 3;
+    this.expectedNodes = props.expectedNodes ?? clusterFactsOf(this).maxNodes;
     this.daemonSet = modelObject(
       this,
       'Resource',
@@ -180,8 +189,27 @@ export class NodeAgent extends Workload {
 
   protected override validateProps(props: NodeAgentProps, problems: IssueSink): void {
     super.validateProps(props, problems);
-    const expectedNodes = props.expectedNodes ?? 3;
-    problems.addAll(integerIssue('REPLICAS_INVALID', 'expectedNodes', expectedNodes, { min: 1 }, 'give the node count of the cluster'));
+    const maxNodes = clusterFactsOf(this).maxNodes;
+    const expectedNodes = props.expectedNodes ?? maxNodes;
+    const fix = 'give the most nodes the cluster runs (with a cluster autoscaler, its maximum)';
+    if (expectedNodes !== undefined)
+      problems.addAll(
+        integerIssue(
+          'REPLICAS_INVALID',
+          'expectedNodes',
+          expectedNodes,
+          { min: 1 },
+          props.expectedNodes === undefined ? `${fix} as the cluster fact maxNodes` : fix,
+        ),
+      );
+    // Every node's pod counts against the quota: a guessed count would pass synth and leave the nodes past the quota without an agent.
+    problems.check(expectedNodes === undefined && this.team !== undefined, {
+      code: 'REPLICAS_INVALID',
+      field: 'expectedNodes',
+      value: undefined,
+      message: `is unset, and no cluster fact maxNodes is declared: namespace ${this.namespace}'s quota admits one pod per node, and the node count cannot be checked against it`,
+      fix: `${fix}: expectedNodes: <n>, or setClusterFacts(app, { maxNodes: <n> }) for every agent`,
+    });
     // The DaemonSet has no maxSurge (0): maxUnavailable 0 could never update a node (ValidateRollingUpdateDaemonSet).
     const maxUnavailable = props.maxUnavailable;
     if (maxUnavailable !== undefined) {
@@ -216,10 +244,11 @@ export class NodeAgent extends Workload {
     return (this.props as NodeAgentProps).systemNodeCritical ? PriorityClass.SYSTEM_NODE_CRITICAL : super.priorityClassName;
   }
 
+  // Read only by a TeamNamespace's quota and checks, where validateProps requires the count; elsewhere at least one node.
   public get maxPods(): number {
-    return this.expectedNodes;
+    return this.expectedNodes ?? 1;
   }
   public get minReplicas(): number {
-    return this.expectedNodes;
+    return this.expectedNodes ?? 1;
   }
 }

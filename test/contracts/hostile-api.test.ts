@@ -201,6 +201,7 @@ const SAMPLES: Record<string, (c: api.BlueprintChart) => object> = {
     new api.NodeAgent(c, 'n', {
       namespace: new api.TeamNamespace(c, 'agents', { podSecurity: { enforce: api.PodSecurityLevel.PRIVILEGED } }),
       image,
+      expectedNodes: 3,
     }),
   NodeRequirement: () => api.NodeRequirement.exists('k'),
   PersistentVolumeClaim: (c) => new api.PersistentVolumeClaim(c, 'pvc', { namespace: 'shop', size: '1Gi' }),

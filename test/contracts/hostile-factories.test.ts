@@ -37,6 +37,7 @@ const onNode = (cls: object, name: string) => (c: api.BlueprintChart, a: unknown
     namespace: privileged(c),
     image,
     mounts: [{ volume: make(cls, name, a), path: '/node', readOnly: true }],
+    expectedNodes: 3,
   } as never);
 /** A file ConfigMap.file may read: inside its own root. */
 const fileRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-hostile-fuzz-file-'));

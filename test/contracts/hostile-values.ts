@@ -223,6 +223,7 @@ export const FAMILIES: [string, Build, Base][] = [
       image,
       hostPaths: [{ name: 'state', hostPath: '/var/lib/agent', readOnly: true }],
       maxUnavailable: 1,
+      expectedNodes: 3,
       tolerateControlPlane: true,
     }),
   ],

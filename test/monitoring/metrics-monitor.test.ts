@@ -79,6 +79,7 @@ describe('exposeMetrics', () => {
       ports: [...base.ports, { name: 'admin', port: 2020 }],
       securityProfile: { runAsRoot: true },
       hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+      expectedNodes: 3,
     });
     agent.exposeMetrics({ port: 'admin', path: '/api/v1/metrics/prometheus', scrapedBy: Peer.namespace('monitoring') });
     const objects = renderChart(chart);

@@ -1,5 +1,14 @@
 import * as fc from 'fast-check';
-import { BlueprintError, HostPathMount, NodeAgent, PodSecurityLevel, QuotaPreset, TeamNamespace, renderApp } from '../../constructs';
+import {
+  BlueprintError,
+  HostPathMount,
+  NodeAgent,
+  PodSecurityLevel,
+  QuotaPreset,
+  TeamNamespace,
+  renderApp,
+  setClusterFacts,
+} from '../../constructs';
 import { catchBlueprintError, expectCode, find, privilegedNodeAgent, renderChart, renderNew, teamChart, testChart } from '../helpers';
 
 const image = 'fluent/fluent-bit:3.1.4';
@@ -117,6 +126,7 @@ describe('NodeAgent: host paths only root can use', () => {
       image,
       securityProfile: { runAsRoot: true },
       hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+      expectedNodes: 3,
     });
     expect(catchBlueprintError(() => renderApp(other.app)).issues.map((i) => i.code)).toContain('HOSTPATH_FORBIDDEN');
   });
@@ -220,6 +230,7 @@ describe('NodeAgent', () => {
       image: 'fluent/fluent-bit:3.1.4',
       securityProfile: { runAsRoot: true },
       hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+      expectedNodes: 3,
     });
     const issue = catchBlueprintError(() => renderApp(app)).issues[0];
     expect(issue.code).toBe('HOSTPATH_FORBIDDEN');
@@ -230,6 +241,49 @@ describe('NodeAgent', () => {
   test('REPLICAS_INVALID: no expected nodes', () => {
     const { chart } = testChart();
     expectCode(() => new NodeAgent(chart, 'b', { namespace: 'n', image, expectedNodes: 0 }), 'REPLICAS_INVALID');
+  });
+
+  describe('the node count its quota is checked with (one pod per node)', () => {
+    /** A node-exporter in a privileged TeamNamespace of the default quota (limits.cpu 4, 500m default limit per pod: 8 nodes fit). */
+    const agentIn = (facts: { maxNodes?: number } | undefined, expectedNodes?: number) => {
+      const { app, chart } = testChart();
+      if (facts) setClusterFacts(app, facts);
+      const namespace = new TeamNamespace(chart, 'node-monitoring', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED } });
+      new NodeAgent(chart, 'node-exporter', { namespace, image, ...(expectedNodes !== undefined ? { expectedNodes } : {}) });
+      return app;
+    };
+
+    test('REPLICAS_INVALID in a TeamNamespace when neither expectedNodes nor the cluster fact maxNodes gives it (no guessed 3 that a 9-node cluster outgrows)', () => {
+      const issue = expectCode(() => agentIn(undefined), 'REPLICAS_INVALID');
+      expect(issue).toMatchObject({ field: 'expectedNodes', path: 'test/node-exporter' });
+      expect(issue.message).toContain('node-monitoring');
+      expect(issue.fix).toContain('expectedNodes');
+      expect(issue.fix).toContain('maxNodes');
+      expect(issue.fix).toContain('autoscaler');
+    });
+
+    test('the cluster fact maxNodes counts against the quota: 9 nodes exceed limits.cpu 4 (QUOTA_EXCEEDED), 8 fit', () => {
+      expect(expectCode(() => renderApp(agentIn({ maxNodes: 9 })), 'QUOTA_EXCEEDED').field).toBe('quota.limitsCpu');
+      expect(() => renderApp(agentIn({ maxNodes: 8 }))).not.toThrow();
+    });
+
+    test('expectedNodes overrides the cluster fact, both ways', () => {
+      expect(() => renderApp(agentIn({ maxNodes: 12 }, 8))).not.toThrow();
+      expectCode(() => renderApp(agentIn({ maxNodes: 2 }, 12)), 'QUOTA_EXCEEDED');
+      expectCode(() => renderApp(agentIn(undefined, 12)), 'QUOTA_EXCEEDED');
+    });
+
+    test('a maxNodes fact below 1 is refused where an agent reads it (REPLICAS_INVALID, its fix names the fact)', () => {
+      const issue = expectCode(() => agentIn({ maxNodes: 0 }), 'REPLICAS_INVALID');
+      expect(issue.fix).toContain('maxNodes');
+    });
+
+    test('in a namespace given by name no quota counts the pods: no node count is needed', () => {
+      const { app, chart } = testChart();
+      const agent = new NodeAgent(chart, 'node-exporter', { namespace: 'monitoring', image });
+      expect(agent.expectedNodes).toBeUndefined();
+      expect(() => renderApp(app)).not.toThrow();
+    });
   });
 
   test("hostPaths the pod would refuse: VOLUME_INVALID names, HOSTPATH_INVALID '..' segments, reported together", () => {
@@ -286,6 +340,7 @@ test('NodeAgent: valid props are schema-valid; hostPath outside a privileged nam
           image,
           securityProfile: { runAsRoot: true },
           hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+          expectedNodes: 3,
         });
         expect(() => renderApp(app)).toThrow(BlueprintError);
       },
