@@ -30,6 +30,8 @@ export function build(): App {
       { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },
       { name: 'sys', hostPath: '/sys', mountPath: '/host/sys' },
     ],
+    // One pod per node, each counted against the namespace's quota: the most nodes the cluster autoscaler may run.
+    expectedNodes: 6,
   });
   return app;
 }
