@@ -18,9 +18,9 @@ export function build(): App {
     timeZone: 'Europe/Berlin',
   });
   // hostPath only in a namespace that enforces the privileged level. node-exporter reads the node's /proc and
-  // /sys through read-only mounts, as any user (its image runs as nobody), and serves metrics on 9100: CPU, memory,
-  // disks and filesystems of the node. Its network collectors see the pod's own network namespace (NodeAgent has no
-  // hostNetwork), so node network metrics need another source.
+  // /sys through read-only mounts, as any user (its image runs as nobody), and serves metrics on 9100: the node's CPU,
+  // memory and disk I/O. Its filesystem and network collectors see the pod's own mounts and network namespace (no
+  // root filesystem mount, and NodeAgent has no hostNetwork), so those node metrics need another source.
   const agents = new TeamNamespace(chart, 'node-agents', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED } });
   new NodeAgent(chart, 'node-exporter', {
     namespace: agents,
