@@ -197,7 +197,14 @@ export {
   type StageContext,
   renderApp,
 } from './constructs/render/render-app';
-export { type SynthTarget, type SynthesizeOptions, type SynthesizeResult, synthesize, synthesizeAll } from './constructs/render/synthesize';
+export {
+  type SynthTarget,
+  type SynthesizeOptions,
+  type SynthesizeResult,
+  formatWarnings,
+  synthesize,
+  synthesizeAll,
+} from './constructs/render/synthesize';
 export {
   type ControllerRequirement,
   type CrdRequirement,

@@ -12,13 +12,17 @@
  * $CDK8S_OUTDIR), and `synthesizeAll` keeps it intact on failure and copies
  * each written file into the scratch directory (`<env>/` of it for several
  * environments, straight into it for one), so that the CLI lists the files
- * (once: the app prints nothing) and `cdk8s synth --stdout` prints them.
+ * (once: the app prints nothing on stdout) and `cdk8s synth --stdout` prints them.
+ *
+ * Warnings (findings of severity 'warning': a Service nothing can reach…) do
+ * not fail the synth: they are printed to stderr, one block per environment
+ * that has any, under the CLI too (it passes the app's stderr through).
  *
  * Run through scripts/synth.js, which runs this file compiled (no TypeScript
  * loader at synth time; type-checking is `npm test`'s job).
  */
 import * as path from 'path';
-import { BlueprintError, synthesizeAll } from '../constructs';
+import { BlueprintError, formatWarnings, synthesizeAll } from '../constructs';
 import { ENVIRONMENTS, addGitOps, buildEnvironment, environment } from './environments';
 
 function flag(argv: readonly string[], name: string): string | undefined {
@@ -44,6 +48,8 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
   const root = flag(argv, '--outdir') ?? (cli ? undefined : process.env.CDK8S_OUTDIR) ?? 'dist';
   const names = selected(argv);
   const results = synthesizeAll(names.map((name) => ({ app: synthApp(name), outdir: path.join(root, name) })));
+  const warnings = results.map((r, i) => formatWarnings(r.warnings, names[i])).filter((text) => text !== '');
+  if (warnings.length > 0) console.error(warnings.join('\n'));
   // Under the cdk8s CLI, the CLI lists the files (which synthesizeAll copied into its directory).
   if (cli) return;
   results.forEach((result, i) =>

@@ -37,6 +37,8 @@ const INTERNAL = new Set([
   // The refusal of a render from inside a check (core/checks.ts), and findings made safe to print (rules/schema.ts).
   'reentrant',
   'safeFinding',
+  // Synth warnings made safe to print as BlueprintError's issues are (core/errors.ts).
+  'safeIssue',
   // How kubectl's YAML parser (go-yaml v2) resolves a plain scalar (rules/manifests.ts): the loader's, and the emitter's to reuse.
   'PlainScalar',
   'resolvePlainScalar',
@@ -113,6 +115,7 @@ const INTERNAL = new Set([
   'NonJsonData',
   'providedSecrets',
   'ruleIssues',
+  'RuleIssues',
   'v',
   'issueViolation',
   'Annotations',

@@ -143,6 +143,11 @@ function redacted<T extends IssueInput>(issue: T): T {
   return out as T;
 }
 
+/** `issue` made safe to print, as `new BlueprintError` makes each of its issues: for issues reported without an error (synth warnings). */
+export function safeIssue(issue: BlueprintIssue): BlueprintIssue {
+  return redacted(issue);
+}
+
 /**
  * What a caller gave `new BlueprintError(…)`, as a non-empty list of issues:
  * each entry that is not an issue becomes one saying so, and the real issues

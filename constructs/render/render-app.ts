@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { chartApiObjects, registerChartRenderer, stampOwners } from '../core/blueprint-chart';
 import { collectIssues, markChecksDone, reentrant, withChecksAlreadyRun } from '../core/checks';
-import { BlueprintError, BlueprintIssue } from '../core/errors';
+import { BlueprintError, BlueprintIssue, safeIssue } from '../core/errors';
 import { protectDataHolders } from '../gitops/sync-annotations';
 import { ruleIssues } from '../rules/catalogue';
 import { RuleContext } from '../rules/rule';
@@ -19,6 +19,13 @@ export interface RenderedChart {
   readonly objects: any[];
   /** Construct path of the ApiObject behind each entry of `objects` (same order). */
   readonly constructPaths: readonly string[];
+  /**
+   * What the rule catalogue and the schema check found about this chart's
+   * objects at severity 'warning' (`REF_SERVICE_UNREACHABLE`, `REL_READINESS`…):
+   * they do not fail the render; `cluster-blueprints check` reports the same.
+   * Each is made safe to print (a value that looks like a credential is not shown).
+   */
+  readonly warnings: readonly BlueprintIssue[];
 }
 
 /** Options of `renderApp`. */
@@ -47,6 +54,8 @@ export interface StageContext {
   readonly options: RenderOptions;
   /** Every rendered object of the app, for cross-object rules that must see the whole app. */
   readonly all: readonly RenderedObject[];
+  /** Reports findings that do not fail the render (they land in `RenderedChart.warnings`). */
+  readonly warn: (warnings: readonly BlueprintIssue[]) => void;
 }
 
 /**
@@ -55,7 +64,7 @@ export interface StageContext {
  * A stage is given the objects that no earlier stage has flagged, and its
  * issues about flagged objects are dropped, so one synth reports every
  * problem once, without cascades (a schema-invalid object is not judged again
- * by the rules).
+ * by the rules). What should be said but not fail the render goes to `context.warn`.
  */
 export type RenderStage = (objects: readonly RenderedObject[], context: StageContext) => readonly BlueprintIssue[];
 
@@ -64,8 +73,15 @@ export type RenderStage = (objects: readonly RenderedObject[], context: StageCon
  * Its cross-object rules look at every object (a Secret that failed the schema
  * check still provides its name), and report only the objects that passed.
  */
-const rulesStage: RenderStage = (_objects, { all, app, options }) =>
-  ruleIssues([{ objects: all.map((o) => o.object), paths: all.map((o) => o.constructPath) }], options.ruleContext ?? synthRuleContext(app));
+const rulesStage: RenderStage = (_objects, { all, app, options, warn }) => {
+  // One run of the whole catalogue: the warnings cost no second index nor pass.
+  const { errors, warnings } = ruleIssues(
+    [{ objects: all.map((o) => o.object), paths: all.map((o) => o.constructPath) }],
+    options.ruleContext ?? synthRuleContext(app),
+  );
+  warn(warnings);
+  return errors;
+};
 
 /**
  * The stages run after the construct checks, in order. Add a stage here to
@@ -84,6 +100,9 @@ const rendering = new WeakSet<App>();
  * re-validates the whole app for every chart), this runs the construct checks
  * once, cdk8s' own validation once, serializes each object once, then runs each
  * stage (duplicates, schema, ...) once over all objects.
+ *
+ * Findings of severity 'warning' (rule catalogue, schema check) do not throw:
+ * each chart carries those about its objects in `warnings`.
  *
  * @throws BlueprintError with every issue found: construct checks first, then
  *   each stage's, in stage order.
@@ -107,15 +126,28 @@ function renderOnce(app: App, options: RenderOptions): RenderedChart[] {
   const all = rendered.flatMap((r) => r.objects.map((object, i) => ({ object, constructPath: r.constructPaths[i] })));
   const flagged = new Set<string>();
   const flag = (found: readonly BlueprintIssue[]) => found.forEach((i) => i.path && flagged.add(i.path));
+  const unflagged = (i: BlueprintIssue) => !i.path || !isFlagged(i.path, flagged);
+  const warnings: BlueprintIssue[] = [];
   // Construct checks judge props and whole-tree invariants, not objects: every object still goes to the stages.
   for (const stage of STAGES) {
     const passing = all.filter((o) => !isFlagged(o.constructPath, flagged));
-    const found = stage(passing, { app, options, all }).filter((i) => !i.path || !isFlagged(i.path, flagged));
+    const warned: BlueprintIssue[] = [];
+    const found = stage(passing, { app, options, all, warn: (w) => warned.push(...w) }).filter(unflagged);
     issues.push(...found);
     flag(found);
+    warnings.push(...warned.filter(unflagged));
   }
   if (issues.length > 0) throw new BlueprintError(issues);
-  return rendered;
+  return withWarnings(rendered, warnings);
+}
+
+/** Each warning on the chart of the object it is about (by construct path); one about no object of the app, on the first chart. */
+function withWarnings(rendered: readonly RenderedChart[], warnings: readonly BlueprintIssue[]): RenderedChart[] {
+  const chartOf = new Map<string, number>();
+  rendered.forEach((r, i) => r.constructPaths.forEach((p) => chartOf.set(p, i)));
+  const byChart: BlueprintIssue[][] = rendered.map(() => []);
+  for (const w of warnings) byChart[chartOf.get(w.path) ?? 0]?.push(safeIssue(w));
+  return rendered.map((r, i) => ({ ...r, warnings: byChart[i] }));
 }
 
 /** Resolves and serializes every chart; a failure to render is added to `issues` (and nothing is returned). */
@@ -150,7 +182,7 @@ function resolveCharts(app: App, charts: Chart[], issues: BlueprintIssue[]): Ren
   return charts.map((chart, i) => {
     const apiObjects = chartApiObjects(chart);
     const json = i === 0 ? first : apiObjects.map((o) => o.toJson());
-    return { chart, name: Names.toDnsLabel(chart), objects: json, constructPaths: apiObjects.map((o) => o.node.path) };
+    return { chart, name: Names.toDnsLabel(chart), objects: json, constructPaths: apiObjects.map((o) => o.node.path), warnings: [] };
   });
 }
 

@@ -3,14 +3,14 @@ import { pointedValue } from '../rules/pointer-value';
 import { validateManifests } from '../rules/schema';
 import type { RenderedObject, StageContext } from './render-app';
 
-/** The schema check as a render stage: every error finding of every object, at the object's construct path. */
-export function schemaStage(objects: readonly RenderedObject[], { options }: StageContext): BlueprintIssue[] {
+/** The schema check as a render stage: every finding of every object, at the object's construct path; warnings (SCHEMA_UNKNOWN_KIND) to `warn`. */
+export function schemaStage(objects: readonly RenderedObject[], { options, warn }: StageContext): BlueprintIssue[] {
   if (options.schemaCheck === false) return [];
   const issues: BlueprintIssue[] = [];
+  const warnings: BlueprintIssue[] = [];
   for (const { object, constructPath } of objects) {
     for (const f of validateManifests([object])) {
-      if (f.severity !== 'error') continue;
-      issues.push({
+      (f.severity === 'error' ? issues : warnings).push({
         code: f.rule,
         path: constructPath,
         construct: f.object,
@@ -21,5 +21,6 @@ export function schemaStage(objects: readonly RenderedObject[], { options }: Sta
       });
     }
   }
+  warn(warnings);
   return issues;
 }

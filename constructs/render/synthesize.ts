@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { BlueprintError, BlueprintIssue } from '../core/errors';
+import { BlueprintError, BlueprintIssue, formatIssue } from '../core/errors';
 import { RENDER_OPTIONS_SHAPE, RenderOptions, renderApp } from './render-app';
 import { REQUIREMENTS_FILE, controllerRequirements, requirementsText } from './requirements';
 import { stringifyManifests } from './yaml-emitter';
@@ -55,6 +55,37 @@ export interface SynthesizeResult {
   /** The files written, relative to `outdir`. */
   readonly files: string[];
   readonly objectCount: number;
+  /**
+   * What the rule catalogue and the schema check found at severity 'warning'
+   * (a Service nothing can reach, `REF_SERVICE_UNREACHABLE`; a worker without
+   * readiness, `REL_READINESS`…), every chart's: the files are written all the
+   * same, and `cluster-blueprints check` on the outdir reports the same
+   * findings. Print them with `formatWarnings`; an empty list when there is none.
+   */
+  readonly warnings: readonly BlueprintIssue[];
+}
+
+/** How many warnings `formatWarnings` lists; the rest are counted. */
+const MAX_WARNINGS_SHOWN = 50;
+
+/**
+ * The warnings of a synth as one compact block for stderr, one line each
+ * (`[path] Kind/ns/name: CODE 'field' message — fix`), under a header naming
+ * `label` (an environment, an app) and the count; `''` when there is none.
+ * The synth entry points (`npm run synth`, `cdk8s synth`) print it.
+ *
+ * @example
+ * const { warnings } = synthesize(build(), { outdir: 'dist' });
+ * if (warnings.length > 0) console.error(formatWarnings(warnings));
+ */
+export function formatWarnings(warnings: readonly BlueprintIssue[], label = 'synth'): string {
+  checkArgs('formatWarnings', ['warnings', warnings, is.list(is.object({}))], ['label', label, is.string]);
+  if (warnings.length === 0) return '';
+  const shown = warnings.slice(0, MAX_WARNINGS_SHOWN).map((w) => `  ${formatIssue(w)}`);
+  const more = warnings.length - shown.length;
+  if (more > 0) shown.push(`  … and ${more} more (\`cluster-blueprints check\` on the outdir lists every one)`);
+  const count = `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+  return [`${label}: ${count} (the files are written; each line says how to fix it):`, ...shown].join('\n');
 }
 
 /**
@@ -131,7 +162,12 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
       const requirements = controllerRequirements(rendered.flatMap((r) => r.objects));
       if (requirements.length) files.push({ name: REQUIREMENTS_FILE, text: () => requirementsText(requirements) });
       issues.push(...fileNameIssues(files, t.app.outputFileExtension));
-      return { outdir: outdirs[i], files, objectCount: rendered.reduce((n, r) => n + r.objects.length, 0) };
+      return {
+        outdir: outdirs[i],
+        files,
+        objectCount: rendered.reduce((n, r) => n + r.objects.length, 0),
+        warnings: rendered.flatMap((r) => r.warnings),
+      };
     } catch (e) {
       if (!(e instanceof BlueprintError)) throw e;
       issues.push(...e.issues);
@@ -144,7 +180,12 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
   const states = plans.map((plan) => unreadable(plan.outdir.shown, issues, () => checkOutdir(plan, issues)));
   if (issues.length > 0) throw new BlueprintError(issues);
   writeAll(states as NonNullable<(typeof states)[number]>[]);
-  const results = plans.map((p) => ({ outdir: p.outdir.shown, files: p.files.map((f) => f.name), objectCount: p.objectCount }));
+  const results = plans.map((p) => ({
+    outdir: p.outdir.shown,
+    files: p.files.map((f) => f.name),
+    objectCount: p.objectCount,
+    warnings: p.warnings,
+  }));
   if (handOff) copyForCli(handOff, results);
   return results;
 }

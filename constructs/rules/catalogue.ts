@@ -166,37 +166,47 @@ export function runRules(objects: readonly unknown[], options: RunRulesOptions =
   );
 }
 
+/** What the rule catalogue found at synth: errors fail the synth, warnings are reported beside the output. */
+export interface RuleIssues {
+  readonly errors: BlueprintIssue[];
+  readonly warnings: BlueprintIssue[];
+}
+
 /**
- * The synth hook: runs the catalogue over rendered objects and returns each
- * error as a BlueprintIssue carrying the construct path of the object at
- * fault (`paths[i]` is the path of `objects[i]`). Warnings do not fail a
- * synth; `npm run check` reports them.
+ * The synth hook: runs the whole catalogue over rendered objects, once (one
+ * index, every rule), and returns each finding as a BlueprintIssue carrying
+ * the construct path of the object at fault (`paths[i]` is the path of
+ * `objects[i]`), split by the rule's severity. Errors fail the synth;
+ * warnings are returned by `synthesize` and printed by the synth entry points.
  */
 export function ruleIssues(
   charts: readonly { readonly objects: readonly any[]; readonly paths: readonly string[] }[],
   context: RuleContext = {},
-): BlueprintIssue[] {
+): RuleIssues {
   const pathOf = new Map<unknown, string>();
   for (const c of charts) c.objects.forEach((o, i) => pathOf.set(o, c.paths[i]));
-  const errors = RULES.filter((r) => r.severity === 'error');
-  return evaluate(markOwnOutput(new ManifestIndex(charts.flatMap((c) => c.objects))), errors, context).map((r) =>
-    'failed' in r
-      ? {
-          code: 'RULE_FAILED',
-          path: '',
-          field: '(rules)',
-          value: undefined,
-          message: `rule ${r.failed.code} failed: ${(r.error as Error)?.message ?? String(r.error)}`,
-          fix: 'report this as a bug of cluster-blueprints',
-        }
-      : {
-          code: r.rule.code,
-          path: pathOf.get(r.violation.object) ?? '',
-          construct: objectId(r.violation.object),
-          field: r.violation.pointer || '(object)',
-          ...('value' in r.violation ? { value: r.violation.value } : pointedValue(r.violation.object, r.violation.pointer)),
-          message: r.violation.message,
-          fix: r.violation.fix ?? r.rule.fix,
-        },
-  );
+  const found: RuleIssues = { errors: [], warnings: [] };
+  for (const r of evaluate(markOwnOutput(new ManifestIndex(charts.flatMap((c) => c.objects))), RULES, context)) {
+    if ('failed' in r) {
+      found.errors.push({
+        code: 'RULE_FAILED',
+        path: '',
+        field: '(rules)',
+        value: undefined,
+        message: `rule ${r.failed.code} failed: ${(r.error as Error)?.message ?? String(r.error)}`,
+        fix: 'report this as a bug of cluster-blueprints',
+      });
+      continue;
+    }
+    (r.rule.severity === 'error' ? found.errors : found.warnings).push({
+      code: r.rule.code,
+      path: pathOf.get(r.violation.object) ?? '',
+      construct: objectId(r.violation.object),
+      field: r.violation.pointer || '(object)',
+      ...('value' in r.violation ? { value: r.violation.value } : pointedValue(r.violation.object, r.violation.pointer)),
+      message: r.violation.message,
+      fix: r.violation.fix ?? r.rule.fix,
+    });
+  }
+  return found;
 }

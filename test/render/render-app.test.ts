@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BlueprintChart, BlueprintError, TeamNamespace, addCheck, renderApp } from '../../constructs';
+import { BlueprintChart, BlueprintError, TeamNamespace, Worker, addCheck, renderApp } from '../../constructs';
 import { catchBlueprintError, expectCode } from '../helpers';
 
 /** A raw core (v1) object of `kind` named `name` in namespace team, `extra` its fields beside the metadata. */
@@ -172,5 +172,24 @@ describe('render-stage issues carry the value found at their pointer', () => {
     const issue = err.issues.find((i) => i.field === '/stringData/password')!;
     expect(issue.value).toBe('<redacted>');
     expect(err.message).not.toContain('plain-text-not-a-known-pattern');
+  });
+});
+
+describe('renderApp warnings', () => {
+  test('each warning lands on the chart of the object it is about; a chart without any has none, and nothing fails', () => {
+    const app = new App();
+    new TeamNamespace(new BlueprintChart(app, 'quiet', { owner: 'q' }), 'quiet');
+    const noisy = new BlueprintChart(app, 'noisy', { owner: 'n' });
+    const team = new TeamNamespace(noisy, 'noisy');
+    new Worker(noisy, 'queue', {
+      namespace: team,
+      image: 'ghcr.io/acme/queue:1.0.0',
+      ports: [{ name: 'metrics', port: 9090 }],
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
+    });
+    const [quiet, loud] = renderApp(app);
+    expect(quiet.warnings).toEqual([]);
+    expect(loud.warnings.map((w) => [w.code, w.path])).toEqual(expect.arrayContaining([['REL_READINESS', 'noisy/queue/Deployment']]));
+    for (const w of loud.warnings) expect(loud.constructPaths).toContain(w.path);
   });
 });

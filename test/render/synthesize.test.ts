@@ -5,7 +5,20 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { BlueprintChart, BlueprintError, TeamNamespace, WRITTEN_LIST, addCheck, synthesize, synthesizeAll, Worker } from '../../constructs';
+import {
+  BlueprintChart,
+  BlueprintError,
+  BlueprintIssue,
+  TeamNamespace,
+  WRITTEN_LIST,
+  addCheck,
+  checkDirectory,
+  formatWarnings,
+  synthesize,
+  synthesizeAll,
+  Worker,
+} from '../../constructs';
+import { build as webServiceExample } from '../../docs/examples/web-service';
 import { catchBlueprintError, expectCode } from '../helpers';
 
 // The file system failures below are injected with jest.spyOn on this module object (see spyable-fs.ts).
@@ -48,6 +61,101 @@ describe('synthesize', () => {
     expect(err.issues[0].path).toBe('c/broken');
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
+  });
+});
+
+describe('synthesize returns the warnings of the rule catalogue and the schema check', () => {
+  const resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } };
+
+  /** A worker serving metrics, with no readiness and no path for a scraper through its TeamNamespace's default-deny. */
+  function queueApp(): App {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+    const team = new TeamNamespace(chart, 'shop');
+    new Worker(chart, 'queue', {
+      namespace: team,
+      image: 'ghcr.io/acme/queue:1.0.0',
+      ports: [{ name: 'metrics', port: 9090 }],
+      resources,
+    }).exposeMetrics({ port: 'metrics' });
+    return app;
+  }
+
+  const byCode = (warnings: readonly BlueprintIssue[], code: string) => warnings.filter((w) => w.code === code);
+
+  test("the README's web-service example: REF_SERVICE_UNREACHABLE, with path, field, message and fix, and the files written", () => {
+    const outdir = path.join(tmpdir(), 'dist');
+    const result = synthesize(webServiceExample(), { outdir });
+    expect(result.objectCount).toBe(10);
+    expect(result.files).toEqual(['shop.k8s.yaml']);
+    expect(fs.existsSync(path.join(outdir, 'shop.k8s.yaml'))).toBe(true);
+    const [unreachable] = byCode(result.warnings, 'REF_SERVICE_UNREACHABLE');
+    expect(unreachable).toMatchObject({ path: 'shop/api/Service', construct: 'Service/shop/api', field: '/spec/ports' });
+    expect(unreachable.message).toContain('nothing can reach it');
+    expect(unreachable.fix).toContain('allowFrom');
+  });
+
+  test('REL_READINESS and REF_MONITOR_UNREACHABLE: a worker without readiness, metrics without scrapedBy', () => {
+    const { warnings } = synthesize(queueApp(), { outdir: path.join(tmpdir(), 'dist') });
+    expect(byCode(warnings, 'REL_READINESS').map((w) => w.path)).toEqual(['shop/queue/Deployment']);
+    expect(byCode(warnings, 'REF_MONITOR_UNREACHABLE').map((w) => [w.path, w.construct])).toEqual([
+      ['shop/queue/Metrics/Resource', 'PodMonitor/shop/queue'],
+    ]);
+  });
+
+  test('the same warnings as `cluster-blueprints check` finds in the written files', () => {
+    for (const app of [webServiceExample(), queueApp()]) {
+      const outdir = path.join(tmpdir(), 'dist');
+      const { warnings } = synthesize(app, { outdir });
+      const checked = checkDirectory(outdir).findings.filter((f) => f.severity === 'warning');
+      const key = (code: string, object: string | undefined, field: string) => `${code} ${object} ${field}`;
+      expect(warnings.map((w) => key(w.code, w.construct, w.field)).sort()).toEqual(
+        checked.map((f) => key(f.rule, f.object, f.pointer || '(object)')).sort(),
+      );
+      expect(warnings.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('none for an app without findings; each app of synthesizeAll gets its own', () => {
+    const clean = new App();
+    new TeamNamespace(new BlueprintChart(clean, 'team-a', { owner: 'a' }), 'a');
+    const base = tmpdir();
+    const [quiet, noisy] = synthesizeAll([
+      { app: clean, outdir: path.join(base, 'a') },
+      { app: queueApp(), outdir: path.join(base, 'b') },
+    ]);
+    expect(quiet.warnings).toEqual([]);
+    expect(noisy.warnings.map((w) => w.code)).toContain('REL_READINESS');
+  });
+
+  test('SCHEMA_UNKNOWN_KIND of the schema check, at the construct path of its object; none with schemaCheck: false', () => {
+    const unknownKind = () => {
+      const app = new App();
+      const chart = new BlueprintChart(app, 'c', { owner: 'x' });
+      new ApiObject(chart, 'widget', { apiVersion: 'acme.example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+      return app;
+    };
+    const { warnings } = synthesize(unknownKind(), { outdir: path.join(tmpdir(), 'dist') });
+    expect(warnings.map((w) => [w.code, w.path])).toEqual([['SCHEMA_UNKNOWN_KIND', 'c/widget']]);
+    expect(synthesize(unknownKind(), { outdir: path.join(tmpdir(), 'dist'), schemaCheck: false }).warnings).toEqual([]);
+  });
+
+  test('formatWarnings: one compact block, a header with the label and count, one line per warning; nothing for none', () => {
+    const { warnings } = synthesize(queueApp(), { outdir: path.join(tmpdir(), 'dist') });
+    const text = formatWarnings(warnings, 'dev');
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(`dev: ${warnings.length} warnings (the files are written; each line says how to fix it):`);
+    expect(lines).toHaveLength(warnings.length + 1);
+    expect(lines.find((l) => l.includes('REL_READINESS'))).toMatch(
+      /^ {2}\[shop\/queue\/Deployment\] Deployment\/shop\/queue: REL_READINESS '.+' .+ — add a readiness probe/,
+    );
+    expect(formatWarnings([])).toBe('');
+    const many = Array.from({ length: 60 }, () => warnings[0]);
+    const capped = formatWarnings(many).split('\n');
+    expect(capped[0]).toBe('synth: 60 warnings (the files are written; each line says how to fix it):');
+    expect(capped).toHaveLength(52);
+    expect(capped[51]).toBe('  … and 10 more (`cluster-blueprints check` on the outdir lists every one)');
+    expectCode(() => formatWarnings('REL_READINESS' as any), 'PROPS_INVALID');
   });
 });
 
