@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { BlueprintChart, Probe, TeamNamespace, WebService } from '../../index';
+import { BlueprintChart, Peer, Probe, TeamNamespace, WebService } from '../../index';
 
 export function build(): App {
   const app = new App();
@@ -14,6 +14,8 @@ export function build(): App {
     readiness: Probe.http('/readyz', 'http'),
     liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
   });
+  // The namespace denies ingress by default: open the port to the clients (here the ingress controller's pods).
+  api.allowFrom(Peer.ingressController());
   console.assert(api.serviceDnsName === 'api.shop.svc.cluster.local');
   return app;
 }
