@@ -9,6 +9,7 @@ import {
   BlueprintChart,
   BlueprintError,
   BlueprintIssue,
+  Probe,
   TeamNamespace,
   WRITTEN_LIST,
   addCheck,
@@ -16,9 +17,9 @@ import {
   formatWarnings,
   synthesize,
   synthesizeAll,
+  WebService,
   Worker,
 } from '../../constructs';
-import { build as webServiceExample } from '../../docs/examples/web-service';
 import { catchBlueprintError, expectCode } from '../helpers';
 
 // The file system failures below are injected with jest.spyOn on this module object (see spyable-fs.ts).
@@ -83,9 +84,25 @@ describe('synthesize returns the warnings of the rule catalogue and the schema c
 
   const byCode = (warnings: readonly BlueprintIssue[], code: string) => warnings.filter((w) => w.code === code);
 
-  test("the README's web-service example: REF_SERVICE_UNREACHABLE, with path, field, message and fix, and the files written", () => {
+  /** The README's web-service example as it stood without its allowFrom: a Service in a default-deny namespace nothing may reach. */
+  function unreachableApp(): App {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+    new WebService(chart, 'api', {
+      namespace: new TeamNamespace(chart, 'shop'),
+      image: 'ghcr.io/acme/api:1.4.2',
+      ports: [{ name: 'http', port: 8080 }],
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 },
+      readiness: Probe.http('/readyz', 'http'),
+      liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
+    });
+    return app;
+  }
+
+  test('a Service nothing may reach: REF_SERVICE_UNREACHABLE, with path, field, message and fix, and the files written', () => {
     const outdir = path.join(tmpdir(), 'dist');
-    const result = synthesize(webServiceExample(), { outdir });
+    const result = synthesize(unreachableApp(), { outdir });
     expect(result.objectCount).toBe(10);
     expect(result.files).toEqual(['shop.k8s.yaml']);
     expect(fs.existsSync(path.join(outdir, 'shop.k8s.yaml'))).toBe(true);
@@ -104,7 +121,7 @@ describe('synthesize returns the warnings of the rule catalogue and the schema c
   });
 
   test('the same warnings as `cluster-blueprints check` finds in the written files', () => {
-    for (const app of [webServiceExample(), queueApp()]) {
+    for (const app of [unreachableApp(), queueApp()]) {
       const outdir = path.join(tmpdir(), 'dist');
       const { warnings } = synthesize(app, { outdir });
       const checked = checkDirectory(outdir).findings.filter((f) => f.severity === 'warning');
