@@ -17,10 +17,9 @@ import {
   formatWarnings,
   synthesize,
   synthesizeAll,
-  WebService,
   Worker,
 } from '../../constructs';
-import { catchBlueprintError, expectCode } from '../helpers';
+import { catchBlueprintError, expectCode, teamWebService } from '../helpers';
 
 // The file system failures below are injected with jest.spyOn on this module object (see spyable-fs.ts).
 jest.mock('fs', () => jest.requireActual('../spyable-fs').spyableFs());
@@ -84,30 +83,18 @@ describe('synthesize returns the warnings of the rule catalogue and the schema c
 
   const byCode = (warnings: readonly BlueprintIssue[], code: string) => warnings.filter((w) => w.code === code);
 
-  /** The README's web-service example as it stood without its allowFrom: a Service in a default-deny namespace nothing may reach. */
-  function unreachableApp(): App {
-    const app = new App();
-    const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
-    new WebService(chart, 'api', {
-      namespace: new TeamNamespace(chart, 'shop'),
-      image: 'ghcr.io/acme/api:1.4.2',
-      ports: [{ name: 'http', port: 8080 }],
-      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
-      autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 },
-      readiness: Probe.http('/readyz', 'http'),
-      liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
-    });
-    return app;
-  }
+  /** A WebService with probes in a default-deny namespace, and no path open to it: a Service nothing may reach. */
+  const unreachableApp = () =>
+    teamWebService('api', { readiness: Probe.http('/readyz', 'http'), liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }) }).app;
 
   test('a Service nothing may reach: REF_SERVICE_UNREACHABLE, with path, field, message and fix, and the files written', () => {
     const outdir = path.join(tmpdir(), 'dist');
     const result = synthesize(unreachableApp(), { outdir });
-    expect(result.objectCount).toBe(10);
-    expect(result.files).toEqual(['shop.k8s.yaml']);
-    expect(fs.existsSync(path.join(outdir, 'shop.k8s.yaml'))).toBe(true);
+    expect(result.objectCount).toBe(9);
+    expect(result.files).toEqual(['test.k8s.yaml']);
+    expect(fs.existsSync(path.join(outdir, 'test.k8s.yaml'))).toBe(true);
     const [unreachable] = byCode(result.warnings, 'REF_SERVICE_UNREACHABLE');
-    expect(unreachable).toMatchObject({ path: 'shop/api/Service', construct: 'Service/shop/api', field: '/spec/ports' });
+    expect(unreachable).toMatchObject({ path: 'test/api/Service', construct: 'Service/shop/api', field: '/spec/ports' });
     expect(unreachable.message).toContain('nothing can reach it');
     expect(unreachable.fix).toContain('allowFrom');
   });

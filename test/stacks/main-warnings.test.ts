@@ -8,18 +8,9 @@ describe('the synth entry prints warnings to stderr and still succeeds', () => {
   /** A WebService nothing may reach (REF_SERVICE_UNREACHABLE) and a TeamNamespace alone (no warning). */
   const APPS = {
     noisy: () => {
-      const { App } = require('cdk8s');
-      const { BlueprintChart, Probe, TeamNamespace, WebService } = require('../../constructs');
-      const app = new App();
-      const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
-      new WebService(chart, 'api', {
-        namespace: new TeamNamespace(chart, 'shop'),
-        image: 'ghcr.io/acme/api:1.4.2',
-        ports: [{ name: 'http', port: 8080 }],
-        readiness: Probe.http('/readyz', 'http'),
-        liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
-      });
-      return app;
+      const { Probe } = require('../../constructs');
+      const readiness = Probe.http('/readyz', 'http');
+      return require('../helpers').teamWebService('api', { readiness, liveness: Probe.http('/livez', 'http') }).app;
     },
     quiet: () => {
       const { App } = require('cdk8s');
@@ -72,13 +63,13 @@ describe('the synth entry prints warnings to stderr and still succeeds', () => {
     expect(stderr).toHaveLength(1); // one block
     const lines = stderr[0].split('\n');
     expect(lines[0]).toBe('dev: 1 warning (the files are written; each line says how to fix it):');
-    expect(lines[1]).toMatch(/^ {2}\[shop\/api\/Service\] Service\/shop\/api: REF_SERVICE_UNREACHABLE /);
+    expect(lines[1]).toMatch(/^ {2}\[test\/api\/Service\] Service\/shop\/api: REF_SERVICE_UNREACHABLE /);
     expect(lines).toHaveLength(2); // prod has none: no header for it
     expect(stdout).toEqual([
       expect.stringMatching(/^dev: 9 objects in 1 files → /),
       expect.stringMatching(/^prod: 6 objects in 1 files → /),
     ]);
-    expect(fs.readdirSync(path.join(out, 'dev'))).toContain('shop.k8s.yaml');
+    expect(fs.readdirSync(path.join(out, 'dev'))).toContain('test.k8s.yaml');
   });
 
   test('under the cdk8s CLI too (it passes stderr through; stdout stays empty for its listing)', () => {
