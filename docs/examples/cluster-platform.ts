@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { ClusterPlatform, WebService } from '../../index';
+import { ClusterPlatform, Probe, WebService } from '../../index';
 
 export function build(): App {
   const app = new App();
@@ -13,7 +13,12 @@ export function build(): App {
   });
   for (const name of ['users', 'products']) {
     const team = platform.team(name);
-    const svc = new WebService(team, name, { namespace: team, image: `ghcr.io/acme/${name}:1.0.0`, ports: [{ name: 'http', port: 8080 }] });
+    const svc = new WebService(team, name, {
+      namespace: team,
+      image: `ghcr.io/acme/${name}:1.0.0`,
+      ports: [{ name: 'http', port: 8080 }],
+      liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
+    });
     platform.route({ path: `/${name.replace(/s$/, '')}`, backend: svc });
   }
   return app;

@@ -6,6 +6,7 @@ import {
   EnvValue,
   IngressRoutes,
   Peer,
+  Probe,
   SecretDeclaration,
   TeamNamespace,
   WebService,
@@ -27,6 +28,7 @@ export function build(): App {
     image: 'ghcr.io/acme/api:1.4.2',
     ports: [{ name: 'http', port: 8080 }],
     env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password') },
+    liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
   });
   // Scraped by the Prometheus of the Monitoring blueprint (it selects every labelled monitor).
   api.exposeMetrics({ port: 'http', path: '/metrics', interval: Duration.seconds(30), scrapedBy: Peer.namespace('monitoring') });

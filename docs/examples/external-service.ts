@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { BlueprintChart, ExternalService, TeamNamespace, WebService } from '../../index';
+import { BlueprintChart, ExternalService, Peer, Probe, TeamNamespace, WebService } from '../../index';
 
 export function build(): App {
   const app = new App();
@@ -9,7 +9,10 @@ export function build(): App {
     namespace: team,
     image: 'ghcr.io/acme/orders:2.1.0',
     ports: [{ name: 'http', port: 8080 }],
+    liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
   });
+  // The namespace denies ingress by default: the ingress controller's pods may reach it.
+  orders.allowFrom(Peer.ingressController());
   // A managed database with a DNS name: an ExternalName Service (a CNAME).
   const rds = ExternalService.fromHostName(chart, 'orders-db', {
     namespace: 'orders',

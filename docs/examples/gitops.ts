@@ -13,7 +13,8 @@ export function build(): App {
   const app = new App();
   const chart = new BlueprintChart(app, 'data', { owner: 'data-team' });
   const store = new ClusterSecretStore(chart, 'aws-secrets', { awsRegion: 'eu-west-1' });
-  const team = new TeamNamespace(chart, 'orders');
+  // It holds the database's data: declared, so the rules ask for its backups and retention.
+  const team = new TeamNamespace(chart, 'orders', { holdsData: true });
   // The superuser's password: the image refuses to initialize a database without one.
   const credentials = new SecretDeclaration(chart, 'orders-db-credentials', {
     namespace: team,
