@@ -27,7 +27,8 @@ interface Shape {
  * - `$NAME`, `${NAME}`, `$dex.github.clientSecret` (Argo CD: `$` and a dotted name, or `$secret:key`);
  * - `${NAME:-}`, `${NAME:?unset}`, `${NAME:}` (Spring), `${NAME:-$OTHER}`: a default that is empty or itself a reference;
  * - `${env:NAME}`, `${file:/x}` (config providers), Grafana's `$__file{/x}`, `$__env{NAME}`, `$__vault{…}`;
- * - templates: `{{ .Values.password }}`, `<%= password %>`, `%(password)s`.
+ * - templates: `{{ .Values.password }}`, `<%= password %>`, `%(password)s`;
+ * - a documentation placeholder: `<value>`, `<your-password>`.
  */
 const REFERENCE_SHAPES: readonly RegExp[] = [
   /^(?:\/[^?=&\s]*|true|false|null|none|)$/i,
@@ -39,6 +40,8 @@ const REFERENCE_SHAPES: readonly RegExp[] = [
   /^\{\{[^\n]*\}\}$/,
   /^<%[^\n]*%>$/,
   /^%\([A-Za-z_][A-Za-z0-9_]*\)s$/,
+  // A documentation placeholder (`--password <value>`, `password=<your-password>`), as a fix text writes one.
+  /^<[A-Za-z][A-Za-z0-9 _.-]{0,40}>$/,
 ];
 
 /** `${NAME:-default}`, `${NAME-default}`, `${NAME:default}` (Spring), `${NAME:=default}`: the name and its default. */

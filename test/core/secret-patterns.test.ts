@@ -67,6 +67,9 @@ describe('credentialIn', () => {
     ['a password in a YAML block, on its line', j('db:\n  password: ', 'Hunter22\n')],
     ['an adminPassword in a YAML block, on its line', j('db:\n  adminPassword: ', 'Hunter22\n')],
     ['credentials assignment with capitals', j('credentials=', 'Hunter22')],
+    // Angle brackets around a password are not a placeholder unless they are the whole value, of words.
+    ['a password in angle brackets with symbols', j('mysql --password <Hunter22!', '9x>')],
+    ['a password after an unclosed bracket', j('password=<Hunter', '22x')],
   ])('finds %s', (_, canary) => {
     expect(credentialIn(canary)).toBeDefined();
   });
@@ -123,6 +126,9 @@ describe('credentialIn', () => {
     'password: {{ .Values.db.password }}',
     'password = <%= @db_password %>',
     'password = %(db_password)s',
+    // A documentation placeholder, as a fix text writes one.
+    'kubectl create secret generic db --from-literal=password=<value>',
+    'mysql --password <your-password>',
     // A value on the same line only.
     'aws:\n  credentials:\n    secretName: aws-creds',
     'backend:\n  credentials:\n    fromFile: /etc/creds',
