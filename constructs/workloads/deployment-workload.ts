@@ -244,6 +244,13 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
     // minReplicas ≥ 2 running. With minReplicas 1 the single replica is real, and so is the finding: no exemption, nor
     // for a Deployment with a fixed count (which Polaris judges itself). Polaris reads no reason: it is this comment.
     if (autoscaled && this.autoscaling!.minReplicas >= 2) exemptPolarisCheck(deployment, 'deploymentMissingReplicas');
+    // A canary or an idle colour runs one pod (or none) on purpose: the stable or active track carries the availability,
+    // and one pod has nothing to spread. Polaris' deploymentMissingReplicas and topologySpreadConstraint judge each
+    // Deployment alone; the primary track is still judged.
+    if (!t.primary && (t.replicas ?? 0) < 2) {
+      exemptPolarisCheck(deployment, 'deploymentMissingReplicas');
+      exemptPolarisCheck(deployment, 'topologySpreadConstraint');
+    }
     return deployment;
   }
 }

@@ -114,4 +114,20 @@ describe('DeploymentWorkload and Polaris deploymentMissingReplicas', () => {
     expect(single.spec.replicas).toBeUndefined();
     expect(linterAnnotations(single)).toEqual({});
   });
+
+  test('a one-pod canary and an idle colour are exempt from the replica and spread checks; the track that serves is not', () => {
+    const SPREAD = 'polaris.fairwinds.com/topologySpreadConstraint-exempt';
+    const canary = renderChart(teamWebService('web', { replicas: 3, release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0' }) }).chart);
+    expect(linterAnnotations(find(canary, 'Deployment', 'web-canary'))).toEqual({ [EXEMPT]: 'true', [SPREAD]: 'true' });
+    expect(linterAnnotations(find(canary, 'Deployment', 'web'))).toEqual({});
+    const release = Release.blueGreen({ active: Color.BLUE, idleImage: 'ghcr.io/acme/web:1.5.0', idleReplicas: 1 });
+    const blueGreen = renderChart(teamWebService('web', { replicas: 3, release }).chart);
+    expect(linterAnnotations(find(blueGreen, 'Deployment', 'web-green'))).toEqual({ [EXEMPT]: 'true', [SPREAD]: 'true' });
+    expect(linterAnnotations(find(blueGreen, 'Deployment', 'web-blue'))).toEqual({});
+    // A canary of two pods is judged like any Deployment.
+    const two = renderChart(
+      teamWebService('web', { replicas: 3, release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0', replicas: 2 }) }).chart,
+    );
+    expect(linterAnnotations(find(two, 'Deployment', 'web-canary'))).toEqual({});
+  });
 });
