@@ -291,6 +291,8 @@ const TRIGGERS: Record<string, Trigger> = {
       }),
   ),
   CLAIM_INVALID: () => new PersistentVolumeClaim(chart().chart, 'c', { namespace: 'shop', size: '1Gi', accessModes: [] }),
+  CLIENT_SERVICE_MISSING: () =>
+    new StatefulService(chart().chart, 'db', { namespace: 'n', image, noStorageReason: STATELESS }).clientDnsName,
   ORDINAL_INVALID: () => new StatefulService(chart().chart, 'db', { namespace: 'n', image, noStorageReason: STATELESS }).podDnsName(3),
   STORAGE_CLASS_UNDECLARED: () => {
     const { app, chart: c } = chart({ existingStorageClasses: ['gp3'] });

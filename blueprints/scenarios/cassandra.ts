@@ -165,7 +165,7 @@ export class Cassandra extends CheckedConstruct<CassandraProps> {
     this.cluster.addInitContainer({
       name: 'wait-dns',
       image: 'busybox:1.36',
-      command: ['sh', '-c', `until nslookup ${this.cluster.serviceDnsName}; do sleep 2; done`],
+      command: ['sh', '-c', `until nslookup ${this.cluster.peerServiceDnsName}; do sleep 2; done`],
       resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } },
     });
     this.seeds = this.cluster.peerDnsNames().slice(0, Math.min(2, replicas)).join(',');

@@ -87,7 +87,15 @@ export interface StatefulServiceProps extends WorkloadProps {
   readonly partition?: number;
   /** @default - Retain on delete and on scale-down (data is never deleted by a manifest change) */
   readonly claimRetention?: ClaimRetention;
-  /** Also create a ClusterIP Service `<name>-client` for clients that do not need a given pod. @default false */
+  /**
+   * Also create a ClusterIP Service `<name>-client` for clients (`clientDnsName`): it lists
+   * ready pods only. The headless Service `<name>` publishes every pod before it is ready
+   * (`publishNotReadyAddresses`, so that peers find each other while they bootstrap), so
+   * a client that connects through it can reach a pod that is still starting or failing
+   * its readiness probe. Needed by any client that does not address a given pod.
+   * @default false
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#headless-services
+   */
   readonly clientService?: boolean;
   /** @default { maxUnavailable: 1 } */
   readonly disruptionBudget?: { readonly minAvailable?: PodCount; readonly maxUnavailable?: PodCount } | false;
@@ -129,8 +137,10 @@ const STATEFUL_SERVICE_SHAPE = extend<StatefulServiceProps, WorkloadProps>(WORKL
 });
 
 /**
- * A StatefulSet with its headless Service, created together, `serviceName`
- * always pointing at it; stable identities (`podDnsName(i)`), per-pod claims
+ * A StatefulSet with its headless (governing) Service, created together,
+ * `serviceName` always pointing at it; stable identities (`podDnsName(i)`,
+ * published before the pods are ready, for peers), an optional ClusterIP
+ * client Service of ready pods only (`clientService`, `clientDnsName`), per-pod claims
  * retained by default, ordered start, partitioned updates, Guaranteed QoS and
  * spread across hosts. With 2+ replicas in a TeamNamespace (default deny),
  * the pods may reach each other on their ports (two NetworkPolicies,
@@ -142,11 +152,17 @@ const STATEFUL_SERVICE_SHAPE = extend<StatefulServiceProps, WorkloadProps>(WORKL
  *   ports: [{ name: 'client', port: 9042 }, { name: 'peer', port: 7000 }],
  *   claims: [{ name: 'data', mountPath: '/var/lib/store', size: '8Gi' }] });
  * store.peerDnsNames().join(','); // the peers each pod joins
+ * // Clients: with `clientService: true`, `store.clientDnsName` ('store-client.<ns>.svc.cluster.local'),
+ * // which lists ready pods only; never the headless `peerServiceDnsName`.
  */
 export class StatefulService extends Workload implements IVerticallyScalable {
   public readonly statefulSet: ApiObject;
-  /** The headless Service (`clusterIP: None`) that gives each pod its DNS name. */
+  /**
+   * The headless governing Service (`clusterIP: None`, `publishNotReadyAddresses`) that gives
+   * each pod its DNS name, ready or not: for peers, not for clients.
+   */
   public readonly headlessService: ApiObject;
+  /** The ClusterIP client Service `<name>-client` (ready pods only), with `clientService: true`. */
   public readonly clientService?: ApiObject;
   public readonly disruptionBudget?: PodDisruptionBudget;
   public readonly replicas: number;
@@ -390,9 +406,12 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     return `${this.name}-${ordinal}`;
   }
 
-  /** `name-i.name.ns.svc.cluster.local`: the stable DNS name of pod i. */
+  /**
+   * `name-i.name.ns.svc.cluster.local`: the stable DNS name of pod i, in the headless Service's
+   * domain. It resolves as soon as the pod has an address, before it is ready: for peers.
+   */
   public podDnsName(ordinal: number): string {
-    return `${this.podName(ordinal)}.${this.name}.${this.namespace}.svc.cluster.local`;
+    return `${this.podName(ordinal)}.${this.peerServiceDnsName}`;
   }
 
   /** Every pod's DNS name, in ordinal order (e.g. Cassandra seeds, etcd peers). */
@@ -400,9 +419,43 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     return Array.from({ length: this.replicas }, (_, i) => this.podDnsName(i));
   }
 
-  /** The headless Service's DNS name (resolves to every pod). */
-  public get serviceDnsName(): string {
+  /**
+   * `name.ns.svc.cluster.local`: the headless governing Service, which resolves to every pod,
+   * ready or not (`publishNotReadyAddresses`), and is the domain of `podDnsName(i)`. For peers
+   * finding each other while they bootstrap; clients use `clientDnsName`.
+   */
+  public get peerServiceDnsName(): string {
     return `${this.name}.${this.namespace}.svc.cluster.local`;
+  }
+
+  /**
+   * `name-client.ns.svc.cluster.local`: the ClusterIP client Service, whose endpoints are the
+   * ready pods only. What clients connect to. Needs `clientService: true` (CLIENT_SERVICE_MISSING
+   * otherwise: the only other name, the headless Service's, reaches pods that are not ready).
+   */
+  public get clientDnsName(): string {
+    if (!this.clientService) {
+      const p = new Problems(this, 'StatefulService');
+      p.add({
+        code: 'CLIENT_SERVICE_MISSING',
+        field: 'clientService',
+        value: false,
+        message:
+          'is not set, so there is no client Service: the headless Service publishes pods before they are ready (publishNotReadyAddresses), and a client connecting through it bypasses readiness',
+        fix: 'set clientService: true (a ClusterIP Service `<name>-client` of ready pods), or use podDnsName(i)/peerServiceDnsName for peers',
+      });
+      p.throwIfAny();
+    }
+    return `${this.name}-client.${this.namespace}.svc.cluster.local`;
+  }
+
+  /**
+   * The headless Service's DNS name, as `peerServiceDnsName`: it resolves to every pod, ready or not.
+   * @deprecated clients use `clientDnsName` (ready pods only, with `clientService: true`); peers use
+   *   `peerServiceDnsName` or `podDnsName(i)`.
+   */
+  public get serviceDnsName(): string {
+    return this.peerServiceDnsName;
   }
 
   private checkOrdinal(ordinal: number): void {

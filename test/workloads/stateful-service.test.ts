@@ -184,8 +184,37 @@ describe('StatefulService', () => {
     expect(db.podName(0)).toBe('cassandra-0');
     expect(db.podDnsName(0)).toBe('cassandra-0.cassandra.data.svc.cluster.local');
     expect(db.peerDnsNames()).toHaveLength(3);
-    expect(db.serviceDnsName).toBe('cassandra.data.svc.cluster.local');
+    expect(db.peerServiceDnsName).toBe('cassandra.data.svc.cluster.local');
+    expect(db.podDnsName(0).endsWith(`.${db.peerServiceDnsName}`)).toBe(true);
     expectCode(() => db.podDnsName(3), 'ORDINAL_INVALID');
+  });
+
+  test('clients get a name of ready pods only: clientDnsName names the ClusterIP client Service, peers the headless one', () => {
+    const { chart, db } = cassandra({ clientService: true });
+    const objects = renderChart(chart);
+    const [client, peer] = [db.clientDnsName, db.peerServiceDnsName].map((dns) => {
+      const [name, ns, svc] = dns.split('.');
+      expect([ns, svc]).toEqual(['data', 'svc']);
+      return find(objects, 'Service', name);
+    });
+    // The client Service lists ready pods only; the governing one every pod, for peers bootstrapping.
+    expect(client.spec.type).toBe('ClusterIP');
+    expect(client.spec.clusterIP).toBeUndefined();
+    expect(client.spec.publishNotReadyAddresses).toBeUndefined();
+    expect(client.spec.selector).toEqual(peer.spec.selector);
+    expect(peer.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    expect(find(objects, 'StatefulSet', 'cassandra').spec.serviceName).toBe(peer.metadata.name);
+    // Per-pod names stay in the governing Service's domain; the deprecated name is still the headless one.
+    expect(db.podDnsName(2)).toBe(`cassandra-2.${db.peerServiceDnsName}`);
+    expect(db.serviceDnsName).toBe(db.peerServiceDnsName);
+  });
+
+  test('CLIENT_SERVICE_MISSING: without the client Service no client name is handed out', () => {
+    const { db } = cassandra();
+    const issue = expectCode(() => db.clientDnsName, 'CLIENT_SERVICE_MISSING');
+    expect(issue.field).toBe('clientService');
+    expect(issue.fix).toContain('clientService: true');
+    expect(db.clientService).toBeUndefined();
   });
 
   test('singleton: one replica whose budget still lets drains proceed', () => {
