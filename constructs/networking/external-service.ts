@@ -32,6 +32,14 @@ export interface ExternalServiceBaseProps {
   /** Service name (DNS-1035): the cluster-local name apps use. @default - the construct id */
   readonly name?: string;
   readonly ports: readonly ExternalPort[];
+  /**
+   * The name the target's TLS certificate covers, for clients that speak TLS to it: what they
+   * send as SNI and verify the certificate against (`tlsServerName`). Set it when the
+   * certificate names another host than `hostName` (a CNAME to a load balancer), or for
+   * addresses whose server has a certificate.
+   * @default - `hostName` for `fromHostName`; none for `fromAddresses`
+   */
+  readonly tlsServerName?: string;
 }
 
 export interface ExternalHostNameProps extends ExternalServiceBaseProps {
@@ -57,11 +65,17 @@ const EXTERNAL_PORT_SHAPE = is.props<ExternalPort>(
  */
 const SHAPES = {
   hostname: is.props<ExternalHostNameProps>(
-    { namespace: NAMESPACE_SHAPE, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), hostName: is.string },
+    { namespace: NAMESPACE_SHAPE, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), hostName: is.string, tlsServerName: is.string },
     ['ports', 'hostName'],
   ),
   addresses: is.props<ExternalAddressesProps>(
-    { namespace: NAMESPACE_SHAPE, name: is.string, ports: is.list(EXTERNAL_PORT_SHAPE), addresses: is.list(is.string) },
+    {
+      namespace: NAMESPACE_SHAPE,
+      name: is.string,
+      ports: is.list(EXTERNAL_PORT_SHAPE),
+      addresses: is.list(is.string),
+      tlsServerName: is.string,
+    },
     ['ports', 'addresses'],
   ),
 } as const;
@@ -91,6 +105,18 @@ function variantOf(props: unknown, kind: unknown): 'hostname' | 'addresses' {
  * (`<name>.<ns>.svc.cluster.local`). Two typed variants:
  * an `ExternalName` Service (a CNAME) for a DNS name, or a selector-less
  * Service with an EndpointSlice for fixed addresses.
+ *
+ * The cluster-local name is an alias that no certificate of the target covers: a
+ * TLS client that connects to `dnsName` must send `tlsServerName` as SNI and
+ * verify the certificate against it (Fluent Bit's `tls.vhost`, Node's
+ * `servername`, Go's `tls.Config.ServerName`); a client that can only verify the
+ * host it connects to (libpq's `verify-full`, most database drivers) connects to
+ * `tlsServerName` itself.
+ *
+ * @example
+ * const db = ExternalService.fromHostName(chart, 'orders-db', { namespace: 'orders',
+ *   hostName: 'orders.abc123.eu-west-1.rds.amazonaws.com', ports: [{ name: 'pg', port: 5432 }] });
+ * app.addEnv({ DB_HOST: db.dnsName, DB_TLS_SERVER_NAME: db.tlsServerName! });
  */
 export class ExternalService extends Construct {
   /** A CNAME to `hostName`. The port cannot be remapped (DNS has no ports). */
@@ -104,8 +130,17 @@ export class ExternalService extends Construct {
 
   public readonly name: string;
   public readonly namespace: string;
-  /** `<name>.<ns>.svc.cluster.local`: what apps in the cluster connect to. */
+  /**
+   * `<name>.<ns>.svc.cluster.local`: the cluster-local alias apps connect to. Not a name the
+   * target's certificate covers: a TLS client verifies against `tlsServerName`, never this.
+   */
   public readonly dnsName: string;
+  /**
+   * The name TLS clients send as SNI and verify the target's certificate against: `tlsServerName`
+   * as given, else the host name (lower case, without a trailing dot); `undefined` for addresses
+   * without one.
+   */
+  public readonly tlsServerName?: string;
   public readonly service: ApiObject;
   public readonly endpointSlices: readonly ApiObject[];
   public readonly hostName?: string;
@@ -138,6 +173,20 @@ export class ExternalService extends Construct {
     for (const [i, p] of props.ports.entries())
       if (p.targetPort !== undefined)
         problems.addAll(portNumberIssue('EXTERNAL_PORT_INVALID', `ports[${i}].targetPort`, p.targetPort, 'use a real port number'));
+    // As a TLS library reads a server name: case aside, without the root's trailing dot.
+    const tlsName = props.tlsServerName === undefined ? undefined : String(props.tlsServerName).toLowerCase().replace(/\.$/, '');
+    if (tlsName !== undefined && (ipVersion(tlsName) || !isDns1123Subdomain(tlsName) || hasOverlongDnsLabel(tlsName)))
+      problems.add({
+        code: 'EXTERNAL_HOST_INVALID',
+        field: 'tlsServerName',
+        value: props.tlsServerName,
+        message: ipVersion(tlsName)
+          ? 'is an IP address; SNI carries a host name (RFC 6066), and a certificate for an address is verified without it'
+          : isDns1123Subdomain(tlsName)
+            ? OVERLONG_DNS_LABEL
+            : 'is not a DNS name',
+        fix: "use the host name the target's certificate names, e.g. 'db.example.com', or leave it out",
+      });
     const labels = componentLabels({ name: this.name, component: 'external-service' });
     const metadata = { name: this.name, namespace: this.namespace, labels };
     let spec: IServiceSpec;
@@ -293,6 +342,7 @@ export class ExternalService extends Construct {
         `has no selector on purpose: its endpoints are the EndpointSlices labelled kubernetes.io/service-name=${this.name}, in the output beside it`,
       );
     this.dnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
+    this.tlsServerName = tlsName ?? this.hostName;
   }
 
   /**

@@ -20,6 +20,46 @@ describe('ExternalService', () => {
     expect(mongo.dnsName).toBe('mongo.shop.svc.cluster.local');
   });
 
+  test('tlsServerName: the name the certificate covers, never the cluster-local alias', () => {
+    const { chart } = testChart();
+    const ports = [{ name: 'pg', port: 5432 }];
+    const rds = ExternalService.fromHostName(chart, 'rds', {
+      namespace: 'shop',
+      hostName: 'Orders.abc.eu-west-1.rds.amazonaws.com.',
+      ports,
+    });
+    expect(rds.tlsServerName).toBe('orders.abc.eu-west-1.rds.amazonaws.com');
+    expect(rds.tlsServerName).not.toBe(rds.dnsName);
+    // A CNAME to a load balancer whose certificate names the service's own host.
+    const lb = ExternalService.fromHostName(chart, 'lb', {
+      namespace: 'shop',
+      hostName: 'a1b2.elb.eu-west-1.amazonaws.com',
+      tlsServerName: 'DB.example.com.',
+      ports,
+    });
+    expect(lb.tlsServerName).toBe('db.example.com');
+    expect(
+      ExternalService.fromAddresses(chart, 'plain', { namespace: 'shop', addresses: ['203.0.113.10'], ports }).tlsServerName,
+    ).toBeUndefined();
+    const legacy = ExternalService.fromAddresses(chart, 'legacy', {
+      namespace: 'shop',
+      addresses: ['203.0.113.11'],
+      tlsServerName: 'legacy-db.corp.example.com',
+      ports,
+    });
+    expect(legacy.tlsServerName).toBe('legacy-db.corp.example.com');
+    // Rendering is unchanged: the name is for clients, not for the Service.
+    expect(find(renderChart(chart), 'Service', 'lb').spec.externalName).toBe('a1b2.elb.eu-west-1.amazonaws.com');
+    for (const [i, bad] of ['203.0.113.10', '*.example.com', 'not a host!', `${'a'.repeat(64)}.example.com`].entries()) {
+      const issue = expectCode(
+        () =>
+          ExternalService.fromAddresses(chart, `bad${i}`, { namespace: 'shop', addresses: ['203.0.113.12'], tlsServerName: bad, ports }),
+        'EXTERNAL_HOST_INVALID',
+      );
+      expect([issue.field, issue.value]).toEqual(['tlsServerName', bad]);
+    }
+  });
+
   test('fromAddresses: a selector-less Service and an EndpointSlice per family, ports remapped (snapshot)', () => {
     const { chart } = testChart();
     ExternalService.fromAddresses(chart, 'legacy-db', {
