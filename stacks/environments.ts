@@ -284,7 +284,8 @@ function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper
             tls: 'On',
             'tls.verify': 'On',
             'tls.verify_hostname': 'On',
-            'tls.vhost': config.logSink.hostName,
+            // The name the certificate covers, not the cluster-local alias it connects to: SNI and verify_hostname use it.
+            'tls.vhost': sink.tlsServerName!,
             ...(caConfig ? { 'tls.ca_file': `${FLUENT_BIT.caDir}/ca.crt` } : {}),
           }
         : {}),
@@ -444,7 +445,7 @@ export function buildEnvironment(
         clientService: true,
       });
   // The api is the ledger's client: the managed database's ExternalName Service, or the in-cluster client Service.
-  const ledgerHost = ledger instanceof ExternalService ? ledger.name : (ledger.clientService?.name ?? ledger.name);
+  const ledgerHost = ledger instanceof ExternalService ? ledger.dnsName : ledger.clientDnsName;
   api.addEnv({ LEDGER_HOST: ledgerHost, LEDGER_PASSWORD: EnvValue.fromSecret(ledgerCredentials, 'password') });
   if (ledger instanceof ExternalService) {
     ledger.allowFrom(api);

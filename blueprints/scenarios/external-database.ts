@@ -43,6 +43,9 @@ const EXTERNAL_DATABASE_SHAPE = is.props<ExternalDatabaseProps>(
  * An app reaching a database outside the cluster (000 "Mapping External
  * Services"): an ExternalName Service `database` so the app connects to a
  * cluster-local name, and the egress path opened in the default-deny namespace.
+ * A managed database speaks TLS (Atlas requires it) with a certificate for its
+ * own host name, which the cluster-local alias is not: the app gets that name as
+ * `DATABASE_TLS_SERVER_NAME`, to send as SNI and verify the certificate against.
  */
 export class ExternalDatabase extends CheckedConstruct<ExternalDatabaseProps> {
   public readonly database: ExternalService;
@@ -77,6 +80,8 @@ export class ExternalDatabase extends CheckedConstruct<ExternalDatabaseProps> {
       liveness: Probe.http('/livez', 'http', { periodSeconds: 20 }),
       env: {
         DATABASE_HOST: this.database.dnsName,
+        // The alias is no name the database's certificate covers: TLS verifies the provider's host name.
+        DATABASE_TLS_SERVER_NAME: this.database.tlsServerName!,
         DATABASE_PORT: String(port),
         DATABASE_CREDENTIALS: EnvValue.fromSecret(credentials, 'url-credentials'),
       },

@@ -158,7 +158,7 @@ export class HelloworldDb extends CheckedConstruct<HelloworldDbProps> {
     } else {
       this.externalDatabase = undefined;
       this.database = this.inClusterDatabase(props, props.storageClass as StorageClass | string, secret);
-      host = `${this.database.name}-client`;
+      host = this.database.clientDnsName;
     }
     this.web = new WebService(this, 'Web', {
       namespace: ns,

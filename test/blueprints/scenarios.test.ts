@@ -55,7 +55,8 @@ describe('HelloworldDb', () => {
     expect(web.spec.replicas).toBe(3);
     expect(container(web).ports[0]).toEqual({ name: 'nodejs-port', containerPort: 3000, protocol: 'TCP' });
     // Clients use the ClusterIP Service (ready pods only), not the headless one that publishes not-ready pods.
-    expect(env(container(web)).MYSQL_HOST).toBe('database-service-client');
+    expect(env(container(web)).MYSQL_HOST).toBe('database-service-client.helloworld-db.svc.cluster.local');
+    expect(env(container(web)).MYSQL_HOST).toBe(h.database!.clientDnsName);
     expect(find(objects, 'Service', 'database-service-client').spec.type).toBe('ClusterIP');
     expect(find(objects, 'Service', 'database-service-client').spec.publishNotReadyAddresses).toBeUndefined();
     // GET / of index-db.js inserts a row and throws when MySQL fails: no probe calls it. Liveness is another check.
@@ -257,7 +258,10 @@ describe('ExternalDatabase', () => {
     new ExternalDatabase(s.chart, 'e', { namespace: s.ns, hostName: 'cluster0.abcde.mongodb.net' });
     const objects = s.objects();
     expect(find(objects, 'Service', 'database').spec.externalName).toBe('cluster0.abcde.mongodb.net');
-    expect(env(container(find(objects, 'Deployment', 'orders'))).DATABASE_HOST).toBe('database.external-database.svc.cluster.local');
+    const app = env(container(find(objects, 'Deployment', 'orders')));
+    expect(app.DATABASE_HOST).toBe('database.external-database.svc.cluster.local');
+    // The alias is no name Atlas' certificate covers: the app verifies TLS against the provider's host.
+    expect(app.DATABASE_TLS_SERVER_NAME).toBe('cluster0.abcde.mongodb.net');
     expect(find(objects, 'NetworkPolicy', 'allow-orders-to-ext-database').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 27017 }]);
   });
 });

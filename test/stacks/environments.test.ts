@@ -130,7 +130,7 @@ describe('production-ness and backups', () => {
           externalName: managed.helloworldDb,
         });
       } else {
-        expect(host).toBe('database-service-client');
+        expect(host).toBe('database-service-client.helloworld-db.svc.cluster.local');
       }
       expect(ofKind(inNs('helloworld-db'), 'StatefulSet').map((s) => s.metadata.name)).toEqual(
         managed.helloworldDb ? [] : ['database-service'],

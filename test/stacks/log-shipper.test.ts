@@ -158,3 +158,19 @@ describe('a sink certified by a private CA (caCertificate)', () => {
     expect(find(inAgents, 'ConfigMap', volume.configMap.name).data[caFile.slice(caMount.mountPath.length + 1)]).toBe(PEM);
   });
 });
+
+describe('a sink named as written in a config (upper case, the root dot)', () => {
+  const env = { ...environment('prod'), logSink: { hostName: 'Logs.Prod.Example.com.' } };
+  const inAgents = renderApp(buildEnvironment(env))
+    .flatMap((r) => r.objects)
+    .filter((o) => o.metadata?.namespace === 'node-agents');
+
+  test('connects to the cluster-local alias and verifies the certificate against the name it covers, as SNI carries it', () => {
+    const conf = find(inAgents, 'ConfigMap', 'log-shipper').data['fluent-bit.conf'];
+    const output = sections(conf).find((x) => x.name === 'OUTPUT')!.entries;
+    expect(output.Host).toBe('log-sink.node-agents.svc.cluster.local');
+    // RFC 6066: SNI is the host name without the trailing dot; the certificate names logs.prod.example.com.
+    expect(output['tls.vhost']).toBe('logs.prod.example.com');
+    expect(find(inAgents, 'Service', 'log-sink').spec.externalName).toBe(output['tls.vhost']);
+  });
+});
