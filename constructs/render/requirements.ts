@@ -1,4 +1,5 @@
 import { checkArgs, is } from '../core/shape';
+import { KEEP_DATA_SYNC_OPTIONS, SERVER_SIDE_APPLY, syncOptionsOf } from '../gitops/sync-annotations';
 
 /*
  * The controllers an output needs in the cluster, derived from the custom
@@ -83,7 +84,12 @@ const CONTROLLERS: Readonly<Record<string, Controller>> = {
   // `restricted` (a TeamNamespace's default) from 1.10.0 (#5259: seccomp RuntimeDefault, capabilities dropped):
   // before, the namespace refuses them and the certificate is never issued.
   'cert-manager.io': { name: 'cert-manager', versions: { v1: '>=1.10.0' } },
-  'autoscaling.k8s.io': { name: 'Vertical Pod Autoscaler', versions: { v1: '>=1.0.0' } },
+  // The recommender reads usage from the metrics API (VPA's README: metrics-server is a prerequisite).
+  'autoscaling.k8s.io': {
+    name: 'Vertical Pod Autoscaler',
+    versions: { v1: '>=1.0.0' },
+    setup: () => ['metrics-server (the metrics.k8s.io API), from which the recommender reads usage: without it no recommendation is made'],
+  },
   // The Schedule schema checked is the v1.11 line's (crds/velero-schedule-v1.yaml).
   'velero.io': { name: 'Velero', versions: { v1: '>=1.11.0' }, setup: veleroSetup },
   // Types and enums are checked with v0.65.1's schemas (@kubernetes-models/prometheus-operator 4.4.4); unknown fields
@@ -91,6 +97,80 @@ const CONTROLLERS: Readonly<Record<string, Controller>> = {
   'monitoring.coreos.com': { name: 'prometheus-operator', versions: { v1: '>=0.65.1', v1alpha1: '>=0.65.1' } },
   'argoproj.io': { name: 'Argo CD', versions: { v1alpha1: '>=2.0.0' } },
 };
+
+/*
+ * Argo CD releases that honour the per-object sync options the output writes: an older controller ignores an option
+ * it does not know, and does what the option was there to prevent. `Delete=false` (argo-cd #12448, gitops-engine
+ * #507, on master from February 2023, so 2.7.0) keeps data holders when the Application is deleted with cascade;
+ * before it, a cascading `argocd app delete` deletes them. `ServerSideApply=true` per object is served from 2.5.0.
+ */
+const ARGO_SYNC_OPTION_RELEASES: ReadonlyArray<readonly [string, string]> = [
+  [KEEP_DATA_SYNC_OPTIONS[1], '>=2.7.0'],
+  [SERVER_SIDE_APPLY, '>=2.5.0'],
+];
+
+/** What built-in kinds need from the cluster beyond the API server: a controller or add-on no CRD names. */
+interface BuiltInNeed {
+  readonly name: string;
+  readonly setup: string;
+}
+
+const INGRESS_ANNOTATION_CLASS = 'kubernetes.io/ingress.class';
+const EXTERNAL_DNS_HOSTNAME = 'external-dns.alpha.kubernetes.io/hostname';
+
+/*
+ * Objects of built-in kinds that the API server stores and nothing acts on unless the cluster runs their controller
+ * (kubernetes.io/docs: Ingress controllers, Resource metrics pipeline, Network policies, CSI; external-dns's docs).
+ */
+function builtInNeeds(o: any): BuiltInNeed[] {
+  const needs: BuiltInNeed[] = [];
+  if (o.kind === 'Ingress') {
+    const cls = o.spec?.ingressClassName ?? o.metadata?.annotations?.[INGRESS_ANNOTATION_CLASS];
+    const named = typeof cls === 'string' && cls !== '' ? cls : undefined;
+    needs.push({
+      name: named ? `ingress controller (IngressClass ${named})` : 'ingress controller (the default IngressClass)',
+      setup: `an ingress controller serving ${named ? `the IngressClass ${named} (for nginx: ingress-nginx, in the namespace the output's NetworkPolicies admit, ingress-nginx by default)` : 'the IngressClass marked default'}: without one the Ingress is stored and nothing routes to it, and an HTTP-01 challenge through it is never answered`,
+    });
+  }
+  if (o.kind === 'HorizontalPodAutoscaler') {
+    const types = new Set<string>((Array.isArray(o.spec?.metrics) ? o.spec.metrics : []).map((m: any) => m?.type));
+    // No metrics means the API's default: 80% average CPU utilisation, a Resource metric.
+    if (types.size === 0 || types.has('Resource') || types.has('ContainerResource'))
+      needs.push({
+        name: 'metrics-server',
+        setup:
+          'metrics-server (or another server of the metrics.k8s.io API): without it a HorizontalPodAutoscaler on CPU or memory reports <unknown> and never scales',
+      });
+    if (types.has('Pods') || types.has('Object') || types.has('External'))
+      needs.push({
+        name: 'custom metrics adapter',
+        setup:
+          'an adapter serving custom.metrics.k8s.io / external.metrics.k8s.io (e.g. prometheus-adapter, KEDA): without it a HorizontalPodAutoscaler on Pods, Object or External metrics never scales',
+      });
+  }
+  if (
+    o.kind === 'StorageClass' &&
+    typeof o.provisioner === 'string' &&
+    o.provisioner.includes('.') &&
+    !o.provisioner.startsWith('kubernetes.io/')
+  )
+    needs.push({
+      name: `CSI driver ${o.provisioner}`,
+      setup: `the CSI driver ${o.provisioner} (its controller and node plugin, with the cloud permissions it needs): without it the claims of the class stay Pending and their pods never start`,
+    });
+  if (o.kind === 'NetworkPolicy')
+    needs.push({
+      name: 'NetworkPolicy enforcement',
+      setup:
+        'a network plugin that enforces NetworkPolicy (Calico, Cilium, the AWS VPC CNI with network policy enabled…): with one that does not, every policy is accepted and ignored, and nothing is isolated',
+    });
+  if (typeof o.metadata?.annotations?.[EXTERNAL_DNS_HOSTNAME] === 'string')
+    needs.push({
+      name: 'external-dns',
+      setup: `external-dns, watching the kinds that carry ${EXTERNAL_DNS_HOSTNAME} and allowed to write the zone of their hosts: without it the names are never published`,
+    });
+  return needs;
+}
 
 /** API groups Kubernetes serves itself (`''` is the core group). */
 function builtIn(group: string): boolean {
@@ -106,31 +186,64 @@ function builtIn(group: string): boolean {
 export function controllerRequirements(objects: readonly unknown[]): ControllerRequirement[] {
   checkArgs('controllerRequirements', ['objects', objects, is.list(is.any)]);
   const byController = new Map<string, { versions: Set<string>; crds: Map<string, CrdRequirement>; setup: Set<string> }>();
+  const argoOptionRanges = new Set<string>();
   for (const raw of objects) {
-    const o = raw as { apiVersion?: unknown; kind?: unknown };
-    if (typeof o?.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.apiVersion.includes('/')) continue;
-    const [group, version] = o.apiVersion.split('/');
+    const o = raw as { apiVersion?: unknown; kind?: unknown; metadata?: { annotations?: unknown } };
+    if (typeof o?.apiVersion !== 'string' || typeof o.kind !== 'string') continue;
+    const entryOf = (name: string) => {
+      const entry = byController.get(name) ?? {
+        versions: new Set<string>(),
+        crds: new Map<string, CrdRequirement>(),
+        setup: new Set<string>(),
+      };
+      byController.set(name, entry);
+      return entry;
+    };
+    for (const need of builtInNeeds(o)) entryOf(need.name).setup.add(need.setup);
+    for (const option of syncOptionsOf(o.metadata?.annotations))
+      for (const [known, range] of ARGO_SYNC_OPTION_RELEASES) if (option === known) argoOptionRanges.add(range);
+    const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
     if (builtIn(group) || o.kind === 'CustomResourceDefinition') continue;
     const controller = CONTROLLERS[group] ?? { name: group, versions: {} };
-    const entry = byController.get(controller.name) ?? {
-      versions: new Set<string>(),
-      crds: new Map<string, CrdRequirement>(),
-      setup: new Set<string>(),
-    };
+    const entry = entryOf(controller.name);
     entry.versions.add(controller.versions[version] ?? '*');
     entry.crds.set(`${group}/${version}/${o.kind}`, { group, kind: o.kind, version });
     for (const need of controller.setup?.(o) ?? []) entry.setup.add(need);
-    byController.set(controller.name, entry);
   }
+  // The output is synced by Argo CD (it holds an Application): the release must also honour its objects' sync options.
+  const argo = byController.get(CONTROLLERS['argoproj.io'].name);
+  if (argo) for (const range of argoOptionRanges) argo.versions.add(range);
   return [...byController.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, e]) => ({
       name,
       // Every version the output uses must be served: the ranges intersect (space-joined, as semver writes an intersection).
-      versionRange: [...e.versions].filter((r) => r !== '*').join(' ') || '*',
+      versionRange: intersect([...e.versions].filter((r) => r !== '*')) || '*',
       crds: [...e.crds.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`)),
       ...(e.setup.size ? { setup: [...e.setup].sort() } : {}),
     }));
+}
+
+/** `x.y.z` → comparable numbers (the ranges above use plain releases only). */
+const release = (v: string) => v.split('.').map(Number);
+const newer = (a: string, b: string) => {
+  const [x, y] = [release(a), release(b)];
+  const i = x.findIndex((n, k) => n !== y[k]);
+  return i >= 0 && x[i] > y[i];
+};
+
+/**
+ * The intersection of ranges made of `>=x.y.z` and `<x.y.z` terms, as one range: the highest lower bound and the
+ * lowest upper bound (what `>=2.0.0 >=2.7.0` means, written as a reader expects it).
+ */
+function intersect(ranges: readonly string[]): string {
+  let low: string | undefined;
+  let high: string | undefined;
+  for (const term of ranges.join(' ').split(' ').filter(Boolean)) {
+    if (term.startsWith('>=')) low = low === undefined || newer(term.slice(2), low) ? term.slice(2) : low;
+    else if (term.startsWith('<')) high = high === undefined || newer(high, term.slice(1)) ? term.slice(1) : high;
+  }
+  return [low === undefined ? '' : `>=${low}`, high === undefined ? '' : `<${high}`].filter(Boolean).join(' ');
 }
 
 /** The requirements file's text: one JSON object per line. */

@@ -8,21 +8,70 @@ const names = (env: string) => controllerRequirements(renderApp(synthApp(env)).f
 
 describe('controller requirements', () => {
   test('derived from the custom kinds each environment renders: only prod backs up, so only prod needs Velero; the VPA watches the ledger, which prod does not run', () => {
-    expect(names('dev')).toEqual([
-      'Argo CD',
-      'cert-manager',
-      'External Secrets Operator',
-      'prometheus-operator',
-      'Vertical Pod Autoscaler',
+    const addOns = [
+      'CSI driver ebs.csi.aws.com',
+      'external-dns',
+      'ingress controller (IngressClass nginx)',
+      'metrics-server',
+      'NetworkPolicy enforcement',
+    ];
+    const sorted = (xs: string[]) => [...xs].sort((a, b) => a.localeCompare(b));
+    expect(names('dev')).toEqual(
+      sorted(['Argo CD', 'cert-manager', 'External Secrets Operator', 'prometheus-operator', 'Vertical Pod Autoscaler', ...addOns]),
+    );
+    expect(names('prod')).toEqual(
+      sorted(['Argo CD', 'cert-manager', 'External Secrets Operator', 'prometheus-operator', 'Velero', ...addOns]),
+    );
+  });
+
+  test('built-in kinds that nothing acts on without an add-on name it: the Ingress its class, an HPA on CPU metrics-server, a CSI class its driver', () => {
+    const need = (...objects: object[]) => controllerRequirements(objects).map((r) => [r.name, r.versionRange, r.crds, r.setup?.length]);
+    expect(need({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', spec: { ingressClassName: 'traefik' } })).toEqual([
+      ['ingress controller (IngressClass traefik)', '*', [], 1],
     ]);
-    expect(names('prod')).toEqual(['Argo CD', 'cert-manager', 'External Secrets Operator', 'prometheus-operator', 'Velero']);
+    expect(need({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', spec: {} })[0][0]).toBe(
+      'ingress controller (the default IngressClass)',
+    );
+    // No metrics is the API's default, 80% CPU: a Resource metric.
+    expect(need({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', spec: {} })).toEqual([['metrics-server', '*', [], 1]]);
+    expect(need({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', spec: { metrics: [{ type: 'External' }] } })).toEqual([
+      ['custom metrics adapter', '*', [], 1],
+    ]);
+    expect(need({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', provisioner: 'ebs.csi.aws.com' })[0][0]).toBe(
+      'CSI driver ebs.csi.aws.com',
+    );
+    // In-tree and local volumes need no driver.
+    expect(need({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', provisioner: 'kubernetes.io/no-provisioner' })).toEqual([]);
+    expect(need({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' })[0][0]).toBe('NetworkPolicy enforcement');
+    const published = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'a.example.com' } },
+    };
+    expect(need(published)[0][0]).toBe('external-dns');
+    // Listed once however many objects need it.
+    expect(need(published, published)).toHaveLength(1);
+  });
+
+  test("Argo CD's range follows the sync options its objects carry: Delete=false needs 2.7.0, ServerSideApply=true 2.5.0", () => {
+    const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' };
+    const marked = (options: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { annotations: { 'argocd.argoproj.io/sync-options': options } },
+    });
+    const range = (...objects: object[]) => controllerRequirements(objects).find((r) => r.name === 'Argo CD')?.versionRange;
+    expect(range(app)).toBe('>=2.0.0');
+    expect(range(app, marked('ServerSideApply=true'))).toBe('>=2.5.0');
+    expect(range(app, marked('Prune=false, Delete=false'), marked('ServerSideApply=true'))).toBe('>=2.7.0');
+    // Without an Application the output is not synced by Argo CD: its options require nothing.
+    expect(range(marked('Delete=false'))).toBeUndefined();
   });
 
   test('each controller lists the CRDs the objects use; built-in kinds need nothing; an unknown group is listed with any version', () => {
     const reqs = controllerRequirements([
       { apiVersion: 'apps/v1', kind: 'Deployment' },
       { apiVersion: 'v1', kind: 'Service' },
-      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
       { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
       { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
       { apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret' },

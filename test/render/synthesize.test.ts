@@ -10,6 +10,7 @@ import {
   BlueprintError,
   BlueprintIssue,
   Probe,
+  REQUIREMENTS_FILE,
   TeamNamespace,
   WRITTEN_LIST,
   addCheck,
@@ -38,7 +39,7 @@ describe('synthesize', () => {
     new TeamNamespace(new BlueprintChart(app, 'team-b', { owner: 'b' }), 'b');
     const outdir = path.join(tmpdir(), 'dist');
     const result = synthesize(app, { outdir });
-    expect(result.files.sort()).toEqual(['team-a.k8s.yaml', 'team-b.k8s.yaml']);
+    expect(result.files.sort()).toEqual(['requirements.jsonl', 'team-a.k8s.yaml', 'team-b.k8s.yaml']);
     const docs = parseAllDocuments(fs.readFileSync(path.join(outdir, 'team-a.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     expect(docs.map((d) => d.kind)).toContain('ResourceQuota');
     expect(result.objectCount).toBe(12); // 6 per team: Namespace, quota, LimitRange, 2 NetworkPolicies, ServiceAccount
@@ -91,7 +92,7 @@ describe('synthesize returns the warnings of the rule catalogue and the schema c
     const outdir = path.join(tmpdir(), 'dist');
     const result = synthesize(unreachableApp(), { outdir });
     expect(result.objectCount).toBe(9);
-    expect(result.files).toEqual(['test.k8s.yaml']);
+    expect(result.files).toEqual(['test.k8s.yaml', 'requirements.jsonl']);
     expect(fs.existsSync(path.join(outdir, 'test.k8s.yaml'))).toBe(true);
     const [unreachable] = byCode(result.warnings, 'REF_SERVICE_UNREACHABLE');
     expect(unreachable).toMatchObject({ path: 'test/api/Service', construct: 'Service/shop/api', field: '/spec/ports' });
@@ -177,11 +178,19 @@ describe('synthesize never loses a file it did not write', () => {
     fs.writeFileSync(path.join(outdir, 'other.k8s.yaml'), 'kind: TheirOwn\n');
     synthesize(teamApp('a', 'b'), { outdir });
     expect(fs.readdirSync(outdir).sort()).toEqual(
-      ['.cluster-blueprints-written', '.gitkeep', 'README.md', 'other.k8s.yaml', 'team-a.k8s.yaml', 'team-b.k8s.yaml'].sort(),
+      [
+        '.cluster-blueprints-written',
+        '.gitkeep',
+        'README.md',
+        'other.k8s.yaml',
+        'requirements.jsonl',
+        'team-a.k8s.yaml',
+        'team-b.k8s.yaml',
+      ].sort(),
     );
     synthesize(teamApp('a'), { outdir });
     expect(fs.readdirSync(outdir).sort()).toEqual(
-      ['.cluster-blueprints-written', '.gitkeep', 'README.md', 'other.k8s.yaml', 'team-a.k8s.yaml'].sort(),
+      ['.cluster-blueprints-written', '.gitkeep', 'README.md', 'other.k8s.yaml', 'requirements.jsonl', 'team-a.k8s.yaml'].sort(),
     );
     expect(fs.readFileSync(path.join(outdir, 'other.k8s.yaml'), 'utf8')).toBe('kind: TheirOwn\n');
     expect(fs.readFileSync(path.join(outdir, WRITTEN_LIST), 'utf8')).toContain('team-a.k8s.yaml');
@@ -200,7 +209,7 @@ describe('synthesize never loses a file it did not write', () => {
     const outdir = tmpdir();
     synthesize(teamApp('a'), { outdir });
     fs.rmSync(path.join(outdir, WRITTEN_LIST));
-    expect(synthesize(teamApp('a'), { outdir }).files).toEqual(['team-a.k8s.yaml']);
+    expect(synthesize(teamApp('a'), { outdir }).files).toEqual(['team-a.k8s.yaml', 'requirements.jsonl']);
   });
 
   test('OUTDIR_UNSAFE: the project root, a parent of it, and overlapping outdirs are refused', () => {
@@ -244,7 +253,10 @@ describe('synthesize never loses a file it did not write', () => {
       { app: teamApp('a'), outdir: path.join(root, 'dev') },
       { app: teamApp('b'), outdir: path.join(root, 'prod') },
     ]);
-    expect(ok.map((r) => r.files)).toEqual([['team-a.k8s.yaml'], ['team-b.k8s.yaml']]);
+    expect(ok.map((r) => r.files)).toEqual([
+      ['team-a.k8s.yaml', 'requirements.jsonl'],
+      ['team-b.k8s.yaml', 'requirements.jsonl'],
+    ]);
   });
 
   test("a killed run's own leftovers (named in its journal, with its token) are removed; look-alike names are not", () => {
@@ -266,7 +278,13 @@ describe('synthesize never loses a file it did not write', () => {
     );
     synthesize(teamApp('a'), { outdir });
     expect(fs.readdirSync(outdir).sort()).toEqual(
-      ['.cluster-blueprints-written', '.notes.cb-tmp-999999', `.team-a.k8s.yaml.cb-tmp-${dead}`, 'team-a.k8s.yaml'].sort(),
+      [
+        '.cluster-blueprints-written',
+        '.notes.cb-tmp-999999',
+        `.team-a.k8s.yaml.cb-tmp-${dead}`,
+        'requirements.jsonl',
+        'team-a.k8s.yaml',
+      ].sort(),
     );
     expect(fs.readFileSync(path.join(root, 'dist.tmp-999999', 'precious'), 'utf8')).toBe('x');
   });
@@ -275,7 +293,7 @@ describe('synthesize never loses a file it did not write', () => {
     const outdir = tmpdir();
     fs.writeFileSync(path.join(outdir, JOURNAL), '');
     synthesize(teamApp('a'), { outdir });
-    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'team-a.k8s.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'requirements.jsonl', 'team-a.k8s.yaml']);
   });
 
   test('a process killed while writing leaves no temporary directory and the previous files intact', () => {
@@ -295,7 +313,7 @@ describe('synthesize never loses a file it did not write', () => {
     expect(fs.readFileSync(path.join(outdir, 'team-a.k8s.yaml'), 'utf8')).toBe(before);
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
     synthesize(teamApp('a'), { outdir });
-    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'team-a.k8s.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'requirements.jsonl', 'team-a.k8s.yaml']);
   });
 
   test('a process killed part-way through the swap leaves only whole files, all listed, and the next run cleans up', () => {
@@ -322,7 +340,12 @@ describe('synthesize never loses a file it did not write', () => {
     expect(fs.readdirSync(outdir)).toContain(JOURNAL);
     // The next run, with an app that no longer has team-b, is not blocked: it replaces, deletes and cleans as usual.
     synthesize(teamApp('a', 'c'), { outdir });
-    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'team-a.k8s.yaml', 'team-c.k8s.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toEqual([
+      '.cluster-blueprints-written',
+      'requirements.jsonl',
+      'team-a.k8s.yaml',
+      'team-c.k8s.yaml',
+    ]);
   });
 });
 
@@ -444,8 +467,14 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
         'README.md',
         'a.k8s.yaml',
         'c.k8s.yaml',
+        'requirements.jsonl',
       ]);
-      expect(fs.readdirSync(path.join(root, 'new', 'qa')).sort()).toEqual(['.cluster-blueprints-written', 'a.k8s.yaml', 'c.k8s.yaml']);
+      expect(fs.readdirSync(path.join(root, 'new', 'qa')).sort()).toEqual([
+        '.cluster-blueprints-written',
+        'a.k8s.yaml',
+        'c.k8s.yaml',
+        'requirements.jsonl',
+      ]);
     }
   });
 
@@ -459,8 +488,8 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
     }
     expect(fs.readdirSync(base)).toEqual([]);
     // The valid neighbours: any plain extension, or none.
-    expect(synthesize(app(['c'], { outputFileExtension: '.yml' }), { outdir }).files).toEqual(['c.yml']);
-    expect(synthesize(app(['c'], { outputFileExtension: '' }), { outdir }).files).toEqual(['c']);
+    expect(synthesize(app(['c'], { outputFileExtension: '.yml' }), { outdir }).files).toEqual(['c.yml', 'requirements.jsonl']);
+    expect(synthesize(app(['c'], { outputFileExtension: '' }), { outdir }).files).toEqual(['c', 'requirements.jsonl']);
   });
 
   test('OUTPUT_PATH_INVALID: two files of the same name (a chart named like requirements.jsonl) are refused', () => {
@@ -498,7 +527,7 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
     fs.mkdirSync(path.join(project, 'dist'));
     fs.symlinkSync(path.join(project, 'dist'), path.join(links, 'to-dist'));
     synthesize(app(['c']), { outdir: path.join(links, 'to-dist'), projectRoot: project });
-    expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['.cluster-blueprints-written', 'c.k8s.yaml']);
+    expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['.cluster-blueprints-written', 'c.k8s.yaml', 'requirements.jsonl']);
   });
 
   test('OUTDIR_UNSAFE: two outdirs that are one directory through a symbolic link are refused', () => {
@@ -544,7 +573,7 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
       expect(issue.message).toMatch(message);
     }
     // The valid neighbour: a missing directory under a real one is created.
-    expect(synthesize(app(['c']), { outdir: path.join(base, 'a', 'b') }).files).toEqual(['c.k8s.yaml']);
+    expect(synthesize(app(['c']), { outdir: path.join(base, 'a', 'b') }).files).toEqual(['c.k8s.yaml', 'requirements.jsonl']);
   });
 
   test("OUTPUT_PATH_INVALID: an outdir starting with a literal '~' (which only a shell expands) is refused", () => {
@@ -560,11 +589,11 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
         expect(issue.fix).toMatch(/homedir/);
       }
       // The valid neighbour: a directory named '~' given as a path that is not a shell's.
-      expect(synthesize(app(['c']), { outdir: './~', projectRoot: root }).files).toEqual(['c.k8s.yaml']);
+      expect(synthesize(app(['c']), { outdir: './~', projectRoot: root }).files).toEqual(['c.k8s.yaml', 'requirements.jsonl']);
     } finally {
       process.chdir(saved);
     }
-    expect(fs.readdirSync(path.join(cwd, '~')).sort()).toEqual(['.cluster-blueprints-written', 'c.k8s.yaml']);
+    expect(fs.readdirSync(path.join(cwd, '~')).sort()).toEqual(['.cluster-blueprints-written', 'c.k8s.yaml', 'requirements.jsonl']);
   });
 
   test('OUTDIR_WRITE_FAILED: directories created by the call are removed when it fails; those that existed are kept', () => {
@@ -642,8 +671,11 @@ describe('under the cdk8s CLI ($CDK8S_OUTDIR, emptied by the CLI, then listed or
     fs.writeFileSync(path.join(outdir, 'kustomization.yaml'), 'resources: [team-a.k8s.yaml]\n');
     process.env.CDK8S_OUTDIR = path.join(project, '.cdk8s-out');
     const result = synthesize(teamApp(), { outdir, projectRoot: project });
-    expect(result.files).toEqual(['team-a.k8s.yaml']);
-    expect(read(path.join(project, '.cdk8s-out'))).toEqual({ 'team-a.k8s.yaml': read(outdir)['team-a.k8s.yaml'] });
+    expect(result.files).toEqual(['team-a.k8s.yaml', 'requirements.jsonl']);
+    expect(read(path.join(project, '.cdk8s-out'))).toEqual({
+      'team-a.k8s.yaml': read(outdir)['team-a.k8s.yaml'],
+      [REQUIREMENTS_FILE]: read(outdir)[REQUIREMENTS_FILE],
+    });
     expect(fs.lstatSync(path.join(project, '.cdk8s-out', 'team-a.k8s.yaml')).isFile()).toBe(true); // a copy: no link to resolve
     expect(read(outdir)['kustomization.yaml']).toBe('resources: [team-a.k8s.yaml]\n');
   });
@@ -677,6 +709,7 @@ describe('under the cdk8s CLI ($CDK8S_OUTDIR, emptied by the CLI, then listed or
     expect(fs.readdirSync(path.join(project, '.cdk8s-out')).sort()).toEqual(['dev', 'prod']);
     expect(read(path.join(project, '.cdk8s-out', 'prod'))).toEqual({
       'team-b.k8s.yaml': read(path.join(project, 'dist', 'prod'))['team-b.k8s.yaml'],
+      [REQUIREMENTS_FILE]: read(path.join(project, 'dist', 'prod'))[REQUIREMENTS_FILE],
     });
   });
 
@@ -689,7 +722,7 @@ describe('under the cdk8s CLI ($CDK8S_OUTDIR, emptied by the CLI, then listed or
     process.env.CDK8S_OUTDIR = path.join(project, '.cdk8s-out');
     const named = synthesize(teamApp('a', { outdir: path.join(project, 'manifests') }), { projectRoot: project });
     expect(named.outdir).toBe(path.join(project, 'manifests'));
-    expect(fs.readdirSync(path.join(project, '.cdk8s-out'))).toEqual(['team-a.k8s.yaml']);
+    expect(fs.readdirSync(path.join(project, '.cdk8s-out')).sort()).toEqual(['requirements.jsonl', 'team-a.k8s.yaml']);
   });
 
   test('a CLI directory that is or holds an outdir gets no second copy', () => {
@@ -699,7 +732,7 @@ describe('under the cdk8s CLI ($CDK8S_OUTDIR, emptied by the CLI, then listed or
       process.env.CDK8S_OUTDIR = cli;
       synthesize(teamApp(), { outdir, projectRoot: project });
       expect(fs.readdirSync(path.join(project, 'dist'))).toEqual(['dev']);
-      expect(fs.readdirSync(outdir).filter((f) => !f.startsWith('.'))).toEqual(['team-a.k8s.yaml']);
+      expect(fs.readdirSync(outdir).filter((f) => !f.startsWith('.'))).toEqual(['requirements.jsonl', 'team-a.k8s.yaml']);
     }
   });
 
