@@ -66,8 +66,8 @@ describe('the synth entry prints warnings to stderr and still succeeds', () => {
     expect(lines[1]).toMatch(/^ {2}\[test\/api\/Service\] Service\/shop\/api: REF_SERVICE_UNREACHABLE /);
     expect(lines).toHaveLength(2); // prod has none: no header for it
     expect(stdout).toEqual([
-      expect.stringMatching(/^dev: 9 objects in 1 files → /),
-      expect.stringMatching(/^prod: 6 objects in 1 files → /),
+      expect.stringMatching(/^dev: 9 objects in 2 files → /), // the chart and requirements.jsonl
+      expect.stringMatching(/^prod: 6 objects in 2 files → /),
     ]);
     expect(fs.readdirSync(path.join(out, 'dev'))).toContain('test.k8s.yaml');
   });
