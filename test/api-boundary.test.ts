@@ -50,6 +50,7 @@ const INTERNAL = new Set([
   'labelMapFaults',
   'labelSelectorFaults',
   'selectorLabelIssues',
+  'SelectorLabelIssueOptions',
   'LabelFault',
   'costReport',
   'declaredPrices',

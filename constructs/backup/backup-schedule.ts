@@ -6,7 +6,7 @@ import { Problems } from '../core/errors';
 import { Annotations, Labels, componentLabels } from '../core/metadata';
 import { addCheck } from '../core/checks';
 import { NamedObject } from '../core/named-object';
-import { NameRule, checkedName, dns1123LabelOf, isDns1123Subdomain, labelMapFaults, nameIssue } from '../core/names';
+import { NameRule, checkedName, dns1123LabelOf, isDns1123Subdomain, nameIssue, selectorLabelIssues } from '../core/names';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { namespaceName } from '../namespace/namespace-name';
 import { cronScheduleIssue } from '../workloads/cron-schedule';
@@ -151,14 +151,12 @@ export class BackupSchedule extends NamedObject<BackupScheduleProps> {
       message: `is longer than a Go duration holds (${MAX_RETENTION_DAYS} days): Velero could not decode the Schedule's ttl`,
       fix: 'keep backups for a time a Go duration can say, e.g. Duration.days(3650)',
     });
-    for (const f of labelMapFaults(props.selector))
-      problems.add({
+    problems.addAll(
+      ...selectorLabelIssues('selector', props.selector, {
         code: 'BACKUP_SELECTOR_INVALID',
-        field: `selector.${String(f.at[0])}`,
-        value: f.value,
-        message: f.message,
         fix: "select by the workload's labels, e.g. { 'app.kubernetes.io/instance': 'ledger' }",
-      });
+      }),
+    );
     problems.throwIfAny();
 
     this.apiObject = new Schedule(this, 'Resource', {

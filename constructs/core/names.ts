@@ -182,14 +182,24 @@ export function labelMapFaults(labels: unknown): LabelFault[] {
   return out;
 }
 
-/** LABEL_INVALID for each label of `labels` (a selector's `matchLabels` a caller gives) the API server refuses, as `field.<key>`. */
-export function selectorLabelIssues(field: string, labels: unknown): IssueInput[] {
+/** How a construct words the issues of a label map it copies into a selector, when not as LABEL_INVALID with the rule's own fix. */
+export interface SelectorLabelIssueOptions {
+  /** The construct's code for a bad label. @default 'LABEL_INVALID' */
+  readonly code?: string;
+  /** The fix, in the construct's terms. @default - the fix of the label rule broken */
+  readonly fix?: string;
+  /** What the bad label would cause, appended to the message. @default - none */
+  readonly consequence?: string;
+}
+
+/** An issue (LABEL_INVALID unless `options` say) for each label of `labels` (a selector's `matchLabels` a caller gives) the API server refuses, as `field.<key>`. */
+export function selectorLabelIssues(field: string, labels: unknown, options: SelectorLabelIssueOptions = {}): IssueInput[] {
   return labelMapFaults(labels).map((f) => ({
-    code: 'LABEL_INVALID',
+    code: options.code ?? 'LABEL_INVALID',
     field: `${field}.${String(f.at[0])}`,
     value: f.value,
-    message: f.message,
-    fix: f.fix,
+    message: options.consequence === undefined ? f.message : `${f.message}: ${options.consequence}`,
+    fix: options.fix ?? f.fix,
   }));
 }
 

@@ -6,7 +6,7 @@ import { componentLabels } from '../core/metadata';
 import { NAMESPACE_SHAPE, namespaceName } from '../namespace/namespace-name';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { specObject } from '../core/model-object';
-import { NameRule, labelMapFaults, objectNameIssues } from '../core/names';
+import { NameRule, objectNameIssues, selectorLabelIssues } from '../core/names';
 import { INT32_MAX, isSet } from '../core/value-issues';
 import { IssueInput } from '../core/errors';
 
@@ -109,14 +109,13 @@ export class PodDisruptionBudget extends Construct {
           fix: 'use e.g. 1 or "25%"',
         });
     }
-    for (const f of labelMapFaults(props.selector))
-      problems.add({
+    problems.addAll(
+      ...selectorLabelIssues('selector', props.selector, {
         code: 'PDB_SELECTOR_INVALID',
-        field: `selector.${String(f.at[0])}`,
-        value: f.value,
-        message: `${f.message}: the selector could never match a pod's labels`,
+        consequence: "the selector could never match a pod's labels",
         fix: "select the workload's pod labels (its podSelector), e.g. { 'app.kubernetes.io/name': 'api' }",
-      });
+      }),
+    );
     problems.check(Object.keys(props.selector).length === 0, {
       code: 'PDB_INVALID',
       field: 'selector',
