@@ -21,7 +21,7 @@ export { BlueprintChart, type BlueprintChartProps } from './constructs/core/blue
 export { type Check, addCheck } from './constructs/core/checks';
 export { type ClusterFacts, setClusterFacts } from './constructs/core/cluster-facts';
 export { AccessMode } from './constructs/core/access-mode';
-export { CheckedConstruct, type CheckedEntry } from './constructs/core/checked-construct';
+export { CheckedConstruct } from './constructs/core/checked-construct';
 export { NamedObject } from './constructs/core/named-object';
 export { NamespacedObject } from './constructs/core/namespaced-object';
 export { type NamedPort } from './constructs/core/ports';

@@ -11,7 +11,7 @@ import {
   TeamNamespace,
   Volume,
 } from '../../constructs';
-import { enter, is } from '../../constructs/core/shape';
+import { is } from '../../constructs/core/shape';
 
 /** Props of `Cassandra`. */
 export interface CassandraProps {
@@ -100,7 +100,7 @@ export class Cassandra extends CheckedConstruct<CassandraProps> {
   public readonly seeds: string;
 
   constructor(scope: Construct, id: string, props: CassandraProps) {
-    super(scope, id, enter(scope, id, props, 'Cassandra', CASSANDRA_SHAPE));
+    super(scope, id, props, 'Cassandra', CASSANDRA_SHAPE);
     props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     this.storageClass =
       props.storageClass ??

@@ -9,7 +9,7 @@ import {
   TeamNamespace,
   WebService,
 } from '../../constructs';
-import { enter, is } from '../../constructs/core/shape';
+import { is } from '../../constructs/core/shape';
 
 /** Props of `ExternalDatabase`. */
 export interface ExternalDatabaseProps {
@@ -52,7 +52,7 @@ export class ExternalDatabase extends CheckedConstruct<ExternalDatabaseProps> {
   public readonly app: WebService;
 
   constructor(scope: Construct, id: string, props: ExternalDatabaseProps) {
-    super(scope, id, enter(scope, id, props, 'ExternalDatabase', EXTERNAL_DATABASE_SHAPE));
+    super(scope, id, props, 'ExternalDatabase', EXTERNAL_DATABASE_SHAPE);
     props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const port = props.port ?? 27017;
     const credentials =

@@ -13,7 +13,7 @@ import {
   TeamNamespace,
   WebService,
 } from '../../constructs';
-import { enter, is } from '../../constructs/core/shape';
+import { is } from '../../constructs/core/shape';
 
 /** A managed MySQL (RDS, Cloud SQL…) `HelloworldDb` uses instead of its in-cluster StatefulService. */
 export interface HelloworldDbManagedDatabase {
@@ -113,7 +113,7 @@ export class HelloworldDb extends CheckedConstruct<HelloworldDbProps> {
   public readonly web: WebService;
 
   constructor(scope: Construct, id: string, props: HelloworldDbProps) {
-    super(scope, id, enter(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE));
+    super(scope, id, props, 'HelloworldDb', HELLOWORLD_DB_SHAPE);
     props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
     const managed = props.managedDatabase;

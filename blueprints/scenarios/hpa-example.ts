@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CheckedConstruct, ConfigMap, Probe, TeamNamespace, Volume, WebService } from '../../constructs';
-import { enter, is } from '../../constructs/core/shape';
+import { is } from '../../constructs/core/shape';
 
 /** Props of `HpaExample`. */
 export interface HpaExampleProps {
@@ -57,7 +57,7 @@ export class HpaExample extends CheckedConstruct<HpaExampleProps> {
   public readonly service: WebService;
 
   constructor(scope: Construct, id: string, props: HpaExampleProps) {
-    super(scope, id, enter(scope, id, props, 'HpaExample', HPA_EXAMPLE_SHAPE));
+    super(scope, id, props, 'HpaExample', HPA_EXAMPLE_SHAPE);
     props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const apacheConfig = new ConfigMap(this, 'ApacheConfig', {
       namespace: props.namespace.name,

@@ -15,7 +15,7 @@ import {
   Volume,
   WebService,
 } from '../../constructs';
-import { enter, is } from '../../constructs/core/shape';
+import { is } from '../../constructs/core/shape';
 
 /** Props of `RandomGenerator`. */
 export interface RandomGeneratorProps {
@@ -70,7 +70,7 @@ export class RandomGenerator extends CheckedConstruct<RandomGeneratorProps> {
   public readonly stateful: StatefulService;
 
   constructor(scope: Construct, id: string, props: RandomGeneratorProps) {
-    super(scope, id, enter(scope, id, props, 'RandomGenerator', RANDOM_GENERATOR_SHAPE));
+    super(scope, id, props, 'RandomGenerator', RANDOM_GENERATOR_SHAPE);
     props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const ns = props.namespace;
     const image = props.image ?? 'k8spatterns/random-generator:1.0';

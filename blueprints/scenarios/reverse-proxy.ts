@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CheckedConstruct, ConfigMap, Probe, ResourcePreset, TeamNamespace, Volume, WebService } from '../../constructs';
-import { enter, is } from '../../constructs/core/shape';
+import { is } from '../../constructs/core/shape';
 
 /** Props of `ReverseProxy`. */
 export interface ReverseProxyProps {
@@ -48,7 +48,7 @@ export class ReverseProxy extends CheckedConstruct<ReverseProxyProps> {
   public readonly config: ConfigMap;
 
   constructor(scope: Construct, id: string, props: ReverseProxyProps) {
-    super(scope, id, enter(scope, id, props, 'ReverseProxy', REVERSE_PROXY_SHAPE));
+    super(scope, id, props, 'ReverseProxy', REVERSE_PROXY_SHAPE);
     props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const ns = props.namespace;
     this.config = new ConfigMap(this, 'Config', {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CheckedConstruct } from './checked-construct';
 import { IssueInput } from './errors';
 import { NameRule, checkedName } from './names';
-import { enter, is } from './shape';
+import { is } from './shape';
 
 /** What the base checks when it is called without a subclass's shape (see the constructor). */
 const NAME_SHAPE = is.object({ name: is.string });
@@ -38,7 +38,7 @@ export abstract class NamedObject<P extends { readonly name?: string } = { reado
     shape: { readonly expected: string; readonly issuesOf: (value: unknown, field: string) => IssueInput[] },
   ) {
     // `abstract` binds the compiler only: untyped JavaScript may call the base itself, which then checks the name alone, and throws.
-    super(scope, id, enter(scope, id, props, construct ?? 'NamedObject', shape ?? NAME_SHAPE));
+    super(scope, id, props, construct ?? 'NamedObject', shape ?? NAME_SHAPE);
     this.name = checkedName(this.problems, NameRule.DNS1123_SUBDOMAIN, this.checked.name ?? id);
     if (shape === undefined) this.problems.throwIfAny();
   }

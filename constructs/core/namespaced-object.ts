@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CheckedConstruct } from './checked-construct';
 import { IssueInput } from './errors';
 import { NameRule, objectNameIssues } from './names';
-import { enterPartial, is } from './shape';
+import { is } from './shape';
 
 /** What the base checks when it is called without a subclass's shape (see the constructor). */
 const NAMESPACED_SHAPE = is.object({ name: is.string, namespace: is.string });
@@ -56,7 +56,7 @@ export abstract class NamespacedObject<
     defaultName?: string,
   ) {
     // `abstract` binds the compiler only: untyped JavaScript may call the base itself, which then checks the name and namespace alone, and throws.
-    super(scope, id, enterPartial(scope, id, props, construct ?? 'NamespacedObject', shape ?? NAMESPACED_SHAPE));
+    super(scope, id, props, construct ?? 'NamespacedObject', shape ?? NAMESPACED_SHAPE, true);
     const { problems, checked } = this;
     this.name = checked.name ?? defaultName ?? id;
     const namespace: string | { readonly name: string } | undefined = checked.namespace;
