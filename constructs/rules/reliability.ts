@@ -39,6 +39,28 @@ function probeOptedOut(owner: unknown, container: string, kind: 'readiness' | 'l
   const value = podTemplateOf(owner)?.metadata?.annotations?.[`${PROBE_OPT_OUT_ANNOTATION_PREFIX}/${container}`];
   return typeof value === 'string' && new RegExp(`(?:^|;)\\s*${kind}:`).test(value);
 }
+
+/**
+ * A violation at `/<kind>Probe` for each app container of a pod template of
+ * `kinds` that `needs` such a probe, has none and states no reason for it
+ * (probeOptedOut): `container '<name>' <finding>`.
+ */
+function missingProbes(
+  ix: ManifestIndex,
+  kinds: readonly string[],
+  kind: 'readiness' | 'liveness',
+  needs: (container: any) => boolean,
+  finding: string,
+): Violation[] {
+  return ix.templates
+    .filter((t) => kinds.includes(t.owner.kind))
+    .flatMap((t) =>
+      appContainersOf(t.spec)
+        .filter((c) => needs(c) && !c[`${kind}Probe`] && !probeOptedOut(t.owner, c.name, kind))
+        .map((c) => v(t.owner, `/${kind}Probe`, `container '${c.name}' ${finding}`)),
+    );
+}
+
 const scaled = (ix: ManifestIndex) => ix.ofKind(...SCALED_KINDS);
 
 /** The handler part of a probe (what it checks, not how often). */
@@ -167,14 +189,7 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     inspects: LONG_RUNNING,
     description: 'Serving containers of long-running workloads have a readiness probe.',
     fix: 'add a readiness probe so the pod leaves Service endpoints while it cannot serve',
-    check: (ix) =>
-      ix.templates
-        .filter((t) => LONG_RUNNING.includes(t.owner.kind))
-        .flatMap((t) =>
-          appContainersOf(t.spec)
-            .filter((c) => arr(c.ports).length && !c.readinessProbe && !probeOptedOut(t.owner, c.name, 'readiness'))
-            .map((c) => v(t.owner, '/readinessProbe', `container '${c.name}' serves ports but has no readiness probe`)),
-        ),
+    check: (ix) => missingProbes(ix, LONG_RUNNING, 'readiness', (c) => arr(c.ports).length > 0, 'serves ports but has no readiness probe'),
   },
   {
     code: 'REL_LIVENESS',
@@ -184,19 +199,13 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     description: `App containers of long-running workloads have a liveness probe, unless the pod annotation ${PROBE_OPT_OUT_ANNOTATION_PREFIX}/<container> states a 'liveness:' reason (probeOptOut).`,
     fix: "add a liveness probe with its own cheap check (e.g. '/livez') so a hung process is restarted, or state why it cannot have one (probeOptOut.liveness)",
     check: (ix) =>
-      ix.templates
-        .filter((t) => RUNS_UNTIL_STOPPED.includes(t.owner.kind))
-        .flatMap((t) =>
-          appContainersOf(t.spec)
-            .filter((c) => !c.livenessProbe && !probeOptedOut(t.owner, c.name, 'liveness'))
-            .map((c) =>
-              v(
-                t.owner,
-                '/livenessProbe',
-                `container '${c.name}' runs until stopped but has no liveness probe: a hung process is never restarted`,
-              ),
-            ),
-        ),
+      missingProbes(
+        ix,
+        RUNS_UNTIL_STOPPED,
+        'liveness',
+        () => true,
+        'runs until stopped but has no liveness probe: a hung process is never restarted',
+      ),
   },
   {
     code: 'PROBE_SAME_CHECK',
