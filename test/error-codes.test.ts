@@ -60,6 +60,7 @@ import { ClusterPlatform, prometheusStorage } from '../blueprints';
 import { environment } from '../stacks/environments';
 import { run } from '../cli/main';
 import { RULE_MUTATIONS, good } from './rules/fixture';
+import { VARLOG_AGENT } from './helpers';
 
 // The file system failures below are injected with jest.spyOn on this module object (see spyable-fs.ts).
 jest.mock('fs', () => jest.requireActual('./spyable-fs').spyableFs());
@@ -280,16 +281,7 @@ const TRIGGERS: Record<string, Trigger> = {
   SCHEDULE_INVALID: () => new ScheduledJob(chart().chart, 'cron', { namespace: 'n', image, schedule: '* * * *' }),
   TIMEZONE_INVALID: () => new ScheduledJob(chart().chart, 'cron', { namespace: 'n', image, schedule: '@hourly', timeZone: 'Moon/Base' }),
   HOSTPATH_INVALID: () => new NodeAgent(chart().chart, 'a', { namespace: 'n', image, hostPaths: [{ name: 'x', hostPath: 'var/log' }] }),
-  HOSTPATH_FORBIDDEN: synth(
-    ({ team }) =>
-      new NodeAgent(team, 'logs', {
-        namespace: team,
-        image,
-        securityProfile: { runAsRoot: true },
-        hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
-        expectedNodes: 3,
-      }),
-  ),
+  HOSTPATH_FORBIDDEN: synth(({ team }) => new NodeAgent(team, 'logs', { namespace: team, image, ...VARLOG_AGENT })),
   CLAIM_INVALID: () => new PersistentVolumeClaim(chart().chart, 'c', { namespace: 'shop', size: '1Gi', accessModes: [] }),
   CLIENT_SERVICE_MISSING: () =>
     new StatefulService(chart().chart, 'db', { namespace: 'n', image, noStorageReason: STATELESS }).clientDnsName,

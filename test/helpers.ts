@@ -52,6 +52,20 @@ export function privilegedNodeAgent(id: string, props: Omit<NodeAgentProps, 'nam
   return { app, daemonSet: find(renderChart(chart), 'DaemonSet', id) };
 }
 
+/** A Worker serving metrics with no readiness probe (image, port, resources): REL_READINESS warns on it, and nothing fails. */
+export const METRICS_WORKER = {
+  image: 'ghcr.io/acme/queue:1.0.0',
+  ports: [{ name: 'metrics', port: 9090 }],
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
+} as const;
+
+/** NodeAgent props of a log shipper reading the node's /var/log as root (all but namespace and image): only a privileged namespace admits it. */
+export const VARLOG_AGENT = {
+  securityProfile: { runAsRoot: true },
+  hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
+  expectedNodes: 3,
+} as const;
+
 /** Image and port of a PostgreSQL container, for tests that need a StatefulService. */
 export const POSTGRES = { image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] } as const;
 

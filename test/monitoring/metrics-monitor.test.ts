@@ -15,7 +15,7 @@ import {
   Worker,
   runRules,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, renderChart, teamChart, testChart } from '../helpers';
+import { VARLOG_AGENT, catchBlueprintError, expectCode, find, ofKind, renderChart, teamChart, testChart } from '../helpers';
 
 const base = { image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] };
 
@@ -77,9 +77,7 @@ describe('exposeMetrics', () => {
       namespace: agents,
       ...base,
       ports: [...base.ports, { name: 'admin', port: 2020 }],
-      securityProfile: { runAsRoot: true },
-      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
-      expectedNodes: 3,
+      ...VARLOG_AGENT,
     });
     agent.exposeMetrics({ port: 'admin', path: '/api/v1/metrics/prometheus', scrapedBy: Peer.namespace('monitoring') });
     const objects = renderChart(chart);

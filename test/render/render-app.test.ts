@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BlueprintChart, BlueprintError, TeamNamespace, Worker, addCheck, renderApp } from '../../constructs';
-import { catchBlueprintError, expectCode } from '../helpers';
+import { METRICS_WORKER, catchBlueprintError, expectCode } from '../helpers';
 
 /** A raw core (v1) object of `kind` named `name` in namespace team, `extra` its fields beside the metadata. */
 function teamObject(scope: Construct, id: string, kind: string, name: string, extra: Record<string, unknown> = {}): ApiObject {
@@ -181,12 +181,7 @@ describe('renderApp warnings', () => {
     new TeamNamespace(new BlueprintChart(app, 'quiet', { owner: 'q' }), 'quiet');
     const noisy = new BlueprintChart(app, 'noisy', { owner: 'n' });
     const team = new TeamNamespace(noisy, 'noisy');
-    new Worker(noisy, 'queue', {
-      namespace: team,
-      image: 'ghcr.io/acme/queue:1.0.0',
-      ports: [{ name: 'metrics', port: 9090 }],
-      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
-    });
+    new Worker(noisy, 'queue', { namespace: team, ...METRICS_WORKER });
     const [quiet, loud] = renderApp(app);
     expect(quiet.warnings).toEqual([]);
     expect(loud.warnings.map((w) => [w.code, w.path])).toEqual(expect.arrayContaining([['REL_READINESS', 'noisy/queue/Deployment']]));

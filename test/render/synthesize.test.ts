@@ -20,7 +20,7 @@ import {
   synthesizeAll,
   Worker,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, teamWebService } from '../helpers';
+import { METRICS_WORKER, catchBlueprintError, expectCode, teamWebService } from '../helpers';
 
 // The file system failures below are injected with jest.spyOn on this module object (see spyable-fs.ts).
 jest.mock('fs', () => jest.requireActual('../spyable-fs').spyableFs());
@@ -66,19 +66,12 @@ describe('synthesize', () => {
 });
 
 describe('synthesize returns the warnings of the rule catalogue and the schema check', () => {
-  const resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' } };
-
   /** A worker serving metrics, with no readiness and no path for a scraper through its TeamNamespace's default-deny. */
   function queueApp(): App {
     const app = new App();
     const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
     const team = new TeamNamespace(chart, 'shop');
-    new Worker(chart, 'queue', {
-      namespace: team,
-      image: 'ghcr.io/acme/queue:1.0.0',
-      ports: [{ name: 'metrics', port: 9090 }],
-      resources,
-    }).exposeMetrics({ port: 'metrics' });
+    new Worker(chart, 'queue', { namespace: team, ...METRICS_WORKER }).exposeMetrics({ port: 'metrics' });
     return app;
   }
 

@@ -9,7 +9,17 @@ import {
   renderApp,
   setClusterFacts,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, privilegedNodeAgent, renderChart, renderNew, teamChart, testChart } from '../helpers';
+import {
+  VARLOG_AGENT,
+  catchBlueprintError,
+  expectCode,
+  find,
+  privilegedNodeAgent,
+  renderChart,
+  renderNew,
+  teamChart,
+  testChart,
+} from '../helpers';
 
 const image = 'fluent/fluent-bit:3.1.4';
 
@@ -121,13 +131,7 @@ describe('NodeAgent: host paths only root can use', () => {
 
     const other = testChart();
     const baseline = new TeamNamespace(other.chart, 'agents', { podSecurity: { enforce: PodSecurityLevel.BASELINE } });
-    new NodeAgent(other.chart, 'logs', {
-      namespace: baseline,
-      image,
-      securityProfile: { runAsRoot: true },
-      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
-      expectedNodes: 3,
-    });
+    new NodeAgent(other.chart, 'logs', { namespace: baseline, image, ...VARLOG_AGENT });
     expect(catchBlueprintError(() => renderApp(other.app)).issues.map((i) => i.code)).toContain('HOSTPATH_FORBIDDEN');
   });
 
@@ -225,13 +229,7 @@ describe('NodeAgent', () => {
   test('HOSTPATH_FORBIDDEN names both the agent and the namespace', () => {
     const { app, chart } = testChart();
     const ns = new TeamNamespace(chart, 'apps');
-    new NodeAgent(chart, 'logs', {
-      namespace: ns,
-      image: 'fluent/fluent-bit:3.1.4',
-      securityProfile: { runAsRoot: true },
-      hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
-      expectedNodes: 3,
-    });
+    new NodeAgent(chart, 'logs', { namespace: ns, image, ...VARLOG_AGENT });
     const issue = catchBlueprintError(() => renderApp(app)).issues[0];
     expect(issue.code).toBe('HOSTPATH_FORBIDDEN');
     expect(issue.message).toContain('apps');
@@ -335,13 +333,7 @@ test('NodeAgent: valid props are schema-valid; hostPath outside a privileged nam
           maxUnavailable: maxUnavailable as any,
         });
         renderChart(chart);
-        new NodeAgent(chart, 'logs', {
-          namespace: team,
-          image,
-          securityProfile: { runAsRoot: true },
-          hostPaths: [{ name: 'varlog', hostPath: '/var/log' }],
-          expectedNodes: 3,
-        });
+        new NodeAgent(chart, 'logs', { namespace: team, image, ...VARLOG_AGENT });
         expect(() => renderApp(app)).toThrow(BlueprintError);
       },
     ),
