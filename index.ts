@@ -22,6 +22,7 @@ export { type Check, addCheck } from './constructs/core/checks';
 export { type ClusterFacts, setClusterFacts } from './constructs/core/cluster-facts';
 export { AccessMode } from './constructs/core/access-mode';
 export { CheckedConstruct } from './constructs/core/checked-construct';
+export { type ObjectShape, type Shape } from './constructs/core/shape';
 export { NamedObject } from './constructs/core/named-object';
 export { NamespacedObject } from './constructs/core/namespaced-object';
 export { type NamedPort } from './constructs/core/ports';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { BlueprintError, IssueInput, IssueSink } from './errors';
-import { ObjectShape, enter, enterPartial, is } from './shape';
+import { BlueprintError, IssueSink } from './errors';
+import { ObjectShape, Shape, enter, enterPartial, is } from './shape';
 
 /**
  * A construct built from props checked at entry: the base of `NamedObject`,
@@ -31,14 +31,7 @@ export abstract class CheckedConstruct<P> extends Construct {
    * `problems` and left out of `checked` (the subclass's own checks then skip
    * it) instead of thrown at once; `shape` is then an object shape (`is.props`)
    */
-  protected constructor(
-    scope: Construct,
-    id: string,
-    props: P,
-    construct: string,
-    shape: { readonly expected: string; readonly issuesOf: (value: unknown, field: string) => IssueInput[] },
-    fieldByField = false,
-  ) {
+  protected constructor(scope: Construct, id: string, props: P, construct: string, shape: Shape, fieldByField = false) {
     // `abstract` binds the compiler only: untyped JavaScript may call the base itself, with no shape to check the props by.
     if (typeof shape?.issuesOf !== 'function') {
       // A bad scope or id throws here, as from any constructor; then the base refuses to stand for a construct.

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { CheckedConstruct } from './checked-construct';
-import { IssueInput } from './errors';
 import { NameRule, checkedName } from './names';
-import { is } from './shape';
+import { Shape, is } from './shape';
 
 /** What the base checks when it is called without a subclass's shape (see the constructor). */
 const NAME_SHAPE = is.object({ name: is.string });
@@ -30,13 +29,7 @@ export abstract class NamedObject<P extends { readonly name?: string } = { reado
    * @param shape - the shape of the props, checked at entry (built with `is`
    * of constructs/core/shape.ts)
    */
-  protected constructor(
-    scope: Construct,
-    id: string,
-    props: P,
-    construct: string,
-    shape: { readonly expected: string; readonly issuesOf: (value: unknown, field: string) => IssueInput[] },
-  ) {
+  protected constructor(scope: Construct, id: string, props: P, construct: string, shape: Shape) {
     // `abstract` binds the compiler only: untyped JavaScript may call the base itself, which then checks the name alone, and throws.
     super(scope, id, props, construct ?? 'NamedObject', shape ?? NAME_SHAPE);
     this.name = checkedName(this.problems, NameRule.DNS1123_SUBDOMAIN, this.checked.name ?? id);

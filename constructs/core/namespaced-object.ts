@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { CheckedConstruct } from './checked-construct';
-import { IssueInput } from './errors';
 import { NameRule, objectNameIssues } from './names';
-import { is } from './shape';
+import { ObjectShape, is } from './shape';
 
 /** What the base checks when it is called without a subclass's shape (see the constructor). */
 const NAMESPACED_SHAPE = is.object({ name: is.string, namespace: is.string });
@@ -39,22 +38,7 @@ export abstract class NamespacedObject<
    * of constructs/core/shape.ts)
    * @param defaultName - the name when the props give none. @default - the construct id
    */
-  protected constructor(
-    scope: Construct,
-    id: string,
-    props: P,
-    construct: string,
-    shape: {
-      readonly expected: string;
-      readonly issuesOf: (value: unknown, field: string) => IssueInput[];
-      readonly fields: Readonly<
-        Record<string, { readonly expected: string; readonly issuesOf: (value: unknown, field: string) => IssueInput[] }>
-      >;
-      readonly required: readonly string[];
-      readonly closed: boolean;
-    },
-    defaultName?: string,
-  ) {
+  protected constructor(scope: Construct, id: string, props: P, construct: string, shape: ObjectShape, defaultName?: string) {
     // `abstract` binds the compiler only: untyped JavaScript may call the base itself, which then checks the name and namespace alone, and throws.
     super(scope, id, props, construct ?? 'NamespacedObject', shape ?? NAMESPACED_SHAPE, true);
     const { problems, checked } = this;

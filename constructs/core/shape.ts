@@ -471,7 +471,9 @@ function itemIssues(shape: Shape, value: unknown, field: string): IssueInput[] {
 
 /** An object shape, extensible by subclasses' props. */
 export interface ObjectShape<P = unknown> extends Shape {
+  /** The shape of each field, by name. */
   readonly fields: Readonly<Record<string, Shape>>;
+  /** The fields that must be present. */
   readonly required: readonly string[];
   /** Whether a key the fields do not name is refused (`is.props`). */
   readonly closed: boolean;
