@@ -150,7 +150,13 @@ describe('BackupSchedule', () => {
       expectCode(() => new BackupSchedule(chart, 'every', { namespaces: ['a'], schedule: '@every 0s' }), 'SCHEDULE_INVALID').field,
     ).toBe('schedule');
     expect(new BackupSchedule(chart, 'padded', { namespaces: ['a'], schedule: ' @every 12h ' }).schedule).toBe('@every 12h');
-    expectCode(() => new BackupSchedule(chart, 'sel', { namespaces: ['a'], selector: { 'bad key!': 'x' } }), 'BACKUP_SELECTOR_INVALID');
+    const issue = expectCode(
+      () => new BackupSchedule(chart, 'sel', { namespaces: ['a'], selector: { 'bad key!': 'x' } }),
+      'BACKUP_SELECTOR_INVALID',
+    );
+    expect([issue.field, issue.value]).toEqual(['selector.bad key!', 'bad key!']);
+    expect(issue.message).toMatch(/^has a key that is not a valid /);
+    expect(issue.fix).toContain("'app.kubernetes.io/instance': 'ledger'");
   });
 
   test('BACKUP_DUPLICATE: backUp() twice on one workload', () => {

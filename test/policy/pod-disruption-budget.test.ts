@@ -50,6 +50,16 @@ describe('PodDisruptionBudget', () => {
     ).toBe(field);
   });
 
+  test("PDB_SELECTOR_INVALID says what the label rule refuses, that the selector could match no pod, and the PDB's own fix", () => {
+    const { chart } = testChart();
+    const issue = expectCode(
+      () => new PodDisruptionBudget(chart, 'pdb', { namespace: 'ns', name: 'pdb', selector: { app: 'a b' } }),
+      'PDB_SELECTOR_INVALID',
+    );
+    expect(issue.message).toMatch(/^is not a valid .*: the selector could never match a pod's labels$/);
+    expect(issue.fix).toMatch(/podSelector/);
+  });
+
   test('percentages as the API server reads them: IsValidPercent ^[0-9]+%$ (leading zeros too), at most 100%', () => {
     const { chart } = testChart();
     const make = (id: string, minAvailable: unknown) =>

@@ -155,6 +155,15 @@ describe('reliability rules in detail', () => {
         .filter((f) => f.object === 'Deployment/shop/web')
         .map((f) => f.rule);
     expect(found()).toEqual(expect.arrayContaining(['REL_LIVENESS', 'REL_READINESS']));
+    const said = (rule: string) => runRules(objects).find((f) => f.rule === rule && f.object === 'Deployment/shop/web');
+    expect(said('REL_READINESS')).toMatchObject({
+      pointer: '/readinessProbe',
+      message: `container '${name}' serves ports but has no readiness probe`,
+    });
+    expect(said('REL_LIVENESS')).toMatchObject({
+      pointer: '/livenessProbe',
+      message: `container '${name}' runs until stopped but has no liveness probe: a hung process is never restarted`,
+    });
     const annotations = (template.metadata.annotations ??= {});
     annotations['probes.cluster-blueprints.io/other'] = 'readiness: not this container; liveness: not this container';
     expect(found()).toEqual(expect.arrayContaining(['REL_LIVENESS', 'REL_READINESS']));
