@@ -4,6 +4,8 @@ import {
   BlueprintChart,
   ClusterSecretStore,
   EnvValue,
+  Peer,
+  Probe,
   SecretDeclaration,
   StatefulService,
   TeamNamespace,
@@ -33,7 +35,13 @@ export function build(): App {
       POSTGRES_PASSWORD: EnvValue.fromSecret(credentials, 'password'),
     },
     claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '20Gi' }],
+    // pg_isready on the socket, as postgres: libpq has no user name to default to for the pod's uid (no passwd
+    // entry), and would not even try. Startup gives initdb or crash recovery 5 minutes before liveness applies.
+    startup: Probe.exec(['pg_isready', '-U', 'postgres'], { failureThreshold: 30 }),
+    liveness: Probe.exec(['pg_isready', '-U', 'postgres'], { periodSeconds: 20, timeoutSeconds: 5 }),
   });
+  // Its one client, the orders API (deployed from its team's own chart): only its pods may connect.
+  db.allowFrom(Peer.namespace('orders', { 'app.kubernetes.io/name': 'orders-api' }));
   db.backUp({ schedule: '0 2 * * *', retention: Duration.days(14) });
   // Its own chart: the file Argo CD leaves out of the sync (applied once by hand).
   const gitops = new BlueprintChart(app, 'argocd', { owner: 'platform' });

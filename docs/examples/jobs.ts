@@ -1,5 +1,5 @@
 import { App, Duration } from 'cdk8s';
-import { BatchJob, BlueprintChart, JobPattern, NodeAgent, PodSecurityLevel, ScheduledJob, TeamNamespace } from '../../index';
+import { BatchJob, BlueprintChart, JobPattern, NodeAgent, PodSecurityLevel, Probe, ScheduledJob, TeamNamespace } from '../../index';
 
 export function build(): App {
   const app = new App();
@@ -27,6 +27,8 @@ export function build(): App {
     image: 'quay.io/prometheus/node-exporter:v1.8.2',
     args: ['--path.procfs=/host/proc', '--path.sysfs=/host/sys'],
     ports: [{ name: 'metrics', port: 9100 }],
+    // No health endpoint: liveness asks for the landing page '/', which, unlike '/metrics', runs no collector.
+    liveness: Probe.http('/', 'metrics', { periodSeconds: 20 }),
     tolerateControlPlane: true,
     hostPaths: [
       { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },

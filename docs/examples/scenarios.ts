@@ -4,6 +4,7 @@ import {
   ClusterSecretStore,
   HelloworldDb,
   HpaExample,
+  Peer,
   QuotaPreset,
   SecretBackend,
   StorageClass,
@@ -17,11 +18,14 @@ export function build(): App {
   SecretBackend.use(app, SecretBackend.externalSecrets({ store: 'aws-secrets-manager' }));
   const chart = new BlueprintChart(app, 'scenarios', { owner: 'demo' });
   new ClusterSecretStore(chart, 'aws-secrets-manager', { awsRegion: 'eu-west-1' });
-  const hello = new TeamNamespace(chart, 'helloworld-db');
+  const hello = new TeamNamespace(chart, 'helloworld-db', { holdsData: true }); // MySQL's claim
   const data = new StorageClass(chart, 'data', { provisioner: 'ebs.csi.aws.com' });
-  new HelloworldDb(chart, 'HelloworldDb', { namespace: hello, storageClass: data });
+  const helloworld = new HelloworldDb(chart, 'HelloworldDb', { namespace: hello, storageClass: data });
   const hpa = new TeamNamespace(chart, 'hpa-example', { quota: QuotaPreset.MEDIUM });
-  new HpaExample(chart, 'HpaExample', { namespace: hpa });
+  const hpaExample = new HpaExample(chart, 'HpaExample', { namespace: hpa });
+  // The namespaces deny ingress by default: open each app to its clients (here the ingress controller's pods).
+  helloworld.web.allowFrom(Peer.ingressController());
+  hpaExample.service.allowFrom(Peer.ingressController());
   // The notes' rule of thumb: 1700 targets × 700 series / 15 s × 1.5 B ≈ 0.43 GB/hour.
   prometheusStorage({
     targets: 1700,

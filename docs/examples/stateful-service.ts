@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { BlueprintChart, StatefulService, StorageClass, TeamNamespace, Volume } from '../../index';
+import { BlueprintChart, Probe, StatefulService, StorageClass, TeamNamespace, Volume } from '../../index';
 
 export function build(): App {
   const app = new App();
@@ -19,6 +19,10 @@ export function build(): App {
     ],
     resources: { limits: { cpu: '500m', memory: '1Gi' } }, // Guaranteed: requests = limits
     env: { MAX_HEAP_SIZE: '512M', HEAP_NEWSIZE: '100M' }, // else sized from the node's memory, not the limit
+    // Liveness on gossip's port, which opens before a joining node streams its data (CQL's only after): a node
+    // still bootstrapping is not restarted. Startup gives it 5 minutes (commit-log replay) before liveness applies.
+    startup: Probe.tcp('intra-node', { failureThreshold: 30 }),
+    liveness: Probe.tcp('intra-node', { periodSeconds: 20 }),
     writablePaths: ['/tmp', '/var/log/cassandra'],
     mounts: [{ volume: config, path: '/etc/cassandra' }],
     claims: [{ name: 'data', mountPath: '/var/lib/cassandra', size: '8Gi', storageClass: ssd }],
