@@ -1,11 +1,51 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { BlueprintError, checkDirectory, formatIssue, synthesize } from '../constructs';
 import { PROD_DIAGRAM, prodDiagramDot, renderReadme } from '../docs/render-examples';
 
 test('README examples show the YAML the code really produces (run `npm run docs` to refresh)', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
   expect(readme).toContain('<!-- example:');
   expect(renderReadme(readme)).toBe(readme);
+});
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const EXAMPLES_DIR = path.join(__dirname, '..', 'docs', 'examples');
+/** The examples the README shows failing on purpose (`<!-- error:<file> -->` blocks). */
+const FAILING = new Set([...README.matchAll(/<!-- error:([a-z0-9-]+) -->/g)].map((m) => m[1]));
+/** Every other example, listed or not: what users copy must synthesize cleanly. */
+const CLEAN = fs
+  .readdirSync(EXAMPLES_DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.replace(/\.ts$/, ''))
+  .filter((name) => !FAILING.has(name))
+  .sort();
+
+test('the README shows a failing example, and clean ones', () => {
+  expect(FAILING).toContain('quota-error');
+  expect(CLEAN).toEqual(expect.arrayContaining(['gitops', 'jobs', 'scenarios', 'stateful-service']));
+});
+
+test.each(CLEAN)('docs/examples/%s.ts synthesizes with no error and no warning, and `check` on its output agrees', (name) => {
+  const { build } = require(path.join(EXAMPLES_DIR, `${name}.ts`));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `readme-${name}-`));
+  try {
+    let warnings: string[];
+    try {
+      warnings = synthesize(build(), { outdir }).warnings.map(formatIssue);
+    } catch (e) {
+      // An error fails the synth: show its issues, not only that it threw.
+      if (e instanceof BlueprintError) warnings = e.issues.map((i) => `error: ${formatIssue(i)}`);
+      else throw e;
+    }
+    expect(warnings).toEqual([]);
+    const report = checkDirectory(outdir);
+    expect(report.findings.map((f) => `${f.severity} ${f.rule} ${f.object} ${f.pointer}: ${f.message}`)).toEqual([]);
+    expect(report.fileErrors).toEqual([]);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 });
 
 const QUOTED = String.raw`"((?:[^"\\]|\\.)*)"`;
