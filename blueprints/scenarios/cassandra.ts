@@ -143,7 +143,11 @@ export class Cassandra extends CheckedConstruct<CassandraProps> {
         periodSeconds: 20,
         timeoutSeconds: 15,
       }),
-      liveness: Probe.tcp('cql', { initialDelaySeconds: 60, periodSeconds: 20 }),
+      // Liveness on gossip's port, not CQL's: Cassandra listens on 7000 before it joins the ring (streaming its share
+      // of the data, minutes to hours on a new or replacing node) and on 9042 only after, so a CQL probe restarts a
+      // node mid-bootstrap. The startup probe gives commit-log replay 5 minutes before liveness applies.
+      startup: Probe.tcp('intra-node', { failureThreshold: 30 }),
+      liveness: Probe.tcp('intra-node', { periodSeconds: 20 }),
       writablePaths: ['/tmp', '/var/log/cassandra'],
       mounts: [
         { volume: config, path: '/etc/cassandra' },

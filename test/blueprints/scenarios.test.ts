@@ -221,6 +221,15 @@ describe('Cassandra', () => {
     expect(main.readinessProbe.exec.command[2]).toMatch(/^MAX_HEAP_SIZE=128m nodetool status \| /);
     expect(main.readinessProbe).toMatchObject({ timeoutSeconds: 15, periodSeconds: 20 });
   });
+
+  test('liveness probes the gossip port, open while a joining node streams its data (CQL opens only after)', () => {
+    const s = inNamespace('cassandra');
+    new Cassandra(s.chart, 'c', { namespace: s.ns });
+    const main = container(find(s.objects(), 'StatefulSet', 'cassandra'));
+    expect(main.livenessProbe).toEqual({ tcpSocket: { port: 'intra-node' }, periodSeconds: 20 });
+    // Commit-log replay comes before either port opens: 30 × 10 s before liveness applies.
+    expect(main.startupProbe).toEqual({ tcpSocket: { port: 'intra-node' }, failureThreshold: 30 });
+  });
 });
 
 describe('HpaExample', () => {
