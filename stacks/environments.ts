@@ -432,7 +432,9 @@ export function buildEnvironment(
         resources: ResourcePreset.SMALL,
         writablePaths: ['/tmp', '/var/run/postgresql'],
         readiness: Probe.tcp('pg', { periodSeconds: 5 }),
-        liveness: Probe.exec(['pg_isready', '-h', '127.0.0.1', '-p', '5432'], { periodSeconds: 20, timeoutSeconds: 5 }),
+        // As postgres: the pod's uid 10001 has no passwd entry, so without -U libpq has no user name and pg_isready
+        // exits 3 ('no attempt') without trying, and the kubelet would restart a healthy server every minute.
+        liveness: Probe.exec(['pg_isready', '-U', 'postgres', '-h', '127.0.0.1', '-p', '5432'], { periodSeconds: 20, timeoutSeconds: 5 }),
         singletonReason:
           'Postgres without replication: a second pod would be a second, diverging database; HA needs a replicating operator (e.g. CloudNativePG)',
         env: {

@@ -257,7 +257,7 @@ export function probeIssues(probe: IProbe, field: string, kind: 'readiness' | 'l
   // A command that is no list (foreign YAML; the schema check reports it) has no argv to judge.
   const command: unknown = probe.exec?.command ?? [];
   if (probe.exec && Array.isArray(command))
-    out.push(...execCommandIssues('PROBE_INVALID', `${field}.exec.command`, command, ['pg_isready', '-q']));
+    out.push(...execCommandIssues('PROBE_INVALID', `${field}.exec.command`, command, ['pg_isready', '-U', 'postgres']));
   const positive = ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const;
   const counts = [
     ...positive.map((k) => integerIssue('PROBE_INVALID', `${field}.${k}`, t[k], { min: 1 }, 'use whole seconds or counts')),

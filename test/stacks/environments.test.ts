@@ -24,6 +24,20 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s', (name) => {
     expect(report.capacity.warnings).toEqual([]);
   });
 
+  test('every pg_isready probe names its user: the pods run as a uid the image has no passwd entry for', () => {
+    // Without -U (or PGUSER), libpq cannot name the user and pg_isready exits 3 ('no attempt') without trying.
+    const commands = objects.flatMap((o) =>
+      (o.spec?.template?.spec?.containers ?? []).flatMap((c: any) =>
+        [c.livenessProbe, c.readinessProbe, c.startupProbe].flatMap((p) =>
+          p?.exec?.command?.[0] === 'pg_isready' ? [p.exec.command] : [],
+        ),
+      ),
+    );
+    // dev and staging run the ledger in the cluster; prod uses a managed one.
+    expect(commands.length > 0).toBe(name !== 'prod');
+    for (const command of commands) expect(command).toEqual(expect.arrayContaining(['-U', 'postgres']));
+  });
+
   test('no client is pointed at a headless Service that publishes pods before they are ready', () => {
     // A StatefulService's headless Service lists every pod (publishNotReadyAddresses) for peers; a client
     // that connects through it reaches pods that are not ready. Clients use its ClusterIP client Service.
