@@ -193,6 +193,62 @@ function flagValueNamesSecret(flag: string, value: string): boolean {
   );
 }
 
+/** Flags of `pulumi config set` and of the pulumi command that take a value (the rest, `--secret` among them, take none). */
+const PULUMI_VALUE_FLAGS = /^(?:--type|-s|--stack|-C|--cwd|--config-file|--color|-v|--verbose|--tracing|--profiling)$/;
+
+/**
+ * What `words` (a command's words from `pulumi` on) set when they are `pulumi [flags] config [flags] set [flags] <key>
+ * [value]`: `--secret`, `--plaintext` and `--path` take no value, so the word after `--secret` is the key, not a secret;
+ * the value, when the line gives one, is the secret `--secret` encrypts. `set-all --secret key=value` is not this:
+ * its `--secret` does take the pair. Undefined for any other command.
+ */
+function pulumiConfigSet(words: readonly string[]): { secret: boolean; key?: number; value?: number } | undefined {
+  if (words[0]?.slice(words[0].lastIndexOf('/') + 1) !== 'pulumi') return undefined;
+  const positional: number[] = [];
+  let secret = false;
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--') {
+      for (let j = i + 1; j < words.length; j++) positional.push(j);
+      break;
+    }
+    if (w === '--secret') secret = true;
+    if (PULUMI_VALUE_FLAGS.test(w)) i++;
+    else if (!w.startsWith('-')) positional.push(i);
+  }
+  const [config, set, key, value] = positional.map((i) => words[i]).slice(0, 4);
+  if (config !== 'config' || set !== 'set' || key === undefined) return undefined;
+  return { secret, key: positional[2], ...(value === undefined ? {} : { value: positional[3] }) };
+}
+
+/** The pulumi command in shell line `text` that the word at `at` belongs to, as its words and the index of that word. */
+function pulumiCommandAt(text: string, at: number): { words: string[]; index: number } | undefined {
+  const start = Math.max(...[';', '|', '&', '\n'].map((c) => text.lastIndexOf(c, at)));
+  const before = text.slice(start + 1, at);
+  const from = before.search(/(?:^|\s)(?:\S*\/)?pulumi\s/);
+  if (from < 0) return undefined;
+  const end = text.slice(at).search(/[;|&\n]/);
+  const command = text.slice(start + 1 + from, end < 0 ? text.length : at + end).trim();
+  const words = command.split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ''));
+  return { words, index: before.slice(from).trim().split(/\s+/).length };
+}
+
+/** Whether the flag at `at` in `text` is the `--secret` of `pulumi config set`, which takes no value (its next word is the key). */
+function pulumiBooleanFlag(text: string, at: number): boolean {
+  const found = pulumiCommandAt(text, at);
+  return found !== undefined && found.words[found.index] === '--secret' && pulumiConfigSet(found.words) !== undefined;
+}
+
+/** Whether a `pulumi config set --secret <key> <value>` in shell line `text` gives its value as a literal. */
+function pulumiSecretValueIn(text: string): boolean {
+  for (const m of text.matchAll(/(?:^|\s)(?:\S*\/)?pulumi\s/g)) {
+    const found = pulumiCommandAt(text, m.index! + m[0].length);
+    const set = found && pulumiConfigSet(found.words);
+    if (set?.secret && set.value !== undefined && !isReference(found!.words[set.value])) return true;
+  }
+  return false;
+}
+
 /** The base64 of `-----BEGIN`: a PEM block encoded once more, as in a ConfigMap that carries `key.b64`. */
 const BASE64_PEM = 'LS0tLS1CRUdJTi';
 
@@ -320,7 +376,9 @@ function scan(text: string): string | undefined {
   for (const s of VALUE_SHAPES) for (const m of text.matchAll(s.pattern)) if (!isReference(m[1])) return s.what;
   // The value has a digit, an upper-case letter or a symbol (the pattern is case-insensitive, so this is judged here).
   for (const m of text.matchAll(SECRET_FLAG_IN_TEXT))
-    if (/[^a-z]/.test(m[2]) && !flagValueNamesSecret(m[1], m[2])) return 'a password on a command line';
+    if (/[^a-z]/.test(m[2]) && !flagValueNamesSecret(m[1], m[2]) && !pulumiBooleanFlag(text, m.index!))
+      return 'a password on a command line';
+  if (/\bpulumi\s/.test(text) && pulumiSecretValueIn(text)) return 'a secret on a pulumi config set command line';
   for (const pattern of [SECRET_ASSIGNMENT, JOINED_ASSIGNMENT])
     for (const m of text.matchAll(pattern)) if (!isReference(m[2]) && !NOT_A_VALUE.test(m[2])) return `a literal ${m[1].toLowerCase()}`;
   return undefined;
@@ -345,10 +403,22 @@ export function argvCredentials(args: readonly unknown[], command: readonly unkn
   const out: (string | undefined)[] = [];
   let tool: (typeof PASSWORD_TOOLS)[number] | undefined;
   const all = [...command, ...args];
+  // `pulumi config set --secret <key> [value]`: the key is no flag's value; a literal value is the secret.
+  const pulumiKeys = new Set<number>();
+  const pulumiValues = new Set<number>();
+  for (let i = 0; i < all.length; i++) {
+    const set = typeof all[i] === 'string' ? pulumiConfigSet(all.slice(i).map(String)) : undefined;
+    if (set?.key !== undefined) pulumiKeys.add(i + set.key);
+    if (set?.secret && set.value !== undefined && !isReference(String(all[i + set.value]))) pulumiValues.add(i + set.value);
+  }
   for (let i = 0; i < all.length; i++) {
     const arg = all[i];
     const previous = all[i - 1];
-    let what = credentialAfterFlag(previous, arg);
+    let what = pulumiValues.has(i)
+      ? 'a secret on a pulumi config set command line'
+      : pulumiKeys.has(i)
+        ? undefined
+        : credentialAfterFlag(previous, arg);
     if (typeof arg === 'string' && what === undefined) {
       const joined = tool?.f.joined ? tool.joined.exec(arg) : null;
       const found =

@@ -237,6 +237,36 @@ describe("argv command lines: a tool's password flag is judged as in a shell lin
   });
 });
 
+describe('pulumi config set: --secret takes no value, the word after it is the key', () => {
+  const PW = j('Tr0ub4dor', '-x9Q2');
+  test.each([
+    ['pulumi config set --secret consumer:dbPassword'],
+    ['set it (the command prompts for the value): pulumi config set --secret shop:ledgerPassword'],
+    ['pulumi -C infra config set --path --secret "db.adminPassword"'],
+    ['pulumi config set --secret dbPassword <value>'],
+    ['pulumi config set --secret dbPassword $(DB_PASSWORD)'],
+  ])('%s names a key: no credential', (line) => {
+    expect(credentialIn(line)).toBeUndefined();
+    expect(argvCredentials(line.split(' '))).toEqual(line.split(' ').map(() => undefined));
+  });
+
+  test.each([
+    [`pulumi config set --secret dbPassword ${PW}`, 5],
+    [`pulumi config set dbPassword ${PW} --secret`, 4],
+    [`pulumi config set --type string --secret dbPassword -- ${PW}`, 8],
+  ])('%s gives the secret itself: the value is one, the key is not', (line, at) => {
+    expect(credentialIn(line)).toBe('a secret on a pulumi config set command line');
+    const found = argvCredentials(line.split(' '));
+    expect(found.flatMap((w, i) => (w ? [i] : []))).toEqual([at]);
+  });
+
+  test('other tools keep --secret as a flag that takes a secret, and set-all --secret takes the pair', () => {
+    expect(credentialIn(`deploy --secret ${PW}`)).toBe('a password on a command line');
+    expect(credentialIn(`pulumi config set-all --secret dbPassword=${PW}`)).toBeDefined();
+    expect(argvCredentials(['deploy', '--secret', PW])).toEqual([undefined, undefined, 'the value of --secret on a command line']);
+  });
+});
+
 describe('imageCredential: userinfo before the registry host', () => {
   test.each([
     [j('deploy:', 'Tr0ub4dor-x9Q2', '@registry.example.com/app:1.0')],
