@@ -10,7 +10,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
-import { BlueprintError } from '../constructs/core/errors';
+import { BlueprintError, formatIssue } from '../constructs/core/errors';
 import { Annotations, MANAGED_BY } from '../constructs/core/metadata';
 import { checkArgs, is } from '../constructs/core/shape';
 import { protectDataHolders } from '../constructs/gitops/sync-annotations';
@@ -153,28 +153,44 @@ function isConfigSecret(fullKey: string): boolean {
 }
 
 /**
- * `getSecret`/`requireSecret` mark any value secret in the program, even one set without `--secret`, which sits in plain
- * text in Pulumi.<stack>.yaml, committed next to the code. Every declared key must be a secret in the stack; the
- * error names the keys, never their values.
+ * Every declared key must be set, and set as a secret: a missing key would fail the update half-way (the Secret's
+ * `requireSecret`), and `getSecret`/`requireSecret` mark any value secret in the program, even one set without
+ * `--secret`, which sits in plain text in Pulumi.<stack>.yaml, committed next to the code. Every such key is reported
+ * in one error (`PULUMI_SECRET_CONFIG_MISSING`, `PULUMI_SECRET_CONFIG_PLAINTEXT`), by its declaration and field, with
+ * the command that sets it; the error names the keys, never their values.
  */
 function checkSecretConfig(config: pulumi.Config, declared: readonly DeploySecret[], paths: ReadonlyMap<string, string>): void {
   const seen = new Set<string>();
   const issues = declared.flatMap((s) =>
     Object.entries(s.keys).flatMap(([secretKey, configKey]) => {
       const fullKey = `${config.name}:${configKey}`;
-      if (seen.has(fullKey) || isConfigSecret(fullKey)) return [];
+      if (seen.has(fullKey)) return [];
       seen.add(fullKey);
+      const at = {
+        path: paths.get(`${s.namespace}/${s.name}`) ?? '',
+        construct: 'deployApp',
+        field: `configKeys.${secretKey}`,
+        value: fullKey,
+      };
+      // Without a value the command prompts for it: the fix never asks for the secret on a command line.
+      const command = `pulumi config set --secret ${fullKey}`;
+      if (config.getSecret(configKey) === undefined)
+        return [
+          {
+            code: 'PULUMI_SECRET_CONFIG_MISSING',
+            ...at,
+            message: `is not set in the stack's config: Secret ${s.namespace}/${s.name} would have no value for '${secretKey}'`,
+            fix: `set it (the command prompts for the value): ${command}`,
+          },
+        ];
+      if (isConfigSecret(fullKey)) return [];
       return [
         {
           code: 'PULUMI_SECRET_CONFIG_PLAINTEXT',
-          path: paths.get(`${s.namespace}/${s.name}`) ?? '',
-          construct: 'deployApp',
-          field: `configKeys.${secretKey}`,
-          value: fullKey,
+          ...at,
           message:
             'reads a stack config key set in plain text (without --secret): its value sits unencrypted in Pulumi.<stack>.yaml, and in the repository that holds it',
-          // The flag after the key, last: BlueprintError's redaction reads `--secret <key>` as a password on a command line.
-          fix: `rotate the value if that file was ever committed or shared, and set it again as a secret (the command prompts for it): pulumi config set ${fullKey} --secret`,
+          fix: `rotate the value if that file was ever committed or shared, and set it again as a secret (the command prompts for it): ${command}`,
         },
       ];
     }),
@@ -222,9 +238,12 @@ function rank(o: any): number {
  *
  * - Validates first (the same checks as `synthesize()`): bad input never reaches the cluster.
  * - Every `SecretDeclaration` with the deploy-tool backend becomes a Secret whose values come
- *   from secret stack config (`pulumi config set --secret <configKey>`): all must be set, or nothing is registered, and
- *   all must be secrets in the stack: a key set without `--secret` (in plain text in Pulumi.<stack>.yaml) is refused
- *   (`PULUMI_SECRET_CONFIG_PLAINTEXT`, naming every such key, never its value).
+ *   from secret stack config (`pulumi config set --secret <configKey>`): all must be set (`PULUMI_SECRET_CONFIG_MISSING`),
+ *   and all must be secrets in the stack: a key set without `--secret` (in plain text in Pulumi.<stack>.yaml) is refused
+ *   (`PULUMI_SECRET_CONFIG_PLAINTEXT`). One error names every such key, its declaration and the command that sets it,
+ *   never a value; nothing is registered.
+ * - The render's warnings (the same as `synthesize()` returns and `npm run synth` prints) are logged with
+ *   `pulumi.log.warn`, one line each, on the chart they concern: `pulumi up` and `pulumi preview` show them.
  * - Data holders get `retainOnDelete` and `protect`: the objects Argo CD keeps (`Prune=false,Delete=false`, the
  *   same rule): claims, volumes, StatefulSets with claim templates, StorageClasses that retain, objects
  *   annotated `cluster-blueprints.io/retain`, and the Namespaces holding any of them.
@@ -250,12 +269,6 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
   checkArgs('deployApp', ['app', app, is.instance(App, 'cdk8s App')], ['options', options, DEPLOY_APP_OPTIONS_SHAPE, 'optional']);
   const config = options.config ?? new pulumi.Config();
   const declared = deployToolSecrets(app);
-  const missing = declared.flatMap((s) => Object.values(s.keys)).filter((key) => config.getSecret(key) === undefined);
-  if (missing.length > 0) {
-    throw new pulumi.RunError(
-      `Missing required secret configuration: ${missing.join(', ')}. Set each with: pulumi config set --secret <key> <value>`,
-    );
-  }
   const declarationPaths = new Map(
     app.node
       .findAll()
@@ -290,6 +303,8 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
   // back to the ambient default cluster instead of silently inheriting the right one from its chart.
   const charts = new Map<string, pulumi.ComponentResource>();
   for (const r of rendered) charts.set(r.name, new ChartComponent(r.name));
+  // What `npm run synth` prints (formatWarnings' lines), as engine diagnostics on the chart each warning concerns.
+  for (const r of rendered) for (const w of r.warnings) void pulumi.log.warn(formatIssue(w), charts.get(r.name));
 
   const namespaces = new Map<string, pulumi.Resource>();
   const prerequisites = new Map<string, k8s.core.v1.Namespace>();

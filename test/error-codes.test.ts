@@ -379,6 +379,15 @@ const TRIGGERS: Record<string, Trigger> = {
       pulumi.runtime.setAllConfig({}, []);
     }
   },
+  PULUMI_SECRET_CONFIG_MISSING: () => {
+    const { app, chart: c } = chart();
+    SecretBackend.use(app, SecretBackend.deployTool());
+    new SecretDeclaration(c, 'creds', { namespace: 'n', keys: ['password'], configKeys: { password: 'dbPassword' } });
+    const pulumi = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
+    // Not set at all. Refused before anything is registered: no engine is needed.
+    pulumi.runtime.setAllConfig({}, []);
+    (require('../pulumi') as typeof import('../pulumi')).deployApp(app, { config: new pulumi.Config('codes') });
+  },
   // networking, backup, gitops, blueprints
   EXTERNAL_HOST_IS_IP: () =>
     ExternalService.fromHostName(chart().chart, 'a', { namespace: 'n', hostName: '10.1.2.3', ports: [{ name: 'db', port: 5432 }] }),

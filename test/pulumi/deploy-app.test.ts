@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { ApiObject, App, Duration } from 'cdk8s';
 import {
@@ -17,6 +20,8 @@ import {
   Volume,
   WebService,
   Worker,
+  formatWarnings,
+  synthesize,
 } from '../../constructs';
 import { catchBlueprintError, expectCode, POSTGRES } from '../helpers';
 import { consumerApp } from './consumer-app';
@@ -100,10 +105,50 @@ describe('deployApp: namespaces another install owns', () => {
 });
 
 describe('deployApp: refusals', () => {
-  test('a missing secret value registers nothing', async () => {
+  test('a missing secret value is PULUMI_SECRET_CONFIG_MISSING at its declaration, with the command that sets it; nothing registered', async () => {
     pulumi.runtime.setAllConfig({}, []);
     engine.length = 0;
-    expect(() => deployApp(consumerApp())).toThrow(/Missing required secret configuration: dbPassword/);
+    const error = catchBlueprintError(() => deployApp(consumerApp()));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        code: 'PULUMI_SECRET_CONFIG_MISSING',
+        path: 'shop/db-credentials',
+        field: 'configKeys.password',
+        value: 'consumer:dbPassword',
+        fix: 'set it (the command prompts for the value): pulumi config set --secret consumer:dbPassword',
+      }),
+    ]);
+    // As printed: the key after --secret is no password, so the redaction leaves the command whole.
+    expect(error.message).toContain('— set it (the command prompts for the value): pulumi config set --secret consumer:dbPassword');
+    await settled();
+    expect(engine).toHaveLength(0);
+  });
+
+  test('every missing key is reported in one error, with the plain-text ones; a key two declarations share, once', async () => {
+    const app = new App();
+    SecretBackend.use(app, SecretBackend.deployTool());
+    const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+    const team = new TeamNamespace(chart, 'shop');
+    new SecretDeclaration(chart, 'db', {
+      namespace: team,
+      keys: ['user', 'password'],
+      configKeys: { user: 'dbUser', password: 'dbPassword' },
+    });
+    new SecretDeclaration(chart, 'api', {
+      namespace: team,
+      keys: ['token', 'password'],
+      configKeys: { token: 'apiToken', password: 'dbPassword' },
+    });
+    pulumi.runtime.setAllConfig({ 'consumer:dbUser': 'u' }, []);
+    engine.length = 0;
+    const error = catchBlueprintError(() => deployApp(app));
+    expect(error.issues.map((i) => [i.code, i.path, i.field, i.value])).toEqual([
+      ['PULUMI_SECRET_CONFIG_MISSING', 'shop/api', 'configKeys.token', 'consumer:apiToken'],
+      ['PULUMI_SECRET_CONFIG_MISSING', 'shop/api', 'configKeys.password', 'consumer:dbPassword'],
+      ['PULUMI_SECRET_CONFIG_PLAINTEXT', 'shop/db', 'configKeys.user', 'consumer:dbUser'],
+    ]);
+    for (const key of ['consumer:dbUser', 'consumer:dbPassword', 'consumer:apiToken'])
+      expect(error.message).toContain(`pulumi config set --secret ${key}`);
     await settled();
     expect(engine).toHaveLength(0);
   });
@@ -123,7 +168,8 @@ describe('deployApp: refusals', () => {
       }),
     ]);
     expect(error.message).toContain('"consumer:dbPassword"');
-    expect(error.fix).toContain('pulumi config set consumer:dbPassword --secret');
+    expect(error.fix).toContain('pulumi config set --secret consumer:dbPassword');
+    expect(error.message).toContain('pulumi config set --secret consumer:dbPassword');
     expect(JSON.stringify([error.message, error.issues])).not.toContain('hunter2');
     await settled();
     expect(engine).toHaveLength(0);
@@ -191,6 +237,52 @@ describe('deployApp: refusals', () => {
     expectCode(() => deployApp(app), 'QUOTA_PODS_EXCEEDED');
     await settled();
     expect(engine).toHaveLength(0);
+  });
+});
+
+describe('deployApp: the warnings npm run synth prints', () => {
+  test("each render warning is logged with pulumi.log.warn, as formatWarnings' line, on its chart's component", async () => {
+    const app = new App();
+    new TeamNamespace(new BlueprintChart(app, 'quiet', { owner: 'q' }), 'quiet');
+    const noisy = new BlueprintChart(app, 'noisy', { owner: 'n' });
+    const team = new TeamNamespace(noisy, 'noisy');
+    // A worker with a port and no readiness: REL_READINESS, a warning that fails nothing.
+    new Worker(noisy, 'queue', { namespace: team, image: 'ghcr.io/acme/queue:1.0.0', ports: [{ name: 'metrics', port: 9090 }] });
+    const expected = formatWarnings(synthesize(noisyCopy(), { outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cb-pulumi-warn-')) }).warnings)
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
+    expect(expected.some((line) => line.includes('REL_READINESS'))).toBe(true);
+    const warn = jest.spyOn(pulumi.log, 'warn').mockResolvedValue();
+    try {
+      let deployment!: ReturnType<typeof deployApp>;
+      await runAndSettle(() => (deployment = deployApp(app, { provider: new k8s.Provider('warned', {}) })));
+      expect(warn.mock.calls.map(([msg]) => msg)).toEqual(expected);
+      for (const [, resource] of warn.mock.calls) expect(resource).toBe(deployment.charts.get('noisy'));
+    } finally {
+      warn.mockRestore();
+    }
+
+    function noisyCopy(): App {
+      const copy = new App();
+      new TeamNamespace(new BlueprintChart(copy, 'quiet', { owner: 'q' }), 'quiet');
+      const c = new BlueprintChart(copy, 'noisy', { owner: 'n' });
+      const t = new TeamNamespace(c, 'noisy');
+      new Worker(c, 'queue', { namespace: t, image: 'ghcr.io/acme/queue:1.0.0', ports: [{ name: 'metrics', port: 9090 }] });
+      return copy;
+    }
+  });
+
+  test('an app without warnings logs none', async () => {
+    const app = new App();
+    new TeamNamespace(new BlueprintChart(app, 'quiet', { owner: 'q' }), 'quiet');
+    const warn = jest.spyOn(pulumi.log, 'warn').mockResolvedValue();
+    try {
+      await runAndSettle(() => deployApp(app, { provider: new k8s.Provider('unwarned', {}) }));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 
