@@ -4,6 +4,7 @@ import { deployToolSecrets } from '../../pulumi';
 import { buildEnvironment, dev } from '../../stacks/environments';
 
 const SECRETS = deployToolSecrets(buildEnvironment(dev, undefined, SecretBackendKind.DEPLOY_TOOL));
+import { catchBlueprintError } from '../helpers';
 import { runAndSettle, settled } from '../pulumi/engine';
 import { programUnderMocks } from '../pulumi/identity-checks';
 
@@ -65,7 +66,13 @@ describe('Pulumi program: bad stack configuration', () => {
   test('missing secrets are named, all at once, before anything is registered', async () => {
     configure('dev', { ledgerPassword: 'x' });
     engine.length = 0;
-    expect(() => deployEnvironment()).toThrow(/: mongoCredentials, mysqlRootPassword, mysqlPassword\. /);
+    const error = catchBlueprintError(() => deployEnvironment());
+    expect(error.codes).toEqual(['PULUMI_SECRET_CONFIG_MISSING']);
+    expect(error.issues.map((i) => i.value).sort()).toEqual(
+      ['mongoCredentials', 'mysqlPassword', 'mysqlRootPassword'].map((k) => `cluster-blueprints:${k}`),
+    );
+    for (const key of ['mongoCredentials', 'mysqlRootPassword', 'mysqlPassword'])
+      expect(error.message).toContain(`pulumi config set --secret cluster-blueprints:${key}`);
     await settled();
     expect(engine).toHaveLength(0);
   });
