@@ -19,6 +19,7 @@ import {
   TeamAccessProps,
   TeamNamespace,
 } from '../constructs';
+import { ClusterFacts, addClusterFacts, clusterFactsOf } from '../constructs/core/cluster-facts';
 import { Problems, fieldRoot } from '../constructs/core/errors';
 import { NameRule, isLabelValue, nameIssue } from '../constructs/core/names';
 import { checkArgs, enter, is } from '../constructs/core/shape';
@@ -50,7 +51,20 @@ export interface PlatformRoute {
 
 /** Props of `ClusterPlatform`. */
 export interface ClusterPlatformProps {
+  /** The environment's name: `app.kubernetes.io/part-of: platform-<environment>` on every object; `prod` and `production` also declare `production`. */
   readonly environment: string;
+  /**
+   * A production environment. Declared (here or by the environment's name), the platform declares it on every chart
+   * it creates as the cluster facts `production` and, when true, `requireProbes`: serving workloads in its teams must
+   * keep two pods or more (HA_SINGLE_REPLICA), every container that serves a port needs a readiness probe and every
+   * long-running one a liveness probe, and its namespaces are labelled `cluster-blueprints.io/environment:
+   * production`. Charts built beside the platform read the facts of their own scope: declare them there with
+   * `setClusterFacts(app, …)`. A different value of either fact declared above the platform is refused
+   * (`CLUSTER_FACTS_CONFLICT`) rather than silently overridden.
+   * @default - true when `environment` is `prod` or `production` (in any case); otherwise undeclared: the platform's
+   *   charts read the cluster facts declared above them (`setClusterFacts`), else not production
+   */
+  readonly production?: boolean;
   readonly teams: readonly PlatformTeam[];
   /** Allocatable CPU/memory of one node, for NODE_TOO_SMALL. @default - unknown */
   readonly nodeAllocatable?: ComputeResources;
@@ -90,6 +104,7 @@ const PLATFORM_ROUTE_SHAPE = is.object({ path: is.string, backend: is.object({ n
 const CLUSTER_PLATFORM_SHAPE = is.props<ClusterPlatformProps>(
   {
     environment: is.string,
+    production: is.boolean,
     teams: is.list(is.props<PlatformTeam>({ name: is.string, quota: is.any, access: is.any, holdsData: is.boolean }, ['name'])),
     nodeAllocatable: COMPUTE_SHAPE,
     provisioner: is.string,
@@ -149,6 +164,39 @@ function ownPropIssues(problems: Problems, props: ClusterPlatformProps): boolean
   return envOk;
 }
 
+/** Environment names that declare production by themselves. */
+const PRODUCTION_NAMES = new Set(['prod', 'production']);
+
+/**
+ * The cluster facts the platform declares on its charts (`production`, and `requireProbes` with it), or undefined when
+ * it declares none; each one that differs from the fact declared above the platform (`above`) is recorded instead.
+ */
+function platformFacts(problems: Problems, props: ClusterPlatformProps, above: ClusterFacts): ClusterFacts | undefined {
+  const byName = PRODUCTION_NAMES.has(props.environment.toLowerCase());
+  const production = props.production ?? (byName ? true : undefined);
+  if (production === undefined) return undefined;
+  const field = props.production === undefined ? 'environment' : 'production';
+  const why = props.production === undefined ? `environment '${props.environment}' declares production` : `production is ${production}`;
+  const own: ClusterFacts = production ? { production, requireProbes: true } : { production };
+  let ok = true;
+  for (const fact of ['production', 'requireProbes'] as const) {
+    const declared = above[fact];
+    if (own[fact] === undefined || declared === undefined || declared === own[fact]) continue;
+    ok = false;
+    problems.add({
+      code: 'CLUSTER_FACTS_CONFLICT',
+      field,
+      value: field === 'environment' ? props.environment : production,
+      message: `makes the platform declare the cluster fact ${fact}: ${own[fact]} (${why}), but setClusterFacts declares ${fact}: ${declared} above it`,
+      fix:
+        fact === 'production'
+          ? `declare production once: set production: ${declared} on the platform, or ${production} in setClusterFacts`
+          : 'a production platform requires probes: remove requireProbes: false from setClusterFacts, or set production: false on the platform',
+    });
+  }
+  return ok ? own : undefined;
+}
+
 /**
  * Records the issues of the team names (each a namespace name, the chart's owner label and the chart's id, so a
  * DNS-1123 label; not a namespace of the platform; each once); returns, per team, whether its name is usable.
@@ -187,7 +235,8 @@ function teamNameIssues(problems: Problems, teams: readonly PlatformTeam[]): boo
  * names no class keeps its volume when the claim goes), a monitoring stack, the
  * descheduler, and ingress routes added with `route()`. Each part lives in
  * its own chart: `cluster` (cluster-scoped objects), `monitoring`, and
- * `team-<name>` per team.
+ * `team-<name>` per team. A production platform (`production`, or an
+ * environment named `prod`) declares the production cluster facts on them.
  *
  * The platform owns what it creates: `charts` lists its charts, and
  * `ClusterPlatform.of(c)` finds the platform of any construct inside them.
@@ -236,6 +285,8 @@ export class ClusterPlatform extends Construct {
     // The platform's own props first, under their own names; then each part is built on its own, so that a bad
     // team or store does not hide the problems of the others, and every issue is thrown together at the end.
     const envOk = ownPropIssues(problems, props);
+    // Read from the scope: the platform's own node has no facts, its charts are siblings of it.
+    const facts = platformFacts(problems, props, clusterFactsOf(this));
     const teamOk = teamNameIssues(problems, props.teams);
     const parts = partsOf(problems);
     const charts: BlueprintChart[] = [];
@@ -246,6 +297,8 @@ export class ClusterPlatform extends Construct {
       const c = new BlueprintChart(scope, name, { owner, partOf, nodeAllocatable: props.nodeAllocatable });
       // The ownership edge: every construct in the chart finds its platform (context set before any child exists).
       c.node.setContext(PLATFORM_CONTEXT, this);
+      // Declared before any child exists: the namespaces and workloads read them as they are built.
+      if (facts) addClusterFacts(c, facts);
       charts.push(c);
       return c;
     };

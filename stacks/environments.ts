@@ -356,6 +356,8 @@ export function buildEnvironment(
   const serving = config.production ? Math.max(config.replicas, 2) : config.replicas;
   const platform = new ClusterPlatform(app, 'platform', {
     environment: config.name,
+    // The same as the app's facts above (which the node agents and scenarios read): the platform refuses a mismatch.
+    production: config.production ?? false,
     nodeAllocatable: config.nodeAllocatable,
     zones: config.zones,
     host: config.host,

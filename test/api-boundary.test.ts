@@ -144,6 +144,7 @@ const INTERNAL = new Set([
   'assertName',
   'chartApiObjects',
   'clusterFactsOf',
+  'addClusterFacts',
   'perPass',
   'collectIssues',
   'componentLabels',

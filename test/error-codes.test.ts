@@ -421,6 +421,11 @@ const TRIGGERS: Record<string, Trigger> = {
       host: 'shop.example.com',
       annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
     }),
+  CLUSTER_FACTS_CONFLICT: () => {
+    const app = new App();
+    setClusterFacts(app, { production: false });
+    return new ClusterPlatform(app, 'platform', { environment: 'prod', teams: [{ name: 'users' }] });
+  },
   TEAM_UNKNOWN: () => new ClusterPlatform(new App(), 'platform', { environment: 'test', teams: [{ name: 'users' }] }).team('nobody'),
   SIZING_INVALID: () =>
     prometheusStorage({ targets: 0, seriesPerTarget: 700, scrapeInterval: Duration.seconds(15), retention: Duration.days(1) }),

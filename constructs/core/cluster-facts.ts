@@ -18,7 +18,12 @@ export interface ClusterFacts {
    * @default - every such namespace is taken as `restricted`
    */
   readonly namespacePodSecurity?: Readonly<Record<string, string>>;
-  /** A production environment: serving workloads must keep two pods or more. @default false */
+  /**
+   * A production environment: serving workloads must keep two pods or more, and TeamNamespaces are labelled
+   * production (the day-2 backup and reclaim rules). A `ClusterPlatform` declares it for its own charts
+   * (its `production` prop).
+   * @default false
+   */
   readonly production?: boolean;
   /**
    * Probes are required: readiness on every container that serves a port,
@@ -81,6 +86,16 @@ const CLUSTER_FACTS_SHAPE = is.props<ClusterFacts>({
 export function setClusterFacts(scope: IConstruct, value: ClusterFacts): void {
   checkArgs('setClusterFacts', ['scope', scope, is.construct], ['value', value, CLUSTER_FACTS_SHAPE]);
   facts.set(scope, value);
+}
+
+/**
+ * Declares `value` on `scope` over what is already declared there (a fact given replaces the same fact of `scope`;
+ * the others stay): for a construct that declares facts of its own on a scope another prop has declared some on
+ * (ClusterPlatform's `production` on a chart that holds `nodeAllocatable`).
+ */
+export function addClusterFacts(scope: IConstruct, value: ClusterFacts): void {
+  checkArgs('addClusterFacts', ['scope', scope, is.construct], ['value', value, CLUSTER_FACTS_SHAPE]);
+  facts.set(scope, { ...facts.get(scope), ...value });
 }
 
 /** The facts declared on `scope` and its ancestors, each fact from the nearest scope declaring it. */

@@ -181,7 +181,7 @@ function reservedLabelIssue(key: string, ownLabels: ReadonlySet<string>): { mess
   if (key === ENVIRONMENT_LABEL)
     return {
       message: 'is set from the environment: a hand-set value would switch the production checks on or off behind its back',
-      fix: 'remove the label; declare production with setClusterFacts(app, { production: true })',
+      fix: "remove the label; declare production with setClusterFacts(app, { production: true }) or a ClusterPlatform's production",
     };
   if (key.startsWith('pod-security.kubernetes.io/'))
     return {

@@ -1,6 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { ClusterPlatform, ClusterPlatformProps } from '../../blueprints';
 import { PersistentVolumeClaim, StatefulService, WebService, renderApp, setClusterFacts } from '../../constructs';
+import { clusterFactsOf } from '../../constructs/core/cluster-facts';
 import { catchBlueprintError, expectCode, find, ofKind, testChart } from '../helpers';
 
 const base: ClusterPlatformProps = { environment: 'test', teams: [{ name: 'users' }] };
@@ -244,5 +245,76 @@ describe('ClusterPlatform.route', () => {
       ports: [{ name: 'http', port: 8080 }],
     });
     expect(p.route({ path: '/user', backend: users }).node.id).toBeDefined();
+  });
+});
+
+describe('ClusterPlatform: a production platform declares the production cluster facts', () => {
+  /** A one-pod WebService without probes in team `users` of a platform built with `props` (after `facts` on the app). */
+  const build = (props: Partial<ClusterPlatformProps>, facts?: Parameters<typeof setClusterFacts>[1]) => {
+    const app = new App();
+    if (facts) setClusterFacts(app, facts);
+    const p = new ClusterPlatform(app, 'platform', { ...base, nodeAllocatable: { cpu: '2', memory: '8Gi' }, ...props });
+    const users = p.team('users');
+    new WebService(users, 'api', { namespace: users, image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }], replicas: 1 });
+    return { app, p };
+  };
+  const codesOf = (app: App) => {
+    try {
+      renderApp(app);
+      return [];
+    } catch (e) {
+      return catchBlueprintError(() => {
+        throw e;
+      }).codes;
+    }
+  };
+
+  test.each([[{ environment: 'production' }], [{ environment: 'Prod' }], [{ production: true }]])(
+    '%j: HA and probes are judged, the namespaces are labelled production',
+    (props) => {
+      const { app, p } = build(props);
+      expect(p.team('users').production).toBe(true);
+      expect(codesOf(app)).toEqual(expect.arrayContaining(['HA_SINGLE_REPLICA', 'PROBE_MISSING']));
+      // The chart's own fact (nodeAllocatable) stays beside the ones the platform adds.
+      expect(clusterFactsOf(p.teamCharts.get('users')!)).toEqual(
+        expect.objectContaining({ production: true, requireProbes: true, nodeAllocatable: expect.anything() }),
+      );
+    },
+  );
+
+  test.each([[{ environment: 'staging' }], [{ environment: 'prod', production: false }], [{ environment: 'eu.prod_1' }]])(
+    '%j is not production: the one-pod service renders',
+    (props) => {
+      const { app, p } = build(props);
+      expect(p.team('users').production).toBe(false);
+      expect(codesOf(app)).toEqual([]);
+    },
+  );
+
+  test('undeclared on the platform, the facts above it are read; the same value declared twice agrees', () => {
+    expect(build({ environment: 'live' }, { production: true }).p.team('users').production).toBe(true);
+    expect(() => build({ environment: 'prod' }, { production: true, requireProbes: true })).not.toThrow();
+    expect(() => build({ production: false }, { production: false, requireProbes: true })).not.toThrow();
+  });
+
+  test('charts beside the platform keep their own scope: the platform declares nothing on the app', () => {
+    const { app } = build({ production: true });
+    expect(clusterFactsOf(app)).toEqual({});
+  });
+
+  test('a different fact declared above the platform is CLUSTER_FACTS_CONFLICT, each one, at the prop that declares it', () => {
+    const conflict = (props: Partial<ClusterPlatformProps>, facts: Parameters<typeof setClusterFacts>[1]) =>
+      catchBlueprintError(() => build(props, facts)).issues.map((i) => [i.code, i.path, i.field, i.value]);
+    expect(conflict({ environment: 'prod' }, { production: false })).toEqual([
+      ['CLUSTER_FACTS_CONFLICT', 'platform', 'environment', 'prod'],
+    ]);
+    expect(conflict({ production: false }, { production: true })).toEqual([['CLUSTER_FACTS_CONFLICT', 'platform', 'production', false]]);
+    expect(conflict({ production: true }, { production: false, requireProbes: false })).toEqual([
+      ['CLUSTER_FACTS_CONFLICT', 'platform', 'production', true],
+      ['CLUSTER_FACTS_CONFLICT', 'platform', 'production', true],
+    ]);
+    const issue = expectCode(() => build({ production: true }, { requireProbes: false }), 'CLUSTER_FACTS_CONFLICT');
+    expect(issue.message).toContain('requireProbes: true');
+    expect(issue.fix).toContain('requireProbes: false');
   });
 });
