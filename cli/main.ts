@@ -2,6 +2,7 @@
 /*
  * The package's executable: grade, draw and size a directory of manifests.
  *   npx cluster-blueprints check <dir> [--json] [--node-cpu 4 --node-memory 16Gi] [--nodes N] [--capacity-out file.json]
+ *     (--nodes is required where a DaemonSet's namespace has a quota: the rule of synth, core/node-count.ts)
  *   npx cluster-blueprints diagram <dir> [--out file.svg]
  *   npx cluster-blueprints capacity <dir> [--json] [--node-cpu … --node-memory …] [--nodes N]
  *   npx cluster-blueprints diff <before> <after> [--json] [--price-cpu N --price-memory-gib N --price-storage-gib N | --prices file.json]
@@ -45,7 +46,10 @@ Options:
   --json                 Machine-readable output on stdout.
   --node-cpu <qty>       Allocatable CPU of one node (e.g. 3920m), for the node plan.
   --node-memory <qty>    Allocatable memory of one node (e.g. 14Gi).
-  --nodes <n>            Nodes in the cluster (DaemonSet pods), default 1.
+  --nodes <n>            The most nodes the cluster runs (with an autoscaler, its maximum):
+                         a DaemonSet runs a pod on each. Required when a DaemonSet's namespace
+                         has a ResourceQuota (NODE_COUNT_UNKNOWN, synth's rule for a NodeAgent's
+                         expectedNodes), since the quota must admit them all; otherwise 1.
   --capacity-out <file>  Also write the capacity report as JSON (check, capacity), only
                          when the run succeeds.
   --out <file.svg>       Diagram output, default <path>.svg (DOT next to it), written only
@@ -324,12 +328,15 @@ async function dispatch(
   if (command === 'capacity') {
     // A file that could not be read leaves the figures short of its objects: name it, and fail, as check and diagram do.
     for (const e of report.fileErrors) err(escapeControls(`${e.file}: ${e.rule} ${e.message}`) + '\n');
+    // So does a DaemonSet's count against a quota when the node count is unknown: its figures would be a guess.
+    const unknownNodes = report.findings.filter((f) => f.rule === 'NODE_COUNT_UNKNOWN');
+    for (const f of unknownNodes) err(escapeControls(`${f.file ?? dir}: ${f.rule} ${f.object} ${f.message} — ${f.fix}`) + '\n');
     out(
       flags.json
         ? safeJson({ ...report.capacity, ...(report.cost ? { cost: report.cost } : {}) })
         : `${formatReport(escapedData({ ...report, findings: [], fileErrors: [], errors: 0, warnings: 0 }), escapeControls(dir))}\n`,
     );
-    return capacityOut(report.fileErrors.length ? 1 : 0);
+    return capacityOut(report.fileErrors.length || unknownNodes.length ? 1 : 0);
   }
   out(flags.json ? safeJson(report) : `${formatReport(escapedData(report), escapeControls(dir))}\n`);
   return capacityOut(report.errors > 0 ? 1 : 0);

@@ -556,6 +556,21 @@ const TRIGGERS: Record<string, Trigger> = {
     addCheck(c, 'Mine', () => (renderApp(app), []));
     return renderApp(app);
   },
+  // A DaemonSet whose namespace has a quota, checked without --nodes.
+  NODE_COUNT_UNKNOWN: dir({
+    'agents.yaml': Yaml.stringify(
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'agents' }, spec: { hard: { pods: '10' } } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'a', namespace: 'agents' },
+        spec: {
+          selector: { matchLabels: { app: 'a' } },
+          template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'a', image }] } },
+        },
+      },
+    ),
+  }),
   CLI_FLAG_INVALID: async () => {
     let err = '';
     await run(

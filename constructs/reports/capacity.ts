@@ -6,6 +6,7 @@ import { podCount } from '../core/value-issues';
 import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
 import { ManifestIndex, appContainersOf, arr, podTemplateOf } from '../rules/manifest-index';
 import { checkArgs, is } from '../core/shape';
+import { nodeCount } from '../core/node-count';
 import { NamespaceQuota, QuotaLimits, QuotaPods, podQuotaExcesses, quotaFromManifest } from '../namespace/resource-quota';
 
 /** One namespace's peak use against its quota. */
@@ -109,7 +110,7 @@ function surge(o: any, replicas: number): number {
 export interface CapacityReportOptions {
   /** Allocatable CPU and memory of one node, for the node count. @default - unknown: no node plan */
   readonly nodeAllocatable?: ComputeResources;
-  /** Nodes the cluster runs: a DaemonSet's pods count once per node. @default 1 */
+  /** Nodes the cluster runs: a DaemonSet's pods count once per node. @default 1 (checkManifests requires it where a quota counts them) */
   readonly nodes?: number;
 }
 
@@ -148,7 +149,7 @@ export function capacityReport(objects: readonly any[], options: CapacityReportO
     let max: number;
     if (o.kind === 'DaemonSet') {
       daemon = add(daemon, pod.requests);
-      min = max = options.nodes ?? 1;
+      min = max = nodeCount(options.nodes);
     } else if (o.kind === 'Job' || o.kind === 'CronJob') {
       const spec = o.kind === 'Job' ? o.spec : o.spec?.jobTemplate?.spec;
       min = 0;
@@ -236,8 +237,8 @@ export function capacityReport(objects: readonly any[], options: CapacityReportO
     // DaemonSet pods run on every node: what is left per node serves the rest.
     const usable = { cpu: cpu.nanos - daemon.cpu.nanos, memory: memory.nanos - daemon.memory.nanos };
     const rest = {
-      cpu: totalReq.cpu.nanos - daemon.cpu.nanos * BigInt(options.nodes ?? 1),
-      memory: totalReq.memory.nanos - daemon.memory.nanos * BigInt(options.nodes ?? 1),
+      cpu: totalReq.cpu.nanos - daemon.cpu.nanos * BigInt(nodeCount(options.nodes)),
+      memory: totalReq.memory.nanos - daemon.memory.nanos * BigInt(nodeCount(options.nodes)),
     };
     const need = (a: bigint, b: bigint) => (b <= 0n ? Infinity : Number((a + b - 1n) / b));
     const count =

@@ -9,6 +9,8 @@ import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { isKubeObject } from '../rules/manifest-index';
 import { Rule, RuleContext } from '../rules/rule';
 import { checkArgs, is } from '../core/shape';
+import { nodeCountIssue } from '../core/node-count';
+import { quotaFromManifest } from '../namespace/resource-quota';
 
 /** The grade of a set of manifests. */
 export interface CheckReport {
@@ -26,7 +28,11 @@ export interface CheckReport {
 export interface CheckOptions {
   /** Node size, for the capacity report's node plan. @default - none */
   readonly nodeAllocatable?: ComputeResources;
-  /** Node count, for DaemonSet pods. @default 1 */
+  /**
+   * The most nodes the cluster runs (with a cluster autoscaler, its maximum): a DaemonSet's pods count once per node.
+   * @default - required when a DaemonSet's namespace has a ResourceQuota (NODE_COUNT_UNKNOWN, as synth requires a
+   *   NodeAgent's expectedNodes); otherwise 1
+   */
   readonly nodes?: number;
   /** Rules to run. @default RULES */
   readonly rules?: readonly Rule[];
@@ -91,6 +97,7 @@ export function checkManifests(
   for (const f of duplicateFindings(objects, files, at)) findings.push(f);
   for (const f of runRules(objects, { rules: options.rules, context: options.context, fileOf: (o) => fileOf.get(o) })) findings.push(f);
   const kube = objects.filter(isKubeObject);
+  for (const f of nodeCountFindings(kube, options.nodes, (o) => fileOf.get(o))) findings.push(f);
   const errors = findings.filter((f) => f.severity === 'error').length + fileErrors.length;
   return {
     findings,
@@ -101,6 +108,39 @@ export function checkManifests(
     capacity: capacityReport(kube, { nodeAllocatable: options.nodeAllocatable, nodes: options.nodes }),
     ...optional('cost', costReport(kube, options.prices)),
   };
+}
+
+/**
+ * NODE_COUNT_UNKNOWN for every DaemonSet in a namespace with a ResourceQuota when `nodes` is not given: synth's rule
+ * for a NodeAgent in a TeamNamespace (nodeCountIssue), so a count the synth requires is not guessed here either.
+ */
+function nodeCountFindings(kube: readonly any[], nodes: number | undefined, fileOf: (o: unknown) => string | undefined) {
+  const quotaNamespaces = new Set(
+    kube.filter((o) => o.kind === 'ResourceQuota' && quotaFromManifest(o) !== undefined).map((o) => o.metadata?.namespace),
+  );
+  return kube.flatMap((o) => {
+    const ns = o.metadata?.namespace;
+    const issue =
+      o.kind === 'DaemonSet'
+        ? nodeCountIssue(nodes, quotaNamespaces.has(ns) ? ns : undefined, {
+            field: 'nodes',
+            howToSet: '--nodes <n> (checkManifests: nodes)',
+          })
+        : undefined;
+    if (!issue) return [];
+    const file = fileOf(o);
+    return [
+      safeFinding({
+        rule: issue.code,
+        severity: 'error' as const,
+        object: objectId(o),
+        pointer: '/kind',
+        message: `runs one pod per node, and the node count (${issue.field}) ${issue.message}`,
+        fix: issue.fix,
+        ...(file ? { file } : {}),
+      }),
+    ];
+  });
 }
 
 /**

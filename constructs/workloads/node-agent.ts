@@ -5,6 +5,7 @@ import { HOST_PATH_TYPE_SHAPE, HostPathType, Volume, hostPathIssue, volumeNameIs
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
+import { nodeCount, nodeCountIssue } from '../core/node-count';
 import { modelObject } from '../core/model-object';
 import { exemptRunAsRoot } from '../core/metadata';
 import { PodCount, isValidCount } from '../policy/pod-disruption-budget';
@@ -71,7 +72,8 @@ export interface NodeAgentProps extends WorkloadProps {
    * not today's. A quota that admits fewer pods leaves the nodes beyond them
    * without an agent (the DaemonSet only logs FailedCreate).
    * @default - the cluster fact `maxNodes` (setClusterFacts); in a TeamNamespace one of the two is required
-   *   (REPLICAS_INVALID otherwise), as no small default would be true of every cluster
+   *   (NODE_COUNT_UNKNOWN otherwise, the rule `cluster-blueprints check --nodes` applies), as no small default would be
+   *   true of every cluster
    */
   readonly expectedNodes?: number;
 }
@@ -202,14 +204,13 @@ export class NodeAgent extends Workload {
           props.expectedNodes === undefined ? `${fix} as the cluster fact maxNodes` : fix,
         ),
       );
-    // Every node's pod counts against the quota: a guessed count would pass synth and leave the nodes past the quota without an agent.
-    problems.check(expectedNodes === undefined && this.team !== undefined, {
-      code: 'REPLICAS_INVALID',
-      field: 'expectedNodes',
-      value: undefined,
-      message: `is unset, and no cluster fact maxNodes is declared: namespace ${this.namespace}'s quota admits one pod per node, and the node count cannot be checked against it`,
-      fix: `${fix}: expectedNodes: <n>, or setClusterFacts(app, { maxNodes: <n> }) for every agent`,
-    });
+    // Every node's pod counts against a TeamNamespace's quota: the rule `cluster-blueprints check --nodes` applies too.
+    problems.addAll(
+      nodeCountIssue(expectedNodes, this.team !== undefined ? this.namespace : undefined, {
+        field: 'expectedNodes',
+        howToSet: 'expectedNodes: <n>, or setClusterFacts(app, { maxNodes: <n> }) for every agent',
+      }),
+    );
     // The DaemonSet has no maxSurge (0): maxUnavailable 0 could never update a node (ValidateRollingUpdateDaemonSet).
     const maxUnavailable = props.maxUnavailable;
     if (maxUnavailable !== undefined) {
@@ -244,11 +245,11 @@ export class NodeAgent extends Workload {
     return (this.props as NodeAgentProps).systemNodeCritical ? PriorityClass.SYSTEM_NODE_CRITICAL : super.priorityClassName;
   }
 
-  // Read only by a TeamNamespace's quota and checks, where validateProps requires the count; elsewhere at least one node.
+  // Read only by a TeamNamespace's quota and checks, where validateProps requires the count (nodeCountIssue).
   public get maxPods(): number {
-    return this.expectedNodes ?? 1;
+    return nodeCount(this.expectedNodes);
   }
   public get minReplicas(): number {
-    return this.expectedNodes ?? 1;
+    return nodeCount(this.expectedNodes);
   }
 }

@@ -64,6 +64,69 @@ describe('commands and exit codes', () => {
     }
   });
 
+  describe("--nodes: required where a DaemonSet counts against a quota, as synth requires a NodeAgent's count", () => {
+    const quota = (ns: string) => ({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'q', namespace: ns },
+      spec: { hard: { pods: '10' } },
+    });
+    const daemonSet = (ns: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: ns },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'ghcr.io/acme/agent:1.0.0' }] } },
+      },
+    });
+    const unknown = (r: { out: string }) => json(r).findings.filter((f: any) => f.rule === 'NODE_COUNT_UNKNOWN');
+
+    test('check without --nodes is NODE_COUNT_UNKNOWN on the DaemonSet (exit 1), with the flag to give; --nodes 3 counts 3 pods', async () => {
+      const dir = dirWith([quota('agents'), daemonSet('agents')]);
+      const without = await cli('check', dir, '--json');
+      expect(without.code).toBe(1);
+      expect(unknown(without)).toEqual([
+        expect.objectContaining({ severity: 'error', object: 'DaemonSet/agents/agent', file: expect.stringContaining('all.k8s.yaml') }),
+      ]);
+      expect(unknown(without)[0].fix).toContain('--nodes <n>');
+      const given = await cli('check', dir, '--json', '--nodes', '3');
+      expect(unknown(given)).toEqual([]);
+      expect(json(given).capacity.namespaces[0].pods).toMatchObject({ min: 3, max: 3 });
+    });
+
+    test('capacity without --nodes fails too, naming the DaemonSet: its quota figures would be a guess', async () => {
+      const r = await cli('capacity', dirWith([quota('agents'), daemonSet('agents')]), '--json');
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('NODE_COUNT_UNKNOWN DaemonSet/agents/agent');
+      expect((await cli('capacity', dirWith([quota('agents'), daemonSet('agents')]), '--nodes', '2')).code).toBe(0);
+    });
+
+    test('a DaemonSet in a namespace without a quota needs no count: one node, as before', async () => {
+      const r = await cli('check', dirWith([quota('other'), daemonSet('agents')]), '--json');
+      expect(unknown(r)).toEqual([]);
+      expect(json(r).capacity.namespaces.find((n: any) => n.namespace === 'agents').pods).toMatchObject({ min: 1, max: 1 });
+    });
+
+    test("synth's output is judged by synth's rule: a NodeAgent synth accepted with expectedNodes needs --nodes to be checked", async () => {
+      const { App } = require('cdk8s') as typeof import('cdk8s');
+      const c = require('../../constructs') as typeof import('../../constructs');
+      const build = (expectedNodes?: number) => {
+        const app = new App();
+        const chart = new c.BlueprintChart(app, 'agents', { owner: 'sre' });
+        const namespace = new c.TeamNamespace(chart, 'agents', { podSecurity: { enforce: c.PodSecurityLevel.PRIVILEGED } });
+        new c.NodeAgent(chart, 'agent', { namespace, image: 'ghcr.io/acme/agent:1.0.0', ...(expectedNodes ? { expectedNodes } : {}) });
+        return app;
+      };
+      // Synth refuses the agent without a count, with the same code the check gives.
+      expect(() => c.renderApp(build())).toThrow(/NODE_COUNT_UNKNOWN 'expectedNodes'/);
+      const outdir = tmp();
+      c.synthesize(build(3), { outdir });
+      expect(unknown(await cli('check', outdir, '--json')).map((f: any) => f.object)).toEqual(['DaemonSet/agents/agent']);
+      expect(unknown(await cli('check', outdir, '--json', '--nodes', '3'))).toEqual([]);
+    });
+  });
+
   test('capacity and diagram write their outputs', async () => {
     const dir = dirWith(good());
     const cap = await cli('capacity', dir, '--json', '--node-cpu', '4', '--node-memory', '16Gi');

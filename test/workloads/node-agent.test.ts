@@ -251,8 +251,8 @@ describe('NodeAgent', () => {
       return app;
     };
 
-    test('REPLICAS_INVALID in a TeamNamespace when neither expectedNodes nor the cluster fact maxNodes gives it (no guessed 3 that a 9-node cluster outgrows)', () => {
-      const issue = expectCode(() => agentIn(undefined), 'REPLICAS_INVALID');
+    test('NODE_COUNT_UNKNOWN in a TeamNamespace when neither expectedNodes nor the cluster fact maxNodes gives it (no guessed 3 that a 9-node cluster outgrows)', () => {
+      const issue = expectCode(() => agentIn(undefined), 'NODE_COUNT_UNKNOWN');
       expect(issue).toMatchObject({ field: 'expectedNodes', path: 'test/node-exporter' });
       expect(issue.message).toContain('node-monitoring');
       expect(issue.fix).toContain('expectedNodes');
