@@ -221,16 +221,26 @@ function pulumiConfigSet(words: readonly string[]): { secret: boolean; key?: num
   return { secret, key: positional[2], ...(value === undefined ? {} : { value: positional[3] }) };
 }
 
-/** The pulumi command in shell line `text` that the word at `at` belongs to, as its words and the index of that word. */
-function pulumiCommandAt(text: string, at: number): { words: string[]; index: number } | undefined {
-  const start = Math.max(...[';', '|', '&', '\n'].map((c) => text.lastIndexOf(c, at)));
-  const before = text.slice(start + 1, at);
+/** How far around a word a pulumi command is read: a command line is short, and a scan of megabytes stays linear. */
+const PULUMI_WINDOW = 500;
+
+/**
+ * The pulumi command in shell line `text` that the word at `at` belongs to: its words, the index of that word, and
+ * where the command ends. Read within PULUMI_WINDOW characters either side.
+ */
+function pulumiCommandAt(text: string, at: number): { words: string[]; index: number; end: number } | undefined {
+  const window = text.slice(Math.max(0, at - PULUMI_WINDOW), at);
+  const before = window.slice(Math.max(...[';', '|', '&', '\n'].map((c) => window.lastIndexOf(c))) + 1);
   const from = before.search(/(?:^|\s)(?:\S*\/)?pulumi\s/);
   if (from < 0) return undefined;
-  const end = text.slice(at).search(/[;|&\n]/);
-  const command = text.slice(start + 1 + from, end < 0 ? text.length : at + end).trim();
-  const words = command.split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ''));
-  return { words, index: before.slice(from).trim().split(/\s+/).length };
+  const after = text.slice(at, at + PULUMI_WINDOW);
+  const stop = after.search(/[;|&\n]/);
+  const rest = stop < 0 ? after : after.slice(0, stop);
+  const words = `${before.slice(from)}${rest}`
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/^["']|["']$/g, ''));
+  return { words, index: before.slice(from).trim().split(/\s+/).length, end: at + rest.length };
 }
 
 /** Whether the flag at `at` in `text` is the `--secret` of `pulumi config set`, which takes no value (its next word is the key). */
@@ -241,10 +251,13 @@ function pulumiBooleanFlag(text: string, at: number): boolean {
 
 /** Whether a `pulumi config set --secret <key> <value>` in shell line `text` gives its value as a literal. */
 function pulumiSecretValueIn(text: string): boolean {
-  for (const m of text.matchAll(/(?:^|\s)(?:\S*\/)?pulumi\s/g)) {
-    const found = pulumiCommandAt(text, m.index! + m[0].length);
+  const pulumi = /(?:^|\s)(?:\S*\/)?pulumi\s/g;
+  for (let m = pulumi.exec(text); m !== null; m = pulumi.exec(text)) {
+    const found = pulumiCommandAt(text, m.index + m[0].length);
     const set = found && pulumiConfigSet(found.words);
     if (set?.secret && set.value !== undefined && !isReference(found!.words[set.value])) return true;
+    // The rest of this command is read: the next one starts after it (each character is read a bounded number of times).
+    if (found) pulumi.lastIndex = Math.max(pulumi.lastIndex, found.end);
   }
   return false;
 }
