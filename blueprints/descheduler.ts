@@ -18,7 +18,7 @@ export interface DeschedulerProps {
   /**
    * Priority of its pods (ClusterPlatform gives its `platform-critical` class), so that the run
    * that rebalances a full cluster is not the one left pending.
-   * @default - the cluster's default class
+   * @default - the output's globalDefault PriorityClass, named (else none: the cluster's default applies)
    */
   readonly priorityClass?: PriorityClass;
 }

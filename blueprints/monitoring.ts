@@ -105,7 +105,7 @@ export interface MonitoringProps {
   /**
    * Priority of the Prometheus pods (ClusterPlatform gives its `platform-critical` class), so
    * that monitoring is not what the scheduler preempts under pressure.
-   * @default - the cluster's default class
+   * @default - the output's globalDefault PriorityClass, named (else none: the cluster's default applies)
    */
   readonly priorityClass?: PriorityClass;
 }
@@ -433,6 +433,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     });
 
     const image = props.image ?? DEFAULTS.image;
+    const priorityClass = props.priorityClass ?? PriorityClass.globalDefaultOf(this);
     const version = /:(v\d+\.\d+\.\d+)$/.exec(image)?.[1];
     this.prometheus = new ApiObject(
       this,
@@ -445,7 +446,9 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
           // The pods' labels, stated rather than left to the operator's defaults: the PDB and the
           // NetworkPolicies of this namespace select the pods by them.
           podMetadata: { labels: { ...this.podSelector } },
-          ...(props.priorityClass ? { priorityClassName: props.priorityClass.name } : {}),
+          // Without a class of its own, the output's globalDefault one by name, as a Workload's pods carry it (the operator
+          // copies priorityClassName to the pods; their priority is the same, now stated).
+          ...(priorityClass ? { priorityClassName: priorityClass.name } : {}),
           // The operator sets no affinity of its own: two full copies on one node would fall together.
           ...(this.replicas >= 2
             ? {

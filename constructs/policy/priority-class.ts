@@ -1,6 +1,6 @@
-import { is } from '../core/shape';
+import { checkArgs, is } from '../core/shape';
 import { PriorityClass as PriorityClassModel } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NamedObject } from '../core/named-object';
@@ -34,6 +34,9 @@ const PRIORITY_CLASS_SHAPE = is.props<PriorityClassProps>({
   description: is.string,
 });
 
+/** The globalDefault class of each construct tree, by its root: one per tree (PRIORITY_INVALID refuses a second). */
+const globalDefaults = new WeakMap<IConstruct, PriorityClass>();
+
 /**
  * A PriorityClass (cluster-scoped). Workloads take the object, not its name.
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
@@ -43,6 +46,17 @@ export class PriorityClass extends NamedObject<PriorityClassProps> {
   public static readonly SYSTEM_NODE_CRITICAL = 'system-node-critical';
   /** The built-in class for cluster add-ons. */
   public static readonly SYSTEM_CLUSTER_CRITICAL = 'system-cluster-critical';
+
+  /**
+   * The class of the output `scope` is part of (its construct tree) that is the global default: the class
+   * the API server gives every pod that names none. Workloads name it explicitly (the pod's priority is
+   * the same; a reader and a linter such as Polaris' priorityClassNotSet see it).
+   * @returns undefined when the tree declares no globalDefault class (the cluster's default, if any, applies)
+   */
+  public static globalDefaultOf(scope: IConstruct): PriorityClass | undefined {
+    checkArgs('PriorityClass.globalDefaultOf', ['scope', scope, is.construct]);
+    return globalDefaults.get(scope.node.root);
+  }
 
   public readonly value: number;
   /** Whether this is the class of pods that name none. */
@@ -80,6 +94,7 @@ export class PriorityClass extends NamedObject<PriorityClassProps> {
       fix: 'keep globalDefault on one PriorityClass and name the others from the workloads that need them',
     });
     problems.throwIfAny();
+    if (this.globalDefault) globalDefaults.set(this.node.root, this);
     modelObject(
       this,
       'Resource',

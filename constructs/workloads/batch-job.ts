@@ -6,7 +6,7 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1';
 import { IssueInput, IssueSink, Problems } from '../core/errors';
 import { INT64_MAX_SAFE, integerIssue } from '../core/value-issues';
-import { ignoreKubeLinterCheck } from '../core/metadata';
+import { exemptPolarisCheck, ignoreKubeLinterCheck } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { entered, extend, is } from '../core/shape';
 import { WORKLOAD_SHAPE, Workload, WorkloadProps } from './workload';
@@ -240,6 +240,10 @@ export class BatchJob extends JobWorkload {
     // read from it whenever asked: `job.name` and the rendered metadata.name are always the hash of what renders.
     const name = () => `${this.name}-${specHash(spec())}`;
     for (const target of [this.job, this.job.metadata]) Object.defineProperty(target, 'name', { get: name, enumerable: true });
+    // Polaris' metadataAndInstanceMismatched wants app.kubernetes.io/instance to be metadata.name. The name carries the
+    // spec's hash, which covers the pod labels: the instance cannot hold it, and it stays the workload's name, which
+    // every revision of the Job shares and its NetworkPolicies and monitors select on. Polaris reads no reason: it is this comment.
+    exemptPolarisCheck(this.job, 'metadataAndInstanceMismatched');
     // Without ttlAfterFinished the Job keeps no TTL on purpose (see ttlAfterFinished): a deploy tool that re-creates
     // what is missing (Argo CD self-heal) would run a TTL-deleted Job again. kube-linter's job-ttl-seconds-after-finished
     // wants one on every standalone Job; a Job given a TTL is not exempt.

@@ -7,7 +7,7 @@ import { IssueInput, IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { nodeCount, nodeCountIssue } from '../core/node-count';
 import { modelObject } from '../core/model-object';
-import { exemptRunAsRoot } from '../core/metadata';
+import { exemptPolarisCheck, exemptRunAsRoot } from '../core/metadata';
 import { PodCount, isValidCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
@@ -180,6 +180,12 @@ export class NodeAgent extends Workload {
           },
         }),
     );
+    // Polaris' topologySpreadConstraint spares only Jobs and CronJobs: a DaemonSet runs one pod per node by construction,
+    // so there is nothing to spread. Polaris reads no reason: it is this comment.
+    exemptPolarisCheck(this.daemonSet, 'topologySpreadConstraint');
+    // The agent mounts the node's paths to read the node's files, which is what it is for (hostPaths is given
+    // explicitly, and only in a namespace whose Pod Security level admits hostPath): Polaris' hostPathSet refuses any.
+    if (hostVolumes.length > 0) exemptPolarisCheck(this.daemonSet, 'hostPathSet');
     // Root is what these node paths need (rootOnlyIssue): say so to the linters that refuse root, with the reason.
     const rootPaths = (props.hostPaths ?? []).filter((h) => h.readOnly === false || readsRootOnlyLogs(h.hostPath)).map((h) => h.hostPath);
     if (props.securityProfile?.runAsRoot === true && rootPaths.length > 0)

@@ -12,7 +12,15 @@ import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { IssueInput, IssueSink, Problems } from '../core/errors';
-import { Annotations, componentLabels, exemptApiTokenMount, ignoreKubeLinterCheck, Labels, setOwner } from '../core/metadata';
+import {
+  Annotations,
+  componentLabels,
+  exemptApiTokenMount,
+  exemptPolarisCheck,
+  ignoreKubeLinterCheck,
+  Labels,
+  setOwner,
+} from '../core/metadata';
 import { NameRule, SECRET_ENV_NAME, labelValueIssue, objectNameIssues } from '../core/names';
 import { MetricsMonitor, MetricsOptions, MonitorTarget, metricsIssues } from '../monitoring/metrics-monitor';
 import { Cpu, Memory, Storage } from '../core/quantity';
@@ -73,7 +81,7 @@ export interface WorkloadProps extends ContainerProps {
   readonly writablePaths?: readonly string[];
   /** Scheduling. @default - spread across zones and hosts when 2+ replicas */
   readonly placement?: PlacementProps;
-  /** Priority, as an object. @default - the cluster default */
+  /** Priority, as an object. @default - the output's globalDefault PriorityClass, named (else none: the cluster's default applies) */
   readonly priorityClass?: PriorityClass;
   /** SIGTERM → SIGKILL time. @default Duration.seconds(30) */
   readonly terminationGracePeriod?: Duration;
@@ -401,6 +409,15 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    */
   private exemptFromLinters(): void {
     const controllers = this.node.children.filter((c): c is ApiObject => c instanceof ApiObject && POD_CONTROLLER_KINDS.has(c.kind));
+    // Polaris' missingNetworkPolicy wants one policy per pod with ingress and egress rules both, selecting on exactly one
+    // of its labels. A TeamNamespace isolates every pod both ways (default-deny-all, GOV_DEFAULT_DENY's test) and opens
+    // each path by its own policy on the workload's two selector labels: one combined policy would have to invent an
+    // ingress rule for pods nobody calls (a Job, an agent) and select on one label, which other workloads' pods share.
+    // Polaris reads no reason: it is this comment.
+    if (this.team) for (const c of controllers) exemptPolarisCheck(c, 'missingNetworkPolicy');
+    // A StatefulSet spreads its pods only from 2 replicas (podTemplate(replicas)): one pod declared outside production
+    // has nothing to spread, a choice Polaris' topologySpreadConstraint cannot know (DeploymentWorkload exempts its own).
+    if (this.declaresOnePod()) for (const c of controllers) if (c.kind === 'StatefulSet') exemptPolarisCheck(c, 'topologySpreadConstraint');
     const account = this.props.serviceAccount;
     if (this.mountsApiToken && account?.granted)
       for (const c of controllers)
@@ -780,6 +797,17 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return low.length ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(Math.min(...low)) }] } : {};
   }
 
+  /**
+   * Whether the workload (or `pods` of it: one controller's) runs fewer than 2 pods by declaration in an environment declared not production
+   * (cluster fact `production: false`): dev and staging keep one replica to save capacity, and production's
+   * two-pod minimum (HA_SINGLE_REPLICA) does not judge them. Its controllers and autoscaler are exempt from
+   * Polaris' one-pod checks (deploymentMissingReplicas, hpaMinAvailability, topologySpreadConstraint), which
+   * know no environment. An environment that does not say is judged by Polaris.
+   */
+  protected declaresOnePod(pods: number = this.minReplicas): boolean {
+    return clusterFactsOf(this).production === false && this.highAvailabilityApplies && pods < 2;
+  }
+
   /** Whether production's two-pod minimum applies (not to one-pod-per-node agents). */
   protected get highAvailabilityApplies(): boolean {
     return this.longRunning;
@@ -860,9 +888,12 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     return out;
   }
 
-  /** The pods' priority class; subclasses may name a built-in one. */
+  /**
+   * The pods' priority class; subclasses may name a built-in one. Without one, the output's globalDefault
+   * class, by name: the priority the API server would give the pods anyway, stated (Polaris' priorityClassNotSet).
+   */
   protected get priorityClassName(): string | undefined {
-    return this.props.priorityClass?.name;
+    return (this.props.priorityClass ?? PriorityClass.globalDefaultOf(this))?.name;
   }
 
   /** Metadata of the workload's primary object: its name, namespace and labels. */

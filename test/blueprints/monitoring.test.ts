@@ -462,3 +462,23 @@ describe('Monitoring and the namespace-wide policies', () => {
     for (const p of defaults(objects, 'monitoring')) expect(linterAnnotations(p)).toEqual({});
   });
 });
+
+describe('Monitoring and the globalDefault PriorityClass', () => {
+  test("a Prometheus given no class names the output's globalDefault one; a class given wins", () => {
+    const build = (own: boolean) => {
+      const app = new App();
+      const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+      new PriorityClass(chart, 'standard', { value: 1_000, globalDefault: true });
+      const critical = new PriorityClass(chart, 'critical', { value: 100_000 });
+      const namespace = new TeamNamespace(chart, 'monitoring', { quota: QuotaPreset.LARGE });
+      new Monitoring(chart, 'm', { namespace, targets: 10, ...(own ? { priorityClass: critical } : {}) });
+      return find(
+        renderApp(app).flatMap((r) => r.objects),
+        'Prometheus',
+        'prometheus',
+      ).spec.priorityClassName;
+    };
+    expect(build(false)).toBe('standard');
+    expect(build(true)).toBe('critical');
+  });
+});

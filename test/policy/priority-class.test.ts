@@ -35,3 +35,21 @@ describe('PriorityClass', () => {
     expect(issue.message).toContain(first.node.path);
   });
 });
+
+describe('PriorityClass.globalDefaultOf', () => {
+  test("is the tree's globalDefault class, from any scope of it; none in a tree without one, nor from another tree", () => {
+    const app = new App();
+    const cluster = new BlueprintChart(app, 'cluster', { owner: 'platform' });
+    new PriorityClass(cluster, 'high', { value: 10 });
+    const other = new App();
+    const otherChart = new BlueprintChart(other, 'other', { owner: 'platform' });
+    expect(PriorityClass.globalDefaultOf(cluster)).toBeUndefined();
+    const standard = new PriorityClass(cluster, 'standard', { value: 1, globalDefault: true });
+    expect(PriorityClass.globalDefaultOf(new BlueprintChart(app, 'team', { owner: 'team' }))).toBe(standard);
+    expect(PriorityClass.globalDefaultOf(app)).toBe(standard);
+    expect(PriorityClass.globalDefaultOf(otherChart)).toBeUndefined();
+    // A refused second default changes nothing.
+    expectCode(() => new PriorityClass(cluster, 'also', { value: 2, globalDefault: true }), 'PRIORITY_INVALID');
+    expect(PriorityClass.globalDefaultOf(app)).toBe(standard);
+  });
+});

@@ -297,6 +297,22 @@ describe('BatchJob and kube-linter', () => {
   test('a Job given a TTL is not exempt', () => {
     const job = jobOf(renderNew(BatchJob, 'migrate', { namespace: 'shop', image, ttlAfterFinished: Duration.hours(1) }), 'migrate');
     expect(job.spec.ttlSecondsAfterFinished).toBe(3600);
-    expect(linterAnnotations(job)).toEqual({});
+    // (Only the kube-linter exemption goes: the hashed name is still not the instance label, for Polaris.)
+    expect(linterAnnotations(job)).toEqual({ 'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true' });
+  });
+});
+
+describe('BatchJob and Polaris metadataAndInstanceMismatched', () => {
+  test('the Job, named with its spec hash, is exempt: its instance label stays the name its revisions share; a CronJob is not', () => {
+    const { chart, team } = teamChart();
+    new BatchJob(chart, 'migrate', { namespace: team, image });
+    new ScheduledJob(chart, 'nightly', { namespace: team, image, schedule: '0 3 * * *' });
+    const objects = renderChart(chart);
+    const job = jobOf(objects, 'migrate');
+    expect(job.metadata.name).not.toBe(job.metadata.labels['app.kubernetes.io/instance']);
+    expect(linterAnnotations(job)['polaris.fairwinds.com/metadataAndInstanceMismatched-exempt']).toBe('true');
+    const cron = find(objects, 'CronJob', 'nightly');
+    expect(cron.metadata.labels['app.kubernetes.io/instance']).toBe(cron.metadata.name);
+    expect(linterAnnotations(cron)['polaris.fairwinds.com/metadataAndInstanceMismatched-exempt']).toBeUndefined();
   });
 });

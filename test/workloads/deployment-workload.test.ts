@@ -1,5 +1,8 @@
-import { Color, Release, diffManifests, formatDiff } from '../../constructs';
-import { find, linterAnnotations, ofKind, renderChart, teamWebService } from '../helpers';
+import { Color, Release, WebService, diffManifests, formatDiff, setClusterFacts } from '../../constructs';
+import { WEB, find, linterAnnotations, ofKind, renderChart, teamChart, teamWebService } from '../helpers';
+
+/** Every pod controller in a TeamNamespace: its default deny and per-path policies stand for the one Polaris wants. */
+const NETPOL = { 'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true' };
 
 /*
  * A Deployment's spec.selector is immutable (apps/v1 ValidateDeploymentUpdate): a release change that
@@ -103,31 +106,63 @@ describe('DeploymentWorkload and Polaris deploymentMissingReplicas', () => {
   test('an HPA with minReplicas ≥ 2 owns the count: spec.replicas is left out, and Polaris is told not to read that as one replica', () => {
     const d = deploymentOf({ autoscaling: { maxReplicas: 5 } });
     expect(d.spec.replicas).toBeUndefined();
-    expect(linterAnnotations(d)).toEqual({ [EXEMPT]: 'true' });
+    expect(linterAnnotations(d)).toEqual({ [EXEMPT]: 'true', ...NETPOL });
   });
 
   test('not exempt: a fixed count (Polaris judges it itself), nor an HPA that may keep a single replica (minReplicas 1)', () => {
     const fixed = deploymentOf({ replicas: 3 });
     expect(fixed.spec.replicas).toBe(3);
-    expect(linterAnnotations(fixed)).toEqual({});
+    expect(linterAnnotations(fixed)).toEqual(NETPOL);
     const single = deploymentOf({ autoscaling: { minReplicas: 1, maxReplicas: 5 } });
     expect(single.spec.replicas).toBeUndefined();
-    expect(linterAnnotations(single)).toEqual({});
+    expect(linterAnnotations(single)).toEqual(NETPOL);
   });
 
   test('a one-pod canary and an idle colour are exempt from the replica and spread checks; the track that serves is not', () => {
     const SPREAD = 'polaris.fairwinds.com/topologySpreadConstraint-exempt';
     const canary = renderChart(teamWebService('web', { replicas: 3, release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0' }) }).chart);
-    expect(linterAnnotations(find(canary, 'Deployment', 'web-canary'))).toEqual({ [EXEMPT]: 'true', [SPREAD]: 'true' });
-    expect(linterAnnotations(find(canary, 'Deployment', 'web'))).toEqual({});
+    expect(linterAnnotations(find(canary, 'Deployment', 'web-canary'))).toEqual({ [EXEMPT]: 'true', [SPREAD]: 'true', ...NETPOL });
+    expect(linterAnnotations(find(canary, 'Deployment', 'web'))).toEqual(NETPOL);
     const release = Release.blueGreen({ active: Color.BLUE, idleImage: 'ghcr.io/acme/web:1.5.0', idleReplicas: 1 });
     const blueGreen = renderChart(teamWebService('web', { replicas: 3, release }).chart);
-    expect(linterAnnotations(find(blueGreen, 'Deployment', 'web-green'))).toEqual({ [EXEMPT]: 'true', [SPREAD]: 'true' });
-    expect(linterAnnotations(find(blueGreen, 'Deployment', 'web-blue'))).toEqual({});
+    expect(linterAnnotations(find(blueGreen, 'Deployment', 'web-green'))).toEqual({ [EXEMPT]: 'true', [SPREAD]: 'true', ...NETPOL });
+    expect(linterAnnotations(find(blueGreen, 'Deployment', 'web-blue'))).toEqual(NETPOL);
     // A canary of two pods is judged like any Deployment.
     const two = renderChart(
       teamWebService('web', { replicas: 3, release: Release.canary({ image: 'ghcr.io/acme/web:1.5.0', replicas: 2 }) }).chart,
     );
-    expect(linterAnnotations(find(two, 'Deployment', 'web-canary'))).toEqual({});
+    expect(linterAnnotations(find(two, 'Deployment', 'web-canary'))).toEqual(NETPOL);
+  });
+});
+
+describe('DeploymentWorkload and Polaris one-pod checks outside production', () => {
+  const REPLICAS = 'polaris.fairwinds.com/deploymentMissingReplicas-exempt';
+  const SPREAD = 'polaris.fairwinds.com/topologySpreadConstraint-exempt';
+  const HPA = 'polaris.fairwinds.com/hpaMinAvailability-exempt';
+  const build = (production: boolean | undefined, props: Parameters<typeof teamWebService>[1]) => {
+    const { app, chart, team } = teamChart();
+    if (production !== undefined) setClusterFacts(app, { production });
+    new WebService(chart, 'web', { namespace: team, ...WEB, ...props });
+    const objects = renderChart(chart);
+    const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler');
+    return { deployment: linterAnnotations(find(objects, 'Deployment', 'web')), hpa: hpa && linterAnnotations(hpa) };
+  };
+
+  test('one declared replica in an environment declared not production: exempt from the replica and spread checks', () => {
+    expect(build(false, { replicas: 1 }).deployment).toMatchObject({ [REPLICAS]: 'true', [SPREAD]: 'true' });
+  });
+
+  test('an autoscaler of minReplicas 1 there: the Deployment and the HPA are exempt; its pods spread (up to maxReplicas), so no spread exemption', () => {
+    const { deployment, hpa } = build(false, { autoscaling: { minReplicas: 1, maxReplicas: 5 } });
+    expect(deployment[REPLICAS]).toBe('true');
+    expect(deployment[SPREAD]).toBeUndefined();
+    expect(hpa).toMatchObject({ [HPA]: 'true' });
+  });
+
+  test('not exempt: two replicas, production, or an environment that does not say (Polaris judges)', () => {
+    expect(build(false, { replicas: 2 }).deployment).toEqual(NETPOL);
+    expect(build(undefined, { replicas: 1 }).deployment).toEqual(NETPOL);
+    expect(build(undefined, { autoscaling: { minReplicas: 1, maxReplicas: 5 } }).hpa).toEqual({});
+    expect(build(true, { replicas: 1, singletonReason: 'one writer by design, for this test' }).deployment).toEqual(NETPOL);
   });
 });

@@ -14,6 +14,7 @@ import {
   catchBlueprintError,
   expectCode,
   find,
+  linterAnnotations,
   privilegedNodeAgent,
   renderChart,
   renderNew,
@@ -144,7 +145,7 @@ describe('NodeAgent: host paths only root can use', () => {
       'kube-score/ignore': 'container-security-context-user-group-id',
     });
     const plain = annotations([{ name: 'proc', hostPath: '/proc' }]);
-    expect(Object.keys(plain).filter((k) => /kube-linter|polaris|kube-score/.test(k))).toEqual([]);
+    expect(Object.keys(plain).filter((k) => /kube-linter|kube-score|runAsRoot/.test(k))).toEqual([]);
   });
 });
 
@@ -339,4 +340,18 @@ test('NodeAgent: valid props are schema-valid; hostPath outside a privileged nam
     ),
     { numRuns: 30 },
   );
+});
+
+describe('NodeAgent and Polaris', () => {
+  const SPREAD = 'polaris.fairwinds.com/topologySpreadConstraint-exempt';
+  const HOST_PATH = 'polaris.fairwinds.com/hostPathSet-exempt';
+
+  test('every DaemonSet is exempt from topologySpreadConstraint (one pod per node by construction); hostPathSet only where it mounts the node', () => {
+    const withHost = privilegedNodeAgent('logs', { image, hostPaths: [{ name: 'proc', hostPath: '/proc' }] }).daemonSet;
+    expect(withHost.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    expect(linterAnnotations(withHost)).toMatchObject({ [SPREAD]: 'true', [HOST_PATH]: 'true' });
+    const without = privilegedNodeAgent('metrics', { image, ports: [{ name: 'metrics', port: 9100 }] }).daemonSet;
+    expect(linterAnnotations(without)[SPREAD]).toBe('true');
+    expect(linterAnnotations(without)[HOST_PATH]).toBeUndefined();
+  });
 });

@@ -11,6 +11,7 @@ import {
   Hook,
   NodeAgent,
   PodSecurityLevel,
+  PriorityClass,
   Probe,
   QuotaPreset,
   Release,
@@ -295,10 +296,14 @@ describe('two workloads of one name in one namespace select the same pods (OBJEC
   });
 });
 
+/** Every pod controller in a TeamNamespace: its default deny and per-path policies stand for the one Polaris wants. */
+const NETPOL = { 'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true' };
+
 describe('Workload and the linters: the token mount', () => {
   const TOKEN = {
     'ignore-check.kube-linter.io/automount-service-account-token': expect.stringContaining('ServiceAccount ctl, which is granted'),
     'polaris.fairwinds.com/automountServiceAccountToken-exempt': 'true',
+    ...NETPOL,
   };
   const rules = [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }];
 
@@ -315,7 +320,11 @@ describe('Workload and the linters: the token mount', () => {
     expect(linterAnnotations(find(objects, 'Deployment', 'worker'))).toEqual(TOKEN);
     expect(linterAnnotations(find(objects, 'CronJob', 'cron'))).toEqual(TOKEN);
     const job = objects.find((o) => o.kind === 'Job');
-    expect(linterAnnotations(job)).toEqual({ ...TOKEN, 'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': expect.any(String) });
+    expect(linterAnnotations(job)).toEqual({
+      ...TOKEN,
+      'ignore-check.kube-linter.io/job-ttl-seconds-after-finished': expect.any(String),
+      'polaris.fairwinds.com/metadataAndInstanceMismatched-exempt': 'true',
+    });
   });
 
   test('not exempt: no token mounted, or one mounted as an account with no role (SEC_SA_TOKEN reports that one)', () => {
@@ -327,7 +336,7 @@ describe('Workload and the linters: the token mount', () => {
     new Worker(chart, 'no-mount', { namespace: team, image, serviceAccount: granted });
     new Worker(chart, 'ungranted', { namespace: team, image, serviceAccount: bare, mountServiceAccountToken: true });
     const objects = render(chart.node.root as App);
-    for (const name of ['no-mount', 'ungranted']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual({});
+    for (const name of ['no-mount', 'ungranted']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual(NETPOL);
   });
 });
 
@@ -348,7 +357,7 @@ describe('Workload and kube-linter env-value-from', () => {
     new Worker(chart, 'api', { namespace: team, image, env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password') } });
     const objects = render(app);
     expect(find(objects, 'ExternalSecret', 'db')).toBeDefined();
-    expect(linterAnnotations(find(objects, 'Deployment', 'api'))).toEqual({ [CHECK]: expect.stringContaining('(db)') });
+    expect(linterAnnotations(find(objects, 'Deployment', 'api'))).toEqual({ [CHECK]: expect.stringContaining('(db)'), ...NETPOL });
   });
 
   test('not exempt: no Secret in env, or one Secret beside them that no ExternalSecret provides (the deploy tool writes it)', () => {
@@ -362,12 +371,84 @@ describe('Workload and kube-linter env-value-from', () => {
       env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password'), API_TOKEN: EnvValue.fromSecret(byHand, 'token') },
     });
     const objects = render(app);
-    for (const name of ['plain', 'mixed']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual({});
+    for (const name of ['plain', 'mixed']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual(NETPOL);
 
     const other = setup(SecretBackend.deployTool());
     new Worker(other.chart, 'api', { namespace: other.team, image, env: { DB_PASSWORD: EnvValue.fromSecret(other.db, 'password') } });
     const deployToolObjects = render(other.app);
     expect(deployToolObjects.filter((o) => o.kind === 'ExternalSecret')).toEqual([]);
-    expect(linterAnnotations(find(deployToolObjects, 'Deployment', 'api'))).toEqual({});
+    expect(linterAnnotations(find(deployToolObjects, 'Deployment', 'api'))).toEqual(NETPOL);
+  });
+});
+
+describe('Workload and Polaris missingNetworkPolicy', () => {
+  test('a pod controller in a TeamNamespace is exempt (its default deny and per-path policies cover it); one in a namespace the output does not isolate is not', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'ops', { quota: QuotaPreset.MEDIUM });
+    new Worker(chart, 'governed', { namespace: team, image });
+    new Worker(chart, 'loose', { namespace: 'elsewhere', image });
+    const objects = renderChart(chart);
+    expect(linterAnnotations(find(objects, 'Deployment', 'governed'))).toEqual(NETPOL);
+    expect(linterAnnotations(find(objects, 'Deployment', 'loose'))).toEqual({});
+  });
+});
+
+describe('Workload and the globalDefault PriorityClass (Polaris priorityClassNotSet)', () => {
+  const build = (globalDefault: boolean) => {
+    const app = new App();
+    const cluster = new BlueprintChart(app, 'cluster', { owner: 'platform' });
+    const high = new PriorityClass(cluster, 'high', { value: 10_000 });
+    new PriorityClass(cluster, 'standard', { value: 1_000, globalDefault });
+    const chart = new BlueprintChart(app, 'team', { owner: 'test' });
+    const team = new TeamNamespace(chart, 'ops', { quota: QuotaPreset.MEDIUM });
+    new Worker(chart, 'plain', { namespace: team, image });
+    new Worker(chart, 'chosen', { namespace: team, image, priorityClass: high });
+    new ScheduledJob(chart, 'cron', { namespace: team, image, schedule: '0 3 * * *' });
+    new NodeAgent(chart, 'critical', { namespace: team, image, systemNodeCritical: true, expectedNodes: 3 });
+    return render(app);
+  };
+  const pod = (o: any) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
+
+  test('a pod that names no class names the globalDefault one of the output (the priority it gets anyway); a class given wins', () => {
+    const objects = build(true);
+    expect(pod(find(objects, 'Deployment', 'plain')).priorityClassName).toBe('standard');
+    expect(pod(find(objects, 'CronJob', 'cron')).priorityClassName).toBe('standard');
+    expect(pod(find(objects, 'Deployment', 'chosen')).priorityClassName).toBe('high');
+    expect(pod(find(objects, 'DaemonSet', 'critical')).priorityClassName).toBe('system-node-critical');
+  });
+
+  test('without a globalDefault class in the output, a pod names none (the cluster decides)', () => {
+    const objects = build(false);
+    expect(pod(find(objects, 'Deployment', 'plain')).priorityClassName).toBeUndefined();
+    expect(pod(find(objects, 'Deployment', 'chosen')).priorityClassName).toBe('high');
+  });
+});
+
+describe('Workload and Polaris one-pod checks outside production', () => {
+  const SPREAD = 'polaris.fairwinds.com/topologySpreadConstraint-exempt';
+  const build = (production: boolean | undefined, replicas: number) => {
+    const app = new App();
+    if (production !== undefined) setClusterFacts(app, { production });
+    const chart = new BlueprintChart(app, 'test', { owner: 'test' });
+    const team = new TeamNamespace(chart, 'data', { quota: QuotaPreset.MEDIUM });
+    new StatefulService(chart, 'db', {
+      namespace: team,
+      image,
+      replicas,
+      singletonReason: production ? 'a single primary without replication' : undefined,
+      ports: [{ name: 'client', port: 5432 }],
+      claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+    });
+    return linterAnnotations(find(render(app), 'StatefulSet', 'db'));
+  };
+
+  test('a StatefulSet of one pod in an environment declared not production is exempt from topologySpreadConstraint', () => {
+    expect(build(false, 1)[SPREAD]).toBe('true');
+  });
+
+  test('not exempt: two pods (they spread), production, or an environment that does not say', () => {
+    expect(build(false, 2)[SPREAD]).toBeUndefined();
+    expect(build(true, 1)[SPREAD]).toBeUndefined();
+    expect(build(undefined, 1)[SPREAD]).toBeUndefined();
   });
 });
