@@ -3,8 +3,6 @@ import { ApiObject, Duration } from 'cdk8s';
 // The generated Kube* classes alone: cdk8s-plus-28's index also loads all its constructs (about 100 ms of every import).
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import {
   Annotations,
   BackupPolicy,
@@ -411,6 +409,11 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
       { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
     ]);
 
+    // Required here, not imported: the operator's schemas (and re2-wasm, which they load) cost about 150 ms of every import of the library.
+    const { PrometheusRule } =
+      require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule') as typeof import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule');
+    const { Prometheus } =
+      require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus') as typeof import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus');
     this.rules = new ApiObject(
       this,
       'Rules',

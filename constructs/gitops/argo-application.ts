@@ -1,4 +1,3 @@
-import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApiObject, App, Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addCheck } from '../core/checks';
@@ -126,6 +125,9 @@ export class ArgoApplication extends NamedObject<ArgoApplicationProps> {
     const chart = Chart.of(this);
     const app = App.of(this) as App;
     this.ownFile = `${Names.toDnsLabel(chart)}${app.outputFileExtension ?? '.k8s.yaml'}`;
+    // Required here, not imported: a CRD model's schemas cost every import of the library, used or not.
+    const { Application } =
+      require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application') as typeof import('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application');
     const model = new Application({
       metadata: {
         name: this.name,

@@ -1,7 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { IssueInput } from '../core/errors';
 import { componentLabels } from '../core/metadata';
 import type { INetworkEndpoint, Peer } from '../networking/network-intent';
@@ -135,6 +133,11 @@ export class MetricsMonitor extends Construct {
       ...(props.interval ? { interval: `${secondsOf(props.interval)}s` } : {}),
     };
     const t = props.target;
+    // Required here, not imported: the operator's schemas (and re2-wasm, which they load) cost about 150 ms of every import of the library.
+    const { ServiceMonitor } =
+      require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor') as typeof import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor');
+    const { PodMonitor } =
+      require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor') as typeof import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor');
     const model =
       t.kind === 'service'
         ? new ServiceMonitor({ metadata, spec: { selector: { matchLabels: { ...t.serviceLabels } }, endpoints: [endpoint] } })

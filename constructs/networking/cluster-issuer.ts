@@ -1,6 +1,5 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterIssuer as ClusterIssuerModel } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { componentLabels } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
 import { is } from '../core/shape';
@@ -77,6 +76,9 @@ export class ClusterIssuer extends NamedObject<ClusterIssuerProps> {
     problems.throwIfAny();
     const solverClass = props.ingressClassName ?? 'nginx';
     SOLVER_CLASSES.set(this, solverClass);
+    // Required here, not imported: a CRD model's schemas cost every import of the library, used or not.
+    const { ClusterIssuer: ClusterIssuerModel } =
+      require('@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer') as typeof import('@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer');
     const model = new ClusterIssuerModel({
       metadata: { name: this.name, labels: componentLabels({ name: this.name, component: 'certificate-issuer' }) },
       spec: {

@@ -4,7 +4,6 @@ import { ApiObject, Lazy } from 'cdk8s';
 // The generated Kube* classes alone: cdk8s-plus-28's index also loads all its constructs (about 100 ms of every import).
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
-import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import { annotationIssues } from '../core/annotations';
 import { addCheck } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
@@ -353,6 +352,9 @@ export class IngressRoutes extends NamedObject<IngressRoutesProps> {
     const tls = props.tlsSecretName ?? `${this.name}-tls`;
     this.tlsSecretName = tls;
     if (props.issuer) {
+      // Required here, not imported: a CRD model's schemas cost every import of the library, used or not.
+      const { Certificate } =
+        require('@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate') as typeof import('@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate');
       const certificate = new Certificate({
         metadata: { name: tls, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'certificate' }) },
         spec: {
