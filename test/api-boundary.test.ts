@@ -63,6 +63,8 @@ const INTERNAL = new Set([
   'requestedBy',
   'storageBytes',
   'synthRuleContext',
+  // validateManifests without its argument check, for the render stage and checkManifests (rules/schema).
+  'validateObjects',
   'CONFIG_MAP_MAX_BYTES',
   'WRITTEN_LIST',
   'markChecksDone',

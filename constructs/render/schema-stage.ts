@@ -1,6 +1,6 @@
 import { BlueprintIssue } from '../core/errors';
 import { pointedValue } from '../rules/pointer-value';
-import { validateManifests } from '../rules/schema';
+import { validateObjects } from '../rules/schema';
 import type { RenderedObject, StageContext } from './render-app';
 
 /** The schema check as a render stage: every finding of every object, at the object's construct path; warnings (SCHEMA_UNKNOWN_KIND) to `warn`. */
@@ -9,7 +9,7 @@ export function schemaStage(objects: readonly RenderedObject[], { options, warn 
   const issues: BlueprintIssue[] = [];
   const warnings: BlueprintIssue[] = [];
   for (const { object, constructPath } of objects) {
-    for (const f of validateManifests([object])) {
+    for (const f of validateObjects([object])) {
       (f.severity === 'error' ? issues : warnings).push({
         code: f.rule,
         path: constructPath,

@@ -1,5 +1,5 @@
 import { COMPUTE_SHAPE, ComputeResources } from '../core/resources';
-import { Finding, objectId, safeFinding, validateManifests } from '../rules/schema';
+import { Finding, objectId, safeFinding, validateObjects } from '../rules/schema';
 import { duplicateCopies } from '../render/duplicate-objects';
 import { CapacityReport, capacityReport } from './capacity';
 import { CostReport, UnitPrices, costReport } from './cost';
@@ -91,7 +91,7 @@ export function checkManifests(
   const fileOf = new Map<unknown, string>();
   objects.forEach((o, i) => {
     if (files) fileOf.set(o, files[i]);
-    findings.push(...validateManifests([o], { namespaceRequired }).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) })));
+    findings.push(...validateObjects([o], { namespaceRequired }).map((f) => ({ ...f, ...(files ? { file: files[i] } : {}) })));
   });
   // One at a time: a spread argument list overflows the stack past ~100k findings (a million duplicates is a real input).
   for (const f of duplicateFindings(objects, files, at)) findings.push(f);

@@ -412,6 +412,14 @@ export function validateManifests(objects: readonly unknown[], options: Validate
     ['objects', objects, is.list(is.any)],
     ['options', options, is.props<ValidateOptions>({ namespaceRequired: is.boolean }), 'optional'],
   );
+  return validateObjects(objects, options);
+}
+
+/**
+ * validateManifests without its argument check, for callers that pass one object at a time from input they checked
+ * (the render stage, checkManifests): the check cost more than the validation of a small object.
+ */
+export function validateObjects(objects: readonly unknown[], options: ValidateOptions = {}): Finding[] {
   const findings: Finding[] = [];
   for (const raw of objects) {
     const before = findings.length;
