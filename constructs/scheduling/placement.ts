@@ -192,8 +192,14 @@ export interface SpreadProps {
   /** Largest allowed difference of pod counts between domains. @default 1 */
   readonly maxSkew?: number;
   /**
-   * `true`: refuse to schedule rather than skew (`DoNotSchedule`), counting only nodes whose taints the pod
-   * tolerates (`nodeTaintsPolicy: Honor`), so a cordoned node never holds an evicted replica Pending.
+   * `true`: the widest domain spread (the zone, else the host) refuses to schedule rather than skew
+   * (`DoNotSchedule`), counting only nodes whose taints the pod tolerates (`nodeTaintsPolicy: Honor`); the host
+   * spread under a strict zone spread stays `ScheduleAnyway`, with the preferred host anti-affinity.
+   *
+   * One hard constraint always leaves a place for an evicted replica: a domain at the minimum count has a node
+   * the pod tolerates (a cordoned node is no domain). Two hard constraints do not: the replica needs a zone at the
+   * minimum and a node at the minimum, and often no node is both, so it stays Pending and the disruption budget
+   * blocks the rest of the drain (6 nodes in 3 zones: from 9 replicas on; a surge of a rollout stalls the same way).
    * @default false — `ScheduleAnyway`, so a single-node dev cluster still runs every replica
    */
   readonly strict?: boolean;
@@ -466,17 +472,21 @@ export function renderPlacement(p: PlacementProps, selector: Record<string, stri
   };
   const constraints: ITopologySpreadConstraint[] = [];
   if (spread && maxReplicas >= 2) {
-    const base = {
+    const zones = spread.zones ?? true;
+    const constraint = (topologyKey: string, strict: boolean): ITopologySpreadConstraint => ({
       maxSkew: spread.maxSkew ?? 1,
-      whenUnsatisfiable: spread.strict ? ('DoNotSchedule' as const) : ('ScheduleAnyway' as const),
+      whenUnsatisfiable: strict ? 'DoNotSchedule' : 'ScheduleAnyway',
       labelSelector: { matchLabels: { ...selector } },
       // Strict: a node the pod does not tolerate (cordoned for a drain: node.kubernetes.io/unschedulable) is no domain.
       // Under the default (Ignore) it stays a domain with no pod, so maxSkew would keep an evicted replica Pending.
       // NodeInclusionPolicyInPodTopologySpread, beta and on by default since 1.26.
-      ...(spread.strict ? { nodeTaintsPolicy: 'Honor' as const } : {}),
-    };
-    if (spread.zones ?? true) constraints.push({ ...base, topologyKey: NodeLabels.ZONE });
-    if (spread.hosts ?? true) constraints.push({ ...base, topologyKey: NodeLabels.HOSTNAME });
+      ...(strict ? { nodeTaintsPolicy: 'Honor' as const } : {}),
+      topologyKey,
+    });
+    // Strict on the widest domain only: a second DoNotSchedule constraint can leave no node for an evicted
+    // replica (see SpreadProps.strict).
+    if (zones) constraints.push(constraint(NodeLabels.ZONE, spread.strict === true));
+    if (spread.hosts ?? true) constraints.push(constraint(NodeLabels.HOSTNAME, spread.strict === true && !zones));
   }
   return {
     ...(Object.keys(affinity).length ? { affinity } : {}),

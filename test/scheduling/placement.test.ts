@@ -1,6 +1,7 @@
 import { NodeLabels, NodeRequirement, PlacementProps, TaintEffect, Toleration, Worker } from '../../constructs';
 import { renderPlacement } from '../../constructs/scheduling/placement';
 import { expectCode, find, renderChart, teamChart } from '../helpers';
+import { cluster, distributions, drains, fits, scheduled } from './spread-simulation';
 
 const selector = { 'app.kubernetes.io/name': 'web' };
 const hostTerm = (labels: Record<string, string>) => ({
@@ -17,10 +18,7 @@ describe('renderPlacement', () => {
 
   test('strict spreads honour node taints (a cordoned node is no zero-pod domain); the default soft spreads do not', () => {
     const strict = renderPlacement({ spread: { strict: true } }, selector, 3).topologySpreadConstraints!;
-    expect(strict.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.nodeTaintsPolicy])).toEqual([
-      [NodeLabels.ZONE, 'DoNotSchedule', 'Honor'],
-      [NodeLabels.HOSTNAME, 'DoNotSchedule', 'Honor'],
-    ]);
+    expect(strict.find((c) => c.whenUnsatisfiable === 'DoNotSchedule')?.nodeTaintsPolicy).toBe('Honor');
     const soft = renderPlacement({}, selector, 3).topologySpreadConstraints!;
     expect(soft.map((c) => [c.whenUnsatisfiable, c.nodeTaintsPolicy])).toEqual([
       ['ScheduleAnyway', undefined],
@@ -28,11 +26,32 @@ describe('renderPlacement', () => {
     ]);
   });
 
+  test('strict is hard on the zone only, the host spread stays ScheduleAnyway: two hard constraints can leave an evicted replica no node', () => {
+    const strict = renderPlacement({ spread: { strict: true } }, selector, 20);
+    expect(strict.topologySpreadConstraints!.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.nodeTaintsPolicy])).toEqual([
+      [NodeLabels.ZONE, 'DoNotSchedule', 'Honor'],
+      [NodeLabels.HOSTNAME, 'ScheduleAnyway', undefined],
+    ]);
+    // The hosts are still kept apart, softly.
+    expect(strict.affinity?.podAntiAffinity).toEqual({ preferredDuringSchedulingIgnoredDuringExecution: [hostTerm(selector)] });
+  });
+
+  test('strict with one spread domain keeps it hard (one hard constraint always leaves a domain at the minimum)', () => {
+    const hostsOnly = renderPlacement({ spread: { strict: true, zones: false } }, selector, 3).topologySpreadConstraints!;
+    expect(hostsOnly.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.nodeTaintsPolicy])).toEqual([
+      [NodeLabels.HOSTNAME, 'DoNotSchedule', 'Honor'],
+    ]);
+    const zonesOnly = renderPlacement({ spread: { strict: true, hosts: false } }, selector, 3).topologySpreadConstraints!;
+    expect(zonesOnly.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.nodeTaintsPolicy])).toEqual([
+      [NodeLabels.ZONE, 'DoNotSchedule', 'Honor'],
+    ]);
+  });
+
   test('the field is in the schema the output is validated with (a rendered strict spread passes it)', () => {
     const { chart } = teamChart();
     new Worker(chart, 'w', { namespace: 'shop', image: 'ghcr.io/acme/w:1.0.0', replicas: 3, placement: { spread: { strict: true } } });
     const constraints = find(renderChart(chart), 'Deployment', 'w').spec.template.spec.topologySpreadConstraints;
-    expect(constraints.map((c: any) => c.nodeTaintsPolicy)).toEqual(['Honor', 'Honor']);
+    expect(constraints.map((c: any) => c.nodeTaintsPolicy)).toEqual(['Honor', undefined]);
   });
 
   test('one replica, spread off, or hosts off: no anti-affinity is added', () => {
@@ -47,6 +66,37 @@ describe('renderPlacement', () => {
     expect(p.affinity?.podAntiAffinity).toEqual({
       requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { tier: 'db' } }, topologyKey: NodeLabels.ZONE }],
     });
+  });
+});
+
+describe('strict spreads survive node drains and surges (a model of the PodTopologySpread filter)', () => {
+  // prod: 6 nodes in 3 zones, payments/api up to 20 replicas, a budget of maxUnavailable 1.
+  const prod = cluster(2, 2, 2);
+  const strict = renderPlacement({ spread: { strict: true } }, selector, 20).topologySpreadConstraints!;
+
+  test.each([2, 8, 9, 12, 16, 20, 25])(
+    '%i replicas: every node drains with every replacement scheduled, whichever node the scheduler picks (zone and host both hard left one Pending from 9 on)',
+    (replicas) => {
+      const counts = scheduled(strict, prod, replicas);
+      expect(prod.map((n, d) => [n.name, drains(strict, prod, counts, d)]).filter(([, ok]) => !ok)).toEqual([]);
+    },
+  );
+
+  test('a new replica (a rollout surge, a scale-up) fits some node however its siblings sit, zones within maxSkew', () => {
+    const stuck: string[] = [];
+    for (let total = 0; total <= 12; total++)
+      for (const counts of distributions(prod.length, total)) {
+        const zones = [0, 2, 4].map((k) => counts[k] + counts[k + 1]);
+        if (Math.max(...zones) - Math.min(...zones) > 1) continue;
+        if (!prod.some((_, k) => fits(strict, prod, counts, new Set(), k))) stuck.push(counts.join(','));
+      }
+    expect(stuck).toEqual([]);
+  });
+
+  test('the model holds a replacement Pending where zone and host are both hard (the case it guards against)', () => {
+    const both = strict.map((c) => ({ ...c, whenUnsatisfiable: 'DoNotSchedule' as const, nodeTaintsPolicy: 'Honor' as const }));
+    const counts = scheduled(both, prod, 16);
+    expect(prod.some((_, d) => drains(both, prod, counts, d))).toBe(false);
   });
 });
 
