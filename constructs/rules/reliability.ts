@@ -2,6 +2,7 @@ import { isPinnedImage } from '../core/names';
 import { ComputeResource } from '../core/resources';
 import { imageCredential } from '../core/secret-patterns';
 import { isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
+import { NodeLabels } from '../scheduling/node-labels';
 import {
   ManifestIndex,
   PodTemplateRef,
@@ -16,6 +17,7 @@ import {
   portKey,
   readablePorts,
   scalarsAt,
+  selects,
 } from './manifest-index';
 import { Rule, Violation, v } from './rule';
 
@@ -105,6 +107,32 @@ function unsetResources(
         : [];
     });
   });
+}
+
+/**
+ * Replicated workloads whose own pods are under DoNotSchedule spread constraints on two topology keys or
+ * more, pointed at the narrowest (the hostname one where there is one).
+ */
+function hardSpreadConflicts(ix: ManifestIndex): Violation[] {
+  return ix.templates
+    .filter((t) => SCALED_KINDS.includes(t.owner.kind) && ix.replicas(t.owner).max >= 2)
+    .flatMap((t) => {
+      const hard = arr(t.spec.topologySpreadConstraints)
+        .map((c, i) => ({ c, i }))
+        .filter(
+          ({ c }) => c?.whenUnsatisfiable === 'DoNotSchedule' && typeof c.topologyKey === 'string' && selects(c.labelSelector, t.labels),
+        );
+      const keys = [...new Set(hard.map(({ c }) => c.topologyKey as string))];
+      if (keys.length < 2) return [];
+      const at = hard.find(({ c }) => c.topologyKey === NodeLabels.HOSTNAME) ?? hard.find(({ c }) => c.topologyKey !== keys[0])!;
+      return [
+        v(
+          t.owner,
+          `/spec/template/spec/topologySpreadConstraints/${at.i}`,
+          `spreads its own pods with DoNotSchedule on ${keys.join(' and ')}: an evicted or surge replica needs a domain at the minimum of each at once, and once no node is both it stays Pending, so the disruption budget blocks the rest of a node drain`,
+        ),
+      ];
+    });
 }
 
 /**
@@ -428,6 +456,16 @@ export const RELIABILITY_RULES: readonly Rule[] = [
             !o.spec?.template?.spec?.affinity?.podAntiAffinity,
         )
         .map((o) => v(o, '/spec/template/spec', 'runs 2+ replicas with nothing spreading them across hosts')),
+  },
+  {
+    code: 'SPREAD_BLOCKS_DRAIN',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: SCALED_KINDS,
+    description:
+      "A replicated workload's own pods are under at most one DoNotSchedule topology spread constraint (one topologyKey). One hard constraint always leaves a place for an evicted replica: a domain at the minimum count. Two on different keys (zone and hostname) need a zone at the minimum and a node at the minimum at once; once no node is both, an evicted or surge replica stays Pending and the PodDisruptionBudget blocks the rest of a node drain. A warning: it bites past a replica count that depends on the nodes per zone, which the output does not show (on 6 nodes in 3 zones from 9 replicas on; never with one node per zone).",
+    fix: "keep DoNotSchedule on the widest domain only (the zone) and make the host constraint ScheduleAnyway (a typed workload's placement.spread.strict does)",
+    check: (ix) => hardSpreadConflicts(ix),
   },
   {
     code: 'REL_CRON_DEADLINE',

@@ -484,7 +484,7 @@ export function renderPlacement(p: PlacementProps, selector: Record<string, stri
       topologyKey,
     });
     // Strict on the widest domain only: a second DoNotSchedule constraint can leave no node for an evicted
-    // replica (see SpreadProps.strict).
+    // replica (see SpreadProps.strict; the rule SPREAD_BLOCKS_DRAIN judges any pod template for it).
     if (zones) constraints.push(constraint(NodeLabels.ZONE, spread.strict === true));
     if (spread.hosts ?? true) constraints.push(constraint(NodeLabels.HOSTNAME, spread.strict === true && !zones));
   }

@@ -222,6 +222,13 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'SPREAD_BLOCKS_DRAIN',
+    (o) => {
+      // Both the zone and the host spread hard: an evicted replica needs a zone and a node at the minimum at once.
+      for (const c of pod(o).topologySpreadConstraints) Object.assign(c, { whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' });
+    },
+  ],
+  [
     'HPA_REQUEST_MISSING',
     (o) => {
       remove(o, (x) => x.kind === 'LimitRange');

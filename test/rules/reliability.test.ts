@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { ApiObject, App, JsonPatch } from 'cdk8s';
 import {
   BlueprintChart,
   PodDisruptionBudget,
@@ -11,7 +11,7 @@ import {
   runRules,
 } from '../../constructs';
 import { POSTGRES, WEB, catchBlueprintError, render, teamChart } from '../helpers';
-import { UNPRINTABLE, afterMutation, find, good, mutated, onMalformed, pod, rulesFound, synthVerdict } from './fixture';
+import { UNPRINTABLE, afterMutation, find, good, mutated, onMalformed, pod, remove, rulesFound, synthVerdict } from './fixture';
 
 describe('PDB_OVERLAP: no pod is under two disruption budgets (the eviction API answers 500 for it)', () => {
   function stateful(extra?: (chart: BlueprintChart) => void, props: { disruptionBudget?: false } = {}) {
@@ -307,7 +307,67 @@ describe('reliability rules on malformed input: they skip what they cannot read,
       [],
     ],
     ['a map for a pod label', 'REL_PDB_MISSING', (o) => (find(o, 'Deployment', 'web').spec.template.metadata.labels.x = UNPRINTABLE()), []],
+    [
+      'a null constraint and a map for a topologyKey beside a hard one',
+      'SPREAD_BLOCKS_DRAIN',
+      afterMutation('SPREAD_BLOCKS_DRAIN', (o) => {
+        pod(o).topologySpreadConstraints[1].topologyKey = UNPRINTABLE();
+        pod(o).topologySpreadConstraints.push(null);
+      }),
+      [],
+    ],
   ])('%s (%s)', (_what, code, mutate, expected) => {
     expect(onMalformed(mutate, code)).toEqual(expected);
+  });
+});
+
+describe('SPREAD_BLOCKS_DRAIN: at most one DoNotSchedule spread over a workload’s own pods', () => {
+  const found = (objects: unknown[]) =>
+    runRules(objects)
+      .filter((f) => f.rule === 'SPREAD_BLOCKS_DRAIN')
+      .map((f) => `${f.severity} ${f.object} ${f.pointer}`);
+  /** good() with web's zone and host spreads set to `zone` and `host` (whenUnsatisfiable). */
+  const spreads = (zone: string, host: string, change: (o: any[]) => void = () => undefined) => {
+    const o = good();
+    const [z, h] = pod(o).topologySpreadConstraints;
+    Object.assign(z, { whenUnsatisfiable: zone });
+    Object.assign(h, { whenUnsatisfiable: host });
+    change(o);
+    return o;
+  };
+
+  test('zone and host both hard (what strict rendered before): a warning at the host constraint', () => {
+    expect(found(spreads('DoNotSchedule', 'DoNotSchedule'))).toEqual([
+      'warning Deployment/shop/web /spec/template/spec/topologySpreadConstraints/1',
+    ]);
+  });
+
+  test('one hard constraint, zone or host, always leaves a domain at the minimum: nothing to say', () => {
+    expect(found(spreads('DoNotSchedule', 'ScheduleAnyway'))).toEqual([]);
+    expect(found(spreads('ScheduleAnyway', 'DoNotSchedule'))).toEqual([]);
+  });
+
+  test('a hard constraint over other pods, or a workload that never runs 2 replicas, is not one of its own spreads', () => {
+    const otherPods = (o: any[]) => (pod(o).topologySpreadConstraints[1].labelSelector = { matchLabels: { tier: 'cache' } });
+    expect(found(spreads('DoNotSchedule', 'DoNotSchedule', otherPods))).toEqual([]);
+    const single = (o: any[]) => {
+      remove(o, (x) => x.kind === 'HorizontalPodAutoscaler');
+      find(o, 'Deployment', 'web').spec.replicas = 1;
+    };
+    expect(found(spreads('DoNotSchedule', 'DoNotSchedule', single))).toEqual([]);
+  });
+
+  test('a typed workload with a strict spread passes; one patched to a hard host spread through the escape hatch is warned at synth', () => {
+    const { app, chart, team } = teamChart();
+    const web = new WebService(chart, 'web', { namespace: team, ...WEB, replicas: 12, placement: { spread: { strict: true } } });
+    const ok = renderApp(app).flatMap((r) => r.warnings ?? []);
+    expect(ok.filter((w) => w.code === 'SPREAD_BLOCKS_DRAIN')).toEqual([]);
+    (web.node.defaultChild as ApiObject).addJsonPatch(
+      JsonPatch.replace('/spec/template/spec/topologySpreadConstraints/1/whenUnsatisfiable', 'DoNotSchedule'),
+    );
+    const warned = renderApp(app).flatMap((r) => r.warnings ?? []);
+    expect(warned.filter((w) => w.code === 'SPREAD_BLOCKS_DRAIN').map((w) => w.field)).toEqual([
+      '/spec/template/spec/topologySpreadConstraints/1',
+    ]);
   });
 });
