@@ -124,7 +124,8 @@ describe('deployApp: refusals', () => {
     expect(engine).toHaveLength(0);
   });
 
-  test('every missing key is reported in one error, with the plain-text ones; a key two declarations share, once', async () => {
+  /** Two SecretDeclarations read from Pulumi config, sharing the key `dbPassword`. */
+  function twoDeclarationsApp(): App {
     const app = new App();
     SecretBackend.use(app, SecretBackend.deployTool());
     const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
@@ -139,6 +140,11 @@ describe('deployApp: refusals', () => {
       keys: ['token', 'password'],
       configKeys: { token: 'apiToken', password: 'dbPassword' },
     });
+    return app;
+  }
+
+  test('every missing key is reported in one error, with the plain-text ones; a key two declarations share, once', async () => {
+    const app = twoDeclarationsApp();
     pulumi.runtime.setAllConfig({ 'consumer:dbUser': 'u' }, []);
     engine.length = 0;
     const error = catchBlueprintError(() => deployApp(app));
@@ -176,20 +182,7 @@ describe('deployApp: refusals', () => {
   });
 
   test('every plain-text key is reported in one error; secret keys, and a key two declarations share, once', async () => {
-    const app = new App();
-    SecretBackend.use(app, SecretBackend.deployTool());
-    const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
-    const team = new TeamNamespace(chart, 'shop');
-    new SecretDeclaration(chart, 'db', {
-      namespace: team,
-      keys: ['user', 'password'],
-      configKeys: { user: 'dbUser', password: 'dbPassword' },
-    });
-    new SecretDeclaration(chart, 'api', {
-      namespace: team,
-      keys: ['token', 'password'],
-      configKeys: { token: 'apiToken', password: 'dbPassword' },
-    });
+    const app = twoDeclarationsApp();
     pulumi.runtime.setAllConfig({ 'consumer:dbUser': 'u', 'consumer:dbPassword': 'p', 'consumer:apiToken': 't' }, ['consumer:dbUser']);
     engine.length = 0;
     const error = catchBlueprintError(() => deployApp(app));
