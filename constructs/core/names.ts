@@ -169,14 +169,26 @@ export interface LabelFault {
   readonly fix: string;
 }
 
-/** What `ValidateLabels` refuses in a map of labels: keys that are not label keys, string values that are not label values. */
+/**
+ * What `ValidateLabels` refuses in a map of labels: keys that are not label keys, string values that are not label
+ * values; and a key whose value is `undefined` (an unset variable), which JSON drops before the API server sees the
+ * map: a selector without it selects more pods than written (`{ app: undefined }` is every pod of the namespace).
+ */
 export function labelMapFaults(labels: unknown): LabelFault[] {
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return [];
   const out: LabelFault[] = [];
   for (const [k, v] of Object.entries(labels)) {
     if (!isLabelKey(k))
       out.push({ at: [k], value: k, message: `has a key that is not a valid ${NameRule.LABEL_KEY}`, fix: HINTS[NameRule.LABEL_KEY] });
-    if (typeof v === 'string' && !isLabelValue(v))
+    if (v === undefined)
+      out.push({
+        at: [k],
+        value: v,
+        message:
+          'is undefined (an unset variable?): JSON drops the key, so the API server never sees it and a selector without it selects more',
+        fix: 'remove the key or give a string',
+      });
+    else if (typeof v === 'string' && !isLabelValue(v))
       out.push({ at: [k], value: v, message: `is not a valid ${NameRule.LABEL_VALUE}`, fix: HINTS[NameRule.LABEL_VALUE] });
   }
   return out;
@@ -198,7 +210,8 @@ export function selectorLabelIssues(field: string, labels: unknown, options: Sel
     code: options.code ?? 'LABEL_INVALID',
     field: `${field}.${String(f.at[0])}`,
     value: f.value,
-    message: options.consequence === undefined ? f.message : `${f.message}: ${options.consequence}`,
+    // An undefined value widens the selector instead of never matching: its own message says so.
+    message: options.consequence === undefined || f.value === undefined ? f.message : `${f.message}: ${options.consequence}`,
     fix: options.fix ?? f.fix,
   }));
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { types } from 'util';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BlueprintError, IssueInput, Problems, fieldRoot } from './errors';
 import { distance } from 'fastest-levenshtein';
 import { credentialIn } from './secret-patterns';
@@ -61,6 +61,22 @@ function invalid(field: string, value: unknown, expected: string): IssueInput {
 }
 
 const join = (field: string, key: string) => (field ? `${field}.${key}` : key);
+
+/**
+ * The issue of a map entry whose value is `undefined` (`{ DB_HOST: process.env.DB_HOST }` with the variable
+ * unset): a list reports such an item, and so does a map, since every reader of the map sees a different
+ * thing (a TypeError where a string is read, nothing where it is spread or rendered: `selector: { app:
+ * undefined }` would select every pod of the namespace).
+ */
+function undefinedEntry(field: string, expected: string): IssueInput {
+  return {
+    code: 'PROPS_INVALID',
+    field,
+    value: undefined,
+    message: 'is undefined (an unset variable?): the output would drop the key, or its reader fail on it',
+    fix: `remove the key or give ${expected}`,
+  };
+}
 
 /**
  * Map keys the render cannot carry: assigning `__proto__` sets a prototype
@@ -296,12 +312,32 @@ function duplicated(field: string, value: unknown, expected: string, copy: Copy)
   };
 }
 
+/**
+ * The issue of an object that inherits a construct class's prototype without its constructor having run
+ * (`Object.create(App.prototype)`): it has no node, and the first read of one is a TypeError.
+ */
+function notConstructed(field: string, v: unknown, expected: string): IssueInput {
+  const issue = {
+    ...invalid(field, v, expected),
+    message: `inherits the prototype of ${expected} but was not built by its constructor: it has no construct node`,
+    fix: 'build it with new (e.g. new App()), never Object.create',
+  };
+  NOT_CONSTRUCTED.add(issue);
+  return issue;
+}
+
+/** The issues `notConstructed` made: the cause `is.either` reports, rather than its list of types. */
+const NOT_CONSTRUCTED = new WeakSet<IssueInput>();
+
 function instanceShape(type: { readonly prototype: object }, name: string): Shape {
   const expected = `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+  // Construct classes: an instance also has the node its constructor made (the prototype alone has none).
+  const constructClass = type.prototype === Construct.prototype || Object.prototype.isPrototypeOf.call(Construct.prototype, type.prototype);
   return {
     expected,
     issuesOf: total(expected, (v, field) => {
-      if (v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v)) return [];
+      if (v !== null && typeof v === 'object' && Object.prototype.isPrototypeOf.call(type.prototype, v))
+        return !constructClass || isConstruct(v) ? [] : [notConstructed(field, v, expected)];
       const copy = otherCopy(v, type);
       return [copy ? duplicated(field, v, expected, copy) : invalid(field, v, expected)];
     }),
@@ -354,8 +390,8 @@ export const is = {
       issuesOf: total(expected, (v, field) => {
         const results = shapes.map((s) => s.issuesOf(v, field));
         if (results.some((r) => r.length === 0)) return [];
-        // The right class from another copy of its package: that is the cause, not the type.
-        const copy = results.flat().find((i) => i.code === 'PEER_DUPLICATED');
+        // The right class from another copy of its package, or its prototype without its constructor: that is the cause, not the type.
+        const copy = results.flat().find((i) => i.code === 'PEER_DUPLICATED' || NOT_CONSTRUCTED.has(i));
         if (copy) return [copy];
         // An object meant for the one object shape among them: say which of its fields is wrong.
         const objects = shapes.filter((s) => 'fields' in s);
@@ -408,7 +444,7 @@ export const is = {
                   },
                 ]
               : x === undefined
-                ? []
+                ? [undefinedEntry(join(field, k), value.expected)]
                 : itemIssues(value, x, join(field, k)),
           ),
           invalid(field, v, expected),
@@ -573,6 +609,16 @@ function plain(v: object): 'list' | 'object' | undefined {
 }
 
 /**
+ * How deep props may nest lists and objects, the YAML reader's limit too (MAX_NESTING): no prop comes near
+ * it (a CRD's whole schema nests a few dozen levels). The snapshot stops there and refuses the props
+ * (`PROPS_INVALID`), so neither it nor any later reader recurses without bound on `{ a: { a: … } }`.
+ */
+export const MAX_PROPS_DEPTH = 256;
+
+/** Where the copy is: the field, spelled out for the first levels only (a path 256 keys long names nothing). */
+const FIELD_LEVELS = 3;
+
+/**
  * The props as a construct keeps them: lists and objects of no class are
  * copied, recursively, by their own enumerable properties, each read once (a
  * getter's value becomes a plain value; a getter that throws becomes
@@ -586,12 +632,26 @@ function plain(v: object): 'list' | 'object' | undefined {
  * validations, in lazy builders): a caller that mutates or shares its props
  * object afterwards changes nothing of the construct, and cannot slip a value
  * past the checks that already ran.
+ *
+ * Lists and objects nested deeper than MAX_PROPS_DEPTH are `PROPS_INVALID`
+ * (thrown, as `checkArgs` throws, naming `construct` and the argument `field`
+ * when given): copied, they would overflow the stack.
  */
-export function snapshot<T>(value: T): T {
-  return copyOf(value, new Map()) as T;
+export function snapshot<T>(value: T, at: { readonly construct?: string; readonly field?: string } = {}): T {
+  const { copy, issues } = snapshotOf(value, at.field ?? '');
+  if (issues.length)
+    throw new BlueprintError(issues.map((i) => ({ ...i, path: '', ...(at.construct ? { construct: at.construct } : {}) })));
+  return copy;
 }
 
-function copyOf(v: unknown, seen: Map<object, unknown>): unknown {
+/** The snapshot of `value`, and the issue of its nesting when it is deeper than MAX_PROPS_DEPTH (then the copy is partial). */
+function snapshotOf<T>(value: T, field: string): { copy: T; issues: IssueInput[] } {
+  const issues: IssueInput[] = [];
+  const copy = copyOf(value, new Map(), 0, field, issues) as T;
+  return { copy, issues };
+}
+
+function copyOf(v: unknown, seen: Map<object, unknown>, depth: number, field: string, issues: IssueInput[]): unknown {
   if (v === null || typeof v !== 'object' || SNAPSHOTS.has(v)) return v;
   const done = seen.get(v);
   if (done !== undefined) return done;
@@ -604,6 +664,18 @@ function copyOf(v: unknown, seen: Map<object, unknown>): unknown {
     return v;
   }
   if (kind === undefined) return v;
+  if (depth >= MAX_PROPS_DEPTH) {
+    // One issue: the rest of the input is not read.
+    if (issues.length === 0)
+      issues.push({
+        code: 'PROPS_INVALID',
+        field: field || 'props',
+        value: received(v),
+        message: `nests lists and objects deeper than ${MAX_PROPS_DEPTH} levels, which no prop does`,
+        fix: 'pass the value flat, or as a string where text belongs (e.g. JSON.stringify of it)',
+      });
+    return v;
+  }
   const out: Record<string, unknown> =
     kind === 'list' ? new Array((v as unknown[]).length) : Object.getPrototypeOf(v) === null ? Object.create(null) : {};
   seen.set(v, out);
@@ -614,9 +686,12 @@ function copyOf(v: unknown, seen: Map<object, unknown>): unknown {
     } catch {
       x = UNREADABLE;
     }
+    const at = depth >= FIELD_LEVELS ? field : kind === 'list' ? `${field}[${k}]` : join(field, credentialIn(k) ? '<redacted>' : k);
+    const copied = copyOf(x, seen, depth + 1, depth + 1 === FIELD_LEVELS ? `${at}…` : at, issues);
+    if (issues.length) return v; // too deep: the snapshot is refused, its copy is not read
     // A key `__proto__` stays a key (for the shape check to refuse): assigned, it would set the prototype.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: copyOf(x, seen), enumerable: true, writable: true, configurable: true });
-    else out[k] = copyOf(x, seen);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copied, enumerable: true, writable: true, configurable: true });
+    else out[k] = copied;
   }
   Object.freeze(out);
   SNAPSHOTS.add(out);
@@ -640,9 +715,11 @@ export interface Entry<T> {
  * constructor uses from then on instead of its parameter.
  */
 export function enter<T>(scope: unknown, id: unknown, props: T, construct: string, shape: Shape): Entry<T> {
-  const own = snapshot(props);
+  const { copy: own, issues: deep } = snapshotOf(props, '');
   const { at, issues } = placeOf(scope, id, construct);
-  for (const issue of own === undefined || own === null ? [invalid('', own, shape.expected)] : shape.issuesOf(own, '')) issues.push(issue);
+  // Props nested too deep are refused as they are: the copy the shape would judge is partial.
+  const found = deep.length ? deep : own === undefined || own === null ? [invalid('', own, shape.expected)] : shape.issuesOf(own, '');
+  for (const issue of found) issues.push(issue);
   if (issues.length) throw new BlueprintError(issues.map((i) => ({ ...i, path: i.path ?? at, construct })));
   return { problems: new Problems(at, construct), props: own };
 }
@@ -667,7 +744,9 @@ export function enterPartial<T extends object>(
   construct: string,
   shape: ObjectShape,
 ): { props: T; problems: Problems } {
-  const own = snapshot(props);
+  const { copy: own, issues: deep } = snapshotOf(props, '');
+  // Nested too deep: `enter` refuses it with the construct's path.
+  if (deep.length) return enter(scope, id, props, construct, shape);
   try {
     return enter(scope, id, own, construct, shape);
   } catch (e) {

@@ -420,7 +420,7 @@ export class IngressRoutes extends NamedObject<IngressRoutesProps> {
 
   /** Routes `path` to a backend, and opens the path from the ingress controller to the container port it routes to. */
   public addRoute(r: Route): void {
-    r = snapshot(r); // the entry's frozen snapshot: the caller's object is not read again
+    r = snapshot(r, { construct: 'IngressRoutes.addRoute', field: 'route' }); // the entry's frozen snapshot: the caller's object is not read again
     const problems = new Problems(this, 'IngressRoutes');
     const f = `routes[${this.routes.length}]`;
     if (!checkShape(problems, r, ROUTE_SHAPE, f)) problems.throwIfAny();

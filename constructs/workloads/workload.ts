@@ -278,7 +278,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     super(scope, constructId(scope, id, 'Workload'));
     this.typeName = typeName;
     // Taken again only for a subclass written elsewhere (a snapshot is its own): later changes to the caller's object do not reach it.
-    props = snapshot(props);
+    props = snapshot(props, { construct: typeName });
     this.props = props;
     const problems = new Problems(this, typeName);
     // Subclasses check their whole shape before construction; this covers a subclass written elsewhere (whose own props it lets through).
@@ -490,7 +490,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
    * never silently replaces a value set elsewhere.
    */
   public addEnv(vars: Readonly<Record<string, string | EnvValue>>): void {
-    vars = snapshot(vars); // the entry's frozen snapshot: the caller's object is not read again
+    vars = snapshot(vars, { construct: `${this.typeName}.addEnv`, field: 'vars' }); // the entry's frozen snapshot: the caller's object is not read again
     checkArgs(`${this.typeName}.addEnv`, ['vars', vars, CONTAINER_SHAPE.fields.env]);
     const existing = this.containers[0].props.env ?? {};
     const problems = new Problems(this, this.typeName);
@@ -508,7 +508,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
 
   /** Mounts more volumes into the main container (the volumes join the pod). */
   public addMounts(mounts: readonly VolumeMount[]): void {
-    mounts = snapshot(mounts); // the entry's frozen snapshot: the caller's object is not read again
+    mounts = snapshot(mounts, { construct: `${this.typeName}.addMounts`, field: 'mounts' }); // the entry's frozen snapshot: the caller's object is not read again
     checkArgs(`${this.typeName}.addMounts`, ['mounts', mounts, CONTAINER_SHAPE.fields.mounts]);
     this.updateMain((p) => ({ ...p, mounts: [...(p.mounts ?? []), ...mounts] }));
   }
@@ -932,12 +932,9 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   }
 
   private addContainer(props: ContainerProps, role: string, into: ResolvedContainer[]): string {
-    props = snapshot(props); // the entry's frozen snapshot: the caller's object is not read again
-    checkArgs(`${this.typeName}.add${role === 'init' ? 'InitContainer' : role[0].toUpperCase() + role.slice(1)}`, [
-      'props',
-      props,
-      CONTAINER_SHAPE,
-    ]);
+    const where = `${this.typeName}.add${role === 'init' ? 'InitContainer' : role[0].toUpperCase() + role.slice(1)}`;
+    props = snapshot(props, { construct: where, field: 'props' }); // the entry's frozen snapshot: the caller's object is not read again
+    checkArgs(where, ['props', props, CONTAINER_SHAPE]);
     const problems = new Problems(this, this.typeName);
     const name = props.name ?? `${role}-${into.length}`;
     if ([...this.containers, ...this.initContainers].some((c) => c.name === name)) {

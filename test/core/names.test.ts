@@ -16,7 +16,7 @@ import {
   RULES,
   runRules,
 } from '../../constructs';
-import { SECRET_ENV_NAME } from '../../constructs/core/names';
+import { SECRET_ENV_NAME, labelMapFaults } from '../../constructs/core/names';
 import { expectCode, teamWebService } from '../helpers';
 
 describe('name rules', () => {
@@ -76,6 +76,12 @@ describe('name rules', () => {
       }),
     );
   });
+});
+
+test('labelMapFaults: a key whose value is undefined (an unset variable) is a fault, since JSON drops it; an empty value is a label', () => {
+  expect(labelMapFaults({ app: 'web', tier: undefined, empty: '' })).toEqual([
+    expect.objectContaining({ at: ['tier'], value: undefined, message: expect.stringMatching(/^is undefined/) }),
+  ]);
 });
 
 describe('environment variable names (apimachinery IsEnvVarName, Kubernetes 1.28)', () => {

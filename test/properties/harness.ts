@@ -35,6 +35,8 @@ export const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer(),
   fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+  // A map with an unset variable's value (`{ DB_HOST: process.env.DB_HOST }`).
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.option(fc.string({ maxLength: 8 }), { nil: undefined }), { minKeys: 1, maxKeys: 3 }),
 );
 
 /** `valid` most of the time, else a hostile value. */

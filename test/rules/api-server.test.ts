@@ -347,6 +347,21 @@ describe('what the API server refuses, on foreign YAML', () => {
   });
 });
 
+test('a JavaScript manifest whose label map or selector holds an undefined value (what JSON drops, widening a selector) is LABEL_INVALID', () => {
+  const objects = mutated((o) => {
+    of(o, 'PodDisruptionBudget').spec.selector.matchLabels = { ...of(o, 'PodDisruptionBudget').spec.selector.matchLabels, tier: undefined };
+    service(o).selector.tier = undefined;
+    pod(o).nodeSelector = { pool: undefined };
+  });
+  expect(errors(objects)).toEqual(
+    expect.arrayContaining([
+      'LABEL_INVALID /spec/selector/matchLabels/tier',
+      'LABEL_INVALID /spec/selector/tier',
+      'LABEL_INVALID /spec/template/spec/nodeSelector/pool',
+    ]),
+  );
+});
+
 describe('what the API server takes passes', () => {
   const clean = (change: (o: any[]) => void) => expect(errors(mutated(change))).toEqual([]);
 
