@@ -109,6 +109,23 @@ export function metricsIssues(options: MetricsOptions, prefix = 'metrics.'): Iss
 }
 
 /**
+ * METRICS_INVALID for a target without labels to select by (missing, or `{}`), or `undefined`: its monitor
+ * would select every Service (or pod) of the namespace, and scrape each one's port of that name.
+ */
+function emptySelectorIssue(t: MonitorTarget): IssueInput | undefined {
+  const [field, labels] = t.kind === 'service' ? ['serviceLabels', t.serviceLabels] : ['podSelector', t.podSelector];
+  if (labels !== undefined && Object.keys(labels).length > 0) return undefined;
+  const what = t.kind === 'service' ? 'Service' : 'pod';
+  return {
+    code: 'METRICS_INVALID',
+    field: `target.${field}`,
+    value: labels,
+    message: `${labels === undefined ? `is missing with kind '${t.kind}'` : 'is empty'}: the monitor would select every ${what} of the namespace`,
+    fix: `select the workload's ${what} labels, e.g. { 'app.kubernetes.io/name': 'api' }`,
+  };
+}
+
+/**
  * A prometheus-operator `ServiceMonitor` (when a Service publishes the
  * metrics port) or `PodMonitor` (workloads without a Service: workers, node
  * agents), in the workload's namespace, labelled for the Monitoring
@@ -123,7 +140,7 @@ export class MetricsMonitor extends Construct {
     const { problems, props: own } = enter(scope, id, props, 'MetricsMonitor', METRICS_MONITOR_SHAPE);
     props = own; // the entry's frozen snapshot: the caller's object is not read again
     super(scope, id);
-    problems.addAll(...metricsIssues(props, ''));
+    problems.addAll(...metricsIssues(props, ''), emptySelectorIssue(props.target));
     problems.throwIfAny();
     const labels = { ...componentLabels({ name: props.name, component: 'metrics' }), [SCRAPE_LABEL]: 'true' };
     const metadata = { name: props.name, namespace: props.namespace, labels };

@@ -392,6 +392,15 @@ export function placementIssues(p: PlacementProps, field = 'placement'): IssueIn
       if (r.topologyKey && (typeof r.topologyKey !== 'string' || !isLabelKey(r.topologyKey)))
         out.push(labelKeyIssue(`${field}.${kind}[${i}].topologyKey`, r.topologyKey, 'a node label key'));
       out.push(...labelMapIssues(r.labels, `${field}.${kind}[${i}].labels`, 'a pod label'));
+      // An empty selector matches every pod of the namespaces: a required term would then hold (or forbid) everywhere.
+      if (Object.keys(r.labels ?? {}).length === 0)
+        out.push({
+          code: 'PLACEMENT_INVALID',
+          field: `${field}.${kind}[${i}].labels`,
+          value: r.labels,
+          message: 'is empty and would match every pod of the namespace',
+          fix: "select the other workload's pod labels, e.g. { 'app.kubernetes.io/name': 'cache' }",
+        });
       r.namespaces?.forEach((ns, j) => {
         if (!isDns1123Label(ns))
           out.push({

@@ -173,6 +173,23 @@ describe('MetricsMonitor', () => {
     ]);
   });
 
+  test('METRICS_INVALID: a target without labels to select by (missing or {}) would select every Service or pod of the namespace', () => {
+    const cases: [object, string][] = [
+      [{ kind: 'pods', podSelector: {}, port: 'metrics' }, 'target.podSelector'],
+      [{ kind: 'pods', port: 'metrics' }, 'target.podSelector'],
+      [{ kind: 'service', serviceLabels: {}, port: 'metrics' }, 'target.serviceLabels'],
+      // The other kind's labels select nothing here.
+      [{ kind: 'service', podSelector: { app: 'web' }, port: 'metrics' }, 'target.serviceLabels'],
+    ];
+    for (const [t, field] of cases) {
+      const { chart } = testChart();
+      expect(expectCode(() => new MetricsMonitor(chart, 'm', { ...props, target: t as any }), 'METRICS_INVALID').field).toBe(field);
+    }
+    const { chart } = testChart();
+    const m = new MetricsMonitor(chart, 'm', { ...props, target: { kind: 'service', serviceLabels: { app: 'web' }, port: 'metrics' } });
+    expect(m.apiObject.toJson().spec.selector).toEqual({ matchLabels: { app: 'web' } });
+  });
+
   test('whole seconds are accepted and rendered as such', () => {
     const { chart } = testChart();
     const m = new MetricsMonitor(chart, 'm', { ...props, interval: Duration.minutes(1) });

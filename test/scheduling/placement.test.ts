@@ -124,6 +124,21 @@ describe('placement validation (PLACEMENT_INVALID)', () => {
     ],
     ['a nodeSelector value that is not a label value (ValidatePodSpec)', { nodeSelector: { k: 'bad value!' } }, 'placement.nodeSelector.k'],
     ['a nodeSelector key that is not a label name', { nodeSelector: { 'bad key!': 'v' } }, 'placement.nodeSelector.bad key!'],
+    [
+      'a required pod affinity term with no labels (it would match every pod of the namespace)',
+      { podAffinity: [{ labels: {}, topologyKey: NodeLabels.HOSTNAME }] },
+      'placement.podAffinity[0].labels',
+    ],
+    [
+      'a preferred pod anti-affinity term with no labels',
+      {
+        podAntiAffinity: [
+          { labels: { app: 'db' }, topologyKey: NodeLabels.ZONE },
+          { labels: {}, topologyKey: NodeLabels.HOSTNAME, weight: 50 },
+        ],
+      },
+      'placement.podAntiAffinity[1].labels',
+    ],
     ['In without values', { requiredNodeAffinity: [NodeRequirement.in('k', [])] }, 'placement.requiredNodeAffinity[0].values'],
     ['NotIn without values', { requiredNodeAffinity: [NodeRequirement.notIn('k', [])] }, 'placement.requiredNodeAffinity[0].values'],
     [
