@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { NamedObject } from '../core/named-object';
 import { is } from '../core/shape';
+import { NameRule, isDns1123Subdomain, nameIssue } from '../core/names';
 
 /** ACME directories. */
 export enum AcmeServer {
@@ -34,6 +35,35 @@ export function http01IngressClassOf(issuer: ClusterIssuer): string | undefined 
   return SOLVER_CLASSES.get(issuer);
 }
 
+/** Spaces, control characters (a NUL, a newline) and invisible format characters (a zero-width space, a bidi override). */
+const UNSEEN = /[\s\p{Cc}\p{Cf}]/u;
+
+/**
+ * Whether `email` is an address the ACME account can be registered with and mail reaches: a local part and
+ * a domain of two or more DNS labels, in ASCII (an internationalised domain in punycode: no ACME server takes
+ * Unicode, and look-alike letters would hide where expiry notices go), with nothing unseen anywhere.
+ */
+function isEmailAddress(email: string): boolean {
+  const at = email.lastIndexOf('@');
+  if (at <= 0 || UNSEEN.test(email) || email.indexOf('@') !== at) return false;
+  const domain = email.slice(at + 1).toLowerCase();
+  return domain.includes('.') && isDns1123Subdomain(domain);
+}
+
+/**
+ * Whether `url` is an https URL with a host, written without anything the URL parser would drop or mend in
+ * silence (spaces and control characters, `https:/dir` read as host `dir`), which cert-manager (Go's url.Parse) would not.
+ */
+function isHttpsUrl(url: string): boolean {
+  if (UNSEEN.test(url) || !/^https:\/\/[^/]/i.test(url)) return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** The shape of the props (checked at entry). */
 const CLUSTER_ISSUER_SHAPE = is.props<ClusterIssuerProps>(
   {
@@ -57,22 +87,25 @@ export class ClusterIssuer extends NamedObject<ClusterIssuerProps> {
     super(scope, id, props, 'ClusterIssuer', CLUSTER_ISSUER_SHAPE);
     props = this.checked; // the entry's frozen snapshot: the caller's object is not read again
     const { problems } = this;
-    // No control characters (a NUL, a newline): the ACME account would be registered with an address no mail reaches.
-    problems.check(!/^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+\.[^@\s\p{Cc}]+$/u.test(props.email), {
+    problems.check(!isEmailAddress(props.email), {
       code: 'ISSUER_INVALID',
       field: 'email',
       value: props.email,
-      message: 'is not an e-mail address',
-      fix: "use e.g. 'platform@example.com'",
+      message: 'is not an e-mail address (one @, a dotted ASCII domain, no spaces, control or invisible format characters)',
+      fix: "use e.g. 'platform@example.com' (an internationalised domain in its punycode form, xn--…)",
     });
     const server = props.server ?? AcmeServer.LETS_ENCRYPT;
-    problems.check(!server.startsWith('https://'), {
+    problems.check(!isHttpsUrl(server), {
       code: 'ISSUER_INVALID',
       field: 'server',
       value: server,
-      message: 'is not an https URL of an ACME directory',
+      message: 'is not an https URL of an ACME directory (https, a host, no spaces or control characters)',
       fix: 'use AcmeServer.LETS_ENCRYPT or your CA’s directory URL',
     });
+    // The solver Ingress names its IngressClass: an object name, which cert-manager would copy into every challenge's Ingress.
+    problems.addAll(
+      props.ingressClassName === undefined ? undefined : nameIssue(NameRule.DNS1123_SUBDOMAIN, 'ingressClassName', props.ingressClassName),
+    );
     problems.throwIfAny();
     const solverClass = props.ingressClassName ?? 'nginx';
     SOLVER_CLASSES.set(this, solverClass);
