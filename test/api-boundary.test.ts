@@ -46,6 +46,8 @@ const INTERNAL = new Set([
   'MAX_NESTING',
   'nestingDepth',
   'MAX_ISSUES_PER_KIND',
+  // The public report and testing helpers' reading of untyped objects (rules/manifest-index.ts).
+  'readingObjects',
   'labelValueIssue',
   'labelMapFaults',
   'labelSelectorFaults',

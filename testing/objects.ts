@@ -2,6 +2,7 @@ import { AssertionError } from 'assert';
 import { App, Chart } from 'cdk8s';
 import { checkArgs, is } from '../constructs/core/shape';
 import { renderApp } from '../constructs/render';
+import { readingObjects } from '../constructs/rules/manifest-index';
 import { SCOPE_SHAPE } from './scope-shape';
 
 const OBJECTS_SHAPE = is.list(is.any);
@@ -55,6 +56,10 @@ function matches(o: any, q: ObjectQuery): boolean {
  */
 export function findObject(objects: readonly any[], query: ObjectQuery): any {
   checkArgs('findObject', ['objects', objects, OBJECTS_SHAPE], ['query', query, QUERY_SHAPE]);
+  return readingObjects('findObject', objects, () => theOne(objects, query));
+}
+
+function theOne(objects: readonly any[], query: ObjectQuery): any {
   const hits = objects.filter((o) => matches(o, query));
   if (hits.length === 1) return hits[0];
   const wanted = describe({ kind: query.kind, metadata: { name: query.name, namespace: query.namespace } });
@@ -66,5 +71,5 @@ export function findObject(objects: readonly any[], query: ObjectQuery): any {
 /** Every object of `kind`, in render order. */
 export function objectsOfKind(objects: readonly any[], kind: string): any[] {
   checkArgs('objectsOfKind', ['objects', objects, OBJECTS_SHAPE], ['kind', kind, is.string]);
-  return objects.filter((o) => o?.kind === kind);
+  return readingObjects('objectsOfKind', objects, () => objects.filter((o) => o?.kind === kind));
 }

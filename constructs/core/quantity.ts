@@ -31,6 +31,36 @@ export interface ParseContext {
   readonly field?: string;
 }
 
+const PARSE_CONTEXT_SHAPE = is.object({ field: is.string });
+
+/**
+ * `ctx` as `parse` and `of` read it, checked: from JavaScript it may be anything (a string, a revoked Proxy, a
+ * throwing getter), and reading its field when the quantity is wrong would throw a TypeError instead of the
+ * quantity's error. A context that is not `{ field?: string }` is PROPS_INVALID, whatever the quantity.
+ */
+function parseContext(where: string, ctx: unknown): ParseContext | undefined {
+  if (ctx === undefined) return undefined;
+  try {
+    // The usual case, read once: a plain { field } (or {}).
+    const field = ctx !== null && typeof ctx === 'object' ? (ctx as ParseContext).field : null;
+    if (field === undefined) return {};
+    if (typeof field === 'string') return { field };
+  } catch {
+    // A getter or Proxy throws: checkArgs says so.
+  }
+  checkArgs(where, ['ctx', ctx, PARSE_CONTEXT_SHAPE]);
+  // A getter that threw above and answers now: read it no more.
+  throw new BlueprintError({
+    code: 'PROPS_INVALID',
+    path: '',
+    construct: where,
+    field: 'ctx',
+    value: '(unreadable)',
+    message: 'could not be read (a getter or Proxy throws); it must be an object with an optional field name',
+    fix: "pass e.g. { field: 'resources.cpu' }",
+  });
+}
+
 function invalid(value: unknown, ctx: ParseContext | undefined, message: string, fix: string): BlueprintError {
   return new BlueprintError({ code: 'QUANTITY_INVALID', path: '', field: ctx?.field ?? 'quantity', value, message, fix });
 }
@@ -256,10 +286,11 @@ export type StorageInput = Storage | string;
 /** CPU, in cores. `Cpu.parse('200m')`, `Cpu.millis(200)`, `Cpu.cores(2)`. */
 export class Cpu extends Quantity {
   public static parse(value: unknown, ctx?: ParseContext): Cpu {
-    return new Cpu(parseNanos(value, 'cpu', ctx));
+    return new Cpu(parseNanos(value, 'cpu', parseContext('Cpu.parse', ctx)));
   }
   public static of(value: CpuInput, ctx?: ParseContext): Cpu {
-    return isInstance(value, Cpu) ? value : Cpu.parse(value, ctx);
+    const checked = parseContext('Cpu.of', ctx);
+    return isInstance(value, Cpu) ? value : new Cpu(parseNanos(value, 'cpu', checked));
   }
   public static millis(millicores: number): Cpu {
     return Cpu.parse(scaled(millicores, 'm', 'millicores'), { field: 'millicores' });
@@ -294,10 +325,11 @@ export abstract class ByteQuantity extends Quantity {
 /** Memory, in bytes. `Memory.parse('512Mi')`, `Memory.mebibytes(512)`. */
 export class Memory extends ByteQuantity {
   public static parse(value: unknown, ctx?: ParseContext): Memory {
-    return new Memory(parseNanos(value, 'bytes', ctx));
+    return new Memory(parseNanos(value, 'bytes', parseContext('Memory.parse', ctx)));
   }
   public static of(value: MemoryInput, ctx?: ParseContext): Memory {
-    return isInstance(value, Memory) ? value : Memory.parse(value, ctx);
+    const checked = parseContext('Memory.of', ctx);
+    return isInstance(value, Memory) ? value : new Memory(parseNanos(value, 'bytes', checked));
   }
   public static mebibytes(n: number): Memory {
     return Memory.parse(scaled(n, 'Mi', 'mebibytes'), { field: 'mebibytes' });
@@ -315,10 +347,11 @@ export class Memory extends ByteQuantity {
 /** Storage (claims, quotas), in bytes. Distinct from `Memory` so the two never mix. */
 export class Storage extends ByteQuantity {
   public static parse(value: unknown, ctx?: ParseContext): Storage {
-    return new Storage(parseNanos(value, 'bytes', ctx));
+    return new Storage(parseNanos(value, 'bytes', parseContext('Storage.parse', ctx)));
   }
   public static of(value: StorageInput, ctx?: ParseContext): Storage {
-    return isInstance(value, Storage) ? value : Storage.parse(value, ctx);
+    const checked = parseContext('Storage.of', ctx);
+    return isInstance(value, Storage) ? value : new Storage(parseNanos(value, 'bytes', checked));
   }
   public static gibibytes(n: number): Storage {
     return Storage.parse(scaled(n, 'Gi', 'gibibytes'), { field: 'gibibytes' });

@@ -4,7 +4,7 @@ import { Problems } from '../core/errors';
 import { isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import { podCount } from '../core/value-issues';
 import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
-import { ManifestIndex, appContainersOf, arr, podTemplateOf } from '../rules/manifest-index';
+import { ManifestIndex, appContainersOf, arr, podTemplateOf, readingObjects } from '../rules/manifest-index';
 import { checkArgs, is } from '../core/shape';
 import { nodeCount } from '../core/node-count';
 import { NamespaceQuota, QuotaLimits, QuotaPods, podQuotaExcesses, quotaFromManifest } from '../namespace/resource-quota';
@@ -126,6 +126,10 @@ export function capacityReport(objects: readonly any[], options: CapacityReportO
     ['objects', objects, is.list(is.any)],
     ['options', options, is.props<CapacityReportOptions>({ nodeAllocatable: COMPUTE_SHAPE, nodes: is.number }), 'optional'],
   );
+  return readingObjects('capacityReport', objects, () => reportOf(objects, options));
+}
+
+function reportOf(objects: readonly any[], options: CapacityReportOptions): CapacityReport {
   const index = new ManifestIndex(objects.filter((o) => o?.kind));
   const perNs = new Map<
     string,

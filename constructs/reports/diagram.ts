@@ -1,6 +1,7 @@
-import { arr, isObject, podTemplateOf, selects } from '../rules/manifest-index';
+import { arr, isObject, podTemplateOf, readingObjects, selects } from '../rules/manifest-index';
 import { checkArgs, is } from '../core/shape';
 import { text } from '../core/value-issues';
+import { BlueprintError } from '../core/errors';
 
 /*
  * A Graphviz (DOT) picture of an environment: namespaces as clusters,
@@ -21,6 +22,10 @@ const id = (o: any) => q(`${o.kind}/${text(o.metadata.namespace ?? '')}/${o.meta
 /** DOT source for `objects`. */
 export function toDot(objects: readonly any[], title = 'cluster'): string {
   checkArgs('toDot', ['objects', objects, is.list(is.any)], ['title', title, is.string]);
+  return readingObjects('toDot', objects, () => dotOf(objects, title));
+}
+
+function dotOf(objects: readonly any[], title: string): string {
   const lines = [
     `digraph ${q(title)} {`,
     '  rankdir=LR; compound=true; fontname="Helvetica"; node [fontname="Helvetica", fontsize=10, style=filled, fillcolor=white]; edge [fontname="Helvetica", fontsize=8];',
@@ -153,5 +158,17 @@ export async function renderSvg(dot: string): Promise<string> {
   checkArgs('renderSvg', ['dot', dot, is.string]);
   const { instance } = require('@viz-js/viz') as typeof import('@viz-js/viz');
   const viz = await instance();
-  return viz.renderString(dot, { format: 'svg' });
+  const result = viz.render(dot, { format: 'svg' });
+  if (result.status === 'success') return result.output;
+  // What Graphviz could not read is the argument's fault: its own messages say where.
+  const errors = result.errors.filter((e) => e.level === 'error').map((e) => e.message.trim());
+  throw new BlueprintError({
+    code: 'PROPS_INVALID',
+    path: '',
+    construct: 'renderSvg',
+    field: 'dot',
+    value: dot.length > 64 ? `${dot.slice(0, 61)}...` : dot,
+    message: `is not DOT that Graphviz can draw: ${errors.join('; ') || 'rendering failed'}`,
+    fix: 'pass the DOT source toDot() makes, or DOT of the Graphviz language',
+  });
 }

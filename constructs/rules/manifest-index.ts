@@ -1,6 +1,7 @@
 import { podCount, text } from '../core/value-issues';
 import { pointerPart } from '../core/names';
 import { checkArgs, is } from '../core/shape';
+import { BlueprintError } from '../core/errors';
 import { EffectiveDefaults, defaultsFromManifest } from '../namespace/limit-range';
 
 /*
@@ -212,6 +213,40 @@ function walkJson(v: unknown, path: string[], open: Set<object>): string | undef
   }
   open.delete(o);
   return undefined;
+}
+
+/**
+ * `read()`, a function of the public API over `objects` (manifests from an untyped caller), with what a
+ * getter or Proxy trap of theirs throws on the way reported as `PROPS_INVALID` at the object and field
+ * it could not read (as `checkArgs` reports an unreadable argument), never as the getter's own error.
+ * Judged only when `read` throws: the objects are not walked twice on the usual path. An error no
+ * unreadable object explains (an AssertionError of the testing helpers, a bug) is thrown as it is.
+ */
+export function readingObjects<T>(where: string, objects: readonly unknown[], read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof BlueprintError) throw e;
+    for (let i = 0; i < objects.length; i++) {
+      let found: NonJsonData | undefined;
+      try {
+        found = nonJsonData(objects[i]);
+      } catch {
+        found = { pointer: '', reason: 'could not be read', unreadable: true };
+      }
+      if (found?.unreadable)
+        throw new BlueprintError({
+          code: 'PROPS_INVALID',
+          path: '',
+          construct: where,
+          field: `objects[${i}]${found.pointer}`,
+          value: '(unreadable)',
+          message: 'could not be read (a getter or Proxy throws); it must be plain data, as YAML or JSON gives it',
+          fix: 'pass plain objects, e.g. parsed from YAML, or JSON.parse(JSON.stringify(o))',
+        });
+    }
+    throw e;
+  }
 }
 
 /** Is `o` JSON data shaped enough like a Kubernetes object for rules to read (string kind and apiVersion, object metadata)? */
