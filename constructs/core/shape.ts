@@ -615,7 +615,7 @@ function plain(v: object): 'list' | 'object' | undefined {
  */
 export const MAX_PROPS_DEPTH = 256;
 
-/** Where the copy is: the field, spelled out for the first levels only (a path 256 keys long names nothing). */
+/** The levels of keys an issue of the snapshot names (a path 256 keys long names nothing). */
 const FIELD_LEVELS = 3;
 
 /**
@@ -647,11 +647,23 @@ export function snapshot<T>(value: T, at: { readonly construct?: string; readonl
 /** The snapshot of `value`, and the issue of its nesting when it is deeper than MAX_PROPS_DEPTH (then the copy is partial). */
 function snapshotOf<T>(value: T, field: string): { copy: T; issues: IssueInput[] } {
   const issues: IssueInput[] = [];
-  const copy = copyOf(value, new Map(), 0, field, issues) as T;
+  const copy = copyOf(value, new Map(), 0, { field, keys: [] }, issues) as T;
   return { copy, issues };
 }
 
-function copyOf(v: unknown, seen: Map<object, unknown>, depth: number, field: string, issues: IssueInput[]): unknown {
+/** Where a copy is: the keys of its first FIELD_LEVELS levels, spelled out only for an issue. */
+interface Place {
+  readonly field: string;
+  readonly keys: { readonly key: string; readonly list: boolean }[];
+}
+
+function fieldAt(at: Place): string {
+  let field = at.field;
+  for (const { key, list } of at.keys) field = list ? `${field}[${key}]` : join(field, credentialIn(key) ? '<redacted>' : key);
+  return `${field}…`;
+}
+
+function copyOf(v: unknown, seen: Map<object, unknown>, depth: number, at: Place, issues: IssueInput[]): unknown {
   if (v === null || typeof v !== 'object' || SNAPSHOTS.has(v)) return v;
   const done = seen.get(v);
   if (done !== undefined) return done;
@@ -669,7 +681,7 @@ function copyOf(v: unknown, seen: Map<object, unknown>, depth: number, field: st
     if (issues.length === 0)
       issues.push({
         code: 'PROPS_INVALID',
-        field: field || 'props',
+        field: fieldAt(at) || 'props',
         value: received(v),
         message: `nests lists and objects deeper than ${MAX_PROPS_DEPTH} levels, which no prop does`,
         fix: 'pass the value flat, or as a string where text belongs (e.g. JSON.stringify of it)',
@@ -679,6 +691,7 @@ function copyOf(v: unknown, seen: Map<object, unknown>, depth: number, field: st
   const out: Record<string, unknown> =
     kind === 'list' ? new Array((v as unknown[]).length) : Object.getPrototypeOf(v) === null ? Object.create(null) : {};
   seen.set(v, out);
+  const named = depth < FIELD_LEVELS;
   for (const k of keys) {
     let x: unknown;
     try {
@@ -686,8 +699,9 @@ function copyOf(v: unknown, seen: Map<object, unknown>, depth: number, field: st
     } catch {
       x = UNREADABLE;
     }
-    const at = depth >= FIELD_LEVELS ? field : kind === 'list' ? `${field}[${k}]` : join(field, credentialIn(k) ? '<redacted>' : k);
-    const copied = copyOf(x, seen, depth + 1, depth + 1 === FIELD_LEVELS ? `${at}…` : at, issues);
+    if (named) at.keys.push({ key: k, list: kind === 'list' });
+    const copied = copyOf(x, seen, depth + 1, at, issues);
+    if (named) at.keys.pop();
     if (issues.length) return v; // too deep: the snapshot is refused, its copy is not read
     // A key `__proto__` stays a key (for the shape check to refuse): assigned, it would set the prototype.
     if (k === '__proto__') Object.defineProperty(out, k, { value: copied, enumerable: true, writable: true, configurable: true });
