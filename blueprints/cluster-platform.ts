@@ -23,7 +23,7 @@ import { ClusterFacts, addClusterFacts, clusterFactsOf } from '../constructs/cor
 import { Problems, fieldRoot } from '../constructs/core/errors';
 import { NameRule, isLabelValue, nameIssue } from '../constructs/core/names';
 import { checkArgs, enter, is } from '../constructs/core/shape';
-import { COMPUTE_SHAPE } from '../constructs/core/resources';
+import { COMPUTE_SHAPE, resolveCompute } from '../constructs/core/resources';
 import { Descheduler } from './descheduler';
 import { ingressHostIssue } from '../constructs/networking/ingress-routes';
 import { Monitoring } from './monitoring';
@@ -147,6 +147,16 @@ function partsOf(problems: Problems) {
       }
     },
   };
+}
+
+/**
+ * Records the issues of `nodeAllocatable` (its quantities); returns whether the charts can take it. Judged here, as
+ * every chart would throw on it, outside the parts, and hide every other problem of the platform.
+ */
+function nodeAllocatableOk(problems: Problems, props: ClusterPlatformProps): boolean {
+  resolveCompute(problems, 'nodeAllocatable', props.nodeAllocatable);
+  // Its shape issues (recorded at entry) count too: the charts' own entry checks would refuse the same value.
+  return !problems.issues.some((i) => fieldRoot(i.field) === 'nodeAllocatable');
 }
 
 /** Records the issues of `environment` and `host`; returns whether `environment` is usable. */
@@ -285,6 +295,7 @@ export class ClusterPlatform extends Construct {
     // The platform's own props first, under their own names; then each part is built on its own, so that a bad
     // team or store does not hide the problems of the others, and every issue is thrown together at the end.
     const envOk = ownPropIssues(problems, props);
+    const allocatableOk = nodeAllocatableOk(problems, props);
     // Read from the scope: the platform's own node has no facts, its charts are siblings of it.
     const facts = platformFacts(problems, props, clusterFactsOf(this));
     const teamOk = teamNameIssues(problems, props.teams);
@@ -294,7 +305,9 @@ export class ClusterPlatform extends Construct {
     const chart = (name: string, owner: string) => {
       // A bad environment is already reported: the charts go on without it so that the parts are still judged.
       const partOf = envOk ? `platform-${props.environment}` : undefined;
-      const c = new BlueprintChart(scope, name, { owner, partOf, nodeAllocatable: props.nodeAllocatable });
+      // A bad nodeAllocatable (reported above) would throw here and hide the rest: the charts go on without it.
+      const nodeAllocatable = allocatableOk ? props.nodeAllocatable : undefined;
+      const c = new BlueprintChart(scope, name, { owner, partOf, nodeAllocatable });
       // The ownership edge: every construct in the chart finds its platform (context set before any child exists).
       c.node.setContext(PLATFORM_CONTEXT, this);
       // Declared before any child exists: the namespaces and workloads read them as they are built.

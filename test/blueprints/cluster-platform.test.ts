@@ -318,3 +318,34 @@ describe('ClusterPlatform: a production platform declares the production cluster
     expect(issue.fix).toContain('requireProbes: false');
   });
 });
+
+describe('ClusterPlatform: a bad nodeAllocatable no longer hides the other problems', () => {
+  // Every prop wrong at once (/tmp/review/fuzz/multi.ts): the charts used to throw on nodeAllocatable before any part was judged.
+  const everything = (nodeAllocatable: ClusterPlatformProps['nodeAllocatable']) =>
+    issuesOf({
+      environment: 'Test!',
+      host: 'bad host',
+      certificateIssuer: { name: 'le', email: 'nope' },
+      teams: [{ name: 'Bad_Team' }, { name: 'ok', quota: 'HUGE' as never }],
+      secretStore: { name: 'aws', awsRegion: 'mars-1' },
+      nodeAllocatable,
+    }).map((i) => i.split(' ').slice(2).join(' '));
+
+  test('QUANTITY_INVALID of nodeAllocatable comes with every other issue, under the platform', () => {
+    const valid = everything({ cpu: '4', memory: '16Gi' });
+    expect(valid).toHaveLength(6);
+    // The platform's own props first (environment, host, nodeAllocatable), then the parts'.
+    expect(everything({ cpu: 'x', memory: 'y' })).toEqual([
+      ...valid.slice(0, 2),
+      'QUANTITY_INVALID nodeAllocatable.cpu',
+      'QUANTITY_INVALID nodeAllocatable.memory',
+      ...valid.slice(2),
+    ]);
+    expect(issuesOf({ nodeAllocatable: { cpu: '-1' } })).toEqual(['platform ClusterPlatform QUANTITY_INVALID nodeAllocatable.cpu']);
+  });
+
+  test('a valid nodeAllocatable still reaches every chart', () => {
+    const p = new ClusterPlatform(new App(), 'platform', { ...base, nodeAllocatable: { cpu: '4', memory: '16Gi' } });
+    for (const c of p.charts) expect(clusterFactsOf(c).nodeAllocatable?.cpu?.toString()).toBe('4');
+  });
+});
