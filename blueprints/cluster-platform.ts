@@ -1,5 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import {
+  BackupPolicy,
+  BackupSchedule,
   BlueprintChart,
   ClusterIssuer,
   ClusterIssuerProps,
@@ -21,7 +23,7 @@ import {
 } from '../constructs';
 import { ClusterFacts, addClusterFacts, clusterFactsOf } from '../constructs/core/cluster-facts';
 import { Problems, fieldRoot } from '../constructs/core/errors';
-import { NameRule, isLabelValue, nameIssue } from '../constructs/core/names';
+import { NameRule, dns1123LabelOf, isLabelValue, nameIssue } from '../constructs/core/names';
 import { checkArgs, enter, is } from '../constructs/core/shape';
 import { COMPUTE_SHAPE, resolveCompute } from '../constructs/core/resources';
 import { Descheduler } from './descheduler';
@@ -39,6 +41,13 @@ export interface PlatformTeam {
   readonly access?: TeamAccessProps;
   /** @default false */
   readonly holdsData?: boolean;
+  /**
+   * Back up the whole namespace with the platform's `backups`, when it has any (a Velero Schedule `team-<name>`). Set
+   * false where the team's data holders declare their own backups (`StatefulService.backUp()`): two Schedules would
+   * copy the same volumes twice.
+   * @default - the team's `holdsData`
+   */
+  readonly backUp?: boolean;
 }
 
 /** A public route to a team's service. */
@@ -92,6 +101,17 @@ export interface ClusterPlatformProps {
    * @default - none: routes' TLS Secrets must come from elsewhere
    */
   readonly certificateIssuer?: ClusterIssuerProps;
+  /**
+   * Velero backups of the data in the namespaces the platform creates: the Prometheus of `monitoring`
+   * (`Monitoring.backUp`, a Schedule `monitoring-prometheus`) and every team that `holdsData` (a Schedule
+   * `team-<name>` of its namespace, unless the team sets `backUp: false`). Velero must run in the cluster (its
+   * namespace, `veleroNamespace`, is not the platform's). `false` backs up nothing: in production the check then
+   * warns BACKUP_MISSING for every data holder there, the Prometheus included.
+   * @default - in production (the platform's `production`, or the cluster facts above it): BackupSchedule's defaults,
+   *   daily at 03:00 UTC, kept 30 days, in Velero's default storage location; otherwise none
+   * @see https://velero.io/docs/main/api-types/schedule/
+   */
+  readonly backups?: BackupPolicy | false;
 }
 
 /** What route() reads of its argument before the IngressRoutes it makes checks the route. */
@@ -105,7 +125,9 @@ const CLUSTER_PLATFORM_SHAPE = is.props<ClusterPlatformProps>(
   {
     environment: is.string,
     production: is.boolean,
-    teams: is.list(is.props<PlatformTeam>({ name: is.string, quota: is.any, access: is.any, holdsData: is.boolean }, ['name'])),
+    teams: is.list(
+      is.props<PlatformTeam>({ name: is.string, quota: is.any, access: is.any, holdsData: is.boolean, backUp: is.boolean }, ['name']),
+    ),
     nodeAllocatable: COMPUTE_SHAPE,
     provisioner: is.string,
     zones: is.list(is.string),
@@ -116,6 +138,8 @@ const CLUSTER_PLATFORM_SHAPE = is.props<ClusterPlatformProps>(
     deschedulerSchedule: is.string,
     secretStore: is.object({}),
     certificateIssuer: is.object({}),
+    // The policy's fields are checked by the Schedules it makes (BACKUP_*), under backups.<field>.
+    backups: is.either(is.oneOf([false], 'false'), is.object({})),
   },
   ['environment', 'teams'],
 );
@@ -246,7 +270,8 @@ function teamNameIssues(problems: Problems, teams: readonly PlatformTeam[]): boo
  * descheduler, and ingress routes added with `route()`. Each part lives in
  * its own chart: `cluster` (cluster-scoped objects), `monitoring`, and
  * `team-<name>` per team. A production platform (`production`, or an
- * environment named `prod`) declares the production cluster facts on them.
+ * environment named `prod`) declares the production cluster facts on them,
+ * and backs up the data of its namespaces with Velero Schedules (`backups`).
  *
  * The platform owns what it creates: `charts` lists its charts, and
  * `ClusterPlatform.of(c)` finds the platform of any construct inside them.
@@ -284,6 +309,13 @@ export class ClusterPlatform extends Construct {
   public readonly secretStore?: ClusterSecretStore;
   /** The ClusterIssuer, when `certificateIssuer` is set. */
   public readonly issuer?: ClusterIssuer;
+  /**
+   * The backup policy of the platform (`backups` resolved), for the data holders teams add:
+   * `ledger.backUp(platform.backupPolicy)`; undefined when the platform backs up nothing.
+   */
+  public readonly backupPolicy?: BackupPolicy;
+  /** The Velero Schedules the platform made: monitoring's, then one per team backed up. */
+  public readonly backups: readonly BackupSchedule[];
   private readonly props: ClusterPlatformProps;
   private readonly ingresses = new Map<string, IngressRoutes>();
 
@@ -401,6 +433,37 @@ export class ClusterPlatform extends Construct {
     }
     this.teams = teams;
     this.teamCharts = teamCharts;
+
+    // Production data is backed up unless the platform is told otherwise: the facts declared here, else those above.
+    const production = facts?.production ?? clusterFactsOf(this).production ?? false;
+    const policy = props.backups === false ? undefined : (props.backups ?? (production ? {} : undefined));
+    this.backupPolicy = policy;
+    const schedules: BackupSchedule[] = [];
+    this.backups = schedules;
+    if (policy) {
+      // Every Schedule takes the same policy: a problem of it is reported once, by the first.
+      let policyOk = true;
+      const backUp = (build: () => BackupSchedule) => {
+        if (!policyOk) return;
+        // backUp() checks the policy as its argument `policy`; the Schedule reads the same fields by their names.
+        const schedule = parts.attempt(build, (field) => `backups${field === 'policy' ? '' : `.${field.replace(/^policy\./, '')}`}`);
+        if (schedule) schedules.push(schedule);
+        else policyOk = false;
+      };
+      if (this.monitoring) backUp(() => this.monitoring.backUp(policy));
+      for (const t of props.teams) {
+        const ns = teams.get(t.name);
+        if (ns && (t.backUp ?? t.holdsData ?? false))
+          backUp(
+            () =>
+              new BackupSchedule(teamCharts.get(t.name)!, 'backup', {
+                ...policy,
+                name: dns1123LabelOf(`team-${t.name}`),
+                namespaces: [ns],
+              }),
+          );
+      }
+    }
     problems.throwIfAny();
   }
 

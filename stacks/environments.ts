@@ -60,7 +60,8 @@ export interface EnvironmentConfig {
   readonly gitops: { readonly repoUrl: string; readonly revision?: string; readonly path?: string };
   /**
    * Velero backups of every data holder in the cluster (the ledger and MySQL unless managed,
-   * Cassandra, random-generator's claims, Prometheus). @default - none
+   * Cassandra, random-generator's claims, Prometheus): the platform's `backups`.
+   * @default - in production, the platform's default policy (daily at 03:00 UTC, kept 30 days); otherwise none
    */
   readonly backups?: BackupPolicy;
   /** Production: serving workloads keep two pods or more (HA_SINGLE_REPLICA). @default false */
@@ -365,8 +366,11 @@ export function buildEnvironment(
     monitoringReplicas: config.monitoringReplicas,
     secretStore: externalSecrets ? config.secretStore : undefined,
     certificateIssuer: { name: 'letsencrypt', email: 'platform@shop.example.com' },
+    // The platform backs up Prometheus; the holders below take the same policy.
+    backups: config.backups,
     teams: [
-      { name: 'payments', quota: config.teamQuota, access: config.access.payments, holdsData: true },
+      // Its one data holder, the ledger, has its own Schedule below (or its provider's backups, when managed): not a second one.
+      { name: 'payments', quota: config.teamQuota, access: config.access.payments, holdsData: true, backUp: false },
       { name: 'catalog', quota: config.teamQuota, access: config.access.catalog },
     ],
   });
@@ -535,16 +539,11 @@ export function buildEnvironment(
   const randomNs = scenario('random-generator', true);
   const random = new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs, storageClass: platform.storage.data });
 
-  if (config.backups) {
-    // The data holders in the cluster; a managed database is backed up by its provider.
-    const holders = [
-      ledger instanceof StatefulService ? ledger : undefined,
-      hello.database,
-      cassandra.cluster,
-      random.stateful,
-      platform.monitoring,
-    ];
-    for (const holder of holders) holder?.backUp(config.backups);
+  const backups = platform.backupPolicy;
+  if (backups) {
+    // The data holders in the cluster the platform does not back up itself; a managed database is backed up by its provider.
+    const holders = [ledger instanceof StatefulService ? ledger : undefined, hello.database, cassandra.cluster, random.stateful];
+    for (const holder of holders) holder?.backUp(backups);
   }
   return app;
 }

@@ -349,3 +349,66 @@ describe('ClusterPlatform: a bad nodeAllocatable no longer hides the other probl
     for (const c of p.charts) expect(clusterFactsOf(c).nodeAllocatable?.cpu?.toString()).toBe('4');
   });
 });
+
+describe('ClusterPlatform backups: a production platform backs up the data of its namespaces', () => {
+  const schedules = (app: App) =>
+    renderApp(app)
+      .flatMap((r) => r.objects)
+      .filter((o) => o.kind === 'Schedule');
+  const platform = (props: Partial<ClusterPlatformProps>, app = new App()) => ({
+    app,
+    p: new ClusterPlatform(app, 'platform', {
+      ...base,
+      teams: [{ name: 'users', holdsData: true }, { name: 'orders', holdsData: true, backUp: false }, { name: 'web' }],
+      ...props,
+    }),
+  });
+
+  test('production, by default: monitoring and every team that holds data, with the BackupSchedule defaults', () => {
+    const { app, p } = platform({ environment: 'prod' });
+    const s = schedules(app);
+    expect(s.map((o) => [o.metadata.namespace, o.metadata.name, o.spec.template.includedNamespaces])).toEqual([
+      ['velero', 'monitoring-prometheus', ['monitoring']],
+      ['velero', 'team-users', ['users']],
+    ]);
+    expect(s.map((o) => [o.spec.schedule, o.spec.template.ttl])).toEqual([
+      ['0 3 * * *', '720h0m0s'],
+      ['0 3 * * *', '720h0m0s'],
+    ]);
+    expect(p.backupPolicy).toEqual({});
+    expect(p.backups.map((b) => b.name)).toEqual(['monitoring-prometheus', 'team-users']);
+  });
+
+  test('production declared above the platform backs up too; not production backs up nothing unless asked', () => {
+    const app = new App();
+    setClusterFacts(app, { production: true });
+    expect(schedules(platform({ environment: 'live' }, app).app)).toHaveLength(2);
+    const { app: dev, p } = platform({ environment: 'dev' });
+    expect(schedules(dev)).toEqual([]);
+    expect(p.backupPolicy).toBeUndefined();
+    const asked = platform({ environment: 'dev', backups: { schedule: '0 1 * * *', storageLocation: 'eu' } });
+    expect(schedules(asked.app).map((o) => [o.spec.schedule, o.spec.template.storageLocation])).toEqual([
+      ['0 1 * * *', 'eu'],
+      ['0 1 * * *', 'eu'],
+    ]);
+  });
+
+  test('backups: false backs up nothing, and the check says so at the Prometheus (BACKUP_MISSING)', () => {
+    const { app } = platform({ environment: 'prod', backups: false });
+    expect(schedules(app)).toEqual([]);
+    const findings = renderApp(app).flatMap((r) => r.warnings ?? []);
+    expect(findings.map((w: { code: string }) => w.code)).toContain('BACKUP_MISSING');
+  });
+
+  test('a bad policy is reported once, under backups', () => {
+    expect(issuesOf({ environment: 'prod', backups: { schedule: 'nope' }, teams: [{ name: 'a', holdsData: true }] })).toEqual([
+      'platform ClusterPlatform SCHEDULE_INVALID backups.schedule',
+    ]);
+    expect(issuesOf({ backups: 'yes' as never })).toEqual(['platform ClusterPlatform PROPS_INVALID backups']);
+    // The shape of the policy, judged by backUp() as its argument, comes under backups too.
+    expect(issuesOf({ production: true, backups: { schedule: 5, bogus: 1 } as never })).toEqual([
+      'platform ClusterPlatform PROPS_UNKNOWN backups.bogus',
+      'platform ClusterPlatform PROPS_INVALID backups.schedule',
+    ]);
+  });
+});
