@@ -15,6 +15,7 @@ import {
   NodeAgent,
   Peer,
   PodSecurityLevel,
+  PriorityClass,
   Probe,
   QuotaLimits,
   QuotaPreset,
@@ -217,7 +218,7 @@ const FLUENT_BIT = {
  * the sink as an ExternalService with its egress policy, the API server through its token, and the
  * scrape port for the monitoring namespace.
  */
-function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper: Peer): NodeAgent {
+function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper: Peer, priorityClass: PriorityClass): NodeAgent {
   // The DaemonSet, its container, ConfigMap and ServiceAccount share the name; the pods are `<name>-<suffix>`.
   const name = 'log-shipper';
   const sinkPort = config.logSink.port ?? FLUENT_BIT.forwardPort;
@@ -329,6 +330,11 @@ function addLogShipper(agents: TeamNamespace, config: EnvironmentConfig, scraper
       { name: 'state', hostPath: FLUENT_BIT.stateDir, readOnly: false },
     ],
     expectedNodes: config.expectedNodes,
+    // Above every workload (high, standard): the scheduler places those first, and on a node they fill (most often a new
+    // one) a shipper at the default priority would stay Pending and that node's logs go unshipped. The platform's own
+    // class, not system-node-critical, which clusters that limit the system classes admit outside kube-system only
+    // under a quota selecting it.
+    priorityClass,
   });
   sink.allowFrom(shipper);
   // Its namespace does not admit the monitoring namespace, so open the metrics port.
@@ -501,7 +507,7 @@ export function buildEnvironment(
     access: { admin: ['sre'] },
     podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED },
   });
-  addLogShipper(agents, config, platform.monitoring.scraper);
+  addLogShipper(agents, config, platform.monitoring.scraper, platform.priorities.critical);
 
   // The scenarios of the notes, each in its own governed namespace.
   const scenario = (name: string, holdsData = false, quota: QuotaPreset | QuotaLimits = config.scenarioQuota) => {

@@ -56,7 +56,22 @@ export interface NodeAgentProps extends WorkloadProps {
   readonly tolerateControlPlane?: boolean;
   /** Nodes updated at once during a rollout. @default 1 */
   readonly maxUnavailable?: PodCount;
-  /** Use the built-in `system-node-critical` priority (evicted last). @default false */
+  /**
+   * Priority of the agent's pods. Give a node agent a class above every workload's (e.g. `ClusterPlatform`'s
+   * `priorities.critical`): the scheduler places the pods of higher priority first, so on a node they fill (most
+   * often a new one) the agent's pod stays Pending and the node goes without it, unless it may preempt them.
+   * @default - the output's globalDefault PriorityClass, named (else none: the cluster's default applies)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/#how-daemon-pods-are-scheduled
+   */
+  readonly priorityClass?: PriorityClass;
+  /**
+   * Use the built-in `system-node-critical` priority (evicted last) instead of `priorityClass` (PRIORITY_INVALID
+   * with both). Outside kube-system the API server admits it only where a ResourceQuota of the namespace selects
+   * the class (scopeSelector PriorityClass In [system-node-critical]) on clusters that limit the system classes
+   * (`limitedResources`, as GKE Autopilot does); a class of your own is accepted everywhere.
+   * @default false
+   * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#limit-priority-class-consumption-by-default
+   */
   readonly systemNodeCritical?: boolean;
   /**
    * Node directories to mount. Only when explicitly requested, and only in a
@@ -217,6 +232,13 @@ export class NodeAgent extends Workload {
         howToSet: 'expectedNodes: <n>, or setClusterFacts(app, { maxNodes: <n> }) for every agent',
       }),
     );
+    problems.check(props.systemNodeCritical === true && props.priorityClass !== undefined, {
+      code: 'PRIORITY_INVALID',
+      field: 'systemNodeCritical',
+      value: true,
+      message: `and priorityClass (${props.priorityClass?.name}) both set the pods' priority class; the pods can have one`,
+      fix: 'keep one of them: systemNodeCritical (kube-system, or a namespace whose quota admits it) or priorityClass',
+    });
     // The DaemonSet has no maxSurge (0): maxUnavailable 0 could never update a node (ValidateRollingUpdateDaemonSet).
     const maxUnavailable = props.maxUnavailable;
     if (maxUnavailable !== undefined) {

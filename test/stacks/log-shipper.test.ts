@@ -46,6 +46,19 @@ describe.each(Object.keys(ENVIRONMENTS))('the log shipper of %s', (name) => {
     return hits[0].entries;
   };
 
+  test('runs above every other pod of the cluster, so a node full of them still gets its shipper (the scheduler preempts for it)', () => {
+    const value = (cls: string) => find(objects, 'PriorityClass', cls).value as number;
+    const shipper = value(pod().priorityClassName);
+    const others = objects
+      .map((o) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec?.template)?.spec)
+      .filter((spec) => spec?.containers && spec !== pod())
+      .map((spec) => (spec.priorityClassName ? value(spec.priorityClassName) : 0));
+    expect(others.length).toBeGreaterThan(5);
+    for (const other of others) expect(shipper).toBeGreaterThanOrEqual(other);
+    // A class of the platform, not system-node-critical: no quota of node-agents selects the system classes.
+    expect(pod().priorityClassName).toBe('platform-critical');
+  });
+
   test('runs the image binary on a config file its mounted ConfigMap provides (not the image demo config)', () => {
     expect(container().command[0]).toBe('/fluent-bit/bin/fluent-bit');
     const configMount = mount(configPath());

@@ -4,6 +4,7 @@ import {
   HostPathMount,
   NodeAgent,
   PodSecurityLevel,
+  PriorityClass,
   QuotaPreset,
   TeamNamespace,
   renderApp,
@@ -176,6 +177,33 @@ describe('NodeAgent', () => {
     expect(pod.priorityClassName).toBe('system-node-critical');
     expect(pod.volumes).toContainEqual({ name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'varlog', mountPath: '/var/log', readOnly: true });
+  });
+
+  test('PRIORITY_INVALID: systemNodeCritical and priorityClass both name the class (systemNodeCritical used to win in silence)', () => {
+    const { app, chart } = testChart();
+    const namespace = new TeamNamespace(chart, 'agents', { quota: QuotaPreset.MEDIUM });
+    const priorityClass = new PriorityClass(chart, 'agents-first', { value: 100_000 });
+    const issue = expectCode(
+      () =>
+        new NodeAgent(chart, 'agent', {
+          namespace,
+          image: 'fluent/fluent-bit:3.1.4',
+          expectedNodes: 3,
+          systemNodeCritical: true,
+          priorityClass,
+        }),
+      'PRIORITY_INVALID',
+    );
+    expect([issue.field, issue.message]).toEqual(['systemNodeCritical', expect.stringContaining('agents-first')]);
+    // Either one alone names the class.
+    new NodeAgent(chart, 'own', { namespace, image: 'fluent/fluent-bit:3.1.4', expectedNodes: 3, priorityClass });
+    expect(
+      find(
+        renderApp(app).flatMap((r) => r.objects),
+        'DaemonSet',
+        'own',
+      ).spec.template.spec.priorityClassName,
+    ).toBe('agents-first');
   });
 
   test('hostPath types: Directory for a read-only mount, DirectoryOrCreate for a writable one, any upstream type when given', () => {
