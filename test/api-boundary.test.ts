@@ -56,6 +56,8 @@ const INTERNAL = new Set([
   'LabelFault',
   'costReport',
   'declaredPrices',
+  'parsePrices',
+  'PRICES_SHAPE',
   'diffManifests',
   'formatDiff',
   'loadManifests',

@@ -571,6 +571,13 @@ const TRIGGERS: Record<string, Trigger> = {
       },
     ),
   }),
+  PRICES_INVALID: dir({
+    'ns.yaml': Yaml.stringify({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop', annotations: { 'cluster-blueprints.io/unit-prices': '{"cpu": -1}' } },
+    }),
+  }),
   CLI_FLAG_INVALID: async () => {
     let err = '';
     await run(

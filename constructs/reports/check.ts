@@ -2,11 +2,11 @@ import { COMPUTE_SHAPE, ComputeResources } from '../core/resources';
 import { Finding, objectId, safeFinding, validateObjects } from '../rules/schema';
 import { duplicateCopies } from '../render/duplicate-objects';
 import { CapacityReport, capacityReport } from './capacity';
-import { CostReport, UnitPrices, costReport } from './cost';
+import { CostReport, PRICES_ANNOTATION, PRICES_SHAPE, UnitPrices, costReport, declaredPrices } from './cost';
 import { FileError, LoadOptions, loadManifests } from '../rules/manifests';
 import { runRules } from '../rules/catalogue';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
-import { isKubeObject } from '../rules/manifest-index';
+import { ManifestIndex, isKubeObject } from '../rules/manifest-index';
 import { Rule, RuleContext } from '../rules/rule';
 import { checkArgs, is } from '../core/shape';
 import { nodeCountIssue } from '../core/node-count';
@@ -61,7 +61,7 @@ const CHECK_OPTIONS_SHAPE = is.props<CheckOptions & LoadOptions>({
   context: is.object({}),
   namespace: is.string,
   requireNamespace: is.boolean,
-  prices: is.object({}),
+  prices: PRICES_SHAPE,
   maxFileBytes: is.number,
   maxAliasCount: is.number,
 });
@@ -98,6 +98,7 @@ export function checkManifests(
   for (const f of runRules(objects, { rules: options.rules, context: options.context, fileOf: (o) => fileOf.get(o) })) findings.push(f);
   const kube = objects.filter(isKubeObject);
   for (const f of nodeCountFindings(kube, options.nodes, (o) => fileOf.get(o))) findings.push(f);
+  if (!options.prices) for (const f of priceFindings(kube, (o) => fileOf.get(o))) findings.push(f);
   const errors = findings.filter((f) => f.severity === 'error').length + fileErrors.length;
   return {
     findings,
@@ -141,6 +142,28 @@ function nodeCountFindings(kube: readonly any[], nodes: number | undefined, file
       }),
     ];
   });
+}
+
+/**
+ * PRICES_INVALID when the unit prices the manifests declare (the first `cluster-blueprints.io/unit-prices`
+ * annotation, the one the cost report reads) do not fit PRICES_SHAPE: not JSON, a key that is no price
+ * (`cpuu`), a negative or non-finite number, a string. The cost report is then left out, never computed at 0 or NaN.
+ */
+function priceFindings(kube: readonly any[], fileOf: (o: unknown) => string | undefined): (Finding & { file?: string })[] {
+  const declared = declaredPrices(new ManifestIndex(kube));
+  if (!declared?.issues.length) return [];
+  const file = fileOf(declared.object);
+  return declared.issues.map((i) =>
+    safeFinding({
+      rule: 'PRICES_INVALID',
+      severity: 'error' as const,
+      object: objectId(declared.object),
+      pointer: `/metadata/annotations/${PRICES_ANNOTATION.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      message: `annotation ${i.field} ${i.message}${typeof i.value === 'number' ? ` (got ${i.value})` : ''}`,
+      fix: i.fix,
+      ...(file ? { file } : {}),
+    }),
+  );
 }
 
 /**

@@ -1,4 +1,6 @@
+import { IssueInput } from '../core/errors';
 import { Storage } from '../core/quantity';
+import { Shape, is } from '../core/shape';
 import { ManifestIndex, arr } from '../rules/manifest-index';
 import { podRequestsOf } from './capacity';
 
@@ -15,6 +17,57 @@ export interface UnitPrices {
   readonly memoryGiB?: number;
   /** Per GiB of requested storage. @default 0 */
   readonly storageGiB?: number;
+}
+
+/** One unit price: a finite number of at least 0 (NaN, Infinity and a negative price would make every total meaningless). */
+const PRICE: Shape = {
+  expected: 'a finite number of at least 0',
+  issuesOf: (v, field) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= 0
+      ? []
+      : [
+          {
+            code: 'PROPS_INVALID',
+            field,
+            // The value only when it is a number: a string in a prices file may be anything, a secret included.
+            value: typeof v === 'number' ? v : `(${v === null ? 'null' : Array.isArray(v) ? 'a list' : `a ${typeof v}`})`,
+            message: 'must be a finite number of at least 0',
+            fix: 'give the monthly price as a plain number, e.g. 20',
+          },
+        ],
+};
+
+/**
+ * The one shape of unit prices, wherever they come from (`CheckOptions.prices`, `diffManifests`,
+ * the CLI's `--prices` file, the `cluster-blueprints.io/unit-prices` annotation): an object of
+ * known keys only (`cpuu` is PROPS_UNKNOWN, never a silent 0), each a finite number ≥ 0.
+ */
+export const PRICES_SHAPE = is.props<UnitPrices>({ cpu: PRICE, memoryGiB: PRICE, storageGiB: PRICE });
+
+/**
+ * `text` (a prices file, an annotation) read as unit prices: the prices, or the issues that say why not.
+ * A text that is not JSON is one issue that does not quote it (it may be anything, a secret included).
+ */
+export function parsePrices(text: string, field: string): { prices: UnitPrices } | { issues: IssueInput[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return {
+      issues: [
+        {
+          code: 'PROPS_INVALID',
+          field,
+          message: 'is not valid JSON (its content is not shown)',
+          fix: 'write a JSON object of monthly prices, e.g. {"cpu": 20, "memoryGiB": 3, "storageGiB": 0.1}',
+        },
+      ],
+    };
+  }
+  const issues = PRICES_SHAPE.issuesOf(value, field);
+  if (issues.length) return { issues };
+  const p = value as UnitPrices;
+  return { prices: { cpu: p.cpu ?? 0, memoryGiB: p.memoryGiB ?? 0, storageGiB: p.storageGiB ?? 0 } };
 }
 
 /** Requested CPU cores, memory GiB and storage GiB. */
@@ -98,17 +151,17 @@ export function monthlyCost(r: Amounts, prices: UnitPrices): number {
   return r.cpu * (prices.cpu ?? 0) + r.memoryGiB * (prices.memoryGiB ?? 0) + r.storageGiB * (prices.storageGiB ?? 0);
 }
 
-/** Unit prices an environment declares on its objects (annotation `cluster-blueprints.io/unit-prices`), if any. */
-export function declaredPrices(ix: ManifestIndex): UnitPrices | undefined {
+/** The first object that declares unit prices (annotation `cluster-blueprints.io/unit-prices`), and what it declares. */
+export function declaredPrices(ix: ManifestIndex): { object: any; prices?: UnitPrices; issues: IssueInput[] } | undefined {
   for (const o of ix.objects) {
     const raw = o.metadata?.annotations?.[PRICES_ANNOTATION];
-    if (typeof raw !== 'string') continue;
-    try {
-      const p = JSON.parse(raw);
-      return { cpu: Number(p.cpu) || 0, memoryGiB: Number(p.memoryGiB) || 0, storageGiB: Number(p.storageGiB) || 0 };
-    } catch {
-      return undefined;
-    }
+    if (raw === undefined) continue;
+    const field = PRICES_ANNOTATION;
+    const parsed =
+      typeof raw === 'string'
+        ? parsePrices(raw, field)
+        : { issues: [{ code: 'PROPS_INVALID', field, message: 'must be a string of JSON', fix: 'quote the JSON object' }] };
+    return 'prices' in parsed ? { object: o, prices: parsed.prices, issues: [] } : { object: o, issues: parsed.issues };
   }
   return undefined;
 }
@@ -131,7 +184,8 @@ export interface CostReport {
 /** The cost report of `objects` at `prices` (else the prices the objects declare); undefined without prices. */
 export function costReport(objects: readonly unknown[], prices?: UnitPrices): CostReport | undefined {
   const ix = new ManifestIndex(objects);
-  const p = prices ?? declaredPrices(ix);
+  // Declared prices that do not fit are no prices: checkManifests reports them (PRICES_INVALID).
+  const p = prices ?? declaredPrices(ix)?.prices;
   if (!p) return undefined;
   const rows = (m: Map<string, Requested>) =>
     [...m.entries()]

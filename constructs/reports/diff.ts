@@ -1,5 +1,8 @@
 import { ManifestIndex, arr } from '../rules/manifest-index';
-import { Requested, UnitPrices, declaredPrices, monthlyCost, requested, storageBytes } from './cost';
+import { BlueprintError } from '../core/errors';
+import { checkArgs, is } from '../core/shape';
+import { objectId } from '../rules/schema';
+import { PRICES_SHAPE, Requested, UnitPrices, declaredPrices, monthlyCost, requested, storageBytes } from './cost';
 
 /*
  * What a change to synthesized output does on apply: objects added, removed,
@@ -238,6 +241,12 @@ function removalReason(o: any, after: ManifestIndex, before: ManifestIndex): str
 
 /** Compares two sets of rendered objects. */
 export function diffManifests(before: readonly unknown[], after: readonly unknown[], prices?: UnitPrices): DiffReport {
+  checkArgs(
+    'diffManifests',
+    ['before', before, is.list(is.any)],
+    ['after', after, is.list(is.any)],
+    ['prices', prices, PRICES_SHAPE, 'optional'],
+  );
   const a = new ManifestIndex(before);
   const b = new ManifestIndex(after);
   const byKey = (ix: ManifestIndex) => new Map(ix.objects.map((o) => [keyOf(o), o]));
@@ -265,7 +274,19 @@ export function diffManifests(before: readonly unknown[], after: readonly unknow
   for (const k of kb.keys()) if (!ka.has(k)) changes.push({ object: k, change: 'added', fields: [], reasons: [] });
   changes.sort((x, y) => (x.object < y.object ? -1 : x.object > y.object ? 1 : 0));
   const [rb, ra] = [requested(a), requested(b)];
-  const p = prices ?? declaredPrices(b);
+  const declared = prices ? undefined : declaredPrices(b);
+  // A declared price that does not fit would make every cost figure a guess (a silent 0, NaN): refused, not read as 0.
+  if (declared?.issues.length)
+    throw new BlueprintError(
+      declared.issues.map((i) => ({
+        ...i,
+        code: 'PRICES_INVALID',
+        path: '',
+        construct: 'diffManifests',
+        message: `of ${objectId(declared.object)} ${i.message}`,
+      })),
+    );
+  const p = prices ?? declared?.prices;
   return {
     changes,
     breaking: changes.filter((c) => c.change === 'breaking').length,
