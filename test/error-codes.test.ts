@@ -103,6 +103,17 @@ async function raised(trigger: Trigger): Promise<string[]> {
   }
 }
 
+/** The codes a CLI run prints on stderr. */
+async function cliCodes(argv: string[]): Promise<{ code: string }[]> {
+  let err = '';
+  await run(
+    argv,
+    () => undefined,
+    (s) => (err += s),
+  );
+  return [...err.matchAll(/\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b/g)].map((m) => ({ code: m[1] }));
+}
+
 // ── small real inputs ──
 const image = 'ghcr.io/acme/app:1.0.0';
 const ports = [{ name: 'http', port: 8080 }];
@@ -571,6 +582,23 @@ const TRIGGERS: Record<string, Trigger> = {
       },
     ),
   }),
+  CLI_FLAG_INVALID: () => cliCodes(['check', tmp(), '--max-file-size', 'lots']),
+  CLI_ARGS_INVALID: () => cliCodes(['diagram', tmp(), tmp()]),
+  CLI_OUTPUT_INVALID: () => {
+    const d = tmp();
+    return cliCodes(['check', d, '--capacity-out', path.join(d, 'capacity.json')]);
+  },
+  CLI_OUTPUT_UNWRITABLE: async () => {
+    // The disk refusing the write (full, read-only): this test runs as root, so no permission can make it fail for real.
+    const spy = jest.spyOn(fs, 'writeFileSync').mockImplementationOnce(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      return await cliCodes(['capacity', tmp(), '--capacity-out', path.join(tmp(), 'capacity.json')]);
+    } finally {
+      spy.mockRestore();
+    }
+  },
   PRICES_INVALID: dir({
     'ns.yaml': Yaml.stringify({
       apiVersion: 'v1',
@@ -578,15 +606,6 @@ const TRIGGERS: Record<string, Trigger> = {
       metadata: { name: 'shop', annotations: { 'cluster-blueprints.io/unit-prices': '{"cpu": -1}' } },
     }),
   }),
-  CLI_FLAG_INVALID: async () => {
-    let err = '';
-    await run(
-      ['check', tmp(), '--max-file-size', 'lots'],
-      () => undefined,
-      (s) => (err += s),
-    );
-    return [...err.matchAll(/\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b/g)].map((m) => ({ code: m[1] }));
-  },
 };
 // The catalogue's rules: each one's smallest breaking change to a governed environment.
 for (const code of RULE_MUTATIONS.keys()) TRIGGERS[code] ??= rule(code);

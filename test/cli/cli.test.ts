@@ -131,7 +131,7 @@ describe('commands and exit codes', () => {
     const dir = dirWith(good());
     const cap = await cli('capacity', dir, '--json', '--node-cpu', '4', '--node-memory', '16Gi');
     expect(json(cap).nodes.nodes).toBeGreaterThanOrEqual(2);
-    const svg = path.join(dir, 'out.svg');
+    const svg = path.join(tmp(), 'out.svg');
     expect((await cli('diagram', dir, '--out', svg)).code).toBe(0);
     expect(fs.readFileSync(svg, 'utf8')).toContain('<svg');
     expect(fs.readFileSync(svg.replace('.svg', '.dot'), 'utf8')).toContain('digraph');
