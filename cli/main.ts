@@ -500,7 +500,7 @@ function checkOutput(flag: string, file: string, inputs: readonly string[]): voi
         flag,
         file,
         target === real ? `is ${escapeControls(input)}, an input of this run` : `is inside ${escapeControls(input)}, an input of this run`,
-        'write it outside the files and directories being read',
+        `give ${flag} a file outside the files and directories being read`,
       );
   }
 }
