@@ -7,7 +7,7 @@ import { addCheck, perPass } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { ResolvedCompute } from '../core/resources';
 import { clusterFactsOf } from '../core/cluster-facts';
-import { Annotations, ENVIRONMENT_LABEL, componentLabels, setOwner } from '../core/metadata';
+import { Annotations, ENVIRONMENT_LABEL, componentLabels, exemptPolarisCheck, setOwner } from '../core/metadata';
 import { NameRule, checkedName, nameIssue, selectorLabelIssues } from '../core/names';
 import { Cpu, Memory, Quantity, Storage } from '../core/quantity';
 import {
@@ -56,14 +56,52 @@ export interface PodSecurityProps {
   readonly version?: string;
 }
 
-/** Groups bound to the built-in ClusterRoles inside the namespace. */
+/**
+ * Groups given access inside the namespace. Each level is a namespaced Role of the
+ * TeamNamespace's own (`team-view`, `team-edit`, `team-admin`), bound by a RoleBinding
+ * of the same name, with explicit rules modelled on the built-in `view`/`edit`/`admin`
+ * ClusterRoles but without a shell into pods: none of them grants `pods/exec`,
+ * `pods/attach`, `pods/portforward`, `pods/proxy`, `services/proxy` or
+ * `pods/ephemeralcontainers` (exec into a pod reads every Secret and token it mounts;
+ * the proxies reach pods from the API server, past the default-deny NetworkPolicies).
+ * That is `debug`, granted on purpose. No level impersonates ServiceAccounts, mints
+ * their tokens or uses `deletecollection`. Permissions that operators aggregate into
+ * the built-in roles (their custom resources) are not included: bind a Role of your own.
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
+ */
 export interface TeamAccessProps {
-  /** Groups bound to `view` (read-only). @default - none */
+  /**
+   * Groups bound to `team-view`: read the namespace's workloads, pods and their logs,
+   * Services, ConfigMaps, claims, events, quota and policies. Not Secrets (as the built-in `view`).
+   * @default - none
+   */
   readonly view?: readonly string[];
-  /** Groups bound to `edit` (read/write workloads, no RBAC). @default - none */
+  /**
+   * Groups bound to `team-edit`: `team-view`, plus create, change and delete workloads,
+   * pods (and evict them), Services, ConfigMaps, claims, ServiceAccounts, autoscalers,
+   * disruption budgets and Ingresses. Not Secrets (they come from the secret store through
+   * SecretDeclaration), NetworkPolicies or RBAC. A pod it creates can still mount a
+   * Secret of the namespace: the Role keeps Secrets out of reads, not out of workloads.
+   * @default - none
+   */
   readonly edit?: readonly string[];
-  /** Groups bound to `admin` (everything in the namespace, incl. RoleBindings). @default - none */
+  /**
+   * Groups bound to `team-admin`: `team-edit`, plus Secrets, NetworkPolicies, and Roles
+   * and RoleBindings in the namespace. RBAC itself stops an admin from granting more than
+   * it holds: it cannot bind `team-debug`, nor the built-in `admin` or `edit`.
+   * @default - none
+   */
   readonly admin?: readonly string[];
+  /**
+   * Groups bound to `team-debug`: `kubectl exec`, `attach`, `port-forward` and `debug`
+   * (ephemeral containers) into the namespace's pods, and reading pods to find them. A
+   * shell in a pod reads the Secrets and ServiceAccount tokens it mounts, so this is an
+   * explicit grant; combine it with `view` or `edit`. The Role and its RoleBinding carry
+   * the Polaris exemptions `rolePodExecAttach` and `rolebindingRolePodExecAttach` (and so
+   * pass SEC_RBAC_POD_EXEC): the grant is deliberate.
+   * @default - none: nobody execs into the namespace's pods
+   */
+  readonly debug?: readonly string[];
 }
 
 /** Props of a `TeamNamespace`. */
@@ -156,6 +194,116 @@ const DEFAULTS = {
   dnsNamespace: 'kube-system',
 } as const;
 
+const READ = ['get', 'list', 'watch'];
+/** No `deletecollection`: one call would empty a whole kind (kube-linter deletecollection-verb-in-role). */
+const WRITE = ['create', 'update', 'patch', 'delete'];
+const rule = (apiGroups: string[], resources: string[], verbs: string[]): k8s.PolicyRule => ({ apiGroups, resources, verbs });
+
+/**
+ * The rules of the team Roles, modelled on Kubernetes' bootstrap `system:aggregate-to-view`,
+ * `-edit` and `-admin` (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go), without
+ * the `extensions` group (no longer served), without a shell into or a path to pods
+ * (pods/exec, attach, portforward, proxy, services/proxy: `debug` grants the first three and
+ * ephemeral containers), without ServiceAccount impersonation and tokens, and with
+ * NetworkPolicies and Secrets left to `admin`. No wildcards.
+ */
+const TEAM_ROLE_RULES: Readonly<Record<'view' | 'edit' | 'admin' | 'debug', readonly k8s.PolicyRule[]>> = {
+  view: [
+    rule(
+      [''],
+      [
+        'pods',
+        'pods/log',
+        'pods/status',
+        'services',
+        'services/status',
+        'endpoints',
+        'persistentvolumeclaims',
+        'persistentvolumeclaims/status',
+        'configmaps',
+        'serviceaccounts',
+        'replicationcontrollers',
+        'replicationcontrollers/scale',
+        'replicationcontrollers/status',
+        'limitranges',
+        'resourcequotas',
+        'resourcequotas/status',
+        'events',
+        // In a Role: this namespace only.
+        'namespaces',
+        'namespaces/status',
+      ],
+      READ,
+    ),
+    rule(['discovery.k8s.io'], ['endpointslices'], READ),
+    rule(
+      ['apps'],
+      [
+        'controllerrevisions',
+        'daemonsets',
+        'daemonsets/status',
+        'deployments',
+        'deployments/scale',
+        'deployments/status',
+        'replicasets',
+        'replicasets/scale',
+        'replicasets/status',
+        'statefulsets',
+        'statefulsets/scale',
+        'statefulsets/status',
+      ],
+      READ,
+    ),
+    rule(['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'], READ),
+    rule(['batch'], ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status'], READ),
+    rule(['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status'], READ),
+    rule(['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies'], READ),
+  ],
+  edit: [
+    rule(
+      [''],
+      [
+        'pods',
+        'services',
+        'persistentvolumeclaims',
+        'configmaps',
+        'serviceaccounts',
+        'replicationcontrollers',
+        'replicationcontrollers/scale',
+      ],
+      WRITE,
+    ),
+    rule([''], ['pods/eviction'], ['create']),
+    rule(
+      ['apps'],
+      ['daemonsets', 'deployments', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale'],
+      WRITE,
+    ),
+    rule(['autoscaling'], ['horizontalpodautoscalers'], WRITE),
+    rule(['batch'], ['cronjobs', 'jobs'], WRITE),
+    rule(['policy'], ['poddisruptionbudgets'], WRITE),
+    rule(['networking.k8s.io'], ['ingresses'], WRITE),
+  ],
+  admin: [
+    rule([''], ['secrets'], [...READ, ...WRITE]),
+    // The namespace's default-deny is a guard rail: only admins change it.
+    rule(['networking.k8s.io'], ['networkpolicies'], WRITE),
+    // No bind or escalate: RBAC lets an admin grant only what it holds itself.
+    rule(['rbac.authorization.k8s.io'], ['roles', 'rolebindings'], [...READ, ...WRITE]),
+    rule(['authorization.k8s.io'], ['localsubjectaccessreviews'], ['create']),
+  ],
+  debug: [
+    // kubectl reads the pod before it execs, attaches, forwards or adds a container.
+    rule([''], ['pods'], ['get', 'list']),
+    // `get` too: an exec or attach can also be opened by a GET upgraded to a web socket.
+    rule([''], ['pods/attach', 'pods/exec', 'pods/portforward'], ['get', 'create']),
+    rule([''], ['pods/ephemeralcontainers'], ['get', 'patch', 'update']),
+  ],
+};
+
+/** Access levels: each holds the rules of those before it (`debug` stands alone). */
+const ACCESS_LEVELS = { view: ['view'], edit: ['view', 'edit'], admin: ['view', 'edit', 'admin'], debug: ['debug'] } as const;
+
 const LEVEL = is.oneOf(Object.values(PodSecurityLevel), 'PodSecurityLevel');
 /** The shape of `TeamNamespaceProps` (quantities keep their own typed checks). */
 const TEAM_NAMESPACE_SHAPE = is.props<TeamNamespaceProps>({
@@ -165,7 +313,12 @@ const TEAM_NAMESPACE_SHAPE = is.props<TeamNamespaceProps>({
   containerLimits: CONTAINER_LIMITS_SHAPE,
   claimLimits: CLAIM_LIMITS_SHAPE,
   podSecurity: is.props<PodSecurityProps>({ enforce: LEVEL, audit: LEVEL, warn: LEVEL, version: is.string }),
-  access: is.props<TeamAccessProps>({ view: is.list(is.string), edit: is.list(is.string), admin: is.list(is.string) }),
+  access: is.props<TeamAccessProps>({
+    view: is.list(is.string),
+    edit: is.list(is.string),
+    admin: is.list(is.string),
+    debug: is.list(is.string),
+  }),
   holdsData: is.boolean,
   labels: is.map(is.string),
   defaultStorageClass: is.either(is.instance(StorageClass), is.string),
@@ -216,8 +369,8 @@ function objectsByNamespace(scope: IConstruct): ReadonlyMap<string, readonly Api
 /**
  * A governed tenant namespace: Namespace, ResourceQuota,
  * LimitRange, default-deny NetworkPolicies (ingress and egress) with DNS to
- * kube-dns allowed, Pod Security Admission labels, RoleBindings of groups to
- * the built-in ClusterRoles, and a ServiceAccount without an API token.
+ * kube-dns allowed, Pod Security Admission labels, Roles and RoleBindings giving
+ * groups access (`access`), and a ServiceAccount without an API token.
  *
  * @example
  * const team = new TeamNamespace(chart, 'payments', { quota: QuotaPreset.MEDIUM, access: { edit: ['payments-devs'] } });
@@ -377,18 +530,31 @@ export class TeamNamespace extends Construct {
       automountServiceAccountToken: false,
     });
 
-    for (const role of ['view', 'edit', 'admin'] as const) {
-      const groups = props.access?.[role] ?? [];
+    for (const level of Object.keys(ACCESS_LEVELS) as (keyof typeof ACCESS_LEVELS)[]) {
+      const groups = props.access?.[level] ?? [];
       if (groups.length === 0) continue;
-      new k8s.KubeRoleBinding(this, `${role.charAt(0).toUpperCase()}${role.slice(1)}Binding`, {
-        metadata: {
-          name: `team-${role}`,
-          namespace: this.name,
-          labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'access' }),
-        },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      const Level = `${level.charAt(0).toUpperCase()}${level.slice(1)}`;
+      // A fresh object per ApiObject: cdk8s keeps the labels object it is given, and each object gets labels of its own later.
+      const metadata = () => ({
+        name: `team-${level}`,
+        namespace: this.name,
+        labels: componentLabels({ name: 'team-namespace', instance: this.name, component: 'access' }),
+      });
+      const role = new k8s.KubeRole(this, `${Level}Role`, {
+        metadata: metadata(),
+        rules: ACCESS_LEVELS[level].flatMap((l) => TEAM_ROLE_RULES[l].map((r) => structuredClone(r))),
+      });
+      // A RoleBinding to a Role of the same namespace: Polaris' rolebinding*PodExecAttach checks read it there.
+      const binding = new k8s.KubeRoleBinding(this, `${Level}Binding`, {
+        metadata: metadata(),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
         subjects: groups.map((g) => ({ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: g })),
       });
+      if (level === 'debug') {
+        // The exec/attach grant is the point of `access.debug`, which the caller chose.
+        exemptPolarisCheck(role, 'rolePodExecAttach');
+        exemptPolarisCheck(binding, 'rolebindingRolePodExecAttach');
+      }
     }
   }
 

@@ -204,6 +204,35 @@ export const SECURITY_RULES: readonly Rule[] = [
         .map((b) => v(b, '/roleRef', 'binds cluster-admin')),
   },
   {
+    code: 'SEC_RBAC_POD_EXEC',
+    severity: 'error',
+    category: 'security',
+    inspects: ['RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'],
+    description:
+      "No binding grants pods/exec or pods/attach (a shell in a pod reads every Secret and token it mounts) unless it carries Polaris' exemption for it (`polaris.fairwinds.com/<check>-exempt: \"true\"`, or `polaris.fairwinds.com/exempt`): a binding to the built-in `admin` or `edit` ClusterRole the output does not define, or to a Role or ClusterRole of the output whose rules grant them (get or create). cluster-admin is SEC_CLUSTER_ADMIN's, '*' rules SEC_RBAC_WILDCARD's.",
+    fix: 'bind a role without pods/exec and pods/attach (TeamNamespace access binds its own team-* Roles); grant them on purpose to a debug group (TeamNamespace access.debug), whose binding carries the exemption',
+    check: (ix) =>
+      ix.ofKind('RoleBinding', 'ClusterRoleBinding').flatMap((b) => {
+        const ref = b.roleRef;
+        if (!ref || typeof ref.name !== 'string' || ref.name === 'cluster-admin' || podExecExempt(b)) return [];
+        const role = ref.kind === 'Role' ? ix.get('Role', b.metadata?.namespace, ref.name) : ix.get('ClusterRole', undefined, ref.name);
+        const grants = role
+          ? podExecGrants(role.rules)
+          : ref.kind === 'ClusterRole' && BUILT_IN_EXEC_ROLES.includes(ref.name)
+            ? POD_EXEC
+            : [];
+        if (grants.length === 0) return [];
+        const what = role ? `${ref.kind} ${ref.name}` : `the built-in ClusterRole ${ref.name}`;
+        return [
+          v(
+            b,
+            '/roleRef',
+            `binds ${what}, which grants ${grants.join(' and ')}: a shell in any pod it reaches, with the Secrets and tokens mounted there`,
+          ),
+        ];
+      }),
+  },
+  {
     code: 'SEC_NODEPORT',
     severity: 'warning',
     category: 'security',
@@ -217,6 +246,44 @@ export const SECURITY_RULES: readonly Rule[] = [
         .map((s) => v(s, '/spec/type', 'opens a port on every node')),
   },
 ];
+
+/** The pod subresources that open a shell or a stream into a running container. */
+const POD_EXEC = ['pods/exec', 'pods/attach'];
+
+/** Built-in ClusterRoles granting create on pods/exec and pods/attach (bootstrap policy's aggregate-to-edit, aggregated into admin). */
+const BUILT_IN_EXEC_ROLES = ['admin', 'edit'];
+
+/** The Polaris checks whose exemption also exempts a binding from SEC_RBAC_POD_EXEC, by the binding's and the role's kind. */
+const POD_EXEC_POLARIS_CHECKS: Record<string, string> = {
+  'RoleBinding/Role': 'rolebindingRolePodExecAttach',
+  'RoleBinding/ClusterRole': 'rolebindingClusterRolePodExecAttach',
+  'ClusterRoleBinding/ClusterRole': 'clusterrolebindingPodExecAttach',
+};
+
+/** Whether the binding carries Polaris' exemption of its pod-exec check (or of every check). */
+function podExecExempt(binding: any): boolean {
+  const annotations = binding.metadata?.annotations ?? {};
+  const check = POD_EXEC_POLARIS_CHECKS[`${binding.kind}/${binding.roleRef?.kind}`];
+  return (
+    annotations['polaris.fairwinds.com/exempt'] === 'true' ||
+    (check !== undefined && annotations[`polaris.fairwinds.com/${check}-exempt`] === 'true')
+  );
+}
+
+/**
+ * The pod-exec subresources `rules` grant, as Polaris reads a rule: the core group (or '*'),
+ * the subresource named, and `get` (a web socket), `create` or '*'.
+ */
+function podExecGrants(rules: unknown): string[] {
+  const granted = new Set<string>();
+  for (const r of arr(rules)) {
+    const groups = arr(r?.apiGroups);
+    const verbs = arr(r?.verbs);
+    if (!groups.some((g) => g === '' || g === '*') || !verbs.some((x) => x === 'get' || x === 'create' || x === '*')) continue;
+    for (const res of arr(r?.resources)) if (POD_EXEC.includes(res)) granted.add(res);
+  }
+  return POD_EXEC.filter((res) => granted.has(res));
+}
 
 /** A string that looks like a credential, and where it is. */
 interface CredentialHit {

@@ -48,7 +48,7 @@ describe('TeamNamespace', () => {
           warn: PodSecurityLevel.RESTRICTED,
           version: 'v1.30',
         },
-        access: { view: ['sre'], edit: ['orders-devs', 'orders-oncall'], admin: ['orders-leads'] },
+        access: { view: ['sre'], edit: ['orders-devs', 'orders-oncall'], admin: ['orders-leads'], debug: ['orders-oncall'] },
         holdsData: true,
         labels: { 'example.com/cost-center': 'cc-42' },
       },
@@ -78,11 +78,65 @@ describe('TeamNamespace', () => {
     expect(dns.to[0].podSelector.matchLabels).toEqual({ 'k8s-app': 'kube-dns' });
     expect(find(objects, 'ServiceAccount', 'workload').automountServiceAccountToken).toBe(false);
     const rb = find(objects, 'RoleBinding', 'team-edit');
-    expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' });
+    expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'team-edit' });
     expect(ofKind(objects, 'RoleBinding')).toHaveLength(1);
     for (const o of objects) expect(o.metadata.annotations['cluster-blueprints.io/owner']).toBe('payments');
     expect(team.dnsSuffix).toBe('payments.svc.cluster.local');
     expect(team.dnsNameOf('api')).toBe('api.payments.svc.cluster.local');
+  });
+
+  test('access binds each level to a Role of its own, without a shell into pods, wildcards or deletecollection', () => {
+    const { chart } = testChart();
+    new TeamNamespace(chart, 'payments', { access: { view: ['sre'], edit: ['devs'], admin: ['leads'] } });
+    const objects = renderChart(chart);
+    // (group, resource, verb) triples a Role grants.
+    const grants = (name: string) =>
+      new Set(
+        find(objects, 'Role', name).rules.flatMap((r: any) =>
+          r.apiGroups.flatMap((g: string) => r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g}/${res}:${v}`))),
+        ),
+      );
+    const [view, edit, admin] = ['team-view', 'team-edit', 'team-admin'].map(grants);
+    for (const level of ['view', 'edit', 'admin']) {
+      const rb = find(objects, 'RoleBinding', `team-${level}`);
+      expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `team-${level}` });
+      expect(find(objects, 'Role', `team-${level}`).metadata.namespace).toBe('payments');
+    }
+    expect(ofKind(objects, 'Role')).toHaveLength(3);
+    const shell = /^\/(pods\/(exec|attach|portforward|proxy|ephemeralcontainers)|services\/proxy):/;
+    for (const g of [...admin]) {
+      expect(g).not.toMatch(shell);
+      expect(g).not.toMatch(/\*|:deletecollection$|:impersonate$|serviceaccounts\/token/);
+    }
+    // Each level holds the one below it.
+    for (const g of view) expect(edit.has(g)).toBe(true);
+    for (const g of edit) expect(admin.has(g)).toBe(true);
+    expect(view.has('/pods/log:get')).toBe(true);
+    expect(edit.has('apps/deployments:create')).toBe(true);
+    // Secrets, NetworkPolicy changes and RBAC are the admin's alone.
+    for (const g of ['/secrets:get', 'networking.k8s.io/networkpolicies:delete', 'rbac.authorization.k8s.io/rolebindings:create']) {
+      expect([view.has(g), edit.has(g), admin.has(g)]).toEqual([false, false, true]);
+    }
+  });
+
+  test('access.debug is a Role of its own with exec, attach, port-forward and ephemeral containers, exempt on purpose', () => {
+    const { chart } = testChart();
+    new TeamNamespace(chart, 'payments', { access: { debug: ['oncall'] } });
+    const objects = renderChart(chart);
+    const role = find(objects, 'Role', 'team-debug');
+    expect(role.rules.flatMap((r: any) => r.resources)).toEqual([
+      'pods',
+      'pods/attach',
+      'pods/exec',
+      'pods/portforward',
+      'pods/ephemeralcontainers',
+    ]);
+    const binding = find(objects, 'RoleBinding', 'team-debug');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'team-debug' });
+    expect(binding.subjects).toEqual([{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'oncall' }]);
+    expect(role.metadata.annotations['polaris.fairwinds.com/rolePodExecAttach-exempt']).toBe('true');
+    expect(binding.metadata.annotations['polaris.fairwinds.com/rolebindingRolePodExecAttach-exempt']).toBe('true');
+    expect(ofKind(objects, 'Role')).toHaveLength(1);
   });
 
   test('exposes the effective container defaults', () => {
@@ -306,7 +360,7 @@ describe('TeamNamespace properties', () => {
             'LimitRange',
             'NetworkPolicy',
             'ServiceAccount',
-            ...(p.view.length ? ['RoleBinding'] : []),
+            ...(p.view.length ? ['Role', 'RoleBinding'] : []),
           ]),
         );
       }),

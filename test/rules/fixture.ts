@@ -388,6 +388,19 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'SEC_RBAC_POD_EXEC',
+    (o) => {
+      // The built-in edit grants create on pods/exec and pods/attach, and the output does not define it.
+      o.push({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'devs', namespace: 'shop' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+        subjects: [{ kind: 'Group', name: 'devs', apiGroup: 'rbac.authorization.k8s.io' }],
+      });
+    },
+  ],
+  [
     'SEC_NODEPORT',
     (o) => {
       find(o, 'Service', 'web').spec.type = 'NodePort';

@@ -80,3 +80,63 @@ describe('SECRET_IN_OUTPUT', () => {
     expect(JSON.stringify(found)).not.toContain('a1B2');
   });
 });
+
+describe('SEC_RBAC_POD_EXEC', () => {
+  const RBAC = 'rbac.authorization.k8s.io';
+  const binding = (kind: string, roleKind: string, roleName: string, annotations?: Record<string, string>) => ({
+    apiVersion: `${RBAC}/v1`,
+    kind,
+    metadata: { name: 'devs', ...(kind === 'RoleBinding' ? { namespace: 'shop' } : {}), annotations },
+    roleRef: { apiGroup: RBAC, kind: roleKind, name: roleName },
+    subjects: [{ kind: 'Group', name: 'devs', apiGroup: RBAC }],
+  });
+  const role = (kind: string, name: string, rules: any[]) => ({
+    apiVersion: `${RBAC}/v1`,
+    kind,
+    metadata: { name, ...(kind === 'Role' ? { namespace: 'shop' } : {}) },
+    rules,
+  });
+  const found = (objects: any[]) => runRules(objects).filter((f) => f.rule === 'SEC_RBAC_POD_EXEC');
+  const EXEC = { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] };
+  const LOGS = { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] };
+
+  test('flags a binding to the built-in admin or edit, not to view, and not to cluster-admin (SEC_CLUSTER_ADMIN)', () => {
+    expect(found([binding('RoleBinding', 'ClusterRole', 'admin')])).toHaveLength(1);
+    expect(found([binding('ClusterRoleBinding', 'ClusterRole', 'edit')])[0]).toMatchObject({
+      pointer: '/roleRef',
+      message: expect.stringContaining('the built-in ClusterRole edit, which grants pods/exec and pods/attach'),
+    });
+    expect(found([binding('RoleBinding', 'ClusterRole', 'view')])).toEqual([]);
+    const admin = runRules([binding('ClusterRoleBinding', 'ClusterRole', 'cluster-admin')]).map((f) => f.rule);
+    expect(admin).toContain('SEC_CLUSTER_ADMIN');
+    expect(admin).not.toContain('SEC_RBAC_POD_EXEC');
+  });
+
+  test('reads the rules of a Role or ClusterRole of the output: exec or attach by get or create, in its namespace', () => {
+    expect(found([binding('RoleBinding', 'Role', 'r'), role('Role', 'r', [LOGS, EXEC])])[0].message).toContain(
+      'Role r, which grants pods/exec',
+    );
+    const attachByGet = { apiGroups: [''], resources: ['pods/attach'], verbs: ['get'] };
+    expect(found([binding('RoleBinding', 'ClusterRole', 'c'), role('ClusterRole', 'c', [attachByGet])])).toHaveLength(1);
+    // A ClusterRole of the output named edit is that one, not the built-in.
+    expect(found([binding('RoleBinding', 'ClusterRole', 'edit'), role('ClusterRole', 'edit', [LOGS])])).toEqual([]);
+    expect(found([binding('RoleBinding', 'Role', 'r'), role('Role', 'r', [LOGS])])).toEqual([]);
+    // Another group's pods/exec, or a verb that opens no stream, grants nothing.
+    expect(found([binding('RoleBinding', 'Role', 'r'), role('Role', 'r', [{ ...EXEC, apiGroups: ['example.com'] }])])).toEqual([]);
+    expect(found([binding('RoleBinding', 'Role', 'r'), role('Role', 'r', [{ ...EXEC, verbs: ['list'] }])])).toEqual([]);
+    // A Role of another namespace is not the one bound.
+    const elsewhere = { ...role('Role', 'r', [EXEC]), metadata: { name: 'r', namespace: 'other' } };
+    expect(found([binding('RoleBinding', 'Role', 'r'), elsewhere])).toEqual([]);
+  });
+
+  test("honours Polaris' exemption of the binding's own check, or of every check", () => {
+    const exempt = (check: string) => ({ [`polaris.fairwinds.com/${check}-exempt`]: 'true' });
+    const granting = role('Role', 'r', [EXEC]);
+    expect(found([binding('RoleBinding', 'Role', 'r', exempt('rolebindingRolePodExecAttach')), granting])).toEqual([]);
+    expect(found([binding('RoleBinding', 'Role', 'r', exempt('rolebindingClusterRolePodExecAttach')), granting])).toHaveLength(1);
+    expect(found([binding('RoleBinding', 'ClusterRole', 'admin', exempt('rolebindingClusterRolePodExecAttach'))])).toEqual([]);
+    expect(found([binding('ClusterRoleBinding', 'ClusterRole', 'edit', exempt('clusterrolebindingPodExecAttach'))])).toEqual([]);
+    expect(found([binding('RoleBinding', 'ClusterRole', 'admin', { 'polaris.fairwinds.com/exempt': 'true' })])).toEqual([]);
+    expect(found([binding('RoleBinding', 'ClusterRole', 'admin', { 'polaris.fairwinds.com/exempt': 'false' })])).toHaveLength(1);
+  });
+});

@@ -1,6 +1,7 @@
 import { ENVIRONMENTS, buildEnvironment, environment } from '../../stacks/environments';
 import { renderApp } from '../../constructs';
-import { deepFrozen, ofKind } from '../helpers';
+import { TeamNamespace } from '../../constructs';
+import { deepFrozen, ofKind, renderChart, testChart } from '../helpers';
 
 /*
  * Each environment's output read the way Polaris reads it (FairwindsOps/polaris pkg/config/checks/*.yaml, default
@@ -65,6 +66,51 @@ function fewest(objects: readonly any[], o: any): number {
       h.spec.scaleTargetRef.name === o.metadata.name,
   );
   return hpa ? (hpa.spec.minReplicas ?? 1) : (o.spec.replicas ?? 1);
+}
+
+/*
+ * The RBAC pod-exec checks (rolePodExecAttach, clusterrolePodExecAttach, rolebindingRolePodExecAttach,
+ * rolebindingClusterRolePodExecAttach). A binding's additionalSchemaStrings are templated with the binding (a template that
+ * renders empty adds no validator) and pass when one object of that kind IN THE BINDING'S NAMESPACE (pkg/validator/schema.go
+ * filters by it) has the referenced name and no rule granting exec: a RoleBinding to a ClusterRole, which has no namespace,
+ * never passes.
+ */
+const isSystem = (name: unknown) => typeof name === 'string' && (name.startsWith('system:') || name === 'gce:podsecuritypolicy:calico-sa');
+/** A rule as the checks' `not` schema reads it: core or '*' group, '*' or pods/exec or pods/attach, and '*', get or create. */
+const execRule = (r: any) =>
+  Array.isArray(r.apiGroups) &&
+  Array.isArray(r.resources) &&
+  Array.isArray(r.verbs) &&
+  r.apiGroups.some((g: string) => g === '' || g === '*') &&
+  r.resources.some((x: string) => ['*', 'pods/exec', 'pods/attach'].includes(x)) &&
+  r.verbs.some((x: string) => ['*', 'get', 'create'].includes(x));
+const noExec = (role: any) => Array.isArray(role.rules) && !role.rules.some(execRule);
+
+/** The objects failing the RBAC pod-exec checks, as `<check> <kind>/<namespace>/<name>`, exemptions honoured. */
+function polarisPodExecFailures(objects: readonly any[]): string[] {
+  const failures: string[] = [];
+  const fail = (check: string, o: any) => {
+    if (!exempt(o, check)) failures.push(`${check} ${id(o)}`);
+  };
+  for (const r of ofKind(objects, 'Role')) if (!isSystem(r.metadata.name) && !noExec(r)) fail('rolePodExecAttach', r);
+  for (const r of ofKind(objects, 'ClusterRole'))
+    if (!['admin', 'cluster-admin', 'edit'].includes(r.metadata.name) && !isSystem(r.metadata.name) && !noExec(r))
+      fail('clusterrolePodExecAttach', r);
+  const inNamespace = (kind: string, ns: string) => ofKind(objects, kind).filter((x) => (x.metadata.namespace ?? '') === ns);
+  for (const b of ofKind(objects, 'RoleBinding')) {
+    const ref = b.roleRef ?? {};
+    const rbac = ref.apiGroup === 'rbac.authorization.k8s.io';
+    const named = typeof ref.name === 'string' && ref.name.length > 0;
+    const additional = (kind: string) =>
+      ref.kind !== kind ||
+      isSystem(b.metadata.name) ||
+      inNamespace(kind, b.metadata.namespace).some((r) => r.metadata.name === ref.name && noExec(r));
+    const toClusterRole = ref.kind === 'Role' || isSystem(b.metadata.name) || (rbac && ref.kind === 'ClusterRole' && named);
+    if (!toClusterRole || !additional('ClusterRole')) fail('rolebindingClusterRolePodExecAttach', b);
+    const toRole = (rbac && ref.kind === 'ClusterRole') || isSystem(b.metadata.name) || (rbac && ref.kind === 'Role' && named);
+    if (!toRole || !additional('Role')) fail('rolebindingRolePodExecAttach', b);
+  }
+  return failures;
 }
 
 describe.each(Object.keys(ENVIRONMENTS))('environment %s, read as Polaris reads it', (name) => {
@@ -139,5 +185,27 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s, read as Polaris reads 
         .filter((p) => p.spec.priorityClassName === undefined)
         .map(id),
     ).toEqual([]);
+  });
+
+  test('the RBAC pod-exec checks: every RoleBinding binds a Role of its namespace that grants no shell into pods', () => {
+    expect(ofKind(objects, 'RoleBinding').length).toBeGreaterThan(0);
+    expect(polarisPodExecFailures(objects)).toEqual([]);
+  });
+});
+
+describe('TeamNamespace access, read as Polaris reads it', () => {
+  const access = { view: ['sre'], edit: ['devs'], admin: ['leads'], debug: ['oncall'] };
+
+  test('the RBAC pod-exec checks pass for every level; team-debug passes by its exemptions alone', () => {
+    const { chart } = testChart();
+    new TeamNamespace(chart, 'payments', { access });
+    const objects = renderChart(chart);
+    expect(polarisPodExecFailures(objects)).toEqual([]);
+    // Without its annotations the debug grant is what the checks look for, and only it.
+    for (const o of objects) if (o.metadata.annotations) o.metadata.annotations = {};
+    expect(polarisPodExecFailures(objects)).toEqual([
+      'rolePodExecAttach Role/payments/team-debug',
+      'rolebindingRolePodExecAttach RoleBinding/payments/team-debug',
+    ]);
   });
 });
