@@ -326,6 +326,57 @@ describe('resource classes and secret references', () => {
     expect(referencedSecrets(pod)).toEqual(['a', 'b', 'c', 'd']);
     expect(referencedSecrets({ spec: { template: { spec: { imagePullSecrets: [{ name: 'pull' }] } } } })).toEqual(['pull']);
   });
+
+  test('referencedSecrets reads hostile input as data: cycles once, own indices only, string names only', () => {
+    const cyclic: any = { spec: { secretRef: { name: 'a' } } };
+    cyclic.spec.self = cyclic;
+    expect(referencedSecrets(cyclic)).toEqual(['a']);
+    // Only the own items of a sparse list of length 2^32 - 1 are read (a walk of 0..length never ends).
+    const sparse = Object.assign([], { length: 2 ** 32 - 1, 7: { secret: { secretName: 'b' } } });
+    expect(referencedSecrets({ volumes: sparse })).toEqual(['b']);
+    expect(
+      referencedSecrets({ secretKeyRef: { name: {} }, secretRef: { name: 5 }, imagePullSecrets: [{ name: ['x'] }, 'y', null] }),
+    ).toEqual([]);
+  });
+
+  test.each([
+    ['nothing', () => (referencedSecrets as any)(), 'obj'],
+    ['null', () => referencedSecrets(null), 'obj'],
+    ['a list', () => referencedSecrets([{ secretRef: { name: 'a' } }]), 'obj'],
+    [
+      'a revoked Proxy',
+      () => {
+        const p = Proxy.revocable({}, {});
+        p.revoke();
+        return referencedSecrets({ spec: { volumes: [p.proxy] } });
+      },
+      'obj.spec.volumes[0]',
+    ],
+    [
+      'a getter that throws',
+      () =>
+        referencedSecrets({
+          spec: {
+            get containers() {
+              throw new Error('boom');
+            },
+          },
+        }),
+      'obj.spec.containers',
+    ],
+    [
+      'nesting 100,000 levels deep',
+      () => {
+        let deep: object = {};
+        for (let i = 0; i < 100_000; i++) deep = { a: deep };
+        return referencedSecrets(deep);
+      },
+      'obj…a.a.a.a.a.a.a.a.a.a.a.a',
+    ],
+    ['more than a million values', () => referencedSecrets({ data: new Array(1_000_001).fill(0) }), 'obj.data'],
+  ])('referencedSecrets given %s is PROPS_INVALID naming where, never a TypeError or RangeError', (_, call, field) => {
+    expect(expectCode(call, 'PROPS_INVALID').field).toBe(field);
+  });
 });
 
 describe('deployApp: its own provider', () => {
