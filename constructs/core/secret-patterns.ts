@@ -64,7 +64,10 @@ function valueGroup(other: string): string {
   return `(\\$\\([^()\\n]{0,200}\\)|\\$__[a-z]+\\{[^{}\\n]{0,200}\\}|\\$\\{[^{}\\n]{0,200}\\}|\\{\\{[^{}\\n]{0,200}\\}\\}|<%[^%\\n]{0,200}%>|${other})`;
 }
 
-const TOKEN_SHAPES: readonly Shape[] = [
+/** A token format: a regex, or a scan (`find`: the first `max` tokens) where a regex would not stay linear. */
+type TokenShape = Shape | { readonly what: string; readonly find: (text: string, max: number) => string[] };
+
+const TOKEN_SHAPES: readonly TokenShape[] = [
   { what: 'an AWS access key id', pattern: /(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}(?![A-Z0-9])/ },
   { what: 'an AWS secret access key', pattern: /aws_?secret_?access_?key["']?\s*[=:]\s*["']?[A-Za-z0-9/+=]{40}/i },
   { what: 'a GitHub token', pattern: /(?<![A-Za-z0-9])(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})/ },
@@ -81,13 +84,19 @@ const TOKEN_SHAPES: readonly Shape[] = [
   { what: 'a Google OAuth access token', pattern: /(?<![A-Za-z0-9])ya29\.[A-Za-z0-9_-]{20,}/ },
   { what: 'a Google API key', pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/ },
   { what: 'an npm token', pattern: /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}/ },
-  { what: 'a JSON Web Token', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/ },
+  { what: 'a JSON Web Token', find: (text, max) => jwtsIn(text, max) },
   { what: 'a private key', pattern: /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/ },
   // Azure storage and Service Bus connection strings, and the signature of a SAS URL.
   { what: 'an Azure account key', pattern: /(?<![A-Za-z0-9])(AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{16,}/i },
   { what: 'an Azure SAS signature', pattern: /[?&;]sig=[A-Za-z0-9%+/]{16,}/ },
-  // An HTTP credential: the whole value (an annotation, an env var), or after an Authorization header name.
+  /*
+   * An HTTP credential: the whole value (an annotation, an env var); inside longer text (a sentence, a header line)
+   * when the token is 16 characters or more with a digit, so prose ('Basic authentication protects…', 'Basic
+   * auth-realm-v2') does not match; or after an Authorization header name. The digit is looked for within the token,
+   * bounded, so the scan stays linear on megabytes.
+   */
   { what: 'an HTTP credential', pattern: /^\s*(Bearer|Basic) [A-Za-z0-9+/._~-]{8,}=*\s*$/ },
+  { what: 'an HTTP credential', pattern: /(?<![A-Za-z0-9])(?:Bearer|Basic) (?=[A-Za-z0-9+/._~-]{0,256}[0-9])[A-Za-z0-9+/._~-]{16,}=*/ },
   { what: 'an HTTP credential', pattern: /authorization["']?\s*[:=]\s*["']?(bearer|basic|token)\s+(?!\$)[A-Za-z0-9+/._~-]{8,}/i },
   { what: 'a registry credential', pattern: /"auth"\s*:\s*"[A-Za-z0-9+/]{8,}={0,2}"/ },
   // Password hashes (htpasswd, crypt): an offline attack on them is one download away.
@@ -96,6 +105,48 @@ const TOKEN_SHAPES: readonly Shape[] = [
     pattern: /\$(apr1|1|5|6)\$[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,}|\$2[abxy]?\$\d\d\$[./0-9A-Za-z]{53}|\{S?SHA\}[A-Za-z0-9+/]{27,}=*/,
   },
 ];
+
+/** A run of base64url characters, from `lastIndex`: one JWT segment. */
+const JWT_SEGMENT = /[A-Za-z0-9_-]*/y;
+
+/** Where the run of base64url characters that starts at `at` ends. */
+function segmentEnd(text: string, at: number): number {
+  JWT_SEGMENT.lastIndex = at;
+  JWT_SEGMENT.exec(text);
+  return JWT_SEGMENT.lastIndex;
+}
+
+/**
+ * Every JSON Web Token in `text` (`eyJ….eyJ….sig`, each segment 7, 7 and 4 characters or more), also one glued to a
+ * name by `-` or `_` (`platform-eyJ…`, as a label value built from it), never one inside a longer word of letters
+ * and digits. A scan rather than a regex: with `-` and `_` allowed before it, a regex would try every `-eyJ` of one
+ * long run again to the run's end (quadratic on `'-eyJ'.repeat(250000)`); here a failed start skips its whole run,
+ * so each character is read a bounded number of times. Stops after `max` tokens.
+ */
+function jwtsIn(text: string, max: number): string[] {
+  const found: string[] = [];
+  for (let at = text.indexOf('eyJ'); at >= 0 && found.length < max;) {
+    if (/[A-Za-z0-9]/.test(text[at - 1] ?? '')) {
+      at = text.indexOf('eyJ', at + 1);
+      continue;
+    }
+    const header = segmentEnd(text, at + 3);
+    let next = header;
+    if (header - at >= 7 && text[header] === '.' && text.startsWith('eyJ', header + 1)) {
+      const payload = segmentEnd(text, header + 4);
+      if (payload - header - 1 >= 7 && text[payload] === '.') {
+        const signature = segmentEnd(text, payload + 1);
+        if (signature - payload - 1 >= 4) {
+          found.push(text.slice(at, signature));
+          next = signature;
+        }
+      }
+    }
+    // A later 'eyJ' of the same run ends where this one did, and fails alike: the search goes on after the run.
+    at = text.indexOf('eyJ', next);
+  }
+  return found;
+}
 
 /** A Go MySQL DSN: `user:password@tcp(host)/db`. */
 const GO_DSN = /(?<![^\s"'=,;])[^\s:@/"'=,;]{1,256}:([^\s@/"']{1,256})@(?:tcp|udp|unix)\(/g;
@@ -249,33 +300,33 @@ function pulumiBooleanFlag(text: string, at: number): boolean {
   return found !== undefined && found.words[found.index] === '--secret' && pulumiConfigSet(found.words) !== undefined;
 }
 
-/** Whether a `pulumi config set --secret <key> <value>` in shell line `text` gives its value as a literal. */
-function pulumiSecretValueIn(text: string): boolean {
+/** The literal value a `pulumi config set --secret <key> <value>` in shell line `text` gives, if any. */
+function pulumiSecretValueIn(text: string): string | undefined {
   const pulumi = /(?:^|\s)(?:\S*\/)?pulumi\s/g;
   for (let m = pulumi.exec(text); m !== null; m = pulumi.exec(text)) {
     const found = pulumiCommandAt(text, m.index + m[0].length);
     const set = found && pulumiConfigSet(found.words);
-    if (set?.secret && set.value !== undefined && !isReference(found!.words[set.value])) return true;
+    if (set?.secret && set.value !== undefined && !isReference(found!.words[set.value])) return found!.words[set.value];
     // The rest of this command is read: the next one starts after it (each character is read a bounded number of times).
     if (found) pulumi.lastIndex = Math.max(pulumi.lastIndex, found.end);
   }
-  return false;
+  return undefined;
 }
 
 /** The base64 of `-----BEGIN`: a PEM block encoded once more, as in a ConfigMap that carries `key.b64`. */
 const BASE64_PEM = 'LS0tLS1CRUdJTi';
 
-/** Whether a base64 PEM block in `text` is a private key (a certificate is not a secret). */
-function base64PrivateKey(text: string): boolean {
+/** The base64 of the first PEM block in `text` that is a private key (a certificate is not a secret), if any. */
+function base64PrivateKey(text: string): string | undefined {
   for (let at = text.indexOf(BASE64_PEM); at >= 0; at = text.indexOf(BASE64_PEM, at + BASE64_PEM.length)) {
     const head = text
       .slice(at, at + 160)
       .replace(/\s+/g, '')
       .match(/^[A-Za-z0-9+/]*/)![0];
     const decoded = Buffer.from(head.slice(0, head.length - (head.length % 4)), 'base64').toString('latin1');
-    if (/^-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY/.test(decoded)) return true;
+    if (/^-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY/.test(decoded)) return head;
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -382,19 +433,80 @@ export function credentialIn(text: unknown): string | undefined {
   return what;
 }
 
-function scan(text: string): string | undefined {
-  for (const s of TOKEN_SHAPES) if (s.pattern.test(text)) return s.what;
-  if (base64PrivateKey(text)) return 'a base64-encoded private key';
-  for (const p of urlPasswords(text)) if (!isReference(p)) return 'a password in a URL';
-  for (const s of VALUE_SHAPES) for (const m of text.matchAll(s.pattern)) if (!isReference(m[1])) return s.what;
+/** The token shapes' regexes with the `g` flag: every match, for `credentialSpans`. */
+const EVERY_MATCH = new Map(
+  TOKEN_SHAPES.flatMap((s) => ('pattern' in s ? [[s, new RegExp(s.pattern.source, `${s.pattern.flags}g`)]] : [])),
+);
+
+/** The tokens of shape `s` in `text`: the first (a verdict needs no more), or with `all` every one up to 32. */
+function tokens(s: TokenShape, text: string, all: boolean): Iterable<string> {
+  if (!('pattern' in s)) return s.find(text, all ? 32 : 1);
+  if (all) {
+    const out: string[] = [];
+    for (const m of text.matchAll(EVERY_MATCH.get(s)!)) if (out.push(m[0]) >= 32) break;
+    return out;
+  }
+  const m = s.pattern.exec(text);
+  return m ? [m[0]] : [];
+}
+
+/**
+ * Calls `found` with what each credential in `text` looks like and its secret part (the token, the password of a URL,
+ * the value of an assignment), until `found` returns true. `all`: every match of every shape (for `credentialSpans`);
+ * else the first of each, which is all the verdict needs.
+ */
+function findCredentials(text: string, all: boolean, found: (what: string, secret: string) => boolean): void {
+  for (const s of TOKEN_SHAPES) for (const token of tokens(s, text, all)) if (found(s.what, token)) return;
+  const key = base64PrivateKey(text);
+  if (key !== undefined && found('a base64-encoded private key', key)) return;
+  for (const p of urlPasswords(text)) if (!isReference(p) && found('a password in a URL', p)) return;
+  for (const s of VALUE_SHAPES) for (const m of text.matchAll(s.pattern)) if (!isReference(m[1]) && found(s.what, m[1])) return;
   // The value has a digit, an upper-case letter or a symbol (the pattern is case-insensitive, so this is judged here).
   for (const m of text.matchAll(SECRET_FLAG_IN_TEXT))
     if (/[^a-z]/.test(m[2]) && !flagValueNamesSecret(m[1], m[2]) && !pulumiBooleanFlag(text, m.index!))
-      return 'a password on a command line';
-  if (/\bpulumi\s/.test(text) && pulumiSecretValueIn(text)) return 'a secret on a pulumi config set command line';
+      if (found('a password on a command line', m[2])) return;
+  const pulumiValue = /\bpulumi\s/.test(text) ? pulumiSecretValueIn(text) : undefined;
+  if (pulumiValue !== undefined && found('a secret on a pulumi config set command line', pulumiValue)) return;
   for (const pattern of [SECRET_ASSIGNMENT, JOINED_ASSIGNMENT])
-    for (const m of text.matchAll(pattern)) if (!isReference(m[2]) && !NOT_A_VALUE.test(m[2])) return `a literal ${m[1].toLowerCase()}`;
-  return undefined;
+    for (const m of text.matchAll(pattern))
+      if (!isReference(m[2]) && !NOT_A_VALUE.test(m[2]) && found(`a literal ${m[1].toLowerCase()}`, m[2])) return;
+}
+
+function scan(text: string): string | undefined {
+  let what: string | undefined;
+  findCredentials(text, false, (w) => {
+    what = w;
+    return true;
+  });
+  return what;
+}
+
+/** The token at the end of a match (`Authorization: Bearer abc…` → `abc…`), found backwards so it stays linear. */
+function tokenTail(match: string): string {
+  const token = /[A-Za-z0-9+/._~=%-]/;
+  let end = match.length;
+  while (end > 0 && !token.test(match[end - 1])) end--;
+  let start = end;
+  while (start > 0 && token.test(match[start - 1])) start--;
+  return match.slice(start, end);
+}
+
+/** The shortest part of a credential `credentialSpans` gives: a shorter one would match ordinary words of a message. */
+const MIN_SPAN = 6;
+
+/**
+ * The secret parts of every credential in `text` (a token, and the token without the header name before it; the
+ * password of a URL, a DSN or an assignment), at most `max`: what an error must not show anywhere of a value it
+ * judged secret, when its text quotes a part of the value rather than all of it.
+ */
+export function credentialSpans(text: unknown, max = 32): string[] {
+  if (typeof text !== 'string' || text.length < 8) return [];
+  const out = new Set<string>();
+  findCredentials(text, true, (_, secret) => {
+    for (const part of [secret, tokenTail(secret)]) if (part.length >= MIN_SPAN) out.add(part);
+    return out.size >= max;
+  });
+  return [...out];
 }
 
 /**
@@ -461,40 +573,58 @@ export function imageCredential(image: unknown): string | undefined {
 }
 
 /**
- * What credential `value` holds, judged by where each string sits as well as by its shape: a string (credentialIn),
- * an argv list (argvCredentials), an env entry `{ name, value }` or a map entry whose name looks secret and whose value
- * is a literal (plaintextSecretEnv), a map key. What an error shows of an object or list (a container, a ConfigMap's
- * data) is judged so before it is printed.
+ * Calls `found` with each credential `value` holds and the string that holds it, judged by where each string sits as
+ * well as by its shape, until `found` returns true: a string (credentialIn), an argv list (argvCredentials), an env
+ * entry `{ name, value }` or a map entry whose name looks secret and whose value is a literal (plaintextSecretEnv), a
+ * map key, an image with a registry password.
  */
-export function credentialWithin(value: unknown, depth = 0): string | undefined {
-  if (typeof value === 'string') return credentialIn(value);
-  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
+function credentialsWithin(value: unknown, found: (what: string, text: string) => boolean, depth = 0): boolean {
+  const report = (what: string | undefined, text: unknown) => what !== undefined && found(what, typeof text === 'string' ? text : '');
+  if (typeof value === 'string') return report(credentialIn(value), value);
+  if (depth > 20 || value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) {
-    const flagged = argvCredentials(value).find((w) => w !== undefined);
-    return flagged ?? firstOf(value, (x) => credentialWithin(x, depth + 1));
+    const flagged = argvCredentials(value);
+    return flagged.some((w, i) => report(w, value[i])) || value.some((x) => credentialsWithin(x, found, depth + 1));
   }
   const o = value as Record<string, unknown>;
-  if (plaintextSecretEnv(o.name, o.value)) return 'a literal secret env value';
+  if (plaintextSecretEnv(o.name, o.value) && report('a literal secret env value', o.value)) return true;
   if (Array.isArray(o.args) && Array.isArray(o.command)) {
-    const flagged = argvCredentials(o.args, o.command).find((w) => w !== undefined);
-    if (flagged) return flagged;
+    const args = o.args;
+    if (argvCredentials(args, o.command).some((w, i) => report(w, args[i]))) return true;
   }
-  return firstOf(
-    Object.entries(o),
+  return Object.entries(o).some(
     ([k, v]) =>
-      credentialIn(k) ??
-      (plaintextSecretEnv(k, v) ? 'a literal under a secret name' : undefined) ??
-      (k === 'image' ? imageCredential(v) : undefined) ??
-      credentialWithin(v, depth + 1),
+      report(credentialIn(k), k) ||
+      report(plaintextSecretEnv(k, v) ? 'a literal under a secret name' : undefined, v) ||
+      report(k === 'image' ? imageCredential(v) : undefined, v) ||
+      credentialsWithin(v, found, depth + 1),
   );
 }
 
-function firstOf<T>(list: readonly T[], what: (x: T) => string | undefined): string | undefined {
-  for (const x of list) {
-    const found = what(x);
-    if (found !== undefined) return found;
-  }
-  return undefined;
+/**
+ * What credential `value` holds, judged by where each string sits as well as by its shape (see credentialsWithin), or
+ * undefined. What an error shows of an object or list (a container, a ConfigMap's data) is judged so before it is printed.
+ */
+export function credentialWithin(value: unknown): string | undefined {
+  let what: string | undefined;
+  credentialsWithin(value, (w) => {
+    what = w;
+    return true;
+  });
+  return what;
+}
+
+/**
+ * The strings of `value` that hold a credential where they sit (see credentialsWithin), each with the secret parts
+ * `credentialSpans` finds in it, at most `max`: what an error that judged `value` secret must not show anywhere.
+ */
+export function credentialStrings(value: unknown, max = 64): string[] {
+  const out = new Set<string>();
+  credentialsWithin(value, (_, text) => {
+    if (text !== '') for (const s of [text, ...credentialSpans(text)]) out.add(s);
+    return out.size >= max;
+  });
+  return [...out].slice(0, max);
 }
 
 /** The fix every credential finding gives. */

@@ -1,5 +1,5 @@
 /**
- * Long strings that made the credential scan backtrack or that probe its bounds (200 kB each). The last is an
+ * Long strings that made the credential scan backtrack or that probe its bounds (200 kB each). The seventh is an
  * unclosed `${`: not a reference, so a literal password. test/core/secret-patterns.test.ts checks the scan's answers on
  * them; bench/hostile-input.ts measures how long the scan takes.
  */
@@ -11,4 +11,8 @@ export const HOSTILE_SCAN_TEXT: readonly string[] = [
   'LS0tLS1CRUdJTi'.repeat(15_000),
   '=a:'.repeat(33_000),
   'password=${a' + '-'.repeat(100_000),
+  // A JWT may follow '-' or '_' (`platform-<jwt>`): a regex allowing them would retry every '-eyJ' to the run's end.
+  '-eyJ'.repeat(50_000),
+  // An HTTP credential may sit inside a sentence: each 'Bearer ' looks for a digit within a bounded stretch.
+  'Bearer '.repeat(10_000) + 'Bearer ' + 'a'.repeat(130_000),
 ];

@@ -2,6 +2,7 @@ import {
   argvCredentials,
   credentialIn,
   credentialIssues,
+  credentialSpans,
   credentialWithin,
   imageCredential,
   isSecretReference,
@@ -70,6 +71,11 @@ describe('credentialIn', () => {
     // Angle brackets around a password are not a placeholder unless they are the whole value, of words.
     ['a password in angle brackets with symbols', j('mysql --password <Hunter22!', '9x>')],
     ['a password after an unclosed bracket', j('password=<Hunter', '22x')],
+    // Inside longer text, as an error message quotes a value: a sentence, a label value built from a prefix.
+    ['a Bearer credential in a sentence', j('names port Bearer ', 'abcdef0123456789abcdef, which no container declares')],
+    ['a Basic credential in a header line', j('-H "X-Auth: Basic ', 'YXBwOmh1bnRlcjIyMjI=" -v')],
+    ['a JWT after a name and a hyphen', j('platform-', CANARIES[4])],
+    ['a JWT after a name and an underscore', j('x_', CANARIES[4])],
   ])('finds %s', (_, canary) => {
     expect(credentialIn(canary)).toBeDefined();
   });
@@ -90,6 +96,9 @@ describe('credentialIn', () => {
     // A certificate, base64-encoded (a webhook's caBundle): public, not a key.
     Buffer.from('-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n').toString('base64'),
     'Basic authentication protects the admin pages',
+    'Basic auth-realm-v2 enabled',
+    'Bearer tokens are checked by the v2 gateway',
+    'see Bearer authentication (RFC 6750) for details',
     'existingSecret: db-credentials',
     'app:$(DB_PASSWORD)@tcp(mysql:3306)/orders',
     'PGPASSWORD=$(DB_PASSWORD) exec psql -h db',
@@ -144,6 +153,22 @@ describe('credentialIn', () => {
     expect(credentialIn(text)).toBeUndefined();
   });
 
+  test('credentialSpans: the secret parts of each credential, a token also without its header name', () => {
+    const jwt = CANARIES[4];
+    expect(credentialSpans(j('label platform-', jwt, ' and Authorization: Bearer ', 'abcdef0123456789abcdef')).sort()).toEqual(
+      [
+        j('Bearer ', 'abcdef0123456789abcdef'),
+        j('abcdef0123456789abcdef'),
+        j('Authorization: Bearer ', 'abcdef0123456789abcdef'),
+        jwt,
+      ].sort(),
+    );
+    expect(credentialSpans(j('postgres://app:', 'Hunter2canary', '@db/app'))).toEqual(['Hunter2canary']);
+    // At most `max`, however many the text holds; none in ordinary text.
+    expect(credentialSpans(Array.from({ length: 100 }, (_, i) => j('ghp', '_', String(i).padStart(36, 'A'))).join(' '), 5)).toHaveLength(5);
+    expect(credentialSpans('Basic authentication protects the admin pages')).toEqual([]);
+  });
+
   test('non-strings are never credentials', () => {
     for (const v of [undefined, null, 5, {}, []]) expect(credentialIn(v)).toBeUndefined();
   });
@@ -151,7 +176,9 @@ describe('credentialIn', () => {
   // How long the scan takes on these is measured by `npm run bench` (bench/hostile-input.ts); here, what it finds.
   test('long hostile strings are scanned to an answer', () => {
     const answers = HOSTILE_SCAN_TEXT.map(credentialIn);
-    expect(answers).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, 'a literal password']);
+    expect(answers).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, 'a literal password', undefined, undefined]);
+    // The secret parts an error takes out of its text: found in the same bounded time, and at most `max`.
+    expect(HOSTILE_SCAN_TEXT.map((t) => credentialSpans(t).length)).toEqual([0, 0, 0, 0, 0, 0, 2, 0, 0]);
     expect(isSecretReference('${a' + '-'.repeat(100_000))).toBe(false);
   });
 });
