@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { credentialIn, credentialWithin } from './secret-patterns';
+import { credentialIn, credentialSpans, credentialStrings, credentialWithin } from './secret-patterns';
 
 function safeJson(v: unknown): string | undefined {
   try {
@@ -111,12 +111,13 @@ export function formatIssue(issue: BlueprintIssue): string {
  * no scan of the flat text sees.
  */
 function leaks(v: unknown): boolean {
-  if (typeof v === 'string' && credentialIn(v) !== undefined) return true;
+  // A string is its own plain data and shown as its JSON: two scans, not four of the same megabytes.
+  if (typeof v === 'string') return credentialIn(v) !== undefined || credentialIn(JSON.stringify(v)) !== undefined;
   const plain = jsonSafe(v);
   return credentialWithin(plain) !== undefined || credentialIn(show(plain)) !== undefined || credentialIn(safeJson(plain)) !== undefined;
 }
 
-/** What each text field of an issue becomes when it looks like a credential. */
+/** The text fields of an issue, and what each becomes when it still looks like a credential once the value's secrets are out. */
 const REDACTED_TEXT = {
   message: 'holds a value that looks like a credential (not shown)',
   fix: 'see the message and field; the fix named a value that looks like a credential (not shown)',
@@ -125,22 +126,94 @@ const REDACTED_TEXT = {
   construct: '<a construct name that looks like a credential>',
 } as const;
 
+/** What a secret of the value becomes where an issue's text quotes it. */
+const REDACTED = '<redacted>';
+
+/** The shortest secret taken out of an issue's text: a shorter one would garble ordinary words of the message. */
+const MIN_SECRET = 4;
+
 /**
- * An issue safe to print and to serialize, the one place every issue passes
- * (`Problems.add` and `new BlueprintError`): an error message ends up in CI
- * logs, so no text field (message, fix, field, path, construct) nor the
- * value that looks like a credential is ever echoed, and the value is stored
- * as plain JSON data (see `jsonSafe`).
+ * The secrets each redacted issue (and error) hid, as the raw strings: an issue made from it, beside it in one error,
+ * or an error that collects its issues (Problems.attempt, Collector) hides them in its own text too. Never printed,
+ * never serialized: a WeakMap holds them, not a property of the issue.
  */
-function redacted<T extends IssueInput>(issue: T): T {
+const HIDDEN = new WeakMap<object, readonly string[]>();
+
+/** The secrets `issue` (an issue or an error) was built to hide, if any. */
+function hiddenBy(issue: unknown): readonly string[] {
+  return (issue !== null && typeof issue === 'object' && HIDDEN.get(issue)) || [];
+}
+
+/** Records that `to` hides what `from` hides (and `more`), and returns `to`. */
+function hiding<T extends object>(to: T, from: unknown, more: readonly string[] = []): T {
+  const all = [...new Set([...hiddenBy(from), ...more])];
+  if (all.length) HIDDEN.set(to, all);
+  return to;
+}
+
+/** An issue's value as plain data, and the secrets it holds. */
+interface Judged {
+  /** The value as plain JSON data (`jsonSafe`), or `<redacted>` when it looks like a credential. */
+  readonly shown?: unknown;
+  /** Whether the issue has a value (`'value' in issue`). */
+  readonly hasValue: boolean;
+  /** Its secrets (see `secretsOf`); empty for a value that is no secret. */
+  readonly secrets: readonly string[];
+}
+
+/**
+ * Judges an issue's value: when it looks like a credential (`leaks`), its secrets are the raw string, the strings that
+ * hold a credential where they sit in an object or list (credentialStrings), the credential parts of each (a token
+ * without its `Bearer `, a URL's password: what a message quoting part of the value shows), and their JSON-escaped
+ * forms (a message that quotes the value as JSON).
+ */
+function judge(issue: object): Judged {
+  if (!('value' in issue)) return { hasValue: false, secrets: [] };
+  const plain = jsonSafe((issue as { value?: unknown }).value);
+  if (!leaks(plain)) return { shown: plain, hasValue: true, secrets: [] };
+  const strings =
+    typeof plain === 'string' ? [plain, ...credentialSpans(plain)] : [...credentialStrings(plain), ...credentialSpans(safeJson(plain))];
+  const escaped = strings.map((x) => JSON.stringify(x).slice(1, -1));
+  const secrets = [...new Set([...strings, ...escaped])].filter((x) => x.length >= MIN_SECRET && x !== REDACTED);
+  return { shown: REDACTED, hasValue: true, secrets };
+}
+
+/** `text` with every occurrence of each of `secrets` (longest first) replaced by `<redacted>`. */
+function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/**
+ * An issue safe to print and to serialize, the one place every issue passes (`Problems.add` and `new BlueprintError`):
+ * an error message ends up in CI logs. A value that looks like a credential is shown as `<redacted>`, and each of its
+ * secrets (`judge`), each secret of the issue it was made from (HIDDEN) and each of `others` (those of the other
+ * issues of the same error) is taken out of every text field (message, fix, field, path, construct) wherever it is
+ * quoted: in a longer sentence, glued to a prefix (`platform-<token>`). A text field that still looks like a
+ * credential is replaced whole (REDACTED_TEXT). The value is stored as plain JSON data (see `jsonSafe`). What was
+ * hidden is recorded (HIDDEN) for the issues and errors made from this one.
+ */
+function redacted<T extends IssueInput>(issue: T, others: readonly string[] = [], judged: Judged = judge(issue)): T {
   const out: Record<string, unknown> = { ...issue };
-  for (const key of Object.keys(REDACTED_TEXT) as (keyof typeof REDACTED_TEXT)[])
-    if (key in out && leaks(out[key])) out[key] = REDACTED_TEXT[key];
-  if ('value' in out) {
-    const value = jsonSafe(out.value);
-    out.value = leaks(value) ? '<redacted>' : value;
+  const secrets = [...new Set([...judged.secrets, ...hiddenBy(issue), ...others])];
+  for (const key of Object.keys(REDACTED_TEXT) as (keyof typeof REDACTED_TEXT)[]) {
+    if (!(key in out)) continue;
+    if (typeof out[key] === 'string' && secrets.length) out[key] = scrub(out[key] as string, secrets);
+    if (leaks(out[key])) out[key] = REDACTED_TEXT[key];
   }
-  return out as T;
+  if (judged.hasValue) out.value = judged.shown;
+  return hiding(out, undefined, secrets) as T;
+}
+
+/**
+ * `issues` each made safe (`redacted`), every secret of one hidden in the text of all, and those of `inherited`: a
+ * message may quote the value of another issue of the same error (a port named by one and refused by the other).
+ */
+function redactedAll<T extends IssueInput>(issues: readonly T[], inherited: readonly string[] = []): T[] {
+  const judged = issues.map(judge);
+  const all = [...new Set([...inherited, ...judged.flatMap((j) => j.secrets), ...issues.flatMap(hiddenBy)])];
+  return issues.map((i, n) => redacted(i, all, judged[n]));
 }
 
 /** `issue` made safe to print, as `new BlueprintError` makes each of its issues: for issues reported without an error (synth warnings). */
@@ -173,7 +246,8 @@ function asIssues(given: unknown): BlueprintIssue[] {
         const issue = { ...(i as BlueprintIssue) };
         // The text fields a caller left out read as empty, never as `undefined` in the message.
         const text = (v: unknown) => (typeof v === 'string' ? v : '');
-        return { ...issue, path: text(issue.path), field: text(issue.field), message: text(issue.message), fix: text(issue.fix) };
+        const copy = { ...issue, path: text(issue.path), field: text(issue.field), message: text(issue.message), fix: text(issue.fix) };
+        return hiding(copy, i);
       } catch {
         return wrong(at);
       }
@@ -197,12 +271,14 @@ export class BlueprintError extends Error {
   public readonly fix: string;
 
   constructor(issues: BlueprintIssue | readonly BlueprintIssue[]) {
-    const list = asIssues(issues).map(redacted);
+    const list = redactedAll(asIssues(issues));
     const header = list.length === 1 ? '' : `${list.length} problems:\n  `;
     super(header + list.map(formatIssue).join('\n  '));
     this.name = 'BlueprintError';
     // Every issue carries `value`: explicitly `undefined` where none was given (the message says `got …` only for a given one).
-    this.issues = list.map((i) => ('value' in i ? i : { ...i, value: undefined }));
+    this.issues = list.map((i) => ('value' in i ? i : hiding({ ...i, value: undefined }, i)));
+    // Every issue hides the secrets of all (redactedAll): an error collecting these issues hides them too.
+    hiding(this, list[0]);
     const first = list[0];
     this.code = first.code;
     this.path = first.path;
@@ -253,6 +329,8 @@ export class Problems implements IssueSink {
   private readonly shapeFailed = new Set<string>();
   /** How many issues of each code and prop (`CODE prop`) were given, listed or not. */
   private readonly perKind = new Map<string, number>();
+  /** The secrets of the listed issues' values: none is shown in the text of any issue of the construct. */
+  private readonly secrets = new Set<string>();
 
   /** `scope`: the construct the issues are about, or its path when it has not joined the tree yet. */
   constructor(
@@ -277,14 +355,17 @@ export class Problems implements IssueSink {
     const seen = (this.perKind.get(kind) ?? 0) + 1;
     this.perKind.set(kind, seen);
     if (seen > MAX_ISSUES_PER_KIND) return;
-    // An error message ends up in CI logs: no text of the issue echoes a credential (see `redacted`).
-    this.found.push(
-      redacted({
-        ...issue,
-        construct: issue.construct ?? this.constructName,
-        path: issue.path ?? (typeof this.scope === 'string' ? this.scope : this.scope?.node.path) ?? '',
-      }),
-    );
+    // An error message ends up in CI logs: no text of the issue echoes a credential (see `redacted`), nor a secret of
+    // another issue of the construct, recorded before it (then taken out of this one) or after (then out of those).
+    const judged = judge(issue);
+    const fresh = [...judged.secrets, ...hiddenBy(issue)].filter((x) => !this.secrets.has(x));
+    for (const secret of fresh) this.secrets.add(secret);
+    if (fresh.length) for (let n = 0; n < this.found.length; n++) this.found[n] = redacted(this.found[n], fresh);
+    const where = {
+      construct: issue.construct ?? this.constructName,
+      path: issue.path ?? (typeof this.scope === 'string' ? this.scope : this.scope?.node.path) ?? '',
+    };
+    this.found.push(redacted({ ...issue, ...where }, [...this.secrets], judged));
   }
 
   /** Records every issue given; `undefined` entries (checks that passed) are skipped. */
@@ -307,7 +388,7 @@ export class Problems implements IssueSink {
       return fn();
     } catch (e) {
       if (!(e instanceof BlueprintError)) throw e;
-      for (const issue of e.issues) this.add({ ...issue, field, path: undefined, construct: undefined });
+      for (const issue of e.issues) this.add(hiding({ ...issue, field, path: undefined, construct: undefined }, issue));
       return undefined;
     }
   }
@@ -318,12 +399,17 @@ export class Problems implements IssueSink {
     for (const [kind, seen] of this.perKind) {
       if (seen <= MAX_ISSUES_PER_KIND) continue;
       const last = [...this.found].reverse().find((i) => `${i.code} ${fieldRoot(i.field)}` === kind)!;
-      more.push({
-        ...last,
-        field: fieldRoot(last.field),
-        value: undefined,
-        message: `and ${seen - MAX_ISSUES_PER_KIND} more issues like the ones above (${last.code}), not listed`,
-      });
+      more.push(
+        hiding(
+          {
+            ...last,
+            field: fieldRoot(last.field),
+            value: undefined,
+            message: `and ${seen - MAX_ISSUES_PER_KIND} more issues like the ones above (${last.code}), not listed`,
+          },
+          last,
+        ),
+      );
     }
     return more.length ? [...this.found, ...more] : this.found;
   }

@@ -3,16 +3,18 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Monitoring } from '../../blueprints';
+import { ClusterPlatform, Monitoring } from '../../blueprints';
 import {
   ArgoApplication,
   ConfigMap,
+  MetricsMonitor,
   Probe,
   QuotaPreset,
   RULES,
   ScheduledJob,
   TeamNamespace,
   WebService,
+  Worker,
   checkManifests,
   renderApp,
   runRules,
@@ -482,5 +484,49 @@ describe('SECRET_IN_OUTPUT reports every credential of an object, not the first 
     expect(found.map((i) => i.field).sort()).toEqual([...pointers].sort());
     expect(found.every((i) => i.value === '<redacted>')).toBe(true);
     expect(err.message + JSON.stringify(err.issues)).not.toContain(PW);
+  });
+});
+
+describe('a secret value is not quoted by the text of its error either (a hostile-input review)', () => {
+  const BEARER = j('Bearer ', 'abcdef0123456789abcdef0123456789');
+  const JWT = j(
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9',
+    '.',
+    'eyJzdWIiOiIxMjM0NTY3ODkwIn0',
+    '.',
+    'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+  );
+  const shows = (err: { message: string; issues: unknown }, secret: string) => (err.message + JSON.stringify(err.issues)).includes(secret);
+
+  test('MetricsMonitor: a target port named by a Bearer credential (MONITOR_TARGET_MISSING names the port)', () => {
+    const { app, chart } = testChart();
+    new Worker(chart, 'web', { namespace: 'shop', image: WEB.image, ports: [{ name: 'metrics', port: 9102 }] });
+    new MetricsMonitor(chart, 'x', {
+      name: 'web',
+      namespace: 'shop',
+      port: 'metrics',
+      path: '/m',
+      target: { kind: 'pods', podSelector: { 'app.kubernetes.io/name': 'web' }, port: BEARER },
+    } as never);
+    const err = catchBlueprintError(() => renderApp(app));
+    expect(err.codes).toContain('MONITOR_TARGET_MISSING');
+    expect(shows(err, 'abcdef0123456789')).toBe(false);
+    expect(err.issues.find((i) => i.code === 'MONITOR_TARGET_MISSING')!.message).toContain('names port <redacted>, which');
+  });
+
+  test('ClusterPlatform: an environment that is a JWT (NAME_INVALID names the label value built from it)', () => {
+    const err = catchBlueprintError(
+      () =>
+        new ClusterPlatform(new App(), 'p', {
+          environment: JWT,
+          host: 'shop.example.com',
+          certificateIssuer: { name: 'le', email: 'p@example.com' },
+          teams: [],
+          secretStore: { awsRegion: 'eu-west-1' },
+        } as never),
+    );
+    expect(err.codes).toContain('NAME_INVALID');
+    expect(shows(err, JWT.slice(0, 30))).toBe(false);
+    expect(err.issues.find((i) => i.field === 'environment')!.message).toContain("label value 'platform-<redacted>'");
   });
 });

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { BlueprintError, Problems, WebService, formatIssue } from '../../constructs';
+import { Collector } from '../../constructs/core/errors';
 import { AWS_KEY, WEB, catchBlueprintError, expectCode, expectLeakFree, testChart } from '../helpers';
 
 describe('BlueprintError', () => {
@@ -74,6 +75,94 @@ describe('no text of an issue echoes a credential: message, fix, field, path, co
     const err = new BlueprintError({ code: 'X', path: '', field: 'f', value: make(), message: 'm', fix: 'f' });
     expectLeakFree(err);
     expect(err.issues[0].value).toEqual(shown);
+  });
+});
+
+describe('a secret value is taken out of every text that quotes it, in this issue and in every other of the error', () => {
+  // Shapes found only as a whole value before: a Bearer credential, and a JWT glued to a name by '-'.
+  const BEARER = ['Bearer ', 'abcdef0123456789', 'abcdef0123456789'].join('');
+  const JWT = ['eyJhbGciOiJIUzI1NiJ9', '.', 'eyJzdWIiOiJjYW5hcnkifQ', '.', 'c2lnbmF0dXJlX2NhbmFyeQ'].join('');
+  const issue = (code: string, value: unknown, text: string) => ({ code, path: '', field: 'f', value, message: text, fix: 'f' });
+  const shows = (err: BlueprintError, secret: string) => (err.message + JSON.stringify(err.issues)).includes(secret);
+
+  test.each([
+    ['a Bearer credential in a sentence', BEARER, `names port ${BEARER}, which no container declares`, 'names port <redacted>, which'],
+    ['a JWT after a prefix', JWT, `makes the label value 'platform-${JWT}'`, "makes the label value 'platform-<redacted>'"],
+    ['the token alone, without its Bearer', BEARER, `names ${BEARER.slice(7)} somewhere`, 'names <redacted> somewhere'],
+    ['the value as JSON', `${BEARER}\n`, `got ${JSON.stringify(`${BEARER}\n`)} here`, 'got "<redacted>" here'],
+  ])('%s: the rest of the message is kept', (_what, value, message, kept) => {
+    const err = new BlueprintError(issue('X', value, message));
+    expect(shows(err, BEARER.slice(7)) || shows(err, JWT.slice(0, 24))).toBe(false);
+    expect(err.issues[0].message).toContain(kept);
+    expect(err.issues[0].value).toBe('<redacted>');
+  });
+
+  test('in field, path, fix and construct, and in another issue of the same error whose own value is no secret', () => {
+    const err = new BlueprintError([
+      { code: 'A', path: `a/${JWT}`, field: `ports.${JWT}`, value: `x-${JWT}`, message: 'm', fix: `rename ${JWT}` },
+      { code: 'B', path: 'b', field: 'f', value: 'web', message: `conflicts with x-${JWT}`, fix: `drop ${JWT}` },
+    ]);
+    expect(shows(err, JWT.slice(0, 24))).toBe(false);
+    expect(err.issues.map((i) => [i.path, i.field, i.message, i.fix])).toEqual([
+      ['a/<redacted>', 'ports.<redacted>', 'm', 'rename <redacted>'],
+      ['b', 'f', 'conflicts with <redacted>', 'drop <redacted>'],
+    ]);
+    expect(err.issues[1].value).toBe('web');
+  });
+
+  test('a string held in an object value (a secret by where it sits) is taken out of the message too', () => {
+    const PW = ['Tr0ub4dor', '-x9Q2-hunter2'].join('');
+    const err = new BlueprintError(issue('X', { DB_PASSWORD: PW }, `key DB_PASSWORD holds ${PW}`));
+    expect(shows(err, PW)).toBe(false);
+    expect(err.issues[0].message).toBe('key DB_PASSWORD holds <redacted>');
+  });
+
+  test('Problems: in either order of the issues, and through attempt and a Collector, across errors', () => {
+    // A secret by where it sits only: no scan of the quoting message alone finds it.
+    const PW = ['Tr0ub4dor', '-x9Q2-hunter2'].join('');
+    for (const order of [0, 1]) {
+      const p = new Problems('scope', 'Thing');
+      const [secret, quoting] = [issue('A', { DB_PASSWORD: PW }, 'm'), issue('B', 8080, `uses ${PW} as its user`)];
+      for (const i of order ? [quoting, secret] : [secret, quoting]) p.add(i);
+      expect(p.issues.map((i) => i.message)).toContain('uses <redacted> as its user');
+      expect(
+        shows(
+          catchBlueprintError(() => p.throwIfAny()),
+          PW,
+        ),
+      ).toBe(false);
+    }
+    // One error's secret, in the text of an issue of another error the construct or blueprint reports with it.
+    const p = new Problems('scope', 'Thing');
+    p.attempt('f', () => {
+      throw new BlueprintError(issue('A', JWT, 'm'));
+    });
+    p.add(issue('B', 1, `quotes ${JWT}`));
+    expect(
+      shows(
+        catchBlueprintError(() => p.throwIfAny()),
+        JWT.slice(0, 24),
+      ),
+    ).toBe(false);
+    const c = new Collector();
+    c.attempt(() => {
+      throw new BlueprintError(issue('A', JWT, 'm'));
+    });
+    c.attempt(() => {
+      throw new BlueprintError(issue('B', 1, `quotes ${JWT}`));
+    });
+    expect(
+      shows(
+        catchBlueprintError(() => c.throwIfAny()),
+        JWT.slice(0, 24),
+      ),
+    ).toBe(false);
+  });
+
+  test('an ordinary value is not taken out of the text, nor a secret shorter than 4 characters', () => {
+    const err = new BlueprintError([issue('A', 'web', 'port web is unknown'), issue('B', { DB_PASSWORD: 'pw' }, 'a pw here')]);
+    expect(err.issues.map((i) => i.message)).toEqual(['port web is unknown', 'a pw here']);
+    expect(err.issues[1].value).toBe('<redacted>');
   });
 });
 

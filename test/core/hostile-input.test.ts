@@ -320,11 +320,13 @@ describe('one synth reports every problem it can find', () => {
 });
 
 describe('no text of an issue echoes a credential: message, fix, field, path, construct, value', () => {
-  test('SECRET_KEY_UNDECLARED: the fix does not echo the key it suggests adding', () => {
+  test('SECRET_KEY_UNDECLARED: the fix does not echo the key it suggests adding, and says the rest', () => {
     const { chart } = testChart();
     const db = new SecretDeclaration(chart, 'db', { namespace: 'team', keys: ['password'], backend: SecretBackend.deployTool() });
     const err = catchBlueprintError(() => EnvValue.fromSecret(db, AWS_KEY));
-    expect(err.issues.find((i) => i.code === 'SECRET_KEY_UNDECLARED')!.fix).toContain('not shown');
+    expect(err.issues.find((i) => i.code === 'SECRET_KEY_UNDECLARED')!.fix).toBe(
+      "read one of password, or add '<redacted>' to the declaration's keys",
+    );
     expectLeakFree(err);
   });
 
