@@ -447,8 +447,11 @@ function tokens(s: TokenShape, text: string, all: boolean): Iterable<string> {
     return out;
   }
   const m = s.pattern.exec(text);
-  return m ? [m[0]] : [];
+  return m ? [m[0]] : NONE;
 }
+
+/** No token: shared, since most strings hold none of most shapes (the scan runs on every string of every object). */
+const NONE: readonly string[] = [];
 
 /**
  * Calls `found` with what each credential in `text` looks like and its secret part (the token, the password of a URL,
