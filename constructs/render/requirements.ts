@@ -72,6 +72,41 @@ function veleroSetup(o: any): string[] {
   ];
 }
 
+/** The IAM actions ESO's AWS provider calls to read one secret (external-secrets.io docs: AWS Secrets Manager, Parameter Store). */
+const AWS_READ_ACTIONS: Readonly<Record<string, string>> = {
+  SecretsManager: 'secretsmanager:GetSecretValue and secretsmanager:DescribeSecret',
+  ParameterStore: 'ssm:GetParameter',
+};
+
+/*
+ * What ESO needs beyond the operator for the output's stores and ExternalSecrets to sync: credentials for a store's
+ * provider (an AWS store without `auth` uses the controller pod's own credential chain: external-secrets.io, AWS
+ * access, "Controller's Pod Identity"), and the remote secrets themselves, which must exist before an ExternalSecret
+ * can write its Secret (until then its pods stay in CreateContainerConfigError).
+ */
+function externalSecretsSetup(o: any): string[] {
+  if ((o.kind === 'ClusterSecretStore' || o.kind === 'SecretStore') && o.spec?.provider?.aws) {
+    const aws = o.spec.provider.aws;
+    const service = typeof aws.service === 'string' ? aws.service : 'SecretsManager';
+    const who =
+      aws.auth === undefined
+        ? "the operator's own ServiceAccount (IRSA or EKS Pod Identity on the controller)"
+        : typeof aws.role === 'string'
+          ? `the credentials of its auth, able to assume ${aws.role}`
+          : 'the credentials of its auth';
+    return [
+      `${o.kind} ${o.metadata?.name}: an IAM role for ${who} allowing ${AWS_READ_ACTIONS[service] ?? 'the read calls of its service'} on the secrets it reads in ${aws.region}${typeof aws.role === 'string' && aws.auth === undefined ? `, and sts:AssumeRole on ${aws.role}` : ''}: without it every ExternalSecret of the store fails to sync`,
+    ];
+  }
+  if (o.kind !== 'ExternalSecret') return [];
+  const store = o.spec?.secretStoreRef ?? {};
+  const refs = Array.isArray(o.spec?.data) ? o.spec.data.map((d: any) => d?.remoteRef).filter((r: any) => typeof r?.key === 'string') : [];
+  return refs.map(
+    (r: any) =>
+      `the remote secret ${r.key}${typeof r.property === 'string' ? ` with the property ${r.property}` : ''}, read through ${store.kind ?? 'SecretStore'} ${store.name} by ExternalSecret ${o.metadata?.namespace}/${o.metadata?.name}: it must exist before the sync, else the Secret is never written and the pods that read it never start`,
+  );
+}
+
 /*
  * Who serves each custom API group, and which releases serve the versions the
  * library renders; the ranges follow the projects' release notes and the
@@ -79,7 +114,11 @@ function veleroSetup(o: any): string[] {
  */
 const CONTROLLERS: Readonly<Record<string, Controller>> = {
   // v1beta1 is served from 0.5.0; 0.17.0 stopped serving it.
-  'external-secrets.io': { name: 'External Secrets Operator', versions: { v1beta1: '>=0.5.0 <0.17.0', v1: '>=0.16.2' } },
+  'external-secrets.io': {
+    name: 'External Secrets Operator',
+    versions: { v1beta1: '>=0.5.0 <0.17.0', v1: '>=0.16.2' },
+    setup: externalSecretsSetup,
+  },
   // v1 is served from 1.0.0; the HTTP-01 solver pods it starts in a Certificate's namespace meet Pod Security
   // `restricted` (a TeamNamespace's default) from 1.10.0 (#5259: seccomp RuntimeDefault, capabilities dropped):
   // before, the namespace refuses them and the certificate is never issued.
@@ -158,6 +197,13 @@ function builtInNeeds(o: any): BuiltInNeed[] {
       name: `CSI driver ${o.provisioner}`,
       setup: `the CSI driver ${o.provisioner} (its controller and node plugin, with the cloud permissions it needs): without it the claims of the class stay Pending and their pods never start`,
     });
+  if (o.kind === 'Service' && o.spec?.type === 'LoadBalancer') {
+    const cls = typeof o.spec.loadBalancerClass === 'string' ? o.spec.loadBalancerClass : undefined;
+    needs.push({
+      name: cls ? `load balancer (class ${cls})` : 'load balancer',
+      setup: `${cls ? `the load-balancer controller of the class ${cls}` : "a load-balancer implementation for Services of type LoadBalancer (the cloud's controller, e.g. the AWS Load Balancer Controller, or MetalLB on bare metal)"}: without one the Service's external address stays <pending>`,
+    });
+  }
   if (o.kind === 'NetworkPolicy')
     needs.push({
       name: 'NetworkPolicy enforcement',

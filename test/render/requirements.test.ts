@@ -12,6 +12,7 @@ describe('controller requirements', () => {
       'CSI driver ebs.csi.aws.com',
       'external-dns',
       'ingress controller (IngressClass nginx)',
+      'load balancer',
       'metrics-server',
       'NetworkPolicy enforcement',
     ];
@@ -51,6 +52,48 @@ describe('controller requirements', () => {
     expect(need(published)[0][0]).toBe('external-dns');
     // Listed once however many objects need it.
     expect(need(published, published)).toHaveLength(1);
+  });
+
+  test("ESO's setup: the store's AWS credentials (the controller's own without auth) and every remote secret an ExternalSecret reads", () => {
+    const store = (aws: object) => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'aws' },
+      spec: { provider: { aws } },
+    });
+    const setup = (...objects: object[]) => controllerRequirements(objects)[0].setup ?? [];
+    expect(setup(store({ service: 'SecretsManager', region: 'eu-west-1' }))).toEqual([
+      expect.stringMatching(
+        /^ClusterSecretStore aws: an IAM role for the operator's own ServiceAccount .* secretsmanager:GetSecretValue .* in eu-west-1/,
+      ),
+    ]);
+    expect(setup(store({ service: 'ParameterStore', region: 'us-east-1', role: 'arn:aws:iam::1:role/r' }))[0]).toMatch(
+      /ssm:GetParameter .*sts:AssumeRole on arn:aws:iam::1:role\/r/,
+    );
+    const externalSecret = {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: {
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws' },
+        data: [{ remoteRef: { key: 'shop/db', property: 'password' } }, { remoteRef: { key: 'shop/token' } }, { remoteRef: {} }],
+      },
+    };
+    expect(setup(externalSecret)).toEqual([
+      expect.stringMatching(
+        /^the remote secret shop\/db with the property password, read through ClusterSecretStore aws by ExternalSecret shop\/db: it must exist/,
+      ),
+      expect.stringMatching(/^the remote secret shop\/token, read through/),
+    ]);
+  });
+
+  test('a LoadBalancer Service needs a load-balancer implementation, of its class when it names one', () => {
+    const lb = (spec: object) => ({ apiVersion: 'v1', kind: 'Service', spec: { type: 'LoadBalancer', ...spec } });
+    expect(controllerRequirements([lb({})]).map((r) => r.name)).toEqual(['load balancer']);
+    expect(controllerRequirements([lb({ loadBalancerClass: 'service.k8s.aws/nlb' })])[0].setup).toEqual([
+      expect.stringContaining('the load-balancer controller of the class service.k8s.aws/nlb'),
+    ]);
+    expect(controllerRequirements([{ apiVersion: 'v1', kind: 'Service', spec: { type: 'ClusterIP' } }])).toEqual([]);
   });
 
   test("Argo CD's range follows the sync options its objects carry: Delete=false needs 2.7.0, ServerSideApply=true 2.5.0", () => {
