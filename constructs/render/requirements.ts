@@ -72,6 +72,14 @@ function veleroSetup(o: any): string[] {
   ];
 }
 
+/**
+ * The items a list holds, by its own indices: a sparse list (`new Array(2 ** 32 - 1)` in hostile input) is read in the
+ * time of what it holds, not of its length, and its holes are no items.
+ */
+function ownItems(list: unknown): unknown[] {
+  return Array.isArray(list) ? Object.keys(list).flatMap((k) => (/^\d+$/.test(k) ? [list[Number(k)]] : [])) : [];
+}
+
 /** The IAM actions ESO's AWS provider calls to read one secret (external-secrets.io docs: AWS Secrets Manager, Parameter Store). */
 const AWS_READ_ACTIONS: Readonly<Record<string, string>> = {
   SecretsManager: 'secretsmanager:GetSecretValue and secretsmanager:DescribeSecret',
@@ -100,7 +108,9 @@ function externalSecretsSetup(o: any): string[] {
   }
   if (o.kind !== 'ExternalSecret') return [];
   const store = o.spec?.secretStoreRef ?? {};
-  const refs = Array.isArray(o.spec?.data) ? o.spec.data.map((d: any) => d?.remoteRef).filter((r: any) => typeof r?.key === 'string') : [];
+  const refs = ownItems(o.spec?.data)
+    .map((d: any) => d?.remoteRef)
+    .filter((r: any) => typeof r?.key === 'string');
   return refs.map(
     (r: any) =>
       `the remote secret ${r.key}${typeof r.property === 'string' ? ` with the property ${r.property}` : ''}, read through ${store.kind ?? 'SecretStore'} ${store.name} by ExternalSecret ${o.metadata?.namespace}/${o.metadata?.name}: it must exist before the sync, else the Secret is never written and the pods that read it never start`,
@@ -172,7 +182,7 @@ function builtInNeeds(o: any): BuiltInNeed[] {
     });
   }
   if (o.kind === 'HorizontalPodAutoscaler') {
-    const types = new Set<string>((Array.isArray(o.spec?.metrics) ? o.spec.metrics : []).map((m: any) => m?.type));
+    const types = new Set<string>(ownItems(o.spec?.metrics).map((m: any) => m?.type));
     // No metrics means the API's default: 80% average CPU utilisation, a Resource metric.
     if (types.size === 0 || types.has('Resource') || types.has('ContainerResource'))
       needs.push({
@@ -220,7 +230,7 @@ function builtInNeeds(o: any): BuiltInNeed[] {
 
 /** API groups Kubernetes serves itself (`''` is the core group). */
 function builtIn(group: string): boolean {
-  if (CONTROLLERS[group]) return false;
+  if (Object.hasOwn(CONTROLLERS, group)) return false;
   return !group.includes('.') || group.endsWith('.k8s.io') || group === 'apiextensions.k8s.io';
 }
 
@@ -250,9 +260,10 @@ export function controllerRequirements(objects: readonly unknown[]): ControllerR
       for (const [known, range] of ARGO_SYNC_OPTION_RELEASES) if (option === known) argoOptionRanges.add(range);
     const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
     if (builtIn(group) || o.kind === 'CustomResourceDefinition') continue;
-    const controller = CONTROLLERS[group] ?? { name: group, versions: {} };
+    // Own keys only: a group or version named like an Object.prototype member ('constructor/v1') is just unknown.
+    const controller = Object.hasOwn(CONTROLLERS, group) ? CONTROLLERS[group] : { name: group, versions: {} };
     const entry = entryOf(controller.name);
-    entry.versions.add(controller.versions[version] ?? '*');
+    entry.versions.add(Object.hasOwn(controller.versions, version) ? controller.versions[version] : '*');
     entry.crds.set(`${group}/${version}/${o.kind}`, { group, kind: o.kind, version });
     for (const need of controller.setup?.(o) ?? []) entry.setup.add(need);
   }

@@ -96,6 +96,23 @@ describe('controller requirements', () => {
     expect(controllerRequirements([{ apiVersion: 'v1', kind: 'Service', spec: { type: 'ClusterIP' } }])).toEqual([]);
   });
 
+  test('hostile objects: a group named like an Object.prototype member is an unknown group; a sparse list is read by what it holds', () => {
+    // Without a dot a group is one of Kubernetes' own (apps, batch…): nothing to install, and no TypeError.
+    for (const group of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(controllerRequirements([{ apiVersion: `${group}/v1`, kind: 'X' }])).toEqual([]);
+    expect(controllerRequirements([{ apiVersion: 'velero.io/constructor', kind: 'Schedule' }])[0].versionRange).toBe('*');
+    // A hole is no metric: the API's default (CPU) applies, as with no metrics at all.
+    const hpa = (metrics: unknown) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', spec: { metrics } });
+    expect(controllerRequirements([hpa(new Array(2 ** 32 - 1))]).map((r) => r.name)).toEqual(['metrics-server']);
+    const es = {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'x', namespace: 'n' },
+      spec: { data: new Array(2 ** 32 - 1) },
+    };
+    expect(controllerRequirements([es])[0]).not.toHaveProperty('setup');
+  });
+
   test("Argo CD's range follows the sync options its objects carry: Delete=false needs 2.7.0, ServerSideApply=true 2.5.0", () => {
     const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' };
     const marked = (options: string) => ({
