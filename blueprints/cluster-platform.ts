@@ -353,7 +353,13 @@ export class ClusterPlatform extends Construct {
         value: 100_000,
         description: 'Platform services: monitoring, ingress.',
       }),
-      high: new PriorityClass(this.clusterChart, 'high', { value: 10_000, description: 'User-facing services.' }),
+      // Also the data holders' (dataDefault): a user-facing scale-up at a higher class would preempt a database
+      // replica before the autoscaler adds a node; at the same value it preempts none.
+      high: new PriorityClass(this.clusterChart, 'high', {
+        value: 10_000,
+        dataDefault: true,
+        description: 'User-facing services, and the data holders they keep.',
+      }),
       standard: new PriorityClass(this.clusterChart, 'standard', { value: 1_000, globalDefault: true, description: 'Everything else.' }),
       batch: new PriorityClass(this.clusterChart, 'batch', {
         value: 100,
@@ -402,7 +408,8 @@ export class ClusterPlatform extends Construct {
         new Descheduler(monitoringChart, 'Descheduler', {
           namespace: new TeamNamespace(monitoringChart, 'descheduler', { quota: QuotaPreset.SMALL }),
           schedule: props.deschedulerSchedule,
-          priorityClass: this.priorities.critical,
+          // Not critical: a run can wait for the autoscaler, and must not preempt the data holders (at high) to start.
+          priorityClass: this.priorities.high,
         }),
       (field) => (field === 'schedule' ? 'deschedulerSchedule' : undefined),
     )!;

@@ -430,6 +430,7 @@ export function buildEnvironment(
   });
   // The ledger is a managed database where the environment names one, else a single Postgres pod in the cluster.
   const managedLedger = config.managedDatabases?.ledger;
+  const pgIsReady = ['pg_isready', '-U', 'postgres', '-h', '127.0.0.1', '-p', '5432'];
   const ledger = managedLedger
     ? ExternalService.fromHostName(payments, 'ledger', {
         namespace: payments.name,
@@ -446,7 +447,11 @@ export function buildEnvironment(
         readiness: Probe.tcp('pg', { periodSeconds: 5 }),
         // As postgres: the pod's uid 10001 has no passwd entry, so without -U libpq has no user name and pg_isready
         // exits 3 ('no attempt') without trying, and the kubelet would restart a healthy server every minute.
-        liveness: Probe.exec(['pg_isready', '-U', 'postgres', '-h', '127.0.0.1', '-p', '5432'], { periodSeconds: 20, timeoutSeconds: 5 }),
+        liveness: Probe.exec(pgIsReady, { periodSeconds: 20, timeoutSeconds: 5 }),
+        // The same check, given 5 minutes before liveness applies: the image's init server listens on the socket
+        // only (listen_addresses='') and crash recovery rejects connections, so a longer initdb or recovery
+        // would otherwise be killed after 60 s, again and again.
+        startup: Probe.exec(pgIsReady, { failureThreshold: 30 }),
         singletonReason:
           'Postgres without replication: a second pod would be a second, diverging database; HA needs a replicating operator (e.g. CloudNativePG)',
         env: {
@@ -541,7 +546,8 @@ export function buildEnvironment(
   const hpaNs = scenario('hpa-example');
   new HpaExample(hpaNs, 'HpaExample', { namespace: hpaNs, minReplicas: config.production ? 2 : 1, maxReplicas: 10 });
   const externalNs = scenario('external-database');
-  new ExternalDatabase(externalNs, 'ExternalDatabase', { namespace: externalNs, hostName: 'cluster0.abcde.mongodb.net' });
+  // A shard host, not the Atlas SRV seed name (cluster0.abcde.mongodb.net has SRV and TXT records, no address).
+  new ExternalDatabase(externalNs, 'ExternalDatabase', { namespace: externalNs, hostName: 'cluster0-shard-00-00.abcde.mongodb.net' });
   const randomNs = scenario('random-generator', true);
   const random = new RandomGenerator(randomNs, 'RandomGenerator', { namespace: randomNs, storageClass: platform.storage.data });
 

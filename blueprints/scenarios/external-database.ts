@@ -14,7 +14,12 @@ import { is } from '../../constructs/core/shape';
 /** Props of `ExternalDatabase`. */
 export interface ExternalDatabaseProps {
   readonly namespace: TeamNamespace;
-  /** DNS name of the managed database (MongoDB Atlas, RDS…). */
+  /**
+   * DNS name of the managed database (MongoDB Atlas, RDS…): a host with an address record. Not an SRV seed name
+   * (Atlas' `mongodb+srv://cluster0.abcde.mongodb.net`): it has only SRV and TXT records, so the ExternalName
+   * CNAME to it resolves to nothing; name a member host (`cluster0-shard-00-00.abcde.mongodb.net`), or let the
+   * app resolve the SRV name itself.
+   */
   readonly hostName: string;
   /** @default 27017 (MongoDB) */
   readonly port?: number;

@@ -43,7 +43,11 @@ export interface ExternalServiceBaseProps {
 }
 
 export interface ExternalHostNameProps extends ExternalServiceBaseProps {
-  /** DNS name of the target, e.g. `orders.abc123.eu-west-1.rds.amazonaws.com`. */
+  /**
+   * DNS name of the target, e.g. `orders.abc123.eu-west-1.rds.amazonaws.com`: a name with an address record,
+   * since clients resolve the CNAME to an address. Not an SRV-only name such as a `mongodb+srv://` seed host
+   * (`cluster0.abcde.mongodb.net`), which resolves to no address: map a member host instead.
+   */
   readonly hostName: string;
 }
 

@@ -19,6 +19,14 @@ export interface PriorityClassProps {
   readonly value: number;
   /** Make this the priority of pods that name none. Only one class in a cluster may. @default false */
   readonly globalDefault?: boolean;
+  /**
+   * Make this the class of the output's data holders (StatefulServices with claims) that name none, in place of
+   * the globalDefault: a pod that holds data should not sit below a class other workloads preempt with (a
+   * scale-up would evict a database replica before the autoscaler adds a node). A construct-level default, not
+   * rendered: the API server knows only globalDefault. Only one class of an output may.
+   * @default false
+   */
+  readonly dataDefault?: boolean;
   /** @default PreemptionPolicy.PREEMPT_LOWER_PRIORITY */
   readonly preemptionPolicy?: PreemptionPolicy;
   /** What it is for. @default - none */
@@ -30,12 +38,15 @@ const PRIORITY_CLASS_SHAPE = is.props<PriorityClassProps>({
   name: is.string,
   value: is.number,
   globalDefault: is.boolean,
+  dataDefault: is.boolean,
   preemptionPolicy: is.oneOf(Object.values(PreemptionPolicy), 'PreemptionPolicy'),
   description: is.string,
 });
 
 /** The globalDefault class of each construct tree, by its root: one per tree (PRIORITY_INVALID refuses a second). */
 const globalDefaults = new WeakMap<IConstruct, PriorityClass>();
+/** The dataDefault class of each construct tree, by its root: one per tree (PRIORITY_INVALID refuses a second). */
+const dataDefaults = new WeakMap<IConstruct, PriorityClass>();
 
 /**
  * A PriorityClass (cluster-scoped). Workloads take the object, not its name.
@@ -58,9 +69,20 @@ export class PriorityClass extends NamedObject<PriorityClassProps> {
     return globalDefaults.get(scope.node.root);
   }
 
+  /**
+   * The class of the output `scope` is part of that data holders take when they name none (`dataDefault`).
+   * @returns undefined when the tree declares none (data holders take the globalDefault)
+   */
+  public static dataDefaultOf(scope: IConstruct): PriorityClass | undefined {
+    checkArgs('PriorityClass.dataDefaultOf', ['scope', scope, is.construct]);
+    return dataDefaults.get(scope.node.root);
+  }
+
   public readonly value: number;
   /** Whether this is the class of pods that name none. */
   public readonly globalDefault: boolean;
+  /** Whether this is the class of data holders that name none. */
+  public readonly dataDefault: boolean;
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
     super(scope, id, props, 'PriorityClass', PRIORITY_CLASS_SHAPE);
@@ -68,6 +90,7 @@ export class PriorityClass extends NamedObject<PriorityClassProps> {
     const { problems } = this;
     this.value = props.value;
     this.globalDefault = props.globalDefault === true;
+    this.dataDefault = props.dataDefault === true;
     problems.check(this.name.startsWith('system-'), {
       code: 'PRIORITY_INVALID',
       field: 'name',
@@ -93,8 +116,17 @@ export class PriorityClass extends NamedObject<PriorityClassProps> {
       message: `is true, but ${otherDefault?.node.path} (PriorityClass '${otherDefault?.name}') is already the global default; a cluster admits only one`,
       fix: 'keep globalDefault on one PriorityClass and name the others from the workloads that need them',
     });
+    const otherData = this.dataDefault ? dataDefaults.get(this.node.root) : undefined;
+    problems.check(otherData !== undefined, {
+      code: 'PRIORITY_INVALID',
+      field: 'dataDefault',
+      value: true,
+      message: `is true, but ${otherData?.node.path} (PriorityClass '${otherData?.name}') is already the data holders' default`,
+      fix: 'keep dataDefault on one PriorityClass and name others from the data holders that need them',
+    });
     problems.throwIfAny();
     if (this.globalDefault) globalDefaults.set(this.node.root, this);
+    if (this.dataDefault) dataDefaults.set(this.node.root, this);
     modelObject(
       this,
       'Resource',

@@ -163,6 +163,72 @@ function overlappingBudgets(ix: ManifestIndex): Violation[] {
   return out;
 }
 
+/** JSON pointer to the pod spec of a pod template's owner. */
+function podSpecPointer(o: any): string {
+  if (o.kind === 'CronJob') return '/spec/jobTemplate/spec/template/spec';
+  if (o.kind === 'PodTemplate') return '/template/spec';
+  if (o.kind === 'Pod') return '/spec';
+  return '/spec/template/spec';
+}
+
+/** What makes a pod template hold data: a StatefulSet's claim templates, or the claims its pods mount (the first named). */
+function heldData(t: PodTemplateRef): string | undefined {
+  if (t.owner.kind === 'StatefulSet' && arr(t.owner.spec?.volumeClaimTemplates).length > 0) return 'claim templates';
+  const claim = arr(t.spec.volumes).find((vol) => typeof vol?.persistentVolumeClaim?.claimName === 'string');
+  return claim ? `claim ${claim.persistentVolumeClaim.claimName}` : undefined;
+}
+
+/**
+ * Data-holding pod templates whose priority is below a PreemptLowerPriority class of the output that another
+ * workload's pods (DaemonSets aside) use: one violation per holder, naming the highest such class. A class the
+ * output does not define is unknown, so neither side is judged through one.
+ */
+function preemptibleDataHolders(ix: ManifestIndex): Violation[] {
+  const classes = new Map<string, { value: number; preempts: boolean }>();
+  let globalDefault: string | undefined;
+  for (const c of ix.ofKind('PriorityClass')) {
+    const name = c.metadata?.name;
+    if (typeof name !== 'string' || typeof c.value !== 'number') continue;
+    classes.set(name, { value: c.value, preempts: (c.preemptionPolicy ?? 'PreemptLowerPriority') === 'PreemptLowerPriority' });
+    if (c.globalDefault === true) globalDefault = name;
+  }
+  if (classes.size === 0) return [];
+  // The class the API server gives the pods: the one they name, else the global default (none: priority 0).
+  const classOf = (t: PodTemplateRef): string | undefined => {
+    const name = t.spec.priorityClassName;
+    return typeof name === 'string' && name !== '' ? name : globalDefault;
+  };
+  const preemptors = ix.templates
+    .filter((t) => t.owner.kind !== 'DaemonSet')
+    .flatMap((t) => {
+      const name = classOf(t);
+      const c = name === undefined ? undefined : classes.get(name);
+      return c?.preempts ? [{ t, name: name!, value: c.value }] : [];
+    })
+    .sort((a, b) => b.value - a.value);
+  if (preemptors.length === 0) return [];
+  return ix.templates.flatMap((t) => {
+    const holds = heldData(t);
+    if (!holds) return [];
+    const name = classOf(t);
+    if (name !== undefined && !classes.has(name)) return [];
+    const value = name === undefined ? 0 : classes.get(name)!.value;
+    const p = preemptors.find((x) => x.t.owner !== t.owner && x.value > value);
+    if (!p) return [];
+    const owner = `${p.t.owner.kind} ${p.t.namespace ?? '(none)'}/${p.t.owner.metadata?.name}`;
+    const pointer = `${podSpecPointer(t.owner)}/priorityClassName`;
+    return [
+      {
+        object: t.owner,
+        pointer,
+        value: t.spec.priorityClassName,
+        message: `holds data (${holds}) at priority ${value}${name === undefined ? ' (no class, no global default)' : ` (class ${name})`}, below class ${p.name} (${p.value}, PreemptLowerPriority) of ${owner}: on a full cluster the scheduler preempts this pod for it before the autoscaler adds a node, and a disruption budget does not stop preemption`,
+        fix: `give it a PriorityClass of value ${p.value} or more (on a ClusterPlatform: priorityClass: platform.priorities.high), or make class ${p.name} preemptionPolicy: Never`,
+      },
+    ];
+  });
+}
+
 export const RELIABILITY_RULES: readonly Rule[] = [
   {
     code: 'REL_RESOURCES',
@@ -466,6 +532,16 @@ export const RELIABILITY_RULES: readonly Rule[] = [
       "A replicated workload's own pods are under at most one DoNotSchedule topology spread constraint (one topologyKey). One hard constraint always leaves a place for an evicted replica: a domain at the minimum count. Two on different keys (zone and hostname) need a zone at the minimum and a node at the minimum at once; once no node is both, an evicted or surge replica stays Pending and the PodDisruptionBudget blocks the rest of a node drain. A warning: it bites past a replica count that depends on the nodes per zone, which the output does not show (on 6 nodes in 3 zones from 9 replicas on; never with one node per zone).",
     fix: "keep DoNotSchedule on the widest domain only (the zone) and make the host constraint ScheduleAnyway (a typed workload's placement.spread.strict does)",
     check: (ix) => hardSpreadConflicts(ix),
+  },
+  {
+    code: 'PRIORITY_DATA_PREEMPTIBLE',
+    severity: 'warning',
+    category: 'reliability',
+    inspects: ['pod templates', 'PriorityClass'],
+    description:
+      "A pod that holds data (a StatefulSet with volumeClaimTemplates, or any pod mounting a PersistentVolumeClaim) has a priority (its priorityClassName's value; without one, the output's globalDefault class's, else 0) no lower than any PreemptLowerPriority class of the output that another workload's pods use. On a full cluster the scheduler preempts lower-priority pods before the cluster autoscaler adds a node, so a scale-up of that workload evicts a database replica, or the only one; a PodDisruptionBudget is honoured by preemption only as a preference. DaemonSets do not count: a node agent must preempt to run on its node, one pod per node, and the autoscaler adds no node for it. A class the output does not define is not judged (its value is unknown), nor are operator pods (a Prometheus').",
+    fix: 'give the data holder a PriorityClass at least as high as the preempting classes the other workloads use (on a ClusterPlatform: priorityClass: platform.priorities.high), or make those classes preemptionPolicy: Never',
+    check: (ix) => preemptibleDataHolders(ix),
   },
   {
     code: 'REL_CRON_DEADLINE',

@@ -13,6 +13,7 @@ import { Annotations } from '../core/metadata';
 import { NameRule, derivedNameIssue, nameIssue } from '../core/names';
 import { Storage, StorageInput } from '../core/quantity';
 import { PodCount, PodDisruptionBudget } from '../policy/pod-disruption-budget';
+import { PriorityClass } from '../policy/priority-class';
 import { NodeLabels } from '../scheduling/node-labels';
 import { Protocol } from '../networking/network-intent';
 import { servicePortIssues } from '../networking/service-ports';
@@ -81,6 +82,12 @@ export interface StatefulServiceProps extends WorkloadProps {
   readonly replicas?: number;
   /** Per-pod claims. @default - none */
   readonly claims?: readonly ClaimTemplate[];
+  /**
+   * Priority, as an object.
+   * @default - with claims, the output's dataDefault PriorityClass (ClusterPlatform's `high`), so that no workload
+   * preempts the data with a higher class; else, or without one, the output's globalDefault PriorityClass, named
+   */
+  readonly priorityClass?: PriorityClass;
   /** @default PodManagementPolicy.ORDERED_READY */
   readonly podManagementPolicy?: PodManagementPolicy;
   /** Only pods with an ordinal ≥ partition are updated (staged rollouts). @default 0 */
@@ -268,6 +275,13 @@ export class StatefulService extends Workload implements IVerticallyScalable {
   }
 
   /** Readiness defaults to a TCP check of the first port, as for WebService. */
+  /** With claims and no class of its own: the output's dataDefault class, before the globalDefault (see priorityClass). */
+  protected override get priorityClassName(): string | undefined {
+    const props = this.props as StatefulServiceProps;
+    const data = !props.priorityClass && props.claims?.length ? PriorityClass.dataDefaultOf(this) : undefined;
+    return data?.name ?? super.priorityClassName;
+  }
+
   protected mainContainerProps(props: StatefulServiceProps): ContainerProps {
     const first = props.ports?.[0];
     return { ...props, readiness: props.readiness ?? (first ? Probe.tcp(first.name, { periodSeconds: 5 }) : undefined) };

@@ -48,7 +48,8 @@ function renderGood(): any[] {
   // It holds the db's claims, and says so (NAMESPACE_DATA_UNDECLARED).
   const team = new TeamNamespace(chart, 'shop', { quota: QuotaPreset.MEDIUM, holdsData: true });
   const cm = new ConfigMap(chart, 'conf', { namespace: 'shop', data: { a: 'b' } });
-  const pc = new PriorityClass(chart, 'high', { value: 1000 });
+  // Also the db's (dataDefault): the web pods' class would preempt it otherwise (PRIORITY_DATA_PREEMPTIBLE).
+  const pc = new PriorityClass(chart, 'high', { value: 1000, dataDefault: true });
   const web = new WebService(chart, 'web', {
     namespace: team,
     image: 'app:1.0.0',
@@ -529,6 +530,13 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     'MONITOR_TARGET_MISSING',
     (o) => {
       find(o, 'ServiceMonitor', 'web').spec.selector = { matchLabels: { app: 'nothing' } };
+    },
+  ],
+  [
+    'PRIORITY_DATA_PREEMPTIBLE',
+    (o) => {
+      // The db names no class (and there is no global default): priority 0, below the web pods' preempting 'high'.
+      delete pod(o, 'StatefulSet', 'db').priorityClassName;
     },
   ],
   [
