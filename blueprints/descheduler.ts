@@ -16,8 +16,9 @@ export interface DeschedulerProps {
   /** @default 'registry.k8s.io/descheduler/descheduler:v0.31.0' */
   readonly image?: string;
   /**
-   * Priority of its pods (ClusterPlatform gives its `platform-critical` class), so that the run
-   * that rebalances a full cluster is not the one left pending.
+   * Priority of its pods (ClusterPlatform gives its `high` class), so that the run that rebalances
+   * a full cluster is not the one left pending; not above the data holders' class, which it could
+   * then preempt to start.
    * @default - the output's globalDefault PriorityClass, named (else none: the cluster's default applies)
    */
   readonly priorityClass?: PriorityClass;

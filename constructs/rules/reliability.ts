@@ -166,7 +166,6 @@ function overlappingBudgets(ix: ManifestIndex): Violation[] {
 /** JSON pointer to the pod spec of a pod template's owner. */
 function podSpecPointer(o: any): string {
   if (o.kind === 'CronJob') return '/spec/jobTemplate/spec/template/spec';
-  if (o.kind === 'PodTemplate') return '/template/spec';
   if (o.kind === 'Pod') return '/spec';
   return '/spec/template/spec';
 }
@@ -198,7 +197,9 @@ function preemptibleDataHolders(ix: ManifestIndex): Violation[] {
     const name = t.spec.priorityClassName;
     return typeof name === 'string' && name !== '' ? name : globalDefault;
   };
-  const preemptors = ix.templates
+  // A PodTemplate object runs no pod of its own.
+  const pods = ix.templates.filter((t) => t.owner.kind !== 'PodTemplate');
+  const preemptors = pods
     .filter((t) => t.owner.kind !== 'DaemonSet')
     .flatMap((t) => {
       const name = classOf(t);
@@ -207,7 +208,7 @@ function preemptibleDataHolders(ix: ManifestIndex): Violation[] {
     })
     .sort((a, b) => b.value - a.value);
   if (preemptors.length === 0) return [];
-  return ix.templates.flatMap((t) => {
+  return pods.flatMap((t) => {
     const holds = heldData(t);
     if (!holds) return [];
     const name = classOf(t);

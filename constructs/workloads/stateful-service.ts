@@ -274,7 +274,6 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     addCheck(this, 'StatefulService', () => this.checkStorageClasses());
   }
 
-  /** Readiness defaults to a TCP check of the first port, as for WebService. */
   /** With claims and no class of its own: the output's dataDefault class, before the globalDefault (see priorityClass). */
   protected override get priorityClassName(): string | undefined {
     const props = this.props as StatefulServiceProps;
@@ -282,6 +281,7 @@ export class StatefulService extends Workload implements IVerticallyScalable {
     return data?.name ?? super.priorityClassName;
   }
 
+  /** Readiness defaults to a TCP check of the first port, as for WebService. */
   protected mainContainerProps(props: StatefulServiceProps): ContainerProps {
     const first = props.ports?.[0];
     return { ...props, readiness: props.readiness ?? (first ? Probe.tcp(first.name, { periodSeconds: 5 }) : undefined) };

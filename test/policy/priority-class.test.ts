@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { BlueprintChart, PreemptionPolicy, PriorityClass } from '../../constructs';
+import { BlueprintChart, PreemptionPolicy, PriorityClass, StatefulService } from '../../constructs';
 import { expectCode, find, renderChart, testChart } from '../helpers';
 
 describe('PriorityClass', () => {
@@ -51,5 +51,26 @@ describe('PriorityClass.globalDefaultOf', () => {
     // A refused second default changes nothing.
     expectCode(() => new PriorityClass(cluster, 'also', { value: 2, globalDefault: true }), 'PRIORITY_INVALID');
     expect(PriorityClass.globalDefaultOf(app)).toBe(standard);
+  });
+});
+
+describe('PriorityClass.dataDefaultOf', () => {
+  test('StatefulServices with claims take the dataDefault class; without claims, or naming one, they do not', () => {
+    const app = new App();
+    const cluster = new BlueprintChart(app, 'cluster', { owner: 'platform' });
+    const high = new PriorityClass(cluster, 'high', { value: 10, dataDefault: true });
+    const standard = new PriorityClass(cluster, 'standard', { value: 1, globalDefault: true });
+    expect(PriorityClass.dataDefaultOf(app)).toBe(high);
+    const team = new BlueprintChart(app, 'team', { owner: 'team' });
+    const base = { namespace: 'shop', image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] };
+    new StatefulService(team, 'db', { ...base, claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }] });
+    new StatefulService(team, 'cache', { ...base, noStorageReason: 'a cache, rebuilt on start' });
+    new StatefulService(team, 'pinned', { ...base, claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }], priorityClass: standard });
+    const objects = renderChart(team);
+    const cls = (name: string) => find(objects, 'StatefulSet', name).spec.template.spec.priorityClassName;
+    expect([cls('db'), cls('cache'), cls('pinned')]).toEqual(['high', 'standard', 'standard']);
+    const issue = expectCode(() => new PriorityClass(cluster, 'data', { value: 20, dataDefault: true }), 'PRIORITY_INVALID');
+    expect(issue.field).toBe('dataDefault');
+    expect(PriorityClass.dataDefaultOf(app)).toBe(high);
   });
 });

@@ -371,3 +371,55 @@ describe('SPREAD_BLOCKS_DRAIN: at most one DoNotSchedule spread over a workloadâ
     ]);
   });
 });
+
+describe('PRIORITY_DATA_PREEMPTIBLE: no pod holding data sits below a class other workloads preempt with', () => {
+  const found = (o: any[]) =>
+    runRules(o)
+      .filter((f) => f.rule === 'PRIORITY_DATA_PREEMPTIBLE')
+      .map((f) => `${f.object} ${f.pointer}`);
+  const lower = (o: any[]) => {
+    o.push({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'low' }, value: 10 });
+    pod(o, 'StatefulSet', 'db').priorityClassName = 'low';
+  };
+
+  test('a db at a lower class than the web pods is found; at the same class it passes', () => {
+    expect(found(good())).toEqual([]);
+    const o = good();
+    lower(o);
+    expect(found(o)).toEqual(['StatefulSet/shop/db /spec/template/spec/priorityClassName']);
+  });
+
+  test('a web class that never preempts, or a preemptor that is a DaemonSet, does not count', () => {
+    const never = good();
+    lower(never);
+    find(never, 'PriorityClass', 'high').preemptionPolicy = 'Never';
+    expect(found(never)).toEqual([]);
+    const agent = good();
+    lower(agent);
+    const web = find(agent, 'Deployment', 'web');
+    web.kind = 'DaemonSet';
+    expect(found(agent)).toEqual([]);
+  });
+
+  test('a pod without a class takes the globalDefault; one naming a class the output lacks is not judged', () => {
+    const o = good();
+    delete pod(o, 'StatefulSet', 'db').priorityClassName;
+    o.push({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'std' }, value: 1000, globalDefault: true });
+    expect(found(o)).toEqual([]);
+    find(o, 'PriorityClass', 'std').value = 999;
+    expect(found(o)).toEqual(['StatefulSet/shop/db /spec/template/spec/priorityClassName']);
+    pod(o, 'StatefulSet', 'db').priorityClassName = 'system-cluster-critical';
+    expect(found(o)).toEqual([]);
+  });
+
+  test('a Deployment mounting a claim holds data', () => {
+    const o = good();
+    lower(o);
+    delete find(o, 'StatefulSet', 'db').spec.volumeClaimTemplates;
+    expect(found(o)).toEqual([]);
+    pod(o, 'StatefulSet', 'db').volumes = [{ name: 'd', persistentVolumeClaim: { claimName: 'db-data' } }];
+    expect(runRules(o).find((f) => f.rule === 'PRIORITY_DATA_PREEMPTIBLE')?.message).toMatch(
+      /holds data \(claim db-data\) at priority 10 \(class low\), below class high \(1000/,
+    );
+  });
+});
