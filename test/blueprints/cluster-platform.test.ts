@@ -67,9 +67,11 @@ describe('ClusterPlatform', () => {
       },
     ]);
     expect(find(objects, 'Prometheus', 'prometheus').spec.podMetadata.labels).toEqual(p.monitoring.podSelector);
-    // The platform's own services run at its platform-critical priority, which nothing used before.
+    // Prometheus runs at the platform-critical priority, which nothing used before; the descheduler at high, the data
+    // holders' class, which it must not preempt to start.
     expect(find(objects, 'Prometheus', 'prometheus').spec.priorityClassName).toBe('platform-critical');
-    expect(find(objects, 'CronJob', 'descheduler').spec.jobTemplate.spec.template.spec.priorityClassName).toBe('platform-critical');
+    expect(find(objects, 'CronJob', 'descheduler').spec.jobTemplate.spec.template.spec.priorityClassName).toBe('high');
+    expect(p.priorities.high.dataDefault).toBe(true);
     const cron = find(objects, 'CronJob', 'descheduler');
     expect(cron.spec.jobTemplate.spec.template.spec.containers[0].args).toContain('/policy/policy.yaml');
     expect(cron.spec.jobTemplate.spec.template.spec.automountServiceAccountToken).toBe(true);

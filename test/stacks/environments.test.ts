@@ -259,6 +259,29 @@ describe('dev state, external mappings and batch', () => {
         expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     }
   });
+
+  test('every data holder runs at the class of the user-facing services, which cannot preempt it', () => {
+    const holders = ofKind(objects, 'StatefulSet').filter((s) => s.spec.volumeClaimTemplates);
+    expect(holders.map((s) => `${s.metadata.namespace}/${s.metadata.name} ${s.spec.template.spec.priorityClassName}`).sort()).toEqual([
+      'cassandra/cassandra high',
+      'helloworld-db/database-service high',
+      'payments/ledger high',
+      'random-generator/rg high',
+    ]);
+    expect(find(objects, 'Deployment', 'api').spec.template.spec.priorityClassName).toBe('high');
+  });
+
+  test("the ledger's liveness applies only once its startup check passed, for 5 minutes of initdb or recovery", () => {
+    const pg = find(objects, 'StatefulSet', 'ledger').spec.template.spec.containers[0];
+    // The same TCP check: the init server listens on the socket only, so a socket check would pass too early.
+    expect(pg.startupProbe.exec).toEqual(pg.livenessProbe.exec);
+    expect(pg.startupProbe.failureThreshold * (pg.startupProbe.periodSeconds ?? 10)).toBeGreaterThanOrEqual(300);
+  });
+
+  test('the Atlas example maps a member host, not the SRV seed name (no address record)', () => {
+    const db = objects.find((o) => o.kind === 'Service' && o.metadata.namespace === 'external-database' && o.metadata.name === 'database');
+    expect(db.spec.externalName).toBe('cluster0-shard-00-00.abcde.mongodb.net');
+  });
 });
 
 test('ENVIRONMENT_UNKNOWN names the known environments', () => {
