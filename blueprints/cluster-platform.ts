@@ -24,7 +24,7 @@ import {
 import { ClusterFacts, addClusterFacts, clusterFactsOf } from '../constructs/core/cluster-facts';
 import { Problems, fieldRoot } from '../constructs/core/errors';
 import { NameRule, dns1123LabelOf, isLabelValue, nameIssue } from '../constructs/core/names';
-import { checkArgs, enter, is } from '../constructs/core/shape';
+import { checkArgs, enterPartial, is } from '../constructs/core/shape';
 import { COMPUTE_SHAPE, resolveCompute } from '../constructs/core/resources';
 import { Descheduler } from './descheduler';
 import { ingressHostIssue } from '../constructs/networking/ingress-routes';
@@ -184,9 +184,10 @@ function nodeAllocatableOk(problems: Problems, props: ClusterPlatformProps): boo
 }
 
 /** Records the issues of `environment` and `host`; returns whether `environment` is usable. */
-function ownPropIssues(problems: Problems, props: ClusterPlatformProps): boolean {
+function ownPropIssues(problems: Problems, props: ClusterPlatformProps, environmentGiven: boolean): boolean {
   const partOf = `platform-${props.environment}`;
-  const envOk = problems.check(!isLabelValue(partOf), {
+  // An environment of the wrong shape is reported already: no second issue on it.
+  const envOk = environmentGiven && problems.check(!isLabelValue(partOf), {
     code: 'NAME_INVALID',
     field: 'environment',
     value: props.environment,
@@ -320,13 +321,17 @@ export class ClusterPlatform extends Construct {
   private readonly ingresses = new Map<string, IngressRoutes>();
 
   constructor(scope: Construct, id: string, props: ClusterPlatformProps) {
-    const { problems, props: own } = enter(scope, id, props, 'ClusterPlatform', CLUSTER_PLATFORM_SHAPE);
-    props = own; // the entry's frozen snapshot: the caller's object is not read again
+    // A prop of the wrong shape is reported and left out (enterPartial), so that the platform's other props, teams and
+    // parts are still judged: the platform is where several mistakes at once are likeliest. The two required props
+    // get neutral stand-ins then (no environment label, no teams), which add no issue of their own.
+    const { problems, props: own } = enterPartial(scope, id, props, 'ClusterPlatform', CLUSTER_PLATFORM_SHAPE);
+    const environmentGiven = typeof own.environment === 'string';
+    props = { ...own, environment: own.environment ?? '', teams: own.teams ?? [] }; // the caller's object is not read again
     super(scope, id);
     this.props = props;
     // The platform's own props first, under their own names; then each part is built on its own, so that a bad
     // team or store does not hide the problems of the others, and every issue is thrown together at the end.
-    const envOk = ownPropIssues(problems, props);
+    const envOk = ownPropIssues(problems, props, environmentGiven);
     const allocatableOk = nodeAllocatableOk(problems, props);
     // Read from the scope: the platform's own node has no facts, its charts are siblings of it.
     const facts = platformFacts(problems, props, clusterFactsOf(this));

@@ -182,6 +182,27 @@ describe('ClusterPlatform reports every problem of its props at once, under its 
     ]);
   });
 
+  test('a prop of the wrong type is reported with the others, not alone: the platform judges the rest without it', () => {
+    const issues = issuesOf({
+      environment: 'Bad Env',
+      production: 'yes' as unknown as boolean,
+      host: 'bad host',
+      nodeAllocatable: { cpu: 'x', memory: '8Gi' },
+      backups: { schedule: 'no' },
+    });
+    expect(issues.map((i) => i.split(' ').slice(2).join(' '))).toEqual([
+      'PROPS_INVALID production',
+      'NAME_INVALID environment',
+      'INGRESS_INVALID host',
+      'QUANTITY_INVALID nodeAllocatable.cpu',
+      'SCHEDULE_INVALID backups.schedule',
+    ]);
+    // The required props of the wrong shape: one issue each, no second one from their stand-ins.
+    expect(
+      issuesOf({ environment: 5 as unknown as string, teams: 'x' as unknown as [] }).map((i) => i.split(' ').slice(2).join(' ')),
+    ).toEqual(['PROPS_INVALID environment', 'PROPS_INVALID teams']);
+  });
+
   test('the valid neighbours: a wildcard host, a dotted environment, the routes and output unchanged', () => {
     const app = new App();
     const p = new ClusterPlatform(app, 'platform', {
