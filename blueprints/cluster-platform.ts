@@ -187,13 +187,15 @@ function nodeAllocatableOk(problems: Problems, props: ClusterPlatformProps): boo
 function ownPropIssues(problems: Problems, props: ClusterPlatformProps, environmentGiven: boolean): boolean {
   const partOf = `platform-${props.environment}`;
   // An environment of the wrong shape is reported already: no second issue on it.
-  const envOk = environmentGiven && problems.check(!isLabelValue(partOf), {
-    code: 'NAME_INVALID',
-    field: 'environment',
-    value: props.environment,
-    message: `makes the label value '${partOf}' (app.kubernetes.io/part-of of every object), which is not a valid label value`,
-    fix: "use at most 54 characters of letters, digits, '-', '_' and '.', ending with a letter or digit, e.g. 'prod'",
-  });
+  const envOk =
+    environmentGiven &&
+    problems.check(!isLabelValue(partOf), {
+      code: 'NAME_INVALID',
+      field: 'environment',
+      value: props.environment,
+      message: `makes the label value '${partOf}' (app.kubernetes.io/part-of of every object), which is not a valid label value`,
+      fix: "use at most 54 characters of letters, digits, '-', '_' and '.', ending with a letter or digit, e.g. 'prod'",
+    });
   // The host of every route, judged now rather than at the first route().
   if (props.host !== undefined) problems.addAll(ingressHostIssue('host', props.host));
   return envOk;
