@@ -65,8 +65,11 @@ export interface PodSecurityProps {
  * `pods/ephemeralcontainers` (exec into a pod reads every Secret and token it mounts;
  * the proxies reach pods from the API server, past the default-deny NetworkPolicies).
  * That is `debug`, granted on purpose. No level impersonates ServiceAccounts, mints
- * their tokens or uses `deletecollection`. Permissions that operators aggregate into
- * the built-in roles (their custom resources) are not included: bind a Role of your own.
+ * their tokens or uses `deletecollection`. Of the custom resources operators aggregate
+ * into the built-in roles, the Roles hold those the output puts in team namespaces:
+ * ExternalSecrets, Certificates, ServiceMonitors and PodMonitors (read by `view`, written
+ * by `edit`), VerticalPodAutoscalers, SecretStores and cert-manager's requests, orders and
+ * challenges (read only); for any other, bind a Role of your own.
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
  */
 export interface TeamAccessProps {
@@ -79,9 +82,12 @@ export interface TeamAccessProps {
   /**
    * Groups bound to `team-edit`: `team-view`, plus create, change and delete workloads,
    * pods (and evict them), Services, ConfigMaps, claims, ServiceAccounts, autoscalers,
-   * disruption budgets and Ingresses. Not Secrets (they come from the secret store through
-   * SecretDeclaration), NetworkPolicies or RBAC. A pod it creates can still mount a
-   * Secret of the namespace: the Role keeps Secrets out of reads, not out of workloads.
+   * disruption budgets and Ingresses, ExternalSecrets, Certificates, ServiceMonitors and
+   * PodMonitors. Not Secrets (they come from the secret store through SecretDeclaration),
+   * SecretStores, NetworkPolicies or RBAC. A pod it creates can still mount a Secret of
+   * the namespace, and a ServiceMonitor can name one for Prometheus to send to a target:
+   * the Role keeps Secrets out of reads, not out of workloads. An ExternalSecret brings into
+   * the namespace any key the stores it may name can read: the stores are the bound.
    * @default - none
    */
   readonly edit?: readonly string[];
@@ -258,6 +264,15 @@ const TEAM_ROLE_RULES: Readonly<Record<'view' | 'edit' | 'admin' | 'debug', read
     rule(['batch'], ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status'], READ),
     rule(['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status'], READ),
     rule(['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies'], READ),
+    // The custom resources the output puts in team namespaces, as their operators' own `-view` aggregates read them
+    // (external-secrets' chart, cert-manager's chart, prometheus-operator's rbac-crd example). A SecretStore holds
+    // references to Secrets, not their values; clustersecretstores are cluster-scoped, beyond a Role.
+    rule(['external-secrets.io'], ['externalsecrets', 'secretstores'], READ),
+    // A pending Certificate is read down its chain: request, ACME order, challenge.
+    rule(['cert-manager.io'], ['certificates', 'certificaterequests'], READ),
+    rule(['acme.cert-manager.io'], ['orders', 'challenges'], READ),
+    rule(['autoscaling.k8s.io'], ['verticalpodautoscalers'], READ),
+    rule(['monitoring.coreos.com'], ['servicemonitors', 'podmonitors'], READ),
   ],
   edit: [
     rule(
@@ -283,6 +298,13 @@ const TEAM_ROLE_RULES: Readonly<Record<'view' | 'edit' | 'admin' | 'debug', read
     rule(['batch'], ['cronjobs', 'jobs'], WRITE),
     rule(['policy'], ['poddisruptionbudgets'], WRITE),
     rule(['networking.k8s.io'], ['ingresses'], WRITE),
+    // Of what the operators' `-edit` aggregates grant, the kinds a team declares itself. Not SecretStores (a store
+    // makes the ESO controller authenticate, e.g. with a token it mints for a ServiceAccount of the namespace: the
+    // platform's stores are the bound of what an ExternalSecret may fetch), Issuers, CertificateRequests (a raw CSR
+    // past the Certificate) or Prometheus/Alertmanager (the operator runs their pods, as any ServiceAccount named).
+    rule(['external-secrets.io'], ['externalsecrets'], WRITE),
+    rule(['cert-manager.io'], ['certificates'], WRITE),
+    rule(['monitoring.coreos.com'], ['servicemonitors', 'podmonitors'], WRITE),
   ],
   admin: [
     rule([''], ['secrets'], [...READ, ...WRITE]),

@@ -119,6 +119,47 @@ describe('TeamNamespace', () => {
     }
   });
 
+  test("access reaches the custom resources the output puts in team namespaces, as their operators' aggregates do", () => {
+    const { chart } = testChart();
+    new TeamNamespace(chart, 'payments', { access: { view: ['sre'], edit: ['devs'], admin: ['leads'] } });
+    const objects = renderChart(chart);
+    const grants = (name: string) =>
+      new Set(
+        find(objects, 'Role', name).rules.flatMap((r: any) =>
+          r.apiGroups.flatMap((g: string) => r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g}/${res}:${v}`))),
+        ),
+      );
+    const [view, edit, admin] = ['team-view', 'team-edit', 'team-admin'].map(grants);
+    const declared = [
+      'external-secrets.io/externalsecrets',
+      'cert-manager.io/certificates',
+      'monitoring.coreos.com/servicemonitors',
+      'monitoring.coreos.com/podmonitors',
+    ];
+    const readOnly = [
+      'autoscaling.k8s.io/verticalpodautoscalers',
+      'external-secrets.io/secretstores',
+      'cert-manager.io/certificaterequests',
+      'acme.cert-manager.io/orders',
+      'acme.cert-manager.io/challenges',
+    ];
+    for (const kind of [...declared, ...readOnly])
+      for (const verb of ['get', 'list', 'watch']) expect([view.has(`${kind}:${verb}`), kind]).toEqual([true, kind]);
+    for (const kind of declared)
+      for (const verb of ['create', 'update', 'patch', 'delete']) {
+        expect([view.has(`${kind}:${verb}`), edit.has(`${kind}:${verb}`), admin.has(`${kind}:${verb}`), kind]).toEqual([
+          false,
+          true,
+          true,
+          kind,
+        ]);
+      }
+    // A SecretStore makes the ESO controller authenticate (a token for a ServiceAccount of the namespace): no level writes one.
+    for (const kind of readOnly)
+      for (const verb of ['create', 'update', 'patch', 'delete']) expect([admin.has(`${kind}:${verb}`), kind]).toEqual([false, kind]);
+    for (const g of admin) expect(g).not.toMatch(/\*|deletecollection|clustersecretstores|prometheuses|alertmanagers/);
+  });
+
   test('access.debug is a Role of its own with exec, attach, port-forward and ephemeral containers, exempt on purpose', () => {
     const { chart } = testChart();
     new TeamNamespace(chart, 'payments', { access: { debug: ['oncall'] } });
