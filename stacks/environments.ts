@@ -509,7 +509,9 @@ export function buildEnvironment(
   });
   const agents = new TeamNamespace(agentsChart, 'node-agents', {
     quota: QuotaPreset.SMALL,
-    access: { admin: ['sre'] },
+    // View only: a group that could create pods in a privileged namespace would be root on every node
+    // (ACCESS_PRIVILEGED_NAMESPACE); the agents change through the deploy pipeline.
+    access: { view: ['sre'] },
     podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED, audit: PodSecurityLevel.RESTRICTED },
   });
   addLogShipper(agents, config, platform.monitoring.scraper, platform.priorities.critical);

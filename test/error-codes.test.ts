@@ -21,6 +21,7 @@ import {
   NodeAgent,
   Peer,
   PersistentVolumeClaim,
+  PodSecurityLevel,
   PodDisruptionBudget,
   PriorityClass,
   Probe,
@@ -174,6 +175,8 @@ const TRIGGERS: Record<string, Trigger> = {
   // namespaces, quota, limits
   ACCESS_GROUP_INVALID: () => new TeamNamespace(chart().chart, 'shop', { access: { view: [' '] } }),
   PSA_VERSION_INVALID: () => new TeamNamespace(chart().chart, 'shop', { podSecurity: { version: '1.28' } }),
+  ACCESS_PRIVILEGED_NAMESPACE: () =>
+    new TeamNamespace(chart().chart, 'agents', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED }, access: { edit: ['sre'] } }),
   NAME_INVALID: () => new TeamNamespace(chart().chart, 'Bad_Name'),
   NAMESPACE_LABEL_RESERVED: () => new TeamNamespace(chart().chart, 'db', { labels: { [ENVIRONMENT_LABEL]: 'production' } }),
   QUOTA_LIMITRANGE_CONFLICT: () =>

@@ -70,6 +70,10 @@ export interface PodSecurityProps {
  * ExternalSecrets, Certificates, ServiceMonitors and PodMonitors (read by `view`, written
  * by `edit`), VerticalPodAutoscalers, SecretStores and cert-manager's requests, orders and
  * challenges (read only); for any other, bind a Role of your own.
+ *
+ * `edit`, `admin` and `debug` run code in the namespace's pods, so a namespace that
+ * enforces the `privileged` Pod Security level refuses them (ACCESS_PRIVILEGED_NAMESPACE:
+ * such a pod is root on its node); grant `view` there and deploy through GitOps or CI.
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
  */
 export interface TeamAccessProps {
@@ -87,14 +91,20 @@ export interface TeamAccessProps {
    * SecretStores, NetworkPolicies or RBAC. A pod it creates can still mount a Secret of
    * the namespace, and a ServiceMonitor can name one for Prometheus to send to a target:
    * the Role keeps Secrets out of reads, not out of workloads. An ExternalSecret brings into
-   * the namespace any key the stores it may name can read: the stores are the bound.
+   * the namespace any key the stores it may name can read: the stores are the bound. A pod
+   * it creates may also run as any ServiceAccount of the namespace, with that account's
+   * grants (in `monitoring`, the Prometheus account reads the nodes, and the pods, Services and
+   * endpoints of every namespace): give a namespace with powerful accounts `view` only. Refused in a
+   * namespace enforcing `privileged` (ACCESS_PRIVILEGED_NAMESPACE).
    * @default - none
    */
   readonly edit?: readonly string[];
   /**
    * Groups bound to `team-admin`: `team-edit`, plus Secrets, NetworkPolicies, and Roles
    * and RoleBindings in the namespace. RBAC itself stops an admin from granting more than
-   * it holds: it cannot bind `team-debug`, nor the built-in `admin` or `edit`.
+   * it holds: it cannot bind `team-debug`, nor the built-in `admin` or `edit`. As `edit`,
+   * its pods may run as any ServiceAccount of the namespace, and it is refused in a
+   * namespace enforcing `privileged` (ACCESS_PRIVILEGED_NAMESPACE).
    * @default - none
    */
   readonly admin?: readonly string[];
@@ -104,7 +114,9 @@ export interface TeamAccessProps {
    * shell in a pod reads the Secrets and ServiceAccount tokens it mounts, so this is an
    * explicit grant; combine it with `view` or `edit`. The Role and its RoleBinding carry
    * the Polaris exemptions `rolePodExecAttach` and `rolebindingRolePodExecAttach` (and so
-   * pass SEC_RBAC_POD_EXEC): the grant is deliberate.
+   * pass SEC_RBAC_POD_EXEC): the grant is deliberate. Refused in a namespace enforcing
+   * `privileged` (ACCESS_PRIVILEGED_NAMESPACE): a shell in a privileged pod, or a
+   * privileged ephemeral container, is root on the node.
    * @default - none: nobody execs into the namespace's pods
    */
   readonly debug?: readonly string[];
@@ -346,6 +358,32 @@ const TEAM_NAMESPACE_SHAPE = is.props<TeamNamespaceProps>({
   defaultStorageClass: is.either(is.instance(StorageClass), is.string),
 });
 
+/** What each level that runs code in the namespace's pods can do there, for ACCESS_PRIVILEGED_NAMESPACE. */
+const POD_RUNNING_LEVELS: Readonly<Record<'edit' | 'admin' | 'debug', string>> = {
+  edit: 'creates pods and workloads',
+  admin: 'creates pods and workloads',
+  debug: 'execs into pods and adds ephemeral containers to them',
+};
+
+/**
+ * ACCESS_PRIVILEGED_NAMESPACE: `edit`, `admin` or `debug` in a namespace that enforces `privileged`. Pod Security admits
+ * any pod there: one the group creates (or an ephemeral container it adds) may be privileged, share the host's PID and
+ * network namespaces or mount the node's root, and a shell in the node agents that run there is one already. That is
+ * root on the node, and every Secret and token of the pods on it: what leaving out pods/exec is meant to prevent.
+ */
+function privilegedAccessIssues(enforce: PodSecurityLevel, access: TeamAccessProps | undefined): IssueInput[] {
+  if (enforce !== PodSecurityLevel.PRIVILEGED) return [];
+  return (Object.keys(POD_RUNNING_LEVELS) as (keyof typeof POD_RUNNING_LEVELS)[])
+    .filter((level) => Array.isArray(access?.[level]) && access[level].length > 0)
+    .map((level) => ({
+      code: 'ACCESS_PRIVILEGED_NAMESPACE',
+      field: `access.${level}`,
+      value: access![level],
+      message: `${POD_RUNNING_LEVELS[level]} in a namespace enforcing the privileged Pod Security level, which admits privileged, hostPID and hostPath "/" pods: root on every node they land on, with the Secrets and tokens of every pod there`,
+      fix: `grant view (access: { view: [...] }) and deploy the namespace's pods through GitOps or CI; or enforce baseline or restricted (podSecurity.enforce) and move what needs privileged to a namespace of its own`,
+    }));
+}
+
 /** Namespaces every cluster has, with the system's own pods in them. */
 const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -463,6 +501,7 @@ export class TeamNamespace extends Construct {
       message: 'is not a Pod Security version',
       fix: "pin a version such as 'v1.28'",
     });
+    problems.addAll(...privilegedAccessIssues(this.podSecurity.enforce, props.access));
     for (const [role, groups] of Object.entries(props.access ?? {})) {
       const isList = problems.check(!Array.isArray(groups), {
         code: 'ACCESS_GROUP_INVALID',

@@ -4,6 +4,7 @@ import { SECRET_FIX, argvCredentials, credentialIn, imageCredential, plaintextSe
 import { isScrapeConfigSecret } from './scrape-configs';
 import { text } from '../core/value-issues';
 import { arr, containersOf, podTemplateOf, scalarsAt } from './manifest-index';
+import { namespaceLevel } from './pod-security';
 import { Rule, Violation, v } from './rule';
 
 /*
@@ -233,6 +234,37 @@ export const SECURITY_RULES: readonly Rule[] = [
       }),
   },
   {
+    code: 'SEC_RBAC_PRIVILEGED_PODS',
+    severity: 'error',
+    category: 'security',
+    inspects: ['RoleBinding', 'Role', 'ClusterRole', 'Namespace'],
+    description:
+      "No RoleBinding lets its subjects run code of their choosing in the pods of a namespace enforcing the privileged Pod Security level (its Namespace labelled `pod-security.kubernetes.io/enforce: privileged`, or declared so in the cluster facts): create on pods, create, update or patch on the workloads that make them (Deployments, DaemonSets, StatefulSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs), patch or update on pods/ephemeralcontainers, or pods/exec and pods/attach. Such a pod may be privileged, share the host's PID namespace or mount the node's root: root on the node. Read from the rules of the Role or ClusterRole of the output the binding names, or the built-in `admin` and `edit`; cluster-admin is SEC_CLUSTER_ADMIN's. Polaris' exemptions do not apply.",
+    fix: "bind a role that only reads there (TeamNamespace access.view) and deploy the namespace's pods through GitOps or CI; or enforce baseline or restricted and move what needs privileged to a namespace of its own",
+    check: (ix, context) =>
+      ix.ofKind('RoleBinding').flatMap((b) => {
+        const ns = b.metadata?.namespace;
+        const ref = b.roleRef;
+        if (!ref || typeof ref.name !== 'string' || ref.name === 'cluster-admin') return [];
+        if (namespaceLevel(ix, context, ns) !== 'privileged') return [];
+        const role = ref.kind === 'Role' ? ix.get('Role', ns, ref.name) : ix.get('ClusterRole', undefined, ref.name);
+        const grants = role
+          ? podRunningGrants(role.rules)
+          : ref.kind === 'ClusterRole' && BUILT_IN_EXEC_ROLES.includes(ref.name)
+            ? ['create on pods and workloads', ...POD_EXEC]
+            : [];
+        if (grants.length === 0) return [];
+        const what = role ? `${ref.kind} ${ref.name}` : `the built-in ClusterRole ${ref.name}`;
+        return [
+          v(
+            b,
+            '/roleRef',
+            `binds ${what}, which grants ${grants.join(', ')}, in namespace ${ns}, which enforces the privileged Pod Security level: a privileged, hostPID or hostPath "/" pod there is root on its node`,
+          ),
+        ];
+      }),
+  },
+  {
     code: 'SEC_NODEPORT',
     severity: 'warning',
     category: 'security',
@@ -283,6 +315,42 @@ function podExecGrants(rules: unknown): string[] {
     for (const res of arr(r?.resources)) if (POD_EXEC.includes(res)) granted.add(res);
   }
   return POD_EXEC.filter((res) => granted.has(res));
+}
+
+/** Verbs that put a pod template of one's choosing into the cluster, by API group and resource. */
+const POD_RUNNING: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  '': {
+    pods: ['create'],
+    replicationcontrollers: ['create', 'update', 'patch'],
+    'pods/ephemeralcontainers': ['update', 'patch'],
+    'pods/exec': ['get', 'create'],
+    'pods/attach': ['get', 'create'],
+  },
+  apps: {
+    deployments: ['create', 'update', 'patch'],
+    daemonsets: ['create', 'update', 'patch'],
+    statefulsets: ['create', 'update', 'patch'],
+    replicasets: ['create', 'update', 'patch'],
+  },
+  batch: { jobs: ['create', 'update', 'patch'], cronjobs: ['create', 'update', 'patch'] },
+};
+
+/** What of POD_RUNNING `rules` grant, as `verb resource` ('*' matches any group, resource or verb). */
+function podRunningGrants(rules: unknown): string[] {
+  const granted = new Set<string>();
+  for (const r of arr(rules)) {
+    const groups = arr(r?.apiGroups);
+    const resources = arr(r?.resources);
+    const verbs = arr(r?.verbs);
+    for (const [group, byResource] of Object.entries(POD_RUNNING)) {
+      if (!groups.includes(group) && !groups.includes('*')) continue;
+      for (const [resource, running] of Object.entries(byResource)) {
+        if (!resources.includes(resource) && !resources.includes('*')) continue;
+        for (const verb of running) if (verbs.includes(verb) || verbs.includes('*')) granted.add(`${verb} ${resource}`);
+      }
+    }
+  }
+  return [...granted];
 }
 
 /** A string that looks like a credential, and where it is. */

@@ -160,6 +160,43 @@ describe('TeamNamespace', () => {
     for (const g of admin) expect(g).not.toMatch(/\*|deletecollection|clustersecretstores|prometheuses|alertmanagers/);
   });
 
+  test.each(['edit', 'admin', 'debug'] as const)(
+    'ACCESS_PRIVILEGED_NAMESPACE: access.%s in a namespace enforcing privileged, where a pod is root on its node',
+    (level) => {
+      const err = catchBlueprintError(
+        () =>
+          new TeamNamespace(testChart().chart, 'agents', {
+            podSecurity: { enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.RESTRICTED },
+            access: { view: ['sre'], [level]: ['sre'] },
+          }),
+      );
+      expect(err.issues).toEqual([
+        expect.objectContaining({
+          code: 'ACCESS_PRIVILEGED_NAMESPACE',
+          field: `access.${level}`,
+          value: ['sre'],
+          fix: expect.stringContaining('grant view'),
+        }),
+      ]);
+    },
+  );
+
+  test('a privileged namespace takes view, and any level when it enforces baseline (audit and warn do not count)', () => {
+    const { chart } = testChart();
+    new TeamNamespace(chart, 'agents', { podSecurity: { enforce: PodSecurityLevel.PRIVILEGED }, access: { view: ['sre'], edit: [] } });
+    new TeamNamespace(chart, 'tools', {
+      podSecurity: { enforce: PodSecurityLevel.BASELINE, audit: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.PRIVILEGED },
+      access: { edit: ['devs'], admin: ['leads'], debug: ['oncall'] },
+    });
+    const objects = renderChart(chart);
+    expect(ofKind(objects, 'RoleBinding').map((b) => `${b.metadata.namespace}/${b.metadata.name}`)).toEqual([
+      'agents/team-view',
+      'tools/team-edit',
+      'tools/team-admin',
+      'tools/team-debug',
+    ]);
+  });
+
   test('access.debug is a Role of its own with exec, attach, port-forward and ephemeral containers, exempt on purpose', () => {
     const { chart } = testChart();
     new TeamNamespace(chart, 'payments', { access: { debug: ['oncall'] } });

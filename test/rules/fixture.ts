@@ -402,6 +402,32 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'SEC_RBAC_PRIVILEGED_PODS',
+    (o) => {
+      // A namespace enforcing privileged, whose Role lets a group create Deployments: a hostPath "/" pod is root on the node.
+      o.push(
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'agents', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name: 'deployer', namespace: 'agents' },
+          rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'create'] }],
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'deployer', namespace: 'agents' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
+          subjects: [{ kind: 'Group', name: 'sre', apiGroup: 'rbac.authorization.k8s.io' }],
+        },
+      );
+    },
+  ],
+  [
     'SEC_NODEPORT',
     (o) => {
       find(o, 'Service', 'web').spec.type = 'NodePort';

@@ -140,3 +140,75 @@ describe('SEC_RBAC_POD_EXEC', () => {
     expect(found([binding('RoleBinding', 'ClusterRole', 'admin', { 'polaris.fairwinds.com/exempt': 'false' })])).toHaveLength(1);
   });
 });
+
+describe('SEC_RBAC_PRIVILEGED_PODS', () => {
+  const RBAC = 'rbac.authorization.k8s.io';
+  const namespace = (name: string, level?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: level ? { 'pod-security.kubernetes.io/enforce': level } : {} },
+  });
+  const binding = (roleKind: string, roleName: string, ns = 'agents', annotations?: Record<string, string>) => ({
+    apiVersion: `${RBAC}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name: 'sre', namespace: ns, annotations },
+    roleRef: { apiGroup: RBAC, kind: roleKind, name: roleName },
+    subjects: [{ kind: 'Group', name: 'sre', apiGroup: RBAC }],
+  });
+  const role = (rules: any[], kind = 'Role', ns = 'agents') => ({
+    apiVersion: `${RBAC}/v1`,
+    kind,
+    metadata: { name: 'r', ...(kind === 'Role' ? { namespace: ns } : {}) },
+    rules,
+  });
+  const found = (objects: any[], context = {}) => runRules(objects, { context }).filter((f) => f.rule === 'SEC_RBAC_PRIVILEGED_PODS');
+  const PRIVILEGED = namespace('agents', 'privileged');
+
+  test('flags a RoleBinding to the built-in admin or edit in a privileged namespace, not to view, and not elsewhere', () => {
+    expect(found([PRIVILEGED, binding('ClusterRole', 'edit')])[0]).toMatchObject({
+      pointer: '/roleRef',
+      message: expect.stringContaining('the built-in ClusterRole edit, which grants create on pods and workloads'),
+    });
+    expect(found([PRIVILEGED, binding('ClusterRole', 'admin')])).toHaveLength(1);
+    expect(found([PRIVILEGED, binding('ClusterRole', 'view')])).toEqual([]);
+    for (const level of ['baseline', 'restricted', undefined])
+      expect(found([namespace('agents', level), binding('ClusterRole', 'edit')])).toEqual([]);
+    // A namespace outside the output: the cluster facts' level, else restricted.
+    expect(found([binding('ClusterRole', 'edit')])).toEqual([]);
+    expect(found([binding('ClusterRole', 'edit')], { namespacePodSecurity: { agents: 'privileged' } })).toHaveLength(1);
+  });
+
+  test('reads the rules of the Role or ClusterRole bound: what runs a pod of its choosing, by group, resource and verb', () => {
+    const flagged = (rule: any) => found([PRIVILEGED, binding('Role', 'r'), role([rule])]).length > 0;
+    expect(flagged({ apiGroups: [''], resources: ['pods'], verbs: ['create'] })).toBe(true);
+    expect(flagged({ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['patch'] })).toBe(true);
+    expect(flagged({ apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['update'] })).toBe(true);
+    expect(flagged({ apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] })).toBe(true);
+    expect(flagged({ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] })).toBe(true);
+    expect(flagged({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] })).toBe(true);
+    // Reading, deleting or scaling runs nothing new; another group's deployments are not these.
+    expect(
+      flagged({ apiGroups: ['', 'apps'], resources: ['pods', 'deployments', 'pods/log'], verbs: ['get', 'list', 'watch', 'delete'] }),
+    ).toBe(false);
+    expect(flagged({ apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch'] })).toBe(false);
+    expect(flagged({ apiGroups: ['example.com'], resources: ['deployments'], verbs: ['create'] })).toBe(false);
+    const viaClusterRole = found([
+      PRIVILEGED,
+      binding('ClusterRole', 'r'),
+      role([{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }], 'ClusterRole'),
+    ]);
+    expect(viaClusterRole[0].message).toContain('ClusterRole r, which grants create pods, in namespace agents');
+    // A Role of another namespace is not the one bound.
+    expect(
+      found([PRIVILEGED, binding('Role', 'r'), role([{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }], 'Role', 'other')]),
+    ).toEqual([]);
+  });
+
+  test("Polaris' exemptions do not exempt it: team-debug's exec is root on the node there; cluster-admin is SEC_CLUSTER_ADMIN's", () => {
+    const exec = role([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }]);
+    expect(found([PRIVILEGED, binding('Role', 'r', 'agents', { 'polaris.fairwinds.com/exempt': 'true' }), exec])).toHaveLength(1);
+    const rules = runRules([PRIVILEGED, binding('ClusterRole', 'cluster-admin')]).map((f) => f.rule);
+    expect(rules).toContain('SEC_CLUSTER_ADMIN');
+    expect(rules).not.toContain('SEC_RBAC_PRIVILEGED_PODS');
+  });
+});
