@@ -475,6 +475,9 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
           evaluationInterval: interval,
           serviceMonitorSelector: selectByLabel,
           serviceMonitorNamespaceSelector: {},
+          // Team editors write ServiceMonitors: a bearerTokenFile or tlsConfig file there would make Prometheus send
+          // files of its own container (its ServiceAccount token) to a target the team runs. Secret references stay.
+          arbitraryFSAccessThroughSMs: { deny: true },
           podMonitorSelector: selectByLabel,
           podMonitorNamespaceSelector: {},
           ruleSelector: selectByLabel,

@@ -49,6 +49,8 @@ describe('Monitoring renders a prometheus-operator Prometheus', () => {
     // Every ServiceMonitor and PodMonitor that exposeMetrics makes, wherever it lives.
     expect(prom.serviceMonitorSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
     expect(prom.serviceMonitorNamespaceSelector).toEqual({});
+    // ServiceMonitors are written by team editors: none may point Prometheus at a file of its container (its token).
+    expect(prom.arbitraryFSAccessThroughSMs).toEqual({ deny: true });
     expect(prom.podMonitorSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
     expect(prom.podMonitorNamespaceSelector).toEqual({});
     expect(prom.ruleSelector).toEqual({ matchLabels: { [SCRAPE_LABEL]: 'true' } });
