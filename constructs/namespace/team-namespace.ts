@@ -9,6 +9,8 @@ import { ResolvedCompute } from '../core/resources';
 import { clusterFactsOf } from '../core/cluster-facts';
 import { Annotations, ENVIRONMENT_LABEL, componentLabels, exemptPolarisCheck, setOwner } from '../core/metadata';
 import { NameRule, checkedName, nameIssue, selectorLabelIssues } from '../core/names';
+import { broadSubjectReason } from '../core/rbac-subjects';
+import { repeatIssues } from '../core/value-issues';
 import { Cpu, Memory, Quantity, Storage } from '../core/quantity';
 import {
   CLAIM_LIMITS_SHAPE,
@@ -426,6 +428,42 @@ function objectsByNamespace(scope: IConstruct): ReadonlyMap<string, readonly Api
   });
 }
 
+/** Invisible or layout characters: a group name holding one matches no group of the identity provider. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/**
+ * What is wrong with the groups of one access level: not a list, not a name, a name no identity provider sends (white
+ * space around it, invisible characters: the binding would silently grant nothing), a subject that stands for
+ * everyone of a kind (the rule SEC_RBAC_BROAD_SUBJECT's verdict), or a group listed twice. Undefined is no groups.
+ */
+function accessGroupIssues(role: string, groups: unknown): IssueInput[] {
+  const field = `access.${role}`;
+  if (groups === undefined) return [];
+  if (!Array.isArray(groups))
+    return [{ code: 'ACCESS_GROUP_INVALID', field, value: groups, message: 'is not a list of groups', fix: "pass e.g. ['payments-devs']" }];
+  const issues: IssueInput[] = [];
+  const named: string[] = [];
+  for (const g of groups as unknown[]) {
+    const fault =
+      typeof g !== 'string' || g.trim() === ''
+        ? 'is not a group name'
+        : g !== g.trim() || INVISIBLE.test(g)
+          ? 'has white space around it or invisible characters: no identity provider sends that name, so the binding would grant nothing'
+          : broadSubjectReason('Group', g) && `${broadSubjectReason('Group', g)}: the role would be theirs`;
+    if (fault)
+      issues.push({
+        code: 'ACCESS_GROUP_INVALID',
+        field,
+        value: g,
+        message: fault,
+        fix: 'name the identity-provider group, e.g. "payments-devs"',
+      });
+    else named.push(g as string);
+  }
+  const twice = { code: 'ACCESS_GROUP_INVALID', message: 'is listed twice', fix: 'list each group once' };
+  return [...issues, ...repeatIssues(named, () => field, twice)];
+}
+
 /**
  * A governed tenant namespace: Namespace, ResourceQuota,
  * LimitRange, default-deny NetworkPolicies (ingress and egress) with DNS to
@@ -502,25 +540,7 @@ export class TeamNamespace extends Construct {
       fix: "pin a version such as 'v1.28'",
     });
     problems.addAll(...privilegedAccessIssues(this.podSecurity.enforce, props.access));
-    for (const [role, groups] of Object.entries(props.access ?? {})) {
-      const isList = problems.check(!Array.isArray(groups), {
-        code: 'ACCESS_GROUP_INVALID',
-        field: `access.${role}`,
-        value: groups,
-        message: 'is not a list of groups',
-        fix: "pass e.g. ['payments-devs']",
-      });
-      if (!isList) continue;
-      for (const g of groups as string[]) {
-        problems.check(typeof g !== 'string' || g.trim() === '', {
-          code: 'ACCESS_GROUP_INVALID',
-          field: `access.${role}`,
-          value: g,
-          message: 'is not a group name',
-          fix: 'name the identity-provider group, e.g. "payments-devs"',
-        });
-      }
-    }
+    for (const [role, groups] of Object.entries(props.access ?? {})) problems.addAll(...accessGroupIssues(role, groups));
     problems.throwIfAny();
     setOwner(this, this.owner);
 

@@ -1,5 +1,6 @@
 import { MAX_ISSUES_PER_KIND } from '../core/errors';
 import { pointerPart } from '../core/names';
+import { broadSubjectReason } from '../core/rbac-subjects';
 import { SECRET_FIX, argvCredentials, credentialIn, imageCredential, plaintextSecretEnv } from '../core/secret-patterns';
 import { isScrapeConfigSecret } from './scrape-configs';
 import { text } from '../core/value-issues';
@@ -203,6 +204,30 @@ export const SECURITY_RULES: readonly Rule[] = [
         .ofKind('RoleBinding', 'ClusterRoleBinding')
         .filter((b) => b.roleRef?.name === 'cluster-admin')
         .map((b) => v(b, '/roleRef', 'binds cluster-admin')),
+  },
+  {
+    code: 'SEC_RBAC_BROAD_SUBJECT',
+    severity: 'error',
+    category: 'security',
+    inspects: ['RoleBinding', 'ClusterRoleBinding'],
+    description:
+      'No binding names a subject that stands for everyone of a kind: the group system:unauthenticated or the user system:anonymous (every anonymous request), system:authenticated (every user and ServiceAccount), system:serviceaccounts or system:serviceaccounts:<namespace> (every ServiceAccount).',
+    fix: "name the identity provider's group of the people who need the role (TeamNamespace access: e.g. 'payments-devs')",
+    check: (ix) =>
+      ix.ofKind('RoleBinding', 'ClusterRoleBinding').flatMap((b) =>
+        arr(b.subjects).flatMap((s: any, i) => {
+          const why = broadSubjectReason(s?.kind, s?.name);
+          return why
+            ? [
+                v(
+                  b,
+                  `/subjects/${i}/name`,
+                  `binds ${b.roleRef?.kind ?? 'a role'} ${b.roleRef?.name ?? ''} to ${s.kind} ${s.name}, which ${why}`,
+                ),
+              ]
+            : [];
+        }),
+      ),
   },
   {
     code: 'SEC_RBAC_POD_EXEC',

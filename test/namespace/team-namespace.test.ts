@@ -256,6 +256,30 @@ describe('TeamNamespace', () => {
     expect(err.codes.sort()).toEqual(['ACCESS_GROUP_INVALID', 'NAME_INVALID', 'PSA_VERSION_INVALID']);
   });
 
+  test('ACCESS_GROUP_INVALID: a group that grants nothing (white space, invisible characters), one that is everyone, a repeat', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(
+      () =>
+        new TeamNamespace(chart, 'shop', {
+          access: {
+            view: [' devs ', 'devs\u200b', 'system:authenticated'],
+            debug: ['system:unauthenticated', 'oncall', 'oncall'],
+            edit: ['system:serviceaccounts:shop'],
+          },
+        }),
+    );
+    expect(err.issues.map((i) => [i.code, i.field, i.value, i.message.split(':')[0]])).toEqual([
+      ['ACCESS_GROUP_INVALID', 'access.view', ' devs ', 'has white space around it or invisible characters'],
+      ['ACCESS_GROUP_INVALID', 'access.view', 'devs\u200b', 'has white space around it or invisible characters'],
+      ['ACCESS_GROUP_INVALID', 'access.view', 'system:authenticated', 'is every authenticated user and ServiceAccount of the cluster'],
+      ['ACCESS_GROUP_INVALID', 'access.debug', 'system:unauthenticated', 'is every anonymous request'],
+      ['ACCESS_GROUP_INVALID', 'access.debug', 'oncall', 'is listed twice'],
+      ['ACCESS_GROUP_INVALID', 'access.edit', 'system:serviceaccounts:shop', 'is every ServiceAccount of namespace shop'],
+    ]);
+    // The valid neighbours: an undefined level is no groups (`debug: isProd ? undefined : ['devs']`), as every optional prop.
+    expect(() => new TeamNamespace(testChart().chart, 'shop', { access: { view: ['sre'], debug: undefined } })).not.toThrow();
+  });
+
   test('bad label keys and values are NAME_INVALID', () => {
     const { chart } = testChart();
     const err = catchBlueprintError(() => new TeamNamespace(chart, 'x', { labels: { 'bad key!': 'ok', good: '-bad-' } }));

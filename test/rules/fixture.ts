@@ -389,6 +389,18 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'SEC_RBAC_BROAD_SUBJECT',
+    (o) => {
+      o.push({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'everyone', namespace: 'shop' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+        subjects: [{ kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }],
+      });
+    },
+  ],
+  [
     'SEC_RBAC_POD_EXEC',
     (o) => {
       // The built-in edit grants create on pods/exec and pods/attach, and the output does not define it.

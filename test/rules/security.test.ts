@@ -212,3 +212,35 @@ describe('SEC_RBAC_PRIVILEGED_PODS', () => {
     expect(rules).not.toContain('SEC_RBAC_PRIVILEGED_PODS');
   });
 });
+
+describe('SEC_RBAC_BROAD_SUBJECT: no binding to everyone of a kind', () => {
+  const bindTo = (kind: string, name: string) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'b', namespace: 'shop' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    subjects: [
+      { kind: 'Group', name: 'devs', apiGroup: 'rbac.authorization.k8s.io' },
+      { kind, name },
+    ],
+  });
+  const found = (o: object) => runRules([o]).filter((f) => f.rule === 'SEC_RBAC_BROAD_SUBJECT');
+
+  test('anonymous requests, every authenticated user, every ServiceAccount (of the cluster or of a namespace)', () => {
+    expect(found(bindTo('Group', 'system:unauthenticated'))[0]).toMatchObject({
+      pointer: '/subjects/1/name',
+      message: expect.stringContaining('to Group system:unauthenticated, which is every anonymous request'),
+    });
+    for (const [kind, name] of [
+      ['User', 'system:anonymous'],
+      ['Group', 'system:authenticated'],
+      ['Group', 'system:serviceaccounts'],
+      ['Group', 'system:serviceaccounts:shop'],
+    ])
+      expect(found(bindTo(kind, name))).toHaveLength(1);
+    // The valid neighbours: one ServiceAccount, a group of people, a user named like the group.
+    expect(found(bindTo('ServiceAccount', 'default'))).toEqual([]);
+    expect(found(bindTo('Group', 'system:masters-team'))).toEqual([]);
+    expect(found(bindTo('User', 'system:authenticated'))).toEqual([]);
+  });
+});
