@@ -85,18 +85,23 @@ describe('TeamNamespace', () => {
     expect(team.dnsNameOf('api')).toBe('api.payments.svc.cluster.local');
   });
 
-  test('access binds each level to a Role of its own, without a shell into pods, wildcards or deletecollection', () => {
+  /** A team with all three access levels: its objects, and the (group/resource:verb) grants of each level's Role. */
+  function threeLevels() {
     const { chart } = testChart();
     new TeamNamespace(chart, 'payments', { access: { view: ['sre'], edit: ['devs'], admin: ['leads'] } });
     const objects = renderChart(chart);
-    // (group, resource, verb) triples a Role grants.
     const grants = (name: string) =>
-      new Set(
+      new Set<string>(
         find(objects, 'Role', name).rules.flatMap((r: any) =>
           r.apiGroups.flatMap((g: string) => r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g}/${res}:${v}`))),
         ),
       );
     const [view, edit, admin] = ['team-view', 'team-edit', 'team-admin'].map(grants);
+    return { objects, view, edit, admin };
+  }
+
+  test('access binds each level to a Role of its own, without a shell into pods, wildcards or deletecollection', () => {
+    const { objects, view, edit, admin } = threeLevels();
     for (const level of ['view', 'edit', 'admin']) {
       const rb = find(objects, 'RoleBinding', `team-${level}`);
       expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `team-${level}` });
@@ -120,16 +125,7 @@ describe('TeamNamespace', () => {
   });
 
   test("access reaches the custom resources the output puts in team namespaces, as their operators' aggregates do", () => {
-    const { chart } = testChart();
-    new TeamNamespace(chart, 'payments', { access: { view: ['sre'], edit: ['devs'], admin: ['leads'] } });
-    const objects = renderChart(chart);
-    const grants = (name: string) =>
-      new Set(
-        find(objects, 'Role', name).rules.flatMap((r: any) =>
-          r.apiGroups.flatMap((g: string) => r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${g}/${res}:${v}`))),
-        ),
-      );
-    const [view, edit, admin] = ['team-view', 'team-edit', 'team-admin'].map(grants);
+    const { view, edit, admin } = threeLevels();
     const declared = [
       'external-secrets.io/externalsecrets',
       'cert-manager.io/certificates',
