@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { credentialIn, credentialSpans, credentialStrings, credentialWithin } from './secret-patterns';
+import { credentialIn, credentialSpans, credentialStrings, credentialWithin, plaintextSecretEnv } from './secret-patterns';
 
 function safeJson(v: unknown): string | undefined {
   try {
@@ -161,8 +161,52 @@ interface Judged {
   readonly secrets: readonly string[];
 }
 
+/** A description an issue or jsonSafe shows instead of a value (`(a string)`, `(a list of 3)`, `<SecretRef>`): no secret. */
+const DESCRIPTION = /^(?:\((?:an? [A-Za-z][\w ]{0,63}|null|unreadable)\)|<[A-Za-z_$][\w$ ]{0,63}>)$/;
+
 /**
- * Judges an issue's value: when it looks like a credential (`leaks`), its secrets are the raw string, the strings that
+ * A Secret object as the library's issues name one under a secret-named field (`env.API_TOKEN` read from
+ * `billing/db`, `imagePullSecrets[1]` of `db (type Opaque)`): a reference to the secret, not the secret. Words, not
+ * a random token: no run of 8+ characters mixing letters and digits.
+ */
+const SECRET_OBJECT = /^(?:[a-z0-9][-a-z0-9]*\/[a-z0-9][-a-z0-9.]*|[a-z0-9][-a-z0-9.]* \(type [\w./-]+\))$/;
+const isSecretObject = (x: string) =>
+  SECRET_OBJECT.test(x) && !x.split(/[-/. ]/).some((w) => w.length >= 8 && /[0-9]/.test(w) && /[a-z]/.test(w));
+
+/**
+ * The last segment of a field path, the name its value sits under: `password` of `--prices.password`,
+ * `DB_PASSWORD` of `env.DB_PASSWORD`, `apiToken` of `apiToken[2]`.
+ */
+function lastSegment(field: unknown): string {
+  return typeof field === 'string'
+    ? (field
+        .replace(/(?:\[[^\]]*\])+$/, '')
+        .split('.')
+        .pop() ?? '')
+    : '';
+}
+
+/**
+ * The strings of an issue's value (a string or number, or a list of them) that the name of its field says are secret,
+ * by the judgement of an env var's name and literal value (plaintextSecretEnv): `PROPS_UNKNOWN 'password'` with
+ * `'correct horse battery staple'`, which no scan of its shape finds, as a map's `{ DB_PASSWORD: … }` is. A reference
+ * (`$(DB_PASSWORD)`), a yes or no, a description (`(a string)`) and a Secret object (`billing/db`) are no secret; nor is the value of a field named
+ * `key` alone: in a props path that is the name of a key (`secretKeyRef.key`), not a key as an env var KEY is.
+ */
+function namedSecrets(issue: object, plain: unknown): string[] {
+  const name = lastSegment((issue as { field?: unknown }).field);
+  if (name === '' || /^keys?$/i.test(name)) return [];
+  const raw = (issue as { value?: unknown }).value;
+  const items = typeof raw === 'string' || typeof raw === 'number' ? [raw] : Array.isArray(plain) ? plain : [];
+  return items
+    .filter((x): x is string | number => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)))
+    .map(String)
+    .filter((x) => !DESCRIPTION.test(x) && !isSecretObject(x) && plaintextSecretEnv(name, x));
+}
+
+/**
+ * Judges an issue's value: when it looks like a credential (`leaks`) or its field's name says it is one (`namedSecrets`,
+ * for every issue alike), its secrets are the raw string, the strings that
  * hold a credential where they sit in an object or list (credentialStrings), the credential parts of each (a token
  * without its `Bearer `, a URL's password: what a message quoting part of the value shows), and their JSON-escaped
  * forms (a message that quotes the value as JSON).
@@ -170,9 +214,12 @@ interface Judged {
 function judge(issue: object): Judged {
   if (!('value' in issue)) return { hasValue: false, secrets: [] };
   const plain = jsonSafe((issue as { value?: unknown }).value);
-  if (!leaks(plain)) return { shown: plain, hasValue: true, secrets: [] };
+  const named = namedSecrets(issue, plain);
+  if (!named.length && !leaks(plain)) return { shown: plain, hasValue: true, secrets: [] };
   const strings =
-    typeof plain === 'string' ? [plain, ...credentialSpans(plain)] : [...credentialStrings(plain), ...credentialSpans(safeJson(plain))];
+    typeof plain === 'string'
+      ? [plain, ...credentialSpans(plain)]
+      : [...named, ...credentialStrings(plain), ...credentialSpans(safeJson(plain))];
   const escaped = strings.map((x) => JSON.stringify(x).slice(1, -1));
   const secrets = [...new Set([...strings, ...escaped])].filter((x) => x.length >= MIN_SECRET && x !== REDACTED);
   return { shown: REDACTED, hasValue: true, secrets };

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { BlueprintError, Problems, WebService, formatIssue } from '../../constructs';
+import { BlueprintError, ConfigMap, Problems, WebService, formatIssue } from '../../constructs';
 import { Collector } from '../../constructs/core/errors';
 import { AWS_KEY, WEB, catchBlueprintError, expectCode, expectLeakFree, testChart } from '../helpers';
 
@@ -183,6 +183,46 @@ describe('an object or list value is judged by where its strings sit before it i
   test('an object without a secret in place is shown as it is', () => {
     const value = { name: 'c', args: ['--port', '8080'], env: [{ name: 'DB_HOST', value: 'db' }] };
     expect(new BlueprintError({ code: 'X', path: '', field: 'f', value, message: 'm', fix: 'f' }).issues[0].value).toEqual(value);
+  });
+});
+
+describe('a value is judged by the name of its field too: the one judgement of an env var name and its literal', () => {
+  // No shape of a credential: only the name it sits under says it is one (a map's { DB_PASSWORD: … } was redacted, a prop was not).
+  const PASS = 'correct horse battery staple';
+  const one = (field: string, value: unknown, message = 'is not a prop') =>
+    new BlueprintError({ code: 'X', path: '', field, value, message, fix: 'f' });
+
+  test('PROPS_UNKNOWN of a prop named password shows <redacted>, not the value (it did: got "correct horse battery staple")', () => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new ConfigMap(chart, 'c', { namespace: 'team', data: {}, password: PASS } as never));
+    expect(err.code).toBe('PROPS_UNKNOWN');
+    expect(err.issues[0]).toMatchObject({ field: 'password', value: '<redacted>' });
+    expect(err.message + JSON.stringify(err.issues)).not.toContain(PASS);
+  });
+
+  test.each([
+    ['--prices.password', PASS],
+    ['creds.SecretAccessKey', 'not-a-key-shape but secret'],
+    ['aws.SessionToken', 'abc123def456abc123def456'],
+    ['client_secret', 's3cr3t-value-xyz'],
+    ['apiToken[2]', 'tok-one-two-three'],
+    ['db.password', 12345678],
+  ])('the value of %s is <redacted>, and out of the message that quotes it', (field, value) => {
+    const err = one(field, value, `is not a prop: ${value} was given`);
+    expect(err.issues[0].value).toBe('<redacted>');
+    expect(err.message + JSON.stringify(err.issues)).not.toContain(String(value));
+  });
+
+  test.each([
+    ['a reference', 'password', '$(DB_PASSWORD)'],
+    ['a yes or no', 'password', 'true'],
+    ['a type description', '--prices.password', '(a string)'],
+    ['a Secret object named by the issue', 'env.API_TOKEN', 'billing/db'],
+    ['the name of a key (a field named key)', 'secretKeyRef.key', 'user'],
+    ['a field whose name describes the secret', 'passwordMinLength', '12'],
+    ['a field that names no secret', 'replicas', 'three'],
+  ])('the valid neighbour: %s is shown', (_what, field, value) => {
+    expect(one(field, value).issues[0].value).toBe(value);
   });
 });
 
