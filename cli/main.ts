@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { distance } from 'fastest-levenshtein';
 import { isDns1123Label } from '../constructs/core/names';
+import { isPositiveQuantity } from '../constructs/core/quantity';
 import {
   BlueprintError,
   FileError,
@@ -63,8 +64,10 @@ exit 2, with the nearest flag suggested; \`--flag value\` and \`--flag=value\` b
   --out <file>           diagram: the SVG, default <path>.svg; the DOT source goes beside it
                          (x.svg → x.dot, any other name gains .dot: x.png → x.png.dot). Written only
                          when the run succeeds (every file is readable YAML).
-                         An output file must not be empty, an existing directory, one of the input
-                         files or inside an input directory (CLI_OUTPUT_INVALID, exit 2).
+                         An output file must not be empty or -, an existing directory or anything else
+                         that is not a regular file (FIFO, device such as /dev/stdout, socket, dangling
+                         link), one of the input files or inside an input directory (CLI_OUTPUT_INVALID,
+                         exit 2); a symlink to a regular file is written through (the link stays).
   --require-secrets      check: every Secret a pod or Ingress names must be provided
                          (Secret, ExternalSecret target, cert-manager Certificate).
   --namespace <ns>       check, capacity: objects that name no namespace are checked in <ns>, as
@@ -81,7 +84,8 @@ exit 2, with the nearest flag suggested; \`--flag value\` and \`--flag=value\` b
   --price-memory-gib <n> check, capacity, diff: monthly price of one GiB of requested memory.
   --price-storage-gib <n> check, capacity, diff: monthly price of one GiB of requested storage.
   --prices <file.json>   check, capacity, diff: {"cpu": n, "memoryGiB": n, "storageGiB": n}, each a
-                         finite number >= 0 and no other key (PRICES_INVALID otherwise); not with the
+                         number from 0 to 1000000 and no other key (PRICES_INVALID otherwise, naming
+                         keys, never showing values); not with the
                          --price-* flags. Else the cluster-blueprints.io/unit-prices annotation of the
                          manifests (of <after> for diff), held to the same rule.
   -h, --help             This help.
@@ -224,8 +228,13 @@ export function parseArgs(argv: readonly string[]): Args {
         near ? `did you mean --${near}? (--help lists the flags)` : 'see --help for the flags',
       );
     }
-    if (!a.startsWith('--'))
-      throw flagError(a.slice(0, eq < 0 ? undefined : eq), undefined, 'is not a flag (flags start with --)', `write ${shown}`);
+    if (!a.startsWith('--') || a.startsWith('---'))
+      throw flagError(
+        escapeControls(a.slice(0, eq < 0 ? undefined : eq)),
+        undefined,
+        'is not a flag (flags start with exactly --)',
+        `write ${shown}`,
+      );
     if (has(flags, name)) throw flagError(shown, undefined, 'is given twice', `give ${shown} once`);
     if (kind === 'boolean') {
       const v = eq < 0 ? 'true' : a.slice(eq + 1);
@@ -236,7 +245,8 @@ export function parseArgs(argv: readonly string[]): Args {
     }
     const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
     // A flag in place of the value (`--capacity-out --json`): the value was forgotten, not meant to be `--json`.
-    if (value === undefined || (eq < 0 && value.startsWith('--')))
+    // Nor is a blank value one (`--price-cpu=`): Number('') is 0, an empty --node-cpu was dropped, an empty limit skips every file.
+    if (value === undefined || (eq < 0 && value.startsWith('--')) || value.trim() === '')
       throw flagError(shown, value, 'needs a value', `write ${shown} <value> or ${shown}=<value>`);
     flags[name] = value;
   }
@@ -369,9 +379,13 @@ function unusablePath(p: string): string | undefined {
 
 const list = (v: string | boolean | undefined) => (v ? String(v).split(',').filter(Boolean) : undefined);
 
+/** A plain decimal number (`20`, `0.5`, `1e3`): no sign, no space around it, no hex (`Number` reads `' 0x10 '` as 16). */
+const DECIMAL = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function number(flags: Record<string, string | boolean>, name: string): number | undefined {
   if (flags[name] === undefined) return undefined;
-  const n = Number(flags[name]);
+  const text = String(flags[name]);
+  const n = DECIMAL.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(n) || n < 0)
     throw new BlueprintError({
       code: 'CLI_FLAG_INVALID',
@@ -385,10 +399,11 @@ function number(flags: Record<string, string | boolean>, name: string): number |
 }
 
 /** A whole-number flag (`--nodes`): at least `min`, else the CLI's flag error (never a silent 0 or NaN passed on). */
-function count(flags: Record<string, string | boolean>, name: string, min: number): number | undefined {
+function count(flags: Record<string, string | boolean>, name: string, min: number, example = 3): number | undefined {
   if (flags[name] === undefined) return undefined;
   const text = String(flags[name]);
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  // Written plainly: `'3 '` is a quoting slip of a script, refused like any other text that is no number.
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min)
     throw new BlueprintError({
       code: 'CLI_FLAG_INVALID',
@@ -396,9 +411,29 @@ function count(flags: Record<string, string | boolean>, name: string, min: numbe
       field: `--${name}`,
       value: flags[name],
       message: `must be a whole number of at least ${min}`,
-      fix: `e.g. --${name} 3`,
+      fix: `e.g. --${name} ${example}`,
     });
   return n;
+}
+
+/**
+ * `--node-cpu` and `--node-memory`: the allocatable size of one node, each a quantity above zero (a node of 0 CPU
+ * made the plan `Infinity` nodes, exit 0). One given alone is left to the capacity report, which says the other is missing.
+ */
+function nodeSize(flags: Flags): { cpu: string; memory: string } | undefined {
+  const names = ['node-cpu', 'node-memory'] as const;
+  if (names.every((n) => flags[n] === undefined)) return undefined;
+  for (const n of names)
+    if (flags[n] !== undefined && !isPositiveQuantity(String(flags[n])))
+      throw new BlueprintError({
+        code: 'CLI_FLAG_INVALID',
+        path: '',
+        field: `--${n}`,
+        value: flags[n],
+        message: 'must be a quantity above zero (a node of none holds no pod)',
+        fix: `give the allocatable ${n === 'node-cpu' ? 'CPU of one node, e.g. --node-cpu 3920m' : 'memory of one node, e.g. --node-memory 14Gi'}`,
+      });
+  return { cpu: String(flags['node-cpu'] ?? ''), memory: String(flags['node-memory'] ?? '') };
 }
 
 /** `--namespace`: a namespace name is a DNS-1123 label (apimachinery ValidateNamespaceName), else the CLI's flag error. */
@@ -465,17 +500,33 @@ function outputError(flag: string, file: string, message: string, fix: string): 
 }
 
 /**
- * Refuses, before anything is read, an output file the run must not write: empty, an existing
- * directory, in a directory that does not exist, or one of the inputs (a file given, or any file
- * under a directory given; an output there would replace a manifest, or be read as one next time).
- * Judged where the rename lands: the real path of its directory, plus its name.
+ * Refuses, before anything is read, an output file the run must not write: empty or `-` (the CLI writes outputs to
+ * files only; stdout carries the report), an existing directory, anything else that is not a regular file (a FIFO, a
+ * device such as /dev/stdout, a socket: the atomic rename of writeAll would put a plain file in its place, and a
+ * reader of the FIFO would wait forever), in a directory that does not exist, or one of the inputs (a file given, or
+ * any file under a directory given; an output there would replace a manifest, or be read as one next time).
+ * A symbolic link is followed: the file written is its target (a regular file, or none yet), never the link replaced.
+ * Returns that file, the one writeAll renames over, and the one judged: the real path of its directory, plus its name.
  */
-function checkOutput(flag: string, file: string, inputs: readonly string[]): void {
+function checkOutput(flag: string, file: string, inputs: readonly string[]): string {
   if (file.trim() === '') throw outputError(flag, file, 'is empty', `name the file to write, or leave ${flag} out`);
+  if (file === '-')
+    throw outputError(flag, file, 'is -: outputs are written to files only', `name a file; --json prints the report on stdout`);
+  let link: fs.Stats | undefined;
+  try {
+    link = fs.lstatSync(file);
+  } catch {
+    link = undefined;
+  }
+  let written = file;
   let st: fs.Stats | undefined;
   try {
-    st = fs.statSync(file);
+    if (link?.isSymbolicLink()) written = fs.realpathSync(file);
+    st = fs.statSync(written);
   } catch {
+    // A dangling link, or one to no path (/proc/self/fd/1 of a pipe resolves to `pipe:[…]`): where the rename would land is no file.
+    if (link?.isSymbolicLink())
+      throw outputError(flag, file, 'is a symbolic link to no file that can be written', 'name a regular file, or remove the link');
     st = undefined;
   }
   if (st?.isDirectory())
@@ -485,14 +536,21 @@ function checkOutput(flag: string, file: string, inputs: readonly string[]): voi
       'is a directory',
       `name a file in it, e.g. ${escapeControls(path.join(file, flag === '--out' ? 'diagram.svg' : 'capacity.json'))}`,
     );
+  if (st && !st.isFile())
+    throw outputError(
+      flag,
+      file,
+      `is not a regular file (a FIFO, device or socket${written === file ? '' : `, through a link to ${escapeControls(written)}`}): it would be replaced by one`,
+      'name a regular file (written atomically when the run succeeds); --json prints the report on stdout',
+    );
   let dir: string;
   try {
-    dir = fs.realpathSync(path.dirname(file));
+    dir = fs.realpathSync(path.dirname(written));
     if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
   } catch {
-    throw outputError(flag, file, 'is in a directory that does not exist', `create ${escapeControls(path.dirname(file))} first`);
+    throw outputError(flag, file, 'is in a directory that does not exist', `create ${escapeControls(path.dirname(written))} first`);
   }
-  const target = path.join(dir, path.basename(file));
+  const target = path.join(dir, path.basename(written));
   for (const input of inputs) {
     const real = realOrSelf(input);
     if (target === real || target.startsWith(real + path.sep))
@@ -503,6 +561,7 @@ function checkOutput(flag: string, file: string, inputs: readonly string[]): voi
         `give ${flag} a file outside the files and directories being read`,
       );
   }
+  return target;
 }
 
 /** The DOT file written beside the diagram: `x.svg` → `x.dot`, any other name gains `.dot` (`x.png` → `x.png.dot`), so the two never share a file. */
@@ -511,18 +570,19 @@ export function dotFileOf(target: string): string {
 }
 
 /**
- * Writes each `[flag, file, text]` atomically: first every text to a temporary file of its own
+ * Writes each `[flag, given, text, file]` atomically to `file` (checkOutput's answer for the `given` name: a link's
+ * target, never the link): first every text to a temporary file of its own
  * beside its target (same directory, so the rename stays on one file system), then each renamed
  * over its target. A failed write removes the temporary files and leaves every target as it was;
  * a reader never sees half a file. A failure is CLI_OUTPUT_UNWRITABLE, naming the flag and file.
  */
-function writeAll(outputs: readonly (readonly [string, string, string])[]): void {
+function writeAll(outputs: readonly (readonly [flag: string, given: string, text: string, file: string])[]): void {
   const staged: [string, string][] = [];
-  let current: readonly [string, string, string] | undefined;
+  let current: readonly [string, string, string, string] | undefined;
   try {
     for (const [i, o] of outputs.entries()) {
       current = o;
-      const [, file, text] = o;
+      const [, , text, file] = o;
       const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${i}.${randomBytes(6).toString('hex')}.tmp`);
       fs.writeFileSync(tmp, text, { flag: 'wx' });
       staged.push([tmp, file]);
@@ -571,7 +631,8 @@ async function dispatch(
   err: (s: string) => void,
 ): Promise<number> {
   const [dir, second] = paths;
-  const load = { maxFileBytes: number(flags, 'max-file-size') };
+  // At least one byte: a limit of 0 skips every file, and the run reports nothing found.
+  const load = { maxFileBytes: count(flags, 'max-file-size', 1, 1048576) };
   if (command === 'diff') {
     const unitPrices = prices(flags);
     const [a, b] = [loadManifests(dir, load), loadManifests(second, load)];
@@ -590,16 +651,21 @@ async function dispatch(
     out(flags.json ? safeJson(report) : `${formatDiff(escapedData(report))}\n`);
     return report.breaking > 0 ? 1 : 0;
   }
-  const node =
-    flags['node-cpu'] || flags['node-memory']
-      ? { cpu: String(flags['node-cpu'] || ''), memory: String(flags['node-memory'] || '') }
-      : undefined;
+  const node = nodeSize(flags);
   const nodes = count(flags, 'nodes', 1);
   if (command === 'diagram') {
     const target = flags.out !== undefined ? String(flags.out) : `${dir.replace(/\/+$/, '')}.svg`;
     const dotFile = dotFileOf(target);
-    checkOutput('--out', target, paths);
-    checkOutput('--out', dotFile, paths);
+    const writtenSvg = checkOutput('--out', target, paths);
+    const writtenDot = checkOutput('--out', dotFile, paths);
+    // Through links, the SVG and its DOT source may name one file: the second would replace the first.
+    if (writtenDot === writtenSvg)
+      throw outputError(
+        '--out',
+        target,
+        `is the same file as ${escapeControls(dotFile)}, where the DOT source goes`,
+        'name the SVG and its .dot apart',
+      );
     const { objects, errors } = loadManifests(dir, load);
     for (const e of errors) err(escapeControls(`${e.file}: ${e.rule} ${e.message}`) + '\n');
     if (errors.length) {
@@ -611,14 +677,14 @@ async function dispatch(
       path.basename(dir),
     );
     writeAll([
-      ['--out', dotFile, dot],
-      ['--out', target, await renderSvg(dot)],
+      ['--out', dotFile, dot, writtenDot],
+      ['--out', target, await renderSvg(dot), writtenSvg],
     ]);
     out(`diagram: ${escapeControls(target)} (${objects.length} objects; DOT ${escapeControls(dotFile)})\n`);
     return 0;
   }
   const capacityFile = flags['capacity-out'] !== undefined ? String(flags['capacity-out']) : undefined;
-  if (capacityFile !== undefined) checkOutput('--capacity-out', capacityFile, paths);
+  const capacityWritten = capacityFile === undefined ? undefined : checkOutput('--capacity-out', capacityFile, paths);
   const context = {
     secretsMustBeProvided: Boolean(flags['require-secrets']),
     existingStorageClasses: list(flags['storage-classes']),
@@ -647,7 +713,7 @@ async function dispatch(
   // Written only when the run succeeds: a failed run leaves the last good report in place.
   const capacityOut = (code: number) => {
     if (capacityFile !== undefined && code === 0)
-      writeAll([['--capacity-out', capacityFile, `${JSON.stringify(report.capacity, null, 2)}\n`]]);
+      writeAll([['--capacity-out', capacityFile, `${JSON.stringify(report.capacity, null, 2)}\n`, capacityWritten!]]);
     else if (capacityFile !== undefined) err(`cluster-blueprints: ${escapeControls(capacityFile)} not written: the ${command} failed\n`);
     return code;
   };

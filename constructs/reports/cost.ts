@@ -19,23 +19,34 @@ export interface UnitPrices {
   readonly storageGiB?: number;
 }
 
-/** One unit price: a finite number of at least 0 (NaN, Infinity and a negative price would make every total meaningless). */
+/**
+ * The highest unit price: a million a month per core or GiB, far above any cloud's (a few hundred per core). A price
+ * near the largest double (1e308) made every total Infinity, printed as `null` in JSON.
+ */
+const MAX_UNIT_PRICE = 1e6;
+
+/** One unit price: a finite number from 0 to MAX_UNIT_PRICE (NaN, Infinity, a negative or huge price would make every total meaningless). */
 const PRICE: Shape = {
-  expected: 'a finite number of at least 0',
+  expected: `a number from 0 to ${MAX_UNIT_PRICE}`,
   issuesOf: (v, field) =>
-    typeof v === 'number' && Number.isFinite(v) && v >= 0
+    typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_UNIT_PRICE
       ? []
       : [
           {
             code: 'PROPS_INVALID',
             field,
             // The value only when it is a number: a string in a prices file may be anything, a secret included.
-            value: typeof v === 'number' ? v : `(${v === null ? 'null' : Array.isArray(v) ? 'a list' : `a ${typeof v}`})`,
-            message: 'must be a finite number of at least 0',
+            value: typeof v === 'number' ? v : typeOf(v),
+            message: `must be a finite number from 0 to ${MAX_UNIT_PRICE}`,
             fix: 'give the monthly price as a plain number, e.g. 20',
           },
         ],
 };
+
+/** What an issue shows of a value read from a text: its type (`(a string)`), never its content. */
+function typeOf(v: unknown): string {
+  return `(${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`})`;
+}
 
 /**
  * The one shape of unit prices, wherever they come from (`CheckOptions.prices`, `diffManifests`,
@@ -44,14 +55,18 @@ const PRICE: Shape = {
  */
 export const PRICES_SHAPE = is.props<UnitPrices>({ cpu: PRICE, memoryGiB: PRICE, storageGiB: PRICE });
 
+const isPlain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const own = (o: Record<string, unknown>, k: string) => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+
 /**
  * `text` (a prices file, an annotation) read as unit prices: the prices, or the issues that say why not.
- * A text that is not JSON is one issue that does not quote it (it may be anything, a secret included).
+ * No issue quotes the text (it may be anything, a secret included): not JSON is one issue, and an issue about a
+ * key shows the key and the type of its value (`(a string)`), never the value. A leading byte-order mark is skipped.
  */
 export function parsePrices(text: string, field: string): { prices: UnitPrices } | { issues: IssueInput[] } {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     return {
       issues: [
@@ -65,7 +80,15 @@ export function parsePrices(text: string, field: string): { prices: UnitPrices }
     };
   }
   const issues = PRICES_SHAPE.issuesOf(value, field);
-  if (issues.length) return { issues };
+  // A text's issues name keys, never show what they hold: `{"password": "…"}` is not a price, and not for the log.
+  const at = (f: string) =>
+    f === field ? value : isPlain(value) && f.startsWith(`${field}.`) ? own(value, f.slice(field.length + 1)) : undefined;
+  const typed = (i: IssueInput): IssueInput => {
+    const { value: _shown, ...rest } = i;
+    const v = at(i.field);
+    return v === undefined ? rest : { ...rest, value: typeOf(v) };
+  };
+  if (issues.length) return { issues: issues.map(typed) };
   const p = value as UnitPrices;
   return { prices: { cpu: p.cpu ?? 0, memoryGiB: p.memoryGiB ?? 0, storageGiB: p.storageGiB ?? 0 } };
 }

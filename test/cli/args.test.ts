@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -147,6 +148,50 @@ describe('each command takes its own flags; any other is CLI_FLAG_INVALID with t
     expect(r.err).toContain('CLI_FLAG_INVALID');
   });
 
+  test.each([
+    ['an empty price (Number("") is 0: prices cpu 0, exit 0)', ['--price-cpu=']],
+    ['a blank price', ['--price-cpu= ']],
+    ['a blank price as the next argument', ['--price-cpu', ' ']],
+    ['an empty file-size limit (every file skipped)', ['--max-file-size=']],
+    ['an empty node CPU (dropped in silence)', ['--node-cpu=']],
+    ['an empty node count', ['--nodes', '']],
+    ['an empty output', ['--capacity-out', '']],
+    ['a file-size limit of 0 (every file skipped)', ['--max-file-size=0']],
+    ['nodes of no CPU and no memory ("Infinity" nodes, exit 0)', ['--node-cpu=0', '--node-memory=0']],
+    ['a negative node size', ['--node-cpu', '4', '--node-memory=-1Gi']],
+    ['a node count with a space', ['--nodes', '3 ']],
+    ['a price in hex (read as 16)', ['--price-cpu', '0x10']],
+    ['a price with a space', ['--price-cpu', ' 5']],
+    ['three dashes (read as --json)', ['---json']],
+  ])('%s is CLI_FLAG_INVALID (exit 2)', async (_, flags) => {
+    const r = await cli('capacity', clean(), ...flags);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('CLI_FLAG_INVALID');
+    expect(r.out).toBe('');
+  });
+
+  test('the valid neighbours: plain numbers and quantities are read', async () => {
+    const d = clean();
+    const r = await cli(
+      'capacity',
+      d,
+      '--json',
+      '--price-cpu=0.5',
+      '--max-file-size',
+      '1048576',
+      '--node-cpu',
+      '4',
+      '--node-memory',
+      '16Gi',
+      '--nodes',
+      '3',
+    );
+    expect(r.code).toBe(0);
+    expect(json(r).cost.prices.cpu).toBe(0.5);
+    expect(json(r).nodes.nodes).toBeGreaterThan(0);
+    expect((await cli('capacity', d, '--price-cpu', '1e1')).code).toBe(0);
+  });
+
   test('--help answers whatever else is given; -- ends the flags', async () => {
     expect(await cli('check', '.', '--no-such-flag', '--help')).toMatchObject({ code: 0, out: expect.stringContaining('Usage') });
     const d = clean();
@@ -189,6 +234,52 @@ describe('unit prices: one shape (finite numbers ≥ 0, known keys only) for the
     expect(r.err).toContain('PRICES_INVALID');
     expect(r.err).not.toContain(SECRET);
     expect(r.err).not.toContain('aws_access');
+  });
+
+  test('no value of a prices file is printed, secrets included: each issue names the key and the type of its value', async () => {
+    const values = [
+      'correct horse battery staple',
+      'abc123def456abc123def456',
+      's3cr3t-value-xyz',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'hunter2',
+    ];
+    const text = JSON.stringify({
+      password: values[0],
+      token: values[1],
+      client_secret: values[2],
+      SecretAccessKey: values[3],
+      hunter: values[4],
+      cpu: 'free',
+      storageGiB: 987654321,
+    });
+    const r = await cli('capacity', clean(), '--prices', pricesFile(text));
+    expect(r.code).toBe(2);
+    for (const v of [...values, 'free', '987654321']) expect(r.err).not.toContain(v);
+    for (const key of ['password', 'token', 'client_secret', 'SecretAccessKey', 'hunter', 'cpu'])
+      expect(r.err).toContain(`PRICES_INVALID '--prices.${key}'`);
+    expect(r.err).toContain('got "(a string)"');
+    expect(r.err).toContain('got "(a number)"');
+  });
+
+  test.each([
+    ['a price near the largest double (every total was Infinity, null in JSON)', '{"cpu": 1e308}'],
+    ['a price above a million a month', '{"memoryGiB": 1000001}'],
+  ])('--prices with %s is PRICES_INVALID', async (_, text) => {
+    const r = await cli('capacity', clean(), '--json', '--prices', pricesFile(text));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('PRICES_INVALID');
+    expect(r.out).toBe('');
+  });
+
+  test('--price-cpu 1e308 is refused by the same shape; a prices file that starts with a byte-order mark is read', async () => {
+    const d = clean();
+    const huge = await cli('capacity', d, '--json', '--price-cpu', '1e308');
+    expect(huge.code).toBe(2);
+    expect(huge.out).toBe('');
+    const bom = await cli('capacity', d, '--json', '--prices', pricesFile('\uFEFF{"cpu": 20}'));
+    expect(bom.code).toBe(0);
+    expect(json(bom).cost.prices.cpu).toBe(20);
   });
 
   test('the valid neighbours: a closed object of prices, partial or whole, gives a cost; --prices with --price-cpu is refused', async () => {
@@ -249,7 +340,6 @@ describe('outputs: never an input, a directory, empty, or one file for two outpu
   });
 
   test.each([
-    ['empty', () => ''],
     ['an existing directory', () => tmp()],
     ['in a directory that does not exist', () => path.join(tmp(), 'no', 'capacity.json')],
   ])('an output path that is %s is CLI_OUTPUT_INVALID (exit 2), for --capacity-out and --out', async (_, target) => {
@@ -275,5 +365,79 @@ describe('outputs: never an input, a directory, empty, or one file for two outpu
     expect(fs.readFileSync(path.join(out, name), 'utf8')).toContain('<svg');
     expect(fs.readFileSync(path.join(out, dotName), 'utf8')).toContain('digraph');
     expect(fs.readdirSync(out).sort()).toEqual([name, dotName].sort());
+  });
+
+  test.each([
+    [
+      'a FIFO (replaced by a plain file; its reader waited forever)',
+      (d: string) => {
+        const f = path.join(d, 'fifo');
+        execFileSync('mkfifo', [f]);
+        return f;
+      },
+    ],
+    [
+      'a symlink to /proc/self/fd/1 (the link was replaced)',
+      (d: string) => {
+        const f = path.join(d, 'lnk');
+        fs.symlinkSync('/proc/self/fd/1', f);
+        return f;
+      },
+    ],
+    [
+      'a character device through a symlink',
+      (d: string) => {
+        const f = path.join(d, 'null');
+        fs.symlinkSync('/dev/null', f);
+        return f;
+      },
+    ],
+    [
+      'a dangling symlink',
+      (d: string) => {
+        const f = path.join(d, 'dangling');
+        fs.symlinkSync(path.join(d, 'no', 'such'), f);
+        return f;
+      },
+    ],
+    ['-', () => '-'],
+  ])('an output that is %s is CLI_OUTPUT_INVALID (exit 2) and left as it was', async (_, make) => {
+    const d = tmp();
+    const target = make(d);
+    const before = target === '-' ? undefined : fs.lstatSync(target);
+    for (const argv of [
+      ['capacity', clean(), '--capacity-out', target],
+      ['diagram', clean(), '--out', target],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('CLI_OUTPUT_INVALID');
+    }
+    if (before) {
+      const after = fs.lstatSync(target);
+      expect([after.isFIFO(), after.isSymbolicLink(), after.ino]).toEqual([before.isFIFO(), before.isSymbolicLink(), before.ino]);
+    }
+    expect(fs.existsSync('-')).toBe(false);
+  });
+
+  test('a symlink to a regular file is written through: the target gets the report, the link stays; a link to an input is refused', async () => {
+    const d = tmp();
+    const real = path.join(d, 'real.json');
+    fs.writeFileSync(real, 'old');
+    const link = path.join(d, 'capacity.json');
+    fs.symlinkSync(real, link);
+    const r = await cli('capacity', clean(), '--capacity-out', link);
+    expect(r.code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(fs.readFileSync(real, 'utf8'))).toHaveProperty('namespaces');
+    const input = clean();
+    const manifest = path.join(input, 'all.yaml');
+    const text = fs.readFileSync(manifest, 'utf8');
+    const toInput = path.join(d, 'to-input.json');
+    fs.symlinkSync(manifest, toInput);
+    const refused = await cli('capacity', input, '--capacity-out', toInput);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('CLI_OUTPUT_INVALID');
+    expect(fs.readFileSync(manifest, 'utf8')).toBe(text);
   });
 });
