@@ -174,16 +174,11 @@ const isSecretObject = (x: string) =>
   SECRET_OBJECT.test(x) && !x.split(/[-/. ]/).some((w) => w.length >= 8 && /[0-9]/.test(w) && /[a-z]/.test(w));
 
 /**
- * The last segment of a field path, the name its value sits under: `password` of `--prices.password`,
- * `DB_PASSWORD` of `env.DB_PASSWORD`, `apiToken` of `apiToken[2]`.
+ * The segments of a field path or JSON pointer, each without its indices: `['env', 'DB_PASSWORD']` of `env.DB_PASSWORD`,
+ * `['apiToken']` of `apiToken[2]`. The last is the name its value sits under.
  */
-function lastSegment(field: unknown): string {
-  return typeof field === 'string'
-    ? (field
-        .replace(/(?:\[[^\]]*\])+$/, '')
-        .split('.')
-        .pop() ?? '')
-    : '';
+function segmentsOf(field: unknown): string[] {
+  return typeof field === 'string' ? field.split(/[./]/).map((s) => s.replace(/(?:\[[^\]]*\])+$/, '')) : [];
 }
 
 /**
@@ -191,17 +186,20 @@ function lastSegment(field: unknown): string {
  * by the judgement of an env var's name and literal value (plaintextSecretEnv): `PROPS_UNKNOWN 'password'` with
  * `'correct horse battery staple'`, which no scan of its shape finds, as a map's `{ DB_PASSWORD: … }` is. A reference
  * (`$(DB_PASSWORD)`), a yes or no, a description (`(a string)`) and a Secret object (`billing/db`) are no secret; nor is the value of a field named
- * `key` alone: in a props path that is the name of a key (`secretKeyRef.key`), not a key as an env var KEY is.
+ * `key` alone or an entry of a map of keys (`configKeys.password`: in a props path those name a key, not hold one as
+ * an env var KEY does), nor the name itself (CONFIG_KEY_INVALID shows the key at fault).
  */
 function namedSecrets(issue: object, plain: unknown): string[] {
-  const name = lastSegment((issue as { field?: unknown }).field);
-  if (name === '' || /^keys?$/i.test(name)) return [];
+  const segments = segmentsOf((issue as { field?: unknown }).field);
+  const name = segments[segments.length - 1] ?? '';
+  // Names of keys, not keys: a field named key, or an entry of a map of keys (`configKeys.password`: a config key).
+  if (name === '' || /^keys?$/i.test(name) || /keys$/i.test(segments[segments.length - 2] ?? '')) return [];
   const raw = (issue as { value?: unknown }).value;
   const items = typeof raw === 'string' || typeof raw === 'number' ? [raw] : Array.isArray(plain) ? plain : [];
   return items
     .filter((x): x is string | number => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)))
     .map(String)
-    .filter((x) => !DESCRIPTION.test(x) && !isSecretObject(x) && plaintextSecretEnv(name, x));
+    .filter((x) => x !== name && !DESCRIPTION.test(x) && !isSecretObject(x) && plaintextSecretEnv(name, x));
 }
 
 /**

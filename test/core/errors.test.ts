@@ -219,6 +219,8 @@ describe('a value is judged by the name of its field too: the one judgement of a
     ['a type description', '--prices.password', '(a string)'],
     ['a Secret object named by the issue', 'env.API_TOKEN', 'billing/db'],
     ['the name of a key (a field named key)', 'secretKeyRef.key', 'user'],
+    ['a config key (an entry of a map of keys)', 'configKeys.password', 'consumer:dbPassword'],
+    ['the key at fault itself', 'data.DB PASSWORD', 'DB PASSWORD'],
     ['a field whose name describes the secret', 'passwordMinLength', '12'],
     ['a field that names no secret', 'replicas', 'three'],
   ])('the valid neighbour: %s is shown', (_what, field, value) => {
