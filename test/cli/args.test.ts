@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { run } from '../../cli/main';
+import { cli, json } from './run-cli';
 import { checkManifests, diffManifests } from '../../constructs';
 import { good } from '../rules/fixture';
 
@@ -13,18 +13,7 @@ import { good } from '../rules/fixture';
  * output lands on an input, a directory or a name shared with another output.
  */
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await run(
-    argv,
-    (s) => (out += s),
-    (s) => (err += s),
-  );
-  return { code, out, err };
-}
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cb-args-'));
-const json = (r: { out: string }) => JSON.parse(r.out);
 /** A fresh directory of `files` (name → text). */
 function dirOf(files: Record<string, string>): string {
   const d = tmp();

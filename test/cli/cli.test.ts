@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
-import { run } from '../../cli/main';
+import { cli, json } from './run-cli';
 import { good, pod } from '../rules/fixture';
 
 /*
@@ -13,18 +13,7 @@ import { good, pod } from '../rules/fixture';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await run(
-    argv,
-    (s) => (out += s),
-    (s) => (err += s),
-  );
-  return { code, out, err };
-}
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cli-'));
-const json = (r: { out: string }) => JSON.parse(r.out);
 
 describe('commands and exit codes', () => {
   /** A fresh directory holding `objects` in one YAML file. */
