@@ -18,6 +18,7 @@ import { RenderOptions, renderApp } from '../constructs/render';
 import { RENDER_OPTIONS_SHAPE } from '../constructs/render/render-app';
 import { SecretBackendKind, SecretDeclaration, secretDeclarations } from '../constructs/secrets';
 import { referencedSecrets, resourceClass, resourceName } from './resources';
+import { keyField } from '../constructs/core/field-path';
 
 /** A Secret the deploy tool creates: its namespace and name, and for each key the stack config key holding the value. */
 export interface DeploySecret {
@@ -169,7 +170,7 @@ function checkSecretConfig(config: pulumi.Config, declared: readonly DeploySecre
       const at = {
         path: paths.get(`${s.namespace}/${s.name}`) ?? '',
         construct: 'deployApp',
-        field: `configKeys.${secretKey}`,
+        field: keyField('configKeys', secretKey),
         value: fullKey,
       };
       // Without a value the command prompts for it: the fix never asks for the secret on a command line.

@@ -12,6 +12,7 @@ import { NamespacedObject } from '../core/namespaced-object';
 import { credentialIssues } from '../core/secret-patterns';
 import { TeamNamespace } from '../namespace/team-namespace';
 import { loneSurrogateIn } from '../render/yaml-emitter';
+import { keyField } from '../core/field-path';
 
 /** Props of a `ConfigMap`. */
 export interface ConfigMapProps {
@@ -221,11 +222,11 @@ export class ConfigMap extends NamespacedObject<ConfigMapProps> {
         });
     };
     for (const [key, value] of entries('data')) {
-      if (typeof value === 'string') text(`data.${key}`, key, value);
+      if (typeof value === 'string') text(keyField('data', key), key, value);
       else
         problems.add({
           code: 'CONFIG_VALUE_INVALID',
-          field: `data.${key}`,
+          field: keyField('data', key),
           value,
           message: 'is not a string',
           fix: "quote it, e.g. '8080'",
@@ -235,7 +236,7 @@ export class ConfigMap extends NamespacedObject<ConfigMapProps> {
     for (const [key, source] of entries('files')) {
       const distinct = problems.check(literalKeys.has(key), {
         code: 'CONFIG_KEY_DUPLICATE',
-        field: `files.${key}`,
+        field: keyField('files', key),
         value: key,
         message: 'is both a literal and a file',
         fix: 'rename one of them',
@@ -246,13 +247,19 @@ export class ConfigMap extends NamespacedObject<ConfigMapProps> {
         if ('text' in read) data[key] = read.text;
         else if ('bytes' in read) binary[key] = read.bytes;
         else
-          problems.add({ code: 'CONFIG_FILE_UNREADABLE', field: `files.${key}`, value: source.path, message: read.error, fix: read.fix });
+          problems.add({
+            code: 'CONFIG_FILE_UNREADABLE',
+            field: keyField('files', key),
+            value: source.path,
+            message: read.error,
+            fix: read.fix,
+          });
       } else if (typeof source === 'string') {
-        text(`files.${key}`, key, source);
+        text(keyField('files', key), key, source);
       } else {
         problems.add({
           code: 'CONFIG_VALUE_INVALID',
-          field: `files.${key}`,
+          field: keyField('files', key),
           value: source,
           message: 'is neither text nor ConfigMap.file(…)',
           fix: 'pass the content or ConfigMap.file(path)',
@@ -278,16 +285,16 @@ export class ConfigMap extends NamespacedObject<ConfigMapProps> {
     }
     for (const [key, value] of Object.entries(binary)) {
       bytes += value.length;
-      keyIssue(`files.${key}`, key);
+      keyIssue(keyField('files', key), key);
       // Text in another encoding (Latin-1, Windows-1252) still shows a password written in it.
-      problems.addAll(...credentialIssues(`files.${key}`, value.toString('latin1')));
+      problems.addAll(...credentialIssues(keyField('files', key), value.toString('latin1')));
     }
     // The rule over rendered objects (SEC_PLAINTEXT_SECRET) with the same function, so the error comes with the others.
     const allowed = new Set(p.allowPlaintextKeys ?? []);
     for (const key of plaintextSecretKeys(Object.fromEntries(entries('data')), allowed))
       problems.add({
         code: 'PLAINTEXT_SECRET',
-        field: `data.${key}`,
+        field: keyField('data', key),
         value: '<redacted>',
         message: 'is named like a secret and has a literal value that would be written into the YAML (envFrom makes it an env var)',
         fix: `declare the Secret (new SecretDeclaration(…, { keys: ['${key.toLowerCase()}'] })) and read it with EnvValue.fromSecret, or list '${key}' in allowPlaintextKeys if it is not secret`,

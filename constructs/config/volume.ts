@@ -16,6 +16,7 @@ import { ConfigMap } from './config-map';
 import { SECRET_SOURCE_SHAPE, SecretSource } from './secret-ref';
 import { PodField } from './env';
 import { absolutePathIssue, nulPathIssue } from '../core/value-issues';
+import { keyField } from '../core/field-path';
 
 /** Every factory's `name` argument (its Kubernetes rule is checked by `volumeNameIssue`). */
 const nameArg = (value: unknown): Arg => ['name', value, is.string];
@@ -227,7 +228,7 @@ export class Volume {
     checkArgs('Volume.downwardApi', nameArg(name), ['files', files, is.map(is.string), 'optional']);
     throwIfInvalid(
       volumeNameIssue('name', name),
-      ...Object.entries(files).flatMap(([file, fieldPath]) => downwardApiFileIssues(`files.${file}`, file, fieldPath)),
+      ...Object.entries(files).flatMap(([file, fieldPath]) => downwardApiFileIssues(keyField('files', file), file, fieldPath)),
     );
     return new Volume(name, {
       downwardAPI: { items: Object.entries(files).map(([p, fieldPath]) => ({ path: p, fieldRef: { fieldPath } })) },

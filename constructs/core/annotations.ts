@@ -1,6 +1,7 @@
 import { IssueInput } from './errors';
 import { ANNOTATIONS_MAX_BYTES, isAnnotationKey } from './names';
 import { credentialIn } from './secret-patterns';
+import { keyField } from './field-path';
 
 /*
  * Annotations users set on pods, Services and Ingresses: keys are qualified
@@ -32,7 +33,7 @@ export function annotationIssues(field: string, annotations: Readonly<Record<str
     if (!isAnnotationKey(key))
       out.push({
         code: 'ANNOTATION_INVALID',
-        field: `${field}.${key}`,
+        field: keyField(field, key),
         value: key,
         message: 'is not a qualified name ([prefix/]name, name ≤ 63 characters of letters, digits, -, _ and .)',
         fix: "use e.g. 'prometheus.io/scrape' or 'example.com/owner-team'",
@@ -40,7 +41,7 @@ export function annotationIssues(field: string, annotations: Readonly<Record<str
     if (typeof value !== 'string') {
       out.push({
         code: 'ANNOTATION_INVALID',
-        field: `${field}.${key}`,
+        field: keyField(field, key),
         value,
         message: 'must be a string',
         fix: "quote it, e.g. 'true' or '8080'",
@@ -51,7 +52,7 @@ export function annotationIssues(field: string, annotations: Readonly<Record<str
     if (secret)
       out.push({
         code: 'ANNOTATION_SECRET',
-        field: `${field}.${key}`,
+        field: keyField(field, key),
         value: '<redacted>',
         message: `${secret}: annotations are plain text in the YAML and readable by anyone who can read the object`,
         fix: 'keep the value in a Secret (SecretRef) and annotate with its name, or let the controller read it from there',

@@ -1,5 +1,6 @@
 import { IssueInput } from './errors';
 import { SECRET_ENV_NAME } from './names';
+import { keyField } from './field-path';
 
 /*
  * What a credential looks like in text. Used twice: early, on the props that
@@ -665,7 +666,7 @@ export function credentialIssues(field: string, value: unknown, depth = 0): Issu
     });
   }
   return Object.entries(value).flatMap(([k, v]) => [
-    ...credentialIssues(`${field}.${k}`, k, depth + 1),
-    ...credentialIssues(`${field}.${k}`, v, depth + 1),
+    ...credentialIssues(keyField(field, k), k, depth + 1),
+    ...credentialIssues(keyField(field, k), v, depth + 1),
   ]);
 }

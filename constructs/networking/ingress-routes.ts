@@ -15,6 +15,7 @@ import { TeamNamespace } from '../namespace/team-namespace';
 import { NAMESPACE_SHAPE, checkedNamespace } from '../namespace/namespace-name';
 import { ClusterIssuer, http01IngressClassOf } from './cluster-issuer';
 import { INetworkEndpoint, NetworkPort, Peer, Protocol, allowInto, allowIntoAtRender } from './network-intent';
+import { keyField } from '../core/field-path';
 
 /** A backend an ingress route can send traffic to (a WebService). */
 export interface IRoutable extends INetworkEndpoint {
@@ -343,7 +344,7 @@ export class IngressRoutes extends NamedObject<IngressRoutesProps> {
     for (const [key, value] of Object.entries(props.annotations ?? {}))
       problems.check(key in RESERVED_ANNOTATIONS, {
         code: 'ANNOTATION_RESERVED',
-        field: `annotations.${key}`,
+        field: keyField('annotations', key),
         value: credentialIssue('', value) ? '<redacted>' : value,
         message: 'is set by IngressRoutes',
         fix: `remove it: ${RESERVED_ANNOTATIONS[key]}`,

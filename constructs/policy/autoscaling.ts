@@ -9,6 +9,7 @@ import { isPositiveQuantity } from '../core/quantity';
 import { checkArgs, is } from '../core/shape';
 import { secondsOf } from '../core/duration';
 import { INT32_MAX, integerIssue } from '../core/value-issues';
+import { keyField } from '../core/field-path';
 
 /** A metric target: an absolute value, or an average per pod. */
 export interface MetricTarget {
@@ -81,7 +82,8 @@ export class HpaMetric {
       bad('target', this.target, 'of a Pods metric can only be an averageValue', 'use averageValue');
     for (const v of set) if (!isPositiveQuantity(v)) bad('target', v, 'must be a positive quantity', "use e.g. '100' or '500m'");
     for (const [k, v] of Object.entries(this.selector ?? {}))
-      if (!isLabelKey(k) || !isLabelValue(v)) bad(`selector.${k}`, v, 'is not a valid label key and value', 'select by metric labels');
+      if (!isLabelKey(k) || !isLabelValue(v))
+        bad(keyField('selector', k), v, 'is not a valid label key and value', 'select by metric labels');
     if (this.describedObject && (!this.describedObject.kind || !this.describedObject.name || !this.describedObject.apiVersion))
       bad(
         'describedObject',

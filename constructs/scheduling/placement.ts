@@ -4,6 +4,7 @@ import { NameRule, isDns1123Label, isLabelKey, isLabelValue } from '../core/name
 import { Arg, checkArgs, is } from '../core/shape';
 import { INT64_MAX_SAFE, integerIssue, text } from '../core/value-issues';
 import { NodeLabels } from './node-labels';
+import { keyField } from '../core/field-path';
 
 /** Taint effects. @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/ */
 export enum TaintEffect {
@@ -358,11 +359,11 @@ function contradictionIssues(p: PlacementProps, field: string): IssueInput[] {
 function labelMapIssues(labels: Readonly<Record<string, string>> | undefined, field: string, what: string): IssueInput[] {
   const out: IssueInput[] = [];
   for (const [key, value] of Object.entries(labels ?? {})) {
-    if (!isLabelKey(key)) out.push(labelKeyIssue(`${field}.${key}`, key, what));
+    if (!isLabelKey(key)) out.push(labelKeyIssue(keyField(field, key), key, what));
     else if (!isLabelValue(value))
       out.push({
         code: 'PLACEMENT_INVALID',
-        field: `${field}.${key}`,
+        field: keyField(field, key),
         value,
         message: `is not a valid ${NameRule.LABEL_VALUE} (${what})`,
         fix: LABEL_VALUE_FIX,

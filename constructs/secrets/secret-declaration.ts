@@ -17,6 +17,7 @@ import { SecretBackend, SecretBackendKind } from './secret-backend';
 import { checkArgs, is } from '../core/shape';
 import { isConfigMapKey } from '../config/config-map';
 import { AwsSecretService, ClusterSecretStore } from './cluster-secret-store';
+import { keyField } from '../core/field-path';
 
 /**
  * The Kubernetes type of a declared Secret. The kubelet reads registry credentials only from a
@@ -187,7 +188,7 @@ export class SecretDeclaration extends NamedObject<SecretDeclarationProps> {
     for (const [k, configKey] of Object.entries(props.configKeys ?? {})) {
       problems.check(!this.keys.includes(k), {
         code: 'SECRET_KEYS_INVALID',
-        field: `configKeys.${k}`,
+        field: keyField('configKeys', k),
         value: k,
         message: 'is not one of the declared keys',
         fix: `use one of ${this.keys.join(', ')}`,
@@ -195,7 +196,7 @@ export class SecretDeclaration extends NamedObject<SecretDeclarationProps> {
       // An empty name reads no stack config: the deploy tool could never provide the key.
       problems.check(configKey.trim() === '', {
         code: 'SECRET_KEYS_INVALID',
-        field: `configKeys.${k}`,
+        field: keyField('configKeys', k),
         value: configKey,
         message: 'is empty: no stack config key holds the value',
         fix: "name the stack config key, e.g. 'dbPassword' (pulumi config set --secret dbPassword …)",

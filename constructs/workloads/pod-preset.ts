@@ -6,6 +6,7 @@ import { Workload, secretNamespaceIssue } from './workload';
 import { BlueprintError, BlueprintIssue, Problems } from '../core/errors';
 import { envVarNameIssue } from '../core/names';
 import { checkArgs, checkShape, is } from '../core/shape';
+import { keyField } from '../core/field-path';
 
 /** What a preset injects. */
 export interface PodPresetProps {
@@ -51,7 +52,8 @@ export class PodPreset {
     if (!checkShape(problems, props, POD_PRESET_SHAPE)) problems.throwIfAny();
     const env = Object.entries(props.env ?? {});
     // What each variable is on its own (the container's rules: one home each), judged once, not per workload.
-    for (const [key, value] of env) problems.addAll(envVarNameIssue(`env.${key}`, key), envSizeIssue(`env.${key}`, key, value));
+    for (const [key, value] of env)
+      problems.addAll(envVarNameIssue(keyField('env', key), key), envSizeIssue(keyField('env', key), key, value));
     // And each mount (a Volume, an absolute path, a subPath inside it): at mounts[i], not at every workload's container.mounts.
     (props.mounts ?? []).forEach((m, i) => problems.addAll(...mountIssues(`mounts[${i}]`, m)));
     const matched = scope.node
@@ -64,13 +66,13 @@ export class PodPreset {
       for (const [key, value] of env) {
         problems.check(Object.prototype.hasOwnProperty.call(existing, key), {
           code: 'ENV_INVALID',
-          field: `env.${key}`,
+          field: keyField('env', key),
           value: key,
           message: `is already set on the container of ${w.node.path}; the preset would replace it`,
           fix: `leave ${key} out of the preset (or narrow matchLabels), or remove it from that workload's env`,
         });
         if (value instanceof EnvValue && value.secret)
-          problems.addAll(withWorkload(secretNamespaceIssue(`env.${key}`, value.secret, w.namespace), w));
+          problems.addAll(withWorkload(secretNamespaceIssue(keyField('env', key), value.secret, w.namespace), w));
       }
       (props.mounts ?? []).forEach((m, i) => {
         if (m.volume instanceof Volume && m.volume.secret)

@@ -61,6 +61,7 @@ import {
   resolveContainer,
 } from './container';
 import { secondsOf } from '../core/duration';
+import { keyField } from '../core/field-path';
 
 /** Props every workload shares; the main container's props sit at the top level. */
 export interface WorkloadProps extends ContainerProps {
@@ -1053,7 +1054,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         if (owner !== undefined && owner !== c.name)
           out.push({
             code: 'PORT_INVALID',
-            field: `containers.${c.name}.ports`,
+            field: `${keyField('containers', c.name)}.ports`,
             value: key,
             message: `is also a port of container '${owner}': the containers share the pod's network, so one of them could not bind it`,
             fix: 'give each container of the pod its own port number',
@@ -1062,7 +1063,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         if (named !== undefined && named !== c.name)
           out.push({
             code: 'PORT_INVALID',
-            field: `containers.${c.name}.ports`,
+            field: `${keyField('containers', c.name)}.ports`,
             value: p.name,
             message: `is also a port name of container '${named}': a Service, probe or policy naming it would reach '${named}' only`,
             fix: 'give each port of the pod its own name',
@@ -1094,7 +1095,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         if (target !== undefined && !names.has(target))
           out.push({
             code: 'ENV_INVALID',
-            field: `containers.${c.name}.env.${key}`,
+            field: keyField(`${keyField('containers', c.name)}.env`, key),
             value: target,
             message: `reads the resources of container '${target}', which is not in the pod: the kubelet would not start the container`,
             fix: `name one of the pod's containers (${[...names].join(', ')}), or leave containerName out for this container`,
@@ -1113,7 +1114,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
         if (first !== undefined)
           out.push({
             code: 'MOUNT_PATH_DUPLICATE',
-            field: `containers.${c.name}.mounts`,
+            field: `${keyField('containers', c.name)}.mounts`,
             value: m.mountPath,
             message:
               first === m.mountPath

@@ -172,7 +172,7 @@ describe('ConfigMap.file of a file that is not UTF-8 (kubectl create configmap -
 describe('CONFIG_VALUE_INVALID: a lone surrogate, which no YAML file can carry', () => {
   test.each([
     ['data', { data: { k: 'a\ud800b' } }, 'data.k'],
-    ['files', { files: { 'app.conf': 'x\udfff' } }, 'files.app.conf'],
+    ['files', { files: { 'app.conf': 'x\udfff' } }, 'files["app.conf"]'],
   ])('in %s', (_, props, field) => {
     const { chart } = testChart();
     const e = expectCode(() => new ConfigMap(chart, 'cm', { namespace: 'n', ...props }), 'CONFIG_VALUE_INVALID');

@@ -303,7 +303,7 @@ describe('IngressRoutes annotations', () => {
     let n = 0;
     const make = (annotations: Record<string, string>) => () =>
       new IngressRoutes(chart, `i${n++}`, { namespace: 'shop', host: 'shop.example.com', annotations });
-    expect(expectCode(make({ 'bad key!': 'x' }), 'ANNOTATION_INVALID').field).toBe('annotations.bad key!');
+    expect(expectCode(make({ 'bad key!': 'x' }), 'ANNOTATION_INVALID').field).toBe('annotations["bad key!"]');
     const token = ['glpat-', 'a'.repeat(24)].join('');
     expect(expectCode(make({ 'example.com/note': token }), 'ANNOTATION_SECRET').value).toBe('<redacted>');
   });
@@ -320,7 +320,7 @@ describe('IngressRoutes annotations', () => {
       () => new IngressRoutes(chart, 'i', { namespace: 'shop', host: 'shop.example.com', externalDns: false, annotations: { [key]: 'x' } }),
       'ANNOTATION_RESERVED',
     );
-    expect(issue.field).toBe(`annotations.${key}`);
+    expect(issue.field).toBe(`annotations["${key}"]`);
   });
 });
 

@@ -123,7 +123,7 @@ describe('placement validation (PLACEMENT_INVALID)', () => {
       'placement.tolerations[0].tolerationSeconds',
     ],
     ['a nodeSelector value that is not a label value (ValidatePodSpec)', { nodeSelector: { k: 'bad value!' } }, 'placement.nodeSelector.k'],
-    ['a nodeSelector key that is not a label name', { nodeSelector: { 'bad key!': 'v' } }, 'placement.nodeSelector.bad key!'],
+    ['a nodeSelector key that is not a label name', { nodeSelector: { 'bad key!': 'v' } }, 'placement.nodeSelector["bad key!"]'],
     [
       'a required pod affinity term with no labels (it would match every pod of the namespace)',
       { podAffinity: [{ labels: {}, topologyKey: NodeLabels.HOSTNAME }] },

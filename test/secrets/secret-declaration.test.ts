@@ -53,6 +53,12 @@ describe('SecretDeclaration', () => {
       'SECRET_KEYS_INVALID',
     );
     expect(config.field).toBe('configKeys.k');
+    // A key that is not an identifier is written as TypeScript would index it, not glued on with a dot.
+    const dotted = expectCode(
+      () => new SecretDeclaration(team, 'd', { namespace: team, keys: ['.dockerconfigjson'], configKeys: { '.dockerconfigjson': '' } }),
+      'SECRET_KEYS_INVALID',
+    );
+    expect(dotted.field).toBe('configKeys[".dockerconfigjson"]');
     expect(
       () => new SecretDeclaration(team, 'c', { namespace: team, keys: ['k'], remoteKey: 'prod/c', configKeys: { k: 'cK' } }),
     ).not.toThrow();

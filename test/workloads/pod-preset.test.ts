@@ -104,7 +104,7 @@ describe('PodPreset', () => {
     new Worker(chart, 'b', { namespace: 'shop', image: 'jobs:1.0.0' });
     const err = catchBlueprintError(() => PodPreset.apply(chart, { env: { '1A': 'x', BIG: 'x'.repeat(2 * 1024 * 1024) } }));
     expect(err.issues.map((i) => [i.code, i.field, i.path])).toEqual([
-      ['NAME_INVALID', 'env.1A', 'test'],
+      ['NAME_INVALID', 'env["1A"]', 'test'],
       ['ENV_INVALID', 'env.BIG', 'test'],
     ]);
     // "BIG=" + value + NUL = 131072 bytes is what execve takes.

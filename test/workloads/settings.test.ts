@@ -95,7 +95,7 @@ describe('imagePullSecrets and pod annotations', () => {
       () => new Worker(chart, 'a', { namespace: team, image: 'a:1', podAnnotations: { 'bad key!': 'x' } }),
       'ANNOTATION_INVALID',
     );
-    expect(issue.field).toBe('podAnnotations.bad key!');
+    expect(issue.field).toBe('podAnnotations["bad key!"]');
     expectCode(
       () => new Worker(chart, 'b', { namespace: team, image: 'a:1', podAnnotations: { 'example.com/blob': 'x'.repeat(300_000) } }),
       'ANNOTATION_INVALID',
