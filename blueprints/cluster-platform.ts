@@ -24,7 +24,7 @@ import {
 import { ClusterFacts, addClusterFacts, clusterFactsOf } from '../constructs/core/cluster-facts';
 import { Problems, fieldRoot } from '../constructs/core/errors';
 import { NameRule, dns1123LabelOf, isLabelValue, nameIssue } from '../constructs/core/names';
-import { checkArgs, enterPartial, is } from '../constructs/core/shape';
+import { checkArgs, createdBy, enterPartial, is } from '../constructs/core/shape';
 import { COMPUTE_SHAPE, resolveCompute } from '../constructs/core/resources';
 import { Descheduler } from './descheduler';
 import { ingressHostIssue } from '../constructs/networking/ingress-routes';
@@ -346,7 +346,7 @@ export class ClusterPlatform extends Construct {
       const partOf = envOk ? `platform-${props.environment}` : undefined;
       // A bad nodeAllocatable (reported above) would throw here and hide the rest: the charts go on without it.
       const nodeAllocatable = allocatableOk ? props.nodeAllocatable : undefined;
-      const c = new BlueprintChart(scope, name, { owner, partOf, nodeAllocatable });
+      const c = createdBy(this, () => new BlueprintChart(scope, name, { owner, partOf, nodeAllocatable }));
       // The ownership edge: every construct in the chart finds its platform (context set before any child exists).
       c.node.setContext(PLATFORM_CONTEXT, this);
       // Declared before any child exists: the namespaces and workloads read them as they are built.

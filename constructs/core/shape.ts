@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BlueprintError, IssueInput, Problems, fieldRoot } from './errors';
 import { distance } from 'fastest-levenshtein';
 import { credentialIn } from './secret-patterns';
+import { keyField } from './field-path';
 
 /*
  * Declarative shapes of props, checked at the entry of every public
@@ -60,7 +61,8 @@ function invalid(field: string, value: unknown, expected: string): IssueInput {
   };
 }
 
-const join = (field: string, key: string) => (field ? `${field}.${key}` : key);
+// A map key that is not an identifier reads as `field[".key"]` (see keyField).
+const join = keyField;
 
 /**
  * The issue of a map entry whose value is `undefined` (`{ DB_HOST: process.env.DB_HOST }` with the variable
@@ -810,9 +812,58 @@ export function constructId(scope: unknown, id: unknown, construct: string): str
   if (credentialIn(text))
     fail('looks like a credential; ids become object names in the YAML', 'use a descriptive id, e.g. "api"', '<redacted>');
   if (RESERVED_IDS.has(text)) fail('is a reserved word of JavaScript objects', `use another id, e.g. '${construct.toLowerCase()}-1'`);
-  if ((scope as IConstruct).node.tryFindChild(text))
-    fail(`is already used by another construct in ${at || 'the app'}`, 'give each construct in one scope its own id');
+  const existing = (scope as IConstruct).node.tryFindChild(text);
+  if (existing) {
+    // Say who holds the id (a construct of a blueprint's, when one made it) and who is taking it, if a blueprint is.
+    const maker = CREATING.at(-1);
+    const taker = maker ? `, where ${constructName(maker)} makes its own ${childKind(construct)} '${text}'` : '';
+    fail(
+      `is already used by ${ownerOf(existing)} in ${at ? `'${at}'` : 'the app'}${taker}`,
+      maker
+        ? `give ${constructName(existing)} another id: ${maker.constructor.name} needs '${text}'`
+        : CREATORS.has(existing)
+          ? `give this ${construct} another id: ${constructName(CREATORS.get(existing)!)} needs '${text}'`
+          : 'give each construct in one scope its own id',
+    );
+  }
   return text;
+}
+
+/** The constructs whose children are being made by them (see `createdBy`), innermost last. */
+const CREATING: IConstruct[] = [];
+/** The construct that made each construct placed outside it (a blueprint's charts, siblings of the blueprint). */
+const CREATORS = new WeakMap<IConstruct, IConstruct>();
+
+/**
+ * Runs `make`, which places a construct for `creator` outside it (a blueprint's
+ * chart, a sibling of the blueprint), and remembers who made it: an id clash
+ * on either side then names the blueprint, not only a chart.
+ */
+export function createdBy<T extends IConstruct>(creator: IConstruct, make: () => T): T {
+  CREATING.push(creator);
+  try {
+    const made = make();
+    CREATORS.set(made, creator);
+    return made;
+  } finally {
+    CREATING.pop();
+  }
+}
+
+/** `BlueprintChart 'shop'`: a construct's class and path. */
+function constructName(c: IConstruct): string {
+  return `${c.constructor.name} '${c.node.path}'`;
+}
+
+/** `chart` for a chart class, else the class name. */
+function childKind(className: string): string {
+  return /Chart$/.test(className) ? 'chart' : className;
+}
+
+/** Who holds a construct: `ClusterPlatform 'platform' (its chart 'cluster')` when a blueprint made it, else its class and path. */
+function ownerOf(c: IConstruct): string {
+  const creator = CREATORS.get(c);
+  return creator ? `${constructName(creator)} (its ${childKind(c.constructor.name)} '${c.node.id}')` : constructName(c);
 }
 
 function isConstruct(x: unknown): x is IConstruct {

@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { ClusterPlatform, ClusterPlatformProps } from '../../blueprints';
-import { PersistentVolumeClaim, StatefulService, WebService, renderApp, setClusterFacts } from '../../constructs';
+import { BlueprintChart, PersistentVolumeClaim, StatefulService, WebService, renderApp, setClusterFacts } from '../../constructs';
 import { clusterFactsOf } from '../../constructs/core/cluster-facts';
 import { catchBlueprintError, expectCode, find, ofKind, testChart } from '../helpers';
 
@@ -433,5 +433,27 @@ describe('ClusterPlatform backups: a production platform backs up the data of it
       'platform ClusterPlatform PROPS_UNKNOWN backups.bogus',
       'platform ClusterPlatform PROPS_INVALID backups.schedule',
     ]);
+  });
+});
+
+describe("ClusterPlatform's chart ids", () => {
+  const props: ClusterPlatformProps = { environment: 'test', teams: [{ name: 'users' }] };
+
+  test("a chart of the user's given the id of a platform chart names the platform that holds it", () => {
+    const app = new App();
+    new ClusterPlatform(app, 'platform', props);
+    const issue = expectCode(() => new BlueprintChart(app, 'team-users', { owner: 'o' }), 'ID_INVALID');
+    expect(issue.message).toBe("is already used by ClusterPlatform 'platform' (its chart 'team-users') in the app");
+    expect(issue.fix).toBe("give this BlueprintChart another id: ClusterPlatform 'platform' needs 'team-users'");
+  });
+
+  test("a platform whose chart id a chart of the user's already holds says which chart and that the platform needs the id", () => {
+    const app = new App();
+    new BlueprintChart(app, 'cluster', { owner: 'o' });
+    const issue = expectCode(() => new ClusterPlatform(app, 'platform', props), 'ID_INVALID');
+    expect(issue.message).toBe(
+      "is already used by BlueprintChart 'cluster' in the app, where ClusterPlatform 'platform' makes its own chart 'cluster'",
+    );
+    expect(issue.fix).toBe("give BlueprintChart 'cluster' another id: ClusterPlatform needs 'cluster'");
   });
 });

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { ClusterPlatform, HelloworldDb } from '../../blueprints';
 import {
+  BlueprintChart,
   ConfigMap,
   EnvValue,
   SecretBackend,
@@ -198,6 +199,15 @@ describe('ID_INVALID', () => {
     const { chart } = testChart();
     new Worker(chart, 'w', { namespace: 'team', image });
     expect(expectCode(() => new Worker(chart, 'w', { namespace: 'team', image }), 'ID_INVALID').message).toContain('already used');
+  });
+
+  test('an id used twice names the construct that holds it: its class and path', () => {
+    const { app, chart } = testChart();
+    new Worker(chart, 'w', { namespace: 'team', image });
+    const issue = expectCode(() => new Worker(chart, 'w', { namespace: 'team', image }), 'ID_INVALID');
+    expect(issue.message).toBe(`is already used by Worker '${chart.node.path}/w' in '${chart.node.path}'`);
+    const top = expectCode(() => new BlueprintChart(app, chart.node.id, { owner: 'o' }), 'ID_INVALID');
+    expect(top.message).toBe(`is already used by BlueprintChart '${chart.node.path}' in the app`);
   });
 
   test('an id that looks like a credential is refused without echoing it (ids become names)', () => {
