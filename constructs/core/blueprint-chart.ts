@@ -8,9 +8,11 @@ import { enter, is } from './shape';
 
 /**
  * Renders the whole app once and returns `chart`'s objects (`undefined` while
- * that render itself is running); throws the app's BlueprintError.
+ * that render itself is running); throws the app's BlueprintError. `synth`:
+ * called by cdk8s' `app.synth()` (its validation), which writes the files: the
+ * render's warnings are printed then, since nothing else would show them.
  */
-export type ChartRenderer = (chart: Chart) => any[] | undefined;
+export type ChartRenderer = (chart: Chart, synth?: boolean) => any[] | undefined;
 
 let chartRenderer: ChartRenderer | undefined;
 
@@ -89,10 +91,10 @@ export class BlueprintChart extends Chart {
     setOwner(this, props.owner);
     // A plain `app.synth()` (the cdk8s habit) runs the same checks as
     // `synthesize()`: the whole app is rendered and checked once, here, and any
-    // failure is the same typed BlueprintError.
+    // failure is the same typed BlueprintError; its warnings go to stderr.
     this.node.addValidation({
       validate: () => {
-        chartRenderer?.(this);
+        chartRenderer?.(this, true);
         return [];
       },
     });

@@ -10,6 +10,7 @@ import { duplicateObjects } from './duplicate-objects';
 import { schemaStage } from './schema-stage';
 import { unrepresentableText } from './yaml-emitter';
 import { checkArgs, is } from '../core/shape';
+import { formatWarnings } from './warnings';
 
 /** One chart, rendered. */
 export interface RenderedChart {
@@ -199,24 +200,40 @@ function isFlagged(path: string, flagged: ReadonlySet<string>): boolean {
  * BlueprintError is thrown), and its `toJson()` returns the objects rendered
  * then. The result is kept until the current synchronous job ends.
  */
-const renderedForCdk8s = new WeakMap<App, Map<Chart, any[]>>();
+const renderedForCdk8s = new WeakMap<App, { byChart: Map<Chart, any[]>; warnings: readonly BlueprintIssue[]; printed: boolean }>();
+
+/**
+ * The environment variable that, set to `silent`, keeps a plain `app.synth()`
+ * from printing its warnings (a test that synthesizes on purpose).
+ */
+const SYNTH_WARNINGS_ENV = 'CLUSTER_BLUEPRINTS_WARNINGS';
 
 /**
  * The objects of `chart` as `renderApp` renders them, rendering the whole app
  * once per synchronous job; `undefined` while `renderApp` itself is running.
+ * `synth` (cdk8s' `app.synth()` or `synthYaml()`, which validate the app
+ * first): the render's warnings are printed to stderr with `formatWarnings`,
+ * once per render, unless `$CLUSTER_BLUEPRINTS_WARNINGS` is `silent`.
+ * `synthesize()` and `deployApp()` never come here (they call `renderApp`,
+ * during which this returns `undefined`): they return or log the warnings themselves.
  * @throws BlueprintError with every issue of the app
  */
-export function renderedObjectsOf(chart: Chart): any[] | undefined {
+export function renderedObjectsOf(chart: Chart, synth = false): any[] | undefined {
   const app = App.of(chart) as App;
   if (rendering.has(app)) return undefined;
-  let byChart = renderedForCdk8s.get(app);
-  if (!byChart) {
-    byChart = new Map(renderApp(app).map((r) => [r.chart, r.objects]));
-    renderedForCdk8s.set(app, byChart);
+  let render = renderedForCdk8s.get(app);
+  if (!render) {
+    const rendered = renderApp(app);
+    render = { byChart: new Map(rendered.map((r) => [r.chart, r.objects])), warnings: rendered.flatMap((r) => r.warnings), printed: false };
+    renderedForCdk8s.set(app, render);
     markChecksDone(app);
     queueMicrotask(() => renderedForCdk8s.delete(app));
   }
-  return byChart.get(chart);
+  if (synth && !render.printed) {
+    render.printed = true;
+    if (render.warnings.length > 0 && process.env[SYNTH_WARNINGS_ENV] !== 'silent') console.error(formatWarnings(render.warnings));
+  }
+  return render.byChart.get(chart);
 }
 
 // BlueprintChart.toJson() and app.synth() render through this pipeline (core/ calls it without importing render/).

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { BlueprintError, BlueprintIssue, formatIssue } from '../core/errors';
+import { BlueprintError, BlueprintIssue } from '../core/errors';
 import { RENDER_OPTIONS_SHAPE, RenderOptions, renderApp } from './render-app';
 import { REQUIREMENTS_FILE, controllerRequirements, requirementsText } from './requirements';
 import { stringifyManifests } from './yaml-emitter';
@@ -20,6 +20,7 @@ import {
 } from './outdir';
 
 export { WRITTEN_LIST } from './outdir';
+export { formatWarnings } from './warnings';
 
 const SYNTHESIZE_OPTIONS_SHAPE = extend<SynthesizeOptions, RenderOptions>(RENDER_OPTIONS_SHAPE, {
   outdir: is.string,
@@ -63,29 +64,6 @@ export interface SynthesizeResult {
    * findings. Print them with `formatWarnings`; an empty list when there is none.
    */
   readonly warnings: readonly BlueprintIssue[];
-}
-
-/** How many warnings `formatWarnings` lists; the rest are counted. */
-const MAX_WARNINGS_SHOWN = 50;
-
-/**
- * The warnings of a synth as one compact block for stderr, one line each
- * (`[path] Kind/ns/name: CODE 'field' message — fix`), under a header naming
- * `label` (an environment, an app) and the count; `''` when there is none.
- * The synth entry points (`npm run synth`, `cdk8s synth`) print it.
- *
- * @example
- * const { warnings } = synthesize(build(), { outdir: 'dist' });
- * if (warnings.length > 0) console.error(formatWarnings(warnings));
- */
-export function formatWarnings(warnings: readonly BlueprintIssue[], label = 'synth'): string {
-  checkArgs('formatWarnings', ['warnings', warnings, is.list(is.object({}))], ['label', label, is.string]);
-  if (warnings.length === 0) return '';
-  const shown = warnings.slice(0, MAX_WARNINGS_SHOWN).map((w) => `  ${formatIssue(w)}`);
-  const more = warnings.length - shown.length;
-  if (more > 0) shown.push(`  … and ${more} more (\`cluster-blueprints check\` on the outdir lists every one)`);
-  const count = `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
-  return [`${label}: ${count} (the files are written; each line says how to fix it):`, ...shown].join('\n');
 }
 
 /**

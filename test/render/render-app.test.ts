@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BlueprintChart, BlueprintError, TeamNamespace, Worker, addCheck, renderApp } from '../../constructs';
+import { BlueprintChart, BlueprintError, TeamNamespace, Worker, addCheck, formatWarnings, renderApp, synthesize } from '../../constructs';
 import { METRICS_WORKER, catchBlueprintError, expectCode } from '../helpers';
 
 /** A raw core (v1) object of `kind` named `name` in namespace team, `extra` its fields beside the metadata. */
@@ -186,5 +186,49 @@ describe('renderApp warnings', () => {
     expect(quiet.warnings).toEqual([]);
     expect(loud.warnings.map((w) => [w.code, w.path])).toEqual(expect.arrayContaining([['REL_READINESS', 'noisy/queue/Deployment']]));
     for (const w of loud.warnings) expect(loud.constructPaths).toContain(w.path);
+  });
+});
+
+describe('a plain app.synth() prints the warnings nothing else would show', () => {
+  const noisyApp = (outdir: string) => {
+    const app = new App({ outdir });
+    const chart = new BlueprintChart(app, 'noisy', { owner: 'n' });
+    new Worker(chart, 'queue', { namespace: new TeamNamespace(chart, 'noisy'), ...METRICS_WORKER });
+    return app;
+  };
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cb-warn-'));
+  let printed: string[];
+  let spy: jest.SpyInstance;
+  beforeEach(() => {
+    printed = [];
+    spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
+  });
+  afterEach(() => {
+    spy.mockRestore();
+    delete process.env.CLUSTER_BLUEPRINTS_WARNINGS;
+  });
+
+  test('once per synth, to stderr, in the format of `npm run synth` (formatWarnings), and the files are written', () => {
+    const dir = tmp();
+    const app = noisyApp(dir);
+    const warnings = renderApp(noisyApp(tmp())).flatMap((r) => r.warnings);
+    app.synth();
+    expect(printed).toEqual([formatWarnings(warnings)]);
+    expect(printed[0]).toContain('REL_READINESS');
+    expect(fs.readdirSync(dir)).toEqual(['noisy.k8s.yaml']);
+  });
+
+  test('synthesize(), renderApp() and toJson() print nothing: they return the warnings', () => {
+    const app = noisyApp(tmp());
+    expect(synthesize(app).warnings.length).toBeGreaterThan(0);
+    renderApp(app);
+    (app.charts[0] as BlueprintChart).toJson();
+    expect(printed).toEqual([]);
+  });
+
+  test('CLUSTER_BLUEPRINTS_WARNINGS=silent keeps app.synth() quiet', () => {
+    process.env.CLUSTER_BLUEPRINTS_WARNINGS = 'silent';
+    noisyApp(tmp()).synth();
+    expect(printed).toEqual([]);
   });
 });
