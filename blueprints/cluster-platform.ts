@@ -74,6 +74,10 @@ export interface ClusterPlatformProps {
    *   charts read the cluster facts declared above them (`setClusterFacts`), else not production
    */
   readonly production?: boolean;
+  /**
+   * The teams: each gets its chart `team-<name>` and a governed `TeamNamespace` `<name>` (names are DNS labels,
+   * each given once). An empty list makes a platform of the cluster parts and monitoring alone.
+   */
   readonly teams: readonly PlatformTeam[];
   /** Allocatable CPU/memory of one node, for NODE_TOO_SMALL. @default - unknown */
   readonly nodeAllocatable?: ComputeResources;

@@ -22,7 +22,9 @@ import { keyField } from '../constructs/core/field-path';
 
 /** A Secret the deploy tool creates: its namespace and name, and for each key the stack config key holding the value. */
 export interface DeploySecret {
+  /** The namespace of the Secret (its declaration's). */
   readonly namespace: string;
+  /** The name of the Secret (its declaration's), as the workloads that read it refer to it. */
   readonly name: string;
   /** The Secret's type, e.g. `Opaque` or `kubernetes.io/dockerconfigjson` (the kubelet reads pull credentials only from the latter). */
   readonly type: string;
@@ -51,20 +53,25 @@ export interface DeployAppOptions {
 
 /** One registered object and the options it got. */
 export interface Registration {
-  readonly object: any;
+  /** The rendered object, as plain JSON (what `synthesize()` writes for it). */
+  readonly object: Readonly<Record<string, unknown>>;
   /** The Pulumi resource name (its identity: a new name replaces the object). */
   readonly name: string;
+  /** The resource registered for it (a @pulumi/kubernetes class, or `apiextensions.CustomResource` for a custom kind). */
   readonly resource: pulumi.CustomResource;
+  /** The options it was registered with: provider, parent chart, dependencies, custom timeouts. */
   readonly options: pulumi.CustomResourceOptions;
 }
 
 /** What `deployApp` registered. */
 export interface Deployment {
+  /** The Kubernetes provider every resource was created with (`DeployOptions.provider`, else the one `deployApp` made). */
   readonly provider: k8s.Provider;
   /** One component per chart, keyed by the chart's file name; every object is its chart's child. */
   readonly charts: ReadonlyMap<string, pulumi.ComponentResource>;
   /** Every rendered object, in registration order: CRDs, namespaces, then the rest. */
   readonly objects: readonly Registration[];
+  /** One Secret per `SecretDeclaration` of the deploy-tool backend, its values read from secret stack config (marked secret outputs). */
   readonly secrets: readonly k8s.core.v1.Secret[];
   /**
    * Namespaces the app uses but does not render, because another install owns them (objects annotated

@@ -8,7 +8,12 @@ import * as pulumi from '@pulumi/pulumi';
 import { BlueprintError } from '../constructs/core/errors';
 import { Shape, checkArgs, is } from '../constructs/core/shape';
 
-/** A @pulumi/kubernetes resource class: `new Cls(name, args, opts)`. */
+/**
+ * A @pulumi/kubernetes resource class: `new Cls(name, args, opts)`. `args` stays
+ * `any` on purpose: each class takes its own args type (`DeploymentArgs`
+ * requires `spec`), so `object` or `unknown` would refuse assigning the classes
+ * to this type and `never` would refuse calling it.
+ */
 export type KubernetesResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /**
@@ -34,10 +39,12 @@ const NAMED_OBJECT_SHAPE = is.object({ kind: is.string, metadata: is.object({ na
 ]);
 
 /** Resource name: `<kind>-[<namespace>-]<name>`, unique per object and stable across runs. */
-export function resourceName(obj: any): string {
+export function resourceName(obj: unknown): string {
   checkArgs('resourceName', ['obj', obj, NAMED_OBJECT_SHAPE]);
-  const ns = obj.metadata?.namespace;
-  return `${obj.kind.toLowerCase()}-${ns ? `${ns}-` : ''}${obj.metadata.name}`;
+  // The shape check above guarantees these fields.
+  const { kind, metadata } = obj as { kind: string; metadata: { name: string; namespace?: string } };
+  const ns = metadata.namespace;
+  return `${kind.toLowerCase()}-${ns ? `${ns}-` : ''}${metadata.name}`;
 }
 
 /** How deep and how large an object `referencedSecrets` reads: a rendered object is a few dozen levels and far fewer values. */

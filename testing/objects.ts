@@ -21,6 +21,8 @@ export interface ObjectQuery {
  * Renders a chart or a whole app to plain objects through the library's own synth path:
  * every synth-time check and the schema check run, exactly as in `synthesize()`.
  * A Chart gives its own objects; an App gives every chart's.
+ * The objects are typed loosely on purpose (a test reads deep paths such as
+ * `web.spec.template.spec.containers[0].env`, which no precise type of every kind allows).
  *
  * @throws BlueprintError when a check fails
  */
@@ -51,10 +53,11 @@ function matches(o: any, q: ObjectQuery): boolean {
 }
 
 /**
- * The one object matching `query` (never pick objects by array index: order is not a contract).
+ * The one object matching `query` (never pick objects by array index: order is not a contract),
+ * typed loosely, as `synthObjects`' are.
  * @throws AssertionError naming every object present when none or several match
  */
-export function findObject(objects: readonly any[], query: ObjectQuery): any {
+export function findObject(objects: readonly unknown[], query: ObjectQuery): any {
   checkArgs('findObject', ['objects', objects, OBJECTS_SHAPE], ['query', query, QUERY_SHAPE]);
   return readingObjects('findObject', objects, () => theOne(objects, query));
 }
@@ -68,8 +71,8 @@ function theOne(objects: readonly any[], query: ObjectQuery): any {
   });
 }
 
-/** Every object of `kind`, in render order. */
-export function objectsOfKind(objects: readonly any[], kind: string): any[] {
+/** Every object of `kind`, in render order (typed loosely, as `synthObjects`' are). */
+export function objectsOfKind(objects: readonly unknown[], kind: string): any[] {
   checkArgs('objectsOfKind', ['objects', objects, OBJECTS_SHAPE], ['kind', kind, is.string]);
-  return readingObjects('objectsOfKind', objects, () => objects.filter((o) => o?.kind === kind));
+  return readingObjects('objectsOfKind', objects, () => objects.filter((o) => (o as { kind?: unknown } | null)?.kind === kind));
 }

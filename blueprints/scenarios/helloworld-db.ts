@@ -45,7 +45,10 @@ export interface HelloworldDbProps {
   readonly credentials?: SecretDeclaration;
   /** Claim size of the in-cluster database (not with `managedDatabase`). @default '10Gi' */
   readonly storage?: string;
-  /** StorageClass of the in-cluster database's claim: required unless `managedDatabase` is set, refused with it. */
+  /**
+   * StorageClass of the in-cluster database's claim: required unless `managedDatabase` is set, refused with it.
+   * @default - none: the in-cluster database fails without one (`PROPS_INVALID`)
+   */
   readonly storageClass?: StorageClass | string;
   /** In-cluster database pods (not with `managedDatabase`). @default 1 */
   readonly databaseReplicas?: number;

@@ -31,6 +31,7 @@ export interface ExternalServiceBaseProps {
   readonly namespace: TeamNamespace | string;
   /** Service name (DNS-1035): the cluster-local name apps use. @default - the construct id */
   readonly name?: string;
+  /** The ports the Service offers (and, with `fromAddresses`, the target's port each maps to): at least one. */
   readonly ports: readonly ExternalPort[];
   /**
    * The name the target's TLS certificate covers, for clients that speak TLS to it: what they

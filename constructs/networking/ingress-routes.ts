@@ -50,6 +50,7 @@ export interface Route {
    * webhook refuses others); a regular expression needs ImplementationSpecific.
    */
   readonly path: string;
+  /** Where the path's traffic goes: a `WebService` (its Service), which the ingress controller is let through to. */
   readonly backend: IRoutable;
   /** Service port name. @default - the backend's first port */
   readonly port?: string;

@@ -165,6 +165,7 @@ export interface ScalingRules {
 export interface AutoscalingProps {
   /** @default 2 (one replica cannot survive a node drain without downtime) */
   readonly minReplicas?: number;
+  /** The most replicas the autoscaler may run: at least `minReplicas`; quotas and capacity reports count this many. */
   readonly maxReplicas: number;
   /** Target average CPU use, % of the request. @default 70 when no metric is given */
   readonly cpuUtilization?: number;

@@ -17,6 +17,10 @@ export interface RenderedChart {
   readonly chart: Chart;
   /** File name cdk8s would use, without extension (`Names.toDnsLabel(chart)`). */
   readonly name: string;
+  /**
+   * The chart's objects as plain JSON, in cdk8s' dependency order (what `synthesize()` writes).
+   * Typed loosely, as cdk8s' own `toJson()` is: callers read deep paths of any kind.
+   */
   readonly objects: any[];
   /** Construct path of the ApiObject behind each entry of `objects` (same order). */
   readonly constructPaths: readonly string[];
@@ -45,7 +49,9 @@ export const RENDER_OPTIONS_SHAPE = is.props<RenderOptions>({ schemaCheck: is.bo
 
 /** One rendered object of the app and the construct path of the ApiObject that made it. */
 export interface RenderedObject {
+  /** The object as plain JSON (typed loosely, as `RenderedChart.objects`). */
   readonly object: any;
+  /** The construct path of the ApiObject that made it. */
   readonly constructPath: string;
 }
 

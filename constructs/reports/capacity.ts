@@ -120,7 +120,7 @@ export interface CapacityReportOptions {
  * node count with room to lose the largest node, and warnings when fewer than
  * 5 pods fit a node or fixed per-node overhead exceeds 10%.
  */
-export function capacityReport(objects: readonly any[], options: CapacityReportOptions = {}): CapacityReport {
+export function capacityReport(objects: readonly unknown[], options: CapacityReportOptions = {}): CapacityReport {
   checkArgs(
     'capacityReport',
     ['objects', objects, is.list(is.any)],

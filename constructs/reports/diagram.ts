@@ -20,7 +20,7 @@ const byText = (a: unknown, b: unknown) => (text(a) < text(b) ? -1 : text(a) > t
 const id = (o: any) => q(`${o.kind}/${text(o.metadata.namespace ?? '')}/${o.metadata.name}`);
 
 /** DOT source for `objects`. */
-export function toDot(objects: readonly any[], title = 'cluster'): string {
+export function toDot(objects: readonly unknown[], title = 'cluster'): string {
   checkArgs('toDot', ['objects', objects, is.list(is.any)], ['title', title, is.string]);
   return readingObjects('toDot', objects, () => dotOf(objects, title));
 }

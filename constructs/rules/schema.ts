@@ -406,6 +406,12 @@ export interface ValidateOptions {
   readonly namespaceRequired?: boolean;
 }
 
+/**
+ * Checks `objects` (rendered or loaded YAML) against the Kubernetes schemas (the built-in kinds, the shipped CRDs
+ * and those added with `registerCrd`): unknown fields, wrong types, missing required fields, removed apiVersions and
+ * scope. The render runs the same check on every synth; `checkManifests` runs it with the rule catalogue.
+ * @returns every finding (severity error or warning), none when all fit
+ */
 export function validateManifests(objects: readonly unknown[], options: ValidateOptions = {}): Finding[] {
   checkArgs(
     'validateManifests',

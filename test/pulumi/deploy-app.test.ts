@@ -27,6 +27,9 @@ import { catchBlueprintError, expectCode, POSTGRES } from '../helpers';
 import { consumerApp } from './consumer-app';
 import { recordEngine, runAndSettle, secretInputs, settled } from './engine';
 
+/** What the test reads of a registered object. */
+type KubeObject = { metadata: { annotations?: Record<string, string> } };
+
 /*
  * deployApp on a small consumer app under mocks: what the engine receives for a
  * CRD and its custom resource, a Secret, a data holder and a caller's provider.
@@ -447,7 +450,7 @@ describe('deployApp: data holders', () => {
     let deployment!: ReturnType<typeof deployApp>;
     await runAndSettle(() => (deployment = deployApp(app)));
     const kept = deployment.objects
-      .filter((o) => /Delete=false/.test(o.object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? ''))
+      .filter((o) => /Delete=false/.test((o.object as KubeObject).metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? ''))
       .map((o) => o.name)
       .sort();
     expect(kept).toEqual(['namespace-files', 'persistentvolumeclaim-files-uploads', 'storageclass-ssd']);
