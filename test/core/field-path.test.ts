@@ -8,7 +8,7 @@ describe('keyField', () => {
     ['env', '1A', 'env["1A"]'],
     ['data', 'say "hi"', 'data["say \\"hi\\""]'],
     ['', 'replicas', 'replicas'],
-    ['', 'app.conf', '["app.conf"]'],
+    ['', 'app.conf', 'app.conf'],
   ])('%s + %s → %s', (field, key, expected) => {
     expect(keyField(field, key)).toBe(expected);
   });
