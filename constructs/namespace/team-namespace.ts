@@ -10,6 +10,7 @@ import { clusterFactsOf } from '../core/cluster-facts';
 import { Annotations, ENVIRONMENT_LABEL, componentLabels, exemptPolarisCheck, setOwner } from '../core/metadata';
 import { NameRule, checkedName, nameIssue, selectorLabelIssues } from '../core/names';
 import { broadSubjectReason } from '../core/rbac-subjects';
+import { keyField } from '../core/field-path';
 import { repeatIssues } from '../core/value-issues';
 import { Cpu, Memory, Quantity, Storage } from '../core/quantity';
 import {
@@ -522,9 +523,9 @@ export class TeamNamespace extends Construct {
     });
     const ownLabels = new Set(Object.keys(componentLabels({ name: 'team-namespace', instance: this.name, component: 'namespace' })));
     for (const [k, v] of Object.entries(props.labels ?? {})) {
-      problems.addAll(nameIssue(NameRule.LABEL_KEY, `labels.${k}`, k), nameIssue(NameRule.LABEL_VALUE, `labels.${k}`, v));
+      problems.addAll(nameIssue(NameRule.LABEL_KEY, keyField('labels', k), k), nameIssue(NameRule.LABEL_VALUE, keyField('labels', k), v));
       const reserved = reservedLabelIssue(k, ownLabels);
-      if (reserved) problems.add({ code: 'NAMESPACE_LABEL_RESERVED', field: `labels.${k}`, value: v, ...reserved });
+      if (reserved) problems.add({ code: 'NAMESPACE_LABEL_RESERVED', field: keyField('labels', k), value: v, ...reserved });
     }
     this.podSecurity = {
       enforce: props.podSecurity?.enforce ?? PodSecurityLevel.RESTRICTED,

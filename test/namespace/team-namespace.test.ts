@@ -279,7 +279,7 @@ describe('TeamNamespace', () => {
   test('bad label keys and values are NAME_INVALID', () => {
     const { chart } = testChart();
     const err = catchBlueprintError(() => new TeamNamespace(chart, 'x', { labels: { 'bad key!': 'ok', good: '-bad-' } }));
-    expect(err.issues.map((i) => i.field)).toEqual(['labels.bad key!', 'labels.good']);
+    expect(err.issues.map((i) => i.field)).toEqual(['labels["bad key!"]', 'labels.good']);
   });
 
   test('allowFromNamespace opens ingress from one namespace, once', () => {
@@ -353,7 +353,7 @@ describe('TeamNamespace', () => {
       () => new TeamNamespace(chart, 'db', { labels: { [ENVIRONMENT_LABEL]: 'production' } }),
       'NAMESPACE_LABEL_RESERVED',
     );
-    expect(issue.field).toBe(`labels.${ENVIRONMENT_LABEL}`);
+    expect(issue.field).toBe(`labels[${JSON.stringify(ENVIRONMENT_LABEL)}]`);
   });
 
   test("NAMESPACE_LABEL_RESERVED: labels the Namespace already carries (Pod Security, its own app.kubernetes.io labels, the API server's name label) would be overwritten silently", () => {
@@ -366,7 +366,7 @@ describe('TeamNamespace', () => {
       'kubernetes.io/metadata.name',
     ].entries()) {
       const issue = expectCode(() => new TeamNamespace(chart, `db${i}`, { labels: { [key]: 'privileged' } }), 'NAMESPACE_LABEL_RESERVED');
-      expect(issue.field).toBe(`labels.${key}`);
+      expect(issue.field).toBe(`labels[${JSON.stringify(key)}]`);
     }
     const ns = new TeamNamespace(chart, 'ok', { labels: { 'acme.io/cost-center': '42', 'app.kubernetes.io/part-of': 'shop' } });
     expect(find(renderChart(chart), 'Namespace', 'ok').metadata.labels).toMatchObject({
