@@ -241,6 +241,9 @@ function rank(o: any): number {
   return o.kind === 'CustomResourceDefinition' ? 0 : o.kind === 'Namespace' ? 1 : 2;
 }
 
+/** Kinds whose `roleRef` cannot change: a new one means a new object. */
+const BINDING_KINDS = new Set(['RoleBinding', 'ClusterRoleBinding']);
+
 /**
  * Registers every object of `app` with @pulumi/kubernetes, one resource per object.
  *
@@ -344,6 +347,9 @@ export function deployApp(app: App, options: DeployAppOptions = {}): Deployment 
       ...(holders.has(path) ? { retainOnDelete: true, protect: true } : {}),
       // A Job is waited for until it completes: as long as its deadline allows, not the provider's 10 minutes.
       ...(timeouts ? { customTimeouts: timeouts } : {}),
+      // The API server refuses to change a binding's roleRef ("cannot change roleRef") and the provider would update
+      // it in place (pulumi/pulumi-kubernetes#335): replaced instead, deleted first, since the new one has its name.
+      ...(BINDING_KINDS.has(object.kind) ? { replaceOnChanges: ['roleRef'], deleteBeforeReplace: true } : {}),
     };
     const name = resourceName(object);
     const Cls = resourceClass(object.apiVersion, object.kind);

@@ -80,6 +80,21 @@ describe('deployApp (mocks)', () => {
   });
 });
 
+describe('deployApp: bindings whose role changes', () => {
+  test('a RoleBinding is replaced, deleted first, when its roleRef changes: the API server refuses to change one in place', async () => {
+    const app = new App();
+    const chart = new BlueprintChart(app, 'shop', { owner: 'shop-team' });
+    new TeamNamespace(chart, 'shop', { access: { view: ['sre'], edit: ['devs'] } });
+    engine.length = 0;
+    await runAndSettle(() => deployApp(app));
+    const bindings = engine.filter((r) => r.type === 'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding');
+    expect(bindings.map((r) => r.name).sort()).toEqual(['rolebinding-shop-team-edit', 'rolebinding-shop-team-view']);
+    for (const b of bindings) expect([b.replaceOnChanges, b.deleteBeforeReplace]).toEqual([['roleRef'], true]);
+    // Other objects keep the provider's own update semantics.
+    expect(engine.find((r) => r.type === 'kubernetes:rbac.authorization.k8s.io/v1:Role')?.replaceOnChanges).toEqual([]);
+  });
+});
+
 describe('deployApp: namespaces another install owns', () => {
   test("a Velero Schedule's namespace is read from the cluster, never created, and the Schedule depends on it", async () => {
     const app = new App();

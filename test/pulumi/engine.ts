@@ -19,6 +19,9 @@ export interface EngineRegistration {
   readonly provider: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Properties whose change replaces the object (sorted), and whether the old one is deleted first. */
+  readonly replaceOnChanges: readonly string[];
+  readonly deleteBeforeReplace: boolean;
   /** Names of the resources it depends on, sorted. */
   readonly dependsOn: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
@@ -55,6 +58,8 @@ export function recordEngine(project: string, stack: string): EngineRegistration
       provider: nameOfProviderRef(req.getProvider()),
       protect: false,
       retainOnDelete: false,
+      replaceOnChanges: [],
+      deleteBeforeReplace: false,
       dependsOn: (req.getDependenciesList() as string[]).map(nameOfUrn).sort(),
       additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()].sort(),
       inputs: undefined,
@@ -68,6 +73,8 @@ export function recordEngine(project: string, stack: string): EngineRegistration
       custom: req.getCustom(),
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
+      replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
+      deleteBeforeReplace: req.getDeletebeforereplace() === true,
       inputs: req.getObject().toJavaScript(), // raw: secrets keep their envelope
     });
     return registerResource(req, callback);
