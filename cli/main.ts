@@ -386,15 +386,7 @@ function number(flags: Record<string, string | boolean>, name: string): number |
   if (flags[name] === undefined) return undefined;
   const text = String(flags[name]);
   const n = DECIMAL.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(n) || n < 0)
-    throw new BlueprintError({
-      code: 'CLI_FLAG_INVALID',
-      path: '',
-      field: `--${name}`,
-      value: flags[name],
-      message: 'must be a non-negative number',
-      fix: `e.g. --${name} 20`,
-    });
+  if (!Number.isFinite(n) || n < 0) throw flagError(`--${name}`, flags[name], 'must be a non-negative number', `e.g. --${name} 20`);
   return n;
 }
 
@@ -405,14 +397,7 @@ function count(flags: Record<string, string | boolean>, name: string, min: numbe
   // Written plainly: `'3 '` is a quoting slip of a script, refused like any other text that is no number.
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min)
-    throw new BlueprintError({
-      code: 'CLI_FLAG_INVALID',
-      path: '',
-      field: `--${name}`,
-      value: flags[name],
-      message: `must be a whole number of at least ${min}`,
-      fix: `e.g. --${name} ${example}`,
-    });
+    throw flagError(`--${name}`, flags[name], `must be a whole number of at least ${min}`, `e.g. --${name} ${example}`);
   return n;
 }
 
@@ -425,14 +410,12 @@ function nodeSize(flags: Flags): { cpu: string; memory: string } | undefined {
   if (names.every((n) => flags[n] === undefined)) return undefined;
   for (const n of names)
     if (flags[n] !== undefined && !isPositiveQuantity(String(flags[n])))
-      throw new BlueprintError({
-        code: 'CLI_FLAG_INVALID',
-        path: '',
-        field: `--${n}`,
-        value: flags[n],
-        message: 'must be a quantity above zero (a node of none holds no pod)',
-        fix: `give the allocatable ${n === 'node-cpu' ? 'CPU of one node, e.g. --node-cpu 3920m' : 'memory of one node, e.g. --node-memory 14Gi'}`,
-      });
+      throw flagError(
+        `--${n}`,
+        flags[n],
+        'must be a quantity above zero (a node of none holds no pod)',
+        `give the allocatable ${n === 'node-cpu' ? 'CPU of one node, e.g. --node-cpu 3920m' : 'memory of one node, e.g. --node-memory 14Gi'}`,
+      );
   return { cpu: String(flags['node-cpu'] ?? ''), memory: String(flags['node-memory'] ?? '') };
 }
 
@@ -441,14 +424,12 @@ function namespaceFlag(flags: Record<string, string | boolean>): string | undefi
   if (flags.namespace === undefined) return undefined;
   const ns = String(flags.namespace);
   if (!isDns1123Label(ns) || ns === '')
-    throw new BlueprintError({
-      code: 'CLI_FLAG_INVALID',
-      path: '',
-      field: '--namespace',
-      value: flags.namespace,
-      message: 'is not a valid namespace name (a DNS-1123 label)',
-      fix: "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. --namespace shop",
-    });
+    throw flagError(
+      '--namespace',
+      flags.namespace,
+      'is not a valid namespace name (a DNS-1123 label)',
+      "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. --namespace shop",
+    );
   return ns;
 }
 
