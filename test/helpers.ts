@@ -164,3 +164,70 @@ export function linterAnnotations(object: any): Record<string, string> {
     ),
   );
 }
+
+/**
+ * The fewest pods a rendered workload runs: the minReplicas of a HorizontalPodAutoscaler of `objects` scaling it, else
+ * its spec.replicas (which Kubernetes defaults to 1).
+ */
+export function fewestPods(objects: readonly any[], workload: any): number {
+  const hpa = ofKind(objects, 'HorizontalPodAutoscaler').find(
+    (h) =>
+      h.metadata.namespace === workload.metadata.namespace &&
+      h.spec.scaleTargetRef.kind === workload.kind &&
+      h.spec.scaleTargetRef.name === workload.metadata.name,
+  );
+  return hpa ? (hpa.spec.minReplicas ?? 1) : (workload.spec.replicas ?? 1);
+}
+
+/** What `rawWorkload` builds. */
+export interface RawWorkloadOptions {
+  /** @default 'Deployment' */
+  readonly kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  readonly name: string;
+  /** @default 'shop' */
+  readonly namespace?: string;
+  /** The selector's labels, which the pod template carries too. @default { app: name } */
+  readonly labels?: Record<string, string>;
+  /** Labels of the pod template beside `labels`. @default - none */
+  readonly podLabels?: Record<string, string>;
+  readonly containers: readonly object[];
+  /** Other fields of the spec (replicas, volumeClaimTemplates), written before the selector. @default - none */
+  readonly spec?: Record<string, unknown>;
+}
+
+/** An apps/v1 workload as a manifest file holds it (not rendered by a construct): for the checks of raw input. */
+export function rawWorkload(o: RawWorkloadOptions): any {
+  const labels = o.labels ?? { app: o.name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: o.kind ?? 'Deployment',
+    metadata: { name: o.name, namespace: o.namespace ?? 'shop' },
+    spec: {
+      ...o.spec,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels: { ...labels, ...o.podLabels } }, spec: { containers: o.containers } },
+    },
+  };
+}
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/**
+ * A raw binding of `roleRef` (`'ClusterRole/edit'`, `'Role/deployer'`) to the group `group`: a RoleBinding with a
+ * namespace in `metadata`, else a ClusterRoleBinding.
+ */
+export function rawRoleBinding(metadata: { name: string; namespace?: string }, roleRef: string, group: string): any {
+  const [kind, name] = roleRef.split('/');
+  return {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: metadata.namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding',
+    metadata,
+    roleRef: { apiGroup: RBAC_GROUP, kind, name },
+    subjects: [{ kind: 'Group', name: group, apiGroup: RBAC_GROUP }],
+  };
+}
+
+/** A raw External Secrets Operator ClusterSecretStore reading AWS through the provider settings `aws`. */
+export function rawAwsSecretStore(name: string, aws: object): any {
+  return { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name }, spec: { provider: { aws } } };
+}

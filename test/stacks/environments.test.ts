@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { ENVIRONMENTS, buildEnvironment, environment, prod } from '../../stacks/environments';
 import { BackupSchedule, ENVIRONMENT_LABEL, checkManifests, renderApp, validateManifests } from '../../constructs';
-import { deepFrozen, expectCode, find, ofKind } from '../helpers';
+import { deepFrozen, expectCode, fewestPods, find, ofKind } from '../helpers';
 
 /** Each environment's objects, rendered once for this file (a render is deterministic) and frozen: these tests only read them. */
 const renders = new Map<string, readonly any[]>();
@@ -167,16 +167,6 @@ describe('prod serves from two pods or more (issue #10), read from its rendered 
     ofKind(objects, 'Service').some(
       (s) => s.metadata.namespace === w.metadata.namespace && selects(s.spec.selector, w.spec.template.metadata?.labels),
     ) || w.spec.template.spec.containers.some((c: any) => (c.ports ?? []).length > 0 && c.readinessProbe !== undefined);
-  /** The fewest pods it runs: the minReplicas of an HPA scaling it, else spec.replicas (which Kubernetes defaults to 1). */
-  const fewest = (w: any) => {
-    const hpa = ofKind(objects, 'HorizontalPodAutoscaler').find(
-      (h) =>
-        h.metadata.namespace === w.metadata.namespace &&
-        h.spec.scaleTargetRef.kind === w.kind &&
-        h.spec.scaleTargetRef.name === w.metadata.name,
-    );
-    return hpa ? (hpa.spec.minReplicas ?? 1) : (w.spec.replicas ?? 1);
-  };
   const serving = objects.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && serves(o));
 
   test('every Deployment and StatefulSet that serves runs at least 2 pods (an HPA counts with its minReplicas)', () => {
@@ -184,7 +174,7 @@ describe('prod serves from two pods or more (issue #10), read from its rendered 
     expect(serving.map(id)).toEqual(
       expect.arrayContaining(['Deployment/payments/api', 'Deployment/catalog/indexer', 'StatefulSet/cassandra/cassandra']),
     );
-    expect(serving.filter((w) => fewest(w) < 2).map((w) => `${id(w)}: ${fewest(w)}`)).toEqual([]);
+    expect(serving.filter((w) => fewestPods(objects, w) < 2).map((w) => `${id(w)}: ${fewestPods(objects, w)}`)).toEqual([]);
   });
 
   test('no prod workload needs singletonReason', () => {

@@ -1,7 +1,7 @@
 import { ENVIRONMENTS, buildEnvironment, environment } from '../../stacks/environments';
 import { renderApp } from '../../constructs';
 import { TeamNamespace } from '../../constructs';
-import { deepFrozen, ofKind, renderChart, testChart } from '../helpers';
+import { deepFrozen, fewestPods, ofKind, renderChart, testChart } from '../helpers';
 
 /*
  * Each environment's output read the way Polaris reads it (FairwindsOps/polaris pkg/config/checks/*.yaml, default
@@ -55,17 +55,6 @@ function defaultDenies(objects: readonly any[], ns: string): boolean {
       arr(p.spec.ingress).length === 0 &&
       arr(p.spec.egress).length === 0,
   );
-}
-
-/** Fewest pods: an HPA's minReplicas, else spec.replicas (1 when left out). */
-function fewest(objects: readonly any[], o: any): number {
-  const hpa = ofKind(objects, 'HorizontalPodAutoscaler').find(
-    (h) =>
-      h.metadata.namespace === o.metadata.namespace &&
-      h.spec.scaleTargetRef.kind === o.kind &&
-      h.spec.scaleTargetRef.name === o.metadata.name,
-  );
-  return hpa ? (hpa.spec.minReplicas ?? 1) : (o.spec.replicas ?? 1);
 }
 
 /*
@@ -143,7 +132,7 @@ describe.each(Object.keys(ENVIRONMENTS))('environment %s, read as Polaris reads 
     );
     expect(failing.map(id)).toEqual([]);
     const unfounded = judged.filter(
-      (o) => exempt(o, 'topologySpreadConstraint') && o.kind !== 'DaemonSet' && (production || fewest(objects, o) >= 2),
+      (o) => exempt(o, 'topologySpreadConstraint') && o.kind !== 'DaemonSet' && (production || fewestPods(objects, o) >= 2),
     );
     // A one-pod canary or idle colour is exempt in every environment (its stable track carries the spread).
     expect(
