@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { cli, json } from './run-cli';
 import { checkManifests, diffManifests } from '../../constructs';
+import { rawWorkload } from '../helpers';
 import { good } from '../rules/fixture';
 
 /*
@@ -25,27 +26,15 @@ const BROKEN = 'a: [1, 2\n';
 /** A Deployment that reads a Secret the manifests do not provide (a finding only with --require-secrets). */
 const readsSecret = () =>
   dirOf({
-    'd.yaml': Yaml.stringify({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'd', namespace: 'shop' },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { app: 'd' } },
-        template: {
-          metadata: { labels: { app: 'd' } },
-          spec: {
-            containers: [
-              {
-                name: 'c',
-                image: 'nginx:1.25.3',
-                env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'db-creds', key: 'password' } } }],
-              },
-            ],
-          },
-        },
-      },
-    }),
+    'd.yaml': Yaml.stringify(
+      rawWorkload({
+        name: 'd',
+        spec: { replicas: 2 },
+        containers: [
+          { name: 'c', image: 'nginx:1.25.3', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'db-creds', key: 'password' } } }] },
+        ],
+      }),
+    ),
   });
 const rules = (r: { out: string }) => (json(r).findings as any[]).map((f) => f.rule).sort();
 

@@ -20,7 +20,7 @@ import {
   runRules,
 } from '../../constructs';
 import { SCRAPE_CONFIGS_KEY, scrapeConfigs } from '../../constructs/rules/scrape-configs';
-import { catchBlueprintError, expectCode, render, teamChart, testChart, WEB } from '../helpers';
+import { catchBlueprintError, expectCode, rawWorkload, render, teamChart, testChart, WEB } from '../helpers';
 import { AZURE, OPENAI, PEM_B64, j } from '../core/secret-canaries';
 
 /*
@@ -442,27 +442,17 @@ describe('SECRET_IN_OUTPUT reports every credential of an object, not the first 
     metadata: { name: 'x', namespace: 'shop' },
     data: { 'a.properties': `db.password=${PW}\n`, 'b.url': `https://u:${PW}@x.example.com/`, 'c.txt': AKIA },
   };
-  const DEPLOYMENT = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'shop' },
-    spec: {
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'web',
-              image: `user:${PW}@registry.example.com/app:1.0`,
-              args: [`--password=${PW}`],
-              env: [{ name: 'DATABASE_URL', value: `postgres://u:${PW}@db/x` }],
-            },
-          ],
-        },
+  const DEPLOYMENT = rawWorkload({
+    name: 'web',
+    containers: [
+      {
+        name: 'web',
+        image: `user:${PW}@registry.example.com/app:1.0`,
+        args: [`--password=${PW}`],
+        env: [{ name: 'DATABASE_URL', value: `postgres://u:${PW}@db/x` }],
       },
-    },
-  };
+    ],
+  });
   const C = '/spec/template/spec/containers/0';
   const cases: [string, object, string[]][] = [
     ['a ConfigMap with three files', CONFIG_MAP, ['/data/a.properties', '/data/b.url', '/data/c.txt']],

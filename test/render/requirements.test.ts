@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REQUIREMENTS_FILE, WRITTEN_LIST, controllerRequirements, loadManifestDir, renderApp, synthesize } from '../../constructs';
+import { rawAwsSecretStore } from '../helpers';
 import { synthApp } from '../../stacks/main';
 
 const names = (env: string) => controllerRequirements(renderApp(synthApp(env)).flatMap((r) => r.objects)).map((c) => c.name);
@@ -55,19 +56,13 @@ describe('controller requirements', () => {
   });
 
   test("ESO's setup: the store's AWS credentials (the controller's own without auth) and every remote secret an ExternalSecret reads", () => {
-    const store = (aws: object) => ({
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterSecretStore',
-      metadata: { name: 'aws' },
-      spec: { provider: { aws } },
-    });
     const setup = (...objects: object[]) => controllerRequirements(objects)[0].setup ?? [];
-    expect(setup(store({ service: 'SecretsManager', region: 'eu-west-1' }))).toEqual([
+    expect(setup(rawAwsSecretStore('aws', { service: 'SecretsManager', region: 'eu-west-1' }))).toEqual([
       expect.stringMatching(
         /^ClusterSecretStore aws: an IAM role for the operator's own ServiceAccount .* secretsmanager:GetSecretValue .* in eu-west-1/,
       ),
     ]);
-    expect(setup(store({ service: 'ParameterStore', region: 'us-east-1', role: 'arn:aws:iam::1:role/r' }))[0]).toMatch(
+    expect(setup(rawAwsSecretStore('aws', { service: 'ParameterStore', region: 'us-east-1', role: 'arn:aws:iam::1:role/r' }))[0]).toMatch(
       /ssm:GetParameter .*sts:AssumeRole on arn:aws:iam::1:role\/r/,
     );
     const externalSecret = {

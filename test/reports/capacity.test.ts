@@ -1,4 +1,5 @@
 import { capacityReport } from '../../constructs';
+import { rawWorkload } from '../helpers';
 import { find, good } from '../rules/fixture';
 
 describe('capacity report', () => {
@@ -31,18 +32,14 @@ describe('capacity report', () => {
   test('warns when a namespace outgrows its quota or DaemonSets eat more than 10% of a node', () => {
     const objects = good();
     find(objects, 'HorizontalPodAutoscaler', 'web').spec.maxReplicas = 100;
-    objects.push({
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'agent', namespace: 'shop' },
-      spec: {
-        selector: { matchLabels: { a: 'b' } },
-        template: {
-          metadata: { labels: { a: 'b' } },
-          spec: { containers: [{ name: 'a', image: 'a:1', resources: { requests: { cpu: '500m', memory: '64Mi' } } }] },
-        },
-      },
-    });
+    objects.push(
+      rawWorkload({
+        kind: 'DaemonSet',
+        name: 'agent',
+        labels: { a: 'b' },
+        containers: [{ name: 'a', image: 'a:1', resources: { requests: { cpu: '500m', memory: '64Mi' } } }],
+      }),
+    );
     const c = capacityReport(objects, { nodeAllocatable: { cpu: '4', memory: '16Gi' } });
     expect(c.warnings.some((w) => w.startsWith('shop: ') && w.includes('pods=60'))).toBe(true);
     expect(c.warnings.some((w) => w.includes('fixed per-node overhead'))).toBe(true);

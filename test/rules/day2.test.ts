@@ -15,7 +15,7 @@ import {
   setClusterFacts,
 } from '../../constructs';
 import { lastAppliedAnnotationsBytes } from '../../constructs/gitops/sync-annotations';
-import { POSTGRES } from '../helpers';
+import { POSTGRES, rawWorkload } from '../helpers';
 import { UNPRINTABLE, afterMutation, find, mutated, onMalformed } from './fixture';
 
 /*
@@ -367,16 +367,13 @@ describe('BACKUP_MISSING: a Schedule covers a holder only when Velero runs it an
   });
 
   test("a StatefulSet's claims carry its claim template's and selector's labels; its pods their template's", () => {
-    const sts = {
-      apiVersion: 'apps/v1',
+    const sts = rawWorkload({
       kind: 'StatefulSet',
-      metadata: { name: 'db', namespace: 'shop' },
-      spec: {
-        selector: { matchLabels: { app: 'db' } },
-        template: { metadata: { labels: { app: 'db', tier: 'gold' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
-        volumeClaimTemplates: [{ metadata: { name: 'data', labels: { backup: 'yes' } }, spec: {} }],
-      },
-    };
+      name: 'db',
+      podLabels: { tier: 'gold' },
+      containers: [{ name: 'c', image: 'x' }],
+      spec: { volumeClaimTemplates: [{ metadata: { name: 'data', labels: { backup: 'yes' } }, spec: {} }] },
+    });
     for (const app of [{ app: 'db' }, { tier: 'gold' }, { backup: 'yes' }])
       expect(missing(sts, schedule({ labelSelector: { matchLabels: app } }))).toEqual([]);
     expect(missing(sts, schedule({ labelSelector: { matchLabels: { tier: 'silver' } } })).map((f) => f.object)).toEqual([

@@ -18,6 +18,7 @@ import {
   renderApp,
 } from '../../constructs';
 import { RULES, runRules } from '../../constructs/rules/catalogue';
+import { rawRoleBinding } from '../helpers';
 
 /**
  * A small, fully governed environment that passes every rule (rendered through the library's own synth path):
@@ -379,38 +380,20 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
   [
     'SEC_CLUSTER_ADMIN',
     (o) => {
-      o.push({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: { name: 'god' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-        subjects: [{ kind: 'Group', name: 'devs', apiGroup: 'rbac.authorization.k8s.io' }],
-      });
+      o.push(rawRoleBinding({ name: 'god' }, 'ClusterRole/cluster-admin', 'devs'));
     },
   ],
   [
     'SEC_RBAC_BROAD_SUBJECT',
     (o) => {
-      o.push({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'everyone', namespace: 'shop' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
-        subjects: [{ kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }],
-      });
+      o.push(rawRoleBinding({ name: 'everyone', namespace: 'shop' }, 'ClusterRole/view', 'system:authenticated'));
     },
   ],
   [
     'SEC_RBAC_POD_EXEC',
     (o) => {
       // The built-in edit grants create on pods/exec and pods/attach, and the output does not define it.
-      o.push({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'devs', namespace: 'shop' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
-        subjects: [{ kind: 'Group', name: 'devs', apiGroup: 'rbac.authorization.k8s.io' }],
-      });
+      o.push(rawRoleBinding({ name: 'devs', namespace: 'shop' }, 'ClusterRole/edit', 'devs'));
     },
   ],
   [
@@ -429,13 +412,7 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
           metadata: { name: 'deployer', namespace: 'agents' },
           rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'create'] }],
         },
-        {
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'RoleBinding',
-          metadata: { name: 'deployer', namespace: 'agents' },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
-          subjects: [{ kind: 'Group', name: 'sre', apiGroup: 'rbac.authorization.k8s.io' }],
-        },
+        rawRoleBinding({ name: 'deployer', namespace: 'agents' }, 'Role/deployer', 'sre'),
       );
     },
   ],

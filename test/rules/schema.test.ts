@@ -1,4 +1,5 @@
 import { checkManifests, validateManifests } from '../../constructs';
+import { rawAwsSecretStore } from '../helpers';
 
 const deployment = () => ({
   apiVersion: 'apps/v1',
@@ -328,18 +329,14 @@ describe("operators' custom resources are checked against their projects' releas
   });
 
   test('an open part of a CRD schema keeps unknown fields but still checks the ones it knows', () => {
-    const store = (aws: object) => ({
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterSecretStore',
-      metadata: { name: 'a' },
-      spec: { provider: { aws } },
-    });
     expect(
-      validateManifests([store({ region: 'eu-west-1', service: 'SecretsManager', auth: { jwt: { serviceAccountRef: { name: 'eso' } } } })]),
+      validateManifests([
+        rawAwsSecretStore('a', { region: 'eu-west-1', service: 'SecretsManager', auth: { jwt: { serviceAccountRef: { name: 'eso' } } } }),
+      ]),
     ).toEqual([]);
-    expect(validateManifests([store({ region: 'eu-west-1', service: 'SecretsManager', regoin: 'x' })]).map((f) => f.pointer)).toEqual([
-      '/spec/provider/aws/regoin',
-    ]);
+    expect(
+      validateManifests([rawAwsSecretStore('a', { region: 'eu-west-1', service: 'SecretsManager', regoin: 'x' })]).map((f) => f.pointer),
+    ).toEqual(['/spec/provider/aws/regoin']);
   });
 });
 
