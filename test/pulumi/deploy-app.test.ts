@@ -123,21 +123,40 @@ describe('deployApp: namespaces another install owns', () => {
 });
 
 describe('deployApp: refusals', () => {
-  test('a missing secret value is PULUMI_SECRET_CONFIG_MISSING at its declaration, with the command that sets it; nothing registered', async () => {
-    pulumi.runtime.setAllConfig({}, []);
+  test.each([
+    {
+      what: 'a missing secret value is PULUMI_SECRET_CONFIG_MISSING at its declaration, with the command that sets it',
+      code: 'PULUMI_SECRET_CONFIG_MISSING',
+      config: {} as Record<string, string>,
+      fix: 'set it (the command prompts for the value): pulumi config set --secret consumer:dbPassword',
+      // As printed: the key after --secret is no password, so the redaction leaves the command whole.
+      shown: ['— set it (the command prompts for the value): pulumi config set --secret consumer:dbPassword'],
+    },
+    // `pulumi config set dbPassword …` without --secret: the value sits in plain text in Pulumi.<stack>.yaml.
+    {
+      what: 'a declared secret set in plain text is PULUMI_SECRET_CONFIG_PLAINTEXT, naming the key and the fix but never the value',
+      code: 'PULUMI_SECRET_CONFIG_PLAINTEXT',
+      config: { 'consumer:dbPassword': 'hunter2-plain' },
+      fix: 'rotate the value if that file was ever committed or shared, and set it again as a secret (the command prompts for it): pulumi config set --secret consumer:dbPassword',
+      shown: ['"consumer:dbPassword"', 'pulumi config set --secret consumer:dbPassword'],
+    },
+  ])('$what; nothing registered', async ({ code, config, fix, shown }) => {
+    pulumi.runtime.setAllConfig(config, []);
+    expect(pulumi.runtime.allConfig()).toEqual(config);
     engine.length = 0;
     const error = catchBlueprintError(() => deployApp(consumerApp()));
     expect(error.issues).toEqual([
       expect.objectContaining({
-        code: 'PULUMI_SECRET_CONFIG_MISSING',
+        code,
         path: 'shop/db-credentials',
         field: 'configKeys.password',
         value: 'consumer:dbPassword',
-        fix: 'set it (the command prompts for the value): pulumi config set --secret consumer:dbPassword',
+        fix,
       }),
     ]);
-    // As printed: the key after --secret is no password, so the redaction leaves the command whole.
-    expect(error.message).toContain('— set it (the command prompts for the value): pulumi config set --secret consumer:dbPassword');
+    expect(error.fix).toContain('pulumi config set --secret consumer:dbPassword');
+    for (const text of shown) expect(error.message).toContain(text);
+    expect(JSON.stringify([error.message, error.issues])).not.toContain('hunter2');
     await settled();
     expect(engine).toHaveLength(0);
   });
@@ -173,28 +192,6 @@ describe('deployApp: refusals', () => {
     ]);
     for (const key of ['consumer:dbUser', 'consumer:dbPassword', 'consumer:apiToken'])
       expect(error.message).toContain(`pulumi config set --secret ${key}`);
-    await settled();
-    expect(engine).toHaveLength(0);
-  });
-
-  // `pulumi config set dbPassword …` without --secret: the value sits in plain text in Pulumi.<stack>.yaml.
-  test('a declared secret set in plain text is refused, naming the key and the fix but never the value', async () => {
-    pulumi.runtime.setAllConfig({ 'consumer:dbPassword': 'hunter2-plain' }, []);
-    expect(pulumi.runtime.allConfig()['consumer:dbPassword']).toBe('hunter2-plain');
-    engine.length = 0;
-    const error = catchBlueprintError(() => deployApp(consumerApp()));
-    expect(error.issues).toEqual([
-      expect.objectContaining({
-        code: 'PULUMI_SECRET_CONFIG_PLAINTEXT',
-        path: 'shop/db-credentials',
-        field: 'configKeys.password',
-        value: 'consumer:dbPassword',
-      }),
-    ]);
-    expect(error.message).toContain('"consumer:dbPassword"');
-    expect(error.fix).toContain('pulumi config set --secret consumer:dbPassword');
-    expect(error.message).toContain('pulumi config set --secret consumer:dbPassword');
-    expect(JSON.stringify([error.message, error.issues])).not.toContain('hunter2');
     await settled();
     expect(engine).toHaveLength(0);
   });
