@@ -11,6 +11,7 @@ import {
   HpaMetric,
   IngressRoutes,
   MetricsMonitor,
+  MonitorTarget,
   NodeLabels,
   Peer,
   PodDisruptionBudget,
@@ -39,6 +40,8 @@ import { fuzzRuns } from '../fuzz-runs';
 const image = 'ghcr.io/acme/web:1.4.2';
 const web = (c: BlueprintChart, extra: object = {}) =>
   new WebService(c, 'web', { namespace: 'shop', image, ports: [{ name: 'http', port: 8080 }], replicas: 2, ...extra });
+const monitor = (c: BlueprintChart, port: string, target: MonitorTarget) =>
+  new MetricsMonitor(c, 'm', { name: 'web', namespace: 'shop', port, target });
 
 /** What takes a map: its valid values, and the build that hands it `map` and renders. */
 type Taker = readonly [name: string, value: fc.Arbitrary<string>, build: (c: BlueprintChart, map: any) => void];
@@ -70,24 +73,12 @@ const TAKERS: readonly Taker[] = [
   [
     'MetricsMonitor podSelector',
     text,
-    (c, m) =>
-      new MetricsMonitor(c, 'm', {
-        name: 'web',
-        namespace: 'shop',
-        port: 'metrics',
-        target: { kind: 'pods', podSelector: { ...m, tier: 'db' }, port: 'metrics' },
-      }),
+    (c, m) => monitor(c, 'metrics', { kind: 'pods', podSelector: { ...m, tier: 'db' }, port: 'metrics' }),
   ],
   [
     'MetricsMonitor serviceLabels',
     text,
-    (c, m) =>
-      new MetricsMonitor(c, 'm', {
-        name: 'web',
-        namespace: 'shop',
-        port: 'http',
-        target: { kind: 'service', serviceLabels: { ...m, tier: 'db' }, port: 'http' },
-      }),
+    (c, m) => monitor(c, 'http', { kind: 'service', serviceLabels: { ...m, tier: 'db' }, port: 'http' }),
   ],
   ['TeamNamespace labels', text, (c, m) => new TeamNamespace(c, 'team', { labels: m })],
   ['TeamNamespace.allowFromNamespace', text, (c, m) => new TeamNamespace(c, 'team', {}).allowFromNamespace('other', { ...m, tier: 'db' })],
