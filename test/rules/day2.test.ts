@@ -15,7 +15,7 @@ import {
   setClusterFacts,
 } from '../../constructs';
 import { lastAppliedAnnotationsBytes } from '../../constructs/gitops/sync-annotations';
-import { POSTGRES, rawWorkload } from '../helpers';
+import { POSTGRES, rawWorkload, teamChart } from '../helpers';
 import { UNPRINTABLE, afterMutation, find, mutated, onMalformed } from './fixture';
 
 /*
@@ -211,9 +211,7 @@ describe('JOB_TTL_SELF_HEAL', () => {
 
   test('at synth: a BatchJob with ttlAfterFinished in an app with an ArgoApplication (selfHeal by default) fails the build at the Job', () => {
     const build = (ttl: boolean, selfHeal?: boolean) => {
-      const a = new App();
-      const c = new BlueprintChart(a, 'c', { owner: 'o' });
-      const team = new TeamNamespace(c, 'team');
+      const { app: a, chart: c, team } = teamChart();
       new BatchJob(c, 'mig', {
         namespace: team,
         image: 'busybox:1.36',
@@ -234,7 +232,7 @@ describe('JOB_TTL_SELF_HEAL', () => {
         return e.issues.filter((i) => i.code === 'JOB_TTL_SELF_HEAL').map((i) => `${i.path} ${i.field}`);
       }
     };
-    expect(build(true)).toEqual(['c/mig/Resource /spec/ttlSecondsAfterFinished']);
+    expect(build(true)).toEqual(['test/mig/Resource /spec/ttlSecondsAfterFinished']);
     expect(build(false)).toEqual([]);
     expect(build(true, false)).toEqual([]);
   });
