@@ -702,8 +702,8 @@ async function dispatch(
     // A file that could not be read leaves the figures short of its objects: name it, and fail, as check and diagram do.
     for (const e of report.fileErrors) err(escapeControls(`${e.file}: ${e.rule} ${e.message}`) + '\n');
     // So does a DaemonSet's count against a quota when the node count is unknown, or declared prices that do not fit:
-    // the figures would be a guess.
-    const fatal = report.findings.filter((f) => f.rule === 'NODE_COUNT_UNKNOWN' || f.rule === 'PRICES_INVALID');
+    // the figures would be a guess. And a pod no node of the size given can run: there is no node count to give.
+    const fatal = report.findings.filter((f) => ['NODE_COUNT_UNKNOWN', 'PRICES_INVALID', 'NODE_TOO_SMALL'].includes(f.rule));
     for (const f of fatal) err(escapeControls(`${f.file ?? dir}: ${f.rule} ${f.object} ${f.message} — ${f.fix}`) + '\n');
     out(
       flags.json

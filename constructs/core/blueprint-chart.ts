@@ -37,7 +37,8 @@ export interface BlueprintChartProps extends Omit<ChartProps, 'namespace'> {
   readonly partOf?: string;
   /**
    * Allocatable CPU and memory of one node of the target cluster. When set, a
-   * pod whose requests fit no node is a synth-time error (`NODE_TOO_SMALL`).
+   * pod whose requests, beside those of the DaemonSets that land on every node,
+   * fit no node is a synth-time error (`NODE_TOO_SMALL`), as in `check --node-cpu --node-memory`.
    * @default - unknown: the check is skipped
    */
   readonly nodeAllocatable?: ComputeResources;

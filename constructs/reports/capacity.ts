@@ -1,10 +1,11 @@
-import { Cpu, Memory, Storage } from '../core/quantity';
-import { COMPUTE_SHAPE, ComputeResources, ResolvedCompute, computeFromManifest, resolveCompute } from '../core/resources';
+import { Cpu, Memory } from '../core/quantity';
+import { COMPUTE_SHAPE, ComputeResources } from '../core/resources';
 import { Problems } from '../core/errors';
 import { isValidCount, resolvePodCount } from '../policy/pod-disruption-budget';
 import { podCount } from '../core/value-issues';
-import { defaultsFromManifest, resolveContainerResources } from '../namespace/limit-range';
-import { ManifestIndex, appContainersOf, arr, podTemplateOf, readingObjects } from '../rules/manifest-index';
+import { ManifestIndex, podTemplateOf, readingObjects } from '../rules/manifest-index';
+import { NodeMisfit, nodeFit, resolveAllocatable } from '../rules/node-fit';
+import { PodSum as Sum, addSum as add, podResourcesOf as podResources, zeroSum as zero } from '../rules/pod-resources';
 import { checkArgs, is } from '../core/shape';
 import { nodeCount } from '../core/node-count';
 import { NamespaceQuota, QuotaLimits, QuotaPods, podQuotaExcesses, quotaFromManifest } from '../namespace/resource-quota';
@@ -27,9 +28,18 @@ export interface NamespaceCapacity {
 /** Node sizing for a declared node size. */
 export interface NodePlan {
   readonly allocatable: { readonly cpu: string; readonly memory: string };
-  /** Nodes needed for peak requests, plus one so the largest node can be lost. */
-  readonly nodes: number;
-  /** Pods of the largest request that fit one node. */
+  /**
+   * Nodes needed for peak requests, plus one so the largest node can be lost.
+   * @default - none: no node of this size runs every pod (`unschedulable` says why)
+   */
+  readonly nodes?: number;
+  /**
+   * Why no number of nodes of this size runs the pods: a pod that, beside the DaemonSets on every node, fits no node
+   * (NODE_TOO_SMALL, an error of `check`), or DaemonSets that alone exceed a node.
+   * @default - every pod fits a node
+   */
+  readonly unschedulable?: string;
+  /** Pods of the largest request that fit one node beside the DaemonSets (0 when it fits none). */
   readonly podsPerNode: number;
   /** DaemonSet requests per node ÷ allocatable, in %. */
   readonly fixedOverheadPercent: number;
@@ -40,52 +50,6 @@ export interface CapacityReport {
   readonly total: { readonly requests: { cpu: string; memory: string }; readonly podsMax: number };
   readonly nodes?: NodePlan;
   readonly warnings: readonly string[];
-}
-
-interface Sum {
-  cpu: Cpu;
-  memory: Memory;
-  ephemeralStorage: Storage;
-}
-const zero = (): Sum => ({ cpu: Cpu.ZERO, memory: Memory.ZERO, ephemeralStorage: Storage.ZERO });
-const add = (a: Sum, b: Sum, times = 1): Sum => ({
-  cpu: a.cpu.plus(b.cpu.times(times)),
-  memory: a.memory.plus(b.memory.times(times)),
-  ephemeralStorage: a.ephemeralStorage.plus(b.ephemeralStorage.times(times)),
-});
-
-/** One pod's requests and limits, filling gaps from the namespace LimitRange the way the API server would. */
-function podResources(index: ManifestIndex, spec: any, ns: string | undefined): { requests: Sum; limits: Sum } {
-  const defaults = defaultsFromManifest(index.containerLimits(ns));
-  const one = (c: any) => {
-    const r = resolveContainerResources(
-      { requests: computeFromManifest(c.resources?.requests), limits: computeFromManifest(c.resources?.limits) },
-      defaults,
-    );
-    const sum = (x: any): Sum => ({
-      cpu: (x.cpu as Cpu) ?? Cpu.ZERO,
-      memory: (x.memory as Memory) ?? Memory.ZERO,
-      ephemeralStorage: (x.ephemeralStorage as Storage) ?? Storage.ZERO,
-    });
-    return { requests: sum(r.requests), limits: sum(r.limits) };
-  };
-  // A pod reserves max(sum of app containers, largest init container).
-  const apps = appContainersOf(spec)
-    .map(one)
-    .reduce((s: any, c: any) => ({ requests: add(s.requests, c.requests), limits: add(s.limits, c.limits) }), {
-      requests: zero(),
-      limits: zero(),
-    });
-  for (const c of arr(spec.initContainers)
-    .filter((x) => x && typeof x === 'object')
-    .map(one)) {
-    for (const side of ['requests', 'limits'] as const) {
-      if (c[side].cpu.gt(apps[side].cpu)) apps[side].cpu = c[side].cpu;
-      if (c[side].memory.gt(apps[side].memory)) apps[side].memory = c[side].memory;
-      if (c[side].ephemeralStorage.gt(apps[side].ephemeralStorage)) apps[side].ephemeralStorage = c[side].ephemeralStorage;
-    }
-  }
-  return apps;
 }
 
 /** How a warning names each pod-related quota limit, in the order warnings list them. */
@@ -135,7 +99,6 @@ function reportOf(objects: readonly any[], options: CapacityReportOptions): Capa
     string,
     { podsMin: number; podsMax: number; reqMin: Sum; reqMax: Sum; limMin: Sum; limMax: Sum; pods: QuotaPods[] }
   >();
-  let daemon = zero();
   let largest = zero();
   for (const o of index.objects) {
     const t = podTemplateOf(o);
@@ -152,7 +115,6 @@ function reportOf(objects: readonly any[], options: CapacityReportOptions): Capa
     let min: number;
     let max: number;
     if (o.kind === 'DaemonSet') {
-      daemon = add(daemon, pod.requests);
       min = max = nodeCount(options.nodes);
     } else if (o.kind === 'Job' || o.kind === 'CronJob') {
       const spec = o.kind === 'Job' ? o.spec : o.spec?.jobTemplate?.spec;
@@ -233,32 +195,36 @@ function reportOf(objects: readonly any[], options: CapacityReportOptions): Capa
   const podsMax = [...perNs.values()].reduce((n, e) => n + e.podsMax, 0);
   let nodes: NodePlan | undefined;
   if (options.nodeAllocatable) {
-    const problems = new Problems(undefined, 'capacityReport');
-    const alloc: ResolvedCompute = resolveCompute(problems, 'nodeAllocatable', options.nodeAllocatable);
-    problems.throwIfAny();
-    const cpu = alloc.cpu as Cpu;
-    const memory = alloc.memory as Memory;
+    const alloc = resolveAllocatable('capacityReport', options.nodeAllocatable);
+    requireBoth(alloc);
+    const { cpu, memory } = alloc;
+    // The same verdicts as NODE_TOO_SMALL: a pod that fits no node beside the DaemonSets leaves no node count.
+    const fit = nodeFit(index, { cpu, memory });
+    const daemon = fit.daemons;
     // DaemonSet pods run on every node: what is left per node serves the rest.
     const usable = { cpu: cpu.nanos - daemon.cpu.nanos, memory: memory.nanos - daemon.memory.nanos };
     const rest = {
       cpu: totalReq.cpu.nanos - daemon.cpu.nanos * BigInt(nodeCount(options.nodes)),
       memory: totalReq.memory.nanos - daemon.memory.nanos * BigInt(nodeCount(options.nodes)),
     };
-    const need = (a: bigint, b: bigint) => (b <= 0n ? Infinity : Number((a + b - 1n) / b));
-    const count =
-      Math.max(need(rest.cpu > 0n ? rest.cpu : 0n, usable.cpu), need(rest.memory > 0n ? rest.memory : 0n, usable.memory), 1) + 1;
-    const fits = Math.min(
-      largest.cpu.isZero ? Infinity : Number(usable.cpu / largest.cpu.nanos),
-      largest.memory.isZero ? Infinity : Number(usable.memory / largest.memory.nanos),
-    );
+    const unschedulable = unschedulableReason(fit.misfits, daemon, cpu, memory);
+    const need = (a: bigint, b: bigint) => Number((a + b - 1n) / b);
+    const positive = (n: bigint) => (n > 0n ? n : 0n);
+    const count = unschedulable
+      ? undefined
+      : Math.max(need(positive(rest.cpu), usable.cpu), need(positive(rest.memory), usable.memory), 1) + 1;
+    const perNode = (have: bigint, each: Cpu | Memory) => (each.isZero ? undefined : Number(positive(have) / each.nanos));
+    const limits = [perNode(usable.cpu, largest.cpu), perNode(usable.memory, largest.memory)].filter((n): n is number => n !== undefined);
+    const fits = limits.length ? Math.min(...limits) : undefined;
     const overhead = Math.max(daemon.cpu.ratioTo(cpu), daemon.memory.ratioTo(memory)) * 100;
     nodes = {
       allocatable: { cpu: cpu.toString(), memory: memory.toString() },
-      nodes: count,
-      podsPerNode: Number.isFinite(fits) ? fits : 0,
+      ...(count === undefined ? { unschedulable } : { nodes: count }),
+      podsPerNode: fits ?? 0,
       fixedOverheadPercent: Math.round(overhead * 10) / 10,
     };
-    if (Number.isFinite(fits) && fits < 5)
+    // Where no node runs every pod, the plan says why (`unschedulable`), instead of a count.
+    if (!unschedulable && fits !== undefined && fits < 5)
       warnings.push(
         `only ${fits} pod(s) of the largest request (${largest.cpu} CPU / ${largest.memory}) fit a node: use bigger nodes (at least 5 pods per node keeps fixed overhead low)`,
       );
@@ -271,6 +237,40 @@ function reportOf(objects: readonly any[], options: CapacityReportOptions): Capa
     nodes,
     warnings,
   };
+}
+
+/** The node plan needs both sizes: one alone leaves the other resource's node count unknown. @throws BlueprintError */
+function requireBoth(alloc: { cpu?: Cpu; memory?: Memory }): asserts alloc is { cpu: Cpu; memory: Memory } {
+  const problems = new Problems(undefined, 'capacityReport');
+  for (const [missing, other, example] of [
+    ['cpu', 'memory', "'3920m'"],
+    ['memory', 'CPU', "'14Gi'"],
+  ] as const)
+    if (!alloc[missing])
+      problems.add({
+        code: 'QUANTITY_INVALID',
+        field: `nodeAllocatable.${missing}`,
+        value: undefined,
+        message: `is not given: the node plan needs it as well as the node's ${other}`,
+        fix: `give nodeAllocatable.${missing} too, e.g. ${example}`,
+      });
+  problems.throwIfAny();
+}
+
+/**
+ * Why no node of this size runs every pod, plainly: the DaemonSets alone fill a node, or the first pod that fits no
+ * node (NODE_TOO_SMALL) and how many others do not; undefined when every pod fits.
+ */
+function unschedulableReason(misfits: readonly NodeMisfit[], daemon: Sum, cpu: Cpu, memory: Memory): string | undefined {
+  if (daemon.cpu.gt(cpu) || daemon.memory.gt(memory))
+    return `the DaemonSets on every node alone request ${daemon.cpu} CPU / ${daemon.memory}, more than a node allocates`;
+  const owners = [...new Set(misfits.map((m) => m.owner))];
+  if (owners.length === 0) return undefined;
+  const first = misfits[0];
+  const name = `${first.owner.kind}/${first.owner.metadata?.namespace ? `${first.owner.metadata.namespace}/` : ''}${first.owner.metadata?.name ?? ''}`;
+  const beside = first.daemons.isZero ? '' : ` beside the ${first.daemons} the DaemonSets take`;
+  const others = owners.length > 1 ? ` (and ${owners.length - 1} other workload(s))` : '';
+  return `${name} requests ${first.pod} ${first.resource === 'cpu' ? 'CPU' : 'memory'} per pod${beside}, more than a node allocates (NODE_TOO_SMALL)${others}`;
 }
 
 /** One pod's requests of a workload in plain units (cores, bytes), with its LimitRange defaults applied. */

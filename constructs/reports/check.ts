@@ -26,7 +26,11 @@ export interface CheckReport {
 
 /** Options of `checkManifests`. */
 export interface CheckOptions {
-  /** Node size, for the capacity report's node plan. @default - none */
+  /**
+   * Allocatable CPU and memory of one node: every pod must fit it beside the DaemonSets (NODE_TOO_SMALL), and the
+   * capacity report plans nodes of this size.
+   * @default - context.nodeAllocatable, else none: pods are not checked against a node's size and there is no node plan
+   */
   readonly nodeAllocatable?: ComputeResources;
   /**
    * The most nodes the cluster runs (with a cluster autoscaler, its maximum): a DaemonSet's pods count once per node.
@@ -50,6 +54,12 @@ export interface CheckOptions {
   /** Monthly unit prices for the cost report. @default - the prices the manifests declare (cluster-blueprints.io/unit-prices), else no cost */
   readonly prices?: UnitPrices;
 }
+
+/** A node size as the rule context takes it: quantities, as text. */
+const quantities = (node: ComputeResources) => ({
+  ...(node.cpu !== undefined ? { cpu: String(node.cpu) } : {}),
+  ...(node.memory !== undefined ? { memory: String(node.memory) } : {}),
+});
 
 const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
 
@@ -95,7 +105,10 @@ export function checkManifests(
   });
   // One at a time: a spread argument list overflows the stack past ~100k findings (a million duplicates is a real input).
   for (const f of duplicateFindings(objects, files, at)) findings.push(f);
-  for (const f of runRules(objects, { rules: options.rules, context: options.context, fileOf: (o) => fileOf.get(o) })) findings.push(f);
+  // One node size for NODE_TOO_SMALL and the node plan, so the report never plans nodes the rule refuses.
+  const node: ComputeResources | undefined = options.nodeAllocatable ?? options.context?.nodeAllocatable;
+  const context = node ? { ...options.context, nodeAllocatable: quantities(node) } : options.context;
+  for (const f of runRules(objects, { rules: options.rules, context, fileOf: (o) => fileOf.get(o) })) findings.push(f);
   const kube = objects.filter(isKubeObject);
   for (const f of nodeCountFindings(kube, options.nodes, (o) => fileOf.get(o))) findings.push(f);
   if (!options.prices) for (const f of priceFindings(kube, (o) => fileOf.get(o))) findings.push(f);
@@ -106,7 +119,7 @@ export function checkManifests(
     objectCount: objects.length,
     errors,
     warnings: findings.filter((f) => f.severity === 'warning').length,
-    capacity: capacityReport(kube, { nodeAllocatable: options.nodeAllocatable, nodes: options.nodes }),
+    capacity: capacityReport(kube, { nodeAllocatable: node, nodes: options.nodes }),
     ...optional('cost', costReport(kube, options.prices)),
   };
 }
@@ -256,7 +269,11 @@ export function formatReport(report: CheckReport, title = 'manifests'): string {
   }
   if (c.nodes)
     lines.push(
-      `  nodes of ${c.nodes.allocatable.cpu} CPU / ${c.nodes.allocatable.memory}: ${c.nodes.nodes} (incl. one spare to lose the largest), ${c.nodes.podsPerNode} of the largest pod per node, fixed overhead ${c.nodes.fixedOverheadPercent}%`,
+      `  nodes of ${c.nodes.allocatable.cpu} CPU / ${c.nodes.allocatable.memory}: ${
+        c.nodes.nodes === undefined
+          ? `no count, none of them runs every pod: ${c.nodes.unschedulable}`
+          : `${c.nodes.nodes} (incl. one spare to lose the largest), ${c.nodes.podsPerNode} of the largest pod per node`
+      }, fixed overhead ${c.nodes.fixedOverheadPercent}%`,
     );
   for (const w of c.warnings) lines.push(`  warning: ${w}`);
   if (report.cost) {

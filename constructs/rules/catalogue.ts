@@ -4,6 +4,7 @@ import { CONFIG_KEY_RULES } from './config-keys';
 import { DAY2_RULES } from './day2';
 import { ManifestIndex, markOwnOutput } from './manifest-index';
 import { GOVERNANCE_RULES } from './governance';
+import { NODE_FIT_RULES } from './node-fit';
 import { REFERENCE_RULES } from './references';
 import { RELIABILITY_RULES } from './reliability';
 import { Rule, RuleContext, TreeRule, Violation } from './rule';
@@ -24,6 +25,7 @@ import { SECURITY_RULES } from './security';
 /** Rules decided from rendered objects: run at synth, by `npm run check` and by `cluster-blueprints check`. */
 export const RULES: readonly Rule[] = [
   ...RELIABILITY_RULES,
+  ...NODE_FIT_RULES,
   ...SECURITY_RULES,
   ...POD_SECURITY_RULES,
   ...GOVERNANCE_RULES,
@@ -43,15 +45,6 @@ export const TREE_RULES: readonly TreeRule[] = [
     inspects: ['WebService', 'Worker', 'StatefulService'],
     description: 'preStop time plus the app drain time ends before terminationGracePeriodSeconds.',
     needs: 'the drainTime prop, which no rendered field carries',
-  },
-  {
-    code: 'NODE_TOO_SMALL',
-    severity: 'error',
-    category: 'reliability',
-    inspects: ['WebService', 'Worker', 'StatefulService', 'BatchJob', 'ScheduledJob', 'NodeAgent'],
-    description: "A pod's requests fit the allocatable of the environment's declared node size.",
-    needs:
-      "the environment's node size (BlueprintChart nodeAllocatable); on YAML the capacity report does the same with --node-cpu/--node-memory",
   },
   {
     code: 'LIMITRANGE_VIOLATION',

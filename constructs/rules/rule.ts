@@ -50,6 +50,13 @@ export interface RuleContext {
    * @default - such namespaces are taken as `restricted`
    */
   readonly namespacePodSecurity?: Readonly<Record<string, string>>;
+  /**
+   * Allocatable CPU and memory of one node: every pod, beside the DaemonSets that land on every node, must fit it
+   * (NODE_TOO_SMALL). Quantities, e.g. `{ cpu: '3920m', memory: '14Gi' }`: at synth the environment's (BlueprintChart
+   * nodeAllocatable); in `check`, --node-cpu/--node-memory; a resource not given is not checked.
+   * @default - unknown: pods are not checked against a node's size
+   */
+  readonly nodeAllocatable?: { readonly cpu?: string; readonly memory?: string };
 }
 
 /**

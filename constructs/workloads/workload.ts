@@ -1197,23 +1197,6 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       }
     }
     out.push(...this.highAvailabilityIssues());
-    const node = clusterFactsOf(this).nodeAllocatable;
-    if (node) {
-      const pod = this.podResources().requests;
-      for (const r of ['cpu', 'memory'] as const) {
-        const need = pod[r] as Cpu | Memory | undefined;
-        const have = node[r] as Cpu | Memory | undefined;
-        if (need && have && need.gt(have as never)) {
-          out.push({
-            code: 'NODE_TOO_SMALL',
-            field: `resources.requests.${r}`,
-            value: need.toString(),
-            message: `per pod is more than a node can allocate (${have}): the pod would stay Pending forever`,
-            fix: `request at most ${have} per pod, or use bigger nodes`,
-          });
-        }
-      }
-    }
     return out;
   }
 }

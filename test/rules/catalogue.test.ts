@@ -27,7 +27,8 @@ async function cliVerdict(objects: any[], code: string): Promise<{ verdict: Verd
   fs.writeFileSync(path.join(dir, 'all.k8s.yaml'), stringifyManifests(objects));
   let out = '';
   const exit = await run(
-    ['check', dir, '--json', '--require-secrets', '--provided-secrets', 'shop/ing-tls'],
+    // CONTEXT, as flags.
+    ['check', dir, '--json', '--require-secrets', '--provided-secrets', 'shop/ing-tls', '--node-cpu', '2', '--node-memory', '4Gi'],
     (s) => (out += s),
     () => undefined,
   );

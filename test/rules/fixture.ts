@@ -94,8 +94,15 @@ export function onMalformed(mutate: (o: any[]) => void, ...codes: string[]): str
   return runRules(o, { rules: RULES.filter((r) => codes.includes(r.code)), context: CONTEXT }).map((f) => `${f.rule} ${f.pointer}`);
 }
 
-/** The context the rules judge `good()` with: every Secret required, the Ingress's TLS one provided by the deploy tool. */
-export const CONTEXT: RuleContext = { secretsMustBeProvided: true, externalSecrets: ['shop/ing-tls'] };
+/**
+ * The context the rules judge `good()` with: every Secret required, the Ingress's TLS one provided by the deploy tool,
+ * and nodes of 2 CPU / 4Gi (NODE_TOO_SMALL; the CLI's `--node-cpu 2 --node-memory 4Gi`).
+ */
+export const CONTEXT: RuleContext = {
+  secretsMustBeProvided: true,
+  externalSecrets: ['shop/ing-tls'],
+  nodeAllocatable: { cpu: '2', memory: '4Gi' },
+};
 
 /** `good()` after the mutation that breaks rule `code`. */
 export function mutated(code: string): any[] {
@@ -145,6 +152,14 @@ function addReportCronJob(o: any[], spec: Record<string, unknown>): void {
 }
 
 export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
+  [
+    'NODE_TOO_SMALL',
+    (o) => {
+      // 3 CPU per web pod, on nodes of 2 (CONTEXT).
+      const r = pod(o).containers[0].resources;
+      r.requests.cpu = r.limits.cpu = '3';
+    },
+  ],
   [
     'REL_RESOURCES',
     (o) => {
