@@ -53,7 +53,8 @@ Commands:
 Options (each command takes only its own; an unknown or misspelled flag is CLI_FLAG_INVALID,
 exit 2, with the nearest flag suggested; \`--flag value\` and \`--flag=value\` both work):
   --json                 check, capacity, diff: machine-readable output on stdout.
-  --node-cpu <qty>       check, capacity: allocatable CPU of one node (e.g. 3920m), for the node plan.
+  --node-cpu <qty>       check, capacity: allocatable CPU of one node (e.g. 3920m), for the node plan;
+                         every pod must fit a node beside the DaemonSets (NODE_TOO_SMALL, an error).
   --node-memory <qty>    check, capacity: allocatable memory of one node (e.g. 14Gi).
   --nodes <n>            check, capacity: the most nodes the cluster runs (with an autoscaler, its
                          maximum): a DaemonSet runs a pod on each. Required when a DaemonSet's namespace

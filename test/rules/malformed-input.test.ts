@@ -79,7 +79,16 @@ function withHostile(base: readonly any[], edits: readonly [number, number][]): 
 const EDITS = fc.tuple(fc.nat(BASES.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(HOSTILE.length - 1)), { minLength: 1, maxLength: 3 }));
 
 /** What the foreign-YAML CLI and `npm run check` ask of the rules (SECRET_UNPROVIDED runs only when asked). */
-const CONTEXTS = [{}, { secretsMustBeProvided: true, existingStorageClasses: ['standard'], namespacePodSecurity: { other: 'baseline' } }];
+const CONTEXTS = [
+  {},
+  {
+    secretsMustBeProvided: true,
+    existingStorageClasses: ['standard'],
+    namespacePodSecurity: { other: 'baseline' },
+    // NODE_TOO_SMALL runs only with a node size (--node-cpu, --node-memory).
+    nodeAllocatable: { cpu: '2', memory: '4Gi' },
+  },
+];
 
 test('no rule throws on a hostile value at any path of any object', () => {
   fc.assert(
