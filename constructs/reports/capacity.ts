@@ -208,18 +208,21 @@ function reportOf(objects: readonly any[], options: CapacityReportOptions): Capa
       memory: totalReq.memory.nanos - daemon.memory.nanos * BigInt(nodeCount(options.nodes)),
     };
     const unschedulable = unschedulableReason(fit.misfits, daemon, cpu, memory);
-    const need = (a: bigint, b: bigint) => Number((a + b - 1n) / b);
     const positive = (n: bigint) => (n > 0n ? n : 0n);
-    const count = unschedulable
-      ? undefined
-      : Math.max(need(positive(rest.cpu), usable.cpu), need(positive(rest.memory), usable.memory), 1) + 1;
+    // Nodes for `a` at `b` per node. Nothing to place needs none, even where the DaemonSets leave nothing (b = 0);
+    // something to place with nothing left is a pod that fits no node, which unschedulable already names.
+    const need = (a: bigint, b: bigint) => (a <= 0n ? 0 : b > 0n ? Number((a + b - 1n) / b) : undefined);
+    const needs = [need(rest.cpu, usable.cpu), need(rest.memory, usable.memory)];
+    const count = unschedulable || needs.includes(undefined) ? undefined : Math.max(...(needs as number[]), 1) + 1;
     const perNode = (have: bigint, each: Cpu | Memory) => (each.isZero ? undefined : Number(positive(have) / each.nanos));
     const limits = [perNode(usable.cpu, largest.cpu), perNode(usable.memory, largest.memory)].filter((n): n is number => n !== undefined);
     const fits = limits.length ? Math.min(...limits) : undefined;
     const overhead = Math.max(daemon.cpu.ratioTo(cpu), daemon.memory.ratioTo(memory)) * 100;
     nodes = {
       allocatable: { cpu: cpu.toString(), memory: memory.toString() },
-      ...(count === undefined ? { unschedulable } : { nodes: count }),
+      ...(count === undefined
+        ? { unschedulable: unschedulable ?? 'the DaemonSets on every node leave no room for the other pods' }
+        : { nodes: count }),
       podsPerNode: fits ?? 0,
       fixedOverheadPercent: Math.round(overhead * 10) / 10,
     };
@@ -268,9 +271,10 @@ function unschedulableReason(misfits: readonly NodeMisfit[], daemon: Sum, cpu: C
   if (owners.length === 0) return undefined;
   const first = misfits[0];
   const name = `${first.owner.kind}/${first.owner.metadata?.namespace ? `${first.owner.metadata.namespace}/` : ''}${first.owner.metadata?.name ?? ''}`;
-  const beside = first.daemons.isZero ? '' : ` beside the ${first.daemons} the DaemonSets take`;
+  const unit = first.resource === 'cpu' ? 'CPU' : 'memory';
+  const beside = first.daemons.isZero ? '' : ` beside the ${first.daemons} ${unit} the DaemonSets take`;
   const others = owners.length > 1 ? ` (and ${owners.length - 1} other workload(s))` : '';
-  return `${name} requests ${first.pod} ${first.resource === 'cpu' ? 'CPU' : 'memory'} per pod${beside}, more than a node allocates (NODE_TOO_SMALL)${others}`;
+  return `${name} requests ${first.pod} ${unit} per pod${beside}, more than a node allocates (NODE_TOO_SMALL)${others}`;
 }
 
 /** One pod's requests of a workload in plain units (cores, bytes), with its LimitRange defaults applied. */

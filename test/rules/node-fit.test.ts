@@ -149,6 +149,38 @@ describe('the capacity node plan on a node too small for the pods', () => {
     expect(plan.unschedulable).toBe('the DaemonSets on every node alone request 3 CPU / 64Mi, more than a node allocates');
   });
 
+  const daemonSet = (name: string, cpu: string, spec: object = {}) => ({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace: 'x' },
+    spec: {
+      selector: { matchLabels: { a: name } },
+      template: {
+        metadata: { labels: { a: name } },
+        spec: { ...spec, containers: [{ name: 'a', image, resources: { requests: { cpu, memory: '1Gi' } } }] },
+      },
+    },
+  });
+
+  test('DaemonSets that exactly fill a node, and nothing else to place: a count, not a division by zero', () => {
+    expect(capacityReport([daemonSet('a', '2')], { nodeAllocatable: NODE }).nodes).toMatchObject({ nodes: 2, fixedOverheadPercent: 100 });
+  });
+
+  test('a DaemonSet narrowed by a nodeSelector is no overhead of every node, but its own pod must fit beside those that are', () => {
+    const plan = capacityReport([daemonSet('a', '1'), daemonSet('gpu', '3', { nodeSelector: { gpu: 'yes' } })], {
+      nodeAllocatable: NODE,
+      nodes: 2,
+    }).nodes!;
+    expect(plan.fixedOverheadPercent).toBe(50);
+    expect(plan.unschedulable).toBe(
+      'DaemonSet/x/gpu requests 3 CPU per pod beside the 1 CPU the DaemonSets take, more than a node allocates (NODE_TOO_SMALL)',
+    );
+  });
+
+  test('a node size of CPU alone is refused by name (it crashed reading the missing memory)', () => {
+    expect(() => capacityReport([], { nodeAllocatable: { cpu: '2' } })).toThrow(/QUANTITY_INVALID 'nodeAllocatable.memory' is not given/);
+  });
+
   test('cluster-blueprints capacity and check on a 1m node: no Infinity, NaN or null node count, and a failing exit', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-node-fit-'));
     fs.writeFileSync(path.join(dir, 'all.k8s.yaml'), stringifyManifests(good()));
