@@ -45,6 +45,7 @@ import { isPortNumber } from '../constructs/core/ports';
 import { scrapeIntervalIssue } from '../constructs/monitoring/metrics-monitor';
 import { operatorPods } from '../constructs/rules/manifest-index';
 import { KUBELET_PORT, SCRAPE_CONFIGS_KEY, scrapeConfigs } from '../constructs/rules/scrape-configs';
+import { PROMETHEUS_RELOADER } from '../constructs/rules/node-fit';
 
 /** A recording rule: an expensive dashboard query precomputed. */
 export interface RecordingRule {
@@ -118,8 +119,6 @@ const DEFAULTS = {
   // The image's own user (nobody); fsGroup makes the claim writable to it.
   uid: 65534,
   resources: { limits: { cpu: '500m', memory: '2Gi' } },
-  // What prometheus-operator gives the config-reloader sidecar unless its flags say otherwise.
-  reloader: { cpu: '10m', memory: '50Mi' },
   rules: [
     {
       record: 'namespace:container_cpu_usage_seconds:sum_rate',
@@ -554,7 +553,7 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
 
   /** One Prometheus pod: the server plus the operator's config-reloader sidecar. */
   public podResources(): PodResources {
-    const reloader = { cpu: Cpu.of(DEFAULTS.reloader.cpu), memory: Memory.of(DEFAULTS.reloader.memory) };
+    const reloader = { cpu: Cpu.of(PROMETHEUS_RELOADER.cpu), memory: Memory.of(PROMETHEUS_RELOADER.memory) };
     const plus = (r: ReturnType<typeof resolveCompute>) => ({
       cpu: (r.cpu ?? Cpu.ZERO).plus(reloader.cpu),
       memory: (r.memory ?? Memory.ZERO).plus(reloader.memory),

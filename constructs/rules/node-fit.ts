@@ -14,6 +14,30 @@ import { Rule, Violation } from './rule';
  * report's node plan, which reads the same verdicts (nodeFit).
  */
 
+/**
+ * What prometheus-operator gives the config-reloader sidecar of every Prometheus pod (and its init container)
+ * unless its --config-reloader-* flags say otherwise (prometheus-operator cmd/operator flags: 10m CPU, 50Mi).
+ */
+export const PROMETHEUS_RELOADER = { cpu: '10m', memory: '50Mi' } as const;
+
+/**
+ * The pod a Prometheus custom resource makes its operator run, as far as requests go: the server's
+ * `spec.resources` and the config-reloader sidecar at the operator's defaults.
+ */
+function prometheusPod(t: PodTemplateRef): PodTemplateRef {
+  const reloader = { requests: PROMETHEUS_RELOADER, limits: PROMETHEUS_RELOADER };
+  const server = isObject(t.owner.spec?.resources) ? t.owner.spec.resources : {};
+  return {
+    ...t,
+    spec: {
+      containers: [
+        { name: 'prometheus', resources: server },
+        { name: 'config-reloader', resources: reloader },
+      ],
+    },
+  };
+}
+
 /** Kinds whose pods the cluster runs (a PodTemplate is only a template). */
 const RUN_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod']);
 
@@ -70,9 +94,9 @@ export function resolveAllocatable(where: string, node: ComputeResources): { cpu
  * (a DaemonSet's pod beside the other such DaemonSets), and the per-node DaemonSet overhead.
  */
 export function nodeFit(ix: ManifestIndex, node: { readonly cpu?: Cpu; readonly memory?: Memory }): NodeFit {
-  const pods = ix.templates
-    .filter((t) => RUN_KINDS.has(t.owner.kind))
-    .map((t) => ({ t, requests: requestsOf(ix, t), everyNode: t.owner.kind === 'DaemonSet' && onEveryNode(t.spec) }));
+  const pods = [...ix.templates.filter((t) => RUN_KINDS.has(t.owner.kind)), ...ix.operated.filter(isPrometheus).map(prometheusPod)].map(
+    (t) => ({ t, requests: requestsOf(ix, t), everyNode: t.owner.kind === 'DaemonSet' && onEveryNode(t.spec) }),
+  );
   const everyNode = pods.filter((p) => p.everyNode && p.requests);
   const daemons = everyNode.reduce((s, p) => addSum(s, p.requests!), zeroSum());
   const misfits: NodeMisfit[] = [];
@@ -90,6 +114,8 @@ export function nodeFit(ix: ManifestIndex, node: { readonly cpu?: Cpu; readonly 
   return { daemons, misfits };
 }
 
+const isPrometheus = (t: PodTemplateRef) => t.owner.kind === 'Prometheus';
+
 const UNIT = { cpu: 'CPU', memory: 'memory' } as const;
 const amounts = (ms: readonly NodeMisfit[], of: (m: NodeMisfit) => Cpu | Memory) =>
   ms.map((m) => `${of(m)} ${UNIT[m.resource]}`).join(' and ');
@@ -99,7 +125,7 @@ function violations(misfits: readonly NodeMisfit[]): Violation[] {
   const byOwner = new Map<any, NodeMisfit[]>();
   for (const m of misfits) byOwner.set(m.owner, [...(byOwner.get(m.owner) ?? []), m]);
   return [...byOwner].map(([owner, ms]) => {
-    const pointer = `${podSpecPointer(owner.kind)}/containers`;
+    const pointer = owner.kind === 'Prometheus' ? '/spec/resources' : `${podSpecPointer(owner.kind)}/containers`;
     const node = amounts(ms, (m) => m.allocatable);
     const beside = ms.filter((m) => !m.daemons.isZero);
     if (beside.length === 0)
@@ -130,7 +156,7 @@ export const NODE_FIT_RULES: readonly Rule[] = [
     code: 'NODE_TOO_SMALL',
     severity: 'error',
     category: 'reliability',
-    inspects: [...RUN_KINDS],
+    inspects: [...RUN_KINDS, 'Prometheus'],
     description:
       "A pod's requests (LimitRange defaults applied, init containers by the max rule), plus those of the DaemonSets that land on every node, fit the allocatable size of one node.",
     fix: 'lower the requests, shrink the DaemonSets, or use bigger nodes',

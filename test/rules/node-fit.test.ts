@@ -6,6 +6,7 @@ import { BlueprintChart, BlueprintError, NodeAgent, Worker, capacityReport, chec
 import { cli, json } from '../cli/run-cli';
 import { find, good } from './fixture';
 import { stringifyManifests } from '../../constructs/render/yaml-emitter';
+import { ClusterPlatform } from '../../blueprints';
 
 /*
  * NODE_TOO_SMALL is one rule of the catalogue: synth (the chart's nodeAllocatable) and `check` (--node-cpu,
@@ -198,5 +199,34 @@ describe('the capacity node plan on a node too small for the pods', () => {
     expect(check.code).toBe(1);
     expect(json(check).capacity.nodes.unschedulable).toEqual(json(asJson).nodes.unschedulable);
     expect(JSON.stringify(json(check).capacity)).not.toMatch(NO_NUMBER);
+  });
+});
+
+describe('NODE_TOO_SMALL: the pods an operator runs from a custom resource', () => {
+  test("a platform's Prometheus (2Gi) on nodes of 1Gi: refused at synth and in check, with the config-reloader counted", async () => {
+    const platform = (nodeAllocatable?: { cpu: string; memory: string }) => {
+      const app = new App();
+      new ClusterPlatform(app, 'p', { environment: 'staging', teams: [{ name: 'shop' }], ...(nodeAllocatable ? { nodeAllocatable } : {}) });
+      return app;
+    };
+    const issues = (() => {
+      try {
+        renderApp(platform({ cpu: '940m', memory: '1Gi' }));
+        return [];
+      } catch (e) {
+        if (!(e instanceof BlueprintError)) throw e;
+        return e.issues.filter((i) => i.code === 'NODE_TOO_SMALL').map((i) => `${i.path} ${i.field} ${i.value}`);
+      }
+    })();
+    expect(issues).toEqual(['monitoring/Monitoring/Resource /spec/resources 2098Mi memory']);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-node-fit-'));
+    synthesize(platform(), { outdir });
+    // 2Gi + 50Mi: the server's request and the sidecar's, on a node of exactly 2Gi.
+    const r = await cli('check', outdir, '--json', '--nodes', '3', '--node-cpu', '4', '--node-memory', '2Gi');
+    const found = json(r).findings.filter((f: any) => f.rule === 'NODE_TOO_SMALL');
+    expect(found.map((f: any) => `${f.severity} ${f.object} ${f.pointer}`)).toEqual([
+      'error Prometheus/monitoring/prometheus /spec/resources',
+    ]);
+    expect(r.code).toBe(1);
   });
 });
