@@ -32,6 +32,13 @@ import { Monitoring } from './monitoring';
 
 const PLATFORM_CONTEXT = 'cluster-blueprints.io/platform';
 
+/** Pinned defaults of the platform's storage. */
+const DEFAULTS = {
+  provisioner: 'ebs.csi.aws.com',
+  /** EBS general-purpose SSD, only for the EBS driver: the key and its value mean nothing, or are refused, elsewhere. */
+  ebsParameters: { type: 'gp3' },
+} as const;
+
 /** A team of the platform. */
 export interface PlatformTeam {
   readonly name: string;
@@ -83,6 +90,15 @@ export interface ClusterPlatformProps {
   readonly nodeAllocatable?: ComputeResources;
   /** CSI provisioner for the storage classes. @default 'ebs.csi.aws.com' */
   readonly provisioner?: string;
+  /**
+   * Parameters of the storage classes `data` and `scratch`, handed to the provisioner as they are. Each driver reads
+   * its own keys (EBS `type`, Azure Disk `skuName`, GCE PD `type: pd-balanced`…), and some refuse a key they do not
+   * know: choose them with the provisioner. A StorageClass's parameters cannot be changed once it exists (changing
+   * them replaces the classes).
+   * @default - `{ type: 'gp3' }` for `ebs.csi.aws.com`; none for any other provisioner (the driver's own defaults)
+   * @see https://kubernetes.io/docs/concepts/storage/storage-classes/#parameters
+   */
+  readonly storageParameters?: Readonly<Record<string, string>>;
   /** Zones storage may be created in. @default - any */
   readonly zones?: readonly string[];
   /** Public host for ingress routes. @default - no ingress */
@@ -134,6 +150,7 @@ const CLUSTER_PLATFORM_SHAPE = is.props<ClusterPlatformProps>(
     ),
     nodeAllocatable: COMPUTE_SHAPE,
     provisioner: is.string,
+    storageParameters: is.map(is.string),
     zones: is.list(is.string),
     host: is.string,
     monitoringTargets: is.number,
@@ -381,12 +398,19 @@ export class ClusterPlatform extends Construct {
     const { certificateIssuer, secretStore } = props;
     if (certificateIssuer) this.issuer = parts.attempt(() => new ClusterIssuer(this.clusterChart, 'issuer', certificateIssuer));
     if (secretStore) this.secretStore = parts.attempt(() => new ClusterSecretStore(this.clusterChart, 'secret-store', secretStore));
-    const provisioner = props.provisioner ?? 'ebs.csi.aws.com';
+    const provisioner = props.provisioner ?? DEFAULTS.provisioner;
+    // gp3 is an EBS volume type: another driver refuses the key (Azure Disk) or finds no disk type of that name (GCE PD).
+    const parameters = props.storageParameters ?? (provisioner === DEFAULTS.provisioner ? DEFAULTS.ebsParameters : undefined);
     const storageClass = (name: string, reclaimPolicy: ReclaimPolicy) =>
       parts.attempt(
-        () => new StorageClass(this.clusterChart, name, { provisioner, parameters: { type: 'gp3' }, reclaimPolicy, zones: props.zones }),
-        // provisioner and zones are the platform's props, under their own names.
-        (field) => (field === 'provisioner' || fieldRoot(field) === 'zones' ? field : undefined),
+        () => new StorageClass(this.clusterChart, name, { provisioner, parameters, reclaimPolicy, zones: props.zones }),
+        // provisioner, parameters and zones are the platform's props (parameters under the name storageParameters).
+        (field) =>
+          field === 'provisioner' || fieldRoot(field) === 'zones'
+            ? field
+            : fieldRoot(field) === 'parameters'
+              ? `storage${field[0].toUpperCase()}${field.slice(1)}`
+              : undefined,
       );
     const data = storageClass('data', ReclaimPolicy.RETAIN);
     // Both classes take the same provisioner and zones: a problem of theirs is reported once, by 'data'.

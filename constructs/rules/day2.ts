@@ -220,6 +220,27 @@ function selfHealingApplications(ix: ManifestIndex): any[] {
     );
 }
 
+/** EBS volume types (the EBS CSI driver's `type` parameter): a type name of no other driver. */
+const EBS_VOLUME_TYPES = new Set(['gp2', 'gp3', 'io1', 'io2', 'sc1', 'st1', 'standard']);
+
+/**
+ * What a well-known CSI driver makes of a StorageClass's parameters that it cannot use, read from the drivers'
+ * sources: Azure Disk's ParseDiskParameters refuses any key it does not know ("invalid parameter type in storage
+ * class"), `type` among them; GCE PD's ExtractAndDefaultParameters takes `type` as a Compute Engine disk type without
+ * checking it, so an EBS type asks Compute Engine for a disk type it does not have. Either way every claim of the
+ * class stays Pending, and the parameters cannot be changed once the class exists.
+ */
+function foreignParameterReason(provisioner: unknown, parameters: Record<string, unknown>): string | undefined {
+  // Both drivers read the keys case-insensitively.
+  const type = Object.entries(parameters).find(([k]) => k.toLowerCase() === 'type');
+  if (!type) return undefined;
+  if (provisioner === 'disk.csi.azure.com')
+    return `has parameter ${type[0]}, which the Azure Disk driver refuses (it takes skuName for the disk type): no volume of the class is ever provisioned`;
+  if (provisioner === 'pd.csi.storage.gke.io' && typeof type[1] === 'string' && EBS_VOLUME_TYPES.has(type[1].toLowerCase()))
+    return `has ${type[0]}: ${type[1]}, an EBS volume type, which the GCE PD driver asks Compute Engine for as a disk type (pd-balanced, pd-ssd, hyperdisk-balanced…): no volume of the class is ever provisioned`;
+  return undefined;
+}
+
 export const DAY2_RULES: readonly Rule[] = [
   {
     code: 'JOB_TTL_SELF_HEAL',
@@ -282,6 +303,20 @@ export const DAY2_RULES: readonly Rule[] = [
         return [v(o, '', `holds data in production namespace ${ns}, which no Velero Schedule backs up${why}`)];
       });
     },
+  },
+  {
+    code: 'STORAGE_PARAMETERS_FOREIGN',
+    severity: 'warning',
+    category: 'day2',
+    inspects: ['StorageClass'],
+    description:
+      'A StorageClass of a well-known CSI driver has no parameter the driver cannot use: no `type` for Azure Disk (disk.csi.azure.com refuses a key it does not know), no EBS volume type (gp3, io2…) as the `type` of GCE PD (pd.csi.storage.gke.io). Such a class is stored, every claim of it stays Pending, and its parameters cannot be changed in place.',
+    fix: "give the driver's own parameters (Azure Disk: skuName, e.g. Premium_LRS; GCE PD: type, e.g. pd-balanced), or none for its defaults; a class already applied must be deleted and created again",
+    check: (ix) =>
+      ix.ofKind('StorageClass').flatMap((c) => {
+        const reason = isObject(c.parameters) ? foreignParameterReason(c.provisioner, c.parameters) : undefined;
+        return reason ? [v(c, '/parameters', reason)] : [];
+      }),
   },
   {
     code: 'VOLUME_RECLAIM_DELETE',

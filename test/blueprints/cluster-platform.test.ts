@@ -123,6 +123,38 @@ describe('ClusterPlatform', () => {
   });
 });
 
+describe('ClusterPlatform storage parameters follow the provisioner', () => {
+  const classes = (props: Partial<ClusterPlatformProps>) => {
+    const app = new App();
+    new ClusterPlatform(app, 'platform', { ...base, ...props });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    return ['data', 'scratch'].map((name) => find(objects, 'StorageClass', name));
+  };
+
+  test("gp3 is the EBS driver's only: another provisioner gets no parameters (Azure Disk refuses a key it does not know)", () => {
+    for (const c of classes({})) expect(c.parameters).toEqual({ type: 'gp3' });
+    for (const provisioner of ['disk.csi.azure.com', 'pd.csi.storage.gke.io'])
+      for (const c of classes({ provisioner })) {
+        expect(c.provisioner).toBe(provisioner);
+        expect(c).not.toHaveProperty('parameters');
+      }
+  });
+
+  test('storageParameters replace the default, on both classes', () => {
+    for (const c of classes({ provisioner: 'disk.csi.azure.com', storageParameters: { skuName: 'Premium_LRS' } }))
+      expect(c.parameters).toEqual({ skuName: 'Premium_LRS' });
+    for (const c of classes({ storageParameters: { type: 'io2', iopsPerGB: '50' } }))
+      expect(c.parameters).toEqual({ type: 'io2', iopsPerGB: '50' });
+  });
+
+  test("a problem of the parameters is the platform's storageParameters", () => {
+    expect(issuesOf({ storageParameters: { '': 'x' } })).toEqual(['platform ClusterPlatform STORAGE_INVALID storageParameters']);
+    expect(issuesOf({ storageParameters: { type: 1 as unknown as string } })).toEqual([
+      'platform ClusterPlatform PROPS_INVALID storageParameters.type',
+    ]);
+  });
+});
+
 describe('ClusterPlatform reports every problem of its props at once, under its own names', () => {
   test('a bad provisioner no longer hides monitoringTargets, and is reported once', () => {
     expect(issuesOf({ provisioner: 'bad provisioner!', monitoringTargets: -1, monitoringReplicas: 0 })).toEqual([

@@ -470,3 +470,48 @@ test('JOB_TTL_SELF_HEAL skips a TTL that is a map (no TTL the controller acts on
   const ttl = afterMutation('JOB_TTL_SELF_HEAL', (o) => (find(o, 'Job', 'migrate').spec.ttlSecondsAfterFinished = UNPRINTABLE()));
   expect(onMalformed(ttl, 'JOB_TTL_SELF_HEAL')).toEqual([]);
 });
+
+describe('STORAGE_PARAMETERS_FOREIGN', () => {
+  const cls = (provisioner: string, parameters?: Record<string, string>) => ({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'c' },
+    provisioner,
+    ...(parameters ? { parameters } : {}),
+  });
+  const messages = (...objects: any[]) =>
+    runRules(objects)
+      .filter((f) => f.rule === 'STORAGE_PARAMETERS_FOREIGN')
+      .map((f) => `${f.pointer} ${f.message}`);
+
+  test('Azure Disk: any type key (the driver reads keys in any case) is refused; its own keys pass', () => {
+    expect(messages(cls('disk.csi.azure.com', { Type: 'Premium_LRS' }))).toEqual([
+      '/parameters has parameter Type, which the Azure Disk driver refuses (it takes skuName for the disk type): no volume of the class is ever provisioned',
+    ]);
+    expect(messages(cls('disk.csi.azure.com', { skuName: 'Premium_LRS' }), cls('disk.csi.azure.com'))).toEqual([]);
+  });
+
+  test('GCE PD: an EBS volume type is no disk type of Compute Engine; its own types pass', () => {
+    expect(messages(cls('pd.csi.storage.gke.io', { type: 'GP3' }))).toHaveLength(1);
+    expect(
+      messages(cls('pd.csi.storage.gke.io', { type: 'pd-balanced' }), cls('pd.csi.storage.gke.io', { type: 'hyperdisk-balanced' })),
+    ).toEqual([]);
+  });
+
+  test('the EBS driver, and drivers the rule does not know, are not judged', () => {
+    expect(messages(cls('ebs.csi.aws.com', { type: 'gp3' }), cls('example.com/csi', { type: 'gp3' }))).toEqual([]);
+  });
+
+  test('a ClusterPlatform on Azure Disk renders no finding: its classes get no EBS parameters', () => {
+    const { ClusterPlatform } = jest.requireActual('../../blueprints');
+    const app = new App();
+    new ClusterPlatform(app, 'platform', {
+      environment: 'prod',
+      provisioner: 'disk.csi.azure.com',
+      teams: [{ name: 'shop', holdsData: true }],
+    });
+    const objects = renderApp(app).flatMap((r) => r.objects);
+    expect(messages(...objects)).toEqual([]);
+    expect(messages(...objects.map((o) => (o.kind === 'StorageClass' ? { ...o, parameters: { type: 'gp3' } } : o)))).toHaveLength(2);
+  });
+});

@@ -576,6 +576,19 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'STORAGE_PARAMETERS_FOREIGN',
+    (o) => {
+      // An EBS volume type on Azure Disk, which refuses the key.
+      o.push({
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'azure' },
+        provisioner: 'disk.csi.azure.com',
+        parameters: { type: 'gp3' },
+      });
+    },
+  ],
+  [
     'VOLUME_RECLAIM_DELETE',
     (o) => {
       // The production db's claims on a class that deletes the volume with the claim.
