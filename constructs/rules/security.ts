@@ -4,8 +4,8 @@ import { broadSubjectReason } from '../core/rbac-subjects';
 import { SECRET_FIX, argvCredentials, credentialIn, imageCredential, plaintextSecretEnv } from '../core/secret-patterns';
 import { isScrapeConfigSecret } from './scrape-configs';
 import { text } from '../core/value-issues';
-import { arr, containersOf, podTemplateOf, scalarsAt } from './manifest-index';
-import { namespaceLevel } from './pod-security';
+import { arr, containersOf, podTemplateOf, scalarsAt, selects } from './manifest-index';
+import { namespaceLevel, podSpecPointer } from './pod-security';
 import { Rule, Violation, v } from './rule';
 
 /*
@@ -288,6 +288,27 @@ export const SECURITY_RULES: readonly Rule[] = [
           ),
         ];
       }),
+  },
+  {
+    code: 'SEC_POD_NETWORKPOLICY',
+    severity: 'warning',
+    category: 'security',
+    inspects: ['pod templates', 'NetworkPolicy'],
+    description:
+      "Every pod template of a namespace (one the output creates, or one it uses and lists in requirements.jsonl) is selected by a NetworkPolicy of the output: a pod no policy selects is open both ways, to and from every pod of the cluster (kube-score's pod-networkpolicy). A template with no namespace is not judged: it is placed when applied.",
+    fix: 'put the workload in a TeamNamespace (its default deny selects every pod there), or add a NetworkPolicy that selects its pods',
+    check: (ix) => {
+      const policies = (ns: string) => ix.ofKindIn('NetworkPolicy', ns);
+      return ix.templates
+        .filter((t) => typeof t.namespace === 'string' && !policies(t.namespace).some((n) => selects(n.spec?.podSelector ?? {}, t.labels)))
+        .map((t) =>
+          v(
+            t.owner,
+            podSpecPointer(t.owner.kind).replace(/\/spec$/, '/metadata/labels'),
+            `its pods in namespace ${t.namespace} are selected by no NetworkPolicy of the output: they accept traffic from, and send it to, any pod of the cluster`,
+          ),
+        );
+    },
   },
   {
     code: 'SEC_NODEPORT',

@@ -432,6 +432,15 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'SEC_POD_NETWORKPOLICY',
+    (o) => {
+      // The web Deployment again, in a namespace the output does not govern: no NetworkPolicy selects its pods.
+      const web = structuredClone(find(o, 'Deployment', 'web'));
+      web.metadata.namespace = 'apps';
+      o.push(web);
+    },
+  ],
+  [
     'SEC_NODEPORT',
     (o) => {
       find(o, 'Service', 'web').spec.type = 'NodePort';

@@ -244,3 +244,41 @@ describe('SEC_RBAC_BROAD_SUBJECT: no binding to everyone of a kind', () => {
     expect(found(bindTo('User', 'system:authenticated'))).toEqual([]);
   });
 });
+
+describe('SEC_POD_NETWORKPOLICY', () => {
+  const found = (objects: any[]) =>
+    runRules(objects)
+      .filter((f) => f.rule === 'SEC_POD_NETWORKPOLICY')
+      .map((f) => `${f.object} ${f.pointer}`);
+
+  test("a TeamNamespace's default deny selects every pod of it", () => {
+    expect(found(good())).toEqual([]);
+  });
+
+  test('pods of a namespace no policy of which selects them, whatever their kind; a template with no namespace is not judged', () => {
+    const objects = good();
+    const template = find(objects, 'Deployment', 'web').spec.template;
+    objects.push(
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'r', namespace: 'apps' },
+        spec: { jobTemplate: { spec: { template } } },
+      },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'apps', labels: { a: 'b' } }, spec: template.spec },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'anywhere' }, spec: template.spec },
+    );
+    expect(found(objects)).toEqual(['CronJob/apps/r /spec/jobTemplate/spec/template/metadata/labels', 'Pod/apps/p /metadata/labels']);
+    // A policy selecting the pod's labels covers it; one selecting others does not.
+    const policy = (name: string, podSelector: object) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: 'apps' },
+      spec: { podSelector, policyTypes: ['Ingress'] },
+    });
+    objects.push(policy('other', { matchLabels: { a: 'c' } }));
+    expect(found(objects)).toHaveLength(2);
+    objects.push(policy('p', { matchLabels: { a: 'b' } }));
+    expect(found(objects)).toEqual(['CronJob/apps/r /spec/jobTemplate/spec/template/metadata/labels']);
+  });
+});
