@@ -209,8 +209,12 @@ export {
 export {
   type ControllerRequirement,
   type CrdRequirement,
+  type NamespaceRequirement,
+  type Requirement,
+  type SecretRequirement,
   REQUIREMENTS_FILE,
   controllerRequirements,
+  outputRequirements,
 } from './constructs/render/requirements';
 export { type Finding, type Severity, type ValidateOptions, validateManifests } from './constructs/rules/schema';
 export { type CheckOptions, type CheckReport, checkDirectory, checkManifests, formatReport } from './constructs/reports/check';

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { BlueprintError, controllerRequirements, renderApp, renderSvg, toDot } from '../constructs';
+import { BlueprintError, ControllerRequirement, outputRequirements, renderApp, renderSvg, secretDeclarations, toDot } from '../constructs';
 
 const root = path.join(__dirname, '..');
 
@@ -106,10 +106,20 @@ export function errorBlock(name: string): string {
 export function requirementsBlock(): string {
   const { ENVIRONMENTS } = require('../stacks/environments');
   const { synthApp } = require('../stacks/main');
-  const byEnv = Object.keys(ENVIRONMENTS).map((env: string) => ({
-    env,
-    requirements: controllerRequirements(renderApp(synthApp(env)).flatMap((r) => r.objects)),
-  }));
+  const byEnv = Object.keys(ENVIRONMENTS).map((env: string) => {
+    const app = synthApp(env);
+    const all = outputRequirements(
+      renderApp(app).flatMap((r) => r.objects),
+      secretDeclarations(app),
+    );
+    return {
+      env,
+      requirements: all.filter((r): r is ControllerRequirement => !('kind' in r)),
+      others: all.flatMap((r) =>
+        !('kind' in r) ? [] : [r.kind === 'Namespace' ? `namespace ${r.name}` : `Secret ${r.namespace}/${r.name}`],
+      ),
+    };
+  });
   const rows = byEnv.flatMap(({ env, requirements }) =>
     requirements.map(
       (c) => `| ${env} | ${c.name} | \`${c.versionRange}\` | ${c.crds.map((d) => `${d.kind} (${d.group}/${d.version})`).join(', ')} |`,
@@ -125,6 +135,10 @@ export function requirementsBlock(): string {
     '|---|---|---|---|',
     ...rows,
     ...(setup.length ? ['', 'Beyond the controllers and their CRDs, the installs must provide (`setup`):', '', ...setup] : []),
+    '',
+    'The manifests also use, and do not create:',
+    '',
+    ...byEnv.map(({ env, others }) => `- ${env}: ${others.length ? others.join(', ') : 'nothing'}`),
     '<!-- /requirements -->',
   ].join('\n');
 }

@@ -101,6 +101,9 @@ const INTERNAL = new Set([
   'ingressHostIssue',
   'operatorPods',
   'requirementsText',
+  // The parts of outputRequirements (constructs/render/requirements.ts).
+  'namespaceRequirements',
+  'secretRequirements',
   'REFERENCE_RULES',
   'RunRulesOptions',
   'SCALED_KINDS',

@@ -1,5 +1,7 @@
 import { checkArgs, is } from '../core/shape';
 import { KEEP_DATA_SYNC_OPTIONS, SERVER_SIDE_APPLY, syncOptionsOf } from '../gitops/sync-annotations';
+import { SecretBackendKind } from '../secrets/secret-backend';
+import { DeclaredSecret } from '../secrets/secret-declaration';
 
 /*
  * The controllers an output needs in the cluster, derived from the custom
@@ -30,8 +32,46 @@ export interface ControllerRequirement {
 }
 
 /**
+ * A namespace the output puts objects in without creating it (no Namespace object of that name): it must exist
+ * before they are applied, and nothing in the output governs it (quota, LimitRange, default deny). The namespaces
+ * Kubernetes creates itself (`default`, `kube-system`, `kube-public`, `kube-node-lease`) are not listed.
+ */
+export interface NamespaceRequirement {
+  /** What the line is: a namespace. */
+  readonly kind: 'Namespace';
+  /** The namespace's name. */
+  readonly name: string;
+  /** The command that creates it. */
+  readonly create: string;
+}
+
+/**
+ * A Secret the output's pods read that no manifest holds: one declared with `SecretBackend.deployTool()`. `deployApp`
+ * creates it from the stack config; applying the manifests any other way (`kubectl apply`, Argo CD, Flux) does not,
+ * and the pods that read it wait (CreateContainerConfigError, ImagePullBackOff) until it exists. Its values are never
+ * listed.
+ */
+export interface SecretRequirement {
+  /** What the line is: a Secret. */
+  readonly kind: 'Secret';
+  /** The namespace of the Secret (and of the pods that read it). */
+  readonly namespace: string;
+  /** The Secret's name. */
+  readonly name: string;
+  /** The Secret's type, e.g. `Opaque` or `kubernetes.io/dockerconfigjson`. */
+  readonly type: string;
+  /** The keys it must hold. */
+  readonly keys: readonly string[];
+  /** The command that creates it from files named after its keys in the current directory. */
+  readonly create: string;
+}
+
+/** One line of the requirements file: a controller (no `kind`), a namespace or a Secret. */
+export type Requirement = ControllerRequirement | NamespaceRequirement | SecretRequirement;
+
+/**
  * The requirements file synthesize writes into each outdir: JSON Lines, one
- * controller per line. Not .json or .yaml, so `kubectl apply -f <outdir>`,
+ * requirement per line (controllers, then namespaces, then Secrets). Not .json or .yaml, so `kubectl apply -f <outdir>`,
  * Argo CD and Flux, which read those, leave it alone.
  */
 export const REQUIREMENTS_FILE = 'requirements.jsonl';
@@ -303,7 +343,60 @@ function intersect(ranges: readonly string[]): string {
   return [low === undefined ? '' : `>=${low}`, high === undefined ? '' : `<${high}`].filter(Boolean).join(' ');
 }
 
+/** The namespaces Kubernetes creates itself: always there. */
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/**
+ * The namespaces `objects` put objects in and do not create (see `NamespaceRequirement`), by name, each with the
+ * `kubectl create namespace` that makes it.
+ */
+export function namespaceRequirements(objects: readonly unknown[]): NamespaceRequirement[] {
+  checkArgs('namespaceRequirements', ['objects', objects, is.list(is.any)]);
+  const created = new Set<string>();
+  const used = new Set<string>();
+  for (const raw of objects) {
+    const o = raw as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    if (typeof o?.kind !== 'string') continue;
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string') created.add(o.metadata.name);
+    const ns = o.metadata?.namespace;
+    if (typeof ns === 'string' && ns !== '' && !SYSTEM_NAMESPACES.has(ns)) used.add(ns);
+  }
+  return [...used]
+    .filter((ns) => !created.has(ns))
+    .sort()
+    .map((name) => ({ kind: 'Namespace', name, create: `kubectl create namespace ${name}` }));
+}
+
+/**
+ * The Secrets among `declared` (`secretDeclarations(app)`) that the deploy tool provides, in their order (by
+ * namespace and name), each with a `kubectl create secret generic` that makes it from files named after its keys.
+ */
+export function secretRequirements(declared: readonly DeclaredSecret[]): SecretRequirement[] {
+  checkArgs('secretRequirements', ['declared', declared, is.list(is.any)]);
+  return declared
+    .filter((d) => d.backend === SecretBackendKind.DEPLOY_TOOL)
+    .map((d) => {
+      const keys = d.keys.map((k) => k.key);
+      // Names, namespaces, keys and types are all of [-._a-zA-Z0-9/]: the command needs no quoting.
+      const create = [
+        `kubectl create secret generic ${d.name} --namespace ${d.namespace}`,
+        ...(d.type === 'Opaque' ? [] : [`--type=${d.type}`]),
+        ...keys.map((k) => `--from-file=${k}=./${k}`),
+      ].join(' ');
+      return { kind: 'Secret', namespace: d.namespace, name: d.name, type: d.type, keys, create };
+    });
+}
+
+/**
+ * Everything the output needs in the cluster that its manifests do not create: the controllers of `objects`
+ * (`controllerRequirements`), the namespaces they use and do not create, and the deploy tool's Secrets among
+ * `declared`; the lines of the requirements file, in that order.
+ */
+export function outputRequirements(objects: readonly unknown[], declared: readonly DeclaredSecret[] = []): Requirement[] {
+  return [...controllerRequirements(objects), ...namespaceRequirements(objects), ...secretRequirements(declared)];
+}
+
 /** The requirements file's text: one JSON object per line. */
-export function requirementsText(requirements: readonly ControllerRequirement[]): string {
+export function requirementsText(requirements: readonly Requirement[]): string {
   return requirements.map((r) => JSON.stringify(r)).join('\n') + (requirements.length ? '\n' : '');
 }

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { BlueprintError, BlueprintIssue } from '../core/errors';
 import { RENDER_OPTIONS_SHAPE, RenderOptions, renderApp } from './render-app';
-import { REQUIREMENTS_FILE, controllerRequirements, requirementsText } from './requirements';
+import { REQUIREMENTS_FILE, outputRequirements, requirementsText } from './requirements';
+import { secretDeclarations } from '../secrets/secret-declaration';
 import { stringifyManifests } from './yaml-emitter';
 import { checkArgs, extend, is } from '../core/shape';
 import {
@@ -136,8 +137,12 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
         name: `${r.name}${t.app.outputFileExtension}`,
         text: () => stringifyManifests(r.objects),
       }));
-      // The controllers the output needs (its custom kinds' CRDs), for whoever prepares the cluster; none, no file.
-      const requirements = controllerRequirements(rendered.flatMap((r) => r.objects));
+      // What the output needs and does not create (controllers, namespaces, the deploy tool's Secrets), for whoever
+      // prepares the cluster; none, no file.
+      const requirements = outputRequirements(
+        rendered.flatMap((r) => r.objects),
+        secretDeclarations(t.app),
+      );
       if (requirements.length) files.push({ name: REQUIREMENTS_FILE, text: () => requirementsText(requirements) });
       issues.push(...fileNameIssues(files, t.app.outputFileExtension));
       return {

@@ -1,7 +1,23 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REQUIREMENTS_FILE, WRITTEN_LIST, controllerRequirements, loadManifestDir, renderApp, synthesize } from '../../constructs';
+import {
+  BlueprintChart,
+  EnvValue,
+  REQUIREMENTS_FILE,
+  SecretBackend,
+  SecretDeclaration,
+  TeamNamespace,
+  WRITTEN_LIST,
+  WebService,
+  controllerRequirements,
+  loadManifestDir,
+  namespaceRequirements,
+  renderApp,
+  setClusterFacts,
+  synthesize,
+} from '../../constructs';
+import { App } from 'cdk8s';
 import { rawAwsSecretStore } from '../helpers';
 import { synthApp } from '../../stacks/main';
 
@@ -179,7 +195,101 @@ describe('controller requirements', () => {
     expect(result.files).toContain(REQUIREMENTS_FILE);
     expect(fs.readFileSync(path.join(dir, WRITTEN_LIST), 'utf8').split('\n')).toContain(REQUIREMENTS_FILE);
     const lines = fs.readFileSync(path.join(dir, REQUIREMENTS_FILE), 'utf8').trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual(controllerRequirements(objects));
+    // The controllers, then the namespaces of the Argo CD Application and of the Velero Schedules, which their installs make.
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      ...controllerRequirements(objects),
+      { kind: 'Namespace', name: 'argocd', create: 'kubectl create namespace argocd' },
+      { kind: 'Namespace', name: 'velero', create: 'kubectl create namespace velero' },
+    ]);
     expect(loadManifestDir(dir).errors).toEqual([]);
+  });
+});
+
+describe('namespace and Secret requirements', () => {
+  const synth = (build: (chart: BlueprintChart) => void) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-req-'));
+    const app = new App();
+    // The store the ExternalSecret of a test reads from.
+    setClusterFacts(app, { existingSecretStores: ['aws'] });
+    build(new BlueprintChart(app, 'c', { owner: 'o' }));
+    const result = synthesize(app, { outdir: dir, projectRoot: path.join(os.tmpdir(), 'cb-req-project') });
+    const text = fs.readFileSync(path.join(dir, REQUIREMENTS_FILE), 'utf8');
+    return {
+      result,
+      text,
+      lines: text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    };
+  };
+
+  test('a namespace the output uses and does not create is listed, with the command that creates it', () => {
+    const { lines, result } = synth((chart) => {
+      new WebService(chart, 'a', { namespace: 'apps', image: 'app:1.0.0', ports: [{ name: 'http', port: 8080 }] });
+    });
+    expect(lines.filter((l) => l.kind === 'Namespace')).toEqual([
+      { kind: 'Namespace', name: 'apps', create: 'kubectl create namespace apps' },
+    ]);
+    // And no NetworkPolicy selects its pods: a warning, at synth as in check.
+    expect(result.warnings.filter((w) => w.code === 'SEC_POD_NETWORKPOLICY').map((w) => w.path)).toEqual(['c/a/Deployment']);
+  });
+
+  test('namespaces the output creates, and the ones Kubernetes creates itself, are not listed', () => {
+    const at = (namespace: string, kind = 'ConfigMap') => ({ apiVersion: 'v1', kind, metadata: { name: 'x', namespace } });
+    expect(
+      namespaceRequirements([
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        at('shop'),
+        at('default'),
+        at('kube-system'),
+        at('kube-public'),
+        at('kube-node-lease'),
+        at('b'),
+        at('a', 'Secret'),
+        at('b'),
+      ]).map((n) => n.name),
+    ).toEqual(['a', 'b']);
+  });
+
+  test("the deploy tool's Secrets are listed (namespace, name, type, keys, how to create them), never their values; other backends' are not", () => {
+    const { lines, text } = synth((chart) => {
+      const team = new TeamNamespace(chart, 'shop');
+      const pull = new SecretDeclaration(chart, 'registry-credentials', {
+        namespace: team,
+        keys: ['.dockerconfigjson'],
+        backend: SecretBackend.deployTool(),
+      });
+      const db = new SecretDeclaration(chart, 'db', { namespace: team, keys: ['password', 'user'], backend: SecretBackend.deployTool() });
+      new SecretDeclaration(chart, 'eso', { namespace: team, keys: ['token'], backend: SecretBackend.externalSecrets({ store: 'aws' }) });
+      new WebService(chart, 'web', {
+        namespace: team,
+        image: 'registry.example.com/app:1.0.0',
+        ports: [{ name: 'http', port: 8080 }],
+        imagePullSecrets: [pull],
+        env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password') },
+      });
+    });
+    expect(lines.filter((l) => l.kind === 'Secret')).toEqual([
+      {
+        kind: 'Secret',
+        namespace: 'shop',
+        name: 'db',
+        type: 'Opaque',
+        keys: ['password', 'user'],
+        create: 'kubectl create secret generic db --namespace shop --from-file=password=./password --from-file=user=./user',
+      },
+      {
+        kind: 'Secret',
+        namespace: 'shop',
+        name: 'registry-credentials',
+        type: 'kubernetes.io/dockerconfigjson',
+        keys: ['.dockerconfigjson'],
+        create:
+          'kubectl create secret generic registry-credentials --namespace shop --type=kubernetes.io/dockerconfigjson --from-file=.dockerconfigjson=./.dockerconfigjson',
+      },
+    ]);
+    expect(lines.some((l) => l.kind === 'Namespace')).toBe(false);
+    expect(text).not.toMatch(/configKey|dbPassword/);
   });
 });
