@@ -20,8 +20,15 @@ import {
 import { App } from 'cdk8s';
 import { rawAwsSecretStore } from '../helpers';
 import { synthApp } from '../../stacks/main';
+import { deepFrozen } from '../helpers';
 
-const names = (env: string) => controllerRequirements(renderApp(synthApp(env)).flatMap((r) => r.objects)).map((c) => c.name);
+const renders = new Map<string, any[]>();
+/** An environment's rendered objects, frozen: rendered once per file (prod is read by two tests). */
+const rendered = (env: string): any[] => {
+  if (!renders.has(env)) renders.set(env, deepFrozen(renderApp(synthApp(env)).flatMap((r) => r.objects)));
+  return renders.get(env)!;
+};
+const names = (env: string) => controllerRequirements(rendered(env)).map((c) => c.name);
 
 describe('controller requirements', () => {
   test('derived from the custom kinds each environment renders: only prod backs up, so only prod needs Velero; the VPA watches the ledger, which prod does not run', () => {
@@ -190,7 +197,7 @@ describe('controller requirements', () => {
   test(`synthesize writes ${REQUIREMENTS_FILE} into the outdir, lists it as its own, and check does not read it as a manifest`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-req-'));
     const app = synthApp('prod');
-    const objects = renderApp(synthApp('prod')).flatMap((r) => r.objects);
+    const objects = rendered('prod');
     const result = synthesize(app, { outdir: dir, projectRoot: path.join(os.tmpdir(), 'cb-req-project') });
     expect(result.files).toContain(REQUIREMENTS_FILE);
     expect(fs.readFileSync(path.join(dir, WRITTEN_LIST), 'utf8').split('\n')).toContain(REQUIREMENTS_FILE);
