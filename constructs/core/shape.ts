@@ -433,9 +433,11 @@ export const is = {
         if (!isRecord(v)) return [invalid(field, v, expected)];
         const instance = instanceIssue(v, field, expected);
         if (instance) return [instance];
-        return capped(
-          entriesOf(v).map(([k, x]): IssueInput[] =>
-            UNCARRIED_KEYS.has(k)
+        // Judged one by one, as a list's items: `capped` stops after MAX_ITEM_ISSUES wrong ones, so a map of 100,000
+        // wrong values is judged 21 times, not 100,000 (1.5 s), and "the rest was not read" is true of it too.
+        function* entries(): Generator<IssueInput[]> {
+          for (const [k, x] of entriesOf(v as Record<string, unknown>))
+            yield UNCARRIED_KEYS.has(k)
               ? [
                   {
                     code: 'PROPS_INVALID',
@@ -447,11 +449,9 @@ export const is = {
                 ]
               : x === undefined
                 ? [undefinedEntry(join(field, k), value.expected)]
-                : itemIssues(value, x, join(field, k)),
-          ),
-          invalid(field, v, expected),
-          `every value must be ${value.expected}`,
-        );
+                : itemIssues(value, x, join(field, k));
+        }
+        return capped(entries(), invalid(field, v, expected), `every value must be ${value.expected}`);
       }),
     };
   },
