@@ -205,8 +205,20 @@ const PASSWORD_TOOLS = PASSWORD_FLAGS.map((f) => ({
 }));
 
 /** Shapes whose first group is a password: a credential unless it is a reference (`$(DB_PASSWORD)`). */
+/**
+ * `user:password@host` without a scheme (a host name, a DSN or a registry written without `postgres://`), as URLs
+ * carry it after `://` (urlPasswords). Begins a word, as GO_DSN does, so `ghcr.io/acme/web:1.4@…` is no user. Not a
+ * credential: an image's tag before its digest (`nginx:1.25@sha256:<hex>`: a digest algorithm and 32 or more
+ * characters after the `@`), a URI that names no host with `//` (`mailto:ops@example.com`, `sip:`, `xmpp:`, `urn:`,
+ * `tel:`), a time (`10:00-18:00@Europe/Paris`: a number before the colon), and PromQL's `@` modifier after a recording rule's name (`job:requests:rate5m@1609746000`, `@start()`).
+ * `host:port`, `ns/name`, `12:30`, IPv6 and `a:b` selectors have no `@` after the colon and never match.
+ */
+const USERINFO_PASSWORD =
+  /(?<![^\s"'=,;])(?!(?:mailto|sips?|xmpp|urn|tel):|\d+:)[^\s:@/"'=,;]{1,256}:([^\s@/"']{1,256})@(?![a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]{32,}|\d+(?![\w.:-])|(?:start|end)\(\))(?=[A-Za-z0-9[])/gi;
+
 const VALUE_SHAPES: readonly Shape[] = [
   { what: 'a password in a DSN', pattern: GO_DSN },
+  { what: 'a password before a host', pattern: USERINFO_PASSWORD },
   { what: 'a password in a .netrc', pattern: /\bmachine\s+\S+\s+login\s+\S+\s+password\s+(\S+)/g },
   ...PASSWORD_FLAGS.map((f) => ({ what: 'a password on a command line', pattern: passwordFlagInText(f) })),
 ];

@@ -39,15 +39,24 @@ export function http01IngressClassOf(issuer: ClusterIssuer): string | undefined 
 const UNSEEN = /[\s\p{Cc}\p{Cf}]/u;
 
 /**
- * Whether `email` is an address the ACME account can be registered with and mail reaches: a local part and
- * a domain of two or more DNS labels, in ASCII (an internationalised domain in punycode: no ACME server takes
+ * An unquoted local part as RFC 5322 writes it (a dot-atom: atext runs joined by single dots), at most 64 characters
+ * (RFC 5321). The ACME server parses the contact with Go's net/mail (Let's Encrypt's boulder, policy.ValidEmail),
+ * which refuses `ops:pw@…` (an unquoted ':' opens a group), `a..b@…` and a leading or trailing dot. A quoted local part
+ * (`"ops:pw"@…`), which Go would take, is refused too: no mailbox needs one, and it is where a password would hide.
+ */
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/**
+ * Whether `email` is an address the ACME account can be registered with and mail reaches: a local part (LOCAL_PART)
+ * and a domain of two or more DNS labels, in ASCII (an internationalised domain in punycode: no ACME server takes
  * Unicode, and look-alike letters would hide where expiry notices go), with nothing unseen anywhere.
  */
 function isEmailAddress(email: string): boolean {
   const at = email.lastIndexOf('@');
   if (at <= 0 || UNSEEN.test(email) || email.indexOf('@') !== at) return false;
+  const local = email.slice(0, at);
   const domain = email.slice(at + 1).toLowerCase();
-  return domain.includes('.') && isDns1123Subdomain(domain);
+  return local.length <= 64 && LOCAL_PART.test(local) && domain.includes('.') && isDns1123Subdomain(domain);
 }
 
 /**
@@ -91,7 +100,8 @@ export class ClusterIssuer extends NamedObject<ClusterIssuerProps> {
       code: 'ISSUER_INVALID',
       field: 'email',
       value: props.email,
-      message: 'is not an e-mail address (one @, a dotted ASCII domain, no spaces, control or invisible format characters)',
+      message:
+        "is not an e-mail address (a local part of letters, digits and !#$%&'*+/=?^_`{|}~- runs joined by single dots, one @, a dotted ASCII domain, no spaces, control or invisible format characters)",
       fix: "use e.g. 'platform@example.com' (an internationalised domain in its punycode form, xn--…)",
     });
     const server = props.server ?? AcmeServer.LETS_ENCRYPT;
