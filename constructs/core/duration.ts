@@ -5,9 +5,22 @@ import { Duration } from 'cdk8s';
  * milliseconds. cdk8s' own conversions throw a plain Error for a fraction of
  * their unit (`Duration.millis(0.5).toMilliseconds()`); callers judge or round
  * the number instead, so a careless duration is a typed issue, never a crash.
+ * NaN when cdk8s cannot give a number: `Duration.seconds(5n)` (cdk8s takes a
+ * BigInt, then throws a TypeError multiplying it by its unit), so each caller's
+ * finiteness check turns it into that field's own error.
  */
 export function secondsOf(d: Duration): number {
-  return d.toMilliseconds({ integral: false }) / 1000;
+  return millisOf(d) / 1000;
+}
+
+/** The length of `d` in milliseconds, fractional or NaN as `secondsOf` says. */
+export function millisOf(d: Duration): number {
+  try {
+    const ms: unknown = d.toMilliseconds({ integral: false });
+    return typeof ms === 'number' ? ms : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 /** The longest Go `time.Duration`, in nanoseconds (an int64: about 2,562,047 hours, 106,751 days). */

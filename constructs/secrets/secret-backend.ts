@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { goDurationOf } from '../core/duration';
+import { goDurationOf, millisOf } from '../core/duration';
 import { IConstruct } from 'constructs';
 import { BlueprintError } from '../core/errors';
 import { NameRule, nameIssue } from '../core/names';
@@ -40,8 +40,8 @@ export class SecretBackend {
     const issue = nameIssue(NameRule.DNS1123_SUBDOMAIN, 'store', options.store);
     if (issue) throw new BlueprintError({ path: '', construct: 'SecretBackend', ...issue });
     const refresh = options.refreshInterval ?? Duration.hours(1);
-    const ms = refresh.toMilliseconds({ integral: false });
-    // The operator reads spec.refreshInterval with Go's time.ParseDuration: an int64 of nanoseconds at most.
+    const ms = millisOf(refresh);
+    // The operator reads spec.refreshInterval with Go's time.ParseDuration: an int64 of nanoseconds at most (NaN: no number).
     if (goDurationOf(ms) === undefined)
       throw new BlueprintError({
         path: '',
@@ -49,7 +49,7 @@ export class SecretBackend {
         code: 'PROPS_INVALID',
         field: 'refreshInterval',
         value: `${ms}ms`,
-        message: 'is longer than a Go duration holds (about 106,751 days): External Secrets Operator could not read the ExternalSecret',
+        message: 'is not a number of milliseconds or longer than a Go duration holds (about 106,751 days): External Secrets Operator could not read the ExternalSecret',
         fix: 'use e.g. Duration.hours(1)',
       });
     return new SecretBackend(SecretBackendKind.EXTERNAL_SECRETS, options.store, refresh);

@@ -1,6 +1,6 @@
 import { firstIndices } from '../core/value-issues';
 import { ApiObject, Lazy } from 'cdk8s';
-import { goDurationOf } from '../core/duration';
+import { goDurationOf, millisOf } from '../core/duration';
 import { Construct, IConstruct } from 'constructs';
 import {
   ExternalSecret,
@@ -238,7 +238,7 @@ export class SecretDeclaration extends NamedObject<SecretDeclarationProps> {
         metadata: { name: this.name, namespace: this.namespace, labels: componentLabels({ name: this.name, component: 'secret' }) },
         spec: {
           // Checked by SecretBackend.externalSecrets: always a duration Go reads.
-          refreshInterval: goDurationOf(this.backend.refreshInterval!.toMilliseconds({ integral: false }))!,
+          refreshInterval: goDurationOf(millisOf(this.backend.refreshInterval!))!,
           secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: this.backend.store! },
           target: {
             name: this.name,

@@ -343,6 +343,17 @@ export class Hook {
   public static sleep(duration: Duration): Hook {
     checkArgs('Hook.sleep', ['duration', duration, is.instance(Duration)]);
     const seconds = Math.ceil(secondsOf(duration));
+    // NaN (a BigInt Duration, which cdk8s cannot convert) or Infinity would render `sleep NaN`, which sleep refuses at once.
+    if (!Number.isSafeInteger(seconds) || seconds < 0)
+      throw new BlueprintError({
+        path: '',
+        construct: 'Hook.sleep',
+        code: 'HOOK_INVALID',
+        field: 'duration',
+        value: String(seconds),
+        message: 'must be a whole number of seconds ≥ 0',
+        fix: 'use Duration.seconds(n) with a number n, not a BigInt',
+      });
     return new Hook({ exec: { command: ['sleep', String(seconds)] } }, seconds);
   }
   public static exec(command: readonly string[], expectedSeconds = 0): Hook {

@@ -61,6 +61,7 @@ import {
   resolveContainer,
 } from './container';
 import { secondsOf } from '../core/duration';
+import { INT64_MAX_SAFE } from '../core/value-issues';
 import { keyField } from '../core/field-path';
 
 /** Props every workload shares; the main container's props sit at the top level. */
@@ -316,6 +317,15 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       fix: 'use Duration.seconds(n)',
     });
     this.terminationGracePeriodSeconds = grace;
+    // Only the preStop-vs-grace check reads it: NaN (a BigInt Duration) or Infinity would make that check pass unseen.
+    const drain = props.drainTime ? secondsOf(props.drainTime) : 0;
+    problems.check(!Number.isFinite(drain) || drain < 0 || drain > INT64_MAX_SAFE, {
+      code: 'GRACE_INVALID',
+      field: 'drainTime',
+      value: String(drain),
+      message: 'must be a number of seconds ≥ 0',
+      fix: 'use Duration.seconds(n) with a number n, not a BigInt',
+    });
     const uid = props.runAsUser ?? DEFAULTS.runAsUser;
     problems.check(props.serviceAccount !== undefined && props.serviceAccount.namespace !== this.namespace, {
       code: 'SERVICE_ACCOUNT_INVALID',
