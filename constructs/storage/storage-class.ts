@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { componentLabels } from '../core/metadata';
 import { modelObject } from '../core/model-object';
 import { NamedObject } from '../core/named-object';
-import { isAnnotationKey } from '../core/names';
+import { NameRule, isAnnotationKey, isLabelValue } from '../core/names';
 import { IssueInput } from '../core/errors';
 import { credentialIssues } from '../core/secret-patterns';
 import { NodeLabels } from '../scheduling/node-labels';
@@ -108,8 +108,19 @@ export class StorageClass extends NamedObject<StorageClassProps> {
       fix: 'list at least one zone, or leave zones unset',
     });
     // core validation validateTopologySelectorLabelRequirement: the values of a requirement are a set (field.Duplicate);
-    // their content is not checked, so an empty zone passes the API server (it matches no node) and is left to it.
+    // their content is not checked there, but a zone is the value of a node's topology.kubernetes.io/zone label: one
+    // that is no label value (empty, a space, 64 characters, a zero-width space, a Cyrillic 'а') matches no node, so
+    // no volume is ever provisioned and every claim stays Pending without an error.
     if (Array.isArray(props.zones)) {
+      props.zones.forEach((z, i) =>
+        problems.check(typeof z === 'string' && (z === '' || !isLabelValue(z)), {
+          code: 'STORAGE_INVALID',
+          field: `zones[${i}]`,
+          value: z,
+          message: `is not a non-empty ${NameRule.LABEL_VALUE}, so no node's ${NodeLabels.ZONE} label has it and no volume could be created`,
+          fix: `write the zone as the nodes' ${NodeLabels.ZONE} label reads it (e.g. 'eu-west-1a'): 1 to 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric`,
+        }),
+      );
       const twice = {
         code: 'STORAGE_INVALID',
         message: 'is listed twice: the API server refuses a topology requirement with a duplicate value',
