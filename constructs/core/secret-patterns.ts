@@ -400,11 +400,12 @@ export function isSecretReference(value: string): boolean {
 
 /**
  * Whether `text` is a URL or DSN whose every password is a `$(NAME)` reference (which the kubelet expands in an env
- * value) and that holds no credential: `postgres://app:$(DB_PASSWORD)@db/app` in a DSN variable points at a secret.
+ * value) and that holds no credential: `postgres://app:$(DB_PASSWORD)@db/app` in a DSN variable points at a secret,
+ * and so does `app:$(DB_PASSWORD)@db:5432` without a scheme.
  */
 export function pointsAtSecret(text: unknown): boolean {
   if (typeof text !== 'string' || credentialIn(text)) return false;
-  const passwords = [...urlPasswords(text), ...[...text.matchAll(GO_DSN)].map((m) => m[1])];
+  const passwords = [...urlPasswords(text), ...[GO_DSN, USERINFO_PASSWORD].flatMap((r) => [...text.matchAll(r)].map((m) => m[1]))];
   return passwords.length > 0 && passwords.every((p) => /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(p));
 }
 

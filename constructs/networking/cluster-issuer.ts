@@ -39,12 +39,14 @@ export function http01IngressClassOf(issuer: ClusterIssuer): string | undefined 
 const UNSEEN = /[\s\p{Cc}\p{Cf}]/u;
 
 /**
- * An unquoted local part as RFC 5322 writes it (a dot-atom: atext runs joined by single dots), at most 64 characters
- * (RFC 5321). The ACME server parses the contact with Go's net/mail (Let's Encrypt's boulder, policy.ValidEmail),
- * which refuses `ops:pw@…` (an unquoted ':' opens a group), `a..b@…` and a leading or trailing dot. A quoted local part
- * (`"ops:pw"@…`), which Go would take, is refused too: no mailbox needs one, and it is where a password would hide.
+ * An unquoted local part as RFC 5322 writes it (a dot-atom: runs of atext joined by single dots; RFC 6532 adds
+ * UTF-8, so `jürgen` is one), at most 64 characters (RFC 5321). The ACME server parses the contact with Go's net/mail
+ * (Let's Encrypt's boulder, policy.ValidEmail), whose atext is every visible character but the specials
+ * `()<>[]:;@\,."`: it refuses `ops:pw@…` (an unquoted ':'), `a..b@…` and a leading or trailing dot. A quoted local
+ * part (`"ops:pw"@…`), which Go would take, is refused too: no mailbox needs one, and it is where a password would hide.
+ * Spaces, controls and invisible characters are UNSEEN's.
  */
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const LOCAL_PART = /^[^\s"(),.:;<>@[\\\]]+(?:\.[^\s"(),.:;<>@[\\\]]+)*$/u;
 
 /**
  * Whether `email` is an address the ACME account can be registered with and mail reaches: a local part (LOCAL_PART)
@@ -101,7 +103,7 @@ export class ClusterIssuer extends NamedObject<ClusterIssuerProps> {
       field: 'email',
       value: props.email,
       message:
-        "is not an e-mail address (a local part of letters, digits and !#$%&'*+/=?^_`{|}~- runs joined by single dots, one @, a dotted ASCII domain, no spaces, control or invisible format characters)",
+        'is not an e-mail address (an unquoted local part without ()<>[]:;@\\," or empty runs between dots, one @, a dotted ASCII domain, no spaces, control or invisible format characters)',
       fix: "use e.g. 'platform@example.com' (an internationalised domain in its punycode form, xn--…)",
     });
     const server = props.server ?? AcmeServer.LETS_ENCRYPT;

@@ -3,10 +3,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ClusterPlatform, Monitoring } from '../../blueprints';
+import { ClusterPlatform, ExternalDatabase, Monitoring } from '../../blueprints';
 import {
   ArgoApplication,
+  ClusterIssuer,
   ConfigMap,
+  ExternalService,
+  IngressRoutes,
+  Peer,
+  SecretBackend,
+  StorageClass,
   MetricsMonitor,
   Probe,
   QuotaPreset,
@@ -518,5 +524,56 @@ describe('a secret value is not quoted by the text of its error either (a hostil
     expect(err.codes).toContain('NAME_INVALID');
     expect(shows(err, JWT.slice(0, 30))).toBe(false);
     expect(err.issues.find((i) => i.field === 'environment')!.message).toContain("label value 'platform-<redacted>'");
+  });
+
+  test.each<[string, string, (c: Chart, value: string) => unknown]>([
+    [
+      'ExternalService.fromHostName',
+      'EXTERNAL_HOST_INVALID',
+      (c, v) =>
+        ExternalService.fromHostName(c, 'db', { namespace: 'shop', hostName: `${v}db.example.com`, ports: [{ name: 'db', port: 5432 }] }),
+    ],
+    [
+      'ExternalService.fromAddresses',
+      'EXTERNAL_ADDRESS_INVALID',
+      (c, v) =>
+        ExternalService.fromAddresses(c, 'db', { namespace: 'shop', addresses: [`${v}203.0.113.10`], ports: [{ name: 'db', port: 5432 }] }),
+    ],
+    [
+      'IngressRoutes host',
+      'INGRESS_INVALID',
+      (c, v) => new IngressRoutes(c, 'r', { namespace: 'shop', host: `${v}shop.example.com`, routes: [] } as never),
+    ],
+    [
+      'ExternalDatabase hostName',
+      'EXTERNAL_HOST_INVALID',
+      (c, v) => {
+        SecretBackend.use(c, SecretBackend.deployTool());
+        const ns = new TeamNamespace(c, 'team', { quota: QuotaPreset.MEDIUM });
+        return new ExternalDatabase(c, 'x', { namespace: ns, hostName: `${v}cluster0.abcde.mongodb.net`, port: 27017 });
+      },
+    ],
+    [
+      'ClusterPlatform host',
+      'INGRESS_INVALID',
+      (c, v) => new ClusterPlatform(c.node.root as App, 'p', { environment: 'test', host: `${v}shop.example.com`, teams: [] } as never),
+    ],
+    [
+      'Peer.external cidrs',
+      'INTENT_INVALID',
+      (c, v) =>
+        new Worker(c, 'w', { namespace: 'shop', image: WEB.image }).allowTo(Peer.external('db', [`${v}10.0.0.0/8`], [{ port: 5432 }])),
+    ],
+    ['StorageClass zones', 'STORAGE_INVALID', (c, v) => new StorageClass(c, 'sc', { provisioner: 'ebs.csi.aws.com', zones: [`${v}zone`] })],
+    ['ClusterIssuer email', 'ISSUER_INVALID', (c, v) => new ClusterIssuer(c, 'le', { email: `${v}example.com` })],
+  ])('%s: user:password@ without a scheme is refused (%s), its password never shown nor rendered', (_what, code, build) => {
+    const PW = j('Zq8vT3p', 'Lx9Wm2Rk7');
+    const { app, chart } = testChart();
+    const err = catchBlueprintError(() => {
+      build(chart, `u:${PW}@`);
+      return renderApp(app);
+    });
+    expect(err.codes).toContain(code);
+    expect(shows(err, PW)).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import {
   credentialWithin,
   imageCredential,
   isSecretReference,
+  plaintextSecretEnv,
 } from '../../constructs/core/secret-patterns';
 import { HOSTILE_SCAN_TEXT } from './hostile-text';
 import { AZURE, CANARIES, OPENAI, PEM_B64, j } from './secret-canaries';
@@ -180,6 +181,51 @@ describe('credentialIn', () => {
     // The secret parts an error takes out of its text: found in the same bounded time, and at most `max`.
     expect(HOSTILE_SCAN_TEXT.map((t) => credentialSpans(t).length)).toEqual([0, 0, 0, 0, 0, 0, 2, 0, 0]);
     expect(isSecretReference('${a' + '-'.repeat(100_000))).toBe(false);
+  });
+});
+
+describe('userinfo with a password before a host, without a scheme', () => {
+  const PW = j('Zq8vT3p', 'Lx9Wm2Rk7');
+  test.each<[string, string, string]>([
+    ['a host name', j('admin:', PW, '@db.example.com'), PW],
+    ['an IP address', j('u:', PW, '@203.0.113.10'), PW],
+    ['an IPv6 address with a port', j('u:', PW, '@[2001:db8::1]:5432'), PW],
+    ['an e-mail address with a password', j('ops:', PW, '@example.com'), PW],
+    ['after an assignment', j('DATABASE=app:', PW, '@db:5432/app'), PW],
+    ['inside a sentence', j('connect to u:', PW, '@prom.example.com:9090 now'), PW],
+    ['a zone name', j('u:', PW, '@zone'), PW],
+    ['a password with a colon', j('u:', 'Zq8:vT3p', '@db'), 'Zq8:vT3p'],
+  ])('finds %s, and gives the password as its secret part', (_what, text, password) => {
+    expect(credentialIn(text)).toBe('a password before a host');
+    expect(credentialSpans(text)).toEqual([password]);
+  });
+
+  const DIGEST = j('sha256:', 'ab12'.repeat(16));
+  test.each<[string, string]>([
+    ['host:port', 'db.example.com:5432'],
+    ['namespace/name', 'shop/payments-api'],
+    ['a time', 'backup at 12:30'],
+    ['a time window with a zone', '10:00-18:00@Europe/Paris'],
+    ['IPv6', '[2001:db8::1]:443'],
+    ['IPv6 with a zone index', 'fe80::1%eth0'],
+    ['an image by tag and digest', j('nginx:1.25@', DIGEST)],
+    ['a registry image by tag and digest', j('ghcr.io/acme/web:1.4.2@', DIGEST)],
+    ['an image by digest', j('ghcr.io/acme/web@', DIGEST)],
+    ['a label selector', 'app:web'],
+    ['an scp-like git URL', 'git@github.com:acme/shop.git'],
+    ['a mailto URI', 'mailto:ops@example.com'],
+    ['an e-mail address', 'platform-team@example.com'],
+    ["PromQL's @ modifier after a recording rule", 'job:http_requests:rate5m@1609746000'],
+    ["PromQL's @ start()", 'job:http_requests:rate5m@start()'],
+    ['a reference as the password', 'app:$(DB_PASSWORD)@db.example.com:5432'],
+  ])('leaves %s alone', (_what, text) => {
+    expect(credentialIn(text)).toBeUndefined();
+    expect(credentialSpans(text)).toEqual([]);
+  });
+
+  test('a DSN without a scheme whose password is $(NAME) points at a secret; a literal one is plaintext', () => {
+    expect(plaintextSecretEnv('DATABASE_DSN', 'app:$(DB_PASSWORD)@db.example.com:5432/app')).toBe(false);
+    expect(plaintextSecretEnv('DATABASE_DSN', j('app:', PW, '@db.example.com:5432/app'))).toBe(true);
   });
 });
 

@@ -34,6 +34,18 @@ describe('ClusterIssuer', () => {
     ['email', 'ops@example'],
     ['email', 'ops@-example.com'],
     ['email', 'ops@example.com.'],
+    // A local part net/mail (the ACME server's parser) refuses: an unquoted ':' (userinfo with a password), a quoted
+    // string, an empty run between dots, a leading or trailing dot, a special character, over 64 characters.
+    ['email', 'ops:pw@example.com'],
+    ['email', '"ops:pw"@example.com'],
+    ['email', 'ops..team@example.com'],
+    ['email', '.ops@example.com'],
+    ['email', 'ops.@example.com'],
+    ['email', 'ops,team@example.com'],
+    ['email', 'ops<x>@example.com'],
+    ['email', 'ops[1]@example.com'],
+    ['email', 'ops;x@example.com'],
+    ['email', `${'a'.repeat(65)}@example.com`],
     // A server that is no https URL with a host, as the URL parser reads it.
     ['server', 'https://'],
     ['server', 'https:// a b'],
@@ -58,6 +70,9 @@ describe('ClusterIssuer', () => {
     // The punycode form of an internationalised domain, and a mixed-case one, are addresses.
     new ClusterIssuer(chart, 'puny', { email: 'ops@xn--exmple-cua.com' });
     new ClusterIssuer(chart, 'case', { email: 'Ops.Team+certs@Mail.Example.CO.UK' });
+    // RFC 5322 atext beyond letters and digits, and a local part of 64 characters.
+    new ClusterIssuer(chart, 'atext', { email: "o'neil!#$%&*/=?^_`{|}~-ops@example.com" });
+    new ClusterIssuer(chart, 'long', { email: `${'a'.repeat(64)}@example.com` });
     new ClusterIssuer(chart, 'private', { email: 'ops@example.com', server: 'https://ca.internal:8443/acme/directory' });
     expect(find(renderChart(chart), 'ClusterIssuer', 'private').spec.acme.server).toBe('https://ca.internal:8443/acme/directory');
   });
