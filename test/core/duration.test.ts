@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Hook, QuotaPreset, ScheduledJob, WebService, Worker } from '../../constructs';
+import { BatchJob, Hook, QuotaPreset, ScheduledJob, SecretBackend, WebService, Worker } from '../../constructs';
 import { goDurationOf, parseGoDuration, secondsOf } from '../../constructs/core/duration';
 import { expectCode, find, render, teamChart } from '../helpers';
 
@@ -40,6 +40,85 @@ describe('durations', () => {
     let objects: any[] = [];
     expect(() => (objects = render(app))).not.toThrow();
     expect(find(objects, 'Deployment', 'w').spec.template.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '1']);
+  });
+});
+
+describe('a Duration cdk8s builds from a BigInt (Duration.seconds(5n)) but cannot convert', () => {
+  // cdk8s keeps the BigInt and throws a TypeError ("Cannot mix BigInt and other types") multiplying it by its unit.
+  const big = () => Duration.seconds(5n as unknown as number);
+
+  test('secondsOf is NaN, never a TypeError', () => {
+    expect(() => big().toMilliseconds()).toThrow(TypeError);
+    expect(secondsOf(big())).toBeNaN();
+  });
+
+  test.each<[string, string, string, (chart: any, team: any) => unknown]>([
+    ['Hook.sleep', 'HOOK_INVALID', 'duration', () => Hook.sleep(big())],
+    [
+      'terminationGracePeriod',
+      'GRACE_INVALID',
+      'terminationGracePeriod',
+      (c, t) => new Worker(c, 'w', { namespace: t, image, terminationGracePeriod: big() }),
+    ],
+    ['drainTime', 'GRACE_INVALID', 'drainTime', (c, t) => new Worker(c, 'w', { namespace: t, image, drainTime: big() })],
+    [
+      'ScheduledJob activeDeadline',
+      'JOB_INVALID',
+      'activeDeadline',
+      (c, t) => new ScheduledJob(c, 'cron', { namespace: t, image, schedule: '0 * * * *', activeDeadline: big() }),
+    ],
+    [
+      'ScheduledJob startingDeadline',
+      'JOB_INVALID',
+      'startingDeadline',
+      (c, t) => new ScheduledJob(c, 'cron', { namespace: t, image, schedule: '0 * * * *', startingDeadline: big() }),
+    ],
+    [
+      'BatchJob activeDeadline',
+      'JOB_INVALID',
+      'activeDeadline',
+      (c, t) => new BatchJob(c, 'job', { namespace: t, image, activeDeadline: big() }),
+    ],
+    [
+      'HPA scaleDownStabilization',
+      'HPA_BEHAVIOR_INVALID',
+      'autoscaling.scaleDownStabilization',
+      (c, t) =>
+        new WebService(c, 'hpa', {
+          namespace: t,
+          image,
+          ports: [{ name: 'http', port: 8080 }],
+          autoscaling: { maxReplicas: 3, scaleDownStabilization: big() },
+        }),
+    ],
+    [
+      'SecretBackend refreshInterval',
+      'PROPS_INVALID',
+      'refreshInterval',
+      () => SecretBackend.externalSecrets({ store: 'aws', refreshInterval: big() }),
+    ],
+  ])('%s: %s at its field, not a TypeError', (_what, code, field, build) => {
+    const { chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+    expect(expectCode(() => build(chart, team), code).field).toBe(field);
+  });
+
+  test('the neighbours render: the same Durations from numbers', () => {
+    const { app, chart, team } = teamChart({ quota: QuotaPreset.LARGE });
+    new Worker(chart, 'w', {
+      namespace: team,
+      image,
+      preStop: Hook.sleep(Duration.seconds(5)),
+      drainTime: Duration.seconds(5),
+      terminationGracePeriod: Duration.seconds(30),
+    });
+    const pod = find(render(app), 'Deployment', 'w').spec.template.spec;
+    expect(pod.terminationGracePeriodSeconds).toBe(30);
+    expect(pod.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+  });
+
+  test('Hook.sleep of NaN or Infinity seconds is HOOK_INVALID, not `sleep NaN`', () => {
+    for (const d of [Duration.seconds(NaN), Duration.seconds(Infinity)])
+      expect(expectCode(() => Hook.sleep(d), 'HOOK_INVALID').field).toBe('duration');
   });
 });
 

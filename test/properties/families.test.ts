@@ -512,7 +512,20 @@ test('storage: StorageClass', () =>
           { maxKeys: 2 },
         ),
       ),
-      zones: fc.option(maybe(fc.array(fc.constantFrom('eu-west-1a'), { maxLength: 2 })), { nil: undefined }),
+      // Zones a node label could carry, and ones it could not (empty, a space, a leading '-', 64 characters, a
+      // zero-width space, a Cyrillic 'а').
+      zones: fc.option(
+        maybe(
+          fc.array(
+            fc.oneof(
+              { arbitrary: fc.constantFrom('eu-west-1a', 'eu-west-1b', 'us_east.1c'), weight: 3 },
+              fc.constantFrom('', 'eu 1a', '-eu', 'a'.repeat(64), 'eu-1a\u200b', 'eu-1\u0430'),
+            ),
+            { maxLength: 3 },
+          ),
+        ),
+        { nil: undefined },
+      ),
     }),
     (p, chart) => new StorageClass(chart, 'sc', p as never),
   ));

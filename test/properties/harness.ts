@@ -9,8 +9,9 @@ import { violationsAbove } from '../../constructs/rules/pod-security';
  * One invariant for every construct family: whatever the props (typed, or
  * from JavaScript/JSON with nulls, numbers, NaN, arrays, '__proto__' keys and
  * credentials), the outcome is either a BlueprintError, or output that is
- * schema-valid, Pod Security 'restricted'-compliant, carries labels within
- * the limits, and contains no canary credential.
+ * schema-valid, Pod Security 'restricted'-compliant, carries labels (and the
+ * node label values of a StorageClass's allowedTopologies) within the limits,
+ * and contains no canary credential.
  */
 
 const j = (...p: string[]) => p.join('');
@@ -20,6 +21,8 @@ export const CANARY_VALUES = [
   j('ghp_', 'F'.repeat(36)),
   j('--password=', 'fuzzCanary77'),
   j('https://u:', 'fuzzCanary77', '@h.example.com/'),
+  // Userinfo without a scheme (a host name, a zone, an e-mail address given as `user:password@…`).
+  j('u:', 'fuzzCanary77', '@h.example.com'),
   j('/ready?token=', 'fuzzCanary77'),
   j('-----BEGIN ', 'PRIVATE KEY-----'),
 ];
@@ -82,6 +85,11 @@ export function judge(build: (chart: BlueprintChart, app: App) => void): string 
   for (const o of objects) {
     for (const [k, v] of Object.entries({ ...o.metadata?.labels, ...podTemplateOf(o)?.metadata?.labels }))
       if (!isLabelKey(k) || typeof v !== 'string' || !isLabelValue(v)) return `label out of limits: ${k}=${String(v)}`;
+    // A zone (StorageClass allowedTopologies) is the value of a node label: any other matches no node.
+    for (const term of o.kind === 'StorageClass' ? (o.allowedTopologies ?? []) : [])
+      for (const e of term.matchLabelExpressions ?? [])
+        for (const v of e.values ?? [])
+          if (typeof v !== 'string' || v === '' || !isLabelValue(v)) return `topology value out of limits: ${e.key}=${String(v)}`;
     const ns = objects.find((n) => n.kind === 'Namespace' && n.metadata?.name === o.metadata?.namespace);
     const level = ns?.metadata?.labels?.['pod-security.kubernetes.io/enforce'] ?? 'restricted';
     const spec = podTemplateOf(o)?.spec;

@@ -1,3 +1,5 @@
+import { App } from 'cdk8s';
+import { ClusterPlatform } from '../../blueprints';
 import { StorageClass } from '../../constructs';
 import { catchBlueprintError, find, renderChart, testChart } from '../helpers';
 
@@ -46,7 +48,7 @@ describe('StorageClass provisioner (storage validateProvisioner: a qualified nam
   });
 });
 
-describe('StorageClass zones (allowedTopologies: core validation validateTopologySelectorLabelRequirement)', () => {
+describe('StorageClass zones (allowedTopologies: a set, validateTopologySelectorLabelRequirement, of node label values)', () => {
   test('STORAGE_INVALID: a zone listed twice (the values are a set)', () => {
     const { chart } = testChart();
     const err = catchBlueprintError(
@@ -55,14 +57,41 @@ describe('StorageClass zones (allowedTopologies: core validation validateTopolog
     expect(err.issues.map((i) => [i.code, i.field, i.value])).toEqual([['STORAGE_INVALID', 'zones[2]', 'eu-1a']]);
   });
 
-  test('the neighbours are accepted: distinct zones, and an empty zone value, which the API server does not judge', () => {
+  test.each<[string, string]>([
+    ['empty', ''],
+    ['a space', 'eu 1a'],
+    ['a symbol', 'eu-1a!'],
+    ['a leading hyphen', '-eu'],
+    ['a trailing dot', 'eu-1a.'],
+    ['64 characters', 'a'.repeat(64)],
+    ['a NUL', 'eu-1a\0'],
+    ['a zero-width space', 'eu-1a\u200b'],
+    ['a Cyrillic look-alike', 'eu-1\u0430'],
+  ])("STORAGE_INVALID: a zone that is %s, which no node's topology.kubernetes.io/zone label carries", (_what, zone) => {
+    const { chart } = testChart();
+    const err = catchBlueprintError(() => new StorageClass(chart, 'ssd', { provisioner: 'ebs.csi.aws.com', zones: ['eu-1a', zone] }));
+    expect(err.issues.map((i) => [i.code, i.field])).toEqual([['STORAGE_INVALID', 'zones[1]']]);
+  });
+
+  test('the neighbours are accepted: distinct zones of letters, digits, -, _ and ., up to 63 characters', () => {
     const { chart } = testChart();
     new StorageClass(chart, 'a', { provisioner: 'ebs.csi.aws.com', zones: ['eu-1a', 'eu-1b'] });
-    new StorageClass(chart, 'b', { provisioner: 'ebs.csi.aws.com', zones: ['eu-1a', ''] });
+    new StorageClass(chart, 'b', { provisioner: 'ebs.csi.aws.com', zones: ['us_east.1C', 'z', 'a'.repeat(63)] });
     const objects = renderChart(chart);
     expect(find(objects, 'StorageClass', 'a').allowedTopologies).toEqual([
       { matchLabelExpressions: [{ key: 'topology.kubernetes.io/zone', values: ['eu-1a', 'eu-1b'] }] },
     ]);
-    expect(find(objects, 'StorageClass', 'b').allowedTopologies[0].matchLabelExpressions[0].values).toEqual(['eu-1a', '']);
+    expect(find(objects, 'StorageClass', 'b').allowedTopologies[0].matchLabelExpressions[0].values).toEqual([
+      'us_east.1C',
+      'z',
+      'a'.repeat(63),
+    ]);
+  });
+
+  test("ClusterPlatform's zones feed its StorageClasses: a bad zone is STORAGE_INVALID at the platform's zones[i], once", () => {
+    const err = catchBlueprintError(
+      () => new ClusterPlatform(new App(), 'p', { environment: 'test', teams: [], zones: ['eu-1a', 'eu 1b'] }),
+    );
+    expect(err.issues.filter((i) => i.code === 'STORAGE_INVALID').map((i) => i.field)).toEqual(['zones[1]']);
   });
 });
