@@ -49,7 +49,8 @@ export class SecretBackend {
         code: 'PROPS_INVALID',
         field: 'refreshInterval',
         value: `${ms}ms`,
-        message: 'is not a number of milliseconds or longer than a Go duration holds (about 106,751 days): External Secrets Operator could not read the ExternalSecret',
+        message:
+          'is not a number of milliseconds or longer than a Go duration holds (about 106,751 days): External Secrets Operator could not read the ExternalSecret',
         fix: 'use e.g. Duration.hours(1)',
       });
     return new SecretBackend(SecretBackendKind.EXTERNAL_SECRETS, options.store, refresh);
