@@ -429,6 +429,16 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     // A StatefulSet spreads its pods only from 2 replicas (podTemplate(replicas)): one pod declared outside production
     // has nothing to spread, a choice Polaris' topologySpreadConstraint cannot know (DeploymentWorkload exempts its own).
     if (this.declaresOnePod()) for (const c of controllers) if (c.kind === 'StatefulSet') exemptPolarisCheck(c, 'topologySpreadConstraint');
+    // kube-linter's unsafe-sysctls flags every `net.` sysctl; the one a port below 1024 makes the pod set is in the
+    // kubelet's safe set (namespaced, isolated per pod) since Kubernetes 1.22, allowed by every Pod Security level.
+    const sysctls = this.privilegedPortSysctls().sysctls ?? [];
+    if (sysctls.length > 0)
+      for (const c of controllers)
+        ignoreKubeLinterCheck(
+          c,
+          'unsafe-sysctls',
+          `${sysctls.map((s) => s.name).join(', ')} lets the non-root app bind its port below 1024: a sysctl of Kubernetes' safe set since 1.22 (https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/#safe-and-unsafe-sysctls), which every Pod Security level allows`,
+        );
     const account = this.props.serviceAccount;
     if (this.mountsApiToken && account?.granted)
       for (const c of controllers)

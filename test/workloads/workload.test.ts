@@ -80,6 +80,23 @@ describe('securityProfile', () => {
     expect(sysctls({ runAsRoot: true, addCapabilities: ['NET_BIND_SERVICE'] })).toBeUndefined();
   });
 
+  test("the pod that lowers the port start is exempt from kube-linter's unsafe-sysctls, with the reason; one without is not", () => {
+    const UNSAFE = 'ignore-check.kube-linter.io/unsafe-sysctls';
+    const annotations = (securityProfile: object | undefined, port = 80) => {
+      const { chart, ns } = inNamespace(PodSecurityLevel.BASELINE);
+      new WebService(chart, 'web', {
+        namespace: ns,
+        ...props,
+        ports: [{ name: 'http', port }],
+        ...(securityProfile ? { securityProfile } : {}),
+      });
+      return linterAnnotations(find(renderChart(chart), 'Deployment', 'web'));
+    };
+    expect(annotations(undefined)[UNSAFE]).toMatch(/^net\.ipv4\.ip_unprivileged_port_start .*safe set since 1\.22/);
+    expect(annotations(undefined, 8080)[UNSAFE]).toBeUndefined();
+    expect(annotations({ runAsRoot: true, addCapabilities: ['NET_BIND_SERVICE'] })[UNSAFE]).toBeUndefined();
+  });
+
   test('a privileged namespace admits a privileged container', () => {
     const { chart, ns } = inNamespace(PodSecurityLevel.PRIVILEGED);
     new WebService(chart, 'web', { namespace: ns, ...props, securityProfile: { privileged: true, runAsRoot: true } });
