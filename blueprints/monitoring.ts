@@ -133,26 +133,6 @@ const DEFAULTS = {
 
 /** Why kube-linter's dangling-networkpolicy does not apply to the policies selecting the Prometheus pods. */
 const OPERATOR_PODS = 'selects the Prometheus pods, which prometheus-operator creates from the Prometheus resource at runtime';
-/** The same, for the monitoring namespace's own policies (podSelector {}) while it holds no pod template of the output. */
-const OPERATOR_PODS_ONLY =
-  "selects every pod of the namespace, whose only pods are the Prometheus server's, which prometheus-operator creates at runtime";
-
-/** Kinds whose pods (or pod templates) kube-score's networkpolicy-targets-pod and kube-linter's dangling-networkpolicy match. */
-const POD_KINDS: ReadonlySet<string> = new Set([
-  'Pod',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Job',
-  'CronJob',
-]);
-
-/** Whether the app of `scope` renders a pod, or an object with a pod template, in `namespace`. */
-function hasPodTemplateIn(scope: Construct, namespace: string): boolean {
-  return scope.node.root.node.findAll().some((c) => c instanceof ApiObject && POD_KINDS.has(c.kind) && c.metadata.namespace === namespace);
-}
 
 /** Prometheus `model.IsValidMetricName` (the legacy scheme, Prometheus 2.x): what a recording rule's `record` must be. */
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -517,17 +497,16 @@ export class Monitoring extends Construct implements INetworkEndpoint, IQuotaCon
     for (const peer of federationPeers((props.federate ?? []).map((t) => parseScrapeTarget(t) as ScrapeTarget))) this.allowTo(peer);
     // Every NetworkPolicy of this construct (the paths above, and those others open to or from it later) selects the
     // Prometheus pods, which the operator creates: no pod template in the output matches, so kube-linter's
-    // dangling-networkpolicy and kube-score's networkpolicy-targets-pod would always fire. So would they on the
-    // namespace's own default policies while the Prometheus pods are the only pods there (no pod template of the
-    // output in the namespace; once there is one, those policies select it and need no exemption). Annotated once the
-    // tree is complete, as a node validation (cdk8s has no aspects: every synth path runs them before serializing).
+    // dangling-networkpolicy and kube-score's networkpolicy-targets-pod would always fire (the namespace's own
+    // namespace-wide policies are the TeamNamespace's to exempt, while no pod template of the output is there).
+    // Annotated once the tree is complete, as a node validation (cdk8s has no aspects: every synth path runs them
+    // before serializing).
     // No kube-linter check judges a PDB by the pods it matches (pdb-min-available and pdb-max-unavailable compare only
     // with the DeploymentLikes that match it).
     this.node.addValidation({
       validate: () => {
         for (const child of this.node.children)
           if (child instanceof ApiObject && child.kind === 'NetworkPolicy') exemptRuntimePodsPolicy(child, OPERATOR_PODS);
-        if (!hasPodTemplateIn(this, ns.name)) for (const policy of ns.defaultPolicies) exemptRuntimePodsPolicy(policy, OPERATOR_PODS_ONLY);
         return [];
       },
     });

@@ -7,7 +7,7 @@ import { addCheck, perPass } from '../core/checks';
 import { IssueInput, Problems } from '../core/errors';
 import { ResolvedCompute } from '../core/resources';
 import { clusterFactsOf } from '../core/cluster-facts';
-import { Annotations, ENVIRONMENT_LABEL, componentLabels, exemptPolarisCheck, setOwner } from '../core/metadata';
+import { Annotations, ENVIRONMENT_LABEL, componentLabels, exemptPolarisCheck, exemptRuntimePodsPolicy, setOwner } from '../core/metadata';
 import { NameRule, checkedName, nameIssue, selectorLabelIssues } from '../core/names';
 import { broadSubjectReason } from '../core/rbac-subjects';
 import { keyField } from '../core/field-path';
@@ -429,6 +429,51 @@ function objectsByNamespace(scope: IConstruct): ReadonlyMap<string, readonly Api
   });
 }
 
+/** Kinds whose pods (or pod templates) kube-score's networkpolicy-targets-pod and kube-linter's dangling-networkpolicy match. */
+const POD_KINDS: ReadonlySet<string> = new Set([
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+]);
+
+/** Why the namespace-wide policies of a TeamNamespace without a pod template of the output need no pod to match. */
+const NO_POD_TEMPLATE_HERE =
+  'selects every pod of the namespace (an empty podSelector) by design; the output renders no pod template here: the pods are deployed by another output or created by an operator at runtime';
+
+/** The namespace-wide policies of each tree's TeamNamespaces, by namespace, which one validation of the root judges. */
+const namespaceWideOfRoot = new WeakMap<IConstruct, { readonly namespace: string; readonly policies: readonly ApiObject[] }[]>();
+
+/**
+ * Registers the namespace-wide `policies` of namespace `namespace` for a validation of the root, added with the tree's
+ * first TeamNamespace: it finds the namespaces holding a pod template of the output in one walk of the tree (a walk per
+ * namespace made a synth quadratic in their number) and exempts the policies of the others (exemptRuntimePodsPolicy).
+ * A node validation runs when the tree is complete (a workload may come after its namespace), on every synth path,
+ * before serializing.
+ */
+function judgeNamespaceWidePolicies(scope: IConstruct, namespace: string, policies: readonly ApiObject[]): void {
+  const root = scope.node.root;
+  let registered = namespaceWideOfRoot.get(root);
+  if (!registered) {
+    const all: { readonly namespace: string; readonly policies: readonly ApiObject[] }[] = (registered = []);
+    namespaceWideOfRoot.set(root, all);
+    root.node.addValidation({
+      validate: () => {
+        const withPods = new Set<string>();
+        for (const c of root.node.findAll())
+          if (c instanceof ApiObject && POD_KINDS.has(c.kind) && c.metadata.namespace !== undefined) withPods.add(c.metadata.namespace);
+        for (const r of all) if (!withPods.has(r.namespace)) for (const p of r.policies) exemptRuntimePodsPolicy(p, NO_POD_TEMPLATE_HERE);
+        return [];
+      },
+    });
+  }
+  registered.push({ namespace, policies });
+}
+
 /** Invisible or layout characters: a group name holding one matches no group of the identity provider. */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
@@ -499,6 +544,8 @@ export class TeamNamespace extends Construct {
    */
   public readonly defaultPolicies: readonly ApiObject[];
   private readonly consumers: IQuotaConsumer[] = [];
+  /** The policies selecting every pod of the namespace (podSelector {}): defaultPolicies and the allowFromNamespace paths. */
+  private readonly namespaceWidePolicies: ApiObject[] = [];
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps = {}) {
     const { problems, props: own } = enter(scope, id, props, 'TeamNamespace', TEAM_NAMESPACE_SHAPE);
@@ -601,6 +648,11 @@ export class TeamNamespace extends Construct {
       },
     });
     this.defaultPolicies = [defaultDeny, allowDns];
+    this.namespaceWidePolicies.push(defaultDeny, allowDns);
+    // Namespace-wide by design: in a namespace whose pods the output does not render (a team that deploys its workloads
+    // separately, an operator's pods), kube-score's networkpolicy-targets-pod and kube-linter's dangling-networkpolicy
+    // find no pod template they select. Once the output renders one here, they select it and need no exemption.
+    judgeNamespaceWidePolicies(this, this.name, this.namespaceWidePolicies);
 
     this.serviceAccountName = DEFAULTS.serviceAccountName;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -665,7 +717,7 @@ export class TeamNamespace extends Construct {
       fix: 'declare each path once',
     });
     problems.throwIfAny();
-    return new k8s.KubeNetworkPolicy(this, id, {
+    const policy = new k8s.KubeNetworkPolicy(this, id, {
       metadata: {
         name: `allow-from-${label}`,
         namespace: this.name,
@@ -673,6 +725,8 @@ export class TeamNamespace extends Construct {
       },
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: peer.specs }] },
     });
+    this.namespaceWidePolicies.push(policy);
+    return policy;
   }
 
   /** Counts a workload against this namespace's quota (workloads call it themselves). */

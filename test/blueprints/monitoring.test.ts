@@ -446,7 +446,7 @@ describe('Monitoring and the namespace-wide policies', () => {
     const objects = renderApp(app).flatMap((r) => r.objects);
     expect(defaults(objects, 'monitoring')).toHaveLength(2);
     for (const p of defaults(objects, 'monitoring')) {
-      expect(p.metadata.annotations['ignore-check.kube-linter.io/dangling-networkpolicy']).toMatch(/only pods are the Prometheus server's/);
+      expect(p.metadata.annotations['ignore-check.kube-linter.io/dangling-networkpolicy']).toMatch(/renders no pod template here/);
       expect(p.metadata.annotations['kube-score/ignore']).toBe('networkpolicy-targets-pod');
     }
     // Another namespace's default policies select its web pods: nothing to exempt.

@@ -22,7 +22,18 @@ import {
   setClusterFacts,
   validateManifests,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, ofKind, render, renderChart, renderNew, testChart } from '../helpers';
+import {
+  WEB,
+  catchBlueprintError,
+  expectCode,
+  find,
+  linterAnnotations,
+  ofKind,
+  render,
+  renderChart,
+  renderNew,
+  testChart,
+} from '../helpers';
 
 describe('TeamNamespace', () => {
   test.each<[string, string, TeamNamespaceProps?]>([
@@ -290,6 +301,26 @@ describe('TeamNamespace', () => {
     expect(np.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('monitoring');
     expectCode(() => team.allowFromNamespace('monitoring'), 'INTENT_DUPLICATE');
     expectCode(() => team.allowFromNamespace('Not_A_Namespace'), 'NAME_INVALID');
+  });
+
+  test("an empty namespace's namespace-wide policies say why they match no pod template; once a workload is there, they need not", () => {
+    const policies = (withWorkload: boolean) => {
+      const { chart } = testChart();
+      const team = new TeamNamespace(chart, 'payments');
+      team.allowFromNamespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+      // A workload of another namespace does not count.
+      new WebService(chart, 'web', { namespace: withWorkload ? team : new TeamNamespace(chart, 'shop'), ...WEB });
+      return ofKind(renderChart(chart), 'NetworkPolicy').filter(
+        (p) => p.metadata.namespace === 'payments' && p.spec.podSelector.matchLabels === undefined,
+      );
+    };
+    const empty = policies(false);
+    expect(empty.map((p) => p.metadata.name).sort()).toEqual(['allow-dns', 'allow-from-monitoring-prometheus', 'default-deny-all']);
+    for (const p of empty) {
+      expect(p.metadata.annotations['kube-score/ignore']).toBe('networkpolicy-targets-pod');
+      expect(p.metadata.annotations['ignore-check.kube-linter.io/dangling-networkpolicy']).toMatch(/renders no pod template here/);
+    }
+    for (const p of policies(true)) expect(linterAnnotations(p)).toEqual({});
   });
 
   test('allowFromNamespace with podLabels admits only those pods of the namespace (the scraper, not every tool beside it); labels the API server refuses are LABEL_INVALID', () => {
