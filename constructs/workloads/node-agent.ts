@@ -7,7 +7,7 @@ import { IssueInput, IssueSink } from '../core/errors';
 import { absolutePathIssue, integerIssue } from '../core/value-issues';
 import { nodeCount, nodeCountIssue } from '../core/node-count';
 import { modelObject } from '../core/model-object';
-import { exemptPolarisCheck, exemptRunAsRoot } from '../core/metadata';
+import { exemptPolarisCheck, exemptRunAsRoot, ignoreKubeLinterCheck } from '../core/metadata';
 import { PodCount, isValidCount } from '../policy/pod-disruption-budget';
 import { PriorityClass } from '../policy/priority-class';
 import { ControlPlaneTaints } from '../scheduling/node-labels';
@@ -102,6 +102,12 @@ const NODE_AGENT_SHAPE = extend<NodeAgentProps, WorkloadProps>(WORKLOAD_SHAPE, {
   ),
   expectedNodes: is.number,
 });
+
+/**
+ * The node directories kube-linter's sensitive-host-mounts check flags by default (the `dirs` of its
+ * pkg/builtinchecks/yamls/host-mounts.yaml, each anchored `^…$`: matched against the hostPath as written).
+ */
+const SENSITIVE_HOST_DIRS: readonly string[] = ['/', '/boot', '/dev', '/etc', '/lib', '/proc', '/sys', '/usr'];
 
 /**
  * Node directories whose files only root can read: the container logs
@@ -201,6 +207,15 @@ export class NodeAgent extends Workload {
     // The agent mounts the node's paths to read the node's files, which is what it is for (hostPaths is given
     // explicitly, and only in a namespace whose Pod Security level admits hostPath): Polaris' hostPathSet refuses any.
     if (hostVolumes.length > 0) exemptPolarisCheck(this.daemonSet, 'hostPathSet');
+    // So does kube-linter's sensitive-host-mounts, for the node's system directories (/proc, /sys…): said with the
+    // reason where the agent only reads them. A writable one stays judged.
+    const sensitive = usable.filter((h) => SENSITIVE_HOST_DIRS.includes(h.hostPath));
+    if (sensitive.length > 0 && sensitive.every((h) => h.readOnly !== false))
+      ignoreKubeLinterCheck(
+        this.daemonSet,
+        'sensitive-host-mounts',
+        `mounts the node's ${sensitive.map((h) => h.hostPath).join(', ')} read-only to read the node's state, which is what the agent is for (hostPaths, given explicitly, in a namespace whose Pod Security level admits hostPath)`,
+      );
     // Root is what these node paths need (rootOnlyIssue): say so to the linters that refuse root, with the reason.
     const rootPaths = (props.hostPaths ?? []).filter((h) => h.readOnly === false || readsRootOnlyLogs(h.hostPath)).map((h) => h.hostPath);
     if (props.securityProfile?.runAsRoot === true && rootPaths.length > 0)

@@ -429,6 +429,13 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     // A StatefulSet spreads its pods only from 2 replicas (podTemplate(replicas)): one pod declared outside production
     // has nothing to spread, a choice Polaris' topologySpreadConstraint cannot know (DeploymentWorkload exempts its own).
     if (this.declaresOnePod()) for (const c of controllers) if (c.kind === 'StatefulSet') exemptPolarisCheck(c, 'topologySpreadConstraint');
+    // Polaris' readinessProbeMissing wants a readiness probe on every app container of a long-running pod. Readiness
+    // decides whether a Service sends the pod traffic: a container that serves no port (a queue consumer, an agent that
+    // only ships) has nothing to be ready for, and one that opted out (probeOptOut.readiness) states why in the pod's
+    // annotation. One container serving a port without either, and Polaris keeps its say (REL_READINESS warns too).
+    const unprobed = this.containers.filter((c) => !c.props.readiness);
+    if (this.longRunning && unprobed.length > 0 && unprobed.every((c) => c.ports.length === 0 || c.props.probeOptOut?.readiness))
+      for (const c of controllers) exemptPolarisCheck(c, 'readinessProbeMissing');
     // kube-linter's unsafe-sysctls flags every `net.` sysctl; the one a port below 1024 makes the pod set is in the
     // kubelet's safe set (namespaced, isolated per pod) since Kubernetes 1.22, allowed by every Pod Security level.
     const sysctls = this.privilegedPortSysctls().sysctls ?? [];

@@ -146,7 +146,7 @@ describe('NodeAgent: host paths only root can use', () => {
       'kube-score/ignore': 'container-security-context-user-group-id',
     });
     const plain = annotations([{ name: 'proc', hostPath: '/proc' }]);
-    expect(Object.keys(plain).filter((k) => /kube-linter|kube-score|runAsRoot/.test(k))).toEqual([]);
+    expect(Object.keys(plain).filter((k) => /run-as-non-root|kube-score|runAsRoot/.test(k))).toEqual([]);
   });
 });
 
@@ -381,5 +381,24 @@ describe('NodeAgent and Polaris', () => {
     const without = privilegedNodeAgent('metrics', { image, ports: [{ name: 'metrics', port: 9100 }] }).daemonSet;
     expect(linterAnnotations(without)[SPREAD]).toBe('true');
     expect(linterAnnotations(without)[HOST_PATH]).toBeUndefined();
+  });
+
+  test("the node's system directories read-only: exempt from kube-linter's sensitive-host-mounts, with the reason; other or writable paths are judged", () => {
+    const SENSITIVE = 'ignore-check.kube-linter.io/sensitive-host-mounts';
+    const hostPaths = [
+      { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },
+      { name: 'sys', hostPath: '/sys', mountPath: '/host/sys' },
+    ];
+    expect(linterAnnotations(privilegedNodeAgent('exporter', { image, hostPaths }).daemonSet)[SENSITIVE]).toMatch(
+      /^mounts the node's \/proc, \/sys read-only/,
+    );
+    const state = privilegedNodeAgent('state', { image, hostPaths: [{ name: 'state', hostPath: '/var/lib/agent' }] }).daemonSet;
+    expect(linterAnnotations(state)[SENSITIVE]).toBeUndefined();
+    const writable = privilegedNodeAgent('writer', {
+      image,
+      hostPaths: [{ name: 'etc', hostPath: '/etc', readOnly: false }],
+      securityProfile: { runAsRoot: true },
+    }).daemonSet;
+    expect(linterAnnotations(writable)[SENSITIVE]).toBeUndefined();
   });
 });

@@ -22,7 +22,20 @@ import {
   Worker,
   renderApp,
 } from '../../constructs';
-import { catchBlueprintError, expectCode, find, issuesWithCode, linterAnnotations, render, renderChart, testChart } from '../helpers';
+import {
+  METRICS_WORKER,
+  WEB,
+  catchBlueprintError,
+  expectCode,
+  find,
+  issuesWithCode,
+  linterAnnotations,
+  ofKind,
+  render,
+  renderChart,
+  teamChart,
+  testChart,
+} from '../helpers';
 
 const image = 'ghcr.io/acme/app:1.0.0';
 const worker = (runAsUser: number) => () => {
@@ -315,6 +328,8 @@ describe('two workloads of one name in one namespace select the same pods (OBJEC
 
 /** Every pod controller in a TeamNamespace: its default deny and per-path policies stand for the one Polaris wants. */
 const NETPOL = { 'polaris.fairwinds.com/missingNetworkPolicy-exempt': 'true' };
+/** A long-running pod that serves no port: no traffic for a readiness probe to gate (Polaris readinessProbeMissing). */
+const NO_PORT = { 'polaris.fairwinds.com/readinessProbeMissing-exempt': 'true' };
 
 describe('Workload and the linters: the token mount', () => {
   const TOKEN = {
@@ -334,7 +349,7 @@ describe('Workload and the linters: the token mount', () => {
     new BatchJob(chart, 'job', common);
     account.grant(rules);
     const objects = renderChart(chart);
-    expect(linterAnnotations(find(objects, 'Deployment', 'worker'))).toEqual(TOKEN);
+    expect(linterAnnotations(find(objects, 'Deployment', 'worker'))).toEqual({ ...TOKEN, ...NO_PORT });
     expect(linterAnnotations(find(objects, 'CronJob', 'cron'))).toEqual(TOKEN);
     const job = objects.find((o) => o.kind === 'Job');
     expect(linterAnnotations(job)).toEqual({
@@ -353,7 +368,8 @@ describe('Workload and the linters: the token mount', () => {
     new Worker(chart, 'no-mount', { namespace: team, image, serviceAccount: granted });
     new Worker(chart, 'ungranted', { namespace: team, image, serviceAccount: bare, mountServiceAccountToken: true });
     const objects = render(chart.node.root as App);
-    for (const name of ['no-mount', 'ungranted']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual(NETPOL);
+    for (const name of ['no-mount', 'ungranted'])
+      expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual({ ...NETPOL, ...NO_PORT });
   });
 });
 
@@ -374,7 +390,11 @@ describe('Workload and kube-linter env-value-from', () => {
     new Worker(chart, 'api', { namespace: team, image, env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password') } });
     const objects = render(app);
     expect(find(objects, 'ExternalSecret', 'db')).toBeDefined();
-    expect(linterAnnotations(find(objects, 'Deployment', 'api'))).toEqual({ [CHECK]: expect.stringContaining('(db)'), ...NETPOL });
+    expect(linterAnnotations(find(objects, 'Deployment', 'api'))).toEqual({
+      [CHECK]: expect.stringContaining('(db)'),
+      ...NETPOL,
+      ...NO_PORT,
+    });
   });
 
   test('not exempt: no Secret in env, or one Secret beside them that no ExternalSecret provides (the deploy tool writes it)', () => {
@@ -388,13 +408,13 @@ describe('Workload and kube-linter env-value-from', () => {
       env: { DB_PASSWORD: EnvValue.fromSecret(db, 'password'), API_TOKEN: EnvValue.fromSecret(byHand, 'token') },
     });
     const objects = render(app);
-    for (const name of ['plain', 'mixed']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual(NETPOL);
+    for (const name of ['plain', 'mixed']) expect(linterAnnotations(find(objects, 'Deployment', name))).toEqual({ ...NETPOL, ...NO_PORT });
 
     const other = setup(SecretBackend.deployTool());
     new Worker(other.chart, 'api', { namespace: other.team, image, env: { DB_PASSWORD: EnvValue.fromSecret(other.db, 'password') } });
     const deployToolObjects = render(other.app);
     expect(deployToolObjects.filter((o) => o.kind === 'ExternalSecret')).toEqual([]);
-    expect(linterAnnotations(find(deployToolObjects, 'Deployment', 'api'))).toEqual(NETPOL);
+    expect(linterAnnotations(find(deployToolObjects, 'Deployment', 'api'))).toEqual({ ...NETPOL, ...NO_PORT });
   });
 });
 
@@ -405,8 +425,8 @@ describe('Workload and Polaris missingNetworkPolicy', () => {
     new Worker(chart, 'governed', { namespace: team, image });
     new Worker(chart, 'loose', { namespace: 'elsewhere', image });
     const objects = renderChart(chart);
-    expect(linterAnnotations(find(objects, 'Deployment', 'governed'))).toEqual(NETPOL);
-    expect(linterAnnotations(find(objects, 'Deployment', 'loose'))).toEqual({});
+    expect(linterAnnotations(find(objects, 'Deployment', 'governed'))).toEqual({ ...NETPOL, ...NO_PORT });
+    expect(linterAnnotations(find(objects, 'Deployment', 'loose'))).toEqual(NO_PORT);
   });
 });
 
@@ -467,5 +487,29 @@ describe('Workload and Polaris one-pod checks outside production', () => {
     expect(build(false, 2)[SPREAD]).toBeUndefined();
     expect(build(true, 1)[SPREAD]).toBeUndefined();
     expect(build(undefined, 1)[SPREAD]).toBeUndefined();
+  });
+});
+
+describe("Polaris' readinessProbeMissing", () => {
+  const consumer = { image: 'ghcr.io/acme/queue:1.0.0', resources: METRICS_WORKER.resources };
+  /** Whether the first `kind` of what `build` adds to a team chart is exempt. */
+  const exempt = (kind: string, build: (chart: BlueprintChart, team: TeamNamespace) => void) => {
+    const { chart, team } = teamChart();
+    build(chart, team);
+    return linterAnnotations(ofKind(renderChart(chart), kind)[0])['polaris.fairwinds.com/readinessProbeMissing-exempt'] === 'true';
+  };
+  const optOut = { readiness: 'scraped by Prometheus only, which ignores readiness' };
+
+  test('a long-running pod whose containers without a readiness probe serve no port (a queue consumer), or opted out, is exempt', () => {
+    expect(exempt('Deployment', (chart, team) => new Worker(chart, 'consumer', { namespace: team, ...consumer }))).toBe(true);
+    expect(
+      exempt('Deployment', (chart, team) => new Worker(chart, 'metrics', { namespace: team, ...METRICS_WORKER, probeOptOut: optOut })),
+    ).toBe(true);
+  });
+
+  test('not exempt: a port served without a readiness probe (REL_READINESS warns), a probed pod, or a Job (Polaris skips it)', () => {
+    expect(exempt('Deployment', (chart, team) => new Worker(chart, 'metrics', { namespace: team, ...METRICS_WORKER }))).toBe(false);
+    expect(exempt('Deployment', (chart, team) => new WebService(chart, 'web', { namespace: team, ...WEB }))).toBe(false);
+    expect(exempt('Job', (chart, team) => new BatchJob(chart, 'once', { namespace: team, ...consumer }))).toBe(false);
   });
 });
