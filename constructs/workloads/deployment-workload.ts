@@ -124,7 +124,7 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
         { name: primary.deploymentName, namespace: this.namespace, labels: this.objectLabels },
         this.autoscaling,
       );
-      // Polaris' hpaMinAvailability wants minReplicas ≥ 2: one, declared outside production, is the choice above.
+      // Polaris' hpaMinAvailability wants minReplicas ≥ 2: one, declared with a reason or outside production, is a choice (declaresOnePod).
       if (this.declaresOnePod(this.autoscaling.minReplicas)) exemptPolarisCheck(this.autoscaler, 'hpaMinAvailability');
     }
     this.disruptionBudget = this.createDisruptionBudget(props.disruptionBudget);
@@ -253,9 +253,10 @@ export abstract class DeploymentWorkload extends Workload implements IVertically
       exemptPolarisCheck(deployment, 'deploymentMissingReplicas');
       exemptPolarisCheck(deployment, 'topologySpreadConstraint');
     }
-    // The serving track declared with one pod (replicas, or the autoscaler's minReplicas) outside production: a dev or
-    // staging choice that production's two-pod minimum (HA_SINGLE_REPLICA) does not judge (declaresOnePod). Its pods
-    // spread only when the autoscaler may add a second (spreadReplicas ≥ 2); then the check passes without exemption.
+    // The serving track declared with one pod (replicas, or the autoscaler's minReplicas) with a singletonReason, or
+    // outside production: a choice production's two-pod minimum (HA_SINGLE_REPLICA) accepts or does not judge
+    // (declaresOnePod). Its pods spread only when the autoscaler may add a second (spreadReplicas ≥ 2); then the check
+    // passes without exemption.
     if (t.primary && this.declaresOnePod(t.replicas ?? this.autoscaling!.minReplicas)) {
       exemptPolarisCheck(deployment, 'deploymentMissingReplicas');
       if (t.spreadReplicas < 2) exemptPolarisCheck(deployment, 'topologySpreadConstraint');

@@ -114,7 +114,9 @@ export interface WorkloadProps extends ContainerProps {
   /**
    * Keep a single pod in a production environment, saying why (e.g. a database
    * without replication, where a second pod would be a second, diverging copy).
-   * The reason lands in the annotation `cluster-blueprints.io/singleton`.
+   * The reason lands in the annotation `cluster-blueprints.io/singleton`, and a workload
+   * of one pod that states it is exempt from Polaris' one-pod checks
+   * (`deploymentMissingReplicas`, `hpaMinAvailability`, `topologySpreadConstraint`).
    * @default - none: in production a serving workload needs two pods or more
    */
   readonly singletonReason?: string;
@@ -426,8 +428,9 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
     // ingress rule for pods nobody calls (a Job, an agent) and select on one label, which other workloads' pods share.
     // Polaris reads no reason: it is this comment.
     if (this.team) for (const c of controllers) exemptPolarisCheck(c, 'missingNetworkPolicy');
-    // A StatefulSet spreads its pods only from 2 replicas (podTemplate(replicas)): one pod declared outside production
-    // has nothing to spread, a choice Polaris' topologySpreadConstraint cannot know (DeploymentWorkload exempts its own).
+    // A StatefulSet spreads its pods only from 2 replicas (podTemplate(replicas)): one pod declared with a reason, or
+    // outside production, has nothing to spread, a choice Polaris' topologySpreadConstraint cannot know
+    // (DeploymentWorkload exempts its own).
     if (this.declaresOnePod()) for (const c of controllers) if (c.kind === 'StatefulSet') exemptPolarisCheck(c, 'topologySpreadConstraint');
     // Polaris' readinessProbeMissing wants a readiness probe on every app container of a long-running pod. Readiness
     // decides whether a Service sends the pod traffic: a container that serves no port (a queue consumer, an agent that
@@ -826,14 +829,22 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   }
 
   /**
-   * Whether the workload (or `pods` of it: one controller's) runs fewer than 2 pods by declaration in an environment declared not production
-   * (cluster fact `production: false`): dev and staging keep one replica to save capacity, and production's
-   * two-pod minimum (HA_SINGLE_REPLICA) does not judge them. Its controllers and autoscaler are exempt from
-   * Polaris' one-pod checks (deploymentMissingReplicas, hpaMinAvailability, topologySpreadConstraint), which
-   * know no environment. An environment that does not say is judged by Polaris.
+   * Whether the workload (or `pods` of it: one controller's) runs fewer than 2 pods by declaration: with a
+   * `singletonReason` (the reason a second pod cannot work, which production's two-pod minimum, HA_SINGLE_REPLICA,
+   * accepts), or in an environment declared not production (cluster fact `production: false`: dev and staging keep one
+   * replica to save capacity, and HA_SINGLE_REPLICA does not judge them). Its controllers and autoscaler are exempt
+   * from Polaris' one-pod checks (deploymentMissingReplicas, hpaMinAvailability, topologySpreadConstraint), which know
+   * neither the reason nor the environment. Without a reason, an environment that does not say is judged by Polaris.
    */
   protected declaresOnePod(pods: number = this.minReplicas): boolean {
-    return clusterFactsOf(this).production === false && this.highAvailabilityApplies && pods < 2;
+    if (!this.highAvailabilityApplies || pods >= 2) return false;
+    return clusterFactsOf(this).production === false || this.statesSingletonReason;
+  }
+
+  /** Whether `singletonReason` is a reason (a few words), the one HA_SINGLE_REPLICA accepts. */
+  private get statesSingletonReason(): boolean {
+    const reason = this.props.singletonReason;
+    return reason !== undefined && reason.trim().length >= 10;
   }
 
   /** Whether production's two-pod minimum applies (not to one-pod-per-node agents). */
@@ -844,8 +855,7 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
   private highAvailabilityIssues(): IssueInput[] {
     if (!clusterFactsOf(this).production || !this.highAvailabilityApplies || this.listenPorts.length === 0) return [];
     const reason = this.props.singletonReason;
-    if (reason !== undefined && reason.trim().length >= 10) return [];
-    if (this.minReplicas >= 2) return [];
+    if (this.statesSingletonReason || this.minReplicas >= 2) return [];
     return [
       {
         code: 'HA_SINGLE_REPLICA',

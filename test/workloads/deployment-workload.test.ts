@@ -163,6 +163,21 @@ describe('DeploymentWorkload and Polaris one-pod checks outside production', () 
     expect(build(false, { replicas: 2 }).deployment).toEqual(NETPOL);
     expect(build(undefined, { replicas: 1 }).deployment).toEqual(NETPOL);
     expect(build(undefined, { autoscaling: { minReplicas: 1, maxReplicas: 5 } }).hpa).toEqual({});
-    expect(build(true, { replicas: 1, singletonReason: 'one writer by design, for this test' }).deployment).toEqual(NETPOL);
+  });
+
+  test('one replica with a singletonReason is exempt in any environment, production included (HA_SINGLE_REPLICA accepts the reason)', () => {
+    const reason = 'one writer by design, for this test';
+    for (const production of [true, undefined])
+      expect(build(production, { replicas: 1, singletonReason: reason }).deployment).toEqual({
+        ...NETPOL,
+        [REPLICAS]: 'true',
+        [SPREAD]: 'true',
+      });
+    const { deployment, hpa } = build(true, { autoscaling: { minReplicas: 1, maxReplicas: 5 }, singletonReason: reason });
+    expect(deployment).toEqual({ ...NETPOL, [REPLICAS]: 'true' });
+    expect(hpa).toEqual({ [HPA]: 'true' });
+    // Two replicas need no reason, and a reason of one word is none (HA_SINGLE_REPLICA refuses it in production).
+    expect(build(true, { replicas: 2, singletonReason: reason }).deployment).toEqual(NETPOL);
+    expect(build(undefined, { replicas: 1, singletonReason: 'because' }).deployment).toEqual(NETPOL);
   });
 });

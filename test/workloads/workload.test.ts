@@ -461,9 +461,9 @@ describe('Workload and the globalDefault PriorityClass (Polaris priorityClassNot
   });
 });
 
-describe('Workload and Polaris one-pod checks outside production', () => {
+describe('Workload and Polaris one-pod checks: outside production, or with a singletonReason', () => {
   const SPREAD = 'polaris.fairwinds.com/topologySpreadConstraint-exempt';
-  const build = (production: boolean | undefined, replicas: number) => {
+  const build = (production: boolean | undefined, replicas: number, singletonReason?: string) => {
     const app = new App();
     if (production !== undefined) setClusterFacts(app, { production });
     const chart = new BlueprintChart(app, 'test', { owner: 'test' });
@@ -472,20 +472,26 @@ describe('Workload and Polaris one-pod checks outside production', () => {
       namespace: team,
       image,
       replicas,
-      singletonReason: production ? 'a single primary without replication' : undefined,
+      ...(singletonReason !== undefined ? { singletonReason } : {}),
       ports: [{ name: 'client', port: 5432 }],
       claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
     });
     return linterAnnotations(find(render(app), 'StatefulSet', 'db'));
   };
+  const reason = 'a single primary without replication';
 
   test('a StatefulSet of one pod in an environment declared not production is exempt from topologySpreadConstraint', () => {
     expect(build(false, 1)[SPREAD]).toBe('true');
   });
 
-  test('not exempt: two pods (they spread), production, or an environment that does not say', () => {
+  test('so is one of one pod with a singletonReason, in production or where the environment does not say', () => {
+    expect(build(true, 1, reason)[SPREAD]).toBe('true');
+    expect(build(undefined, 1, reason)[SPREAD]).toBe('true');
+  });
+
+  test('not exempt: two pods (they spread), or one pod without a reason where the environment does not say', () => {
     expect(build(false, 2)[SPREAD]).toBeUndefined();
-    expect(build(true, 1)[SPREAD]).toBeUndefined();
+    expect(build(true, 2, reason)[SPREAD]).toBeUndefined();
     expect(build(undefined, 1)[SPREAD]).toBeUndefined();
   });
 });
