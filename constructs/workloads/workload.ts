@@ -77,7 +77,9 @@ export interface WorkloadProps extends ContainerProps {
   /** More app containers sharing the pod's network and volumes. @default - none */
   readonly sidecars?: readonly ContainerProps[];
   /**
-   * Writable scratch paths, each an `emptyDir` (the root filesystem is read-only).
+   * Writable scratch paths, each an `emptyDir` (the root filesystem is read-only): absolute
+   * directories in normal form (`/var/cache/app`, not `/var/cache/app/` or `/var/./cache/app`),
+   * never `/`, where the emptyDir would hide the whole image (MOUNT_INVALID otherwise).
    * @default ['/tmp']
    */
   readonly writablePaths?: readonly string[];
@@ -360,8 +362,31 @@ export abstract class Workload extends Construct implements INetworkEndpoint, IQ
       message: `must be a non-root UID from 1 to ${MAX_ID}: the restricted profile forbids root, and it is also the pod's GID and fsGroup`,
       fix: 'use e.g. 10001',
     });
-    // Each writable path is an emptyDir mount: the same rule as the containers' mounts.
-    (props.writablePaths ?? []).forEach((p, i) => problems.addAll(mountPathIssue(`writablePaths[${i}]`, p)));
+    // Each writable path is an emptyDir mount: the same rule as the containers' mounts, and the root is none (an emptyDir
+    // at '/' hides the whole image). Asked for in normal form: it names one directory, as the runtime resolves it.
+    (props.writablePaths ?? []).forEach((p, i) => {
+      const field = `writablePaths[${i}]`;
+      const issue = mountPathIssue(field, p);
+      if (issue) {
+        problems.add(issue);
+        return;
+      }
+      const normal = mountPathKey(p);
+      problems.check(normal === '/', {
+        code: 'MOUNT_INVALID',
+        field,
+        value: p,
+        message: "is the container's root: an emptyDir there would hide the whole image (its program, its libraries)",
+        fix: "name the directory the app writes to, e.g. '/tmp' or '/var/cache/app'",
+      });
+      problems.check(normal !== '/' && normal !== p, {
+        code: 'MOUNT_INVALID',
+        field,
+        value: p,
+        message: `is not in normal form (the runtime mounts it at ${normal})`,
+        fix: `write '${normal}'`,
+      });
+    });
     for (const issue of placementIssues(props.placement ?? {})) problems.add(issue);
     problems.addAll(...annotationIssues('podAnnotations', props.podAnnotations));
     const pullSecrets = (props.imagePullSecrets ?? []).map((s) => s.name);

@@ -53,6 +53,25 @@ describe('pod spec limits', () => {
     expect(() => web({ writablePaths: ['/tmp', '/var/cache/app'] })()).not.toThrow();
   });
 
+  test("MOUNT_INVALID: a writable path at the container's root (it would hide the image), or not in normal form", () => {
+    for (const path of ['/', '//', '/tmp/..', '/./'])
+      expect(expectCode(web({ writablePaths: [path] }), 'MOUNT_INVALID')).toMatchObject({
+        field: 'writablePaths[0]',
+        value: path,
+        message: expect.stringContaining("container's root"),
+      });
+    for (const [path, normal] of [
+      ['/tmp/', '/tmp'],
+      ['/var//cache', '/var/cache'],
+      ['/var/./cache', '/var/cache'],
+      ['/var/x/../cache', '/var/cache'],
+    ])
+      expect(expectCode(web({ writablePaths: [path] }), 'MOUNT_INVALID')).toMatchObject({
+        value: path,
+        fix: `write '${normal}'`,
+      });
+  });
+
   test('PORT_INVALID: two app containers of the pod declare one port number or one port name', () => {
     const sidecar = (ports: object[]) => ({ sidecars: [{ name: 'proxy', image, ports }] });
     expect(expectCode(web(sidecar([{ name: 'proxy', port: 8080 }])), 'PORT_INVALID')).toMatchObject({
@@ -104,7 +123,7 @@ describe('pod spec limits', () => {
       '/x/',
       "is the directory already mounted at '/x': the runtime mounts both, and the second hides the first",
     ]);
-    expectCode(web({ writablePaths: ['/tmp', '/tmp/'] }), 'MOUNT_PATH_DUPLICATE');
+    expectCode(web({ mounts: [{ volume: a, path: '/tmp/' }] }), 'MOUNT_PATH_DUPLICATE');
     expectCode(web({ mounts: [{ volume: a, path: '//tmp/./' }] }), 'MOUNT_PATH_DUPLICATE');
     // A NodeAgent's host path mounts are the main container's mounts, judged the same way.
     expectCode(() => {
