@@ -1,4 +1,5 @@
 import { MAX_ISSUES_PER_KIND } from '../core/errors';
+import { KUBE_SCORE_IGNORE } from '../core/metadata';
 import { pointerPart } from '../core/names';
 import { broadSubjectReason } from '../core/rbac-subjects';
 import { SECRET_FIX, argvCredentials, credentialIn, imageCredential, plaintextSecretEnv } from '../core/secret-patterns';
@@ -59,6 +60,11 @@ function hidden(violation: Violation): Violation {
 /** The fix of a Secret that carries its values. */
 const SECRET_VALUE_FIX =
   "declare it instead (new SecretDeclaration(chart, 'db', { namespace, keys: ['password'], backend })): External Secrets or the deploy tool (pulumi config set --secret) creates it with the values, which never enter the YAML";
+
+/** kube-score's check of the pod's user and group IDs (score/security/security.go: containerSecurityContextUserGroupID). */
+const LOW_ID_CHECK = 'container-security-context-user-group-id';
+/** The lowest user and group ID kube-score's check accepts. */
+const MIN_ID = 10_000;
 
 export const SECURITY_RULES: readonly Rule[] = [
   {
@@ -311,6 +317,18 @@ export const SECURITY_RULES: readonly Rule[] = [
     },
   },
   {
+    code: 'SEC_LOW_ID',
+    severity: 'warning',
+    category: 'security',
+    inspects: ['pod templates'],
+    description: `Pods run as a user and group of ${MIN_ID} or above (runAsUser and runAsGroup, the pod's or a container's own), as kube-score's ${LOW_ID_CHECK} grades Critical below: the IDs under it are those of the node's own accounts (system users, the first login users), which a process that escapes its container would be on the host. Only IDs set are judged; UID 0 is the Pod Security rules' (PSS_RUN_AS_ROOT). An object whose ${KUBE_SCORE_IGNORE} annotation lists ${LOW_ID_CHECK} is exempt (a node agent that runs as root).`,
+    fix: `run as an ID of ${MIN_ID} or above, e.g. 10001 (the workloads' default runAsUser); fsGroup, the same ID, lets the pod write its volumes`,
+    check: (ix) =>
+      ix.templates
+        .filter((t) => !listed(t.owner?.metadata?.annotations?.[KUBE_SCORE_IGNORE]).has(LOW_ID_CHECK))
+        .flatMap((t) => lowIdViolations(t.owner, t.spec)),
+  },
+  {
     code: 'SEC_NODEPORT',
     severity: 'warning',
     category: 'security',
@@ -324,6 +342,34 @@ export const SECURITY_RULES: readonly Rule[] = [
         .map((s) => v(s, '/spec/type', 'opens a port on every node')),
   },
 ];
+
+/**
+ * SEC_LOW_ID's violations in one pod spec: each runAsUser or runAsGroup from 1 to MIN_ID − 1, where it is set (the pod's
+ * once, if a container inherits it, as kube-score reads a container's ID: its own, else the pod's).
+ */
+function lowIdViolations(owner: any, spec: any): Violation[] {
+  const base = podSpecPointer(owner?.kind);
+  const low = (id: unknown): id is number => typeof id === 'number' && id > 0 && id < MIN_ID;
+  const out: Violation[] = [];
+  for (const [field, what] of [
+    ['runAsUser', 'user'],
+    ['runAsGroup', 'group'],
+  ] as const) {
+    const containers = (['initContainers', 'containers'] as const).flatMap((group) =>
+      arr(spec?.[group]).map((c, i) => ({ c, at: `${base}/${group}/${i}` })),
+    );
+    const inherit = containers.filter(({ c }) => c?.securityContext?.[field] === undefined);
+    const podId = spec?.securityContext?.[field];
+    if (low(podId) && inherit.length > 0)
+      out.push(v(owner, `${base}/securityContext/${field}`, `runs its pods as ${what} ID ${podId}, below ${MIN_ID}`));
+    for (const { c, at } of containers) {
+      const id = c?.securityContext?.[field];
+      if (low(id))
+        out.push(v(owner, `${at}/securityContext/${field}`, `runs container '${text(c.name)}' as ${what} ID ${id}, below ${MIN_ID}`));
+    }
+  }
+  return out;
+}
 
 /** The pod subresources that open a shell or a stream into a running container. */
 const POD_EXEC = ['pods/exec', 'pods/attach'];

@@ -441,6 +441,12 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     },
   ],
   [
+    'SEC_LOW_ID',
+    (o) => {
+      pod(o).securityContext.runAsGroup = 1000;
+    },
+  ],
+  [
     'SEC_NODEPORT',
     (o) => {
       find(o, 'Service', 'web').spec.type = 'NodePort';

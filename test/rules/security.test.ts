@@ -282,3 +282,42 @@ describe('SEC_POD_NETWORKPOLICY', () => {
     expect(found(objects)).toEqual(['CronJob/apps/r /spec/jobTemplate/spec/template/metadata/labels']);
   });
 });
+
+describe('SEC_LOW_ID: user and group IDs of 10000 or above (kube-score container-security-context-user-group-id)', () => {
+  const lowIds = (change: (spec: any, deployment: any) => void) => {
+    const objects = good();
+    const deployment = find(objects, 'Deployment', 'web');
+    change(deployment.spec.template.spec, deployment);
+    return runRules(objects)
+      .filter((f) => f.rule === 'SEC_LOW_ID')
+      .map((f) => [f.severity, f.pointer, f.message]);
+  };
+
+  test("the pod's ID once, where a container inherits it; a container's own where it sets one", () => {
+    expect(lowIds((spec) => (spec.securityContext.runAsUser = 1000))).toEqual([
+      ['warning', '/spec/template/spec/securityContext/runAsUser', 'runs its pods as user ID 1000, below 10000'],
+    ]);
+    expect(lowIds((spec) => (spec.containers[0].securityContext.runAsGroup = 999))).toEqual([
+      ['warning', '/spec/template/spec/containers/0/securityContext/runAsGroup', `runs container 'web' as group ID 999, below 10000`],
+    ]);
+    // Every container sets its own ID: the pod's is read by none of them.
+    expect(
+      lowIds((spec) => {
+        spec.securityContext.runAsUser = 1000;
+        for (const c of spec.containers) c.securityContext.runAsUser = 10001;
+      }),
+    ).toEqual([]);
+  });
+
+  test('not judged: 10000 and above, root (PSS_RUN_AS_ROOT), an unset ID, or an object whose kube-score/ignore lists the check', () => {
+    expect(lowIds((spec) => (spec.securityContext.runAsUser = 10000))).toEqual([]);
+    expect(lowIds((spec) => (spec.securityContext.runAsUser = 0))).toEqual([]);
+    expect(lowIds((spec) => delete spec.securityContext.runAsGroup)).toEqual([]);
+    expect(
+      lowIds((spec, deployment) => {
+        spec.securityContext.runAsUser = 1000;
+        deployment.metadata.annotations = { 'kube-score/ignore': 'pod-probes, container-security-context-user-group-id' };
+      }),
+    ).toEqual([]);
+  });
+});

@@ -49,6 +49,19 @@ describe('pod user and group ids (IsValidUserID / IsValidGroupID, MaxInt32 on Ku
     expect(expectCode(worker(uid), 'SECURITY_INVALID')).toMatchObject({ field: 'runAsUser', value: uid });
   });
 
+  test('an id below 10000 is accepted with the warning SEC_LOW_ID (kube-score grades it Critical), on user and group both', () => {
+    const warnings = (uid: number) =>
+      renderApp(worker(uid)().node.root as App)
+        .flatMap((r) => r.warnings)
+        .filter((w) => w.code === 'SEC_LOW_ID')
+        .map((w) => [w.path, w.field]);
+    expect(warnings(1000)).toEqual([
+      ['test/w/Deployment', '/spec/template/spec/securityContext/runAsUser'],
+      ['test/w/Deployment', '/spec/template/spec/securityContext/runAsGroup'],
+    ]);
+    expect(warnings(10000)).toEqual([]);
+  });
+
   test('the largest id is accepted, and rendered as user, group and fsGroup', () => {
     const max = 2 ** 31 - 1;
     const pod = renderChart(worker(max)()).find((o) => o.kind === 'Deployment').spec.template.spec;
