@@ -281,10 +281,11 @@ export const RELIABILITY_RULES: readonly Rule[] = [
     code: 'REL_READINESS',
     severity: 'warning',
     category: 'reliability',
-    inspects: LONG_RUNNING,
-    description: 'Serving containers of long-running workloads have a readiness probe.',
-    fix: 'add a readiness probe so the pod leaves Service endpoints while it cannot serve',
-    check: (ix) => missingProbes(ix, LONG_RUNNING, 'readiness', (c) => arr(c.ports).length > 0, 'serves ports but has no readiness probe'),
+    inspects: RUNS_UNTIL_STOPPED,
+    description: `Serving containers of long-running workloads, DaemonSets included (a rollout moves on when the new pod is ready; Polaris' readinessProbeMissing judges them), have a readiness probe, unless the pod annotation ${PROBE_OPT_OUT_ANNOTATION_PREFIX}/<container> states a 'readiness:' reason (probeOptOut).`,
+    fix: 'add a readiness probe so the pod leaves Service endpoints while it cannot serve, and a rollout waits for it',
+    check: (ix) =>
+      missingProbes(ix, RUNS_UNTIL_STOPPED, 'readiness', (c) => arr(c.ports).length > 0, 'serves ports but has no readiness probe'),
   },
   {
     code: 'REL_LIVENESS',

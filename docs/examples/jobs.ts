@@ -27,8 +27,10 @@ export function build(): App {
     image: 'quay.io/prometheus/node-exporter:v1.8.2',
     args: ['--path.procfs=/host/proc', '--path.sysfs=/host/sys'],
     ports: [{ name: 'metrics', port: 9100 }],
-    // No health endpoint: liveness asks for the landing page '/', which, unlike '/metrics', runs no collector.
+    // No health endpoint: liveness asks for the landing page '/', which, unlike '/metrics', runs no collector. Ready once
+    // it listens: the rollout moves to the next node only then.
     liveness: Probe.http('/', 'metrics', { periodSeconds: 20 }),
+    readiness: Probe.tcp('metrics', { periodSeconds: 10 }),
     tolerateControlPlane: true,
     hostPaths: [
       { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },

@@ -5,6 +5,7 @@ import {
   NodeAgent,
   PodSecurityLevel,
   PriorityClass,
+  Probe,
   QuotaPreset,
   TeamNamespace,
   renderApp,
@@ -381,6 +382,18 @@ describe('NodeAgent and Polaris', () => {
     const without = privilegedNodeAgent('metrics', { image, ports: [{ name: 'metrics', port: 9100 }] }).daemonSet;
     expect(linterAnnotations(without)[SPREAD]).toBe('true');
     expect(linterAnnotations(without)[HOST_PATH]).toBeUndefined();
+  });
+
+  test('an agent serving a port without a readiness probe is warned (REL_READINESS: its rollout moves on before it serves), not exempt', () => {
+    const warned = (props: object) => {
+      const { app } = privilegedNodeAgent('metrics', { image, ports: [{ name: 'metrics', port: 9100 }], ...props });
+      return renderApp(app)
+        .flatMap((r) => r.warnings)
+        .some((w) => w.code === 'REL_READINESS');
+    };
+    expect(warned({})).toBe(true);
+    expect(warned({ readiness: Probe.tcp('metrics') })).toBe(false);
+    expect(warned({ probeOptOut: { readiness: 'scraped by Prometheus only, which ignores readiness' } })).toBe(false);
   });
 
   test("the node's system directories read-only: exempt from kube-linter's sensitive-host-mounts, with the reason; other or writable paths are judged", () => {
