@@ -80,6 +80,12 @@ function renderGood(): any[] {
 export const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 export const pod = (objs: any[], kind = 'Deployment', name = 'web') => find(objs, kind, name).spec.template.spec;
 export const remove = (o: any[], pred: (x: any) => boolean) => o.splice(o.findIndex(pred), 1);
+/** Adds a copy of object `kind`/`name`, changed by `change`. */
+const pushCopy = (o: any[], kind: string, name: string, change: (copy: any) => void) => {
+  const copy = structuredClone(find(o, kind, name));
+  change(copy);
+  o.push(copy);
+};
 
 /** A map YAML writes as `{toString: 1, valueOf: 2}`: String() and `${}` throw on it, so a rule reading it as text crashed. */
 export const UNPRINTABLE = () => ({ toString: 1, valueOf: 2 });
@@ -224,12 +230,8 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
   ],
   [
     'PDB_OVERLAP',
-    (o) => {
-      // A second budget over the db's pods: the eviction API refuses to evict a pod under two.
-      const p = structuredClone(find(o, 'PodDisruptionBudget', 'db'));
-      p.metadata.name = 'db-extra';
-      o.push(p);
-    },
+    // A second budget over the db's pods: the eviction API refuses to evict a pod under two.
+    (o) => pushCopy(o, 'PodDisruptionBudget', 'db', (p) => (p.metadata.name = 'db-extra')),
   ],
   [
     'REL_SPREAD',
@@ -433,12 +435,8 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
   ],
   [
     'SEC_POD_NETWORKPOLICY',
-    (o) => {
-      // The web Deployment again, in a namespace the output does not govern: no NetworkPolicy selects its pods.
-      const web = structuredClone(find(o, 'Deployment', 'web'));
-      web.metadata.namespace = 'apps';
-      o.push(web);
-    },
+    // The web Deployment again, in a namespace the output does not govern: no NetworkPolicy selects its pods.
+    (o) => pushCopy(o, 'Deployment', 'web', (web) => (web.metadata.namespace = 'apps')),
   ],
   [
     'SEC_LOW_ID',
