@@ -1,6 +1,7 @@
 import { IssueInput } from './errors';
 import { SECRET_ENV_NAME } from './names';
 import { keyField } from './field-path';
+import { text } from './value-issues';
 
 /*
  * What a credential looks like in text. Used twice: early, on the props that
@@ -549,9 +550,10 @@ export function argvCredentials(args: readonly unknown[], command: readonly unkn
   const pulumiKeys = new Set<number>();
   const pulumiValues = new Set<number>();
   for (let i = 0; i < all.length; i++) {
-    const set = typeof all[i] === 'string' ? pulumiConfigSet(all.slice(i).map(String)) : undefined;
+    // text, not String: a map in a foreign argv (`{toString: 1, valueOf: 2}`) makes String() throw.
+    const set = typeof all[i] === 'string' ? pulumiConfigSet(all.slice(i).map(text)) : undefined;
     if (set?.key !== undefined) pulumiKeys.add(i + set.key);
-    if (set?.secret && set.value !== undefined && !isReference(String(all[i + set.value]))) pulumiValues.add(i + set.value);
+    if (set?.secret && set.value !== undefined && !isReference(text(all[i + set.value]))) pulumiValues.add(i + set.value);
   }
   for (let i = 0; i < all.length; i++) {
     const arg = all[i];
