@@ -602,6 +602,15 @@ const TRIGGERS: Record<string, Trigger> = {
       spy.mockRestore();
     }
   },
+  // Official nginx on the library's read-only root filesystem: its pid file and temp directories have nowhere to go.
+  IMAGE_CANNOT_START: synth(({ chart: c, team: t }) => {
+    new WebService(c, 'nginx', {
+      namespace: t,
+      image: 'nginx:1.27.3',
+      ports: [{ name: 'http', port: 80 }],
+      liveness: Probe.http('/', 'http'),
+    });
+  }),
   PRICES_INVALID: dir({
     'ns.yaml': Yaml.stringify({
       apiVersion: 'v1',

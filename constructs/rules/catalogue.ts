@@ -5,6 +5,7 @@ import { DAY2_RULES } from './day2';
 import { ManifestIndex, markOwnOutput } from './manifest-index';
 import { GOVERNANCE_RULES } from './governance';
 import { NODE_FIT_RULES } from './node-fit';
+import { IMAGE_FACT_RULES } from './image-facts';
 import { REFERENCE_RULES } from './references';
 import { RELIABILITY_RULES } from './reliability';
 import { Rule, RuleContext, TreeRule, Violation } from './rule';
@@ -26,6 +27,7 @@ import { SECURITY_RULES } from './security';
 export const RULES: readonly Rule[] = [
   ...RELIABILITY_RULES,
   ...NODE_FIT_RULES,
+  ...IMAGE_FACT_RULES,
   ...SECURITY_RULES,
   ...POD_SECURITY_RULES,
   ...GOVERNANCE_RULES,

@@ -66,6 +66,8 @@ function renderGood(): any[] {
     replicas: 3,
     ports: [{ name: 'pg', port: 5432 }],
     claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+    // The image's socket directory (IMAGE_CANNOT_START).
+    writablePaths: ['/tmp', '/var/run/postgresql'],
     liveness: Probe.exec(['pg_isready', '-q']),
   });
   web.allowTo(db);
@@ -210,6 +212,13 @@ export const RULE_MUTATIONS = new Map<string, (o: any[]) => void>([
     'PORT_UNRESOLVED',
     (o) => {
       find(o, 'Service', 'web').spec.ports[0].targetPort = 'grpc';
+    },
+  ],
+  [
+    'IMAGE_CANNOT_START',
+    (o) => {
+      // Official nginx writes /var/run and /var/cache/nginx, which the read-only root filesystem refuses.
+      pod(o).containers[0].image = 'nginx:1.27.3';
     },
   ],
   [
