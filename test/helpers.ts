@@ -66,8 +66,16 @@ export const VARLOG_AGENT = {
   expectedNodes: 3,
 } as const;
 
-/** Image and port of a PostgreSQL container, for tests that need a StatefulService. */
-export const POSTGRES = { image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] } as const;
+/**
+ * Image and port of a PostgreSQL container, for tests that need a StatefulService, with what the image needs to start
+ * (IMAGE_CANNOT_START): its socket directory writable, and its data in a subdirectory of a claim at /var/lib/postgresql/data.
+ */
+export const POSTGRES = {
+  image: 'postgres:16.4',
+  ports: [{ name: 'pg', port: 5432 }],
+  writablePaths: ['/tmp', '/var/run/postgresql'],
+  env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
+} as const;
 
 /** Renders the app through the library's own synth path (checks + schema) and returns every object. */
 export function render(app: App): any[] {

@@ -271,7 +271,7 @@ describe('ClusterPlatform storage', () => {
     const db = (id: string, storageClass?: typeof p.storage.data) =>
       new StatefulService(team, id, {
         namespace: team,
-        image: 'postgres:16.4',
+        image: 'ghcr.io/acme/db:1.0.0',
         ports: [{ name: 'pg', port: 5432 }],
         claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi', storageClass }],
       });

@@ -232,7 +232,7 @@ export const FAMILIES: [string, Build, Base][] = [
     (c, p) => new api.StatefulService(c, 'x', p as never),
     () => ({
       namespace: 'shop',
-      image: 'postgres:16.4',
+      image: 'ghcr.io/acme/db:1.0.0',
       ports: [{ name: 'pg', port: 5432 }],
       replicas: 2,
       claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '5Gi' }],

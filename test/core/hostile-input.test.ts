@@ -39,7 +39,7 @@ import { AWS_KEY, WEB, catchBlueprintError, expectCode, expectLeakFree, testChar
  * constructs and paths; what one module does with its own input is tested in
  * that module's mirror (e.g. BlueprintError's redaction in errors.test.ts).
  */
-const image = 'nginx:1.27.2';
+const image = 'ghcr.io/acme/app:1.27.2';
 
 describe('PROPS_INVALID: every prop is checked against its shape at the entry', () => {
   test.each([

@@ -427,7 +427,7 @@ describe('TeamNamespace', () => {
       new StatefulService(chart, `${ns.name}-${id}`, {
         namespace: ns,
         name: id,
-        image: 'postgres:16.4',
+        image: 'ghcr.io/acme/db:1.0.0',
         ports: [{ name: 'pg', port: 5432 }],
         claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi', storageClass }],
       });
@@ -530,7 +530,7 @@ describe('TeamNamespace services quota (QUOTA_SERVICES_EXCEEDED)', () => {
       // Headless (the pods' DNS) and client Service: two.
       new StatefulService(chart, 'db', {
         namespace: team,
-        image: 'postgres:16.4',
+        image: 'ghcr.io/acme/db:1.0.0',
         ports: [{ name: 'pg', port: 5432 }],
         clientService: true,
         claims: [

@@ -62,7 +62,7 @@ describe('PriorityClass.dataDefaultOf', () => {
     const standard = new PriorityClass(cluster, 'standard', { value: 1, globalDefault: true });
     expect(PriorityClass.dataDefaultOf(app)).toBe(high);
     const team = new BlueprintChart(app, 'team', { owner: 'team' });
-    const base = { namespace: 'shop', image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] };
+    const base = { namespace: 'shop', image: 'ghcr.io/acme/db:1.0.0', ports: [{ name: 'pg', port: 5432 }] };
     new StatefulService(team, 'db', { ...base, claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }] });
     new StatefulService(team, 'cache', { ...base, noStorageReason: 'a cache, rebuilt on start' });
     new StatefulService(team, 'pinned', { ...base, claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }], priorityClass: standard });

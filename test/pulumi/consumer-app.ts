@@ -40,7 +40,7 @@ export function consumerApp(): App {
     namespace: team,
     ...POSTGRES,
     writablePaths: ['/tmp', '/var/run/postgresql'],
-    env: { POSTGRES_PASSWORD: EnvValue.fromSecret(credentials, 'password') },
+    env: { PGDATA: '/var/lib/postgresql/data/pgdata', POSTGRES_PASSWORD: EnvValue.fromSecret(credentials, 'password') },
     claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],
   });
   new VerticalAutoscaler(chart, 'db-vpa', { target: db });

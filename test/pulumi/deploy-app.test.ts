@@ -240,7 +240,12 @@ describe('deployApp: refusals', () => {
     const chart = new BlueprintChart(app, 'bad', { owner: 'x' });
     const team = new TeamNamespace(chart, 'bad', { quota: QuotaPreset.SMALL });
     // 40 pods against a quota of 20.
-    new WebService(chart, 'web', { namespace: team, image: 'nginx:1.27', replicas: 40, ports: [{ name: 'http', port: 8080 }] });
+    new WebService(chart, 'web', {
+      namespace: team,
+      image: 'ghcr.io/acme/web:1.27.0',
+      replicas: 40,
+      ports: [{ name: 'http', port: 8080 }],
+    });
     engine.length = 0;
     expectCode(() => deployApp(app), 'QUOTA_PODS_EXCEEDED');
     await settled();

@@ -111,7 +111,7 @@ describe('reliability rules in detail', () => {
 
   test("REL_CRON_DEADLINE: a ScheduledJob's defaults pass it", () => {
     const { app, chart, team } = teamChart();
-    new ScheduledJob(chart, 'vacuum', { namespace: team, image: 'postgres:16.4', schedule: '0 3 * * *' });
+    new ScheduledJob(chart, 'vacuum', { namespace: team, image: 'ghcr.io/acme/vacuum:1.0.0', schedule: '0 3 * * *' });
     const objects = renderApp(app).flatMap((r) => r.objects);
     expect(find(objects, 'CronJob', 'vacuum').spec.concurrencyPolicy).toBe('Forbid');
     expect(runRules(objects).filter((f) => f.rule === 'REL_CRON_DEADLINE')).toEqual([]);

@@ -25,7 +25,7 @@ function cassandra(props: any = {}, quota: any = QuotaPreset.LARGE) {
   const ssd = new StorageClass(chart, 'fast-ssd', { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } });
   const db = new StatefulService(chart, 'cassandra', {
     namespace: team,
-    image: 'cassandra:4.1.5',
+    image: 'ghcr.io/acme/cassandra:4.1.5',
     replicas: 3,
     ports: [
       { name: 'cql', port: 9042 },
@@ -221,7 +221,7 @@ describe('StatefulService', () => {
     const { app, chart } = testChart();
     const db = new StatefulService(chart, 'mysql', {
       namespace: 'data',
-      image: 'mysql:8.4.2',
+      image: 'ghcr.io/acme/mysql:8.4.2',
       ports: [{ name: 'mysql', port: 3306 }],
       noStorageReason: 'the test looks at the disruption budget only',
     });

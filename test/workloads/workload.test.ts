@@ -75,7 +75,7 @@ describe('securityProfile', () => {
     const ns = new TeamNamespace(t.chart, 'edge', { quota: QuotaPreset.MEDIUM, podSecurity: { enforce: level } });
     return { ...t, ns };
   }
-  const props = { image: 'nginx:1.27.2', ports: [{ name: 'http', port: 80 }] };
+  const props = { image: 'ghcr.io/acme/edge:1.0.0', ports: [{ name: 'http', port: 80 }] };
 
   test('a baseline workload in a baseline namespace may run as root and add baseline capabilities', () => {
     const { chart, ns } = inNamespace(PodSecurityLevel.BASELINE);
