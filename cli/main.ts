@@ -18,6 +18,7 @@ import {
   BlueprintError,
   FileError,
   formatIssue,
+  RuleContext,
   UnitPrices,
   checkManifests,
   diffManifests,
@@ -667,7 +668,7 @@ async function dispatch(
   }
   const capacityFile = flags['capacity-out'] !== undefined ? String(flags['capacity-out']) : undefined;
   const capacityWritten = capacityFile === undefined ? undefined : checkOutput('--capacity-out', capacityFile, paths);
-  const context = {
+  const context: RuleContext = {
     secretsMustBeProvided: Boolean(flags['require-secrets']),
     existingStorageClasses: list(flags['storage-classes']),
     existingSecretStores: list(flags['secret-stores']),

@@ -32,6 +32,8 @@ const INTERNAL = new Set([
   'ENDPOINT_SHAPE',
   'Collector',
   'RENDER_OPTIONS_SHAPE',
+  'RULE_CONTEXT_SHAPE',
+  'RULE_SHAPE',
   'SECRET_SOURCE_SHAPE',
   'fieldRoot',
   // The refusal of a render from inside a check (core/checks.ts), and findings made safe to print (rules/schema.ts).

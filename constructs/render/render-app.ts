@@ -4,7 +4,7 @@ import { collectIssues, markChecksDone, reentrant, withChecksAlreadyRun } from '
 import { BlueprintError, BlueprintIssue, safeIssue } from '../core/errors';
 import { protectDataHolders } from '../gitops/sync-annotations';
 import { ruleIssues } from '../rules/catalogue';
-import { RuleContext } from '../rules/rule';
+import { RULE_CONTEXT_SHAPE, RuleContext } from '../rules/rule';
 import { synthRuleContext } from '../rules/synth-context';
 import { duplicateObjects } from './duplicate-objects';
 import { schemaStage } from './schema-stage';
@@ -45,7 +45,7 @@ export interface RenderOptions {
 }
 
 /** The shape of `RenderOptions` (checked at the entry of every render function). */
-export const RENDER_OPTIONS_SHAPE = is.props<RenderOptions>({ schemaCheck: is.boolean, ruleContext: is.object({}) });
+export const RENDER_OPTIONS_SHAPE = is.props<RenderOptions>({ schemaCheck: is.boolean, ruleContext: RULE_CONTEXT_SHAPE });
 
 /** One rendered object of the app and the construct path of the ApiObject that made it. */
 export interface RenderedObject {

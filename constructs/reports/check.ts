@@ -7,8 +7,9 @@ import { FileError, LoadOptions, loadManifests } from '../rules/manifests';
 import { runRules } from '../rules/catalogue';
 import { CLUSTER_SCOPED_KINDS } from '../core/metadata';
 import { ManifestIndex, isKubeObject } from '../rules/manifest-index';
-import { Rule, RuleContext } from '../rules/rule';
-import { checkArgs, is } from '../core/shape';
+import { RULE_CONTEXT_SHAPE, RULE_SHAPE, Rule, RuleContext } from '../rules/rule';
+import { Shape, checkArgs, is } from '../core/shape';
+import { integerIssue } from '../core/value-issues';
 import { nodeCountIssue } from '../core/node-count';
 import { quotaFromManifest } from '../namespace/resource-quota';
 
@@ -63,12 +64,32 @@ const quantities = (node: ComputeResources) => ({
 
 const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
 
+/**
+ * `nodes`: a whole number of at least 1, judged as synth judges a NodeAgent's `expectedNodes` (REPLICAS_INVALID):
+ * a count of -1, 0 or NaN would make the DaemonSet's pods, and the quota check of them, nothing.
+ */
+const NODES_SHAPE: Shape = {
+  expected: 'a whole number of at least 1',
+  issuesOf: (v, field) =>
+    typeof v !== 'number'
+      ? is.number.issuesOf(v, field)
+      : [
+          integerIssue(
+            'REPLICAS_INVALID',
+            field,
+            v,
+            { min: 1 },
+            'give the most nodes the cluster runs (with a cluster autoscaler, its maximum)',
+          ),
+        ].filter((i) => i !== undefined),
+};
+
 /** The shape of `CheckOptions` and `LoadOptions` (checked at entry). */
 const CHECK_OPTIONS_SHAPE = is.props<CheckOptions & LoadOptions>({
   nodeAllocatable: COMPUTE_SHAPE,
-  nodes: is.number,
-  rules: is.list(is.object({})),
-  context: is.object({}),
+  nodes: NODES_SHAPE,
+  rules: is.list(RULE_SHAPE),
+  context: RULE_CONTEXT_SHAPE,
   namespace: is.string,
   requireNamespace: is.boolean,
   prices: PRICES_SHAPE,

@@ -1,4 +1,5 @@
 import { IssueInput } from '../core/errors';
+import { ObjectShape, Shape, is } from '../core/shape';
 import { ManifestIndex } from './manifest-index';
 import { Severity } from './schema';
 
@@ -60,6 +61,22 @@ export interface RuleContext {
 }
 
 /**
+ * The shape of `RuleContext`, checked by every entry that takes one (render options, `checkManifests`): one
+ * line per field, which the compiler holds to the interface (a field added without its line does not compile).
+ * A list is read item by item and stops after a few wrong ones (a sparse list of length 2^32 - 1 is no hang);
+ * a misspelled key is PROPS_UNKNOWN with the nearest field, never dropped in silence.
+ */
+export const RULE_CONTEXT_SHAPE = is.props<RuleContext>({
+  existingStorageClasses: is.list(is.string),
+  existingSecretStores: is.list(is.string),
+  externalSecrets: is.list(is.string),
+  secretsMustBeProvided: is.boolean,
+  tlsSecretsMustBeProvided: is.boolean,
+  // A level that is none of the three would read as restricted without a word: refused, as ClusterFacts refuses it.
+  namespacePodSecurity: is.map(is.oneOf(['privileged', 'baseline', 'restricted'], 'Pod Security level')),
+});
+
+/**
  * A rule decided from rendered objects alone. The same function runs at synth
  * (over our own output, where an `error` fails the build with the construct
  * path of the object), in `npm run check` and in `cluster-blueprints check` on
@@ -79,6 +96,32 @@ export interface Rule {
   /** Every violation in the set. */
   check(index: ManifestIndex, context: RuleContext): readonly Violation[];
 }
+
+/** Every category, for the shape of a rule given by a caller. */
+const CATEGORIES: Readonly<Record<RuleCategory, true>> = {
+  reliability: true,
+  security: true,
+  governance: true,
+  references: true,
+  day2: true,
+  'api-server': true,
+};
+
+/**
+ * The shape of a `Rule` a caller gives `checkManifests` (`rules`): every field the runner reads or reports
+ * is required (a rule without `check` would be one RULE_FAILED per run, naming `rule undefined`). Open, as a
+ * rule may be an instance of the caller's own class, with members of its own.
+ */
+const RULE_FIELDS = {
+  code: is.string,
+  severity: is.oneOf(['error', 'warning'], 'severity'),
+  category: is.oneOf(Object.keys(CATEGORIES), 'rule category'),
+  inspects: is.list(is.string),
+  description: is.string,
+  fix: is.string,
+  check: is.func,
+} satisfies Record<keyof Rule, Shape>;
+export const RULE_SHAPE: ObjectShape = is.object(RULE_FIELDS, Object.keys(RULE_FIELDS));
 
 /**
  * A rule that needs the typed construct tree (props that never reach the
