@@ -503,6 +503,21 @@ const TRIGGERS: Record<string, Trigger> = {
       spy.mockRestore();
     }
   },
+  OUTDIR_CLEANUP_INCOMPLETE: () => {
+    // An old copy kept aside that the file system will not let go of (EBUSY) once the new files are in place: a warning.
+    const outdir = tmp();
+    synthesize(team().app, { outdir });
+    const real = fs.unlinkSync;
+    const spy = jest.spyOn(fs, 'unlinkSync').mockImplementation((p: fs.PathLike) => {
+      if (String(p).includes('.cb-old-')) throw Object.assign(new Error('EBUSY: resource busy or locked, unlink'), { code: 'EBUSY' });
+      return real(p);
+    });
+    try {
+      return synthesize(team().app, { outdir }).warnings;
+    } finally {
+      spy.mockRestore();
+    }
+  },
   // the schema check, Pod Security, the report and the CLI
   SCHEMA_INVALID: () => validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n' }, data: 5 }]),
   SCHEMA_UNKNOWN_FIELD: () =>

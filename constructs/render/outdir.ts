@@ -321,8 +321,12 @@ export function checkOutdir(plan: DirPlan, issues: BlueprintIssue[]): DirState |
  * Writes every planned outdir as one transaction: everything is written under
  * temporary names first, then swapped in; any failure undoes every step of
  * every outdir and fails with `OUTDIR_WRITE_FAILED`.
+ *
+ * Returns, per state, what the call could not clean up once the new files were
+ * in place (`OUTDIR_CLEANUP_INCOMPLETE`): old copies kept aside that could not
+ * be removed stay listed in the outdir's journal, so the next run removes them.
  */
-export function writeAll(states: readonly DirState[]): void {
+export function writeAll(states: readonly DirState[]): BlueprintIssue[][] {
   const token = randomBytes(16).toString('hex');
   const temp = (name: string) => `.${name}.cb-tmp-${token}`;
   const backup = (name: string) => `.${name}.cb-old-${token}`;
@@ -346,14 +350,17 @@ export function writeAll(states: readonly DirState[]): void {
         ...[...s.replaced, ...s.stale, ...(s.listExists ? [WRITTEN_LIST] : [])].map(backup),
       ];
       const journal = path.join(real, JOURNAL);
-      fs.writeFileSync(
-        journal,
-        `${JOURNAL_HEADER}; if it dies, the next run removes the files below.\npid ${process.pid}\ntoken ${token}\n${created.join('\n')}\n`,
-        {
-          flag: 'wx',
-        },
-      );
+      const fd = fs.openSync(journal, 'wx');
+      // Ours from here: a write that fails (a full disk) must not leave it behind, empty, in an outdir said to be as it was.
       journals.push(journal);
+      try {
+        writeFully(
+          fd,
+          `${JOURNAL_HEADER}; if it dies, the next run removes the files below.\npid ${process.pid}\ntoken ${token}\n${created.join('\n')}\n`,
+        );
+      } finally {
+        fs.closeSync(fd);
+      }
       const write = (name: string, text: string) => {
         ours.push(path.join(real, name));
         fs.writeFileSync(path.join(real, name), text, { flag: 'wx' });
@@ -393,7 +400,9 @@ export function writeAll(states: readonly DirState[]): void {
         failures.push((u as Error).message);
       }
     // The backups are the only copy of a file whose restore failed: they stay, listed in the journal.
-    if (failures.length === 0) removeAll([...ours, ...journals]);
+    // A file of ours that cannot be removed stays listed: the journals stay with it, for the next run to remove it.
+    const ourKept = failures.length === 0 ? removeAll(ours) : [];
+    const kept = failures.length === 0 && ourKept.length === 0 ? removeAll(journals) : ourKept;
     // Deepest first; rmdir removes only an empty directory, so one that still holds a kept backup, or anything
     // written there meanwhile by someone else, stays (and so do its parents).
     for (const dir of madeDirs.reverse())
@@ -411,11 +420,77 @@ export function writeAll(states: readonly DirState[]): void {
         `could not be written (${(e as Error).message}); ` +
         (failures.length
           ? `restoring the previous files failed too (${failures.join('; ')}): they are kept beside as .<name>.cb-old-${token}, which the next synthesize removes`
-          : 'every outdir was left as it was'),
+          : kept.length
+            ? `every outdir was left as it was, but for files of this call that could not be removed: ${keptText(kept)}`
+            : 'every outdir was left as it was'),
       fix: 'check that this process may write there and that the disk has room, then synthesize again',
     });
   }
-  removeAll([...ours, ...journals]);
+  const kept = removeAll(ours);
+  return states.map((s, i) => settle(s.plan.outdir, journals[i], token, kept));
+}
+
+/**
+ * Ends the call's journal in `outdir` once the new files are in place: removed when every file of the call
+ * is gone, else rewritten to name only what is left, without this process's pid (a later run of any process
+ * removes them, and is not held off as by a run in progress). Returns the warning that says what is left.
+ */
+function settle(outdir: Outdir, journal: string, token: string, kept: readonly Kept[]): BlueprintIssue[] {
+  const left = kept.filter((k) => path.dirname(k.file) === outdir.real);
+  if (left.length === 0) {
+    const stuck = removeAll([journal]);
+    return stuck.length
+      ? [
+          cleanupIssue(
+            outdir,
+            `was written, but its journal could not be removed: ${keptText(stuck, outdir.real)}`,
+            `delete ${path.join(outdir.shown, JOURNAL)}`,
+          ),
+        ]
+      : [];
+  }
+  const next = `${journal}.cb-tmp-${token}`;
+  let listed = true;
+  try {
+    const names = left.map((k) => path.basename(k.file));
+    fs.writeFileSync(next, `${JOURNAL_HEADER}; the next run removes the files below.\ntoken ${token}\n${names.join('\n')}\n`, {
+      flag: 'wx',
+    });
+    fs.renameSync(next, journal);
+  } catch {
+    // The journal as first written stays: it names them too, under this process's pid.
+    removeAll([next]);
+    listed = false;
+  }
+  const remove = `or delete the files named .*.cb-old-${token} in ${outdir.shown}`;
+  return [
+    cleanupIssue(
+      outdir,
+      `was written, but the previous copies kept aside could not be removed: ${keptText(left, outdir.real)}`,
+      listed
+        ? `nothing is needed: its journal lists them, and the next synthesize into it removes them (${remove})`
+        : `the next synthesize into it, once this process has ended, removes them (${remove})`,
+    ),
+  ];
+}
+
+function cleanupIssue(outdir: Outdir, message: string, fix: string): BlueprintIssue {
+  return { code: 'OUTDIR_CLEANUP_INCOMPLETE', path: '', field: 'outdir', value: outdir.shown, message, fix };
+}
+
+/** A file of ours that could not be removed, and why. */
+interface Kept {
+  readonly file: string;
+  readonly error: string;
+}
+
+const keptText = (kept: readonly Kept[], from = '') =>
+  kept.map((k) => `${from ? path.relative(from, k.file) : k.file} (${k.error})`).join('; ');
+
+/** Writes all of `text` to `fd` (one writeSync may write part of it). */
+function writeFully(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** Keeps the current `file` as `copy` (a hard link, else a copy), for the rollback. */
@@ -427,14 +502,20 @@ function keep(file: string, copy: string): void {
   }
 }
 
-/** Removes the files we created (ours to remove; the journal last, so a kill here still leaves them listed). */
-function removeAll(files: readonly string[]): void {
+/**
+ * Removes the files we created (ours to remove; the journal last, so a kill here still leaves them listed).
+ * Returns those that could not be removed.
+ */
+function removeAll(files: readonly string[]): Kept[] {
+  const kept: Kept[] = [];
   for (const f of files)
     try {
       fs.unlinkSync(f);
-    } catch {
-      // already renamed into place or away: nothing of ours is left under that name
+    } catch (e) {
+      // ENOENT: already renamed into place or away, nothing of ours is left under that name
+      if (errno(e) !== 'ENOENT') kept.push({ file: f, error: (e as Error).message });
     }
+  return kept;
 }
 
 /**

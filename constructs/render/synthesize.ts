@@ -62,7 +62,10 @@ export interface SynthesizeResult {
    * (a Service nothing can reach, `REF_SERVICE_UNREACHABLE`; a worker without
    * readiness, `REL_READINESS`…), every chart's: the files are written all the
    * same, and `cluster-blueprints check` on the outdir reports the same
-   * findings. Print them with `formatWarnings`; an empty list when there is none.
+   * findings. Also what the write could not clean up once the new files were in
+   * place (`OUTDIR_CLEANUP_INCOMPLETE`: old copies kept aside that could not be
+   * removed, which its journal keeps listed for the next synthesize to remove).
+   * Print them with `formatWarnings`; an empty list when there is none.
    */
   readonly warnings: readonly BlueprintIssue[];
 }
@@ -103,7 +106,9 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  *   still empty (`OUTDIR_WRITE_FAILED`). A run that is killed leaves
  *   whole files only, all listed; the next run removes its temporary files,
  *   which it finds by the journal `.cluster-blueprints-journal` the killed run
- *   wrote first, and nothing else.
+ *   wrote first, and nothing else. So does it remove the old copies a run that
+ *   succeeded could not remove (that run's journal keeps naming them, and its
+ *   result says so in `warnings`).
  * - Under the cdk8s CLI (`cdk8s synth` runs the app with `$CDK8S_OUTDIR`, its
  *   `output:` directory, which it empties first and then lists or, with
  *   `--stdout`, prints): when that directory is apart from every outdir
@@ -162,12 +167,12 @@ export function synthesizeAll(targets: readonly SynthTarget[], options: Synthesi
   // Nothing has changed on disk yet: every file to replace or delete must be ours, in every outdir, before any is touched.
   const states = plans.map((plan) => unreadable(plan.outdir.shown, issues, () => checkOutdir(plan, issues)));
   if (issues.length > 0) throw new BlueprintError(issues);
-  writeAll(states as NonNullable<(typeof states)[number]>[]);
-  const results = plans.map((p) => ({
+  const leftovers = writeAll(states as NonNullable<(typeof states)[number]>[]);
+  const results = plans.map((p, i) => ({
     outdir: p.outdir.shown,
     files: p.files.map((f) => f.name),
     objectCount: p.objectCount,
-    warnings: p.warnings,
+    warnings: [...p.warnings, ...leftovers[i]],
   }));
   if (handOff) copyForCli(handOff, results);
   return results;

@@ -418,7 +418,8 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
     ];
     // Every step of a call that replaces a, deletes b, adds c and creates new/qa: each, failing, leaves the tree as it was.
     // copyFileSync: the backup of a replaced file where hard links fail (EXDEV, a file system without them).
-    for (const method of ['renameSync', 'writeFileSync', 'copyFileSync', 'mkdirSync'] as const) {
+    // writeSync: the journal's text.
+    for (const method of ['renameSync', 'writeFileSync', 'writeSync', 'copyFileSync', 'mkdirSync'] as const) {
       const root = tmpdir();
       synthesizeAll(targets(root, ['a', 'b'], 'first').slice(0, 2));
       fs.writeFileSync(path.join(root, 'dev', 'README.md'), 'kept');
@@ -620,6 +621,64 @@ describe('a failing synthesize changes nothing on disk and fails with a Blueprin
     expectCode(() => synthesize(app(['c']), { outdir }), 'OUTDIR_WRITE_FAILED');
     spy.mockRestore();
     expect(tree(base)).toEqual({ new: 'dir', [path.join('new', 'theirs')]: `file ${Buffer.from('x').toString('base64')}` });
+  });
+
+  test('OUTDIR_WRITE_FAILED: a full disk that takes the journal but not its text leaves no journal behind', () => {
+    // ENOSPC: creating the file takes an inode, writing its text needs a block. Modelled at both levels a writer may use.
+    const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const fillDisk = () => {
+      const real = fs.writeFileSync;
+      jest.spyOn(fs, 'writeFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+        if (!String(file).endsWith(JOURNAL)) return (real as (...a: unknown[]) => void)(file, ...rest);
+        real(file, '', { flag: 'wx' });
+        throw full();
+      }) as never);
+      jest.spyOn(fs, 'writeSync').mockImplementation(() => {
+        throw full();
+      });
+    };
+    for (const existing of [true, false]) {
+      const base = tmpdir();
+      const outdir = path.join(base, 'dist');
+      if (existing) synthesize(app(['c']), { outdir });
+      fillDisk();
+      const issue = failsUnchanged(base, () => synthesize(app(['c'], undefined, 'other'), { outdir }), 'OUTDIR_WRITE_FAILED');
+      jest.restoreAllMocks();
+      expect(issue.message).toMatch(/ENOSPC.*every outdir was left as it was$/);
+    }
+  });
+
+  test('old copies that cannot be removed after the new files are in place: a warning, and the next run removes them', () => {
+    const outdir = tmpdir();
+    fs.writeFileSync(path.join(outdir, 'README.md'), 'kept');
+    synthesize(app(['a', 'b']), { outdir });
+    const real = fs.unlinkSync;
+    const spy = jest.spyOn(fs, 'unlinkSync').mockImplementation((p: fs.PathLike) => {
+      if (/\.cb-old-/.test(String(p))) throw Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${p}'`), { code: 'EBUSY' });
+      return real(p);
+    });
+    const result = synthesize(app(['a'], undefined, 'second'), { outdir });
+    spy.mockRestore();
+    const old = fs.readdirSync(outdir).filter((n) => n.includes('.cb-old-'));
+    // The written list, a replaced file and a deleted one were kept aside.
+    expect(old.map((n) => n.replace(/-[0-9a-f]{32}$/, '')).sort()).toEqual(
+      ['..cluster-blueprints-written.cb-old', '.a.k8s.yaml.cb-old', '.b.k8s.yaml.cb-old', '.requirements.jsonl.cb-old'].sort(),
+    );
+    const [warning] = result.warnings.filter((w) => w.code === 'OUTDIR_CLEANUP_INCOMPLETE');
+    expect(warning).toMatchObject({ path: '', field: 'outdir', value: outdir });
+    for (const n of old) expect(warning.message).toContain(n);
+    expect(warning.message).toContain('EBUSY');
+    expect(warning.fix).toMatch(/the next synthesize into it removes them/);
+    // The new files are in place; the journal names what is left, without a pid: no other process is held off by it.
+    expect(fs.existsSync(path.join(outdir, 'b.k8s.yaml'))).toBe(false);
+    expect(fs.readFileSync(path.join(outdir, WRITTEN_LIST), 'utf8')).not.toContain('b.k8s.yaml');
+    const journal = fs.readFileSync(path.join(outdir, JOURNAL), 'utf8');
+    expect(journal).not.toMatch(/^pid /m);
+    expect(journal.trim().split('\n').slice(2).sort()).toEqual(old.sort());
+    // The next run, of any process, removes exactly those.
+    const next = synthesize(app(['a'], undefined, 'second'), { outdir });
+    expect(next.warnings.filter((w) => w.code === 'OUTDIR_CLEANUP_INCOMPLETE')).toEqual([]);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.cluster-blueprints-written', 'README.md', 'a.k8s.yaml', 'requirements.jsonl']);
   });
 
   test('OUTDIR_UNSAFE: a synthesize that is still running in the outdir (live pid in its journal) is not raced', () => {
