@@ -347,6 +347,7 @@ export function writeAll(states: readonly DirState[]): BlueprintIssue[][] {
         ...names.map(temp),
         temp(WRITTEN_LIST),
         midList,
+        temp(JOURNAL), // the journal's own successor, should settle() need one
         ...[...s.replaced, ...s.stale, ...(s.listExists ? [WRITTEN_LIST] : [])].map(backup),
       ];
       const journal = path.join(real, JOURNAL);
@@ -449,7 +450,8 @@ function settle(outdir: Outdir, journal: string, token: string, kept: readonly K
         ]
       : [];
   }
-  const next = `${journal}.cb-tmp-${token}`;
+  // Named in the journal it replaces: a kill between the write and the rename leaves nothing unlisted.
+  const next = path.join(outdir.real, `.${JOURNAL}.cb-tmp-${token}`);
   let listed = true;
   try {
     const names = left.map((k) => path.basename(k.file));
