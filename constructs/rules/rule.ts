@@ -74,6 +74,8 @@ export const RULE_CONTEXT_SHAPE = is.props<RuleContext>({
   tlsSecretsMustBeProvided: is.boolean,
   // A level that is none of the three would read as restricted without a word: refused, as ClusterFacts refuses it.
   namespacePodSecurity: is.map(is.oneOf(['privileged', 'baseline', 'restricted'], 'Pod Security level')),
+  // Quantities: NODE_TOO_SMALL parses them (QUANTITY_INVALID names the one that does not parse).
+  nodeAllocatable: is.props<NonNullable<RuleContext['nodeAllocatable']>>({ cpu: is.string, memory: is.string }),
 });
 
 /**

@@ -18,6 +18,7 @@ const FULL: Required<RuleContext> = {
   secretsMustBeProvided: true,
   tlsSecretsMustBeProvided: false,
   namespacePodSecurity: { legacy: 'baseline' },
+  nodeAllocatable: { cpu: '4', memory: '16Gi' },
 };
 
 /** An app with a claim of StorageClass `fast`, which only the context can say exists. */
