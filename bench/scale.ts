@@ -52,7 +52,7 @@ const NAMES: Record<Contender, string> = {
   json: 'floor: JSON.stringify',
 };
 
-function buildPlatform(teams: number): App {
+export function buildPlatform(teams: number): App {
   const app = new App();
   for (let t = 0; t < teams; t++) {
     const chart = new BlueprintChart(app, `team-${t}`, { owner: `team-${t}` });
@@ -72,7 +72,11 @@ function buildPlatform(teams: number): App {
       image: 'postgres:16.4',
       ports: [{ name: 'pg', port: 5432 }],
       resources: ResourcePreset.SMALL,
-      claims: [{ name: 'data', mountPath: '/data', size: '1Gi' }],
+      // What the postgres image needs under a read-only root (IMAGE_CANNOT_START): its socket directory, and
+      // PGDATA below the claim's root (initdb refuses a directory holding lost+found).
+      env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
+      writablePaths: ['/tmp', '/var/run/postgresql'],
+      claims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '1Gi' }],
     });
     ExternalService.fromAddresses(chart, 'legacy', {
       namespace: ns.name,
