@@ -201,6 +201,8 @@ export interface RawWorkloadOptions {
   readonly containers: readonly object[];
   /** Other fields of the spec (replicas, volumeClaimTemplates), written before the selector. @default - none */
   readonly spec?: Record<string, unknown>;
+  /** Other fields of the pod spec (securityContext, volumes), written after the containers. @default - none */
+  readonly podSpec?: Record<string, unknown>;
 }
 
 /** An apps/v1 workload as a manifest file holds it (not rendered by a construct): for the checks of raw input. */
@@ -213,7 +215,7 @@ export function rawWorkload(o: RawWorkloadOptions): any {
     spec: {
       ...o.spec,
       selector: { matchLabels: labels },
-      template: { metadata: { labels: { ...labels, ...o.podLabels } }, spec: { containers: o.containers } },
+      template: { metadata: { labels: { ...labels, ...o.podLabels } }, spec: { containers: o.containers, ...o.podSpec } },
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   runRules,
 } from '../../constructs';
 import { IMAGE_FACT_RULES, imageFacts, imageRepository } from '../../constructs/rules/image-facts';
-import { catchBlueprintError } from '../helpers';
+import { catchBlueprintError, rawWorkload } from '../helpers';
 
 /** The IMAGE_CANNOT_START issues of a synth (as `pointer`), none when it passes. */
 function synthFindings(build: (chart: BlueprintChart, team: TeamNamespace) => void): string[] {
@@ -33,30 +33,14 @@ const checkFindings = (objects: any[]) => runRules(objects, { rules: IMAGE_FACT_
 
 /** A raw Deployment as foreign YAML writes it: non-root, read-only root filesystem, `/tmp` writable. */
 function deployment(container: Record<string, unknown>, spec: Record<string, unknown> = {}): any {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'd', namespace: 'n' },
-    spec: {
-      selector: { matchLabels: { app: 'd' } },
-      template: {
-        metadata: { labels: { app: 'd' } },
-        spec: {
-          securityContext: { runAsUser: 10001, runAsNonRoot: true },
-          containers: [
-            {
-              name: 'c',
-              securityContext: { readOnlyRootFilesystem: true },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-              ...container,
-            },
-          ],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
-          ...spec,
-        },
-      },
-    },
-  };
+  return rawWorkload({
+    name: 'd',
+    namespace: 'n',
+    containers: [
+      { name: 'c', securityContext: { readOnlyRootFilesystem: true }, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }], ...container },
+    ],
+    podSpec: { securityContext: { runAsUser: 10001, runAsNonRoot: true }, volumes: [{ name: 'tmp', emptyDir: {} }], ...spec },
+  });
 }
 const C = '/spec/template/spec/containers/0';
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { BlueprintChart, BlueprintError, NodeAgent, Worker, capacityReport, checkManifests, renderApp, synthesize } from '../../constructs';
 import { cli, json } from '../cli/run-cli';
+import { rawWorkload } from '../helpers';
 import { find, good } from './fixture';
 import { stringifyManifests } from '../../constructs/render/yaml-emitter';
 import { ClusterPlatform } from '../../blueprints';
@@ -114,6 +115,17 @@ describe('NODE_TOO_SMALL: one rule at synth and in check', () => {
   });
 });
 
+/** A raw DaemonSet whose one container requests `requests`, with `podSpec` beside it. */
+const daemonSet = (name: string, requests: { cpu: string; memory: string }, podSpec: Record<string, unknown> = {}, namespace = 'x') =>
+  rawWorkload({
+    kind: 'DaemonSet',
+    name,
+    namespace,
+    labels: { a: name },
+    containers: [{ name: 'a', image, resources: { requests } }],
+    podSpec,
+  });
+
 describe('the capacity node plan on a node too small for the pods', () => {
   const NO_NUMBER = /Infinity|NaN|null/;
 
@@ -133,45 +145,27 @@ describe('the capacity node plan on a node too small for the pods', () => {
 
   test('DaemonSets that alone exceed the node say so', () => {
     const objects = good();
-    objects.push({
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'agent', namespace: 'shop' },
-      spec: {
-        selector: { matchLabels: { a: 'b' } },
-        template: {
-          metadata: { labels: { a: 'b' } },
-          spec: { containers: [{ name: 'a', image, resources: { requests: { cpu: '3', memory: '64Mi' } } }] },
-        },
-      },
-    });
+    objects.push(daemonSet('agent', { cpu: '3', memory: '64Mi' }, {}, 'shop'));
     const plan = capacityReport(objects, { nodeAllocatable: NODE }).nodes!;
     expect(plan.nodes).toBeUndefined();
     expect(plan.unschedulable).toBe('the DaemonSets on every node alone request 3 CPU / 64Mi, more than a node allocates');
   });
 
-  const daemonSet = (name: string, cpu: string, spec: object = {}) => ({
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name, namespace: 'x' },
-    spec: {
-      selector: { matchLabels: { a: name } },
-      template: {
-        metadata: { labels: { a: name } },
-        spec: { ...spec, containers: [{ name: 'a', image, resources: { requests: { cpu, memory: '1Gi' } } }] },
-      },
-    },
-  });
-
   test('DaemonSets that exactly fill a node, and nothing else to place: a count, not a division by zero', () => {
-    expect(capacityReport([daemonSet('a', '2')], { nodeAllocatable: NODE }).nodes).toMatchObject({ nodes: 2, fixedOverheadPercent: 100 });
+    expect(capacityReport([daemonSet('a', { cpu: '2', memory: '1Gi' })], { nodeAllocatable: NODE }).nodes).toMatchObject({
+      nodes: 2,
+      fixedOverheadPercent: 100,
+    });
   });
 
   test('a DaemonSet narrowed by a nodeSelector is no overhead of every node, but its own pod must fit beside those that are', () => {
-    const plan = capacityReport([daemonSet('a', '1'), daemonSet('gpu', '3', { nodeSelector: { gpu: 'yes' } })], {
-      nodeAllocatable: NODE,
-      nodes: 2,
-    }).nodes!;
+    const plan = capacityReport(
+      [daemonSet('a', { cpu: '1', memory: '1Gi' }), daemonSet('gpu', { cpu: '3', memory: '1Gi' }, { nodeSelector: { gpu: 'yes' } })],
+      {
+        nodeAllocatable: NODE,
+        nodes: 2,
+      },
+    ).nodes!;
     expect(plan.fixedOverheadPercent).toBe(50);
     expect(plan.unschedulable).toBe(
       'DaemonSet/x/gpu requests 3 CPU per pod beside the 1 CPU the DaemonSets take, more than a node allocates (NODE_TOO_SMALL)',
