@@ -62,14 +62,35 @@ export interface NodeFit {
   readonly misfits: readonly NodeMisfit[];
 }
 
+/** Node labels every Linux node carries with these values: a selector of them alone narrows nothing on a Linux cluster. */
+const EVERY_LINUX_NODE: Readonly<Record<string, string>> = { 'kubernetes.io/os': 'linux', 'beta.kubernetes.io/os': 'linux' };
+
+/** Whether a required node selector term only asks for Linux (`kubernetes.io/os In [linux]`). */
+function linuxOnly(term: any): boolean {
+  if (!isObject(term) || arr(term.matchFields).length > 0) return false;
+  const exprs = arr(term.matchExpressions);
+  return (
+    exprs.length > 0 &&
+    exprs.every((e) => isObject(e) && e.operator === 'In' && Object.hasOwn(EVERY_LINUX_NODE, e.key) && arr(e.values).includes('linux'))
+  );
+}
+
 /**
  * Whether a DaemonSet's pods land on every node: neither a nodeSelector, a required node affinity nor a nodeName
- * narrows them. Taints are not read: a pod kept off tainted nodes by them meets the DaemonSets on the others.
+ * narrows them, other than to Linux nodes (node agents usually ask for `kubernetes.io/os: linux`, which every node of
+ * a Linux cluster has; a Windows node pool's pods meet fewer DaemonSets, so counting it is the safe side). Taints are
+ * not read: a pod kept off tainted nodes by them meets the DaemonSets on the others.
  */
 function onEveryNode(spec: any): boolean {
-  if (isObject(spec.nodeSelector) && Object.keys(spec.nodeSelector).length > 0) return false;
+  if (
+    isObject(spec.nodeSelector) &&
+    Object.entries(spec.nodeSelector).some(([k, v]) => !Object.hasOwn(EVERY_LINUX_NODE, k) || v !== 'linux')
+  )
+    return false;
   if (typeof spec.nodeName === 'string' && spec.nodeName !== '') return false;
-  return arr(spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms).length === 0;
+  const terms = arr(spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms);
+  // Terms are ORed: the pods may land on every node only if each term asks for Linux alone.
+  return terms.every(linuxOnly);
 }
 
 /** One pod's requests, or undefined where a quantity does not parse (the schema check reports it). */

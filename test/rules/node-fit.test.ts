@@ -172,6 +172,30 @@ describe('the capacity node plan on a node too small for the pods', () => {
     );
   });
 
+  test('a DaemonSet that asks only for Linux nodes (nodeSelector or required affinity) lands on every node of a Linux cluster', () => {
+    const os = { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] };
+    const overhead = (podSpec: Record<string, unknown>) =>
+      capacityReport([daemonSet('a', { cpu: '1', memory: '1Gi' }, podSpec)], { nodeAllocatable: NODE, nodes: 2 }).nodes!
+        .fixedOverheadPercent;
+    expect(overhead({ nodeSelector: { 'kubernetes.io/os': 'linux' } })).toBe(50);
+    expect(
+      overhead({
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [os] }] } } },
+      }),
+    ).toBe(50);
+    // Anything narrower is no overhead of every node.
+    expect(overhead({ nodeSelector: { 'kubernetes.io/os': 'windows' } })).toBe(0);
+    expect(overhead({ nodeSelector: { 'kubernetes.io/os': 'linux', gpu: 'yes' } })).toBe(0);
+    const gpu = { key: 'gpu', operator: 'Exists' };
+    expect(
+      overhead({
+        affinity: {
+          nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [os, gpu] }] } },
+        },
+      }),
+    ).toBe(0);
+  });
+
   test('a node size of CPU alone is refused by name (it crashed reading the missing memory)', () => {
     expect(() => capacityReport([], { nodeAllocatable: { cpu: '2' } })).toThrow(/QUANTITY_INVALID 'nodeAllocatable.memory' is not given/);
   });
