@@ -39,16 +39,25 @@ export function podResourcesOf(index: ManifestIndex, spec: any, ns: string | und
     });
     return { requests: sum(r.requests), limits: sum(r.limits) };
   };
-  // A pod reserves max(sum of app containers, largest init container).
-  const apps = appContainersOf(spec)
-    .map(one)
-    .reduce((s: any, c: any) => ({ requests: addSum(s.requests, c.requests), limits: addSum(s.limits, c.limits) }), {
-      requests: zeroSum(),
-      limits: zeroSum(),
-    });
-  for (const c of arr(spec.initContainers)
-    .filter((x) => x && typeof x === 'object')
-    .map(one)) {
+  // A pod reserves max(app containers + native sidecars, each init container + the sidecars started before it):
+  // a sidecar (an init container with restartPolicy Always) runs beside everything after it
+  // (https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#resource-sharing-within-containers).
+  const zero = () => ({ requests: zeroSum(), limits: zeroSum() });
+  const plus = (a: ReturnType<typeof zero>, b: ReturnType<typeof zero>) => ({
+    requests: addSum(a.requests, b.requests),
+    limits: addSum(a.limits, b.limits),
+  });
+  let sidecars = zero();
+  const inits: ReturnType<typeof zero>[] = [];
+  for (const c of arr(spec.initContainers).filter((x) => x && typeof x === 'object')) {
+    const own = one(c);
+    if (c.restartPolicy === 'Always') {
+      sidecars = plus(sidecars, own);
+      inits.push(sidecars);
+    } else inits.push(plus(own, sidecars));
+  }
+  const apps = plus(appContainersOf(spec).map(one).reduce(plus, zero()), sidecars);
+  for (const c of inits) {
     for (const side of ['requests', 'limits'] as const) {
       if (c[side].cpu.gt(apps[side].cpu)) apps[side].cpu = c[side].cpu;
       if (c[side].memory.gt(apps[side].memory)) apps[side].memory = c[side].memory;

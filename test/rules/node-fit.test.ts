@@ -196,6 +196,21 @@ describe('the capacity node plan on a node too small for the pods', () => {
     ).toBe(0);
   });
 
+  test('a native sidecar (an init container that keeps running) adds to the app containers; an init container before it does not', () => {
+    // Node of 2 CPU: app 1500m + sidecar 1 CPU = 2500m does not fit; the same 1 CPU as a plain init container does.
+    const pod = (restartPolicy?: string) =>
+      rawWorkload({
+        name: 'app',
+        namespace: 'x',
+        containers: [{ name: 'app', image, resources: { requests: { cpu: '1500m', memory: '1Gi' } } }],
+        podSpec: { initContainers: [{ name: 'proxy', image, restartPolicy, resources: { requests: { cpu: '1', memory: '1Gi' } } }] },
+      });
+    const misfits = (o: any) =>
+      checkManifests([o], { nodeAllocatable: NODE, nodes: 3 }).findings.filter((f) => f.rule === 'NODE_TOO_SMALL');
+    expect(misfits(pod('Always')).map((f) => f.severity)).toEqual(['error']);
+    expect(misfits(pod())).toEqual([]);
+  });
+
   test('a node size of CPU alone is refused by name (it crashed reading the missing memory)', () => {
     expect(() => capacityReport([], { nodeAllocatable: { cpu: '2' } })).toThrow(/QUANTITY_INVALID 'nodeAllocatable.memory' is not given/);
   });
