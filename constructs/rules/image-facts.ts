@@ -19,6 +19,16 @@ export interface ImageWrite {
   readonly path: string;
   /** What it writes there and what happens when it cannot. */
   readonly why: string;
+  /** A command-line flag that moves it (`--flag=dir` or `--flag dir` in args): the directory it names is judged instead. @default - none */
+  readonly flag?: string;
+  /**
+   * The UID of the image's user, when the path is a VOLUME of the image owned by that user: containerd copies the
+   * ownership into the anonymous volume, so the write fails only for another non-root UID set in the pod.
+   * @default - writable by the image's user alone is not enough
+   */
+  readonly ownedBy?: number;
+  /** Flags that, all given with these values in args, stop the write (persistence off). @default - none */
+  readonly offWith?: readonly (readonly [string, string])[];
 }
 
 /** The directory an image initializes its data in, and how a pod moves it. */
@@ -29,6 +39,8 @@ export interface ImageDataDir {
   readonly env?: string;
   /** A command-line flag that moves it (`--flag=dir` or `--flag dir` in args). @default - none */
   readonly flag?: string;
+  /** Configuration files that may set it: a volume mounted at or under one (or above it) leaves it unknown, not judged. @default - none */
+  readonly config?: readonly string[];
   /** Why it must not be the root of a volume. */
   readonly why: string;
   /** A subdirectory of the default path to suggest. */
@@ -54,6 +66,12 @@ export interface ImageFacts {
   readonly volumes?: readonly string[];
   /** @default - none */
   readonly dataDir?: ImageDataDir;
+  /**
+   * Its main configuration file: a volume mounted over it (or a directory above it) may move what it writes and the
+   * port it listens on, so neither is judged then.
+   * @default - none
+   */
+  readonly mainConfig?: string;
   /** @default - none below 1024 */
   readonly listens?: ImagePort;
   /** An image of the same software that needs none of this. @default - none */
@@ -78,6 +96,8 @@ export const KNOWN_IMAGES: readonly ImageFacts[] = [
       { path: '/var/run', why: 'its pid file /var/run/nginx.pid' },
       { path: '/var/cache/nginx', why: 'its proxy, client body, fastcgi, uwsgi and scgi temp directories' },
     ],
+    // docker-nginx-unprivileged makes exactly these changes by sed on /etc/nginx/nginx.conf: a mounted one may too.
+    mainConfig: '/etc/nginx/nginx.conf',
     listens: { port: 80, config: ['/etc/nginx/conf.d/default.conf'] },
     instead: 'nginxinc/nginx-unprivileged (listens on 8080, writes only under /tmp)',
   },
@@ -94,6 +114,7 @@ export const KNOWN_IMAGES: readonly ImageFacts[] = [
     name: 'httpd',
     repositories: ['docker.io/library/httpd'],
     writes: [{ path: '/usr/local/apache2/logs', why: 'its pid file logs/httpd.pid' }],
+    mainConfig: '/usr/local/apache2/conf/httpd.conf',
     listens: { port: 80, config: ['/usr/local/apache2/conf/httpd.conf'] },
   },
   {
@@ -128,14 +149,20 @@ export const KNOWN_IMAGES: readonly ImageFacts[] = [
     // docker-library/mysql 8.4/Dockerfile.oracle: `socket=/var/run/mysqld/mysqld.sock`, "/var/run/mysqld (used for
     // socket and lock files)" made 1777, /var/lib/mysql 1777 and a VOLUME. docker-entrypoint.sh reads the datadir
     // from `mysqld --verbose --help` with the args (so `--datadir` moves it) and runs `mysqld --initialize-insecure`,
-    // which aborts on a data directory that has files in it.
+    // which aborts on a data directory that has files in it. /etc/my.cnf reads `!includedir /etc/mysql/conf.d/`, so a
+    // mounted configuration may set the datadir. InnoDB creates its temporary files in tmpdir (/tmp) at start and
+    // srv0start.cc aborts when it cannot.
     name: 'mysql',
     repositories: ['docker.io/library/mysql'],
-    writes: [{ path: '/var/run/mysqld', why: 'its socket and lock files' }],
+    writes: [
+      { path: '/var/run/mysqld', why: 'its socket and lock files' },
+      { path: '/tmp', why: "InnoDB's temporary files; the server aborts at start without them" },
+    ],
     volumes: ['/var/lib/mysql'],
     dataDir: {
       path: '/var/lib/mysql',
       flag: '--datadir',
+      config: ['/etc/mysql', '/etc/my.cnf'],
       subdirectory: '/var/lib/mysql/data',
       why: '`mysqld --initialize` aborts on a data directory with files in it, and a fresh ext4 volume holds lost+found at its root',
     },
@@ -151,12 +178,19 @@ export const KNOWN_IMAGES: readonly ImageFacts[] = [
   {
     // docker-library/redis Dockerfile: `mkdir /data && chown redis:redis /data`, VOLUME and WORKDIR /data: the RDB
     // snapshot is written there, and with `stop-writes-on-bgsave-error yes` (the default) a failed save makes Redis
-    // refuse every write. Owned by the image's user: another UID cannot write it even where the runtime makes the
-    // VOLUME writable.
+    // refuse every write. Owned by the image's user (999, which docker-entrypoint.sh switches to with gosu): containerd
+    // copies that ownership into the anonymous volume, so only another UID set in the pod cannot write it. `--dir`
+    // moves it; `--save ""` (appendonly is off by default) writes nothing there.
     name: 'redis',
     repositories: ['docker.io/library/redis'],
     writes: [
-      { path: '/data', why: "its RDB snapshots, writable by the image's redis user only; a failed save makes Redis refuse every write" },
+      {
+        path: '/data',
+        why: "its RDB snapshots, writable by the image's redis user only; a failed save makes Redis refuse every write",
+        flag: '--dir',
+        ownedBy: 999,
+        offWith: [['--save', '']],
+      },
     ],
   },
   {
@@ -164,7 +198,7 @@ export const KNOWN_IMAGES: readonly ImageFacts[] = [
     // /data/db: mongod exits when it cannot write its dbpath.
     name: 'mongo',
     repositories: ['docker.io/library/mongo'],
-    writes: [{ path: '/data/db', why: "its dbpath, writable by the image's mongodb user only; mongod exits" }],
+    writes: [{ path: '/data/db', why: "its dbpath, writable by the image's mongodb user only; mongod exits", ownedBy: 999 }],
   },
   {
     // docker-library/cassandra 4.1/Dockerfile: CASSANDRA_CONF=/etc/cassandra, /var/log/cassandra (the JVM's GC log),
@@ -181,10 +215,18 @@ export const KNOWN_IMAGES: readonly ImageFacts[] = [
   },
   {
     // prometheus/prometheus Dockerfile: `chown -R nobody:nogroup etc/prometheus /prometheus`, `USER nobody`, VOLUME and WORKDIR
-    // /prometheus, the TSDB path (`--storage.tsdb.path=/prometheus`): Prometheus exits when it cannot open it.
+    // /prometheus, the TSDB path (`--storage.tsdb.path=/prometheus` in the CMD, which args replace): Prometheus exits
+    // when it cannot open it. nobody is 65534, and containerd copies the VOLUME's ownership into the anonymous volume.
     name: 'prom/prometheus',
     repositories: ['docker.io/prom/prometheus', 'quay.io/prometheus/prometheus'],
-    writes: [{ path: '/prometheus', why: "its TSDB, writable by the image's nobody user only; Prometheus exits" }],
+    writes: [
+      {
+        path: '/prometheus',
+        why: "its TSDB, writable by the image's nobody user only; Prometheus exits",
+        flag: '--storage.tsdb.path',
+        ownedBy: 65534,
+      },
+    ],
   },
 ];
 
@@ -212,16 +254,34 @@ export function imageRepository(image: unknown): string | undefined {
   return `${registry}/${parts.join('/')}`;
 }
 
-/** The facts of an image reference, if the table knows its repository. */
+/**
+ * Mirrors that serve Docker Hub's repositories as they are: Google's pull-through cache (mirror.gcr.io) and the
+ * Docker Official Images on Amazon ECR Public (public.ecr.aws/docker/library/<name>).
+ */
+const DOCKER_HUB_MIRRORS: readonly (readonly [string, string])[] = [
+  ['mirror.gcr.io/', 'docker.io/'],
+  ['public.ecr.aws/docker/library/', 'docker.io/library/'],
+];
+
+/** The facts of an image reference, if the table knows its repository (or a Docker Hub mirror of it). */
 export function imageFacts(image: unknown): ImageFacts | undefined {
-  const repo = imageRepository(image);
-  return repo === undefined ? undefined : KNOWN_IMAGES.find((f) => f.repositories.includes(repo));
+  const found = imageRepository(image);
+  if (found === undefined) return undefined;
+  const mirror = DOCKER_HUB_MIRRORS.find(([prefix]) => found.startsWith(prefix));
+  const repo = mirror ? imageRepository(mirror[1] + found.slice(mirror[0].length)) : found;
+  return KNOWN_IMAGES.find((f) => repo !== undefined && f.repositories.includes(repo));
 }
 
 /** `/a/b/` → `/a/b` (the root stays `/`). */
 const trimmed = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
-const under = (path: string, dir: string) => {
-  const d = trimmed(dir);
+/**
+ * The path with `/var/run` spelled `/run`: on the Debian, Alpine and Oracle Linux bases of the official images
+ * `/var/run` is a symlink to `/run` (base-files, alpine-baselayout, filesystem), so a volume at one covers the other.
+ */
+const canonical = (p: string) => (p === '/var/run' || p.startsWith('/var/run/') ? p.slice('/var'.length) : p);
+const under = (pathIn: string, dirIn: string) => {
+  const path = canonical(trimmed(pathIn));
+  const d = canonical(trimmed(dirIn));
   return path === d || path.startsWith(d === '/' ? '/' : `${d}/`);
 };
 
@@ -264,25 +324,63 @@ function mountsOf(t: PodTemplateRef, c: any): Mount[] {
 
 /** The mount a path is on: the deepest one at or above it. */
 function mountAt(mounts: readonly Mount[], path: string): Mount | undefined {
-  return mounts.filter((m) => under(path, m.path)).sort((a, b) => b.path.length - a.path.length)[0];
+  const depth = (m: Mount) => canonical(m.path).length;
+  return mounts.filter((m) => under(path, m.path)).sort((a, b) => depth(b) - depth(a))[0];
 }
 
-/** The data directory the container uses: moved by a literal env value or a flag in args, else the image's. Undefined when a Secret or field sets it. */
-function dataDirOf(c: any, d: ImageDataDir): string | undefined {
+/** The value of a flag in args (`--flag=v` or `--flag v`, the last one wins), undefined when absent. */
+function flagValue(args: readonly unknown[], flag: string): string | undefined {
+  for (let i = args.length - 1; i >= 0; i--) {
+    const a = args[i];
+    if (typeof a !== 'string') continue;
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+    if (a === flag && typeof args[i + 1] === 'string') return args[i + 1] as string;
+  }
+  return undefined;
+}
+
+/**
+ * The entrypoints of the official images (docker-library's `docker-entrypoint.sh` in /usr/local/bin, nginx's
+ * `/docker-entrypoint.sh`): a command that names one runs what the image runs.
+ */
+const ENTRYPOINTS = new Set(['docker-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh', '/docker-entrypoint.sh']);
+
+/** The arguments the image's entrypoint gets, or undefined when a command of its own replaces the entrypoint. */
+function entrypointArgs(c: any): unknown[] | undefined {
+  const command = arr(c.command);
+  if (command.length === 0) return arr(c.args);
+  return ENTRYPOINTS.has(command[0]) ? [...command.slice(1), ...arr(c.args)] : undefined;
+}
+
+/**
+ * The data directory the container uses: moved by a literal env value or a flag in args, else the image's.
+ * Undefined when it is not known here: a Secret or field sets the variable, `envFrom` may (a ConfigMap or Secret
+ * the manifest does not show), or a mounted configuration file may set it.
+ */
+function dataDirOf(c: any, args: readonly unknown[], mounts: readonly Mount[], d: ImageDataDir): string | undefined {
+  if ((d.config ?? []).some((cfg) => mounts.some((m) => under(m.path, cfg) || under(cfg, m.path)))) return undefined;
   if (d.env) {
     const e = [...arr(c.env)].reverse().find((x) => x?.name === d.env);
     if (e) return typeof e.value === 'string' && e.value.startsWith('/') ? trimmed(e.value) : e.valueFrom ? undefined : d.path;
+    if (arr(c.envFrom).length > 0) return undefined;
   }
-  if (d.flag) {
-    const args = arr(c.args);
-    for (let i = args.length - 1; i >= 0; i--) {
-      const a = args[i];
-      if (typeof a !== 'string') continue;
-      if (a.startsWith(`${d.flag}=`)) return trimmed(a.slice(d.flag.length + 1));
-      if (a === d.flag && typeof args[i + 1] === 'string') return trimmed(args[i + 1]);
-    }
-  }
-  return d.path;
+  const flagged = d.flag ? flagValue(args, d.flag) : undefined;
+  return flagged !== undefined ? trimmed(flagged) : d.path;
+}
+
+/**
+ * The paths the container writes at start, as its args leave them: moved by a flag, dropped when flags turn the
+ * write off, and dropped when the image's own VOLUME owned by its user is what it writes and the pod runs as that
+ * user or root, or sets no UID (containerd copies the VOLUME's ownership into the anonymous volume).
+ */
+function writesOf(f: ImageFacts, args: readonly unknown[], uid: unknown): ImageWrite[] {
+  return f.writes.flatMap((w): ImageWrite[] => {
+    if (w.offWith && w.offWith.every(([flag, value]) => flagValue(args, flag) === value)) return [];
+    const moved = w.flag ? flagValue(args, w.flag) : undefined;
+    if (moved !== undefined && moved.startsWith('/') && trimmed(moved) !== w.path) return [{ path: trimmed(moved), why: w.why }];
+    if (w.ownedBy !== undefined && (typeof uid !== 'number' || uid === 0 || uid === w.ownedBy)) return [];
+    return [w];
+  });
 }
 
 /** The UID the container runs as, if the pod says (else the image's user). */
@@ -298,15 +396,18 @@ function unprivilegedPortStart(t: PodTemplateRef): number {
 }
 
 /** The violations of one container of a known image. */
-function containerViolations(t: PodTemplateRef, c: any, at: string, f: ImageFacts): Violation[] {
+function containerViolations(t: PodTemplateRef, c: any, at: string, f: ImageFacts, args: readonly unknown[]): Violation[] {
   const out: Violation[] = [];
   const who = `container '${c.name}' (${c.image})`;
   const mounts = mountsOf(t, c);
   const readOnlyRoot = c.securityContext?.readOnlyRootFilesystem === true;
   const writable = (p: string) => mountAt(mounts, p)?.writable === true;
+  const uid = uidOf(t, c);
+  // A volume over the main configuration may move what the image writes and the port it listens on.
+  const ownConfig = f.mainConfig === undefined || !mounts.some((m) => under(f.mainConfig!, m.path));
 
-  if (readOnlyRoot) {
-    const missing = f.writes.filter((w) => !writable(w.path));
+  if (readOnlyRoot && ownConfig) {
+    const missing = writesOf(f, args, uid).filter((w) => !writable(w.path));
     if (missing.length) {
       // The writablePaths the workload needs: the scratch (emptyDir) paths it has, plus the missing ones.
       const scratch = arr(c.volumeMounts)
@@ -325,11 +426,11 @@ function containerViolations(t: PodTemplateRef, c: any, at: string, f: ImageFact
   }
 
   const d = f.dataDir;
-  const dir = d && dataDirOf(c, d);
+  const dir = d && dataDirOf(c, args, mounts, d);
   if (d && dir !== undefined) {
     const m = mountAt(mounts, dir);
     const moved = d.env ? `env ${d.env}=${d.subdirectory}` : `args: ['${d.flag}=${d.subdirectory}']`;
-    if (m && m.path === dir && m.claim && !m.subPath)
+    if (m && canonical(m.path) === canonical(dir) && m.claim && !m.subPath)
       out.push(
         v(
           t.owner,
@@ -350,9 +451,9 @@ function containerViolations(t: PodTemplateRef, c: any, at: string, f: ImageFact
   }
 
   const l = f.listens;
-  const uid = uidOf(t, c);
   if (
     l &&
+    ownConfig &&
     typeof uid === 'number' &&
     uid !== 0 &&
     unprivilegedPortStart(t) > l.port &&
@@ -380,10 +481,11 @@ export const IMAGE_FACT_RULES: readonly Rule[] = [
     check: (ix: ManifestIndex) =>
       ix.templates.flatMap((t) =>
         containers(t).flatMap(({ c, at }) => {
-          // A command replaces the image's entrypoint: what the entrypoint and default command write is not what runs.
-          if (arr(c.command).length > 0) return [];
-          const f = imageFacts(c.image);
-          return f ? containerViolations(t, c, at, f) : [];
+          // A command replaces the image's entrypoint (unless it names that entrypoint): what the entrypoint and
+          // default command write is not what runs.
+          const args = entrypointArgs(c);
+          const f = args && imageFacts(c.image);
+          return f ? containerViolations(t, c, at, f, args!) : [];
         }),
       ),
   },
