@@ -70,6 +70,12 @@ describe('imageRepository', () => {
     expect(imageFacts('postgres:16.4')?.name).toBe('postgres');
     expect(imageFacts(42)).toBeUndefined();
   });
+
+  test("Docker Hub's mirrors serve the official images", () => {
+    expect(imageFacts('mirror.gcr.io/library/nginx:1.27')?.name).toBe('nginx');
+    expect(imageFacts('public.ecr.aws/docker/library/postgres:16.4')?.name).toBe('postgres');
+    expect(imageFacts('public.ecr.aws/acme/postgres:16.4')).toBeUndefined();
+  });
 });
 
 describe('IMAGE_CANNOT_START at synth (typed workloads)', () => {
@@ -96,6 +102,8 @@ describe('IMAGE_CANNOT_START at synth (typed workloads)', () => {
     expect(
       synthFindings(nginx({ writablePaths: ['/tmp', '/var/run', '/var/cache/nginx'], ports: [{ name: 'http', port: 8080 }] })),
     ).toEqual(['/spec/template/spec/securityContext/sysctls']);
+    // /var/run is a symlink to /run in the image: a volume at /run serves the pid file.
+    expect(synthFindings(nginx({ writablePaths: ['/tmp', '/run', '/var/cache/nginx'] }))).toEqual([]);
     // The unprivileged image needs nothing more than the defaults.
     expect(synthFindings(nginx({ image: 'nginxinc/nginx-unprivileged:1.27.2', ports: [{ name: 'http', port: 8080 }] }))).toEqual([]);
   });
@@ -262,10 +270,137 @@ describe('IMAGE_CANNOT_START on raw YAML (cluster-blueprints check)', () => {
     expect(nginx({ volumes: [...volumes, { name: 'conf', configMap: { name: 'site' } }] }, conf)).toEqual([]);
   });
 
-  test('a command replaces the entrypoint, unknown images and a writable root are not judged', () => {
+  test("a command replaces the entrypoint (unless it names the image's own), unknown images and a writable root are not judged", () => {
     expect(checkFindings([deployment({ image: 'postgres:16.4', command: ['pg_dump'] })])).toEqual([]);
+    for (const command of [['docker-entrypoint.sh'], ['/usr/local/bin/docker-entrypoint.sh', 'postgres']])
+      expect(checkFindings([deployment({ image: 'postgres:16.4', command })])).toEqual([`${C}/volumeMounts`]);
+    expect(checkFindings([deployment({ image: 'nginx:1.27.3', command: ['/docker-entrypoint.sh'] })])).toContain(`${C}/volumeMounts`);
     expect(checkFindings([deployment({ image: 'mynginx:1.0' })])).toEqual([]);
     expect(checkFindings([deployment({ image: 'nginx-custom:1.0' })])).toEqual([]);
     expect(checkFindings([deployment({ image: 'postgres:16.4', securityContext: {} })])).toEqual([]);
+  });
+});
+
+describe('IMAGE_CANNOT_START: correct configurations pass, the faulty ones stay judged', () => {
+  const claimAt = (path: string, extra: { mounts?: object[]; volumes?: object[] } = {}) => ({
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'data', mountPath: path }, ...(extra.mounts ?? [])],
+    volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'data', persistentVolumeClaim: { claimName: 'x' } }, ...(extra.volumes ?? [])],
+  });
+  const run = (container: Record<string, any>, volumes: object[], spec: object = {}) =>
+    checkFindings([deployment({ ...container, securityContext: {} }, { volumes, ...spec })]);
+
+  test('PGDATA from envFrom is not known: not judged; env still wins over envFrom', () => {
+    const { volumeMounts, volumes } = claimAt('/var/lib/postgresql/data');
+    const pg = (c: object) => run({ image: 'postgres:16.4', volumeMounts, ...c }, volumes);
+    expect(pg({})).toEqual([`${C}/volumeMounts/1`]);
+    expect(pg({ envFrom: [{ configMapRef: { name: 'pg' } }] })).toEqual([]);
+    expect(pg({ envFrom: [{ secretRef: { name: 'pg' } }], env: [{ name: 'PGDATA', value: '/var/lib/postgresql/data' }] })).toEqual([
+      `${C}/volumeMounts/1`,
+    ]);
+  });
+
+  test('/run and /var/run are one directory: a volume at either serves the other', () => {
+    const at = (image: string, writes: string[]) => {
+      const mounts = ['/tmp', ...writes].map((p, i) => ({ name: `v${i}`, mountPath: p }));
+      const volumes = mounts.map((m) => ({ name: m.name, emptyDir: {} }));
+      const sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }];
+      return checkFindings([deployment({ image, volumeMounts: mounts }, { volumes, securityContext: { runAsUser: 10001, sysctls } })]);
+    };
+    expect(at('nginx:1.27.3', ['/run', '/var/cache/nginx'])).toEqual([]);
+    expect(at('postgres:16.4', ['/run/postgresql'])).toEqual([]);
+    expect(at('postgres:16.4', ['/run/other'])).toEqual([`${C}/volumeMounts`]);
+    expect(at('mariadb:11.4.2', ['/var/run/mysqld'])).toEqual([]);
+    expect(at('registry.k8s.io/hpa-example:1.0', ['/run', '/var/lock/apache2'])).toEqual([]);
+    expect(at('nginx:1.27.3', ['/var/cache/nginx'])).toEqual([`${C}/volumeMounts`]);
+  });
+
+  test("a volume over nginx's or httpd's main configuration leaves what it writes and its port unjudged", () => {
+    const conf = (image: string, mountPath: string, subPath?: string) =>
+      checkFindings([
+        deployment(
+          {
+            image,
+            volumeMounts: [
+              { name: 'tmp', mountPath: '/tmp' },
+              { name: 'conf', mountPath, ...(subPath ? { subPath } : {}) },
+            ],
+          },
+          {
+            volumes: [
+              { name: 'tmp', emptyDir: {} },
+              { name: 'conf', configMap: { name: 'conf' } },
+            ],
+            securityContext: { runAsUser: 101 },
+          },
+        ),
+      ]);
+    expect(conf('nginx:1.27.3', '/etc/nginx/nginx.conf', 'nginx.conf')).toEqual([]);
+    expect(conf('nginx:1.27.3', '/etc/nginx')).toEqual([]);
+    expect(conf('httpd:2.4.62', '/usr/local/apache2/conf/httpd.conf', 'httpd.conf')).toEqual([]);
+    expect(conf('httpd:2.4.62', '/usr/local/apache2/conf')).toEqual([]);
+    // conf.d holds server blocks, not the pid file or the temp paths: still judged (the port is not).
+    expect(conf('nginx:1.27.3', '/etc/nginx/conf.d')).toEqual([`${C}/volumeMounts`]);
+  });
+
+  test('prometheus: --storage.tsdb.path moves the TSDB, and that directory is judged', () => {
+    const prom = (args: string[], mounts: string[]) => {
+      const volumeMounts = mounts.map((p, i) => ({ name: `v${i}`, mountPath: p }));
+      const volumes = mounts.map((_, i) => ({ name: `v${i}`, emptyDir: {} }));
+      return checkFindings([deployment({ image: 'prom/prometheus:v2.54.1', args, volumeMounts }, { volumes })]);
+    };
+    expect(prom(['--storage.tsdb.path=/data'], ['/tmp', '/data'])).toEqual([]);
+    expect(prom(['--storage.tsdb.path', '/data/'], ['/tmp', '/data'])).toEqual([]);
+    expect(prom(['--storage.tsdb.path=/data'], ['/tmp'])).toEqual([`${C}/volumeMounts`]);
+    expect(prom(['--config.file=/etc/config/prometheus.yml'], ['/tmp'])).toEqual([`${C}/volumeMounts`]);
+  });
+
+  test('redis with persistence off, or --dir on a writable volume, writes nothing to /data', () => {
+    const redis = (args: string[], mounts: string[] = ['/tmp']) => {
+      const volumeMounts = mounts.map((p, i) => ({ name: `v${i}`, mountPath: p }));
+      const volumes = mounts.map((_, i) => ({ name: `v${i}`, emptyDir: {} }));
+      return checkFindings([deployment({ image: 'redis:7.4.0', args, volumeMounts }, { volumes })]);
+    };
+    expect(redis(['redis-server', '--save', '', '--appendonly', 'no'])).toEqual([]);
+    expect(redis(['redis-server', '--dir', '/cache'], ['/tmp', '/cache'])).toEqual([]);
+    expect(redis(['redis-server', '--save', '60 1'])).toEqual([`${C}/volumeMounts`]);
+    expect(redis(['redis-server', '--dir', '/cache'])).toEqual([`${C}/volumeMounts`]);
+  });
+
+  test("the image's own VOLUME owned by its user is judged only when the pod runs as another non-root UID", () => {
+    const own = (image: string, securityContext: object) =>
+      checkFindings([deployment({ image, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }, { securityContext })]);
+    for (const [image, owner] of [
+      ['redis:7.4.0', 999],
+      ['mongo:8.0.0', 999],
+      ['prom/prometheus:v2.54.1', 65534],
+    ] as const) {
+      expect(own(image, {})).toEqual([]);
+      expect(own(image, { runAsUser: owner })).toEqual([]);
+      expect(own(image, { runAsUser: 10001 })).toEqual([`${C}/volumeMounts`]);
+    }
+  });
+
+  test('a volume under /etc/mysql or at /etc/my.cnf may set the datadir: not judged', () => {
+    const mysql = (cnf?: string) => {
+      const { volumeMounts, volumes } = claimAt(
+        '/var/lib/mysql',
+        cnf ? { mounts: [{ name: 'cnf', mountPath: cnf }], volumes: [{ name: 'cnf', configMap: { name: 'cnf' } }] } : {},
+      );
+      return run({ image: 'mysql:8.4.2', volumeMounts }, volumes);
+    };
+    expect(mysql()).toEqual([`${C}/volumeMounts/1`]);
+    expect(mysql('/etc/mysql/conf.d')).toEqual([]);
+    expect(mysql('/etc/my.cnf')).toEqual([]);
+    expect(mysql('/etc/other')).toEqual([`${C}/volumeMounts/1`]);
+  });
+
+  test('mysql needs /tmp writable (InnoDB temporary files)', () => {
+    const mounts = ['/var/run/mysqld'].map((p, i) => ({ name: `v${i}`, mountPath: p }));
+    const vols = [{ name: 'v0', emptyDir: {} }];
+    expect(checkFindings([deployment({ image: 'mysql:8.4.2', volumeMounts: mounts }, { volumes: vols })])).toEqual([`${C}/volumeMounts`]);
+    const withTmp = [...mounts, { name: 'tmp', mountPath: '/tmp' }];
+    expect(
+      checkFindings([deployment({ image: 'mysql:8.4.2', volumeMounts: withTmp }, { volumes: [...vols, { name: 'tmp', emptyDir: {} }] })]),
+    ).toEqual([]);
   });
 });
