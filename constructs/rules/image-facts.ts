@@ -27,8 +27,12 @@ export interface ImageWrite {
    * @default - writable by the image's user alone is not enough
    */
   readonly ownedBy?: number;
-  /** Flags that, all given with these values in args, stop the write (persistence off). @default - none */
-  readonly offWith?: readonly (readonly [string, string])[];
+  /**
+   * Flags whose values in args, all together, stop the write (persistence off); a flag with `byDefault` counts when
+   * args leave it out too (the image's default is that value).
+   * @default - none
+   */
+  readonly offWith?: readonly { readonly flag: string; readonly value: string; readonly byDefault?: boolean }[];
 }
 
 /** The directory an image initializes its data in, and how a pod moves it. */
@@ -180,7 +184,7 @@ export const KNOWN_IMAGES: readonly ImageFacts[] = [
     // snapshot is written there, and with `stop-writes-on-bgsave-error yes` (the default) a failed save makes Redis
     // refuse every write. Owned by the image's user (999, which docker-entrypoint.sh switches to with gosu): containerd
     // copies that ownership into the anonymous volume, so only another UID set in the pod cannot write it. `--dir`
-    // moves it; `--save ""` (appendonly is off by default) writes nothing there.
+    // moves it; `--save ""` with appendonly off (redis.conf's default `appendonly no`) writes nothing there.
     name: 'redis',
     repositories: ['docker.io/library/redis'],
     writes: [
@@ -189,7 +193,10 @@ export const KNOWN_IMAGES: readonly ImageFacts[] = [
         why: "its RDB snapshots, writable by the image's redis user only; a failed save makes Redis refuse every write",
         flag: '--dir',
         ownedBy: 999,
-        offWith: [['--save', '']],
+        offWith: [
+          { flag: '--save', value: '' },
+          { flag: '--appendonly', value: 'no', byDefault: true },
+        ],
       },
     ],
   },
@@ -375,7 +382,11 @@ function dataDirOf(c: any, args: readonly unknown[], mounts: readonly Mount[], d
  */
 function writesOf(f: ImageFacts, args: readonly unknown[], uid: unknown): ImageWrite[] {
   return f.writes.flatMap((w): ImageWrite[] => {
-    if (w.offWith && w.offWith.every(([flag, value]) => flagValue(args, flag) === value)) return [];
+    const off = (o: NonNullable<ImageWrite['offWith']>[number]) => {
+      const given = flagValue(args, o.flag);
+      return given === o.value || (given === undefined && o.byDefault === true);
+    };
+    if (w.offWith && w.offWith.every(off)) return [];
     const moved = w.flag ? flagValue(args, w.flag) : undefined;
     if (moved !== undefined && moved.startsWith('/') && trimmed(moved) !== w.path) return [{ path: trimmed(moved), why: w.why }];
     if (w.ownedBy !== undefined && (typeof uid !== 'number' || uid === 0 || uid === w.ownedBy)) return [];
@@ -476,7 +487,7 @@ export const IMAGE_FACT_RULES: readonly Rule[] = [
     severity: 'error',
     category: 'reliability',
     inspects: ['pod templates'],
-    description: `A container of a well-known image (${KNOWN_IMAGES.map((f) => f.name).join(', ')}; matched by repository, any tag or digest) that runs the image's own entrypoint (no command) gets what the image needs to start: with a read-only root filesystem, a writable volume (an emptyDir, or a claim not mounted read-only) at every path it writes; its data directory (postgres' PGDATA, mysql's datadir) not the root of a claim, where lost+found makes initialization refuse it; and, running as a non-root UID, net.ipv4.ip_unprivileged_port_start at or below the port below 1024 its own configuration listens on (unless a volume is mounted over that configuration). Directories the image declares as VOLUMEs and opens to any UID are not required: containerd gives them writable scratch.`,
+    description: `A container of a well-known image (${KNOWN_IMAGES.map((f) => f.name).join(', ')}; matched by repository, any tag or digest) that runs the image's own entrypoint (no command) gets what the image needs to start: with a read-only root filesystem, a writable volume (an emptyDir, or a claim not mounted read-only) at every path it writes; its data directory (postgres' PGDATA, mysql's datadir) not the root of a claim, where lost+found makes initialization refuse it; and, running as a non-root UID, net.ipv4.ip_unprivileged_port_start at or below the port below 1024 its own configuration listens on (unless a volume is mounted over that configuration). Directories the image declares as VOLUMEs and opens to any UID are not required: containerd gives them writable scratch; one owned by the image's user (redis, mongo, prometheus) only when the pod sets another non-root UID. Flags in args that move a path (--storage.tsdb.path, redis' --dir, --datadir) are followed, /var/run is /run, and what a mounted main configuration (nginx.conf, httpd.conf, /etc/mysql, /etc/my.cnf) or envFrom may set is not judged.`,
     fix: 'mount writable volumes where the image writes (writablePaths), move its data directory into a subdirectory of the claim, or use an unprivileged variant of the image',
     check: (ix: ManifestIndex) =>
       ix.templates.flatMap((t) =>

@@ -363,6 +363,8 @@ describe('IMAGE_CANNOT_START: correct configurations pass, the faulty ones stay 
     expect(redis(['redis-server', '--save', '', '--appendonly', 'no'])).toEqual([]);
     expect(redis(['redis-server', '--dir', '/cache'], ['/tmp', '/cache'])).toEqual([]);
     expect(redis(['redis-server', '--save', '60 1'])).toEqual([`${C}/volumeMounts`]);
+    expect(redis(['redis-server', '--save', ''])).toEqual([]);
+    expect(redis(['redis-server', '--save', '', '--appendonly', 'yes'])).toEqual([`${C}/volumeMounts`]);
     expect(redis(['redis-server', '--dir', '/cache'])).toEqual([`${C}/volumeMounts`]);
   });
 
