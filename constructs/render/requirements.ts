@@ -1,3 +1,4 @@
+import { Problems } from '../core/errors';
 import { checkArgs, is } from '../core/shape';
 import { KEEP_DATA_SYNC_OPTIONS, SERVER_SIDE_APPLY, syncOptionsOf } from '../gitops/sync-annotations';
 import { SecretBackendKind } from '../secrets/secret-backend';
@@ -372,20 +373,53 @@ export function namespaceRequirements(objects: readonly unknown[]): NamespaceReq
  * namespace and name), each with a `kubectl create secret generic` that makes it from files named after its keys.
  */
 export function secretRequirements(declared: readonly DeclaredSecret[]): SecretRequirement[] {
-  checkArgs('secretRequirements', ['declared', declared, is.list(is.any)]);
-  return declared
+  checkArgs('secretRequirements', ['declared', declared, is.list(DECLARED_SECRET_SHAPE)]);
+  const problems = new Problems(undefined, 'secretRequirements');
+  const requirements = declared
     .filter((d) => d.backend === SecretBackendKind.DEPLOY_TOOL)
-    .map((d) => {
+    .map((d, i) => {
       const keys = d.keys.map((k) => k.key);
-      // Names, namespaces, keys and types are all of [-._a-zA-Z0-9/]: the command needs no quoting.
+      // The command is written unquoted: what a declaration holds (names, namespaces, keys, types) is all of
+      // [-._a-zA-Z0-9/]; a value from elsewhere that is not could make it run something else when pasted.
+      const parts: [string, unknown][] = [
+        ['name', d.name],
+        ['namespace', d.namespace],
+        ['type', d.type],
+        ...keys.map((k, j): [string, unknown] => [`keys[${j}].key`, k]),
+      ];
+      for (const [field, value] of parts)
+        problems.check(!PLAIN_WORD.test(String(value)), {
+          code: 'PROPS_INVALID',
+          field: `declared[${i}].${field}`,
+          value,
+          message: 'is not a name of letters, digits and -._/ (a Secret name, namespace, type or key never holds anything else)',
+          fix: 'pass the declarations secretDeclarations(app) gives',
+        });
       const create = [
         `kubectl create secret generic ${d.name} --namespace ${d.namespace}`,
         ...(d.type === 'Opaque' ? [] : [`--type=${d.type}`]),
         ...keys.map((k) => `--from-file=${k}=./${k}`),
       ].join(' ');
-      return { kind: 'Secret', namespace: d.namespace, name: d.name, type: d.type, keys, create };
+      return { kind: 'Secret' as const, namespace: d.namespace, name: d.name, type: d.type, keys, create };
     });
+  problems.throwIfAny();
+  return requirements;
 }
+
+/** What a Secret's name, namespace, type or key is made of. */
+const PLAIN_WORD = /^[-._a-zA-Z0-9/]+$/;
+
+/** The shape of one `secretDeclarations` entry, as secretRequirements reads it. */
+const DECLARED_SECRET_SHAPE = is.props<DeclaredSecret>(
+  {
+    namespace: is.string,
+    name: is.string,
+    backend: is.oneOf(Object.values(SecretBackendKind), 'secret backend'),
+    type: is.string,
+    keys: is.list(is.object({ key: is.string, configKey: is.string, remoteKey: is.string, property: is.string }, ['key'])),
+  },
+  ['namespace', 'name', 'type', 'keys'],
+);
 
 /**
  * Everything the output needs in the cluster that its manifests do not create: the controllers of `objects`

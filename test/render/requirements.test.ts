@@ -13,12 +13,13 @@ import {
   controllerRequirements,
   loadManifestDir,
   namespaceRequirements,
+  secretRequirements,
   renderApp,
   setClusterFacts,
   synthesize,
 } from '../../constructs';
 import { App } from 'cdk8s';
-import { rawAwsSecretStore } from '../helpers';
+import { expectCode, rawAwsSecretStore } from '../helpers';
 import { synthApp } from '../../stacks/main';
 import { deepFrozen } from '../helpers';
 
@@ -298,5 +299,26 @@ describe('namespace and Secret requirements', () => {
     ]);
     expect(lines.some((l) => l.kind === 'Namespace')).toBe(false);
     expect(text).not.toMatch(/configKey|dbPassword/);
+  });
+
+  test('declarations of the wrong shape, or with a name the unquoted command would run, are PROPS_INVALID, never a TypeError', () => {
+    const secret = {
+      namespace: 'shop',
+      name: 'db',
+      backend: 'deploy-tool',
+      type: 'Opaque',
+      keys: [{ key: 'password', configKey: 'c', remoteKey: 'r', property: 'p' }],
+    };
+    expect(secretRequirements([secret as never]).map((r) => r.create)).toEqual([
+      'kubectl create secret generic db --namespace shop --from-file=password=./password',
+    ]);
+    for (const declared of [
+      [{ backend: 'deploy-tool' }],
+      [null],
+      [{ ...secret, keys: 'x' }],
+      [{ ...secret, name: 'db; rm -rf ~' }],
+      [{ ...secret, keys: [{ key: '$(id)' }] }],
+    ])
+      expectCode(() => secretRequirements(declared as never), 'PROPS_INVALID');
   });
 });
