@@ -1,4 +1,5 @@
 import { Problems } from '../core/errors';
+import { isDns1123Label } from '../core/names';
 import { checkArgs, is } from '../core/shape';
 import { KEEP_DATA_SYNC_OPTIONS, SERVER_SIDE_APPLY, syncOptionsOf } from '../gitops/sync-annotations';
 import { SecretBackendKind } from '../secrets/secret-backend';
@@ -360,7 +361,9 @@ export function namespaceRequirements(objects: readonly unknown[]): NamespaceReq
     if (typeof o?.kind !== 'string') continue;
     if (o.kind === 'Namespace' && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string') created.add(o.metadata.name);
     const ns = o.metadata?.namespace;
-    if (typeof ns === 'string' && ns !== '' && !SYSTEM_NAMESPACES.has(ns)) used.add(ns);
+    // A namespace that is no DNS-1123 label cannot exist (the name check reports it) and would go into the unquoted
+    // command: not a requirement.
+    if (typeof ns === 'string' && isDns1123Label(ns) && !SYSTEM_NAMESPACES.has(ns)) used.add(ns);
   }
   return [...used]
     .filter((ns) => !created.has(ns))

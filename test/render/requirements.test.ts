@@ -321,4 +321,11 @@ describe('namespace and Secret requirements', () => {
     ])
       expectCode(() => secretRequirements(declared as never), 'PROPS_INVALID');
   });
+
+  test('a namespace that is no DNS-1123 label is no requirement: it cannot exist, and its command would run the rest', () => {
+    const cm = (namespace: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace } });
+    expect(namespaceRequirements([cm('x; rm -rf ~'), cm('Shop'), cm('shop')]).map((r) => r.create)).toEqual([
+      'kubectl create namespace shop',
+    ]);
+  });
 });
